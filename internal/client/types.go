@@ -1,0 +1,140 @@
+package client
+
+import "time"
+
+// Account authentication types (contract 3.1).
+const (
+	AuthTypeLocal     = "local"
+	AuthTypeSAML      = "saml"
+	AuthTypeSAMLGroup = "samlGroup"
+)
+
+// Account and API key statuses (contract 3.1, 4.1). StatusInvited is only ever read, never written.
+const (
+	StatusEnabled  = "enabled"
+	StatusDisabled = "disabled"
+	StatusInvited  = "invited"
+)
+
+// Role types (contract decision 8).
+const (
+	RoleTypePredefined = "predefined"
+	RoleTypeCustom     = "custom"
+)
+
+// MasterAdministratorRole is the predefined role that may not be assigned to new API keys.
+const MasterAdministratorRole = "Master Administrator"
+
+// AuthTypes, AccountStatuses and MonthsToExpiration list the enums once, for validators and docs.
+var (
+	AuthTypes          = []string{AuthTypeLocal, AuthTypeSAML, AuthTypeSAMLGroup}
+	AccountStatuses    = []string{StatusEnabled, StatusDisabled, StatusInvited}
+	MonthsToExpiration = []int64{0, 1, 3, 6, 12}
+)
+
+// Role is a user role (contract 5.1). ETag is filled by GetRole from the response header.
+type Role struct {
+	ID                         string     `json:"id"`
+	Name                       string     `json:"name"`
+	Type                       string     `json:"type"`
+	Description                string     `json:"description"`
+	LastUpdatedDateTime        *time.Time `json:"lastUpdatedDateTime,omitempty"`
+	AllowAPIKeyAssignment      bool       `json:"allowApiKeyAssignment"`
+	AllowUserAccountAssignment bool       `json:"allowUserAccountAssignment"`
+	PermissionKeys             []string   `json:"permissionKeys"`
+	ETag                       string     `json:"-"`
+}
+
+// RoleCreate is the body of POST /v3.0/iam/roles; the contract makes all five fields required.
+type RoleCreate struct {
+	Name                       string   `json:"name"`
+	Description                string   `json:"description"`
+	PermissionKeys             []string `json:"permissionKeys"`
+	AllowAPIKeyAssignment      bool     `json:"allowApiKeyAssignment"`
+	AllowUserAccountAssignment bool     `json:"allowUserAccountAssignment"`
+}
+
+// RolePatch is the body of PATCH /v3.0/iam/roles/{id}; nil fields are left unchanged.
+type RolePatch struct {
+	Name                       *string  `json:"name,omitempty"`
+	Description                *string  `json:"description,omitempty"`
+	PermissionKeys             []string `json:"permissionKeys,omitempty"`
+	AllowAPIKeyAssignment      *bool    `json:"allowApiKeyAssignment,omitempty"`
+	AllowUserAccountAssignment *bool    `json:"allowUserAccountAssignment,omitempty"`
+}
+
+// Permission is one entry of the tenant's permission catalog (contract decision 1).
+type Permission struct {
+	Key      string `json:"key"`
+	Name     string `json:"name"`
+	App      string `json:"app"`
+	Category string `json:"category"`
+}
+
+// Account is a user, SAML user, SAML group or pending invitation (contract 3.1, decision 7).
+type Account struct {
+	ID              string     `json:"id"`
+	Email           string     `json:"email"`
+	Name            string     `json:"name"`
+	AuthType        string     `json:"authType"`
+	Role            string     `json:"role"`
+	Status          string     `json:"status"`
+	Description     string     `json:"description"`
+	CreatedDateTime *time.Time `json:"createdDateTime,omitempty"`
+	ETag            string     `json:"-"`
+}
+
+// AccountInvite is the body of POST /v3.0/iam/accounts.
+type AccountInvite struct {
+	Email       string `json:"email"`
+	Role        string `json:"role"`
+	AuthType    string `json:"authType"`
+	Description string `json:"description,omitempty"`
+}
+
+// AccountPatch is the body of PATCH /v3.0/iam/accounts/{id}; nil fields are left unchanged.
+type AccountPatch struct {
+	Role        *string `json:"role,omitempty"`
+	Status      *string `json:"status,omitempty"`
+	Description *string `json:"description,omitempty"`
+}
+
+// APIKey is an API key's metadata (contract 4.1). The secret is never part of it.
+// ExpiredDateTime is nil for a key that never expires.
+type APIKey struct {
+	ID                   string     `json:"id"`
+	Name                 string     `json:"name"`
+	Role                 string     `json:"role"`
+	Status               string     `json:"status"`
+	Description          string     `json:"description"`
+	ExpiredDateTime      *time.Time `json:"expiredDateTime"`
+	LastUsedDateTime     *time.Time `json:"lastUsedDateTime,omitempty"`
+	CreatedDateTime      *time.Time `json:"createdDateTime,omitempty"`
+	LastModifiedDateTime *time.Time `json:"lastModifiedDateTime,omitempty"`
+	ETag                 string     `json:"-"`
+}
+
+// APIKeyCreate is one element of the POST /v3.0/iam/apiKeys array. MonthsToExpiration is a
+// pointer because 0 means "never expires" and an omitted value means 12 months (decision 5).
+type APIKeyCreate struct {
+	Name               string `json:"name"`
+	Role               string `json:"role"`
+	MonthsToExpiration *int64 `json:"monthsToExpiration,omitempty"`
+	Description        string `json:"description,omitempty"`
+	Status             string `json:"status,omitempty"`
+}
+
+// CreatedAPIKey is what a successful create returns: the only time the secret Value is shown.
+type CreatedAPIKey struct {
+	ID              string     `json:"id"`
+	Value           string     `json:"value"`
+	ExpiredDateTime *time.Time `json:"expiredDateTime"`
+}
+
+// APIKeyPatch is the body of PATCH /v3.0/iam/apiKeys/{id}; nil fields are left unchanged.
+type APIKeyPatch struct {
+	Name        *string `json:"name,omitempty"`
+	Role        *string `json:"role,omitempty"`
+	Status      *string `json:"status,omitempty"`
+	Description *string `json:"description,omitempty"`
+}
