@@ -31,7 +31,9 @@ type httpError struct {
 	body   apiError
 }
 
-func (e *httpError) Error() string { return fmt.Sprintf("%d %s: %s", e.status, e.body.Code, e.body.Message) }
+func (e *httpError) Error() string {
+	return fmt.Sprintf("%d %s: %s", e.status, e.body.Code, e.body.Message)
+}
 
 // Inner error codes mirror the official mock server's (contract 1.7, section 7.1).
 const (

@@ -8,7 +8,7 @@ import (
 
 // Filter is a parsed TMV1-Filter expression (contract 1.5): comparisons "field eq 'value'" joined
 // by and, or, not and parentheses. String literals are single-quoted; a quote inside a value is
-// doubled, as in OData ('O''Brien'). Keywords are case-insensitive; field names are not.
+// doubled, as in OData ('O”Brien'). Keywords are case-insensitive; field names are not.
 type Filter struct {
 	root filterNode
 }
@@ -86,7 +86,9 @@ func (n eqNode) match(lookup func(string) (string, bool)) bool {
 	}
 	return v == n.value
 }
-func (n andNode) match(l func(string) (string, bool)) bool { return n.left.match(l) && n.right.match(l) }
+func (n andNode) match(l func(string) (string, bool)) bool {
+	return n.left.match(l) && n.right.match(l)
+}
 func (n orNode) match(l func(string) (string, bool)) bool  { return n.left.match(l) || n.right.match(l) }
 func (n notNode) match(l func(string) (string, bool)) bool { return !n.operand.match(l) }
 
