@@ -300,8 +300,7 @@ func TestCreateNeverResentBlindly(t *testing.T) {
 			w.Header().Set("Date", time.Now().UTC().Format(http.TimeFormat))
 			switch r.Method + " " + r.URL.Path {
 			case "POST /v3.0/iam/roles":
-				conn, _, _ := w.(http.Hijacker).Hijack()
-				_ = conn.Close()
+				dropConnection(t, w)
 			case "GET /v3.0/healthcheck/connectivity":
 				writeJSON(w, 200, available)
 			case "GET /v3.0/iam/roles":
