@@ -77,9 +77,9 @@ func (d *apiKeysDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 			},
 			"expiring_within": schema.StringAttribute{
 				MarkdownDescription: "Only keys that expire within this duration of the API's current time, or have expired " +
-					"already, such as `720h` (30 days). A Go duration (units `s`, `m`, `h`). Keys that never expire are left out.",
+					"already, such as `720h` (30 days). A Go duration (units `s`, `m`, `h`), at most `8784h` (366 days, longer than any key's validity); `0s` lists only the keys that have expired. Keys that never expire are left out.",
 				Optional:   true,
-				Validators: []validator.String{validators.Duration()},
+				Validators: []validator.String{validators.DurationBetween(0, maxRotateBefore)},
 			},
 			"server_time": schema.StringAttribute{
 				MarkdownDescription: "The API's current time (RFC 3339, UTC) that `expired` and `expiring_within` were judged by.",

@@ -54,6 +54,9 @@ const (
 	// privateKeyETag is the private-state key under which the ETag of the last read is kept, so
 	// that Update can send If-Match without a read of its own.
 	privateKeyETag = "etag"
+	// maxRotateBefore is the longest validity a key can have (12 months); a longer window would
+	// replace the key on every plan.
+	maxRotateBefore = 366 * 24 * time.Hour
 )
 
 // uuidPattern tells an import id from an import name: key ids are UUIDs (contract 1.11).
@@ -157,10 +160,10 @@ func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 			},
 			"rotate_before": schema.StringAttribute{
 				MarkdownDescription: "Replace the key once the API's current time is within this duration before `expires_at`, " +
-					"for example `720h` (30 days). A Go duration (units `s`, `m`, `h`). The decision is made at plan time and " +
+					"for example `720h` (30 days). A Go duration (units `s`, `m`, `h`), at most `8784h` (366 days). The decision is made at plan time and " +
 					"stated in a plan warning. Without it, the key is replaced only once it has expired. Changed in place.",
 				Optional:   true,
-				Validators: []validator.String{validators.Duration()},
+				Validators: []validator.String{validators.DurationBetween(time.Second, maxRotateBefore)},
 			},
 			"keepers": schema.MapAttribute{
 				MarkdownDescription: "Arbitrary strings; any change to them replaces the key, for rotation on demand " +
