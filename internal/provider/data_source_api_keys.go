@@ -144,7 +144,7 @@ func (d *apiKeysDataSource) Read(ctx context.Context, req datasource.ReadRequest
 		return
 	}
 
-	config.ServerTime = rfc3339Value(&now)
+	config.ServerTime = timeString(&now)
 	config.APIKeys = make([]apiKeysItemModel, 0, len(keys))
 	for i := range keys {
 		expires := expiryOf(keys[i].ExpiredDateTime)
@@ -183,9 +183,9 @@ func apiKeysItemFromAPI(key *client.APIKey, now time.Time) apiKeysItemModel {
 		Description: types.StringValue(key.Description),
 		Status:      types.StringValue(key.Status),
 		Enabled:     types.BoolValue(key.Status == client.StatusEnabled),
-		ExpiresAt:   rfc3339Value(expires),
+		ExpiresAt:   timeString(expires),
 		Expired:     types.BoolValue(expires != nil && !now.Before(*expires)),
-		LastUsedAt:  rfc3339Value(key.LastUsedDateTime),
-		CreatedAt:   rfc3339Value(key.CreatedDateTime),
+		LastUsedAt:  timeString(key.LastUsedDateTime),
+		CreatedAt:   timeString(key.CreatedDateTime),
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"regexp"
 	"strings"
@@ -51,9 +50,6 @@ const (
 	// nameSuffixLength is the length of what uniqueAPIKeyName appends to name_prefix: a UTC
 	// timestamp (14 digits) and 8 random hex digits.
 	nameSuffixLength = 22
-	// privateKeyETag is the private-state key under which the ETag of the last read is kept, so
-	// that Update can send If-Match without a read of its own.
-	privateKeyETag = "etag"
 	// maxRotateBefore is the longest validity a key can have (12 months); a longer window would
 	// replace the key on every plan.
 	maxRotateBefore = 366 * 24 * time.Hour
@@ -315,7 +311,7 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 	}
 	plan.Value = types.StringValue(created.Value)
 	plan.updateFromAPI(key)
-	resp.Diagnostics.Append(setPrivateETag(ctx, resp.Private, key.ETag)...)
+	resp.Diagnostics.Append(storeETag(ctx, resp.Private, key.ETag)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -344,7 +340,7 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 	if state.ExpiresInMonths.IsNull() {
 		state.ExpiresInMonths = monthsToExpirationOf(key)
 	}
-	resp.Diagnostics.Append(setPrivateETag(ctx, resp.Private, key.ETag)...)
+	resp.Diagnostics.Append(storeETag(ctx, resp.Private, key.ETag)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
@@ -362,7 +358,7 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 	}
 
 	if patch, changed := apiKeyPatchOf(name, plan, state); changed {
-		etag, diags := privateETag(ctx, req.Private)
+		etag, diags := storedETag(ctx, req.Private)
 		resp.Diagnostics.Append(diags...)
 		if resp.Diagnostics.HasError() {
 			return
@@ -390,7 +386,7 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 	plan.ID = state.ID
 	plan.Value = state.Value
 	plan.updateFromAPI(key)
-	resp.Diagnostics.Append(setPrivateETag(ctx, resp.Private, key.ETag)...)
+	resp.Diagnostics.Append(storeETag(ctx, resp.Private, key.ETag)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -460,9 +456,9 @@ func (m *apiKeyResourceModel) updateFromAPI(key *client.APIKey) {
 	m.Role = types.StringValue(key.Role)
 	m.Description = types.StringValue(key.Description)
 	m.Enabled = types.BoolValue(key.Status == client.StatusEnabled)
-	m.ExpiresAt = rfc3339Value(expiryOf(key.ExpiredDateTime))
-	m.LastUsedAt = rfc3339Value(key.LastUsedDateTime)
-	m.CreatedAt = rfc3339Value(key.CreatedDateTime)
+	m.ExpiresAt = timeString(expiryOf(key.ExpiredDateTime))
+	m.LastUsedAt = timeString(key.LastUsedDateTime)
+	m.CreatedAt = timeString(key.CreatedDateTime)
 }
 
 // apiKeyPatchOf is the PATCH that turns state into plan, and whether it changes anything.
@@ -580,13 +576,6 @@ func uniqueAPIKeyName(prefix string) string {
 	return prefix + time.Now().UTC().Format("20060102150405") + hex.EncodeToString(random)
 }
 
-func rfc3339Value(t *time.Time) types.String {
-	if t == nil {
-		return types.StringNull()
-	}
-	return types.StringValue(t.UTC().Format(time.RFC3339))
-}
-
 // namePrefixNoLongerMatches replaces the key when its current name does not begin with the new
 // name_prefix; a key whose name already fits (an imported one, or a shortened prefix) is kept.
 func namePrefixNoLongerMatches(ctx context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
@@ -609,33 +598,4 @@ func priorValueKnown(_ context.Context, req planmodifier.Int64Request, resp *int
 // them, any later change replaces the key.
 func priorMapKnown(_ context.Context, req planmodifier.MapRequest, resp *mapplanmodifier.RequiresReplaceIfFuncResponse) {
 	resp.RequiresReplace = !req.StateValue.IsNull()
-}
-
-// privateState is the part of the framework's private state data that the ETag helpers need.
-type privateState interface {
-	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
-	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
-}
-
-func setPrivateETag(ctx context.Context, private privateState, etag string) diag.Diagnostics {
-	raw, err := json.Marshal(etag)
-	if err != nil {
-		var diags diag.Diagnostics
-		diags.AddError("Error Saving ETag", "Encoding the ETag for the private state: "+err.Error())
-		return diags
-	}
-	return private.SetKey(ctx, privateKeyETag, raw)
-}
-
-// privateETag returns the ETag of the last read, or "" (the client then reads one itself).
-func privateETag(ctx context.Context, private privateState) (string, diag.Diagnostics) {
-	raw, diags := private.GetKey(ctx, privateKeyETag)
-	if diags.HasError() || len(raw) == 0 {
-		return "", diags
-	}
-	var etag string
-	if err := json.Unmarshal(raw, &etag); err != nil {
-		diags.AddError("Error Reading ETag", "Decoding the ETag from the private state: "+err.Error())
-	}
-	return etag, diags
 }
