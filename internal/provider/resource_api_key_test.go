@@ -11,7 +11,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -515,6 +519,91 @@ func TestAccAPIKey_secretHygiene(t *testing.T) {
 		if strings.Contains(logs, secret) {
 			t.Errorf("%s appears in the logs", name)
 		}
+	}
+}
+
+// TestAPIKeyModifyPlan_expiryWarnings calls ModifyPlan as Terraform does on an update plan, with the
+// emulator's clock as the API time, to assert what the plan-time warning says; the acceptance tests
+// above prove that Terraform replaces the key, but terraform-plugin-testing cannot see warnings.
+func TestAPIKeyModifyPlan_expiryWarnings(t *testing.T) {
+	t.Parallel()
+	e := startEmulator(t, emulator.Options{})
+	ctx := context.Background()
+	r := &apiKeyResource{data: newProviderData(e.API)}
+	var schemaResp fwresource.SchemaResponse
+	r.Schema(ctx, fwresource.SchemaRequest{}, &schemaResp)
+	now := e.Now()
+	tests := map[string]struct {
+		expiresAt    time.Time
+		rotateBefore types.String
+		wantWarning  string
+	}{
+		"expired": {
+			expiresAt:   now.Add(-time.Hour),
+			wantWarning: "expired at " + now.Add(-time.Hour).UTC().Format(time.RFC3339),
+		},
+		"inside rotate_before": {
+			expiresAt:    now.Add(5 * 24 * time.Hour),
+			rotateBefore: types.StringValue("240h"),
+			wantWarning:  "within rotate_before (240h0m0s) of the API's current time",
+		},
+		"outside rotate_before": {
+			expiresAt:    now.Add(20 * 24 * time.Hour),
+			rotateBefore: types.StringValue("240h"),
+		},
+		"no rotate_before, not expired": {
+			expiresAt: now.Add(time.Hour),
+		},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			model := apiKeyResourceModel{
+				ID:              types.StringValue("3c2d5f5e-8f43-4c3e-9a3e-2f1b6c1d2e4f"),
+				Name:            types.StringValue("planned"),
+				NamePrefix:      types.StringNull(),
+				Role:            types.StringValue("SIEM"),
+				Description:     types.StringValue(""),
+				Enabled:         types.BoolValue(true),
+				ExpiresInMonths: types.Int64Value(1),
+				RotateBefore:    tc.rotateBefore,
+				Keepers:         types.MapNull(types.StringType),
+				Value:           types.StringValue("secret"),
+				ExpiresAt:       types.StringValue(tc.expiresAt.UTC().Format(time.RFC3339)),
+				LastUsedAt:      types.StringNull(),
+				CreatedAt:       types.StringNull(),
+			}
+			raw := tftypes.NewValue(schemaResp.Schema.Type().TerraformType(ctx), nil)
+			state := tfsdk.State{Schema: schemaResp.Schema, Raw: raw}
+			plan := tfsdk.Plan{Schema: schemaResp.Schema, Raw: raw}
+			if diags := state.Set(ctx, &model); diags.HasError() {
+				t.Fatal(diags)
+			}
+			if diags := plan.Set(ctx, &model); diags.HasError() {
+				t.Fatal(diags)
+			}
+			req := fwresource.ModifyPlanRequest{Config: tfsdk.Config{Schema: schemaResp.Schema, Raw: plan.Raw}, Plan: plan, State: state}
+			resp := fwresource.ModifyPlanResponse{Plan: plan}
+			r.ModifyPlan(ctx, req, &resp)
+
+			if resp.Diagnostics.HasError() {
+				t.Fatalf("unexpected error: %v", resp.Diagnostics)
+			}
+			var plannedExpiry types.String
+			resp.Plan.GetAttribute(ctx, path.Root("expires_at"), &plannedExpiry)
+			if tc.wantWarning == "" {
+				if len(resp.Diagnostics) != 0 || len(resp.RequiresReplace) != 0 || plannedExpiry.IsUnknown() {
+					t.Fatalf("expected no change, got diagnostics %v, replace %v, expires_at %s", resp.Diagnostics, resp.RequiresReplace, plannedExpiry)
+				}
+				return
+			}
+			warnings := resp.Diagnostics.Warnings()
+			if len(warnings) != 1 || warnings[0].Summary() != "API Key Will Be Replaced" || !strings.Contains(warnings[0].Detail(), tc.wantWarning) {
+				t.Fatalf("expected one warning containing %q, got %v", tc.wantWarning, resp.Diagnostics)
+			}
+			if !resp.RequiresReplace.Contains(path.Root("expires_at")) || !plannedExpiry.IsUnknown() {
+				t.Fatalf("expected a replacement over an unknown expires_at, got replace %v, expires_at %s", resp.RequiresReplace, plannedExpiry)
+			}
+		})
 	}
 }
 
