@@ -147,7 +147,7 @@ func (d *apiKeysDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	config.ServerTime = timeString(&now)
 	config.APIKeys = make([]apiKeysItemModel, 0, len(keys))
 	for i := range keys {
-		expires := expiryOf(keys[i].ExpiredDateTime)
+		expires := keys[i].ExpiredDateTime
 		if !config.ExpiringWithin.IsNull() && (expires == nil || expires.After(now.Add(within))) {
 			continue
 		}
@@ -175,7 +175,7 @@ func (m apiKeysDataSourceModel) apiFilter() client.Filter {
 }
 
 func apiKeysItemFromAPI(key *client.APIKey, now time.Time) apiKeysItemModel {
-	expires := expiryOf(key.ExpiredDateTime)
+	expires := key.ExpiredDateTime
 	return apiKeysItemModel{
 		ID:          types.StringValue(key.ID),
 		Name:        types.StringValue(key.Name),

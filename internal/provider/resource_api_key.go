@@ -289,6 +289,13 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 
 	tflog.Debug(ctx, "Creating API key", map[string]any{"name": name, "role": plan.Role.ValueString()})
 	created, err := r.data.client.CreateAPIKey(ctx, plan.toAPICreate(name))
+	if client.IsAlreadyExists(err) {
+		resp.Diagnostics.AddAttributeError(path.Root("name"), "API Key Already Exists",
+			fmt.Sprintf("Creating API key %q: the tenant already has an API key of this name (names are unique, compared "+
+				"case-insensitively). Import it to manage it with Terraform (terraform import <address> %q; its value "+
+				"cannot be recovered), choose another name, or use name_prefix.", name, name))
+		return
+	}
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "Error Creating API Key",
 			fmt.Sprintf("Creating API key %q with role %q", name, plan.Role.ValueString()), err)
@@ -456,7 +463,7 @@ func (m *apiKeyResourceModel) updateFromAPI(key *client.APIKey) {
 	m.Role = types.StringValue(key.Role)
 	m.Description = types.StringValue(key.Description)
 	m.Enabled = types.BoolValue(key.Status == client.StatusEnabled)
-	m.ExpiresAt = timeString(expiryOf(key.ExpiredDateTime))
+	m.ExpiresAt = timeString(key.ExpiredDateTime)
 	m.LastUsedAt = timeString(key.LastUsedDateTime)
 	m.CreatedAt = timeString(key.CreatedDateTime)
 }
@@ -533,23 +540,11 @@ func expiryReplacementReason(now, expiresAt time.Time, rotateBefore time.Duratio
 	return ""
 }
 
-// noExpiryAfter: the API may report a never-expiring key with a far-future date instead of null
-// (contract decision 5). Keys expire at most 12 months after creation, so anything this late
-// means "never".
-var noExpiryAfter = time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC)
-
-// expiryOf returns nil for a key that never expires.
-func expiryOf(t *time.Time) *time.Time {
-	if t == nil || !t.Before(noExpiryAfter) {
-		return nil
-	}
-	return t
-}
-
 // monthsToExpirationOf recovers expires_in_months for an imported key from its creation and
 // expiry times; it is null when the API does not report enough to tell.
 func monthsToExpirationOf(key *client.APIKey) types.Int64 {
-	expires := expiryOf(key.ExpiredDateTime)
+	// The client reports a never-expiring key with a nil expiry, whatever the API's spelling.
+	expires := key.ExpiredDateTime
 	if expires == nil {
 		return types.Int64Value(0)
 	}
