@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -750,14 +751,15 @@ func (c bearerCheck) CheckValue(v any) error {
 		return err
 	}
 	err = api.CheckConnectivity(context.Background())
+	if c.wantAccepted {
+		if err != nil {
+			return fmt.Errorf("the API refused the key value: %w", err)
+		}
+		return nil
+	}
 	var apiErr *client.APIError
-	switch {
-	case c.wantAccepted && err != nil:
-		return fmt.Errorf("the API refused the key value: %w", err)
-	case !c.wantAccepted && err == nil:
-		return errors.New("the API accepted the key value, expected a 401")
-	case !c.wantAccepted && !(errors.As(err, &apiErr) && apiErr.StatusCode == 401):
-		return fmt.Errorf("expected a 401 for the key value, got: %w", err)
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusUnauthorized {
+		return fmt.Errorf("expected a 401 for the key value, got: %v", err)
 	}
 	return nil
 }
