@@ -78,6 +78,7 @@ data "visionone_api_keys" "expired" {
 			{
 				Config: config,
 				ConfigStateChecks: []statecheck.StateCheck{
+					e.expectAPIKeyCount(4),
 					statecheck.ExpectKnownValue("data.visionone_api_keys.all", keys,
 						names("console-disabled", "console-forever", "console-soar", "terraform-siem")),
 					statecheck.ExpectKnownValue("data.visionone_api_keys.siem", keys,
