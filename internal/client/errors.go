@@ -315,6 +315,16 @@ func fillFromBody(e *APIError, body []byte, secrets []string) {
 	}
 }
 
+// envelopeOnly keeps body only when it is a Vision One error envelope, for answers to requests
+// whose successful answer carries secrets: no excerpt of anything else is ever quoted from them.
+func envelopeOnly(body []byte) []byte {
+	var env errorEnvelope
+	if json.Unmarshal(body, &env) != nil || (env.Error == nil && env.Code == "") {
+		return nil
+	}
+	return body
+}
+
 var (
 	titlePattern = regexp.MustCompile(`(?is)<title[^>]*>(.*?)</title>`)
 	scriptStyle  = regexp.MustCompile(`(?is)<(script|style)[^>]*>.*?</(script|style)>`)

@@ -154,7 +154,7 @@ func (c *Client) do(ctx context.Context, req request) (*response, error) {
 		}
 		errBody := body
 		if req.secretResponse {
-			errBody = nil
+			errBody = envelopeOnly(body)
 		}
 		apiErr := decodeError(req.method, logPath, status, header, errBody, c.secrets.list())
 		apiErr.Attempts = attempt
