@@ -272,6 +272,7 @@ func (p *visionOneProvider) Configure(ctx context.Context, req provider.Configur
 func (p *visionOneProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewUserRoleResource,
+		NewAPIKeyResource,
 	}
 }
 
@@ -280,6 +281,7 @@ func (p *visionOneProvider) DataSources(_ context.Context) []func() datasource.D
 		NewUserRoleDataSource,
 		NewUserRolesDataSource,
 		NewPermissionsDataSource,
+		NewAPIKeysDataSource,
 	}
 }
 
