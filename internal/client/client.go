@@ -85,7 +85,10 @@ func httpClient(in *http.Client) *http.Client {
 		out.Timeout = 0
 		return &out
 	}
-	return &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
+	if transport, ok := http.DefaultTransport.(*http.Transport); ok {
+		return &http.Client{Transport: transport.Clone()}
+	}
+	return &http.Client{}
 }
 
 // newLimiter turns requests per minute into a token bucket. The burst lets a short plan refresh
