@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"strings"
@@ -50,6 +51,11 @@ const (
 	// nameSuffixLength is the length of what uniqueAPIKeyName appends to name_prefix: a UTC
 	// timestamp (14 digits) and 8 random hex digits.
 	nameSuffixLength = 22
+	// privateKeyReadAt is the private-state key of the API time at which the key was last read.
+	// Expiry is judged at that time, not at the time ModifyPlan runs: Terraform plans the change
+	// again while applying it, with the private state of the plan's refresh, so the same time
+	// gives the same decision and a saved plan applied later does what it said.
+	privateKeyReadAt = "read_at"
 	// maxRotateBefore is the longest validity a key can have (12 months); a longer window would
 	// replace the key on every plan.
 	maxRotateBefore = 366 * 24 * time.Hour
@@ -258,11 +264,16 @@ func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 		// The schema validator has accepted it already.
 		rotateBefore, _ = time.ParseDuration(plan.RotateBefore.ValueString())
 	}
-	now, err := r.data.client.ServerNow(ctx)
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "Error Reading the API Time",
-			fmt.Sprintf("Reading the Vision One API's current time to judge the expiry of API key %s", state.ID.ValueString()), err)
-		return
+	now, diags := storedTime(ctx, req.Private, privateKeyReadAt)
+	resp.Diagnostics.Append(diags...)
+	if now.IsZero() {
+		// State written before read_at existed: judge by the API's current time.
+		var err error
+		if now, err = r.data.client.ServerNow(ctx); err != nil {
+			addAPIError(&resp.Diagnostics, "Error Reading the API Time",
+				fmt.Sprintf("Reading the Vision One API's current time to judge the expiry of API key %s", state.ID.ValueString()), err)
+			return
+		}
 	}
 	reason := expiryReplacementReason(now, expiresAt, rotateBefore)
 	if reason == "" {
@@ -319,6 +330,7 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 	plan.Value = types.StringValue(created.Value)
 	plan.updateFromAPI(key)
 	resp.Diagnostics.Append(storeETag(ctx, resp.Private, key.ETag)...)
+	resp.Diagnostics.Append(r.storeReadAt(ctx, resp.Private)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -348,6 +360,7 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 		state.ExpiresInMonths = monthsToExpirationOf(key)
 	}
 	resp.Diagnostics.Append(storeETag(ctx, resp.Private, key.ETag)...)
+	resp.Diagnostics.Append(r.storeReadAt(ctx, resp.Private)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
@@ -394,6 +407,7 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 	plan.Value = state.Value
 	plan.updateFromAPI(key)
 	resp.Diagnostics.Append(storeETag(ctx, resp.Private, key.ETag)...)
+	resp.Diagnostics.Append(r.storeReadAt(ctx, resp.Private)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -593,4 +607,35 @@ func priorValueKnown(_ context.Context, req planmodifier.Int64Request, resp *int
 // them, any later change replaces the key.
 func priorMapKnown(_ context.Context, req planmodifier.MapRequest, resp *mapplanmodifier.RequiresReplaceIfFuncResponse) {
 	resp.RequiresReplace = !req.StateValue.IsNull()
+}
+
+// storeReadAt records the API time of the read just made (the client keeps it from the answer's
+// Date header), for ModifyPlan.
+func (r *apiKeyResource) storeReadAt(ctx context.Context, private privateState) diag.Diagnostics {
+	now, err := r.data.client.ServerNow(ctx)
+	if err != nil {
+		// ModifyPlan then asks the API for its time itself.
+		tflog.Warn(ctx, "The API time of the read is unknown", map[string]any{"error": err.Error()})
+		return nil
+	}
+	raw, err := json.Marshal(now.UTC())
+	if err != nil {
+		tflog.Warn(ctx, "The API time of the read cannot be encoded", map[string]any{"error": err.Error()})
+		return nil
+	}
+	return private.SetKey(ctx, privateKeyReadAt, raw)
+}
+
+// storedTime returns the time kept under key in private state, or the zero time.
+func storedTime(ctx context.Context, private privateState, key string) (time.Time, diag.Diagnostics) {
+	raw, diags := private.GetKey(ctx, key)
+	if diags.HasError() || len(raw) == 0 {
+		return time.Time{}, diags
+	}
+	var t time.Time
+	if err := json.Unmarshal(raw, &t); err != nil {
+		tflog.Warn(ctx, "Ignoring an unreadable time in the private state", map[string]any{"key": key, "error": err.Error()})
+		return time.Time{}, diags
+	}
+	return t, diags
 }

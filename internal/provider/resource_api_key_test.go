@@ -264,6 +264,103 @@ resource "visionone_api_key" "test" {
 	})
 }
 
+// TestAccAPIKey_savedPlanIsKept lets the key expire between the plan and the apply of an in-place
+// update: Terraform plans the change again while applying it, and the provider must then judge
+// expiry as the plan did (at the API time of the plan's refresh), or the apply fails with an
+// inconsistent final plan. The next plan replaces the key.
+func TestAccAPIKey_savedPlanIsKept(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	sameID := statecheck.CompareValue(compare.ValuesSame())
+	config := func(description string) string {
+		return e.providerConfig() + fmt.Sprintf(`
+resource "visionone_api_key" "test" {
+  name              = "saved-plan"
+  role              = "SIEM"
+  description       = %[1]q
+  expires_in_months = 1
+}
+`, description)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.apiKeysGone,
+		Steps: []resource.TestStep{
+			{
+				Config:            config("first"),
+				ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(testAccAPIKeyAddr, tfjsonpath.New("id"))},
+			},
+			{
+				Config: config("second"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testAccAPIKeyAddr, plancheck.ResourceActionUpdate),
+					betweenPlanAndApply(func() { e.AdvanceClock(32 * 24 * time.Hour) }),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameID.AddStateValue(testAccAPIKeyAddr, tfjsonpath.New("id")),
+					e.expectAPIKey("saved-plan", "SIEM", "second", client.StatusEnabled),
+				},
+				// The plan after this apply sees the expiry.
+				ExpectNonEmptyPlan: true,
+			},
+			{
+				Config: config("second"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testAccAPIKeyAddr, plancheck.ResourceActionDestroyBeforeCreate),
+				}},
+			},
+		},
+	})
+}
+
+// TestAccAPIKey_changedBetweenPlanAndApply changes the key in the console after the plan: the
+// update carries the ETag of the plan's refresh, so the API refuses it (412) and nothing is
+// overwritten; the next plan takes the change into account.
+func TestAccAPIKey_changedBetweenPlanAndApply(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	var id string
+	console := "edited in the console meanwhile"
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.apiKeysGone,
+		Steps: []resource.TestStep{
+			{
+				Config: e.providerConfig() + testAccAPIKeyConfig("etag", "SIEM", "", true),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("id"), captureString(&id)),
+				},
+			},
+			{
+				Config: e.providerConfig() + testAccAPIKeyConfig("etag", "SIEM", "", false),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					betweenPlanAndApply(func() {
+						if err := e.API.UpdateAPIKey(context.Background(), id, "", client.APIKeyPatch{Description: &console}); err != nil {
+							t.Errorf("changing the key in the console: %v", err)
+						}
+					}),
+				}},
+				ExpectError: errorText("API Key Changed Outside Terraform", "(HTTP 412)", "nothing was changed"),
+			},
+			{
+				PreConfig: func() {
+					key, err := e.API.GetAPIKey(context.Background(), id)
+					if err != nil || key.Status != client.StatusEnabled || key.Description != console {
+						t.Fatalf("the refused update changed the key: %+v, %v", key, err)
+					}
+				},
+				Config: e.providerConfig() + testAccAPIKeyConfig("etag", "SIEM", "", false),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testAccAPIKeyAddr, plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					e.expectAPIKey("etag", "SIEM", "", client.StatusDisabled),
+				},
+			},
+		},
+	})
+}
+
 // TestAccAPIKey_createBeforeDestroy rotates a name_prefix key with create_before_destroy. The
 // data source depends on the key, so Terraform reads it after creating the new key and before
 // deleting the old one: terraform_data records what the API listed at that moment.
@@ -794,6 +891,14 @@ func (c stringCapture) CheckValue(v any) error {
 }
 
 func (c stringCapture) String() string { return "a non-empty string" }
+
+// betweenPlanAndApply is a plan check that only acts: it runs after Terraform saved the plan and
+// before it applies it, to change the world in between (the console, the clock).
+type betweenPlanAndApply func()
+
+func (f betweenPlanAndApply) CheckPlan(context.Context, plancheck.CheckPlanRequest, *plancheck.CheckPlanResponse) {
+	f()
+}
 
 // emulatorCheck turns an assertion about the emulator into a statecheck, so that it runs right
 // after a step's apply.
