@@ -100,9 +100,14 @@ func (p *visionOneProvider) Configure(ctx context.Context, req provider.Configur
 }
 
 func (p *visionOneProvider) Resources(_ context.Context) []func() resource.Resource {
-	return []func() resource.Resource{}
+	return []func() resource.Resource{
+		NewAccountResource,
+	}
 }
 
 func (p *visionOneProvider) DataSources(_ context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{}
+	return []func() datasource.DataSource{
+		NewAccountDataSource,
+		NewAccountsDataSource,
+	}
 }
