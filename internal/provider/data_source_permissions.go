@@ -1,0 +1,217 @@
+package provider
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/client"
+)
+
+var (
+	_ datasource.DataSource                   = (*permissionsDataSource)(nil)
+	_ datasource.DataSourceWithConfigure      = (*permissionsDataSource)(nil)
+	_ datasource.DataSourceWithValidateConfig = (*permissionsDataSource)(nil)
+)
+
+// NewPermissionsDataSource returns the visionone_permissions data source: the tenant's permission
+// catalog, so that keys can be found by the names the console shows.
+func NewPermissionsDataSource() datasource.DataSource {
+	return &permissionsDataSource{}
+}
+
+type permissionsDataSource struct {
+	data *providerData
+}
+
+type permissionsDataSourceModel struct {
+	App          types.String      `tfsdk:"app"`
+	Category     types.String      `tfsdk:"category"`
+	NameContains types.String      `tfsdk:"name_contains"`
+	NameRegex    types.String      `tfsdk:"name_regex"`
+	Keys         types.Set         `tfsdk:"keys"`
+	Permissions  []permissionModel `tfsdk:"permissions"`
+}
+
+type permissionModel struct {
+	Key      types.String `tfsdk:"key"`
+	Name     types.String `tfsdk:"name"`
+	App      types.String `tfsdk:"app"`
+	Category types.String `tfsdk:"category"`
+}
+
+func (d *permissionsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_permissions"
+}
+
+func (d *permissionsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "The permission catalog of the tenant: every permission key a custom role can grant, with the " +
+			"name, app and category the console's role editor shows for it. Filter by those console names to find the keys " +
+			"for `visionone_user_role.permissions`; all filters are optional, case-insensitive and combined with *and*.",
+		Attributes: map[string]schema.Attribute{
+			"app": schema.StringAttribute{
+				MarkdownDescription: "Only permissions of this app, such as `Workbench` or `User Accounts` (exact name, any case).",
+				Optional:            true,
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"category": schema.StringAttribute{
+				MarkdownDescription: "Only permissions of this category, the group above the app in the console, such as " +
+					"`Platform Capabilities` (exact name, any case).",
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"name_contains": schema.StringAttribute{
+				MarkdownDescription: "Only permissions whose name contains this text, such as `Third-party auditing` or " +
+					"`View, filter, and search` (any case).",
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"name_regex": schema.StringAttribute{
+				MarkdownDescription: "Only permissions whose name matches this regular expression ([RE2 syntax](https://github.com/google/re2/wiki/Syntax), " +
+					"case-insensitive), such as `^View`.",
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"keys": schema.SetAttribute{
+				MarkdownDescription: "Keys of the matching permissions, ready for `visionone_user_role.permissions`.",
+				ElementType:         types.StringType,
+				Computed:            true,
+			},
+			"permissions": schema.ListNestedAttribute{
+				MarkdownDescription: "The matching permissions, ordered by category, app and name.",
+				Computed:            true,
+				NestedObject: schema.NestedAttributeObject{
+					Attributes: map[string]schema.Attribute{
+						"key": schema.StringAttribute{
+							MarkdownDescription: "Permission key, as `visionone_user_role.permissions` takes it.",
+							Computed:            true,
+						},
+						"name": schema.StringAttribute{
+							MarkdownDescription: "Name of the permission in the console, such as `View, filter, and search`.",
+							Computed:            true,
+						},
+						"app": schema.StringAttribute{
+							MarkdownDescription: "App the permission belongs to, such as `Workbench`.",
+							Computed:            true,
+						},
+						"category": schema.StringAttribute{
+							MarkdownDescription: "Category of the app in the console's role editor.",
+							Computed:            true,
+						},
+					},
+				},
+			},
+		},
+	}
+}
+
+// ValidateConfig rejects a name_regex that does not compile, before anything is read.
+func (d *permissionsDataSource) ValidateConfig(ctx context.Context, req datasource.ValidateConfigRequest, resp *datasource.ValidateConfigResponse) {
+	var nameRegex types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("name_regex"), &nameRegex)...)
+	if nameRegex.IsNull() || nameRegex.IsUnknown() {
+		return
+	}
+	if _, err := compileNameRegex(nameRegex.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("name_regex"), "Invalid Regular Expression",
+			fmt.Sprintf("name_regex %q is not a valid RE2 regular expression: %s", nameRegex.ValueString(), err))
+	}
+}
+
+func (d *permissionsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	data, diags := providerDataFrom(req.ProviderData)
+	resp.Diagnostics.Append(diags...)
+	d.data = data
+}
+
+func (d *permissionsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	if d.data == nil {
+		resp.Diagnostics.AddError("Provider Not Configured", providerNotConfiguredDetail)
+		return
+	}
+	var config permissionsDataSourceModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	match, err := permissionFilter(config)
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("name_regex"), "Invalid Regular Expression", err.Error())
+		return
+	}
+
+	catalog, err := d.data.permissions(ctx)
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Error Reading Permission Catalog",
+			"Reading the tenant's permission catalog (GET /v3.0/iam/roles/permissionKeys)", err)
+		return
+	}
+
+	var matching []client.Permission
+	for _, p := range catalog {
+		if match(p) {
+			matching = append(matching, p)
+		}
+	}
+	slices.SortFunc(matching, func(a, b client.Permission) int {
+		return cmp.Or(cmp.Compare(a.Category, b.Category), cmp.Compare(a.App, b.App), cmp.Compare(a.Name, b.Name), cmp.Compare(a.Key, b.Key))
+	})
+
+	config.Permissions = make([]permissionModel, len(matching))
+	keys := make([]string, len(matching))
+	for i, p := range matching {
+		config.Permissions[i] = permissionModelFromAPI(p)
+		keys[i] = p.Key
+	}
+	keySet, diags := types.SetValueFrom(ctx, types.StringType, keys)
+	resp.Diagnostics.Append(diags...)
+	config.Keys = keySet
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &config)...)
+}
+
+// permissionFilter turns the filter attributes into one predicate; null filters match everything.
+func permissionFilter(config permissionsDataSourceModel) (func(client.Permission) bool, error) {
+	var nameRegex *regexp.Regexp
+	if !config.NameRegex.IsNull() {
+		var err error
+		if nameRegex, err = compileNameRegex(config.NameRegex.ValueString()); err != nil {
+			return nil, fmt.Errorf("name_regex %q is not a valid RE2 regular expression: %w", config.NameRegex.ValueString(), err)
+		}
+	}
+	nameContains := strings.ToLower(config.NameContains.ValueString())
+	return func(p client.Permission) bool {
+		return (config.App.IsNull() || strings.EqualFold(p.App, config.App.ValueString())) &&
+			(config.Category.IsNull() || strings.EqualFold(p.Category, config.Category.ValueString())) &&
+			strings.Contains(strings.ToLower(p.Name), nameContains) &&
+			(nameRegex == nil || nameRegex.MatchString(p.Name))
+	}, nil
+}
+
+// compileNameRegex compiles a name_regex; matching is case-insensitive like the other filters.
+func compileNameRegex(expr string) (*regexp.Regexp, error) {
+	return regexp.Compile("(?i)" + expr)
+}
+
+// permissionModelFromAPI maps one catalog entry onto the Terraform model.
+func permissionModelFromAPI(p client.Permission) permissionModel {
+	return permissionModel{
+		Key:      types.StringValue(p.Key),
+		Name:     types.StringValue(p.Name),
+		App:      types.StringValue(p.App),
+		Category: types.StringValue(p.Category),
+	}
+}

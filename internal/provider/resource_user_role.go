@@ -1,0 +1,500 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/client"
+	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/validators"
+)
+
+var (
+	_ resource.Resource                   = (*userRoleResource)(nil)
+	_ resource.ResourceWithConfigure      = (*userRoleResource)(nil)
+	_ resource.ResourceWithImportState    = (*userRoleResource)(nil)
+	_ resource.ResourceWithModifyPlan     = (*userRoleResource)(nil)
+	_ resource.ResourceWithValidateConfig = (*userRoleResource)(nil)
+)
+
+// NewUserRoleResource returns the visionone_user_role resource: one custom user role.
+func NewUserRoleResource() resource.Resource {
+	return &userRoleResource{}
+}
+
+type userRoleResource struct {
+	data *providerData
+}
+
+// userRoleModel is the Terraform shape of a role, shared by the resource and the
+// visionone_user_role data source, which expose the same attributes.
+type userRoleModel struct {
+	ID                         types.String `tfsdk:"id"`
+	Name                       types.String `tfsdk:"name"`
+	Description                types.String `tfsdk:"description"`
+	Permissions                types.Set    `tfsdk:"permissions"`
+	AllowAPIKeyAssignment      types.Bool   `tfsdk:"allow_api_key_assignment"`
+	AllowUserAccountAssignment types.Bool   `tfsdk:"allow_user_account_assignment"`
+	Type                       types.String `tfsdk:"type"`
+	LastUpdatedAt              types.String `tfsdk:"last_updated_at"`
+}
+
+// Limits of a custom role's fields. The contract publishes none for roles; 128 is the longest role
+// name an API key's `role` field takes (contract 4.1), so a longer role could never be given to a
+// key, and 256 is the description limit of the neighbouring IAM objects (contract 3.1).
+const (
+	roleNameMaxLength        = 128
+	roleDescriptionMaxLength = 256
+	// roleNameCharacters is the character set of role names: letters, digits, spaces and common
+	// punctuation, as in "Third-party auditor (API only)".
+	roleNameCharacters = `^[\p{L}\p{N} ._\-()&/+,:]*$`
+	// permissionSuggestions bounds the "did you mean" list of an unknown permission key.
+	permissionSuggestions = 3
+)
+
+// roleIDPattern recognises a role id (a UUID, contract 1.11) in an import id; anything else is
+// taken as a role name.
+var roleIDPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+
+func (r *userRoleResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_user_role"
+}
+
+func (r *userRoleResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A custom Vision One user role: a named set of permissions that user accounts and API keys " +
+			"are given (console: **Administration > User Roles > Add Role**). Predefined roles such as " +
+			"`Master Administrator` or `Auditor` cannot be managed; read them with the `visionone_user_role` data source.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "Id of the role (a UUID) assigned by Vision One.",
+				Computed:            true,
+				PlanModifiers: []planmodifier.String{
+					stringplanmodifier.UseStateForUnknown(),
+				},
+			},
+			"name": schema.StringAttribute{
+				MarkdownDescription: fmt.Sprintf("Name of the role, unique in the tenant; accounts and API keys refer to the role by this name. "+
+					"1 to %d characters: letters, digits, spaces and `. _ - ( ) & / + , :`, not starting or ending with a space. "+
+					"Must not be the name of a predefined role. Changing it renames the role in place.", roleNameMaxLength),
+				Required: true,
+				Validators: []validator.String{
+					stringvalidator.UTF8LengthBetween(1, roleNameMaxLength),
+					stringvalidator.RegexMatches(regexp.MustCompile(roleNameCharacters),
+						"may contain only letters, digits, spaces and . _ - ( ) & / + , :"),
+					stringvalidator.RegexMatches(regexp.MustCompile(`^(\S.*\S|\S)?$`),
+						"must not start or end with whitespace"),
+				},
+			},
+			"description": schema.StringAttribute{
+				MarkdownDescription: fmt.Sprintf("Free-text description of the role, at most %d characters. Default `\"\"` (empty).", roleDescriptionMaxLength),
+				Optional:            true,
+				Computed:            true,
+				Default:             stringdefault.StaticString(""),
+				Validators: []validator.String{
+					stringvalidator.UTF8LengthAtMost(roleDescriptionMaxLength),
+				},
+			},
+			"permissions": schema.SetAttribute{
+				MarkdownDescription: "Permission keys the role grants, at least one, such as `platform.userRoles.view`. " +
+					"Keys are checked at plan time against the tenant's permission catalog, and an unknown key is reported with " +
+					"the closest real ones. Find keys by their console names with the `visionone_permissions` data source.",
+				ElementType: types.StringType,
+				Required:    true,
+				Validators: []validator.Set{
+					setvalidator.SizeAtLeast(1),
+					setvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1)),
+				},
+			},
+			"allow_api_key_assignment": schema.BoolAttribute{
+				MarkdownDescription: "Whether API keys may be given this role (console control flag *Allow API key assignment*). " +
+					"Default `true`.",
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(true),
+			},
+			"allow_user_account_assignment": schema.BoolAttribute{
+				MarkdownDescription: "Whether user accounts may be given this role (console control flag *Allow user account " +
+					"assignment*). Default `true`.",
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(true),
+			},
+			"type": schema.StringAttribute{
+				MarkdownDescription: "Role type as Vision One reports it; always `custom` for a managed role.",
+				Computed:            true,
+				PlanModifiers: []planmodifier.String{
+					stringplanmodifier.UseStateForUnknown(),
+				},
+			},
+			"last_updated_at": schema.StringAttribute{
+				MarkdownDescription: "When the role was last changed, as an RFC 3339 timestamp reported by Vision One.",
+				Computed:            true,
+			},
+		},
+	}
+}
+
+func (r *userRoleResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	data, diags := providerDataFrom(req.ProviderData)
+	resp.Diagnostics.Append(diags...)
+	r.data = data
+}
+
+// ValidateConfig refuses what the schema validators cannot see: a permission written twice with
+// different case would be two elements of the set but one permission to the user.
+func (r *userRoleResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var permissions types.Set
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("permissions"), &permissions)...)
+	if resp.Diagnostics.HasError() || permissions.IsNull() || permissions.IsUnknown() {
+		return
+	}
+	seen := map[string]string{}
+	for _, key := range knownStrings(permissions) {
+		if first, ok := seen[strings.ToLower(key)]; ok {
+			resp.Diagnostics.AddAttributeError(path.Root("permissions"), "Duplicate Permission Key",
+				fmt.Sprintf("The permission keys %q and %q differ only in case. Keep the one spelled as the "+
+					"visionone_permissions data source lists it.", first, key))
+			continue
+		}
+		seen[strings.ToLower(key)] = key
+	}
+}
+
+// ModifyPlan checks, before anything is written, what only the live tenant can tell: that a new or
+// renamed role does not take a predefined role's name, and that every added permission key exists.
+// Keys already in state are not checked again, so a no-op plan makes no request and a key later
+// retired from the catalog does not block unrelated changes.
+func (r *userRoleResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || r.data == nil {
+		// Destroy, or the provider configuration is not known yet.
+		return
+	}
+	var plan userRoleModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	var state *userRoleModel
+	if !req.State.Raw.IsNull() {
+		state = &userRoleModel{}
+		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	if !plan.Name.IsUnknown() && (state == nil || !plan.Name.Equal(state.Name)) {
+		r.refusePredefinedName(ctx, plan.Name.ValueString(), &resp.Diagnostics)
+	}
+
+	added := knownStrings(plan.Permissions)
+	if state != nil {
+		existing := knownStrings(state.Permissions)
+		added = slices.DeleteFunc(added, func(k string) bool { return slices.Contains(existing, k) })
+	}
+	if len(added) > 0 {
+		r.checkPermissionKeys(ctx, added, &resp.Diagnostics)
+	}
+}
+
+// refusePredefinedName adds an error when name is the name of a predefined role. Role names are
+// compared case-insensitively, as a tenant would not tell "auditor" from "Auditor" apart either.
+func (r *userRoleResource) refusePredefinedName(ctx context.Context, name string, diags *diag.Diagnostics) {
+	predefined, err := r.data.predefinedRoleList(ctx)
+	if err != nil {
+		tflog.Warn(ctx, "Could not list the predefined roles; the API decides about the role name at apply", map[string]any{"error": err.Error()})
+		return
+	}
+	for _, role := range predefined {
+		if strings.EqualFold(role.Name, name) {
+			diags.AddAttributeError(path.Root("name"), "Predefined Role Name",
+				fmt.Sprintf("%q is the name of the predefined Vision One role %q, which Trend Micro maintains and which cannot "+
+					"be created, changed or deleted. Choose another name for a custom role, or read the predefined role "+
+					"with the visionone_user_role data source:\n\n  data \"visionone_user_role\" \"this\" {\n    name = %q\n  }",
+					name, role.Name, role.Name))
+			return
+		}
+	}
+}
+
+// checkPermissionKeys adds an error for every key that is not in the tenant's catalog, naming the
+// closest real keys. When the catalog cannot be read it warns instead: the API still validates the
+// keys when the role is written.
+func (r *userRoleResource) checkPermissionKeys(ctx context.Context, keys []string, diags *diag.Diagnostics) {
+	catalog, err := r.data.permissions(ctx)
+	if err != nil {
+		diags.AddAttributeWarning(path.Root("permissions"), "Permission Keys Not Checked",
+			"Reading the tenant's permission catalog (GET /v3.0/iam/roles/permissionKeys) failed, so the permission keys "+
+				"of this role were not checked during plan: "+err.Error()+"\n\nVision One checks them when the role is "+
+				"written; an unknown key then fails the apply.")
+		return
+	}
+	known := make([]string, len(catalog))
+	byName := make(map[string]string, len(catalog))
+	for i, p := range catalog {
+		known[i] = p.Key
+		byName[strings.ToLower(p.Name)] = p.Key
+	}
+	for _, key := range keys {
+		if slices.Contains(known, key) {
+			continue
+		}
+		detail := fmt.Sprintf("%q is not a permission key of this Vision One tenant.", key)
+		if match, ok := byName[strings.ToLower(key)]; ok {
+			detail += fmt.Sprintf(" It is the console name of the permission whose key is %q; use the key.", match)
+		} else if suggestions := validators.ClosestMatches(key, known, permissionSuggestions); len(suggestions) > 0 {
+			detail += " Did you mean " + orList(suggestions) + "?"
+		}
+		detail += " The visionone_permissions data source lists every key with its console name, app and category; " +
+			"filter it with name_contains, app or category."
+		diags.AddAttributeError(path.Root("permissions"), "Unknown Permission Key", detail)
+	}
+}
+
+func (r *userRoleResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	if !r.configured(&resp.Diagnostics) {
+		return
+	}
+	var plan userRoleModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	in := client.RoleCreate{
+		Name:                       plan.Name.ValueString(),
+		Description:                plan.Description.ValueString(),
+		PermissionKeys:             knownStrings(plan.Permissions),
+		AllowAPIKeyAssignment:      plan.AllowAPIKeyAssignment.ValueBool(),
+		AllowUserAccountAssignment: plan.AllowUserAccountAssignment.ValueBool(),
+	}
+	tflog.Debug(ctx, "Creating a Vision One user role", map[string]any{"name": in.Name, "permissions": len(in.PermissionKeys)})
+	role, err := r.data.client.CreateRole(ctx, in)
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Error Creating User Role", fmt.Sprintf("Creating the user role %q", in.Name), err)
+		return
+	}
+
+	r.setState(ctx, role, &resp.State, resp.Private, &resp.Diagnostics)
+}
+
+func (r *userRoleResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	if r.data == nil {
+		// The provider configuration is not known during this plan (see Configure): keep the prior
+		// state rather than fail, the role is read again once the provider is configured.
+		return
+	}
+	var state userRoleModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	tflog.Debug(ctx, "Reading a Vision One user role", map[string]any{"id": state.ID.ValueString()})
+	role, err := r.data.client.GetRole(ctx, state.ID.ValueString())
+	if client.IsNotFound(err) {
+		resp.Diagnostics.AddWarning("User Role Deleted Outside Terraform",
+			fmt.Sprintf("The user role %q (id %s) no longer exists in Vision One; it was deleted outside Terraform. "+
+				"Terraform removed it from the state and plans to create it again.", state.Name.ValueString(), state.ID.ValueString()))
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Error Reading User Role",
+			fmt.Sprintf("Reading the user role %q (id %s)", state.Name.ValueString(), state.ID.ValueString()), err)
+		return
+	}
+
+	r.setState(ctx, role, &resp.State, resp.Private, &resp.Diagnostics)
+}
+
+func (r *userRoleResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	if !r.configured(&resp.Diagnostics) {
+		return
+	}
+	var plan, state userRoleModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	etag, diags := storedETag(ctx, req.Private)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	id := state.ID.ValueString()
+	patch := rolePatchFromPlan(plan, state)
+	tflog.Debug(ctx, "Updating a Vision One user role", map[string]any{"id": id, "if_match": etag})
+	err := r.data.client.UpdateRole(ctx, id, etag, patch)
+	if client.IsPreconditionFailed(err) {
+		// Someone changed the role after Terraform read it. Applying the plan now would overwrite
+		// their change with a diff computed against what they replaced, so stop, record what the
+		// role is now, and let the next plan show the real difference.
+		if current, readErr := r.data.client.GetRole(ctx, id); readErr == nil {
+			r.setState(ctx, current, &resp.State, resp.Private, &resp.Diagnostics)
+		}
+		resp.Diagnostics.AddError("User Role Changed Outside Terraform",
+			fmt.Sprintf("The user role %q (id %s) was changed in Vision One by someone else after Terraform read it "+
+				"(the API answered 412 to If-Match %q), so this update was not applied, to avoid overwriting that change.\n\n"+
+				"Run terraform plan again to see the difference between the role as it is now and your configuration, "+
+				"then apply.", state.Name.ValueString(), id, etag))
+		return
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Error Updating User Role",
+			fmt.Sprintf("Updating the user role %q (id %s)", state.Name.ValueString(), id), err)
+		return
+	}
+
+	// PATCH answers 204 without a body (contract decision 2): read the role back for the values the
+	// API decided (last update time, ETag).
+	role, err := r.data.client.GetRole(ctx, id)
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Error Reading User Role",
+			fmt.Sprintf("Reading the user role %q (id %s) back after updating it", plan.Name.ValueString(), id), err)
+		return
+	}
+	r.setState(ctx, role, &resp.State, resp.Private, &resp.Diagnostics)
+}
+
+func (r *userRoleResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	if !r.configured(&resp.Diagnostics) {
+		return
+	}
+	var state userRoleModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	tflog.Debug(ctx, "Deleting a Vision One user role", map[string]any{"id": state.ID.ValueString()})
+	err := r.data.client.DeleteRole(ctx, state.ID.ValueString())
+	if err != nil && !client.IsNotFound(err) {
+		addAPIError(&resp.Diagnostics, "Error Deleting User Role",
+			fmt.Sprintf("Deleting the user role %q (id %s). A role that accounts or API keys still use cannot be "+
+				"deleted; give them another role first", state.Name.ValueString(), state.ID.ValueString()), err)
+	}
+}
+
+// ImportState takes a role id (a UUID) or a role name, so that both `terraform import
+// visionone_user_role.x "Auditors"` and an import block with the id work.
+func (r *userRoleResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if !r.configured(&resp.Diagnostics) {
+		return
+	}
+	var (
+		role *client.Role
+		err  error
+	)
+	if roleIDPattern.MatchString(req.ID) {
+		role, err = r.data.client.GetRole(ctx, req.ID)
+	} else {
+		role, err = r.data.client.FindRoleByName(ctx, req.ID)
+	}
+	if client.IsNotFound(err) {
+		resp.Diagnostics.AddError("User Role Not Found",
+			fmt.Sprintf("No Vision One user role has the id or name %q. The import id is a role id (a UUID) or the exact "+
+				"role name; the visionone_user_roles data source lists the roles of the tenant.", req.ID))
+		return
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Error Importing User Role", fmt.Sprintf("Looking up the user role %q", req.ID), err)
+		return
+	}
+	if role.Type != client.RoleTypeCustom {
+		resp.Diagnostics.AddError("Predefined Role Cannot Be Imported",
+			fmt.Sprintf("The role %q (id %s) is a %s role, which Trend Micro maintains and Terraform cannot manage. "+
+				"Read it with the visionone_user_role data source instead:\n\n  data \"visionone_user_role\" \"this\" {\n    name = %q\n  }",
+				role.Name, role.ID, role.Type, role.Name))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), role.ID)...)
+}
+
+// configured reports whether the provider is configured, adding an error when it is not: every
+// write needs the client, and by apply time an unconfigured provider is a real problem.
+func (r *userRoleResource) configured(diags *diag.Diagnostics) bool {
+	if r.data == nil {
+		diags.AddError("Provider Not Configured", providerNotConfiguredDetail)
+		return false
+	}
+	return true
+}
+
+// setState writes role into state and remembers its ETag for the next update.
+func (r *userRoleResource) setState(ctx context.Context, role *client.Role, state *tfsdk.State, private privateState, diags *diag.Diagnostics) {
+	model, d := userRoleModelFromAPI(ctx, role)
+	diags.Append(d...)
+	if diags.HasError() {
+		return
+	}
+	diags.Append(state.Set(ctx, &model)...)
+	diags.Append(storeETag(ctx, private, role.ETag)...)
+}
+
+// userRoleModelFromAPI maps an API role onto the Terraform model.
+func userRoleModelFromAPI(ctx context.Context, role *client.Role) (userRoleModel, diag.Diagnostics) {
+	permissions, diags := types.SetValueFrom(ctx, types.StringType, nonNilStrings(role.PermissionKeys))
+	model := userRoleModel{
+		ID:                         types.StringValue(role.ID),
+		Name:                       types.StringValue(role.Name),
+		Description:                types.StringValue(role.Description),
+		Permissions:                permissions,
+		AllowAPIKeyAssignment:      types.BoolValue(role.AllowAPIKeyAssignment),
+		AllowUserAccountAssignment: types.BoolValue(role.AllowUserAccountAssignment),
+		Type:                       types.StringValue(role.Type),
+		LastUpdatedAt:              timeString(role.LastUpdatedDateTime),
+	}
+	return model, diags
+}
+
+// rolePatchFromPlan builds a PATCH body holding only what the plan changes, so that a field changed
+// by someone else and not by this plan is never sent back.
+func rolePatchFromPlan(plan, state userRoleModel) client.RolePatch {
+	var patch client.RolePatch
+	if !plan.Name.Equal(state.Name) {
+		patch.Name = plan.Name.ValueStringPointer()
+	}
+	if !plan.Description.Equal(state.Description) {
+		patch.Description = plan.Description.ValueStringPointer()
+	}
+	if !plan.Permissions.Equal(state.Permissions) {
+		patch.PermissionKeys = knownStrings(plan.Permissions)
+	}
+	if !plan.AllowAPIKeyAssignment.Equal(state.AllowAPIKeyAssignment) {
+		patch.AllowAPIKeyAssignment = plan.AllowAPIKeyAssignment.ValueBoolPointer()
+	}
+	if !plan.AllowUserAccountAssignment.Equal(state.AllowUserAccountAssignment) {
+		patch.AllowUserAccountAssignment = plan.AllowUserAccountAssignment.ValueBoolPointer()
+	}
+	return patch
+}
+
+// orList renders values as `"a", "b" or "c"`.
+func orList(values []string) string {
+	quoted := make([]string, len(values))
+	for i, v := range values {
+		quoted[i] = fmt.Sprintf("%q", v)
+	}
+	if len(quoted) == 1 {
+		return quoted[0]
+	}
+	return strings.Join(quoted[:len(quoted)-1], ", ") + " or " + quoted[len(quoted)-1]
+}
