@@ -85,6 +85,10 @@ func (d *accountsDataSource) Configure(_ context.Context, req datasource.Configu
 }
 
 func (d *accountsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	if d.data == nil {
+		resp.Diagnostics.AddError("Provider Not Configured", providerNotConfiguredDetail)
+		return
+	}
 	var config accountsDataSourceModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
 	if resp.Diagnostics.HasError() {

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -52,10 +51,6 @@ type accountResourceModel struct {
 	Status      types.String `tfsdk:"status"`
 	Name        types.String `tfsdk:"name"`
 }
-
-// accountETagKey is the private state key holding the ETag of the last read, sent as If-Match so
-// that an update never overwrites a change made in the console since that read.
-const accountETagKey = "etag"
 
 // accountMaxLength is the API's limit on email, role and description (contract 7.2).
 const accountMaxLength = 256
@@ -178,6 +173,9 @@ func (r *accountResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 }
 
 func (r *accountResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	if !r.configured(&resp.Diagnostics) {
+		return
+	}
 	var plan accountResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
@@ -197,10 +195,13 @@ func (r *accountResource) Create(ctx context.Context, req resource.CreateRequest
 	// change back until the invitation is accepted.
 	state.Enabled = plan.Enabled
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
-	resp.Diagnostics.Append(setPrivateETag(ctx, resp.Private, account.ETag)...)
+	resp.Diagnostics.Append(storeETag(ctx, resp.Private, account.ETag)...)
 }
 
 func (r *accountResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	if !r.configured(&resp.Diagnostics) {
+		return
+	}
 	var state accountResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
@@ -224,17 +225,20 @@ func (r *accountResource) Read(ctx context.Context, req resource.ReadRequest, re
 	}
 
 	resp.Diagnostics.Append(resp.State.Set(ctx, accountModelFromAPI(state, account))...)
-	resp.Diagnostics.Append(setPrivateETag(ctx, resp.Private, account.ETag)...)
+	resp.Diagnostics.Append(storeETag(ctx, resp.Private, account.ETag)...)
 }
 
 func (r *accountResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	if !r.configured(&resp.Diagnostics) {
+		return
+	}
 	var plan, state accountResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	etag, diags := privateETag(ctx, req.Private)
+	etag, diags := storedETag(ctx, req.Private)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -268,10 +272,13 @@ func (r *accountResource) Update(ctx context.Context, req resource.UpdateRequest
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, accountModelFromAPI(plan, account))...)
-	resp.Diagnostics.Append(setPrivateETag(ctx, resp.Private, account.ETag)...)
+	resp.Diagnostics.Append(storeETag(ctx, resp.Private, account.ETag)...)
 }
 
 func (r *accountResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	if !r.configured(&resp.Diagnostics) {
+		return
+	}
 	var state accountResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
@@ -308,6 +315,15 @@ func (r *accountResource) ImportState(ctx context.Context, req resource.ImportSt
 	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
 }
 
+// configured reports whether the provider is configured, adding an error when it is not.
+func (r *accountResource) configured(diags *diag.Diagnostics) bool {
+	if r.data == nil {
+		diags.AddError("Provider Not Configured", providerNotConfiguredDetail)
+		return false
+	}
+	return true
+}
+
 // findAccount returns the account with this id or, when the id is unknown or gone (an accepted
 // invitation gets a new id), the account with this email.
 func (r *accountResource) findAccount(ctx context.Context, id, email string) (*client.Account, error) {
@@ -321,12 +337,21 @@ func (r *accountResource) findAccount(ctx context.Context, id, email string) (*c
 }
 
 // checkRole fails the plan when the role is known and either does not exist or may not be given to
-// user accounts. A role the API cannot be asked about is left for the API to judge at apply.
+// user accounts. A role that this run plans (see plannedRoles) is judged by its planned flags, and
+// one the API cannot be asked about is left for the API to judge at apply.
 func (r *accountResource) checkRole(ctx context.Context, role types.String, diags *diag.Diagnostics) {
 	if role.IsNull() || role.IsUnknown() || r.data == nil {
 		return
 	}
 	name := role.ValueString()
+	if planned, ok := r.data.plannedRole(name); ok {
+		if !planned.AllowUserAccountAssignment.IsUnknown() && !planned.AllowUserAccountAssignment.ValueBool() {
+			diags.AddAttributeError(path.Root("role"), "Role Not Assignable To Accounts",
+				fmt.Sprintf("The role %q may not be assigned to user accounts: this configuration sets its allow_user_account_assignment to false. "+
+					"Set it to true, or choose another role.", name))
+		}
+		return
+	}
 	found, err := r.data.client.FindRoleByName(ctx, name)
 	switch {
 	case client.IsNotFound(err):
@@ -466,42 +491,6 @@ func accountModelFromAPI(prior accountResourceModel, account *client.Account) ac
 		Status:  types.StringValue(account.Status),
 		Name:    types.StringValue(account.Name),
 	}
-}
-
-// privateStateGetter and privateStateSetter are the parts of the framework's private state the
-// ETag helpers use (its concrete type is internal to the framework).
-type privateStateGetter interface {
-	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
-}
-
-type privateStateSetter interface {
-	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
-}
-
-func privateETag(ctx context.Context, private privateStateGetter) (string, diag.Diagnostics) {
-	raw, diags := private.GetKey(ctx, accountETagKey)
-	if diags.HasError() || len(raw) == 0 {
-		return "", diags
-	}
-	var etag string
-	if err := json.Unmarshal(raw, &etag); err != nil {
-		// An unreadable value only costs the client a fresh GET for the ETag.
-		return "", diags
-	}
-	return etag, diags
-}
-
-func setPrivateETag(ctx context.Context, private privateStateSetter, etag string) diag.Diagnostics {
-	if etag == "" {
-		return nil
-	}
-	raw, err := json.Marshal(etag)
-	if err != nil {
-		var diags diag.Diagnostics
-		diags.AddError("Error Saving ETag", err.Error())
-		return diags
-	}
-	return private.SetKey(ctx, accountETagKey, raw)
 }
 
 // shellQuote quotes s for a POSIX shell, so that emails with quotes survive copy and paste.
