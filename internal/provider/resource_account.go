@@ -2,7 +2,9 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net/http"
 	"strconv"
 	"strings"
 
@@ -368,9 +370,14 @@ func (r *accountResource) checkRole(ctx context.Context, role types.String, diag
 	}
 }
 
-// addInviteError reports a failed invitation; when the email is already taken it names the account
-// and says how to bring it under Terraform instead.
+// addInviteError reports a failed invitation; when the email is already taken (a 400, decision 6 of
+// the contract) it names the account and says how to bring it under Terraform instead.
 func (r *accountResource) addInviteError(ctx context.Context, diags *diag.Diagnostics, email string, err error) {
+	var apiErr *client.APIError
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusBadRequest {
+		addAPIError(diags, "Error Creating Account", "Inviting "+email, err)
+		return
+	}
 	existing, findErr := r.data.client.FindAccountByEmail(ctx, email)
 	if findErr != nil {
 		addAPIError(diags, "Error Creating Account", "Inviting "+email, err)
