@@ -14,7 +14,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/client"
-	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/validators"
 )
 
 var (
@@ -60,7 +59,7 @@ func (d *accountDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 		MarkdownDescription: "Email address of the account to read, compared case-insensitively. Exactly one of `id` and `email` must be set.",
 		Optional:            true,
 		Computed:            true,
-		Validators:          []validator.String{validators.EmailAddress()},
+		Validators:          []validator.String{stringvalidator.LengthBetween(1, accountMaxLength)},
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "One Vision One account (user, SAML user, SAML group or pending invitation), by email or by id.",

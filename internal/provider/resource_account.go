@@ -27,10 +27,11 @@ import (
 )
 
 var (
-	_ resource.Resource                = (*accountResource)(nil)
-	_ resource.ResourceWithConfigure   = (*accountResource)(nil)
-	_ resource.ResourceWithImportState = (*accountResource)(nil)
-	_ resource.ResourceWithModifyPlan  = (*accountResource)(nil)
+	_ resource.Resource                   = (*accountResource)(nil)
+	_ resource.ResourceWithConfigure      = (*accountResource)(nil)
+	_ resource.ResourceWithImportState    = (*accountResource)(nil)
+	_ resource.ResourceWithModifyPlan     = (*accountResource)(nil)
+	_ resource.ResourceWithValidateConfig = (*accountResource)(nil)
 )
 
 // NewAccountResource is the visionone_account resource: a user account, SAML account or SAML group,
@@ -75,12 +76,9 @@ func (r *accountResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"email": schema.StringAttribute{
-				MarkdownDescription: "Email address of the user, or the distribution email of the SAML group; the invitation is sent to it. Compared case-insensitively: a change in letter case only is not a change. Changing it otherwise replaces the account (a new invitation).",
+				MarkdownDescription: "Email address of the user, or the distribution email (or directory object id) of the SAML group; the invitation is sent to it. At most 256 characters. Compared case-insensitively: a change in letter case only is not a change. Changing it otherwise replaces the account (a new invitation).",
 				Required:            true,
-				Validators: []validator.String{
-					stringvalidator.LengthAtMost(accountMaxLength),
-					validators.EmailAddress(),
-				},
+				Validators:          []validator.String{stringvalidator.LengthBetween(1, accountMaxLength)},
 				PlanModifiers: []planmodifier.String{
 					planmodifiers.IgnoreCaseChange(),
 					stringplanmodifier.RequiresReplace(),
@@ -129,6 +127,22 @@ func (r *accountResource) Configure(_ context.Context, req resource.ConfigureReq
 	data, diags := providerDataFrom(req.ProviderData)
 	resp.Diagnostics.Append(diags...)
 	r.data = data
+}
+
+// ValidateConfig wants an email address, except for a SAML group, which Vision One also accepts by
+// its directory object id (contract 3.4).
+func (r *accountResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var email, authType types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("email"), &email)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("auth_type"), &authType)...)
+	if resp.Diagnostics.HasError() || email.IsNull() || email.IsUnknown() || authType.IsUnknown() ||
+		authType.ValueString() == client.AuthTypeSAMLGroup {
+		return
+	}
+	if err := validators.CheckEmailAddress(email.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("email"), "Invalid Email Address",
+			fmt.Sprintf("%q is not a bare email address such as auditor@example.com: %s.", email.ValueString(), err))
+	}
 }
 
 // ModifyPlan checks the role against the tenant and holds back the changes Vision One refuses for

@@ -216,6 +216,8 @@ func testAccAccountID(s *terraform.State) (string, error) {
 	return rs.Primary.ID, nil
 }
 
+const testAccGroupObjectID = "3f2a9c4e-1b7d-4e8a-9c1f-2d3e4f5a6b7c"
+
 // Every auth type can be invited, and its type is read back.
 func TestAccAccount_authTypes(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
@@ -223,11 +225,13 @@ func TestAccAccount_authTypes(t *testing.T) {
 		"local":      {email: "local@example.com", role: "Auditor"},
 		"saml":       {email: "saml@example.com", role: "Auditor", authType: "saml"},
 		"saml_group": {email: "auditors@example.com", role: "Auditor", authType: "samlGroup"},
+		// A SAML group may also be named by its directory object id rather than an email.
+		"saml_group_id": {email: testAccGroupObjectID, role: "Auditor", authType: "samlGroup"},
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             e.checkAccountsGone("local@example.com", "saml@example.com", "auditors@example.com"),
+		CheckDestroy:             e.checkAccountsGone("local@example.com", "saml@example.com", "auditors@example.com", testAccGroupObjectID),
 		Steps: []resource.TestStep{
 			{
 				Config: e.accountConfig(accounts),
@@ -235,6 +239,7 @@ func TestAccAccount_authTypes(t *testing.T) {
 					statecheck.ExpectKnownValue("visionone_account.local", tfjsonpath.New("auth_type"), knownvalue.StringExact("local")),
 					statecheck.ExpectKnownValue("visionone_account.saml", tfjsonpath.New("auth_type"), knownvalue.StringExact("saml")),
 					statecheck.ExpectKnownValue("visionone_account.saml_group", tfjsonpath.New("auth_type"), knownvalue.StringExact("samlGroup")),
+					statecheck.ExpectKnownValue("visionone_account.saml_group_id", tfjsonpath.New("email"), knownvalue.StringExact(testAccGroupObjectID)),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					e.checkAccountInAPI("saml@example.com", func(a *client.Account) error {
@@ -254,9 +259,10 @@ func TestAccAccount_authTypes(t *testing.T) {
 			{
 				// auth_type cannot be changed in place.
 				Config: e.accountConfig(map[string]testAccAccount{
-					"local":      {email: "local@example.com", role: "Auditor", authType: "saml"},
-					"saml":       accounts["saml"],
-					"saml_group": accounts["saml_group"],
+					"local":         {email: "local@example.com", role: "Auditor", authType: "saml"},
+					"saml":          accounts["saml"],
+					"saml_group":    accounts["saml_group"],
+					"saml_group_id": accounts["saml_group_id"],
 				}),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction("visionone_account.local", plancheck.ResourceActionReplace),
@@ -530,7 +536,7 @@ func TestAccAccount_invalidInput(t *testing.T) {
 		account testAccAccount
 		want    string
 	}{
-		"bad email":            {account: testAccAccount{email: "not-an-email", role: "Auditor"}, want: `(?s)bare email address.*not-an-email`},
+		"bad email":            {account: testAccAccount{email: "not-an-email", role: "Auditor"}, want: `(?s)Invalid Email Address.*"not-an-email" is not a bare email address`},
 		"display name":         {account: testAccAccount{email: "Auditor <a@example.com>", role: "Auditor"}, want: `(?s)without a display name`},
 		"unknown auth type":    {account: testAccAccount{email: "a@example.com", role: "Auditor", authType: "ldap"}, want: `(?s)auth_type.*value must be one of`},
 		"empty role":           {account: testAccAccount{email: "a@example.com", role: ""}, want: `(?s)role.*length must be between 1 and 256`},
