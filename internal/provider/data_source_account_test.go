@@ -40,6 +40,23 @@ func TestAccAccountDataSource(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config: e.providerConfig() + `
+data "visionone_account" "missing" {
+  email = "nobody@example.com"
+}
+`,
+				ExpectError: regexp.MustCompile(`(?s)Account Not Found.*email nobody@example.com`),
+			},
+			{
+				Config: e.providerConfig() + `
+data "visionone_account" "both" {
+  email = "active@example.com"
+  id    = "x"
+}
+`,
+				ExpectError: regexp.MustCompile(`(?s)Invalid Attribute Combination`),
+			},
+			{
+				Config: e.providerConfig() + `
 data "visionone_account" "by_email" {
   email = "O'Neil+SSO@example.com"
 }
@@ -58,23 +75,6 @@ data "visionone_account" "by_id" {
 					statecheck.ExpectKnownValue("data.visionone_account.by_id", tfjsonpath.New("status"), knownvalue.StringExact("enabled")),
 				},
 			},
-			{
-				Config: e.providerConfig() + `
-data "visionone_account" "missing" {
-  email = "nobody@example.com"
-}
-`,
-				ExpectError: regexp.MustCompile(`(?s)Account Not Found.*email nobody@example.com`),
-			},
-			{
-				Config: e.providerConfig() + `
-data "visionone_account" "both" {
-  email = "active@example.com"
-  id    = "x"
-}
-`,
-				ExpectError: regexp.MustCompile(`(?s)Invalid Attribute Combination`),
-			},
 		},
 	})
 }
@@ -92,6 +92,14 @@ func TestAccAccountsDataSource(t *testing.T) {
 		PreCheck:                 func() { testAccPreCheck(t) },
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
+			{
+				Config: e.providerConfig() + `
+data "visionone_accounts" "bad" {
+  status = "active"
+}
+`,
+				ExpectError: regexp.MustCompile(`(?s)status.*value must be one of`),
+			},
 			{
 				Config: e.providerConfig() + `
 data "visionone_accounts" "all" {}
@@ -125,14 +133,6 @@ data "visionone_accounts" "none" {
 					})),
 					statecheck.ExpectKnownValue("data.visionone_accounts.none", tfjsonpath.New("accounts"), knownvalue.ListSizeExact(0)),
 				},
-			},
-			{
-				Config: e.providerConfig() + `
-data "visionone_accounts" "bad" {
-  status = "active"
-}
-`,
-				ExpectError: regexp.MustCompile(`(?s)status.*value must be one of`),
 			},
 		},
 	})

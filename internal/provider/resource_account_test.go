@@ -97,6 +97,12 @@ func (e *testEmulator) checkAccountInAPI(email string, check func(*client.Accoun
 	}
 }
 
+// noWritesSinceTaken is noWritesSince for a baseline that a PreConfig takes during the test: the
+// baseline is read when the check runs, not when the test case is built.
+func (e *testEmulator) noWritesSinceTaken(before *emulator.Stats) resource.TestCheckFunc {
+	return func(s *terraform.State) error { return e.noWritesSince(*before)(s) }
+}
+
 func ptr[T any](v T) *T { return &v }
 
 const testAccAccountAddr = "visionone_account.test"
@@ -306,7 +312,7 @@ func TestAccAccount_invitedUpdate(t *testing.T) {
 					statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("enabled"), knownvalue.Bool(true)),
 					statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("status"), knownvalue.StringExact("invited")),
 				},
-				Check: e.noWritesSince(before),
+				Check: e.noWritesSinceTaken(&before),
 			},
 			{
 				PreConfig: func() { e.acceptInvitation(t, email) },
@@ -594,7 +600,7 @@ func TestAccAccount_invalidRoleUpdate(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectEmptyPlan(),
 				}},
-				Check: e.noWritesSince(before),
+				Check: e.noWritesSinceTaken(&before),
 			},
 		},
 	})
