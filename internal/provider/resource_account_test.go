@@ -651,3 +651,44 @@ func TestDeferPendingChanges(t *testing.T) {
 		})
 	}
 }
+
+// The seed procedure in one apply: a custom role and an account given that role by reference. The
+// role does not exist while the account is planned, and that is no plan error; a role of the same
+// configuration that refuses accounts is.
+func TestAccAccount_withNewRole(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	const email = "auditor@audit-firm.example"
+	config := func(allowAccounts bool) string {
+		return e.providerConfig() + fmt.Sprintf(`
+resource "visionone_user_role" "auditor" {
+  name                          = "Third-party auditor"
+  permissions                   = ["reports.reportManagement.thirdPartyAuditing"]
+  allow_user_account_assignment = %[1]t
+}
+
+resource "visionone_account" "test" {
+  email = %[2]q
+  role  = visionone_user_role.auditor.name
+}
+`, allowAccounts, email)
+	}
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.checkAccountsGone(email),
+		Steps: []resource.TestStep{
+			{
+				Config:      config(false),
+				ExpectError: regexp.MustCompile(`(?s)Role Not Assignable To Accounts.*"Third-party auditor".*allow_user_account_assignment to false`),
+			},
+			{
+				Config: config(true),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("role"), knownvalue.StringExact("Third-party auditor")),
+					statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("status"), knownvalue.StringExact("invited")),
+				},
+			},
+		},
+	})
+}

@@ -3,7 +3,7 @@
 resource "visionone_user_role" "auditor" {
   name                          = "Third-party auditor"
   description                   = "Read-only access for the external audit firm"
-  permissions                   = ["platform.reports.thirdPartyAuditing"]
+  permissions                   = ["reports.reportManagement.thirdPartyAuditing"]
   allow_user_account_assignment = true
 }
 
