@@ -11,9 +11,14 @@ import (
 // `role = visionone_user_role.auditor.name`, sees that name as known during plan although the role
 // does not exist yet; Terraform plans the role first (the reference orders them), so this record
 // lets the plan tell "created by this run" apart from "does not exist" instead of failing.
+//
+// It also remembers the role names a plan of this process found missing: Terraform plans each
+// resource again during apply, in the process that then applies it, so the apply can look such a
+// role up once more and stop before writing anything if it is still missing.
 type plannedRoles struct {
-	mu     sync.Mutex
-	byName map[string]plannedRole
+	mu      sync.Mutex
+	byName  map[string]plannedRole
+	missing map[string]bool
 }
 
 // plannedRole holds the planned assignment flags of a role; either may be unknown.
@@ -40,4 +45,21 @@ func (d *providerData) plannedRole(name string) (plannedRole, bool) {
 	defer d.plannedRoles.mu.Unlock()
 	role, ok := d.plannedRoles.byName[name]
 	return role, ok
+}
+
+// noteMissingRole records that a plan found no role named name in the tenant.
+func (d *providerData) noteMissingRole(name string) {
+	d.plannedRoles.mu.Lock()
+	defer d.plannedRoles.mu.Unlock()
+	if d.plannedRoles.missing == nil {
+		d.plannedRoles.missing = map[string]bool{}
+	}
+	d.plannedRoles.missing[name] = true
+}
+
+// roleMissing reports whether a plan of this process found no role named name.
+func (d *providerData) roleMissing(name string) bool {
+	d.plannedRoles.mu.Lock()
+	defer d.plannedRoles.mu.Unlock()
+	return d.plannedRoles.missing[name]
 }

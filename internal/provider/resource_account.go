@@ -198,6 +198,9 @@ func (r *accountResource) Create(ctx context.Context, req resource.CreateRequest
 		return
 	}
 
+	if !r.checkRoleBeforeWrite(ctx, plan.Role.ValueString(), &resp.Diagnostics) {
+		return
+	}
 	tflog.Debug(ctx, "inviting account", map[string]any{"email": plan.Email.ValueString(), "auth_type": plan.AuthType.ValueString()})
 	account, err := r.data.client.InviteAccount(ctx, toAccountInvite(plan))
 	if err != nil {
@@ -261,7 +264,11 @@ func (r *accountResource) Update(ctx context.Context, req resource.UpdateRequest
 	}
 
 	id := state.ID.ValueString()
-	if patch, changed := toAccountPatch(plan, state); changed {
+	patch, changed := toAccountPatch(plan, state)
+	if patch.Role != nil && !r.checkRoleBeforeWrite(ctx, *patch.Role, &resp.Diagnostics) {
+		return
+	}
+	if changed {
 		tflog.Debug(ctx, "updating account", map[string]any{"id": id})
 		err := r.data.client.UpdateAccount(ctx, id, etag, patch)
 		switch {
@@ -352,9 +359,11 @@ func (r *accountResource) findAccount(ctx context.Context, id, email string) (*c
 	return r.data.client.FindAccountByEmail(ctx, email)
 }
 
-// checkRole fails the plan when the role is known and either does not exist or may not be given to
-// user accounts. A role that this run plans (see plannedRoles) is judged by its planned flags, and
-// one the API cannot be asked about is left for the API to judge at apply.
+// checkRole fails the plan when the role is known and may not be given to user accounts. A role
+// that this run plans (see plannedRoles) is judged by its planned flags. A role that does not exist
+// may still be created by this run, which this plan cannot always tell: it gets a warning here, and
+// checkRoleBeforeWrite stops the apply before anything is written if the role is still missing.
+// A role the API cannot be asked about is left for the API to judge at apply.
 func (r *accountResource) checkRole(ctx context.Context, role types.String, diags *diag.Diagnostics) {
 	if role.IsNull() || role.IsUnknown() || r.data == nil {
 		return
@@ -371,17 +380,45 @@ func (r *accountResource) checkRole(ctx context.Context, role types.String, diag
 	found, err := r.data.client.FindRoleByName(ctx, name)
 	switch {
 	case client.IsNotFound(err):
-		diags.AddAttributeError(path.Root("role"), "Unknown Role",
-			fmt.Sprintf("No role named %q exists in the Vision One tenant. Role names are case-sensitive; the visionone_user_roles data source lists them. "+
-				"For a role managed in this configuration, set role = visionone_user_role.<name>.name.", name))
+		r.data.noteMissingRole(name)
+		diags.AddAttributeWarning(path.Root("role"), "Role Not Found",
+			fmt.Sprintf("No role named %q exists in the Vision One tenant yet. That is expected if this configuration creates it "+
+				"(role = visionone_user_role.<name>.name). Otherwise correct the name: the apply checks again and stops before "+
+				"inviting or changing anything. %s", name, roleNamesHint))
 	case err != nil:
 		diags.AddAttributeWarning(path.Root("role"), "Role Not Checked",
 			fmt.Sprintf("Could not check the role %q at plan time, so Vision One judges it at apply: %s", name, err))
 	case !found.AllowUserAccountAssignment:
-		diags.AddAttributeError(path.Root("role"), "Role Not Assignable To Accounts",
-			fmt.Sprintf("The role %q may not be assigned to user accounts (its allow_user_account_assignment is false). "+
-				"Choose a role that allows it, or, for a custom role, set allow_user_account_assignment = true on it.", name))
+		diags.AddAttributeError(path.Root("role"), "Role Not Assignable To Accounts", notAssignableDetail(name))
 	}
+}
+
+// checkRoleBeforeWrite looks up again, during apply and before any write, a role that the plan of
+// this process found missing, and reports whether the write may go ahead.
+func (r *accountResource) checkRoleBeforeWrite(ctx context.Context, name string, diags *diag.Diagnostics) bool {
+	if !r.data.roleMissing(name) {
+		return true
+	}
+	found, err := r.data.client.FindRoleByName(ctx, name)
+	switch {
+	case client.IsNotFound(err):
+		diags.AddAttributeError(path.Root("role"), "Unknown Role",
+			fmt.Sprintf("No role named %q exists in the Vision One tenant, so nothing was invited or changed. %s", name, roleNamesHint))
+		return false
+	case err == nil && !found.AllowUserAccountAssignment:
+		diags.AddAttributeError(path.Root("role"), "Role Not Assignable To Accounts", notAssignableDetail(name))
+		return false
+	}
+	return true
+}
+
+// roleNamesHint tells where the valid role names are.
+const roleNamesHint = "Role names are case-sensitive; the visionone_user_roles data source lists them, and a role managed in " +
+	"this configuration is best referenced as visionone_user_role.<name>.name."
+
+func notAssignableDetail(name string) string {
+	return fmt.Sprintf("The role %q may not be assigned to user accounts (its allow_user_account_assignment is false). "+
+		"Choose a role that allows it, or, for a custom role, set allow_user_account_assignment = true on it.", name)
 }
 
 // addInviteError reports a failed invitation; when the email is already taken (a 400, decision 6 of

@@ -680,7 +680,7 @@ resource "visionone_account" "test" {
 		Steps: []resource.TestStep{
 			{
 				Config:      config(false),
-				ExpectError: regexp.MustCompile(`(?s)Role Not Assignable To Accounts.*"Third-party auditor".*allow_user_account_assignment to false`),
+				ExpectError: regexp.MustCompile(`(?s)Role Not Assignable To Accounts.*"Third-party auditor".*allow_user_account_assignment`),
 			},
 			{
 				Config: config(true),
