@@ -12,13 +12,14 @@ import (
 // does not exist yet; Terraform plans the role first (the reference orders them), so this record
 // lets the plan tell "created by this run" apart from "does not exist" instead of failing.
 //
-// It also remembers the role names a plan of this process found missing: Terraform plans each
-// resource again during apply, in the process that then applies it, so the apply can look such a
-// role up once more and stop before writing anything if it is still missing.
+// It also remembers the role names a plan of this process could not accept yet (missing, or not
+// assignable while this run may still change that): Terraform plans each resource again during
+// apply, in the process that then applies it and after the roles it references, so the apply can
+// look such a role up once more and stop before writing anything if it is still wrong.
 type plannedRoles struct {
-	mu      sync.Mutex
-	byName  map[string]plannedRole
-	missing map[string]bool
+	mu         sync.Mutex
+	byName     map[string]plannedRole
+	unverified map[string]bool
 }
 
 // plannedRole holds the planned assignment flags of a role; either may be unknown.
@@ -47,19 +48,19 @@ func (d *providerData) plannedRole(name string) (plannedRole, bool) {
 	return role, ok
 }
 
-// noteMissingRole records that a plan found no role named name in the tenant.
-func (d *providerData) noteMissingRole(name string) {
+// noteUnverifiedRole records that a plan could not accept the role named name yet.
+func (d *providerData) noteUnverifiedRole(name string) {
 	d.plannedRoles.mu.Lock()
 	defer d.plannedRoles.mu.Unlock()
-	if d.plannedRoles.missing == nil {
-		d.plannedRoles.missing = map[string]bool{}
+	if d.plannedRoles.unverified == nil {
+		d.plannedRoles.unverified = map[string]bool{}
 	}
-	d.plannedRoles.missing[name] = true
+	d.plannedRoles.unverified[name] = true
 }
 
-// roleMissing reports whether a plan of this process found no role named name.
-func (d *providerData) roleMissing(name string) bool {
+// roleUnverified reports whether a plan of this process could not accept the role named name.
+func (d *providerData) roleUnverified(name string) bool {
 	d.plannedRoles.mu.Lock()
 	defer d.plannedRoles.mu.Unlock()
-	return d.plannedRoles.missing[name]
+	return d.plannedRoles.unverified[name]
 }

@@ -359,11 +359,12 @@ func (r *accountResource) findAccount(ctx context.Context, id, email string) (*c
 	return r.data.client.FindAccountByEmail(ctx, email)
 }
 
-// checkRole fails the plan when the role is known and may not be given to user accounts. A role
-// that this run plans (see plannedRoles) is judged by its planned flags. A role that does not exist
-// may still be created by this run, which this plan cannot always tell: it gets a warning here, and
-// checkRoleBeforeWrite stops the apply before anything is written if the role is still missing.
-// A role the API cannot be asked about is left for the API to judge at apply.
+// checkRole checks at plan time that the role exists and may be given to user accounts. A role that
+// this run plans (see plannedRoles) is judged by its planned flags, and a predefined role by its
+// fixed ones. A custom role that is missing or refuses accounts may still be created or changed by
+// this run, which the plan cannot always tell: it gets a warning here, and checkRoleBeforeWrite
+// stops the apply before anything is written if the role is still wrong then. A role the API cannot
+// be asked about is left for the API to judge at apply.
 func (r *accountResource) checkRole(ctx context.Context, role types.String, diags *diag.Diagnostics) {
 	if role.IsNull() || role.IsUnknown() || r.data == nil {
 		return
@@ -380,7 +381,7 @@ func (r *accountResource) checkRole(ctx context.Context, role types.String, diag
 	found, err := r.data.client.FindRoleByName(ctx, name)
 	switch {
 	case client.IsNotFound(err):
-		r.data.noteMissingRole(name)
+		r.data.noteUnverifiedRole(name)
 		diags.AddAttributeWarning(path.Root("role"), "Role Not Found",
 			fmt.Sprintf("No role named %q exists in the Vision One tenant yet. That is expected if this configuration creates it "+
 				"(role = visionone_user_role.<name>.name). Otherwise correct the name: the apply checks again and stops before "+
@@ -388,15 +389,20 @@ func (r *accountResource) checkRole(ctx context.Context, role types.String, diag
 	case err != nil:
 		diags.AddAttributeWarning(path.Root("role"), "Role Not Checked",
 			fmt.Sprintf("Could not check the role %q at plan time, so Vision One judges it at apply: %s", name, err))
-	case !found.AllowUserAccountAssignment:
+	case found.AllowUserAccountAssignment:
+	case found.Type == client.RoleTypePredefined:
 		diags.AddAttributeError(path.Root("role"), "Role Not Assignable To Accounts", notAssignableDetail(name))
+	default:
+		r.data.noteUnverifiedRole(name)
+		diags.AddAttributeWarning(path.Root("role"), "Role Not Assignable To Accounts Yet",
+			notAssignableDetail(name)+" Unless this configuration changes that, the apply stops before inviting or changing anything.")
 	}
 }
 
 // checkRoleBeforeWrite looks up again, during apply and before any write, a role that the plan of
-// this process found missing, and reports whether the write may go ahead.
+// this process could not accept, and reports whether the write may go ahead.
 func (r *accountResource) checkRoleBeforeWrite(ctx context.Context, name string, diags *diag.Diagnostics) bool {
-	if !r.data.roleMissing(name) {
+	if !r.data.roleUnverified(name) {
 		return true
 	}
 	found, err := r.data.client.FindRoleByName(ctx, name)
@@ -406,7 +412,7 @@ func (r *accountResource) checkRoleBeforeWrite(ctx context.Context, name string,
 			fmt.Sprintf("No role named %q exists in the Vision One tenant, so nothing was invited or changed. %s", name, roleNamesHint))
 		return false
 	case err == nil && !found.AllowUserAccountAssignment:
-		diags.AddAttributeError(path.Root("role"), "Role Not Assignable To Accounts", notAssignableDetail(name))
+		diags.AddAttributeError(path.Root("role"), "Role Not Assignable To Accounts", notAssignableDetail(name)+" Nothing was invited or changed.")
 		return false
 	}
 	return true

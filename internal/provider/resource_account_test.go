@@ -540,6 +540,7 @@ func TestAccAccount_duplicateEmail(t *testing.T) {
 func TestAccAccount_invalidInput(t *testing.T) {
 	tests := map[string]struct {
 		account testAccAccount
+		roles   []client.RoleCreate // created before the test, as in the console
 		want    string
 	}{
 		"bad email":            {account: testAccAccount{email: "not-an-email", role: "Auditor"}, want: `(?s)Invalid Email Address.*"not-an-email" is not a bare email address`},
@@ -549,10 +550,20 @@ func TestAccAccount_invalidInput(t *testing.T) {
 		"description too long": {account: testAccAccount{email: "a@example.com", role: "Auditor", description: strings.Repeat("x", 257)}, want: `(?s)description.*length must be at most 256`},
 		"unknown role":         {account: testAccAccount{email: "a@example.com", role: "No Such Role"}, want: `(?s)Unknown Role.*"No Such Role"`},
 		"role not assignable":  {account: testAccAccount{email: "a@example.com", role: "SIEM"}, want: `(?s)Role Not Assignable To Accounts.*"SIEM"`},
+		"custom role not assignable": {
+			account: testAccAccount{email: "a@example.com", role: "API only"},
+			roles:   []client.RoleCreate{{Name: "API only", PermissionKeys: []string{"platform.auditLogs.view"}, AllowAPIKeyAssignment: true}},
+			want:    `(?s)Role Not Assignable To Accounts.*"API only".*Nothing was invited or changed`,
+		},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			e := startEmulator(t, emulator.Options{})
+			for _, role := range tc.roles {
+				if _, err := e.API.CreateRole(context.Background(), role); err != nil {
+					t.Fatalf("creating the role %s: %v", role.Name, err)
+				}
+			}
 			before := e.Stats()
 			resource.ParallelTest(t, resource.TestCase{
 				PreCheck:                 func() { testAccPreCheck(t) },
