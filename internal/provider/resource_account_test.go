@@ -553,7 +553,7 @@ func TestAccAccount_invalidInput(t *testing.T) {
 		"custom role not assignable": {
 			account: testAccAccount{email: "a@example.com", role: "API only"},
 			roles:   []client.RoleCreate{{Name: "API only", PermissionKeys: []string{"platform.auditLogs.view"}, AllowAPIKeyAssignment: true}},
-			want:    `(?s)Role Not Assignable To Accounts.*"API only".*Nothing was invited or changed`,
+			want:    `(?s)Role Not Assignable To Accounts.*"API only".*Nothing\s+was\s+invited`,
 		},
 	}
 	for name, tc := range tests {
