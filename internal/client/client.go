@@ -26,8 +26,8 @@ type Config struct {
 	APIKey string
 	// UserAgent names the provider and its version, e.g. "terraform-provider-visionone/1.2.3".
 	UserAgent string
-	// MaxRetries bounds the retries of one request after 429, 5xx and network errors. Default 5;
-	// negative means no retries.
+	// MaxRetries bounds the retries of one request after 429, 5xx and network errors. Zero means
+	// the default (DefaultMaxRetries, 5); NoRetries (any negative value) means none.
 	MaxRetries int
 	// RequestTimeout bounds one HTTP attempt. Default 60s (the API's own limit).
 	RequestTimeout time.Duration
@@ -85,7 +85,10 @@ func httpClient(in *http.Client) *http.Client {
 		out.Timeout = 0
 		return &out
 	}
-	return &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
+	if transport, ok := http.DefaultTransport.(*http.Transport); ok {
+		return &http.Client{Transport: transport.Clone()}
+	}
+	return &http.Client{}
 }
 
 // newLimiter turns requests per minute into a token bucket. The burst lets a short plan refresh

@@ -128,7 +128,7 @@ func (c *Client) do(ctx context.Context, req request) (*response, error) {
 			fields["error"] = reqErr.Error()
 			tflog.SubsystemDebug(ctx, LogSubsystem, "Vision One API request failed", fields)
 			unsent := neverSent(sendErr)
-			if req.policy == retryUnprocessed && !unsent {
+			if req.policy != retryIdempotent && !unsent {
 				return nil, &ambiguousError{reqErr}
 			}
 			if attempt > c.cfg.MaxRetries {
@@ -154,7 +154,7 @@ func (c *Client) do(ctx context.Context, req request) (*response, error) {
 		}
 		errBody := body
 		if req.secretResponse {
-			errBody = nil
+			errBody = envelopeOnly(body)
 		}
 		apiErr := decodeError(req.method, logPath, status, header, errBody, c.secrets.list())
 		apiErr.Attempts = attempt
