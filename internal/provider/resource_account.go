@@ -348,7 +348,8 @@ func (r *accountResource) configured(diags *diag.Diagnostics) bool {
 }
 
 // findAccount returns the account with this id or, when the id is unknown or gone (an accepted
-// invitation gets a new id), the account with this email.
+// invitation gets a new id), the account with this email. An account found by email is read again
+// by its id, as only a single read carries the ETag that protects the next update.
 func (r *accountResource) findAccount(ctx context.Context, id, email string) (*client.Account, error) {
 	if id != "" {
 		account, err := r.data.client.GetAccount(ctx, id)
@@ -356,7 +357,11 @@ func (r *accountResource) findAccount(ctx context.Context, id, email string) (*c
 			return account, err
 		}
 	}
-	return r.data.client.FindAccountByEmail(ctx, email)
+	found, err := r.data.client.FindAccountByEmail(ctx, email)
+	if err != nil {
+		return nil, err
+	}
+	return r.data.client.GetAccount(ctx, found.ID)
 }
 
 // checkRole checks at plan time that the role exists and may be given to user accounts. A role that
