@@ -467,8 +467,16 @@ func TestEmulatorUnderFaults(t *testing.T) {
 		if err := api.UpdateRole(ctx, role.ID, role.ETag, client.RolePatch{Description: &desc}); err != nil {
 			t.Fatalf("UpdateRole(%s): %v", name, err)
 		}
-		if _, err := api.InviteAccount(ctx, client.AccountInvite{Email: name + "@example.com", Role: name, AuthType: client.AuthTypeLocal}); err != nil {
+		account, err := api.InviteAccount(ctx, client.AccountInvite{Email: name + "@example.com", Role: name, AuthType: client.AuthTypeLocal})
+		if err != nil {
 			t.Fatalf("InviteAccount(%s): %v", name, err)
+		}
+		accountID, err := e.srv.AcceptInvitation(account.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := api.UpdateAccount(ctx, accountID, "", client.AccountPatch{Description: &desc}); err != nil {
+			t.Fatalf("UpdateAccount(%s): %v", name, err)
 		}
 		key, err := api.CreateAPIKey(ctx, client.APIKeyCreate{Name: name, Role: "SIEM"})
 		if err != nil {
@@ -476,6 +484,9 @@ func TestEmulatorUnderFaults(t *testing.T) {
 		}
 		if key.Value == "" {
 			t.Fatalf("CreateAPIKey(%s) returned no value", name)
+		}
+		if err := api.UpdateAPIKey(ctx, key.ID, "", client.APIKeyPatch{Description: &desc}); err != nil {
+			t.Fatalf("UpdateAPIKey(%s): %v", name, err)
 		}
 	}
 	e.srv.SetFaults(emulator.Faults{})
@@ -496,8 +507,26 @@ func TestEmulatorUnderFaults(t *testing.T) {
 			updated++
 		}
 	}
-	if updated != n {
-		t.Errorf("%d roles were updated, want %d", updated, n)
+	accounts, err := e.api.ListAccounts(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys, err := e.api.ListAPIKeys(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range accounts {
+		if a.Description == "v2" {
+			updated++
+		}
+	}
+	for _, k := range keys {
+		if k.Description == "v2" {
+			updated++
+		}
+	}
+	if updated != 3*n {
+		t.Errorf("%d objects were updated, want %d", updated, 3*n)
 	}
 	t.Logf("%d faults injected over %v requests", stats.FaultsInjected, stats.Requests)
 }

@@ -193,8 +193,15 @@ func (c *Client) resolve(req request) (*url.URL, error) {
 		}
 		return u, nil
 	}
+	// req.path holds escaped ids (objectPath): keep that form as RawPath, so that an id with a
+	// slash or a percent sign stays one segment and is not escaped twice.
+	decoded, err := url.PathUnescape(req.path)
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: %w", req.method, req.path, err)
+	}
 	u := *c.base
-	u.Path = c.base.Path + req.path
+	u.Path = c.base.Path + decoded
+	u.RawPath = c.base.EscapedPath() + req.path
 	if len(req.query) > 0 {
 		u.RawQuery = req.query.Encode()
 	}
@@ -303,10 +310,15 @@ func retryAfter(h http.Header) (time.Duration, bool) {
 	return min(d, maxRetryAfter), true
 }
 
-// sleep waits d or until ctx ends, whichever is first.
+// sleep waits d or until ctx ends, whichever is first. A wait that would outlast the context's
+// deadline is not begun: the retry after it could never be sent.
 func (c *Client) sleep(ctx context.Context, d time.Duration) error {
 	if d <= 0 {
 		return ctx.Err()
+	}
+	if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < d {
+		return fmt.Errorf("%w: the next attempt, due in %s, would pass the deadline of the operation: %w",
+			errCanceledWhileWaiting, d.Round(time.Millisecond), context.DeadlineExceeded)
 	}
 	timer := time.NewTimer(d)
 	defer timer.Stop()

@@ -354,3 +354,23 @@ func TestRateLimiterIsSharedByAllCalls(t *testing.T) {
 		t.Errorf("30 calls at 10/s with a burst of 20 took %s, want at least 1s: the limiter is not shared", elapsed)
 	}
 }
+
+func TestRetryThatWouldPassTheDeadlineIsNotAwaited(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	var calls atomic.Int32
+	c := newHandlerClient(t, func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		w.Header().Set("Retry-After", "300")
+		writeJSON(w, 429, `{"error":{"code":"TooManyRequests","message":"Too many requests"}}`)
+	})
+	started := time.Now()
+	err := c.CheckConnectivity(ctx)
+	if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "would pass the deadline") {
+		t.Fatalf("error = %v, want one saying the retry would pass the deadline", err)
+	}
+	// Waiting for the deadline would take the whole minute.
+	if elapsed := time.Since(started); elapsed > 30*time.Second || calls.Load() != 1 {
+		t.Errorf("returned after %s and %d calls; want at once after one", elapsed, calls.Load())
+	}
+}

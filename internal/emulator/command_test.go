@@ -5,6 +5,8 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -18,8 +20,10 @@ func TestRunCommand(t *testing.T) {
 	outR, outW := io.Pipe()
 	var stderr syncBuffer
 	done := make(chan int, 1)
+	stateFile := filepath.Join(t.TempDir(), "state.json")
 	go func() {
-		done <- RunCommand(ctx, []string{"-listen", "127.0.0.1:0", "-admin-key", "cmd-admin", "-rate-limit", "1000"}, outW, &stderr)
+		done <- RunCommand(ctx, []string{"-listen", "127.0.0.1:0", "-admin-key", "cmd-admin", "-rate-limit", "1000",
+			"-latency", "1ms", "-state-file", stateFile}, outW, &stderr)
 		outW.Close()
 	}()
 
@@ -38,15 +42,26 @@ func TestRunCommand(t *testing.T) {
 	}
 	go func() { _, _ = io.Copy(io.Discard, outR) }()
 
-	hr, _ := http.NewRequest("GET", url+"/v3.0/healthcheck/connectivity", nil)
-	hr.Header.Set("Authorization", "Bearer cmd-admin")
-	resp, err := http.DefaultClient.Do(hr)
-	if err != nil {
-		t.Fatal(err)
+	for _, r := range []struct {
+		method, path, body string
+		want               int
+	}{
+		{"GET", "/v3.0/healthcheck/connectivity", "", http.StatusOK},
+		{"POST", "/v3.0/iam/accounts", `{"email":"cli@example.com","role":"Analyst","authType":"local"}`, http.StatusCreated},
+	} {
+		hr, _ := http.NewRequest(r.method, url+r.path, strings.NewReader(r.body))
+		hr.Header.Set("Authorization", "Bearer cmd-admin")
+		resp, err := http.DefaultClient.Do(hr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != r.want {
+			t.Errorf("%s %s through the command: %d", r.method, r.path, resp.StatusCode)
+		}
 	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		t.Errorf("connectivity through the command: %d", resp.StatusCode)
+	if data, err := os.ReadFile(stateFile); err != nil || !strings.Contains(string(data), "cli@example.com") {
+		t.Errorf("state file after a write: %v %s", err, data)
 	}
 
 	cancel()

@@ -20,6 +20,7 @@ type providerData struct {
 
 	permissionCatalog onceValue[[]client.Permission]
 	predefinedRoles   onceValue[[]client.Role]
+	plannedRoles      plannedRoles
 }
 
 func newProviderData(c *client.Client) *providerData {
