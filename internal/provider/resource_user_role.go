@@ -199,7 +199,7 @@ func (r *userRoleResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	}
 
 	if !plan.Name.IsUnknown() && (state == nil || !plan.Name.Equal(state.Name)) {
-		r.refusePredefinedName(ctx, plan.Name.ValueString(), &resp.Diagnostics)
+		r.refuseTakenName(ctx, plan.Name.ValueString(), &resp.Diagnostics)
 	}
 
 	added := knownStrings(plan.Permissions)
@@ -212,13 +212,14 @@ func (r *userRoleResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	}
 }
 
-// refusePredefinedName adds an error when name is the name of a predefined role. Role names are
+// refuseTakenName adds an error when a new or renamed role would take the name of a predefined role
+// or of another custom role, which the API would refuse only at apply. Predefined names are
 // compared case-insensitively, as a tenant would not tell "auditor" from "Auditor" apart either.
-func (r *userRoleResource) refusePredefinedName(ctx context.Context, name string, diags *diag.Diagnostics) {
+// When a lookup fails the check is skipped: the API still decides at apply.
+func (r *userRoleResource) refuseTakenName(ctx context.Context, name string, diags *diag.Diagnostics) {
 	predefined, err := r.data.predefinedRoleList(ctx)
 	if err != nil {
 		tflog.Warn(ctx, "Could not list the predefined roles; the API decides about the role name at apply", map[string]any{"error": err.Error()})
-		return
 	}
 	for _, role := range predefined {
 		if strings.EqualFold(role.Name, name) {
@@ -230,6 +231,18 @@ func (r *userRoleResource) refusePredefinedName(ctx context.Context, name string
 			return
 		}
 	}
+
+	existing, err := r.data.client.FindRoleByName(ctx, name)
+	if err != nil {
+		if !client.IsNotFound(err) {
+			tflog.Warn(ctx, "Could not look the role name up; the API decides about it at apply", map[string]any{"error": err.Error()})
+		}
+		return
+	}
+	diags.AddAttributeError(path.Root("name"), "User Role Already Exists",
+		fmt.Sprintf("A custom role named %q already exists in Vision One (id %s), and role names are unique. Choose another "+
+			"name, or bring the existing role under Terraform by importing it:\n\n  import {\n    to = <this resource's address>\n"+
+			"    id = %q\n  }", existing.Name, existing.ID, existing.ID))
 }
 
 // checkPermissionKeys adds an error for every key that is not in the tenant's catalog, naming the

@@ -320,6 +320,10 @@ func TestAccUserRoleResource_invalidInput(t *testing.T) {
 	key := keys[0]
 	// A typo in the middle of a real key: the error must suggest the real one.
 	typo := key[:len(key)/2] + key[len(key)/2+1:]
+	existing, err := e.API.CreateRole(context.Background(), client.RoleCreate{Name: "made in the console", PermissionKeys: keys})
+	if err != nil {
+		t.Fatalf("creating a role in the emulator: %v", err)
+	}
 	before := e.Stats()
 
 	tests := map[string]struct {
@@ -361,6 +365,10 @@ func TestAccUserRoleResource_invalidInput(t *testing.T) {
 		"predefined role name": {
 			body:      fmt.Sprintf(`name = "auditor", permissions = [%[1]q]`, key),
 			wantError: regexpText("Predefined Role Name", `"auditor" is the name of the predefined Vision One role "Auditor"`, `data "visionone_user_role"`),
+		},
+		"name of an existing custom role": {
+			body:      fmt.Sprintf(`name = "made in the console", permissions = [%[1]q]`, key),
+			wantError: regexpText("User Role Already Exists", fmt.Sprintf(`A custom role named "made in the console" already exists in Vision One (id %s)`, existing.ID), "import {"),
 		},
 		"description too long": {
 			body:      fmt.Sprintf(`name = "auditors", description = %[1]q, permissions = [%[2]q]`, strings.Repeat("d", 257), key),
