@@ -1,12 +1,22 @@
 package client
 
-import "errors"
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
 
 // APIError is an error answer of the Vision One API (contract 1.7), or of one item of a 207
 // multi-status answer (contract 1.6). It is built even from an HTML or empty body.
-//
-// STUB: see client.go. Error() gives status, code, message, target and trace id, and Advice() the
-// next step for the user (a 401 says the key is wrong or expired).
 type APIError struct {
 	Method       string // request method, e.g. "PATCH"
 	Path         string // request path, e.g. "/v3.0/iam/roles/{id}" with the id
@@ -18,18 +28,341 @@ type APIError struct {
 	Target       string // the offending field, when the API names it
 	TraceID      string // x-trace-id response header
 	Item         string // for a 207 item: what the item was (its name or id)
+	// Attempts is how many times the request was sent; more than one when it was retried.
+	Attempts int
+
+	// afterAmbiguous is set when an earlier attempt of the same request may have been applied
+	// (it timed out or got a 5xx), so this answer may describe the state that attempt left.
+	afterAmbiguous bool
 }
 
-func (e *APIError) Error() string { return "stub" }
+// Error is one line: `PATCH /v3.0/iam/roles/abc: 412 ConditionNotMet: <message> (ETag check
+// failed) [trace id 123]`.
+func (e *APIError) Error() string {
+	var b strings.Builder
+	b.WriteString(strings.TrimSpace(e.Method + " " + e.Path))
+	if e.Item != "" {
+		fmt.Fprintf(&b, " item %q", e.Item)
+	}
+	if b.Len() > 0 {
+		b.WriteString(": ")
+	}
+	b.WriteString(strconv.Itoa(e.StatusCode))
+	if e.Code != "" {
+		b.WriteString(" " + e.Code)
+	} else if text := http.StatusText(e.StatusCode); text != "" {
+		b.WriteString(" " + text)
+	}
+	if e.Message != "" {
+		b.WriteString(": " + e.Message)
+	}
+	var details []string
+	if e.InnerCode != "" || e.InnerMessage != "" {
+		details = append(details, strings.TrimPrefix(e.InnerCode+": "+e.InnerMessage, ": "))
+	}
+	if e.Target != "" {
+		details = append(details, "field "+e.Target)
+	}
+	if len(details) > 0 {
+		b.WriteString(" (" + strings.TrimSuffix(strings.Join(details, "; "), ": ") + ")")
+	}
+	if e.Attempts > 1 {
+		fmt.Fprintf(&b, " after %d attempts", e.Attempts)
+	}
+	if e.TraceID != "" {
+		b.WriteString(" [trace id " + e.TraceID + "]")
+	}
+	return b.String()
+}
 
 // Advice tells the user what to do next about this error.
-func (e *APIError) Advice() string { return "" }
+func (e *APIError) Advice() string {
+	switch code := e.StatusCode; {
+	case code == http.StatusBadRequest:
+		if e.Target != "" {
+			return fmt.Sprintf("The API rejected the value of %q: correct it in the configuration and apply again.", e.Target)
+		}
+		return "The API rejected the request: correct the value its message names in the configuration and apply again."
+	case code == http.StatusUnauthorized:
+		return "The API key is wrong, expired, disabled or deleted: create a new key in Administration → API Keys " +
+			"and set api_key / VISIONONE_API_KEY."
+	case code == http.StatusForbidden:
+		if perm := requiredPermission(e.Method, e.Path); perm != "" {
+			return fmt.Sprintf("The API key's role lacks the permission %q needed for this call: give the key a role "+
+				"that has it (Administration → User Roles) or use another key.", perm)
+		}
+		return "The API key's role lacks the permission needed for this call: give the key a role that has it " +
+			"(Administration → User Roles) or use another key."
+	case code == http.StatusNotFound:
+		return "The object does not exist (any more): it may have been deleted outside Terraform. Check the id, " +
+			"or run terraform plan again to see the current state."
+	case code == http.StatusPreconditionFailed:
+		return "Someone changed the object after Terraform read it: run terraform plan again to see the current " +
+			"state, then apply."
+	case code == http.StatusRequestEntityTooLarge:
+		return "The request body exceeds the API's 1 MB limit: shorten the descriptions or lists in this object."
+	case code == http.StatusTooManyRequests:
+		return "The API rate-limited the requests: lower requests_per_minute in the provider configuration, or " +
+			"try again later."
+	case code == http.StatusNotImplemented:
+		return "This Vision One region or tenant does not offer this call: check the region, or manage the object " +
+			"in the console."
+	case code >= 500:
+		return "Vision One had a transient problem: try again later. If it persists, give the trace id to Trend " +
+			"Micro support."
+	}
+	return ""
+}
+
+// requiredPermission names the console permission a call needs (contract section 6), for 403 advice.
+func requiredPermission(method, path string) string {
+	write := method != http.MethodGet
+	switch {
+	case strings.HasPrefix(path, apiKeysPath):
+		if write {
+			return "API Keys: Configure settings"
+		}
+		return "API Keys: View"
+	case strings.HasPrefix(path, accountsPath):
+		if write {
+			return "User Accounts: Configure account settings"
+		}
+		return "User Accounts: View"
+	case strings.HasPrefix(path, rolesPath):
+		if write {
+			return "User Roles: Configure"
+		}
+		return "User Roles: View"
+	}
+	return ""
+}
+
+func apiErrorAs(err error) (*APIError, bool) {
+	var e *APIError
+	ok := errors.As(err, &e)
+	return e, ok
+}
+
+func hasStatus(err error, status int) bool {
+	e, ok := apiErrorAs(err)
+	return ok && e.StatusCode == status
+}
 
 // IsNotFound reports whether err is a 404 from the API.
-func IsNotFound(err error) bool { var e *APIError; return errors.As(err, &e) && e.StatusCode == 404 }
+func IsNotFound(err error) bool { return hasStatus(err, http.StatusNotFound) }
 
 // IsPreconditionFailed reports whether err is a 412: someone changed the object since its ETag was read.
-func IsPreconditionFailed(err error) bool {
-	var e *APIError
-	return errors.As(err, &e) && e.StatusCode == 412
+func IsPreconditionFailed(err error) bool { return hasStatus(err, http.StatusPreconditionFailed) }
+
+// IsUnauthorized reports whether err is a 401: the API key is wrong, expired, disabled or deleted.
+func IsUnauthorized(err error) bool { return hasStatus(err, http.StatusUnauthorized) }
+
+// IsForbidden reports whether err is a 403: the key's role lacks a permission.
+func IsForbidden(err error) bool { return hasStatus(err, http.StatusForbidden) }
+
+// IsBadRequest reports whether err is a 400: the API rejected a value.
+func IsBadRequest(err error) bool { return hasStatus(err, http.StatusBadRequest) }
+
+// IsRateLimited reports whether err is a 429 that outlived the retries.
+func IsRateLimited(err error) bool { return hasStatus(err, http.StatusTooManyRequests) }
+
+// IsAlreadyExists reports whether err is the API's refusal of a duplicate (a 400 per decision 6,
+// recognised by its message, or a 409 should the API ever send one).
+func IsAlreadyExists(err error) bool {
+	e, ok := apiErrorAs(err)
+	if !ok {
+		return false
+	}
+	if e.StatusCode == http.StatusConflict {
+		return true
+	}
+	text := strings.ToLower(e.Message + " " + e.InnerCode + " " + e.InnerMessage)
+	return e.StatusCode == http.StatusBadRequest &&
+		(strings.Contains(text, "already exist") || strings.Contains(text, "duplicate") ||
+			strings.Contains(text, "already in use") || strings.Contains(text, "already used"))
+}
+
+// MultiStatusError reports the failed items of a 207 multi-status answer (contract 1.6). Each
+// item is an *APIError naming the item, so IsNotFound and friends see through it.
+type MultiStatusError struct {
+	Method string
+	Path   string
+	Items  []*APIError
+	Total  int // number of items in the request
+}
+
+func (e *MultiStatusError) Error() string {
+	parts := make([]string, 0, len(e.Items))
+	for _, item := range e.Items {
+		parts = append(parts, item.Error())
+	}
+	return fmt.Sprintf("%s %s: %d of %d items failed: %s", e.Method, e.Path, len(e.Items), e.Total,
+		strings.Join(parts, "; "))
+}
+
+// Unwrap returns the failed items, for errors.As and errors.Is.
+func (e *MultiStatusError) Unwrap() []error {
+	errs := make([]error, len(e.Items))
+	for i, item := range e.Items {
+		errs[i] = item
+	}
+	return errs
+}
+
+// Advice gives the advice of the first failed item.
+func (e *MultiStatusError) Advice() string {
+	if len(e.Items) == 0 {
+		return ""
+	}
+	return e.Items[0].Advice()
+}
+
+// RequestError is a request that got no HTTP answer: a network failure, a timeout of one attempt,
+// or the caller's context ending.
+type RequestError struct {
+	Method   string
+	Path     string
+	Timeout  time.Duration // set when the last attempt exceeded the request timeout
+	Attempts int
+	Err      error
+}
+
+func (e *RequestError) Error() string {
+	var what string
+	switch {
+	case e.Timeout > 0:
+		what = fmt.Sprintf("request exceeded the timeout of %s", e.Timeout)
+	case errors.Is(e.Err, errCanceledWhileWaiting):
+		what = e.Err.Error()
+	case errors.Is(e.Err, context.Canceled), errors.Is(e.Err, context.DeadlineExceeded):
+		what = "stopped before an answer came: " + e.Err.Error()
+	default:
+		what = "could not reach the API: " + e.Err.Error()
+	}
+	msg := fmt.Sprintf("%s %s: %s", e.Method, e.Path, what)
+	if e.Attempts > 1 {
+		msg += fmt.Sprintf(" after %d attempts", e.Attempts)
+	}
+	return msg
+}
+
+func (e *RequestError) Unwrap() error { return e.Err }
+
+// errorEnvelope is the Vision One error body (contract 1.7). Code and Message also sit at the top
+// level in a few 429 answers, and Error sits at the top of some 207 items.
+type errorEnvelope struct {
+	Error   *errorDetail `json:"error"`
+	Code    string       `json:"code"`
+	Message string       `json:"message"`
+}
+
+type errorDetail struct {
+	Code       string `json:"code"`
+	Message    string `json:"message"`
+	Target     string `json:"target"`
+	InnerError *struct {
+		Code    string `json:"code"`
+		Message string `json:"message"`
+	} `json:"innererror"`
+}
+
+const (
+	maxMessageLen = 400
+	maxExcerptLen = 160
+)
+
+// decodeError builds an APIError from any answer: the JSON envelope when there is one, otherwise
+// the status text and a short, sanitised excerpt of the body (an HTML gateway page, plain text).
+// Every text taken from the body is cleaned to one printable line and stripped of secrets.
+func decodeError(method, path string, status int, header http.Header, body []byte, secrets []string) *APIError {
+	e := &APIError{Method: method, Path: path, StatusCode: status}
+	if header != nil {
+		e.TraceID = clean(header.Get("x-trace-id"), 80, secrets)
+	}
+	fillFromBody(e, body, secrets)
+	return e
+}
+
+// fillFromBody sets the code, message, inner error and target of e from an error body.
+func fillFromBody(e *APIError, body []byte, secrets []string) {
+	var env errorEnvelope
+	if json.Unmarshal(body, &env) == nil {
+		detail := env.Error
+		if detail == nil && (env.Code != "" || env.Message != "") {
+			detail = &errorDetail{Code: env.Code, Message: env.Message}
+		}
+		if detail != nil {
+			e.Code = clean(detail.Code, 80, secrets)
+			e.Message = clean(detail.Message, maxMessageLen, secrets)
+			e.Target = clean(detail.Target, 128, secrets)
+			if detail.InnerError != nil {
+				e.InnerCode = clean(detail.InnerError.Code, 80, secrets)
+				e.InnerMessage = clean(detail.InnerError.Message, maxMessageLen, secrets)
+			}
+		}
+	}
+	switch {
+	case e.Message != "":
+		return
+	case e.Code != "":
+		e.Message = "the response had no error message"
+		return
+	}
+	if excerpt := bodyExcerpt(body, secrets); excerpt != "" {
+		e.Message = excerpt
+	} else {
+		e.Message = "the response had no error details"
+	}
+}
+
+// envelopeOnly keeps body only when it is a Vision One error envelope, for answers to requests
+// whose successful answer carries secrets: no excerpt of anything else is ever quoted from them.
+func envelopeOnly(body []byte) []byte {
+	var env errorEnvelope
+	if json.Unmarshal(body, &env) != nil || (env.Error == nil && env.Code == "") {
+		return nil
+	}
+	return body
+}
+
+var (
+	titlePattern = regexp.MustCompile(`(?is)<title[^>]*>(.*?)</title>`)
+	scriptStyle  = regexp.MustCompile(`(?is)<(script|style)[^>]*>.*?</(script|style)>`)
+	tagPattern   = regexp.MustCompile(`(?s)<[^>]*>`)
+)
+
+// bodyExcerpt reduces a non-JSON body to a short readable line: the title of an HTML page, or its
+// text without tags, or the plain text itself.
+func bodyExcerpt(body []byte, secrets []string) string {
+	text := strings.ToValidUTF8(string(body), "")
+	if strings.Contains(text, "<") {
+		if m := titlePattern.FindStringSubmatch(text); m != nil && strings.TrimSpace(tagPattern.ReplaceAllString(m[1], "")) != "" {
+			text = m[1]
+		} else {
+			text = scriptStyle.ReplaceAllString(text, " ")
+		}
+		text = html.UnescapeString(tagPattern.ReplaceAllString(text, " "))
+	}
+	return clean(text, maxExcerptLen, secrets)
+}
+
+// clean makes s one printable line of at most limit runes without any secret in it.
+func clean(s string, limit int, secrets []string) string {
+	s = strings.ToValidUTF8(s, "")
+	s = strings.Map(func(r rune) rune {
+		switch {
+		case unicode.IsSpace(r):
+			return ' '
+		case !unicode.IsPrint(r):
+			return -1
+		}
+		return r
+	}, s)
+	s = strings.Join(strings.Fields(s), " ")
+	s = redact(s, secrets)
+	if utf8.RuneCountInString(s) > limit {
+		// Cutting a redacted line cannot make a whole secret appear.
+		s = string([]rune(s)[:limit]) + "…"
+	}
+	return s
 }

@@ -1,0 +1,24 @@
+terraform {
+  required_providers {
+    visionone = {
+      source = "seed-ebba3aa9/visionone"
+    }
+  }
+}
+
+# The API key is best passed through the VISIONONE_API_KEY environment variable, so it never
+# appears in configuration or in version control:
+#
+#   export VISIONONE_API_KEY="eyJ0eXAiOiJKV1Qi..."
+#   export VISIONONE_REGION="eu"   # optional, default "us"
+provider "visionone" {
+  region = "eu"
+}
+
+# Against the local emulator (terraform-provider-visionone emulator) or through a proxy, set the
+# full base URL instead of a region (or export VISIONONE_ENDPOINT):
+#
+# provider "visionone" {
+#   endpoint = "http://127.0.0.1:8080"
+#   api_key  = var.visionone_api_key
+# }

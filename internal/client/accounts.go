@@ -1,0 +1,106 @@
+package client
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// ListAccounts returns every account matching filter (empty filter: all), following nextLink.
+func (c *Client) ListAccounts(ctx context.Context, filter Filter) ([]Account, error) {
+	return listAll[Account](ctx, c, accountsPath, filter)
+}
+
+// GetAccount returns one account with its ETag, or an error for which IsNotFound is true.
+func (c *Client) GetAccount(ctx context.Context, id string) (*Account, error) {
+	var account Account
+	etag, err := c.getObject(ctx, objectPath(accountsPath, id), &account)
+	if err != nil {
+		return nil, err
+	}
+	account.ETag = etag
+	return &account, nil
+}
+
+// FindAccountByEmail returns the account with this email (compared case-insensitively), or an
+// error for which IsNotFound is true. It comes from the list, without an ETag.
+func (c *Client) FindAccountByEmail(ctx context.Context, email string) (*Account, error) {
+	accounts, err := c.ListAccounts(ctx, Eq("email", email))
+	if err != nil {
+		return nil, err
+	}
+	for i := range accounts {
+		if strings.EqualFold(accounts[i].Email, email) {
+			return &accounts[i], nil
+		}
+	}
+	return nil, notFound(accountsPath, fmt.Sprintf("no account has the email %q", email))
+}
+
+// InviteAccount sends an invitation and returns the new account as read back from the API (its id
+// is temporary until the invitation is accepted). After an ambiguous failure it looks the account
+// up by email before trying again, and adopts the account it finds: an email is unique in a tenant.
+func (c *Client) InviteAccount(ctx context.Context, in AccountInvite) (*Account, error) {
+	var id string
+	send := func(ctx context.Context) error {
+		resp, err := c.do(ctx, request{method: http.MethodPost, path: accountsPath, body: in, policy: retryUnprocessed})
+		if err != nil {
+			return err
+		}
+		if id = createdID(resp); id == "" {
+			return fmt.Errorf("POST %s: the API answered %d without the new account's id (no id in the body, no Location)",
+				accountsPath, resp.status)
+		}
+		return nil
+	}
+	recoverFn := func(ctx context.Context, _ time.Time) (bool, error) {
+		existing, err := c.FindAccountByEmail(ctx, in.Email)
+		if IsNotFound(err) {
+			return false, nil
+		}
+		if err != nil {
+			return false, err
+		}
+		id = existing.ID
+		return true, nil
+	}
+	if err := c.createSafely(ctx, send, recoverFn); err != nil {
+		return nil, err
+	}
+	account, err := c.GetAccount(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("account %q was invited with id %s, but reading it back failed: %w", in.Email, id, err)
+	}
+	return account, nil
+}
+
+// UpdateAccount patches an account with If-Match (see UpdateRole).
+func (c *Client) UpdateAccount(ctx context.Context, id, etag string, patch AccountPatch) error {
+	if etag == "" {
+		current, err := c.GetAccount(ctx, id)
+		if err != nil {
+			return err
+		}
+		etag = current.ETag
+	}
+	return c.patchObject(ctx, objectPath(accountsPath, id), etag, patch, func(ctx context.Context) (bool, error) {
+		current, err := c.GetAccount(ctx, id)
+		if err != nil {
+			return false, err
+		}
+		return accountPatchApplied(current, patch), nil
+	})
+}
+
+func accountPatchApplied(a *Account, p AccountPatch) bool {
+	return (p.Role == nil || *p.Role == a.Role) &&
+		(p.Status == nil || *p.Status == a.Status) &&
+		(p.Description == nil || *p.Description == a.Description)
+}
+
+// DeleteAccount deletes a user, SAML group or invitation.
+func (c *Client) DeleteAccount(ctx context.Context, id string) error {
+	return c.deleteObject(ctx, objectPath(accountsPath, id))
+}

@@ -1,0 +1,188 @@
+package client
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// neverExpiresAfter: an expiry later than this means "never" (decision 5); the API may spell a
+// never-expiring key as a far-future date instead of null.
+var neverExpiresAfter = time.Date(9000, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// normalizeExpiry turns a far-future expiry into nil, the one spelling of "never expires".
+func normalizeExpiry(t *time.Time) *time.Time {
+	if t == nil || t.After(neverExpiresAfter) {
+		return nil
+	}
+	return t
+}
+
+// ListAPIKeys returns every API key matching filter (empty filter: all), following nextLink.
+func (c *Client) ListAPIKeys(ctx context.Context, filter Filter) ([]APIKey, error) {
+	keys, err := listAll[APIKey](ctx, c, apiKeysPath, filter)
+	if err != nil {
+		return nil, err
+	}
+	for i := range keys {
+		keys[i].ExpiredDateTime = normalizeExpiry(keys[i].ExpiredDateTime)
+	}
+	return keys, nil
+}
+
+// GetAPIKey returns one key's metadata with its ETag, or an error for which IsNotFound is true.
+func (c *Client) GetAPIKey(ctx context.Context, id string) (*APIKey, error) {
+	var key APIKey
+	etag, err := c.getObject(ctx, objectPath(apiKeysPath, id), &key)
+	if err != nil {
+		return nil, err
+	}
+	key.ETag = etag
+	key.ExpiredDateTime = normalizeExpiry(key.ExpiredDateTime)
+	return &key, nil
+}
+
+// FindAPIKeyByName returns the key with this name (case-insensitive, as the API's uniqueness), or
+// an error for which IsNotFound is true. It comes from the list, without an ETag.
+func (c *Client) FindAPIKeyByName(ctx context.Context, name string) (*APIKey, error) {
+	keys, err := c.ListAPIKeys(ctx, Eq("name", name))
+	if err != nil {
+		return nil, err
+	}
+	for i := range keys {
+		if strings.EqualFold(keys[i].Name, name) {
+			return &keys[i], nil
+		}
+	}
+	return nil, notFound(apiKeysPath, fmt.Sprintf("no API key is named %q", name))
+}
+
+// CreateAPIKey creates one key through the batch endpoint and returns its id, secret and expiry.
+// The secret is shown only once, so after an ambiguous failure a key found under this name that was
+// created by this attempt is deleted and created again rather than adopted without its secret.
+// A key of that name that is older than the attempt belongs to someone else: that is an error for
+// which IsAlreadyExists is true, and nothing is deleted.
+func (c *Client) CreateAPIKey(ctx context.Context, in APIKeyCreate) (*CreatedAPIKey, error) {
+	var created *CreatedAPIKey
+	send := func(ctx context.Context) error {
+		resp, err := c.do(ctx, request{method: http.MethodPost, path: apiKeysPath, body: []APIKeyCreate{in},
+			policy: retryUnprocessed, secretResponse: true})
+		if err != nil {
+			return err
+		}
+		created, err = c.decodeCreatedAPIKey(resp, in.Name)
+		return err
+	}
+	recoverFn := func(ctx context.Context, startedAt time.Time) (bool, error) {
+		existing, err := c.FindAPIKeyByName(ctx, in.Name)
+		if IsNotFound(err) {
+			return false, nil
+		}
+		if err != nil {
+			return false, err
+		}
+		start, err := c.serverTimeAt(ctx, startedAt)
+		if err != nil {
+			return false, err
+		}
+		if !createdSince(existing.CreatedDateTime, start) {
+			return false, alreadyExists(apiKeysPath, fmt.Sprintf("an API key named %q", in.Name))
+		}
+		if err := c.DeleteAPIKeys(ctx, existing.ID); err != nil {
+			return false, fmt.Errorf("deleting API key %s, created by the failed attempt without its secret reaching us: %w",
+				existing.ID, err)
+		}
+		return false, nil
+	}
+	if err := c.createSafely(ctx, send, recoverFn); err != nil {
+		return nil, err
+	}
+	return created, nil
+}
+
+// decodeCreatedAPIKey reads the one-item 207 answer of a create. The secret is registered for
+// masking before anything else happens to it, and no part of this body ever reaches an error.
+func (c *Client) decodeCreatedAPIKey(resp *response, name string) (*CreatedAPIKey, error) {
+	items, err := decodeMultiStatus(http.MethodPost, apiKeysPath, resp, 1)
+	if err != nil {
+		return nil, err
+	}
+	item := items[0]
+	if !item.ok() {
+		return nil, item.itemError(http.MethodPost, apiKeysPath, name, resp, c.secrets.list())
+	}
+	var key CreatedAPIKey
+	if err := json.Unmarshal(item.Body, &key); err != nil {
+		return nil, decodeFailure(http.MethodPost, apiKeysPath, err)
+	}
+	c.secrets.add(key.Value)
+	if key.ID == "" {
+		key.ID = idFromLocation(item.header("Location"))
+	}
+	if key.ID == "" || key.Value == "" {
+		return nil, fmt.Errorf("POST %s: the API answered item status %d without the new key's id or value", apiKeysPath, item.Status)
+	}
+	key.ExpiredDateTime = normalizeExpiry(key.ExpiredDateTime)
+	return &key, nil
+}
+
+// UpdateAPIKey patches a key with If-Match (see UpdateRole).
+func (c *Client) UpdateAPIKey(ctx context.Context, id, etag string, patch APIKeyPatch) error {
+	if etag == "" {
+		current, err := c.GetAPIKey(ctx, id)
+		if err != nil {
+			return err
+		}
+		etag = current.ETag
+	}
+	return c.patchObject(ctx, objectPath(apiKeysPath, id), etag, patch, func(ctx context.Context) (bool, error) {
+		current, err := c.GetAPIKey(ctx, id)
+		if err != nil {
+			return false, err
+		}
+		return apiKeyPatchApplied(current, patch), nil
+	})
+}
+
+func apiKeyPatchApplied(k *APIKey, p APIKeyPatch) bool {
+	return (p.Name == nil || *p.Name == k.Name) &&
+		(p.Role == nil || *p.Role == k.Role) &&
+		(p.Status == nil || *p.Status == k.Status) &&
+		(p.Description == nil || *p.Description == k.Description)
+}
+
+// DeleteAPIKeys deletes keys through the batch endpoint. Each failed item is reported in the
+// returned error (a *MultiStatusError); keys that are already gone count as deleted. Sending the
+// batch again is harmless for the same reason, so it is retried like any idempotent request.
+func (c *Client) DeleteAPIKeys(ctx context.Context, ids ...string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	const p = apiKeysPath + "/delete"
+	body := make([]map[string]string, len(ids))
+	for i, id := range ids {
+		body[i] = map[string]string{"id": id}
+	}
+	resp, err := c.do(ctx, request{method: http.MethodPost, path: p, body: body})
+	if err != nil {
+		return err
+	}
+	items, err := decodeMultiStatus(http.MethodPost, p, resp, len(ids))
+	if err != nil {
+		return err
+	}
+	multi := &MultiStatusError{Method: http.MethodPost, Path: p, Total: len(ids)}
+	for i, item := range items {
+		if item.ok() || item.Status == http.StatusNotFound {
+			continue
+		}
+		multi.Items = append(multi.Items, item.itemError(http.MethodPost, p, ids[i], resp, c.secrets.list()))
+	}
+	if len(multi.Items) > 0 {
+		return multi
+	}
+	return nil
+}

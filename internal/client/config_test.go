@@ -1,0 +1,80 @@
+package client_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/client"
+)
+
+func TestBaseURLForRegion(t *testing.T) {
+	want := map[string]string{
+		"us":    "https://api.xdr.trendmicro.com",
+		"jp":    "https://api.xdr.trendmicro.co.jp",
+		"eu":    "https://api.eu.xdr.trendmicro.com",
+		"sg":    "https://api.sg.xdr.trendmicro.com",
+		"au":    "https://api.au.xdr.trendmicro.com",
+		"in":    "https://api.in.xdr.trendmicro.com",
+		"mea":   "https://api.mea.xdr.trendmicro.com",
+		"uk":    "https://api.uk.xdr.trendmicro.com",
+		"usgov": "https://api.usgov.xdr.trendmicro.com",
+	}
+	if len(client.Regions) != len(want) {
+		t.Errorf("Regions = %v, want the %d regions of the contract", client.Regions, len(want))
+	}
+	for _, region := range client.Regions {
+		got, err := client.BaseURLForRegion(region)
+		if err != nil || got != want[region] {
+			t.Errorf("BaseURLForRegion(%q) = %q, %v; want %q", region, got, err, want[region])
+		}
+		c, err := client.New(client.Config{Region: region, APIKey: "k"})
+		if err != nil || c.BaseURL() != want[region] {
+			t.Errorf("New with region %q: base %v, err %v", region, c, err)
+		}
+	}
+	if _, err := client.BaseURLForRegion("ca"); err == nil || !strings.Contains(err.Error(), "us, eu, jp") {
+		t.Errorf("BaseURLForRegion(ca) error = %v, want one listing the regions", err)
+	}
+}
+
+func TestNewValidatesConfig(t *testing.T) {
+	tests := []struct {
+		name    string
+		cfg     client.Config
+		wantErr string
+		wantURL string
+	}{
+		{"endpoint wins over region", client.Config{Region: "eu", Endpoint: "http://127.0.0.1:8080/", APIKey: "k"}, "", "http://127.0.0.1:8080"},
+		{"endpoint with a path", client.Config{Endpoint: "https://proxy.example.com/visionone", APIKey: "k"}, "", "https://proxy.example.com/visionone"},
+		{"missing key", client.Config{Region: "us"}, "no API key is set", ""},
+		{"blank key", client.Config{Region: "us", APIKey: "  "}, "no API key is set", ""},
+		{"bad region", client.Config{Region: "mars", APIKey: "k"}, `unknown Vision One region "mars"`, ""},
+		{"neither", client.Config{APIKey: "k"}, "neither a region nor an endpoint", ""},
+		{"relative endpoint", client.Config{Endpoint: "api.example.com", APIKey: "k"}, "absolute http or https URL", ""},
+		{"ftp endpoint", client.Config{Endpoint: "ftp://api.example.com", APIKey: "k"}, "absolute http or https URL", ""},
+		{"unparsable endpoint", client.Config{Endpoint: "http://[::1", APIKey: "k"}, "invalid endpoint", ""},
+		{"endpoint with a query", client.Config{Endpoint: "https://api.example.com/?a=b", APIKey: "k"}, "query", ""},
+		{"endpoint with credentials", client.Config{Endpoint: "https://u:p@api.example.com", APIKey: "k"}, "credentials", ""},
+		{"negative timeout", client.Config{Region: "us", APIKey: "k", RequestTimeout: -1}, "timeout", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := client.New(tt.cfg)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("New error = %v, want one containing %q", err, tt.wantErr)
+				}
+				if strings.Contains(err.Error(), "p@") {
+					t.Errorf("error %q repeats the credentials", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("New: %v", err)
+			}
+			if c.BaseURL() != tt.wantURL {
+				t.Errorf("BaseURL() = %q, want %q", c.BaseURL(), tt.wantURL)
+			}
+		})
+	}
+}

@@ -1,0 +1,71 @@
+package client
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+)
+
+// createSafely runs a create so that it happens at most once. send is never re-sent blindly:
+// the transport retries it only when the API certainly did not act on it (429, no connection).
+// After an ambiguous failure (timeout, dropped connection, 5xx) recoverFn is asked whether the
+// object exists now; it returns true when it has adopted the object (the create is done), false
+// when the create must be sent again, or an error. startedAt is the local time at which the
+// failed attempt began.
+func (c *Client) createSafely(ctx context.Context, send func(context.Context) error,
+	recoverFn func(ctx context.Context, startedAt time.Time) (bool, error),
+) error {
+	for attempt := 1; ; attempt++ {
+		startedAt := time.Now()
+		err := send(ctx)
+		if err == nil || !isAmbiguous(err) {
+			return err
+		}
+		if ctx.Err() != nil {
+			return err
+		}
+		tflog.SubsystemDebug(c.logContext(ctx), LogSubsystem,
+			"Create failed without a definite answer; looking the object up before trying again",
+			map[string]any{"attempt": attempt, "error": err.Error()})
+		adopted, lookupErr := recoverFn(ctx, startedAt)
+		switch {
+		case IsAlreadyExists(lookupErr):
+			return lookupErr
+		case lookupErr != nil:
+			return fmt.Errorf("%w; whether the object was created anyway is unknown: %w", err, lookupErr)
+		case adopted:
+			return nil
+		case attempt > c.cfg.MaxRetries:
+			return err
+		}
+		if sleepErr := c.sleep(ctx, c.backoff(attempt)); sleepErr != nil {
+			return fmt.Errorf("%w; %w", err, sleepErr)
+		}
+	}
+}
+
+// serverTimeAt converts a local instant of the recent past into the API's time, using the server
+// clock learned from Date headers.
+func (c *Client) serverTimeAt(ctx context.Context, local time.Time) (time.Time, error) {
+	now, err := c.ServerNow(ctx)
+	if err != nil {
+		return time.Time{}, err
+	}
+	return now.Add(-time.Since(local)), nil
+}
+
+// createdSince reports whether an object stamped at (second precision, from the API) can have
+// been made by a request that started at the server time start. Both come from the API's own clock.
+func createdSince(at *time.Time, start time.Time) bool {
+	return at != nil && !at.Before(start.Truncate(time.Second))
+}
+
+// alreadyExists is the error of a create whose name turned out to belong to an object that was
+// there before the create started.
+func alreadyExists(p, what string) *APIError {
+	return &APIError{Method: http.MethodPost, Path: p, StatusCode: http.StatusBadRequest, Code: "BadRequest",
+		Message: what + " already exists and was not created by this request"}
+}

@@ -1,0 +1,137 @@
+package client
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"unicode"
+)
+
+const fuzzToken = "eyJhbGciOiJSUzI1NiJ9.eyJjaWQiOiJmdXp6In0.c2lnbmF0dXJl"
+
+func TestDecodeError(t *testing.T) {
+	trace := http.Header{"X-Trace-Id": {"123"}}
+	tests := []struct {
+		name   string
+		method string
+		path   string
+		status int
+		header http.Header
+		body   string
+		want   string
+	}{
+		{"412 envelope", "PATCH", "/v3.0/iam/roles/abc", 412, trace,
+			`{"error":{"code":"ConditionNotMet","message":"Precondition failed.","innererror":{"code":"ETag check failed"}}}`,
+			`PATCH /v3.0/iam/roles/abc: 412 ConditionNotMet: Precondition failed. (ETag check failed) [trace id 123]`},
+		{"inner message and target", "POST", "/v3.0/iam/accounts", 400, nil,
+			`{"error":{"code":"BadRequest","message":"Invalid request format.","target":"email","innererror":{"code":"InvalidParameter","message":"bad email"}}}`,
+			`POST /v3.0/iam/accounts: 400 BadRequest: Invalid request format. (InvalidParameter: bad email; field email)`},
+		{"flat 429", "GET", "/v3.0/iam/apiKeys", 429, nil, `{"code":"TooManyRequests","message":"Rate limit exceeded"}`,
+			`GET /v3.0/iam/apiKeys: 429 TooManyRequests: Rate limit exceeded`},
+		{"401 from the contract", "GET", "/v3.0/iam/roles", 401, nil,
+			`{"error":{"code":"InvalidCredentials","message":"Invalid token, Authorization token invaild for header","innererror":{"code":"InvalidToken","service":"svp"}}}`,
+			`GET /v3.0/iam/roles: 401 InvalidCredentials: Invalid token, Authorization token invaild for header (InvalidToken)`},
+		{"empty body", "GET", "/v3.0/iam/roles", 403, nil, ``,
+			`GET /v3.0/iam/roles: 403 Forbidden: the response had no error details`},
+		{"plain text", "DELETE", "/v3.0/iam/roles/x", 500, nil, "upstream connect error\r\nor disconnect",
+			`DELETE /v3.0/iam/roles/x: 500 Internal Server Error: upstream connect error or disconnect`},
+		{"json without error", "GET", "/v3.0/iam/roles", 404, nil, `{"items":[]}`,
+			`GET /v3.0/iam/roles: 404 Not Found: {"items":[]}`},
+		{"token echoed back", "GET", "/v3.0/iam/roles", 401, nil, `{"error":{"code":"InvalidCredentials","message":"bad token ` + fuzzToken + `"}}`,
+			`GET /v3.0/iam/roles: 401 InvalidCredentials: bad token ***`},
+		{"bearer header echoed back", "GET", "/v3.0/iam/roles", 400, nil, `Authorization: Bearer abc.def`,
+			`GET /v3.0/iam/roles: 400 Bad Request: Authorization: Bearer ***`},
+		{"unknown status", "GET", "/x", 491, nil, `{"error":{"code":"InnerError","message":"m"}}`,
+			`GET /x: 491 InnerError: m`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := decodeError(tt.method, tt.path, tt.status, tt.header, []byte(tt.body), []string{fuzzToken}).Error()
+			if got != tt.want {
+				t.Errorf("Error() =\n%s\nwant\n%s", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestAdvice(t *testing.T) {
+	tests := []struct {
+		err  *APIError
+		want string
+	}{
+		{&APIError{StatusCode: 400, Target: "name"}, `"name"`},
+		{&APIError{StatusCode: 401}, "Administration → API Keys and set api_key / VISIONONE_API_KEY"},
+		{&APIError{StatusCode: 403, Method: "POST", Path: "/v3.0/iam/apiKeys"}, `"API Keys: Configure settings"`},
+		{&APIError{StatusCode: 403, Method: "GET", Path: "/v3.0/iam/accounts/x"}, `"User Accounts: View"`},
+		{&APIError{StatusCode: 403, Method: "PATCH", Path: "/v3.0/iam/roles/x"}, `"User Roles: Configure"`},
+		{&APIError{StatusCode: 404}, "deleted outside Terraform"},
+		{&APIError{StatusCode: 412}, "run terraform plan again"},
+		{&APIError{StatusCode: 413}, "1 MB"},
+		{&APIError{StatusCode: 429}, "requests_per_minute"},
+		{&APIError{StatusCode: 503}, "transient"},
+	}
+	for _, tt := range tests {
+		if got := tt.err.Advice(); !strings.Contains(got, tt.want) {
+			t.Errorf("Advice() for %d = %q, want it to contain %q", tt.err.StatusCode, got, tt.want)
+		}
+	}
+}
+
+func TestErrorHelpers(t *testing.T) {
+	wrapped := fmt.Errorf("reading: %w", &APIError{StatusCode: 404})
+	if !IsNotFound(wrapped) || IsPreconditionFailed(wrapped) || IsNotFound(errors.New("404")) {
+		t.Error("IsNotFound / IsPreconditionFailed do not look through wrapping correctly")
+	}
+	multi := &MultiStatusError{Method: "POST", Path: "/v3.0/iam/apiKeys/delete", Total: 2, Items: []*APIError{
+		{Method: "POST", Path: "/v3.0/iam/apiKeys/delete", StatusCode: 403, Code: "AccessDenied", Message: "Insufficient permissions.", Item: "k1"},
+	}}
+	if !IsForbidden(multi) || IsUnauthorized(multi) {
+		t.Error("the helpers do not see the items of a MultiStatusError")
+	}
+	want := `POST /v3.0/iam/apiKeys/delete: 1 of 2 items failed: POST /v3.0/iam/apiKeys/delete item "k1": 403 AccessDenied: Insufficient permissions.`
+	if multi.Error() != want {
+		t.Errorf("Error() =\n%s\nwant\n%s", multi.Error(), want)
+	}
+	dup := &APIError{StatusCode: 400, Code: "BadRequest", Message: "An API key with this name already exists."}
+	if !IsAlreadyExists(dup) || !IsBadRequest(dup) || IsAlreadyExists(&APIError{StatusCode: 400, Message: "bad"}) {
+		t.Error("IsAlreadyExists does not tell a duplicate from another 400")
+	}
+}
+
+// FuzzDecodeError feeds arbitrary answers to the error decoder: it must never panic, and must give
+// a non-empty, one-line message that never holds the bearer token.
+func FuzzDecodeError(f *testing.F) {
+	seeds := []struct {
+		status int
+		body   string
+	}{
+		{401, ``},
+		{502, `<html><head><title>502 Bad Gateway</title></head></html>`},
+		{412, `{"error":{"code":"ConditionNotMet","message":"m","innererror":{"code":"ETag check failed"}}}`},
+		{429, `{"code":"TooManyRequests","message":"slow down"}`},
+		{400, `{"error":{"code":"BadRequest","message":"` + fuzzToken + `"}}`},
+		{500, "Bearer " + fuzzToken},
+		{403, `<title>` + fuzzToken[:20] + `</title>` + fuzzToken[20:]},
+		{400, `{"error":null}`},
+		{0, "\x00\xff<"},
+	}
+	for _, s := range seeds {
+		f.Add(s.status, []byte(s.body), "trace")
+	}
+	f.Fuzz(func(t *testing.T, status int, body []byte, traceID string) {
+		header := http.Header{"X-Trace-Id": {traceID}}
+		e := decodeError("GET", "/v3.0/iam/roles", status, header, body, []string{fuzzToken})
+		msg := e.Error()
+		if e.Message == "" || msg == "" {
+			t.Fatalf("empty message for status %d body %q", status, body)
+		}
+		if strings.Contains(msg, fuzzToken) || strings.Contains(e.Advice(), fuzzToken) {
+			t.Fatalf("the token leaked into %q", msg)
+		}
+		if strings.ContainsFunc(msg, func(r rune) bool { return r == '\n' || r == '\r' || !unicode.IsPrint(r) }) {
+			t.Fatalf("message is not one printable line: %q", msg)
+		}
+	})
+}

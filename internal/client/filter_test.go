@@ -1,0 +1,87 @@
+package client_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/client"
+)
+
+func TestFilterBuilders(t *testing.T) {
+	tests := []struct {
+		name string
+		got  client.Filter
+		want client.Filter
+	}{
+		{"eq", client.Eq("name", "full-access"), `name eq 'full-access'`},
+		{"eq doubles quotes", client.Eq("email", "o'brien@example.com"), `email eq 'o''brien@example.com'`},
+		{"eq keeps operators inside the literal", client.Eq("name", "x' or name eq 'y"), `name eq 'x'' or name eq ''y'`},
+		{"eq keeps plus signs", client.Eq("email", "a+b@example.com"), `email eq 'a+b@example.com'`},
+		{"eq drops odd characters from the field", client.Eq("na me)'", "v"), `name eq 'v'`},
+		{"and", client.And(client.Eq("status", "enabled"), client.Eq("authType", "local")),
+			`(status eq 'enabled') and (authType eq 'local')`},
+		{"or", client.Or(client.Eq("id", "a"), client.Eq("id", "b"), client.Eq("id", "c")),
+			`(id eq 'a') or (id eq 'b') or (id eq 'c')`},
+		{"not", client.Not(client.Eq("status", "disabled")), `not (status eq 'disabled')`},
+		{"nested", client.And(client.Or(client.Eq("a", "1"), client.Eq("b", "2")), client.Not(client.Eq("c", "3"))),
+			`((a eq '1') or (b eq '2')) and (not (c eq '3'))`},
+		{"and skips empty", client.And("", client.Eq("id", "a"), ""), `id eq 'a'`},
+		{"and of nothing", client.And(), ``},
+		{"or of empties", client.Or("", ""), ``},
+		{"not of nothing", client.Not(""), ``},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.got != tt.want {
+				t.Errorf("got %q, want %q", tt.got, tt.want)
+			}
+		})
+	}
+}
+
+// unquote reads the OData literal at the start of s (opening quote included) and returns its value and the rest
+// of s after the closing quote.
+func unquote(t *testing.T, s string) (string, string) {
+	t.Helper()
+	if !strings.HasPrefix(s, "'") {
+		t.Fatalf("no literal at %q", s)
+	}
+	var b strings.Builder
+	for i := 1; i < len(s); i++ {
+		if s[i] != '\'' {
+			b.WriteByte(s[i])
+			continue
+		}
+		if i+1 < len(s) && s[i+1] == '\'' {
+			b.WriteByte('\'')
+			i++
+			continue
+		}
+		return b.String(), s[i+1:]
+	}
+	t.Fatalf("unterminated literal in %q", s)
+	return "", ""
+}
+
+// FuzzFilterEq checks that any value comes back whole from the literal Eq builds, with nothing
+// after it: no value can end the literal early and add operators of its own.
+func FuzzFilterEq(f *testing.F) {
+	for _, seed := range []string{"", "plain", "o'brien@example.com", "a+b@example.com", "'", "''", "x' or name eq 'y",
+		") or (id eq 'x", "not 'a'", "é'ü"} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, value string) {
+		filter := string(client.Eq("email", value))
+		rest, ok := strings.CutPrefix(filter, "email eq ")
+		if !ok {
+			t.Fatalf("filter %q does not start with the field and operator", filter)
+		}
+		got, tail := unquote(t, rest)
+		if got != value {
+			t.Fatalf("literal holds %q, want %q", got, value)
+		}
+		if tail != "" {
+			t.Fatalf("text %q follows the literal of %q", tail, value)
+		}
+	})
+}

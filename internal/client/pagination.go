@@ -1,0 +1,62 @@
+package client
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+)
+
+// pageSize is the largest page the API serves (contract 1.4), to keep lists to few requests.
+const pageSize = "200"
+
+// maxPages stops a list whose links go round in circles; 200 items a page makes it a million.
+const maxPages = 5000
+
+// page is the list envelope of contract 1.4 (decision 14).
+type page[T any] struct {
+	Items      []T    `json:"items"`
+	NextLink   string `json:"nextLink"`
+	TotalCount *int   `json:"totalCount"`
+	Count      *int   `json:"count"`
+}
+
+// listAll reads every page of a list: top=200 on the first request, then each nextLink as the
+// API gives it, with the filter sent again on every page (the API does not encode it in the link).
+func listAll[T any](ctx context.Context, c *Client, path string, filter Filter) ([]T, error) {
+	var all []T
+	req := request{
+		method: http.MethodGet,
+		path:   path,
+		query:  url.Values{"top": {pageSize}},
+		filter: filter,
+	}
+	seen := map[string]bool{}
+	for range maxPages {
+		resp, err := c.do(ctx, req)
+		if err != nil {
+			return nil, err
+		}
+		var p page[T]
+		if err := json.Unmarshal(resp.body, &p); err != nil {
+			return nil, decodeFailure(req.method, path, err)
+		}
+		all = append(all, p.Items...)
+		if p.NextLink == "" {
+			return all, nil
+		}
+		if seen[p.NextLink] {
+			return nil, fmt.Errorf("GET %s: the API returned the same nextLink twice; stopping to avoid a loop", path)
+		}
+		seen[p.NextLink] = true
+		req.rawURL, req.query = p.NextLink, nil
+	}
+	return nil, fmt.Errorf("GET %s: more than %d pages; stopping to avoid a loop", path, maxPages)
+}
+
+// decodeFailure reports a 2xx answer whose body is not what the contract describes. The body
+// itself is not quoted: it may carry a secret.
+func decodeFailure(method, path string, err error) error {
+	return fmt.Errorf("%s %s: the API's answer could not be read: %w", method, path, err)
+}

@@ -1,0 +1,183 @@
+package client
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+	"time"
+)
+
+// ListRoles returns every role matching filter (empty filter: all), following nextLink.
+func (c *Client) ListRoles(ctx context.Context, filter Filter) ([]Role, error) {
+	roles, err := listAll[Role](ctx, c, rolesPath, filter)
+	if err != nil {
+		return nil, err
+	}
+	for i := range roles {
+		if err := c.fillPermissionKeys(ctx, &roles[i]); err != nil {
+			return nil, err
+		}
+	}
+	return roles, nil
+}
+
+// GetRole returns one role with its ETag; permission keys are filled from /permissions when the
+// role body lacks them. A missing role gives an error for which IsNotFound is true.
+func (c *Client) GetRole(ctx context.Context, id string) (*Role, error) {
+	var role Role
+	etag, err := c.getObject(ctx, objectPath(rolesPath, id), &role)
+	if err != nil {
+		return nil, err
+	}
+	role.ETag = etag
+	if err := c.fillPermissionKeys(ctx, &role); err != nil {
+		return nil, err
+	}
+	return &role, nil
+}
+
+// fillPermissionKeys reads a role's permission keys from /roles/{id}/permissions when its body
+// has none at all (decision 1: an empty list is an answer, an absent one is not).
+func (c *Client) fillPermissionKeys(ctx context.Context, role *Role) error {
+	if role.PermissionKeys != nil {
+		return nil
+	}
+	keys, err := c.GetRolePermissions(ctx, role.ID)
+	if err != nil {
+		return err
+	}
+	role.PermissionKeys = keys
+	return nil
+}
+
+// FindRoleByName returns the role with exactly this name, or an error for which IsNotFound is true.
+// It comes from the list, without an ETag.
+func (c *Client) FindRoleByName(ctx context.Context, name string) (*Role, error) {
+	roles, err := c.ListRoles(ctx, Eq("name", name))
+	if err != nil {
+		return nil, err
+	}
+	for i := range roles {
+		if roles[i].Name == name {
+			return &roles[i], nil
+		}
+	}
+	return nil, notFound(rolesPath, fmt.Sprintf("no role is named %q", name))
+}
+
+// CreateRole creates a custom role and returns it as the API reports it. After an ambiguous failure
+// it looks the role up by name before trying again, so a retry never creates a duplicate. A role
+// found under that name is adopted when the API stamped it after the failed attempt began; an
+// older one belongs to someone else and gives an error for which IsAlreadyExists is true.
+func (c *Client) CreateRole(ctx context.Context, in RoleCreate) (*Role, error) {
+	if in.PermissionKeys == nil {
+		in.PermissionKeys = []string{} // all five fields are required (contract 5.2)
+	}
+	var id string
+	send := func(ctx context.Context) error {
+		resp, err := c.do(ctx, request{method: http.MethodPost, path: rolesPath, body: in, policy: retryUnprocessed})
+		if err != nil {
+			return err
+		}
+		if id = createdID(resp); id == "" {
+			return fmt.Errorf("POST %s: the API answered %d without the new role's id (no id in the body, no Location)",
+				rolesPath, resp.status)
+		}
+		return nil
+	}
+	recoverFn := func(ctx context.Context, startedAt time.Time) (bool, error) {
+		existing, err := c.FindRoleByName(ctx, in.Name)
+		if IsNotFound(err) {
+			return false, nil
+		}
+		if err != nil {
+			return false, err
+		}
+		if existing.LastUpdatedDateTime != nil {
+			start, err := c.serverTimeAt(ctx, startedAt)
+			if err != nil {
+				return false, err
+			}
+			if !createdSince(existing.LastUpdatedDateTime, start) {
+				return false, alreadyExists(rolesPath, fmt.Sprintf("a role named %q", in.Name))
+			}
+		}
+		id = existing.ID
+		return true, nil
+	}
+	if err := c.createSafely(ctx, send, recoverFn); err != nil {
+		return nil, err
+	}
+	role, err := c.GetRole(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("role %q was created with id %s, but reading it back failed: %w", in.Name, id, err)
+	}
+	return role, nil
+}
+
+// UpdateRole patches a role with If-Match: etag (when etag is empty it GETs the current one first).
+// A 412 gives an error for which IsPreconditionFailed is true; it is never retried. Should a retry
+// of an ambiguous attempt meet a 412, the role is read again: if it already holds the patch, the
+// first attempt applied it and the update succeeded.
+func (c *Client) UpdateRole(ctx context.Context, id, etag string, patch RolePatch) error {
+	if etag == "" {
+		current, err := c.GetRole(ctx, id)
+		if err != nil {
+			return err
+		}
+		etag = current.ETag
+	}
+	return c.patchObject(ctx, objectPath(rolesPath, id), etag, patch, func(ctx context.Context) (bool, error) {
+		current, err := c.GetRole(ctx, id)
+		if err != nil {
+			return false, err
+		}
+		return rolePatchApplied(current, patch), nil
+	})
+}
+
+func rolePatchApplied(r *Role, p RolePatch) bool {
+	return (p.Name == nil || *p.Name == r.Name) &&
+		(p.Description == nil || *p.Description == r.Description) &&
+		(p.PermissionKeys == nil || sameSet(p.PermissionKeys, r.PermissionKeys)) &&
+		(p.AllowAPIKeyAssignment == nil || *p.AllowAPIKeyAssignment == r.AllowAPIKeyAssignment) &&
+		(p.AllowUserAccountAssignment == nil || *p.AllowUserAccountAssignment == r.AllowUserAccountAssignment)
+}
+
+func sameSet(a, b []string) bool {
+	a, b = slices.Clone(a), slices.Clone(b)
+	slices.Sort(a)
+	slices.Sort(b)
+	return slices.Equal(slices.Compact(a), slices.Compact(b))
+}
+
+// DeleteRole deletes a custom role.
+func (c *Client) DeleteRole(ctx context.Context, id string) error {
+	return c.deleteObject(ctx, objectPath(rolesPath, id))
+}
+
+// ListPermissions returns the tenant's permission catalog (GET /v3.0/iam/roles/permissionKeys).
+func (c *Client) ListPermissions(ctx context.Context) ([]Permission, error) {
+	return listAll[Permission](ctx, c, rolesPath+"/permissionKeys", "")
+}
+
+// GetRolePermissions returns the permission keys of one role (GET /v3.0/iam/roles/{id}/permissions).
+func (c *Client) GetRolePermissions(ctx context.Context, id string) ([]string, error) {
+	p := objectPath(rolesPath, id) + "/permissions"
+	resp, err := c.do(ctx, request{method: http.MethodGet, path: p})
+	if err != nil {
+		return nil, err
+	}
+	var body struct {
+		PermissionKeys []string `json:"permissionKeys"`
+	}
+	if err := json.Unmarshal(resp.body, &body); err != nil {
+		return nil, decodeFailure(http.MethodGet, p, err)
+	}
+	if body.PermissionKeys == nil {
+		body.PermissionKeys = []string{}
+	}
+	return body.PermissionKeys, nil
+}

@@ -1,0 +1,343 @@
+package client_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/client"
+)
+
+const testKey = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ0ZXN0LWtleSJ9.c2lnbmF0dXJlLW9mLXRoZS10ZXN0LWtleQ"
+
+// newHandlerClient serves h and returns a client for it with fast retries and no rate limit;
+// mods adjust the configuration.
+func newHandlerClient(t *testing.T, h http.HandlerFunc, mods ...func(*client.Config)) *client.Client {
+	t.Helper()
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	cfg := client.Config{
+		Endpoint:          srv.URL,
+		APIKey:            testKey,
+		UserAgent:         "client-test/1.0",
+		RequestsPerMinute: -1,
+		RetryBaseDelay:    time.Millisecond,
+		RetryMaxDelay:     5 * time.Millisecond,
+	}
+	for _, mod := range mods {
+		mod(&cfg)
+	}
+	c, err := client.New(cfg)
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	return c
+}
+
+func writeJSON(w http.ResponseWriter, status int, body string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write([]byte(body))
+}
+
+const available = `{"status":"available"}`
+
+func TestRequestHeaders(t *testing.T) {
+	var got http.Header
+	c := newHandlerClient(t, func(w http.ResponseWriter, r *http.Request) {
+		got = r.Header.Clone()
+		writeJSON(w, 200, available)
+	})
+	if err := c.CheckConnectivity(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if want := "Bearer " + testKey; got.Get("Authorization") != want {
+		t.Errorf("Authorization = %q, want the bearer key", got.Get("Authorization"))
+	}
+	if got.Get("User-Agent") != "client-test/1.0" {
+		t.Errorf("User-Agent = %q", got.Get("User-Agent"))
+	}
+}
+
+func TestRetryAfter429ThenSuccess(t *testing.T) {
+	var calls atomic.Int32
+	var times [2]time.Time
+	c := newHandlerClient(t, func(w http.ResponseWriter, r *http.Request) {
+		n := calls.Add(1)
+		times[n-1] = time.Now()
+		if n == 1 {
+			w.Header().Set("Retry-After", "1")
+			writeJSON(w, 429, `{"error":{"code":"TooManyRequests","message":"Too many requests"}}`)
+			return
+		}
+		writeJSON(w, 200, available)
+	})
+	if err := c.CheckConnectivity(context.Background()); err != nil {
+		t.Fatalf("CheckConnectivity: %v", err)
+	}
+	if calls.Load() != 2 {
+		t.Fatalf("calls = %d, want 2", calls.Load())
+	}
+	// The backoff alone would wait at most 5ms: a second apart means Retry-After was honoured.
+	if gap := times[1].Sub(times[0]); gap < 900*time.Millisecond {
+		t.Errorf("retried after %s, want Retry-After's 1s", gap)
+	}
+}
+
+func TestRetry503ThenSuccess(t *testing.T) {
+	var calls atomic.Int32
+	c := newHandlerClient(t, func(w http.ResponseWriter, r *http.Request) {
+		if calls.Add(1) == 1 {
+			writeJSON(w, 503, `{"error":{"code":"ServiceUnavailable","message":"try later"}}`)
+			return
+		}
+		writeJSON(w, 200, available)
+	})
+	if err := c.CheckConnectivity(context.Background()); err != nil {
+		t.Fatalf("CheckConnectivity: %v", err)
+	}
+	if calls.Load() != 2 {
+		t.Fatalf("calls = %d, want 2", calls.Load())
+	}
+}
+
+func TestGiveUpAfterMaxRetries(t *testing.T) {
+	var calls atomic.Int32
+	c := newHandlerClient(t, func(w http.ResponseWriter, r *http.Request) {
+		n := calls.Add(1)
+		w.Header().Set("x-trace-id", "trace-"+string(rune('0'+n)))
+		writeJSON(w, 500, `{"error":{"code":"InternalServerError","message":"An internal error has occurred."}}`)
+	}, func(cfg *client.Config) { cfg.MaxRetries = 2 })
+	err := c.CheckConnectivity(context.Background())
+	if calls.Load() != 3 {
+		t.Fatalf("calls = %d, want 1 + 2 retries", calls.Load())
+	}
+	var apiErr *client.APIError
+	if !errors.As(err, &apiErr) {
+		t.Fatalf("error %v (%T) is no *APIError", err, err)
+	}
+	if apiErr.StatusCode != 500 || apiErr.Attempts != 3 || apiErr.TraceID != "trace-3" {
+		t.Errorf("got status %d, attempts %d, trace %q; want the last answer (500, 3, trace-3)",
+			apiErr.StatusCode, apiErr.Attempts, apiErr.TraceID)
+	}
+	want := "GET /v3.0/healthcheck/connectivity: 500 InternalServerError: An internal error has occurred. after 3 attempts [trace id trace-3]"
+	if err.Error() != want {
+		t.Errorf("Error() =\n%s\nwant\n%s", err, want)
+	}
+}
+
+func TestNotImplementedIsNotRetried(t *testing.T) {
+	var calls atomic.Int32
+	c := newHandlerClient(t, func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		writeJSON(w, 501, `{"error":{"code":"NotSupported","message":"no"}}`)
+	})
+	if err := c.CheckConnectivity(context.Background()); err == nil || calls.Load() != 1 {
+		t.Fatalf("err = %v after %d calls; want an error after one call", err, calls.Load())
+	}
+}
+
+func TestHTMLGatewayError(t *testing.T) {
+	c := newHandlerClient(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(502)
+		_, _ = w.Write([]byte("<html><head><title>502 Bad Gateway</title><style>body{color:red}</style></head>" +
+			"<body><h1>Bad Gateway</h1><p>The upstream\nserver failed.</p></body></html>"))
+	}, func(cfg *client.Config) { cfg.MaxRetries = -1 })
+	err := c.CheckConnectivity(context.Background())
+	want := "GET /v3.0/healthcheck/connectivity: 502 Bad Gateway: 502 Bad Gateway"
+	if err == nil || err.Error() != want {
+		t.Fatalf("Error() = %v, want %q", err, want)
+	}
+	var apiErr *client.APIError
+	if errors.As(err, &apiErr); !strings.Contains(apiErr.Advice(), "transient") {
+		t.Errorf("Advice() = %q, want the transient-error advice", apiErr.Advice())
+	}
+}
+
+func TestHTMLWithoutTitleGivesTextExcerpt(t *testing.T) {
+	c := newHandlerClient(t, func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(504)
+		_, _ = w.Write([]byte("<html><body><p>Gateway &amp; proxy\ttimed out</p>" + strings.Repeat("x", 500) + "</body></html>"))
+	}, func(cfg *client.Config) { cfg.MaxRetries = -1 })
+	err := c.CheckConnectivity(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "504 Gateway Timeout: Gateway & proxy timed out xxx") {
+		t.Fatalf("Error() = %v, want the status text and the page's text", err)
+	}
+	if strings.ContainsAny(err.Error(), "<>\t\n") || len(err.Error()) > 300 {
+		t.Errorf("Error() is not a short clean line: %q", err)
+	}
+}
+
+func TestEmpty401(t *testing.T) {
+	var calls atomic.Int32
+	c := newHandlerClient(t, func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		w.WriteHeader(401)
+	})
+	err := c.CheckConnectivity(context.Background())
+	if !client.IsUnauthorized(err) {
+		t.Fatalf("IsUnauthorized(%v) = false", err)
+	}
+	if calls.Load() != 1 {
+		t.Errorf("a 401 was sent %d times, want once", calls.Load())
+	}
+	if want := "GET /v3.0/healthcheck/connectivity: 401 Unauthorized: the response had no error details"; err.Error() != want {
+		t.Errorf("Error() = %q, want %q", err, want)
+	}
+	var apiErr *client.APIError
+	errors.As(err, &apiErr)
+	if !strings.Contains(apiErr.Advice(), "VISIONONE_API_KEY") {
+		t.Errorf("Advice() = %q, want it to say how to replace the key", apiErr.Advice())
+	}
+}
+
+// cancelAfterAnswer is a transport that cancels the request's context once it has read the first
+// whole answer, so the client learns of the cancellation while it waits to retry.
+type cancelAfterAnswer struct {
+	cancel context.CancelFunc
+}
+
+func (rt cancelAfterAnswer) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := http.DefaultTransport.RoundTrip(r)
+	if err != nil {
+		return nil, err
+	}
+	body, err := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	rt.cancel()
+	return resp, err
+}
+
+func TestContextCancellationMidBackoff(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var calls atomic.Int32
+	c := newHandlerClient(t, func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		w.Header().Set("Retry-After", "600")
+		writeJSON(w, 503, `{"error":{"code":"ServiceUnavailable","message":"down"}}`)
+	}, func(cfg *client.Config) { cfg.HTTPClient = &http.Client{Transport: cancelAfterAnswer{cancel}} })
+	started := time.Now()
+	err := c.CheckConnectivity(ctx)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("error %v does not wrap context.Canceled", err)
+	}
+	if calls.Load() != 1 {
+		t.Errorf("calls = %d, want 1", calls.Load())
+	}
+	// Retry-After asked for ten minutes: returning within 30s means the wait was cut short.
+	if elapsed := time.Since(started); elapsed > 30*time.Second {
+		t.Errorf("returned after %s, not promptly", elapsed)
+	}
+	want := "GET /v3.0/healthcheck/connectivity: gave up waiting to retry: context canceled (the last answer was 503 Service Unavailable)"
+	if err.Error() != want {
+		t.Errorf("Error() = %q, want %q", err, want)
+	}
+}
+
+func TestTimeoutPerAttempt(t *testing.T) {
+	release := make(chan struct{})
+	t.Cleanup(func() { close(release) })
+	var calls atomic.Int32
+	c := newHandlerClient(t, func(w http.ResponseWriter, r *http.Request) {
+		if calls.Add(1) == 1 {
+			select {
+			case <-release:
+			case <-r.Context().Done():
+			}
+			return
+		}
+		writeJSON(w, 200, available)
+	}, func(cfg *client.Config) { cfg.RequestTimeout = 50 * time.Millisecond })
+	if err := c.CheckConnectivity(context.Background()); err != nil {
+		t.Fatalf("a GET that timed out once was not retried: %v", err)
+	}
+
+	noRetry := newHandlerClient(t, func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}, func(cfg *client.Config) { cfg.RequestTimeout = 50 * time.Millisecond; cfg.MaxRetries = -1 })
+	err := noRetry.CheckConnectivity(context.Background())
+	want := "GET /v3.0/healthcheck/connectivity: request exceeded the timeout of 50ms"
+	if err == nil || err.Error() != want {
+		t.Fatalf("Error() = %v, want %q", err, want)
+	}
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("error %v does not wrap context.DeadlineExceeded", err)
+	}
+}
+
+func TestDroppedConnectionRetriedForGET(t *testing.T) {
+	var calls atomic.Int32
+	c := newHandlerClient(t, func(w http.ResponseWriter, r *http.Request) {
+		if calls.Add(1) == 1 {
+			conn, _, err := w.(http.Hijacker).Hijack()
+			if err == nil {
+				_ = conn.Close()
+			}
+			return
+		}
+		writeJSON(w, 200, available)
+	})
+	if err := c.CheckConnectivity(context.Background()); err != nil {
+		t.Fatalf("CheckConnectivity: %v", err)
+	}
+	if calls.Load() != 2 {
+		t.Errorf("calls = %d, want 2", calls.Load())
+	}
+}
+
+func TestUnreachableEndpoint(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	endpoint := srv.URL
+	srv.Close()
+	c, err := client.New(client.Config{Endpoint: endpoint, APIKey: testKey, MaxRetries: 1,
+		RetryBaseDelay: time.Millisecond, RetryMaxDelay: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = c.CheckConnectivity(context.Background())
+	var reqErr *client.RequestError
+	if !errors.As(err, &reqErr) || !strings.Contains(err.Error(), "could not reach the API") ||
+		!strings.Contains(err.Error(), "after 2 attempts") {
+		t.Fatalf("error = %v (%T), want a RequestError saying the API was unreachable after 2 attempts", err, err)
+	}
+}
+
+func TestRateLimiterIsSharedByAllCalls(t *testing.T) {
+	var calls atomic.Int32
+	// 600 per minute is 10 a second with a burst of 20: 30 calls need at least one second,
+	// however many goroutines make them.
+	c := newHandlerClient(t, func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		writeJSON(w, 200, available)
+	}, func(cfg *client.Config) { cfg.RequestsPerMinute = 600 })
+	started := time.Now()
+	var wg sync.WaitGroup
+	for range 30 {
+		wg.Go(func() {
+			if err := c.CheckConnectivity(context.Background()); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if calls.Load() != 30 {
+		t.Fatalf("calls = %d, want 30", calls.Load())
+	}
+	if elapsed := time.Since(started); elapsed < 900*time.Millisecond {
+		t.Errorf("30 calls at 10/s with a burst of 20 took %s, want at least 1s: the limiter is not shared", elapsed)
+	}
+}
