@@ -45,6 +45,14 @@ func TestAccPermissionsDataSource(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config: e.providerConfig() + `
+data "visionone_permissions" "bad" {
+  name_regex = "(unclosed"
+}
+`,
+				ExpectError: regexpText("Invalid Regular Expression", `name_regex "(unclosed" is not a valid RE2 regular expression`),
+			},
+			{
+				Config: e.providerConfig() + `
 data "visionone_permissions" "all" {}
 
 data "visionone_permissions" "auditing" {
@@ -88,14 +96,6 @@ data "visionone_permissions" "view_regex" {
 						return viewPrefix.MatchString(p.Name)
 					}))),
 				},
-			},
-			{
-				Config: e.providerConfig() + `
-data "visionone_permissions" "bad" {
-  name_regex = "(unclosed"
-}
-`,
-				ExpectError: regexpText("Invalid Regular Expression", `name_regex "(unclosed" is not a valid RE2 regular expression`),
 			},
 		},
 	})

@@ -73,7 +73,7 @@ func TestAccUserRoleDataSource_invalid(t *testing.T) {
 				Config: e.providerConfig() + `
 data "visionone_user_role" "test" {}
 `,
-				ExpectError: regexpText("Invalid Attribute Combination", `Exactly one of these attributes must be configured: [id,name]`),
+				ExpectError: regexpText("Missing Attribute Configuration", `Exactly one of these attributes must be configured: [id,name]`),
 			},
 			{
 				Config: e.providerConfig() + `

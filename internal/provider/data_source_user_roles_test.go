@@ -41,6 +41,14 @@ func TestAccUserRolesDataSource(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config: e.providerConfig() + `
+data "visionone_user_roles" "bad" {
+  type = "builtin"
+}
+`,
+				ExpectError: regexpText(`Attribute type value must be one of: ["predefined" "custom"], got: "builtin"`),
+			},
+			{
+				Config: e.providerConfig() + `
 data "visionone_user_roles" "all" {}
 
 data "visionone_user_roles" "custom" {
@@ -68,14 +76,6 @@ data "visionone_user_roles" "predefined" {
 						0: knownvalue.ObjectPartial(map[string]knownvalue.Check{"type": knownvalue.StringExact(client.RoleTypePredefined)}),
 					})),
 				},
-			},
-			{
-				Config: e.providerConfig() + `
-data "visionone_user_roles" "bad" {
-  type = "builtin"
-}
-`,
-				ExpectError: regexpText(`Attribute type value must be one of: ["predefined" "custom"], got: "builtin"`),
 			},
 		},
 	})

@@ -81,6 +81,37 @@ func (e *testEmulator) noWritesSince(before emulator.Stats) resource.TestCheckFu
 	}
 }
 
+// planErrorCase is a configuration that must fail at plan with an error matching wantError.
+type planErrorCase struct {
+	config    string
+	wantError *regexp.Regexp
+}
+
+// testAccExpectPlanErrors runs each case as a parallel subtest against e and, once all have run,
+// checks that the emulator received no write request since the call: the bad input was refused
+// before anything was created.
+func testAccExpectPlanErrors(t *testing.T, e *testEmulator, cases map[string]planErrorCase) {
+	t.Helper()
+	before := e.Stats()
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			resource.ParallelTest(t, resource.TestCase{
+				PreCheck:                 func() { testAccPreCheck(t) },
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{
+					{Config: tc.config, ExpectError: tc.wantError},
+				},
+			})
+		})
+	}
+	// Cleanup, because parallel subtests run only after this function has returned.
+	t.Cleanup(func() {
+		if err := e.noWritesSince(before)(nil); err != nil {
+			t.Error(err)
+		}
+	})
+}
+
 // testAccUserRolesDataSourceConfig is a configuration that makes the provider call the API on plan
 // and apply: a provider-configuration test uses it to prove the provider works, or fails, as a whole.
 const testAccUserRolesDataSourceConfig = `
@@ -91,61 +122,41 @@ data "visionone_user_roles" "all" {}
 // message that says how to fix it, and that nothing reaches the API.
 func TestAccProvider_invalidConfiguration(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
-	before := e.Stats()
+	provider := func(arguments string) string {
+		return "provider \"visionone\" {\n" + strings.ReplaceAll(arguments, "; ", "\n") + "\n}\n" + testAccUserRoleMinimalConfig
+	}
 
-	tests := map[string]struct {
-		provider  string
-		wantError *regexp.Regexp
-	}{
+	cases := map[string]planErrorCase{
 		"unknown region": {
-			provider:  `region = "mars", api_key = "key"`,
+			config:    provider(`region = "mars"; api_key = "key"`),
 			wantError: regexpText("Attribute region value must be one of:", `"us"`, `got: "mars"`),
 		},
 		"endpoint without scheme": {
-			provider:  fmt.Sprintf(`endpoint = %[1]q, api_key = "key"`, strings.TrimPrefix(e.URL, "http://")),
+			config:    provider(fmt.Sprintf(`endpoint = %[1]q; api_key = "key"`, strings.TrimPrefix(e.URL, "http://"))),
 			wantError: regexpText("Attribute endpoint value must be an absolute http or https URL"),
 		},
 		"endpoint with a query string": {
-			provider:  fmt.Sprintf(`endpoint = "%[1]s?tenant=1", api_key = "key"`, e.URL),
+			config:    provider(fmt.Sprintf(`endpoint = "%[1]s?tenant=1"; api_key = "key"`, e.URL)),
 			wantError: regexpText("a base URL takes no query string or fragment"),
 		},
 		"endpoint and region together": {
-			provider:  fmt.Sprintf(`endpoint = %[1]q, region = "eu", api_key = "key"`, e.URL),
+			config:    provider(fmt.Sprintf(`endpoint = %[1]q; region = "eu"; api_key = "key"`, e.URL)),
 			wantError: regexpText(`Attribute "endpoint" cannot be specified when "region" is specified`),
 		},
 		"request timeout that is not a duration": {
-			provider:  fmt.Sprintf(`endpoint = %[1]q, api_key = "key", request_timeout = "30"`, e.URL),
+			config:    provider(fmt.Sprintf(`endpoint = %[1]q; api_key = "key"; request_timeout = "30"`, e.URL)),
 			wantError: regexpText(`Attribute request_timeout value must be a Go duration such as "30s"`, `got: "30"`),
 		},
 		"negative max retries": {
-			provider:  fmt.Sprintf(`endpoint = %[1]q, api_key = "key", max_retries = -1`, e.URL),
+			config:    provider(fmt.Sprintf(`endpoint = %[1]q; api_key = "key"; max_retries = -1`, e.URL)),
 			wantError: regexpText("Attribute max_retries value must be between 0 and 20, got: -1"),
 		},
 		"zero requests per minute": {
-			provider:  fmt.Sprintf(`endpoint = %[1]q, api_key = "key", requests_per_minute = 0`, e.URL),
+			config:    provider(fmt.Sprintf(`endpoint = %[1]q; api_key = "key"; requests_per_minute = 0`, e.URL)),
 			wantError: regexpText("Attribute requests_per_minute value must be at least 1, got: 0"),
 		},
 	}
-	for name, tc := range tests {
-		t.Run(name, func(t *testing.T) {
-			resource.ParallelTest(t, resource.TestCase{
-				PreCheck:                 func() { testAccPreCheck(t) },
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				Steps: []resource.TestStep{
-					{
-						Config: "provider \"visionone\" {\n" + strings.ReplaceAll(tc.provider, ", ", "\n") + "\n}\n" +
-							testAccUserRoleMinimalConfig,
-						ExpectError: tc.wantError,
-					},
-				},
-			})
-		})
-	}
-	t.Cleanup(func() {
-		if err := e.noWritesSince(before)(nil); err != nil {
-			t.Error(err)
-		}
-	})
+	testAccExpectPlanErrors(t, e, cases)
 }
 
 // testAccUserRoleMinimalConfig is a role whose creation a failing provider configuration must

@@ -324,105 +324,63 @@ func TestAccUserRoleResource_invalidInput(t *testing.T) {
 	if err != nil {
 		t.Fatalf("creating a role in the emulator: %v", err)
 	}
-	before := e.Stats()
+	auditing := catalogPermission(t, e, func(p client.Permission) bool {
+		return p.Name == "Third-party auditing (API only)"
+	})
+	role := func(arguments string) string {
+		return e.providerConfig() + "\nresource \"visionone_user_role\" \"test\" {\n" + strings.ReplaceAll(arguments, "; ", "\n") + "\n}\n"
+	}
 
-	tests := map[string]struct {
-		body      string
-		wantError *regexp.Regexp
-	}{
+	testAccExpectPlanErrors(t, e, map[string]planErrorCase{
 		"empty name": {
-			body:      fmt.Sprintf(`name = "", permissions = [%[1]q]`, key),
+			config:    role(fmt.Sprintf(`name = ""; permissions = [%[1]q]`, key)),
 			wantError: regexpText("Attribute name UTF-8 character count must be between 1 and 128, got: 0"),
 		},
 		"name too long": {
-			body:      fmt.Sprintf(`name = %[1]q, permissions = [%[2]q]`, strings.Repeat("a", 129), key),
+			config:    role(fmt.Sprintf(`name = %[1]q; permissions = [%[2]q]`, strings.Repeat("a", 129), key)),
 			wantError: regexpText("Attribute name UTF-8 character count must be between 1 and 128, got: 129"),
 		},
 		"name with a forbidden character": {
-			body:      fmt.Sprintf(`name = "auditors; drop", permissions = [%[1]q]`, key),
+			config:    role(fmt.Sprintf(`name = "auditors|external"; permissions = [%[1]q]`, key)),
 			wantError: regexpText("may contain only letters, digits, spaces"),
 		},
 		"name with a trailing space": {
-			body:      fmt.Sprintf(`name = "auditors ", permissions = [%[1]q]`, key),
+			config:    role(fmt.Sprintf(`name = "auditors "; permissions = [%[1]q]`, key)),
 			wantError: regexpText("must not start or end with whitespace"),
 		},
 		"empty permission set": {
-			body:      `name = "auditors", permissions = []`,
+			config:    role(`name = "auditors"; permissions = []`),
 			wantError: regexpText("Attribute permissions set must contain at least 1 elements, got: 0"),
 		},
 		"unknown permission with a suggestion": {
-			body:      fmt.Sprintf(`name = "auditors", permissions = [%[1]q]`, typo),
+			config:    role(fmt.Sprintf(`name = "auditors"; permissions = [%[1]q]`, typo)),
 			wantError: regexpText("Unknown Permission Key", fmt.Sprintf("%q is not a permission key", typo), fmt.Sprintf("Did you mean %q", key)),
 		},
 		"unknown permission without a close match": {
-			body:      `name = "auditors", permissions = ["zzzz.nothing.like.this"]`,
+			config:    role(`name = "auditors"; permissions = ["zzzz.nothing.like.this"]`),
 			wantError: regexpText(`"zzzz.nothing.like.this" is not a permission key of this Vision One tenant. The visionone_permissions data source lists every key`),
 		},
 		"permission keys differing only in case": {
-			body:      fmt.Sprintf(`name = "auditors", permissions = [%[1]q, %[2]q]`, key, strings.ToUpper(key)),
+			config:    role(fmt.Sprintf(`name = "auditors"; permissions = [%[1]q, %[2]q]`, key, strings.ToUpper(key))),
 			wantError: regexpText("Duplicate Permission Key"),
 		},
 		"predefined role name": {
-			body:      fmt.Sprintf(`name = "auditor", permissions = [%[1]q]`, key),
+			config:    role(fmt.Sprintf(`name = "auditor"; permissions = [%[1]q]`, key)),
 			wantError: regexpText("Predefined Role Name", `"auditor" is the name of the predefined Vision One role "Auditor"`, `data "visionone_user_role"`),
 		},
 		"name of an existing custom role": {
-			body:      fmt.Sprintf(`name = "made in the console", permissions = [%[1]q]`, key),
+			config:    role(fmt.Sprintf(`name = "Made In The Console"; permissions = [%[1]q]`, key)),
 			wantError: regexpText("User Role Already Exists", fmt.Sprintf(`A custom role named "made in the console" already exists in Vision One (id %s)`, existing.ID), "import {"),
 		},
 		"description too long": {
-			body:      fmt.Sprintf(`name = "auditors", description = %[1]q, permissions = [%[2]q]`, strings.Repeat("d", 257), key),
-			wantError: regexpText("Attribute description UTF-8 character count must be at most 256, got: 257"),
+			config:    role(fmt.Sprintf(`name = "auditors"; description = %[1]q; permissions = [%[2]q]`, strings.Repeat("d", 2049), key)),
+			wantError: regexpText("Attribute description UTF-8 character count must be at most 2048, got: 2049"),
 		},
-	}
-	for name, tc := range tests {
-		t.Run(name, func(t *testing.T) {
-			resource.ParallelTest(t, resource.TestCase{
-				PreCheck:                 func() { testAccPreCheck(t) },
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				Steps: []resource.TestStep{
-					{
-						Config:      e.providerConfig() + "\nresource \"visionone_user_role\" \"test\" {\n" + strings.ReplaceAll(tc.body, ", ", "\n") + "\n}\n",
-						ExpectError: tc.wantError,
-					},
-				},
-			})
-		})
-	}
-	t.Cleanup(func() {
-		if err := e.noWritesSince(before)(nil); err != nil {
-			t.Error(err)
-		}
-	})
-}
-
-// TestAccUserRoleResource_consoleNameInsteadOfKey writes a console name where a key
-// belongs: the error names the key.
-func TestAccUserRoleResource_consoleNameInsteadOfKey(t *testing.T) {
-	e := startEmulator(t, emulator.Options{})
-	permission := catalogPermission(t, e, func(p client.Permission) bool {
-		return strings.Contains(p.Name, "Third-party auditing")
-	})
-	before := e.Stats()
-
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{
-				Config: e.providerConfig() + fmt.Sprintf(`
-resource "visionone_user_role" "test" {
-  name        = "auditors"
-  permissions = [%[1]q]
-}
-`, permission.Name),
-				ExpectError: regexpText(fmt.Sprintf("It is the console name of the permission whose key is %q", permission.Key)),
-			},
+		"console name instead of a key": {
+			config:    role(fmt.Sprintf(`name = "auditors"; permissions = [%[1]q]`, auditing.Name)),
+			wantError: regexpText(fmt.Sprintf("It is the console name of the permission whose key is %q; use the key.", auditing.Key)),
 		},
 	})
-	if err := e.noWritesSince(before)(nil); err != nil {
-		t.Error(err)
-	}
 }
 
 // testAccCheckUserRoleDestroyed asks the emulator whether every role of the state is gone.
