@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -300,8 +301,7 @@ func TestCreateNeverResentBlindly(t *testing.T) {
 			w.Header().Set("Date", time.Now().UTC().Format(http.TimeFormat))
 			switch r.Method + " " + r.URL.Path {
 			case "POST /v3.0/iam/roles":
-				conn, _, _ := w.(http.Hijacker).Hijack()
-				_ = conn.Close()
+				dropConnection(t, w)
 			case "GET /v3.0/healthcheck/connectivity":
 				writeJSON(w, 200, available)
 			case "GET /v3.0/iam/roles":
@@ -331,7 +331,8 @@ func TestCreateNeverResentBlindly(t *testing.T) {
 			}
 		})
 		role, err := c.CreateRole(ctx, client.RoleCreate{Name: "ops"})
-		if err != nil || role.ID != "r2" || rec.count("POST /v3.0/iam/roles") != 2 || rec.count("GET /v3.0/iam/roles") != 1 {
+		// The lookup asks the filter, then the whole list: names are unique regardless of case.
+		if err != nil || role.ID != "r2" || rec.count("POST /v3.0/iam/roles") != 2 || rec.count("GET /v3.0/iam/roles") != 2 {
 			t.Fatalf("CreateRole = %+v, %v after %v; want a lookup between two POSTs", role, err, rec.requests)
 		}
 	})
@@ -423,5 +424,56 @@ func TestDeleteAPIKeysReportsFailedItems(t *testing.T) {
 	var multi *client.MultiStatusError
 	if !errors.As(err, &multi) || len(multi.Items) != 1 || multi.Items[0].Item != "k3" || !client.IsForbidden(err) {
 		t.Fatalf("DeleteAPIKeys = %v, want one failed item k3 (403); the 404 counts as deleted", err)
+	}
+}
+
+func TestFilterWithControlCharacterIsNotSent(t *testing.T) {
+	rec := &recorder{}
+	c := newHandlerClient(t, func(w http.ResponseWriter, r *http.Request) { rec.note(r) })
+	_, err := c.ListAccounts(context.Background(), client.Eq("email", "a@example.com\r\nX-Injected: 1"))
+	if err == nil || !strings.Contains(err.Error(), "control character") || len(rec.requests) != 0 {
+		t.Fatalf("err = %v after %v; want a refusal before any request", err, rec.requests)
+	}
+}
+
+func TestListStopsOnLoopingOrBrokenPages(t *testing.T) {
+	c := newHandlerClient(t, func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/v3.0/iam/roles":
+			writeJSON(w, 200, `{"items":[],"nextLink":"http://`+r.Host+`/v3.0/iam/roles?skipToken=same"}`)
+		default:
+			writeJSON(w, 200, `{"items":{"not":"a list"}}`)
+		}
+	})
+	if _, err := c.ListRoles(context.Background(), ""); err == nil || !strings.Contains(err.Error(), "same nextLink twice") {
+		t.Errorf("a looping list gave %v", err)
+	}
+	if _, err := c.ListAPIKeys(context.Background(), ""); err == nil || !strings.Contains(err.Error(), "could not be read") {
+		t.Errorf("a malformed page gave %v", err)
+	}
+}
+
+func TestCreatedAPIKeyIDFromItemLocation(t *testing.T) {
+	c := newHandlerClient(t, func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 207, `[{"status":201,"headers":[{"name":"location","value":"http://x/v3.0/iam/apiKeys/k7"}],`+
+			`"body":{"value":"`+createdValue+`","expiredDateTime":"2027-01-01T00:00:00Z"}}]`)
+	})
+	created, err := c.CreateAPIKey(context.Background(), client.APIKeyCreate{Name: "n", Role: "SIEM"})
+	if err != nil || created.ID != "k7" || created.ExpiredDateTime == nil {
+		t.Fatalf("CreateAPIKey = %+v, %v; want the id from the item's Location", created, err)
+	}
+}
+
+func TestMalformedMultiStatus(t *testing.T) {
+	c := newHandlerClient(t, func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 207, `[{"status":204},{"status":204}]`)
+	})
+	err := c.DeleteAPIKeys(context.Background(), "only-one")
+	if err == nil || !strings.Contains(err.Error(), "2 items for 1 requested") {
+		t.Errorf("a 207 with the wrong number of items gave %v", err)
+	}
+	var multi *client.MultiStatusError
+	if errors.As(err, &multi) {
+		t.Errorf("a malformed answer was reported as failed items: %v", err)
 	}
 }

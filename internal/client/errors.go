@@ -130,7 +130,7 @@ func requiredPermission(method, path string) string {
 		return "User Accounts: View"
 	case strings.HasPrefix(path, rolesPath):
 		if write {
-			return "User Roles: Configure"
+			return "User Roles: Configure user roles"
 		}
 		return "User Roles: View"
 	}

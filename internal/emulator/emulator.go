@@ -14,13 +14,31 @@
 // the API keys. Keys created through POST /v3.0/iam/apiKeys authenticate too, with their role's
 // permissions (contract section 6); an expired, disabled or deleted key gets 401.
 //
+// Lists take top (50, 100 or 200; default 50) and answer {"items", "nextLink", "totalCount",
+// "count"}; nextLink is absolute, built from the request's scheme and host, and carries an opaque
+// skipToken. The TMV1-Filter header (see ParseFilter) is evaluated on every page, so clients
+// resend it. Roles are ordered by lastUpdatedDateTime desc by default, API keys by createdDateTime
+// desc (both take orderBy as in the contract).
+//
+// The permission catalog and the predefined roles come from catalog.json (see Permissions). The
+// IAM endpoints themselves require platform.userAccounts.view/.configure,
+// platform.apiKeys.view/.configure and platform.userRoles.view/.configure.
+//
 // Choices where the contract leaves one open:
 //   - PATCH or DELETE of a predefined role is a 400 BadRequest (innererror PredefinedRoleImmutable).
 //   - An account's name is the local part of its email (the part before "@").
-//   - Role, account and API-key references to a role use its exact name.
+//   - Accounts and API keys name their role exactly, case included ("analyst" is refused with a
+//     hint at "Analyst"), so that what is stored is what the caller wrote.
 //   - Only a Master Administrator may set a role's control flags (allowApiKeyAssignment,
 //     allowUserAccountAssignment); other callers get 403.
 //   - Accounts are listed newest first; they take no orderBy.
+//   - Role names are unique regardless of case and hold at most 128 characters (the limit of an
+//     API key's role field); role descriptions hold at most 2048.
+//   - Using an API key updates its lastUsedDateTime but not its ETag.
+//
+// With Options.StateFile, custom roles, accounts, API keys (by the SHA-256 of their secret, never
+// the secret) and the clock offset survive a restart; the file is rewritten atomically after every
+// change.
 //
 // # Test controls
 //

@@ -8,7 +8,9 @@ import (
 
 // Filter is a parsed TMV1-Filter expression (contract 1.5): comparisons "field eq 'value'" joined
 // by and, or, not and parentheses. String literals are single-quoted; a quote inside a value is
-// doubled, as in OData ('O”Brien'). Keywords are case-insensitive; field names are not.
+// doubled, as in OData. Keywords are case-insensitive; field names are not. For example:
+//
+//	email eq 'o''brien@example.com' and not (status eq 'disabled')
 type Filter struct {
 	root filterNode
 }

@@ -63,8 +63,11 @@ type listSpec struct {
 }
 
 func (ls listSpec) parse(r *http.Request) (listQuery, *httpError) {
-	q := r.URL.Query()
 	lq := listQuery{top: defaultTop}
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return lq, invalidParam("", "The query string is not valid: %v.", err)
+	}
 	if v := q.Get("top"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || !slices.Contains(allowedTops, n) {
@@ -267,13 +270,14 @@ func (st *store) apiKeysOrdered(orderBy string) []*apiKey {
 		return st.sortedAPIKeys
 	}
 	out := slices.Clone(st.sortedAPIKeys)
-	slices.SortStableFunc(out, func(a, b *apiKey) int {
+	slices.SortFunc(out, func(a, b *apiKey) int {
 		for _, t := range terms {
 			if c := directed(cmpTime(apiKeyTime(a, t.field), apiKeyTime(b, t.field)), t.desc); c != 0 {
 				return c
 			}
 		}
-		return 0
+		// Keys created in the same second follow creation order, in the first term's direction.
+		return directed(cmp.Compare(a.CreatedSeq, b.CreatedSeq), terms[0].desc)
 	})
 	return out
 }

@@ -143,7 +143,10 @@ type apiHandler func(c *call) *httpError
 // fault injection, the rate limit, the body limit, authentication and the permission check.
 func (s *Server) api(perm string, h apiHandler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		rec := w.(*recorder)
+		rec, ok := w.(*recorder)
+		if !ok { // only when the mux is served without ServeHTTP around it
+			rec = &recorder{ResponseWriter: w}
+		}
 		key := r.Pattern
 		if !strings.Contains(key, " ") {
 			key = r.Method + " " + key
@@ -187,7 +190,7 @@ func (s *Server) api(perm string, h apiHandler) http.HandlerFunc {
 		}
 
 		dropAfterWrite := r.Method != http.MethodGet && chance(faults.AfterWriteDropRate)
-		var out http.ResponseWriter = w
+		out := w
 		var held *heldResponse
 		if dropAfterWrite {
 			held = &heldResponse{header: http.Header{}}
@@ -231,6 +234,9 @@ func (s *Server) countFault() {
 
 // readBody reads at most maxBodyBytes; more is a 413.
 func readBody(w http.ResponseWriter, r *http.Request) ([]byte, *httpError) {
+	if r.Body == nil {
+		return nil, nil
+	}
 	if r.ContentLength > maxBodyBytes {
 		return nil, errTooLarge()
 	}

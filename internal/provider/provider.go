@@ -230,7 +230,7 @@ func (p *visionOneProvider) Configure(ctx context.Context, req provider.Configur
 		RequestsPerMinute: int(config.RequestsPerMinute.ValueInt64()),
 	}
 	if !config.MaxRetries.IsNull() && config.MaxRetries.ValueInt64() == 0 {
-		clientConfig.MaxRetries = -1 // the client reads 0 as "default" and a negative value as "no retry"
+		clientConfig.MaxRetries = client.NoRetries // a zero client.Config.MaxRetries means the default
 	}
 	if !config.RequestTimeout.IsNull() {
 		// The schema validator has already accepted this value as a duration.
@@ -262,6 +262,7 @@ func (p *visionOneProvider) Configure(ctx context.Context, req provider.Configur
 func (p *visionOneProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewUserRoleResource,
+		NewAPIKeyResource,
 	}
 }
 
@@ -270,6 +271,7 @@ func (p *visionOneProvider) DataSources(_ context.Context) []func() datasource.D
 		NewUserRoleDataSource,
 		NewUserRolesDataSource,
 		NewPermissionsDataSource,
+		NewAPIKeysDataSource,
 	}
 }
 
