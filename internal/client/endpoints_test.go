@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -475,5 +476,24 @@ func TestMalformedMultiStatus(t *testing.T) {
 	var multi *client.MultiStatusError
 	if errors.As(err, &multi) {
 		t.Errorf("a malformed answer was reported as failed items: %v", err)
+	}
+}
+
+func TestIDsAreEscapedOnce(t *testing.T) {
+	const id = "a/b c%d'e"
+	var got string
+	c := newHandlerClient(t, func(w http.ResponseWriter, r *http.Request) {
+		got = r.URL.EscapedPath()
+		writeJSON(w, 200, `{"id":"x"}`)
+	})
+	if _, err := c.GetAccount(context.Background(), id); err != nil {
+		t.Fatal(err)
+	}
+	segment, ok := strings.CutPrefix(got, "/v3.0/iam/accounts/")
+	if !ok || strings.Contains(segment, "/") {
+		t.Fatalf("path %q: the id is not one segment", got)
+	}
+	if back, err := url.PathUnescape(segment); err != nil || back != id {
+		t.Errorf("segment %q unescapes to %q, want %q", segment, back, id)
 	}
 }

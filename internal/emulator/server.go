@@ -162,6 +162,7 @@ func (s *Server) api(perm string, h apiHandler) http.HandlerFunc {
 			case <-t.C:
 			case <-r.Context().Done():
 				t.Stop()
+				return // the client gave up; applying its request now would surprise it
 			}
 		}
 		if chance(faults.DropRate) {

@@ -106,12 +106,14 @@ func newStore(cat *catalog) *store {
 		apiKeyByHash:   map[string]string{},
 	}
 	for _, p := range cat.PredefinedRoles {
+		keys := slices.Clone(p.PermissionKeys)
+		slices.Sort(keys) // as for custom roles: one order, whatever the source
 		st.putRole(&role{
 			ID:                         p.ID,
 			Name:                       p.Name,
 			Type:                       roleTypePredefined,
 			Description:                p.Description,
-			PermissionKeys:             slices.Clone(p.PermissionKeys),
+			PermissionKeys:             keys,
 			AllowAPIKeyAssignment:      p.AllowAPIKeyAssignment,
 			AllowUserAccountAssignment: p.AllowUserAccountAssignment,
 			LastUpdated:                predefinedRolesUpdated,

@@ -262,6 +262,7 @@ func (p *visionOneProvider) Configure(ctx context.Context, req provider.Configur
 func (p *visionOneProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewUserRoleResource,
+		NewAccountResource,
 		NewAPIKeyResource,
 	}
 }
@@ -271,6 +272,8 @@ func (p *visionOneProvider) DataSources(_ context.Context) []func() datasource.D
 		NewUserRoleDataSource,
 		NewUserRolesDataSource,
 		NewPermissionsDataSource,
+		NewAccountDataSource,
+		NewAccountsDataSource,
 		NewAPIKeysDataSource,
 	}
 }

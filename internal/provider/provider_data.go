@@ -23,6 +23,8 @@ type providerData struct {
 	catalogOnce sync.Once
 	catalog     []client.Permission
 	catalogErr  error
+
+	plannedRoles plannedRoles
 }
 
 func newProviderData(c *client.Client) *providerData {

@@ -198,6 +198,14 @@ func (r *userRoleResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 		return
 	}
 
+	if !plan.Name.IsUnknown() {
+		// Accounts and API keys planned after this role (they reference its name) judge it by the
+		// flags planned here rather than by what the API says before the apply.
+		r.data.notePlannedRole(plan.Name.ValueString(), plannedRole{
+			AllowAPIKeyAssignment:      plan.AllowAPIKeyAssignment,
+			AllowUserAccountAssignment: plan.AllowUserAccountAssignment,
+		})
+	}
 	if !plan.Name.IsUnknown() && (state == nil || !plan.Name.Equal(state.Name)) {
 		selfID := ""
 		if state != nil {
