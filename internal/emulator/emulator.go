@@ -49,7 +49,8 @@
 //	POST /_emulator/accounts/{id}/accept accepts an invitation; answers {"id": "<permanent id>"}
 //	POST /_emulator/faults               {"error_rate": 0.2, "statuses": [500, 503, 429],
 //	                                      "drop_rate": 0.05, "latency": "50ms",
-//	                                      "drop_after_write_rate": 0.1}; {} clears them
+//	                                      "drop_after_write_rate": 0.1, "retry_after": "2s",
+//	                                      "omit_retry_after": false}; {} clears them
 //	POST /_emulator/ratelimit            {"per_minute": 60}; 0 removes the limit
 //	GET  /_emulator/stats                Stats as JSON
 //	POST /_emulator/reset                drops every object and counter and seeds the tenant again
@@ -102,6 +103,11 @@ type Faults struct {
 	// AfterWriteDropRate drops the connection after a write has been applied: the ambiguous-create
 	// case ("drop_after_write_rate" in JSON).
 	AfterWriteDropRate float64 `json:"drop_after_write_rate"`
+	// RetryAfter is the Retry-After of injected 429s, rounded up to whole seconds; zero means one
+	// second ("retry_after": "3s" in JSON). OmitRetryAfter sends injected 429s without the header,
+	// for clients that must back off on their own (decision 12; "omit_retry_after" in JSON).
+	RetryAfter     time.Duration `json:"-"`
+	OmitRetryAfter bool          `json:"omit_retry_after"`
 }
 
 // Stats is the answer of GET /_emulator/stats.
