@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"strings"
 	"time"
 )
 
@@ -46,18 +45,17 @@ func (c *Client) GetAPIKey(ctx context.Context, id string) (*APIKey, error) {
 }
 
 // FindAPIKeyByName returns the key with this name (case-insensitive, as the API's uniqueness), or
-// an error for which IsNotFound is true. It comes from the list, without an ETag.
+// an error for which IsNotFound is true. It comes from the list, without an ETag. When the API's
+// filter finds no key of that spelling, the whole list is searched.
 func (c *Client) FindAPIKeyByName(ctx context.Context, name string) (*APIKey, error) {
-	keys, err := c.ListAPIKeys(ctx, Eq("name", name))
+	key, err := findByName(ctx, c.ListAPIKeys, name, true, func(k APIKey) string { return k.Name })
 	if err != nil {
 		return nil, err
 	}
-	for i := range keys {
-		if strings.EqualFold(keys[i].Name, name) {
-			return &keys[i], nil
-		}
+	if key == nil {
+		return nil, notFound(apiKeysPath, fmt.Sprintf("no API key is named %q", name))
 	}
-	return nil, notFound(apiKeysPath, fmt.Sprintf("no API key is named %q", name))
+	return key, nil
 }
 
 // CreateAPIKey creates one key through the batch endpoint and returns its id, secret and expiry.

@@ -4,7 +4,28 @@
 //
 // Every call goes through one transport (transport.go) that applies the client-side rate limit,
 // retries what is safe to retry, decodes errors into *APIError and logs through tflog with every
-// secret masked. Creates are never re-sent blindly: see create.go.
+// secret masked (logging.go).
+//
+// # What is retried, and what happens after an ambiguous failure
+//
+// A failure is ambiguous when the API may have acted on a write without the client learning of
+// it: a timeout, a dropped connection, a 5xx. 429 answers and connections that were never made are
+// not ambiguous and are retried for every request.
+//
+//   - GET is retried after any 5xx (but 501) and any network error.
+//   - PATCH always carries If-Match and is retried like a GET. If a retry meets a 412, the first
+//     attempt may have applied the patch (and so changed the ETag): the object is read again, and
+//     when it already holds every patched field the update has succeeded; otherwise someone else
+//     changed it and the 412 is returned, never overwritten.
+//   - DELETE and the API-key batch delete are retried; a 404 (or per-item 404) answering a retry
+//     means the first attempt deleted the object.
+//   - Creates (role POST, account invite, API-key batch POST) are never re-sent blindly
+//     (create.go). After an ambiguous failure the object is looked up by its unique name or email
+//     (case-insensitively, as the API's uniqueness): a role or an invitation that is found is
+//     adopted; an API key found with a creation time after the attempt began (by the server's
+//     clock) was made by that attempt, but its secret is lost, so it is deleted and created again;
+//     an older API key or role of that name is someone else's and gives an error for which
+//     IsAlreadyExists is true. Only when nothing is found is the create sent again.
 package client
 
 import (
@@ -26,8 +47,8 @@ type Config struct {
 	APIKey string
 	// UserAgent names the provider and its version, e.g. "terraform-provider-visionone/1.2.3".
 	UserAgent string
-	// MaxRetries bounds the retries of one request after 429, 5xx and network errors. Default 5;
-	// negative means no retries.
+	// MaxRetries bounds the retries of one request after 429, 5xx and network errors. Zero means
+	// the default (DefaultMaxRetries, 5); NoRetries (any negative value) means none.
 	MaxRetries int
 	// RequestTimeout bounds one HTTP attempt. Default 60s (the API's own limit).
 	RequestTimeout time.Duration
@@ -85,7 +106,10 @@ func httpClient(in *http.Client) *http.Client {
 		out.Timeout = 0
 		return &out
 	}
-	return &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
+	if transport, ok := http.DefaultTransport.(*http.Transport); ok {
+		return &http.Client{Transport: transport.Clone()}
+	}
+	return &http.Client{}
 }
 
 // newLimiter turns requests per minute into a token bucket. The burst lets a short plan refresh

@@ -16,6 +16,8 @@ const (
 	DefaultRequestsPerMinute = 300
 	DefaultRetryBaseDelay    = time.Second
 	DefaultRetryMaxDelay     = 30 * time.Second
+	// NoRetries is the Config.MaxRetries that turns retries off (zero means the default).
+	NoRetries = -1
 	// DefaultUserAgent is sent when Config.UserAgent is empty.
 	DefaultUserAgent = "terraform-provider-visionone"
 )

@@ -32,6 +32,8 @@ func (c *Client) createSafely(ctx context.Context, send func(context.Context) er
 			map[string]any{"attempt": attempt, "error": err.Error()})
 		adopted, lookupErr := recoverFn(ctx, startedAt)
 		switch {
+		case IsAlreadyExists(lookupErr):
+			return lookupErr
 		case lookupErr != nil:
 			return fmt.Errorf("%w; whether the object was created anyway is unknown: %w", err, lookupErr)
 		case adopted:

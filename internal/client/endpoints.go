@@ -3,7 +3,6 @@ package client
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"net/url"
 	"path"
@@ -94,19 +93,4 @@ func (c *Client) patchObject(ctx context.Context, p, etag string, patch any, app
 		}
 	}
 	return err
-}
-
-// CheckConnectivity calls GET /v3.0/healthcheck/connectivity and fails unless the API is available.
-func (c *Client) CheckConnectivity(ctx context.Context) error {
-	var body struct {
-		Status string `json:"status"`
-	}
-	if _, err := c.getObject(ctx, connectivityPath, &body); err != nil {
-		return err
-	}
-	if body.Status != "available" {
-		return &APIError{Method: http.MethodGet, Path: connectivityPath, StatusCode: http.StatusServiceUnavailable,
-			Message: fmt.Sprintf("the API reports its status as %q, not available", clean(body.Status, 40, nil))}
-	}
-	return nil
 }

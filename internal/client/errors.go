@@ -130,7 +130,7 @@ func requiredPermission(method, path string) string {
 		return "User Accounts: View"
 	case strings.HasPrefix(path, rolesPath):
 		if write {
-			return "User Roles: Configure"
+			return "User Roles: Configure user roles"
 		}
 		return "User Roles: View"
 	}
@@ -313,6 +313,16 @@ func fillFromBody(e *APIError, body []byte, secrets []string) {
 	} else {
 		e.Message = "the response had no error details"
 	}
+}
+
+// envelopeOnly keeps body only when it is a Vision One error envelope, for answers to requests
+// whose successful answer carries secrets: no excerpt of anything else is ever quoted from them.
+func envelopeOnly(body []byte) []byte {
+	var env errorEnvelope
+	if json.Unmarshal(body, &env) != nil || (env.Error == nil && env.Code == "") {
+		return nil
+	}
+	return body
 }
 
 var (

@@ -65,7 +65,7 @@ func TestAdvice(t *testing.T) {
 		{&APIError{StatusCode: 401}, "Administration → API Keys and set api_key / VISIONONE_API_KEY"},
 		{&APIError{StatusCode: 403, Method: "POST", Path: "/v3.0/iam/apiKeys"}, `"API Keys: Configure settings"`},
 		{&APIError{StatusCode: 403, Method: "GET", Path: "/v3.0/iam/accounts/x"}, `"User Accounts: View"`},
-		{&APIError{StatusCode: 403, Method: "PATCH", Path: "/v3.0/iam/roles/x"}, `"User Roles: Configure"`},
+		{&APIError{StatusCode: 403, Method: "PATCH", Path: "/v3.0/iam/roles/x"}, `"User Roles: Configure user roles"`},
 		{&APIError{StatusCode: 404}, "deleted outside Terraform"},
 		{&APIError{StatusCode: 412}, "run terraform plan again"},
 		{&APIError{StatusCode: 413}, "1 MB"},

@@ -39,7 +39,7 @@ func TestFilterBuilders(t *testing.T) {
 	}
 }
 
-// unquote reads the OData literal that starts at s[0] == '\” and returns its value and the rest
+// unquote reads the OData literal at the start of s (opening quote included) and returns its value and the rest
 // of s after the closing quote.
 func unquote(t *testing.T, s string) (string, string) {
 	t.Helper()

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 )
 
 // pageSize is the largest page the API serves (contract 1.4), to keep lists to few requests.
@@ -59,4 +60,31 @@ func listAll[T any](ctx context.Context, c *Client, path string, filter Filter) 
 // itself is not quoted: it may carry a secret.
 func decodeFailure(method, path string, err error) error {
 	return fmt.Errorf("%s %s: the API's answer could not be read: %w", method, path, err)
+}
+
+// findByName returns the first object named wanted, or nil. It filters by name first. With
+// foldCase, names compare case-insensitively, and when the filtered answer has no match the whole
+// list is read: the API's names are unique regardless of case, but whether its eq compares
+// case-sensitively is not documented (the emulator's does, for names).
+func findByName[T any](ctx context.Context, list func(context.Context, Filter) ([]T, error), wanted string,
+	foldCase bool, name func(T) string,
+) (*T, error) {
+	same := func(a string) bool { return a == wanted }
+	filters := []Filter{Eq("name", wanted)}
+	if foldCase {
+		same = func(a string) bool { return strings.EqualFold(a, wanted) }
+		filters = append(filters, "")
+	}
+	for _, filter := range filters {
+		items, err := list(ctx, filter)
+		if err != nil {
+			return nil, err
+		}
+		for i := range items {
+			if same(name(items[i])) {
+				return &items[i], nil
+			}
+		}
+	}
+	return nil, nil
 }

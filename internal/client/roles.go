@@ -55,16 +55,19 @@ func (c *Client) fillPermissionKeys(ctx context.Context, role *Role) error {
 // FindRoleByName returns the role with exactly this name, or an error for which IsNotFound is true.
 // It comes from the list, without an ETag.
 func (c *Client) FindRoleByName(ctx context.Context, name string) (*Role, error) {
-	roles, err := c.ListRoles(ctx, Eq("name", name))
+	return c.findRole(ctx, name, false)
+}
+
+// findRole finds a role by name, exactly or (foldCase) as the API's uniqueness does.
+func (c *Client) findRole(ctx context.Context, name string, foldCase bool) (*Role, error) {
+	role, err := findByName(ctx, c.ListRoles, name, foldCase, func(r Role) string { return r.Name })
 	if err != nil {
 		return nil, err
 	}
-	for i := range roles {
-		if roles[i].Name == name {
-			return &roles[i], nil
-		}
+	if role == nil {
+		return nil, notFound(rolesPath, fmt.Sprintf("no role is named %q", name))
 	}
-	return nil, notFound(rolesPath, fmt.Sprintf("no role is named %q", name))
+	return role, nil
 }
 
 // CreateRole creates a custom role and returns it as the API reports it. After an ambiguous failure
@@ -88,7 +91,8 @@ func (c *Client) CreateRole(ctx context.Context, in RoleCreate) (*Role, error) {
 		return nil
 	}
 	recoverFn := func(ctx context.Context, startedAt time.Time) (bool, error) {
-		existing, err := c.FindRoleByName(ctx, in.Name)
+		// Role names are unique regardless of case, so any spelling is the one this create made.
+		existing, err := c.findRole(ctx, in.Name, true)
 		if IsNotFound(err) {
 			return false, nil
 		}

@@ -128,7 +128,7 @@ func (c *Client) do(ctx context.Context, req request) (*response, error) {
 			fields["error"] = reqErr.Error()
 			tflog.SubsystemDebug(ctx, LogSubsystem, "Vision One API request failed", fields)
 			unsent := neverSent(sendErr)
-			if req.policy == retryUnprocessed && !unsent {
+			if req.policy != retryIdempotent && !unsent {
 				return nil, &ambiguousError{reqErr}
 			}
 			if attempt > c.cfg.MaxRetries {
@@ -154,7 +154,7 @@ func (c *Client) do(ctx context.Context, req request) (*response, error) {
 		}
 		errBody := body
 		if req.secretResponse {
-			errBody = nil
+			errBody = envelopeOnly(body)
 		}
 		apiErr := decodeError(req.method, logPath, status, header, errBody, c.secrets.list())
 		apiErr.Attempts = attempt
@@ -303,10 +303,15 @@ func retryAfter(h http.Header) (time.Duration, bool) {
 	return min(d, maxRetryAfter), true
 }
 
-// sleep waits d or until ctx ends, whichever is first.
+// sleep waits d or until ctx ends, whichever is first. A wait that would outlast the context's
+// deadline is not begun: the retry after it could never be sent.
 func (c *Client) sleep(ctx context.Context, d time.Duration) error {
 	if d <= 0 {
 		return ctx.Err()
+	}
+	if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < d {
+		return fmt.Errorf("%w: the next attempt, due in %s, would pass the deadline of the operation: %w",
+			errCanceledWhileWaiting, d.Round(time.Millisecond), context.DeadlineExceeded)
 	}
 	timer := time.NewTimer(d)
 	defer timer.Stop()

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -40,6 +41,21 @@ func newHandlerClient(t *testing.T, h http.HandlerFunc, mods ...func(*client.Con
 		t.Fatalf("New: %v", err)
 	}
 	return c
+}
+
+// dropConnection closes the connection without an answer, as a dying gateway would.
+func dropConnection(t *testing.T, w http.ResponseWriter) {
+	hijacker, ok := w.(http.Hijacker)
+	if !ok {
+		t.Error("the test server cannot hijack connections")
+		return
+	}
+	conn, _, err := hijacker.Hijack()
+	if err != nil {
+		t.Errorf("hijacking: %v", err)
+		return
+	}
+	_ = conn.Close()
 }
 
 func writeJSON(w http.ResponseWriter, status int, body string) {
@@ -113,7 +129,7 @@ func TestGiveUpAfterMaxRetries(t *testing.T) {
 	var calls atomic.Int32
 	c := newHandlerClient(t, func(w http.ResponseWriter, r *http.Request) {
 		n := calls.Add(1)
-		w.Header().Set("x-trace-id", "trace-"+string(rune('0'+n)))
+		w.Header().Set("x-trace-id", fmt.Sprint("trace-", n))
 		writeJSON(w, 500, `{"error":{"code":"InternalServerError","message":"An internal error has occurred."}}`)
 	}, func(cfg *client.Config) { cfg.MaxRetries = 2 })
 	err := c.CheckConnectivity(context.Background())
@@ -283,10 +299,7 @@ func TestDroppedConnectionRetriedForGET(t *testing.T) {
 	var calls atomic.Int32
 	c := newHandlerClient(t, func(w http.ResponseWriter, r *http.Request) {
 		if calls.Add(1) == 1 {
-			conn, _, err := w.(http.Hijacker).Hijack()
-			if err == nil {
-				_ = conn.Close()
-			}
+			dropConnection(t, w)
 			return
 		}
 		writeJSON(w, 200, available)
@@ -339,5 +352,25 @@ func TestRateLimiterIsSharedByAllCalls(t *testing.T) {
 	}
 	if elapsed := time.Since(started); elapsed < 900*time.Millisecond {
 		t.Errorf("30 calls at 10/s with a burst of 20 took %s, want at least 1s: the limiter is not shared", elapsed)
+	}
+}
+
+func TestRetryThatWouldPassTheDeadlineIsNotAwaited(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	var calls atomic.Int32
+	c := newHandlerClient(t, func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		w.Header().Set("Retry-After", "300")
+		writeJSON(w, 429, `{"error":{"code":"TooManyRequests","message":"Too many requests"}}`)
+	})
+	started := time.Now()
+	err := c.CheckConnectivity(ctx)
+	if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "would pass the deadline") {
+		t.Fatalf("error = %v, want one saying the retry would pass the deadline", err)
+	}
+	// Waiting for the deadline would take the whole minute.
+	if elapsed := time.Since(started); elapsed > 30*time.Second || calls.Load() != 1 {
+		t.Errorf("returned after %s and %d calls; want at once after one", elapsed, calls.Load())
 	}
 }

@@ -1,14 +1,71 @@
 // Package emulator is an in-memory Trend Vision One IAM API (accounts, roles, API keys) that
 // follows shared/visionone-api.md, for the provider's tests, its examples and users' own modules.
 //
-// STUB: the exported surface in this file is what the provider's tests code against. The bodies are
-// filled in by the emulator work (issue 3); it may be added to but not changed.
+// # API
+//
+// Every endpoint of the contract is served under /v3.0 on any Host: accounts (list, get, invite,
+// patch, delete), API keys (list, get, batch create, patch, batch delete), roles (list, get,
+// create, patch, delete, /roles/permissionKeys, /roles/{id}/permissions) and
+// GET /v3.0/healthcheck/connectivity. Every response carries an x-trace-id header and a Date header
+// taken from the emulator's own clock, which the clock control moves.
+//
+// Requests authenticate with "Authorization: Bearer <key>". The admin key (Options.AdminKey, or a
+// generated one, see Server.AdminKey) is a bootstrap Master Administrator that is not listed among
+// the API keys. Keys created through POST /v3.0/iam/apiKeys authenticate too, with their role's
+// permissions (contract section 6); an expired, disabled or deleted key gets 401.
+//
+// Lists take top (50, 100 or 200; default 50) and answer {"items", "nextLink", "totalCount",
+// "count"}; nextLink is absolute, built from the request's scheme and host, and carries an opaque
+// skipToken. The TMV1-Filter header (see ParseFilter) is evaluated on every page, so clients
+// resend it. Roles are ordered by lastUpdatedDateTime desc by default, API keys by createdDateTime
+// desc (both take orderBy as in the contract).
+//
+// The permission catalog and the predefined roles come from catalog.json (see Permissions). The
+// IAM endpoints themselves require platform.userAccounts.view/.configure,
+// platform.apiKeys.view/.configure and platform.userRoles.view/.configure.
+//
+// Choices where the contract leaves one open:
+//   - PATCH or DELETE of a predefined role is a 400 BadRequest (innererror PredefinedRoleImmutable).
+//   - An account's name is the local part of its email (the part before "@").
+//   - Accounts and API keys name their role exactly, case included ("analyst" is refused with a
+//     hint at "Analyst"), so that what is stored is what the caller wrote.
+//   - Only a Master Administrator may set a role's control flags (allowApiKeyAssignment,
+//     allowUserAccountAssignment); other callers get 403.
+//   - Accounts are listed newest first; they take no orderBy.
+//   - Role names are unique regardless of case and hold at most 128 characters (the limit of an
+//     API key's role field); role descriptions hold at most 2048.
+//   - Using an API key updates its lastUsedDateTime but not its ETag.
+//
+// With Options.StateFile, custom roles, accounts, API keys (by the SHA-256 of their secret, never
+// the secret) and the clock offset survive a restart; the file is rewritten atomically after every
+// change.
+//
+// # Test controls
+//
+// The controls live under /_emulator/, never under /v3.0/, and answer only the admin key (401
+// otherwise). Faults and the rate limit never apply to them.
+//
+//	POST /_emulator/clock                {"advance": "24h"}  moves the clock forward (Go duration)
+//	POST /_emulator/accounts/{id}/accept accepts an invitation; answers {"id": "<permanent id>"}
+//	POST /_emulator/faults               {"error_rate": 0.2, "statuses": [500, 503, 429],
+//	                                      "drop_rate": 0.05, "latency": "50ms",
+//	                                      "drop_after_write_rate": 0.1}; {} clears them
+//	POST /_emulator/ratelimit            {"per_minute": 60}; 0 removes the limit
+//	GET  /_emulator/stats                Stats as JSON
+//	POST /_emulator/reset                drops every object and counter and seeds the tenant again
+//
+// Injected 429s, like the rate limit's, carry Retry-After (seconds). A dropped connection is
+// closed without an answer; drop_after_write applies a mutation and then drops the connection
+// (the ambiguous-create case).
 package emulator
 
 import (
-	"context"
+	"errors"
+	"fmt"
 	"io"
 	"net/http"
+	"strings"
+	"sync"
 	"time"
 )
 
@@ -60,45 +117,169 @@ type Stats struct {
 }
 
 // Writes is the number of mutating /v3.0 requests (anything but GET).
-func (s Stats) Writes() int { return 0 }
+func (s Stats) Writes() int {
+	n := 0
+	for key, count := range s.Requests {
+		method, path, _ := strings.Cut(key, " ")
+		if method != http.MethodGet && strings.HasPrefix(path, "/v3.0/") {
+			n += count
+		}
+	}
+	return n
+}
 
 // Server is the emulator. It is an http.Handler; serve it with httptest.NewServer or RunCommand.
-type Server struct{}
+type Server struct {
+	opts     Options
+	adminKey string
+	clock    func() time.Time
+	cat      *catalog
+	mux      *http.ServeMux
 
-// New builds a Server with the predefined roles and the permission catalog seeded.
-func New(opts Options) (*Server, error) { return &Server{}, nil }
+	logMu sync.Mutex
 
-// ServeHTTP implements http.Handler.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	http.Error(w, "emulator: not implemented yet", http.StatusNotImplemented)
+	// mu guards everything below: one lock keeps every request atomic.
+	mu             sync.Mutex
+	offset         time.Duration
+	st             *store
+	requests       map[string]int
+	responses      map[string]int
+	faultsInjected int
+	faults         Faults
+	limiter        windowLimiter
+}
+
+// New builds a Server with the predefined roles and the permission catalog seeded, and loads
+// Options.StateFile when it exists.
+func New(opts Options) (*Server, error) {
+	s := &Server{
+		opts:      opts,
+		adminKey:  opts.AdminKey,
+		clock:     opts.Clock,
+		cat:       defaultCatalog,
+		requests:  map[string]int{},
+		responses: map[string]int{},
+		faults:    opts.Faults,
+	}
+	if s.clock == nil {
+		s.clock = time.Now
+	}
+	if s.adminKey == "" {
+		s.adminKey = newToken(newID(), time.Now(), nil)
+	}
+	if err := validateFaults(opts.Faults); err != nil {
+		return nil, err
+	}
+	if opts.RequestsPerMinute < 0 {
+		return nil, errors.New("emulator: RequestsPerMinute must not be negative")
+	}
+	s.limiter.perMinute = opts.RequestsPerMinute
+	s.st = newStore(s.cat)
+	if opts.StateFile != "" {
+		if err := s.loadState(); err != nil {
+			return nil, fmt.Errorf("emulator: loading state file: %w", err)
+		}
+	}
+	s.routes()
+	return s, nil
 }
 
 // AdminKey returns the bootstrap admin key.
-func (s *Server) AdminKey() string { return "" }
+func (s *Server) AdminKey() string { return s.adminKey }
 
 // Now returns the emulator's current time.
-func (s *Server) Now() time.Time { return time.Now() }
+func (s *Server) Now() time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.nowLocked()
+}
+
+// nowLocked is the emulator's time at second precision, the precision of the API's timestamps.
+func (s *Server) nowLocked() time.Time {
+	return s.clock().Add(s.offset).UTC().Truncate(time.Second)
+}
 
 // AdvanceClock moves the emulator's clock forward (POST /_emulator/clock).
-func (s *Server) AdvanceClock(d time.Duration) {}
+func (s *Server) AdvanceClock(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.offset += d
+	s.saveStateLocked()
+}
+
+// ErrNotInvited is returned by AcceptInvitation for an account that is no longer invited.
+var ErrNotInvited = errors.New("emulator: the account is not an invitation")
+
+// ErrNotFound is returned by AcceptInvitation for an unknown account id.
+var ErrNotFound = errors.New("emulator: no such account")
 
 // AcceptInvitation turns an invited account into an enabled one with a new permanent id, which it
 // returns (POST /_emulator/accounts/{id}/accept).
-func (s *Server) AcceptInvitation(id string) (string, error) { return "", nil }
+func (s *Server) AcceptInvitation(id string) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a, ok := s.st.accounts[id]
+	if !ok {
+		return "", fmt.Errorf("%w: %q", ErrNotFound, id)
+	}
+	if a.Status != statusInvited {
+		return "", fmt.Errorf("%w: %q is %s", ErrNotInvited, id, a.Status)
+	}
+	accepted := *a
+	accepted.ID = newID()
+	accepted.Status = statusEnabled
+	accepted.Version = s.st.nextVersion()
+	s.st.deleteAccount(a)
+	s.st.putAccount(&accepted)
+	s.saveStateLocked()
+	return accepted.ID, nil
+}
 
 // SetFaults replaces the fault injection; the zero value clears it (POST /_emulator/faults).
-func (s *Server) SetFaults(f Faults) {}
+// Rates outside [0, 1] are clamped.
+func (s *Server) SetFaults(f Faults) {
+	f.ErrorRate = clampRate(f.ErrorRate)
+	f.DropRate = clampRate(f.DropRate)
+	f.AfterWriteDropRate = clampRate(f.AfterWriteDropRate)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = f
+}
 
 // SetRateLimit sets the server-side limit in requests per minute; 0 removes it.
-func (s *Server) SetRateLimit(perMinute int) {}
+func (s *Server) SetRateLimit(perMinute int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.limiter = windowLimiter{perMinute: max(perMinute, 0)}
+}
 
 // Stats returns request and object counts (GET /_emulator/stats).
-func (s *Server) Stats() Stats { return Stats{} }
+func (s *Server) Stats() Stats {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := Stats{
+		Requests:       make(map[string]int, len(s.requests)),
+		Responses:      make(map[string]int, len(s.responses)),
+		Objects:        s.st.counts(),
+		FaultsInjected: s.faultsInjected,
+	}
+	for k, v := range s.requests {
+		st.Requests[k] = v
+	}
+	for k, v := range s.responses {
+		st.Responses[k] = v
+	}
+	return st
+}
 
-// Reset drops every object and counter and seeds the tenant again (POST /_emulator/reset).
-func (s *Server) Reset() {}
-
-// RunCommand is "terraform-provider-visionone emulator [flags]": it serves the emulator until ctx
-// is done or the process gets SIGINT/SIGTERM, printing the endpoint URL and the admin key. It
-// returns the process exit code.
-func RunCommand(ctx context.Context, args []string, stdout, stderr io.Writer) int { return 2 }
+// Reset drops every object and counter and seeds the tenant again (POST /_emulator/reset). The
+// clock, the faults and the rate limit stay as they are.
+func (s *Server) Reset() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.st = newStore(s.cat)
+	s.requests = map[string]int{}
+	s.responses = map[string]int{}
+	s.faultsInjected = 0
+	s.saveStateLocked()
+}

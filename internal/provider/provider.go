@@ -241,6 +241,9 @@ func (p *visionOneProvider) Configure(ctx context.Context, req provider.Configur
 	}
 	if !config.MaxRetries.IsNull() {
 		clientConfig.MaxRetries = int(config.MaxRetries.ValueInt64())
+		if clientConfig.MaxRetries == 0 {
+			clientConfig.MaxRetries = client.NoRetries // a zero client.Config.MaxRetries means the default
+		}
 	}
 	if !config.RequestTimeout.IsNull() {
 		// The schema validator has already accepted this value as a duration.
@@ -272,6 +275,7 @@ func (p *visionOneProvider) Configure(ctx context.Context, req provider.Configur
 func (p *visionOneProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewUserRoleResource,
+		NewAPIKeyResource,
 	}
 }
 
@@ -280,6 +284,7 @@ func (p *visionOneProvider) DataSources(_ context.Context) []func() datasource.D
 		NewUserRoleDataSource,
 		NewUserRolesDataSource,
 		NewPermissionsDataSource,
+		NewAPIKeysDataSource,
 	}
 }
 

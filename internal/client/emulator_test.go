@@ -1,0 +1,539 @@
+package client_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/client"
+	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/emulator"
+)
+
+// emulated is an emulator served over real HTTP with an admin client for it.
+type emulated struct {
+	srv *emulator.Server
+	url string
+	api *client.Client
+}
+
+// startEmulator serves a fresh emulator. wrap, when given, wraps its handler (to act around one
+// request, e.g. inject a fault into it alone).
+func startEmulator(t *testing.T, wrap func(*emulator.Server, http.Handler) http.Handler) *emulated {
+	t.Helper()
+	srv, err := emulator.New(emulator.Options{})
+	if err != nil {
+		t.Fatalf("emulator.New: %v", err)
+	}
+	var h http.Handler = srv
+	if wrap != nil {
+		h = wrap(srv, srv)
+	}
+	hs := httptest.NewServer(h)
+	t.Cleanup(hs.Close)
+	e := &emulated{srv: srv, url: hs.URL}
+	e.api = e.clientWithKey(t, srv.AdminKey())
+	return e
+}
+
+func (e *emulated) clientWithKey(t *testing.T, key string) *client.Client {
+	t.Helper()
+	c, err := client.New(client.Config{
+		Endpoint:          e.url,
+		APIKey:            key,
+		UserAgent:         "client-test/1.0",
+		RequestsPerMinute: -1,
+		RetryBaseDelay:    time.Millisecond,
+		RetryMaxDelay:     20 * time.Millisecond,
+	})
+	if err != nil {
+		t.Fatalf("client.New: %v", err)
+	}
+	return c
+}
+
+// faultOnce injects f into the first request that match selects, and into no other.
+func faultOnce(f emulator.Faults, match func(*http.Request) bool) func(*emulator.Server, http.Handler) http.Handler {
+	return func(srv *emulator.Server, next http.Handler) http.Handler {
+		var mu sync.Mutex
+		done := false
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			mu.Lock()
+			defer mu.Unlock() // one request at a time, so the fault reaches exactly the chosen one
+			if done || !match(r) {
+				next.ServeHTTP(w, r)
+				return
+			}
+			done = true
+			srv.SetFaults(f)
+			defer srv.SetFaults(emulator.Faults{})
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+// nthRequest matches the nth request that match matches.
+func nthRequest(n int, match func(*http.Request) bool) func(*http.Request) bool {
+	seen := 0
+	return func(r *http.Request) bool {
+		if match(r) {
+			seen++
+		}
+		return seen == n && match(r)
+	}
+}
+
+func isPost(path string) func(*http.Request) bool {
+	return func(r *http.Request) bool { return r.Method == http.MethodPost && r.URL.Path == path }
+}
+
+func TestEmulatorConnectivityAndServerClock(t *testing.T) {
+	e := startEmulator(t, nil)
+	ctx := context.Background()
+	if err := e.api.CheckConnectivity(ctx); err != nil {
+		t.Fatalf("CheckConnectivity: %v", err)
+	}
+	e.srv.AdvanceClock(400 * 24 * time.Hour)
+	if _, err := e.api.ListRoles(ctx, ""); err != nil {
+		t.Fatal(err)
+	}
+	now, err := e.api.ServerNow(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The emulator's clock and the Date header have second precision.
+	if diff := now.Sub(e.srv.Now()); diff < -time.Second || diff > 5*time.Second {
+		t.Errorf("ServerNow = %s, emulator clock %s: the moved clock was not followed", now, e.srv.Now())
+	}
+	bad := e.clientWithKey(t, "not-a-key")
+	if err := bad.CheckConnectivity(ctx); !client.IsUnauthorized(err) {
+		t.Errorf("a wrong key gave %v, want a 401", err)
+	}
+}
+
+func TestEmulatorRoles(t *testing.T) {
+	e := startEmulator(t, nil)
+	ctx := context.Background()
+
+	catalog, err := e.api.ListPermissions(ctx)
+	if err != nil || len(catalog) == 0 {
+		t.Fatalf("ListPermissions = %d items, %v", len(catalog), err)
+	}
+	keys := []string{catalog[0].Key, catalog[1].Key}
+
+	created, err := e.api.CreateRole(ctx, client.RoleCreate{Name: "O'Brien's ops", Description: "d",
+		PermissionKeys: keys, AllowAPIKeyAssignment: true, AllowUserAccountAssignment: true})
+	if err != nil {
+		t.Fatalf("CreateRole: %v", err)
+	}
+	if created.ID == "" || created.ETag == "" || created.Type != client.RoleTypeCustom || !sameSet(created.PermissionKeys, keys) {
+		t.Errorf("created = %+v", created)
+	}
+	found, err := e.api.FindRoleByName(ctx, "O'Brien's ops")
+	if err != nil || found.ID != created.ID {
+		t.Errorf("FindRoleByName = %+v, %v", found, err)
+	}
+	if _, err := e.api.FindRoleByName(ctx, "O'Brien's ops' or name eq 'Auditor"); !client.IsNotFound(err) {
+		t.Errorf("an injection attempt through the name found %v", err)
+	}
+	if perms, err := e.api.GetRolePermissions(ctx, created.ID); err != nil || !sameSet(perms, keys) {
+		t.Errorf("GetRolePermissions = %v, %v", perms, err)
+	}
+
+	desc := "changed"
+	if err := e.api.UpdateRole(ctx, created.ID, created.ETag, client.RolePatch{Description: &desc}); err != nil {
+		t.Fatalf("UpdateRole: %v", err)
+	}
+	err = e.api.UpdateRole(ctx, created.ID, created.ETag, client.RolePatch{Description: &desc})
+	if !client.IsPreconditionFailed(err) || !strings.Contains(err.Error(), "412 ConditionNotMet") {
+		t.Errorf("UpdateRole with a stale ETag = %v, want a 412 ConditionNotMet", err)
+	}
+	if err := e.api.UpdateRole(ctx, created.ID, "", client.RolePatch{PermissionKeys: keys[:1]}); err != nil {
+		t.Errorf("UpdateRole without an ETag: %v", err)
+	}
+	got, err := e.api.GetRole(ctx, created.ID)
+	if err != nil || got.Description != "changed" || !sameSet(got.PermissionKeys, keys[:1]) {
+		t.Errorf("GetRole after updates = %+v, %v", got, err)
+	}
+
+	if _, err := e.api.CreateRole(ctx, client.RoleCreate{Name: "o'brien's OPS", PermissionKeys: keys}); !client.IsAlreadyExists(err) {
+		t.Errorf("a duplicate role gave %v, want IsAlreadyExists", err)
+	}
+	if _, err := e.api.CreateRole(ctx, client.RoleCreate{Name: "bad", PermissionKeys: []string{"no.such.key"}}); !client.IsBadRequest(err) {
+		t.Errorf("an unknown permission key gave %v, want a 400", err)
+	}
+	auditor, err := e.api.FindRoleByName(ctx, "Auditor")
+	if err != nil || auditor.Type != client.RoleTypePredefined {
+		t.Fatalf("FindRoleByName(Auditor) = %+v, %v", auditor, err)
+	}
+	if err := e.api.DeleteRole(ctx, auditor.ID); !client.IsBadRequest(err) {
+		t.Errorf("deleting a predefined role gave %v, want a 400", err)
+	}
+
+	if err := e.api.DeleteRole(ctx, created.ID); err != nil {
+		t.Fatalf("DeleteRole: %v", err)
+	}
+	if _, err := e.api.GetRole(ctx, created.ID); !client.IsNotFound(err) {
+		t.Errorf("GetRole after delete = %v, want IsNotFound", err)
+	}
+	if err := e.api.DeleteRole(ctx, created.ID); !client.IsNotFound(err) {
+		t.Errorf("DeleteRole of a deleted role = %v, want IsNotFound", err)
+	}
+	roles, err := e.api.ListRoles(ctx, "")
+	if err != nil || len(roles) < 8 {
+		t.Errorf("ListRoles = %d roles, %v; want the predefined ones", len(roles), err)
+	}
+}
+
+func TestEmulatorAccounts(t *testing.T) {
+	e := startEmulator(t, nil)
+	ctx := context.Background()
+	const email = "o'brien+ops@example.com"
+
+	invited, err := e.api.InviteAccount(ctx, client.AccountInvite{Email: email, Role: "Analyst", AuthType: client.AuthTypeLocal, Description: "d"})
+	if err != nil {
+		t.Fatalf("InviteAccount: %v", err)
+	}
+	if invited.ID == "" || invited.ETag == "" || invited.Status != client.StatusInvited || invited.Email != email {
+		t.Errorf("invited = %+v", invited)
+	}
+	// A look-alike without the quote and the plus must not be taken for it.
+	if _, err := e.api.InviteAccount(ctx, client.AccountInvite{Email: "obrien@example.com", Role: "Analyst", AuthType: client.AuthTypeLocal}); err != nil {
+		t.Fatal(err)
+	}
+	found, err := e.api.FindAccountByEmail(ctx, strings.ToUpper(email))
+	if err != nil || found.ID != invited.ID {
+		t.Errorf("FindAccountByEmail = %+v, %v", found, err)
+	}
+	for _, attack := range []string{"x' or email eq 'obrien@example.com", "x') or (status eq 'invited", "obrien%40example.com"} {
+		if acc, err := e.api.FindAccountByEmail(ctx, attack); !client.IsNotFound(err) {
+			t.Errorf("FindAccountByEmail(%q) = %+v, %v; want IsNotFound", attack, acc, err)
+		}
+	}
+	if _, err := e.api.InviteAccount(ctx, client.AccountInvite{Email: email, Role: "Analyst", AuthType: client.AuthTypeLocal}); !client.IsAlreadyExists(err) {
+		t.Errorf("a duplicate invitation gave %v, want IsAlreadyExists", err)
+	}
+
+	disabled := client.StatusDisabled
+	if err := e.api.UpdateAccount(ctx, invited.ID, "", client.AccountPatch{Status: &disabled}); !client.IsBadRequest(err) {
+		t.Errorf("updating an invited account gave %v, want the 400 of decision 10", err)
+	}
+	permanent, err := e.srv.AcceptInvitation(invited.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.api.GetAccount(ctx, invited.ID); !client.IsNotFound(err) {
+		t.Errorf("the temporary id still answers: %v", err)
+	}
+	account, err := e.api.GetAccount(ctx, permanent)
+	if err != nil || account.Status != client.StatusEnabled {
+		t.Fatalf("GetAccount(permanent) = %+v, %v", account, err)
+	}
+	role := "Auditor"
+	if err := e.api.UpdateAccount(ctx, permanent, account.ETag, client.AccountPatch{Status: &disabled, Role: &role}); err != nil {
+		t.Fatalf("UpdateAccount: %v", err)
+	}
+	if err := e.api.UpdateAccount(ctx, permanent, account.ETag, client.AccountPatch{Role: &role}); !client.IsPreconditionFailed(err) {
+		t.Errorf("UpdateAccount with a stale ETag = %v, want a 412", err)
+	}
+	account, err = e.api.GetAccount(ctx, permanent)
+	if err != nil || account.Status != client.StatusDisabled || account.Role != "Auditor" {
+		t.Errorf("GetAccount after update = %+v, %v", account, err)
+	}
+	if err := e.api.DeleteAccount(ctx, permanent); err != nil {
+		t.Fatalf("DeleteAccount: %v", err)
+	}
+	if err := e.api.DeleteAccount(ctx, permanent); !client.IsNotFound(err) {
+		t.Errorf("DeleteAccount twice = %v, want IsNotFound", err)
+	}
+}
+
+func TestEmulatorPaginationWithFilter(t *testing.T) {
+	e := startEmulator(t, nil)
+	ctx := context.Background()
+	const locals, samls = 450, 30
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 8)
+	for i := range locals + samls {
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			authType := client.AuthTypeLocal
+			if i >= locals {
+				authType = client.AuthTypeSAML
+			}
+			if _, err := e.api.InviteAccount(ctx, client.AccountInvite{Email: fmt.Sprintf("u%03d@example.com", i), Role: "Analyst", AuthType: authType}); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	before := e.srv.Stats().Requests["GET /v3.0/iam/accounts"]
+	accounts, err := e.api.ListAccounts(ctx, client.And(client.Eq("authType", client.AuthTypeLocal), client.Eq("status", client.StatusInvited)))
+	if err != nil {
+		t.Fatalf("ListAccounts: %v", err)
+	}
+	pages := e.srv.Stats().Requests["GET /v3.0/iam/accounts"] - before
+	if len(accounts) != locals || pages != 3 {
+		t.Fatalf("ListAccounts = %d accounts in %d pages, want %d in 3 pages of 200", len(accounts), pages, locals)
+	}
+	seen := map[string]bool{}
+	for _, a := range accounts {
+		if a.AuthType != client.AuthTypeLocal || seen[a.ID] {
+			t.Fatalf("account %+v is of the wrong type or listed twice", a)
+		}
+		seen[a.ID] = true
+	}
+	all, err := e.api.ListAccounts(ctx, "")
+	if err != nil || len(all) != locals+samls {
+		t.Errorf("ListAccounts without a filter = %d, %v", len(all), err)
+	}
+}
+
+func TestEmulatorAPIKeys(t *testing.T) {
+	e := startEmulator(t, nil)
+	ctx := context.Background()
+	never := int64(0)
+	created, err := e.api.CreateAPIKey(ctx, client.APIKeyCreate{Name: "auditor's key", Role: "Auditor", MonthsToExpiration: &never})
+	if err != nil {
+		t.Fatalf("CreateAPIKey: %v", err)
+	}
+	if created.ID == "" || created.Value == "" || created.ExpiredDateTime != nil {
+		t.Errorf("created = id %q, value set %v, expiry %v; want a never-expiring key", created.ID, created.Value != "", created.ExpiredDateTime)
+	}
+	yearly, err := e.api.CreateAPIKey(ctx, client.APIKeyCreate{Name: "yearly", Role: "SIEM"})
+	if err != nil || yearly.ExpiredDateTime == nil {
+		t.Fatalf("CreateAPIKey(yearly) = %+v, %v; want an expiry", yearly, err)
+	}
+
+	asKey := e.clientWithKey(t, created.Value)
+	key, err := asKey.GetAPIKey(ctx, created.ID)
+	if err != nil {
+		t.Fatalf("the created key does not authenticate: %v", err)
+	}
+	if key.Name != "auditor's key" || key.ETag == "" || key.ExpiredDateTime != nil || key.CreatedDateTime == nil {
+		t.Errorf("GetAPIKey = %+v", key)
+	}
+	if _, err := asKey.CreateAPIKey(ctx, client.APIKeyCreate{Name: "x", Role: "SIEM"}); !client.IsForbidden(err) {
+		t.Errorf("an Auditor key creating a key gave %v, want a 403", err)
+	}
+	found, err := e.api.FindAPIKeyByName(ctx, "AUDITOR'S KEY")
+	if err != nil || found.ID != created.ID {
+		t.Errorf("FindAPIKeyByName = %+v, %v", found, err)
+	}
+	keys, err := e.api.ListAPIKeys(ctx, client.Eq("role", "SIEM"))
+	if err != nil || len(keys) != 1 || keys[0].ID != yearly.ID {
+		t.Errorf("ListAPIKeys(role SIEM) = %+v, %v", keys, err)
+	}
+
+	_, err = e.api.CreateAPIKey(ctx, client.APIKeyCreate{Name: "Yearly", Role: "SIEM"})
+	var apiErr *client.APIError
+	if !client.IsAlreadyExists(err) || !errors.As(err, &apiErr) || apiErr.Item != "Yearly" {
+		t.Errorf("a duplicate name gave %v, want a failed item naming it", err)
+	}
+	if _, err := e.api.CreateAPIKey(ctx, client.APIKeyCreate{Name: "ma", Role: client.MasterAdministratorRole}); !client.IsBadRequest(err) {
+		t.Errorf("a Master Administrator key gave %v, want a 400 item", err)
+	}
+
+	disabled := client.StatusDisabled
+	if err := e.api.UpdateAPIKey(ctx, created.ID, key.ETag, client.APIKeyPatch{Status: &disabled}); err != nil {
+		t.Fatalf("UpdateAPIKey: %v", err)
+	}
+	if err := e.api.UpdateAPIKey(ctx, created.ID, key.ETag, client.APIKeyPatch{Status: &disabled}); !client.IsPreconditionFailed(err) {
+		t.Errorf("UpdateAPIKey with a stale ETag = %v, want a 412", err)
+	}
+	if err := asKey.CheckConnectivity(ctx); !client.IsUnauthorized(err) {
+		t.Errorf("a disabled key still authenticates: %v", err)
+	}
+
+	if err := e.api.DeleteAPIKeys(ctx, created.ID, "00000000-0000-0000-0000-000000000000"); err != nil {
+		t.Errorf("DeleteAPIKeys with an unknown id: %v, want the 404 item counted as deleted", err)
+	}
+	if _, err := e.api.GetAPIKey(ctx, created.ID); !client.IsNotFound(err) {
+		t.Errorf("GetAPIKey after delete = %v, want IsNotFound", err)
+	}
+	if err := e.api.DeleteAPIKeys(ctx); err != nil {
+		t.Errorf("DeleteAPIKeys of nothing: %v", err)
+	}
+}
+
+// TestEmulatorAmbiguousCreates drops the connection after the API has applied the first create,
+// as a dying gateway would, and checks that no duplicate and no orphan is left.
+func TestEmulatorAmbiguousCreates(t *testing.T) {
+	dropAfterWrite := emulator.Faults{AfterWriteDropRate: 1}
+	ctx := context.Background()
+
+	t.Run("role is adopted", func(t *testing.T) {
+		e := startEmulator(t, faultOnce(dropAfterWrite, isPost("/v3.0/iam/roles")))
+		role, err := e.api.CreateRole(ctx, client.RoleCreate{Name: "ops", PermissionKeys: []string{"platform.userRoles.view"}})
+		if err != nil {
+			t.Fatalf("CreateRole: %v", err)
+		}
+		stats := e.srv.Stats()
+		if stats.FaultsInjected != 1 || stats.Requests["POST /v3.0/iam/roles"] != 1 || stats.Objects["roles"] != 1 {
+			t.Errorf("stats %+v: want the one create, dropped, and one custom role", stats)
+		}
+		if got, err := e.api.FindRoleByName(ctx, "ops"); err != nil || got.ID != role.ID {
+			t.Errorf("the role returned (%s) is not the one stored: %+v, %v", role.ID, got, err)
+		}
+	})
+
+	t.Run("account is adopted", func(t *testing.T) {
+		e := startEmulator(t, faultOnce(dropAfterWrite, isPost("/v3.0/iam/accounts")))
+		account, err := e.api.InviteAccount(ctx, client.AccountInvite{Email: "a'b@example.com", Role: "Analyst", AuthType: client.AuthTypeLocal})
+		if err != nil {
+			t.Fatalf("InviteAccount: %v", err)
+		}
+		stats := e.srv.Stats()
+		if stats.FaultsInjected != 1 || stats.Requests["POST /v3.0/iam/accounts"] != 1 || stats.Objects["accounts"] != 1 {
+			t.Errorf("stats %+v: want the one invite, dropped, and one account", stats)
+		}
+		if account.Email != "a'b@example.com" || account.ETag == "" {
+			t.Errorf("account = %+v", account)
+		}
+	})
+
+	t.Run("API key is replaced, its value works", func(t *testing.T) {
+		e := startEmulator(t, faultOnce(dropAfterWrite, isPost("/v3.0/iam/apiKeys")))
+		created, err := e.api.CreateAPIKey(ctx, client.APIKeyCreate{Name: "splunk", Role: "Auditor"})
+		if err != nil {
+			t.Fatalf("CreateAPIKey: %v", err)
+		}
+		stats := e.srv.Stats()
+		if stats.FaultsInjected != 1 || stats.Requests["POST /v3.0/iam/apiKeys"] != 2 ||
+			stats.Requests["POST /v3.0/iam/apiKeys/delete"] != 1 || stats.Objects["apiKeys"] != 1 {
+			t.Errorf("stats %+v: want create (dropped), delete of the secretless key, create again; one key left", stats)
+		}
+		keys, err := e.api.ListAPIKeys(ctx, client.Eq("name", "splunk"))
+		if err != nil || len(keys) != 1 || keys[0].ID != created.ID {
+			t.Fatalf("keys named splunk: %+v, %v; want exactly the returned one", keys, err)
+		}
+		if _, err := e.clientWithKey(t, created.Value).GetAPIKey(ctx, created.ID); err != nil {
+			t.Errorf("the returned value does not authenticate: %v", err)
+		}
+	})
+
+	t.Run("older API key of that name is left alone", func(t *testing.T) {
+		secondCreate := nthRequest(2, isPost("/v3.0/iam/apiKeys"))
+		e := startEmulator(t, faultOnce(emulator.Faults{DropRate: 1}, secondCreate))
+		older, err := e.api.CreateAPIKey(ctx, client.APIKeyCreate{Name: "splunk", Role: "Auditor"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.srv.AdvanceClock(time.Hour)
+		// The connection of this create is dropped before the API acts on it; the lookup finds the
+		// older key, which the client must not take for its own.
+		_, err = e.api.CreateAPIKey(ctx, client.APIKeyCreate{Name: "Splunk", Role: "Auditor"})
+		if !client.IsAlreadyExists(err) {
+			t.Fatalf("CreateAPIKey = %v, want a duplicate error", err)
+		}
+		stats := e.srv.Stats()
+		if stats.Requests["POST /v3.0/iam/apiKeys/delete"] != 0 || stats.Requests["POST /v3.0/iam/apiKeys"] != 2 {
+			t.Errorf("requests %v: want no delete and no third create", stats.Requests)
+		}
+		if _, err := e.api.GetAPIKey(ctx, older.ID); err != nil {
+			t.Errorf("the older key was touched: %v", err)
+		}
+	})
+}
+
+// TestEmulatorUnderFaults runs a whole lifecycle of each object against an emulator that fails
+// a share of all requests (5xx, dropped connections, dropped answers to applied writes) and checks
+// the end state: everything created exactly once, everything deleted.
+func TestEmulatorUnderFaults(t *testing.T) {
+	e := startEmulator(t, nil)
+	ctx := context.Background()
+	api, err := client.New(client.Config{Endpoint: e.url, APIKey: e.srv.AdminKey(), RequestsPerMinute: -1, MaxRetries: 12,
+		RetryBaseDelay: time.Millisecond, RetryMaxDelay: 10 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.srv.SetFaults(emulator.Faults{ErrorRate: 0.2, Statuses: []int{500, 502, 503}, DropRate: 0.1, AfterWriteDropRate: 0.2})
+	const n = 6
+	for i := range n {
+		name := fmt.Sprintf("role-%d", i)
+		role, err := api.CreateRole(ctx, client.RoleCreate{Name: name, PermissionKeys: []string{"platform.userRoles.view"},
+			AllowUserAccountAssignment: true})
+		if err != nil {
+			t.Fatalf("CreateRole(%s): %v", name, err)
+		}
+		desc := "v2"
+		if err := api.UpdateRole(ctx, role.ID, role.ETag, client.RolePatch{Description: &desc}); err != nil {
+			t.Fatalf("UpdateRole(%s): %v", name, err)
+		}
+		account, err := api.InviteAccount(ctx, client.AccountInvite{Email: name + "@example.com", Role: name, AuthType: client.AuthTypeLocal})
+		if err != nil {
+			t.Fatalf("InviteAccount(%s): %v", name, err)
+		}
+		accountID, err := e.srv.AcceptInvitation(account.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := api.UpdateAccount(ctx, accountID, "", client.AccountPatch{Description: &desc}); err != nil {
+			t.Fatalf("UpdateAccount(%s): %v", name, err)
+		}
+		key, err := api.CreateAPIKey(ctx, client.APIKeyCreate{Name: name, Role: "SIEM"})
+		if err != nil {
+			t.Fatalf("CreateAPIKey(%s): %v", name, err)
+		}
+		if key.Value == "" {
+			t.Fatalf("CreateAPIKey(%s) returned no value", name)
+		}
+		if err := api.UpdateAPIKey(ctx, key.ID, "", client.APIKeyPatch{Description: &desc}); err != nil {
+			t.Fatalf("UpdateAPIKey(%s): %v", name, err)
+		}
+	}
+	e.srv.SetFaults(emulator.Faults{})
+	stats := e.srv.Stats()
+	if stats.FaultsInjected == 0 {
+		t.Fatal("no fault was injected; the test proves nothing")
+	}
+	if stats.Objects["roles"] != n || stats.Objects["accounts"] != n || stats.Objects["apiKeys"] != n {
+		t.Errorf("objects %v after %d faults, want exactly %d of each", stats.Objects, stats.FaultsInjected, n)
+	}
+	roles, err := e.api.ListRoles(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	updated := 0
+	for _, r := range roles {
+		if r.Description == "v2" {
+			updated++
+		}
+	}
+	accounts, err := e.api.ListAccounts(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys, err := e.api.ListAPIKeys(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range accounts {
+		if a.Description == "v2" {
+			updated++
+		}
+	}
+	for _, k := range keys {
+		if k.Description == "v2" {
+			updated++
+		}
+	}
+	if updated != 3*n {
+		t.Errorf("%d objects were updated, want %d", updated, 3*n)
+	}
+	t.Logf("%d faults injected over %v requests", stats.FaultsInjected, stats.Requests)
+}
+
+func sameSet(a, b []string) bool {
+	a, b = slices.Clone(a), slices.Clone(b)
+	slices.Sort(a)
+	slices.Sort(b)
+	return slices.Equal(a, b)
+}

@@ -1,0 +1,479 @@
+package client_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/client"
+)
+
+// These tests cover answers the contract allows but the emulator does not give (fallbacks of
+// decisions 1, 2, 3 and 5, a retried write that meets its own effect). Everything else runs
+// against the emulator in emulator_test.go.
+
+// recorder notes each request as "METHOD path" and the headers of interest.
+type recorder struct {
+	mu       sync.Mutex
+	requests []string
+	ifMatch  []string
+}
+
+func (rec *recorder) note(r *http.Request) {
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	rec.requests = append(rec.requests, r.Method+" "+r.URL.Path)
+	if v := r.Header.Get("If-Match"); v != "" {
+		rec.ifMatch = append(rec.ifMatch, v)
+	}
+}
+
+func (rec *recorder) count(request string) int {
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	n := 0
+	for _, r := range rec.requests {
+		if r == request {
+			n++
+		}
+	}
+	return n
+}
+
+func TestGetRoleFallsBackToPermissionsEndpoint(t *testing.T) {
+	rec := &recorder{}
+	c := newHandlerClient(t, func(w http.ResponseWriter, r *http.Request) {
+		rec.note(r)
+		switch r.URL.Path {
+		case "/v3.0/iam/roles/r1":
+			w.Header().Set("ETag", "etag-1")
+			writeJSON(w, 200, `{"id":"r1","name":"ops","type":"custom"}`)
+		case "/v3.0/iam/roles/r1/permissions":
+			writeJSON(w, 200, `{"permissionKeys":["platform.userRoles.view"]}`)
+		case "/v3.0/iam/roles/r2":
+			writeJSON(w, 200, `{"id":"r2","name":"none","type":"custom","permissionKeys":[]}`)
+		default:
+			writeJSON(w, 404, `{"error":{"code":"NotFound","message":"Not found"}}`)
+		}
+	})
+	role, err := c.GetRole(context.Background(), "r1")
+	if err != nil {
+		t.Fatalf("GetRole: %v", err)
+	}
+	if role.ETag != "etag-1" || !slices.Equal(role.PermissionKeys, []string{"platform.userRoles.view"}) {
+		t.Errorf("role = %+v, want the ETag and the keys from /permissions", role)
+	}
+	empty, err := c.GetRole(context.Background(), "r2")
+	if err != nil || empty.PermissionKeys == nil || len(empty.PermissionKeys) != 0 {
+		t.Errorf("GetRole(r2) = %+v, %v; want an empty, non-nil key list", empty, err)
+	}
+	if rec.count("GET /v3.0/iam/roles/r2/permissions") != 0 {
+		t.Error("an empty permissionKeys list was treated as absent")
+	}
+	if _, err := c.GetRole(context.Background(), "gone"); !client.IsNotFound(err) {
+		t.Errorf("GetRole(gone) error = %v, want IsNotFound", err)
+	}
+}
+
+func TestRoleWritesAcceptAnySuccessCode(t *testing.T) {
+	for _, status := range []int{200, 201, 204} {
+		t.Run(fmt.Sprint(status), func(t *testing.T) {
+			c := newHandlerClient(t, func(w http.ResponseWriter, r *http.Request) {
+				switch r.Method + " " + r.URL.Path {
+				case "POST /v3.0/iam/roles":
+					w.Header().Set("Location", "http://"+r.Host+"/v3.0/iam/roles/r9")
+					w.WriteHeader(status)
+				case "GET /v3.0/iam/roles/r9":
+					w.Header().Set("ETag", "e9")
+					writeJSON(w, 200, `{"id":"r9","name":"ops","type":"custom","permissionKeys":["a"]}`)
+				case "PATCH /v3.0/iam/roles/r9", "DELETE /v3.0/iam/roles/r9":
+					w.WriteHeader(status)
+				default:
+					t.Errorf("unexpected %s %s", r.Method, r.URL.Path)
+				}
+			})
+			ctx := context.Background()
+			role, err := c.CreateRole(ctx, client.RoleCreate{Name: "ops", PermissionKeys: []string{"a"}})
+			if err != nil || role.ID != "r9" || role.ETag != "e9" {
+				t.Fatalf("CreateRole = %+v, %v; want r9 read back with its ETag", role, err)
+			}
+			name := "ops2"
+			if err := c.UpdateRole(ctx, "r9", role.ETag, client.RolePatch{Name: &name}); err != nil {
+				t.Errorf("UpdateRole: %v", err)
+			}
+			if err := c.DeleteRole(ctx, "r9"); err != nil {
+				t.Errorf("DeleteRole: %v", err)
+			}
+		})
+	}
+}
+
+func TestInviteTakesTheIDFromLocation(t *testing.T) {
+	c := newHandlerClient(t, func(w http.ResponseWriter, r *http.Request) {
+		switch r.Method + " " + r.URL.Path {
+		case "POST /v3.0/iam/accounts":
+			w.Header().Set("Location", "http://"+r.Host+"/v3.0/iam/accounts/tmp-1")
+			w.WriteHeader(201)
+		case "GET /v3.0/iam/accounts/tmp-1":
+			w.Header().Set("ETag", "0x8D9AB4B0CA9D336")
+			writeJSON(w, 200, `{"id":"tmp-1","email":"a@example.com","authType":"local","role":"Analyst","status":"invited"}`)
+		default:
+			t.Errorf("unexpected %s %s", r.Method, r.URL.Path)
+		}
+	})
+	account, err := c.InviteAccount(context.Background(), client.AccountInvite{Email: "a@example.com", Role: "Analyst", AuthType: "local"})
+	if err != nil || account.ID != "tmp-1" || account.Status != client.StatusInvited || account.ETag != "0x8D9AB4B0CA9D336" {
+		t.Fatalf("InviteAccount = %+v, %v", account, err)
+	}
+}
+
+func TestAPIKeyExpiry(t *testing.T) {
+	c := newHandlerClient(t, func(w http.ResponseWriter, r *http.Request) {
+		expiry := map[string]string{"k1": `null`, "k2": `"9999-12-31T23:59:59Z"`, "k3": `"2027-01-01T00:00:00Z"`}
+		id := r.URL.Path[len("/v3.0/iam/apiKeys/"):]
+		writeJSON(w, 200, `{"id":"`+id+`","name":"n","role":"SIEM","status":"enabled","expiredDateTime":`+expiry[id]+`}`)
+	})
+	in2027 := time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)
+	for id, want := range map[string]*time.Time{"k1": nil, "k2": nil, "k3": &in2027} {
+		key, err := c.GetAPIKey(context.Background(), id)
+		if err != nil {
+			t.Fatalf("GetAPIKey(%s): %v", id, err)
+		}
+		if (key.ExpiredDateTime == nil) != (want == nil) || (want != nil && !key.ExpiredDateTime.Equal(*want)) {
+			t.Errorf("GetAPIKey(%s).ExpiredDateTime = %v, want %v", id, key.ExpiredDateTime, want)
+		}
+	}
+}
+
+// statefulRole is a one-role server whose ETag changes on each PATCH; failFirstPatch applies the
+// first PATCH and then answers 503, as a gateway losing the answer would.
+type statefulRole struct {
+	mu             sync.Mutex
+	rec            recorder
+	name           string
+	etag           int
+	failFirstPatch bool
+	// changeBehind renames the role as another writer would, right after the first PATCH.
+	changeBehind string
+}
+
+func (s *statefulRole) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.rec.note(r)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch r.Method {
+	case http.MethodGet:
+		w.Header().Set("ETag", fmt.Sprint(s.etag))
+		body, _ := json.Marshal(map[string]any{"id": "r1", "name": s.name, "type": "custom", "permissionKeys": []string{}})
+		writeJSON(w, 200, string(body))
+	case http.MethodPatch:
+		if r.Header.Get("If-Match") != fmt.Sprint(s.etag) {
+			writeJSON(w, 412, `{"error":{"code":"ConditionNotMet","message":"Precondition failed.","innererror":{"code":"ETag check failed"}}}`)
+			return
+		}
+		var patch client.RolePatch
+		data, _ := io.ReadAll(r.Body)
+		_ = json.Unmarshal(data, &patch)
+		if patch.Name != nil {
+			s.name = *patch.Name
+		}
+		s.etag++
+		if s.failFirstPatch {
+			s.failFirstPatch = false
+			if s.changeBehind != "" {
+				s.name = s.changeBehind
+				s.etag++
+			}
+			writeJSON(w, 503, `{"error":{"code":"ServiceUnavailable","message":"lost"}}`)
+			return
+		}
+		w.WriteHeader(204)
+	}
+}
+
+func TestUpdateSendsIfMatchAndStopsAt412(t *testing.T) {
+	srv := &statefulRole{name: "a", etag: 7}
+	c := newHandlerClient(t, srv.ServeHTTP)
+	ctx := context.Background()
+	name := "b"
+	if err := c.UpdateRole(ctx, "r1", "", client.RolePatch{Name: &name}); err != nil {
+		t.Fatalf("UpdateRole without an ETag: %v", err)
+	}
+	if srv.rec.count("GET /v3.0/iam/roles/r1") != 1 || !slices.Equal(srv.rec.ifMatch, []string{"7"}) {
+		t.Errorf("requests %v with If-Match %v; want a GET for the ETag, then PATCH with If-Match 7", srv.rec.requests, srv.rec.ifMatch)
+	}
+	err := c.UpdateRole(ctx, "r1", "7", client.RolePatch{Name: &name})
+	if !client.IsPreconditionFailed(err) {
+		t.Fatalf("UpdateRole with a stale ETag: %v, want a 412", err)
+	}
+	if srv.rec.count("PATCH /v3.0/iam/roles/r1") != 2 {
+		t.Errorf("the 412 was retried: %v", srv.rec.requests)
+	}
+	want := "PATCH /v3.0/iam/roles/r1: 412 ConditionNotMet: Precondition failed. (ETag check failed)"
+	if err.Error() != want {
+		t.Errorf("Error() = %q, want %q", err, want)
+	}
+}
+
+func TestRetriedPatchMeetingItsOwnEffect(t *testing.T) {
+	ctx := context.Background()
+	name := "b"
+
+	applied := &statefulRole{name: "a", etag: 1, failFirstPatch: true}
+	c := newHandlerClient(t, applied.ServeHTTP)
+	if err := c.UpdateRole(ctx, "r1", "1", client.RolePatch{Name: &name}); err != nil {
+		t.Errorf("a retried PATCH whose first attempt applied failed: %v", err)
+	}
+	if applied.name != "b" || applied.rec.count("PATCH /v3.0/iam/roles/r1") != 2 {
+		t.Errorf("name %q after %v", applied.name, applied.rec.requests)
+	}
+
+	overwritten := &statefulRole{name: "a", etag: 1, failFirstPatch: true, changeBehind: "c"}
+	c = newHandlerClient(t, overwritten.ServeHTTP)
+	if err := c.UpdateRole(ctx, "r1", "1", client.RolePatch{Name: &name}); !client.IsPreconditionFailed(err) {
+		t.Errorf("a retried PATCH overtaken by another writer gave %v, want the 412", err)
+	}
+	if overwritten.name != "c" {
+		t.Errorf("the other writer's change was overwritten: name %q", overwritten.name)
+	}
+}
+
+func TestDeleteRetriedAfterAmbiguousFailure(t *testing.T) {
+	rec := &recorder{}
+	c := newHandlerClient(t, func(w http.ResponseWriter, r *http.Request) {
+		rec.note(r)
+		if rec.count("DELETE /v3.0/iam/accounts/a1") == 1 {
+			writeJSON(w, 502, `{"error":{"code":"BadGateway","message":"lost"}}`)
+			return
+		}
+		writeJSON(w, 404, `{"error":{"code":"NotFound","message":"Not found"}}`)
+	})
+	if err := c.DeleteAccount(context.Background(), "a1"); err != nil {
+		t.Errorf("DeleteAccount whose first attempt deleted the account: %v", err)
+	}
+	if err := c.DeleteAccount(context.Background(), "a1"); !client.IsNotFound(err) {
+		t.Errorf("DeleteAccount of an absent account: %v, want IsNotFound", err)
+	}
+}
+
+func TestCreateNeverResentBlindly(t *testing.T) {
+	ctx := context.Background()
+	rolesAt := func(stamp string) string {
+		return `{"items":[{"id":"r1","name":"ops","type":"custom","permissionKeys":[],"lastUpdatedDateTime":"` + stamp + `"}]}`
+	}
+	t.Run("created by the failed attempt: adopted", func(t *testing.T) {
+		rec := &recorder{}
+		c := newHandlerClient(t, func(w http.ResponseWriter, r *http.Request) {
+			rec.note(r)
+			w.Header().Set("Date", time.Now().UTC().Format(http.TimeFormat))
+			switch r.Method + " " + r.URL.Path {
+			case "POST /v3.0/iam/roles":
+				writeJSON(w, 504, `{"error":{"code":"GatewayTimeout","message":"late"}}`)
+			case "GET /v3.0/iam/roles":
+				if r.Header.Get("TMV1-Filter") != "name eq 'ops'" {
+					t.Errorf("lookup filter %q", r.Header.Get("TMV1-Filter"))
+				}
+				writeJSON(w, 200, rolesAt(time.Now().UTC().Format(time.RFC3339)))
+			case "GET /v3.0/iam/roles/r1":
+				writeJSON(w, 200, `{"id":"r1","name":"ops","type":"custom","permissionKeys":[]}`)
+			}
+		})
+		role, err := c.CreateRole(ctx, client.RoleCreate{Name: "ops"})
+		if err != nil || role.ID != "r1" {
+			t.Fatalf("CreateRole = %+v, %v", role, err)
+		}
+		if rec.count("POST /v3.0/iam/roles") != 1 {
+			t.Errorf("the create was sent %d times", rec.count("POST /v3.0/iam/roles"))
+		}
+	})
+	t.Run("older role of that name: duplicate, not adopted", func(t *testing.T) {
+		rec := &recorder{}
+		c := newHandlerClient(t, func(w http.ResponseWriter, r *http.Request) {
+			rec.note(r)
+			w.Header().Set("Date", time.Now().UTC().Format(http.TimeFormat))
+			switch r.Method + " " + r.URL.Path {
+			case "POST /v3.0/iam/roles":
+				dropConnection(t, w)
+			case "GET /v3.0/healthcheck/connectivity":
+				writeJSON(w, 200, available)
+			case "GET /v3.0/iam/roles":
+				writeJSON(w, 200, rolesAt("2020-01-01T00:00:00Z"))
+			}
+		})
+		_, err := c.CreateRole(ctx, client.RoleCreate{Name: "ops"})
+		if !client.IsAlreadyExists(err) || rec.count("POST /v3.0/iam/roles") != 1 {
+			t.Fatalf("CreateRole = %v after %v; want a duplicate error after one POST", err, rec.requests)
+		}
+	})
+	t.Run("not created: sent again", func(t *testing.T) {
+		rec := &recorder{}
+		c := newHandlerClient(t, func(w http.ResponseWriter, r *http.Request) {
+			rec.note(r)
+			switch r.Method + " " + r.URL.Path {
+			case "POST /v3.0/iam/roles":
+				if rec.count("POST /v3.0/iam/roles") == 1 {
+					writeJSON(w, 500, `{"error":{"code":"InternalServerError","message":"oops"}}`)
+					return
+				}
+				writeJSON(w, 201, `{"id":"r2"}`)
+			case "GET /v3.0/iam/roles":
+				writeJSON(w, 200, `{"items":[]}`)
+			case "GET /v3.0/iam/roles/r2":
+				writeJSON(w, 200, `{"id":"r2","name":"ops","type":"custom","permissionKeys":[]}`)
+			}
+		})
+		role, err := c.CreateRole(ctx, client.RoleCreate{Name: "ops"})
+		// The lookup asks the filter, then the whole list: names are unique regardless of case.
+		if err != nil || role.ID != "r2" || rec.count("POST /v3.0/iam/roles") != 2 || rec.count("GET /v3.0/iam/roles") != 2 {
+			t.Fatalf("CreateRole = %+v, %v after %v; want a lookup between two POSTs", role, err, rec.requests)
+		}
+	})
+	t.Run("429 is retried without a lookup", func(t *testing.T) {
+		rec := &recorder{}
+		c := newHandlerClient(t, func(w http.ResponseWriter, r *http.Request) {
+			rec.note(r)
+			switch r.Method + " " + r.URL.Path {
+			case "POST /v3.0/iam/accounts":
+				if rec.count("POST /v3.0/iam/accounts") == 1 {
+					writeJSON(w, 429, `{"error":{"code":"TooManyRequests","message":"slow"}}`)
+					return
+				}
+				writeJSON(w, 201, `{"id":"a1"}`)
+			case "GET /v3.0/iam/accounts/a1":
+				writeJSON(w, 200, `{"id":"a1","email":"a@example.com"}`)
+			default:
+				t.Errorf("unexpected %s %s", r.Method, r.URL.Path)
+			}
+		})
+		if _, err := c.InviteAccount(ctx, client.AccountInvite{Email: "a@example.com"}); err != nil {
+			t.Fatalf("InviteAccount: %v", err)
+		}
+	})
+}
+
+func TestAPIKeyAmbiguousCreateWithOlderKeyOfThatName(t *testing.T) {
+	rec := &recorder{}
+	c := newHandlerClient(t, func(w http.ResponseWriter, r *http.Request) {
+		rec.note(r)
+		w.Header().Set("Date", time.Now().UTC().Format(http.TimeFormat))
+		switch r.Method + " " + r.URL.Path {
+		case "POST /v3.0/iam/apiKeys":
+			writeJSON(w, 503, `{"error":{"code":"ServiceUnavailable","message":"down"}}`)
+		case "GET /v3.0/iam/apiKeys":
+			writeJSON(w, 200, `{"items":[{"id":"old","name":"Splunk","role":"SIEM","status":"enabled","createdDateTime":"2024-01-01T00:00:00Z"}]}`)
+		default:
+			t.Errorf("unexpected %s %s", r.Method, r.URL.Path)
+		}
+	})
+	_, err := c.CreateAPIKey(context.Background(), client.APIKeyCreate{Name: "splunk", Role: "SIEM"})
+	if !client.IsAlreadyExists(err) {
+		t.Fatalf("CreateAPIKey = %v, want a duplicate error", err)
+	}
+	if rec.count("POST /v3.0/iam/apiKeys/delete") != 0 || rec.count("POST /v3.0/iam/apiKeys") != 1 {
+		t.Errorf("requests %v: someone else's key must not be deleted, nor the create re-sent", rec.requests)
+	}
+}
+
+func TestPaginationFollowsNextLinkWithFilter(t *testing.T) {
+	var mu sync.Mutex
+	var filters, queries []string
+	c := newHandlerClient(t, func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		filters = append(filters, r.Header.Get("TMV1-Filter"))
+		queries = append(queries, r.URL.RawQuery)
+		mu.Unlock()
+		next := map[string]string{"top=200": "skipToken=p2", "skipToken=p2": "skipToken=p3"}[r.URL.RawQuery]
+		link := ""
+		if next != "" {
+			link = `,"nextLink":"http://` + r.Host + r.URL.Path + "?" + next + `"`
+		}
+		writeJSON(w, 200, `{"items":[{"id":"`+r.URL.RawQuery+`"}]`+link+`}`)
+	})
+	filter := client.Eq("email", "o'brien+x@example.com")
+	accounts, err := c.ListAccounts(context.Background(), filter)
+	if err != nil {
+		t.Fatalf("ListAccounts: %v", err)
+	}
+	if len(accounts) != 3 || accounts[2].ID != "skipToken=p3" {
+		t.Errorf("accounts = %+v, want one from each of 3 pages", accounts)
+	}
+	if !slices.Equal(queries, []string{"top=200", "skipToken=p2", "skipToken=p3"}) {
+		t.Errorf("queries = %v, want top=200 then the links as given", queries)
+	}
+	for _, f := range filters {
+		if f != string(filter) {
+			t.Errorf("filters sent = %q, want %q on every page", filters, filter)
+		}
+	}
+}
+
+func TestDeleteAPIKeysReportsFailedItems(t *testing.T) {
+	c := newHandlerClient(t, func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 207, `[{"status":204},{"status":404,"body":{"error":{"code":"NotFound","message":"Not found"}}},`+
+			`{"status":403,"error":{"code":"AccessDenied","message":"Insufficient permissions."}}]`)
+	})
+	err := c.DeleteAPIKeys(context.Background(), "k1", "k2", "k3")
+	var multi *client.MultiStatusError
+	if !errors.As(err, &multi) || len(multi.Items) != 1 || multi.Items[0].Item != "k3" || !client.IsForbidden(err) {
+		t.Fatalf("DeleteAPIKeys = %v, want one failed item k3 (403); the 404 counts as deleted", err)
+	}
+}
+
+func TestFilterWithControlCharacterIsNotSent(t *testing.T) {
+	rec := &recorder{}
+	c := newHandlerClient(t, func(w http.ResponseWriter, r *http.Request) { rec.note(r) })
+	_, err := c.ListAccounts(context.Background(), client.Eq("email", "a@example.com\r\nX-Injected: 1"))
+	if err == nil || !strings.Contains(err.Error(), "control character") || len(rec.requests) != 0 {
+		t.Fatalf("err = %v after %v; want a refusal before any request", err, rec.requests)
+	}
+}
+
+func TestListStopsOnLoopingOrBrokenPages(t *testing.T) {
+	c := newHandlerClient(t, func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/v3.0/iam/roles":
+			writeJSON(w, 200, `{"items":[],"nextLink":"http://`+r.Host+`/v3.0/iam/roles?skipToken=same"}`)
+		default:
+			writeJSON(w, 200, `{"items":{"not":"a list"}}`)
+		}
+	})
+	if _, err := c.ListRoles(context.Background(), ""); err == nil || !strings.Contains(err.Error(), "same nextLink twice") {
+		t.Errorf("a looping list gave %v", err)
+	}
+	if _, err := c.ListAPIKeys(context.Background(), ""); err == nil || !strings.Contains(err.Error(), "could not be read") {
+		t.Errorf("a malformed page gave %v", err)
+	}
+}
+
+func TestCreatedAPIKeyIDFromItemLocation(t *testing.T) {
+	c := newHandlerClient(t, func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 207, `[{"status":201,"headers":[{"name":"location","value":"http://x/v3.0/iam/apiKeys/k7"}],`+
+			`"body":{"value":"`+createdValue+`","expiredDateTime":"2027-01-01T00:00:00Z"}}]`)
+	})
+	created, err := c.CreateAPIKey(context.Background(), client.APIKeyCreate{Name: "n", Role: "SIEM"})
+	if err != nil || created.ID != "k7" || created.ExpiredDateTime == nil {
+		t.Fatalf("CreateAPIKey = %+v, %v; want the id from the item's Location", created, err)
+	}
+}
+
+func TestMalformedMultiStatus(t *testing.T) {
+	c := newHandlerClient(t, func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 207, `[{"status":204},{"status":204}]`)
+	})
+	err := c.DeleteAPIKeys(context.Background(), "only-one")
+	if err == nil || !strings.Contains(err.Error(), "2 items for 1 requested") {
+		t.Errorf("a 207 with the wrong number of items gave %v", err)
+	}
+	var multi *client.MultiStatusError
+	if errors.As(err, &multi) {
+		t.Errorf("a malformed answer was reported as failed items: %v", err)
+	}
+}

@@ -1,0 +1,22 @@
+package client
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+)
+
+// CheckConnectivity calls GET /v3.0/healthcheck/connectivity and fails unless the API is available.
+func (c *Client) CheckConnectivity(ctx context.Context) error {
+	var body struct {
+		Status string `json:"status"`
+	}
+	if _, err := c.getObject(ctx, connectivityPath, &body); err != nil {
+		return err
+	}
+	if body.Status != "available" {
+		return &APIError{Method: http.MethodGet, Path: connectivityPath, StatusCode: http.StatusServiceUnavailable,
+			Message: fmt.Sprintf("the API reports its status as %q, not available", clean(body.Status, 40, nil))}
+	}
+	return nil
+}

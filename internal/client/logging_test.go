@@ -1,0 +1,81 @@
+package client_test
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-log/tflogtest"
+
+	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/client"
+)
+
+const createdValue = "eyJ0eXAiOiJKV1QifQ.eyJrZXkiOiJjcmVhdGVkIn0.Y3JlYXRlZC12YWx1ZS1zaWduYXR1cmU"
+
+// TestSecretsNeverLogged runs calls whose answers carry the provider's key and a created key's
+// value (a create, and a server that echoes them back in a list and an error) and checks that
+// neither reaches the log or an error, while the log still has its per-request lines.
+func TestSecretsNeverLogged(t *testing.T) {
+	echo := "token " + testKey + " and value " + createdValue
+	c := newHandlerClient(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("x-trace-id", "trace-42")
+		switch {
+		case r.Method == http.MethodPost && r.URL.Path == "/v3.0/iam/apiKeys":
+			writeJSON(w, 207, `[{"status":201,"headers":[{"name":"Location","value":"http://x/v3.0/iam/apiKeys/k1"}],`+
+				`"body":{"id":"k1","value":"`+createdValue+`","expiredDateTime":null}}]`)
+		case r.URL.Path == "/v3.0/iam/apiKeys":
+			writeJSON(w, 200, `{"items":[{"id":"k1","name":"`+echo+`","role":"SIEM","status":"enabled"}]}`)
+		default:
+			writeJSON(w, 401, `{"error":{"code":"InvalidCredentials","message":"`+echo+`"}}`)
+		}
+	})
+	var logs bytes.Buffer
+	ctx := tflogtest.RootLogger(context.Background(), &logs)
+
+	created, err := c.CreateAPIKey(ctx, client.APIKeyCreate{Name: "splunk", Role: "SIEM"})
+	if err != nil {
+		t.Fatalf("CreateAPIKey: %v", err)
+	}
+	if created.Value != createdValue || created.ID != "k1" || created.ExpiredDateTime != nil {
+		t.Fatalf("created = %+v", created)
+	}
+	if _, err := c.ListAPIKeys(ctx, ""); err != nil {
+		t.Fatalf("ListAPIKeys: %v", err)
+	}
+	_, getErr := c.GetAPIKey(ctx, "k1")
+	if getErr == nil {
+		t.Fatal("GetAPIKey: no error for a 401")
+	}
+
+	out := logs.String()
+	for name, secret := range map[string]string{"provider key": testKey, "created value": createdValue} {
+		if strings.Contains(out, secret) {
+			t.Errorf("the %s appears in the log", name)
+		}
+		if strings.Contains(getErr.Error(), secret) {
+			t.Errorf("the %s appears in the error %q", name, getErr)
+		}
+	}
+	entries, err := tflogtest.MultilineJSONDecode(&logs)
+	if err != nil {
+		t.Fatalf("decoding the log: %v", err)
+	}
+	var requests int
+	for _, e := range entries {
+		if e["@message"] == "Vision One API request" {
+			requests++
+			if e["@module"] != "provider.visionone_api" || e["@level"] != "debug" || e["trace_id"] != "trace-42" ||
+				e["method"] == nil || e["path"] == nil || e["status"] == nil || e["attempt"] == nil || e["duration_ms"] == nil {
+				t.Errorf("request line lacks a field: %v", e)
+			}
+		}
+	}
+	if requests != 3 {
+		t.Errorf("%d request lines in the log, want one per request (3):\n%s", requests, out)
+	}
+	if !strings.Contains(out, "withheld") {
+		t.Errorf("the create's answer body is not marked as withheld:\n%s", out)
+	}
+}

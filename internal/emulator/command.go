@@ -1,0 +1,93 @@
+package emulator
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os/signal"
+	"syscall"
+	"time"
+)
+
+// RunCommand is "terraform-provider-visionone emulator [flags]": it serves the emulator until ctx
+// is done or the process gets SIGINT/SIGTERM, printing the endpoint URL and the admin key. It
+// returns the process exit code.
+func RunCommand(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("emulator", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	listen := fs.String("listen", "127.0.0.1:8080", "address to listen on (port 0 picks a free one)")
+	adminKey := fs.String("admin-key", "", "bootstrap Master Administrator key (default: generated and printed)")
+	stateFile := fs.String("state-file", "", "JSON file to load at start and rewrite after every change")
+	latency := fs.Duration("latency", 0, "latency added to every /v3.0 request, e.g. 50ms")
+	faultRate := fs.Float64("fault-rate", 0, "share of /v3.0 requests answered with a 500 or 503 (0 to 1)")
+	rateLimit := fs.Int("rate-limit", 0, "server-side limit in requests per minute (0: none)")
+	fs.Usage = func() {
+		_, _ = fmt.Fprint(fs.Output(), `Usage: terraform-provider-visionone emulator [flags]
+
+Runs a local Trend Vision One IAM API (accounts, roles, API keys) for the provider, its examples and
+your own modules. Point the provider's endpoint at the printed URL and use the printed admin key as
+its api_key. Test controls live under /_emulator/ (see the package documentation).
+
+Flags:
+`)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() > 0 {
+		_, _ = fmt.Fprintf(stderr, "emulator: unexpected argument %q\n", fs.Arg(0))
+		fs.Usage()
+		return 2
+	}
+	faults := Faults{Latency: *latency}
+	if *faultRate > 0 {
+		faults.ErrorRate = *faultRate
+		faults.Statuses = []int{http.StatusInternalServerError, http.StatusServiceUnavailable}
+	}
+	srv, err := New(Options{
+		AdminKey:          *adminKey,
+		StateFile:         *stateFile,
+		Faults:            faults,
+		RequestsPerMinute: *rateLimit,
+		Logger:            stdout,
+	})
+	if err != nil {
+		_, _ = fmt.Fprintf(stderr, "emulator: %v\n", err)
+		return 1
+	}
+
+	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", *listen)
+	if err != nil {
+		_, _ = fmt.Fprintf(stderr, "emulator: %v\n", err)
+		return 1
+	}
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+	_, _ = fmt.Fprintf(stdout, "Vision One emulator listening on http://%s\nAdmin key: %s\n", ln.Addr(), srv.AdminKey())
+
+	served := make(chan error, 1)
+	go func() { served <- hs.Serve(ln) }()
+	select {
+	case err := <-served:
+		_, _ = fmt.Fprintf(stderr, "emulator: %v\n", err)
+		return 1
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(shutdownCtx); err != nil {
+		_, _ = fmt.Fprintf(stderr, "emulator: shutting down: %v\n", err)
+		return 1
+	}
+	_, _ = fmt.Fprintln(stdout, "Vision One emulator stopped")
+	return 0
+}

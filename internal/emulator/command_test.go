@@ -1,0 +1,99 @@
+package emulator
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestRunCommand(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	outR, outW := io.Pipe()
+	var stderr syncBuffer
+	done := make(chan int, 1)
+	stateFile := filepath.Join(t.TempDir(), "state.json")
+	go func() {
+		done <- RunCommand(ctx, []string{"-listen", "127.0.0.1:0", "-admin-key", "cmd-admin", "-rate-limit", "1000",
+			"-latency", "1ms", "-state-file", stateFile}, outW, &stderr)
+		outW.Close()
+	}()
+
+	lines := bufio.NewScanner(outR)
+	var url string
+	for lines.Scan() {
+		if m := regexp.MustCompile(`listening on (http://127\.0\.0\.1:\d+)`).FindStringSubmatch(lines.Text()); m != nil {
+			url = m[1]
+		}
+		if strings.Contains(lines.Text(), "Admin key: cmd-admin") {
+			break
+		}
+	}
+	if url == "" {
+		t.Fatalf("no endpoint URL printed; stderr %s", stderr.String())
+	}
+	go func() { _, _ = io.Copy(io.Discard, outR) }()
+
+	for _, r := range []struct {
+		method, path, body string
+		want               int
+	}{
+		{"GET", "/v3.0/healthcheck/connectivity", "", http.StatusOK},
+		{"POST", "/v3.0/iam/accounts", `{"email":"cli@example.com","role":"Analyst","authType":"local"}`, http.StatusCreated},
+	} {
+		hr, _ := http.NewRequest(r.method, url+r.path, strings.NewReader(r.body))
+		hr.Header.Set("Authorization", "Bearer cmd-admin")
+		resp, err := http.DefaultClient.Do(hr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != r.want {
+			t.Errorf("%s %s through the command: %d", r.method, r.path, resp.StatusCode)
+		}
+	}
+	if data, err := os.ReadFile(stateFile); err != nil || !strings.Contains(string(data), "cli@example.com") {
+		t.Errorf("state file after a write: %v %s", err, data)
+	}
+
+	cancel()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Errorf("exit code %d; stderr %s", code, stderr.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("RunCommand did not stop after its context was cancelled")
+	}
+}
+
+func TestRunCommandFlags(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"-h"}, 0, "-listen"},
+		{[]string{"-nope"}, 2, "flag provided but not defined"},
+		{[]string{"extra"}, 2, "unexpected argument"},
+		{[]string{"-listen", "256.0.0.1:99999"}, 1, "emulator:"},
+		{[]string{"-fault-rate", "2", "-listen", "127.0.0.1:0"}, 1, "error_rate"},
+	} {
+		var stdout, stderr syncBuffer
+		if code := RunCommand(t.Context(), tc.args, &stdout, &stderr); code != tc.code {
+			t.Errorf("%v: exit %d, want %d", tc.args, code, tc.code)
+		}
+		if !strings.Contains(stderr.String(), tc.want) {
+			t.Errorf("%v: stderr %q lacks %q", tc.args, stderr.String(), tc.want)
+		}
+	}
+}

@@ -1,0 +1,228 @@
+package emulator
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestControlsAnswerOnlyTheAdminKey(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t, Options{})
+	ts.createRole("Everything", []string{permAPIKeysView, permAPIKeysConfig, permRolesView, permRolesConfig, permAccountsView, permAccountsConfig}, true, true)
+	_, value := ts.createKey(map[string]any{"name": "strong", "role": "Everything"})
+	for _, r := range []req{
+		{method: "POST", path: "/_emulator/clock", body: map[string]string{"advance": "1h"}},
+		{method: "POST", path: "/_emulator/faults", body: map[string]any{}},
+		{method: "POST", path: "/_emulator/ratelimit", body: map[string]int{"per_minute": 1}},
+		{method: "GET", path: "/_emulator/stats"},
+		{method: "POST", path: "/_emulator/reset"},
+		{method: "POST", path: "/_emulator/accounts/x/accept"},
+	} {
+		for _, key := range []string{"-", value, "nonsense"} {
+			r.key = key
+			if e := ts.expect(r, http.StatusUnauthorized).errorBody(t); e.Code != "InvalidCredentials" {
+				t.Errorf("%s %s: %+v", r.method, r.path, e)
+			}
+		}
+	}
+	if n := ts.Stats().Objects["apiKeys"]; n != 1 {
+		t.Errorf("a refused reset changed the tenant: %d keys", n)
+	}
+}
+
+func TestClockControl(t *testing.T) {
+	t.Parallel()
+	base := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
+	ts := newTestServer(t, Options{Clock: fixedClock(base)})
+	var out map[string]string
+	ts.expect(req{method: "POST", path: "/_emulator/clock", body: map[string]string{"advance": "36h"}}, http.StatusOK).json(t, &out)
+	if out["now"] != "2030-01-02T12:00:00Z" || !ts.Now().Equal(base.Add(36*time.Hour)) {
+		t.Errorf("clock control answered %v; Now %v", out, ts.Now())
+	}
+	for _, bad := range []string{"soon", "-1h", ""} {
+		ts.expect(req{method: "POST", path: "/_emulator/clock", body: map[string]string{"advance": bad}}, http.StatusBadRequest)
+	}
+	ts.expect(req{method: "POST", path: "/_emulator/clock", body: `{"advance":"1h","extra":1}`}, http.StatusBadRequest)
+}
+
+func TestFaultInjection(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t, Options{})
+	ts.expect(req{method: "POST", path: "/_emulator/faults", body: map[string]any{"error_rate": 1, "statuses": []int{429}}}, http.StatusOK)
+	resp := ts.expect(req{method: "GET", path: "/v3.0/iam/roles"}, http.StatusTooManyRequests)
+	if resp.header.Get("Retry-After") == "" || resp.errorBody(t).Code != "TooManyRequests" {
+		t.Errorf("injected 429: headers %v body %s", resp.header, resp.body)
+	}
+	// Controls are never faulted.
+	ts.expect(req{method: "GET", path: "/_emulator/stats"}, http.StatusOK)
+
+	ts.expect(req{method: "POST", path: "/_emulator/faults", body: map[string]any{"error_rate": 1, "statuses": []int{503}}}, http.StatusOK)
+	if e := ts.expect(req{method: "GET", path: "/v3.0/iam/roles"}, http.StatusServiceUnavailable).errorBody(t); e.Code != "ServiceUnavailable" {
+		t.Errorf("injected 503: %+v", e)
+	}
+	ts.expect(req{method: "POST", path: "/_emulator/faults", body: map[string]any{"error_rate": 1}}, http.StatusOK)
+	ts.expect(req{method: "GET", path: "/v3.0/iam/roles"}, http.StatusInternalServerError)
+
+	// Dropped connections get no answer at all.
+	ts.expect(req{method: "POST", path: "/_emulator/faults", body: map[string]any{"drop_rate": 1}}, http.StatusOK)
+	// A fresh connection, so that net/http does not retry the idempotent GET on another one.
+	fresh := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+	if _, err := fresh.Get(ts.URL + "/v3.0/iam/roles"); err == nil || !isConnectionError(err) {
+		t.Errorf("dropped request: err %v", err)
+	}
+
+	// {} clears the faults; latency is applied.
+	ts.expect(req{method: "POST", path: "/_emulator/faults", body: map[string]any{"latency": "120ms"}}, http.StatusOK)
+	start := time.Now()
+	ts.expect(req{method: "GET", path: "/v3.0/iam/roles"}, http.StatusOK)
+	if elapsed := time.Since(start); elapsed < 120*time.Millisecond {
+		t.Errorf("latency not applied: %v", elapsed)
+	}
+	ts.expect(req{method: "POST", path: "/_emulator/faults", body: map[string]any{}}, http.StatusOK)
+	ts.expect(req{method: "GET", path: "/v3.0/iam/roles"}, http.StatusOK)
+
+	if got := ts.Stats().FaultsInjected; got != 4 {
+		t.Errorf("FaultsInjected = %d, want 4", got)
+	}
+	for _, bad := range []string{`{"error_rate":2}`, `{"statuses":[200]}`, `{"latency":"fast"}`, `{"drop_rate":-1}`} {
+		ts.expect(req{method: "POST", path: "/_emulator/faults", body: bad}, http.StatusBadRequest)
+	}
+}
+
+func isConnectionError(err error) bool {
+	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || strings.Contains(err.Error(), "EOF") ||
+		strings.Contains(err.Error(), "connection reset")
+}
+
+// TestDropAfterWrite is the ambiguous create: the key exists although the client got no answer.
+func TestDropAfterWrite(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t, Options{})
+	ts.createRole("Robots", nil, true, false)
+	ts.SetFaults(Faults{AfterWriteDropRate: 1})
+	// Reads are never dropped by this fault.
+	ts.expect(req{method: "GET", path: "/v3.0/iam/apiKeys"}, http.StatusOK)
+	hr, _ := http.NewRequest("POST", ts.URL+"/v3.0/iam/apiKeys", strings.NewReader(`[{"name":"ambiguous","role":"Robots"}]`))
+	hr.Header.Set("Authorization", "Bearer "+ts.AdminKey())
+	if _, err := http.DefaultClient.Do(hr); err == nil {
+		t.Fatal("the create was answered")
+	}
+	// A failed write is answered normally.
+	ts.expect(req{method: "POST", path: "/v3.0/iam/roles", body: map[string]any{}}, http.StatusBadRequest)
+	ts.SetFaults(Faults{})
+	var env listEnvelope[apiKeyView]
+	ts.expect(req{method: "GET", path: "/v3.0/iam/apiKeys", headers: map[string]string{"TMV1-Filter": "name eq 'ambiguous'"}}, http.StatusOK).json(t, &env)
+	if env.TotalCount != 1 {
+		t.Errorf("the dropped create was not applied: %+v", env)
+	}
+	if got := ts.Stats().FaultsInjected; got != 1 {
+		t.Errorf("FaultsInjected = %d, want 1", got)
+	}
+}
+
+func TestRateLimit(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t, Options{RequestsPerMinute: 2})
+	ts.expect(req{method: "GET", path: "/v3.0/iam/roles"}, http.StatusOK)
+	ts.expect(req{method: "GET", path: "/v3.0/iam/roles"}, http.StatusOK)
+	resp := ts.expect(req{method: "GET", path: "/v3.0/iam/roles"}, http.StatusTooManyRequests)
+	if e := resp.errorBody(t); e.Code != "TooManyRequests" {
+		t.Errorf("429 body %+v", e)
+	}
+	if secs, err := strconv.Atoi(resp.header.Get("Retry-After")); err != nil || secs < 1 || secs > 60 {
+		t.Errorf("Retry-After %q", resp.header.Get("Retry-After"))
+	}
+	ts.expect(req{method: "GET", path: "/_emulator/stats"}, http.StatusOK)
+	ts.expect(req{method: "POST", path: "/_emulator/ratelimit", body: map[string]int{"per_minute": 0}}, http.StatusOK)
+	ts.expect(req{method: "GET", path: "/v3.0/iam/roles"}, http.StatusOK)
+	ts.expect(req{method: "POST", path: "/_emulator/ratelimit", body: map[string]int{"per_minute": 1}}, http.StatusOK)
+	ts.expect(req{method: "GET", path: "/v3.0/iam/roles"}, http.StatusOK)
+	ts.expect(req{method: "GET", path: "/v3.0/iam/roles"}, http.StatusTooManyRequests)
+	ts.expect(req{method: "POST", path: "/_emulator/ratelimit", body: map[string]int{"per_minute": -1}}, http.StatusBadRequest)
+}
+
+func TestStatsAndReset(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t, Options{})
+	roleID := ts.createRole("Robots", nil, true, true)
+	ts.createKey(map[string]any{"name": "k", "role": "Robots"})
+	ts.invite("a@example.com", "Robots", "local")
+	ts.expect(req{method: "GET", path: "/v3.0/iam/roles/" + roleID}, http.StatusOK)
+	ts.expect(req{method: "GET", path: "/v3.0/iam/roles/nope"}, http.StatusNotFound)
+	ts.expect(req{method: "PATCH", path: "/v3.0/iam/roles/" + roleID, body: map[string]any{"description": "x"}}, http.StatusNoContent)
+	ts.expect(req{method: "GET", path: "/v3.0/iam/roles", key: "-"}, http.StatusUnauthorized)
+
+	var st Stats
+	ts.expect(req{method: "GET", path: "/_emulator/stats"}, http.StatusOK).json(t, &st)
+	wantRequests := map[string]int{
+		"POST /v3.0/iam/roles": 1, "POST /v3.0/iam/apiKeys": 1, "POST /v3.0/iam/accounts": 1,
+		"GET /v3.0/iam/roles/{id}": 2, "PATCH /v3.0/iam/roles/{id}": 1, "GET /v3.0/iam/roles": 1,
+	}
+	for k, v := range wantRequests {
+		if st.Requests[k] != v {
+			t.Errorf("Requests[%q] = %d, want %d (all: %v)", k, st.Requests[k], v, st.Requests)
+		}
+	}
+	if len(st.Requests) != len(wantRequests) {
+		t.Errorf("Requests %v", st.Requests)
+	}
+	if st.Writes() != 4 {
+		t.Errorf("Writes() = %d, want 4", st.Writes())
+	}
+	wantResponses := map[string]int{"201": 2, "207": 1, "200": 1, "404": 1, "204": 1, "401": 1}
+	for k, v := range wantResponses {
+		if st.Responses[k] != v {
+			t.Errorf("Responses[%q] = %d, want %d (all %v)", k, st.Responses[k], v, st.Responses)
+		}
+	}
+	if st.Objects["roles"] != 1 || st.Objects["apiKeys"] != 1 || st.Objects["accounts"] != 1 {
+		t.Errorf("Objects %v", st.Objects)
+	}
+	raw := ts.expect(req{method: "GET", path: "/_emulator/stats"}, http.StatusOK)
+	var keys map[string]json.RawMessage
+	raw.json(t, &keys)
+	for _, k := range []string{"requests", "responses", "objects", "faults_injected"} {
+		if _, ok := keys[k]; !ok {
+			t.Errorf("stats JSON lacks %q", k)
+		}
+	}
+
+	ts.expect(req{method: "POST", path: "/_emulator/reset"}, http.StatusNoContent)
+	st = ts.Stats()
+	if st.Writes() != 0 || len(st.Requests) != 0 || st.Objects["roles"] != 0 || st.Objects["apiKeys"] != 0 || st.Objects["accounts"] != 0 {
+		t.Errorf("after reset: %+v", st)
+	}
+	var roles listEnvelope[roleView]
+	ts.expect(req{method: "GET", path: "/v3.0/iam/roles"}, http.StatusOK).json(t, &roles)
+	if roles.TotalCount != 8 {
+		t.Errorf("%d roles after reset, want the 8 predefined", roles.TotalCount)
+	}
+}
+
+func TestFaultsJSON(t *testing.T) {
+	t.Parallel()
+	in := Faults{ErrorRate: 0.2, Statuses: []int{500, 429}, DropRate: 0.05, Latency: 50 * time.Millisecond, AfterWriteDropRate: 0.1}
+	data, err := json.Marshal(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(data), `"latency":"50ms"`) || !strings.Contains(string(data), `"drop_after_write_rate":0.1`) {
+		t.Errorf("marshalled %s", data)
+	}
+	var out Faults
+	if err := json.Unmarshal(data, &out); err != nil {
+		t.Fatal(err)
+	}
+	if out.Latency != in.Latency || out.ErrorRate != in.ErrorRate || out.AfterWriteDropRate != in.AfterWriteDropRate || len(out.Statuses) != 2 {
+		t.Errorf("round trip %+v", out)
+	}
+	if _, err := New(Options{Faults: Faults{ErrorRate: 3}}); err == nil {
+		t.Error("New accepted an error rate of 3")
+	}
+}

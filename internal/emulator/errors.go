@@ -1,0 +1,158 @@
+package emulator
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+)
+
+// apiError is the Vision One error envelope's inner object (contract 1.7).
+type apiError struct {
+	Code       string      `json:"code"`
+	Message    string      `json:"message"`
+	InnerError *innerError `json:"innererror,omitempty"`
+	Target     string      `json:"target,omitempty"`
+}
+
+type innerError struct {
+	Code    string `json:"code"`
+	Message string `json:"message,omitempty"`
+	Service string `json:"service,omitempty"`
+}
+
+type errorEnvelope struct {
+	Error apiError `json:"error"`
+}
+
+// httpError is a failed request: the status and the envelope to answer with. Handlers return it
+// rather than writing errors themselves, so that every error goes out in the same shape.
+type httpError struct {
+	status int
+	body   apiError
+}
+
+func (e *httpError) Error() string {
+	return fmt.Sprintf("%d %s: %s", e.status, e.body.Code, e.body.Message)
+}
+
+// Inner error codes mirror the official mock server's (contract 1.7, section 7.1).
+const (
+	innerInvalidParameter  = "InvalidParameter"
+	innerMissingParameter  = "MissingRequiredParameter"
+	innerDuplicate         = "DuplicateItem"
+	innerImmutable         = "ImmutableField"
+	innerInUse             = "ItemInUse"
+	innerPredefinedRole    = "PredefinedRoleImmutable"
+	innerNotAssignable     = "RoleNotAssignable"
+	innerInvitedNotUpdated = "AccountNotUpdatable"
+)
+
+func badRequest(target, inner, format string, args ...any) *httpError {
+	msg := fmt.Sprintf(format, args...)
+	e := &httpError{status: http.StatusBadRequest, body: apiError{Code: "BadRequest", Message: msg, Target: target}}
+	if inner != "" {
+		e.body.InnerError = &innerError{Code: inner, Message: msg}
+	}
+	return e
+}
+
+func invalidParam(target, format string, args ...any) *httpError {
+	return badRequest(target, innerInvalidParameter, format, args...)
+}
+
+func missingParam(target string) *httpError {
+	return badRequest(target, innerMissingParameter, "The required parameter %q is missing.", target)
+}
+
+func notFound(kind, id string) *httpError {
+	return &httpError{status: http.StatusNotFound, body: apiError{
+		Code:       "NotFound",
+		Message:    fmt.Sprintf("The %s %q was not found.", kind, id),
+		InnerError: &innerError{Code: "ItemNotFound"},
+	}}
+}
+
+// errInvalidCredentials is the official 401 body, typo included (contract 1.2).
+func errInvalidCredentials() *httpError {
+	return &httpError{status: http.StatusUnauthorized, body: apiError{
+		Code:       "InvalidCredentials",
+		Message:    "Invalid token, Authorization token invaild for header",
+		InnerError: &innerError{Code: "InvalidToken", Service: "svp"},
+	}}
+}
+
+func errAccessDenied(msg string) *httpError {
+	if msg == "" {
+		msg = "Insufficient permissions."
+	}
+	return &httpError{status: http.StatusForbidden, body: apiError{Code: "AccessDenied", Message: msg}}
+}
+
+func errConditionNotMet() *httpError {
+	return &httpError{status: http.StatusPreconditionFailed, body: apiError{
+		Code:    "ConditionNotMet",
+		Message: "The resource has been changed since its ETag was read.",
+		InnerError: &innerError{
+			Code:    "ETag check failed",
+			Message: "ETag in request header not match the latest ETag.",
+		},
+	}}
+}
+
+func errTooLarge() *httpError {
+	return &httpError{status: http.StatusRequestEntityTooLarge, body: apiError{
+		Code:    "RequestEntityTooLarge",
+		Message: "The request body exceeds the 1 MB limit.",
+	}}
+}
+
+func errTooManyRequests() *httpError {
+	return &httpError{status: http.StatusTooManyRequests, body: apiError{
+		Code:    "TooManyRequests",
+		Message: "Too many API requests. Try again later.",
+	}}
+}
+
+func errMethodNotAllowed(method string) *httpError {
+	return &httpError{status: http.StatusMethodNotAllowed, body: apiError{
+		Code:    "MethodNotAllowed",
+		Message: fmt.Sprintf("The method %s is not allowed on this resource.", method),
+	}}
+}
+
+// errStatus is the answer for an injected fault status.
+func errStatus(status int) *httpError {
+	code, ok := statusCodes[status]
+	if !ok {
+		code = "InternalServerError"
+	}
+	msg := "An internal error has occurred. Please try again later. (injected by the emulator)"
+	if status == http.StatusTooManyRequests {
+		msg = "Too many API requests. (injected by the emulator)"
+	}
+	return &httpError{status: status, body: apiError{Code: code, Message: msg}}
+}
+
+var statusCodes = map[int]string{
+	http.StatusBadRequest:          "BadRequest",
+	http.StatusUnauthorized:        "InvalidCredentials",
+	http.StatusForbidden:           "AccessDenied",
+	http.StatusNotFound:            "NotFound",
+	http.StatusConflict:            "Conflict",
+	http.StatusPreconditionFailed:  "ConditionNotMet",
+	http.StatusTooManyRequests:     "TooManyRequests",
+	http.StatusInternalServerError: "InternalServerError",
+	http.StatusBadGateway:          "BadGateway",
+	http.StatusServiceUnavailable:  "ServiceUnavailable",
+	http.StatusGatewayTimeout:      "GatewayTimeout",
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func writeError(w http.ResponseWriter, e *httpError) {
+	writeJSON(w, e.status, errorEnvelope{Error: e.body})
+}

@@ -1,0 +1,175 @@
+package emulator
+
+import (
+	"bytes"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestEveryResponseHasTraceIDAndEmulatorDate(t *testing.T) {
+	t.Parallel()
+	base := time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
+	ts := newTestServer(t, Options{Clock: fixedClock(base)})
+	for _, r := range []req{
+		{method: "GET", path: "/v3.0/healthcheck/connectivity"},
+		{method: "GET", path: "/v3.0/iam/roles", key: "-"},
+		{method: "GET", path: "/v3.0/iam/roles/nope"},
+		{method: "GET", path: "/v3.0/nothing-here"},
+		{method: "PUT", path: "/v3.0/iam/roles"},
+		{method: "GET", path: "/_emulator/stats", key: "wrong"},
+	} {
+		resp := ts.do(r)
+		if resp.header.Get("x-trace-id") == "" {
+			t.Errorf("%s %s: no x-trace-id", r.method, r.path)
+		}
+		if got, want := resp.header.Get("Date"), base.Format(http.TimeFormat); got != want {
+			t.Errorf("%s %s: Date %q, want %q", r.method, r.path, got, want)
+		}
+		if resp.status >= 400 {
+			resp.errorBody(t)
+		}
+	}
+	ts.AdvanceClock(48 * time.Hour)
+	resp := ts.expect(req{method: "GET", path: "/v3.0/healthcheck/connectivity"}, http.StatusOK)
+	if got, want := resp.header.Get("Date"), base.Add(48*time.Hour).Format(http.TimeFormat); got != want {
+		t.Errorf("after AdvanceClock: Date %q, want %q", got, want)
+	}
+	if !ts.Now().Equal(base.Add(48 * time.Hour)) {
+		t.Errorf("Now() = %v", ts.Now())
+	}
+	a := ts.do(req{method: "GET", path: "/v3.0/healthcheck/connectivity"})
+	b := ts.do(req{method: "GET", path: "/v3.0/healthcheck/connectivity"})
+	if a.header.Get("x-trace-id") == b.header.Get("x-trace-id") {
+		t.Error("two requests share a trace id")
+	}
+}
+
+func TestConnectivity(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t, Options{})
+	var out map[string]string
+	ts.expect(req{method: "GET", path: "/v3.0/healthcheck/connectivity"}, http.StatusOK).json(t, &out)
+	if out["status"] != "available" {
+		t.Errorf("connectivity = %v", out)
+	}
+}
+
+func TestAuthentication(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t, Options{AdminKey: "admin-secret"})
+	if ts.AdminKey() != "admin-secret" {
+		t.Fatalf("AdminKey() = %q", ts.AdminKey())
+	}
+	for name, header := range map[string]string{
+		"missing":      "",
+		"wrong scheme": "Basic admin-secret",
+		"wrong key":    "Bearer admin-secreT",
+		"empty bearer": "Bearer ",
+		"prefix":       "Bearer admin-secre",
+	} {
+		resp := ts.do(req{method: "GET", path: "/v3.0/iam/roles", key: "-", headers: map[string]string{"Authorization": header}})
+		if resp.status != http.StatusUnauthorized {
+			t.Errorf("%s: status %d, want 401", name, resp.status)
+			continue
+		}
+		e := resp.errorBody(t)
+		if e.Code != "InvalidCredentials" || e.Message != "Invalid token, Authorization token invaild for header" ||
+			e.InnerError == nil || e.InnerError.Code != "InvalidToken" || e.InnerError.Service != "svp" {
+			t.Errorf("%s: body %s is not the official 401", name, resp.body)
+		}
+	}
+	ts.expect(req{method: "GET", path: "/v3.0/iam/roles", key: "admin-secret"}, http.StatusOK)
+	ts.expect(req{method: "GET", path: "/v3.0/iam/roles", headers: map[string]string{"Authorization": "bearer admin-secret"}}, http.StatusOK)
+
+	// The admin key is not listed among the API keys.
+	var list listEnvelope[apiKeyView]
+	ts.expect(req{method: "GET", path: "/v3.0/iam/apiKeys"}, http.StatusOK).json(t, &list)
+	if list.TotalCount != 0 {
+		t.Errorf("the admin key shows up as an API key: %+v", list)
+	}
+}
+
+func TestGeneratedAdminKeyIsRandom(t *testing.T) {
+	t.Parallel()
+	a, _ := New(Options{})
+	b, _ := New(Options{})
+	if a.AdminKey() == "" || a.AdminKey() == b.AdminKey() {
+		t.Errorf("generated admin keys %q and %q", a.AdminKey(), b.AdminKey())
+	}
+}
+
+func TestUnknownPathAndMethod(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t, Options{})
+	if e := ts.expect(req{method: "GET", path: "/v3.0/iam/widgets"}, http.StatusNotFound).errorBody(t); e.Code != "NotFound" {
+		t.Errorf("code %q", e.Code)
+	}
+	if e := ts.expect(req{method: "DELETE", path: "/v3.0/iam/apiKeys/x"}, http.StatusMethodNotAllowed).errorBody(t); e.Code != "MethodNotAllowed" {
+		t.Errorf("code %q", e.Code)
+	}
+	ts.expect(req{method: "GET", path: "/v3.0/iam/roles", key: "-"}, http.StatusUnauthorized)
+}
+
+func TestBodyLimit(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t, Options{})
+	big := `{"name":"` + strings.Repeat("a", maxBodyBytes) + `"}`
+	e := ts.expect(req{method: "POST", path: "/v3.0/iam/roles", body: big}, http.StatusRequestEntityTooLarge).errorBody(t)
+	if e.Code != "RequestEntityTooLarge" {
+		t.Errorf("code %q", e.Code)
+	}
+	// Without a Content-Length the limit still holds while reading.
+	hr, _ := http.NewRequest("POST", ts.URL+"/v3.0/iam/roles", struct{ *bytes.Reader }{bytes.NewReader([]byte(big))})
+	hr.Header.Set("Authorization", "Bearer "+ts.AdminKey())
+	resp, err := http.DefaultClient.Do(hr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Errorf("chunked: status %d", resp.StatusCode)
+	}
+}
+
+func TestBadJSON(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t, Options{})
+	for _, r := range []req{
+		{method: "POST", path: "/v3.0/iam/roles", body: "{not json"},
+		{method: "POST", path: "/v3.0/iam/roles", body: "[]"},
+		{method: "POST", path: "/v3.0/iam/accounts", body: ""},
+		{method: "POST", path: "/v3.0/iam/apiKeys", body: `{"name":"x"}`},
+		{method: "POST", path: "/v3.0/iam/apiKeys", body: `[`},
+		{method: "POST", path: "/v3.0/iam/apiKeys/delete", body: `{}`},
+	} {
+		if e := ts.expect(r, http.StatusBadRequest).errorBody(t); e.Code != "BadRequest" {
+			t.Errorf("%s %s %q: code %q", r.method, r.path, r.body, e.Code)
+		}
+	}
+}
+
+func TestLoggerNeverSeesSecrets(t *testing.T) {
+	t.Parallel()
+	var log syncBuffer
+	ts := newTestServer(t, Options{AdminKey: "admin-secret-value", Logger: &log})
+	ts.createRole("Keys", []string{permAPIKeysView}, true, false)
+	_, value := ts.createKey(map[string]any{"name": "k", "role": "Keys"})
+	ts.expect(req{method: "GET", path: "/v3.0/iam/apiKeys", key: value}, http.StatusOK)
+	ts.expect(req{method: "GET", path: "/v3.0/iam/roles", key: value}, http.StatusForbidden)
+	out := log.String()
+	if strings.Contains(out, "admin-secret-value") || strings.Contains(out, value) {
+		t.Fatalf("log contains a secret:\n%s", out)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 4 {
+		t.Fatalf("want one line per request (4), got %d:\n%s", len(lines), out)
+	}
+	last := lines[3]
+	for _, want := range []string{"GET", "/v3.0/iam/roles", "403", "trace="} {
+		if !strings.Contains(last, want) {
+			t.Errorf("log line %q lacks %q", last, want)
+		}
+	}
+}

@@ -1,0 +1,191 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/client"
+	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/validators"
+)
+
+var (
+	_ datasource.DataSource              = (*apiKeysDataSource)(nil)
+	_ datasource.DataSourceWithConfigure = (*apiKeysDataSource)(nil)
+)
+
+// NewAPIKeysDataSource is the constructor of the visionone_api_keys data source.
+func NewAPIKeysDataSource() datasource.DataSource {
+	return &apiKeysDataSource{}
+}
+
+type apiKeysDataSource struct {
+	data *providerData
+}
+
+type apiKeysDataSourceModel struct {
+	Role           types.String       `tfsdk:"role"`
+	Status         types.String       `tfsdk:"status"`
+	Name           types.String       `tfsdk:"name"`
+	ExpiringWithin types.String       `tfsdk:"expiring_within"`
+	ServerTime     types.String       `tfsdk:"server_time"`
+	APIKeys        []apiKeysItemModel `tfsdk:"api_keys"`
+}
+
+type apiKeysItemModel struct {
+	ID          types.String `tfsdk:"id"`
+	Name        types.String `tfsdk:"name"`
+	Role        types.String `tfsdk:"role"`
+	Description types.String `tfsdk:"description"`
+	Status      types.String `tfsdk:"status"`
+	Enabled     types.Bool   `tfsdk:"enabled"`
+	ExpiresAt   types.String `tfsdk:"expires_at"`
+	Expired     types.Bool   `tfsdk:"expired"`
+	LastUsedAt  types.String `tfsdk:"last_used_at"`
+	CreatedAt   types.String `tfsdk:"created_at"`
+}
+
+func (d *apiKeysDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_api_keys"
+}
+
+func (d *apiKeysDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "The tenant's API keys, including keys made in the console, without their secret values. " +
+			"With `expiring_within`, a pipeline can alert on keys about to expire. Expiry is judged by the API's clock.",
+		Attributes: map[string]schema.Attribute{
+			"role": schema.StringAttribute{
+				MarkdownDescription: "Only keys with this role name (exact match, evaluated by the API).",
+				Optional:            true,
+			},
+			"status": schema.StringAttribute{
+				MarkdownDescription: "Only keys with this status: `enabled` or `disabled` (evaluated by the API).",
+				Optional:            true,
+				Validators:          []validator.String{stringvalidator.OneOf(client.StatusEnabled, client.StatusDisabled)},
+			},
+			"name": schema.StringAttribute{
+				MarkdownDescription: "Only the key with this name (evaluated by the API).",
+				Optional:            true,
+			},
+			"expiring_within": schema.StringAttribute{
+				MarkdownDescription: "Only keys that expire within this duration of the API's current time, or have expired " +
+					"already, such as `720h` (30 days). A Go duration (units `s`, `m`, `h`), at most `8784h` (366 days, longer than any key's validity); `0s` lists only the keys that have expired. Keys that never expire are left out.",
+				Optional:   true,
+				Validators: []validator.String{validators.DurationBetween(0, maxRotateBefore)},
+			},
+			"server_time": schema.StringAttribute{
+				MarkdownDescription: "The API's current time (RFC 3339, UTC) that `expired` and `expiring_within` were judged by.",
+				Computed:            true,
+			},
+			"api_keys": schema.ListNestedAttribute{
+				MarkdownDescription: "The matching keys, sorted by name.",
+				Computed:            true,
+				NestedObject: schema.NestedAttributeObject{
+					Attributes: map[string]schema.Attribute{
+						"id":          schema.StringAttribute{MarkdownDescription: "The key's id.", Computed: true},
+						"name":        schema.StringAttribute{MarkdownDescription: "The key's name.", Computed: true},
+						"role":        schema.StringAttribute{MarkdownDescription: "The name of the key's role.", Computed: true},
+						"description": schema.StringAttribute{MarkdownDescription: "The key's description.", Computed: true},
+						"status":      schema.StringAttribute{MarkdownDescription: "`enabled` or `disabled`.", Computed: true},
+						"enabled":     schema.BoolAttribute{MarkdownDescription: "Whether the status is `enabled`.", Computed: true},
+						"expires_at": schema.StringAttribute{
+							MarkdownDescription: "When the key expires (RFC 3339, UTC), or null when it never expires.",
+							Computed:            true,
+						},
+						"expired": schema.BoolAttribute{
+							MarkdownDescription: "Whether the key has expired by `server_time` (an expired key no longer authenticates).",
+							Computed:            true,
+						},
+						"last_used_at": schema.StringAttribute{MarkdownDescription: "When the key last authenticated, or null.", Computed: true},
+						"created_at":   schema.StringAttribute{MarkdownDescription: "When the key was created, where the API reports it.", Computed: true},
+					},
+				},
+			},
+		},
+	}
+}
+
+func (d *apiKeysDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	data, diags := providerDataFrom(req.ProviderData)
+	resp.Diagnostics.Append(diags...)
+	d.data = data
+}
+
+func (d *apiKeysDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var config apiKeysDataSourceModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	var within time.Duration
+	if !config.ExpiringWithin.IsNull() {
+		// The schema validator has accepted it already.
+		within, _ = time.ParseDuration(config.ExpiringWithin.ValueString())
+	}
+
+	filter := config.apiFilter()
+	tflog.Debug(ctx, "Listing API keys", map[string]any{"filter": string(filter)})
+	keys, err := d.data.client.ListAPIKeys(ctx, filter)
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Error Listing API Keys", fmt.Sprintf("Listing API keys with filter %q", filter), err)
+		return
+	}
+	now, err := d.data.client.ServerNow(ctx)
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Error Reading the API Time", "Reading the Vision One API's current time to judge key expiry", err)
+		return
+	}
+
+	config.ServerTime = timeString(&now)
+	config.APIKeys = make([]apiKeysItemModel, 0, len(keys))
+	for i := range keys {
+		expires := keys[i].ExpiredDateTime
+		if !config.ExpiringWithin.IsNull() && (expires == nil || expires.After(now.Add(within))) {
+			continue
+		}
+		config.APIKeys = append(config.APIKeys, apiKeysItemFromAPI(&keys[i], now))
+	}
+	sort.Slice(config.APIKeys, func(i, j int) bool {
+		return config.APIKeys[i].Name.ValueString() < config.APIKeys[j].Name.ValueString()
+	})
+	resp.Diagnostics.Append(resp.State.Set(ctx, &config)...)
+}
+
+// apiFilter is the TMV1-Filter for the configured role, status and name (all that the API can
+// filter keys on besides id); expiring_within is judged locally against the API's clock.
+func (m apiKeysDataSourceModel) apiFilter() client.Filter {
+	var filters []client.Filter
+	for _, f := range []struct {
+		field string
+		value types.String
+	}{{"name", m.Name}, {"role", m.Role}, {"status", m.Status}} {
+		if !f.value.IsNull() {
+			filters = append(filters, client.Eq(f.field, f.value.ValueString()))
+		}
+	}
+	return client.And(filters...)
+}
+
+func apiKeysItemFromAPI(key *client.APIKey, now time.Time) apiKeysItemModel {
+	expires := key.ExpiredDateTime
+	return apiKeysItemModel{
+		ID:          types.StringValue(key.ID),
+		Name:        types.StringValue(key.Name),
+		Role:        types.StringValue(key.Role),
+		Description: types.StringValue(key.Description),
+		Status:      types.StringValue(key.Status),
+		Enabled:     types.BoolValue(key.Status == client.StatusEnabled),
+		ExpiresAt:   timeString(expires),
+		Expired:     types.BoolValue(expires != nil && !now.Before(*expires)),
+		LastUsedAt:  timeString(key.LastUsedDateTime),
+		CreatedAt:   timeString(key.CreatedDateTime),
+	}
+}

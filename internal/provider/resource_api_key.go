@@ -1,0 +1,641 @@
+package provider
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/client"
+	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/validators"
+)
+
+var (
+	_ resource.Resource                     = (*apiKeyResource)(nil)
+	_ resource.ResourceWithConfigure        = (*apiKeyResource)(nil)
+	_ resource.ResourceWithConfigValidators = (*apiKeyResource)(nil)
+	_ resource.ResourceWithModifyPlan       = (*apiKeyResource)(nil)
+	_ resource.ResourceWithImportState      = (*apiKeyResource)(nil)
+)
+
+// NewAPIKeyResource is the constructor of visionone_api_key.
+func NewAPIKeyResource() resource.Resource {
+	return &apiKeyResource{}
+}
+
+const (
+	// apiKeyNameMaxLength is the API's limit on key names (contract 4.1).
+	apiKeyNameMaxLength = 128
+	// nameSuffixLength is the length of what uniqueAPIKeyName appends to name_prefix: a UTC
+	// timestamp (14 digits) and 8 random hex digits.
+	nameSuffixLength = 22
+	// privateKeyReadAt is the private-state key of the API time at which the key was last read.
+	// Expiry is judged at that time, not at the time ModifyPlan runs: Terraform plans the change
+	// again while applying it, with the private state of the plan's refresh, so the same time
+	// gives the same decision and a saved plan applied later does what it said.
+	privateKeyReadAt = "read_at"
+	// maxRotateBefore is the longest validity a key can have (12 months); a longer window would
+	// replace the key on every plan.
+	maxRotateBefore = 366 * 24 * time.Hour
+)
+
+// uuidPattern tells an import id from an import name: key ids are UUIDs (contract 1.11).
+var uuidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+
+type apiKeyResource struct {
+	data *providerData
+}
+
+type apiKeyResourceModel struct {
+	ID              types.String `tfsdk:"id"`
+	Name            types.String `tfsdk:"name"`
+	NamePrefix      types.String `tfsdk:"name_prefix"`
+	Role            types.String `tfsdk:"role"`
+	Description     types.String `tfsdk:"description"`
+	Enabled         types.Bool   `tfsdk:"enabled"`
+	ExpiresInMonths types.Int64  `tfsdk:"expires_in_months"`
+	RotateBefore    types.String `tfsdk:"rotate_before"`
+	Keepers         types.Map    `tfsdk:"keepers"`
+	Value           types.String `tfsdk:"value"`
+	ExpiresAt       types.String `tfsdk:"expires_at"`
+	LastUsedAt      types.String `tfsdk:"last_used_at"`
+	CreatedAt       types.String `tfsdk:"created_at"`
+}
+
+func (r *apiKeyResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_api_key"
+}
+
+func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A Vision One API key: a bearer token bound to one user role, for an integration or an auditor. " +
+			"Vision One shows the secret `value` only once, when the key is created; this resource keeps it in the Terraform state " +
+			"(as a sensitive value), so protect the state accordingly. Expiry is judged by the API's clock, and a key that has " +
+			"expired, or is within `rotate_before` of its expiry, is planned for replacement.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "The key's id (a UUID).",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"name": schema.StringAttribute{
+				MarkdownDescription: "The key's name, unique in the tenant (compared case-insensitively), at most 128 characters. " +
+					"Changed in place. Exactly one of `name` and `name_prefix` must be set; with `name_prefix` this is the generated name.",
+				Optional: true,
+				Computed: true,
+				Validators: []validator.String{
+					stringvalidator.LengthBetween(1, apiKeyNameMaxLength),
+				},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"name_prefix": schema.StringAttribute{
+				MarkdownDescription: fmt.Sprintf("Creates a unique name beginning with this prefix: a %d-character suffix "+
+					"(the UTC creation time and random hex digits) is appended. Use it instead of `name` with "+
+					"`lifecycle { create_before_destroy = true }`, so that the new key can exist next to the old one "+
+					"(names are unique in a tenant). At most %d characters. Changing it replaces the key, unless the current "+
+					"name already begins with the new prefix.", nameSuffixLength, apiKeyNameMaxLength-nameSuffixLength),
+				Optional: true,
+				Validators: []validator.String{
+					stringvalidator.LengthBetween(1, apiKeyNameMaxLength-nameSuffixLength),
+				},
+				PlanModifiers: []planmodifier.String{
+					stringplanmodifier.RequiresReplaceIf(namePrefixNoLongerMatches,
+						"Replaces the key when its current name does not begin with the new prefix.",
+						"Replaces the key when its current name does not begin with the new prefix."),
+				},
+			},
+			"role": schema.StringAttribute{
+				MarkdownDescription: "Name of the user role the key acts with, e.g. `SIEM` or a custom role. Changed in place. " +
+					"`Master Administrator` and roles that do not allow API key assignment are refused at plan time when the role is known then.",
+				Required:   true,
+				Validators: []validator.String{stringvalidator.LengthBetween(1, apiKeyNameMaxLength)},
+			},
+			"description": schema.StringAttribute{
+				MarkdownDescription: "A note about the key, at most 2048 characters. Changed in place. Default empty.",
+				Optional:            true,
+				Computed:            true,
+				Default:             stringdefault.StaticString(""),
+				Validators:          []validator.String{stringvalidator.LengthAtMost(2048)},
+			},
+			"enabled": schema.BoolAttribute{
+				MarkdownDescription: "Whether the key can authenticate (status `enabled`) or not (`disabled`). Changed in place. Default `true`.",
+				Optional:            true,
+				Computed:            true,
+				Default:             booldefault.StaticBool(true),
+			},
+			"expires_in_months": schema.Int64Attribute{
+				MarkdownDescription: "How long the key is valid from its creation: `1`, `3`, `6` or `12` months, or `0` for never. " +
+					"Default `12`, as in the console. The API cannot change an expiry, so changing this replaces the key.",
+				Optional: true,
+				Computed: true,
+				Default:  int64default.StaticInt64(12),
+				Validators: []validator.Int64{
+					int64validator.OneOf(client.MonthsToExpiration...),
+				},
+				PlanModifiers: []planmodifier.Int64{
+					int64planmodifier.RequiresReplaceIf(priorValueKnown,
+						"Replaces the key when the value changes, except when the prior value is unknown (after import).",
+						"Replaces the key when the value changes, except when the prior value is unknown (after import)."),
+				},
+			},
+			"rotate_before": schema.StringAttribute{
+				MarkdownDescription: "Replace the key once the API's current time is within this duration before `expires_at`, " +
+					"for example `720h` (30 days). A Go duration (units `s`, `m`, `h`), at most `8784h` (366 days). The decision is made at plan time and " +
+					"stated in a plan warning. Without it, the key is replaced only once it has expired. Changed in place.",
+				Optional:   true,
+				Validators: []validator.String{validators.DurationBetween(time.Second, maxRotateBefore)},
+			},
+			"keepers": schema.MapAttribute{
+				MarkdownDescription: "Arbitrary strings; any change to them replaces the key, for rotation on demand " +
+					"(for example from `time_rotating`). Setting keepers on a key that had none (such as an imported key) " +
+					"does not replace it.",
+				Optional:    true,
+				ElementType: types.StringType,
+				PlanModifiers: []planmodifier.Map{
+					mapplanmodifier.RequiresReplaceIf(priorMapKnown,
+						"Replaces the key when the keepers change, except when there were none before.",
+						"Replaces the key when the keepers change, except when there were none before."),
+				},
+			},
+			"value": schema.StringAttribute{
+				MarkdownDescription: "The secret: use it as `Authorization: Bearer <value>`. Vision One returns it only when the key " +
+					"is created, so it is null for an imported key; to get a new value, replace the key " +
+					"(`terraform apply -replace=<address>`).",
+				Computed:      true,
+				Sensitive:     true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"expires_at": schema.StringAttribute{
+				MarkdownDescription: "When the key expires (RFC 3339, UTC), or null when it never expires.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"last_used_at": schema.StringAttribute{
+				MarkdownDescription: "When the key last authenticated (RFC 3339, UTC), or null if never. Refreshed on every read.",
+				Computed:            true,
+			},
+			"created_at": schema.StringAttribute{
+				MarkdownDescription: "When the key was created (RFC 3339, UTC), where the API reports it.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+		},
+	}
+}
+
+func (r *apiKeyResource) ConfigValidators(_ context.Context) []resource.ConfigValidator {
+	return []resource.ConfigValidator{
+		resourcevalidator.ExactlyOneOf(path.MatchRoot("name"), path.MatchRoot("name_prefix")),
+	}
+}
+
+func (r *apiKeyResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	data, diags := providerDataFrom(req.ProviderData)
+	resp.Diagnostics.Append(diags...)
+	r.data = data
+}
+
+// ModifyPlan refuses roles that cannot hold API keys, and plans the replacement of a key that has
+// expired or is within rotate_before of its expiry. Both need the API, so they are skipped while
+// the provider is not configured (validate, or a provider configuration still unknown).
+func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || r.data == nil {
+		return
+	}
+	var plan apiKeyResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if req.State.Raw.IsNull() {
+		r.checkRoleAssignable(ctx, plan.Role, &resp.Diagnostics)
+		return
+	}
+	var state apiKeyResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if !plan.Role.Equal(state.Role) {
+		r.checkRoleAssignable(ctx, plan.Role, &resp.Diagnostics)
+	}
+
+	// A name renamed outside Terraform is set back; with name_prefix the original generated name
+	// is not known any more, so Update generates a new one.
+	if prefix := plan.NamePrefix; !prefix.IsNull() && !prefix.IsUnknown() &&
+		!strings.HasPrefix(state.Name.ValueString(), prefix.ValueString()) {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("name"), types.StringUnknown())...)
+	}
+
+	if state.ExpiresAt.IsNull() || plan.RotateBefore.IsUnknown() {
+		return
+	}
+	expiresAt, err := time.Parse(time.RFC3339, state.ExpiresAt.ValueString())
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("expires_at"), "Invalid Expiry in State",
+			fmt.Sprintf("The expires_at of API key %s, %q, is not an RFC 3339 time: %s. Refresh the state (terraform apply -refresh-only) and try again.",
+				state.ID.ValueString(), state.ExpiresAt.ValueString(), err))
+		return
+	}
+	var rotateBefore time.Duration
+	if !plan.RotateBefore.IsNull() {
+		// The schema validator has accepted it already.
+		rotateBefore, _ = time.ParseDuration(plan.RotateBefore.ValueString())
+	}
+	now, diags := storedTime(ctx, req.Private, privateKeyReadAt)
+	resp.Diagnostics.Append(diags...)
+	if now.IsZero() {
+		// State written before read_at existed: judge by the API's current time.
+		var err error
+		if now, err = r.data.client.ServerNow(ctx); err != nil {
+			addAPIError(&resp.Diagnostics, "Error Reading the API Time",
+				fmt.Sprintf("Reading the Vision One API's current time to judge the expiry of API key %s", state.ID.ValueString()), err)
+			return
+		}
+	}
+	reason := expiryReplacementReason(now, expiresAt, rotateBefore)
+	if reason == "" {
+		return
+	}
+	resp.Diagnostics.AddAttributeWarning(path.Root("expires_at"), "API Key Will Be Replaced",
+		fmt.Sprintf("API key %s (%q): %s", state.ID.ValueString(), state.Name.ValueString(), reason))
+	// The new key has a new expiry, and Terraform replaces a resource only over an attribute whose
+	// planned value differs from the prior one.
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("expires_at"), types.StringUnknown())...)
+	resp.RequiresReplace = append(resp.RequiresReplace, path.Root("expires_at"))
+}
+
+func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan apiKeyResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	name := plan.Name.ValueString()
+	if plan.Name.IsUnknown() || plan.Name.IsNull() {
+		name = uniqueAPIKeyName(plan.NamePrefix.ValueString())
+	}
+
+	tflog.Debug(ctx, "Creating API key", map[string]any{"name": name, "role": plan.Role.ValueString()})
+	created, err := r.data.client.CreateAPIKey(ctx, plan.toAPICreate(name))
+	if client.IsAlreadyExists(err) {
+		resp.Diagnostics.AddAttributeError(path.Root("name"), "API Key Already Exists",
+			fmt.Sprintf("Creating API key %q: the tenant already has an API key of this name (names are unique, compared "+
+				"case-insensitively). Import it to manage it with Terraform (terraform import <address> %q; its value "+
+				"cannot be recovered), choose another name, or use name_prefix.", name, name))
+		return
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Error Creating API Key",
+			fmt.Sprintf("Creating API key %q with role %q", name, plan.Role.ValueString()), err)
+		return
+	}
+	// The key and its secret exist from here on and the secret is never shown again: record them at
+	// once, so that a failure below leaves a tainted key in state rather than an orphan.
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), created.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), name)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("value"), created.Value)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	key, err := r.data.client.GetAPIKey(ctx, created.ID)
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Error Reading Created API Key",
+			fmt.Sprintf("Reading API key %s (%q) back after creating it; the key exists and will be replaced on the next apply", created.ID, name), err)
+		return
+	}
+	plan.Value = types.StringValue(created.Value)
+	plan.updateFromAPI(key)
+	resp.Diagnostics.Append(storeETag(ctx, resp.Private, key.ETag)...)
+	resp.Diagnostics.Append(r.storeReadAt(ctx, resp.Private)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state apiKeyResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	tflog.Debug(ctx, "Reading API key", map[string]any{"id": state.ID.ValueString()})
+	key, err := r.data.client.GetAPIKey(ctx, state.ID.ValueString())
+	if client.IsNotFound(err) {
+		resp.Diagnostics.AddWarning("API Key Deleted Outside Terraform",
+			fmt.Sprintf("API key %s (%q) no longer exists in Vision One: it was deleted outside Terraform. "+
+				"Terraform removes it from the state and plans to create a new key, which will have a new value.",
+				state.ID.ValueString(), state.Name.ValueString()))
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Error Reading API Key", fmt.Sprintf("Reading API key %s", state.ID.ValueString()), err)
+		return
+	}
+	state.updateFromAPI(key)
+	if state.ExpiresInMonths.IsNull() {
+		state.ExpiresInMonths = monthsToExpirationOf(key)
+	}
+	resp.Diagnostics.Append(storeETag(ctx, resp.Private, key.ETag)...)
+	resp.Diagnostics.Append(r.storeReadAt(ctx, resp.Private)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state apiKeyResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	id := state.ID.ValueString()
+	name := plan.Name.ValueString()
+	if plan.Name.IsUnknown() {
+		name = uniqueAPIKeyName(plan.NamePrefix.ValueString())
+	}
+
+	if patch, changed := apiKeyPatchOf(name, plan, state); changed {
+		etag, diags := storedETag(ctx, req.Private)
+		resp.Diagnostics.Append(diags...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		tflog.Debug(ctx, "Updating API key", map[string]any{"id": id})
+		err := r.data.client.UpdateAPIKey(ctx, id, etag, patch)
+		if client.IsPreconditionFailed(err) {
+			resp.Diagnostics.AddError("API Key Changed Outside Terraform",
+				fmt.Sprintf("Updating API key %s (%q): Vision One refused the change (HTTP 412) because the key was modified "+
+					"since Terraform last read it, so nothing was changed. Run terraform apply again: its refresh shows what "+
+					"changed, and the new plan is based on it.", id, state.Name.ValueString()))
+			return
+		}
+		if err != nil {
+			addAPIError(&resp.Diagnostics, "Error Updating API Key", fmt.Sprintf("Updating API key %s (%q)", id, state.Name.ValueString()), err)
+			return
+		}
+	}
+
+	key, err := r.data.client.GetAPIKey(ctx, id)
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Error Reading Updated API Key", fmt.Sprintf("Reading API key %s back after updating it", id), err)
+		return
+	}
+	plan.ID = state.ID
+	plan.Value = state.Value
+	plan.updateFromAPI(key)
+	resp.Diagnostics.Append(storeETag(ctx, resp.Private, key.ETag)...)
+	resp.Diagnostics.Append(r.storeReadAt(ctx, resp.Private)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *apiKeyResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state apiKeyResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	tflog.Debug(ctx, "Deleting API key", map[string]any{"id": state.ID.ValueString()})
+	// The batch delete counts a key that is already gone as deleted.
+	if err := r.data.client.DeleteAPIKeys(ctx, state.ID.ValueString()); err != nil {
+		addAPIError(&resp.Diagnostics, "Error Deleting API Key",
+			fmt.Sprintf("Deleting API key %s (%q)", state.ID.ValueString(), state.Name.ValueString()), err)
+	}
+}
+
+// ImportState accepts a key's id or its name.
+func (r *apiKeyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if r.data == nil {
+		resp.Diagnostics.AddError("Provider Not Configured", "Importing an API key needs a configured visionone provider.")
+		return
+	}
+	var key *client.APIKey
+	var err error
+	if uuidPattern.MatchString(req.ID) {
+		key, err = r.data.client.GetAPIKey(ctx, req.ID)
+	}
+	if key == nil && (err == nil || client.IsNotFound(err)) {
+		key, err = r.data.client.FindAPIKeyByName(ctx, req.ID)
+	}
+	if client.IsNotFound(err) {
+		resp.Diagnostics.AddError("API Key Not Found",
+			fmt.Sprintf("Importing API key %q: no API key in the tenant has this id or name. The data source visionone_api_keys lists the keys.", req.ID))
+		return
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Error Importing API Key", fmt.Sprintf("Looking up API key %q", req.ID), err)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), key.ID)...)
+	resp.Diagnostics.AddWarning("API Key Value Not Imported",
+		fmt.Sprintf("API key %s (%q) was imported without its secret: Vision One shows a key's value only once, when it is "+
+			"created, and it cannot be recovered. The key keeps working for whoever holds the value, but value is null in "+
+			"the Terraform state. To get a value Terraform knows, replace the key: terraform apply -replace=<address of this "+
+			"resource> (add lifecycle { create_before_destroy = true } and name_prefix to rotate without downtime).",
+			key.ID, key.Name))
+}
+
+// toAPICreate is the create request for this plan under the given (possibly generated) name.
+func (m apiKeyResourceModel) toAPICreate(name string) client.APIKeyCreate {
+	months := m.ExpiresInMonths.ValueInt64()
+	return client.APIKeyCreate{
+		Name:               name,
+		Role:               m.Role.ValueString(),
+		MonthsToExpiration: &months,
+		Description:        m.Description.ValueString(),
+		Status:             apiKeyStatus(m.Enabled.ValueBool()),
+	}
+}
+
+// updateFromAPI copies what the API reports into the model. The Terraform-only attributes
+// (name_prefix, expires_in_months, rotate_before, keepers) and the secret are left alone.
+func (m *apiKeyResourceModel) updateFromAPI(key *client.APIKey) {
+	m.ID = types.StringValue(key.ID)
+	m.Name = types.StringValue(key.Name)
+	m.Role = types.StringValue(key.Role)
+	m.Description = types.StringValue(key.Description)
+	m.Enabled = types.BoolValue(key.Status == client.StatusEnabled)
+	m.ExpiresAt = timeString(key.ExpiredDateTime)
+	m.LastUsedAt = timeString(key.LastUsedDateTime)
+	m.CreatedAt = timeString(key.CreatedDateTime)
+}
+
+// apiKeyPatchOf is the PATCH that turns state into plan, and whether it changes anything.
+func apiKeyPatchOf(name string, plan, state apiKeyResourceModel) (client.APIKeyPatch, bool) {
+	var patch client.APIKeyPatch
+	changed := false
+	set := func(dst **string, want string, have types.String) {
+		if want != have.ValueString() {
+			*dst = &want
+			changed = true
+		}
+	}
+	set(&patch.Name, name, state.Name)
+	set(&patch.Role, plan.Role.ValueString(), state.Role)
+	set(&patch.Description, plan.Description.ValueString(), state.Description)
+	set(&patch.Status, apiKeyStatus(plan.Enabled.ValueBool()), types.StringValue(apiKeyStatus(state.Enabled.ValueBool())))
+	return patch, changed
+}
+
+func apiKeyStatus(enabled bool) string {
+	if enabled {
+		return client.StatusEnabled
+	}
+	return client.StatusDisabled
+}
+
+// checkRoleAssignable refuses, at plan time, a role that Vision One would refuse for an API key.
+// An unknown role (computed in the same apply) is left to the API.
+func (r *apiKeyResource) checkRoleAssignable(ctx context.Context, roleName types.String, diags *diag.Diagnostics) {
+	if roleName.IsNull() || roleName.IsUnknown() {
+		return
+	}
+	name := roleName.ValueString()
+	if strings.EqualFold(name, client.MasterAdministratorRole) {
+		diags.AddAttributeError(path.Root("role"), "Role Not Assignable to API Keys",
+			fmt.Sprintf("The role %q cannot be assigned to API keys: Vision One refuses it for new keys since October 2025. "+
+				"Use a role meant for integrations, such as SIEM or SOAR, or a custom role that allows API key assignment "+
+				"with only the permissions the key needs.", name))
+		return
+	}
+	role, err := r.data.client.FindRoleByName(ctx, name)
+	if client.IsNotFound(err) {
+		diags.AddAttributeError(path.Root("role"), "Role Not Found",
+			fmt.Sprintf("No role named %q exists in this Vision One tenant. Check the spelling (the data source "+
+				"visionone_user_roles lists the roles), or create the role with visionone_user_role.", name))
+		return
+	}
+	if err != nil {
+		addAPIError(diags, "Error Looking Up Role", fmt.Sprintf("Looking up role %q to check that API keys may use it", name), err)
+		return
+	}
+	if !role.AllowAPIKeyAssignment {
+		diags.AddAttributeError(path.Root("role"), "Role Not Assignable to API Keys",
+			fmt.Sprintf("The role %q does not allow API key assignment (allowApiKeyAssignment is false), so Vision One "+
+				"would refuse the key. Choose another role, or allow API key assignment on this custom role.", name))
+	}
+}
+
+// expiryReplacementReason says why a key expiring at expiresAt must be replaced at the API time
+// now, or returns "" when nothing is due. rotateBefore 0 means "only once expired".
+func expiryReplacementReason(now, expiresAt time.Time, rotateBefore time.Duration) string {
+	if !now.Before(expiresAt) {
+		return fmt.Sprintf("the key expired at %s (the API's time is now %s) and no longer authenticates, "+
+			"so Terraform replaces it with a new key, which has a new value.",
+			expiresAt.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339))
+	}
+	if rotateBefore > 0 && !now.Before(expiresAt.Add(-rotateBefore)) {
+		return fmt.Sprintf("the key expires at %s, within rotate_before (%s) of the API's current time %s, "+
+			"so Terraform replaces it now with a new key, which has a new value.",
+			expiresAt.UTC().Format(time.RFC3339), rotateBefore, now.UTC().Format(time.RFC3339))
+	}
+	return ""
+}
+
+// monthsToExpirationOf recovers expires_in_months for an imported key from its creation and
+// expiry times; it is null when the API does not report enough to tell.
+func monthsToExpirationOf(key *client.APIKey) types.Int64 {
+	// The client reports a never-expiring key with a nil expiry, whatever the API's spelling.
+	expires := key.ExpiredDateTime
+	if expires == nil {
+		return types.Int64Value(0)
+	}
+	if key.CreatedDateTime == nil {
+		return types.Int64Null()
+	}
+	const tolerance = 48 * time.Hour
+	for _, months := range client.MonthsToExpiration {
+		if months == 0 {
+			continue
+		}
+		if d := key.CreatedDateTime.AddDate(0, int(months), 0).Sub(*expires); d.Abs() <= tolerance {
+			return types.Int64Value(months)
+		}
+	}
+	return types.Int64Null()
+}
+
+// uniqueAPIKeyName appends the UTC time and random digits to prefix. The local clock is fine
+// here: it only has to make the name unique, not judge an expiry.
+func uniqueAPIKeyName(prefix string) string {
+	random := make([]byte, 4)
+	_, _ = rand.Read(random) // crypto/rand.Read never fails (Go 1.24+).
+	return prefix + time.Now().UTC().Format("20060102150405") + hex.EncodeToString(random)
+}
+
+// namePrefixNoLongerMatches replaces the key when its current name does not begin with the new
+// name_prefix; a key whose name already fits (an imported one, or a shortened prefix) is kept.
+func namePrefixNoLongerMatches(ctx context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
+	if req.PlanValue.IsNull() {
+		// Switching to a fixed name renames the key in place.
+		return
+	}
+	var name types.String
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("name"), &name)...)
+	resp.RequiresReplace = req.PlanValue.IsUnknown() || !strings.HasPrefix(name.ValueString(), req.PlanValue.ValueString())
+}
+
+// priorValueKnown replaces on a change unless the prior value is null: an imported key's
+// expires_in_months cannot always be recovered, and adopting the configured value is no change.
+func priorValueKnown(_ context.Context, req planmodifier.Int64Request, resp *int64planmodifier.RequiresReplaceIfFuncResponse) {
+	resp.RequiresReplace = !req.StateValue.IsNull()
+}
+
+// priorMapKnown is priorValueKnown for keepers: setting keepers on a key that had none adopts
+// them, any later change replaces the key.
+func priorMapKnown(_ context.Context, req planmodifier.MapRequest, resp *mapplanmodifier.RequiresReplaceIfFuncResponse) {
+	resp.RequiresReplace = !req.StateValue.IsNull()
+}
+
+// storeReadAt records the API time of the read just made (the client keeps it from the answer's
+// Date header), for ModifyPlan.
+func (r *apiKeyResource) storeReadAt(ctx context.Context, private privateState) diag.Diagnostics {
+	now, err := r.data.client.ServerNow(ctx)
+	if err != nil {
+		// ModifyPlan then asks the API for its time itself.
+		tflog.Warn(ctx, "The API time of the read is unknown", map[string]any{"error": err.Error()})
+		return nil
+	}
+	raw, err := json.Marshal(now.UTC())
+	if err != nil {
+		tflog.Warn(ctx, "The API time of the read cannot be encoded", map[string]any{"error": err.Error()})
+		return nil
+	}
+	return private.SetKey(ctx, privateKeyReadAt, raw)
+}
+
+// storedTime returns the time kept under key in private state, or the zero time.
+func storedTime(ctx context.Context, private privateState, key string) (time.Time, diag.Diagnostics) {
+	raw, diags := private.GetKey(ctx, key)
+	if diags.HasError() || len(raw) == 0 {
+		return time.Time{}, diags
+	}
+	var t time.Time
+	if err := json.Unmarshal(raw, &t); err != nil {
+		tflog.Warn(ctx, "Ignoring an unreadable time in the private state", map[string]any{"key": key, "error": err.Error()})
+		return time.Time{}, diags
+	}
+	return t, diags
+}

@@ -1,0 +1,909 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/client"
+	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/emulator"
+)
+
+const testAccAPIKeyAddr = "visionone_api_key.test"
+
+var rfc3339Pattern = regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$`)
+
+func TestAccAPIKey_basic(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	sameID := statecheck.CompareValue(compare.ValuesSame())
+	sameValue := statecheck.CompareValue(compare.ValuesSame())
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.apiKeysGone,
+		Steps: []resource.TestStep{
+			{
+				Config: e.providerConfig() + testAccAPIKeyConfig("auditor", "SIEM", "for the auditor", true),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testAccAPIKeyAddr, plancheck.ResourceActionCreate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameID.AddStateValue(testAccAPIKeyAddr, tfjsonpath.New("id")),
+					sameValue.AddStateValue(testAccAPIKeyAddr, tfjsonpath.New("value")),
+					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("name"), knownvalue.StringExact("auditor")),
+					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("role"), knownvalue.StringExact("SIEM")),
+					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("description"), knownvalue.StringExact("for the auditor")),
+					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("enabled"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("expires_in_months"), knownvalue.Int64Exact(12)),
+					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("expires_at"), knownvalue.StringRegexp(rfc3339Pattern)),
+					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("last_used_at"), knownvalue.Null()),
+					statecheck.ExpectSensitiveValue(testAccAPIKeyAddr, tfjsonpath.New("value")),
+					// The value is the real secret: it authenticates against the API.
+					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("value"), e.authenticates()),
+					e.expectAPIKeyCount(1),
+				},
+			},
+			{
+				ResourceName:      testAccAPIKeyAddr,
+				ImportState:       true,
+				ImportStateVerify: true,
+				// The secret cannot be imported; last_used_at moved when the value was tried above.
+				ImportStateVerifyIgnore: []string{"value", "last_used_at"},
+			},
+			{
+				ResourceName:            testAccAPIKeyAddr,
+				ImportState:             true,
+				ImportStateId:           "auditor",
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"value", "last_used_at"},
+			},
+			{
+				// A plannable import must be a no-op: the null value gives no diff.
+				ResourceName:    testAccAPIKeyAddr,
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithID,
+			},
+			{
+				Config: e.providerConfig() + testAccAPIKeyConfig("auditor-renamed", "SOAR", "rotated by hand", false),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testAccAPIKeyAddr, plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameID.AddStateValue(testAccAPIKeyAddr, tfjsonpath.New("id")),
+					sameValue.AddStateValue(testAccAPIKeyAddr, tfjsonpath.New("value")),
+					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("name"), knownvalue.StringExact("auditor-renamed")),
+					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("role"), knownvalue.StringExact("SOAR")),
+					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("description"), knownvalue.StringExact("rotated by hand")),
+					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("enabled"), knownvalue.Bool(false)),
+					// Disabled in the API, not only in the state.
+					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("value"), e.rejected()),
+				},
+			},
+			{
+				Config: e.providerConfig() + testAccAPIKeyConfig("auditor-renamed", "SOAR", "", true),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testAccAPIKeyAddr, plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameID.AddStateValue(testAccAPIKeyAddr, tfjsonpath.New("id")),
+					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("description"), knownvalue.StringExact("")),
+					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("value"), e.authenticates()),
+				},
+			},
+		},
+	})
+}
+
+// TestAccAPIKey_replace covers the attributes whose change creates a new key with a new value.
+func TestAccAPIKey_replace(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	id := statecheck.CompareValue(compare.ValuesDiffer())
+	value := statecheck.CompareValue(compare.ValuesDiffer())
+	config := func(months int, keepers string) string {
+		return e.providerConfig() + fmt.Sprintf(`
+resource "visionone_api_key" "test" {
+  name              = "replaced"
+  role              = "SIEM"
+  expires_in_months = %[1]d
+  keepers           = %[2]s
+}
+`, months, keepers)
+	}
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.apiKeysGone,
+		Steps: []resource.TestStep{
+			{
+				Config: config(12, "null"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					id.AddStateValue(testAccAPIKeyAddr, tfjsonpath.New("id")),
+					value.AddStateValue(testAccAPIKeyAddr, tfjsonpath.New("value")),
+				},
+			},
+			{
+				Config: config(0, "null"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testAccAPIKeyAddr, plancheck.ResourceActionReplace),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					id.AddStateValue(testAccAPIKeyAddr, tfjsonpath.New("id")),
+					value.AddStateValue(testAccAPIKeyAddr, tfjsonpath.New("value")),
+					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("expires_at"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("value"), e.authenticates()),
+					e.expectAPIKeyCount(1),
+				},
+			},
+			{
+				// Keepers on a key that had none are adopted without replacing it.
+				Config: config(0, `{ rotation = "1" }`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testAccAPIKeyAddr, plancheck.ResourceActionUpdate),
+				}},
+			},
+			{
+				Config: config(0, `{ rotation = "2" }`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testAccAPIKeyAddr, plancheck.ResourceActionReplace),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					id.AddStateValue(testAccAPIKeyAddr, tfjsonpath.New("id")),
+					value.AddStateValue(testAccAPIKeyAddr, tfjsonpath.New("value")),
+					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("value"), e.authenticates()),
+					e.expectAPIKeyCount(1),
+				},
+			},
+		},
+	})
+}
+
+// TestAccAPIKey_expired moves the emulator's clock past the expiry: the next plan replaces the key
+// although nothing in the configuration changed.
+func TestAccAPIKey_expired(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	id := statecheck.CompareValue(compare.ValuesDiffer())
+	config := e.providerConfig() + `
+resource "visionone_api_key" "test" {
+  name              = "short-lived"
+  role              = "SIEM"
+  expires_in_months = 1
+}
+`
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.apiKeysGone,
+		Steps: []resource.TestStep{
+			{
+				Config:            config,
+				ConfigStateChecks: []statecheck.StateCheck{id.AddStateValue(testAccAPIKeyAddr, tfjsonpath.New("id"))},
+			},
+			{
+				PreConfig: func() { e.AdvanceClock(32 * 24 * time.Hour) },
+				Config:    config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testAccAPIKeyAddr, plancheck.ResourceActionDestroyBeforeCreate),
+					plancheck.ExpectUnknownValue(testAccAPIKeyAddr, tfjsonpath.New("expires_at")),
+					plancheck.ExpectUnknownValue(testAccAPIKeyAddr, tfjsonpath.New("value")),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					id.AddStateValue(testAccAPIKeyAddr, tfjsonpath.New("id")),
+					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("value"), e.authenticates()),
+					e.expectAPIKeyCount(1),
+				},
+			},
+		},
+	})
+}
+
+// TestAccAPIKey_rotateBefore moves the emulator's clock up to, and then into, the rotate_before
+// window: the plan is empty before it and replaces the key inside it.
+func TestAccAPIKey_rotateBefore(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	id := statecheck.CompareValue(compare.ValuesDiffer())
+	config := e.providerConfig() + `
+resource "visionone_api_key" "test" {
+  name              = "rotated"
+  role              = "SIEM"
+  expires_in_months = 1
+  rotate_before     = "240h"
+}
+`
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.apiKeysGone,
+		Steps: []resource.TestStep{
+			{
+				Config:            config,
+				ConfigStateChecks: []statecheck.StateCheck{id.AddStateValue(testAccAPIKeyAddr, tfjsonpath.New("id"))},
+			},
+			{
+				// 15 days in: a month-long key still has more than 10 days left.
+				PreConfig: func() { e.AdvanceClock(15 * 24 * time.Hour) },
+				Config:    config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+				}},
+			},
+			{
+				// 25 days in: fewer than 10 days are left.
+				PreConfig: func() { e.AdvanceClock(10 * 24 * time.Hour) },
+				Config:    config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testAccAPIKeyAddr, plancheck.ResourceActionDestroyBeforeCreate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					id.AddStateValue(testAccAPIKeyAddr, tfjsonpath.New("id")),
+					e.expectAPIKeyCount(1),
+				},
+			},
+		},
+	})
+}
+
+// TestAccAPIKey_savedPlanIsKept lets the key expire between the plan and the apply of an in-place
+// update: Terraform plans the change again while applying it, and the provider must then judge
+// expiry as the plan did (at the API time of the plan's refresh), or the apply fails with an
+// inconsistent final plan. The next plan replaces the key.
+func TestAccAPIKey_savedPlanIsKept(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	sameID := statecheck.CompareValue(compare.ValuesSame())
+	config := func(description string) string {
+		return e.providerConfig() + fmt.Sprintf(`
+resource "visionone_api_key" "test" {
+  name              = "saved-plan"
+  role              = "SIEM"
+  description       = %[1]q
+  expires_in_months = 1
+}
+`, description)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.apiKeysGone,
+		Steps: []resource.TestStep{
+			{
+				Config:            config("first"),
+				ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(testAccAPIKeyAddr, tfjsonpath.New("id"))},
+			},
+			{
+				Config: config("second"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testAccAPIKeyAddr, plancheck.ResourceActionUpdate),
+					betweenPlanAndApply(func() { e.AdvanceClock(32 * 24 * time.Hour) }),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameID.AddStateValue(testAccAPIKeyAddr, tfjsonpath.New("id")),
+					e.expectAPIKey("saved-plan", "SIEM", "second", client.StatusEnabled),
+				},
+				// The plan after this apply sees the expiry.
+				ExpectNonEmptyPlan: true,
+			},
+			{
+				Config: config("second"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testAccAPIKeyAddr, plancheck.ResourceActionDestroyBeforeCreate),
+				}},
+			},
+		},
+	})
+}
+
+// TestAccAPIKey_changedBetweenPlanAndApply changes the key in the console after the plan: the
+// update carries the ETag of the plan's refresh, so the API refuses it (412) and nothing is
+// overwritten; the next plan takes the change into account.
+func TestAccAPIKey_changedBetweenPlanAndApply(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	var id string
+	console := "edited in the console meanwhile"
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.apiKeysGone,
+		Steps: []resource.TestStep{
+			{
+				Config: e.providerConfig() + testAccAPIKeyConfig("etag", "SIEM", "", true),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("id"), captureString(&id)),
+				},
+			},
+			{
+				Config: e.providerConfig() + testAccAPIKeyConfig("etag", "SIEM", "", false),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					betweenPlanAndApply(func() {
+						if err := e.API.UpdateAPIKey(context.Background(), id, "", client.APIKeyPatch{Description: &console}); err != nil {
+							t.Errorf("changing the key in the console: %v", err)
+						}
+					}),
+				}},
+				ExpectError: errorText("API Key Changed Outside Terraform", "(HTTP 412)", "nothing was changed"),
+			},
+			{
+				PreConfig: func() {
+					key, err := e.API.GetAPIKey(context.Background(), id)
+					if err != nil || key.Status != client.StatusEnabled || key.Description != console {
+						t.Fatalf("the refused update changed the key: %+v, %v", key, err)
+					}
+				},
+				Config: e.providerConfig() + testAccAPIKeyConfig("etag", "SIEM", "", false),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testAccAPIKeyAddr, plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					e.expectAPIKey("etag", "SIEM", "", client.StatusDisabled),
+				},
+			},
+		},
+	})
+}
+
+// TestAccAPIKey_createBeforeDestroy rotates a name_prefix key with create_before_destroy. The
+// data source depends on the key, so Terraform reads it after creating the new key and before
+// deleting the old one: terraform_data records what the API listed at that moment.
+func TestAccAPIKey_createBeforeDestroy(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	id := statecheck.CompareValue(compare.ValuesDiffer())
+	var oldValue string
+	config := func(rotation string) string {
+		return e.providerConfig() + fmt.Sprintf(`
+resource "visionone_api_key" "test" {
+  name_prefix = "splunk-"
+  role        = "SIEM"
+  keepers     = { rotation = %[1]q }
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+data "visionone_api_keys" "during" {
+  role       = "SIEM"
+  depends_on = [visionone_api_key.test]
+}
+
+resource "terraform_data" "observed" {
+  triggers_replace = visionone_api_key.test.id
+  input            = data.visionone_api_keys.during.api_keys[*].name
+
+  lifecycle {
+    ignore_changes = [input]
+  }
+}
+`, rotation)
+	}
+	namePattern := regexp.MustCompile(`^splunk-\d{14}[0-9a-f]{8}$`)
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.apiKeysGone,
+		Steps: []resource.TestStep{
+			{
+				Config: config("1"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					id.AddStateValue(testAccAPIKeyAddr, tfjsonpath.New("id")),
+					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("name"), knownvalue.StringRegexp(namePattern)),
+					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("value"), captureString(&oldValue)),
+					statecheck.ExpectKnownValue("terraform_data.observed", tfjsonpath.New("output"), knownvalue.ListSizeExact(1)),
+				},
+			},
+			{
+				Config: config("2"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testAccAPIKeyAddr, plancheck.ResourceActionCreateBeforeDestroy),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					id.AddStateValue(testAccAPIKeyAddr, tfjsonpath.New("id")),
+					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("name"), knownvalue.StringRegexp(namePattern)),
+					// Between the create and the delete the API listed both keys...
+					statecheck.ExpectKnownValue("terraform_data.observed", tfjsonpath.New("output"), knownvalue.ListExact([]knownvalue.Check{
+						knownvalue.StringRegexp(namePattern), knownvalue.StringRegexp(namePattern),
+					})),
+					// ...and afterwards only the new one is left, its value works and the old one does not.
+					e.expectAPIKeyCount(1),
+					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("value"), e.authenticates()),
+					e.expectRejected(&oldValue),
+				},
+			},
+		},
+	})
+}
+
+// TestAccAPIKey_drift changes and deletes the key "in the console" (through the admin client): the
+// plan sets it back, or creates it again.
+func TestAccAPIKey_drift(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	var id string
+	config := e.providerConfig() + testAccAPIKeyConfig("drifting", "SIEM", "managed by Terraform", true)
+	inConsole := func(patch client.APIKeyPatch) func() {
+		return func() {
+			if err := e.API.UpdateAPIKey(context.Background(), id, "", patch); err != nil {
+				t.Fatalf("changing the key outside Terraform: %v", err)
+			}
+		}
+	}
+	disabled, renamed, otherRole, otherDescription := client.StatusDisabled, "renamed-in-console", "SOAR", "edited in console"
+	backToConfig := []statecheck.StateCheck{
+		statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("name"), knownvalue.StringExact("drifting")),
+		statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("role"), knownvalue.StringExact("SIEM")),
+		statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("description"), knownvalue.StringExact("managed by Terraform")),
+		statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("enabled"), knownvalue.Bool(true)),
+		e.expectAPIKey("drifting", "SIEM", "managed by Terraform", client.StatusEnabled),
+	}
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.apiKeysGone,
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("id"), captureString(&id)),
+				},
+			},
+			{
+				PreConfig: inConsole(client.APIKeyPatch{Status: &disabled}),
+				Config:    config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testAccAPIKeyAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("enabled"), knownvalue.Bool(true)),
+				}},
+				ConfigStateChecks: backToConfig,
+			},
+			{
+				PreConfig: inConsole(client.APIKeyPatch{Name: &renamed, Role: &otherRole, Description: &otherDescription}),
+				Config:    config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testAccAPIKeyAddr, plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: backToConfig,
+			},
+			{
+				PreConfig: func() {
+					if err := e.API.DeleteAPIKeys(context.Background(), id); err != nil {
+						t.Fatalf("deleting the key outside Terraform: %v", err)
+					}
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testAccAPIKeyAddr, plancheck.ResourceActionCreate),
+				}},
+				ConfigStateChecks: append(backToConfig,
+					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("value"), e.authenticates())),
+			},
+		},
+	})
+}
+
+// TestAccAPIKey_badInputs proves each refusal happens at plan time: nothing is written.
+func TestAccAPIKey_badInputs(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	ctx := context.Background()
+	permissions, err := e.API.ListPermissions(ctx)
+	if err != nil || len(permissions) == 0 {
+		t.Fatalf("listing permissions: %v (%d)", err, len(permissions))
+	}
+	if _, err := e.API.CreateRole(ctx, client.RoleCreate{
+		Name:                       "people-only",
+		Description:                "may not be given to API keys",
+		PermissionKeys:             []string{permissions[0].Key},
+		AllowUserAccountAssignment: true,
+	}); err != nil {
+		t.Fatalf("creating a role without API key assignment: %v", err)
+	}
+	before := e.Stats()
+	config := func(body string) string {
+		return e.providerConfig() + "resource \"visionone_api_key\" \"test\" {\n" + body + "\n}\n"
+	}
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.noWritesSince(before),
+		Steps: []resource.TestStep{
+			{
+				Config:      config(`name = "k"` + "\n" + `role = "Master Administrator"`),
+				ExpectError: errorText("Role Not Assignable to API Keys", `"Master Administrator" cannot be assigned to API keys`),
+			},
+			{
+				Config:      config(`name = "k"` + "\n" + `role = "Auditr"`),
+				ExpectError: errorText("Role Not Found", `No role named "Auditr" exists`),
+			},
+			{
+				Config:      config(`name = "k"` + "\n" + `role = "people-only"`),
+				ExpectError: errorText("Role Not Assignable to API Keys", `"people-only" does not allow API key assignment`),
+			},
+			{
+				Config:      config(`name = "k"` + "\n" + `role = "SIEM"` + "\n" + `expires_in_months = 2`),
+				ExpectError: errorText("Invalid Attribute Value", "expires_in_months value must be one of", "got: 2"),
+			},
+			{
+				Config:      config(`name = "k"` + "\n" + `role = "SIEM"` + "\n" + `rotate_before = "30d"`),
+				ExpectError: errorText("Invalid Attribute Value", "rotate_before value must be a Go duration", `got: "30d"`),
+			},
+			{
+				Config:      config(`name = "k"` + "\n" + `name_prefix = "k-"` + "\n" + `role = "SIEM"`),
+				ExpectError: errorText("Invalid Attribute Combination", "Exactly one of these attributes must be configured: [name,name_prefix]"),
+			},
+			{
+				Config:      config(`role = "SIEM"`),
+				ExpectError: errorText("Missing Attribute Configuration", "Exactly one of these attributes must be configured: [name,name_prefix]"),
+			},
+		},
+	})
+}
+
+// TestAccAPIKey_secretHygiene runs create, plan and import at TF_LOG=trace and searches every log
+// line of Terraform, the provider and the emulator for the provider's key and the key's value. It
+// sets environment variables, so it cannot run in parallel with other tests.
+func TestAccAPIKey_secretHygiene(t *testing.T) {
+	logDir := t.TempDir()
+	t.Setenv("TF_LOG", "trace")
+	t.Setenv("TF_ACC_LOG", "trace")
+	t.Setenv("TF_LOG_PATH_MASK", filepath.Join(logDir, "%s.log"))
+	var emulatorLog strings.Builder
+	e := startEmulator(t, emulator.Options{Logger: &emulatorLog})
+	// The provider gets its key from the environment, as in CI. Written into the configuration, it
+	// would appear in terraform-plugin-testing's own trace of each step's configuration, which
+	// is the test harness speaking, not Terraform or the provider.
+	t.Setenv("VISIONONE_ENDPOINT", e.URL)
+	t.Setenv("VISIONONE_API_KEY", e.AdminKey())
+	var value string
+	config := `provider "visionone" {}` + "\n" + testAccAPIKeyConfig("hygiene", "SIEM", "", true)
+
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.apiKeysGone,
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("value"), captureString(&value)),
+				},
+			},
+			{Config: config, PlanOnly: true},
+			{
+				ResourceName:            testAccAPIKeyAddr,
+				ImportState:             true,
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"value"},
+			},
+		},
+	})
+
+	logs := emulatorLog.String()
+	files, err := filepath.Glob(filepath.Join(logDir, "*"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no log file was written to %s (%v)", logDir, err)
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		logs += string(b)
+	}
+	// The search is only meaningful if the logs hold the provider's own trace of the work.
+	for _, want := range []string{"Creating API key", "Reading API key", "PlanResourceChange"} {
+		if !strings.Contains(logs, want) {
+			t.Fatalf("the logs (%d bytes) lack %q: they do not cover the run", len(logs), want)
+		}
+	}
+	for name, secret := range map[string]string{"the provider's API key": e.AdminKey(), "the created key's value": value} {
+		if len(secret) < 16 {
+			t.Fatalf("%s is too short to search for (%q)", name, secret)
+		}
+		for _, line := range strings.Split(logs, "\n") {
+			if strings.Contains(line, secret) {
+				// Show where, without repeating the secret in the test output.
+				t.Errorf("%s appears in the logs: %s", name, strings.ReplaceAll(line, secret, "<SECRET>"))
+			}
+		}
+	}
+}
+
+// TestAPIKeyModifyPlan_expiryWarnings calls ModifyPlan as Terraform does on an update plan, with the
+// emulator's clock as the API time, to assert what the plan-time warning says; the acceptance tests
+// above prove that Terraform replaces the key, but terraform-plugin-testing cannot see warnings.
+func TestAPIKeyModifyPlan_expiryWarnings(t *testing.T) {
+	t.Parallel()
+	e := startEmulator(t, emulator.Options{})
+	ctx := context.Background()
+	r := &apiKeyResource{data: newProviderData(e.API)}
+	var schemaResp fwresource.SchemaResponse
+	r.Schema(ctx, fwresource.SchemaRequest{}, &schemaResp)
+	now := e.Now()
+	tests := map[string]struct {
+		expiresAt    time.Time
+		rotateBefore types.String
+		wantWarning  string
+	}{
+		"expired": {
+			expiresAt:   now.Add(-time.Hour),
+			wantWarning: "expired at " + now.Add(-time.Hour).UTC().Format(time.RFC3339),
+		},
+		"inside rotate_before": {
+			expiresAt:    now.Add(5 * 24 * time.Hour),
+			rotateBefore: types.StringValue("240h"),
+			wantWarning:  "within rotate_before (240h0m0s) of the API's current time",
+		},
+		"outside rotate_before": {
+			expiresAt:    now.Add(20 * 24 * time.Hour),
+			rotateBefore: types.StringValue("240h"),
+		},
+		"no rotate_before, not expired": {
+			expiresAt: now.Add(time.Hour),
+		},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			model := apiKeyResourceModel{
+				ID:              types.StringValue("3c2d5f5e-8f43-4c3e-9a3e-2f1b6c1d2e4f"),
+				Name:            types.StringValue("planned"),
+				NamePrefix:      types.StringNull(),
+				Role:            types.StringValue("SIEM"),
+				Description:     types.StringValue(""),
+				Enabled:         types.BoolValue(true),
+				ExpiresInMonths: types.Int64Value(1),
+				RotateBefore:    tc.rotateBefore,
+				Keepers:         types.MapNull(types.StringType),
+				Value:           types.StringValue("secret"),
+				ExpiresAt:       types.StringValue(tc.expiresAt.UTC().Format(time.RFC3339)),
+				LastUsedAt:      types.StringNull(),
+				CreatedAt:       types.StringNull(),
+			}
+			raw := tftypes.NewValue(schemaResp.Schema.Type().TerraformType(ctx), nil)
+			state := tfsdk.State{Schema: schemaResp.Schema, Raw: raw}
+			plan := tfsdk.Plan{Schema: schemaResp.Schema, Raw: raw}
+			if diags := state.Set(ctx, &model); diags.HasError() {
+				t.Fatal(diags)
+			}
+			if diags := plan.Set(ctx, &model); diags.HasError() {
+				t.Fatal(diags)
+			}
+			req := fwresource.ModifyPlanRequest{Config: tfsdk.Config{Schema: schemaResp.Schema, Raw: plan.Raw}, Plan: plan, State: state}
+			resp := fwresource.ModifyPlanResponse{Plan: plan}
+			r.ModifyPlan(ctx, req, &resp)
+
+			if resp.Diagnostics.HasError() {
+				t.Fatalf("unexpected error: %v", resp.Diagnostics)
+			}
+			var plannedExpiry types.String
+			resp.Plan.GetAttribute(ctx, path.Root("expires_at"), &plannedExpiry)
+			if tc.wantWarning == "" {
+				if len(resp.Diagnostics) != 0 || len(resp.RequiresReplace) != 0 || plannedExpiry.IsUnknown() {
+					t.Fatalf("expected no change, got diagnostics %v, replace %v, expires_at %s", resp.Diagnostics, resp.RequiresReplace, plannedExpiry)
+				}
+				return
+			}
+			warnings := resp.Diagnostics.Warnings()
+			if len(warnings) != 1 || warnings[0].Summary() != "API Key Will Be Replaced" || !strings.Contains(warnings[0].Detail(), tc.wantWarning) {
+				t.Fatalf("expected one warning containing %q, got %v", tc.wantWarning, resp.Diagnostics)
+			}
+			if !resp.RequiresReplace.Contains(path.Root("expires_at")) || !plannedExpiry.IsUnknown() {
+				t.Fatalf("expected a replacement over an unknown expires_at, got replace %v, expires_at %s", resp.RequiresReplace, plannedExpiry)
+			}
+		})
+	}
+}
+
+func TestExpiryReplacementReason(t *testing.T) {
+	t.Parallel()
+	expiresAt := time.Date(2027, 1, 31, 12, 0, 0, 0, time.UTC)
+	tests := map[string]struct {
+		now          time.Time
+		rotateBefore time.Duration
+		want         string
+	}{
+		"long before expiry":          {now: expiresAt.Add(-60 * 24 * time.Hour), rotateBefore: 720 * time.Hour},
+		"just outside the window":     {now: expiresAt.Add(-720*time.Hour - time.Second), rotateBefore: 720 * time.Hour},
+		"at the start of the window":  {now: expiresAt.Add(-720 * time.Hour), rotateBefore: 720 * time.Hour, want: "within rotate_before (720h0m0s)"},
+		"no window, not expired":      {now: expiresAt.Add(-time.Second)},
+		"at expiry":                   {now: expiresAt, want: "expired at 2027-01-31T12:00:00Z"},
+		"after expiry, with a window": {now: expiresAt.Add(time.Hour), rotateBefore: time.Hour, want: "expired at 2027-01-31T12:00:00Z (the API's time is now 2027-01-31T13:00:00Z)"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			got := expiryReplacementReason(tc.now, expiresAt, tc.rotateBefore)
+			if tc.want == "" && got != "" || !strings.Contains(got, tc.want) {
+				t.Fatalf("got %q, want it to contain %q", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestMonthsToExpirationOf(t *testing.T) {
+	t.Parallel()
+	created := time.Date(2026, 1, 31, 10, 0, 0, 0, time.UTC)
+	at := func(t time.Time) *time.Time { return &t }
+	tests := map[string]struct {
+		key  client.APIKey
+		want types.Int64
+	}{
+		"never expires":          {key: client.APIKey{CreatedDateTime: &created}, want: types.Int64Value(0)},
+		"one month, end of jan":  {key: client.APIKey{CreatedDateTime: &created, ExpiredDateTime: at(created.AddDate(0, 1, 0))}, want: types.Int64Value(1)},
+		"twelve months":          {key: client.APIKey{CreatedDateTime: &created, ExpiredDateTime: at(created.AddDate(1, 0, 0))}, want: types.Int64Value(12)},
+		"six months, a day off":  {key: client.APIKey{CreatedDateTime: &created, ExpiredDateTime: at(created.AddDate(0, 6, 1))}, want: types.Int64Value(6)},
+		"no creation time":       {key: client.APIKey{ExpiredDateTime: at(created)}, want: types.Int64Null()},
+		"not a console duration": {key: client.APIKey{CreatedDateTime: &created, ExpiredDateTime: at(created.AddDate(0, 2, 0))}, want: types.Int64Null()},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			if got := monthsToExpirationOf(&tc.key); !got.Equal(tc.want) {
+				t.Fatalf("got %s, want %s", got, tc.want)
+			}
+		})
+	}
+}
+
+// errorText matches an error output that contains the parts in order. Terraform wraps long
+// diagnostic lines, so any space in a part also matches a line break.
+func errorText(parts ...string) *regexp.Regexp {
+	quoted := make([]string, len(parts))
+	for i, part := range parts {
+		quoted[i] = strings.ReplaceAll(regexp.QuoteMeta(part), " ", `\s+`)
+	}
+	return regexp.MustCompile(`(?s)` + strings.Join(quoted, ".*"))
+}
+
+func testAccAPIKeyConfig(name, role, description string, enabled bool) string {
+	return fmt.Sprintf(`
+resource "visionone_api_key" "test" {
+  name        = %[1]q
+  role        = %[2]q
+  description = %[3]q
+  enabled     = %[4]t
+}
+`, name, role, description, enabled)
+}
+
+// apiKeysGone is a CheckDestroy: the emulator holds no API key any more.
+func (e *testEmulator) apiKeysGone(*terraform.State) error {
+	keys, err := e.API.ListAPIKeys(context.Background(), "")
+	if err != nil {
+		return err
+	}
+	if len(keys) != 0 {
+		return fmt.Errorf("expected no API key after destroy, the emulator holds %d (first: %q)", len(keys), keys[0].Name)
+	}
+	return nil
+}
+
+// expectAPIKeyCount checks the number of keys the emulator holds.
+func (e *testEmulator) expectAPIKeyCount(want int) statecheck.StateCheck {
+	return emulatorCheck(func(ctx context.Context) error {
+		keys, err := e.API.ListAPIKeys(ctx, "")
+		if err != nil {
+			return err
+		}
+		if len(keys) != want {
+			return fmt.Errorf("expected %d API key(s) in the emulator, found %d", want, len(keys))
+		}
+		return nil
+	})
+}
+
+// expectAPIKey checks the key with this name in the emulator.
+func (e *testEmulator) expectAPIKey(name, role, description, status string) statecheck.StateCheck {
+	return emulatorCheck(func(ctx context.Context) error {
+		key, err := e.API.FindAPIKeyByName(ctx, name)
+		if err != nil {
+			return err
+		}
+		if key.Role != role || key.Description != description || key.Status != status {
+			return fmt.Errorf("API key %q in the emulator: role %q, description %q, status %q; want %q, %q, %q",
+				name, key.Role, key.Description, key.Status, role, description, status)
+		}
+		return nil
+	})
+}
+
+// expectRejected checks that the value *secret (read when the check runs) no longer authenticates.
+func (e *testEmulator) expectRejected(secret *string) statecheck.StateCheck {
+	return emulatorCheck(func(ctx context.Context) error { return e.rejected().CheckValue(*secret) })
+}
+
+// authenticates is a knownvalue check that the value is a key the API accepts as a bearer token.
+func (e *testEmulator) authenticates() knownvalue.Check {
+	return bearerCheck{e: e, wantAccepted: true}
+}
+
+// rejected is a knownvalue check that the API refuses the value as a bearer token (401).
+func (e *testEmulator) rejected() knownvalue.Check {
+	return bearerCheck{e: e, wantAccepted: false}
+}
+
+type bearerCheck struct {
+	e            *testEmulator
+	wantAccepted bool
+}
+
+func (c bearerCheck) CheckValue(v any) error {
+	secret, ok := v.(string)
+	if !ok || secret == "" {
+		return fmt.Errorf("expected a non-empty string, got %T", v)
+	}
+	api, err := client.New(client.Config{Endpoint: c.e.URL, APIKey: secret, RequestsPerMinute: -1, MaxRetries: 1})
+	if err != nil {
+		return err
+	}
+	err = api.CheckConnectivity(context.Background())
+	if c.wantAccepted {
+		if err != nil {
+			return fmt.Errorf("the API refused the key value: %w", err)
+		}
+		return nil
+	}
+	var apiErr *client.APIError
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusUnauthorized {
+		return fmt.Errorf("expected a 401 for the key value, got: %v", err)
+	}
+	return nil
+}
+
+func (c bearerCheck) String() string {
+	if c.wantAccepted {
+		return "a key value the API accepts"
+	}
+	return "a key value the API refuses"
+}
+
+// captureString is a knownvalue check that stores a non-empty string for later steps.
+func captureString(dst *string) knownvalue.Check { return stringCapture{dst: dst} }
+
+type stringCapture struct{ dst *string }
+
+func (c stringCapture) CheckValue(v any) error {
+	s, ok := v.(string)
+	if !ok || s == "" {
+		return fmt.Errorf("expected a non-empty string, got %v", v)
+	}
+	*c.dst = s
+	return nil
+}
+
+func (c stringCapture) String() string { return "a non-empty string" }
+
+// betweenPlanAndApply is a plan check that only acts: it runs after Terraform saved the plan and
+// before it applies it, to change the world in between (the console, the clock).
+type betweenPlanAndApply func()
+
+func (f betweenPlanAndApply) CheckPlan(context.Context, plancheck.CheckPlanRequest, *plancheck.CheckPlanResponse) {
+	f()
+}
+
+// emulatorCheck turns an assertion about the emulator into a statecheck, so that it runs right
+// after a step's apply.
+type emulatorCheck func(context.Context) error
+
+func (f emulatorCheck) CheckState(ctx context.Context, _ statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+	resp.Error = f(ctx)
+}
