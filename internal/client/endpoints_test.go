@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -475,5 +476,48 @@ func TestMalformedMultiStatus(t *testing.T) {
 	var multi *client.MultiStatusError
 	if errors.As(err, &multi) {
 		t.Errorf("a malformed answer was reported as failed items: %v", err)
+	}
+}
+
+func TestIDsAreEscapedOnce(t *testing.T) {
+	const id = "a/b c%d'e"
+	var got string
+	c := newHandlerClient(t, func(w http.ResponseWriter, r *http.Request) {
+		got = r.URL.EscapedPath()
+		writeJSON(w, 200, `{"id":"x"}`)
+	})
+	if _, err := c.GetAccount(context.Background(), id); err != nil {
+		t.Fatal(err)
+	}
+	segment, ok := strings.CutPrefix(got, "/v3.0/iam/accounts/")
+	if !ok || strings.Contains(segment, "/") {
+		t.Fatalf("path %q: the id is not one segment", got)
+	}
+	if back, err := url.PathUnescape(segment); err != nil || back != id {
+		t.Errorf("segment %q unescapes to %q, want %q", segment, back, id)
+	}
+}
+
+func TestAPIKeyAmbiguousCreateWithUndatedKeyOfThatName(t *testing.T) {
+	rec := &recorder{}
+	c := newHandlerClient(t, func(w http.ResponseWriter, r *http.Request) {
+		rec.note(r)
+		switch r.Method + " " + r.URL.Path {
+		case "POST /v3.0/iam/apiKeys":
+			dropConnection(t, w)
+		case "GET /v3.0/iam/apiKeys":
+			writeJSON(w, 200, `{"items":[{"id":"k1","name":"splunk","role":"SIEM","status":"enabled"}]}`)
+		case "GET /v3.0/healthcheck/connectivity":
+			writeJSON(w, 200, available)
+		default:
+			t.Errorf("unexpected %s %s", r.Method, r.URL.Path)
+		}
+	})
+	_, err := c.CreateAPIKey(context.Background(), client.APIKeyCreate{Name: "splunk", Role: "SIEM"})
+	if !client.IsAlreadyExists(err) || !strings.Contains(err.Error(), "does not say when it was created") {
+		t.Fatalf("CreateAPIKey = %v, want a duplicate error explaining the key cannot be dated", err)
+	}
+	if rec.count("POST /v3.0/iam/apiKeys/delete") != 0 {
+		t.Error("a key that cannot be dated was deleted")
 	}
 }

@@ -193,8 +193,15 @@ func (c *Client) resolve(req request) (*url.URL, error) {
 		}
 		return u, nil
 	}
+	// req.path holds escaped ids (objectPath): keep that form as RawPath, so that an id with a
+	// slash or a percent sign stays one segment and is not escaped twice.
+	decoded, err := url.PathUnescape(req.path)
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: %w", req.method, req.path, err)
+	}
 	u := *c.base
-	u.Path = c.base.Path + req.path
+	u.Path = c.base.Path + decoded
+	u.RawPath = c.base.EscapedPath() + req.path
 	if len(req.query) > 0 {
 		u.RawQuery = req.query.Encode()
 	}

@@ -94,15 +94,7 @@ func TestAccountValidation(t *testing.T) {
 	ts.invite("taken@example.com", "Analyst", "local")
 	ts.createRole("KeysOnly", nil, true, false)
 	invite := func(change map[string]any) map[string]any {
-		b := map[string]any{"email": "new@example.com", "role": "Analyst", "authType": "local"}
-		for k, v := range change {
-			if v == nil {
-				delete(b, k)
-			} else {
-				b[k] = v
-			}
-		}
-		return b
+		return withChanges(map[string]any{"email": "new@example.com", "role": "Analyst", "authType": "local"}, change)
 	}
 	for _, tc := range []struct {
 		name, target, message string

@@ -1,0 +1,153 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/client"
+)
+
+var (
+	_ datasource.DataSource                     = (*accountDataSource)(nil)
+	_ datasource.DataSourceWithConfigure        = (*accountDataSource)(nil)
+	_ datasource.DataSourceWithConfigValidators = (*accountDataSource)(nil)
+)
+
+// NewAccountDataSource is the visionone_account data source: one account, by email or by id.
+func NewAccountDataSource() datasource.DataSource {
+	return &accountDataSource{}
+}
+
+type accountDataSource struct {
+	data *providerData
+}
+
+// accountDataSourceModel is one account as the data sources show it (visionone_account, and each
+// element of visionone_accounts).
+type accountDataSourceModel struct {
+	ID          types.String `tfsdk:"id"`
+	Email       types.String `tfsdk:"email"`
+	AuthType    types.String `tfsdk:"auth_type"`
+	Role        types.String `tfsdk:"role"`
+	Description types.String `tfsdk:"description"`
+	Status      types.String `tfsdk:"status"`
+	Name        types.String `tfsdk:"name"`
+}
+
+func (d *accountDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_account"
+}
+
+func (d *accountDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	attributes := accountDataSourceAttributes()
+	attributes["id"] = schema.StringAttribute{
+		MarkdownDescription: "Id of the account to read. Exactly one of `id` and `email` must be set. An invited account's id is temporary: prefer `email`.",
+		Optional:            true,
+		Computed:            true,
+		Validators:          []validator.String{stringvalidator.LengthBetween(1, accountMaxLength)},
+	}
+	attributes["email"] = schema.StringAttribute{
+		MarkdownDescription: "Email address of the account to read, compared case-insensitively. Exactly one of `id` and `email` must be set.",
+		Optional:            true,
+		Computed:            true,
+		Validators:          []validator.String{stringvalidator.LengthBetween(1, accountMaxLength)},
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "One Vision One account (user, SAML user, SAML group or pending invitation), by email or by id.",
+		Attributes:          attributes,
+	}
+}
+
+func (d *accountDataSource) ConfigValidators(_ context.Context) []datasource.ConfigValidator {
+	return []datasource.ConfigValidator{
+		datasourcevalidator.ExactlyOneOf(path.MatchRoot("id"), path.MatchRoot("email")),
+	}
+}
+
+func (d *accountDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	data, diags := providerDataFrom(req.ProviderData)
+	resp.Diagnostics.Append(diags...)
+	d.data = data
+}
+
+func (d *accountDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	if d.data == nil {
+		resp.Diagnostics.AddError("Provider Not Configured", providerNotConfiguredDetail)
+		return
+	}
+	var config accountDataSourceModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	var account *client.Account
+	var err error
+	what := "id " + config.ID.ValueString()
+	if !config.Email.IsNull() {
+		what = "email " + config.Email.ValueString()
+		tflog.Debug(ctx, "reading account by email", map[string]any{"email": config.Email.ValueString()})
+		account, err = d.data.client.FindAccountByEmail(ctx, config.Email.ValueString())
+	} else {
+		tflog.Debug(ctx, "reading account", map[string]any{"id": config.ID.ValueString()})
+		account, err = d.data.client.GetAccount(ctx, config.ID.ValueString())
+	}
+	if client.IsNotFound(err) {
+		resp.Diagnostics.AddError("Account Not Found",
+			fmt.Sprintf("Vision One has no account with %s. The visionone_accounts data source lists the accounts; an invited account gets a new id when its invitation is accepted, so look it up by email.", what))
+		return
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Error Reading Account", "Reading the account with "+what, err)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, accountDataModelFromAPI(account))...)
+}
+
+// accountDataSourceAttributes are the attributes the data sources compute for every account; the
+// callers add id and email, which differ between lookup and listing.
+func accountDataSourceAttributes() map[string]schema.Attribute {
+	return map[string]schema.Attribute{
+		"auth_type": schema.StringAttribute{
+			MarkdownDescription: "How the account signs in: `local`, `saml` or `samlGroup`.",
+			Computed:            true,
+		},
+		"role": schema.StringAttribute{
+			MarkdownDescription: "Name of the account's user role.",
+			Computed:            true,
+		},
+		"description": schema.StringAttribute{
+			MarkdownDescription: "Free-text note about the account.",
+			Computed:            true,
+		},
+		"status": schema.StringAttribute{
+			MarkdownDescription: "`invited` until the invitation is accepted, then `enabled` or `disabled`.",
+			Computed:            true,
+		},
+		"name": schema.StringAttribute{
+			MarkdownDescription: "Display name of the user or SAML group.",
+			Computed:            true,
+		},
+	}
+}
+
+func accountDataModelFromAPI(account *client.Account) accountDataSourceModel {
+	return accountDataSourceModel{
+		ID:          types.StringValue(account.ID),
+		Email:       types.StringValue(account.Email),
+		AuthType:    types.StringValue(account.AuthType),
+		Role:        types.StringValue(account.Role),
+		Description: types.StringValue(account.Description),
+		Status:      types.StringValue(account.Status),
+		Name:        types.StringValue(account.Name),
+	}
+}

@@ -1,0 +1,139 @@
+package provider
+
+import (
+	"context"
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/client"
+	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/emulator"
+)
+
+// seedAccounts invites accounts directly through the API, as an administrator in the console would,
+// and accepts the invitation of the first one.
+func (e *testEmulator) seedAccounts(t *testing.T, invites ...client.AccountInvite) {
+	t.Helper()
+	for _, in := range invites {
+		if _, err := e.API.InviteAccount(context.Background(), in); err != nil {
+			t.Fatalf("inviting %s: %v", in.Email, err)
+		}
+	}
+	e.acceptInvitation(t, invites[0].Email)
+}
+
+func TestAccAccountDataSource(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	e.seedAccounts(t,
+		client.AccountInvite{Email: "active@example.com", Role: "Auditor", AuthType: client.AuthTypeLocal, Description: "accepted"},
+		client.AccountInvite{Email: "o'neil+sso@example.com", Role: "Analyst", AuthType: client.AuthTypeSAML},
+	)
+	active := e.account(t, "active@example.com")
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: e.providerConfig() + `
+data "visionone_account" "missing" {
+  email = "nobody@example.com"
+}
+`,
+				ExpectError: regexp.MustCompile(`(?s)Account Not Found.*email nobody@example.com`),
+			},
+			{
+				Config: e.providerConfig() + `
+data "visionone_account" "both" {
+  email = "active@example.com"
+  id    = "x"
+}
+`,
+				ExpectError: regexp.MustCompile(`(?s)Invalid Attribute Combination`),
+			},
+			{
+				Config: e.providerConfig() + `
+data "visionone_account" "by_email" {
+  email = "O'Neil+SSO@example.com"
+}
+
+data "visionone_account" "by_id" {
+  id = "` + active.ID + `"
+}
+`,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("data.visionone_account.by_email", tfjsonpath.New("email"), knownvalue.StringExact("o'neil+sso@example.com")),
+					statecheck.ExpectKnownValue("data.visionone_account.by_email", tfjsonpath.New("auth_type"), knownvalue.StringExact("saml")),
+					statecheck.ExpectKnownValue("data.visionone_account.by_email", tfjsonpath.New("role"), knownvalue.StringExact("Analyst")),
+					statecheck.ExpectKnownValue("data.visionone_account.by_email", tfjsonpath.New("status"), knownvalue.StringExact("invited")),
+					statecheck.ExpectKnownValue("data.visionone_account.by_id", tfjsonpath.New("email"), knownvalue.StringExact("active@example.com")),
+					statecheck.ExpectKnownValue("data.visionone_account.by_id", tfjsonpath.New("description"), knownvalue.StringExact("accepted")),
+					statecheck.ExpectKnownValue("data.visionone_account.by_id", tfjsonpath.New("status"), knownvalue.StringExact("enabled")),
+				},
+			},
+		},
+	})
+}
+
+func TestAccAccountsDataSource(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	e.seedAccounts(t,
+		client.AccountInvite{Email: "active@example.com", Role: "Auditor", AuthType: client.AuthTypeLocal},
+		client.AccountInvite{Email: "invited@example.com", Role: "Auditor", AuthType: client.AuthTypeLocal},
+		client.AccountInvite{Email: "sso@example.com", Role: "Analyst", AuthType: client.AuthTypeSAML},
+		client.AccountInvite{Email: "group@example.com", Role: "Analyst", AuthType: client.AuthTypeSAMLGroup},
+	)
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: e.providerConfig() + `
+data "visionone_accounts" "bad" {
+  status = "active"
+}
+`,
+				ExpectError: regexp.MustCompile(`(?s)status.*value must be one of`),
+			},
+			{
+				Config: e.providerConfig() + `
+data "visionone_accounts" "all" {}
+
+data "visionone_accounts" "invited_local" {
+  status    = "invited"
+  auth_type = "local"
+}
+
+data "visionone_accounts" "analysts" {
+  role = "Analyst"
+}
+
+data "visionone_accounts" "saml_analysts" {
+  auth_type = "saml"
+  role      = "Analyst"
+}
+
+data "visionone_accounts" "none" {
+  status = "disabled"
+}
+`,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("data.visionone_accounts.all", tfjsonpath.New("accounts"), knownvalue.ListSizeExact(4)),
+					statecheck.ExpectKnownValue("data.visionone_accounts.invited_local", tfjsonpath.New("accounts"), knownvalue.ListExact([]knownvalue.Check{
+						knownvalue.ObjectPartial(map[string]knownvalue.Check{"email": knownvalue.StringExact("invited@example.com"), "status": knownvalue.StringExact("invited")}),
+					})),
+					statecheck.ExpectKnownValue("data.visionone_accounts.analysts", tfjsonpath.New("accounts"), knownvalue.ListSizeExact(2)),
+					statecheck.ExpectKnownValue("data.visionone_accounts.saml_analysts", tfjsonpath.New("accounts"), knownvalue.ListExact([]knownvalue.Check{
+						knownvalue.ObjectPartial(map[string]knownvalue.Check{"email": knownvalue.StringExact("sso@example.com"), "auth_type": knownvalue.StringExact("saml")}),
+					})),
+					statecheck.ExpectKnownValue("data.visionone_accounts.none", tfjsonpath.New("accounts"), knownvalue.ListSizeExact(0)),
+				},
+			},
+		},
+	})
+}

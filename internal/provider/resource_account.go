@@ -1,0 +1,581 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/client"
+	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/planmodifiers"
+	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/validators"
+)
+
+var (
+	_ resource.Resource                   = (*accountResource)(nil)
+	_ resource.ResourceWithConfigure      = (*accountResource)(nil)
+	_ resource.ResourceWithImportState    = (*accountResource)(nil)
+	_ resource.ResourceWithModifyPlan     = (*accountResource)(nil)
+	_ resource.ResourceWithValidateConfig = (*accountResource)(nil)
+)
+
+// NewAccountResource is the visionone_account resource: a user account, SAML account or SAML group,
+// created by sending an invitation.
+func NewAccountResource() resource.Resource {
+	return &accountResource{}
+}
+
+type accountResource struct {
+	data *providerData
+}
+
+type accountResourceModel struct {
+	ID          types.String `tfsdk:"id"`
+	Email       types.String `tfsdk:"email"`
+	AuthType    types.String `tfsdk:"auth_type"`
+	Role        types.String `tfsdk:"role"`
+	Description types.String `tfsdk:"description"`
+	Enabled     types.Bool   `tfsdk:"enabled"`
+	Status      types.String `tfsdk:"status"`
+	Name        types.String `tfsdk:"name"`
+}
+
+// accountMaxLength is the API's limit on email, role and description (contract 7.2).
+const accountMaxLength = 256
+
+func (r *accountResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_account"
+}
+
+func (r *accountResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A Vision One user account (local or SAML) or SAML group account. Creating it sends an " +
+			"invitation: the account stays `invited`, under a temporary id, until the person accepts it, and then " +
+			"becomes `enabled` under a new id, which the provider follows by email. While an account is invited, and " +
+			"for SAML group accounts, Vision One accepts no change of `role`, `enabled` or `description`; the plan " +
+			"says so in a warning and the change is applied on the first apply after the invitation is accepted.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "Account id. It is temporary while the account is invited and changes when the invitation is accepted; the provider then finds the account by email and records the new id without a plan change.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"email": schema.StringAttribute{
+				MarkdownDescription: "Email address of the user, or the distribution email (or directory object id) of the SAML group; the invitation is sent to it. At most 256 characters. Compared case-insensitively: a change in letter case only is not a change. Changing it otherwise replaces the account (a new invitation).",
+				Required:            true,
+				Validators:          []validator.String{stringvalidator.LengthBetween(1, accountMaxLength)},
+				PlanModifiers: []planmodifier.String{
+					planmodifiers.IgnoreCaseChange(),
+					stringplanmodifier.RequiresReplace(),
+				},
+			},
+			"auth_type": schema.StringAttribute{
+				MarkdownDescription: "How the account signs in: `local` (Vision One password), `saml` (a user of the tenant's SAML identity provider) or `samlGroup` (every member of a SAML group). Default `local`. Changing it replaces the account.",
+				Optional:            true,
+				Computed:            true,
+				Default:             stringdefault.StaticString(client.AuthTypeLocal),
+				Validators:          []validator.String{stringvalidator.OneOf(client.AuthTypes...)},
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"role": schema.StringAttribute{
+				MarkdownDescription: "Name of the user role, typically `visionone_user_role.<name>.name` or a predefined role such as `Auditor`. The role must allow assignment to user accounts (`allow_user_account_assignment`); a role that does not exist or does not allow it is a plan error. Updated in place once the account is active.",
+				Required:            true,
+				Validators:          []validator.String{stringvalidator.LengthBetween(1, accountMaxLength)},
+			},
+			"description": schema.StringAttribute{
+				MarkdownDescription: "Free-text note about the account, at most 256 characters. Default empty. Updated in place once the account is active.",
+				Optional:            true,
+				Computed:            true,
+				Default:             stringdefault.StaticString(""),
+				Validators:          []validator.String{stringvalidator.LengthAtMost(accountMaxLength)},
+			},
+			"enabled": schema.BoolAttribute{
+				MarkdownDescription: "Whether the account may sign in. Default `true`. Vision One creates every account as invited, so `false` takes effect on the first apply after the invitation is accepted. Updated in place.",
+				Optional:            true,
+				Computed:            true,
+				Default:             booldefault.StaticBool(true),
+			},
+			"status": schema.StringAttribute{
+				MarkdownDescription: "Status reported by Vision One: `invited` until the invitation is accepted, then `enabled` or `disabled`.",
+				Computed:            true,
+			},
+			"name": schema.StringAttribute{
+				MarkdownDescription: "Display name of the user or SAML group, as Vision One reports it (set by the person when they accept the invitation, or by the identity provider).",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+		},
+	}
+}
+
+func (r *accountResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	data, diags := providerDataFrom(req.ProviderData)
+	resp.Diagnostics.Append(diags...)
+	r.data = data
+}
+
+// ValidateConfig wants an email address, except for a SAML group, which Vision One also accepts by
+// its directory object id (contract 3.4).
+func (r *accountResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var email, authType types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("email"), &email)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("auth_type"), &authType)...)
+	if resp.Diagnostics.HasError() || email.IsNull() || email.IsUnknown() || authType.IsUnknown() ||
+		authType.ValueString() == client.AuthTypeSAMLGroup {
+		return
+	}
+	if err := validators.CheckEmailAddress(email.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("email"), "Invalid Email Address",
+			fmt.Sprintf("%q is not a bare email address such as auditor@example.com: %s.", email.ValueString(), err))
+	}
+}
+
+// ModifyPlan checks the role against the tenant and holds back the changes Vision One refuses for
+// now (decision 10 of the contract), so that a plan never promises what apply cannot do.
+func (r *accountResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return
+	}
+	var plan accountResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	var state *accountResourceModel
+	// A replaced account is planned again as a new one: nothing of the old one carries over.
+	if !req.State.Raw.IsNull() && len(resp.RequiresReplace) == 0 {
+		state = &accountResourceModel{}
+		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+	}
+
+	if state == nil || !plan.Role.Equal(state.Role) {
+		r.checkRole(ctx, plan.Role, &resp.Diagnostics)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+	}
+
+	if state == nil {
+		if !plan.Enabled.IsUnknown() && !plan.Enabled.ValueBool() {
+			resp.Diagnostics.AddAttributeWarning(path.Root("enabled"), "Account Disabled Once Active",
+				fmt.Sprintf("Vision One creates every account as invited and accepts no status change until the invitation to %s is accepted. "+
+					"Terraform invites it now and disables it on the first apply after the invitation is accepted; until then each plan says so in a warning.",
+					plan.Email.ValueString()))
+		}
+		return
+	}
+
+	deferPendingChanges(&plan, *state, &resp.Diagnostics)
+	plan.Status = plannedStatus(plan, *state)
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+func (r *accountResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	if !r.configured(&resp.Diagnostics) {
+		return
+	}
+	var plan accountResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	if !r.checkRoleBeforeWrite(ctx, plan.Role.ValueString(), &resp.Diagnostics) {
+		return
+	}
+	tflog.Debug(ctx, "inviting account", map[string]any{"email": plan.Email.ValueString(), "auth_type": plan.AuthType.ValueString()})
+	account, err := r.data.client.InviteAccount(ctx, toAccountInvite(plan))
+	if err != nil {
+		r.addInviteError(ctx, &resp.Diagnostics, plan.Email.ValueString(), err)
+		return
+	}
+
+	state := accountModelFromAPI(plan, account)
+	// enabled = false cannot be sent with an invitation, and Terraform refuses a new state that
+	// differs from the plan. The next refresh reads the real status back, and ModifyPlan holds the
+	// change back until the invitation is accepted.
+	state.Enabled = plan.Enabled
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+	resp.Diagnostics.Append(storeETag(ctx, resp.Private, account.ETag)...)
+}
+
+func (r *accountResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	if !r.configured(&resp.Diagnostics) {
+		return
+	}
+	var state accountResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	account, err := r.findAccount(ctx, state.ID.ValueString(), state.Email.ValueString())
+	if client.IsNotFound(err) {
+		resp.Diagnostics.AddWarning("Account Deleted Outside Terraform",
+			fmt.Sprintf("No account with id %q or email %q exists in Vision One any more: it was deleted outside Terraform. "+
+				"It is removed from the state, and the next apply invites it again.", state.ID.ValueString(), state.Email.ValueString()))
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Error Reading Account", fmt.Sprintf("Reading the account %s (id %s)", state.Email.ValueString(), state.ID.ValueString()), err)
+		return
+	}
+	if !state.ID.IsNull() && state.ID.ValueString() != account.ID {
+		tflog.Info(ctx, "account has a new id, its invitation was accepted", map[string]any{"old_id": state.ID.ValueString(), "id": account.ID})
+	}
+
+	resp.Diagnostics.Append(resp.State.Set(ctx, accountModelFromAPI(state, account))...)
+	resp.Diagnostics.Append(storeETag(ctx, resp.Private, account.ETag)...)
+}
+
+func (r *accountResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	if !r.configured(&resp.Diagnostics) {
+		return
+	}
+	var plan, state accountResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	etag, diags := storedETag(ctx, req.Private)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	id := state.ID.ValueString()
+	patch, changed := toAccountPatch(plan, state)
+	if patch.Role != nil && !r.checkRoleBeforeWrite(ctx, *patch.Role, &resp.Diagnostics) {
+		return
+	}
+	if changed {
+		tflog.Debug(ctx, "updating account", map[string]any{"id": id})
+		err := r.data.client.UpdateAccount(ctx, id, etag, patch)
+		switch {
+		case client.IsPreconditionFailed(err):
+			resp.Diagnostics.AddError("Account Changed Outside Terraform",
+				fmt.Sprintf("The account %s (id %s) was changed in Vision One after Terraform last read it, so nothing was updated "+
+					"(the API answered 412 ConditionNotMet to If-Match %q). Run terraform plan again to see the current values, then apply.",
+					state.Email.ValueString(), id, etag))
+			return
+		case client.IsNotFound(err):
+			resp.Diagnostics.AddError("Account Changed Outside Terraform",
+				fmt.Sprintf("The account %s no longer exists under id %s: it was deleted, or its invitation was accepted, after Terraform last read it. "+
+					"Nothing was updated. Run terraform plan again, then apply.", state.Email.ValueString(), id))
+			return
+		case err != nil:
+			addAPIError(&resp.Diagnostics, "Error Updating Account", fmt.Sprintf("Updating the account %s (id %s)", state.Email.ValueString(), id), err)
+			return
+		}
+	}
+
+	account, err := r.data.client.GetAccount(ctx, id)
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Error Reading Account", fmt.Sprintf("Reading the account %s (id %s) after updating it", state.Email.ValueString(), id), err)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, accountModelFromAPI(plan, account))...)
+	resp.Diagnostics.Append(storeETag(ctx, resp.Private, account.ETag)...)
+}
+
+func (r *accountResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	if !r.configured(&resp.Diagnostics) {
+		return
+	}
+	var state accountResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	id := state.ID.ValueString()
+	tflog.Debug(ctx, "deleting account", map[string]any{"id": id})
+	err := r.data.client.DeleteAccount(ctx, id)
+	if client.IsNotFound(err) {
+		// The id may be the temporary one of an invitation accepted since the last refresh
+		// (terraform destroy -refresh=false): find the account by email rather than leave it behind.
+		var account *client.Account
+		account, err = r.data.client.FindAccountByEmail(ctx, state.Email.ValueString())
+		if client.IsNotFound(err) {
+			return
+		}
+		if err == nil {
+			id = account.ID
+			err = r.data.client.DeleteAccount(ctx, id)
+		}
+	}
+	if err != nil && !client.IsNotFound(err) {
+		addAPIError(&resp.Diagnostics, "Error Deleting Account", fmt.Sprintf("Deleting the account %s (id %s)", state.Email.ValueString(), id), err)
+	}
+}
+
+// ImportState takes an email address (anything with an "@"), an account id, or a SAML group's
+// directory object id; Read resolves it.
+func (r *accountResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if strings.Contains(req.ID, "@") {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("email"), req.ID)...)
+		return
+	}
+	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
+}
+
+// configured reports whether the provider is configured, adding an error when it is not.
+func (r *accountResource) configured(diags *diag.Diagnostics) bool {
+	if r.data == nil {
+		diags.AddError("Provider Not Configured", providerNotConfiguredDetail)
+		return false
+	}
+	return true
+}
+
+// findAccount returns the account with this id or, when the id is unknown or gone (an accepted
+// invitation gets a new id), the account with this email. Without an email (an import by id) the
+// id may be a SAML group's directory object id, which Vision One keeps in the email field. An
+// account found by email is read again by its id, as only a single read carries the ETag that
+// protects the next update.
+func (r *accountResource) findAccount(ctx context.Context, id, email string) (*client.Account, error) {
+	if id != "" {
+		account, err := r.data.client.GetAccount(ctx, id)
+		if !client.IsNotFound(err) {
+			return account, err
+		}
+		if email == "" {
+			email = id
+		}
+	}
+	found, err := r.data.client.FindAccountByEmail(ctx, email)
+	if err != nil {
+		return nil, err
+	}
+	return r.data.client.GetAccount(ctx, found.ID)
+}
+
+// checkRole checks at plan time that the role exists and may be given to user accounts. A role that
+// this run plans (see plannedRoles) is judged by its planned flags, and a predefined role by its
+// fixed ones. A custom role that is missing or refuses accounts may still be created or changed by
+// this run, which the plan cannot always tell: it gets a warning here, and checkRoleBeforeWrite
+// stops the apply before anything is written if the role is still wrong then. A role the API cannot
+// be asked about is left for the API to judge at apply.
+func (r *accountResource) checkRole(ctx context.Context, role types.String, diags *diag.Diagnostics) {
+	if role.IsNull() || role.IsUnknown() || r.data == nil {
+		return
+	}
+	name := role.ValueString()
+	if planned, ok := r.data.plannedRole(name); ok {
+		if !planned.AllowUserAccountAssignment.IsUnknown() && !planned.AllowUserAccountAssignment.ValueBool() {
+			diags.AddAttributeError(path.Root("role"), "Role Not Assignable To Accounts",
+				fmt.Sprintf("The role %q may not be assigned to user accounts: this configuration sets its allow_user_account_assignment to false. "+
+					"Set it to true, or choose another role.", name))
+		}
+		return
+	}
+	found, err := r.data.client.FindRoleByName(ctx, name)
+	switch {
+	case client.IsNotFound(err):
+		r.data.noteUnverifiedRole(name)
+		diags.AddAttributeWarning(path.Root("role"), "Role Not Found",
+			fmt.Sprintf("No role named %q exists in the Vision One tenant yet. That is expected if this configuration creates it "+
+				"(role = visionone_user_role.<name>.name). Otherwise correct the name: the apply checks again and stops before "+
+				"inviting or changing anything. %s", name, roleNamesHint))
+	case err != nil:
+		diags.AddAttributeWarning(path.Root("role"), "Role Not Checked",
+			fmt.Sprintf("Could not check the role %q at plan time, so Vision One judges it at apply: %s", name, err))
+	case found.AllowUserAccountAssignment:
+	case found.Type == client.RoleTypePredefined:
+		diags.AddAttributeError(path.Root("role"), "Role Not Assignable To Accounts", notAssignableDetail(name))
+	default:
+		r.data.noteUnverifiedRole(name)
+		diags.AddAttributeWarning(path.Root("role"), "Role Not Assignable To Accounts Yet",
+			notAssignableDetail(name)+" Unless this configuration changes that, the apply stops before inviting or changing anything.")
+	}
+}
+
+// checkRoleBeforeWrite looks up again, during apply and before any write, a role that the plan of
+// this process could not accept, and reports whether the write may go ahead.
+func (r *accountResource) checkRoleBeforeWrite(ctx context.Context, name string, diags *diag.Diagnostics) bool {
+	if !r.data.roleUnverified(name) {
+		return true
+	}
+	found, err := r.data.client.FindRoleByName(ctx, name)
+	switch {
+	case client.IsNotFound(err):
+		diags.AddAttributeError(path.Root("role"), "Unknown Role",
+			fmt.Sprintf("No role named %q exists in the Vision One tenant, so nothing was invited or changed. %s", name, roleNamesHint))
+		return false
+	case err == nil && !found.AllowUserAccountAssignment:
+		diags.AddAttributeError(path.Root("role"), "Role Not Assignable To Accounts", notAssignableDetail(name)+" Nothing was invited or changed.")
+		return false
+	}
+	return true
+}
+
+// roleNamesHint tells where the valid role names are.
+const roleNamesHint = "Role names are case-sensitive; the visionone_user_roles data source lists them, and a role managed in " +
+	"this configuration is best referenced as visionone_user_role.<name>.name."
+
+func notAssignableDetail(name string) string {
+	return fmt.Sprintf("The role %q may not be assigned to user accounts (its allow_user_account_assignment is false). "+
+		"Choose a role that allows it, or, for a custom role, set allow_user_account_assignment = true on it.", name)
+}
+
+// addInviteError reports a failed invitation; when the email is already taken (a 400, decision 6 of
+// the contract) it names the account and says how to bring it under Terraform instead.
+func (r *accountResource) addInviteError(ctx context.Context, diags *diag.Diagnostics, email string, err error) {
+	var apiErr *client.APIError
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusBadRequest {
+		addAPIError(diags, "Error Creating Account", "Inviting "+email, err)
+		return
+	}
+	existing, findErr := r.data.client.FindAccountByEmail(ctx, email)
+	if findErr != nil {
+		addAPIError(diags, "Error Creating Account", "Inviting "+email, err)
+		return
+	}
+	diags.AddAttributeError(path.Root("email"), "Account Already Exists",
+		fmt.Sprintf("Vision One already has an account for %s (id %s, auth type %s, role %q, status %s), so no invitation was sent. "+
+			"To manage that account with Terraform, import it instead, replacing <name> with this resource's name:\n\n"+
+			"  terraform import 'visionone_account.<name>' %s\n\n"+
+			"or, with Terraform 1.5 or later, add this block and apply:\n\n"+
+			"  import {\n    to = visionone_account.<name>\n    id = %s\n  }\n\n"+
+			"API answer to the invitation: %s",
+			existing.Email, existing.ID, existing.AuthType, existing.Role, existing.Status,
+			shellQuote(existing.Email), hclQuote(existing.Email), err))
+}
+
+// pendingReason says why Vision One refuses updates of this account for now, or "" when it accepts
+// them (decision 10 of the contract).
+func pendingReason(state accountResourceModel) string {
+	switch {
+	case state.AuthType.ValueString() == client.AuthTypeSAMLGroup:
+		return "Vision One accepts no change to a SAML group account through its API. " +
+			"Change it in the console, or replace the account (terraform apply -replace=<address>)"
+	case state.Status.ValueString() == client.StatusInvited:
+		return "the account is still invited, and Vision One accepts no change to it until the invitation is accepted. " +
+			"The first apply after that applies it"
+	}
+	return ""
+}
+
+// deferPendingChanges plans the state's values for the changes Vision One refuses for now, with a
+// warning naming them. Terraform accepts a plan that keeps the prior value of a configured
+// attribute, so the plan, the apply and the state all show what Vision One really holds, and the
+// change reappears in the first plan after the account becomes active.
+func deferPendingChanges(plan *accountResourceModel, state accountResourceModel, diags *diag.Diagnostics) {
+	reason := pendingReason(state)
+	if reason == "" {
+		return
+	}
+	var held []string
+	if !plan.Role.IsUnknown() && !plan.Role.Equal(state.Role) {
+		held = append(held, fmt.Sprintf("role %q (now %q)", plan.Role.ValueString(), state.Role.ValueString()))
+		plan.Role = state.Role
+	}
+	if !plan.Enabled.IsUnknown() && !plan.Enabled.Equal(state.Enabled) {
+		held = append(held, fmt.Sprintf("enabled = %t", plan.Enabled.ValueBool()))
+		plan.Enabled = state.Enabled
+	}
+	if !plan.Description.IsUnknown() && !plan.Description.Equal(state.Description) {
+		held = append(held, fmt.Sprintf("description %q", plan.Description.ValueString()))
+		plan.Description = state.Description
+	}
+	if len(held) == 0 {
+		return
+	}
+	diags.AddWarning("Account Change Deferred",
+		fmt.Sprintf("Not applying %s to the account %s (id %s) now: %s. Until then this warning repeats on every plan.",
+			strings.Join(held, ", "), state.Email.ValueString(), state.ID.ValueString(), reason))
+}
+
+// plannedStatus is the status an update leaves: an invited account stays invited, an active one
+// follows enabled.
+func plannedStatus(plan, state accountResourceModel) types.String {
+	switch {
+	case state.Status.ValueString() == client.StatusInvited || state.Status.IsNull():
+		return state.Status
+	case plan.Enabled.IsUnknown():
+		return types.StringUnknown()
+	case plan.Enabled.ValueBool():
+		return types.StringValue(client.StatusEnabled)
+	}
+	return types.StringValue(client.StatusDisabled)
+}
+
+func toAccountInvite(plan accountResourceModel) client.AccountInvite {
+	return client.AccountInvite{
+		Email:       plan.Email.ValueString(),
+		Role:        plan.Role.ValueString(),
+		AuthType:    plan.AuthType.ValueString(),
+		Description: plan.Description.ValueString(),
+	}
+}
+
+// toAccountPatch holds the fields the plan changes, and reports whether there is any.
+func toAccountPatch(plan, state accountResourceModel) (client.AccountPatch, bool) {
+	var patch client.AccountPatch
+	if !plan.Role.Equal(state.Role) {
+		patch.Role = plan.Role.ValueStringPointer()
+	}
+	if !plan.Enabled.Equal(state.Enabled) {
+		status := client.StatusDisabled
+		if plan.Enabled.ValueBool() {
+			status = client.StatusEnabled
+		}
+		patch.Status = &status
+	}
+	if !plan.Description.Equal(state.Description) {
+		patch.Description = plan.Description.ValueStringPointer()
+	}
+	return patch, patch.Role != nil || patch.Status != nil || patch.Description != nil
+}
+
+// accountModelFromAPI builds the model from what the API holds. The email of prior (plan or state)
+// is kept when it differs only in letter case, since Vision One compares emails case-insensitively.
+func accountModelFromAPI(prior accountResourceModel, account *client.Account) accountResourceModel {
+	email := types.StringValue(account.Email)
+	if strings.EqualFold(prior.Email.ValueString(), account.Email) {
+		email = prior.Email
+	}
+	return accountResourceModel{
+		ID:          types.StringValue(account.ID),
+		Email:       email,
+		AuthType:    types.StringValue(account.AuthType),
+		Role:        types.StringValue(account.Role),
+		Description: types.StringValue(account.Description),
+		// An invited account is not disabled: it becomes enabled when the invitation is accepted.
+		Enabled: types.BoolValue(account.Status != client.StatusDisabled),
+		Status:  types.StringValue(account.Status),
+		Name:    types.StringValue(account.Name),
+	}
+}
+
+// shellQuote quotes s for a POSIX shell, so that emails with quotes survive copy and paste.
+func shellQuote(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// hclQuote quotes s as an HCL string literal, escaping template sequences too.
+func hclQuote(s string) string {
+	q := strconv.Quote(s)
+	q = strings.ReplaceAll(q, "${", "$${")
+	return strings.ReplaceAll(q, "%{", "%%{")
+}

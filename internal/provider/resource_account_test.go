@@ -1,0 +1,798 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/client"
+	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/emulator"
+)
+
+// testAccAccount is the configurable part of one visionone_account block.
+type testAccAccount struct {
+	email, authType, role, description string
+	enabled                            *bool
+}
+
+func (a testAccAccount) hcl(name string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "resource \"visionone_account\" %q {\n  email = %q\n  role  = %q\n", name, a.email, a.role)
+	if a.authType != "" {
+		fmt.Fprintf(&b, "  auth_type = %q\n", a.authType)
+	}
+	if a.description != "" {
+		fmt.Fprintf(&b, "  description = %q\n", a.description)
+	}
+	if a.enabled != nil {
+		fmt.Fprintf(&b, "  enabled = %t\n", *a.enabled)
+	}
+	b.WriteString("}\n")
+	return b.String()
+}
+
+func (e *testEmulator) accountConfig(accounts map[string]testAccAccount) string {
+	config := e.providerConfig()
+	for name, a := range accounts {
+		config += a.hcl(name)
+	}
+	return config
+}
+
+// account returns the account with this email as the emulator holds it, failing the test if it
+// is missing.
+func (e *testEmulator) account(t *testing.T, email string) *client.Account {
+	t.Helper()
+	account, err := e.API.FindAccountByEmail(context.Background(), email)
+	if err != nil {
+		t.Fatalf("looking up the account %s in the emulator: %v", email, err)
+	}
+	return account
+}
+
+// acceptInvitation accepts the invitation to email, as the person would.
+func (e *testEmulator) acceptInvitation(t *testing.T, email string) {
+	t.Helper()
+	if _, err := e.AcceptInvitation(e.account(t, email).ID); err != nil {
+		t.Fatalf("accepting the invitation of %s: %v", email, err)
+	}
+}
+
+// checkAccountsGone is a CheckDestroy: none of these emails has an account left in the emulator.
+func (e *testEmulator) checkAccountsGone(emails ...string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		for _, email := range emails {
+			account, err := e.API.FindAccountByEmail(context.Background(), email)
+			if err == nil {
+				return fmt.Errorf("account %s (id %s) still exists after destroy", email, account.ID)
+			}
+			if !client.IsNotFound(err) {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
+// checkAccountInAPI checks the emulator's copy of the account, beyond what the state says.
+func (e *testEmulator) checkAccountInAPI(email string, check func(*client.Account) error) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		account, err := e.API.FindAccountByEmail(context.Background(), email)
+		if err != nil {
+			return fmt.Errorf("looking up %s: %w", email, err)
+		}
+		return check(account)
+	}
+}
+
+// noWritesSinceTaken is noWritesSince for a baseline that a PreConfig takes during the test: the
+// baseline is read when the check runs, not when the test case is built.
+func (e *testEmulator) noWritesSinceTaken(before *emulator.Stats) resource.TestCheckFunc {
+	return func(s *terraform.State) error { return e.noWritesSince(*before)(s) }
+}
+
+func ptr[T any](v T) *T { return &v }
+
+const testAccAccountAddr = "visionone_account.test"
+
+// Lifecycle: invite, import by email and id (command and import block), acceptance with no plan
+// change, in-place updates, and replacement on an email change.
+func TestAccAccount_lifecycle(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	const email, newEmail = "auditor@example.com", "auditor2@example.com"
+	invited := testAccAccount{email: email, role: "Auditor", description: "third-party auditor"}
+	updated := testAccAccount{email: email, role: "Analyst", description: "now an analyst", enabled: ptr(false)}
+	renamed := updated
+	renamed.email = newEmail
+	idAfterAccept := statecheck.CompareValue(compare.ValuesSame())
+	idChanges := statecheck.CompareValue(compare.ValuesDiffer())
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.checkAccountsGone(email, newEmail),
+		Steps: []resource.TestStep{
+			{
+				Config: e.accountConfig(map[string]testAccAccount{"test": invited}),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testAccAccountAddr, plancheck.ResourceActionCreate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("id"), knownvalue.NotNull()),
+					statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("email"), knownvalue.StringExact(email)),
+					statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("auth_type"), knownvalue.StringExact("local")),
+					statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("role"), knownvalue.StringExact("Auditor")),
+					statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("description"), knownvalue.StringExact("third-party auditor")),
+					statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("enabled"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("status"), knownvalue.StringExact("invited")),
+					idChanges.AddStateValue(testAccAccountAddr, tfjsonpath.New("id")),
+				},
+			},
+			{
+				ResourceName:      testAccAccountAddr,
+				ImportState:       true,
+				ImportStateId:     email,
+				ImportStateVerify: true,
+			},
+			{
+				ResourceName:      testAccAccountAddr,
+				ImportState:       true,
+				ImportStateIdFunc: testAccAccountID,
+				ImportStateVerify: true,
+			},
+			{
+				ResourceName:    testAccAccountAddr,
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithID,
+				ImportStateId:   email,
+			},
+			{
+				// The person accepts: the account gets a new id and becomes enabled, and the
+				// refresh follows it with nothing for the user to do.
+				PreConfig: func() { e.acceptInvitation(t, email) },
+				Config:    e.accountConfig(map[string]testAccAccount{"test": invited}),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("status"), knownvalue.StringExact("enabled")),
+					idChanges.AddStateValue(testAccAccountAddr, tfjsonpath.New("id")),
+					idAfterAccept.AddStateValue(testAccAccountAddr, tfjsonpath.New("id")),
+				},
+			},
+			{
+				ResourceName:      testAccAccountAddr,
+				ImportState:       true,
+				ImportStateIdFunc: testAccAccountID,
+				ImportStateVerify: true,
+			},
+			{
+				Config: e.accountConfig(map[string]testAccAccount{"test": updated}),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testAccAccountAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("status"), knownvalue.StringExact("disabled")),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("role"), knownvalue.StringExact("Analyst")),
+					statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("description"), knownvalue.StringExact("now an analyst")),
+					statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("enabled"), knownvalue.Bool(false)),
+					statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("status"), knownvalue.StringExact("disabled")),
+					idAfterAccept.AddStateValue(testAccAccountAddr, tfjsonpath.New("id")),
+				},
+				Check: e.checkAccountInAPI(email, func(a *client.Account) error {
+					if a.Role != "Analyst" || a.Status != client.StatusDisabled || a.Description != "now an analyst" {
+						return fmt.Errorf("emulator holds role %q, status %q, description %q", a.Role, a.Status, a.Description)
+					}
+					return nil
+				}),
+			},
+			{
+				Config: e.accountConfig(map[string]testAccAccount{"test": renamed}),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testAccAccountAddr, plancheck.ResourceActionReplace),
+					plancheck.ExpectUnknownValue(testAccAccountAddr, tfjsonpath.New("id")),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("email"), knownvalue.StringExact(newEmail)),
+					statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("status"), knownvalue.StringExact("invited")),
+				},
+				Check: e.checkAccountsGone(email),
+			},
+		},
+	})
+}
+
+func testAccAccountID(s *terraform.State) (string, error) {
+	rs, ok := s.RootModule().Resources[testAccAccountAddr]
+	if !ok {
+		return "", fmt.Errorf("%s not in state", testAccAccountAddr)
+	}
+	return rs.Primary.ID, nil
+}
+
+const testAccGroupObjectID = "3f2a9c4e-1b7d-4e8a-9c1f-2d3e4f5a6b7c"
+
+// Every auth type can be invited, and its type is read back.
+func TestAccAccount_authTypes(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	accounts := map[string]testAccAccount{
+		"local":      {email: "local@example.com", role: "Auditor"},
+		"saml":       {email: "saml@example.com", role: "Auditor", authType: "saml"},
+		"saml_group": {email: "auditors@example.com", role: "Auditor", authType: "samlGroup"},
+		// A SAML group may also be named by its directory object id rather than an email.
+		"saml_group_id": {email: testAccGroupObjectID, role: "Auditor", authType: "samlGroup"},
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.checkAccountsGone("local@example.com", "saml@example.com", "auditors@example.com", testAccGroupObjectID),
+		Steps: []resource.TestStep{
+			{
+				Config: e.accountConfig(accounts),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("visionone_account.local", tfjsonpath.New("auth_type"), knownvalue.StringExact("local")),
+					statecheck.ExpectKnownValue("visionone_account.saml", tfjsonpath.New("auth_type"), knownvalue.StringExact("saml")),
+					statecheck.ExpectKnownValue("visionone_account.saml_group", tfjsonpath.New("auth_type"), knownvalue.StringExact("samlGroup")),
+					statecheck.ExpectKnownValue("visionone_account.saml_group_id", tfjsonpath.New("email"), knownvalue.StringExact(testAccGroupObjectID)),
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					e.checkAccountInAPI("saml@example.com", func(a *client.Account) error {
+						if a.AuthType != client.AuthTypeSAML {
+							return fmt.Errorf("emulator holds auth type %q", a.AuthType)
+						}
+						return nil
+					}),
+					e.checkAccountInAPI("auditors@example.com", func(a *client.Account) error {
+						if a.AuthType != client.AuthTypeSAMLGroup {
+							return fmt.Errorf("emulator holds auth type %q", a.AuthType)
+						}
+						return nil
+					}),
+				),
+			},
+			{
+				ResourceName:      "visionone_account.saml_group_id",
+				ImportState:       true,
+				ImportStateId:     testAccGroupObjectID,
+				ImportStateVerify: true,
+			},
+			{
+				// auth_type cannot be changed in place.
+				Config: e.accountConfig(map[string]testAccAccount{
+					"local":         {email: "local@example.com", role: "Auditor", authType: "saml"},
+					"saml":          accounts["saml"],
+					"saml_group":    accounts["saml_group"],
+					"saml_group_id": accounts["saml_group_id"],
+				}),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("visionone_account.local", plancheck.ResourceActionReplace),
+					plancheck.ExpectResourceAction("visionone_account.saml", plancheck.ResourceActionNoop),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("visionone_account.local", tfjsonpath.New("auth_type"), knownvalue.StringExact("saml")),
+				},
+			},
+		},
+	})
+}
+
+// Changes Vision One refuses while an account is invited are held back with a warning: the apply
+// succeeds and changes nothing it cannot, the state keeps what the API holds, and the first apply
+// after acceptance sets the rest.
+func TestAccAccount_invitedUpdate(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	const email = "pending@example.com"
+	invited := testAccAccount{email: email, role: "Auditor", description: "before"}
+	wanted := testAccAccount{email: email, role: "Analyst", description: "after", enabled: ptr(false)}
+	var before emulator.Stats
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.checkAccountsGone(email),
+		Steps: []resource.TestStep{
+			{
+				Config: e.accountConfig(map[string]testAccAccount{"test": invited}),
+			},
+			{
+				PreConfig: func() { before = e.Stats() },
+				Config:    e.accountConfig(map[string]testAccAccount{"test": wanted}),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("role"), knownvalue.StringExact("Auditor")),
+					statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("description"), knownvalue.StringExact("before")),
+					statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("enabled"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("status"), knownvalue.StringExact("invited")),
+				},
+				Check: e.noWritesSinceTaken(&before),
+			},
+			{
+				PreConfig: func() { e.acceptInvitation(t, email) },
+				Config:    e.accountConfig(map[string]testAccAccount{"test": wanted}),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testAccAccountAddr, plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("role"), knownvalue.StringExact("Analyst")),
+					statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("description"), knownvalue.StringExact("after")),
+					statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("enabled"), knownvalue.Bool(false)),
+					statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("status"), knownvalue.StringExact("disabled")),
+				},
+				Check: e.checkAccountInAPI(email, func(a *client.Account) error {
+					if a.Role != "Analyst" || a.Status != client.StatusDisabled {
+						return fmt.Errorf("emulator holds role %q and status %q", a.Role, a.Status)
+					}
+					return nil
+				}),
+			},
+		},
+	})
+}
+
+// Vision One accepts no update of a SAML group account, even an active one: a role or description
+// change is held back with a warning, the apply writes nothing, and the state keeps what the API holds.
+func TestAccAccount_samlGroupUpdate(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	const email = "soc@example.com"
+	group := testAccAccount{email: email, authType: "samlGroup", role: "Auditor", description: "SOC"}
+	changed := testAccAccount{email: email, authType: "samlGroup", role: "Analyst", description: "SOC analysts"}
+	var before emulator.Stats
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.checkAccountsGone(email),
+		Steps: []resource.TestStep{
+			{
+				Config: e.accountConfig(map[string]testAccAccount{"test": group}),
+			},
+			{
+				PreConfig: func() {
+					e.acceptInvitation(t, email)
+					before = e.Stats()
+				},
+				Config: e.accountConfig(map[string]testAccAccount{"test": changed}),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("status"), knownvalue.StringExact("enabled")),
+					statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("role"), knownvalue.StringExact("Auditor")),
+					statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("description"), knownvalue.StringExact("SOC")),
+				},
+				Check: e.noWritesSinceTaken(&before),
+			},
+		},
+	})
+}
+
+// enabled = false at creation: the invitation goes out, and the account is disabled on the first
+// apply after it is accepted.
+func TestAccAccount_createDisabled(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	const email = "later@example.com"
+	disabled := testAccAccount{email: email, role: "Auditor", enabled: ptr(false)}
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.checkAccountsGone(email),
+		Steps: []resource.TestStep{
+			{
+				Config: e.accountConfig(map[string]testAccAccount{"test": disabled}),
+				Check: e.checkAccountInAPI(email, func(a *client.Account) error {
+					if a.Status != client.StatusInvited {
+						return fmt.Errorf("emulator holds status %q, want invited", a.Status)
+					}
+					return nil
+				}),
+			},
+			{
+				// The refresh reads the real status back; the plan holds enabled = false back.
+				Config: e.accountConfig(map[string]testAccAccount{"test": disabled}),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("enabled"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("status"), knownvalue.StringExact("invited")),
+				},
+			},
+			{
+				PreConfig: func() { e.acceptInvitation(t, email) },
+				Config:    e.accountConfig(map[string]testAccAccount{"test": disabled}),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testAccAccountAddr, plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("enabled"), knownvalue.Bool(false)),
+					statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("status"), knownvalue.StringExact("disabled")),
+				},
+			},
+		},
+	})
+}
+
+// Drift: changes made in the console are planned back, and an account deleted outside Terraform is
+// planned for creation again.
+func TestAccAccount_drift(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	const email = "drift@example.com"
+	account := testAccAccount{email: email, role: "Auditor", description: "managed"}
+	config := e.accountConfig(map[string]testAccAccount{"test": account})
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.checkAccountsGone(email),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+			},
+			{
+				PreConfig: func() { e.acceptInvitation(t, email) },
+				Config:    config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+				}},
+			},
+			{
+				PreConfig: func() {
+					patch := client.AccountPatch{Role: ptr("Analyst"), Description: ptr("edited in the console"), Status: ptr(client.StatusDisabled)}
+					if err := e.API.UpdateAccount(context.Background(), e.account(t, email).ID, "", patch); err != nil {
+						t.Fatalf("changing the account outside Terraform: %v", err)
+					}
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testAccAccountAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("role"), knownvalue.StringExact("Auditor")),
+					plancheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("enabled"), knownvalue.Bool(true)),
+				}},
+				Check: e.checkAccountInAPI(email, func(a *client.Account) error {
+					if a.Role != "Auditor" || a.Status != client.StatusEnabled || a.Description != "managed" {
+						return fmt.Errorf("emulator holds role %q, status %q, description %q", a.Role, a.Status, a.Description)
+					}
+					return nil
+				}),
+			},
+			{
+				PreConfig: func() {
+					if err := e.API.DeleteAccount(context.Background(), e.account(t, email).ID); err != nil {
+						t.Fatalf("deleting the account outside Terraform: %v", err)
+					}
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testAccAccountAddr, plancheck.ResourceActionCreate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("status"), knownvalue.StringExact("invited")),
+				},
+			},
+		},
+	})
+}
+
+// Emails with quotes and plus signs survive the invitation, the filter of the lookup by email
+// (after acceptance and on import), and a change of letter case is not a change.
+func TestAccAccount_unusualEmails(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	const quote, plus = "o'neil@example.com", "Audit+Terraform@Example.com"
+	accounts := map[string]testAccAccount{
+		"quote": {email: quote, role: "Auditor"},
+		"plus":  {email: plus, role: "Auditor"},
+	}
+	recased := map[string]testAccAccount{
+		"quote": {email: "O'Neil@EXAMPLE.com", role: "Auditor"},
+		"plus":  {email: strings.ToLower(plus), role: "Auditor"},
+	}
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.checkAccountsGone(quote, plus),
+		Steps: []resource.TestStep{
+			{
+				Config: e.accountConfig(accounts),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("visionone_account.quote", tfjsonpath.New("email"), knownvalue.StringExact(quote)),
+					statecheck.ExpectKnownValue("visionone_account.plus", tfjsonpath.New("email"), knownvalue.StringExact(plus)),
+				},
+			},
+			{
+				ResourceName:      "visionone_account.quote",
+				ImportState:       true,
+				ImportStateId:     quote,
+				ImportStateVerify: true,
+			},
+			{
+				PreConfig: func() {
+					e.acceptInvitation(t, quote)
+					e.acceptInvitation(t, plus)
+				},
+				Config: e.accountConfig(recased),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("visionone_account.quote", tfjsonpath.New("status"), knownvalue.StringExact("enabled")),
+					statecheck.ExpectKnownValue("visionone_account.plus", tfjsonpath.New("status"), knownvalue.StringExact("enabled")),
+				},
+			},
+			{
+				ResourceName:      "visionone_account.plus",
+				ImportState:       true,
+				ImportStateId:     plus,
+				ImportStateVerify: true,
+			},
+		},
+	})
+}
+
+// An email that already has an account is refused with the import command, and nothing is created.
+func TestAccAccount_duplicateEmail(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	const email = "taken@example.com"
+	existing, err := e.API.InviteAccount(context.Background(), client.AccountInvite{Email: email, Role: "Auditor", AuthType: client.AuthTypeLocal})
+	if err != nil {
+		t.Fatalf("inviting the existing account: %v", err)
+	}
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: e.accountConfig(map[string]testAccAccount{"test": {email: "Taken@example.com", role: "Analyst"}}),
+				ExpectError: regexp.MustCompile(`(?s)Account Already Exists.*` + regexp.QuoteMeta(existing.ID) +
+					`.*terraform import 'visionone_account.<name>' 'taken@example.com'.*id = "taken@example.com"`),
+			},
+			{
+				Config: e.providerConfig(),
+				Check: func(*terraform.State) error {
+					accounts, err := e.API.ListAccounts(context.Background(), "")
+					if err != nil {
+						return err
+					}
+					if len(accounts) != 1 || accounts[0].ID != existing.ID || accounts[0].Role != "Auditor" {
+						return fmt.Errorf("want only the existing account, unchanged; the emulator holds %+v", accounts)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+// Bad input fails at plan, with a message that says what is wrong, before any write request.
+func TestAccAccount_invalidInput(t *testing.T) {
+	tests := map[string]struct {
+		account testAccAccount
+		roles   []client.RoleCreate // created before the test, as in the console
+		want    string
+	}{
+		"bad email":            {account: testAccAccount{email: "not-an-email", role: "Auditor"}, want: `(?s)Invalid Email Address.*"not-an-email" is not a bare email address`},
+		"display name":         {account: testAccAccount{email: "Auditor <a@example.com>", role: "Auditor"}, want: `(?s)without a display name`},
+		"unknown auth type":    {account: testAccAccount{email: "a@example.com", role: "Auditor", authType: "ldap"}, want: `(?s)auth_type.*value must be one of`},
+		"empty role":           {account: testAccAccount{email: "a@example.com", role: ""}, want: `(?s)role.*length must be between 1 and 256`},
+		"description too long": {account: testAccAccount{email: "a@example.com", role: "Auditor", description: strings.Repeat("x", 257)}, want: `(?s)description.*length must be at most 256`},
+		"unknown role":         {account: testAccAccount{email: "a@example.com", role: "No Such Role"}, want: `(?s)Unknown Role.*"No Such Role"`},
+		"role not assignable":  {account: testAccAccount{email: "a@example.com", role: "SIEM"}, want: `(?s)Role Not Assignable To Accounts.*"SIEM"`},
+		"custom role not assignable": {
+			account: testAccAccount{email: "a@example.com", role: "API only"},
+			roles:   []client.RoleCreate{{Name: "API only", PermissionKeys: []string{"platform.auditLogs.view"}, AllowAPIKeyAssignment: true}},
+			want:    `(?s)Role Not Assignable To Accounts.*"API only".*Nothing\s+was\s+invited`,
+		},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			e := startEmulator(t, emulator.Options{})
+			for _, role := range tc.roles {
+				if _, err := e.API.CreateRole(context.Background(), role); err != nil {
+					t.Fatalf("creating the role %s: %v", role.Name, err)
+				}
+			}
+			before := e.Stats()
+			resource.ParallelTest(t, resource.TestCase{
+				PreCheck:                 func() { testAccPreCheck(t) },
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{
+					{
+						Config:      e.accountConfig(map[string]testAccAccount{"test": tc.account}),
+						ExpectError: regexp.MustCompile(tc.want),
+					},
+					{
+						Config: e.providerConfig(),
+						Check:  e.noWritesSince(before),
+					},
+				},
+			})
+		})
+	}
+}
+
+// A role change to a role that cannot be given to accounts fails at plan and leaves the account as
+// it is.
+func TestAccAccount_invalidRoleUpdate(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	const email = "steady@example.com"
+	var before emulator.Stats
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.checkAccountsGone(email),
+		Steps: []resource.TestStep{
+			{
+				Config: e.accountConfig(map[string]testAccAccount{"test": {email: email, role: "Auditor"}}),
+			},
+			{
+				PreConfig: func() {
+					e.acceptInvitation(t, email)
+					before = e.Stats()
+				},
+				Config:      e.accountConfig(map[string]testAccAccount{"test": {email: email, role: "SOAR"}}),
+				ExpectError: regexp.MustCompile(`(?s)Role Not Assignable To Accounts.*"SOAR"`),
+			},
+			{
+				Config: e.accountConfig(map[string]testAccAccount{"test": {email: email, role: "Auditor"}}),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+				}},
+				Check: e.noWritesSinceTaken(&before),
+			},
+		},
+	})
+}
+
+func TestDeferPendingChanges(t *testing.T) {
+	t.Parallel()
+	invited := accountResourceModel{
+		ID: types.StringValue("tmp-1"), Email: types.StringValue("a@example.com"), AuthType: types.StringValue(client.AuthTypeLocal),
+		Role: types.StringValue("Auditor"), Description: types.StringValue("before"), Enabled: types.BoolValue(true),
+		Status: types.StringValue(client.StatusInvited), Name: types.StringValue(""),
+	}
+	active := invited
+	active.Status = types.StringValue(client.StatusEnabled)
+	group := active
+	group.AuthType = types.StringValue(client.AuthTypeSAMLGroup)
+	with := func(m accountResourceModel) accountResourceModel {
+		m.Role = types.StringValue("Analyst")
+		m.Enabled = types.BoolValue(false)
+		m.Description = types.StringValue("after")
+		return m
+	}
+
+	tests := map[string]struct {
+		state, plan, want accountResourceModel
+		warning           string
+	}{
+		"invited":           {state: invited, plan: with(invited), want: invited, warning: `role "Analyst" (now "Auditor"), enabled = false, description "after" to the account a@example.com (id tmp-1) now: the account is still invited`},
+		"invited unchanged": {state: invited, plan: invited, want: invited},
+		"active":            {state: active, plan: with(active), want: with(active)},
+		"saml group":        {state: group, plan: with(group), want: group, warning: "SAML group account"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			plan := tc.plan
+			var diags diag.Diagnostics
+			deferPendingChanges(&plan, tc.state, &diags)
+			if plan != tc.want {
+				t.Errorf("planned %+v, want %+v", plan, tc.want)
+			}
+			switch {
+			case tc.warning == "" && len(diags) != 0:
+				t.Errorf("unexpected diagnostics: %v", diags)
+			case tc.warning != "" && (len(diags) != 1 || diags[0].Severity() != diag.SeverityWarning || !strings.Contains(diags[0].Detail(), tc.warning)):
+				t.Errorf("want one warning containing %q, got %v", tc.warning, diags)
+			}
+		})
+	}
+}
+
+// The seed procedure in one apply: a custom role and an account given that role by reference. The
+// role does not exist while the account is planned, and that is no plan error; a role of the same
+// configuration that refuses accounts is.
+func TestAccAccount_withNewRole(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	const email = "auditor@audit-firm.example"
+	config := func(allowAccounts bool) string {
+		return e.providerConfig() + fmt.Sprintf(`
+resource "visionone_user_role" "auditor" {
+  name                          = "Third-party auditor"
+  permissions                   = ["reports.reportManagement.thirdPartyAuditing"]
+  allow_user_account_assignment = %[1]t
+}
+
+resource "visionone_account" "test" {
+  email = %[2]q
+  role  = visionone_user_role.auditor.name
+}
+`, allowAccounts, email)
+	}
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.checkAccountsGone(email),
+		Steps: []resource.TestStep{
+			{
+				Config:      config(false),
+				ExpectError: regexp.MustCompile(`(?s)Role Not Assignable To Accounts.*"Third-party auditor".*allow_user_account_assignment`),
+			},
+			{
+				Config: config(true),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("role"), knownvalue.StringExact("Third-party auditor")),
+					statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("status"), knownvalue.StringExact("invited")),
+				},
+			},
+		},
+	})
+}
+
+// A change made in the console between plan and apply makes the update fail with a clear error
+// (the ETag of the plan's refresh no longer matches), overwrites nothing, and shows in the next plan.
+func TestAccAccount_changedBetweenPlanAndApply(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	const email = "etag@example.com"
+	before := testAccAccount{email: email, role: "Auditor", description: "before"}
+	after := testAccAccount{email: email, role: "Auditor", description: "after"}
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.checkAccountsGone(email),
+		Steps: []resource.TestStep{
+			{
+				Config: e.accountConfig(map[string]testAccAccount{"test": before}),
+			},
+			{
+				// After acceptance the refresh finds the account by email; the ETag must still come along.
+				PreConfig: func() { e.acceptInvitation(t, email) },
+				Config:    e.accountConfig(map[string]testAccAccount{"test": after}),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testAccAccountAddr, plancheck.ResourceActionUpdate),
+					betweenPlanAndApply(func() {
+						if err := e.API.UpdateAccount(context.Background(), e.account(t, email).ID, "", client.AccountPatch{Role: ptr("Analyst")}); err != nil {
+							t.Errorf("changing the account in the console: %v", err)
+						}
+					}),
+				}},
+				ExpectError: errorText("Account Changed Outside Terraform", email, "nothing was updated", "Run terraform plan again"),
+			},
+			{
+				PreConfig: func() {
+					if a := e.account(t, email); a.Role != "Analyst" || a.Description != "before" {
+						t.Fatalf("the refused update changed the account: role %q, description %q", a.Role, a.Description)
+					}
+				},
+				Config: e.accountConfig(map[string]testAccAccount{"test": after}),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testAccAccountAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("role"), knownvalue.StringExact("Auditor")),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("role"), knownvalue.StringExact("Auditor")),
+					statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("description"), knownvalue.StringExact("after")),
+				},
+			},
+		},
+	})
+}
