@@ -329,7 +329,8 @@ func (r *accountResource) Delete(ctx context.Context, req resource.DeleteRequest
 	}
 }
 
-// ImportState takes an email address (anything with an "@") or an account id; Read resolves it.
+// ImportState takes an email address (anything with an "@"), an account id, or a SAML group's
+// directory object id; Read resolves it.
 func (r *accountResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	if strings.Contains(req.ID, "@") {
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("email"), req.ID)...)
@@ -348,15 +349,25 @@ func (r *accountResource) configured(diags *diag.Diagnostics) bool {
 }
 
 // findAccount returns the account with this id or, when the id is unknown or gone (an accepted
-// invitation gets a new id), the account with this email.
+// invitation gets a new id), the account with this email. Without an email (an import by id) the
+// id may be a SAML group's directory object id, which Vision One keeps in the email field. An
+// account found by email is read again by its id, as only a single read carries the ETag that
+// protects the next update.
 func (r *accountResource) findAccount(ctx context.Context, id, email string) (*client.Account, error) {
 	if id != "" {
 		account, err := r.data.client.GetAccount(ctx, id)
-		if !client.IsNotFound(err) || email == "" {
+		if !client.IsNotFound(err) {
 			return account, err
 		}
+		if email == "" {
+			email = id
+		}
 	}
-	return r.data.client.FindAccountByEmail(ctx, email)
+	found, err := r.data.client.FindAccountByEmail(ctx, email)
+	if err != nil {
+		return nil, err
+	}
+	return r.data.client.GetAccount(ctx, found.ID)
 }
 
 // checkRole checks at plan time that the role exists and may be given to user accounts. A role that

@@ -263,6 +263,12 @@ func TestAccAccount_authTypes(t *testing.T) {
 				),
 			},
 			{
+				ResourceName:      "visionone_account.saml_group_id",
+				ImportState:       true,
+				ImportStateId:     testAccGroupObjectID,
+				ImportStateVerify: true,
+			},
+			{
 				// auth_type cannot be changed in place.
 				Config: e.accountConfig(map[string]testAccAccount{
 					"local":         {email: "local@example.com", role: "Auditor", authType: "saml"},
@@ -332,6 +338,43 @@ func TestAccAccount_invitedUpdate(t *testing.T) {
 					}
 					return nil
 				}),
+			},
+		},
+	})
+}
+
+// Vision One accepts no update of a SAML group account, even an active one: a role or description
+// change is held back with a warning, the apply writes nothing, and the state keeps what the API holds.
+func TestAccAccount_samlGroupUpdate(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	const email = "soc@example.com"
+	group := testAccAccount{email: email, authType: "samlGroup", role: "Auditor", description: "SOC"}
+	changed := testAccAccount{email: email, authType: "samlGroup", role: "Analyst", description: "SOC analysts"}
+	var before emulator.Stats
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.checkAccountsGone(email),
+		Steps: []resource.TestStep{
+			{
+				Config: e.accountConfig(map[string]testAccAccount{"test": group}),
+			},
+			{
+				PreConfig: func() {
+					e.acceptInvitation(t, email)
+					before = e.Stats()
+				},
+				Config: e.accountConfig(map[string]testAccAccount{"test": changed}),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("status"), knownvalue.StringExact("enabled")),
+					statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("role"), knownvalue.StringExact("Auditor")),
+					statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("description"), knownvalue.StringExact("SOC")),
+				},
+				Check: e.noWritesSinceTaken(&before),
 			},
 		},
 	})
@@ -698,6 +741,56 @@ resource "visionone_account" "test" {
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("role"), knownvalue.StringExact("Third-party auditor")),
 					statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("status"), knownvalue.StringExact("invited")),
+				},
+			},
+		},
+	})
+}
+
+// A change made in the console between plan and apply makes the update fail with a clear error
+// (the ETag of the plan's refresh no longer matches), overwrites nothing, and shows in the next plan.
+func TestAccAccount_changedBetweenPlanAndApply(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	const email = "etag@example.com"
+	before := testAccAccount{email: email, role: "Auditor", description: "before"}
+	after := testAccAccount{email: email, role: "Auditor", description: "after"}
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.checkAccountsGone(email),
+		Steps: []resource.TestStep{
+			{
+				Config: e.accountConfig(map[string]testAccAccount{"test": before}),
+			},
+			{
+				// After acceptance the refresh finds the account by email; the ETag must still come along.
+				PreConfig: func() { e.acceptInvitation(t, email) },
+				Config:    e.accountConfig(map[string]testAccAccount{"test": after}),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testAccAccountAddr, plancheck.ResourceActionUpdate),
+					betweenPlanAndApply(func() {
+						if err := e.API.UpdateAccount(context.Background(), e.account(t, email).ID, "", client.AccountPatch{Role: ptr("Analyst")}); err != nil {
+							t.Errorf("changing the account in the console: %v", err)
+						}
+					}),
+				}},
+				ExpectError: errorText("Account Changed Outside Terraform", email, "nothing was updated", "Run terraform plan again"),
+			},
+			{
+				PreConfig: func() {
+					if a := e.account(t, email); a.Role != "Analyst" || a.Description != "before" {
+						t.Fatalf("the refused update changed the account: role %q, description %q", a.Role, a.Description)
+					}
+				},
+				Config: e.accountConfig(map[string]testAccAccount{"test": after}),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testAccAccountAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("role"), knownvalue.StringExact("Auditor")),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("role"), knownvalue.StringExact("Auditor")),
+					statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("description"), knownvalue.StringExact("after")),
 				},
 			},
 		},
