@@ -568,6 +568,33 @@ func TestAccAPIKey_badInputs(t *testing.T) {
 	})
 }
 
+// TestAccAPIKey_duplicateName takes a name a console key already has: the error says how to import it.
+func TestAccAPIKey_duplicateName(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	if _, err := e.API.CreateAPIKey(context.Background(), client.APIKeyCreate{Name: "Taken", Role: "SIEM"}); err != nil {
+		t.Fatal(err)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      e.providerConfig() + testAccAPIKeyConfig("taken", "SIEM", "", true),
+				ExpectError: errorText("API Key Already Exists", `terraform import <address> "taken"`),
+			},
+			{
+				PreConfig: func() {
+					if keys, err := e.API.ListAPIKeys(context.Background(), ""); err != nil || len(keys) != 1 {
+						t.Fatalf("expected only the console key, found %d (%v)", len(keys), err)
+					}
+				},
+				Config:            e.providerConfig() + testAccAPIKeyConfig("not-taken", "SIEM", "", true),
+				ConfigStateChecks: []statecheck.StateCheck{e.expectAPIKeyCount(2)},
+			},
+		},
+	})
+}
+
 // TestAccAPIKey_roleCreatedTogether creates the role and the key in one apply, as the seed
 // procedure does: the role does not exist at plan time, so it is checked again just before the key
 // is written. A role that refuses API keys stops the apply there, without a key.
