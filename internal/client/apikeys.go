@@ -86,8 +86,16 @@ func (c *Client) CreateAPIKey(ctx context.Context, in APIKeyCreate) (*CreatedAPI
 		if err != nil {
 			return false, err
 		}
-		if !createdSince(existing.CreatedDateTime, start) {
-			return false, alreadyExists(apiKeysPath, fmt.Sprintf("an API key named %q", in.Name))
+		switch {
+		case existing.CreatedDateTime == nil:
+			// Without a creation time the key cannot be told apart from someone else's: it is
+			// left alone, and the user decides.
+			return false, alreadyExists(apiKeysPath, fmt.Sprintf("an API key named %q (id %s)", in.Name, existing.ID),
+				"but the API does not say when it was created, so it may be the one this request created without "+
+					"its secret reaching us: check it in Administration → API Keys and delete or import it")
+		case !createdSince(existing.CreatedDateTime, start):
+			return false, alreadyExists(apiKeysPath, fmt.Sprintf("an API key named %q (id %s)", in.Name, existing.ID),
+				"and was not created by this request")
 		}
 		if err := c.DeleteAPIKeys(ctx, existing.ID); err != nil {
 			return false, fmt.Errorf("deleting API key %s, created by the failed attempt without its secret reaching us: %w",

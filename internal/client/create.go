@@ -64,8 +64,9 @@ func createdSince(at *time.Time, start time.Time) bool {
 }
 
 // alreadyExists is the error of a create whose name turned out to belong to an object that was
-// there before the create started.
-func alreadyExists(p, what string) *APIError {
+// there before the create started (or may have been). It reads like the API's own refusal of a
+// duplicate, so IsAlreadyExists is true for it.
+func alreadyExists(p, what, why string) *APIError {
 	return &APIError{Method: http.MethodPost, Path: p, StatusCode: http.StatusBadRequest, Code: "BadRequest",
-		Message: what + " already exists and was not created by this request"}
+		Message: what + " already exists " + why}
 }

@@ -497,3 +497,27 @@ func TestIDsAreEscapedOnce(t *testing.T) {
 		t.Errorf("segment %q unescapes to %q, want %q", segment, back, id)
 	}
 }
+
+func TestAPIKeyAmbiguousCreateWithUndatedKeyOfThatName(t *testing.T) {
+	rec := &recorder{}
+	c := newHandlerClient(t, func(w http.ResponseWriter, r *http.Request) {
+		rec.note(r)
+		switch r.Method + " " + r.URL.Path {
+		case "POST /v3.0/iam/apiKeys":
+			dropConnection(t, w)
+		case "GET /v3.0/iam/apiKeys":
+			writeJSON(w, 200, `{"items":[{"id":"k1","name":"splunk","role":"SIEM","status":"enabled"}]}`)
+		case "GET /v3.0/healthcheck/connectivity":
+			writeJSON(w, 200, available)
+		default:
+			t.Errorf("unexpected %s %s", r.Method, r.URL.Path)
+		}
+	})
+	_, err := c.CreateAPIKey(context.Background(), client.APIKeyCreate{Name: "splunk", Role: "SIEM"})
+	if !client.IsAlreadyExists(err) || !strings.Contains(err.Error(), "does not say when it was created") {
+		t.Fatalf("CreateAPIKey = %v, want a duplicate error explaining the key cannot be dated", err)
+	}
+	if rec.count("POST /v3.0/iam/apiKeys/delete") != 0 {
+		t.Error("a key that cannot be dated was deleted")
+	}
+}

@@ -57,14 +57,18 @@ func (e *APIError) Error() string {
 		b.WriteString(": " + e.Message)
 	}
 	var details []string
-	if e.InnerCode != "" || e.InnerMessage != "" {
-		details = append(details, strings.TrimPrefix(e.InnerCode+": "+e.InnerMessage, ": "))
+	inner := e.InnerMessage
+	if inner == e.Message {
+		inner = "" // some answers repeat the message in the inner error
+	}
+	if e.InnerCode != "" || inner != "" {
+		details = append(details, strings.TrimSuffix(strings.TrimPrefix(e.InnerCode+": "+inner, ": "), ": "))
 	}
 	if e.Target != "" {
 		details = append(details, "field "+e.Target)
 	}
 	if len(details) > 0 {
-		b.WriteString(" (" + strings.TrimSuffix(strings.Join(details, "; "), ": ") + ")")
+		b.WriteString(" (" + strings.Join(details, "; ") + ")")
 	}
 	if e.Attempts > 1 {
 		fmt.Fprintf(&b, " after %d attempts", e.Attempts)

@@ -105,7 +105,8 @@ func (c *Client) CreateRole(ctx context.Context, in RoleCreate) (*Role, error) {
 				return false, err
 			}
 			if !createdSince(existing.LastUpdatedDateTime, start) {
-				return false, alreadyExists(rolesPath, fmt.Sprintf("a role named %q", in.Name))
+				return false, alreadyExists(rolesPath, fmt.Sprintf("a role named %q (id %s)", existing.Name, existing.ID),
+					"and was not created by this request")
 			}
 		}
 		id = existing.ID

@@ -94,15 +94,7 @@ func TestAccountValidation(t *testing.T) {
 	ts.invite("taken@example.com", "Analyst", "local")
 	ts.createRole("KeysOnly", nil, true, false)
 	invite := func(change map[string]any) map[string]any {
-		b := map[string]any{"email": "new@example.com", "role": "Analyst", "authType": "local"}
-		for k, v := range change {
-			if v == nil {
-				delete(b, k)
-			} else {
-				b[k] = v
-			}
-		}
-		return b
+		return withChanges(map[string]any{"email": "new@example.com", "role": "Analyst", "authType": "local"}, change)
 	}
 	for _, tc := range []struct {
 		name, target, message string
@@ -113,6 +105,7 @@ func TestAccountValidation(t *testing.T) {
 		{"missing authType", "authType", "", invite(map[string]any{"authType": nil})},
 		{"bad authType", "authType", "local, saml, samlGroup", invite(map[string]any{"authType": "ldap"})},
 		{"bad email", "email", "not a valid email", invite(map[string]any{"email": "nobody"})},
+		{"padded email", "email", "not a valid email", invite(map[string]any{"email": " new@example.com"})},
 		{"long email", "email", "limit is 256", invite(map[string]any{"email": strings.Repeat("e", 250) + "@example.com"})},
 		{"long description", "description", "limit is 256", invite(map[string]any{"description": strings.Repeat("d", 257)})},
 		{"duplicate email", "email", "already exists", invite(map[string]any{"email": "TAKEN@example.com"})},

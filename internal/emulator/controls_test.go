@@ -56,8 +56,16 @@ func TestFaultInjection(t *testing.T) {
 	ts := newTestServer(t, Options{})
 	ts.expect(req{method: "POST", path: "/_emulator/faults", body: map[string]any{"error_rate": 1, "statuses": []int{429}}}, http.StatusOK)
 	resp := ts.expect(req{method: "GET", path: "/v3.0/iam/roles"}, http.StatusTooManyRequests)
-	if resp.header.Get("Retry-After") == "" || resp.errorBody(t).Code != "TooManyRequests" {
+	if resp.header.Get("Retry-After") != "1" || resp.errorBody(t).Code != "TooManyRequests" {
 		t.Errorf("injected 429: headers %v body %s", resp.header, resp.body)
+	}
+	ts.expect(req{method: "POST", path: "/_emulator/faults", body: map[string]any{"error_rate": 1, "statuses": []int{429}, "retry_after": "2500ms"}}, http.StatusOK)
+	if got := ts.expect(req{method: "GET", path: "/v3.0/iam/roles"}, http.StatusTooManyRequests).header.Get("Retry-After"); got != "3" {
+		t.Errorf("Retry-After %q, want 3 (2.5s rounded up)", got)
+	}
+	ts.expect(req{method: "POST", path: "/_emulator/faults", body: map[string]any{"error_rate": 1, "statuses": []int{429}, "omit_retry_after": true}}, http.StatusOK)
+	if resp := ts.expect(req{method: "GET", path: "/v3.0/iam/roles"}, http.StatusTooManyRequests); resp.header.Get("Retry-After") != "" {
+		t.Errorf("Retry-After %q sent although omitted", resp.header.Get("Retry-After"))
 	}
 	// Controls are never faulted.
 	ts.expect(req{method: "GET", path: "/_emulator/stats"}, http.StatusOK)
@@ -87,10 +95,10 @@ func TestFaultInjection(t *testing.T) {
 	ts.expect(req{method: "POST", path: "/_emulator/faults", body: map[string]any{}}, http.StatusOK)
 	ts.expect(req{method: "GET", path: "/v3.0/iam/roles"}, http.StatusOK)
 
-	if got := ts.Stats().FaultsInjected; got != 4 {
-		t.Errorf("FaultsInjected = %d, want 4", got)
+	if got := ts.Stats().FaultsInjected; got != 6 {
+		t.Errorf("FaultsInjected = %d, want 6", got)
 	}
-	for _, bad := range []string{`{"error_rate":2}`, `{"statuses":[200]}`, `{"latency":"fast"}`, `{"drop_rate":-1}`} {
+	for _, bad := range []string{`{"error_rate":2}`, `{"statuses":[200]}`, `{"latency":"fast"}`, `{"drop_rate":-1}`, `{"retry_after":"-1s"}`} {
 		ts.expect(req{method: "POST", path: "/_emulator/faults", body: bad}, http.StatusBadRequest)
 	}
 }
@@ -207,7 +215,8 @@ func TestStatsAndReset(t *testing.T) {
 
 func TestFaultsJSON(t *testing.T) {
 	t.Parallel()
-	in := Faults{ErrorRate: 0.2, Statuses: []int{500, 429}, DropRate: 0.05, Latency: 50 * time.Millisecond, AfterWriteDropRate: 0.1}
+	in := Faults{ErrorRate: 0.2, Statuses: []int{500, 429}, DropRate: 0.05, Latency: 50 * time.Millisecond, AfterWriteDropRate: 0.1,
+		RetryAfter: 2 * time.Second, OmitRetryAfter: true}
 	data, err := json.Marshal(in)
 	if err != nil {
 		t.Fatal(err)
@@ -219,7 +228,8 @@ func TestFaultsJSON(t *testing.T) {
 	if err := json.Unmarshal(data, &out); err != nil {
 		t.Fatal(err)
 	}
-	if out.Latency != in.Latency || out.ErrorRate != in.ErrorRate || out.AfterWriteDropRate != in.AfterWriteDropRate || len(out.Statuses) != 2 {
+	if out.Latency != in.Latency || out.ErrorRate != in.ErrorRate || out.AfterWriteDropRate != in.AfterWriteDropRate || len(out.Statuses) != 2 ||
+		out.RetryAfter != in.RetryAfter || !out.OmitRetryAfter {
 		t.Errorf("round trip %+v", out)
 	}
 	if _, err := New(Options{Faults: Faults{ErrorRate: 3}}); err == nil {

@@ -34,7 +34,10 @@
 //   - Accounts are listed newest first; they take no orderBy.
 //   - Role names are unique regardless of case and hold at most 128 characters (the limit of an
 //     API key's role field); role descriptions hold at most 2048.
+//   - A role may hold no permissions at all (the contract sets no minimum).
 //   - Using an API key updates its lastUsedDateTime but not its ETag.
+//   - Injected 4xx/5xx faults are answered before the request is applied; only
+//     drop_after_write leaves the client unsure whether its write happened.
 //
 // With Options.StateFile, custom roles, accounts, API keys (by the SHA-256 of their secret, never
 // the secret) and the clock offset survive a restart; the file is rewritten atomically after every
@@ -49,7 +52,8 @@
 //	POST /_emulator/accounts/{id}/accept accepts an invitation; answers {"id": "<permanent id>"}
 //	POST /_emulator/faults               {"error_rate": 0.2, "statuses": [500, 503, 429],
 //	                                      "drop_rate": 0.05, "latency": "50ms",
-//	                                      "drop_after_write_rate": 0.1}; {} clears them
+//	                                      "drop_after_write_rate": 0.1, "retry_after": "2s",
+//	                                      "omit_retry_after": false}; {} clears them
 //	POST /_emulator/ratelimit            {"per_minute": 60}; 0 removes the limit
 //	GET  /_emulator/stats                Stats as JSON
 //	POST /_emulator/reset                drops every object and counter and seeds the tenant again
@@ -102,6 +106,11 @@ type Faults struct {
 	// AfterWriteDropRate drops the connection after a write has been applied: the ambiguous-create
 	// case ("drop_after_write_rate" in JSON).
 	AfterWriteDropRate float64 `json:"drop_after_write_rate"`
+	// RetryAfter is the Retry-After of injected 429s, rounded up to whole seconds; zero means one
+	// second ("retry_after": "3s" in JSON). OmitRetryAfter sends injected 429s without the header,
+	// for clients that must back off on their own (decision 12; "omit_retry_after" in JSON).
+	RetryAfter     time.Duration `json:"-"`
+	OmitRetryAfter bool          `json:"omit_retry_after"`
 }
 
 // Stats is the answer of GET /_emulator/stats.

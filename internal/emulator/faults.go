@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"strconv"
 	"time"
 )
 
@@ -14,13 +15,19 @@ type faultsJSON struct {
 	DropRate           float64 `json:"drop_rate"`
 	Latency            string  `json:"latency,omitempty"`
 	AfterWriteDropRate float64 `json:"drop_after_write_rate"`
+	RetryAfter         string  `json:"retry_after,omitempty"`
+	OmitRetryAfter     bool    `json:"omit_retry_after"`
 }
 
 // MarshalJSON writes the latency as a Go duration string ("50ms").
 func (f Faults) MarshalJSON() ([]byte, error) {
-	j := faultsJSON{ErrorRate: f.ErrorRate, Statuses: f.Statuses, DropRate: f.DropRate, AfterWriteDropRate: f.AfterWriteDropRate}
+	j := faultsJSON{ErrorRate: f.ErrorRate, Statuses: f.Statuses, DropRate: f.DropRate, AfterWriteDropRate: f.AfterWriteDropRate,
+		OmitRetryAfter: f.OmitRetryAfter}
 	if f.Latency > 0 {
 		j.Latency = f.Latency.String()
+	}
+	if f.RetryAfter > 0 {
+		j.RetryAfter = f.RetryAfter.String()
 	}
 	return json.Marshal(j)
 }
@@ -31,13 +38,20 @@ func (f *Faults) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &j); err != nil {
 		return err
 	}
-	out := Faults{ErrorRate: j.ErrorRate, Statuses: j.Statuses, DropRate: j.DropRate, AfterWriteDropRate: j.AfterWriteDropRate}
-	if j.Latency != "" {
-		d, err := time.ParseDuration(j.Latency)
-		if err != nil {
-			return fmt.Errorf("latency: %w", err)
+	out := Faults{ErrorRate: j.ErrorRate, Statuses: j.Statuses, DropRate: j.DropRate, AfterWriteDropRate: j.AfterWriteDropRate,
+		OmitRetryAfter: j.OmitRetryAfter}
+	for _, d := range []struct {
+		name, value string
+		into        *time.Duration
+	}{{"latency", j.Latency, &out.Latency}, {"retry_after", j.RetryAfter, &out.RetryAfter}} {
+		if d.value == "" {
+			continue
 		}
-		out.Latency = d
+		v, err := time.ParseDuration(d.value)
+		if err != nil {
+			return fmt.Errorf("%s: %w", d.name, err)
+		}
+		*d.into = v
 	}
 	if err := validateFaults(out); err != nil {
 		return err
@@ -57,13 +71,18 @@ func validateFaults(f Faults) error {
 			return fmt.Errorf("statuses must be HTTP error codes (400-599), not %d", st)
 		}
 	}
-	if f.Latency < 0 {
-		return fmt.Errorf("latency must not be negative")
+	if f.Latency < 0 || f.RetryAfter < 0 {
+		return fmt.Errorf("latency and retry_after must not be negative")
 	}
 	return nil
 }
 
 func clampRate(r float64) float64 { return min(max(r, 0), 1) }
+
+// retryAfterSeconds renders a wait as a Retry-After value: whole seconds, rounded up, at least 1.
+func retryAfterSeconds(d time.Duration) string {
+	return strconv.Itoa(max(1, int((d+time.Second-1)/time.Second)))
+}
 
 // chance reports true with probability rate.
 func chance(rate float64) bool {

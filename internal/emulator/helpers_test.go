@@ -193,3 +193,15 @@ func (s *syncBuffer) String() string {
 	defer s.mu.Unlock()
 	return s.b.String()
 }
+
+// withChanges returns body with change applied: a nil value removes the member.
+func withChanges(body, change map[string]any) map[string]any {
+	for k, v := range change {
+		if v == nil {
+			delete(body, k)
+		} else {
+			body[k] = v
+		}
+	}
+	return body
+}

@@ -196,13 +196,19 @@ func directed(c int, desc bool) int {
 
 // Ordering. Every order ends on a unique sequence number, so pages never overlap or skip.
 
+// sortedValues returns the map's values in the order of compare.
+func sortedValues[T any](m map[string]T, compare func(a, b T) int) []T {
+	out := make([]T, 0, len(m))
+	for _, v := range m {
+		out = append(out, v)
+	}
+	slices.SortFunc(out, compare)
+	return out
+}
+
 func (st *store) rolesOrdered(orderBy string) []*role {
 	if st.sortedRoles == nil {
-		st.sortedRoles = make([]*role, 0, len(st.roles))
-		for _, r := range st.roles {
-			st.sortedRoles = append(st.sortedRoles, r)
-		}
-		slices.SortFunc(st.sortedRoles, func(a, b *role) int {
+		st.sortedRoles = sortedValues(st.roles, func(a, b *role) int {
 			return cmp.Or(-cmpTime(a.LastUpdated, b.LastUpdated), -cmp.Compare(a.Version, b.Version))
 		})
 	}
@@ -218,11 +224,7 @@ var roleOrderFields = map[string]bool{"lastUpdatedDateTime": true}
 
 func (st *store) accountsOrdered() []*account {
 	if st.sortedAccounts == nil {
-		st.sortedAccounts = make([]*account, 0, len(st.accounts))
-		for _, a := range st.accounts {
-			st.sortedAccounts = append(st.sortedAccounts, a)
-		}
-		slices.SortFunc(st.sortedAccounts, func(a, b *account) int {
+		st.sortedAccounts = sortedValues(st.accounts, func(a, b *account) int {
 			return cmp.Or(-cmpTime(a.Created, b.Created), -cmp.Compare(a.CreatedSeq, b.CreatedSeq))
 		})
 	}
@@ -257,11 +259,7 @@ func apiKeyTime(k *apiKey, field string) time.Time {
 
 func (st *store) apiKeysOrdered(orderBy string) []*apiKey {
 	if st.sortedAPIKeys == nil {
-		st.sortedAPIKeys = make([]*apiKey, 0, len(st.apiKeys))
-		for _, k := range st.apiKeys {
-			st.sortedAPIKeys = append(st.sortedAPIKeys, k)
-		}
-		slices.SortFunc(st.sortedAPIKeys, func(a, b *apiKey) int {
+		st.sortedAPIKeys = sortedValues(st.apiKeys, func(a, b *apiKey) int {
 			return cmp.Or(-cmpTime(a.Created, b.Created), -cmp.Compare(a.CreatedSeq, b.CreatedSeq))
 		})
 	}

@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"fmt"
 	"net/http"
 	"slices"
 )
@@ -228,6 +229,10 @@ func (s *Server) deleteRole(c *call) *httpError {
 	s.saveStateLocked()
 	c.w.WriteHeader(http.StatusNoContent)
 	return nil
+}
+
+func describeUse(accounts, keys int) string {
+	return fmt.Sprintf("%d account(s) and %d API key(s)", accounts, keys)
 }
 
 func predefinedRoleError(r *role, what string) *httpError {

@@ -102,16 +102,7 @@ func TestRoleValidation(t *testing.T) {
 	t.Parallel()
 	ts := newTestServer(t, Options{})
 	full := func(change map[string]any) map[string]any {
-		b := map[string]any{"name": "New", "description": "", "permissionKeys": []string{},
-			"allowApiKeyAssignment": false, "allowUserAccountAssignment": false}
-		for k, v := range change {
-			if v == nil {
-				delete(b, k)
-			} else {
-				b[k] = v
-			}
-		}
-		return b
+		return withChanges(map[string]any{"name": "New", "description": "", "permissionKeys": []string{}, "allowApiKeyAssignment": false, "allowUserAccountAssignment": false}, change)
 	}
 	ts.createRole("Existing", nil, false, false)
 	for _, tc := range []struct {

@@ -173,14 +173,14 @@ func (s *Server) api(perm string, h apiHandler) http.HandlerFunc {
 		if chance(faults.ErrorRate) {
 			s.countFault()
 			e := errStatus(pickStatus(faults.Statuses))
-			if e.status == http.StatusTooManyRequests {
-				w.Header().Set("Retry-After", "1")
+			if e.status == http.StatusTooManyRequests && !faults.OmitRetryAfter {
+				w.Header().Set("Retry-After", retryAfterSeconds(faults.RetryAfter))
 			}
 			writeError(w, e)
 			return
 		}
 		if wait, ok := s.allow(); !ok {
-			w.Header().Set("Retry-After", strconv.Itoa(max(1, int((wait+time.Second-1)/time.Second))))
+			w.Header().Set("Retry-After", retryAfterSeconds(wait))
 			writeError(w, errTooManyRequests())
 			return
 		}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -126,8 +125,4 @@ func (st *store) roleByExactName(target, name string) (*role, *httpError) {
 		return nil, invalidParam(target, "The role %q does not exist; did you mean %q?", name, r.Name)
 	}
 	return r, nil
-}
-
-func describeUse(accounts, keys int) string {
-	return fmt.Sprintf("%d account(s) and %d API key(s)", accounts, keys)
 }

@@ -37,49 +37,64 @@ func (d *userRoleDataSource) Metadata(_ context.Context, req datasource.Metadata
 }
 
 func (d *userRoleDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	attributes := roleDataSourceAttributes()
+	attributes["id"] = schema.StringAttribute{
+		MarkdownDescription: "Id of the role (a UUID). Exactly one of `id` and `name` must be set.",
+		Optional:            true,
+		Computed:            true,
+		Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+	}
+	attributes["name"] = schema.StringAttribute{
+		MarkdownDescription: "Exact name of the role, as shown in the console under **Administration > User Roles**. " +
+			"Exactly one of `id` and `name` must be set.",
+		Optional:   true,
+		Computed:   true,
+		Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "One Vision One user role, predefined (such as `Master Administrator`, `Auditor` or `SIEM`) or " +
 			"custom, looked up by `name` or by `id`. Use it to refer to a predefined role, which the `visionone_user_role` " +
 			"resource cannot manage, or to a role managed elsewhere.",
-		Attributes: map[string]schema.Attribute{
-			"id": schema.StringAttribute{
-				MarkdownDescription: "Id of the role (a UUID). Exactly one of `id` and `name` must be set.",
-				Optional:            true,
-				Computed:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
-			"name": schema.StringAttribute{
-				MarkdownDescription: "Exact name of the role, as shown in the console under **Administration > User Roles**. " +
-					"Exactly one of `id` and `name` must be set.",
-				Optional:   true,
-				Computed:   true,
-				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
-			},
-			"description": schema.StringAttribute{
-				MarkdownDescription: "Description of the role.",
-				Computed:            true,
-			},
-			"permissions": schema.SetAttribute{
-				MarkdownDescription: "Permission keys the role grants.",
-				ElementType:         types.StringType,
-				Computed:            true,
-			},
-			"allow_api_key_assignment": schema.BoolAttribute{
-				MarkdownDescription: "Whether API keys may be given this role.",
-				Computed:            true,
-			},
-			"allow_user_account_assignment": schema.BoolAttribute{
-				MarkdownDescription: "Whether user accounts may be given this role.",
-				Computed:            true,
-			},
-			"type": schema.StringAttribute{
-				MarkdownDescription: "`predefined` for a role maintained by Trend Micro, `custom` for one created in the tenant.",
-				Computed:            true,
-			},
-			"last_updated_at": schema.StringAttribute{
-				MarkdownDescription: "When the role was last changed, as an RFC 3339 timestamp.",
-				Computed:            true,
-			},
+		Attributes: attributes,
+	}
+}
+
+// roleDataSourceAttributes returns the attributes of a role as data sources report it, all
+// read-only: the visionone_user_role data source and each item of visionone_user_roles.
+func roleDataSourceAttributes() map[string]schema.Attribute {
+	return map[string]schema.Attribute{
+		"id": schema.StringAttribute{
+			MarkdownDescription: "Id of the role (a UUID).",
+			Computed:            true,
+		},
+		"name": schema.StringAttribute{
+			MarkdownDescription: "Name of the role; accounts and API keys refer to the role by it.",
+			Computed:            true,
+		},
+		"description": schema.StringAttribute{
+			MarkdownDescription: "Description of the role.",
+			Computed:            true,
+		},
+		"permissions": schema.SetAttribute{
+			MarkdownDescription: "Permission keys the role grants.",
+			ElementType:         types.StringType,
+			Computed:            true,
+		},
+		"allow_api_key_assignment": schema.BoolAttribute{
+			MarkdownDescription: "Whether API keys may be given this role.",
+			Computed:            true,
+		},
+		"allow_user_account_assignment": schema.BoolAttribute{
+			MarkdownDescription: "Whether user accounts may be given this role.",
+			Computed:            true,
+		},
+		"type": schema.StringAttribute{
+			MarkdownDescription: "`predefined` for a role maintained by Trend Micro, `custom` for one created in the tenant.",
+			Computed:            true,
+		},
+		"last_updated_at": schema.StringAttribute{
+			MarkdownDescription: "When the role was last changed, as an RFC 3339 timestamp.",
+			Computed:            true,
 		},
 	}
 }

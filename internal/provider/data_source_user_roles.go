@@ -55,41 +55,7 @@ func (d *userRolesDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 				MarkdownDescription: "The roles, ordered by name.",
 				Computed:            true,
 				NestedObject: schema.NestedAttributeObject{
-					Attributes: map[string]schema.Attribute{
-						"id": schema.StringAttribute{
-							MarkdownDescription: "Id of the role (a UUID).",
-							Computed:            true,
-						},
-						"name": schema.StringAttribute{
-							MarkdownDescription: "Name of the role; accounts and API keys refer to the role by it.",
-							Computed:            true,
-						},
-						"description": schema.StringAttribute{
-							MarkdownDescription: "Description of the role.",
-							Computed:            true,
-						},
-						"permissions": schema.SetAttribute{
-							MarkdownDescription: "Permission keys the role grants.",
-							ElementType:         types.StringType,
-							Computed:            true,
-						},
-						"allow_api_key_assignment": schema.BoolAttribute{
-							MarkdownDescription: "Whether API keys may be given this role.",
-							Computed:            true,
-						},
-						"allow_user_account_assignment": schema.BoolAttribute{
-							MarkdownDescription: "Whether user accounts may be given this role.",
-							Computed:            true,
-						},
-						"type": schema.StringAttribute{
-							MarkdownDescription: "`predefined` or `custom`.",
-							Computed:            true,
-						},
-						"last_updated_at": schema.StringAttribute{
-							MarkdownDescription: "When the role was last changed, as an RFC 3339 timestamp.",
-							Computed:            true,
-						},
-					},
+					Attributes: roleDataSourceAttributes(),
 				},
 			},
 		},

@@ -67,21 +67,11 @@ var attributeEnv = map[string]string{
 }
 
 const (
-	defaultRegion         = "us"
-	defaultMaxRetries     = 5
-	maxMaxRetries         = 20
-	defaultRequestTimeout = 60 * time.Second
-	minRequestTimeout     = time.Second
-	maxRequestTimeout     = 10 * time.Minute
+	defaultRegion     = "us"
+	maxMaxRetries     = 20
+	minRequestTimeout = time.Second
+	maxRequestTimeout = 10 * time.Minute
 )
-
-// supportedRegions lists the regions of contract 1.1, in its order.
-// TODO(role): replace with client.Regions once the client work has merged it.
-var supportedRegions = []string{"us", "eu", "jp", "sg", "au", "in", "mea", "uk", "usgov"}
-
-// defaultRequestsPerMinuteText documents the client's default rate limit.
-// TODO(role): derive it from client.DefaultRequestsPerMinute once the client work has merged it.
-const defaultRequestsPerMinuteText = "the client's built-in limit"
 
 func (p *visionOneProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
 	resp.TypeName = "visionone"
@@ -101,12 +91,12 @@ func (p *visionOneProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 				Sensitive: true,
 			},
 			"region": schema.StringAttribute{
-				MarkdownDescription: "Vision One region of the tenant, which selects the API host. One of " + quotedList(supportedRegions) +
+				MarkdownDescription: "Vision One region of the tenant, which selects the API host. One of " + quotedList(client.Regions) +
 					". May also be set with the `" + envRegion + "` environment variable. Default `" + defaultRegion + "`. " +
 					"Conflicts with `endpoint`.",
 				Optional: true,
 				Validators: []validator.String{
-					stringvalidator.OneOf(supportedRegions...),
+					stringvalidator.OneOf(client.Regions...),
 					stringvalidator.ConflictsWith(path.MatchRoot("endpoint")),
 				},
 			},
@@ -122,7 +112,7 @@ func (p *visionOneProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 			},
 			"max_retries": schema.Int64Attribute{
 				MarkdownDescription: fmt.Sprintf("How many times one request is retried after a 429 (honouring `Retry-After`), a 5xx or a network "+
-					"error, with exponential back-off. Between 0 (no retry) and %d. Default %d.", maxMaxRetries, defaultMaxRetries),
+					"error, with exponential back-off. Between 0 (no retry) and %d. Default %d.", maxMaxRetries, client.DefaultMaxRetries),
 				Optional: true,
 				Validators: []validator.Int64{
 					int64validator.Between(0, maxMaxRetries),
@@ -130,16 +120,16 @@ func (p *visionOneProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 			},
 			"request_timeout": schema.StringAttribute{
 				MarkdownDescription: fmt.Sprintf("Timeout of one HTTP attempt, as a Go duration such as `30s` or `2m`, between %s and %s. "+
-					"Default `%s`, the API's own limit.", minRequestTimeout, maxRequestTimeout, defaultRequestTimeout),
+					"Default `%s`, the API's own limit.", minRequestTimeout, maxRequestTimeout, client.DefaultRequestTimeout),
 				Optional: true,
 				Validators: []validator.String{
 					validators.DurationBetween(minRequestTimeout, maxRequestTimeout),
 				},
 			},
 			"requests_per_minute": schema.Int64Attribute{
-				MarkdownDescription: "Client-side rate limit, in requests per minute, shared by every request of one Terraform run, " +
-					"so that a large configuration stays under the tenant's API limit instead of running into 429 answers. " +
-					"At least 1. Default " + defaultRequestsPerMinuteText + ".",
+				MarkdownDescription: fmt.Sprintf("Client-side rate limit, in requests per minute, shared by every request of one "+
+					"Terraform run, so that a large configuration stays under the tenant's API limit instead of running into 429 "+
+					"answers. At least 1. Default %d.", client.DefaultRequestsPerMinute),
 				Optional: true,
 				Validators: []validator.Int64{
 					int64validator.AtLeast(1),
@@ -193,7 +183,7 @@ func (p *visionOneProvider) Configure(ctx context.Context, req provider.Configur
 	endpoint := stringFromConfigOrEnv(config.Endpoint, envEndpoint)
 	region := stringFromConfigOrEnv(config.Region, envRegion)
 
-	if apiKey == "" {
+	if strings.TrimSpace(apiKey) == "" {
 		resp.Diagnostics.AddAttributeError(path.Root("api_key"), "Missing Vision One API Key",
 			"The provider needs an API key to call Vision One. Set the `api_key` provider attribute or the "+envAPIKey+
 				" environment variable to a key created in the Vision One console under Administration > API Keys.")
@@ -220,30 +210,27 @@ func (p *visionOneProvider) Configure(ctx context.Context, req provider.Configur
 		if region == "" {
 			region = defaultRegion
 		}
-		if !slices.Contains(supportedRegions, region) {
+		if !slices.Contains(client.Regions, region) {
 			resp.Diagnostics.AddAttributeError(path.Root("region"), "Invalid Vision One Region",
 				fmt.Sprintf("The region %q (from the `region` attribute or %s) is not a Vision One region. "+
-					"Use one of %s, or set `endpoint` to the full URL of the API.", region, envRegion, quotedList(supportedRegions)))
+					"Use one of %s, or set `endpoint` to the full URL of the API.", region, envRegion, quotedList(client.Regions)))
 		}
 	}
 	if resp.Diagnostics.HasError() {
 		return
 	}
 
+	// Zero values of the client configuration select the client's defaults.
 	clientConfig := client.Config{
 		Region:            region,
 		Endpoint:          endpoint,
 		APIKey:            apiKey,
 		UserAgent:         "terraform-provider-visionone/" + p.version,
-		MaxRetries:        defaultMaxRetries,
-		RequestTimeout:    defaultRequestTimeout,
+		MaxRetries:        int(config.MaxRetries.ValueInt64()),
 		RequestsPerMinute: int(config.RequestsPerMinute.ValueInt64()),
 	}
-	if !config.MaxRetries.IsNull() {
-		clientConfig.MaxRetries = int(config.MaxRetries.ValueInt64())
-		if clientConfig.MaxRetries == 0 {
-			clientConfig.MaxRetries = client.NoRetries // a zero client.Config.MaxRetries means the default
-		}
+	if !config.MaxRetries.IsNull() && config.MaxRetries.ValueInt64() == 0 {
+		clientConfig.MaxRetries = client.NoRetries // a zero client.Config.MaxRetries means the default
 	}
 	if !config.RequestTimeout.IsNull() {
 		// The schema validator has already accepted this value as a duration.
@@ -255,9 +242,9 @@ func (p *visionOneProvider) Configure(ctx context.Context, req provider.Configur
 	tflog.Debug(ctx, "Configuring the Vision One client", map[string]any{
 		"region":              region,
 		"endpoint":            endpoint,
-		"max_retries":         clientConfig.MaxRetries,
-		"request_timeout":     clientConfig.RequestTimeout.String(),
-		"requests_per_minute": clientConfig.RequestsPerMinute,
+		"max_retries":         config.MaxRetries.String(),
+		"request_timeout":     config.RequestTimeout.String(),
+		"requests_per_minute": config.RequestsPerMinute.String(),
 	})
 
 	c, err := client.New(clientConfig)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -18,49 +17,28 @@ import (
 type providerData struct {
 	client *client.Client
 
-	permissionCatalog onceValue[[]client.Permission]
-	predefinedRoles   onceValue[[]client.Role]
-	plannedRoles      plannedRoles
+	// The permission catalog is read at most once per provider process: plan-time checks of many
+	// roles then cost one request, and an unavailable endpoint costs one failed request, whose
+	// error is remembered, rather than one per role.
+	catalogOnce sync.Once
+	catalog     []client.Permission
+	catalogErr  error
+
+	plannedRoles plannedRoles
 }
 
 func newProviderData(c *client.Client) *providerData {
 	return &providerData{client: c}
 }
 
-// onceValue fetches a value at most once per provider process and remembers the result, error
-// included: plan-time checks of many resources then cost one request, and an unavailable endpoint
-// costs one failed request rather than one per resource.
-type onceValue[T any] struct {
-	once  sync.Once
-	value T
-	err   error
-}
-
-func (o *onceValue[T]) get(fetch func() (T, error)) (T, error) {
-	o.once.Do(func() { o.value, o.err = fetch() })
-	return o.value, o.err
-}
-
 // permissions returns the tenant's permission catalog (GET /v3.0/iam/roles/permissionKeys),
 // fetched once per provider process.
 func (d *providerData) permissions(ctx context.Context) ([]client.Permission, error) {
-	return d.permissionCatalog.get(func() ([]client.Permission, error) {
+	d.catalogOnce.Do(func() {
 		tflog.Debug(ctx, "Reading the Vision One permission catalog")
-		return d.client.ListPermissions(ctx)
+		d.catalog, d.catalogErr = d.client.ListPermissions(ctx)
 	})
-}
-
-// predefinedRoleList returns the tenant's predefined roles, fetched once per provider process:
-// Trend Micro maintains them, so they do not change while Terraform runs.
-func (d *providerData) predefinedRoleList(ctx context.Context) ([]client.Role, error) {
-	return d.predefinedRoles.get(func() ([]client.Role, error) {
-		tflog.Debug(ctx, "Reading the Vision One roles to find the predefined ones")
-		roles, err := d.client.ListRoles(ctx, "")
-		if err != nil {
-			return nil, err
-		}
-		return slices.DeleteFunc(roles, func(r client.Role) bool { return r.Type != client.RoleTypePredefined }), nil
-	})
+	return d.catalog, d.catalogErr
 }
 
 // providerDataFrom converts the ProviderData of a resource or data source Configure request. It

@@ -4,12 +4,18 @@ import (
 	"fmt"
 	"net/http/httptest"
 	"os/exec"
+	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/client"
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/emulator"
@@ -73,4 +79,230 @@ func (e *testEmulator) noWritesSince(before emulator.Stats) resource.TestCheckFu
 		}
 		return nil
 	}
+}
+
+// planErrorCase is a configuration that must fail at plan with an error matching wantError.
+type planErrorCase struct {
+	config    string
+	wantError *regexp.Regexp
+}
+
+// testAccExpectPlanErrors runs each case as a parallel subtest against e and, once all have run,
+// checks that the emulator received no write request since the call: the bad input was refused
+// before anything was created.
+func testAccExpectPlanErrors(t *testing.T, e *testEmulator, cases map[string]planErrorCase) {
+	t.Helper()
+	before := e.Stats()
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			resource.ParallelTest(t, resource.TestCase{
+				PreCheck:                 func() { testAccPreCheck(t) },
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{
+					{Config: tc.config, ExpectError: tc.wantError},
+				},
+			})
+		})
+	}
+	// Cleanup, because parallel subtests run only after this function has returned.
+	t.Cleanup(func() {
+		if err := e.noWritesSince(before)(nil); err != nil {
+			t.Error(err)
+		}
+	})
+}
+
+// testAccUserRolesDataSourceConfig is a configuration that makes the provider call the API on plan
+// and apply: a provider-configuration test uses it to prove the provider works, or fails, as a whole.
+const testAccUserRolesDataSourceConfig = `
+data "visionone_user_roles" "all" {}
+`
+
+// TestAccProvider_invalidConfiguration proves that each bad provider argument fails at plan with a
+// message that says how to fix it, and that nothing reaches the API.
+func TestAccProvider_invalidConfiguration(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	provider := func(arguments string) string {
+		return "provider \"visionone\" {\n" + strings.ReplaceAll(arguments, "; ", "\n") + "\n}\n" + testAccUserRoleMinimalConfig
+	}
+
+	cases := map[string]planErrorCase{
+		"unknown region": {
+			config:    provider(`region = "mars"; api_key = "key"`),
+			wantError: regexpText("Attribute region value must be one of:", `"us"`, `got: "mars"`),
+		},
+		"endpoint without scheme": {
+			config:    provider(fmt.Sprintf(`endpoint = %[1]q; api_key = "key"`, strings.TrimPrefix(e.URL, "http://"))),
+			wantError: regexpText("Attribute endpoint value must be an absolute http or https URL"),
+		},
+		"endpoint with a query string": {
+			config:    provider(fmt.Sprintf(`endpoint = "%[1]s?tenant=1"; api_key = "key"`, e.URL)),
+			wantError: regexpText("a base URL takes no query string or fragment"),
+		},
+		"endpoint and region together": {
+			config:    provider(fmt.Sprintf(`endpoint = %[1]q; region = "eu"; api_key = "key"`, e.URL)),
+			wantError: regexpText(`Attribute "endpoint" cannot be specified when "region" is specified`),
+		},
+		"request timeout that is not a duration": {
+			config:    provider(fmt.Sprintf(`endpoint = %[1]q; api_key = "key"; request_timeout = "30"`, e.URL)),
+			wantError: regexpText(`Attribute request_timeout value must be a Go duration such as "30s"`, `got: "30"`),
+		},
+		"negative max retries": {
+			config:    provider(fmt.Sprintf(`endpoint = %[1]q; api_key = "key"; max_retries = -1`, e.URL)),
+			wantError: regexpText("Attribute max_retries value must be between 0 and 20, got: -1"),
+		},
+		"zero requests per minute": {
+			config:    provider(fmt.Sprintf(`endpoint = %[1]q; api_key = "key"; requests_per_minute = 0`, e.URL)),
+			wantError: regexpText("Attribute requests_per_minute value must be at least 1, got: 0"),
+		},
+	}
+	testAccExpectPlanErrors(t, e, cases)
+}
+
+// testAccUserRoleMinimalConfig is a role whose creation a failing provider configuration must
+// prevent.
+const testAccUserRoleMinimalConfig = `
+resource "visionone_user_role" "test" {
+  name        = "auditors"
+  permissions = ["any.permission"]
+}
+`
+
+// TestAccProvider_missingAPIKey cannot run in parallel: it clears VISIONONE_API_KEY for the
+// process so that the key is really missing.
+func TestAccProvider_missingAPIKey(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	t.Setenv(envAPIKey, "")
+	before := e.Stats()
+
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: fmt.Sprintf(`
+provider "visionone" {
+  endpoint = %[1]q
+}
+`, e.URL) + testAccUserRoleMinimalConfig,
+				ExpectError: regexpText("Missing Vision One API Key", "Set the `api_key` provider attribute or the VISIONONE_API_KEY environment variable"),
+			},
+		},
+	})
+	if err := e.noWritesSince(before)(nil); err != nil {
+		t.Error(err)
+	}
+	if got := e.Stats().Requests; len(got) != 0 {
+		t.Errorf("a provider without a key made requests: %v", got)
+	}
+}
+
+// TestAccProvider_environment configures the provider from VISIONONE_* variables alone. Not
+// parallel, because it sets environment variables of the process.
+func TestAccProvider_environment(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	t.Setenv(envAPIKey, e.AdminKey())
+	t.Setenv(envEndpoint, e.URL)
+	// A region in the environment next to an endpoint is ignored, not refused (see Configure).
+	t.Setenv(envRegion, "eu")
+
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: `provider "visionone" {}` + testAccUserRolesDataSourceConfig,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("data.visionone_user_roles.all", tfjsonpath.New("roles"), knownvalue.NotNull()),
+				},
+			},
+		},
+	})
+}
+
+// TestAccProvider_invalidEnvironment proves that bad values from the environment get the same
+// clear diagnostics as bad attributes.
+func TestAccProvider_invalidEnvironment(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	t.Setenv(envAPIKey, e.AdminKey())
+	before := e.Stats()
+
+	for name, tc := range map[string]struct {
+		env       map[string]string
+		provider  string
+		wantError *regexp.Regexp
+	}{
+		"unknown region": {
+			env:       map[string]string{envRegion: "mars", envEndpoint: ""},
+			wantError: regexpText("Invalid Vision One Region", `The region "mars" (from the`, "Use one of `us`"),
+		},
+		"malformed endpoint": {
+			env:       map[string]string{envEndpoint: "localhost:8080"},
+			wantError: regexpText("Invalid Vision One Endpoint", `The endpoint "localhost:8080"`),
+		},
+		"endpoint from the environment next to a configured region": {
+			env:       map[string]string{envEndpoint: e.URL},
+			provider:  `region = "eu"`,
+			wantError: regexpText("Conflicting Vision One Region and Endpoint"),
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			for k, v := range tc.env {
+				t.Setenv(k, v)
+			}
+			resource.Test(t, resource.TestCase{
+				PreCheck:                 func() { testAccPreCheck(t) },
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{
+					{
+						Config:      "provider \"visionone\" {\n" + tc.provider + "\n}\n" + testAccUserRoleMinimalConfig,
+						ExpectError: tc.wantError,
+					},
+				},
+			})
+		})
+	}
+	if err := e.noWritesSince(before)(nil); err != nil {
+		t.Error(err)
+	}
+}
+
+// TestAccProvider_unknownConfiguration gives the provider an endpoint that is only known after
+// apply: the plan must not fail, and the apply, once the value is known, must create the role.
+func TestAccProvider_unknownConfiguration(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	keys := rolePermissionKeys(t, e, 1)
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckUserRoleDestroyed(e),
+		Steps: []resource.TestStep{
+			{
+				Config: fmt.Sprintf(`
+resource "terraform_data" "endpoint" {
+  input = %[1]q
+}
+
+provider "visionone" {
+  endpoint = terraform_data.endpoint.output
+  api_key  = %[2]q
+}
+
+resource "visionone_user_role" "test" {
+  name        = "auditors"
+  permissions = %[3]s
+}
+`, e.URL, e.AdminKey(), hclStringList(keys)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction("visionone_user_role.test", plancheck.ResourceActionCreate),
+					},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectRoleInEmulator(e, "auditors", keys),
+				},
+			},
+		},
+	})
 }

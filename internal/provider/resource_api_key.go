@@ -128,7 +128,8 @@ func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 			},
 			"role": schema.StringAttribute{
 				MarkdownDescription: "Name of the user role the key acts with, e.g. `SIEM` or a custom role. Changed in place. " +
-					"`Master Administrator` and roles that do not allow API key assignment are refused at plan time when the role is known then.",
+					"`Master Administrator` and existing roles that do not allow API key assignment are refused at plan time; a role that " +
+					"does not exist yet only gets a plan warning (the configuration may create it) and is refused before the key is written.",
 				Required:   true,
 				Validators: []validator.String{stringvalidator.LengthBetween(1, apiKeyNameMaxLength)},
 			},
@@ -217,9 +218,10 @@ func (r *apiKeyResource) Configure(_ context.Context, req resource.ConfigureRequ
 	r.data = data
 }
 
-// ModifyPlan refuses roles that cannot hold API keys, and plans the replacement of a key that has
-// expired or is within rotate_before of its expiry. Both need the API, so they are skipped while
-// the provider is not configured (validate, or a provider configuration still unknown).
+// ModifyPlan refuses roles that cannot hold API keys (and warns of roles that do not exist yet),
+// and plans the replacement of a key that has expired or is within rotate_before of its expiry.
+// Both need the API, so they are skipped while the provider is not configured (validate, or a
+// provider configuration still unknown).
 func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() || r.data == nil {
 		return
@@ -230,7 +232,7 @@ func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 		return
 	}
 	if req.State.Raw.IsNull() {
-		r.checkRoleAssignable(ctx, plan.Role, &resp.Diagnostics)
+		r.checkRoleAssignable(ctx, plan.Role, false, &resp.Diagnostics)
 		return
 	}
 	var state apiKeyResourceModel
@@ -239,7 +241,7 @@ func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 		return
 	}
 	if !plan.Role.Equal(state.Role) {
-		r.checkRoleAssignable(ctx, plan.Role, &resp.Diagnostics)
+		r.checkRoleAssignable(ctx, plan.Role, false, &resp.Diagnostics)
 	}
 
 	// A name renamed outside Terraform is set back; with name_prefix the original generated name
@@ -298,6 +300,11 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 		name = uniqueAPIKeyName(plan.NamePrefix.ValueString())
 	}
 
+	// The role may have been created since the plan, in this apply: check it now, before writing.
+	r.checkRoleAssignable(ctx, plan.Role, true, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	tflog.Debug(ctx, "Creating API key", map[string]any{"name": name, "role": plan.Role.ValueString()})
 	created, err := r.data.client.CreateAPIKey(ctx, plan.toAPICreate(name))
 	if client.IsAlreadyExists(err) {
@@ -377,6 +384,12 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 		name = uniqueAPIKeyName(plan.NamePrefix.ValueString())
 	}
 
+	if !plan.Role.Equal(state.Role) {
+		r.checkRoleAssignable(ctx, plan.Role, true, &resp.Diagnostics)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+	}
 	if patch, changed := apiKeyPatchOf(name, plan, state); changed {
 		etag, diags := storedETag(ctx, req.Private)
 		resp.Diagnostics.Append(diags...)
@@ -506,9 +519,11 @@ func apiKeyStatus(enabled bool) string {
 	return client.StatusDisabled
 }
 
-// checkRoleAssignable refuses, at plan time, a role that Vision One would refuse for an API key.
-// An unknown role (computed in the same apply) is left to the API.
-func (r *apiKeyResource) checkRoleAssignable(ctx context.Context, roleName types.String, diags *diag.Diagnostics) {
+// checkRoleAssignable refuses a role that Vision One would refuse for an API key. A role that does
+// not exist is only a warning at plan time, since the configuration may create it in the same
+// apply, and an error just before the key is written (beforeWrite). An unknown role name (computed
+// in the same apply) is left to the apply.
+func (r *apiKeyResource) checkRoleAssignable(ctx context.Context, roleName types.String, beforeWrite bool, diags *diag.Diagnostics) {
 	if roleName.IsNull() || roleName.IsUnknown() {
 		return
 	}
@@ -522,9 +537,16 @@ func (r *apiKeyResource) checkRoleAssignable(ctx context.Context, roleName types
 	}
 	role, err := r.data.client.FindRoleByName(ctx, name)
 	if client.IsNotFound(err) {
-		diags.AddAttributeError(path.Root("role"), "Role Not Found",
-			fmt.Sprintf("No role named %q exists in this Vision One tenant. Check the spelling (the data source "+
-				"visionone_user_roles lists the roles), or create the role with visionone_user_role.", name))
+		if beforeWrite {
+			diags.AddAttributeError(path.Root("role"), "Role Not Found",
+				fmt.Sprintf("No role named %q exists in this Vision One tenant, so the API key was not written. Check the "+
+					"spelling (the data source visionone_user_roles lists the roles), or create the role with visionone_user_role.", name))
+		} else {
+			diags.AddAttributeWarning(path.Root("role"), "Role Not Found Yet",
+				fmt.Sprintf("No role named %q exists in this Vision One tenant yet. If this configuration creates it "+
+					"(visionone_user_role), ignore this warning. Otherwise correct the name (the data source "+
+					"visionone_user_roles lists the roles): the apply stops before writing the API key.", name))
+		}
 		return
 	}
 	if err != nil {
@@ -534,7 +556,8 @@ func (r *apiKeyResource) checkRoleAssignable(ctx context.Context, roleName types
 	if !role.AllowAPIKeyAssignment {
 		diags.AddAttributeError(path.Root("role"), "Role Not Assignable to API Keys",
 			fmt.Sprintf("The role %q does not allow API key assignment (allowApiKeyAssignment is false), so Vision One "+
-				"would refuse the key. Choose another role, or allow API key assignment on this custom role.", name))
+				"would refuse the key. Choose another role, or allow API key assignment on this custom role (if this "+
+				"configuration does that, apply the role first: terraform apply -target=<the role's address>).", name))
 	}
 }
 

@@ -500,7 +500,8 @@ func TestAccAPIKey_drift(t *testing.T) {
 	})
 }
 
-// TestAccAPIKey_badInputs proves each refusal happens at plan time: nothing is written.
+// TestAccAPIKey_badInputs proves each bad input is refused before anything is written: at plan
+// time, except a role that does not exist (see TestAccAPIKey_roleCreatedTogether).
 func TestAccAPIKey_badInputs(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
 	ctx := context.Background()
@@ -531,8 +532,10 @@ func TestAccAPIKey_badInputs(t *testing.T) {
 				ExpectError: errorText("Role Not Assignable to API Keys", `"Master Administrator" cannot be assigned to API keys`),
 			},
 			{
-				Config:      config(`name = "k"` + "\n" + `role = "Auditr"`),
-				ExpectError: errorText("Role Not Found", `No role named "Auditr" exists`),
+				Config: config(`name = "k"` + "\n" + `role = "Auditr"`),
+				// A role that does not exist may be created by the same apply, so the plan only warns;
+				// the apply stops before writing the key (CheckDestroy counts the writes).
+				ExpectError: errorText("Role Not Found", `No role named "Auditr" exists`, "the API key was not written"),
 			},
 			{
 				Config:      config(`name = "k"` + "\n" + `role = "people-only"`),
@@ -553,6 +556,55 @@ func TestAccAPIKey_badInputs(t *testing.T) {
 			{
 				Config:      config(`role = "SIEM"`),
 				ExpectError: errorText("Missing Attribute Configuration", "Exactly one of these attributes must be configured: [name,name_prefix]"),
+			},
+		},
+	})
+}
+
+// TestAccAPIKey_roleCreatedTogether creates the role and the key in one apply, as the seed
+// procedure does: the role does not exist at plan time, so it is checked again just before the key
+// is written. A role that refuses API keys stops the apply there, without a key.
+func TestAccAPIKey_roleCreatedTogether(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	permissions, err := e.API.ListPermissions(context.Background())
+	if err != nil || len(permissions) == 0 {
+		t.Fatalf("listing permissions: %v (%d)", err, len(permissions))
+	}
+	roleAndKey := func(name string, allowAPIKeys bool) string {
+		return fmt.Sprintf(`
+resource "visionone_user_role" "%[1]s" {
+  name                     = %[1]q
+  permissions              = [%[2]q]
+  allow_api_key_assignment = %[3]t
+}
+
+resource "visionone_api_key" "%[1]s" {
+  name = %[1]q
+  role = visionone_user_role.%[1]s.name
+}
+`, name, permissions[0].Key, allowAPIKeys)
+	}
+	auditor := e.providerConfig() + roleAndKey("external-auditor", true)
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.apiKeysGone,
+		Steps: []resource.TestStep{
+			{
+				Config: auditor,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("visionone_api_key.external-auditor", tfjsonpath.New("role"), knownvalue.StringExact("external-auditor")),
+					statecheck.ExpectKnownValue("visionone_api_key.external-auditor", tfjsonpath.New("value"), e.authenticates()),
+				},
+			},
+			{
+				Config:      auditor + roleAndKey("people-only", false),
+				ExpectError: errorText("Role Not Assignable to API Keys", `"people-only" does not allow API key assignment`),
+			},
+			{
+				// Back to the first configuration: the refused key was never written.
+				Config:            auditor,
+				ConfigStateChecks: []statecheck.StateCheck{e.expectAPIKeyCount(1)},
 			},
 		},
 	})

@@ -58,10 +58,10 @@ type userRoleModel struct {
 
 // Limits of a custom role's fields. The contract publishes none for roles; 128 is the longest role
 // name an API key's `role` field takes (contract 4.1), so a longer role could never be given to a
-// key, and 256 is the description limit of the neighbouring IAM objects (contract 3.1).
+// key, and 2048 is the description limit of API keys (contract 4.1). The emulator enforces the same.
 const (
 	roleNameMaxLength        = 128
-	roleDescriptionMaxLength = 256
+	roleDescriptionMaxLength = 2048
 	// roleNameCharacters is the character set of role names: letters, digits, spaces and common
 	// punctuation, as in "Third-party auditor (API only)".
 	roleNameCharacters = `^[\p{L}\p{N} ._\-()&/+,:]*$`
@@ -198,8 +198,20 @@ func (r *userRoleResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 		return
 	}
 
+	if !plan.Name.IsUnknown() {
+		// Accounts and API keys planned after this role (they reference its name) judge it by the
+		// flags planned here rather than by what the API says before the apply.
+		r.data.notePlannedRole(plan.Name.ValueString(), plannedRole{
+			AllowAPIKeyAssignment:      plan.AllowAPIKeyAssignment,
+			AllowUserAccountAssignment: plan.AllowUserAccountAssignment,
+		})
+	}
 	if !plan.Name.IsUnknown() && (state == nil || !plan.Name.Equal(state.Name)) {
-		r.refusePredefinedName(ctx, plan.Name.ValueString(), &resp.Diagnostics)
+		selfID := ""
+		if state != nil {
+			selfID = state.ID.ValueString()
+		}
+		r.refuseTakenName(ctx, plan.Name.ValueString(), selfID, &resp.Diagnostics)
 	}
 
 	added := knownStrings(plan.Permissions)
@@ -212,16 +224,22 @@ func (r *userRoleResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	}
 }
 
-// refusePredefinedName adds an error when name is the name of a predefined role. Role names are
-// compared case-insensitively, as a tenant would not tell "auditor" from "Auditor" apart either.
-func (r *userRoleResource) refusePredefinedName(ctx context.Context, name string, diags *diag.Diagnostics) {
-	predefined, err := r.data.predefinedRoleList(ctx)
+// refuseTakenName adds an error when a new or renamed role would take the name of a predefined role
+// or of another custom role (not selfID), which the API would refuse only at apply. Names are
+// compared case-insensitively, as the API's uniqueness does; the list filter is not used for this
+// because it compares exactly. When the lookup fails the check is skipped: the API still decides
+// at apply.
+func (r *userRoleResource) refuseTakenName(ctx context.Context, name, selfID string, diags *diag.Diagnostics) {
+	roles, err := r.data.client.ListRoles(ctx, "")
 	if err != nil {
-		tflog.Warn(ctx, "Could not list the predefined roles; the API decides about the role name at apply", map[string]any{"error": err.Error()})
+		tflog.Warn(ctx, "Could not list the roles; the API decides about the role name at apply", map[string]any{"error": err.Error()})
 		return
 	}
-	for _, role := range predefined {
-		if strings.EqualFold(role.Name, name) {
+	for _, role := range roles {
+		if role.ID == selfID || !strings.EqualFold(role.Name, name) {
+			continue
+		}
+		if role.Type == client.RoleTypePredefined {
 			diags.AddAttributeError(path.Root("name"), "Predefined Role Name",
 				fmt.Sprintf("%q is the name of the predefined Vision One role %q, which Trend Micro maintains and which cannot "+
 					"be created, changed or deleted. Choose another name for a custom role, or read the predefined role "+
@@ -229,6 +247,11 @@ func (r *userRoleResource) refusePredefinedName(ctx context.Context, name string
 					name, role.Name, role.Name))
 			return
 		}
+		diags.AddAttributeError(path.Root("name"), "User Role Already Exists",
+			fmt.Sprintf("A custom role named %q already exists in Vision One (id %s), and role names are unique regardless "+
+				"of case. Choose another name, or bring the existing role under Terraform by importing it:\n\n  import {\n"+
+				"    to = <this resource's address>\n    id = %q\n  }", role.Name, role.ID, role.ID))
+		return
 	}
 }
 

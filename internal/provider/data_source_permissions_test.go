@@ -1,0 +1,102 @@
+package provider
+
+import (
+	"context"
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/client"
+	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/emulator"
+)
+
+// TestAccPermissionsDataSource finds the keys of the two permissions the seed procedures name, by
+// their console names alone, and checks the other filters against the emulator's catalog.
+func TestAccPermissionsDataSource(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	catalog, err := e.API.ListPermissions(context.Background())
+	if err != nil {
+		t.Fatalf("reading the emulator's catalog: %v", err)
+	}
+	auditing := catalogPermission(t, e, func(p client.Permission) bool {
+		return p.Name == "Third-party auditing (API only)"
+	})
+	workbench := catalogPermission(t, e, func(p client.Permission) bool {
+		return p.App == "Workbench" && p.Name == "View, filter, and search"
+	})
+	viewPrefix := regexp.MustCompile(`(?i)^view\b`)
+	count := func(match func(client.Permission) bool) int {
+		n := 0
+		for _, p := range catalog {
+			if match(p) {
+				n++
+			}
+		}
+		return n
+	}
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: e.providerConfig() + `
+data "visionone_permissions" "bad" {
+  name_regex = "(unclosed"
+}
+`,
+				ExpectError: regexpText("Invalid Regular Expression", `name_regex "(unclosed" is not a valid RE2 regular expression`),
+			},
+			{
+				Config: e.providerConfig() + `
+data "visionone_permissions" "all" {}
+
+data "visionone_permissions" "auditing" {
+  name_contains = "third-party AUDITING"
+}
+
+data "visionone_permissions" "workbench_view" {
+  app           = "workbench"
+  name_contains = "View, filter, and search"
+}
+
+data "visionone_permissions" "workbench_category" {
+  category = "` + workbench.Category + `"
+}
+
+data "visionone_permissions" "view_regex" {
+  name_regex = "^view\\b"
+}
+`,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("data.visionone_permissions.all", tfjsonpath.New("permissions"), knownvalue.ListSizeExact(len(catalog))),
+					statecheck.ExpectKnownValue("data.visionone_permissions.all", tfjsonpath.New("keys"), knownvalue.SetSizeExact(len(catalog))),
+					statecheck.ExpectKnownValue("data.visionone_permissions.auditing", tfjsonpath.New("keys"), knownvalue.SetExact([]knownvalue.Check{
+						knownvalue.StringExact(auditing.Key),
+					})),
+					statecheck.ExpectKnownValue("data.visionone_permissions.auditing", tfjsonpath.New("permissions"), knownvalue.ListExact([]knownvalue.Check{
+						knownvalue.ObjectExact(map[string]knownvalue.Check{
+							"key":      knownvalue.StringExact(auditing.Key),
+							"name":     knownvalue.StringExact(auditing.Name),
+							"app":      knownvalue.StringExact(auditing.App),
+							"category": knownvalue.StringExact(auditing.Category),
+						}),
+					})),
+					statecheck.ExpectKnownValue("data.visionone_permissions.workbench_view", tfjsonpath.New("keys"), knownvalue.SetExact([]knownvalue.Check{
+						knownvalue.StringExact(workbench.Key),
+					})),
+					statecheck.ExpectKnownValue("data.visionone_permissions.workbench_category", tfjsonpath.New("keys"), knownvalue.SetSizeExact(count(func(p client.Permission) bool {
+						return p.Category == workbench.Category
+					}))),
+					statecheck.ExpectKnownValue("data.visionone_permissions.view_regex", tfjsonpath.New("keys"), knownvalue.SetSizeExact(count(func(p client.Permission) bool {
+						return viewPrefix.MatchString(p.Name)
+					}))),
+				},
+			},
+		},
+	})
+}

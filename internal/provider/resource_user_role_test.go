@@ -1,0 +1,545 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/client"
+	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/emulator"
+)
+
+const userRoleAddr = "visionone_user_role.test"
+
+func TestAccUserRoleResource_basic(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	keys := rolePermissionKeys(t, e, 2)
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckUserRoleDestroyed(e),
+		Steps: []resource.TestStep{
+			{
+				Config: e.providerConfig() + fmt.Sprintf(`
+resource "visionone_user_role" "test" {
+  name        = "Third-party auditors"
+  permissions = %[1]s
+}
+`, hclStringList(keys)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(userRoleAddr, plancheck.ResourceActionCreate),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{
+						plancheck.ExpectEmptyPlan(),
+					},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("id"), knownvalue.StringRegexp(roleIDPattern)),
+					statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("name"), knownvalue.StringExact("Third-party auditors")),
+					statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("description"), knownvalue.StringExact("")),
+					statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("permissions"), knownvalue.SetExact(knownStringValues(keys))),
+					statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("allow_api_key_assignment"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("allow_user_account_assignment"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("type"), knownvalue.StringExact(client.RoleTypeCustom)),
+					statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("last_updated_at"), knownvalue.NotNull()),
+					expectRoleInEmulator(e, "Third-party auditors", keys),
+				},
+			},
+			{
+				// terraform import visionone_user_role.test <id>
+				ResourceName:      userRoleAddr,
+				ImportState:       true,
+				ImportStateVerify: true,
+			},
+			{
+				// terraform import visionone_user_role.test "Third-party auditors"
+				ResourceName:      userRoleAddr,
+				ImportState:       true,
+				ImportStateId:     "Third-party auditors",
+				ImportStateVerify: true,
+			},
+			{
+				// import { to = visionone_user_role.test, id = "<id>" }
+				ResourceName:    userRoleAddr,
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithID,
+			},
+			{
+				// import { to = ..., id = "Third-party auditors" }, by name
+				ResourceName:    userRoleAddr,
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithID,
+				ImportStateId:   "Third-party auditors",
+			},
+			{
+				// terraform plan -generate-config-out: the generated resource block must plan as a
+				// no-op import, so the Optional+Computed attributes and defaults round-trip.
+				ResourceName:    userRoleAddr,
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithID,
+				GenerateConfig:  true,
+			},
+		},
+	})
+}
+
+// TestAccUserRoleResource_updateInPlace changes every argument in turn and proves each is an
+// in-place update of the same role, and that removing description and the flags from the
+// configuration restores their defaults.
+func TestAccUserRoleResource_updateInPlace(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	keys := rolePermissionKeys(t, e, 2)
+	sameID := statecheck.CompareValue(compare.ValuesSame())
+
+	step := func(body string, checks ...statecheck.StateCheck) resource.TestStep {
+		return resource.TestStep{
+			Config: e.providerConfig() + "\nresource \"visionone_user_role\" \"test\" {\n" + body + "\n}\n",
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction(userRoleAddr, plancheck.ResourceActionUpdate)},
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
+			ConfigStateChecks: append(checks, sameID.AddStateValue(userRoleAddr, tfjsonpath.New("id"))),
+		}
+	}
+	create := step(fmt.Sprintf(`  name = "auditors"
+  permissions = %[1]s`, hclStringList(keys[:1])))
+	create.ConfigPlanChecks.PreApply = []plancheck.PlanCheck{plancheck.ExpectResourceAction(userRoleAddr, plancheck.ResourceActionCreate)}
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckUserRoleDestroyed(e),
+		Steps: []resource.TestStep{
+			create,
+			step(fmt.Sprintf(`  name = "auditors (external)"
+  permissions = %[1]s`, hclStringList(keys[:1])),
+				statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("name"), knownvalue.StringExact("auditors (external)")),
+				expectRoleInEmulator(e, "auditors (external)", keys[:1])),
+			step(fmt.Sprintf(`  name = "auditors (external)"
+  description = "Read-only access for the external auditor"
+  permissions = %[1]s`, hclStringList(keys[:1])),
+				statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("description"), knownvalue.StringExact("Read-only access for the external auditor"))),
+			step(fmt.Sprintf(`  name = "auditors (external)"
+  description = "Read-only access for the external auditor"
+  permissions = %[1]s`, hclStringList(keys)),
+				statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("permissions"), knownvalue.SetExact(knownStringValues(keys))),
+				expectRoleInEmulator(e, "auditors (external)", keys)),
+			step(fmt.Sprintf(`  name = "auditors (external)"
+  description = "Read-only access for the external auditor"
+  permissions = %[1]s
+  allow_api_key_assignment = false`, hclStringList(keys)),
+				statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("allow_api_key_assignment"), knownvalue.Bool(false)),
+				statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("allow_user_account_assignment"), knownvalue.Bool(true))),
+			step(fmt.Sprintf(`  name = "auditors (external)"
+  description = "Read-only access for the external auditor"
+  permissions = %[1]s
+  allow_api_key_assignment = false
+  allow_user_account_assignment = false`, hclStringList(keys)),
+				statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("allow_user_account_assignment"), knownvalue.Bool(false))),
+			step(fmt.Sprintf(`  name = "auditors (external)"
+  permissions = %[1]s`, hclStringList(keys)),
+				statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("description"), knownvalue.StringExact("")),
+				statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("allow_api_key_assignment"), knownvalue.Bool(true)),
+				statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("allow_user_account_assignment"), knownvalue.Bool(true))),
+		},
+	})
+}
+
+// TestAccUserRoleResource_deletedOutside deletes the role behind Terraform's back: the refresh
+// removes it from state (with a warning) and the plan creates it again.
+func TestAccUserRoleResource_deletedOutside(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	keys := rolePermissionKeys(t, e, 1)
+	config := e.providerConfig() + fmt.Sprintf(`
+resource "visionone_user_role" "test" {
+  name        = "auditors"
+  permissions = %[1]s
+}
+`, hclStringList(keys))
+	newID := statecheck.CompareValue(compare.ValuesDiffer())
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckUserRoleDestroyed(e),
+		Steps: []resource.TestStep{
+			{
+				Config:            config,
+				ConfigStateChecks: []statecheck.StateCheck{newID.AddStateValue(userRoleAddr, tfjsonpath.New("id"))},
+			},
+			{
+				PreConfig: func() {
+					role := findRole(t, e, "auditors")
+					if err := e.API.DeleteRole(context.Background(), role.ID); err != nil {
+						t.Fatalf("deleting the role outside Terraform: %v", err)
+					}
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(userRoleAddr, plancheck.ResourceActionCreate)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					newID.AddStateValue(userRoleAddr, tfjsonpath.New("id")),
+					expectRoleInEmulator(e, "auditors", keys),
+				},
+			},
+		},
+	})
+}
+
+// TestAccUserRoleResource_changedOutside changes every field of the role behind Terraform's back:
+// the plan is an in-place update that puts the configuration back.
+func TestAccUserRoleResource_changedOutside(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	keys := rolePermissionKeys(t, e, 2)
+	config := e.providerConfig() + fmt.Sprintf(`
+resource "visionone_user_role" "test" {
+  name        = "auditors"
+  description = "managed by Terraform"
+  permissions = %[1]s
+}
+`, hclStringList(keys[:1]))
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckUserRoleDestroyed(e),
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				PreConfig: func() {
+					role := findRole(t, e, "auditors")
+					err := e.API.UpdateRole(context.Background(), role.ID, "", client.RolePatch{
+						Description:                pointerTo("changed in the console"),
+						PermissionKeys:             keys[1:],
+						AllowAPIKeyAssignment:      pointerTo(false),
+						AllowUserAccountAssignment: pointerTo(false),
+					})
+					if err != nil {
+						t.Fatalf("changing the role outside Terraform: %v", err)
+					}
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(userRoleAddr, plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("description"), knownvalue.StringExact("managed by Terraform")),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("description"), knownvalue.StringExact("managed by Terraform")),
+					statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("permissions"), knownvalue.SetExact(knownStringValues(keys[:1]))),
+					statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("allow_api_key_assignment"), knownvalue.Bool(true)),
+					statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("allow_user_account_assignment"), knownvalue.Bool(true)),
+					expectRoleInEmulator(e, "auditors", keys[:1]),
+				},
+			},
+		},
+	})
+}
+
+// TestAccUserRoleResource_changedBetweenPlanAndApply has someone change the role after Terraform's
+// refresh and before its PATCH: a proxy in front of the emulator applies a console change just
+// before it forwards Terraform's PATCH, whose If-Match then carries the ETag read by the refresh.
+// The apply must fail with the concurrent-change error and not overwrite the change; the next run
+// plans the update again from the role as it now is and applies it.
+func TestAccUserRoleResource_changedBetweenPlanAndApply(t *testing.T) {
+	e, race := startEmulatorWithPatchRace(t)
+	keys := rolePermissionKeys(t, e, 1)
+	config := func(description string) string {
+		return e.providerConfig() + fmt.Sprintf(`
+resource "visionone_user_role" "test" {
+  name        = "auditors"
+  description = %[1]q
+  permissions = %[2]s
+}
+`, description, hclStringList(keys))
+	}
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckUserRoleDestroyed(e),
+		Steps: []resource.TestStep{
+			{Config: config("first")},
+			{
+				PreConfig: func() {
+					race.arm(func(id string) error {
+						return e.API.UpdateRole(context.Background(), id, "", client.RolePatch{Description: pointerTo("changed in the console")})
+					})
+				},
+				Config:      config("second"),
+				ExpectError: regexpText(`The user role "auditors"`, "was changed in Vision One by someone else after Terraform read it", "Run terraform plan again"),
+			},
+			{
+				PreConfig: func() {
+					if !race.fired() {
+						t.Fatal("the console change was never injected before a PATCH")
+					}
+					// The failed apply did not overwrite the console's change.
+					if role := findRole(t, e, "auditors"); role.Description != "changed in the console" {
+						t.Fatalf("description after the refused update = %q, want the console's change", role.Description)
+					}
+				},
+				Config: config("second"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(userRoleAddr, plancheck.ResourceActionUpdate),
+					},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("description"), knownvalue.StringExact("second")),
+				},
+			},
+		},
+	})
+}
+
+// TestAccUserRoleResource_invalidInput proves that every bad argument fails at plan, with a message
+// that says what is wrong, before any request writes anything.
+func TestAccUserRoleResource_invalidInput(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	keys := rolePermissionKeys(t, e, 1)
+	key := keys[0]
+	// A typo in the middle of a real key: the error must suggest the real one.
+	typo := key[:len(key)/2] + key[len(key)/2+1:]
+	existing, err := e.API.CreateRole(context.Background(), client.RoleCreate{Name: "made in the console", PermissionKeys: keys})
+	if err != nil {
+		t.Fatalf("creating a role in the emulator: %v", err)
+	}
+	auditing := catalogPermission(t, e, func(p client.Permission) bool {
+		return p.Name == "Third-party auditing (API only)"
+	})
+	role := func(arguments string) string {
+		return e.providerConfig() + "\nresource \"visionone_user_role\" \"test\" {\n" + strings.ReplaceAll(arguments, "; ", "\n") + "\n}\n"
+	}
+
+	testAccExpectPlanErrors(t, e, map[string]planErrorCase{
+		"empty name": {
+			config:    role(fmt.Sprintf(`name = ""; permissions = [%[1]q]`, key)),
+			wantError: regexpText("Attribute name UTF-8 character count must be between 1 and 128, got: 0"),
+		},
+		"name too long": {
+			config:    role(fmt.Sprintf(`name = %[1]q; permissions = [%[2]q]`, strings.Repeat("a", 129), key)),
+			wantError: regexpText("Attribute name UTF-8 character count must be between 1 and 128, got: 129"),
+		},
+		"name with a forbidden character": {
+			config:    role(fmt.Sprintf(`name = "auditors|external"; permissions = [%[1]q]`, key)),
+			wantError: regexpText("may contain only letters, digits, spaces"),
+		},
+		"name with a trailing space": {
+			config:    role(fmt.Sprintf(`name = "auditors "; permissions = [%[1]q]`, key)),
+			wantError: regexpText("must not start or end with whitespace"),
+		},
+		"empty permission set": {
+			config:    role(`name = "auditors"; permissions = []`),
+			wantError: regexpText("Attribute permissions set must contain at least 1 elements, got: 0"),
+		},
+		"unknown permission with a suggestion": {
+			config:    role(fmt.Sprintf(`name = "auditors"; permissions = [%[1]q]`, typo)),
+			wantError: regexpText("Unknown Permission Key", fmt.Sprintf("%q is not a permission key", typo), fmt.Sprintf("Did you mean %q", key)),
+		},
+		"unknown permission without a close match": {
+			config:    role(`name = "auditors"; permissions = ["zzzz.nothing.like.this"]`),
+			wantError: regexpText(`"zzzz.nothing.like.this" is not a permission key of this Vision One tenant. The visionone_permissions data source lists every key`),
+		},
+		"permission keys differing only in case": {
+			config:    role(fmt.Sprintf(`name = "auditors"; permissions = [%[1]q, %[2]q]`, key, strings.ToUpper(key))),
+			wantError: regexpText("Duplicate Permission Key"),
+		},
+		"predefined role name": {
+			config:    role(fmt.Sprintf(`name = "auditor"; permissions = [%[1]q]`, key)),
+			wantError: regexpText("Predefined Role Name", `"auditor" is the name of the predefined Vision One role "Auditor"`, `data "visionone_user_role"`),
+		},
+		"name of an existing custom role": {
+			config:    role(fmt.Sprintf(`name = "Made In The Console"; permissions = [%[1]q]`, key)),
+			wantError: regexpText("User Role Already Exists", fmt.Sprintf(`A custom role named "made in the console" already exists in Vision One (id %s)`, existing.ID), "import {"),
+		},
+		"description too long": {
+			config:    role(fmt.Sprintf(`name = "auditors"; description = %[1]q; permissions = [%[2]q]`, strings.Repeat("d", 2049), key)),
+			wantError: regexpText("Attribute description UTF-8 character count must be at most 2048, got: 2049"),
+		},
+		"console name instead of a key": {
+			config:    role(fmt.Sprintf(`name = "auditors"; permissions = [%[1]q]`, auditing.Name)),
+			wantError: regexpText(fmt.Sprintf("It is the console name of the permission whose key is %q; use the key.", auditing.Key)),
+		},
+	})
+}
+
+// testAccCheckUserRoleDestroyed asks the emulator whether every role of the state is gone.
+func testAccCheckUserRoleDestroyed(e *testEmulator) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		for _, rs := range s.RootModule().Resources {
+			if rs.Type != "visionone_user_role" {
+				continue
+			}
+			_, err := e.API.GetRole(context.Background(), rs.Primary.ID)
+			if err == nil {
+				return fmt.Errorf("user role %s still exists after destroy", rs.Primary.ID)
+			}
+			if !client.IsNotFound(err) {
+				return fmt.Errorf("checking user role %s: %w", rs.Primary.ID, err)
+			}
+		}
+		return nil
+	}
+}
+
+// expectRoleInEmulator checks the role as the API stores it, not only as the provider reports it.
+func expectRoleInEmulator(e *testEmulator, name string, permissions []string) statecheck.StateCheck {
+	return roleCheck(func(ctx context.Context) error {
+		role, err := e.API.FindRoleByName(ctx, name)
+		if err != nil {
+			return fmt.Errorf("looking up role %q in the emulator: %w", name, err)
+		}
+		got := slices.Sorted(slices.Values(role.PermissionKeys))
+		want := slices.Sorted(slices.Values(permissions))
+		if !slices.Equal(got, want) {
+			return fmt.Errorf("role %q has permissions %v in the emulator, want %v", name, got, want)
+		}
+		return nil
+	})
+}
+
+type roleCheck func(ctx context.Context) error
+
+func (c roleCheck) CheckState(ctx context.Context, _ statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+	resp.Error = c(ctx)
+}
+
+// patchRace is a proxy in front of the emulator that, once armed, runs a change of its own just
+// before it forwards the next role PATCH: a console user who saves between plan and apply.
+type patchRace struct {
+	change atomic.Pointer[func(id string) error]
+	done   atomic.Bool
+}
+
+func (p *patchRace) arm(change func(id string) error) { p.change.Store(&change) }
+
+func (p *patchRace) fired() bool { return p.done.Load() }
+
+func (p *patchRace) wrap(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPatch && strings.HasPrefix(r.URL.Path, "/v3.0/iam/roles/") {
+			if change := p.change.Swap(nil); change != nil {
+				if err := (*change)(strings.TrimPrefix(r.URL.Path, "/v3.0/iam/roles/")); err != nil {
+					http.Error(w, "injecting the concurrent change: "+err.Error(), http.StatusInternalServerError)
+					return
+				}
+				p.done.Store(true)
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// startEmulatorWithPatchRace is startEmulator with a patchRace in front of the emulator; the
+// admin client goes through the proxy too, which is harmless because the proxy disarms itself
+// before it makes its own change.
+func startEmulatorWithPatchRace(t *testing.T) (*testEmulator, *patchRace) {
+	t.Helper()
+	srv, err := emulator.New(emulator.Options{})
+	if err != nil {
+		t.Fatalf("starting the emulator: %v", err)
+	}
+	race := &patchRace{}
+	hs := httptest.NewServer(race.wrap(srv))
+	t.Cleanup(hs.Close)
+	api, err := client.New(client.Config{Endpoint: hs.URL, APIKey: srv.AdminKey(), RequestsPerMinute: -1})
+	if err != nil {
+		t.Fatalf("building the admin client: %v", err)
+	}
+	return &testEmulator{Server: srv, URL: hs.URL, API: api}, race
+}
+
+// rolePermissionKeys returns n keys of the emulator's catalog, in key order.
+func rolePermissionKeys(t *testing.T, e *testEmulator, n int) []string {
+	t.Helper()
+	catalog, err := e.API.ListPermissions(context.Background())
+	if err != nil {
+		t.Fatalf("reading the permission catalog: %v", err)
+	}
+	keys := make([]string, len(catalog))
+	for i, p := range catalog {
+		keys[i] = p.Key
+	}
+	slices.Sort(keys)
+	if len(keys) < n {
+		t.Fatalf("the emulator's catalog has %d keys, the test needs %d", len(keys), n)
+	}
+	return keys[:n]
+}
+
+// catalogPermission returns the one catalog entry that match selects.
+func catalogPermission(t *testing.T, e *testEmulator, match func(client.Permission) bool) client.Permission {
+	t.Helper()
+	catalog, err := e.API.ListPermissions(context.Background())
+	if err != nil {
+		t.Fatalf("reading the permission catalog: %v", err)
+	}
+	var found []client.Permission
+	for _, p := range catalog {
+		if match(p) {
+			found = append(found, p)
+		}
+	}
+	if len(found) != 1 {
+		t.Fatalf("expected one matching permission in the emulator's catalog, found %v", found)
+	}
+	return found[0]
+}
+
+func findRole(t *testing.T, e *testEmulator, name string) *client.Role {
+	t.Helper()
+	role, err := e.API.FindRoleByName(context.Background(), name)
+	if err != nil {
+		t.Fatalf("looking up role %q in the emulator: %v", name, err)
+	}
+	return role
+}
+
+// hclStringList renders values as an HCL list of strings.
+func hclStringList(values []string) string {
+	quoted := make([]string, len(values))
+	for i, v := range values {
+		quoted[i] = fmt.Sprintf("%q", v)
+	}
+	return "[" + strings.Join(quoted, ", ") + "]"
+}
+
+func knownStringValues(values []string) []knownvalue.Check {
+	checks := make([]knownvalue.Check, len(values))
+	for i, v := range values {
+		checks[i] = knownvalue.StringExact(v)
+	}
+	return checks
+}
+
+// regexpText matches each text in order, tolerant of the line wrapping Terraform applies to
+// diagnostics.
+func regexpText(texts ...string) *regexp.Regexp {
+	parts := make([]string, len(texts))
+	for i, text := range texts {
+		parts[i] = strings.Join(strings.Fields(regexp.QuoteMeta(text)), `\s+`)
+	}
+	return regexp.MustCompile("(?s)" + strings.Join(parts, ".*"))
+}
+
+func pointerTo[T any](v T) *T { return &v }

@@ -1,0 +1,193 @@
+package provider
+
+import (
+	"context"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/client"
+)
+
+func TestRolePatchFromPlan(t *testing.T) {
+	t.Parallel()
+	state := userRoleModel{
+		Name:                       types.StringValue("auditors"),
+		Description:                types.StringValue(""),
+		Permissions:                types.SetValueMust(types.StringType, []attr.Value{types.StringValue("a.view")}),
+		AllowAPIKeyAssignment:      types.BoolValue(true),
+		AllowUserAccountAssignment: types.BoolValue(true),
+	}
+	tests := map[string]struct {
+		change func(m *userRoleModel)
+		want   client.RolePatch
+	}{
+		"nothing changed sends nothing": {
+			change: func(*userRoleModel) {},
+			want:   client.RolePatch{},
+		},
+		"rename": {
+			change: func(m *userRoleModel) { m.Name = types.StringValue("auditors (external)") },
+			want:   client.RolePatch{Name: pointerTo("auditors (external)")},
+		},
+		"description": {
+			change: func(m *userRoleModel) {
+				m.Description = types.StringValue("x")
+			},
+			want: client.RolePatch{Description: pointerTo("x")},
+		},
+		"permissions are sent whole": {
+			change: func(m *userRoleModel) {
+				m.Permissions = types.SetValueMust(types.StringType, []attr.Value{types.StringValue("a.view"), types.StringValue("b.view")})
+			},
+			want: client.RolePatch{PermissionKeys: []string{"a.view", "b.view"}},
+		},
+		"a flag turned off is sent as false": {
+			change: func(m *userRoleModel) { m.AllowAPIKeyAssignment = types.BoolValue(false) },
+			want:   client.RolePatch{AllowAPIKeyAssignment: pointerTo(false)},
+		},
+		"the other flag": {
+			change: func(m *userRoleModel) { m.AllowUserAccountAssignment = types.BoolValue(false) },
+			want:   client.RolePatch{AllowUserAccountAssignment: pointerTo(false)},
+		},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			plan := state
+			tc.change(&plan)
+			if diff := cmp.Diff(tc.want, rolePatchFromPlan(plan, state)); diff != "" {
+				t.Errorf("rolePatchFromPlan mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// memoryPrivateState stands in for the framework's private state, whose type is internal.
+type memoryPrivateState map[string][]byte
+
+func (m memoryPrivateState) GetKey(_ context.Context, key string) ([]byte, diag.Diagnostics) {
+	return m[key], nil
+}
+
+func (m memoryPrivateState) SetKey(_ context.Context, key string, value []byte) diag.Diagnostics {
+	if len(value) == 0 {
+		delete(m, key)
+		return nil
+	}
+	m[key] = value
+	return nil
+}
+
+func TestETagPrivateState(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	private := memoryPrivateState{}
+
+	if etag, diags := storedETag(ctx, private); etag != "" || diags.HasError() {
+		t.Fatalf("storedETag of an empty private state = %q, %v; want \"\"", etag, diags)
+	}
+	for _, etag := range []string{"d41d8cd98f00b204e9800998ecf8427e", `"quoted"`, "0x8D9AB4B0CA9D336"} {
+		if diags := storeETag(ctx, private, etag); diags.HasError() {
+			t.Fatalf("storeETag(%q): %v", etag, diags)
+		}
+		if got, diags := storedETag(ctx, private); got != etag || diags.HasError() {
+			t.Errorf("storedETag after storing %q = %q, %v", etag, got, diags)
+		}
+	}
+	if diags := storeETag(ctx, private, ""); diags.HasError() {
+		t.Fatalf("storeETag(\"\"): %v", diags)
+	}
+	if got, _ := storedETag(ctx, private); got != "" {
+		t.Errorf("an empty ETag must forget the stored one, still have %q", got)
+	}
+
+	private[privateETagKey] = []byte("not json")
+	if _, diags := storedETag(ctx, private); !diags.HasError() {
+		t.Error("a corrupt private ETag must be reported")
+	}
+}
+
+func TestPermissionFilter(t *testing.T) {
+	t.Parallel()
+	catalog := []client.Permission{
+		{Key: "xdr.workbench.view", Name: "View, filter, and search", App: "Workbench", Category: "XDR Threat Investigation"},
+		{Key: "xdr.workbench.modify", Name: "Modify alert details", App: "Workbench", Category: "XDR Threat Investigation"},
+		{Key: "platform.audit.thirdParty", Name: "Third-party auditing (API only)", App: "Report Management", Category: "Platform Capabilities"},
+		{Key: "platform.auditLogs.view", Name: "View, filter, and search", App: "Audit Logs", Category: "Platform Capabilities"},
+	}
+	tests := map[string]struct {
+		config permissionsDataSourceModel
+		want   []string
+	}{
+		"no filter": {
+			want: []string{"xdr.workbench.view", "xdr.workbench.modify", "platform.audit.thirdParty", "platform.auditLogs.view"},
+		},
+		"app, any case": {
+			config: permissionsDataSourceModel{App: types.StringValue("WORKBENCH")},
+			want:   []string{"xdr.workbench.view", "xdr.workbench.modify"},
+		},
+		"category": {
+			config: permissionsDataSourceModel{Category: types.StringValue("platform capabilities")},
+			want:   []string{"platform.audit.thirdParty", "platform.auditLogs.view"},
+		},
+		"name contains, any case": {
+			config: permissionsDataSourceModel{NameContains: types.StringValue("third-party AUDITING")},
+			want:   []string{"platform.audit.thirdParty"},
+		},
+		"filters combine with and": {
+			config: permissionsDataSourceModel{App: types.StringValue("Workbench"), NameContains: types.StringValue("View, filter, and search")},
+			want:   []string{"xdr.workbench.view"},
+		},
+		"name regex": {
+			config: permissionsDataSourceModel{NameRegex: types.StringValue(`^(view|modify)\b`)},
+			want:   []string{"xdr.workbench.view", "xdr.workbench.modify", "platform.auditLogs.view"},
+		},
+		"nothing matches": {
+			config: permissionsDataSourceModel{App: types.StringValue("Search")},
+			want:   nil,
+		},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			// Filters left out of tc.config are zero types.String values, which are null.
+			match, err := permissionFilter(tc.config)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, p := range catalog {
+				if match(p) {
+					got = append(got, p.Key)
+				}
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("permissionFilter mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+
+	if _, err := permissionFilter(permissionsDataSourceModel{NameRegex: types.StringValue("(unclosed")}); err == nil {
+		t.Error("an invalid name_regex must be refused")
+	}
+}
+
+func TestOrList(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		values []string
+		want   string
+	}{
+		{[]string{"a"}, `"a"`},
+		{[]string{"a", "b"}, `"a" or "b"`},
+		{[]string{"a", "b", "c"}, `"a", "b" or "c"`},
+	} {
+		if got := orList(tc.values); got != tc.want {
+			t.Errorf("orList(%v) = %s, want %s", tc.values, got, tc.want)
+		}
+	}
+}
