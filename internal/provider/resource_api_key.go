@@ -498,18 +498,20 @@ func (m *apiKeyResourceModel) updateFromAPI(key *client.APIKey) {
 // apiKeyPatchOf is the PATCH that turns state into plan, and whether it changes anything.
 func apiKeyPatchOf(name string, plan, state apiKeyResourceModel) (client.APIKeyPatch, bool) {
 	var patch client.APIKeyPatch
-	changed := false
-	set := func(dst **string, want string, have types.String) {
-		if want != have.ValueString() {
-			*dst = &want
-			changed = true
-		}
+	if name != state.Name.ValueString() {
+		patch.Name = &name
 	}
-	set(&patch.Name, name, state.Name)
-	set(&patch.Role, plan.Role.ValueString(), state.Role)
-	set(&patch.Description, plan.Description.ValueString(), state.Description)
-	set(&patch.Status, apiKeyStatus(plan.Enabled.ValueBool()), types.StringValue(apiKeyStatus(state.Enabled.ValueBool())))
-	return patch, changed
+	if role := plan.Role.ValueString(); role != state.Role.ValueString() {
+		patch.Role = &role
+	}
+	if description := plan.Description.ValueString(); description != state.Description.ValueString() {
+		patch.Description = &description
+	}
+	if enabled := plan.Enabled.ValueBool(); enabled != state.Enabled.ValueBool() {
+		status := apiKeyStatus(enabled)
+		patch.Status = &status
+	}
+	return patch, patch != client.APIKeyPatch{}
 }
 
 func apiKeyStatus(enabled bool) string {
