@@ -100,7 +100,7 @@ func (s *Server) inviteAccount(c *call) *httpError {
 	if e := checkEnum("authType", *in.AuthType, authLocal, authSAML, authSAMLGroup); e != nil {
 		return e
 	}
-	email := strings.TrimSpace(*in.Email)
+	email := *in.Email // stored as sent, so that what the caller reads back is what it wrote
 	if e := checkEmail(email, *in.AuthType); e != nil {
 		return e
 	}

@@ -105,6 +105,7 @@ func TestAccountValidation(t *testing.T) {
 		{"missing authType", "authType", "", invite(map[string]any{"authType": nil})},
 		{"bad authType", "authType", "local, saml, samlGroup", invite(map[string]any{"authType": "ldap"})},
 		{"bad email", "email", "not a valid email", invite(map[string]any{"email": "nobody"})},
+		{"padded email", "email", "not a valid email", invite(map[string]any{"email": " new@example.com"})},
 		{"long email", "email", "limit is 256", invite(map[string]any{"email": strings.Repeat("e", 250) + "@example.com"})},
 		{"long description", "description", "limit is 256", invite(map[string]any{"description": strings.Repeat("d", 257)})},
 		{"duplicate email", "email", "already exists", invite(map[string]any{"email": "TAKEN@example.com"})},

@@ -34,7 +34,10 @@
 //   - Accounts are listed newest first; they take no orderBy.
 //   - Role names are unique regardless of case and hold at most 128 characters (the limit of an
 //     API key's role field); role descriptions hold at most 2048.
+//   - A role may hold no permissions at all (the contract sets no minimum).
 //   - Using an API key updates its lastUsedDateTime but not its ETag.
+//   - Injected 4xx/5xx faults are answered before the request is applied; only
+//     drop_after_write leaves the client unsure whether its write happened.
 //
 // With Options.StateFile, custom roles, accounts, API keys (by the SHA-256 of their secret, never
 // the secret) and the clock offset survive a restart; the file is rewritten atomically after every

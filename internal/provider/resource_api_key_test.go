@@ -610,6 +610,51 @@ resource "visionone_api_key" "%[1]s" {
 	})
 }
 
+// TestAccAPIKey_auditorAccessExample applies examples/auditor-access (role, account and key in one
+// configuration) and then moves the emulator's clock into the key's rotate_before window.
+func TestAccAPIKey_auditorAccessExample(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	config := e.providerConfig()
+	for _, name := range []string{"main.tf", "variables.tf", "outputs.tf"} {
+		b, err := os.ReadFile(filepath.Join("..", "..", "examples", "auditor-access", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		config += "\n" + string(b)
+	}
+	const key = "visionone_api_key.auditor"
+	id := statecheck.CompareValue(compare.ValuesDiffer())
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.apiKeysGone,
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					id.AddStateValue(key, tfjsonpath.New("id")),
+					statecheck.ExpectKnownValue("visionone_account.auditor", tfjsonpath.New("role"), knownvalue.StringExact("Third-party auditor")),
+					statecheck.ExpectKnownValue(key, tfjsonpath.New("role"), knownvalue.StringExact("Third-party auditor")),
+					statecheck.ExpectKnownOutputValue("auditor_api_key", e.authenticates()),
+				},
+			},
+			{
+				// Three months minus 80 days leaves fewer than the 14 days of rotate_before.
+				PreConfig: func() { e.AdvanceClock(80 * 24 * time.Hour) },
+				Config:    config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(key, plancheck.ResourceActionCreateBeforeDestroy),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					id.AddStateValue(key, tfjsonpath.New("id")),
+					statecheck.ExpectKnownOutputValue("auditor_api_key", e.authenticates()),
+					e.expectAPIKeyCount(1),
+				},
+			},
+		},
+	})
+}
+
 // TestAccAPIKey_secretHygiene runs create, plan and import at TF_LOG=trace and searches every log
 // line of Terraform, the provider and the emulator for the provider's key and the key's value. It
 // sets environment variables, so it cannot run in parallel with other tests.
