@@ -262,7 +262,7 @@ resource "visionone_user_role" "test" {
 // The apply must fail with the concurrent-change error and not overwrite the change; the next run
 // plans the update again from the role as it now is and applies it.
 func TestAccUserRoleResource_changedBetweenPlanAndApply(t *testing.T) {
-	race := &patchRace{}
+	race := &roleRace{method: http.MethodPatch}
 	e := startEmulatorBehind(t, race.wrap)
 	keys := rolePermissionKeys(t, e, 1)
 	config := func(description string) string {
@@ -308,6 +308,49 @@ resource "visionone_user_role" "test" {
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("description"), knownvalue.StringExact("second")),
+				},
+			},
+		},
+	})
+}
+
+// TestAccUserRoleResource_deletedBeforeDestroy has someone delete the role after Terraform's
+// refresh and before its DELETE: the API answers 404, which counts as deleted, so the destroy
+// succeeds instead of failing on an object that is already gone.
+func TestAccUserRoleResource_deletedBeforeDestroy(t *testing.T) {
+	race := &roleRace{method: http.MethodDelete}
+	e := startEmulatorBehind(t, race.wrap)
+	keys := rolePermissionKeys(t, e, 1)
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckUserRoleDestroyed(e),
+		Steps: []resource.TestStep{
+			{
+				Config: e.providerConfig() + fmt.Sprintf(`
+resource "visionone_user_role" "test" {
+  name        = "auditors"
+  permissions = %[1]s
+}
+`, hclStringList(keys)),
+			},
+			{
+				PreConfig: func() {
+					race.arm(func(id string) error { return e.API.DeleteRole(context.Background(), id) })
+				},
+				// The role leaves the configuration: Terraform plans and applies its deletion.
+				Config: e.providerConfig(),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(userRoleAddr, plancheck.ResourceActionDestroy)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					roleCheck(func(context.Context) error {
+						if !race.fired() {
+							return fmt.Errorf("the role was not deleted behind Terraform's back before its DELETE")
+						}
+						return nil
+					}),
 				},
 			},
 		},
@@ -539,21 +582,23 @@ func (c roleCheck) CheckState(ctx context.Context, _ statecheck.CheckStateReques
 	resp.Error = c(ctx)
 }
 
-// patchRace is a proxy in front of the emulator that, once armed, runs a change of its own just
-// before it forwards the next role PATCH: a console user who saves between plan and apply.
-type patchRace struct {
+// roleRace is a proxy in front of the emulator that, once armed, runs a change of its own just
+// before it forwards the next role request with the armed method: a console user who acts between
+// Terraform's refresh and its write.
+type roleRace struct {
+	method string
 	change atomic.Pointer[func(id string) error]
 	done   atomic.Bool
 }
 
-func (p *patchRace) arm(change func(id string) error) { p.change.Store(&change) }
+func (p *roleRace) arm(change func(id string) error) { p.change.Store(&change) }
 
-func (p *patchRace) fired() bool { return p.done.Load() }
+func (p *roleRace) fired() bool { return p.done.Load() }
 
 // wrap puts the race in front of next.
-func (p *patchRace) wrap(next http.Handler) http.Handler {
+func (p *roleRace) wrap(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodPatch && strings.HasPrefix(r.URL.Path, "/v3.0/iam/roles/") {
+		if r.Method == p.method && strings.HasPrefix(r.URL.Path, "/v3.0/iam/roles/") {
 			if change := p.change.Swap(nil); change != nil {
 				if err := (*change)(strings.TrimPrefix(r.URL.Path, "/v3.0/iam/roles/")); err != nil {
 					http.Error(w, "injecting the concurrent change: "+err.Error(), http.StatusInternalServerError)
