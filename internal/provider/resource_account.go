@@ -468,7 +468,7 @@ func pendingReason(state accountResourceModel) string {
 	switch {
 	case state.AuthType.ValueString() == client.AuthTypeSAMLGroup:
 		return "Vision One accepts no change to a SAML group account through its API. " +
-			"Change it in the console, or replace the account (terraform apply -replace=<address>)"
+			"Change it in the console, or replace the account (terraform apply -replace=visionone_account.<name>)"
 	case state.Status.ValueString() == client.StatusInvited:
 		return "the account is still invited, and Vision One accepts no change to it until the invitation is accepted. " +
 			"The first apply after that applies it"

@@ -796,3 +796,25 @@ func TestAccAccount_changedBetweenPlanAndApply(t *testing.T) {
 		},
 	})
 }
+
+// The import hints of the duplicate-email error must survive copy and paste for any email.
+func TestImportHintQuoting(t *testing.T) {
+	t.Parallel()
+	tests := map[string]struct{ email, shell, hcl string }{
+		"plain":        {email: "a@example.com", shell: `'a@example.com'`, hcl: `"a@example.com"`},
+		"single quote": {email: "o'neil@example.com", shell: `'o'\''neil@example.com'`, hcl: `"o'neil@example.com"`},
+		"double quote": {email: `"j doe"@example.com`, shell: `'"j doe"@example.com'`, hcl: `"\"j doe\"@example.com"`},
+		"template":     {email: "${x}%{y}@example.com", shell: `'${x}%{y}@example.com'`, hcl: `"$${x}%%{y}@example.com"`},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			if got := shellQuote(tc.email); got != tc.shell {
+				t.Errorf("shellQuote(%q) = %s, want %s", tc.email, got, tc.shell)
+			}
+			if got := hclQuote(tc.email); got != tc.hcl {
+				t.Errorf("hclQuote(%q) = %s, want %s", tc.email, got, tc.hcl)
+			}
+		})
+	}
+}
