@@ -405,6 +405,12 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 					"changed, and the new plan is based on it.", id, state.Name.ValueString()))
 			return
 		}
+		if patch.Name != nil && client.IsAlreadyExists(err) {
+			resp.Diagnostics.AddAttributeError(path.Root("name"), "API Key Already Exists",
+				fmt.Sprintf("Renaming API key %s to %q: the tenant already has another API key of this name (names are "+
+					"unique, compared case-insensitively). Choose another name.", id, name))
+			return
+		}
 		if err != nil {
 			addAPIError(&resp.Diagnostics, "Error Updating API Key", fmt.Sprintf("Updating API key %s (%q)", id, state.Name.ValueString()), err)
 			return

@@ -593,7 +593,8 @@ func TestAccAPIKey_badInputs(t *testing.T) {
 	})
 }
 
-// TestAccAPIKey_duplicateName takes a name a console key already has: the error says how to import it.
+// TestAccAPIKey_duplicateName takes a name a console key already has, at create (the error says
+// how to import it) and by renaming.
 func TestAccAPIKey_duplicateName(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
 	if _, err := e.API.CreateAPIKey(context.Background(), client.APIKeyCreate{Name: "Taken", Role: "SIEM"}); err != nil {
@@ -615,6 +616,10 @@ func TestAccAPIKey_duplicateName(t *testing.T) {
 				},
 				Config:            e.providerConfig() + testAccAPIKeyConfig("not-taken", "SIEM", "", true),
 				ConfigStateChecks: []statecheck.StateCheck{e.expectAPIKeyCount(2)},
+			},
+			{
+				Config:      e.providerConfig() + testAccAPIKeyConfig("TAKEN", "SIEM", "", true),
+				ExpectError: errorText("API Key Already Exists", `to "TAKEN": the tenant already has another API key of this name`),
 			},
 		},
 	})
