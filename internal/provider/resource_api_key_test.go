@@ -45,9 +45,14 @@ func TestAccAPIKey_basic(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config: e.providerConfig() + testAccAPIKeyConfig("auditor", "SIEM", "for the auditor", true),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(testAccAPIKeyAddr, plancheck.ResourceActionCreate),
-				}},
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(testAccAPIKeyAddr, plancheck.ResourceActionCreate),
+					},
+					// The state checks below use the value, which moves last_used_at in the API; the
+					// refresh picks that up without planning a change.
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
 				ConfigStateChecks: []statecheck.StateCheck{
 					sameID.AddStateValue(testAccAPIKeyAddr, tfjsonpath.New("id")),
 					sameValue.AddStateValue(testAccAPIKeyAddr, tfjsonpath.New("value")),
@@ -96,6 +101,8 @@ func TestAccAPIKey_basic(t *testing.T) {
 					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("role"), knownvalue.StringExact("SOAR")),
 					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("description"), knownvalue.StringExact("rotated by hand")),
 					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("enabled"), knownvalue.Bool(false)),
+					// The use in the first step, as the API reports it.
+					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("last_used_at"), knownvalue.StringRegexp(rfc3339Pattern)),
 					// Disabled in the API, not only in the state.
 					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("value"), e.rejected()),
 				},
@@ -561,6 +568,33 @@ func TestAccAPIKey_badInputs(t *testing.T) {
 	})
 }
 
+// TestAccAPIKey_duplicateName takes a name a console key already has: the error says how to import it.
+func TestAccAPIKey_duplicateName(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	if _, err := e.API.CreateAPIKey(context.Background(), client.APIKeyCreate{Name: "Taken", Role: "SIEM"}); err != nil {
+		t.Fatal(err)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      e.providerConfig() + testAccAPIKeyConfig("taken", "SIEM", "", true),
+				ExpectError: errorText("API Key Already Exists", `terraform import <address> "taken"`),
+			},
+			{
+				PreConfig: func() {
+					if keys, err := e.API.ListAPIKeys(context.Background(), ""); err != nil || len(keys) != 1 {
+						t.Fatalf("expected only the console key, found %d (%v)", len(keys), err)
+					}
+				},
+				Config:            e.providerConfig() + testAccAPIKeyConfig("not-taken", "SIEM", "", true),
+				ConfigStateChecks: []statecheck.StateCheck{e.expectAPIKeyCount(2)},
+			},
+		},
+	})
+}
+
 // TestAccAPIKey_roleCreatedTogether creates the role and the key in one apply, as the seed
 // procedure does: the role does not exist at plan time, so it is checked again just before the key
 // is written. A role that refuses API keys stops the apply there, without a key.
@@ -807,6 +841,59 @@ func TestAPIKeyModifyPlan_expiryWarnings(t *testing.T) {
 				t.Fatalf("expected a replacement over an unknown expires_at, got replace %v, expires_at %s", resp.RequiresReplace, plannedExpiry)
 			}
 		})
+	}
+}
+
+// TestAPIKeyImportState_warnings calls ImportState and Read as Terraform does, to assert the
+// warnings that terraform-plugin-testing cannot see: the value is lost on import, and a key deleted
+// outside Terraform is reported before it is planned again.
+func TestAPIKeyImportState_warnings(t *testing.T) {
+	t.Parallel()
+	e := startEmulator(t, emulator.Options{})
+	ctx := context.Background()
+	created, err := e.API.CreateAPIKey(ctx, client.APIKeyCreate{Name: "made-in-console", Role: "SIEM"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &apiKeyResource{data: newProviderData(e.API)}
+	var schemaResp fwresource.SchemaResponse
+	r.Schema(ctx, fwresource.SchemaRequest{}, &schemaResp)
+	emptyState := func() tfsdk.State {
+		return tfsdk.State{Schema: schemaResp.Schema, Raw: tftypes.NewValue(schemaResp.Schema.Type().TerraformType(ctx), nil)}
+	}
+
+	for _, importID := range []string{created.ID, "made-in-console", "MADE-IN-CONSOLE"} {
+		resp := fwresource.ImportStateResponse{State: emptyState()}
+		r.ImportState(ctx, fwresource.ImportStateRequest{ID: importID}, &resp)
+		var id types.String
+		resp.State.GetAttribute(ctx, path.Root("id"), &id)
+		warnings := resp.Diagnostics.Warnings()
+		if resp.Diagnostics.HasError() || id.ValueString() != created.ID || len(warnings) != 1 ||
+			warnings[0].Summary() != "API Key Value Not Imported" ||
+			!strings.Contains(warnings[0].Detail(), "cannot be recovered") ||
+			!strings.Contains(warnings[0].Detail(), "terraform apply -replace=") {
+			t.Fatalf("importing %q: id %s, diagnostics %v", importID, id, resp.Diagnostics)
+		}
+	}
+
+	resp := fwresource.ImportStateResponse{State: emptyState()}
+	r.ImportState(ctx, fwresource.ImportStateRequest{ID: "no-such-key"}, &resp)
+	if errs := resp.Diagnostics.Errors(); len(errs) != 1 || errs[0].Summary() != "API Key Not Found" {
+		t.Fatalf("importing a missing key: %v", resp.Diagnostics)
+	}
+
+	if err := e.API.DeleteAPIKeys(ctx, created.ID); err != nil {
+		t.Fatal(err)
+	}
+	state := emptyState()
+	state.SetAttribute(ctx, path.Root("id"), created.ID)
+	state.SetAttribute(ctx, path.Root("name"), "made-in-console")
+	readResp := fwresource.ReadResponse{State: state}
+	r.Read(ctx, fwresource.ReadRequest{State: state}, &readResp)
+	warnings := readResp.Diagnostics.Warnings()
+	if readResp.Diagnostics.HasError() || !readResp.State.Raw.IsNull() || len(warnings) != 1 ||
+		warnings[0].Summary() != "API Key Deleted Outside Terraform" || !strings.Contains(warnings[0].Detail(), created.ID) {
+		t.Fatalf("reading a deleted key: state removed %t, diagnostics %v", readResp.State.Raw.IsNull(), readResp.Diagnostics)
 	}
 }
 
