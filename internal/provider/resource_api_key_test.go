@@ -874,10 +874,11 @@ func TestAPIKeyModifyPlan_expiryWarnings(t *testing.T) {
 	}
 }
 
-// TestAPIKeyImportState_warnings calls ImportState and Read as Terraform does, to assert the
-// warnings that terraform-plugin-testing cannot see: the value is lost on import, and a key deleted
-// outside Terraform is reported before it is planned again.
-func TestAPIKeyImportState_warnings(t *testing.T) {
+// TestAPIKeyResource_importAndGoneKey calls ImportState, Read and Delete as Terraform does, to
+// assert the warnings that terraform-plugin-testing cannot see (the value is lost on import; a key
+// deleted outside Terraform is reported before it is planned again), and that deleting a key that
+// is already gone succeeds.
+func TestAPIKeyResource_importAndGoneKey(t *testing.T) {
 	t.Parallel()
 	e := startEmulator(t, emulator.Options{})
 	ctx := context.Background()
@@ -924,6 +925,13 @@ func TestAPIKeyImportState_warnings(t *testing.T) {
 	if readResp.Diagnostics.HasError() || !readResp.State.Raw.IsNull() || len(warnings) != 1 ||
 		warnings[0].Summary() != "API Key Deleted Outside Terraform" || !strings.Contains(warnings[0].Detail(), created.ID) {
 		t.Fatalf("reading a deleted key: state removed %t, diagnostics %v", readResp.State.Raw.IsNull(), readResp.Diagnostics)
+	}
+
+	// Deleting a key that is already gone succeeds.
+	deleteResp := fwresource.DeleteResponse{State: state}
+	r.Delete(ctx, fwresource.DeleteRequest{State: state}, &deleteResp)
+	if len(deleteResp.Diagnostics) != 0 {
+		t.Fatalf("deleting a key that is already gone: %v", deleteResp.Diagnostics)
 	}
 }
 
