@@ -596,7 +596,7 @@ func TestAccAccount_invalidInput(t *testing.T) {
 		"custom role not assignable": {
 			account: testAccAccount{email: "a@example.com", role: "API only"},
 			roles:   []client.RoleCreate{{Name: "API only", PermissionKeys: []string{"platform.auditLogs.view"}, AllowAPIKeyAssignment: true}},
-			want:    `(?s)Role Not Assignable To Accounts.*"API only".*Nothing\s+was\s+invited`,
+			want:    `(?s)Role Not Assignable To Accounts.*"API only".*allow_user_account_assignment is false`,
 		},
 	}
 	for name, tc := range tests {
@@ -707,24 +707,28 @@ func TestDeferPendingChanges(t *testing.T) {
 }
 
 // The seed procedure in one apply: a custom role and an account given that role by reference. The
-// role does not exist while the account is planned, and that is no plan error; a role of the same
-// configuration that refuses accounts is.
+// role does not exist, or does not allow accounts yet, while the account is planned; the account's
+// plan judges it by the flags this configuration gives it.
 func TestAccAccount_withNewRole(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
 	const email = "auditor@audit-firm.example"
-	config := func(allowAccounts bool) string {
-		return e.providerConfig() + fmt.Sprintf(`
+	config := func(allowAccounts, withAccount bool) string {
+		config := e.providerConfig() + fmt.Sprintf(`
 resource "visionone_user_role" "auditor" {
   name                          = "Third-party auditor"
   permissions                   = ["reports.reportManagement.thirdPartyAuditing"]
-  allow_user_account_assignment = %[1]t
+  allow_user_account_assignment = %t
 }
-
+`, allowAccounts)
+		if withAccount {
+			config += fmt.Sprintf(`
 resource "visionone_account" "test" {
-  email = %[2]q
+  email = %q
   role  = visionone_user_role.auditor.name
 }
-`, allowAccounts, email)
+`, email)
+		}
+		return config
 	}
 
 	resource.ParallelTest(t, resource.TestCase{
@@ -733,11 +737,20 @@ resource "visionone_account" "test" {
 		CheckDestroy:             e.checkAccountsGone(email),
 		Steps: []resource.TestStep{
 			{
-				Config:      config(false),
-				ExpectError: regexp.MustCompile(`(?s)Role Not Assignable To Accounts.*"Third-party auditor".*allow_user_account_assignment`),
+				Config:      config(false, true),
+				ExpectError: errorText("Role Not Assignable To Accounts", `"Third-party auditor"`, "this configuration sets its allow_user_account_assignment to false"),
 			},
 			{
-				Config: config(true),
+				// The role exists, refusing accounts ...
+				Config: config(false, false),
+			},
+			{
+				// ... and this run allows them while it invites the account.
+				Config: config(true, true),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("visionone_user_role.auditor", plancheck.ResourceActionUpdate),
+					plancheck.ExpectResourceAction(testAccAccountAddr, plancheck.ResourceActionCreate),
+				}},
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("role"), knownvalue.StringExact("Third-party auditor")),
 					statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("status"), knownvalue.StringExact("invited")),
