@@ -405,6 +405,12 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 					"changed, and the new plan is based on it.", id, state.Name.ValueString()))
 			return
 		}
+		if patch.Name != nil && client.IsAlreadyExists(err) {
+			resp.Diagnostics.AddAttributeError(path.Root("name"), "API Key Already Exists",
+				fmt.Sprintf("Renaming API key %s to %q: the tenant already has another API key of this name (names are "+
+					"unique, compared case-insensitively). Choose another name.", id, name))
+			return
+		}
 		if err != nil {
 			addAPIError(&resp.Diagnostics, "Error Updating API Key", fmt.Sprintf("Updating API key %s (%q)", id, state.Name.ValueString()), err)
 			return
@@ -498,18 +504,20 @@ func (m *apiKeyResourceModel) updateFromAPI(key *client.APIKey) {
 // apiKeyPatchOf is the PATCH that turns state into plan, and whether it changes anything.
 func apiKeyPatchOf(name string, plan, state apiKeyResourceModel) (client.APIKeyPatch, bool) {
 	var patch client.APIKeyPatch
-	changed := false
-	set := func(dst **string, want string, have types.String) {
-		if want != have.ValueString() {
-			*dst = &want
-			changed = true
-		}
+	if name != state.Name.ValueString() {
+		patch.Name = &name
 	}
-	set(&patch.Name, name, state.Name)
-	set(&patch.Role, plan.Role.ValueString(), state.Role)
-	set(&patch.Description, plan.Description.ValueString(), state.Description)
-	set(&patch.Status, apiKeyStatus(plan.Enabled.ValueBool()), types.StringValue(apiKeyStatus(state.Enabled.ValueBool())))
-	return patch, changed
+	if role := plan.Role.ValueString(); role != state.Role.ValueString() {
+		patch.Role = &role
+	}
+	if description := plan.Description.ValueString(); description != state.Description.ValueString() {
+		patch.Description = &description
+	}
+	if enabled := plan.Enabled.ValueBool(); enabled != state.Enabled.ValueBool() {
+		status := apiKeyStatus(enabled)
+		patch.Status = &status
+	}
+	return patch, patch != client.APIKeyPatch{}
 }
 
 func apiKeyStatus(enabled bool) string {

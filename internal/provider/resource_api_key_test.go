@@ -374,7 +374,7 @@ func TestAccAPIKey_changedBetweenPlanAndApply(t *testing.T) {
 func TestAccAPIKey_createBeforeDestroy(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
 	id := statecheck.CompareValue(compare.ValuesDiffer())
-	var oldValue string
+	var oldValue, newID string
 	config := func(rotation string) string {
 		return e.providerConfig() + fmt.Sprintf(`
 resource "visionone_api_key" "test" {
@@ -433,7 +433,32 @@ resource "terraform_data" "observed" {
 					// ...and afterwards only the new one is left, its value works and the old one does not.
 					e.expectAPIKeyCount(1),
 					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("value"), e.authenticates()),
+					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("id"), captureString(&newID)),
 					e.expectRejected(&oldValue),
+				},
+			},
+			{
+				// Renamed in the console: the name no longer has the prefix, so the key gets a new
+				// generated name in place.
+				PreConfig: func() {
+					renamed := "renamed-in-console"
+					if err := e.API.UpdateAPIKey(context.Background(), newID, "", client.APIKeyPatch{Name: &renamed}); err != nil {
+						t.Fatalf("renaming the key outside Terraform: %v", err)
+					}
+				},
+				Config: config("2"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testAccAPIKeyAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectUnknownValue(testAccAPIKeyAddr, tfjsonpath.New("name")),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("id"), knownvalue.StringFunc(func(id string) error {
+						if id != newID {
+							return fmt.Errorf("the key was replaced (%s), expected %s renamed in place", id, newID)
+						}
+						return nil
+					})),
+					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("name"), knownvalue.StringRegexp(namePattern)),
 				},
 			},
 		},
@@ -568,7 +593,8 @@ func TestAccAPIKey_badInputs(t *testing.T) {
 	})
 }
 
-// TestAccAPIKey_duplicateName takes a name a console key already has: the error says how to import it.
+// TestAccAPIKey_duplicateName takes a name a console key already has, at create (the error says
+// how to import it) and by renaming.
 func TestAccAPIKey_duplicateName(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
 	if _, err := e.API.CreateAPIKey(context.Background(), client.APIKeyCreate{Name: "Taken", Role: "SIEM"}); err != nil {
@@ -590,6 +616,10 @@ func TestAccAPIKey_duplicateName(t *testing.T) {
 				},
 				Config:            e.providerConfig() + testAccAPIKeyConfig("not-taken", "SIEM", "", true),
 				ConfigStateChecks: []statecheck.StateCheck{e.expectAPIKeyCount(2)},
+			},
+			{
+				Config:      e.providerConfig() + testAccAPIKeyConfig("TAKEN", "SIEM", "", true),
+				ExpectError: errorText("API Key Already Exists", `to "TAKEN": the tenant already has another API key of this name`),
 			},
 		},
 	})
