@@ -103,8 +103,6 @@ func (e *testEmulator) noWritesSinceTaken(before *emulator.Stats) resource.TestC
 	return func(s *terraform.State) error { return e.noWritesSince(*before)(s) }
 }
 
-func ptr[T any](v T) *T { return &v }
-
 const testAccAccountAddr = "visionone_account.test"
 
 // Lifecycle: invite, import by email and id (command and import block), acceptance with no plan
@@ -113,7 +111,7 @@ func TestAccAccount_lifecycle(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
 	const email, newEmail = "auditor@example.com", "auditor2@example.com"
 	invited := testAccAccount{email: email, role: "Auditor", description: "third-party auditor"}
-	updated := testAccAccount{email: email, role: "Analyst", description: "now an analyst", enabled: ptr(false)}
+	updated := testAccAccount{email: email, role: "Analyst", description: "now an analyst", enabled: pointerTo(false)}
 	renamed := updated
 	renamed.email = newEmail
 	idAfterAccept := statecheck.CompareValue(compare.ValuesSame())
@@ -295,7 +293,7 @@ func TestAccAccount_invitedUpdate(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
 	const email = "pending@example.com"
 	invited := testAccAccount{email: email, role: "Auditor", description: "before"}
-	wanted := testAccAccount{email: email, role: "Analyst", description: "after", enabled: ptr(false)}
+	wanted := testAccAccount{email: email, role: "Analyst", description: "after", enabled: pointerTo(false)}
 	var before emulator.Stats
 
 	resource.ParallelTest(t, resource.TestCase{
@@ -385,7 +383,7 @@ func TestAccAccount_samlGroupUpdate(t *testing.T) {
 func TestAccAccount_createDisabled(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
 	const email = "later@example.com"
-	disabled := testAccAccount{email: email, role: "Auditor", enabled: ptr(false)}
+	disabled := testAccAccount{email: email, role: "Auditor", enabled: pointerTo(false)}
 
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
@@ -452,7 +450,7 @@ func TestAccAccount_drift(t *testing.T) {
 			},
 			{
 				PreConfig: func() {
-					patch := client.AccountPatch{Role: ptr("Analyst"), Description: ptr("edited in the console"), Status: ptr(client.StatusDisabled)}
+					patch := client.AccountPatch{Role: pointerTo("Analyst"), Description: pointerTo("edited in the console"), Status: pointerTo(client.StatusDisabled)}
 					if err := e.API.UpdateAccount(context.Background(), e.account(t, email).ID, "", patch); err != nil {
 						t.Fatalf("changing the account outside Terraform: %v", err)
 					}
@@ -783,7 +781,7 @@ func TestAccAccount_changedBetweenPlanAndApply(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(testAccAccountAddr, plancheck.ResourceActionUpdate),
 					betweenPlanAndApply(func() {
-						if err := e.API.UpdateAccount(context.Background(), e.account(t, email).ID, "", client.AccountPatch{Role: ptr("Analyst")}); err != nil {
+						if err := e.API.UpdateAccount(context.Background(), e.account(t, email).ID, "", client.AccountPatch{Role: pointerTo("Analyst")}); err != nil {
 							t.Errorf("changing the account in the console: %v", err)
 						}
 					}),
