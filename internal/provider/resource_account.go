@@ -115,7 +115,7 @@ func (r *accountResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 				Computed:            true,
 			},
 			"name": schema.StringAttribute{
-				MarkdownDescription: "Display name of the user or SAML group, as Vision One reports it (set by the person when they accept the invitation, or by the identity provider).",
+				MarkdownDescription: "Display name of the user or SAML group, as Vision One reports it (from the person's profile or the identity provider). The API offers no way to set it.",
 				Computed:            true,
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
