@@ -291,6 +291,9 @@ func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 }
 
 func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	if !r.configured(&resp.Diagnostics) {
+		return
+	}
 	var plan apiKeyResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
@@ -340,6 +343,11 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 }
 
 func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	if r.data == nil {
+		// The provider configuration is not known during this plan: keep the prior state; the key
+		// is read again once the provider is configured.
+		return
+	}
 	var state apiKeyResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
@@ -367,6 +375,9 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 }
 
 func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	if !r.configured(&resp.Diagnostics) {
+		return
+	}
 	var plan, state apiKeyResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -422,6 +433,9 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 }
 
 func (r *apiKeyResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	if !r.configured(&resp.Diagnostics) {
+		return
+	}
 	var state apiKeyResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
@@ -437,8 +451,7 @@ func (r *apiKeyResource) Delete(ctx context.Context, req resource.DeleteRequest,
 
 // ImportState accepts a key's id or its name.
 func (r *apiKeyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if r.data == nil {
-		resp.Diagnostics.AddError("Provider Not Configured", "Importing an API key needs a configured visionone provider.")
+	if !r.configured(&resp.Diagnostics) {
 		return
 	}
 	var key *client.APIKey
@@ -465,6 +478,16 @@ func (r *apiKeyResource) ImportState(ctx context.Context, req resource.ImportSta
 			"the Terraform state. To get a value Terraform knows, replace the key: terraform apply -replace=<address of this "+
 			"resource> (add lifecycle { create_before_destroy = true } and name_prefix to rotate without downtime).",
 			key.ID, key.Name))
+}
+
+// configured reports an error when the provider could not be configured (its configuration is not
+// known until apply).
+func (r *apiKeyResource) configured(diags *diag.Diagnostics) bool {
+	if r.data == nil {
+		diags.AddError("Provider Not Configured", providerNotConfiguredDetail)
+		return false
+	}
+	return true
 }
 
 // setState writes model, completed with what the API reports about key, as the new state, and
