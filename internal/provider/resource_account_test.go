@@ -829,3 +829,31 @@ func TestImportHintQuoting(t *testing.T) {
 		})
 	}
 }
+
+func TestAccountModelFromAPI(t *testing.T) {
+	t.Parallel()
+	tests := map[string]struct {
+		prior, email, status string
+		wantEmail            string
+		wantEnabled          bool
+	}{
+		"same email":              {prior: "a@example.com", email: "a@example.com", status: client.StatusEnabled, wantEmail: "a@example.com", wantEnabled: true},
+		"API lowercases":          {prior: "Auditor@Example.com", email: "auditor@example.com", status: client.StatusEnabled, wantEmail: "Auditor@Example.com", wantEnabled: true},
+		"another email":           {prior: "a@example.com", email: "b@example.com", status: client.StatusEnabled, wantEmail: "b@example.com", wantEnabled: true},
+		"import (no prior)":       {prior: "", email: "a@example.com", status: client.StatusDisabled, wantEmail: "a@example.com"},
+		"invited is not disabled": {prior: "a@example.com", email: "a@example.com", status: client.StatusInvited, wantEmail: "a@example.com", wantEnabled: true},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			prior := accountResourceModel{Email: types.StringValue(tc.prior)}
+			if tc.prior == "" {
+				prior.Email = types.StringNull()
+			}
+			got := accountModelFromAPI(prior, &client.Account{ID: "id-1", Email: tc.email, Status: tc.status, AuthType: client.AuthTypeLocal, Role: "Auditor"})
+			if got.Email.ValueString() != tc.wantEmail || got.Enabled.ValueBool() != tc.wantEnabled || got.Status.ValueString() != tc.status {
+				t.Errorf("got email %s, enabled %s, status %s; want %s, %t, %s", got.Email, got.Enabled, got.Status, tc.wantEmail, tc.wantEnabled, tc.status)
+			}
+		})
+	}
+}
