@@ -108,7 +108,8 @@ const testAccAccountAddr = "visionone_account.test"
 // Lifecycle: invite, import by email and id (command and import block), acceptance with no plan
 // change, in-place updates, and replacement on an email change.
 func TestAccAccount_lifecycle(t *testing.T) {
-	e := startEmulator(t, emulator.Options{})
+	// StrictIfMatch: every update must carry the ETag of the last read.
+	e := startEmulator(t, emulator.Options{StrictIfMatch: true})
 	const email, newEmail = "auditor@example.com", "auditor2@example.com"
 	invited := testAccAccount{email: email, role: "Auditor", description: "third-party auditor"}
 	updated := testAccAccount{email: email, role: "Analyst", description: "now an analyst", enabled: pointerTo(false)}
@@ -428,7 +429,7 @@ func TestAccAccount_createDisabled(t *testing.T) {
 // Drift: changes made in the console are planned back, and an account deleted outside Terraform is
 // planned for creation again.
 func TestAccAccount_drift(t *testing.T) {
-	e := startEmulator(t, emulator.Options{})
+	e := startEmulator(t, emulator.Options{StrictIfMatch: true})
 	const email = "drift@example.com"
 	account := testAccAccount{email: email, role: "Auditor", description: "managed"}
 	config := e.accountConfig(map[string]testAccAccount{"test": account})
