@@ -25,6 +25,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -335,10 +336,7 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 		return
 	}
 	plan.Value = types.StringValue(created.Value)
-	plan.updateFromAPI(key)
-	resp.Diagnostics.Append(storeETag(ctx, resp.Private, key.ETag)...)
-	resp.Diagnostics.Append(r.storeReadAt(ctx, resp.Private)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	r.setState(ctx, key, &plan, &resp.State, resp.Private, &resp.Diagnostics)
 }
 
 func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -362,13 +360,10 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 		addAPIError(&resp.Diagnostics, "Error Reading API Key", fmt.Sprintf("Reading API key %s", state.ID.ValueString()), err)
 		return
 	}
-	state.updateFromAPI(key)
 	if state.ExpiresInMonths.IsNull() {
 		state.ExpiresInMonths = monthsToExpirationOf(key)
 	}
-	resp.Diagnostics.Append(storeETag(ctx, resp.Private, key.ETag)...)
-	resp.Diagnostics.Append(r.storeReadAt(ctx, resp.Private)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	r.setState(ctx, key, &state, &resp.State, resp.Private, &resp.Diagnostics)
 }
 
 func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -422,12 +417,8 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 		addAPIError(&resp.Diagnostics, "Error Reading Updated API Key", fmt.Sprintf("Reading API key %s back after updating it", id), err)
 		return
 	}
-	plan.ID = state.ID
 	plan.Value = state.Value
-	plan.updateFromAPI(key)
-	resp.Diagnostics.Append(storeETag(ctx, resp.Private, key.ETag)...)
-	resp.Diagnostics.Append(r.storeReadAt(ctx, resp.Private)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	r.setState(ctx, key, &plan, &resp.State, resp.Private, &resp.Diagnostics)
 }
 
 func (r *apiKeyResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -474,6 +465,15 @@ func (r *apiKeyResource) ImportState(ctx context.Context, req resource.ImportSta
 			"the Terraform state. To get a value Terraform knows, replace the key: terraform apply -replace=<address of this "+
 			"resource> (add lifecycle { create_before_destroy = true } and name_prefix to rotate without downtime).",
 			key.ID, key.Name))
+}
+
+// setState writes model, completed with what the API reports about key, as the new state, and
+// keeps the key's ETag and the API time of the read in private state.
+func (r *apiKeyResource) setState(ctx context.Context, key *client.APIKey, model *apiKeyResourceModel, state *tfsdk.State, private privateState, diags *diag.Diagnostics) {
+	model.updateFromAPI(key)
+	diags.Append(storeETag(ctx, private, key.ETag)...)
+	diags.Append(r.storeReadAt(ctx, private)...)
+	diags.Append(state.Set(ctx, model)...)
 }
 
 // toAPICreate is the create request for this plan under the given (possibly generated) name.
