@@ -108,7 +108,8 @@ const testAccAccountAddr = "visionone_account.test"
 // Lifecycle: invite, import by email and id (command and import block), acceptance with no plan
 // change, in-place updates, and replacement on an email change.
 func TestAccAccount_lifecycle(t *testing.T) {
-	e := startEmulator(t, emulator.Options{})
+	// StrictIfMatch: every update must carry the ETag of the last read.
+	e := startEmulator(t, emulator.Options{StrictIfMatch: true})
 	const email, newEmail = "auditor@example.com", "auditor2@example.com"
 	invited := testAccAccount{email: email, role: "Auditor", description: "third-party auditor"}
 	updated := testAccAccount{email: email, role: "Analyst", description: "now an analyst", enabled: pointerTo(false)}
@@ -428,7 +429,7 @@ func TestAccAccount_createDisabled(t *testing.T) {
 // Drift: changes made in the console are planned back, and an account deleted outside Terraform is
 // planned for creation again.
 func TestAccAccount_drift(t *testing.T) {
-	e := startEmulator(t, emulator.Options{})
+	e := startEmulator(t, emulator.Options{StrictIfMatch: true})
 	const email = "drift@example.com"
 	account := testAccAccount{email: email, role: "Auditor", description: "managed"}
 	config := e.accountConfig(map[string]testAccAccount{"test": account})
@@ -825,6 +826,34 @@ func TestImportHintQuoting(t *testing.T) {
 			}
 			if got := hclQuote(tc.email); got != tc.hcl {
 				t.Errorf("hclQuote(%q) = %s, want %s", tc.email, got, tc.hcl)
+			}
+		})
+	}
+}
+
+func TestAccountModelFromAPI(t *testing.T) {
+	t.Parallel()
+	tests := map[string]struct {
+		prior, email, status string
+		wantEmail            string
+		wantEnabled          bool
+	}{
+		"same email":              {prior: "a@example.com", email: "a@example.com", status: client.StatusEnabled, wantEmail: "a@example.com", wantEnabled: true},
+		"API lowercases":          {prior: "Auditor@Example.com", email: "auditor@example.com", status: client.StatusEnabled, wantEmail: "Auditor@Example.com", wantEnabled: true},
+		"another email":           {prior: "a@example.com", email: "b@example.com", status: client.StatusEnabled, wantEmail: "b@example.com", wantEnabled: true},
+		"import (no prior)":       {prior: "", email: "a@example.com", status: client.StatusDisabled, wantEmail: "a@example.com"},
+		"invited is not disabled": {prior: "a@example.com", email: "a@example.com", status: client.StatusInvited, wantEmail: "a@example.com", wantEnabled: true},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			prior := accountResourceModel{Email: types.StringValue(tc.prior)}
+			if tc.prior == "" {
+				prior.Email = types.StringNull()
+			}
+			got := accountModelFromAPI(prior, &client.Account{ID: "id-1", Email: tc.email, Status: tc.status, AuthType: client.AuthTypeLocal, Role: "Auditor"})
+			if got.Email.ValueString() != tc.wantEmail || got.Enabled.ValueBool() != tc.wantEnabled || got.Status.ValueString() != tc.status {
+				t.Errorf("got email %s, enabled %s, status %s; want %s, %t, %s", got.Email, got.Enabled, got.Status, tc.wantEmail, tc.wantEnabled, tc.status)
 			}
 		})
 	}
