@@ -67,7 +67,7 @@ func (d *permissionsDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 			},
 			"category": schema.StringAttribute{
 				MarkdownDescription: "Only permissions of this category, the group above the app in the console, such as " +
-					"`Platform Capabilities` (exact name, any case).",
+					"`XDR Threat Investigation` or `Administration` (exact name, any case).",
 				Optional:   true,
 				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 			},

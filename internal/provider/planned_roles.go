@@ -11,15 +11,9 @@ import (
 // `role = visionone_user_role.auditor.name`, sees that name as known during plan although the role
 // does not exist yet; Terraform plans the role first (the reference orders them), so this record
 // lets the plan tell "created by this run" apart from "does not exist" instead of failing.
-//
-// It also remembers the role names a plan of this process could not accept yet (missing, or not
-// assignable while this run may still change that): Terraform plans each resource again during
-// apply, in the process that then applies it and after the roles it references, so the apply can
-// look such a role up once more and stop before writing anything if it is still wrong.
 type plannedRoles struct {
-	mu         sync.Mutex
-	byName     map[string]plannedRole
-	unverified map[string]bool
+	mu     sync.Mutex
+	byName map[string]plannedRole
 }
 
 // plannedRole holds the planned assignment flags of a role; either may be unknown.
@@ -46,21 +40,4 @@ func (d *providerData) plannedRole(name string) (plannedRole, bool) {
 	defer d.plannedRoles.mu.Unlock()
 	role, ok := d.plannedRoles.byName[name]
 	return role, ok
-}
-
-// noteUnverifiedRole records that a plan could not accept the role named name yet.
-func (d *providerData) noteUnverifiedRole(name string) {
-	d.plannedRoles.mu.Lock()
-	defer d.plannedRoles.mu.Unlock()
-	if d.plannedRoles.unverified == nil {
-		d.plannedRoles.unverified = map[string]bool{}
-	}
-	d.plannedRoles.unverified[name] = true
-}
-
-// roleUnverified reports whether a plan of this process could not accept the role named name.
-func (d *providerData) roleUnverified(name string) bool {
-	d.plannedRoles.mu.Lock()
-	defer d.plannedRoles.mu.Unlock()
-	return d.plannedRoles.unverified[name]
 }

@@ -8,6 +8,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"os"
 	"slices"
 	"strings"
@@ -190,10 +191,14 @@ func (p *visionOneProvider) Configure(ctx context.Context, req provider.Configur
 	}
 	if endpoint != "" {
 		if err := validators.CheckAbsoluteHTTPURL(endpoint); err != nil {
+			shown := endpoint
+			if u, parseErr := url.Parse(endpoint); parseErr == nil {
+				shown = u.Redacted() // a password in the URL must not reach the diagnostic
+			}
 			resp.Diagnostics.AddAttributeError(path.Root("endpoint"), "Invalid Vision One Endpoint",
 				fmt.Sprintf("The endpoint %q (from the `endpoint` attribute or %s) is not usable: %s. "+
 					"Set it to an absolute http or https base URL such as \"http://127.0.0.1:8080\", or remove it to use `region`.",
-					endpoint, envEndpoint, err))
+					shown, envEndpoint, err))
 		}
 		// An endpoint replaces the region's host. A region from the environment is then ignored
 		// rather than refused, so a shell that exports VISIONONE_REGION can still use the emulator;

@@ -240,6 +240,10 @@ func TestAccProvider_invalidEnvironment(t *testing.T) {
 			env:       map[string]string{envEndpoint: "localhost:8080"},
 			wantError: regexpText("Invalid Vision One Endpoint", `The endpoint "localhost:8080"`),
 		},
+		"endpoint with a password": {
+			env:       map[string]string{envEndpoint: "https://user:hunter2@proxy.example.com"},
+			wantError: regexpText("Invalid Vision One Endpoint", `The endpoint "https://user:xxxxx@proxy.example.com"`, "credentials in the URL are not supported"),
+		},
 		"endpoint from the environment next to a configured region": {
 			env:       map[string]string{envEndpoint: e.URL},
 			provider:  `region = "eu"`,

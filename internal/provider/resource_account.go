@@ -115,7 +115,7 @@ func (r *accountResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 				Computed:            true,
 			},
 			"name": schema.StringAttribute{
-				MarkdownDescription: "Display name of the user or SAML group, as Vision One reports it (set by the person when they accept the invitation, or by the identity provider).",
+				MarkdownDescription: "Display name of the user or SAML group, as Vision One reports it (from the person's profile or the identity provider). The API offers no way to set it.",
 				Computed:            true,
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
@@ -198,9 +198,6 @@ func (r *accountResource) Create(ctx context.Context, req resource.CreateRequest
 		return
 	}
 
-	if !r.checkRoleBeforeWrite(ctx, plan.Role.ValueString(), &resp.Diagnostics) {
-		return
-	}
 	tflog.Debug(ctx, "inviting account", map[string]any{"email": plan.Email.ValueString(), "auth_type": plan.AuthType.ValueString()})
 	account, err := r.data.client.InviteAccount(ctx, toAccountInvite(plan))
 	if err != nil {
@@ -264,11 +261,7 @@ func (r *accountResource) Update(ctx context.Context, req resource.UpdateRequest
 	}
 
 	id := state.ID.ValueString()
-	patch, changed := toAccountPatch(plan, state)
-	if patch.Role != nil && !r.checkRoleBeforeWrite(ctx, *patch.Role, &resp.Diagnostics) {
-		return
-	}
-	if changed {
+	if patch, changed := toAccountPatch(plan, state); changed {
 		tflog.Debug(ctx, "updating account", map[string]any{"id": id})
 		err := r.data.client.UpdateAccount(ctx, id, etag, patch)
 		switch {
@@ -370,12 +363,10 @@ func (r *accountResource) findAccount(ctx context.Context, id, email string) (*c
 	return r.data.client.GetAccount(ctx, found.ID)
 }
 
-// checkRole checks at plan time that the role exists and may be given to user accounts. A role that
-// this run plans (see plannedRoles) is judged by its planned flags, and a predefined role by its
-// fixed ones. A custom role that is missing or refuses accounts may still be created or changed by
-// this run, which the plan cannot always tell: it gets a warning here, and checkRoleBeforeWrite
-// stops the apply before anything is written if the role is still wrong then. A role the API cannot
-// be asked about is left for the API to judge at apply.
+// checkRole fails the plan when the role is known and either does not exist or may not be given to
+// user accounts. A role that this run plans (visionone_user_role records it, see plannedRoles) is
+// judged by its planned flags, since it may not exist yet or may be about to change. A role the API
+// cannot be asked about is left for the API to judge at apply.
 func (r *accountResource) checkRole(ctx context.Context, role types.String, diags *diag.Diagnostics) {
 	if role.IsNull() || role.IsUnknown() || r.data == nil {
 		return
@@ -392,51 +383,22 @@ func (r *accountResource) checkRole(ctx context.Context, role types.String, diag
 	found, err := r.data.client.FindRoleByName(ctx, name)
 	switch {
 	case client.IsNotFound(err):
-		r.data.noteUnverifiedRole(name)
-		diags.AddAttributeWarning(path.Root("role"), "Role Not Found",
-			fmt.Sprintf("No role named %q exists in the Vision One tenant yet. That is expected if this configuration creates it "+
-				"(role = visionone_user_role.<name>.name). Otherwise correct the name: the apply checks again and stops before "+
-				"inviting or changing anything. %s", name, roleNamesHint))
+		diags.AddAttributeError(path.Root("role"), "Unknown Role",
+			fmt.Sprintf("No role named %q exists in the Vision One tenant, and this configuration does not plan one. %s", name, roleNamesHint))
 	case err != nil:
 		diags.AddAttributeWarning(path.Root("role"), "Role Not Checked",
 			fmt.Sprintf("Could not check the role %q at plan time, so Vision One judges it at apply: %s", name, err))
-	case found.AllowUserAccountAssignment:
-	case found.Type == client.RoleTypePredefined:
-		diags.AddAttributeError(path.Root("role"), "Role Not Assignable To Accounts", notAssignableDetail(name))
-	default:
-		r.data.noteUnverifiedRole(name)
-		diags.AddAttributeWarning(path.Root("role"), "Role Not Assignable To Accounts Yet",
-			notAssignableDetail(name)+" Unless this configuration changes that, the apply stops before inviting or changing anything.")
+	case !found.AllowUserAccountAssignment:
+		diags.AddAttributeError(path.Root("role"), "Role Not Assignable To Accounts",
+			fmt.Sprintf("The role %q may not be assigned to user accounts (its allow_user_account_assignment is false). "+
+				"Choose a role that allows it, or, for a custom role, set allow_user_account_assignment = true on it.", name))
 	}
 }
 
-// checkRoleBeforeWrite looks up again, during apply and before any write, a role that the plan of
-// this process could not accept, and reports whether the write may go ahead.
-func (r *accountResource) checkRoleBeforeWrite(ctx context.Context, name string, diags *diag.Diagnostics) bool {
-	if !r.data.roleUnverified(name) {
-		return true
-	}
-	found, err := r.data.client.FindRoleByName(ctx, name)
-	switch {
-	case client.IsNotFound(err):
-		diags.AddAttributeError(path.Root("role"), "Unknown Role",
-			fmt.Sprintf("No role named %q exists in the Vision One tenant, so nothing was invited or changed. %s", name, roleNamesHint))
-		return false
-	case err == nil && !found.AllowUserAccountAssignment:
-		diags.AddAttributeError(path.Root("role"), "Role Not Assignable To Accounts", notAssignableDetail(name)+" Nothing was invited or changed.")
-		return false
-	}
-	return true
-}
-
-// roleNamesHint tells where the valid role names are.
-const roleNamesHint = "Role names are case-sensitive; the visionone_user_roles data source lists them, and a role managed in " +
-	"this configuration is best referenced as visionone_user_role.<name>.name."
-
-func notAssignableDetail(name string) string {
-	return fmt.Sprintf("The role %q may not be assigned to user accounts (its allow_user_account_assignment is false). "+
-		"Choose a role that allows it, or, for a custom role, set allow_user_account_assignment = true on it.", name)
-}
+// roleNamesHint tells where the valid role names are. A role created by the same configuration is
+// only known to the account's plan when the account references it, which orders the two plans.
+const roleNamesHint = "Role names are case-sensitive; the visionone_user_roles data source lists them. For a role created " +
+	"by this configuration, reference it as role = visionone_user_role.<name>.name."
 
 // addInviteError reports a failed invitation; when the email is already taken (a 400, decision 6 of
 // the contract) it names the account and says how to bring it under Terraform instead.
@@ -468,7 +430,7 @@ func pendingReason(state accountResourceModel) string {
 	switch {
 	case state.AuthType.ValueString() == client.AuthTypeSAMLGroup:
 		return "Vision One accepts no change to a SAML group account through its API. " +
-			"Change it in the console, or replace the account (terraform apply -replace=<address>)"
+			"Change it in the console, or replace the account (terraform apply -replace=visionone_account.<name>)"
 	case state.Status.ValueString() == client.StatusInvited:
 		return "the account is still invited, and Vision One accepts no change to it until the invitation is accepted. " +
 			"The first apply after that applies it"

@@ -103,17 +103,16 @@ func (e *testEmulator) noWritesSinceTaken(before *emulator.Stats) resource.TestC
 	return func(s *terraform.State) error { return e.noWritesSince(*before)(s) }
 }
 
-func ptr[T any](v T) *T { return &v }
-
 const testAccAccountAddr = "visionone_account.test"
 
 // Lifecycle: invite, import by email and id (command and import block), acceptance with no plan
 // change, in-place updates, and replacement on an email change.
 func TestAccAccount_lifecycle(t *testing.T) {
-	e := startEmulator(t, emulator.Options{})
+	// StrictIfMatch: every update must carry the ETag of the last read.
+	e := startEmulator(t, emulator.Options{StrictIfMatch: true})
 	const email, newEmail = "auditor@example.com", "auditor2@example.com"
 	invited := testAccAccount{email: email, role: "Auditor", description: "third-party auditor"}
-	updated := testAccAccount{email: email, role: "Analyst", description: "now an analyst", enabled: ptr(false)}
+	updated := testAccAccount{email: email, role: "Analyst", description: "now an analyst", enabled: pointerTo(false)}
 	renamed := updated
 	renamed.email = newEmail
 	idAfterAccept := statecheck.CompareValue(compare.ValuesSame())
@@ -295,7 +294,7 @@ func TestAccAccount_invitedUpdate(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
 	const email = "pending@example.com"
 	invited := testAccAccount{email: email, role: "Auditor", description: "before"}
-	wanted := testAccAccount{email: email, role: "Analyst", description: "after", enabled: ptr(false)}
+	wanted := testAccAccount{email: email, role: "Analyst", description: "after", enabled: pointerTo(false)}
 	var before emulator.Stats
 
 	resource.ParallelTest(t, resource.TestCase{
@@ -385,7 +384,7 @@ func TestAccAccount_samlGroupUpdate(t *testing.T) {
 func TestAccAccount_createDisabled(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
 	const email = "later@example.com"
-	disabled := testAccAccount{email: email, role: "Auditor", enabled: ptr(false)}
+	disabled := testAccAccount{email: email, role: "Auditor", enabled: pointerTo(false)}
 
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
@@ -430,7 +429,7 @@ func TestAccAccount_createDisabled(t *testing.T) {
 // Drift: changes made in the console are planned back, and an account deleted outside Terraform is
 // planned for creation again.
 func TestAccAccount_drift(t *testing.T) {
-	e := startEmulator(t, emulator.Options{})
+	e := startEmulator(t, emulator.Options{StrictIfMatch: true})
 	const email = "drift@example.com"
 	account := testAccAccount{email: email, role: "Auditor", description: "managed"}
 	config := e.accountConfig(map[string]testAccAccount{"test": account})
@@ -452,7 +451,7 @@ func TestAccAccount_drift(t *testing.T) {
 			},
 			{
 				PreConfig: func() {
-					patch := client.AccountPatch{Role: ptr("Analyst"), Description: ptr("edited in the console"), Status: ptr(client.StatusDisabled)}
+					patch := client.AccountPatch{Role: pointerTo("Analyst"), Description: pointerTo("edited in the console"), Status: pointerTo(client.StatusDisabled)}
 					if err := e.API.UpdateAccount(context.Background(), e.account(t, email).ID, "", patch); err != nil {
 						t.Fatalf("changing the account outside Terraform: %v", err)
 					}
@@ -596,7 +595,7 @@ func TestAccAccount_invalidInput(t *testing.T) {
 		"custom role not assignable": {
 			account: testAccAccount{email: "a@example.com", role: "API only"},
 			roles:   []client.RoleCreate{{Name: "API only", PermissionKeys: []string{"platform.auditLogs.view"}, AllowAPIKeyAssignment: true}},
-			want:    `(?s)Role Not Assignable To Accounts.*"API only".*Nothing\s+was\s+invited`,
+			want:    `(?s)Role Not Assignable To Accounts.*"API only".*allow_user_account_assignment is false`,
 		},
 	}
 	for name, tc := range tests {
@@ -707,24 +706,28 @@ func TestDeferPendingChanges(t *testing.T) {
 }
 
 // The seed procedure in one apply: a custom role and an account given that role by reference. The
-// role does not exist while the account is planned, and that is no plan error; a role of the same
-// configuration that refuses accounts is.
+// role does not exist, or does not allow accounts yet, while the account is planned; the account's
+// plan judges it by the flags this configuration gives it.
 func TestAccAccount_withNewRole(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
 	const email = "auditor@audit-firm.example"
-	config := func(allowAccounts bool) string {
-		return e.providerConfig() + fmt.Sprintf(`
+	config := func(allowAccounts, withAccount bool) string {
+		config := e.providerConfig() + fmt.Sprintf(`
 resource "visionone_user_role" "auditor" {
   name                          = "Third-party auditor"
   permissions                   = ["reports.reportManagement.thirdPartyAuditing"]
-  allow_user_account_assignment = %[1]t
+  allow_user_account_assignment = %t
 }
-
+`, allowAccounts)
+		if withAccount {
+			config += fmt.Sprintf(`
 resource "visionone_account" "test" {
-  email = %[2]q
+  email = %q
   role  = visionone_user_role.auditor.name
 }
-`, allowAccounts, email)
+`, email)
+		}
+		return config
 	}
 
 	resource.ParallelTest(t, resource.TestCase{
@@ -733,11 +736,20 @@ resource "visionone_account" "test" {
 		CheckDestroy:             e.checkAccountsGone(email),
 		Steps: []resource.TestStep{
 			{
-				Config:      config(false),
-				ExpectError: regexp.MustCompile(`(?s)Role Not Assignable To Accounts.*"Third-party auditor".*allow_user_account_assignment`),
+				Config:      config(false, true),
+				ExpectError: errorText("Role Not Assignable To Accounts", `"Third-party auditor"`, "this configuration sets its allow_user_account_assignment to false"),
 			},
 			{
-				Config: config(true),
+				// The role exists, refusing accounts ...
+				Config: config(false, false),
+			},
+			{
+				// ... and this run allows them while it invites the account.
+				Config: config(true, true),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("visionone_user_role.auditor", plancheck.ResourceActionUpdate),
+					plancheck.ExpectResourceAction(testAccAccountAddr, plancheck.ResourceActionCreate),
+				}},
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("role"), knownvalue.StringExact("Third-party auditor")),
 					statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("status"), knownvalue.StringExact("invited")),
@@ -770,7 +782,7 @@ func TestAccAccount_changedBetweenPlanAndApply(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(testAccAccountAddr, plancheck.ResourceActionUpdate),
 					betweenPlanAndApply(func() {
-						if err := e.API.UpdateAccount(context.Background(), e.account(t, email).ID, "", client.AccountPatch{Role: ptr("Analyst")}); err != nil {
+						if err := e.API.UpdateAccount(context.Background(), e.account(t, email).ID, "", client.AccountPatch{Role: pointerTo("Analyst")}); err != nil {
 							t.Errorf("changing the account in the console: %v", err)
 						}
 					}),
@@ -795,4 +807,54 @@ func TestAccAccount_changedBetweenPlanAndApply(t *testing.T) {
 			},
 		},
 	})
+}
+
+// The import hints of the duplicate-email error must survive copy and paste for any email.
+func TestImportHintQuoting(t *testing.T) {
+	t.Parallel()
+	tests := map[string]struct{ email, shell, hcl string }{
+		"plain":        {email: "a@example.com", shell: `'a@example.com'`, hcl: `"a@example.com"`},
+		"single quote": {email: "o'neil@example.com", shell: `'o'\''neil@example.com'`, hcl: `"o'neil@example.com"`},
+		"double quote": {email: `"j doe"@example.com`, shell: `'"j doe"@example.com'`, hcl: `"\"j doe\"@example.com"`},
+		"template":     {email: "${x}%{y}@example.com", shell: `'${x}%{y}@example.com'`, hcl: `"$${x}%%{y}@example.com"`},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			if got := shellQuote(tc.email); got != tc.shell {
+				t.Errorf("shellQuote(%q) = %s, want %s", tc.email, got, tc.shell)
+			}
+			if got := hclQuote(tc.email); got != tc.hcl {
+				t.Errorf("hclQuote(%q) = %s, want %s", tc.email, got, tc.hcl)
+			}
+		})
+	}
+}
+
+func TestAccountModelFromAPI(t *testing.T) {
+	t.Parallel()
+	tests := map[string]struct {
+		prior, email, status string
+		wantEmail            string
+		wantEnabled          bool
+	}{
+		"same email":              {prior: "a@example.com", email: "a@example.com", status: client.StatusEnabled, wantEmail: "a@example.com", wantEnabled: true},
+		"API lowercases":          {prior: "Auditor@Example.com", email: "auditor@example.com", status: client.StatusEnabled, wantEmail: "Auditor@Example.com", wantEnabled: true},
+		"another email":           {prior: "a@example.com", email: "b@example.com", status: client.StatusEnabled, wantEmail: "b@example.com", wantEnabled: true},
+		"import (no prior)":       {prior: "", email: "a@example.com", status: client.StatusDisabled, wantEmail: "a@example.com"},
+		"invited is not disabled": {prior: "a@example.com", email: "a@example.com", status: client.StatusInvited, wantEmail: "a@example.com", wantEnabled: true},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			prior := accountResourceModel{Email: types.StringValue(tc.prior)}
+			if tc.prior == "" {
+				prior.Email = types.StringNull()
+			}
+			got := accountModelFromAPI(prior, &client.Account{ID: "id-1", Email: tc.email, Status: tc.status, AuthType: client.AuthTypeLocal, Role: "Auditor"})
+			if got.Email.ValueString() != tc.wantEmail || got.Enabled.ValueBool() != tc.wantEnabled || got.Status.ValueString() != tc.status {
+				t.Errorf("got email %s, enabled %s, status %s; want %s, %t, %s", got.Email, got.Enabled, got.Status, tc.wantEmail, tc.wantEnabled, tc.status)
+			}
+		})
+	}
 }

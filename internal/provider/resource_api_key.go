@@ -25,6 +25,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -290,6 +291,9 @@ func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 }
 
 func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	if !r.configured(&resp.Diagnostics) {
+		return
+	}
 	var plan apiKeyResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
@@ -335,13 +339,15 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 		return
 	}
 	plan.Value = types.StringValue(created.Value)
-	plan.updateFromAPI(key)
-	resp.Diagnostics.Append(storeETag(ctx, resp.Private, key.ETag)...)
-	resp.Diagnostics.Append(r.storeReadAt(ctx, resp.Private)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	r.setState(ctx, key, &plan, &resp.State, resp.Private, &resp.Diagnostics)
 }
 
 func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	if r.data == nil {
+		// The provider configuration is not known during this plan: keep the prior state; the key
+		// is read again once the provider is configured.
+		return
+	}
 	var state apiKeyResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
@@ -362,16 +368,16 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 		addAPIError(&resp.Diagnostics, "Error Reading API Key", fmt.Sprintf("Reading API key %s", state.ID.ValueString()), err)
 		return
 	}
-	state.updateFromAPI(key)
 	if state.ExpiresInMonths.IsNull() {
 		state.ExpiresInMonths = monthsToExpirationOf(key)
 	}
-	resp.Diagnostics.Append(storeETag(ctx, resp.Private, key.ETag)...)
-	resp.Diagnostics.Append(r.storeReadAt(ctx, resp.Private)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	r.setState(ctx, key, &state, &resp.State, resp.Private, &resp.Diagnostics)
 }
 
 func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	if !r.configured(&resp.Diagnostics) {
+		return
+	}
 	var plan, state apiKeyResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -405,6 +411,12 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 					"changed, and the new plan is based on it.", id, state.Name.ValueString()))
 			return
 		}
+		if patch.Name != nil && client.IsAlreadyExists(err) {
+			resp.Diagnostics.AddAttributeError(path.Root("name"), "API Key Already Exists",
+				fmt.Sprintf("Renaming API key %s to %q: the tenant already has another API key of this name (names are "+
+					"unique, compared case-insensitively). Choose another name.", id, name))
+			return
+		}
 		if err != nil {
 			addAPIError(&resp.Diagnostics, "Error Updating API Key", fmt.Sprintf("Updating API key %s (%q)", id, state.Name.ValueString()), err)
 			return
@@ -416,15 +428,14 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 		addAPIError(&resp.Diagnostics, "Error Reading Updated API Key", fmt.Sprintf("Reading API key %s back after updating it", id), err)
 		return
 	}
-	plan.ID = state.ID
 	plan.Value = state.Value
-	plan.updateFromAPI(key)
-	resp.Diagnostics.Append(storeETag(ctx, resp.Private, key.ETag)...)
-	resp.Diagnostics.Append(r.storeReadAt(ctx, resp.Private)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	r.setState(ctx, key, &plan, &resp.State, resp.Private, &resp.Diagnostics)
 }
 
 func (r *apiKeyResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	if !r.configured(&resp.Diagnostics) {
+		return
+	}
 	var state apiKeyResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
@@ -440,8 +451,7 @@ func (r *apiKeyResource) Delete(ctx context.Context, req resource.DeleteRequest,
 
 // ImportState accepts a key's id or its name.
 func (r *apiKeyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if r.data == nil {
-		resp.Diagnostics.AddError("Provider Not Configured", "Importing an API key needs a configured visionone provider.")
+	if !r.configured(&resp.Diagnostics) {
 		return
 	}
 	var key *client.APIKey
@@ -468,6 +478,25 @@ func (r *apiKeyResource) ImportState(ctx context.Context, req resource.ImportSta
 			"the Terraform state. To get a value Terraform knows, replace the key: terraform apply -replace=<address of this "+
 			"resource> (add lifecycle { create_before_destroy = true } and name_prefix to rotate without downtime).",
 			key.ID, key.Name))
+}
+
+// configured reports an error when the provider could not be configured (its configuration is not
+// known until apply).
+func (r *apiKeyResource) configured(diags *diag.Diagnostics) bool {
+	if r.data == nil {
+		diags.AddError("Provider Not Configured", providerNotConfiguredDetail)
+		return false
+	}
+	return true
+}
+
+// setState writes model, completed with what the API reports about key, as the new state, and
+// keeps the key's ETag and the API time of the read in private state.
+func (r *apiKeyResource) setState(ctx context.Context, key *client.APIKey, model *apiKeyResourceModel, state *tfsdk.State, private privateState, diags *diag.Diagnostics) {
+	model.updateFromAPI(key)
+	diags.Append(storeETag(ctx, private, key.ETag)...)
+	diags.Append(r.storeReadAt(ctx, private)...)
+	diags.Append(state.Set(ctx, model)...)
 }
 
 // toAPICreate is the create request for this plan under the given (possibly generated) name.
@@ -498,18 +527,20 @@ func (m *apiKeyResourceModel) updateFromAPI(key *client.APIKey) {
 // apiKeyPatchOf is the PATCH that turns state into plan, and whether it changes anything.
 func apiKeyPatchOf(name string, plan, state apiKeyResourceModel) (client.APIKeyPatch, bool) {
 	var patch client.APIKeyPatch
-	changed := false
-	set := func(dst **string, want string, have types.String) {
-		if want != have.ValueString() {
-			*dst = &want
-			changed = true
-		}
+	if name != state.Name.ValueString() {
+		patch.Name = &name
 	}
-	set(&patch.Name, name, state.Name)
-	set(&patch.Role, plan.Role.ValueString(), state.Role)
-	set(&patch.Description, plan.Description.ValueString(), state.Description)
-	set(&patch.Status, apiKeyStatus(plan.Enabled.ValueBool()), types.StringValue(apiKeyStatus(state.Enabled.ValueBool())))
-	return patch, changed
+	if role := plan.Role.ValueString(); role != state.Role.ValueString() {
+		patch.Role = &role
+	}
+	if description := plan.Description.ValueString(); description != state.Description.ValueString() {
+		patch.Description = &description
+	}
+	if enabled := plan.Enabled.ValueBool(); enabled != state.Enabled.ValueBool() {
+		status := apiKeyStatus(enabled)
+		patch.Status = &status
+	}
+	return patch, patch != client.APIKeyPatch{}
 }
 
 func apiKeyStatus(enabled bool) string {

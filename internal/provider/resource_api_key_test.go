@@ -45,9 +45,14 @@ func TestAccAPIKey_basic(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config: e.providerConfig() + testAccAPIKeyConfig("auditor", "SIEM", "for the auditor", true),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(testAccAPIKeyAddr, plancheck.ResourceActionCreate),
-				}},
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(testAccAPIKeyAddr, plancheck.ResourceActionCreate),
+					},
+					// The state checks below use the value, which moves last_used_at in the API; the
+					// refresh picks that up without planning a change.
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
 				ConfigStateChecks: []statecheck.StateCheck{
 					sameID.AddStateValue(testAccAPIKeyAddr, tfjsonpath.New("id")),
 					sameValue.AddStateValue(testAccAPIKeyAddr, tfjsonpath.New("value")),
@@ -96,6 +101,8 @@ func TestAccAPIKey_basic(t *testing.T) {
 					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("role"), knownvalue.StringExact("SOAR")),
 					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("description"), knownvalue.StringExact("rotated by hand")),
 					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("enabled"), knownvalue.Bool(false)),
+					// The use in the first step, as the API reports it.
+					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("last_used_at"), knownvalue.StringRegexp(rfc3339Pattern)),
 					// Disabled in the API, not only in the state.
 					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("value"), e.rejected()),
 				},
@@ -367,7 +374,7 @@ func TestAccAPIKey_changedBetweenPlanAndApply(t *testing.T) {
 func TestAccAPIKey_createBeforeDestroy(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
 	id := statecheck.CompareValue(compare.ValuesDiffer())
-	var oldValue string
+	var oldValue, newID string
 	config := func(rotation string) string {
 		return e.providerConfig() + fmt.Sprintf(`
 resource "visionone_api_key" "test" {
@@ -426,7 +433,32 @@ resource "terraform_data" "observed" {
 					// ...and afterwards only the new one is left, its value works and the old one does not.
 					e.expectAPIKeyCount(1),
 					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("value"), e.authenticates()),
+					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("id"), captureString(&newID)),
 					e.expectRejected(&oldValue),
+				},
+			},
+			{
+				// Renamed in the console: the name no longer has the prefix, so the key gets a new
+				// generated name in place.
+				PreConfig: func() {
+					renamed := "renamed-in-console"
+					if err := e.API.UpdateAPIKey(context.Background(), newID, "", client.APIKeyPatch{Name: &renamed}); err != nil {
+						t.Fatalf("renaming the key outside Terraform: %v", err)
+					}
+				},
+				Config: config("2"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testAccAPIKeyAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectUnknownValue(testAccAPIKeyAddr, tfjsonpath.New("name")),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("id"), knownvalue.StringFunc(func(id string) error {
+						if id != newID {
+							return fmt.Errorf("the key was replaced (%s), expected %s renamed in place", id, newID)
+						}
+						return nil
+					})),
+					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("name"), knownvalue.StringRegexp(namePattern)),
 				},
 			},
 		},
@@ -556,6 +588,38 @@ func TestAccAPIKey_badInputs(t *testing.T) {
 			{
 				Config:      config(`role = "SIEM"`),
 				ExpectError: errorText("Missing Attribute Configuration", "Exactly one of these attributes must be configured: [name,name_prefix]"),
+			},
+		},
+	})
+}
+
+// TestAccAPIKey_duplicateName takes a name a console key already has, at create (the error says
+// how to import it) and by renaming.
+func TestAccAPIKey_duplicateName(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	if _, err := e.API.CreateAPIKey(context.Background(), client.APIKeyCreate{Name: "Taken", Role: "SIEM"}); err != nil {
+		t.Fatal(err)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      e.providerConfig() + testAccAPIKeyConfig("taken", "SIEM", "", true),
+				ExpectError: errorText("API Key Already Exists", `terraform import <address> "taken"`),
+			},
+			{
+				PreConfig: func() {
+					if keys, err := e.API.ListAPIKeys(context.Background(), ""); err != nil || len(keys) != 1 {
+						t.Fatalf("expected only the console key, found %d (%v)", len(keys), err)
+					}
+				},
+				Config:            e.providerConfig() + testAccAPIKeyConfig("not-taken", "SIEM", "", true),
+				ConfigStateChecks: []statecheck.StateCheck{e.expectAPIKeyCount(2)},
+			},
+			{
+				Config:      e.providerConfig() + testAccAPIKeyConfig("TAKEN", "SIEM", "", true),
+				ExpectError: errorText("API Key Already Exists", `to "TAKEN": the tenant already has another API key of this name`),
 			},
 		},
 	})
@@ -807,6 +871,67 @@ func TestAPIKeyModifyPlan_expiryWarnings(t *testing.T) {
 				t.Fatalf("expected a replacement over an unknown expires_at, got replace %v, expires_at %s", resp.RequiresReplace, plannedExpiry)
 			}
 		})
+	}
+}
+
+// TestAPIKeyResource_importAndGoneKey calls ImportState, Read and Delete as Terraform does, to
+// assert the warnings that terraform-plugin-testing cannot see (the value is lost on import; a key
+// deleted outside Terraform is reported before it is planned again), and that deleting a key that
+// is already gone succeeds.
+func TestAPIKeyResource_importAndGoneKey(t *testing.T) {
+	t.Parallel()
+	e := startEmulator(t, emulator.Options{})
+	ctx := context.Background()
+	created, err := e.API.CreateAPIKey(ctx, client.APIKeyCreate{Name: "made-in-console", Role: "SIEM"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &apiKeyResource{data: newProviderData(e.API)}
+	var schemaResp fwresource.SchemaResponse
+	r.Schema(ctx, fwresource.SchemaRequest{}, &schemaResp)
+	emptyState := func() tfsdk.State {
+		return tfsdk.State{Schema: schemaResp.Schema, Raw: tftypes.NewValue(schemaResp.Schema.Type().TerraformType(ctx), nil)}
+	}
+
+	for _, importID := range []string{created.ID, "made-in-console", "MADE-IN-CONSOLE"} {
+		resp := fwresource.ImportStateResponse{State: emptyState()}
+		r.ImportState(ctx, fwresource.ImportStateRequest{ID: importID}, &resp)
+		var id types.String
+		resp.State.GetAttribute(ctx, path.Root("id"), &id)
+		warnings := resp.Diagnostics.Warnings()
+		if resp.Diagnostics.HasError() || id.ValueString() != created.ID || len(warnings) != 1 ||
+			warnings[0].Summary() != "API Key Value Not Imported" ||
+			!strings.Contains(warnings[0].Detail(), "cannot be recovered") ||
+			!strings.Contains(warnings[0].Detail(), "terraform apply -replace=") {
+			t.Fatalf("importing %q: id %s, diagnostics %v", importID, id, resp.Diagnostics)
+		}
+	}
+
+	resp := fwresource.ImportStateResponse{State: emptyState()}
+	r.ImportState(ctx, fwresource.ImportStateRequest{ID: "no-such-key"}, &resp)
+	if errs := resp.Diagnostics.Errors(); len(errs) != 1 || errs[0].Summary() != "API Key Not Found" {
+		t.Fatalf("importing a missing key: %v", resp.Diagnostics)
+	}
+
+	if err := e.API.DeleteAPIKeys(ctx, created.ID); err != nil {
+		t.Fatal(err)
+	}
+	state := emptyState()
+	state.SetAttribute(ctx, path.Root("id"), created.ID)
+	state.SetAttribute(ctx, path.Root("name"), "made-in-console")
+	readResp := fwresource.ReadResponse{State: state}
+	r.Read(ctx, fwresource.ReadRequest{State: state}, &readResp)
+	warnings := readResp.Diagnostics.Warnings()
+	if readResp.Diagnostics.HasError() || !readResp.State.Raw.IsNull() || len(warnings) != 1 ||
+		warnings[0].Summary() != "API Key Deleted Outside Terraform" || !strings.Contains(warnings[0].Detail(), created.ID) {
+		t.Fatalf("reading a deleted key: state removed %t, diagnostics %v", readResp.State.Raw.IsNull(), readResp.Diagnostics)
+	}
+
+	// Deleting a key that is already gone succeeds.
+	deleteResp := fwresource.DeleteResponse{State: state}
+	r.Delete(ctx, fwresource.DeleteRequest{State: state}, &deleteResp)
+	if len(deleteResp.Diagnostics) != 0 {
+		t.Fatalf("deleting a key that is already gone: %v", deleteResp.Diagnostics)
 	}
 }
 

@@ -179,7 +179,8 @@ func (r *userRoleResource) ValidateConfig(ctx context.Context, req resource.Vali
 }
 
 // ModifyPlan checks, before anything is written, what only the live tenant can tell: that a new or
-// renamed role does not take a predefined role's name, and that every added permission key exists.
+// renamed role does not take the name of a predefined or another custom role, and that every added
+// permission key exists.
 // Keys already in state are not checked again, so a no-op plan makes no request and a key later
 // retired from the catalog does not block unrelated changes.
 func (r *userRoleResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"regexp"
 	"slices"
 	"strings"
@@ -261,7 +262,8 @@ resource "visionone_user_role" "test" {
 // The apply must fail with the concurrent-change error and not overwrite the change; the next run
 // plans the update again from the role as it now is and applies it.
 func TestAccUserRoleResource_changedBetweenPlanAndApply(t *testing.T) {
-	e, race := startEmulatorWithPatchRace(t)
+	race := &roleRace{method: http.MethodPatch}
+	e := startEmulatorBehind(t, race.wrap)
 	keys := rolePermissionKeys(t, e, 1)
 	config := func(description string) string {
 		return e.providerConfig() + fmt.Sprintf(`
@@ -306,6 +308,49 @@ resource "visionone_user_role" "test" {
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("description"), knownvalue.StringExact("second")),
+				},
+			},
+		},
+	})
+}
+
+// TestAccUserRoleResource_deletedBeforeDestroy has someone delete the role after Terraform's
+// refresh and before its DELETE: the API answers 404, which counts as deleted, so the destroy
+// succeeds instead of failing on an object that is already gone.
+func TestAccUserRoleResource_deletedBeforeDestroy(t *testing.T) {
+	race := &roleRace{method: http.MethodDelete}
+	e := startEmulatorBehind(t, race.wrap)
+	keys := rolePermissionKeys(t, e, 1)
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckUserRoleDestroyed(e),
+		Steps: []resource.TestStep{
+			{
+				Config: e.providerConfig() + fmt.Sprintf(`
+resource "visionone_user_role" "test" {
+  name        = "auditors"
+  permissions = %[1]s
+}
+`, hclStringList(keys)),
+			},
+			{
+				PreConfig: func() {
+					race.arm(func(id string) error { return e.API.DeleteRole(context.Background(), id) })
+				},
+				// The role leaves the configuration: Terraform plans and applies its deletion.
+				Config: e.providerConfig(),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(userRoleAddr, plancheck.ResourceActionDestroy)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					roleCheck(func(context.Context) error {
+						if !race.fired() {
+							return fmt.Errorf("the role was not deleted behind Terraform's back before its DELETE")
+						}
+						return nil
+					}),
 				},
 			},
 		},
@@ -383,6 +428,119 @@ func TestAccUserRoleResource_invalidInput(t *testing.T) {
 	})
 }
 
+// TestAccUserRoleResource_catalogUnavailable serves a tenant whose permission-key endpoint is
+// missing (contract section 2: role endpoints are recent and may not be enabled everywhere). The plan
+// goes on, and the API decides at apply: a real key is created, an unknown key fails the apply
+// with the API's own message.
+func TestAccUserRoleResource_catalogUnavailable(t *testing.T) {
+	e := startEmulatorBehind(t, func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == "/v3.0/iam/roles/permissionKeys" {
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(http.StatusNotFound)
+				_, _ = w.Write([]byte(`{"error":{"code":"NotFound","message":"Not found"}}`))
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	})
+	keys := rolePermissionKeys(t, e, 1)
+	config := func(permission string) string {
+		return e.providerConfig() + fmt.Sprintf(`
+resource "visionone_user_role" "test" {
+  name        = "auditors"
+  permissions = [%[1]q]
+}
+`, permission)
+	}
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckUserRoleDestroyed(e),
+		Steps: []resource.TestStep{
+			{
+				Config:      config("platform.no.such.key"),
+				ExpectError: regexpText("Error Creating User Role", `Creating the user role "auditors"`, "400"),
+			},
+			{
+				Config:            config(keys[0]),
+				ConfigStateChecks: []statecheck.StateCheck{expectRoleInEmulator(e, "auditors", keys)},
+			},
+		},
+	})
+}
+
+// TestAccUserRoleResource_importInvalid imports what cannot be imported: a predefined role, and a
+// role that does not exist.
+func TestAccUserRoleResource_importInvalid(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	auditor := findRole(t, e, "Auditor")
+	config := e.providerConfig() + `
+resource "visionone_user_role" "test" {
+  name        = "auditors"
+  permissions = ["platform.userRoles.view"]
+}
+`
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:        config,
+				ResourceName:  userRoleAddr,
+				ImportState:   true,
+				ImportStateId: "Auditor",
+				ExpectError:   regexpText("Predefined Role Cannot Be Imported", fmt.Sprintf(`The role "Auditor" (id %s) is a predefined role`, auditor.ID), `data "visionone_user_role"`),
+			},
+			{
+				Config:        config,
+				ResourceName:  userRoleAddr,
+				ImportState:   true,
+				ImportStateId: auditor.ID,
+				ExpectError:   regexpText("Predefined Role Cannot Be Imported"),
+			},
+			{
+				Config:        config,
+				ResourceName:  userRoleAddr,
+				ImportState:   true,
+				ImportStateId: "No such role",
+				ExpectError:   regexpText("User Role Not Found", `No Vision One user role has the id or name "No such role"`),
+			},
+		},
+	})
+}
+
+// TestAccUserRoleResource_example applies the documentation's example as it is.
+func TestAccUserRoleResource_example(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	example, err := os.ReadFile("../../examples/resources/visionone_user_role/resource.tf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	auditing := catalogPermission(t, e, func(p client.Permission) bool { return p.Name == "Third-party auditing (API only)" })
+	workbench := catalogPermission(t, e, func(p client.Permission) bool {
+		return p.App == "Workbench" && p.Name == "View, filter, and search"
+	})
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckUserRoleDestroyed(e),
+		Steps: []resource.TestStep{
+			{
+				Config: e.providerConfig() + string(example),
+				ConfigStateChecks: []statecheck.StateCheck{
+					expectRoleInEmulator(e, "Third-party auditor", []string{auditing.Key}),
+					expectRoleInEmulator(e, "Workbench alert reader", []string{workbench.Key}),
+					statecheck.ExpectKnownValue("visionone_user_role.alert_reader", tfjsonpath.New("allow_user_account_assignment"), knownvalue.Bool(false)),
+				},
+			},
+		},
+	})
+}
+
 // testAccCheckUserRoleDestroyed asks the emulator whether every role of the state is gone.
 func testAccCheckUserRoleDestroyed(e *testEmulator) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
@@ -424,20 +582,23 @@ func (c roleCheck) CheckState(ctx context.Context, _ statecheck.CheckStateReques
 	resp.Error = c(ctx)
 }
 
-// patchRace is a proxy in front of the emulator that, once armed, runs a change of its own just
-// before it forwards the next role PATCH: a console user who saves between plan and apply.
-type patchRace struct {
+// roleRace is a proxy in front of the emulator that, once armed, runs a change of its own just
+// before it forwards the next role request with the armed method: a console user who acts between
+// Terraform's refresh and its write.
+type roleRace struct {
+	method string
 	change atomic.Pointer[func(id string) error]
 	done   atomic.Bool
 }
 
-func (p *patchRace) arm(change func(id string) error) { p.change.Store(&change) }
+func (p *roleRace) arm(change func(id string) error) { p.change.Store(&change) }
 
-func (p *patchRace) fired() bool { return p.done.Load() }
+func (p *roleRace) fired() bool { return p.done.Load() }
 
-func (p *patchRace) wrap(next http.Handler) http.Handler {
+// wrap puts the race in front of next.
+func (p *roleRace) wrap(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodPatch && strings.HasPrefix(r.URL.Path, "/v3.0/iam/roles/") {
+		if r.Method == p.method && strings.HasPrefix(r.URL.Path, "/v3.0/iam/roles/") {
 			if change := p.change.Swap(nil); change != nil {
 				if err := (*change)(strings.TrimPrefix(r.URL.Path, "/v3.0/iam/roles/")); err != nil {
 					http.Error(w, "injecting the concurrent change: "+err.Error(), http.StatusInternalServerError)
@@ -450,23 +611,24 @@ func (p *patchRace) wrap(next http.Handler) http.Handler {
 	})
 }
 
-// startEmulatorWithPatchRace is startEmulator with a patchRace in front of the emulator; the
-// admin client goes through the proxy too, which is harmless because the proxy disarms itself
-// before it makes its own change.
-func startEmulatorWithPatchRace(t *testing.T) (*testEmulator, *patchRace) {
+// startEmulatorBehind is startEmulator with a test's own handler in front of the emulator, to
+// make the API misbehave in one precise way for the provider. The admin client, the "console" of
+// the test, talks to the emulator directly.
+func startEmulatorBehind(t *testing.T, middleware func(http.Handler) http.Handler) *testEmulator {
 	t.Helper()
 	srv, err := emulator.New(emulator.Options{})
 	if err != nil {
 		t.Fatalf("starting the emulator: %v", err)
 	}
-	race := &patchRace{}
-	hs := httptest.NewServer(race.wrap(srv))
+	hs := httptest.NewServer(middleware(srv))
 	t.Cleanup(hs.Close)
-	api, err := client.New(client.Config{Endpoint: hs.URL, APIKey: srv.AdminKey(), RequestsPerMinute: -1})
+	direct := httptest.NewServer(srv)
+	t.Cleanup(direct.Close)
+	api, err := client.New(client.Config{Endpoint: direct.URL, APIKey: srv.AdminKey(), RequestsPerMinute: -1})
 	if err != nil {
 		t.Fatalf("building the admin client: %v", err)
 	}
-	return &testEmulator{Server: srv, URL: hs.URL, API: api}, race
+	return &testEmulator{Server: srv, URL: hs.URL, API: api}
 }
 
 // rolePermissionKeys returns n keys of the emulator's catalog, in key order.

@@ -2,14 +2,21 @@ package provider
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/client"
+	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/emulator"
 )
 
 func TestRolePatchFromPlan(t *testing.T) {
@@ -190,4 +197,89 @@ func TestOrList(t *testing.T) {
 			t.Errorf("orList(%v) = %s, want %s", tc.values, got, tc.want)
 		}
 	}
+}
+
+// TestUserRoleResource_readDeletedOutsideWarns drives the provider the way Terraform's refresh does
+// (ConfigureProvider, then ReadResource over the plugin protocol) for a role deleted in the
+// emulator, and checks what an acceptance test cannot see: the warning that explains the planned
+// re-creation, next to the removal from state.
+func TestUserRoleResource_readDeletedOutsideWarns(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	e := startEmulator(t, emulator.Options{})
+	keys := rolePermissionKeys(t, e, 1)
+	role, err := e.API.CreateRole(ctx, client.RoleCreate{Name: "auditors", PermissionKeys: keys})
+	if err != nil {
+		t.Fatalf("creating a role in the emulator: %v", err)
+	}
+	if err := e.API.DeleteRole(ctx, role.ID); err != nil {
+		t.Fatalf("deleting the role in the emulator: %v", err)
+	}
+
+	server, err := testAccProtoV6ProviderFactories["visionone"]()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var providerSchema provider.SchemaResponse
+	New("test")().Schema(ctx, provider.SchemaRequest{}, &providerSchema)
+	config := dynamicValue(t, providerSchema.Schema.Type().TerraformType(ctx), map[string]tftypes.Value{
+		"api_key":  tftypes.NewValue(tftypes.String, e.AdminKey()),
+		"endpoint": tftypes.NewValue(tftypes.String, e.URL),
+	})
+	configured, err := server.ConfigureProvider(ctx, &tfprotov6.ConfigureProviderRequest{Config: &config})
+	if err != nil || len(configured.Diagnostics) != 0 {
+		t.Fatalf("ConfigureProvider: %v %v", err, configured.Diagnostics)
+	}
+
+	var roleSchema resource.SchemaResponse
+	NewUserRoleResource().Schema(ctx, resource.SchemaRequest{}, &roleSchema)
+	state := dynamicValue(t, roleSchema.Schema.Type().TerraformType(ctx), map[string]tftypes.Value{
+		"id":                            tftypes.NewValue(tftypes.String, role.ID),
+		"name":                          tftypes.NewValue(tftypes.String, role.Name),
+		"description":                   tftypes.NewValue(tftypes.String, ""),
+		"permissions":                   tftypes.NewValue(tftypes.Set{ElementType: tftypes.String}, []tftypes.Value{tftypes.NewValue(tftypes.String, keys[0])}),
+		"allow_api_key_assignment":      tftypes.NewValue(tftypes.Bool, true),
+		"allow_user_account_assignment": tftypes.NewValue(tftypes.Bool, true),
+		"type":                          tftypes.NewValue(tftypes.String, client.RoleTypeCustom),
+	})
+	read, err := server.ReadResource(ctx, &tfprotov6.ReadResourceRequest{TypeName: "visionone_user_role", CurrentState: &state})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	if len(read.Diagnostics) != 1 || read.Diagnostics[0].Severity != tfprotov6.DiagnosticSeverityWarning ||
+		read.Diagnostics[0].Summary != "User Role Deleted Outside Terraform" ||
+		!strings.Contains(read.Diagnostics[0].Detail, fmt.Sprintf(`The user role "auditors" (id %s) no longer exists`, role.ID)) {
+		t.Errorf("want one warning that the role was deleted outside Terraform, got %+v", read.Diagnostics)
+	}
+	newState, err := read.NewState.Unmarshal(roleSchema.Schema.Type().TerraformType(ctx))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !newState.IsNull() {
+		t.Errorf("the role must be removed from state, got %v", newState)
+	}
+}
+
+// dynamicValue builds a protocol value of an object type from the given attributes; the others
+// are null.
+func dynamicValue(t *testing.T, typ tftypes.Type, attributes map[string]tftypes.Value) tfprotov6.DynamicValue {
+	t.Helper()
+	object, ok := typ.(tftypes.Object)
+	if !ok {
+		t.Fatalf("dynamicValue needs an object type, got %s", typ)
+	}
+	values := make(map[string]tftypes.Value, len(object.AttributeTypes))
+	for name, attributeType := range object.AttributeTypes {
+		if v, ok := attributes[name]; ok {
+			values[name] = v
+		} else {
+			values[name] = tftypes.NewValue(attributeType, nil)
+		}
+	}
+	dv, err := tfprotov6.NewDynamicValue(object, tftypes.NewValue(object, values))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dv
 }

@@ -29,7 +29,7 @@ func CheckEmailAddress(value string) error {
 		return errors.New("an email address has the form name@example.com")
 	}
 	if domain := value[at+1:]; !domainPattern.MatchString(domain) {
-		return fmt.Errorf("%q is not a domain name such as example.com", domain)
+		return fmt.Errorf("%q is not a domain name such as example.com (write an internationalized domain in its xn-- form)", domain)
 	}
 	addr, err := mail.ParseAddress(value)
 	if err != nil {

@@ -34,7 +34,11 @@ func (v httpURLValidator) ValidateString(ctx context.Context, req validator.Stri
 	}
 	value := req.ConfigValue.ValueString()
 	if err := CheckAbsoluteHTTPURL(value); err != nil {
-		resp.Diagnostics.Append(validatordiag.InvalidAttributeValueDiagnostic(req.Path, v.Description(ctx)+" ("+err.Error()+")", fmt.Sprintf("%q", value)))
+		shown := value
+		if u, parseErr := url.Parse(value); parseErr == nil {
+			shown = u.Redacted() // a password in the URL must not reach the diagnostic
+		}
+		resp.Diagnostics.Append(validatordiag.InvalidAttributeValueDiagnostic(req.Path, v.Description(ctx)+" ("+err.Error()+")", fmt.Sprintf("%q", shown)))
 	}
 }
 

@@ -2,6 +2,7 @@ package validators
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -36,6 +37,13 @@ func TestAbsoluteHTTPURL(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			resp := &validator.StringResponse{}
+			defer func() {
+				for _, d := range resp.Diagnostics {
+					if strings.Contains(d.Detail(), "secret") {
+						t.Errorf("the diagnostic shows the URL's password: %s", d.Detail())
+					}
+				}
+			}()
 			AbsoluteHTTPURL().ValidateString(context.Background(), validator.StringRequest{Path: path.Root("endpoint"), ConfigValue: tc.value}, resp)
 			if got := resp.Diagnostics.HasError(); got != tc.wantErr {
 				t.Errorf("HasError() = %v, want %v (diagnostics: %v)", got, tc.wantErr, resp.Diagnostics)
