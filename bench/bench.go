@@ -54,6 +54,8 @@ type measurement struct {
 	Requests map[string]int `json:"requests,omitempty"`
 	// PeakRSSKiB is the highest VmHWM of any provider process of the phase (provider only).
 	PeakRSSKiB int64 `json:"peak_rss_kib,omitempty"`
+	// ProviderCPUSeconds is the user and system time of the provider processes (provider only).
+	ProviderCPUSeconds float64 `json:"provider_cpu_seconds,omitempty"`
 }
 
 // sizeResult is every measurement of one object count.
@@ -186,7 +188,7 @@ func measure(ctx context.Context, cfg config, srv *emulator.Server, bin string, 
 	start := time.Now()
 	err := cmd.Run()
 	elapsed := time.Since(start)
-	peak := sampler.stop()
+	peak, cpu := sampler.stop()
 	after := srv.Stats()
 
 	if err != nil {
@@ -199,6 +201,7 @@ func measure(ctx context.Context, cfg config, srv *emulator.Server, bin string, 
 	m := measurement{Target: target, Phase: phase, Seconds: elapsed.Seconds()}
 	if target == "provider" {
 		m.PeakRSSKiB = peak
+		m.ProviderCPUSeconds = cpu
 		m.Requests = map[string]int{}
 		for k, v := range after.Requests {
 			if d := v - before.Requests[k]; d > 0 {
@@ -285,22 +288,23 @@ resource "terraform_data" "k" {
 }
 
 // sampler polls /proc for processes running the provider binary and keeps the highest VmHWM (the
-// kernel's own peak resident set of a process) seen. Terraform starts a provider process per graph
-// walk; each lives for its walk, and VmHWM only grows, so polling every 20 ms loses at most the
-// last 20 ms of a process's life.
+// kernel's own peak resident set of a process) seen, and the CPU time of each. Terraform starts a
+// provider process per graph walk; each lives for its walk, and VmHWM only grows, so polling every
+// 20 ms loses at most the last 20 ms of a process's life.
 type sampler struct {
-	done chan struct{}
-	wg   sync.WaitGroup
-	peak int64
+	done  chan struct{}
+	wg    sync.WaitGroup
+	peak  int64
+	ticks map[string]int64 // CPU clock ticks by pid, as last seen
 }
 
 func startSampler(bin string) *sampler {
-	s := &sampler{done: make(chan struct{})}
+	s := &sampler{done: make(chan struct{}), ticks: map[string]int64{}}
 	s.wg.Go(func() {
 		tick := time.NewTicker(20 * time.Millisecond)
 		defer tick.Stop()
 		for {
-			s.peak = max(s.peak, providerPeakKiB(bin))
+			s.sample(bin)
 			select {
 			case <-s.done:
 				return
@@ -311,19 +315,26 @@ func startSampler(bin string) *sampler {
 	return s
 }
 
-func (s *sampler) stop() int64 {
+// stop ends the sampling and returns the peak VmHWM in KiB and the CPU seconds of the processes.
+func (s *sampler) stop() (int64, float64) {
 	close(s.done)
 	s.wg.Wait()
-	return s.peak
+	var ticks int64
+	for _, t := range s.ticks {
+		ticks += t
+	}
+	return s.peak, float64(ticks) / clockTicks
 }
 
-// providerPeakKiB returns the highest VmHWM among the running processes of bin.
-func providerPeakKiB(bin string) int64 {
+// clockTicks is USER_HZ, the unit of the times in /proc/<pid>/stat: 100 on every Linux ABI.
+const clockTicks = 100
+
+// sample reads VmHWM and the CPU time of every running process of bin.
+func (s *sampler) sample(bin string) {
 	entries, err := os.ReadDir("/proc")
 	if err != nil {
-		return 0
+		return
 	}
-	var peak int64
 	for _, e := range entries {
 		if _, err := strconv.Atoi(e.Name()); err != nil {
 			continue
@@ -332,9 +343,31 @@ func providerPeakKiB(bin string) int64 {
 		if err != nil || exe != bin {
 			continue
 		}
-		peak = max(peak, statusKiB(filepath.Join("/proc", e.Name(), "status"), "VmHWM:"))
+		s.peak = max(s.peak, statusKiB(filepath.Join("/proc", e.Name(), "status"), "VmHWM:"))
+		if t, ok := cpuTicks(filepath.Join("/proc", e.Name(), "stat")); ok {
+			s.ticks[e.Name()] = t
+		}
 	}
-	return peak
+}
+
+// cpuTicks returns utime + stime from /proc/<pid>/stat (fields 14 and 15, counted after the
+// command name, which may hold spaces and is closed by the last parenthesis).
+func cpuTicks(path string) (int64, bool) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return 0, false
+	}
+	i := bytes.LastIndexByte(raw, ')')
+	if i < 0 {
+		return 0, false
+	}
+	fields := strings.Fields(string(raw[i+1:]))
+	if len(fields) < 13 {
+		return 0, false
+	}
+	utime, err1 := strconv.ParseInt(fields[11], 10, 64)
+	stime, err2 := strconv.ParseInt(fields[12], 10, 64)
+	return utime + stime, err1 == nil && err2 == nil
 }
 
 func statusKiB(path, field string) int64 {
@@ -383,6 +416,7 @@ type phaseStats struct {
 	Requests, Writes int
 	ByType           map[string]int // requests per type: roles, accounts, apiKeys
 	PeakMiB          float64
+	CPU              float64 // provider CPU seconds
 }
 
 func summarize(res sizeResult) []phaseStats {
@@ -399,6 +433,7 @@ func summarize(res sizeResult) []phaseStats {
 			}
 			ps.Wall = m.Seconds
 			ps.PeakMiB = float64(m.PeakRSSKiB) / 1024
+			ps.CPU = m.ProviderCPUSeconds
 			for key, n := range m.Requests {
 				method, path, _ := strings.Cut(key, " ")
 				if !strings.HasPrefix(path, "/v3.0/") {
@@ -427,17 +462,17 @@ func markdown(rep *report) string {
 		"terraform -parallelism=%d.\n\n",
 		rep.Started.Format("2006-01-02 15:04 MST"), rep.Machine.CPUs, rep.Machine.CPUModel, rep.Machine.OS,
 		rep.Machine.Go, rep.Machine.Terraform, rep.LatencyMS, rep.Parallelism)
-	b.WriteString("| N (roles/accounts/keys) | phase | baseline s | provider s | ratio | bound s | requests | per object | writes per object | requests by type (roles/accounts/keys) | provider peak MiB |\n")
-	b.WriteString("|---|---|---:|---:|---:|---:|---:|---:|---:|---|---:|\n")
+	b.WriteString("| N (roles/accounts/keys) | phase | baseline s | provider s | ratio | bound s | requests | per object | writes per object | requests by type (roles/accounts/keys) | provider peak MiB | provider CPU s |\n")
+	b.WriteString("|---|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|\n")
 	for _, res := range rep.Results {
 		for _, ps := range summarize(res) {
 			// The lower bound of a phase: its requests, latency each, parallelism at a time, on top of
 			// what Terraform itself costs (the baseline).
 			bound := ps.Baseline + float64(ps.Requests)*float64(rep.LatencyMS)/1000/float64(rep.Parallelism)
-			fmt.Fprintf(&b, "| %d (%d/%d/%d) | %s | %.1f | %.1f | %.2f | %.1f | %d | %.2f | %.2f | %d/%d/%d | %.0f |\n",
+			fmt.Fprintf(&b, "| %d (%d/%d/%d) | %s | %.1f | %.1f | %.2f | %.1f | %d | %.2f | %.2f | %d/%d/%d | %.0f | %.1f |\n",
 				res.N, res.Mix.Roles, res.Mix.Accounts, res.Mix.APIKeys, ps.Phase, ps.Baseline, ps.Wall,
 				ratio(ps.Wall, ps.Baseline), bound, ps.Requests, float64(ps.Requests)/float64(res.N),
-				float64(ps.Writes)/float64(res.N), ps.ByType["roles"], ps.ByType["accounts"], ps.ByType["apiKeys"], ps.PeakMiB)
+				float64(ps.Writes)/float64(res.N), ps.ByType["roles"], ps.ByType["accounts"], ps.ByType["apiKeys"], ps.PeakMiB, ps.CPU)
 		}
 	}
 	b.WriteString("\nratio = provider ÷ baseline wall time. bound = baseline + requests × latency ÷ parallelism, " +
