@@ -476,7 +476,8 @@ func markdown(rep *report) string {
 		}
 	}
 	b.WriteString("\nratio = provider ÷ baseline wall time. bound = baseline + requests × latency ÷ parallelism, " +
-		"the fastest the phase could be with its requests. Requests are those the emulator counted under /v3.0.\n")
+		"the reference of the apply and destroy targets (Terraform's own time overlaps the waits, so a phase can beat " +
+		"it). Requests are those the emulator counted under /v3.0.\n")
 	return b.String()
 }
 
