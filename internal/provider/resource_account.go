@@ -93,9 +93,14 @@ func (r *accountResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"role": schema.StringAttribute{
-				MarkdownDescription: "Name of the user role, typically `visionone_user_role.<name>.name` or a predefined role such as `Auditor`. The role must allow assignment to user accounts (`allow_user_account_assignment`); a role that does not exist or does not allow it is a plan error. Updated in place once the account is active.",
-				Required:            true,
-				Validators:          []validator.String{stringvalidator.LengthBetween(1, accountMaxLength)},
+				MarkdownDescription: "Name of the user role, typically `visionone_user_role.<name>.name` or a predefined role such as `Auditor`. " +
+					"The role must allow assignment to user accounts (`allow_user_account_assignment`); a role that does not exist or does not allow it is a plan error. " +
+					"A role created or changed by the same configuration is judged by the flags the configuration gives it, provided the account refers to the role " +
+					"(`visionone_user_role.<name>.name`) or lists it in `depends_on`: a bare name does not order the two, so Terraform may plan or create the account " +
+					"before the role (the plan then fails with Role Not Found) and destroy the role before the account. " +
+					"Updated in place once the account is active.",
+				Required:   true,
+				Validators: []validator.String{stringvalidator.LengthBetween(1, accountMaxLength)},
 			},
 			"description": schema.StringAttribute{
 				MarkdownDescription: "Free-text note about the account, at most 256 characters. Default empty. Updated in place once the account is active.",
@@ -167,7 +172,7 @@ func (r *accountResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 	}
 
 	if state == nil || !plan.Role.Equal(state.Role) {
-		r.checkRole(ctx, plan.Role, &resp.Diagnostics)
+		r.data.checkRoleAssignable(ctx, accountRoleAssignment, plan.Role, &resp.Diagnostics)
 		if resp.Diagnostics.HasError() {
 			return
 		}
@@ -362,43 +367,6 @@ func (r *accountResource) findAccount(ctx context.Context, id, email string) (*c
 	}
 	return r.data.client.GetAccount(ctx, found.ID)
 }
-
-// checkRole fails the plan when the role is known and either does not exist or may not be given to
-// user accounts. A role that this run plans (visionone_user_role records it, see plannedRoles) is
-// judged by its planned flags, since it may not exist yet or may be about to change. A role the API
-// cannot be asked about is left for the API to judge at apply.
-func (r *accountResource) checkRole(ctx context.Context, role types.String, diags *diag.Diagnostics) {
-	if role.IsNull() || role.IsUnknown() || r.data == nil {
-		return
-	}
-	name := role.ValueString()
-	if planned, ok := r.data.plannedRole(name); ok {
-		if !planned.AllowUserAccountAssignment.IsUnknown() && !planned.AllowUserAccountAssignment.ValueBool() {
-			diags.AddAttributeError(path.Root("role"), "Role Not Assignable To Accounts",
-				fmt.Sprintf("The role %q may not be assigned to user accounts: this configuration sets its allow_user_account_assignment to false. "+
-					"Set it to true, or choose another role.", name))
-		}
-		return
-	}
-	found, err := r.data.client.FindRoleByName(ctx, name)
-	switch {
-	case client.IsNotFound(err):
-		diags.AddAttributeError(path.Root("role"), "Unknown Role",
-			fmt.Sprintf("No role named %q exists in the Vision One tenant, and this configuration does not plan one. %s", name, roleNamesHint))
-	case err != nil:
-		diags.AddAttributeWarning(path.Root("role"), "Role Not Checked",
-			fmt.Sprintf("Could not check the role %q at plan time, so Vision One judges it at apply: %s", name, err))
-	case !found.AllowUserAccountAssignment:
-		diags.AddAttributeError(path.Root("role"), "Role Not Assignable To Accounts",
-			fmt.Sprintf("The role %q may not be assigned to user accounts (its allow_user_account_assignment is false). "+
-				"Choose a role that allows it, or, for a custom role, set allow_user_account_assignment = true on it.", name))
-	}
-}
-
-// roleNamesHint tells where the valid role names are. A role created by the same configuration is
-// only known to the account's plan when the account references it, which orders the two plans.
-const roleNamesHint = "Role names are case-sensitive; the visionone_user_roles data source lists them. For a role created " +
-	"by this configuration, reference it as role = visionone_user_role.<name>.name."
 
 // addInviteError reports a failed invitation; when the email is already taken (a 400, decision 6 of
 // the contract) it names the account and says how to bring it under Terraform instead.

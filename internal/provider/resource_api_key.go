@@ -128,9 +128,12 @@ func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 				},
 			},
 			"role": schema.StringAttribute{
-				MarkdownDescription: "Name of the user role the key acts with, e.g. `SIEM` or a custom role. Changed in place. " +
-					"`Master Administrator` and existing roles that do not allow API key assignment are refused at plan time; a role that " +
-					"does not exist yet only gets a plan warning (the configuration may create it) and is refused before the key is written.",
+				MarkdownDescription: "Name of the user role the key acts with, e.g. `SIEM`, or `visionone_user_role.<name>.name` for a " +
+					"custom role. Changed in place. `Master Administrator`, a role that does not allow API key assignment " +
+					"(`allow_api_key_assignment`) and a role that does not exist are plan errors; a role created or changed by the same " +
+					"configuration is judged by the flags the configuration gives it, provided the key refers to the role " +
+					"(`visionone_user_role.<name>.name`) or lists it in `depends_on`: a bare name does not order the two, so Terraform " +
+					"may plan or create the key before the role (the plan then fails with Role Not Found) and destroy the role before the key.",
 				Required:   true,
 				Validators: []validator.String{stringvalidator.LengthBetween(1, apiKeyNameMaxLength)},
 			},
@@ -219,10 +222,11 @@ func (r *apiKeyResource) Configure(_ context.Context, req resource.ConfigureRequ
 	r.data = data
 }
 
-// ModifyPlan refuses roles that cannot hold API keys (and warns of roles that do not exist yet),
-// and plans the replacement of a key that has expired or is within rotate_before of its expiry.
-// Both need the API, so they are skipped while the provider is not configured (validate, or a
-// provider configuration still unknown).
+// ModifyPlan refuses roles that do not exist or cannot hold API keys, and plans the replacement of
+// a key that has expired or is within rotate_before of its expiry. Both need the API, so they are
+// skipped while the provider is not configured (validate, or a provider configuration still
+// unknown). Create and Update do not check the role again: Terraform plans each change once more
+// just before applying it, so a role name known only at apply is checked here before the write.
 func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() || r.data == nil {
 		return
@@ -233,7 +237,7 @@ func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 		return
 	}
 	if req.State.Raw.IsNull() {
-		r.checkRoleAssignable(ctx, plan.Role, false, &resp.Diagnostics)
+		r.data.checkRoleAssignable(ctx, apiKeyRoleAssignment, plan.Role, &resp.Diagnostics)
 		return
 	}
 	var state apiKeyResourceModel
@@ -242,7 +246,7 @@ func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 		return
 	}
 	if !plan.Role.Equal(state.Role) {
-		r.checkRoleAssignable(ctx, plan.Role, false, &resp.Diagnostics)
+		r.data.checkRoleAssignable(ctx, apiKeyRoleAssignment, plan.Role, &resp.Diagnostics)
 	}
 
 	// A name renamed outside Terraform is set back; with name_prefix the original generated name
@@ -304,11 +308,6 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 		name = uniqueAPIKeyName(plan.NamePrefix.ValueString())
 	}
 
-	// The role may have been created since the plan, in this apply: check it now, before writing.
-	r.checkRoleAssignable(ctx, plan.Role, true, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
 	tflog.Debug(ctx, "Creating API key", map[string]any{"name": name, "role": plan.Role.ValueString()})
 	created, err := r.data.client.CreateAPIKey(ctx, plan.toAPICreate(name))
 	if client.IsAlreadyExists(err) {
@@ -390,12 +389,6 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 		name = uniqueAPIKeyName(plan.NamePrefix.ValueString())
 	}
 
-	if !plan.Role.Equal(state.Role) {
-		r.checkRoleAssignable(ctx, plan.Role, true, &resp.Diagnostics)
-		if resp.Diagnostics.HasError() {
-			return
-		}
-	}
 	if patch, changed := apiKeyPatchOf(name, plan, state); changed {
 		etag, diags := storedETag(ctx, req.Private)
 		resp.Diagnostics.Append(diags...)
@@ -548,48 +541,6 @@ func apiKeyStatus(enabled bool) string {
 		return client.StatusEnabled
 	}
 	return client.StatusDisabled
-}
-
-// checkRoleAssignable refuses a role that Vision One would refuse for an API key. A role that does
-// not exist is only a warning at plan time, since the configuration may create it in the same
-// apply, and an error just before the key is written (beforeWrite). An unknown role name (computed
-// in the same apply) is left to the apply.
-func (r *apiKeyResource) checkRoleAssignable(ctx context.Context, roleName types.String, beforeWrite bool, diags *diag.Diagnostics) {
-	if roleName.IsNull() || roleName.IsUnknown() {
-		return
-	}
-	name := roleName.ValueString()
-	if strings.EqualFold(name, client.MasterAdministratorRole) {
-		diags.AddAttributeError(path.Root("role"), "Role Not Assignable to API Keys",
-			fmt.Sprintf("The role %q cannot be assigned to API keys: Vision One refuses it for new keys since October 2025. "+
-				"Use a role meant for integrations, such as SIEM or SOAR, or a custom role that allows API key assignment "+
-				"with only the permissions the key needs.", name))
-		return
-	}
-	role, err := r.data.client.FindRoleByName(ctx, name)
-	if client.IsNotFound(err) {
-		if beforeWrite {
-			diags.AddAttributeError(path.Root("role"), "Role Not Found",
-				fmt.Sprintf("No role named %q exists in this Vision One tenant, so the API key was not written. Check the "+
-					"spelling (the data source visionone_user_roles lists the roles), or create the role with visionone_user_role.", name))
-		} else {
-			diags.AddAttributeWarning(path.Root("role"), "Role Not Found Yet",
-				fmt.Sprintf("No role named %q exists in this Vision One tenant yet. If this configuration creates it "+
-					"(visionone_user_role), ignore this warning. Otherwise correct the name (the data source "+
-					"visionone_user_roles lists the roles): the apply stops before writing the API key.", name))
-		}
-		return
-	}
-	if err != nil {
-		addAPIError(diags, "Error Looking Up Role", fmt.Sprintf("Looking up role %q to check that API keys may use it", name), err)
-		return
-	}
-	if !role.AllowAPIKeyAssignment {
-		diags.AddAttributeError(path.Root("role"), "Role Not Assignable to API Keys",
-			fmt.Sprintf("The role %q does not allow API key assignment (allowApiKeyAssignment is false), so Vision One "+
-				"would refuse the key. Choose another role, or allow API key assignment on this custom role (if this "+
-				"configuration does that, apply the role first: terraform apply -target=<the role's address>).", name))
-	}
 }
 
 // expiryReplacementReason says why a key expiring at expiresAt must be replaced at the API time

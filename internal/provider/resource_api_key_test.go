@@ -532,8 +532,8 @@ func TestAccAPIKey_drift(t *testing.T) {
 	})
 }
 
-// TestAccAPIKey_badInputs proves each bad input is refused before anything is written: at plan
-// time, except a role that does not exist (see TestAccAPIKey_roleCreatedTogether).
+// TestAccAPIKey_badInputs proves each bad input is refused at plan time, before anything is
+// written.
 func TestAccAPIKey_badInputs(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
 	ctx := context.Background()
@@ -561,18 +561,22 @@ func TestAccAPIKey_badInputs(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config:      config(`name = "k"` + "\n" + `role = "Master Administrator"`),
+				PlanOnly:    true,
 				ExpectError: errorText("Role Not Assignable to API Keys", `"Master Administrator" cannot be assigned to API keys`),
 			},
 			{
-				Config: config(`name = "k"` + "\n" + `role = "Auditr"`),
-				// A role that does not exist may be created by the same apply, so the plan only warns;
-				// the apply stops before writing the key (CheckDestroy counts the writes).
-				ExpectError: errorText("Role Not Found", `No role named "Auditr" exists`, "the API key was not written"),
+				// PlanOnly proves the plan fails: a plan that only warned would pass and leave a
+				// non-empty plan, which fails the step with another message.
+				Config:      config(`name = "k"` + "\n" + `role = "Auditr"`),
+				PlanOnly:    true,
+				ExpectError: errorText("Role Not Found", `No role named "Auditr" exists`, "this configuration does not plan one", "the API key was not written", "role = visionone_user_role.<name>.name"),
 			},
 			{
 				Config:      config(`name = "k"` + "\n" + `role = "people-only"`),
-				ExpectError: errorText("Role Not Assignable to API Keys", `"people-only" does not allow API key assignment`),
+				PlanOnly:    true,
+				ExpectError: errorText("Role Not Assignable to API Keys", `"people-only" does not allow API key assignment`, "allow_api_key_assignment is false", "set allow_api_key_assignment = true"),
 			},
+
 			{
 				Config:      config(`name = "k"` + "\n" + `role = "SIEM"` + "\n" + `expires_in_months = 2`),
 				ExpectError: errorText("Invalid Attribute Value", "expires_in_months value must be one of", "got: 2"),
@@ -626,8 +630,9 @@ func TestAccAPIKey_duplicateName(t *testing.T) {
 }
 
 // TestAccAPIKey_roleCreatedTogether creates the role and the key in one apply, as the seed
-// procedure does: the role does not exist at plan time, so it is checked again just before the key
-// is written. A role that refuses API keys stops the apply there, without a key.
+// procedure does: the role does not exist at plan time, so the key's plan judges it by the flags
+// the configuration gives it. A role that refuses API keys fails the plan, and neither the role nor
+// the key is written.
 func TestAccAPIKey_roleCreatedTogether(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
 	permissions, err := e.API.ListPermissions(context.Background())
@@ -649,6 +654,7 @@ resource "visionone_api_key" "%[1]s" {
 `, name, permissions[0].Key, allowAPIKeys)
 	}
 	auditor := e.providerConfig() + roleAndKey("external-auditor", true)
+	var before emulator.Stats
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -662,13 +668,105 @@ resource "visionone_api_key" "%[1]s" {
 				},
 			},
 			{
+				PreConfig:   func() { before = e.Stats() },
 				Config:      auditor + roleAndKey("people-only", false),
-				ExpectError: errorText("Role Not Assignable to API Keys", `"people-only" does not allow API key assignment`),
+				PlanOnly:    true,
+				ExpectError: errorText("Role Not Assignable to API Keys", `"people-only" does not allow API key assignment`, "this configuration sets its allow_api_key_assignment to false"),
 			},
 			{
-				// Back to the first configuration: the refused key was never written.
+				// Back to the first configuration: neither the refused role nor its key was written.
 				Config:            auditor,
 				ConfigStateChecks: []statecheck.StateCheck{e.expectAPIKeyCount(1)},
+				Check:             e.noWritesSinceTaken(&before),
+			},
+		},
+	})
+}
+
+// TestAccAPIKey_roleKnownOnlyAtApply gives the key a role name that is unknown until apply (here
+// through terraform_data). The plan cannot judge it; Terraform plans the key again just before
+// creating it, with the name known, and that plan refuses a role that does not exist before
+// anything is written.
+func TestAccAPIKey_roleKnownOnlyAtApply(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	before := e.Stats()
+	config := func(role string) string {
+		return e.providerConfig() + fmt.Sprintf(`
+resource "terraform_data" "role" {
+  input = %q
+}
+
+resource "visionone_api_key" "test" {
+  name = "k"
+  role = terraform_data.role.output
+}
+`, role)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.apiKeysGone,
+		Steps: []resource.TestStep{
+			{
+				Config: config("Auditr"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectUnknownValue(testAccAPIKeyAddr, tfjsonpath.New("role")),
+				}},
+				ExpectError: errorText("Role Not Found", `No role named "Auditr" exists`, "the API key was not written"),
+			},
+			{
+				PreConfig: func() {
+					if err := e.noWritesSince(before)(nil); err != nil {
+						t.Fatalf("the refused key was written: %v", err)
+					}
+				},
+				// A role that exists is accepted the same way.
+				Config: config("SIEM"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("role"), knownvalue.StringExact("SIEM")),
+					e.expectAPIKeyCount(1),
+				},
+			},
+		},
+	})
+}
+
+// TestAccAPIKey_roleByLiteralName names a role that the same configuration creates by its literal
+// name, with depends_on: without a reference Terraform may plan the key before the role, and
+// depends_on is what orders them (the limit the role attribute's description documents).
+func TestAccAPIKey_roleByLiteralName(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	permissions, err := e.API.ListPermissions(context.Background())
+	if err != nil || len(permissions) == 0 {
+		t.Fatalf("listing permissions: %v (%d)", err, len(permissions))
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.apiKeysGone,
+		Steps: []resource.TestStep{
+			{
+				Config: e.providerConfig() + fmt.Sprintf(`
+resource "visionone_user_role" "integration" {
+  name                     = "integration"
+  permissions              = [%q]
+  allow_api_key_assignment = true
+}
+
+resource "visionone_api_key" "test" {
+  name       = "k"
+  role       = "integration"
+  depends_on = [visionone_user_role.integration]
+}
+`, permissions[0].Key),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("visionone_user_role.integration", plancheck.ResourceActionCreate),
+					plancheck.ExpectResourceAction(testAccAPIKeyAddr, plancheck.ResourceActionCreate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("role"), knownvalue.StringExact("integration")),
+					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("value"), e.authenticates()),
+				},
 			},
 		},
 	})

@@ -1,0 +1,106 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/client"
+)
+
+// roleAssignment is one kind of holder a role can be given to, with the control flag of the role
+// that allows it (contract 5.1 and rule 3 of 7).
+type roleAssignment struct {
+	// holder names what gets the role, as in "does not allow <holder> assignment".
+	holder string
+	// flag is the control flag's attribute on visionone_user_role.
+	flag string
+	// summary is the diagnostic summary of a role that does not allow this assignment.
+	summary string
+	// allowedBy reads the flag from a role the tenant has.
+	allowedBy func(client.Role) bool
+	// plannedAllowedBy reads the flag from a role this run plans; it may be unknown.
+	plannedAllowedBy func(plannedRole) types.Bool
+	// refusesMasterAdministrator is true for API keys, which Vision One never gives Master
+	// Administrator, whatever its flags say.
+	refusesMasterAdministrator bool
+}
+
+var (
+	// accountRoleAssignment is the role of a visionone_account.
+	accountRoleAssignment = roleAssignment{
+		holder:           "user account",
+		flag:             "allow_user_account_assignment",
+		summary:          "Role Not Assignable to Accounts",
+		allowedBy:        func(r client.Role) bool { return r.AllowUserAccountAssignment },
+		plannedAllowedBy: func(r plannedRole) types.Bool { return r.AllowUserAccountAssignment },
+	}
+	// apiKeyRoleAssignment is the role of a visionone_api_key. Master Administrator may not be
+	// given to new keys since October 2025 [DOC-FLAGS].
+	apiKeyRoleAssignment = roleAssignment{
+		holder:                     "API key",
+		flag:                       "allow_api_key_assignment",
+		summary:                    "Role Not Assignable to API Keys",
+		allowedBy:                  func(r client.Role) bool { return r.AllowAPIKeyAssignment },
+		plannedAllowedBy:           func(r plannedRole) types.Bool { return r.AllowAPIKeyAssignment },
+		refusesMasterAdministrator: true,
+	}
+)
+
+// roleReferenceHint says how to name a role that this configuration creates. Terraform plans (and
+// applies) a resource after a role only when the resource refers to the role, so a literal name
+// can be checked before the role is planned.
+const roleReferenceHint = "Role names are case-sensitive; the visionone_user_roles data source lists the roles and their " +
+	"flags. For a role created by this configuration, refer to it, as in role = visionone_user_role.<name>.name, or add " +
+	"depends_on = [visionone_user_role.<name>]: with a bare name, Terraform may plan and create this resource before the role."
+
+// checkRoleAssignable fails the plan when the role name is known and the role either does not
+// exist or does not allow this assignment, so that nothing is written. A role this run plans
+// (visionone_user_role records it, see plannedRoles) is judged by its planned flags, since it may
+// not exist yet or may be about to change; otherwise the tenant's role is. An unknown name is left
+// alone: Terraform plans the change again just before applying it, with the name known by then, so
+// the check still runs before the write. When the tenant cannot be asked, the plan only warns and
+// the API judges at apply.
+func (d *providerData) checkRoleAssignable(ctx context.Context, use roleAssignment, role types.String, diags *diag.Diagnostics) {
+	if d == nil || role.IsNull() || role.IsUnknown() {
+		return
+	}
+	name := role.ValueString()
+	if use.refusesMasterAdministrator && strings.EqualFold(name, client.MasterAdministratorRole) {
+		diags.AddAttributeError(path.Root("role"), use.summary,
+			fmt.Sprintf("The role %q cannot be assigned to API keys: Vision One refuses it for new keys since October 2025. "+
+				"Use a role meant for integrations, such as SIEM or SOAR, or a custom role that allows API key assignment "+
+				"with only the permissions the key needs.", name))
+		return
+	}
+	if planned, ok := d.plannedRole(name); ok {
+		if allowed := use.plannedAllowedBy(planned); !allowed.IsUnknown() && !allowed.ValueBool() {
+			diags.AddAttributeError(path.Root("role"), use.summary,
+				fmt.Sprintf("The role %q does not allow %s assignment: this configuration sets its %s to false. "+
+					"Set it to true, or choose another role.", name, use.holder, use.flag))
+		}
+		return
+	}
+	found, err := d.client.FindRoleByName(ctx, name)
+	switch {
+	case client.IsNotFound(err):
+		diags.AddAttributeError(path.Root("role"), "Role Not Found",
+			fmt.Sprintf("No role named %q exists in the Vision One tenant, and this configuration does not plan one, "+
+				"so the %s was not written. %s", name, use.holder, roleReferenceHint))
+	case err != nil:
+		diags.AddAttributeWarning(path.Root("role"), "Role Not Checked",
+			fmt.Sprintf("Could not check the role %q at plan time, so Vision One judges it at apply: %s", name, err))
+	case !use.allowedBy(*found):
+		next := fmt.Sprintf("set %s = true on its visionone_user_role (or in the console)", use.flag)
+		if found.Type == client.RoleTypePredefined {
+			next = "predefined roles keep the flags Trend Micro gives them, so create a custom role that allows it"
+		}
+		diags.AddAttributeError(path.Root("role"), use.summary,
+			fmt.Sprintf("The role %q does not allow %s assignment (its %s is false), so Vision One would refuse it. "+
+				"Choose another role, or %s.", name, use.holder, use.flag, next))
+	}
+}
