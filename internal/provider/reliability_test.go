@@ -4,13 +4,18 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/client"
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/emulator"
 )
 
@@ -156,4 +161,162 @@ func (e *testEmulator) holdsID(ctx context.Context, kind, id string) error {
 		return fmt.Errorf("the state's id %q is not an object of the API: %w", id, err)
 	}
 	return nil
+}
+
+// TestAccReliability_secretHygiene runs create, update, plan, import, failing applies and destroy
+// of every resource type at TF_LOG=trace and searches every log line of Terraform, the provider
+// and the emulator (Options.Logger) for the provider's key and for the created key's value. The
+// provider logs each error diagnostic in full ("Response contains error diagnostic", with its
+// detail), so the search covers every error message of the run as well. It sets environment
+// variables, so it cannot run in parallel with other tests.
+func TestAccReliability_secretHygiene(t *testing.T) {
+	logDir := t.TempDir()
+	t.Setenv("TF_LOG", "trace")
+	t.Setenv("TF_ACC_LOG", "trace")
+	t.Setenv("TF_LOG_PATH_MASK", filepath.Join(logDir, "%s.log"))
+	var emulatorLog safeBuffer
+	e := startEmulator(t, emulator.Options{Logger: &emulatorLog})
+	// The provider gets its key from the environment, as in CI. Written into the configuration, it
+	// would appear in terraform-plugin-testing's own trace of each step's configuration, which
+	// is the test harness speaking, not Terraform or the provider.
+	t.Setenv("VISIONONE_ENDPOINT", e.URL)
+	t.Setenv("VISIONONE_API_KEY", e.AdminKey())
+	permission := rolePermissionKeys(t, e, 1)[0]
+	if _, err := e.API.CreateAPIKey(context.Background(), client.APIKeyCreate{Name: "taken in the console", Role: "SIEM"}); err != nil {
+		t.Fatalf("creating a console key: %v", err)
+	}
+	config := func(description, extra string) string {
+		return fmt.Sprintf(`
+provider "visionone" {
+  max_retries = 0
+}
+
+resource "visionone_user_role" "test" {
+  name                          = "hygiene"
+  description                   = %[1]q
+  permissions                   = [%[2]q]
+  allow_api_key_assignment      = true
+  allow_user_account_assignment = true
+}
+
+resource "visionone_account" "test" {
+  email       = "hygiene@example.com"
+  role        = visionone_user_role.test.name
+  description = %[1]q
+}
+
+resource "visionone_api_key" "test" {
+  name        = "hygiene"
+  role        = visionone_user_role.test.name
+  description = %[1]q
+}
+%[3]s`, description, permission, extra)
+	}
+	var value string
+	failEverything := emulator.Faults{ErrorRate: 1, Statuses: []int{http.StatusInternalServerError}}
+
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			if n := e.Stats().Objects; n["roles"] != 0 || n["accounts"] != 0 || n["apiKeys"] != 1 {
+				return fmt.Errorf("after destroy the emulator holds %v, want only the console's key", n)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			{
+				Config: config("created", ""),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("value"), captureString(&value)),
+				},
+			},
+			{
+				// Invited accounts cannot be changed (decision 10): the user accepts first.
+				PreConfig: func() { e.acceptInvitation(t, "hygiene@example.com") },
+				Config:    config("updated", ""),
+			},
+			{Config: config("updated", ""), PlanOnly: true},
+			{ResourceName: "visionone_user_role.test", ImportState: true, ImportStateVerify: true},
+			{ResourceName: testAccAccountAddr, ImportState: true, ImportStateVerify: true},
+			{ResourceName: testAccAPIKeyAddr, ImportState: true, ImportStateVerify: true, ImportStateVerifyIgnore: []string{"value"}},
+			{
+				// A create the API refuses: a key name that is taken.
+				Config: config("updated", `
+resource "visionone_api_key" "duplicate" {
+  name = "taken in the console"
+  role = "SIEM"
+}
+`),
+				ExpectError: errorText("API Key Already Exists", "taken in the console"),
+			},
+			{
+				// Every request fails: the refresh's errors.
+				PreConfig:   func() { e.SetFaults(failEverything) },
+				Config:      config("failing", ""),
+				ExpectError: errorText("500"),
+			},
+			{
+				PreConfig: func() { e.SetFaults(emulator.Faults{}) },
+				Config:    config("updated", ""),
+			},
+		},
+	})
+
+	logs := emulatorLog.String()
+	files, err := filepath.Glob(filepath.Join(logDir, "*"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no log file was written to %s (%v)", logDir, err)
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		logs += string(b)
+	}
+	// The search is only meaningful if the logs hold the provider's own trace of the work: each
+	// resource's create, read, update and delete, and the error diagnostics.
+	for _, want := range []string{
+		"Creating API key", "Creating a Vision One user role", "inviting account",
+		"PATCH /v3.0/iam/roles/", "PATCH /v3.0/iam/accounts/", "PATCH /v3.0/iam/apiKeys/",
+		"DELETE /v3.0/iam/roles/", "DELETE /v3.0/iam/accounts/", "POST /v3.0/iam/apiKeys/delete",
+		"ImportResourceState", "PlanResourceChange", "Response contains error diagnostic", "API Key Already Exists",
+	} {
+		if !strings.Contains(logs, want) {
+			t.Fatalf("the logs (%d bytes) lack %q: they do not cover the run", len(logs), want)
+		}
+	}
+	lines := strings.Split(logs, "\n")
+	for name, secret := range map[string]string{"the provider's API key": e.AdminKey(), "the created key's value": value} {
+		if len(secret) < 16 {
+			t.Fatalf("%s is too short to search for (%q)", name, secret)
+		}
+		for _, line := range lines {
+			if strings.Contains(line, secret) {
+				// Show where, without repeating the secret in the test output.
+				t.Errorf("%s appears in the logs: %s", name, strings.ReplaceAll(line, secret, "<SECRET>"))
+			}
+		}
+	}
+	t.Logf("secret hygiene: %d log lines (%d bytes, %d files and the emulator's log) searched for 2 secrets",
+		len(lines), len(logs), len(files))
+}
+
+// safeBuffer is a strings.Builder the emulator's handlers may write from several goroutines.
+type safeBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *safeBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *safeBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

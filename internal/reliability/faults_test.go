@@ -12,12 +12,12 @@ import (
 // errorLine is a Terraform error line: "Error: <summary>".
 var errorLine = regexp.MustCompile(`(?m)^Error: (.+)$`)
 
-// TestFaults applies 36 objects (12 roles, 12 accounts, 12 API keys) while the emulator fails
+// TestReliability_faults applies 36 objects (12 roles, 12 accounts, 12 API keys) while the emulator fails
 // about 20% of requests (15% answered 500, 503 or 429, 5% dropped connections) and answers each
 // after 20ms. The first apply may fail, but only with clear errors; a second apply, faults still
 // on, must finish the job; then, with the faults off, the plan is empty and the emulator holds
 // exactly the objects of the state: no duplicate, no orphan, and every key value authenticates.
-func TestFaults(t *testing.T) {
+func TestReliability_faults(t *testing.T) {
 	requireAcceptance(t)
 	t.Parallel()
 	emu := startEmulator(t, emulator.Options{}, nil)

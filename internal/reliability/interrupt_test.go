@@ -39,11 +39,11 @@ func slowWrites(delay time.Duration) func(http.Handler) http.Handler {
 	}
 }
 
-// TestInterrupt sends SIGINT to `terraform apply` while it creates 50 objects (20 roles, 15
+// TestReliability_interrupt sends SIGINT to `terraform apply` while it creates 50 objects (20 roles, 15
 // accounts, 15 API keys), once a third of them exist and while creates are in flight. Terraform
 // stops gracefully; the next apply must create exactly what is missing: no duplicate, no orphan,
 // every key in state authenticates, and the plan after it is empty.
-func TestInterrupt(t *testing.T) {
+func TestReliability_interrupt(t *testing.T) {
 	requireAcceptance(t)
 	t.Parallel()
 	emu := startEmulator(t, emulator.Options{}, slowWrites(time.Second))
