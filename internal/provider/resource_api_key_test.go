@@ -347,7 +347,7 @@ func TestAccAPIKey_changedBetweenPlanAndApply(t *testing.T) {
 						}
 					}),
 				}},
-				ExpectError: errorText("API Key Changed Outside Terraform", "(HTTP 412)", "nothing was changed"),
+				ExpectError: errorText("API Key Changed Outside Terraform", `Updating API key`, `("etag")`, "(HTTP 412)", "nothing was changed"),
 			},
 			{
 				PreConfig: func() {
@@ -359,6 +359,7 @@ func TestAccAPIKey_changedBetweenPlanAndApply(t *testing.T) {
 				Config: e.providerConfig() + testAccAPIKeyConfig("etag", "SIEM", "", false),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(testAccAPIKeyAddr, plancheck.ResourceActionUpdate),
+					expectPlannedFrom(testAccAPIKeyAddr, "description", console),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
 					e.expectAPIKey("etag", "SIEM", "", client.StatusDisabled),
