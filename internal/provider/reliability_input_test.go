@@ -193,7 +193,7 @@ func TestAccReliability_badInputMatrix(t *testing.T) {
 		},
 		"account role unknown with quotes": {
 			config:    account(`email = "a@example.com"; role = "Auditor' or name eq 'Master Administrator"`),
-			wantError: errorText("Unknown Role", `"Auditor' or name eq 'Master Administrator"`),
+			wantError: errorText("Role Not Found", `No role named "Auditor' or name eq 'Master Administrator" exists`),
 		},
 		"account description too long": {
 			config:    account(fmt.Sprintf(`email = "a@example.com"; role = "Auditor"; description = %q`, long(257))),
