@@ -183,21 +183,17 @@ resource "visionone_account" "test" {
 				statecheck.ExpectKnownValue("visionone_user_role.test", tfjsonpath.New("type"), knownvalue.StringExact("managed")),
 			},
 		},
+		"large page": {
+			// 5,000 items in one page where the API sends at most 200: read, all of them.
+			answer: &hostileAnswer{match: matchRequest(http.MethodGet, accounts), rewrite: accountsPage(5000, 100)},
+			config: `data "visionone_accounts" "all" {}`,
+			stateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.visionone_accounts.all", tfjsonpath.New("accounts"), knownvalue.ListSizeExact(5000)),
+			},
+		},
 		"huge page": {
-			answer: &hostileAnswer{match: matchRequest(http.MethodGet, accounts), rewrite: func(w http.ResponseWriter, _ *httptest.ResponseRecorder) {
-				var b bytes.Buffer
-				b.WriteString(`{"items": [`)
-				for i := range 20000 {
-					if i > 0 {
-						b.WriteByte(',')
-					}
-					fmt.Fprintf(&b, `{"id": "id-%[1]d", "email": "user%[1]d@example.com", "name": "user%[1]d", "authType": "local", "role": "Auditor", "status": "enabled", "description": %[2]q}`,
-						i, strings.Repeat("d", 800))
-				}
-				b.WriteString(`], "count": 20000, "totalCount": 20000}`)
-				w.Header().Set("Content-Type", "application/json")
-				_, _ = w.Write(b.Bytes())
-			}},
+			// 18 MB: more than any API answer, refused with a clear error rather than decoded.
+			answer:    &hostileAnswer{match: matchRequest(http.MethodGet, accounts), rewrite: accountsPage(20000, 800)},
 			config:    `data "visionone_accounts" "all" {}`,
 			wantError: errorText("Error Listing Accounts", "GET /v3.0/iam/accounts", "the 200 answer is larger than 16 MB"),
 		},
@@ -234,5 +230,24 @@ resource "visionone_account" "test" {
 			})
 			t.Logf("hostile answer (%s): served %d time(s)", name, answer.hits.Load())
 		})
+	}
+}
+
+// accountsPage answers a list of accounts with n items in one page, each with a description of
+// descriptionLength characters.
+func accountsPage(n, descriptionLength int) func(http.ResponseWriter, *httptest.ResponseRecorder) {
+	return func(w http.ResponseWriter, _ *httptest.ResponseRecorder) {
+		var b bytes.Buffer
+		b.WriteString(`{"items": [`)
+		for i := range n {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			fmt.Fprintf(&b, `{"id": "id-%[1]d", "email": "user%[1]d@example.com", "name": "user%[1]d", "authType": "local", "role": "Auditor", "status": "enabled", "description": %[2]q}`,
+				i, strings.Repeat("d", descriptionLength))
+		}
+		fmt.Fprintf(&b, `], "count": %[1]d, "totalCount": %[1]d}`, n)
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(b.Bytes())
 	}
 }
