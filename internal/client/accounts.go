@@ -78,12 +78,15 @@ func (c *Client) InviteAccount(ctx context.Context, in AccountInvite) (*Account,
 
 // UpdateAccount patches an account with If-Match (see UpdateRole).
 func (c *Client) UpdateAccount(ctx context.Context, id, etag string, patch AccountPatch) error {
-	if etag == "" {
+	etag, err := ifMatchFor(ctx, etag, objectPath(accountsPath, id), func(ctx context.Context) (string, string, error) {
 		current, err := c.GetAccount(ctx, id)
 		if err != nil {
-			return err
+			return "", "", err
 		}
-		etag = current.ETag
+		return current.ETag, current.fingerprint(), nil
+	})
+	if err != nil {
+		return err
 	}
 	return c.patchObject(ctx, objectPath(accountsPath, id), etag, patch, func(ctx context.Context) (bool, error) {
 		current, err := c.GetAccount(ctx, id)

@@ -137,12 +137,15 @@ func (c *Client) decodeCreatedAPIKey(resp *response, name string) (*CreatedAPIKe
 
 // UpdateAPIKey patches a key with If-Match (see UpdateRole).
 func (c *Client) UpdateAPIKey(ctx context.Context, id, etag string, patch APIKeyPatch) error {
-	if etag == "" {
+	etag, err := ifMatchFor(ctx, etag, objectPath(apiKeysPath, id), func(ctx context.Context) (string, string, error) {
 		current, err := c.GetAPIKey(ctx, id)
 		if err != nil {
-			return err
+			return "", "", err
 		}
-		etag = current.ETag
+		return current.ETag, current.fingerprint(), nil
+	})
+	if err != nil {
+		return err
 	}
 	return c.patchObject(ctx, objectPath(apiKeysPath, id), etag, patch, func(ctx context.Context) (bool, error) {
 		current, err := c.GetAPIKey(ctx, id)

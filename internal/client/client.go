@@ -73,6 +73,7 @@ type Client struct {
 	limiter *rate.Limiter // nil: unlimited
 	clock   serverClock
 	secrets secretSet
+	caches  readCaches // the listings that refreshes share (cache.go)
 }
 
 // New validates cfg and builds a Client. It makes no network call.
@@ -90,6 +91,7 @@ func New(cfg Config) (*Client, error) {
 		base:    base,
 		http:    httpClient(cfg.HTTPClient),
 		limiter: newLimiter(cfg.RequestsPerMinute),
+		caches:  newReadCaches(),
 	}
 	c.secrets.add(cfg.APIKey)
 	return c, nil

@@ -54,8 +54,18 @@ func (c *Client) fillPermissionKeys(ctx context.Context, role *Role) error {
 
 // FindRoleByName returns the role with exactly this name, or an error for which IsNotFound is true.
 // It comes from the list, without an ETag.
+// Many lookups in one process (plan-time checks of many accounts and keys) are served from the
+// shared listing of roles (cache.go); a name the listing lacks is looked up afresh.
 func (c *Client) FindRoleByName(ctx context.Context, name string) (*Role, error) {
-	return c.findRole(ctx, name, false)
+	role, ok := c.caches.roles.find(ctx, c, func(r *Role) bool { return r.Name == name })
+	if !ok {
+		return c.findRole(ctx, name, false)
+	}
+	role.PermissionKeys = slices.Clone(role.PermissionKeys)
+	if err := c.fillPermissionKeys(ctx, &role); err != nil {
+		return nil, err
+	}
+	return &role, nil
 }
 
 // findRole finds a role by name, exactly or (foldCase) as the API's uniqueness does.
@@ -122,17 +132,22 @@ func (c *Client) CreateRole(ctx context.Context, in RoleCreate) (*Role, error) {
 	return role, nil
 }
 
-// UpdateRole patches a role with If-Match: etag (when etag is empty it GETs the current one first).
+// UpdateRole patches a role with If-Match: etag. When etag is empty it GETs the current one first;
+// when it is the fingerprint of a role served from a listing (RefreshRole), it GETs the role and
+// answers a 412 without patching if the role no longer matches the fingerprint.
 // A 412 gives an error for which IsPreconditionFailed is true; it is never retried. Should a retry
 // of an ambiguous attempt meet a 412, the role is read again: if it already holds the patch, the
 // first attempt applied it and the update succeeded.
 func (c *Client) UpdateRole(ctx context.Context, id, etag string, patch RolePatch) error {
-	if etag == "" {
+	etag, err := ifMatchFor(ctx, etag, objectPath(rolesPath, id), func(ctx context.Context) (string, string, error) {
 		current, err := c.GetRole(ctx, id)
 		if err != nil {
-			return err
+			return "", "", err
 		}
-		etag = current.ETag
+		return current.ETag, current.fingerprint(), nil
+	})
+	if err != nil {
+		return err
 	}
 	return c.patchObject(ctx, objectPath(rolesPath, id), etag, patch, func(ctx context.Context) (bool, error) {
 		current, err := c.GetRole(ctx, id)

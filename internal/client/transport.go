@@ -90,6 +90,12 @@ func (c *Client) do(ctx context.Context, req request) (*response, error) {
 	if err := req.filter.validate(); err != nil {
 		return nil, fmt.Errorf("%s %s: %w", req.method, logPath, err)
 	}
+	if req.method != http.MethodGet {
+		// Before, so no read starts from a listing the write is changing; after, so a listing
+		// fetched while it was under way is not kept either.
+		c.caches.invalidateFor(target.Path)
+		defer c.caches.invalidateFor(target.Path)
+	}
 	var payload []byte
 	if req.body != nil {
 		if payload, err = json.Marshal(req.body); err != nil {

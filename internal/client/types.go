@@ -32,7 +32,9 @@ var (
 	MonthsToExpiration = []int64{0, 1, 3, 6, 12}
 )
 
-// Role is a user role (contract 5.1). ETag is filled by GetRole from the response header.
+// Role is a user role (contract 5.1). ETag is the version to pass to UpdateRole: GetRole fills it
+// from the response header; RefreshRole, when it serves the role from a listing (which carries no
+// ETag), fills it with a fingerprint of the role's fields instead (cache.go).
 type Role struct {
 	ID                         string     `json:"id"`
 	Name                       string     `json:"name"`

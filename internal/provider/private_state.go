@@ -17,7 +17,9 @@ type privateState interface {
 // privateETagKey is the private-state key of an object's ETag. Private state is stored with the
 // resource in the state file but never shown, and it travels from the refresh of a plan to the
 // apply of that plan: an update then sends If-Match with the ETag of the object the plan was
-// computed from, and a change made in between is detected (412) instead of overwritten.
+// computed from, and a change made in between is detected (412) instead of overwritten. When the
+// refresh was served from the client's shared listing, which carries no ETag, the value is a
+// fingerprint of the object instead, which the client checks against a fresh read before patching.
 const privateETagKey = "etag"
 
 // storeETag remembers etag for the next update; an empty etag removes the remembered one, so a

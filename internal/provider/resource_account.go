@@ -273,8 +273,8 @@ func (r *accountResource) Update(ctx context.Context, req resource.UpdateRequest
 		case client.IsPreconditionFailed(err):
 			resp.Diagnostics.AddError("Account Changed Outside Terraform",
 				fmt.Sprintf("The account %s (id %s) was changed in Vision One after Terraform last read it, so nothing was updated "+
-					"(the API answered 412 ConditionNotMet to If-Match %q). Run terraform plan again to see the current values, then apply.",
-					state.Email.ValueString(), id, etag))
+					"(%s). Run terraform plan again to see the current values, then apply.",
+					state.Email.ValueString(), id, err))
 			return
 		case client.IsNotFound(err):
 			resp.Diagnostics.AddError("Account Changed Outside Terraform",
@@ -349,11 +349,11 @@ func (r *accountResource) configured(diags *diag.Diagnostics) bool {
 // findAccount returns the account with this id or, when the id is unknown or gone (an accepted
 // invitation gets a new id), the account with this email. Without an email (an import by id) the
 // id may be a SAML group's directory object id, which Vision One keeps in the email field. An
-// account found by email is read again by its id, as only a single read carries the ETag that
-// protects the next update.
+// account found by email is read again by its id, as only a read by id carries the version (ETag
+// or fingerprint) that protects the next update.
 func (r *accountResource) findAccount(ctx context.Context, id, email string) (*client.Account, error) {
 	if id != "" {
-		account, err := r.data.client.GetAccount(ctx, id)
+		account, err := r.data.client.RefreshAccount(ctx, id)
 		if !client.IsNotFound(err) {
 			return account, err
 		}
@@ -365,7 +365,7 @@ func (r *accountResource) findAccount(ctx context.Context, id, email string) (*c
 	if err != nil {
 		return nil, err
 	}
-	return r.data.client.GetAccount(ctx, found.ID)
+	return r.data.client.RefreshAccount(ctx, found.ID)
 }
 
 // addInviteError reports a failed invitation; when the email is already taken (a 400, decision 6 of

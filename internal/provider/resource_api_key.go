@@ -354,7 +354,7 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 	}
 
 	tflog.Debug(ctx, "Reading API key", map[string]any{"id": state.ID.ValueString()})
-	key, err := r.data.client.GetAPIKey(ctx, state.ID.ValueString())
+	key, err := r.data.client.RefreshAPIKey(ctx, state.ID.ValueString())
 	if client.IsNotFound(err) {
 		resp.Diagnostics.AddWarning("API Key Deleted Outside Terraform",
 			fmt.Sprintf("API key %s (%q) no longer exists in Vision One: it was deleted outside Terraform. "+
@@ -399,9 +399,9 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 		err := r.data.client.UpdateAPIKey(ctx, id, etag, patch)
 		if client.IsPreconditionFailed(err) {
 			resp.Diagnostics.AddError("API Key Changed Outside Terraform",
-				fmt.Sprintf("Updating API key %s (%q): Vision One refused the change (HTTP 412) because the key was modified "+
+				fmt.Sprintf("Updating API key %s (%q): the change was refused (HTTP 412) because the key was modified "+
 					"since Terraform last read it, so nothing was changed. Run terraform apply again: its refresh shows what "+
-					"changed, and the new plan is based on it.", id, state.Name.ValueString()))
+					"changed, and the new plan is based on it.\n\n%s", id, state.Name.ValueString(), err))
 			return
 		}
 		if patch.Name != nil && client.IsAlreadyExists(err) {

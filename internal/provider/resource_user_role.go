@@ -330,7 +330,7 @@ func (r *userRoleResource) Read(ctx context.Context, req resource.ReadRequest, r
 	}
 
 	tflog.Debug(ctx, "Reading a Vision One user role", map[string]any{"id": state.ID.ValueString()})
-	role, err := r.data.client.GetRole(ctx, state.ID.ValueString())
+	role, err := r.data.client.RefreshRole(ctx, state.ID.ValueString())
 	if client.IsNotFound(err) {
 		resp.Diagnostics.AddWarning("User Role Deleted Outside Terraform",
 			fmt.Sprintf("The user role %q (id %s) no longer exists in Vision One; it was deleted outside Terraform. "+
@@ -376,9 +376,9 @@ func (r *userRoleResource) Update(ctx context.Context, req resource.UpdateReques
 		}
 		resp.Diagnostics.AddError("User Role Changed Outside Terraform",
 			fmt.Sprintf("The user role %q (id %s) was changed in Vision One by someone else after Terraform read it "+
-				"(the API answered 412 to If-Match %q), so this update was not applied, to avoid overwriting that change.\n\n"+
+				"(%s), so this update was not applied, to avoid overwriting that change.\n\n"+
 				"Run terraform plan again to see the difference between the role as it is now and your configuration, "+
-				"then apply.", state.Name.ValueString(), id, etag))
+				"then apply.", state.Name.ValueString(), id, err))
 		return
 	}
 	if err != nil {

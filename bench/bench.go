@@ -1,0 +1,480 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/emulator"
+)
+
+// config is one benchmark run.
+type config struct {
+	Sizes       []int         // object counts, e.g. 10, 100, 500
+	Latency     time.Duration // added by the emulator to every API request
+	Parallelism int           // terraform -parallelism, for the provider and the baseline alike
+	Terraform   string        // terraform CLI
+	ProviderBin string        // a built provider; empty: build the module's main package
+	ModuleDir   string        // the provider module (for the build)
+	WorkDir     string        // scratch space (configurations, CLI config, build); removed by the caller
+	// RequestsPerMinute is the provider's client-side rate limit. The benchmark sets it high so that
+	// it measures the provider and not the limit (the default, 300, would bound every phase).
+	RequestsPerMinute int
+	Log               func(format string, args ...any)
+}
+
+// mix is how N objects divide into types: a few roles, many accounts and keys.
+type mix struct{ Roles, Accounts, APIKeys int }
+
+func mixOf(n int) mix {
+	roles := min(max(1, n/100), 5)
+	rest := max(n-roles, 0)
+	return mix{Roles: roles, Accounts: (rest + 1) / 2, APIKeys: rest / 2}
+}
+
+// measurement is one terraform command.
+type measurement struct {
+	Target  string  `json:"target"` // "provider" or "baseline"
+	Phase   string  `json:"phase"`  // "apply", "plan" (no change, with refresh) or "destroy"
+	Seconds float64 `json:"seconds"`
+	// Requests counts the API requests of the phase per "METHOD /path/template" (provider only).
+	Requests map[string]int `json:"requests,omitempty"`
+	// PeakRSSKiB is the highest VmHWM of any provider process of the phase (provider only).
+	PeakRSSKiB int64 `json:"peak_rss_kib,omitempty"`
+}
+
+// sizeResult is every measurement of one object count.
+type sizeResult struct {
+	N            int           `json:"n"`
+	Mix          mix           `json:"mix"`
+	Measurements []measurement `json:"measurements"`
+}
+
+// report is the whole run, as written to JSON.
+type report struct {
+	Started     time.Time    `json:"started"`
+	Machine     machine      `json:"machine"`
+	LatencyMS   int64        `json:"latency_ms"`
+	Parallelism int          `json:"parallelism"`
+	Results     []sizeResult `json:"results"`
+}
+
+type machine struct {
+	CPUs      int    `json:"nproc"`
+	CPUModel  string `json:"cpu_model"`
+	Go        string `json:"go"`
+	Terraform string `json:"terraform"`
+	OS        string `json:"os"`
+}
+
+// run builds the provider, serves the emulator and measures every size.
+func run(ctx context.Context, cfg config) (*report, error) {
+	if cfg.Log == nil {
+		cfg.Log = func(string, ...any) {}
+	}
+	rep := &report{Started: time.Now().UTC(), LatencyMS: cfg.Latency.Milliseconds(), Parallelism: cfg.Parallelism,
+		Machine: describeMachine(ctx, cfg.Terraform)}
+
+	bin := cfg.ProviderBin
+	if bin == "" {
+		bin = filepath.Join(cfg.WorkDir, "bin", "terraform-provider-visionone")
+		cfg.Log("building the provider into %s", bin)
+		build := exec.CommandContext(ctx, "go", "build", "-o", bin, ".")
+		build.Dir = cfg.ModuleDir
+		if out, err := build.CombinedOutput(); err != nil {
+			return nil, fmt.Errorf("building the provider: %w\n%s", err, out)
+		}
+	}
+	bin, err := filepath.Abs(bin)
+	if err != nil {
+		return nil, err
+	}
+	cliConfig, err := writeCLIConfig(cfg.WorkDir, filepath.Dir(bin))
+	if err != nil {
+		return nil, err
+	}
+
+	srv, err := emulator.New(emulator.Options{Faults: emulator.Faults{Latency: cfg.Latency}})
+	if err != nil {
+		return nil, err
+	}
+	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = hs.Serve(ln) }()
+	defer func() { _ = hs.Close() }()
+
+	env := append(os.Environ(),
+		"TF_CLI_CONFIG_FILE="+cliConfig,
+		"CHECKPOINT_DISABLE=1",
+		"TF_IN_AUTOMATION=1",
+		"TF_INPUT=0",
+		"VISIONONE_ENDPOINT=http://"+ln.Addr().String(),
+		"VISIONONE_API_KEY="+srv.AdminKey(),
+	)
+	for _, n := range cfg.Sizes {
+		res := sizeResult{N: n, Mix: mixOf(n)}
+		dirs := map[string]string{}
+		for target, text := range map[string]string{
+			"provider": providerConfig(res.Mix, cfg.RequestsPerMinute),
+			"baseline": baselineConfig(res.Mix),
+		} {
+			dir := filepath.Join(cfg.WorkDir, fmt.Sprintf("n%d", n), target)
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				return nil, err
+			}
+			if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(text), 0o600); err != nil {
+				return nil, err
+			}
+			dirs[target] = dir
+		}
+		// Each phase runs for the baseline and then for the provider, back to back, so that both
+		// see the same machine load.
+		for _, phase := range []string{"apply", "plan", "destroy"} {
+			for _, target := range []string{"baseline", "provider"} {
+				cfg.Log("N=%d %s %s", n, target, phase)
+				m, err := measure(ctx, cfg, srv, bin, env, dirs[target], target, phase)
+				if err != nil {
+					return nil, fmt.Errorf("%d objects, %s %s: %w", n, target, phase, err)
+				}
+				res.Measurements = append(res.Measurements, m)
+			}
+		}
+		if objects := srv.Stats().Objects; objects["accounts"]+objects["apiKeys"]+objects["roles"] != 0 {
+			return nil, fmt.Errorf("%d objects: the destroy left objects behind: %v", n, objects)
+		}
+		rep.Results = append(rep.Results, res)
+	}
+	return rep, nil
+}
+
+// measure runs one terraform command and collects its wall time, its API requests (the emulator's
+// counters before and after) and the peak memory of the provider processes it started.
+func measure(ctx context.Context, cfg config, srv *emulator.Server, bin string, env []string, dir, target, phase string) (measurement, error) {
+	args := []string{"-chdir=" + dir}
+	switch phase {
+	case "apply":
+		args = append(args, "apply", "-auto-approve")
+	case "plan":
+		args = append(args, "plan", "-detailed-exitcode")
+	case "destroy":
+		args = append(args, "destroy", "-auto-approve")
+	}
+	args = append(args, "-input=false", "-no-color", "-parallelism="+strconv.Itoa(cfg.Parallelism))
+	cmd := exec.CommandContext(ctx, cfg.Terraform, args...)
+	cmd.Env = env
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+
+	before := srv.Stats()
+	sampler := startSampler(bin)
+	start := time.Now()
+	err := cmd.Run()
+	elapsed := time.Since(start)
+	peak := sampler.stop()
+	after := srv.Stats()
+
+	if err != nil {
+		var exit *exec.ExitError
+		if phase == "plan" && errors.As(err, &exit) && exit.ExitCode() == 2 {
+			return measurement{}, fmt.Errorf("the plan after apply is not empty:\n%s", tail(out.String(), 60))
+		}
+		return measurement{}, fmt.Errorf("terraform %s: %w\n%s", phase, err, tail(out.String(), 60))
+	}
+	m := measurement{Target: target, Phase: phase, Seconds: elapsed.Seconds()}
+	if target == "provider" {
+		m.PeakRSSKiB = peak
+		m.Requests = map[string]int{}
+		for k, v := range after.Requests {
+			if d := v - before.Requests[k]; d > 0 {
+				m.Requests[k] = d
+			}
+		}
+	}
+	return m, nil
+}
+
+// writeCLIConfig writes a CLI configuration that runs the provider from binDir (dev_overrides) and
+// can install nothing else: the user's own configuration is never read or written.
+func writeCLIConfig(workDir, binDir string) (string, error) {
+	mirror := filepath.Join(workDir, "empty-mirror")
+	if err := os.MkdirAll(mirror, 0o755); err != nil {
+		return "", err
+	}
+	p := filepath.Join(workDir, "terraformrc")
+	text := fmt.Sprintf(`disable_checkpoint = true
+provider_installation {
+  dev_overrides {
+    "seed-ebba3aa9/visionone" = %q
+  }
+  filesystem_mirror {
+    path = %q
+  }
+}
+`, binDir, mirror)
+	return p, os.WriteFile(p, []byte(text), 0o600)
+}
+
+// providerConfig manages m with the provider: accounts and keys take the roles in turn.
+func providerConfig(m mix, requestsPerMinute int) string {
+	return fmt.Sprintf(`terraform {
+  required_providers {
+    visionone = { source = "seed-ebba3aa9/visionone" }
+  }
+}
+
+provider "visionone" {
+  requests_per_minute = %d
+}
+
+resource "visionone_user_role" "r" {
+  count                         = %d
+  name                          = "bench-role-${count.index}"
+  description                   = "benchmark role"
+  permissions                   = ["platform.apiKeys.view"]
+  allow_api_key_assignment      = true
+  allow_user_account_assignment = true
+}
+
+resource "visionone_account" "a" {
+  count = %d
+  email = "bench-${count.index}@example.com"
+  role  = visionone_user_role.r[count.index %% length(visionone_user_role.r)].name
+}
+
+resource "visionone_api_key" "k" {
+  count = %d
+  name  = "bench-key-${count.index}"
+  role  = visionone_user_role.r[count.index %% length(visionone_user_role.r)].name
+}
+`, requestsPerMinute, m.Roles, m.Accounts, m.APIKeys)
+}
+
+// baselineConfig is the same graph of terraform_data resources: what Terraform itself costs.
+func baselineConfig(m mix) string {
+	return fmt.Sprintf(`resource "terraform_data" "r" {
+  count = %d
+  input = "bench-role-${count.index}"
+}
+
+resource "terraform_data" "a" {
+  count = %d
+  input = { email = "bench-${count.index}@example.com", role = terraform_data.r[count.index %% length(terraform_data.r)].output }
+}
+
+resource "terraform_data" "k" {
+  count = %d
+  input = { name = "bench-key-${count.index}", role = terraform_data.r[count.index %% length(terraform_data.r)].output }
+}
+`, m.Roles, m.Accounts, m.APIKeys)
+}
+
+// sampler polls /proc for processes running the provider binary and keeps the highest VmHWM (the
+// kernel's own peak resident set of a process) seen. Terraform starts a provider process per graph
+// walk; each lives for its walk, and VmHWM only grows, so polling every 20 ms loses at most the
+// last 20 ms of a process's life.
+type sampler struct {
+	done chan struct{}
+	wg   sync.WaitGroup
+	peak int64
+}
+
+func startSampler(bin string) *sampler {
+	s := &sampler{done: make(chan struct{})}
+	s.wg.Go(func() {
+		tick := time.NewTicker(20 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			s.peak = max(s.peak, providerPeakKiB(bin))
+			select {
+			case <-s.done:
+				return
+			case <-tick.C:
+			}
+		}
+	})
+	return s
+}
+
+func (s *sampler) stop() int64 {
+	close(s.done)
+	s.wg.Wait()
+	return s.peak
+}
+
+// providerPeakKiB returns the highest VmHWM among the running processes of bin.
+func providerPeakKiB(bin string) int64 {
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		return 0
+	}
+	var peak int64
+	for _, e := range entries {
+		if _, err := strconv.Atoi(e.Name()); err != nil {
+			continue
+		}
+		exe, err := os.Readlink(filepath.Join("/proc", e.Name(), "exe"))
+		if err != nil || exe != bin {
+			continue
+		}
+		peak = max(peak, statusKiB(filepath.Join("/proc", e.Name(), "status"), "VmHWM:"))
+	}
+	return peak
+}
+
+func statusKiB(path, field string) int64 {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0
+	}
+	defer func() { _ = f.Close() }()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if rest, ok := strings.CutPrefix(sc.Text(), field); ok {
+			kib, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
+			return kib
+		}
+	}
+	return 0
+}
+
+func describeMachine(ctx context.Context, terraform string) machine {
+	m := machine{CPUs: runtime.NumCPU(), Go: runtime.Version(), OS: runtime.GOOS + "/" + runtime.GOARCH}
+	if raw, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for line := range strings.Lines(string(raw)) {
+			if rest, ok := strings.CutPrefix(line, "model name"); ok {
+				m.CPUModel = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(rest), ":"))
+				break
+			}
+		}
+	}
+	cmd := exec.CommandContext(ctx, terraform, "version")
+	cmd.Env = append(os.Environ(), "TF_CLI_CONFIG_FILE=/dev/null", "CHECKPOINT_DISABLE=1")
+	if out, err := cmd.Output(); err == nil {
+		m.Terraform = strings.TrimSpace(strings.SplitN(string(out), "\n", 2)[0])
+	}
+	return m
+}
+
+func tail(s string, lines int) string {
+	all := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	return strings.Join(all[max(0, len(all)-lines):], "\n")
+}
+
+// phaseStats summarises the provider's measurement of one phase against its baseline.
+type phaseStats struct {
+	Phase            string
+	Baseline, Wall   float64
+	Requests, Writes int
+	ByType           map[string]int // requests per type: roles, accounts, apiKeys
+	PeakMiB          float64
+}
+
+func summarize(res sizeResult) []phaseStats {
+	var out []phaseStats
+	for _, phase := range []string{"apply", "plan", "destroy"} {
+		ps := phaseStats{Phase: phase, ByType: map[string]int{}}
+		for _, m := range res.Measurements {
+			if m.Phase != phase {
+				continue
+			}
+			if m.Target == "baseline" {
+				ps.Baseline = m.Seconds
+				continue
+			}
+			ps.Wall = m.Seconds
+			ps.PeakMiB = float64(m.PeakRSSKiB) / 1024
+			for key, n := range m.Requests {
+				method, path, _ := strings.Cut(key, " ")
+				if !strings.HasPrefix(path, "/v3.0/") {
+					continue
+				}
+				ps.Requests += n
+				if method != http.MethodGet {
+					ps.Writes += n
+				}
+				for _, t := range []string{"roles", "accounts", "apiKeys"} {
+					if strings.HasPrefix(path, "/v3.0/iam/"+t) {
+						ps.ByType[t] += n
+					}
+				}
+			}
+		}
+		out = append(out, ps)
+	}
+	return out
+}
+
+// markdown renders the report as the table BENCHMARKS.md carries.
+func markdown(rep *report) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Run %s on %d CPUs (%s), %s, %s, %s. Emulator latency %d ms per request, "+
+		"terraform -parallelism=%d.\n\n",
+		rep.Started.Format("2006-01-02 15:04 MST"), rep.Machine.CPUs, rep.Machine.CPUModel, rep.Machine.OS,
+		rep.Machine.Go, rep.Machine.Terraform, rep.LatencyMS, rep.Parallelism)
+	b.WriteString("| N (roles/accounts/keys) | phase | baseline s | provider s | ratio | bound s | requests | per object | writes per object | requests by type (roles/accounts/keys) | provider peak MiB |\n")
+	b.WriteString("|---|---|---:|---:|---:|---:|---:|---:|---:|---|---:|\n")
+	for _, res := range rep.Results {
+		for _, ps := range summarize(res) {
+			// The lower bound of a phase: its requests, latency each, parallelism at a time, on top of
+			// what Terraform itself costs (the baseline).
+			bound := ps.Baseline + float64(ps.Requests)*float64(rep.LatencyMS)/1000/float64(rep.Parallelism)
+			fmt.Fprintf(&b, "| %d (%d/%d/%d) | %s | %.1f | %.1f | %.2f | %.1f | %d | %.2f | %.2f | %d/%d/%d | %.0f |\n",
+				res.N, res.Mix.Roles, res.Mix.Accounts, res.Mix.APIKeys, ps.Phase, ps.Baseline, ps.Wall,
+				ratio(ps.Wall, ps.Baseline), bound, ps.Requests, float64(ps.Requests)/float64(res.N),
+				float64(ps.Writes)/float64(res.N), ps.ByType["roles"], ps.ByType["accounts"], ps.ByType["apiKeys"], ps.PeakMiB)
+		}
+	}
+	b.WriteString("\nratio = provider ÷ baseline wall time. bound = baseline + requests × latency ÷ parallelism, " +
+		"the fastest the phase could be with its requests. Requests are those the emulator counted under /v3.0.\n")
+	return b.String()
+}
+
+func ratio(a, b float64) float64 {
+	if b == 0 {
+		return 0
+	}
+	return a / b
+}
+
+// spliceMarkdown replaces the text between the bench markers of doc with table.
+func spliceMarkdown(doc, table string) (string, error) {
+	const startMark, endMark = "<!-- bench:start -->", "<!-- bench:end -->"
+	i, j := strings.Index(doc, startMark), strings.Index(doc, endMark)
+	if i < 0 || j < i {
+		return "", fmt.Errorf("the markers %s and %s are missing", startMark, endMark)
+	}
+	return doc[:i+len(startMark)] + "\n" + table + doc[j:], nil
+}
+
+// parseSizes reads "10 100 500" (spaces or commas).
+func parseSizes(s string) ([]int, error) {
+	var sizes []int
+	for f := range strings.FieldsFuncSeq(s, func(r rune) bool { return r == ',' || r == ' ' }) {
+		n, err := strconv.Atoi(f)
+		if err != nil || n < 1 {
+			return nil, fmt.Errorf("%q is not a positive object count", f)
+		}
+		sizes = append(sizes, n)
+	}
+	if len(sizes) == 0 {
+		return nil, errors.New("no object count given")
+	}
+	slices.Sort(sizes)
+	return sizes, nil
+}

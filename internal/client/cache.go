@@ -1,0 +1,349 @@
+package client
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+)
+
+// # The shared read cache
+//
+// A plan refreshes every resource of the state, and Terraform asks for them one by one, ten at a
+// time. Answering each with its own GET costs one request per object on every plan, which a
+// rate-limited API makes slow at a few hundred objects. Each Client therefore keeps, per object
+// type, one listing of the tenant that the reads of a refresh (RefreshRole, RefreshAccount,
+// RefreshAPIKey) and the plan-time role checks (FindRoleByName) share:
+//
+//   - The first individualReads reads of a type go out as single GETs, so a configuration that
+//     manages a handful of objects costs what it always did, however large the tenant.
+//   - After that, the next read fetches the first page of the type's listing (top=200). Its
+//     totalCount tells how many pages remain; they are read only when they are no more than the
+//     reads of that type seen so far, the best guess of how many are still to come (the rental
+//     argument: never pay more than twice the cheaper of the two ways). Otherwise the pages read so
+//     far serve what they hold, and the rest of the listing is read once enough reads have come.
+//   - Concurrent reads wait for a listing being fetched rather than start their own.
+//   - An object the listing does not hold (deleted, or created since) is read with a single GET,
+//     so a deletion outside Terraform is still reported as a 404, and an import still works.
+//   - Any write of a type drops its listing (a role write drops all three: accounts and API keys
+//     name their role), before and after the write, so a listing that raced a write is thrown
+//     away. A listing also expires after snapshotTTL, which bounds how stale a read can be in a
+//     long-running process.
+//
+// List items carry no ETag (decision 4). An object served from a listing carries, in its ETag
+// field, a fingerprint of its fields instead (fingerprintPrefix). The Update* methods recognise
+// it: they GET the object, and when its fingerprint differs from the one the caller read, someone
+// changed it in between and they return a 412 without writing; otherwise they PATCH with the ETag
+// of that GET. So an update costs one GET more when its object was read from a listing, and a
+// change made between a plan and its apply is still detected.
+
+const (
+	// individualReads is how many reads of one type are answered by single GETs before the listing
+	// is consulted.
+	individualReads = 2
+	// snapshotTTL is how long a listing serves reads. A refresh of thousands of objects fits in it;
+	// a process that lives longer reads the listing again.
+	snapshotTTL = time.Minute
+	// fingerprintPrefix marks a version token that is a fingerprint of an object read from a
+	// listing, not an ETag the API gave. The API's ETags are opaque, but none has this form.
+	fingerprintPrefix = "visionone-fingerprint:"
+)
+
+// readCache is the shared listing of one object type. Its zero value (and a nil one) is unusable
+// and disabled: every lookup reports a miss.
+type readCache[T any] struct {
+	path string
+	id   func(*T) string
+
+	mu       sync.Mutex
+	reads    int           // reads of this type in this process
+	gen      uint64        // bumped by every write of the type
+	snap     *snapshot[T]  // nil: none, or dropped
+	inflight chan struct{} // closed when the listing being fetched is in
+	failedAt time.Time     // when fetching the listing last failed
+}
+
+// snapshot is the part of a listing read so far.
+type snapshot[T any] struct {
+	items   map[string]T // by id
+	next    string       // nextLink of the last page read; "" once every page is read
+	total   int          // totalCount of the first page; -1 when the API did not say
+	takenAt time.Time    // when its first page was read
+}
+
+func newReadCache[T any](path string, id func(*T) string) *readCache[T] {
+	return &readCache[T]{path: path, id: id}
+}
+
+// invalidate drops the listing and voids any being fetched.
+func (rc *readCache[T]) invalidate() {
+	if rc == nil {
+		return
+	}
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	rc.gen++
+	rc.snap = nil
+}
+
+// byID returns the object with id from the listing, or false when the caller must GET it.
+func (rc *readCache[T]) byID(ctx context.Context, c *Client, id string) (T, bool) {
+	return rc.lookup(ctx, c, func(s *snapshot[T]) (T, bool) {
+		item, ok := s.items[id]
+		return item, ok
+	})
+}
+
+// find returns the first object of the listing for which match is true, or false when the caller
+// must ask the API.
+func (rc *readCache[T]) find(ctx context.Context, c *Client, match func(*T) bool) (T, bool) {
+	return rc.lookup(ctx, c, func(s *snapshot[T]) (T, bool) {
+		for _, item := range s.items {
+			if match(&item) {
+				return item, true
+			}
+		}
+		var zero T
+		return zero, false
+	})
+}
+
+// lookup counts a read and answers it from the listing when the listing is worth reading and
+// holds the object (see the package comment above for when that is).
+func (rc *readCache[T]) lookup(ctx context.Context, c *Client, get func(*snapshot[T]) (T, bool)) (T, bool) {
+	var zero T
+	if rc == nil {
+		return zero, false
+	}
+	rc.mu.Lock()
+	rc.reads++
+	reads := rc.reads
+	for {
+		s := rc.snap
+		if s != nil && time.Since(s.takenAt) > snapshotTTL {
+			s, rc.snap = nil, nil
+		}
+		switch {
+		case s != nil:
+			if item, ok := get(s); ok {
+				rc.mu.Unlock()
+				return item, true
+			}
+			if !s.worthMore(reads) {
+				rc.mu.Unlock()
+				return zero, false
+			}
+		case reads <= individualReads, !rc.failedAt.IsZero() && time.Since(rc.failedAt) < snapshotTTL:
+			rc.mu.Unlock()
+			return zero, false
+		}
+		if rc.inflight != nil {
+			wait := rc.inflight
+			rc.mu.Unlock()
+			select {
+			case <-wait:
+			case <-ctx.Done():
+				return zero, false // the caller's own request reports the cancellation
+			}
+			rc.mu.Lock()
+			continue
+		}
+
+		done := make(chan struct{})
+		rc.inflight = done
+		gen := rc.gen
+		rc.mu.Unlock()
+		next, err := rc.fetch(ctx, c, s, reads)
+		rc.mu.Lock()
+		rc.inflight = nil
+		close(done)
+		if err != nil {
+			rc.failedAt = time.Now()
+			rc.mu.Unlock()
+			tflog.SubsystemDebug(c.logContext(ctx), LogSubsystem, "Reading the listing failed; reading objects one by one",
+				map[string]any{"path": rc.path, "error": err.Error()})
+			return zero, false
+		}
+		if gen != rc.gen {
+			// A write of this type happened meanwhile: the listing may predate it.
+			rc.mu.Unlock()
+			return zero, false
+		}
+		rc.snap = next
+	}
+}
+
+// worthMore reports whether reading the rest of the listing costs no more requests than the reads
+// of the type seen so far (the guess of how many single GETs it would save).
+func (s *snapshot[T]) worthMore(reads int) bool {
+	if s.next == "" {
+		return false
+	}
+	pages := 1 // totalCount unknown: at least one more
+	if missing := s.total - len(s.items); s.total >= 0 && missing > 0 {
+		pages = (missing + pageItems - 1) / pageItems
+	}
+	return pages <= reads
+}
+
+// pageItems is pageSize as a number.
+const pageItems = 200
+
+// fetch reads pages of the listing, after those of from (nil: from the first page), for as long as
+// the rest is worth reading. from is never modified: readers may hold it.
+func (rc *readCache[T]) fetch(ctx context.Context, c *Client, from *snapshot[T], reads int) (*snapshot[T], error) {
+	s := &snapshot[T]{items: map[string]T{}, total: -1, takenAt: time.Now()}
+	req := request{method: http.MethodGet, path: rc.path, query: url.Values{"top": {pageSize}}}
+	if from != nil {
+		for id, item := range from.items {
+			s.items[id] = item
+		}
+		s.total, s.takenAt = from.total, from.takenAt
+		req.rawURL, req.query = from.next, nil
+	}
+	for range maxPages {
+		resp, err := c.do(ctx, req)
+		if err != nil {
+			return nil, err
+		}
+		var p page[T]
+		if err := json.Unmarshal(resp.body, &p); err != nil {
+			return nil, decodeFailure(req.method, rc.path, err)
+		}
+		for i := range p.Items {
+			s.items[rc.id(&p.Items[i])] = p.Items[i]
+		}
+		if s.total < 0 && p.TotalCount != nil {
+			s.total = *p.TotalCount
+		}
+		if p.NextLink == s.next && p.NextLink != "" {
+			return nil, fmt.Errorf("GET %s: the API returned the same nextLink twice", rc.path)
+		}
+		s.next = p.NextLink
+		if !s.worthMore(reads) {
+			return s, nil
+		}
+		req.rawURL, req.query = p.NextLink, nil
+	}
+	return nil, fmt.Errorf("GET %s: more than %d pages", rc.path, maxPages)
+}
+
+// readCaches holds the listing of each type, for one Client.
+type readCaches struct {
+	roles    *readCache[Role]
+	accounts *readCache[Account]
+	apiKeys  *readCache[APIKey]
+}
+
+func newReadCaches() readCaches {
+	return readCaches{
+		roles:    newReadCache(rolesPath, func(r *Role) string { return r.ID }),
+		accounts: newReadCache(accountsPath, func(a *Account) string { return a.ID }),
+		apiKeys:  newReadCache(apiKeysPath, func(k *APIKey) string { return k.ID }),
+	}
+}
+
+// invalidateFor drops the listings a write to p may make stale.
+func (rcs *readCaches) invalidateFor(p string) {
+	switch {
+	case strings.HasPrefix(p, rolesPath):
+		// Accounts and API keys name their role: a renamed or deleted role may change them too.
+		rcs.roles.invalidate()
+		rcs.accounts.invalidate()
+		rcs.apiKeys.invalidate()
+	case strings.HasPrefix(p, accountsPath):
+		rcs.accounts.invalidate()
+	case strings.HasPrefix(p, apiKeysPath):
+		rcs.apiKeys.invalidate()
+	}
+}
+
+// RefreshRole reads one role for a refresh: like GetRole, but when many roles are read in this
+// process it is served from the shared listing (see the read cache above), and its ETag is then a
+// fingerprint that UpdateRole checks against a fresh read.
+func (c *Client) RefreshRole(ctx context.Context, id string) (*Role, error) {
+	role, ok := c.caches.roles.byID(ctx, c, id)
+	if !ok {
+		return c.GetRole(ctx, id)
+	}
+	role.PermissionKeys = slices.Clone(role.PermissionKeys)
+	if err := c.fillPermissionKeys(ctx, &role); err != nil {
+		return nil, err
+	}
+	role.ETag = role.fingerprint()
+	return &role, nil
+}
+
+// RefreshAccount reads one account for a refresh (see RefreshRole).
+func (c *Client) RefreshAccount(ctx context.Context, id string) (*Account, error) {
+	account, ok := c.caches.accounts.byID(ctx, c, id)
+	if !ok {
+		return c.GetAccount(ctx, id)
+	}
+	account.ETag = account.fingerprint()
+	return &account, nil
+}
+
+// RefreshAPIKey reads one API key for a refresh (see RefreshRole).
+func (c *Client) RefreshAPIKey(ctx context.Context, id string) (*APIKey, error) {
+	key, ok := c.caches.apiKeys.byID(ctx, c, id)
+	if !ok {
+		return c.GetAPIKey(ctx, id)
+	}
+	key.ExpiredDateTime = normalizeExpiry(key.ExpiredDateTime)
+	key.ETag = key.fingerprint()
+	return &key, nil
+}
+
+// fingerprint hashes what a listing says of an object, in a form a single GET of the same object
+// reproduces. Fields the API changes without the object changing are left out.
+func fingerprint(v any) string {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return "" // never: the types are plain data
+	}
+	sum := sha256.Sum256(raw)
+	return fingerprintPrefix + hex.EncodeToString(sum[:16])
+}
+
+func (r Role) fingerprint() string {
+	r.PermissionKeys = append([]string{}, r.PermissionKeys...)
+	slices.Sort(r.PermissionKeys)
+	return fingerprint(r)
+}
+
+func (a Account) fingerprint() string { return fingerprint(a) }
+
+func (k APIKey) fingerprint() string {
+	k.LastUsedDateTime = nil // using a key changes it, not the key (the emulator keeps its ETag)
+	k.ExpiredDateTime = normalizeExpiry(k.ExpiredDateTime)
+	return fingerprint(k)
+}
+
+// ifMatchFor turns the version a caller read (an ETag, a fingerprint, or "" for none) into the
+// ETag to send with a PATCH. For a fingerprint or nothing it reads the object; a fingerprint that
+// no longer matches gives a 412, as the API gives for a stale ETag.
+func ifMatchFor(ctx context.Context, version, p string, read func(context.Context) (etag, fingerprint string, err error)) (string, error) {
+	if version != "" && !strings.HasPrefix(version, fingerprintPrefix) {
+		return version, nil
+	}
+	etag, current, err := read(ctx)
+	if err != nil {
+		return "", err
+	}
+	if version != "" && version != current {
+		return "", &APIError{Method: http.MethodPatch, Path: p, StatusCode: http.StatusPreconditionFailed,
+			Code: "ConditionNotMet", Message: "the object changed since it was read (checked by the client before " +
+				"sending the update, as the listing it was read from carries no ETag); nothing was sent"}
+	}
+	return etag, nil
+}
