@@ -38,12 +38,14 @@ echo "== goreleaser check"
 
 echo "== goreleaser build --snapshot --clean --single-target"
 "$goreleaser" build --snapshot --clean --single-target
-bin="$(find dist -type f -name "${project}_v*" | head -n 1)"
+bin="$(find dist -type f -name "${project}_v*" -print -quit)"
 [ -n "$bin" ] || fail "no ${project}_v* binary under dist/"
 version="${bin##*/"${project}"_v}"
 version="${version%.exe}"
 grep -aqF "$version" "$bin" || fail "$bin does not contain its version $version (ldflags -X main.version)"
-"$go_bin" version -m "$bin" | grep -qF -- '-trimpath=true' || fail "$bin was not built with -trimpath"
+# Listings are read whole before grep -q, which would otherwise close the pipe early (pipefail).
+build_info="$("$go_bin" version -m "$bin")"
+grep -qF -- '-trimpath=true' <<<"$build_info" || fail "$bin was not built with -trimpath"
 echo "ok: $bin carries version $version, built with -trimpath"
 
 if ! command -v gpg >/dev/null 2>&1; then
@@ -89,6 +91,7 @@ else
 fi
 gpg --batch --verify "$sums.sig" "$sums" || fail "the signature $sums.sig does not verify"
 if command -v unzip >/dev/null 2>&1; then
-	unzip -l "dist/$zip" | grep -qF "${project}_v${release_version}" || fail "dist/$zip lacks the binary ${project}_v${release_version}"
+	listing="$(unzip -l "dist/$zip")"
+	grep -qF "${project}_v${release_version}" <<<"$listing" || fail "dist/$zip lacks the binary ${project}_v${release_version}"
 fi
 echo "ok: dist/$zip, $sums (zip and manifest) and its verified signature $sums.sig"
