@@ -157,9 +157,10 @@ resource "visionone_account" "test" {
 			wantError: errorText("Error Creating API Key", `Creating API key "hostile" with role "SIEM": POST /v3.0/iam/apiKeys item "hostile": 400 BadRequest: The role cannot be assigned to API keys.`),
 		},
 		"unknown account status": {
-			setup:  account,
-			answer: &hostileAnswer{passThrough: true, match: matchRequest(http.MethodGet, accountByID), rewrite: editJSON(setField("status", "suspended"))},
-			config: account,
+			setup:     account,
+			answer:    &hostileAnswer{passThrough: true, match: matchRequest(http.MethodGet, accountByID), rewrite: editJSON(setField("status", "suspended"))},
+			config:    account,
+			planCheck: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 			stateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("status"), knownvalue.StringExact("suspended")),
 			},
@@ -176,9 +177,10 @@ resource "visionone_account" "test" {
 			},
 		},
 		"unknown role type": {
-			setup:  role,
-			answer: &hostileAnswer{passThrough: true, match: matchRequest(http.MethodGet, roleByID), rewrite: editJSON(setField("type", "managed"))},
-			config: role,
+			setup:     role,
+			answer:    &hostileAnswer{passThrough: true, match: matchRequest(http.MethodGet, roleByID), rewrite: editJSON(setField("type", "managed"))},
+			config:    role,
+			planCheck: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 			stateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue("visionone_user_role.test", tfjsonpath.New("type"), knownvalue.StringExact("managed")),
 			},
