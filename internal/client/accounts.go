@@ -43,6 +43,11 @@ func (c *Client) FindAccountByEmail(ctx context.Context, email string) (*Account
 // is temporary until the invitation is accepted). After an ambiguous failure it looks the account
 // up by email before trying again, and adopts the account it finds: an email is unique in a tenant.
 func (c *Client) InviteAccount(ctx context.Context, in AccountInvite) (*Account, error) {
+	ctx, done, err := beginCreate(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
 	var id string
 	send := func(ctx context.Context) error {
 		resp, err := c.do(ctx, request{method: http.MethodPost, path: accountsPath, body: in, policy: retryUnprocessed})

@@ -64,6 +64,11 @@ func (c *Client) FindAPIKeyByName(ctx context.Context, name string) (*APIKey, er
 // A key of that name that is older than the attempt belongs to someone else: that is an error for
 // which IsAlreadyExists is true, and nothing is deleted.
 func (c *Client) CreateAPIKey(ctx context.Context, in APIKeyCreate) (*CreatedAPIKey, error) {
+	ctx, done, err := beginCreate(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
 	var created *CreatedAPIKey
 	send := func(ctx context.Context) error {
 		resp, err := c.do(ctx, request{method: http.MethodPost, path: apiKeysPath, body: []APIKeyCreate{in},

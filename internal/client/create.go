@@ -9,6 +9,36 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
+// createGracePeriod is how long a create that is already under way is seen through after its
+// caller's context ends. Terraform cancels the provider's contexts when the user interrupts an
+// apply (SIGINT) and then waits for the running operations to return: a create whose request is
+// in flight must learn whether the API made the object, or the object would exist with no state
+// recording it (an orphan, and a name conflict on the next apply).
+const createGracePeriod = 30 * time.Second
+
+// beginCreate returns the context a create runs in: it keeps ctx's values (the loggers) but ends
+// only createGracePeriod after ctx does. A create whose ctx has already ended is not begun, so an
+// interrupt still stops new work at once.
+func beginCreate(ctx context.Context) (context.Context, context.CancelFunc, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
+	}
+	detached, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	stop := context.AfterFunc(ctx, func() {
+		timer := time.NewTimer(createGracePeriod)
+		defer timer.Stop()
+		select {
+		case <-timer.C:
+			cancel()
+		case <-detached.Done():
+		}
+	})
+	return detached, func() {
+		stop()
+		cancel()
+	}, nil
+}
+
 // createSafely runs a create so that it happens at most once. send is never re-sent blindly:
 // the transport retries it only when the API certainly did not act on it (429, no connection).
 // After an ambiguous failure (timeout, dropped connection, 5xx) recoverFn is asked whether the

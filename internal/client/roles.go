@@ -85,6 +85,11 @@ func (c *Client) findRole(ctx context.Context, name string, foldCase bool) (*Rol
 // found under that name is adopted when the API stamped it after the failed attempt began; an
 // older one belongs to someone else and gives an error for which IsAlreadyExists is true.
 func (c *Client) CreateRole(ctx context.Context, in RoleCreate) (*Role, error) {
+	ctx, done, err := beginCreate(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
 	if in.PermissionKeys == nil {
 		in.PermissionKeys = []string{} // all five fields are required (contract 5.2)
 	}

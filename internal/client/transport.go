@@ -77,6 +77,10 @@ func isAmbiguous(err error) bool {
 
 var errCanceledWhileWaiting = errors.New("gave up waiting to retry")
 
+// errAnswerTooLarge is an answer beyond maxResponseBytes, far more than the API ever sends (its
+// pages hold at most 200 items): a proxy's or gateway's mistake, which asking again would repeat.
+var errAnswerTooLarge = errors.New("the answer is too large to be the API's")
+
 // do sends req, retrying as its policy allows, and returns the 2xx answer or an error: *APIError
 // for an HTTP error answer, *RequestError when no answer came, wrapped in *ambiguousError for a
 // create that may have been applied.
@@ -133,6 +137,9 @@ func (c *Client) do(ctx context.Context, req request) (*response, error) {
 			}
 			fields["error"] = reqErr.Error()
 			tflog.SubsystemDebug(ctx, LogSubsystem, "Vision One API request failed", fields)
+			if errors.Is(sendErr, errAnswerTooLarge) {
+				return nil, reqErr
+			}
 			unsent := neverSent(sendErr)
 			if req.policy != retryIdempotent && !unsent {
 				return nil, &ambiguousError{reqErr}
@@ -243,10 +250,13 @@ func (c *Client) send(ctx context.Context, req request, target *url.URL, payload
 		return 0, nil, nil, unwrapURLError(err)
 	}
 	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes))
+	data, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes+1))
 	if err != nil {
 		// The status line arrived but the body broke off: as ambiguous as no answer at all.
 		return 0, nil, nil, fmt.Errorf("reading the %d answer: %w", resp.StatusCode, unwrapURLError(err))
+	}
+	if len(data) > maxResponseBytes {
+		return 0, nil, nil, fmt.Errorf("%w: the %d answer is larger than %d MB", errAnswerTooLarge, resp.StatusCode, maxResponseBytes>>20)
 	}
 	return resp.StatusCode, resp.Header, data, nil
 }

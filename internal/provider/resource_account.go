@@ -437,13 +437,17 @@ func deferPendingChanges(plan *accountResourceModel, state accountResourceModel,
 }
 
 // plannedStatus is the status an update leaves: an invited account stays invited, an active one
-// follows enabled.
+// follows enabled. An update that leaves enabled alone sends no status, so the status stays what
+// the API reported, even one this provider does not know (a newer API's "suspended", say):
+// predicting "enabled" there would fail the apply with an inconsistent result.
 func plannedStatus(plan, state accountResourceModel) types.String {
 	switch {
 	case state.Status.ValueString() == client.StatusInvited || state.Status.IsNull():
 		return state.Status
 	case plan.Enabled.IsUnknown():
 		return types.StringUnknown()
+	case plan.Enabled.Equal(state.Enabled):
+		return state.Status
 	case plan.Enabled.ValueBool():
 		return types.StringValue(client.StatusEnabled)
 	}

@@ -800,6 +800,7 @@ func TestAccAccount_changedBetweenPlanAndApply(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(testAccAccountAddr, plancheck.ResourceActionUpdate),
 					plancheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("role"), knownvalue.StringExact("Auditor")),
+					expectPlannedFrom(testAccAccountAddr, "role", "Analyst"),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("role"), knownvalue.StringExact("Auditor")),

@@ -347,7 +347,7 @@ func TestAccAPIKey_changedBetweenPlanAndApply(t *testing.T) {
 						}
 					}),
 				}},
-				ExpectError: errorText("API Key Changed Outside Terraform", "(HTTP 412)", "nothing was changed"),
+				ExpectError: errorText("API Key Changed Outside Terraform", `Updating API key`, `("etag")`, "(HTTP 412)", "nothing was changed"),
 			},
 			{
 				PreConfig: func() {
@@ -359,6 +359,7 @@ func TestAccAPIKey_changedBetweenPlanAndApply(t *testing.T) {
 				Config: e.providerConfig() + testAccAPIKeyConfig("etag", "SIEM", "", false),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(testAccAPIKeyAddr, plancheck.ResourceActionUpdate),
+					expectPlannedFrom(testAccAPIKeyAddr, "description", console),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
 					e.expectAPIKey("etag", "SIEM", "", client.StatusDisabled),
@@ -815,76 +816,6 @@ func TestAccAPIKey_auditorAccessExample(t *testing.T) {
 			},
 		},
 	})
-}
-
-// TestAccAPIKey_secretHygiene runs create, plan and import at TF_LOG=trace and searches every log
-// line of Terraform, the provider and the emulator for the provider's key and the key's value. It
-// sets environment variables, so it cannot run in parallel with other tests.
-func TestAccAPIKey_secretHygiene(t *testing.T) {
-	logDir := t.TempDir()
-	t.Setenv("TF_LOG", "trace")
-	t.Setenv("TF_ACC_LOG", "trace")
-	t.Setenv("TF_LOG_PATH_MASK", filepath.Join(logDir, "%s.log"))
-	var emulatorLog strings.Builder
-	e := startEmulator(t, emulator.Options{Logger: &emulatorLog})
-	// The provider gets its key from the environment, as in CI. Written into the configuration, it
-	// would appear in terraform-plugin-testing's own trace of each step's configuration, which
-	// is the test harness speaking, not Terraform or the provider.
-	t.Setenv("VISIONONE_ENDPOINT", e.URL)
-	t.Setenv("VISIONONE_API_KEY", e.AdminKey())
-	var value string
-	config := `provider "visionone" {}` + "\n" + testAccAPIKeyConfig("hygiene", "SIEM", "", true)
-
-	resource.Test(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             e.apiKeysGone,
-		Steps: []resource.TestStep{
-			{
-				Config: config,
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("value"), captureString(&value)),
-				},
-			},
-			{Config: config, PlanOnly: true},
-			{
-				ResourceName:            testAccAPIKeyAddr,
-				ImportState:             true,
-				ImportStateVerify:       true,
-				ImportStateVerifyIgnore: []string{"value"},
-			},
-		},
-	})
-
-	logs := emulatorLog.String()
-	files, err := filepath.Glob(filepath.Join(logDir, "*"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no log file was written to %s (%v)", logDir, err)
-	}
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		logs += string(b)
-	}
-	// The search is only meaningful if the logs hold the provider's own trace of the work.
-	for _, want := range []string{"Creating API key", "Reading API key", "PlanResourceChange"} {
-		if !strings.Contains(logs, want) {
-			t.Fatalf("the logs (%d bytes) lack %q: they do not cover the run", len(logs), want)
-		}
-	}
-	for name, secret := range map[string]string{"the provider's API key": e.AdminKey(), "the created key's value": value} {
-		if len(secret) < 16 {
-			t.Fatalf("%s is too short to search for (%q)", name, secret)
-		}
-		for _, line := range strings.Split(logs, "\n") {
-			if strings.Contains(line, secret) {
-				// Show where, without repeating the secret in the test output.
-				t.Errorf("%s appears in the logs: %s", name, strings.ReplaceAll(line, secret, "<SECRET>"))
-			}
-		}
-	}
 }
 
 // TestAPIKeyModifyPlan_expiryWarnings calls ModifyPlan as Terraform does on an update plan, with the

@@ -304,6 +304,7 @@ resource "visionone_user_role" "test" {
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction(userRoleAddr, plancheck.ResourceActionUpdate),
+						expectPlannedFrom(userRoleAddr, "description", "changed in the console"),
 					},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{

@@ -1,0 +1,63 @@
+package client_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/client"
+	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/emulator"
+)
+
+// TestCreateSeenThroughInterrupt cancels the caller's context (Terraform's graceful stop on
+// SIGINT) while a create is in flight: the API has made the object and its answer is on the way.
+// The create must still return the object, so that the provider records it instead of leaving an
+// orphan; and a create whose context has already ended must not be sent at all.
+func TestCreateSeenThroughInterrupt(t *testing.T) {
+	t.Parallel()
+	ctx, interrupt := context.WithCancel(context.Background())
+	defer interrupt()
+	e := startEmulator(t, func(_ *emulator.Server, next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodPost {
+				// The object exists once the emulator has served the request; the user interrupts
+				// before the answer arrives.
+				next.ServeHTTP(w, r)
+				interrupt()
+				time.Sleep(100 * time.Millisecond)
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	})
+
+	role, err := e.api.CreateRole(ctx, client.RoleCreate{Name: "interrupted", Description: "in flight"})
+	if err != nil {
+		t.Fatalf("CreateRole interrupted in flight: %v", err)
+	}
+	if ctx.Err() == nil {
+		t.Fatal("the context was not canceled during the create")
+	}
+	if role.ID == "" || role.Name != "interrupted" {
+		t.Fatalf("CreateRole returned %+v", role)
+	}
+	if got := e.srv.Stats().Objects["roles"]; got != 1 {
+		t.Fatalf("the emulator holds %d custom roles, want 1", got)
+	}
+
+	before := e.srv.Stats().Writes()
+	if _, err := e.api.CreateRole(ctx, client.RoleCreate{Name: "after the interrupt"}); !errors.Is(err, context.Canceled) {
+		t.Fatalf("CreateRole after the interrupt: error %v, want context.Canceled", err)
+	}
+	if _, err := e.api.InviteAccount(ctx, client.AccountInvite{Email: "late@example.com", Role: "Auditor", AuthType: client.AuthTypeLocal}); !errors.Is(err, context.Canceled) {
+		t.Fatalf("InviteAccount after the interrupt: error %v, want context.Canceled", err)
+	}
+	if _, err := e.api.CreateAPIKey(ctx, client.APIKeyCreate{Name: "late", Role: "SIEM"}); !errors.Is(err, context.Canceled) {
+		t.Fatalf("CreateAPIKey after the interrupt: error %v, want context.Canceled", err)
+	}
+	if n := e.srv.Stats().Writes() - before; n != 0 {
+		t.Fatalf("%d writes were sent after the interrupt, want none", n)
+	}
+}

@@ -1,0 +1,255 @@
+package provider
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+)
+
+// hostileAnswer replaces or edits the emulator's answer to the requests it matches, once armed.
+type hostileAnswer struct {
+	// passThrough sends the request to the emulator first; otherwise the emulator never sees it.
+	passThrough bool
+	// once disarms the answer after its first use.
+	once  bool
+	armed atomic.Bool
+	hits  atomic.Int64
+	match func(*http.Request) bool
+	// rewrite gets the emulator's own answer and writes what the client receives instead.
+	rewrite func(w http.ResponseWriter, emulated *httptest.ResponseRecorder)
+}
+
+func (h *hostileAnswer) wrap(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !h.armed.Load() || !h.match(r) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		if h.once {
+			h.armed.Store(false)
+		}
+		h.hits.Add(1)
+		rec := httptest.NewRecorder()
+		if h.passThrough {
+			next.ServeHTTP(rec, r)
+		}
+		h.rewrite(w, rec)
+	})
+}
+
+func matchRequest(method string, path *regexp.Regexp) func(*http.Request) bool {
+	return func(r *http.Request) bool { return r.Method == method && path.MatchString(r.URL.Path) }
+}
+
+// answerWith writes a fixed answer, whatever the emulator said.
+func answerWith(status int, contentType, body string) func(http.ResponseWriter, *httptest.ResponseRecorder) {
+	return func(w http.ResponseWriter, _ *httptest.ResponseRecorder) {
+		if contentType != "" {
+			w.Header().Set("Content-Type", contentType)
+		}
+		w.WriteHeader(status)
+		_, _ = w.Write([]byte(body))
+	}
+}
+
+// editJSON passes the emulator's answer through edit, as decoded JSON.
+func editJSON(edit func(any) any) func(http.ResponseWriter, *httptest.ResponseRecorder) {
+	return func(w http.ResponseWriter, rec *httptest.ResponseRecorder) {
+		var v any
+		body := rec.Body.Bytes()
+		if err := json.Unmarshal(body, &v); err == nil {
+			body, _ = json.Marshal(edit(v))
+		}
+		for k, vals := range rec.Header() {
+			if k != "Content-Length" {
+				w.Header()[k] = vals
+			}
+		}
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(body)
+	}
+}
+
+// setField sets key to value in a JSON object.
+func setField(key string, value any) func(any) any {
+	return func(v any) any {
+		if m, ok := v.(map[string]any); ok {
+			m[key] = value
+		}
+		return v
+	}
+}
+
+var (
+	roleByID    = regexp.MustCompile(`^/v3\.0/iam/roles/[^/]+$`)
+	accountByID = regexp.MustCompile(`^/v3\.0/iam/accounts/[^/]+$`)
+	apiKeys     = regexp.MustCompile(`^/v3\.0/iam/apiKeys$`)
+	accounts    = regexp.MustCompile(`^/v3\.0/iam/accounts$`)
+)
+
+// TestAccReliability_hostileAnswers puts a rewriting handler between the provider and the
+// emulator and serves answers a broken gateway or a newer API might give: truncated JSON, an HTML
+// error page, an empty 401, a 207 whose item failed, enum values the provider does not know and a
+// huge page. Each must end in a clear error that names what was being done, or be handled
+// gracefully; a panic fails the run (Terraform reports "The plugin encountered an error").
+func TestAccReliability_hostileAnswers(t *testing.T) {
+	const role = `
+resource "visionone_user_role" "test" {
+  name        = "hostile"
+  permissions = ["platform.userRoles.view"]
+}
+`
+	const account = `
+resource "visionone_account" "test" {
+  email = "hostile@example.com"
+  role  = "Auditor"
+}
+`
+	tests := map[string]struct {
+		config string
+		// created first, before the hostile answer is armed; empty: the hostile answer comes at once
+		setup  string
+		answer *hostileAnswer
+		// wantError is the error of the step with the hostile answer; nil: the step must succeed
+		wantError   *regexp.Regexp
+		planCheck   []plancheck.PlanCheck
+		stateChecks []statecheck.StateCheck
+	}{
+		"truncated JSON": {
+			setup: role,
+			answer: &hostileAnswer{passThrough: true, match: matchRequest(http.MethodGet, roleByID), rewrite: func(w http.ResponseWriter, rec *httptest.ResponseRecorder) {
+				body := rec.Body.Bytes()
+				w.WriteHeader(http.StatusOK)
+				_, _ = w.Write(body[:len(body)/2])
+			}},
+			config:    role,
+			wantError: errorText("Error Reading User Role", `Reading the user role "hostile"`, "GET /v3.0/iam/roles/", "the API's answer could not be read: unexpected end of JSON input"),
+		},
+		"HTML error page": {
+			setup: role,
+			answer: &hostileAnswer{match: matchRequest(http.MethodGet, roleByID),
+				rewrite: answerWith(http.StatusBadGateway, "text/html", "<html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1></body></html>")},
+			config:    role,
+			wantError: errorText("Error Reading User Role", `Reading the user role "hostile"`, "502 Bad Gateway", "Vision One had a transient problem: try again later"),
+		},
+		"empty 401": {
+			answer:    &hostileAnswer{match: func(*http.Request) bool { return true }, rewrite: answerWith(http.StatusUnauthorized, "", "")},
+			config:    role,
+			wantError: errorText("Error Creating User Role", `Creating the user role "hostile": POST /v3.0/iam/roles: 401 Unauthorized`, "The API key is wrong, expired, disabled or deleted"),
+		},
+		"207 with a failed item": {
+			answer: &hostileAnswer{match: matchRequest(http.MethodPost, apiKeys),
+				rewrite: answerWith(http.StatusMultiStatus, "application/json",
+					`[{"status": 400, "body": {"error": {"code": "BadRequest", "message": "The role cannot be assigned to API keys."}}}]`)},
+			config:    testAccAPIKeyConfig("hostile", "SIEM", "", true),
+			wantError: errorText("Error Creating API Key", `Creating API key "hostile" with role "SIEM": POST /v3.0/iam/apiKeys item "hostile": 400 BadRequest: The role cannot be assigned to API keys.`),
+		},
+		"unknown account status": {
+			setup:     account,
+			answer:    &hostileAnswer{passThrough: true, match: matchRequest(http.MethodGet, accountByID), rewrite: editJSON(setField("status", "suspended"))},
+			config:    account,
+			planCheck: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			stateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("status"), knownvalue.StringExact("suspended")),
+			},
+		},
+		"unknown account auth type": {
+			setup: account,
+			// The refresh reads an auth type from a newer API; the configuration says local (the
+			// default), which the plan shows as a replacement, and the new account is local.
+			answer:    &hostileAnswer{passThrough: true, once: true, match: matchRequest(http.MethodGet, accountByID), rewrite: editJSON(setField("authType", "oidc"))},
+			config:    account,
+			planCheck: []plancheck.PlanCheck{plancheck.ExpectResourceAction(testAccAccountAddr, plancheck.ResourceActionDestroyBeforeCreate)},
+			stateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("auth_type"), knownvalue.StringExact("local")),
+			},
+		},
+		"unknown role type": {
+			setup:     role,
+			answer:    &hostileAnswer{passThrough: true, match: matchRequest(http.MethodGet, roleByID), rewrite: editJSON(setField("type", "managed"))},
+			config:    role,
+			planCheck: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			stateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("visionone_user_role.test", tfjsonpath.New("type"), knownvalue.StringExact("managed")),
+			},
+		},
+		"large page": {
+			// 5,000 items in one page where the API sends at most 200: read, all of them.
+			answer: &hostileAnswer{match: matchRequest(http.MethodGet, accounts), rewrite: accountsPage(5000, 100)},
+			config: `data "visionone_accounts" "all" {}`,
+			stateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.visionone_accounts.all", tfjsonpath.New("accounts"), knownvalue.ListSizeExact(5000)),
+			},
+		},
+		"huge page": {
+			// 18 MB: more than any API answer, refused with a clear error rather than decoded.
+			answer:    &hostileAnswer{match: matchRequest(http.MethodGet, accounts), rewrite: accountsPage(20000, 800)},
+			config:    `data "visionone_accounts" "all" {}`,
+			wantError: errorText("Error Listing Accounts", "GET /v3.0/iam/accounts", "the 200 answer is larger than 16 MB"),
+		},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			answer := tc.answer
+			e := startEmulatorBehind(t, answer.wrap)
+			provider := fmt.Sprintf("provider \"visionone\" {\n  endpoint = %q\n  api_key = %q\n  max_retries = 0\n}\n", e.URL, e.AdminKey())
+			var steps []resource.TestStep
+			if tc.setup != "" {
+				steps = append(steps, resource.TestStep{Config: provider + tc.setup})
+			}
+			steps = append(steps, resource.TestStep{
+				PreConfig:         func() { answer.armed.Store(true) },
+				Config:            provider + tc.config,
+				ExpectError:       tc.wantError,
+				ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: tc.planCheck},
+				ConfigStateChecks: tc.stateChecks,
+			})
+			steps = append(steps, resource.TestStep{
+				PreConfig: func() {
+					if answer.hits.Load() == 0 {
+						t.Fatal("the hostile answer was never served")
+					}
+					answer.armed.Store(false)
+				},
+				Config: provider + tc.config,
+			})
+			resource.ParallelTest(t, resource.TestCase{
+				PreCheck:                 func() { testAccPreCheck(t) },
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps:                    steps,
+			})
+			t.Logf("hostile answer (%s): served %d time(s)", name, answer.hits.Load())
+		})
+	}
+}
+
+// accountsPage answers a list of accounts with n items in one page, each with a description of
+// descriptionLength characters.
+func accountsPage(n, descriptionLength int) func(http.ResponseWriter, *httptest.ResponseRecorder) {
+	return func(w http.ResponseWriter, _ *httptest.ResponseRecorder) {
+		var b bytes.Buffer
+		b.WriteString(`{"items": [`)
+		for i := range n {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			fmt.Fprintf(&b, `{"id": "id-%[1]d", "email": "user%[1]d@example.com", "name": "user%[1]d", "authType": "local", "role": "Auditor", "status": "enabled", "description": %[2]q}`,
+				i, strings.Repeat("d", descriptionLength))
+		}
+		fmt.Fprintf(&b, `], "count": %[1]d, "totalCount": %[1]d}`, n)
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(b.Bytes())
+	}
+}

@@ -1,0 +1,5 @@
+// Package reliability holds the provider's end-to-end reliability suite (issue 8): the real
+// terraform CLI runs the built provider binary against an in-process emulator that injects faults,
+// limits the request rate, or answers slowly enough to be interrupted. The suite lives in this
+// package's tests and runs with `make test-reliability`; the package has no code of its own.
+package reliability
