@@ -141,7 +141,7 @@ mkdir -p "$work/auditor-access"
 cp "$example"/*.tf "$work/auditor-access/"
 note "TF_CLI_CONFIG_FILE=$TF_CLI_CONFIG_FILE; examples/auditor-access copied to $work/auditor-access"
 note "No terraform init: with dev_overrides Terraform installs nothing for this configuration."
-"$terraform_bin" -chdir="$work/auditor-access" validate -no-color
+"$terraform_bin" -chdir="$work/auditor-access" validate -no-color || fail "terraform validate failed"
 
 step "terraform apply: the seed procedure as code (custom auditor role, the auditor's account, an API key)"
 tf apply -input=false -no-color -auto-approve || fail "terraform apply failed"
@@ -150,7 +150,8 @@ expect_in_output "Apply complete! Resources: 3 added, 0 changed, 0 destroyed."
 step "The outputs: the API key's value is sensitive and stays hidden"
 tf output -no-color || fail "terraform output failed"
 expect_in_output "auditor_api_key = <sensitive>"
-first_key="$("$terraform_bin" -chdir="$work/auditor-access" output -raw auditor_api_key)"
+first_key="$("$terraform_bin" -chdir="$work/auditor-access" output -raw auditor_api_key)" ||
+	fail "terraform output -raw auditor_api_key failed"
 [ -n "$first_key" ] || fail "the auditor_api_key output is empty"
 note "The auditor's key authenticates against the API:"
 VISIONONE_API_KEY="$first_key" console GET /v3.0/healthcheck/connectivity || fail "the new key does not authenticate"
@@ -162,7 +163,7 @@ expect_in_output "No changes."
 
 step "Someone adds a permission to the auditor role in the console; terraform plan shows the drift"
 role_id="$("$terraform_bin" -chdir="$work/auditor-access" state show -no-color visionone_user_role.auditor |
-	sed -n 's/^ *id *= *"\(.*\)"$/\1/p')"
+	sed -n 's/^ *id *= *"\(.*\)"$/\1/p')" || fail "terraform state show visionone_user_role.auditor failed"
 [ -n "$role_id" ] || fail "no id for visionone_user_role.auditor in the state"
 console PATCH "/v3.0/iam/roles/$role_id" \
 	'{"permissionKeys": ["reports.reportManagement.thirdPartyAuditing", "platform.userAccounts.view"]}' ||
@@ -186,7 +187,8 @@ expect_in_output "API Key Will Be Replaced"
 note "Applying the saved plan: the new key exists before the old one is deleted (create_before_destroy)."
 tf apply -input=false -no-color "$work/rotation.tfplan" || fail "applying the rotation failed"
 expect_in_output "Apply complete! Resources: 1 added, 0 changed, 1 destroyed."
-second_key="$("$terraform_bin" -chdir="$work/auditor-access" output -raw auditor_api_key)"
+second_key="$("$terraform_bin" -chdir="$work/auditor-access" output -raw auditor_api_key)" ||
+	fail "terraform output -raw auditor_api_key failed"
 [ -n "$second_key" ] && [ "$second_key" != "$first_key" ] || fail "the rotation did not produce a new key value"
 note "The new key authenticates; the old one no longer does:"
 VISIONONE_API_KEY="$second_key" console GET /v3.0/healthcheck/connectivity || fail "the rotated key does not authenticate"

@@ -25,16 +25,18 @@ import (
 // counters.
 
 // dropFirstCreate makes the emulator apply the first POST to createPath and then drop the
-// connection instead of answering: the provider cannot know whether its create happened.
+// connection instead of answering: the provider cannot know whether its create happened. Requests
+// are served one at a time, so that the fault reaches that request alone: the provider's next
+// request may arrive before the dropped one's handler has returned.
 func dropFirstCreate(srv **emulator.Server, createPath string) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
-		var once sync.Once
+		var mu sync.Mutex
+		fired := false
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			fired := false
-			if r.Method == http.MethodPost && r.URL.Path == createPath {
-				once.Do(func() { fired = true })
-			}
-			if fired {
+			mu.Lock()
+			defer mu.Unlock()
+			if !fired && r.Method == http.MethodPost && r.URL.Path == createPath {
+				fired = true
 				(*srv).SetFaults(emulator.Faults{AfterWriteDropRate: 1})
 				defer (*srv).SetFaults(emulator.Faults{})
 			}

@@ -305,10 +305,9 @@ var resourceTypes = []string{"visionone_user_role", "visionone_account", "vision
 
 // checkResult is what expectStateMatchesAPI counted, for the figures the tests report.
 type checkResult struct {
-	objects       int // objects compared between state and API
-	keysVerified  int // API key values that authenticated
-	perType       map[string]int
-	configuredFor map[string]int
+	objects      int // objects compared between state and API
+	keysVerified int // API key values that authenticated
+	perType      map[string]int
 }
 
 // expectStateMatchesAPI compares the emulator's objects created since baseline with the state:
@@ -321,7 +320,7 @@ func (w *workspace) expectStateMatchesAPI(baseline map[string][]apiObject, want 
 	t := w.t
 	state := w.state()
 	api := w.emu.apiObjects(t)
-	res := checkResult{perType: map[string]int{}, configuredFor: want}
+	res := checkResult{perType: map[string]int{}}
 	for _, typ := range resourceTypes {
 		before := map[string]bool{}
 		for _, o := range baseline[typ] {

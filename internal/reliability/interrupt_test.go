@@ -99,8 +99,14 @@ wait:
 	for _, objs := range stateAfterInterrupt {
 		inState += len(objs)
 	}
+	held := created()
 	t.Logf("interrupt: SIGINT at %d objects created (%d writes sent); when terraform stopped, the API held %d objects and the state %d",
-		atInterrupt, writesAtInterrupt, created(), inState)
+		atInterrupt, writesAtInterrupt, held, inState)
+	// The interrupted run itself must leave no orphan: every object the API made, the state records
+	// (the next apply could otherwise only fail on the name, or create a twin).
+	if held != inState {
+		t.Errorf("after the interrupt the API holds %d objects but the state records %d", held, inState)
+	}
 
 	w.mustApply()
 	w.expectConverged()
