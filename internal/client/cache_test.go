@@ -192,6 +192,27 @@ func TestReadCacheFewObjectsInALargeTenant(t *testing.T) {
 	}
 }
 
+// With many reads in a tenant whose listing first looked too long to read, the rest of the listing
+// is read once the reads seen outnumber its remaining pages, and serves every later read.
+func TestReadCacheReadsTheRestOnceWorthIt(t *testing.T) {
+	t.Parallel()
+	e := startEmulator(t, nil)
+	ids := createAPIKeys(t, e, sharedRole(t, e), 1000) // 5 pages; the first holds the newest 200
+	c := e.clientWithKey(t, e.srv.AdminKey())
+	before := e.srv.Stats()
+	for _, id := range ids[:100] { // the oldest keys, on the last pages
+		k, err := c.RefreshAPIKey(context.Background(), id)
+		if err != nil || k.ID != id {
+			t.Fatalf("reading %s: %+v, %v", id, k, err)
+		}
+	}
+	// Two GETs; at the third read the first page (4 more pages are more than 3 reads) and a GET;
+	// at the fourth the 4 remaining pages; then nothing.
+	if n := requestsSince(e.srv, before, getAPIKey, listAPIKeys); n > 8 {
+		t.Errorf("reading 100 of 1,000 API keys cost %d requests, want at most 8", n)
+	}
+}
+
 // Objects changed or deleted outside Terraform are seen by a refresh served from the listing, and
 // a write by the process itself drops the listing, so its next read is not stale.
 func TestReadCacheSeesDrift(t *testing.T) {
