@@ -132,17 +132,19 @@ func (rc *readCache[T]) lookup(ctx context.Context, c *Client, get func(*snapsho
 		if s != nil && time.Since(s.takenAt) > snapshotTTL {
 			s, rc.snap = nil, nil
 		}
+		// After a failed listing, reads go one by one for a while rather than try it again each.
+		failedLately := !rc.failedAt.IsZero() && time.Since(rc.failedAt) < snapshotTTL
 		switch {
 		case s != nil:
 			if item, ok := get(s); ok {
 				rc.mu.Unlock()
 				return item, true
 			}
-			if !s.worthMore(reads) {
+			if failedLately || !s.worthMore(reads) {
 				rc.mu.Unlock()
 				return zero, false
 			}
-		case reads <= individualReads, !rc.failedAt.IsZero() && time.Since(rc.failedAt) < snapshotTTL:
+		case reads <= individualReads, failedLately:
 			rc.mu.Unlock()
 			return zero, false
 		}

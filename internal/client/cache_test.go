@@ -213,6 +213,38 @@ func TestReadCacheReadsTheRestOnceWorthIt(t *testing.T) {
 	}
 }
 
+// When the listing cannot be read, reads fall back to single GETs, and the listing is not asked
+// for again on every read.
+func TestReadCacheFallsBackWhenTheListingFails(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	listings := 0
+	e := startEmulator(t, func(_ *emulator.Server, next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodGet && r.URL.Path == "/v3.0/iam/apiKeys" {
+				mu.Lock()
+				listings++
+				mu.Unlock()
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(http.StatusForbidden)
+				_, _ = w.Write([]byte(`{"error":{"code":"AccessDenied","message":"no listing for you"}}`))
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	})
+	ids := createAPIKeys(t, e, sharedRole(t, e), 20)
+	c := e.clientWithKey(t, e.srv.AdminKey())
+	for _, id := range ids {
+		if k, err := c.RefreshAPIKey(context.Background(), id); err != nil || k.ID != id {
+			t.Fatalf("reading %s: %+v, %v", id, k, err)
+		}
+	}
+	if listings != 1 {
+		t.Errorf("the failing listing was asked for %d times, want once", listings)
+	}
+}
+
 // Objects changed or deleted outside Terraform are seen by a refresh served from the listing, and
 // a write by the process itself drops the listing, so its next read is not stale.
 func TestReadCacheSeesDrift(t *testing.T) {
