@@ -106,6 +106,9 @@ mkdir -p "$work/bin"
 note "$work/bin/terraform-provider-visionone"
 
 step "Start the Vision One emulator on a free loopback port"
+# The log must exist before the loop below reads it: the background job opens its redirection
+# only once it runs, which under load can be after the first sed (and set -e ends the script there).
+: >"$work/emulator.log"
 "$work/bin/terraform-provider-visionone" emulator -listen 127.0.0.1:0 >"$work/emulator.log" 2>&1 &
 emulator_pid=$!
 endpoint=""
