@@ -85,8 +85,7 @@ func (d *accountsDataSource) Configure(_ context.Context, req datasource.Configu
 }
 
 func (d *accountsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	if d.data == nil {
-		resp.Diagnostics.AddError("Provider Not Configured", providerNotConfiguredDetail)
+	if !requireConfigured(d.data, &resp.Diagnostics) {
 		return
 	}
 	var config accountsDataSourceModel

@@ -120,8 +120,7 @@ func (d *apiKeysDataSource) Configure(_ context.Context, req datasource.Configur
 }
 
 func (d *apiKeysDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	if d.data == nil {
-		resp.Diagnostics.AddError("Provider Not Configured", providerNotConfiguredDetail)
+	if !requireConfigured(d.data, &resp.Diagnostics) {
 		return
 	}
 	var config apiKeysDataSourceModel

@@ -136,8 +136,7 @@ func (d *permissionsDataSource) Configure(_ context.Context, req datasource.Conf
 }
 
 func (d *permissionsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	if d.data == nil {
-		resp.Diagnostics.AddError("Provider Not Configured", providerNotConfiguredDetail)
+	if !requireConfigured(d.data, &resp.Diagnostics) {
 		return
 	}
 	var config permissionsDataSourceModel

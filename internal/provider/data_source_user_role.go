@@ -112,8 +112,7 @@ func (d *userRoleDataSource) Configure(_ context.Context, req datasource.Configu
 }
 
 func (d *userRoleDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	if d.data == nil {
-		resp.Diagnostics.AddError("Provider Not Configured", providerNotConfiguredDetail)
+	if !requireConfigured(d.data, &resp.Diagnostics) {
 		return
 	}
 	var config userRoleModel

@@ -69,8 +69,7 @@ func (d *userRolesDataSource) Configure(_ context.Context, req datasource.Config
 }
 
 func (d *userRolesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	if d.data == nil {
-		resp.Diagnostics.AddError("Provider Not Configured", providerNotConfiguredDetail)
+	if !requireConfigured(d.data, &resp.Diagnostics) {
 		return
 	}
 	var config userRolesDataSourceModel

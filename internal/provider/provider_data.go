@@ -75,3 +75,14 @@ func addAPIError(diags *diag.Diagnostics, summary, doing string, err error) {
 	}
 	diags.AddError(summary, detail)
 }
+
+// requireConfigured reports whether the provider is configured, adding an error when it is not:
+// every API call needs the client, and by apply time (or when a data source is read) an
+// unconfigured provider is a real problem rather than a value still unknown at plan.
+func requireConfigured(data *providerData, diags *diag.Diagnostics) bool {
+	if data == nil {
+		diags.AddError("Provider Not Configured", providerNotConfiguredDetail)
+		return false
+	}
+	return true
+}

@@ -194,7 +194,7 @@ func (r *accountResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 }
 
 func (r *accountResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	if !r.configured(&resp.Diagnostics) {
+	if !requireConfigured(r.data, &resp.Diagnostics) {
 		return
 	}
 	var plan accountResourceModel
@@ -220,7 +220,7 @@ func (r *accountResource) Create(ctx context.Context, req resource.CreateRequest
 }
 
 func (r *accountResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	if !r.configured(&resp.Diagnostics) {
+	if !requireConfigured(r.data, &resp.Diagnostics) {
 		return
 	}
 	var state accountResourceModel
@@ -250,7 +250,7 @@ func (r *accountResource) Read(ctx context.Context, req resource.ReadRequest, re
 }
 
 func (r *accountResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	if !r.configured(&resp.Diagnostics) {
+	if !requireConfigured(r.data, &resp.Diagnostics) {
 		return
 	}
 	var plan, state accountResourceModel
@@ -297,7 +297,7 @@ func (r *accountResource) Update(ctx context.Context, req resource.UpdateRequest
 }
 
 func (r *accountResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	if !r.configured(&resp.Diagnostics) {
+	if !requireConfigured(r.data, &resp.Diagnostics) {
 		return
 	}
 	var state accountResourceModel
@@ -335,15 +335,6 @@ func (r *accountResource) ImportState(ctx context.Context, req resource.ImportSt
 		return
 	}
 	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
-}
-
-// configured reports whether the provider is configured, adding an error when it is not.
-func (r *accountResource) configured(diags *diag.Diagnostics) bool {
-	if r.data == nil {
-		diags.AddError("Provider Not Configured", providerNotConfiguredDetail)
-		return false
-	}
-	return true
 }
 
 // findAccount returns the account with this id or, when the id is unknown or gone (an accepted

@@ -295,7 +295,7 @@ func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 }
 
 func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	if !r.configured(&resp.Diagnostics) {
+	if !requireConfigured(r.data, &resp.Diagnostics) {
 		return
 	}
 	var plan apiKeyResourceModel
@@ -374,7 +374,7 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 }
 
 func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	if !r.configured(&resp.Diagnostics) {
+	if !requireConfigured(r.data, &resp.Diagnostics) {
 		return
 	}
 	var plan, state apiKeyResourceModel
@@ -426,7 +426,7 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 }
 
 func (r *apiKeyResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	if !r.configured(&resp.Diagnostics) {
+	if !requireConfigured(r.data, &resp.Diagnostics) {
 		return
 	}
 	var state apiKeyResourceModel
@@ -444,7 +444,7 @@ func (r *apiKeyResource) Delete(ctx context.Context, req resource.DeleteRequest,
 
 // ImportState accepts a key's id or its name.
 func (r *apiKeyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if !r.configured(&resp.Diagnostics) {
+	if !requireConfigured(r.data, &resp.Diagnostics) {
 		return
 	}
 	var key *client.APIKey
@@ -471,16 +471,6 @@ func (r *apiKeyResource) ImportState(ctx context.Context, req resource.ImportSta
 			"the Terraform state. To get a value Terraform knows, replace the key: terraform apply -replace=<address of this "+
 			"resource> (add lifecycle { create_before_destroy = true } and name_prefix to rotate without downtime).",
 			key.ID, key.Name))
-}
-
-// configured reports an error when the provider could not be configured (its configuration is not
-// known until apply).
-func (r *apiKeyResource) configured(diags *diag.Diagnostics) bool {
-	if r.data == nil {
-		diags.AddError("Provider Not Configured", providerNotConfiguredDetail)
-		return false
-	}
-	return true
 }
 
 // setState writes model, completed with what the API reports about key, as the new state, and

@@ -291,7 +291,7 @@ func (r *userRoleResource) checkPermissionKeys(ctx context.Context, keys []strin
 }
 
 func (r *userRoleResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	if !r.configured(&resp.Diagnostics) {
+	if !requireConfigured(r.data, &resp.Diagnostics) {
 		return
 	}
 	var plan userRoleModel
@@ -348,7 +348,7 @@ func (r *userRoleResource) Read(ctx context.Context, req resource.ReadRequest, r
 }
 
 func (r *userRoleResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	if !r.configured(&resp.Diagnostics) {
+	if !requireConfigured(r.data, &resp.Diagnostics) {
 		return
 	}
 	var plan, state userRoleModel
@@ -399,7 +399,7 @@ func (r *userRoleResource) Update(ctx context.Context, req resource.UpdateReques
 }
 
 func (r *userRoleResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
-	if !r.configured(&resp.Diagnostics) {
+	if !requireConfigured(r.data, &resp.Diagnostics) {
 		return
 	}
 	var state userRoleModel
@@ -420,7 +420,7 @@ func (r *userRoleResource) Delete(ctx context.Context, req resource.DeleteReques
 // ImportState takes a role id (a UUID) or a role name, so that both `terraform import
 // visionone_user_role.x "Auditors"` and an import block with the id work.
 func (r *userRoleResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if !r.configured(&resp.Diagnostics) {
+	if !requireConfigured(r.data, &resp.Diagnostics) {
 		return
 	}
 	var (
@@ -450,16 +450,6 @@ func (r *userRoleResource) ImportState(ctx context.Context, req resource.ImportS
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), role.ID)...)
-}
-
-// configured reports whether the provider is configured, adding an error when it is not: every
-// write needs the client, and by apply time an unconfigured provider is a real problem.
-func (r *userRoleResource) configured(diags *diag.Diagnostics) bool {
-	if r.data == nil {
-		diags.AddError("Provider Not Configured", providerNotConfiguredDetail)
-		return false
-	}
-	return true
 }
 
 // setState writes role into state and remembers its ETag for the next update.
