@@ -153,7 +153,8 @@ func (r *accountResource) ValidateConfig(ctx context.Context, req resource.Valid
 // ModifyPlan checks the role against the tenant and holds back the changes Vision One refuses for
 // now (decision 10 of the contract), so that a plan never promises what apply cannot do.
 func (r *accountResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() {
+	if req.Plan.Raw.IsNull() || req.Plan.Raw.Equal(req.State.Raw) {
+		// Destroy, or nothing changes: no role to check, no change to hold back.
 		return
 	}
 	var plan accountResourceModel
@@ -245,7 +246,8 @@ func (r *accountResource) Read(ctx context.Context, req resource.ReadRequest, re
 		tflog.Info(ctx, "account has a new id, its invitation was accepted", map[string]any{"old_id": state.ID.ValueString(), "id": account.ID})
 	}
 
-	resp.Diagnostics.Append(resp.State.Set(ctx, accountModelFromAPI(state, account))...)
+	refreshed := accountModelFromAPI(state, account)
+	resp.Diagnostics.Append(setStateIfChanged(ctx, &resp.State, &state, &refreshed)...)
 	resp.Diagnostics.Append(storeETag(ctx, resp.Private, account.ETag)...)
 }
 

@@ -231,20 +231,16 @@ func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	if req.Plan.Raw.IsNull() || r.data == nil {
 		return
 	}
-	var plan apiKeyResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	plan, priorState, diags := modifyPlanModels[apiKeyResourceModel](ctx, req)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if req.State.Raw.IsNull() {
+	if priorState == nil {
 		r.data.checkRoleAssignable(ctx, apiKeyRoleAssignment, plan.Role, &resp.Diagnostics)
 		return
 	}
-	var state apiKeyResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
+	state := *priorState
 	if !plan.Role.Equal(state.Role) {
 		r.data.checkRoleAssignable(ctx, apiKeyRoleAssignment, plan.Role, &resp.Diagnostics)
 	}
@@ -338,7 +334,7 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 		return
 	}
 	plan.Value = types.StringValue(created.Value)
-	r.setState(ctx, key, &plan, &resp.State, resp.Private, &resp.Diagnostics)
+	r.setState(ctx, key, nil, &plan, &resp.State, resp.Private, &resp.Diagnostics)
 }
 
 func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -367,10 +363,11 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 		addAPIError(&resp.Diagnostics, "Error Reading API Key", fmt.Sprintf("Reading API key %s", state.ID.ValueString()), err)
 		return
 	}
-	if state.ExpiresInMonths.IsNull() {
-		state.ExpiresInMonths = monthsToExpirationOf(key)
+	refreshed := state
+	if refreshed.ExpiresInMonths.IsNull() {
+		refreshed.ExpiresInMonths = monthsToExpirationOf(key)
 	}
-	r.setState(ctx, key, &state, &resp.State, resp.Private, &resp.Diagnostics)
+	r.setState(ctx, key, &state, &refreshed, &resp.State, resp.Private, &resp.Diagnostics)
 }
 
 func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -422,7 +419,7 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 		return
 	}
 	plan.Value = state.Value
-	r.setState(ctx, key, &plan, &resp.State, resp.Private, &resp.Diagnostics)
+	r.setState(ctx, key, nil, &plan, &resp.State, resp.Private, &resp.Diagnostics)
 }
 
 func (r *apiKeyResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -473,13 +470,14 @@ func (r *apiKeyResource) ImportState(ctx context.Context, req resource.ImportSta
 			key.ID, key.Name))
 }
 
-// setState writes model, completed with what the API reports about key, as the new state, and
-// keeps the key's ETag and the API time of the read in private state.
-func (r *apiKeyResource) setState(ctx context.Context, key *client.APIKey, model *apiKeyResourceModel, state *tfsdk.State, private privateState, diags *diag.Diagnostics) {
+// setState writes model, completed with what the API reports about key, as the new state (unless
+// prior, the model read from that state or nil, already holds it), and keeps the key's ETag and
+// the API time of the read in private state.
+func (r *apiKeyResource) setState(ctx context.Context, key *client.APIKey, prior, model *apiKeyResourceModel, state *tfsdk.State, private privateState, diags *diag.Diagnostics) {
 	model.updateFromAPI(key)
 	diags.Append(storeETag(ctx, private, key.ETag)...)
 	diags.Append(r.storeReadAt(ctx, private)...)
-	diags.Append(state.Set(ctx, model)...)
+	diags.Append(setStateIfChanged(ctx, state, prior, model)...)
 }
 
 // toAPICreate is the create request for this plan under the given (possibly generated) name.

@@ -188,13 +188,8 @@ func (r *userRoleResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 		// Destroy, or the provider configuration is not known yet.
 		return
 	}
-	var plan userRoleModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	var state *userRoleModel
-	if !req.State.Raw.IsNull() {
-		state = &userRoleModel{}
-		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
-	}
+	plan, state, diags := modifyPlanModels[userRoleModel](ctx, req)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -314,7 +309,7 @@ func (r *userRoleResource) Create(ctx context.Context, req resource.CreateReques
 		return
 	}
 
-	r.setState(ctx, role, &resp.State, resp.Private, &resp.Diagnostics)
+	r.setState(ctx, role, nil, &resp.State, resp.Private, &resp.Diagnostics)
 }
 
 func (r *userRoleResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -344,7 +339,7 @@ func (r *userRoleResource) Read(ctx context.Context, req resource.ReadRequest, r
 		return
 	}
 
-	r.setState(ctx, role, &resp.State, resp.Private, &resp.Diagnostics)
+	r.setState(ctx, role, &state, &resp.State, resp.Private, &resp.Diagnostics)
 }
 
 func (r *userRoleResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -372,7 +367,7 @@ func (r *userRoleResource) Update(ctx context.Context, req resource.UpdateReques
 		// their change with a diff computed against what they replaced, so stop, record what the
 		// role is now, and let the next plan show the real difference.
 		if current, readErr := r.data.client.GetRole(ctx, id); readErr == nil {
-			r.setState(ctx, current, &resp.State, resp.Private, &resp.Diagnostics)
+			r.setState(ctx, current, nil, &resp.State, resp.Private, &resp.Diagnostics)
 		}
 		resp.Diagnostics.AddError("User Role Changed Outside Terraform",
 			fmt.Sprintf("The user role %q (id %s) was changed in Vision One by someone else after Terraform read it "+
@@ -395,7 +390,7 @@ func (r *userRoleResource) Update(ctx context.Context, req resource.UpdateReques
 			fmt.Sprintf("Reading the user role %q (id %s) back after updating it", plan.Name.ValueString(), id), err)
 		return
 	}
-	r.setState(ctx, role, &resp.State, resp.Private, &resp.Diagnostics)
+	r.setState(ctx, role, nil, &resp.State, resp.Private, &resp.Diagnostics)
 }
 
 func (r *userRoleResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -452,14 +447,15 @@ func (r *userRoleResource) ImportState(ctx context.Context, req resource.ImportS
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), role.ID)...)
 }
 
-// setState writes role into state and remembers its ETag for the next update.
-func (r *userRoleResource) setState(ctx context.Context, role *client.Role, state *tfsdk.State, private privateState, diags *diag.Diagnostics) {
+// setState writes role into state, unless it is what prior (the model read from that state, or
+// nil) already holds, and remembers its ETag for the next update.
+func (r *userRoleResource) setState(ctx context.Context, role *client.Role, prior *userRoleModel, state *tfsdk.State, private privateState, diags *diag.Diagnostics) {
 	model, d := userRoleModelFromAPI(ctx, role)
 	diags.Append(d...)
 	if diags.HasError() {
 		return
 	}
-	diags.Append(state.Set(ctx, &model)...)
+	diags.Append(setStateIfChanged(ctx, state, prior, &model)...)
 	diags.Append(storeETag(ctx, private, role.ETag)...)
 }
 
