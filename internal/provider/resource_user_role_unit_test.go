@@ -263,7 +263,7 @@ func TestUserRoleResource_readDeletedOutsideWarns(t *testing.T) {
 
 // dynamicValue builds a protocol value of an object type from the given attributes; the others
 // are null.
-func dynamicValue(t testing.TB, typ tftypes.Type, attributes map[string]tftypes.Value) tfprotov6.DynamicValue {
+func dynamicValue(t *testing.T, typ tftypes.Type, attributes map[string]tftypes.Value) tfprotov6.DynamicValue {
 	t.Helper()
 	object, ok := typ.(tftypes.Object)
 	if !ok {

@@ -1,4 +1,4 @@
-package provider
+package main
 
 import (
 	"context"
@@ -7,22 +7,20 @@ import (
 	"net/http/httptest"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/datasource"
-	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/emulator"
+	visionone "github.com/seed-ebba3aa9/terraform-provider-visionone/internal/provider"
 )
 
 // BenchmarkNoChangePlan measures what one resource costs the provider process in a no-change
 // plan: the four calls Terraform makes for every object it manages (ValidateResourceConfig,
 // UpgradeResourceState, ReadResource, PlanResourceChange), over the plugin protocol, against the
-// emulator. "provider" is this provider; "framework" is the same schema served by the framework
-// with a resource that does nothing (no API call, no model conversion, no plan logic), which is the
-// floor this provider's cost sits on. BENCHMARKS.md discusses the figures; `make bench` runs it.
+// emulator, in this process. "provider" is this provider; "framework" is floorProvider: the same
+// schema served by the framework with a resource that does nothing, the floor this provider's cost
+// sits on. BENCHMARKS.md discusses the figures; `make bench` runs it.
 func BenchmarkNoChangePlan(b *testing.B) {
 	ctx := context.Background()
 	srv, err := emulator.New(emulator.Options{})
@@ -32,8 +30,8 @@ func BenchmarkNoChangePlan(b *testing.B) {
 	hs := httptest.NewServer(srv)
 	b.Cleanup(hs.Close)
 
-	ours := newPlanCostServer(b, providerserver.NewProtocol6(New("bench")())(), hs.URL, srv.AdminKey())
-	floor := newPlanCostServer(b, providerserver.NewProtocol6(floorProvider{inner: New("bench")()})(), hs.URL, srv.AdminKey())
+	ours := newPlanCostServer(b, providerserver.NewProtocol6(visionone.New("bench")())(), hs.URL, srv.AdminKey())
+	floor := newPlanCostServer(b, providerserver.NewProtocol6(floorProvider{inner: visionone.New("bench")()})(), hs.URL, srv.AdminKey())
 
 	configs := []struct {
 		typeName string
@@ -163,6 +161,28 @@ func (s *planCostServer) noChangePlan(ctx context.Context, b *testing.B, o manag
 	}
 }
 
+// dynamicValue is a protocol value of the object type typ with the given attributes and every
+// other one null, as a configuration that leaves them unset.
+func dynamicValue(b *testing.B, typ tftypes.Type, set map[string]tftypes.Value) tfprotov6.DynamicValue {
+	b.Helper()
+	object, ok := typ.(tftypes.Object)
+	if !ok {
+		b.Fatalf("dynamicValue needs an object type, got %s", typ)
+	}
+	attrs := make(map[string]tftypes.Value, len(object.AttributeTypes))
+	for name, t := range object.AttributeTypes {
+		attrs[name] = tftypes.NewValue(t, nil)
+		if v, ok := set[name]; ok {
+			attrs[name] = v
+		}
+	}
+	dv, err := tfprotov6.NewDynamicValue(typ, tftypes.NewValue(typ, attrs))
+	if err != nil {
+		b.Fatal(err)
+	}
+	return dv
+}
+
 // stateJSON renders a state as Terraform stores it in the state file.
 func stateJSON(b *testing.B, v tftypes.Value) []byte {
 	b.Helper()
@@ -229,47 +249,3 @@ func hasError(diags []*tfprotov6.Diagnostic) bool {
 	}
 	return false
 }
-
-// floorProvider serves this provider's resource schemas through resources that do nothing, to
-// measure what the framework itself costs per resource.
-type floorProvider struct{ inner provider.Provider }
-
-func (p floorProvider) Metadata(ctx context.Context, req provider.MetadataRequest, resp *provider.MetadataResponse) {
-	p.inner.Metadata(ctx, req, resp)
-}
-
-func (p floorProvider) Schema(ctx context.Context, req provider.SchemaRequest, resp *provider.SchemaResponse) {
-	p.inner.Schema(ctx, req, resp)
-}
-
-func (floorProvider) Configure(context.Context, provider.ConfigureRequest, *provider.ConfigureResponse) {
-}
-
-func (floorProvider) DataSources(context.Context) []func() datasource.DataSource { return nil }
-
-func (p floorProvider) Resources(ctx context.Context) []func() resource.Resource {
-	var out []func() resource.Resource
-	for _, newResource := range p.inner.Resources(ctx) {
-		out = append(out, func() resource.Resource { return floorResource{inner: newResource()} })
-	}
-	return out
-}
-
-// floorResource has the name and schema of inner and keeps whatever Terraform gives it.
-type floorResource struct{ inner resource.Resource }
-
-func (r floorResource) Metadata(ctx context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
-	r.inner.Metadata(ctx, req, resp)
-}
-
-func (r floorResource) Schema(ctx context.Context, req resource.SchemaRequest, resp *resource.SchemaResponse) {
-	r.inner.Schema(ctx, req, resp)
-}
-
-func (floorResource) Create(context.Context, resource.CreateRequest, *resource.CreateResponse) {
-	panic("the framework floor never creates: objects are created through the provider")
-}
-
-func (floorResource) Read(context.Context, resource.ReadRequest, *resource.ReadResponse)       {}
-func (floorResource) Update(context.Context, resource.UpdateRequest, *resource.UpdateResponse) {}
-func (floorResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {}

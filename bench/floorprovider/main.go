@@ -1,0 +1,100 @@
+// Command floorprovider is the framework floor of `make bench`: a provider with this provider's
+// name and schemas, served by terraform-plugin-framework, whose resources do nothing (no API
+// request, no model conversion, no plan logic). What a terraform command costs with it is what the
+// framework and Terraform's plugin protocol cost for these schemas, whoever writes the resources,
+// so that BENCHMARKS.md can tell the provider's own cost from the cost of its stack. It applies the
+// provider's process defaults (internal/procdefaults), and `make bench` measures it beside the
+// provider.
+//
+//	go build -o .build/floor/terraform-provider-visionone ./bench/floorprovider
+//	go run ./bench -provider .build/floor/terraform-provider-visionone -n 500
+package main
+
+import (
+	"context"
+	"log"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/procdefaults"
+	visionone "github.com/seed-ebba3aa9/terraform-provider-visionone/internal/provider"
+)
+
+func main() {
+	procdefaults.Apply()
+	err := providerserver.Serve(context.Background(), func() provider.Provider { return floorProvider{inner: visionone.New("floor")()} },
+		providerserver.ServeOpts{Address: "registry.terraform.io/seed-ebba3aa9/visionone"})
+	if err != nil {
+		log.Fatal(err)
+	}
+}
+
+// floorProvider serves the resource schemas of inner through resources that do nothing.
+type floorProvider struct{ inner provider.Provider }
+
+func (p floorProvider) Metadata(ctx context.Context, req provider.MetadataRequest, resp *provider.MetadataResponse) {
+	p.inner.Metadata(ctx, req, resp)
+}
+
+func (p floorProvider) Schema(ctx context.Context, req provider.SchemaRequest, resp *provider.SchemaResponse) {
+	p.inner.Schema(ctx, req, resp)
+}
+
+func (floorProvider) Configure(context.Context, provider.ConfigureRequest, *provider.ConfigureResponse) {
+}
+
+func (floorProvider) DataSources(context.Context) []func() datasource.DataSource { return nil }
+
+func (p floorProvider) Resources(ctx context.Context) []func() resource.Resource {
+	var out []func() resource.Resource
+	for _, newResource := range p.inner.Resources(ctx) {
+		out = append(out, func() resource.Resource { return floorResource{inner: newResource()} })
+	}
+	return out
+}
+
+// floorResource has the name and schema of inner. It stores the plan as it comes, with the values
+// known only after apply left null, and keeps the state as it is on refresh.
+type floorResource struct{ inner resource.Resource }
+
+func (r floorResource) Metadata(ctx context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	r.inner.Metadata(ctx, req, resp)
+}
+
+func (r floorResource) Schema(ctx context.Context, req resource.SchemaRequest, resp *resource.SchemaResponse) {
+	r.inner.Schema(ctx, req, resp)
+}
+
+func (floorResource) Create(_ context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	storePlan(req.Plan, &resp.State, &resp.Diagnostics)
+}
+
+func (floorResource) Read(context.Context, resource.ReadRequest, *resource.ReadResponse) {}
+
+func (floorResource) Update(_ context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	storePlan(req.Plan, &resp.State, &resp.Diagnostics)
+}
+
+func (floorResource) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {}
+
+// storePlan makes the plan the new state, every value known only after apply being null, which
+// Terraform accepts for a computed attribute.
+func storePlan(plan tfsdk.Plan, state *tfsdk.State, diags *diag.Diagnostics) {
+	raw, err := tftypes.Transform(plan.Raw, func(_ *tftypes.AttributePath, v tftypes.Value) (tftypes.Value, error) {
+		if !v.IsKnown() {
+			return tftypes.NewValue(v.Type(), nil), nil
+		}
+		return v, nil
+	})
+	if err != nil {
+		diags.AddError("Floor Provider", err.Error())
+		return
+	}
+	state.Raw = raw
+}
