@@ -165,7 +165,7 @@ func New(opts Options) (*Server, error) {
 		opts:      opts,
 		adminKey:  opts.AdminKey,
 		clock:     opts.Clock,
-		cat:       defaultCatalog,
+		cat:       defaultCatalog(),
 		requests:  map[string]int{},
 		responses: map[string]int{},
 		faults:    opts.Faults,
