@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -212,31 +211,20 @@ func (rc *readCache[T]) fetch(ctx context.Context, c *Client, from *snapshot[T],
 		s.total, s.takenAt = from.total, from.takenAt
 		req.rawURL, req.query = from.next, nil
 	}
-	for range maxPages {
-		resp, err := c.do(ctx, req)
-		if err != nil {
-			return nil, err
-		}
-		var p page[T]
-		if err := json.Unmarshal(resp.body, &p); err != nil {
-			return nil, decodeFailure(req.method, rc.path, err)
-		}
+	_, err := walkPages(ctx, c, req, func(p *page[T]) bool {
 		for i := range p.Items {
 			s.items[rc.id(&p.Items[i])] = p.Items[i]
 		}
 		if s.total < 0 && p.TotalCount != nil {
 			s.total = *p.TotalCount
 		}
-		if p.NextLink == s.next && p.NextLink != "" {
-			return nil, fmt.Errorf("GET %s: the API returned the same nextLink twice", rc.path)
-		}
 		s.next = p.NextLink
-		if !s.worthMore(reads) {
-			return s, nil
-		}
-		req.rawURL, req.query = p.NextLink, nil
+		return s.worthMore(reads)
+	})
+	if err != nil {
+		return nil, err
 	}
-	return nil, fmt.Errorf("GET %s: more than %d pages", rc.path, maxPages)
+	return s, nil
 }
 
 // readCaches holds the listing of each type, for one Client.

@@ -23,8 +23,8 @@ type page[T any] struct {
 	Count      *int   `json:"count"`
 }
 
-// listAll reads every page of a list: top=200 on the first request, then each nextLink as the
-// API gives it, with the filter sent again on every page (the API does not encode it in the link).
+// listAll reads every page: top=200 on the first request, then each nextLink as the API gives it,
+// with the filter sent again on every page (the API does not encode it in the link).
 func listAll[T any](ctx context.Context, c *Client, path string, filter Filter) ([]T, error) {
 	var all []T
 	req := request{
@@ -33,27 +33,44 @@ func listAll[T any](ctx context.Context, c *Client, path string, filter Filter) 
 		query:  url.Values{"top": {pageSize}},
 		filter: filter,
 	}
-	seen := map[string]bool{}
+	_, err := walkPages(ctx, c, req, func(p *page[T]) bool {
+		all = append(all, p.Items...)
+		return true
+	})
+	if err != nil {
+		return nil, err
+	}
+	return all, nil
+}
+
+// walkPages reads the pages of a list from req on (a first page, or a nextLink in req.rawURL),
+// handing each to visit, until the list ends or visit returns false. It returns the nextLink of the
+// last page read, "" at the end of the list, and stops with an error on a link it has already
+// followed or after maxPages pages.
+func walkPages[T any](ctx context.Context, c *Client, req request, visit func(*page[T]) bool) (string, error) {
+	followed := map[string]bool{}
+	if req.rawURL != "" {
+		followed[req.rawURL] = true
+	}
 	for range maxPages {
 		resp, err := c.do(ctx, req)
 		if err != nil {
-			return nil, err
+			return "", err
 		}
 		var p page[T]
 		if err := json.Unmarshal(resp.body, &p); err != nil {
-			return nil, decodeFailure(req.method, path, err)
+			return "", decodeFailure(req.method, req.path, err)
 		}
-		all = append(all, p.Items...)
-		if p.NextLink == "" {
-			return all, nil
+		if !visit(&p) || p.NextLink == "" {
+			return p.NextLink, nil
 		}
-		if seen[p.NextLink] {
-			return nil, fmt.Errorf("GET %s: the API returned the same nextLink twice; stopping to avoid a loop", path)
+		if followed[p.NextLink] {
+			return "", fmt.Errorf("GET %s: the API returned the same nextLink twice; stopping to avoid a loop", req.path)
 		}
-		seen[p.NextLink] = true
+		followed[p.NextLink] = true
 		req.rawURL, req.query = p.NextLink, nil
 	}
-	return nil, fmt.Errorf("GET %s: more than %d pages; stopping to avoid a loop", path, maxPages)
+	return "", fmt.Errorf("GET %s: more than %d pages; stopping to avoid a loop", req.path, maxPages)
 }
 
 // decodeFailure reports a 2xx answer whose body is not what the contract describes. The body
