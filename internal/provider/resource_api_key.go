@@ -231,16 +231,15 @@ func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	if req.Plan.Raw.IsNull() || r.data == nil {
 		return
 	}
-	plan, priorState, diags := modifyPlanModels[apiKeyResourceModel](ctx, req)
+	plan, state, diags := modifyPlanModels[apiKeyResourceModel](ctx, req)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	if priorState == nil {
+	if state == nil {
 		r.data.checkRoleAssignable(ctx, apiKeyRoleAssignment, plan.Role, &resp.Diagnostics)
 		return
 	}
-	state := *priorState
 	if !plan.Role.Equal(state.Role) {
 		r.data.checkRoleAssignable(ctx, apiKeyRoleAssignment, plan.Role, &resp.Diagnostics)
 	}
