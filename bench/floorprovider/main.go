@@ -1,5 +1,6 @@
 // Command floorprovider is the framework floor of `make bench`: a provider with this provider's
-// name and schemas, served by terraform-plugin-framework, whose resources do nothing (no API
+// name and schemas, served as the provider is served (terraform-plugin-framework behind
+// internal/upgradepassthrough), whose resources do nothing (no API
 // request, no model conversion, no plan logic). What a terraform command costs with it is what the
 // framework and Terraform's plugin protocol cost for these schemas, whoever writes the resources,
 // so that BENCHMARKS.md can tell the provider's own cost from the cost of its stack. It applies the
@@ -17,19 +18,19 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/procdefaults"
 	visionone "github.com/seed-ebba3aa9/terraform-provider-visionone/internal/provider"
+	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/upgradepassthrough"
 )
 
 func main() {
 	procdefaults.Apply()
-	err := providerserver.Serve(context.Background(), func() provider.Provider { return floorProvider{inner: visionone.New("floor")()} },
-		providerserver.ServeOpts{Address: "registry.terraform.io/seed-ebba3aa9/visionone"})
+	err := tf6server.Serve("registry.terraform.io/seed-ebba3aa9/visionone", upgradepassthrough.NewProtocol6(floorProvider{inner: visionone.New("floor")()}))
 	if err != nil {
 		log.Fatal(err)
 	}

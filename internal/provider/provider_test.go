@@ -8,7 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -19,11 +18,12 @@ import (
 
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/client"
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/emulator"
+	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/upgradepassthrough"
 )
 
 // testAccProtoV6ProviderFactories runs the provider in-process, so tests need no registry.
 var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	"visionone": providerserver.NewProtocol6WithError(New("test")()),
+	"visionone": func() (tfprotov6.ProviderServer, error) { return upgradepassthrough.NewProtocol6(New("test")())(), nil },
 }
 
 // testAccPreCheck fails, rather than skips, when the Terraform CLI is missing: a suite that silently
