@@ -29,6 +29,7 @@ type config struct {
 	Terraform   string        // terraform CLI
 	ProviderBin string        // a built provider; empty: build the module's main package
 	FloorBin    string        // a built framework floor; empty: build bench/floorprovider
+	ProtocolBin string        // a built protocol floor; empty: build bench/protocolfloor
 	ModuleDir   string        // the provider module (for the build)
 	WorkDir     string        // scratch space (configurations, CLI config, build); removed by the caller
 	// RequestsPerMinute is the provider's client-side rate limit. The benchmark sets it high so that
@@ -48,7 +49,7 @@ func mixOf(n int) mix {
 
 // measurement is one terraform command.
 type measurement struct {
-	Target  string  `json:"target"` // "provider" or "baseline"
+	Target  string  `json:"target"` // "baseline", "protocol" (floor), "floor" (framework) or "provider"
 	Phase   string  `json:"phase"`  // "apply", "plan" (no change, with refresh) or "destroy"
 	Seconds float64 `json:"seconds"`
 	// Requests counts the API requests of the phase per "METHOD /path/template" (provider only).
@@ -96,6 +97,7 @@ func run(ctx context.Context, cfg config) (*report, error) {
 	for target, built := range map[string]struct{ bin, pkg string }{
 		"provider": {cfg.ProviderBin, "."},
 		"floor":    {cfg.FloorBin, "./bench/floorprovider"},
+		"protocol": {cfg.ProtocolBin, "./bench/protocolfloor"},
 	} {
 		bin, err := buildUnlessGiven(ctx, cfg, built.bin, built.pkg, filepath.Join(cfg.WorkDir, target, "bin"))
 		if err != nil {
@@ -139,6 +141,7 @@ func run(ctx context.Context, cfg config) (*report, error) {
 		for target, text := range map[string]string{
 			"provider": providerConfig(res.Mix, cfg.RequestsPerMinute),
 			"floor":    providerConfig(res.Mix, cfg.RequestsPerMinute),
+			"protocol": providerConfig(res.Mix, cfg.RequestsPerMinute),
 			"baseline": baselineConfig(res.Mix),
 		} {
 			dir := filepath.Join(cfg.WorkDir, fmt.Sprintf("n%d", n), target)
@@ -150,10 +153,10 @@ func run(ctx context.Context, cfg config) (*report, error) {
 			}
 			dirs[target] = dir
 		}
-		// Each phase runs for the baseline, the framework floor and the provider, back to back, so
-		// that all three see the same machine load.
+		// Each phase runs for the baseline, the two floors and the provider, back to back, so that all
+		// four see the same machine load.
 		for _, phase := range []string{"apply", "plan", "destroy"} {
-			for _, target := range []string{"baseline", "floor", "provider"} {
+			for _, target := range []string{"baseline", "protocol", "floor", "provider"} {
 				cfg.Log("N=%d %s %s", n, target, phase)
 				m, err := measure(ctx, cfg, srv, bins[target], envOf(target), dirs[target], target, phase)
 				if err != nil {
@@ -433,15 +436,15 @@ func tail(s string, lines int) string {
 	return strings.Join(all[max(0, len(all)-lines):], "\n")
 }
 
-// phaseStats summarises the provider's measurement of one phase against its baseline and the
-// framework floor.
+// phaseStats summarises the provider's measurement of one phase against its baseline and the two
+// floors.
 type phaseStats struct {
-	Phase                 string
-	Baseline, Floor, Wall float64
-	Requests, Writes      int
-	ByType                map[string]int // requests per type: roles, accounts, apiKeys
-	PeakMiB, FloorPeakMiB float64
-	CPU, FloorCPU         float64 // CPU seconds of the provider processes, and of the floor's
+	Phase                           string
+	Baseline, Protocol, Floor, Wall float64
+	Requests, Writes                int
+	ByType                          map[string]int // requests per type: roles, accounts, apiKeys
+	PeakMiB, FloorPeakMiB           float64
+	CPU, FloorCPU                   float64 // CPU seconds of the provider processes, and of the floor's
 }
 
 func summarize(res sizeResult) []phaseStats {
@@ -455,6 +458,9 @@ func summarize(res sizeResult) []phaseStats {
 			switch m.Target {
 			case "baseline":
 				ps.Baseline = m.Seconds
+				continue
+			case "protocol":
+				ps.Protocol = m.Seconds
 				continue
 			case "floor":
 				ps.Floor, ps.FloorPeakMiB, ps.FloorCPU = m.Seconds, float64(m.PeakRSSKiB)/1024, m.ProviderCPUSeconds
@@ -491,22 +497,24 @@ func markdown(rep *report) string {
 		"terraform -parallelism=%d.\n\n",
 		rep.Started.Format("2006-01-02 15:04 MST"), rep.Machine.CPUs, rep.Machine.CPUModel, rep.Machine.OS,
 		rep.Machine.Go, rep.Machine.Terraform, rep.LatencyMS, rep.Parallelism)
-	b.WriteString("| N (roles/accounts/keys) | phase | baseline s | floor s | provider s | ratio | bound s | requests | per object | writes per object | requests by type (roles/accounts/keys) | provider peak MiB | floor peak MiB | provider CPU s | floor CPU s |\n")
-	b.WriteString("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|\n")
+	b.WriteString("| N (roles/accounts/keys) | phase | baseline s | protocol floor s | framework floor s | provider s | ratio | bound s | requests | per object | writes per object | requests by type (roles/accounts/keys) | provider peak MiB | floor peak MiB | provider CPU s | floor CPU s |\n")
+	b.WriteString("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|\n")
 	for _, res := range rep.Results {
 		for _, ps := range summarize(res) {
 			// The lower bound of a phase: its requests, latency each, parallelism at a time, on top of
 			// what Terraform itself costs (the baseline).
 			bound := ps.Baseline + float64(ps.Requests)*float64(rep.LatencyMS)/1000/float64(rep.Parallelism)
-			fmt.Fprintf(&b, "| %d (%d/%d/%d) | %s | %.1f | %.1f | %.1f | %.2f | %.1f | %d | %.2f | %.2f | %d/%d/%d | %.0f | %.0f | %.1f | %.1f |\n",
-				res.N, res.Mix.Roles, res.Mix.Accounts, res.Mix.APIKeys, ps.Phase, ps.Baseline, ps.Floor, ps.Wall,
+			fmt.Fprintf(&b, "| %d (%d/%d/%d) | %s | %.1f | %.1f | %.1f | %.1f | %.2f | %.1f | %d | %.2f | %.2f | %d/%d/%d | %.0f | %.0f | %.1f | %.1f |\n",
+				res.N, res.Mix.Roles, res.Mix.Accounts, res.Mix.APIKeys, ps.Phase, ps.Baseline, ps.Protocol, ps.Floor, ps.Wall,
 				ratio(ps.Wall, ps.Baseline), bound, ps.Requests, float64(ps.Requests)/float64(res.N),
 				float64(ps.Writes)/float64(res.N), ps.ByType["roles"], ps.ByType["accounts"], ps.ByType["apiKeys"],
 				ps.PeakMiB, ps.FloorPeakMiB, ps.CPU, ps.FloorCPU)
 		}
 	}
-	b.WriteString("\nfloor = the same configuration served by bench/floorprovider: this provider's schemas in " +
-		"terraform-plugin-framework with resources that do nothing, what the stack costs before any of the provider's own work. " +
+	b.WriteString("\nprotocol floor = the same configuration served by bench/protocolfloor: this provider's schemas, " +
+		"every call for an object answered by terraform-plugin-go with no work, the least an external provider costs. " +
+		"framework floor (floor) = the same configuration served by bench/floorprovider: this provider's schemas, served as the provider is, " +
+		"with resources that do nothing, what the stack costs before any of the provider's own work. " +
 		"ratio = provider ÷ baseline wall time. bound = baseline + requests × latency ÷ parallelism, " +
 		"the reference of the apply and destroy targets (Terraform's own time overlaps the waits, so a phase can beat " +
 		"it). Requests are those the emulator counted under /v3.0.\n")

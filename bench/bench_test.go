@@ -10,7 +10,7 @@ import (
 )
 
 // TestSmoke runs the whole benchmark on three objects (one of each type) without latency, so that
-// `make bench` cannot rot: the provider and the framework floor build, Terraform runs them through
+// `make bench` cannot rot: the provider and both floors build, Terraform runs them through
 // dev_overrides, every
 // phase succeeds, the plan after apply is empty (run fails otherwise), the destroy leaves nothing
 // behind, and the request counts meet the targets: one write per object to create and one to
@@ -47,6 +47,9 @@ func TestSmoke(t *testing.T) {
 		}
 		if ps.PeakMiB <= 0 {
 			t.Errorf("%s: the provider's memory was not sampled", ps.Phase)
+		}
+		if ps.Protocol <= 0 {
+			t.Errorf("%s: the protocol floor was not measured", ps.Phase)
 		}
 		if ps.Floor <= 0 || ps.FloorPeakMiB <= 0 {
 			t.Errorf("%s: the framework floor was not measured (%v s, %v MiB)", ps.Phase, ps.Floor, ps.FloorPeakMiB)

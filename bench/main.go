@@ -5,9 +5,12 @@
 // parts, each naming a role) and the same graph of N terraform_data resources, the baseline of what
 // Terraform itself costs. It then runs, for the baseline and the provider back to back, terraform
 // apply, a no-change terraform plan (with its refresh) and terraform destroy, all at the same
-// -parallelism. A third copy of the provider's configuration runs against bench/floorprovider, the
-// framework floor: the same schemas, served by terraform-plugin-framework with resources that do
-// nothing, which tells the provider's own cost from the cost of its stack. Terraform runs the provider binary just built, through dev_overrides in a CLI
+// -parallelism. Two more copies of the provider's configuration run against two floors. The
+// protocol floor (bench/protocolfloor) answers every call for an object through terraform-plugin-go
+// with no work: what Terraform and its plugin protocol cost for any external provider. The
+// framework floor (bench/floorprovider) serves the same schemas as the provider is served, through
+// terraform-plugin-framework, with resources that do nothing: it tells the provider's own cost from
+// the cost of its stack. Terraform runs each binary just built, through dev_overrides in a CLI
 // configuration of the scratch directory (TF_CLI_CONFIG_FILE): the user's own configuration is
 // neither read nor changed, and nothing is downloaded.
 //
@@ -43,19 +46,20 @@ func main() {
 	terraform := flag.String("terraform", "", "terraform CLI (default: terraform on PATH)")
 	providerBin := flag.String("provider", "", "a provider binary to measure instead of building this module")
 	floorBin := flag.String("floor", "", "a framework floor binary to measure instead of building bench/floorprovider")
+	protocolBin := flag.String("protocol-floor", "", "a protocol floor binary to measure instead of building bench/protocolfloor")
 	out := flag.String("out", ".build/bench", "directory for results.json and results.md")
 	benchmarks := flag.String("benchmarks", "", "a markdown file whose bench markers receive the table (e.g. BENCHMARKS.md)")
 	rpm := flag.Int("requests-per-minute", 100000, "the provider's client-side rate limit")
 	keep := flag.Bool("keep", false, "keep the scratch directory (configurations, states) for inspection")
 	flag.Parse()
 
-	if err := mainErr(*sizes, *latency, *parallelism, *terraform, *providerBin, *floorBin, *out, *benchmarks, *rpm, *keep); err != nil {
+	if err := mainErr(*sizes, *latency, *parallelism, *terraform, *providerBin, *floorBin, *protocolBin, *out, *benchmarks, *rpm, *keep); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
 }
 
-func mainErr(sizes string, latency time.Duration, parallelism int, terraform, providerBin, floorBin, out, benchmarks string, rpm int, keep bool) error {
+func mainErr(sizes string, latency time.Duration, parallelism int, terraform, providerBin, floorBin, protocolBin, out, benchmarks string, rpm int, keep bool) error {
 	ns, err := parseSizes(sizes)
 	if err != nil {
 		return err
@@ -83,7 +87,7 @@ func mainErr(sizes string, latency time.Duration, parallelism int, terraform, pr
 	defer stop()
 	started := time.Now()
 	rep, err := run(ctx, config{
-		Sizes: ns, Latency: latency, Parallelism: parallelism, Terraform: terraform, ProviderBin: providerBin, FloorBin: floorBin,
+		Sizes: ns, Latency: latency, Parallelism: parallelism, Terraform: terraform, ProviderBin: providerBin, FloorBin: floorBin, ProtocolBin: protocolBin,
 		ModuleDir: moduleDir, WorkDir: work, RequestsPerMinute: rpm,
 		Log: func(format string, args ...any) {
 			fmt.Fprintf(os.Stderr, "bench [%5.0fs] %s\n", time.Since(started).Seconds(), fmt.Sprintf(format, args...))
