@@ -1,7 +1,7 @@
 // Command floorprovider is the framework floor of `make bench`: a provider with this provider's
 // name and schemas, served as the provider is served (terraform-plugin-framework behind
-// internal/upgradepassthrough), whose resources do nothing (no API
-// request, no model conversion, no plan logic). What a terraform command costs with it is what the
+// internal/upgradepassthrough), whose resources do nothing (no API request, no model conversion,
+// no plan logic). What a terraform command costs with it is what the
 // framework and Terraform's plugin protocol cost for these schemas, whoever writes the resources,
 // so that BENCHMARKS.md can tell the provider's own cost from the cost of its stack. It applies the
 // provider's process defaults (internal/procdefaults), and `make bench` measures it beside the
