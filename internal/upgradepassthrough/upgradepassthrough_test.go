@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"testing"
 
@@ -139,12 +140,19 @@ func TestUpgradeResourceStateMatchesFramework(t *testing.T) {
 		for name, v := range full {
 			withRemoved[name] = v
 		}
-		var someName string
-		for name := range full {
-			someName = name
-			break
+		// An object where the schema has a string: the first string attribute, in name order.
+		var stringAttribute string
+		objectType, _ := schema.valueType.(tftypes.Object)
+		for _, name := range slices.Sorted(maps.Keys(objectType.AttributeTypes)) {
+			if objectType.AttributeTypes[name].Is(tftypes.String) {
+				stringAttribute = name
+				break
+			}
 		}
-		wrongType := map[string]any{someName: map[string]any{"not": "this type"}}
+		if stringAttribute == "" {
+			t.Fatalf("%s has no string attribute", typeName)
+		}
+		wrongType := map[string]any{stringAttribute: map[string]any{"not": "a string"}}
 
 		for _, tc := range []struct {
 			name string
