@@ -36,11 +36,7 @@ func TestNewProtocol6(t *testing.T) {
 // resourceTypes lists the provider's resource types in a fixed order.
 func resourceTypes(t testing.TB, s *server) []string {
 	t.Helper()
-	var names []string
-	for name := range s.schemas() {
-		names = append(names, name)
-	}
-	slices.Sort(names)
+	names := slices.Sorted(maps.Keys(s.schemas()))
 	if len(names) < 3 {
 		t.Fatalf("the provider's resource schemas were not read: %v", names)
 	}
@@ -137,9 +133,7 @@ func TestUpgradeResourceStateMatchesFramework(t *testing.T) {
 			t.Fatalf("%s: a resource's state is not an object", typeName)
 		}
 		withRemoved := map[string]any{"attribute_of_an_older_release": "x"}
-		for name, v := range full {
-			withRemoved[name] = v
-		}
+		maps.Copy(withRemoved, full)
 		// An object where the schema has a string: the first string attribute, in name order.
 		var stringAttribute string
 		objectType, _ := schema.valueType.(tftypes.Object)
