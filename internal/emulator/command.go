@@ -72,6 +72,11 @@ the request counts never apply to them):
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", *listen)
+	if errors.Is(err, syscall.EADDRINUSE) {
+		_, _ = fmt.Fprintf(stderr, "emulator: %s is already in use (another emulator?): stop what listens there, "+
+			"or pass -listen 127.0.0.1:0 to pick a free port (the URL is printed)\n", *listen)
+		return 1
+	}
 	if err != nil {
 		_, _ = fmt.Fprintf(stderr, "emulator: %v\n", err)
 		return 1

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -136,6 +137,24 @@ func TestControlsDocumented(t *testing.T) {
 	for _, c := range controls {
 		if !strings.Contains(string(doc), "`"+c.pattern+"`") {
 			t.Errorf("templates/index.md.tmpl does not document the control %q", c.pattern)
+		}
+	}
+}
+
+func TestRunCommandPortInUse(t *testing.T) {
+	t.Parallel()
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	var stdout, stderr syncBuffer
+	if code := RunCommand(t.Context(), []string{"-listen", busy.Addr().String()}, &stdout, &stderr); code != 1 {
+		t.Errorf("exit %d, want 1", code)
+	}
+	for _, want := range []string{busy.Addr().String() + " is already in use", "-listen 127.0.0.1:0"} {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("stderr %q lacks %q", stderr.String(), want)
 		}
 	}
 }
