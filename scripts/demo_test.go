@@ -140,6 +140,17 @@ func TestDemoStopsEmulatorOnInterrupt(t *testing.T) {
 // Go, keeping the caller's Go caches so that nothing is downloaded or rebuilt from scratch.
 func demoCommand(t *testing.T, extraEnv []string) *exec.Cmd {
 	t.Helper()
+	repo := repoRoot(t)
+	cmd := exec.Command("bash", filepath.Join(repo, "scripts", "demo.sh"))
+	cmd.Dir = repo
+	cmd.Env = append(newUserEnv(t), "TERRAFORM="+terraformPath(t))
+	cmd.Env = append(cmd.Env, extraEnv...)
+	return cmd
+}
+
+// repoRoot is the repository's root; the tests that run terraform skip without TF_ACC.
+func repoRoot(t *testing.T) string {
+	t.Helper()
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("runs terraform: set TF_ACC=1 (make test does)")
 	}
@@ -147,34 +158,31 @@ func demoCommand(t *testing.T, extraEnv []string) *exec.Cmd {
 	if err != nil {
 		t.Fatal(err)
 	}
-	goEnv := map[string]string{}
+	return repo
+}
+
+// newUserEnv is the environment of a new user with only Go and Terraform: an empty HOME, no
+// network for Go (GOPROXY=off) but the caller's Go caches, and a TF_CLI_CONFIG_FILE that would
+// fail every terraform command, so that the scripts must bring their own CLI config.
+func newUserEnv(t *testing.T) []string {
+	t.Helper()
+	env := []string{
+		"HOME=" + t.TempDir(),
+		"PATH=" + filepath.Dir(terraformPath(t)) + string(os.PathListSeparator) + os.Getenv("PATH"),
+		"TMPDIR=" + t.TempDir(),
+		"GOPROXY=off",
+		"GOFLAGS=-mod=readonly",
+		"GOTOOLCHAIN=local",
+		"TF_CLI_CONFIG_FILE=" + filepath.Join(t.TempDir(), "missing", "terraformrc"),
+	}
 	for _, name := range []string{"GOCACHE", "GOMODCACHE", "GOPATH", "GOROOT"} {
 		value, err := exec.Command("go", "env", name).Output()
 		if err != nil {
 			t.Fatalf("go env %s: %v", name, err)
 		}
-		goEnv[name] = strings.TrimSpace(string(value))
+		env = append(env, name+"="+strings.TrimSpace(string(value)))
 	}
-
-	cmd := exec.Command("bash", filepath.Join(repo, "scripts", "demo.sh"))
-	cmd.Dir = repo
-	cmd.Env = []string{
-		"HOME=" + t.TempDir(),
-		"PATH=" + os.Getenv("PATH"),
-		"TMPDIR=" + t.TempDir(),
-		"TERRAFORM=" + terraformPath(t),
-		"GOCACHE=" + goEnv["GOCACHE"],
-		"GOMODCACHE=" + goEnv["GOMODCACHE"],
-		"GOPATH=" + goEnv["GOPATH"],
-		"GOROOT=" + goEnv["GOROOT"],
-		"GOPROXY=off",
-		"GOFLAGS=-mod=readonly",
-		"GOTOOLCHAIN=local",
-		// A CLI config the demo must not use: it would fail every terraform command.
-		"TF_CLI_CONFIG_FILE=" + filepath.Join(t.TempDir(), "missing", "terraformrc"),
-	}
-	cmd.Env = append(cmd.Env, extraEnv...)
-	return cmd
+	return env
 }
 
 func terraformPath(t *testing.T) string {
