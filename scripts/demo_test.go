@@ -55,11 +55,46 @@ func TestDemo(t *testing.T) {
 			t.Errorf("the demo output lacks %q", want)
 		}
 	}
+	assertStepsMatchReadme(t, output)
 	if n := strings.Count(output, "Warning: Provider development overrides are in effect"); n != 1 {
 		t.Errorf("the dev_overrides warning is shown %d times, want once", n)
 	}
 	assertCleanedUp(t, output)
 	assertHomeUntouched(t, cmd)
+}
+
+var (
+	demoHeading    = regexp.MustCompile(`(?m)^==> (\d+)\. (.*)$`)
+	readmeStep     = regexp.MustCompile(`(?m)^(\d+)\. \*\*(.+?)\*\*`)
+	readmeSections = regexp.MustCompile(`(?m)^## `)
+)
+
+// assertStepsMatchReadme checks that the README's numbered list under "Try it" has one item per
+// step of the demo, in order and with the same number, each starting with the bold words that
+// begin the step's heading.
+func assertStepsMatchReadme(t *testing.T, output string) {
+	t.Helper()
+	readme, err := os.ReadFile(filepath.Join("..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, tryIt, found := strings.Cut(string(readme), "## Try it\n")
+	if !found {
+		t.Fatal(`README.md has no "## Try it" section`)
+	}
+	if next := readmeSections.FindStringIndex(tryIt); next != nil {
+		tryIt = tryIt[:next[0]]
+	}
+	steps := readmeStep.FindAllStringSubmatch(tryIt, -1)
+	headings := demoHeading.FindAllStringSubmatch(output, -1)
+	if len(steps) != len(headings) {
+		t.Errorf("README.md lists %d steps under \"Try it\", the demo runs %d", len(steps), len(headings))
+	}
+	for i := range min(len(steps), len(headings)) {
+		if steps[i][1] != headings[i][1] || !strings.HasPrefix(headings[i][2], steps[i][2]) {
+			t.Errorf("README.md step %s. %q does not match the demo's heading %s. %q", steps[i][1], steps[i][2], headings[i][1], headings[i][2])
+		}
+	}
 }
 
 // A step that fails stops the demo with a non-zero exit, and the emulator and the temporary
