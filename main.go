@@ -6,8 +6,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
-	"log"
+	"fmt"
+	"io"
 	"os"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
@@ -22,22 +24,66 @@ import (
 var version = "dev"
 
 func main() {
-	if len(os.Args) > 1 && os.Args[1] == "emulator" {
-		os.Exit(emulator.RunCommand(context.Background(), os.Args[2:], os.Stdout, os.Stderr))
-	}
+	os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr, serve))
+}
 
+// serve serves the provider to Terraform until Terraform stops it.
+func serve(debug bool) error {
 	procdefaults.Apply()
-
-	var debug bool
-	flag.BoolVar(&debug, "debug", false, "set to true to run the provider with support for debuggers like delve")
-	flag.Parse()
-
 	var opts []tf6server.ServeOpt
 	if debug {
 		opts = append(opts, tf6server.WithManagedDebug())
 	}
-	err := tf6server.Serve("registry.terraform.io/seed-ebba3aa9/visionone", upgradepassthrough.NewProtocol6(provider.New(version)()), opts...)
-	if err != nil {
-		log.Fatal(err.Error())
+	return tf6server.Serve("registry.terraform.io/seed-ebba3aa9/visionone", upgradepassthrough.NewProtocol6(provider.New(version)()), opts...)
+}
+
+// run dispatches the command line (without the program name) and returns the exit code: the
+// emulator and version commands, or the provider itself through serve.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer, serve func(debug bool) error) int {
+	if len(args) > 0 {
+		switch args[0] {
+		case "emulator":
+			return emulator.RunCommand(ctx, args[1:], stdout, stderr)
+		case "version", "-version", "--version":
+			_, _ = fmt.Fprintf(stdout, "terraform-provider-visionone %s\n", version)
+			return 0
+		}
 	}
+
+	fs := flag.NewFlagSet("terraform-provider-visionone", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	debug := fs.Bool("debug", false, "set to true to run the provider with support for debuggers like delve")
+	fs.Usage = func() {
+		_, _ = fmt.Fprint(fs.Output(), `Usage: terraform-provider-visionone [-debug]
+       terraform-provider-visionone emulator [flags]
+       terraform-provider-visionone version
+
+The Terraform provider for Trend Vision One IAM. Terraform starts it; started by hand, it serves
+the provider only with -debug, and prints the TF_REATTACH_PROVIDERS value to give Terraform.
+
+Commands:
+  emulator   runs a local Vision One IAM API for the provider, its examples and your own modules
+             (emulator -h lists its flags and test controls)
+  version    prints the version (also -version, --version)
+
+Flags:
+`)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() > 0 {
+		_, _ = fmt.Fprintf(stderr, "terraform-provider-visionone: unknown command %q\n\n", fs.Arg(0))
+		fs.Usage()
+		return 2
+	}
+	if err := serve(*debug); err != nil {
+		_, _ = fmt.Fprintln(stderr, err)
+		return 1
+	}
+	return 0
 }

@@ -55,11 +55,46 @@ func TestDemo(t *testing.T) {
 			t.Errorf("the demo output lacks %q", want)
 		}
 	}
+	assertStepsMatchReadme(t, output)
 	if n := strings.Count(output, "Warning: Provider development overrides are in effect"); n != 1 {
 		t.Errorf("the dev_overrides warning is shown %d times, want once", n)
 	}
 	assertCleanedUp(t, output)
 	assertHomeUntouched(t, cmd)
+}
+
+var (
+	demoHeading    = regexp.MustCompile(`(?m)^==> (\d+)\. (.*)$`)
+	readmeStep     = regexp.MustCompile(`(?m)^(\d+)\. \*\*(.+?)\*\*`)
+	readmeSections = regexp.MustCompile(`(?m)^## `)
+)
+
+// assertStepsMatchReadme checks that the README's numbered list under "Try it" has one item per
+// step of the demo, in order and with the same number, each starting with the bold words that
+// begin the step's heading.
+func assertStepsMatchReadme(t *testing.T, output string) {
+	t.Helper()
+	readme, err := os.ReadFile(filepath.Join("..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, tryIt, found := strings.Cut(string(readme), "## Try it\n")
+	if !found {
+		t.Fatal(`README.md has no "## Try it" section`)
+	}
+	if next := readmeSections.FindStringIndex(tryIt); next != nil {
+		tryIt = tryIt[:next[0]]
+	}
+	steps := readmeStep.FindAllStringSubmatch(tryIt, -1)
+	headings := demoHeading.FindAllStringSubmatch(output, -1)
+	if len(steps) != len(headings) {
+		t.Errorf("README.md lists %d steps under \"Try it\", the demo runs %d", len(steps), len(headings))
+	}
+	for i := range min(len(steps), len(headings)) {
+		if steps[i][1] != headings[i][1] || !strings.HasPrefix(headings[i][2], steps[i][2]) {
+			t.Errorf("README.md step %s. %q does not match the demo's heading %s. %q", steps[i][1], steps[i][2], headings[i][1], headings[i][2])
+		}
+	}
 }
 
 // A step that fails stops the demo with a non-zero exit, and the emulator and the temporary
@@ -140,6 +175,17 @@ func TestDemoStopsEmulatorOnInterrupt(t *testing.T) {
 // Go, keeping the caller's Go caches so that nothing is downloaded or rebuilt from scratch.
 func demoCommand(t *testing.T, extraEnv []string) *exec.Cmd {
 	t.Helper()
+	repo := repoRoot(t)
+	cmd := exec.Command("bash", filepath.Join(repo, "scripts", "demo.sh"))
+	cmd.Dir = repo
+	cmd.Env = append(newUserEnv(t), "TERRAFORM="+terraformPath(t))
+	cmd.Env = append(cmd.Env, extraEnv...)
+	return cmd
+}
+
+// repoRoot is the repository's root; the tests that run terraform skip without TF_ACC.
+func repoRoot(t *testing.T) string {
+	t.Helper()
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("runs terraform: set TF_ACC=1 (make test does)")
 	}
@@ -147,34 +193,31 @@ func demoCommand(t *testing.T, extraEnv []string) *exec.Cmd {
 	if err != nil {
 		t.Fatal(err)
 	}
-	goEnv := map[string]string{}
+	return repo
+}
+
+// newUserEnv is the environment of a new user with only Go and Terraform: an empty HOME, no
+// network for Go (GOPROXY=off) but the caller's Go caches, and a TF_CLI_CONFIG_FILE that would
+// fail every terraform command, so that the scripts must bring their own CLI config.
+func newUserEnv(t *testing.T) []string {
+	t.Helper()
+	env := []string{
+		"HOME=" + t.TempDir(),
+		"PATH=" + filepath.Dir(terraformPath(t)) + string(os.PathListSeparator) + os.Getenv("PATH"),
+		"TMPDIR=" + t.TempDir(),
+		"GOPROXY=off",
+		"GOFLAGS=-mod=readonly",
+		"GOTOOLCHAIN=local",
+		"TF_CLI_CONFIG_FILE=" + filepath.Join(t.TempDir(), "missing", "terraformrc"),
+	}
 	for _, name := range []string{"GOCACHE", "GOMODCACHE", "GOPATH", "GOROOT"} {
 		value, err := exec.Command("go", "env", name).Output()
 		if err != nil {
 			t.Fatalf("go env %s: %v", name, err)
 		}
-		goEnv[name] = strings.TrimSpace(string(value))
+		env = append(env, name+"="+strings.TrimSpace(string(value)))
 	}
-
-	cmd := exec.Command("bash", filepath.Join(repo, "scripts", "demo.sh"))
-	cmd.Dir = repo
-	cmd.Env = []string{
-		"HOME=" + t.TempDir(),
-		"PATH=" + os.Getenv("PATH"),
-		"TMPDIR=" + t.TempDir(),
-		"TERRAFORM=" + terraformPath(t),
-		"GOCACHE=" + goEnv["GOCACHE"],
-		"GOMODCACHE=" + goEnv["GOMODCACHE"],
-		"GOPATH=" + goEnv["GOPATH"],
-		"GOROOT=" + goEnv["GOROOT"],
-		"GOPROXY=off",
-		"GOFLAGS=-mod=readonly",
-		"GOTOOLCHAIN=local",
-		// A CLI config the demo must not use: it would fail every terraform command.
-		"TF_CLI_CONFIG_FILE=" + filepath.Join(t.TempDir(), "missing", "terraformrc"),
-	}
-	cmd.Env = append(cmd.Env, extraEnv...)
-	return cmd
+	return env
 }
 
 func terraformPath(t *testing.T) string {

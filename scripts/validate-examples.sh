@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # `make examples-check`: terraform fmt -check and terraform validate of every configuration under
-# examples/, offline. Nothing is downloaded from the Terraform registry: a CLI config in a
-# temporary directory points dev_overrides at a local build of this provider and at hashicorp/time
-# (used by the rotation examples), built from its Go module through the Go module proxy like the
-# other tools. With dev_overrides, terraform validate needs no terraform init.
+# examples/, offline. Nothing is downloaded from the Terraform registry: scripts/dev-providers.sh
+# builds this provider and hashicorp/time (used by the rotation examples, built from its Go module
+# through the Go module proxy like the other tools), and a CLI config in a temporary directory
+# points dev_overrides at them. With dev_overrides, terraform validate needs no terraform init.
 #
 # The snippet folders the docs embed (examples/resources/*, examples/data-sources/*) have no
 # required_providers block, as on the registry; they are validated with one added, so that
@@ -14,10 +14,6 @@ repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 terraform_bin="${TERRAFORM:-terraform}"
 go_bin="${GO:-go}"
 
-# Bump together with the version constraint in examples/key-rotation/providers.tf.
-time_provider_version="v0.13.1"
-time_provider_dir="$repo/.build/tools/terraform-provider-time-$time_provider_version"
-
 work="$(mktemp -d "${TMPDIR:-/tmp}/visionone-examples.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 
@@ -25,19 +21,18 @@ cd "$repo"
 echo "== terraform fmt -check -recursive examples/"
 TF_CLI_CONFIG_FILE=/dev/null "$terraform_bin" fmt -check -recursive -diff examples/
 
-echo "== build this provider and hashicorp/time $time_provider_version (Go module proxy, cached in .build/tools)"
-mkdir -p "$work/bin"
-"$go_bin" build -o "$work/bin/terraform-provider-visionone" .
-if [ ! -x "$time_provider_dir/terraform-provider-time" ]; then
-	GOBIN="$time_provider_dir" "$go_bin" install "github.com/hashicorp/terraform-provider-time@$time_provider_version"
-fi
+echo "== build this provider and hashicorp/time (scripts/dev-providers.sh)"
+./scripts/dev-providers.sh >/dev/null
+visionone_dir="$repo/.build/dev"
+time_dir="$(dirname "$(find "$repo/.build/dev/plugins/registry.terraform.io/hashicorp/time" \
+	-path "*/$("$go_bin" env GOOS)_$("$go_bin" env GOARCH)/terraform-provider-time" -print -quit)")"
 
 cat >"$work/terraformrc" <<EOF
 disable_checkpoint = true
 provider_installation {
   dev_overrides {
-    "seed-ebba3aa9/visionone" = "$work/bin"
-    "hashicorp/time"          = "$time_provider_dir"
+    "seed-ebba3aa9/visionone" = "$visionone_dir"
+    "hashicorp/time"          = "$time_dir"
   }
   direct {}
 }

@@ -30,11 +30,16 @@ func RunCommand(ctx context.Context, args []string, stdout, stderr io.Writer) in
 
 Runs a local Trend Vision One IAM API (accounts, roles, API keys) for the provider, its examples and
 your own modules. Point the provider's endpoint at the printed URL and use the printed admin key as
-its api_key. Test controls live under /_emulator/ (see the package documentation).
+its api_key.
 
 Flags:
 `)
 		fs.PrintDefaults()
+		_, _ = fmt.Fprint(fs.Output(), `
+Test controls, under the printed URL (only the admin key may call them; faults, the rate limit and
+the request counts never apply to them):
+`)
+		writeControlsUsage(fs.Output())
 	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -67,6 +72,11 @@ Flags:
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", *listen)
+	if errors.Is(err, syscall.EADDRINUSE) {
+		_, _ = fmt.Fprintf(stderr, "emulator: %s is already in use (another emulator?): stop what listens there, "+
+			"or pass -listen 127.0.0.1:0 to pick a free port (the URL is printed)\n", *listen)
+		return 1
+	}
 	if err != nil {
 		_, _ = fmt.Fprintf(stderr, "emulator: %v\n", err)
 		return 1

@@ -4,9 +4,11 @@ import (
 	"bufio"
 	"context"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -94,6 +96,65 @@ func TestRunCommandFlags(t *testing.T) {
 		}
 		if !strings.Contains(stderr.String(), tc.want) {
 			t.Errorf("%v: stderr %q lacks %q", tc.args, stderr.String(), tc.want)
+		}
+	}
+}
+
+// The help lists every test control the server registers, each with what it does, and the fields
+// the faults control takes.
+func TestRunCommandHelpListsControls(t *testing.T) {
+	t.Parallel()
+	var stdout, stderr syncBuffer
+	if code := RunCommand(t.Context(), []string{"-h"}, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	help := stderr.String()
+	if strings.Contains(help, "package documentation") {
+		t.Errorf("the help still sends the reader to the package documentation:\n%s", help)
+	}
+	for _, c := range controls {
+		line := "  " + strings.TrimSpace(c.pattern+" "+c.body) + "\n"
+		if !strings.Contains(help, line) || c.usage == "" {
+			t.Errorf("the help lacks the control %q with its usage:\n%s", c.pattern, help)
+		}
+	}
+	faults := reflect.TypeFor[faultsJSON]()
+	for i := range faults.NumField() {
+		name, _, _ := strings.Cut(faults.Field(i).Tag.Get("json"), ",")
+		if !strings.Contains(help, name) {
+			t.Errorf("the help does not name the faults field %q", name)
+		}
+	}
+}
+
+// The provider documentation's table of controls names every control the server registers.
+func TestControlsDocumented(t *testing.T) {
+	t.Parallel()
+	doc, err := os.ReadFile(filepath.Join("..", "..", "templates", "index.md.tmpl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range controls {
+		if !strings.Contains(string(doc), "`"+c.pattern+"`") {
+			t.Errorf("templates/index.md.tmpl does not document the control %q", c.pattern)
+		}
+	}
+}
+
+func TestRunCommandPortInUse(t *testing.T) {
+	t.Parallel()
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	var stdout, stderr syncBuffer
+	if code := RunCommand(t.Context(), []string{"-listen", busy.Addr().String()}, &stdout, &stderr); code != 1 {
+		t.Errorf("exit %d, want 1", code)
+	}
+	for _, want := range []string{busy.Addr().String() + " is already in use", "-listen 127.0.0.1:0"} {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("stderr %q lacks %q", stderr.String(), want)
 		}
 	}
 }

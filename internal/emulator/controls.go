@@ -5,23 +5,58 @@ import (
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"time"
 )
 
-// controlRoutes registers the test controls (see the package documentation). They answer only the
-// admin key and are exempt from faults, the rate limit and the request counts.
+// A control is one test control: the route controlRoutes registers and the entry the emulator
+// command's help shows for it, so that the help lists exactly what is served.
+type control struct {
+	pattern string // method and path, as http.ServeMux takes them
+	body    string // an example request body, if the control takes one
+	usage   string // what the control does
+	handle  func(s *Server, w http.ResponseWriter, r *http.Request, body []byte) *httpError
+}
+
+// controls are the test controls, in the order the help lists them.
+var controls = []control{
+	{"POST /_emulator/clock", `{"advance": "24h"}`,
+		"moves the clock forward (a Go duration): keys expire, rotation windows open", (*Server).controlClock},
+	{"POST /_emulator/accounts/{id}/accept", "",
+		"accepts an invitation, as the invited person would; answers the account's permanent id", (*Server).controlAccept},
+	{"POST /_emulator/faults", `{"error_rate": 0.2, "statuses": [500, 503, 429], "latency": "50ms"}`,
+		"injects faults into /v3.0 requests (also drop_rate, drop_after_write_rate, retry_after,\n" +
+			"omit_retry_after); {} clears them", (*Server).controlFaults},
+	{"POST /_emulator/ratelimit", `{"per_minute": 60}`,
+		"answers 429 with Retry-After above that rate; 0 removes the limit", (*Server).controlRateLimit},
+	{"GET /_emulator/stats", "",
+		"requests per endpoint, answers per status, faults injected and objects per type, as JSON", (*Server).controlStats},
+	{"POST /_emulator/reset", "",
+		"drops every object and counter and seeds the tenant again", (*Server).controlReset},
+}
+
+// controlRoutes registers the test controls. They answer only the admin key and are exempt from
+// faults, the rate limit and the request counts.
 func (s *Server) controlRoutes(m *http.ServeMux) {
-	m.HandleFunc("POST /_emulator/clock", s.control(s.controlClock))
-	m.HandleFunc("POST /_emulator/accounts/{id}/accept", s.control(s.controlAccept))
-	m.HandleFunc("POST /_emulator/faults", s.control(s.controlFaults))
-	m.HandleFunc("POST /_emulator/ratelimit", s.control(s.controlRateLimit))
-	m.HandleFunc("GET /_emulator/stats", s.control(s.controlStats))
-	m.HandleFunc("POST /_emulator/reset", s.control(s.controlReset))
+	for _, c := range controls {
+		m.HandleFunc(c.pattern, s.control(func(w http.ResponseWriter, r *http.Request, body []byte) *httpError {
+			return c.handle(s, w, r, body)
+		}))
+	}
 	m.HandleFunc("/_emulator/", s.control(func(w http.ResponseWriter, r *http.Request, _ []byte) *httpError {
 		return notFound("control", r.URL.Path)
 	}))
+}
+
+// writeControlsUsage lists the test controls for the emulator command's help, in the layout of
+// flag.PrintDefaults.
+func writeControlsUsage(w io.Writer) {
+	for _, c := range controls {
+		_, _ = fmt.Fprintf(w, "  %s\n    \t%s\n", strings.TrimSpace(c.pattern+" "+c.body), strings.ReplaceAll(c.usage, "\n", "\n    \t"))
+	}
 }
 
 type controlHandler func(w http.ResponseWriter, r *http.Request, body []byte) *httpError

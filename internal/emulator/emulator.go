@@ -48,15 +48,8 @@
 // The controls live under /_emulator/, never under /v3.0/, and answer only the admin key (401
 // otherwise). Faults and the rate limit never apply to them.
 //
-//	POST /_emulator/clock                {"advance": "24h"}  moves the clock forward (Go duration)
-//	POST /_emulator/accounts/{id}/accept accepts an invitation; answers {"id": "<permanent id>"}
-//	POST /_emulator/faults               {"error_rate": 0.2, "statuses": [500, 503, 429],
-//	                                      "drop_rate": 0.05, "latency": "50ms",
-//	                                      "drop_after_write_rate": 0.1, "retry_after": "2s",
-//	                                      "omit_retry_after": false}; {} clears them
-//	POST /_emulator/ratelimit            {"per_minute": 60}; 0 removes the limit
-//	GET  /_emulator/stats                Stats as JSON
-//	POST /_emulator/reset                drops every object and counter and seeds the tenant again
+// They are listed, with an example body each, in controls (controls.go), which both registers
+// them and gives the lines of the emulator command's help (terraform-provider-visionone emulator -h).
 //
 // Injected 429s, like the rate limit's, carry Retry-After (seconds). A dropped connection is
 // closed without an answer; drop_after_write applies a mutation and then drops the connection
