@@ -223,8 +223,8 @@ func measure(ctx context.Context, cfg config, srv *emulator.Server, bin string, 
 }
 
 // buildUnlessGiven returns bin, or builds the module's package pkg into dir when bin is empty. It
-// builds as .goreleaser.yml builds releases: a static binary without symbol tables maps about 2 MB
-// less memory than a default build, and the peak measured is then the one users see.
+// builds as .goreleaser.yml builds releases: a static binary without symbol tables maps less memory
+// than a default build, and the peak measured is then the one users see.
 func buildUnlessGiven(ctx context.Context, cfg config, bin, pkg, dir string) (string, error) {
 	if bin == "" {
 		bin = filepath.Join(dir, "terraform-provider-visionone")
@@ -316,8 +316,8 @@ resource "terraform_data" "k" {
 
 // sampler polls /proc for processes running the provider binary and keeps the highest VmHWM (the
 // kernel's own peak resident set of a process) seen, and the CPU time of each. Terraform starts a
-// provider process per graph walk; each lives for its walk, and VmHWM only grows, so polling every
-// 20 ms loses at most the last 20 ms of a process's life.
+// provider process per graph walk; each lives for its walk, and VmHWM only grows, so polling loses
+// at most the last poll interval of a process's life.
 type sampler struct {
 	done  chan struct{}
 	wg    sync.WaitGroup

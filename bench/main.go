@@ -18,7 +18,7 @@
 // report gives the wall time and its ratio to the baseline, the API requests the emulator counted
 // (total, per object, writes per object, per type), and the provider's peak memory: the highest
 // VmHWM (peak resident set, kept by the kernel) of any provider process, polled from
-// /proc/<pid>/status every 20 ms while the phase runs.
+// /proc/<pid>/status while the phase runs.
 //
 // It writes results.json and results.md into -out and, with -benchmarks, replaces the table between
 // the bench markers of that file (BENCHMARKS.md).

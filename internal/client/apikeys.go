@@ -8,8 +8,8 @@ import (
 	"time"
 )
 
-// neverExpiresAfter: an expiry later than this means "never" (decision 5); the API may spell a
-// never-expiring key as a far-future date instead of null.
+// neverExpiresAfter: an expiry later than this means "never"; the API may spell a never-expiring
+// key as a far-future date instead of null (API.md, "Dates and ids").
 var neverExpiresAfter = time.Date(9000, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // normalizeExpiry turns a far-future expiry into nil, the one spelling of "never expires".

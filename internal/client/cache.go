@@ -38,12 +38,12 @@ import (
 //     away. A listing also expires after snapshotTTL, which bounds how stale a read can be in a
 //     long-running process.
 //
-// List items carry no ETag (decision 4). An object served from a listing carries, in its ETag
-// field, a fingerprint of its fields instead (fingerprintPrefix). The Update* methods recognise
-// it: they GET the object, and when its fingerprint differs from the one the caller read, someone
-// changed it in between and they return a 412 without writing; otherwise they PATCH with the ETag
-// of that GET. So an update costs one GET more when its object was read from a listing, and a
-// change made between a plan and its apply is still detected.
+// List items carry no ETag (API.md, "ETag and If-Match"). An object served from a listing carries,
+// in its ETag field, a fingerprint of its fields instead (fingerprintPrefix). The Update* methods
+// recognise it: they GET the object, and when its fingerprint differs from the one the caller read,
+// someone changed it in between and they return a 412 without writing; otherwise they PATCH with
+// the ETag of that GET. So an update costs one GET more when its object was read from a listing,
+// and a change made between a plan and its apply is still detected.
 
 const (
 	// individualReads is how many reads of one type are answered by single GETs before the listing

@@ -1,5 +1,5 @@
 // Package client is a small typed client for the Trend Vision One IAM API v3.0 (accounts, roles,
-// API keys), as described in shared/visionone-api.md. It knows nothing of Terraform's schema: the
+// API keys), as described in API.md beside this file. It knows nothing of Terraform's schema: the
 // provider translates between its models and these types.
 //
 // Every call goes through one transport (transport.go) that applies the client-side rate limit,

@@ -22,8 +22,8 @@ const (
 	DefaultUserAgent = "terraform-provider-visionone"
 )
 
-// regionHosts is table 1.1 of the contract: the API host of each Vision One region. Japan and the
-// United States are the two without a region label.
+// regionHosts is the API host of each Vision One region (API.md, "Regions and hosts"). Japan and
+// the United States are the two without a region label.
 var regionHosts = map[string]string{
 	"us":    "api.xdr.trendmicro.com",
 	"jp":    "api.xdr.trendmicro.co.jp",
@@ -36,8 +36,8 @@ var regionHosts = map[string]string{
 	"usgov": "api.usgov.xdr.trendmicro.com",
 }
 
-// Regions lists the region names accepted in Config.Region, in the order of the contract's table
-// (for validators and docs).
+// Regions lists the region names accepted in Config.Region, in the order of the region table
+// (API.md, "Regions and hosts"), for validators and docs.
 var Regions = []string{"us", "eu", "jp", "sg", "au", "in", "mea", "uk", "usgov"}
 
 // BaseURLForRegion returns the API base URL of a region, e.g. "https://api.eu.xdr.trendmicro.com".

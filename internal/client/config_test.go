@@ -20,7 +20,7 @@ func TestBaseURLForRegion(t *testing.T) {
 		"usgov": "https://api.usgov.xdr.trendmicro.com",
 	}
 	if len(client.Regions) != len(want) {
-		t.Errorf("Regions = %v, want the %d regions of the contract", client.Regions, len(want))
+		t.Errorf("Regions = %v, want the %d regions Trend publishes", client.Regions, len(want))
 	}
 	for _, region := range client.Regions {
 		got, err := client.BaseURLForRegion(region)

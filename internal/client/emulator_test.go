@@ -222,7 +222,7 @@ func TestEmulatorAccounts(t *testing.T) {
 
 	disabled := client.StatusDisabled
 	if err := e.api.UpdateAccount(ctx, invited.ID, "", client.AccountPatch{Status: &disabled}); !client.IsBadRequest(err) {
-		t.Errorf("updating an invited account gave %v, want the 400 of decision 10", err)
+		t.Errorf("updating an invited account gave %v, want a 400: invited accounts cannot be updated", err)
 	}
 	permanent, err := e.srv.AcceptInvitation(invited.ID)
 	if err != nil {

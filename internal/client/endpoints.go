@@ -9,7 +9,7 @@ import (
 	"strings"
 )
 
-// API paths (contract section 2).
+// API paths (API.md, "Endpoints").
 const (
 	connectivityPath = "/v3.0/healthcheck/connectivity"
 	accountsPath     = "/v3.0/iam/accounts"
@@ -20,7 +20,8 @@ const (
 // objectPath is the path of one object of a collection, with its id escaped.
 func objectPath(collection, id string) string { return collection + "/" + url.PathEscape(id) }
 
-// getObject GETs one object into out and returns its ETag (decision 4: unquoted, kept as sent).
+// getObject GETs one object into out and returns its ETag as the API sent it
+// (API.md, "ETag and If-Match").
 func (c *Client) getObject(ctx context.Context, p string, out any) (string, error) {
 	resp, err := c.do(ctx, request{method: http.MethodGet, path: p})
 	if err != nil {
@@ -33,7 +34,7 @@ func (c *Client) getObject(ctx context.Context, p string, out any) (string, erro
 }
 
 // createdID finds the id of a created object: in the body's "id" first, else as the last segment
-// of the Location header (decision 3).
+// of the Location header (API.md, "Decision: invitation answer").
 func createdID(resp *response) string {
 	var body struct {
 		ID string `json:"id"`

@@ -17,9 +17,11 @@ import (
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/client"
 )
 
-// These tests cover answers the contract allows but the emulator does not give (fallbacks of
-// decisions 1, 2, 3 and 5, a retried write that meets its own effect). Everything else runs
-// against the emulator in emulator_test.go.
+// These tests cover answers the API may give but the emulator does not, and a retried write that
+// meets its own effect. The answers are the fallbacks of (API.md, "Decision: role bodies"),
+// (API.md, "Decision: role write answers"), (API.md, "Decision: invitation answer") and
+// (API.md, "Decision: API-key expiry and absent dates"). Everything else runs against the emulator
+// in emulator_test.go.
 
 // recorder notes each request as "METHOD path" and the headers of interest.
 type recorder struct {

@@ -15,8 +15,9 @@ import (
 	"unicode/utf8"
 )
 
-// APIError is an error answer of the Vision One API (contract 1.7), or of one item of a 207
-// multi-status answer (contract 1.6). It is built even from an HTML or empty body.
+// APIError is an error answer of the Vision One API (API.md, "Errors"), or of one item of a 207
+// multi-status answer (API.md, "Multi-status answers"). It is built even from an HTML or empty
+// body.
 type APIError struct {
 	Method       string // request method, e.g. "PATCH"
 	Path         string // request path, e.g. "/v3.0/iam/roles/{id}" with the id
@@ -118,7 +119,8 @@ func (e *APIError) Advice() string {
 	return ""
 }
 
-// requiredPermission names the console permission a call needs (contract section 6), for 403 advice.
+// requiredPermission names the console permission a call needs (API.md, "Authorization table"),
+// for 403 advice.
 func requiredPermission(method, path string) string {
 	write := method != http.MethodGet
 	switch {
@@ -170,8 +172,8 @@ func IsBadRequest(err error) bool { return hasStatus(err, http.StatusBadRequest)
 // IsRateLimited reports whether err is a 429 that outlived the retries.
 func IsRateLimited(err error) bool { return hasStatus(err, http.StatusTooManyRequests) }
 
-// IsAlreadyExists reports whether err is the API's refusal of a duplicate (a 400 per decision 6,
-// recognised by its message, or a 409 should the API ever send one).
+// IsAlreadyExists reports whether err is the API's refusal of a duplicate: a 400 recognised by its
+// message (API.md, "Decision: duplicates"), or a 409 should the API ever send one.
 func IsAlreadyExists(err error) bool {
 	e, ok := apiErrorAs(err)
 	if !ok {
@@ -186,8 +188,9 @@ func IsAlreadyExists(err error) bool {
 			strings.Contains(text, "already in use") || strings.Contains(text, "already used"))
 }
 
-// MultiStatusError reports the failed items of a 207 multi-status answer (contract 1.6). Each
-// item is an *APIError naming the item, so IsNotFound and friends see through it.
+// MultiStatusError reports the failed items of a 207 multi-status answer
+// (API.md, "Multi-status answers"). Each item is an *APIError naming the item, so IsNotFound and
+// friends see through it.
 type MultiStatusError struct {
 	Method string
 	Path   string
@@ -252,8 +255,8 @@ func (e *RequestError) Error() string {
 
 func (e *RequestError) Unwrap() error { return e.Err }
 
-// errorEnvelope is the Vision One error body (contract 1.7). Code and Message also sit at the top
-// level in a few 429 answers, and Error sits at the top of some 207 items.
+// errorEnvelope is the Vision One error body (API.md, "Errors"). Code and Message also sit at the
+// top level in a few 429 answers, and Error sits at the top of some 207 items.
 type errorEnvelope struct {
 	Error   *errorDetail `json:"error"`
 	Code    string       `json:"code"`

@@ -36,7 +36,7 @@ func TestDecodeError(t *testing.T) {
 			`POST /v3.0/iam/accounts: 400 BadRequest: m (details)`},
 		{"flat 429", "GET", "/v3.0/iam/apiKeys", 429, nil, `{"code":"TooManyRequests","message":"Rate limit exceeded"}`,
 			`GET /v3.0/iam/apiKeys: 429 TooManyRequests: Rate limit exceeded`},
-		{"401 from the contract", "GET", "/v3.0/iam/roles", 401, nil,
+		{"401 of the troubleshooting guide", "GET", "/v3.0/iam/roles", 401, nil,
 			`{"error":{"code":"InvalidCredentials","message":"Invalid token, Authorization token invaild for header","innererror":{"code":"InvalidToken","service":"svp"}}}`,
 			`GET /v3.0/iam/roles: 401 InvalidCredentials: Invalid token, Authorization token invaild for header (InvalidToken)`},
 		{"empty body", "GET", "/v3.0/iam/roles", 403, nil, ``,

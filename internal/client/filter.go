@@ -5,7 +5,7 @@ import (
 	"strings"
 )
 
-// Filter is a TMV1-Filter expression (contract 1.5). Build it with Eq, And, Or and Not so that
+// Filter is a TMV1-Filter expression (API.md, "Filters"). Build it with Eq, And, Or and Not so that
 // values are always quoted and escaped; the zero value means "no filter".
 type Filter string
 

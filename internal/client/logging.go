@@ -53,7 +53,7 @@ func (c *Client) logContext(ctx context.Context) context.Context {
 }
 
 // bearerPattern and jwtPattern catch credentials the client does not know of, such as a token
-// echoed back in an error page: Vision One keys are JWTs (contract 1.2).
+// echoed back in an error page: Vision One keys are JWTs (API.md, "Authentication").
 var (
 	bearerPattern = regexp.MustCompile(`(?i)bearer\s+[^\s"',;]+`)
 	jwtPattern    = regexp.MustCompile(`eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}(\.[A-Za-z0-9_-]*)?`)

@@ -7,8 +7,8 @@ import (
 	"net/http"
 )
 
-// multiStatusItem is one element of a 207 answer (contract 1.6). A failure carries its error in
-// body.error, or (leniently, as pytmv1 accepts) in a top-level error.
+// multiStatusItem is one element of a 207 answer (API.md, "Multi-status answers"). A failure
+// carries its error in body.error, or (leniently, as pytmv1 accepts) in a top-level error.
 type multiStatusItem struct {
 	Status  int `json:"status"`
 	Headers []struct {

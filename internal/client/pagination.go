@@ -9,13 +9,14 @@ import (
 	"strings"
 )
 
-// pageSize is the largest page the API serves (contract 1.4), to keep lists to few requests.
+// pageSize is the largest page the API serves (API.md, "Pagination"), to keep lists to few
+// requests.
 const pageSize = "200"
 
 // maxPages stops a list whose links go round in circles; 200 items a page makes it a million.
 const maxPages = 5000
 
-// page is the list envelope of contract 1.4 (decision 14).
+// page is the list envelope (API.md, "Pagination"; API.md, "Decision: list envelope").
 type page[T any] struct {
 	Items      []T    `json:"items"`
 	NextLink   string `json:"nextLink"`
@@ -73,7 +74,7 @@ func walkPages[T any](ctx context.Context, c *Client, req request, visit func(*p
 	return "", fmt.Errorf("GET %s: more than %d pages; stopping to avoid a loop", req.path, maxPages)
 }
 
-// decodeFailure reports a 2xx answer whose body is not what the contract describes. The body
+// decodeFailure reports a 2xx answer whose body is not what API.md describes. The body
 // itself is not quoted: it may carry a secret.
 func decodeFailure(method, path string, err error) error {
 	return fmt.Errorf("%s %s: the API's answer could not be read: %w", method, path, err)

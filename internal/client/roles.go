@@ -38,8 +38,8 @@ func (c *Client) GetRole(ctx context.Context, id string) (*Role, error) {
 	return &role, nil
 }
 
-// fillPermissionKeys reads a role's permission keys from /roles/{id}/permissions when its body
-// has none at all (decision 1: an empty list is an answer, an absent one is not).
+// fillPermissionKeys reads a role's permission keys from /roles/{id}/permissions when its body has
+// none at all: an empty list is an answer, an absent one is not (API.md, "Decision: role bodies").
 func (c *Client) fillPermissionKeys(ctx context.Context, role *Role) error {
 	if role.PermissionKeys != nil {
 		return nil
@@ -91,7 +91,7 @@ func (c *Client) CreateRole(ctx context.Context, in RoleCreate) (*Role, error) {
 	}
 	defer done()
 	if in.PermissionKeys == nil {
-		in.PermissionKeys = []string{} // all five fields are required (contract 5.2)
+		in.PermissionKeys = []string{} // all five fields are required (API.md, "Roles: endpoints")
 	}
 	var id string
 	send := func(ctx context.Context) error {

@@ -46,7 +46,7 @@ type request struct {
 	rawURL string     // an absolute URL given by the API (nextLink), used as is
 	body   any        // marshalled to JSON when not nil
 	filter Filter     // sent as TMV1-Filter
-	// ifMatch is sent as If-Match (the ETag as the API returned it, unquoted per decision 4).
+	// ifMatch is sent as If-Match (the ETag as the API returned it: API.md, "ETag and If-Match").
 	ifMatch string
 	policy  retryPolicy
 	// secretResponse marks an answer that carries secrets (API key creation): its body is never

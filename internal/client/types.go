@@ -2,21 +2,22 @@ package client
 
 import "time"
 
-// Account authentication types (contract 3.1).
+// Account authentication types (API.md, "Accounts: object").
 const (
 	AuthTypeLocal     = "local"
 	AuthTypeSAML      = "saml"
 	AuthTypeSAMLGroup = "samlGroup"
 )
 
-// Account and API key statuses (contract 3.1, 4.1). StatusInvited is only ever read, never written.
+// Account and API key statuses (API.md, "Accounts: object"; API.md, "API keys: object").
+// StatusInvited is only ever read, never written.
 const (
 	StatusEnabled  = "enabled"
 	StatusDisabled = "disabled"
 	StatusInvited  = "invited"
 )
 
-// Role types (contract decision 8).
+// Role types (API.md, "Decision: role type values").
 const (
 	RoleTypePredefined = "predefined"
 	RoleTypeCustom     = "custom"
@@ -32,9 +33,9 @@ var (
 	MonthsToExpiration = []int64{0, 1, 3, 6, 12}
 )
 
-// Role is a user role (contract 5.1). ETag is the version to pass to UpdateRole: GetRole fills it
-// from the response header; RefreshRole, when it serves the role from a listing (which carries no
-// ETag), fills it with a fingerprint of the role's fields instead (cache.go).
+// Role is a user role (API.md, "Roles: object"). ETag is the version to pass to UpdateRole:
+// GetRole fills it from the response header; RefreshRole, when it serves the role from a listing
+// (which carries no ETag), fills it with a fingerprint of the role's fields instead (cache.go).
 type Role struct {
 	ID                         string     `json:"id"`
 	Name                       string     `json:"name"`
@@ -47,7 +48,8 @@ type Role struct {
 	ETag                       string     `json:"-"`
 }
 
-// RoleCreate is the body of POST /v3.0/iam/roles; the contract makes all five fields required.
+// RoleCreate is the body of POST /v3.0/iam/roles; all five fields are required
+// (API.md, "Roles: endpoints").
 type RoleCreate struct {
 	Name                       string   `json:"name"`
 	Description                string   `json:"description"`
@@ -65,7 +67,7 @@ type RolePatch struct {
 	AllowUserAccountAssignment *bool    `json:"allowUserAccountAssignment,omitempty"`
 }
 
-// Permission is one entry of the tenant's permission catalog (contract decision 1).
+// Permission is one entry of the tenant's permission catalog (API.md, "Roles: permission catalog").
 type Permission struct {
 	Key      string `json:"key"`
 	Name     string `json:"name"`
@@ -73,7 +75,7 @@ type Permission struct {
 	Category string `json:"category"`
 }
 
-// Account is a user, SAML user, SAML group or pending invitation (contract 3.1, decision 7).
+// Account is a user, SAML user, SAML group or pending invitation (API.md, "Accounts: object").
 type Account struct {
 	ID              string     `json:"id"`
 	Email           string     `json:"email"`
@@ -101,7 +103,7 @@ type AccountPatch struct {
 	Description *string `json:"description,omitempty"`
 }
 
-// APIKey is an API key's metadata (contract 4.1). The secret is never part of it.
+// APIKey is an API key's metadata (API.md, "API keys: object"). The secret is never part of it.
 // ExpiredDateTime is nil for a key that never expires.
 type APIKey struct {
 	ID                   string     `json:"id"`
@@ -116,8 +118,9 @@ type APIKey struct {
 	ETag                 string     `json:"-"`
 }
 
-// APIKeyCreate is one element of the POST /v3.0/iam/apiKeys array. MonthsToExpiration is a
-// pointer because 0 means "never expires" and an omitted value means 12 months (decision 5).
+// APIKeyCreate is one element of the POST /v3.0/iam/apiKeys array. MonthsToExpiration is a pointer
+// because 0 means "never expires" and an omitted value means 12 months
+// (API.md, "API keys: expiry").
 type APIKeyCreate struct {
 	Name               string `json:"name"`
 	Role               string `json:"role"`

@@ -5,7 +5,7 @@ import (
 	"strings"
 )
 
-// Account limits and filter (contract 3.1, 3.2).
+// Account limits and filter (API.md, "Accounts: object"; API.md, "Accounts: list").
 const (
 	accountFieldMax  = 256
 	accountFilterMax = 256
@@ -73,7 +73,7 @@ var accountInviteFields = bodyFields{
 }
 
 // inviteAccount sends an invitation: the account starts as invited with a temporary id
-// (contract 3.4, decision 3).
+// (API.md, "Accounts: invite"; API.md, "Decision: invitation answer").
 func (s *Server) inviteAccount(c *call) *httpError {
 	var in accountInviteBody
 	if _, e := decodeObject(c.body, accountInviteFields, &in); e != nil {
@@ -131,7 +131,7 @@ func (s *Server) inviteAccount(c *call) *httpError {
 }
 
 // checkEmail wants an address for users; a SAML group may also be named by its directory object
-// id (contract 3.4), so any non-blank value passes for samlGroup.
+// id (API.md, "Accounts: object"), so any non-blank value passes for samlGroup.
 func checkEmail(email, authType string) *httpError {
 	if authType == authSAMLGroup {
 		return nil

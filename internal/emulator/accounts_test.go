@@ -33,7 +33,8 @@ func TestAccountLifecycle(t *testing.T) {
 		t.Error("no ETag on account GET")
 	}
 
-	// Invited users cannot be updated (decision 10).
+	// Invited users cannot be updated
+	// (API.md, "Decision: updates of invited accounts and SAML groups").
 	e := ts.expect(req{method: "PATCH", path: "/v3.0/iam/accounts/" + out.ID, body: map[string]any{"status": "disabled"}}, http.StatusBadRequest).errorBody(t)
 	if !strings.Contains(e.Message, "invit") {
 		t.Errorf("PATCH invited: %+v", e)

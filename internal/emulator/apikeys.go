@@ -7,7 +7,8 @@ import (
 	"time"
 )
 
-// API-key limits, enums and filter (contract 4.1 to 4.5, decision 5).
+// API-key limits, enums and filter (API.md, "API keys: object"; API.md, "API keys: list";
+// API.md, "API keys: expiry").
 const (
 	apiKeyNameMax        = 128
 	apiKeyDescriptionMax = 2048
@@ -70,7 +71,7 @@ func (s *Server) getAPIKey(c *call) *httpError {
 	return nil
 }
 
-// multiStatusItem is one element of a 207 answer (contract 1.6).
+// multiStatusItem is one element of a 207 answer (API.md, "Multi-status answers").
 type multiStatusItem struct {
 	Status  int          `json:"status"`
 	Headers []headerPair `json:"headers,omitempty"`
@@ -105,7 +106,8 @@ type createdAPIKey struct {
 	ExpiredDateTime *string `json:"expiredDateTime"`
 }
 
-// createAPIKeys is the batch create: each element succeeds or fails on its own (contract 4.3).
+// createAPIKeys is the batch create: each element succeeds or fails on its own
+// (API.md, "API keys: create").
 func (s *Server) createAPIKeys(c *call) *httpError {
 	items, e := decodeArray(c.body, "API keys")
 	if e != nil {
@@ -196,7 +198,7 @@ func (s *Server) uniqueAPIKeyName(name, self string) *httpError {
 }
 
 // assignableToAPIKey checks a role for a new or changed key assignment: the role must allow API
-// keys, and Master Administrator never does since Oct 27 2025 [DOC-FLAGS].
+// keys, and Master Administrator never does since Oct 27 2025 (API.md, "Who may do what").
 func (s *Server) assignableToAPIKey(name string) (*role, *httpError) {
 	r, e := s.st.roleByExactName("role", name)
 	if e != nil {
@@ -262,8 +264,8 @@ func (s *Server) patchAPIKey(c *call) *httpError {
 		}
 		next.Description = *in.Description
 	}
-	// Keys keep a role they already have (existing Master Administrator keys keep it [DOC-FLAGS]);
-	// only a change of role is checked for assignability.
+	// Keys keep a role they already have, as existing Master Administrator keys keep theirs
+	// (API.md, "Who may do what"); only a change of role is checked for assignability.
 	if in.Role != nil && *in.Role != s.st.roleName(k.RoleID) {
 		if e := checkLength("role", *in.Role, apiKeyNameMax); e != nil {
 			return e
@@ -288,7 +290,7 @@ type apiKeyDeleteBody struct {
 
 var apiKeyDeleteFields = bodyFields{writable: []string{"id"}}
 
-// deleteAPIKeys is the batch delete (contract 4.6).
+// deleteAPIKeys is the batch delete (API.md, "API keys: delete").
 func (s *Server) deleteAPIKeys(c *call) *httpError {
 	items, e := decodeArray(c.body, "API key ids ({\"id\": \"...\"})")
 	if e != nil {

@@ -97,7 +97,7 @@ func TestAPIKeyExpiryDisableDelete(t *testing.T) {
 	var k apiKeyView
 	ts.expect(req{method: "GET", path: "/v3.0/iam/apiKeys/" + id}, http.StatusOK).json(t, &k)
 	if k.Status != "enabled" {
-		t.Errorf("an expired key keeps its status (decision 15), got %q", k.Status)
+		t.Errorf("an expired key keeps its status, got %q", k.Status)
 	}
 	ts.AdvanceClock(100 * 365 * 24 * time.Hour)
 	ts.expect(req{method: "GET", path: "/v3.0/iam/apiKeys", key: forever}, http.StatusOK)

@@ -53,7 +53,8 @@ func (s *Server) isMaster(p principal) bool {
 	return ok && r.Type == roleTypePredefined && r.Name == masterAdministrator
 }
 
-// allowed applies the authorization matrix (contract 6); an empty perm needs only a valid token.
+// allowed applies the authorization table (API.md, "Authorization table"); an empty perm needs
+// only a valid token.
 func (s *Server) allowed(p principal, perm string) bool {
 	if perm == "" || s.isMaster(p) {
 		return true
@@ -68,8 +69,8 @@ func tokenHash(token string) string {
 }
 
 // newToken returns a key value shaped like Vision One's: a JWT (three base64url parts joined by
-// dots) of well over 500 characters [KA-JWT]. The signature part is random, which makes every
-// value unique and unguessable.
+// dots) of well over 500 characters (API.md, "Authentication"). The signature part is random,
+// which makes every value unique and unguessable.
 func newToken(id string, created time.Time, expires *time.Time) string {
 	enc := base64.RawURLEncoding
 	header, _ := json.Marshal(map[string]string{"alg": "RS256", "typ": "JWT"})
@@ -91,8 +92,8 @@ func newToken(id string, created time.Time, expires *time.Time) string {
 	return enc.EncodeToString(header) + "." + enc.EncodeToString(payload) + "." + enc.EncodeToString(sig)
 }
 
-// checkIfMatch applies the ETag precondition (decision 4): quoted, unquoted, weak or "*" values
-// are accepted; a missing header passes unless required.
+// checkIfMatch applies the ETag precondition (API.md, "Decision: If-Match"): quoted, unquoted,
+// weak or "*" values are accepted; a missing header passes unless required.
 func checkIfMatch(r *http.Request, current string, required bool) *httpError {
 	v := strings.TrimSpace(r.Header.Get("If-Match"))
 	if v == "" {

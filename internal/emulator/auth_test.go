@@ -8,8 +8,9 @@ import (
 	"testing"
 )
 
-// TestAuthorizationMatrix checks every endpoint against contract section 6: a key whose role lacks
-// the permission gets 403 AccessDenied, a key whose role has it gets through.
+// TestAuthorizationMatrix checks every endpoint against its row of the table
+// (API.md, "Authorization table"): a key whose role lacks the permission gets 403 AccessDenied, a
+// key whose role has it gets through.
 func TestAuthorizationMatrix(t *testing.T) {
 	t.Parallel()
 	ts := newTestServer(t, Options{})

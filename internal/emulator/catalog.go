@@ -9,11 +9,11 @@ import (
 	"time"
 )
 
-// catalog.json is the tenant's permission catalog and its predefined roles (contract 5.3, 5.4,
-// decision 9). Trend does not publish the machine identifiers of permissions, so the keys are
-// dotted names derived from the console's app and permission names; keeping them in a data file
-// means real keys can replace them without touching code. A predefined role listing "*" holds
-// every permission.
+// catalog.json is the tenant's permission catalog and its predefined roles
+// (API.md, "Roles: predefined"; API.md, "Decision: permission keys"). Trend does not publish the
+// machine identifiers of permissions, so the keys are dotted names derived from the console's app
+// and permission names; keeping them in a data file means real keys can replace them without
+// touching code. A predefined role listing "*" holds every permission.
 //
 //go:embed catalog.json
 var catalogJSON []byte
@@ -41,7 +41,7 @@ type catalog struct {
 	keys            map[string]bool
 }
 
-// Names of the permissions the emulated IAM endpoints require (authorization matrix, contract 6).
+// Names of the permissions the emulated IAM endpoints require (API.md, "Authorization table").
 const (
 	permAccountsView    = "platform.userAccounts.view"
 	permAccountsConfig  = "platform.userAccounts.configure"
@@ -53,7 +53,7 @@ const (
 )
 
 // predefinedRolesUpdated is the lastUpdatedDateTime of every predefined role: the day Trend fixed
-// their control flags (contract [DOC-FLAGS]).
+// their control flags (API.md, "Roles: predefined").
 var predefinedRolesUpdated = time.Date(2025, 10, 27, 0, 0, 0, 0, time.UTC)
 
 // Permissions returns the emulator's permission catalog, for tests and documentation.

@@ -1,9 +1,9 @@
 // Package emulator is an in-memory Trend Vision One IAM API (accounts, roles, API keys) that
-// follows shared/visionone-api.md, for the provider's tests, its examples and users' own modules.
+// follows internal/client/API.md, for the provider's tests, its examples and users' own modules.
 //
 // # API
 //
-// Every endpoint of the contract is served under /v3.0 on any Host: accounts (list, get, invite,
+// Every endpoint of API.md is served under /v3.0 on any Host: accounts (list, get, invite,
 // patch, delete), API keys (list, get, batch create, patch, batch delete), roles (list, get,
 // create, patch, delete, /roles/permissionKeys, /roles/{id}/permissions) and
 // GET /v3.0/healthcheck/connectivity. Every response carries an x-trace-id header and a Date header
@@ -12,19 +12,20 @@
 // Requests authenticate with "Authorization: Bearer <key>". The admin key (Options.AdminKey, or a
 // generated one, see Server.AdminKey) is a bootstrap Master Administrator that is not listed among
 // the API keys. Keys created through POST /v3.0/iam/apiKeys authenticate too, with their role's
-// permissions (contract section 6); an expired, disabled or deleted key gets 401.
+// permissions (API.md, "Authorization table"); an expired, disabled or deleted key gets 401.
 //
 // Lists take top (50, 100 or 200; default 50) and answer {"items", "nextLink", "totalCount",
 // "count"}; nextLink is absolute, built from the request's scheme and host, and carries an opaque
 // skipToken. The TMV1-Filter header (see ParseFilter) is evaluated on every page, so clients
 // resend it. Roles are ordered by lastUpdatedDateTime desc by default, API keys by createdDateTime
-// desc (both take orderBy as in the contract).
+// desc (both take orderBy as API.md says).
 //
 // The permission catalog and the predefined roles come from catalog.json (see Permissions). The
 // IAM endpoints themselves require platform.userAccounts.view/.configure,
 // platform.apiKeys.view/.configure and platform.userRoles.view/.configure.
 //
-// Choices where the contract leaves one open:
+// Choices where Trend's material leaves one open (each explained in
+// API.md, "Decisions where Trend is silent"):
 //   - PATCH or DELETE of a predefined role is a 400 BadRequest (innererror PredefinedRoleImmutable).
 //   - An account's name is the local part of its email (the part before "@").
 //   - Accounts and API keys name their role exactly, case included ("analyst" is refused with a
@@ -34,7 +35,7 @@
 //   - Accounts are listed newest first; they take no orderBy.
 //   - Role names are unique regardless of case and hold at most 128 characters (the limit of an
 //     API key's role field); role descriptions hold at most 2048.
-//   - A role may hold no permissions at all (the contract sets no minimum).
+//   - A role may hold no permissions at all (Trend publishes no minimum).
 //   - Using an API key updates its lastUsedDateTime but not its ETag.
 //   - Injected 4xx/5xx faults are answered before the request is applied; only
 //     drop_after_write leaves the client unsure whether its write happened.
@@ -81,9 +82,10 @@ type Options struct {
 	// Faults and RequestsPerMinute are the initial fault injection and rate limit (see SetFaults).
 	Faults            Faults
 	RequestsPerMinute int
-	// StrictIfMatch rejects a PATCH without If-Match (contract 1.8).
+	// StrictIfMatch rejects a PATCH without If-Match (API.md, "Decision: If-Match").
 	StrictIfMatch bool
-	// AllowInvitedUpdates turns off decision 10 (PATCH of invited users and SAML groups is a 400).
+	// AllowInvitedUpdates accepts a PATCH of invited users and SAML groups, which is a 400 otherwise
+	// (API.md, "Decision: updates of invited accounts and SAML groups").
 	AllowInvitedUpdates bool
 	// Logger receives one line per request (never a secret). Nil: no log.
 	Logger io.Writer
@@ -101,7 +103,8 @@ type Faults struct {
 	AfterWriteDropRate float64 `json:"drop_after_write_rate"`
 	// RetryAfter is the Retry-After of injected 429s, rounded up to whole seconds; zero means one
 	// second ("retry_after": "3s" in JSON). OmitRetryAfter sends injected 429s without the header,
-	// for clients that must back off on their own (decision 12; "omit_retry_after" in JSON).
+	// for clients that must back off on their own (API.md, "Decision: Retry-After";
+	// "omit_retry_after" in JSON).
 	RetryAfter     time.Duration `json:"-"`
 	OmitRetryAfter bool          `json:"omit_retry_after"`
 }

@@ -6,7 +6,7 @@ import (
 	"net/http"
 )
 
-// apiError is the Vision One error envelope's inner object (contract 1.7).
+// apiError is the Vision One error envelope's inner object (API.md, "Errors").
 type apiError struct {
 	Code       string      `json:"code"`
 	Message    string      `json:"message"`
@@ -35,7 +35,8 @@ func (e *httpError) Error() string {
 	return fmt.Sprintf("%d %s: %s", e.status, e.body.Code, e.body.Message)
 }
 
-// Inner error codes mirror the official mock server's (contract 1.7, section 7.1).
+// Inner error codes mirror the official mock server's (API.md, "Errors";
+// API.md, "Decision: invalid parameters").
 const (
 	innerInvalidParameter  = "InvalidParameter"
 	innerMissingParameter  = "MissingRequiredParameter"
@@ -72,7 +73,7 @@ func notFound(kind, id string) *httpError {
 	}}
 }
 
-// errInvalidCredentials is the official 401 body, typo included (contract 1.2).
+// errInvalidCredentials is the official 401 body, typo included (API.md, "Authentication").
 func errInvalidCredentials() *httpError {
 	return &httpError{status: http.StatusUnauthorized, body: apiError{
 		Code:       "InvalidCredentials",

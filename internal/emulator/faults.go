@@ -97,7 +97,7 @@ func pickStatus(statuses []int) int {
 }
 
 // windowLimiter is the server-side rate limit: at most perMinute requests per fixed 60-second
-// window of real time (contract 1.9 measures per 60 s window).
+// window of real time, as the API counts (API.md, "Limits").
 type windowLimiter struct {
 	perMinute int
 	start     time.Time

@@ -6,9 +6,9 @@ import (
 	"strings"
 )
 
-// Filter is a parsed TMV1-Filter expression (contract 1.5): comparisons "field eq 'value'" joined
-// by and, or, not and parentheses. String literals are single-quoted; a quote inside a value is
-// doubled, as in OData. Keywords are case-insensitive; field names are not. For example:
+// Filter is a parsed TMV1-Filter expression (API.md, "Filters"): comparisons "field eq 'value'"
+// joined by and, or, not and parentheses. String literals are single-quoted; a quote inside a value
+// is doubled, as in OData. Keywords are case-insensitive; field names are not. For example:
 //
 //	email eq 'o''brien@example.com' and not (status eq 'disabled')
 type Filter struct {

@@ -12,12 +12,12 @@ import (
 	"time"
 )
 
-// Page sizes the API accepts (contract 1.4).
+// Page sizes the API accepts (API.md, "Pagination").
 const defaultTop = 50
 
 var allowedTops = []int{50, 100, 200}
 
-// listEnvelope is the body of every list answer (decision 14).
+// listEnvelope is the body of every list answer (API.md, "Decision: list envelope").
 type listEnvelope[T any] struct {
 	TotalCount int    `json:"totalCount"`
 	Count      int    `json:"count"`
@@ -143,7 +143,7 @@ func paginate[T, V any](r *http.Request, lq listQuery, ordered []T, lookup func(
 	return env
 }
 
-// nextLink is absolute, built from the request's own scheme and host (contract 1.1).
+// nextLink is absolute, built from the request's own scheme and host (API.md, "Pagination").
 func nextLink(r *http.Request, lq listQuery, offset int) string {
 	scheme := "http"
 	if r.TLS != nil {

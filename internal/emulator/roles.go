@@ -6,8 +6,8 @@ import (
 	"slices"
 )
 
-// Role limits. The contract gives none for roles; a role name is referenced by API keys, whose
-// role field holds at most 128 characters, so names stop there.
+// Role limits. Trend publishes none for roles; a role name is referenced by API keys, whose role
+// field holds at most 128 characters, so names stop there (API.md, "Decision: role limits").
 const (
 	roleNameMax        = 128
 	roleDescriptionMax = 2048
@@ -97,8 +97,8 @@ var roleFields = bodyFields{
 	readOnly: []string{"id", "type", "lastUpdatedDateTime"},
 }
 
-// createRole takes all five fields, all required (contract 5.2); it answers 201 with Location and
-// the role (decision 2).
+// createRole takes all five fields, all required (API.md, "Roles: endpoints"); it answers 201
+// with Location and the role (API.md, "Decision: role write answers").
 func (s *Server) createRole(c *call) *httpError {
 	var in roleBody
 	present, e := decodeObject(c.body, roleFields, &in)
@@ -163,7 +163,7 @@ func (s *Server) applyRoleBody(c *call, r *role, in roleBody) *httpError {
 		slices.Sort(keys)
 		r.PermissionKeys = slices.Compact(keys)
 	}
-	// Only a Master Administrator may set the control flags [DOC-FLAGS].
+	// Only a Master Administrator may set the control flags (API.md, "Who may do what").
 	for _, flag := range []struct {
 		name string
 		want *bool

@@ -143,7 +143,8 @@ func TestPredefinedRoles(t *testing.T) {
 	for _, r := range list.Items {
 		byName[r.Name] = r
 	}
-	want := map[string][2]bool{ // allowApiKeyAssignment, allowUserAccountAssignment (contract 5.3)
+	// allowApiKeyAssignment, allowUserAccountAssignment (API.md, "Roles: predefined")
+	want := map[string][2]bool{
 		"Master Administrator": {false, true}, "Operator": {true, true}, "Auditor": {true, true},
 		"Senior Analyst": {true, true}, "Analyst": {true, true}, "Endpoint Administrator": {true, true},
 		"SIEM": {true, false}, "SOAR": {true, false},

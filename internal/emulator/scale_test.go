@@ -9,7 +9,7 @@ import (
 
 // TestScaleAndConcurrency fills the tenant with 5,000 objects of each type from concurrent
 // clients, then pages through every list with a filter: the emulator must stay consistent (no
-// lost or doubled object, no page overlap) under parallel writes at the size the contract expects.
+// lost or doubled object, no page overlap) under parallel writes, far beyond a typical tenant.
 func TestScaleAndConcurrency(t *testing.T) {
 	t.Parallel()
 	if testing.Short() {

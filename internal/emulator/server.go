@@ -13,7 +13,7 @@ import (
 	"time"
 )
 
-// maxBodyBytes is the API's request size limit (contract 1.9).
+// maxBodyBytes is the API's request size limit (API.md, "Limits").
 const maxBodyBytes = 1 << 20
 
 // routes registers every endpoint. Method-less patterns catch the other methods of a path so that

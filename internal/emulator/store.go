@@ -28,7 +28,8 @@ const (
 	authSAMLGroup      = "samlGroup"
 )
 
-// timeLayout is the API's timestamp format: UTC, second precision, Z suffix (contract 1.11).
+// timeLayout is the API's timestamp format: UTC, second precision, Z suffix
+// (API.md, "Dates and ids").
 const timeLayout = "2006-01-02T15:04:05Z"
 
 // Stored objects. Exported fields are what the state file holds. Accounts and API keys refer to
@@ -259,7 +260,8 @@ func formatTimePtr(t *time.Time) *string {
 	return &s
 }
 
-// Wire representations (contract 3.1, 4.1, 5.1).
+// Wire representations (API.md, "Accounts: object"; API.md, "API keys: object";
+// API.md, "Roles: object").
 type roleView struct {
 	ID                         string   `json:"id"`
 	Name                       string   `json:"name"`

@@ -22,8 +22,9 @@ func Apply() {
 // QuietLogsUnlessRequested turns the provider's and the plugin SDKs' loggers off when no TF_LOG*
 // variable asks for logs. Terraform discards a provider's log output unless TF_LOG or
 // TF_LOG_PROVIDER is set, but the SDKs log at TRACE by default and would still format every line as
-// JSON for it to discard: at 500 resources that was a quarter of the provider's CPU time and most of
-// its garbage (see BENCHMARKS.md). Any TF_LOG* variable leaves every logger as the SDKs set it.
+// JSON for it to discard, a large share of the provider's CPU time and garbage in a plan of many
+// resources (BENCHMARKS.md has the figures). Any TF_LOG* variable leaves every logger as the SDKs
+// set it.
 func QuietLogsUnlessRequested() {
 	for _, kv := range os.Environ() {
 		if name, value, _ := strings.Cut(kv, "="); strings.HasPrefix(name, "TF_LOG") && value != "" {
@@ -39,8 +40,9 @@ func QuietLogsUnlessRequested() {
 // LimitMemoryUnlessSet sets a soft memory limit unless GOMEMLIMIT does. Terraform sends a provider
 // its requests for hundreds of resources at once, and the plugin SDKs allocate a set of loggers and
 // schema copies for each, so with Go's default GC pacing (the heap may double its live size) the
-// provider's resident memory grew past 80 MB at 500 resources. With the limit the collector runs
-// more often once the heap nears it, and only then (see BENCHMARKS.md for the cost in CPU).
+// provider's resident memory grows with the number of resources, though little of the heap is
+// live. With the limit the collector runs more often once the heap nears it, and only then
+// (BENCHMARKS.md has the figures, and the cost in CPU).
 func LimitMemoryUnlessSet() {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(MemoryLimit)

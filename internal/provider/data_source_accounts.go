@@ -112,8 +112,8 @@ func (d *accountsDataSource) Read(ctx context.Context, req datasource.ReadReques
 	resp.Diagnostics.Append(resp.State.Set(ctx, &config)...)
 }
 
-// accountsFilter is the TMV1-Filter for the filters the API supports on accounts (contract 3.2:
-// id, email, authType, status); role is not among them.
+// accountsFilter is the TMV1-Filter for the filters the API supports on accounts (id, email,
+// authType, status: API.md, "Accounts: list"); role is not among them.
 func accountsFilter(config accountsDataSourceModel) client.Filter {
 	var filters []client.Filter
 	if !config.Status.IsNull() {

@@ -35,7 +35,7 @@ type userRolesDataSourceModel struct {
 	Roles []userRoleModel `tfsdk:"roles"`
 }
 
-// roleTypes lists the values of a role's type (contract decision 8).
+// roleTypes lists the values of a role's type (API.md, "Decision: role type values").
 var roleTypes = []string{client.RoleTypePredefined, client.RoleTypeCustom}
 
 func (d *userRolesDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -79,7 +79,7 @@ func (d *userRolesDataSource) Read(ctx context.Context, req datasource.ReadReque
 	}
 
 	tflog.Debug(ctx, "Listing Vision One user roles", map[string]any{"type": config.Type.ValueString()})
-	// The role list filter knows only name and id (contract 5.2), so the type is filtered here.
+	// The role list filter knows only name and id (API.md, "Filters"), so the type is filtered here.
 	roles, err := d.data.client.ListRoles(ctx, "")
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "Error Listing User Roles", "Listing the user roles of the tenant", err)

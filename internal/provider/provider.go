@@ -1,8 +1,5 @@
 // Package provider is the Terraform provider for Trend Vision One IAM: schemas, and the translation
 // between Terraform models and the types of internal/client. It holds no HTTP logic of its own.
-//
-// SKELETON: the provider configuration work (issue 4) completes Schema and Configure; each resource
-// issue adds its constructors to Resources and DataSources.
 package provider
 
 import (

@@ -235,7 +235,8 @@ resource "visionone_api_key" "test" {
 				},
 			},
 			{
-				// Invited accounts cannot be changed (decision 10): the user accepts first.
+				// Invited accounts cannot be changed until the user accepts
+				// (API.md, "Decision: updates of invited accounts and SAML groups").
 				PreConfig: func() { e.acceptInvitation(t, "hygiene@example.com") },
 				Config:    config("updated", ""),
 			},

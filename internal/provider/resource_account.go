@@ -55,7 +55,7 @@ type accountResourceModel struct {
 	Name        types.String `tfsdk:"name"`
 }
 
-// accountMaxLength is the API's limit on email, role and description (contract 7.2).
+// accountMaxLength is the API's limit on email, role and description (API.md, "Accounts: object").
 const accountMaxLength = 256
 
 func (r *accountResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -135,7 +135,7 @@ func (r *accountResource) Configure(_ context.Context, req resource.ConfigureReq
 }
 
 // ValidateConfig wants an email address, except for a SAML group, which Vision One also accepts by
-// its directory object id (contract 3.4).
+// its directory object id (API.md, "Accounts: object").
 func (r *accountResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var email, authType types.String
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("email"), &email)...)
@@ -151,7 +151,8 @@ func (r *accountResource) ValidateConfig(ctx context.Context, req resource.Valid
 }
 
 // ModifyPlan checks the role against the tenant and holds back the changes Vision One refuses for
-// now (decision 10 of the contract), so that a plan never promises what apply cannot do.
+// now (API.md, "Decision: updates of invited accounts and SAML groups"), so that a plan never
+// promises what apply cannot do.
 func (r *accountResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() || req.Plan.Raw.Equal(req.State.Raw) {
 		// Destroy, or nothing changes: no role to check, no change to hold back.
@@ -361,8 +362,9 @@ func (r *accountResource) findAccount(ctx context.Context, id, email string) (*c
 	return r.data.client.RefreshAccount(ctx, found.ID)
 }
 
-// addInviteError reports a failed invitation; when the email is already taken (a 400, decision 6 of
-// the contract) it names the account and says how to bring it under Terraform instead.
+// addInviteError reports a failed invitation; when the email is already taken (a 400:
+// API.md, "Decision: duplicates") it names the account and says how to bring it under Terraform
+// instead.
 func (r *accountResource) addInviteError(ctx context.Context, diags *diag.Diagnostics, email string, err error) {
 	var apiErr *client.APIError
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusBadRequest {
@@ -386,7 +388,7 @@ func (r *accountResource) addInviteError(ctx context.Context, diags *diag.Diagno
 }
 
 // pendingReason says why Vision One refuses updates of this account for now, or "" when it accepts
-// them (decision 10 of the contract).
+// them (API.md, "Decision: updates of invited accounts and SAML groups").
 func pendingReason(state accountResourceModel) string {
 	switch {
 	case state.AuthType.ValueString() == client.AuthTypeSAMLGroup:

@@ -47,7 +47,7 @@ func NewAPIKeyResource() resource.Resource {
 }
 
 const (
-	// apiKeyNameMaxLength is the API's limit on key names (contract 4.1).
+	// apiKeyNameMaxLength is the API's limit on key names (API.md, "API keys: object").
 	apiKeyNameMaxLength = 128
 	// nameSuffixLength is the length of what uniqueAPIKeyName appends to name_prefix: a UTC
 	// timestamp (14 digits) and 8 random hex digits.
@@ -62,7 +62,7 @@ const (
 	maxRotateBefore = 366 * 24 * time.Hour
 )
 
-// uuidPattern tells an import id from an import name: key ids are UUIDs (contract 1.11).
+// uuidPattern tells an import id from an import name: key ids are UUIDs (API.md, "Dates and ids").
 var uuidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
 type apiKeyResource struct {

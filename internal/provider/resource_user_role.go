@@ -56,9 +56,9 @@ type userRoleModel struct {
 	LastUpdatedAt              types.String `tfsdk:"last_updated_at"`
 }
 
-// Limits of a custom role's fields. The contract publishes none for roles; 128 is the longest role
-// name an API key's `role` field takes (contract 4.1), so a longer role could never be given to a
-// key, and 2048 is the description limit of API keys (contract 4.1). The emulator enforces the same.
+// Limits of a custom role's fields. Trend publishes none for roles; 128 is the longest role name an
+// API key's `role` field takes, so a longer role could never be given to a key, and 2048 is the
+// description limit of API keys (API.md, "Decision: role limits"). The emulator enforces the same.
 const (
 	roleNameMaxLength        = 128
 	roleDescriptionMaxLength = 2048
@@ -69,8 +69,8 @@ const (
 	permissionSuggestions = 3
 )
 
-// roleIDPattern recognises a role id (a UUID, contract 1.11) in an import id; anything else is
-// taken as a role name.
+// roleIDPattern recognises a role id (a UUID: API.md, "Dates and ids") in an import id; anything
+// else is taken as a role name.
 var roleIDPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
 func (r *userRoleResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -382,8 +382,8 @@ func (r *userRoleResource) Update(ctx context.Context, req resource.UpdateReques
 		return
 	}
 
-	// PATCH answers 204 without a body (contract decision 2): read the role back for the values the
-	// API decided (last update time, ETag).
+	// PATCH answers 204 without a body (API.md, "Decision: role write answers"): read the role back
+	// for the values the API decided (last update time, ETag).
 	role, err := r.data.client.GetRole(ctx, id)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "Error Reading User Role",

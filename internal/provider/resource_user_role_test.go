@@ -430,8 +430,8 @@ func TestAccUserRoleResource_invalidInput(t *testing.T) {
 }
 
 // TestAccUserRoleResource_catalogUnavailable serves a tenant whose permission-key endpoint is
-// missing (contract section 2: role endpoints are recent and may not be enabled everywhere). The plan
-// goes on, and the API decides at apply: a real key is created, an unknown key fails the apply
+// missing (role endpoints are recent and may not be enabled everywhere: API.md, "Endpoints"). The
+// plan goes on, and the API decides at apply: a real key is created, an unknown key fails the apply
 // with the API's own message.
 func TestAccUserRoleResource_catalogUnavailable(t *testing.T) {
 	e := startEmulatorBehind(t, func(next http.Handler) http.Handler {

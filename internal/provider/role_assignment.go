@@ -13,7 +13,7 @@ import (
 )
 
 // roleAssignment is one kind of holder a role can be given to, with the control flag of the role
-// that allows it (contract 5.1 and rule 3 of 7).
+// that allows it (API.md, "Roles: object"; API.md, "Who may do what").
 type roleAssignment struct {
 	// holder names what gets the role, as in "does not allow <holder> assignment".
 	holder string
@@ -40,7 +40,7 @@ var (
 		plannedAllowedBy: func(r plannedRole) types.Bool { return r.AllowUserAccountAssignment },
 	}
 	// apiKeyRoleAssignment is the role of a visionone_api_key. Master Administrator may not be
-	// given to new keys since October 2025 [DOC-FLAGS].
+	// given to new keys since October 2025 (API.md, "Who may do what").
 	apiKeyRoleAssignment = roleAssignment{
 		holder:                     "API key",
 		flag:                       "allow_api_key_assignment",

@@ -9,13 +9,14 @@ import (
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/emulator"
 )
 
-// TestReliability_rateLimit applies 100 roles against an emulator that allows 60 requests per minute (the
-// contract's fixed 60-second window), with the provider's own limiter at requests_per_minute = 60.
-// The apply must succeed (no 429 reaches the user: the client waits Retry-After and retries), and
-// the limiter must keep the emulator's 429 answers to a handful, reported in the test log. Roles
-// are the objects that cost the fewest requests (about four each: the plan's and the apply's name
-// checks, the create and its read-back), which keeps the run near the 7 minutes that 100 objects
-// need at this rate; TestReliability_faults covers the other resource types.
+// TestReliability_rateLimit applies 100 roles against an emulator that allows 60 requests per
+// minute (fixed 60-second windows, as the API counts: API.md, "Limits"), with the provider's own
+// limiter at requests_per_minute = 60. The apply must succeed (no 429 reaches the user: the client
+// waits Retry-After and retries), and the limiter must keep the emulator's 429 answers to a
+// handful, reported in the test log. Roles are the objects that cost the fewest requests (about
+// four each: the plan's and the apply's name checks, the create and its read-back), which keeps the
+// run near the 7 minutes that 100 objects need at this rate; TestReliability_faults covers the
+// other resource types.
 func TestReliability_rateLimit(t *testing.T) {
 	requireAcceptance(t)
 	t.Parallel()

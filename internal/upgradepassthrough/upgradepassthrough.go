@@ -5,10 +5,10 @@
 // even when the stored state is at the current schema version. The framework then only decodes the
 // stored JSON against the schema, dropping attributes the schema no longer has, and returns it.
 // It does so through its generic request path (logger contexts, a new resource value, the schema's
-// type rebuilt from its attributes), whose garbage, under the provider's soft memory limit, cost
-// more than half of the provider's CPU time in a no-change plan of 500 objects, most of it in
-// garbage collection of the other calls (see BENCHMARKS.md). The wrapper does the same
-// decoding directly with terraform-plugin-go, the library the framework itself serves through,
+// type rebuilt from its attributes). Made once per object, that path's garbage made garbage
+// collection, under the provider's soft memory limit, the largest cost of a large no-change plan,
+// slowing the other calls too (BENCHMARKS.md has the figures). The wrapper does the same decoding
+// directly with terraform-plugin-go, the library the framework itself serves through,
 // and hands every other call, and every state it cannot decode, to the framework unchanged: an
 // older schema version (a state upgrader's job), a pre-0.12 flatmap state, an unknown resource
 // type or a state that does not match the schema get the framework's own answer and diagnostics.
