@@ -10,7 +10,8 @@
 //
 // A failure is ambiguous when the API may have acted on a write without the client learning of
 // it: a timeout, a dropped connection, a 5xx. 429 answers and connections that were never made are
-// not ambiguous and are retried for every request.
+// not ambiguous and are retried for every request. A host name that does not exist is not retried
+// at all: asking again gets the same answer.
 //
 //   - GET is retried after any 5xx (but 501) and any network error.
 //   - PATCH always carries If-Match and is retried like a GET. If a retry meets a 412, the first
@@ -36,9 +37,9 @@ import (
 	"golang.org/x/time/rate"
 )
 
-// Config configures a Client. Exactly one of Region and Endpoint is normally set; Endpoint wins.
+// Config configures a Client. At most one of Region and Endpoint is normally set; Endpoint wins.
 type Config struct {
-	// Region is one of Regions (us, eu, jp, sg, au, in, mea, uk, usgov).
+	// Region is one of Regions (us, eu, jp, sg, au, in, mea, uk, usgov). Default DefaultRegion.
 	Region string
 	// Endpoint is a full base URL such as "http://127.0.0.1:8080" (proxies, the emulator). The
 	// client appends /v3.0/... paths to it.
@@ -76,7 +77,8 @@ type Client struct {
 	caches  readCaches // the listings that refreshes share (cache.go)
 }
 
-// New validates cfg and builds a Client. It makes no network call.
+// New validates cfg and builds a Client. It makes no network call. A setting it refuses gives a
+// *ConfigError.
 func New(cfg Config) (*Client, error) {
 	cfg, err := cfg.withDefaults()
 	if err != nil {
