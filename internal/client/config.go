@@ -108,20 +108,22 @@ func (cfg Config) baseURL() (*url.URL, error) {
 	return url.Parse(raw)
 }
 
+const mustBeHTTPURL = "it must be an absolute http or https URL such as https://api.xdr.trendmicro.com"
+
 // parseEndpoint accepts an absolute http or https URL with a host and no credentials, query or
 // fragment. A trailing slash is dropped so that "/v3.0/..." paths can be appended.
 func parseEndpoint(raw string) (*url.URL, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
 		// The URL is not repeated: it may hold credentials.
-		return nil, &ConfigError{Field: FieldEndpoint, Reason: "not a URL: " + unwrapURLError(err).Error()}
+		return nil, &ConfigError{Field: FieldEndpoint, Reason: mustBeHTTPURL + " (" + unwrapURLError(err).Error() + ")"}
 	}
 	refuse := func(reason string) (*url.URL, error) {
 		return nil, &ConfigError{Field: FieldEndpoint, Value: u.Redacted(), Reason: reason}
 	}
 	switch {
 	case u.Scheme != "http" && u.Scheme != "https":
-		return refuse("it must be an absolute http or https URL such as https://api.xdr.trendmicro.com")
+		return refuse(mustBeHTTPURL)
 	case u.Hostname() == "":
 		return refuse("the URL has no host")
 	case u.User != nil:

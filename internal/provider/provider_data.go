@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sync"
 
@@ -62,19 +61,6 @@ func providerDataFrom(in any) (*providerData, diag.Diagnostics) {
 const providerNotConfiguredDetail = "The visionone provider is not configured, usually because its configuration " +
 	"depends on values that are not known yet. Set the provider attributes statically or through the VISIONONE_* " +
 	"environment variables, or apply the resources they depend on first with -target."
-
-// addAPIError reports a failed API call as an error diagnostic: what was being done, what the API
-// said (status, Vision One code, message, trace id, from client.APIError) and what to do next.
-func addAPIError(diags *diag.Diagnostics, summary, doing string, err error) {
-	detail := doing + ": " + err.Error()
-	var apiErr *client.APIError
-	if errors.As(err, &apiErr) {
-		if advice := apiErr.Advice(); advice != "" {
-			detail += "\n\n" + advice
-		}
-	}
-	diags.AddError(summary, detail)
-}
 
 // requireConfigured reports whether the provider is configured, adding an error when it is not:
 // every API call needs the client, and by apply time (or when a data source is read) an
