@@ -77,7 +77,7 @@ func TestFailureKinds(t *testing.T) {
 		cfg  client.Config
 		want client.FailureKind
 	}{
-		"connection refused": {client.Config{Endpoint: closedEndpoint(t)}, client.FailureConnect},
+		"connection refused":    {client.Config{Endpoint: closedEndpoint(t)}, client.FailureConnect},
 		"untrusted certificate": {client.Config{Endpoint: tlsServer.URL}, client.FailureTLS},
 		"no answer in time":     {client.Config{Endpoint: hanging.URL, RequestTimeout: 50 * time.Millisecond}, client.FailureTimeout},
 	}
