@@ -125,7 +125,7 @@ func addConfigError(diags *diag.Diagnostics, err error) {
 		}
 		diags.AddAttributeError(path.Root("endpoint"), "Invalid Vision One Endpoint",
 			fmt.Sprintf("The endpoint%s (from the `endpoint` attribute or %s) is not usable: %s. "+
-				"Set it to an absolute http or https base URL such as \"http://127.0.0.1:8080\", or remove it to use `region`.",
+				"Set it to the base URL of the API, such as \"http://127.0.0.1:8080\" for the emulator, or remove it to use `region`.",
 				shown, envEndpoint, configErr.Reason))
 	default:
 		diags.AddError("Invalid Provider Configuration", fmt.Sprintf("The provider's %s is not usable: %s.", configErr.Field, configErr.Reason))
