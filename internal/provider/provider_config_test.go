@@ -18,7 +18,11 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
+	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/client"
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/emulator"
@@ -202,4 +206,70 @@ func TestCheckCredentials_keyNeverEchoed(t *testing.T) {
 	if detail := diags[0].Detail(); strings.Contains(detail, key) || strings.Contains(detail, key[:20]) {
 		t.Errorf("the diagnostic holds the key:\n%s", detail)
 	}
+}
+
+// testAccKeepsStateWhileProviderUnknown applies config, then plans it again with the provider's
+// endpoint unknown (the terraform_data that gives it is replaced): the plan must pass, and the
+// object at address must keep its prior state, neither read nor changed.
+func testAccKeepsStateWhileProviderUnknown(t *testing.T, e *testEmulator, address, config string) {
+	t.Helper()
+	provider := func(generation int) string {
+		return fmt.Sprintf(`
+resource "terraform_data" "endpoint" {
+  input            = %[1]q
+  triggers_replace = %[3]d
+}
+
+provider "visionone" {
+  endpoint = terraform_data.endpoint.output
+  api_key  = %[2]q
+}
+`, e.URL, e.AdminKey(), generation)
+	}
+	sameID := statecheck.CompareValue(compare.ValuesSame())
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:            provider(1) + config,
+				ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(address, tfjsonpath.New("id"))},
+			},
+			{
+				Config: provider(2) + config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction("terraform_data.endpoint", plancheck.ResourceActionReplace),
+						plancheck.ExpectResourceAction(address, plancheck.ResourceActionNoop),
+					},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(address, tfjsonpath.New("id"))},
+			},
+		},
+	})
+}
+
+func TestAccUserRole_providerUnknownAtPlan(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	testAccKeepsStateWhileProviderUnknown(t, e, "visionone_user_role.test", fmt.Sprintf(`
+resource "visionone_user_role" "test" {
+  name        = "auditors"
+  permissions = %s
+}
+`, hclStringList(rolePermissionKeys(t, e, 1))))
+}
+
+func TestAccAccount_providerUnknownAtPlan(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	testAccKeepsStateWhileProviderUnknown(t, e, "visionone_account.test", `
+resource "visionone_account" "test" {
+  email = "auditor@example.com"
+  role  = "Auditor"
+}
+`)
+}
+
+func TestAccAPIKey_providerUnknownAtPlan(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	testAccKeepsStateWhileProviderUnknown(t, e, "visionone_api_key.test", testAccAPIKeyConfig("siem", "SIEM", "", true))
 }

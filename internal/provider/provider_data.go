@@ -62,6 +62,18 @@ const providerNotConfiguredDetail = "The visionone provider is not configured, u
 	"depends on values that are not known yet. Set the provider attributes statically or through the VISIONONE_* " +
 	"environment variables, or apply the resources they depend on first with -target."
 
+// unknownProvider reports whether the provider's configuration is not known in this plan (see
+// providerModel.warnUnknown). Every Read and ModifyPlan then leaves the prior state and the plan as
+// they are, without the API: the object is read, and the plan checked, once the provider is
+// configured, which Terraform always does with known values before it applies anything.
+func unknownProvider(ctx context.Context, data *providerData) bool {
+	if data != nil {
+		return false
+	}
+	tflog.Debug(ctx, "The provider configuration is not known in this plan: keeping the prior state")
+	return true
+}
+
 // requireConfigured reports whether the provider is configured, adding an error when it is not:
 // every API call needs the client, and by apply time (or when a data source is read) an
 // unconfigured provider is a real problem rather than a value still unknown at plan.
