@@ -34,6 +34,7 @@ import (
 	"net/url"
 	"time"
 
+	"golang.org/x/net/http/httpproxy"
 	"golang.org/x/time/rate"
 )
 
@@ -103,17 +104,24 @@ func New(cfg Config) (*Client, error) {
 func (c *Client) BaseURL() string { return c.base.String() }
 
 // httpClient copies the caller's client (dropping its Timeout: each attempt has its own) or builds
-// one on a clone of the default transport, so proxies from the environment keep working.
+// one on a clone of the default transport. Its proxy comes from HTTPS_PROXY, HTTP_PROXY and
+// NO_PROXY (or their lower-case forms) as the environment holds them when the client is built,
+// with the standard library's rules (loopback hosts are never proxied); the default transport
+// would read them once per process instead.
 func httpClient(in *http.Client) *http.Client {
 	if in != nil {
 		out := *in
 		out.Timeout = 0
 		return &out
 	}
-	if transport, ok := http.DefaultTransport.(*http.Transport); ok {
-		return &http.Client{Transport: transport.Clone()}
+	transport, ok := http.DefaultTransport.(*http.Transport)
+	if !ok {
+		return &http.Client{}
 	}
-	return &http.Client{}
+	transport = transport.Clone()
+	proxyFor := httpproxy.FromEnvironment().ProxyFunc()
+	transport.Proxy = func(r *http.Request) (*url.URL, error) { return proxyFor(r.URL) }
+	return &http.Client{Transport: transport}
 }
 
 // newLimiter turns requests per minute into a token bucket. The burst lets a short plan refresh

@@ -3,6 +3,8 @@ package client_test
 import (
 	"context"
 	"errors"
+	"io"
+	"log"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -68,7 +70,9 @@ func TestUnknownHostIsNotRetried(t *testing.T) {
 // TestFailureKinds checks the classification that the provider's advice rests on, each with a
 // real failure of its kind.
 func TestFailureKinds(t *testing.T) {
-	tlsServer := httptest.NewTLSServer(http.NotFoundHandler()) // its certificate is not trusted
+	tlsServer := httptest.NewUnstartedServer(http.NotFoundHandler())
+	tlsServer.Config.ErrorLog = log.New(io.Discard, "", 0) // it would log the handshake the client refuses
+	tlsServer.StartTLS()                                   // with a certificate the client does not trust
 	t.Cleanup(tlsServer.Close)
 	hanging := httptest.NewServer(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) { <-r.Context().Done() }))
 	t.Cleanup(hanging.Close)
