@@ -74,8 +74,10 @@ func (p *visionOneProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 			"api_key": schema.StringAttribute{
 				MarkdownDescription: "Vision One API key the provider authenticates with, created in the console under " +
 					"**Administration > API Keys**. Its role needs the *User Roles*, *User Accounts* and *API Keys* " +
-					"permissions for what you manage. Required, here or through the `" + envAPIKey + "` environment variable " +
-					"(the attribute wins); prefer the environment variable so the key stays out of your configuration.",
+					"permissions for what you manage; managing accounts and setting the control flags of roles take a " +
+					"Master Administrator key (see \"Which key can do what\" above). Required, here or through the `" +
+					envAPIKey + "` environment variable (the attribute wins); prefer the environment variable so the key " +
+					"stays out of your configuration.",
 				Optional:  true,
 				Sensitive: true,
 			},

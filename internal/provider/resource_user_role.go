@@ -125,14 +125,14 @@ func (r *userRoleResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 			},
 			"allow_api_key_assignment": schema.BoolAttribute{
 				MarkdownDescription: "Whether API keys may be given this role (console control flag *Allow API key assignment*). " +
-					"Default `true`.",
+					"Default `true`. Only a Master Administrator's key may set it to `true` or change it.",
 				Optional: true,
 				Computed: true,
 				Default:  booldefault.StaticBool(true),
 			},
 			"allow_user_account_assignment": schema.BoolAttribute{
 				MarkdownDescription: "Whether user accounts may be given this role (console control flag *Allow user account " +
-					"assignment*). Default `true`.",
+					"assignment*). Default `true`. Only a Master Administrator's key may set it to `true` or change it.",
 				Optional: true,
 				Computed: true,
 				Default:  booldefault.StaticBool(true),
