@@ -84,8 +84,9 @@ func (e *APIError) Error() string {
 	return b.String()
 }
 
-// RequiredPermission names the console permission the request needs (contract section 6), which a
-// 403 without a Rule says the key's role lacks; empty for calls that any valid key may make.
+// RequiredPermission names the console permission the request needs (API.md, "Authorization
+// table"), which a 403 without a Rule says the key's role lacks; empty for calls that any valid key
+// may make.
 func (e *APIError) RequiredPermission() string {
 	write := e.Method != http.MethodGet
 	switch {
@@ -109,8 +110,7 @@ func (e *APIError) RequiredPermission() string {
 }
 
 // Rule is a Vision One rule that refuses a request to every key but a Master Administrator's,
-// whatever the permissions of the key's role (Trend's change of October 27, 2025, and the console
-// documentation of accounts). A Master Administrator has every permission, so a 403 to a request
+// whatever the permissions of the key's role (API.md, "Who may do what"). A Master Administrator has every permission, so a 403 to a request
 // under a rule means the key is not a Master Administrator's; whether its role also lacks the
 // request's permission cannot be told from the answer.
 type Rule int

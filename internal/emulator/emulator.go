@@ -13,8 +13,8 @@
 // generated one, see Server.AdminKey) is a Master Administrator API key made before October 27,
 // 2025, which keeps that role as such keys do in a real tenant; it is not listed among the API
 // keys. Keys created through POST /v3.0/iam/apiKeys authenticate too, with their role's permissions
-// (contract section 6); an expired, disabled or deleted key gets 401. A key whose role lacks the
-// permission gets the official 403 ("Insufficient permissions.").
+// (API.md, "Authorization table"); an expired, disabled or deleted key gets 401. A key whose role
+// lacks the permission gets the official 403 ("Insufficient permissions.").
 //
 // Lists take top (50, 100 or 200; default 50) and answer {"items", "nextLink", "totalCount",
 // "count"}; nextLink is absolute, built from the request's scheme and host, and carries an opaque

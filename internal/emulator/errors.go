@@ -81,7 +81,8 @@ func errInvalidCredentials() *httpError {
 	}}
 }
 
-// errAccessDenied is the official 403 of a key whose role lacks the permission (contract 1.2).
+// errAccessDenied is the official 403 of a key whose role lacks the permission (API.md,
+// "Authentication").
 func errAccessDenied() *httpError {
 	return &httpError{status: http.StatusForbidden, body: apiError{Code: "AccessDenied", Message: "Insufficient permissions."}}
 }
@@ -93,7 +94,7 @@ func errMasterAdministratorOnly(rule string) *httpError {
 	return &httpError{status: http.StatusForbidden, body: apiError{Code: "AccessDenied", Message: rule}}
 }
 
-// The rules that only a Master Administrator satisfies [DOC-FLAGS], [DOC-ACCOUNTS].
+// The rules that only a Master Administrator satisfies (API.md, "Who may do what").
 const (
 	ruleControlFlags = "Only Master Administrators can configure the control flags (allowApiKeyAssignment, " +
 		"allowUserAccountAssignment) of custom roles."
