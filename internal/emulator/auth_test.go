@@ -8,9 +8,10 @@ import (
 	"testing"
 )
 
-// TestAuthorizationMatrix checks every endpoint against contract section 6: a key whose role lacks
-// the permission gets the official 403, a key whose role has it gets through, except that account
-// writes are refused to every key but a Master Administrator's with a 403 that names that rule.
+// TestAuthorizationMatrix checks every endpoint against its row of the table
+// (API.md, "Authorization table"): a key whose role lacks the permission gets the official 403, a
+// key whose role has it gets through, except that account writes are refused to every key but a
+// Master Administrator's with a 403 that names that rule (API.md, "Who may do what").
 func TestAuthorizationMatrix(t *testing.T) {
 	t.Parallel()
 	ts := newTestServer(t, Options{})
