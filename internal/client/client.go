@@ -10,7 +10,8 @@
 //
 // A failure is ambiguous when the API may have acted on a write without the client learning of
 // it: a timeout, a dropped connection, a 5xx. 429 answers and connections that were never made are
-// not ambiguous and are retried for every request.
+// not ambiguous and are retried for every request. A host name that does not exist is not retried
+// at all: asking again gets the same answer.
 //
 //   - GET is retried after any 5xx (but 501) and any network error.
 //   - PATCH always carries If-Match and is retried like a GET. If a retry meets a 412, the first
@@ -33,12 +34,13 @@ import (
 	"net/url"
 	"time"
 
+	"golang.org/x/net/http/httpproxy"
 	"golang.org/x/time/rate"
 )
 
-// Config configures a Client. Exactly one of Region and Endpoint is normally set; Endpoint wins.
+// Config configures a Client. At most one of Region and Endpoint is normally set; Endpoint wins.
 type Config struct {
-	// Region is one of Regions (us, eu, jp, sg, au, in, mea, uk, usgov).
+	// Region is one of Regions (us, eu, jp, sg, au, in, mea, uk, usgov). Default DefaultRegion.
 	Region string
 	// Endpoint is a full base URL such as "http://127.0.0.1:8080" (proxies, the emulator). The
 	// client appends /v3.0/... paths to it.
@@ -76,7 +78,8 @@ type Client struct {
 	caches  readCaches // the listings that refreshes share (cache.go)
 }
 
-// New validates cfg and builds a Client. It makes no network call.
+// New validates cfg and builds a Client. It makes no network call. A setting it refuses gives a
+// *ConfigError.
 func New(cfg Config) (*Client, error) {
 	cfg, err := cfg.withDefaults()
 	if err != nil {
@@ -101,17 +104,24 @@ func New(cfg Config) (*Client, error) {
 func (c *Client) BaseURL() string { return c.base.String() }
 
 // httpClient copies the caller's client (dropping its Timeout: each attempt has its own) or builds
-// one on a clone of the default transport, so proxies from the environment keep working.
+// one on a clone of the default transport. Its proxy comes from HTTPS_PROXY, HTTP_PROXY and
+// NO_PROXY (or their lower-case forms) as the environment holds them when the client is built,
+// with the standard library's rules (loopback hosts are never proxied); the default transport
+// would read them once per process instead.
 func httpClient(in *http.Client) *http.Client {
 	if in != nil {
 		out := *in
 		out.Timeout = 0
 		return &out
 	}
-	if transport, ok := http.DefaultTransport.(*http.Transport); ok {
-		return &http.Client{Transport: transport.Clone()}
+	transport, ok := http.DefaultTransport.(*http.Transport)
+	if !ok {
+		return &http.Client{}
 	}
-	return &http.Client{}
+	transport = transport.Clone()
+	proxyFor := httpproxy.FromEnvironment().ProxyFunc()
+	transport.Proxy = func(r *http.Request) (*url.URL, error) { return proxyFor(r.URL) }
+	return &http.Client{Transport: transport}
 }
 
 // newLimiter turns requests per minute into a token bucket. The burst lets a short plan refresh

@@ -1,10 +1,8 @@
 package client
 
 import (
-	"errors"
 	"fmt"
 	"net/url"
-	"slices"
 	"strings"
 	"time"
 )
@@ -40,46 +38,98 @@ var regionHosts = map[string]string{
 // (API.md, "Regions and hosts"), for validators and docs.
 var Regions = []string{"us", "eu", "jp", "sg", "au", "in", "mea", "uk", "usgov"}
 
+// DefaultRegion is where a client sends its requests when Config names neither a region nor an
+// endpoint.
+const DefaultRegion = "us"
+
+// ConfigField names the setting of Config that a ConfigError is about, in words.
+type ConfigField string
+
+// The settings of Config that New checks.
+const (
+	FieldAPIKey         ConfigField = "API key"
+	FieldRegion         ConfigField = "region"
+	FieldEndpoint       ConfigField = "endpoint"
+	FieldRequestTimeout ConfigField = "request timeout"
+)
+
+// ConfigError is a setting that New refuses: which one, its value as it may be shown (an endpoint
+// without its password; never the API key), and why.
+type ConfigError struct {
+	Field  ConfigField
+	Value  string
+	Reason string
+}
+
+func (e *ConfigError) Error() string {
+	if e.Value == "" {
+		return fmt.Sprintf("invalid %s: %s", e.Field, e.Reason)
+	}
+	return fmt.Sprintf("invalid %s %q: %s", e.Field, e.Value, e.Reason)
+}
+
 // BaseURLForRegion returns the API base URL of a region, e.g. "https://api.eu.xdr.trendmicro.com".
 func BaseURLForRegion(region string) (string, error) {
-	host, ok := regionHosts[region]
-	if !ok {
-		return "", fmt.Errorf("unknown Vision One region %q: use one of %s, or set an endpoint URL instead",
-			region, strings.Join(Regions, ", "))
+	if err := CheckRegion(region); err != nil {
+		return "", err
 	}
-	return "https://" + host, nil
+	return "https://" + regionHosts[region], nil
+}
+
+// CheckRegion reports, as a *ConfigError, a region that is not one of Regions.
+func CheckRegion(region string) error {
+	if _, ok := regionHosts[region]; ok {
+		return nil
+	}
+	return &ConfigError{Field: FieldRegion, Value: region,
+		Reason: "not a Vision One region; the regions are " + strings.Join(Regions, ", ")}
+}
+
+// CheckEndpoint reports, as a *ConfigError, an endpoint that cannot be a base URL of the API: it
+// must be an absolute http or https URL with a host, without credentials, query or fragment.
+func CheckEndpoint(raw string) error {
+	_, err := parseEndpoint(raw)
+	return err
 }
 
 // baseURL decides where the client sends its requests: Endpoint when set, else the Region's host.
 func (cfg Config) baseURL() (*url.URL, error) {
-	if cfg.Endpoint == "" {
-		if cfg.Region == "" {
-			return nil, errors.New("neither a region nor an endpoint is set: set region to one of " +
-				strings.Join(Regions, ", ") + ", or endpoint to the API's base URL")
-		}
-		raw, err := BaseURLForRegion(cfg.Region)
-		if err != nil {
-			return nil, err
-		}
-		return url.Parse(raw)
+	if cfg.Endpoint != "" {
+		return parseEndpoint(cfg.Endpoint)
 	}
-	return parseEndpoint(cfg.Endpoint)
+	region := cfg.Region
+	if region == "" {
+		region = DefaultRegion
+	}
+	raw, err := BaseURLForRegion(region)
+	if err != nil {
+		return nil, err
+	}
+	return url.Parse(raw)
 }
 
-// parseEndpoint accepts an absolute http or https URL with a host and no query or fragment. A
-// trailing slash is dropped so that "/v3.0/..." paths can be appended.
+const mustBeHTTPURL = "it must be an absolute http or https URL such as https://api.xdr.trendmicro.com"
+
+// parseEndpoint accepts an absolute http or https URL with a host and no credentials, query or
+// fragment. A trailing slash is dropped so that "/v3.0/..." paths can be appended.
 func parseEndpoint(raw string) (*url.URL, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
 		// The URL is not repeated: it may hold credentials.
-		return nil, fmt.Errorf("invalid endpoint: %w", unwrapURLError(err))
+		return nil, &ConfigError{Field: FieldEndpoint, Reason: mustBeHTTPURL + " (" + unwrapURLError(err).Error() + ")"}
 	}
-	shown := u.Redacted()
-	if !slices.Contains([]string{"http", "https"}, strings.ToLower(u.Scheme)) || u.Host == "" {
-		return nil, fmt.Errorf("invalid endpoint %q: it must be an absolute http or https URL such as https://api.xdr.trendmicro.com", shown)
+	refuse := func(reason string) (*url.URL, error) {
+		return nil, &ConfigError{Field: FieldEndpoint, Value: u.Redacted(), Reason: reason}
 	}
-	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
-		return nil, fmt.Errorf("invalid endpoint %q: it must not carry credentials, a query or a fragment", shown)
+	switch {
+	case u.Scheme != "http" && u.Scheme != "https":
+		return refuse(mustBeHTTPURL)
+	case u.Hostname() == "":
+		return refuse("the URL has no host")
+	case u.User != nil:
+		return refuse("credentials in the URL are not supported: the API key is sent on its own")
+	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "":
+		return refuse("a base URL takes no query string or fragment")
 	}
 	u.Path = strings.TrimRight(u.Path, "/")
 	u.RawPath = ""
@@ -89,11 +139,10 @@ func parseEndpoint(raw string) (*url.URL, error) {
 // withDefaults validates cfg and fills in the defaults of its zero values.
 func (cfg Config) withDefaults() (Config, error) {
 	if strings.TrimSpace(cfg.APIKey) == "" {
-		return cfg, errors.New("no API key is set: set api_key or VISIONONE_API_KEY to a Vision One API key " +
-			"(Administration → API Keys)")
+		return cfg, &ConfigError{Field: FieldAPIKey, Reason: "no API key is set"}
 	}
 	if cfg.RequestTimeout < 0 {
-		return cfg, fmt.Errorf("request timeout must not be negative, got %s", cfg.RequestTimeout)
+		return cfg, &ConfigError{Field: FieldRequestTimeout, Value: cfg.RequestTimeout.String(), Reason: "it must not be negative"}
 	}
 	switch {
 	case cfg.MaxRetries == 0:

@@ -1,6 +1,7 @@
 package client_test
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -37,25 +38,34 @@ func TestBaseURLForRegion(t *testing.T) {
 	}
 }
 
+// TestNewValidatesConfig checks every refusal of New, and that each is a *ConfigError naming the
+// setting, so that a caller can point at its own name for it.
 func TestNewValidatesConfig(t *testing.T) {
+
 	tests := []struct {
-		name    string
-		cfg     client.Config
-		wantErr string
-		wantURL string
+		name      string
+		cfg       client.Config
+		wantField client.ConfigField
+		wantErr   string
+		wantURL   string
 	}{
-		{"endpoint wins over region", client.Config{Region: "eu", Endpoint: "http://127.0.0.1:8080/", APIKey: "k"}, "", "http://127.0.0.1:8080"},
-		{"endpoint with a path", client.Config{Endpoint: "https://proxy.example.com/visionone", APIKey: "k"}, "", "https://proxy.example.com/visionone"},
-		{"missing key", client.Config{Region: "us"}, "no API key is set", ""},
-		{"blank key", client.Config{Region: "us", APIKey: "  "}, "no API key is set", ""},
-		{"bad region", client.Config{Region: "mars", APIKey: "k"}, `unknown Vision One region "mars"`, ""},
-		{"neither", client.Config{APIKey: "k"}, "neither a region nor an endpoint", ""},
-		{"relative endpoint", client.Config{Endpoint: "api.example.com", APIKey: "k"}, "absolute http or https URL", ""},
-		{"ftp endpoint", client.Config{Endpoint: "ftp://api.example.com", APIKey: "k"}, "absolute http or https URL", ""},
-		{"unparsable endpoint", client.Config{Endpoint: "http://[::1", APIKey: "k"}, "invalid endpoint", ""},
-		{"endpoint with a query", client.Config{Endpoint: "https://api.example.com/?a=b", APIKey: "k"}, "query", ""},
-		{"endpoint with credentials", client.Config{Endpoint: "https://u:p@api.example.com", APIKey: "k"}, "credentials", ""},
-		{"negative timeout", client.Config{Region: "us", APIKey: "k", RequestTimeout: -1}, "timeout", ""},
+		{"endpoint wins over region", client.Config{Region: "eu", Endpoint: "http://127.0.0.1:8080/", APIKey: "k"}, "", "", "http://127.0.0.1:8080"},
+		{"endpoint with a path", client.Config{Endpoint: "https://proxy.example.com/visionone", APIKey: "k"}, "", "", "https://proxy.example.com/visionone"},
+		{"neither: the default region", client.Config{APIKey: "k"}, "", "", "https://api.xdr.trendmicro.com"},
+		{"missing key", client.Config{Region: "us"}, client.FieldAPIKey, "no API key is set", ""},
+		{"blank key", client.Config{Region: "us", APIKey: "  "}, client.FieldAPIKey, "no API key is set", ""},
+		{"bad region", client.Config{Region: "mars", APIKey: "k"}, client.FieldRegion, `invalid region "mars": not a Vision One region; the regions are us, eu`, ""},
+		{"relative endpoint", client.Config{Endpoint: "api.example.com", APIKey: "k"}, client.FieldEndpoint, "absolute http or https URL", ""},
+		{"ftp endpoint", client.Config{Endpoint: "ftp://api.example.com", APIKey: "k"}, client.FieldEndpoint, "absolute http or https URL", ""},
+		{"unparsable endpoint", client.Config{Endpoint: "http://[::1", APIKey: "k"}, client.FieldEndpoint, "invalid endpoint: it must be an absolute http or https URL such as https://api.xdr.trendmicro.com (missing ']' in host)", ""},
+		{"no host", client.Config{Endpoint: "https://", APIKey: "k"}, client.FieldEndpoint, "no host", ""},
+		{"only a port", client.Config{Endpoint: "http://:8080", APIKey: "k"}, client.FieldEndpoint, "no host", ""},
+		{"space in the host", client.Config{Endpoint: "http://exa mple.com", APIKey: "k"}, client.FieldEndpoint, "absolute http or https URL", ""},
+		{"endpoint with a query", client.Config{Endpoint: "https://api.example.com/?a=b", APIKey: "k"}, client.FieldEndpoint, "query", ""},
+		{"endpoint with an empty query", client.Config{Endpoint: "https://api.example.com/?", APIKey: "k"}, client.FieldEndpoint, "query", ""},
+		{"endpoint with a fragment", client.Config{Endpoint: "https://api.example.com/#top", APIKey: "k"}, client.FieldEndpoint, "fragment", ""},
+		{"endpoint with credentials", client.Config{Endpoint: "https://u:p@api.example.com", APIKey: "k"}, client.FieldEndpoint, `"https://u:xxxxx@api.example.com": credentials`, ""},
+		{"negative timeout", client.Config{Region: "us", APIKey: "k", RequestTimeout: -1}, client.FieldRequestTimeout, "negative", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -63,6 +73,10 @@ func TestNewValidatesConfig(t *testing.T) {
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("New error = %v, want one containing %q", err, tt.wantErr)
+				}
+				var configErr *client.ConfigError
+				if !errors.As(err, &configErr) || configErr.Field != tt.wantField {
+					t.Errorf("New error = %#v, want a *ConfigError about %q", err, tt.wantField)
 				}
 				if strings.Contains(err.Error(), "p@") {
 					t.Errorf("error %q repeats the credentials", err)

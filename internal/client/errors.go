@@ -2,10 +2,12 @@ package client
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"html"
+	"net"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -31,6 +33,9 @@ type APIError struct {
 	Item         string // for a 207 item: what the item was (its name or id)
 	// Attempts is how many times the request was sent; more than one when it was retried.
 	Attempts int
+	// Rule is, on a 403, the rule that refuses this request to every key but a Master
+	// Administrator's; NoRule when none applies.
+	Rule Rule
 
 	// afterAmbiguous is set when an earlier attempt of the same request may have been applied
 	// (it timed out or got a 5xx), so this answer may describe the state that attempt left.
@@ -80,67 +85,69 @@ func (e *APIError) Error() string {
 	return b.String()
 }
 
-// Advice tells the user what to do next about this error.
-func (e *APIError) Advice() string {
-	switch code := e.StatusCode; {
-	case code == http.StatusBadRequest:
-		if e.Target != "" {
-			return fmt.Sprintf("The API rejected the value of %q: correct it in the configuration and apply again.", e.Target)
-		}
-		return "The API rejected the request: correct the value its message names in the configuration and apply again."
-	case code == http.StatusUnauthorized:
-		return "The API key is wrong, expired, disabled or deleted: create a new key in Administration → API Keys " +
-			"and set api_key / VISIONONE_API_KEY."
-	case code == http.StatusForbidden:
-		if perm := requiredPermission(e.Method, e.Path); perm != "" {
-			return fmt.Sprintf("The API key's role lacks the permission %q needed for this call: give the key a role "+
-				"that has it (Administration → User Roles) or use another key.", perm)
-		}
-		return "The API key's role lacks the permission needed for this call: give the key a role that has it " +
-			"(Administration → User Roles) or use another key."
-	case code == http.StatusNotFound:
-		return "The object does not exist (any more): it may have been deleted outside Terraform. Check the id, " +
-			"or run terraform plan again to see the current state."
-	case code == http.StatusPreconditionFailed:
-		return "Someone changed the object after Terraform read it: run terraform plan again to see the current " +
-			"state, then apply."
-	case code == http.StatusRequestEntityTooLarge:
-		return "The request body exceeds the API's 1 MB limit: shorten the descriptions or lists in this object."
-	case code == http.StatusTooManyRequests:
-		return "The API rate-limited the requests: lower requests_per_minute in the provider configuration, or " +
-			"try again later."
-	case code == http.StatusNotImplemented:
-		return "This Vision One region or tenant does not offer this call: check the region, or manage the object " +
-			"in the console."
-	case code >= 500:
-		return "Vision One had a transient problem: try again later. If it persists, give the trace id to Trend " +
-			"Micro support."
-	}
-	return ""
-}
-
-// requiredPermission names the console permission a call needs (API.md, "Authorization table"),
-// for 403 advice.
-func requiredPermission(method, path string) string {
-	write := method != http.MethodGet
+// RequiredPermission names the console permission the request needs (API.md, "Authorization
+// table"), which a 403 without a Rule says the key's role lacks; empty for calls that any valid key
+// may make.
+func (e *APIError) RequiredPermission() string {
+	write := e.Method != http.MethodGet
 	switch {
-	case strings.HasPrefix(path, apiKeysPath):
+	case strings.HasPrefix(e.Path, apiKeysPath):
 		if write {
 			return "API Keys: Configure settings"
 		}
 		return "API Keys: View"
-	case strings.HasPrefix(path, accountsPath):
+	case strings.HasPrefix(e.Path, accountsPath):
 		if write {
 			return "User Accounts: Configure account settings"
 		}
 		return "User Accounts: View"
-	case strings.HasPrefix(path, rolesPath):
+	case strings.HasPrefix(e.Path, rolesPath):
 		if write {
 			return "User Roles: Configure user roles"
 		}
 		return "User Roles: View"
 	}
 	return ""
+}
+
+// Rule is a Vision One rule that refuses a request to every key but a Master Administrator's,
+// whatever the permissions of the key's role (API.md, "Who may do what"). A Master Administrator has every permission, so a 403 to a request
+// under a rule means the key is not a Master Administrator's; whether its role also lacks the
+// request's permission cannot be told from the answer.
+type Rule int
+
+const (
+	// NoRule: a 403 means the key's role lacks RequiredPermission.
+	NoRule Rule = iota
+	// RuleMasterAdministratorManagesAccounts: only a Master Administrator adds, changes or deletes
+	// accounts.
+	RuleMasterAdministratorManagesAccounts
+	// RuleMasterAdministratorSetsControlFlags: only a Master Administrator sets the control flags
+	// of a custom role (allowApiKeyAssignment, allowUserAccountAssignment).
+	RuleMasterAdministratorSetsControlFlags
+)
+
+// ruleOf is the rule that a 403 to req means the key broke: any write of an account, and a role
+// create or patch that sets a control flag. A create sets a flag by making it true; a patch
+// carries a flag only to change it.
+func ruleOf(req request) Rule {
+	if req.method == http.MethodGet {
+		return NoRule
+	}
+	switch body := req.body.(type) {
+	case RoleCreate:
+		if body.AllowAPIKeyAssignment || body.AllowUserAccountAssignment {
+			return RuleMasterAdministratorSetsControlFlags
+		}
+	case RolePatch:
+		if body.AllowAPIKeyAssignment != nil || body.AllowUserAccountAssignment != nil {
+			return RuleMasterAdministratorSetsControlFlags
+		}
+	}
+	if strings.HasPrefix(req.path, accountsPath) {
+		return RuleMasterAdministratorManagesAccounts
+	}
+	return NoRule
 }
 
 func apiErrorAs(err error) (*APIError, bool) {
@@ -216,29 +223,31 @@ func (e *MultiStatusError) Unwrap() []error {
 	return errs
 }
 
-// Advice gives the advice of the first failed item.
-func (e *MultiStatusError) Advice() string {
-	if len(e.Items) == 0 {
-		return ""
-	}
-	return e.Items[0].Advice()
-}
-
-// RequestError is a request that got no HTTP answer: a network failure, a timeout of one attempt,
-// or the caller's context ending.
+// RequestError is a request that got no HTTP answer it could return: a network failure, a timeout
+// of one attempt, or the caller's context ending, also while waiting to retry an answer.
 type RequestError struct {
 	Method   string
 	Path     string
 	Timeout  time.Duration // set when the last attempt exceeded the request timeout
 	Attempts int
-	Err      error
+	// Err is why the request ended: the last attempt's failure, or the end of the wait before a
+	// retry.
+	Err error
+	// LastFailure is, when the wait before a retry ended the request, what the last attempt met:
+	// a network error, or the *APIError of a 429 or 5xx. Nil otherwise.
+	LastFailure error
 }
 
 func (e *RequestError) Error() string {
 	var what string
+	var answer *APIError
 	switch {
 	case e.Timeout > 0:
 		what = fmt.Sprintf("request exceeded the timeout of %s", e.Timeout)
+	case errors.As(e.LastFailure, &answer):
+		what = fmt.Sprintf("%s (the last answer was %d %s)", e.Err, answer.StatusCode, http.StatusText(answer.StatusCode))
+	case e.LastFailure != nil:
+		what = fmt.Sprintf("could not reach the API: %s; %s", e.LastFailure, e.Err)
 	case errors.Is(e.Err, errCanceledWhileWaiting):
 		what = e.Err.Error()
 	case errors.Is(e.Err, context.Canceled), errors.Is(e.Err, context.DeadlineExceeded):
@@ -254,6 +263,65 @@ func (e *RequestError) Error() string {
 }
 
 func (e *RequestError) Unwrap() error { return e.Err }
+
+// FailureKind says why a request got no answer, for advice on what to check.
+type FailureKind int
+
+const (
+	// FailureOther is any failure not below, such as a connection dropped mid-answer.
+	FailureOther FailureKind = iota
+	// FailureHostNotFound: the API's host name does not resolve (DNS "no such host").
+	FailureHostNotFound
+	// FailureConnect: no connection could be made (refused, unreachable, DNS server trouble).
+	FailureConnect
+	// FailureTLS: the TLS handshake failed, for example over a certificate the system does not trust.
+	FailureTLS
+	// FailureTimeout: no answer came in time, within the request timeout or the caller's deadline.
+	FailureTimeout
+	// FailureCanceled: the caller stopped the request (an interrupt).
+	FailureCanceled
+)
+
+// Kind classifies the failure that ended the request: the last attempt's network error when there
+// was one, otherwise why the request ended.
+func (e *RequestError) Kind() FailureKind {
+	cause := e.Err
+	if _, answered := e.LastFailure.(*APIError); e.LastFailure != nil && !answered {
+		cause = e.LastFailure
+	}
+	var (
+		dnsErr    *net.DNSError
+		opErr     *net.OpError
+		verifyErr *tls.CertificateVerificationError
+		recordErr tls.RecordHeaderError
+		alertErr  tls.AlertError
+	)
+	switch {
+	case e.Timeout > 0:
+		return FailureTimeout
+	case errors.As(cause, &dnsErr):
+		if dnsErr.IsNotFound {
+			return FailureHostNotFound
+		}
+		return FailureConnect
+	case errors.As(cause, &verifyErr), errors.As(cause, &recordErr), errors.As(cause, &alertErr):
+		return FailureTLS
+	case errors.As(cause, &opErr) && opErr.Op == "dial":
+		return FailureConnect
+	case errors.Is(cause, context.Canceled):
+		return FailureCanceled
+	case errors.Is(cause, context.DeadlineExceeded):
+		return FailureTimeout
+	}
+	return FailureOther
+}
+
+// hostNotFound reports whether err says that the host name does not exist: asking again would get
+// the same answer.
+func hostNotFound(err error) bool {
+	var dnsErr *net.DNSError
+	return errors.As(err, &dnsErr) && dnsErr.IsNotFound
+}
 
 // errorEnvelope is the Vision One error body (API.md, "Errors"). Code and Message also sit at the
 // top level in a few 429 answers, and Error sits at the top of some 207 items.

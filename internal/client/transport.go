@@ -137,7 +137,7 @@ func (c *Client) do(ctx context.Context, req request) (*response, error) {
 			}
 			fields["error"] = reqErr.Error()
 			tflog.SubsystemDebug(ctx, LogSubsystem, "Vision One API request failed", fields)
-			if errors.Is(sendErr, errAnswerTooLarge) {
+			if errors.Is(sendErr, errAnswerTooLarge) || hostNotFound(sendErr) {
 				return nil, reqErr
 			}
 			unsent := neverSent(sendErr)
@@ -149,7 +149,7 @@ func (c *Client) do(ctx context.Context, req request) (*response, error) {
 			}
 			ambiguous = ambiguous || !unsent
 			if err := c.sleep(ctx, c.backoff(attempt)); err != nil {
-				return nil, &RequestError{Method: req.method, Path: logPath, Attempts: attempt, Err: err}
+				return nil, &RequestError{Method: req.method, Path: logPath, Attempts: attempt, Err: err, LastFailure: sendErr}
 			}
 			continue
 		}
@@ -181,6 +181,9 @@ func (c *Client) do(ctx context.Context, req request) (*response, error) {
 			}
 			ambiguous = ambiguous || req.method != http.MethodGet
 		default:
+			if status == http.StatusForbidden {
+				apiErr.Rule = ruleOf(req)
+			}
 			return nil, apiErr
 		}
 		if attempt > c.cfg.MaxRetries {
@@ -191,8 +194,7 @@ func (c *Client) do(ctx context.Context, req request) (*response, error) {
 			wait = c.backoff(attempt)
 		}
 		if err := c.sleep(ctx, wait); err != nil {
-			return nil, &RequestError{Method: req.method, Path: logPath, Attempts: attempt,
-				Err: fmt.Errorf("%w (the last answer was %d %s)", err, status, http.StatusText(status))}
+			return nil, &RequestError{Method: req.method, Path: logPath, Attempts: attempt, Err: err, LastFailure: apiErr}
 		}
 	}
 }

@@ -75,6 +75,9 @@ var accountInviteFields = bodyFields{
 // inviteAccount sends an invitation: the account starts as invited with a temporary id
 // (API.md, "Accounts: invite"; API.md, "Decision: invitation answer").
 func (s *Server) inviteAccount(c *call) *httpError {
+	if !s.isMaster(c.who) {
+		return errMasterAdministratorOnly(ruleAccounts)
+	}
 	var in accountInviteBody
 	if _, e := decodeObject(c.body, accountInviteFields, &in); e != nil {
 		return e
@@ -173,6 +176,9 @@ var accountPatchFields = bodyFields{
 }
 
 func (s *Server) patchAccount(c *call) *httpError {
+	if !s.isMaster(c.who) {
+		return errMasterAdministratorOnly(ruleAccounts)
+	}
 	var in accountPatchBody
 	if _, e := decodeObject(c.body, accountPatchFields, &in); e != nil {
 		return e
@@ -224,6 +230,9 @@ func (s *Server) patchAccount(c *call) *httpError {
 }
 
 func (s *Server) deleteAccount(c *call) *httpError {
+	if !s.isMaster(c.who) {
+		return errMasterAdministratorOnly(ruleAccounts)
+	}
 	a, e := s.findAccount(c)
 	if e != nil {
 		return e

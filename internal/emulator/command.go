@@ -13,6 +13,10 @@ import (
 	"time"
 )
 
+// adminKeyNote says what the printed admin key stands for in a real tenant.
+const adminKeyNote = "The admin key is a Master Administrator API key made before October 27, 2025: it may set the " +
+	"control flags of custom roles and add, change or delete accounts, which no API key made since can do."
+
 // RunCommand is "terraform-provider-visionone emulator [flags]": it serves the emulator until ctx
 // is done or the process gets SIGINT/SIGTERM, printing the endpoint URL and the admin key. It
 // returns the process exit code.
@@ -20,7 +24,8 @@ func RunCommand(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	fs := flag.NewFlagSet("emulator", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	listen := fs.String("listen", "127.0.0.1:8080", "address to listen on (port 0 picks a free one)")
-	adminKey := fs.String("admin-key", "", "bootstrap Master Administrator key (default: generated and printed)")
+	adminKey := fs.String("admin-key", "", "the admin key, a Master Administrator API key made before October 27, 2025, "+
+		"which may set role control flags and manage accounts as no newer key can (default: generated and printed)")
 	stateFile := fs.String("state-file", "", "JSON file to load at start and rewrite after every change")
 	latency := fs.Duration("latency", 0, "latency added to every /v3.0 request, e.g. 50ms")
 	faultRate := fs.Float64("fault-rate", 0, "share of /v3.0 requests answered with a 500 or 503 (0 to 1)")
@@ -82,7 +87,7 @@ the request counts never apply to them):
 		return 1
 	}
 	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
-	_, _ = fmt.Fprintf(stdout, "Vision One emulator listening on http://%s\nAdmin key: %s\n", ln.Addr(), srv.AdminKey())
+	_, _ = fmt.Fprintf(stdout, "Vision One emulator listening on http://%s\nAdmin key: %s\n%s\n", ln.Addr(), srv.AdminKey(), adminKeyNote)
 
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()

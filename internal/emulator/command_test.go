@@ -42,6 +42,10 @@ func TestRunCommand(t *testing.T) {
 	if url == "" {
 		t.Fatalf("no endpoint URL printed; stderr %s", stderr.String())
 	}
+	// What the admin key stands for in a real tenant is said next to it.
+	if !lines.Scan() || !strings.Contains(lines.Text(), "Master Administrator API key made before October 27, 2025") {
+		t.Errorf("the line after the admin key is %q, want what the key stands for", lines.Text())
+	}
 	go func() { _, _ = io.Copy(io.Discard, outR) }()
 
 	for _, r := range []struct {

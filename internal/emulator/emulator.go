@@ -10,9 +10,11 @@
 // taken from the emulator's own clock, which the clock control moves.
 //
 // Requests authenticate with "Authorization: Bearer <key>". The admin key (Options.AdminKey, or a
-// generated one, see Server.AdminKey) is a bootstrap Master Administrator that is not listed among
-// the API keys. Keys created through POST /v3.0/iam/apiKeys authenticate too, with their role's
-// permissions (API.md, "Authorization table"); an expired, disabled or deleted key gets 401.
+// generated one, see Server.AdminKey) is a Master Administrator API key made before October 27,
+// 2025, which keeps that role as such keys do in a real tenant; it is not listed among the API
+// keys. Keys created through POST /v3.0/iam/apiKeys authenticate too, with their role's permissions
+// (API.md, "Authorization table"); an expired, disabled or deleted key gets 401. A key whose role
+// lacks the permission gets the official 403 ("Insufficient permissions.").
 //
 // Lists take top (50, 100 or 200; default 50) and answer {"items", "nextLink", "totalCount",
 // "count"}; nextLink is absolute, built from the request's scheme and host, and carries an opaque
@@ -31,7 +33,8 @@
 //   - Accounts and API keys name their role exactly, case included ("analyst" is refused with a
 //     hint at "Analyst"), so that what is stored is what the caller wrote.
 //   - Only a Master Administrator may set a role's control flags (allowApiKeyAssignment,
-//     allowUserAccountAssignment); other callers get 403.
+//     allowUserAccountAssignment) or add, change or delete accounts; other callers get a 403
+//     whose message names the rule.
 //   - Accounts are listed newest first; they take no orderBy.
 //   - Role names are unique regardless of case and hold at most 128 characters (the limit of an
 //     API key's role field); role descriptions hold at most 2048.
@@ -70,8 +73,9 @@ import (
 // Options configures a Server. The zero value is a lenient, fault-free emulator with a generated
 // admin key.
 type Options struct {
-	// AdminKey is a bootstrap bearer token with Master Administrator rights. It is not listed among
-	// the tenant's API keys. It is also the only credential the /_emulator/ controls accept.
+	// AdminKey is a bearer token with Master Administrator rights: a Master Administrator API key
+	// made before October 27, 2025, which no key made since can be. It is not listed among the
+	// tenant's API keys. It is also the only credential the /_emulator/ controls accept.
 	// Empty: a random one is generated (see Server.AdminKey).
 	AdminKey string
 	// StateFile, when set, is loaded at start and rewritten atomically after every mutation.

@@ -82,12 +82,25 @@ func errInvalidCredentials() *httpError {
 	}}
 }
 
-func errAccessDenied(msg string) *httpError {
-	if msg == "" {
-		msg = "Insufficient permissions."
-	}
-	return &httpError{status: http.StatusForbidden, body: apiError{Code: "AccessDenied", Message: msg}}
+// errAccessDenied is the official 403 of a key whose role lacks the permission (API.md,
+// "Authentication").
+func errAccessDenied() *httpError {
+	return &httpError{status: http.StatusForbidden, body: apiError{Code: "AccessDenied", Message: "Insufficient permissions."}}
 }
+
+// errMasterAdministratorOnly is the 403 of a rule that only a Master Administrator satisfies,
+// whatever the permissions of the key's role. Trend publishes no body for it: the message names the
+// rule, so that a reader (and a test) can tell it from a missing permission.
+func errMasterAdministratorOnly(rule string) *httpError {
+	return &httpError{status: http.StatusForbidden, body: apiError{Code: "AccessDenied", Message: rule}}
+}
+
+// The rules that only a Master Administrator satisfies (API.md, "Who may do what").
+const (
+	ruleControlFlags = "Only Master Administrators can configure the control flags (allowApiKeyAssignment, " +
+		"allowUserAccountAssignment) of custom roles."
+	ruleAccounts = "Only Master Administrators can add, modify or delete user accounts."
+)
 
 func errConditionNotMet() *httpError {
 	return &httpError{status: http.StatusPreconditionFailed, body: apiError{

@@ -176,7 +176,7 @@ func (s *Server) applyRoleBody(c *call, r *role, in roleBody) *httpError {
 			continue
 		}
 		if !s.isMaster(c.who) {
-			return errAccessDenied("Only a Master Administrator can change the control flag " + flag.name + ".")
+			return errMasterAdministratorOnly(ruleControlFlags)
 		}
 		*flag.cur = *flag.want
 	}

@@ -216,7 +216,7 @@ func (s *Server) serveLocked(w http.ResponseWriter, r *http.Request, body []byte
 	c := &call{w: w, r: r, body: body, now: s.nowLocked()}
 	who, e := s.authenticate(r, c.now)
 	if e == nil && !s.allowed(who, perm) {
-		e = errAccessDenied("")
+		e = errAccessDenied()
 	}
 	if e == nil {
 		c.who = who

@@ -5,15 +5,11 @@ package provider
 import (
 	"context"
 	"fmt"
-	"net/url"
-	"os"
-	"slices"
 	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -57,15 +53,7 @@ const (
 	envEndpoint = "VISIONONE_ENDPOINT"
 )
 
-// attributeEnv maps each attribute with an environment variable fallback to that variable.
-var attributeEnv = map[string]string{
-	"api_key":  envAPIKey,
-	"region":   envRegion,
-	"endpoint": envEndpoint,
-}
-
 const (
-	defaultRegion     = "us"
 	maxMaxRetries     = 20
 	minRequestTimeout = time.Second
 	maxRequestTimeout = 10 * time.Minute
@@ -83,18 +71,20 @@ func (p *visionOneProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 			"api_key": schema.StringAttribute{
 				MarkdownDescription: "Vision One API key the provider authenticates with, created in the console under " +
 					"**Administration > API Keys**. Its role needs the *User Roles*, *User Accounts* and *API Keys* " +
-					"permissions for what you manage. Required, here or through the `" + envAPIKey + "` environment variable " +
-					"(the attribute wins); prefer the environment variable so the key stays out of your configuration.",
+					"permissions for what you manage; managing accounts and setting the control flags of roles take a " +
+					"Master Administrator key (see \"Which key can do what\" above). Required, here or through the `" +
+					envAPIKey + "` environment variable (the attribute wins); prefer the environment variable so the key " +
+					"stays out of your configuration.",
 				Optional:  true,
 				Sensitive: true,
 			},
 			"region": schema.StringAttribute{
 				MarkdownDescription: "Vision One region of the tenant, which selects the API host. One of " + quotedList(client.Regions) +
-					". May also be set with the `" + envRegion + "` environment variable. Default `" + defaultRegion + "`. " +
+					". May also be set with the `" + envRegion + "` environment variable. Default `" + client.DefaultRegion + "`. " +
 					"Conflicts with `endpoint`.",
 				Optional: true,
 				Validators: []validator.String{
-					stringvalidator.OneOf(client.Regions...),
+					clientCheck(client.CheckRegion, "value must be one of "+strings.Join(client.Regions, ", ")),
 					stringvalidator.ConflictsWith(path.MatchRoot("endpoint")),
 				},
 			},
@@ -105,7 +95,7 @@ func (p *visionOneProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 					"Conflicts with `region`.",
 				Optional: true,
 				Validators: []validator.String{
-					validators.AbsoluteHTTPURL(),
+					clientCheck(client.CheckEndpoint, "value must be an absolute http or https URL without credentials, query string or fragment"),
 				},
 			},
 			"max_retries": schema.Int64Attribute{
@@ -137,123 +127,34 @@ func (p *visionOneProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 	}
 }
 
+// Configure builds the one client of this provider process from the provider block and the
+// environment, checks its key against the API, and hands it to every resource and data source.
 func (p *visionOneProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
 	var config providerModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	if resp.Diagnostics.HasError() || config.warnUnknown(&resp.Diagnostics) {
+		return
+	}
+	clientConfig := config.clientConfig(p.version, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-
-	// A value that comes from another resource is unknown while planning. Failing here would fail
-	// every plan of such a configuration, so the provider stays unconfigured for this run instead:
-	// resources keep their prior state and skip the live checks, and nothing is written, because
-	// by apply time Terraform knows the value and configures the provider again.
-	configurationUnknown := false
-	for _, attribute := range []struct {
-		name  string
-		value attr.Value
-	}{
-		{"api_key", config.APIKey},
-		{"region", config.Region},
-		{"endpoint", config.Endpoint},
-		{"max_retries", config.MaxRetries},
-		{"request_timeout", config.RequestTimeout},
-		{"requests_per_minute", config.RequestsPerMinute},
-	} {
-		if !attribute.value.IsUnknown() {
-			continue
-		}
-		configurationUnknown = true
-		hint := ""
-		if env, ok := attributeEnv[attribute.name]; ok {
-			hint = " or use the " + env + " environment variable"
-		}
-		resp.Diagnostics.AddAttributeWarning(path.Root(attribute.name), "Provider Configuration Not Known Until Apply",
-			fmt.Sprintf("The provider attribute %q depends on a value that is only known after apply, so this plan cannot "+
-				"read Vision One: existing objects are not refreshed and permission keys are not checked. "+
-				"Set %q statically%s, or apply the resources it depends on first with -target.", attribute.name, attribute.name, hint))
-	}
-	if configurationUnknown {
+	c, err := client.New(clientConfig)
+	if err != nil {
+		addConfigError(&resp.Diagnostics, err)
 		return
 	}
 
-	apiKey := stringFromConfigOrEnv(config.APIKey, envAPIKey)
-	endpoint := stringFromConfigOrEnv(config.Endpoint, envEndpoint)
-	region := stringFromConfigOrEnv(config.Region, envRegion)
-
-	if strings.TrimSpace(apiKey) == "" {
-		resp.Diagnostics.AddAttributeError(path.Root("api_key"), "Missing Vision One API Key",
-			"The provider needs an API key to call Vision One. Set the `api_key` provider attribute or the "+envAPIKey+
-				" environment variable to a key created in the Vision One console under Administration > API Keys.")
-	}
-	if endpoint != "" {
-		if err := validators.CheckAbsoluteHTTPURL(endpoint); err != nil {
-			shown := endpoint
-			if u, parseErr := url.Parse(endpoint); parseErr == nil {
-				shown = u.Redacted() // a password in the URL must not reach the diagnostic
-			}
-			resp.Diagnostics.AddAttributeError(path.Root("endpoint"), "Invalid Vision One Endpoint",
-				fmt.Sprintf("The endpoint %q (from the `endpoint` attribute or %s) is not usable: %s. "+
-					"Set it to an absolute http or https base URL such as \"http://127.0.0.1:8080\", or remove it to use `region`.",
-					shown, envEndpoint, err))
-		}
-		// An endpoint replaces the region's host. A region from the environment is then ignored
-		// rather than refused, so a shell that exports VISIONONE_REGION can still use the emulator;
-		// a region written in the configuration next to an endpoint from the environment is a
-		// contradiction the user should resolve.
-		if !config.Region.IsNull() && config.Endpoint.IsNull() {
-			resp.Diagnostics.AddAttributeError(path.Root("region"), "Conflicting Vision One Region and Endpoint",
-				fmt.Sprintf("The configuration sets region %q while the %s environment variable sets the endpoint %q. "+
-					"Remove one of them: `endpoint` for a proxy or the emulator, `region` for a Vision One tenant.",
-					region, envEndpoint, endpoint))
-		}
-		region = ""
-	} else {
-		if region == "" {
-			region = defaultRegion
-		}
-		if !slices.Contains(client.Regions, region) {
-			resp.Diagnostics.AddAttributeError(path.Root("region"), "Invalid Vision One Region",
-				fmt.Sprintf("The region %q (from the `region` attribute or %s) is not a Vision One region. "+
-					"Use one of %s, or set `endpoint` to the full URL of the API.", region, envRegion, quotedList(client.Regions)))
-		}
-	}
-	if resp.Diagnostics.HasError() {
-		return
-	}
-
-	// Zero values of the client configuration select the client's defaults.
-	clientConfig := client.Config{
-		Region:            region,
-		Endpoint:          endpoint,
-		APIKey:            apiKey,
-		UserAgent:         "terraform-provider-visionone/" + p.version,
-		MaxRetries:        int(config.MaxRetries.ValueInt64()),
-		RequestsPerMinute: int(config.RequestsPerMinute.ValueInt64()),
-	}
-	if !config.MaxRetries.IsNull() && config.MaxRetries.ValueInt64() == 0 {
-		clientConfig.MaxRetries = client.NoRetries // a zero client.Config.MaxRetries means the default
-	}
-	if !config.RequestTimeout.IsNull() {
-		// The schema validator has already accepted this value as a duration.
-		clientConfig.RequestTimeout, _ = time.ParseDuration(config.RequestTimeout.ValueString())
-	}
-
-	ctx = tflog.MaskMessageStrings(ctx, apiKey)
-	ctx = tflog.MaskAllFieldValuesStrings(ctx, apiKey)
+	ctx = tflog.MaskMessageStrings(ctx, clientConfig.APIKey)
+	ctx = tflog.MaskAllFieldValuesStrings(ctx, clientConfig.APIKey)
 	tflog.Debug(ctx, "Configuring the Vision One client", map[string]any{
-		"region":              region,
-		"endpoint":            endpoint,
+		"base_url":            c.BaseURL(),
 		"max_retries":         config.MaxRetries.String(),
 		"request_timeout":     config.RequestTimeout.String(),
 		"requests_per_minute": config.RequestsPerMinute.String(),
 	})
-
-	c, err := client.New(clientConfig)
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid Provider Configuration",
-			"Building the Vision One client from the provider configuration failed: "+err.Error()+
-				"\n\nCorrect the provider block or the VISIONONE_* environment variables and run the command again.")
+	checkCredentials(ctx, c, describeTarget(clientConfig, c), &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
 		return
 	}
 	data := newProviderData(c)
@@ -278,15 +179,6 @@ func (p *visionOneProvider) DataSources(_ context.Context) []func() datasource.D
 		NewAccountsDataSource,
 		NewAPIKeysDataSource,
 	}
-}
-
-// stringFromConfigOrEnv returns the configured value, or the environment variable when the
-// attribute is null.
-func stringFromConfigOrEnv(v types.String, env string) string {
-	if !v.IsNull() {
-		return v.ValueString()
-	}
-	return os.Getenv(env)
 }
 
 // quotedList renders values as a Markdown list of code spans: `a`, `b`, `c`.

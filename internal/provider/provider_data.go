@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sync"
 
@@ -63,17 +62,16 @@ const providerNotConfiguredDetail = "The visionone provider is not configured, u
 	"depends on values that are not known yet. Set the provider attributes statically or through the VISIONONE_* " +
 	"environment variables, or apply the resources they depend on first with -target."
 
-// addAPIError reports a failed API call as an error diagnostic: what was being done, what the API
-// said (status, Vision One code, message, trace id, from client.APIError) and what to do next.
-func addAPIError(diags *diag.Diagnostics, summary, doing string, err error) {
-	detail := doing + ": " + err.Error()
-	var apiErr *client.APIError
-	if errors.As(err, &apiErr) {
-		if advice := apiErr.Advice(); advice != "" {
-			detail += "\n\n" + advice
-		}
+// unknownProvider reports whether the provider's configuration is not known in this plan (see
+// providerModel.warnUnknown). Every Read and ModifyPlan then leaves the prior state and the plan as
+// they are, without the API: the object is read, and the plan checked, once the provider is
+// configured, which Terraform always does with known values before it applies anything.
+func unknownProvider(ctx context.Context, data *providerData) bool {
+	if data != nil {
+		return false
 	}
-	diags.AddError(summary, detail)
+	tflog.Debug(ctx, "The provider configuration is not known in this plan: keeping the prior state")
+	return true
 }
 
 // requireConfigured reports whether the provider is configured, adding an error when it is not:

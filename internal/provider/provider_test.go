@@ -129,15 +129,19 @@ func TestAccProvider_invalidConfiguration(t *testing.T) {
 	cases := map[string]planErrorCase{
 		"unknown region": {
 			config:    provider(`region = "mars"; api_key = "key"`),
-			wantError: regexpText("Attribute region value must be one of:", `"us"`, `got: "mars"`),
+			wantError: regexpText("Invalid Vision One Region", `The region "mars" (from the`, "Use one of `us`"),
 		},
 		"endpoint without scheme": {
 			config:    provider(fmt.Sprintf(`endpoint = %[1]q; api_key = "key"`, strings.TrimPrefix(e.URL, "http://"))),
-			wantError: regexpText("Attribute endpoint value must be an absolute http or https URL"),
+			wantError: regexpText("Invalid Vision One Endpoint", "it must be an absolute http or https URL"),
 		},
 		"endpoint with a query string": {
 			config:    provider(fmt.Sprintf(`endpoint = "%[1]s?tenant=1"; api_key = "key"`, e.URL)),
-			wantError: regexpText("a base URL takes no query string or fragment"),
+			wantError: regexpText("Invalid Vision One Endpoint", "a base URL takes no query string or fragment"),
+		},
+		"endpoint with a password": {
+			config:    provider(`endpoint = "https://user:hunter2@proxy.example.com"; api_key = "key"`),
+			wantError: regexpText(`The endpoint "https://user:xxxxx@proxy.example.com"`, "credentials in the URL are not supported"),
 		},
 		"endpoint and region together": {
 			config:    provider(fmt.Sprintf(`endpoint = %[1]q; region = "eu"; api_key = "key"`, e.URL)),

@@ -142,12 +142,12 @@ resource "visionone_account" "test" {
 			answer: &hostileAnswer{match: matchRequest(http.MethodGet, roleByID),
 				rewrite: answerWith(http.StatusBadGateway, "text/html", "<html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1></body></html>")},
 			config:    role,
-			wantError: errorText("Error Reading User Role", `Reading the user role "hostile"`, "502 Bad Gateway", "Vision One had a transient problem: try again later"),
+			wantError: errorText("Error Reading User Role", `Reading the user role "hostile"`, "502 Bad Gateway", "Vision One had a problem answering", "try again later"),
 		},
 		"empty 401": {
 			answer:    &hostileAnswer{match: func(*http.Request) bool { return true }, rewrite: answerWith(http.StatusUnauthorized, "", "")},
 			config:    role,
-			wantError: errorText("Error Creating User Role", `Creating the user role "hostile": POST /v3.0/iam/roles: 401 Unauthorized`, "The API key is wrong, expired, disabled or deleted"),
+			wantError: errorText("Vision One API Key Refused", "GET /v3.0/healthcheck/connectivity: 401 Unauthorized", "Vision One refused the provider's API key"),
 		},
 		"207 with a failed item": {
 			answer: &hostileAnswer{match: matchRequest(http.MethodPost, apiKeys),

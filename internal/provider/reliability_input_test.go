@@ -53,15 +53,15 @@ func TestAccReliability_badInputMatrix(t *testing.T) {
 		},
 		"provider region wrong enum": {
 			config:    bareProvider(`api_key = "k"; region = "Europe"`),
-			wantError: errorText("Attribute region value must be one of:", `got: "Europe"`),
+			wantError: errorText("Invalid Vision One Region", `The region "Europe"`, "Use one of `us`"),
 		},
 		"provider region empty": {
 			config:    bareProvider(`api_key = "k"; region = ""`),
-			wantError: errorText("Attribute region value must be one of:", `got: ""`),
+			wantError: errorText("Invalid Vision One Region", `The region ""`, "Use one of `us`"),
 		},
 		"provider endpoint not a URL": {
 			config:    bareProvider(`api_key = "k"; endpoint = "api.xdr.trendmicro.com"`),
-			wantError: errorText("Attribute endpoint value must be an absolute http or https URL"),
+			wantError: errorText("Invalid Vision One Endpoint", `The endpoint "api.xdr.trendmicro.com"`, "it must be an absolute http or https URL"),
 		},
 		"provider endpoint with a filter in the query": {
 			config:    bareProvider(`api_key = "k"; endpoint = "https://api.xdr.trendmicro.com/?filter=name eq 'x'"`),

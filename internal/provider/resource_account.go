@@ -173,7 +173,7 @@ func (r *accountResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 		}
 	}
 
-	if state == nil || !plan.Role.Equal(state.Role) {
+	if !unknownProvider(ctx, r.data) && (state == nil || !plan.Role.Equal(state.Role)) {
 		r.data.checkRoleAssignable(ctx, accountRoleAssignment, plan.Role, &resp.Diagnostics)
 		if resp.Diagnostics.HasError() {
 			return
@@ -222,7 +222,7 @@ func (r *accountResource) Create(ctx context.Context, req resource.CreateRequest
 }
 
 func (r *accountResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	if !requireConfigured(r.data, &resp.Diagnostics) {
+	if unknownProvider(ctx, r.data) {
 		return
 	}
 	var state accountResourceModel

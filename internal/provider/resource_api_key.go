@@ -228,7 +228,7 @@ func (r *apiKeyResource) Configure(_ context.Context, req resource.ConfigureRequ
 // unknown). Create and Update do not check the role again: Terraform plans each change once more
 // just before applying it, so a role name known only at apply is checked here before the write.
 func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || r.data == nil {
+	if req.Plan.Raw.IsNull() || unknownProvider(ctx, r.data) {
 		return
 	}
 	plan, state, diags := modifyPlanModels[apiKeyResourceModel](ctx, req)
@@ -337,9 +337,7 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 }
 
 func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	if r.data == nil {
-		// The provider configuration is not known during this plan: keep the prior state; the key
-		// is read again once the provider is configured.
+	if unknownProvider(ctx, r.data) {
 		return
 	}
 	var state apiKeyResourceModel

@@ -125,14 +125,14 @@ func (r *userRoleResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 			},
 			"allow_api_key_assignment": schema.BoolAttribute{
 				MarkdownDescription: "Whether API keys may be given this role (console control flag *Allow API key assignment*). " +
-					"Default `true`.",
+					"Default `true`. Only a Master Administrator's key may set it to `true` or change it.",
 				Optional: true,
 				Computed: true,
 				Default:  booldefault.StaticBool(true),
 			},
 			"allow_user_account_assignment": schema.BoolAttribute{
 				MarkdownDescription: "Whether user accounts may be given this role (console control flag *Allow user account " +
-					"assignment*). Default `true`.",
+					"assignment*). Default `true`. Only a Master Administrator's key may set it to `true` or change it.",
 				Optional: true,
 				Computed: true,
 				Default:  booldefault.StaticBool(true),
@@ -184,8 +184,7 @@ func (r *userRoleResource) ValidateConfig(ctx context.Context, req resource.Vali
 // Keys already in state are not checked again, so a no-op plan makes no request and a key later
 // retired from the catalog does not block unrelated changes.
 func (r *userRoleResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || r.data == nil {
-		// Destroy, or the provider configuration is not known yet.
+	if req.Plan.Raw.IsNull() || unknownProvider(ctx, r.data) {
 		return
 	}
 	plan, state, diags := modifyPlanModels[userRoleModel](ctx, req)
@@ -313,9 +312,7 @@ func (r *userRoleResource) Create(ctx context.Context, req resource.CreateReques
 }
 
 func (r *userRoleResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	if r.data == nil {
-		// The provider configuration is not known during this plan (see Configure): keep the prior
-		// state rather than fail, the role is read again once the provider is configured.
+	if unknownProvider(ctx, r.data) {
 		return
 	}
 	var state userRoleModel

@@ -1,0 +1,143 @@
+package provider
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+
+	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/client"
+)
+
+// addAPIError reports a failed API call as an error diagnostic: what was being done, what the API
+// said (status, Vision One code, message, trace id) or why no answer came, and what to do next.
+func addAPIError(diags *diag.Diagnostics, summary, doing string, err error) {
+	detail := doing + ": " + err.Error()
+	if advice := errorAdvice(err); advice != "" {
+		detail += "\n\n" + advice
+	}
+	diags.AddError(summary, detail)
+}
+
+// errorAdvice tells the user what to do about a failed call, from the typed errors of the client.
+func errorAdvice(err error) string {
+	if answer := lastAnswer(err); answer != nil {
+		return answerAdvice(answer)
+	}
+	var reqErr *client.RequestError
+	if errors.As(err, &reqErr) {
+		return requestAdvice(reqErr.Kind())
+	}
+	return ""
+}
+
+// lastAnswer is the error answer of the API behind err: the answer itself, or the last answer
+// before the client stopped waiting to retry it. Nil when no answer came.
+func lastAnswer(err error) *client.APIError {
+	var answer *client.APIError
+	if errors.As(err, &answer) {
+		return answer
+	}
+	var reqErr *client.RequestError
+	if errors.As(err, &reqErr) && errors.As(reqErr.LastFailure, &answer) {
+		return answer
+	}
+	return nil
+}
+
+// keyRefusedAdvice is the advice on a 401: every cause Vision One does not tell apart.
+const keyRefusedAdvice = "Vision One refused the provider's API key. The key may be wrong (mistyped, or cut short when " +
+	"it was copied), expired, disabled or deleted, or it belongs to a tenant in another region than the API host the " +
+	"provider calls: a key works only against its own region's host. Check the key's status and expiry date under " +
+	"Administration > API Keys, and that `region` (or `endpoint`) matches the tenant. An expired key cannot be renewed: " +
+	"create a new one and set it in the " + envAPIKey + " environment variable (or `api_key`)."
+
+// masterAdministratorKeys says which keys may do what only a Master Administrator may.
+const masterAdministratorKeys = "Since October 27, 2025 no API key can be given the Master Administrator role; keys " +
+	"that had it before keep it."
+
+func answerAdvice(e *client.APIError) string {
+	switch code := e.StatusCode; {
+	case code == http.StatusBadRequest:
+		if e.Target != "" {
+			return fmt.Sprintf("The API rejected the value of %q: correct it in the configuration and apply again.", e.Target)
+		}
+		return "The API rejected the request: correct the value its message names in the configuration and apply again."
+	case code == http.StatusUnauthorized:
+		return keyRefusedAdvice
+	case code == http.StatusForbidden:
+		return forbiddenAdvice(e)
+	case code == http.StatusNotFound:
+		return "The object does not exist (any more): it may have been deleted outside Terraform. Check the id, " +
+			"or run terraform plan again to see the current state."
+	case code == http.StatusPreconditionFailed:
+		return "Someone changed the object after Terraform read it: run terraform plan again to see the current " +
+			"state, then apply."
+	case code == http.StatusRequestEntityTooLarge:
+		return "The request body exceeds the API's 1 MB limit: shorten the descriptions or lists in this object."
+	case code == http.StatusTooManyRequests:
+		return "The API rate-limited the requests for longer than the provider kept retrying: lower " +
+			"requests_per_minute in the provider configuration (other tools that call the tenant count against " +
+			"the same limit), or try again later."
+	case code == http.StatusNotImplemented:
+		return "This Vision One region or tenant does not offer this call: check the region, or manage the object " +
+			"in the console."
+	case code >= 500:
+		return "Vision One had a problem answering, also when the provider asked again: try again later. If it " +
+			"persists, give the trace id to Trend Micro support."
+	}
+	return ""
+}
+
+// forbiddenAdvice explains a 403 by what the request was: a rule that only a Master Administrator
+// satisfies names the rule, and only a request under no rule blames a missing permission.
+func forbiddenAdvice(e *client.APIError) string {
+	switch e.Rule {
+	case client.RuleMasterAdministratorSetsControlFlags:
+		return "Vision One lets only a Master Administrator set the control flags of a custom role " +
+			"(allow_api_key_assignment, allow_user_account_assignment), and this change sets them, so the provider's " +
+			"key is not a Master Administrator's (one would not be refused). " + masterAdministratorKeys + " Either " +
+			"apply this with such a key, or keep both flags false in the configuration, apply, have a Master " +
+			"Administrator set them in the console (Administration > User Roles), and then write the console's values " +
+			"into the configuration so that the next plan shows no change."
+	case client.RuleMasterAdministratorManagesAccounts:
+		return "Vision One lets only a Master Administrator add, change or delete user accounts, whatever the " +
+			"permissions of the key's role, so the provider's key is not a Master Administrator's. " +
+			masterAdministratorKeys + " Apply this with such a key, or have a Master Administrator manage the " +
+			"account in the console (Administration > User Accounts)."
+	}
+	if permission := e.RequiredPermission(); permission != "" {
+		return fmt.Sprintf("The role of the provider's API key lacks the permission %q that this call needs: add it "+
+			"to the key's role under Administration > User Roles, or use a key whose role has it. The provider's "+
+			"documentation lists the permissions each resource and data source needs.", permission)
+	}
+	return "Vision One refused a call that any valid API key may make, so something between the provider and " +
+		"Vision One (a proxy, a firewall, an address allow list) may have refused it: the message and trace id " +
+		"above say more."
+}
+
+func requestAdvice(kind client.FailureKind) string {
+	switch kind {
+	case client.FailureHostNotFound:
+		return "The API's host name does not exist as far as this machine's DNS can tell, which asking again " +
+			"would not change. Check `region` or `endpoint` for a typo, and that this machine resolves public " +
+			"names; behind a proxy, set HTTPS_PROXY so that the proxy resolves it."
+	case client.FailureConnect:
+		return "No connection could be made. Check that `region` or `endpoint` names the API and, for an " +
+			"endpoint such as the emulator, that it is running on that address; check that a firewall lets this " +
+			"machine through, and behind a proxy set HTTPS_PROXY (and NO_PROXY for hosts reached directly)."
+	case client.FailureTLS:
+		return "The TLS handshake failed, most often because a proxy or firewall that inspects TLS presents a " +
+			"certificate this machine does not trust: add its certificate authority to the system's trust store " +
+			"(or name a bundle that holds it in SSL_CERT_FILE). Also check that `endpoint` says https only for a " +
+			"server that speaks TLS."
+	case client.FailureTimeout:
+		return "No answer came in time. Check the network path to the API (proxy, firewall); if the API is slow " +
+			"but reachable, raise request_timeout."
+	case client.FailureOther:
+		return "The connection broke off while the request was under way. Run the command again; if it " +
+			"persists, check the network path to the API (proxy, firewall)."
+	}
+	return ""
+}

@@ -1,0 +1,181 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/client"
+	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/emulator"
+)
+
+// iamPermissions are the permission keys that the provider's documentation lists for managing
+// roles, accounts and API keys: every one a key can be given.
+var iamPermissions = []string{
+	"platform.userRoles.view", "platform.userRoles.configure",
+	"platform.userAccounts.view", "platform.userAccounts.configure",
+	"platform.apiKeys.view", "platform.apiKeys.configure",
+}
+
+// keyWithPermissions creates, as the emulator's Master Administrator, a custom role with these
+// permissions and an API key with that role, and returns the key's value: a key made today, which
+// cannot be a Master Administrator's.
+func (e *testEmulator) keyWithPermissions(t *testing.T, name string, permissions ...string) string {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := e.API.CreateRole(ctx, client.RoleCreate{Name: name, PermissionKeys: permissions, AllowAPIKeyAssignment: true}); err != nil {
+		t.Fatalf("creating the role %q: %v", name, err)
+	}
+	key, err := e.API.CreateAPIKey(ctx, client.APIKeyCreate{Name: name, Role: name})
+	if err != nil {
+		t.Fatalf("creating a key with the role %q: %v", name, err)
+	}
+	return key.Value
+}
+
+// providerConfigWithKey is the provider block for this emulator with another key than the admin's.
+func (e *testEmulator) providerConfigWithKey(key string) string {
+	return fmt.Sprintf(`
+provider "visionone" {
+  endpoint = %[1]q
+  api_key  = %[2]q
+}
+`, e.URL, key)
+}
+
+// TestAccUserRole_controlFlagsNeedMasterAdministrator: a key with every permission the docs list
+// that is not a Master Administrator's cannot set a role's control flags (true by default). The
+// error names that rule, not a permission the key has; with both flags false the same key creates
+// the role.
+func TestAccUserRole_controlFlagsNeedMasterAdministrator(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	key := e.keyWithPermissions(t, "IAM automation", iamPermissions...)
+	role := func(flags bool) string {
+		return fmt.Sprintf(`
+resource "visionone_user_role" "test" {
+  name                          = "auditors"
+  permissions                   = ["platform.userRoles.view"]
+  allow_api_key_assignment      = %[1]t
+  allow_user_account_assignment = %[1]t
+}
+`, flags)
+	}
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckUserRoleDestroyed(e),
+		Steps: []resource.TestStep{
+			{
+				Config: e.providerConfigWithKey(key) + role(true),
+				ExpectError: regexpText("Error Creating User Role", "403 AccessDenied",
+					"Vision One lets only a Master Administrator set the control flags of a custom role",
+					"the provider's key is not a Master Administrator's",
+					"Since October 27, 2025 no API key can be given the Master Administrator role",
+					"keep both flags false in the configuration"),
+			},
+			{
+				Config: e.providerConfigWithKey(key) + role(false),
+				Check:  expectNoRoleFlags(e, "auditors"),
+			},
+		},
+	})
+}
+
+// expectNoRoleFlags checks that the emulator holds the role with both control flags false.
+func expectNoRoleFlags(e *testEmulator, name string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		role, err := e.API.FindRoleByName(context.Background(), name)
+		if err != nil {
+			return fmt.Errorf("looking up role %q: %w", name, err)
+		}
+		if role.AllowAPIKeyAssignment || role.AllowUserAccountAssignment {
+			return fmt.Errorf("role %q has control flags set: %+v", name, role)
+		}
+		return nil
+	}
+}
+
+// TestAccAccount_needsMasterAdministrator: a key with every permission the docs list that is not
+// a Master Administrator's cannot invite an account; the error names that rule.
+func TestAccAccount_needsMasterAdministrator(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	key := e.keyWithPermissions(t, "IAM automation", iamPermissions...)
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: e.providerConfigWithKey(key) + `
+resource "visionone_account" "test" {
+  email = "auditor@example.com"
+  role  = "Auditor"
+}
+`,
+				ExpectError: regexpText("Error Creating Account", "403 AccessDenied",
+					"Vision One lets only a Master Administrator add, change or delete user accounts",
+					"whatever the permissions of the key's role",
+					"Since October 27, 2025 no API key can be given the Master Administrator role"),
+			},
+		},
+	})
+	if _, err := e.API.FindAccountByEmail(context.Background(), "auditor@example.com"); !client.IsNotFound(err) {
+		t.Errorf("looking up the refused account: %v, want not found", err)
+	}
+}
+
+// TestAccUserRole_missingPermission: a key whose role really lacks the permission gets an error
+// that names it.
+func TestAccUserRole_missingPermission(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	key := e.keyWithPermissions(t, "Role readers", "platform.userRoles.view")
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: e.providerConfigWithKey(key) + `
+resource "visionone_user_role" "test" {
+  name                          = "auditors"
+  permissions                   = ["platform.userRoles.view"]
+  allow_api_key_assignment      = false
+  allow_user_account_assignment = false
+}
+`,
+				ExpectError: regexpText("Error Creating User Role", "403 AccessDenied: Insufficient permissions.",
+					`The role of the provider's API key lacks the permission "User Roles: Configure user roles"`),
+			},
+		},
+	})
+}
+
+// TestForbiddenAdvice: a 403 is blamed on a missing permission only when no Master Administrator
+// rule explains it, and a rule's advice never names a permission.
+func TestForbiddenAdvice(t *testing.T) {
+	tests := map[string]struct {
+		err     client.APIError
+		want    string
+		notWant string
+	}{
+		"control flags": {client.APIError{Method: http.MethodPost, Path: "/v3.0/iam/roles", Rule: client.RuleMasterAdministratorSetsControlFlags},
+			"only a Master Administrator set the control flags", "lacks the permission"},
+		"accounts": {client.APIError{Method: http.MethodPatch, Path: "/v3.0/iam/accounts/a", Rule: client.RuleMasterAdministratorManagesAccounts},
+			"only a Master Administrator add, change or delete user accounts", "lacks the permission"},
+		"missing permission": {client.APIError{Method: http.MethodPost, Path: "/v3.0/iam/apiKeys"},
+			`lacks the permission "API Keys: Configure settings"`, "Master Administrator"},
+		"a call any key may make": {client.APIError{Method: http.MethodGet, Path: "/v3.0/healthcheck/connectivity"},
+			"something between the provider and Vision One", "lacks the permission"},
+	}
+	for name, tt := range tests {
+		tt.err.StatusCode = http.StatusForbidden
+		got := forbiddenAdvice(&tt.err)
+		if !strings.Contains(got, tt.want) || strings.Contains(got, tt.notWant) {
+			t.Errorf("%s: advice %q, want %q and not %q", name, got, tt.want, tt.notWant)
+		}
+	}
+}

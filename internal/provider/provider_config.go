@@ -1,0 +1,198 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/client"
+)
+
+// credentialsCheckTimeout bounds the check of the provider's key in Configure, retries included,
+// so that a key or an endpoint that cannot work fails the plan quickly rather than after every
+// retry of every request.
+const credentialsCheckTimeout = 15 * time.Second
+
+// warnUnknown warns about every attribute whose value is only known after apply, and reports
+// whether there is one. Failing would fail every plan of such a configuration, so the provider
+// stays unconfigured for this plan instead: resources keep their prior state and skip the live
+// checks (see unknownProvider), and nothing is written, because by apply time Terraform knows the
+// value and configures the provider again.
+func (m providerModel) warnUnknown(diags *diag.Diagnostics) bool {
+	unknown := false
+	for _, attribute := range []struct {
+		name, env string
+		value     attr.Value
+	}{
+		{"api_key", envAPIKey, m.APIKey},
+		{"region", envRegion, m.Region},
+		{"endpoint", envEndpoint, m.Endpoint},
+		{"max_retries", "", m.MaxRetries},
+		{"request_timeout", "", m.RequestTimeout},
+		{"requests_per_minute", "", m.RequestsPerMinute},
+	} {
+		if !attribute.value.IsUnknown() {
+			continue
+		}
+		unknown = true
+		hint := ""
+		if attribute.env != "" {
+			hint = " or use the " + attribute.env + " environment variable"
+		}
+		diags.AddAttributeWarning(path.Root(attribute.name), "Provider Configuration Not Known Until Apply",
+			fmt.Sprintf("The provider attribute %q depends on a value that is only known after apply, so this plan cannot "+
+				"read Vision One: existing objects are not refreshed and permission keys are not checked. "+
+				"Set %q statically%s, or apply the resources it depends on first with -target.", attribute.name, attribute.name, hint))
+	}
+	return unknown
+}
+
+// clientConfig resolves the provider block and the environment into the client's configuration.
+// The client checks the values (client.New); only what depends on where a value came from is
+// decided here.
+func (m providerModel) clientConfig(version string, diags *diag.Diagnostics) client.Config {
+	cfg := client.Config{
+		APIKey:            stringFromConfigOrEnv(m.APIKey, envAPIKey),
+		Region:            stringFromConfigOrEnv(m.Region, envRegion),
+		Endpoint:          stringFromConfigOrEnv(m.Endpoint, envEndpoint),
+		UserAgent:         "terraform-provider-visionone/" + version,
+		MaxRetries:        int(m.MaxRetries.ValueInt64()),
+		RequestsPerMinute: int(m.RequestsPerMinute.ValueInt64()),
+	}
+	if cfg.Endpoint != "" {
+		// An endpoint replaces the region's host. A region from the environment is then ignored
+		// rather than refused, so a shell that exports VISIONONE_REGION can still use the emulator;
+		// a region written in the configuration next to an endpoint from the environment is a
+		// contradiction the user should resolve.
+		if !m.Region.IsNull() && m.Endpoint.IsNull() {
+			diags.AddAttributeError(path.Root("region"), "Conflicting Vision One Region and Endpoint",
+				fmt.Sprintf("The configuration sets region %q while the %s environment variable sets the endpoint %q. "+
+					"Remove one of them: `endpoint` for a proxy or the emulator, `region` for a Vision One tenant.",
+					cfg.Region, envEndpoint, cfg.Endpoint))
+		}
+		cfg.Region = ""
+	}
+	if !m.MaxRetries.IsNull() && m.MaxRetries.ValueInt64() == 0 {
+		cfg.MaxRetries = client.NoRetries // a zero client.Config.MaxRetries means the default
+	}
+	if !m.RequestTimeout.IsNull() {
+		// The schema validator has already accepted this value as a duration.
+		cfg.RequestTimeout, _ = time.ParseDuration(m.RequestTimeout.ValueString())
+	}
+	return cfg
+}
+
+// stringFromConfigOrEnv returns the configured value, or the environment variable when the
+// attribute is null.
+func stringFromConfigOrEnv(v types.String, env string) string {
+	if !v.IsNull() {
+		return v.ValueString()
+	}
+	return os.Getenv(env)
+}
+
+// addConfigError reports a setting the client refuses on the attribute it comes from.
+func addConfigError(diags *diag.Diagnostics, err error) {
+	var configErr *client.ConfigError
+	if !errors.As(err, &configErr) {
+		diags.AddError("Invalid Provider Configuration",
+			"Building the Vision One client from the provider configuration failed: "+err.Error()+
+				"\n\nCorrect the provider block or the VISIONONE_* environment variables and run the command again.")
+		return
+	}
+	switch configErr.Field {
+	case client.FieldAPIKey:
+		diags.AddAttributeError(path.Root("api_key"), "Missing Vision One API Key",
+			"The provider needs an API key to call Vision One. Set the `api_key` provider attribute or the "+envAPIKey+
+				" environment variable to a key created in the Vision One console under Administration > API Keys.")
+	case client.FieldRegion:
+		diags.AddAttributeError(path.Root("region"), "Invalid Vision One Region",
+			fmt.Sprintf("The region %q (from the `region` attribute or %s) is not a Vision One region. "+
+				"Use one of %s, or set `endpoint` to the full URL of the API.", configErr.Value, envRegion, quotedList(client.Regions)))
+	case client.FieldEndpoint:
+		shown := ""
+		if configErr.Value != "" {
+			shown = fmt.Sprintf(" %q", configErr.Value)
+		}
+		diags.AddAttributeError(path.Root("endpoint"), "Invalid Vision One Endpoint",
+			fmt.Sprintf("The endpoint%s (from the `endpoint` attribute or %s) is not usable: %s. "+
+				"Set it to the base URL of the API, such as \"http://127.0.0.1:8080\" for the emulator, or remove it to use `region`.",
+				shown, envEndpoint, configErr.Reason))
+	default:
+		diags.AddError("Invalid Provider Configuration", fmt.Sprintf("The provider's %s is not usable: %s.", configErr.Field, configErr.Reason))
+	}
+}
+
+// clientCheck is a schema validator that runs one of the client's own checks of a setting
+// (client.CheckRegion, client.CheckEndpoint), so that terraform validate reports a bad literal
+// with the diagnostic Configure gives for a bad value from the environment.
+func clientCheck(check func(string) error, description string) validator.String {
+	return clientCheckValidator{check: check, description: description}
+}
+
+type clientCheckValidator struct {
+	check       func(string) error
+	description string
+}
+
+func (v clientCheckValidator) Description(context.Context) string { return v.description }
+
+func (v clientCheckValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (v clientCheckValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if err := v.check(req.ConfigValue.ValueString()); err != nil {
+		addConfigError(&resp.Diagnostics, err)
+	}
+}
+
+// describeTarget names where the client sends its requests, and from which setting.
+func describeTarget(cfg client.Config, c *client.Client) string {
+	if cfg.Endpoint != "" {
+		return c.BaseURL() + " (the endpoint)"
+	}
+	region := cfg.Region
+	if region == "" {
+		region = client.DefaultRegion
+	}
+	return fmt.Sprintf("%s (region %q)", c.BaseURL(), region)
+}
+
+// checkCredentials asks the API once whether it accepts the provider's key, so that a key that is
+// refused or an API that cannot be reached fails the plan before anything is read or written.
+// Any valid key may make this call.
+func checkCredentials(ctx context.Context, c *client.Client, target string, diags *diag.Diagnostics) {
+	ctx, cancel := context.WithTimeout(ctx, credentialsCheckTimeout)
+	defer cancel()
+	err := c.CheckConnectivity(ctx)
+	if err == nil {
+		return
+	}
+	doing := fmt.Sprintf("Checking the provider's API key with %s (for at most %s, retries included)", target, credentialsCheckTimeout)
+	answer := lastAnswer(err)
+	switch {
+	case answer == nil:
+		addAPIError(diags, "Cannot Reach Vision One", doing, err)
+	case answer.StatusCode == http.StatusUnauthorized:
+		addAPIError(diags, "Vision One API Key Refused", doing, err)
+	case answer.StatusCode == http.StatusNotFound:
+		diags.AddError("Not a Vision One API", doing+": "+err.Error()+"\n\n"+
+			"The server answered, but does not serve the connectivity check that every Vision One API has. "+
+			"Check that `endpoint` is the base URL of the API (without /v3.0), or remove it to use `region`.")
+	default:
+		addAPIError(diags, "Vision One Credentials Check Failed", doing, err)
+	}
+}

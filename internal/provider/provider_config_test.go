@@ -1,0 +1,275 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/go-hclog"
+	"github.com/hashicorp/go-plugin"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/client"
+	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/emulator"
+	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/upgradepassthrough"
+)
+
+// testAccExpectPlanError runs config once and expects it to fail at plan with wantError.
+func testAccExpectPlanError(t *testing.T, config string, wantError *regexp.Regexp) {
+	t.Helper()
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps:                    []resource.TestStep{{Config: config, ExpectError: wantError}},
+	})
+}
+
+// TestAccProvider_credentialsRefused: a key the API refuses fails the plan, before anything is
+// read or written, with the causes Vision One does not tell apart and what to do.
+func TestAccProvider_credentialsRefused(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	before := e.Stats()
+	testAccExpectPlanError(t, fmt.Sprintf(`
+provider "visionone" {
+  endpoint = %[1]q
+  api_key  = "a-key-that-was-revoked"
+}
+`, e.URL)+testAccUserRoleMinimalConfig,
+		regexpText("Vision One API Key Refused",
+			fmt.Sprintf("Checking the provider's API key with %s (the endpoint)", e.URL),
+			"401 InvalidCredentials",
+			"wrong (mistyped, or cut short when it was copied), expired, disabled or deleted",
+			"another region", "Administration > API Keys", envAPIKey))
+	if err := e.noWritesSince(before)(nil); err != nil {
+		t.Error(err)
+	}
+	if got := e.Stats().Requests; len(got) != 1 || got["GET /v3.0/healthcheck/connectivity"] != 1 {
+		t.Errorf("requests = %v, want the one credentials check", got)
+	}
+}
+
+// TestAccProvider_endpointUnreachable: an endpoint where nothing listens fails the plan, naming the
+// endpoint, instead of passing the plan and failing the apply after every retry.
+func TestAccProvider_endpointUnreachable(t *testing.T) {
+	closed := httptest.NewServer(http.NotFoundHandler())
+	closed.Close()
+	testAccExpectPlanError(t, fmt.Sprintf(`
+provider "visionone" {
+  endpoint = %[1]q
+  api_key  = "key"
+}
+`, closed.URL)+testAccUserRoleMinimalConfig,
+		regexpText("Cannot Reach Vision One",
+			fmt.Sprintf("Checking the provider's API key with %s (the endpoint) (for at most 15s, retries included)", closed.URL),
+			"connection refused", "No connection could be made"))
+}
+
+// TestAccProvider_hostNotFound: a host name that does not exist fails the plan at the first
+// attempt. The error text proves there was no retry: a retried request ends in "after N attempts"
+// between the cause and the advice.
+func TestAccProvider_hostNotFound(t *testing.T) {
+	testAccExpectPlanError(t, `
+provider "visionone" {
+  endpoint = "https://nonexistent.invalid"
+  api_key  = "key"
+}
+`+testAccUserRoleMinimalConfig,
+		regexpText("Cannot Reach Vision One",
+			"https://nonexistent.invalid (the endpoint)",
+			"lookup nonexistent.invalid",
+			"no such host The API's host name does not exist as far as this machine's DNS can tell"))
+}
+
+// TestAccProvider_credentialsCheckUnavailable: a check that keeps getting 5xx answers is retried
+// as configured, then fails the plan with the API's answer and what to do.
+func TestAccProvider_credentialsCheckUnavailable(t *testing.T) {
+	e := startEmulator(t, emulator.Options{Faults: emulator.Faults{ErrorRate: 1, Statuses: []int{http.StatusServiceUnavailable}}})
+	testAccExpectPlanError(t, fmt.Sprintf(`
+provider "visionone" {
+  endpoint    = %[1]q
+  api_key     = %[2]q
+  max_retries = 2
+}
+`, e.URL, e.AdminKey())+testAccUserRoleMinimalConfig,
+		regexpText("Vision One Credentials Check Failed", "503 ServiceUnavailable", "after 3 attempts",
+			"Vision One had a problem answering", "trace id"))
+	if got := e.Stats().Requests["GET /v3.0/healthcheck/connectivity"]; got != 3 {
+		t.Errorf("credentials checks = %d, want 3 (one and two retries)", got)
+	}
+}
+
+// TestAccProvider_validateWithoutCredentials runs `terraform validate`, which must need neither a
+// key nor the network: with no key anywhere, it passes and the emulator named as the endpoint
+// receives no request.
+func TestAccProvider_validateWithoutCredentials(t *testing.T) {
+	testAccPreCheck(t)
+	e := startEmulator(t, emulator.Options{})
+	t.Setenv(envAPIKey, "")
+	out, err := terraformValidate(t, fmt.Sprintf(`
+provider "visionone" {
+  endpoint = %[1]q
+}
+`, e.URL)+testAccUserRoleMinimalConfig+testAccUserRolesDataSourceConfig)
+	if err != nil || !strings.Contains(out, "The configuration is valid") {
+		t.Fatalf("terraform validate: %v\n%s", err, out)
+	}
+	if got := e.Stats().Requests; len(got) != 0 {
+		t.Errorf("terraform validate made requests: %v", got)
+	}
+}
+
+// terraformValidate runs `terraform init` and `terraform validate` on config, with this provider
+// served in-process and attached through TF_REATTACH_PROVIDERS, as terraform-plugin-testing
+// serves it (which has no validate step of its own).
+func terraformValidate(t *testing.T, config string) (string, error) {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	reattach := make(chan *plugin.ReattachConfig)
+	closed := make(chan struct{})
+	go func() {
+		err := tf6server.Serve("registry.terraform.io/hashicorp/visionone",
+			func() tfprotov6.ProviderServer { return upgradepassthrough.NewProtocol6(New("test")())() },
+			tf6server.WithDebug(ctx, reattach, closed), tf6server.WithGoPluginLogger(hclog.NewNullLogger()))
+		if err != nil {
+			t.Errorf("serving the provider: %v", err)
+		}
+	}()
+	served := <-reattach
+	t.Cleanup(func() {
+		cancel()
+		<-closed
+	})
+	reattachJSON, err := json.Marshal(map[string]any{"registry.terraform.io/hashicorp/visionone": map[string]any{
+		"Protocol": string(served.Protocol), "ProtocolVersion": served.ProtocolVersion, "Pid": served.Pid, "Test": true,
+		"Addr": map[string]string{"Network": served.Addr.Network(), "String": served.Addr.String()},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	terraform := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if terraform == "" {
+		terraform = "terraform"
+	}
+	var out strings.Builder
+	for _, args := range [][]string{{"init", "-input=false", "-no-color"}, {"validate", "-no-color"}} {
+		cmd := exec.CommandContext(ctx, terraform, args...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "TF_REATTACH_PROVIDERS="+string(reattachJSON), "CHECKPOINT_DISABLE=1")
+		cmd.Stdout, cmd.Stderr = &out, &out
+		if err := cmd.Run(); err != nil {
+			return out.String(), fmt.Errorf("terraform %s: %w", args[0], err)
+		}
+	}
+	return out.String(), nil
+}
+
+// TestCheckCredentials_keyNeverEchoed: an answer that repeats the refused key, as a careless
+// gateway might, does not bring the key into the diagnostic.
+func TestCheckCredentials_keyNeverEchoed(t *testing.T) {
+	const key = "eyJhbGciOiJSUzI1NiJ9.eyJzZWNyZXQiOnRydWV9.c2VjcmV0LXNpZ25hdHVyZQ"
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusUnauthorized)
+		_, _ = fmt.Fprintf(w, `{"error":{"code":"InvalidCredentials","message":"token %s is invalid"}}`,
+			strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer "))
+	}))
+	t.Cleanup(srv.Close)
+	cfg := client.Config{Endpoint: srv.URL, APIKey: key}
+	c, err := client.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var diags diag.Diagnostics
+	checkCredentials(context.Background(), c, describeTarget(cfg, c), &diags)
+	if !diags.HasError() || diags[0].Summary() != "Vision One API Key Refused" {
+		t.Fatalf("diagnostics = %v, want the refused key", diags)
+	}
+	if detail := diags[0].Detail(); strings.Contains(detail, key) || strings.Contains(detail, key[:20]) {
+		t.Errorf("the diagnostic holds the key:\n%s", detail)
+	}
+}
+
+// testAccKeepsStateWhileProviderUnknown applies config, then plans it again with the provider's
+// endpoint unknown (the terraform_data that gives it is replaced): the plan must pass, and the
+// object at address must keep its prior state, neither read nor changed.
+func testAccKeepsStateWhileProviderUnknown(t *testing.T, e *testEmulator, address, config string) {
+	t.Helper()
+	provider := func(generation int) string {
+		return fmt.Sprintf(`
+resource "terraform_data" "endpoint" {
+  input            = %[1]q
+  triggers_replace = %[3]d
+}
+
+provider "visionone" {
+  endpoint = terraform_data.endpoint.output
+  api_key  = %[2]q
+}
+`, e.URL, e.AdminKey(), generation)
+	}
+	sameID := statecheck.CompareValue(compare.ValuesSame())
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:            provider(1) + config,
+				ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(address, tfjsonpath.New("id"))},
+			},
+			{
+				Config: provider(2) + config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction("terraform_data.endpoint", plancheck.ResourceActionReplace),
+						plancheck.ExpectResourceAction(address, plancheck.ResourceActionNoop),
+					},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(address, tfjsonpath.New("id"))},
+			},
+		},
+	})
+}
+
+func TestAccUserRole_providerUnknownAtPlan(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	testAccKeepsStateWhileProviderUnknown(t, e, "visionone_user_role.test", fmt.Sprintf(`
+resource "visionone_user_role" "test" {
+  name        = "auditors"
+  permissions = %s
+}
+`, hclStringList(rolePermissionKeys(t, e, 1))))
+}
+
+func TestAccAccount_providerUnknownAtPlan(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	testAccKeepsStateWhileProviderUnknown(t, e, "visionone_account.test", `
+resource "visionone_account" "test" {
+  email = "auditor@example.com"
+  role  = "Auditor"
+}
+`)
+}
+
+func TestAccAPIKey_providerUnknownAtPlan(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	testAccKeepsStateWhileProviderUnknown(t, e, "visionone_api_key.test", testAccAPIKeyConfig("siem", "SIEM", "", true))
+}
