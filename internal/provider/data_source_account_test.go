@@ -28,7 +28,7 @@ func (e *testEmulator) seedAccounts(t *testing.T, invites ...client.AccountInvit
 	e.acceptInvitation(t, invites[0].Email)
 }
 
-func TestAccAccountDataSource(t *testing.T) {
+func TestAccAccountDataSource_basic(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
 	e.seedAccounts(t,
 		client.AccountInvite{Email: "active@example.com", Role: "Auditor", AuthType: client.AuthTypeLocal, Description: "accepted"},
@@ -81,7 +81,7 @@ data "visionone_account" "by_id" {
 	})
 }
 
-func TestAccAccountsDataSource(t *testing.T) {
+func TestAccAccountsDataSource_basic(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
 	e.seedAccounts(t,
 		client.AccountInvite{Email: "active@example.com", Role: "Auditor", AuthType: client.AuthTypeLocal},

@@ -14,9 +14,9 @@ import (
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/emulator"
 )
 
-// TestAccAPIKeysDataSource lists keys made in the console next to one made by Terraform, filtered by
+// TestAccAPIKeysDataSource_basic lists keys made in the console next to one made by Terraform, filtered by
 // the API (role, status, name) and by expiry as the API's clock sees it.
-func TestAccAPIKeysDataSource(t *testing.T) {
+func TestAccAPIKeysDataSource_basic(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
 	ctx := context.Background()
 	oneMonth, never := int64(1), int64(0)

@@ -14,7 +14,7 @@ import (
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/emulator"
 )
 
-func TestAccUserRoleDataSource(t *testing.T) {
+func TestAccUserRoleDataSource_basic(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
 	keys := rolePermissionKeys(t, e, 2)
 	custom, err := e.API.CreateRole(context.Background(), client.RoleCreate{

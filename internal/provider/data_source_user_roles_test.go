@@ -13,7 +13,7 @@ import (
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/emulator"
 )
 
-func TestAccUserRolesDataSource(t *testing.T) {
+func TestAccUserRolesDataSource_basic(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
 	keys := rolePermissionKeys(t, e, 1)
 	for _, name := range []string{"b-custom", "a-custom"} {

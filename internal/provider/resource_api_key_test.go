@@ -818,10 +818,10 @@ func TestAccAPIKey_auditorAccessExample(t *testing.T) {
 	})
 }
 
-// TestAPIKeyModifyPlan_expiryWarnings calls ModifyPlan as Terraform does on an update plan, with the
+// TestAPIKey_modifyPlanExpiryWarnings calls ModifyPlan as Terraform does on an update plan, with the
 // emulator's clock as the API time, to assert what the plan-time warning says; the acceptance tests
 // above prove that Terraform replaces the key, but terraform-plugin-testing cannot see warnings.
-func TestAPIKeyModifyPlan_expiryWarnings(t *testing.T) {
+func TestAPIKey_modifyPlanExpiryWarnings(t *testing.T) {
 	t.Parallel()
 	e := startEmulator(t, emulator.Options{})
 	ctx := context.Background()
@@ -903,11 +903,11 @@ func TestAPIKeyModifyPlan_expiryWarnings(t *testing.T) {
 	}
 }
 
-// TestAPIKeyResource_importAndGoneKey calls ImportState, Read and Delete as Terraform does, to
+// TestAPIKey_importAndGoneKey calls ImportState, Read and Delete as Terraform does, to
 // assert the warnings that terraform-plugin-testing cannot see (the value is lost on import; a key
 // deleted outside Terraform is reported before it is planned again), and that deleting a key that
 // is already gone succeeds.
-func TestAPIKeyResource_importAndGoneKey(t *testing.T) {
+func TestAPIKey_importAndGoneKey(t *testing.T) {
 	t.Parallel()
 	e := startEmulator(t, emulator.Options{})
 	ctx := context.Background()

@@ -26,7 +26,7 @@ import (
 
 const userRoleAddr = "visionone_user_role.test"
 
-func TestAccUserRoleResource_basic(t *testing.T) {
+func TestAccUserRole_basic(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
 	keys := rolePermissionKeys(t, e, 2)
 
@@ -100,10 +100,10 @@ resource "visionone_user_role" "test" {
 	})
 }
 
-// TestAccUserRoleResource_updateInPlace changes every argument in turn and proves each is an
+// TestAccUserRole_updateInPlace changes every argument in turn and proves each is an
 // in-place update of the same role, and that removing description and the flags from the
 // configuration restores their defaults.
-func TestAccUserRoleResource_updateInPlace(t *testing.T) {
+func TestAccUserRole_updateInPlace(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
 	keys := rolePermissionKeys(t, e, 2)
 	sameID := statecheck.CompareValue(compare.ValuesSame())
@@ -162,9 +162,9 @@ func TestAccUserRoleResource_updateInPlace(t *testing.T) {
 	})
 }
 
-// TestAccUserRoleResource_deletedOutside deletes the role behind Terraform's back: the refresh
+// TestAccUserRole_deletedOutside deletes the role behind Terraform's back: the refresh
 // removes it from state (with a warning) and the plan creates it again.
-func TestAccUserRoleResource_deletedOutside(t *testing.T) {
+func TestAccUserRole_deletedOutside(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
 	keys := rolePermissionKeys(t, e, 1)
 	config := e.providerConfig() + fmt.Sprintf(`
@@ -204,9 +204,9 @@ resource "visionone_user_role" "test" {
 	})
 }
 
-// TestAccUserRoleResource_changedOutside changes every field of the role behind Terraform's back:
+// TestAccUserRole_changedOutside changes every field of the role behind Terraform's back:
 // the plan is an in-place update that puts the configuration back.
-func TestAccUserRoleResource_changedOutside(t *testing.T) {
+func TestAccUserRole_changedOutside(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
 	keys := rolePermissionKeys(t, e, 2)
 	config := e.providerConfig() + fmt.Sprintf(`
@@ -256,12 +256,12 @@ resource "visionone_user_role" "test" {
 	})
 }
 
-// TestAccUserRoleResource_changedBetweenPlanAndApply has someone change the role after Terraform's
+// TestAccUserRole_changedBetweenPlanAndApply has someone change the role after Terraform's
 // refresh and before its PATCH: a proxy in front of the emulator applies a console change just
 // before it forwards Terraform's PATCH, whose If-Match then carries the ETag read by the refresh.
 // The apply must fail with the concurrent-change error and not overwrite the change; the next run
 // plans the update again from the role as it now is and applies it.
-func TestAccUserRoleResource_changedBetweenPlanAndApply(t *testing.T) {
+func TestAccUserRole_changedBetweenPlanAndApply(t *testing.T) {
 	race := &roleRace{method: http.MethodPatch}
 	e := startEmulatorBehind(t, race.wrap)
 	keys := rolePermissionKeys(t, e, 1)
@@ -315,10 +315,10 @@ resource "visionone_user_role" "test" {
 	})
 }
 
-// TestAccUserRoleResource_deletedBeforeDestroy has someone delete the role after Terraform's
+// TestAccUserRole_deletedBeforeDestroy has someone delete the role after Terraform's
 // refresh and before its DELETE: the API answers 404, which counts as deleted, so the destroy
 // succeeds instead of failing on an object that is already gone.
-func TestAccUserRoleResource_deletedBeforeDestroy(t *testing.T) {
+func TestAccUserRole_deletedBeforeDestroy(t *testing.T) {
 	race := &roleRace{method: http.MethodDelete}
 	e := startEmulatorBehind(t, race.wrap)
 	keys := rolePermissionKeys(t, e, 1)
@@ -358,9 +358,9 @@ resource "visionone_user_role" "test" {
 	})
 }
 
-// TestAccUserRoleResource_invalidInput proves that every bad argument fails at plan, with a message
+// TestAccUserRole_invalidInput proves that every bad argument fails at plan, with a message
 // that says what is wrong, before any request writes anything.
-func TestAccUserRoleResource_invalidInput(t *testing.T) {
+func TestAccUserRole_invalidInput(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
 	keys := rolePermissionKeys(t, e, 1)
 	key := keys[0]
@@ -429,11 +429,11 @@ func TestAccUserRoleResource_invalidInput(t *testing.T) {
 	})
 }
 
-// TestAccUserRoleResource_catalogUnavailable serves a tenant whose permission-key endpoint is
+// TestAccUserRole_catalogUnavailable serves a tenant whose permission-key endpoint is
 // missing (contract section 2: role endpoints are recent and may not be enabled everywhere). The plan
 // goes on, and the API decides at apply: a real key is created, an unknown key fails the apply
 // with the API's own message.
-func TestAccUserRoleResource_catalogUnavailable(t *testing.T) {
+func TestAccUserRole_catalogUnavailable(t *testing.T) {
 	e := startEmulatorBehind(t, func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if r.URL.Path == "/v3.0/iam/roles/permissionKeys" {
@@ -472,9 +472,9 @@ resource "visionone_user_role" "test" {
 	})
 }
 
-// TestAccUserRoleResource_importInvalid imports what cannot be imported: a predefined role, and a
+// TestAccUserRole_importInvalid imports what cannot be imported: a predefined role, and a
 // role that does not exist.
-func TestAccUserRoleResource_importInvalid(t *testing.T) {
+func TestAccUserRole_importInvalid(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
 	auditor := findRole(t, e, "Auditor")
 	config := e.providerConfig() + `
@@ -513,8 +513,8 @@ resource "visionone_user_role" "test" {
 	})
 }
 
-// TestAccUserRoleResource_example applies the documentation's example as it is.
-func TestAccUserRoleResource_example(t *testing.T) {
+// TestAccUserRole_example applies the documentation's example as it is.
+func TestAccUserRole_example(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
 	example, err := os.ReadFile("../../examples/resources/visionone_user_role/resource.tf")
 	if err != nil {
