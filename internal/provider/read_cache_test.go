@@ -96,7 +96,7 @@ func TestAccReadCache_driftAndConcurrentChange(t *testing.T) {
 						}
 					}),
 				}},
-				ExpectError: errorText("API Key Changed Outside Terraform", "(HTTP 412)", "nothing was changed"),
+				ExpectError: regexpText("API Key Changed Outside Terraform", "(HTTP 412)", "nothing was changed"),
 			},
 			{
 				PreConfig: func() {

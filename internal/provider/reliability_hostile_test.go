@@ -135,26 +135,26 @@ resource "visionone_account" "test" {
 				_, _ = w.Write(body[:len(body)/2])
 			}},
 			config:    role,
-			wantError: errorText("Error Reading User Role", `Reading the user role "hostile"`, "GET /v3.0/iam/roles/", "the API's answer could not be read: unexpected end of JSON input"),
+			wantError: regexpText("Error Reading User Role", `Reading the user role "hostile"`, "GET /v3.0/iam/roles/", "the API's answer could not be read: unexpected end of JSON input"),
 		},
 		"HTML error page": {
 			setup: role,
 			answer: &hostileAnswer{match: matchRequest(http.MethodGet, roleByID),
 				rewrite: answerWith(http.StatusBadGateway, "text/html", "<html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1></body></html>")},
 			config:    role,
-			wantError: errorText("Error Reading User Role", `Reading the user role "hostile"`, "502 Bad Gateway", "Vision One had a transient problem: try again later"),
+			wantError: regexpText("Error Reading User Role", `Reading the user role "hostile"`, "502 Bad Gateway", "Vision One had a transient problem: try again later"),
 		},
 		"empty 401": {
 			answer:    &hostileAnswer{match: func(*http.Request) bool { return true }, rewrite: answerWith(http.StatusUnauthorized, "", "")},
 			config:    role,
-			wantError: errorText("Error Creating User Role", `Creating the user role "hostile": POST /v3.0/iam/roles: 401 Unauthorized`, "The API key is wrong, expired, disabled or deleted"),
+			wantError: regexpText("Error Creating User Role", `Creating the user role "hostile": POST /v3.0/iam/roles: 401 Unauthorized`, "The API key is wrong, expired, disabled or deleted"),
 		},
 		"207 with a failed item": {
 			answer: &hostileAnswer{match: matchRequest(http.MethodPost, apiKeys),
 				rewrite: answerWith(http.StatusMultiStatus, "application/json",
 					`[{"status": 400, "body": {"error": {"code": "BadRequest", "message": "The role cannot be assigned to API keys."}}}]`)},
 			config:    testAccAPIKeyConfig("hostile", "SIEM", "", true),
-			wantError: errorText("Error Creating API Key", `Creating API key "hostile" with role "SIEM": POST /v3.0/iam/apiKeys item "hostile": 400 BadRequest: The role cannot be assigned to API keys.`),
+			wantError: regexpText("Error Creating API Key", `Creating API key "hostile" with role "SIEM": POST /v3.0/iam/apiKeys item "hostile": 400 BadRequest: The role cannot be assigned to API keys.`),
 		},
 		"unknown account status": {
 			setup:     account,
@@ -197,7 +197,7 @@ resource "visionone_account" "test" {
 			// 18 MB: more than any API answer, refused with a clear error rather than decoded.
 			answer:    &hostileAnswer{match: matchRequest(http.MethodGet, accounts), rewrite: accountsPage(20000, 800)},
 			config:    `data "visionone_accounts" "all" {}`,
-			wantError: errorText("Error Listing Accounts", "GET /v3.0/iam/accounts", "the 200 answer is larger than 16 MB"),
+			wantError: regexpText("Error Listing Accounts", "GET /v3.0/iam/accounts", "the 200 answer is larger than 16 MB"),
 		},
 	}
 	for name, tc := range tests {

@@ -97,12 +97,6 @@ func (e *testEmulator) checkAccountInAPI(email string, check func(*client.Accoun
 	}
 }
 
-// noWritesSinceTaken is noWritesSince for a baseline that a PreConfig takes during the test: the
-// baseline is read when the check runs, not when the test case is built.
-func (e *testEmulator) noWritesSinceTaken(before *emulator.Stats) resource.TestCheckFunc {
-	return func(s *terraform.State) error { return e.noWritesSince(*before)(s) }
-}
-
 const testAccAccountAddr = "visionone_account.test"
 
 // Lifecycle: invite, import by email and id (command and import block), acceptance with no plan
@@ -738,7 +732,7 @@ resource "visionone_account" "test" {
 		Steps: []resource.TestStep{
 			{
 				Config:      config(false, true),
-				ExpectError: errorText("Role Not Assignable to Accounts", `"Third-party auditor"`, "this configuration sets its allow_user_account_assignment to false"),
+				ExpectError: regexpText("Role Not Assignable to Accounts", `"Third-party auditor"`, "this configuration sets its allow_user_account_assignment to false"),
 			},
 			{
 				// The role exists, refusing accounts ...
@@ -788,7 +782,7 @@ func TestAccAccount_changedBetweenPlanAndApply(t *testing.T) {
 						}
 					}),
 				}},
-				ExpectError: errorText("Account Changed Outside Terraform", email, "nothing was updated", "Run terraform plan again"),
+				ExpectError: regexpText("Account Changed Outside Terraform", email, "nothing was updated", "Run terraform plan again"),
 			},
 			{
 				PreConfig: func() {

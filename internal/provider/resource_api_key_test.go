@@ -31,8 +31,6 @@ import (
 
 const testAccAPIKeyAddr = "visionone_api_key.test"
 
-var rfc3339Pattern = regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$`)
-
 func TestAccAPIKey_basic(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
 	sameID := statecheck.CompareValue(compare.ValuesSame())
@@ -347,7 +345,7 @@ func TestAccAPIKey_changedBetweenPlanAndApply(t *testing.T) {
 						}
 					}),
 				}},
-				ExpectError: errorText("API Key Changed Outside Terraform", `Updating API key`, `("etag")`, "(HTTP 412)", "nothing was changed"),
+				ExpectError: regexpText("API Key Changed Outside Terraform", `Updating API key`, `("etag")`, "(HTTP 412)", "nothing was changed"),
 			},
 			{
 				PreConfig: func() {
@@ -563,36 +561,36 @@ func TestAccAPIKey_badInputs(t *testing.T) {
 			{
 				Config:      config(`name = "k"` + "\n" + `role = "Master Administrator"`),
 				PlanOnly:    true,
-				ExpectError: errorText("Role Not Assignable to API Keys", `"Master Administrator" cannot be assigned to API keys`),
+				ExpectError: regexpText("Role Not Assignable to API Keys", `"Master Administrator" cannot be assigned to API keys`),
 			},
 			{
 				// PlanOnly proves the plan fails: a plan that only warned would pass and leave a
 				// non-empty plan, which fails the step with another message.
 				Config:      config(`name = "k"` + "\n" + `role = "Auditr"`),
 				PlanOnly:    true,
-				ExpectError: errorText("Role Not Found", `No role named "Auditr" exists`, "this configuration does not plan one", "the API key was not written", "role = visionone_user_role.<name>.name"),
+				ExpectError: regexpText("Role Not Found", `No role named "Auditr" exists`, "this configuration does not plan one", "the API key was not written", "role = visionone_user_role.<name>.name"),
 			},
 			{
 				Config:      config(`name = "k"` + "\n" + `role = "people-only"`),
 				PlanOnly:    true,
-				ExpectError: errorText("Role Not Assignable to API Keys", `"people-only" does not allow API key assignment`, "allow_api_key_assignment is false", "set allow_api_key_assignment = true"),
+				ExpectError: regexpText("Role Not Assignable to API Keys", `"people-only" does not allow API key assignment`, "allow_api_key_assignment is false", "set allow_api_key_assignment = true"),
 			},
 
 			{
 				Config:      config(`name = "k"` + "\n" + `role = "SIEM"` + "\n" + `expires_in_months = 2`),
-				ExpectError: errorText("Invalid Attribute Value", "expires_in_months value must be one of", "got: 2"),
+				ExpectError: regexpText("Invalid Attribute Value", "expires_in_months value must be one of", "got: 2"),
 			},
 			{
 				Config:      config(`name = "k"` + "\n" + `role = "SIEM"` + "\n" + `rotate_before = "30d"`),
-				ExpectError: errorText("Invalid Attribute Value", "rotate_before value must be a Go duration", `got: "30d"`),
+				ExpectError: regexpText("Invalid Attribute Value", "rotate_before value must be a Go duration", `got: "30d"`),
 			},
 			{
 				Config:      config(`name = "k"` + "\n" + `name_prefix = "k-"` + "\n" + `role = "SIEM"`),
-				ExpectError: errorText("Invalid Attribute Combination", "Exactly one of these attributes must be configured: [name,name_prefix]"),
+				ExpectError: regexpText("Invalid Attribute Combination", "Exactly one of these attributes must be configured: [name,name_prefix]"),
 			},
 			{
 				Config:      config(`role = "SIEM"`),
-				ExpectError: errorText("Missing Attribute Configuration", "Exactly one of these attributes must be configured: [name,name_prefix]"),
+				ExpectError: regexpText("Missing Attribute Configuration", "Exactly one of these attributes must be configured: [name,name_prefix]"),
 			},
 		},
 	})
@@ -611,7 +609,7 @@ func TestAccAPIKey_duplicateName(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config:      e.providerConfig() + testAccAPIKeyConfig("taken", "SIEM", "", true),
-				ExpectError: errorText("API Key Already Exists", `terraform import <address> "taken"`),
+				ExpectError: regexpText("API Key Already Exists", `terraform import <address> "taken"`),
 			},
 			{
 				PreConfig: func() {
@@ -624,7 +622,7 @@ func TestAccAPIKey_duplicateName(t *testing.T) {
 			},
 			{
 				Config:      e.providerConfig() + testAccAPIKeyConfig("TAKEN", "SIEM", "", true),
-				ExpectError: errorText("API Key Already Exists", `to "TAKEN": the tenant already has another API key of this name`),
+				ExpectError: regexpText("API Key Already Exists", `to "TAKEN": the tenant already has another API key of this name`),
 			},
 		},
 	})
@@ -672,7 +670,7 @@ resource "visionone_api_key" "%[1]s" {
 				PreConfig:   func() { before = e.Stats() },
 				Config:      auditor + roleAndKey("people-only", false),
 				PlanOnly:    true,
-				ExpectError: errorText("Role Not Assignable to API Keys", `"people-only" does not allow API key assignment`, "this configuration sets its allow_api_key_assignment to false"),
+				ExpectError: regexpText("Role Not Assignable to API Keys", `"people-only" does not allow API key assignment`, "this configuration sets its allow_api_key_assignment to false"),
 			},
 			{
 				// Back to the first configuration: neither the refused role nor its key was written.
@@ -713,7 +711,7 @@ resource "visionone_api_key" "test" {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectUnknownValue(testAccAPIKeyAddr, tfjsonpath.New("role")),
 				}},
-				ExpectError: errorText("Role Not Found", `No role named "Auditr" exists`, "the API key was not written"),
+				ExpectError: regexpText("Role Not Found", `No role named "Auditr" exists`, "the API key was not written"),
 			},
 			{
 				PreConfig: func() {
@@ -1015,27 +1013,6 @@ func TestMonthsToExpirationOf(t *testing.T) {
 	}
 }
 
-// errorText matches an error output that contains the parts in order. Terraform wraps long
-// diagnostic lines, so any space in a part also matches a line break.
-func errorText(parts ...string) *regexp.Regexp {
-	quoted := make([]string, len(parts))
-	for i, part := range parts {
-		quoted[i] = strings.ReplaceAll(regexp.QuoteMeta(part), " ", `\s+`)
-	}
-	return regexp.MustCompile(`(?s)` + strings.Join(quoted, ".*"))
-}
-
-func testAccAPIKeyConfig(name, role, description string, enabled bool) string {
-	return fmt.Sprintf(`
-resource "visionone_api_key" "test" {
-  name        = %[1]q
-  role        = %[2]q
-  description = %[3]q
-  enabled     = %[4]t
-}
-`, name, role, description, enabled)
-}
-
 // apiKeysGone is a CheckDestroy: the emulator holds no API key any more.
 func (e *testEmulator) apiKeysGone(*terraform.State) error {
 	keys, err := e.API.ListAPIKeys(context.Background(), "")
@@ -1125,36 +1102,4 @@ func (c bearerCheck) String() string {
 		return "a key value the API accepts"
 	}
 	return "a key value the API refuses"
-}
-
-// captureString is a knownvalue check that stores a non-empty string for later steps.
-func captureString(dst *string) knownvalue.Check { return stringCapture{dst: dst} }
-
-type stringCapture struct{ dst *string }
-
-func (c stringCapture) CheckValue(v any) error {
-	s, ok := v.(string)
-	if !ok || s == "" {
-		return fmt.Errorf("expected a non-empty string, got %v", v)
-	}
-	*c.dst = s
-	return nil
-}
-
-func (c stringCapture) String() string { return "a non-empty string" }
-
-// betweenPlanAndApply is a plan check that only acts: it runs after Terraform saved the plan and
-// before it applies it, to change the world in between (the console, the clock).
-type betweenPlanAndApply func()
-
-func (f betweenPlanAndApply) CheckPlan(context.Context, plancheck.CheckPlanRequest, *plancheck.CheckPlanResponse) {
-	f()
-}
-
-// emulatorCheck turns an assertion about the emulator into a statecheck, so that it runs right
-// after a step's apply.
-type emulatorCheck func(context.Context) error
-
-func (f emulatorCheck) CheckState(ctx context.Context, _ statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
-	resp.Error = f(ctx)
 }

@@ -4,9 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"os"
-	"regexp"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -346,7 +344,7 @@ resource "visionone_user_role" "test" {
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(userRoleAddr, plancheck.ResourceActionDestroy)},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
-					roleCheck(func(context.Context) error {
+					emulatorCheck(func(context.Context) error {
 						if !race.fired() {
 							return fmt.Errorf("the role was not deleted behind Terraform's back before its DELETE")
 						}
@@ -563,7 +561,7 @@ func testAccCheckUserRoleDestroyed(e *testEmulator) resource.TestCheckFunc {
 
 // expectRoleInEmulator checks the role as the API stores it, not only as the provider reports it.
 func expectRoleInEmulator(e *testEmulator, name string, permissions []string) statecheck.StateCheck {
-	return roleCheck(func(ctx context.Context) error {
+	return emulatorCheck(func(ctx context.Context) error {
 		role, err := e.API.FindRoleByName(ctx, name)
 		if err != nil {
 			return fmt.Errorf("looking up role %q in the emulator: %w", name, err)
@@ -575,12 +573,6 @@ func expectRoleInEmulator(e *testEmulator, name string, permissions []string) st
 		}
 		return nil
 	})
-}
-
-type roleCheck func(ctx context.Context) error
-
-func (c roleCheck) CheckState(ctx context.Context, _ statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
-	resp.Error = c(ctx)
 }
 
 // roleRace is a proxy in front of the emulator that, once armed, runs a change of its own just
@@ -611,98 +603,3 @@ func (p *roleRace) wrap(next http.Handler) http.Handler {
 		next.ServeHTTP(w, r)
 	})
 }
-
-// startEmulatorBehind is startEmulator with a test's own handler in front of the emulator, to
-// make the API misbehave in one precise way for the provider. The admin client, the "console" of
-// the test, talks to the emulator directly.
-func startEmulatorBehind(t *testing.T, middleware func(http.Handler) http.Handler) *testEmulator {
-	t.Helper()
-	srv, err := emulator.New(emulator.Options{})
-	if err != nil {
-		t.Fatalf("starting the emulator: %v", err)
-	}
-	hs := httptest.NewServer(middleware(srv))
-	t.Cleanup(hs.Close)
-	direct := httptest.NewServer(srv)
-	t.Cleanup(direct.Close)
-	api, err := client.New(client.Config{Endpoint: direct.URL, APIKey: srv.AdminKey(), RequestsPerMinute: -1})
-	if err != nil {
-		t.Fatalf("building the admin client: %v", err)
-	}
-	return &testEmulator{Server: srv, URL: hs.URL, API: api}
-}
-
-// rolePermissionKeys returns n keys of the emulator's catalog, in key order.
-func rolePermissionKeys(t *testing.T, e *testEmulator, n int) []string {
-	t.Helper()
-	catalog, err := e.API.ListPermissions(context.Background())
-	if err != nil {
-		t.Fatalf("reading the permission catalog: %v", err)
-	}
-	keys := make([]string, len(catalog))
-	for i, p := range catalog {
-		keys[i] = p.Key
-	}
-	slices.Sort(keys)
-	if len(keys) < n {
-		t.Fatalf("the emulator's catalog has %d keys, the test needs %d", len(keys), n)
-	}
-	return keys[:n]
-}
-
-// catalogPermission returns the one catalog entry that match selects.
-func catalogPermission(t *testing.T, e *testEmulator, match func(client.Permission) bool) client.Permission {
-	t.Helper()
-	catalog, err := e.API.ListPermissions(context.Background())
-	if err != nil {
-		t.Fatalf("reading the permission catalog: %v", err)
-	}
-	var found []client.Permission
-	for _, p := range catalog {
-		if match(p) {
-			found = append(found, p)
-		}
-	}
-	if len(found) != 1 {
-		t.Fatalf("expected one matching permission in the emulator's catalog, found %v", found)
-	}
-	return found[0]
-}
-
-func findRole(t *testing.T, e *testEmulator, name string) *client.Role {
-	t.Helper()
-	role, err := e.API.FindRoleByName(context.Background(), name)
-	if err != nil {
-		t.Fatalf("looking up role %q in the emulator: %v", name, err)
-	}
-	return role
-}
-
-// hclStringList renders values as an HCL list of strings.
-func hclStringList(values []string) string {
-	quoted := make([]string, len(values))
-	for i, v := range values {
-		quoted[i] = fmt.Sprintf("%q", v)
-	}
-	return "[" + strings.Join(quoted, ", ") + "]"
-}
-
-func knownStringValues(values []string) []knownvalue.Check {
-	checks := make([]knownvalue.Check, len(values))
-	for i, v := range values {
-		checks[i] = knownvalue.StringExact(v)
-	}
-	return checks
-}
-
-// regexpText matches each text in order, tolerant of the line wrapping Terraform applies to
-// diagnostics.
-func regexpText(texts ...string) *regexp.Regexp {
-	parts := make([]string, len(texts))
-	for i, text := range texts {
-		parts[i] = strings.Join(strings.Fields(regexp.QuoteMeta(text)), `\s+`)
-	}
-	return regexp.MustCompile("(?s)" + strings.Join(parts, ".*"))
-}
-
-func pointerTo[T any](v T) *T { return &v }
