@@ -46,7 +46,8 @@
 // # Test controls
 //
 // The controls live under /_emulator/, never under /v3.0/, and answer only the admin key (401
-// otherwise). Faults and the rate limit never apply to them.
+// otherwise). Faults and the rate limit never apply to them. Options.NoControls (the command's
+// -no-controls) removes them: every /_emulator/ path answers 404.
 //
 //	POST /_emulator/clock                {"advance": "24h"}  moves the clock forward (Go duration)
 //	POST /_emulator/accounts/{id}/accept accepts an invitation; answers {"id": "<permanent id>"}
@@ -92,6 +93,9 @@ type Options struct {
 	StrictIfMatch bool
 	// AllowInvitedUpdates turns off decision 10 (PATCH of invited users and SAML groups is a 400).
 	AllowInvitedUpdates bool
+	// NoControls removes the test controls: everything under /_emulator/ answers 404, as on a
+	// real tenant. A test suite run against such an emulator proves it needs only the public API.
+	NoControls bool
 	// Logger receives one line per request (never a secret). Nil: no log.
 	Logger io.Writer
 }
