@@ -172,7 +172,9 @@ func TestAccProvider_invalidEnvironment(t *testing.T) {
 // apply: the plan must not fail, and the apply, once the value is known, must create the role.
 func TestAccProvider_unknownConfiguration(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
+	e.requireMasterAdministrator("create a role, whose control flags default to true")
 	keys := rolePermissionKeys(t, e, 1)
+	name := e.name("auditors")
 
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
@@ -187,21 +189,20 @@ resource "terraform_data" "endpoint" {
 
 provider "visionone" {
   endpoint = terraform_data.endpoint.output
-  api_key  = %[2]q
-}
+%[2]s}
 
 resource "visionone_user_role" "test" {
-  name        = "auditors"
-  permissions = %[3]s
+  name        = %[3]q
+  permissions = %[4]s
 }
-`, e.URL, e.AdminKey(), hclStringList(keys)),
+`, e.URL, e.apiKeyArgument(), name, hclStringList(keys)),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction("visionone_user_role.test", plancheck.ResourceActionCreate),
 					},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
-					expectRoleInEmulator(e, "auditors", keys),
+					expectRoleInEmulator(e, name, keys),
 				},
 			},
 		},

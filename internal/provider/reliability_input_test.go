@@ -26,8 +26,7 @@ func TestAccReliability_badInputMatrix(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
 	permission := rolePermissionKeys(t, e, 1)[0]
 	providerBlock := func(arguments string) string {
-		return "provider \"visionone\" {\n  endpoint = \"" + e.URL + "\"\n  api_key = \"" + e.AdminKey() + "\"\n" +
-			strings.ReplaceAll(arguments, "; ", "\n") + "\n}\n" + testAccUserRolesDataSourceConfig
+		return e.providerConfigWith(strings.ReplaceAll(arguments, "; ", "\n")+"\n") + testAccUserRolesDataSourceConfig
 	}
 	bareProvider := func(arguments string) string {
 		return "provider \"visionone\" {\n" + strings.ReplaceAll(arguments, "; ", "\n") + "\n}\n" + testAccUserRolesDataSourceConfig
@@ -268,14 +267,17 @@ func TestAccReliability_badInputMatrix(t *testing.T) {
 // quote the value rather than let it extend the expression).
 func TestAccReliability_unusualValidInputs(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
+	e.requireMasterAdministrator("invite accounts and set control flags")
 	permission := rolePermissionKeys(t, e, 1)[0]
 	const (
-		roleName        = "Prüfer (Ω) & Co, ü/2"
 		roleDescription = `Ünïcødé ✓ — "quoted" and 'single' eq or and not`
-		email           = "o'brien+audit@example.com"
-		quotedEmail     = `"zoë.o'brien.\"jr\""@example.com`
 		accountNote     = `Für "O'Brien" 🔍`
-		keyName         = `k' or name eq 'SIEM "quoted" ✓`
+	)
+	var (
+		roleName    = e.name("Prüfer (Ω) & Co, ü/2")
+		email       = e.prefix + "o'brien+audit@example.com"
+		quotedEmail = `"` + e.prefix + `zoë.o'brien.\"jr\""@example.com`
+		keyName     = e.name(`k' or name eq 'SIEM "quoted" ✓`)
 	)
 	config := e.providerConfig() + fmt.Sprintf(`
 resource "visionone_user_role" "test" {

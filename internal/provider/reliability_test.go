@@ -96,7 +96,7 @@ resource "visionone_account" "test" {
 		t.Run(name, func(t *testing.T) {
 			var srv *emulator.Server
 			e := startEmulatorBehind(t, dropFirstCreate(&srv, tc.createPath))
-			srv = e.Server
+			srv = e.Emulator()
 			var id string
 			checks := []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(tc.address, tfjsonpath.New("id"), captureString(&id)),

@@ -34,14 +34,15 @@ import (
 // although nothing in the configuration changed.
 func TestAccAPIKey_expired(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
+	e.requireEmulator("clock control")
 	id := statecheck.CompareValue(compare.ValuesDiffer())
-	config := e.providerConfig() + `
+	config := e.providerConfig() + fmt.Sprintf(`
 resource "visionone_api_key" "test" {
-  name              = "short-lived"
+  name              = %q
   role              = "SIEM"
   expires_in_months = 1
 }
-`
+`, e.name("short-lived"))
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -73,15 +74,16 @@ resource "visionone_api_key" "test" {
 // window: the plan is empty before it and replaces the key inside it.
 func TestAccAPIKey_rotateBefore(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
+	e.requireEmulator("clock control")
 	id := statecheck.CompareValue(compare.ValuesDiffer())
-	config := e.providerConfig() + `
+	config := e.providerConfig() + fmt.Sprintf(`
 resource "visionone_api_key" "test" {
-  name              = "rotated"
+  name              = %q
   role              = "SIEM"
   expires_in_months = 1
   rotate_before     = "240h"
 }
-`
+`, e.name("rotated"))
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -121,16 +123,18 @@ resource "visionone_api_key" "test" {
 // inconsistent final plan. The next plan replaces the key.
 func TestAccAPIKey_savedPlanIsKept(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
+	e.requireEmulator("clock control")
+	name := e.name("saved-plan")
 	sameID := statecheck.CompareValue(compare.ValuesSame())
 	config := func(description string) string {
 		return e.providerConfig() + fmt.Sprintf(`
 resource "visionone_api_key" "test" {
-  name              = "saved-plan"
+  name              = %[1]q
   role              = "SIEM"
-  description       = %[1]q
+  description       = %[2]q
   expires_in_months = 1
 }
-`, description)
+`, name, description)
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
@@ -149,7 +153,7 @@ resource "visionone_api_key" "test" {
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
 					sameID.AddStateValue(testAccAPIKeyAddr, tfjsonpath.New("id")),
-					e.expectAPIKey("saved-plan", "SIEM", "second", client.StatusEnabled),
+					e.expectAPIKey(name, "SIEM", "second", client.StatusEnabled),
 				},
 				// The plan after this apply sees the expiry.
 				ExpectNonEmptyPlan: true,
@@ -174,7 +178,7 @@ func TestAccAPIKey_createBeforeDestroy(t *testing.T) {
 	config := func(rotation string) string {
 		return e.providerConfig() + fmt.Sprintf(`
 resource "visionone_api_key" "test" {
-  name_prefix = "splunk-"
+  name_prefix = %[2]q
   role        = "SIEM"
   keepers     = { rotation = %[1]q }
 
@@ -196,9 +200,9 @@ resource "terraform_data" "observed" {
     ignore_changes = [input]
   }
 }
-`, rotation)
+`, rotation, e.name("splunk-"))
 	}
-	namePattern := regexp.MustCompile(`^splunk-\d{14}[0-9a-f]{8}$`)
+	namePattern := regexp.MustCompile(`^` + regexp.QuoteMeta(e.name("splunk-")) + `\d{14}[0-9a-f]{8}$`)
 
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
@@ -211,7 +215,7 @@ resource "terraform_data" "observed" {
 					id.AddStateValue(testAccAPIKeyAddr, tfjsonpath.New("id")),
 					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("name"), knownvalue.StringRegexp(namePattern)),
 					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("value"), captureString(&oldValue)),
-					statecheck.ExpectKnownValue("terraform_data.observed", tfjsonpath.New("output"), knownvalue.ListSizeExact(1)),
+					statecheck.ExpectKnownValue("terraform_data.observed", tfjsonpath.New("output"), e.ownItems(knownvalue.ListSizeExact(1))),
 				},
 			},
 			{
@@ -223,9 +227,9 @@ resource "terraform_data" "observed" {
 					id.AddStateValue(testAccAPIKeyAddr, tfjsonpath.New("id")),
 					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("name"), knownvalue.StringRegexp(namePattern)),
 					// Between the create and the delete the API listed both keys...
-					statecheck.ExpectKnownValue("terraform_data.observed", tfjsonpath.New("output"), knownvalue.ListExact([]knownvalue.Check{
+					statecheck.ExpectKnownValue("terraform_data.observed", tfjsonpath.New("output"), e.ownItems(knownvalue.ListExact([]knownvalue.Check{
 						knownvalue.StringRegexp(namePattern), knownvalue.StringRegexp(namePattern),
-					})),
+					}))),
 					// ...and afterwards only the new one is left, its value works and the old one does not.
 					e.expectAPIKeyCount(1),
 					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("value"), e.authenticates()),
@@ -237,7 +241,7 @@ resource "terraform_data" "observed" {
 				// Renamed in the console: the name no longer has the prefix, so the key gets a new
 				// generated name in place.
 				PreConfig: func() {
-					renamed := "renamed-in-console"
+					renamed := e.name("renamed-in-console")
 					if err := e.API.UpdateAPIKey(context.Background(), newID, "", client.APIKeyPatch{Name: &renamed}); err != nil {
 						t.Fatalf("renaming the key outside Terraform: %v", err)
 					}
@@ -265,6 +269,7 @@ resource "terraform_data" "observed" {
 // configuration) and then moves the emulator's clock into the key's rotate_before window.
 func TestAccAPIKey_auditorAccessExample(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
+	e.requireEmulator("clock control")
 	config := e.providerConfig()
 	for _, name := range []string{"main.tf", "variables.tf", "outputs.tf"} {
 		b, err := os.ReadFile(filepath.Join("..", "..", "examples", "auditor-access", name))

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
@@ -29,6 +30,7 @@ const testAccAPIKeyAddr = "visionone_api_key.test"
 
 func TestAccAPIKey_basic(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
+	name, renamed := e.name("auditor"), e.name("auditor-renamed")
 	sameID := statecheck.CompareValue(compare.ValuesSame())
 	sameValue := statecheck.CompareValue(compare.ValuesSame())
 
@@ -38,7 +40,7 @@ func TestAccAPIKey_basic(t *testing.T) {
 		CheckDestroy:             e.apiKeysGone,
 		Steps: []resource.TestStep{
 			{
-				Config: e.providerConfig() + testAccAPIKeyConfig("auditor", "SIEM", "for the auditor", true),
+				Config: e.providerConfig() + testAccAPIKeyConfig(name, "SIEM", "for the auditor", true),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction(testAccAPIKeyAddr, plancheck.ResourceActionCreate),
@@ -50,7 +52,7 @@ func TestAccAPIKey_basic(t *testing.T) {
 				ConfigStateChecks: []statecheck.StateCheck{
 					sameID.AddStateValue(testAccAPIKeyAddr, tfjsonpath.New("id")),
 					sameValue.AddStateValue(testAccAPIKeyAddr, tfjsonpath.New("value")),
-					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("name"), knownvalue.StringExact("auditor")),
+					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("name"), knownvalue.StringExact(name)),
 					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("role"), knownvalue.StringExact("SIEM")),
 					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("description"), knownvalue.StringExact("for the auditor")),
 					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("enabled"), knownvalue.Bool(true)),
@@ -73,7 +75,7 @@ func TestAccAPIKey_basic(t *testing.T) {
 			{
 				ResourceName:            testAccAPIKeyAddr,
 				ImportState:             true,
-				ImportStateId:           "auditor",
+				ImportStateId:           name,
 				ImportStateVerify:       true,
 				ImportStateVerifyIgnore: []string{"value", "last_used_at"},
 			},
@@ -84,14 +86,14 @@ func TestAccAPIKey_basic(t *testing.T) {
 				ImportStateKind: resource.ImportBlockWithID,
 			},
 			{
-				Config: e.providerConfig() + testAccAPIKeyConfig("auditor-renamed", "SOAR", "rotated by hand", false),
+				Config: e.providerConfig() + testAccAPIKeyConfig(renamed, "SOAR", "rotated by hand", false),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(testAccAPIKeyAddr, plancheck.ResourceActionUpdate),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
 					sameID.AddStateValue(testAccAPIKeyAddr, tfjsonpath.New("id")),
 					sameValue.AddStateValue(testAccAPIKeyAddr, tfjsonpath.New("value")),
-					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("name"), knownvalue.StringExact("auditor-renamed")),
+					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("name"), knownvalue.StringExact(renamed)),
 					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("role"), knownvalue.StringExact("SOAR")),
 					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("description"), knownvalue.StringExact("rotated by hand")),
 					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("enabled"), knownvalue.Bool(false)),
@@ -102,7 +104,7 @@ func TestAccAPIKey_basic(t *testing.T) {
 				},
 			},
 			{
-				Config: e.providerConfig() + testAccAPIKeyConfig("auditor-renamed", "SOAR", "", true),
+				Config: e.providerConfig() + testAccAPIKeyConfig(renamed, "SOAR", "", true),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(testAccAPIKeyAddr, plancheck.ResourceActionUpdate),
 				}},
@@ -124,12 +126,12 @@ func TestAccAPIKey_replace(t *testing.T) {
 	config := func(months int, keepers string) string {
 		return e.providerConfig() + fmt.Sprintf(`
 resource "visionone_api_key" "test" {
-  name              = "replaced"
+  name              = %[1]q
   role              = "SIEM"
-  expires_in_months = %[1]d
-  keepers           = %[2]s
+  expires_in_months = %[2]d
+  keepers           = %[3]s
 }
-`, months, keepers)
+`, e.name("replaced"), months, keepers)
 	}
 
 	resource.ParallelTest(t, resource.TestCase{
@@ -186,6 +188,7 @@ resource "visionone_api_key" "test" {
 func TestAccAPIKey_changedBetweenPlanAndApply(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
 	var id string
+	name := e.name("etag")
 	console := "edited in the console meanwhile"
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
@@ -193,13 +196,13 @@ func TestAccAPIKey_changedBetweenPlanAndApply(t *testing.T) {
 		CheckDestroy:             e.apiKeysGone,
 		Steps: []resource.TestStep{
 			{
-				Config: e.providerConfig() + testAccAPIKeyConfig("etag", "SIEM", "", true),
+				Config: e.providerConfig() + testAccAPIKeyConfig(name, "SIEM", "", true),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("id"), captureString(&id)),
 				},
 			},
 			{
-				Config: e.providerConfig() + testAccAPIKeyConfig("etag", "SIEM", "", false),
+				Config: e.providerConfig() + testAccAPIKeyConfig(name, "SIEM", "", false),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					betweenPlanAndApply(func() {
 						if err := e.API.UpdateAPIKey(context.Background(), id, "", client.APIKeyPatch{Description: &console}); err != nil {
@@ -207,7 +210,7 @@ func TestAccAPIKey_changedBetweenPlanAndApply(t *testing.T) {
 						}
 					}),
 				}},
-				ExpectError: regexpText("API Key Changed Outside Terraform", `Updating API key`, `("etag")`, "(HTTP 412)", "nothing was changed"),
+				ExpectError: regexpText("API Key Changed Outside Terraform", `Updating API key`, fmt.Sprintf("(%q)", name), "(HTTP 412)", "nothing was changed"),
 			},
 			{
 				PreConfig: func() {
@@ -216,13 +219,13 @@ func TestAccAPIKey_changedBetweenPlanAndApply(t *testing.T) {
 						t.Fatalf("the refused update changed the key: %+v, %v", key, err)
 					}
 				},
-				Config: e.providerConfig() + testAccAPIKeyConfig("etag", "SIEM", "", false),
+				Config: e.providerConfig() + testAccAPIKeyConfig(name, "SIEM", "", false),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(testAccAPIKeyAddr, plancheck.ResourceActionUpdate),
 					expectPlannedFrom(testAccAPIKeyAddr, "description", console),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
-					e.expectAPIKey("etag", "SIEM", "", client.StatusDisabled),
+					e.expectAPIKey(name, "SIEM", "", client.StatusDisabled),
 				},
 			},
 		},
@@ -234,7 +237,8 @@ func TestAccAPIKey_changedBetweenPlanAndApply(t *testing.T) {
 func TestAccAPIKey_drift(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
 	var id string
-	config := e.providerConfig() + testAccAPIKeyConfig("drifting", "SIEM", "managed by Terraform", true)
+	name := e.name("drifting")
+	config := e.providerConfig() + testAccAPIKeyConfig(name, "SIEM", "managed by Terraform", true)
 	inConsole := func(patch client.APIKeyPatch) func() {
 		return func() {
 			if err := e.API.UpdateAPIKey(context.Background(), id, "", patch); err != nil {
@@ -242,13 +246,13 @@ func TestAccAPIKey_drift(t *testing.T) {
 			}
 		}
 	}
-	disabled, renamed, otherRole, otherDescription := client.StatusDisabled, "renamed-in-console", "SOAR", "edited in console"
+	disabled, renamed, otherRole, otherDescription := client.StatusDisabled, e.name("renamed-in-console"), "SOAR", "edited in console"
 	backToConfig := []statecheck.StateCheck{
-		statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("name"), knownvalue.StringExact("drifting")),
+		statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("name"), knownvalue.StringExact(name)),
 		statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("role"), knownvalue.StringExact("SIEM")),
 		statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("description"), knownvalue.StringExact("managed by Terraform")),
 		statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("enabled"), knownvalue.Bool(true)),
-		e.expectAPIKey("drifting", "SIEM", "managed by Terraform", client.StatusEnabled),
+		e.expectAPIKey(name, "SIEM", "managed by Terraform", client.StatusEnabled),
 	}
 
 	resource.ParallelTest(t, resource.TestCase{
@@ -305,14 +309,12 @@ func TestAccAPIKey_badInputs(t *testing.T) {
 	if err != nil || len(permissions) == 0 {
 		t.Fatalf("listing permissions: %v (%d)", err, len(permissions))
 	}
-	if _, err := e.API.CreateRole(ctx, client.RoleCreate{
-		Name:                       "people-only",
+	peopleOnly := e.createRole(client.RoleCreate{
+		Name:                       e.name("people-only"),
 		Description:                "may not be given to API keys",
 		PermissionKeys:             []string{permissions[0].Key},
 		AllowUserAccountAssignment: true,
-	}); err != nil {
-		t.Fatalf("creating a role without API key assignment: %v", err)
-	}
+	}).Name
 	before := e.Stats()
 	config := func(body string) string {
 		return e.providerConfig() + "resource \"visionone_api_key\" \"test\" {\n" + body + "\n}\n"
@@ -336,9 +338,9 @@ func TestAccAPIKey_badInputs(t *testing.T) {
 				ExpectError: regexpText("Role Not Found", `No role named "Auditr" exists`, "this configuration does not plan one", "the API key was not written", "role = visionone_user_role.<name>.name"),
 			},
 			{
-				Config:      config(`name = "k"` + "\n" + `role = "people-only"`),
+				Config:      config(fmt.Sprintf("name = %q\nrole = %q", e.name("k"), peopleOnly)),
 				PlanOnly:    true,
-				ExpectError: regexpText("Role Not Assignable to API Keys", `"people-only" does not allow API key assignment`, "allow_api_key_assignment is false", "set allow_api_key_assignment = true"),
+				ExpectError: regexpText("Role Not Assignable to API Keys", fmt.Sprintf("%q does not allow API key assignment", peopleOnly), "allow_api_key_assignment is false", "set allow_api_key_assignment = true"),
 			},
 
 			{
@@ -365,29 +367,28 @@ func TestAccAPIKey_badInputs(t *testing.T) {
 // how to import it) and by renaming.
 func TestAccAPIKey_duplicateName(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
-	if _, err := e.API.CreateAPIKey(context.Background(), client.APIKeyCreate{Name: "Taken", Role: "SIEM"}); err != nil {
-		t.Fatal(err)
-	}
+	taken := e.name("Taken")
+	e.createAPIKey(client.APIKeyCreate{Name: taken, Role: "SIEM"})
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config:      e.providerConfig() + testAccAPIKeyConfig("taken", "SIEM", "", true),
-				ExpectError: regexpText("API Key Already Exists", `terraform import <address> "taken"`),
+				Config:      e.providerConfig() + testAccAPIKeyConfig(strings.ToLower(taken), "SIEM", "", true),
+				ExpectError: regexpText("API Key Already Exists", fmt.Sprintf("terraform import <address> %q", strings.ToLower(taken))),
 			},
 			{
 				PreConfig: func() {
-					if keys, err := e.API.ListAPIKeys(context.Background(), ""); err != nil || len(keys) != 1 {
+					if keys, err := e.apiKeys(context.Background()); err != nil || len(keys) != 1 {
 						t.Fatalf("expected only the console key, found %d (%v)", len(keys), err)
 					}
 				},
-				Config:            e.providerConfig() + testAccAPIKeyConfig("not-taken", "SIEM", "", true),
+				Config:            e.providerConfig() + testAccAPIKeyConfig(e.name("not-taken"), "SIEM", "", true),
 				ConfigStateChecks: []statecheck.StateCheck{e.expectAPIKeyCount(2)},
 			},
 			{
-				Config:      e.providerConfig() + testAccAPIKeyConfig("TAKEN", "SIEM", "", true),
-				ExpectError: regexpText("API Key Already Exists", `to "TAKEN": the tenant already has another API key of this name`),
+				Config:      e.providerConfig() + testAccAPIKeyConfig(strings.ToUpper(taken), "SIEM", "", true),
+				ExpectError: regexpText("API Key Already Exists", fmt.Sprintf("to %q: the tenant already has another API key of this name", strings.ToUpper(taken))),
 			},
 		},
 	})
@@ -399,23 +400,24 @@ func TestAccAPIKey_duplicateName(t *testing.T) {
 // the key is written.
 func TestAccAPIKey_roleCreatedTogether(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
+	e.requireMasterAdministrator("create a role with allow_api_key_assignment")
 	permissions, err := e.API.ListPermissions(context.Background())
 	if err != nil || len(permissions) == 0 {
 		t.Fatalf("listing permissions: %v (%d)", err, len(permissions))
 	}
-	roleAndKey := func(name string, allowAPIKeys bool) string {
+	roleAndKey := func(label string, allowAPIKeys bool) string {
 		return fmt.Sprintf(`
 resource "visionone_user_role" "%[1]s" {
-  name                     = %[1]q
-  permissions              = [%[2]q]
-  allow_api_key_assignment = %[3]t
+  name                     = %[2]q
+  permissions              = [%[3]q]
+  allow_api_key_assignment = %[4]t
 }
 
 resource "visionone_api_key" "%[1]s" {
-  name = %[1]q
+  name = %[2]q
   role = visionone_user_role.%[1]s.name
 }
-`, name, permissions[0].Key, allowAPIKeys)
+`, label, e.name(label), permissions[0].Key, allowAPIKeys)
 	}
 	auditor := e.providerConfig() + roleAndKey("external-auditor", true)
 	var before emulator.Stats
@@ -427,7 +429,7 @@ resource "visionone_api_key" "%[1]s" {
 			{
 				Config: auditor,
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("visionone_api_key.external-auditor", tfjsonpath.New("role"), knownvalue.StringExact("external-auditor")),
+					statecheck.ExpectKnownValue("visionone_api_key.external-auditor", tfjsonpath.New("role"), knownvalue.StringExact(e.name("external-auditor"))),
 					statecheck.ExpectKnownValue("visionone_api_key.external-auditor", tfjsonpath.New("value"), e.authenticates()),
 				},
 			},
@@ -435,7 +437,7 @@ resource "visionone_api_key" "%[1]s" {
 				PreConfig:   func() { before = e.Stats() },
 				Config:      auditor + roleAndKey("people-only", false),
 				PlanOnly:    true,
-				ExpectError: regexpText("Role Not Assignable to API Keys", `"people-only" does not allow API key assignment`, "this configuration sets its allow_api_key_assignment to false"),
+				ExpectError: regexpText("Role Not Assignable to API Keys", fmt.Sprintf("%q does not allow API key assignment", e.name("people-only")), "this configuration sets its allow_api_key_assignment to false"),
 			},
 			{
 				// Back to the first configuration: neither the refused role nor its key was written.
@@ -461,10 +463,10 @@ resource "terraform_data" "role" {
 }
 
 resource "visionone_api_key" "test" {
-  name = "k"
+  name = %q
   role = terraform_data.role.output
 }
-`, role)
+`, role, e.name("k"))
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
@@ -500,6 +502,7 @@ resource "visionone_api_key" "test" {
 // depends_on is what orders them (the limit the role attribute's description documents).
 func TestAccAPIKey_roleByLiteralName(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
+	e.requireMasterAdministrator("create a role with allow_api_key_assignment")
 	permissions, err := e.API.ListPermissions(context.Background())
 	if err != nil || len(permissions) == 0 {
 		t.Fatalf("listing permissions: %v (%d)", err, len(permissions))
@@ -512,23 +515,23 @@ func TestAccAPIKey_roleByLiteralName(t *testing.T) {
 			{
 				Config: e.providerConfig() + fmt.Sprintf(`
 resource "visionone_user_role" "integration" {
-  name                     = "integration"
-  permissions              = [%q]
+  name                     = %[1]q
+  permissions              = [%[2]q]
   allow_api_key_assignment = true
 }
 
 resource "visionone_api_key" "test" {
-  name       = "k"
-  role       = "integration"
+  name       = %[3]q
+  role       = %[1]q
   depends_on = [visionone_user_role.integration]
 }
-`, permissions[0].Key),
+`, e.name("integration"), permissions[0].Key, e.name("k")),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction("visionone_user_role.integration", plancheck.ResourceActionCreate),
 					plancheck.ExpectResourceAction(testAccAPIKeyAddr, plancheck.ResourceActionCreate),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("role"), knownvalue.StringExact("integration")),
+					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("role"), knownvalue.StringExact(e.name("integration"))),
 					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("value"), e.authenticates()),
 				},
 			},
@@ -544,10 +547,8 @@ func TestAPIKey_importAndGoneKey(t *testing.T) {
 	t.Parallel()
 	e := startEmulator(t, emulator.Options{})
 	ctx := context.Background()
-	created, err := e.API.CreateAPIKey(ctx, client.APIKeyCreate{Name: "made-in-console", Role: "SIEM"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	console := e.name("made-in-console")
+	created := e.createAPIKey(client.APIKeyCreate{Name: console, Role: "SIEM"})
 	r := &apiKeyResource{data: newProviderData(e.API)}
 	var schemaResp fwresource.SchemaResponse
 	r.Schema(ctx, fwresource.SchemaRequest{}, &schemaResp)
@@ -555,7 +556,7 @@ func TestAPIKey_importAndGoneKey(t *testing.T) {
 		return tfsdk.State{Schema: schemaResp.Schema, Raw: tftypes.NewValue(schemaResp.Schema.Type().TerraformType(ctx), nil)}
 	}
 
-	for _, importID := range []string{created.ID, "made-in-console", "MADE-IN-CONSOLE"} {
+	for _, importID := range []string{created.ID, console, strings.ToUpper(console)} {
 		resp := fwresource.ImportStateResponse{State: emptyState()}
 		r.ImportState(ctx, fwresource.ImportStateRequest{ID: importID}, &resp)
 		var id types.String
@@ -580,7 +581,7 @@ func TestAPIKey_importAndGoneKey(t *testing.T) {
 	}
 	state := emptyState()
 	state.SetAttribute(ctx, path.Root("id"), created.ID)
-	state.SetAttribute(ctx, path.Root("name"), "made-in-console")
+	state.SetAttribute(ctx, path.Root("name"), console)
 	readResp := fwresource.ReadResponse{State: state}
 	r.Read(ctx, fwresource.ReadRequest{State: state}, &readResp)
 	warnings := readResp.Diagnostics.Warnings()
@@ -597,9 +598,9 @@ func TestAPIKey_importAndGoneKey(t *testing.T) {
 	}
 }
 
-// apiKeysGone is a CheckDestroy: the emulator holds no API key any more.
+// apiKeysGone is a CheckDestroy: the emulator holds no API key of this test any more.
 func (e *testEmulator) apiKeysGone(*terraform.State) error {
-	keys, err := e.API.ListAPIKeys(context.Background(), "")
+	keys, err := e.apiKeys(context.Background())
 	if err != nil {
 		return err
 	}
@@ -609,10 +610,10 @@ func (e *testEmulator) apiKeysGone(*terraform.State) error {
 	return nil
 }
 
-// expectAPIKeyCount checks the number of keys the emulator holds.
+// expectAPIKeyCount checks the number of this test's keys the emulator holds.
 func (e *testEmulator) expectAPIKeyCount(want int) statecheck.StateCheck {
 	return emulatorCheck(func(ctx context.Context) error {
-		keys, err := e.API.ListAPIKeys(ctx, "")
+		keys, err := e.apiKeys(ctx)
 		if err != nil {
 			return err
 		}
@@ -621,6 +622,12 @@ func (e *testEmulator) expectAPIKeyCount(want int) statecheck.StateCheck {
 		}
 		return nil
 	})
+}
+
+// apiKeys lists this test's API keys (see owns).
+func (e *testEmulator) apiKeys(ctx context.Context) ([]client.APIKey, error) {
+	keys, err := e.API.ListAPIKeys(ctx, "")
+	return slices.DeleteFunc(keys, func(k client.APIKey) bool { return !e.owns(k.Name) }), err
 }
 
 // expectAPIKey checks the key with this name in the emulator.

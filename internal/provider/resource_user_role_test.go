@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -26,7 +27,9 @@ const userRoleAddr = "visionone_user_role.test"
 
 func TestAccUserRole_basic(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
+	e.requireMasterAdministrator("create a role, whose control flags default to true")
 	keys := rolePermissionKeys(t, e, 2)
+	name := e.name("Third-party auditors")
 
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
@@ -36,10 +39,10 @@ func TestAccUserRole_basic(t *testing.T) {
 			{
 				Config: e.providerConfig() + fmt.Sprintf(`
 resource "visionone_user_role" "test" {
-  name        = "Third-party auditors"
-  permissions = %[1]s
+  name        = %[1]q
+  permissions = %[2]s
 }
-`, hclStringList(keys)),
+`, name, hclStringList(keys)),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction(userRoleAddr, plancheck.ResourceActionCreate),
@@ -50,14 +53,14 @@ resource "visionone_user_role" "test" {
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("id"), knownvalue.StringRegexp(roleIDPattern)),
-					statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("name"), knownvalue.StringExact("Third-party auditors")),
+					statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("name"), knownvalue.StringExact(name)),
 					statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("description"), knownvalue.StringExact("")),
 					statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("permissions"), knownvalue.SetExact(knownStringValues(keys))),
 					statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("allow_api_key_assignment"), knownvalue.Bool(true)),
 					statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("allow_user_account_assignment"), knownvalue.Bool(true)),
 					statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("type"), knownvalue.StringExact(client.RoleTypeCustom)),
 					statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("last_updated_at"), knownvalue.NotNull()),
-					expectRoleInEmulator(e, "Third-party auditors", keys),
+					expectRoleInEmulator(e, name, keys),
 				},
 			},
 			{
@@ -67,10 +70,10 @@ resource "visionone_user_role" "test" {
 				ImportStateVerify: true,
 			},
 			{
-				// terraform import visionone_user_role.test "Third-party auditors"
+				// terraform import visionone_user_role.test "<prefix>Third-party auditors"
 				ResourceName:      userRoleAddr,
 				ImportState:       true,
-				ImportStateId:     "Third-party auditors",
+				ImportStateId:     name,
 				ImportStateVerify: true,
 			},
 			{
@@ -80,11 +83,11 @@ resource "visionone_user_role" "test" {
 				ImportStateKind: resource.ImportBlockWithID,
 			},
 			{
-				// import { to = ..., id = "Third-party auditors" }, by name
+				// import { to = ..., id = "<prefix>Third-party auditors" }, by name
 				ResourceName:    userRoleAddr,
 				ImportState:     true,
 				ImportStateKind: resource.ImportBlockWithID,
-				ImportStateId:   "Third-party auditors",
+				ImportStateId:   name,
 			},
 			{
 				// terraform plan -generate-config-out: the generated resource block must plan as a
@@ -103,7 +106,9 @@ resource "visionone_user_role" "test" {
 // configuration restores their defaults.
 func TestAccUserRole_updateInPlace(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
+	e.requireMasterAdministrator("create a role, whose control flags default to true")
 	keys := rolePermissionKeys(t, e, 2)
+	name, external := e.name("auditors"), e.name("auditors (external)")
 	sameID := statecheck.CompareValue(compare.ValuesSame())
 
 	step := func(body string, checks ...statecheck.StateCheck) resource.TestStep {
@@ -116,8 +121,8 @@ func TestAccUserRole_updateInPlace(t *testing.T) {
 			ConfigStateChecks: append(checks, sameID.AddStateValue(userRoleAddr, tfjsonpath.New("id"))),
 		}
 	}
-	create := step(fmt.Sprintf(`  name = "auditors"
-  permissions = %[1]s`, hclStringList(keys[:1])))
+	create := step(fmt.Sprintf(`  name = %[1]q
+  permissions = %[2]s`, name, hclStringList(keys[:1])))
 	create.ConfigPlanChecks.PreApply = []plancheck.PlanCheck{plancheck.ExpectResourceAction(userRoleAddr, plancheck.ResourceActionCreate)}
 
 	resource.ParallelTest(t, resource.TestCase{
@@ -126,33 +131,33 @@ func TestAccUserRole_updateInPlace(t *testing.T) {
 		CheckDestroy:             testAccCheckUserRoleDestroyed(e),
 		Steps: []resource.TestStep{
 			create,
-			step(fmt.Sprintf(`  name = "auditors (external)"
-  permissions = %[1]s`, hclStringList(keys[:1])),
-				statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("name"), knownvalue.StringExact("auditors (external)")),
-				expectRoleInEmulator(e, "auditors (external)", keys[:1])),
-			step(fmt.Sprintf(`  name = "auditors (external)"
+			step(fmt.Sprintf(`  name = %[1]q
+  permissions = %[2]s`, external, hclStringList(keys[:1])),
+				statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("name"), knownvalue.StringExact(external)),
+				expectRoleInEmulator(e, external, keys[:1])),
+			step(fmt.Sprintf(`  name = %[1]q
   description = "Read-only access for the external auditor"
-  permissions = %[1]s`, hclStringList(keys[:1])),
+  permissions = %[2]s`, external, hclStringList(keys[:1])),
 				statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("description"), knownvalue.StringExact("Read-only access for the external auditor"))),
-			step(fmt.Sprintf(`  name = "auditors (external)"
+			step(fmt.Sprintf(`  name = %[1]q
   description = "Read-only access for the external auditor"
-  permissions = %[1]s`, hclStringList(keys)),
+  permissions = %[2]s`, external, hclStringList(keys)),
 				statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("permissions"), knownvalue.SetExact(knownStringValues(keys))),
-				expectRoleInEmulator(e, "auditors (external)", keys)),
-			step(fmt.Sprintf(`  name = "auditors (external)"
+				expectRoleInEmulator(e, external, keys)),
+			step(fmt.Sprintf(`  name = %[1]q
   description = "Read-only access for the external auditor"
-  permissions = %[1]s
-  allow_api_key_assignment = false`, hclStringList(keys)),
+  permissions = %[2]s
+  allow_api_key_assignment = false`, external, hclStringList(keys)),
 				statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("allow_api_key_assignment"), knownvalue.Bool(false)),
 				statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("allow_user_account_assignment"), knownvalue.Bool(true))),
-			step(fmt.Sprintf(`  name = "auditors (external)"
+			step(fmt.Sprintf(`  name = %[1]q
   description = "Read-only access for the external auditor"
-  permissions = %[1]s
+  permissions = %[2]s
   allow_api_key_assignment = false
-  allow_user_account_assignment = false`, hclStringList(keys)),
+  allow_user_account_assignment = false`, external, hclStringList(keys)),
 				statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("allow_user_account_assignment"), knownvalue.Bool(false))),
-			step(fmt.Sprintf(`  name = "auditors (external)"
-  permissions = %[1]s`, hclStringList(keys)),
+			step(fmt.Sprintf(`  name = %[1]q
+  permissions = %[2]s`, external, hclStringList(keys)),
 				statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("description"), knownvalue.StringExact("")),
 				statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("allow_api_key_assignment"), knownvalue.Bool(true)),
 				statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("allow_user_account_assignment"), knownvalue.Bool(true))),
@@ -164,13 +169,15 @@ func TestAccUserRole_updateInPlace(t *testing.T) {
 // removes it from state (with a warning) and the plan creates it again.
 func TestAccUserRole_deletedOutside(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
+	e.requireMasterAdministrator("create a role, whose control flags default to true")
 	keys := rolePermissionKeys(t, e, 1)
+	name := e.name("auditors")
 	config := e.providerConfig() + fmt.Sprintf(`
 resource "visionone_user_role" "test" {
-  name        = "auditors"
-  permissions = %[1]s
+  name        = %[1]q
+  permissions = %[2]s
 }
-`, hclStringList(keys))
+`, name, hclStringList(keys))
 	newID := statecheck.CompareValue(compare.ValuesDiffer())
 
 	resource.ParallelTest(t, resource.TestCase{
@@ -184,7 +191,7 @@ resource "visionone_user_role" "test" {
 			},
 			{
 				PreConfig: func() {
-					role := findRole(t, e, "auditors")
+					role := findRole(t, e, name)
 					if err := e.API.DeleteRole(context.Background(), role.ID); err != nil {
 						t.Fatalf("deleting the role outside Terraform: %v", err)
 					}
@@ -195,7 +202,7 @@ resource "visionone_user_role" "test" {
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
 					newID.AddStateValue(userRoleAddr, tfjsonpath.New("id")),
-					expectRoleInEmulator(e, "auditors", keys),
+					expectRoleInEmulator(e, name, keys),
 				},
 			},
 		},
@@ -206,14 +213,16 @@ resource "visionone_user_role" "test" {
 // the plan is an in-place update that puts the configuration back.
 func TestAccUserRole_changedOutside(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
+	e.requireMasterAdministrator("create a role, whose control flags default to true")
 	keys := rolePermissionKeys(t, e, 2)
+	name := e.name("auditors")
 	config := e.providerConfig() + fmt.Sprintf(`
 resource "visionone_user_role" "test" {
-  name        = "auditors"
+  name        = %[1]q
   description = "managed by Terraform"
-  permissions = %[1]s
+  permissions = %[2]s
 }
-`, hclStringList(keys[:1]))
+`, name, hclStringList(keys[:1]))
 
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
@@ -223,7 +232,7 @@ resource "visionone_user_role" "test" {
 			{Config: config},
 			{
 				PreConfig: func() {
-					role := findRole(t, e, "auditors")
+					role := findRole(t, e, name)
 					err := e.API.UpdateRole(context.Background(), role.ID, "", client.RolePatch{
 						Description:                pointerTo("changed in the console"),
 						PermissionKeys:             keys[1:],
@@ -247,7 +256,7 @@ resource "visionone_user_role" "test" {
 					statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("permissions"), knownvalue.SetExact(knownStringValues(keys[:1]))),
 					statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("allow_api_key_assignment"), knownvalue.Bool(true)),
 					statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("allow_user_account_assignment"), knownvalue.Bool(true)),
-					expectRoleInEmulator(e, "auditors", keys[:1]),
+					expectRoleInEmulator(e, name, keys[:1]),
 				},
 			},
 		},
@@ -262,15 +271,17 @@ resource "visionone_user_role" "test" {
 func TestAccUserRole_changedBetweenPlanAndApply(t *testing.T) {
 	race := &roleRace{method: http.MethodPatch}
 	e := startEmulatorBehind(t, race.wrap)
+	e.requireMasterAdministrator("create a role, whose control flags default to true")
 	keys := rolePermissionKeys(t, e, 1)
+	name := e.name("auditors")
 	config := func(description string) string {
 		return e.providerConfig() + fmt.Sprintf(`
 resource "visionone_user_role" "test" {
-  name        = "auditors"
-  description = %[1]q
-  permissions = %[2]s
+  name        = %[1]q
+  description = %[2]q
+  permissions = %[3]s
 }
-`, description, hclStringList(keys))
+`, name, description, hclStringList(keys))
 	}
 
 	resource.ParallelTest(t, resource.TestCase{
@@ -286,7 +297,7 @@ resource "visionone_user_role" "test" {
 					})
 				},
 				Config:      config("second"),
-				ExpectError: regexpText(`The user role "auditors"`, "was changed in Vision One by someone else after Terraform read it", "Run terraform plan again"),
+				ExpectError: regexpText(fmt.Sprintf(`The user role %q`, name), "was changed in Vision One by someone else after Terraform read it", "Run terraform plan again"),
 			},
 			{
 				PreConfig: func() {
@@ -294,7 +305,7 @@ resource "visionone_user_role" "test" {
 						t.Fatal("the console change was never injected before a PATCH")
 					}
 					// The failed apply did not overwrite the console's change.
-					if role := findRole(t, e, "auditors"); role.Description != "changed in the console" {
+					if role := findRole(t, e, name); role.Description != "changed in the console" {
 						t.Fatalf("description after the refused update = %q, want the console's change", role.Description)
 					}
 				},
@@ -319,7 +330,9 @@ resource "visionone_user_role" "test" {
 func TestAccUserRole_deletedBeforeDestroy(t *testing.T) {
 	race := &roleRace{method: http.MethodDelete}
 	e := startEmulatorBehind(t, race.wrap)
+	e.requireMasterAdministrator("create a role, whose control flags default to true")
 	keys := rolePermissionKeys(t, e, 1)
+	name := e.name("auditors")
 
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
@@ -329,10 +342,10 @@ func TestAccUserRole_deletedBeforeDestroy(t *testing.T) {
 			{
 				Config: e.providerConfig() + fmt.Sprintf(`
 resource "visionone_user_role" "test" {
-  name        = "auditors"
-  permissions = %[1]s
+  name        = %[1]q
+  permissions = %[2]s
 }
-`, hclStringList(keys)),
+`, name, hclStringList(keys)),
 			},
 			{
 				PreConfig: func() {
@@ -364,10 +377,8 @@ func TestAccUserRole_invalidInput(t *testing.T) {
 	key := keys[0]
 	// A typo in the middle of a real key: the error must suggest the real one.
 	typo := key[:len(key)/2] + key[len(key)/2+1:]
-	existing, err := e.API.CreateRole(context.Background(), client.RoleCreate{Name: "made in the console", PermissionKeys: keys})
-	if err != nil {
-		t.Fatalf("creating a role in the emulator: %v", err)
-	}
+	console := e.name("made in the console")
+	existing := e.createRole(client.RoleCreate{Name: console, PermissionKeys: keys})
 	auditing := catalogPermission(t, e, func(p client.Permission) bool {
 		return p.Name == "Third-party auditing (API only)"
 	})
@@ -413,8 +424,8 @@ func TestAccUserRole_invalidInput(t *testing.T) {
 			wantError: regexpText("Predefined Role Name", `"auditor" is the name of the predefined Vision One role "Auditor"`, `data "visionone_user_role"`),
 		},
 		"name of an existing custom role": {
-			config:    role(fmt.Sprintf(`name = "Made In The Console"; permissions = [%[1]q]`, key)),
-			wantError: regexpText("User Role Already Exists", fmt.Sprintf(`A custom role named "made in the console" already exists in Vision One (id %s)`, existing.ID), "import {"),
+			config:    role(fmt.Sprintf(`name = %[1]q; permissions = [%[2]q]`, strings.ToUpper(console), key)),
+			wantError: regexpText("User Role Already Exists", fmt.Sprintf(`A custom role named %q already exists in Vision One (id %s)`, console, existing.ID), "import {"),
 		},
 		"description too long": {
 			config:    role(fmt.Sprintf(`name = "auditors"; description = %[1]q; permissions = [%[2]q]`, strings.Repeat("d", 2049), key)),
@@ -443,14 +454,16 @@ func TestAccUserRole_catalogUnavailable(t *testing.T) {
 			next.ServeHTTP(w, r)
 		})
 	})
+	e.requireMasterAdministrator("create a role, whose control flags default to true")
 	keys := rolePermissionKeys(t, e, 1)
+	name := e.name("auditors")
 	config := func(permission string) string {
 		return e.providerConfig() + fmt.Sprintf(`
 resource "visionone_user_role" "test" {
-  name        = "auditors"
-  permissions = [%[1]q]
+  name        = %[1]q
+  permissions = [%[2]q]
 }
-`, permission)
+`, name, permission)
 	}
 
 	resource.ParallelTest(t, resource.TestCase{
@@ -460,11 +473,11 @@ resource "visionone_user_role" "test" {
 		Steps: []resource.TestStep{
 			{
 				Config:      config("platform.no.such.key"),
-				ExpectError: regexpText("Error Creating User Role", `Creating the user role "auditors"`, "400"),
+				ExpectError: regexpText("Error Creating User Role", fmt.Sprintf("Creating the user role %q", name), "400"),
 			},
 			{
 				Config:            config(keys[0]),
-				ConfigStateChecks: []statecheck.StateCheck{expectRoleInEmulator(e, "auditors", keys)},
+				ConfigStateChecks: []statecheck.StateCheck{expectRoleInEmulator(e, name, keys)},
 			},
 		},
 	})
@@ -518,6 +531,9 @@ func TestAccUserRole_example(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	e.requireMasterAdministrator("create roles with control flags")
+	auditor, reader := e.name("Third-party auditor"), e.name("Workbench alert reader")
+	config := strings.NewReplacer(`"Third-party auditor"`, strconv.Quote(auditor), `"Workbench alert reader"`, strconv.Quote(reader)).Replace(string(example))
 	auditing := catalogPermission(t, e, func(p client.Permission) bool { return p.Name == "Third-party auditing (API only)" })
 	workbench := catalogPermission(t, e, func(p client.Permission) bool {
 		return p.App == "Workbench" && p.Name == "View, filter, and search"
@@ -529,10 +545,10 @@ func TestAccUserRole_example(t *testing.T) {
 		CheckDestroy:             testAccCheckUserRoleDestroyed(e),
 		Steps: []resource.TestStep{
 			{
-				Config: e.providerConfig() + string(example),
+				Config: e.providerConfig() + config,
 				ConfigStateChecks: []statecheck.StateCheck{
-					expectRoleInEmulator(e, "Third-party auditor", []string{auditing.Key}),
-					expectRoleInEmulator(e, "Workbench alert reader", []string{workbench.Key}),
+					expectRoleInEmulator(e, auditor, []string{auditing.Key}),
+					expectRoleInEmulator(e, reader, []string{workbench.Key}),
 					statecheck.ExpectKnownValue("visionone_user_role.alert_reader", tfjsonpath.New("allow_user_account_assignment"), knownvalue.Bool(false)),
 				},
 			},
