@@ -50,6 +50,7 @@ func dropFirstCreate(srv **emulator.Server, createPath string) func(http.Handler
 // lost answer, so the client deletes the key it made and creates it once more: the key in state
 // has a value that authenticates, and no key is left behind.
 func TestAccReliability_ambiguousCreate(t *testing.T) {
+	skipInLiveMode(t, "fault injection")
 	tests := map[string]struct {
 		createPath string
 		address    string
