@@ -30,6 +30,7 @@ func RunCommand(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	latency := fs.Duration("latency", 0, "latency added to every /v3.0 request, e.g. 50ms")
 	faultRate := fs.Float64("fault-rate", 0, "share of /v3.0 requests answered with a 500 or 503 (0 to 1)")
 	rateLimit := fs.Int("rate-limit", 0, "server-side limit in requests per minute (0: none)")
+	noControls := fs.Bool("no-controls", false, "serve no test controls: everything under /_emulator/ answers 404, as on a real tenant")
 	fs.Usage = func() {
 		_, _ = fmt.Fprint(fs.Output(), `Usage: terraform-provider-visionone emulator [flags]
 
@@ -67,6 +68,7 @@ the request counts never apply to them):
 		StateFile:         *stateFile,
 		Faults:            faults,
 		RequestsPerMinute: *rateLimit,
+		NoControls:        *noControls,
 		Logger:            stdout,
 	})
 	if err != nil {

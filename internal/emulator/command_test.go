@@ -25,7 +25,7 @@ func TestRunCommand(t *testing.T) {
 	stateFile := filepath.Join(t.TempDir(), "state.json")
 	go func() {
 		done <- RunCommand(ctx, []string{"-listen", "127.0.0.1:0", "-admin-key", "cmd-admin", "-rate-limit", "1000",
-			"-latency", "1ms", "-state-file", stateFile}, outW, &stderr)
+			"-latency", "1ms", "-state-file", stateFile, "-no-controls"}, outW, &stderr)
 		outW.Close()
 	}()
 
@@ -54,6 +54,7 @@ func TestRunCommand(t *testing.T) {
 	}{
 		{"GET", "/v3.0/healthcheck/connectivity", "", http.StatusOK},
 		{"POST", "/v3.0/iam/accounts", `{"email":"cli@example.com","role":"Analyst","authType":"local"}`, http.StatusCreated},
+		{"GET", "/_emulator/stats", "", http.StatusNotFound}, // -no-controls
 	} {
 		hr, _ := http.NewRequest(r.method, url+r.path, strings.NewReader(r.body))
 		hr.Header.Set("Authorization", "Bearer cmd-admin")

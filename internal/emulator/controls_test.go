@@ -36,6 +36,35 @@ func TestControlsAnswerOnlyTheAdminKey(t *testing.T) {
 	}
 }
 
+// TestNoControls proves that Options.NoControls leaves nothing under /_emulator/, whatever the
+// key, while the API itself is served as usual.
+func TestNoControls(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t, Options{NoControls: true})
+	before := ts.Now()
+	for _, r := range []req{
+		{method: "POST", path: "/_emulator/clock", body: map[string]string{"advance": "1h"}},
+		{method: "POST", path: "/_emulator/faults", body: map[string]any{"error_rate": 1}},
+		{method: "POST", path: "/_emulator/ratelimit", body: map[string]int{"per_minute": 1}},
+		{method: "GET", path: "/_emulator/stats"},
+		{method: "POST", path: "/_emulator/reset"},
+		{method: "POST", path: "/_emulator/accounts/x/accept"},
+		{method: "GET", path: "/_emulator/"},
+	} {
+		for _, key := range []string{"", "-"} {
+			r.key = key
+			if e := ts.expect(r, http.StatusNotFound).errorBody(t); e.Code != "NotFound" {
+				t.Errorf("%s %s: %+v", r.method, r.path, e)
+			}
+		}
+	}
+	ts.createRole("Still served", []string{permRolesView}, false, false)
+	ts.expect(req{method: "GET", path: "/v3.0/iam/roles"}, http.StatusOK)
+	if st := ts.Stats(); st.Objects["roles"] != 1 || st.FaultsInjected != 0 || ts.Now().Sub(before) > time.Minute {
+		t.Errorf("a control acted: %+v, clock moved from %s to %s", st, before, ts.Now())
+	}
+}
+
 func TestClockControl(t *testing.T) {
 	t.Parallel()
 	base := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)

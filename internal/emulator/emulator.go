@@ -50,7 +50,8 @@
 // # Test controls
 //
 // The controls live under /_emulator/, never under /v3.0/, and answer only the admin key (401
-// otherwise). Faults and the rate limit never apply to them.
+// otherwise). Faults and the rate limit never apply to them. Options.NoControls (the command's
+// -no-controls) removes them: every /_emulator/ path answers 404.
 //
 // They are listed, with an example body each, in controls (controls.go), which both registers
 // them and gives the lines of the emulator command's help (terraform-provider-visionone emulator -h).
@@ -91,6 +92,9 @@ type Options struct {
 	// AllowInvitedUpdates accepts a PATCH of invited users and SAML groups, which is a 400 otherwise
 	// (API.md, "Decision: updates of invited accounts and SAML groups").
 	AllowInvitedUpdates bool
+	// NoControls removes the test controls: everything under /_emulator/ answers 404, as on a
+	// real tenant. A test suite run against such an emulator proves it needs only the public API.
+	NoControls bool
 	// Logger receives one line per request (never a secret). Nil: no log.
 	Logger io.Writer
 }

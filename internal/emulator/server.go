@@ -54,7 +54,9 @@ func (s *Server) routes() {
 	}
 	m.HandleFunc("/v3.0/", s.api("", func(c *call) *httpError { return notFound("path", c.r.URL.Path) }))
 
-	s.controlRoutes(m)
+	if !s.opts.NoControls {
+		s.controlRoutes(m)
+	}
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, notFound("path", r.URL.Path))
 	})

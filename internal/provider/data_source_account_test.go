@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"fmt"
 	"regexp"
 	"testing"
@@ -20,15 +19,14 @@ import (
 // and accepts the invitation of the first one.
 func (e *testEmulator) seedAccounts(t *testing.T, invites ...client.AccountInvite) {
 	t.Helper()
+	e.requireEmulator("invitation acceptance")
 	for _, in := range invites {
-		if _, err := e.API.InviteAccount(context.Background(), in); err != nil {
-			t.Fatalf("inviting %s: %v", in.Email, err)
-		}
+		e.inviteAccount(in)
 	}
 	e.acceptInvitation(t, invites[0].Email)
 }
 
-func TestAccAccountDataSource(t *testing.T) {
+func TestAccAccountDataSource_basic(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
 	e.seedAccounts(t,
 		client.AccountInvite{Email: "active@example.com", Role: "Auditor", AuthType: client.AuthTypeLocal, Description: "accepted"},
@@ -81,7 +79,7 @@ data "visionone_account" "by_id" {
 	})
 }
 
-func TestAccAccountsDataSource(t *testing.T) {
+func TestAccAccountsDataSource_basic(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
 	e.seedAccounts(t,
 		client.AccountInvite{Email: "active@example.com", Role: "Auditor", AuthType: client.AuthTypeLocal},

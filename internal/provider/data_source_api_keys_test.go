@@ -1,7 +1,7 @@
 package provider
 
 import (
-	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -14,24 +14,22 @@ import (
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/emulator"
 )
 
-// TestAccAPIKeysDataSource lists keys made in the console next to one made by Terraform, filtered by
+// TestAccAPIKeysDataSource_basic lists keys made in the console next to one made by Terraform, filtered by
 // the API (role, status, name) and by expiry as the API's clock sees it.
-func TestAccAPIKeysDataSource(t *testing.T) {
+func TestAccAPIKeysDataSource_basic(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
-	ctx := context.Background()
 	oneMonth, never := int64(1), int64(0)
+	soar, disabled, forever, siem := e.name("console-soar"), e.name("console-disabled"), e.name("console-forever"), e.name("terraform-siem")
 	for _, key := range []client.APIKeyCreate{
-		{Name: "console-soar", Role: "SOAR", MonthsToExpiration: &oneMonth, Description: "made in the console"},
-		{Name: "console-disabled", Role: "SIEM", Status: client.StatusDisabled},
-		{Name: "console-forever", Role: "SIEM", MonthsToExpiration: &never},
+		{Name: soar, Role: "SOAR", MonthsToExpiration: &oneMonth, Description: "made in the console"},
+		{Name: disabled, Role: "SIEM", Status: client.StatusDisabled},
+		{Name: forever, Role: "SIEM", MonthsToExpiration: &never},
 	} {
-		if _, err := e.API.CreateAPIKey(ctx, key); err != nil {
-			t.Fatalf("creating %q in the console: %v", key.Name, err)
-		}
+		e.createAPIKey(key)
 	}
-	config := e.providerConfig() + `
+	config := e.providerConfig() + fmt.Sprintf(`
 resource "visionone_api_key" "test" {
-  name = "terraform-siem"
+  name = %[1]q
   role = "SIEM"
 }
 
@@ -49,7 +47,7 @@ data "visionone_api_keys" "disabled" {
 }
 
 data "visionone_api_keys" "by_name" {
-  name = "console-soar"
+  name = %[2]q
 }
 
 data "visionone_api_keys" "expiring" {
@@ -61,7 +59,7 @@ data "visionone_api_keys" "expired" {
   expiring_within = "0s"
   depends_on      = [visionone_api_key.test]
 }
-`
+`, siem, soar)
 	names := func(names ...string) knownvalue.Check {
 		checks := make([]knownvalue.Check, len(names))
 		for i, name := range names {
@@ -80,20 +78,20 @@ data "visionone_api_keys" "expired" {
 				ConfigStateChecks: []statecheck.StateCheck{
 					e.expectAPIKeyCount(4),
 					statecheck.ExpectKnownValue("data.visionone_api_keys.all", keys,
-						names("console-disabled", "console-forever", "console-soar", "terraform-siem")),
+						e.ownItems(names(disabled, forever, soar, siem))),
 					statecheck.ExpectKnownValue("data.visionone_api_keys.siem", keys,
-						names("console-disabled", "console-forever", "terraform-siem")),
-					statecheck.ExpectKnownValue("data.visionone_api_keys.disabled", keys, knownvalue.ListExact([]knownvalue.Check{
+						e.ownItems(names(disabled, forever, siem))),
+					statecheck.ExpectKnownValue("data.visionone_api_keys.disabled", keys, e.ownItems(knownvalue.ListExact([]knownvalue.Check{
 						knownvalue.ObjectPartial(map[string]knownvalue.Check{
-							"name":    knownvalue.StringExact("console-disabled"),
+							"name":    knownvalue.StringExact(disabled),
 							"status":  knownvalue.StringExact("disabled"),
 							"enabled": knownvalue.Bool(false),
 						}),
-					})),
+					}))),
 					statecheck.ExpectKnownValue("data.visionone_api_keys.by_name", keys, knownvalue.ListExact([]knownvalue.Check{
 						knownvalue.ObjectExact(map[string]knownvalue.Check{
 							"id":           knownvalue.NotNull(),
-							"name":         knownvalue.StringExact("console-soar"),
+							"name":         knownvalue.StringExact(soar),
 							"role":         knownvalue.StringExact("SOAR"),
 							"description":  knownvalue.StringExact("made in the console"),
 							"status":       knownvalue.StringExact("enabled"),
@@ -104,8 +102,8 @@ data "visionone_api_keys" "expired" {
 							"created_at":   knownvalue.StringRegexp(rfc3339Pattern),
 						}),
 					})),
-					statecheck.ExpectKnownValue("data.visionone_api_keys.expiring", keys, names("console-soar")),
-					statecheck.ExpectKnownValue("data.visionone_api_keys.expired", keys, knownvalue.ListSizeExact(0)),
+					statecheck.ExpectKnownValue("data.visionone_api_keys.expiring", keys, e.ownItems(names(soar))),
+					statecheck.ExpectKnownValue("data.visionone_api_keys.expired", keys, e.ownItems(knownvalue.ListSizeExact(0))),
 					statecheck.ExpectKnownValue("data.visionone_api_keys.all", tfjsonpath.New("server_time"), knownvalue.StringRegexp(rfc3339Pattern)),
 				},
 			},
@@ -115,13 +113,13 @@ data "visionone_api_keys" "expired" {
 				PreConfig: func() { e.AdvanceClock(40 * 24 * time.Hour) },
 				Config:    config,
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("data.visionone_api_keys.expired", keys, knownvalue.ListExact([]knownvalue.Check{
+					statecheck.ExpectKnownValue("data.visionone_api_keys.expired", keys, e.ownItems(knownvalue.ListExact([]knownvalue.Check{
 						knownvalue.ObjectPartial(map[string]knownvalue.Check{
-							"name":    knownvalue.StringExact("console-soar"),
+							"name":    knownvalue.StringExact(soar),
 							"expired": knownvalue.Bool(true),
 						}),
-					})),
-					statecheck.ExpectKnownValue("data.visionone_api_keys.expiring", keys, names("console-soar")),
+					}))),
+					statecheck.ExpectKnownValue("data.visionone_api_keys.expiring", keys, e.ownItems(names(soar))),
 				},
 			},
 		},

@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"fmt"
 	"testing"
 
@@ -14,19 +13,16 @@ import (
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/emulator"
 )
 
-func TestAccUserRoleDataSource(t *testing.T) {
+func TestAccUserRoleDataSource_basic(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
 	keys := rolePermissionKeys(t, e, 2)
-	custom, err := e.API.CreateRole(context.Background(), client.RoleCreate{
-		Name:                       "SOC reviewers",
+	custom := e.createRole(client.RoleCreate{
+		Name:                       e.name("SOC reviewers"),
 		Description:                "created in the console",
 		PermissionKeys:             keys,
 		AllowAPIKeyAssignment:      false,
 		AllowUserAccountAssignment: true,
 	})
-	if err != nil {
-		t.Fatalf("creating a role in the emulator: %v", err)
-	}
 	masterAdministrator := findRole(t, e, client.MasterAdministratorRole)
 
 	resource.ParallelTest(t, resource.TestCase{
@@ -49,7 +45,7 @@ data "visionone_user_role" "by_id" {
 					statecheck.ExpectKnownValue("data.visionone_user_role.predefined", tfjsonpath.New("allow_api_key_assignment"), knownvalue.Bool(masterAdministrator.AllowAPIKeyAssignment)),
 					statecheck.ExpectKnownValue("data.visionone_user_role.predefined", tfjsonpath.New("permissions"), knownvalue.SetSizeExact(len(masterAdministrator.PermissionKeys))),
 
-					statecheck.ExpectKnownValue("data.visionone_user_role.by_id", tfjsonpath.New("name"), knownvalue.StringExact("SOC reviewers")),
+					statecheck.ExpectKnownValue("data.visionone_user_role.by_id", tfjsonpath.New("name"), knownvalue.StringExact(custom.Name)),
 					statecheck.ExpectKnownValue("data.visionone_user_role.by_id", tfjsonpath.New("description"), knownvalue.StringExact("created in the console")),
 					statecheck.ExpectKnownValue("data.visionone_user_role.by_id", tfjsonpath.New("permissions"), knownvalue.SetExact(knownStringValues(keys))),
 					statecheck.ExpectKnownValue("data.visionone_user_role.by_id", tfjsonpath.New("allow_api_key_assignment"), knownvalue.Bool(false)),

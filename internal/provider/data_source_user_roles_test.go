@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"slices"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -13,18 +14,20 @@ import (
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/emulator"
 )
 
-func TestAccUserRolesDataSource(t *testing.T) {
+func TestAccUserRolesDataSource_basic(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
 	keys := rolePermissionKeys(t, e, 1)
-	for _, name := range []string{"b-custom", "a-custom"} {
-		if _, err := e.API.CreateRole(context.Background(), client.RoleCreate{Name: name, PermissionKeys: keys, AllowAPIKeyAssignment: true, AllowUserAccountAssignment: true}); err != nil {
-			t.Fatalf("creating role %q in the emulator: %v", name, err)
-		}
+	a, b := e.name("a-custom"), e.name("b-custom")
+	for _, name := range []string{b, a} {
+		e.createRole(client.RoleCreate{Name: name, PermissionKeys: keys, AllowAPIKeyAssignment: true, AllowUserAccountAssignment: true})
 	}
+	// The predefined roles and this test's; on a live tenant other people's custom roles are
+	// left out of this list and of the checks below (see ownItems).
 	all, err := e.API.ListRoles(context.Background(), "")
 	if err != nil {
 		t.Fatalf("listing the emulator's roles: %v", err)
 	}
+	all = slices.DeleteFunc(all, func(r client.Role) bool { return r.Type != client.RoleTypePredefined && !e.owns(r.Name) })
 	predefined := 0
 	for _, r := range all {
 		if r.Type == client.RoleTypePredefined {
@@ -60,17 +63,17 @@ data "visionone_user_roles" "predefined" {
 }
 `,
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("data.visionone_user_roles.all", tfjsonpath.New("roles"), knownvalue.ListSizeExact(len(all))),
-					statecheck.ExpectKnownValue("data.visionone_user_roles.custom", tfjsonpath.New("roles"), knownvalue.ListExact([]knownvalue.Check{
+					statecheck.ExpectKnownValue("data.visionone_user_roles.all", tfjsonpath.New("roles"), e.ownItems(knownvalue.ListSizeExact(len(all)))),
+					statecheck.ExpectKnownValue("data.visionone_user_roles.custom", tfjsonpath.New("roles"), e.ownItems(knownvalue.ListExact([]knownvalue.Check{
 						knownvalue.ObjectPartial(map[string]knownvalue.Check{
-							"name":        knownvalue.StringExact("a-custom"),
+							"name":        knownvalue.StringExact(a),
 							"type":        knownvalue.StringExact(client.RoleTypeCustom),
 							"permissions": knownvalue.SetExact(knownStringValues(keys)),
 						}),
 						knownvalue.ObjectPartial(map[string]knownvalue.Check{
-							"name": knownvalue.StringExact("b-custom"),
+							"name": knownvalue.StringExact(b),
 						}),
-					})),
+					}))),
 					statecheck.ExpectKnownValue("data.visionone_user_roles.predefined", tfjsonpath.New("roles"), knownvalue.ListSizeExact(predefined)),
 					statecheck.ExpectKnownValue("data.visionone_user_roles.predefined", tfjsonpath.New("roles"), knownvalue.ListPartial(map[int]knownvalue.Check{
 						0: knownvalue.ObjectPartial(map[string]knownvalue.Check{"type": knownvalue.StringExact(client.RoleTypePredefined)}),

@@ -2,121 +2,18 @@ package provider
 
 import (
 	"fmt"
-	"net/http/httptest"
-	"os/exec"
 	"regexp"
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
-	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/client"
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/emulator"
-	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/upgradepassthrough"
 )
-
-// testAccProtoV6ProviderFactories runs the provider in-process, so tests need no registry.
-var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	"visionone": func() (tfprotov6.ProviderServer, error) { return upgradepassthrough.NewProtocol6(New("test")())(), nil },
-}
-
-// testAccPreCheck fails, rather than skips, when the Terraform CLI is missing: a suite that silently
-// skips every acceptance test would pass for the wrong reason.
-func testAccPreCheck(t *testing.T) {
-	t.Helper()
-	if _, err := exec.LookPath("terraform"); err != nil {
-		t.Fatal("the acceptance tests need the terraform CLI on PATH (or TF_ACC_TERRAFORM_PATH): " + err.Error())
-	}
-}
-
-// testEmulator is a Vision One emulator served over real HTTP on loopback for one test.
-type testEmulator struct {
-	*emulator.Server
-	URL string
-	// API is a client with the admin key, for changing objects "in the console" (drift) and for
-	// CheckDestroy.
-	API *client.Client
-}
-
-// startEmulator starts a fresh emulator for t and stops it when t ends.
-func startEmulator(t *testing.T, opts emulator.Options) *testEmulator {
-	t.Helper()
-	srv, err := emulator.New(opts)
-	if err != nil {
-		t.Fatalf("starting the emulator: %v", err)
-	}
-	hs := httptest.NewServer(srv)
-	t.Cleanup(hs.Close)
-	api, err := client.New(client.Config{Endpoint: hs.URL, APIKey: srv.AdminKey(), RequestsPerMinute: -1})
-	if err != nil {
-		t.Fatalf("building the admin client: %v", err)
-	}
-	return &testEmulator{Server: srv, URL: hs.URL, API: api}
-}
-
-// providerConfig is the provider block pointing at this emulator with its admin key.
-func (e *testEmulator) providerConfig() string {
-	return fmt.Sprintf(`
-provider "visionone" {
-  endpoint = %[1]q
-  api_key  = %[2]q
-}
-`, e.URL, e.AdminKey())
-}
-
-// noWritesSince returns a check that fails when the emulator received any mutating request since
-// before was taken: the proof that bad input was refused at plan time with nothing created.
-func (e *testEmulator) noWritesSince(before emulator.Stats) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		if n := e.Stats().Writes() - before.Writes(); n != 0 {
-			return fmt.Errorf("expected no write request, the emulator received %d", n)
-		}
-		return nil
-	}
-}
-
-// planErrorCase is a configuration that must fail at plan with an error matching wantError.
-type planErrorCase struct {
-	config    string
-	wantError *regexp.Regexp
-}
-
-// testAccExpectPlanErrors runs each case as a parallel subtest against e and, once all have run,
-// checks that the emulator received no write request since the call: the bad input was refused
-// before anything was created.
-func testAccExpectPlanErrors(t *testing.T, e *testEmulator, cases map[string]planErrorCase) {
-	t.Helper()
-	before := e.Stats()
-	for name, tc := range cases {
-		t.Run(name, func(t *testing.T) {
-			resource.ParallelTest(t, resource.TestCase{
-				PreCheck:                 func() { testAccPreCheck(t) },
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				Steps: []resource.TestStep{
-					{Config: tc.config, ExpectError: tc.wantError},
-				},
-			})
-		})
-	}
-	// Cleanup, because parallel subtests run only after this function has returned.
-	t.Cleanup(func() {
-		if err := e.noWritesSince(before)(nil); err != nil {
-			t.Error(err)
-		}
-	})
-}
-
-// testAccUserRolesDataSourceConfig is a configuration that makes the provider call the API on plan
-// and apply: a provider-configuration test uses it to prove the provider works, or fails, as a whole.
-const testAccUserRolesDataSourceConfig = `
-data "visionone_user_roles" "all" {}
-`
 
 // TestAccProvider_invalidConfiguration proves that each bad provider argument fails at plan with a
 // message that says how to fix it, and that nothing reaches the API.
@@ -279,7 +176,9 @@ func TestAccProvider_invalidEnvironment(t *testing.T) {
 // apply: the plan must not fail, and the apply, once the value is known, must create the role.
 func TestAccProvider_unknownConfiguration(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
+	e.requireMasterAdministrator("create a role, whose control flags default to true")
 	keys := rolePermissionKeys(t, e, 1)
+	name := e.name("auditors")
 
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
@@ -294,21 +193,20 @@ resource "terraform_data" "endpoint" {
 
 provider "visionone" {
   endpoint = terraform_data.endpoint.output
-  api_key  = %[2]q
-}
+%[2]s}
 
 resource "visionone_user_role" "test" {
-  name        = "auditors"
-  permissions = %[3]s
+  name        = %[3]q
+  permissions = %[4]s
 }
-`, e.URL, e.AdminKey(), hclStringList(keys)),
+`, e.URL, e.apiKeyArgument(), name, hclStringList(keys)),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction("visionone_user_role.test", plancheck.ResourceActionCreate),
 					},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
-					expectRoleInEmulator(e, "auditors", keys),
+					expectRoleInEmulator(e, name, keys),
 				},
 			},
 		},

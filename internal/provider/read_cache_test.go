@@ -21,11 +21,11 @@ func (e *testEmulator) cachedKeysConfig(description string) string {
 	return e.providerConfig() + fmt.Sprintf(`
 resource "visionone_api_key" "test" {
   count       = %d
-  name        = "cached-${count.index}"
+  name        = "%scached-${count.index}"
   role        = "SIEM"
   description = %q
 }
-`, cachedKeys, description)
+`, cachedKeys, e.prefix, description)
 }
 
 // TestAccReadCache_driftAndConcurrentChange runs the guarantees of the per-resource drift and
@@ -36,7 +36,7 @@ func TestAccReadCache_driftAndConcurrentChange(t *testing.T) {
 	e := startEmulator(t, emulator.Options{StrictIfMatch: true})
 	ids := map[string]string{} // by name
 	keyIDs := func(*terraform.State) error {
-		keys, err := e.API.ListAPIKeys(context.Background(), "")
+		keys, err := e.apiKeys(context.Background())
 		for _, k := range keys {
 			ids[k.Name] = k.ID
 		}
@@ -61,10 +61,10 @@ func TestAccReadCache_driftAndConcurrentChange(t *testing.T) {
 				PreConfig: func() {
 					ctx := context.Background()
 					listings = e.Stats().Requests["GET /v3.0/iam/apiKeys"]
-					if err := e.API.DeleteAPIKeys(ctx, ids["cached-2"]); err != nil {
+					if err := e.API.DeleteAPIKeys(ctx, ids[e.name("cached-2")]); err != nil {
 						t.Fatal(err)
 					}
-					if err := e.API.UpdateAPIKey(ctx, ids["cached-4"], "", client.APIKeyPatch{Description: &console}); err != nil {
+					if err := e.API.UpdateAPIKey(ctx, ids[e.name("cached-4")], "", client.APIKeyPatch{Description: &console}); err != nil {
 						t.Fatal(err)
 					}
 				},
@@ -96,7 +96,7 @@ func TestAccReadCache_driftAndConcurrentChange(t *testing.T) {
 						}
 					}),
 				}},
-				ExpectError: errorText("API Key Changed Outside Terraform", "(HTTP 412)", "nothing was changed"),
+				ExpectError: regexpText("API Key Changed Outside Terraform", "(HTTP 412)", "nothing was changed"),
 			},
 			{
 				PreConfig: func() {

@@ -122,8 +122,9 @@ resource "visionone_account" "test" {
 		// created first, before the hostile answer is armed; empty: the hostile answer comes at once
 		setup  string
 		answer *hostileAnswer
-		// wantError is the error of the step with the hostile answer; nil: the step must succeed
-		wantError   *regexp.Regexp
+		// wantError is the error of the step with the hostile answer, as regexpText's texts; nil:
+		// the step must succeed
+		wantError   []string
 		planCheck   []plancheck.PlanCheck
 		stateChecks []statecheck.StateCheck
 	}{
@@ -135,26 +136,26 @@ resource "visionone_account" "test" {
 				_, _ = w.Write(body[:len(body)/2])
 			}},
 			config:    role,
-			wantError: errorText("Error Reading User Role", `Reading the user role "hostile"`, "GET /v3.0/iam/roles/", "the API's answer could not be read: unexpected end of JSON input"),
+			wantError: []string{"Error Reading User Role", `Reading the user role "hostile"`, "GET /v3.0/iam/roles/", "the API's answer could not be read: unexpected end of JSON input"},
 		},
 		"HTML error page": {
 			setup: role,
 			answer: &hostileAnswer{match: matchRequest(http.MethodGet, roleByID),
 				rewrite: answerWith(http.StatusBadGateway, "text/html", "<html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1></body></html>")},
 			config:    role,
-			wantError: errorText("Error Reading User Role", `Reading the user role "hostile"`, "502 Bad Gateway", "Vision One had a problem answering", "try again later"),
+			wantError: []string{"Error Reading User Role", `Reading the user role "hostile"`, "502 Bad Gateway", "Vision One had a problem answering", "try again later"},
 		},
 		"empty 401": {
 			answer:    &hostileAnswer{match: func(*http.Request) bool { return true }, rewrite: answerWith(http.StatusUnauthorized, "", "")},
 			config:    role,
-			wantError: errorText("Vision One API Key Refused", "GET /v3.0/healthcheck/connectivity: 401 Unauthorized", "Vision One refused the provider's API key"),
+			wantError: []string{"Vision One API Key Refused", "GET /v3.0/healthcheck/connectivity: 401 Unauthorized", "Vision One refused the provider's API key"},
 		},
 		"207 with a failed item": {
 			answer: &hostileAnswer{match: matchRequest(http.MethodPost, apiKeys),
 				rewrite: answerWith(http.StatusMultiStatus, "application/json",
 					`[{"status": 400, "body": {"error": {"code": "BadRequest", "message": "The role cannot be assigned to API keys."}}}]`)},
 			config:    testAccAPIKeyConfig("hostile", "SIEM", "", true),
-			wantError: errorText("Error Creating API Key", `Creating API key "hostile" with role "SIEM": POST /v3.0/iam/apiKeys item "hostile": 400 BadRequest: The role cannot be assigned to API keys.`),
+			wantError: []string{"Error Creating API Key", `Creating API key "hostile" with role "SIEM": POST /v3.0/iam/apiKeys item "hostile": 400 BadRequest: The role cannot be assigned to API keys.`},
 		},
 		"unknown account status": {
 			setup:     account,
@@ -197,22 +198,36 @@ resource "visionone_account" "test" {
 			// 18 MB: more than any API answer, refused with a clear error rather than decoded.
 			answer:    &hostileAnswer{match: matchRequest(http.MethodGet, accounts), rewrite: accountsPage(20000, 800)},
 			config:    `data "visionone_accounts" "all" {}`,
-			wantError: errorText("Error Listing Accounts", "GET /v3.0/iam/accounts", "the 200 answer is larger than 16 MB"),
+			wantError: []string{"Error Listing Accounts", "GET /v3.0/iam/accounts", "the 200 answer is larger than 16 MB"},
 		},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			answer := tc.answer
 			e := startEmulatorBehind(t, answer.wrap)
-			provider := fmt.Sprintf("provider \"visionone\" {\n  endpoint = %q\n  api_key = %q\n  max_retries = 0\n}\n", e.URL, e.AdminKey())
+			// The last step applies the configuration with the API's own answers.
+			if strings.Contains(tc.config, `resource "visionone_user_role"`) || strings.Contains(tc.config, `resource "visionone_account"`) {
+				e.requireMasterAdministrator("create the role or account that the hostile answer is about")
+			}
+			// Every object is named "hostile", or hostile@example.com: give it the test's prefix.
+			named := strings.NewReplacer(`"hostile`, `"`+e.name("hostile")).Replace
+			var wantError *regexp.Regexp
+			if tc.wantError != nil {
+				texts := make([]string, len(tc.wantError))
+				for i, text := range tc.wantError {
+					texts[i] = named(text)
+				}
+				wantError = regexpText(texts...)
+			}
+			provider := e.providerConfigWith("  max_retries = 0\n")
 			var steps []resource.TestStep
 			if tc.setup != "" {
-				steps = append(steps, resource.TestStep{Config: provider + tc.setup})
+				steps = append(steps, resource.TestStep{Config: provider + named(tc.setup)})
 			}
 			steps = append(steps, resource.TestStep{
 				PreConfig:         func() { answer.armed.Store(true) },
-				Config:            provider + tc.config,
-				ExpectError:       tc.wantError,
+				Config:            provider + named(tc.config),
+				ExpectError:       wantError,
 				ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: tc.planCheck},
 				ConfigStateChecks: tc.stateChecks,
 			})
@@ -223,7 +238,7 @@ resource "visionone_account" "test" {
 					}
 					answer.armed.Store(false)
 				},
-				Config: provider + tc.config,
+				Config: provider + named(tc.config),
 			})
 			resource.ParallelTest(t, resource.TestCase{
 				PreCheck:                 func() { testAccPreCheck(t) },

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -97,12 +99,6 @@ func (e *testEmulator) checkAccountInAPI(email string, check func(*client.Accoun
 	}
 }
 
-// noWritesSinceTaken is noWritesSince for a baseline that a PreConfig takes during the test: the
-// baseline is read when the check runs, not when the test case is built.
-func (e *testEmulator) noWritesSinceTaken(before *emulator.Stats) resource.TestCheckFunc {
-	return func(s *terraform.State) error { return e.noWritesSince(*before)(s) }
-}
-
 const testAccAccountAddr = "visionone_account.test"
 
 // Lifecycle: invite, import by email and id (command and import block), acceptance with no plan
@@ -110,6 +106,7 @@ const testAccAccountAddr = "visionone_account.test"
 func TestAccAccount_lifecycle(t *testing.T) {
 	// StrictIfMatch: every update must carry the ETag of the last read.
 	e := startEmulator(t, emulator.Options{StrictIfMatch: true})
+	e.requireEmulator("invitation acceptance")
 	const email, newEmail = "auditor@example.com", "auditor2@example.com"
 	invited := testAccAccount{email: email, role: "Auditor", description: "third-party auditor"}
 	updated := testAccAccount{email: email, role: "Analyst", description: "now an analyst", enabled: pointerTo(false)}
@@ -221,22 +218,26 @@ func testAccAccountID(s *terraform.State) (string, error) {
 	return rs.Primary.ID, nil
 }
 
-const testAccGroupObjectID = "3f2a9c4e-1b7d-4e8a-9c1f-2d3e4f5a6b7c"
-
 // Every auth type can be invited, and its type is read back.
 func TestAccAccount_authTypes(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
+	e.requireMasterAdministrator("invite accounts")
+	local, saml, group := e.email("local"), e.email("saml"), e.email("auditors")
+	// A directory object id cannot carry the test's prefix: it takes the prefix's random part, so
+	// that runs on a shared tenant do not clash, and the sweeper cannot find it (terraform destroy
+	// removes it).
+	groupID := strings.TrimSuffix(strings.TrimPrefix(e.prefix, testAccPrefix), "-") + "-1b7d-4e8a-9c1f-2d3e4f5a6b7c"
 	accounts := map[string]testAccAccount{
-		"local":      {email: "local@example.com", role: "Auditor"},
-		"saml":       {email: "saml@example.com", role: "Auditor", authType: "saml"},
-		"saml_group": {email: "auditors@example.com", role: "Auditor", authType: "samlGroup"},
+		"local":      {email: local, role: "Auditor"},
+		"saml":       {email: saml, role: "Auditor", authType: "saml"},
+		"saml_group": {email: group, role: "Auditor", authType: "samlGroup"},
 		// A SAML group may also be named by its directory object id rather than an email.
-		"saml_group_id": {email: testAccGroupObjectID, role: "Auditor", authType: "samlGroup"},
+		"saml_group_id": {email: groupID, role: "Auditor", authType: "samlGroup"},
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             e.checkAccountsGone("local@example.com", "saml@example.com", "auditors@example.com", testAccGroupObjectID),
+		CheckDestroy:             e.checkAccountsGone(local, saml, group, groupID),
 		Steps: []resource.TestStep{
 			{
 				Config: e.accountConfig(accounts),
@@ -244,16 +245,16 @@ func TestAccAccount_authTypes(t *testing.T) {
 					statecheck.ExpectKnownValue("visionone_account.local", tfjsonpath.New("auth_type"), knownvalue.StringExact("local")),
 					statecheck.ExpectKnownValue("visionone_account.saml", tfjsonpath.New("auth_type"), knownvalue.StringExact("saml")),
 					statecheck.ExpectKnownValue("visionone_account.saml_group", tfjsonpath.New("auth_type"), knownvalue.StringExact("samlGroup")),
-					statecheck.ExpectKnownValue("visionone_account.saml_group_id", tfjsonpath.New("email"), knownvalue.StringExact(testAccGroupObjectID)),
+					statecheck.ExpectKnownValue("visionone_account.saml_group_id", tfjsonpath.New("email"), knownvalue.StringExact(groupID)),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
-					e.checkAccountInAPI("saml@example.com", func(a *client.Account) error {
+					e.checkAccountInAPI(saml, func(a *client.Account) error {
 						if a.AuthType != client.AuthTypeSAML {
 							return fmt.Errorf("emulator holds auth type %q", a.AuthType)
 						}
 						return nil
 					}),
-					e.checkAccountInAPI("auditors@example.com", func(a *client.Account) error {
+					e.checkAccountInAPI(group, func(a *client.Account) error {
 						if a.AuthType != client.AuthTypeSAMLGroup {
 							return fmt.Errorf("emulator holds auth type %q", a.AuthType)
 						}
@@ -264,13 +265,13 @@ func TestAccAccount_authTypes(t *testing.T) {
 			{
 				ResourceName:      "visionone_account.saml_group_id",
 				ImportState:       true,
-				ImportStateId:     testAccGroupObjectID,
+				ImportStateId:     groupID,
 				ImportStateVerify: true,
 			},
 			{
 				// auth_type cannot be changed in place.
 				Config: e.accountConfig(map[string]testAccAccount{
-					"local":         {email: "local@example.com", role: "Auditor", authType: "saml"},
+					"local":         {email: local, role: "Auditor", authType: "saml"},
 					"saml":          accounts["saml"],
 					"saml_group":    accounts["saml_group"],
 					"saml_group_id": accounts["saml_group_id"],
@@ -292,6 +293,7 @@ func TestAccAccount_authTypes(t *testing.T) {
 // after acceptance sets the rest.
 func TestAccAccount_invitedUpdate(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
+	e.requireEmulator("invitation acceptance")
 	const email = "pending@example.com"
 	invited := testAccAccount{email: email, role: "Auditor", description: "before"}
 	wanted := testAccAccount{email: email, role: "Analyst", description: "after", enabled: pointerTo(false)}
@@ -346,6 +348,7 @@ func TestAccAccount_invitedUpdate(t *testing.T) {
 // change is held back with a warning, the apply writes nothing, and the state keeps what the API holds.
 func TestAccAccount_samlGroupUpdate(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
+	e.requireEmulator("invitation acceptance")
 	const email = "soc@example.com"
 	group := testAccAccount{email: email, authType: "samlGroup", role: "Auditor", description: "SOC"}
 	changed := testAccAccount{email: email, authType: "samlGroup", role: "Analyst", description: "SOC analysts"}
@@ -383,6 +386,7 @@ func TestAccAccount_samlGroupUpdate(t *testing.T) {
 // apply after it is accepted.
 func TestAccAccount_createDisabled(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
+	e.requireEmulator("invitation acceptance")
 	const email = "later@example.com"
 	disabled := testAccAccount{email: email, role: "Auditor", enabled: pointerTo(false)}
 
@@ -430,6 +434,7 @@ func TestAccAccount_createDisabled(t *testing.T) {
 // planned for creation again.
 func TestAccAccount_drift(t *testing.T) {
 	e := startEmulator(t, emulator.Options{StrictIfMatch: true})
+	e.requireEmulator("invitation acceptance")
 	const email = "drift@example.com"
 	account := testAccAccount{email: email, role: "Auditor", description: "managed"}
 	config := e.accountConfig(map[string]testAccAccount{"test": account})
@@ -491,6 +496,7 @@ func TestAccAccount_drift(t *testing.T) {
 // (after acceptance and on import), and a change of letter case is not a change.
 func TestAccAccount_unusualEmails(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
+	e.requireEmulator("invitation acceptance")
 	const quote, plus = "o'neil@example.com", "Audit+Terraform@Example.com"
 	accounts := map[string]testAccAccount{
 		"quote": {email: quote, role: "Auditor"},
@@ -546,20 +552,17 @@ func TestAccAccount_unusualEmails(t *testing.T) {
 // An email that already has an account is refused with the import command, and nothing is created.
 func TestAccAccount_duplicateEmail(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
-	const email = "taken@example.com"
-	existing, err := e.API.InviteAccount(context.Background(), client.AccountInvite{Email: email, Role: "Auditor", AuthType: client.AuthTypeLocal})
-	if err != nil {
-		t.Fatalf("inviting the existing account: %v", err)
-	}
+	email := e.email("taken")
+	existing := e.inviteAccount(client.AccountInvite{Email: email, Role: "Auditor", AuthType: client.AuthTypeLocal})
 
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config: e.accountConfig(map[string]testAccAccount{"test": {email: "Taken@example.com", role: "Analyst"}}),
+				Config: e.accountConfig(map[string]testAccAccount{"test": {email: strings.ToUpper(email[:1]) + email[1:], role: "Analyst"}}),
 				ExpectError: regexp.MustCompile(`(?s)Account Already Exists.*` + regexp.QuoteMeta(existing.ID) +
-					`.*terraform import 'visionone_account.<name>' 'taken@example.com'.*id = "taken@example.com"`),
+					`.*terraform import 'visionone_account.<name>' '` + regexp.QuoteMeta(email) + `'.*id = "` + regexp.QuoteMeta(email) + `"`),
 			},
 			{
 				Config: e.providerConfig(),
@@ -568,6 +571,7 @@ func TestAccAccount_duplicateEmail(t *testing.T) {
 					if err != nil {
 						return err
 					}
+					accounts = slices.DeleteFunc(accounts, func(a client.Account) bool { return !e.owns(a.Email) })
 					if len(accounts) != 1 || accounts[0].ID != existing.ID || accounts[0].Role != "Auditor" {
 						return fmt.Errorf("want only the existing account, unchanged; the emulator holds %+v", accounts)
 					}
@@ -602,9 +606,7 @@ func TestAccAccount_invalidInput(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			e := startEmulator(t, emulator.Options{})
 			for _, role := range tc.roles {
-				if _, err := e.API.CreateRole(context.Background(), role); err != nil {
-					t.Fatalf("creating the role %s: %v", role.Name, err)
-				}
+				e.createRole(role)
 			}
 			before := e.Stats()
 			resource.ParallelTest(t, resource.TestCase{
@@ -630,6 +632,7 @@ func TestAccAccount_invalidInput(t *testing.T) {
 // it is.
 func TestAccAccount_invalidRoleUpdate(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
+	e.requireEmulator("invitation acceptance")
 	const email = "steady@example.com"
 	var before emulator.Stats
 
@@ -711,15 +714,16 @@ func TestDeferPendingChanges(t *testing.T) {
 // plan judges it by the flags this configuration gives it.
 func TestAccAccount_withNewRole(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
-	const email = "auditor@audit-firm.example"
+	e.requireMasterAdministrator("invite accounts and set control flags")
+	email, role := e.prefix+"auditor@audit-firm.example", e.name("Third-party auditor")
 	config := func(allowAccounts, withAccount bool) string {
 		config := e.providerConfig() + fmt.Sprintf(`
 resource "visionone_user_role" "auditor" {
-  name                          = "Third-party auditor"
+  name                          = %q
   permissions                   = ["reports.reportManagement.thirdPartyAuditing"]
   allow_user_account_assignment = %t
 }
-`, allowAccounts)
+`, role, allowAccounts)
 		if withAccount {
 			config += fmt.Sprintf(`
 resource "visionone_account" "test" {
@@ -738,7 +742,7 @@ resource "visionone_account" "test" {
 		Steps: []resource.TestStep{
 			{
 				Config:      config(false, true),
-				ExpectError: errorText("Role Not Assignable to Accounts", `"Third-party auditor"`, "this configuration sets its allow_user_account_assignment to false"),
+				ExpectError: regexpText("Role Not Assignable to Accounts", strconv.Quote(role), "this configuration sets its allow_user_account_assignment to false"),
 			},
 			{
 				// The role exists, refusing accounts ...
@@ -752,7 +756,7 @@ resource "visionone_account" "test" {
 					plancheck.ExpectResourceAction(testAccAccountAddr, plancheck.ResourceActionCreate),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("role"), knownvalue.StringExact("Third-party auditor")),
+					statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("role"), knownvalue.StringExact(role)),
 					statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("status"), knownvalue.StringExact("invited")),
 				},
 			},
@@ -764,6 +768,7 @@ resource "visionone_account" "test" {
 // (the ETag of the plan's refresh no longer matches), overwrites nothing, and shows in the next plan.
 func TestAccAccount_changedBetweenPlanAndApply(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
+	e.requireEmulator("invitation acceptance")
 	const email = "etag@example.com"
 	before := testAccAccount{email: email, role: "Auditor", description: "before"}
 	after := testAccAccount{email: email, role: "Auditor", description: "after"}
@@ -788,7 +793,7 @@ func TestAccAccount_changedBetweenPlanAndApply(t *testing.T) {
 						}
 					}),
 				}},
-				ExpectError: errorText("Account Changed Outside Terraform", email, "nothing was updated", "Run terraform plan again"),
+				ExpectError: regexpText("Account Changed Outside Terraform", email, "nothing was updated", "Run terraform plan again"),
 			},
 			{
 				PreConfig: func() {

@@ -5,12 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"os"
-	"path/filepath"
-	"regexp"
+	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
@@ -31,10 +28,9 @@ import (
 
 const testAccAPIKeyAddr = "visionone_api_key.test"
 
-var rfc3339Pattern = regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$`)
-
 func TestAccAPIKey_basic(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
+	name, renamed := e.name("auditor"), e.name("auditor-renamed")
 	sameID := statecheck.CompareValue(compare.ValuesSame())
 	sameValue := statecheck.CompareValue(compare.ValuesSame())
 
@@ -44,7 +40,7 @@ func TestAccAPIKey_basic(t *testing.T) {
 		CheckDestroy:             e.apiKeysGone,
 		Steps: []resource.TestStep{
 			{
-				Config: e.providerConfig() + testAccAPIKeyConfig("auditor", "SIEM", "for the auditor", true),
+				Config: e.providerConfig() + testAccAPIKeyConfig(name, "SIEM", "for the auditor", true),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction(testAccAPIKeyAddr, plancheck.ResourceActionCreate),
@@ -56,7 +52,7 @@ func TestAccAPIKey_basic(t *testing.T) {
 				ConfigStateChecks: []statecheck.StateCheck{
 					sameID.AddStateValue(testAccAPIKeyAddr, tfjsonpath.New("id")),
 					sameValue.AddStateValue(testAccAPIKeyAddr, tfjsonpath.New("value")),
-					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("name"), knownvalue.StringExact("auditor")),
+					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("name"), knownvalue.StringExact(name)),
 					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("role"), knownvalue.StringExact("SIEM")),
 					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("description"), knownvalue.StringExact("for the auditor")),
 					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("enabled"), knownvalue.Bool(true)),
@@ -79,7 +75,7 @@ func TestAccAPIKey_basic(t *testing.T) {
 			{
 				ResourceName:            testAccAPIKeyAddr,
 				ImportState:             true,
-				ImportStateId:           "auditor",
+				ImportStateId:           name,
 				ImportStateVerify:       true,
 				ImportStateVerifyIgnore: []string{"value", "last_used_at"},
 			},
@@ -90,14 +86,14 @@ func TestAccAPIKey_basic(t *testing.T) {
 				ImportStateKind: resource.ImportBlockWithID,
 			},
 			{
-				Config: e.providerConfig() + testAccAPIKeyConfig("auditor-renamed", "SOAR", "rotated by hand", false),
+				Config: e.providerConfig() + testAccAPIKeyConfig(renamed, "SOAR", "rotated by hand", false),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(testAccAPIKeyAddr, plancheck.ResourceActionUpdate),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
 					sameID.AddStateValue(testAccAPIKeyAddr, tfjsonpath.New("id")),
 					sameValue.AddStateValue(testAccAPIKeyAddr, tfjsonpath.New("value")),
-					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("name"), knownvalue.StringExact("auditor-renamed")),
+					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("name"), knownvalue.StringExact(renamed)),
 					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("role"), knownvalue.StringExact("SOAR")),
 					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("description"), knownvalue.StringExact("rotated by hand")),
 					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("enabled"), knownvalue.Bool(false)),
@@ -108,7 +104,7 @@ func TestAccAPIKey_basic(t *testing.T) {
 				},
 			},
 			{
-				Config: e.providerConfig() + testAccAPIKeyConfig("auditor-renamed", "SOAR", "", true),
+				Config: e.providerConfig() + testAccAPIKeyConfig(renamed, "SOAR", "", true),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(testAccAPIKeyAddr, plancheck.ResourceActionUpdate),
 				}},
@@ -130,12 +126,12 @@ func TestAccAPIKey_replace(t *testing.T) {
 	config := func(months int, keepers string) string {
 		return e.providerConfig() + fmt.Sprintf(`
 resource "visionone_api_key" "test" {
-  name              = "replaced"
+  name              = %[1]q
   role              = "SIEM"
-  expires_in_months = %[1]d
-  keepers           = %[2]s
+  expires_in_months = %[2]d
+  keepers           = %[3]s
 }
-`, months, keepers)
+`, e.name("replaced"), months, keepers)
 	}
 
 	resource.ParallelTest(t, resource.TestCase{
@@ -186,146 +182,13 @@ resource "visionone_api_key" "test" {
 	})
 }
 
-// TestAccAPIKey_expired moves the emulator's clock past the expiry: the next plan replaces the key
-// although nothing in the configuration changed.
-func TestAccAPIKey_expired(t *testing.T) {
-	e := startEmulator(t, emulator.Options{})
-	id := statecheck.CompareValue(compare.ValuesDiffer())
-	config := e.providerConfig() + `
-resource "visionone_api_key" "test" {
-  name              = "short-lived"
-  role              = "SIEM"
-  expires_in_months = 1
-}
-`
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             e.apiKeysGone,
-		Steps: []resource.TestStep{
-			{
-				Config:            config,
-				ConfigStateChecks: []statecheck.StateCheck{id.AddStateValue(testAccAPIKeyAddr, tfjsonpath.New("id"))},
-			},
-			{
-				PreConfig: func() { e.AdvanceClock(32 * 24 * time.Hour) },
-				Config:    config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(testAccAPIKeyAddr, plancheck.ResourceActionDestroyBeforeCreate),
-					plancheck.ExpectUnknownValue(testAccAPIKeyAddr, tfjsonpath.New("expires_at")),
-					plancheck.ExpectUnknownValue(testAccAPIKeyAddr, tfjsonpath.New("value")),
-				}},
-				ConfigStateChecks: []statecheck.StateCheck{
-					id.AddStateValue(testAccAPIKeyAddr, tfjsonpath.New("id")),
-					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("value"), e.authenticates()),
-					e.expectAPIKeyCount(1),
-				},
-			},
-		},
-	})
-}
-
-// TestAccAPIKey_rotateBefore moves the emulator's clock up to, and then into, the rotate_before
-// window: the plan is empty before it and replaces the key inside it.
-func TestAccAPIKey_rotateBefore(t *testing.T) {
-	e := startEmulator(t, emulator.Options{})
-	id := statecheck.CompareValue(compare.ValuesDiffer())
-	config := e.providerConfig() + `
-resource "visionone_api_key" "test" {
-  name              = "rotated"
-  role              = "SIEM"
-  expires_in_months = 1
-  rotate_before     = "240h"
-}
-`
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             e.apiKeysGone,
-		Steps: []resource.TestStep{
-			{
-				Config:            config,
-				ConfigStateChecks: []statecheck.StateCheck{id.AddStateValue(testAccAPIKeyAddr, tfjsonpath.New("id"))},
-			},
-			{
-				// 15 days in: a month-long key still has more than 10 days left.
-				PreConfig: func() { e.AdvanceClock(15 * 24 * time.Hour) },
-				Config:    config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectEmptyPlan(),
-				}},
-			},
-			{
-				// 25 days in: fewer than 10 days are left.
-				PreConfig: func() { e.AdvanceClock(10 * 24 * time.Hour) },
-				Config:    config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(testAccAPIKeyAddr, plancheck.ResourceActionDestroyBeforeCreate),
-				}},
-				ConfigStateChecks: []statecheck.StateCheck{
-					id.AddStateValue(testAccAPIKeyAddr, tfjsonpath.New("id")),
-					e.expectAPIKeyCount(1),
-				},
-			},
-		},
-	})
-}
-
-// TestAccAPIKey_savedPlanIsKept lets the key expire between the plan and the apply of an in-place
-// update: Terraform plans the change again while applying it, and the provider must then judge
-// expiry as the plan did (at the API time of the plan's refresh), or the apply fails with an
-// inconsistent final plan. The next plan replaces the key.
-func TestAccAPIKey_savedPlanIsKept(t *testing.T) {
-	e := startEmulator(t, emulator.Options{})
-	sameID := statecheck.CompareValue(compare.ValuesSame())
-	config := func(description string) string {
-		return e.providerConfig() + fmt.Sprintf(`
-resource "visionone_api_key" "test" {
-  name              = "saved-plan"
-  role              = "SIEM"
-  description       = %[1]q
-  expires_in_months = 1
-}
-`, description)
-	}
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             e.apiKeysGone,
-		Steps: []resource.TestStep{
-			{
-				Config:            config("first"),
-				ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(testAccAPIKeyAddr, tfjsonpath.New("id"))},
-			},
-			{
-				Config: config("second"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(testAccAPIKeyAddr, plancheck.ResourceActionUpdate),
-					betweenPlanAndApply(func() { e.AdvanceClock(32 * 24 * time.Hour) }),
-				}},
-				ConfigStateChecks: []statecheck.StateCheck{
-					sameID.AddStateValue(testAccAPIKeyAddr, tfjsonpath.New("id")),
-					e.expectAPIKey("saved-plan", "SIEM", "second", client.StatusEnabled),
-				},
-				// The plan after this apply sees the expiry.
-				ExpectNonEmptyPlan: true,
-			},
-			{
-				Config: config("second"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(testAccAPIKeyAddr, plancheck.ResourceActionDestroyBeforeCreate),
-				}},
-			},
-		},
-	})
-}
-
 // TestAccAPIKey_changedBetweenPlanAndApply changes the key in the console after the plan: the
 // update carries the ETag of the plan's refresh, so the API refuses it (412) and nothing is
 // overwritten; the next plan takes the change into account.
 func TestAccAPIKey_changedBetweenPlanAndApply(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
 	var id string
+	name := e.name("etag")
 	console := "edited in the console meanwhile"
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
@@ -333,13 +196,13 @@ func TestAccAPIKey_changedBetweenPlanAndApply(t *testing.T) {
 		CheckDestroy:             e.apiKeysGone,
 		Steps: []resource.TestStep{
 			{
-				Config: e.providerConfig() + testAccAPIKeyConfig("etag", "SIEM", "", true),
+				Config: e.providerConfig() + testAccAPIKeyConfig(name, "SIEM", "", true),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("id"), captureString(&id)),
 				},
 			},
 			{
-				Config: e.providerConfig() + testAccAPIKeyConfig("etag", "SIEM", "", false),
+				Config: e.providerConfig() + testAccAPIKeyConfig(name, "SIEM", "", false),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					betweenPlanAndApply(func() {
 						if err := e.API.UpdateAPIKey(context.Background(), id, "", client.APIKeyPatch{Description: &console}); err != nil {
@@ -347,7 +210,7 @@ func TestAccAPIKey_changedBetweenPlanAndApply(t *testing.T) {
 						}
 					}),
 				}},
-				ExpectError: errorText("API Key Changed Outside Terraform", `Updating API key`, `("etag")`, "(HTTP 412)", "nothing was changed"),
+				ExpectError: regexpText("API Key Changed Outside Terraform", `Updating API key`, fmt.Sprintf("(%q)", name), "(HTTP 412)", "nothing was changed"),
 			},
 			{
 				PreConfig: func() {
@@ -356,110 +219,13 @@ func TestAccAPIKey_changedBetweenPlanAndApply(t *testing.T) {
 						t.Fatalf("the refused update changed the key: %+v, %v", key, err)
 					}
 				},
-				Config: e.providerConfig() + testAccAPIKeyConfig("etag", "SIEM", "", false),
+				Config: e.providerConfig() + testAccAPIKeyConfig(name, "SIEM", "", false),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(testAccAPIKeyAddr, plancheck.ResourceActionUpdate),
 					expectPlannedFrom(testAccAPIKeyAddr, "description", console),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
-					e.expectAPIKey("etag", "SIEM", "", client.StatusDisabled),
-				},
-			},
-		},
-	})
-}
-
-// TestAccAPIKey_createBeforeDestroy rotates a name_prefix key with create_before_destroy. The
-// data source depends on the key, so Terraform reads it after creating the new key and before
-// deleting the old one: terraform_data records what the API listed at that moment.
-func TestAccAPIKey_createBeforeDestroy(t *testing.T) {
-	e := startEmulator(t, emulator.Options{})
-	id := statecheck.CompareValue(compare.ValuesDiffer())
-	var oldValue, newID string
-	config := func(rotation string) string {
-		return e.providerConfig() + fmt.Sprintf(`
-resource "visionone_api_key" "test" {
-  name_prefix = "splunk-"
-  role        = "SIEM"
-  keepers     = { rotation = %[1]q }
-
-  lifecycle {
-    create_before_destroy = true
-  }
-}
-
-data "visionone_api_keys" "during" {
-  role       = "SIEM"
-  depends_on = [visionone_api_key.test]
-}
-
-resource "terraform_data" "observed" {
-  triggers_replace = visionone_api_key.test.id
-  input            = data.visionone_api_keys.during.api_keys[*].name
-
-  lifecycle {
-    ignore_changes = [input]
-  }
-}
-`, rotation)
-	}
-	namePattern := regexp.MustCompile(`^splunk-\d{14}[0-9a-f]{8}$`)
-
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             e.apiKeysGone,
-		Steps: []resource.TestStep{
-			{
-				Config: config("1"),
-				ConfigStateChecks: []statecheck.StateCheck{
-					id.AddStateValue(testAccAPIKeyAddr, tfjsonpath.New("id")),
-					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("name"), knownvalue.StringRegexp(namePattern)),
-					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("value"), captureString(&oldValue)),
-					statecheck.ExpectKnownValue("terraform_data.observed", tfjsonpath.New("output"), knownvalue.ListSizeExact(1)),
-				},
-			},
-			{
-				Config: config("2"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(testAccAPIKeyAddr, plancheck.ResourceActionCreateBeforeDestroy),
-				}},
-				ConfigStateChecks: []statecheck.StateCheck{
-					id.AddStateValue(testAccAPIKeyAddr, tfjsonpath.New("id")),
-					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("name"), knownvalue.StringRegexp(namePattern)),
-					// Between the create and the delete the API listed both keys...
-					statecheck.ExpectKnownValue("terraform_data.observed", tfjsonpath.New("output"), knownvalue.ListExact([]knownvalue.Check{
-						knownvalue.StringRegexp(namePattern), knownvalue.StringRegexp(namePattern),
-					})),
-					// ...and afterwards only the new one is left, its value works and the old one does not.
-					e.expectAPIKeyCount(1),
-					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("value"), e.authenticates()),
-					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("id"), captureString(&newID)),
-					e.expectRejected(&oldValue),
-				},
-			},
-			{
-				// Renamed in the console: the name no longer has the prefix, so the key gets a new
-				// generated name in place.
-				PreConfig: func() {
-					renamed := "renamed-in-console"
-					if err := e.API.UpdateAPIKey(context.Background(), newID, "", client.APIKeyPatch{Name: &renamed}); err != nil {
-						t.Fatalf("renaming the key outside Terraform: %v", err)
-					}
-				},
-				Config: config("2"),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(testAccAPIKeyAddr, plancheck.ResourceActionUpdate),
-					plancheck.ExpectUnknownValue(testAccAPIKeyAddr, tfjsonpath.New("name")),
-				}},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("id"), knownvalue.StringFunc(func(id string) error {
-						if id != newID {
-							return fmt.Errorf("the key was replaced (%s), expected %s renamed in place", id, newID)
-						}
-						return nil
-					})),
-					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("name"), knownvalue.StringRegexp(namePattern)),
+					e.expectAPIKey(name, "SIEM", "", client.StatusDisabled),
 				},
 			},
 		},
@@ -471,7 +237,8 @@ resource "terraform_data" "observed" {
 func TestAccAPIKey_drift(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
 	var id string
-	config := e.providerConfig() + testAccAPIKeyConfig("drifting", "SIEM", "managed by Terraform", true)
+	name := e.name("drifting")
+	config := e.providerConfig() + testAccAPIKeyConfig(name, "SIEM", "managed by Terraform", true)
 	inConsole := func(patch client.APIKeyPatch) func() {
 		return func() {
 			if err := e.API.UpdateAPIKey(context.Background(), id, "", patch); err != nil {
@@ -479,13 +246,13 @@ func TestAccAPIKey_drift(t *testing.T) {
 			}
 		}
 	}
-	disabled, renamed, otherRole, otherDescription := client.StatusDisabled, "renamed-in-console", "SOAR", "edited in console"
+	disabled, renamed, otherRole, otherDescription := client.StatusDisabled, e.name("renamed-in-console"), "SOAR", "edited in console"
 	backToConfig := []statecheck.StateCheck{
-		statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("name"), knownvalue.StringExact("drifting")),
+		statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("name"), knownvalue.StringExact(name)),
 		statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("role"), knownvalue.StringExact("SIEM")),
 		statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("description"), knownvalue.StringExact("managed by Terraform")),
 		statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("enabled"), knownvalue.Bool(true)),
-		e.expectAPIKey("drifting", "SIEM", "managed by Terraform", client.StatusEnabled),
+		e.expectAPIKey(name, "SIEM", "managed by Terraform", client.StatusEnabled),
 	}
 
 	resource.ParallelTest(t, resource.TestCase{
@@ -542,14 +309,12 @@ func TestAccAPIKey_badInputs(t *testing.T) {
 	if err != nil || len(permissions) == 0 {
 		t.Fatalf("listing permissions: %v (%d)", err, len(permissions))
 	}
-	if _, err := e.API.CreateRole(ctx, client.RoleCreate{
-		Name:                       "people-only",
+	peopleOnly := e.createRole(client.RoleCreate{
+		Name:                       e.name("people-only"),
 		Description:                "may not be given to API keys",
 		PermissionKeys:             []string{permissions[0].Key},
 		AllowUserAccountAssignment: true,
-	}); err != nil {
-		t.Fatalf("creating a role without API key assignment: %v", err)
-	}
+	}).Name
 	before := e.Stats()
 	config := func(body string) string {
 		return e.providerConfig() + "resource \"visionone_api_key\" \"test\" {\n" + body + "\n}\n"
@@ -563,36 +328,36 @@ func TestAccAPIKey_badInputs(t *testing.T) {
 			{
 				Config:      config(`name = "k"` + "\n" + `role = "Master Administrator"`),
 				PlanOnly:    true,
-				ExpectError: errorText("Role Not Assignable to API Keys", `"Master Administrator" cannot be assigned to API keys`),
+				ExpectError: regexpText("Role Not Assignable to API Keys", `"Master Administrator" cannot be assigned to API keys`),
 			},
 			{
 				// PlanOnly proves the plan fails: a plan that only warned would pass and leave a
 				// non-empty plan, which fails the step with another message.
 				Config:      config(`name = "k"` + "\n" + `role = "Auditr"`),
 				PlanOnly:    true,
-				ExpectError: errorText("Role Not Found", `No role named "Auditr" exists`, "this configuration does not plan one", "the API key was not written", "role = visionone_user_role.<name>.name"),
+				ExpectError: regexpText("Role Not Found", `No role named "Auditr" exists`, "this configuration does not plan one", "the API key was not written", "role = visionone_user_role.<name>.name"),
 			},
 			{
-				Config:      config(`name = "k"` + "\n" + `role = "people-only"`),
+				Config:      config(fmt.Sprintf("name = %q\nrole = %q", e.name("k"), peopleOnly)),
 				PlanOnly:    true,
-				ExpectError: errorText("Role Not Assignable to API Keys", `"people-only" does not allow API key assignment`, "allow_api_key_assignment is false", "set allow_api_key_assignment = true"),
+				ExpectError: regexpText("Role Not Assignable to API Keys", fmt.Sprintf("%q does not allow API key assignment", peopleOnly), "allow_api_key_assignment is false", "set allow_api_key_assignment = true"),
 			},
 
 			{
 				Config:      config(`name = "k"` + "\n" + `role = "SIEM"` + "\n" + `expires_in_months = 2`),
-				ExpectError: errorText("Invalid Attribute Value", "expires_in_months value must be one of", "got: 2"),
+				ExpectError: regexpText("Invalid Attribute Value", "expires_in_months value must be one of", "got: 2"),
 			},
 			{
 				Config:      config(`name = "k"` + "\n" + `role = "SIEM"` + "\n" + `rotate_before = "30d"`),
-				ExpectError: errorText("Invalid Attribute Value", "rotate_before value must be a Go duration", `got: "30d"`),
+				ExpectError: regexpText("Invalid Attribute Value", "rotate_before value must be a Go duration", `got: "30d"`),
 			},
 			{
 				Config:      config(`name = "k"` + "\n" + `name_prefix = "k-"` + "\n" + `role = "SIEM"`),
-				ExpectError: errorText("Invalid Attribute Combination", "Exactly one of these attributes must be configured: [name,name_prefix]"),
+				ExpectError: regexpText("Invalid Attribute Combination", "Exactly one of these attributes must be configured: [name,name_prefix]"),
 			},
 			{
 				Config:      config(`role = "SIEM"`),
-				ExpectError: errorText("Missing Attribute Configuration", "Exactly one of these attributes must be configured: [name,name_prefix]"),
+				ExpectError: regexpText("Missing Attribute Configuration", "Exactly one of these attributes must be configured: [name,name_prefix]"),
 			},
 		},
 	})
@@ -602,29 +367,28 @@ func TestAccAPIKey_badInputs(t *testing.T) {
 // how to import it) and by renaming.
 func TestAccAPIKey_duplicateName(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
-	if _, err := e.API.CreateAPIKey(context.Background(), client.APIKeyCreate{Name: "Taken", Role: "SIEM"}); err != nil {
-		t.Fatal(err)
-	}
+	taken := e.name("Taken")
+	e.createAPIKey(client.APIKeyCreate{Name: taken, Role: "SIEM"})
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config:      e.providerConfig() + testAccAPIKeyConfig("taken", "SIEM", "", true),
-				ExpectError: errorText("API Key Already Exists", `terraform import <address> "taken"`),
+				Config:      e.providerConfig() + testAccAPIKeyConfig(strings.ToLower(taken), "SIEM", "", true),
+				ExpectError: regexpText("API Key Already Exists", fmt.Sprintf("terraform import <address> %q", strings.ToLower(taken))),
 			},
 			{
 				PreConfig: func() {
-					if keys, err := e.API.ListAPIKeys(context.Background(), ""); err != nil || len(keys) != 1 {
+					if keys, err := e.apiKeys(context.Background()); err != nil || len(keys) != 1 {
 						t.Fatalf("expected only the console key, found %d (%v)", len(keys), err)
 					}
 				},
-				Config:            e.providerConfig() + testAccAPIKeyConfig("not-taken", "SIEM", "", true),
+				Config:            e.providerConfig() + testAccAPIKeyConfig(e.name("not-taken"), "SIEM", "", true),
 				ConfigStateChecks: []statecheck.StateCheck{e.expectAPIKeyCount(2)},
 			},
 			{
-				Config:      e.providerConfig() + testAccAPIKeyConfig("TAKEN", "SIEM", "", true),
-				ExpectError: errorText("API Key Already Exists", `to "TAKEN": the tenant already has another API key of this name`),
+				Config:      e.providerConfig() + testAccAPIKeyConfig(strings.ToUpper(taken), "SIEM", "", true),
+				ExpectError: regexpText("API Key Already Exists", fmt.Sprintf("to %q: the tenant already has another API key of this name", strings.ToUpper(taken))),
 			},
 		},
 	})
@@ -636,23 +400,24 @@ func TestAccAPIKey_duplicateName(t *testing.T) {
 // the key is written.
 func TestAccAPIKey_roleCreatedTogether(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
+	e.requireMasterAdministrator("create a role with allow_api_key_assignment")
 	permissions, err := e.API.ListPermissions(context.Background())
 	if err != nil || len(permissions) == 0 {
 		t.Fatalf("listing permissions: %v (%d)", err, len(permissions))
 	}
-	roleAndKey := func(name string, allowAPIKeys bool) string {
+	roleAndKey := func(label string, allowAPIKeys bool) string {
 		return fmt.Sprintf(`
 resource "visionone_user_role" "%[1]s" {
-  name                     = %[1]q
-  permissions              = [%[2]q]
-  allow_api_key_assignment = %[3]t
+  name                     = %[2]q
+  permissions              = [%[3]q]
+  allow_api_key_assignment = %[4]t
 }
 
 resource "visionone_api_key" "%[1]s" {
-  name = %[1]q
+  name = %[2]q
   role = visionone_user_role.%[1]s.name
 }
-`, name, permissions[0].Key, allowAPIKeys)
+`, label, e.name(label), permissions[0].Key, allowAPIKeys)
 	}
 	auditor := e.providerConfig() + roleAndKey("external-auditor", true)
 	var before emulator.Stats
@@ -664,7 +429,7 @@ resource "visionone_api_key" "%[1]s" {
 			{
 				Config: auditor,
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("visionone_api_key.external-auditor", tfjsonpath.New("role"), knownvalue.StringExact("external-auditor")),
+					statecheck.ExpectKnownValue("visionone_api_key.external-auditor", tfjsonpath.New("role"), knownvalue.StringExact(e.name("external-auditor"))),
 					statecheck.ExpectKnownValue("visionone_api_key.external-auditor", tfjsonpath.New("value"), e.authenticates()),
 				},
 			},
@@ -672,7 +437,7 @@ resource "visionone_api_key" "%[1]s" {
 				PreConfig:   func() { before = e.Stats() },
 				Config:      auditor + roleAndKey("people-only", false),
 				PlanOnly:    true,
-				ExpectError: errorText("Role Not Assignable to API Keys", `"people-only" does not allow API key assignment`, "this configuration sets its allow_api_key_assignment to false"),
+				ExpectError: regexpText("Role Not Assignable to API Keys", fmt.Sprintf("%q does not allow API key assignment", e.name("people-only")), "this configuration sets its allow_api_key_assignment to false"),
 			},
 			{
 				// Back to the first configuration: neither the refused role nor its key was written.
@@ -698,10 +463,10 @@ resource "terraform_data" "role" {
 }
 
 resource "visionone_api_key" "test" {
-  name = "k"
+  name = %q
   role = terraform_data.role.output
 }
-`, role)
+`, role, e.name("k"))
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
@@ -713,7 +478,7 @@ resource "visionone_api_key" "test" {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectUnknownValue(testAccAPIKeyAddr, tfjsonpath.New("role")),
 				}},
-				ExpectError: errorText("Role Not Found", `No role named "Auditr" exists`, "the API key was not written"),
+				ExpectError: regexpText("Role Not Found", `No role named "Auditr" exists`, "the API key was not written"),
 			},
 			{
 				PreConfig: func() {
@@ -737,6 +502,7 @@ resource "visionone_api_key" "test" {
 // depends_on is what orders them (the limit the role attribute's description documents).
 func TestAccAPIKey_roleByLiteralName(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
+	e.requireMasterAdministrator("create a role with allow_api_key_assignment")
 	permissions, err := e.API.ListPermissions(context.Background())
 	if err != nil || len(permissions) == 0 {
 		t.Fatalf("listing permissions: %v (%d)", err, len(permissions))
@@ -749,23 +515,23 @@ func TestAccAPIKey_roleByLiteralName(t *testing.T) {
 			{
 				Config: e.providerConfig() + fmt.Sprintf(`
 resource "visionone_user_role" "integration" {
-  name                     = "integration"
-  permissions              = [%q]
+  name                     = %[1]q
+  permissions              = [%[2]q]
   allow_api_key_assignment = true
 }
 
 resource "visionone_api_key" "test" {
-  name       = "k"
-  role       = "integration"
+  name       = %[3]q
+  role       = %[1]q
   depends_on = [visionone_user_role.integration]
 }
-`, permissions[0].Key),
+`, e.name("integration"), permissions[0].Key, e.name("k")),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction("visionone_user_role.integration", plancheck.ResourceActionCreate),
 					plancheck.ExpectResourceAction(testAccAPIKeyAddr, plancheck.ResourceActionCreate),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("role"), knownvalue.StringExact("integration")),
+					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("role"), knownvalue.StringExact(e.name("integration"))),
 					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("value"), e.authenticates()),
 				},
 			},
@@ -773,148 +539,16 @@ resource "visionone_api_key" "test" {
 	})
 }
 
-// TestAccAPIKey_auditorAccessExample applies examples/auditor-access (role, account and key in one
-// configuration) and then moves the emulator's clock into the key's rotate_before window.
-func TestAccAPIKey_auditorAccessExample(t *testing.T) {
-	e := startEmulator(t, emulator.Options{})
-	config := e.providerConfig()
-	for _, name := range []string{"main.tf", "variables.tf", "outputs.tf"} {
-		b, err := os.ReadFile(filepath.Join("..", "..", "examples", "auditor-access", name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		config += "\n" + string(b)
-	}
-	const key = "visionone_api_key.auditor"
-	id := statecheck.CompareValue(compare.ValuesDiffer())
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             e.apiKeysGone,
-		Steps: []resource.TestStep{
-			{
-				Config: config,
-				ConfigStateChecks: []statecheck.StateCheck{
-					id.AddStateValue(key, tfjsonpath.New("id")),
-					statecheck.ExpectKnownValue("visionone_account.auditor", tfjsonpath.New("role"), knownvalue.StringExact("Third-party auditor")),
-					statecheck.ExpectKnownValue(key, tfjsonpath.New("role"), knownvalue.StringExact("Third-party auditor")),
-					statecheck.ExpectKnownOutputValue("auditor_api_key", e.authenticates()),
-				},
-			},
-			{
-				// Three months minus 80 days leaves fewer than the 14 days of rotate_before.
-				PreConfig: func() { e.AdvanceClock(80 * 24 * time.Hour) },
-				Config:    config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(key, plancheck.ResourceActionCreateBeforeDestroy),
-				}},
-				ConfigStateChecks: []statecheck.StateCheck{
-					id.AddStateValue(key, tfjsonpath.New("id")),
-					statecheck.ExpectKnownOutputValue("auditor_api_key", e.authenticates()),
-					e.expectAPIKeyCount(1),
-				},
-			},
-		},
-	})
-}
-
-// TestAPIKeyModifyPlan_expiryWarnings calls ModifyPlan as Terraform does on an update plan, with the
-// emulator's clock as the API time, to assert what the plan-time warning says; the acceptance tests
-// above prove that Terraform replaces the key, but terraform-plugin-testing cannot see warnings.
-func TestAPIKeyModifyPlan_expiryWarnings(t *testing.T) {
-	t.Parallel()
-	e := startEmulator(t, emulator.Options{})
-	ctx := context.Background()
-	r := &apiKeyResource{data: newProviderData(e.API)}
-	var schemaResp fwresource.SchemaResponse
-	r.Schema(ctx, fwresource.SchemaRequest{}, &schemaResp)
-	now := e.Now()
-	tests := map[string]struct {
-		expiresAt    time.Time
-		rotateBefore types.String
-		wantWarning  string
-	}{
-		"expired": {
-			expiresAt:   now.Add(-time.Hour),
-			wantWarning: "expired at " + now.Add(-time.Hour).UTC().Format(time.RFC3339),
-		},
-		"inside rotate_before": {
-			expiresAt:    now.Add(5 * 24 * time.Hour),
-			rotateBefore: types.StringValue("240h"),
-			wantWarning:  "within rotate_before (240h0m0s) of the API's current time",
-		},
-		"outside rotate_before": {
-			expiresAt:    now.Add(20 * 24 * time.Hour),
-			rotateBefore: types.StringValue("240h"),
-		},
-		"no rotate_before, not expired": {
-			expiresAt: now.Add(time.Hour),
-		},
-	}
-	for name, tc := range tests {
-		t.Run(name, func(t *testing.T) {
-			model := apiKeyResourceModel{
-				ID:              types.StringValue("3c2d5f5e-8f43-4c3e-9a3e-2f1b6c1d2e4f"),
-				Name:            types.StringValue("planned"),
-				NamePrefix:      types.StringNull(),
-				Role:            types.StringValue("SIEM"),
-				Description:     types.StringValue(""),
-				Enabled:         types.BoolValue(true),
-				ExpiresInMonths: types.Int64Value(1),
-				RotateBefore:    tc.rotateBefore,
-				Keepers:         types.MapNull(types.StringType),
-				Value:           types.StringValue("secret"),
-				ExpiresAt:       types.StringValue(tc.expiresAt.UTC().Format(time.RFC3339)),
-				LastUsedAt:      types.StringNull(),
-				CreatedAt:       types.StringNull(),
-			}
-			raw := tftypes.NewValue(schemaResp.Schema.Type().TerraformType(ctx), nil)
-			state := tfsdk.State{Schema: schemaResp.Schema, Raw: raw}
-			plan := tfsdk.Plan{Schema: schemaResp.Schema, Raw: raw}
-			if diags := state.Set(ctx, &model); diags.HasError() {
-				t.Fatal(diags)
-			}
-			if diags := plan.Set(ctx, &model); diags.HasError() {
-				t.Fatal(diags)
-			}
-			req := fwresource.ModifyPlanRequest{Config: tfsdk.Config{Schema: schemaResp.Schema, Raw: plan.Raw}, Plan: plan, State: state}
-			resp := fwresource.ModifyPlanResponse{Plan: plan}
-			r.ModifyPlan(ctx, req, &resp)
-
-			if resp.Diagnostics.HasError() {
-				t.Fatalf("unexpected error: %v", resp.Diagnostics)
-			}
-			var plannedExpiry types.String
-			resp.Plan.GetAttribute(ctx, path.Root("expires_at"), &plannedExpiry)
-			if tc.wantWarning == "" {
-				if len(resp.Diagnostics) != 0 || len(resp.RequiresReplace) != 0 || plannedExpiry.IsUnknown() {
-					t.Fatalf("expected no change, got diagnostics %v, replace %v, expires_at %s", resp.Diagnostics, resp.RequiresReplace, plannedExpiry)
-				}
-				return
-			}
-			warnings := resp.Diagnostics.Warnings()
-			if len(warnings) != 1 || warnings[0].Summary() != "API Key Will Be Replaced" || !strings.Contains(warnings[0].Detail(), tc.wantWarning) {
-				t.Fatalf("expected one warning containing %q, got %v", tc.wantWarning, resp.Diagnostics)
-			}
-			if !resp.RequiresReplace.Contains(path.Root("expires_at")) || !plannedExpiry.IsUnknown() {
-				t.Fatalf("expected a replacement over an unknown expires_at, got replace %v, expires_at %s", resp.RequiresReplace, plannedExpiry)
-			}
-		})
-	}
-}
-
-// TestAPIKeyResource_importAndGoneKey calls ImportState, Read and Delete as Terraform does, to
+// TestAPIKey_importAndGoneKey calls ImportState, Read and Delete as Terraform does, to
 // assert the warnings that terraform-plugin-testing cannot see (the value is lost on import; a key
 // deleted outside Terraform is reported before it is planned again), and that deleting a key that
 // is already gone succeeds.
-func TestAPIKeyResource_importAndGoneKey(t *testing.T) {
+func TestAPIKey_importAndGoneKey(t *testing.T) {
 	t.Parallel()
 	e := startEmulator(t, emulator.Options{})
 	ctx := context.Background()
-	created, err := e.API.CreateAPIKey(ctx, client.APIKeyCreate{Name: "made-in-console", Role: "SIEM"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	console := e.name("made-in-console")
+	created := e.createAPIKey(client.APIKeyCreate{Name: console, Role: "SIEM"})
 	r := &apiKeyResource{data: newProviderData(e.API)}
 	var schemaResp fwresource.SchemaResponse
 	r.Schema(ctx, fwresource.SchemaRequest{}, &schemaResp)
@@ -922,7 +556,7 @@ func TestAPIKeyResource_importAndGoneKey(t *testing.T) {
 		return tfsdk.State{Schema: schemaResp.Schema, Raw: tftypes.NewValue(schemaResp.Schema.Type().TerraformType(ctx), nil)}
 	}
 
-	for _, importID := range []string{created.ID, "made-in-console", "MADE-IN-CONSOLE"} {
+	for _, importID := range []string{created.ID, console, strings.ToUpper(console)} {
 		resp := fwresource.ImportStateResponse{State: emptyState()}
 		r.ImportState(ctx, fwresource.ImportStateRequest{ID: importID}, &resp)
 		var id types.String
@@ -947,7 +581,7 @@ func TestAPIKeyResource_importAndGoneKey(t *testing.T) {
 	}
 	state := emptyState()
 	state.SetAttribute(ctx, path.Root("id"), created.ID)
-	state.SetAttribute(ctx, path.Root("name"), "made-in-console")
+	state.SetAttribute(ctx, path.Root("name"), console)
 	readResp := fwresource.ReadResponse{State: state}
 	r.Read(ctx, fwresource.ReadRequest{State: state}, &readResp)
 	warnings := readResp.Diagnostics.Warnings()
@@ -964,81 +598,9 @@ func TestAPIKeyResource_importAndGoneKey(t *testing.T) {
 	}
 }
 
-func TestExpiryReplacementReason(t *testing.T) {
-	t.Parallel()
-	expiresAt := time.Date(2027, 1, 31, 12, 0, 0, 0, time.UTC)
-	tests := map[string]struct {
-		now          time.Time
-		rotateBefore time.Duration
-		want         string
-	}{
-		"long before expiry":          {now: expiresAt.Add(-60 * 24 * time.Hour), rotateBefore: 720 * time.Hour},
-		"just outside the window":     {now: expiresAt.Add(-720*time.Hour - time.Second), rotateBefore: 720 * time.Hour},
-		"at the start of the window":  {now: expiresAt.Add(-720 * time.Hour), rotateBefore: 720 * time.Hour, want: "within rotate_before (720h0m0s)"},
-		"no window, not expired":      {now: expiresAt.Add(-time.Second)},
-		"at expiry":                   {now: expiresAt, want: "expired at 2027-01-31T12:00:00Z"},
-		"after expiry, with a window": {now: expiresAt.Add(time.Hour), rotateBefore: time.Hour, want: "expired at 2027-01-31T12:00:00Z (the API's time is now 2027-01-31T13:00:00Z)"},
-	}
-	for name, tc := range tests {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			got := expiryReplacementReason(tc.now, expiresAt, tc.rotateBefore)
-			if tc.want == "" && got != "" || !strings.Contains(got, tc.want) {
-				t.Fatalf("got %q, want it to contain %q", got, tc.want)
-			}
-		})
-	}
-}
-
-func TestMonthsToExpirationOf(t *testing.T) {
-	t.Parallel()
-	created := time.Date(2026, 1, 31, 10, 0, 0, 0, time.UTC)
-	at := func(t time.Time) *time.Time { return &t }
-	tests := map[string]struct {
-		key  client.APIKey
-		want types.Int64
-	}{
-		"never expires":          {key: client.APIKey{CreatedDateTime: &created}, want: types.Int64Value(0)},
-		"one month, end of jan":  {key: client.APIKey{CreatedDateTime: &created, ExpiredDateTime: at(created.AddDate(0, 1, 0))}, want: types.Int64Value(1)},
-		"twelve months":          {key: client.APIKey{CreatedDateTime: &created, ExpiredDateTime: at(created.AddDate(1, 0, 0))}, want: types.Int64Value(12)},
-		"six months, a day off":  {key: client.APIKey{CreatedDateTime: &created, ExpiredDateTime: at(created.AddDate(0, 6, 1))}, want: types.Int64Value(6)},
-		"no creation time":       {key: client.APIKey{ExpiredDateTime: at(created)}, want: types.Int64Null()},
-		"not a console duration": {key: client.APIKey{CreatedDateTime: &created, ExpiredDateTime: at(created.AddDate(0, 2, 0))}, want: types.Int64Null()},
-	}
-	for name, tc := range tests {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			if got := monthsToExpirationOf(&tc.key); !got.Equal(tc.want) {
-				t.Fatalf("got %s, want %s", got, tc.want)
-			}
-		})
-	}
-}
-
-// errorText matches an error output that contains the parts in order. Terraform wraps long
-// diagnostic lines, so any space in a part also matches a line break.
-func errorText(parts ...string) *regexp.Regexp {
-	quoted := make([]string, len(parts))
-	for i, part := range parts {
-		quoted[i] = strings.ReplaceAll(regexp.QuoteMeta(part), " ", `\s+`)
-	}
-	return regexp.MustCompile(`(?s)` + strings.Join(quoted, ".*"))
-}
-
-func testAccAPIKeyConfig(name, role, description string, enabled bool) string {
-	return fmt.Sprintf(`
-resource "visionone_api_key" "test" {
-  name        = %[1]q
-  role        = %[2]q
-  description = %[3]q
-  enabled     = %[4]t
-}
-`, name, role, description, enabled)
-}
-
-// apiKeysGone is a CheckDestroy: the emulator holds no API key any more.
+// apiKeysGone is a CheckDestroy: the emulator holds no API key of this test any more.
 func (e *testEmulator) apiKeysGone(*terraform.State) error {
-	keys, err := e.API.ListAPIKeys(context.Background(), "")
+	keys, err := e.apiKeys(context.Background())
 	if err != nil {
 		return err
 	}
@@ -1048,10 +610,10 @@ func (e *testEmulator) apiKeysGone(*terraform.State) error {
 	return nil
 }
 
-// expectAPIKeyCount checks the number of keys the emulator holds.
+// expectAPIKeyCount checks the number of this test's keys the emulator holds.
 func (e *testEmulator) expectAPIKeyCount(want int) statecheck.StateCheck {
 	return emulatorCheck(func(ctx context.Context) error {
-		keys, err := e.API.ListAPIKeys(ctx, "")
+		keys, err := e.apiKeys(ctx)
 		if err != nil {
 			return err
 		}
@@ -1060,6 +622,12 @@ func (e *testEmulator) expectAPIKeyCount(want int) statecheck.StateCheck {
 		}
 		return nil
 	})
+}
+
+// apiKeys lists this test's API keys (see owns).
+func (e *testEmulator) apiKeys(ctx context.Context) ([]client.APIKey, error) {
+	keys, err := e.API.ListAPIKeys(ctx, "")
+	return slices.DeleteFunc(keys, func(k client.APIKey) bool { return !e.owns(k.Name) }), err
 }
 
 // expectAPIKey checks the key with this name in the emulator.
@@ -1125,36 +693,4 @@ func (c bearerCheck) String() string {
 		return "a key value the API accepts"
 	}
 	return "a key value the API refuses"
-}
-
-// captureString is a knownvalue check that stores a non-empty string for later steps.
-func captureString(dst *string) knownvalue.Check { return stringCapture{dst: dst} }
-
-type stringCapture struct{ dst *string }
-
-func (c stringCapture) CheckValue(v any) error {
-	s, ok := v.(string)
-	if !ok || s == "" {
-		return fmt.Errorf("expected a non-empty string, got %v", v)
-	}
-	*c.dst = s
-	return nil
-}
-
-func (c stringCapture) String() string { return "a non-empty string" }
-
-// betweenPlanAndApply is a plan check that only acts: it runs after Terraform saved the plan and
-// before it applies it, to change the world in between (the console, the clock).
-type betweenPlanAndApply func()
-
-func (f betweenPlanAndApply) CheckPlan(context.Context, plancheck.CheckPlanRequest, *plancheck.CheckPlanResponse) {
-	f()
-}
-
-// emulatorCheck turns an assertion about the emulator into a statecheck, so that it runs right
-// after a step's apply.
-type emulatorCheck func(context.Context) error
-
-func (f emulatorCheck) CheckState(ctx context.Context, _ statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
-	resp.Error = f(ctx)
 }

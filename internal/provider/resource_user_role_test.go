@@ -4,10 +4,9 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"os"
-	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -26,9 +25,11 @@ import (
 
 const userRoleAddr = "visionone_user_role.test"
 
-func TestAccUserRoleResource_basic(t *testing.T) {
+func TestAccUserRole_basic(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
+	e.requireMasterAdministrator("create a role, whose control flags default to true")
 	keys := rolePermissionKeys(t, e, 2)
+	name := e.name("Third-party auditors")
 
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
@@ -38,10 +39,10 @@ func TestAccUserRoleResource_basic(t *testing.T) {
 			{
 				Config: e.providerConfig() + fmt.Sprintf(`
 resource "visionone_user_role" "test" {
-  name        = "Third-party auditors"
-  permissions = %[1]s
+  name        = %[1]q
+  permissions = %[2]s
 }
-`, hclStringList(keys)),
+`, name, hclStringList(keys)),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction(userRoleAddr, plancheck.ResourceActionCreate),
@@ -52,14 +53,14 @@ resource "visionone_user_role" "test" {
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("id"), knownvalue.StringRegexp(roleIDPattern)),
-					statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("name"), knownvalue.StringExact("Third-party auditors")),
+					statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("name"), knownvalue.StringExact(name)),
 					statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("description"), knownvalue.StringExact("")),
 					statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("permissions"), knownvalue.SetExact(knownStringValues(keys))),
 					statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("allow_api_key_assignment"), knownvalue.Bool(true)),
 					statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("allow_user_account_assignment"), knownvalue.Bool(true)),
 					statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("type"), knownvalue.StringExact(client.RoleTypeCustom)),
 					statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("last_updated_at"), knownvalue.NotNull()),
-					expectRoleInEmulator(e, "Third-party auditors", keys),
+					expectRoleInEmulator(e, name, keys),
 				},
 			},
 			{
@@ -69,10 +70,10 @@ resource "visionone_user_role" "test" {
 				ImportStateVerify: true,
 			},
 			{
-				// terraform import visionone_user_role.test "Third-party auditors"
+				// terraform import visionone_user_role.test "<prefix>Third-party auditors"
 				ResourceName:      userRoleAddr,
 				ImportState:       true,
-				ImportStateId:     "Third-party auditors",
+				ImportStateId:     name,
 				ImportStateVerify: true,
 			},
 			{
@@ -82,11 +83,11 @@ resource "visionone_user_role" "test" {
 				ImportStateKind: resource.ImportBlockWithID,
 			},
 			{
-				// import { to = ..., id = "Third-party auditors" }, by name
+				// import { to = ..., id = "<prefix>Third-party auditors" }, by name
 				ResourceName:    userRoleAddr,
 				ImportState:     true,
 				ImportStateKind: resource.ImportBlockWithID,
-				ImportStateId:   "Third-party auditors",
+				ImportStateId:   name,
 			},
 			{
 				// terraform plan -generate-config-out: the generated resource block must plan as a
@@ -100,12 +101,14 @@ resource "visionone_user_role" "test" {
 	})
 }
 
-// TestAccUserRoleResource_updateInPlace changes every argument in turn and proves each is an
+// TestAccUserRole_updateInPlace changes every argument in turn and proves each is an
 // in-place update of the same role, and that removing description and the flags from the
 // configuration restores their defaults.
-func TestAccUserRoleResource_updateInPlace(t *testing.T) {
+func TestAccUserRole_updateInPlace(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
+	e.requireMasterAdministrator("create a role, whose control flags default to true")
 	keys := rolePermissionKeys(t, e, 2)
+	name, external := e.name("auditors"), e.name("auditors (external)")
 	sameID := statecheck.CompareValue(compare.ValuesSame())
 
 	step := func(body string, checks ...statecheck.StateCheck) resource.TestStep {
@@ -118,8 +121,8 @@ func TestAccUserRoleResource_updateInPlace(t *testing.T) {
 			ConfigStateChecks: append(checks, sameID.AddStateValue(userRoleAddr, tfjsonpath.New("id"))),
 		}
 	}
-	create := step(fmt.Sprintf(`  name = "auditors"
-  permissions = %[1]s`, hclStringList(keys[:1])))
+	create := step(fmt.Sprintf(`  name = %[1]q
+  permissions = %[2]s`, name, hclStringList(keys[:1])))
 	create.ConfigPlanChecks.PreApply = []plancheck.PlanCheck{plancheck.ExpectResourceAction(userRoleAddr, plancheck.ResourceActionCreate)}
 
 	resource.ParallelTest(t, resource.TestCase{
@@ -128,33 +131,33 @@ func TestAccUserRoleResource_updateInPlace(t *testing.T) {
 		CheckDestroy:             testAccCheckUserRoleDestroyed(e),
 		Steps: []resource.TestStep{
 			create,
-			step(fmt.Sprintf(`  name = "auditors (external)"
-  permissions = %[1]s`, hclStringList(keys[:1])),
-				statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("name"), knownvalue.StringExact("auditors (external)")),
-				expectRoleInEmulator(e, "auditors (external)", keys[:1])),
-			step(fmt.Sprintf(`  name = "auditors (external)"
+			step(fmt.Sprintf(`  name = %[1]q
+  permissions = %[2]s`, external, hclStringList(keys[:1])),
+				statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("name"), knownvalue.StringExact(external)),
+				expectRoleInEmulator(e, external, keys[:1])),
+			step(fmt.Sprintf(`  name = %[1]q
   description = "Read-only access for the external auditor"
-  permissions = %[1]s`, hclStringList(keys[:1])),
+  permissions = %[2]s`, external, hclStringList(keys[:1])),
 				statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("description"), knownvalue.StringExact("Read-only access for the external auditor"))),
-			step(fmt.Sprintf(`  name = "auditors (external)"
+			step(fmt.Sprintf(`  name = %[1]q
   description = "Read-only access for the external auditor"
-  permissions = %[1]s`, hclStringList(keys)),
+  permissions = %[2]s`, external, hclStringList(keys)),
 				statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("permissions"), knownvalue.SetExact(knownStringValues(keys))),
-				expectRoleInEmulator(e, "auditors (external)", keys)),
-			step(fmt.Sprintf(`  name = "auditors (external)"
+				expectRoleInEmulator(e, external, keys)),
+			step(fmt.Sprintf(`  name = %[1]q
   description = "Read-only access for the external auditor"
-  permissions = %[1]s
-  allow_api_key_assignment = false`, hclStringList(keys)),
+  permissions = %[2]s
+  allow_api_key_assignment = false`, external, hclStringList(keys)),
 				statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("allow_api_key_assignment"), knownvalue.Bool(false)),
 				statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("allow_user_account_assignment"), knownvalue.Bool(true))),
-			step(fmt.Sprintf(`  name = "auditors (external)"
+			step(fmt.Sprintf(`  name = %[1]q
   description = "Read-only access for the external auditor"
-  permissions = %[1]s
+  permissions = %[2]s
   allow_api_key_assignment = false
-  allow_user_account_assignment = false`, hclStringList(keys)),
+  allow_user_account_assignment = false`, external, hclStringList(keys)),
 				statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("allow_user_account_assignment"), knownvalue.Bool(false))),
-			step(fmt.Sprintf(`  name = "auditors (external)"
-  permissions = %[1]s`, hclStringList(keys)),
+			step(fmt.Sprintf(`  name = %[1]q
+  permissions = %[2]s`, external, hclStringList(keys)),
 				statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("description"), knownvalue.StringExact("")),
 				statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("allow_api_key_assignment"), knownvalue.Bool(true)),
 				statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("allow_user_account_assignment"), knownvalue.Bool(true))),
@@ -162,17 +165,19 @@ func TestAccUserRoleResource_updateInPlace(t *testing.T) {
 	})
 }
 
-// TestAccUserRoleResource_deletedOutside deletes the role behind Terraform's back: the refresh
+// TestAccUserRole_deletedOutside deletes the role behind Terraform's back: the refresh
 // removes it from state (with a warning) and the plan creates it again.
-func TestAccUserRoleResource_deletedOutside(t *testing.T) {
+func TestAccUserRole_deletedOutside(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
+	e.requireMasterAdministrator("create a role, whose control flags default to true")
 	keys := rolePermissionKeys(t, e, 1)
+	name := e.name("auditors")
 	config := e.providerConfig() + fmt.Sprintf(`
 resource "visionone_user_role" "test" {
-  name        = "auditors"
-  permissions = %[1]s
+  name        = %[1]q
+  permissions = %[2]s
 }
-`, hclStringList(keys))
+`, name, hclStringList(keys))
 	newID := statecheck.CompareValue(compare.ValuesDiffer())
 
 	resource.ParallelTest(t, resource.TestCase{
@@ -186,7 +191,7 @@ resource "visionone_user_role" "test" {
 			},
 			{
 				PreConfig: func() {
-					role := findRole(t, e, "auditors")
+					role := findRole(t, e, name)
 					if err := e.API.DeleteRole(context.Background(), role.ID); err != nil {
 						t.Fatalf("deleting the role outside Terraform: %v", err)
 					}
@@ -197,25 +202,27 @@ resource "visionone_user_role" "test" {
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
 					newID.AddStateValue(userRoleAddr, tfjsonpath.New("id")),
-					expectRoleInEmulator(e, "auditors", keys),
+					expectRoleInEmulator(e, name, keys),
 				},
 			},
 		},
 	})
 }
 
-// TestAccUserRoleResource_changedOutside changes every field of the role behind Terraform's back:
+// TestAccUserRole_changedOutside changes every field of the role behind Terraform's back:
 // the plan is an in-place update that puts the configuration back.
-func TestAccUserRoleResource_changedOutside(t *testing.T) {
+func TestAccUserRole_changedOutside(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
+	e.requireMasterAdministrator("create a role, whose control flags default to true")
 	keys := rolePermissionKeys(t, e, 2)
+	name := e.name("auditors")
 	config := e.providerConfig() + fmt.Sprintf(`
 resource "visionone_user_role" "test" {
-  name        = "auditors"
+  name        = %[1]q
   description = "managed by Terraform"
-  permissions = %[1]s
+  permissions = %[2]s
 }
-`, hclStringList(keys[:1]))
+`, name, hclStringList(keys[:1]))
 
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
@@ -225,7 +232,7 @@ resource "visionone_user_role" "test" {
 			{Config: config},
 			{
 				PreConfig: func() {
-					role := findRole(t, e, "auditors")
+					role := findRole(t, e, name)
 					err := e.API.UpdateRole(context.Background(), role.ID, "", client.RolePatch{
 						Description:                pointerTo("changed in the console"),
 						PermissionKeys:             keys[1:],
@@ -249,30 +256,32 @@ resource "visionone_user_role" "test" {
 					statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("permissions"), knownvalue.SetExact(knownStringValues(keys[:1]))),
 					statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("allow_api_key_assignment"), knownvalue.Bool(true)),
 					statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("allow_user_account_assignment"), knownvalue.Bool(true)),
-					expectRoleInEmulator(e, "auditors", keys[:1]),
+					expectRoleInEmulator(e, name, keys[:1]),
 				},
 			},
 		},
 	})
 }
 
-// TestAccUserRoleResource_changedBetweenPlanAndApply has someone change the role after Terraform's
+// TestAccUserRole_changedBetweenPlanAndApply has someone change the role after Terraform's
 // refresh and before its PATCH: a proxy in front of the emulator applies a console change just
 // before it forwards Terraform's PATCH, whose If-Match then carries the ETag read by the refresh.
 // The apply must fail with the concurrent-change error and not overwrite the change; the next run
 // plans the update again from the role as it now is and applies it.
-func TestAccUserRoleResource_changedBetweenPlanAndApply(t *testing.T) {
+func TestAccUserRole_changedBetweenPlanAndApply(t *testing.T) {
 	race := &roleRace{method: http.MethodPatch}
 	e := startEmulatorBehind(t, race.wrap)
+	e.requireMasterAdministrator("create a role, whose control flags default to true")
 	keys := rolePermissionKeys(t, e, 1)
+	name := e.name("auditors")
 	config := func(description string) string {
 		return e.providerConfig() + fmt.Sprintf(`
 resource "visionone_user_role" "test" {
-  name        = "auditors"
-  description = %[1]q
-  permissions = %[2]s
+  name        = %[1]q
+  description = %[2]q
+  permissions = %[3]s
 }
-`, description, hclStringList(keys))
+`, name, description, hclStringList(keys))
 	}
 
 	resource.ParallelTest(t, resource.TestCase{
@@ -288,7 +297,7 @@ resource "visionone_user_role" "test" {
 					})
 				},
 				Config:      config("second"),
-				ExpectError: regexpText(`The user role "auditors"`, "was changed in Vision One by someone else after Terraform read it", "Run terraform plan again"),
+				ExpectError: regexpText(fmt.Sprintf(`The user role %q`, name), "was changed in Vision One by someone else after Terraform read it", "Run terraform plan again"),
 			},
 			{
 				PreConfig: func() {
@@ -296,7 +305,7 @@ resource "visionone_user_role" "test" {
 						t.Fatal("the console change was never injected before a PATCH")
 					}
 					// The failed apply did not overwrite the console's change.
-					if role := findRole(t, e, "auditors"); role.Description != "changed in the console" {
+					if role := findRole(t, e, name); role.Description != "changed in the console" {
 						t.Fatalf("description after the refused update = %q, want the console's change", role.Description)
 					}
 				},
@@ -315,13 +324,15 @@ resource "visionone_user_role" "test" {
 	})
 }
 
-// TestAccUserRoleResource_deletedBeforeDestroy has someone delete the role after Terraform's
+// TestAccUserRole_deletedBeforeDestroy has someone delete the role after Terraform's
 // refresh and before its DELETE: the API answers 404, which counts as deleted, so the destroy
 // succeeds instead of failing on an object that is already gone.
-func TestAccUserRoleResource_deletedBeforeDestroy(t *testing.T) {
+func TestAccUserRole_deletedBeforeDestroy(t *testing.T) {
 	race := &roleRace{method: http.MethodDelete}
 	e := startEmulatorBehind(t, race.wrap)
+	e.requireMasterAdministrator("create a role, whose control flags default to true")
 	keys := rolePermissionKeys(t, e, 1)
+	name := e.name("auditors")
 
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
@@ -331,10 +342,10 @@ func TestAccUserRoleResource_deletedBeforeDestroy(t *testing.T) {
 			{
 				Config: e.providerConfig() + fmt.Sprintf(`
 resource "visionone_user_role" "test" {
-  name        = "auditors"
-  permissions = %[1]s
+  name        = %[1]q
+  permissions = %[2]s
 }
-`, hclStringList(keys)),
+`, name, hclStringList(keys)),
 			},
 			{
 				PreConfig: func() {
@@ -346,7 +357,7 @@ resource "visionone_user_role" "test" {
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(userRoleAddr, plancheck.ResourceActionDestroy)},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
-					roleCheck(func(context.Context) error {
+					emulatorCheck(func(context.Context) error {
 						if !race.fired() {
 							return fmt.Errorf("the role was not deleted behind Terraform's back before its DELETE")
 						}
@@ -358,18 +369,16 @@ resource "visionone_user_role" "test" {
 	})
 }
 
-// TestAccUserRoleResource_invalidInput proves that every bad argument fails at plan, with a message
+// TestAccUserRole_invalidInput proves that every bad argument fails at plan, with a message
 // that says what is wrong, before any request writes anything.
-func TestAccUserRoleResource_invalidInput(t *testing.T) {
+func TestAccUserRole_invalidInput(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
 	keys := rolePermissionKeys(t, e, 1)
 	key := keys[0]
 	// A typo in the middle of a real key: the error must suggest the real one.
 	typo := key[:len(key)/2] + key[len(key)/2+1:]
-	existing, err := e.API.CreateRole(context.Background(), client.RoleCreate{Name: "made in the console", PermissionKeys: keys})
-	if err != nil {
-		t.Fatalf("creating a role in the emulator: %v", err)
-	}
+	console := e.name("made in the console")
+	existing := e.createRole(client.RoleCreate{Name: console, PermissionKeys: keys})
 	auditing := catalogPermission(t, e, func(p client.Permission) bool {
 		return p.Name == "Third-party auditing (API only)"
 	})
@@ -415,8 +424,8 @@ func TestAccUserRoleResource_invalidInput(t *testing.T) {
 			wantError: regexpText("Predefined Role Name", `"auditor" is the name of the predefined Vision One role "Auditor"`, `data "visionone_user_role"`),
 		},
 		"name of an existing custom role": {
-			config:    role(fmt.Sprintf(`name = "Made In The Console"; permissions = [%[1]q]`, key)),
-			wantError: regexpText("User Role Already Exists", fmt.Sprintf(`A custom role named "made in the console" already exists in Vision One (id %s)`, existing.ID), "import {"),
+			config:    role(fmt.Sprintf(`name = %[1]q; permissions = [%[2]q]`, strings.ToUpper(console), key)),
+			wantError: regexpText("User Role Already Exists", fmt.Sprintf(`A custom role named %q already exists in Vision One (id %s)`, console, existing.ID), "import {"),
 		},
 		"description too long": {
 			config:    role(fmt.Sprintf(`name = "auditors"; description = %[1]q; permissions = [%[2]q]`, strings.Repeat("d", 2049), key)),
@@ -429,11 +438,11 @@ func TestAccUserRoleResource_invalidInput(t *testing.T) {
 	})
 }
 
-// TestAccUserRoleResource_catalogUnavailable serves a tenant whose permission-key endpoint is
+// TestAccUserRole_catalogUnavailable serves a tenant whose permission-key endpoint is
 // missing (role endpoints are recent and may not be enabled everywhere: API.md, "Endpoints"). The
 // plan goes on, and the API decides at apply: a real key is created, an unknown key fails the apply
 // with the API's own message.
-func TestAccUserRoleResource_catalogUnavailable(t *testing.T) {
+func TestAccUserRole_catalogUnavailable(t *testing.T) {
 	e := startEmulatorBehind(t, func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if r.URL.Path == "/v3.0/iam/roles/permissionKeys" {
@@ -445,14 +454,16 @@ func TestAccUserRoleResource_catalogUnavailable(t *testing.T) {
 			next.ServeHTTP(w, r)
 		})
 	})
+	e.requireMasterAdministrator("create a role, whose control flags default to true")
 	keys := rolePermissionKeys(t, e, 1)
+	name := e.name("auditors")
 	config := func(permission string) string {
 		return e.providerConfig() + fmt.Sprintf(`
 resource "visionone_user_role" "test" {
-  name        = "auditors"
-  permissions = [%[1]q]
+  name        = %[1]q
+  permissions = [%[2]q]
 }
-`, permission)
+`, name, permission)
 	}
 
 	resource.ParallelTest(t, resource.TestCase{
@@ -462,19 +473,19 @@ resource "visionone_user_role" "test" {
 		Steps: []resource.TestStep{
 			{
 				Config:      config("platform.no.such.key"),
-				ExpectError: regexpText("Error Creating User Role", `Creating the user role "auditors"`, "400"),
+				ExpectError: regexpText("Error Creating User Role", fmt.Sprintf("Creating the user role %q", name), "400"),
 			},
 			{
 				Config:            config(keys[0]),
-				ConfigStateChecks: []statecheck.StateCheck{expectRoleInEmulator(e, "auditors", keys)},
+				ConfigStateChecks: []statecheck.StateCheck{expectRoleInEmulator(e, name, keys)},
 			},
 		},
 	})
 }
 
-// TestAccUserRoleResource_importInvalid imports what cannot be imported: a predefined role, and a
+// TestAccUserRole_importInvalid imports what cannot be imported: a predefined role, and a
 // role that does not exist.
-func TestAccUserRoleResource_importInvalid(t *testing.T) {
+func TestAccUserRole_importInvalid(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
 	auditor := findRole(t, e, "Auditor")
 	config := e.providerConfig() + `
@@ -513,13 +524,16 @@ resource "visionone_user_role" "test" {
 	})
 }
 
-// TestAccUserRoleResource_example applies the documentation's example as it is.
-func TestAccUserRoleResource_example(t *testing.T) {
+// TestAccUserRole_example applies the documentation's example as it is.
+func TestAccUserRole_example(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
 	example, err := os.ReadFile("../../examples/resources/visionone_user_role/resource.tf")
 	if err != nil {
 		t.Fatal(err)
 	}
+	e.requireMasterAdministrator("create roles with control flags")
+	auditor, reader := e.name("Third-party auditor"), e.name("Workbench alert reader")
+	config := strings.NewReplacer(`"Third-party auditor"`, strconv.Quote(auditor), `"Workbench alert reader"`, strconv.Quote(reader)).Replace(string(example))
 	auditing := catalogPermission(t, e, func(p client.Permission) bool { return p.Name == "Third-party auditing (API only)" })
 	workbench := catalogPermission(t, e, func(p client.Permission) bool {
 		return p.App == "Workbench" && p.Name == "View, filter, and search"
@@ -531,10 +545,10 @@ func TestAccUserRoleResource_example(t *testing.T) {
 		CheckDestroy:             testAccCheckUserRoleDestroyed(e),
 		Steps: []resource.TestStep{
 			{
-				Config: e.providerConfig() + string(example),
+				Config: e.providerConfig() + config,
 				ConfigStateChecks: []statecheck.StateCheck{
-					expectRoleInEmulator(e, "Third-party auditor", []string{auditing.Key}),
-					expectRoleInEmulator(e, "Workbench alert reader", []string{workbench.Key}),
+					expectRoleInEmulator(e, auditor, []string{auditing.Key}),
+					expectRoleInEmulator(e, reader, []string{workbench.Key}),
 					statecheck.ExpectKnownValue("visionone_user_role.alert_reader", tfjsonpath.New("allow_user_account_assignment"), knownvalue.Bool(false)),
 				},
 			},
@@ -563,7 +577,7 @@ func testAccCheckUserRoleDestroyed(e *testEmulator) resource.TestCheckFunc {
 
 // expectRoleInEmulator checks the role as the API stores it, not only as the provider reports it.
 func expectRoleInEmulator(e *testEmulator, name string, permissions []string) statecheck.StateCheck {
-	return roleCheck(func(ctx context.Context) error {
+	return emulatorCheck(func(ctx context.Context) error {
 		role, err := e.API.FindRoleByName(ctx, name)
 		if err != nil {
 			return fmt.Errorf("looking up role %q in the emulator: %w", name, err)
@@ -575,12 +589,6 @@ func expectRoleInEmulator(e *testEmulator, name string, permissions []string) st
 		}
 		return nil
 	})
-}
-
-type roleCheck func(ctx context.Context) error
-
-func (c roleCheck) CheckState(ctx context.Context, _ statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
-	resp.Error = c(ctx)
 }
 
 // roleRace is a proxy in front of the emulator that, once armed, runs a change of its own just
@@ -611,98 +619,3 @@ func (p *roleRace) wrap(next http.Handler) http.Handler {
 		next.ServeHTTP(w, r)
 	})
 }
-
-// startEmulatorBehind is startEmulator with a test's own handler in front of the emulator, to
-// make the API misbehave in one precise way for the provider. The admin client, the "console" of
-// the test, talks to the emulator directly.
-func startEmulatorBehind(t *testing.T, middleware func(http.Handler) http.Handler) *testEmulator {
-	t.Helper()
-	srv, err := emulator.New(emulator.Options{})
-	if err != nil {
-		t.Fatalf("starting the emulator: %v", err)
-	}
-	hs := httptest.NewServer(middleware(srv))
-	t.Cleanup(hs.Close)
-	direct := httptest.NewServer(srv)
-	t.Cleanup(direct.Close)
-	api, err := client.New(client.Config{Endpoint: direct.URL, APIKey: srv.AdminKey(), RequestsPerMinute: -1})
-	if err != nil {
-		t.Fatalf("building the admin client: %v", err)
-	}
-	return &testEmulator{Server: srv, URL: hs.URL, API: api}
-}
-
-// rolePermissionKeys returns n keys of the emulator's catalog, in key order.
-func rolePermissionKeys(t *testing.T, e *testEmulator, n int) []string {
-	t.Helper()
-	catalog, err := e.API.ListPermissions(context.Background())
-	if err != nil {
-		t.Fatalf("reading the permission catalog: %v", err)
-	}
-	keys := make([]string, len(catalog))
-	for i, p := range catalog {
-		keys[i] = p.Key
-	}
-	slices.Sort(keys)
-	if len(keys) < n {
-		t.Fatalf("the emulator's catalog has %d keys, the test needs %d", len(keys), n)
-	}
-	return keys[:n]
-}
-
-// catalogPermission returns the one catalog entry that match selects.
-func catalogPermission(t *testing.T, e *testEmulator, match func(client.Permission) bool) client.Permission {
-	t.Helper()
-	catalog, err := e.API.ListPermissions(context.Background())
-	if err != nil {
-		t.Fatalf("reading the permission catalog: %v", err)
-	}
-	var found []client.Permission
-	for _, p := range catalog {
-		if match(p) {
-			found = append(found, p)
-		}
-	}
-	if len(found) != 1 {
-		t.Fatalf("expected one matching permission in the emulator's catalog, found %v", found)
-	}
-	return found[0]
-}
-
-func findRole(t *testing.T, e *testEmulator, name string) *client.Role {
-	t.Helper()
-	role, err := e.API.FindRoleByName(context.Background(), name)
-	if err != nil {
-		t.Fatalf("looking up role %q in the emulator: %v", name, err)
-	}
-	return role
-}
-
-// hclStringList renders values as an HCL list of strings.
-func hclStringList(values []string) string {
-	quoted := make([]string, len(values))
-	for i, v := range values {
-		quoted[i] = fmt.Sprintf("%q", v)
-	}
-	return "[" + strings.Join(quoted, ", ") + "]"
-}
-
-func knownStringValues(values []string) []knownvalue.Check {
-	checks := make([]knownvalue.Check, len(values))
-	for i, v := range values {
-		checks[i] = knownvalue.StringExact(v)
-	}
-	return checks
-}
-
-// regexpText matches each text in order, tolerant of the line wrapping Terraform applies to
-// diagnostics.
-func regexpText(texts ...string) *regexp.Regexp {
-	parts := make([]string, len(texts))
-	for i, text := range texts {
-		parts[i] = strings.Join(strings.Fields(regexp.QuoteMeta(text)), `\s+`)
-	}
-	return regexp.MustCompile("(?s)" + strings.Join(parts, ".*"))
-}
-
-func pointerTo[T any](v T) *T { return &v }

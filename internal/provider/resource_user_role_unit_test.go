@@ -199,11 +199,11 @@ func TestOrList(t *testing.T) {
 	}
 }
 
-// TestUserRoleResource_readDeletedOutsideWarns drives the provider the way Terraform's refresh does
+// TestUserRole_readDeletedOutsideWarns drives the provider the way Terraform's refresh does
 // (ConfigureProvider, then ReadResource over the plugin protocol) for a role deleted in the
 // emulator, and checks what an acceptance test cannot see: the warning that explains the planned
 // re-creation, next to the removal from state.
-func TestUserRoleResource_readDeletedOutsideWarns(t *testing.T) {
+func TestUserRole_readDeletedOutsideWarns(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	e := startEmulator(t, emulator.Options{})

@@ -1,0 +1,448 @@
+package provider
+
+// Expiry and rotation of visionone_api_key: replacement when a key expires or enters its
+// rotate_before window by the API's clock, create_before_destroy rotation of a name_prefix key, and
+// the plan-time decisions behind them. CRUD, import and drift are in resource_api_key_test.go.
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/client"
+	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/emulator"
+)
+
+// TestAccAPIKey_expired moves the emulator's clock past the expiry: the next plan replaces the key
+// although nothing in the configuration changed.
+func TestAccAPIKey_expired(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	e.requireEmulator("clock control")
+	id := statecheck.CompareValue(compare.ValuesDiffer())
+	config := e.providerConfig() + fmt.Sprintf(`
+resource "visionone_api_key" "test" {
+  name              = %q
+  role              = "SIEM"
+  expires_in_months = 1
+}
+`, e.name("short-lived"))
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.apiKeysGone,
+		Steps: []resource.TestStep{
+			{
+				Config:            config,
+				ConfigStateChecks: []statecheck.StateCheck{id.AddStateValue(testAccAPIKeyAddr, tfjsonpath.New("id"))},
+			},
+			{
+				PreConfig: func() { e.AdvanceClock(32 * 24 * time.Hour) },
+				Config:    config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testAccAPIKeyAddr, plancheck.ResourceActionDestroyBeforeCreate),
+					plancheck.ExpectUnknownValue(testAccAPIKeyAddr, tfjsonpath.New("expires_at")),
+					plancheck.ExpectUnknownValue(testAccAPIKeyAddr, tfjsonpath.New("value")),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					id.AddStateValue(testAccAPIKeyAddr, tfjsonpath.New("id")),
+					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("value"), e.authenticates()),
+					e.expectAPIKeyCount(1),
+				},
+			},
+		},
+	})
+}
+
+// TestAccAPIKey_rotateBefore moves the emulator's clock up to, and then into, the rotate_before
+// window: the plan is empty before it and replaces the key inside it.
+func TestAccAPIKey_rotateBefore(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	e.requireEmulator("clock control")
+	id := statecheck.CompareValue(compare.ValuesDiffer())
+	config := e.providerConfig() + fmt.Sprintf(`
+resource "visionone_api_key" "test" {
+  name              = %q
+  role              = "SIEM"
+  expires_in_months = 1
+  rotate_before     = "240h"
+}
+`, e.name("rotated"))
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.apiKeysGone,
+		Steps: []resource.TestStep{
+			{
+				Config:            config,
+				ConfigStateChecks: []statecheck.StateCheck{id.AddStateValue(testAccAPIKeyAddr, tfjsonpath.New("id"))},
+			},
+			{
+				// 15 days in: a month-long key still has more than 10 days left.
+				PreConfig: func() { e.AdvanceClock(15 * 24 * time.Hour) },
+				Config:    config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+				}},
+			},
+			{
+				// 25 days in: fewer than 10 days are left.
+				PreConfig: func() { e.AdvanceClock(10 * 24 * time.Hour) },
+				Config:    config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testAccAPIKeyAddr, plancheck.ResourceActionDestroyBeforeCreate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					id.AddStateValue(testAccAPIKeyAddr, tfjsonpath.New("id")),
+					e.expectAPIKeyCount(1),
+				},
+			},
+		},
+	})
+}
+
+// TestAccAPIKey_savedPlanIsKept lets the key expire between the plan and the apply of an in-place
+// update: Terraform plans the change again while applying it, and the provider must then judge
+// expiry as the plan did (at the API time of the plan's refresh), or the apply fails with an
+// inconsistent final plan. The next plan replaces the key.
+func TestAccAPIKey_savedPlanIsKept(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	e.requireEmulator("clock control")
+	name := e.name("saved-plan")
+	sameID := statecheck.CompareValue(compare.ValuesSame())
+	config := func(description string) string {
+		return e.providerConfig() + fmt.Sprintf(`
+resource "visionone_api_key" "test" {
+  name              = %[1]q
+  role              = "SIEM"
+  description       = %[2]q
+  expires_in_months = 1
+}
+`, name, description)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.apiKeysGone,
+		Steps: []resource.TestStep{
+			{
+				Config:            config("first"),
+				ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(testAccAPIKeyAddr, tfjsonpath.New("id"))},
+			},
+			{
+				Config: config("second"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testAccAPIKeyAddr, plancheck.ResourceActionUpdate),
+					betweenPlanAndApply(func() { e.AdvanceClock(32 * 24 * time.Hour) }),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameID.AddStateValue(testAccAPIKeyAddr, tfjsonpath.New("id")),
+					e.expectAPIKey(name, "SIEM", "second", client.StatusEnabled),
+				},
+				// The plan after this apply sees the expiry.
+				ExpectNonEmptyPlan: true,
+			},
+			{
+				Config: config("second"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testAccAPIKeyAddr, plancheck.ResourceActionDestroyBeforeCreate),
+				}},
+			},
+		},
+	})
+}
+
+// TestAccAPIKey_createBeforeDestroy rotates a name_prefix key with create_before_destroy. The
+// data source depends on the key, so Terraform reads it after creating the new key and before
+// deleting the old one: terraform_data records what the API listed at that moment.
+func TestAccAPIKey_createBeforeDestroy(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	id := statecheck.CompareValue(compare.ValuesDiffer())
+	var oldValue, newID string
+	config := func(rotation string) string {
+		return e.providerConfig() + fmt.Sprintf(`
+resource "visionone_api_key" "test" {
+  name_prefix = %[2]q
+  role        = "SIEM"
+  keepers     = { rotation = %[1]q }
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+data "visionone_api_keys" "during" {
+  role       = "SIEM"
+  depends_on = [visionone_api_key.test]
+}
+
+resource "terraform_data" "observed" {
+  triggers_replace = visionone_api_key.test.id
+  input            = data.visionone_api_keys.during.api_keys[*].name
+
+  lifecycle {
+    ignore_changes = [input]
+  }
+}
+`, rotation, e.name("splunk-"))
+	}
+	namePattern := regexp.MustCompile(`^` + regexp.QuoteMeta(e.name("splunk-")) + `\d{14}[0-9a-f]{8}$`)
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.apiKeysGone,
+		Steps: []resource.TestStep{
+			{
+				Config: config("1"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					id.AddStateValue(testAccAPIKeyAddr, tfjsonpath.New("id")),
+					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("name"), knownvalue.StringRegexp(namePattern)),
+					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("value"), captureString(&oldValue)),
+					statecheck.ExpectKnownValue("terraform_data.observed", tfjsonpath.New("output"), e.ownItems(knownvalue.ListSizeExact(1))),
+				},
+			},
+			{
+				Config: config("2"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testAccAPIKeyAddr, plancheck.ResourceActionCreateBeforeDestroy),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					id.AddStateValue(testAccAPIKeyAddr, tfjsonpath.New("id")),
+					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("name"), knownvalue.StringRegexp(namePattern)),
+					// Between the create and the delete the API listed both keys...
+					statecheck.ExpectKnownValue("terraform_data.observed", tfjsonpath.New("output"), e.ownItems(knownvalue.ListExact([]knownvalue.Check{
+						knownvalue.StringRegexp(namePattern), knownvalue.StringRegexp(namePattern),
+					}))),
+					// ...and afterwards only the new one is left, its value works and the old one does not.
+					e.expectAPIKeyCount(1),
+					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("value"), e.authenticates()),
+					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("id"), captureString(&newID)),
+					e.expectRejected(&oldValue),
+				},
+			},
+			{
+				// Renamed in the console: the name no longer has the prefix, so the key gets a new
+				// generated name in place.
+				PreConfig: func() {
+					renamed := e.name("renamed-in-console")
+					if err := e.API.UpdateAPIKey(context.Background(), newID, "", client.APIKeyPatch{Name: &renamed}); err != nil {
+						t.Fatalf("renaming the key outside Terraform: %v", err)
+					}
+				},
+				Config: config("2"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testAccAPIKeyAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectUnknownValue(testAccAPIKeyAddr, tfjsonpath.New("name")),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("id"), knownvalue.StringFunc(func(id string) error {
+						if id != newID {
+							return fmt.Errorf("the key was replaced (%s), expected %s renamed in place", id, newID)
+						}
+						return nil
+					})),
+					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("name"), knownvalue.StringRegexp(namePattern)),
+				},
+			},
+		},
+	})
+}
+
+// TestAccAPIKey_auditorAccessExample applies examples/auditor-access (role, account and key in one
+// configuration) and then moves the emulator's clock into the key's rotate_before window.
+func TestAccAPIKey_auditorAccessExample(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	e.requireEmulator("clock control")
+	config := e.providerConfig()
+	for _, name := range []string{"main.tf", "variables.tf", "outputs.tf"} {
+		b, err := os.ReadFile(filepath.Join("..", "..", "examples", "auditor-access", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		config += "\n" + string(b)
+	}
+	const key = "visionone_api_key.auditor"
+	id := statecheck.CompareValue(compare.ValuesDiffer())
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.apiKeysGone,
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					id.AddStateValue(key, tfjsonpath.New("id")),
+					statecheck.ExpectKnownValue("visionone_account.auditor", tfjsonpath.New("role"), knownvalue.StringExact("Third-party auditor")),
+					statecheck.ExpectKnownValue(key, tfjsonpath.New("role"), knownvalue.StringExact("Third-party auditor")),
+					statecheck.ExpectKnownOutputValue("auditor_api_key", e.authenticates()),
+				},
+			},
+			{
+				// Three months minus 80 days leaves fewer than the 14 days of rotate_before.
+				PreConfig: func() { e.AdvanceClock(80 * 24 * time.Hour) },
+				Config:    config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(key, plancheck.ResourceActionCreateBeforeDestroy),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					id.AddStateValue(key, tfjsonpath.New("id")),
+					statecheck.ExpectKnownOutputValue("auditor_api_key", e.authenticates()),
+					e.expectAPIKeyCount(1),
+				},
+			},
+		},
+	})
+}
+
+// TestAPIKey_modifyPlanExpiryWarnings calls ModifyPlan as Terraform does on an update plan, with the
+// emulator's clock as the API time, to assert what the plan-time warning says; the acceptance tests
+// above prove that Terraform replaces the key, but terraform-plugin-testing cannot see warnings.
+func TestAPIKey_modifyPlanExpiryWarnings(t *testing.T) {
+	t.Parallel()
+	e := startEmulator(t, emulator.Options{})
+	ctx := context.Background()
+	r := &apiKeyResource{data: newProviderData(e.API)}
+	var schemaResp fwresource.SchemaResponse
+	r.Schema(ctx, fwresource.SchemaRequest{}, &schemaResp)
+	now := e.Now()
+	tests := map[string]struct {
+		expiresAt    time.Time
+		rotateBefore types.String
+		wantWarning  string
+	}{
+		"expired": {
+			expiresAt:   now.Add(-time.Hour),
+			wantWarning: "expired at " + now.Add(-time.Hour).UTC().Format(time.RFC3339),
+		},
+		"inside rotate_before": {
+			expiresAt:    now.Add(5 * 24 * time.Hour),
+			rotateBefore: types.StringValue("240h"),
+			wantWarning:  "within rotate_before (240h0m0s) of the API's current time",
+		},
+		"outside rotate_before": {
+			expiresAt:    now.Add(20 * 24 * time.Hour),
+			rotateBefore: types.StringValue("240h"),
+		},
+		"no rotate_before, not expired": {
+			expiresAt: now.Add(time.Hour),
+		},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			model := apiKeyResourceModel{
+				ID:              types.StringValue("3c2d5f5e-8f43-4c3e-9a3e-2f1b6c1d2e4f"),
+				Name:            types.StringValue("planned"),
+				NamePrefix:      types.StringNull(),
+				Role:            types.StringValue("SIEM"),
+				Description:     types.StringValue(""),
+				Enabled:         types.BoolValue(true),
+				ExpiresInMonths: types.Int64Value(1),
+				RotateBefore:    tc.rotateBefore,
+				Keepers:         types.MapNull(types.StringType),
+				Value:           types.StringValue("secret"),
+				ExpiresAt:       types.StringValue(tc.expiresAt.UTC().Format(time.RFC3339)),
+				LastUsedAt:      types.StringNull(),
+				CreatedAt:       types.StringNull(),
+			}
+			raw := tftypes.NewValue(schemaResp.Schema.Type().TerraformType(ctx), nil)
+			state := tfsdk.State{Schema: schemaResp.Schema, Raw: raw}
+			plan := tfsdk.Plan{Schema: schemaResp.Schema, Raw: raw}
+			if diags := state.Set(ctx, &model); diags.HasError() {
+				t.Fatal(diags)
+			}
+			if diags := plan.Set(ctx, &model); diags.HasError() {
+				t.Fatal(diags)
+			}
+			req := fwresource.ModifyPlanRequest{Config: tfsdk.Config{Schema: schemaResp.Schema, Raw: plan.Raw}, Plan: plan, State: state}
+			resp := fwresource.ModifyPlanResponse{Plan: plan}
+			r.ModifyPlan(ctx, req, &resp)
+
+			if resp.Diagnostics.HasError() {
+				t.Fatalf("unexpected error: %v", resp.Diagnostics)
+			}
+			var plannedExpiry types.String
+			resp.Plan.GetAttribute(ctx, path.Root("expires_at"), &plannedExpiry)
+			if tc.wantWarning == "" {
+				if len(resp.Diagnostics) != 0 || len(resp.RequiresReplace) != 0 || plannedExpiry.IsUnknown() {
+					t.Fatalf("expected no change, got diagnostics %v, replace %v, expires_at %s", resp.Diagnostics, resp.RequiresReplace, plannedExpiry)
+				}
+				return
+			}
+			warnings := resp.Diagnostics.Warnings()
+			if len(warnings) != 1 || warnings[0].Summary() != "API Key Will Be Replaced" || !strings.Contains(warnings[0].Detail(), tc.wantWarning) {
+				t.Fatalf("expected one warning containing %q, got %v", tc.wantWarning, resp.Diagnostics)
+			}
+			if !resp.RequiresReplace.Contains(path.Root("expires_at")) || !plannedExpiry.IsUnknown() {
+				t.Fatalf("expected a replacement over an unknown expires_at, got replace %v, expires_at %s", resp.RequiresReplace, plannedExpiry)
+			}
+		})
+	}
+}
+
+func TestExpiryReplacementReason(t *testing.T) {
+	t.Parallel()
+	expiresAt := time.Date(2027, 1, 31, 12, 0, 0, 0, time.UTC)
+	tests := map[string]struct {
+		now          time.Time
+		rotateBefore time.Duration
+		want         string
+	}{
+		"long before expiry":          {now: expiresAt.Add(-60 * 24 * time.Hour), rotateBefore: 720 * time.Hour},
+		"just outside the window":     {now: expiresAt.Add(-720*time.Hour - time.Second), rotateBefore: 720 * time.Hour},
+		"at the start of the window":  {now: expiresAt.Add(-720 * time.Hour), rotateBefore: 720 * time.Hour, want: "within rotate_before (720h0m0s)"},
+		"no window, not expired":      {now: expiresAt.Add(-time.Second)},
+		"at expiry":                   {now: expiresAt, want: "expired at 2027-01-31T12:00:00Z"},
+		"after expiry, with a window": {now: expiresAt.Add(time.Hour), rotateBefore: time.Hour, want: "expired at 2027-01-31T12:00:00Z (the API's time is now 2027-01-31T13:00:00Z)"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			got := expiryReplacementReason(tc.now, expiresAt, tc.rotateBefore)
+			if tc.want == "" && got != "" || !strings.Contains(got, tc.want) {
+				t.Fatalf("got %q, want it to contain %q", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestMonthsToExpirationOf(t *testing.T) {
+	t.Parallel()
+	created := time.Date(2026, 1, 31, 10, 0, 0, 0, time.UTC)
+	at := func(t time.Time) *time.Time { return &t }
+	tests := map[string]struct {
+		key  client.APIKey
+		want types.Int64
+	}{
+		"never expires":          {key: client.APIKey{CreatedDateTime: &created}, want: types.Int64Value(0)},
+		"one month, end of jan":  {key: client.APIKey{CreatedDateTime: &created, ExpiredDateTime: at(created.AddDate(0, 1, 0))}, want: types.Int64Value(1)},
+		"twelve months":          {key: client.APIKey{CreatedDateTime: &created, ExpiredDateTime: at(created.AddDate(1, 0, 0))}, want: types.Int64Value(12)},
+		"six months, a day off":  {key: client.APIKey{CreatedDateTime: &created, ExpiredDateTime: at(created.AddDate(0, 6, 1))}, want: types.Int64Value(6)},
+		"no creation time":       {key: client.APIKey{ExpiredDateTime: at(created)}, want: types.Int64Null()},
+		"not a console duration": {key: client.APIKey{CreatedDateTime: &created, ExpiredDateTime: at(created.AddDate(0, 2, 0))}, want: types.Int64Null()},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			if got := monthsToExpirationOf(&tc.key); !got.Equal(tc.want) {
+				t.Fatalf("got %s, want %s", got, tc.want)
+			}
+		})
+	}
+}
