@@ -224,9 +224,9 @@ func measure(ctx context.Context, cfg config, srv *emulator.Server, bin string, 
 	return m, nil
 }
 
-// buildUnlessGiven returns bin, or builds the package pkg of the module in moduleDir into dir when
-// bin is empty. It builds as .goreleaser.yml builds releases: a static binary without symbol tables
-// maps about 2 MB less memory than a default build, and the peak measured is then the one users see.
+// buildUnlessGiven returns bin, or builds the module's package pkg into dir when bin is empty. It
+// builds as .goreleaser.yml builds releases: a static binary without symbol tables maps about 2 MB
+// less memory than a default build, and the peak measured is then the one users see.
 func buildUnlessGiven(ctx context.Context, cfg config, bin, moduleDir, pkg, dir string) (string, error) {
 	if bin == "" {
 		bin = filepath.Join(dir, "terraform-provider-visionone")
