@@ -30,7 +30,7 @@ type config struct {
 	ProviderBin string        // a built provider; empty: build the module's main package
 	FloorBin    string        // a built framework floor; empty: build bench/floorprovider
 	ProtocolBin string        // a built protocol floor; empty: build bench/protocolfloor
-	ModuleDir   string        // the provider module (for the build)
+	ModuleDir   string        // the provider module (for the build); this bench module is its bench/ folder
 	WorkDir     string        // scratch space (configurations, CLI config, build); removed by the caller
 	// RequestsPerMinute is the provider's client-side rate limit. The benchmark sets it high so that
 	// it measures the provider and not the limit (the default, 300, would bound every phase).
@@ -94,12 +94,14 @@ func run(ctx context.Context, cfg config) (*report, error) {
 
 	// Both binaries serve the same provider address, so each gets a CLI configuration of its own.
 	bins, cliConfigs := map[string]string{}, map[string]string{}
-	for target, built := range map[string]struct{ bin, pkg string }{
-		"provider": {cfg.ProviderBin, "."},
-		"floor":    {cfg.FloorBin, "./bench/floorprovider"},
-		"protocol": {cfg.ProtocolBin, "./bench/protocolfloor"},
+	// The provider builds in its own module, as it ships; the floors in this one.
+	benchDir := filepath.Join(cfg.ModuleDir, "bench")
+	for target, built := range map[string]struct{ bin, moduleDir, pkg string }{
+		"provider": {cfg.ProviderBin, cfg.ModuleDir, "."},
+		"floor":    {cfg.FloorBin, benchDir, "./floorprovider"},
+		"protocol": {cfg.ProtocolBin, benchDir, "./protocolfloor"},
 	} {
-		bin, err := buildUnlessGiven(ctx, cfg, built.bin, built.pkg, filepath.Join(cfg.WorkDir, target, "bin"))
+		bin, err := buildUnlessGiven(ctx, cfg, built.bin, built.moduleDir, built.pkg, filepath.Join(cfg.WorkDir, target, "bin"))
 		if err != nil {
 			return nil, fmt.Errorf("building the %s: %w", target, err)
 		}
@@ -225,12 +227,12 @@ func measure(ctx context.Context, cfg config, srv *emulator.Server, bin string, 
 // buildUnlessGiven returns bin, or builds the module's package pkg into dir when bin is empty. It
 // builds as .goreleaser.yml builds releases: a static binary without symbol tables maps less memory
 // than a default build, and the peak measured is then the one users see.
-func buildUnlessGiven(ctx context.Context, cfg config, bin, pkg, dir string) (string, error) {
+func buildUnlessGiven(ctx context.Context, cfg config, bin, moduleDir, pkg, dir string) (string, error) {
 	if bin == "" {
 		bin = filepath.Join(dir, "terraform-provider-visionone")
 		cfg.Log("building %s into %s", pkg, bin)
 		build := exec.CommandContext(ctx, "go", "build", "-trimpath", "-ldflags", "-s -w", "-o", bin, pkg)
-		build.Dir = cfg.ModuleDir
+		build.Dir = moduleDir
 		build.Env = append(os.Environ(), "CGO_ENABLED=0")
 		if out, err := build.CombinedOutput(); err != nil {
 			return "", fmt.Errorf("%w\n%s", err, out)

@@ -23,7 +23,10 @@
 // It writes results.json and results.md into -out and, with -benchmarks, replaces the table between
 // the bench markers of that file (BENCHMARKS.md).
 //
-//	go run ./bench -n "10 100 500" -latency 50ms -out .build/bench -benchmarks BENCHMARKS.md
+// It is a Go module of its own, so that the provider's module does not carry it, and runs from its
+// folder (the provider's module is the parent folder), as `make bench` runs it:
+//
+//	cd bench && go run . -n "10 100 500" -latency 50ms -out ../.build/bench -benchmarks ../BENCHMARKS.md
 package main
 
 import (
@@ -47,7 +50,7 @@ func main() {
 	providerBin := flag.String("provider", "", "a provider binary to measure instead of building this module")
 	floorBin := flag.String("floor", "", "a framework floor binary to measure instead of building bench/floorprovider")
 	protocolBin := flag.String("protocol-floor", "", "a protocol floor binary to measure instead of building bench/protocolfloor")
-	out := flag.String("out", ".build/bench", "directory for results.json and results.md")
+	out := flag.String("out", "../.build/bench", "directory for results.json and results.md")
 	benchmarks := flag.String("benchmarks", "", "a markdown file whose bench markers receive the table (e.g. BENCHMARKS.md)")
 	rpm := flag.Int("requests-per-minute", 100000, "the provider's client-side rate limit")
 	keep := flag.Bool("keep", false, "keep the scratch directory (configurations, states) for inspection")
@@ -69,7 +72,7 @@ func mainErr(sizes string, latency time.Duration, parallelism int, terraform, pr
 			return fmt.Errorf("the terraform CLI is not on PATH (or pass -terraform): %w", err)
 		}
 	}
-	moduleDir, err := os.Getwd()
+	moduleDir, err := filepath.Abs("..")
 	if err != nil {
 		return err
 	}

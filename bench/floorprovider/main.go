@@ -7,8 +7,8 @@
 // provider's process defaults (internal/procdefaults), and `make bench` measures it beside the
 // provider.
 //
-//	go build -o .build/floor/terraform-provider-visionone ./bench/floorprovider
-//	go run ./bench -provider .build/floor/terraform-provider-visionone -n 500
+//	cd bench && go build -o ../.build/floor/terraform-provider-visionone ./floorprovider
+//	go run . -provider ../.build/floor/terraform-provider-visionone -n 500
 package main
 
 import (

@@ -8,7 +8,7 @@
 // least any external provider can cost, against which BENCHMARKS.md reads the framework floor
 // (bench/floorprovider) and the provider.
 //
-//	go build -o .build/protocol-floor/terraform-provider-visionone ./bench/protocolfloor
+//	cd bench && go build -o ../.build/protocol-floor/terraform-provider-visionone ./protocolfloor
 package main
 
 import (
