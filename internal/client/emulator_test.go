@@ -304,11 +304,11 @@ func TestEmulatorAPIKeys(t *testing.T) {
 	if err != nil {
 		t.Fatalf("CreateAPIKey: %v", err)
 	}
-	if created.ID == "" || created.Value == "" || created.ExpiredDateTime != nil {
+	if created.ID == "" || created.Value == "" || isSet(created.ExpiredDateTime) {
 		t.Errorf("created = id %q, value set %v, expiry %v; want a never-expiring key", created.ID, created.Value != "", created.ExpiredDateTime)
 	}
 	yearly, err := e.api.CreateAPIKey(ctx, client.APIKeyCreate{Name: "yearly", Role: "SIEM"})
-	if err != nil || yearly.ExpiredDateTime == nil {
+	if err != nil || !isSet(yearly.ExpiredDateTime) {
 		t.Fatalf("CreateAPIKey(yearly) = %+v, %v; want an expiry", yearly, err)
 	}
 
@@ -317,7 +317,7 @@ func TestEmulatorAPIKeys(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the created key does not authenticate: %v", err)
 	}
-	if key.Name != "auditor's key" || key.ETag == "" || key.ExpiredDateTime != nil || key.CreatedDateTime == nil {
+	if key.Name != "auditor's key" || key.ETag == "" || isSet(key.ExpiredDateTime) || !isSet(key.CreatedDateTime) {
 		t.Errorf("GetAPIKey = %+v", key)
 	}
 	if _, err := asKey.CreateAPIKey(ctx, client.APIKeyCreate{Name: "x", Role: "SIEM"}); !client.IsForbidden(err) {
