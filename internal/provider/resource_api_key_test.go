@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -992,18 +993,26 @@ func TestExpiryReplacementReason(t *testing.T) {
 
 func TestMonthsToExpirationOf(t *testing.T) {
 	t.Parallel()
-	created := time.Date(2026, 1, 31, 10, 0, 0, 0, time.UTC)
-	at := func(t time.Time) *time.Time { return &t }
+	created := client.DateTimeOf(time.Date(2026, 1, 31, 10, 0, 0, 0, time.UTC))
+	createdAt, _ := created.Time()
+	at := client.DateTimeOf
+	var unreadable client.DateTime
+	if err := json.Unmarshal([]byte(`"2027-01-31 10:00:00"`), &unreadable); err != nil {
+		t.Fatal(err)
+	}
 	tests := map[string]struct {
 		key  client.APIKey
 		want types.Int64
 	}{
-		"never expires":          {key: client.APIKey{CreatedDateTime: &created}, want: types.Int64Value(0)},
-		"one month, end of jan":  {key: client.APIKey{CreatedDateTime: &created, ExpiredDateTime: at(created.AddDate(0, 1, 0))}, want: types.Int64Value(1)},
-		"twelve months":          {key: client.APIKey{CreatedDateTime: &created, ExpiredDateTime: at(created.AddDate(1, 0, 0))}, want: types.Int64Value(12)},
-		"six months, a day off":  {key: client.APIKey{CreatedDateTime: &created, ExpiredDateTime: at(created.AddDate(0, 6, 1))}, want: types.Int64Value(6)},
-		"no creation time":       {key: client.APIKey{ExpiredDateTime: at(created)}, want: types.Int64Null()},
-		"not a console duration": {key: client.APIKey{CreatedDateTime: &created, ExpiredDateTime: at(created.AddDate(0, 2, 0))}, want: types.Int64Null()},
+		"never expires":          {key: client.APIKey{CreatedDateTime: created}, want: types.Int64Value(0)},
+		"one month, end of jan":  {key: client.APIKey{CreatedDateTime: created, ExpiredDateTime: at(createdAt.AddDate(0, 1, 0))}, want: types.Int64Value(1)},
+		"twelve months":          {key: client.APIKey{CreatedDateTime: created, ExpiredDateTime: at(createdAt.AddDate(1, 0, 0))}, want: types.Int64Value(12)},
+		"six months, a day off":  {key: client.APIKey{CreatedDateTime: created, ExpiredDateTime: at(createdAt.AddDate(0, 6, 1))}, want: types.Int64Value(6)},
+		"no creation time":       {key: client.APIKey{ExpiredDateTime: at(createdAt)}, want: types.Int64Null()},
+		"not a console duration": {key: client.APIKey{CreatedDateTime: created, ExpiredDateTime: at(createdAt.AddDate(0, 2, 0))}, want: types.Int64Null()},
+		// An expiry the client cannot read is unknown, not "never".
+		"unreadable expiry":        {key: client.APIKey{CreatedDateTime: created, ExpiredDateTime: unreadable}, want: types.Int64Null()},
+		"unreadable creation time": {key: client.APIKey{CreatedDateTime: unreadable, ExpiredDateTime: at(createdAt.AddDate(1, 0, 0))}, want: types.Int64Null()},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
