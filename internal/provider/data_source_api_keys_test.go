@@ -11,13 +11,15 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/client"
-	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/emulator"
 )
 
 // TestAccAPIKeysDataSource lists keys made in the console next to one made by Terraform, filtered by
 // the API (role, status, name) and by expiry as the API's clock sees it.
 func TestAccAPIKeysDataSource(t *testing.T) {
-	e := startEmulator(t, emulator.Options{})
+	forEachAbsentDates(t, testAccAPIKeysDataSource)
+}
+
+func testAccAPIKeysDataSource(t *testing.T, e *testEmulator) {
 	ctx := context.Background()
 	oneMonth, never := int64(1), int64(0)
 	for _, key := range []client.APIKeyCreate{
@@ -103,6 +105,14 @@ data "visionone_api_keys" "expired" {
 							"last_used_at": knownvalue.Null(),
 							"created_at":   knownvalue.StringRegexp(rfc3339Pattern),
 						}),
+					})),
+					// The key that never expires and was never used, whatever the spelling of its dates.
+					statecheck.ExpectKnownValue("data.visionone_api_keys.all", keys.AtSliceIndex(1), knownvalue.ObjectPartial(map[string]knownvalue.Check{
+						"name":         knownvalue.StringExact("console-forever"),
+						"expires_at":   knownvalue.Null(),
+						"expired":      knownvalue.Bool(false),
+						"last_used_at": knownvalue.Null(),
+						"created_at":   knownvalue.StringRegexp(rfc3339Pattern),
 					})),
 					statecheck.ExpectKnownValue("data.visionone_api_keys.expiring", keys, names("console-soar")),
 					statecheck.ExpectKnownValue("data.visionone_api_keys.expired", keys, knownvalue.ListSizeExact(0)),

@@ -123,9 +123,83 @@ func TestAccAPIKey_basic(t *testing.T) {
 	})
 }
 
+// forEachAbsentDates runs test once for each way the emulator can write a date with no value ("",
+// null, a sentinel), each in a subtest with its own emulator: the real API's form is not published.
+func forEachAbsentDates(t *testing.T, test func(t *testing.T, e *testEmulator)) {
+	t.Helper()
+	for _, mode := range emulator.AbsentDatesModes {
+		t.Run("absent_dates="+string(mode), func(t *testing.T) {
+			test(t, startEmulator(t, emulator.Options{AbsentDates: mode}))
+		})
+	}
+}
+
+// TestAccAPIKey_import imports a key that never expires and was never used, and a key with an
+// expiry, by id and by name: whatever the spelling of the dates with no value, the imported state
+// equals the created one, and expires_in_months is recovered from the dates.
+func TestAccAPIKey_import(t *testing.T) {
+	forEachAbsentDates(t, func(t *testing.T, e *testEmulator) {
+		config := e.providerConfig() + `
+resource "visionone_api_key" "forever" {
+  name              = "forever"
+  role              = "SIEM"
+  expires_in_months = 0
+}
+
+resource "visionone_api_key" "monthly" {
+  name              = "monthly"
+  role              = "SIEM"
+  expires_in_months = 1
+}
+`
+		const forever, monthly = "visionone_api_key.forever", "visionone_api_key.monthly"
+		resource.ParallelTest(t, resource.TestCase{
+			PreCheck:                 func() { testAccPreCheck(t) },
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			CheckDestroy:             e.apiKeysGone,
+			Steps: []resource.TestStep{
+				{
+					Config: config,
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue(forever, tfjsonpath.New("expires_at"), knownvalue.Null()),
+						statecheck.ExpectKnownValue(forever, tfjsonpath.New("last_used_at"), knownvalue.Null()),
+						statecheck.ExpectKnownValue(forever, tfjsonpath.New("created_at"), knownvalue.StringRegexp(rfc3339Pattern)),
+						statecheck.ExpectKnownValue(monthly, tfjsonpath.New("expires_at"), knownvalue.StringRegexp(rfc3339Pattern)),
+						statecheck.ExpectKnownValue(monthly, tfjsonpath.New("last_used_at"), knownvalue.Null()),
+					},
+					ConfigPlanChecks: resource.ConfigPlanChecks{
+						PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+					},
+				},
+				{
+					ResourceName:            forever,
+					ImportState:             true,
+					ImportStateVerify:       true,
+					ImportStateVerifyIgnore: []string{"value"},
+				},
+				{
+					ResourceName:            monthly,
+					ImportState:             true,
+					ImportStateId:           "monthly",
+					ImportStateVerify:       true,
+					ImportStateVerifyIgnore: []string{"value"},
+				},
+				{
+					ResourceName:    forever,
+					ImportState:     true,
+					ImportStateKind: resource.ImportBlockWithID,
+				},
+			},
+		})
+	})
+}
+
 // TestAccAPIKey_replace covers the attributes whose change creates a new key with a new value.
 func TestAccAPIKey_replace(t *testing.T) {
-	e := startEmulator(t, emulator.Options{})
+	forEachAbsentDates(t, testAccAPIKeyReplace)
+}
+
+func testAccAPIKeyReplace(t *testing.T, e *testEmulator) {
 	id := statecheck.CompareValue(compare.ValuesDiffer())
 	value := statecheck.CompareValue(compare.ValuesDiffer())
 	config := func(months int, keepers string) string {
@@ -190,7 +264,10 @@ resource "visionone_api_key" "test" {
 // TestAccAPIKey_expired moves the emulator's clock past the expiry: the next plan replaces the key
 // although nothing in the configuration changed.
 func TestAccAPIKey_expired(t *testing.T) {
-	e := startEmulator(t, emulator.Options{})
+	forEachAbsentDates(t, testAccAPIKeyExpired)
+}
+
+func testAccAPIKeyExpired(t *testing.T, e *testEmulator) {
 	id := statecheck.CompareValue(compare.ValuesDiffer())
 	config := e.providerConfig() + `
 resource "visionone_api_key" "test" {
@@ -205,8 +282,12 @@ resource "visionone_api_key" "test" {
 		CheckDestroy:             e.apiKeysGone,
 		Steps: []resource.TestStep{
 			{
-				Config:            config,
-				ConfigStateChecks: []statecheck.StateCheck{id.AddStateValue(testAccAPIKeyAddr, tfjsonpath.New("id"))},
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					id.AddStateValue(testAccAPIKeyAddr, tfjsonpath.New("id")),
+					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("expires_at"), knownvalue.StringRegexp(rfc3339Pattern)),
+					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("last_used_at"), knownvalue.Null()),
+				},
 			},
 			{
 				PreConfig: func() { e.AdvanceClock(32 * 24 * time.Hour) },
@@ -229,7 +310,10 @@ resource "visionone_api_key" "test" {
 // TestAccAPIKey_rotateBefore moves the emulator's clock up to, and then into, the rotate_before
 // window: the plan is empty before it and replaces the key inside it.
 func TestAccAPIKey_rotateBefore(t *testing.T) {
-	e := startEmulator(t, emulator.Options{})
+	forEachAbsentDates(t, testAccAPIKeyRotateBefore)
+}
+
+func testAccAPIKeyRotateBefore(t *testing.T, e *testEmulator) {
 	id := statecheck.CompareValue(compare.ValuesDiffer())
 	config := e.providerConfig() + `
 resource "visionone_api_key" "test" {
