@@ -5,14 +5,19 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
@@ -192,6 +197,139 @@ resource "visionone_api_key" "monthly" {
 			},
 		})
 	})
+}
+
+// oddExpiry is an expiry in a form nobody documents: the client cannot read it.
+const oddExpiry = `"2025-02-06 10:00:00"`
+
+// rewriteDates serves h with every value of field in its answers (create answers, single keys and
+// list items) replaced by raw JSON, as an API that writes that date in another form would.
+func rewriteDates(h http.Handler, field, raw string) http.Handler {
+	value := regexp.MustCompile(`"` + regexp.QuoteMeta(field) + `":("[^"]*"|null)`)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, r)
+		maps.Copy(w.Header(), rec.Header())
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(value.ReplaceAll(rec.Body.Bytes(), []byte(`"`+field+`":`+raw)))
+	})
+}
+
+// TestAccAPIKey_unreadableExpiry: an API that writes expiredDateTime in a form nobody documents, in
+// the create answer and in every read, does not lose the key: it is created with its value in the
+// state, read and imported, with expires_at null. The warnings that say so are asserted by
+// TestAPIKeyResource_unreadableExpiryWarnings.
+func TestAccAPIKey_unreadableExpiry(t *testing.T) {
+	e := startEmulatorBehind(t, func(h http.Handler) http.Handler { return rewriteDates(h, "expiredDateTime", oddExpiry) })
+	config := e.providerConfig() + testAccAPIKeyConfig("odd-dates", "SIEM", "", true)
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.apiKeysGone,
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("value"), e.authenticates()),
+					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("expires_at"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("created_at"), knownvalue.StringRegexp(rfc3339Pattern)),
+					e.expectAPIKeyCount(1),
+				},
+			},
+			{
+				ResourceName:      testAccAPIKeyAddr,
+				ImportState:       true,
+				ImportStateVerify: true,
+				// An unknown expiry says nothing about expires_in_months; last_used_at moved above.
+				ImportStateVerifyIgnore: []string{"value", "last_used_at", "expires_in_months"},
+			},
+		},
+	})
+}
+
+// TestAPIKeyResource_unreadableExpiryWarnings calls Create, Read and the data source's Read as
+// Terraform does against an API that writes expiredDateTime in a form nobody documents, to assert
+// the warnings terraform-plugin-testing cannot see: each names the key, the field, the value sent
+// and what not knowing it means, and nothing fails.
+func TestAPIKeyResource_unreadableExpiryWarnings(t *testing.T) {
+	t.Parallel()
+	e := startEmulatorBehind(t, func(h http.Handler) http.Handler { return rewriteDates(h, "expiredDateTime", oddExpiry) })
+	api, err := client.New(client.Config{Endpoint: e.URL, APIKey: e.AdminKey(), RequestsPerMinute: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	expectWarnings := func(what string, diags diag.Diagnostics, want ...string) {
+		t.Helper()
+		warnings := diags.Warnings()
+		if diags.HasError() || len(warnings) != len(want) {
+			t.Fatalf("%s: diagnostics %v, want %d warnings", what, diags, len(want))
+		}
+		for i, w := range warnings {
+			for _, part := range []string{`Vision One sent expiredDateTime as ` + oddExpiry, want[i]} {
+				if w.Summary() != "Unreadable Value From the API" || !strings.Contains(w.Detail(), part) {
+					t.Errorf("%s: warning %d %q: %q lacks %q", what, i, w.Summary(), w.Detail(), part)
+				}
+			}
+		}
+	}
+
+	r := &apiKeyResource{data: newProviderData(api)}
+	var schemaResp fwresource.SchemaResponse
+	r.Schema(ctx, fwresource.SchemaRequest{}, &schemaResp)
+	raw := tftypes.NewValue(schemaResp.Schema.Type().TerraformType(ctx), nil)
+	plan := tfsdk.Plan{Schema: schemaResp.Schema, Raw: raw}
+	if diags := plan.Set(ctx, &apiKeyResourceModel{
+		ID: types.StringUnknown(), Name: types.StringValue("odd"), NamePrefix: types.StringNull(), Role: types.StringValue("SIEM"),
+		Description: types.StringValue(""), Enabled: types.BoolValue(true), ExpiresInMonths: types.Int64Value(12),
+		RotateBefore: types.StringNull(), Keepers: types.MapNull(types.StringType), Value: types.StringUnknown(),
+		ExpiresAt: types.StringUnknown(), LastUsedAt: types.StringUnknown(), CreatedAt: types.StringUnknown(),
+	}); diags.HasError() {
+		t.Fatal(diags)
+	}
+	createResp := withPrivateState(&fwresource.CreateResponse{State: tfsdk.State{Schema: schemaResp.Schema, Raw: raw}})
+	r.Create(ctx, fwresource.CreateRequest{Plan: plan}, createResp)
+	var created apiKeyResourceModel
+	createResp.State.Get(ctx, &created)
+	expectWarnings("Create", createResp.Diagnostics,
+		`The answer to the creation of API key `+created.ID.ValueString()+` ("odd")`+`: Vision One`,
+		`API key `+created.ID.ValueString()+` ("odd"): Vision One`)
+	expectWarnings("Create", createResp.Diagnostics, "expires_at is taken from the key as read back", "expires_at is null")
+	if created.Value.ValueString() == "" || !created.ExpiresAt.IsNull() || created.CreatedAt.IsNull() {
+		t.Errorf("state after Create: value set %t, expires_at %s, created_at %s",
+			created.Value.ValueString() != "", created.ExpiresAt, created.CreatedAt)
+	}
+
+	readResp := withPrivateState(&fwresource.ReadResponse{State: createResp.State})
+	r.Read(ctx, fwresource.ReadRequest{State: createResp.State}, readResp)
+	expectWarnings("Read", readResp.Diagnostics, "will not replace it when it expires or enters rotate_before")
+
+	ds := &apiKeysDataSource{data: newProviderData(api)}
+	var dsSchema datasource.SchemaResponse
+	ds.Schema(ctx, datasource.SchemaRequest{}, &dsSchema)
+	configState := tfsdk.State{Schema: dsSchema.Schema, Raw: tftypes.NewValue(dsSchema.Schema.Type().TerraformType(ctx), nil)}
+	if diags := configState.Set(ctx, &apiKeysDataSourceModel{Role: types.StringNull(), Status: types.StringNull(),
+		Name: types.StringNull(), ExpiringWithin: types.StringValue("8784h"), ServerTime: types.StringNull()}); diags.HasError() {
+		t.Fatal(diags)
+	}
+	dsResp := datasource.ReadResponse{State: configState}
+	ds.Read(ctx, datasource.ReadRequest{Config: tfsdk.Config{Schema: dsSchema.Schema, Raw: configState.Raw}}, &dsResp)
+	expectWarnings("data source", dsResp.Diagnostics, `API key `+created.ID.ValueString()+` ("odd")`)
+	expectWarnings("data source", dsResp.Diagnostics, "expiring_within leaves it out")
+	var listed apiKeysDataSourceModel
+	dsResp.State.Get(ctx, &listed)
+	if len(listed.APIKeys) != 0 {
+		t.Errorf("expiring_within listed a key whose expiry is unknown: %v", listed.APIKeys)
+	}
+}
+
+// withPrivateState gives a framework response the empty private state the framework gives it
+// (its type is internal to the framework, so it is made by reflection).
+func withPrivateState[T any](resp *T) *T {
+	field := reflect.ValueOf(resp).Elem().FieldByName("Private")
+	field.Set(reflect.New(field.Type().Elem()))
+	return resp
 }
 
 // TestAccAPIKey_replace covers the attributes whose change creates a new key with a new value.
