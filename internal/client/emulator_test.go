@@ -531,6 +531,30 @@ func TestEmulatorUnderFaults(t *testing.T) {
 	t.Logf("%d faults injected over %v requests", stats.FaultsInjected, stats.Requests)
 }
 
+// TestEmulatorErrorAnswers: a request body over the API's limit and an injected server error reach
+// the caller as the API's error, with its code, inner error and advice.
+func TestEmulatorErrorAnswers(t *testing.T) {
+	e := startEmulator(t, nil)
+	ctx := context.Background()
+	_, err := e.api.CreateRole(ctx, client.RoleCreate{Name: "huge", Description: strings.Repeat("a", 4<<20)})
+	var apiErr *client.APIError
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusRequestEntityTooLarge || apiErr.Code != "RequestEntityTooLarge" ||
+		!strings.Contains(apiErr.Advice(), "1 MB") {
+		t.Errorf("a 4 MB body gave %v, want the API's 413 with its advice", err)
+	}
+
+	e.srv.SetFaults(emulator.Faults{ErrorRate: 1, Statuses: []int{http.StatusServiceUnavailable}})
+	api, err := client.New(client.Config{Endpoint: e.url, APIKey: e.srv.AdminKey(), RequestsPerMinute: -1, MaxRetries: client.NoRetries})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = api.ListRoles(ctx, "")
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusServiceUnavailable || apiErr.InnerCode != "InjectedFault" ||
+		!strings.Contains(err.Error(), "(InjectedFault: injected by the emulator's fault injection)") {
+		t.Errorf("an injected 503 gave %v, want its inner error", err)
+	}
+}
+
 func sameSet(a, b []string) bool {
 	a, b = slices.Clone(a), slices.Clone(b)
 	slices.Sort(a)
