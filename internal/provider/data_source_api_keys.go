@@ -97,7 +97,8 @@ func (d *apiKeysDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 						"status":      schema.StringAttribute{MarkdownDescription: "`enabled` or `disabled`.", Computed: true},
 						"enabled":     schema.BoolAttribute{MarkdownDescription: "Whether the status is `enabled`.", Computed: true},
 						"expires_at": schema.StringAttribute{
-							MarkdownDescription: "When the key expires (RFC 3339, UTC), or null when it never expires.",
+							MarkdownDescription: "When the key expires (RFC 3339, UTC), or null when it never expires. Also null, with a " +
+								"warning, when the API writes it in a form the provider cannot read.",
 							Computed:            true,
 						},
 						"expired": schema.BoolAttribute{
