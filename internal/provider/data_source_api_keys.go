@@ -99,7 +99,7 @@ func (d *apiKeysDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 						"expires_at": schema.StringAttribute{
 							MarkdownDescription: "When the key expires (RFC 3339, UTC), or null when it never expires. Also null, with a " +
 								"warning, when the API writes it in a form the provider cannot read.",
-							Computed:            true,
+							Computed: true,
 						},
 						"expired": schema.BoolAttribute{
 							MarkdownDescription: "Whether the key has expired by `server_time` (an expired key no longer authenticates).",

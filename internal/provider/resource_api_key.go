@@ -195,8 +195,8 @@ func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 			"expires_at": schema.StringAttribute{
 				MarkdownDescription: "When the key expires (RFC 3339, UTC), or null when it never expires. Also null, with a warning, " +
 					"when the API writes it in a form the provider cannot read; the key is then not replaced on expiry.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+				Computed:      true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"last_used_at": schema.StringAttribute{
 				MarkdownDescription: "When the key last authenticated (RFC 3339, UTC), or null if never. Refreshed on every read.",

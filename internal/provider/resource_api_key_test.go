@@ -5,9 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"maps"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -202,59 +200,16 @@ resource "visionone_api_key" "monthly" {
 // oddExpiry is an expiry in a form nobody documents: the client cannot read it.
 const oddExpiry = `"2025-02-06 10:00:00"`
 
-// rewriteDates serves h with every value of field in its answers (create answers, single keys and
-// list items) replaced by raw JSON, as an API that writes that date in another form would.
-func rewriteDates(h http.Handler, field, raw string) http.Handler {
-	value := regexp.MustCompile(`"` + regexp.QuoteMeta(field) + `":("[^"]*"|null)`)
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, r)
-		maps.Copy(w.Header(), rec.Header())
-		w.WriteHeader(rec.Code)
-		_, _ = w.Write(value.ReplaceAll(rec.Body.Bytes(), []byte(`"`+field+`":`+raw)))
-	})
-}
-
-// TestAccAPIKey_unreadableExpiry: an API that writes expiredDateTime in a form nobody documents, in
-// the create answer and in every read, does not lose the key: it is created with its value in the
-// state, read and imported, with expires_at null. The warnings that say so are asserted by
-// TestAPIKeyResource_unreadableExpiryWarnings.
-func TestAccAPIKey_unreadableExpiry(t *testing.T) {
-	e := startEmulatorBehind(t, func(h http.Handler) http.Handler { return rewriteDates(h, "expiredDateTime", oddExpiry) })
-	config := e.providerConfig() + testAccAPIKeyConfig("odd-dates", "SIEM", "", true)
-
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             e.apiKeysGone,
-		Steps: []resource.TestStep{
-			{
-				Config: config,
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("value"), e.authenticates()),
-					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("expires_at"), knownvalue.Null()),
-					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("created_at"), knownvalue.StringRegexp(rfc3339Pattern)),
-					e.expectAPIKeyCount(1),
-				},
-			},
-			{
-				ResourceName:      testAccAPIKeyAddr,
-				ImportState:       true,
-				ImportStateVerify: true,
-				// An unknown expiry says nothing about expires_in_months; last_used_at moved above.
-				ImportStateVerifyIgnore: []string{"value", "last_used_at", "expires_in_months"},
-			},
-		},
-	})
-}
-
 // TestAPIKeyResource_unreadableExpiryWarnings calls Create, Read and the data source's Read as
 // Terraform does against an API that writes expiredDateTime in a form nobody documents, to assert
-// the warnings terraform-plugin-testing cannot see: each names the key, the field, the value sent
-// and what not knowing it means, and nothing fails.
+// the warnings terraform-plugin-testing cannot see (TestAccReliability_hostileAnswers applies such
+// a key through Terraform): each names the key, the field, the value sent and what not knowing it
+// means, and nothing fails.
 func TestAPIKeyResource_unreadableExpiryWarnings(t *testing.T) {
 	t.Parallel()
-	e := startEmulatorBehind(t, func(h http.Handler) http.Handler { return rewriteDates(h, "expiredDateTime", oddExpiry) })
+	odd := &hostileAnswer{passThrough: true, match: matchRequest("", apiKeysAndKey), rewrite: replaceField("expiredDateTime", oddExpiry)}
+	odd.armed.Store(true)
+	e := startEmulatorBehind(t, odd.wrap)
 	api, err := client.New(client.Config{Endpoint: e.URL, APIKey: e.AdminKey(), RequestsPerMinute: -1})
 	if err != nil {
 		t.Fatal(err)

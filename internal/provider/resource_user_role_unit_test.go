@@ -269,7 +269,9 @@ func TestUserRoleResource_readDeletedOutsideWarns(t *testing.T) {
 func TestUserRoleResource_unreadableDateWarns(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	e := startEmulatorBehind(t, func(h http.Handler) http.Handler { return rewriteDates(h, "lastUpdatedDateTime", "1738836000") })
+	odd := &hostileAnswer{passThrough: true, match: matchRequest(http.MethodGet, roleByID), rewrite: replaceField("lastUpdatedDateTime", "1738836000")}
+	odd.armed.Store(true)
+	e := startEmulatorBehind(t, odd.wrap)
 	role, err := e.API.CreateRole(ctx, client.RoleCreate{Name: "dated", PermissionKeys: rolePermissionKeys(t, e, 1)})
 	if err != nil {
 		t.Fatalf("creating a role in the emulator: %v", err)
