@@ -7,9 +7,9 @@ import (
 )
 
 // DateTime is a date the API reported. Its documented form is RFC 3339 in UTC, but how the API
-// spells a date that has no value (a key that never expires, or was never used) is not published:
-// null, "", a missing field and a sentinel date are all plausible. DateTime reads every one of
-// them where the object is decoded, so that no caller has to:
+// spells a date that has no value (a key that never expires, or was never used) is not published
+// (API.md, "Dates and ids"): null, "", a missing field and a sentinel date are all plausible.
+// DateTime reads every one of them where the object is decoded, so that no caller has to:
 //
 //   - null, "", a blank string or a missing field: no value;
 //   - RFC 3339, with or without fractional seconds, with Z or a numeric offset, or with no zone at

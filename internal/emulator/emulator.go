@@ -91,8 +91,8 @@ type Options struct {
 	Faults            Faults
 	RequestsPerMinute int
 	// AbsentDates is how a date with no value is written (a never-expiring key's expiredDateTime, a
-	// never-used key's lastUsedDateTime). Trend does not publish the real form; the zero value is
-	// AbsentDatesEmpty.
+	// never-used key's lastUsedDateTime). Trend does not publish the real form
+	// (API.md, "Decision: API-key expiry and absent dates"); the zero value is AbsentDatesEmpty.
 	AbsentDates AbsentDates
 	// StrictIfMatch rejects a PATCH without If-Match (contract 1.8).
 	StrictIfMatch bool

@@ -121,7 +121,7 @@ func errMethodNotAllowed(method string) *httpError {
 }
 
 // errStatus is the answer for an injected fault status. A 5xx carries an innererror, as the
-// official mock server's 500 does (contract 1.7), and says in it that the emulator injected it.
+// official mock server's 500 does (API.md, "Errors"), and says in it that the emulator injected it.
 func errStatus(status int) *httpError {
 	code, ok := statusCodes[status]
 	if !ok {
