@@ -84,6 +84,17 @@ func startEmulator(t *testing.T, opts emulator.Options) *testEmulator {
 	return newTestEmulator(t, opts, nil)
 }
 
+// forEachAbsentDates runs test once for each way the emulator can write a date with no value ("",
+// null, a sentinel), each in a subtest with its own emulator: the real API's form is not published.
+func forEachAbsentDates(t *testing.T, test func(t *testing.T, e *testEmulator)) {
+	t.Helper()
+	for _, mode := range emulator.AbsentDatesModes {
+		t.Run("absent_dates="+string(mode), func(t *testing.T) {
+			test(t, startEmulator(t, emulator.Options{AbsentDates: mode}))
+		})
+	}
+}
+
 // startEmulatorBehind is startEmulator with a test's own handler in front of the API, to make it
 // misbehave in one precise way for the provider. The admin client, the "console" of the test,
 // talks to the API directly.
@@ -421,6 +432,15 @@ func regexpText(texts ...string) *regexp.Regexp {
 }
 
 func pointerTo[T any](v T) *T { return &v }
+
+// withPrivateState gives a framework response the empty private state the framework gives it
+// (its type is internal to the framework, so it is made by reflection), for a test that calls a
+// resource's method directly.
+func withPrivateState[T any](resp *T) *T {
+	field := reflect.ValueOf(resp).Elem().FieldByName("Private")
+	field.Set(reflect.New(field.Type().Elem()))
+	return resp
+}
 
 var rfc3339Pattern = regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$`)
 
