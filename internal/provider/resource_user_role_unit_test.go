@@ -263,19 +263,17 @@ func TestUserRole_readDeletedOutsideWarns(t *testing.T) {
 	}
 }
 
-// TestUserRoleResource_unreadableDateWarns reads a role whose lastUpdatedDateTime the API writes in
+// TestUserRole_unreadableDateWarns reads a role whose lastUpdatedDateTime the API writes in
 // a form nobody documents: the role is read, last_updated_at is null, and a warning names the field
 // and the value sent (which an acceptance test cannot see).
-func TestUserRoleResource_unreadableDateWarns(t *testing.T) {
+func TestUserRole_unreadableDateWarns(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	odd := &hostileAnswer{passThrough: true, match: matchRequest(http.MethodGet, roleByID), rewrite: replaceField("lastUpdatedDateTime", "1738836000")}
 	odd.armed.Store(true)
 	e := startEmulatorBehind(t, odd.wrap)
-	role, err := e.API.CreateRole(ctx, client.RoleCreate{Name: "dated", PermissionKeys: rolePermissionKeys(t, e, 1)})
-	if err != nil {
-		t.Fatalf("creating a role in the emulator: %v", err)
-	}
+	name := e.name("dated")
+	role := e.createRole(client.RoleCreate{Name: name, PermissionKeys: rolePermissionKeys(t, e, 1)})
 	api, err := client.New(client.Config{Endpoint: e.URL, APIKey: e.AdminKey(), RequestsPerMinute: -1})
 	if err != nil {
 		t.Fatal(err)
@@ -294,13 +292,13 @@ func TestUserRoleResource_unreadableDateWarns(t *testing.T) {
 	r.Read(ctx, resource.ReadRequest{State: state}, resp)
 	warnings := resp.Diagnostics.Warnings()
 	if resp.Diagnostics.HasError() || len(warnings) != 1 || warnings[0].Summary() != "Unreadable Value From the API" ||
-		!strings.Contains(warnings[0].Detail(), fmt.Sprintf(`User role %s ("dated"): Vision One sent lastUpdatedDateTime as 1738836000`, role.ID)) ||
+		!strings.Contains(warnings[0].Detail(), fmt.Sprintf(`User role %s (%q): Vision One sent lastUpdatedDateTime as 1738836000`, role.ID, name)) ||
 		!strings.Contains(warnings[0].Detail(), "last_updated_at is null") {
 		t.Fatalf("want one warning naming lastUpdatedDateTime, got %v", resp.Diagnostics)
 	}
 	var read userRoleModel
 	resp.State.Get(ctx, &read)
-	if !read.LastUpdatedAt.IsNull() || read.Name.ValueString() != "dated" {
+	if !read.LastUpdatedAt.IsNull() || read.Name.ValueString() != name {
 		t.Errorf("read name %s, last_updated_at %s; want the role with a null last_updated_at", read.Name, read.LastUpdatedAt)
 	}
 }
