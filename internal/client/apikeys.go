@@ -8,28 +8,9 @@ import (
 	"time"
 )
 
-// neverExpiresAfter: an expiry later than this means "never"; the API may spell a never-expiring
-// key as a far-future date instead of null (API.md, "Dates and ids").
-var neverExpiresAfter = time.Date(9000, 1, 1, 0, 0, 0, 0, time.UTC)
-
-// normalizeExpiry turns a far-future expiry into nil, the one spelling of "never expires".
-func normalizeExpiry(t *time.Time) *time.Time {
-	if t == nil || t.After(neverExpiresAfter) {
-		return nil
-	}
-	return t
-}
-
 // ListAPIKeys returns every API key matching filter (empty filter: all), following nextLink.
 func (c *Client) ListAPIKeys(ctx context.Context, filter Filter) ([]APIKey, error) {
-	keys, err := listAll[APIKey](ctx, c, apiKeysPath, filter)
-	if err != nil {
-		return nil, err
-	}
-	for i := range keys {
-		keys[i].ExpiredDateTime = normalizeExpiry(keys[i].ExpiredDateTime)
-	}
-	return keys, nil
+	return listAll[APIKey](ctx, c, apiKeysPath, filter)
 }
 
 // GetAPIKey returns one key's metadata with its ETag, or an error for which IsNotFound is true.
@@ -40,7 +21,6 @@ func (c *Client) GetAPIKey(ctx context.Context, id string) (*APIKey, error) {
 		return nil, err
 	}
 	key.ETag = etag
-	key.ExpiredDateTime = normalizeExpiry(key.ExpiredDateTime)
 	return &key, nil
 }
 
@@ -91,14 +71,15 @@ func (c *Client) CreateAPIKey(ctx context.Context, in APIKeyCreate) (*CreatedAPI
 		if err != nil {
 			return false, err
 		}
+		createdAt, dated := existing.CreatedDateTime.Time()
 		switch {
-		case existing.CreatedDateTime == nil:
+		case !dated:
 			// Without a creation time the key cannot be told apart from someone else's: it is
 			// left alone, and the user decides.
 			return false, alreadyExists(apiKeysPath, fmt.Sprintf("an API key named %q (id %s)", in.Name, existing.ID),
 				"but the API does not say when it was created, so it may be the one this request created without "+
 					"its secret reaching us: check it in Administration → API Keys and delete or import it")
-		case !createdSince(existing.CreatedDateTime, start):
+		case !createdSince(createdAt, start):
 			return false, alreadyExists(apiKeysPath, fmt.Sprintf("an API key named %q (id %s)", in.Name, existing.ID),
 				"and was not created by this request")
 		}
@@ -116,6 +97,8 @@ func (c *Client) CreateAPIKey(ctx context.Context, in APIKeyCreate) (*CreatedAPI
 
 // decodeCreatedAPIKey reads the one-item 207 answer of a create. The secret is registered for
 // masking before anything else happens to it, and no part of this body ever reaches an error.
+// Each field of the body is read on its own, so that a field in an unexpected form cannot lose the
+// id and the secret of a key that now exists: it is listed in Unreadable instead.
 func (c *Client) decodeCreatedAPIKey(resp *response, name string) (*CreatedAPIKey, error) {
 	items, err := decodeMultiStatus(http.MethodPost, apiKeysPath, resp, 1)
 	if err != nil {
@@ -125,18 +108,33 @@ func (c *Client) decodeCreatedAPIKey(resp *response, name string) (*CreatedAPIKe
 	if !item.ok() {
 		return nil, item.itemError(http.MethodPost, apiKeysPath, name, resp, c.secrets.list())
 	}
-	var key CreatedAPIKey
-	if err := json.Unmarshal(item.Body, &key); err != nil {
-		return nil, decodeFailure(http.MethodPost, apiKeysPath, err)
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(item.Body, &fields); err != nil {
+		return nil, fmt.Errorf("POST %s: the API answered item status %d with a body that is not a JSON object", apiKeysPath, item.Status)
 	}
+	var key CreatedAPIKey
+	valueErr := json.Unmarshal(fields["value"], &key.Value)
 	c.secrets.add(key.Value)
+	if valueErr != nil || key.Value == "" {
+		return nil, fmt.Errorf("POST %s: the API answered item status %d without the new key's value", apiKeysPath, item.Status)
+	}
+	if raw, ok := fields["id"]; ok {
+		if err := json.Unmarshal(raw, &key.ID); err != nil {
+			key.Unreadable = append(key.Unreadable, UnreadableField{Field: "id",
+				Value: clean(string(raw), maxUnreadableValue, c.secrets.list())})
+		}
+	}
 	if key.ID == "" {
 		key.ID = idFromLocation(item.header("Location"))
 	}
-	if key.ID == "" || key.Value == "" {
-		return nil, fmt.Errorf("POST %s: the API answered item status %d without the new key's id or value", apiKeysPath, item.Status)
+	if key.ID == "" {
+		return nil, fmt.Errorf("POST %s: the API answered item status %d without the new key's id", apiKeysPath, item.Status)
 	}
-	key.ExpiredDateTime = normalizeExpiry(key.ExpiredDateTime)
+	_ = key.ExpiredDateTime.UnmarshalJSON(fields["expiredDateTime"]) // never fails
+	if raw, ok := key.ExpiredDateTime.Unreadable(); ok {
+		key.Unreadable = append(key.Unreadable, UnreadableField{Field: "expiredDateTime",
+			Value: clean(raw, maxUnreadableValue, c.secrets.list())})
+	}
 	return &key, nil
 }
 

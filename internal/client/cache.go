@@ -289,7 +289,6 @@ func (c *Client) RefreshAPIKey(ctx context.Context, id string) (*APIKey, error) 
 	if !ok {
 		return c.GetAPIKey(ctx, id)
 	}
-	key.ExpiredDateTime = normalizeExpiry(key.ExpiredDateTime)
 	key.ETag = key.fingerprint()
 	return &key, nil
 }
@@ -314,8 +313,7 @@ func (r Role) fingerprint() string {
 func (a Account) fingerprint() string { return fingerprint(a) }
 
 func (k APIKey) fingerprint() string {
-	k.LastUsedDateTime = nil // using a key changes it, not the key (the emulator keeps its ETag)
-	k.ExpiredDateTime = normalizeExpiry(k.ExpiredDateTime)
+	k.LastUsedDateTime = DateTime{} // using a key changes it, not the key (the emulator keeps its ETag)
 	return fingerprint(k)
 }
 

@@ -89,8 +89,8 @@ func (c *Client) serverTimeAt(ctx context.Context, local time.Time) (time.Time, 
 
 // createdSince reports whether an object stamped at (second precision, from the API) can have
 // been made by a request that started at the server time start. Both come from the API's own clock.
-func createdSince(at *time.Time, start time.Time) bool {
-	return at != nil && !at.Before(start.Truncate(time.Second))
+func createdSince(at, start time.Time) bool {
+	return !at.Before(start.Truncate(time.Second))
 }
 
 // alreadyExists is the error of a create whose name turned out to belong to an object that was

@@ -304,11 +304,11 @@ func TestEmulatorAPIKeys(t *testing.T) {
 	if err != nil {
 		t.Fatalf("CreateAPIKey: %v", err)
 	}
-	if created.ID == "" || created.Value == "" || created.ExpiredDateTime != nil {
+	if created.ID == "" || created.Value == "" || isSet(created.ExpiredDateTime) {
 		t.Errorf("created = id %q, value set %v, expiry %v; want a never-expiring key", created.ID, created.Value != "", created.ExpiredDateTime)
 	}
 	yearly, err := e.api.CreateAPIKey(ctx, client.APIKeyCreate{Name: "yearly", Role: "SIEM"})
-	if err != nil || yearly.ExpiredDateTime == nil {
+	if err != nil || !isSet(yearly.ExpiredDateTime) {
 		t.Fatalf("CreateAPIKey(yearly) = %+v, %v; want an expiry", yearly, err)
 	}
 
@@ -317,7 +317,7 @@ func TestEmulatorAPIKeys(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the created key does not authenticate: %v", err)
 	}
-	if key.Name != "auditor's key" || key.ETag == "" || key.ExpiredDateTime != nil || key.CreatedDateTime == nil {
+	if key.Name != "auditor's key" || key.ETag == "" || isSet(key.ExpiredDateTime) || !isSet(key.CreatedDateTime) {
 		t.Errorf("GetAPIKey = %+v", key)
 	}
 	if _, err := asKey.CreateAPIKey(ctx, client.APIKeyCreate{Name: "x", Role: "SIEM"}); !client.IsForbidden(err) {
@@ -529,6 +529,29 @@ func TestEmulatorUnderFaults(t *testing.T) {
 		t.Errorf("%d objects were updated, want %d", updated, 3*n)
 	}
 	t.Logf("%d faults injected over %v requests", stats.FaultsInjected, stats.Requests)
+}
+
+// TestEmulatorErrorAnswers: a request body over the API's limit and an injected server error reach
+// the caller as the API's error, with its code and inner error.
+func TestEmulatorErrorAnswers(t *testing.T) {
+	e := startEmulator(t, nil)
+	ctx := context.Background()
+	_, err := e.api.CreateRole(ctx, client.RoleCreate{Name: "huge", Description: strings.Repeat("a", 4<<20)})
+	var apiErr *client.APIError
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusRequestEntityTooLarge || apiErr.Code != "RequestEntityTooLarge" {
+		t.Errorf("a 4 MB body gave %v, want the API's 413", err)
+	}
+
+	e.srv.SetFaults(emulator.Faults{ErrorRate: 1, Statuses: []int{http.StatusServiceUnavailable}})
+	api, err := client.New(client.Config{Endpoint: e.url, APIKey: e.srv.AdminKey(), RequestsPerMinute: -1, MaxRetries: client.NoRetries})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = api.ListRoles(ctx, "")
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusServiceUnavailable || apiErr.InnerCode != "InjectedFault" ||
+		!strings.Contains(err.Error(), "(InjectedFault: injected by the emulator's fault injection)") {
+		t.Errorf("an injected 503 gave %v, want its inner error", err)
+	}
 }
 
 func sameSet(a, b []string) bool {

@@ -38,7 +38,7 @@ func TestSecretsNeverLogged(t *testing.T) {
 	if err != nil {
 		t.Fatalf("CreateAPIKey: %v", err)
 	}
-	if created.Value != createdValue || created.ID != "k1" || created.ExpiredDateTime != nil {
+	if created.Value != createdValue || created.ID != "k1" || isSet(created.ExpiredDateTime) {
 		t.Fatalf("created = %+v", created)
 	}
 	if _, err := c.ListAPIKeys(ctx, ""); err != nil {

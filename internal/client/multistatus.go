@@ -5,18 +5,56 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strconv"
+	"strings"
 )
 
 // multiStatusItem is one element of a 207 answer (API.md, "Multi-status answers"). A failure
 // carries its error in body.error, or (leniently, as pytmv1 accepts) in a top-level error.
 type multiStatusItem struct {
-	Status  int `json:"status"`
-	Headers []struct {
-		Name  string `json:"name"`
-		Value string `json:"value"`
-	} `json:"headers"`
-	Body  json.RawMessage `json:"body"`
-	Error json.RawMessage `json:"error"`
+	Status  int
+	Headers []multiStatusHeader
+	Body    json.RawMessage
+	Error   json.RawMessage
+}
+
+type multiStatusHeader struct {
+	Name  string `json:"name"`
+	Value string `json:"value"`
+}
+
+// UnmarshalJSON reads an item leniently: the body of a created API key holds its only copy of the
+// secret, so a status sent as a string or headers in another shape must not make the answer
+// unreadable. Headers are only a fallback (the Location of a body without an id): when they are
+// in no known shape they are left out.
+func (it *multiStatusItem) UnmarshalJSON(b []byte) error {
+	var raw struct {
+		Status  json.RawMessage `json:"status"`
+		Headers json.RawMessage `json:"headers"`
+		Body    json.RawMessage `json:"body"`
+		Error   json.RawMessage `json:"error"`
+	}
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return err
+	}
+	var text string
+	if err := json.Unmarshal(raw.Status, &it.Status); err != nil {
+		if json.Unmarshal(raw.Status, &text) != nil {
+			return fmt.Errorf("an item's status is %s, not an HTTP status", clean(string(raw.Status), 40, nil))
+		}
+		if it.Status, err = strconv.Atoi(strings.TrimSpace(text)); err != nil {
+			return fmt.Errorf("an item's status is %q, not an HTTP status", clean(text, 40, nil))
+		}
+	}
+	if json.Unmarshal(raw.Headers, &it.Headers) != nil {
+		var byName map[string]string
+		_ = json.Unmarshal(raw.Headers, &byName)
+		for name, value := range byName {
+			it.Headers = append(it.Headers, multiStatusHeader{Name: name, Value: value})
+		}
+	}
+	it.Body, it.Error = raw.Body, raw.Error
+	return nil
 }
 
 func (it multiStatusItem) ok() bool { return it.Status >= 200 && it.Status < 400 }

@@ -114,12 +114,12 @@ func (c *Client) CreateRole(ctx context.Context, in RoleCreate) (*Role, error) {
 		if err != nil {
 			return false, err
 		}
-		if existing.LastUpdatedDateTime != nil {
+		if updatedAt, dated := existing.LastUpdatedDateTime.Time(); dated {
 			start, err := c.serverTimeAt(ctx, startedAt)
 			if err != nil {
 				return false, err
 			}
-			if !createdSince(existing.LastUpdatedDateTime, start) {
+			if !createdSince(updatedAt, start) {
 				return false, alreadyExists(rolesPath, fmt.Sprintf("a role named %q (id %s)", existing.Name, existing.ID),
 					"and was not created by this request")
 			}

@@ -1,7 +1,5 @@
 package client
 
-import "time"
-
 // Account authentication types (API.md, "Accounts: object").
 const (
 	AuthTypeLocal     = "local"
@@ -37,15 +35,15 @@ var (
 // GetRole fills it from the response header; RefreshRole, when it serves the role from a listing
 // (which carries no ETag), fills it with a fingerprint of the role's fields instead (cache.go).
 type Role struct {
-	ID                         string     `json:"id"`
-	Name                       string     `json:"name"`
-	Type                       string     `json:"type"`
-	Description                string     `json:"description"`
-	LastUpdatedDateTime        *time.Time `json:"lastUpdatedDateTime,omitempty"`
-	AllowAPIKeyAssignment      bool       `json:"allowApiKeyAssignment"`
-	AllowUserAccountAssignment bool       `json:"allowUserAccountAssignment"`
-	PermissionKeys             []string   `json:"permissionKeys"`
-	ETag                       string     `json:"-"`
+	ID                         string   `json:"id"`
+	Name                       string   `json:"name"`
+	Type                       string   `json:"type"`
+	Description                string   `json:"description"`
+	LastUpdatedDateTime        DateTime `json:"lastUpdatedDateTime"`
+	AllowAPIKeyAssignment      bool     `json:"allowApiKeyAssignment"`
+	AllowUserAccountAssignment bool     `json:"allowUserAccountAssignment"`
+	PermissionKeys             []string `json:"permissionKeys"`
+	ETag                       string   `json:"-"`
 }
 
 // RoleCreate is the body of POST /v3.0/iam/roles; all five fields are required
@@ -77,15 +75,15 @@ type Permission struct {
 
 // Account is a user, SAML user, SAML group or pending invitation (API.md, "Accounts: object").
 type Account struct {
-	ID              string     `json:"id"`
-	Email           string     `json:"email"`
-	Name            string     `json:"name"`
-	AuthType        string     `json:"authType"`
-	Role            string     `json:"role"`
-	Status          string     `json:"status"`
-	Description     string     `json:"description"`
-	CreatedDateTime *time.Time `json:"createdDateTime,omitempty"`
-	ETag            string     `json:"-"`
+	ID              string   `json:"id"`
+	Email           string   `json:"email"`
+	Name            string   `json:"name"`
+	AuthType        string   `json:"authType"`
+	Role            string   `json:"role"`
+	Status          string   `json:"status"`
+	Description     string   `json:"description"`
+	CreatedDateTime DateTime `json:"createdDateTime"`
+	ETag            string   `json:"-"`
 }
 
 // AccountInvite is the body of POST /v3.0/iam/accounts.
@@ -104,18 +102,19 @@ type AccountPatch struct {
 }
 
 // APIKey is an API key's metadata (API.md, "API keys: object"). The secret is never part of it.
-// ExpiredDateTime is nil for a key that never expires.
+// ExpiredDateTime has no value for a key that never expires, LastUsedDateTime none for a key
+// never used, whatever the API's spelling of that (see DateTime).
 type APIKey struct {
-	ID                   string     `json:"id"`
-	Name                 string     `json:"name"`
-	Role                 string     `json:"role"`
-	Status               string     `json:"status"`
-	Description          string     `json:"description"`
-	ExpiredDateTime      *time.Time `json:"expiredDateTime"`
-	LastUsedDateTime     *time.Time `json:"lastUsedDateTime,omitempty"`
-	CreatedDateTime      *time.Time `json:"createdDateTime,omitempty"`
-	LastModifiedDateTime *time.Time `json:"lastModifiedDateTime,omitempty"`
-	ETag                 string     `json:"-"`
+	ID                   string   `json:"id"`
+	Name                 string   `json:"name"`
+	Role                 string   `json:"role"`
+	Status               string   `json:"status"`
+	Description          string   `json:"description"`
+	ExpiredDateTime      DateTime `json:"expiredDateTime"`
+	LastUsedDateTime     DateTime `json:"lastUsedDateTime"`
+	CreatedDateTime      DateTime `json:"createdDateTime"`
+	LastModifiedDateTime DateTime `json:"lastModifiedDateTime"`
+	ETag                 string   `json:"-"`
 }
 
 // APIKeyCreate is one element of the POST /v3.0/iam/apiKeys array. MonthsToExpiration is a pointer
@@ -130,10 +129,13 @@ type APIKeyCreate struct {
 }
 
 // CreatedAPIKey is what a successful create returns: the only time the secret Value is shown.
+// Unreadable lists the fields of the answer that could not be read; the key was created all the
+// same, and ID and Value are always set.
 type CreatedAPIKey struct {
-	ID              string     `json:"id"`
-	Value           string     `json:"value"`
-	ExpiredDateTime *time.Time `json:"expiredDateTime"`
+	ID              string
+	Value           string
+	ExpiredDateTime DateTime
+	Unreadable      []UnreadableField
 }
 
 // APIKeyPatch is the body of PATCH /v3.0/iam/apiKeys/{id}; nil fields are left unchanged.
@@ -142,4 +144,24 @@ type APIKeyPatch struct {
 	Role        *string `json:"role,omitempty"`
 	Status      *string `json:"status,omitempty"`
 	Description *string `json:"description,omitempty"`
+}
+
+// UnreadableFields lists the dates of the role the API sent in a form the client does not read.
+func (r *Role) UnreadableFields() []UnreadableField {
+	return unreadableDates(namedDate{"lastUpdatedDateTime", r.LastUpdatedDateTime})
+}
+
+// UnreadableFields lists the dates of the account the API sent in a form the client does not read.
+func (a *Account) UnreadableFields() []UnreadableField {
+	return unreadableDates(namedDate{"createdDateTime", a.CreatedDateTime})
+}
+
+// UnreadableFields lists the dates of the key the API sent in a form the client does not read.
+func (k *APIKey) UnreadableFields() []UnreadableField {
+	return unreadableDates(
+		namedDate{"expiredDateTime", k.ExpiredDateTime},
+		namedDate{"lastUsedDateTime", k.LastUsedDateTime},
+		namedDate{"createdDateTime", k.CreatedDateTime},
+		namedDate{"lastModifiedDateTime", k.LastModifiedDateTime},
+	)
 }

@@ -48,7 +48,7 @@ func (s *Server) listAPIKeys(c *call) *httpError {
 	if e != nil {
 		return e
 	}
-	writeJSON(c.w, http.StatusOK, paginate(c.r, lq, s.st.apiKeysOrdered(lq.orderBy), s.apiKeyLookup, s.st.apiKeyView))
+	writeJSON(c.w, http.StatusOK, paginate(c.r, lq, s.st.apiKeysOrdered(lq.orderBy), s.apiKeyLookup, s.apiKeyView))
 	return nil
 }
 
@@ -67,7 +67,7 @@ func (s *Server) getAPIKey(c *call) *httpError {
 		return e
 	}
 	c.w.Header().Set("ETag", etag(k.ID, k.Version))
-	writeJSON(c.w, http.StatusOK, s.st.apiKeyView(k))
+	writeJSON(c.w, http.StatusOK, s.apiKeyView(k))
 	return nil
 }
 
@@ -125,7 +125,7 @@ func (s *Server) createAPIKeys(c *call) *httpError {
 		out = append(out, multiStatusItem{
 			Status:  http.StatusCreated,
 			Headers: []headerPair{{Name: "Location", Value: baseURL(c.r) + "/v3.0/iam/apiKeys/" + k.ID}},
-			Body:    createdAPIKey{ID: k.ID, Value: value, ExpiredDateTime: formatTimePtr(k.Expires)},
+			Body:    createdAPIKey{ID: k.ID, Value: value, ExpiredDateTime: s.optionalDate(k.Expires, noExpirySentinel)},
 		})
 	}
 	if created {

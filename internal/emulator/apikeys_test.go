@@ -1,7 +1,9 @@
 package emulator
 
 import (
+	"encoding/json"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -28,8 +30,8 @@ func TestAPIKeyCreateAndUse(t *testing.T) {
 	if got := items[0].Body.ExpiredDateTime; got == nil || *got != "2031-01-31T12:00:00Z" {
 		t.Errorf("default expiry %v, want 12 months", got)
 	}
-	if items[1].Body.ExpiredDateTime != nil {
-		t.Errorf("monthsToExpiration 0 gives expiry %v, want null", *items[1].Body.ExpiredDateTime)
+	if got := items[1].Body.ExpiredDateTime; got == nil || *got != "" {
+		t.Errorf("monthsToExpiration 0 gives expiry %v, want \"\" (the default AbsentDates)", got)
 	}
 	if got := items[3].Body.ExpiredDateTime; got == nil || *got != "2030-03-03T12:00:00Z" {
 		t.Errorf("1-month expiry %v", got)
@@ -54,8 +56,8 @@ func TestAPIKeyCreateAndUse(t *testing.T) {
 	}
 	var k apiKeyView
 	get.json(t, &k)
-	if k.Name != "never" || k.Role != "Reader" || k.Status != "disabled" || k.Description != "forever" || k.ExpiredDateTime != nil ||
-		k.LastUsedDateTime != nil || k.CreatedDateTime != "2030-01-31T12:00:00Z" || k.LastModifiedDateTime != "2030-01-31T12:00:00Z" {
+	if k.Name != "never" || k.Role != "Reader" || k.Status != "disabled" || k.Description != "forever" || k.ExpiredDateTime == nil ||
+		*k.ExpiredDateTime != "" || k.LastUsedDateTime == nil || *k.LastUsedDateTime != "" || k.CreatedDateTime != "2030-01-31T12:00:00Z" || k.LastModifiedDateTime != "2030-01-31T12:00:00Z" {
 		t.Errorf("key %+v", k)
 	}
 	if get.header.Get("ETag") == "" {
@@ -79,6 +81,76 @@ func TestAPIKeyCreateAndUse(t *testing.T) {
 	}
 	// A disabled key does not authenticate.
 	ts.expect(req{method: "GET", path: "/v3.0/iam/apiKeys", key: items[1].Body.Value}, http.StatusUnauthorized)
+}
+
+// TestAPIKeyAbsentDates: a never-expiring, never-used key's dates are written per AbsentDates in
+// the create answer, a GET and a list item, and always present; dates with a value are unaffected.
+func TestAPIKeyAbsentDates(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		mode                AbsentDates
+		noExpiry, neverUsed string // JSON
+	}{
+		{"", `""`, `""`},
+		{AbsentDatesEmpty, `""`, `""`},
+		{AbsentDatesNull, `null`, `null`},
+		{AbsentDatesSentinel, `"9999-12-31T23:59:59Z"`, `"1970-01-01T00:00:00Z"`},
+	} {
+		t.Run(string(tc.mode), func(t *testing.T) {
+			t.Parallel()
+			base := time.Date(2030, 1, 31, 12, 0, 0, 0, time.UTC)
+			ts := newTestServer(t, Options{Clock: fixedClock(base), AbsentDates: tc.mode})
+			created := ts.expect(req{method: "POST", path: "/v3.0/iam/apiKeys", body: []map[string]any{
+				{"name": "never", "role": "SIEM", "monthsToExpiration": 0},
+				{"name": "yearly", "role": "SIEM"},
+			}}, http.StatusMultiStatus)
+			var items []struct {
+				Body map[string]json.RawMessage `json:"body"`
+			}
+			created.json(t, &items)
+			var never, yearly map[string]json.RawMessage
+			ts.expect(req{method: "GET", path: "/v3.0/iam/apiKeys/" + unquote(t, items[0].Body["id"])}, http.StatusOK).json(t, &never)
+			ts.expect(req{method: "GET", path: "/v3.0/iam/apiKeys/" + unquote(t, items[1].Body["id"])}, http.StatusOK).json(t, &yearly)
+			var list struct {
+				Items []map[string]json.RawMessage `json:"items"`
+			}
+			ts.expect(req{method: "GET", path: "/v3.0/iam/apiKeys?orderBy=" + url.QueryEscape("createdDateTime asc")}, http.StatusOK).json(t, &list)
+			if len(list.Items) != 2 {
+				t.Fatalf("list %v", list.Items)
+			}
+			for what, got := range map[string]map[string]json.RawMessage{
+				"create answer": {"expiredDateTime": items[0].Body["expiredDateTime"]},
+				"GET":           never,
+				"list item":     list.Items[0],
+			} {
+				if v, ok := got["expiredDateTime"]; !ok || string(v) != tc.noExpiry {
+					t.Errorf("%s: expiredDateTime %s (present %t), want %s", what, v, ok, tc.noExpiry)
+				}
+				if v, ok := got["lastUsedDateTime"]; what != "create answer" && (!ok || string(v) != tc.neverUsed) {
+					t.Errorf("%s: lastUsedDateTime %s (present %t), want %s", what, v, ok, tc.neverUsed)
+				}
+			}
+			for what, got := range map[string]json.RawMessage{
+				"create answer": items[1].Body["expiredDateTime"], "GET": yearly["expiredDateTime"], "list item": list.Items[1]["expiredDateTime"],
+			} {
+				if string(got) != `"2031-01-31T12:00:00Z"` {
+					t.Errorf("%s: a twelve-month key's expiredDateTime is %s", what, got)
+				}
+			}
+		})
+	}
+	if _, err := New(Options{AbsentDates: "missing"}); err == nil || !strings.Contains(err.Error(), `"empty", "null" or "sentinel"`) {
+		t.Errorf("an unknown AbsentDates gave %v", err)
+	}
+}
+
+func unquote(t *testing.T, raw json.RawMessage) string {
+	t.Helper()
+	var s string
+	if err := json.Unmarshal(raw, &s); err != nil {
+		t.Fatalf("%s is not a string: %v", raw, err)
+	}
+	return s
 }
 
 func TestAPIKeyExpiryDisableDelete(t *testing.T) {

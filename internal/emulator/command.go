@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"os/signal"
+	"slices"
 	"syscall"
 	"time"
 )
@@ -31,6 +32,18 @@ func RunCommand(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	faultRate := fs.Float64("fault-rate", 0, "share of /v3.0 requests answered with a 500 or 503 (0 to 1)")
 	rateLimit := fs.Int("rate-limit", 0, "server-side limit in requests per minute (0: none)")
 	noControls := fs.Bool("no-controls", false, "serve no test controls: everything under /_emulator/ answers 404, as on a real tenant")
+	absentDates := AbsentDatesEmpty
+	fs.Func("absent-dates", "how a date with no value (a key that never expires, or was never used) is written, as\n"+
+		"`spelling`: empty (\"\", the default), null, or sentinel (9999-12-31T23:59:59Z for no expiry,\n"+
+		"1970-01-01T00:00:00Z for never used); Trend does not publish the real form", func(v string) error {
+		if !slices.Contains(AbsentDatesModes, AbsentDates(v)) {
+			return errors.New(`must be "empty", "null" or "sentinel"`)
+		}
+		absentDates = AbsentDates(v)
+		return nil
+	})
+	strictIfMatch := fs.Bool("strict-if-match", false,
+		"answer a PATCH without If-Match with 400 MissingRequiredParameter (default: If-Match is optional)")
 	fs.Usage = func() {
 		_, _ = fmt.Fprint(fs.Output(), `Usage: terraform-provider-visionone emulator [flags]
 
@@ -69,6 +82,8 @@ the request counts never apply to them):
 		Faults:            faults,
 		RequestsPerMinute: *rateLimit,
 		NoControls:        *noControls,
+		AbsentDates:       absentDates,
+		StrictIfMatch:     *strictIfMatch,
 		Logger:            stdout,
 	})
 	if err != nil {

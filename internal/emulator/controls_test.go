@@ -100,11 +100,16 @@ func TestFaultInjection(t *testing.T) {
 	ts.expect(req{method: "GET", path: "/_emulator/stats"}, http.StatusOK)
 
 	ts.expect(req{method: "POST", path: "/_emulator/faults", body: map[string]any{"error_rate": 1, "statuses": []int{503}}}, http.StatusOK)
-	if e := ts.expect(req{method: "GET", path: "/v3.0/iam/roles"}, http.StatusServiceUnavailable).errorBody(t); e.Code != "ServiceUnavailable" {
-		t.Errorf("injected 503: %+v", e)
+	// Injected 5xx answers carry an innererror, as the 401 and the official mock's 500 do.
+	if e := ts.expect(req{method: "GET", path: "/v3.0/iam/roles"}, http.StatusServiceUnavailable).errorBody(t); e.Code != "ServiceUnavailable" ||
+		e.InnerError == nil || e.InnerError.Code != "InjectedFault" || e.InnerError.Message == "" {
+		t.Errorf("injected 503: %+v %+v", e, e.InnerError)
 	}
 	ts.expect(req{method: "POST", path: "/_emulator/faults", body: map[string]any{"error_rate": 1}}, http.StatusOK)
-	ts.expect(req{method: "GET", path: "/v3.0/iam/roles"}, http.StatusInternalServerError)
+	if e := ts.expect(req{method: "GET", path: "/v3.0/iam/roles"}, http.StatusInternalServerError).errorBody(t); e.Code != "InternalServerError" ||
+		e.InnerError == nil || e.InnerError.Code != "InjectedFault" {
+		t.Errorf("injected 500: %+v %+v", e, e.InnerError)
+	}
 
 	// Dropped connections get no answer at all.
 	ts.expect(req{method: "POST", path: "/_emulator/faults", body: map[string]any{"drop_rate": 1}}, http.StatusOK)

@@ -40,6 +40,8 @@
 //     API key's role field); role descriptions hold at most 2048.
 //   - A role may hold no permissions at all (Trend publishes no minimum).
 //   - Using an API key updates its lastUsedDateTime but not its ETag.
+//   - A date with no value (a never-expiring key's expiredDateTime, a never-used key's
+//     lastUsedDateTime) is "" by default; Options.AbsentDates writes null or a sentinel instead.
 //   - Injected 4xx/5xx faults are answered before the request is applied; only
 //     drop_after_write leaves the client unsure whether its write happened.
 //
@@ -87,6 +89,10 @@ type Options struct {
 	// Faults and RequestsPerMinute are the initial fault injection and rate limit (see SetFaults).
 	Faults            Faults
 	RequestsPerMinute int
+	// AbsentDates is how a date with no value is written (a never-expiring key's expiredDateTime, a
+	// never-used key's lastUsedDateTime). Trend does not publish the real form
+	// (API.md, "Decision: API-key expiry and absent dates"); the zero value is AbsentDatesEmpty.
+	AbsentDates AbsentDates
 	// StrictIfMatch rejects a PATCH without If-Match (API.md, "Decision: If-Match").
 	StrictIfMatch bool
 	// AllowInvitedUpdates accepts a PATCH of invited users and SAML groups, which is a 400 otherwise
@@ -98,6 +104,23 @@ type Options struct {
 	// Logger receives one line per request (never a secret). Nil: no log.
 	Logger io.Writer
 }
+
+// AbsentDates is a spelling of a date that has no value (Options.AbsentDates).
+type AbsentDates string
+
+const (
+	// AbsentDatesEmpty writes "", which Trend's Python SDK reads: its models declare both dates as
+	// required strings. The default.
+	AbsentDatesEmpty AbsentDates = "empty"
+	// AbsentDatesNull writes null.
+	AbsentDatesNull AbsentDates = "null"
+	// AbsentDatesSentinel writes a sentinel date: 9999-12-31T23:59:59Z for a key that never
+	// expires, 1970-01-01T00:00:00Z for one never used.
+	AbsentDatesSentinel AbsentDates = "sentinel"
+)
+
+// AbsentDatesModes lists the spellings, for flags and tests.
+var AbsentDatesModes = []AbsentDates{AbsentDatesEmpty, AbsentDatesNull, AbsentDatesSentinel}
 
 // Faults injects failures into /v3.0 requests (never into /_emulator). JSON as accepted by
 // POST /_emulator/faults.
@@ -185,6 +208,14 @@ func New(opts Options) (*Server, error) {
 	}
 	if opts.RequestsPerMinute < 0 {
 		return nil, errors.New("emulator: RequestsPerMinute must not be negative")
+	}
+	switch opts.AbsentDates {
+	case "":
+		s.opts.AbsentDates = AbsentDatesEmpty
+	case AbsentDatesEmpty, AbsentDatesNull, AbsentDatesSentinel:
+	default:
+		return nil, fmt.Errorf("emulator: AbsentDates must be %q, %q or %q, not %q",
+			AbsentDatesEmpty, AbsentDatesNull, AbsentDatesSentinel, opts.AbsentDates)
 	}
 	s.limiter.perMinute = opts.RequestsPerMinute
 	s.st = newStore(s.cat)

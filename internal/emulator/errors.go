@@ -134,17 +134,24 @@ func errMethodNotAllowed(method string) *httpError {
 	}}
 }
 
-// errStatus is the answer for an injected fault status.
+// errStatus is the answer for an injected fault status. A 5xx carries an innererror, as the
+// official mock server's 500 does (API.md, "Errors"), and says in it that the emulator injected it.
 func errStatus(status int) *httpError {
 	code, ok := statusCodes[status]
 	if !ok {
 		code = "InternalServerError"
 	}
-	msg := "An internal error has occurred. Please try again later. (injected by the emulator)"
 	if status == http.StatusTooManyRequests {
-		msg = "Too many API requests. (injected by the emulator)"
+		return &httpError{status: status, body: apiError{Code: code, Message: "Too many API requests. (injected by the emulator)"}}
 	}
-	return &httpError{status: status, body: apiError{Code: code, Message: msg}}
+	e := &httpError{status: status, body: apiError{Code: code,
+		Message: "An internal error has occurred. Please try again later. If the issue persists, contact your support provider."}}
+	if status >= 500 {
+		e.body.InnerError = &innerError{Code: "InjectedFault", Message: "injected by the emulator's fault injection", Service: "svp"}
+	} else {
+		e.body.Message += " (injected by the emulator)"
+	}
+	return e
 }
 
 var statusCodes = map[int]string{

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -235,23 +234,36 @@ func (s *Server) countFault() {
 	s.mu.Unlock()
 }
 
+// maxDiscardBytes bounds how much of a body over maxBodyBytes is read and thrown away before the
+// 413 is sent. Many clients write their whole body before they read the answer: a server that
+// answers and closes while they are still writing resets the connection, and they never see the
+// 413. A body beyond this bound still meets a closed connection.
+const maxDiscardBytes = 32 << 20
+
 // readBody reads at most maxBodyBytes; more is a 413.
 func readBody(w http.ResponseWriter, r *http.Request) ([]byte, *httpError) {
 	if r.Body == nil {
 		return nil, nil
 	}
 	if r.ContentLength > maxBodyBytes {
-		return nil, errTooLarge()
+		return nil, discardTooLarge(w, r)
 	}
-	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
+	b, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
 	if err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			return nil, errTooLarge()
-		}
 		return nil, badRequest("", "", "The request body could not be read.")
 	}
+	if len(b) > maxBodyBytes {
+		return nil, discardTooLarge(w, r)
+	}
 	return b, nil
+}
+
+// discardTooLarge reads the rest of a body over the limit (up to maxDiscardBytes), so that the
+// client reads the 413 rather than a reset connection, and closes the connection after the answer.
+func discardTooLarge(w http.ResponseWriter, r *http.Request) *httpError {
+	_, _ = io.CopyN(io.Discard, r.Body, maxDiscardBytes)
+	w.Header().Set("Connection", "close")
+	return errTooLarge()
 }
 
 // heldResponse keeps an answer back until the emulator has decided whether to drop the connection

@@ -1,7 +1,12 @@
 package emulator
 
 import (
+	"bufio"
 	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -130,6 +135,55 @@ func TestBodyLimit(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusRequestEntityTooLarge {
 		t.Errorf("chunked: status %d", resp.StatusCode)
+	}
+}
+
+// TestBodyLimitAnswersAClientThatSendsEverythingFirst: a client that writes its whole request body
+// before it reads the answer gets the 413 with its envelope, not a reset connection, whether the
+// body has a Content-Length or is chunked; the connection is closed after the answer.
+func TestBodyLimitAnswersAClientThatSendsEverythingFirst(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t, Options{})
+	host := strings.TrimPrefix(ts.URL, "http://")
+	body := `{"name":"` + strings.Repeat("a", 8<<20) + `"}`
+	chunked := fmt.Sprintf("%x\r\n%s\r\n0\r\n\r\n", len(body), body)
+	for name, request := range map[string]string{
+		"Content-Length": fmt.Sprintf("POST /v3.0/iam/roles HTTP/1.1\r\nHost: %s\r\nAuthorization: Bearer %s\r\n"+
+			"Content-Type: application/json\r\nContent-Length: %d\r\n\r\n%s", host, ts.AdminKey(), len(body), body),
+		"chunked": fmt.Sprintf("POST /v3.0/iam/roles HTTP/1.1\r\nHost: %s\r\nAuthorization: Bearer %s\r\n"+
+			"Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n%s", host, ts.AdminKey(), chunked),
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			conn, err := net.Dial("tcp", host)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			_ = conn.SetDeadline(time.Now().Add(30 * time.Second))
+			if _, err := io.WriteString(conn, request); err != nil {
+				t.Fatalf("sending the whole request: %v", err)
+			}
+			resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+			if err != nil {
+				t.Fatalf("reading the answer after sending the whole request: %v", err)
+			}
+			defer resp.Body.Close()
+			var env errorEnvelope
+			if err := json.NewDecoder(resp.Body).Decode(&env); err != nil || resp.StatusCode != http.StatusRequestEntityTooLarge ||
+				env.Error.Code != "RequestEntityTooLarge" || !resp.Close {
+				t.Errorf("answer %d, close %t, body %+v (%v); want a 413 envelope and Connection: close", resp.StatusCode, resp.Close, env, err)
+			}
+		})
+	}
+	// net/http's client writes the body while it waits for the answer.
+	resp, err := http.Post(ts.URL+"/v3.0/iam/roles", "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatalf("net/http client: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Errorf("net/http client: status %d", resp.StatusCode)
 	}
 }
 

@@ -252,12 +252,25 @@ func newID() string {
 
 func formatTime(t time.Time) string { return t.UTC().Format(timeLayout) }
 
-func formatTimePtr(t *time.Time) *string {
-	if t == nil {
+// The dates AbsentDatesSentinel writes for a key that never expires and one never used.
+const (
+	noExpirySentinel  = "9999-12-31T23:59:59Z"
+	neverUsedSentinel = "1970-01-01T00:00:00Z"
+)
+
+// optionalDate is the wire form of a date that may have no value: t, or the spelling chosen by
+// Options.AbsentDates, with sentinel as the sentinel date. A nil result is written as null.
+func (s *Server) optionalDate(t *time.Time, sentinel string) *string {
+	v := ""
+	switch {
+	case t != nil:
+		v = formatTime(*t)
+	case s.opts.AbsentDates == AbsentDatesNull:
 		return nil
+	case s.opts.AbsentDates == AbsentDatesSentinel:
+		v = sentinel
 	}
-	s := formatTime(*t)
-	return &s
+	return &v
 }
 
 // Wire representations (API.md, "Accounts: object"; API.md, "API keys: object";
@@ -317,11 +330,13 @@ func (st *store) accountView(a *account) accountView {
 	}
 }
 
-func (st *store) apiKeyView(k *apiKey) apiKeyView {
+// apiKeyView is a Server method, not a store one: how it writes a date with no value is an option
+// of the server.
+func (s *Server) apiKeyView(k *apiKey) apiKeyView {
 	return apiKeyView{
-		ID: k.ID, Name: k.Name, Role: st.roleName(k.RoleID), Status: k.Status, Description: k.Description,
-		ExpiredDateTime:      formatTimePtr(k.Expires),
-		LastUsedDateTime:     formatTimePtr(k.LastUsed),
+		ID: k.ID, Name: k.Name, Role: s.st.roleName(k.RoleID), Status: k.Status, Description: k.Description,
+		ExpiredDateTime:      s.optionalDate(k.Expires, noExpirySentinel),
+		LastUsedDateTime:     s.optionalDate(k.LastUsed, neverUsedSentinel),
 		CreatedDateTime:      formatTime(k.Created),
 		LastModifiedDateTime: formatTime(k.LastModified),
 	}

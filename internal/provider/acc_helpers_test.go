@@ -78,10 +78,27 @@ type testEmulator struct {
 
 // startEmulator starts a fresh emulator with opts for t, or in live mode connects t to the live
 // tenant; either is stopped when t ends. In live mode a test that needs an emulator option skips;
-// StrictIfMatch is left to the tenant's own rule.
+// StrictIfMatch is left to the tenant's own rule, and AbsentDates to the tenant's own spelling.
 func startEmulator(t *testing.T, opts emulator.Options) *testEmulator {
 	t.Helper()
 	return newTestEmulator(t, opts, nil)
+}
+
+// forEachAbsentDates runs test once for each way the emulator can write a date with no value ("",
+// null, a sentinel), each in a subtest with its own emulator: the real API's form is not published.
+// In live mode it runs test once, in t itself, against the tenant: whatever spelling the tenant
+// uses is the one the test must accept.
+func forEachAbsentDates(t *testing.T, test func(t *testing.T, e *testEmulator)) {
+	t.Helper()
+	if os.Getenv(envAccLive) == "1" {
+		test(t, startEmulator(t, emulator.Options{}))
+		return
+	}
+	for _, mode := range emulator.AbsentDatesModes {
+		t.Run("absent_dates="+string(mode), func(t *testing.T) {
+			test(t, startEmulator(t, emulator.Options{AbsentDates: mode}))
+		})
+	}
 }
 
 // startEmulatorBehind is startEmulator with a test's own handler in front of the API, to make it
@@ -422,6 +439,15 @@ func regexpText(texts ...string) *regexp.Regexp {
 
 func pointerTo[T any](v T) *T { return &v }
 
+// withPrivateState gives a framework response the empty private state the framework gives it
+// (its type is internal to the framework, so it is made by reflection), for a test that calls a
+// resource's method directly.
+func withPrivateState[T any](resp *T) *T {
+	field := reflect.ValueOf(resp).Elem().FieldByName("Private")
+	field.Set(reflect.New(field.Type().Elem()))
+	return resp
+}
+
 var rfc3339Pattern = regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$`)
 
 func testAccAPIKeyConfig(name, role, description string, enabled bool) string {
@@ -562,9 +588,11 @@ func hasTestAccPrefix(name, prefix string) bool {
 	return strings.HasPrefix(strings.ToLower(strings.TrimPrefix(name, `"`)), prefix)
 }
 
-// emulatorOptionsSet names the options in opts that only the emulator can honour.
+// emulatorOptionsSet names the options in opts that only the emulator can honour. StrictIfMatch
+// and AbsentDates are not among them: they choose among behaviours the API may have, and a tenant
+// has its own.
 func emulatorOptionsSet(opts emulator.Options) []string {
-	opts.StrictIfMatch = false
+	opts.StrictIfMatch, opts.AbsentDates = false, ""
 	v := reflect.ValueOf(opts)
 	var set []string
 	for i := range v.NumField() {

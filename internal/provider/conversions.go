@@ -1,10 +1,14 @@
 package provider
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/client"
 )
 
 // knownStrings returns the known, non-null elements of a set or list of strings, in the
@@ -29,10 +33,28 @@ func nonNilStrings(values []string) []string {
 	return values
 }
 
-// timeString renders an API timestamp as RFC 3339 in UTC, or null when the API gave none.
-func timeString(t *time.Time) types.String {
-	if t == nil {
+// timeString renders an API date as RFC 3339 in UTC, or null when the API gave none, or gave one
+// in a form the client cannot read (which warnUnreadable reports).
+func timeString(d client.DateTime) types.String {
+	t, ok := d.Time()
+	if !ok {
 		return types.StringNull()
 	}
-	return types.StringValue(t.UTC().Format(time.RFC3339))
+	return types.StringValue(t.Format(time.RFC3339))
+}
+
+// warnUnreadable adds a warning for each field of an API object that the client could not read
+// and read the object without. what names the object; effects says, per API field name, what
+// not knowing the field means for the user.
+func warnUnreadable(diags *diag.Diagnostics, what string, fields []client.UnreadableField, effects map[string]string) {
+	for _, f := range fields {
+		effect, ok := effects[f.Field]
+		if !ok {
+			effect = "nothing the provider shows depends on it"
+		}
+		diags.AddWarning("Unreadable Value From the API",
+			fmt.Sprintf("%s: Vision One sent %s as %s, a form the provider does not read. The rest of the object was "+
+				"read and the value is treated as unknown: %s. If this keeps happening, report it to the provider's "+
+				"maintainers with this message.", what, f.Field, f.Value, effect))
+	}
 }

@@ -97,8 +97,9 @@ func (d *apiKeysDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 						"status":      schema.StringAttribute{MarkdownDescription: "`enabled` or `disabled`.", Computed: true},
 						"enabled":     schema.BoolAttribute{MarkdownDescription: "Whether the status is `enabled`.", Computed: true},
 						"expires_at": schema.StringAttribute{
-							MarkdownDescription: "When the key expires (RFC 3339, UTC), or null when it never expires.",
-							Computed:            true,
+							MarkdownDescription: "When the key expires (RFC 3339, UTC), or null when it never expires. Also null, with a " +
+								"warning, when the API writes it in a form the provider cannot read.",
+							Computed: true,
 						},
 						"expired": schema.BoolAttribute{
 							MarkdownDescription: "Whether the key has expired by `server_time` (an expired key no longer authenticates).",
@@ -147,11 +148,13 @@ func (d *apiKeysDataSource) Read(ctx context.Context, req datasource.ReadRequest
 		return
 	}
 
-	config.ServerTime = timeString(&now)
+	config.ServerTime = types.StringValue(now.UTC().Format(time.RFC3339))
 	config.APIKeys = make([]apiKeysItemModel, 0, len(keys))
 	for i := range keys {
-		expires := keys[i].ExpiredDateTime
-		if !config.ExpiringWithin.IsNull() && (expires == nil || expires.After(now.Add(within))) {
+		warnUnreadable(&resp.Diagnostics, fmt.Sprintf("API key %s (%q)", keys[i].ID, keys[i].Name),
+			keys[i].UnreadableFields(), apiKeysItemUnreadableEffects)
+		expires, ok := keys[i].ExpiredDateTime.Time()
+		if !config.ExpiringWithin.IsNull() && (!ok || expires.After(now.Add(within))) {
 			continue
 		}
 		config.APIKeys = append(config.APIKeys, apiKeysItemFromAPI(&keys[i], now))
@@ -177,8 +180,16 @@ func (m apiKeysDataSourceModel) apiFilter() client.Filter {
 	return client.And(filters...)
 }
 
+// apiKeysItemUnreadableEffects says what an unreadable date of a listed key means.
+var apiKeysItemUnreadableEffects = map[string]string{
+	"expiredDateTime": "its expires_at is null and expired false, and expiring_within leaves it out; " +
+		"check its expiry in Administration → API Keys",
+	"lastUsedDateTime": "its last_used_at is null",
+	"createdDateTime":  "its created_at is null",
+}
+
 func apiKeysItemFromAPI(key *client.APIKey, now time.Time) apiKeysItemModel {
-	expires := key.ExpiredDateTime
+	expires, expiring := key.ExpiredDateTime.Time()
 	return apiKeysItemModel{
 		ID:          types.StringValue(key.ID),
 		Name:        types.StringValue(key.Name),
@@ -186,8 +197,8 @@ func apiKeysItemFromAPI(key *client.APIKey, now time.Time) apiKeysItemModel {
 		Description: types.StringValue(key.Description),
 		Status:      types.StringValue(key.Status),
 		Enabled:     types.BoolValue(key.Status == client.StatusEnabled),
-		ExpiresAt:   timeString(expires),
-		Expired:     types.BoolValue(expires != nil && !now.Before(*expires)),
+		ExpiresAt:   timeString(key.ExpiredDateTime),
+		Expired:     types.BoolValue(expiring && !now.Before(expires)),
 		LastUsedAt:  timeString(key.LastUsedDateTime),
 		CreatedAt:   timeString(key.CreatedDateTime),
 	}

@@ -11,13 +11,16 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/client"
-	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/emulator"
 )
 
 // TestAccAPIKeysDataSource_basic lists keys made in the console next to one made by Terraform, filtered by
-// the API (role, status, name) and by expiry as the API's clock sees it.
+// the API (role, status, name) and by expiry as the API's clock sees it, under each spelling of a
+// date with no value.
 func TestAccAPIKeysDataSource_basic(t *testing.T) {
-	e := startEmulator(t, emulator.Options{})
+	forEachAbsentDates(t, testAccAPIKeysDataSourceBasic)
+}
+
+func testAccAPIKeysDataSourceBasic(t *testing.T, e *testEmulator) {
 	oneMonth, never := int64(1), int64(0)
 	soar, disabled, forever, siem := e.name("console-soar"), e.name("console-disabled"), e.name("console-forever"), e.name("terraform-siem")
 	for _, key := range []client.APIKeyCreate{
@@ -79,6 +82,16 @@ data "visionone_api_keys" "expired" {
 					e.expectAPIKeyCount(4),
 					statecheck.ExpectKnownValue("data.visionone_api_keys.all", keys,
 						e.ownItems(names(disabled, forever, soar, siem))),
+					// The key that never expires and was never used, whatever the spelling of its dates.
+					statecheck.ExpectKnownValue("data.visionone_api_keys.all", keys, e.ownItems(knownvalue.ListPartial(map[int]knownvalue.Check{
+						1: knownvalue.ObjectPartial(map[string]knownvalue.Check{
+							"name":         knownvalue.StringExact(forever),
+							"expires_at":   knownvalue.Null(),
+							"expired":      knownvalue.Bool(false),
+							"last_used_at": knownvalue.Null(),
+							"created_at":   knownvalue.StringRegexp(rfc3339Pattern),
+						}),
+					}))),
 					statecheck.ExpectKnownValue("data.visionone_api_keys.siem", keys,
 						e.ownItems(names(disabled, forever, siem))),
 					statecheck.ExpectKnownValue("data.visionone_api_keys.disabled", keys, e.ownItems(knownvalue.ListExact([]knownvalue.Check{

@@ -23,19 +23,13 @@ var iamPermissions = []string{
 }
 
 // keyWithPermissions creates, as the emulator's Master Administrator, a custom role with these
-// permissions and an API key with that role, and returns the key's value: a key made today, which
-// cannot be a Master Administrator's.
-func (e *testEmulator) keyWithPermissions(t *testing.T, name string, permissions ...string) string {
-	t.Helper()
-	ctx := context.Background()
-	if _, err := e.API.CreateRole(ctx, client.RoleCreate{Name: name, PermissionKeys: permissions, AllowAPIKeyAssignment: true}); err != nil {
-		t.Fatalf("creating the role %q: %v", name, err)
-	}
-	key, err := e.API.CreateAPIKey(ctx, client.APIKeyCreate{Name: name, Role: name})
-	if err != nil {
-		t.Fatalf("creating a key with the role %q: %v", name, err)
-	}
-	return key.Value
+// permissions and an API key with that role, both named base with the test's prefix, and returns
+// the key's value: a key made today, which cannot be a Master Administrator's.
+func (e *testEmulator) keyWithPermissions(base string, permissions ...string) string {
+	e.t.Helper()
+	name := e.name(base)
+	e.createRole(client.RoleCreate{Name: name, PermissionKeys: permissions, AllowAPIKeyAssignment: true})
+	return e.createAPIKey(client.APIKeyCreate{Name: name, Role: name}).Value
 }
 
 // providerConfigWithKey is the provider block for this emulator with another key than the admin's.
@@ -54,16 +48,17 @@ provider "visionone" {
 // the role.
 func TestAccUserRole_controlFlagsNeedMasterAdministrator(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
-	key := e.keyWithPermissions(t, "IAM automation", iamPermissions...)
+	key := e.keyWithPermissions("IAM automation", iamPermissions...)
+	name := e.name("auditors")
 	role := func(flags bool) string {
 		return fmt.Sprintf(`
 resource "visionone_user_role" "test" {
-  name                          = "auditors"
+  name                          = %[2]q
   permissions                   = ["platform.userRoles.view"]
   allow_api_key_assignment      = %[1]t
   allow_user_account_assignment = %[1]t
 }
-`, flags)
+`, flags, name)
 	}
 
 	resource.ParallelTest(t, resource.TestCase{
@@ -81,7 +76,7 @@ resource "visionone_user_role" "test" {
 			},
 			{
 				Config: e.providerConfigWithKey(key) + role(false),
-				Check:  expectNoRoleFlags(e, "auditors"),
+				Check:  expectNoRoleFlags(e, name),
 			},
 		},
 	})
@@ -105,18 +100,19 @@ func expectNoRoleFlags(e *testEmulator, name string) resource.TestCheckFunc {
 // a Master Administrator's cannot invite an account; the error names that rule.
 func TestAccAccount_needsMasterAdministrator(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
-	key := e.keyWithPermissions(t, "IAM automation", iamPermissions...)
+	key := e.keyWithPermissions("IAM automation", iamPermissions...)
+	email := e.email("auditor")
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config: e.providerConfigWithKey(key) + `
+				Config: e.providerConfigWithKey(key) + fmt.Sprintf(`
 resource "visionone_account" "test" {
-  email = "auditor@example.com"
+  email = %q
   role  = "Auditor"
 }
-`,
+`, email),
 				ExpectError: regexpText("Error Creating Account", "403 AccessDenied",
 					"Vision One lets only a Master Administrator add, change or delete user accounts",
 					"whatever the permissions of the key's role",
@@ -124,7 +120,7 @@ resource "visionone_account" "test" {
 			},
 		},
 	})
-	if _, err := e.API.FindAccountByEmail(context.Background(), "auditor@example.com"); !client.IsNotFound(err) {
+	if _, err := e.API.FindAccountByEmail(context.Background(), email); !client.IsNotFound(err) {
 		t.Errorf("looking up the refused account: %v, want not found", err)
 	}
 }
@@ -133,20 +129,20 @@ resource "visionone_account" "test" {
 // that names it.
 func TestAccUserRole_missingPermission(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
-	key := e.keyWithPermissions(t, "Role readers", "platform.userRoles.view")
+	key := e.keyWithPermissions("Role readers", "platform.userRoles.view")
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config: e.providerConfigWithKey(key) + `
+				Config: e.providerConfigWithKey(key) + fmt.Sprintf(`
 resource "visionone_user_role" "test" {
-  name                          = "auditors"
+  name                          = %q
   permissions                   = ["platform.userRoles.view"]
   allow_api_key_assignment      = false
   allow_user_account_assignment = false
 }
-`,
+`, e.name("auditors")),
 				ExpectError: regexpText("Error Creating User Role", "403 AccessDenied: Insufficient permissions.",
 					`The role of the provider's API key lacks the permission "User Roles: Configure user roles"`),
 			},

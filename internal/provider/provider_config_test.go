@@ -222,9 +222,8 @@ resource "terraform_data" "endpoint" {
 
 provider "visionone" {
   endpoint = terraform_data.endpoint.output
-  api_key  = %[2]q
-}
-`, e.URL, e.AdminKey(), generation)
+%[2]s}
+`, e.URL, e.apiKeyArgument(), generation)
 	}
 	sameID := statecheck.CompareValue(compare.ValuesSame())
 	resource.ParallelTest(t, resource.TestCase{
@@ -251,25 +250,27 @@ provider "visionone" {
 
 func TestAccUserRole_providerUnknownAtPlan(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
+	e.requireMasterAdministrator("create a role, whose control flags default to true")
 	testAccKeepsStateWhileProviderUnknown(t, e, "visionone_user_role.test", fmt.Sprintf(`
 resource "visionone_user_role" "test" {
-  name        = "auditors"
+  name        = %q
   permissions = %s
 }
-`, hclStringList(rolePermissionKeys(t, e, 1))))
+`, e.name("auditors"), hclStringList(rolePermissionKeys(t, e, 1))))
 }
 
 func TestAccAccount_providerUnknownAtPlan(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
-	testAccKeepsStateWhileProviderUnknown(t, e, "visionone_account.test", `
+	e.requireMasterAdministrator("invite accounts")
+	testAccKeepsStateWhileProviderUnknown(t, e, "visionone_account.test", fmt.Sprintf(`
 resource "visionone_account" "test" {
-  email = "auditor@example.com"
+  email = %q
   role  = "Auditor"
 }
-`)
+`, e.email("auditor")))
 }
 
 func TestAccAPIKey_providerUnknownAtPlan(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
-	testAccKeepsStateWhileProviderUnknown(t, e, "visionone_api_key.test", testAccAPIKeyConfig("siem", "SIEM", "", true))
+	testAccKeepsStateWhileProviderUnknown(t, e, "visionone_api_key.test", testAccAPIKeyConfig(e.name("siem"), "SIEM", "", true))
 }

@@ -49,8 +49,11 @@ func (h *hostileAnswer) wrap(next http.Handler) http.Handler {
 	})
 }
 
+// matchRequest matches requests of method ("": any) to a path that path matches.
 func matchRequest(method string, path *regexp.Regexp) func(*http.Request) bool {
-	return func(r *http.Request) bool { return r.Method == method && path.MatchString(r.URL.Path) }
+	return func(r *http.Request) bool {
+		return (method == "" || r.Method == method) && path.MatchString(r.URL.Path)
+	}
 }
 
 // answerWith writes a fixed answer, whatever the emulator said.
@@ -92,17 +95,34 @@ func setField(key string, value any) func(any) any {
 	}
 }
 
+// replaceField passes the emulator's answer on with every string or null value of field, wherever
+// it is (an object, a list item, a 207 item's body), replaced by rawJSON.
+func replaceField(field, rawJSON string) func(http.ResponseWriter, *httptest.ResponseRecorder) {
+	value := regexp.MustCompile(`"` + regexp.QuoteMeta(field) + `"\s*:\s*("(?:[^"\\]|\\.)*"|null)`)
+	return func(w http.ResponseWriter, rec *httptest.ResponseRecorder) {
+		for k, vals := range rec.Header() {
+			if k != "Content-Length" {
+				w.Header()[k] = vals
+			}
+		}
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(value.ReplaceAll(rec.Body.Bytes(), []byte(`"`+field+`":`+rawJSON)))
+	}
+}
+
 var (
 	roleByID    = regexp.MustCompile(`^/v3\.0/iam/roles/[^/]+$`)
 	accountByID = regexp.MustCompile(`^/v3\.0/iam/accounts/[^/]+$`)
 	apiKeys     = regexp.MustCompile(`^/v3\.0/iam/apiKeys$`)
-	accounts    = regexp.MustCompile(`^/v3\.0/iam/accounts$`)
+	// apiKeysAndKey: the list and the create of API keys, and one key.
+	apiKeysAndKey = regexp.MustCompile(`^/v3\.0/iam/apiKeys(/[^/]+)?$`)
+	accounts      = regexp.MustCompile(`^/v3\.0/iam/accounts$`)
 )
 
 // TestAccReliability_hostileAnswers puts a rewriting handler between the provider and the
 // emulator and serves answers a broken gateway or a newer API might give: truncated JSON, an HTML
-// error page, an empty 401, a 207 whose item failed, enum values the provider does not know and a
-// huge page. Each must end in a clear error that names what was being done, or be handled
+// error page, an empty 401, a 207 whose item failed, dates in a form nobody documents, enum values
+// the provider does not know and a huge page. Each must end in a clear error that names what was being done, or be handled
 // gracefully; a panic fails the run (Terraform reports "The plugin encountered an error").
 func TestAccReliability_hostileAnswers(t *testing.T) {
 	const role = `
@@ -156,6 +176,27 @@ resource "visionone_account" "test" {
 					`[{"status": 400, "body": {"error": {"code": "BadRequest", "message": "The role cannot be assigned to API keys."}}}]`)},
 			config:    testAccAPIKeyConfig("hostile", "SIEM", "", true),
 			wantError: []string{"Error Creating API Key", `Creating API key "hostile" with role "SIEM": POST /v3.0/iam/apiKeys item "hostile": 400 BadRequest: The role cannot be assigned to API keys.`},
+		},
+		"unreadable API key expiry": {
+			// An expiry in a form nobody documents, in the create answer and in every read: the
+			// key is created with its value in the state, and its expiry is null (with a warning).
+			answer: &hostileAnswer{passThrough: true, match: matchRequest("", apiKeysAndKey),
+				rewrite: replaceField("expiredDateTime", `"2025-02-06 10:00:00"`)},
+			config: testAccAPIKeyConfig("hostile", "SIEM", "", true),
+			stateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("value"), knownvalue.NotNull()),
+				statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("expires_at"), knownvalue.Null()),
+				statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("created_at"), knownvalue.NotNull()),
+			},
+		},
+		"unreadable role date": {
+			setup:     role,
+			answer:    &hostileAnswer{passThrough: true, match: matchRequest(http.MethodGet, roleByID), rewrite: replaceField("lastUpdatedDateTime", "1738836000")},
+			config:    role,
+			planCheck: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			stateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("visionone_user_role.test", tfjsonpath.New("last_updated_at"), knownvalue.Null()),
+			},
 		},
 		"unknown account status": {
 			setup:     account,

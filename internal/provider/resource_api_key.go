@@ -193,9 +193,10 @@ func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"expires_at": schema.StringAttribute{
-				MarkdownDescription: "When the key expires (RFC 3339, UTC), or null when it never expires.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+				MarkdownDescription: "When the key expires (RFC 3339, UTC), or null when it never expires. Also null, with a warning, " +
+					"when the API writes it in a form the provider cannot read; the key is then not replaced on expiry.",
+				Computed:      true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"last_used_at": schema.StringAttribute{
 				MarkdownDescription: "When the key last authenticated (RFC 3339, UTC), or null if never. Refreshed on every read.",
@@ -317,6 +318,8 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 			fmt.Sprintf("Creating API key %q with role %q", name, plan.Role.ValueString()), err)
 		return
 	}
+	warnUnreadable(&resp.Diagnostics, fmt.Sprintf("The answer to the creation of API key %s (%q)", created.ID, name),
+		created.Unreadable, createdAPIKeyUnreadableEffects)
 	// The key and its secret exist from here on and the secret is never shown again: record them at
 	// once, so that a failure below leaves a tainted key in state rather than an orphan.
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), created.ID)...)
@@ -471,10 +474,26 @@ func (r *apiKeyResource) ImportState(ctx context.Context, req resource.ImportSta
 // prior, the model read from that state or nil, already holds it), and keeps the key's ETag and
 // the API time of the read in private state.
 func (r *apiKeyResource) setState(ctx context.Context, key *client.APIKey, prior, model *apiKeyResourceModel, state *tfsdk.State, private privateState, diags *diag.Diagnostics) {
+	warnUnreadable(diags, fmt.Sprintf("API key %s (%q)", key.ID, key.Name), key.UnreadableFields(), apiKeyUnreadableEffects)
 	model.updateFromAPI(key)
 	diags.Append(storeETag(ctx, private, key.ETag)...)
 	diags.Append(r.storeReadAt(ctx, private)...)
 	diags.Append(setStateIfChanged(ctx, state, prior, model)...)
+}
+
+// apiKeyUnreadableEffects says what an unreadable date of a key read from the API means.
+var apiKeyUnreadableEffects = map[string]string{
+	"expiredDateTime": "expires_at is null, so Terraform cannot tell when the key expires and will not replace it " +
+		"when it expires or enters rotate_before; check its expiry in Administration → API Keys",
+	"lastUsedDateTime": "last_used_at is null",
+	"createdDateTime":  "created_at is null, and the expires_in_months of an imported key cannot be worked out",
+}
+
+// createdAPIKeyUnreadableEffects says what an unreadable field of the create answer means. The key
+// and its value are in the state regardless.
+var createdAPIKeyUnreadableEffects = map[string]string{
+	"id":              "the key's id was taken from the answer's Location header instead",
+	"expiredDateTime": "expires_at is taken from the key as read back after the create",
 }
 
 // toAPICreate is the create request for this plan under the given (possibly generated) name.
@@ -547,12 +566,16 @@ func expiryReplacementReason(now, expiresAt time.Time, rotateBefore time.Duratio
 // monthsToExpirationOf recovers expires_in_months for an imported key from its creation and
 // expiry times; it is null when the API does not report enough to tell.
 func monthsToExpirationOf(key *client.APIKey) types.Int64 {
-	// The client reports a never-expiring key with a nil expiry, whatever the API's spelling.
-	expires := key.ExpiredDateTime
-	if expires == nil {
+	expires, expiring := key.ExpiredDateTime.Time()
+	if _, unreadable := key.ExpiredDateTime.Unreadable(); unreadable {
+		return types.Int64Null()
+	}
+	if !expiring {
+		// The client reports a never-expiring key without an expiry, whatever the API's spelling.
 		return types.Int64Value(0)
 	}
-	if key.CreatedDateTime == nil {
+	created, dated := key.CreatedDateTime.Time()
+	if !dated {
 		return types.Int64Null()
 	}
 	const tolerance = 48 * time.Hour
@@ -560,7 +583,7 @@ func monthsToExpirationOf(key *client.APIKey) types.Int64 {
 		if months == 0 {
 			continue
 		}
-		if d := key.CreatedDateTime.AddDate(0, int(months), 0).Sub(*expires); d.Abs() <= tolerance {
+		if d := created.AddDate(0, int(months), 0).Sub(expires); d.Abs() <= tolerance {
 			return types.Int64Value(months)
 		}
 	}

@@ -1,11 +1,13 @@
 package provider
 
 // Expiry and rotation of visionone_api_key: replacement when a key expires or enters its
-// rotate_before window by the API's clock, create_before_destroy rotation of a name_prefix key, and
-// the plan-time decisions behind them. CRUD, import and drift are in resource_api_key_test.go.
+// rotate_before window by the API's clock, create_before_destroy rotation of a name_prefix key, the
+// plan-time decisions behind them, and what an expiry the client cannot read leads to. CRUD, import
+// and drift are in resource_api_key_test.go.
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -14,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
@@ -33,7 +37,10 @@ import (
 // TestAccAPIKey_expired moves the emulator's clock past the expiry: the next plan replaces the key
 // although nothing in the configuration changed.
 func TestAccAPIKey_expired(t *testing.T) {
-	e := startEmulator(t, emulator.Options{})
+	forEachAbsentDates(t, testAccAPIKeyExpired)
+}
+
+func testAccAPIKeyExpired(t *testing.T, e *testEmulator) {
 	e.requireEmulator("clock control")
 	id := statecheck.CompareValue(compare.ValuesDiffer())
 	config := e.providerConfig() + fmt.Sprintf(`
@@ -49,8 +56,12 @@ resource "visionone_api_key" "test" {
 		CheckDestroy:             e.apiKeysGone,
 		Steps: []resource.TestStep{
 			{
-				Config:            config,
-				ConfigStateChecks: []statecheck.StateCheck{id.AddStateValue(testAccAPIKeyAddr, tfjsonpath.New("id"))},
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					id.AddStateValue(testAccAPIKeyAddr, tfjsonpath.New("id")),
+					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("expires_at"), knownvalue.StringRegexp(rfc3339Pattern)),
+					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("last_used_at"), knownvalue.Null()),
+				},
 			},
 			{
 				PreConfig: func() { e.AdvanceClock(32 * 24 * time.Hour) },
@@ -73,7 +84,10 @@ resource "visionone_api_key" "test" {
 // TestAccAPIKey_rotateBefore moves the emulator's clock up to, and then into, the rotate_before
 // window: the plan is empty before it and replaces the key inside it.
 func TestAccAPIKey_rotateBefore(t *testing.T) {
-	e := startEmulator(t, emulator.Options{})
+	forEachAbsentDates(t, testAccAPIKeyRotateBefore)
+}
+
+func testAccAPIKeyRotateBefore(t *testing.T, e *testEmulator) {
 	e.requireEmulator("clock control")
 	id := statecheck.CompareValue(compare.ValuesDiffer())
 	config := e.providerConfig() + fmt.Sprintf(`
@@ -396,6 +410,88 @@ func TestAPIKey_modifyPlanExpiryWarnings(t *testing.T) {
 	}
 }
 
+// oddExpiry is an expiry in a form nobody documents: the client cannot read it.
+const oddExpiry = `"2025-02-06 10:00:00"`
+
+// TestAPIKey_unreadableExpiryWarnings calls Create, Read and the data source's Read as
+// Terraform does against an API that writes expiredDateTime in a form nobody documents, to assert
+// the warnings terraform-plugin-testing cannot see (TestAccReliability_hostileAnswers applies such
+// a key through Terraform): each names the key, the field, the value sent and what not knowing it
+// means, and nothing fails.
+func TestAPIKey_unreadableExpiryWarnings(t *testing.T) {
+	t.Parallel()
+	odd := &hostileAnswer{passThrough: true, match: matchRequest("", apiKeysAndKey), rewrite: replaceField("expiredDateTime", oddExpiry)}
+	odd.armed.Store(true)
+	e := startEmulatorBehind(t, odd.wrap)
+	api, err := client.New(client.Config{Endpoint: e.URL, APIKey: e.AdminKey(), RequestsPerMinute: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	expectWarnings := func(what string, diags diag.Diagnostics, want ...string) {
+		t.Helper()
+		warnings := diags.Warnings()
+		if diags.HasError() || len(warnings) != len(want) {
+			t.Fatalf("%s: diagnostics %v, want %d warnings", what, diags, len(want))
+		}
+		for i, w := range warnings {
+			for _, part := range []string{`Vision One sent expiredDateTime as ` + oddExpiry, want[i]} {
+				if w.Summary() != "Unreadable Value From the API" || !strings.Contains(w.Detail(), part) {
+					t.Errorf("%s: warning %d %q: %q lacks %q", what, i, w.Summary(), w.Detail(), part)
+				}
+			}
+		}
+	}
+
+	r := &apiKeyResource{data: newProviderData(api)}
+	var schemaResp fwresource.SchemaResponse
+	r.Schema(ctx, fwresource.SchemaRequest{}, &schemaResp)
+	raw := tftypes.NewValue(schemaResp.Schema.Type().TerraformType(ctx), nil)
+	plan := tfsdk.Plan{Schema: schemaResp.Schema, Raw: raw}
+	if diags := plan.Set(ctx, &apiKeyResourceModel{
+		ID: types.StringUnknown(), Name: types.StringValue("odd"), NamePrefix: types.StringNull(), Role: types.StringValue("SIEM"),
+		Description: types.StringValue(""), Enabled: types.BoolValue(true), ExpiresInMonths: types.Int64Value(12),
+		RotateBefore: types.StringNull(), Keepers: types.MapNull(types.StringType), Value: types.StringUnknown(),
+		ExpiresAt: types.StringUnknown(), LastUsedAt: types.StringUnknown(), CreatedAt: types.StringUnknown(),
+	}); diags.HasError() {
+		t.Fatal(diags)
+	}
+	createResp := withPrivateState(&fwresource.CreateResponse{State: tfsdk.State{Schema: schemaResp.Schema, Raw: raw}})
+	r.Create(ctx, fwresource.CreateRequest{Plan: plan}, createResp)
+	var created apiKeyResourceModel
+	createResp.State.Get(ctx, &created)
+	expectWarnings("Create", createResp.Diagnostics,
+		`The answer to the creation of API key `+created.ID.ValueString()+` ("odd")`+`: Vision One`,
+		`API key `+created.ID.ValueString()+` ("odd"): Vision One`)
+	expectWarnings("Create", createResp.Diagnostics, "expires_at is taken from the key as read back", "expires_at is null")
+	if created.Value.ValueString() == "" || !created.ExpiresAt.IsNull() || created.CreatedAt.IsNull() {
+		t.Errorf("state after Create: value set %t, expires_at %s, created_at %s",
+			created.Value.ValueString() != "", created.ExpiresAt, created.CreatedAt)
+	}
+
+	readResp := withPrivateState(&fwresource.ReadResponse{State: createResp.State})
+	r.Read(ctx, fwresource.ReadRequest{State: createResp.State}, readResp)
+	expectWarnings("Read", readResp.Diagnostics, "will not replace it when it expires or enters rotate_before")
+
+	ds := &apiKeysDataSource{data: newProviderData(api)}
+	var dsSchema datasource.SchemaResponse
+	ds.Schema(ctx, datasource.SchemaRequest{}, &dsSchema)
+	configState := tfsdk.State{Schema: dsSchema.Schema, Raw: tftypes.NewValue(dsSchema.Schema.Type().TerraformType(ctx), nil)}
+	if diags := configState.Set(ctx, &apiKeysDataSourceModel{Role: types.StringNull(), Status: types.StringNull(),
+		Name: types.StringNull(), ExpiringWithin: types.StringValue("8784h"), ServerTime: types.StringNull()}); diags.HasError() {
+		t.Fatal(diags)
+	}
+	dsResp := datasource.ReadResponse{State: configState}
+	ds.Read(ctx, datasource.ReadRequest{Config: tfsdk.Config{Schema: dsSchema.Schema, Raw: configState.Raw}}, &dsResp)
+	expectWarnings("data source", dsResp.Diagnostics, `API key `+created.ID.ValueString()+` ("odd")`)
+	expectWarnings("data source", dsResp.Diagnostics, "expiring_within leaves it out")
+	var listed apiKeysDataSourceModel
+	dsResp.State.Get(ctx, &listed)
+	if len(listed.APIKeys) != 0 {
+		t.Errorf("expiring_within listed a key whose expiry is unknown: %v", listed.APIKeys)
+	}
+}
+
 func TestExpiryReplacementReason(t *testing.T) {
 	t.Parallel()
 	expiresAt := time.Date(2027, 1, 31, 12, 0, 0, 0, time.UTC)
@@ -424,18 +520,26 @@ func TestExpiryReplacementReason(t *testing.T) {
 
 func TestMonthsToExpirationOf(t *testing.T) {
 	t.Parallel()
-	created := time.Date(2026, 1, 31, 10, 0, 0, 0, time.UTC)
-	at := func(t time.Time) *time.Time { return &t }
+	created := client.DateTimeOf(time.Date(2026, 1, 31, 10, 0, 0, 0, time.UTC))
+	createdAt, _ := created.Time()
+	at := client.DateTimeOf
+	var unreadable client.DateTime
+	if err := json.Unmarshal([]byte(`"2027-01-31 10:00:00"`), &unreadable); err != nil {
+		t.Fatal(err)
+	}
 	tests := map[string]struct {
 		key  client.APIKey
 		want types.Int64
 	}{
-		"never expires":          {key: client.APIKey{CreatedDateTime: &created}, want: types.Int64Value(0)},
-		"one month, end of jan":  {key: client.APIKey{CreatedDateTime: &created, ExpiredDateTime: at(created.AddDate(0, 1, 0))}, want: types.Int64Value(1)},
-		"twelve months":          {key: client.APIKey{CreatedDateTime: &created, ExpiredDateTime: at(created.AddDate(1, 0, 0))}, want: types.Int64Value(12)},
-		"six months, a day off":  {key: client.APIKey{CreatedDateTime: &created, ExpiredDateTime: at(created.AddDate(0, 6, 1))}, want: types.Int64Value(6)},
-		"no creation time":       {key: client.APIKey{ExpiredDateTime: at(created)}, want: types.Int64Null()},
-		"not a console duration": {key: client.APIKey{CreatedDateTime: &created, ExpiredDateTime: at(created.AddDate(0, 2, 0))}, want: types.Int64Null()},
+		"never expires":          {key: client.APIKey{CreatedDateTime: created}, want: types.Int64Value(0)},
+		"one month, end of jan":  {key: client.APIKey{CreatedDateTime: created, ExpiredDateTime: at(createdAt.AddDate(0, 1, 0))}, want: types.Int64Value(1)},
+		"twelve months":          {key: client.APIKey{CreatedDateTime: created, ExpiredDateTime: at(createdAt.AddDate(1, 0, 0))}, want: types.Int64Value(12)},
+		"six months, a day off":  {key: client.APIKey{CreatedDateTime: created, ExpiredDateTime: at(createdAt.AddDate(0, 6, 1))}, want: types.Int64Value(6)},
+		"no creation time":       {key: client.APIKey{ExpiredDateTime: at(createdAt)}, want: types.Int64Null()},
+		"not a console duration": {key: client.APIKey{CreatedDateTime: created, ExpiredDateTime: at(createdAt.AddDate(0, 2, 0))}, want: types.Int64Null()},
+		// An expiry the client cannot read is unknown, not "never".
+		"unreadable expiry":        {key: client.APIKey{CreatedDateTime: created, ExpiredDateTime: unreadable}, want: types.Int64Null()},
+		"unreadable creation time": {key: client.APIKey{CreatedDateTime: unreadable, ExpiredDateTime: at(createdAt.AddDate(1, 0, 0))}, want: types.Int64Null()},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {

@@ -118,9 +118,75 @@ func TestAccAPIKey_basic(t *testing.T) {
 	})
 }
 
+// TestAccAPIKey_import imports a key that never expires and was never used, and a key with an
+// expiry, by id and by name: whatever the spelling of the dates with no value, the imported state
+// equals the created one, and expires_in_months is recovered from the dates.
+func TestAccAPIKey_import(t *testing.T) {
+	forEachAbsentDates(t, testAccAPIKeyImport)
+}
+
+func testAccAPIKeyImport(t *testing.T, e *testEmulator) {
+	monthlyName := e.name("monthly")
+	config := e.providerConfig() + fmt.Sprintf(`
+resource "visionone_api_key" "forever" {
+  name              = %[1]q
+  role              = "SIEM"
+  expires_in_months = 0
+}
+
+resource "visionone_api_key" "monthly" {
+  name              = %[2]q
+  role              = "SIEM"
+  expires_in_months = 1
+}
+`, e.name("forever"), monthlyName)
+	const forever, monthly = "visionone_api_key.forever", "visionone_api_key.monthly"
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.apiKeysGone,
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(forever, tfjsonpath.New("expires_at"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(forever, tfjsonpath.New("last_used_at"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(forever, tfjsonpath.New("created_at"), knownvalue.StringRegexp(rfc3339Pattern)),
+					statecheck.ExpectKnownValue(monthly, tfjsonpath.New("expires_at"), knownvalue.StringRegexp(rfc3339Pattern)),
+					statecheck.ExpectKnownValue(monthly, tfjsonpath.New("last_used_at"), knownvalue.Null()),
+				},
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+			{
+				ResourceName:            forever,
+				ImportState:             true,
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"value"},
+			},
+			{
+				ResourceName:            monthly,
+				ImportState:             true,
+				ImportStateId:           monthlyName,
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"value"},
+			},
+			{
+				ResourceName:    forever,
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithID,
+			},
+		},
+	})
+}
+
 // TestAccAPIKey_replace covers the attributes whose change creates a new key with a new value.
 func TestAccAPIKey_replace(t *testing.T) {
-	e := startEmulator(t, emulator.Options{})
+	forEachAbsentDates(t, testAccAPIKeyReplace)
+}
+
+func testAccAPIKeyReplace(t *testing.T, e *testEmulator) {
 	id := statecheck.CompareValue(compare.ValuesDiffer())
 	value := statecheck.CompareValue(compare.ValuesDiffer())
 	config := func(months int, keepers string) string {

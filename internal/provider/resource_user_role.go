@@ -447,6 +447,8 @@ func (r *userRoleResource) ImportState(ctx context.Context, req resource.ImportS
 // setState writes role into state, unless it is what prior (the model read from that state, or
 // nil) already holds, and remembers its ETag for the next update.
 func (r *userRoleResource) setState(ctx context.Context, role *client.Role, prior *userRoleModel, state *tfsdk.State, private privateState, diags *diag.Diagnostics) {
+	warnUnreadable(diags, fmt.Sprintf("User role %s (%q)", role.ID, role.Name), role.UnreadableFields(),
+		map[string]string{"lastUpdatedDateTime": "last_updated_at is null"})
 	model, d := userRoleModelFromAPI(ctx, role)
 	diags.Append(d...)
 	if diags.HasError() {

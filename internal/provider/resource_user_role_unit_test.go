@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -11,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -258,6 +260,46 @@ func TestUserRole_readDeletedOutsideWarns(t *testing.T) {
 	}
 	if !newState.IsNull() {
 		t.Errorf("the role must be removed from state, got %v", newState)
+	}
+}
+
+// TestUserRole_unreadableDateWarns reads a role whose lastUpdatedDateTime the API writes in
+// a form nobody documents: the role is read, last_updated_at is null, and a warning names the field
+// and the value sent (which an acceptance test cannot see).
+func TestUserRole_unreadableDateWarns(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	odd := &hostileAnswer{passThrough: true, match: matchRequest(http.MethodGet, roleByID), rewrite: replaceField("lastUpdatedDateTime", "1738836000")}
+	odd.armed.Store(true)
+	e := startEmulatorBehind(t, odd.wrap)
+	name := e.name("dated")
+	role := e.createRole(client.RoleCreate{Name: name, PermissionKeys: rolePermissionKeys(t, e, 1)})
+	api, err := client.New(client.Config{Endpoint: e.URL, APIKey: e.AdminKey(), RequestsPerMinute: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &userRoleResource{data: newProviderData(api)}
+	var schemaResp resource.SchemaResponse
+	r.Schema(ctx, resource.SchemaRequest{}, &schemaResp)
+	model, diags := userRoleModelFromAPI(ctx, role)
+	state := tfsdk.State{Schema: schemaResp.Schema, Raw: tftypes.NewValue(schemaResp.Schema.Type().TerraformType(ctx), nil)}
+	diags.Append(state.Set(ctx, &model)...)
+	if diags.HasError() {
+		t.Fatal(diags)
+	}
+
+	resp := withPrivateState(&resource.ReadResponse{State: state})
+	r.Read(ctx, resource.ReadRequest{State: state}, resp)
+	warnings := resp.Diagnostics.Warnings()
+	if resp.Diagnostics.HasError() || len(warnings) != 1 || warnings[0].Summary() != "Unreadable Value From the API" ||
+		!strings.Contains(warnings[0].Detail(), fmt.Sprintf(`User role %s (%q): Vision One sent lastUpdatedDateTime as 1738836000`, role.ID, name)) ||
+		!strings.Contains(warnings[0].Detail(), "last_updated_at is null") {
+		t.Fatalf("want one warning naming lastUpdatedDateTime, got %v", resp.Diagnostics)
+	}
+	var read userRoleModel
+	resp.State.Get(ctx, &read)
+	if !read.LastUpdatedAt.IsNull() || read.Name.ValueString() != name {
+		t.Errorf("read name %s, last_updated_at %s; want the role with a null last_updated_at", read.Name, read.LastUpdatedAt)
 	}
 }
 
