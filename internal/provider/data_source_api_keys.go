@@ -150,8 +150,7 @@ func (d *apiKeysDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	config.ServerTime = timeString(&now)
 	config.APIKeys = make([]apiKeysItemModel, 0, len(keys))
 	for i := range keys {
-		expires := keys[i].ExpiredDateTime
-		if !config.ExpiringWithin.IsNull() && (expires == nil || expires.After(now.Add(within))) {
+		if !config.ExpiringWithin.IsNull() && !expiresBy(&keys[i], now.Add(within)) {
 			continue
 		}
 		config.APIKeys = append(config.APIKeys, apiKeysItemFromAPI(&keys[i], now))

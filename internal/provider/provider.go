@@ -19,6 +19,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -34,6 +35,7 @@ import (
 var (
 	_ provider.Provider                       = (*visionOneProvider)(nil)
 	_ provider.ProviderWithEphemeralResources = (*visionOneProvider)(nil)
+	_ provider.ProviderWithListResources      = (*visionOneProvider)(nil)
 )
 
 // New returns the provider factory; version is "dev" locally, "test" under tests, and the release
@@ -267,6 +269,7 @@ func (p *visionOneProvider) Configure(ctx context.Context, req provider.Configur
 	resp.DataSourceData = data
 	resp.ResourceData = data
 	resp.EphemeralResourceData = data
+	resp.ListResourceData = data
 }
 
 func (p *visionOneProvider) Resources(_ context.Context) []func() resource.Resource {
@@ -291,6 +294,14 @@ func (p *visionOneProvider) DataSources(_ context.Context) []func() datasource.D
 func (p *visionOneProvider) EphemeralResources(_ context.Context) []func() ephemeral.EphemeralResource {
 	return []func() ephemeral.EphemeralResource{
 		NewAPIKeyEphemeralResource,
+	}
+}
+
+func (p *visionOneProvider) ListResources(_ context.Context) []func() list.ListResource {
+	return []func() list.ListResource{
+		NewUserRoleListResource,
+		NewAccountListResource,
+		NewAPIKeyListResource,
 	}
 }
 
