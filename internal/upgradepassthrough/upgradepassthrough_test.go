@@ -316,9 +316,10 @@ func TestWrapPassesNewerRPCs(t *testing.T) {
 	})
 
 	t.Run("list resources", func(t *testing.T) {
-		lister, ok := served.(tfprotov6.ProviderServerWithListResource)
-		if !ok {
-			t.Fatal("the wrapper hides the list resource RPCs")
+		lister, ok := served.(tfprotov6.ListResourceServer)
+		frameworkLister, frameworkOK := framework.(tfprotov6.ListResourceServer)
+		if !ok || !frameworkOK {
+			t.Fatalf("list resource RPCs: wrapper %t, framework %t", ok, frameworkOK)
 		}
 		listSchema := schema.ListResourceSchemas["visionone_api_key"]
 		invalid := &tfprotov6.ValidateListResourceConfigRequest{TypeName: "visionone_api_key",
@@ -327,7 +328,7 @@ func TestWrapPassesNewerRPCs(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want, _ := framework.(tfprotov6.ProviderServerWithListResource).ValidateListResourceConfig(ctx, invalid)
+		want, _ := frameworkLister.ValidateListResourceConfig(ctx, invalid)
 		sameJSON(t, got, want)
 		if len(got.Diagnostics) == 0 {
 			t.Error("an invalid status passed the list resource's validation")
