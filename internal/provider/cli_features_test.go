@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -69,8 +70,9 @@ func (c featureCheck) CheckTerraformVersion(ctx context.Context, req tfversion.C
 	}
 }
 
-// cliIsOpenTofu reports whether the CLI under test is OpenTofu, from the first line of its
-// `version` output ("OpenTofu v1.12.6" or "Terraform v1.14.9"); asked once per test binary.
+// cliIsOpenTofu reports whether the CLI under test is OpenTofu, from its `version` output
+// ("OpenTofu v1.12.6" or "Terraform v1.14.9", after any warning about the CLI configuration,
+// which OpenTofu prints first); asked once per test binary.
 var cliIsOpenTofu = sync.OnceValues(func() (bool, error) {
 	cli := os.Getenv("TF_ACC_TERRAFORM_PATH")
 	if cli == "" {
@@ -85,8 +87,10 @@ var cliIsOpenTofu = sync.OnceValues(func() (bool, error) {
 	if err != nil {
 		return false, fmt.Errorf("%s version: %w", cli, err)
 	}
-	return strings.HasPrefix(string(out), "OpenTofu "), nil
+	return openTofuVersionLine.Match(out), nil
 })
+
+var openTofuVersionLine = regexp.MustCompile(`(?m)^OpenTofu v`)
 
 func TestSkipBelowFeature(t *testing.T) {
 	t.Parallel()

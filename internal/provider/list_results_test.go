@@ -98,7 +98,8 @@ func (w *cliWorkspace) skipWithout(feature cliFeature) {
 	var reported struct {
 		Version string `json:"terraform_version"`
 	}
-	if err := json.Unmarshal(out, &reported); err != nil {
+	// OpenTofu prints warnings about its CLI configuration before the JSON, on the same stream.
+	if err := json.Unmarshal(out[max(bytes.IndexByte(out, '{'), 0):], &reported); err != nil {
 		w.t.Fatalf("%s version -json: %v", w.cli, err)
 	}
 	cliVersion, err := version.NewVersion(reported.Version)
