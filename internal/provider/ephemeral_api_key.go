@@ -91,7 +91,7 @@ func (r *apiKeyEphemeralResource) Schema(_ context.Context, _ ephemeral.SchemaRe
 				Validators: []validator.String{stringvalidator.LengthBetween(1, apiKeyNameMaxLength)},
 			},
 			"description": schema.StringAttribute{
-				MarkdownDescription: fmt.Sprintf("A note about the key, at most 2048 characters. Default `%s`.", ephemeralKeyDefaultDescription),
+				MarkdownDescription: "A note about the key, at most 2048 characters. Default: a note that Terraform made the key for one run.",
 				Optional:            true,
 				Computed:            true,
 				Validators:          []validator.String{stringvalidator.LengthAtMost(2048)},
