@@ -160,7 +160,8 @@ func (w *cliWorkspace) run(allowed []int, args ...string) (int, string) {
 // adoptByQuery is the adoption walk of the examples: `terraform query -generate-config-out` with
 // query (a .tfquery.hcl), then a plan that must import every object it wrote with no other change,
 // its apply, and a plan that must be empty. It returns the generated configuration, and fails if
-// the query read any object on its own rather than from a listing (GET on an object path).
+// the query read any object on its own rather than from a listing (GET on an object path), or if
+// anything was written to the API: adopting only records what is there.
 func (w *cliWorkspace) adoptByQuery(e *testEmulator, query string, wantImports int) string {
 	w.t.Helper()
 	w.write("main.tf", e.providerConfig())
@@ -199,6 +200,9 @@ func (w *cliWorkspace) adoptByQuery(e *testEmulator, query string, wantImports i
 	w.run([]int{0}, "apply", "-input=false", "-no-color", "adopt.tfplan")
 	if code, out := w.run([]int{0, 2}, "plan", "-input=false", "-no-color", "-detailed-exitcode"); code != 0 {
 		w.t.Errorf("the plan after adopting is not empty:\n%s", out)
+	}
+	if n := e.Stats().Writes() - before.Writes(); n != 0 {
+		w.t.Errorf("adopting wrote to the API: %d write requests", n)
 	}
 	return generated
 }
