@@ -74,11 +74,8 @@ func (r *accountListResource) Configure(_ context.Context, req resource.Configur
 }
 
 func (r *accountListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
-	var diags diag.Diagnostics
-	var config accountListModel
-	diags.Append(req.Config.Get(ctx, &config)...)
-	if diags.HasError() || !requireConfigured(r.data, &diags) {
-		stream.Results = list.ListResultsStreamDiagnostics(diags)
+	config, ok := listConfig[accountListModel](ctx, req, r.data, stream)
+	if !ok {
 		return
 	}
 
@@ -86,8 +83,7 @@ func (r *accountListResource) List(ctx context.Context, req list.ListRequest, st
 	tflog.Debug(ctx, "Listing accounts", map[string]any{"filter": string(filter)})
 	accounts, err := r.data.client.ListAccounts(ctx, filter)
 	if err != nil {
-		addAPIError(&diags, "Error Listing Accounts", fmt.Sprintf("Listing the accounts (filter %q)", filter), err)
-		stream.Results = list.ListResultsStreamDiagnostics(diags)
+		endListWithAPIError(stream, "Error Listing Accounts", fmt.Sprintf("Listing the accounts (filter %q)", filter), err)
 		return
 	}
 	var objects []listedObject[accountResourceModel]

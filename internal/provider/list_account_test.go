@@ -91,36 +91,11 @@ list "visionone_account" "invited_saml" {
 // own.
 func TestAccAccountList_readsPages(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
-	for i := range 250 {
+	testAccListReadsPages(t, e, "visionone_account", "GET /v3.0/iam/accounts", func(i int) {
 		if _, err := e.API.InviteAccount(context.Background(), client.AccountInvite{
 			Email: fmt.Sprintf("user%03d@example.com", i), Role: "Analyst", AuthType: client.AuthTypeLocal}); err != nil {
 			t.Fatal(err)
 		}
-	}
-	var before emulator.Stats
-
-	resource.ParallelTest(t, resource.TestCase{
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{skipBelowFeature(featureQuery)},
-		PreCheck:                 func() { testAccPreCheck(t) },
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{Config: e.providerConfig()},
-			{
-				PreConfig: func() { before = e.Stats() },
-				Query:     true,
-				Config: `
-list "visionone_account" "all" {
-  provider         = visionone
-  include_resource = true
-  limit            = 1000
-}
-`,
-				QueryResultChecks: []querycheck.QueryResultCheck{
-					querycheck.ExpectLength("visionone_account.all", 250),
-					listingRequests{e: e, before: &before, route: "GET /v3.0/iam/accounts", pages: 2},
-				},
-			},
-		},
 	})
 }
 

@@ -78,11 +78,8 @@ func (r *apiKeyListResource) Configure(_ context.Context, req resource.Configure
 }
 
 func (r *apiKeyListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
-	var diags diag.Diagnostics
-	var config apiKeyListModel
-	diags.Append(req.Config.Get(ctx, &config)...)
-	if diags.HasError() || !requireConfigured(r.data, &diags) {
-		stream.Results = list.ListResultsStreamDiagnostics(diags)
+	config, ok := listConfig[apiKeyListModel](ctx, req, r.data, stream)
+	if !ok {
 		return
 	}
 
@@ -90,8 +87,7 @@ func (r *apiKeyListResource) List(ctx context.Context, req list.ListRequest, str
 	tflog.Debug(ctx, "Listing API keys", map[string]any{"filter": string(filter)})
 	keys, err := r.data.client.ListAPIKeys(ctx, filter)
 	if err != nil {
-		addAPIError(&diags, "Error Listing API Keys", fmt.Sprintf("Listing API keys with filter %q", filter), err)
-		stream.Results = list.ListResultsStreamDiagnostics(diags)
+		endListWithAPIError(stream, "Error Listing API Keys", fmt.Sprintf("Listing API keys with filter %q", filter), err)
 		return
 	}
 	var deadline *time.Time
@@ -100,8 +96,7 @@ func (r *apiKeyListResource) List(ctx context.Context, req list.ListRequest, str
 		within, _ := time.ParseDuration(config.ExpiringWithin.ValueString())
 		now, err := r.data.client.ServerNow(ctx)
 		if err != nil {
-			addAPIError(&diags, "Error Reading the API Time", "Reading the Vision One API's current time to judge key expiry", err)
-			stream.Results = list.ListResultsStreamDiagnostics(diags)
+			endListWithAPIError(stream, "Error Reading the API Time", "Reading the Vision One API's current time to judge key expiry", err)
 			return
 		}
 		by := now.Add(within)

@@ -118,33 +118,8 @@ list "visionone_api_key" "expiring" {
 // TestAccAPIKeyList_readsPages lists 250 keys: two listing pages, and no key read on its own.
 func TestAccAPIKeyList_readsPages(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
-	for i := range 250 {
+	testAccListReadsPages(t, e, "visionone_api_key", "GET /v3.0/iam/apiKeys", func(i int) {
 		e.consoleKey(t, fmt.Sprintf("integration-%03d", i), "SIEM", "", 12, true)
-	}
-	var before emulator.Stats
-
-	resource.ParallelTest(t, resource.TestCase{
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{skipBelowFeature(featureQuery)},
-		PreCheck:                 func() { testAccPreCheck(t) },
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{Config: e.providerConfig()},
-			{
-				PreConfig: func() { before = e.Stats() },
-				Query:     true,
-				Config: `
-list "visionone_api_key" "all" {
-  provider         = visionone
-  include_resource = true
-  limit            = 1000
-}
-`,
-				QueryResultChecks: []querycheck.QueryResultCheck{
-					querycheck.ExpectLength("visionone_api_key.all", 250),
-					listingRequests{e: e, before: &before, route: "GET /v3.0/iam/apiKeys", pages: 2},
-				},
-			},
-		},
 	})
 }
 

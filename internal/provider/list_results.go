@@ -22,6 +22,26 @@ type listedObject[M any] struct {
 	resource    func() (M, diag.Diagnostics)
 }
 
+// listConfig decodes the list block's config; when it cannot, or the provider is not configured,
+// it ends the stream with the diagnostics and reports false.
+func listConfig[C any](ctx context.Context, req list.ListRequest, data *providerData, stream *list.ListResultsStream) (C, bool) {
+	var config C
+	var diags diag.Diagnostics
+	diags.Append(req.Config.Get(ctx, &config)...)
+	if diags.HasError() || !requireConfigured(data, &diags) {
+		stream.Results = list.ListResultsStreamDiagnostics(diags)
+		return config, false
+	}
+	return config, true
+}
+
+// endListWithAPIError ends the stream with a failed API call, reported as addAPIError does.
+func endListWithAPIError(stream *list.ListResultsStream, summary, doing string, err error) {
+	var diags diag.Diagnostics
+	addAPIError(&diags, summary, doing, err)
+	stream.Results = list.ListResultsStreamDiagnostics(diags)
+}
+
 // listResults streams the objects as results, at most req.Limit of them (Terraform's `limit`,
 // 100 by default), each with its identity attribute identityName, and with its resource object
 // only when Terraform asks for it (include_resource, or -generate-config-out).

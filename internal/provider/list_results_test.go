@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/go-plugin"
 	"github.com/hashicorp/go-version"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/querycheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
@@ -216,6 +217,41 @@ func objectReadsSince(e *testEmulator, before emulator.Stats) []string {
 		}
 	}
 	return reads
+}
+
+// testAccListReadsPages queries the list resource listType with include_resource over the 250
+// objects that seed made (seed(i) makes the i-th): all of them come back, from two listing
+// requests to route (pages of 200) and no read of a single object.
+func testAccListReadsPages(t *testing.T, e *testEmulator, listType, route string, seed func(i int)) {
+	t.Helper()
+	const objects = 250
+	for i := range objects {
+		seed(i)
+	}
+	var before emulator.Stats
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{skipBelowFeature(featureQuery)},
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: e.providerConfig()},
+			{
+				PreConfig: func() { before = e.Stats() },
+				Query:     true,
+				Config: fmt.Sprintf(`
+list %q "all" {
+  provider         = visionone
+  include_resource = true
+  limit            = 1000
+}
+`, listType),
+				QueryResultChecks: []querycheck.QueryResultCheck{
+					querycheck.ExpectLength(listType+".all", objects),
+					listingRequests{e: e, before: &before, route: route, pages: 2},
+				},
+			},
+		},
+	})
 }
 
 // listingRequests is a query check on the emulator: since before (read when the check runs),

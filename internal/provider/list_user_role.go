@@ -58,11 +58,8 @@ func (r *userRoleListResource) Configure(_ context.Context, req resource.Configu
 }
 
 func (r *userRoleListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
-	var diags diag.Diagnostics
-	var config userRoleListModel
-	diags.Append(req.Config.Get(ctx, &config)...)
-	if diags.HasError() || !requireConfigured(r.data, &diags) {
-		stream.Results = list.ListResultsStreamDiagnostics(diags)
+	config, ok := listConfig[userRoleListModel](ctx, req, r.data, stream)
+	if !ok {
 		return
 	}
 
@@ -70,8 +67,7 @@ func (r *userRoleListResource) List(ctx context.Context, req list.ListRequest, s
 	// The API filters roles by name and id only: the type is judged here.
 	roles, err := r.data.client.ListRoles(ctx, "")
 	if err != nil {
-		addAPIError(&diags, "Error Listing User Roles", "Listing the user roles", err)
-		stream.Results = list.ListResultsStreamDiagnostics(diags)
+		endListWithAPIError(stream, "Error Listing User Roles", "Listing the user roles", err)
 		return
 	}
 	var objects []listedObject[userRoleModel]

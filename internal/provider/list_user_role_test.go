@@ -92,33 +92,8 @@ list "visionone_user_role" "every" {
 func TestAccUserRoleList_readsPages(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
 	keys := rolePermissionKeys(t, e, 1)
-	for i := range 250 {
+	testAccListReadsPages(t, e, "visionone_user_role", "GET /v3.0/iam/roles", func(i int) {
 		e.consoleRole(t, client.RoleCreate{Name: fmt.Sprintf("team %03d", i), PermissionKeys: keys})
-	}
-	var before emulator.Stats
-
-	resource.ParallelTest(t, resource.TestCase{
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{skipBelowFeature(featureQuery)},
-		PreCheck:                 func() { testAccPreCheck(t) },
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{Config: e.providerConfig()},
-			{
-				PreConfig: func() { before = e.Stats() },
-				Query:     true,
-				Config: `
-list "visionone_user_role" "all" {
-  provider         = visionone
-  include_resource = true
-  limit            = 1000
-}
-`,
-				QueryResultChecks: []querycheck.QueryResultCheck{
-					querycheck.ExpectLength("visionone_user_role.all", 250),
-					listingRequests{e: e, before: &before, route: "GET /v3.0/iam/roles", pages: 2},
-				},
-			},
-		},
 	})
 }
 
