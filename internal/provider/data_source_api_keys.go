@@ -153,8 +153,7 @@ func (d *apiKeysDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	for i := range keys {
 		warnUnreadable(&resp.Diagnostics, fmt.Sprintf("API key %s (%q)", keys[i].ID, keys[i].Name),
 			keys[i].UnreadableFields(), apiKeysItemUnreadableEffects)
-		expires, ok := keys[i].ExpiredDateTime.Time()
-		if !config.ExpiringWithin.IsNull() && (!ok || expires.After(now.Add(within))) {
+		if !config.ExpiringWithin.IsNull() && !expiresBy(&keys[i], now.Add(within)) {
 			continue
 		}
 		config.APIKeys = append(config.APIKeys, apiKeysItemFromAPI(&keys[i], now))

@@ -11,6 +11,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -23,7 +25,11 @@ import (
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/validators"
 )
 
-var _ provider.Provider = (*visionOneProvider)(nil)
+var (
+	_ provider.Provider                       = (*visionOneProvider)(nil)
+	_ provider.ProviderWithEphemeralResources = (*visionOneProvider)(nil)
+	_ provider.ProviderWithListResources      = (*visionOneProvider)(nil)
+)
 
 // New returns the provider factory; version is "dev" locally, "test" under tests, and the release
 // version in builds (it goes into the User-Agent).
@@ -160,6 +166,8 @@ func (p *visionOneProvider) Configure(ctx context.Context, req provider.Configur
 	data := newProviderData(c)
 	resp.DataSourceData = data
 	resp.ResourceData = data
+	resp.EphemeralResourceData = data
+	resp.ListResourceData = data
 }
 
 func (p *visionOneProvider) Resources(_ context.Context) []func() resource.Resource {
@@ -178,6 +186,20 @@ func (p *visionOneProvider) DataSources(_ context.Context) []func() datasource.D
 		NewAccountDataSource,
 		NewAccountsDataSource,
 		NewAPIKeysDataSource,
+	}
+}
+
+func (p *visionOneProvider) EphemeralResources(_ context.Context) []func() ephemeral.EphemeralResource {
+	return []func() ephemeral.EphemeralResource{
+		NewAPIKeyEphemeralResource,
+	}
+}
+
+func (p *visionOneProvider) ListResources(_ context.Context) []func() list.ListResource {
+	return []func() list.ListResource{
+		NewUserRoleListResource,
+		NewAccountListResource,
+		NewAPIKeyListResource,
 	}
 }
 

@@ -32,6 +32,7 @@ var (
 	_ resource.ResourceWithImportState    = (*accountResource)(nil)
 	_ resource.ResourceWithModifyPlan     = (*accountResource)(nil)
 	_ resource.ResourceWithValidateConfig = (*accountResource)(nil)
+	_ resource.ResourceWithIdentity       = (*accountResource)(nil)
 )
 
 // NewAccountResource is the visionone_account resource: a user account, SAML account or SAML group,
@@ -128,6 +129,12 @@ func (r *accountResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 	}
 }
 
+// IdentitySchema names an account by its email: its id changes when the invitation is accepted.
+func (r *accountResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = stringIdentitySchema(identityEmail,
+		"Email address of the user, or the distribution email (or directory object id) of the SAML group.")
+}
+
 func (r *accountResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	data, diags := providerDataFrom(req.ProviderData)
 	resp.Diagnostics.Append(diags...)
@@ -217,17 +224,25 @@ func (r *accountResource) Create(ctx context.Context, req resource.CreateRequest
 	// differs from the plan. The next refresh reads the real status back, and ModifyPlan holds the
 	// change back until the invitation is accepted.
 	state.Enabled = plan.Enabled
+	setIdentity(ctx, resp.Identity, identityEmail, state.Email.ValueString())
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 	resp.Diagnostics.Append(storeETag(ctx, resp.Private, account.ETag)...)
 }
 
 func (r *accountResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	if unknownProvider(ctx, r.data) {
-		return
-	}
 	var state accountResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
+		return
+	}
+	// Set before anything can return: the framework wants an identity after every read. After an
+	// import by id the email is not known yet; the account found below gives it.
+	lookedUpBy := state.Email.ValueString()
+	if lookedUpBy == "" {
+		lookedUpBy = state.ID.ValueString()
+	}
+	setIdentity(ctx, resp.Identity, identityEmail, lookedUpBy)
+	if unknownProvider(ctx, r.data) {
 		return
 	}
 
@@ -248,6 +263,7 @@ func (r *accountResource) Read(ctx context.Context, req resource.ReadRequest, re
 	}
 
 	refreshed := accountModelFromAPI(state, account)
+	setIdentity(ctx, resp.Identity, identityEmail, refreshed.Email.ValueString())
 	resp.Diagnostics.Append(setStateIfChanged(ctx, &resp.State, &state, &refreshed)...)
 	resp.Diagnostics.Append(storeETag(ctx, resp.Private, account.ETag)...)
 }
@@ -269,6 +285,8 @@ func (r *accountResource) Update(ctx context.Context, req resource.UpdateRequest
 	}
 
 	id := state.ID.ValueString()
+	// Terraform before 1.12 plans no identity: the framework wants one after every update.
+	setIdentity(ctx, resp.Identity, identityEmail, state.Email.ValueString())
 	if patch, changed := toAccountPatch(plan, state); changed {
 		tflog.Debug(ctx, "updating account", map[string]any{"id": id})
 		err := r.data.client.UpdateAccount(ctx, id, etag, patch)
@@ -331,10 +349,18 @@ func (r *accountResource) Delete(ctx context.Context, req resource.DeleteRequest
 }
 
 // ImportState takes an email address (anything with an "@"), an account id, or a SAML group's
-// directory object id; Read resolves it.
+// directory object id; Read resolves it. An import block's identity is an email (or a SAML group's
+// directory object id, which Vision One keeps in the email field).
 func (r *accountResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	if req.ID == "" {
+		email, diags := importKey(ctx, req, identityEmail)
+		resp.Diagnostics.Append(diags...)
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("email"), email)...)
+		return
+	}
 	if strings.Contains(req.ID, "@") {
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("email"), req.ID)...)
+		setIdentity(ctx, resp.Identity, identityEmail, req.ID)
 		return
 	}
 	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)

@@ -39,6 +39,7 @@ var (
 	_ resource.ResourceWithConfigValidators = (*apiKeyResource)(nil)
 	_ resource.ResourceWithModifyPlan       = (*apiKeyResource)(nil)
 	_ resource.ResourceWithImportState      = (*apiKeyResource)(nil)
+	_ resource.ResourceWithIdentity         = (*apiKeyResource)(nil)
 )
 
 // NewAPIKeyResource is the constructor of visionone_api_key.
@@ -211,6 +212,11 @@ func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 	}
 }
 
+// IdentitySchema names a key by its id, which never changes.
+func (r *apiKeyResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = stringIdentitySchema(identityID, "The key's id (a UUID).")
+}
+
 func (r *apiKeyResource) ConfigValidators(_ context.Context) []resource.ConfigValidator {
 	return []resource.ConfigValidator{
 		resourcevalidator.ExactlyOneOf(path.MatchRoot("name"), path.MatchRoot("name_prefix")),
@@ -325,6 +331,7 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), created.ID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), name)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("value"), created.Value)...)
+	setIdentity(ctx, resp.Identity, identityID, created.ID)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -340,12 +347,14 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 }
 
 func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	if unknownProvider(ctx, r.data) {
-		return
-	}
 	var state apiKeyResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
+		return
+	}
+	// Set before anything can return: the framework wants an identity after every read.
+	setIdentity(ctx, resp.Identity, identityID, state.ID.ValueString())
+	if unknownProvider(ctx, r.data) {
 		return
 	}
 
@@ -381,6 +390,8 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 		return
 	}
 	id := state.ID.ValueString()
+	// Terraform before 1.12 plans no identity: the framework wants one after every update.
+	setIdentity(ctx, resp.Identity, identityID, id)
 	name := plan.Name.ValueString()
 	if plan.Name.IsUnknown() {
 		name = uniqueAPIKeyName(plan.NamePrefix.ValueString())
@@ -439,29 +450,35 @@ func (r *apiKeyResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	}
 }
 
-// ImportState accepts a key's id or its name.
+// ImportState accepts a key's id or its name, or an import block's identity (the id).
 func (r *apiKeyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	if !requireConfigured(r.data, &resp.Diagnostics) {
 		return
 	}
+	importID, diags := importKey(ctx, req, identityID)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	var key *client.APIKey
 	var err error
-	if uuidPattern.MatchString(req.ID) {
-		key, err = r.data.client.GetAPIKey(ctx, req.ID)
+	if uuidPattern.MatchString(importID) {
+		key, err = r.data.client.GetAPIKey(ctx, importID)
 	}
 	if key == nil && (err == nil || client.IsNotFound(err)) {
-		key, err = r.data.client.FindAPIKeyByName(ctx, req.ID)
+		key, err = r.data.client.FindAPIKeyByName(ctx, importID)
 	}
 	if client.IsNotFound(err) {
 		resp.Diagnostics.AddError("API Key Not Found",
-			fmt.Sprintf("Importing API key %q: no API key in the tenant has this id or name. The data source visionone_api_keys lists the keys.", req.ID))
+			fmt.Sprintf("Importing API key %q: no API key in the tenant has this id or name. The data source visionone_api_keys lists the keys.", importID))
 		return
 	}
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "Error Importing API Key", fmt.Sprintf("Looking up API key %q", req.ID), err)
+		addAPIError(&resp.Diagnostics, "Error Importing API Key", fmt.Sprintf("Looking up API key %q", importID), err)
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), key.ID)...)
+	setIdentity(ctx, resp.Identity, identityID, key.ID)
 	resp.Diagnostics.AddWarning("API Key Value Not Imported",
 		fmt.Sprintf("API key %s (%q) was imported without its secret: Vision One shows a key's value only once, when it is "+
 			"created, and it cannot be recovered. The key keeps working for whoever holds the value, but value is null in "+

@@ -32,6 +32,7 @@ var (
 	_ resource.ResourceWithImportState    = (*userRoleResource)(nil)
 	_ resource.ResourceWithModifyPlan     = (*userRoleResource)(nil)
 	_ resource.ResourceWithValidateConfig = (*userRoleResource)(nil)
+	_ resource.ResourceWithIdentity       = (*userRoleResource)(nil)
 )
 
 // NewUserRoleResource returns the visionone_user_role resource: one custom user role.
@@ -150,6 +151,11 @@ func (r *userRoleResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 			},
 		},
 	}
+}
+
+// IdentitySchema names a role by its id, which never changes.
+func (r *userRoleResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = stringIdentitySchema(identityID, "Id of the role (a UUID).")
 }
 
 func (r *userRoleResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -308,16 +314,19 @@ func (r *userRoleResource) Create(ctx context.Context, req resource.CreateReques
 		return
 	}
 
+	setIdentity(ctx, resp.Identity, identityID, role.ID)
 	r.setState(ctx, role, nil, &resp.State, resp.Private, &resp.Diagnostics)
 }
 
 func (r *userRoleResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	if unknownProvider(ctx, r.data) {
-		return
-	}
 	var state userRoleModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
+		return
+	}
+	// Set before anything can return: the framework wants an identity after every read.
+	setIdentity(ctx, resp.Identity, identityID, state.ID.ValueString())
+	if unknownProvider(ctx, r.data) {
 		return
 	}
 
@@ -356,6 +365,8 @@ func (r *userRoleResource) Update(ctx context.Context, req resource.UpdateReques
 	}
 
 	id := state.ID.ValueString()
+	// Terraform before 1.12 plans no identity: the framework wants one after every update.
+	setIdentity(ctx, resp.Identity, identityID, id)
 	patch := rolePatchFromPlan(plan, state)
 	tflog.Debug(ctx, "Updating a Vision One user role", map[string]any{"id": id, "if_match": etag})
 	err := r.data.client.UpdateRole(ctx, id, etag, patch)
@@ -410,28 +421,34 @@ func (r *userRoleResource) Delete(ctx context.Context, req resource.DeleteReques
 }
 
 // ImportState takes a role id (a UUID) or a role name, so that both `terraform import
-// visionone_user_role.x "Auditors"` and an import block with the id work.
+// visionone_user_role.x "Auditors"` and an import block with the id work, or an import block's
+// identity (the id).
 func (r *userRoleResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	if !requireConfigured(r.data, &resp.Diagnostics) {
+		return
+	}
+	key, diags := importKey(ctx, req, identityID)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
 		return
 	}
 	var (
 		role *client.Role
 		err  error
 	)
-	if roleIDPattern.MatchString(req.ID) {
-		role, err = r.data.client.GetRole(ctx, req.ID)
+	if roleIDPattern.MatchString(key) {
+		role, err = r.data.client.GetRole(ctx, key)
 	} else {
-		role, err = r.data.client.FindRoleByName(ctx, req.ID)
+		role, err = r.data.client.FindRoleByName(ctx, key)
 	}
 	if client.IsNotFound(err) {
 		resp.Diagnostics.AddError("User Role Not Found",
 			fmt.Sprintf("No Vision One user role has the id or name %q. The import id is a role id (a UUID) or the exact "+
-				"role name; the visionone_user_roles data source lists the roles of the tenant.", req.ID))
+				"role name; the visionone_user_roles data source lists the roles of the tenant.", key))
 		return
 	}
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "Error Importing User Role", fmt.Sprintf("Looking up the user role %q", req.ID), err)
+		addAPIError(&resp.Diagnostics, "Error Importing User Role", fmt.Sprintf("Looking up the user role %q", key), err)
 		return
 	}
 	if role.Type != client.RoleTypeCustom {
@@ -442,6 +459,7 @@ func (r *userRoleResource) ImportState(ctx context.Context, req resource.ImportS
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), role.ID)...)
+	setIdentity(ctx, resp.Identity, identityID, role.ID)
 }
 
 // setState writes role into state, unless it is what prior (the model read from that state, or

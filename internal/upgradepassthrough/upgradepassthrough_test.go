@@ -258,3 +258,154 @@ func FuzzUpgradeResourceStateMatchesFramework(f *testing.F) {
 		sameAnswer(t, framework, wrapped, req)
 	})
 }
+
+// TestWrapPassesNewerRPCs calls, through the wrapper as the plugin server sees it, the RPCs of
+// resource identity, list resources (found by type assertion) and ephemeral resources, and
+// requires the framework's answers: the wrapper answers none of them itself.
+func TestWrapPassesNewerRPCs(t *testing.T) {
+	t.Parallel()
+	framework, wrapped := frameworkServers(t)
+	var served tfprotov6.ProviderServer = wrapped
+	ctx := context.Background()
+	schema, err := served.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// value encodes attributes (JSON) as a value of schema s.
+	value := func(s *tfprotov6.Schema, attributes string) *tfprotov6.DynamicValue {
+		t.Helper()
+		if s == nil {
+			t.Fatal("the schema is missing")
+		}
+		v, err := tfprotov6.NewDynamicValue(s.ValueType(), mustDecode(t, s.ValueType(), attributes))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return &v
+	}
+
+	t.Run("identity schemas", func(t *testing.T) {
+		got, err := served.GetResourceIdentitySchemas(ctx, &tfprotov6.GetResourceIdentitySchemasRequest{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, _ := framework.GetResourceIdentitySchemas(ctx, &tfprotov6.GetResourceIdentitySchemasRequest{})
+		sameJSON(t, got, want)
+		for name, attribute := range map[string]string{"visionone_user_role": "id", "visionone_api_key": "id", "visionone_account": "email"} {
+			s := got.IdentitySchemas[name]
+			if s == nil || len(s.IdentityAttributes) != 1 || s.IdentityAttributes[0].Name != attribute {
+				t.Errorf("%s: identity schema %+v, want the one attribute %q", name, s, attribute)
+			}
+		}
+	})
+
+	t.Run("identity upgrade", func(t *testing.T) {
+		req := &tfprotov6.UpgradeResourceIdentityRequest{TypeName: "visionone_account", Version: 0,
+			RawIdentity: &tfprotov6.RawState{JSON: []byte(`{"email":"auditor@example.com"}`)}}
+		got, err := served.UpgradeResourceIdentity(ctx, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, _ := framework.UpgradeResourceIdentity(ctx, req)
+		sameJSON(t, got, want)
+		// There is only version 0 so far, which Terraform never asks to upgrade: the framework
+		// says so, and that answer must come through.
+		if len(got.Diagnostics) != 1 || got.Diagnostics[0].Summary != "Unexpected Identity Upgrade Request" {
+			t.Errorf("not the framework's answer: %v", diagnostics(got.Diagnostics))
+		}
+	})
+
+	t.Run("list resources", func(t *testing.T) {
+		lister, ok := served.(tfprotov6.ListResourceServer)
+		frameworkLister, frameworkOK := framework.(tfprotov6.ListResourceServer)
+		if !ok || !frameworkOK {
+			t.Fatalf("list resource RPCs: wrapper %t, framework %t", ok, frameworkOK)
+		}
+		listSchema := schema.ListResourceSchemas["visionone_api_key"]
+		invalid := &tfprotov6.ValidateListResourceConfigRequest{TypeName: "visionone_api_key",
+			Config: value(listSchema, `{"status":"expired"}`)}
+		got, err := lister.ValidateListResourceConfig(ctx, invalid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, _ := frameworkLister.ValidateListResourceConfig(ctx, invalid)
+		sameJSON(t, got, want)
+		if len(got.Diagnostics) == 0 {
+			t.Error("an invalid status passed the list resource's validation")
+		}
+		// Unconfigured, the list answers with the provider's own error.
+		stream, err := lister.ListResource(ctx, &tfprotov6.ListResourceRequest{TypeName: "visionone_api_key",
+			Config: value(listSchema, `{}`), Limit: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var summaries []string
+		for result := range stream.Results {
+			summaries = append(summaries, diagnostics(result.Diagnostics)...)
+		}
+		if fmt.Sprint(summaries) != "[ERROR: Provider Not Configured: "+providerNotConfigured+"]" {
+			t.Errorf("list results: %v", summaries)
+		}
+	})
+
+	t.Run("ephemeral resources", func(t *testing.T) {
+		ephemeralSchema := schema.EphemeralResourceSchemas["visionone_api_key"]
+		invalid := &tfprotov6.ValidateEphemeralResourceConfigRequest{TypeName: "visionone_api_key",
+			Config: value(ephemeralSchema, `{"role":"SIEM","expires_in_months":0}`)}
+		got, err := served.ValidateEphemeralResourceConfig(ctx, invalid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, _ := framework.ValidateEphemeralResourceConfig(ctx, invalid)
+		sameJSON(t, got, want)
+		if len(got.Diagnostics) == 0 {
+			t.Error("a never-expiring ephemeral key passed validation")
+		}
+		opened, err := served.OpenEphemeralResource(ctx, &tfprotov6.OpenEphemeralResourceRequest{TypeName: "visionone_api_key",
+			Config: value(ephemeralSchema, `{"role":"SIEM"}`)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fmt.Sprint(diagnostics(opened.Diagnostics)) != "[ERROR: Provider Not Configured: "+providerNotConfigured+"]" {
+			t.Errorf("open: %v", diagnostics(opened.Diagnostics))
+		}
+	})
+
+	t.Run("generated configuration", func(t *testing.T) {
+		req := &tfprotov6.GenerateResourceConfigRequest{TypeName: "visionone_api_key",
+			State: value(schema.ResourceSchemas["visionone_api_key"], `{"id":"k","name":"siem","role":"SIEM","value":"secret","enabled":true}`)}
+		got, err := served.GenerateResourceConfig(ctx, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, _ := framework.GenerateResourceConfig(ctx, req)
+		sameJSON(t, got, want)
+		if got.Config == nil || len(got.Diagnostics) > 0 {
+			t.Errorf("no configuration generated: %v", diagnostics(got.Diagnostics))
+		}
+	})
+}
+
+// providerNotConfigured is the provider's error detail for a call that needs the client before
+// ConfigureProvider.
+const providerNotConfigured = "The visionone provider is not configured, usually because its configuration " +
+	"depends on values that are not known yet. Set the provider attributes statically or through the VISIONONE_* " +
+	"environment variables, or apply the resources they depend on first with -target."
+
+// mustDecode turns JSON attributes into a value of type ty, with every attribute JSON lacks null.
+func mustDecode(t testing.TB, ty tftypes.Type, attributes string) tftypes.Value {
+	t.Helper()
+	v, err := (&tfprotov6.RawState{JSON: []byte(attributes)}).UnmarshalWithOpts(ty, tfprotov6.UnmarshalOpts{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// sameJSON fails t unless got and want encode to the same JSON.
+func sameJSON(t testing.TB, got, want any) {
+	t.Helper()
+	if g, w := string(mustJSON(t, got)), string(mustJSON(t, want)); g != w {
+		t.Errorf("the wrapper's answer differs from the framework's:\nwrapped   %s\nframework %s", g, w)
+	}
+}

@@ -1,0 +1,126 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/querycheck"
+	"github.com/hashicorp/terraform-plugin-testing/querycheck/queryfilter"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/client"
+	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/emulator"
+)
+
+// consoleRole makes a custom role "in the console" (through the admin client).
+func (e *testEmulator) consoleRole(t *testing.T, in client.RoleCreate) *client.Role {
+	t.Helper()
+	role, err := e.API.CreateRole(context.Background(), in)
+	if err != nil {
+		t.Fatalf("creating role %q in the emulator: %v", in.Name, err)
+	}
+	return role
+}
+
+func TestAccUserRoleList_query(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	keys := rolePermissionKeys(t, e, 2)
+	auditors := e.consoleRole(t, client.RoleCreate{Name: "Third-party auditors", Description: "made in the console",
+		PermissionKeys: keys, AllowAPIKeyAssignment: true})
+	e.consoleRole(t, client.RoleCreate{Name: "Integrations", PermissionKeys: keys[:1], AllowAPIKeyAssignment: true})
+	predefined, err := e.API.ListRoles(context.Background(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{skipBelowFeature(featureQuery)},
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: e.providerConfig()},
+			{
+				Query: true,
+				Config: `
+list "visionone_user_role" "custom" {
+  provider         = visionone
+  include_resource = true
+}
+
+list "visionone_user_role" "every" {
+  provider = visionone
+  config {
+    include_predefined = true
+  }
+}
+`,
+				QueryResultChecks: []querycheck.QueryResultCheck{
+					querycheck.ExpectLength("visionone_user_role.custom", 2),
+					querycheck.ExpectIdentity("visionone_user_role.custom", map[string]knownvalue.Check{"id": knownvalue.StringExact(auditors.ID)}),
+					querycheck.ExpectResourceDisplayName("visionone_user_role.custom",
+						queryfilter.ByResourceIdentity(map[string]knownvalue.Check{"id": knownvalue.StringExact(auditors.ID)}),
+						knownvalue.StringExact("Third-party auditors")),
+					querycheck.ExpectResourceKnownValues("visionone_user_role.custom",
+						queryfilter.ByResourceIdentity(map[string]knownvalue.Check{"id": knownvalue.StringExact(auditors.ID)}),
+						[]querycheck.KnownValueCheck{
+							{Path: tfjsonpath.New("name"), KnownValue: knownvalue.StringExact("Third-party auditors")},
+							{Path: tfjsonpath.New("description"), KnownValue: knownvalue.StringExact("made in the console")},
+							{Path: tfjsonpath.New("permissions"), KnownValue: knownvalue.SetExact(knownStringValues(keys))},
+							{Path: tfjsonpath.New("allow_api_key_assignment"), KnownValue: knownvalue.Bool(true)},
+							{Path: tfjsonpath.New("allow_user_account_assignment"), KnownValue: knownvalue.Bool(false)},
+							{Path: tfjsonpath.New("type"), KnownValue: knownvalue.StringExact("custom")},
+						}),
+					// Predefined roles only when asked, marked as such.
+					querycheck.ExpectLength("visionone_user_role.every", len(predefined)),
+					querycheck.ExpectResourceDisplayName("visionone_user_role.every",
+						queryfilter.ByDisplayName(knownvalue.StringExact("Auditor (predefined, cannot be imported)")),
+						knownvalue.StringExact("Auditor (predefined, cannot be imported)")),
+				},
+			},
+		},
+	})
+}
+
+// TestAccUserRoleList_readsPages lists 250 custom roles: two listing pages (with the predefined
+// roles), and no role read on its own.
+func TestAccUserRoleList_readsPages(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	keys := rolePermissionKeys(t, e, 1)
+	testAccListReadsPages(t, e, "visionone_user_role", "GET /v3.0/iam/roles", func(i int) {
+		e.consoleRole(t, client.RoleCreate{Name: fmt.Sprintf("team %03d", i), PermissionKeys: keys})
+	})
+}
+
+// TestAccUserRoleList_generateConfig adopts console-made roles with `terraform query
+// -generate-config-out`: nothing to change after the import.
+func TestAccUserRoleList_generateConfig(t *testing.T) {
+	w := newCLIWorkspace(t, featureQuery)
+	e := startEmulator(t, emulator.Options{})
+	keys := rolePermissionKeys(t, e, 2)
+	e.consoleRole(t, client.RoleCreate{Name: "Third-party auditors", Description: "made in the console",
+		PermissionKeys: keys, AllowAPIKeyAssignment: true})
+	e.consoleRole(t, client.RoleCreate{Name: "Integrations", PermissionKeys: keys[:1], AllowUserAccountAssignment: true})
+
+	generated := w.adoptByQuery(e, `
+list "visionone_user_role" "console" {
+  provider = visionone
+}
+`, 2)
+	for _, want := range []string{`name += "Third-party auditors"`, `allow_user_account_assignment += false`,
+		regexp.QuoteMeta(fmt.Sprintf("%q", keys[1]))} {
+		if !regexp.MustCompile(want).MatchString(generated) {
+			t.Errorf("the generated configuration lacks %s:\n%s", want, generated)
+		}
+	}
+	for _, unwanted := range []string{"type", "last_updated_at"} {
+		if strings.Contains(generated, "  "+unwanted+" ") {
+			t.Errorf("the generated configuration holds the computed %s:\n%s", unwanted, generated)
+		}
+	}
+}
