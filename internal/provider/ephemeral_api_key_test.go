@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"regexp"
@@ -117,7 +118,7 @@ output "ephemeral_keys_seen" {
 // with the prefix, and every value the emulator was sent no longer authenticates.
 func TestAccAPIKeyEphemeral_usableNeverStoredDeletedAtClose(t *testing.T) {
 	e, tokens := startEmulatorRecordingTokens(t)
-	const prefix = "ci-run-"
+	prefix := e.name("ci-run-")
 
 	resource.ParallelTest(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{skipBelowFeature(featureEphemeral)},
@@ -163,6 +164,8 @@ func TestAccAPIKeyEphemeral_usableNeverStoredDeletedAtClose(t *testing.T) {
 // a value that the emulator refuses once the run has closed the key.
 func TestAccAPIKeyEphemeral_echo(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
+	// The key takes the default name, which has no tfacc- prefix for the sweepers to find.
+	e.requireEmulator("clock, to judge the default expiry, and a tenant of its own for a key with the default name")
 	var value, expiresAt string
 
 	resource.ParallelTest(t, resource.TestCase{
@@ -220,7 +223,17 @@ resource "echo" "key" {}
 // it by its prefix, as the documentation says.
 func TestAccAPIKeyEphemeral_closeFails(t *testing.T) {
 	e, tokens := startEmulatorRecordingTokens(t)
-	const prefix = "ci-crash-"
+	prefix := e.name("ci-crash-")
+	// The key the failed close leaves behind.
+	e.cleanupLive(func(ctx context.Context) error {
+		keys, err := e.apiKeys(ctx)
+		for _, key := range keys {
+			if strings.HasPrefix(key.Name, prefix) {
+				err = errors.Join(err, e.API.DeleteAPIKeys(ctx, key.ID))
+			}
+		}
+		return err
+	})
 
 	resource.ParallelTest(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{skipBelowFeature(featureEphemeral)},

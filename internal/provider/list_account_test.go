@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"fmt"
 	"regexp"
 	"strings"
@@ -18,16 +17,20 @@ import (
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/emulator"
 )
 
-// consoleAccounts are accounts made in the console: the first has accepted its invitation.
-var consoleAccounts = []client.AccountInvite{
-	{Email: "auditor@example.com", Role: "Auditor", AuthType: client.AuthTypeLocal, Description: "external audit"},
-	{Email: "analyst@example.com", Role: "Analyst", AuthType: client.AuthTypeSAML},
-	{Email: "soc-team@example.com", Role: "Auditor", AuthType: client.AuthTypeSAMLGroup},
+// consoleAccounts are the accounts the list tests make in the console (seedAccounts accepts the
+// first one's invitation): an auditor, an analyst and a SAML group.
+func (e *testEmulator) consoleAccounts() []client.AccountInvite {
+	return []client.AccountInvite{
+		{Email: e.email("auditor"), Role: "Auditor", AuthType: client.AuthTypeLocal, Description: "external audit"},
+		{Email: e.email("analyst"), Role: "Analyst", AuthType: client.AuthTypeSAML},
+		{Email: e.email("soc-team"), Role: "Auditor", AuthType: client.AuthTypeSAMLGroup},
+	}
 }
 
 func TestAccAccountList_query(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
-	e.seedAccounts(t, consoleAccounts...)
+	e.seedAccounts(t, e.consoleAccounts()...)
+	auditor, analyst := e.email("auditor"), e.email("analyst")
 	email := func(address string) map[string]knownvalue.Check {
 		return map[string]knownvalue.Check{"email": knownvalue.StringExact(address)}
 	}
@@ -62,13 +65,13 @@ list "visionone_account" "invited_saml" {
 }
 `,
 				QueryResultChecks: []querycheck.QueryResultCheck{
-					querycheck.ExpectLength("visionone_account.all", 3),
-					querycheck.ExpectIdentity("visionone_account.all", email("auditor@example.com")),
-					querycheck.ExpectResourceDisplayName("visionone_account.all", queryfilter.ByResourceIdentity(email("auditor@example.com")),
-						knownvalue.StringExact("auditor@example.com (Auditor, enabled)")),
-					querycheck.ExpectResourceKnownValues("visionone_account.all", queryfilter.ByResourceIdentity(email("analyst@example.com")),
+					e.expectOwnResults("visionone_account.all", 3),
+					querycheck.ExpectIdentity("visionone_account.all", email(auditor)),
+					querycheck.ExpectResourceDisplayName("visionone_account.all", queryfilter.ByResourceIdentity(email(auditor)),
+						knownvalue.StringExact(auditor+" (Auditor, enabled)")),
+					querycheck.ExpectResourceKnownValues("visionone_account.all", queryfilter.ByResourceIdentity(email(analyst)),
 						[]querycheck.KnownValueCheck{
-							{Path: tfjsonpath.New("email"), KnownValue: knownvalue.StringExact("analyst@example.com")},
+							{Path: tfjsonpath.New("email"), KnownValue: knownvalue.StringExact(analyst)},
 							{Path: tfjsonpath.New("auth_type"), KnownValue: knownvalue.StringExact("saml")},
 							{Path: tfjsonpath.New("role"), KnownValue: knownvalue.StringExact("Analyst")},
 							{Path: tfjsonpath.New("status"), KnownValue: knownvalue.StringExact("invited")},
@@ -76,11 +79,11 @@ list "visionone_account" "invited_saml" {
 							{Path: tfjsonpath.New("description"), KnownValue: knownvalue.StringExact("")},
 						}),
 					// role by the provider.
-					querycheck.ExpectLength("visionone_account.auditors", 2),
-					querycheck.ExpectNoIdentity("visionone_account.auditors", email("analyst@example.com")),
+					e.expectOwnResults("visionone_account.auditors", 2),
+					querycheck.ExpectNoIdentity("visionone_account.auditors", email(analyst)),
 					// status and auth type by the API.
-					querycheck.ExpectLength("visionone_account.invited_saml", 1),
-					querycheck.ExpectIdentity("visionone_account.invited_saml", email("analyst@example.com")),
+					e.expectOwnResults("visionone_account.invited_saml", 1),
+					querycheck.ExpectIdentity("visionone_account.invited_saml", email(analyst)),
 				},
 			},
 		},
@@ -92,10 +95,7 @@ list "visionone_account" "invited_saml" {
 func TestAccAccountList_readsPages(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
 	testAccListReadsPages(t, e, "visionone_account", "GET /v3.0/iam/accounts", func(i int) {
-		if _, err := e.API.InviteAccount(context.Background(), client.AccountInvite{
-			Email: fmt.Sprintf("user%03d@example.com", i), Role: "Analyst", AuthType: client.AuthTypeLocal}); err != nil {
-			t.Fatal(err)
-		}
+		e.inviteAccount(client.AccountInvite{Email: e.email(fmt.Sprintf("user%03d", i)), Role: "Analyst", AuthType: client.AuthTypeLocal})
 	})
 }
 
@@ -104,15 +104,15 @@ func TestAccAccountList_readsPages(t *testing.T) {
 func TestAccAccountList_generateConfig(t *testing.T) {
 	w := newCLIWorkspace(t, featureQuery)
 	e := startEmulator(t, emulator.Options{})
-	e.seedAccounts(t, consoleAccounts...)
+	e.seedAccounts(t, e.consoleAccounts()...)
 
 	generated := w.adoptByQuery(e, `
 list "visionone_account" "console" {
   provider = visionone
 }
 `, 3)
-	for _, want := range []string{`email += "auditor@example.com"`, `description += "external audit"`, `auth_type += "samlGroup"`,
-		`email += "soc-team@example.com"`} {
+	for _, want := range []string{`email += "` + regexp.QuoteMeta(e.email("auditor")) + `"`, `description += "external audit"`, `auth_type += "samlGroup"`,
+		`email += "` + regexp.QuoteMeta(e.email("soc-team")) + `"`} {
 		if !regexp.MustCompile(want).MatchString(generated) {
 			t.Errorf("the generated configuration lacks %q:\n%s", want, generated)
 		}

@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"context"
 	"fmt"
 	"regexp"
 	"testing"
@@ -18,31 +17,16 @@ import (
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/emulator"
 )
 
-// consoleKey makes an API key "in the console" (through the admin client), and returns it as
-// the API lists it.
-func (e *testEmulator) consoleKey(t *testing.T, name, role, description string, months int64, enabled bool) *client.APIKey {
-	t.Helper()
-	ctx := context.Background()
-	status := client.StatusEnabled
-	if !enabled {
-		status = client.StatusDisabled
-	}
-	if _, err := e.API.CreateAPIKey(ctx, client.APIKeyCreate{Name: name, Role: role, Description: description,
-		MonthsToExpiration: &months, Status: status}); err != nil {
-		t.Fatalf("creating API key %q in the emulator: %v", name, err)
-	}
-	key, err := e.API.FindAPIKeyByName(ctx, name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return key
-}
-
 func TestAccAPIKeyList_query(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
-	splunk := e.consoleKey(t, "splunk", "SIEM", "log forwarding", 3, true)
-	soar := e.consoleKey(t, "soar-bot", "SOAR", "", 12, true)
-	old := e.consoleKey(t, "old-integration", "SIEM", "", 1, false)
+	splunkName := e.name("splunk")
+	splunk := e.createAPIKey(client.APIKeyCreate{Name: splunkName, Role: "SIEM", Description: "log forwarding",
+		MonthsToExpiration: pointerTo[int64](3), Status: client.StatusEnabled})
+	soar := e.createAPIKey(client.APIKeyCreate{Name: e.name("soar-bot"), Role: "SOAR",
+		MonthsToExpiration: pointerTo[int64](12), Status: client.StatusEnabled})
+	oldName := e.name("old-integration")
+	old := e.createAPIKey(client.APIKeyCreate{Name: oldName, Role: "SIEM",
+		MonthsToExpiration: pointerTo[int64](1), Status: client.StatusDisabled})
 	byName := func(name string) queryfilter.QueryFilter {
 		return queryfilter.ByDisplayName(knownvalue.StringRegexp(regexp.MustCompile("^" + regexp.QuoteMeta(name) + " ")))
 	}
@@ -80,17 +64,17 @@ list "visionone_api_key" "expiring" {
 }
 `,
 				QueryResultChecks: []querycheck.QueryResultCheck{
-					querycheck.ExpectLength("visionone_api_key.all", 3),
+					e.expectOwnResults("visionone_api_key.all", 3),
 					querycheck.ExpectIdentity("visionone_api_key.all", map[string]knownvalue.Check{"id": knownvalue.StringExact(splunk.ID)}),
 					querycheck.ExpectIdentity("visionone_api_key.all", map[string]knownvalue.Check{"id": knownvalue.StringExact(soar.ID)}),
 					querycheck.ExpectIdentity("visionone_api_key.all", map[string]knownvalue.Check{"id": knownvalue.StringExact(old.ID)}),
 					querycheck.ExpectResourceDisplayName("visionone_api_key.all",
 						queryfilter.ByResourceIdentity(map[string]knownvalue.Check{"id": knownvalue.StringExact(splunk.ID)}),
-						knownvalue.StringExact("splunk (SIEM)")),
+						knownvalue.StringExact(splunkName+" (SIEM)")),
 					// The resource object is the state an import reads: what configuration is generated from.
-					querycheck.ExpectResourceKnownValues("visionone_api_key.all", byName("splunk"), []querycheck.KnownValueCheck{
+					querycheck.ExpectResourceKnownValues("visionone_api_key.all", byName(splunkName), []querycheck.KnownValueCheck{
 						known("id", knownvalue.StringExact(splunk.ID)),
-						known("name", knownvalue.StringExact("splunk")),
+						known("name", knownvalue.StringExact(splunkName)),
 						known("name_prefix", knownvalue.Null()),
 						known("role", knownvalue.StringExact("SIEM")),
 						known("description", knownvalue.StringExact("log forwarding")),
@@ -99,15 +83,15 @@ list "visionone_api_key" "expiring" {
 						known("value", knownvalue.Null()),
 						known("expires_at", knownvalue.StringRegexp(rfc3339Pattern)),
 					}),
-					querycheck.ExpectResourceKnownValues("visionone_api_key.all", byName("old-integration"), []querycheck.KnownValueCheck{
+					querycheck.ExpectResourceKnownValues("visionone_api_key.all", byName(oldName), []querycheck.KnownValueCheck{
 						known("enabled", knownvalue.Bool(false)),
 						known("expires_in_months", knownvalue.Int64Exact(1)),
 					}),
 					// role and status by the API.
-					querycheck.ExpectLength("visionone_api_key.siem_enabled", 1),
+					e.expectOwnResults("visionone_api_key.siem_enabled", 1),
 					querycheck.ExpectIdentity("visionone_api_key.siem_enabled", map[string]knownvalue.Check{"id": knownvalue.StringExact(splunk.ID)}),
 					// expiring_within by the API's clock (100 days): the 1- and 3-month keys, not the 12-month one.
-					querycheck.ExpectLength("visionone_api_key.expiring", 2),
+					e.expectOwnResults("visionone_api_key.expiring", 2),
 					querycheck.ExpectNoIdentity("visionone_api_key.expiring", map[string]knownvalue.Check{"id": knownvalue.StringExact(soar.ID)}),
 				},
 			},
@@ -119,7 +103,8 @@ list "visionone_api_key" "expiring" {
 func TestAccAPIKeyList_readsPages(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
 	testAccListReadsPages(t, e, "visionone_api_key", "GET /v3.0/iam/apiKeys", func(i int) {
-		e.consoleKey(t, fmt.Sprintf("integration-%03d", i), "SIEM", "", 12, true)
+		e.createAPIKey(client.APIKeyCreate{Name: e.name(fmt.Sprintf("integration-%03d", i)), Role: "SIEM",
+			MonthsToExpiration: pointerTo[int64](12), Status: client.StatusEnabled})
 	})
 }
 
@@ -129,8 +114,12 @@ func TestAccAPIKeyList_readsPages(t *testing.T) {
 func TestAccAPIKeyList_generateConfig(t *testing.T) {
 	w := newCLIWorkspace(t, featureQuery)
 	e := startEmulator(t, emulator.Options{})
-	e.consoleKey(t, "splunk", "SIEM", "log forwarding", 3, true)
-	e.consoleKey(t, "old-integration", "SOAR", "", 1, false)
+	e.requireEmulator("clock control, and a tenant of its own: -generate-config-out adopts every key the query finds")
+	splunk := e.name("splunk")
+	e.createAPIKey(client.APIKeyCreate{Name: splunk, Role: "SIEM", Description: "log forwarding",
+		MonthsToExpiration: pointerTo[int64](3), Status: client.StatusEnabled})
+	e.createAPIKey(client.APIKeyCreate{Name: e.name("old-integration"), Role: "SOAR",
+		MonthsToExpiration: pointerTo[int64](1), Status: client.StatusDisabled})
 	e.AdvanceClock(24 * time.Hour) // used keys and passing time change nothing that is configured
 
 	generated := w.adoptByQuery(e, `
@@ -138,7 +127,7 @@ list "visionone_api_key" "console" {
   provider = visionone
 }
 `, 2)
-	for _, want := range []string{`name += "splunk"`, `description += "log forwarding"`,
+	for _, want := range []string{`name += "` + regexp.QuoteMeta(splunk) + `"`, `description += "log forwarding"`,
 		`expires_in_months += 3`, `enabled += false`, `identity += \{`} {
 		if !regexp.MustCompile(want).MatchString(generated) {
 			t.Errorf("the generated configuration lacks %q:\n%s", want, generated)

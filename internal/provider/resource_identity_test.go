@@ -25,6 +25,7 @@ var uuidIdentity = knownvalue.StringRegexp(regexp.MustCompile(`^[0-9a-f]{8}-[0-9
 
 func TestAccUserRole_importByIdentity(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
+	e.requireMasterAdministrator("create a role, whose control flags default to true")
 	keys := rolePermissionKeys(t, e, 2)
 	const addr = "visionone_user_role.test"
 
@@ -37,12 +38,12 @@ func TestAccUserRole_importByIdentity(t *testing.T) {
 			{
 				Config: e.providerConfig() + fmt.Sprintf(`
 resource "visionone_user_role" "test" {
-  name                     = "auditors"
+  name                     = %q
   description              = "third-party auditors"
   permissions              = %s
   allow_api_key_assignment = false
 }
-`, hclStringList(keys)),
+`, e.name("auditors"), hclStringList(keys)),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectIdentity(addr, map[string]knownvalue.Check{"id": uuidIdentity}),
 					statecheck.ExpectIdentityValueMatchesState(addr, tfjsonpath.New("id")),
@@ -73,14 +74,14 @@ func TestAccAPIKey_importByIdentity(t *testing.T) {
 		CheckDestroy:             e.apiKeysGone,
 		Steps: []resource.TestStep{
 			{
-				Config: e.providerConfig() + `
+				Config: e.providerConfig() + fmt.Sprintf(`
 resource "visionone_api_key" "test" {
-  name              = "siem"
+  name              = %q
   role              = "SIEM"
   description       = "log forwarder"
   expires_in_months = 3
 }
-`,
+`, e.name("siem")),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectIdentity(testAccAPIKeyAddr, map[string]knownvalue.Check{"id": uuidIdentity}),
 					statecheck.ExpectIdentityValueMatchesState(testAccAPIKeyAddr, tfjsonpath.New("id")),
@@ -106,7 +107,8 @@ resource "visionone_api_key" "test" {
 // accepted and the id changes.
 func TestAccAccount_importByIdentity(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
-	const email = "auditor@example.com"
+	e.requireEmulator("invitation acceptance")
+	email := e.email("auditor")
 	config := e.accountConfig(map[string]testAccAccount{"test": {email: email, role: "Auditor", description: "external audit"}})
 	emailIdentity := map[string]knownvalue.Check{"email": knownvalue.StringExact(email)}
 
