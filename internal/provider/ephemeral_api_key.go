@@ -173,6 +173,8 @@ func (r *apiKeyEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRe
 		return
 	}
 
+	warnUnreadable(&resp.Diagnostics, fmt.Sprintf("The answer to the creation of ephemeral API key %s (%q)", created.ID, name),
+		created.Unreadable, ephemeralCreatedUnreadableEffects)
 	model.ID = types.StringValue(created.ID)
 	model.Name = types.StringValue(name)
 	model.Value = types.StringValue(created.Value)
@@ -214,6 +216,13 @@ func (r *apiKeyEphemeralResource) Close(ctx context.Context, req ephemeral.Close
 			fmt.Sprintf("Deleting API key %s (%q), made for this run, when Terraform closed it.%s %s",
 				opened.ID, opened.Name, until, leftoverKeyAdvice), err)
 	}
+}
+
+// ephemeralCreatedUnreadableEffects says what an unreadable field of the create answer means for
+// the ephemeral key; its value is in the result regardless.
+var ephemeralCreatedUnreadableEffects = map[string]string{
+	"id":              "the key's id was taken from the answer's Location header instead",
+	"expiredDateTime": "expires_at is null, and an error deleting the key cannot say until when it stays valid",
 }
 
 // leftoverKeyAdvice says how to find and remove a key that Close could not delete.

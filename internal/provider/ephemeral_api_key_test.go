@@ -13,7 +13,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/echoprovider"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -22,6 +26,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
+	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/client"
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/emulator"
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/upgradepassthrough"
 )
@@ -305,4 +310,52 @@ func (c noSecretCheck) CheckPlan(_ context.Context, req plancheck.CheckPlanReque
 
 func (c noSecretCheck) CheckState(_ context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
 	resp.Error = c.find("state", req.State)
+}
+
+// TestAPIKeyEphemeral_unreadableExpiryWarns opens and closes an ephemeral key, as Terraform does,
+// against an API whose create answer writes expiredDateTime in a form nobody documents: the key
+// and its value are handed out with a null expires_at and a warning naming the key, the field and
+// the value (which an acceptance test cannot see), and Close still deletes the key.
+func TestAPIKeyEphemeral_unreadableExpiryWarns(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	odd := &hostileAnswer{passThrough: true, match: matchRequest(http.MethodPost, apiKeys), rewrite: replaceField("expiredDateTime", oddExpiry)}
+	odd.armed.Store(true)
+	e := startEmulatorBehind(t, odd.wrap)
+	api, err := client.New(client.Config{Endpoint: e.URL, APIKey: e.AdminKey(), RequestsPerMinute: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &apiKeyEphemeralResource{data: newProviderData(api)}
+	var schemaResp ephemeral.SchemaResponse
+	r.Schema(ctx, ephemeral.SchemaRequest{}, &schemaResp)
+	null := tftypes.NewValue(schemaResp.Schema.Type().TerraformType(ctx), nil)
+	config := tfsdk.State{Schema: schemaResp.Schema, Raw: null}
+	if diags := config.Set(ctx, &apiKeyEphemeralModel{NamePrefix: types.StringValue(e.name("odd-")), Role: types.StringValue("SIEM"),
+		Description: types.StringNull(), ExpiresInMonths: types.Int64Null(), ID: types.StringNull(), Name: types.StringNull(),
+		Value: types.StringNull(), ExpiresAt: types.StringNull()}); diags.HasError() {
+		t.Fatal(diags)
+	}
+
+	opened := withPrivateState(&ephemeral.OpenResponse{Result: tfsdk.EphemeralResultData{Schema: schemaResp.Schema, Raw: null}})
+	r.Open(ctx, ephemeral.OpenRequest{Config: tfsdk.Config{Schema: schemaResp.Schema, Raw: config.Raw}}, opened)
+	var key apiKeyEphemeralModel
+	if diags := opened.Result.Get(ctx, &key); diags.HasError() {
+		t.Fatal(diags)
+	}
+	expectUnreadableWarning(t, "Open", opened.Diagnostics, fmt.Sprintf(
+		`The answer to the creation of ephemeral API key %s (%q): Vision One sent expiredDateTime as %s`, key.ID.ValueString(), key.Name.ValueString(), oddExpiry),
+		"expires_at is null")
+	if key.Value.ValueString() == "" || !key.ExpiresAt.IsNull() {
+		t.Errorf("opened: value set %t, expires_at %s; want a value and a null expires_at", key.Value.ValueString() != "", key.ExpiresAt)
+	}
+
+	var closed ephemeral.CloseResponse
+	r.Close(ctx, ephemeral.CloseRequest{Private: opened.Private}, &closed)
+	if closed.Diagnostics.HasError() {
+		t.Fatal(closed.Diagnostics)
+	}
+	if _, err := e.API.GetAPIKey(ctx, key.ID.ValueString()); !client.IsNotFound(err) {
+		t.Errorf("after Close, reading the key gives %v; want it deleted", err)
+	}
 }

@@ -63,7 +63,8 @@ func (r *apiKeyListResource) ListResourceConfigSchema(_ context.Context, _ list.
 			"expiring_within": schema.StringAttribute{
 				MarkdownDescription: "Only keys that expire within this duration of the API's current time, or have expired " +
 					"already, such as `720h` (30 days). A Go duration (units `s`, `m`, `h`), at most `8784h` (366 days); `0s` " +
-					"finds only the keys that have expired. Keys that never expire are left out.",
+					"finds only the keys that have expired. Keys that never expire, or whose expiry the API sends in a form the " +
+					"provider does not read, are left out.",
 				Optional:   true,
 				Validators: []validator.String{validators.DurationBetween(0, maxRotateBefore)},
 			},
@@ -112,7 +113,11 @@ func (r *apiKeyListResource) List(ctx context.Context, req list.ListRequest, str
 		objects = append(objects, listedObject[apiKeyResourceModel]{
 			identity:    key.ID,
 			displayName: fmt.Sprintf("%s (%s)", key.Name, key.Role),
-			resource:    func() (apiKeyResourceModel, diag.Diagnostics) { return apiKeyModelFromListing(key), nil },
+			resource: func() (apiKeyResourceModel, diag.Diagnostics) {
+				var diags diag.Diagnostics
+				warnUnreadable(&diags, fmt.Sprintf("API key %s (%q)", key.ID, key.Name), key.UnreadableFields(), apiKeyUnreadableEffects)
+				return apiKeyModelFromListing(key), diags
+			},
 		})
 	}
 	stream.Results = listResults(ctx, req, identityID, objects)

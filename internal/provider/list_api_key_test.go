@@ -1,11 +1,14 @@
 package provider
 
 import (
+	"context"
 	"fmt"
+	"net/http"
 	"regexp"
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/querycheck"
@@ -144,5 +147,46 @@ list "visionone_api_key" "console" {
 		if regexp.MustCompile(`(?m)^\s*` + unwanted + `\b`).MatchString(generated) {
 			t.Errorf("the generated configuration holds %s:\n%s", unwanted, generated)
 		}
+	}
+}
+
+// TestAPIKeyList_unreadableExpiryWarns lists, as `terraform query` with include_resource does, a
+// key whose expiredDateTime the API writes in a form nobody documents: the key is listed, its
+// resource object (what configuration is generated from) has a null expires_at and
+// expires_in_months, and a warning names the key, the field and the value (which a query check
+// cannot see). expiring_within leaves the key out.
+func TestAPIKeyList_unreadableExpiryWarns(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	odd := &hostileAnswer{passThrough: true, match: matchRequest(http.MethodGet, apiKeys), rewrite: replaceField("expiredDateTime", oddExpiry)}
+	odd.armed.Store(true)
+	e := startEmulatorBehind(t, odd.wrap)
+	name := e.name("odd")
+	created := e.createAPIKey(client.APIKeyCreate{Name: name, Role: "SIEM", MonthsToExpiration: pointerTo[int64](3), Status: client.StatusEnabled})
+	api, err := client.New(client.Config{Endpoint: e.URL, APIKey: e.AdminKey(), RequestsPerMinute: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lr := &apiKeyListResource{data: newProviderData(api)}
+	all := apiKeyListModel{Role: types.StringNull(), Status: types.StringNull(), ExpiringWithin: types.StringNull()}
+
+	listed := listedWithIdentity(t, listDirectly(t, lr, &apiKeyResource{}, all), identityID, created.ID)
+	if listed == nil {
+		t.Fatalf("the key %s is not listed", created.ID)
+	}
+	expectUnreadableWarning(t, "list", listed.Diagnostics,
+		fmt.Sprintf(`API key %s (%q): Vision One sent expiredDateTime as %s`, created.ID, name, oddExpiry), "expires_at is null")
+	var model apiKeyResourceModel
+	if diags := listed.Resource.Get(ctx, &model); diags.HasError() {
+		t.Fatal(diags)
+	}
+	if model.Name.ValueString() != name || !model.ExpiresAt.IsNull() || !model.ExpiresInMonths.IsNull() {
+		t.Errorf("listed name %s, expires_at %s, expires_in_months %s; want the key with both null", model.Name, model.ExpiresAt, model.ExpiresInMonths)
+	}
+
+	expiring := all
+	expiring.ExpiringWithin = types.StringValue("8784h")
+	if listedWithIdentity(t, listDirectly(t, lr, &apiKeyResource{}, expiring), identityID, created.ID) != nil {
+		t.Error("expiring_within listed a key whose expiry is unknown")
 	}
 }

@@ -16,7 +16,14 @@ import (
 	"github.com/hashicorp/go-hclog"
 	"github.com/hashicorp/go-plugin"
 	"github.com/hashicorp/go-version"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/list"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/querycheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
@@ -303,5 +310,68 @@ func (c ownResults) CheckQuery(_ context.Context, req querycheck.CheckQueryReque
 	}
 	if got != c.want {
 		resp.Error = fmt.Errorf("%s: %d results of this test, want %d", c.address, got, c.want)
+	}
+}
+
+// listDirectly calls the list resource lr as Terraform does for a list block with include_resource
+// and config (a value of lr's config model), r being the resource whose objects it lists, and
+// returns the results: for what a query check cannot see, such as a result's warnings.
+func listDirectly[C any](t *testing.T, lr list.ListResource, r fwresource.ResourceWithIdentity, config C) []list.ListResult {
+	t.Helper()
+	ctx := context.Background()
+	var configSchema list.ListResourceSchemaResponse
+	lr.ListResourceConfigSchema(ctx, list.ListResourceSchemaRequest{}, &configSchema)
+	var resourceSchema fwresource.SchemaResponse
+	r.Schema(ctx, fwresource.SchemaRequest{}, &resourceSchema)
+	var identitySchema fwresource.IdentitySchemaResponse
+	r.IdentitySchema(ctx, fwresource.IdentitySchemaRequest{}, &identitySchema)
+	values := tfsdk.State{Schema: configSchema.Schema, Raw: tftypes.NewValue(configSchema.Schema.Type().TerraformType(ctx), nil)}
+	if diags := values.Set(ctx, &config); diags.HasError() {
+		t.Fatal(diags)
+	}
+	var stream list.ListResultsStream
+	lr.List(ctx, list.ListRequest{
+		Config:                 tfsdk.Config{Schema: configSchema.Schema, Raw: values.Raw},
+		IncludeResource:        true,
+		ResourceSchema:         resourceSchema.Schema,
+		ResourceIdentitySchema: identitySchema.IdentitySchema,
+	}, &stream)
+	var results []list.ListResult
+	for result := range stream.Results {
+		results = append(results, result)
+	}
+	return results
+}
+
+// listedWithIdentity returns the result whose identity attribute name is value, or nil.
+func listedWithIdentity(t *testing.T, results []list.ListResult, name, value string) *list.ListResult {
+	t.Helper()
+	for i := range results {
+		if results[i].Diagnostics.HasError() {
+			t.Fatalf("a list result holds an error: %v", results[i].Diagnostics)
+		}
+		var got types.String
+		if diags := results[i].Identity.GetAttribute(context.Background(), path.Root(name), &got); diags.HasError() {
+			t.Fatal(diags)
+		}
+		if got.ValueString() == value {
+			return &results[i]
+		}
+	}
+	return nil
+}
+
+// expectUnreadableWarning fails unless diags hold exactly one warning, an unreadable value's, and
+// it holds every part.
+func expectUnreadableWarning(t *testing.T, what string, diags diag.Diagnostics, parts ...string) {
+	t.Helper()
+	warnings := diags.Warnings()
+	if diags.HasError() || len(warnings) != 1 || warnings[0].Summary() != "Unreadable Value From the API" {
+		t.Fatalf("%s: want one warning of an unreadable value, got %v", what, diags)
+	}
+	for _, part := range parts {
+		if !strings.Contains(warnings[0].Detail(), part) {
+			t.Errorf("%s: the warning %q lacks %q", what, warnings[0].Detail(), part)
+		}
 	}
 }

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
@@ -83,7 +84,13 @@ func (r *userRoleListResource) List(ctx context.Context, req list.ListRequest, s
 		objects = append(objects, listedObject[userRoleModel]{
 			identity:    role.ID,
 			displayName: display,
-			resource:    func() (userRoleModel, diag.Diagnostics) { return userRoleModelFromAPI(ctx, role) },
+			resource: func() (userRoleModel, diag.Diagnostics) {
+				var diags diag.Diagnostics
+				warnUnreadable(&diags, fmt.Sprintf("User role %s (%q)", role.ID, role.Name), role.UnreadableFields(), userRoleUnreadableEffects)
+				model, d := userRoleModelFromAPI(ctx, role)
+				diags.Append(d...)
+				return model, diags
+			},
 		})
 	}
 	stream.Results = listResults(ctx, req, identityID, objects)

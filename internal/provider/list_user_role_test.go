@@ -3,10 +3,12 @@ package provider
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/querycheck"
@@ -122,5 +124,38 @@ list "visionone_user_role" "console" {
 		if strings.Contains(generated, "  "+unwanted+" ") {
 			t.Errorf("the generated configuration holds the computed %s:\n%s", unwanted, generated)
 		}
+	}
+}
+
+// TestUserRoleList_unreadableDateWarns lists, as `terraform query` with include_resource does, a
+// role whose lastUpdatedDateTime the API writes in a form nobody documents: the role is listed
+// with a null last_updated_at, and a warning names the role, the field and the value.
+func TestUserRoleList_unreadableDateWarns(t *testing.T) {
+	t.Parallel()
+	odd := &hostileAnswer{passThrough: true, match: matchRequest(http.MethodGet, regexp.MustCompile(`^/v3\.0/iam/roles$`)),
+		rewrite: replaceField("lastUpdatedDateTime", "1738836000")}
+	odd.armed.Store(true)
+	e := startEmulatorBehind(t, odd.wrap)
+	name := e.name("dated")
+	role := e.createRole(client.RoleCreate{Name: name, PermissionKeys: rolePermissionKeys(t, e, 1)})
+	api, err := client.New(client.Config{Endpoint: e.URL, APIKey: e.AdminKey(), RequestsPerMinute: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	results := listDirectly(t, &userRoleListResource{data: newProviderData(api)}, &userRoleResource{},
+		userRoleListModel{IncludePredefined: types.BoolNull()})
+	listed := listedWithIdentity(t, results, identityID, role.ID)
+	if listed == nil {
+		t.Fatalf("the role %s is not listed", role.ID)
+	}
+	expectUnreadableWarning(t, "list", listed.Diagnostics,
+		fmt.Sprintf(`User role %s (%q): Vision One sent lastUpdatedDateTime as 1738836000`, role.ID, name), "last_updated_at is null")
+	var model userRoleModel
+	if diags := listed.Resource.Get(context.Background(), &model); diags.HasError() {
+		t.Fatal(diags)
+	}
+	if model.Name.ValueString() != name || !model.LastUpdatedAt.IsNull() {
+		t.Errorf("listed name %s, last_updated_at %s; want the role with a null last_updated_at", model.Name, model.LastUpdatedAt)
 	}
 }

@@ -465,8 +465,7 @@ func (r *userRoleResource) ImportState(ctx context.Context, req resource.ImportS
 // setState writes role into state, unless it is what prior (the model read from that state, or
 // nil) already holds, and remembers its ETag for the next update.
 func (r *userRoleResource) setState(ctx context.Context, role *client.Role, prior *userRoleModel, state *tfsdk.State, private privateState, diags *diag.Diagnostics) {
-	warnUnreadable(diags, fmt.Sprintf("User role %s (%q)", role.ID, role.Name), role.UnreadableFields(),
-		map[string]string{"lastUpdatedDateTime": "last_updated_at is null"})
+	warnUnreadable(diags, fmt.Sprintf("User role %s (%q)", role.ID, role.Name), role.UnreadableFields(), userRoleUnreadableEffects)
 	model, d := userRoleModelFromAPI(ctx, role)
 	diags.Append(d...)
 	if diags.HasError() {
@@ -475,6 +474,9 @@ func (r *userRoleResource) setState(ctx context.Context, role *client.Role, prio
 	diags.Append(setStateIfChanged(ctx, state, prior, &model)...)
 	diags.Append(storeETag(ctx, private, role.ETag)...)
 }
+
+// userRoleUnreadableEffects says what an unreadable date of a role read from the API means.
+var userRoleUnreadableEffects = map[string]string{"lastUpdatedDateTime": "last_updated_at is null"}
 
 // userRoleModelFromAPI maps an API role onto the Terraform model.
 func userRoleModelFromAPI(ctx context.Context, role *client.Role) (userRoleModel, diag.Diagnostics) {
