@@ -43,6 +43,8 @@ func (c *Client) FindAccountByEmail(ctx context.Context, email string) (*Account
 // is temporary until the invitation is accepted). After an ambiguous failure it looks the account
 // up by email before trying again, and adopts the account it finds: an email is unique in a tenant.
 func (c *Client) InviteAccount(ctx context.Context, in AccountInvite) (*Account, error) {
+	stale := writing(c.caches.accounts)
+	defer stale()
 	ctx, done, err := beginCreate(ctx)
 	if err != nil {
 		return nil, err
@@ -83,6 +85,8 @@ func (c *Client) InviteAccount(ctx context.Context, in AccountInvite) (*Account,
 
 // UpdateAccount patches an account with If-Match (see UpdateRole).
 func (c *Client) UpdateAccount(ctx context.Context, id, etag string, patch AccountPatch) error {
+	stale := writing(c.caches.accounts)
+	defer stale()
 	etag, err := ifMatchFor(ctx, etag, objectPath(accountsPath, id), func(ctx context.Context) (string, string, error) {
 		current, err := c.GetAccount(ctx, id)
 		if err != nil {
@@ -110,5 +114,7 @@ func accountPatchApplied(a *Account, p AccountPatch) bool {
 
 // DeleteAccount deletes a user, SAML group or invitation.
 func (c *Client) DeleteAccount(ctx context.Context, id string) error {
+	stale := writing(c.caches.accounts)
+	defer stale()
 	return c.deleteObject(ctx, objectPath(accountsPath, id))
 }

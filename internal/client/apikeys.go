@@ -64,6 +64,8 @@ func (c *Client) FindAPIKeyByName(ctx context.Context, name string) (*APIKey, er
 // A key of that name that is older than the attempt belongs to someone else: that is an error for
 // which IsAlreadyExists is true, and nothing is deleted.
 func (c *Client) CreateAPIKey(ctx context.Context, in APIKeyCreate) (*CreatedAPIKey, error) {
+	stale := writing(c.caches.apiKeys)
+	defer stale()
 	ctx, done, err := beginCreate(ctx)
 	if err != nil {
 		return nil, err
@@ -142,6 +144,8 @@ func (c *Client) decodeCreatedAPIKey(resp *response, name string) (*CreatedAPIKe
 
 // UpdateAPIKey patches a key with If-Match (see UpdateRole).
 func (c *Client) UpdateAPIKey(ctx context.Context, id, etag string, patch APIKeyPatch) error {
+	stale := writing(c.caches.apiKeys)
+	defer stale()
 	etag, err := ifMatchFor(ctx, etag, objectPath(apiKeysPath, id), func(ctx context.Context) (string, string, error) {
 		current, err := c.GetAPIKey(ctx, id)
 		if err != nil {
@@ -175,6 +179,8 @@ func (c *Client) DeleteAPIKeys(ctx context.Context, ids ...string) error {
 	if len(ids) == 0 {
 		return nil
 	}
+	stale := writing(c.caches.apiKeys)
+	defer stale()
 	const p = apiKeysPath + "/delete"
 	body := make([]map[string]string, len(ids))
 	for i, id := range ids {

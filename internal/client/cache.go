@@ -33,10 +33,10 @@ import (
 //   - Concurrent reads wait for a listing being fetched rather than start their own.
 //   - An object the listing does not hold (deleted, or created since) is read with a single GET,
 //     so a deletion outside Terraform is still reported as a 404, and an import still works.
-//   - Any write of a type drops its listing (a role write drops all three: accounts and API keys
-//     name their role), before and after the write, so a listing that raced a write is thrown
-//     away. A listing also expires after snapshotTTL, which bounds how stale a read can be in a
-//     long-running process.
+//   - Every write method drops the listings it makes stale (a role write drops all three: accounts
+//     and API keys name their role), before and after the write, so a listing that raced a write
+//     is thrown away. A listing also expires after snapshotTTL, which bounds how stale a read can
+//     be in a long-running process.
 //
 // List items carry no ETag (API.md, "ETag and If-Match"). An object served from a listing carries,
 // in its ETag field, a fingerprint of its fields instead (fingerprintPrefix). The Update* methods
@@ -242,18 +242,18 @@ func newReadCaches() readCaches {
 	}
 }
 
-// invalidateFor drops the listings a write to p may make stale.
-func (rcs *readCaches) invalidateFor(p string) {
-	switch {
-	case strings.HasPrefix(p, rolesPath):
-		// Accounts and API keys name their role: a renamed or deleted role may change them too.
-		rcs.roles.invalidate()
-		rcs.accounts.invalidate()
-		rcs.apiKeys.invalidate()
-	case strings.HasPrefix(p, accountsPath):
-		rcs.accounts.invalidate()
-	case strings.HasPrefix(p, apiKeysPath):
-		rcs.apiKeys.invalidate()
+// writing drops listings that a write is about to make stale, and returns what drops them again
+// once the write has ended: before, so no read starts from a listing the write is changing; after,
+// so a listing fetched while it was under way is not kept either. Each write method names the
+// listings it changes.
+func writing(stale ...interface{ invalidate() }) (done func()) {
+	for _, listing := range stale {
+		listing.invalidate()
+	}
+	return func() {
+		for _, listing := range stale {
+			listing.invalidate()
+		}
 	}
 }
 

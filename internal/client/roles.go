@@ -85,6 +85,8 @@ func (c *Client) findRole(ctx context.Context, name string, foldCase bool) (*Rol
 // found under that name is adopted when the API stamped it after the failed attempt began; an
 // older one belongs to someone else and gives an error for which IsAlreadyExists is true.
 func (c *Client) CreateRole(ctx context.Context, in RoleCreate) (*Role, error) {
+	stale := writing(c.caches.roles, c.caches.accounts, c.caches.apiKeys) // accounts and keys name their role
+	defer stale()
 	ctx, done, err := beginCreate(ctx)
 	if err != nil {
 		return nil, err
@@ -144,6 +146,8 @@ func (c *Client) CreateRole(ctx context.Context, in RoleCreate) (*Role, error) {
 // of an ambiguous attempt meet a 412, the role is read again: if it already holds the patch, the
 // first attempt applied it and the update succeeded.
 func (c *Client) UpdateRole(ctx context.Context, id, etag string, patch RolePatch) error {
+	stale := writing(c.caches.roles, c.caches.accounts, c.caches.apiKeys) // accounts and keys name their role
+	defer stale()
 	etag, err := ifMatchFor(ctx, etag, objectPath(rolesPath, id), func(ctx context.Context) (string, string, error) {
 		current, err := c.GetRole(ctx, id)
 		if err != nil {
@@ -180,6 +184,8 @@ func sameSet(a, b []string) bool {
 
 // DeleteRole deletes a custom role.
 func (c *Client) DeleteRole(ctx context.Context, id string) error {
+	stale := writing(c.caches.roles, c.caches.accounts, c.caches.apiKeys) // accounts and keys name their role
+	defer stale()
 	return c.deleteObject(ctx, objectPath(rolesPath, id))
 }
 

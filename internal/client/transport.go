@@ -92,12 +92,6 @@ func (c *Client) do(ctx context.Context, req request) (*response, error) {
 	if err != nil {
 		return nil, err
 	}
-	if req.method != http.MethodGet {
-		// Before, so no read starts from a listing the write is changing; after, so a listing
-		// fetched while it was under way is not kept either.
-		c.caches.invalidateFor(cl.path())
-		defer c.caches.invalidateFor(cl.path())
-	}
 	for {
 		out, err := c.attempt(ctx, cl)
 		if err != nil {
