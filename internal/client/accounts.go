@@ -20,7 +20,7 @@ func (c *Client) GetAccount(ctx context.Context, id string) (*Account, error) {
 	if err != nil {
 		return nil, err
 	}
-	account.ETag = etag
+	account.Version = etag
 	return &account, nil
 }
 
@@ -84,20 +84,20 @@ func (c *Client) InviteAccount(ctx context.Context, in AccountInvite) (*Account,
 }
 
 // UpdateAccount patches an account with If-Match (see UpdateRole).
-func (c *Client) UpdateAccount(ctx context.Context, id, etag string, patch AccountPatch) error {
+func (c *Client) UpdateAccount(ctx context.Context, id, version string, patch AccountPatch) error {
 	stale := writing(c.caches.accounts)
 	defer stale()
-	etag, err := ifMatchFor(ctx, etag, objectPath(accountsPath, id), func(ctx context.Context) (string, string, error) {
+	ifMatch, err := ifMatchFor(ctx, version, objectPath(accountsPath, id), func(ctx context.Context) (string, string, error) {
 		current, err := c.GetAccount(ctx, id)
 		if err != nil {
 			return "", "", err
 		}
-		return current.ETag, current.fingerprint(), nil
+		return current.Version, current.fingerprint(), nil
 	})
 	if err != nil {
 		return err
 	}
-	return c.patchObject(ctx, objectPath(accountsPath, id), etag, patch, func(ctx context.Context) (bool, error) {
+	return c.patchObject(ctx, objectPath(accountsPath, id), ifMatch, patch, func(ctx context.Context) (bool, error) {
 		current, err := c.GetAccount(ctx, id)
 		if err != nil {
 			return false, err

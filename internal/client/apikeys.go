@@ -39,7 +39,7 @@ func (c *Client) GetAPIKey(ctx context.Context, id string) (*APIKey, error) {
 	if err != nil {
 		return nil, err
 	}
-	key.ETag = etag
+	key.Version = etag
 	key.ExpiredDateTime = normalizeExpiry(key.ExpiredDateTime)
 	return &key, nil
 }
@@ -143,20 +143,20 @@ func (c *Client) decodeCreatedAPIKey(resp *response, name string) (*CreatedAPIKe
 }
 
 // UpdateAPIKey patches a key with If-Match (see UpdateRole).
-func (c *Client) UpdateAPIKey(ctx context.Context, id, etag string, patch APIKeyPatch) error {
+func (c *Client) UpdateAPIKey(ctx context.Context, id, version string, patch APIKeyPatch) error {
 	stale := writing(c.caches.apiKeys)
 	defer stale()
-	etag, err := ifMatchFor(ctx, etag, objectPath(apiKeysPath, id), func(ctx context.Context) (string, string, error) {
+	ifMatch, err := ifMatchFor(ctx, version, objectPath(apiKeysPath, id), func(ctx context.Context) (string, string, error) {
 		current, err := c.GetAPIKey(ctx, id)
 		if err != nil {
 			return "", "", err
 		}
-		return current.ETag, current.fingerprint(), nil
+		return current.Version, current.fingerprint(), nil
 	})
 	if err != nil {
 		return err
 	}
-	return c.patchObject(ctx, objectPath(apiKeysPath, id), etag, patch, func(ctx context.Context) (bool, error) {
+	return c.patchObject(ctx, objectPath(apiKeysPath, id), ifMatch, patch, func(ctx context.Context) (bool, error) {
 		current, err := c.GetAPIKey(ctx, id)
 		if err != nil {
 			return false, err

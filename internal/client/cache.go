@@ -38,12 +38,12 @@ import (
 //     is thrown away. A listing also expires after snapshotTTL, which bounds how stale a read can
 //     be in a long-running process.
 //
-// List items carry no ETag (API.md, "ETag and If-Match"). An object served from a listing carries,
-// in its ETag field, a fingerprint of its fields instead (fingerprintPrefix). The Update* methods
-// recognise it: they GET the object, and when its fingerprint differs from the one the caller read,
-// someone changed it in between and they return a 412 without writing; otherwise they PATCH with
-// the ETag of that GET. So an update costs one GET more when its object was read from a listing,
-// and a change made between a plan and its apply is still detected.
+// List items carry no ETag (API.md, "ETag and If-Match"). An object served from a listing
+// carries, in its Version field, a fingerprint of its fields instead (fingerprintPrefix). The
+// Update* methods recognise it: they GET the object, and when its fingerprint differs from the one
+// the caller read, someone changed it in between and they return a 412 without writing; otherwise
+// they PATCH with the ETag of that GET. So an update costs one GET more when its object was read
+// from a listing, and a change made between a plan and its apply is still detected.
 
 const (
 	// individualReads is how many reads of one type are answered by single GETs before the listing
@@ -258,8 +258,8 @@ func writing(stale ...interface{ invalidate() }) (done func()) {
 }
 
 // RefreshRole reads one role for a refresh: like GetRole, but when many roles are read in this
-// process it is served from the shared listing (see the read cache above), and its ETag is then a
-// fingerprint that UpdateRole checks against a fresh read.
+// process it is served from the shared listing (see the read cache above), and its Version is then
+// a fingerprint that UpdateRole checks against a fresh read.
 func (c *Client) RefreshRole(ctx context.Context, id string) (*Role, error) {
 	role, ok := c.caches.roles.byID(ctx, c, id)
 	if !ok {
@@ -269,7 +269,7 @@ func (c *Client) RefreshRole(ctx context.Context, id string) (*Role, error) {
 	if err := c.fillPermissionKeys(ctx, &role); err != nil {
 		return nil, err
 	}
-	role.ETag = role.fingerprint()
+	role.Version = role.fingerprint()
 	return &role, nil
 }
 
@@ -279,7 +279,7 @@ func (c *Client) RefreshAccount(ctx context.Context, id string) (*Account, error
 	if !ok {
 		return c.GetAccount(ctx, id)
 	}
-	account.ETag = account.fingerprint()
+	account.Version = account.fingerprint()
 	return &account, nil
 }
 
@@ -290,7 +290,7 @@ func (c *Client) RefreshAPIKey(ctx context.Context, id string) (*APIKey, error) 
 		return c.GetAPIKey(ctx, id)
 	}
 	key.ExpiredDateTime = normalizeExpiry(key.ExpiredDateTime)
-	key.ETag = key.fingerprint()
+	key.Version = key.fingerprint()
 	return &key, nil
 }
 

@@ -33,9 +33,9 @@ var (
 	MonthsToExpiration = []int64{0, 1, 3, 6, 12}
 )
 
-// Role is a user role (API.md, "Roles: object"). ETag is the version to pass to UpdateRole:
-// GetRole fills it from the response header; RefreshRole, when it serves the role from a listing
-// (which carries no ETag), fills it with a fingerprint of the role's fields instead (cache.go).
+// Role is a user role (API.md, "Roles: object"). Version is what to pass to UpdateRole: the ETag
+// of a single GET (GetRole), or a fingerprint of a listing item (RefreshRole, when it serves the
+// role from a listing, which carries no ETag; see cache.go).
 type Role struct {
 	ID                         string     `json:"id"`
 	Name                       string     `json:"name"`
@@ -45,7 +45,7 @@ type Role struct {
 	AllowAPIKeyAssignment      bool       `json:"allowApiKeyAssignment"`
 	AllowUserAccountAssignment bool       `json:"allowUserAccountAssignment"`
 	PermissionKeys             []string   `json:"permissionKeys"`
-	ETag                       string     `json:"-"`
+	Version                    string     `json:"-"`
 }
 
 // RoleCreate is the body of POST /v3.0/iam/roles; all five fields are required
@@ -76,6 +76,7 @@ type Permission struct {
 }
 
 // Account is a user, SAML user, SAML group or pending invitation (API.md, "Accounts: object").
+// Version is what to pass to UpdateAccount (see Role).
 type Account struct {
 	ID              string     `json:"id"`
 	Email           string     `json:"email"`
@@ -85,7 +86,7 @@ type Account struct {
 	Status          string     `json:"status"`
 	Description     string     `json:"description"`
 	CreatedDateTime *time.Time `json:"createdDateTime,omitempty"`
-	ETag            string     `json:"-"`
+	Version         string     `json:"-"`
 }
 
 // AccountInvite is the body of POST /v3.0/iam/accounts.
@@ -104,7 +105,8 @@ type AccountPatch struct {
 }
 
 // APIKey is an API key's metadata (API.md, "API keys: object"). The secret is never part of it.
-// ExpiredDateTime is nil for a key that never expires.
+// ExpiredDateTime is nil for a key that never expires. Version is what to pass to UpdateAPIKey
+// (see Role).
 type APIKey struct {
 	ID                   string     `json:"id"`
 	Name                 string     `json:"name"`
@@ -115,7 +117,7 @@ type APIKey struct {
 	LastUsedDateTime     *time.Time `json:"lastUsedDateTime,omitempty"`
 	CreatedDateTime      *time.Time `json:"createdDateTime,omitempty"`
 	LastModifiedDateTime *time.Time `json:"lastModifiedDateTime,omitempty"`
-	ETag                 string     `json:"-"`
+	Version              string     `json:"-"`
 }
 
 // APIKeyCreate is one element of the POST /v3.0/iam/apiKeys array. MonthsToExpiration is a pointer
