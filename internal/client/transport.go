@@ -161,14 +161,13 @@ func (c *Client) prepare(req request) (*call, error) {
 	return cl, nil
 }
 
-// attempt waits for the client-side rate limit, sends the request once, and logs what came back.
-// Its error is the end of that wait (the caller's context); what the attempt met is the outcome.
+// attempt waits for the request's turn under the pace (pace.go), sends the request once, tells the
+// pacer and the server clock what came back, and logs it. Its error is the end of that wait (the
+// caller's context); what the attempt met is the outcome.
 func (c *Client) attempt(ctx context.Context, cl *call) (outcome, error) {
-	if c.limiter != nil {
-		if err := c.limiter.Wait(ctx); err != nil {
-			return outcome{}, &RequestError{Method: cl.req.method, Path: cl.path(), Attempts: cl.attempts,
-				Err: fmt.Errorf("waiting for the client-side rate limit: %w", contextErr(ctx, err))}
-		}
+	if err := c.awaitPace(ctx); err != nil {
+		return outcome{}, &RequestError{Method: cl.req.method, Path: cl.path(), Attempts: cl.attempts,
+			Err: fmt.Errorf("waiting for the client-side rate limit: %w", err)}
 	}
 	cl.attempts++
 	started := time.Now()
@@ -179,6 +178,7 @@ func (c *Client) attempt(ctx context.Context, cl *call) (outcome, error) {
 	} else {
 		out = outcome{status: status, header: header, body: body}
 		c.clock.observe(header)
+		c.paceAnswer(ctx, started, status, header)
 	}
 	c.logAttempt(ctx, cl, out, time.Since(started))
 	return out, nil
@@ -427,21 +427,30 @@ func retryAfter(h http.Header) (time.Duration, bool) {
 	return min(d, maxRetryAfter), true
 }
 
-// sleep waits d or until ctx ends, whichever is first. A wait that would outlast the context's
-// deadline is not begun: the retry after it could never be sent.
+// sleep waits d before a retry, or until ctx ends, whichever is first (see pause).
 func (c *Client) sleep(ctx context.Context, d time.Duration) error {
+	err := pause(ctx, d)
+	if err == nil || d <= 0 {
+		return err
+	}
+	return fmt.Errorf("%w: %w", errCanceledWhileWaiting, err)
+}
+
+// pause waits d or until ctx ends, whichever is first. A wait that would outlast the context's
+// deadline is not begun: the attempt after it could never be sent.
+func pause(ctx context.Context, d time.Duration) error {
 	if d <= 0 {
 		return ctx.Err()
 	}
 	if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < d {
-		return fmt.Errorf("%w: the next attempt, due in %s, would pass the deadline of the operation: %w",
-			errCanceledWhileWaiting, d.Round(time.Millisecond), context.DeadlineExceeded)
+		return fmt.Errorf("the next attempt, due in %s, would pass the deadline of the operation: %w",
+			d.Round(time.Millisecond), context.DeadlineExceeded)
 	}
 	timer := time.NewTimer(d)
 	defer timer.Stop()
 	select {
 	case <-ctx.Done():
-		return fmt.Errorf("%w: %w", errCanceledWhileWaiting, ctx.Err())
+		return ctx.Err()
 	case <-timer.C:
 		return nil
 	}
