@@ -74,7 +74,7 @@ func (c *Client) CreateAPIKey(ctx context.Context, in APIKeyCreate) (*CreatedAPI
 	var created *CreatedAPIKey
 	send := func(ctx context.Context) error {
 		resp, err := c.do(ctx, request{method: http.MethodPost, path: apiKeysPath, body: []APIKeyCreate{in},
-			policy: retryUnprocessed, secretResponse: true})
+			policy: retryUnprocessed, answerSecrets: createdKeyValues})
 		if err != nil {
 			return err
 		}
@@ -116,8 +116,9 @@ func (c *Client) CreateAPIKey(ctx context.Context, in APIKeyCreate) (*CreatedAPI
 	return created, nil
 }
 
-// decodeCreatedAPIKey reads the one-item 207 answer of a create. The secret is registered for
-// masking before anything else happens to it, and no part of this body ever reaches an error.
+// decodeCreatedAPIKey reads the one-item 207 answer of a create. The transport has already masked
+// the answer's secrets in the request's log context (createdKeyValues); an item's error is cleaned
+// of them too, and no other part of this body ever reaches an error.
 func (c *Client) decodeCreatedAPIKey(resp *response, name string) (*CreatedAPIKey, error) {
 	items, err := decodeMultiStatus(http.MethodPost, apiKeysPath, resp, 1)
 	if err != nil {
@@ -125,13 +126,12 @@ func (c *Client) decodeCreatedAPIKey(resp *response, name string) (*CreatedAPIKe
 	}
 	item := items[0]
 	if !item.ok() {
-		return nil, item.itemError(http.MethodPost, apiKeysPath, name, resp, c.secrets.list())
+		return nil, item.itemError(http.MethodPost, apiKeysPath, name, resp, c.redactions(resp.secrets...))
 	}
 	var key CreatedAPIKey
 	if err := json.Unmarshal(item.Body, &key); err != nil {
 		return nil, decodeFailure(http.MethodPost, apiKeysPath, err)
 	}
-	c.secrets.add(key.Value)
 	if key.ID == "" {
 		key.ID = idFromLocation(item.header("Location"))
 	}
@@ -140,6 +140,25 @@ func (c *Client) decodeCreatedAPIKey(resp *response, name string) (*CreatedAPIKe
 	}
 	key.ExpiredDateTime = normalizeExpiry(key.ExpiredDateTime)
 	return &key, nil
+}
+
+// createdKeyValues finds the secrets of a create answer: the value of each of its items.
+func createdKeyValues(body []byte) []string {
+	var items []struct {
+		Body struct {
+			Value string `json:"value"`
+		} `json:"body"`
+	}
+	if json.Unmarshal(body, &items) != nil {
+		return nil
+	}
+	var values []string
+	for _, item := range items {
+		if item.Body.Value != "" {
+			values = append(values, item.Body.Value)
+		}
+	}
+	return values
 }
 
 // UpdateAPIKey patches a key with If-Match (see UpdateRole).
@@ -199,7 +218,7 @@ func (c *Client) DeleteAPIKeys(ctx context.Context, ids ...string) error {
 		if item.ok() || item.Status == http.StatusNotFound {
 			continue
 		}
-		multi.Items = append(multi.Items, item.itemError(http.MethodPost, p, ids[i], resp, c.secrets.list()))
+		multi.Items = append(multi.Items, item.itemError(http.MethodPost, p, ids[i], resp, c.redactions()))
 	}
 	if len(multi.Items) > 0 {
 		return multi

@@ -3,8 +3,8 @@
 // provider translates between its models and these types.
 //
 // Every call goes through one transport (transport.go) that keeps to the pace the tenant allows
-// (pace.go), retries what is safe to retry, decodes errors into *APIError and logs through tflog with every
-// secret masked (logging.go).
+// (pace.go), retries what is safe to retry, decodes errors into *APIError and logs through tflog
+// with every secret masked (logging.go).
 //
 // # What is retried, and what happens after an ambiguous failure
 //
@@ -68,13 +68,12 @@ type Config struct {
 // Client talks to one Vision One tenant. It is safe for concurrent use and is meant to be built
 // once per provider process, so that its pace and server clock are shared by everything.
 type Client struct {
-	cfg     Config
-	base    *url.URL
-	http    *http.Client
-	pace    *pacer
-	clock   serverClock
-	secrets secretSet
-	caches  readCaches // the listings that refreshes share (cache.go)
+	cfg    Config
+	base   *url.URL
+	http   *http.Client
+	pace   *pacer
+	clock  serverClock
+	caches readCaches // the listings that refreshes share (cache.go)
 }
 
 // New validates cfg and builds a Client. It makes no network call. A setting it refuses gives a
@@ -95,7 +94,6 @@ func New(cfg Config) (*Client, error) {
 		pace:   newPacer(cfg.RequestsPerMinute),
 		caches: newReadCaches(),
 	}
-	c.secrets.add(cfg.APIKey)
 	return c, nil
 }
 

@@ -49,9 +49,10 @@ type request struct {
 	// ifMatch is sent as If-Match (the ETag as the API returned it: API.md, "ETag and If-Match").
 	ifMatch string
 	policy  retryPolicy
-	// secretResponse marks an answer that carries secrets (API key creation): its body is never
-	// logged, and never quoted in an error.
-	secretResponse bool
+	// answerSecrets, for a request whose answer carries secrets (API key creation), finds them in
+	// the answer's body. Such a body is never logged nor quoted in an error, and the secrets found
+	// are masked in this request's log context and redacted from its errors.
+	answerSecrets func(body []byte) []string
 }
 
 // response is a successful (2xx) answer.
@@ -61,6 +62,8 @@ type response struct {
 	body   []byte
 	// afterAmbiguous: an earlier attempt may have been applied already (see APIError).
 	afterAmbiguous bool
+	// secrets are what request.answerSecrets found in the body.
+	secrets []string
 }
 
 // ambiguousError wraps the failure of a create after which the API may or may not have created
@@ -128,7 +131,9 @@ type outcome struct {
 	status int
 	header http.Header
 	body   []byte
-	err    *RequestError
+	// secrets are what request.answerSecrets found in the body.
+	secrets []string
+	err     *RequestError
 	// canceled: the caller's context ended during the attempt.
 	canceled bool
 }
@@ -177,6 +182,9 @@ func (c *Client) attempt(ctx context.Context, cl *call) (outcome, error) {
 		out = c.failedAttempt(ctx, cl, err)
 	} else {
 		out = outcome{status: status, header: header, body: body}
+		if cl.req.answerSecrets != nil {
+			out.secrets = cl.req.answerSecrets(body)
+		}
 		c.clock.observe(header)
 		c.paceAnswer(ctx, started, status, header)
 	}
@@ -186,6 +194,7 @@ func (c *Client) attempt(ctx context.Context, cl *call) (outcome, error) {
 
 // logAttempt writes one debug line per attempt, and the bodies at trace level.
 func (c *Client) logAttempt(ctx context.Context, cl *call, out outcome, took time.Duration) {
+	ctx = maskAnswerSecrets(ctx, out.secrets)
 	fields := map[string]any{
 		"method":      cl.req.method,
 		"path":        cl.path(),
@@ -229,7 +238,8 @@ func (c *Client) classify(cl *call, out outcome) verdict {
 		return c.classifyFailure(cl, out)
 	}
 	if out.status < 300 {
-		return verdict{resp: &response{status: out.status, header: out.header, body: out.body, afterAmbiguous: cl.ambiguous}}
+		return verdict{resp: &response{status: out.status, header: out.header, body: out.body,
+			afterAmbiguous: cl.ambiguous, secrets: out.secrets}}
 	}
 	return c.classifyAnswer(cl, out)
 }
@@ -255,10 +265,10 @@ func (c *Client) classifyFailure(cl *call, out outcome) verdict {
 // up first. Any other answer is final.
 func (c *Client) classifyAnswer(cl *call, out outcome) verdict {
 	errBody := out.body
-	if cl.req.secretResponse {
+	if cl.req.answerSecrets != nil {
 		errBody = envelopeOnly(out.body)
 	}
-	apiErr := decodeError(cl.req.method, cl.path(), out.status, out.header, errBody, c.secrets.list())
+	apiErr := decodeError(cl.req.method, cl.path(), out.status, out.header, errBody, c.redactions(out.secrets...))
 	apiErr.Attempts = cl.attempts
 	apiErr.afterAmbiguous = cl.ambiguous
 	switch status := out.status; {
@@ -464,7 +474,7 @@ func (c *Client) logBodies(ctx context.Context, req request, payload, body []byt
 		fields["request_body"] = string(payload)
 	}
 	switch {
-	case req.secretResponse:
+	case req.answerSecrets != nil:
 		fields["response_body"] = "(withheld: it carries secrets)"
 	case len(body) > 0:
 		fields["response_body"] = string(body)
