@@ -166,8 +166,8 @@ func (c *Client) prepare(req request) (*call, error) {
 	return cl, nil
 }
 
-// attempt waits for the request's turn under the pace (pace.go), sends the request once, tells the
-// pacer and the server clock what came back, and logs it. Its error is the end of that wait (the
+// attempt waits for the request's turn under the pace (pace.go), sends the request once, logs what
+// came back and tells the server clock and the pacer. Its error is the end of that wait (the
 // caller's context); what the attempt met is the outcome.
 func (c *Client) attempt(ctx context.Context, cl *call) (outcome, error) {
 	if err := c.awaitPace(ctx); err != nil {
@@ -180,15 +180,16 @@ func (c *Client) attempt(ctx context.Context, cl *call) (outcome, error) {
 	status, header, body, err := c.send(ctx, cl.req, cl.target, cl.payload)
 	if err != nil {
 		out = c.failedAttempt(ctx, cl, err)
-	} else {
-		out = outcome{status: status, header: header, body: body}
-		if cl.req.answerSecrets != nil {
-			out.secrets = cl.req.answerSecrets(body)
-		}
-		c.clock.observe(header)
-		c.paceAnswer(ctx, started, status, header)
+		c.logAttempt(ctx, cl, out, time.Since(started))
+		return out, nil
+	}
+	out = outcome{status: status, header: header, body: body}
+	if cl.req.answerSecrets != nil {
+		out.secrets = cl.req.answerSecrets(body)
 	}
 	c.logAttempt(ctx, cl, out, time.Since(started))
+	c.clock.observe(header)
+	c.paceAnswer(ctx, started, status, header)
 	return out, nil
 }
 
