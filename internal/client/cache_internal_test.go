@@ -11,6 +11,22 @@ import (
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/emulator"
 )
 
+// emulatedClient serves a fresh emulator and returns it, its server and an admin client for it.
+func emulatedClient(t *testing.T) (*emulator.Server, *httptest.Server, *Client) {
+	t.Helper()
+	srv, err := emulator.New(emulator.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv)
+	t.Cleanup(hs.Close)
+	c, err := New(Config{Endpoint: hs.URL, APIKey: srv.AdminKey()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv, hs, c
+}
+
 // An object read from a listing must have the fingerprint of the same object read alone, or every
 // update of an object refreshed from the listing would be refused as changed meanwhile. This holds
 // for every type, in every state (an invitation, an active account, a never-expiring key, a used
@@ -18,16 +34,7 @@ import (
 func TestFingerprintOfListingMatchesSingleRead(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	srv, err := emulator.New(emulator.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(srv)
-	t.Cleanup(hs.Close)
-	c, err := New(Config{Endpoint: hs.URL, APIKey: srv.AdminKey(), RequestsPerMinute: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv, hs, c := emulatedClient(t)
 
 	role, err := c.CreateRole(ctx, RoleCreate{Name: "Fingerprinted", Description: "d",
 		PermissionKeys: []string{"platform.apiKeys.view", "platform.userAccounts.view"}, AllowAPIKeyAssignment: true, AllowUserAccountAssignment: true})
@@ -122,16 +129,7 @@ func TestFingerprintOfListingMatchesSingleRead(t *testing.T) {
 func TestWritesDropTheListingsTheyMakeStale(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	srv, err := emulator.New(emulator.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(srv)
-	t.Cleanup(hs.Close)
-	c, err := New(Config{Endpoint: hs.URL, APIKey: srv.AdminKey(), RequestsPerMinute: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv, _, c := emulatedClient(t)
 	const roles, accounts, apiKeys = "roles", "accounts", "API keys"
 	// Every write below has returned when its counts are read: nothing else touches the caches.
 	generations := func() map[string]uint64 {
