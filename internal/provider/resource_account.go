@@ -226,7 +226,7 @@ func (r *accountResource) Create(ctx context.Context, req resource.CreateRequest
 	state.Enabled = plan.Enabled
 	setIdentity(ctx, resp.Identity, identityEmail, state.Email.ValueString())
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
-	resp.Diagnostics.Append(storeETag(ctx, resp.Private, account.ETag)...)
+	resp.Diagnostics.Append(storeVersion(ctx, resp.Private, account.Version)...)
 }
 
 func (r *accountResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -265,7 +265,7 @@ func (r *accountResource) Read(ctx context.Context, req resource.ReadRequest, re
 	refreshed := accountModelFromAPI(state, account)
 	setIdentity(ctx, resp.Identity, identityEmail, refreshed.Email.ValueString())
 	resp.Diagnostics.Append(setStateIfChanged(ctx, &resp.State, &state, &refreshed)...)
-	resp.Diagnostics.Append(storeETag(ctx, resp.Private, account.ETag)...)
+	resp.Diagnostics.Append(storeVersion(ctx, resp.Private, account.Version)...)
 }
 
 func (r *accountResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -278,7 +278,7 @@ func (r *accountResource) Update(ctx context.Context, req resource.UpdateRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	etag, diags := storedETag(ctx, req.Private)
+	version, diags := storedVersion(ctx, req.Private)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -289,7 +289,7 @@ func (r *accountResource) Update(ctx context.Context, req resource.UpdateRequest
 	setIdentity(ctx, resp.Identity, identityEmail, state.Email.ValueString())
 	if patch, changed := toAccountPatch(plan, state); changed {
 		tflog.Debug(ctx, "updating account", map[string]any{"id": id})
-		err := r.data.client.UpdateAccount(ctx, id, etag, patch)
+		err := r.data.client.UpdateAccount(ctx, id, version, patch)
 		switch {
 		case client.IsPreconditionFailed(err):
 			resp.Diagnostics.AddError("Account Changed Outside Terraform",
@@ -314,7 +314,7 @@ func (r *accountResource) Update(ctx context.Context, req resource.UpdateRequest
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, accountModelFromAPI(plan, account))...)
-	resp.Diagnostics.Append(storeETag(ctx, resp.Private, account.ETag)...)
+	resp.Diagnostics.Append(storeVersion(ctx, resp.Private, account.Version)...)
 }
 
 func (r *accountResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

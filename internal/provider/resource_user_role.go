@@ -358,7 +358,7 @@ func (r *userRoleResource) Update(ctx context.Context, req resource.UpdateReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	etag, diags := storedETag(ctx, req.Private)
+	version, diags := storedVersion(ctx, req.Private)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -368,8 +368,8 @@ func (r *userRoleResource) Update(ctx context.Context, req resource.UpdateReques
 	// Terraform before 1.12 plans no identity: the framework wants one after every update.
 	setIdentity(ctx, resp.Identity, identityID, id)
 	patch := rolePatchFromPlan(plan, state)
-	tflog.Debug(ctx, "Updating a Vision One user role", map[string]any{"id": id, "if_match": etag})
-	err := r.data.client.UpdateRole(ctx, id, etag, patch)
+	tflog.Debug(ctx, "Updating a Vision One user role", map[string]any{"id": id, "if_match": version})
+	err := r.data.client.UpdateRole(ctx, id, version, patch)
 	if client.IsPreconditionFailed(err) {
 		// Someone changed the role after Terraform read it. Applying the plan now would overwrite
 		// their change with a diff computed against what they replaced, so stop, record what the
@@ -391,7 +391,7 @@ func (r *userRoleResource) Update(ctx context.Context, req resource.UpdateReques
 	}
 
 	// PATCH answers 204 without a body (API.md, "Decision: role write answers"): read the role back
-	// for the values the API decided (last update time, ETag).
+	// for the values the API decided (last update time, version).
 	role, err := r.data.client.GetRole(ctx, id)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "Error Reading User Role",
@@ -463,7 +463,7 @@ func (r *userRoleResource) ImportState(ctx context.Context, req resource.ImportS
 }
 
 // setState writes role into state, unless it is what prior (the model read from that state, or
-// nil) already holds, and remembers its ETag for the next update.
+// nil) already holds, and remembers its version for the next update.
 func (r *userRoleResource) setState(ctx context.Context, role *client.Role, prior *userRoleModel, state *tfsdk.State, private privateState, diags *diag.Diagnostics) {
 	warnUnreadable(diags, fmt.Sprintf("User role %s (%q)", role.ID, role.Name), role.UnreadableFields(), userRoleUnreadableEffects)
 	model, d := userRoleModelFromAPI(ctx, role)
@@ -472,7 +472,7 @@ func (r *userRoleResource) setState(ctx context.Context, role *client.Role, prio
 		return
 	}
 	diags.Append(setStateIfChanged(ctx, state, prior, &model)...)
-	diags.Append(storeETag(ctx, private, role.ETag)...)
+	diags.Append(storeVersion(ctx, private, role.Version)...)
 }
 
 // userRoleUnreadableEffects says what an unreadable date of a role read from the API means.
