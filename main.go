@@ -12,6 +12,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
+	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/contextrelease"
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/emulator"
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/procdefaults"
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/provider"
@@ -36,7 +37,8 @@ func main() {
 	if debug {
 		opts = append(opts, tf6server.WithManagedDebug())
 	}
-	err := tf6server.Serve("registry.terraform.io/seed-ebba3aa9/visionone", upgradepassthrough.NewProtocol6(provider.New(version)()), opts...)
+	serve := contextrelease.WrapFactory(upgradepassthrough.NewProtocol6(provider.New(version)()))
+	err := tf6server.Serve("registry.terraform.io/seed-ebba3aa9/visionone", serve, opts...)
 	if err != nil {
 		log.Fatal(err.Error())
 	}
