@@ -273,7 +273,8 @@ func buildUnlessGiven(ctx context.Context, cfg config, bin, pkg, dir string) (st
 }
 
 // readRuntimeStats sums the last stats-<pid>.json of every provider process that wrote into dir
-// (internal/profiling rewrites it every 100 ms, so the last 100 ms of a process are missing).
+// (internal/profiling rewrites it every 100 ms, so the last 100 ms of a process are missing and a
+// process that lived less leaves none: the floors of a run without latency).
 func readRuntimeStats(dir string) (*runtimeStats, error) {
 	files, err := filepath.Glob(filepath.Join(dir, "stats-*.json"))
 	if err != nil {
