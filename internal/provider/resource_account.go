@@ -78,7 +78,7 @@ func (r *accountResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 			"email": schema.StringAttribute{
 				MarkdownDescription: "Email address of the user, or the distribution email (or directory object id) of the SAML group; the invitation is sent to it. At most 256 characters. Compared case-insensitively: a change in letter case only is not a change. Changing it otherwise replaces the account (a new invitation).",
 				Required:            true,
-				Validators:          []validator.String{stringvalidator.LengthBetween(1, accountMaxLength)},
+				Validators:          []validator.String{stringvalidator.UTF8LengthBetween(1, accountMaxLength)},
 				PlanModifiers: []planmodifier.String{
 					planmodifiers.IgnoreCaseChange(),
 					stringplanmodifier.RequiresReplace(),
@@ -100,14 +100,14 @@ func (r *accountResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 					"before the role (the plan then fails with Role Not Found) and destroy the role before the account. " +
 					"Updated in place once the account is active.",
 				Required:   true,
-				Validators: []validator.String{stringvalidator.LengthBetween(1, accountMaxLength)},
+				Validators: []validator.String{stringvalidator.UTF8LengthBetween(1, accountMaxLength)},
 			},
 			"description": schema.StringAttribute{
 				MarkdownDescription: "Free-text note about the account, at most 256 characters. Default empty. Updated in place once the account is active.",
 				Optional:            true,
 				Computed:            true,
 				Default:             stringdefault.StaticString(""),
-				Validators:          []validator.String{stringvalidator.LengthAtMost(accountMaxLength)},
+				Validators:          []validator.String{stringvalidator.UTF8LengthAtMost(accountMaxLength)},
 			},
 			"enabled": schema.BoolAttribute{
 				MarkdownDescription: "Whether the account may sign in. Default `true`. Vision One creates every account as invited, so `false` takes effect on the first apply after the invitation is accepted. Updated in place.",

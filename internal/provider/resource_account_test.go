@@ -588,8 +588,8 @@ func TestAccAccount_invalidInput(t *testing.T) {
 		"bad email":            {account: testAccAccount{email: "not-an-email", role: "Auditor"}, want: `(?s)Invalid Email Address.*"not-an-email" is not a bare email address`},
 		"display name":         {account: testAccAccount{email: "Auditor <a@example.com>", role: "Auditor"}, want: `(?s)without a display name`},
 		"unknown auth type":    {account: testAccAccount{email: "a@example.com", role: "Auditor", authType: "ldap"}, want: `(?s)auth_type.*value must be one of`},
-		"empty role":           {account: testAccAccount{email: "a@example.com", role: ""}, want: `(?s)role.*length must be between 1 and 256`},
-		"description too long": {account: testAccAccount{email: "a@example.com", role: "Auditor", description: strings.Repeat("x", 257)}, want: `(?s)description.*length must be at most 256`},
+		"empty role":           {account: testAccAccount{email: "a@example.com", role: ""}, want: `(?s)role.*character count must be between 1 and 256`},
+		"description too long": {account: testAccAccount{email: "a@example.com", role: "Auditor", description: strings.Repeat("x", 257)}, want: `(?s)description.*character count must be at most 256`},
 		"unknown role":         {account: testAccAccount{email: "a@example.com", role: "No Such Role"}, want: `(?s)Role Not Found.*"No Such Role" exists.*so the user account was not written`},
 		"role not assignable":  {account: testAccAccount{email: "a@example.com", role: "SIEM"}, want: `(?s)Role Not Assignable to Accounts.*"SIEM".*predefined roles keep the flags`},
 		"custom role not assignable": {
@@ -859,4 +859,61 @@ func TestAccountModelFromAPI(t *testing.T) {
 			}
 		})
 	}
+}
+
+// Lengths are counted in characters, as the API counts them: a description of 256 characters of a
+// script that takes three bytes each is accepted at plan and apply, and an account that already
+// holds one imports with an empty plan.
+func TestAccAccount_characterLimits(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	description := strings.Repeat("監", accountMaxLength)
+	role := strings.Repeat("査", 100)
+	if _, err := e.API.CreateRole(context.Background(), client.RoleCreate{
+		Name: role, PermissionKeys: rolePermissionKeys(t, e, 1), AllowUserAccountAssignment: true,
+	}); err != nil {
+		t.Fatalf("creating a role with a long name: %v", err)
+	}
+	const existingEmail = "existing@example.com"
+	existing, err := e.API.InviteAccount(context.Background(), client.AccountInvite{
+		Email: existingEmail, Role: role, AuthType: client.AuthTypeLocal, Description: description,
+	})
+	if err != nil {
+		t.Fatalf("inviting the existing account: %v", err)
+	}
+	created := testAccAccount{email: "new@example.com", role: role, description: description}
+	imported := testAccAccount{email: existingEmail, role: role, description: description}
+	config := e.accountConfig(map[string]testAccAccount{"test": created, "existing": imported}) + fmt.Sprintf(`
+import {
+  to = visionone_account.existing
+  id = %q
+}
+`, existingEmail)
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.checkAccountsGone(created.email, existingEmail),
+		Steps: []resource.TestStep{
+			{
+				ResourceName:           "visionone_account.existing",
+				ImportState:            true,
+				ImportStateKind:        resource.ImportBlockWithID,
+				ImportStateId:          existingEmail,
+				Config:                 config,
+				ImportStateConfigExact: true,
+				ImportPlanChecks: resource.ImportPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("visionone_account.existing", plancheck.ResourceActionNoop),
+					plancheck.ExpectKnownValue("visionone_account.existing", tfjsonpath.New("id"), knownvalue.StringExact(existing.ID)),
+				}},
+			},
+			{
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("description"), knownvalue.StringExact(description)),
+					statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("role"), knownvalue.StringExact(role)),
+					statecheck.ExpectKnownValue("visionone_account.existing", tfjsonpath.New("id"), knownvalue.StringExact(existing.ID)),
+				},
+			},
+		},
+	})
 }

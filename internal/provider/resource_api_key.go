@@ -107,7 +107,7 @@ func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 				Optional: true,
 				Computed: true,
 				Validators: []validator.String{
-					stringvalidator.LengthBetween(1, apiKeyNameMaxLength),
+					stringvalidator.UTF8LengthBetween(1, apiKeyNameMaxLength),
 				},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
@@ -119,7 +119,7 @@ func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 					"name already begins with the new prefix.", nameSuffixLength, apiKeyNameMaxLength-nameSuffixLength),
 				Optional: true,
 				Validators: []validator.String{
-					stringvalidator.LengthBetween(1, apiKeyNameMaxLength-nameSuffixLength),
+					stringvalidator.UTF8LengthBetween(1, apiKeyNameMaxLength-nameSuffixLength),
 				},
 				PlanModifiers: []planmodifier.String{
 					stringplanmodifier.RequiresReplaceIf(namePrefixNoLongerMatches,
@@ -135,14 +135,14 @@ func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 					"(`visionone_user_role.<name>.name`) or lists it in `depends_on`: a bare name does not order the two, so Terraform " +
 					"may plan or create the key before the role (the plan then fails with Role Not Found) and destroy the role before the key.",
 				Required:   true,
-				Validators: []validator.String{stringvalidator.LengthBetween(1, apiKeyNameMaxLength)},
+				Validators: []validator.String{stringvalidator.UTF8LengthBetween(1, apiKeyNameMaxLength)},
 			},
 			"description": schema.StringAttribute{
 				MarkdownDescription: "A note about the key, at most 2048 characters. Changed in place. Default empty.",
 				Optional:            true,
 				Computed:            true,
 				Default:             stringdefault.StaticString(""),
-				Validators:          []validator.String{stringvalidator.LengthAtMost(2048)},
+				Validators:          []validator.String{stringvalidator.UTF8LengthAtMost(2048)},
 			},
 			"enabled": schema.BoolAttribute{
 				MarkdownDescription: "Whether the key can authenticate (status `enabled`) or not (`disabled`). Changed in place. Default `true`.",

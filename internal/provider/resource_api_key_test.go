@@ -1158,3 +1158,79 @@ type emulatorCheck func(context.Context) error
 func (f emulatorCheck) CheckState(ctx context.Context, _ statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
 	resp.Error = f(ctx)
 }
+
+// TestAccAPIKey_characterLimits counts lengths in characters, as the API does: a name, name_prefix,
+// role and description at or near their limits in a script of three bytes a character plan and
+// apply, and a key that already holds such values imports with an empty plan.
+func TestAccAPIKey_characterLimits(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	ctx := context.Background()
+	role := strings.Repeat("査", apiKeyNameMaxLength)
+	if _, err := e.API.CreateRole(ctx, client.RoleCreate{
+		Name: role, PermissionKeys: rolePermissionKeys(t, e, 1), AllowAPIKeyAssignment: true,
+	}); err != nil {
+		t.Fatalf("creating a role with a long name: %v", err)
+	}
+	name := strings.Repeat("鍵", apiKeyNameMaxLength)
+	prefix := strings.Repeat("前", apiKeyNameMaxLength-nameSuffixLength)
+	description := strings.Repeat("説", 2048)
+	existingName := strings.Repeat("既", 100)
+	existing, err := e.API.CreateAPIKey(ctx, client.APIKeyCreate{Name: existingName, Role: role, Description: description})
+	if err != nil {
+		t.Fatalf("creating the existing key: %v", err)
+	}
+	config := e.providerConfig() + fmt.Sprintf(`
+resource "visionone_api_key" "test" {
+  name        = %[1]q
+  role        = %[3]q
+  description = %[4]q
+}
+
+resource "visionone_api_key" "prefixed" {
+  name_prefix = %[2]q
+  role        = %[3]q
+}
+
+resource "visionone_api_key" "existing" {
+  name        = %[5]q
+  role        = %[3]q
+  description = %[4]q
+}
+
+import {
+  to = visionone_api_key.existing
+  id = %[6]q
+}
+`, name, prefix, role, description, existingName, existing.ID)
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.apiKeysGone,
+		Steps: []resource.TestStep{
+			{
+				ResourceName:           "visionone_api_key.existing",
+				ImportState:            true,
+				ImportStateKind:        resource.ImportBlockWithID,
+				ImportStateId:          existing.ID,
+				Config:                 config,
+				ImportStateConfigExact: true,
+				ImportPlanChecks: resource.ImportPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("visionone_api_key.existing", plancheck.ResourceActionNoop),
+				}},
+			},
+			{
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("name"), knownvalue.StringExact(name)),
+					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("description"), knownvalue.StringExact(description)),
+					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("role"), knownvalue.StringExact(role)),
+					statecheck.ExpectKnownValue("visionone_api_key.prefixed", tfjsonpath.New("name"),
+						knownvalue.StringRegexp(regexp.MustCompile(`^`+prefix+`\d{14}[0-9a-f]{8}$`))),
+					statecheck.ExpectKnownValue("visionone_api_key.existing", tfjsonpath.New("id"), knownvalue.StringExact(existing.ID)),
+					e.expectAPIKeyCount(3),
+				},
+			},
+		},
+	})
+}
