@@ -917,3 +917,26 @@ import {
 		},
 	})
 }
+
+// An invalid email is explained in words at plan, before anything is written, not in the terms of
+// Go's mail parser ("no angle-addr").
+func TestAccAccount_invalidEmailExplained(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	account := func(email string) string {
+		return e.accountConfig(map[string]testAccAccount{"test": {email: email, role: "Auditor"}})
+	}
+	testAccExpectPlanErrors(t, e, map[string]planErrorCase{
+		"space": {
+			config:    account("new bie@example.com"),
+			wantError: errorText("Invalid Email Address", `"new bie@example.com" is not a bare email address`, "the part before the @ contains a space, which an email address allows only inside double quotes"),
+		},
+		"comma": {
+			config:    account("new,bie@example.com"),
+			wantError: errorText("Invalid Email Address", `contains ',', which an email address allows only inside double quotes`),
+		},
+		"two dots": {
+			config:    account("new..bie@example.com"),
+			wantError: errorText("Invalid Email Address", "must not begin or end with a dot or have two dots in a row"),
+		},
+	})
+}
