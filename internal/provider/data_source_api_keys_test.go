@@ -127,3 +127,50 @@ data "visionone_api_keys" "expired" {
 		},
 	})
 }
+
+// TestAccAPIKeysDataSource_nameIgnoresCase finds a key by its name written in another case, as key
+// names are unique regardless of case, and still applies the other filters to it.
+func TestAccAPIKeysDataSource_nameIgnoresCase(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	if _, err := e.API.CreateAPIKey(context.Background(), client.APIKeyCreate{Name: "Splunk-Forwarder", Role: "SIEM"}); err != nil {
+		t.Fatalf("creating a key in the console: %v", err)
+	}
+	config := e.providerConfig() + `
+data "visionone_api_keys" "exact" {
+  name = "Splunk-Forwarder"
+}
+
+data "visionone_api_keys" "other_case" {
+  name = "splunk-forwarder"
+}
+
+data "visionone_api_keys" "other_case_and_role" {
+  name = "SPLUNK-FORWARDER"
+  role = "SIEM"
+}
+
+data "visionone_api_keys" "other_case_wrong_role" {
+  name = "splunk-forwarder"
+  role = "SOAR"
+}
+`
+	found := knownvalue.ListExact([]knownvalue.Check{
+		knownvalue.ObjectPartial(map[string]knownvalue.Check{"name": knownvalue.StringExact("Splunk-Forwarder")}),
+	})
+	keys := tfjsonpath.New("api_keys")
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("data.visionone_api_keys.exact", keys, found),
+					statecheck.ExpectKnownValue("data.visionone_api_keys.other_case", keys, found),
+					statecheck.ExpectKnownValue("data.visionone_api_keys.other_case_and_role", keys, found),
+					statecheck.ExpectKnownValue("data.visionone_api_keys.other_case_wrong_role", keys, knownvalue.ListSizeExact(0)),
+				},
+			},
+		},
+	})
+}
