@@ -330,13 +330,33 @@ func (r *accountResource) Delete(ctx context.Context, req resource.DeleteRequest
 }
 
 // ImportState takes an email address (anything with an "@"), an account id, or a SAML group's
-// directory object id; Read resolves it.
+// directory object id. It looks the account up, so that one that does not exist gets this
+// provider's explanation rather than Terraform's generic "non-existent remote object".
 func (r *accountResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if strings.Contains(req.ID, "@") {
-		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("email"), req.ID)...)
+	if !requireConfigured(r.data, &resp.Diagnostics) {
 		return
 	}
-	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
+	id, email := req.ID, ""
+	if strings.Contains(req.ID, "@") {
+		id, email = "", req.ID
+	}
+	account, err := r.findAccount(ctx, id, email)
+	if client.IsNotFound(err) {
+		resp.Diagnostics.AddError("Account Not Found",
+			fmt.Sprintf("Importing the account %q: no account in the Vision One tenant has this email, id or SAML group object id "+
+				"(an invited account's id is temporary and changes when the invitation is accepted, so prefer the email). "+
+				"The visionone_accounts data source lists the accounts.", req.ID))
+		return
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Error Importing Account", fmt.Sprintf("Looking up the account %q", req.ID), err)
+		return
+	}
+	if email == "" {
+		email = account.Email
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), account.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("email"), email)...)
 }
 
 // findAccount returns the account with this id or, when the id is unknown or gone (an accepted

@@ -940,3 +940,30 @@ func TestAccAccount_invalidEmailExplained(t *testing.T) {
 		},
 	})
 }
+
+// Importing an account that does not exist gets the provider's explanation, by email and by id,
+// as roles and keys do, instead of Terraform's "Cannot import non-existent remote object".
+func TestAccAccount_importNotFound(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	config := e.accountConfig(map[string]testAccAccount{"test": {email: "nobody@example.com", role: "Auditor"}})
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:        config,
+				ResourceName:  testAccAccountAddr,
+				ImportState:   true,
+				ImportStateId: "nobody@example.com",
+				ExpectError:   errorText("Account Not Found", `Importing the account "nobody@example.com": no account in the Vision One tenant has this email`, "visionone_accounts"),
+			},
+			{
+				Config:        config,
+				ResourceName:  testAccAccountAddr,
+				ImportState:   true,
+				ImportStateId: "7d2f8f5e-0000-4000-8000-000000000000",
+				ExpectError:   errorText("Account Not Found", `Importing the account "7d2f8f5e-0000-4000-8000-000000000000"`),
+			},
+		},
+	})
+}
