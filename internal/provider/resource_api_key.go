@@ -300,7 +300,9 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 	}
 	name := plan.Name.ValueString()
 	if plan.Name.IsUnknown() || plan.Name.IsNull() {
-		name = uniqueAPIKeyName(plan.NamePrefix.ValueString())
+		if name = r.uniqueAPIKeyName(ctx, plan.NamePrefix.ValueString(), &resp.Diagnostics); name == "" {
+			return
+		}
 	}
 
 	tflog.Debug(ctx, "Creating API key", map[string]any{"name": name, "role": plan.Role.ValueString()})
@@ -382,7 +384,9 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 	id := state.ID.ValueString()
 	name := plan.Name.ValueString()
 	if plan.Name.IsUnknown() {
-		name = uniqueAPIKeyName(plan.NamePrefix.ValueString())
+		if name = r.uniqueAPIKeyName(ctx, plan.NamePrefix.ValueString(), &resp.Diagnostics); name == "" {
+			return
+		}
 	}
 
 	if patch, changed := apiKeyPatchOf(name, plan, state); changed {
@@ -569,12 +573,20 @@ func monthsToExpirationOf(key *client.APIKey) types.Int64 {
 	return types.Int64Null()
 }
 
-// uniqueAPIKeyName appends the UTC time and random digits to prefix. The local clock is fine
-// here: it only has to make the name unique, not judge an expiry.
-func uniqueAPIKeyName(prefix string) string {
+// uniqueAPIKeyName appends the API's current time (UTC) and random digits to prefix, as the
+// name_prefix documentation promises: the time is the key's creation time as Vision One records
+// it, whatever the local clock says. It returns "" after adding an error when the API's time
+// cannot be told.
+func (r *apiKeyResource) uniqueAPIKeyName(ctx context.Context, prefix string, diags *diag.Diagnostics) string {
+	now, err := r.data.client.ServerNow(ctx)
+	if err != nil {
+		addAPIError(diags, "Error Reading the API Time",
+			fmt.Sprintf("Reading the Vision One API's current time for the name of a key with name_prefix %q", prefix), err)
+		return ""
+	}
 	random := make([]byte, 4)
 	_, _ = rand.Read(random) // crypto/rand.Read never fails (Go 1.24+).
-	return prefix + time.Now().UTC().Format("20060102150405") + hex.EncodeToString(random)
+	return prefix + now.UTC().Format("20060102150405") + hex.EncodeToString(random)
 }
 
 // namePrefixNoLongerMatches replaces the key when its current name does not begin with the new

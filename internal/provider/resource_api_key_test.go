@@ -1234,3 +1234,44 @@ import {
 		},
 	})
 }
+
+// TestAccAPIKey_namePrefixUsesAPITime generates the name_prefix suffix from the API's clock, as the
+// documentation promises (the creation time in UTC), not from the local clock: the emulator's clock
+// is set far ahead of the machine's.
+func TestAccAPIKey_namePrefixUsesAPITime(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	e.AdvanceClock(1000 * 24 * time.Hour)
+	suffix := regexp.MustCompile(`^rotated-(\d{14})[0-9a-f]{8}$`)
+	createdByAPIClock := knownvalue.StringFunc(func(name string) error {
+		m := suffix.FindStringSubmatch(name)
+		if m == nil {
+			return fmt.Errorf("name %q does not have the form rotated-<UTC time><8 hex digits>", name)
+		}
+		stamp, err := time.Parse("20060102150405", m[1])
+		if err != nil {
+			return err
+		}
+		if d := e.Now().Sub(stamp); d < 0 || d > time.Hour {
+			return fmt.Errorf("name %q carries %s, not the API's time of creation (the API's time is now %s)", name, stamp, e.Now().UTC())
+		}
+		return nil
+	})
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.apiKeysGone,
+		Steps: []resource.TestStep{
+			{
+				Config: e.providerConfig() + `
+resource "visionone_api_key" "test" {
+  name_prefix = "rotated-"
+  role        = "SIEM"
+}
+`,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("name"), createdByAPIClock),
+				},
+			},
+		},
+	})
+}
