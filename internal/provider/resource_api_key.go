@@ -198,8 +198,10 @@ func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"last_used_at": schema.StringAttribute{
-				MarkdownDescription: "When the key last authenticated (RFC 3339, UTC), or null if never. Refreshed on every read.",
-				Computed:            true,
+				MarkdownDescription: "When the key last authenticated (RFC 3339, UTC), or null if never. Refreshed on every read; " +
+					"an in-place update keeps the value of the refresh before it, as changing a key does not use it.",
+				Computed:      true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"created_at": schema.StringAttribute{
 				MarkdownDescription: "When the key was created (RFC 3339, UTC), where the API reports it.",
@@ -335,6 +337,7 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 		return
 	}
 	plan.Value = types.StringValue(created.Value)
+	plan.updateFromAPI(key)
 	r.setState(ctx, key, nil, &plan, &resp.State, resp.Private, &resp.Diagnostics)
 }
 
@@ -368,6 +371,7 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 	if refreshed.ExpiresInMonths.IsNull() {
 		refreshed.ExpiresInMonths = monthsToExpirationOf(key)
 	}
+	refreshed.updateFromAPI(key)
 	r.setState(ctx, key, &state, &refreshed, &resp.State, resp.Private, &resp.Diagnostics)
 }
 
@@ -422,6 +426,12 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 		return
 	}
 	plan.Value = state.Value
+	// An update does not use the key, so the plan keeps last_used_at from the refresh, and
+	// Terraform refuses a result that differs from the plan: a use of the key since the refresh
+	// is reported by the next one.
+	lastUsedAt := plan.LastUsedAt
+	plan.updateFromAPI(key)
+	plan.LastUsedAt = lastUsedAt
 	r.setState(ctx, key, nil, &plan, &resp.State, resp.Private, &resp.Diagnostics)
 }
 
@@ -473,11 +483,10 @@ func (r *apiKeyResource) ImportState(ctx context.Context, req resource.ImportSta
 			key.ID, key.Name))
 }
 
-// setState writes model, completed with what the API reports about key, as the new state (unless
-// prior, the model read from that state or nil, already holds it), and keeps the key's ETag and
-// the API time of the read in private state.
+// setState writes model, which the caller has completed with what the API reports about key, as
+// the new state (unless prior, the model read from that state or nil, already holds it), and keeps
+// the key's ETag and the API time of the read in private state.
 func (r *apiKeyResource) setState(ctx context.Context, key *client.APIKey, prior, model *apiKeyResourceModel, state *tfsdk.State, private privateState, diags *diag.Diagnostics) {
-	model.updateFromAPI(key)
 	diags.Append(storeETag(ctx, private, key.ETag)...)
 	diags.Append(r.storeReadAt(ctx, private)...)
 	diags.Append(setStateIfChanged(ctx, state, prior, model)...)

@@ -1275,3 +1275,65 @@ resource "visionone_api_key" "test" {
 		},
 	})
 }
+
+// TestAccAPIKey_updateKeepsLastUsedAt changes a key in place after it has been used: the plan shows
+// last_used_at as the refresh read it rather than "(known after apply)", since changing a key does
+// not use it, and a use of the key between the plan and the apply does not make the result differ
+// from the plan; the next refresh reports it.
+func TestAccAPIKey_updateKeepsLastUsedAt(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	var value, usedAt string
+	use := func() {
+		e.AdvanceClock(time.Minute)
+		if err := e.authenticates().CheckValue(value); err != nil {
+			t.Fatalf("using the key: %v", err)
+		}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.apiKeysGone,
+		Steps: []resource.TestStep{
+			{
+				Config: e.providerConfig() + testAccAPIKeyConfig("used", "SIEM", "first", true),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("value"), captureString(&value)),
+				},
+			},
+			{
+				PreConfig: use,
+				Config:    e.providerConfig() + testAccAPIKeyConfig("used", "SIEM", "second", true),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testAccAPIKeyAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("last_used_at"), captureString(&usedAt)),
+					// Used again after the plan, before the apply.
+					betweenPlanAndApply(use),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("description"), knownvalue.StringExact("second")),
+					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("last_used_at"), knownvalue.StringFunc(func(v string) error {
+						if v != usedAt {
+							return fmt.Errorf("last_used_at is %s, the plan said %s", v, usedAt)
+						}
+						return nil
+					})),
+				},
+			},
+			{
+				// The refresh reports the use made during the apply, and plans nothing.
+				Config: e.providerConfig() + testAccAPIKeyConfig("used", "SIEM", "second", true),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("last_used_at"), knownvalue.StringFunc(func(v string) error {
+						if v <= usedAt {
+							return fmt.Errorf("last_used_at is %s, want the later use after %s", v, usedAt)
+						}
+						return nil
+					})),
+				},
+			},
+		},
+	})
+}
