@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -37,6 +38,7 @@ var (
 	_ resource.Resource                     = (*apiKeyResource)(nil)
 	_ resource.ResourceWithConfigure        = (*apiKeyResource)(nil)
 	_ resource.ResourceWithConfigValidators = (*apiKeyResource)(nil)
+	_ resource.ResourceWithValidateConfig   = (*apiKeyResource)(nil)
 	_ resource.ResourceWithModifyPlan       = (*apiKeyResource)(nil)
 	_ resource.ResourceWithImportState      = (*apiKeyResource)(nil)
 )
@@ -60,6 +62,9 @@ const (
 	// maxRotateBefore is the longest validity a key can have (12 months); a longer window would
 	// replace the key on every plan.
 	maxRotateBefore = 366 * 24 * time.Hour
+	// defaultMonthsToExpiration is expires_in_months when the configuration leaves it out, as in
+	// the console.
+	defaultMonthsToExpiration = 12
 )
 
 // uuidPattern tells an import id from an import name: key ids are UUIDs (contract 1.11).
@@ -155,7 +160,7 @@ func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 					"Default `12`, as in the console. The API cannot change an expiry, so changing this replaces the key.",
 				Optional: true,
 				Computed: true,
-				Default:  int64default.StaticInt64(12),
+				Default:  int64default.StaticInt64(defaultMonthsToExpiration),
 				Validators: []validator.Int64{
 					int64validator.OneOf(client.MonthsToExpiration...),
 				},
@@ -167,8 +172,11 @@ func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 			},
 			"rotate_before": schema.StringAttribute{
 				MarkdownDescription: "Replace the key once the API's current time is within this duration before `expires_at`, " +
-					"for example `720h` (30 days). A Go duration (units `s`, `m`, `h`), at most `8784h` (366 days). The decision is made at plan time and " +
-					"stated in a plan warning. Without it, the key is replaced only once it has expired. Changed in place.",
+					"for example `720h` (30 days). A Go duration (units `s`, `m`, `h`), shorter than the shortest validity " +
+					"`expires_in_months` can give (28 days for 1 month, 89 for 3, 181 for 6, 365 for 12), since a longer one would replace " +
+					"the key on every run; with `expires_in_months = 0` the key never expires and `rotate_before` has no effect. " +
+					"The decision is made at plan time and stated in a plan warning. Without it, the key is replaced only once it has " +
+					"expired. Changed in place.",
 				Optional:   true,
 				Validators: []validator.String{validators.DurationBetween(time.Second, maxRotateBefore)},
 			},
@@ -216,6 +224,66 @@ func (r *apiKeyResource) ConfigValidators(_ context.Context) []resource.ConfigVa
 	return []resource.ConfigValidator{
 		resourcevalidator.ExactlyOneOf(path.MatchRoot("name"), path.MatchRoot("name_prefix")),
 	}
+}
+
+// ValidateConfig refuses a rotate_before at least as long as the key's validity: every new key
+// would be within it of its expiry as soon as it is created, so every run would replace the key
+// (and revoke the one the previous run handed out). With expires_in_months = 0 it only warns, as
+// rotate_before then has no effect.
+func (r *apiKeyResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var rotateBefore types.String
+	var months types.Int64
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("rotate_before"), &rotateBefore)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("expires_in_months"), &months)...)
+	if resp.Diagnostics.HasError() || rotateBefore.IsNull() || rotateBefore.IsUnknown() || months.IsUnknown() {
+		return
+	}
+	window, err := time.ParseDuration(rotateBefore.ValueString())
+	if err != nil {
+		return // the attribute's validator reports it
+	}
+	monthCount := int64(defaultMonthsToExpiration)
+	if !months.IsNull() {
+		monthCount = months.ValueInt64()
+	}
+	if monthCount == 0 {
+		resp.Diagnostics.AddAttributeWarning(path.Root("rotate_before"), "rotate_before Has No Effect",
+			fmt.Sprintf("rotate_before = %q has no effect: expires_in_months = 0 makes a key that never expires, so it is never "+
+				"within rotate_before of an expiry. Remove rotate_before, or set expires_in_months to 1, 3, 6 or 12 to rotate the key.",
+				rotateBefore.ValueString()))
+		return
+	}
+	shortest := shortestValidity(monthCount)
+	if window < shortest {
+		return
+	}
+	resp.Diagnostics.AddAttributeError(path.Root("rotate_before"), "rotate_before Not Shorter Than the Key's Validity",
+		fmt.Sprintf("rotate_before = %q (%s) is at least as long as the validity of a key with expires_in_months = %d, which can "+
+			"be as short as %s: every new key would be within rotate_before of its expiry as soon as it is created, so every "+
+			"run would replace it and revoke the key the previous run handed out. Set rotate_before below %s, or raise "+
+			"expires_in_months.", rotateBefore.ValueString(), hoursAndDays(window), monthCount, hoursAndDays(shortest), hoursAndDays(shortest)))
+}
+
+// shortestValidity is the least time from a key's creation to its expiry months later. A key's
+// validity is calendar months (monthsToExpirationOf reads it back that way), and the shortest run
+// of them has a February outside a leap year (1 month: 28 days; 12 months: 365 days).
+func shortestValidity(months int64) time.Duration {
+	var shortest time.Duration
+	// Four years of starting months include every run of month lengths, leap years or not.
+	for i := range 48 {
+		start := time.Date(2001, time.Month(1+i), 1, 0, 0, 0, 0, time.UTC)
+		if d := start.AddDate(0, int(months), 0).Sub(start); shortest == 0 || d < shortest {
+			shortest = d
+		}
+	}
+	return shortest
+}
+
+// hoursAndDays renders a duration in hours, as rotate_before is written, and in days, as people
+// count.
+func hoursAndDays(d time.Duration) string {
+	hours := d.Hours()
+	return fmt.Sprintf("%sh, %s days", strconv.FormatFloat(hours, 'f', -1, 64), strconv.FormatFloat(hours/24, 'f', -1, 64))
 }
 
 func (r *apiKeyResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {

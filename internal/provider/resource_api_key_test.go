@@ -1337,3 +1337,90 @@ func TestAccAPIKey_updateKeepsLastUsedAt(t *testing.T) {
 		},
 	})
 }
+
+func TestShortestValidity(t *testing.T) {
+	t.Parallel()
+	for months, wantDays := range map[int64]int{1: 28, 3: 89, 6: 181, 12: 365} {
+		if got := shortestValidity(months); got != time.Duration(wantDays)*24*time.Hour {
+			t.Errorf("shortestValidity(%d) = %s, want %d days", months, got, wantDays)
+		}
+	}
+}
+
+// TestAPIKeyValidateConfig_rotateBefore calls ValidateConfig as Terraform does, for the warning that
+// terraform-plugin-testing cannot see (rotate_before on a key that never expires) next to the
+// errors that TestAccAPIKey_rotateBeforeTooLong proves through the CLI.
+func TestAPIKeyValidateConfig_rotateBefore(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	r := &apiKeyResource{}
+	var schemaResp fwresource.SchemaResponse
+	r.Schema(ctx, fwresource.SchemaRequest{}, &schemaResp)
+	tests := map[string]struct {
+		rotateBefore types.String
+		months       types.Int64
+		wantError    string
+		wantWarning  string
+	}{
+		"shorter than a month":      {rotateBefore: types.StringValue("671h"), months: types.Int64Value(1)},
+		"a month of 28 days":        {rotateBefore: types.StringValue("672h"), months: types.Int64Value(1), wantError: `rotate_before = "672h" (672h, 28 days) is at least as long as the validity of a key with expires_in_months = 1, which can be as short as 672h, 28 days`},
+		"the default twelve months": {rotateBefore: types.StringValue("8760h"), months: types.Int64Null(), wantError: "expires_in_months = 12, which can be as short as 8760h, 365 days"},
+		"under twelve months":       {rotateBefore: types.StringValue("8759h"), months: types.Int64Null()},
+		"never expires":             {rotateBefore: types.StringValue("720h"), months: types.Int64Value(0), wantWarning: `rotate_before = "720h" has no effect: expires_in_months = 0 makes a key that never expires`},
+		"unknown months":            {rotateBefore: types.StringValue("8760h"), months: types.Int64Unknown()},
+		"unknown rotate_before":     {rotateBefore: types.StringUnknown(), months: types.Int64Value(1)},
+		"no rotate_before":          {rotateBefore: types.StringNull(), months: types.Int64Value(0)},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			// A plan builds the value; Terraform sends the configuration in the same shape.
+			values := tfsdk.Plan{Schema: schemaResp.Schema, Raw: tftypes.NewValue(schemaResp.Schema.Type().TerraformType(ctx), nil)}
+			if diags := values.Set(ctx, &apiKeyResourceModel{
+				Name: types.StringValue("k"), NamePrefix: types.StringNull(), Role: types.StringValue("SIEM"),
+				Description: types.StringNull(), Enabled: types.BoolNull(), ExpiresInMonths: tc.months, RotateBefore: tc.rotateBefore,
+				Keepers: types.MapNull(types.StringType), Value: types.StringNull(), ExpiresAt: types.StringNull(),
+				LastUsedAt: types.StringNull(), CreatedAt: types.StringNull(), ID: types.StringNull(),
+			}); diags.HasError() {
+				t.Fatal(diags)
+			}
+			var resp fwresource.ValidateConfigResponse
+			r.ValidateConfig(ctx, fwresource.ValidateConfigRequest{Config: tfsdk.Config{Schema: schemaResp.Schema, Raw: values.Raw}}, &resp)
+			errs, warnings := resp.Diagnostics.Errors(), resp.Diagnostics.Warnings()
+			switch {
+			case tc.wantError != "":
+				if len(errs) != 1 || !strings.Contains(errs[0].Detail(), tc.wantError) {
+					t.Fatalf("want one error containing %q, got %v", tc.wantError, resp.Diagnostics)
+				}
+			case tc.wantWarning != "":
+				if len(errs) != 0 || len(warnings) != 1 || !strings.Contains(warnings[0].Detail(), tc.wantWarning) {
+					t.Fatalf("want one warning containing %q, got %v", tc.wantWarning, resp.Diagnostics)
+				}
+			case len(resp.Diagnostics) != 0:
+				t.Fatalf("want no diagnostics, got %v", resp.Diagnostics)
+			}
+		})
+	}
+}
+
+// TestAccAPIKey_rotateBeforeTooLong refuses, at plan and before anything is written, a rotate_before
+// that a new key would already be within when it is created: such a key would be replaced on
+// every run.
+func TestAccAPIKey_rotateBeforeTooLong(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	key := func(arguments string) string {
+		return e.providerConfig() + "resource \"visionone_api_key\" \"test\" {\n  name = \"k\"\n  role = \"SIEM\"\n" +
+			strings.ReplaceAll(arguments, "; ", "\n") + "\n}\n"
+	}
+	testAccExpectPlanErrors(t, e, map[string]planErrorCase{
+		"documented maximum with the default twelve months": {
+			config: key(`rotate_before = "8784h"`),
+			wantError: errorText("rotate_before Not Shorter Than the Key's Validity", `rotate_before = "8784h" (8784h, 366 days)`,
+				"expires_in_months = 12, which can be as short as 8760h, 365 days", "every run would replace it", "Set rotate_before below 8760h, 365 days"),
+		},
+		"thirty days on a one-month key": {
+			config:    key(`expires_in_months = 1; rotate_before = "720h"`),
+			wantError: errorText("rotate_before Not Shorter Than the Key's Validity", "expires_in_months = 1, which can be as short as 672h, 28 days"),
+		},
+	})
+}
