@@ -41,3 +41,14 @@ func (d *providerData) plannedRole(name string) (plannedRole, bool) {
 	role, ok := d.plannedRoles.byName[name]
 	return role, ok
 }
+
+// plannedRoleNames returns the names of the roles this run plans.
+func (d *providerData) plannedRoleNames() []string {
+	d.plannedRoles.mu.Lock()
+	defer d.plannedRoles.mu.Unlock()
+	names := make([]string, 0, len(d.plannedRoles.byName))
+	for name := range d.plannedRoles.byName {
+		names = append(names, name)
+	}
+	return names
+}

@@ -591,7 +591,7 @@ func TestAccAccount_invalidInput(t *testing.T) {
 		"empty role":           {account: testAccAccount{email: "a@example.com", role: ""}, want: `(?s)role.*character count must be between 1 and 256`},
 		"description too long": {account: testAccAccount{email: "a@example.com", role: "Auditor", description: strings.Repeat("x", 257)}, want: `(?s)description.*character count must be at most 256`},
 		"unknown role":         {account: testAccAccount{email: "a@example.com", role: "No Such Role"}, want: `(?s)Role Not Found.*"No Such Role" exists.*so the user account was not written`},
-		"role not assignable":  {account: testAccAccount{email: "a@example.com", role: "SIEM"}, want: `(?s)Role Not Assignable to Accounts.*"SIEM".*predefined roles keep the flags`},
+		"role not assignable":  {account: testAccAccount{email: "a@example.com", role: "SIEM"}, want: `(?s)Role Not Assignable to Accounts.*"SIEM".*It is a predefined role, whose flags Trend Micro sets`},
 		"custom role not assignable": {
 			account: testAccAccount{email: "a@example.com", role: "API only"},
 			roles:   []client.RoleCreate{{Name: "API only", PermissionKeys: []string{"platform.auditLogs.view"}, AllowAPIKeyAssignment: true}},
@@ -964,6 +964,31 @@ func TestAccAccount_importNotFound(t *testing.T) {
 				ImportStateId: "7d2f8f5e-0000-4000-8000-000000000000",
 				ExpectError:   errorText("Account Not Found", `Importing the account "7d2f8f5e-0000-4000-8000-000000000000"`),
 			},
+		},
+	})
+}
+
+// A role name with a typo or in the wrong case gets the closest role names, and a predefined role
+// that does not allow accounts is explained in one plain sentence; nothing is written.
+func TestAccAccount_roleSuggestions(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	account := func(role string) string {
+		return e.accountConfig(map[string]testAccAccount{"test": {email: "new@example.com", role: role}})
+	}
+	testAccExpectPlanErrors(t, e, map[string]planErrorCase{
+		"typo": {
+			config:    account("Senior Analyts"),
+			wantError: errorText("Role Not Found", `No role named "Senior Analyts" exists`, `Did you mean "Senior Analyst"`),
+		},
+		"wrong case": {
+			config:    account("auditor"),
+			wantError: errorText("Role Not Found", `No role named "auditor" exists`, `Did you mean "Auditor"?`, "Role names are case-sensitive"),
+		},
+		"predefined role that does not allow accounts": {
+			config: account("SIEM"),
+			wantError: errorText("Role Not Assignable to Accounts",
+				`The role "SIEM" does not allow user account assignment (its allow_user_account_assignment is false), so Vision One would refuse it.`,
+				"It is a predefined role, whose flags Trend Micro sets: choose another role, or create a custom role (visionone_user_role) with the permissions needed and allow_user_account_assignment = true."),
 		},
 	})
 }

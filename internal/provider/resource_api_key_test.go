@@ -1424,3 +1424,34 @@ func TestAccAPIKey_rotateBeforeTooLong(t *testing.T) {
 		},
 	})
 }
+
+// TestAccAPIKey_roleSuggestions names the closest roles, of the tenant and of this configuration,
+// when a key's role does not exist; nothing is written.
+func TestAccAPIKey_roleSuggestions(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	keys := rolePermissionKeys(t, e, 1)
+	key := func(role string) string {
+		return e.providerConfig() + fmt.Sprintf(`
+resource "visionone_user_role" "integration" {
+  name        = "Splunk integration"
+  permissions = [%[1]q]
+}
+
+resource "visionone_api_key" "test" {
+  name       = "k"
+  role       = %[2]q
+  depends_on = [visionone_user_role.integration]
+}
+`, keys[0], role)
+	}
+	testAccExpectPlanErrors(t, e, map[string]planErrorCase{
+		"wrong case": {
+			config:    key("siem"),
+			wantError: errorText("Role Not Found", `No role named "siem" exists`, `Did you mean "SIEM"?`),
+		},
+		"typo of a role this configuration plans": {
+			config:    key("Splunk integraton"),
+			wantError: errorText("Role Not Found", `No role named "Splunk integraton" exists`, `Did you mean "Splunk integration"?`),
+		},
+	})
+}
