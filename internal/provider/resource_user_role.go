@@ -405,11 +405,60 @@ func (r *userRoleResource) Delete(ctx context.Context, req resource.DeleteReques
 
 	tflog.Debug(ctx, "Deleting a Vision One user role", map[string]any{"id": state.ID.ValueString()})
 	err := r.data.client.DeleteRole(ctx, state.ID.ValueString())
-	if err != nil && !client.IsNotFound(err) {
-		addAPIError(&resp.Diagnostics, "Error Deleting User Role",
-			fmt.Sprintf("Deleting the user role %q (id %s). A role that accounts or API keys still use cannot be "+
-				"deleted; give them another role first", state.Name.ValueString(), state.ID.ValueString()), err)
+	if err == nil || client.IsNotFound(err) {
+		return
 	}
+	doing := fmt.Sprintf("Deleting the user role %q (id %s)", state.Name.ValueString(), state.ID.ValueString())
+	// Vision One refuses to delete a role that accounts or API keys still have. Name them, as the
+	// answer only counts them: they may be managed by another configuration or in the console.
+	if client.IsBadRequest(err) {
+		if holders := r.roleHolders(ctx, state.Name.ValueString()); holders != "" {
+			resp.Diagnostics.AddError("User Role In Use",
+				fmt.Sprintf("%s: Vision One refused it, because %s still have the role.\n\n%s\n\nAPI answer: %s",
+					doing, holders, roleInUseAdvice, err))
+			return
+		}
+	}
+	addAPIError(&resp.Diagnostics, "Error Deleting User Role", doing+". "+roleInUseAdvice, err)
+}
+
+// roleInUseAdvice is what to do about a role that accounts or API keys still have. They may be
+// managed by this configuration, by another one, or in the console.
+const roleInUseAdvice = "A role that accounts or API keys still have cannot be deleted: give them another role (or delete " +
+	"them) first, where they are managed (in this configuration, in another Terraform configuration, or in the console), " +
+	"then run the command again."
+
+// roleHolderLimit bounds how many holders of a role an error lists.
+const roleHolderLimit = 10
+
+// roleHolders lists the accounts and API keys that have the role named name, as "the account
+// a@example.com (id ...), the API key "k" (id ...)", or returns "" when there are none or they
+// cannot be listed. Keys are found with the API's role filter; the account list has no role filter,
+// so accounts are selected here.
+func (r *userRoleResource) roleHolders(ctx context.Context, name string) string {
+	keys, err := r.data.client.ListAPIKeys(ctx, client.Eq("role", name))
+	if err != nil {
+		tflog.Warn(ctx, "Could not list the API keys that have the role", map[string]any{"role": name, "error": err.Error()})
+	}
+	accounts, err := r.data.client.ListAccounts(ctx, "")
+	if err != nil {
+		tflog.Warn(ctx, "Could not list the accounts that have the role", map[string]any{"role": name, "error": err.Error()})
+	}
+	var holders []string
+	for _, account := range accounts {
+		if account.Role == name {
+			holders = append(holders, fmt.Sprintf("the account %s (id %s)", account.Email, account.ID))
+		}
+	}
+	for _, key := range keys {
+		if key.Role == name {
+			holders = append(holders, fmt.Sprintf("the API key %q (id %s)", key.Name, key.ID))
+		}
+	}
+	if len(holders) > roleHolderLimit {
+		holders = append(holders[:roleHolderLimit], fmt.Sprintf("and %d more", len(holders)-roleHolderLimit))
+	}
+	return strings.Join(holders, ", ")
 }
 
 // ImportState takes a role id (a UUID) or a role name, so that both `terraform import

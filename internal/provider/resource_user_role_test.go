@@ -706,3 +706,57 @@ func regexpText(texts ...string) *regexp.Regexp {
 }
 
 func pointerTo[T any](v T) *T { return &v }
+
+// TestAccUserRoleResource_deleteInUse deletes a role that an account and an API key made outside
+// this configuration still have: the error names them, with their ids, and says to give them
+// another role where they are managed. Once they are gone, the delete succeeds.
+func TestAccUserRoleResource_deleteInUse(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	keys := rolePermissionKeys(t, e, 1)
+	ctx := context.Background()
+	var key *client.CreatedAPIKey
+	var account *client.Account
+	roleConfig := e.providerConfig() + fmt.Sprintf(`
+resource "visionone_user_role" "test" {
+  name        = "shared role"
+  permissions = %[1]s
+}
+`, hclStringList(keys))
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckUserRoleDestroyed(e),
+		Steps: []resource.TestStep{
+			{Config: roleConfig},
+			{
+				// Another configuration, or the console, gives the role to an account and a key.
+				PreConfig: func() {
+					var err error
+					if key, err = e.API.CreateAPIKey(ctx, client.APIKeyCreate{Name: "elsewhere", Role: "shared role"}); err != nil {
+						t.Fatalf("creating the key: %v", err)
+					}
+					if account, err = e.API.InviteAccount(ctx, client.AccountInvite{Email: "elsewhere@example.com", Role: "shared role", AuthType: client.AuthTypeLocal}); err != nil {
+						t.Fatalf("inviting the account: %v", err)
+					}
+				},
+				Config: e.providerConfig(),
+				// Terraform wraps long messages, so a space matches any white space.
+				ExpectError: regexp.MustCompile(strings.ReplaceAll(`(?s)User Role In Use.*Deleting the user role "shared role".*`+
+					`Vision One refused it, because the account elsewhere@example\.com \(id [^)]+\), the API key "elsewhere" \(id [^)]+\) still have the role.*`+
+					`in another Terraform configuration, or in the console`, " ", `\s+`)),
+			},
+			{
+				PreConfig: func() {
+					if err := e.API.DeleteAPIKeys(ctx, key.ID); err != nil {
+						t.Fatal(err)
+					}
+					if err := e.API.DeleteAccount(ctx, account.ID); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: e.providerConfig(),
+			},
+		},
+	})
+}
