@@ -94,7 +94,9 @@ func (r *accountResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 			},
 			"role": schema.StringAttribute{
 				MarkdownDescription: "Name of the user role, typically `visionone_user_role.<name>.name` or a predefined role such as `Auditor`. " +
-					"The role must allow assignment to user accounts (`allow_user_account_assignment`); a role that does not exist or does not allow it is a plan error. " +
+					"The role must allow assignment to user accounts (`allow_user_account_assignment`); a role that does not exist or does not allow it is a plan error " +
+					"for a new account; for an account that exists, the plan warns and the apply refuses the change before writing it, so that " +
+					"`terraform destroy` is not blocked by a role renamed or deleted outside Terraform. " +
 					"A role created or changed by the same configuration is judged by the flags the configuration gives it, provided the account refers to the role " +
 					"(`visionone_user_role.<name>.name`) or lists it in `depends_on`: a bare name does not order the two, so Terraform may plan or create the account " +
 					"before the role (the plan then fails with Role Not Found) and destroy the role before the account. " +
@@ -172,11 +174,17 @@ func (r *accountResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 		}
 	}
 
-	if state == nil || !plan.Role.Equal(state.Role) {
+	switch {
+	case state == nil:
 		r.data.checkRoleAssignable(ctx, accountRoleAssignment, plan.Role, &resp.Diagnostics)
 		if resp.Diagnostics.HasError() {
 			return
 		}
+	case !plan.Role.Equal(state.Role):
+		// Only a warning for an account that exists (see plan_checks.go); Update checks again.
+		var checks diag.Diagnostics
+		r.data.checkRoleAssignable(ctx, accountRoleAssignment, plan.Role, &checks)
+		appendChecksOfExisting(&resp.Diagnostics, fmt.Sprintf("the account %s (id %s)", state.Email.ValueString(), state.ID.ValueString()), checks)
 	}
 
 	if state == nil {
@@ -269,6 +277,12 @@ func (r *accountResource) Update(ctx context.Context, req resource.UpdateRequest
 
 	id := state.ID.ValueString()
 	if patch, changed := toAccountPatch(plan, state); changed {
+		if patch.Role != nil {
+			// The plan only warned about a role that fails the check (see ModifyPlan).
+			if r.data.checkRoleAssignable(ctx, accountRoleAssignment, plan.Role, &resp.Diagnostics); resp.Diagnostics.HasError() {
+				return
+			}
+		}
 		tflog.Debug(ctx, "updating account", map[string]any{"id": id})
 		err := r.data.client.UpdateAccount(ctx, id, etag, patch)
 		switch {

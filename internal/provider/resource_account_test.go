@@ -626,8 +626,9 @@ func TestAccAccount_invalidInput(t *testing.T) {
 	}
 }
 
-// A role change to a role that cannot be given to accounts fails at plan and leaves the account as
-// it is.
+// A role change to a role that cannot be given to accounts fails before anything is written (the
+// plan only warns about an account that exists, see TestAccAccount_destroyAfterRoleRenamed) and
+// leaves the account as it is.
 func TestAccAccount_invalidRoleUpdate(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
 	const email = "steady@example.com"
@@ -989,6 +990,57 @@ func TestAccAccount_roleSuggestions(t *testing.T) {
 			wantError: errorText("Role Not Assignable to Accounts",
 				`The role "SIEM" does not allow user account assignment (its allow_user_account_assignment is false), so Vision One would refuse it.`,
 				"It is a predefined role, whose flags Trend Micro sets: choose another role, or create a custom role (visionone_user_role) with the permissions needed and allow_user_account_assignment = true."),
+		},
+	})
+}
+
+// A role renamed outside Terraform does not block terraform destroy of an account that names it by
+// a plain string: Terraform plans the configuration before destroying it, and the role check of
+// an account that exists only warns. Applying the configuration fails before anything is written.
+func TestAccAccount_destroyAfterRoleRenamed(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	ctx := context.Background()
+	role, err := e.API.CreateRole(ctx, client.RoleCreate{Name: "Team Analysts", PermissionKeys: rolePermissionKeys(t, e, 1), AllowUserAccountAssignment: true})
+	if err != nil {
+		t.Fatalf("creating the role outside Terraform: %v", err)
+	}
+	const email = "analyst@example.com"
+	config := e.accountConfig(map[string]testAccAccount{"test": {email: email, role: "Team Analysts"}})
+	var before emulator.Stats
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.checkAccountsGone(email),
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				// The person accepts the invitation, and the role is renamed in the console.
+				PreConfig: func() {
+					e.acceptInvitation(t, email)
+					renamed := "Team Analysts (old)"
+					if err := e.API.UpdateRole(ctx, role.ID, "", client.RolePatch{Name: &renamed}); err != nil {
+						t.Fatalf("renaming the role outside Terraform: %v", err)
+					}
+				},
+				Config:             config,
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+			},
+			{
+				PreConfig:   func() { before = e.Stats() },
+				Config:      config,
+				ExpectError: errorText("Role Not Found", `No role named "Team Analysts" exists`, "Did you mean", `"Team Analysts (old)"`),
+			},
+			{
+				PreConfig: func() {
+					if err := e.noWritesSince(before)(nil); err != nil {
+						t.Fatalf("the refused role change was written: %v", err)
+					}
+				},
+				Config:  config,
+				Destroy: true,
+			},
 		},
 	})
 }

@@ -135,7 +135,9 @@ func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 			"role": schema.StringAttribute{
 				MarkdownDescription: "Name of the user role the key acts with, e.g. `SIEM`, or `visionone_user_role.<name>.name` for a " +
 					"custom role. Changed in place. `Master Administrator`, a role that does not allow API key assignment " +
-					"(`allow_api_key_assignment`) and a role that does not exist are plan errors; a role created or changed by the same " +
+					"(`allow_api_key_assignment`) and a role that does not exist are plan errors for a new key; for a key that exists, " +
+					"the plan warns and the apply refuses the change before writing it, so that `terraform destroy` is not blocked by " +
+					"a role renamed or deleted outside Terraform. A role created or changed by the same " +
 					"configuration is judged by the flags the configuration gives it, provided the key refers to the role " +
 					"(`visionone_user_role.<name>.name`) or lists it in `depends_on`: a bare name does not order the two, so Terraform " +
 					"may plan or create the key before the role (the plan then fails with Role Not Found) and destroy the role before the key.",
@@ -295,8 +297,9 @@ func (r *apiKeyResource) Configure(_ context.Context, req resource.ConfigureRequ
 // ModifyPlan refuses roles that do not exist or cannot hold API keys, and plans the replacement of
 // a key that has expired or is within rotate_before of its expiry. Both need the API, so they are
 // skipped while the provider is not configured (validate, or a provider configuration still
-// unknown). Create and Update do not check the role again: Terraform plans each change once more
-// just before applying it, so a role name known only at apply is checked here before the write.
+// unknown). Create does not check the role again: Terraform plans each change once more just
+// before applying it, so a role name known only at apply is checked here before the write. For a
+// key that exists, the role check only warns (see plan_checks.go), and Update checks it again.
 func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() || r.data == nil {
 		return
@@ -311,7 +314,9 @@ func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 		return
 	}
 	if !plan.Role.Equal(state.Role) {
-		r.data.checkRoleAssignable(ctx, apiKeyRoleAssignment, plan.Role, &resp.Diagnostics)
+		var checks diag.Diagnostics
+		r.data.checkRoleAssignable(ctx, apiKeyRoleAssignment, plan.Role, &checks)
+		appendChecksOfExisting(&resp.Diagnostics, fmt.Sprintf("API key %s (%q)", state.ID.ValueString(), state.Name.ValueString()), checks)
 	}
 
 	// A name renamed outside Terraform is set back; with name_prefix the original generated name
@@ -462,6 +467,12 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 	}
 
 	if patch, changed := apiKeyPatchOf(name, plan, state); changed {
+		if patch.Role != nil {
+			// The plan only warned about a role that fails the check (see ModifyPlan).
+			if r.data.checkRoleAssignable(ctx, apiKeyRoleAssignment, plan.Role, &resp.Diagnostics); resp.Diagnostics.HasError() {
+				return
+			}
+		}
 		etag, diags := storedETag(ctx, req.Private)
 		resp.Diagnostics.Append(diags...)
 		if resp.Diagnostics.HasError() {

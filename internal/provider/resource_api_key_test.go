@@ -1455,3 +1455,61 @@ resource "visionone_api_key" "test" {
 		},
 	})
 }
+
+// TestAccAPIKey_destroyAfterRoleDeleted deletes, outside Terraform, the role a key names by a plain
+// string (the key was given another role first, as Vision One requires): terraform destroy still
+// works, although Terraform plans the configuration before destroying it, because the role check of
+// a key that exists only warns. Applying the configuration fails before anything is written.
+func TestAccAPIKey_destroyAfterRoleDeleted(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	ctx := context.Background()
+	role, err := e.API.CreateRole(ctx, client.RoleCreate{Name: "team integrations", PermissionKeys: rolePermissionKeys(t, e, 1), AllowAPIKeyAssignment: true})
+	if err != nil {
+		t.Fatalf("creating the role outside Terraform: %v", err)
+	}
+	config := e.providerConfig() + testAccAPIKeyConfig("k", "team integrations", "", true)
+	var id string
+	var before emulator.Stats
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.apiKeysGone,
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("id"), captureString(&id)),
+				},
+			},
+			{
+				PreConfig: func() {
+					siem := "SIEM"
+					if err := e.API.UpdateAPIKey(ctx, id, "", client.APIKeyPatch{Role: &siem}); err != nil {
+						t.Fatalf("giving the key another role outside Terraform: %v", err)
+					}
+					if err := e.API.DeleteRole(ctx, role.ID); err != nil {
+						t.Fatalf("deleting the role outside Terraform: %v", err)
+					}
+				},
+				Config:             config,
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+			},
+			{
+				PreConfig:   func() { before = e.Stats() },
+				Config:      config,
+				ExpectError: errorText("Role Not Found", `No role named "team integrations" exists`, "the API key was not written"),
+			},
+			{
+				PreConfig: func() {
+					if err := e.noWritesSince(before)(nil); err != nil {
+						t.Fatalf("the refused role change was written: %v", err)
+					}
+				},
+				Config:  config,
+				Destroy: true,
+			},
+		},
+	})
+}

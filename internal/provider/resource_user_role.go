@@ -202,12 +202,15 @@ func (r *userRoleResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 			AllowUserAccountAssignment: plan.AllowUserAccountAssignment,
 		})
 	}
+	// The checks of a role that exists only warn (see plan_checks.go): Vision One refuses the
+	// change when it is applied.
+	var checks diag.Diagnostics
 	if !plan.Name.IsUnknown() && (state == nil || !plan.Name.Equal(state.Name)) {
 		selfID := ""
 		if state != nil {
 			selfID = state.ID.ValueString()
 		}
-		r.refuseTakenName(ctx, plan.Name.ValueString(), selfID, &resp.Diagnostics)
+		r.refuseTakenName(ctx, plan.Name.ValueString(), selfID, &checks)
 	}
 
 	added := knownStrings(plan.Permissions)
@@ -216,8 +219,13 @@ func (r *userRoleResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 		added = slices.DeleteFunc(added, func(k string) bool { return slices.Contains(existing, k) })
 	}
 	if len(added) > 0 {
-		r.checkPermissionKeys(ctx, added, &resp.Diagnostics)
+		r.checkPermissionKeys(ctx, added, &checks)
 	}
+	if state == nil {
+		resp.Diagnostics.Append(checks...)
+		return
+	}
+	appendChecksOfExisting(&resp.Diagnostics, fmt.Sprintf("the user role %q (id %s)", state.Name.ValueString(), state.ID.ValueString()), checks)
 }
 
 // refuseTakenName adds an error when a new or renamed role would take the name of a predefined role

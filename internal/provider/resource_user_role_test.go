@@ -760,3 +760,47 @@ resource "visionone_user_role" "test" {
 		},
 	})
 }
+
+// TestAccUserRoleResource_destroyAfterNameTaken renames a role in the console and gives its name to
+// another role there: terraform destroy still works, although Terraform plans the configuration
+// (renaming the role back) before destroying it, because the checks of a role that exists only
+// warn.
+func TestAccUserRoleResource_destroyAfterNameTaken(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	keys := rolePermissionKeys(t, e, 1)
+	config := e.providerConfig() + fmt.Sprintf(`
+resource "visionone_user_role" "test" {
+  name        = "auditors"
+  permissions = %[1]s
+}
+`, hclStringList(keys))
+	var id string
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckUserRoleDestroyed(e),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("id"), captureString(&id)),
+				},
+			},
+			{
+				PreConfig: func() {
+					ctx := context.Background()
+					renamed := "auditors (old)"
+					if err := e.API.UpdateRole(ctx, id, "", client.RolePatch{Name: &renamed}); err != nil {
+						t.Fatalf("renaming the role in the console: %v", err)
+					}
+					if _, err := e.API.CreateRole(ctx, client.RoleCreate{Name: "auditors", PermissionKeys: keys}); err != nil {
+						t.Fatalf("creating another role of the name in the console: %v", err)
+					}
+				},
+				Config:  config,
+				Destroy: true,
+			},
+		},
+	})
+}

@@ -66,7 +66,8 @@ const roleReferenceHint = "Role names are case-sensitive; the visionone_user_rol
 // not exist yet or may be about to change; otherwise the tenant's role is. An unknown name is left
 // alone: Terraform plans the change again just before applying it, with the name known by then, so
 // the check still runs before the write. When the tenant cannot be asked, the plan only warns and
-// the API judges at apply.
+// the API judges at apply. For an object that exists already, the plan turns the errors into
+// warnings (appendChecksOfExisting) and Update runs the check again before writing.
 func (d *providerData) checkRoleAssignable(ctx context.Context, use roleAssignment, role types.String, diags *diag.Diagnostics) {
 	if d == nil || role.IsNull() || role.IsUnknown() {
 		return
