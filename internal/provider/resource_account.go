@@ -58,6 +58,10 @@ type accountResourceModel struct {
 // accountMaxLength is the API's limit on email, role and description (contract 7.2).
 const accountMaxLength = 256
 
+// accountType is this resource's type name, under which the objects it manages are recorded
+// (noteManaged).
+const accountType = "visionone_account"
+
 func (r *accountResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_account"
 }
@@ -172,6 +176,7 @@ func (r *accountResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 		if resp.Diagnostics.HasError() {
 			return
 		}
+		r.data.noteManaged(accountType, state.ID.ValueString())
 	}
 
 	switch {
@@ -219,6 +224,7 @@ func (r *accountResource) Create(ctx context.Context, req resource.CreateRequest
 		return
 	}
 
+	r.data.noteManaged(accountType, account.ID)
 	state := accountModelFromAPI(plan, account)
 	// enabled = false cannot be sent with an invitation, and Terraform refuses a new state that
 	// differs from the plan. The next refresh reads the real status back, and ModifyPlan holds the
@@ -253,6 +259,7 @@ func (r *accountResource) Read(ctx context.Context, req resource.ReadRequest, re
 	if !state.ID.IsNull() && state.ID.ValueString() != account.ID {
 		tflog.Info(ctx, "account has a new id, its invitation was accepted", map[string]any{"old_id": state.ID.ValueString(), "id": account.ID})
 	}
+	r.data.noteManaged(accountType, state.ID.ValueString(), account.ID)
 
 	refreshed := accountModelFromAPI(state, account)
 	resp.Diagnostics.Append(setStateIfChanged(ctx, &resp.State, &state, &refreshed)...)
@@ -276,6 +283,7 @@ func (r *accountResource) Update(ctx context.Context, req resource.UpdateRequest
 	}
 
 	id := state.ID.ValueString()
+	r.data.noteManaged(accountType, id)
 	if patch, changed := toAccountPatch(plan, state); changed {
 		if patch.Role != nil {
 			// The plan only warned about a role that fails the check (see ModifyPlan).
@@ -323,6 +331,7 @@ func (r *accountResource) Delete(ctx context.Context, req resource.DeleteRequest
 	}
 
 	id := state.ID.ValueString()
+	r.data.noteManaged(accountType, id)
 	tflog.Debug(ctx, "deleting account", map[string]any{"id": id})
 	err := r.data.client.DeleteAccount(ctx, id)
 	if client.IsNotFound(err) {
@@ -395,8 +404,9 @@ func (r *accountResource) findAccount(ctx context.Context, id, email string) (*c
 	return r.data.client.RefreshAccount(ctx, found.ID)
 }
 
-// addInviteError reports a failed invitation; when the email is already taken (a 400, decision 6 of
-// the contract) it names the account and says how to bring it under Terraform instead.
+// addInviteError reports a failed invitation; when the email is already taken (a 400) it names the
+// account, and says how to bring it under Terraform when this configuration does not manage it as
+// far as the provider can tell (nameClashDetail).
 func (r *accountResource) addInviteError(ctx context.Context, diags *diag.Diagnostics, email string, err error) {
 	var apiErr *client.APIError
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusBadRequest {
@@ -408,15 +418,19 @@ func (r *accountResource) addInviteError(ctx context.Context, diags *diag.Diagno
 		addAPIError(diags, "Error Creating Account", "Inviting "+email, err)
 		return
 	}
-	diags.AddAttributeError(path.Root("email"), "Account Already Exists",
-		fmt.Sprintf("Vision One already has an account for %s (id %s, auth type %s, role %q, status %s), so no invitation was sent. "+
-			"To manage that account with Terraform, import it instead, replacing <name> with this resource's name:\n\n"+
+	clash := nameClash{
+		typeName: accountType, object: "account", field: "email", name: existing.Email, id: existing.ID,
+		importHint: fmt.Sprintf("To manage it with Terraform, import it instead, replacing <name> with this resource's name:\n\n"+
 			"  terraform import 'visionone_account.<name>' %s\n\n"+
 			"or, with Terraform 1.5 or later, add this block and apply:\n\n"+
-			"  import {\n    to = visionone_account.<name>\n    id = %s\n  }\n\n"+
+			"  import {\n    to = visionone_account.<name>\n    id = %s\n  }",
+			shellQuote(existing.Email), hclQuote(existing.Email)),
+		replacedHint: "an account cannot keep its email through such a replacement: remove create_before_destroy.",
+	}
+	diags.AddAttributeError(path.Root("email"), "Account Already Exists",
+		fmt.Sprintf("No invitation was sent to %s. %s\n\nThe existing account has auth type %s, role %q and status %s. "+
 			"API answer to the invitation: %s",
-			existing.Email, existing.ID, existing.AuthType, existing.Role, existing.Status,
-			shellQuote(existing.Email), hclQuote(existing.Email), err))
+			email, r.data.nameClashDetail(clash), existing.AuthType, existing.Role, existing.Status, err))
 }
 
 // pendingReason says why Vision One refuses updates of this account for now, or "" when it accepts

@@ -1044,3 +1044,87 @@ func TestAccAccount_destroyAfterRoleRenamed(t *testing.T) {
 		},
 	})
 }
+
+// Two accounts of one configuration with the same email: the second invitation is refused, and the
+// error names the existing account and its id without suggesting to import it, since this
+// configuration manages it.
+func TestAccAccount_emailTakenInConfiguration(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	const email = "shared@example.com"
+	config := e.providerConfig() + fmt.Sprintf(`
+resource "visionone_account" "first" {
+  email = %[1]q
+  role  = "Auditor"
+}
+
+resource "visionone_account" "second" {
+  email      = %[1]q
+  role       = "Analyst"
+  depends_on = [visionone_account.first]
+}
+`, email)
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.checkAccountsGone(email),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ExpectError: regexp.MustCompile(strings.ReplaceAll(`(?s)Account Already Exists.*No invitation was sent to shared@example\.com\. `+
+					`Vision One already has the account "shared@example\.com" \(id [0-9a-f-]{36}\).*That account is managed by this configuration `+
+					`\(the provider has seen it in the Terraform state in this run\), so there is nothing to import: give one of the two `+
+					`resources another email\.`, " ", `\s+`)),
+			},
+		},
+	})
+}
+
+// An account replaced under create_before_destroy (here because it is tainted) keeps its email,
+// which the current account still has: the invitation is refused, the error says that the existing
+// account is probably this resource's own, and the current account stays.
+func TestAccAccount_createBeforeDestroySameEmail(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	const email = "replaced@example.com"
+	config := e.providerConfig() + fmt.Sprintf(`
+resource "visionone_account" "test" {
+  email = %q
+  role  = "Auditor"
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+`, email)
+	var id string
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.checkAccountsGone(email),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("id"), captureString(&id)),
+				},
+			},
+			{
+				Taint:  []string{testAccAccountAddr},
+				Config: config,
+				ExpectError: regexp.MustCompile(strings.ReplaceAll(`(?s)Account Already Exists.*Vision One already has the account "replaced@example\.com" \(id [0-9a-f-]{36}\).*`+
+					`If this resource is being replaced and has lifecycle \{ create_before_destroy = true \}, that is probably its own current account.*`+
+					`remove create_before_destroy`, " ", `\s+`)),
+			},
+			{
+				PreConfig: func() {
+					if a := e.account(t, email); a.ID != id {
+						t.Fatalf("the current account was replaced by %s", a.ID)
+					}
+				},
+				Config:   config,
+				PlanOnly: true,
+				// Still tainted: Terraform plans the replacement again.
+				ExpectNonEmptyPlan: true,
+			},
+		},
+	})
+}

@@ -90,6 +90,10 @@ type apiKeyResourceModel struct {
 	CreatedAt       types.String `tfsdk:"created_at"`
 }
 
+// apiKeyType is this resource's type name, under which the objects it manages are recorded
+// (noteManaged).
+const apiKeyType = "visionone_api_key"
+
 func (r *apiKeyResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_api_key"
 }
@@ -311,13 +315,21 @@ func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	}
 	if state == nil {
 		r.data.checkRoleAssignable(ctx, apiKeyRoleAssignment, plan.Role, &resp.Diagnostics)
+		// The create that replaces a key knows its id (see privatePlannedFromKey).
+		replaces, diags := plannedFromID(ctx, req.Private)
+		resp.Diagnostics.Append(diags...)
+		r.checkName(ctx, plan.Name, replaces, nil, &resp.Diagnostics, &resp.Diagnostics)
 		return
 	}
+	id := state.ID.ValueString()
+	r.data.noteManaged(apiKeyType, id)
+	resp.Diagnostics.Append(notePlannedFrom(ctx, resp.Private, id)...)
+	var checks diag.Diagnostics
 	if !plan.Role.Equal(state.Role) {
-		var checks diag.Diagnostics
 		r.data.checkRoleAssignable(ctx, apiKeyRoleAssignment, plan.Role, &checks)
-		appendChecksOfExisting(&resp.Diagnostics, fmt.Sprintf("API key %s (%q)", state.ID.ValueString(), state.Name.ValueString()), checks)
 	}
+	r.checkName(ctx, plan.Name, id, state, &resp.Diagnostics, &checks)
+	appendChecksOfExisting(&resp.Diagnostics, fmt.Sprintf("API key %s (%q)", id, state.Name.ValueString()), checks)
 
 	// A name renamed outside Terraform is set back; with name_prefix the original generated name
 	// is not known any more, so Update generates a new one.
@@ -364,6 +376,67 @@ func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	resp.RequiresReplace = append(resp.RequiresReplace, path.Root("expires_at"))
 }
 
+// checkName refuses a key name that another key planned in this run, or a key of the tenant, has
+// regardless of case, as Vision One would at apply. owner is the id of the key planned (state) or
+// replaced, or "" for a new key. An error about a key that exists goes to checks, which the plan
+// only warns about (see plan_checks.go); other errors go to errs. A name still unknown is checked
+// when Terraform plans the key again before applying it; a generated one (name_prefix) is unique.
+//
+// Some clashes of a new key are left to Create, where Vision One refuses the key and Terraform keeps
+// the state as it was: with a key this configuration manages, which the new one may be replacing
+// (a tainted key is planned as a new one, without its id; the record of the names planned in this
+// run reports two resources planning one name), and with a key of exactly the planned name, which
+// in an apply may be this resource's own current key under create_before_destroy: Terraform plans
+// such a replacement again as a plain create after setting the current key aside, and a plan error
+// there would leave that key set aside for the next run to destroy.
+func (r *apiKeyResource) checkName(ctx context.Context, planned types.String, owner string, state *apiKeyResourceModel, errs, checks *diag.Diagnostics) {
+	if planned.IsNull() || planned.IsUnknown() {
+		return
+	}
+	name := planned.ValueString()
+	target := errs
+	if state != nil {
+		target = checks
+	}
+	if other, clash := r.data.plannedAPIKeys.note(name, owner, struct{}{}); clash {
+		if other.owner == "" {
+			target = errs // a new key is involved
+		}
+		target.AddAttributeError(path.Root("name"), "API Key Already Exists",
+			plannedNameClashDetail(apiKeyType, "API key", "name", name, other.name, other.owner))
+		return
+	}
+	if state != nil && planned.Equal(state.Name) {
+		return
+	}
+	existing, err := r.data.apiKeyNamed(ctx, name)
+	if err != nil {
+		tflog.Warn(ctx, "Could not list the API keys; Vision One decides about the key name at apply", map[string]any{"error": err.Error()})
+		return
+	}
+	if existing == nil || existing.ID == owner ||
+		(state == nil && (existing.Name == name || r.data.seenManaged(apiKeyType, existing.ID))) {
+		return
+	}
+	target.AddAttributeError(path.Root("name"), "API Key Already Exists", r.data.nameClashDetail(apiKeyNameClash(existing, name, state == nil)))
+}
+
+// apiKeyNameClash describes the existing key whose name a new (creates) or renamed key would take,
+// planned as name.
+func apiKeyNameClash(existing *client.APIKey, name string, creates bool) nameClash {
+	clash := nameClash{
+		typeName: apiKeyType, object: "API key", field: "name", name: existing.Name, id: existing.ID,
+		importHint: fmt.Sprintf("Import it to manage it with Terraform (terraform import <address> %s; its value cannot be "+
+			"recovered), or choose another name.", existing.ID),
+	}
+	// The key a create_before_destroy replacement clashes with has exactly the planned name.
+	if creates && existing.Name == name {
+		clash.replacedHint = "a key cannot keep a fixed name through such a replacement: use name_prefix instead of name, " +
+			"which gives every new key a name of its own."
+	}
+	return clash
+}
+
 func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	if !requireConfigured(r.data, &resp.Diagnostics) {
 		return
@@ -383,11 +456,11 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 	tflog.Debug(ctx, "Creating API key", map[string]any{"name": name, "role": plan.Role.ValueString()})
 	created, err := r.data.client.CreateAPIKey(ctx, plan.toAPICreate(name))
 	if client.IsAlreadyExists(err) {
-		resp.Diagnostics.AddAttributeError(path.Root("name"), "API Key Already Exists",
-			fmt.Sprintf("Creating API key %q: the tenant already has an API key of this name (names are unique, compared "+
-				"case-insensitively). Import it to manage it with Terraform (terraform import <address> %q; its value "+
-				"cannot be recovered), choose another name, or use name_prefix.", name, name))
-		return
+		if existing, findErr := r.data.client.FindAPIKeyByName(ctx, name); findErr == nil {
+			resp.Diagnostics.AddAttributeError(path.Root("name"), "API Key Already Exists",
+				fmt.Sprintf("Creating API key %q: %s", name, r.data.nameClashDetail(apiKeyNameClash(existing, name, true))))
+			return
+		}
 	}
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "Error Creating API Key",
@@ -488,10 +561,12 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 			return
 		}
 		if patch.Name != nil && client.IsAlreadyExists(err) {
-			resp.Diagnostics.AddAttributeError(path.Root("name"), "API Key Already Exists",
-				fmt.Sprintf("Renaming API key %s to %q: the tenant already has another API key of this name (names are "+
-					"unique, compared case-insensitively). Choose another name.", id, name))
-			return
+			if existing, findErr := r.data.client.FindAPIKeyByName(ctx, name); findErr == nil && existing.ID != id {
+				resp.Diagnostics.AddAttributeError(path.Root("name"), "API Key Already Exists",
+					fmt.Sprintf("Renaming API key %s (%q) to %q: %s", id, state.Name.ValueString(), name,
+						r.data.nameClashDetail(apiKeyNameClash(existing, name, false))))
+				return
+			}
 		}
 		if err != nil {
 			addAPIError(&resp.Diagnostics, "Error Updating API Key", fmt.Sprintf("Updating API key %s (%q)", id, state.Name.ValueString()), err)
@@ -523,6 +598,7 @@ func (r *apiKeyResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	r.data.noteManaged(apiKeyType, state.ID.ValueString())
 	tflog.Debug(ctx, "Deleting API key", map[string]any{"id": state.ID.ValueString()})
 	// The batch delete counts a key that is already gone as deleted.
 	if err := r.data.client.DeleteAPIKeys(ctx, state.ID.ValueString()); err != nil {
@@ -564,8 +640,10 @@ func (r *apiKeyResource) ImportState(ctx context.Context, req resource.ImportSta
 
 // setState writes model, which the caller has completed with what the API reports about key, as
 // the new state (unless prior, the model read from that state or nil, already holds it), and keeps
-// the key's ETag and the API time of the read in private state.
+// the key's ETag and the API time of the read in private state. It records the key as managed by
+// this configuration (noteManaged).
 func (r *apiKeyResource) setState(ctx context.Context, key *client.APIKey, prior, model *apiKeyResourceModel, state *tfsdk.State, private privateState, diags *diag.Diagnostics) {
+	r.data.noteManaged(apiKeyType, key.ID)
 	diags.Append(storeETag(ctx, private, key.ETag)...)
 	diags.Append(r.storeReadAt(ctx, private)...)
 	diags.Append(setStateIfChanged(ctx, state, prior, model)...)

@@ -602,7 +602,8 @@ func TestAccAPIKey_badInputs(t *testing.T) {
 // how to import it) and by renaming.
 func TestAccAPIKey_duplicateName(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
-	if _, err := e.API.CreateAPIKey(context.Background(), client.APIKeyCreate{Name: "Taken", Role: "SIEM"}); err != nil {
+	taken, err := e.API.CreateAPIKey(context.Background(), client.APIKeyCreate{Name: "Taken", Role: "SIEM"})
+	if err != nil {
 		t.Fatal(err)
 	}
 	resource.ParallelTest(t, resource.TestCase{
@@ -611,7 +612,8 @@ func TestAccAPIKey_duplicateName(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config:      e.providerConfig() + testAccAPIKeyConfig("taken", "SIEM", "", true),
-				ExpectError: errorText("API Key Already Exists", `terraform import <address> "taken"`),
+				ExpectError: errorText("API Key Already Exists", fmt.Sprintf(`Vision One already has the API key "Taken" (id %s)`, taken.ID),
+					"not managed by this configuration as far as the provider can tell", "terraform import <address> "+taken.ID),
 			},
 			{
 				PreConfig: func() {
@@ -624,7 +626,7 @@ func TestAccAPIKey_duplicateName(t *testing.T) {
 			},
 			{
 				Config:      e.providerConfig() + testAccAPIKeyConfig("TAKEN", "SIEM", "", true),
-				ExpectError: errorText("API Key Already Exists", `to "TAKEN": the tenant already has another API key of this name`),
+				ExpectError: errorText("API Key Already Exists", `to "TAKEN": Vision One already has the API key "Taken"`),
 			},
 		},
 	})
@@ -1509,6 +1511,154 @@ func TestAccAPIKey_destroyAfterRoleDeleted(t *testing.T) {
 				},
 				Config:  config,
 				Destroy: true,
+			},
+		},
+	})
+}
+
+// TestAccAPIKey_namesDifferingInCase refuses at plan, with nothing written, two keys of one
+// configuration whose names differ only in case, as Vision One keeps key names unique regardless
+// of case.
+func TestAccAPIKey_namesDifferingInCase(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	testAccExpectPlanErrors(t, e, map[string]planErrorCase{
+		"two new keys": {
+			config: e.providerConfig() + `
+resource "visionone_api_key" "upper" {
+  name = "Splunk"
+  role = "SIEM"
+}
+
+resource "visionone_api_key" "lower" {
+  name = "splunk"
+  role = "SIEM"
+}
+`,
+			wantError: errorText("API Key Already Exists", "another visionone_api_key of this configuration plans", "for a new API key",
+				"API key names are unique regardless of case, so only one of them can have it"),
+		},
+	})
+}
+
+// TestAccAPIKey_nameTakenInConfiguration adds a key whose name differs only in case from a key this
+// configuration already manages: the plan fails, names the existing key's id, and does not suggest
+// importing it.
+func TestAccAPIKey_nameTakenInConfiguration(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	existing := e.providerConfig() + `
+resource "visionone_api_key" "existing" {
+  name = "shared"
+  role = "SIEM"
+}
+`
+	var id string
+	var before emulator.Stats
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.apiKeysGone,
+		Steps: []resource.TestStep{
+			{
+				Config: existing,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("visionone_api_key.existing", tfjsonpath.New("id"), captureString(&id)),
+				},
+			},
+			{
+				PreConfig: func() { before = e.Stats() },
+				// depends_on makes Terraform plan the existing key first, so that the provider has
+				// seen it when it plans the new one.
+				Config: existing + `
+resource "visionone_api_key" "test" {
+  name       = "SHARED"
+  role       = "SIEM"
+  depends_on = [visionone_api_key.existing]
+}
+`,
+				ExpectError: regexp.MustCompile(strings.ReplaceAll(`(?s)API Key Already Exists.*This resource plans the name "SHARED", and another `+
+					`visionone_api_key of this configuration plans "shared" for the API key with id [0-9a-f-]{36}: API key names are unique `+
+					`regardless of case, so only one of them can have it\. Give one of the two resources another name\.`, " ", `\s+`)),
+			},
+			{
+				PreConfig: func() {
+					if err := e.noWritesSince(before)(nil); err != nil {
+						t.Fatalf("the refused key was written: %v", err)
+					}
+				},
+				Config: existing,
+			},
+		},
+	})
+}
+
+// TestAccAPIKey_createBeforeDestroyFixedName replaces a key with a fixed name under
+// create_before_destroy: Vision One refuses the new key, whose name the current key still has. The
+// error names the current key and its id, says that it is probably this resource's own, and points
+// to name_prefix; the current key is left working. Without create_before_destroy, a replacement
+// with a fixed name works, also of a tainted key, which Terraform plans as a new one.
+func TestAccAPIKey_createBeforeDestroyFixedName(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	config := func(rotation string, createBeforeDestroy bool) string {
+		return e.providerConfig() + fmt.Sprintf(`
+resource "visionone_api_key" "test" {
+  name    = "fixed"
+  role    = "SIEM"
+  keepers = { rotation = %[1]q }
+
+  lifecycle {
+    create_before_destroy = %[2]t
+  }
+}
+`, rotation, createBeforeDestroy)
+	}
+	var id, value string
+	replaced := statecheck.CompareValue(compare.ValuesDiffer())
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.apiKeysGone,
+		Steps: []resource.TestStep{
+			{
+				Config: config("1", true),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("id"), captureString(&id)),
+					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("value"), captureString(&value)),
+					replaced.AddStateValue(testAccAPIKeyAddr, tfjsonpath.New("id")),
+				},
+			},
+			{
+				Config: config("2", true),
+				ExpectError: regexp.MustCompile(strings.ReplaceAll(`(?s)API Key Already Exists.*Vision One already has the API key "fixed" \(id [0-9a-f-]{36}\).*`+
+					`If this resource is being replaced and has lifecycle \{ create_before_destroy = true \}, that is probably its own current API key.*`+
+					`use name_prefix instead of name`, " ", `\s+`)),
+			},
+			{
+				// The current key was not touched; without create_before_destroy the replacement works.
+				PreConfig: func() {
+					if err := e.authenticates().CheckValue(value); err != nil {
+						t.Fatalf("the current key no longer works after the refused replacement: %v", err)
+					}
+				},
+				Config: config("2", false),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testAccAPIKeyAddr, plancheck.ResourceActionDestroyBeforeCreate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					replaced.AddStateValue(testAccAPIKeyAddr, tfjsonpath.New("id")),
+					e.expectAPIKeyCount(1),
+				},
+			},
+			{
+				// A tainted key is planned as a new one, without its id: its name is its own.
+				Taint:  []string{testAccAPIKeyAddr},
+				Config: config("2", false),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testAccAPIKeyAddr, plancheck.ResourceActionDestroyBeforeCreate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					replaced.AddStateValue(testAccAPIKeyAddr, tfjsonpath.New("id")),
+					e.expectAPIKeyCount(1),
+				},
 			},
 		},
 	})

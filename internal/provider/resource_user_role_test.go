@@ -416,7 +416,8 @@ func TestAccUserRoleResource_invalidInput(t *testing.T) {
 		},
 		"name of an existing custom role": {
 			config:    role(fmt.Sprintf(`name = "Made In The Console"; permissions = [%[1]q]`, key)),
-			wantError: regexpText("User Role Already Exists", fmt.Sprintf(`A custom role named "made in the console" already exists in Vision One (id %s)`, existing.ID), "import {"),
+			wantError: regexpText("User Role Already Exists", fmt.Sprintf(`Vision One already has the user role "made in the console" (id %s)`, existing.ID),
+				"not managed by this configuration as far as the provider can tell", "import {"),
 		},
 		"description too long": {
 			config:    role(fmt.Sprintf(`name = "auditors"; description = %[1]q; permissions = [%[2]q]`, strings.Repeat("d", 2049), key)),
@@ -800,6 +801,85 @@ resource "visionone_user_role" "test" {
 				},
 				Config:  config,
 				Destroy: true,
+			},
+		},
+	})
+}
+
+// TestAccUserRoleResource_namesDifferingInCase refuses at plan, with nothing written, two roles of one
+// configuration whose names differ only in case, as Vision One keeps role names unique regardless
+// of case.
+func TestAccUserRoleResource_namesDifferingInCase(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	keys := rolePermissionKeys(t, e, 1)
+	testAccExpectPlanErrors(t, e, map[string]planErrorCase{
+		"two new roles": {
+			config: e.providerConfig() + fmt.Sprintf(`
+resource "visionone_user_role" "upper" {
+  name        = "Auditors"
+  permissions = %[1]s
+}
+
+resource "visionone_user_role" "lower" {
+  name        = "auditors"
+  permissions = %[1]s
+}
+`, hclStringList(keys)),
+			wantError: regexpText("User Role Already Exists", "another visionone_user_role of this configuration plans", "for a new user role",
+				"user role names are unique regardless of case, so only one of them can have it"),
+		},
+	})
+}
+
+// TestAccUserRoleResource_createBeforeDestroySameName replaces a role under create_before_destroy
+// (here because it is tainted): Vision One refuses the new role, whose name the current role still
+// has. The error names the current role and its id and says it is probably this resource's own;
+// the current role stays. Without create_before_destroy the replacement works.
+func TestAccUserRoleResource_createBeforeDestroySameName(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	keys := rolePermissionKeys(t, e, 1)
+	config := func(createBeforeDestroy bool) string {
+		return e.providerConfig() + fmt.Sprintf(`
+resource "visionone_user_role" "test" {
+  name        = "auditors"
+  permissions = %[1]s
+
+  lifecycle {
+    create_before_destroy = %[2]t
+  }
+}
+`, hclStringList(keys), createBeforeDestroy)
+	}
+	var id string
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckUserRoleDestroyed(e),
+		Steps: []resource.TestStep{
+			{
+				Config: config(true),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("id"), captureString(&id)),
+				},
+			},
+			{
+				Taint:  []string{userRoleAddr},
+				Config: config(true),
+				ExpectError: regexp.MustCompile(strings.ReplaceAll(`(?s)User Role Already Exists.*Vision One already has the user role "auditors" \(id [0-9a-f-]{36}\).*`+
+					`If this resource is being replaced and has lifecycle \{ create_before_destroy = true \}, that is probably its own current user role.*`+
+					`remove create_before_destroy`, " ", `\s+`)),
+			},
+			{
+				PreConfig: func() {
+					if _, err := e.API.GetRole(context.Background(), id); err != nil {
+						t.Fatalf("the current role is gone after the refused replacement: %v", err)
+					}
+				},
+				Taint:  []string{userRoleAddr},
+				Config: config(false),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(userRoleAddr, plancheck.ResourceActionDestroyBeforeCreate),
+				}},
 			},
 		},
 	})

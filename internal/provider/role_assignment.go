@@ -120,7 +120,7 @@ func (d *providerData) closestRoles(ctx context.Context, name string) string {
 	if err != nil {
 		return ""
 	}
-	names := d.plannedRoleNames()
+	names := d.plannedRoles.names()
 	for _, role := range roles {
 		names = append(names, role.Name)
 	}
