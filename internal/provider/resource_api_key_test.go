@@ -611,7 +611,7 @@ func TestAccAPIKey_duplicateName(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config:      e.providerConfig() + testAccAPIKeyConfig("taken", "SIEM", "", true),
+				Config: e.providerConfig() + testAccAPIKeyConfig("taken", "SIEM", "", true),
 				ExpectError: errorText("API Key Already Exists", fmt.Sprintf(`Vision One already has the API key "Taken" (id %s)`, taken.ID),
 					"not managed by this configuration as far as the provider can tell", "terraform import <address> "+taken.ID),
 			},

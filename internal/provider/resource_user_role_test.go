@@ -415,7 +415,7 @@ func TestAccUserRoleResource_invalidInput(t *testing.T) {
 			wantError: regexpText("Predefined Role Name", `"auditor" is the name of the predefined Vision One role "Auditor"`, `data "visionone_user_role"`),
 		},
 		"name of an existing custom role": {
-			config:    role(fmt.Sprintf(`name = "Made In The Console"; permissions = [%[1]q]`, key)),
+			config: role(fmt.Sprintf(`name = "Made In The Console"; permissions = [%[1]q]`, key)),
 			wantError: regexpText("User Role Already Exists", fmt.Sprintf(`Vision One already has the user role "made in the console" (id %s)`, existing.ID),
 				"not managed by this configuration as far as the provider can tell", "import {"),
 		},
