@@ -978,8 +978,8 @@ func TestAccAccount_roleSuggestions(t *testing.T) {
 	}
 	testAccExpectPlanErrors(t, e, map[string]planErrorCase{
 		"typo": {
-			config:    account("Senior Analyts"),
-			wantError: errorText("Role Not Found", `No role named "Senior Analyts" exists`, `Did you mean "Senior Analyst"`),
+			config:    account("Senior Anlyst"),
+			wantError: errorText("Role Not Found", `No role named "Senior Anlyst" exists`, `Did you mean "Senior Analyst"`),
 		},
 		"wrong case": {
 			config:    account("auditor"),
