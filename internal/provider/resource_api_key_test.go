@@ -612,7 +612,7 @@ func TestAccAPIKey_duplicateName(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config: e.providerConfig() + testAccAPIKeyConfig("taken", "SIEM", "", true),
-				ExpectError: errorText("API Key Already Exists", fmt.Sprintf(`Vision One already has the API key "Taken" (id %s)`, taken.ID),
+				ExpectError: regexpText("API Key Already Exists", fmt.Sprintf(`Vision One already has the API key "Taken" (id %s)`, taken.ID),
 					"not managed by this configuration as far as the provider can tell", "terraform import <address> "+taken.ID),
 			},
 			{
@@ -626,7 +626,7 @@ func TestAccAPIKey_duplicateName(t *testing.T) {
 			},
 			{
 				Config:      e.providerConfig() + testAccAPIKeyConfig("TAKEN", "SIEM", "", true),
-				ExpectError: errorText("API Key Already Exists", `to "TAKEN": Vision One already has the API key "Taken"`),
+				ExpectError: regexpText("API Key Already Exists", `to "TAKEN": Vision One already has the API key "Taken"`),
 			},
 		},
 	})
@@ -1417,12 +1417,12 @@ func TestAccAPIKey_rotateBeforeTooLong(t *testing.T) {
 	testAccExpectPlanErrors(t, e, map[string]planErrorCase{
 		"documented maximum with the default twelve months": {
 			config: key(`rotate_before = "8784h"`),
-			wantError: errorText("rotate_before Not Shorter Than the Key's Validity", `rotate_before = "8784h" (8784h, 366 days)`,
+			wantError: regexpText("rotate_before Not Shorter Than the Key's Validity", `rotate_before = "8784h" (8784h, 366 days)`,
 				"expires_in_months = 12, which can be as short as 8760h, 365 days", "every run would replace it", "Set rotate_before below 8760h, 365 days"),
 		},
 		"thirty days on a one-month key": {
 			config:    key(`expires_in_months = 1; rotate_before = "720h"`),
-			wantError: errorText("rotate_before Not Shorter Than the Key's Validity", "expires_in_months = 1, which can be as short as 672h, 28 days"),
+			wantError: regexpText("rotate_before Not Shorter Than the Key's Validity", "expires_in_months = 1, which can be as short as 672h, 28 days"),
 		},
 	})
 }
@@ -1449,11 +1449,11 @@ resource "visionone_api_key" "test" {
 	testAccExpectPlanErrors(t, e, map[string]planErrorCase{
 		"wrong case": {
 			config:    key("siem"),
-			wantError: errorText("Role Not Found", `No role named "siem" exists`, `Did you mean "SIEM"?`),
+			wantError: regexpText("Role Not Found", `No role named "siem" exists`, `Did you mean "SIEM"?`),
 		},
 		"typo of a role this configuration plans": {
 			config:    key("Splunk integraton"),
-			wantError: errorText("Role Not Found", `No role named "Splunk integraton" exists`, `Did you mean "Splunk integration"?`),
+			wantError: regexpText("Role Not Found", `No role named "Splunk integraton" exists`, `Did you mean "Splunk integration"?`),
 		},
 	})
 }
@@ -1501,7 +1501,7 @@ func TestAccAPIKey_destroyAfterRoleDeleted(t *testing.T) {
 			{
 				PreConfig:   func() { before = e.Stats() },
 				Config:      config,
-				ExpectError: errorText("Role Not Found", `No role named "team integrations" exists`, "the API key was not written"),
+				ExpectError: regexpText("Role Not Found", `No role named "team integrations" exists`, "the API key was not written"),
 			},
 			{
 				PreConfig: func() {
@@ -1534,7 +1534,7 @@ resource "visionone_api_key" "lower" {
   role = "SIEM"
 }
 `,
-			wantError: errorText("API Key Already Exists", "another visionone_api_key of this configuration plans", "for a new API key",
+			wantError: regexpText("API Key Already Exists", "another visionone_api_key of this configuration plans", "for a new API key",
 				"API key names are unique regardless of case, so only one of them can have it"),
 		},
 	})
