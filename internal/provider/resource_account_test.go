@@ -592,10 +592,10 @@ func TestAccAccount_invalidInput(t *testing.T) {
 		"bad email":            {account: testAccAccount{email: "not-an-email", role: "Auditor"}, want: `(?s)Invalid Email Address.*"not-an-email" is not a bare email address`},
 		"display name":         {account: testAccAccount{email: "Auditor <a@example.com>", role: "Auditor"}, want: `(?s)without a display name`},
 		"unknown auth type":    {account: testAccAccount{email: "a@example.com", role: "Auditor", authType: "ldap"}, want: `(?s)auth_type.*value must be one of`},
-		"empty role":           {account: testAccAccount{email: "a@example.com", role: ""}, want: `(?s)role.*length must be between 1 and 256`},
-		"description too long": {account: testAccAccount{email: "a@example.com", role: "Auditor", description: strings.Repeat("x", 257)}, want: `(?s)description.*length must be at most 256`},
+		"empty role":           {account: testAccAccount{email: "a@example.com", role: ""}, want: `(?s)role.*character count must be between 1 and 256`},
+		"description too long": {account: testAccAccount{email: "a@example.com", role: "Auditor", description: strings.Repeat("x", 257)}, want: `(?s)description.*character count must be at most 256`},
 		"unknown role":         {account: testAccAccount{email: "a@example.com", role: "No Such Role"}, want: `(?s)Role Not Found.*"No Such Role" exists.*so the user account was not written`},
-		"role not assignable":  {account: testAccAccount{email: "a@example.com", role: "SIEM"}, want: `(?s)Role Not Assignable to Accounts.*"SIEM".*predefined roles keep the flags`},
+		"role not assignable":  {account: testAccAccount{email: "a@example.com", role: "SIEM"}, want: `(?s)Role Not Assignable to Accounts.*"SIEM".*It is a predefined role, whose flags Trend Micro sets`},
 		"custom role not assignable": {
 			account: testAccAccount{email: "a@example.com", role: "API only"},
 			roles:   []client.RoleCreate{{Name: "API only", PermissionKeys: []string{"platform.auditLogs.view"}, AllowAPIKeyAssignment: true}},
@@ -628,8 +628,9 @@ func TestAccAccount_invalidInput(t *testing.T) {
 	}
 }
 
-// A role change to a role that cannot be given to accounts fails at plan and leaves the account as
-// it is.
+// A role change to a role that cannot be given to accounts fails before anything is written (the
+// plan only warns about an account that exists, see TestAccAccount_destroyAfterRoleRenamed) and
+// leaves the account as it is.
 func TestAccAccount_invalidRoleUpdate(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
 	e.requireEmulator("invitation acceptance")
@@ -864,4 +865,271 @@ func TestAccountModelFromAPI(t *testing.T) {
 			}
 		})
 	}
+}
+
+// Lengths are counted in characters, as the API counts them: a description of 256 characters of a
+// script that takes three bytes each is accepted at plan and apply, and an account that already
+// holds one imports with an empty plan.
+func TestAccAccount_characterLimits(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	description := strings.Repeat("監", accountMaxLength)
+	role := strings.Repeat("査", 100)
+	if _, err := e.API.CreateRole(context.Background(), client.RoleCreate{
+		Name: role, PermissionKeys: rolePermissionKeys(t, e, 1), AllowUserAccountAssignment: true,
+	}); err != nil {
+		t.Fatalf("creating a role with a long name: %v", err)
+	}
+	const existingEmail = "existing@example.com"
+	existing, err := e.API.InviteAccount(context.Background(), client.AccountInvite{
+		Email: existingEmail, Role: role, AuthType: client.AuthTypeLocal, Description: description,
+	})
+	if err != nil {
+		t.Fatalf("inviting the existing account: %v", err)
+	}
+	created := testAccAccount{email: "new@example.com", role: role, description: description}
+	imported := testAccAccount{email: existingEmail, role: role, description: description}
+	config := e.accountConfig(map[string]testAccAccount{"test": created, "existing": imported}) + fmt.Sprintf(`
+import {
+  to = visionone_account.existing
+  id = %q
+}
+`, existingEmail)
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.checkAccountsGone(created.email, existingEmail),
+		Steps: []resource.TestStep{
+			{
+				ResourceName:           "visionone_account.existing",
+				ImportState:            true,
+				ImportStateKind:        resource.ImportBlockWithID,
+				ImportStateId:          existingEmail,
+				Config:                 config,
+				ImportStateConfigExact: true,
+				ImportPlanChecks: resource.ImportPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("visionone_account.existing", plancheck.ResourceActionNoop),
+					plancheck.ExpectKnownValue("visionone_account.existing", tfjsonpath.New("id"), knownvalue.StringExact(existing.ID)),
+				}},
+			},
+			{
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("description"), knownvalue.StringExact(description)),
+					statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("role"), knownvalue.StringExact(role)),
+					statecheck.ExpectKnownValue("visionone_account.existing", tfjsonpath.New("id"), knownvalue.StringExact(existing.ID)),
+				},
+			},
+		},
+	})
+}
+
+// An invalid email is explained in words at plan, before anything is written, not in the terms of
+// Go's mail parser ("no angle-addr").
+func TestAccAccount_invalidEmailExplained(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	account := func(email string) string {
+		return e.accountConfig(map[string]testAccAccount{"test": {email: email, role: "Auditor"}})
+	}
+	testAccExpectPlanErrors(t, e, map[string]planErrorCase{
+		"space": {
+			config:    account("new bie@example.com"),
+			wantError: regexpText("Invalid Email Address", `"new bie@example.com" is not a bare email address`, "the part before the @ contains a space, which an email address allows only inside double quotes"),
+		},
+		"comma": {
+			config:    account("new,bie@example.com"),
+			wantError: regexpText("Invalid Email Address", `contains ',', which an email address allows only inside double quotes`),
+		},
+		"two dots": {
+			config:    account("new..bie@example.com"),
+			wantError: regexpText("Invalid Email Address", "must not begin or end with a dot or have two dots in a row"),
+		},
+	})
+}
+
+// Importing an account that does not exist gets the provider's explanation, by email and by id,
+// as roles and keys do, instead of Terraform's "Cannot import non-existent remote object".
+func TestAccAccount_importNotFound(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	config := e.accountConfig(map[string]testAccAccount{"test": {email: "nobody@example.com", role: "Auditor"}})
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:        config,
+				ResourceName:  testAccAccountAddr,
+				ImportState:   true,
+				ImportStateId: "nobody@example.com",
+				ExpectError:   regexpText("Account Not Found", `Importing the account "nobody@example.com": no account in the Vision One tenant has this email`, "visionone_accounts"),
+			},
+			{
+				Config:        config,
+				ResourceName:  testAccAccountAddr,
+				ImportState:   true,
+				ImportStateId: "7d2f8f5e-0000-4000-8000-000000000000",
+				ExpectError:   regexpText("Account Not Found", `Importing the account "7d2f8f5e-0000-4000-8000-000000000000"`),
+			},
+		},
+	})
+}
+
+// A role name with a typo or in the wrong case gets the closest role names, and a predefined role
+// that does not allow accounts is explained in one plain sentence; nothing is written.
+func TestAccAccount_roleSuggestions(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	account := func(role string) string {
+		return e.accountConfig(map[string]testAccAccount{"test": {email: "new@example.com", role: role}})
+	}
+	testAccExpectPlanErrors(t, e, map[string]planErrorCase{
+		"typo": {
+			config:    account("Senior Anlyst"),
+			wantError: regexpText("Role Not Found", `No role named "Senior Anlyst" exists`, `Did you mean "Senior Analyst"`),
+		},
+		"wrong case": {
+			config:    account("auditor"),
+			wantError: regexpText("Role Not Found", `No role named "auditor" exists`, `Did you mean "Auditor"?`, "Role names are case-sensitive"),
+		},
+		"predefined role that does not allow accounts": {
+			config: account("SIEM"),
+			wantError: regexpText("Role Not Assignable to Accounts",
+				`The role "SIEM" does not allow user account assignment (its allow_user_account_assignment is false), so Vision One would refuse it.`,
+				"It is a predefined role, whose flags Trend Micro sets: choose another role, or create a custom role (visionone_user_role) with the permissions needed and allow_user_account_assignment = true."),
+		},
+	})
+}
+
+// A role renamed outside Terraform does not block terraform destroy of an account that names it by
+// a plain string: Terraform plans the configuration before destroying it, and the role check of
+// an account that exists only warns. Applying the configuration fails before anything is written.
+func TestAccAccount_destroyAfterRoleRenamed(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	ctx := context.Background()
+	role, err := e.API.CreateRole(ctx, client.RoleCreate{Name: "Team Analysts", PermissionKeys: rolePermissionKeys(t, e, 1), AllowUserAccountAssignment: true})
+	if err != nil {
+		t.Fatalf("creating the role outside Terraform: %v", err)
+	}
+	const email = "analyst@example.com"
+	config := e.accountConfig(map[string]testAccAccount{"test": {email: email, role: "Team Analysts"}})
+	var before emulator.Stats
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.checkAccountsGone(email),
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				// The person accepts the invitation, and the role is renamed in the console.
+				PreConfig: func() {
+					e.acceptInvitation(t, email)
+					renamed := "Team Analysts (old)"
+					if err := e.API.UpdateRole(ctx, role.ID, "", client.RolePatch{Name: &renamed}); err != nil {
+						t.Fatalf("renaming the role outside Terraform: %v", err)
+					}
+				},
+				Config:             config,
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+			},
+			{
+				PreConfig:   func() { before = e.Stats() },
+				Config:      config,
+				ExpectError: regexpText("Role Not Found", `No role named "Team Analysts" exists`, "Did you mean", `"Team Analysts (old)"`),
+			},
+			{
+				PreConfig: func() {
+					if err := e.noWritesSince(before)(nil); err != nil {
+						t.Fatalf("the refused role change was written: %v", err)
+					}
+				},
+				Config:  config,
+				Destroy: true,
+			},
+		},
+	})
+}
+
+// Two accounts of one configuration with the same email: the second invitation is refused, and the
+// error names the existing account and its id without suggesting to import it, since this
+// configuration manages it.
+func TestAccAccount_emailTakenInConfiguration(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	const email = "shared@example.com"
+	config := e.providerConfig() + fmt.Sprintf(`
+resource "visionone_account" "first" {
+  email = %[1]q
+  role  = "Auditor"
+}
+
+resource "visionone_account" "second" {
+  email      = %[1]q
+  role       = "Analyst"
+  depends_on = [visionone_account.first]
+}
+`, email)
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.checkAccountsGone(email),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ExpectError: regexp.MustCompile(strings.ReplaceAll(`(?s)Account Already Exists.*No invitation was sent to shared@example\.com\. `+
+					`Vision One already has the account "shared@example\.com" \(id [0-9a-f-]{36}\).*That account is managed by this configuration `+
+					`\(the provider has seen it in the Terraform state in this run\), so there is nothing to import: give one of the two `+
+					`resources another email\.`, " ", `\s+`)),
+			},
+		},
+	})
+}
+
+// An account replaced under create_before_destroy (here because it is tainted) keeps its email,
+// which the current account still has: the invitation is refused, the error says that the existing
+// account is probably this resource's own, and the current account stays.
+func TestAccAccount_createBeforeDestroySameEmail(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	const email = "replaced@example.com"
+	config := e.providerConfig() + fmt.Sprintf(`
+resource "visionone_account" "test" {
+  email = %q
+  role  = "Auditor"
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+`, email)
+	var id string
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.checkAccountsGone(email),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("id"), captureString(&id)),
+				},
+			},
+			{
+				Taint:  []string{testAccAccountAddr},
+				Config: config,
+				ExpectError: regexp.MustCompile(strings.ReplaceAll(`(?s)Account Already Exists.*Vision One already has the account "replaced@example\.com" \(id [0-9a-f-]{36}\).*`+
+					`If this resource is being replaced and has lifecycle \{ create_before_destroy = true \}, that is probably its own current account.*`+
+					`remove create_before_destroy`, " ", `\s+`)),
+			},
+			{
+				PreConfig: func() {
+					if a := e.account(t, email); a.ID != id {
+						t.Fatalf("the current account was replaced by %s", a.ID)
+					}
+				},
+				Config:   config,
+				PlanOnly: true,
+				// Still tainted: Terraform plans the replacement again.
+				ExpectNonEmptyPlan: true,
+			},
+		},
+	})
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -424,8 +425,9 @@ func TestAccUserRole_invalidInput(t *testing.T) {
 			wantError: regexpText("Predefined Role Name", `"auditor" is the name of the predefined Vision One role "Auditor"`, `data "visionone_user_role"`),
 		},
 		"name of an existing custom role": {
-			config:    role(fmt.Sprintf(`name = %[1]q; permissions = [%[2]q]`, strings.ToUpper(console), key)),
-			wantError: regexpText("User Role Already Exists", fmt.Sprintf(`A custom role named %q already exists in Vision One (id %s)`, console, existing.ID), "import {"),
+			config: role(fmt.Sprintf(`name = %[1]q; permissions = [%[2]q]`, strings.ToUpper(console), key)),
+			wantError: regexpText("User Role Already Exists", fmt.Sprintf(`Vision One already has the user role %q (id %s)`, console, existing.ID),
+				"not managed by this configuration as far as the provider can tell", "import {"),
 		},
 		"description too long": {
 			config:    role(fmt.Sprintf(`name = "auditors"; description = %[1]q; permissions = [%[2]q]`, strings.Repeat("d", 2049), key)),
@@ -617,5 +619,182 @@ func (p *roleRace) wrap(next http.Handler) http.Handler {
 			}
 		}
 		next.ServeHTTP(w, r)
+	})
+}
+
+// TestAccUserRoleResource_deleteInUse deletes a role that an account and an API key made outside
+// this configuration still have: the error names them, with their ids, and says to give them
+// another role where they are managed. Once they are gone, the delete succeeds.
+func TestAccUserRoleResource_deleteInUse(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	keys := rolePermissionKeys(t, e, 1)
+	ctx := context.Background()
+	var key *client.CreatedAPIKey
+	var account *client.Account
+	roleConfig := e.providerConfig() + fmt.Sprintf(`
+resource "visionone_user_role" "test" {
+  name        = "shared role"
+  permissions = %[1]s
+}
+`, hclStringList(keys))
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckUserRoleDestroyed(e),
+		Steps: []resource.TestStep{
+			{Config: roleConfig},
+			{
+				// Another configuration, or the console, gives the role to an account and a key.
+				PreConfig: func() {
+					var err error
+					if key, err = e.API.CreateAPIKey(ctx, client.APIKeyCreate{Name: "elsewhere", Role: "shared role"}); err != nil {
+						t.Fatalf("creating the key: %v", err)
+					}
+					if account, err = e.API.InviteAccount(ctx, client.AccountInvite{Email: "elsewhere@example.com", Role: "shared role", AuthType: client.AuthTypeLocal}); err != nil {
+						t.Fatalf("inviting the account: %v", err)
+					}
+				},
+				Config: e.providerConfig(),
+				// Terraform wraps long messages, so a space matches any white space.
+				ExpectError: regexp.MustCompile(strings.ReplaceAll(`(?s)User Role In Use.*Deleting the user role "shared role".*`+
+					`Vision One refused it, because the account elsewhere@example\.com \(id [^)]+\), the API key "elsewhere" \(id [^)]+\) still have the role.*`+
+					`in another Terraform configuration, or in the console`, " ", `\s+`)),
+			},
+			{
+				PreConfig: func() {
+					if err := e.API.DeleteAPIKeys(ctx, key.ID); err != nil {
+						t.Fatal(err)
+					}
+					if err := e.API.DeleteAccount(ctx, account.ID); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: e.providerConfig(),
+			},
+		},
+	})
+}
+
+// TestAccUserRoleResource_destroyAfterNameTaken renames a role in the console and gives its name to
+// another role there: terraform destroy still works, although Terraform plans the configuration
+// (renaming the role back) before destroying it, because the checks of a role that exists only
+// warn.
+func TestAccUserRoleResource_destroyAfterNameTaken(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	keys := rolePermissionKeys(t, e, 1)
+	config := e.providerConfig() + fmt.Sprintf(`
+resource "visionone_user_role" "test" {
+  name        = "auditors"
+  permissions = %[1]s
+}
+`, hclStringList(keys))
+	var id string
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckUserRoleDestroyed(e),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("id"), captureString(&id)),
+				},
+			},
+			{
+				PreConfig: func() {
+					ctx := context.Background()
+					renamed := "auditors (old)"
+					if err := e.API.UpdateRole(ctx, id, "", client.RolePatch{Name: &renamed}); err != nil {
+						t.Fatalf("renaming the role in the console: %v", err)
+					}
+					if _, err := e.API.CreateRole(ctx, client.RoleCreate{Name: "auditors", PermissionKeys: keys}); err != nil {
+						t.Fatalf("creating another role of the name in the console: %v", err)
+					}
+				},
+				Config:  config,
+				Destroy: true,
+			},
+		},
+	})
+}
+
+// TestAccUserRoleResource_namesDifferingInCase refuses at plan, with nothing written, two roles of one
+// configuration whose names differ only in case, as Vision One keeps role names unique regardless
+// of case.
+func TestAccUserRoleResource_namesDifferingInCase(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	keys := rolePermissionKeys(t, e, 1)
+	testAccExpectPlanErrors(t, e, map[string]planErrorCase{
+		"two new roles": {
+			config: e.providerConfig() + fmt.Sprintf(`
+resource "visionone_user_role" "upper" {
+  name        = "Auditors"
+  permissions = %[1]s
+}
+
+resource "visionone_user_role" "lower" {
+  name        = "auditors"
+  permissions = %[1]s
+}
+`, hclStringList(keys)),
+			wantError: regexpText("User Role Already Exists", "another visionone_user_role of this configuration plans", "for a new user role",
+				"user role names are unique regardless of case, so only one of them can have it"),
+		},
+	})
+}
+
+// TestAccUserRoleResource_createBeforeDestroySameName replaces a role under create_before_destroy
+// (here because it is tainted): Vision One refuses the new role, whose name the current role still
+// has. The error names the current role and its id and says it is probably this resource's own;
+// the current role stays. Without create_before_destroy the replacement works.
+func TestAccUserRoleResource_createBeforeDestroySameName(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	keys := rolePermissionKeys(t, e, 1)
+	config := func(createBeforeDestroy bool) string {
+		return e.providerConfig() + fmt.Sprintf(`
+resource "visionone_user_role" "test" {
+  name        = "auditors"
+  permissions = %[1]s
+
+  lifecycle {
+    create_before_destroy = %[2]t
+  }
+}
+`, hclStringList(keys), createBeforeDestroy)
+	}
+	var id string
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckUserRoleDestroyed(e),
+		Steps: []resource.TestStep{
+			{
+				Config: config(true),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("id"), captureString(&id)),
+				},
+			},
+			{
+				Taint:  []string{userRoleAddr},
+				Config: config(true),
+				ExpectError: regexp.MustCompile(strings.ReplaceAll(`(?s)User Role Already Exists.*Vision One already has the user role "auditors" \(id [0-9a-f-]{36}\).*`+
+					`If this resource is being replaced and has lifecycle \{ create_before_destroy = true \}, that is probably its own current user role.*`+
+					`remove create_before_destroy`, " ", `\s+`)),
+			},
+			{
+				PreConfig: func() {
+					if _, err := e.API.GetRole(context.Background(), id); err != nil {
+						t.Fatalf("the current role is gone after the refused replacement: %v", err)
+					}
+				},
+				Taint:  []string{userRoleAddr},
+				Config: config(false),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(userRoleAddr, plancheck.ResourceActionDestroyBeforeCreate),
+				}},
+			},
+		},
 	})
 }
