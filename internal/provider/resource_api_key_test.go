@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -764,129 +763,15 @@ func (c bearerCheck) String() string {
 	return "a key value the API refuses"
 }
 
-// TestAccAPIKey_characterLimits counts lengths in characters, as the API does: a name, name_prefix,
-// role and description at or near their limits in a script of three bytes a character plan and
-// apply, and a key that already holds such values imports with an empty plan.
-func TestAccAPIKey_characterLimits(t *testing.T) {
-	e := startEmulator(t, emulator.Options{})
-	ctx := context.Background()
-	role := strings.Repeat("査", apiKeyNameMaxLength)
-	if _, err := e.API.CreateRole(ctx, client.RoleCreate{
-		Name: role, PermissionKeys: rolePermissionKeys(t, e, 1), AllowAPIKeyAssignment: true,
-	}); err != nil {
-		t.Fatalf("creating a role with a long name: %v", err)
-	}
-	name := strings.Repeat("鍵", apiKeyNameMaxLength)
-	prefix := strings.Repeat("前", apiKeyNameMaxLength-nameSuffixLength)
-	description := strings.Repeat("説", 2048)
-	existingName := strings.Repeat("既", 100)
-	existing, err := e.API.CreateAPIKey(ctx, client.APIKeyCreate{Name: existingName, Role: role, Description: description})
-	if err != nil {
-		t.Fatalf("creating the existing key: %v", err)
-	}
-	config := e.providerConfig() + fmt.Sprintf(`
-resource "visionone_api_key" "test" {
-  name        = %[1]q
-  role        = %[3]q
-  description = %[4]q
-}
-
-resource "visionone_api_key" "prefixed" {
-  name_prefix = %[2]q
-  role        = %[3]q
-}
-
-resource "visionone_api_key" "existing" {
-  name        = %[5]q
-  role        = %[3]q
-  description = %[4]q
-}
-
-import {
-  to = visionone_api_key.existing
-  id = %[6]q
-}
-`, name, prefix, role, description, existingName, existing.ID)
-
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             e.apiKeysGone,
-		Steps: []resource.TestStep{
-			{
-				ResourceName:           "visionone_api_key.existing",
-				ImportState:            true,
-				ImportStateKind:        resource.ImportBlockWithID,
-				ImportStateId:          existing.ID,
-				Config:                 config,
-				ImportStateConfigExact: true,
-				ImportPlanChecks: resource.ImportPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction("visionone_api_key.existing", plancheck.ResourceActionNoop),
-				}},
-			},
-			{
-				Config: config,
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("name"), knownvalue.StringExact(name)),
-					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("description"), knownvalue.StringExact(description)),
-					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("role"), knownvalue.StringExact(role)),
-					statecheck.ExpectKnownValue("visionone_api_key.prefixed", tfjsonpath.New("name"),
-						knownvalue.StringRegexp(regexp.MustCompile(`^`+prefix+`\d{14}[0-9a-f]{8}$`))),
-					statecheck.ExpectKnownValue("visionone_api_key.existing", tfjsonpath.New("id"), knownvalue.StringExact(existing.ID)),
-					e.expectAPIKeyCount(3),
-				},
-			},
-		},
-	})
-}
-
-// TestAccAPIKey_namePrefixUsesAPITime generates the name_prefix suffix from the API's clock, as the
-// documentation promises (the creation time in UTC), not from the local clock: the emulator's clock
-// is set far ahead of the machine's.
-func TestAccAPIKey_namePrefixUsesAPITime(t *testing.T) {
-	e := startEmulator(t, emulator.Options{})
-	e.AdvanceClock(1000 * 24 * time.Hour)
-	suffix := regexp.MustCompile(`^rotated-(\d{14})[0-9a-f]{8}$`)
-	createdByAPIClock := knownvalue.StringFunc(func(name string) error {
-		m := suffix.FindStringSubmatch(name)
-		if m == nil {
-			return fmt.Errorf("name %q does not have the form rotated-<UTC time><8 hex digits>", name)
-		}
-		stamp, err := time.Parse("20060102150405", m[1])
-		if err != nil {
-			return err
-		}
-		if d := e.Now().Sub(stamp); d < 0 || d > time.Hour {
-			return fmt.Errorf("name %q carries %s, not the API's time of creation (the API's time is now %s)", name, stamp, e.Now().UTC())
-		}
-		return nil
-	})
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             e.apiKeysGone,
-		Steps: []resource.TestStep{
-			{
-				Config: e.providerConfig() + `
-resource "visionone_api_key" "test" {
-  name_prefix = "rotated-"
-  role        = "SIEM"
-}
-`,
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("name"), createdByAPIClock),
-				},
-			},
-		},
-	})
-}
-
 // TestAccAPIKey_updateKeepsLastUsedAt changes a key in place after it has been used: the plan shows
 // last_used_at as the refresh read it rather than "(known after apply)", since changing a key does
 // not use it, and a use of the key between the plan and the apply does not make the result differ
 // from the plan; the next refresh reports it.
 func TestAccAPIKey_updateKeepsLastUsedAt(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
+	// Two uses within one second would record one time: the clock moves a minute between them.
+	e.requireEmulator("clock control")
+	name := e.name("used")
 	var value, usedAt string
 	use := func() {
 		e.AdvanceClock(time.Minute)
@@ -900,14 +785,14 @@ func TestAccAPIKey_updateKeepsLastUsedAt(t *testing.T) {
 		CheckDestroy:             e.apiKeysGone,
 		Steps: []resource.TestStep{
 			{
-				Config: e.providerConfig() + testAccAPIKeyConfig("used", "SIEM", "first", true),
+				Config: e.providerConfig() + testAccAPIKeyConfig(name, "SIEM", "first", true),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("value"), captureString(&value)),
 				},
 			},
 			{
 				PreConfig: use,
-				Config:    e.providerConfig() + testAccAPIKeyConfig("used", "SIEM", "second", true),
+				Config:    e.providerConfig() + testAccAPIKeyConfig(name, "SIEM", "second", true),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(testAccAPIKeyAddr, plancheck.ResourceActionUpdate),
 					plancheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("last_used_at"), captureString(&usedAt)),
@@ -926,7 +811,7 @@ func TestAccAPIKey_updateKeepsLastUsedAt(t *testing.T) {
 			},
 			{
 				// The refresh reports the use made during the apply, and plans nothing.
-				Config: e.providerConfig() + testAccAPIKeyConfig("used", "SIEM", "second", true),
+				Config: e.providerConfig() + testAccAPIKeyConfig(name, "SIEM", "second", true),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectEmptyPlan(),
 				}},
@@ -937,330 +822,6 @@ func TestAccAPIKey_updateKeepsLastUsedAt(t *testing.T) {
 						}
 						return nil
 					})),
-				},
-			},
-		},
-	})
-}
-
-func TestShortestValidity(t *testing.T) {
-	t.Parallel()
-	for months, wantDays := range map[int64]int{1: 28, 3: 89, 6: 181, 12: 365} {
-		if got := shortestValidity(months); got != time.Duration(wantDays)*24*time.Hour {
-			t.Errorf("shortestValidity(%d) = %s, want %d days", months, got, wantDays)
-		}
-	}
-}
-
-// TestAPIKeyValidateConfig_rotateBefore calls ValidateConfig as Terraform does, for the warning that
-// terraform-plugin-testing cannot see (rotate_before on a key that never expires) next to the
-// errors that TestAccAPIKey_rotateBeforeTooLong proves through the CLI.
-func TestAPIKeyValidateConfig_rotateBefore(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	r := &apiKeyResource{}
-	var schemaResp fwresource.SchemaResponse
-	r.Schema(ctx, fwresource.SchemaRequest{}, &schemaResp)
-	tests := map[string]struct {
-		rotateBefore types.String
-		months       types.Int64
-		wantError    string
-		wantWarning  string
-	}{
-		"shorter than a month":      {rotateBefore: types.StringValue("671h"), months: types.Int64Value(1)},
-		"a month of 28 days":        {rotateBefore: types.StringValue("672h"), months: types.Int64Value(1), wantError: `rotate_before = "672h" (672h, 28 days) is at least as long as the validity of a key with expires_in_months = 1, which can be as short as 672h, 28 days`},
-		"the default twelve months": {rotateBefore: types.StringValue("8760h"), months: types.Int64Null(), wantError: "expires_in_months = 12, which can be as short as 8760h, 365 days"},
-		"under twelve months":       {rotateBefore: types.StringValue("8759h"), months: types.Int64Null()},
-		"never expires":             {rotateBefore: types.StringValue("720h"), months: types.Int64Value(0), wantWarning: `rotate_before = "720h" has no effect: expires_in_months = 0 makes a key that never expires`},
-		"unknown months":            {rotateBefore: types.StringValue("8760h"), months: types.Int64Unknown()},
-		"unknown rotate_before":     {rotateBefore: types.StringUnknown(), months: types.Int64Value(1)},
-		"no rotate_before":          {rotateBefore: types.StringNull(), months: types.Int64Value(0)},
-	}
-	for name, tc := range tests {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			// A plan builds the value; Terraform sends the configuration in the same shape.
-			values := tfsdk.Plan{Schema: schemaResp.Schema, Raw: tftypes.NewValue(schemaResp.Schema.Type().TerraformType(ctx), nil)}
-			if diags := values.Set(ctx, &apiKeyResourceModel{
-				Name: types.StringValue("k"), NamePrefix: types.StringNull(), Role: types.StringValue("SIEM"),
-				Description: types.StringNull(), Enabled: types.BoolNull(), ExpiresInMonths: tc.months, RotateBefore: tc.rotateBefore,
-				Keepers: types.MapNull(types.StringType), Value: types.StringNull(), ExpiresAt: types.StringNull(),
-				LastUsedAt: types.StringNull(), CreatedAt: types.StringNull(), ID: types.StringNull(),
-			}); diags.HasError() {
-				t.Fatal(diags)
-			}
-			var resp fwresource.ValidateConfigResponse
-			r.ValidateConfig(ctx, fwresource.ValidateConfigRequest{Config: tfsdk.Config{Schema: schemaResp.Schema, Raw: values.Raw}}, &resp)
-			errs, warnings := resp.Diagnostics.Errors(), resp.Diagnostics.Warnings()
-			switch {
-			case tc.wantError != "":
-				if len(errs) != 1 || !strings.Contains(errs[0].Detail(), tc.wantError) {
-					t.Fatalf("want one error containing %q, got %v", tc.wantError, resp.Diagnostics)
-				}
-			case tc.wantWarning != "":
-				if len(errs) != 0 || len(warnings) != 1 || !strings.Contains(warnings[0].Detail(), tc.wantWarning) {
-					t.Fatalf("want one warning containing %q, got %v", tc.wantWarning, resp.Diagnostics)
-				}
-			case len(resp.Diagnostics) != 0:
-				t.Fatalf("want no diagnostics, got %v", resp.Diagnostics)
-			}
-		})
-	}
-}
-
-// TestAccAPIKey_rotateBeforeTooLong refuses, at plan and before anything is written, a rotate_before
-// that a new key would already be within when it is created: such a key would be replaced on
-// every run.
-func TestAccAPIKey_rotateBeforeTooLong(t *testing.T) {
-	e := startEmulator(t, emulator.Options{})
-	key := func(arguments string) string {
-		return e.providerConfig() + "resource \"visionone_api_key\" \"test\" {\n  name = \"k\"\n  role = \"SIEM\"\n" +
-			strings.ReplaceAll(arguments, "; ", "\n") + "\n}\n"
-	}
-	testAccExpectPlanErrors(t, e, map[string]planErrorCase{
-		"documented maximum with the default twelve months": {
-			config: key(`rotate_before = "8784h"`),
-			wantError: regexpText("rotate_before Not Shorter Than the Key's Validity", `rotate_before = "8784h" (8784h, 366 days)`,
-				"expires_in_months = 12, which can be as short as 8760h, 365 days", "every run would replace it", "Set rotate_before below 8760h, 365 days"),
-		},
-		"thirty days on a one-month key": {
-			config:    key(`expires_in_months = 1; rotate_before = "720h"`),
-			wantError: regexpText("rotate_before Not Shorter Than the Key's Validity", "expires_in_months = 1, which can be as short as 672h, 28 days"),
-		},
-	})
-}
-
-// TestAccAPIKey_roleSuggestions names the closest roles, of the tenant and of this configuration,
-// when a key's role does not exist; nothing is written.
-func TestAccAPIKey_roleSuggestions(t *testing.T) {
-	e := startEmulator(t, emulator.Options{})
-	keys := rolePermissionKeys(t, e, 1)
-	key := func(role string) string {
-		return e.providerConfig() + fmt.Sprintf(`
-resource "visionone_user_role" "integration" {
-  name        = "Splunk integration"
-  permissions = [%[1]q]
-}
-
-resource "visionone_api_key" "test" {
-  name       = "k"
-  role       = %[2]q
-  depends_on = [visionone_user_role.integration]
-}
-`, keys[0], role)
-	}
-	testAccExpectPlanErrors(t, e, map[string]planErrorCase{
-		"wrong case": {
-			config:    key("siem"),
-			wantError: regexpText("Role Not Found", `No role named "siem" exists`, `Did you mean "SIEM"?`),
-		},
-		"typo of a role this configuration plans": {
-			config:    key("Splunk integraton"),
-			wantError: regexpText("Role Not Found", `No role named "Splunk integraton" exists`, `Did you mean "Splunk integration"?`),
-		},
-	})
-}
-
-// TestAccAPIKey_destroyAfterRoleDeleted deletes, outside Terraform, the role a key names by a plain
-// string (the key was given another role first, as Vision One requires): terraform destroy still
-// works, although Terraform plans the configuration before destroying it, because the role check of
-// a key that exists only warns. Applying the configuration fails before anything is written.
-func TestAccAPIKey_destroyAfterRoleDeleted(t *testing.T) {
-	e := startEmulator(t, emulator.Options{})
-	ctx := context.Background()
-	role, err := e.API.CreateRole(ctx, client.RoleCreate{Name: "team integrations", PermissionKeys: rolePermissionKeys(t, e, 1), AllowAPIKeyAssignment: true})
-	if err != nil {
-		t.Fatalf("creating the role outside Terraform: %v", err)
-	}
-	config := e.providerConfig() + testAccAPIKeyConfig("k", "team integrations", "", true)
-	var id string
-	var before emulator.Stats
-
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             e.apiKeysGone,
-		Steps: []resource.TestStep{
-			{
-				Config: config,
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("id"), captureString(&id)),
-				},
-			},
-			{
-				PreConfig: func() {
-					siem := "SIEM"
-					if err := e.API.UpdateAPIKey(ctx, id, "", client.APIKeyPatch{Role: &siem}); err != nil {
-						t.Fatalf("giving the key another role outside Terraform: %v", err)
-					}
-					if err := e.API.DeleteRole(ctx, role.ID); err != nil {
-						t.Fatalf("deleting the role outside Terraform: %v", err)
-					}
-				},
-				Config:             config,
-				PlanOnly:           true,
-				ExpectNonEmptyPlan: true,
-			},
-			{
-				PreConfig:   func() { before = e.Stats() },
-				Config:      config,
-				ExpectError: regexpText("Role Not Found", `No role named "team integrations" exists`, "the API key was not written"),
-			},
-			{
-				PreConfig: func() {
-					if err := e.noWritesSince(before)(nil); err != nil {
-						t.Fatalf("the refused role change was written: %v", err)
-					}
-				},
-				Config:  config,
-				Destroy: true,
-			},
-		},
-	})
-}
-
-// TestAccAPIKey_namesDifferingInCase refuses at plan, with nothing written, two keys of one
-// configuration whose names differ only in case, as Vision One keeps key names unique regardless
-// of case.
-func TestAccAPIKey_namesDifferingInCase(t *testing.T) {
-	e := startEmulator(t, emulator.Options{})
-	testAccExpectPlanErrors(t, e, map[string]planErrorCase{
-		"two new keys": {
-			config: e.providerConfig() + `
-resource "visionone_api_key" "upper" {
-  name = "Splunk"
-  role = "SIEM"
-}
-
-resource "visionone_api_key" "lower" {
-  name = "splunk"
-  role = "SIEM"
-}
-`,
-			wantError: regexpText("API Key Already Exists", "another visionone_api_key of this configuration plans", "for a new API key",
-				"API key names are unique regardless of case, so only one of them can have it"),
-		},
-	})
-}
-
-// TestAccAPIKey_nameTakenInConfiguration adds a key whose name differs only in case from a key this
-// configuration already manages: the plan fails, names the existing key's id, and does not suggest
-// importing it.
-func TestAccAPIKey_nameTakenInConfiguration(t *testing.T) {
-	e := startEmulator(t, emulator.Options{})
-	existing := e.providerConfig() + `
-resource "visionone_api_key" "existing" {
-  name = "shared"
-  role = "SIEM"
-}
-`
-	var id string
-	var before emulator.Stats
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             e.apiKeysGone,
-		Steps: []resource.TestStep{
-			{
-				Config: existing,
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("visionone_api_key.existing", tfjsonpath.New("id"), captureString(&id)),
-				},
-			},
-			{
-				PreConfig: func() { before = e.Stats() },
-				// depends_on makes Terraform plan the existing key first, so that the provider has
-				// seen it when it plans the new one.
-				Config: existing + `
-resource "visionone_api_key" "test" {
-  name       = "SHARED"
-  role       = "SIEM"
-  depends_on = [visionone_api_key.existing]
-}
-`,
-				ExpectError: regexp.MustCompile(strings.ReplaceAll(`(?s)API Key Already Exists.*This resource plans the name "SHARED", and another `+
-					`visionone_api_key of this configuration plans "shared" for the API key with id [0-9a-f-]{36}: API key names are unique `+
-					`regardless of case, so only one of them can have it\. Give one of the two resources another name\.`, " ", `\s+`)),
-			},
-			{
-				PreConfig: func() {
-					if err := e.noWritesSince(before)(nil); err != nil {
-						t.Fatalf("the refused key was written: %v", err)
-					}
-				},
-				Config: existing,
-			},
-		},
-	})
-}
-
-// TestAccAPIKey_createBeforeDestroyFixedName replaces a key with a fixed name under
-// create_before_destroy: Vision One refuses the new key, whose name the current key still has. The
-// error names the current key and its id, says that it is probably this resource's own, and points
-// to name_prefix; the current key is left working. Without create_before_destroy, a replacement
-// with a fixed name works, also of a tainted key, which Terraform plans as a new one.
-func TestAccAPIKey_createBeforeDestroyFixedName(t *testing.T) {
-	e := startEmulator(t, emulator.Options{})
-	config := func(rotation string, createBeforeDestroy bool) string {
-		return e.providerConfig() + fmt.Sprintf(`
-resource "visionone_api_key" "test" {
-  name    = "fixed"
-  role    = "SIEM"
-  keepers = { rotation = %[1]q }
-
-  lifecycle {
-    create_before_destroy = %[2]t
-  }
-}
-`, rotation, createBeforeDestroy)
-	}
-	var id, value string
-	replaced := statecheck.CompareValue(compare.ValuesDiffer())
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             e.apiKeysGone,
-		Steps: []resource.TestStep{
-			{
-				Config: config("1", true),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("id"), captureString(&id)),
-					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("value"), captureString(&value)),
-					replaced.AddStateValue(testAccAPIKeyAddr, tfjsonpath.New("id")),
-				},
-			},
-			{
-				Config: config("2", true),
-				ExpectError: regexp.MustCompile(strings.ReplaceAll(`(?s)API Key Already Exists.*Vision One already has the API key "fixed" \(id [0-9a-f-]{36}\).*`+
-					`If this resource is being replaced and has lifecycle \{ create_before_destroy = true \}, that is probably its own current API key.*`+
-					`use name_prefix instead of name`, " ", `\s+`)),
-			},
-			{
-				// The current key was not touched; without create_before_destroy the replacement works.
-				PreConfig: func() {
-					if err := e.authenticates().CheckValue(value); err != nil {
-						t.Fatalf("the current key no longer works after the refused replacement: %v", err)
-					}
-				},
-				Config: config("2", false),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(testAccAPIKeyAddr, plancheck.ResourceActionDestroyBeforeCreate),
-				}},
-				ConfigStateChecks: []statecheck.StateCheck{
-					replaced.AddStateValue(testAccAPIKeyAddr, tfjsonpath.New("id")),
-					e.expectAPIKeyCount(1),
-				},
-			},
-			{
-				// A tainted key is planned as a new one, without its id: its name is its own.
-				Taint:  []string{testAccAPIKeyAddr},
-				Config: config("2", false),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(testAccAPIKeyAddr, plancheck.ResourceActionDestroyBeforeCreate),
-				}},
-				ConfigStateChecks: []statecheck.StateCheck{
-					replaced.AddStateValue(testAccAPIKeyAddr, tfjsonpath.New("id")),
-					e.expectAPIKeyCount(1),
 				},
 			},
 		},

@@ -622,21 +622,23 @@ func (p *roleRace) wrap(next http.Handler) http.Handler {
 	})
 }
 
-// TestAccUserRoleResource_deleteInUse deletes a role that an account and an API key made outside
-// this configuration still have: the error names them, with their ids, and says to give them
-// another role where they are managed. Once they are gone, the delete succeeds.
-func TestAccUserRoleResource_deleteInUse(t *testing.T) {
+// TestAccUserRole_deleteInUse deletes a role that an account and an API key made outside this
+// configuration still have: the error names them, with their ids, and says to give them another
+// role where they are managed. Once they are gone, the delete succeeds.
+func TestAccUserRole_deleteInUse(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
+	e.requireMasterAdministrator("create a role, whose control flags default to true, and invite an account")
 	keys := rolePermissionKeys(t, e, 1)
 	ctx := context.Background()
+	role, keyName, email := e.name("shared role"), e.name("elsewhere"), e.email("elsewhere")
 	var key *client.CreatedAPIKey
 	var account *client.Account
 	roleConfig := e.providerConfig() + fmt.Sprintf(`
 resource "visionone_user_role" "test" {
-  name        = "shared role"
-  permissions = %[1]s
+  name        = %[1]q
+  permissions = %[2]s
 }
-`, hclStringList(keys))
+`, role, hclStringList(keys))
 
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
@@ -647,18 +649,14 @@ resource "visionone_user_role" "test" {
 			{
 				// Another configuration, or the console, gives the role to an account and a key.
 				PreConfig: func() {
-					var err error
-					if key, err = e.API.CreateAPIKey(ctx, client.APIKeyCreate{Name: "elsewhere", Role: "shared role"}); err != nil {
-						t.Fatalf("creating the key: %v", err)
-					}
-					if account, err = e.API.InviteAccount(ctx, client.AccountInvite{Email: "elsewhere@example.com", Role: "shared role", AuthType: client.AuthTypeLocal}); err != nil {
-						t.Fatalf("inviting the account: %v", err)
-					}
+					key = e.createAPIKey(client.APIKeyCreate{Name: keyName, Role: role})
+					account = e.inviteAccount(client.AccountInvite{Email: email, Role: role, AuthType: client.AuthTypeLocal})
 				},
 				Config: e.providerConfig(),
 				// Terraform wraps long messages, so a space matches any white space.
-				ExpectError: regexp.MustCompile(strings.ReplaceAll(`(?s)User Role In Use.*Deleting the user role "shared role".*`+
-					`Vision One refused it, because the account elsewhere@example\.com \(id [^)]+\), the API key "elsewhere" \(id [^)]+\) still have the role.*`+
+				ExpectError: regexp.MustCompile(strings.ReplaceAll(`(?s)User Role In Use.*Deleting the user role `+
+					regexp.QuoteMeta(fmt.Sprintf("%q", role))+`.*the account `+regexp.QuoteMeta(email)+` \(id [^)]+\), the API key `+
+					regexp.QuoteMeta(fmt.Sprintf("%q", keyName))+` \(id [^)]+\) still have the role.*`+
 					`in another Terraform configuration, or in the console`, " ", `\s+`)),
 			},
 			{
@@ -676,19 +674,20 @@ resource "visionone_user_role" "test" {
 	})
 }
 
-// TestAccUserRoleResource_destroyAfterNameTaken renames a role in the console and gives its name to
-// another role there: terraform destroy still works, although Terraform plans the configuration
-// (renaming the role back) before destroying it, because the checks of a role that exists only
-// warn.
-func TestAccUserRoleResource_destroyAfterNameTaken(t *testing.T) {
+// TestAccUserRole_destroyAfterNameTaken renames a role in the console and gives its name to another
+// role there: terraform destroy still works, although Terraform plans the configuration (renaming
+// the role back) before destroying it, because the checks of a role that exists only warn.
+func TestAccUserRole_destroyAfterNameTaken(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
+	e.requireMasterAdministrator("create a role, whose control flags default to true")
 	keys := rolePermissionKeys(t, e, 1)
+	name := e.name("auditors")
 	config := e.providerConfig() + fmt.Sprintf(`
 resource "visionone_user_role" "test" {
-  name        = "auditors"
-  permissions = %[1]s
+  name        = %[1]q
+  permissions = %[2]s
 }
-`, hclStringList(keys))
+`, name, hclStringList(keys))
 	var id string
 
 	resource.ParallelTest(t, resource.TestCase{
@@ -704,14 +703,11 @@ resource "visionone_user_role" "test" {
 			},
 			{
 				PreConfig: func() {
-					ctx := context.Background()
-					renamed := "auditors (old)"
-					if err := e.API.UpdateRole(ctx, id, "", client.RolePatch{Name: &renamed}); err != nil {
+					renamed := e.name("auditors (old)")
+					if err := e.API.UpdateRole(context.Background(), id, "", client.RolePatch{Name: &renamed}); err != nil {
 						t.Fatalf("renaming the role in the console: %v", err)
 					}
-					if _, err := e.API.CreateRole(ctx, client.RoleCreate{Name: "auditors", PermissionKeys: keys}); err != nil {
-						t.Fatalf("creating another role of the name in the console: %v", err)
-					}
+					e.createRole(client.RoleCreate{Name: name, PermissionKeys: keys})
 				},
 				Config:  config,
 				Destroy: true,
@@ -720,49 +716,51 @@ resource "visionone_user_role" "test" {
 	})
 }
 
-// TestAccUserRoleResource_namesDifferingInCase refuses at plan, with nothing written, two roles of one
+// TestAccUserRole_namesDifferingInCase refuses at plan, with nothing written, two roles of one
 // configuration whose names differ only in case, as Vision One keeps role names unique regardless
 // of case.
-func TestAccUserRoleResource_namesDifferingInCase(t *testing.T) {
+func TestAccUserRole_namesDifferingInCase(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
 	keys := rolePermissionKeys(t, e, 1)
 	testAccExpectPlanErrors(t, e, map[string]planErrorCase{
 		"two new roles": {
 			config: e.providerConfig() + fmt.Sprintf(`
 resource "visionone_user_role" "upper" {
-  name        = "Auditors"
-  permissions = %[1]s
+  name        = %[1]q
+  permissions = %[3]s
 }
 
 resource "visionone_user_role" "lower" {
-  name        = "auditors"
-  permissions = %[1]s
+  name        = %[2]q
+  permissions = %[3]s
 }
-`, hclStringList(keys)),
+`, e.name("Auditors"), e.name("auditors"), hclStringList(keys)),
 			wantError: regexpText("User Role Already Exists", "another visionone_user_role of this configuration plans", "for a new user role",
 				"user role names are unique regardless of case, so only one of them can have it"),
 		},
 	})
 }
 
-// TestAccUserRoleResource_createBeforeDestroySameName replaces a role under create_before_destroy
-// (here because it is tainted): Vision One refuses the new role, whose name the current role still
-// has. The error names the current role and its id and says it is probably this resource's own;
-// the current role stays. Without create_before_destroy the replacement works.
-func TestAccUserRoleResource_createBeforeDestroySameName(t *testing.T) {
+// TestAccUserRole_createBeforeDestroySameName replaces a role under create_before_destroy (here
+// because it is tainted): Vision One refuses the new role, whose name the current role still has.
+// The error names the current role and its id and says it is probably this resource's own; the
+// current role stays. Without create_before_destroy the replacement works.
+func TestAccUserRole_createBeforeDestroySameName(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
+	e.requireMasterAdministrator("create a role, whose control flags default to true")
 	keys := rolePermissionKeys(t, e, 1)
+	name := e.name("auditors")
 	config := func(createBeforeDestroy bool) string {
 		return e.providerConfig() + fmt.Sprintf(`
 resource "visionone_user_role" "test" {
-  name        = "auditors"
-  permissions = %[1]s
+  name        = %[1]q
+  permissions = %[2]s
 
   lifecycle {
-    create_before_destroy = %[2]t
+    create_before_destroy = %[3]t
   }
 }
-`, hclStringList(keys), createBeforeDestroy)
+`, name, hclStringList(keys), createBeforeDestroy)
 	}
 	var id string
 	resource.ParallelTest(t, resource.TestCase{
@@ -779,7 +777,9 @@ resource "visionone_user_role" "test" {
 			{
 				Taint:  []string{userRoleAddr},
 				Config: config(true),
-				ExpectError: regexp.MustCompile(strings.ReplaceAll(`(?s)User Role Already Exists.*Vision One already has the user role "auditors" \(id [0-9a-f-]{36}\).*`+
+				// Terraform wraps long messages, so a space matches any white space.
+				ExpectError: regexp.MustCompile(strings.ReplaceAll(`(?s)User Role Already Exists.*Vision One already has the user role `+
+					regexp.QuoteMeta(fmt.Sprintf("%q", name))+` \(id [0-9a-f-]{36}\).*`+
 					`If this resource is being replaced and has lifecycle \{ create_before_destroy = true \}, that is probably its own current user role.*`+
 					`remove create_before_destroy`, " ", `\s+`)),
 			},
