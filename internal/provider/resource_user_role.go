@@ -486,24 +486,17 @@ func (r *userRoleResource) Delete(ctx context.Context, req resource.DeleteReques
 		return
 	}
 	doing := fmt.Sprintf("Deleting the user role %q (id %s)", state.Name.ValueString(), state.ID.ValueString())
-	// Vision One refuses to delete a role that accounts or API keys still have. Name them, as the
-	// answer only counts them: they may be managed by another configuration or in the console.
-	if client.IsBadRequest(err) {
-		if holders := r.roleHolders(ctx, state.Name.ValueString()); holders != "" {
-			resp.Diagnostics.AddError("User Role In Use",
-				fmt.Sprintf("%s: Vision One refused it, because %s still have the role.\n\n%s\n\nAPI answer: %s",
-					doing, holders, roleInUseAdvice, err))
-			return
-		}
+	if !client.IsRoleInUse(err) {
+		addAPIError(&resp.Diagnostics, "Error Deleting User Role", doing, err)
+		return
 	}
-	addAPIError(&resp.Diagnostics, "Error Deleting User Role", doing+". "+roleInUseAdvice, err)
+	// Vision One's refusal only counts the accounts and keys that still have the role. Name them:
+	// they may be managed by another configuration or in the console.
+	if holders := r.roleHolders(ctx, state.Name.ValueString()); holders != "" {
+		doing += ", which " + holders + " still have"
+	}
+	addAPIError(&resp.Diagnostics, "User Role In Use", doing, err)
 }
-
-// roleInUseAdvice is what to do about a role that accounts or API keys still have. They may be
-// managed by this configuration, by another one, or in the console.
-const roleInUseAdvice = "A role that accounts or API keys still have cannot be deleted: give them another role (or delete " +
-	"them) first, where they are managed (in this configuration, in another Terraform configuration, or in the console), " +
-	"then run the command again."
 
 // roleHolderLimit bounds how many holders of a role an error lists.
 const roleHolderLimit = 10
