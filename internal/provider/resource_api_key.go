@@ -324,9 +324,7 @@ func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	}
 	id := state.ID.ValueString()
 	r.data.noteManaged(apiKeyType, id)
-	if resp.Private != nil { // the framework always gives one; a response built by hand may not
-		resp.Diagnostics.Append(notePlannedFrom(ctx, resp.Private, id)...)
-	}
+	resp.Diagnostics.Append(notePlannedFrom(ctx, resp.Private, id)...)
 	var checks diag.Diagnostics
 	if !plan.Role.Equal(state.Role) {
 		r.data.checkRoleAssignable(ctx, apiKeyRoleAssignment, plan.Role, &checks)

@@ -387,8 +387,8 @@ func TestAPIKey_modifyPlanExpiryWarnings(t *testing.T) {
 				t.Fatal(diags)
 			}
 			req := fwresource.ModifyPlanRequest{Config: tfsdk.Config{Schema: schemaResp.Schema, Raw: plan.Raw}, Plan: plan, State: state}
-			resp := fwresource.ModifyPlanResponse{Plan: plan}
-			r.ModifyPlan(ctx, req, &resp)
+			resp := withPrivateState(&fwresource.ModifyPlanResponse{Plan: plan})
+			r.ModifyPlan(ctx, req, resp)
 
 			if resp.Diagnostics.HasError() {
 				t.Fatalf("unexpected error: %v", resp.Diagnostics)

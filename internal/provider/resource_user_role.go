@@ -204,9 +204,7 @@ func (r *userRoleResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	if state != nil {
 		owner = state.ID.ValueString()
 		r.data.noteManaged(userRoleType, owner)
-		if resp.Private != nil { // the framework always gives one; a response built by hand may not
-			resp.Diagnostics.Append(notePlannedFrom(ctx, resp.Private, owner)...)
-		}
+		resp.Diagnostics.Append(notePlannedFrom(ctx, resp.Private, owner)...)
 	} else {
 		// The create that replaces a role knows its id (see privatePlannedFromKey).
 		var diags diag.Diagnostics
