@@ -14,7 +14,6 @@ require (
 	github.com/hashicorp/terraform-plugin-log v0.10.0
 	github.com/hashicorp/terraform-plugin-testing v1.16.0
 	golang.org/x/net v0.52.0
-	golang.org/x/time v0.14.0
 )
 
 require (

@@ -20,7 +20,7 @@ func (c *Client) GetAccount(ctx context.Context, id string) (*Account, error) {
 	if err != nil {
 		return nil, err
 	}
-	account.ETag = etag
+	account.Version = etag
 	return &account, nil
 }
 
@@ -43,6 +43,8 @@ func (c *Client) FindAccountByEmail(ctx context.Context, email string) (*Account
 // is temporary until the invitation is accepted). After an ambiguous failure it looks the account
 // up by email before trying again, and adopts the account it finds: an email is unique in a tenant.
 func (c *Client) InviteAccount(ctx context.Context, in AccountInvite) (*Account, error) {
+	stale := writing(c.caches.accounts)
+	defer stale()
 	ctx, done, err := beginCreate(ctx)
 	if err != nil {
 		return nil, err
@@ -82,18 +84,20 @@ func (c *Client) InviteAccount(ctx context.Context, in AccountInvite) (*Account,
 }
 
 // UpdateAccount patches an account with If-Match (see UpdateRole).
-func (c *Client) UpdateAccount(ctx context.Context, id, etag string, patch AccountPatch) error {
-	etag, err := ifMatchFor(ctx, etag, objectPath(accountsPath, id), func(ctx context.Context) (string, string, error) {
+func (c *Client) UpdateAccount(ctx context.Context, id, version string, patch AccountPatch) error {
+	stale := writing(c.caches.accounts)
+	defer stale()
+	ifMatch, err := ifMatchFor(ctx, version, objectPath(accountsPath, id), func(ctx context.Context) (string, string, error) {
 		current, err := c.GetAccount(ctx, id)
 		if err != nil {
 			return "", "", err
 		}
-		return current.ETag, current.fingerprint(), nil
+		return current.Version, current.fingerprint(), nil
 	})
 	if err != nil {
 		return err
 	}
-	return c.patchObject(ctx, objectPath(accountsPath, id), etag, patch, func(ctx context.Context) (bool, error) {
+	return c.patchObject(ctx, objectPath(accountsPath, id), ifMatch, patch, func(ctx context.Context) (bool, error) {
 		current, err := c.GetAccount(ctx, id)
 		if err != nil {
 			return false, err
@@ -110,5 +114,7 @@ func accountPatchApplied(a *Account, p AccountPatch) bool {
 
 // DeleteAccount deletes a user, SAML group or invitation.
 func (c *Client) DeleteAccount(ctx context.Context, id string) error {
+	stale := writing(c.caches.accounts)
+	defer stale()
 	return c.deleteObject(ctx, objectPath(accountsPath, id))
 }

@@ -20,7 +20,7 @@ func (c *Client) GetAPIKey(ctx context.Context, id string) (*APIKey, error) {
 	if err != nil {
 		return nil, err
 	}
-	key.ETag = etag
+	key.Version = etag
 	return &key, nil
 }
 
@@ -44,6 +44,8 @@ func (c *Client) FindAPIKeyByName(ctx context.Context, name string) (*APIKey, er
 // A key of that name that is older than the attempt belongs to someone else: that is an error for
 // which IsAlreadyExists is true, and nothing is deleted.
 func (c *Client) CreateAPIKey(ctx context.Context, in APIKeyCreate) (*CreatedAPIKey, error) {
+	stale := writing(c.caches.apiKeys)
+	defer stale()
 	ctx, done, err := beginCreate(ctx)
 	if err != nil {
 		return nil, err
@@ -52,7 +54,7 @@ func (c *Client) CreateAPIKey(ctx context.Context, in APIKeyCreate) (*CreatedAPI
 	var created *CreatedAPIKey
 	send := func(ctx context.Context) error {
 		resp, err := c.do(ctx, request{method: http.MethodPost, path: apiKeysPath, body: []APIKeyCreate{in},
-			policy: retryUnprocessed, secretResponse: true})
+			policy: retryUnprocessed, answerSecrets: createdKeyValues})
 		if err != nil {
 			return err
 		}
@@ -95,10 +97,11 @@ func (c *Client) CreateAPIKey(ctx context.Context, in APIKeyCreate) (*CreatedAPI
 	return created, nil
 }
 
-// decodeCreatedAPIKey reads the one-item 207 answer of a create. The secret is registered for
-// masking before anything else happens to it, and no part of this body ever reaches an error.
-// Each field of the body is read on its own, so that a field in an unexpected form cannot lose the
-// id and the secret of a key that now exists: it is listed in Unreadable instead.
+// decodeCreatedAPIKey reads the one-item 207 answer of a create. The transport has already masked
+// the answer's secrets in the request's log context (createdKeyValues); an item's error is cleaned
+// of them too, and no other part of this body ever reaches an error. Each field of the body is read
+// on its own, so that a field in an unexpected form cannot lose the id and the secret of a key that
+// now exists: it is listed in Unreadable instead.
 func (c *Client) decodeCreatedAPIKey(resp *response, name string) (*CreatedAPIKey, error) {
 	items, err := decodeMultiStatus(http.MethodPost, apiKeysPath, resp, 1)
 	if err != nil {
@@ -106,22 +109,21 @@ func (c *Client) decodeCreatedAPIKey(resp *response, name string) (*CreatedAPIKe
 	}
 	item := items[0]
 	if !item.ok() {
-		return nil, item.itemError(http.MethodPost, apiKeysPath, name, resp, c.secrets.list())
+		return nil, item.itemError(http.MethodPost, apiKeysPath, name, resp, c.redactions(resp.secrets...))
 	}
 	var fields map[string]json.RawMessage
 	if err := json.Unmarshal(item.Body, &fields); err != nil {
 		return nil, fmt.Errorf("POST %s: the API answered item status %d with a body that is not a JSON object", apiKeysPath, item.Status)
 	}
 	var key CreatedAPIKey
-	valueErr := json.Unmarshal(fields["value"], &key.Value)
-	c.secrets.add(key.Value)
-	if valueErr != nil || key.Value == "" {
+	if err := json.Unmarshal(fields["value"], &key.Value); err != nil || key.Value == "" {
 		return nil, fmt.Errorf("POST %s: the API answered item status %d without the new key's value", apiKeysPath, item.Status)
 	}
+	redactions := c.redactions(resp.secrets...)
 	if raw, ok := fields["id"]; ok {
 		if err := json.Unmarshal(raw, &key.ID); err != nil {
 			key.Unreadable = append(key.Unreadable, UnreadableField{Field: "id",
-				Value: clean(string(raw), maxUnreadableValue, c.secrets.list())})
+				Value: clean(string(raw), maxUnreadableValue, redactions)})
 		}
 	}
 	if key.ID == "" {
@@ -133,24 +135,45 @@ func (c *Client) decodeCreatedAPIKey(resp *response, name string) (*CreatedAPIKe
 	_ = key.ExpiredDateTime.UnmarshalJSON(fields["expiredDateTime"]) // never fails
 	if raw, ok := key.ExpiredDateTime.Unreadable(); ok {
 		key.Unreadable = append(key.Unreadable, UnreadableField{Field: "expiredDateTime",
-			Value: clean(raw, maxUnreadableValue, c.secrets.list())})
+			Value: clean(raw, maxUnreadableValue, redactions)})
 	}
 	return &key, nil
 }
 
+// createdKeyValues finds the secrets of a create answer: the value of each of its items.
+func createdKeyValues(body []byte) []string {
+	var items []struct {
+		Body struct {
+			Value string `json:"value"`
+		} `json:"body"`
+	}
+	if json.Unmarshal(body, &items) != nil {
+		return nil
+	}
+	var values []string
+	for _, item := range items {
+		if item.Body.Value != "" {
+			values = append(values, item.Body.Value)
+		}
+	}
+	return values
+}
+
 // UpdateAPIKey patches a key with If-Match (see UpdateRole).
-func (c *Client) UpdateAPIKey(ctx context.Context, id, etag string, patch APIKeyPatch) error {
-	etag, err := ifMatchFor(ctx, etag, objectPath(apiKeysPath, id), func(ctx context.Context) (string, string, error) {
+func (c *Client) UpdateAPIKey(ctx context.Context, id, version string, patch APIKeyPatch) error {
+	stale := writing(c.caches.apiKeys)
+	defer stale()
+	ifMatch, err := ifMatchFor(ctx, version, objectPath(apiKeysPath, id), func(ctx context.Context) (string, string, error) {
 		current, err := c.GetAPIKey(ctx, id)
 		if err != nil {
 			return "", "", err
 		}
-		return current.ETag, current.fingerprint(), nil
+		return current.Version, current.fingerprint(), nil
 	})
 	if err != nil {
 		return err
 	}
-	return c.patchObject(ctx, objectPath(apiKeysPath, id), etag, patch, func(ctx context.Context) (bool, error) {
+	return c.patchObject(ctx, objectPath(apiKeysPath, id), ifMatch, patch, func(ctx context.Context) (bool, error) {
 		current, err := c.GetAPIKey(ctx, id)
 		if err != nil {
 			return false, err
@@ -173,6 +196,8 @@ func (c *Client) DeleteAPIKeys(ctx context.Context, ids ...string) error {
 	if len(ids) == 0 {
 		return nil
 	}
+	stale := writing(c.caches.apiKeys)
+	defer stale()
 	const p = apiKeysPath + "/delete"
 	body := make([]map[string]string, len(ids))
 	for i, id := range ids {
@@ -191,7 +216,7 @@ func (c *Client) DeleteAPIKeys(ctx context.Context, ids ...string) error {
 		if item.ok() || item.Status == http.StatusNotFound {
 			continue
 		}
-		multi.Items = append(multi.Items, item.itemError(http.MethodPost, p, ids[i], resp, c.secrets.list()))
+		multi.Items = append(multi.Items, item.itemError(http.MethodPost, p, ids[i], resp, c.redactions()))
 	}
 	if len(multi.Items) > 0 {
 		return multi

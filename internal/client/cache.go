@@ -33,17 +33,17 @@ import (
 //   - Concurrent reads wait for a listing being fetched rather than start their own.
 //   - An object the listing does not hold (deleted, or created since) is read with a single GET,
 //     so a deletion outside Terraform is still reported as a 404, and an import still works.
-//   - Any write of a type drops its listing (a role write drops all three: accounts and API keys
-//     name their role), before and after the write, so a listing that raced a write is thrown
-//     away. A listing also expires after snapshotTTL, which bounds how stale a read can be in a
-//     long-running process.
+//   - Every write method drops the listings it makes stale (a role write drops all three: accounts
+//     and API keys name their role), before and after the write, so a listing that raced a write
+//     is thrown away. A listing also expires after snapshotTTL, which bounds how stale a read can
+//     be in a long-running process.
 //
-// List items carry no ETag (API.md, "ETag and If-Match"). An object served from a listing carries,
-// in its ETag field, a fingerprint of its fields instead (fingerprintPrefix). The Update* methods
-// recognise it: they GET the object, and when its fingerprint differs from the one the caller read,
-// someone changed it in between and they return a 412 without writing; otherwise they PATCH with
-// the ETag of that GET. So an update costs one GET more when its object was read from a listing,
-// and a change made between a plan and its apply is still detected.
+// List items carry no ETag (API.md, "ETag and If-Match"). An object served from a listing
+// carries, in its Version field, a fingerprint of its fields instead (fingerprintPrefix). The
+// Update* methods recognise it: they GET the object, and when its fingerprint differs from the one
+// the caller read, someone changed it in between and they return a 412 without writing; otherwise
+// they PATCH with the ETag of that GET. So an update costs one GET more when its object was read
+// from a listing, and a change made between a plan and its apply is still detected.
 
 const (
 	// individualReads is how many reads of one type are answered by single GETs before the listing
@@ -242,24 +242,24 @@ func newReadCaches() readCaches {
 	}
 }
 
-// invalidateFor drops the listings a write to p may make stale.
-func (rcs *readCaches) invalidateFor(p string) {
-	switch {
-	case strings.HasPrefix(p, rolesPath):
-		// Accounts and API keys name their role: a renamed or deleted role may change them too.
-		rcs.roles.invalidate()
-		rcs.accounts.invalidate()
-		rcs.apiKeys.invalidate()
-	case strings.HasPrefix(p, accountsPath):
-		rcs.accounts.invalidate()
-	case strings.HasPrefix(p, apiKeysPath):
-		rcs.apiKeys.invalidate()
+// writing drops listings that a write is about to make stale, and returns what drops them again
+// once the write has ended: before, so no read starts from a listing the write is changing; after,
+// so a listing fetched while it was under way is not kept either. Each write method names the
+// listings it changes.
+func writing(stale ...interface{ invalidate() }) (done func()) {
+	for _, listing := range stale {
+		listing.invalidate()
+	}
+	return func() {
+		for _, listing := range stale {
+			listing.invalidate()
+		}
 	}
 }
 
 // RefreshRole reads one role for a refresh: like GetRole, but when many roles are read in this
-// process it is served from the shared listing (see the read cache above), and its ETag is then a
-// fingerprint that UpdateRole checks against a fresh read.
+// process it is served from the shared listing (see the read cache above), and its Version is then
+// a fingerprint that UpdateRole checks against a fresh read.
 func (c *Client) RefreshRole(ctx context.Context, id string) (*Role, error) {
 	role, ok := c.caches.roles.byID(ctx, c, id)
 	if !ok {
@@ -269,7 +269,7 @@ func (c *Client) RefreshRole(ctx context.Context, id string) (*Role, error) {
 	if err := c.fillPermissionKeys(ctx, &role); err != nil {
 		return nil, err
 	}
-	role.ETag = role.fingerprint()
+	role.Version = role.fingerprint()
 	return &role, nil
 }
 
@@ -279,7 +279,7 @@ func (c *Client) RefreshAccount(ctx context.Context, id string) (*Account, error
 	if !ok {
 		return c.GetAccount(ctx, id)
 	}
-	account.ETag = account.fingerprint()
+	account.Version = account.fingerprint()
 	return &account, nil
 }
 
@@ -289,7 +289,7 @@ func (c *Client) RefreshAPIKey(ctx context.Context, id string) (*APIKey, error) 
 	if !ok {
 		return c.GetAPIKey(ctx, id)
 	}
-	key.ETag = key.fingerprint()
+	key.Version = key.fingerprint()
 	return &key, nil
 }
 

@@ -4,11 +4,28 @@ import (
 	"context"
 	"fmt"
 	"net/http/httptest"
+	"slices"
 	"testing"
 	"time"
 
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/emulator"
 )
+
+// emulatedClient serves a fresh emulator and returns it, its server and an admin client for it.
+func emulatedClient(t *testing.T) (*emulator.Server, *httptest.Server, *Client) {
+	t.Helper()
+	srv, err := emulator.New(emulator.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv)
+	t.Cleanup(hs.Close)
+	c, err := New(Config{Endpoint: hs.URL, APIKey: srv.AdminKey()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv, hs, c
+}
 
 // An object read from a listing must have the fingerprint of the same object read alone, or every
 // update of an object refreshed from the listing would be refused as changed meanwhile. This holds
@@ -17,16 +34,7 @@ import (
 func TestFingerprintOfListingMatchesSingleRead(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	srv, err := emulator.New(emulator.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(srv)
-	t.Cleanup(hs.Close)
-	c, err := New(Config{Endpoint: hs.URL, APIKey: srv.AdminKey(), RequestsPerMinute: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv, hs, c := emulatedClient(t)
 
 	role, err := c.CreateRole(ctx, RoleCreate{Name: "Fingerprinted", Description: "d",
 		PermissionKeys: []string{"platform.apiKeys.view", "platform.userAccounts.view"}, AllowAPIKeyAssignment: true, AllowUserAccountAssignment: true})
@@ -110,6 +118,71 @@ func TestFingerprintOfListingMatchesSingleRead(t *testing.T) {
 		}
 		if listed.fingerprint() != alone.fingerprint() {
 			t.Errorf("API key %q: the listing gives %+v, a single read %+v", listed.Name, listed, *alone)
+		}
+	}
+}
+
+// Each write method drops the listings it makes stale, before the write and again after it, and
+// no other: a role write drops all three (accounts and API keys name their role), an account or
+// API key write only its own. A write that left a listing in place would let a refresh in the
+// same process read the object as it was before the write.
+func TestWritesDropTheListingsTheyMakeStale(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	srv, _, c := emulatedClient(t)
+	const roles, accounts, apiKeys = "roles", "accounts", "API keys"
+	// Every write below has returned when its counts are read: nothing else touches the caches.
+	generations := func() map[string]uint64 {
+		return map[string]uint64{roles: c.caches.roles.gen, accounts: c.caches.accounts.gen, apiKeys: c.caches.apiKeys.gen}
+	}
+	var role *Role
+	var account *Account
+	var key *CreatedAPIKey
+	desc := "changed"
+	for _, write := range []struct {
+		name  string
+		do    func() error
+		stale []string
+	}{
+		{"CreateRole", func() (err error) {
+			role, err = c.CreateRole(ctx, RoleCreate{Name: "Writer", AllowAPIKeyAssignment: true, AllowUserAccountAssignment: true})
+			return err
+		}, []string{roles, accounts, apiKeys}},
+		{"UpdateRole", func() error { return c.UpdateRole(ctx, role.ID, "", RolePatch{Description: &desc}) }, []string{roles, accounts, apiKeys}},
+		{"InviteAccount", func() (err error) {
+			account, err = c.InviteAccount(ctx, AccountInvite{Email: "writer@example.com", Role: role.Name, AuthType: AuthTypeLocal})
+			return err
+		}, []string{accounts}},
+		{"UpdateAccount", func() error {
+			id, err := srv.AcceptInvitation(account.ID)
+			if err != nil {
+				return err
+			}
+			account.ID = id
+			return c.UpdateAccount(ctx, id, "", AccountPatch{Description: &desc})
+		}, []string{accounts}},
+		{"DeleteAccount", func() error { return c.DeleteAccount(ctx, account.ID) }, []string{accounts}},
+		{"CreateAPIKey", func() (err error) {
+			key, err = c.CreateAPIKey(ctx, APIKeyCreate{Name: "writer", Role: role.Name})
+			return err
+		}, []string{apiKeys}},
+		{"UpdateAPIKey", func() error { return c.UpdateAPIKey(ctx, key.ID, "", APIKeyPatch{Description: &desc}) }, []string{apiKeys}},
+		{"DeleteAPIKeys", func() error { return c.DeleteAPIKeys(ctx, key.ID) }, []string{apiKeys}},
+		{"DeleteRole", func() error { return c.DeleteRole(ctx, role.ID) }, []string{roles, accounts, apiKeys}},
+	} {
+		before := generations()
+		if err := write.do(); err != nil {
+			t.Fatalf("%s: %v", write.name, err)
+		}
+		after := generations()
+		for _, listing := range []string{roles, accounts, apiKeys} {
+			want := uint64(0)
+			if slices.Contains(write.stale, listing) {
+				want = 2 // before the write and after it
+			}
+			if got := after[listing] - before[listing]; got != want {
+				t.Errorf("%s dropped the listing of %s %d times, want %d", write.name, listing, got, want)
+			}
 		}
 	}
 }

@@ -143,7 +143,7 @@ func TestReadCacheRefreshOfManyAccounts(t *testing.T) {
 			return err
 		}
 		w := want[id]
-		if got.ID != w.ID || got.Email != w.Email || got.Role != w.Role || got.Status != w.Status || got.ETag == "" {
+		if got.ID != w.ID || got.Email != w.Email || got.Role != w.Role || got.Status != w.Status || got.Version == "" {
 			return fmt.Errorf("got %+v, want %+v", got, w)
 		}
 		return nil
@@ -287,10 +287,10 @@ func TestReadCacheSeesDrift(t *testing.T) {
 
 	// The process's own write drops the listing: the next read sees it.
 	k := got[ids[10]]
-	if !strings.HasPrefix(k.ETag, "visionone-fingerprint:") {
-		t.Fatalf("key %s was not served from the listing (version %q)", k.ID, k.ETag)
+	if !strings.HasPrefix(k.Version, "visionone-fingerprint:") {
+		t.Fatalf("key %s was not served from the listing (version %q)", k.ID, k.Version)
 	}
-	if err := c.UpdateAPIKey(ctx, k.ID, k.ETag, client.APIKeyPatch{Description: ptr("by terraform")}); err != nil {
+	if err := c.UpdateAPIKey(ctx, k.ID, k.Version, client.APIKeyPatch{Description: ptr("by terraform")}); err != nil {
 		t.Fatalf("updating: %v", err)
 	}
 	again, err := c.RefreshAPIKey(ctx, k.ID)
@@ -318,8 +318,8 @@ func TestReadCacheDetectsConcurrentChange(t *testing.T) {
 	}
 	a, b := read[ids[5]], read[ids[6]]
 	for _, k := range []*client.APIKey{a, b} {
-		if !strings.HasPrefix(k.ETag, "visionone-fingerprint:") {
-			t.Fatalf("key %s was not served from the listing (version %q)", k.ID, k.ETag)
+		if !strings.HasPrefix(k.Version, "visionone-fingerprint:") {
+			t.Fatalf("key %s was not served from the listing (version %q)", k.ID, k.Version)
 		}
 	}
 
@@ -327,7 +327,7 @@ func TestReadCacheDetectsConcurrentChange(t *testing.T) {
 		t.Fatal(err)
 	}
 	before := e.srv.Stats()
-	err := c.UpdateAPIKey(ctx, a.ID, a.ETag, client.APIKeyPatch{Description: ptr("from the plan")})
+	err := c.UpdateAPIKey(ctx, a.ID, a.Version, client.APIKeyPatch{Description: ptr("from the plan")})
 	if !client.IsPreconditionFailed(err) {
 		t.Fatalf("updating a key changed since it was read: want a 412, got %v", err)
 	}
@@ -339,7 +339,7 @@ func TestReadCacheDetectsConcurrentChange(t *testing.T) {
 	}
 
 	before = e.srv.Stats()
-	if err := c.UpdateAPIKey(ctx, b.ID, b.ETag, client.APIKeyPatch{Description: ptr("from the plan")}); err != nil {
+	if err := c.UpdateAPIKey(ctx, b.ID, b.Version, client.APIKeyPatch{Description: ptr("from the plan")}); err != nil {
 		t.Fatalf("updating an unchanged key: %v", err)
 	}
 	if g, p := requestsSince(e.srv, before, getAPIKey), requestsSince(e.srv, before, patchAPIKey); g != 1 || p != 1 {

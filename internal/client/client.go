@@ -2,9 +2,9 @@
 // API keys), as described in API.md beside this file. It knows nothing of Terraform's schema: the
 // provider translates between its models and these types.
 //
-// Every call goes through one transport (transport.go) that applies the client-side rate limit,
-// retries what is safe to retry, decodes errors into *APIError and logs through tflog with every
-// secret masked (logging.go).
+// Every call goes through one transport (transport.go) that keeps to the pace the tenant allows
+// (pace.go), retries what is safe to retry, decodes errors into *APIError and logs through tflog
+// with every secret masked (logging.go).
 //
 // # What is retried, and what happens after an ambiguous failure
 //
@@ -35,7 +35,6 @@ import (
 	"time"
 
 	"golang.org/x/net/http/httpproxy"
-	"golang.org/x/time/rate"
 )
 
 // Config configures a Client. At most one of Region and Endpoint is normally set; Endpoint wins.
@@ -54,8 +53,8 @@ type Config struct {
 	MaxRetries int
 	// RequestTimeout bounds one HTTP attempt. Default 60s (the API's own limit).
 	RequestTimeout time.Duration
-	// RequestsPerMinute is the client-side rate limit shared by all calls through this Client.
-	// Zero means the default (see DefaultRequestsPerMinute); negative means unlimited.
+	// RequestsPerMinute is a hard cap on the requests per minute of all calls through this Client.
+	// Zero (or negative) means none: the pace is learned from the API's 429 answers (pace.go).
 	RequestsPerMinute int
 	// HTTPClient overrides the transport (tests). Its Timeout is ignored in favour of RequestTimeout.
 	HTTPClient *http.Client
@@ -67,15 +66,14 @@ type Config struct {
 }
 
 // Client talks to one Vision One tenant. It is safe for concurrent use and is meant to be built
-// once per provider process, so that its rate limiter and server clock are shared by everything.
+// once per provider process, so that its pace and server clock are shared by everything.
 type Client struct {
-	cfg     Config
-	base    *url.URL
-	http    *http.Client
-	limiter *rate.Limiter // nil: unlimited
-	clock   serverClock
-	secrets secretSet
-	caches  readCaches // the listings that refreshes share (cache.go)
+	cfg    Config
+	base   *url.URL
+	http   *http.Client
+	pace   *pacer
+	clock  serverClock
+	caches readCaches // the listings that refreshes share (cache.go)
 }
 
 // New validates cfg and builds a Client. It makes no network call. A setting it refuses gives a
@@ -90,13 +88,12 @@ func New(cfg Config) (*Client, error) {
 		return nil, err
 	}
 	c := &Client{
-		cfg:     cfg,
-		base:    base,
-		http:    httpClient(cfg.HTTPClient),
-		limiter: newLimiter(cfg.RequestsPerMinute),
-		caches:  newReadCaches(),
+		cfg:    cfg,
+		base:   base,
+		http:   httpClient(cfg.HTTPClient),
+		pace:   newPacer(cfg.RequestsPerMinute),
+		caches: newReadCaches(),
 	}
-	c.secrets.add(cfg.APIKey)
 	return c, nil
 }
 
@@ -122,14 +119,4 @@ func httpClient(in *http.Client) *http.Client {
 	proxyFor := httpproxy.FromEnvironment().ProxyFunc()
 	transport.Proxy = func(r *http.Request) (*url.URL, error) { return proxyFor(r.URL) }
 	return &http.Client{Transport: transport}
-}
-
-// newLimiter turns requests per minute into a token bucket. The burst lets a short plan refresh
-// of a few objects go at once while a long run settles at the configured rate.
-func newLimiter(perMinute int) *rate.Limiter {
-	if perMinute < 0 {
-		return nil
-	}
-	burst := min(max(perMinute/30, 1), 20)
-	return rate.NewLimiter(rate.Limit(float64(perMinute)/60), burst)
 }

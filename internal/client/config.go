@@ -9,11 +9,10 @@ import (
 
 // Defaults applied by New to the zero values of Config.
 const (
-	DefaultMaxRetries        = 5
-	DefaultRequestTimeout    = 60 * time.Second
-	DefaultRequestsPerMinute = 300
-	DefaultRetryBaseDelay    = time.Second
-	DefaultRetryMaxDelay     = 30 * time.Second
+	DefaultMaxRetries     = 5
+	DefaultRequestTimeout = 60 * time.Second
+	DefaultRetryBaseDelay = time.Second
+	DefaultRetryMaxDelay  = 30 * time.Second
 	// NoRetries is the Config.MaxRetries that turns retries off (zero means the default).
 	NoRetries = -1
 	// DefaultUserAgent is sent when Config.UserAgent is empty.
@@ -152,9 +151,6 @@ func (cfg Config) withDefaults() (Config, error) {
 	}
 	if cfg.RequestTimeout == 0 {
 		cfg.RequestTimeout = DefaultRequestTimeout
-	}
-	if cfg.RequestsPerMinute == 0 {
-		cfg.RequestsPerMinute = DefaultRequestsPerMinute
 	}
 	if cfg.RetryBaseDelay <= 0 {
 		cfg.RetryBaseDelay = DefaultRetryBaseDelay

@@ -132,7 +132,7 @@ func TestEmulatorRoles(t *testing.T) {
 	if err != nil {
 		t.Fatalf("CreateRole: %v", err)
 	}
-	if created.ID == "" || created.ETag == "" || created.Type != client.RoleTypeCustom || !sameSet(created.PermissionKeys, keys) {
+	if created.ID == "" || created.Version == "" || created.Type != client.RoleTypeCustom || !sameSet(created.PermissionKeys, keys) {
 		t.Errorf("created = %+v", created)
 	}
 	found, err := e.api.FindRoleByName(ctx, "O'Brien's ops")
@@ -147,10 +147,10 @@ func TestEmulatorRoles(t *testing.T) {
 	}
 
 	desc := "changed"
-	if err := e.api.UpdateRole(ctx, created.ID, created.ETag, client.RolePatch{Description: &desc}); err != nil {
+	if err := e.api.UpdateRole(ctx, created.ID, created.Version, client.RolePatch{Description: &desc}); err != nil {
 		t.Fatalf("UpdateRole: %v", err)
 	}
-	err = e.api.UpdateRole(ctx, created.ID, created.ETag, client.RolePatch{Description: &desc})
+	err = e.api.UpdateRole(ctx, created.ID, created.Version, client.RolePatch{Description: &desc})
 	if !client.IsPreconditionFailed(err) || !strings.Contains(err.Error(), "412 ConditionNotMet") {
 		t.Errorf("UpdateRole with a stale ETag = %v, want a 412 ConditionNotMet", err)
 	}
@@ -200,7 +200,7 @@ func TestEmulatorAccounts(t *testing.T) {
 	if err != nil {
 		t.Fatalf("InviteAccount: %v", err)
 	}
-	if invited.ID == "" || invited.ETag == "" || invited.Status != client.StatusInvited || invited.Email != email {
+	if invited.ID == "" || invited.Version == "" || invited.Status != client.StatusInvited || invited.Email != email {
 		t.Errorf("invited = %+v", invited)
 	}
 	// A look-alike without the quote and the plus must not be taken for it.
@@ -236,10 +236,10 @@ func TestEmulatorAccounts(t *testing.T) {
 		t.Fatalf("GetAccount(permanent) = %+v, %v", account, err)
 	}
 	role := "Auditor"
-	if err := e.api.UpdateAccount(ctx, permanent, account.ETag, client.AccountPatch{Status: &disabled, Role: &role}); err != nil {
+	if err := e.api.UpdateAccount(ctx, permanent, account.Version, client.AccountPatch{Status: &disabled, Role: &role}); err != nil {
 		t.Fatalf("UpdateAccount: %v", err)
 	}
-	if err := e.api.UpdateAccount(ctx, permanent, account.ETag, client.AccountPatch{Role: &role}); !client.IsPreconditionFailed(err) {
+	if err := e.api.UpdateAccount(ctx, permanent, account.Version, client.AccountPatch{Role: &role}); !client.IsPreconditionFailed(err) {
 		t.Errorf("UpdateAccount with a stale ETag = %v, want a 412", err)
 	}
 	account, err = e.api.GetAccount(ctx, permanent)
@@ -317,7 +317,7 @@ func TestEmulatorAPIKeys(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the created key does not authenticate: %v", err)
 	}
-	if key.Name != "auditor's key" || key.ETag == "" || isSet(key.ExpiredDateTime) || !isSet(key.CreatedDateTime) {
+	if key.Name != "auditor's key" || key.Version == "" || isSet(key.ExpiredDateTime) || !isSet(key.CreatedDateTime) {
 		t.Errorf("GetAPIKey = %+v", key)
 	}
 	if _, err := asKey.CreateAPIKey(ctx, client.APIKeyCreate{Name: "x", Role: "SIEM"}); !client.IsForbidden(err) {
@@ -342,10 +342,10 @@ func TestEmulatorAPIKeys(t *testing.T) {
 	}
 
 	disabled := client.StatusDisabled
-	if err := e.api.UpdateAPIKey(ctx, created.ID, key.ETag, client.APIKeyPatch{Status: &disabled}); err != nil {
+	if err := e.api.UpdateAPIKey(ctx, created.ID, key.Version, client.APIKeyPatch{Status: &disabled}); err != nil {
 		t.Fatalf("UpdateAPIKey: %v", err)
 	}
-	if err := e.api.UpdateAPIKey(ctx, created.ID, key.ETag, client.APIKeyPatch{Status: &disabled}); !client.IsPreconditionFailed(err) {
+	if err := e.api.UpdateAPIKey(ctx, created.ID, key.Version, client.APIKeyPatch{Status: &disabled}); !client.IsPreconditionFailed(err) {
 		t.Errorf("UpdateAPIKey with a stale ETag = %v, want a 412", err)
 	}
 	if err := asKey.CheckConnectivity(ctx); !client.IsUnauthorized(err) {
@@ -394,7 +394,7 @@ func TestEmulatorAmbiguousCreates(t *testing.T) {
 		if stats.FaultsInjected != 1 || stats.Requests["POST /v3.0/iam/accounts"] != 1 || stats.Objects["accounts"] != 1 {
 			t.Errorf("stats %+v: want the one invite, dropped, and one account", stats)
 		}
-		if account.Email != "a'b@example.com" || account.ETag == "" {
+		if account.Email != "a'b@example.com" || account.Version == "" {
 			t.Errorf("account = %+v", account)
 		}
 	})
@@ -464,7 +464,7 @@ func TestEmulatorUnderFaults(t *testing.T) {
 			t.Fatalf("CreateRole(%s): %v", name, err)
 		}
 		desc := "v2"
-		if err := api.UpdateRole(ctx, role.ID, role.ETag, client.RolePatch{Description: &desc}); err != nil {
+		if err := api.UpdateRole(ctx, role.ID, role.Version, client.RolePatch{Description: &desc}); err != nil {
 			t.Fatalf("UpdateRole(%s): %v", name, err)
 		}
 		account, err := api.InviteAccount(ctx, client.AccountInvite{Email: name + "@example.com", Role: name, AuthType: client.AuthTypeLocal})

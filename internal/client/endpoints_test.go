@@ -71,7 +71,7 @@ func TestGetRoleFallsBackToPermissionsEndpoint(t *testing.T) {
 	if err != nil {
 		t.Fatalf("GetRole: %v", err)
 	}
-	if role.ETag != "etag-1" || !slices.Equal(role.PermissionKeys, []string{"platform.userRoles.view"}) {
+	if role.Version != "etag-1" || !slices.Equal(role.PermissionKeys, []string{"platform.userRoles.view"}) {
 		t.Errorf("role = %+v, want the ETag and the keys from /permissions", role)
 	}
 	empty, err := c.GetRole(context.Background(), "r2")
@@ -105,11 +105,11 @@ func TestRoleWritesAcceptAnySuccessCode(t *testing.T) {
 			})
 			ctx := context.Background()
 			role, err := c.CreateRole(ctx, client.RoleCreate{Name: "ops", PermissionKeys: []string{"a"}})
-			if err != nil || role.ID != "r9" || role.ETag != "e9" {
+			if err != nil || role.ID != "r9" || role.Version != "e9" {
 				t.Fatalf("CreateRole = %+v, %v; want r9 read back with its ETag", role, err)
 			}
 			name := "ops2"
-			if err := c.UpdateRole(ctx, "r9", role.ETag, client.RolePatch{Name: &name}); err != nil {
+			if err := c.UpdateRole(ctx, "r9", role.Version, client.RolePatch{Name: &name}); err != nil {
 				t.Errorf("UpdateRole: %v", err)
 			}
 			if err := c.DeleteRole(ctx, "r9"); err != nil {
@@ -133,7 +133,7 @@ func TestInviteTakesTheIDFromLocation(t *testing.T) {
 		}
 	})
 	account, err := c.InviteAccount(context.Background(), client.AccountInvite{Email: "a@example.com", Role: "Analyst", AuthType: "local"})
-	if err != nil || account.ID != "tmp-1" || account.Status != client.StatusInvited || account.ETag != "0x8D9AB4B0CA9D336" {
+	if err != nil || account.ID != "tmp-1" || account.Status != client.StatusInvited || account.Version != "0x8D9AB4B0CA9D336" {
 		t.Fatalf("InviteAccount = %+v, %v", account, err)
 	}
 }

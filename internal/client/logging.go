@@ -3,9 +3,7 @@ package client
 import (
 	"context"
 	"regexp"
-	"slices"
 	"strings"
-	"sync"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
@@ -14,42 +12,33 @@ import (
 // with TF_LOG_PROVIDER_VISIONONE_API.
 const LogSubsystem = "visionone_api"
 
-// secretSet holds every secret the client has handled: its own key and the value of every API key
-// it created. They are masked in every log line and redacted from every error message.
-type secretSet struct {
-	mu     sync.RWMutex
-	values []string
-}
-
-func (s *secretSet) add(v string) {
-	if v == "" {
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if !slices.Contains(s.values, v) {
-		s.values = append(s.values, v)
-	}
-}
-
-func (s *secretSet) list() []string {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	return slices.Clone(s.values)
-}
-
-// logContext returns ctx with the client's log subsystem, masking every known secret in messages
-// and field values, at the root and in the subsystem. The client never puts a secret into a log
-// line on purpose; the masks are the second line of defence.
+// logContext returns ctx with the client's log subsystem, masking in messages and field values
+// what any request can carry: the provider's own key, and anything shaped like a bearer
+// credential or a JWT (Vision One keys are JWTs: API.md, "Authentication"), such as a key echoed
+// back in an error page. The client never puts a secret into a log line on purpose; the masks are
+// the second line of defence. They cost the same for every request, however many keys the process
+// has created: a created key's value can appear only in the answer of its create, and is masked in
+// that request's context alone (maskAnswerSecrets).
 func (c *Client) logContext(ctx context.Context) context.Context {
-	secrets := c.secrets.list()
-	ctx = tflog.MaskAllFieldValuesStrings(ctx, secrets...)
-	ctx = tflog.MaskMessageStrings(ctx, secrets...)
 	ctx = tflog.NewSubsystem(ctx, LogSubsystem, tflog.WithLevelFromEnv("TF_LOG_PROVIDER", "VISIONONE_API"))
-	ctx = tflog.SubsystemMaskAllFieldValuesStrings(ctx, LogSubsystem, secrets...)
-	ctx = tflog.SubsystemMaskMessageStrings(ctx, LogSubsystem, secrets...)
-	ctx = tflog.SubsystemMaskAllFieldValuesRegexes(ctx, LogSubsystem, bearerPattern, jwtPattern)
-	return tflog.SubsystemMaskMessageRegexes(ctx, LogSubsystem, bearerPattern, jwtPattern)
+	ctx = tflog.SubsystemMaskLogStrings(ctx, LogSubsystem, c.cfg.APIKey)
+	return tflog.SubsystemMaskLogRegexes(ctx, LogSubsystem, bearerPattern, jwtPattern)
+}
+
+// maskAnswerSecrets adds the secrets that one answer carries (request.answerSecrets) to the masks
+// of ctx, the log context of that request.
+func maskAnswerSecrets(ctx context.Context, secrets []string) context.Context {
+	if len(secrets) == 0 {
+		return ctx
+	}
+	return tflog.SubsystemMaskLogStrings(ctx, LogSubsystem, secrets...)
+}
+
+// redactions is what an error text taken from an answer is cleaned of, beside the shapes of
+// bearerPattern and jwtPattern (redact): the provider's own key, which every request carries, and
+// the secrets of the answer itself.
+func (c *Client) redactions(answerSecrets ...string) []string {
+	return append([]string{c.cfg.APIKey}, answerSecrets...)
 }
 
 // bearerPattern and jwtPattern catch credentials the client does not know of, such as a token

@@ -3,8 +3,11 @@ package client_test
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"io"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-log/tflogtest"
@@ -77,5 +80,67 @@ func TestSecretsNeverLogged(t *testing.T) {
 	}
 	if !strings.Contains(out, "withheld") {
 		t.Errorf("the create's answer body is not marked as withheld:\n%s", out)
+	}
+}
+
+// A created key's value is masked in the log context of the request whose answer carries it, even
+// where the shape of a JWT would not give it away: here a gateway echoes it in a header the client
+// logs.
+func TestCreatedValueMaskedInItsRequest(t *testing.T) {
+	const value = "plain-secret-value-not-shaped-like-a-jwt"
+	c := newHandlerClient(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("x-trace-id", value)
+		writeJSON(w, 207, `[{"status":201,"body":{"id":"k1","value":"`+value+`"}}]`)
+	})
+	var logs bytes.Buffer
+	ctx := tflogtest.RootLogger(context.Background(), &logs)
+	if _, err := c.CreateAPIKey(ctx, client.APIKeyCreate{Name: "splunk", Role: "SIEM"}); err != nil {
+		t.Fatalf("CreateAPIKey: %v", err)
+	}
+	if !strings.Contains(logs.String(), `"trace_id":"***"`) {
+		t.Fatalf("the create's request line with its masked trace id is not in the log:\n%s", logs.String())
+	}
+	if strings.Contains(logs.String(), value) {
+		t.Errorf("the created value appears in the log:\n%s", logs.String())
+	}
+}
+
+// Masking costs the same per request however many keys the client has created: the masks hold
+// what a request can carry, not every value created so far. Counted in allocations of one request
+// with every log line written (the masks run for each), after 10 and after 1,000 creates.
+func TestMaskingCostDoesNotGrowWithCreatedKeys(t *testing.T) {
+	var created atomic.Int64
+	c := newHandlerClient(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost {
+			n := created.Add(1)
+			writeJSON(w, 207, fmt.Sprintf(`[{"status":201,"body":{"id":"k%d","value":"eyJrZXkiOiIlZCJ9.%020d.c2lnbmF0dXJl"}}]`, n, n))
+			return
+		}
+		writeJSON(w, 200, available)
+	})
+	ctx := tflogtest.RootLogger(context.Background(), io.Discard)
+	createUpTo := func(n int64) {
+		for created.Load() < n {
+			if _, err := c.CreateAPIKey(ctx, client.APIKeyCreate{Name: "k", Role: "SIEM"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	perRequest := func() float64 {
+		return testing.AllocsPerRun(100, func() {
+			if err := c.CheckConnectivity(ctx); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+	createUpTo(10)
+	after10 := perRequest()
+	createUpTo(1000)
+	after1000 := perRequest()
+	t.Logf("allocations per request: %.0f after 10 creates, %.0f after 1,000", after10, after1000)
+	// A mask list that grew with every create costs allocations per key on every request.
+	if after1000 > after10*1.1 {
+		t.Errorf("a request allocates %.0f times after 1,000 creates against %.0f after 10: masking grows with the keys created",
+			after1000, after10)
 	}
 }

@@ -31,7 +31,7 @@ func (c *Client) GetRole(ctx context.Context, id string) (*Role, error) {
 	if err != nil {
 		return nil, err
 	}
-	role.ETag = etag
+	role.Version = etag
 	if err := c.fillPermissionKeys(ctx, &role); err != nil {
 		return nil, err
 	}
@@ -85,6 +85,8 @@ func (c *Client) findRole(ctx context.Context, name string, foldCase bool) (*Rol
 // found under that name is adopted when the API stamped it after the failed attempt began; an
 // older one belongs to someone else and gives an error for which IsAlreadyExists is true.
 func (c *Client) CreateRole(ctx context.Context, in RoleCreate) (*Role, error) {
+	stale := writing(c.caches.roles, c.caches.accounts, c.caches.apiKeys) // accounts and keys name their role
+	defer stale()
 	ctx, done, err := beginCreate(ctx)
 	if err != nil {
 		return nil, err
@@ -137,24 +139,27 @@ func (c *Client) CreateRole(ctx context.Context, in RoleCreate) (*Role, error) {
 	return role, nil
 }
 
-// UpdateRole patches a role with If-Match: etag. When etag is empty it GETs the current one first;
-// when it is the fingerprint of a role served from a listing (RefreshRole), it GETs the role and
-// answers a 412 without patching if the role no longer matches the fingerprint.
+// UpdateRole patches a role, with If-Match, if it is still at version (Role.Version). When version
+// is an ETag it is sent as it is; when it is empty the current ETag is read first; when it is the
+// fingerprint of a role served from a listing (RefreshRole), the role is read and a 412 is
+// answered without patching if it no longer matches the fingerprint.
 // A 412 gives an error for which IsPreconditionFailed is true; it is never retried. Should a retry
 // of an ambiguous attempt meet a 412, the role is read again: if it already holds the patch, the
 // first attempt applied it and the update succeeded.
-func (c *Client) UpdateRole(ctx context.Context, id, etag string, patch RolePatch) error {
-	etag, err := ifMatchFor(ctx, etag, objectPath(rolesPath, id), func(ctx context.Context) (string, string, error) {
+func (c *Client) UpdateRole(ctx context.Context, id, version string, patch RolePatch) error {
+	stale := writing(c.caches.roles, c.caches.accounts, c.caches.apiKeys) // accounts and keys name their role
+	defer stale()
+	ifMatch, err := ifMatchFor(ctx, version, objectPath(rolesPath, id), func(ctx context.Context) (string, string, error) {
 		current, err := c.GetRole(ctx, id)
 		if err != nil {
 			return "", "", err
 		}
-		return current.ETag, current.fingerprint(), nil
+		return current.Version, current.fingerprint(), nil
 	})
 	if err != nil {
 		return err
 	}
-	return c.patchObject(ctx, objectPath(rolesPath, id), etag, patch, func(ctx context.Context) (bool, error) {
+	return c.patchObject(ctx, objectPath(rolesPath, id), ifMatch, patch, func(ctx context.Context) (bool, error) {
 		current, err := c.GetRole(ctx, id)
 		if err != nil {
 			return false, err
@@ -180,6 +185,8 @@ func sameSet(a, b []string) bool {
 
 // DeleteRole deletes a custom role.
 func (c *Client) DeleteRole(ctx context.Context, id string) error {
+	stale := writing(c.caches.roles, c.caches.accounts, c.caches.apiKeys) // accounts and keys name their role
+	defer stale()
 	return c.deleteObject(ctx, objectPath(rolesPath, id))
 }
 

@@ -49,9 +49,10 @@ type request struct {
 	// ifMatch is sent as If-Match (the ETag as the API returned it: API.md, "ETag and If-Match").
 	ifMatch string
 	policy  retryPolicy
-	// secretResponse marks an answer that carries secrets (API key creation): its body is never
-	// logged, and never quoted in an error.
-	secretResponse bool
+	// answerSecrets, for a request whose answer carries secrets (API key creation), finds them in
+	// the answer's body. Such a body is never logged nor quoted in an error, and the secrets found
+	// are masked in this request's log context and redacted from its errors.
+	answerSecrets func(body []byte) []string
 }
 
 // response is a successful (2xx) answer.
@@ -61,6 +62,8 @@ type response struct {
 	body   []byte
 	// afterAmbiguous: an earlier attempt may have been applied already (see APIError).
 	afterAmbiguous bool
+	// secrets are what request.answerSecrets found in the body.
+	secrets []string
 }
 
 // ambiguousError wraps the failure of a create after which the API may or may not have created
@@ -83,120 +86,227 @@ var errAnswerTooLarge = errors.New("the answer is too large to be the API's")
 
 // do sends req, retrying as its policy allows, and returns the 2xx answer or an error: *APIError
 // for an HTTP error answer, *RequestError when no answer came, wrapped in *ambiguousError for a
-// create that may have been applied.
+// create that may have been applied. It runs in three steps, repeated until classify decides:
+// attempt (wait for the pace, send once, log), classify (done, failed, or retry after a wait) and
+// wait.
 func (c *Client) do(ctx context.Context, req request) (*response, error) {
 	ctx = c.logContext(ctx)
+	cl, err := c.prepare(req)
+	if err != nil {
+		return nil, err
+	}
+	for {
+		out, err := c.attempt(ctx, cl)
+		if err != nil {
+			return nil, err
+		}
+		next := c.classify(cl, out)
+		if !next.retry {
+			return next.resp, next.err
+		}
+		if err := c.wait(ctx, cl, next); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// call is one request on its way through the transport: what prepare made of it once, and what
+// its attempts have shown so far.
+type call struct {
+	req     request
+	target  *url.URL
+	payload []byte
+	// attempts is how many times the request has been sent.
+	attempts int
+	// ambiguous: an earlier attempt may have been applied (it timed out, its connection broke after
+	// it was sent, or a write got a 5xx), so a later answer may describe the state it left.
+	ambiguous bool
+}
+
+// path is the request's path as logs and errors show it.
+func (cl *call) path() string { return cl.target.Path }
+
+// outcome is what one attempt met: an answer, or a failure before any answer (err).
+type outcome struct {
+	status int
+	header http.Header
+	body   []byte
+	// secrets are what request.answerSecrets found in the body.
+	secrets []string
+	err     *RequestError
+	// canceled: the caller's context ended during the attempt.
+	canceled bool
+}
+
+// verdict is what classify makes of an outcome: the answer or the error to return, or a retry
+// after wait. cause is what the retry answers, for the error should the wait be cut short.
+type verdict struct {
+	resp  *response
+	err   error
+	retry bool
+	wait  time.Duration
+	cause error
+}
+
+// prepare resolves the URL, checks the filter and encodes the body: once for all attempts.
+func (c *Client) prepare(req request) (*call, error) {
 	target, err := c.resolve(req)
 	if err != nil {
 		return nil, err
 	}
-	logPath := target.Path
 	if err := req.filter.validate(); err != nil {
-		return nil, fmt.Errorf("%s %s: %w", req.method, logPath, err)
+		return nil, fmt.Errorf("%s %s: %w", req.method, target.Path, err)
 	}
-	if req.method != http.MethodGet {
-		// Before, so no read starts from a listing the write is changing; after, so a listing
-		// fetched while it was under way is not kept either.
-		c.caches.invalidateFor(target.Path)
-		defer c.caches.invalidateFor(target.Path)
-	}
-	var payload []byte
+	cl := &call{req: req, target: target}
 	if req.body != nil {
-		if payload, err = json.Marshal(req.body); err != nil {
-			return nil, fmt.Errorf("%s %s: encoding the request body: %w", req.method, logPath, err)
+		if cl.payload, err = json.Marshal(req.body); err != nil {
+			return nil, fmt.Errorf("%s %s: encoding the request body: %w", req.method, target.Path, err)
 		}
 	}
+	return cl, nil
+}
 
-	ambiguous := false // an earlier attempt may have been applied
-	for attempt := 1; ; attempt++ {
-		if c.limiter != nil {
-			if err := c.limiter.Wait(ctx); err != nil {
-				return nil, &RequestError{Method: req.method, Path: logPath, Attempts: attempt - 1,
-					Err: fmt.Errorf("waiting for the client-side rate limit: %w", contextErr(ctx, err))}
-			}
-		}
-		started := time.Now()
-		status, header, body, sendErr := c.send(ctx, req, target, payload)
-		fields := map[string]any{
-			"method":      req.method,
-			"path":        logPath,
-			"attempt":     attempt,
-			"duration_ms": time.Since(started).Milliseconds(),
-		}
+// attempt waits for the request's turn under the pace (pace.go), sends the request once, logs what
+// came back and tells the server clock and the pacer. Its error is the end of that wait (the
+// caller's context); what the attempt met is the outcome.
+func (c *Client) attempt(ctx context.Context, cl *call) (outcome, error) {
+	if err := c.awaitPace(ctx); err != nil {
+		return outcome{}, &RequestError{Method: cl.req.method, Path: cl.path(), Attempts: cl.attempts,
+			Err: fmt.Errorf("waiting for the client-side rate limit: %w", err)}
+	}
+	cl.attempts++
+	started := time.Now()
+	var out outcome
+	status, header, body, err := c.send(ctx, cl.req, cl.target, cl.payload)
+	if err != nil {
+		out = c.failedAttempt(ctx, cl, err)
+		c.logAttempt(ctx, cl, out, time.Since(started))
+		return out, nil
+	}
+	out = outcome{status: status, header: header, body: body}
+	if cl.req.answerSecrets != nil {
+		out.secrets = cl.req.answerSecrets(body)
+	}
+	c.logAttempt(ctx, cl, out, time.Since(started))
+	c.clock.observe(header)
+	c.paceAnswer(ctx, started, status, header)
+	return out, nil
+}
 
-		if sendErr != nil {
-			reqErr := &RequestError{Method: req.method, Path: logPath, Attempts: attempt, Err: sendErr}
-			if ctx.Err() != nil {
-				reqErr.Err = contextErr(ctx, sendErr)
-				fields["error"] = reqErr.Err.Error()
-				tflog.SubsystemDebug(ctx, LogSubsystem, "Vision One API request canceled", fields)
-				return nil, reqErr
-			}
-			if errors.Is(sendErr, context.DeadlineExceeded) {
-				reqErr.Timeout = c.cfg.RequestTimeout
-			}
-			fields["error"] = reqErr.Error()
-			tflog.SubsystemDebug(ctx, LogSubsystem, "Vision One API request failed", fields)
-			if errors.Is(sendErr, errAnswerTooLarge) || hostNotFound(sendErr) {
-				return nil, reqErr
-			}
-			unsent := neverSent(sendErr)
-			if req.policy != retryIdempotent && !unsent {
-				return nil, &ambiguousError{reqErr}
-			}
-			if attempt > c.cfg.MaxRetries {
-				return nil, reqErr
-			}
-			ambiguous = ambiguous || !unsent
-			if err := c.sleep(ctx, c.backoff(attempt)); err != nil {
-				return nil, &RequestError{Method: req.method, Path: logPath, Attempts: attempt, Err: err, LastFailure: sendErr}
-			}
-			continue
-		}
-
-		c.clock.observe(header)
-		fields["status"] = status
-		if trace := header.Get("x-trace-id"); trace != "" {
+// logAttempt writes one debug line per attempt, and the bodies at trace level.
+func (c *Client) logAttempt(ctx context.Context, cl *call, out outcome, took time.Duration) {
+	ctx = maskAnswerSecrets(ctx, out.secrets)
+	fields := map[string]any{
+		"method":      cl.req.method,
+		"path":        cl.path(),
+		"attempt":     cl.attempts,
+		"duration_ms": took.Milliseconds(),
+	}
+	switch {
+	case out.canceled:
+		fields["error"] = out.err.Err.Error()
+		tflog.SubsystemDebug(ctx, LogSubsystem, "Vision One API request canceled", fields)
+	case out.err != nil:
+		fields["error"] = out.err.Error()
+		tflog.SubsystemDebug(ctx, LogSubsystem, "Vision One API request failed", fields)
+	default:
+		fields["status"] = out.status
+		if trace := out.header.Get("x-trace-id"); trace != "" {
 			fields["trace_id"] = trace
 		}
 		tflog.SubsystemDebug(ctx, LogSubsystem, "Vision One API request", fields)
-		c.logBodies(ctx, req, payload, body)
-
-		if status < 300 {
-			return &response{status: status, header: header, body: body, afterAmbiguous: ambiguous}, nil
-		}
-		errBody := body
-		if req.secretResponse {
-			errBody = envelopeOnly(body)
-		}
-		apiErr := decodeError(req.method, logPath, status, header, errBody, c.secrets.list())
-		apiErr.Attempts = attempt
-		apiErr.afterAmbiguous = ambiguous
-		switch {
-		case status == http.StatusTooManyRequests:
-			// The API refused before acting on it: always safe to retry.
-		case status >= 500 && status != http.StatusNotImplemented:
-			if req.policy == retryUnprocessed {
-				return nil, &ambiguousError{apiErr}
-			}
-			ambiguous = ambiguous || req.method != http.MethodGet
-		default:
-			if status == http.StatusForbidden {
-				apiErr.Rule = ruleOf(req)
-			}
-			return nil, apiErr
-		}
-		if attempt > c.cfg.MaxRetries {
-			return nil, apiErr
-		}
-		wait, ok := retryAfter(header)
-		if !ok {
-			wait = c.backoff(attempt)
-		}
-		if err := c.sleep(ctx, wait); err != nil {
-			return nil, &RequestError{Method: req.method, Path: logPath, Attempts: attempt, Err: err, LastFailure: apiErr}
-		}
+		c.logBodies(ctx, cl.req, cl.payload, out.body)
 	}
+}
+
+// failedAttempt describes an attempt that got no answer: the caller's context ended, the attempt
+// ran out of time, or the network failed.
+func (c *Client) failedAttempt(ctx context.Context, cl *call, err error) outcome {
+	reqErr := &RequestError{Method: cl.req.method, Path: cl.path(), Attempts: cl.attempts, Err: err}
+	if ctx.Err() != nil {
+		reqErr.Err = contextErr(ctx, err)
+		return outcome{err: reqErr, canceled: true}
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		reqErr.Timeout = c.cfg.RequestTimeout
+	}
+	return outcome{err: reqErr}
+}
+
+// classify decides what an outcome means for the call: done, failed, or worth another attempt.
+func (c *Client) classify(cl *call, out outcome) verdict {
+	if out.err != nil {
+		return c.classifyFailure(cl, out)
+	}
+	if out.status < 300 {
+		return verdict{resp: &response{status: out.status, header: out.header, body: out.body,
+			afterAmbiguous: cl.ambiguous, secrets: out.secrets}}
+	}
+	return c.classifyAnswer(cl, out)
+}
+
+// classifyFailure judges an attempt without an answer. Whatever asking again cannot change (the
+// caller gave up, an answer too large, a host that does not exist) ends the call; a create that may
+// have reached the API goes to its caller's lookup (create.go); anything else is retried.
+func (c *Client) classifyFailure(cl *call, out outcome) verdict {
+	reqErr := out.err
+	if out.canceled || errors.Is(reqErr.Err, errAnswerTooLarge) || hostNotFound(reqErr.Err) {
+		return verdict{err: reqErr}
+	}
+	unsent := neverSent(reqErr.Err)
+	if cl.req.policy != retryIdempotent && !unsent {
+		return verdict{err: &ambiguousError{reqErr}}
+	}
+	cl.ambiguous = cl.ambiguous || !unsent
+	return c.retryOrGiveUp(cl, reqErr, c.backoff(cl.attempts))
+}
+
+// classifyAnswer judges an error answer. A 429 is retried for every request: the API refused before
+// acting on it. A 5xx (but 501) is retried, except for a create, whose caller must look the object
+// up first. Any other answer is final.
+func (c *Client) classifyAnswer(cl *call, out outcome) verdict {
+	errBody := out.body
+	if cl.req.answerSecrets != nil {
+		errBody = envelopeOnly(out.body)
+	}
+	apiErr := decodeError(cl.req.method, cl.path(), out.status, out.header, errBody, c.redactions(out.secrets...))
+	apiErr.Attempts = cl.attempts
+	apiErr.afterAmbiguous = cl.ambiguous
+	switch status := out.status; {
+	case status == http.StatusTooManyRequests:
+	case status >= 500 && status != http.StatusNotImplemented:
+		if cl.req.policy == retryUnprocessed {
+			return verdict{err: &ambiguousError{apiErr}}
+		}
+		cl.ambiguous = cl.ambiguous || cl.req.method != http.MethodGet
+	default:
+		if status == http.StatusForbidden {
+			apiErr.Rule = ruleOf(cl.req)
+		}
+		return verdict{err: apiErr}
+	}
+	wait, ok := retryAfter(out.header)
+	if !ok {
+		wait = c.backoff(cl.attempts)
+	}
+	return c.retryOrGiveUp(cl, apiErr, wait)
+}
+
+// retryOrGiveUp is a retry after wait, unless the call has used up its retries: then cause stands.
+func (c *Client) retryOrGiveUp(cl *call, cause error, wait time.Duration) verdict {
+	if cl.attempts > c.cfg.MaxRetries {
+		return verdict{err: cause}
+	}
+	return verdict{retry: true, wait: wait, cause: cause}
+}
+
+// wait sleeps before the next attempt. A wait cut short ends the call with what the last attempt
+// met.
+func (c *Client) wait(ctx context.Context, cl *call, next verdict) error {
+	if err := c.sleep(ctx, next.wait); err != nil {
+		return &RequestError{Method: cl.req.method, Path: cl.path(), Attempts: cl.attempts, Err: err, LastFailure: next.cause}
+	}
+	return nil
 }
 
 // resolve builds the URL of req: the API's own absolute link as given, or the base URL plus path.
@@ -328,21 +438,30 @@ func retryAfter(h http.Header) (time.Duration, bool) {
 	return min(d, maxRetryAfter), true
 }
 
-// sleep waits d or until ctx ends, whichever is first. A wait that would outlast the context's
-// deadline is not begun: the retry after it could never be sent.
+// sleep waits d before a retry, or until ctx ends, whichever is first (see pause).
 func (c *Client) sleep(ctx context.Context, d time.Duration) error {
+	err := pause(ctx, d)
+	if err == nil || d <= 0 {
+		return err
+	}
+	return fmt.Errorf("%w: %w", errCanceledWhileWaiting, err)
+}
+
+// pause waits d or until ctx ends, whichever is first. A wait that would outlast the context's
+// deadline is not begun: the attempt after it could never be sent.
+func pause(ctx context.Context, d time.Duration) error {
 	if d <= 0 {
 		return ctx.Err()
 	}
 	if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < d {
-		return fmt.Errorf("%w: the next attempt, due in %s, would pass the deadline of the operation: %w",
-			errCanceledWhileWaiting, d.Round(time.Millisecond), context.DeadlineExceeded)
+		return fmt.Errorf("the next attempt, due in %s, would pass the deadline of the operation: %w",
+			d.Round(time.Millisecond), context.DeadlineExceeded)
 	}
 	timer := time.NewTimer(d)
 	defer timer.Stop()
 	select {
 	case <-ctx.Done():
-		return fmt.Errorf("%w: %w", errCanceledWhileWaiting, ctx.Err())
+		return ctx.Err()
 	case <-timer.C:
 		return nil
 	}
@@ -356,7 +475,7 @@ func (c *Client) logBodies(ctx context.Context, req request, payload, body []byt
 		fields["request_body"] = string(payload)
 	}
 	switch {
-	case req.secretResponse:
+	case req.answerSecrets != nil:
 		fields["response_body"] = "(withheld: it carries secrets)"
 	case len(body) > 0:
 		fields["response_body"] = string(body)

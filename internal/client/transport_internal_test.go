@@ -50,15 +50,3 @@ func TestBackoffIsBoundedFullJitter(t *testing.T) {
 		}
 	}
 }
-
-func TestNewLimiter(t *testing.T) {
-	if newLimiter(-1) != nil {
-		t.Error("a negative rate is not unlimited")
-	}
-	for perMinute, burst := range map[int]int{1: 1, 60: 2, 300: 10, 6000: 20} {
-		l := newLimiter(perMinute)
-		if l.Burst() != burst || float64(l.Limit()) != float64(perMinute)/60 {
-			t.Errorf("newLimiter(%d): %v/s burst %d, want %v/s burst %d", perMinute, l.Limit(), l.Burst(), float64(perMinute)/60, burst)
-		}
-	}
-}

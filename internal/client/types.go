@@ -31,9 +31,9 @@ var (
 	MonthsToExpiration = []int64{0, 1, 3, 6, 12}
 )
 
-// Role is a user role (API.md, "Roles: object"). ETag is the version to pass to UpdateRole:
-// GetRole fills it from the response header; RefreshRole, when it serves the role from a listing
-// (which carries no ETag), fills it with a fingerprint of the role's fields instead (cache.go).
+// Role is a user role (API.md, "Roles: object"). Version is what to pass to UpdateRole: the ETag
+// of a single GET (GetRole), or a fingerprint of a listing item (RefreshRole, when it serves the
+// role from a listing, which carries no ETag; see cache.go).
 type Role struct {
 	ID                         string   `json:"id"`
 	Name                       string   `json:"name"`
@@ -43,7 +43,7 @@ type Role struct {
 	AllowAPIKeyAssignment      bool     `json:"allowApiKeyAssignment"`
 	AllowUserAccountAssignment bool     `json:"allowUserAccountAssignment"`
 	PermissionKeys             []string `json:"permissionKeys"`
-	ETag                       string   `json:"-"`
+	Version                    string   `json:"-"`
 }
 
 // RoleCreate is the body of POST /v3.0/iam/roles; all five fields are required
@@ -74,6 +74,7 @@ type Permission struct {
 }
 
 // Account is a user, SAML user, SAML group or pending invitation (API.md, "Accounts: object").
+// Version is what to pass to UpdateAccount (see Role).
 type Account struct {
 	ID              string   `json:"id"`
 	Email           string   `json:"email"`
@@ -83,7 +84,7 @@ type Account struct {
 	Status          string   `json:"status"`
 	Description     string   `json:"description"`
 	CreatedDateTime DateTime `json:"createdDateTime"`
-	ETag            string   `json:"-"`
+	Version         string   `json:"-"`
 }
 
 // AccountInvite is the body of POST /v3.0/iam/accounts.
@@ -103,7 +104,8 @@ type AccountPatch struct {
 
 // APIKey is an API key's metadata (API.md, "API keys: object"). The secret is never part of it.
 // ExpiredDateTime has no value for a key that never expires, LastUsedDateTime none for a key
-// never used, whatever the API's spelling of that (see DateTime).
+// never used, whatever the API's spelling of that (see DateTime). Version is what to pass to
+// UpdateAPIKey (see Role).
 type APIKey struct {
 	ID                   string   `json:"id"`
 	Name                 string   `json:"name"`
@@ -114,7 +116,7 @@ type APIKey struct {
 	LastUsedDateTime     DateTime `json:"lastUsedDateTime"`
 	CreatedDateTime      DateTime `json:"createdDateTime"`
 	LastModifiedDateTime DateTime `json:"lastModifiedDateTime"`
-	ETag                 string   `json:"-"`
+	Version              string   `json:"-"`
 }
 
 // APIKeyCreate is one element of the POST /v3.0/iam/apiKeys array. MonthsToExpiration is a pointer

@@ -85,9 +85,10 @@ func answerAdvice(e *client.APIError) string {
 	case code == http.StatusRequestEntityTooLarge:
 		return "The request body exceeds the API's 1 MB limit: shorten the descriptions or lists in this object."
 	case code == http.StatusTooManyRequests:
-		return "The API rate-limited the requests for longer than the provider kept retrying: lower " +
-			"requests_per_minute in the provider configuration (other tools that call the tenant count against " +
-			"the same limit), or try again later."
+		return "The API rate-limited the requests for longer than the provider kept retrying, although every " +
+			"request waited as long as the API asked: other tools that call the tenant count against the same " +
+			"limit. Raise max_retries, set requests_per_minute in the provider configuration to leave room for " +
+			"those tools, or try again later."
 	case code == http.StatusNotImplemented:
 		return "This Vision One region or tenant does not offer this call: check the region, or manage the object " +
 			"in the console."

@@ -8,48 +8,50 @@ import (
 )
 
 // privateState is the part of the framework's private state (req.Private, resp.Private) that the
-// ETag helpers use; the framework's own type lives in an internal package.
+// version helpers use; the framework's own type lives in an internal package.
 type privateState interface {
 	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
 	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
 }
 
-// privateETagKey is the private-state key of an object's ETag. Private state is stored with the
-// resource in the state file but never shown, and it travels from the refresh of a plan to the
-// apply of that plan: an update then sends If-Match with the ETag of the object the plan was
-// computed from, and a change made in between is detected (412) instead of overwritten. When the
-// refresh was served from the client's shared listing, which carries no ETag, the value is a
-// fingerprint of the object instead, which the client checks against a fresh read before patching.
-const privateETagKey = "etag"
+// privateVersionKey is the private-state key of an object's version (client.Role.Version and its
+// kin): the ETag of a single read, or a fingerprint of the object when the refresh was served from
+// the client's shared listing, which carries no ETag. Private state is stored with the resource in
+// the state file but never shown, and it travels from the refresh of a plan to the apply of that
+// plan: an update then sends If-Match with the version the plan was computed from (the client
+// checks a fingerprint against a fresh read first), and a change made in between is detected (412)
+// instead of overwritten. The key keeps its first name, "etag", which existing states hold.
+const privateVersionKey = "etag"
 
-// storeETag remembers etag for the next update; an empty etag removes the remembered one, so a
-// stale value is never sent.
-func storeETag(ctx context.Context, private privateState, etag string) diag.Diagnostics {
-	if etag == "" {
-		return private.SetKey(ctx, privateETagKey, nil)
+// storeVersion remembers version for the next update; an empty version removes the remembered
+// one, so a stale value is never sent.
+func storeVersion(ctx context.Context, private privateState, version string) diag.Diagnostics {
+	if version == "" {
+		return private.SetKey(ctx, privateVersionKey, nil)
 	}
-	value, err := json.Marshal(etag)
+	value, err := json.Marshal(version)
 	if err != nil {
 		var diags diag.Diagnostics
-		diags.AddError("Error Storing ETag", "Encoding the ETag for the private state failed: "+err.Error())
+		diags.AddError("Error Storing Object Version", "Encoding the object's version (ETag) for the private state failed: "+err.Error())
 		return diags
 	}
-	return private.SetKey(ctx, privateETagKey, value)
+	return private.SetKey(ctx, privateVersionKey, value)
 }
 
-// storedETag returns the ETag remembered by storeETag, or "" when there is none (state written by
-// an import or by an older provider version); the client then reads a current one itself.
-func storedETag(ctx context.Context, private privateState) (string, diag.Diagnostics) {
-	value, diags := private.GetKey(ctx, privateETagKey)
+// storedVersion returns the version remembered by storeVersion, or "" when there is none (state
+// written by an import or by an older provider version); the client then reads a current one
+// itself.
+func storedVersion(ctx context.Context, private privateState) (string, diag.Diagnostics) {
+	value, diags := private.GetKey(ctx, privateVersionKey)
 	if diags.HasError() || len(value) == 0 {
 		return "", diags
 	}
-	var etag string
-	if err := json.Unmarshal(value, &etag); err != nil {
-		diags.AddError("Error Reading ETag", "Decoding the ETag from the private state failed: "+err.Error())
+	var version string
+	if err := json.Unmarshal(value, &version); err != nil {
+		diags.AddError("Error Reading Object Version", "Decoding the object's version (ETag) from the private state failed: "+err.Error())
 		return "", diags
 	}
-	return etag, diags
+	return version, diags
 }
 
 // privatePlannedFromKey is the private-state key of the id of the object a plan starts from.

@@ -115,9 +115,11 @@ func (p *visionOneProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 				},
 			},
 			"requests_per_minute": schema.Int64Attribute{
-				MarkdownDescription: fmt.Sprintf("Client-side rate limit, in requests per minute, shared by every request of one "+
-					"Terraform run, so that a large configuration stays under the tenant's API limit instead of running into 429 "+
-					"answers. At least 1. Default %d.", client.DefaultRequestsPerMinute),
+				MarkdownDescription: "Hard cap on the requests per minute of one Terraform run, shared by all its requests; " +
+					"the provider never exceeds it. At least 1. Default none: the pace is learned from the tenant's `429` answers " +
+					"(every request waits for the `Retry-After` of a `429`, then the provider paces just under what the tenant " +
+					"accepted and probes upward each minute). Set it to leave part of the tenant's limit to other tools that " +
+					"call the same tenant.",
 				Optional: true,
 				Validators: []validator.Int64{
 					int64validator.AtLeast(1),

@@ -236,7 +236,7 @@ func (r *accountResource) Create(ctx context.Context, req resource.CreateRequest
 	// change back until the invitation is accepted.
 	state.Enabled = plan.Enabled
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
-	resp.Diagnostics.Append(storeETag(ctx, resp.Private, account.ETag)...)
+	resp.Diagnostics.Append(storeVersion(ctx, resp.Private, account.Version)...)
 }
 
 func (r *accountResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -268,7 +268,7 @@ func (r *accountResource) Read(ctx context.Context, req resource.ReadRequest, re
 
 	refreshed := accountModelFromAPI(state, account)
 	resp.Diagnostics.Append(setStateIfChanged(ctx, &resp.State, &state, &refreshed)...)
-	resp.Diagnostics.Append(storeETag(ctx, resp.Private, account.ETag)...)
+	resp.Diagnostics.Append(storeVersion(ctx, resp.Private, account.Version)...)
 }
 
 func (r *accountResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -281,7 +281,7 @@ func (r *accountResource) Update(ctx context.Context, req resource.UpdateRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	etag, diags := storedETag(ctx, req.Private)
+	version, diags := storedVersion(ctx, req.Private)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -297,7 +297,7 @@ func (r *accountResource) Update(ctx context.Context, req resource.UpdateRequest
 			}
 		}
 		tflog.Debug(ctx, "updating account", map[string]any{"id": id})
-		err := r.data.client.UpdateAccount(ctx, id, etag, patch)
+		err := r.data.client.UpdateAccount(ctx, id, version, patch)
 		switch {
 		case client.IsPreconditionFailed(err):
 			resp.Diagnostics.AddError("Account Changed Outside Terraform",
@@ -322,7 +322,7 @@ func (r *accountResource) Update(ctx context.Context, req resource.UpdateRequest
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, accountModelFromAPI(plan, account))...)
-	resp.Diagnostics.Append(storeETag(ctx, resp.Private, account.ETag)...)
+	resp.Diagnostics.Append(storeVersion(ctx, resp.Private, account.Version)...)
 }
 
 func (r *accountResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

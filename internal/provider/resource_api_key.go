@@ -547,13 +547,13 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 				return
 			}
 		}
-		etag, diags := storedETag(ctx, req.Private)
+		version, diags := storedVersion(ctx, req.Private)
 		resp.Diagnostics.Append(diags...)
 		if resp.Diagnostics.HasError() {
 			return
 		}
 		tflog.Debug(ctx, "Updating API key", map[string]any{"id": id})
-		err := r.data.client.UpdateAPIKey(ctx, id, etag, patch)
+		err := r.data.client.UpdateAPIKey(ctx, id, version, patch)
 		if client.IsPreconditionFailed(err) {
 			resp.Diagnostics.AddError("API Key Changed Outside Terraform",
 				fmt.Sprintf("Updating API key %s (%q): the change was refused (HTTP 412) because the key was modified "+
@@ -641,12 +641,12 @@ func (r *apiKeyResource) ImportState(ctx context.Context, req resource.ImportSta
 
 // setState writes model, which the caller has completed with what the API reports about key, as
 // the new state (unless prior, the model read from that state or nil, already holds it), and keeps
-// the key's ETag and the API time of the read in private state. It records the key as managed by
-// this configuration (noteManaged).
+// the key's version and the API time of the read in private state. It records the key as managed
+// by this configuration (noteManaged).
 func (r *apiKeyResource) setState(ctx context.Context, key *client.APIKey, prior, model *apiKeyResourceModel, state *tfsdk.State, private privateState, diags *diag.Diagnostics) {
 	r.data.noteManaged(apiKeyType, key.ID)
 	warnUnreadable(diags, fmt.Sprintf("API key %s (%q)", key.ID, key.Name), key.UnreadableFields(), apiKeyUnreadableEffects)
-	diags.Append(storeETag(ctx, private, key.ETag)...)
+	diags.Append(storeVersion(ctx, private, key.Version)...)
 	diags.Append(r.storeReadAt(ctx, private)...)
 	diags.Append(setStateIfChanged(ctx, state, prior, model)...)
 }

@@ -418,7 +418,7 @@ func (r *userRoleResource) Update(ctx context.Context, req resource.UpdateReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	etag, diags := storedETag(ctx, req.Private)
+	version, diags := storedVersion(ctx, req.Private)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -426,8 +426,8 @@ func (r *userRoleResource) Update(ctx context.Context, req resource.UpdateReques
 
 	id := state.ID.ValueString()
 	patch := rolePatchFromPlan(plan, state)
-	tflog.Debug(ctx, "Updating a Vision One user role", map[string]any{"id": id, "if_match": etag})
-	err := r.data.client.UpdateRole(ctx, id, etag, patch)
+	tflog.Debug(ctx, "Updating a Vision One user role", map[string]any{"id": id, "if_match": version})
+	err := r.data.client.UpdateRole(ctx, id, version, patch)
 	if patch.Name != nil && client.IsAlreadyExists(err) {
 		if existing := r.roleNamed(ctx, *patch.Name); existing != nil && existing.ID != id {
 			resp.Diagnostics.AddAttributeError(path.Root("name"), "User Role Already Exists",
@@ -457,7 +457,7 @@ func (r *userRoleResource) Update(ctx context.Context, req resource.UpdateReques
 	}
 
 	// PATCH answers 204 without a body (API.md, "Decision: role write answers"): read the role back
-	// for the values the API decided (last update time, ETag).
+	// for the values the API decided (last update time, version).
 	role, err := r.data.client.GetRole(ctx, id)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "Error Reading User Role",
@@ -565,8 +565,8 @@ func (r *userRoleResource) ImportState(ctx context.Context, req resource.ImportS
 }
 
 // setState writes role into state, unless it is what prior (the model read from that state, or
-// nil) already holds, remembers its ETag for the next update, and records the role as managed by
-// this configuration (noteManaged).
+// nil) already holds, remembers its version for the next update, and records the role as managed
+// by this configuration (noteManaged).
 func (r *userRoleResource) setState(ctx context.Context, role *client.Role, prior *userRoleModel, state *tfsdk.State, private privateState, diags *diag.Diagnostics) {
 	r.data.noteManaged(userRoleType, role.ID)
 	warnUnreadable(diags, fmt.Sprintf("User role %s (%q)", role.ID, role.Name), role.UnreadableFields(),
@@ -577,7 +577,7 @@ func (r *userRoleResource) setState(ctx context.Context, role *client.Role, prio
 		return
 	}
 	diags.Append(setStateIfChanged(ctx, state, prior, &model)...)
-	diags.Append(storeETag(ctx, private, role.ETag)...)
+	diags.Append(storeVersion(ctx, private, role.Version)...)
 }
 
 // userRoleModelFromAPI maps an API role onto the Terraform model.

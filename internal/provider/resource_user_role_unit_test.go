@@ -91,32 +91,39 @@ func (m memoryPrivateState) SetKey(_ context.Context, key string, value []byte) 
 	return nil
 }
 
-func TestETagPrivateState(t *testing.T) {
+func TestVersionPrivateState(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	private := memoryPrivateState{}
 
-	if etag, diags := storedETag(ctx, private); etag != "" || diags.HasError() {
-		t.Fatalf("storedETag of an empty private state = %q, %v; want \"\"", etag, diags)
+	if version, diags := storedVersion(ctx, private); version != "" || diags.HasError() {
+		t.Fatalf("storedVersion of an empty private state = %q, %v; want \"\"", version, diags)
 	}
-	for _, etag := range []string{"d41d8cd98f00b204e9800998ecf8427e", `"quoted"`, "0x8D9AB4B0CA9D336"} {
-		if diags := storeETag(ctx, private, etag); diags.HasError() {
-			t.Fatalf("storeETag(%q): %v", etag, diags)
+	for _, version := range []string{"d41d8cd98f00b204e9800998ecf8427e", `"quoted"`, "0x8D9AB4B0CA9D336",
+		"visionone-fingerprint:0123456789abcdef0123456789abcdef"} {
+		if diags := storeVersion(ctx, private, version); diags.HasError() {
+			t.Fatalf("storeVersion(%q): %v", version, diags)
 		}
-		if got, diags := storedETag(ctx, private); got != etag || diags.HasError() {
-			t.Errorf("storedETag after storing %q = %q, %v", etag, got, diags)
+		if got, diags := storedVersion(ctx, private); got != version || diags.HasError() {
+			t.Errorf("storedVersion after storing %q = %q, %v", version, got, diags)
 		}
 	}
-	if diags := storeETag(ctx, private, ""); diags.HasError() {
-		t.Fatalf("storeETag(\"\"): %v", diags)
+	if diags := storeVersion(ctx, private, ""); diags.HasError() {
+		t.Fatalf("storeVersion(\"\"): %v", diags)
 	}
-	if got, _ := storedETag(ctx, private); got != "" {
-		t.Errorf("an empty ETag must forget the stored one, still have %q", got)
+	if got, _ := storedVersion(ctx, private); got != "" {
+		t.Errorf("an empty version must forget the stored one, still have %q", got)
 	}
 
-	private[privateETagKey] = []byte("not json")
-	if _, diags := storedETag(ctx, private); !diags.HasError() {
-		t.Error("a corrupt private ETag must be reported")
+	// States written before the rename hold the version under the key "etag": it is read as it is.
+	written := memoryPrivateState{"etag": []byte(`"0x8D9AB4B0CA9D336"`)}
+	if got, diags := storedVersion(ctx, written); got != "0x8D9AB4B0CA9D336" || diags.HasError() {
+		t.Errorf("storedVersion of a state written by an earlier version = %q, %v", got, diags)
+	}
+
+	private[privateVersionKey] = []byte("not json")
+	if _, diags := storedVersion(ctx, private); !diags.HasError() {
+		t.Error("a corrupt private version must be reported")
 	}
 }
 

@@ -1,0 +1,278 @@
+package client
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+)
+
+// # Pacing learned from the tenant
+//
+// The API counts a tenant's requests in fixed 60-second windows and answers 429 beyond a limit
+// that is not published and that every tool calling the tenant shares (API.md, "Limits"). So the
+// client does not guess a pace; it learns one from the API, additive increase and multiplicative
+// decrease:
+//
+//   - It starts without a pace: Terraform's -parallelism bounds how many requests are in flight.
+//   - A 429 with Retry-After holds every request of the process until then, not only the one that
+//     got it, so that the others do not each collect a 429 of their own. With fixed windows that
+//     is when the next window opens.
+//   - The first 429 of a window sets the pace to a share (paceMargin) of what the tenant accepted
+//     in that window: the requests of this process answered with anything but a 429 since the
+//     window began (it ends at Retry-After, so it began a window's length earlier; without
+//     Retry-After, the last window's length). A window that began before this process's first
+//     request (a previous Terraform command or another tool used part of it, or the 429 was no
+//     rate limit at all) tells nothing of the allowance: then only the hold applies.
+//   - Every window without a 429 raises the pace by a twentieth of the allowance last measured, so
+//     the pace probes upward slowly and notices a limit that was raised or a tool that stopped.
+//     Against fixed windows a probe beyond the allowance costs a 429 near a window's end and a
+//     short hold, as Terraform's requests wait for the next window.
+//   - Config.RequestsPerMinute, when set, is a hard cap: the pace never exceeds it.
+//
+// Requests go out at the pace through a token bucket (as the generic cell rate algorithm: each
+// request takes the next slot, and up to paceBurst slots may be taken at once after a pause).
+// The pacer decides with the times it is given and keeps no clock of its own, so its tests run on
+// a fake clock.
+
+const (
+	// paceWindow is the API's counting window (API.md, "Limits").
+	paceWindow = time.Minute
+	// paceMargin is the share of a window's measured allowance that the pace is set to after a
+	// 429, so that the next windows are not overrun before the pace probes upward again.
+	paceMargin = 0.95
+	// paceProbeSteps: each window without a 429 adds 1/paceProbeSteps of the measured allowance.
+	paceProbeSteps = 20
+	// minPace is the slowest pace, in requests per minute, that a 429 can set.
+	minPace = 1.0
+	// windowSlack is how far the start of a window derived from Retry-After may be off: the header
+	// is whole seconds, rounded up, and answers take time to arrive.
+	windowSlack = 2 * time.Second
+)
+
+// pacer holds the requests of one Client to the pace the tenant allows. It is safe for concurrent
+// use.
+type pacer struct {
+	mu sync.Mutex
+	// limit is Config.RequestsPerMinute; zero: no cap.
+	limit float64
+	// learned is the pace learned from 429 answers, in requests per minute; zero until the first.
+	learned float64
+	// step is the additive increase per window without a 429.
+	step float64
+	// rampFrom starts the current stretch without a 429, in whole windows of which the pace rises.
+	rampFrom time.Time
+	// decreasedAt is when a 429 last set the pace: one decrease per window.
+	decreasedAt time.Time
+	// holdUntil is the end of the latest Retry-After: no request is sent before it.
+	holdUntil time.Time
+	// nextSlot is the token bucket's theoretical arrival time: the slot after the last one taken.
+	nextSlot time.Time
+	accepted acceptLog
+}
+
+// paceChange is what a decision of the pacer changed, for the debug log.
+type paceChange struct {
+	perMinute float64       // the pace now in force; zero: none
+	hold      time.Duration // how long every request now waits for the tenant's next window
+	reason    string
+}
+
+func newPacer(limit int) *pacer {
+	return &pacer{limit: float64(max(limit, 0))}
+}
+
+// perMinute is the pace in force: the learned one, under the cap; zero when there is neither.
+func (p *pacer) perMinute() float64 {
+	switch {
+	case p.learned == 0:
+		return p.limit
+	case p.limit == 0:
+		return p.learned
+	}
+	return min(p.learned, p.limit)
+}
+
+// paceBurst is how many requests may go at once after a pause: a short refresh of a few objects
+// goes at once, while a long run settles at the pace.
+func paceBurst(perMinute float64) int {
+	return min(max(int(perMinute)/30, 1), 20)
+}
+
+// reserve takes the slot of a request that is ready at now and returns when it may be sent. It
+// first raises the pace by what the windows without a 429 since the last change have earned, and
+// reports that change.
+func (p *pacer) reserve(now time.Time) (time.Time, *paceChange) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	change := p.probe(now)
+	at := later(now, p.holdUntil)
+	rate := p.perMinute()
+	if rate == 0 {
+		return at, change
+	}
+	interval := time.Duration(float64(paceWindow) / rate)
+	if earliest := p.nextSlot.Add(-time.Duration(paceBurst(rate)-1) * interval); at.Before(earliest) {
+		at = earliest
+	}
+	p.nextSlot = later(p.nextSlot, at).Add(interval)
+	return at, change
+}
+
+// probe is the additive increase: each whole window since rampFrom adds a step.
+func (p *pacer) probe(now time.Time) *paceChange {
+	if p.learned == 0 || now.Before(p.rampFrom) || (p.limit > 0 && p.learned >= p.limit) {
+		return nil
+	}
+	windows := int64(now.Sub(p.rampFrom) / paceWindow)
+	if windows == 0 {
+		return nil
+	}
+	p.learned += float64(windows) * p.step
+	if p.limit > 0 {
+		p.learned = min(p.learned, p.limit)
+	}
+	p.rampFrom = p.rampFrom.Add(time.Duration(windows) * paceWindow)
+	return &paceChange{perMinute: p.perMinute(), reason: "a window passed without a 429: probing upward"}
+}
+
+// heldUntil is the end of the hold that the latest Retry-After set.
+func (p *pacer) heldUntil() time.Time {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.holdUntil
+}
+
+// answered records that a request sent at sentAt was answered, not with a 429: the tenant counted
+// it in its window.
+func (p *pacer) answered(sentAt time.Time) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.accepted.add(sentAt)
+}
+
+// throttled records a 429 that arrived at now, with its Retry-After when it had one (hasWait), and
+// reports the change it makes: a hold of every request until the tenant's next window, and the
+// first time in a window, the pace (see the comment at the top of this file).
+func (p *pacer) throttled(now time.Time, wait time.Duration, hasWait bool) *paceChange {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	windowEnd := now
+	if hasWait {
+		windowEnd = now.Add(wait)
+	}
+	newHold := !p.holdUntil.After(now) && windowEnd.After(now)
+	p.holdUntil = later(p.holdUntil, windowEnd)
+	hold := p.holdUntil.Sub(now)
+
+	if !p.decreasedAt.IsZero() && now.Sub(p.decreasedAt) < paceWindow {
+		// The requests that were in flight meet the limit this window's first 429 taught.
+		if newHold {
+			return &paceChange{perMinute: p.perMinute(), hold: hold, reason: "429 again in the window of the last one: holding every request"}
+		}
+		return nil
+	}
+	windowStart := windowEnd.Add(-paceWindow)
+	if p.accepted.first.IsZero() || p.accepted.first.After(windowStart.Add(windowSlack)) {
+		return &paceChange{perMinute: p.perMinute(), hold: hold,
+			reason: "429 in a window that began before this process's first request, which tells nothing of the tenant's limit: holding every request, pace unchanged"}
+	}
+	n := p.accepted.since(windowStart.Add(-windowSlack / 2))
+	p.learned = max(float64(n)*paceMargin, minPace)
+	if p.limit > 0 {
+		p.learned = min(p.learned, p.limit)
+	}
+	p.step = max(float64(n)/paceProbeSteps, minPace)
+	p.decreasedAt = now
+	p.rampFrom = later(now, p.holdUntil)
+	return &paceChange{perMinute: p.perMinute(), hold: hold,
+		reason: fmt.Sprintf("429: the tenant accepted %d requests of this process in its window; pacing at %.0f%% of that, "+
+			"holding every request until its next window", n, paceMargin*100)}
+}
+
+// later returns the later of two times.
+func later(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
+
+// acceptLog counts the accepted requests of the last window, per second of their sending.
+type acceptLog struct {
+	first   time.Time // the first accepted request of the process
+	buckets [64]struct {
+		second int64
+		n      int
+	}
+}
+
+func (l *acceptLog) add(t time.Time) {
+	if l.first.IsZero() || t.Before(l.first) {
+		l.first = t
+	}
+	s := t.Unix()
+	b := &l.buckets[uint64(s)%uint64(len(l.buckets))]
+	if b.second != s {
+		b.second, b.n = s, 0
+	}
+	b.n++
+}
+
+// since counts the accepted requests sent in the second of from or later. It sees one bucket's
+// worth of seconds back, more than a window and its slack.
+func (l *acceptLog) since(from time.Time) int {
+	n := 0
+	for _, b := range l.buckets {
+		if b.second >= from.Unix() {
+			n += b.n
+		}
+	}
+	return n
+}
+
+// awaitPace waits for the request's slot under the pace, then for any hold that a 429 set for
+// every request while it waited.
+func (c *Client) awaitPace(ctx context.Context) error {
+	at, change := c.pace.reserve(time.Now())
+	logPace(ctx, change)
+	for {
+		if err := pause(ctx, time.Until(at)); err != nil {
+			return err
+		}
+		hold := c.pace.heldUntil()
+		if !time.Now().Before(hold) {
+			return nil
+		}
+		at = hold
+	}
+}
+
+// paceAnswer tells the pacer how the API answered a request sent at sentAt.
+func (c *Client) paceAnswer(ctx context.Context, sentAt time.Time, status int, header http.Header) {
+	if status != http.StatusTooManyRequests {
+		c.pace.answered(sentAt)
+		return
+	}
+	wait, ok := retryAfter(header)
+	logPace(ctx, c.pace.throttled(time.Now(), wait, ok))
+}
+
+// logPace writes a pace change at debug level.
+func logPace(ctx context.Context, change *paceChange) {
+	if change == nil {
+		return
+	}
+	fields := map[string]any{"reason": change.reason, "requests_per_minute": "no limit"}
+	if change.perMinute > 0 {
+		fields["requests_per_minute"] = math.Round(change.perMinute*10) / 10
+	}
+	if change.hold > 0 {
+		fields["hold_ms"] = change.hold.Milliseconds()
+	}
+	tflog.SubsystemDebug(ctx, LogSubsystem, "Vision One API pace changed", fields)
+}
