@@ -2,22 +2,24 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/emulator"
 )
 
-// TestSmoke runs the whole benchmark on three objects (one of each type) without latency, so that
-// `make bench` cannot rot: the provider and both floors build, Terraform runs them through
-// dev_overrides, every
-// phase succeeds, the plan after apply is empty (run fails otherwise), the destroy leaves nothing
-// behind, and the request counts meet the targets: one write per object to create and one to
-// destroy, and a refresh of at most one read per object.
-func TestSmoke(t *testing.T) {
+// smokeConfig is a run of the given scenarios on a few objects without latency, with the provider
+// TestMain built measured as both the provider and the before provider.
+func smokeConfig(t *testing.T, names ...string) config {
+	t.Helper()
 	if os.Getenv("TF_ACC") == "" {
-		t.Skip("set TF_ACC=1: the smoke run builds the provider and drives the terraform CLI")
+		t.Skip("set TF_ACC=1: the smoke runs build the provider and drive the terraform CLI")
 	}
 	terraform := os.Getenv("TF_ACC_TERRAFORM_PATH")
 	if terraform == "" {
@@ -30,48 +32,130 @@ func TestSmoke(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	const n = 3
-	rep, err := run(context.Background(), config{
-		Sizes: []int{n}, Parallelism: 10, Terraform: terraform, ModuleDir: moduleDir, WorkDir: t.TempDir(),
-		RequestsPerMinute: 100000, Log: t.Logf,
-	})
+	return config{
+		Scenarios: names, Sizes: []int{3}, Keys: 3, Accounts: 3, Imports: 3, PlanSizes: []int{3}, PlanRepeat: 2,
+		TenantLimit: 600, Parallelism: 10, Terraform: terraform, ModuleDir: moduleDir, WorkDir: t.TempDir(),
+		ProviderBin: builtProvider, BeforeBin: builtProvider, BeforeLabel: "the same build", RequestsPerMinute: 100000, Log: t.Logf,
+	}
+}
+
+// builtProvider is the provider TestMain builds, once for the smoke runs, when TF_ACC is set.
+var builtProvider string
+
+func TestMain(m *testing.M) {
+	os.Exit(func() int {
+		if os.Getenv("TF_ACC") != "" {
+			dir, err := os.MkdirTemp("", "visionone-bench-test-")
+			if err != nil {
+				panic(err)
+			}
+			defer func() { _ = os.RemoveAll(dir) }()
+			moduleDir, err := filepath.Abs("..")
+			if err == nil {
+				builtProvider, err = buildUnlessGiven(context.Background(), config{Log: func(string, ...any) {}}, "", moduleDir, ".", dir)
+			}
+			if err != nil {
+				fmt.Fprintln(os.Stderr, "building the provider:", err)
+				return 1
+			}
+		}
+		return m.Run()
+	}())
+}
+
+// TestSmoke runs every scenario on three objects without latency, with a before provider, so that
+// `make bench` cannot rot: the provider and both floors build, Terraform runs them through
+// dev_overrides, every phase succeeds, each plan that must be empty is (run fails otherwise), each
+// destroy leaves nothing behind, every figure of the tables is measured, and the request counts
+// hold what no optimisation may change: one write per account, none in a plan, none in an import.
+func TestSmoke(t *testing.T) {
+	t.Parallel()
+	cfg := smokeConfig(t, scenarioNames...)
+	rep, err := run(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rep.Results) != 1 || rep.Results[0].Mix != (mix{Roles: 1, Accounts: 1, APIKeys: 1}) {
-		t.Fatalf("results %+v", rep.Results)
-	}
-	for _, ps := range summarize(rep.Results[0]) {
-		if ps.Wall <= 0 || ps.Baseline <= 0 {
-			t.Errorf("%s: no wall time measured (provider %v, baseline %v)", ps.Phase, ps.Wall, ps.Baseline)
-		}
-		if ps.PeakMiB <= 0 {
-			t.Errorf("%s: the provider's memory was not sampled", ps.Phase)
-		}
-		if ps.Protocol <= 0 {
-			t.Errorf("%s: the protocol floor was not measured", ps.Phase)
-		}
-		if ps.Floor <= 0 || ps.FloorPeakMiB <= 0 {
-			t.Errorf("%s: the framework floor was not measured (%v s, %v MiB)", ps.Phase, ps.Floor, ps.FloorPeakMiB)
-		}
-		switch ps.Phase {
-		case "apply", "destroy":
-			if ps.Writes != n {
-				t.Errorf("%s: %d write requests for %d objects, want one each", ps.Phase, ps.Writes, n)
+	ran := map[string]scenarioResult{}
+	for _, res := range rep.Scenarios {
+		ran[res.Scenario] = res
+		for _, m := range res.Measurements {
+			if m.Seconds <= 0 || m.ExitCode != 0 || m.Stderr != "" {
+				t.Errorf("%s %s %s: %v s, exit %d, stderr %q", res.Scenario, m.Target, m.Phase, m.Seconds, m.ExitCode, m.Stderr)
 			}
-		case "plan":
-			if ps.Writes != 0 || ps.Requests > n {
-				t.Errorf("plan: %d requests (%d writes) for %d objects, want at most one read each", ps.Requests, ps.Writes, n)
+			if m.Target != "baseline" && m.PeakRSSKiB <= 0 {
+				t.Errorf("%s %s %s: the binary's memory was not sampled", res.Scenario, m.Target, m.Phase)
+			}
+			if requests, _ := m.apiRequests(); usesAPI(m.Target) && m.Phase != "destroy" && requests == 0 {
+				t.Errorf("%s %s %s: no request counted", res.Scenario, m.Target, m.Phase)
 			}
 		}
 	}
+	for _, name := range scenarioNames {
+		if _, ok := ran[name]; !ok {
+			t.Errorf("scenario %s did not run", name)
+		}
+	}
+
+	const n = 3
+	writes := func(scenario, target, phase string) int {
+		s, ok := summarize(ran[scenario], target, phase)
+		if !ok {
+			t.Errorf("%s: no %s %s", scenario, target, phase)
+		}
+		return s.Writes
+	}
+	for _, p := range []string{"before", "provider"} {
+		for _, c := range []struct {
+			scenario, phase string
+			least, most     int
+		}{
+			{"mixed", "apply", 1, n}, {"mixed", "plan", 0, 0}, {"mixed", "destroy", 1, n},
+			{"keys", "apply", 1, n}, {"keys", "destroy", 1, n}, {"keys-ratelimit", "apply", 1, n},
+			{"accounts", "apply", n, n}, {"accounts-ratelimit", "apply", n, n},
+			{"import", "import plan", 0, 0}, {"import", "apply", 0, 0}, {"plan", "plan", 0, 0},
+		} {
+			if w := writes(c.scenario, p, c.phase); w < c.least || w > c.most {
+				t.Errorf("%s %s %s: %d writes for %d objects, want %d to %d", c.scenario, p, c.phase, w, n, c.least, c.most)
+			}
+		}
+	}
+	for _, target := range []string{"baseline", "protocol", "floor"} {
+		if _, ok := summarize(ran["mixed"], target, "plan"); !ok {
+			t.Errorf("mixed: the %s was not measured", target)
+		}
+	}
+	if s, _ := summarize(ran["plan"], "floor", "plan"); s.Runs != 2 || s.PeakMiB <= 0 {
+		t.Errorf("plan: the framework floor's plans: %+v, want two, with memory", s)
+	}
+
 	table := markdown(rep)
-	if !strings.Contains(table, "| 3 (1/1/1) | plan |") {
-		t.Errorf("the table lacks the plan row:\n%s", table)
+	for _, want := range []string{"| 3 (1/1/1) | plan |", "**mixed**, before (the same build)", "| keys-ratelimit | 3 | apply | provider |",
+		"| plan | 3 | plan (median of 2) | before |", "tenant bound"} {
+		if !strings.Contains(table, want) {
+			t.Errorf("the table lacks %q:\n%s", want, table)
+		}
 	}
-	doc, err := spliceMarkdown("intro\n<!-- bench:start -->\nold\n<!-- bench:end -->\nafter\n", table)
-	if err != nil || !strings.Contains(doc, table) || strings.Contains(doc, "old") || !strings.HasSuffix(doc, "after\n") {
-		t.Errorf("splicing the table: %v\n%s", err, doc)
+}
+
+// TestSmokeCountsTooManyRequests runs the rate-limited keys scenario against a tenant that answers
+// every request 429 (injected, with a Retry-After of one second, rather than the tenant limit,
+// whose window is a minute): the 429s are counted, and the error reaching the user is recorded
+// instead of ending the run.
+func TestSmokeCountsTooManyRequests(t *testing.T) {
+	t.Parallel()
+	cfg := smokeConfig(t, "keys-ratelimit")
+	cfg.Keys, cfg.BeforeBin = 1, ""
+	cfg.Faults = emulator.Faults{ErrorRate: 1, Statuses: []int{http.StatusTooManyRequests}, RetryAfter: time.Second}
+	rep, err := run(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, ok := summarize(rep.Scenarios[0], "provider", "apply")
+	if !ok || s.TooMany == 0 || s.TooMany != s.Requests || s.ExitCode == 0 || s.userError() == "none" {
+		t.Fatalf("apply against a tenant answering 429: %+v, want every request counted as a 429 and the error recorded", s)
+	}
+	if table := markdown(rep); !strings.Contains(table, fmt.Sprintf("| %d | %d | exit ", s.Writes, s.TooMany)) {
+		t.Errorf("the table does not report the 429s and the error:\n%s", table)
 	}
 }
 
@@ -88,6 +172,22 @@ func TestParseSizes(t *testing.T) {
 	}
 }
 
+func TestParseScenarios(t *testing.T) {
+	t.Parallel()
+	got, err := parseScenarios("plan, keys mixed")
+	if err != nil || strings.Join(got, ",") != "mixed,keys,plan" {
+		t.Errorf("parseScenarios: %v, %v; want the run order", got, err)
+	}
+	if got, err := parseScenarios("all"); err != nil || len(got) != len(scenarioNames) {
+		t.Errorf("parseScenarios(all): %v, %v", got, err)
+	}
+	for _, bad := range []string{"", "keys,nope"} {
+		if _, err := parseScenarios(bad); err == nil {
+			t.Errorf("parseScenarios(%q) accepted", bad)
+		}
+	}
+}
+
 func TestMixOf(t *testing.T) {
 	t.Parallel()
 	for n, want := range map[int]mix{3: {1, 1, 1}, 10: {1, 5, 4}, 100: {1, 50, 49}, 500: {5, 248, 247}, 2000: {5, 998, 997}} {
@@ -97,5 +197,17 @@ func TestMixOf(t *testing.T) {
 		if m := mixOf(n); m.Roles+m.Accounts+m.APIKeys != n {
 			t.Errorf("mixOf(%d) = %+v does not add up", n, m)
 		}
+	}
+}
+
+func TestSpliceMarkdown(t *testing.T) {
+	t.Parallel()
+	doc, err := spliceMarkdown("intro\n<!-- bench:start -->\nold\n<!-- bench:end -->\nafter\n", benchMarkers, "new\n")
+	want := "intro\n<!-- bench:start -->\nnew\n<!-- bench:end -->\nafter\n"
+	if err != nil || doc != want {
+		t.Errorf("splicing: %v\n%s", err, doc)
+	}
+	if _, err := spliceMarkdown("no markers\n", benchMarkers, "x"); err == nil {
+		t.Error("splicing into a document without markers succeeded")
 	}
 }
