@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -128,19 +129,22 @@ func TestSmoke(t *testing.T) {
 		t.Errorf("plan: the framework floor's plans: %+v, want two, with memory", s)
 	}
 
-	table := markdown(rep)
+	table, targets := markdown(rep), targetsMarkdown(rep)
 	for _, want := range []string{"| 3 (1/1/1) | plan |", "**mixed**, before (the same build)", "| keys-ratelimit | 3 | apply | provider |",
 		"| plan | 3 | plan (median of 2) | before |", "tenant bound"} {
 		if !strings.Contains(table, want) {
 			t.Errorf("the table lacks %q:\n%s", want, table)
 		}
 	}
+	if rows := strings.Count(targets, "\n| ") - 1; rows != len(goals) || strings.Contains(targets, "not measured") || strings.Contains(targets, "not run") {
+		t.Errorf("the targets table has %d rows for %d goals, or a figure missing:\n%s", rows, len(goals), targets)
+	}
 }
 
 // TestSmokeCountsTooManyRequests runs the rate-limited keys scenario against a tenant that answers
 // every request 429 (injected, with a Retry-After of one second, rather than the tenant limit,
-// whose window is a minute): the 429s are counted, and the error reaching the user is recorded
-// instead of ending the run.
+// whose window is a minute): the 429s are counted, the error reaching the user is recorded
+// instead of ending the run, and the targets table says the target is missed.
 func TestSmokeCountsTooManyRequests(t *testing.T) {
 	t.Parallel()
 	cfg := smokeConfig(t, "keys-ratelimit")
@@ -154,8 +158,10 @@ func TestSmokeCountsTooManyRequests(t *testing.T) {
 	if !ok || s.TooMany == 0 || s.TooMany != s.Requests || s.ExitCode == 0 || s.userError() == "none" {
 		t.Fatalf("apply against a tenant answering 429: %+v, want every request counted as a 429 and the error recorded", s)
 	}
-	if table := markdown(rep); !strings.Contains(table, fmt.Sprintf("| %d | %d | exit ", s.Writes, s.TooMany)) {
-		t.Errorf("the table does not report the 429s and the error:\n%s", table)
+	targets := targetsMarkdown(rep)
+	if !strings.Contains(targets, "100.0% ("+strconv.Itoa(s.TooMany)+" of "+strconv.Itoa(s.Requests)+"), error reaching the user: exit ") ||
+		!strings.Contains(targets, "| **no** |") {
+		t.Errorf("the targets table does not report the 429s and the error:\n%s", targets)
 	}
 }
 
@@ -200,14 +206,65 @@ func TestMixOf(t *testing.T) {
 	}
 }
 
+// TestTargetsMarkdown computes the targets table from made-up measurements: the figures of issue
+// 17's own account of the provider as Before, and figures that meet every target as After.
+func TestTargetsMarkdown(t *testing.T) {
+	t.Parallel()
+	get := func(n int) map[string]int { return map[string]int{"GET /v3.0/iam/apiKeys/{id}": n} }
+	post := func(path string, n int) map[string]int { return map[string]int{"POST " + path: n} }
+	m := func(target, phase string, seconds float64, requests map[string]int, tooMany int, peakKiB int64) measurement {
+		return measurement{Target: target, Phase: phase, Seconds: seconds, Requests: requests,
+			Responses: map[string]int{"429": tooMany}, PeakRSSKiB: peakKiB}
+	}
+	rep := &report{Providers: map[string]string{"provider": "after", "before": "before"}, Scenarios: []scenarioResult{
+		{Scenario: "keys", N: 500, Measurements: []measurement{
+			m("before", "apply", 10, post("/v3.0/iam/apiKeys", 1005), 0, 0), m("provider", "apply", 3, post("/v3.0/iam/apiKeys", 5), 0, 0),
+			m("before", "destroy", 10, post("/v3.0/iam/apiKeys/delete", 505), 0, 0), m("provider", "destroy", 3, post("/v3.0/iam/apiKeys/delete", 5), 0, 0),
+		}},
+		{Scenario: "keys-ratelimit", N: 500, TenantLimit: 600, Measurements: []measurement{
+			m("baseline", "apply", 2.2, nil, 0, 0), m("before", "apply", 200, get(1005), 0, 0), m("provider", "apply", 6, get(100), 2, 0),
+		}},
+		{Scenario: "accounts-ratelimit", N: 1000, TenantLimit: 600, Measurements: []measurement{
+			m("before", "apply", 400, get(2000), 0, 0), m("provider", "apply", 110, get(1000), 0, 0),
+		}},
+		{Scenario: "plan", N: 500, Measurements: []measurement{m("before", "plan", 1, get(6), 0, 0), m("provider", "plan", 1, get(5), 0, 0)}},
+		{Scenario: "plan", N: 1000, Measurements: []measurement{
+			m("floor", "plan", 4, nil, 0, 80<<10), m("floor", "plan", 6, nil, 0, 80<<10), m("floor", "plan", 5, nil, 0, 80<<10),
+			m("before", "plan", 6.3, get(11), 0, 133<<10), m("provider", "plan", 5.5, get(11), 0, 88<<10),
+		}},
+	}}
+	got := targetsMarkdown(rep)
+	for _, want := range []string{
+		"| requests per key, create of 500 keys | 2.010 (1005 requests) | 0.010 (5 requests) | <= 0.15 | yes |",
+		"| requests per key, destroy of 500 keys | 1.010 (505 requests) | 0.010 (5 requests) | <= 0.15 | yes |",
+		"| apply of 500 keys, tenant limit 600/min, default settings, ÷ terraform_data | 90.9x (200.0 s ÷ 2.2 s) | 2.7x (6.0 s ÷ 2.2 s) | <= 3x | yes |",
+		"| 429 answers during that apply | 0.0% (0 of 1005), error reaching the user: none | 2.0% (2 of 100), error reaching the user: none |",
+		// 1,000 accepted requests at 600 a minute take 100 s.
+		"| apply of 1000 accounts, tenant limit 600/min, default settings, ÷ (requests ÷ 600 per min) | 2.00 (400 s ÷ 200 s) | 1.10 (110 s ÷ 100 s) | <= 1.2 | yes |",
+		// The requests of the smallest plan, the floor ratios of the largest (the floor's median, 5 s).
+		"| requests per object, no-change plan of 500 keys | 0.012 (6 requests) | 0.010 (5 requests) | <= 0.02 | yes |",
+		"| no-change plan of 1000 keys ÷ framework floor, time | 1.26 (6.3 s ÷ 5.0 s) | 1.10 (5.5 s ÷ 5.0 s) | <= 1.2 | yes |",
+		"| no-change plan of 1000 keys ÷ framework floor, peak RSS | 1.66 (133 MiB ÷ 80 MiB) | 1.10 (88 MiB ÷ 80 MiB) | <= 1.2 | yes |",
+		"| (scenario import not run) |", "| (scenario accounts not run) |",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the targets table lacks\n%s\n%s", want, got)
+		}
+	}
+}
+
 func TestSpliceMarkdown(t *testing.T) {
 	t.Parallel()
-	doc, err := spliceMarkdown("intro\n<!-- bench:start -->\nold\n<!-- bench:end -->\nafter\n", benchMarkers, "new\n")
-	want := "intro\n<!-- bench:start -->\nnew\n<!-- bench:end -->\nafter\n"
+	doc := "intro\n<!-- bench:start -->\nold\n<!-- bench:end -->\nmiddle\n<!-- bench-targets:start -->\nold targets\n<!-- bench-targets:end -->\nafter\n"
+	doc, err := spliceMarkdown(doc, benchMarkers, "new\n")
+	if err == nil {
+		doc, err = spliceMarkdown(doc, targetsMarkers, "new targets\n")
+	}
+	want := "intro\n<!-- bench:start -->\nnew\n<!-- bench:end -->\nmiddle\n<!-- bench-targets:start -->\nnew targets\n<!-- bench-targets:end -->\nafter\n"
 	if err != nil || doc != want {
 		t.Errorf("splicing: %v\n%s", err, doc)
 	}
-	if _, err := spliceMarkdown("no markers\n", benchMarkers, "x"); err == nil {
+	if _, err := spliceMarkdown("no markers\n", targetsMarkers, "x"); err == nil {
 		t.Error("splicing into a document without markers succeeded")
 	}
 }

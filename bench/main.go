@@ -3,8 +3,8 @@
 // It runs scenarios (-scenarios, all by default; BENCHMARKS.md describes each and how each figure
 // is computed). A scenario is a configuration and a few terraform commands (apply, a no-change
 // plan, an import plan, destroy), each run for every target back to back, so that all see the same
-// machine load: the provider; with -before-provider, an older provider binary, measured beside
-// the provider; a baseline of the same number of terraform_data resources, what
+// machine load: the provider; with -before-provider, an older provider binary, for the Before
+// column of the targets table; a baseline of the same number of terraform_data resources, what
 // Terraform itself costs; and, in the mixed and plan scenarios, two floors. The protocol floor
 // (bench/protocolfloor) answers every call for an object through terraform-plugin-go with no work:
 // what Terraform and its plugin protocol cost for any external provider. The framework floor
@@ -23,7 +23,7 @@
 // from /proc/<pid>/status while the command runs) and CPU time, and the load average.
 //
 // It writes results.json and results.md into -out and, with -benchmarks, replaces the tables
-// between the bench markers of that file (BENCHMARKS.md).
+// between the bench and bench-targets markers of that file (BENCHMARKS.md).
 //
 // It is a Go module of its own, so that the provider's module does not carry it, and runs from its
 // folder (the provider's module is the parent folder), as `make bench` runs it:
@@ -56,20 +56,20 @@ func main() {
 	flag.IntVar(&cfg.Keys, "keys", 500, "API keys of the keys and keys-ratelimit scenarios")
 	flag.IntVar(&cfg.Accounts, "accounts", 1000, "accounts of the accounts and accounts-ratelimit scenarios")
 	flag.IntVar(&cfg.Imports, "imports", 200, "API keys the import scenario adopts")
-	planSizes := flag.String("plan", "500 1000", "key counts of the no-change plan scenario")
+	planSizes := flag.String("plan", "500 1000", "key counts of the no-change plan scenario (the targets read the requests of the smallest, the floor ratios of the largest)")
 	flag.IntVar(&cfg.PlanRepeat, "plan-repeat", 3, "no-change plans per target in the plan scenario; the median is reported")
 	flag.IntVar(&cfg.TenantLimit, "tenant-limit", 600, "the emulator's limit in requests per minute in the rate-limited scenarios")
 	flag.DurationVar(&cfg.Latency, "latency", 50*time.Millisecond, "latency the emulator adds to every API request")
 	flag.IntVar(&cfg.Parallelism, "parallelism", 10, "terraform -parallelism (Terraform's default is 10)")
 	flag.StringVar(&cfg.Terraform, "terraform", "", "terraform CLI (default: terraform on PATH)")
 	flag.StringVar(&cfg.ProviderBin, "provider", "", "a provider binary to measure instead of building this module")
-	flag.StringVar(&cfg.BeforeBin, "before-provider", "", "an older provider binary to measure too, back to back with the provider in every scenario")
+	flag.StringVar(&cfg.BeforeBin, "before-provider", "", "an older provider binary to measure too, back to back with the provider in every scenario (the Before column of the targets)")
 	flag.StringVar(&cfg.BeforeLabel, "before-label", "", "what the -before-provider binary is, e.g. \"main at 8d57467\" (default: its path)")
 	flag.StringVar(&cfg.FloorBin, "floor", "", "a framework floor binary to measure instead of building bench/floorprovider")
 	flag.StringVar(&cfg.ProtocolBin, "protocol-floor", "", "a protocol floor binary to measure instead of building bench/protocolfloor")
 	flag.IntVar(&cfg.RequestsPerMinute, "requests-per-minute", 100000, "the provider's client-side rate limit, except in the rate-limited scenarios (which keep the default)")
 	flag.StringVar(&out.Dir, "out", "../.build/bench", "directory for results.json and results.md")
-	flag.StringVar(&out.Benchmarks, "benchmarks", "", "a markdown file whose bench markers receive the tables (e.g. BENCHMARKS.md)")
+	flag.StringVar(&out.Benchmarks, "benchmarks", "", "a markdown file whose bench and bench-targets markers receive the tables (e.g. BENCHMARKS.md)")
 	flag.BoolVar(&out.Keep, "keep", false, "keep the scratch directory (configurations, states) for inspection")
 	flag.Parse()
 
@@ -98,7 +98,7 @@ func main() {
 // options says where the results go.
 type options struct {
 	Dir        string // results.json and results.md
-	Benchmarks string // a markdown file with the bench markers; empty: none
+	Benchmarks string // a markdown file with the bench and bench-targets markers; empty: none
 	Keep       bool   // keep the scratch directory
 }
 
@@ -132,7 +132,7 @@ func mainErr(cfg config, out options) error {
 		return err
 	}
 
-	table := markdown(rep)
+	table, targets := markdown(rep), targetsMarkdown(rep)
 	raw, err := json.MarshalIndent(rep, "", "  ")
 	if err != nil {
 		return err
@@ -143,10 +143,10 @@ func mainErr(cfg config, out options) error {
 	if err := os.WriteFile(filepath.Join(out.Dir, "results.json"), append(raw, '\n'), 0o644); err != nil {
 		return err
 	}
-	if err := os.WriteFile(filepath.Join(out.Dir, "results.md"), []byte(table), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(out.Dir, "results.md"), []byte(table+"\n"+targets), 0o644); err != nil {
 		return err
 	}
-	fmt.Print(table)
+	fmt.Print(table + "\n" + targets)
 	fmt.Fprintf(os.Stderr, "bench: wrote %s and %s\n", filepath.Join(out.Dir, "results.json"), filepath.Join(out.Dir, "results.md"))
 	if out.Benchmarks == "" {
 		return nil
@@ -156,6 +156,9 @@ func mainErr(cfg config, out options) error {
 		return err
 	}
 	updated, err := spliceMarkdown(string(doc), benchMarkers, table)
+	if err == nil {
+		updated, err = spliceMarkdown(updated, targetsMarkers, targets)
+	}
 	if err != nil {
 		return fmt.Errorf("%s: %w", out.Benchmarks, err)
 	}

@@ -265,8 +265,11 @@ func ratio(a, b float64) float64 {
 	return a / b
 }
 
-// benchMarkers name the markers of the section the run writes into BENCHMARKS.md.
-const benchMarkers = "bench"
+// Marker pairs of the sections the run writes into BENCHMARKS.md.
+const (
+	benchMarkers   = "bench"
+	targetsMarkers = "bench-targets"
+)
 
 // spliceMarkdown replaces the text between the markers <!-- name:start --> and <!-- name:end -->
 // of doc with text.
