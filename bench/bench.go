@@ -242,10 +242,14 @@ type emu struct {
 	hs  *http.Server
 }
 
+// startEmulator serves an emulator for one target of one scenario. It writes a date with no value
+// (a never-used key's last use, a never-expiring key's expiry) as null: the emulator's default, "",
+// is a spelling the provider reads only since 0896d5b, and a -before-provider binary built
+// earlier, such as 8d57467's, fails on it.
 func startEmulator(ctx context.Context, cfg config, perMinute int) (*emu, error) {
 	faults := cfg.Faults
 	faults.Latency = cfg.Latency
-	srv, err := emulator.New(emulator.Options{Faults: faults, RequestsPerMinute: perMinute})
+	srv, err := emulator.New(emulator.Options{Faults: faults, RequestsPerMinute: perMinute, AbsentDates: emulator.AbsentDatesNull})
 	if err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"os"
@@ -330,5 +331,39 @@ func TestReadRuntimeStats(t *testing.T) {
 	want := runtimeStats{Dir: dir, Processes: 2, GCCycles: 40, AllocatedMB: 200, GCShareOfCPU: 0.25, PeakLiveHeapMB: 8}
 	if *got != want {
 		t.Errorf("readRuntimeStats = %+v, want %+v", *got, want)
+	}
+}
+
+// TestEmulatorWritesAbsentDatesAsNull: the harness's emulators write a never-used key's last use as
+// null, the one spelling of a date with no value that a -before-provider binary older than the
+// provider's tolerant dates (such as 8d57467's) can read.
+func TestEmulatorWritesAbsentDatesAsNull(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	e, err := startEmulator(ctx, config{}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.close()
+	ids, err := createKeysInConsole(ctx, e, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, e.url+"/v3.0/iam/apiKeys/"+ids[0], nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+e.srv.AdminKey())
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = resp.Body.Close() }()
+	var key map[string]any
+	if err := json.NewDecoder(resp.Body).Decode(&key); err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("reading the key: HTTP %d, %v", resp.StatusCode, err)
+	}
+	if v, ok := key["lastUsedDateTime"]; !ok || v != nil {
+		t.Errorf("lastUsedDateTime = %#v (present: %v), want null", v, ok)
 	}
 }
