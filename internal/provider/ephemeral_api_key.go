@@ -82,13 +82,13 @@ func (r *apiKeyEphemeralResource) Schema(_ context.Context, _ ephemeral.SchemaRe
 					"left behind is easy to recognise.", nameSuffixLength, apiKeyNameMaxLength-nameSuffixLength, ephemeralKeyDefaultPrefix),
 				Optional:   true,
 				Computed:   true,
-				Validators: []validator.String{stringvalidator.LengthBetween(1, apiKeyNameMaxLength-nameSuffixLength)},
+				Validators: []validator.String{stringvalidator.UTF8LengthBetween(1, apiKeyNameMaxLength-nameSuffixLength)},
 			},
 			"role": schema.StringAttribute{
 				MarkdownDescription: "Name of the user role the key acts with: a role that allows API key assignment, not " +
 					"`Master Administrator`. Give it only what the consumer of the key needs.",
 				Required:   true,
-				Validators: []validator.String{stringvalidator.LengthBetween(1, apiKeyNameMaxLength)},
+				Validators: []validator.String{stringvalidator.UTF8LengthBetween(1, apiKeyNameMaxLength)},
 			},
 			"description": schema.StringAttribute{
 				MarkdownDescription: "A note about the key, at most 2048 characters. Default: a note that Terraform made the key for one run.",
@@ -157,7 +157,10 @@ func (r *apiKeyEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRe
 		return
 	}
 
-	name := uniqueAPIKeyName(model.NamePrefix.ValueString())
+	name := r.data.uniqueAPIKeyName(ctx, model.NamePrefix.ValueString(), &resp.Diagnostics)
+	if name == "" {
+		return
+	}
 	months := model.ExpiresInMonths.ValueInt64()
 	tflog.Debug(ctx, "Creating ephemeral API key", map[string]any{"name": name, "role": model.Role.ValueString()})
 	created, err := r.data.client.CreateAPIKey(ctx, client.APIKeyCreate{

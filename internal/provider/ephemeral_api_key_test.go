@@ -28,7 +28,6 @@ import (
 
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/client"
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/emulator"
-	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/upgradepassthrough"
 )
 
 // The ephemeral visionone_api_key is opened during every plan and apply that evaluates it, and
@@ -165,19 +164,36 @@ func TestAccAPIKeyEphemeral_usableNeverStoredDeletedAtClose(t *testing.T) {
 }
 
 // TestAccAPIKeyEphemeral_echo reads the ephemeral result through the echo provider (which stores
-// what it is given, by design): the generated name, the role, the default expiry of one month and
-// a value that the emulator refuses once the run has closed the key.
+// what it is given, by design): the name generated with the API's time, the role, the default
+// expiry of one month and a value that the emulator refuses once the run has closed the key.
 func TestAccAPIKeyEphemeral_echo(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
 	// The key takes the default name, which has no tfacc- prefix for the sweepers to find.
 	e.requireEmulator("clock, to judge the default expiry, and a tenant of its own for a key with the default name")
+	// Far from the machine's clock: the name's time, like the expiry, is the API's.
+	e.AdvanceClock(1000 * 24 * time.Hour)
+	defaultName := regexp.MustCompile(`^` + ephemeralKeyDefaultPrefix + `(\d{14})[0-9a-f]{8}$`)
+	namedByAPIClock := knownvalue.StringFunc(func(name string) error {
+		m := defaultName.FindStringSubmatch(name)
+		if m == nil {
+			return fmt.Errorf("name %q does not have the form %s<UTC time><8 hex digits>", name, ephemeralKeyDefaultPrefix)
+		}
+		stamp, err := time.Parse("20060102150405", m[1])
+		if err != nil {
+			return err
+		}
+		if d := e.Now().Sub(stamp); d < 0 || d > time.Hour {
+			return fmt.Errorf("name %q carries %s, not the API's time of creation (the API's time is now %s)", name, stamp, e.Now().UTC())
+		}
+		return nil
+	})
 	var value, expiresAt string
 
 	resource.ParallelTest(t, resource.TestCase{
 		TerraformVersionChecks: []tfversion.TerraformVersionCheck{skipBelowFeature(featureEphemeral)},
 		PreCheck:               func() { testAccPreCheck(t) },
 		ProtoV6ProviderFactories: map[string]func() (tfprotov6.ProviderServer, error){
-			"visionone": func() (tfprotov6.ProviderServer, error) { return upgradepassthrough.NewProtocol6(New("test")())(), nil },
+			"visionone": testAccProtoV6ProviderFactories["visionone"],
 			"echo":      echoprovider.NewProviderServer(),
 		},
 		Steps: []resource.TestStep{
@@ -194,8 +210,7 @@ provider "echo" {
 resource "echo" "key" {}
 `,
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("echo.key", tfjsonpath.New("data").AtMapKey("name"),
-						knownvalue.StringRegexp(regexp.MustCompile(`^`+ephemeralKeyDefaultPrefix+`\d{14}[0-9a-f]{8}$`))),
+					statecheck.ExpectKnownValue("echo.key", tfjsonpath.New("data").AtMapKey("name"), namedByAPIClock),
 					statecheck.ExpectKnownValue("echo.key", tfjsonpath.New("data").AtMapKey("role"), knownvalue.StringExact("SIEM")),
 					statecheck.ExpectKnownValue("echo.key", tfjsonpath.New("data").AtMapKey("expires_in_months"), knownvalue.Int64Exact(1)),
 					statecheck.ExpectKnownValue("echo.key", tfjsonpath.New("data").AtMapKey("description"), knownvalue.StringExact(ephemeralKeyDefaultDescription)),

@@ -51,7 +51,7 @@ func (r *accountListResource) ListResourceConfigSchema(_ context.Context, _ list
 			"role": schema.StringAttribute{
 				MarkdownDescription: "Only accounts with this role name (exact, case-sensitive).",
 				Optional:            true,
-				Validators:          []validator.String{stringvalidator.LengthBetween(1, accountMaxLength)},
+				Validators:          []validator.String{stringvalidator.UTF8LengthBetween(1, accountMaxLength)},
 			},
 			"status": schema.StringAttribute{
 				MarkdownDescription: "Only accounts with this status: `enabled`, `disabled` or `invited`.",

@@ -53,7 +53,7 @@ func (r *apiKeyListResource) ListResourceConfigSchema(_ context.Context, _ list.
 			"role": schema.StringAttribute{
 				MarkdownDescription: "Only keys with this role name (exact match).",
 				Optional:            true,
-				Validators:          []validator.String{stringvalidator.LengthBetween(1, apiKeyNameMaxLength)},
+				Validators:          []validator.String{stringvalidator.UTF8LengthBetween(1, apiKeyNameMaxLength)},
 			},
 			"status": schema.StringAttribute{
 				MarkdownDescription: "Only keys with this status: `enabled` or `disabled`.",
@@ -84,7 +84,7 @@ func (r *apiKeyListResource) List(ctx context.Context, req list.ListRequest, str
 		return
 	}
 
-	filter := apiKeysDataSourceModel{Role: config.Role, Status: config.Status}.apiFilter()
+	filter := apiKeysDataSourceModel{Role: config.Role, Status: config.Status}.apiFilter(false)
 	tflog.Debug(ctx, "Listing API keys", map[string]any{"filter": string(filter)})
 	keys, err := r.data.client.ListAPIKeys(ctx, filter)
 	if err != nil {
