@@ -14,8 +14,10 @@
 // a context that answers from the call's own context while the call runs and lets go of it when
 // the call returns; the framework then keeps only that small shell. After the call such a context
 // is canceled and holds no values, as the call's own context is canceled once gRPC has answered.
-// Calls made once per process, and the streaming calls, whose results are consumed after the
-// method returns, reach the framework unchanged.
+// Every other call reaches the framework unchanged: the calls made once per process or a few
+// times per run (ephemeral resources, list resource and action validation, action plans), and
+// the streaming calls (list results, action events, state bytes), whose results are consumed
+// after the method returns.
 package contextrelease
 
 import (
