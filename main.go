@@ -12,13 +12,13 @@ import (
 	"io"
 	"os"
 
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/contextrelease"
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/emulator"
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/procdefaults"
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/provider"
-	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/upgradepassthrough"
 )
 
 // version is set by goreleaser through -ldflags "-X main.version=...".
@@ -35,7 +35,7 @@ func serve(debug bool) error {
 	if debug {
 		opts = append(opts, tf6server.WithManagedDebug())
 	}
-	serve := contextrelease.WrapFactory(upgradepassthrough.NewProtocol6(provider.New(version)()))
+	serve := contextrelease.WrapFactory(providerserver.NewProtocol6(provider.New(version)()))
 	return tf6server.Serve("registry.terraform.io/seed-ebba3aa9/visionone", serve, opts...)
 }
 

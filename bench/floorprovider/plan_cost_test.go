@@ -7,12 +7,13 @@ import (
 	"net/http/httptest"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
+	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/contextrelease"
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/emulator"
 	visionone "github.com/seed-ebba3aa9/terraform-provider-visionone/internal/provider"
-	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/upgradepassthrough"
 )
 
 // BenchmarkNoChangePlan measures what one resource costs the provider process in a no-change
@@ -30,8 +31,8 @@ func BenchmarkNoChangePlan(b *testing.B) {
 	hs := httptest.NewServer(srv)
 	b.Cleanup(hs.Close)
 
-	ours := newPlanCostServer(b, upgradepassthrough.NewProtocol6(visionone.New("bench")())(), hs.URL, srv.AdminKey())
-	floor := newPlanCostServer(b, upgradepassthrough.NewProtocol6(floorProvider{inner: visionone.New("bench")()})(), hs.URL, srv.AdminKey())
+	ours := newPlanCostServer(b, contextrelease.Wrap(providerserver.NewProtocol6(visionone.New("bench")())()), hs.URL, srv.AdminKey())
+	floor := newPlanCostServer(b, contextrelease.Wrap(providerserver.NewProtocol6(floorProvider{inner: visionone.New("bench")()})()), hs.URL, srv.AdminKey())
 
 	configs := []struct {
 		typeName string

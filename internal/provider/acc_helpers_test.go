@@ -26,6 +26,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -36,14 +37,13 @@ import (
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/client"
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/contextrelease"
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/emulator"
-	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/upgradepassthrough"
 )
 
 // testAccProtoV6ProviderFactories runs the provider in-process, so tests need no registry, served
 // as main.go serves it.
 var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
 	"visionone": func() (tfprotov6.ProviderServer, error) {
-		return contextrelease.Wrap(upgradepassthrough.NewProtocol6(New("test")())()), nil
+		return contextrelease.Wrap(providerserver.NewProtocol6(New("test")())()), nil
 	},
 }
 
