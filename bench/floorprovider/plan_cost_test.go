@@ -31,6 +31,9 @@ func BenchmarkNoChangePlan(b *testing.B) {
 	hs := httptest.NewServer(srv)
 	b.Cleanup(hs.Close)
 
+	// Terraform starts a provider process per walk: the objects are created by one server (the
+	// apply) and planned by others, which have not seen their creation planned.
+	creator := newPlanCostServer(b, contextrelease.Wrap(providerserver.NewProtocol6(visionone.New("bench")())()), hs.URL, srv.AdminKey())
 	ours := newPlanCostServer(b, contextrelease.Wrap(providerserver.NewProtocol6(visionone.New("bench")())()), hs.URL, srv.AdminKey())
 	floor := newPlanCostServer(b, contextrelease.Wrap(providerserver.NewProtocol6(floorProvider{inner: visionone.New("bench")()})()), hs.URL, srv.AdminKey())
 
@@ -53,7 +56,7 @@ func BenchmarkNoChangePlan(b *testing.B) {
 	}
 	for _, c := range configs {
 		// Both servers plan the same object, created once through this provider.
-		object := ours.create(ctx, b, c.typeName, c.config)
+		object := creator.create(ctx, b, c.typeName, c.config)
 		for _, s := range []struct {
 			name   string
 			server *planCostServer
