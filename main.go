@@ -12,10 +12,8 @@ import (
 	"io"
 	"os"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
-	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/contextrelease"
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/emulator"
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/procdefaults"
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/provider"
@@ -35,8 +33,7 @@ func serve(debug bool) error {
 	if debug {
 		opts = append(opts, tf6server.WithManagedDebug())
 	}
-	serve := contextrelease.WrapFactory(providerserver.NewProtocol6(provider.New(version)()))
-	return tf6server.Serve("registry.terraform.io/seed-ebba3aa9/visionone", serve, opts...)
+	return tf6server.Serve("registry.terraform.io/seed-ebba3aa9/visionone", provider.ProtocolServer(provider.New(version)()), opts...)
 }
 
 // run dispatches the command line (without the program name) and returns the exit code: the

@@ -7,11 +7,9 @@ import (
 	"net/http/httptest"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
-	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/contextrelease"
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/emulator"
 	visionone "github.com/seed-ebba3aa9/terraform-provider-visionone/internal/provider"
 )
@@ -33,9 +31,9 @@ func BenchmarkNoChangePlan(b *testing.B) {
 
 	// Terraform starts a provider process per walk: the objects are created by one server (the
 	// apply) and planned by others, which have not seen their creation planned.
-	creator := newPlanCostServer(b, contextrelease.Wrap(providerserver.NewProtocol6(visionone.New("bench")())()), hs.URL, srv.AdminKey())
-	ours := newPlanCostServer(b, contextrelease.Wrap(providerserver.NewProtocol6(visionone.New("bench")())()), hs.URL, srv.AdminKey())
-	floor := newPlanCostServer(b, contextrelease.Wrap(providerserver.NewProtocol6(floorProvider{inner: visionone.New("bench")()})()), hs.URL, srv.AdminKey())
+	creator := newPlanCostServer(b, visionone.ProtocolServer(visionone.New("bench")())(), hs.URL, srv.AdminKey())
+	ours := newPlanCostServer(b, visionone.ProtocolServer(visionone.New("bench")())(), hs.URL, srv.AdminKey())
+	floor := newPlanCostServer(b, visionone.ProtocolServer(floorProvider{inner: visionone.New("bench")()})(), hs.URL, srv.AdminKey())
 
 	configs := []struct {
 		typeName string
