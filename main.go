@@ -28,7 +28,7 @@ func main() {
 
 // serve serves the provider to Terraform until Terraform stops it.
 func serve(debug bool) error {
-	procdefaults.Apply()
+	procdefaults.QuietLogsUnlessRequested()
 	var opts []tf6server.ServeOpt
 	if debug {
 		opts = append(opts, tf6server.WithManagedDebug())

@@ -27,7 +27,7 @@ import (
 )
 
 func main() {
-	procdefaults.Apply()
+	procdefaults.QuietLogsUnlessRequested()
 	serve := visionone.ProtocolServer(floorProvider{inner: visionone.New("floor")()})
 	err := tf6server.Serve("registry.terraform.io/seed-ebba3aa9/visionone", serve)
 	if err != nil {

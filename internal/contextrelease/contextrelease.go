@@ -6,9 +6,8 @@
 // terraform-plugin-framework v1.19.0), and Terraform sends StopProvider only when interrupted.
 // Each cancel function keeps its context, and with it the whole chain of contexts the call
 // arrived with: terraform-plugin-go's per-call loggers, their option copies and the gRPC stream.
-// A provider process so keeps several KB for every call of its graph walk, and in a large plan or
-// apply its live heap grew with the number of objects until garbage collection ran without pause
-// under the soft memory limit (internal/procdefaults).
+// A provider process so kept several KB for every call of its graph walk: in a large plan or apply
+// its live heap grew with the number of objects, and garbage collection with it.
 //
 // Wrap hands the framework, for each call Terraform makes per resource or data source instance,
 // a context that answers from the call's own context while the call runs and lets go of it when
