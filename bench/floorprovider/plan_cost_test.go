@@ -29,9 +29,10 @@ func BenchmarkNoChangePlan(b *testing.B) {
 	hs := httptest.NewServer(srv)
 	b.Cleanup(hs.Close)
 
-	// Terraform starts a provider process per walk: the objects are created by one server (the
-	// apply) and planned by others, which have not seen their creation planned.
-	creator := newPlanCostServer(b, visionone.ProtocolServer(visionone.New("bench")())(), hs.URL, srv.AdminKey())
+	// Terraform plans and applies in provider processes of their own; so do these servers: a
+	// process that planned the creates would take the unchanged objects' names for a second plan
+	// of the same names.
+	apply := newPlanCostServer(b, visionone.ProtocolServer(visionone.New("bench")())(), hs.URL, srv.AdminKey())
 	ours := newPlanCostServer(b, visionone.ProtocolServer(visionone.New("bench")())(), hs.URL, srv.AdminKey())
 	floor := newPlanCostServer(b, visionone.ProtocolServer(floorProvider{inner: visionone.New("bench")()})(), hs.URL, srv.AdminKey())
 
@@ -54,7 +55,7 @@ func BenchmarkNoChangePlan(b *testing.B) {
 	}
 	for _, c := range configs {
 		// Both servers plan the same object, created once through this provider.
-		object := creator.create(ctx, b, c.typeName, c.config)
+		object := apply.create(ctx, b, c.typeName, c.config)
 		for _, s := range []struct {
 			name   string
 			server *planCostServer
