@@ -1,12 +1,10 @@
 // Command floorprovider is the framework floor of `make bench`: a provider with this provider's
-// name, schemas and resource identity schemas, served as the provider is served
-// (terraform-plugin-framework behind internal/upgradepassthrough and internal/contextrelease),
-// whose resources do nothing (no API request, no model conversion, no plan logic). What a
-// terraform command costs with it is what the framework and Terraform's plugin protocol cost for
-// these schemas, whoever writes the resources,
-// so that BENCHMARKS.md can tell the provider's own cost from the cost of its stack. It applies the
-// provider's process defaults (internal/procdefaults), and `make bench` measures it beside the
-// provider.
+// name, schemas and resource identity schemas, served as the provider is served (ProtocolServer of internal/provider), whose
+// resources do nothing (no API request, no model conversion, no plan logic). What a terraform
+// command costs with it is what the framework and Terraform's plugin protocol cost for these
+// schemas, whoever writes the resources, so that BENCHMARKS.md can tell the provider's own cost
+// from the cost of its stack. It applies the provider's process defaults (internal/procdefaults),
+// and `make bench` measures it beside the provider.
 //
 //	cd bench && go build -o ../.build/floor/terraform-provider-visionone ./floorprovider
 //	go run . -provider ../.build/floor/terraform-provider-visionone -n 500
@@ -28,15 +26,13 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
-	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/contextrelease"
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/procdefaults"
 	visionone "github.com/seed-ebba3aa9/terraform-provider-visionone/internal/provider"
-	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/upgradepassthrough"
 )
 
 func main() {
-	procdefaults.Apply()
-	serve := contextrelease.WrapFactory(upgradepassthrough.NewProtocol6(floorProvider{inner: visionone.New("floor")()}))
+	procdefaults.QuietLogsUnlessRequested()
+	serve := visionone.ProtocolServer(floorProvider{inner: visionone.New("floor")()})
 	err := tf6server.Serve("registry.terraform.io/seed-ebba3aa9/visionone", serve)
 	if err != nil {
 		log.Fatal(err)

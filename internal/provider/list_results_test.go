@@ -28,9 +28,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/querycheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
-	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/contextrelease"
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/emulator"
-	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/upgradepassthrough"
 )
 
 // cliWorkspace runs the CLI under test itself, in a directory of its own, against this provider
@@ -68,7 +66,7 @@ func newCLIWorkspace(t *testing.T, feature cliFeature) *cliWorkspace {
 	address := host + "/" + namespace + "/visionone"
 	served := make(chan error, 1)
 	go func() {
-		served <- tf6server.Serve(address, contextrelease.WrapFactory(upgradepassthrough.NewProtocol6(New("test")())),
+		served <- tf6server.Serve(address, ProtocolServer(New("test")()),
 			tf6server.WithDebug(ctx, reattach, closed), tf6server.WithGoPluginLogger(hclog.NewNullLogger()),
 			tf6server.WithLoggingSink(t))
 	}()
