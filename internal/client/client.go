@@ -74,6 +74,9 @@ type Client struct {
 	pace   *pacer
 	clock  serverClock
 	caches readCaches // the listings that refreshes share (cache.go)
+	// keyCreates and keyDeletes gather concurrent API-key writes into batches (gather.go).
+	keyCreates *gatherer[APIKeyCreate, *CreatedAPIKey]
+	keyDeletes *gatherer[string, *APIError]
 }
 
 // New validates cfg and builds a Client. It makes no network call. A setting it refuses gives a
@@ -94,6 +97,8 @@ func New(cfg Config) (*Client, error) {
 		pace:   newPacer(cfg.RequestsPerMinute),
 		caches: newReadCaches(),
 	}
+	c.keyCreates = newGatherer(c.createAPIKeyBatch)
+	c.keyDeletes = newGatherer(c.deleteAPIKeyBatch)
 	return c, nil
 }
 
