@@ -22,11 +22,14 @@
 //     means the first attempt deleted the object.
 //   - Creates (role POST, account invite, API-key batch POST) are never re-sent blindly
 //     (create.go). After an ambiguous failure the object is looked up by its unique name or email
-//     (case-insensitively, as the API's uniqueness): a role or an invitation that is found is
-//     adopted; an API key found with a creation time after the attempt began (by the server's
-//     clock) was made by that attempt, but its secret is lost, so it is deleted and created again;
-//     an older API key or role of that name is someone else's and gives an error for which
-//     IsAlreadyExists is true. Only when nothing is found is the create sent again.
+//     (case-insensitively, as the API's uniqueness), every name of an API-key batch in one
+//     listing: a role or an invitation that is found is adopted; an API key found with a creation
+//     time after the attempt began (by the server's clock) was made by that attempt, but its
+//     secret is lost, so it is deleted and created again; an older API key or role of that name is
+//     someone else's and gives its caller an error for which IsAlreadyExists is true. Only what is
+//     not found is sent again.
+//
+// Concurrent API-key creates and deletes are gathered into batch requests (gather.go).
 package client
 
 import (
