@@ -419,8 +419,9 @@ func (r *userRoleResource) ImportState(ctx context.Context, req resource.ImportS
 		role *client.Role
 		err  error
 	)
+	// Many imports in one plan are served from the listing that refreshes share.
 	if roleIDPattern.MatchString(req.ID) {
-		role, err = r.data.client.GetRole(ctx, req.ID)
+		role, err = r.data.client.RefreshRole(ctx, req.ID)
 	} else {
 		role, err = r.data.client.FindRoleByName(ctx, req.ID)
 	}
