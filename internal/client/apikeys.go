@@ -76,14 +76,11 @@ func (c *Client) CreateAPIKey(ctx context.Context, in APIKeyCreate) (*CreatedAPI
 	return created, nil
 }
 
-// createAPIKeyBatch sends a batch of creates (see CreateAPIKey) and finishes each caller's item.
-func (c *Client) createAPIKeyBatch(ctx context.Context, batch []*pending[APIKeyCreate, *CreatedAPIKey]) {
+// createAPIKeyBatch sends a batch of creates (see CreateAPIKey) and returns each caller's result.
+func (c *Client) createAPIKeyBatch(ctx context.Context, batch []*pending[APIKeyCreate, *CreatedAPIKey]) []result[*CreatedAPIKey] {
 	stale := writing(c.caches.apiKeys)
-	type result struct {
-		key *CreatedAPIKey
-		err error
-	}
-	results := make([]result, len(batch))
+	defer stale() // before any caller has its result, so that none reads a listing fetched during the write
+	results := make([]result[*CreatedAPIKey], len(batch))
 	// live holds the positions in batch of the keys still to create.
 	live := make([]int, len(batch))
 	for i := range live {
@@ -165,12 +162,9 @@ func (c *Client) createAPIKeyBatch(ctx context.Context, batch []*pending[APIKeyC
 			results[i].err = err
 			continue
 		}
-		results[i].key, results[i].err = c.createdAPIKey(items[j], resp, batch[i].in)
+		results[i].out, results[i].err = c.createdAPIKey(items[j], resp, batch[i].in)
 	}
-	stale() // before any caller returns, so that none reads a listing fetched during the write
-	for i, p := range batch {
-		p.finish(results[i].key, results[i].err)
-	}
+	return results
 }
 
 // keyNamed returns the key named name (case-insensitively, as the API's uniqueness), or nil.
@@ -320,9 +314,10 @@ const apiKeysDeletePath = apiKeysPath + "/delete"
 
 // deleteAPIKeyBatch sends a batch of deletes (see DeleteAPIKeys): each item's result is the
 // *APIError of its failed item, or nil; an error of the whole request is every item's error.
-func (c *Client) deleteAPIKeyBatch(ctx context.Context, batch []*pending[string, *APIError]) {
+func (c *Client) deleteAPIKeyBatch(ctx context.Context, batch []*pending[string, *APIError]) []result[*APIError] {
 	stale := writing(c.caches.apiKeys)
-	failed := make([]*APIError, len(batch))
+	defer stale()
+	results := make([]result[*APIError], len(batch))
 	body := make([]map[string]string, len(batch))
 	for i, p := range batch {
 		body[i] = map[string]string{"id": p.in}
@@ -332,13 +327,13 @@ func (c *Client) deleteAPIKeyBatch(ctx context.Context, batch []*pending[string,
 	if err == nil {
 		items, err = decodeMultiStatus(http.MethodPost, apiKeysDeletePath, resp, len(batch))
 	}
-	for i, item := range items {
-		if !item.ok() && item.Status != http.StatusNotFound {
-			failed[i] = item.itemError(http.MethodPost, apiKeysDeletePath, batch[i].in, resp, c.redactions())
+	for i := range results {
+		switch {
+		case err != nil:
+			results[i].err = err
+		case !items[i].ok() && items[i].Status != http.StatusNotFound:
+			results[i].out = items[i].itemError(http.MethodPost, apiKeysDeletePath, batch[i].in, resp, c.redactions())
 		}
 	}
-	stale()
-	for i, p := range batch {
-		p.finish(failed[i], err)
-	}
+	return results
 }

@@ -100,8 +100,8 @@ func New(cfg Config) (*Client, error) {
 		pace:   newPacer(cfg.RequestsPerMinute),
 		caches: newReadCaches(),
 	}
-	c.keyCreates = newGatherer(c.createAPIKeyBatch)
-	c.keyDeletes = newGatherer(c.deleteAPIKeyBatch)
+	c.keyCreates = newGatherer("API key creates", c.logContext, c.createAPIKeyBatch)
+	c.keyDeletes = newGatherer("API key deletes", c.logContext, c.deleteAPIKeyBatch)
 	return c, nil
 }
 

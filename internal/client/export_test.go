@@ -13,6 +13,7 @@ func gatherExactly[In, Out any](g *gatherer[In, Out], n int) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	g.max, g.quiet, g.longest = n, time.Hour, time.Hour
+	g.round, g.roundKnown = n, true
 }
 
 // GatheredCreates is how many API-key creates wait in c's open batch.

@@ -7,6 +7,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
 // # Gathering concurrent key writes into batches
@@ -14,15 +16,23 @@ import (
 // The API creates and deletes API keys in batches (API.md, "API keys: create"; API.md, "API keys:
 // delete"), while Terraform calls the provider once per resource, up to -parallelism at a time.
 // So the calls of CreateAPIKey (and of DeleteAPIKeys) that one Client receives at about the same
-// time are gathered into one request, and each caller gets its own item of the 207 answer:
+// time are gathered into one request, and each caller gets its own item of the 207 answer.
 //
-//   - The first call opens a batch. The batch is sent once gatherQuiet has passed without another
-//     call joining it, gatherLongest after it opened, or as soon as it holds maxKeyBatch items,
-//     whichever comes first. Terraform starts its next creates as soon as the previous ones
-//     return, all within a few milliseconds, so a short quiet time gathers them all, and a lone
-//     create waits no longer than that.
-//   - Calls that arrive while a batch is in flight open the next one: batches overlap as single
-//     requests did.
+// Terraform does not start its calls together: it starts the next resource when one returns, and
+// between them it plans the next resource and writes the state, which on a busy machine takes
+// tens of milliseconds per resource. A fixed time window would cut each round of calls into
+// several batches, and batches that went out at different times come back at different times, so
+// the split would last. The gatherer therefore follows the rounds:
+//
+//   - The first call opens a batch. While no batch is in flight, the open batch is sent once
+//     gatherQuiet has passed without another call joining it (or since the last batch came back).
+//   - While a batch is in flight, the open batch waits for it: when it comes back, the callers
+//     it answers make room in Terraform for the calls of the next round, which join the open one.
+//   - Once a batch has come back, the open batch is sent as soon as it holds as many calls as the
+//     most this client has seen under way at once (gathered and in flight): the whole round is
+//     there, however slowly it came.
+//   - A batch is sent at the latest gatherLongest after it opened, or at once when it holds
+//     maxKeyBatch items.
 //   - A caller whose context ends while its item waits in an open batch leaves the batch and is
 //     never sent. Once the batch is sent, the caller waits for its item as long as its own
 //     context allows (for a create, the grace period of beginCreate): the batch goes on for the
@@ -35,22 +45,40 @@ const (
 	// also bounds what one failure touches: a refused request fails every caller in it, and a
 	// lost answer costs the deletion and re-creation of every key it made.
 	maxKeyBatch = 50
-	// gatherQuiet is how long a batch waits for another call before it is sent.
-	gatherQuiet = 5 * time.Millisecond
-	// gatherLongest is how long a batch that keeps being joined waits at most.
-	gatherLongest = 50 * time.Millisecond
+	// gatherQuiet is how long a batch waits for another call while no batch is in flight: what a
+	// lone call waits, and what ends a round that does not fill up. It spans the pause Terraform
+	// makes between two calls of one round on a busy machine (it writes the state after each
+	// resource, which takes longer the larger the state), so that such a pause does not split the
+	// round; against a round trip to the API it costs little.
+	gatherQuiet = 150 * time.Millisecond
+	// gatherLongest is how long a batch waits at most, for a batch in flight that takes long (a
+	// slow answer, a retry after a 429) or for a round that never fills up.
+	gatherLongest = time.Second
 )
 
 // gatherer coalesces concurrent calls of one kind into batches that send sends, each in a goroutine
-// of its own. send must finish every item it is given.
+// of its own. send returns one result per item, in order.
 type gatherer[In, Out any] struct {
-	send func(ctx context.Context, batch []*pending[In, Out])
+	what string // what is gathered, for the log: "API key creates"
+	send func(ctx context.Context, batch []*pending[In, Out]) []result[Out]
+	// logContext gives the batch's context the client's log subsystem.
+	logContext func(context.Context) context.Context
 	// max, quiet and longest are maxKeyBatch, gatherQuiet and gatherLongest (tests change them).
 	max            int
 	quiet, longest time.Duration
 
-	mu   sync.Mutex
-	open *gathering[In, Out] // the batch being gathered, nil when none
+	mu         sync.Mutex
+	open       *gathering[In, Out] // the batch being gathered, nil when none
+	inFlight   int                 // items of the batches sent and not yet back
+	round      int                 // the most items seen under way at once: gathered and in flight
+	cameBack   time.Time           // when a batch last came back; zero before the first
+	roundKnown bool                // a batch has come back, so round is a whole round
+}
+
+// result is what send gives one item.
+type result[Out any] struct {
+	out Out
+	err error
 }
 
 // gathering is a batch being gathered.
@@ -78,8 +106,11 @@ type pending[In, Out any] struct {
 	err  error
 }
 
-func newGatherer[In, Out any](send func(ctx context.Context, batch []*pending[In, Out])) *gatherer[In, Out] {
-	return &gatherer[In, Out]{send: send, max: maxKeyBatch, quiet: gatherQuiet, longest: gatherLongest}
+func newGatherer[In, Out any](what string, logContext func(context.Context) context.Context,
+	send func(ctx context.Context, batch []*pending[In, Out]) []result[Out],
+) *gatherer[In, Out] {
+	return &gatherer[In, Out]{what: what, logContext: logContext, send: send,
+		max: maxKeyBatch, quiet: gatherQuiet, longest: gatherLongest}
 }
 
 // add puts in into the open batch, opening one when there is none.
@@ -96,32 +127,42 @@ func (g *gatherer[In, Out]) add(start, keep context.Context, in In) *pending[In,
 	b.last = now
 	p := &pending[In, Out]{in: in, start: start, keep: keep, batch: b, done: make(chan struct{})}
 	b.items = append(b.items, p)
-	if len(b.items) >= g.max {
-		g.sendLocked(b)
+	g.round = max(g.round, len(b.items)+g.inFlight)
+	switch {
+	case len(b.items) >= g.max:
+		g.sendLocked(b, "full")
+	case g.roundKnown && len(b.items) >= g.round:
+		g.sendLocked(b, "round complete")
 	}
 	return p
 }
 
-// sendWhenDue sends b once it is due, or waits again for the time left.
+// sendWhenDue sends b once it is due (see the rules above), or waits again for the time left.
 func (g *gatherer[In, Out]) sendWhenDue(b *gathering[In, Out]) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if g.open != b {
 		return // sent when it was full, or emptied by withdrawals
 	}
-	due := b.last.Add(g.quiet)
-	if longest := b.opened.Add(g.longest); longest.Before(due) {
-		due = longest
+	due, why := b.opened.Add(g.longest), "waited longest"
+	if g.inFlight == 0 {
+		quietSince := b.last
+		if g.cameBack.After(quietSince) {
+			quietSince = g.cameBack
+		}
+		if quiet := quietSince.Add(g.quiet); quiet.Before(due) {
+			due, why = quiet, "quiet"
+		}
 	}
 	if wait := time.Until(due); wait > 0 {
 		b.timer.Reset(wait)
 		return
 	}
-	g.sendLocked(b)
+	g.sendLocked(b, why)
 }
 
-// sendLocked closes b and sends it. g.mu is held.
-func (g *gatherer[In, Out]) sendLocked(b *gathering[In, Out]) {
+// sendLocked closes b and sends it; why says what made it due, for the log. g.mu is held.
+func (g *gatherer[In, Out]) sendLocked(b *gathering[In, Out], why string) {
 	if g.open == b {
 		g.open = nil
 	}
@@ -130,20 +171,37 @@ func (g *gatherer[In, Out]) sendLocked(b *gathering[In, Out]) {
 	for _, p := range items {
 		p.batch = nil
 	}
+	tflog.SubsystemDebug(g.logContext(items[0].keep), LogSubsystem, "Sending a batch of "+g.what, map[string]any{
+		"items": len(items), "in_flight": g.inFlight, "round": g.round, "gathered_ms": time.Since(b.opened).Milliseconds(), "why": why,
+	})
+	g.inFlight += len(items)
 	go g.run(items)
 }
 
+// run sends a batch, and gives each caller its result once the gatherer knows the batch is back,
+// so that the calls those callers make room for find it so.
 func (g *gatherer[In, Out]) run(items []*pending[In, Out]) {
 	ctx, done := batchContext(items)
-	defer done()
-	g.send(ctx, items)
-	var none Out
-	for _, p := range items {
-		p.finish(none, errNoResult) // never: send finishes every item
+	results := g.send(ctx, items)
+	done()
+	g.mu.Lock()
+	g.inFlight -= len(items)
+	g.cameBack, g.roundKnown = time.Now(), true
+	if g.open != nil {
+		g.open.timer.Reset(0) // what it waits for may have changed
+	}
+	g.mu.Unlock()
+	for i, p := range items {
+		if i < len(results) {
+			p.finish(results[i].out, results[i].err)
+		} else {
+			var none Out
+			p.finish(none, errNoResult) // never: send answers every item
+		}
 	}
 }
 
-// errNoResult is the result of an item its batch did not finish, which would be a bug.
+// errNoResult is the result of an item its batch did not answer, which would be a bug.
 var errNoResult = errors.New("the batch ended without a result for this item")
 
 // withdraw takes p out of its batch if that batch has not been sent, and reports whether it did.
