@@ -14,6 +14,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
+	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/contextrelease"
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/emulator"
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/procdefaults"
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/provider"
@@ -34,7 +35,8 @@ func serve(debug bool) error {
 	if debug {
 		opts = append(opts, tf6server.WithManagedDebug())
 	}
-	return tf6server.Serve("registry.terraform.io/seed-ebba3aa9/visionone", upgradepassthrough.NewProtocol6(provider.New(version)()), opts...)
+	serve := contextrelease.WrapFactory(upgradepassthrough.NewProtocol6(provider.New(version)()))
+	return tf6server.Serve("registry.terraform.io/seed-ebba3aa9/visionone", serve, opts...)
 }
 
 // run dispatches the command line (without the program name) and returns the exit code: the

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -35,7 +36,11 @@ type config struct {
 	// RequestsPerMinute is the provider's client-side rate limit. The benchmark sets it high so that
 	// it measures the provider and not the limit (the default, 300, would bound every phase).
 	RequestsPerMinute int
-	Log               func(format string, args ...any)
+	// ProfileDir, when set, builds the binaries with the profiling build tag (internal/profiling)
+	// and has each provider process of each command record its memory in a directory of its own
+	// under ProfileDir. Profiling costs CPU time: its figures do not compare with a plain run's.
+	ProfileDir string
+	Log        func(format string, args ...any)
 }
 
 // mix is how N objects divide into types: a few roles, many accounts and keys.
@@ -58,6 +63,17 @@ type measurement struct {
 	PeakRSSKiB int64 `json:"peak_rss_kib,omitempty"`
 	// ProviderCPUSeconds is the user and system time of the provider processes (provider only).
 	ProviderCPUSeconds float64 `json:"provider_cpu_seconds,omitempty"`
+	// Runtime is what the provider processes recorded of their memory (with ProfileDir only).
+	Runtime *runtimeStats `json:"runtime,omitempty"`
+}
+
+// runtimeStats sums what internal/profiling recorded for the provider processes of one command.
+type runtimeStats struct {
+	Dir            string  `json:"dir"` // the stats-<pid>.json and heap-<pid>.pb.gz files
+	GCCycles       uint64  `json:"gc_cycles"`
+	AllocatedMB    float64 `json:"allocated_mb"`
+	GCShareOfCPU   float64 `json:"gc_share_of_cpu"` // the runtime's estimate: GC CPU over CPU used
+	PeakLiveHeapMB float64 `json:"peak_live_heap_mib"`
 }
 
 // sizeResult is every measurement of one object count.
@@ -160,9 +176,22 @@ func run(ctx context.Context, cfg config) (*report, error) {
 		for _, phase := range []string{"apply", "plan", "destroy"} {
 			for _, target := range []string{"baseline", "protocol", "floor", "provider"} {
 				cfg.Log("N=%d %s %s", n, target, phase)
-				m, err := measure(ctx, cfg, srv, bins[target], envOf(target), dirs[target], target, phase)
+				env, profileDir := envOf(target), ""
+				if cfg.ProfileDir != "" && target != "baseline" {
+					profileDir = filepath.Join(cfg.ProfileDir, fmt.Sprintf("n%d", n), target+"-"+phase)
+					if err := os.MkdirAll(profileDir, 0o755); err != nil {
+						return nil, err
+					}
+					env = append(env, "VISIONONE_PROFILE_DIR="+profileDir)
+				}
+				m, err := measure(ctx, cfg, srv, bins[target], env, dirs[target], target, phase)
 				if err != nil {
 					return nil, fmt.Errorf("%d objects, %s %s: %w", n, target, phase, err)
+				}
+				if profileDir != "" {
+					if m.Runtime, err = readRuntimeStats(profileDir); err != nil {
+						return nil, fmt.Errorf("%d objects, %s %s: %w", n, target, phase, err)
+					}
 				}
 				res.Measurements = append(res.Measurements, m)
 			}
@@ -231,7 +260,11 @@ func buildUnlessGiven(ctx context.Context, cfg config, bin, moduleDir, pkg, dir 
 	if bin == "" {
 		bin = filepath.Join(dir, "terraform-provider-visionone")
 		cfg.Log("building %s into %s", pkg, bin)
-		build := exec.CommandContext(ctx, "go", "build", "-trimpath", "-ldflags", "-s -w", "-o", bin, pkg)
+		args := []string{"build", "-trimpath", "-ldflags", "-s -w", "-o", bin}
+		if cfg.ProfileDir != "" {
+			args = append(args, "-tags", "profiling")
+		}
+		build := exec.CommandContext(ctx, "go", append(args, pkg)...)
 		build.Dir = moduleDir
 		build.Env = append(os.Environ(), "CGO_ENABLED=0")
 		if out, err := build.CombinedOutput(); err != nil {
@@ -239,6 +272,35 @@ func buildUnlessGiven(ctx context.Context, cfg config, bin, moduleDir, pkg, dir 
 		}
 	}
 	return filepath.Abs(bin)
+}
+
+// readRuntimeStats sums the last stats-<pid>.json of every provider process that wrote into dir
+// (internal/profiling rewrites it every 100 ms, so the last 100 ms of a process are missing and a
+// process that lived less leaves none: the floors of a run without latency).
+func readRuntimeStats(dir string) (*runtimeStats, error) {
+	files, err := filepath.Glob(filepath.Join(dir, "stats-*.json"))
+	if err != nil {
+		return nil, err
+	}
+	rs := &runtimeStats{Dir: dir}
+	var gcCPU, usedCPU float64
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		var s map[string]float64
+		if err := json.Unmarshal(raw, &s); err != nil {
+			return nil, fmt.Errorf("%s: %w", f, err)
+		}
+		rs.GCCycles += uint64(s["/gc/cycles/total:gc-cycles"])
+		rs.AllocatedMB += s["/gc/heap/allocs:bytes"] / 1e6
+		gcCPU += s["/cpu/classes/gc/total:cpu-seconds"]
+		usedCPU += s["/cpu/classes/total:cpu-seconds"] - s["/cpu/classes/idle:cpu-seconds"]
+		rs.PeakLiveHeapMB = max(rs.PeakLiveHeapMB, s["peak_live_bytes"]/(1<<20))
+	}
+	rs.GCShareOfCPU = ratio(gcCPU, usedCPU)
+	return rs, nil
 }
 
 // writeCLIConfig writes a CLI configuration that runs the provider from binDir (dev_overrides) and

@@ -99,3 +99,28 @@ func TestMixOf(t *testing.T) {
 		}
 	}
 }
+
+func TestReadRuntimeStats(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	for name, text := range map[string]string{
+		// Two provider processes of one command, as internal/profiling writes them.
+		"stats-101.json": `{"/gc/heap/live:bytes":1048576,"/gc/cycles/total:gc-cycles":10,"/gc/heap/allocs:bytes":50000000,` +
+			`"/cpu/classes/total:cpu-seconds":4,"/cpu/classes/idle:cpu-seconds":2,"/cpu/classes/gc/total:cpu-seconds":0.5,"peak_live_bytes":2097152}`,
+		"stats-102.json": `{"/gc/heap/live:bytes":1048576,"/gc/cycles/total:gc-cycles":30,"/gc/heap/allocs:bytes":150000000,` +
+			`"/cpu/classes/total:cpu-seconds":10,"/cpu/classes/idle:cpu-seconds":4,"/cpu/classes/gc/total:cpu-seconds":1.5,"peak_live_bytes":8388608}`,
+		"heap-102.pb.gz": "not read",
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := readRuntimeStats(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := runtimeStats{Dir: dir, GCCycles: 40, AllocatedMB: 200, GCShareOfCPU: 0.25, PeakLiveHeapMB: 8}
+	if *got != want {
+		t.Errorf("readRuntimeStats = %+v, want %+v", *got, want)
+	}
+}

@@ -54,15 +54,16 @@ func main() {
 	benchmarks := flag.String("benchmarks", "", "a markdown file whose bench markers receive the table (e.g. BENCHMARKS.md)")
 	rpm := flag.Int("requests-per-minute", 100000, "the provider's client-side rate limit")
 	keep := flag.Bool("keep", false, "keep the scratch directory (configurations, states) for inspection")
+	profile := flag.String("profile", "", "build with the profiling tag and have each provider process write heap profiles and runtime statistics under this directory (internal/profiling); its figures do not compare with a plain run's")
 	flag.Parse()
 
-	if err := mainErr(*sizes, *latency, *parallelism, *terraform, *providerBin, *floorBin, *protocolBin, *out, *benchmarks, *rpm, *keep); err != nil {
+	if err := mainErr(*sizes, *latency, *parallelism, *terraform, *providerBin, *floorBin, *protocolBin, *out, *benchmarks, *rpm, *keep, *profile); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
 }
 
-func mainErr(sizes string, latency time.Duration, parallelism int, terraform, providerBin, floorBin, protocolBin, out, benchmarks string, rpm int, keep bool) error {
+func mainErr(sizes string, latency time.Duration, parallelism int, terraform, providerBin, floorBin, protocolBin, out, benchmarks string, rpm int, keep bool, profile string) error {
 	ns, err := parseSizes(sizes)
 	if err != nil {
 		return err
@@ -75,6 +76,12 @@ func mainErr(sizes string, latency time.Duration, parallelism int, terraform, pr
 	moduleDir, err := filepath.Abs("..")
 	if err != nil {
 		return err
+	}
+	if profile != "" {
+		// The provider processes run in Terraform's working directory, not this one.
+		if profile, err = filepath.Abs(profile); err != nil {
+			return err
+		}
 	}
 	work, err := os.MkdirTemp("", "visionone-bench-")
 	if err != nil {
@@ -91,7 +98,7 @@ func mainErr(sizes string, latency time.Duration, parallelism int, terraform, pr
 	started := time.Now()
 	rep, err := run(ctx, config{
 		Sizes: ns, Latency: latency, Parallelism: parallelism, Terraform: terraform, ProviderBin: providerBin, FloorBin: floorBin, ProtocolBin: protocolBin,
-		ModuleDir: moduleDir, WorkDir: work, RequestsPerMinute: rpm,
+		ModuleDir: moduleDir, WorkDir: work, RequestsPerMinute: rpm, ProfileDir: profile,
 		Log: func(format string, args ...any) {
 			fmt.Fprintf(os.Stderr, "bench [%5.0fs] %s\n", time.Since(started).Seconds(), fmt.Sprintf(format, args...))
 		},

@@ -1,6 +1,6 @@
 // Command floorprovider is the framework floor of `make bench`: a provider with this provider's
 // name and schemas, served as the provider is served (terraform-plugin-framework behind
-// internal/upgradepassthrough), whose resources do nothing (no API request, no model conversion,
+// internal/upgradepassthrough and internal/contextrelease), whose resources do nothing (no API request, no model conversion,
 // no plan logic). What a terraform command costs with it is what the
 // framework and Terraform's plugin protocol cost for these schemas, whoever writes the resources,
 // so that BENCHMARKS.md can tell the provider's own cost from the cost of its stack. It applies the
@@ -23,6 +23,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
+	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/contextrelease"
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/procdefaults"
 	visionone "github.com/seed-ebba3aa9/terraform-provider-visionone/internal/provider"
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/upgradepassthrough"
@@ -30,7 +31,8 @@ import (
 
 func main() {
 	procdefaults.Apply()
-	err := tf6server.Serve("registry.terraform.io/seed-ebba3aa9/visionone", upgradepassthrough.NewProtocol6(floorProvider{inner: visionone.New("floor")()}))
+	serve := contextrelease.WrapFactory(upgradepassthrough.NewProtocol6(floorProvider{inner: visionone.New("floor")()}))
+	err := tf6server.Serve("registry.terraform.io/seed-ebba3aa9/visionone", serve)
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -195,6 +195,15 @@ func IsAlreadyExists(err error) bool {
 			strings.Contains(text, "already in use") || strings.Contains(text, "already used"))
 }
 
+// IsRoleInUse reports whether err is Vision One's refusal to delete a role that accounts or API
+// keys still have: a 400 to the role's DELETE (API.md, "Decision: role in use"). The provider never
+// deletes a predefined role, the only other role Vision One refuses to delete.
+func IsRoleInUse(err error) bool {
+	e, ok := apiErrorAs(err)
+	return ok && e.StatusCode == http.StatusBadRequest && e.Method == http.MethodDelete &&
+		strings.HasPrefix(e.Path, rolesPath+"/")
+}
+
 // MultiStatusError reports the failed items of a 207 multi-status answer
 // (API.md, "Multi-status answers"). Each item is an *APIError naming the item, so IsNotFound and
 // friends see through it.

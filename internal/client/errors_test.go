@@ -132,6 +132,12 @@ func TestErrorHelpers(t *testing.T) {
 	if !IsAlreadyExists(dup) || !IsBadRequest(dup) || IsAlreadyExists(&APIError{StatusCode: 400, Message: "bad"}) {
 		t.Error("IsAlreadyExists does not tell a duplicate from another 400")
 	}
+	inUse := &APIError{Method: http.MethodDelete, Path: rolesPath + "/r1", StatusCode: 400, Code: "BadRequest"}
+	if !IsRoleInUse(fmt.Errorf("deleting: %w", inUse)) || IsRoleInUse(&APIError{Method: http.MethodPatch, Path: rolesPath + "/r1", StatusCode: 400}) ||
+		IsRoleInUse(&APIError{Method: http.MethodDelete, Path: rolesPath + "/r1", StatusCode: 404}) ||
+		IsRoleInUse(&APIError{Method: http.MethodDelete, Path: accountsPath + "/a1", StatusCode: 400}) {
+		t.Error("IsRoleInUse does not tell a refused role delete from other 400s")
+	}
 }
 
 // FuzzDecodeError feeds arbitrary answers to the error decoder: it must never panic, and must give

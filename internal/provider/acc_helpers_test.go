@@ -34,13 +34,17 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/client"
+	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/contextrelease"
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/emulator"
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/upgradepassthrough"
 )
 
-// testAccProtoV6ProviderFactories runs the provider in-process, so tests need no registry.
+// testAccProtoV6ProviderFactories runs the provider in-process, so tests need no registry, served
+// as main.go serves it.
 var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	"visionone": func() (tfprotov6.ProviderServer, error) { return upgradepassthrough.NewProtocol6(New("test")())(), nil },
+	"visionone": func() (tfprotov6.ProviderServer, error) {
+		return contextrelease.Wrap(upgradepassthrough.NewProtocol6(New("test")())()), nil
+	},
 }
 
 // testAccPreCheck fails, rather than skips, when the Terraform CLI is missing: a suite that silently

@@ -53,13 +53,13 @@ func (d *accountDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 		MarkdownDescription: "Id of the account to read. Exactly one of `id` and `email` must be set. An invited account's id is temporary: prefer `email`.",
 		Optional:            true,
 		Computed:            true,
-		Validators:          []validator.String{stringvalidator.LengthBetween(1, accountMaxLength)},
+		Validators:          []validator.String{stringvalidator.UTF8LengthBetween(1, accountMaxLength)},
 	}
 	attributes["email"] = schema.StringAttribute{
 		MarkdownDescription: "Email address of the account to read, compared case-insensitively. Exactly one of `id` and `email` must be set.",
 		Optional:            true,
 		Computed:            true,
-		Validators:          []validator.String{stringvalidator.LengthBetween(1, accountMaxLength)},
+		Validators:          []validator.String{stringvalidator.UTF8LengthBetween(1, accountMaxLength)},
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "One Vision One account (user, SAML user, SAML group or pending invitation), by email or by id.",

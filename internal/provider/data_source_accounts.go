@@ -67,7 +67,7 @@ func (d *accountsDataSource) Schema(_ context.Context, _ datasource.SchemaReques
 			"role": schema.StringAttribute{
 				MarkdownDescription: "Only accounts with this role name (exact, case-sensitive).",
 				Optional:            true,
-				Validators:          []validator.String{stringvalidator.LengthBetween(1, accountMaxLength)},
+				Validators:          []validator.String{stringvalidator.UTF8LengthBetween(1, accountMaxLength)},
 			},
 			"accounts": schema.ListNestedAttribute{
 				MarkdownDescription: "The matching accounts, in the order the API lists them.",

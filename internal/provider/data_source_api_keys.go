@@ -3,7 +3,9 @@ package provider
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -72,7 +74,7 @@ func (d *apiKeysDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 				Validators:          []validator.String{stringvalidator.OneOf(client.StatusEnabled, client.StatusDisabled)},
 			},
 			"name": schema.StringAttribute{
-				MarkdownDescription: "Only the key with this name (evaluated by the API).",
+				MarkdownDescription: "Only the key with this name, compared case-insensitively, as key names are unique regardless of case.",
 				Optional:            true,
 			},
 			"expiring_within": schema.StringAttribute{
@@ -135,9 +137,16 @@ func (d *apiKeysDataSource) Read(ctx context.Context, req datasource.ReadRequest
 		within, _ = time.ParseDuration(config.ExpiringWithin.ValueString())
 	}
 
-	filter := config.apiFilter()
+	filter := config.apiFilter(true)
 	tflog.Debug(ctx, "Listing API keys", map[string]any{"filter": string(filter)})
 	keys, err := d.data.client.ListAPIKeys(ctx, filter)
+	if err == nil && len(keys) == 0 && !config.Name.IsNull() {
+		// Key names are unique regardless of case, but the API's filter compares them exactly: a
+		// name written in another case is looked for among the keys the other filters select.
+		filter = config.apiFilter(false)
+		keys, err = d.data.client.ListAPIKeys(ctx, filter)
+		keys = slices.DeleteFunc(keys, func(k client.APIKey) bool { return !strings.EqualFold(k.Name, config.Name.ValueString()) })
+	}
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "Error Listing API Keys", fmt.Sprintf("Listing API keys with filter %q", filter), err)
 		return
@@ -165,15 +174,15 @@ func (d *apiKeysDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	resp.Diagnostics.Append(resp.State.Set(ctx, &config)...)
 }
 
-// apiFilter is the TMV1-Filter for the configured role, status and name (all that the API can
-// filter keys on besides id); expiring_within is judged locally against the API's clock.
-func (m apiKeysDataSourceModel) apiFilter() client.Filter {
+// apiFilter is the TMV1-Filter for the configured role, status and, with byName, name (all that the
+// API can filter keys on besides id); expiring_within is judged locally against the API's clock.
+func (m apiKeysDataSourceModel) apiFilter(byName bool) client.Filter {
 	var filters []client.Filter
 	for _, f := range []struct {
 		field string
 		value types.String
 	}{{"name", m.Name}, {"role", m.Role}, {"status", m.Status}} {
-		if !f.value.IsNull() {
+		if !f.value.IsNull() && (byName || f.field != "name") {
 			filters = append(filters, client.Eq(f.field, f.value.ValueString()))
 		}
 	}

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -11,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/client"
+	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/emulator"
 )
 
 // TestAccAPIKeysDataSource_basic lists keys made in the console next to one made by Terraform, filtered by
@@ -133,6 +135,52 @@ data "visionone_api_keys" "expired" {
 						}),
 					}))),
 					statecheck.ExpectKnownValue("data.visionone_api_keys.expiring", keys, e.ownItems(names(soar))),
+				},
+			},
+		},
+	})
+}
+
+// TestAccAPIKeysDataSource_nameIgnoresCase finds a key by its name written in another case, as key
+// names are unique regardless of case, and still applies the other filters to it.
+func TestAccAPIKeysDataSource_nameIgnoresCase(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	name := e.name("Splunk-Forwarder")
+	e.createAPIKey(client.APIKeyCreate{Name: name, Role: "SIEM"})
+	config := e.providerConfig() + fmt.Sprintf(`
+data "visionone_api_keys" "exact" {
+  name = %[1]q
+}
+
+data "visionone_api_keys" "other_case" {
+  name = %[2]q
+}
+
+data "visionone_api_keys" "other_case_and_role" {
+  name = %[3]q
+  role = "SIEM"
+}
+
+data "visionone_api_keys" "other_case_wrong_role" {
+  name = %[2]q
+  role = "SOAR"
+}
+`, name, strings.ToLower(name), strings.ToUpper(name))
+	found := knownvalue.ListExact([]knownvalue.Check{
+		knownvalue.ObjectPartial(map[string]knownvalue.Check{"name": knownvalue.StringExact(name)}),
+	})
+	keys := tfjsonpath.New("api_keys")
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("data.visionone_api_keys.exact", keys, found),
+					statecheck.ExpectKnownValue("data.visionone_api_keys.other_case", keys, found),
+					statecheck.ExpectKnownValue("data.visionone_api_keys.other_case_and_role", keys, found),
+					statecheck.ExpectKnownValue("data.visionone_api_keys.other_case_wrong_role", keys, knownvalue.ListSizeExact(0)),
 				},
 			},
 		},

@@ -53,12 +53,20 @@ const keyRefusedAdvice = "Vision One refused the provider's API key. The key may
 	"Administration > API Keys, and that `region` (or `endpoint`) matches the tenant. An expired key cannot be renewed: " +
 	"create a new one and set it in the " + envAPIKey + " environment variable (or `api_key`)."
 
+// roleInUseAdvice is the advice on a refused delete of a role that accounts or API keys still have,
+// which may be managed by this configuration, by another one, or in the console.
+const roleInUseAdvice = "A role that accounts or API keys still have cannot be deleted: give them another role (or " +
+	"delete them) first, where they are managed (in this configuration, in another Terraform configuration, or in the " +
+	"console), then run the command again."
+
 // masterAdministratorKeys says which keys may do what only a Master Administrator may.
 const masterAdministratorKeys = "Since October 27, 2025 no API key can be given the Master Administrator role; keys " +
 	"that had it before keep it."
 
 func answerAdvice(e *client.APIError) string {
 	switch code := e.StatusCode; {
+	case client.IsRoleInUse(e):
+		return roleInUseAdvice
 	case code == http.StatusBadRequest:
 		if e.Target != "" {
 			return fmt.Sprintf("The API rejected the value of %q: correct it in the configuration and apply again.", e.Target)

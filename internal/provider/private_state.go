@@ -53,3 +53,37 @@ func storedVersion(ctx context.Context, private privateState) (string, diag.Diag
 	}
 	return version, diags
 }
+
+// privatePlannedFromKey is the private-state key of the id of the object a plan starts from.
+// Terraform plans a replacement twice: as a change of the current object, and then as the creation
+// of its successor, with the private state of the first plan. The second plan reads the id there,
+// so that the name of the object it replaces is not taken for someone else's. Terraform's apply
+// plans a create_before_destroy replacement once more, without that private state.
+const privatePlannedFromKey = "planned_from"
+
+// notePlannedFrom records, in the private state of a plan of the object id, that the plan starts
+// from it.
+func notePlannedFrom(ctx context.Context, private privateState, id string) diag.Diagnostics {
+	value, err := json.Marshal(id)
+	if err != nil {
+		var diags diag.Diagnostics
+		diags.AddError("Error Storing Private State", "Encoding an id for the private state failed: "+err.Error())
+		return diags
+	}
+	return private.SetKey(ctx, privatePlannedFromKey, value)
+}
+
+// plannedFromID returns the id recorded by notePlannedFrom, or "" when there is none (a plan of a new
+// object).
+func plannedFromID(ctx context.Context, private privateState) (string, diag.Diagnostics) {
+	value, diags := private.GetKey(ctx, privatePlannedFromKey)
+	if diags.HasError() || len(value) == 0 {
+		return "", diags
+	}
+	var id string
+	if err := json.Unmarshal(value, &id); err != nil {
+		// Only a hint: without it a replacement's own name may be reported as taken.
+		return "", diags
+	}
+	return id, diags
+}

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -23,7 +24,71 @@ type providerData struct {
 	catalog     []client.Permission
 	catalogErr  error
 
-	plannedRoles plannedRoles
+	plannedRoles   plannedNames[plannedRole]
+	plannedAPIKeys plannedNames[struct{}]
+
+	managed managedObjects
+
+	// The tenant's API keys are listed at most once per provider process, for the plan-time check
+	// of new key names (apiKeyNamed).
+	apiKeysOnce sync.Once
+	apiKeys     []client.APIKey
+	apiKeysErr  error
+}
+
+// managedObjects remembers the ids of the objects this provider process has seen in the Terraform
+// state of this configuration: read, planned from, created, updated or deleted. That is all a
+// provider can know of what a configuration manages, and only for the objects Terraform has asked
+// about so far in this plan or apply.
+type managedObjects struct {
+	mu  sync.Mutex
+	ids map[managedObject]struct{}
+}
+
+// managedObject is an object by its resource type (such as "visionone_api_key") and id.
+type managedObject struct{ typeName, id string }
+
+// noteManaged records that the objects of typeName with these ids are in this configuration's state.
+func (d *providerData) noteManaged(typeName string, ids ...string) {
+	d.managed.mu.Lock()
+	defer d.managed.mu.Unlock()
+	if d.managed.ids == nil {
+		d.managed.ids = map[managedObject]struct{}{}
+	}
+	for _, id := range ids {
+		if id != "" {
+			d.managed.ids[managedObject{typeName, id}] = struct{}{}
+		}
+	}
+}
+
+// seenManaged reports whether this process has seen the object of typeName with id in this
+// configuration's state (see managedObjects for how little that can be).
+func (d *providerData) seenManaged(typeName, id string) bool {
+	d.managed.mu.Lock()
+	defer d.managed.mu.Unlock()
+	_, ok := d.managed.ids[managedObject{typeName, id}]
+	return ok
+}
+
+// apiKeyNamed returns the tenant's API key named name regardless of case, or nil, from a listing
+// read once per provider process. The listing may lack keys created since and hold keys deleted
+// since; the callers' own writes are among the objects seenManaged knows, and Vision One still
+// refuses a duplicate at apply.
+func (d *providerData) apiKeyNamed(ctx context.Context, name string) (*client.APIKey, error) {
+	d.apiKeysOnce.Do(func() {
+		tflog.Debug(ctx, "Listing the API keys for the name check")
+		d.apiKeys, d.apiKeysErr = d.client.ListAPIKeys(ctx, "")
+	})
+	if d.apiKeysErr != nil {
+		return nil, d.apiKeysErr
+	}
+	for i := range d.apiKeys {
+		if strings.EqualFold(d.apiKeys[i].Name, name) {
+			return &d.apiKeys[i], nil
+		}
+	}
+	return nil, nil
 }
 
 func newProviderData(c *client.Client) *providerData {

@@ -156,11 +156,11 @@ func TestAccReliability_badInputMatrix(t *testing.T) {
 		// visionone_account.
 		"account email empty": {
 			config:    account(`email = ""; role = "Auditor"`),
-			wantError: regexpText("Attribute email string length must be between 1 and 256, got: 0"),
+			wantError: regexpText("Attribute email UTF-8 character count must be between 1 and 256, got: 0"),
 		},
 		"account email too long": {
 			config:    account(fmt.Sprintf(`email = "%s@example.com"; role = "Auditor"`, long(250))),
-			wantError: regexpText("Attribute email string length must be between 1 and 256, got: 262"),
+			wantError: regexpText("Attribute email UTF-8 character count must be between 1 and 256, got: 262"),
 		},
 		"account email without a domain": {
 			config:    account(`email = "auditor"; role = "Auditor"`),
@@ -188,7 +188,7 @@ func TestAccReliability_badInputMatrix(t *testing.T) {
 		},
 		"account role empty": {
 			config:    account(`email = "a@example.com"; role = ""`),
-			wantError: regexpText("Attribute role string length must be between 1 and 256, got: 0"),
+			wantError: regexpText("Attribute role UTF-8 character count must be between 1 and 256, got: 0"),
 		},
 		"account role unknown with quotes": {
 			config:    account(`email = "a@example.com"; role = "Auditor' or name eq 'Master Administrator"`),
@@ -196,7 +196,7 @@ func TestAccReliability_badInputMatrix(t *testing.T) {
 		},
 		"account description too long": {
 			config:    account(fmt.Sprintf(`email = "a@example.com"; role = "Auditor"; description = %q`, long(257))),
-			wantError: regexpText("Attribute description string length must be at most 256, got: 257"),
+			wantError: regexpText("Attribute description UTF-8 character count must be at most 256, got: 257"),
 		},
 		"account enabled wrong type": {
 			config:    account(`email = "a@example.com"; role = "Auditor"; enabled = "yes please"`),
@@ -206,15 +206,15 @@ func TestAccReliability_badInputMatrix(t *testing.T) {
 		// visionone_api_key.
 		"key name empty": {
 			config:    key(`name = ""; role = "SIEM"`),
-			wantError: regexpText("Attribute name string length must be between 1 and 128, got: 0"),
+			wantError: regexpText("Attribute name UTF-8 character count must be between 1 and 128, got: 0"),
 		},
 		"key name too long": {
 			config:    key(fmt.Sprintf(`name = %q; role = "SIEM"`, long(129))),
-			wantError: regexpText("Attribute name string length must be between 1 and 128, got: 129"),
+			wantError: regexpText("Attribute name UTF-8 character count must be between 1 and 128, got: 129"),
 		},
 		"key name_prefix too long": {
 			config:    key(fmt.Sprintf(`name_prefix = %q; role = "SIEM"`, long(107))),
-			wantError: regexpText("Attribute name_prefix string length must be between 1 and 106, got: 107"),
+			wantError: regexpText("Attribute name_prefix UTF-8 character count must be between 1 and 106, got: 107"),
 		},
 		"key name and name_prefix": {
 			config:    key(`name = "k"; name_prefix = "k-"; role = "SIEM"`),
@@ -222,7 +222,7 @@ func TestAccReliability_badInputMatrix(t *testing.T) {
 		},
 		"key role empty": {
 			config:    key(`name = "k"; role = ""`),
-			wantError: regexpText("Attribute role string length must be between 1 and 128, got: 0"),
+			wantError: regexpText("Attribute role UTF-8 character count must be between 1 and 128, got: 0"),
 		},
 		"key role not assignable": {
 			config:    key(`name = "k"; role = "Master Administrator"`),
@@ -230,7 +230,7 @@ func TestAccReliability_badInputMatrix(t *testing.T) {
 		},
 		"key description too long": {
 			config:    key(fmt.Sprintf(`name = "k"; role = "SIEM"; description = %q`, long(2049))),
-			wantError: regexpText("Attribute description string length must be at most 2048, got: 2049"),
+			wantError: regexpText("Attribute description UTF-8 character count must be at most 2048, got: 2049"),
 		},
 		"key enabled wrong type": {
 			config:    key(`name = "k"; role = "SIEM"; enabled = "on"`),

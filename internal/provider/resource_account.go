@@ -58,6 +58,10 @@ type accountResourceModel struct {
 // accountMaxLength is the API's limit on email, role and description (API.md, "Accounts: object").
 const accountMaxLength = 256
 
+// accountType is this resource's type name, under which the objects it manages are recorded
+// (noteManaged).
+const accountType = "visionone_account"
+
 func (r *accountResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_account"
 }
@@ -78,7 +82,7 @@ func (r *accountResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 			"email": schema.StringAttribute{
 				MarkdownDescription: "Email address of the user, or the distribution email (or directory object id) of the SAML group; the invitation is sent to it. At most 256 characters. Compared case-insensitively: a change in letter case only is not a change. Changing it otherwise replaces the account (a new invitation).",
 				Required:            true,
-				Validators:          []validator.String{stringvalidator.LengthBetween(1, accountMaxLength)},
+				Validators:          []validator.String{stringvalidator.UTF8LengthBetween(1, accountMaxLength)},
 				PlanModifiers: []planmodifier.String{
 					planmodifiers.IgnoreCaseChange(),
 					stringplanmodifier.RequiresReplace(),
@@ -94,20 +98,22 @@ func (r *accountResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 			},
 			"role": schema.StringAttribute{
 				MarkdownDescription: "Name of the user role, typically `visionone_user_role.<name>.name` or a predefined role such as `Auditor`. " +
-					"The role must allow assignment to user accounts (`allow_user_account_assignment`); a role that does not exist or does not allow it is a plan error. " +
+					"The role must allow assignment to user accounts (`allow_user_account_assignment`); a role that does not exist or does not allow it is a plan error " +
+					"for a new account; for an account that exists, the plan warns and the apply refuses the change before writing it, so that " +
+					"`terraform destroy` is not blocked by a role renamed or deleted outside Terraform. " +
 					"A role created or changed by the same configuration is judged by the flags the configuration gives it, provided the account refers to the role " +
 					"(`visionone_user_role.<name>.name`) or lists it in `depends_on`: a bare name does not order the two, so Terraform may plan or create the account " +
 					"before the role (the plan then fails with Role Not Found) and destroy the role before the account. " +
 					"Updated in place once the account is active.",
 				Required:   true,
-				Validators: []validator.String{stringvalidator.LengthBetween(1, accountMaxLength)},
+				Validators: []validator.String{stringvalidator.UTF8LengthBetween(1, accountMaxLength)},
 			},
 			"description": schema.StringAttribute{
 				MarkdownDescription: "Free-text note about the account, at most 256 characters. Default empty. Updated in place once the account is active.",
 				Optional:            true,
 				Computed:            true,
 				Default:             stringdefault.StaticString(""),
-				Validators:          []validator.String{stringvalidator.LengthAtMost(accountMaxLength)},
+				Validators:          []validator.String{stringvalidator.UTF8LengthAtMost(accountMaxLength)},
 			},
 			"enabled": schema.BoolAttribute{
 				MarkdownDescription: "Whether the account may sign in. Default `true`. Vision One creates every account as invited, so `false` takes effect on the first apply after the invitation is accepted. Updated in place.",
@@ -174,10 +180,21 @@ func (r *accountResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 		}
 	}
 
-	if !unknownProvider(ctx, r.data) && (state == nil || !plan.Role.Equal(state.Role)) {
+	switch {
+	case unknownProvider(ctx, r.data):
+		// The role is checked when Terraform plans again with the provider configured.
+	case state == nil:
 		r.data.checkRoleAssignable(ctx, accountRoleAssignment, plan.Role, &resp.Diagnostics)
 		if resp.Diagnostics.HasError() {
 			return
+		}
+	default:
+		r.data.noteManaged(accountType, state.ID.ValueString())
+		if !plan.Role.Equal(state.Role) {
+			// Only a warning for an account that exists (see plan_checks.go); Update checks again.
+			var checks diag.Diagnostics
+			r.data.checkRoleAssignable(ctx, accountRoleAssignment, plan.Role, &checks)
+			appendChecksOfExisting(&resp.Diagnostics, fmt.Sprintf("the account %s (id %s)", state.Email.ValueString(), state.ID.ValueString()), checks)
 		}
 	}
 
@@ -213,6 +230,7 @@ func (r *accountResource) Create(ctx context.Context, req resource.CreateRequest
 		return
 	}
 
+	r.data.noteManaged(accountType, account.ID)
 	// The invitation and its answer say everything but the display name, which the person's
 	// profile or the identity provider gives: it stays null until the next refresh reads it.
 	state := accountModelFromAPI(plan, account)
@@ -250,6 +268,7 @@ func (r *accountResource) Read(ctx context.Context, req resource.ReadRequest, re
 	if !state.ID.IsNull() && state.ID.ValueString() != account.ID {
 		tflog.Info(ctx, "account has a new id, its invitation was accepted", map[string]any{"old_id": state.ID.ValueString(), "id": account.ID})
 	}
+	r.data.noteManaged(accountType, state.ID.ValueString(), account.ID)
 
 	refreshed := accountModelFromAPI(state, account)
 	resp.Diagnostics.Append(setStateIfChanged(ctx, &resp.State, &state, &refreshed)...)
@@ -273,7 +292,14 @@ func (r *accountResource) Update(ctx context.Context, req resource.UpdateRequest
 	}
 
 	id := state.ID.ValueString()
+	r.data.noteManaged(accountType, id)
 	if patch, changed := toAccountPatch(plan, state); changed {
+		if patch.Role != nil {
+			// The plan only warned about a role that fails the check (see ModifyPlan).
+			if r.data.checkRoleAssignable(ctx, accountRoleAssignment, plan.Role, &resp.Diagnostics); resp.Diagnostics.HasError() {
+				return
+			}
+		}
 		tflog.Debug(ctx, "updating account", map[string]any{"id": id})
 		err := r.data.client.UpdateAccount(ctx, id, version, patch)
 		switch {
@@ -314,6 +340,7 @@ func (r *accountResource) Delete(ctx context.Context, req resource.DeleteRequest
 	}
 
 	id := state.ID.ValueString()
+	r.data.noteManaged(accountType, id)
 	tflog.Debug(ctx, "deleting account", map[string]any{"id": id})
 	err := r.data.client.DeleteAccount(ctx, id)
 	if client.IsNotFound(err) {
@@ -335,13 +362,33 @@ func (r *accountResource) Delete(ctx context.Context, req resource.DeleteRequest
 }
 
 // ImportState takes an email address (anything with an "@"), an account id, or a SAML group's
-// directory object id; Read resolves it.
+// directory object id. It looks the account up, so that one that does not exist gets this
+// provider's explanation rather than Terraform's generic "non-existent remote object".
 func (r *accountResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if strings.Contains(req.ID, "@") {
-		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("email"), req.ID)...)
+	if !requireConfigured(r.data, &resp.Diagnostics) {
 		return
 	}
-	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
+	id, email := req.ID, ""
+	if strings.Contains(req.ID, "@") {
+		id, email = "", req.ID
+	}
+	account, err := r.findAccount(ctx, id, email)
+	if client.IsNotFound(err) {
+		resp.Diagnostics.AddError("Account Not Found",
+			fmt.Sprintf("Importing the account %q: no account in the Vision One tenant has this email, id or SAML group object id "+
+				"(an invited account's id is temporary and changes when the invitation is accepted, so prefer the email). "+
+				"The visionone_accounts data source lists the accounts.", req.ID))
+		return
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Error Importing Account", fmt.Sprintf("Looking up the account %q", req.ID), err)
+		return
+	}
+	if email == "" {
+		email = account.Email
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), account.ID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("email"), email)...)
 }
 
 // findAccount returns the account with this id or, when the id is unknown or gone (an accepted
@@ -367,8 +414,8 @@ func (r *accountResource) findAccount(ctx context.Context, id, email string) (*c
 }
 
 // addInviteError reports a failed invitation; when the email is already taken (a 400:
-// API.md, "Decision: duplicates") it names the account and says how to bring it under Terraform
-// instead.
+// API.md, "Decision: duplicates") it names the account, and says how to bring it under Terraform
+// when this configuration does not manage it as far as the provider can tell (nameClashDetail).
 func (r *accountResource) addInviteError(ctx context.Context, diags *diag.Diagnostics, email string, err error) {
 	var apiErr *client.APIError
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusBadRequest {
@@ -380,15 +427,19 @@ func (r *accountResource) addInviteError(ctx context.Context, diags *diag.Diagno
 		addAPIError(diags, "Error Creating Account", "Inviting "+email, err)
 		return
 	}
-	diags.AddAttributeError(path.Root("email"), "Account Already Exists",
-		fmt.Sprintf("Vision One already has an account for %s (id %s, auth type %s, role %q, status %s), so no invitation was sent. "+
-			"To manage that account with Terraform, import it instead, replacing <name> with this resource's name:\n\n"+
+	clash := nameClash{
+		typeName: accountType, object: "account", field: "email", name: existing.Email, id: existing.ID,
+		importHint: fmt.Sprintf("To manage it with Terraform, import it instead, replacing <name> with this resource's name:\n\n"+
 			"  terraform import 'visionone_account.<name>' %s\n\n"+
 			"or, with Terraform 1.5 or later, add this block and apply:\n\n"+
-			"  import {\n    to = visionone_account.<name>\n    id = %s\n  }\n\n"+
+			"  import {\n    to = visionone_account.<name>\n    id = %s\n  }",
+			shellQuote(existing.Email), hclQuote(existing.Email)),
+		replacedHint: "an account cannot keep its email through such a replacement: remove create_before_destroy.",
+	}
+	diags.AddAttributeError(path.Root("email"), "Account Already Exists",
+		fmt.Sprintf("No invitation was sent to %s. %s\n\nThe existing account has auth type %s, role %q and status %s. "+
 			"API answer to the invitation: %s",
-			existing.Email, existing.ID, existing.AuthType, existing.Role, existing.Status,
-			shellQuote(existing.Email), hclQuote(existing.Email), err))
+			email, r.data.nameClashDetail(clash), existing.AuthType, existing.Role, existing.Status, err))
 }
 
 // pendingReason says why Vision One refuses updates of this account for now, or "" when it accepts

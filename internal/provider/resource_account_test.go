@@ -599,10 +599,10 @@ func TestAccAccount_invalidInput(t *testing.T) {
 		"bad email":            {account: testAccAccount{email: "not-an-email", role: "Auditor"}, want: `(?s)Invalid Email Address.*"not-an-email" is not a bare email address`},
 		"display name":         {account: testAccAccount{email: "Auditor <a@example.com>", role: "Auditor"}, want: `(?s)without a display name`},
 		"unknown auth type":    {account: testAccAccount{email: "a@example.com", role: "Auditor", authType: "ldap"}, want: `(?s)auth_type.*value must be one of`},
-		"empty role":           {account: testAccAccount{email: "a@example.com", role: ""}, want: `(?s)role.*length must be between 1 and 256`},
-		"description too long": {account: testAccAccount{email: "a@example.com", role: "Auditor", description: strings.Repeat("x", 257)}, want: `(?s)description.*length must be at most 256`},
+		"empty role":           {account: testAccAccount{email: "a@example.com", role: ""}, want: `(?s)role.*character count must be between 1 and 256`},
+		"description too long": {account: testAccAccount{email: "a@example.com", role: "Auditor", description: strings.Repeat("x", 257)}, want: `(?s)description.*character count must be at most 256`},
 		"unknown role":         {account: testAccAccount{email: "a@example.com", role: "No Such Role"}, want: `(?s)Role Not Found.*"No Such Role" exists.*so the user account was not written`},
-		"role not assignable":  {account: testAccAccount{email: "a@example.com", role: "SIEM"}, want: `(?s)Role Not Assignable to Accounts.*"SIEM".*predefined roles keep the flags`},
+		"role not assignable":  {account: testAccAccount{email: "a@example.com", role: "SIEM"}, want: `(?s)Role Not Assignable to Accounts.*"SIEM".*It is a predefined role, whose flags Trend Micro sets`},
 		"custom role not assignable": {
 			account: testAccAccount{email: "a@example.com", role: "API only"},
 			roles:   []client.RoleCreate{{Name: "API only", PermissionKeys: []string{"platform.auditLogs.view"}, AllowAPIKeyAssignment: true}},
@@ -635,8 +635,9 @@ func TestAccAccount_invalidInput(t *testing.T) {
 	}
 }
 
-// A role change to a role that cannot be given to accounts fails at plan and leaves the account as
-// it is.
+// A role change to a role that cannot be given to accounts fails before anything is written (the
+// plan only warns about an account that exists, see TestAccAccount_destroyAfterRoleRenamed) and
+// leaves the account as it is.
 func TestAccAccount_invalidRoleUpdate(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
 	e.requireEmulator("invitation acceptance")

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -37,6 +38,7 @@ var (
 	_ resource.Resource                     = (*apiKeyResource)(nil)
 	_ resource.ResourceWithConfigure        = (*apiKeyResource)(nil)
 	_ resource.ResourceWithConfigValidators = (*apiKeyResource)(nil)
+	_ resource.ResourceWithValidateConfig   = (*apiKeyResource)(nil)
 	_ resource.ResourceWithModifyPlan       = (*apiKeyResource)(nil)
 	_ resource.ResourceWithImportState      = (*apiKeyResource)(nil)
 )
@@ -60,6 +62,9 @@ const (
 	// maxRotateBefore is the longest validity a key can have (12 months); a longer window would
 	// replace the key on every plan.
 	maxRotateBefore = 366 * 24 * time.Hour
+	// defaultMonthsToExpiration is expires_in_months when the configuration leaves it out, as in
+	// the console.
+	defaultMonthsToExpiration = 12
 )
 
 // uuidPattern tells an import id from an import name: key ids are UUIDs (API.md, "Dates and ids").
@@ -85,6 +90,10 @@ type apiKeyResourceModel struct {
 	CreatedAt       types.String `tfsdk:"created_at"`
 }
 
+// apiKeyType is this resource's type name, under which the objects it manages are recorded
+// (noteManaged).
+const apiKeyType = "visionone_api_key"
+
 func (r *apiKeyResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_api_key"
 }
@@ -107,7 +116,7 @@ func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 				Optional: true,
 				Computed: true,
 				Validators: []validator.String{
-					stringvalidator.LengthBetween(1, apiKeyNameMaxLength),
+					stringvalidator.UTF8LengthBetween(1, apiKeyNameMaxLength),
 				},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
@@ -119,7 +128,7 @@ func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 					"name already begins with the new prefix.", nameSuffixLength, apiKeyNameMaxLength-nameSuffixLength),
 				Optional: true,
 				Validators: []validator.String{
-					stringvalidator.LengthBetween(1, apiKeyNameMaxLength-nameSuffixLength),
+					stringvalidator.UTF8LengthBetween(1, apiKeyNameMaxLength-nameSuffixLength),
 				},
 				PlanModifiers: []planmodifier.String{
 					stringplanmodifier.RequiresReplaceIf(namePrefixNoLongerMatches,
@@ -130,19 +139,21 @@ func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 			"role": schema.StringAttribute{
 				MarkdownDescription: "Name of the user role the key acts with, e.g. `SIEM`, or `visionone_user_role.<name>.name` for a " +
 					"custom role. Changed in place. `Master Administrator`, a role that does not allow API key assignment " +
-					"(`allow_api_key_assignment`) and a role that does not exist are plan errors; a role created or changed by the same " +
+					"(`allow_api_key_assignment`) and a role that does not exist are plan errors for a new key; for a key that exists, " +
+					"the plan warns and the apply refuses the change before writing it, so that `terraform destroy` is not blocked by " +
+					"a role renamed or deleted outside Terraform. A role created or changed by the same " +
 					"configuration is judged by the flags the configuration gives it, provided the key refers to the role " +
 					"(`visionone_user_role.<name>.name`) or lists it in `depends_on`: a bare name does not order the two, so Terraform " +
 					"may plan or create the key before the role (the plan then fails with Role Not Found) and destroy the role before the key.",
 				Required:   true,
-				Validators: []validator.String{stringvalidator.LengthBetween(1, apiKeyNameMaxLength)},
+				Validators: []validator.String{stringvalidator.UTF8LengthBetween(1, apiKeyNameMaxLength)},
 			},
 			"description": schema.StringAttribute{
 				MarkdownDescription: "A note about the key, at most 2048 characters. Changed in place. Default empty.",
 				Optional:            true,
 				Computed:            true,
 				Default:             stringdefault.StaticString(""),
-				Validators:          []validator.String{stringvalidator.LengthAtMost(2048)},
+				Validators:          []validator.String{stringvalidator.UTF8LengthAtMost(2048)},
 			},
 			"enabled": schema.BoolAttribute{
 				MarkdownDescription: "Whether the key can authenticate (status `enabled`) or not (`disabled`). Changed in place. Default `true`.",
@@ -155,7 +166,7 @@ func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 					"Default `12`, as in the console. The API cannot change an expiry, so changing this replaces the key.",
 				Optional: true,
 				Computed: true,
-				Default:  int64default.StaticInt64(12),
+				Default:  int64default.StaticInt64(defaultMonthsToExpiration),
 				Validators: []validator.Int64{
 					int64validator.OneOf(client.MonthsToExpiration...),
 				},
@@ -167,8 +178,11 @@ func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 			},
 			"rotate_before": schema.StringAttribute{
 				MarkdownDescription: "Replace the key once the API's current time is within this duration before `expires_at`, " +
-					"for example `720h` (30 days). A Go duration (units `s`, `m`, `h`), at most `8784h` (366 days). The decision is made at plan time and " +
-					"stated in a plan warning. Without it, the key is replaced only once it has expired. Changed in place.",
+					"for example `720h` (30 days). A Go duration (units `s`, `m`, `h`), shorter than the shortest validity " +
+					"`expires_in_months` can give (28 days for 1 month, 89 for 3, 181 for 6, 365 for 12), since a longer one would replace " +
+					"the key on every run; with `expires_in_months = 0` the key never expires and `rotate_before` has no effect. " +
+					"The decision is made at plan time and stated in a plan warning. Without it, the key is replaced only once it has " +
+					"expired. Changed in place.",
 				Optional:   true,
 				Validators: []validator.String{validators.DurationBetween(time.Second, maxRotateBefore)},
 			},
@@ -199,8 +213,10 @@ func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"last_used_at": schema.StringAttribute{
-				MarkdownDescription: "When the key last authenticated (RFC 3339, UTC), or null if never. Refreshed on every read.",
-				Computed:            true,
+				MarkdownDescription: "When the key last authenticated (RFC 3339, UTC), or null if never. Refreshed on every read; " +
+					"an in-place update keeps the value of the refresh before it, as changing a key does not use it.",
+				Computed:      true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"created_at": schema.StringAttribute{
 				MarkdownDescription: "When the key was created (RFC 3339, UTC), where the API reports it. The provider does not read a " +
@@ -219,6 +235,66 @@ func (r *apiKeyResource) ConfigValidators(_ context.Context) []resource.ConfigVa
 	}
 }
 
+// ValidateConfig refuses a rotate_before at least as long as the key's validity: every new key
+// would be within it of its expiry as soon as it is created, so every run would replace the key
+// (and revoke the one the previous run handed out). With expires_in_months = 0 it only warns, as
+// rotate_before then has no effect.
+func (r *apiKeyResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var rotateBefore types.String
+	var months types.Int64
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("rotate_before"), &rotateBefore)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("expires_in_months"), &months)...)
+	if resp.Diagnostics.HasError() || rotateBefore.IsNull() || rotateBefore.IsUnknown() || months.IsUnknown() {
+		return
+	}
+	window, err := time.ParseDuration(rotateBefore.ValueString())
+	if err != nil {
+		return // the attribute's validator reports it
+	}
+	monthCount := int64(defaultMonthsToExpiration)
+	if !months.IsNull() {
+		monthCount = months.ValueInt64()
+	}
+	if monthCount == 0 {
+		resp.Diagnostics.AddAttributeWarning(path.Root("rotate_before"), "rotate_before Has No Effect",
+			fmt.Sprintf("rotate_before = %q has no effect: expires_in_months = 0 makes a key that never expires, so it is never "+
+				"within rotate_before of an expiry. Remove rotate_before, or set expires_in_months to 1, 3, 6 or 12 to rotate the key.",
+				rotateBefore.ValueString()))
+		return
+	}
+	shortest := shortestValidity(monthCount)
+	if window < shortest {
+		return
+	}
+	resp.Diagnostics.AddAttributeError(path.Root("rotate_before"), "rotate_before Not Shorter Than the Key's Validity",
+		fmt.Sprintf("rotate_before = %q (%s) is at least as long as the validity of a key with expires_in_months = %d, which can "+
+			"be as short as %s: every new key would be within rotate_before of its expiry as soon as it is created, so every "+
+			"run would replace it and revoke the key the previous run handed out. Set rotate_before below %s, or raise "+
+			"expires_in_months.", rotateBefore.ValueString(), hoursAndDays(window), monthCount, hoursAndDays(shortest), hoursAndDays(shortest)))
+}
+
+// shortestValidity is the least time from a key's creation to its expiry months later. A key's
+// validity is calendar months (monthsToExpirationOf reads it back that way), and the shortest run
+// of them has a February outside a leap year (1 month: 28 days; 12 months: 365 days).
+func shortestValidity(months int64) time.Duration {
+	var shortest time.Duration
+	// Four years of starting months include every run of month lengths, leap years or not.
+	for i := range 48 {
+		start := time.Date(2001, time.Month(1+i), 1, 0, 0, 0, 0, time.UTC)
+		if d := start.AddDate(0, int(months), 0).Sub(start); shortest == 0 || d < shortest {
+			shortest = d
+		}
+	}
+	return shortest
+}
+
+// hoursAndDays renders a duration in hours, as rotate_before is written, and in days, as people
+// count.
+func hoursAndDays(d time.Duration) string {
+	hours := d.Hours()
+	return fmt.Sprintf("%sh, %s days", strconv.FormatFloat(hours, 'f', -1, 64), strconv.FormatFloat(hours/24, 'f', -1, 64))
+}
+
 func (r *apiKeyResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	data, diags := providerDataFrom(req.ProviderData)
 	resp.Diagnostics.Append(diags...)
@@ -228,8 +304,9 @@ func (r *apiKeyResource) Configure(_ context.Context, req resource.ConfigureRequ
 // ModifyPlan refuses roles that do not exist or cannot hold API keys, and plans the replacement of
 // a key that has expired or is within rotate_before of its expiry. Both need the API, so they are
 // skipped while the provider is not configured (validate, or a provider configuration still
-// unknown). Create and Update do not check the role again: Terraform plans each change once more
-// just before applying it, so a role name known only at apply is checked here before the write.
+// unknown). Create does not check the role again: Terraform plans each change once more just
+// before applying it, so a role name known only at apply is checked here before the write. For a
+// key that exists, the role check only warns (see plan_checks.go), and Update checks it again.
 func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() || unknownProvider(ctx, r.data) {
 		return
@@ -241,11 +318,21 @@ func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	}
 	if state == nil {
 		r.data.checkRoleAssignable(ctx, apiKeyRoleAssignment, plan.Role, &resp.Diagnostics)
+		// The create that replaces a key knows its id (see privatePlannedFromKey).
+		replaces, diags := plannedFromID(ctx, req.Private)
+		resp.Diagnostics.Append(diags...)
+		r.checkName(ctx, plan.Name, replaces, nil, &resp.Diagnostics, &resp.Diagnostics)
 		return
 	}
+	id := state.ID.ValueString()
+	r.data.noteManaged(apiKeyType, id)
+	resp.Diagnostics.Append(notePlannedFrom(ctx, resp.Private, id)...)
+	var checks diag.Diagnostics
 	if !plan.Role.Equal(state.Role) {
-		r.data.checkRoleAssignable(ctx, apiKeyRoleAssignment, plan.Role, &resp.Diagnostics)
+		r.data.checkRoleAssignable(ctx, apiKeyRoleAssignment, plan.Role, &checks)
 	}
+	r.checkName(ctx, plan.Name, id, state, &resp.Diagnostics, &checks)
+	appendChecksOfExisting(&resp.Diagnostics, fmt.Sprintf("API key %s (%q)", id, state.Name.ValueString()), checks)
 
 	// A name renamed outside Terraform is set back; with name_prefix the original generated name
 	// is not known any more, so Update generates a new one.
@@ -292,6 +379,67 @@ func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	resp.RequiresReplace = append(resp.RequiresReplace, path.Root("expires_at"))
 }
 
+// checkName refuses a key name that another key planned in this run, or a key of the tenant, has
+// regardless of case, as Vision One would at apply. owner is the id of the key planned (state) or
+// replaced, or "" for a new key. An error about a key that exists goes to checks, which the plan
+// only warns about (see plan_checks.go); other errors go to errs. A name still unknown is checked
+// when Terraform plans the key again before applying it; a generated one (name_prefix) is unique.
+//
+// Some clashes of a new key are left to Create, where Vision One refuses the key and Terraform keeps
+// the state as it was: with a key this configuration manages, which the new one may be replacing
+// (a tainted key is planned as a new one, without its id; the record of the names planned in this
+// run reports two resources planning one name), and with a key of exactly the planned name, which
+// in an apply may be this resource's own current key under create_before_destroy: Terraform plans
+// such a replacement again as a plain create after setting the current key aside, and a plan error
+// there would leave that key set aside for the next run to destroy.
+func (r *apiKeyResource) checkName(ctx context.Context, planned types.String, owner string, state *apiKeyResourceModel, errs, checks *diag.Diagnostics) {
+	if planned.IsNull() || planned.IsUnknown() {
+		return
+	}
+	name := planned.ValueString()
+	target := errs
+	if state != nil {
+		target = checks
+	}
+	if other, clash := r.data.plannedAPIKeys.note(name, owner, struct{}{}); clash {
+		if other.owner == "" {
+			target = errs // a new key is involved
+		}
+		target.AddAttributeError(path.Root("name"), "API Key Already Exists",
+			plannedNameClashDetail(apiKeyType, "API key", "name", name, other.name, other.owner))
+		return
+	}
+	if state != nil && planned.Equal(state.Name) {
+		return
+	}
+	existing, err := r.data.apiKeyNamed(ctx, name)
+	if err != nil {
+		tflog.Warn(ctx, "Could not list the API keys; Vision One decides about the key name at apply", map[string]any{"error": err.Error()})
+		return
+	}
+	if existing == nil || existing.ID == owner ||
+		(state == nil && (existing.Name == name || r.data.seenManaged(apiKeyType, existing.ID))) {
+		return
+	}
+	target.AddAttributeError(path.Root("name"), "API Key Already Exists", r.data.nameClashDetail(apiKeyNameClash(existing, name, state == nil)))
+}
+
+// apiKeyNameClash describes the existing key whose name a new (creates) or renamed key would take,
+// planned as name.
+func apiKeyNameClash(existing *client.APIKey, name string, creates bool) nameClash {
+	clash := nameClash{
+		typeName: apiKeyType, object: "API key", field: "name", name: existing.Name, id: existing.ID,
+		importHint: fmt.Sprintf("Import it to manage it with Terraform (terraform import <address> %s; its value cannot be "+
+			"recovered), or choose another name.", existing.ID),
+	}
+	// The key a create_before_destroy replacement clashes with has exactly the planned name.
+	if creates && existing.Name == name {
+		clash.replacedHint = "a key cannot keep a fixed name through such a replacement: use name_prefix instead of name, " +
+			"which gives every new key a name of its own."
+	}
+	return clash
+}
+
 func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	if !requireConfigured(r.data, &resp.Diagnostics) {
 		return
@@ -303,17 +451,19 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 	}
 	name := plan.Name.ValueString()
 	if plan.Name.IsUnknown() || plan.Name.IsNull() {
-		name = uniqueAPIKeyName(plan.NamePrefix.ValueString())
+		if name = r.uniqueAPIKeyName(ctx, plan.NamePrefix.ValueString(), &resp.Diagnostics); name == "" {
+			return
+		}
 	}
 
 	tflog.Debug(ctx, "Creating API key", map[string]any{"name": name, "role": plan.Role.ValueString()})
 	created, err := r.data.client.CreateAPIKey(ctx, plan.toAPICreate(name))
 	if client.IsAlreadyExists(err) {
-		resp.Diagnostics.AddAttributeError(path.Root("name"), "API Key Already Exists",
-			fmt.Sprintf("Creating API key %q: the tenant already has an API key of this name (names are unique, compared "+
-				"case-insensitively). Import it to manage it with Terraform (terraform import <address> %q; its value "+
-				"cannot be recovered), choose another name, or use name_prefix.", name, name))
-		return
+		if existing, findErr := r.data.client.FindAPIKeyByName(ctx, name); findErr == nil {
+			resp.Diagnostics.AddAttributeError(path.Root("name"), "API Key Already Exists",
+				fmt.Sprintf("Creating API key %q: %s", name, r.data.nameClashDetail(apiKeyNameClash(existing, name, true))))
+			return
+		}
 	}
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "Error Creating API Key",
@@ -326,6 +476,7 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 	// back: the refresh of the next plan reads what the answer does not carry (created_at, unless
 	// the answer has it) and the version that protects an update.
 	plan.Value = types.StringValue(created.Value)
+	plan.updateFromAPI(&created.APIKey)
 	r.setState(ctx, &created.APIKey, nil, &plan, &resp.State, resp.Private, &resp.Diagnostics)
 }
 
@@ -358,6 +509,7 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 	if refreshed.ExpiresInMonths.IsNull() {
 		refreshed.ExpiresInMonths = monthsToExpirationOf(key)
 	}
+	refreshed.updateFromAPI(key)
 	r.setState(ctx, key, &state, &refreshed, &resp.State, resp.Private, &resp.Diagnostics)
 }
 
@@ -374,10 +526,18 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 	id := state.ID.ValueString()
 	name := plan.Name.ValueString()
 	if plan.Name.IsUnknown() {
-		name = uniqueAPIKeyName(plan.NamePrefix.ValueString())
+		if name = r.uniqueAPIKeyName(ctx, plan.NamePrefix.ValueString(), &resp.Diagnostics); name == "" {
+			return
+		}
 	}
 
 	if patch, changed := apiKeyPatchOf(name, plan, state); changed {
+		if patch.Role != nil {
+			// The plan only warned about a role that fails the check (see ModifyPlan).
+			if r.data.checkRoleAssignable(ctx, apiKeyRoleAssignment, plan.Role, &resp.Diagnostics); resp.Diagnostics.HasError() {
+				return
+			}
+		}
 		version, diags := storedVersion(ctx, req.Private)
 		resp.Diagnostics.Append(diags...)
 		if resp.Diagnostics.HasError() {
@@ -393,10 +553,12 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 			return
 		}
 		if patch.Name != nil && client.IsAlreadyExists(err) {
-			resp.Diagnostics.AddAttributeError(path.Root("name"), "API Key Already Exists",
-				fmt.Sprintf("Renaming API key %s to %q: the tenant already has another API key of this name (names are "+
-					"unique, compared case-insensitively). Choose another name.", id, name))
-			return
+			if existing, findErr := r.data.client.FindAPIKeyByName(ctx, name); findErr == nil && existing.ID != id {
+				resp.Diagnostics.AddAttributeError(path.Root("name"), "API Key Already Exists",
+					fmt.Sprintf("Renaming API key %s (%q) to %q: %s", id, state.Name.ValueString(), name,
+						r.data.nameClashDetail(apiKeyNameClash(existing, name, false))))
+				return
+			}
 		}
 		if err != nil {
 			addAPIError(&resp.Diagnostics, "Error Updating API Key", fmt.Sprintf("Updating API key %s (%q)", id, state.Name.ValueString()), err)
@@ -411,6 +573,12 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 	}
 	warnUnreadableKey(&resp.Diagnostics, key)
 	plan.Value = state.Value
+	// An update does not use the key, so the plan keeps last_used_at from the refresh, and
+	// Terraform refuses a result that differs from the plan: a use of the key since the refresh
+	// is reported by the next one.
+	lastUsedAt := plan.LastUsedAt
+	plan.updateFromAPI(key)
+	plan.LastUsedAt = lastUsedAt
 	r.setState(ctx, key, nil, &plan, &resp.State, resp.Private, &resp.Diagnostics)
 }
 
@@ -423,6 +591,7 @@ func (r *apiKeyResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	r.data.noteManaged(apiKeyType, state.ID.ValueString())
 	tflog.Debug(ctx, "Deleting API key", map[string]any{"id": state.ID.ValueString()})
 	// The batch delete counts a key that is already gone as deleted.
 	if err := r.data.client.DeleteAPIKeys(ctx, state.ID.ValueString()); err != nil {
@@ -463,11 +632,12 @@ func (r *apiKeyResource) ImportState(ctx context.Context, req resource.ImportSta
 			key.ID, key.Name))
 }
 
-// setState writes model, completed with what the API reports about key, as the new state (unless
-// prior, the model read from that state or nil, already holds it), and keeps the key's version and
-// the API time of the read (or of the create) in private state.
+// setState writes model, which the caller has completed with what the API reports about key, as
+// the new state (unless prior, the model read from that state or nil, already holds it), and keeps
+// the key's version and the API time of the read (or of the create) in private state. It records
+// the key as managed by this configuration (noteManaged).
 func (r *apiKeyResource) setState(ctx context.Context, key *client.APIKey, prior, model *apiKeyResourceModel, state *tfsdk.State, private privateState, diags *diag.Diagnostics) {
-	model.updateFromAPI(key)
+	r.data.noteManaged(apiKeyType, key.ID)
 	diags.Append(storeVersion(ctx, private, key.Version)...)
 	diags.Append(r.storeReadAt(ctx, private)...)
 	diags.Append(setStateIfChanged(ctx, state, prior, model)...)
@@ -588,12 +758,20 @@ func monthsToExpirationOf(key *client.APIKey) types.Int64 {
 	return types.Int64Null()
 }
 
-// uniqueAPIKeyName appends the UTC time and random digits to prefix. The local clock is fine
-// here: it only has to make the name unique, not judge an expiry.
-func uniqueAPIKeyName(prefix string) string {
+// uniqueAPIKeyName appends the API's current time (UTC) and random digits to prefix, as the
+// name_prefix documentation promises: the time is the key's creation time as Vision One records
+// it, whatever the local clock says. It returns "" after adding an error when the API's time
+// cannot be told.
+func (r *apiKeyResource) uniqueAPIKeyName(ctx context.Context, prefix string, diags *diag.Diagnostics) string {
+	now, err := r.data.client.ServerNow(ctx)
+	if err != nil {
+		addAPIError(diags, "Error Reading the API Time",
+			fmt.Sprintf("Reading the Vision One API's current time for the name of a key with name_prefix %q", prefix), err)
+		return ""
+	}
 	random := make([]byte, 4)
 	_, _ = rand.Read(random) // crypto/rand.Read never fails (Go 1.24+).
-	return prefix + time.Now().UTC().Format("20060102150405") + hex.EncodeToString(random)
+	return prefix + now.UTC().Format("20060102150405") + hex.EncodeToString(random)
 }
 
 // namePrefixNoLongerMatches replaces the key when its current name does not begin with the new

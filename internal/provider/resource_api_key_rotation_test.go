@@ -1,9 +1,11 @@
 package provider
 
 // Expiry and rotation of visionone_api_key: replacement when a key expires or enters its
-// rotate_before window by the API's clock, create_before_destroy rotation of a name_prefix key, the
-// plan-time decisions behind them, and what an expiry the client cannot read leads to. CRUD, import
-// and drift are in resource_api_key_test.go.
+// rotate_before window by the API's clock, a rotate_before too long to ever leave,
+// create_before_destroy rotation of a name_prefix key (and of a fixed name, which cannot work), the
+// name_prefix suffix's time, the plan-time decisions behind them, and what an expiry the client
+// cannot read leads to. CRUD, import and drift are in resource_api_key_test.go, the checks of names
+// and roles in resource_api_key_checks_test.go.
 
 import (
 	"context"
@@ -385,8 +387,8 @@ func TestAPIKey_modifyPlanExpiryWarnings(t *testing.T) {
 				t.Fatal(diags)
 			}
 			req := fwresource.ModifyPlanRequest{Config: tfsdk.Config{Schema: schemaResp.Schema, Raw: plan.Raw}, Plan: plan, State: state}
-			resp := fwresource.ModifyPlanResponse{Plan: plan}
-			r.ModifyPlan(ctx, req, &resp)
+			resp := withPrivateState(&fwresource.ModifyPlanResponse{Plan: plan})
+			r.ModifyPlan(ctx, req, resp)
 
 			if resp.Diagnostics.HasError() {
 				t.Fatalf("unexpected error: %v", resp.Diagnostics)
@@ -549,4 +551,209 @@ func TestMonthsToExpirationOf(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestShortestValidity(t *testing.T) {
+	t.Parallel()
+	for months, wantDays := range map[int64]int{1: 28, 3: 89, 6: 181, 12: 365} {
+		if got := shortestValidity(months); got != time.Duration(wantDays)*24*time.Hour {
+			t.Errorf("shortestValidity(%d) = %s, want %d days", months, got, wantDays)
+		}
+	}
+}
+
+// TestAPIKey_validateConfigRotateBefore calls ValidateConfig as Terraform does, for the warning that
+// terraform-plugin-testing cannot see (rotate_before on a key that never expires) next to the
+// errors that TestAccAPIKey_rotateBeforeTooLong proves through the CLI.
+func TestAPIKey_validateConfigRotateBefore(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	r := &apiKeyResource{}
+	var schemaResp fwresource.SchemaResponse
+	r.Schema(ctx, fwresource.SchemaRequest{}, &schemaResp)
+	tests := map[string]struct {
+		rotateBefore types.String
+		months       types.Int64
+		wantError    string
+		wantWarning  string
+	}{
+		"shorter than a month":      {rotateBefore: types.StringValue("671h"), months: types.Int64Value(1)},
+		"a month of 28 days":        {rotateBefore: types.StringValue("672h"), months: types.Int64Value(1), wantError: `rotate_before = "672h" (672h, 28 days) is at least as long as the validity of a key with expires_in_months = 1, which can be as short as 672h, 28 days`},
+		"the default twelve months": {rotateBefore: types.StringValue("8760h"), months: types.Int64Null(), wantError: "expires_in_months = 12, which can be as short as 8760h, 365 days"},
+		"under twelve months":       {rotateBefore: types.StringValue("8759h"), months: types.Int64Null()},
+		"never expires":             {rotateBefore: types.StringValue("720h"), months: types.Int64Value(0), wantWarning: `rotate_before = "720h" has no effect: expires_in_months = 0 makes a key that never expires`},
+		"unknown months":            {rotateBefore: types.StringValue("8760h"), months: types.Int64Unknown()},
+		"unknown rotate_before":     {rotateBefore: types.StringUnknown(), months: types.Int64Value(1)},
+		"no rotate_before":          {rotateBefore: types.StringNull(), months: types.Int64Value(0)},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			// A plan builds the value; Terraform sends the configuration in the same shape.
+			values := tfsdk.Plan{Schema: schemaResp.Schema, Raw: tftypes.NewValue(schemaResp.Schema.Type().TerraformType(ctx), nil)}
+			if diags := values.Set(ctx, &apiKeyResourceModel{
+				Name: types.StringValue("k"), NamePrefix: types.StringNull(), Role: types.StringValue("SIEM"),
+				Description: types.StringNull(), Enabled: types.BoolNull(), ExpiresInMonths: tc.months, RotateBefore: tc.rotateBefore,
+				Keepers: types.MapNull(types.StringType), Value: types.StringNull(), ExpiresAt: types.StringNull(),
+				LastUsedAt: types.StringNull(), CreatedAt: types.StringNull(), ID: types.StringNull(),
+			}); diags.HasError() {
+				t.Fatal(diags)
+			}
+			var resp fwresource.ValidateConfigResponse
+			r.ValidateConfig(ctx, fwresource.ValidateConfigRequest{Config: tfsdk.Config{Schema: schemaResp.Schema, Raw: values.Raw}}, &resp)
+			errs, warnings := resp.Diagnostics.Errors(), resp.Diagnostics.Warnings()
+			switch {
+			case tc.wantError != "":
+				if len(errs) != 1 || !strings.Contains(errs[0].Detail(), tc.wantError) {
+					t.Fatalf("want one error containing %q, got %v", tc.wantError, resp.Diagnostics)
+				}
+			case tc.wantWarning != "":
+				if len(errs) != 0 || len(warnings) != 1 || !strings.Contains(warnings[0].Detail(), tc.wantWarning) {
+					t.Fatalf("want one warning containing %q, got %v", tc.wantWarning, resp.Diagnostics)
+				}
+			case len(resp.Diagnostics) != 0:
+				t.Fatalf("want no diagnostics, got %v", resp.Diagnostics)
+			}
+		})
+	}
+}
+
+// TestAccAPIKey_rotateBeforeTooLong refuses, at plan and before anything is written, a rotate_before
+// that a new key would already be within when it is created: such a key would be replaced on
+// every run.
+func TestAccAPIKey_rotateBeforeTooLong(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	key := func(arguments string) string {
+		return e.providerConfig() + "resource \"visionone_api_key\" \"test\" {\n  name = \"" + e.name("k") + "\"\n  role = \"SIEM\"\n" +
+			strings.ReplaceAll(arguments, "; ", "\n") + "\n}\n"
+	}
+	testAccExpectPlanErrors(t, e, map[string]planErrorCase{
+		"documented maximum with the default twelve months": {
+			config: key(`rotate_before = "8784h"`),
+			wantError: regexpText("rotate_before Not Shorter Than the Key's Validity", `rotate_before = "8784h" (8784h, 366 days)`,
+				"expires_in_months = 12, which can be as short as 8760h, 365 days", "every run would replace it", "Set rotate_before below 8760h, 365 days"),
+		},
+		"thirty days on a one-month key": {
+			config:    key(`expires_in_months = 1; rotate_before = "720h"`),
+			wantError: regexpText("rotate_before Not Shorter Than the Key's Validity", "expires_in_months = 1, which can be as short as 672h, 28 days"),
+		},
+	})
+}
+
+// TestAccAPIKey_createBeforeDestroyFixedName replaces a key with a fixed name under
+// create_before_destroy: Vision One refuses the new key, whose name the current key still has. The
+// error names the current key and its id, says that it is probably this resource's own, and points
+// to name_prefix; the current key is left working. Without create_before_destroy, a replacement
+// with a fixed name works, also of a tainted key, which Terraform plans as a new one.
+func TestAccAPIKey_createBeforeDestroyFixedName(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	fixed := e.name("fixed")
+	config := func(rotation string, createBeforeDestroy bool) string {
+		return e.providerConfig() + fmt.Sprintf(`
+resource "visionone_api_key" "test" {
+  name    = %[1]q
+  role    = "SIEM"
+  keepers = { rotation = %[2]q }
+
+  lifecycle {
+    create_before_destroy = %[3]t
+  }
+}
+`, fixed, rotation, createBeforeDestroy)
+	}
+	var value string
+	replaced := statecheck.CompareValue(compare.ValuesDiffer())
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.apiKeysGone,
+		Steps: []resource.TestStep{
+			{
+				Config: config("1", true),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("value"), captureString(&value)),
+					replaced.AddStateValue(testAccAPIKeyAddr, tfjsonpath.New("id")),
+				},
+			},
+			{
+				Config: config("2", true),
+				// Terraform wraps long messages, so a space matches any white space.
+				ExpectError: regexp.MustCompile(strings.ReplaceAll(`(?s)API Key Already Exists.*Vision One already has the API key `+
+					regexp.QuoteMeta(fmt.Sprintf("%q", fixed))+` \(id [0-9a-f-]{36}\).*`+
+					`If this resource is being replaced and has lifecycle \{ create_before_destroy = true \}, that is probably its own current API key.*`+
+					`use name_prefix instead of name`, " ", `\s+`)),
+			},
+			{
+				// The current key was not touched; without create_before_destroy the replacement works.
+				PreConfig: func() {
+					if err := e.authenticates().CheckValue(value); err != nil {
+						t.Fatalf("the current key no longer works after the refused replacement: %v", err)
+					}
+				},
+				Config: config("2", false),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testAccAPIKeyAddr, plancheck.ResourceActionDestroyBeforeCreate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					replaced.AddStateValue(testAccAPIKeyAddr, tfjsonpath.New("id")),
+					e.expectAPIKeyCount(1),
+				},
+			},
+			{
+				// A tainted key is planned as a new one, without its id: its name is its own.
+				Taint:  []string{testAccAPIKeyAddr},
+				Config: config("2", false),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testAccAPIKeyAddr, plancheck.ResourceActionDestroyBeforeCreate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					replaced.AddStateValue(testAccAPIKeyAddr, tfjsonpath.New("id")),
+					e.expectAPIKeyCount(1),
+				},
+			},
+		},
+	})
+}
+
+// TestAccAPIKey_namePrefixUsesAPITime generates the name_prefix suffix from the API's clock, as the
+// documentation promises (the creation time in UTC), not from the local clock: the emulator's clock
+// is set far ahead of the machine's.
+func TestAccAPIKey_namePrefixUsesAPITime(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	e.requireEmulator("clock control")
+	e.AdvanceClock(1000 * 24 * time.Hour)
+	prefix := e.name("rotated-")
+	suffix := regexp.MustCompile(`^` + regexp.QuoteMeta(prefix) + `(\d{14})[0-9a-f]{8}$`)
+	createdByAPIClock := knownvalue.StringFunc(func(name string) error {
+		m := suffix.FindStringSubmatch(name)
+		if m == nil {
+			return fmt.Errorf("name %q does not have the form %s<UTC time><8 hex digits>", name, prefix)
+		}
+		stamp, err := time.Parse("20060102150405", m[1])
+		if err != nil {
+			return err
+		}
+		if d := e.Now().Sub(stamp); d < 0 || d > time.Hour {
+			return fmt.Errorf("name %q carries %s, not the API's time of creation (the API's time is now %s)", name, stamp, e.Now().UTC())
+		}
+		return nil
+	})
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.apiKeysGone,
+		Steps: []resource.TestStep{
+			{
+				Config: e.providerConfig() + fmt.Sprintf(`
+resource "visionone_api_key" "test" {
+  name_prefix = %q
+  role        = "SIEM"
+}
+`, prefix),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("name"), createdByAPIClock),
+				},
+			},
+		},
+	})
 }

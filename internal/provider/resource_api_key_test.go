@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
@@ -442,14 +443,15 @@ func TestAccAPIKey_badInputs(t *testing.T) {
 func TestAccAPIKey_duplicateName(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
 	taken := e.name("Taken")
-	e.createAPIKey(client.APIKeyCreate{Name: taken, Role: "SIEM"})
+	takenID := e.createAPIKey(client.APIKeyCreate{Name: taken, Role: "SIEM"}).ID
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config:      e.providerConfig() + testAccAPIKeyConfig(strings.ToLower(taken), "SIEM", "", true),
-				ExpectError: regexpText("API Key Already Exists", fmt.Sprintf("terraform import <address> %q", strings.ToLower(taken))),
+				Config: e.providerConfig() + testAccAPIKeyConfig(strings.ToLower(taken), "SIEM", "", true),
+				ExpectError: regexpText("API Key Already Exists", fmt.Sprintf(`Vision One already has the API key %q (id %s)`, taken, takenID),
+					"not managed by this configuration as far as the provider can tell", "terraform import <address> "+takenID),
 			},
 			{
 				PreConfig: func() {
@@ -462,7 +464,7 @@ func TestAccAPIKey_duplicateName(t *testing.T) {
 			},
 			{
 				Config:      e.providerConfig() + testAccAPIKeyConfig(strings.ToUpper(taken), "SIEM", "", true),
-				ExpectError: regexpText("API Key Already Exists", fmt.Sprintf("to %q: the tenant already has another API key of this name", strings.ToUpper(taken))),
+				ExpectError: regexpText("API Key Already Exists", fmt.Sprintf(`to %q: Vision One already has the API key %q`, strings.ToUpper(taken), taken)),
 			},
 		},
 	})
@@ -767,4 +769,69 @@ func (c bearerCheck) String() string {
 		return "a key value the API accepts"
 	}
 	return "a key value the API refuses"
+}
+
+// TestAccAPIKey_updateKeepsLastUsedAt changes a key in place after it has been used: the plan shows
+// last_used_at as the refresh read it rather than "(known after apply)", since changing a key does
+// not use it, and a use of the key between the plan and the apply does not make the result differ
+// from the plan; the next refresh reports it.
+func TestAccAPIKey_updateKeepsLastUsedAt(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	// Two uses within one second would record one time: the clock moves a minute between them.
+	e.requireEmulator("clock control")
+	name := e.name("used")
+	var value, usedAt string
+	use := func() {
+		e.AdvanceClock(time.Minute)
+		if err := e.authenticates().CheckValue(value); err != nil {
+			t.Fatalf("using the key: %v", err)
+		}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.apiKeysGone,
+		Steps: []resource.TestStep{
+			{
+				Config: e.providerConfig() + testAccAPIKeyConfig(name, "SIEM", "first", true),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("value"), captureString(&value)),
+				},
+			},
+			{
+				PreConfig: use,
+				Config:    e.providerConfig() + testAccAPIKeyConfig(name, "SIEM", "second", true),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testAccAPIKeyAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("last_used_at"), captureString(&usedAt)),
+					// Used again after the plan, before the apply.
+					betweenPlanAndApply(use),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("description"), knownvalue.StringExact("second")),
+					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("last_used_at"), knownvalue.StringFunc(func(v string) error {
+						if v != usedAt {
+							return fmt.Errorf("last_used_at is %s, the plan said %s", v, usedAt)
+						}
+						return nil
+					})),
+				},
+			},
+			{
+				// The refresh reports the use made during the apply, and plans nothing.
+				Config: e.providerConfig() + testAccAPIKeyConfig(name, "SIEM", "second", true),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("last_used_at"), knownvalue.StringFunc(func(v string) error {
+						if v <= usedAt {
+							return fmt.Errorf("last_used_at is %s, want the later use after %s", v, usedAt)
+						}
+						return nil
+					})),
+				},
+			},
+		},
+	})
 }

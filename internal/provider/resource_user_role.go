@@ -73,6 +73,10 @@ const (
 // else is taken as a role name.
 var roleIDPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
+// userRoleType is this resource's type name, under which the objects it manages are recorded
+// (noteManaged).
+const userRoleType = "visionone_user_role"
+
 func (r *userRoleResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_user_role"
 }
@@ -193,20 +197,40 @@ func (r *userRoleResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 		return
 	}
 
+	// The checks of a role that exists only warn (see plan_checks.go): Vision One refuses the
+	// change when it is applied.
+	var checks diag.Diagnostics
+	owner := ""
+	if state != nil {
+		owner = state.ID.ValueString()
+		r.data.noteManaged(userRoleType, owner)
+		resp.Diagnostics.Append(notePlannedFrom(ctx, resp.Private, owner)...)
+	} else {
+		// The create that replaces a role knows its id (see privatePlannedFromKey).
+		var diags diag.Diagnostics
+		owner, diags = plannedFromID(ctx, req.Private)
+		resp.Diagnostics.Append(diags...)
+	}
 	if !plan.Name.IsUnknown() {
+		name := plan.Name.ValueString()
 		// Accounts and API keys planned after this role (they reference its name) judge it by the
 		// flags planned here rather than by what the API says before the apply.
-		r.data.notePlannedRole(plan.Name.ValueString(), plannedRole{
+		other, clash := r.data.notePlannedRole(name, owner, plannedRole{
 			AllowAPIKeyAssignment:      plan.AllowAPIKeyAssignment,
 			AllowUserAccountAssignment: plan.AllowUserAccountAssignment,
 		})
-	}
-	if !plan.Name.IsUnknown() && (state == nil || !plan.Name.Equal(state.Name)) {
-		selfID := ""
-		if state != nil {
-			selfID = state.ID.ValueString()
+		if clash {
+			// Only a clash between roles that both exist is left to the apply to refuse.
+			target := &resp.Diagnostics
+			if state != nil && other.owner != "" {
+				target = &checks
+			}
+			target.AddAttributeError(path.Root("name"), "User Role Already Exists",
+				plannedNameClashDetail(userRoleType, "user role", "name", name, other.name, other.owner))
 		}
-		r.refuseTakenName(ctx, plan.Name.ValueString(), selfID, &resp.Diagnostics)
+		if state == nil || !plan.Name.Equal(state.Name) {
+			r.refuseTakenName(ctx, name, owner, state == nil, &checks)
+		}
 	}
 
 	added := knownStrings(plan.Permissions)
@@ -215,16 +239,24 @@ func (r *userRoleResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 		added = slices.DeleteFunc(added, func(k string) bool { return slices.Contains(existing, k) })
 	}
 	if len(added) > 0 {
-		r.checkPermissionKeys(ctx, added, &resp.Diagnostics)
+		r.checkPermissionKeys(ctx, added, &checks)
 	}
+	if state == nil {
+		resp.Diagnostics.Append(checks...)
+		return
+	}
+	appendChecksOfExisting(&resp.Diagnostics, fmt.Sprintf("the user role %q (id %s)", state.Name.ValueString(), state.ID.ValueString()), checks)
 }
 
 // refuseTakenName adds an error when a new or renamed role would take the name of a predefined role
-// or of another custom role (not selfID), which the API would refuse only at apply. Names are
-// compared case-insensitively, as the API's uniqueness does; the list filter is not used for this
-// because it compares exactly. When the lookup fails the check is skipped: the API still decides
-// at apply.
-func (r *userRoleResource) refuseTakenName(ctx context.Context, name, selfID string, diags *diag.Diagnostics) {
+// or of another custom role (not selfID, the role renamed or replaced), which the API would refuse
+// only at apply. Names are compared case-insensitively, as the API's uniqueness does; the list
+// filter is not used for this because it compares exactly. When the lookup fails the check is
+// skipped: the API still decides at apply.
+//
+// Some clashes of a new role are left to Create, for the reasons apiKeyResource.checkName gives:
+// with a role this configuration manages, and with a role of exactly the planned name.
+func (r *userRoleResource) refuseTakenName(ctx context.Context, name, selfID string, creates bool, diags *diag.Diagnostics) {
 	roles, err := r.data.client.ListRoles(ctx, "")
 	if err != nil {
 		tflog.Warn(ctx, "Could not list the roles; the API decides about the role name at apply", map[string]any{"error": err.Error()})
@@ -242,12 +274,42 @@ func (r *userRoleResource) refuseTakenName(ctx context.Context, name, selfID str
 					name, role.Name, role.Name))
 			return
 		}
-		diags.AddAttributeError(path.Root("name"), "User Role Already Exists",
-			fmt.Sprintf("A custom role named %q already exists in Vision One (id %s), and role names are unique regardless "+
-				"of case. Choose another name, or bring the existing role under Terraform by importing it:\n\n  import {\n"+
-				"    to = <this resource's address>\n    id = %q\n  }", role.Name, role.ID, role.ID))
+		if creates && (role.Name == name || r.data.seenManaged(userRoleType, role.ID)) {
+			return
+		}
+		diags.AddAttributeError(path.Root("name"), "User Role Already Exists", r.data.nameClashDetail(roleNameClash(role, name, creates)))
 		return
 	}
+}
+
+// roleNamed returns the role named name regardless of case, or nil when there is none or the roles
+// cannot be listed.
+func (r *userRoleResource) roleNamed(ctx context.Context, name string) *client.Role {
+	roles, err := r.data.client.ListRoles(ctx, "")
+	if err != nil {
+		return nil
+	}
+	for i := range roles {
+		if strings.EqualFold(roles[i].Name, name) {
+			return &roles[i]
+		}
+	}
+	return nil
+}
+
+// roleNameClash describes the existing role whose name a new (creates) or renamed role would take,
+// planned as name.
+func roleNameClash(role client.Role, name string, creates bool) nameClash {
+	clash := nameClash{
+		typeName: userRoleType, object: "user role", field: "name", name: role.Name, id: role.ID,
+		importHint: fmt.Sprintf("Choose another name, or bring the existing role under Terraform by importing it:\n\n  import {\n"+
+			"    to = <this resource's address>\n    id = %q\n  }", role.ID),
+	}
+	// The role a create_before_destroy replacement clashes with has exactly the planned name.
+	if creates && role.Name == name {
+		clash.replacedHint = "a role cannot keep its name through such a replacement: remove create_before_destroy, or change the name."
+	}
+	return clash
 }
 
 // checkPermissionKeys adds an error for every key that is not in the tenant's catalog, naming the
@@ -303,6 +365,13 @@ func (r *userRoleResource) Create(ctx context.Context, req resource.CreateReques
 	}
 	tflog.Debug(ctx, "Creating a Vision One user role", map[string]any{"name": in.Name, "permissions": len(in.PermissionKeys)})
 	role, err := r.data.client.CreateRole(ctx, in)
+	if client.IsAlreadyExists(err) {
+		if existing := r.roleNamed(ctx, in.Name); existing != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("name"), "User Role Already Exists",
+				fmt.Sprintf("Creating the user role %q: %s", in.Name, r.data.nameClashDetail(roleNameClash(*existing, in.Name, true))))
+			return
+		}
+	}
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "Error Creating User Role", fmt.Sprintf("Creating the user role %q", in.Name), err)
 		return
@@ -359,6 +428,14 @@ func (r *userRoleResource) Update(ctx context.Context, req resource.UpdateReques
 	patch := rolePatchFromPlan(plan, state)
 	tflog.Debug(ctx, "Updating a Vision One user role", map[string]any{"id": id, "if_match": version})
 	err := r.data.client.UpdateRole(ctx, id, version, patch)
+	if patch.Name != nil && client.IsAlreadyExists(err) {
+		if existing := r.roleNamed(ctx, *patch.Name); existing != nil && existing.ID != id {
+			resp.Diagnostics.AddAttributeError(path.Root("name"), "User Role Already Exists",
+				fmt.Sprintf("Renaming the user role %q (id %s) to %q: %s", state.Name.ValueString(), id, *patch.Name,
+					r.data.nameClashDetail(roleNameClash(*existing, *patch.Name, false))))
+			return
+		}
+	}
 	if client.IsPreconditionFailed(err) {
 		// Someone changed the role after Terraform read it. Applying the plan now would overwrite
 		// their change with a diff computed against what they replaced, so stop, record what the
@@ -401,12 +478,55 @@ func (r *userRoleResource) Delete(ctx context.Context, req resource.DeleteReques
 	}
 
 	tflog.Debug(ctx, "Deleting a Vision One user role", map[string]any{"id": state.ID.ValueString()})
+	r.data.noteManaged(userRoleType, state.ID.ValueString())
 	err := r.data.client.DeleteRole(ctx, state.ID.ValueString())
-	if err != nil && !client.IsNotFound(err) {
-		addAPIError(&resp.Diagnostics, "Error Deleting User Role",
-			fmt.Sprintf("Deleting the user role %q (id %s). A role that accounts or API keys still use cannot be "+
-				"deleted; give them another role first", state.Name.ValueString(), state.ID.ValueString()), err)
+	if err == nil || client.IsNotFound(err) {
+		return
 	}
+	doing := fmt.Sprintf("Deleting the user role %q (id %s)", state.Name.ValueString(), state.ID.ValueString())
+	if !client.IsRoleInUse(err) {
+		addAPIError(&resp.Diagnostics, "Error Deleting User Role", doing, err)
+		return
+	}
+	// Vision One's refusal only counts the accounts and keys that still have the role. Name them:
+	// they may be managed by another configuration or in the console.
+	if holders := r.roleHolders(ctx, state.Name.ValueString()); holders != "" {
+		doing += ", which " + holders + " still have"
+	}
+	addAPIError(&resp.Diagnostics, "User Role In Use", doing, err)
+}
+
+// roleHolderLimit bounds how many holders of a role an error lists.
+const roleHolderLimit = 10
+
+// roleHolders lists the accounts and API keys that have the role named name, as "the account
+// a@example.com (id ...), the API key "k" (id ...)", or returns "" when there are none or they
+// cannot be listed. Keys are found with the API's role filter; the account list has no role filter,
+// so accounts are selected here.
+func (r *userRoleResource) roleHolders(ctx context.Context, name string) string {
+	keys, err := r.data.client.ListAPIKeys(ctx, client.Eq("role", name))
+	if err != nil {
+		tflog.Warn(ctx, "Could not list the API keys that have the role", map[string]any{"role": name, "error": err.Error()})
+	}
+	accounts, err := r.data.client.ListAccounts(ctx, "")
+	if err != nil {
+		tflog.Warn(ctx, "Could not list the accounts that have the role", map[string]any{"role": name, "error": err.Error()})
+	}
+	var holders []string
+	for _, account := range accounts {
+		if account.Role == name {
+			holders = append(holders, fmt.Sprintf("the account %s (id %s)", account.Email, account.ID))
+		}
+	}
+	for _, key := range keys {
+		if key.Role == name {
+			holders = append(holders, fmt.Sprintf("the API key %q (id %s)", key.Name, key.ID))
+		}
+	}
+	if len(holders) > roleHolderLimit {
+		holders = append(holders[:roleHolderLimit], fmt.Sprintf("and %d more", len(holders)-roleHolderLimit))
+	}
+	return strings.Join(holders, ", ")
 }
 
 // ImportState takes a role id (a UUID) or a role name, so that both `terraform import
@@ -446,8 +566,10 @@ func (r *userRoleResource) ImportState(ctx context.Context, req resource.ImportS
 }
 
 // setState writes role into state, unless it is what prior (the model read from that state, or
-// nil) already holds, and remembers its version for the next update.
+// nil) already holds, remembers its version for the next update, and records the role as managed
+// by this configuration (noteManaged).
 func (r *userRoleResource) setState(ctx context.Context, role *client.Role, prior *userRoleModel, state *tfsdk.State, private privateState, diags *diag.Diagnostics) {
+	r.data.noteManaged(userRoleType, role.ID)
 	warnUnreadable(diags, fmt.Sprintf("User role %s (%q)", role.ID, role.Name), role.UnreadableFields(),
 		map[string]string{"lastUpdatedDateTime": "last_updated_at is null"})
 	model, d := userRoleModelFromAPI(ctx, role)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -424,8 +425,9 @@ func TestAccUserRole_invalidInput(t *testing.T) {
 			wantError: regexpText("Predefined Role Name", `"auditor" is the name of the predefined Vision One role "Auditor"`, `data "visionone_user_role"`),
 		},
 		"name of an existing custom role": {
-			config:    role(fmt.Sprintf(`name = %[1]q; permissions = [%[2]q]`, strings.ToUpper(console), key)),
-			wantError: regexpText("User Role Already Exists", fmt.Sprintf(`A custom role named %q already exists in Vision One (id %s)`, console, existing.ID), "import {"),
+			config: role(fmt.Sprintf(`name = %[1]q; permissions = [%[2]q]`, strings.ToUpper(console), key)),
+			wantError: regexpText("User Role Already Exists", fmt.Sprintf(`Vision One already has the user role %q (id %s)`, console, existing.ID),
+				"not managed by this configuration as far as the provider can tell", "import {"),
 		},
 		"description too long": {
 			config:    role(fmt.Sprintf(`name = "auditors"; description = %[1]q; permissions = [%[2]q]`, strings.Repeat("d", 2049), key)),
@@ -617,5 +619,182 @@ func (p *roleRace) wrap(next http.Handler) http.Handler {
 			}
 		}
 		next.ServeHTTP(w, r)
+	})
+}
+
+// TestAccUserRole_deleteInUse deletes a role that an account and an API key made outside this
+// configuration still have: the error names them, with their ids, and says to give them another
+// role where they are managed. Once they are gone, the delete succeeds.
+func TestAccUserRole_deleteInUse(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	e.requireMasterAdministrator("create a role, whose control flags default to true, and invite an account")
+	keys := rolePermissionKeys(t, e, 1)
+	ctx := context.Background()
+	role, keyName, email := e.name("shared role"), e.name("elsewhere"), e.email("elsewhere")
+	var key *client.CreatedAPIKey
+	var account *client.Account
+	roleConfig := e.providerConfig() + fmt.Sprintf(`
+resource "visionone_user_role" "test" {
+  name        = %[1]q
+  permissions = %[2]s
+}
+`, role, hclStringList(keys))
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckUserRoleDestroyed(e),
+		Steps: []resource.TestStep{
+			{Config: roleConfig},
+			{
+				// Another configuration, or the console, gives the role to an account and a key.
+				PreConfig: func() {
+					key = e.createAPIKey(client.APIKeyCreate{Name: keyName, Role: role})
+					account = e.inviteAccount(client.AccountInvite{Email: email, Role: role, AuthType: client.AuthTypeLocal})
+				},
+				Config: e.providerConfig(),
+				// Terraform wraps long messages, so a space matches any white space.
+				ExpectError: regexp.MustCompile(strings.ReplaceAll(`(?s)User Role In Use.*Deleting the user role `+
+					regexp.QuoteMeta(fmt.Sprintf("%q", role))+` \(id [^)]+\), which the account `+regexp.QuoteMeta(email)+` \(id [^)]+\), `+
+					`the API key `+regexp.QuoteMeta(fmt.Sprintf("%q", keyName))+` \(id [^)]+\) still have: .*400.*`+
+					`in another Terraform configuration, or in the console`, " ", `\s+`)),
+			},
+			{
+				PreConfig: func() {
+					if err := e.API.DeleteAPIKeys(ctx, key.ID); err != nil {
+						t.Fatal(err)
+					}
+					if err := e.API.DeleteAccount(ctx, account.ID); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: e.providerConfig(),
+			},
+		},
+	})
+}
+
+// TestAccUserRole_destroyAfterNameTaken renames a role in the console and gives its name to another
+// role there: terraform destroy still works, although Terraform plans the configuration (renaming
+// the role back) before destroying it, because the checks of a role that exists only warn.
+func TestAccUserRole_destroyAfterNameTaken(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	e.requireMasterAdministrator("create a role, whose control flags default to true")
+	keys := rolePermissionKeys(t, e, 1)
+	name := e.name("auditors")
+	config := e.providerConfig() + fmt.Sprintf(`
+resource "visionone_user_role" "test" {
+  name        = %[1]q
+  permissions = %[2]s
+}
+`, name, hclStringList(keys))
+	var id string
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckUserRoleDestroyed(e),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("id"), captureString(&id)),
+				},
+			},
+			{
+				PreConfig: func() {
+					renamed := e.name("auditors (old)")
+					if err := e.API.UpdateRole(context.Background(), id, "", client.RolePatch{Name: &renamed}); err != nil {
+						t.Fatalf("renaming the role in the console: %v", err)
+					}
+					e.createRole(client.RoleCreate{Name: name, PermissionKeys: keys})
+				},
+				Config:  config,
+				Destroy: true,
+			},
+		},
+	})
+}
+
+// TestAccUserRole_namesDifferingInCase refuses at plan, with nothing written, two roles of one
+// configuration whose names differ only in case, as Vision One keeps role names unique regardless
+// of case.
+func TestAccUserRole_namesDifferingInCase(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	keys := rolePermissionKeys(t, e, 1)
+	testAccExpectPlanErrors(t, e, map[string]planErrorCase{
+		"two new roles": {
+			config: e.providerConfig() + fmt.Sprintf(`
+resource "visionone_user_role" "upper" {
+  name        = %[1]q
+  permissions = %[3]s
+}
+
+resource "visionone_user_role" "lower" {
+  name        = %[2]q
+  permissions = %[3]s
+}
+`, e.name("Auditors"), e.name("auditors"), hclStringList(keys)),
+			wantError: regexpText("User Role Already Exists", "another visionone_user_role of this configuration plans", "for a new user role",
+				"user role names are unique regardless of case, so only one of them can have it"),
+		},
+	})
+}
+
+// TestAccUserRole_createBeforeDestroySameName replaces a role under create_before_destroy (here
+// because it is tainted): Vision One refuses the new role, whose name the current role still has.
+// The error names the current role and its id and says it is probably this resource's own; the
+// current role stays. Without create_before_destroy the replacement works.
+func TestAccUserRole_createBeforeDestroySameName(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	e.requireMasterAdministrator("create a role, whose control flags default to true")
+	keys := rolePermissionKeys(t, e, 1)
+	name := e.name("auditors")
+	config := func(createBeforeDestroy bool) string {
+		return e.providerConfig() + fmt.Sprintf(`
+resource "visionone_user_role" "test" {
+  name        = %[1]q
+  permissions = %[2]s
+
+  lifecycle {
+    create_before_destroy = %[3]t
+  }
+}
+`, name, hclStringList(keys), createBeforeDestroy)
+	}
+	var id string
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckUserRoleDestroyed(e),
+		Steps: []resource.TestStep{
+			{
+				Config: config(true),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("id"), captureString(&id)),
+				},
+			},
+			{
+				Taint:  []string{userRoleAddr},
+				Config: config(true),
+				// Terraform wraps long messages, so a space matches any white space.
+				ExpectError: regexp.MustCompile(strings.ReplaceAll(`(?s)User Role Already Exists.*Vision One already has the user role `+
+					regexp.QuoteMeta(fmt.Sprintf("%q", name))+` \(id [0-9a-f-]{36}\).*`+
+					`If this resource is being replaced and has lifecycle \{ create_before_destroy = true \}, that is probably its own current user role.*`+
+					`remove create_before_destroy`, " ", `\s+`)),
+			},
+			{
+				PreConfig: func() {
+					if _, err := e.API.GetRole(context.Background(), id); err != nil {
+						t.Fatalf("the current role is gone after the refused replacement: %v", err)
+					}
+				},
+				Taint:  []string{userRoleAddr},
+				Config: config(false),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(userRoleAddr, plancheck.ResourceActionDestroyBeforeCreate),
+				}},
+			},
+		},
 	})
 }

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -10,6 +11,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/client"
+	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/validators"
 )
 
 // roleAssignment is one kind of holder a role can be given to, with the control flag of the role
@@ -64,7 +66,8 @@ const roleReferenceHint = "Role names are case-sensitive; the visionone_user_rol
 // not exist yet or may be about to change; otherwise the tenant's role is. An unknown name is left
 // alone: Terraform plans the change again just before applying it, with the name known by then, so
 // the check still runs before the write. When the tenant cannot be asked, the plan only warns and
-// the API judges at apply.
+// the API judges at apply. For an object that exists already, the plan turns the errors into
+// warnings (appendChecksOfExisting) and Update runs the check again before writing.
 func (d *providerData) checkRoleAssignable(ctx context.Context, use roleAssignment, role types.String, diags *diag.Diagnostics) {
 	if d == nil || role.IsNull() || role.IsUnknown() {
 		return
@@ -90,17 +93,41 @@ func (d *providerData) checkRoleAssignable(ctx context.Context, use roleAssignme
 	case client.IsNotFound(err):
 		diags.AddAttributeError(path.Root("role"), "Role Not Found",
 			fmt.Sprintf("No role named %q exists in the Vision One tenant, and this configuration does not plan one, "+
-				"so the %s was not written. %s", name, use.holder, roleReferenceHint))
+				"so the %s was not written.%s %s", name, use.holder, d.closestRoles(ctx, name), roleReferenceHint))
 	case err != nil:
 		diags.AddAttributeWarning(path.Root("role"), "Role Not Checked",
 			fmt.Sprintf("Could not check the role %q at plan time, so Vision One judges it at apply: %s", name, err))
 	case !use.allowedBy(*found):
-		next := fmt.Sprintf("set %s = true on its visionone_user_role (or in the console)", use.flag)
+		next := fmt.Sprintf("Choose another role, or set %s = true on its visionone_user_role (or in the console).", use.flag)
 		if found.Type == client.RoleTypePredefined {
-			next = "predefined roles keep the flags Trend Micro gives them, so create a custom role that allows it"
+			next = fmt.Sprintf("It is a predefined role, whose flags Trend Micro sets: choose another role, or create a custom "+
+				"role (visionone_user_role) with the permissions needed and %s = true.", use.flag)
 		}
 		diags.AddAttributeError(path.Root("role"), use.summary,
-			fmt.Sprintf("The role %q does not allow %s assignment (its %s is false), so Vision One would refuse it. "+
-				"Choose another role, or %s.", name, use.holder, use.flag, next))
+			fmt.Sprintf("The role %q does not allow %s assignment (its %s is false), so Vision One would refuse it. %s",
+				name, use.holder, use.flag, next))
 	}
+}
+
+// roleSuggestions bounds the "did you mean" list of an unknown role name.
+const roleSuggestions = 3
+
+// closestRoles returns " Did you mean ...?" naming the roles of the tenant and of this run's plan
+// whose names are closest to name (a typo, or another letter case), or "" when none is close or
+// the roles cannot be listed: the suggestion only helps, the error stands without it.
+func (d *providerData) closestRoles(ctx context.Context, name string) string {
+	roles, err := d.client.ListRoles(ctx, "")
+	if err != nil {
+		return ""
+	}
+	names := d.plannedRoles.names()
+	for _, role := range roles {
+		names = append(names, role.Name)
+	}
+	slices.Sort(names)
+	suggestions := validators.ClosestMatches(name, slices.Compact(names), roleSuggestions)
+	if len(suggestions) == 0 {
+		return ""
+	}
+	return " Did you mean " + orList(suggestions) + "?"
 }

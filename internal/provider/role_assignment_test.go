@@ -14,9 +14,9 @@ import (
 func TestCheckRoleAssignable(t *testing.T) {
 	t.Parallel()
 	data := newProviderData(nil)
-	data.notePlannedRole("refuses", plannedRole{AllowAPIKeyAssignment: types.BoolValue(false), AllowUserAccountAssignment: types.BoolValue(false)})
-	data.notePlannedRole("allows", plannedRole{AllowAPIKeyAssignment: types.BoolValue(true), AllowUserAccountAssignment: types.BoolValue(true)})
-	data.notePlannedRole("undecided", plannedRole{AllowAPIKeyAssignment: types.BoolUnknown(), AllowUserAccountAssignment: types.BoolUnknown()})
+	data.notePlannedRole("refuses", "", plannedRole{AllowAPIKeyAssignment: types.BoolValue(false), AllowUserAccountAssignment: types.BoolValue(false)})
+	data.notePlannedRole("allows", "", plannedRole{AllowAPIKeyAssignment: types.BoolValue(true), AllowUserAccountAssignment: types.BoolValue(true)})
+	data.notePlannedRole("undecided", "", plannedRole{AllowAPIKeyAssignment: types.BoolUnknown(), AllowUserAccountAssignment: types.BoolUnknown()})
 
 	tests := map[string]struct {
 		data *providerData

@@ -31,13 +31,41 @@ func CheckEmailAddress(value string) error {
 	if domain := value[at+1:]; !domainPattern.MatchString(domain) {
 		return fmt.Errorf("%q is not a domain name such as example.com (write an internationalized domain in its xn-- form)", domain)
 	}
+	if err := checkLocalPart(value[:at]); err != nil {
+		return err
+	}
+	// The checks above say in words what net/mail reports in its grammar's terms ("no
+	// angle-addr"); what reaches it unexplained is a malformed quoted part.
 	addr, err := mail.ParseAddress(value)
 	if err != nil {
-		return errors.New(strings.TrimPrefix(err.Error(), "mail: "))
+		return errors.New(`the quoted part before the @ is not valid: inside the double quotes, write \" for a quote and \\ for a backslash`)
 	}
 	// ParseAddress also accepts "a@example.com (comment)"; the API takes the address alone.
 	if addr.Name != "" {
 		return errAddressAlone
+	}
+	return nil
+}
+
+// checkLocalPart explains what is wrong with the part of an address before the "@" (RFC 5322
+// dot-atom, with the UTF-8 of RFC 6532), or returns nil. A quoted local part is left to
+// net/mail.
+func checkLocalPart(local string) error {
+	if strings.HasPrefix(local, `"`) && strings.HasSuffix(local, `"`) && len(local) > 1 {
+		return nil
+	}
+	for _, r := range local {
+		switch {
+		case r == ' ' || r == '\t':
+			return errors.New("the part before the @ contains a space, which an email address allows only inside double quotes")
+		case r < ' ' || r == 0x7f:
+			return fmt.Errorf("the part before the @ contains the control character %q", r)
+		case strings.ContainsRune(`()<>[]:;@\,"`, r):
+			return fmt.Errorf("the part before the @ contains %q, which an email address allows only inside double quotes", r)
+		}
+	}
+	if strings.HasPrefix(local, ".") || strings.HasSuffix(local, ".") || strings.Contains(local, "..") {
+		return errors.New("the part before the @ must not begin or end with a dot or have two dots in a row")
 	}
 	return nil
 }

@@ -1,6 +1,9 @@
 package validators
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestCheckEmailAddress(t *testing.T) {
 	t.Parallel()
@@ -37,6 +40,39 @@ func TestCheckEmailAddress(t *testing.T) {
 			err := CheckEmailAddress(tc.value)
 			if got := err != nil; got != tc.wantErr {
 				t.Errorf("%q: got error %v, want one: %v", tc.value, err, tc.wantErr)
+			}
+		})
+	}
+}
+
+// TestCheckEmailAddressExplains checks that a refusal says what is wrong in words, not in the terms
+// of the parser's grammar.
+func TestCheckEmailAddressExplains(t *testing.T) {
+	t.Parallel()
+	tests := map[string]string{
+		"new bie@example.com":       "contains a space, which an email address allows only inside double quotes",
+		"new\tbie@example.com":      "contains a space",
+		"a,b@example.com":           `contains ',', which an email address allows only inside double quotes`,
+		"a(b)@example.com":          `contains '('`,
+		"a@b@example.com":           `contains '@'`,
+		".a@example.com":            "must not begin or end with a dot or have two dots in a row",
+		"a.@example.com":            "must not begin or end with a dot",
+		"a..b@example.com":          "two dots in a row",
+		"a\x00b@example.com":        "contains the control character",
+		`"a"b"@example.com`:         `the quoted part before the @ is not valid`,
+		`"unterminated@example.com`: `contains '"'`,
+	}
+	for value, want := range tests {
+		t.Run(value, func(t *testing.T) {
+			t.Parallel()
+			err := CheckEmailAddress(value)
+			if err == nil || !strings.Contains(err.Error(), want) {
+				t.Fatalf("CheckEmailAddress(%q) = %v, want an error containing %q", value, err, want)
+			}
+			for _, jargon := range []string{"angle-addr", "addr-spec", "phrase", "mail:"} {
+				if strings.Contains(err.Error(), jargon) {
+					t.Errorf("CheckEmailAddress(%q) = %q: it speaks the parser's grammar (%q)", value, err, jargon)
+				}
 			}
 		})
 	}

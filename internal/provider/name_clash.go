@@ -1,0 +1,63 @@
+package provider
+
+import (
+	"fmt"
+)
+
+// nameClash is an object of the tenant whose name (an account's email) a new or renamed object of
+// this configuration would take; Vision One keeps names unique regardless of case.
+type nameClash struct {
+	// typeName is the Terraform resource type of both objects, such as "visionone_api_key".
+	typeName string
+	// object is what they are in words, such as "API key"; field is "name" or "email".
+	object, field string
+	// name and id are the existing object's, exactly as Vision One has them.
+	name, id string
+	// importHint says how to import the existing object, for the case where this configuration
+	// does not manage it.
+	importHint string
+	// replacedHint says what to do when the existing object is this resource's own current one,
+	// replaced with create_before_destroy, which creates the new object first. Empty for a rename.
+	replacedHint string
+}
+
+// detail explains the clash. It suggests importing the existing object only when, as far as this
+// provider process can tell (seenManaged), this configuration does not manage it, and it says so
+// no more surely than that: a provider knows of the objects Terraform has asked it about in this
+// run, not of the configuration or of which resource an object belongs to.
+func (d *providerData) nameClashDetail(c nameClash) string {
+	detail := fmt.Sprintf("Vision One already has the %s %q (id %s), and %s %ss are unique regardless of case.",
+		c.object, c.name, c.id, c.object, c.field)
+	if d.seenManaged(c.typeName, c.id) {
+		detail += fmt.Sprintf(" That %s is managed by this configuration (the provider has seen it in the Terraform state in "+
+			"this run), so there is nothing to import: give one of the two resources another %s.", c.object, c.field)
+		if c.replacedHint != "" {
+			detail += fmt.Sprintf(" If it is this resource's own current %s, being replaced with lifecycle { create_before_destroy = "+
+				"true }, %s", c.object, c.replacedHint)
+		}
+		return detail
+	}
+	if c.replacedHint != "" {
+		detail += fmt.Sprintf(" If this resource is being replaced and has lifecycle { create_before_destroy = true }, that is "+
+			"probably its own current %s: Terraform creates the replacement before it deletes the current one, so %s",
+			c.object, c.replacedHint)
+		detail += " Otherwise, the"
+	} else {
+		detail += " The"
+	}
+	return detail + fmt.Sprintf(" %s is not managed by this configuration as far as the provider can tell (it has not seen it in "+
+		"the Terraform state in this run). %s", c.object, c.importHint)
+}
+
+// plannedNameClashDetail explains that two resources of type typeName plan the same name (email):
+// name for this one, and otherName for another, which has or replaces the object with id otherID,
+// or creates one when otherID is "".
+func plannedNameClashDetail(typeName, object, field, name, otherName, otherID string) string {
+	whose := "for a new " + object
+	if otherID != "" {
+		whose = fmt.Sprintf("for the %s with id %s", object, otherID)
+	}
+	return fmt.Sprintf("This resource plans the %s %q, and another %s of this configuration plans %q %s: %s %ss are unique "+
+		"regardless of case, so only one of them can have it. Give one of the two resources another %s.",
+		field, name, typeName, otherName, whose, object, field, field)
+}

@@ -1,0 +1,290 @@
+package provider
+
+// The checks of a visionone_account's input, role and email at plan, import and apply, and what
+// their messages say: lengths counted in characters, an invalid email explained in words, an
+// import of a missing account, the closest role names for one that does not exist, a role check
+// that only warns for an account that exists (so that terraform destroy is never blocked), and an
+// email clash with an account of this configuration or with the resource's own replacement.
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/client"
+	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/emulator"
+)
+
+// Lengths are counted in characters, as the API counts them: a description of 256 characters of a
+// script that takes three bytes each is accepted at plan and apply, and an account that already
+// holds one imports with an empty plan.
+func TestAccAccount_characterLimits(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	e.requireMasterAdministrator("invite accounts and set control flags")
+	description := strings.Repeat("監", accountMaxLength)
+	role := e.name(strings.Repeat("査", 100))
+	e.createRole(client.RoleCreate{Name: role, PermissionKeys: rolePermissionKeys(t, e, 1), AllowUserAccountAssignment: true})
+	existingEmail := e.email("existing")
+	existing := e.inviteAccount(client.AccountInvite{Email: existingEmail, Role: role, AuthType: client.AuthTypeLocal, Description: description})
+	created := testAccAccount{email: e.email("new"), role: role, description: description}
+	imported := testAccAccount{email: existingEmail, role: role, description: description}
+	config := e.accountConfig(map[string]testAccAccount{"test": created, "existing": imported}) + fmt.Sprintf(`
+import {
+  to = visionone_account.existing
+  id = %q
+}
+`, existingEmail)
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.checkAccountsGone(created.email, existingEmail),
+		Steps: []resource.TestStep{
+			{
+				ResourceName:           "visionone_account.existing",
+				ImportState:            true,
+				ImportStateKind:        resource.ImportBlockWithID,
+				ImportStateId:          existingEmail,
+				Config:                 config,
+				ImportStateConfigExact: true,
+				ImportPlanChecks: resource.ImportPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("visionone_account.existing", plancheck.ResourceActionNoop),
+					plancheck.ExpectKnownValue("visionone_account.existing", tfjsonpath.New("id"), knownvalue.StringExact(existing.ID)),
+				}},
+			},
+			{
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("description"), knownvalue.StringExact(description)),
+					statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("role"), knownvalue.StringExact(role)),
+					statecheck.ExpectKnownValue("visionone_account.existing", tfjsonpath.New("id"), knownvalue.StringExact(existing.ID)),
+				},
+			},
+		},
+	})
+}
+
+// An invalid email is explained in words at plan, before anything is written, not in the terms of
+// Go's mail parser ("no angle-addr").
+func TestAccAccount_invalidEmailExplained(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	account := func(email string) string {
+		return e.accountConfig(map[string]testAccAccount{"test": {email: email, role: "Auditor"}})
+	}
+	testAccExpectPlanErrors(t, e, map[string]planErrorCase{
+		"space": {
+			config: account(e.email("new bie")),
+			wantError: regexpText("Invalid Email Address", fmt.Sprintf("%q is not a bare email address", e.email("new bie")),
+				"the part before the @ contains a space, which an email address allows only inside double quotes"),
+		},
+		"comma": {
+			config:    account(e.email("new,bie")),
+			wantError: regexpText("Invalid Email Address", `contains ',', which an email address allows only inside double quotes`),
+		},
+		"two dots": {
+			config:    account(e.email("new..bie")),
+			wantError: regexpText("Invalid Email Address", "must not begin or end with a dot or have two dots in a row"),
+		},
+	})
+}
+
+// Importing an account that does not exist gets the provider's explanation, by email and by id,
+// as roles and keys do, instead of Terraform's "Cannot import non-existent remote object".
+func TestAccAccount_importNotFound(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	nobody := e.email("nobody")
+	config := e.accountConfig(map[string]testAccAccount{"test": {email: nobody, role: "Auditor"}})
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:        config,
+				ResourceName:  testAccAccountAddr,
+				ImportState:   true,
+				ImportStateId: nobody,
+				ExpectError: regexpText("Account Not Found", fmt.Sprintf("Importing the account %q: no account in the Vision One tenant has this email", nobody),
+					"visionone_accounts"),
+			},
+			{
+				Config:        config,
+				ResourceName:  testAccAccountAddr,
+				ImportState:   true,
+				ImportStateId: "7d2f8f5e-0000-4000-8000-000000000000",
+				ExpectError:   regexpText("Account Not Found", `Importing the account "7d2f8f5e-0000-4000-8000-000000000000"`),
+			},
+		},
+	})
+}
+
+// A role name with a typo or in the wrong case gets the closest role names, and a predefined role
+// that does not allow accounts is explained in one plain sentence; nothing is written.
+func TestAccAccount_roleSuggestions(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	account := func(role string) string {
+		return e.accountConfig(map[string]testAccAccount{"test": {email: e.email("new"), role: role}})
+	}
+	testAccExpectPlanErrors(t, e, map[string]planErrorCase{
+		"typo": {
+			config:    account("Senior Anlyst"),
+			wantError: regexpText("Role Not Found", `No role named "Senior Anlyst" exists`, "Did you mean", `"Senior Analyst"`),
+		},
+		"wrong case": {
+			config:    account("auditor"),
+			wantError: regexpText("Role Not Found", `No role named "auditor" exists`, "Did you mean", `"Auditor"`, "Role names are case-sensitive"),
+		},
+		"predefined role that does not allow accounts": {
+			config: account("SIEM"),
+			wantError: regexpText("Role Not Assignable to Accounts",
+				`The role "SIEM" does not allow user account assignment (its allow_user_account_assignment is false), so Vision One would refuse it.`,
+				"It is a predefined role, whose flags Trend Micro sets: choose another role, or create a custom role (visionone_user_role) with the permissions needed and allow_user_account_assignment = true."),
+		},
+	})
+}
+
+// A role renamed outside Terraform does not block terraform destroy of an account that names it by
+// a plain string: Terraform plans the configuration before destroying it, and the role check of
+// an account that exists only warns. Applying the configuration fails before anything is written.
+func TestAccAccount_destroyAfterRoleRenamed(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	// A change of an invited account's role waits for the invitation to be accepted.
+	e.requireEmulator("invitation acceptance")
+	ctx := context.Background()
+	name, renamed := e.name("Team Analysts"), e.name("Team Analysts (old)")
+	role := e.createRole(client.RoleCreate{Name: name, PermissionKeys: rolePermissionKeys(t, e, 1), AllowUserAccountAssignment: true})
+	email := e.email("analyst")
+	config := e.accountConfig(map[string]testAccAccount{"test": {email: email, role: name}})
+	var before emulator.Stats
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.checkAccountsGone(email),
+		Steps: []resource.TestStep{
+			{Config: config},
+			{
+				// The person accepts the invitation, and the role is renamed in the console.
+				PreConfig: func() {
+					e.acceptInvitation(t, email)
+					if err := e.API.UpdateRole(ctx, role.ID, "", client.RolePatch{Name: &renamed}); err != nil {
+						t.Fatalf("renaming the role outside Terraform: %v", err)
+					}
+				},
+				Config:             config,
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+			},
+			{
+				PreConfig:   func() { before = e.Stats() },
+				Config:      config,
+				ExpectError: regexpText("Role Not Found", fmt.Sprintf("No role named %q exists", name), "Did you mean", fmt.Sprintf("%q", renamed)),
+			},
+			{
+				PreConfig: func() {
+					if err := e.noWritesSince(before)(nil); err != nil {
+						t.Fatalf("the refused role change was written: %v", err)
+					}
+				},
+				Config:  config,
+				Destroy: true,
+			},
+		},
+	})
+}
+
+// Two accounts of one configuration with the same email: the second invitation is refused, and the
+// error names the existing account and its id without suggesting to import it, since this
+// configuration manages it.
+func TestAccAccount_emailTakenInConfiguration(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	e.requireMasterAdministrator("invite accounts")
+	email := e.email("shared")
+	config := e.providerConfig() + fmt.Sprintf(`
+resource "visionone_account" "first" {
+  email = %[1]q
+  role  = "Auditor"
+}
+
+resource "visionone_account" "second" {
+  email      = %[1]q
+  role       = "Analyst"
+  depends_on = [visionone_account.first]
+}
+`, email)
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.checkAccountsGone(email),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				// Terraform wraps long messages, so a space matches any white space.
+				ExpectError: regexp.MustCompile(strings.ReplaceAll(`(?s)Account Already Exists.*No invitation was sent to `+regexp.QuoteMeta(email)+`\. `+
+					`Vision One already has the account `+regexp.QuoteMeta(fmt.Sprintf("%q", email))+` \(id [0-9a-f-]{36}\).*That account is managed by this configuration `+
+					`\(the provider has seen it in the Terraform state in this run\), so there is nothing to import: give one of the two `+
+					`resources another email\.`, " ", `\s+`)),
+			},
+		},
+	})
+}
+
+// An account replaced under create_before_destroy (here because it is tainted) keeps its email,
+// which the current account still has: the invitation is refused, the error says that the existing
+// account is probably this resource's own, and the current account stays.
+func TestAccAccount_createBeforeDestroySameEmail(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	e.requireMasterAdministrator("invite accounts")
+	email := e.email("replaced")
+	config := e.providerConfig() + fmt.Sprintf(`
+resource "visionone_account" "test" {
+  email = %q
+  role  = "Auditor"
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+`, email)
+	var id string
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.checkAccountsGone(email),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("id"), captureString(&id)),
+				},
+			},
+			{
+				Taint:  []string{testAccAccountAddr},
+				Config: config,
+				// Terraform wraps long messages, so a space matches any white space.
+				ExpectError: regexp.MustCompile(strings.ReplaceAll(`(?s)Account Already Exists.*Vision One already has the account `+
+					regexp.QuoteMeta(fmt.Sprintf("%q", email))+` \(id [0-9a-f-]{36}\).*`+
+					`If this resource is being replaced and has lifecycle \{ create_before_destroy = true \}, that is probably its own current account.*`+
+					`remove create_before_destroy`, " ", `\s+`)),
+			},
+			{
+				PreConfig: func() {
+					if a := e.account(t, email); a.ID != id {
+						t.Fatalf("the current account was replaced by %s", a.ID)
+					}
+				},
+				Config:   config,
+				PlanOnly: true,
+				// Still tainted: Terraform plans the replacement again.
+				ExpectNonEmptyPlan: true,
+			},
+		},
+	})
+}

@@ -1,0 +1,257 @@
+package provider
+
+// The checks of a visionone_api_key's name and role, at plan and at apply: lengths counted in
+// characters, names unique regardless of case among the keys of the tenant and of the
+// configuration, the closest role names for one that does not exist, and checks of a key that
+// exists, which only warn so that terraform destroy is never blocked. Name clashes with the key's
+// own replacement are in resource_api_key_rotation_test.go.
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/client"
+	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/emulator"
+)
+
+// TestAccAPIKey_characterLimits counts lengths in characters, as the API does: a name, name_prefix,
+// role and description at their limits in a script of three bytes a character plan and apply, and
+// a key that already holds such values imports with an empty plan.
+func TestAccAPIKey_characterLimits(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	e.requireMasterAdministrator("create a role with allow_api_key_assignment")
+	// Each name is the test's prefix (ASCII, one byte a character) and characters up to the limit.
+	fill := func(char string, limit int) string { return e.name(strings.Repeat(char, limit-len(e.prefix))) }
+	role := fill("査", apiKeyNameMaxLength)
+	e.createRole(client.RoleCreate{Name: role, PermissionKeys: rolePermissionKeys(t, e, 1), AllowAPIKeyAssignment: true})
+	name := fill("鍵", apiKeyNameMaxLength)
+	prefix := fill("前", apiKeyNameMaxLength-nameSuffixLength)
+	description := strings.Repeat("説", 2048)
+	existingName := e.name(strings.Repeat("既", 100))
+	existing := e.createAPIKey(client.APIKeyCreate{Name: existingName, Role: role, Description: description})
+	config := e.providerConfig() + fmt.Sprintf(`
+resource "visionone_api_key" "test" {
+  name        = %[1]q
+  role        = %[3]q
+  description = %[4]q
+}
+
+resource "visionone_api_key" "prefixed" {
+  name_prefix = %[2]q
+  role        = %[3]q
+}
+
+resource "visionone_api_key" "existing" {
+  name        = %[5]q
+  role        = %[3]q
+  description = %[4]q
+}
+
+import {
+  to = visionone_api_key.existing
+  id = %[6]q
+}
+`, name, prefix, role, description, existingName, existing.ID)
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.apiKeysGone,
+		Steps: []resource.TestStep{
+			{
+				ResourceName:           "visionone_api_key.existing",
+				ImportState:            true,
+				ImportStateKind:        resource.ImportBlockWithID,
+				ImportStateId:          existing.ID,
+				Config:                 config,
+				ImportStateConfigExact: true,
+				ImportPlanChecks: resource.ImportPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("visionone_api_key.existing", plancheck.ResourceActionNoop),
+				}},
+			},
+			{
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("name"), knownvalue.StringExact(name)),
+					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("description"), knownvalue.StringExact(description)),
+					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("role"), knownvalue.StringExact(role)),
+					statecheck.ExpectKnownValue("visionone_api_key.prefixed", tfjsonpath.New("name"),
+						knownvalue.StringRegexp(regexp.MustCompile(`^`+regexp.QuoteMeta(prefix)+`\d{14}[0-9a-f]{8}$`))),
+					statecheck.ExpectKnownValue("visionone_api_key.existing", tfjsonpath.New("id"), knownvalue.StringExact(existing.ID)),
+					e.expectAPIKeyCount(3),
+				},
+			},
+		},
+	})
+}
+
+// TestAccAPIKey_roleSuggestions names the closest roles, of the tenant and of this configuration,
+// when a key's role does not exist; nothing is written.
+func TestAccAPIKey_roleSuggestions(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	keys := rolePermissionKeys(t, e, 1)
+	integration := e.name("Splunk integration")
+	key := func(role string) string {
+		return e.providerConfig() + fmt.Sprintf(`
+resource "visionone_user_role" "integration" {
+  name        = %[1]q
+  permissions = [%[2]q]
+}
+
+resource "visionone_api_key" "test" {
+  name       = %[3]q
+  role       = %[4]q
+  depends_on = [visionone_user_role.integration]
+}
+`, integration, keys[0], e.name("k"), role)
+	}
+	typo := e.name("Splunk integraton")
+	testAccExpectPlanErrors(t, e, map[string]planErrorCase{
+		"wrong case": {
+			config:    key("siem"),
+			wantError: regexpText("Role Not Found", `No role named "siem" exists`, "Did you mean", `"SIEM"`),
+		},
+		"typo of a role this configuration plans": {
+			config:    key(typo),
+			wantError: regexpText("Role Not Found", fmt.Sprintf("No role named %q exists", typo), "Did you mean", fmt.Sprintf("%q", integration)),
+		},
+	})
+}
+
+// TestAccAPIKey_destroyAfterRoleDeleted deletes, outside Terraform, the role a key names by a plain
+// string (the key was given another role first, as Vision One requires): terraform destroy still
+// works, although Terraform plans the configuration before destroying it, because the role check of
+// a key that exists only warns. Applying the configuration fails before anything is written.
+func TestAccAPIKey_destroyAfterRoleDeleted(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	e.requireMasterAdministrator("create a role with allow_api_key_assignment")
+	ctx := context.Background()
+	roleName := e.name("team integrations")
+	role := e.createRole(client.RoleCreate{Name: roleName, PermissionKeys: rolePermissionKeys(t, e, 1), AllowAPIKeyAssignment: true})
+	config := e.providerConfig() + testAccAPIKeyConfig(e.name("k"), roleName, "", true)
+	var id string
+	var before emulator.Stats
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.apiKeysGone,
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("id"), captureString(&id)),
+				},
+			},
+			{
+				PreConfig: func() {
+					siem := "SIEM"
+					if err := e.API.UpdateAPIKey(ctx, id, "", client.APIKeyPatch{Role: &siem}); err != nil {
+						t.Fatalf("giving the key another role outside Terraform: %v", err)
+					}
+					if err := e.API.DeleteRole(ctx, role.ID); err != nil {
+						t.Fatalf("deleting the role outside Terraform: %v", err)
+					}
+				},
+				Config:             config,
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+			},
+			{
+				PreConfig:   func() { before = e.Stats() },
+				Config:      config,
+				ExpectError: regexpText("Role Not Found", fmt.Sprintf("No role named %q exists", roleName), "the API key was not written"),
+			},
+			{
+				PreConfig: func() {
+					if err := e.noWritesSince(before)(nil); err != nil {
+						t.Fatalf("the refused role change was written: %v", err)
+					}
+				},
+				Config:  config,
+				Destroy: true,
+			},
+		},
+	})
+}
+
+// TestAccAPIKey_namesDifferingInCase refuses at plan, with nothing written, two keys of one
+// configuration whose names differ only in case, as Vision One keeps key names unique regardless
+// of case.
+func TestAccAPIKey_namesDifferingInCase(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	testAccExpectPlanErrors(t, e, map[string]planErrorCase{
+		"two new keys": {
+			config: e.providerConfig() + fmt.Sprintf(`
+resource "visionone_api_key" "upper" {
+  name = %[1]q
+  role = "SIEM"
+}
+
+resource "visionone_api_key" "lower" {
+  name = %[2]q
+  role = "SIEM"
+}
+`, e.name("Splunk"), e.name("splunk")),
+			wantError: regexpText("API Key Already Exists", "another visionone_api_key of this configuration plans", "for a new API key",
+				"API key names are unique regardless of case, so only one of them can have it"),
+		},
+	})
+}
+
+// TestAccAPIKey_nameTakenInConfiguration adds a key whose name differs only in case from a key this
+// configuration already manages: the plan fails, names the existing key's id, and does not suggest
+// importing it.
+func TestAccAPIKey_nameTakenInConfiguration(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	shared := e.name("shared")
+	existing := e.providerConfig() + fmt.Sprintf(`
+resource "visionone_api_key" "existing" {
+  name = %q
+  role = "SIEM"
+}
+`, shared)
+	var before emulator.Stats
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.apiKeysGone,
+		Steps: []resource.TestStep{
+			{Config: existing},
+			{
+				PreConfig: func() { before = e.Stats() },
+				// depends_on makes Terraform plan the existing key first, so that the provider has
+				// seen it when it plans the new one.
+				Config: existing + fmt.Sprintf(`
+resource "visionone_api_key" "test" {
+  name       = %q
+  role       = "SIEM"
+  depends_on = [visionone_api_key.existing]
+}
+`, strings.ToUpper(shared)),
+				// Terraform wraps long messages, so a space matches any white space.
+				ExpectError: regexp.MustCompile(strings.ReplaceAll(`(?s)API Key Already Exists.*This resource plans the name `+
+					regexp.QuoteMeta(fmt.Sprintf("%q", strings.ToUpper(shared)))+`, and another visionone_api_key of this configuration plans `+
+					regexp.QuoteMeta(fmt.Sprintf("%q", shared))+` for the API key with id [0-9a-f-]{36}: API key names are unique `+
+					`regardless of case, so only one of them can have it\. Give one of the two resources another name\.`, " ", `\s+`)),
+			},
+			{
+				PreConfig: func() {
+					if err := e.noWritesSince(before)(nil); err != nil {
+						t.Fatalf("the refused key was written: %v", err)
+					}
+				},
+				Config: existing,
+			},
+		},
+	})
+}
