@@ -99,14 +99,16 @@ func TestAccAPIKey_batchedWrites(t *testing.T) {
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
 					requests.expect(t, fmt.Sprintf("creating %d keys", batchedKeyCount), func(n map[string]int) error {
+						// The plan's name check lists the keys once per provider process, but no
+						// created key is read back.
 						switch {
-						case n[getKey] != 0 || n[listKeys] != 0:
+						case n[getKey] != 0:
 							return fmt.Errorf("a created key was read back")
 						case n[createKeys] < 1 || n[createKeys] >= batchedKeyCount:
 							return fmt.Errorf("%d keys created in %d requests, want them gathered into fewer", batchedKeyCount, n[createKeys])
 						}
 						return nil
-					}, createKeys, getKey, listKeys),
+					}, createKeys, getKey),
 					e.expectAPIKeyCount(batchedKeyCount),
 					statecheck.ExpectKnownValue(first, tfjsonpath.New("name"), knownvalue.StringExact(e.name("batch-0"))),
 					statecheck.ExpectKnownValue(first, tfjsonpath.New("description"), knownvalue.StringExact("key 0")),
