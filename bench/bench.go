@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -13,7 +14,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -24,18 +24,31 @@ import (
 
 // config is one benchmark run.
 type config struct {
-	Sizes       []int         // object counts, e.g. 10, 100, 500
-	Latency     time.Duration // added by the emulator to every API request
-	Parallelism int           // terraform -parallelism, for the provider and the baseline alike
-	Terraform   string        // terraform CLI
-	ProviderBin string        // a built provider; empty: build the module's main package
-	FloorBin    string        // a built framework floor; empty: build bench/floorprovider
-	ProtocolBin string        // a built protocol floor; empty: build bench/protocolfloor
-	ModuleDir   string        // the provider module (for the build); this bench module is its bench/ folder
-	WorkDir     string        // scratch space (configurations, CLI config, build); removed by the caller
-	// RequestsPerMinute is the provider's client-side rate limit. The benchmark sets it high so that
-	// it measures the provider and not the limit (the default, 300, would bound every phase).
+	Scenarios []string // scenario names (scenarioNames), in the order they run
+	Sizes     []int    // object counts of the mixed scenario, e.g. 10, 100, 500
+	// Keys, Accounts and Imports are the object counts of the keys and keys-ratelimit, the accounts
+	// and accounts-ratelimit, and the import scenarios; PlanSizes those of the plan scenario.
+	Keys, Accounts, Imports int
+	PlanSizes               []int
+	PlanRepeat              int           // no-change plans per target in the plan scenario (the median is reported)
+	TenantLimit             int           // the emulator's requests per minute in the rate-limited scenarios
+	Latency                 time.Duration // added by the emulator to every API request
+	Parallelism             int           // terraform -parallelism, for every target alike
+	Terraform               string        // terraform CLI
+	ProviderBin             string        // a built provider; empty: build the module's main package
+	BeforeBin               string        // a built older provider, measured beside the provider; empty: none
+	BeforeLabel             string        // what BeforeBin is, e.g. "main at 8d57467"; empty: its path
+	FloorBin                string        // a built framework floor; empty: build bench/floorprovider
+	ProtocolBin             string        // a built protocol floor; empty: build bench/protocolfloor
+	ModuleDir               string        // the provider module (for the build); this bench module is its bench/ folder
+	WorkDir                 string        // scratch space (configurations, CLI configs, builds); removed by the caller
+	// RequestsPerMinute is the provider's requests_per_minute in every scenario but the
+	// rate-limited ones, which keep the provider's default pacing. It is set high so that those
+	// scenarios measure the provider and not a client-side limit.
 	RequestsPerMinute int
+	// Faults are injected by every emulator on top of the latency. TestSmoke uses them to make 429
+	// answers without waiting for the tenant limit's minute; a benchmark injects none.
+	Faults emulator.Faults
 	// ProfileDir, when set, builds the binaries with the profiling build tag (internal/profiling)
 	// and has each provider process of each command record its memory in a directory of its own
 	// under ProfileDir. Profiling costs CPU time: its figures do not compare with a plain run's.
@@ -43,25 +56,37 @@ type config struct {
 	Log        func(format string, args ...any)
 }
 
-// mix is how N objects divide into types: a few roles, many accounts and keys.
-type mix struct{ Roles, Accounts, APIKeys int }
-
-func mixOf(n int) mix {
-	roles := min(max(1, n/100), 5)
-	rest := max(n-roles, 0)
-	return mix{Roles: roles, Accounts: (rest + 1) / 2, APIKeys: rest / 2}
+// target is one binary a scenario runs Terraform with. Target names: "baseline" (terraform_data,
+// built into Terraform), "protocol" (bench/protocolfloor), "floor" (bench/floorprovider),
+// "before" (an older provider given with -before-provider) and "provider".
+type target struct {
+	Name      string
+	Bin       string // the binary's resolved path, which the sampler looks for in /proc; empty for the baseline
+	CLIConfig string // a CLI configuration whose dev_overrides run Bin
 }
+
+// usesAPI reports whether a target sends API requests: the two providers do, the floors and the
+// baseline do not.
+func usesAPI(name string) bool { return name == "before" || name == "provider" }
 
 // measurement is one terraform command.
 type measurement struct {
-	Target  string  `json:"target"` // "baseline", "protocol" (floor), "floor" (framework) or "provider"
-	Phase   string  `json:"phase"`  // "apply", "plan" (no change, with refresh) or "destroy"
+	Target  string  `json:"target"` // see target
+	Phase   string  `json:"phase"`  // "apply", "plan" (no change, with refresh), "import plan" or "destroy"
 	Seconds float64 `json:"seconds"`
-	// Requests counts the API requests of the phase per "METHOD /path/template" (provider only).
-	Requests map[string]int `json:"requests,omitempty"`
-	// PeakRSSKiB is the highest VmHWM of any provider process of the phase (provider only).
+	// Load1 is the machine's one-minute load average when the command started.
+	Load1 float64 `json:"load1"`
+	// ExitCode and Stderr are terraform's; a failing command ends the run unless its phase
+	// tolerates failure (the rate-limited applies, where an error reaching the user is a result).
+	ExitCode int    `json:"exit_code"`
+	Stderr   string `json:"stderr,omitempty"`
+	// Requests counts the API requests of the command per "METHOD /path/template", Responses the
+	// answers per HTTP status (the emulator's counters before and after; API targets only).
+	Requests  map[string]int `json:"requests,omitempty"`
+	Responses map[string]int `json:"responses,omitempty"`
+	// PeakRSSKiB is the highest VmHWM of any provider process of the command.
 	PeakRSSKiB int64 `json:"peak_rss_kib,omitempty"`
-	// ProviderCPUSeconds is the user and system time of the provider processes (provider only).
+	// ProviderCPUSeconds is the user and system time of the provider processes.
 	ProviderCPUSeconds float64 `json:"provider_cpu_seconds,omitempty"`
 	// Runtime is what the provider processes recorded of their memory (with ProfileDir only).
 	Runtime *runtimeStats `json:"runtime,omitempty"`
@@ -69,27 +94,45 @@ type measurement struct {
 
 // runtimeStats sums what internal/profiling recorded for the provider processes of one command.
 type runtimeStats struct {
-	Dir            string  `json:"dir"` // the stats-<pid>.json and heap-<pid>.pb.gz files
+	Dir string `json:"dir"` // the stats-<pid>.json and heap-<pid>.pb.gz files
+	// Processes is how many processes left statistics: none for a binary built without the
+	// profiling tag (-before-provider, or one given with -provider).
+	Processes      int     `json:"processes"`
 	GCCycles       uint64  `json:"gc_cycles"`
 	AllocatedMB    float64 `json:"allocated_mb"`
 	GCShareOfCPU   float64 `json:"gc_share_of_cpu"` // the runtime's estimate: GC CPU over CPU used
 	PeakLiveHeapMB float64 `json:"peak_live_heap_mib"`
 }
 
-// sizeResult is every measurement of one object count.
-type sizeResult struct {
-	N            int           `json:"n"`
-	Mix          mix           `json:"mix"`
-	Measurements []measurement `json:"measurements"`
+// apiRequests is the number of requests under /v3.0, and how many of them wrote.
+func (m measurement) apiRequests() (requests, writes int) {
+	for key, n := range m.Requests {
+		method, path, _ := strings.Cut(key, " ")
+		if !strings.HasPrefix(path, "/v3.0/") {
+			continue
+		}
+		requests += n
+		if method != http.MethodGet {
+			writes += n
+		}
+	}
+	return requests, writes
 }
+
+// tooMany is the number of 429 answers.
+func (m measurement) tooMany() int { return m.Responses[strconv.Itoa(http.StatusTooManyRequests)] }
 
 // report is the whole run, as written to JSON.
 type report struct {
-	Started     time.Time    `json:"started"`
-	Machine     machine      `json:"machine"`
-	LatencyMS   int64        `json:"latency_ms"`
-	Parallelism int          `json:"parallelism"`
-	Results     []sizeResult `json:"results"`
+	Started     time.Time `json:"started"`
+	Finished    time.Time `json:"finished"`
+	Machine     machine   `json:"machine"`
+	LatencyMS   int64     `json:"latency_ms"`
+	Parallelism int       `json:"parallelism"`
+	TenantLimit int       `json:"tenant_limit_per_minute"`
+	// Providers says what the "provider" and "before" targets ran.
+	Providers map[string]string `json:"providers"`
+	Scenarios []scenarioResult  `json:"scenarios"`
 }
 
 type machine struct {
@@ -100,34 +143,113 @@ type machine struct {
 	OS        string `json:"os"`
 }
 
-// run builds the provider, serves the emulator and measures every size.
+// run builds what it must, then runs every scenario, each against emulators of its own.
 func run(ctx context.Context, cfg config) (*report, error) {
 	if cfg.Log == nil {
 		cfg.Log = func(string, ...any) {}
 	}
+	cfg.PlanRepeat = max(cfg.PlanRepeat, 1)
+	specs, err := scenarios(cfg)
+	if err != nil {
+		return nil, err
+	}
+	targets, providers, err := prepareTargets(ctx, cfg, specs)
+	if err != nil {
+		return nil, err
+	}
 	rep := &report{Started: time.Now().UTC(), LatencyMS: cfg.Latency.Milliseconds(), Parallelism: cfg.Parallelism,
-		Machine: describeMachine(ctx, cfg.Terraform)}
+		TenantLimit: cfg.TenantLimit, Providers: providers, Machine: describeMachine(ctx, cfg.Terraform)}
+	for _, sc := range specs {
+		res, err := runScenario(ctx, cfg, targets, sc)
+		if err != nil {
+			return nil, fmt.Errorf("scenario %s, %d objects: %w", sc.Name, sc.N, err)
+		}
+		rep.Scenarios = append(rep.Scenarios, res)
+	}
+	rep.Finished = time.Now().UTC()
+	return rep, nil
+}
 
-	// Both binaries serve the same provider address, so each gets a CLI configuration of its own.
-	bins, cliConfigs := map[string]string{}, map[string]string{}
-	// The provider builds in its own module, as it ships; the floors in this one.
+// prepareTargets builds the binaries the scenarios need (unless given) and gives each a CLI
+// configuration of its own: all serve the same provider address. It returns the targets and what
+// the two providers are.
+func prepareTargets(ctx context.Context, cfg config, specs []scenario) (map[string]target, map[string]string, error) {
+	needed := map[string]bool{"provider": true}
+	for _, sc := range specs {
+		for _, t := range sc.Targets {
+			needed[t] = true
+		}
+	}
 	benchDir := filepath.Join(cfg.ModuleDir, "bench")
-	for target, built := range map[string]struct{ bin, moduleDir, pkg string }{
+	builds := map[string]struct{ bin, moduleDir, pkg string }{
+		// The provider builds in its own module, as it ships; the floors in this one.
 		"provider": {cfg.ProviderBin, cfg.ModuleDir, "."},
 		"floor":    {cfg.FloorBin, benchDir, "./floorprovider"},
 		"protocol": {cfg.ProtocolBin, benchDir, "./protocolfloor"},
-	} {
-		bin, err := buildUnlessGiven(ctx, cfg, built.bin, built.moduleDir, built.pkg, filepath.Join(cfg.WorkDir, target, "bin"))
-		if err != nil {
-			return nil, fmt.Errorf("building the %s: %w", target, err)
-		}
-		bins[target] = bin
-		if cliConfigs[target], err = writeCLIConfig(filepath.Join(cfg.WorkDir, target), filepath.Dir(bin)); err != nil {
-			return nil, err
-		}
 	}
+	if cfg.BeforeBin != "" {
+		needed["before"] = true
+		builds["before"] = struct{ bin, moduleDir, pkg string }{cfg.BeforeBin, "", ""}
+	}
+	targets := map[string]target{"baseline": {Name: "baseline"}}
+	for name, b := range builds {
+		if !needed[name] {
+			continue
+		}
+		binDir := filepath.Join(cfg.WorkDir, name, "bin")
+		bin, err := buildUnlessGiven(ctx, cfg, b.bin, b.moduleDir, b.pkg, binDir)
+		if err != nil {
+			return nil, nil, fmt.Errorf("building the %s: %w", name, err)
+		}
+		cliConfig, err := writeCLIConfig(filepath.Join(cfg.WorkDir, name), binDir)
+		if err != nil {
+			return nil, nil, err
+		}
+		targets[name] = target{Name: name, Bin: bin, CLIConfig: cliConfig}
+	}
+	// The baseline runs no provider; any CLI configuration that downloads nothing will do.
+	targets["baseline"] = target{Name: "baseline", CLIConfig: targets["provider"].CLIConfig}
 
-	srv, err := emulator.New(emulator.Options{Faults: emulator.Faults{Latency: cfg.Latency}})
+	providers := map[string]string{"provider": describeProvider(ctx, cfg.ModuleDir, cfg.ProviderBin)}
+	if cfg.BeforeBin != "" {
+		providers["before"] = cmp.Or(cfg.BeforeLabel, cfg.BeforeBin)
+	}
+	return targets, providers, nil
+}
+
+// describeProvider says what the provider target runs: the given binary, or this module at its
+// commit (with "+changes" when the worktree differs from it).
+func describeProvider(ctx context.Context, moduleDir, bin string) string {
+	if bin != "" {
+		return bin
+	}
+	out, err := exec.CommandContext(ctx, "git", "-C", moduleDir, "rev-parse", "--short", "HEAD").Output()
+	if err != nil {
+		return "this module"
+	}
+	desc := "this module at " + strings.TrimSpace(string(out))
+	if status, err := exec.CommandContext(ctx, "git", "-C", moduleDir, "status", "--porcelain", "--untracked-files=no").Output(); err == nil && len(bytes.TrimSpace(status)) > 0 {
+		desc += "+changes"
+	}
+	return desc
+}
+
+// emu is an emulator served on a loopback port for one target of one scenario: its objects, its
+// counters and its rate limit window are that target's alone.
+type emu struct {
+	srv *emulator.Server
+	url string
+	hs  *http.Server
+}
+
+// startEmulator serves an emulator for one target of one scenario. It writes a date with no value
+// (a never-used key's last use, a never-expiring key's expiry) as null: the emulator's default, "",
+// is a spelling the provider reads only since 0896d5b, and a -before-provider binary built
+// earlier, such as 8d57467's, fails on it.
+func startEmulator(ctx context.Context, cfg config, perMinute int) (*emu, error) {
+	faults := cfg.Faults
+	faults.Latency = cfg.Latency
+	srv, err := emulator.New(emulator.Options{Faults: faults, RequestsPerMinute: perMinute, AbsentDates: emulator.AbsentDatesNull})
 	if err != nil {
 		return nil, err
 	}
@@ -135,132 +257,131 @@ func run(ctx context.Context, cfg config) (*report, error) {
 	if err != nil {
 		return nil, err
 	}
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = hs.Serve(ln) }()
-	defer func() { _ = hs.Close() }()
-
-	envOf := func(target string) []string {
-		cliConfig := cliConfigs[target]
-		if target == "baseline" {
-			cliConfig = cliConfigs["provider"]
-		}
-		return append(os.Environ(),
-			"TF_CLI_CONFIG_FILE="+cliConfig,
-			"CHECKPOINT_DISABLE=1",
-			"TF_IN_AUTOMATION=1",
-			"TF_INPUT=0",
-			"VISIONONE_ENDPOINT=http://"+ln.Addr().String(),
-			"VISIONONE_API_KEY="+srv.AdminKey(),
-		)
-	}
-	for _, n := range cfg.Sizes {
-		res := sizeResult{N: n, Mix: mixOf(n)}
-		dirs := map[string]string{}
-		for target, text := range map[string]string{
-			"provider": providerConfig(res.Mix, cfg.RequestsPerMinute),
-			"floor":    providerConfig(res.Mix, cfg.RequestsPerMinute),
-			"protocol": providerConfig(res.Mix, cfg.RequestsPerMinute),
-			"baseline": baselineConfig(res.Mix),
-		} {
-			dir := filepath.Join(cfg.WorkDir, fmt.Sprintf("n%d", n), target)
-			if err := os.MkdirAll(dir, 0o755); err != nil {
-				return nil, err
-			}
-			if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(text), 0o600); err != nil {
-				return nil, err
-			}
-			dirs[target] = dir
-		}
-		// Each phase runs for the baseline, the two floors and the provider, back to back, so that all
-		// four see the same machine load.
-		for _, phase := range []string{"apply", "plan", "destroy"} {
-			for _, target := range []string{"baseline", "protocol", "floor", "provider"} {
-				cfg.Log("N=%d %s %s", n, target, phase)
-				env, profileDir := envOf(target), ""
-				if cfg.ProfileDir != "" && target != "baseline" {
-					profileDir = filepath.Join(cfg.ProfileDir, fmt.Sprintf("n%d", n), target+"-"+phase)
-					if err := os.MkdirAll(profileDir, 0o755); err != nil {
-						return nil, err
-					}
-					env = append(env, "VISIONONE_PROFILE_DIR="+profileDir)
-				}
-				m, err := measure(ctx, cfg, srv, bins[target], env, dirs[target], target, phase)
-				if err != nil {
-					return nil, fmt.Errorf("%d objects, %s %s: %w", n, target, phase, err)
-				}
-				if profileDir != "" {
-					if m.Runtime, err = readRuntimeStats(profileDir); err != nil {
-						return nil, fmt.Errorf("%d objects, %s %s: %w", n, target, phase, err)
-					}
-				}
-				res.Measurements = append(res.Measurements, m)
-			}
-		}
-		if objects := srv.Stats().Objects; objects["accounts"]+objects["apiKeys"]+objects["roles"] != 0 {
-			return nil, fmt.Errorf("%d objects: the destroy left objects behind: %v", n, objects)
-		}
-		rep.Results = append(rep.Results, res)
-	}
-	return rep, nil
+	e := &emu{srv: srv, url: "http://" + ln.Addr().String(), hs: &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}}
+	go func() { _ = e.hs.Serve(ln) }()
+	return e, nil
 }
 
-// measure runs one terraform command and collects its wall time, its API requests (the emulator's
-// counters before and after) and the peak memory of the provider processes it started.
-func measure(ctx context.Context, cfg config, srv *emulator.Server, bin string, env []string, dir, target, phase string) (measurement, error) {
+func (e *emu) close() { _ = e.hs.Close() }
+
+// env is the environment of a terraform command of target t against e. The user's own CLI
+// configuration is neither read nor changed, and nothing is downloaded.
+func (e *emu) env(t target) []string {
+	return append(os.Environ(),
+		"TF_CLI_CONFIG_FILE="+t.CLIConfig,
+		"CHECKPOINT_DISABLE=1",
+		"TF_IN_AUTOMATION=1",
+		"TF_INPUT=0",
+		"VISIONONE_ENDPOINT="+e.url,
+		"VISIONONE_API_KEY="+e.srv.AdminKey(),
+	)
+}
+
+// measure runs one terraform command and collects its wall time, its API requests and answers
+// (the emulator's counters before and after) and the peak memory and CPU time of the provider
+// processes it started. With profileDir, those processes record their memory there
+// (internal/profiling, in binaries built with the profiling tag), and measure reads it back.
+func measure(ctx context.Context, cfg config, e *emu, t target, dir string, ph phase, profileDir string) (measurement, error) {
 	args := []string{"-chdir=" + dir}
-	switch phase {
-	case "apply":
-		args = append(args, "apply", "-auto-approve")
+	switch ph.Command {
+	case "apply", "destroy":
+		args = append(args, ph.Command, "-auto-approve")
 	case "plan":
-		args = append(args, "plan", "-detailed-exitcode")
-	case "destroy":
-		args = append(args, "destroy", "-auto-approve")
+		args = append(args, "plan")
+		if ph.NoChange {
+			args = append(args, "-detailed-exitcode")
+		}
+	default:
+		return measurement{}, fmt.Errorf("unknown terraform command %q", ph.Command)
 	}
 	args = append(args, "-input=false", "-no-color", "-parallelism="+strconv.Itoa(cfg.Parallelism))
 	cmd := exec.CommandContext(ctx, cfg.Terraform, args...)
-	cmd.Env = env
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
+	cmd.Env = e.env(t)
+	if profileDir != "" {
+		if err := os.MkdirAll(profileDir, 0o755); err != nil {
+			return measurement{}, err
+		}
+		cmd.Env = append(cmd.Env, "VISIONONE_PROFILE_DIR="+profileDir)
+	}
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 
-	before := srv.Stats()
-	sampler := startSampler(bin)
+	m := measurement{Target: t.Name, Phase: ph.Name, Load1: loadAverage()}
+	before := e.srv.Stats()
+	var smp *sampler
+	if t.Bin != "" {
+		smp = startSampler(t.Bin)
+	}
 	start := time.Now()
 	err := cmd.Run()
-	elapsed := time.Since(start)
-	peak, cpu := sampler.stop()
-	after := srv.Stats()
+	m.Seconds = time.Since(start).Seconds()
+	if smp != nil {
+		m.PeakRSSKiB, m.ProviderCPUSeconds = smp.stop()
+	}
+	after := e.srv.Stats()
 
-	if err != nil {
-		var exit *exec.ExitError
-		if phase == "plan" && errors.As(err, &exit) && exit.ExitCode() == 2 {
-			return measurement{}, fmt.Errorf("the plan after apply is not empty:\n%s", tail(out.String(), 60))
+	if s := strings.TrimSpace(stderr.String()); s != "" {
+		m.Stderr = tail(s, 20)
+	}
+	var exit *exec.ExitError
+	switch {
+	case err == nil:
+	case errors.As(err, &exit) && ctx.Err() == nil:
+		m.ExitCode = exit.ExitCode()
+	default:
+		return measurement{}, fmt.Errorf("terraform %s: %w", ph.Command, err)
+	}
+	if m.ExitCode != 0 && !ph.Tolerate {
+		if ph.NoChange && m.ExitCode == 2 {
+			return measurement{}, fmt.Errorf("the plan after apply is not empty:\n%s", tail(stdout.String(), 60))
 		}
-		return measurement{}, fmt.Errorf("terraform %s: %w\n%s", phase, err, tail(out.String(), 60))
+		return measurement{}, fmt.Errorf("terraform %s: exit status %d\n%s\n%s", ph.Command, m.ExitCode,
+			tail(stdout.String(), 40), m.Stderr)
 	}
-	m := measurement{Target: target, Phase: phase, Seconds: elapsed.Seconds()}
-	if target != "baseline" {
-		m.PeakRSSKiB = peak
-		m.ProviderCPUSeconds = cpu
+	if usesAPI(t.Name) {
+		m.Requests, m.Responses = delta(before.Requests, after.Requests), delta(before.Responses, after.Responses)
 	}
-	if target == "provider" {
-		m.Requests = map[string]int{}
-		for k, v := range after.Requests {
-			if d := v - before.Requests[k]; d > 0 {
-				m.Requests[k] = d
-			}
+	if profileDir != "" {
+		if m.Runtime, err = readRuntimeStats(profileDir); err != nil {
+			return measurement{}, err
 		}
 	}
 	return m, nil
 }
 
-// buildUnlessGiven returns bin, or builds the module's package pkg into dir when bin is empty. It
-// builds as .goreleaser.yml builds releases: a static binary without symbol tables maps less memory
-// than a default build, and the peak measured is then the one users see.
+// delta is after - before, per key, without the keys that did not grow.
+func delta(before, after map[string]int) map[string]int {
+	d := map[string]int{}
+	for k, v := range after {
+		if n := v - before[k]; n > 0 {
+			d[k] = n
+		}
+	}
+	return d
+}
+
+// buildUnlessGiven builds the module's package pkg into dir/terraform-provider-visionone, or, when
+// bin is given, links it there, so that dev_overrides finds it under the name Terraform looks
+// for. It returns the binary's resolved path, the one /proc/<pid>/exe shows. It builds as
+// .goreleaser.yml builds releases: a static binary without symbol tables maps less memory than a
+// default build, and the peak measured is then the one users see. With cfg.ProfileDir it adds the
+// profiling build tag.
 func buildUnlessGiven(ctx context.Context, cfg config, bin, moduleDir, pkg, dir string) (string, error) {
-	if bin == "" {
-		bin = filepath.Join(dir, "terraform-provider-visionone")
-		cfg.Log("building %s into %s", pkg, bin)
-		args := []string{"build", "-trimpath", "-ldflags", "-s -w", "-o", bin}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
+	dest := filepath.Join(dir, "terraform-provider-visionone")
+	if bin != "" {
+		abs, err := filepath.Abs(bin)
+		if err != nil {
+			return "", err
+		}
+		if err := os.Symlink(abs, dest); err != nil {
+			return "", err
+		}
+	} else {
+		cfg.Log("building %s into %s", pkg, dest)
+		args := []string{"build", "-trimpath", "-ldflags", "-s -w", "-o", dest}
 		if cfg.ProfileDir != "" {
 			args = append(args, "-tags", "profiling")
 		}
@@ -271,7 +392,7 @@ func buildUnlessGiven(ctx context.Context, cfg config, bin, moduleDir, pkg, dir 
 			return "", fmt.Errorf("%w\n%s", err, out)
 		}
 	}
-	return filepath.Abs(bin)
+	return filepath.EvalSymlinks(dest)
 }
 
 // readRuntimeStats sums the last stats-<pid>.json of every provider process that wrote into dir
@@ -282,7 +403,7 @@ func readRuntimeStats(dir string) (*runtimeStats, error) {
 	if err != nil {
 		return nil, err
 	}
-	rs := &runtimeStats{Dir: dir}
+	rs := &runtimeStats{Dir: dir, Processes: len(files)}
 	var gcCPU, usedCPU float64
 	for _, f := range files {
 		raw, err := os.ReadFile(f)
@@ -322,60 +443,6 @@ provider_installation {
 }
 `, binDir, mirror)
 	return p, os.WriteFile(p, []byte(text), 0o600)
-}
-
-// providerConfig manages m with the provider: accounts and keys take the roles in turn.
-func providerConfig(m mix, requestsPerMinute int) string {
-	return fmt.Sprintf(`terraform {
-  required_providers {
-    visionone = { source = "seed-ebba3aa9/visionone" }
-  }
-}
-
-provider "visionone" {
-  requests_per_minute = %d
-}
-
-resource "visionone_user_role" "r" {
-  count                         = %d
-  name                          = "bench-role-${count.index}"
-  description                   = "benchmark role"
-  permissions                   = ["platform.apiKeys.view"]
-  allow_api_key_assignment      = true
-  allow_user_account_assignment = true
-}
-
-resource "visionone_account" "a" {
-  count = %d
-  email = "bench-${count.index}@example.com"
-  role  = visionone_user_role.r[count.index %% length(visionone_user_role.r)].name
-}
-
-resource "visionone_api_key" "k" {
-  count = %d
-  name  = "bench-key-${count.index}"
-  role  = visionone_user_role.r[count.index %% length(visionone_user_role.r)].name
-}
-`, requestsPerMinute, m.Roles, m.Accounts, m.APIKeys)
-}
-
-// baselineConfig is the same graph of terraform_data resources: what Terraform itself costs.
-func baselineConfig(m mix) string {
-	return fmt.Sprintf(`resource "terraform_data" "r" {
-  count = %d
-  input = "bench-role-${count.index}"
-}
-
-resource "terraform_data" "a" {
-  count = %d
-  input = { email = "bench-${count.index}@example.com", role = terraform_data.r[count.index %% length(terraform_data.r)].output }
-}
-
-resource "terraform_data" "k" {
-  count = %d
-  input = { name = "bench-key-${count.index}", role = terraform_data.r[count.index %% length(terraform_data.r)].output }
-}
-`, m.Roles, m.Accounts, m.APIKeys)
 }
 
 // sampler polls /proc for processes running the provider binary and keeps the highest VmHWM (the
@@ -477,6 +544,20 @@ func statusKiB(path, field string) int64 {
 	return 0
 }
 
+// loadAverage is the one-minute load average (/proc/loadavg), or 0 where it cannot be read.
+func loadAverage() float64 {
+	raw, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return 0
+	}
+	fields := strings.Fields(string(raw))
+	if len(fields) == 0 {
+		return 0
+	}
+	load, _ := strconv.ParseFloat(fields[0], 64)
+	return load
+}
+
 func describeMachine(ctx context.Context, terraform string) machine {
 	m := machine{CPUs: runtime.NumCPU(), Go: runtime.Version(), OS: runtime.GOOS + "/" + runtime.GOARCH}
 	if raw, err := os.ReadFile("/proc/cpuinfo"); err == nil {
@@ -498,123 +579,4 @@ func describeMachine(ctx context.Context, terraform string) machine {
 func tail(s string, lines int) string {
 	all := strings.Split(strings.TrimRight(s, "\n"), "\n")
 	return strings.Join(all[max(0, len(all)-lines):], "\n")
-}
-
-// phaseStats summarises the provider's measurement of one phase against its baseline and the two
-// floors.
-type phaseStats struct {
-	Phase                           string
-	Baseline, Protocol, Floor, Wall float64
-	Requests, Writes                int
-	ByType                          map[string]int // requests per type: roles, accounts, apiKeys
-	PeakMiB, FloorPeakMiB           float64
-	CPU, FloorCPU                   float64 // CPU seconds of the provider processes, and of the floor's
-}
-
-func summarize(res sizeResult) []phaseStats {
-	var out []phaseStats
-	for _, phase := range []string{"apply", "plan", "destroy"} {
-		ps := phaseStats{Phase: phase, ByType: map[string]int{}}
-		for _, m := range res.Measurements {
-			if m.Phase != phase {
-				continue
-			}
-			switch m.Target {
-			case "baseline":
-				ps.Baseline = m.Seconds
-				continue
-			case "protocol":
-				ps.Protocol = m.Seconds
-				continue
-			case "floor":
-				ps.Floor, ps.FloorPeakMiB, ps.FloorCPU = m.Seconds, float64(m.PeakRSSKiB)/1024, m.ProviderCPUSeconds
-				continue
-			}
-			ps.Wall = m.Seconds
-			ps.PeakMiB = float64(m.PeakRSSKiB) / 1024
-			ps.CPU = m.ProviderCPUSeconds
-			for key, n := range m.Requests {
-				method, path, _ := strings.Cut(key, " ")
-				if !strings.HasPrefix(path, "/v3.0/") {
-					continue
-				}
-				ps.Requests += n
-				if method != http.MethodGet {
-					ps.Writes += n
-				}
-				for _, t := range []string{"roles", "accounts", "apiKeys"} {
-					if strings.HasPrefix(path, "/v3.0/iam/"+t) {
-						ps.ByType[t] += n
-					}
-				}
-			}
-		}
-		out = append(out, ps)
-	}
-	return out
-}
-
-// markdown renders the report as the table BENCHMARKS.md carries.
-func markdown(rep *report) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "Run %s on %d CPUs (%s), %s, %s, %s. Emulator latency %d ms per request, "+
-		"terraform -parallelism=%d.\n\n",
-		rep.Started.Format("2006-01-02 15:04 MST"), rep.Machine.CPUs, rep.Machine.CPUModel, rep.Machine.OS,
-		rep.Machine.Go, rep.Machine.Terraform, rep.LatencyMS, rep.Parallelism)
-	b.WriteString("| N (roles/accounts/keys) | phase | baseline s | protocol floor s | framework floor s | provider s | ratio | bound s | requests | per object | writes per object | requests by type (roles/accounts/keys) | provider peak MiB | floor peak MiB | provider CPU s | floor CPU s |\n")
-	b.WriteString("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|\n")
-	for _, res := range rep.Results {
-		for _, ps := range summarize(res) {
-			// The lower bound of a phase: its requests, latency each, parallelism at a time, on top of
-			// what Terraform itself costs (the baseline).
-			bound := ps.Baseline + float64(ps.Requests)*float64(rep.LatencyMS)/1000/float64(rep.Parallelism)
-			fmt.Fprintf(&b, "| %d (%d/%d/%d) | %s | %.1f | %.1f | %.1f | %.1f | %.2f | %.1f | %d | %.2f | %.2f | %d/%d/%d | %.0f | %.0f | %.1f | %.1f |\n",
-				res.N, res.Mix.Roles, res.Mix.Accounts, res.Mix.APIKeys, ps.Phase, ps.Baseline, ps.Protocol, ps.Floor, ps.Wall,
-				ratio(ps.Wall, ps.Baseline), bound, ps.Requests, float64(ps.Requests)/float64(res.N),
-				float64(ps.Writes)/float64(res.N), ps.ByType["roles"], ps.ByType["accounts"], ps.ByType["apiKeys"],
-				ps.PeakMiB, ps.FloorPeakMiB, ps.CPU, ps.FloorCPU)
-		}
-	}
-	b.WriteString("\nprotocol floor = the same configuration served by bench/protocolfloor: this provider's schemas, " +
-		"every call for an object answered by terraform-plugin-go with no work, the least an external provider costs. " +
-		"framework floor (floor) = the same configuration served by bench/floorprovider: this provider's schemas, served as the provider is, " +
-		"with resources that do nothing, what the stack costs before any of the provider's own work. " +
-		"ratio = provider ÷ baseline wall time. bound = baseline + requests × latency ÷ parallelism, " +
-		"the reference of the apply and destroy targets (Terraform's own time overlaps the waits, so a phase can beat " +
-		"it). Requests are those the emulator counted under /v3.0.\n")
-	return b.String()
-}
-
-func ratio(a, b float64) float64 {
-	if b == 0 {
-		return 0
-	}
-	return a / b
-}
-
-// spliceMarkdown replaces the text between the bench markers of doc with table.
-func spliceMarkdown(doc, table string) (string, error) {
-	const startMark, endMark = "<!-- bench:start -->", "<!-- bench:end -->"
-	i, j := strings.Index(doc, startMark), strings.Index(doc, endMark)
-	if i < 0 || j < i {
-		return "", fmt.Errorf("the markers %s and %s are missing", startMark, endMark)
-	}
-	return doc[:i+len(startMark)] + "\n" + table + doc[j:], nil
-}
-
-// parseSizes reads "10 100 500" (spaces or commas).
-func parseSizes(s string) ([]int, error) {
-	var sizes []int
-	for f := range strings.FieldsFuncSeq(s, func(r rune) bool { return r == ',' || r == ' ' }) {
-		n, err := strconv.Atoi(f)
-		if err != nil || n < 1 {
-			return nil, fmt.Errorf("%q is not a positive object count", f)
-		}
-		sizes = append(sizes, n)
-	}
-	if len(sizes) == 0 {
-		return nil, errors.New("no object count given")
-	}
-	slices.Sort(sizes)
-	return sizes, nil
 }

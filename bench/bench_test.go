@@ -2,22 +2,26 @@ package main
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/emulator"
 )
 
-// TestSmoke runs the whole benchmark on three objects (one of each type) without latency, so that
-// `make bench` cannot rot: the provider and both floors build, Terraform runs them through
-// dev_overrides, every
-// phase succeeds, the plan after apply is empty (run fails otherwise), the destroy leaves nothing
-// behind, and the request counts meet the targets: one write per object to create and one to
-// destroy, and a refresh of at most one read per object.
-func TestSmoke(t *testing.T) {
+// smokeConfig is a run of the given scenarios on a few objects without latency, with the provider
+// TestMain built measured as both the provider and the before provider.
+func smokeConfig(t *testing.T, names ...string) config {
+	t.Helper()
 	if os.Getenv("TF_ACC") == "" {
-		t.Skip("set TF_ACC=1: the smoke run builds the provider and drives the terraform CLI")
+		t.Skip("set TF_ACC=1: the smoke runs build the provider and drive the terraform CLI")
 	}
 	terraform := os.Getenv("TF_ACC_TERRAFORM_PATH")
 	if terraform == "" {
@@ -30,48 +34,135 @@ func TestSmoke(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	const n = 3
-	rep, err := run(context.Background(), config{
-		Sizes: []int{n}, Parallelism: 10, Terraform: terraform, ModuleDir: moduleDir, WorkDir: t.TempDir(),
-		RequestsPerMinute: 100000, Log: t.Logf,
-	})
+	return config{
+		Scenarios: names, Sizes: []int{3}, Keys: 3, Accounts: 3, Imports: 3, PlanSizes: []int{3}, PlanRepeat: 2,
+		TenantLimit: 600, Parallelism: 10, Terraform: terraform, ModuleDir: moduleDir, WorkDir: t.TempDir(),
+		ProviderBin: builtProvider, BeforeBin: builtProvider, BeforeLabel: "the same build", RequestsPerMinute: 100000, Log: t.Logf,
+	}
+}
+
+// builtProvider is the provider TestMain builds, once for the smoke runs, when TF_ACC is set.
+var builtProvider string
+
+func TestMain(m *testing.M) {
+	os.Exit(func() int {
+		if os.Getenv("TF_ACC") != "" {
+			dir, err := os.MkdirTemp("", "visionone-bench-test-")
+			if err != nil {
+				panic(err)
+			}
+			defer func() { _ = os.RemoveAll(dir) }()
+			moduleDir, err := filepath.Abs("..")
+			if err == nil {
+				builtProvider, err = buildUnlessGiven(context.Background(), config{Log: func(string, ...any) {}}, "", moduleDir, ".", dir)
+			}
+			if err != nil {
+				fmt.Fprintln(os.Stderr, "building the provider:", err)
+				return 1
+			}
+		}
+		return m.Run()
+	}())
+}
+
+// TestSmoke runs every scenario on three objects without latency, with a before provider, so that
+// `make bench` cannot rot: the provider and both floors build, Terraform runs them through
+// dev_overrides, every phase succeeds, each plan that must be empty is (run fails otherwise), each
+// destroy leaves nothing behind, every figure of the tables is measured, and the request counts
+// hold what no optimisation may change: one write per account, none in a plan, none in an import.
+func TestSmoke(t *testing.T) {
+	t.Parallel()
+	cfg := smokeConfig(t, scenarioNames...)
+	rep, err := run(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rep.Results) != 1 || rep.Results[0].Mix != (mix{Roles: 1, Accounts: 1, APIKeys: 1}) {
-		t.Fatalf("results %+v", rep.Results)
-	}
-	for _, ps := range summarize(rep.Results[0]) {
-		if ps.Wall <= 0 || ps.Baseline <= 0 {
-			t.Errorf("%s: no wall time measured (provider %v, baseline %v)", ps.Phase, ps.Wall, ps.Baseline)
-		}
-		if ps.PeakMiB <= 0 {
-			t.Errorf("%s: the provider's memory was not sampled", ps.Phase)
-		}
-		if ps.Protocol <= 0 {
-			t.Errorf("%s: the protocol floor was not measured", ps.Phase)
-		}
-		if ps.Floor <= 0 || ps.FloorPeakMiB <= 0 {
-			t.Errorf("%s: the framework floor was not measured (%v s, %v MiB)", ps.Phase, ps.Floor, ps.FloorPeakMiB)
-		}
-		switch ps.Phase {
-		case "apply", "destroy":
-			if ps.Writes != n {
-				t.Errorf("%s: %d write requests for %d objects, want one each", ps.Phase, ps.Writes, n)
+	ran := map[string]scenarioResult{}
+	for _, res := range rep.Scenarios {
+		ran[res.Scenario] = res
+		for _, m := range res.Measurements {
+			if m.Seconds <= 0 || m.ExitCode != 0 || m.Stderr != "" {
+				t.Errorf("%s %s %s: %v s, exit %d, stderr %q", res.Scenario, m.Target, m.Phase, m.Seconds, m.ExitCode, m.Stderr)
 			}
-		case "plan":
-			if ps.Writes != 0 || ps.Requests > n {
-				t.Errorf("plan: %d requests (%d writes) for %d objects, want at most one read each", ps.Requests, ps.Writes, n)
+			if m.Target != "baseline" && m.PeakRSSKiB <= 0 {
+				t.Errorf("%s %s %s: the binary's memory was not sampled", res.Scenario, m.Target, m.Phase)
+			}
+			if requests, _ := m.apiRequests(); usesAPI(m.Target) && m.Phase != "destroy" && requests == 0 {
+				t.Errorf("%s %s %s: no request counted", res.Scenario, m.Target, m.Phase)
 			}
 		}
 	}
-	table := markdown(rep)
-	if !strings.Contains(table, "| 3 (1/1/1) | plan |") {
-		t.Errorf("the table lacks the plan row:\n%s", table)
+	for _, name := range scenarioNames {
+		if _, ok := ran[name]; !ok {
+			t.Errorf("scenario %s did not run", name)
+		}
 	}
-	doc, err := spliceMarkdown("intro\n<!-- bench:start -->\nold\n<!-- bench:end -->\nafter\n", table)
-	if err != nil || !strings.Contains(doc, table) || strings.Contains(doc, "old") || !strings.HasSuffix(doc, "after\n") {
-		t.Errorf("splicing the table: %v\n%s", err, doc)
+
+	const n = 3
+	writes := func(scenario, target, phase string) int {
+		s, ok := summarize(ran[scenario], target, phase)
+		if !ok {
+			t.Errorf("%s: no %s %s", scenario, target, phase)
+		}
+		return s.Writes
+	}
+	for _, p := range []string{"before", "provider"} {
+		for _, c := range []struct {
+			scenario, phase string
+			least, most     int
+		}{
+			{"mixed", "apply", 1, n}, {"mixed", "plan", 0, 0}, {"mixed", "destroy", 1, n},
+			{"keys", "apply", 1, n}, {"keys", "destroy", 1, n}, {"keys-ratelimit", "apply", 1, n},
+			{"accounts", "apply", n, n}, {"accounts-ratelimit", "apply", n, n},
+			{"import", "import plan", 0, 0}, {"import", "apply", 0, 0}, {"plan", "plan", 0, 0},
+		} {
+			if w := writes(c.scenario, p, c.phase); w < c.least || w > c.most {
+				t.Errorf("%s %s %s: %d writes for %d objects, want %d to %d", c.scenario, p, c.phase, w, n, c.least, c.most)
+			}
+		}
+	}
+	for _, target := range []string{"baseline", "protocol", "floor"} {
+		if _, ok := summarize(ran["mixed"], target, "plan"); !ok {
+			t.Errorf("mixed: the %s was not measured", target)
+		}
+	}
+	if s, _ := summarize(ran["plan"], "floor", "plan"); s.Runs != 2 || s.PeakMiB <= 0 {
+		t.Errorf("plan: the framework floor's plans: %+v, want two, with memory", s)
+	}
+
+	table, targets := markdown(rep), targetsMarkdown(rep)
+	for _, want := range []string{"| 3 (1/1/1) | plan |", "**mixed**, before (the same build)", "| keys-ratelimit | 3 | apply | provider |",
+		"| plan | 3 | plan (median of 2) | before |", "tenant bound"} {
+		if !strings.Contains(table, want) {
+			t.Errorf("the table lacks %q:\n%s", want, table)
+		}
+	}
+	if rows := strings.Count(targets, "\n| ") - 1; rows != len(goals) || strings.Contains(targets, "not measured") || strings.Contains(targets, "not run") {
+		t.Errorf("the targets table has %d rows for %d goals, or a figure missing:\n%s", rows, len(goals), targets)
+	}
+}
+
+// TestSmokeCountsTooManyRequests runs the rate-limited keys scenario against a tenant that answers
+// every request 429 (injected, with a Retry-After of one second, rather than the tenant limit,
+// whose window is a minute): the 429s are counted, the error reaching the user is recorded
+// instead of ending the run, and the targets table says the target is missed.
+func TestSmokeCountsTooManyRequests(t *testing.T) {
+	t.Parallel()
+	cfg := smokeConfig(t, "keys-ratelimit")
+	cfg.Keys, cfg.BeforeBin = 1, ""
+	cfg.Faults = emulator.Faults{ErrorRate: 1, Statuses: []int{http.StatusTooManyRequests}, RetryAfter: time.Second}
+	rep, err := run(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, ok := summarize(rep.Scenarios[0], "provider", "apply")
+	if !ok || s.TooMany == 0 || s.TooMany != s.Requests || s.ExitCode == 0 || s.userError() == "none" {
+		t.Fatalf("apply against a tenant answering 429: %+v, want every request counted as a 429 and the error recorded", s)
+	}
+	targets := targetsMarkdown(rep)
+	if !strings.Contains(targets, "100.0% ("+strconv.Itoa(s.TooMany)+" of "+strconv.Itoa(s.Requests)+"), error reaching the user: exit ") ||
+		!strings.Contains(targets, "| **no** |") {
+		t.Errorf("the targets table does not report the 429s and the error:\n%s", targets)
 	}
 }
 
@@ -88,6 +179,22 @@ func TestParseSizes(t *testing.T) {
 	}
 }
 
+func TestParseScenarios(t *testing.T) {
+	t.Parallel()
+	got, err := parseScenarios("plan, keys mixed")
+	if err != nil || strings.Join(got, ",") != "mixed,keys,plan" {
+		t.Errorf("parseScenarios: %v, %v; want the run order", got, err)
+	}
+	if got, err := parseScenarios("all"); err != nil || len(got) != len(scenarioNames) {
+		t.Errorf("parseScenarios(all): %v, %v", got, err)
+	}
+	for _, bad := range []string{"", "keys,nope"} {
+		if _, err := parseScenarios(bad); err == nil {
+			t.Errorf("parseScenarios(%q) accepted", bad)
+		}
+	}
+}
+
 func TestMixOf(t *testing.T) {
 	t.Parallel()
 	for n, want := range map[int]mix{3: {1, 1, 1}, 10: {1, 5, 4}, 100: {1, 50, 49}, 500: {5, 248, 247}, 2000: {5, 998, 997}} {
@@ -97,6 +204,108 @@ func TestMixOf(t *testing.T) {
 		if m := mixOf(n); m.Roles+m.Accounts+m.APIKeys != n {
 			t.Errorf("mixOf(%d) = %+v does not add up", n, m)
 		}
+	}
+}
+
+// TestTargetsMarkdown computes the targets table from made-up measurements: the figures of issue
+// 17's own account of the provider as Before, and figures that meet every target as After.
+func TestTargetsMarkdown(t *testing.T) {
+	t.Parallel()
+	get := func(n int) map[string]int { return map[string]int{"GET /v3.0/iam/apiKeys/{id}": n} }
+	post := func(path string, n int) map[string]int { return map[string]int{"POST " + path: n} }
+	m := func(target, phase string, seconds float64, requests map[string]int, tooMany int, peakKiB int64) measurement {
+		return measurement{Target: target, Phase: phase, Seconds: seconds, Requests: requests,
+			Responses: map[string]int{"429": tooMany}, PeakRSSKiB: peakKiB}
+	}
+	rep := &report{Providers: map[string]string{"provider": "after", "before": "before"}, Scenarios: []scenarioResult{
+		{Scenario: "keys", N: 500, Measurements: []measurement{
+			m("before", "apply", 10, post("/v3.0/iam/apiKeys", 1005), 0, 0), m("provider", "apply", 3, post("/v3.0/iam/apiKeys", 5), 0, 0),
+			m("before", "destroy", 10, post("/v3.0/iam/apiKeys/delete", 505), 0, 0), m("provider", "destroy", 3, post("/v3.0/iam/apiKeys/delete", 5), 0, 0),
+		}},
+		{Scenario: "keys-ratelimit", N: 500, TenantLimit: 600, Measurements: []measurement{
+			m("baseline", "apply", 2.2, nil, 0, 0), m("before", "apply", 200, get(1005), 0, 0), m("provider", "apply", 6, get(100), 2, 0),
+		}},
+		{Scenario: "accounts-ratelimit", N: 1000, TenantLimit: 600, Measurements: []measurement{
+			m("before", "apply", 400, get(2000), 0, 0), m("provider", "apply", 110, get(1000), 0, 0),
+		}},
+		{Scenario: "plan", N: 500, Measurements: []measurement{m("before", "plan", 1, get(6), 0, 0), m("provider", "plan", 1, get(5), 0, 0)}},
+		{Scenario: "plan", N: 1000, Measurements: []measurement{
+			m("floor", "plan", 4, nil, 0, 80<<10), m("floor", "plan", 6, nil, 0, 80<<10), m("floor", "plan", 5, nil, 0, 80<<10),
+			m("before", "plan", 6.3, get(11), 0, 133<<10), m("provider", "plan", 5.5, get(11), 0, 88<<10),
+		}},
+	}}
+	got := targetsMarkdown(rep)
+	for _, want := range []string{
+		"| requests per key, create of 500 keys | 2.010 (1005 requests) | 0.010 (5 requests) | <= 0.15 | yes |",
+		"| requests per key, destroy of 500 keys | 1.010 (505 requests) | 0.010 (5 requests) | <= 0.15 | yes |",
+		"| apply of 500 keys, tenant limit 600/min, default settings, ÷ terraform_data | 90.9x (200.0 s ÷ 2.2 s) | 2.7x (6.0 s ÷ 2.2 s) | <= 3x | yes |",
+		"| 429 answers during that apply | 0.0% (0 of 1005), error reaching the user: none | 2.0% (2 of 100), error reaching the user: none |",
+		// 1,000 accepted requests at 600 a minute take 100 s.
+		"| apply of 1000 accounts, tenant limit 600/min, default settings, ÷ (requests ÷ 600 per min) | 2.00 (400 s ÷ 200 s) | 1.10 (110 s ÷ 100 s) | <= 1.2 | yes |",
+		// The requests of the smallest plan, the floor ratios of the largest (the floor's median, 5 s).
+		"| requests per object, no-change plan of 500 keys | 0.012 (6 requests) | 0.010 (5 requests) | <= 0.02 | yes |",
+		"| no-change plan of 1000 keys ÷ framework floor, time | 1.26 (6.3 s ÷ 5.0 s) | 1.10 (5.5 s ÷ 5.0 s) | <= 1.2 | yes |",
+		"| no-change plan of 1000 keys ÷ framework floor, peak RSS | 1.66 (133 MiB ÷ 80 MiB) | 1.10 (88 MiB ÷ 80 MiB) | <= 1.2 | yes |",
+		"| (scenario import not run) |", "| (scenario accounts not run) |",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the targets table lacks\n%s\n%s", want, got)
+		}
+	}
+}
+
+func TestSpliceMarkdown(t *testing.T) {
+	t.Parallel()
+	doc := "intro\n<!-- bench:start -->\nold\n<!-- bench:end -->\nmiddle\n<!-- bench-targets:start -->\nold targets\n<!-- bench-targets:end -->\nafter\n"
+	doc, err := spliceMarkdown(doc, benchMarkers, "new\n")
+	if err == nil {
+		doc, err = spliceMarkdown(doc, targetsMarkers, "new targets\n")
+	}
+	want := "intro\n<!-- bench:start -->\nnew\n<!-- bench:end -->\nmiddle\n<!-- bench-targets:start -->\nnew targets\n<!-- bench-targets:end -->\nafter\n"
+	if err != nil || doc != want {
+		t.Errorf("splicing: %v\n%s", err, doc)
+	}
+	if _, err := spliceMarkdown("no markers\n", targetsMarkers, "x"); err == nil {
+		t.Error("splicing into a document without markers succeeded")
+	}
+}
+
+// TestSmokeProfile runs the plan scenario with -profile: the provider and the framework floor are
+// built with the profiling tag, each command of each of them gets a directory of its own (the
+// repeated plans too), and the statistics their processes wrote there reach results.json.
+func TestSmokeProfile(t *testing.T) {
+	t.Parallel()
+	cfg := smokeConfig(t, "plan")
+	// Built here with the profiling tag; the latency keeps every command's provider process alive
+	// past the first of internal/profiling's writes, 100 ms after it starts.
+	cfg.ProviderBin, cfg.BeforeBin, cfg.Latency = "", "", 100*time.Millisecond
+	cfg.ProfileDir = t.TempDir()
+	rep, err := run(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dirs := map[string]bool{}
+	for _, m := range rep.Scenarios[0].Measurements {
+		if m.Target == "baseline" {
+			if m.Runtime != nil {
+				t.Errorf("baseline %s: runtime statistics %+v of a command that runs no provider", m.Phase, *m.Runtime)
+			}
+			continue
+		}
+		if m.Runtime == nil {
+			t.Errorf("%s %s: no runtime statistics", m.Target, m.Phase)
+			continue
+		}
+		if dirs[m.Runtime.Dir] {
+			t.Errorf("%s %s: %s serves another command too", m.Target, m.Phase, m.Runtime.Dir)
+		}
+		dirs[m.Runtime.Dir] = true
+		if m.Target == "provider" && (m.Runtime.Processes == 0 || m.Runtime.AllocatedMB <= 0) {
+			t.Errorf("provider %s: %+v, want the statistics of its processes", m.Phase, *m.Runtime)
+		}
+	}
+	if want := 2 * (1 + cfg.PlanRepeat); len(dirs) != want {
+		t.Errorf("%d profile directories, want %d (provider and floor, apply and %d plans): %v", len(dirs), want, cfg.PlanRepeat, dirs)
 	}
 }
 
@@ -119,8 +328,42 @@ func TestReadRuntimeStats(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := runtimeStats{Dir: dir, GCCycles: 40, AllocatedMB: 200, GCShareOfCPU: 0.25, PeakLiveHeapMB: 8}
+	want := runtimeStats{Dir: dir, Processes: 2, GCCycles: 40, AllocatedMB: 200, GCShareOfCPU: 0.25, PeakLiveHeapMB: 8}
 	if *got != want {
 		t.Errorf("readRuntimeStats = %+v, want %+v", *got, want)
+	}
+}
+
+// TestEmulatorWritesAbsentDatesAsNull: the harness's emulators write a never-used key's last use as
+// null, the one spelling of a date with no value that a -before-provider binary older than the
+// provider's tolerant dates (such as 8d57467's) can read.
+func TestEmulatorWritesAbsentDatesAsNull(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	e, err := startEmulator(ctx, config{}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.close()
+	ids, err := createKeysInConsole(ctx, e, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, e.url+"/v3.0/iam/apiKeys/"+ids[0], nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+e.srv.AdminKey())
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = resp.Body.Close() }()
+	var key map[string]any
+	if err := json.NewDecoder(resp.Body).Decode(&key); err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("reading the key: HTTP %d, %v", resp.StatusCode, err)
+	}
+	if v, ok := key["lastUsedDateTime"]; !ok || v != nil {
+		t.Errorf("lastUsedDateTime = %#v (present: %v), want null", v, ok)
 	}
 }

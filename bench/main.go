@@ -1,141 +1,193 @@
 // Command bench measures the provider at scale against the emulator (`make bench`).
 //
-// For each object count N it writes two configurations in a scratch directory: N objects managed by
-// the provider (a few visionone_user_role, then visionone_account and visionone_api_key in equal
-// parts, each naming a role) and the same graph of N terraform_data resources, the baseline of what
-// Terraform itself costs. It then runs, for the baseline and the provider back to back, terraform
-// apply, a no-change terraform plan (with its refresh) and terraform destroy, all at the same
-// -parallelism. Two more copies of the provider's configuration run against two floors. The
-// protocol floor (bench/protocolfloor) answers every call for an object through terraform-plugin-go
-// with no work: what Terraform and its plugin protocol cost for any external provider. The
-// framework floor (bench/floorprovider) serves the same schemas as the provider is served, through
+// It runs scenarios (-scenarios, all by default; BENCHMARKS.md describes each and how each figure
+// is computed). A scenario is a configuration and a few terraform commands (apply, a no-change
+// plan, an import plan, destroy), each run for every target back to back, so that all see the same
+// machine load: the provider; with -before-provider, an older provider binary, for the Before
+// column of the targets table; a baseline of the same number of terraform_data resources, what
+// Terraform itself costs; and, in the mixed and plan scenarios, two floors. The protocol floor
+// (bench/protocolfloor) answers every call for an object through terraform-plugin-go with no work:
+// what Terraform and its plugin protocol cost for any external provider. The framework floor
+// (bench/floorprovider) serves the same schemas as the provider is served, through
 // terraform-plugin-framework, with resources that do nothing: it tells the provider's own cost from
-// the cost of its stack. Terraform runs each binary just built, through dev_overrides in a CLI
-// configuration of the scratch directory (TF_CLI_CONFIG_FILE): the user's own configuration is
-// neither read nor changed, and nothing is downloaded.
+// the cost of its stack. Terraform runs each binary through dev_overrides in a CLI configuration of
+// the scratch directory (TF_CLI_CONFIG_FILE): the user's own configuration is neither read nor
+// changed, and nothing is downloaded.
 //
-// The emulator runs in this process with a latency added to every API request. For each phase the
-// report gives the wall time and its ratio to the baseline, the API requests the emulator counted
-// (total, per object, writes per object, per type), and the provider's peak memory: the highest
-// VmHWM (peak resident set, kept by the kernel) of any provider process, polled from
-// /proc/<pid>/status while the phase runs.
+// Each target of a scenario has an emulator of its own, served by this process, with a latency
+// added to every API request and, in the rate-limited scenarios, the tenant's limit. For each
+// command the report gives the wall time and its ratios (to the baseline, a floor, or the least
+// time the tenant's limit allows), the API requests and the 429 answers the emulator counted,
+// whether an error reached the user (terraform's exit code and stderr), the provider's peak memory
+// (the highest VmHWM, the peak resident set kept by the kernel, of any provider process, polled
+// from /proc/<pid>/status while the command runs) and CPU time, and the load average. With
+// -profile DIR the binaries are built with the profiling tag: each provider process writes its
+// runtime statistics and a heap profile into DIR/<scenario>-<N>/<target>-<phase>, and results.json
+// gains their garbage collection figures.
 //
-// It writes results.json and results.md into -out and, with -benchmarks, replaces the table between
-// the bench markers of that file (BENCHMARKS.md).
+// It writes results.json and results.md into -out and, with -benchmarks, replaces the tables
+// between the bench and bench-targets markers of that file (BENCHMARKS.md).
 //
 // It is a Go module of its own, so that the provider's module does not carry it, and runs from its
 // folder (the provider's module is the parent folder), as `make bench` runs it:
 //
-//	cd bench && go run . -n "10 100 500" -latency 50ms -out ../.build/bench -benchmarks ../BENCHMARKS.md
+//	cd bench && go run . -latency 50ms -out ../.build/bench -benchmarks ../BENCHMARKS.md
+//	cd bench && go run . -scenarios keys -keys 100   # one scenario, smaller
 package main
 
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
 
 func main() {
-	sizes := flag.String("n", "10 100 500", "object counts to measure, separated by spaces or commas")
-	latency := flag.Duration("latency", 50*time.Millisecond, "latency the emulator adds to every API request")
-	parallelism := flag.Int("parallelism", 10, "terraform -parallelism (Terraform's default is 10)")
-	terraform := flag.String("terraform", "", "terraform CLI (default: terraform on PATH)")
-	providerBin := flag.String("provider", "", "a provider binary to measure instead of building this module")
-	floorBin := flag.String("floor", "", "a framework floor binary to measure instead of building bench/floorprovider")
-	protocolBin := flag.String("protocol-floor", "", "a protocol floor binary to measure instead of building bench/protocolfloor")
-	out := flag.String("out", "../.build/bench", "directory for results.json and results.md")
-	benchmarks := flag.String("benchmarks", "", "a markdown file whose bench markers receive the table (e.g. BENCHMARKS.md)")
-	rpm := flag.Int("requests-per-minute", 100000, "the provider's client-side rate limit")
-	keep := flag.Bool("keep", false, "keep the scratch directory (configurations, states) for inspection")
-	profile := flag.String("profile", "", "build with the profiling tag and have each provider process write heap profiles and runtime statistics under this directory (internal/profiling); its figures do not compare with a plain run's")
+	var cfg config
+	var out options
+	scenarioList := flag.String("scenarios", "all", "scenarios to run, separated by commas or spaces: all, "+strings.Join(scenarioNames, ", "))
+	sizes := flag.String("n", "10 100 500", "object counts of the mixed scenario, separated by spaces or commas")
+	flag.IntVar(&cfg.Keys, "keys", 500, "API keys of the keys and keys-ratelimit scenarios")
+	flag.IntVar(&cfg.Accounts, "accounts", 1000, "accounts of the accounts and accounts-ratelimit scenarios")
+	flag.IntVar(&cfg.Imports, "imports", 200, "API keys the import scenario adopts")
+	planSizes := flag.String("plan", "500 1000", "key counts of the no-change plan scenario (the targets read the requests of the smallest, the floor ratios of the largest)")
+	flag.IntVar(&cfg.PlanRepeat, "plan-repeat", 3, "no-change plans per target in the plan scenario; the median is reported")
+	flag.IntVar(&cfg.TenantLimit, "tenant-limit", 600, "the emulator's limit in requests per minute in the rate-limited scenarios")
+	flag.DurationVar(&cfg.Latency, "latency", 50*time.Millisecond, "latency the emulator adds to every API request")
+	flag.IntVar(&cfg.Parallelism, "parallelism", 10, "terraform -parallelism (Terraform's default is 10)")
+	flag.StringVar(&cfg.Terraform, "terraform", "", "terraform CLI (default: terraform on PATH)")
+	flag.StringVar(&cfg.ProviderBin, "provider", "", "a provider binary to measure instead of building this module")
+	flag.StringVar(&cfg.BeforeBin, "before-provider", "", "an older provider binary to measure too, back to back with the provider in every scenario (the Before column of the targets)")
+	flag.StringVar(&cfg.BeforeLabel, "before-label", "", "what the -before-provider binary is, e.g. \"main at 8d57467\" (default: its path)")
+	flag.StringVar(&cfg.FloorBin, "floor", "", "a framework floor binary to measure instead of building bench/floorprovider")
+	flag.StringVar(&cfg.ProtocolBin, "protocol-floor", "", "a protocol floor binary to measure instead of building bench/protocolfloor")
+	flag.IntVar(&cfg.RequestsPerMinute, "requests-per-minute", 100000, "the provider's requests_per_minute (a hard cap on its pace), except in the rate-limited scenarios (which keep the provider's default pacing)")
+	flag.StringVar(&out.Dir, "out", "../.build/bench", "directory for results.json and results.md")
+	flag.StringVar(&out.Benchmarks, "benchmarks", "", "a markdown file whose bench and bench-targets markers receive the tables (e.g. BENCHMARKS.md)")
+	flag.BoolVar(&out.Keep, "keep", false, "keep the scratch directory (configurations, states) for inspection")
+	flag.StringVar(&cfg.ProfileDir, "profile", "", "build with the profiling tag and have each provider process write heap profiles and runtime statistics under this directory (internal/profiling); its figures do not compare with a plain run's")
 	flag.Parse()
 
-	if err := mainErr(*sizes, *latency, *parallelism, *terraform, *providerBin, *floorBin, *protocolBin, *out, *benchmarks, *rpm, *keep, *profile); err != nil {
+	err := func() error {
+		var err error
+		if cfg.Scenarios, err = parseScenarios(*scenarioList); err != nil {
+			return err
+		}
+		if cfg.Sizes, err = parseSizes(*sizes); err != nil {
+			return err
+		}
+		if cfg.PlanSizes, err = parseSizes(*planSizes); err != nil {
+			return err
+		}
+		if min(cfg.Keys, cfg.Accounts, cfg.Imports, cfg.PlanRepeat, cfg.TenantLimit) < 1 {
+			return errors.New("-keys, -accounts, -imports, -plan-repeat and -tenant-limit must be at least 1")
+		}
+		return mainErr(cfg, out)
+	}()
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
 }
 
-func mainErr(sizes string, latency time.Duration, parallelism int, terraform, providerBin, floorBin, protocolBin, out, benchmarks string, rpm int, keep bool, profile string) error {
-	ns, err := parseSizes(sizes)
-	if err != nil {
-		return err
-	}
-	if terraform == "" {
-		if terraform, err = exec.LookPath("terraform"); err != nil {
+// options says where the results go.
+type options struct {
+	Dir        string // results.json and results.md
+	Benchmarks string // a markdown file with the bench and bench-targets markers; empty: none
+	Keep       bool   // keep the scratch directory
+}
+
+func mainErr(cfg config, out options) error {
+	var err error
+	if cfg.Terraform == "" {
+		if cfg.Terraform, err = exec.LookPath("terraform"); err != nil {
 			return fmt.Errorf("the terraform CLI is not on PATH (or pass -terraform): %w", err)
 		}
 	}
-	moduleDir, err := filepath.Abs("..")
-	if err != nil {
+	if cfg.ModuleDir, err = filepath.Abs(".."); err != nil {
 		return err
 	}
-	if profile != "" {
+	if cfg.ProfileDir != "" {
 		// The provider processes run in Terraform's working directory, not this one.
-		if profile, err = filepath.Abs(profile); err != nil {
+		if cfg.ProfileDir, err = filepath.Abs(cfg.ProfileDir); err != nil {
 			return err
 		}
 	}
-	work, err := os.MkdirTemp("", "visionone-bench-")
-	if err != nil {
+	if cfg.WorkDir, err = os.MkdirTemp("", "visionone-bench-"); err != nil {
 		return err
 	}
-	if keep {
-		fmt.Fprintln(os.Stderr, "bench: scratch directory", work)
+	if out.Keep {
+		fmt.Fprintln(os.Stderr, "bench: scratch directory", cfg.WorkDir)
 	} else {
-		defer func() { _ = os.RemoveAll(work) }()
+		defer func() { _ = os.RemoveAll(cfg.WorkDir) }()
 	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	started := time.Now()
-	rep, err := run(ctx, config{
-		Sizes: ns, Latency: latency, Parallelism: parallelism, Terraform: terraform, ProviderBin: providerBin, FloorBin: floorBin, ProtocolBin: protocolBin,
-		ModuleDir: moduleDir, WorkDir: work, RequestsPerMinute: rpm, ProfileDir: profile,
-		Log: func(format string, args ...any) {
-			fmt.Fprintf(os.Stderr, "bench [%5.0fs] %s\n", time.Since(started).Seconds(), fmt.Sprintf(format, args...))
-		},
-	})
+	cfg.Log = func(format string, args ...any) {
+		fmt.Fprintf(os.Stderr, "bench [%5.0fs] %s\n", time.Since(started).Seconds(), fmt.Sprintf(format, args...))
+	}
+	rep, err := run(ctx, cfg)
 	if err != nil {
 		return err
 	}
 
-	table := markdown(rep)
+	table, targets := markdown(rep), targetsMarkdown(rep)
 	raw, err := json.MarshalIndent(rep, "", "  ")
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(out, 0o755); err != nil {
+	if err := os.MkdirAll(out.Dir, 0o755); err != nil {
 		return err
 	}
-	if err := os.WriteFile(filepath.Join(out, "results.json"), append(raw, '\n'), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(out.Dir, "results.json"), append(raw, '\n'), 0o644); err != nil {
 		return err
 	}
-	if err := os.WriteFile(filepath.Join(out, "results.md"), []byte(table), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(out.Dir, "results.md"), []byte(table+"\n"+targets), 0o644); err != nil {
 		return err
 	}
-	fmt.Print(table)
-	fmt.Fprintf(os.Stderr, "bench: wrote %s and %s\n", filepath.Join(out, "results.json"), filepath.Join(out, "results.md"))
-	if benchmarks == "" {
+	fmt.Print(table + "\n" + targets)
+	fmt.Fprintf(os.Stderr, "bench: wrote %s and %s\n", filepath.Join(out.Dir, "results.json"), filepath.Join(out.Dir, "results.md"))
+	if out.Benchmarks == "" {
 		return nil
 	}
-	doc, err := os.ReadFile(benchmarks)
+	doc, err := os.ReadFile(out.Benchmarks)
 	if err != nil {
 		return err
 	}
-	updated, err := spliceMarkdown(string(doc), table)
+	updated, err := spliceMarkdown(string(doc), benchMarkers, table)
+	if err == nil {
+		updated, err = spliceMarkdown(updated, targetsMarkers, targets)
+	}
 	if err != nil {
-		return fmt.Errorf("%s: %w", benchmarks, err)
+		return fmt.Errorf("%s: %w", out.Benchmarks, err)
 	}
-	if !strings.HasSuffix(updated, "\n") {
-		updated += "\n"
+	return os.WriteFile(out.Benchmarks, []byte(updated), 0o644)
+}
+
+// parseSizes reads "10 100 500" (spaces or commas).
+func parseSizes(s string) ([]int, error) {
+	var sizes []int
+	for f := range strings.FieldsFuncSeq(s, func(r rune) bool { return r == ',' || r == ' ' }) {
+		n, err := strconv.Atoi(f)
+		if err != nil || n < 1 {
+			return nil, fmt.Errorf("%q is not a positive object count", f)
+		}
+		sizes = append(sizes, n)
 	}
-	return os.WriteFile(benchmarks, []byte(updated), 0o644)
+	if len(sizes) == 0 {
+		return nil, errors.New("no object count given")
+	}
+	slices.Sort(sizes)
+	return sizes, nil
 }

@@ -30,6 +30,10 @@ func BenchmarkNoChangePlan(b *testing.B) {
 	hs := httptest.NewServer(srv)
 	b.Cleanup(hs.Close)
 
+	// Terraform plans and applies in provider processes of their own; so do these servers: a
+	// process that planned the creates would take the unchanged objects' names for a second plan
+	// of the same names.
+	apply := newPlanCostServer(b, upgradepassthrough.NewProtocol6(visionone.New("bench")())(), hs.URL, srv.AdminKey())
 	ours := newPlanCostServer(b, upgradepassthrough.NewProtocol6(visionone.New("bench")())(), hs.URL, srv.AdminKey())
 	floor := newPlanCostServer(b, upgradepassthrough.NewProtocol6(floorProvider{inner: visionone.New("bench")()})(), hs.URL, srv.AdminKey())
 
@@ -52,7 +56,7 @@ func BenchmarkNoChangePlan(b *testing.B) {
 	}
 	for _, c := range configs {
 		// Both servers plan the same object, created once through this provider.
-		object := ours.create(ctx, b, c.typeName, c.config)
+		object := apply.create(ctx, b, c.typeName, c.config)
 		for _, s := range []struct {
 			name   string
 			server *planCostServer
