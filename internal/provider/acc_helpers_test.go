@@ -492,6 +492,17 @@ func (f betweenPlanAndApply) CheckPlan(context.Context, plancheck.CheckPlanReque
 	f()
 }
 
+// refreshStep applies config again, which must plan nothing, so that its apply only refreshes the
+// state: it fills in what the provider does not read back after a create (a key's created_at, an
+// account's name), as any later plan or apply does, and checks then run on the refreshed state.
+func refreshStep(config string, checks ...statecheck.StateCheck) resource.TestStep {
+	return resource.TestStep{
+		Config:            config,
+		ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+		ConfigStateChecks: checks,
+	}
+}
+
 // emulatorCheck turns an assertion about the emulator into a statecheck, so that it runs right
 // after a step's apply.
 type emulatorCheck func(context.Context) error

@@ -127,9 +127,10 @@ func (r *accountResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 				Computed:            true,
 			},
 			"name": schema.StringAttribute{
-				MarkdownDescription: "Display name of the user or SAML group, as Vision One reports it (from the person's profile or the identity provider). The API offers no way to set it.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+				MarkdownDescription: "Display name of the user or SAML group, as Vision One reports it (from the person's profile or the identity provider). The API offers no way to set it. " +
+					"The provider does not read an account back after inviting it, so this is null until the next refresh (the next plan or apply).",
+				Computed:      true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 		},
 	}
@@ -237,7 +238,10 @@ func (r *accountResource) Create(ctx context.Context, req resource.CreateRequest
 	}
 
 	r.data.noteManaged(accountType, account.ID)
+	// The invitation and its answer say everything but the display name, which the person's
+	// profile or the identity provider gives: it stays null until the next refresh reads it.
 	state := accountModelFromAPI(plan, account)
+	state.Name = types.StringNull()
 	// enabled = false cannot be sent with an invitation, and Terraform refuses a new state that
 	// differs from the plan. The next refresh reads the real status back, and ModifyPlan holds the
 	// change back until the invitation is accepted.
@@ -428,7 +432,7 @@ func (r *accountResource) findAccount(ctx context.Context, id, email string) (*c
 			email = id
 		}
 	}
-	found, err := r.data.client.FindAccountByEmail(ctx, email)
+	found, err := r.data.client.RefreshAccountByEmail(ctx, email)
 	if err != nil {
 		return nil, err
 	}

@@ -133,9 +133,14 @@ func TestAccAccount_lifecycle(t *testing.T) {
 					statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("description"), knownvalue.StringExact("third-party auditor")),
 					statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("enabled"), knownvalue.Bool(true)),
 					statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("status"), knownvalue.StringExact("invited")),
+					// Not read back after the invitation, which does not set it.
+					statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("name"), knownvalue.Null()),
 					idChanges.AddStateValue(testAccAccountAddr, tfjsonpath.New("id")),
 				},
 			},
+			refreshStep(e.accountConfig(map[string]testAccAccount{"test": invited}),
+				statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("name"), knownvalue.StringExact("auditor")),
+				statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("status"), knownvalue.StringExact("invited"))),
 			{
 				ResourceName:      testAccAccountAddr,
 				ImportState:       true,
@@ -262,6 +267,7 @@ func TestAccAccount_authTypes(t *testing.T) {
 					}),
 				),
 			},
+			refreshStep(e.accountConfig(accounts)),
 			{
 				ResourceName:      "visionone_account.saml_group_id",
 				ImportState:       true,
@@ -519,6 +525,7 @@ func TestAccAccount_unusualEmails(t *testing.T) {
 					statecheck.ExpectKnownValue("visionone_account.plus", tfjsonpath.New("email"), knownvalue.StringExact(plus)),
 				},
 			},
+			refreshStep(e.accountConfig(accounts)),
 			{
 				ResourceName:      "visionone_account.quote",
 				ImportState:       true,

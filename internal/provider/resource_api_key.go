@@ -220,9 +220,11 @@ func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"created_at": schema.StringAttribute{
-				MarkdownDescription: "When the key was created (RFC 3339, UTC), where the API reports it.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+				MarkdownDescription: "When the key was created (RFC 3339, UTC), where the API reports it. The provider does not read a " +
+					"key back after creating it, so this is null until the next refresh (the next plan or apply) unless the API's " +
+					"answer to the create carries it.",
+				Computed:      true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 		},
 	}
@@ -476,25 +478,13 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 	}
 	warnUnreadable(&resp.Diagnostics, fmt.Sprintf("The answer to the creation of API key %s (%q)", created.ID, name),
 		created.Unreadable, createdAPIKeyUnreadableEffects)
-	// The key and its secret exist from here on and the secret is never shown again: record them at
-	// once, so that a failure below leaves a tainted key in state rather than an orphan.
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), created.ID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), name)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("value"), created.Value)...)
-	setIdentity(ctx, resp.Identity, identityID, created.ID)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-
-	key, err := r.data.client.GetAPIKey(ctx, created.ID)
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "Error Reading Created API Key",
-			fmt.Sprintf("Reading API key %s (%q) back after creating it; the key exists and will be replaced on the next apply", created.ID, name), err)
-		return
-	}
+	// The create's request and answer say all there is to know of a new key, so it is not read
+	// back: the refresh of the next plan reads what the answer does not carry (created_at, unless
+	// the answer has it) and the version that protects an update.
 	plan.Value = types.StringValue(created.Value)
-	plan.updateFromAPI(key)
-	r.setState(ctx, key, nil, &plan, &resp.State, resp.Private, &resp.Diagnostics)
+	plan.updateFromAPI(&created.APIKey)
+	r.setState(ctx, &created.APIKey, nil, &plan, &resp.State, resp.Private, &resp.Diagnostics)
+	setIdentity(ctx, resp.Identity, identityID, created.ID)
 }
 
 func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -523,6 +513,7 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 		addAPIError(&resp.Diagnostics, "Error Reading API Key", fmt.Sprintf("Reading API key %s", state.ID.ValueString()), err)
 		return
 	}
+	warnUnreadableKey(&resp.Diagnostics, key)
 	refreshed := state
 	if refreshed.ExpiresInMonths.IsNull() {
 		refreshed.ExpiresInMonths = monthsToExpirationOf(key)
@@ -591,6 +582,7 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 		addAPIError(&resp.Diagnostics, "Error Reading Updated API Key", fmt.Sprintf("Reading API key %s back after updating it", id), err)
 		return
 	}
+	warnUnreadableKey(&resp.Diagnostics, key)
 	plan.Value = state.Value
 	// An update does not use the key, so the plan keeps last_used_at from the refresh, and
 	// Terraform refuses a result that differs from the plan: a use of the key since the refresh
@@ -629,13 +621,14 @@ func (r *apiKeyResource) ImportState(ctx context.Context, req resource.ImportSta
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// Many imports in one plan are served from the listing that refreshes share.
 	var key *client.APIKey
 	var err error
 	if uuidPattern.MatchString(importID) {
-		key, err = r.data.client.GetAPIKey(ctx, importID)
+		key, err = r.data.client.RefreshAPIKey(ctx, importID)
 	}
 	if key == nil && (err == nil || client.IsNotFound(err)) {
-		key, err = r.data.client.FindAPIKeyByName(ctx, importID)
+		key, err = r.data.client.RefreshAPIKeyByName(ctx, importID)
 	}
 	if client.IsNotFound(err) {
 		resp.Diagnostics.AddError("API Key Not Found",
@@ -658,14 +651,18 @@ func (r *apiKeyResource) ImportState(ctx context.Context, req resource.ImportSta
 
 // setState writes model, which the caller has completed with what the API reports about key, as
 // the new state (unless prior, the model read from that state or nil, already holds it), and keeps
-// the key's version and the API time of the read in private state. It records the key as managed
-// by this configuration (noteManaged).
+// the key's version and the API time of the read (or of the create) in private state. It records
+// the key as managed by this configuration (noteManaged).
 func (r *apiKeyResource) setState(ctx context.Context, key *client.APIKey, prior, model *apiKeyResourceModel, state *tfsdk.State, private privateState, diags *diag.Diagnostics) {
 	r.data.noteManaged(apiKeyType, key.ID)
-	warnUnreadable(diags, fmt.Sprintf("API key %s (%q)", key.ID, key.Name), key.UnreadableFields(), apiKeyUnreadableEffects)
 	diags.Append(storeVersion(ctx, private, key.Version)...)
 	diags.Append(r.storeReadAt(ctx, private)...)
 	diags.Append(setStateIfChanged(ctx, state, prior, model)...)
+}
+
+// warnUnreadableKey warns of the dates of a key read from the API that the client could not read.
+func warnUnreadableKey(diags *diag.Diagnostics, key *client.APIKey) {
+	warnUnreadable(diags, fmt.Sprintf("API key %s (%q)", key.ID, key.Name), key.UnreadableFields(), apiKeyUnreadableEffects)
 }
 
 // apiKeyUnreadableEffects says what an unreadable date of a key read from the API means.
@@ -680,7 +677,8 @@ var apiKeyUnreadableEffects = map[string]string{
 // and its value are in the state regardless.
 var createdAPIKeyUnreadableEffects = map[string]string{
 	"id":              "the key's id was taken from the answer's Location header instead",
-	"expiredDateTime": "expires_at is taken from the key as read back after the create",
+	"expiredDateTime": "expires_at is null until the next refresh reads it from the key",
+	"createdDateTime": "created_at is null until the next refresh reads it from the key",
 }
 
 // toAPICreate is the create request for this plan under the given (possibly generated) name.

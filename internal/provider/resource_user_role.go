@@ -556,8 +556,9 @@ func (r *userRoleResource) ImportState(ctx context.Context, req resource.ImportS
 		role *client.Role
 		err  error
 	)
+	// Many imports in one plan are served from the listing that refreshes share.
 	if roleIDPattern.MatchString(key) {
-		role, err = r.data.client.GetRole(ctx, key)
+		role, err = r.data.client.RefreshRole(ctx, key)
 	} else {
 		role, err = r.data.client.FindRoleByName(ctx, key)
 	}
