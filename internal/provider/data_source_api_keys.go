@@ -165,7 +165,9 @@ func (d *apiKeysDataSource) Read(ctx context.Context, req datasource.ReadRequest
 		if !config.ExpiringWithin.IsNull() && !expiresBy(&keys[i], now.Add(within)) {
 			continue
 		}
-		config.APIKeys = append(config.APIKeys, apiKeysItemFromAPI(&keys[i], now))
+		var item apiKeysItemModel
+		item.readFromAPI(&keys[i], now)
+		config.APIKeys = append(config.APIKeys, item)
 	}
 	sort.Slice(config.APIKeys, func(i, j int) bool {
 		return config.APIKeys[i].Name.ValueString() < config.APIKeys[j].Name.ValueString()
@@ -196,18 +198,18 @@ var apiKeysItemUnreadableEffects = map[string]string{
 	"createdDateTime":  "its created_at is null",
 }
 
-func apiKeysItemFromAPI(key *client.APIKey, now time.Time) apiKeysItemModel {
+// readFromAPI overwrites the model's attributes with what the API reports of key; expired is
+// judged at the API time now.
+func (m *apiKeysItemModel) readFromAPI(key *client.APIKey, now time.Time) {
 	expires, expiring := key.ExpiredDateTime.Time()
-	return apiKeysItemModel{
-		ID:          types.StringValue(key.ID),
-		Name:        types.StringValue(key.Name),
-		Role:        types.StringValue(key.Role),
-		Description: types.StringValue(key.Description),
-		Status:      types.StringValue(key.Status),
-		Enabled:     types.BoolValue(key.Status == client.StatusEnabled),
-		ExpiresAt:   timeString(key.ExpiredDateTime),
-		Expired:     types.BoolValue(expiring && !now.Before(expires)),
-		LastUsedAt:  timeString(key.LastUsedDateTime),
-		CreatedAt:   timeString(key.CreatedDateTime),
-	}
+	m.ID = types.StringValue(key.ID)
+	m.Name = types.StringValue(key.Name)
+	m.Role = types.StringValue(key.Role)
+	m.Description = types.StringValue(key.Description)
+	m.Status = types.StringValue(key.Status)
+	m.Enabled = types.BoolValue(key.Status == client.StatusEnabled)
+	m.ExpiresAt = timeString(key.ExpiredDateTime)
+	m.Expired = types.BoolValue(expiring && !now.Before(expires))
+	m.LastUsedAt = timeString(key.LastUsedDateTime)
+	m.CreatedAt = timeString(key.CreatedDateTime)
 }

@@ -146,8 +146,8 @@ func (d *userRoleDataSource) Read(ctx context.Context, req datasource.ReadReques
 		return
 	}
 
-	model, diags := userRoleModelFromAPI(ctx, role)
-	resp.Diagnostics.Append(diags...)
+	var model userRoleModel
+	resp.Diagnostics.Append(model.readFromAPI(ctx, role)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}

@@ -161,15 +161,8 @@ func (r *apiKeyEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRe
 	if name == "" {
 		return
 	}
-	months := model.ExpiresInMonths.ValueInt64()
 	tflog.Debug(ctx, "Creating ephemeral API key", map[string]any{"name": name, "role": model.Role.ValueString()})
-	created, err := r.data.client.CreateAPIKey(ctx, client.APIKeyCreate{
-		Name:               name,
-		Role:               model.Role.ValueString(),
-		MonthsToExpiration: &months,
-		Description:        model.Description.ValueString(),
-		Status:             client.StatusEnabled,
-	})
+	created, err := r.data.client.CreateAPIKey(ctx, model.toAPICreate(name))
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "Error Creating Ephemeral API Key",
 			fmt.Sprintf("Creating API key %q with role %q for this run", name, model.Role.ValueString()), err)
@@ -190,6 +183,19 @@ func (r *apiKeyEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRe
 	}
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateKeyEphemeralKey, opened)...)
 	resp.Diagnostics.Append(resp.Result.Set(ctx, &model)...)
+}
+
+// toAPICreate is the create request for this configuration under the generated name; an
+// ephemeral key is always enabled.
+func (m apiKeyEphemeralModel) toAPICreate(name string) client.APIKeyCreate {
+	months := m.ExpiresInMonths.ValueInt64()
+	return client.APIKeyCreate{
+		Name:               name,
+		Role:               m.Role.ValueString(),
+		MonthsToExpiration: &months,
+		Description:        m.Description.ValueString(),
+		Status:             client.StatusEnabled,
+	}
 }
 
 // Close deletes the key Open made. A key that is already gone counts as deleted.

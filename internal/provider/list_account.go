@@ -96,7 +96,9 @@ func (r *accountListResource) List(ctx context.Context, req list.ListRequest, st
 			identity:    account.Email,
 			displayName: fmt.Sprintf("%s (%s, %s)", account.Email, account.Role, account.Status),
 			resource: func() (accountResourceModel, diag.Diagnostics) {
-				return accountModelFromAPI(accountResourceModel{}, account), nil
+				var model accountResourceModel
+				model.readFromAPI(account)
+				return model, nil
 			},
 		})
 	}

@@ -136,7 +136,7 @@ func expiresBy(key *client.APIKey, deadline time.Time) bool {
 // holds no value, and keeps expires_in_months, which a change would replace the key over.
 func apiKeyModelFromListing(key *client.APIKey) apiKeyResourceModel {
 	model := apiKeyResourceModel{Keepers: types.MapNull(types.StringType)}
-	model.updateFromAPI(key)
+	model.readFromAPI(key)
 	model.ExpiresInMonths = monthsToExpirationOf(key)
 	return model
 }

@@ -87,8 +87,8 @@ func (r *userRoleListResource) List(ctx context.Context, req list.ListRequest, s
 			resource: func() (userRoleModel, diag.Diagnostics) {
 				var diags diag.Diagnostics
 				warnUnreadable(&diags, fmt.Sprintf("User role %s (%q)", role.ID, role.Name), role.UnreadableFields(), userRoleUnreadableEffects)
-				model, d := userRoleModelFromAPI(ctx, role)
-				diags.Append(d...)
+				var model userRoleModel
+				diags.Append(model.readFromAPI(ctx, role)...)
 				return model, diags
 			},
 		})

@@ -231,7 +231,7 @@ func (r *accountResource) Create(ctx context.Context, req resource.CreateRequest
 	}
 
 	tflog.Debug(ctx, "inviting account", map[string]any{"email": plan.Email.ValueString(), "auth_type": plan.AuthType.ValueString()})
-	account, err := r.data.client.InviteAccount(ctx, toAccountInvite(plan))
+	account, err := r.data.client.InviteAccount(ctx, plan.toAPIInvite())
 	if err != nil {
 		r.addInviteError(ctx, &resp.Diagnostics, plan.Email.ValueString(), err)
 		return
@@ -240,7 +240,8 @@ func (r *accountResource) Create(ctx context.Context, req resource.CreateRequest
 	r.data.noteManaged(accountType, account.ID)
 	// The invitation and its answer say everything but the display name, which the person's
 	// profile or the identity provider gives: it stays null until the next refresh reads it.
-	state := accountModelFromAPI(plan, account)
+	state := plan
+	state.readFromAPI(account)
 	state.Name = types.StringNull()
 	// enabled = false cannot be sent with an invitation, and Terraform refuses a new state that
 	// differs from the plan. The next refresh reads the real status back, and ModifyPlan holds the
@@ -285,7 +286,8 @@ func (r *accountResource) Read(ctx context.Context, req resource.ReadRequest, re
 	}
 	r.data.noteManaged(accountType, state.ID.ValueString(), account.ID)
 
-	refreshed := accountModelFromAPI(state, account)
+	refreshed := state
+	refreshed.readFromAPI(account)
 	setIdentity(ctx, resp.Identity, identityEmail, refreshed.Email.ValueString())
 	resp.Diagnostics.Append(setStateIfChanged(ctx, &resp.State, &state, &refreshed)...)
 	resp.Diagnostics.Append(storeVersion(ctx, resp.Private, account.Version)...)
@@ -311,7 +313,7 @@ func (r *accountResource) Update(ctx context.Context, req resource.UpdateRequest
 	// Terraform before 1.12 plans no identity: the framework wants one after every update.
 	setIdentity(ctx, resp.Identity, identityEmail, state.Email.ValueString())
 	r.data.noteManaged(accountType, id)
-	if patch, changed := toAccountPatch(plan, state); changed {
+	if patch, changed := plan.toAPIPatch(state); changed {
 		if patch.Role != nil {
 			// The plan only warned about a role that fails the check (see ModifyPlan).
 			if r.data.checkRoleAssignable(ctx, accountRoleAssignment, plan.Role, &resp.Diagnostics); resp.Diagnostics.HasError() {
@@ -343,7 +345,8 @@ func (r *accountResource) Update(ctx context.Context, req resource.UpdateRequest
 		addAPIError(&resp.Diagnostics, "Error Reading Account", fmt.Sprintf("Reading the account %s (id %s) after updating it", state.Email.ValueString(), id), err)
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, accountModelFromAPI(plan, account))...)
+	plan.readFromAPI(account)
+	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 	resp.Diagnostics.Append(storeVersion(ctx, resp.Private, account.Version)...)
 }
 
@@ -530,52 +533,50 @@ func plannedStatus(plan, state accountResourceModel) types.String {
 	return types.StringValue(client.StatusDisabled)
 }
 
-func toAccountInvite(plan accountResourceModel) client.AccountInvite {
+// toAPIInvite is the invitation this plan sends.
+func (m accountResourceModel) toAPIInvite() client.AccountInvite {
 	return client.AccountInvite{
-		Email:       plan.Email.ValueString(),
-		Role:        plan.Role.ValueString(),
-		AuthType:    plan.AuthType.ValueString(),
-		Description: plan.Description.ValueString(),
+		Email:       m.Email.ValueString(),
+		Role:        m.Role.ValueString(),
+		AuthType:    m.AuthType.ValueString(),
+		Description: m.Description.ValueString(),
 	}
 }
 
-// toAccountPatch holds the fields the plan changes, and reports whether there is any.
-func toAccountPatch(plan, state accountResourceModel) (client.AccountPatch, bool) {
+// toAPIPatch holds the fields this plan changes from state, and reports whether there is any.
+func (m accountResourceModel) toAPIPatch(state accountResourceModel) (client.AccountPatch, bool) {
 	var patch client.AccountPatch
-	if !plan.Role.Equal(state.Role) {
-		patch.Role = plan.Role.ValueStringPointer()
+	if !m.Role.Equal(state.Role) {
+		patch.Role = m.Role.ValueStringPointer()
 	}
-	if !plan.Enabled.Equal(state.Enabled) {
+	if !m.Enabled.Equal(state.Enabled) {
 		status := client.StatusDisabled
-		if plan.Enabled.ValueBool() {
+		if m.Enabled.ValueBool() {
 			status = client.StatusEnabled
 		}
 		patch.Status = &status
 	}
-	if !plan.Description.Equal(state.Description) {
-		patch.Description = plan.Description.ValueStringPointer()
+	if !m.Description.Equal(state.Description) {
+		patch.Description = m.Description.ValueStringPointer()
 	}
 	return patch, patch.Role != nil || patch.Status != nil || patch.Description != nil
 }
 
-// accountModelFromAPI builds the model from what the API holds. The email of prior (plan or state)
-// is kept when it differs only in letter case, since Vision One compares emails case-insensitively.
-func accountModelFromAPI(prior accountResourceModel, account *client.Account) accountResourceModel {
-	email := types.StringValue(account.Email)
-	if strings.EqualFold(prior.Email.ValueString(), account.Email) {
-		email = prior.Email
+// readFromAPI overwrites the model's attributes with what the API holds; every attribute of an
+// account is one the API reports. The model's email (from the plan or state) is kept when it
+// differs only in letter case, since Vision One compares emails case-insensitively.
+func (m *accountResourceModel) readFromAPI(account *client.Account) {
+	if !strings.EqualFold(m.Email.ValueString(), account.Email) {
+		m.Email = types.StringValue(account.Email)
 	}
-	return accountResourceModel{
-		ID:          types.StringValue(account.ID),
-		Email:       email,
-		AuthType:    types.StringValue(account.AuthType),
-		Role:        types.StringValue(account.Role),
-		Description: types.StringValue(account.Description),
-		// An invited account is not disabled: it becomes enabled when the invitation is accepted.
-		Enabled: types.BoolValue(account.Status != client.StatusDisabled),
-		Status:  types.StringValue(account.Status),
-		Name:    types.StringValue(account.Name),
-	}
+	m.ID = types.StringValue(account.ID)
+	m.AuthType = types.StringValue(account.AuthType)
+	m.Role = types.StringValue(account.Role)
+	m.Description = types.StringValue(account.Description)
+	// An invited account is not disabled: it becomes enabled when the invitation is accepted.
+	m.Enabled = types.BoolValue(account.Status != client.StatusDisabled)
+	m.Status = types.StringValue(account.Status)
+	m.Name = types.StringValue(account.Name)
 }
 
 // shellQuote quotes s for a POSIX shell, so that emails with quotes survive copy and paste.

@@ -846,7 +846,7 @@ func TestImportHintQuoting(t *testing.T) {
 	}
 }
 
-func TestAccountModelFromAPI(t *testing.T) {
+func TestAccountModelReadFromAPI(t *testing.T) {
 	t.Parallel()
 	tests := map[string]struct {
 		prior, email, status string
@@ -866,7 +866,8 @@ func TestAccountModelFromAPI(t *testing.T) {
 			if tc.prior == "" {
 				prior.Email = types.StringNull()
 			}
-			got := accountModelFromAPI(prior, &client.Account{ID: "id-1", Email: tc.email, Status: tc.status, AuthType: client.AuthTypeLocal, Role: "Auditor"})
+			got := prior
+			got.readFromAPI(&client.Account{ID: "id-1", Email: tc.email, Status: tc.status, AuthType: client.AuthTypeLocal, Role: "Auditor"})
 			if got.Email.ValueString() != tc.wantEmail || got.Enabled.ValueBool() != tc.wantEnabled || got.Status.ValueString() != tc.status {
 				t.Errorf("got email %s, enabled %s, status %s; want %s, %t, %s", got.Email, got.Enabled, got.Status, tc.wantEmail, tc.wantEnabled, tc.status)
 			}

@@ -482,7 +482,7 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 	// back: the refresh of the next plan reads what the answer does not carry (created_at, unless
 	// the answer has it) and the version that protects an update.
 	plan.Value = types.StringValue(created.Value)
-	plan.updateFromAPI(&created.APIKey)
+	plan.readFromAPI(&created.APIKey)
 	r.setState(ctx, &created.APIKey, nil, &plan, &resp.State, resp.Private, &resp.Diagnostics)
 	setIdentity(ctx, resp.Identity, identityID, created.ID)
 }
@@ -518,7 +518,7 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 	if refreshed.ExpiresInMonths.IsNull() {
 		refreshed.ExpiresInMonths = monthsToExpirationOf(key)
 	}
-	refreshed.updateFromAPI(key)
+	refreshed.readFromAPI(key)
 	r.setState(ctx, key, &state, &refreshed, &resp.State, resp.Private, &resp.Diagnostics)
 }
 
@@ -542,7 +542,7 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 		}
 	}
 
-	if patch, changed := apiKeyPatchOf(name, plan, state); changed {
+	if patch, changed := plan.toAPIPatch(name, state); changed {
 		if patch.Role != nil {
 			// The plan only warned about a role that fails the check (see ModifyPlan).
 			if r.data.checkRoleAssignable(ctx, apiKeyRoleAssignment, plan.Role, &resp.Diagnostics); resp.Diagnostics.HasError() {
@@ -588,7 +588,7 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 	// Terraform refuses a result that differs from the plan: a use of the key since the refresh
 	// is reported by the next one.
 	lastUsedAt := plan.LastUsedAt
-	plan.updateFromAPI(key)
+	plan.readFromAPI(key)
 	plan.LastUsedAt = lastUsedAt
 	r.setState(ctx, key, nil, &plan, &resp.State, resp.Private, &resp.Diagnostics)
 }
@@ -693,9 +693,10 @@ func (m apiKeyResourceModel) toAPICreate(name string) client.APIKeyCreate {
 	}
 }
 
-// updateFromAPI copies what the API reports into the model. The Terraform-only attributes
-// (name_prefix, expires_in_months, rotate_before, keepers) and the secret are left alone.
-func (m *apiKeyResourceModel) updateFromAPI(key *client.APIKey) {
+// readFromAPI overwrites the model's attributes with what the API reports of key. The
+// Terraform-only attributes (name_prefix, expires_in_months, rotate_before, keepers) and the
+// secret are left alone.
+func (m *apiKeyResourceModel) readFromAPI(key *client.APIKey) {
 	m.ID = types.StringValue(key.ID)
 	m.Name = types.StringValue(key.Name)
 	m.Role = types.StringValue(key.Role)
@@ -706,19 +707,20 @@ func (m *apiKeyResourceModel) updateFromAPI(key *client.APIKey) {
 	m.CreatedAt = timeString(key.CreatedDateTime)
 }
 
-// apiKeyPatchOf is the PATCH that turns state into plan, and whether it changes anything.
-func apiKeyPatchOf(name string, plan, state apiKeyResourceModel) (client.APIKeyPatch, bool) {
+// toAPIPatch is the PATCH that turns state into this plan under the given (possibly generated)
+// name, and whether it changes anything.
+func (m apiKeyResourceModel) toAPIPatch(name string, state apiKeyResourceModel) (client.APIKeyPatch, bool) {
 	var patch client.APIKeyPatch
 	if name != state.Name.ValueString() {
 		patch.Name = &name
 	}
-	if role := plan.Role.ValueString(); role != state.Role.ValueString() {
+	if role := m.Role.ValueString(); role != state.Role.ValueString() {
 		patch.Role = &role
 	}
-	if description := plan.Description.ValueString(); description != state.Description.ValueString() {
+	if description := m.Description.ValueString(); description != state.Description.ValueString() {
 		patch.Description = &description
 	}
-	if enabled := plan.Enabled.ValueBool(); enabled != state.Enabled.ValueBool() {
+	if enabled := m.Enabled.ValueBool(); enabled != state.Enabled.ValueBool() {
 		status := apiKeyStatus(enabled)
 		patch.Status = &status
 	}

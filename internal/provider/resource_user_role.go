@@ -362,13 +362,7 @@ func (r *userRoleResource) Create(ctx context.Context, req resource.CreateReques
 		return
 	}
 
-	in := client.RoleCreate{
-		Name:                       plan.Name.ValueString(),
-		Description:                plan.Description.ValueString(),
-		PermissionKeys:             knownStrings(plan.Permissions),
-		AllowAPIKeyAssignment:      plan.AllowAPIKeyAssignment.ValueBool(),
-		AllowUserAccountAssignment: plan.AllowUserAccountAssignment.ValueBool(),
-	}
+	in := plan.toAPICreate()
 	tflog.Debug(ctx, "Creating a Vision One user role", map[string]any{"name": in.Name, "permissions": len(in.PermissionKeys)})
 	role, err := r.data.client.CreateRole(ctx, in)
 	if client.IsAlreadyExists(err) {
@@ -436,7 +430,7 @@ func (r *userRoleResource) Update(ctx context.Context, req resource.UpdateReques
 	id := state.ID.ValueString()
 	// Terraform before 1.12 plans no identity: the framework wants one after every update.
 	setIdentity(ctx, resp.Identity, identityID, id)
-	patch := rolePatchFromPlan(plan, state)
+	patch := plan.toAPIPatch(state)
 	tflog.Debug(ctx, "Updating a Vision One user role", map[string]any{"id": id, "if_match": version})
 	err := r.data.client.UpdateRole(ctx, id, version, patch)
 	if patch.Name != nil && client.IsAlreadyExists(err) {
@@ -589,8 +583,8 @@ func (r *userRoleResource) ImportState(ctx context.Context, req resource.ImportS
 func (r *userRoleResource) setState(ctx context.Context, role *client.Role, prior *userRoleModel, state *tfsdk.State, private privateState, diags *diag.Diagnostics) {
 	r.data.noteManaged(userRoleType, role.ID)
 	warnUnreadable(diags, fmt.Sprintf("User role %s (%q)", role.ID, role.Name), role.UnreadableFields(), userRoleUnreadableEffects)
-	model, d := userRoleModelFromAPI(ctx, role)
-	diags.Append(d...)
+	var model userRoleModel
+	diags.Append(model.readFromAPI(ctx, role)...)
 	if diags.HasError() {
 		return
 	}
@@ -601,42 +595,52 @@ func (r *userRoleResource) setState(ctx context.Context, role *client.Role, prio
 // userRoleUnreadableEffects says what an unreadable date of a role read from the API means.
 var userRoleUnreadableEffects = map[string]string{"lastUpdatedDateTime": "last_updated_at is null"}
 
-// userRoleModelFromAPI maps an API role onto the Terraform model.
-func userRoleModelFromAPI(ctx context.Context, role *client.Role) (userRoleModel, diag.Diagnostics) {
-	permissions, diags := types.SetValueFrom(ctx, types.StringType, nonNilStrings(role.PermissionKeys))
-	model := userRoleModel{
-		ID:                         types.StringValue(role.ID),
-		Name:                       types.StringValue(role.Name),
-		Description:                types.StringValue(role.Description),
-		Permissions:                permissions,
-		AllowAPIKeyAssignment:      types.BoolValue(role.AllowAPIKeyAssignment),
-		AllowUserAccountAssignment: types.BoolValue(role.AllowUserAccountAssignment),
-		Type:                       types.StringValue(role.Type),
-		LastUpdatedAt:              timeString(role.LastUpdatedDateTime),
+// toAPICreate is the create request for this plan.
+func (m userRoleModel) toAPICreate() client.RoleCreate {
+	return client.RoleCreate{
+		Name:                       m.Name.ValueString(),
+		Description:                m.Description.ValueString(),
+		PermissionKeys:             knownStrings(m.Permissions),
+		AllowAPIKeyAssignment:      m.AllowAPIKeyAssignment.ValueBool(),
+		AllowUserAccountAssignment: m.AllowUserAccountAssignment.ValueBool(),
 	}
-	return model, diags
 }
 
-// rolePatchFromPlan builds a PATCH body holding only what the plan changes, so that a field changed
-// by someone else and not by this plan is never sent back.
-func rolePatchFromPlan(plan, state userRoleModel) client.RolePatch {
+// toAPIPatch builds a PATCH body holding only what this plan changes from state, so that a field
+// changed by someone else and not by this plan is never sent back.
+func (m userRoleModel) toAPIPatch(state userRoleModel) client.RolePatch {
 	var patch client.RolePatch
-	if !plan.Name.Equal(state.Name) {
-		patch.Name = plan.Name.ValueStringPointer()
+	if !m.Name.Equal(state.Name) {
+		patch.Name = m.Name.ValueStringPointer()
 	}
-	if !plan.Description.Equal(state.Description) {
-		patch.Description = plan.Description.ValueStringPointer()
+	if !m.Description.Equal(state.Description) {
+		patch.Description = m.Description.ValueStringPointer()
 	}
-	if !plan.Permissions.Equal(state.Permissions) {
-		patch.PermissionKeys = knownStrings(plan.Permissions)
+	if !m.Permissions.Equal(state.Permissions) {
+		patch.PermissionKeys = knownStrings(m.Permissions)
 	}
-	if !plan.AllowAPIKeyAssignment.Equal(state.AllowAPIKeyAssignment) {
-		patch.AllowAPIKeyAssignment = plan.AllowAPIKeyAssignment.ValueBoolPointer()
+	if !m.AllowAPIKeyAssignment.Equal(state.AllowAPIKeyAssignment) {
+		patch.AllowAPIKeyAssignment = m.AllowAPIKeyAssignment.ValueBoolPointer()
 	}
-	if !plan.AllowUserAccountAssignment.Equal(state.AllowUserAccountAssignment) {
-		patch.AllowUserAccountAssignment = plan.AllowUserAccountAssignment.ValueBoolPointer()
+	if !m.AllowUserAccountAssignment.Equal(state.AllowUserAccountAssignment) {
+		patch.AllowUserAccountAssignment = m.AllowUserAccountAssignment.ValueBoolPointer()
 	}
 	return patch
+}
+
+// readFromAPI overwrites the model's attributes with what the API reports of role; every
+// attribute of a role is one the API reports.
+func (m *userRoleModel) readFromAPI(ctx context.Context, role *client.Role) diag.Diagnostics {
+	permissions, diags := types.SetValueFrom(ctx, types.StringType, nonNilStrings(role.PermissionKeys))
+	m.ID = types.StringValue(role.ID)
+	m.Name = types.StringValue(role.Name)
+	m.Description = types.StringValue(role.Description)
+	m.Permissions = permissions
+	m.AllowAPIKeyAssignment = types.BoolValue(role.AllowAPIKeyAssignment)
+	m.AllowUserAccountAssignment = types.BoolValue(role.AllowUserAccountAssignment)
+	m.Type = types.StringValue(role.Type)
+	m.LastUpdatedAt = timeString(role.LastUpdatedDateTime)
+	return diags
 }
 
 // orList renders values as `"a", "b" or "c"`.
