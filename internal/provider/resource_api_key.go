@@ -20,8 +20,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
@@ -31,6 +29,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/client"
+	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/planmodifiers"
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/validators"
 )
 
@@ -171,11 +170,8 @@ func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 				Validators: []validator.Int64{
 					int64validator.OneOf(client.MonthsToExpiration...),
 				},
-				PlanModifiers: []planmodifier.Int64{
-					int64planmodifier.RequiresReplaceIf(priorValueKnown,
-						"Replaces the key when the value changes, except when the prior value is unknown (after import).",
-						"Replaces the key when the value changes, except when the prior value is unknown (after import)."),
-				},
+				// An imported key's expires_in_months cannot always be recovered from its dates.
+				PlanModifiers: []planmodifier.Int64{planmodifiers.Int64RequiresReplaceUnlessPriorNull()},
 			},
 			"rotate_before": schema.StringAttribute{
 				MarkdownDescription: "Replace the key once the API's current time is within this duration before `expires_at`, " +
@@ -193,11 +189,7 @@ func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 					"does not replace it.",
 				Optional:    true,
 				ElementType: types.StringType,
-				PlanModifiers: []planmodifier.Map{
-					mapplanmodifier.RequiresReplaceIf(priorMapKnown,
-						"Replaces the key when the keepers change, except when there were none before.",
-						"Replaces the key when the keepers change, except when there were none before."),
-				},
+				PlanModifiers: []planmodifier.Map{planmodifiers.MapRequiresReplaceUnlessPriorNull()},
 			},
 			"value": schema.StringAttribute{
 				MarkdownDescription: "The secret: use it as `Authorization: Bearer <value>`. Vision One returns it only when the key " +
@@ -803,18 +795,6 @@ func namePrefixNoLongerMatches(ctx context.Context, req planmodifier.StringReque
 	var name types.String
 	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("name"), &name)...)
 	resp.RequiresReplace = req.PlanValue.IsUnknown() || !strings.HasPrefix(name.ValueString(), req.PlanValue.ValueString())
-}
-
-// priorValueKnown replaces on a change unless the prior value is null: an imported key's
-// expires_in_months cannot always be recovered, and adopting the configured value is no change.
-func priorValueKnown(_ context.Context, req planmodifier.Int64Request, resp *int64planmodifier.RequiresReplaceIfFuncResponse) {
-	resp.RequiresReplace = !req.StateValue.IsNull()
-}
-
-// priorMapKnown is priorValueKnown for keepers: setting keepers on a key that had none adopts
-// them, any later change replaces the key.
-func priorMapKnown(_ context.Context, req planmodifier.MapRequest, resp *mapplanmodifier.RequiresReplaceIfFuncResponse) {
-	resp.RequiresReplace = !req.StateValue.IsNull()
 }
 
 // storeReadAt records the API time of the read just made (the client keeps it from the answer's
