@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -95,6 +96,7 @@ func roleDataSourceAttributes() map[string]schema.Attribute {
 		"last_updated_at": schema.StringAttribute{
 			MarkdownDescription: "When the role was last changed, as an RFC 3339 timestamp.",
 			Computed:            true,
+			CustomType:          timetypes.RFC3339Type{},
 		},
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
@@ -48,14 +49,14 @@ type apiKeyEphemeralResource struct {
 }
 
 type apiKeyEphemeralModel struct {
-	NamePrefix      types.String `tfsdk:"name_prefix"`
-	Role            types.String `tfsdk:"role"`
-	Description     types.String `tfsdk:"description"`
-	ExpiresInMonths types.Int64  `tfsdk:"expires_in_months"`
-	ID              types.String `tfsdk:"id"`
-	Name            types.String `tfsdk:"name"`
-	Value           types.String `tfsdk:"value"`
-	ExpiresAt       types.String `tfsdk:"expires_at"`
+	NamePrefix      types.String      `tfsdk:"name_prefix"`
+	Role            types.String      `tfsdk:"role"`
+	Description     types.String      `tfsdk:"description"`
+	ExpiresInMonths types.Int64       `tfsdk:"expires_in_months"`
+	ID              types.String      `tfsdk:"id"`
+	Name            types.String      `tfsdk:"name"`
+	Value           types.String      `tfsdk:"value"`
+	ExpiresAt       timetypes.RFC3339 `tfsdk:"expires_at"`
 }
 
 // openedAPIKey is what Close needs of the key Open made.
@@ -121,6 +122,7 @@ func (r *apiKeyEphemeralResource) Schema(_ context.Context, _ ephemeral.SchemaRe
 			"expires_at": schema.StringAttribute{
 				MarkdownDescription: "When the key would expire if it were not deleted (RFC 3339, UTC).",
 				Computed:            true,
+				CustomType:          timetypes.RFC3339Type{},
 			},
 		},
 	}
@@ -174,7 +176,7 @@ func (r *apiKeyEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRe
 	model.ID = types.StringValue(created.ID)
 	model.Name = types.StringValue(name)
 	model.Value = types.StringValue(created.Value)
-	model.ExpiresAt = timeString(created.ExpiredDateTime)
+	model.ExpiresAt = rfc3339Value(created.ExpiredDateTime)
 	// Recorded before the result: a key Close does not know of would be left behind.
 	opened, err := json.Marshal(openedAPIKey{ID: created.ID, Name: name, ExpiresAt: model.ExpiresAt.ValueString()})
 	if err != nil {
@@ -185,17 +187,12 @@ func (r *apiKeyEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRe
 	resp.Diagnostics.Append(resp.Result.Set(ctx, &model)...)
 }
 
-// toAPICreate is the create request for this configuration under the generated name; an
-// ephemeral key is always enabled.
+// toAPICreate is the create request for this configuration under the generated name: the
+// resource's request for an enabled key with the same role, description and expiry.
 func (m apiKeyEphemeralModel) toAPICreate(name string) client.APIKeyCreate {
-	months := m.ExpiresInMonths.ValueInt64()
-	return client.APIKeyCreate{
-		Name:               name,
-		Role:               m.Role.ValueString(),
-		MonthsToExpiration: &months,
-		Description:        m.Description.ValueString(),
-		Status:             client.StatusEnabled,
-	}
+	return apiKeyResourceModel{
+		Role: m.Role, Description: m.Description, ExpiresInMonths: m.ExpiresInMonths, Enabled: types.BoolValue(true),
+	}.toAPICreate(name)
 }
 
 // Close deletes the key Open made. A key that is already gone counts as deleted.

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -348,7 +349,7 @@ func TestAPIKeyEphemeral_unreadableExpiryWarns(t *testing.T) {
 	config := tfsdk.State{Schema: schemaResp.Schema, Raw: null}
 	if diags := config.Set(ctx, &apiKeyEphemeralModel{NamePrefix: types.StringValue(e.name("odd-")), Role: types.StringValue("SIEM"),
 		Description: types.StringNull(), ExpiresInMonths: types.Int64Null(), ID: types.StringNull(), Name: types.StringNull(),
-		Value: types.StringNull(), ExpiresAt: types.StringNull()}); diags.HasError() {
+		Value: types.StringNull(), ExpiresAt: timetypes.NewRFC3339Null()}); diags.HasError() {
 		t.Fatal(diags)
 	}
 

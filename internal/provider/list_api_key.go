@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
@@ -33,9 +34,9 @@ type apiKeyListResource struct {
 }
 
 type apiKeyListModel struct {
-	Role           types.String `tfsdk:"role"`
-	Status         types.String `tfsdk:"status"`
-	ExpiringWithin types.String `tfsdk:"expiring_within"`
+	Role           types.String         `tfsdk:"role"`
+	Status         types.String         `tfsdk:"status"`
+	ExpiringWithin timetypes.GoDuration `tfsdk:"expiring_within"`
 }
 
 func (r *apiKeyListResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -66,6 +67,7 @@ func (r *apiKeyListResource) ListResourceConfigSchema(_ context.Context, _ list.
 					"finds only the keys that have expired. Keys that never expire, or whose expiry the API sends in a form the " +
 					"provider does not read, are left out.",
 				Optional:   true,
+				CustomType: timetypes.GoDurationType{},
 				Validators: []validator.String{validators.DurationBetween(0, maxRotateBefore)},
 			},
 		},
@@ -93,8 +95,11 @@ func (r *apiKeyListResource) List(ctx context.Context, req list.ListRequest, str
 	}
 	var deadline *time.Time
 	if !config.ExpiringWithin.IsNull() {
-		// The schema validator has accepted it already.
-		within, _ := time.ParseDuration(config.ExpiringWithin.ValueString())
+		within, diags := config.ExpiringWithin.ValueGoDuration()
+		if diags.HasError() {
+			stream.Results = list.ListResultsStreamDiagnostics(diags)
+			return
+		}
 		now, err := r.data.client.ServerNow(ctx)
 		if err != nil {
 			endListWithAPIError(stream, "Error Reading the API Time", "Reading the Vision One API's current time to judge key expiry", err)

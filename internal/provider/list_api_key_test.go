@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -168,7 +169,7 @@ func TestAPIKeyList_unreadableExpiryWarns(t *testing.T) {
 		t.Fatal(err)
 	}
 	lr := &apiKeyListResource{data: newProviderData(api)}
-	all := apiKeyListModel{Role: types.StringNull(), Status: types.StringNull(), ExpiringWithin: types.StringNull()}
+	all := apiKeyListModel{Role: types.StringNull(), Status: types.StringNull(), ExpiringWithin: timetypes.NewGoDurationNull()}
 
 	listed := listedWithIdentity(t, listDirectly(t, lr, &apiKeyResource{}, all), identityID, created.ID)
 	if listed == nil {
@@ -185,7 +186,7 @@ func TestAPIKeyList_unreadableExpiryWarns(t *testing.T) {
 	}
 
 	expiring := all
-	expiring.ExpiringWithin = types.StringValue("8784h")
+	expiring.ExpiringWithin = timetypes.NewGoDurationValueFromStringMust("8784h")
 	if listedWithIdentity(t, listDirectly(t, lr, &apiKeyResource{}, expiring), identityID, created.ID) != nil {
 		t.Error("expiring_within listed a key whose expiry is unknown")
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -44,12 +45,12 @@ type visionOneProvider struct {
 }
 
 type providerModel struct {
-	APIKey            types.String `tfsdk:"api_key"`
-	Region            types.String `tfsdk:"region"`
-	Endpoint          types.String `tfsdk:"endpoint"`
-	MaxRetries        types.Int64  `tfsdk:"max_retries"`
-	RequestTimeout    types.String `tfsdk:"request_timeout"`
-	RequestsPerMinute types.Int64  `tfsdk:"requests_per_minute"`
+	APIKey            types.String         `tfsdk:"api_key"`
+	Region            types.String         `tfsdk:"region"`
+	Endpoint          types.String         `tfsdk:"endpoint"`
+	MaxRetries        types.Int64          `tfsdk:"max_retries"`
+	RequestTimeout    timetypes.GoDuration `tfsdk:"request_timeout"`
+	RequestsPerMinute types.Int64          `tfsdk:"requests_per_minute"`
 }
 
 // Environment variables read when the matching provider attribute is not set.
@@ -115,7 +116,8 @@ func (p *visionOneProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 			"request_timeout": schema.StringAttribute{
 				MarkdownDescription: fmt.Sprintf("Timeout of one HTTP attempt, as a Go duration such as `30s` or `2m`, between %s and %s. "+
 					"Default `%s`, the API's own limit.", minRequestTimeout, maxRequestTimeout, client.DefaultRequestTimeout),
-				Optional: true,
+				Optional:   true,
+				CustomType: timetypes.GoDurationType{},
 				Validators: []validator.String{
 					validators.DurationBetween(minRequestTimeout, maxRequestTimeout),
 				},

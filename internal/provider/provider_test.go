@@ -46,7 +46,8 @@ func TestAccProvider_invalidConfiguration(t *testing.T) {
 		},
 		"request timeout that is not a duration": {
 			config:    provider(fmt.Sprintf(`endpoint = %[1]q; api_key = "key"; request_timeout = "30"`, e.URL)),
-			wantError: regexpText(`Attribute request_timeout value must be a Go duration such as "30s"`, `got: "30"`),
+			wantError: regexpText("Invalid Time Duration String Value", "request_timeout", "not a valid Go Time Duration",
+				`Valid time units are`, "Given Value: 30"),
 		},
 		"negative max retries": {
 			config:    provider(fmt.Sprintf(`endpoint = %[1]q; api_key = "key"; max_retries = -1`, e.URL)),

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -75,19 +76,19 @@ type apiKeyResource struct {
 }
 
 type apiKeyResourceModel struct {
-	ID              types.String `tfsdk:"id"`
-	Name            types.String `tfsdk:"name"`
-	NamePrefix      types.String `tfsdk:"name_prefix"`
-	Role            types.String `tfsdk:"role"`
-	Description     types.String `tfsdk:"description"`
-	Enabled         types.Bool   `tfsdk:"enabled"`
-	ExpiresInMonths types.Int64  `tfsdk:"expires_in_months"`
-	RotateBefore    types.String `tfsdk:"rotate_before"`
-	Keepers         types.Map    `tfsdk:"keepers"`
-	Value           types.String `tfsdk:"value"`
-	ExpiresAt       types.String `tfsdk:"expires_at"`
-	LastUsedAt      types.String `tfsdk:"last_used_at"`
-	CreatedAt       types.String `tfsdk:"created_at"`
+	ID              types.String         `tfsdk:"id"`
+	Name            types.String         `tfsdk:"name"`
+	NamePrefix      types.String         `tfsdk:"name_prefix"`
+	Role            types.String         `tfsdk:"role"`
+	Description     types.String         `tfsdk:"description"`
+	Enabled         types.Bool           `tfsdk:"enabled"`
+	ExpiresInMonths types.Int64          `tfsdk:"expires_in_months"`
+	RotateBefore    timetypes.GoDuration `tfsdk:"rotate_before"`
+	Keepers         types.Map            `tfsdk:"keepers"`
+	Value           types.String         `tfsdk:"value"`
+	ExpiresAt       timetypes.RFC3339    `tfsdk:"expires_at"`
+	LastUsedAt      timetypes.RFC3339    `tfsdk:"last_used_at"`
+	CreatedAt       timetypes.RFC3339    `tfsdk:"created_at"`
 }
 
 // apiKeyType is this resource's type name, under which the objects it manages are recorded
@@ -181,14 +182,15 @@ func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 					"The decision is made at plan time and stated in a plan warning. Without it, the key is replaced only once it has " +
 					"expired. Changed in place.",
 				Optional:   true,
+				CustomType: timetypes.GoDurationType{},
 				Validators: []validator.String{validators.DurationBetween(time.Second, maxRotateBefore)},
 			},
 			"keepers": schema.MapAttribute{
 				MarkdownDescription: "Arbitrary strings; any change to them replaces the key, for rotation on demand " +
 					"(for example from `time_rotating`). Setting keepers on a key that had none (such as an imported key) " +
 					"does not replace it.",
-				Optional:    true,
-				ElementType: types.StringType,
+				Optional:      true,
+				ElementType:   types.StringType,
 				PlanModifiers: []planmodifier.Map{planmodifiers.MapRequiresReplaceUnlessPriorNull()},
 			},
 			"value": schema.StringAttribute{
@@ -203,12 +205,14 @@ func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 				MarkdownDescription: "When the key expires (RFC 3339, UTC), or null when it never expires. Also null, with a warning, " +
 					"when the API writes it in a form the provider cannot read; the key is then not replaced on expiry.",
 				Computed:      true,
+				CustomType:    timetypes.RFC3339Type{},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"last_used_at": schema.StringAttribute{
 				MarkdownDescription: "When the key last authenticated (RFC 3339, UTC), or null if never. Refreshed on every read; " +
 					"an in-place update keeps the value of the refresh before it, as changing a key does not use it.",
 				Computed:      true,
+				CustomType:    timetypes.RFC3339Type{},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"created_at": schema.StringAttribute{
@@ -216,6 +220,7 @@ func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 					"key back after creating it, so this is null until the next refresh (the next plan or apply) unless the API's " +
 					"answer to the create carries it.",
 				Computed:      true,
+				CustomType:    timetypes.RFC3339Type{},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 		},
@@ -238,16 +243,16 @@ func (r *apiKeyResource) ConfigValidators(_ context.Context) []resource.ConfigVa
 // (and revoke the one the previous run handed out). With expires_in_months = 0 it only warns, as
 // rotate_before then has no effect.
 func (r *apiKeyResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	var rotateBefore types.String
+	var rotateBefore timetypes.GoDuration
 	var months types.Int64
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("rotate_before"), &rotateBefore)...)
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("expires_in_months"), &months)...)
 	if resp.Diagnostics.HasError() || rotateBefore.IsNull() || rotateBefore.IsUnknown() || months.IsUnknown() {
 		return
 	}
-	window, err := time.ParseDuration(rotateBefore.ValueString())
-	if err != nil {
-		return // the attribute's validator reports it
+	window, diags := rotateBefore.ValueGoDuration()
+	if diags.HasError() {
+		return // the attribute's type reports it
 	}
 	monthCount := int64(defaultMonthsToExpiration)
 	if !months.IsNull() {
@@ -342,17 +347,16 @@ func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	if state.ExpiresAt.IsNull() || plan.RotateBefore.IsUnknown() {
 		return
 	}
-	expiresAt, err := time.Parse(time.RFC3339, state.ExpiresAt.ValueString())
-	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("expires_at"), "Invalid Expiry in State",
-			fmt.Sprintf("The expires_at of API key %s, %q, is not an RFC 3339 time: %s. Refresh the state (terraform apply -refresh-only) and try again.",
-				state.ID.ValueString(), state.ExpiresAt.ValueString(), err))
-		return
-	}
+	// The attributes' types have refused a value that is not a time or a duration already.
+	expiresAt, diags := state.ExpiresAt.ValueRFC3339Time()
+	resp.Diagnostics.Append(diags...)
 	var rotateBefore time.Duration
 	if !plan.RotateBefore.IsNull() {
-		// The schema validator has accepted it already.
-		rotateBefore, _ = time.ParseDuration(plan.RotateBefore.ValueString())
+		rotateBefore, diags = plan.RotateBefore.ValueGoDuration()
+		resp.Diagnostics.Append(diags...)
+	}
+	if resp.Diagnostics.HasError() {
+		return
 	}
 	now, diags := storedTime(ctx, req.Private, privateKeyReadAt)
 	resp.Diagnostics.Append(diags...)
@@ -373,7 +377,7 @@ func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 		fmt.Sprintf("API key %s (%q): %s", state.ID.ValueString(), state.Name.ValueString(), reason))
 	// The new key has a new expiry, and Terraform replaces a resource only over an attribute whose
 	// planned value differs from the prior one.
-	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("expires_at"), types.StringUnknown())...)
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("expires_at"), timetypes.NewRFC3339Unknown())...)
 	resp.RequiresReplace = append(resp.RequiresReplace, path.Root("expires_at"))
 }
 
@@ -694,9 +698,9 @@ func (m *apiKeyResourceModel) readFromAPI(key *client.APIKey) {
 	m.Role = types.StringValue(key.Role)
 	m.Description = types.StringValue(key.Description)
 	m.Enabled = types.BoolValue(key.Status == client.StatusEnabled)
-	m.ExpiresAt = timeString(key.ExpiredDateTime)
-	m.LastUsedAt = timeString(key.LastUsedDateTime)
-	m.CreatedAt = timeString(key.CreatedDateTime)
+	m.ExpiresAt = rfc3339Value(key.ExpiredDateTime)
+	m.LastUsedAt = rfc3339Value(key.LastUsedDateTime)
+	m.CreatedAt = rfc3339Value(key.CreatedDateTime)
 }
 
 // toAPIPatch is the PATCH that turns state into this plan under the given (possibly generated)

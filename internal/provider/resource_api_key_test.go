@@ -424,7 +424,8 @@ func TestAccAPIKey_badInputs(t *testing.T) {
 			},
 			{
 				Config:      config(`name = "k"` + "\n" + `role = "SIEM"` + "\n" + `rotate_before = "30d"`),
-				ExpectError: regexpText("Invalid Attribute Value", "rotate_before value must be a Go duration", `got: "30d"`),
+				ExpectError: regexpText("Invalid Time Duration String Value", `rotate_before = "30d"`, "Valid time units are",
+					`unknown unit "d" in duration "30d"`),
 			},
 			{
 				Config:      config(`name = "k"` + "\n" + `name_prefix = "k-"` + "\n" + `role = "SIEM"`),

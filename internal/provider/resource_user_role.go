@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -47,14 +48,14 @@ type userRoleResource struct {
 // userRoleModel is the Terraform shape of a role, shared by the resource and the
 // visionone_user_role data source, which expose the same attributes.
 type userRoleModel struct {
-	ID                         types.String `tfsdk:"id"`
-	Name                       types.String `tfsdk:"name"`
-	Description                types.String `tfsdk:"description"`
-	Permissions                types.Set    `tfsdk:"permissions"`
-	AllowAPIKeyAssignment      types.Bool   `tfsdk:"allow_api_key_assignment"`
-	AllowUserAccountAssignment types.Bool   `tfsdk:"allow_user_account_assignment"`
-	Type                       types.String `tfsdk:"type"`
-	LastUpdatedAt              types.String `tfsdk:"last_updated_at"`
+	ID                         types.String      `tfsdk:"id"`
+	Name                       types.String      `tfsdk:"name"`
+	Description                types.String      `tfsdk:"description"`
+	Permissions                types.Set         `tfsdk:"permissions"`
+	AllowAPIKeyAssignment      types.Bool        `tfsdk:"allow_api_key_assignment"`
+	AllowUserAccountAssignment types.Bool        `tfsdk:"allow_user_account_assignment"`
+	Type                       types.String      `tfsdk:"type"`
+	LastUpdatedAt              timetypes.RFC3339 `tfsdk:"last_updated_at"`
 }
 
 // Limits of a custom role's fields. Trend publishes none for roles; 128 is the longest role name an
@@ -152,6 +153,7 @@ func (r *userRoleResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 			"last_updated_at": schema.StringAttribute{
 				MarkdownDescription: "When the role was last changed, as an RFC 3339 timestamp reported by Vision One.",
 				Computed:            true,
+				CustomType:          timetypes.RFC3339Type{},
 			},
 		},
 	}
@@ -639,7 +641,7 @@ func (m *userRoleModel) readFromAPI(ctx context.Context, role *client.Role) diag
 	m.AllowAPIKeyAssignment = types.BoolValue(role.AllowAPIKeyAssignment)
 	m.AllowUserAccountAssignment = types.BoolValue(role.AllowUserAccountAssignment)
 	m.Type = types.StringValue(role.Type)
-	m.LastUpdatedAt = timeString(role.LastUpdatedDateTime)
+	m.LastUpdatedAt = rfc3339Value(role.LastUpdatedDateTime)
 	return diags
 }
 
