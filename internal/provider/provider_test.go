@@ -45,7 +45,7 @@ func TestAccProvider_invalidConfiguration(t *testing.T) {
 			wantError: regexpText(`Attribute "endpoint" cannot be specified when "region" is specified`),
 		},
 		"request timeout that is not a duration": {
-			config:    provider(fmt.Sprintf(`endpoint = %[1]q; api_key = "key"; request_timeout = "30"`, e.URL)),
+			config: provider(fmt.Sprintf(`endpoint = %[1]q; api_key = "key"; request_timeout = "30"`, e.URL)),
 			wantError: regexpText("Invalid Time Duration String Value", "request_timeout", "not a valid Go Time Duration",
 				`Valid time units are`, "Given Value: 30"),
 		},

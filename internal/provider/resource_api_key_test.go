@@ -423,7 +423,7 @@ func TestAccAPIKey_badInputs(t *testing.T) {
 				ExpectError: regexpText("Invalid Attribute Value", "expires_in_months value must be one of", "got: 2"),
 			},
 			{
-				Config:      config(`name = "k"` + "\n" + `role = "SIEM"` + "\n" + `rotate_before = "30d"`),
+				Config: config(`name = "k"` + "\n" + `role = "SIEM"` + "\n" + `rotate_before = "30d"`),
 				ExpectError: regexpText("Invalid Time Duration String Value", `rotate_before = "30d"`, "Valid time units are",
 					`unknown unit "d" in duration "30d"`),
 			},
