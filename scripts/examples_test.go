@@ -77,6 +77,9 @@ func TestExampleWalkthroughs(t *testing.T) {
 			"Plan: 3 to import, 0 to add, 0 to change, 0 to destroy.",
 			"Apply complete! Resources: 3 imported, 0 added, 0 changed, 0 destroyed.",
 			"No changes. Your infrastructure matches the configuration.",
+			// The account refers to the role (the walkthrough's sed), so the role goes last.
+			"visionone_account.console_0: Destruction complete",
+			"visionone_user_role.console_0: Destroying...",
 			"Destroy complete! Resources: 3 destroyed.",
 		}, true},
 	} {

@@ -498,7 +498,7 @@ func (r *userRoleResource) Delete(ctx context.Context, req resource.DeleteReques
 	// Vision One's refusal only counts the accounts and keys that still have the role. Name them:
 	// they may be managed by another configuration or in the console.
 	if holders := r.roleHolders(ctx, state.Name.ValueString()); holders != "" {
-		doing += ", which " + holders + " still have"
+		doing += ", still assigned to " + holders
 	}
 	addAPIError(&resp.Diagnostics, "User Role In Use", doing, err)
 }
