@@ -14,11 +14,9 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
-	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/contextrelease"
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/emulator"
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/procdefaults"
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/provider"
-	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/upgradepassthrough"
 )
 
 // version is set by goreleaser through -ldflags "-X main.version=...".
@@ -30,13 +28,12 @@ func main() {
 
 // serve serves the provider to Terraform until Terraform stops it.
 func serve(debug bool) error {
-	procdefaults.Apply()
+	procdefaults.QuietLogsUnlessRequested()
 	var opts []tf6server.ServeOpt
 	if debug {
 		opts = append(opts, tf6server.WithManagedDebug())
 	}
-	serve := contextrelease.WrapFactory(upgradepassthrough.NewProtocol6(provider.New(version)()))
-	return tf6server.Serve("registry.terraform.io/seed-ebba3aa9/visionone", serve, opts...)
+	return tf6server.Serve("registry.terraform.io/seed-ebba3aa9/visionone", provider.ProtocolServer(provider.New(version)()), opts...)
 }
 
 // run dispatches the command line (without the program name) and returns the exit code: the

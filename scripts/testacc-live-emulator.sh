@@ -78,7 +78,7 @@ run_live() {
 	summary="$(jq -rRs '[split("\n")[] | fromjson? | select(.Test != null)] as $events
 		| ($events | map(select(.Action == "skip" and (.Test | contains("/") | not)) | .Test)) as $skipped
 		| "\($events | map(select(.Action == "pass" and (.Test | contains("/") | not))) | length) \($skipped | length) \($events | map(select(.Action == "fail" and (.Test | contains("/") | not))) | length)",
-		  ($events | map(select(.Action == "output" and (.Test as $t | $skipped | index($t)) and (.Output | test("live mode:"))))
+		  ($events | map(select(.Action == "output" and (.Test as $t | $skipped | index($t)) and (.Output | test("live mode:|needs (Terraform|OpenTofu) |no OpenTofu release"))))
 		  | map("  \(.Test): \(.Output | sub("^\\s*\\S+\\.go:\\d+: "; "") | rtrimstr("\n"))") | unique | .[])' "$events")"
 	local passed skipped failed
 	read -r passed skipped failed <<<"$(head -n 1 <<<"$summary")"

@@ -8,6 +8,10 @@
 # The snippet folders the docs embed (examples/resources/*, examples/data-sources/*) have no
 # required_providers block, as on the registry; they are validated with one added, so that
 # visionone_* resolves to seed-ebba3aa9/visionone instead of hashicorp/visionone.
+#
+# Some examples use newer language: import blocks with identity (Terraform 1.12) and the
+# .tfquery.hcl files of list resources (validated with -query, Terraform 1.14); `make
+# examples-check` runs this with the Terraform of `make cli` when it is there.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -45,9 +49,12 @@ checked=0
 while IFS= read -r dir; do
 	copy="$work/configs/$dir"
 	mkdir -p "$copy"
-	cp "$dir"/*.tf "$copy/"
-	find "$dir" -maxdepth 1 \( -name '*.yaml' -o -name '*.json' \) -exec cp {} "$copy/" \;
-	if ! grep -q 'required_providers' "$copy"/*.tf; then
+	find "$dir" -maxdepth 1 \( -name '*.tf' -o -name '*.tfquery.hcl' -o -name '*.yaml' -o -name '*.json' \) -exec cp {} "$copy/" \;
+	query=()
+	if [ -n "$(find "$copy" -maxdepth 1 -name '*.tfquery.hcl' -print -quit)" ]; then
+		query=(-query)
+	fi
+	if ! cat "$copy"/*.tf 2>/dev/null | grep -q 'required_providers'; then
 		cat >"$copy/zz_required_providers.tf" <<'EOF'
 terraform {
   required_providers {
@@ -59,14 +66,14 @@ terraform {
 EOF
 	fi
 	checked=$((checked + 1))
-	if out="$("$terraform_bin" -chdir="$copy" validate -no-color 2>&1)"; then
+	if out="$("$terraform_bin" -chdir="$copy" validate -no-color "${query[@]}" 2>&1)"; then
 		echo "ok    $dir"
 	else
 		failed=$((failed + 1))
 		echo "FAIL  $dir"
 		printf '%s\n' "$out" | sed -e '/Provider development overrides are in effect/,/^releases\.$/d' -e 's/^/      /'
 	fi
-done < <(find examples -name '*.tf' -exec dirname {} \; | sort -u)
+done < <(find examples \( -name '*.tf' -o -name '*.tfquery.hcl' \) -exec dirname {} \; | sort -u)
 
 if [ "$checked" -eq 0 ]; then
 	echo "error: no Terraform configuration found under examples/" >&2

@@ -12,7 +12,6 @@ import (
 
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/emulator"
 	visionone "github.com/seed-ebba3aa9/terraform-provider-visionone/internal/provider"
-	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/upgradepassthrough"
 )
 
 // BenchmarkNoChangePlan measures what one resource costs the provider process in a no-change
@@ -33,9 +32,9 @@ func BenchmarkNoChangePlan(b *testing.B) {
 	// Terraform plans and applies in provider processes of their own; so do these servers: a
 	// process that planned the creates would take the unchanged objects' names for a second plan
 	// of the same names.
-	apply := newPlanCostServer(b, upgradepassthrough.NewProtocol6(visionone.New("bench")())(), hs.URL, srv.AdminKey())
-	ours := newPlanCostServer(b, upgradepassthrough.NewProtocol6(visionone.New("bench")())(), hs.URL, srv.AdminKey())
-	floor := newPlanCostServer(b, upgradepassthrough.NewProtocol6(floorProvider{inner: visionone.New("bench")()})(), hs.URL, srv.AdminKey())
+	apply := newPlanCostServer(b, visionone.ProtocolServer(visionone.New("bench")())(), hs.URL, srv.AdminKey())
+	ours := newPlanCostServer(b, visionone.ProtocolServer(visionone.New("bench")())(), hs.URL, srv.AdminKey())
+	floor := newPlanCostServer(b, visionone.ProtocolServer(floorProvider{inner: visionone.New("bench")()})(), hs.URL, srv.AdminKey())
 
 	configs := []struct {
 		typeName string

@@ -24,7 +24,7 @@ import (
 )
 
 func main() {
-	procdefaults.Apply()
+	procdefaults.QuietLogsUnlessRequested()
 	err := tf6server.Serve("registry.terraform.io/seed-ebba3aa9/visionone", func() tfprotov6.ProviderServer {
 		return newEchoServer(providerserver.NewProtocol6(visionone.New("protocol-floor")())())
 	})

@@ -39,9 +39,13 @@ func (c *Client) FindAccountByEmail(ctx context.Context, email string) (*Account
 	return nil, notFound(accountsPath, fmt.Sprintf("no account has the email %q", email))
 }
 
-// InviteAccount sends an invitation and returns the new account as read back from the API (its id
-// is temporary until the invitation is accepted). After an ambiguous failure it looks the account
-// up by email before trying again, and adopts the account it finds: an email is unique in a tenant.
+// InviteAccount sends an invitation and returns the new account as the invitation and its answer
+// describe it, without reading it back: the id from the answer (temporary until the invitation is
+// accepted), the email, role, auth type and description as sent, and status invited, as every new
+// account is (API.md, "Accounts: invite"). The invitation does not set Name or CreatedDateTime,
+// which are empty, and the answer carries no ETag, so Version is empty too. After an ambiguous
+// failure it looks the account up by email before trying again, and adopts the account it finds
+// (an email is unique in a tenant), which the listing then describes.
 func (c *Client) InviteAccount(ctx context.Context, in AccountInvite) (*Account, error) {
 	stale := writing(c.caches.accounts)
 	defer stale()
@@ -50,16 +54,19 @@ func (c *Client) InviteAccount(ctx context.Context, in AccountInvite) (*Account,
 		return nil, err
 	}
 	defer done()
-	var id string
+	var account *Account
 	send := func(ctx context.Context) error {
 		resp, err := c.do(ctx, request{method: http.MethodPost, path: accountsPath, body: in, policy: retryUnprocessed})
 		if err != nil {
 			return err
 		}
-		if id = createdID(resp); id == "" {
+		id := createdID(resp)
+		if id == "" {
 			return fmt.Errorf("POST %s: the API answered %d without the new account's id (no id in the body, no Location)",
 				accountsPath, resp.status)
 		}
+		account = &Account{ID: id, Email: in.Email, AuthType: in.AuthType, Role: in.Role, Status: StatusInvited,
+			Description: in.Description}
 		return nil
 	}
 	recoverFn := func(ctx context.Context, _ time.Time) (bool, error) {
@@ -70,15 +77,11 @@ func (c *Client) InviteAccount(ctx context.Context, in AccountInvite) (*Account,
 		if err != nil {
 			return false, err
 		}
-		id = existing.ID
+		account = existing
 		return true, nil
 	}
 	if err := c.createSafely(ctx, send, recoverFn); err != nil {
 		return nil, err
-	}
-	account, err := c.GetAccount(ctx, id)
-	if err != nil {
-		return nil, fmt.Errorf("account %q was invited with id %s, but reading it back failed: %w", in.Email, id, err)
 	}
 	return account, nil
 }

@@ -5,7 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
+	"strings"
 	"time"
+
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
 // ListAPIKeys returns every API key matching filter (empty filter: all), following nextLink.
@@ -38,34 +42,69 @@ func (c *Client) FindAPIKeyByName(ctx context.Context, name string) (*APIKey, er
 	return key, nil
 }
 
-// CreateAPIKey creates one key through the batch endpoint and returns its id, secret and expiry.
-// The secret is shown only once, so after an ambiguous failure a key found under this name that was
-// created by this attempt is deleted and created again rather than adopted without its secret.
-// A key of that name that is older than the attempt belongs to someone else: that is an error for
-// which IsAlreadyExists is true, and nothing is deleted.
+// CreateAPIKey creates one key and returns it with its secret, as the create's request and answer
+// describe it: a new key has never been used, and the answer carries no ETag, so Version is
+// empty. Concurrent calls are gathered into one batch request (gather.go); each gets its own item
+// of the answer, and one item's failure fails only its caller. A caller whose context ends before
+// its batch is sent is not sent at all; once sent, the create is seen through for
+// createGracePeriod after the context ends (beginCreate).
+//
+// The secret is shown only once, so after an ambiguous failure of a batch every name in it is
+// looked up in one listing before anything is sent again: a key found under a name that was
+// created by the failed attempt is deleted and created again rather than adopted without its
+// secret; a key of that name that is older than the attempt belongs to someone else, and its
+// caller gets an error for which IsAlreadyExists is true (nothing is deleted); a name not found is
+// sent again.
 func (c *Client) CreateAPIKey(ctx context.Context, in APIKeyCreate) (*CreatedAPIKey, error) {
-	stale := writing(c.caches.apiKeys)
-	defer stale()
-	ctx, done, err := beginCreate(ctx)
+	keep, done, err := beginCreate(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer done()
-	var created *CreatedAPIKey
+	p := c.keyCreates.add(ctx, keep, in)
+	created, sent, err := c.keyCreates.wait(p)
+	if !sent {
+		return nil, &RequestError{Method: http.MethodPost, Path: apiKeysPath, Err: err}
+	}
+	if err != nil {
+		return nil, err
+	}
+	// The batch was logged in the context of its first caller; this line ties the key to the
+	// caller's own resource. Only this caller's context knows the value, so only it masks it.
+	tflog.SubsystemDebug(maskAnswerSecrets(c.logContext(ctx), []string{created.Value}), LogSubsystem,
+		"API key created", map[string]any{"id": created.ID, "name": created.Name})
+	return created, nil
+}
+
+// createAPIKeyBatch sends a batch of creates (see CreateAPIKey) and returns each caller's result.
+func (c *Client) createAPIKeyBatch(ctx context.Context, batch []*pending[APIKeyCreate, *CreatedAPIKey]) []result[*CreatedAPIKey] {
+	stale := writing(c.caches.apiKeys)
+	defer stale() // before any caller has its result, so that none reads a listing fetched during the write
+	results := make([]result[*CreatedAPIKey], len(batch))
+	// live holds the positions in batch of the keys still to create.
+	live := make([]int, len(batch))
+	for i := range live {
+		live[i] = i
+	}
+	var resp *response
 	send := func(ctx context.Context) error {
-		resp, err := c.do(ctx, request{method: http.MethodPost, path: apiKeysPath, body: []APIKeyCreate{in},
-			policy: retryUnprocessed, answerSecrets: createdKeyValues})
-		if err != nil {
-			return err
+		// A caller that stopped waiting after an earlier attempt is not sent again: nothing would
+		// record its key.
+		live = slices.DeleteFunc(live, func(i int) bool { return batch[i].gone() })
+		if len(live) == 0 {
+			return nil
 		}
-		created, err = c.decodeCreatedAPIKey(resp, in.Name)
+		body := make([]APIKeyCreate, len(live))
+		for j, i := range live {
+			body[j] = batch[i].in
+		}
+		var err error
+		resp, err = c.do(ctx, request{method: http.MethodPost, path: apiKeysPath, body: body,
+			policy: retryUnprocessed, answerSecrets: createdKeyValues})
 		return err
 	}
 	recoverFn := func(ctx context.Context, startedAt time.Time) (bool, error) {
-		existing, err := c.FindAPIKeyByName(ctx, in.Name)
-		if IsNotFound(err) {
-			return false, nil
-		}
+		keys, err := c.ListAPIKeys(ctx, "")
 		if err != nil {
 			return false, err
 		}
@@ -73,53 +112,93 @@ func (c *Client) CreateAPIKey(ctx context.Context, in APIKeyCreate) (*CreatedAPI
 		if err != nil {
 			return false, err
 		}
-		createdAt, dated := existing.CreatedDateTime.Time()
-		switch {
-		case !dated:
-			// Without a creation time the key cannot be told apart from someone else's: it is
-			// left alone, and the user decides.
-			return false, alreadyExists(apiKeysPath, fmt.Sprintf("an API key named %q (id %s)", in.Name, existing.ID),
-				"but the API does not say when it was created, so it may be the one this request created without "+
-					"its secret reaching us: check it in Administration → API Keys and delete or import it")
-		case !createdSince(createdAt, start):
-			return false, alreadyExists(apiKeysPath, fmt.Sprintf("an API key named %q (id %s)", in.Name, existing.ID),
-				"and was not created by this request")
+		var secretless []string
+		next := make([]int, 0, len(live))
+		for _, i := range live {
+			name := batch[i].in.Name
+			existing := keyNamed(keys, name)
+			if existing == nil {
+				if !batch[i].gone() {
+					next = append(next, i)
+				}
+				continue
+			}
+			createdAt, dated := existing.CreatedDateTime.Time()
+			switch {
+			case !dated:
+				// Without a creation time the key cannot be told apart from someone else's: it is
+				// left alone, and the user decides.
+				results[i].err = alreadyExists(apiKeysPath, fmt.Sprintf("an API key named %q (id %s)", name, existing.ID),
+					"but the API does not say when it was created, so it may be the one this request created without "+
+						"its secret reaching us: check it in Administration → API Keys and delete or import it")
+			case !createdSince(createdAt, start):
+				results[i].err = alreadyExists(apiKeysPath, fmt.Sprintf("an API key named %q (id %s)", name, existing.ID),
+					"and was not created by this request")
+			default:
+				// Made by the failed attempt, its secret lost: deleted, and created again unless its
+				// caller has stopped waiting.
+				secretless = append(secretless, existing.ID)
+				if !batch[i].gone() {
+					next = append(next, i)
+				}
+			}
 		}
-		if err := c.DeleteAPIKeys(ctx, existing.ID); err != nil {
-			return false, fmt.Errorf("deleting API key %s, created by the failed attempt without its secret reaching us: %w",
-				existing.ID, err)
+		live = next
+		if len(secretless) > 0 {
+			if err := c.DeleteAPIKeys(ctx, secretless...); err != nil {
+				return false, fmt.Errorf("deleting API keys %s, created by the failed attempt without their secrets reaching us: %w",
+					strings.Join(secretless, ", "), err)
+			}
 		}
-		return false, nil
+		return len(live) == 0, nil
 	}
-	if err := c.createSafely(ctx, send, recoverFn); err != nil {
-		return nil, err
+	err := c.createSafely(ctx, send, recoverFn)
+	var items []multiStatusItem
+	if err == nil && len(live) > 0 {
+		items, err = decodeMultiStatus(http.MethodPost, apiKeysPath, resp, len(live))
 	}
-	return created, nil
+	for j, i := range live {
+		if err != nil {
+			results[i].err = err
+			continue
+		}
+		results[i].out, results[i].err = c.createdAPIKey(items[j], resp, batch[i].in)
+	}
+	return results
 }
 
-// decodeCreatedAPIKey reads the one-item 207 answer of a create. The transport has already masked
-// the answer's secrets in the request's log context (createdKeyValues); an item's error is cleaned
-// of them too, and no other part of this body ever reaches an error. Each field of the body is read
-// on its own, so that a field in an unexpected form cannot lose the id and the secret of a key that
-// now exists: it is listed in Unreadable instead.
-func (c *Client) decodeCreatedAPIKey(resp *response, name string) (*CreatedAPIKey, error) {
-	items, err := decodeMultiStatus(http.MethodPost, apiKeysPath, resp, 1)
-	if err != nil {
-		return nil, err
+// keyNamed returns the key named name (case-insensitively, as the API's uniqueness), or nil.
+func keyNamed(keys []APIKey, name string) *APIKey {
+	for i := range keys {
+		if strings.EqualFold(keys[i].Name, name) {
+			return &keys[i]
+		}
 	}
-	item := items[0]
+	return nil
+}
+
+// createdAPIKey reads the 207 item of the key in: the key as the request and the item describe it,
+// with its secret. The transport has already masked the answer's secrets in the request's log
+// context (createdKeyValues); an item's error is cleaned of them too, and no other part of this
+// body ever reaches an error. Each field of the item is read on its own, so that a field in an
+// unexpected form cannot lose the id and the secret of a key that now exists: it is listed in
+// Unreadable instead.
+func (c *Client) createdAPIKey(item multiStatusItem, resp *response, in APIKeyCreate) (*CreatedAPIKey, error) {
+	redactions := c.redactions(resp.secrets...)
 	if !item.ok() {
-		return nil, item.itemError(http.MethodPost, apiKeysPath, name, resp, c.redactions(resp.secrets...))
+		return nil, item.itemError(http.MethodPost, apiKeysPath, in.Name, resp, redactions)
 	}
 	var fields map[string]json.RawMessage
 	if err := json.Unmarshal(item.Body, &fields); err != nil {
 		return nil, fmt.Errorf("POST %s: the API answered item status %d with a body that is not a JSON object", apiKeysPath, item.Status)
 	}
-	var key CreatedAPIKey
+	key := CreatedAPIKey{APIKey: APIKey{Name: in.Name, Role: in.Role, Description: in.Description, Status: in.Status}}
+	if key.Status == "" {
+		key.Status = StatusEnabled // the API's default (API.md, "API keys: create")
+	}
 	if err := json.Unmarshal(fields["value"], &key.Value); err != nil || key.Value == "" {
 		return nil, fmt.Errorf("POST %s: the API answered item status %d without the new key's value", apiKeysPath, item.Status)
 	}
-	redactions := c.redactions(resp.secrets...)
 	if raw, ok := fields["id"]; ok {
 		if err := json.Unmarshal(raw, &key.ID); err != nil {
 			key.Unreadable = append(key.Unreadable, UnreadableField{Field: "id",
@@ -132,10 +211,15 @@ func (c *Client) decodeCreatedAPIKey(resp *response, name string) (*CreatedAPIKe
 	if key.ID == "" {
 		return nil, fmt.Errorf("POST %s: the API answered item status %d without the new key's id", apiKeysPath, item.Status)
 	}
-	_ = key.ExpiredDateTime.UnmarshalJSON(fields["expiredDateTime"]) // never fails
-	if raw, ok := key.ExpiredDateTime.Unreadable(); ok {
-		key.Unreadable = append(key.Unreadable, UnreadableField{Field: "expiredDateTime",
-			Value: clean(raw, maxUnreadableValue, redactions)})
+	for _, date := range []struct {
+		field string
+		into  *DateTime
+	}{{"expiredDateTime", &key.ExpiredDateTime}, {"createdDateTime", &key.CreatedDateTime}} {
+		_ = date.into.UnmarshalJSON(fields[date.field]) // never fails
+		if raw, ok := date.into.Unreadable(); ok {
+			key.Unreadable = append(key.Unreadable, UnreadableField{Field: date.field,
+				Value: clean(raw, maxUnreadableValue, redactions)})
+		}
 	}
 	return &key, nil
 }
@@ -192,34 +276,64 @@ func apiKeyPatchApplied(k *APIKey, p APIKeyPatch) bool {
 // DeleteAPIKeys deletes keys through the batch endpoint. Each failed item is reported in the
 // returned error (a *MultiStatusError); keys that are already gone count as deleted. Sending the
 // batch again is harmless for the same reason, so it is retried like any idempotent request.
+// Concurrent calls are gathered into one batch request (gather.go); an id whose caller's context
+// ends before its batch is sent is not sent.
 func (c *Client) DeleteAPIKeys(ctx context.Context, ids ...string) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	stale := writing(c.caches.apiKeys)
-	defer stale()
-	const p = apiKeysPath + "/delete"
-	body := make([]map[string]string, len(ids))
+	items := make([]*pending[string, *APIError], len(ids))
 	for i, id := range ids {
-		body[i] = map[string]string{"id": id}
+		items[i] = c.keyDeletes.add(ctx, ctx, id)
 	}
-	resp, err := c.do(ctx, request{method: http.MethodPost, path: p, body: body})
-	if err != nil {
-		return err
-	}
-	items, err := decodeMultiStatus(http.MethodPost, p, resp, len(ids))
-	if err != nil {
-		return err
-	}
-	multi := &MultiStatusError{Method: http.MethodPost, Path: p, Total: len(ids)}
-	for i, item := range items {
-		if item.ok() || item.Status == http.StatusNotFound {
-			continue
+	multi := &MultiStatusError{Method: http.MethodPost, Path: apiKeysDeletePath, Total: len(ids)}
+	var requestErr error
+	for _, p := range items {
+		failed, sent, err := c.keyDeletes.wait(p)
+		switch {
+		case !sent:
+			err = &RequestError{Method: http.MethodPost, Path: apiKeysDeletePath, Err: err}
+		case failed != nil:
+			multi.Items = append(multi.Items, failed)
 		}
-		multi.Items = append(multi.Items, item.itemError(http.MethodPost, p, ids[i], resp, c.redactions()))
+		if err != nil && requestErr == nil {
+			requestErr = err
+		}
 	}
-	if len(multi.Items) > 0 {
+	switch {
+	case requestErr != nil:
+		return requestErr
+	case len(multi.Items) > 0:
 		return multi
 	}
 	return nil
+}
+
+// apiKeysDeletePath is the batch delete (API.md, "API keys: delete").
+const apiKeysDeletePath = apiKeysPath + "/delete"
+
+// deleteAPIKeyBatch sends a batch of deletes (see DeleteAPIKeys): each item's result is the
+// *APIError of its failed item, or nil; an error of the whole request is every item's error.
+func (c *Client) deleteAPIKeyBatch(ctx context.Context, batch []*pending[string, *APIError]) []result[*APIError] {
+	stale := writing(c.caches.apiKeys)
+	defer stale()
+	results := make([]result[*APIError], len(batch))
+	body := make([]map[string]string, len(batch))
+	for i, p := range batch {
+		body[i] = map[string]string{"id": p.in}
+	}
+	resp, err := c.do(ctx, request{method: http.MethodPost, path: apiKeysDeletePath, body: body})
+	var items []multiStatusItem
+	if err == nil {
+		items, err = decodeMultiStatus(http.MethodPost, apiKeysDeletePath, resp, len(batch))
+	}
+	for i := range results {
+		switch {
+		case err != nil:
+			results[i].err = err
+		case !items[i].ok() && items[i].Status != http.StatusNotFound:
+			results[i].out = items[i].itemError(http.MethodPost, apiKeysDeletePath, batch[i].in, resp, c.redactions())
+		}
+	}
+	return results
 }

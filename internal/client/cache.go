@@ -20,8 +20,9 @@ import (
 // A plan refreshes every resource of the state, and Terraform asks for them one by one, ten at a
 // time. Answering each with its own GET costs one request per object on every plan, which a
 // rate-limited API makes slow at a few hundred objects. Each Client therefore keeps, per object
-// type, one listing of the tenant that the reads of a refresh (RefreshRole, RefreshAccount,
-// RefreshAPIKey) and the plan-time role checks (FindRoleByName) share:
+// type, one listing of the tenant that the reads of a refresh or an import (RefreshRole,
+// RefreshAccount, RefreshAPIKey, RefreshAccountByEmail, RefreshAPIKeyByName) and the plan-time
+// role checks (FindRoleByName) share:
 //
 //   - The first individualReads reads of a type go out as single GETs, so a configuration that
 //     manages a handful of objects costs what it always did, however large the tenant.
@@ -291,6 +292,28 @@ func (c *Client) RefreshAPIKey(ctx context.Context, id string) (*APIKey, error) 
 	}
 	key.Version = key.fingerprint()
 	return &key, nil
+}
+
+// RefreshAPIKeyByName finds a key by name for an import or a refresh: like FindAPIKeyByName (and so
+// without a Version), but when many keys are read in this process it is served from the shared
+// listing (see RefreshRole).
+func (c *Client) RefreshAPIKeyByName(ctx context.Context, name string) (*APIKey, error) {
+	key, ok := c.caches.apiKeys.find(ctx, c, func(k *APIKey) bool { return strings.EqualFold(k.Name, name) })
+	if !ok {
+		return c.FindAPIKeyByName(ctx, name)
+	}
+	return &key, nil
+}
+
+// RefreshAccountByEmail finds an account by email for an import or a refresh: like
+// FindAccountByEmail (and so without a Version), but when many accounts are read in this process it
+// is served from the shared listing (see RefreshRole).
+func (c *Client) RefreshAccountByEmail(ctx context.Context, email string) (*Account, error) {
+	account, ok := c.caches.accounts.find(ctx, c, func(a *Account) bool { return strings.EqualFold(a.Email, email) })
+	if !ok {
+		return c.FindAccountByEmail(ctx, email)
+	}
+	return &account, nil
 }
 
 // fingerprint hashes what a listing says of an object, in a form a single GET of the same object

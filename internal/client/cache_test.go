@@ -376,3 +376,61 @@ func TestReadCacheFindRoleByName(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// Imports by name or email of many keys and accounts in one process share the listings, as
+// refreshes do: names and emails compare case-insensitively, and a name the listing lacks is still
+// looked up.
+func TestReadCacheFindsByNameAndEmail(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	e := startEmulator(t, nil)
+	role := sharedRole(t, e)
+	createAPIKeys(t, e, role, 200)
+	inviteAccounts(t, e, role, 150)
+	c := e.clientWithKey(t, e.srv.AdminKey())
+
+	names := make([]string, 200)
+	for i := range names {
+		names[i] = fmt.Sprintf("KEY-%05d", i)
+	}
+	before := e.srv.Stats()
+	inParallel(t, names, func(name string) error {
+		k, err := c.RefreshAPIKeyByName(ctx, name)
+		if err == nil && !strings.EqualFold(k.Name, name) {
+			err = fmt.Errorf("got key %q", k.Name)
+		}
+		return err
+	})
+	// Two lookups of their own (a filtered listing, then the whole one, as the filter compares
+	// case-sensitively), then the listing: one page.
+	n := requestsSince(e.srv, before, getAPIKey, listAPIKeys)
+	t.Logf("finding 200 API keys by name: %d requests", n)
+	if n > 5 {
+		t.Errorf("finding 200 API keys by name cost %d requests, want at most 5", n)
+	}
+
+	emails := make([]string, 150)
+	for i := range emails {
+		emails[i] = fmt.Sprintf("USER-%03d@EXAMPLE.COM", i)
+	}
+	before = e.srv.Stats()
+	inParallel(t, emails, func(email string) error {
+		a, err := c.RefreshAccountByEmail(ctx, email)
+		if err == nil && !strings.EqualFold(a.Email, email) {
+			err = fmt.Errorf("got account %+v", a)
+		}
+		return err
+	})
+	n = requestsSince(e.srv, before, getAccount, listAccounts)
+	t.Logf("finding 150 accounts by email: %d requests", n)
+	if n > 3 {
+		t.Errorf("finding 150 accounts by email cost %d requests, want at most 3", n)
+	}
+
+	if _, err := c.RefreshAPIKeyByName(ctx, "no such key"); !client.IsNotFound(err) {
+		t.Errorf("a missing key: want a 404, got %v", err)
+	}
+	if _, err := c.RefreshAccountByEmail(ctx, "nobody@example.com"); !client.IsNotFound(err) {
+		t.Errorf("a missing account: want a 404, got %v", err)
+	}
+}

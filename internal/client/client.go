@@ -22,11 +22,14 @@
 //     means the first attempt deleted the object.
 //   - Creates (role POST, account invite, API-key batch POST) are never re-sent blindly
 //     (create.go). After an ambiguous failure the object is looked up by its unique name or email
-//     (case-insensitively, as the API's uniqueness): a role or an invitation that is found is
-//     adopted; an API key found with a creation time after the attempt began (by the server's
-//     clock) was made by that attempt, but its secret is lost, so it is deleted and created again;
-//     an older API key or role of that name is someone else's and gives an error for which
-//     IsAlreadyExists is true. Only when nothing is found is the create sent again.
+//     (case-insensitively, as the API's uniqueness), every name of an API-key batch in one
+//     listing: a role or an invitation that is found is adopted; an API key found with a creation
+//     time after the attempt began (by the server's clock) was made by that attempt, but its
+//     secret is lost, so it is deleted and created again; an older API key or role of that name is
+//     someone else's and gives its caller an error for which IsAlreadyExists is true. Only what is
+//     not found is sent again.
+//
+// Concurrent API-key creates and deletes are gathered into batch requests (gather.go).
 package client
 
 import (
@@ -74,6 +77,9 @@ type Client struct {
 	pace   *pacer
 	clock  serverClock
 	caches readCaches // the listings that refreshes share (cache.go)
+	// keyCreates and keyDeletes gather concurrent API-key writes into batches (gather.go).
+	keyCreates *gatherer[APIKeyCreate, *CreatedAPIKey]
+	keyDeletes *gatherer[string, *APIError]
 }
 
 // New validates cfg and builds a Client. It makes no network call. A setting it refuses gives a
@@ -94,6 +100,8 @@ func New(cfg Config) (*Client, error) {
 		pace:   newPacer(cfg.RequestsPerMinute),
 		caches: newReadCaches(),
 	}
+	c.keyCreates = newGatherer("API key creates", c.logContext, c.createAPIKeyBatch)
+	c.keyDeletes = newGatherer("API key deletes", c.logContext, c.deleteAPIKeyBatch)
 	return c, nil
 }
 

@@ -3,6 +3,7 @@ package client
 import (
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -45,8 +46,8 @@ func TestFingerprintComparesWhatDatesMean(t *testing.T) {
 	}
 }
 
-// FuzzDecodeCreatedAPIKey puts any JSON value in the expiry and in another field of a 207 create
-// item: the key's id and value always come back, the expiry is a date within the bounds, none, or
+// FuzzDecodeCreatedAPIKey puts any JSON value in the expiry and the creation time of a 207 create
+// item: the key's id and value always come back, each date is a date within the bounds, none, or
 // reported as unreadable (without the secret), and nothing panics.
 func FuzzDecodeCreatedAPIKey(f *testing.F) {
 	for _, seed := range []string{`null`, `""`, `"2027-01-02T03:04:05Z"`, `"2027-01-02T03:04:05.1234567"`,
@@ -60,24 +61,40 @@ func FuzzDecodeCreatedAPIKey(f *testing.F) {
 			t.Skip("not a JSON value")
 		}
 		body := `[{"status":201,"body":{"id":"k1","value":"` + value + `","expiredDateTime":` + expiry + `,"createdDateTime":` + other + `}}]`
-		key, err := c.decodeCreatedAPIKey(&response{status: http.StatusMultiStatus, body: []byte(body)}, "n")
+		resp := &response{status: http.StatusMultiStatus, body: []byte(body)}
+		items, err := decodeMultiStatus(http.MethodPost, apiKeysPath, resp, 1)
+		if err != nil {
+			t.Fatalf("%s: %v", body, err)
+		}
+		key, err := c.createdAPIKey(items[0], resp, APIKeyCreate{Name: "n"})
 		if err != nil {
 			t.Fatalf("%s: %v", body, err)
 		}
 		if key.ID != "k1" || key.Value != value {
 			t.Fatalf("%s: id %q, value kept %t", body, key.ID, key.Value == value)
 		}
-		at, dated := key.ExpiredDateTime.Time()
-		raw, unreadable := key.ExpiredDateTime.Unreadable()
-		switch {
-		case dated && unreadable:
-			t.Fatalf("%s: both a date (%v) and unreadable (%s)", expiry, at, raw)
-		case dated && (!at.After(noDateUntil) || !at.Before(noDateFrom) || at.Location() != time.UTC):
-			t.Fatalf("%s: the date %v is a sentinel or not in UTC", expiry, at)
-		case unreadable && (len(key.Unreadable) != 1 || key.Unreadable[0].Field != "expiredDateTime"):
-			t.Fatalf("%s: unreadable, but reported as %v", expiry, key.Unreadable)
-		case !unreadable && len(key.Unreadable) != 0:
-			t.Fatalf("%s: read, but reported as unreadable: %v", expiry, key.Unreadable)
+		var wantUnreadable []string
+		for _, d := range []struct {
+			field, sent string
+			date        DateTime
+		}{{"expiredDateTime", expiry, key.ExpiredDateTime}, {"createdDateTime", other, key.CreatedDateTime}} {
+			at, dated := d.date.Time()
+			raw, unreadable := d.date.Unreadable()
+			switch {
+			case dated && unreadable:
+				t.Fatalf("%s %s: both a date (%v) and unreadable (%s)", d.field, d.sent, at, raw)
+			case dated && (!at.After(noDateUntil) || !at.Before(noDateFrom) || at.Location() != time.UTC):
+				t.Fatalf("%s %s: the date %v is a sentinel or not in UTC", d.field, d.sent, at)
+			case unreadable:
+				wantUnreadable = append(wantUnreadable, d.field)
+			}
+		}
+		var gotUnreadable []string
+		for _, u := range key.Unreadable {
+			gotUnreadable = append(gotUnreadable, u.Field)
+		}
+		if !slices.Equal(gotUnreadable, wantUnreadable) {
+			t.Fatalf("%s: reported as unreadable: %v, want %v", body, key.Unreadable, wantUnreadable)
 		}
 		for _, u := range key.Unreadable {
 			if strings.Contains(u.Value, value) {

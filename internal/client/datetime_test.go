@@ -260,30 +260,40 @@ func createdKeyServer(t *testing.T, item func(name string) string) *client.Clien
 	})
 }
 
-// TestCreatedAPIKeyDates reads the expiry of a created key, in every spelling, from a 207 item
-// whose body also carries other fields in odd forms: the key's id and value are always kept.
+// TestCreatedAPIKeyDates reads the expiry and the creation time of a created key, each in every
+// spelling, from a 207 item whose body also carries other fields in odd forms: the key's id and
+// value are always kept.
 func TestCreatedAPIKeyDates(t *testing.T) {
 	t.Parallel()
-	c := createdKeyServer(t, func(name string) string {
-		i, _ := strconv.Atoi(name)
-		body := `"id":"k` + name + `","value":"` + createdValue + `","createdDateTime":12,"name":{"odd":true},"status":7`
-		if s := dateSpellings[i]; s.json != "" {
-			body += `,"expiredDateTime":` + s.json
-		}
-		return `{"status":201,"headers":[{"name":"Location","value":"http://x/v3.0/iam/apiKeys/k` + name + `"}],"body":{` + body + `}}`
-	})
-	for i, s := range dateSpellings {
-		created, err := c.CreateAPIKey(context.Background(), client.APIKeyCreate{Name: strconv.Itoa(i), Role: "SIEM"})
-		if err != nil {
-			t.Errorf("%s: CreateAPIKey failed: %v", s.name, err)
-			continue
-		}
-		if created.ID != "k"+strconv.Itoa(i) || created.Value != createdValue {
-			t.Errorf("%s: id %q, value kept %t", s.name, created.ID, created.Value == createdValue)
-		}
-		if problem := s.check("expiredDateTime", created.ExpiredDateTime, created.Unreadable); problem != "" {
-			t.Errorf("%s: %s", s.name, problem)
-		}
+	for _, field := range []string{"expiredDateTime", "createdDateTime"} {
+		t.Run(field, func(t *testing.T) {
+			t.Parallel()
+			c := createdKeyServer(t, func(name string) string {
+				i, _ := strconv.Atoi(name)
+				body := `"id":"k` + name + `","value":"` + createdValue + `","lastModifiedDateTime":12,"name":{"odd":true},"status":7`
+				if s := dateSpellings[i]; s.json != "" {
+					body += `,"` + field + `":` + s.json
+				}
+				return `{"status":201,"headers":[{"name":"Location","value":"http://x/v3.0/iam/apiKeys/k` + name + `"}],"body":{` + body + `}}`
+			})
+			for i, s := range dateSpellings {
+				created, err := c.CreateAPIKey(context.Background(), client.APIKeyCreate{Name: strconv.Itoa(i), Role: "SIEM"})
+				if err != nil {
+					t.Errorf("%s: CreateAPIKey failed: %v", s.name, err)
+					continue
+				}
+				if created.ID != "k"+strconv.Itoa(i) || created.Value != createdValue {
+					t.Errorf("%s: id %q, value kept %t", s.name, created.ID, created.Value == createdValue)
+				}
+				date := created.ExpiredDateTime
+				if field == "createdDateTime" {
+					date = created.CreatedDateTime
+				}
+				if problem := s.check(field, date, created.Unreadable); problem != "" {
+					t.Errorf("%s: %s", s.name, problem)
+				}
+			}
+		})
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -196,12 +197,24 @@ func TestEmulatorAccounts(t *testing.T) {
 	ctx := context.Background()
 	const email = "o'brien+ops@example.com"
 
+	before := e.srv.Stats().Requests
 	invited, err := e.api.InviteAccount(ctx, client.AccountInvite{Email: email, Role: "Analyst", AuthType: client.AuthTypeLocal, Description: "d"})
 	if err != nil {
 		t.Fatalf("InviteAccount: %v", err)
 	}
-	if invited.ID == "" || invited.Version == "" || invited.Status != client.StatusInvited || invited.Email != email {
-		t.Errorf("invited = %+v", invited)
+	want := client.Account{ID: invited.ID, Email: email, Role: "Analyst", AuthType: client.AuthTypeLocal, Status: client.StatusInvited, Description: "d"}
+	if invited.ID == "" || !reflect.DeepEqual(*invited, want) {
+		t.Errorf("invited = %+v, want the invitation as sent, status invited", invited)
+	}
+	// The invitation's answer and the request say everything the account has: no read back.
+	if after := e.srv.Stats().Requests; after["POST /v3.0/iam/accounts"]-before["POST /v3.0/iam/accounts"] != 1 ||
+		after["GET /v3.0/iam/accounts/{id}"] != before["GET /v3.0/iam/accounts/{id}"] {
+		t.Errorf("requests %v: want the invitation alone", after)
+	}
+	read, err := e.api.GetAccount(ctx, invited.ID)
+	if err != nil || read.Email != want.Email || read.Role != want.Role || read.AuthType != want.AuthType ||
+		read.Status != want.Status || read.Description != want.Description {
+		t.Errorf("GetAccount = %+v, %v; want what InviteAccount returned, %+v", read, err, want)
 	}
 	// A look-alike without the quote and the plus must not be taken for it.
 	if _, err := e.api.InviteAccount(ctx, client.AccountInvite{Email: "obrien@example.com", Role: "Analyst", AuthType: client.AuthTypeLocal}); err != nil {
@@ -394,8 +407,8 @@ func TestEmulatorAmbiguousCreates(t *testing.T) {
 		if stats.FaultsInjected != 1 || stats.Requests["POST /v3.0/iam/accounts"] != 1 || stats.Objects["accounts"] != 1 {
 			t.Errorf("stats %+v: want the one invite, dropped, and one account", stats)
 		}
-		if account.Email != "a'b@example.com" || account.Version == "" {
-			t.Errorf("account = %+v", account)
+		if account.Email != "a'b@example.com" || account.Status != client.StatusInvited || account.Name == "" {
+			t.Errorf("account = %+v, want the account found by its email", account)
 		}
 	})
 

@@ -125,15 +125,12 @@ func TestInviteTakesTheIDFromLocation(t *testing.T) {
 		case "POST /v3.0/iam/accounts":
 			w.Header().Set("Location", "http://"+r.Host+"/v3.0/iam/accounts/tmp-1")
 			w.WriteHeader(201)
-		case "GET /v3.0/iam/accounts/tmp-1":
-			w.Header().Set("ETag", "0x8D9AB4B0CA9D336")
-			writeJSON(w, 200, `{"id":"tmp-1","email":"a@example.com","authType":"local","role":"Analyst","status":"invited"}`)
-		default:
+		default: // the account is not read back
 			t.Errorf("unexpected %s %s", r.Method, r.URL.Path)
 		}
 	})
 	account, err := c.InviteAccount(context.Background(), client.AccountInvite{Email: "a@example.com", Role: "Analyst", AuthType: "local"})
-	if err != nil || account.ID != "tmp-1" || account.Status != client.StatusInvited || account.Version != "0x8D9AB4B0CA9D336" {
+	if err != nil || account.ID != "tmp-1" || account.Status != client.StatusInvited || account.Email != "a@example.com" {
 		t.Fatalf("InviteAccount = %+v, %v", account, err)
 	}
 }

@@ -130,14 +130,16 @@ type APIKeyCreate struct {
 	Status             string `json:"status,omitempty"`
 }
 
-// CreatedAPIKey is what a successful create returns: the only time the secret Value is shown.
-// Unreadable lists the fields of the answer that could not be read; the key was created all the
-// same, and ID and Value are always set.
+// CreatedAPIKey is what a successful create returns: the only time the secret Value is shown. Its
+// APIKey is the key as the create's request and answer describe it: ID, ExpiredDateTime and, when
+// the answer carries it, CreatedDateTime from the answer; Name, Role, Description and Status as
+// requested; no LastUsedDateTime (a new key has not been used), and no Version (the answer has no
+// ETag). Unreadable lists the fields of the answer that could not be read; the key was created
+// all the same, and ID and Value are always set.
 type CreatedAPIKey struct {
-	ID              string
-	Value           string
-	ExpiredDateTime DateTime
-	Unreadable      []UnreadableField
+	APIKey
+	Value      string
+	Unreadable []UnreadableField
 }
 
 // APIKeyPatch is the body of PATCH /v3.0/iam/apiKeys/{id}; nil fields are left unchanged.

@@ -6,16 +6,17 @@
 // terraform-plugin-framework v1.19.0), and Terraform sends StopProvider only when interrupted.
 // Each cancel function keeps its context, and with it the whole chain of contexts the call
 // arrived with: terraform-plugin-go's per-call loggers, their option copies and the gRPC stream.
-// A provider process so keeps several KB for every call of its graph walk, and in a large plan or
-// apply its live heap grew with the number of objects until garbage collection ran without pause
-// under the soft memory limit (internal/procdefaults).
+// A provider process so kept several KB for every call of its graph walk: in a large plan or apply
+// its live heap grew with the number of objects, and garbage collection with it.
 //
 // Wrap hands the framework, for each call Terraform makes per resource or data source instance,
 // a context that answers from the call's own context while the call runs and lets go of it when
 // the call returns; the framework then keeps only that small shell. After the call such a context
 // is canceled and holds no values, as the call's own context is canceled once gRPC has answered.
-// Calls made once per process, and the streaming calls, whose results are consumed after the
-// method returns, reach the framework unchanged.
+// Every other call reaches the framework unchanged: the calls made once per process or a few
+// times per run (ephemeral resources, list resource and action validation, action plans), and
+// the streaming calls (list results, action events, state bytes), whose results are consumed
+// after the method returns.
 package contextrelease
 
 import (

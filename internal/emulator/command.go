@@ -44,6 +44,8 @@ func RunCommand(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	})
 	strictIfMatch := fs.Bool("strict-if-match", false,
 		"answer a PATCH without If-Match with 400 MissingRequiredParameter (default: If-Match is optional)")
+	allowInvitedUpdates := fs.Bool("allow-invited-updates", false,
+		"accept a PATCH of an invited account or a SAML group (default: 400 BadRequest, as Trend's Okta connector says)")
 	fs.Usage = func() {
 		_, _ = fmt.Fprint(fs.Output(), `Usage: terraform-provider-visionone emulator [flags]
 
@@ -77,14 +79,15 @@ the request counts never apply to them):
 		faults.Statuses = []int{http.StatusInternalServerError, http.StatusServiceUnavailable}
 	}
 	srv, err := New(Options{
-		AdminKey:          *adminKey,
-		StateFile:         *stateFile,
-		Faults:            faults,
-		RequestsPerMinute: *rateLimit,
-		NoControls:        *noControls,
-		AbsentDates:       absentDates,
-		StrictIfMatch:     *strictIfMatch,
-		Logger:            stdout,
+		AdminKey:            *adminKey,
+		StateFile:           *stateFile,
+		Faults:              faults,
+		RequestsPerMinute:   *rateLimit,
+		NoControls:          *noControls,
+		AbsentDates:         absentDates,
+		StrictIfMatch:       *strictIfMatch,
+		AllowInvitedUpdates: *allowInvitedUpdates,
+		Logger:              stdout,
 	})
 	if err != nil {
 		_, _ = fmt.Fprintf(stderr, "emulator: %v\n", err)

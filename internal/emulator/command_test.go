@@ -47,12 +47,15 @@ func startCommand(t *testing.T, ctx context.Context, args ...string) (string, <-
 	return url, done, stderr
 }
 
-// commandRequest sends a request with the admin key to a running command, and returns the status
-// and the body.
-func commandRequest(t *testing.T, method, url, body string) (int, string) {
+// commandRequest sends a request with the admin key and any other headers (name, value pairs) to a
+// running command, and returns the status and the body.
+func commandRequest(t *testing.T, method, url, body string, headers ...string) (int, string) {
 	t.Helper()
 	hr, _ := http.NewRequest(method, url, strings.NewReader(body))
 	hr.Header.Set("Authorization", "Bearer cmd-admin")
+	for i := 0; i+1 < len(headers); i += 2 {
+		hr.Header.Set(headers[i], headers[i+1])
+	}
 	resp, err := http.DefaultClient.Do(hr)
 	if err != nil {
 		t.Fatal(err)
@@ -96,12 +99,13 @@ func TestRunCommand(t *testing.T) {
 	}
 }
 
-// TestRunCommandAPIFlags: -absent-dates and -strict-if-match reach the emulator.
+// TestRunCommandAPIFlags: -absent-dates, -strict-if-match and -allow-invited-updates reach the
+// emulator.
 func TestRunCommandAPIFlags(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
-	url, done, stderr := startCommand(t, ctx, "-absent-dates", "sentinel", "-strict-if-match")
+	url, done, stderr := startCommand(t, ctx, "-absent-dates", "sentinel", "-strict-if-match", "-allow-invited-updates")
 
 	status, body := commandRequest(t, "POST", url+"/v3.0/iam/apiKeys", `[{"name":"forever","role":"SIEM","monthsToExpiration":0}]`)
 	if status != http.StatusMultiStatus || !strings.Contains(body, `"expiredDateTime":"9999-12-31T23:59:59Z"`) {
@@ -114,6 +118,15 @@ func TestRunCommandAPIFlags(t *testing.T) {
 	status, body = commandRequest(t, "PATCH", url+"/v3.0/iam/apiKeys/"+id[1], `{"description":"no If-Match"}`)
 	if status != http.StatusBadRequest || !strings.Contains(body, "MissingRequiredParameter") {
 		t.Errorf("a PATCH without If-Match with -strict-if-match: %d %s", status, body)
+	}
+	status, body = commandRequest(t, "POST", url+"/v3.0/iam/accounts", `{"email":"invited@example.com","role":"Analyst","authType":"local"}`)
+	account := regexp.MustCompile(`"id":"([^"]+)"`).FindStringSubmatch(body)
+	if status != http.StatusCreated || account == nil {
+		t.Fatalf("inviting an account: %d %s", status, body)
+	}
+	status, body = commandRequest(t, "PATCH", url+"/v3.0/iam/accounts/"+account[1], `{"description":"still invited"}`, "If-Match", "*")
+	if status != http.StatusNoContent {
+		t.Errorf("a PATCH of an invited account with -allow-invited-updates: %d %s", status, body)
 	}
 
 	cancel()
@@ -132,6 +145,7 @@ func TestRunCommandFlags(t *testing.T) {
 		{[]string{"-h"}, 0, "-listen"},
 		{[]string{"-h"}, 0, "-absent-dates spelling"},
 		{[]string{"-h"}, 0, "-strict-if-match"},
+		{[]string{"-h"}, 0, "-allow-invited-updates"},
 		{[]string{"-absent-dates", "zero"}, 2, `must be "empty", "null" or "sentinel"`},
 		{[]string{"-nope"}, 2, "flag provided but not defined"},
 		{[]string{"extra"}, 2, "unexpected argument"},

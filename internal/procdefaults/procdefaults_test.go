@@ -2,7 +2,6 @@ package procdefaults
 
 import (
 	"os"
-	"runtime/debug"
 	"strings"
 	"testing"
 )
@@ -40,24 +39,5 @@ func TestQuietLogsLeavesRequestedLogsAlone(t *testing.T) {
 				t.Errorf("with %s set, TF_LOG_SDK_FRAMEWORK = %q, want it untouched", requested, got)
 			}
 		})
-	}
-}
-
-func TestLimitMemoryUnlessSet(t *testing.T) {
-	previous := debug.SetMemoryLimit(-1)
-	t.Cleanup(func() { debug.SetMemoryLimit(previous) })
-
-	t.Setenv("GOMEMLIMIT", "")
-	debug.SetMemoryLimit(previous)
-	LimitMemoryUnlessSet()
-	if got := debug.SetMemoryLimit(-1); got != MemoryLimit {
-		t.Errorf("without GOMEMLIMIT the limit is %d, want %d", got, MemoryLimit)
-	}
-
-	t.Setenv("GOMEMLIMIT", "off")
-	debug.SetMemoryLimit(previous)
-	LimitMemoryUnlessSet()
-	if got := debug.SetMemoryLimit(-1); got != previous {
-		t.Errorf("with GOMEMLIMIT set the limit changed to %d, want it left at %d", got, previous)
 	}
 }

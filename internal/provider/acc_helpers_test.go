@@ -34,17 +34,20 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/client"
-	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/contextrelease"
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/emulator"
-	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/upgradepassthrough"
 )
 
-// testAccProtoV6ProviderFactories runs the provider in-process, so tests need no registry, served
-// as main.go serves it.
+// testAccProtoV6ProviderFactories runs the provider in-process, so tests need no registry, with
+// the server main.go serves (ProtocolServer).
+//
+// main.go also applies internal/procdefaults before serving, which the test process does not: it
+// turns the SDKs' and the provider's loggers off through environment variables when no TF_LOG* is
+// set, and here terraform-plugin-testing's logging sink already keeps every logger off unless
+// TF_LOG or a log path is set. Set once in this process, those variables would stay set for every
+// later test, and would hide the SDKs' and the provider's lines from a test that sets TF_LOG itself
+// to search the logs (TestAccReliability_secretHygiene).
 var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	"visionone": func() (tfprotov6.ProviderServer, error) {
-		return contextrelease.Wrap(upgradepassthrough.NewProtocol6(New("test")())()), nil
-	},
+	"visionone": func() (tfprotov6.ProviderServer, error) { return ProtocolServer(New("test")())(), nil },
 }
 
 // testAccPreCheck fails, rather than skips, when the Terraform CLI is missing: a suite that silently
@@ -487,6 +490,17 @@ type betweenPlanAndApply func()
 
 func (f betweenPlanAndApply) CheckPlan(context.Context, plancheck.CheckPlanRequest, *plancheck.CheckPlanResponse) {
 	f()
+}
+
+// refreshStep applies config again, which must plan nothing, so that its apply only refreshes the
+// state: it fills in what the provider does not read back after a create (a key's created_at, an
+// account's name), as any later plan or apply does, and checks then run on the refreshed state.
+func refreshStep(config string, checks ...statecheck.StateCheck) resource.TestStep {
+	return resource.TestStep{
+		Config:            config,
+		ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+		ConfigStateChecks: checks,
+	}
 }
 
 // emulatorCheck turns an assertion about the emulator into a statecheck, so that it runs right

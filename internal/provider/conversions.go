@@ -2,8 +2,8 @@ package provider
 
 import (
 	"fmt"
-	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -33,14 +33,14 @@ func nonNilStrings(values []string) []string {
 	return values
 }
 
-// timeString renders an API date as RFC 3339 in UTC, or null when the API gave none, or gave one
-// in a form the client cannot read (which warnUnreadable reports).
-func timeString(d client.DateTime) types.String {
+// rfc3339Value renders an API date as RFC 3339 in UTC, or null when the API gave none, or gave
+// one in a form the client cannot read (which warnUnreadable reports).
+func rfc3339Value(d client.DateTime) timetypes.RFC3339 {
 	t, ok := d.Time()
 	if !ok {
-		return types.StringNull()
+		return timetypes.NewRFC3339Null()
 	}
-	return types.StringValue(t.Format(time.RFC3339))
+	return timetypes.NewRFC3339TimeValue(t)
 }
 
 // warnUnreadable adds a warning for each field of an API object that the client could not read

@@ -109,7 +109,9 @@ func (d *accountDataSource) Read(ctx context.Context, req datasource.ReadRequest
 		addAPIError(&resp.Diagnostics, "Error Reading Account", "Reading the account with "+what, err)
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, accountDataModelFromAPI(account))...)
+	var model accountDataSourceModel
+	model.readFromAPI(account)
+	resp.Diagnostics.Append(resp.State.Set(ctx, model)...)
 }
 
 // accountDataSourceAttributes are the attributes the data sources compute for every account; the
@@ -139,14 +141,13 @@ func accountDataSourceAttributes() map[string]schema.Attribute {
 	}
 }
 
-func accountDataModelFromAPI(account *client.Account) accountDataSourceModel {
-	return accountDataSourceModel{
-		ID:          types.StringValue(account.ID),
-		Email:       types.StringValue(account.Email),
-		AuthType:    types.StringValue(account.AuthType),
-		Role:        types.StringValue(account.Role),
-		Description: types.StringValue(account.Description),
-		Status:      types.StringValue(account.Status),
-		Name:        types.StringValue(account.Name),
-	}
+// readFromAPI overwrites the model's attributes with what the API reports of account.
+func (m *accountDataSourceModel) readFromAPI(account *client.Account) {
+	m.ID = types.StringValue(account.ID)
+	m.Email = types.StringValue(account.Email)
+	m.AuthType = types.StringValue(account.AuthType)
+	m.Role = types.StringValue(account.Role)
+	m.Description = types.StringValue(account.Description)
+	m.Status = types.StringValue(account.Status)
+	m.Name = types.StringValue(account.Name)
 }

@@ -107,7 +107,9 @@ func (d *accountsDataSource) Read(ctx context.Context, req datasource.ReadReques
 		if !config.Role.IsNull() && accounts[i].Role != config.Role.ValueString() {
 			continue
 		}
-		config.Accounts = append(config.Accounts, accountDataModelFromAPI(&accounts[i]))
+		var model accountDataSourceModel
+		model.readFromAPI(&accounts[i])
+		config.Accounts = append(config.Accounts, model)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &config)...)
 }

@@ -8,9 +8,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -34,25 +36,25 @@ type apiKeysDataSource struct {
 }
 
 type apiKeysDataSourceModel struct {
-	Role           types.String       `tfsdk:"role"`
-	Status         types.String       `tfsdk:"status"`
-	Name           types.String       `tfsdk:"name"`
-	ExpiringWithin types.String       `tfsdk:"expiring_within"`
-	ServerTime     types.String       `tfsdk:"server_time"`
-	APIKeys        []apiKeysItemModel `tfsdk:"api_keys"`
+	Role           types.String         `tfsdk:"role"`
+	Status         types.String         `tfsdk:"status"`
+	Name           types.String         `tfsdk:"name"`
+	ExpiringWithin timetypes.GoDuration `tfsdk:"expiring_within"`
+	ServerTime     timetypes.RFC3339    `tfsdk:"server_time"`
+	APIKeys        []apiKeysItemModel   `tfsdk:"api_keys"`
 }
 
 type apiKeysItemModel struct {
-	ID          types.String `tfsdk:"id"`
-	Name        types.String `tfsdk:"name"`
-	Role        types.String `tfsdk:"role"`
-	Description types.String `tfsdk:"description"`
-	Status      types.String `tfsdk:"status"`
-	Enabled     types.Bool   `tfsdk:"enabled"`
-	ExpiresAt   types.String `tfsdk:"expires_at"`
-	Expired     types.Bool   `tfsdk:"expired"`
-	LastUsedAt  types.String `tfsdk:"last_used_at"`
-	CreatedAt   types.String `tfsdk:"created_at"`
+	ID          types.String      `tfsdk:"id"`
+	Name        types.String      `tfsdk:"name"`
+	Role        types.String      `tfsdk:"role"`
+	Description types.String      `tfsdk:"description"`
+	Status      types.String      `tfsdk:"status"`
+	Enabled     types.Bool        `tfsdk:"enabled"`
+	ExpiresAt   timetypes.RFC3339 `tfsdk:"expires_at"`
+	Expired     types.Bool        `tfsdk:"expired"`
+	LastUsedAt  timetypes.RFC3339 `tfsdk:"last_used_at"`
+	CreatedAt   timetypes.RFC3339 `tfsdk:"created_at"`
 }
 
 func (d *apiKeysDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -81,11 +83,13 @@ func (d *apiKeysDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 				MarkdownDescription: "Only keys that expire within this duration of the API's current time, or have expired " +
 					"already, such as `720h` (30 days). A Go duration (units `s`, `m`, `h`), at most `8784h` (366 days, longer than any key's validity); `0s` lists only the keys that have expired. Keys that never expire are left out.",
 				Optional:   true,
+				CustomType: timetypes.GoDurationType{},
 				Validators: []validator.String{validators.DurationBetween(0, maxRotateBefore)},
 			},
 			"server_time": schema.StringAttribute{
 				MarkdownDescription: "The API's current time (RFC 3339, UTC) that `expired` and `expiring_within` were judged by.",
 				Computed:            true,
+				CustomType:          timetypes.RFC3339Type{},
 			},
 			"api_keys": schema.ListNestedAttribute{
 				MarkdownDescription: "The matching keys, sorted by name.",
@@ -101,14 +105,23 @@ func (d *apiKeysDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 						"expires_at": schema.StringAttribute{
 							MarkdownDescription: "When the key expires (RFC 3339, UTC), or null when it never expires. Also null, with a " +
 								"warning, when the API writes it in a form the provider cannot read.",
-							Computed: true,
+							Computed:   true,
+							CustomType: timetypes.RFC3339Type{},
 						},
 						"expired": schema.BoolAttribute{
 							MarkdownDescription: "Whether the key has expired by `server_time` (an expired key no longer authenticates).",
 							Computed:            true,
 						},
-						"last_used_at": schema.StringAttribute{MarkdownDescription: "When the key last authenticated, or null.", Computed: true},
-						"created_at":   schema.StringAttribute{MarkdownDescription: "When the key was created, where the API reports it.", Computed: true},
+						"last_used_at": schema.StringAttribute{
+							MarkdownDescription: "When the key last authenticated (RFC 3339, UTC), or null.",
+							Computed:            true,
+							CustomType:          timetypes.RFC3339Type{},
+						},
+						"created_at": schema.StringAttribute{
+							MarkdownDescription: "When the key was created (RFC 3339, UTC), where the API reports it.",
+							Computed:            true,
+							CustomType:          timetypes.RFC3339Type{},
+						},
 					},
 				},
 			},
@@ -133,8 +146,11 @@ func (d *apiKeysDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	}
 	var within time.Duration
 	if !config.ExpiringWithin.IsNull() {
-		// The schema validator has accepted it already.
-		within, _ = time.ParseDuration(config.ExpiringWithin.ValueString())
+		var diags diag.Diagnostics
+		if within, diags = config.ExpiringWithin.ValueGoDuration(); diags.HasError() {
+			resp.Diagnostics.Append(diags...)
+			return
+		}
 	}
 
 	filter := config.apiFilter(true)
@@ -157,16 +173,17 @@ func (d *apiKeysDataSource) Read(ctx context.Context, req datasource.ReadRequest
 		return
 	}
 
-	config.ServerTime = types.StringValue(now.UTC().Format(time.RFC3339))
+	config.ServerTime = timetypes.NewRFC3339TimeValue(now.UTC())
 	config.APIKeys = make([]apiKeysItemModel, 0, len(keys))
 	for i := range keys {
 		warnUnreadable(&resp.Diagnostics, fmt.Sprintf("API key %s (%q)", keys[i].ID, keys[i].Name),
 			keys[i].UnreadableFields(), apiKeysItemUnreadableEffects)
-		expires, ok := keys[i].ExpiredDateTime.Time()
-		if !config.ExpiringWithin.IsNull() && (!ok || expires.After(now.Add(within))) {
+		if !config.ExpiringWithin.IsNull() && !expiresBy(&keys[i], now.Add(within)) {
 			continue
 		}
-		config.APIKeys = append(config.APIKeys, apiKeysItemFromAPI(&keys[i], now))
+		var item apiKeysItemModel
+		item.readFromAPI(&keys[i], now)
+		config.APIKeys = append(config.APIKeys, item)
 	}
 	sort.Slice(config.APIKeys, func(i, j int) bool {
 		return config.APIKeys[i].Name.ValueString() < config.APIKeys[j].Name.ValueString()
@@ -197,18 +214,18 @@ var apiKeysItemUnreadableEffects = map[string]string{
 	"createdDateTime":  "its created_at is null",
 }
 
-func apiKeysItemFromAPI(key *client.APIKey, now time.Time) apiKeysItemModel {
+// readFromAPI overwrites the model's attributes with what the API reports of key; expired is
+// judged at the API time now.
+func (m *apiKeysItemModel) readFromAPI(key *client.APIKey, now time.Time) {
 	expires, expiring := key.ExpiredDateTime.Time()
-	return apiKeysItemModel{
-		ID:          types.StringValue(key.ID),
-		Name:        types.StringValue(key.Name),
-		Role:        types.StringValue(key.Role),
-		Description: types.StringValue(key.Description),
-		Status:      types.StringValue(key.Status),
-		Enabled:     types.BoolValue(key.Status == client.StatusEnabled),
-		ExpiresAt:   timeString(key.ExpiredDateTime),
-		Expired:     types.BoolValue(expiring && !now.Before(expires)),
-		LastUsedAt:  timeString(key.LastUsedDateTime),
-		CreatedAt:   timeString(key.CreatedDateTime),
-	}
+	m.ID = types.StringValue(key.ID)
+	m.Name = types.StringValue(key.Name)
+	m.Role = types.StringValue(key.Role)
+	m.Description = types.StringValue(key.Description)
+	m.Status = types.StringValue(key.Status)
+	m.Enabled = types.BoolValue(key.Status == client.StatusEnabled)
+	m.ExpiresAt = rfc3339Value(key.ExpiredDateTime)
+	m.Expired = types.BoolValue(expiring && !now.Before(expires))
+	m.LastUsedAt = rfc3339Value(key.LastUsedDateTime)
+	m.CreatedAt = rfc3339Value(key.CreatedDateTime)
 }

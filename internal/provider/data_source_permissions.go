@@ -170,7 +170,7 @@ func (d *permissionsDataSource) Read(ctx context.Context, req datasource.ReadReq
 	config.Permissions = make([]permissionModel, len(matching))
 	keys := make([]string, len(matching))
 	for i, p := range matching {
-		config.Permissions[i] = permissionModelFromAPI(p)
+		config.Permissions[i].readFromAPI(p)
 		keys[i] = p.Key
 	}
 	keySet, diags := types.SetValueFrom(ctx, types.StringType, keys)
@@ -205,12 +205,10 @@ func compileNameRegex(expr string) (*regexp.Regexp, error) {
 	return regexp.Compile("(?i)" + expr)
 }
 
-// permissionModelFromAPI maps one catalog entry onto the Terraform model.
-func permissionModelFromAPI(p client.Permission) permissionModel {
-	return permissionModel{
-		Key:      types.StringValue(p.Key),
-		Name:     types.StringValue(p.Name),
-		App:      types.StringValue(p.App),
-		Category: types.StringValue(p.Category),
-	}
+// readFromAPI overwrites the model's attributes with one catalog entry.
+func (m *permissionModel) readFromAPI(p client.Permission) {
+	m.Key = types.StringValue(p.Key)
+	m.Name = types.StringValue(p.Name)
+	m.App = types.StringValue(p.App)
+	m.Category = types.StringValue(p.Category)
 }

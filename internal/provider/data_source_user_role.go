@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -95,6 +96,7 @@ func roleDataSourceAttributes() map[string]schema.Attribute {
 		"last_updated_at": schema.StringAttribute{
 			MarkdownDescription: "When the role was last changed, as an RFC 3339 timestamp.",
 			Computed:            true,
+			CustomType:          timetypes.RFC3339Type{},
 		},
 	}
 }
@@ -146,8 +148,8 @@ func (d *userRoleDataSource) Read(ctx context.Context, req datasource.ReadReques
 		return
 	}
 
-	model, diags := userRoleModelFromAPI(ctx, role)
-	resp.Diagnostics.Append(diags...)
+	var model userRoleModel
+	resp.Diagnostics.Append(model.readFromAPI(ctx, role)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}

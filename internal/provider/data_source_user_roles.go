@@ -91,8 +91,8 @@ func (d *userRolesDataSource) Read(ctx context.Context, req datasource.ReadReque
 		if !config.Type.IsNull() && roles[i].Type != config.Type.ValueString() {
 			continue
 		}
-		model, diags := userRoleModelFromAPI(ctx, &roles[i])
-		resp.Diagnostics.Append(diags...)
+		var model userRoleModel
+		resp.Diagnostics.Append(model.readFromAPI(ctx, &roles[i])...)
 		config.Roles = append(config.Roles, model)
 	}
 	if resp.Diagnostics.HasError() {

@@ -8,9 +8,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -23,7 +26,11 @@ import (
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/validators"
 )
 
-var _ provider.Provider = (*visionOneProvider)(nil)
+var (
+	_ provider.Provider                       = (*visionOneProvider)(nil)
+	_ provider.ProviderWithEphemeralResources = (*visionOneProvider)(nil)
+	_ provider.ProviderWithListResources      = (*visionOneProvider)(nil)
+)
 
 // New returns the provider factory; version is "dev" locally, "test" under tests, and the release
 // version in builds (it goes into the User-Agent).
@@ -38,12 +45,12 @@ type visionOneProvider struct {
 }
 
 type providerModel struct {
-	APIKey            types.String `tfsdk:"api_key"`
-	Region            types.String `tfsdk:"region"`
-	Endpoint          types.String `tfsdk:"endpoint"`
-	MaxRetries        types.Int64  `tfsdk:"max_retries"`
-	RequestTimeout    types.String `tfsdk:"request_timeout"`
-	RequestsPerMinute types.Int64  `tfsdk:"requests_per_minute"`
+	APIKey            types.String         `tfsdk:"api_key"`
+	Region            types.String         `tfsdk:"region"`
+	Endpoint          types.String         `tfsdk:"endpoint"`
+	MaxRetries        types.Int64          `tfsdk:"max_retries"`
+	RequestTimeout    timetypes.GoDuration `tfsdk:"request_timeout"`
+	RequestsPerMinute types.Int64          `tfsdk:"requests_per_minute"`
 }
 
 // Environment variables read when the matching provider attribute is not set.
@@ -109,7 +116,8 @@ func (p *visionOneProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 			"request_timeout": schema.StringAttribute{
 				MarkdownDescription: fmt.Sprintf("Timeout of one HTTP attempt, as a Go duration such as `30s` or `2m`, between %s and %s. "+
 					"Default `%s`, the API's own limit.", minRequestTimeout, maxRequestTimeout, client.DefaultRequestTimeout),
-				Optional: true,
+				Optional:   true,
+				CustomType: timetypes.GoDurationType{},
 				Validators: []validator.String{
 					validators.DurationBetween(minRequestTimeout, maxRequestTimeout),
 				},
@@ -162,6 +170,8 @@ func (p *visionOneProvider) Configure(ctx context.Context, req provider.Configur
 	data := newProviderData(c)
 	resp.DataSourceData = data
 	resp.ResourceData = data
+	resp.EphemeralResourceData = data
+	resp.ListResourceData = data
 }
 
 func (p *visionOneProvider) Resources(_ context.Context) []func() resource.Resource {
@@ -180,6 +190,20 @@ func (p *visionOneProvider) DataSources(_ context.Context) []func() datasource.D
 		NewAccountDataSource,
 		NewAccountsDataSource,
 		NewAPIKeysDataSource,
+	}
+}
+
+func (p *visionOneProvider) EphemeralResources(_ context.Context) []func() ephemeral.EphemeralResource {
+	return []func() ephemeral.EphemeralResource{
+		NewAPIKeyEphemeralResource,
+	}
+}
+
+func (p *visionOneProvider) ListResources(_ context.Context) []func() list.ListResource {
+	return []func() list.ListResource{
+		NewUserRoleListResource,
+		NewAccountListResource,
+		NewAPIKeyListResource,
 	}
 }
 

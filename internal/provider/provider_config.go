@@ -85,8 +85,9 @@ func (m providerModel) clientConfig(version string, diags *diag.Diagnostics) cli
 		cfg.MaxRetries = client.NoRetries // a zero client.Config.MaxRetries means the default
 	}
 	if !m.RequestTimeout.IsNull() {
-		// The schema validator has already accepted this value as a duration.
-		cfg.RequestTimeout, _ = time.ParseDuration(m.RequestTimeout.ValueString())
+		timeout, durationDiags := m.RequestTimeout.ValueGoDuration()
+		diags.Append(durationDiags...)
+		cfg.RequestTimeout = timeout
 	}
 	return cfg
 }

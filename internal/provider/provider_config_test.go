@@ -16,7 +16,6 @@ import (
 	"github.com/hashicorp/go-hclog"
 	"github.com/hashicorp/go-plugin"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -26,7 +25,6 @@ import (
 
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/client"
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/emulator"
-	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/upgradepassthrough"
 )
 
 // testAccExpectPlanError runs config once and expects it to fail at plan with wantError.
@@ -147,7 +145,7 @@ func terraformValidate(t *testing.T, config string) (string, error) {
 	closed := make(chan struct{})
 	go func() {
 		err := tf6server.Serve("registry.terraform.io/hashicorp/visionone",
-			func() tfprotov6.ProviderServer { return upgradepassthrough.NewProtocol6(New("test")())() },
+			ProtocolServer(New("test")()),
 			tf6server.WithDebug(ctx, reattach, closed), tf6server.WithGoPluginLogger(hclog.NewNullLogger()))
 		if err != nil {
 			t.Errorf("serving the provider: %v", err)

@@ -45,8 +45,9 @@ func TestAccProvider_invalidConfiguration(t *testing.T) {
 			wantError: regexpText(`Attribute "endpoint" cannot be specified when "region" is specified`),
 		},
 		"request timeout that is not a duration": {
-			config:    provider(fmt.Sprintf(`endpoint = %[1]q; api_key = "key"; request_timeout = "30"`, e.URL)),
-			wantError: regexpText(`Attribute request_timeout value must be a Go duration such as "30s"`, `got: "30"`),
+			config: provider(fmt.Sprintf(`endpoint = %[1]q; api_key = "key"; request_timeout = "30"`, e.URL)),
+			wantError: regexpText("Invalid Time Duration String Value", "request_timeout", "not a valid Go Time Duration",
+				`Valid time units are`, "Given Value: 30"),
 		},
 		"negative max retries": {
 			config:    provider(fmt.Sprintf(`endpoint = %[1]q; api_key = "key"; max_retries = -1`, e.URL)),

@@ -80,7 +80,7 @@ func TestAccReliability_badInputMatrix(t *testing.T) {
 		},
 		"provider request_timeout not a duration": {
 			config:    providerBlock(`request_timeout = "1 minute"`),
-			wantError: regexpText("Attribute request_timeout value must be a Go duration", `got: "1 minute"`),
+			wantError: regexpText("Invalid Time Duration String Value", "request_timeout", "not a valid Go Time Duration", "Given Value: 1 minute"),
 		},
 		"provider request_timeout out of range": {
 			config:    providerBlock(`request_timeout = "100h"`),
@@ -246,7 +246,7 @@ func TestAccReliability_badInputMatrix(t *testing.T) {
 		},
 		"key rotate_before not a duration": {
 			config:    key(`name = "k"; role = "SIEM"; rotate_before = "2 weeks"`),
-			wantError: regexpText("Attribute rotate_before value must be a Go duration", `got: "2 weeks"`),
+			wantError: regexpText("Invalid Time Duration String Value", "rotate_before", "not a valid Go Time Duration", "Given Value: 2 weeks"),
 		},
 		"key rotate_before out of range": {
 			config:    key(`name = "k"; role = "SIEM"; rotate_before = "10000h"`),

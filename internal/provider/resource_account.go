@@ -32,6 +32,7 @@ var (
 	_ resource.ResourceWithImportState    = (*accountResource)(nil)
 	_ resource.ResourceWithModifyPlan     = (*accountResource)(nil)
 	_ resource.ResourceWithValidateConfig = (*accountResource)(nil)
+	_ resource.ResourceWithIdentity       = (*accountResource)(nil)
 )
 
 // NewAccountResource is the visionone_account resource: a user account, SAML account or SAML group,
@@ -126,12 +127,19 @@ func (r *accountResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 				Computed:            true,
 			},
 			"name": schema.StringAttribute{
-				MarkdownDescription: "Display name of the user or SAML group, as Vision One reports it (from the person's profile or the identity provider). The API offers no way to set it.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+				MarkdownDescription: "Display name of the user or SAML group, as Vision One reports it (from the person's profile or the identity provider). The API offers no way to set it. " +
+					"The provider does not read an account back after inviting it, so this is null until the next refresh (the next plan or apply).",
+				Computed:      true,
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 		},
 	}
+}
+
+// IdentitySchema names an account by its email: its id changes when the invitation is accepted.
+func (r *accountResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = stringIdentitySchema(identityEmail,
+		"Email address of the user, or the distribution email (or directory object id) of the SAML group.")
 }
 
 func (r *accountResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -223,29 +231,41 @@ func (r *accountResource) Create(ctx context.Context, req resource.CreateRequest
 	}
 
 	tflog.Debug(ctx, "inviting account", map[string]any{"email": plan.Email.ValueString(), "auth_type": plan.AuthType.ValueString()})
-	account, err := r.data.client.InviteAccount(ctx, toAccountInvite(plan))
+	account, err := r.data.client.InviteAccount(ctx, plan.toAPIInvite())
 	if err != nil {
 		r.addInviteError(ctx, &resp.Diagnostics, plan.Email.ValueString(), err)
 		return
 	}
 
 	r.data.noteManaged(accountType, account.ID)
-	state := accountModelFromAPI(plan, account)
+	// The invitation and its answer say everything but the display name, which the person's
+	// profile or the identity provider gives: it stays null until the next refresh reads it.
+	state := plan
+	state.readFromAPI(account)
+	state.Name = types.StringNull()
 	// enabled = false cannot be sent with an invitation, and Terraform refuses a new state that
 	// differs from the plan. The next refresh reads the real status back, and ModifyPlan holds the
 	// change back until the invitation is accepted.
 	state.Enabled = plan.Enabled
+	setIdentity(ctx, resp.Identity, identityEmail, state.Email.ValueString())
 	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 	resp.Diagnostics.Append(storeVersion(ctx, resp.Private, account.Version)...)
 }
 
 func (r *accountResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	if unknownProvider(ctx, r.data) {
-		return
-	}
 	var state accountResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
+		return
+	}
+	// Set before anything can return: the framework wants an identity after every read. After an
+	// import by id the email is not known yet; the account found below gives it.
+	lookedUpBy := state.Email.ValueString()
+	if lookedUpBy == "" {
+		lookedUpBy = state.ID.ValueString()
+	}
+	setIdentity(ctx, resp.Identity, identityEmail, lookedUpBy)
+	if unknownProvider(ctx, r.data) {
 		return
 	}
 
@@ -266,7 +286,9 @@ func (r *accountResource) Read(ctx context.Context, req resource.ReadRequest, re
 	}
 	r.data.noteManaged(accountType, state.ID.ValueString(), account.ID)
 
-	refreshed := accountModelFromAPI(state, account)
+	refreshed := state
+	refreshed.readFromAPI(account)
+	setIdentity(ctx, resp.Identity, identityEmail, refreshed.Email.ValueString())
 	resp.Diagnostics.Append(setStateIfChanged(ctx, &resp.State, &state, &refreshed)...)
 	resp.Diagnostics.Append(storeVersion(ctx, resp.Private, account.Version)...)
 }
@@ -288,8 +310,10 @@ func (r *accountResource) Update(ctx context.Context, req resource.UpdateRequest
 	}
 
 	id := state.ID.ValueString()
+	// Terraform before 1.12 plans no identity: the framework wants one after every update.
+	setIdentity(ctx, resp.Identity, identityEmail, state.Email.ValueString())
 	r.data.noteManaged(accountType, id)
-	if patch, changed := toAccountPatch(plan, state); changed {
+	if patch, changed := plan.toAPIPatch(state); changed {
 		if patch.Role != nil {
 			// The plan only warned about a role that fails the check (see ModifyPlan).
 			if r.data.checkRoleAssignable(ctx, accountRoleAssignment, plan.Role, &resp.Diagnostics); resp.Diagnostics.HasError() {
@@ -321,7 +345,8 @@ func (r *accountResource) Update(ctx context.Context, req resource.UpdateRequest
 		addAPIError(&resp.Diagnostics, "Error Reading Account", fmt.Sprintf("Reading the account %s (id %s) after updating it", state.Email.ValueString(), id), err)
 		return
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, accountModelFromAPI(plan, account))...)
+	plan.readFromAPI(account)
+	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 	resp.Diagnostics.Append(storeVersion(ctx, resp.Private, account.Version)...)
 }
 
@@ -358,26 +383,33 @@ func (r *accountResource) Delete(ctx context.Context, req resource.DeleteRequest
 }
 
 // ImportState takes an email address (anything with an "@"), an account id, or a SAML group's
-// directory object id. It looks the account up, so that one that does not exist gets this
-// provider's explanation rather than Terraform's generic "non-existent remote object".
+// directory object id, or an import block's identity: an email (or a SAML group's directory object
+// id, which Vision One keeps in the email field). It looks the account up, so that one that does
+// not exist gets this provider's explanation rather than Terraform's generic "non-existent remote
+// object".
 func (r *accountResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	if !requireConfigured(r.data, &resp.Diagnostics) {
 		return
 	}
-	id, email := req.ID, ""
-	if strings.Contains(req.ID, "@") {
-		id, email = "", req.ID
+	key, diags := importKey(ctx, req, identityEmail)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	id, email := key, ""
+	if req.ID == "" || strings.Contains(key, "@") {
+		id, email = "", key
 	}
 	account, err := r.findAccount(ctx, id, email)
 	if client.IsNotFound(err) {
 		resp.Diagnostics.AddError("Account Not Found",
 			fmt.Sprintf("Importing the account %q: no account in the Vision One tenant has this email, id or SAML group object id "+
 				"(an invited account's id is temporary and changes when the invitation is accepted, so prefer the email). "+
-				"The visionone_accounts data source lists the accounts.", req.ID))
+				"The visionone_accounts data source lists the accounts.", key))
 		return
 	}
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "Error Importing Account", fmt.Sprintf("Looking up the account %q", req.ID), err)
+		addAPIError(&resp.Diagnostics, "Error Importing Account", fmt.Sprintf("Looking up the account %q", key), err)
 		return
 	}
 	if email == "" {
@@ -385,6 +417,7 @@ func (r *accountResource) ImportState(ctx context.Context, req resource.ImportSt
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), account.ID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("email"), email)...)
+	setIdentity(ctx, resp.Identity, identityEmail, email)
 }
 
 // findAccount returns the account with this id or, when the id is unknown or gone (an accepted
@@ -402,7 +435,7 @@ func (r *accountResource) findAccount(ctx context.Context, id, email string) (*c
 			email = id
 		}
 	}
-	found, err := r.data.client.FindAccountByEmail(ctx, email)
+	found, err := r.data.client.RefreshAccountByEmail(ctx, email)
 	if err != nil {
 		return nil, err
 	}
@@ -500,52 +533,50 @@ func plannedStatus(plan, state accountResourceModel) types.String {
 	return types.StringValue(client.StatusDisabled)
 }
 
-func toAccountInvite(plan accountResourceModel) client.AccountInvite {
+// toAPIInvite is the invitation this plan sends.
+func (m accountResourceModel) toAPIInvite() client.AccountInvite {
 	return client.AccountInvite{
-		Email:       plan.Email.ValueString(),
-		Role:        plan.Role.ValueString(),
-		AuthType:    plan.AuthType.ValueString(),
-		Description: plan.Description.ValueString(),
+		Email:       m.Email.ValueString(),
+		Role:        m.Role.ValueString(),
+		AuthType:    m.AuthType.ValueString(),
+		Description: m.Description.ValueString(),
 	}
 }
 
-// toAccountPatch holds the fields the plan changes, and reports whether there is any.
-func toAccountPatch(plan, state accountResourceModel) (client.AccountPatch, bool) {
+// toAPIPatch holds the fields this plan changes from state, and reports whether there is any.
+func (m accountResourceModel) toAPIPatch(state accountResourceModel) (client.AccountPatch, bool) {
 	var patch client.AccountPatch
-	if !plan.Role.Equal(state.Role) {
-		patch.Role = plan.Role.ValueStringPointer()
+	if !m.Role.Equal(state.Role) {
+		patch.Role = m.Role.ValueStringPointer()
 	}
-	if !plan.Enabled.Equal(state.Enabled) {
+	if !m.Enabled.Equal(state.Enabled) {
 		status := client.StatusDisabled
-		if plan.Enabled.ValueBool() {
+		if m.Enabled.ValueBool() {
 			status = client.StatusEnabled
 		}
 		patch.Status = &status
 	}
-	if !plan.Description.Equal(state.Description) {
-		patch.Description = plan.Description.ValueStringPointer()
+	if !m.Description.Equal(state.Description) {
+		patch.Description = m.Description.ValueStringPointer()
 	}
 	return patch, patch.Role != nil || patch.Status != nil || patch.Description != nil
 }
 
-// accountModelFromAPI builds the model from what the API holds. The email of prior (plan or state)
-// is kept when it differs only in letter case, since Vision One compares emails case-insensitively.
-func accountModelFromAPI(prior accountResourceModel, account *client.Account) accountResourceModel {
-	email := types.StringValue(account.Email)
-	if strings.EqualFold(prior.Email.ValueString(), account.Email) {
-		email = prior.Email
+// readFromAPI overwrites the model's attributes with what the API holds; every attribute of an
+// account is one the API reports. The model's email (from the plan or state) is kept when it
+// differs only in letter case, since Vision One compares emails case-insensitively.
+func (m *accountResourceModel) readFromAPI(account *client.Account) {
+	if !strings.EqualFold(m.Email.ValueString(), account.Email) {
+		m.Email = types.StringValue(account.Email)
 	}
-	return accountResourceModel{
-		ID:          types.StringValue(account.ID),
-		Email:       email,
-		AuthType:    types.StringValue(account.AuthType),
-		Role:        types.StringValue(account.Role),
-		Description: types.StringValue(account.Description),
-		// An invited account is not disabled: it becomes enabled when the invitation is accepted.
-		Enabled: types.BoolValue(account.Status != client.StatusDisabled),
-		Status:  types.StringValue(account.Status),
-		Name:    types.StringValue(account.Name),
-	}
+	m.ID = types.StringValue(account.ID)
+	m.AuthType = types.StringValue(account.AuthType)
+	m.Role = types.StringValue(account.Role)
+	m.Description = types.StringValue(account.Description)
+	// An invited account is not disabled: it becomes enabled when the invitation is accepted.
+	m.Enabled = types.BoolValue(account.Status != client.StatusDisabled)
+	m.Status = types.StringValue(account.Status)
+	m.Name = types.StringValue(account.Name)
 }
 
 // shellQuote quotes s for a POSIX shell, so that emails with quotes survive copy and paste.

@@ -133,9 +133,14 @@ func TestAccAccount_lifecycle(t *testing.T) {
 					statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("description"), knownvalue.StringExact("third-party auditor")),
 					statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("enabled"), knownvalue.Bool(true)),
 					statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("status"), knownvalue.StringExact("invited")),
+					// Not read back after the invitation, which does not set it.
+					statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("name"), knownvalue.Null()),
 					idChanges.AddStateValue(testAccAccountAddr, tfjsonpath.New("id")),
 				},
 			},
+			refreshStep(e.accountConfig(map[string]testAccAccount{"test": invited}),
+				statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("name"), knownvalue.StringExact("auditor")),
+				statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("status"), knownvalue.StringExact("invited"))),
 			{
 				ResourceName:      testAccAccountAddr,
 				ImportState:       true,
@@ -262,6 +267,7 @@ func TestAccAccount_authTypes(t *testing.T) {
 					}),
 				),
 			},
+			refreshStep(e.accountConfig(accounts)),
 			{
 				ResourceName:      "visionone_account.saml_group_id",
 				ImportState:       true,
@@ -519,6 +525,7 @@ func TestAccAccount_unusualEmails(t *testing.T) {
 					statecheck.ExpectKnownValue("visionone_account.plus", tfjsonpath.New("email"), knownvalue.StringExact(plus)),
 				},
 			},
+			refreshStep(e.accountConfig(accounts)),
 			{
 				ResourceName:      "visionone_account.quote",
 				ImportState:       true,
@@ -839,7 +846,7 @@ func TestImportHintQuoting(t *testing.T) {
 	}
 }
 
-func TestAccountModelFromAPI(t *testing.T) {
+func TestAccountModelReadFromAPI(t *testing.T) {
 	t.Parallel()
 	tests := map[string]struct {
 		prior, email, status string
@@ -859,7 +866,8 @@ func TestAccountModelFromAPI(t *testing.T) {
 			if tc.prior == "" {
 				prior.Email = types.StringNull()
 			}
-			got := accountModelFromAPI(prior, &client.Account{ID: "id-1", Email: tc.email, Status: tc.status, AuthType: client.AuthTypeLocal, Role: "Auditor"})
+			got := prior
+			got.readFromAPI(&client.Account{ID: "id-1", Email: tc.email, Status: tc.status, AuthType: client.AuthTypeLocal, Role: "Auditor"})
 			if got.Email.ValueString() != tc.wantEmail || got.Enabled.ValueBool() != tc.wantEnabled || got.Status.ValueString() != tc.status {
 				t.Errorf("got email %s, enabled %s, status %s; want %s, %t, %s", got.Email, got.Enabled, got.Status, tc.wantEmail, tc.wantEnabled, tc.status)
 			}

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -20,8 +21,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64default"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
@@ -31,6 +30,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/client"
+	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/planmodifiers"
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/validators"
 )
 
@@ -41,6 +41,7 @@ var (
 	_ resource.ResourceWithValidateConfig   = (*apiKeyResource)(nil)
 	_ resource.ResourceWithModifyPlan       = (*apiKeyResource)(nil)
 	_ resource.ResourceWithImportState      = (*apiKeyResource)(nil)
+	_ resource.ResourceWithIdentity         = (*apiKeyResource)(nil)
 )
 
 // NewAPIKeyResource is the constructor of visionone_api_key.
@@ -75,19 +76,19 @@ type apiKeyResource struct {
 }
 
 type apiKeyResourceModel struct {
-	ID              types.String `tfsdk:"id"`
-	Name            types.String `tfsdk:"name"`
-	NamePrefix      types.String `tfsdk:"name_prefix"`
-	Role            types.String `tfsdk:"role"`
-	Description     types.String `tfsdk:"description"`
-	Enabled         types.Bool   `tfsdk:"enabled"`
-	ExpiresInMonths types.Int64  `tfsdk:"expires_in_months"`
-	RotateBefore    types.String `tfsdk:"rotate_before"`
-	Keepers         types.Map    `tfsdk:"keepers"`
-	Value           types.String `tfsdk:"value"`
-	ExpiresAt       types.String `tfsdk:"expires_at"`
-	LastUsedAt      types.String `tfsdk:"last_used_at"`
-	CreatedAt       types.String `tfsdk:"created_at"`
+	ID              types.String         `tfsdk:"id"`
+	Name            types.String         `tfsdk:"name"`
+	NamePrefix      types.String         `tfsdk:"name_prefix"`
+	Role            types.String         `tfsdk:"role"`
+	Description     types.String         `tfsdk:"description"`
+	Enabled         types.Bool           `tfsdk:"enabled"`
+	ExpiresInMonths types.Int64          `tfsdk:"expires_in_months"`
+	RotateBefore    timetypes.GoDuration `tfsdk:"rotate_before"`
+	Keepers         types.Map            `tfsdk:"keepers"`
+	Value           types.String         `tfsdk:"value"`
+	ExpiresAt       timetypes.RFC3339    `tfsdk:"expires_at"`
+	LastUsedAt      timetypes.RFC3339    `tfsdk:"last_used_at"`
+	CreatedAt       timetypes.RFC3339    `tfsdk:"created_at"`
 }
 
 // apiKeyType is this resource's type name, under which the objects it manages are recorded
@@ -170,11 +171,8 @@ func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 				Validators: []validator.Int64{
 					int64validator.OneOf(client.MonthsToExpiration...),
 				},
-				PlanModifiers: []planmodifier.Int64{
-					int64planmodifier.RequiresReplaceIf(priorValueKnown,
-						"Replaces the key when the value changes, except when the prior value is unknown (after import).",
-						"Replaces the key when the value changes, except when the prior value is unknown (after import)."),
-				},
+				// An imported key's expires_in_months cannot always be recovered from its dates.
+				PlanModifiers: []planmodifier.Int64{planmodifiers.Int64RequiresReplaceUnlessPriorNull()},
 			},
 			"rotate_before": schema.StringAttribute{
 				MarkdownDescription: "Replace the key once the API's current time is within this duration before `expires_at`, " +
@@ -184,19 +182,16 @@ func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 					"The decision is made at plan time and stated in a plan warning. Without it, the key is replaced only once it has " +
 					"expired. Changed in place.",
 				Optional:   true,
+				CustomType: timetypes.GoDurationType{},
 				Validators: []validator.String{validators.DurationBetween(time.Second, maxRotateBefore)},
 			},
 			"keepers": schema.MapAttribute{
 				MarkdownDescription: "Arbitrary strings; any change to them replaces the key, for rotation on demand " +
 					"(for example from `time_rotating`). Setting keepers on a key that had none (such as an imported key) " +
 					"does not replace it.",
-				Optional:    true,
-				ElementType: types.StringType,
-				PlanModifiers: []planmodifier.Map{
-					mapplanmodifier.RequiresReplaceIf(priorMapKnown,
-						"Replaces the key when the keepers change, except when there were none before.",
-						"Replaces the key when the keepers change, except when there were none before."),
-				},
+				Optional:      true,
+				ElementType:   types.StringType,
+				PlanModifiers: []planmodifier.Map{planmodifiers.MapRequiresReplaceUnlessPriorNull()},
 			},
 			"value": schema.StringAttribute{
 				MarkdownDescription: "The secret: use it as `Authorization: Bearer <value>`. Vision One returns it only when the key " +
@@ -210,21 +205,31 @@ func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 				MarkdownDescription: "When the key expires (RFC 3339, UTC), or null when it never expires. Also null, with a warning, " +
 					"when the API writes it in a form the provider cannot read; the key is then not replaced on expiry.",
 				Computed:      true,
+				CustomType:    timetypes.RFC3339Type{},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"last_used_at": schema.StringAttribute{
 				MarkdownDescription: "When the key last authenticated (RFC 3339, UTC), or null if never. Refreshed on every read; " +
 					"an in-place update keeps the value of the refresh before it, as changing a key does not use it.",
 				Computed:      true,
+				CustomType:    timetypes.RFC3339Type{},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"created_at": schema.StringAttribute{
-				MarkdownDescription: "When the key was created (RFC 3339, UTC), where the API reports it.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+				MarkdownDescription: "When the key was created (RFC 3339, UTC), where the API reports it. The provider does not read a " +
+					"key back after creating it, so this is null until the next refresh (the next plan or apply) unless the API's " +
+					"answer to the create carries it.",
+				Computed:      true,
+				CustomType:    timetypes.RFC3339Type{},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 		},
 	}
+}
+
+// IdentitySchema names a key by its id, which never changes.
+func (r *apiKeyResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = stringIdentitySchema(identityID, "The key's id (a UUID).")
 }
 
 func (r *apiKeyResource) ConfigValidators(_ context.Context) []resource.ConfigValidator {
@@ -238,16 +243,16 @@ func (r *apiKeyResource) ConfigValidators(_ context.Context) []resource.ConfigVa
 // (and revoke the one the previous run handed out). With expires_in_months = 0 it only warns, as
 // rotate_before then has no effect.
 func (r *apiKeyResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	var rotateBefore types.String
+	var rotateBefore timetypes.GoDuration
 	var months types.Int64
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("rotate_before"), &rotateBefore)...)
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("expires_in_months"), &months)...)
 	if resp.Diagnostics.HasError() || rotateBefore.IsNull() || rotateBefore.IsUnknown() || months.IsUnknown() {
 		return
 	}
-	window, err := time.ParseDuration(rotateBefore.ValueString())
-	if err != nil {
-		return // the attribute's validator reports it
+	window, diags := rotateBefore.ValueGoDuration()
+	if diags.HasError() {
+		return // the attribute's type reports it
 	}
 	monthCount := int64(defaultMonthsToExpiration)
 	if !months.IsNull() {
@@ -342,17 +347,16 @@ func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	if state.ExpiresAt.IsNull() || plan.RotateBefore.IsUnknown() {
 		return
 	}
-	expiresAt, err := time.Parse(time.RFC3339, state.ExpiresAt.ValueString())
-	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("expires_at"), "Invalid Expiry in State",
-			fmt.Sprintf("The expires_at of API key %s, %q, is not an RFC 3339 time: %s. Refresh the state (terraform apply -refresh-only) and try again.",
-				state.ID.ValueString(), state.ExpiresAt.ValueString(), err))
-		return
-	}
+	// The attributes' types have refused a value that is not a time or a duration already.
+	expiresAt, diags := state.ExpiresAt.ValueRFC3339Time()
+	resp.Diagnostics.Append(diags...)
 	var rotateBefore time.Duration
 	if !plan.RotateBefore.IsNull() {
-		// The schema validator has accepted it already.
-		rotateBefore, _ = time.ParseDuration(plan.RotateBefore.ValueString())
+		rotateBefore, diags = plan.RotateBefore.ValueGoDuration()
+		resp.Diagnostics.Append(diags...)
+	}
+	if resp.Diagnostics.HasError() {
+		return
 	}
 	now, diags := storedTime(ctx, req.Private, privateKeyReadAt)
 	resp.Diagnostics.Append(diags...)
@@ -373,7 +377,7 @@ func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 		fmt.Sprintf("API key %s (%q): %s", state.ID.ValueString(), state.Name.ValueString(), reason))
 	// The new key has a new expiry, and Terraform replaces a resource only over an attribute whose
 	// planned value differs from the prior one.
-	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("expires_at"), types.StringUnknown())...)
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("expires_at"), timetypes.NewRFC3339Unknown())...)
 	resp.RequiresReplace = append(resp.RequiresReplace, path.Root("expires_at"))
 }
 
@@ -449,7 +453,7 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 	}
 	name := plan.Name.ValueString()
 	if plan.Name.IsUnknown() || plan.Name.IsNull() {
-		if name = r.uniqueAPIKeyName(ctx, plan.NamePrefix.ValueString(), &resp.Diagnostics); name == "" {
+		if name = r.data.uniqueAPIKeyName(ctx, plan.NamePrefix.ValueString(), &resp.Diagnostics); name == "" {
 			return
 		}
 	}
@@ -470,33 +474,24 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 	}
 	warnUnreadable(&resp.Diagnostics, fmt.Sprintf("The answer to the creation of API key %s (%q)", created.ID, name),
 		created.Unreadable, createdAPIKeyUnreadableEffects)
-	// The key and its secret exist from here on and the secret is never shown again: record them at
-	// once, so that a failure below leaves a tainted key in state rather than an orphan.
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), created.ID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), name)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("value"), created.Value)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-
-	key, err := r.data.client.GetAPIKey(ctx, created.ID)
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "Error Reading Created API Key",
-			fmt.Sprintf("Reading API key %s (%q) back after creating it; the key exists and will be replaced on the next apply", created.ID, name), err)
-		return
-	}
+	// The create's request and answer say all there is to know of a new key, so it is not read
+	// back: the refresh of the next plan reads what the answer does not carry (created_at, unless
+	// the answer has it) and the version that protects an update.
 	plan.Value = types.StringValue(created.Value)
-	plan.updateFromAPI(key)
-	r.setState(ctx, key, nil, &plan, &resp.State, resp.Private, &resp.Diagnostics)
+	plan.readFromAPI(&created.APIKey)
+	r.setState(ctx, &created.APIKey, nil, &plan, &resp.State, resp.Private, &resp.Diagnostics)
+	setIdentity(ctx, resp.Identity, identityID, created.ID)
 }
 
 func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	if unknownProvider(ctx, r.data) {
-		return
-	}
 	var state apiKeyResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
+		return
+	}
+	// Set before anything can return: the framework wants an identity after every read.
+	setIdentity(ctx, resp.Identity, identityID, state.ID.ValueString())
+	if unknownProvider(ctx, r.data) {
 		return
 	}
 
@@ -514,11 +509,12 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 		addAPIError(&resp.Diagnostics, "Error Reading API Key", fmt.Sprintf("Reading API key %s", state.ID.ValueString()), err)
 		return
 	}
+	warnUnreadableKey(&resp.Diagnostics, key)
 	refreshed := state
 	if refreshed.ExpiresInMonths.IsNull() {
 		refreshed.ExpiresInMonths = monthsToExpirationOf(key)
 	}
-	refreshed.updateFromAPI(key)
+	refreshed.readFromAPI(key)
 	r.setState(ctx, key, &state, &refreshed, &resp.State, resp.Private, &resp.Diagnostics)
 }
 
@@ -533,14 +529,16 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 		return
 	}
 	id := state.ID.ValueString()
+	// Terraform before 1.12 plans no identity: the framework wants one after every update.
+	setIdentity(ctx, resp.Identity, identityID, id)
 	name := plan.Name.ValueString()
 	if plan.Name.IsUnknown() {
-		if name = r.uniqueAPIKeyName(ctx, plan.NamePrefix.ValueString(), &resp.Diagnostics); name == "" {
+		if name = r.data.uniqueAPIKeyName(ctx, plan.NamePrefix.ValueString(), &resp.Diagnostics); name == "" {
 			return
 		}
 	}
 
-	if patch, changed := apiKeyPatchOf(name, plan, state); changed {
+	if patch, changed := plan.toAPIPatch(name, state); changed {
 		if patch.Role != nil {
 			// The plan only warned about a role that fails the check (see ModifyPlan).
 			if r.data.checkRoleAssignable(ctx, apiKeyRoleAssignment, plan.Role, &resp.Diagnostics); resp.Diagnostics.HasError() {
@@ -580,12 +578,13 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 		addAPIError(&resp.Diagnostics, "Error Reading Updated API Key", fmt.Sprintf("Reading API key %s back after updating it", id), err)
 		return
 	}
+	warnUnreadableKey(&resp.Diagnostics, key)
 	plan.Value = state.Value
 	// An update does not use the key, so the plan keeps last_used_at from the refresh, and
 	// Terraform refuses a result that differs from the plan: a use of the key since the refresh
 	// is reported by the next one.
 	lastUsedAt := plan.LastUsedAt
-	plan.updateFromAPI(key)
+	plan.readFromAPI(key)
 	plan.LastUsedAt = lastUsedAt
 	r.setState(ctx, key, nil, &plan, &resp.State, resp.Private, &resp.Diagnostics)
 }
@@ -608,29 +607,36 @@ func (r *apiKeyResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	}
 }
 
-// ImportState accepts a key's id or its name.
+// ImportState accepts a key's id or its name, or an import block's identity (the id).
 func (r *apiKeyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	if !requireConfigured(r.data, &resp.Diagnostics) {
 		return
 	}
+	importID, diags := importKey(ctx, req, identityID)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	// Many imports in one plan are served from the listing that refreshes share.
 	var key *client.APIKey
 	var err error
-	if uuidPattern.MatchString(req.ID) {
-		key, err = r.data.client.GetAPIKey(ctx, req.ID)
+	if uuidPattern.MatchString(importID) {
+		key, err = r.data.client.RefreshAPIKey(ctx, importID)
 	}
 	if key == nil && (err == nil || client.IsNotFound(err)) {
-		key, err = r.data.client.FindAPIKeyByName(ctx, req.ID)
+		key, err = r.data.client.RefreshAPIKeyByName(ctx, importID)
 	}
 	if client.IsNotFound(err) {
 		resp.Diagnostics.AddError("API Key Not Found",
-			fmt.Sprintf("Importing API key %q: no API key in the tenant has this id or name. The data source visionone_api_keys lists the keys.", req.ID))
+			fmt.Sprintf("Importing API key %q: no API key in the tenant has this id or name. The data source visionone_api_keys lists the keys.", importID))
 		return
 	}
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "Error Importing API Key", fmt.Sprintf("Looking up API key %q", req.ID), err)
+		addAPIError(&resp.Diagnostics, "Error Importing API Key", fmt.Sprintf("Looking up API key %q", importID), err)
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), key.ID)...)
+	setIdentity(ctx, resp.Identity, identityID, key.ID)
 	resp.Diagnostics.AddWarning("API Key Value Not Imported",
 		fmt.Sprintf("API key %s (%q) was imported without its secret: Vision One shows a key's value only once, when it is "+
 			"created, and it cannot be recovered. The key keeps working for whoever holds the value, but value is null in "+
@@ -641,14 +647,18 @@ func (r *apiKeyResource) ImportState(ctx context.Context, req resource.ImportSta
 
 // setState writes model, which the caller has completed with what the API reports about key, as
 // the new state (unless prior, the model read from that state or nil, already holds it), and keeps
-// the key's version and the API time of the read in private state. It records the key as managed
-// by this configuration (noteManaged).
+// the key's version and the API time of the read (or of the create) in private state. It records
+// the key as managed by this configuration (noteManaged).
 func (r *apiKeyResource) setState(ctx context.Context, key *client.APIKey, prior, model *apiKeyResourceModel, state *tfsdk.State, private privateState, diags *diag.Diagnostics) {
 	r.data.noteManaged(apiKeyType, key.ID)
-	warnUnreadable(diags, fmt.Sprintf("API key %s (%q)", key.ID, key.Name), key.UnreadableFields(), apiKeyUnreadableEffects)
 	diags.Append(storeVersion(ctx, private, key.Version)...)
 	diags.Append(r.storeReadAt(ctx, private)...)
 	diags.Append(setStateIfChanged(ctx, state, prior, model)...)
+}
+
+// warnUnreadableKey warns of the dates of a key read from the API that the client could not read.
+func warnUnreadableKey(diags *diag.Diagnostics, key *client.APIKey) {
+	warnUnreadable(diags, fmt.Sprintf("API key %s (%q)", key.ID, key.Name), key.UnreadableFields(), apiKeyUnreadableEffects)
 }
 
 // apiKeyUnreadableEffects says what an unreadable date of a key read from the API means.
@@ -663,7 +673,8 @@ var apiKeyUnreadableEffects = map[string]string{
 // and its value are in the state regardless.
 var createdAPIKeyUnreadableEffects = map[string]string{
 	"id":              "the key's id was taken from the answer's Location header instead",
-	"expiredDateTime": "expires_at is taken from the key as read back after the create",
+	"expiredDateTime": "expires_at is null until the next refresh reads it from the key",
+	"createdDateTime": "created_at is null until the next refresh reads it from the key",
 }
 
 // toAPICreate is the create request for this plan under the given (possibly generated) name.
@@ -678,32 +689,34 @@ func (m apiKeyResourceModel) toAPICreate(name string) client.APIKeyCreate {
 	}
 }
 
-// updateFromAPI copies what the API reports into the model. The Terraform-only attributes
-// (name_prefix, expires_in_months, rotate_before, keepers) and the secret are left alone.
-func (m *apiKeyResourceModel) updateFromAPI(key *client.APIKey) {
+// readFromAPI overwrites the model's attributes with what the API reports of key. The
+// Terraform-only attributes (name_prefix, expires_in_months, rotate_before, keepers) and the
+// secret are left alone.
+func (m *apiKeyResourceModel) readFromAPI(key *client.APIKey) {
 	m.ID = types.StringValue(key.ID)
 	m.Name = types.StringValue(key.Name)
 	m.Role = types.StringValue(key.Role)
 	m.Description = types.StringValue(key.Description)
 	m.Enabled = types.BoolValue(key.Status == client.StatusEnabled)
-	m.ExpiresAt = timeString(key.ExpiredDateTime)
-	m.LastUsedAt = timeString(key.LastUsedDateTime)
-	m.CreatedAt = timeString(key.CreatedDateTime)
+	m.ExpiresAt = rfc3339Value(key.ExpiredDateTime)
+	m.LastUsedAt = rfc3339Value(key.LastUsedDateTime)
+	m.CreatedAt = rfc3339Value(key.CreatedDateTime)
 }
 
-// apiKeyPatchOf is the PATCH that turns state into plan, and whether it changes anything.
-func apiKeyPatchOf(name string, plan, state apiKeyResourceModel) (client.APIKeyPatch, bool) {
+// toAPIPatch is the PATCH that turns state into this plan under the given (possibly generated)
+// name, and whether it changes anything.
+func (m apiKeyResourceModel) toAPIPatch(name string, state apiKeyResourceModel) (client.APIKeyPatch, bool) {
 	var patch client.APIKeyPatch
 	if name != state.Name.ValueString() {
 		patch.Name = &name
 	}
-	if role := plan.Role.ValueString(); role != state.Role.ValueString() {
+	if role := m.Role.ValueString(); role != state.Role.ValueString() {
 		patch.Role = &role
 	}
-	if description := plan.Description.ValueString(); description != state.Description.ValueString() {
+	if description := m.Description.ValueString(); description != state.Description.ValueString() {
 		patch.Description = &description
 	}
-	if enabled := plan.Enabled.ValueBool(); enabled != state.Enabled.ValueBool() {
+	if enabled := m.Enabled.ValueBool(); enabled != state.Enabled.ValueBool() {
 		status := apiKeyStatus(enabled)
 		patch.Status = &status
 	}
@@ -763,9 +776,9 @@ func monthsToExpirationOf(key *client.APIKey) types.Int64 {
 // uniqueAPIKeyName appends the API's current time (UTC) and random digits to prefix, as the
 // name_prefix documentation promises: the time is the key's creation time as Vision One records
 // it, whatever the local clock says. It returns "" after adding an error when the API's time
-// cannot be told.
-func (r *apiKeyResource) uniqueAPIKeyName(ctx context.Context, prefix string, diags *diag.Diagnostics) string {
-	now, err := r.data.client.ServerNow(ctx)
+// cannot be told. The resource and the ephemeral key both name keys this way.
+func (d *providerData) uniqueAPIKeyName(ctx context.Context, prefix string, diags *diag.Diagnostics) string {
+	now, err := d.client.ServerNow(ctx)
 	if err != nil {
 		addAPIError(diags, "Error Reading the API Time",
 			fmt.Sprintf("Reading the Vision One API's current time for the name of a key with name_prefix %q", prefix), err)
@@ -786,18 +799,6 @@ func namePrefixNoLongerMatches(ctx context.Context, req planmodifier.StringReque
 	var name types.String
 	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("name"), &name)...)
 	resp.RequiresReplace = req.PlanValue.IsUnknown() || !strings.HasPrefix(name.ValueString(), req.PlanValue.ValueString())
-}
-
-// priorValueKnown replaces on a change unless the prior value is null: an imported key's
-// expires_in_months cannot always be recovered, and adopting the configured value is no change.
-func priorValueKnown(_ context.Context, req planmodifier.Int64Request, resp *int64planmodifier.RequiresReplaceIfFuncResponse) {
-	resp.RequiresReplace = !req.StateValue.IsNull()
-}
-
-// priorMapKnown is priorValueKnown for keepers: setting keepers on a key that had none adopts
-// them, any later change replaces the key.
-func priorMapKnown(_ context.Context, req planmodifier.MapRequest, resp *mapplanmodifier.RequiresReplaceIfFuncResponse) {
-	resp.RequiresReplace = !req.StateValue.IsNull()
 }
 
 // storeReadAt records the API time of the read just made (the client keeps it from the answer's

@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -340,7 +341,7 @@ func TestAPIKey_modifyPlanExpiryWarnings(t *testing.T) {
 	now := e.Now()
 	tests := map[string]struct {
 		expiresAt    time.Time
-		rotateBefore types.String
+		rotateBefore timetypes.GoDuration
 		wantWarning  string
 	}{
 		"expired": {
@@ -349,12 +350,12 @@ func TestAPIKey_modifyPlanExpiryWarnings(t *testing.T) {
 		},
 		"inside rotate_before": {
 			expiresAt:    now.Add(5 * 24 * time.Hour),
-			rotateBefore: types.StringValue("240h"),
+			rotateBefore: timetypes.NewGoDurationValueFromStringMust("240h"),
 			wantWarning:  "within rotate_before (240h0m0s) of the API's current time",
 		},
 		"outside rotate_before": {
 			expiresAt:    now.Add(20 * 24 * time.Hour),
-			rotateBefore: types.StringValue("240h"),
+			rotateBefore: timetypes.NewGoDurationValueFromStringMust("240h"),
 		},
 		"no rotate_before, not expired": {
 			expiresAt: now.Add(time.Hour),
@@ -373,9 +374,9 @@ func TestAPIKey_modifyPlanExpiryWarnings(t *testing.T) {
 				RotateBefore:    tc.rotateBefore,
 				Keepers:         types.MapNull(types.StringType),
 				Value:           types.StringValue("secret"),
-				ExpiresAt:       types.StringValue(tc.expiresAt.UTC().Format(time.RFC3339)),
-				LastUsedAt:      types.StringNull(),
-				CreatedAt:       types.StringNull(),
+				ExpiresAt:       timetypes.NewRFC3339TimeValue(tc.expiresAt.UTC()),
+				LastUsedAt:      timetypes.NewRFC3339Null(),
+				CreatedAt:       timetypes.NewRFC3339Null(),
 			}
 			raw := tftypes.NewValue(schemaResp.Schema.Type().TerraformType(ctx), nil)
 			state := tfsdk.State{Schema: schemaResp.Schema, Raw: raw}
@@ -393,8 +394,10 @@ func TestAPIKey_modifyPlanExpiryWarnings(t *testing.T) {
 			if resp.Diagnostics.HasError() {
 				t.Fatalf("unexpected error: %v", resp.Diagnostics)
 			}
-			var plannedExpiry types.String
-			resp.Plan.GetAttribute(ctx, path.Root("expires_at"), &plannedExpiry)
+			var plannedExpiry timetypes.RFC3339
+			if diags := resp.Plan.GetAttribute(ctx, path.Root("expires_at"), &plannedExpiry); diags.HasError() {
+				t.Fatal(diags)
+			}
 			if tc.wantWarning == "" {
 				if len(resp.Diagnostics) != 0 || len(resp.RequiresReplace) != 0 || plannedExpiry.IsUnknown() {
 					t.Fatalf("expected no change, got diagnostics %v, replace %v, expires_at %s", resp.Diagnostics, resp.RequiresReplace, plannedExpiry)
@@ -453,8 +456,8 @@ func TestAPIKey_unreadableExpiryWarnings(t *testing.T) {
 	if diags := plan.Set(ctx, &apiKeyResourceModel{
 		ID: types.StringUnknown(), Name: types.StringValue("odd"), NamePrefix: types.StringNull(), Role: types.StringValue("SIEM"),
 		Description: types.StringValue(""), Enabled: types.BoolValue(true), ExpiresInMonths: types.Int64Value(12),
-		RotateBefore: types.StringNull(), Keepers: types.MapNull(types.StringType), Value: types.StringUnknown(),
-		ExpiresAt: types.StringUnknown(), LastUsedAt: types.StringUnknown(), CreatedAt: types.StringUnknown(),
+		RotateBefore: timetypes.NewGoDurationNull(), Keepers: types.MapNull(types.StringType), Value: types.StringUnknown(),
+		ExpiresAt: timetypes.NewRFC3339Unknown(), LastUsedAt: timetypes.NewRFC3339Unknown(), CreatedAt: timetypes.NewRFC3339Unknown(),
 	}); diags.HasError() {
 		t.Fatal(diags)
 	}
@@ -462,11 +465,11 @@ func TestAPIKey_unreadableExpiryWarnings(t *testing.T) {
 	r.Create(ctx, fwresource.CreateRequest{Plan: plan}, createResp)
 	var created apiKeyResourceModel
 	createResp.State.Get(ctx, &created)
+	// Create reads nothing back: the answer is all it sees.
 	expectWarnings("Create", createResp.Diagnostics,
-		`The answer to the creation of API key `+created.ID.ValueString()+` ("odd")`+`: Vision One`,
-		`API key `+created.ID.ValueString()+` ("odd"): Vision One`)
-	expectWarnings("Create", createResp.Diagnostics, "expires_at is taken from the key as read back", "expires_at is null")
-	if created.Value.ValueString() == "" || !created.ExpiresAt.IsNull() || created.CreatedAt.IsNull() {
+		`The answer to the creation of API key `+created.ID.ValueString()+` ("odd")`+`: Vision One`)
+	expectWarnings("Create", createResp.Diagnostics, "expires_at is null until the next refresh reads it from the key")
+	if created.Value.ValueString() == "" || !created.ExpiresAt.IsNull() || !created.CreatedAt.IsNull() {
 		t.Errorf("state after Create: value set %t, expires_at %s, created_at %s",
 			created.Value.ValueString() != "", created.ExpiresAt, created.CreatedAt)
 	}
@@ -480,7 +483,7 @@ func TestAPIKey_unreadableExpiryWarnings(t *testing.T) {
 	ds.Schema(ctx, datasource.SchemaRequest{}, &dsSchema)
 	configState := tfsdk.State{Schema: dsSchema.Schema, Raw: tftypes.NewValue(dsSchema.Schema.Type().TerraformType(ctx), nil)}
 	if diags := configState.Set(ctx, &apiKeysDataSourceModel{Role: types.StringNull(), Status: types.StringNull(),
-		Name: types.StringNull(), ExpiringWithin: types.StringValue("8784h"), ServerTime: types.StringNull()}); diags.HasError() {
+		Name: types.StringNull(), ExpiringWithin: timetypes.NewGoDurationValueFromStringMust("8784h"), ServerTime: timetypes.NewRFC3339Null()}); diags.HasError() {
 		t.Fatal(diags)
 	}
 	dsResp := datasource.ReadResponse{State: configState}
@@ -572,19 +575,19 @@ func TestAPIKey_validateConfigRotateBefore(t *testing.T) {
 	var schemaResp fwresource.SchemaResponse
 	r.Schema(ctx, fwresource.SchemaRequest{}, &schemaResp)
 	tests := map[string]struct {
-		rotateBefore types.String
+		rotateBefore timetypes.GoDuration
 		months       types.Int64
 		wantError    string
 		wantWarning  string
 	}{
-		"shorter than a month":      {rotateBefore: types.StringValue("671h"), months: types.Int64Value(1)},
-		"a month of 28 days":        {rotateBefore: types.StringValue("672h"), months: types.Int64Value(1), wantError: `rotate_before = "672h" (672h, 28 days) is at least as long as the validity of a key with expires_in_months = 1, which can be as short as 672h, 28 days`},
-		"the default twelve months": {rotateBefore: types.StringValue("8760h"), months: types.Int64Null(), wantError: "expires_in_months = 12, which can be as short as 8760h, 365 days"},
-		"under twelve months":       {rotateBefore: types.StringValue("8759h"), months: types.Int64Null()},
-		"never expires":             {rotateBefore: types.StringValue("720h"), months: types.Int64Value(0), wantWarning: `rotate_before = "720h" has no effect: expires_in_months = 0 makes a key that never expires`},
-		"unknown months":            {rotateBefore: types.StringValue("8760h"), months: types.Int64Unknown()},
-		"unknown rotate_before":     {rotateBefore: types.StringUnknown(), months: types.Int64Value(1)},
-		"no rotate_before":          {rotateBefore: types.StringNull(), months: types.Int64Value(0)},
+		"shorter than a month":      {rotateBefore: timetypes.NewGoDurationValueFromStringMust("671h"), months: types.Int64Value(1)},
+		"a month of 28 days":        {rotateBefore: timetypes.NewGoDurationValueFromStringMust("672h"), months: types.Int64Value(1), wantError: `rotate_before = "672h" (672h, 28 days) is at least as long as the validity of a key with expires_in_months = 1, which can be as short as 672h, 28 days`},
+		"the default twelve months": {rotateBefore: timetypes.NewGoDurationValueFromStringMust("8760h"), months: types.Int64Null(), wantError: "expires_in_months = 12, which can be as short as 8760h, 365 days"},
+		"under twelve months":       {rotateBefore: timetypes.NewGoDurationValueFromStringMust("8759h"), months: types.Int64Null()},
+		"never expires":             {rotateBefore: timetypes.NewGoDurationValueFromStringMust("720h"), months: types.Int64Value(0), wantWarning: `rotate_before = "720h" has no effect: expires_in_months = 0 makes a key that never expires`},
+		"unknown months":            {rotateBefore: timetypes.NewGoDurationValueFromStringMust("8760h"), months: types.Int64Unknown()},
+		"unknown rotate_before":     {rotateBefore: timetypes.NewGoDurationUnknown(), months: types.Int64Value(1)},
+		"no rotate_before":          {rotateBefore: timetypes.NewGoDurationNull(), months: types.Int64Value(0)},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -594,8 +597,8 @@ func TestAPIKey_validateConfigRotateBefore(t *testing.T) {
 			if diags := values.Set(ctx, &apiKeyResourceModel{
 				Name: types.StringValue("k"), NamePrefix: types.StringNull(), Role: types.StringValue("SIEM"),
 				Description: types.StringNull(), Enabled: types.BoolNull(), ExpiresInMonths: tc.months, RotateBefore: tc.rotateBefore,
-				Keepers: types.MapNull(types.StringType), Value: types.StringNull(), ExpiresAt: types.StringNull(),
-				LastUsedAt: types.StringNull(), CreatedAt: types.StringNull(), ID: types.StringNull(),
+				Keepers: types.MapNull(types.StringType), Value: types.StringNull(), ExpiresAt: timetypes.NewRFC3339Null(),
+				LastUsedAt: timetypes.NewRFC3339Null(), CreatedAt: timetypes.NewRFC3339Null(), ID: types.StringNull(),
 			}); diags.HasError() {
 				t.Fatal(diags)
 			}

@@ -60,12 +60,16 @@ func TestAccAPIKey_basic(t *testing.T) {
 					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("expires_in_months"), knownvalue.Int64Exact(12)),
 					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("expires_at"), knownvalue.StringRegexp(rfc3339Pattern)),
 					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("last_used_at"), knownvalue.Null()),
+					// Not read back after the create: the create's answer does not carry it.
+					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("created_at"), knownvalue.Null()),
 					statecheck.ExpectSensitiveValue(testAccAPIKeyAddr, tfjsonpath.New("value")),
 					// The value is the real secret: it authenticates against the API.
 					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("value"), e.authenticates()),
 					e.expectAPIKeyCount(1),
 				},
 			},
+			refreshStep(e.providerConfig()+testAccAPIKeyConfig(name, "SIEM", "for the auditor", true),
+				statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("created_at"), knownvalue.StringRegexp(rfc3339Pattern))),
 			{
 				ResourceName:      testAccAPIKeyAddr,
 				ImportState:       true,
@@ -152,7 +156,7 @@ resource "visionone_api_key" "monthly" {
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(forever, tfjsonpath.New("expires_at"), knownvalue.Null()),
 					statecheck.ExpectKnownValue(forever, tfjsonpath.New("last_used_at"), knownvalue.Null()),
-					statecheck.ExpectKnownValue(forever, tfjsonpath.New("created_at"), knownvalue.StringRegexp(rfc3339Pattern)),
+					statecheck.ExpectKnownValue(forever, tfjsonpath.New("created_at"), knownvalue.Null()),
 					statecheck.ExpectKnownValue(monthly, tfjsonpath.New("expires_at"), knownvalue.StringRegexp(rfc3339Pattern)),
 					statecheck.ExpectKnownValue(monthly, tfjsonpath.New("last_used_at"), knownvalue.Null()),
 				},
@@ -160,6 +164,10 @@ resource "visionone_api_key" "monthly" {
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 			},
+			refreshStep(config,
+				statecheck.ExpectKnownValue(forever, tfjsonpath.New("created_at"), knownvalue.StringRegexp(rfc3339Pattern)),
+				statecheck.ExpectKnownValue(forever, tfjsonpath.New("expires_at"), knownvalue.Null()),
+				statecheck.ExpectKnownValue(forever, tfjsonpath.New("last_used_at"), knownvalue.Null())),
 			{
 				ResourceName:            forever,
 				ImportState:             true,
@@ -415,8 +423,9 @@ func TestAccAPIKey_badInputs(t *testing.T) {
 				ExpectError: regexpText("Invalid Attribute Value", "expires_in_months value must be one of", "got: 2"),
 			},
 			{
-				Config:      config(`name = "k"` + "\n" + `role = "SIEM"` + "\n" + `rotate_before = "30d"`),
-				ExpectError: regexpText("Invalid Attribute Value", "rotate_before value must be a Go duration", `got: "30d"`),
+				Config: config(`name = "k"` + "\n" + `role = "SIEM"` + "\n" + `rotate_before = "30d"`),
+				ExpectError: regexpText("Invalid Time Duration String Value", `rotate_before = "30d"`, "Valid time units are",
+					`unknown unit "d" in duration "30d"`),
 			},
 			{
 				Config:      config(`name = "k"` + "\n" + `name_prefix = "k-"` + "\n" + `role = "SIEM"`),

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -32,6 +33,7 @@ var (
 	_ resource.ResourceWithImportState    = (*userRoleResource)(nil)
 	_ resource.ResourceWithModifyPlan     = (*userRoleResource)(nil)
 	_ resource.ResourceWithValidateConfig = (*userRoleResource)(nil)
+	_ resource.ResourceWithIdentity       = (*userRoleResource)(nil)
 )
 
 // NewUserRoleResource returns the visionone_user_role resource: one custom user role.
@@ -46,14 +48,14 @@ type userRoleResource struct {
 // userRoleModel is the Terraform shape of a role, shared by the resource and the
 // visionone_user_role data source, which expose the same attributes.
 type userRoleModel struct {
-	ID                         types.String `tfsdk:"id"`
-	Name                       types.String `tfsdk:"name"`
-	Description                types.String `tfsdk:"description"`
-	Permissions                types.Set    `tfsdk:"permissions"`
-	AllowAPIKeyAssignment      types.Bool   `tfsdk:"allow_api_key_assignment"`
-	AllowUserAccountAssignment types.Bool   `tfsdk:"allow_user_account_assignment"`
-	Type                       types.String `tfsdk:"type"`
-	LastUpdatedAt              types.String `tfsdk:"last_updated_at"`
+	ID                         types.String      `tfsdk:"id"`
+	Name                       types.String      `tfsdk:"name"`
+	Description                types.String      `tfsdk:"description"`
+	Permissions                types.Set         `tfsdk:"permissions"`
+	AllowAPIKeyAssignment      types.Bool        `tfsdk:"allow_api_key_assignment"`
+	AllowUserAccountAssignment types.Bool        `tfsdk:"allow_user_account_assignment"`
+	Type                       types.String      `tfsdk:"type"`
+	LastUpdatedAt              timetypes.RFC3339 `tfsdk:"last_updated_at"`
 }
 
 // Limits of a custom role's fields. Trend publishes none for roles; 128 is the longest role name an
@@ -151,9 +153,15 @@ func (r *userRoleResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 			"last_updated_at": schema.StringAttribute{
 				MarkdownDescription: "When the role was last changed, as an RFC 3339 timestamp reported by Vision One.",
 				Computed:            true,
+				CustomType:          timetypes.RFC3339Type{},
 			},
 		},
 	}
+}
+
+// IdentitySchema names a role by its id, which never changes.
+func (r *userRoleResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = stringIdentitySchema(identityID, "Id of the role (a UUID).")
 }
 
 func (r *userRoleResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -356,13 +364,7 @@ func (r *userRoleResource) Create(ctx context.Context, req resource.CreateReques
 		return
 	}
 
-	in := client.RoleCreate{
-		Name:                       plan.Name.ValueString(),
-		Description:                plan.Description.ValueString(),
-		PermissionKeys:             knownStrings(plan.Permissions),
-		AllowAPIKeyAssignment:      plan.AllowAPIKeyAssignment.ValueBool(),
-		AllowUserAccountAssignment: plan.AllowUserAccountAssignment.ValueBool(),
-	}
+	in := plan.toAPICreate()
 	tflog.Debug(ctx, "Creating a Vision One user role", map[string]any{"name": in.Name, "permissions": len(in.PermissionKeys)})
 	role, err := r.data.client.CreateRole(ctx, in)
 	if client.IsAlreadyExists(err) {
@@ -377,16 +379,19 @@ func (r *userRoleResource) Create(ctx context.Context, req resource.CreateReques
 		return
 	}
 
+	setIdentity(ctx, resp.Identity, identityID, role.ID)
 	r.setState(ctx, role, nil, &resp.State, resp.Private, &resp.Diagnostics)
 }
 
 func (r *userRoleResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	if unknownProvider(ctx, r.data) {
-		return
-	}
 	var state userRoleModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
+		return
+	}
+	// Set before anything can return: the framework wants an identity after every read.
+	setIdentity(ctx, resp.Identity, identityID, state.ID.ValueString())
+	if unknownProvider(ctx, r.data) {
 		return
 	}
 
@@ -425,7 +430,9 @@ func (r *userRoleResource) Update(ctx context.Context, req resource.UpdateReques
 	}
 
 	id := state.ID.ValueString()
-	patch := rolePatchFromPlan(plan, state)
+	// Terraform before 1.12 plans no identity: the framework wants one after every update.
+	setIdentity(ctx, resp.Identity, identityID, id)
+	patch := plan.toAPIPatch(state)
 	tflog.Debug(ctx, "Updating a Vision One user role", map[string]any{"id": id, "if_match": version})
 	err := r.data.client.UpdateRole(ctx, id, version, patch)
 	if patch.Name != nil && client.IsAlreadyExists(err) {
@@ -491,7 +498,7 @@ func (r *userRoleResource) Delete(ctx context.Context, req resource.DeleteReques
 	// Vision One's refusal only counts the accounts and keys that still have the role. Name them:
 	// they may be managed by another configuration or in the console.
 	if holders := r.roleHolders(ctx, state.Name.ValueString()); holders != "" {
-		doing += ", which " + holders + " still have"
+		doing += ", still assigned to " + holders
 	}
 	addAPIError(&resp.Diagnostics, "User Role In Use", doing, err)
 }
@@ -530,28 +537,35 @@ func (r *userRoleResource) roleHolders(ctx context.Context, name string) string 
 }
 
 // ImportState takes a role id (a UUID) or a role name, so that both `terraform import
-// visionone_user_role.x "Auditors"` and an import block with the id work.
+// visionone_user_role.x "Auditors"` and an import block with the id work, or an import block's
+// identity (the id).
 func (r *userRoleResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	if !requireConfigured(r.data, &resp.Diagnostics) {
+		return
+	}
+	key, diags := importKey(ctx, req, identityID)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
 		return
 	}
 	var (
 		role *client.Role
 		err  error
 	)
-	if roleIDPattern.MatchString(req.ID) {
-		role, err = r.data.client.GetRole(ctx, req.ID)
+	// Many imports in one plan are served from the listing that refreshes share.
+	if roleIDPattern.MatchString(key) {
+		role, err = r.data.client.RefreshRole(ctx, key)
 	} else {
-		role, err = r.data.client.FindRoleByName(ctx, req.ID)
+		role, err = r.data.client.FindRoleByName(ctx, key)
 	}
 	if client.IsNotFound(err) {
 		resp.Diagnostics.AddError("User Role Not Found",
 			fmt.Sprintf("No Vision One user role has the id or name %q. The import id is a role id (a UUID) or the exact "+
-				"role name; the visionone_user_roles data source lists the roles of the tenant.", req.ID))
+				"role name; the visionone_user_roles data source lists the roles of the tenant.", key))
 		return
 	}
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "Error Importing User Role", fmt.Sprintf("Looking up the user role %q", req.ID), err)
+		addAPIError(&resp.Diagnostics, "Error Importing User Role", fmt.Sprintf("Looking up the user role %q", key), err)
 		return
 	}
 	if role.Type != client.RoleTypeCustom {
@@ -562,6 +576,7 @@ func (r *userRoleResource) ImportState(ctx context.Context, req resource.ImportS
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), role.ID)...)
+	setIdentity(ctx, resp.Identity, identityID, role.ID)
 }
 
 // setState writes role into state, unless it is what prior (the model read from that state, or
@@ -569,10 +584,9 @@ func (r *userRoleResource) ImportState(ctx context.Context, req resource.ImportS
 // by this configuration (noteManaged).
 func (r *userRoleResource) setState(ctx context.Context, role *client.Role, prior *userRoleModel, state *tfsdk.State, private privateState, diags *diag.Diagnostics) {
 	r.data.noteManaged(userRoleType, role.ID)
-	warnUnreadable(diags, fmt.Sprintf("User role %s (%q)", role.ID, role.Name), role.UnreadableFields(),
-		map[string]string{"lastUpdatedDateTime": "last_updated_at is null"})
-	model, d := userRoleModelFromAPI(ctx, role)
-	diags.Append(d...)
+	warnUnreadable(diags, fmt.Sprintf("User role %s (%q)", role.ID, role.Name), role.UnreadableFields(), userRoleUnreadableEffects)
+	var model userRoleModel
+	diags.Append(model.readFromAPI(ctx, role)...)
 	if diags.HasError() {
 		return
 	}
@@ -580,42 +594,55 @@ func (r *userRoleResource) setState(ctx context.Context, role *client.Role, prio
 	diags.Append(storeVersion(ctx, private, role.Version)...)
 }
 
-// userRoleModelFromAPI maps an API role onto the Terraform model.
-func userRoleModelFromAPI(ctx context.Context, role *client.Role) (userRoleModel, diag.Diagnostics) {
-	permissions, diags := types.SetValueFrom(ctx, types.StringType, nonNilStrings(role.PermissionKeys))
-	model := userRoleModel{
-		ID:                         types.StringValue(role.ID),
-		Name:                       types.StringValue(role.Name),
-		Description:                types.StringValue(role.Description),
-		Permissions:                permissions,
-		AllowAPIKeyAssignment:      types.BoolValue(role.AllowAPIKeyAssignment),
-		AllowUserAccountAssignment: types.BoolValue(role.AllowUserAccountAssignment),
-		Type:                       types.StringValue(role.Type),
-		LastUpdatedAt:              timeString(role.LastUpdatedDateTime),
+// userRoleUnreadableEffects says what an unreadable date of a role read from the API means.
+var userRoleUnreadableEffects = map[string]string{"lastUpdatedDateTime": "last_updated_at is null"}
+
+// toAPICreate is the create request for this plan.
+func (m userRoleModel) toAPICreate() client.RoleCreate {
+	return client.RoleCreate{
+		Name:                       m.Name.ValueString(),
+		Description:                m.Description.ValueString(),
+		PermissionKeys:             knownStrings(m.Permissions),
+		AllowAPIKeyAssignment:      m.AllowAPIKeyAssignment.ValueBool(),
+		AllowUserAccountAssignment: m.AllowUserAccountAssignment.ValueBool(),
 	}
-	return model, diags
 }
 
-// rolePatchFromPlan builds a PATCH body holding only what the plan changes, so that a field changed
-// by someone else and not by this plan is never sent back.
-func rolePatchFromPlan(plan, state userRoleModel) client.RolePatch {
+// toAPIPatch builds a PATCH body holding only what this plan changes from state, so that a field
+// changed by someone else and not by this plan is never sent back.
+func (m userRoleModel) toAPIPatch(state userRoleModel) client.RolePatch {
 	var patch client.RolePatch
-	if !plan.Name.Equal(state.Name) {
-		patch.Name = plan.Name.ValueStringPointer()
+	if !m.Name.Equal(state.Name) {
+		patch.Name = m.Name.ValueStringPointer()
 	}
-	if !plan.Description.Equal(state.Description) {
-		patch.Description = plan.Description.ValueStringPointer()
+	if !m.Description.Equal(state.Description) {
+		patch.Description = m.Description.ValueStringPointer()
 	}
-	if !plan.Permissions.Equal(state.Permissions) {
-		patch.PermissionKeys = knownStrings(plan.Permissions)
+	if !m.Permissions.Equal(state.Permissions) {
+		patch.PermissionKeys = knownStrings(m.Permissions)
 	}
-	if !plan.AllowAPIKeyAssignment.Equal(state.AllowAPIKeyAssignment) {
-		patch.AllowAPIKeyAssignment = plan.AllowAPIKeyAssignment.ValueBoolPointer()
+	if !m.AllowAPIKeyAssignment.Equal(state.AllowAPIKeyAssignment) {
+		patch.AllowAPIKeyAssignment = m.AllowAPIKeyAssignment.ValueBoolPointer()
 	}
-	if !plan.AllowUserAccountAssignment.Equal(state.AllowUserAccountAssignment) {
-		patch.AllowUserAccountAssignment = plan.AllowUserAccountAssignment.ValueBoolPointer()
+	if !m.AllowUserAccountAssignment.Equal(state.AllowUserAccountAssignment) {
+		patch.AllowUserAccountAssignment = m.AllowUserAccountAssignment.ValueBoolPointer()
 	}
 	return patch
+}
+
+// readFromAPI overwrites the model's attributes with what the API reports of role; every
+// attribute of a role is one the API reports.
+func (m *userRoleModel) readFromAPI(ctx context.Context, role *client.Role) diag.Diagnostics {
+	permissions, diags := types.SetValueFrom(ctx, types.StringType, nonNilStrings(role.PermissionKeys))
+	m.ID = types.StringValue(role.ID)
+	m.Name = types.StringValue(role.Name)
+	m.Description = types.StringValue(role.Description)
+	m.Permissions = permissions
+	m.AllowAPIKeyAssignment = types.BoolValue(role.AllowAPIKeyAssignment)
+	m.AllowUserAccountAssignment = types.BoolValue(role.AllowUserAccountAssignment)
+	m.Type = types.StringValue(role.Type)
+	m.LastUpdatedAt = rfc3339Value(role.LastUpdatedDateTime)
+	return diags
 }
 
 // orList renders values as `"a", "b" or "c"`.

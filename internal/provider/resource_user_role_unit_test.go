@@ -21,7 +21,7 @@ import (
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/emulator"
 )
 
-func TestRolePatchFromPlan(t *testing.T) {
+func TestUserRoleModelToAPIPatch(t *testing.T) {
 	t.Parallel()
 	state := userRoleModel{
 		Name:                       types.StringValue("auditors"),
@@ -68,8 +68,8 @@ func TestRolePatchFromPlan(t *testing.T) {
 			t.Parallel()
 			plan := state
 			tc.change(&plan)
-			if diff := cmp.Diff(tc.want, rolePatchFromPlan(plan, state)); diff != "" {
-				t.Errorf("rolePatchFromPlan mismatch (-want +got):\n%s", diff)
+			if diff := cmp.Diff(tc.want, plan.toAPIPatch(state)); diff != "" {
+				t.Errorf("toAPIPatch mismatch (-want +got):\n%s", diff)
 			}
 		})
 	}
@@ -288,7 +288,8 @@ func TestUserRole_unreadableDateWarns(t *testing.T) {
 	r := &userRoleResource{data: newProviderData(api)}
 	var schemaResp resource.SchemaResponse
 	r.Schema(ctx, resource.SchemaRequest{}, &schemaResp)
-	model, diags := userRoleModelFromAPI(ctx, role)
+	var model userRoleModel
+	diags := model.readFromAPI(ctx, role)
 	state := tfsdk.State{Schema: schemaResp.Schema, Raw: tftypes.NewValue(schemaResp.Schema.Type().TerraformType(ctx), nil)}
 	diags.Append(state.Set(ctx, &model)...)
 	if diags.HasError() {

@@ -5,14 +5,17 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/helpers/validatordiag"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 )
 
 var _ validator.String = durationValidator{}
 
-// DurationBetween accepts a Go duration string (time.ParseDuration: "30s", "1m30s", "2h") whose
-// value lies in [minimum, maximum]. Unknown and null values are left to other validators.
+// DurationBetween accepts a duration of an attribute of type timetypes.GoDurationType whose value
+// lies in [minimum, maximum]. The type itself refuses a value that is not a Go duration before
+// validators run (a value this validator still cannot parse is left to it); unknown and null
+// values are left to other validators.
 func DurationBetween(minimum, maximum time.Duration) validator.String {
 	return durationValidator{minimum: minimum, maximum: maximum}
 }
@@ -33,9 +36,11 @@ func (v durationValidator) ValidateString(ctx context.Context, req validator.Str
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	value := req.ConfigValue.ValueString()
-	d, err := time.ParseDuration(value)
-	if err != nil || d < v.minimum || d > v.maximum {
-		resp.Diagnostics.Append(validatordiag.InvalidAttributeValueDiagnostic(req.Path, v.Description(ctx), fmt.Sprintf("%q", value)))
+	d, diags := timetypes.GoDuration{StringValue: req.ConfigValue}.ValueGoDuration()
+	if diags.HasError() {
+		return // the type reports it
+	}
+	if d < v.minimum || d > v.maximum {
+		resp.Diagnostics.Append(validatordiag.InvalidAttributeValueDiagnostic(req.Path, v.Description(ctx), fmt.Sprintf("%q", req.ConfigValue.ValueString())))
 	}
 }

@@ -1,0 +1,10 @@
+# Keys that ephemeral visionone_api_key resources left behind (a run killed before it could close
+# them, or a failed delete), found by their name prefix.
+data "visionone_api_keys" "all" {}
+
+output "ephemeral_keys_left_behind" {
+  value = [
+    for key in data.visionone_api_keys.all.api_keys : "${key.name} (${key.id}), expires ${key.expires_at}"
+    if startswith(key.name, "ci-audit-")
+  ]
+}

@@ -1,0 +1,332 @@
+package client_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-log/tflogtest"
+
+	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/client"
+	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/emulator"
+)
+
+const (
+	createKeysPath = "/v3.0/iam/apiKeys"
+	deleteKeysPath = "/v3.0/iam/apiKeys/delete"
+)
+
+// createResult is what one concurrent CreateAPIKey returned.
+type createResult struct {
+	in  client.APIKeyCreate
+	key *client.CreatedAPIKey
+	err error
+}
+
+// createConcurrently calls CreateAPIKey once per input, all at once, and returns the results in the
+// order of the inputs.
+func createConcurrently(ctx context.Context, c *client.Client, ins []client.APIKeyCreate) []createResult {
+	results := make([]createResult, len(ins))
+	var wg sync.WaitGroup
+	for i, in := range ins {
+		wg.Go(func() {
+			key, err := c.CreateAPIKey(ctx, in)
+			results[i] = createResult{in: in, key: key, err: err}
+		})
+	}
+	wg.Wait()
+	return results
+}
+
+// checkCreated checks that a created key is described as requested and that its value
+// authenticates.
+func (e *emulated) checkCreated(t *testing.T, r createResult) {
+	t.Helper()
+	if r.err != nil {
+		t.Errorf("CreateAPIKey(%q): %v", r.in.Name, r.err)
+		return
+	}
+	k := r.key
+	if k.ID == "" || k.Name != r.in.Name || k.Role != r.in.Role || k.Description != r.in.Description ||
+		k.Status != client.StatusEnabled || !isSet(k.ExpiredDateTime) || isSet(k.LastUsedDateTime) || k.Version != "" {
+		t.Errorf("CreateAPIKey(%q) = %+v, want the key as requested, with an expiry and no ETag", r.in.Name, k.APIKey)
+	}
+	if err := e.clientWithKey(t, k.Value).CheckConnectivity(context.Background()); err != nil {
+		t.Errorf("the value of %q does not authenticate: %v", r.in.Name, err)
+	}
+}
+
+// keysNamed counts the tenant's keys by name.
+func (e *emulated) keysNamed(t *testing.T) map[string][]string {
+	t.Helper()
+	keys, err := e.api.ListAPIKeys(context.Background(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	byName := map[string][]string{}
+	for _, k := range keys {
+		byName[k.Name] = append(byName[k.Name], k.ID)
+	}
+	return byName
+}
+
+func keyInputs(names ...string) []client.APIKeyCreate {
+	ins := make([]client.APIKeyCreate, len(names))
+	for i, name := range names {
+		ins[i] = client.APIKeyCreate{Name: name, Role: "SIEM", Description: "for " + name}
+	}
+	return ins
+}
+
+// TestAPIKeyCreatesShareOneRequest: concurrent creates go out as one batch request, each caller
+// gets its own key, and a failing item (a name already taken) fails only its caller.
+func TestAPIKeyCreatesShareOneRequest(t *testing.T) {
+	t.Parallel()
+	e := startEmulator(t, nil)
+	ctx := context.Background()
+	taken, err := e.api.CreateAPIKey(ctx, client.APIKeyCreate{Name: "taken", Role: "SIEM"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 10
+	client.GatherCreates(e.api, n)
+	before := e.srv.Stats().Requests
+	names := []string{"TAKEN"}
+	for i := range n - 1 {
+		names = append(names, fmt.Sprintf("batched-%d", i))
+	}
+	results := createConcurrently(ctx, e.api, keyInputs(names...))
+
+	if got := e.srv.Stats().Requests["POST "+createKeysPath] - before["POST "+createKeysPath]; got != 1 {
+		t.Errorf("%d create requests for %d concurrent creates, want 1", got, n)
+	}
+	var apiErr *client.APIError
+	if err := results[0].err; !client.IsAlreadyExists(err) || !errors.As(err, &apiErr) || apiErr.Item != "TAKEN" {
+		t.Errorf("the create of a taken name = %v, want a failed item naming it", err)
+	}
+	for _, r := range results[1:] {
+		e.checkCreated(t, r)
+	}
+	byName := e.keysNamed(t)
+	if len(byName) != n || len(byName["taken"]) != 1 || byName["taken"][0] != taken.ID {
+		t.Errorf("keys by name %v: want the %d created and the one taken before, untouched", byName, n-1)
+	}
+}
+
+// TestAPIKeyBatchAfterLostAnswer drops the connection after the API has applied a batch, whose
+// items include a name an older key already has: every name is looked up in one listing, the keys
+// the lost answer made are deleted and created again (their secrets were in it), the taken name
+// fails its caller alone, and no key exists twice.
+func TestAPIKeyBatchAfterLostAnswer(t *testing.T) {
+	t.Parallel()
+	batchCreate := nthRequest(2, isPost(createKeysPath)) // the first creates the older key
+	e := startEmulator(t, faultOnce(emulator.Faults{AfterWriteDropRate: 1}, batchCreate))
+	ctx := context.Background()
+	older, err := e.api.CreateAPIKey(ctx, client.APIKeyCreate{Name: "taken", Role: "SIEM"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.srv.AdvanceClock(time.Hour) // the older key predates the batch by the server's clock
+	const n = 8
+	client.GatherCreates(e.api, n)
+	names := []string{"Taken"}
+	for i := range n - 1 {
+		names = append(names, fmt.Sprintf("lost-%d", i))
+	}
+	before := e.srv.Stats().Requests
+	results := createConcurrently(ctx, e.api, keyInputs(names...))
+	stats := e.srv.Stats()
+
+	if !client.IsAlreadyExists(results[0].err) {
+		t.Errorf("the create of a taken name = %v, want IsAlreadyExists", results[0].err)
+	}
+	for _, r := range results[1:] {
+		e.checkCreated(t, r)
+	}
+	requests := func(key string) int { return stats.Requests[key] - before[key] }
+	if stats.FaultsInjected != 1 || requests("POST "+createKeysPath) != 2 || requests("POST "+deleteKeysPath) != 1 ||
+		requests("GET "+createKeysPath) != 1 {
+		t.Errorf("requests %v (%d faults): want the lost batch, one listing, one delete of the keys it made, one batch again",
+			stats.Requests, stats.FaultsInjected)
+	}
+	byName := e.keysNamed(t)
+	for _, r := range results[1:] {
+		if ids := byName[r.in.Name]; len(ids) != 1 || r.key == nil || ids[0] != r.key.ID {
+			t.Errorf("keys named %q: %v, want exactly the one returned", r.in.Name, ids)
+		}
+	}
+	if ids := byName["taken"]; len(ids) != 1 || ids[0] != older.ID || len(byName) != n {
+		t.Errorf("keys by name %v: want the older key untouched and nothing else", byName)
+	}
+}
+
+// TestAPIKeyDeletesShareOneRequest: concurrent deletes, one of them of several keys and one of a key
+// that is already gone, go out as one batch request.
+func TestAPIKeyDeletesShareOneRequest(t *testing.T) {
+	t.Parallel()
+	e := startEmulator(t, nil)
+	ctx := context.Background()
+	const n = 6
+	var ids []string
+	for _, r := range createConcurrently(ctx, e.api, keyInputs("d0", "d1", "d2", "d3", "d4")) {
+		if r.err != nil {
+			t.Fatal(r.err)
+		}
+		ids = append(ids, r.key.ID)
+	}
+	client.GatherDeletes(e.api, n)
+	before := e.srv.Stats().Requests["POST "+deleteKeysPath]
+	calls := [][]string{{ids[0], ids[1]}, {ids[2]}, {ids[3]}, {ids[4]}, {"00000000-0000-0000-0000-000000000000"}}
+	errs := make([]error, len(calls))
+	var wg sync.WaitGroup
+	for i, call := range calls {
+		wg.Go(func() { errs[i] = e.api.DeleteAPIKeys(ctx, call...) })
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("DeleteAPIKeys(%v): %v", calls[i], err)
+		}
+	}
+	if got := e.srv.Stats().Requests["POST "+deleteKeysPath] - before; got != 1 {
+		t.Errorf("%d delete requests for %d concurrent deletes, want 1", got, len(calls))
+	}
+	if left := e.srv.Stats().Objects["apiKeys"]; left != 0 {
+		t.Errorf("%d keys left, want none", left)
+	}
+}
+
+// TestAPIKeyWritesCanceledWhileGatheredAreNotSent: a caller whose context ends while its create or
+// delete waits for the rest of its batch leaves the batch; the batch goes out without it.
+func TestAPIKeyWritesCanceledWhileGatheredAreNotSent(t *testing.T) {
+	t.Parallel()
+	e := startEmulator(t, nil)
+	client.GatherCreates(e.api, 2)
+	client.GatherDeletes(e.api, 2)
+	ctx := context.Background()
+	canceled := func(gathered func(*client.Client) int, write func(context.Context) error) error {
+		t.Helper()
+		ctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		errc := make(chan error, 1)
+		go func() { errc <- write(ctx) }()
+		for gathered(e.api) == 0 {
+			time.Sleep(time.Millisecond) // until the write waits in its batch
+		}
+		cancel()
+		return <-errc
+	}
+
+	err := canceled(client.GatheredCreates, func(ctx context.Context) error {
+		_, err := e.api.CreateAPIKey(ctx, client.APIKeyCreate{Name: "withdrawn", Role: "SIEM"})
+		return err
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("the canceled create = %v, want context.Canceled", err)
+	}
+	results := createConcurrently(ctx, e.api, keyInputs("kept-0", "kept-1"))
+	for _, r := range results {
+		e.checkCreated(t, r)
+	}
+	if stats := e.srv.Stats(); stats.Requests["POST "+createKeysPath] != 1 || len(e.keysNamed(t)["withdrawn"]) != 0 {
+		t.Errorf("requests %v, keys %v: want one create request, without the canceled key", stats.Requests, e.keysNamed(t))
+	}
+
+	err = canceled(client.GatheredDeletes, func(ctx context.Context) error { return e.api.DeleteAPIKeys(ctx, results[0].key.ID) })
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("the canceled delete = %v, want context.Canceled", err)
+	}
+	if stats := e.srv.Stats(); stats.Requests["POST "+deleteKeysPath] != 0 || stats.Objects["apiKeys"] != 2 {
+		t.Errorf("requests %v, %d keys: want no delete sent", stats.Requests, stats.Objects["apiKeys"])
+	}
+}
+
+// TestCreatedValuesMaskedInTheirBatch: a batch's answer carries the values of all its keys. The
+// batch request is logged in the context of one caller, with every value of its answer masked,
+// even where a value is not shaped like a JWT (a gateway echoes them all in a header); each caller
+// logs its own key in its own context, and no value reaches any caller's log.
+func TestCreatedValuesMaskedInTheirBatch(t *testing.T) {
+	t.Parallel()
+	const n = 3
+	value := func(i int) string { return fmt.Sprintf("plain-secret-value-%d-not-shaped-like-a-jwt", i) }
+	var all []string
+	for i := range n {
+		all = append(all, value(i))
+	}
+	c := newHandlerClient(t, func(w http.ResponseWriter, r *http.Request) {
+		var in []client.APIKeyCreate
+		if err := json.NewDecoder(r.Body).Decode(&in); err != nil || len(in) != n {
+			t.Errorf("a create of %d keys, want one batch of %d (%v)", len(in), n, err)
+		}
+		w.Header().Set("x-trace-id", strings.Join(all, " "))
+		items := make([]string, len(in))
+		for i := range in {
+			items[i] = fmt.Sprintf(`{"status":201,"body":{"id":"k%d","value":%q}}`, i, value(i))
+		}
+		writeJSON(w, 207, "["+strings.Join(items, ",")+"]")
+	})
+	client.GatherCreates(c, n)
+	logs := make([]bytes.Buffer, n)
+	ids := make([]string, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			ctx := tflogtest.RootLogger(context.Background(), &logs[i])
+			created, err := c.CreateAPIKey(ctx, client.APIKeyCreate{Name: fmt.Sprintf("key-%d", i), Role: "SIEM"})
+			if err != nil {
+				t.Errorf("CreateAPIKey: %v", err)
+				return
+			}
+			ids[i] = created.ID
+		})
+	}
+	wg.Wait()
+	var requestLines int
+	for i := range n {
+		out := logs[i].String()
+		for _, v := range all {
+			if strings.Contains(out, v) {
+				t.Errorf("caller %d's log holds a created value:\n%s", i, out)
+			}
+		}
+		requestLines += strings.Count(out, `"trace_id":"*** *** ***"`)
+		if !strings.Contains(out, `"@message":"API key created"`) || !strings.Contains(out, `"id":"`+ids[i]+`"`) {
+			t.Errorf("caller %d's log does not name its key %s:\n%s", i, ids[i], out)
+		}
+	}
+	if requestLines != 1 {
+		t.Errorf("%d logs hold the batch request with its masked trace id, want 1", requestLines)
+	}
+}
+
+// TestAPIKeyBatchSeenThroughInterrupt: when the user interrupts while a batch is in flight (the API
+// has made the keys, their answer is on the way), every caller still gets its key and secret, so
+// that the provider records them instead of leaving orphans.
+func TestAPIKeyBatchSeenThroughInterrupt(t *testing.T) {
+	t.Parallel()
+	ctx, interrupt := context.WithCancel(context.Background())
+	defer interrupt()
+	e := startEmulator(t, func(_ *emulator.Server, next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			next.ServeHTTP(w, r)
+			if r.Method == http.MethodPost {
+				interrupt()
+				time.Sleep(100 * time.Millisecond)
+			}
+		})
+	})
+	client.GatherCreates(e.api, 2)
+	for _, r := range createConcurrently(ctx, e.api, keyInputs("in-flight-0", "in-flight-1")) {
+		e.checkCreated(t, r)
+	}
+	if ctx.Err() == nil {
+		t.Fatal("the context was not canceled during the batch")
+	}
+}

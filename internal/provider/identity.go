@@ -1,0 +1,60 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+)
+
+// Resource identity (Terraform 1.12 and later): each resource names its object by one string
+// attribute, which an import block's identity argument and `terraform query` use. Terraform before
+// 1.12 neither asks for it nor stores it; the framework still requires it after every create and
+// read, so the resources set it whatever the CLI.
+
+// Identity attributes: a role and an API key keep their id for life; an account is named by its
+// email, because its id changes when the invitation is accepted.
+const (
+	identityID    = "id"
+	identityEmail = "email"
+)
+
+// stringIdentitySchema is an identity of one string attribute, required to import by identity.
+func stringIdentitySchema(name, description string) identityschema.Schema {
+	return identityschema.Schema{
+		Attributes: map[string]identityschema.Attribute{
+			name: identityschema.StringAttribute{RequiredForImport: true, Description: description},
+		},
+	}
+}
+
+// setIdentity makes identity hold value in its one attribute name. It builds the value directly
+// and leaves an identity that already holds it alone: Read sets it for every object of every plan.
+// A nil identity (a call that is not Terraform's, as in unit tests) is left nil.
+func setIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, name, value string) {
+	if identity == nil {
+		return
+	}
+	want := tftypes.NewValue(identity.Schema.Type().TerraformType(ctx), map[string]tftypes.Value{
+		name: tftypes.NewValue(tftypes.String, value),
+	})
+	if !identity.Raw.Equal(want) {
+		identity.Raw = want
+	}
+}
+
+// importKey is what an import names the object by: the import id (`terraform import`, or an import
+// block's id), or else the identity attribute name (an import block's identity).
+func importKey(ctx context.Context, req resource.ImportStateRequest, name string) (string, diag.Diagnostics) {
+	if req.ID != "" || req.Identity == nil {
+		return req.ID, nil
+	}
+	var value types.String
+	diags := req.Identity.GetAttribute(ctx, path.Root(name), &value)
+	return value.ValueString(), diags
+}

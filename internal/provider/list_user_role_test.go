@@ -1,0 +1,161 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/querycheck"
+	"github.com/hashicorp/terraform-plugin-testing/querycheck/queryfilter"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
+	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/client"
+	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/emulator"
+)
+
+func TestAccUserRoleList_query(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	keys := rolePermissionKeys(t, e, 2)
+	auditorsName := e.name("Third-party auditors")
+	auditors := e.createRole(client.RoleCreate{Name: auditorsName, Description: "made in the console",
+		PermissionKeys: keys, AllowAPIKeyAssignment: true})
+	e.createRole(client.RoleCreate{Name: e.name("Integrations"), PermissionKeys: keys[:1], AllowAPIKeyAssignment: true})
+	roles, err := e.API.ListRoles(context.Background(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Listed with include_predefined: the predefined roles and this test's two.
+	every := 2
+	for _, role := range roles {
+		if role.Type != client.RoleTypeCustom {
+			every++
+		}
+	}
+
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{skipBelowFeature(featureQuery)},
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: e.providerConfig()},
+			{
+				Query: true,
+				Config: `
+list "visionone_user_role" "custom" {
+  provider         = visionone
+  include_resource = true
+}
+
+list "visionone_user_role" "every" {
+  provider = visionone
+  config {
+    include_predefined = true
+  }
+}
+`,
+				QueryResultChecks: []querycheck.QueryResultCheck{
+					e.expectOwnResults("visionone_user_role.custom", 2),
+					querycheck.ExpectIdentity("visionone_user_role.custom", map[string]knownvalue.Check{"id": knownvalue.StringExact(auditors.ID)}),
+					querycheck.ExpectResourceDisplayName("visionone_user_role.custom",
+						queryfilter.ByResourceIdentity(map[string]knownvalue.Check{"id": knownvalue.StringExact(auditors.ID)}),
+						knownvalue.StringExact(auditorsName)),
+					querycheck.ExpectResourceKnownValues("visionone_user_role.custom",
+						queryfilter.ByResourceIdentity(map[string]knownvalue.Check{"id": knownvalue.StringExact(auditors.ID)}),
+						[]querycheck.KnownValueCheck{
+							{Path: tfjsonpath.New("name"), KnownValue: knownvalue.StringExact(auditorsName)},
+							{Path: tfjsonpath.New("description"), KnownValue: knownvalue.StringExact("made in the console")},
+							{Path: tfjsonpath.New("permissions"), KnownValue: knownvalue.SetExact(knownStringValues(keys))},
+							{Path: tfjsonpath.New("allow_api_key_assignment"), KnownValue: knownvalue.Bool(true)},
+							{Path: tfjsonpath.New("allow_user_account_assignment"), KnownValue: knownvalue.Bool(false)},
+							{Path: tfjsonpath.New("type"), KnownValue: knownvalue.StringExact("custom")},
+						}),
+					// Predefined roles only when asked, marked as such.
+					e.expectOwnResults("visionone_user_role.every", every),
+					querycheck.ExpectResourceDisplayName("visionone_user_role.every",
+						queryfilter.ByDisplayName(knownvalue.StringExact("Auditor (predefined, cannot be imported)")),
+						knownvalue.StringExact("Auditor (predefined, cannot be imported)")),
+				},
+			},
+		},
+	})
+}
+
+// TestAccUserRoleList_readsPages lists 250 custom roles: two listing pages (with the predefined
+// roles), and no role read on its own.
+func TestAccUserRoleList_readsPages(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	keys := rolePermissionKeys(t, e, 1)
+	testAccListReadsPages(t, e, "visionone_user_role", "GET /v3.0/iam/roles", func(i int) {
+		e.createRole(client.RoleCreate{Name: e.name(fmt.Sprintf("team %03d", i)), PermissionKeys: keys})
+	})
+}
+
+// TestAccUserRoleList_generateConfig adopts console-made roles with `terraform query
+// -generate-config-out`: nothing to change after the import.
+func TestAccUserRoleList_generateConfig(t *testing.T) {
+	w := newCLIWorkspace(t, featureQuery)
+	e := startEmulator(t, emulator.Options{})
+	e.requireEmulator("tenant of its own: -generate-config-out adopts every custom role the query finds")
+	keys := rolePermissionKeys(t, e, 2)
+	auditors := e.name("Third-party auditors")
+	e.createRole(client.RoleCreate{Name: auditors, Description: "made in the console",
+		PermissionKeys: keys, AllowAPIKeyAssignment: true})
+	e.createRole(client.RoleCreate{Name: e.name("Integrations"), PermissionKeys: keys[:1], AllowUserAccountAssignment: true})
+
+	generated := w.adoptByQuery(e, `
+list "visionone_user_role" "console" {
+  provider = visionone
+}
+`, 2)
+	for _, want := range []string{`name += "` + regexp.QuoteMeta(auditors) + `"`, `allow_user_account_assignment += false`,
+		regexp.QuoteMeta(fmt.Sprintf("%q", keys[1]))} {
+		if !regexp.MustCompile(want).MatchString(generated) {
+			t.Errorf("the generated configuration lacks %s:\n%s", want, generated)
+		}
+	}
+	for _, unwanted := range []string{"type", "last_updated_at"} {
+		if strings.Contains(generated, "  "+unwanted+" ") {
+			t.Errorf("the generated configuration holds the computed %s:\n%s", unwanted, generated)
+		}
+	}
+}
+
+// TestUserRoleList_unreadableDateWarns lists, as `terraform query` with include_resource does, a
+// role whose lastUpdatedDateTime the API writes in a form nobody documents: the role is listed
+// with a null last_updated_at, and a warning names the role, the field and the value.
+func TestUserRoleList_unreadableDateWarns(t *testing.T) {
+	t.Parallel()
+	odd := &hostileAnswer{passThrough: true, match: matchRequest(http.MethodGet, regexp.MustCompile(`^/v3\.0/iam/roles$`)),
+		rewrite: replaceField("lastUpdatedDateTime", "1738836000")}
+	odd.armed.Store(true)
+	e := startEmulatorBehind(t, odd.wrap)
+	name := e.name("dated")
+	role := e.createRole(client.RoleCreate{Name: name, PermissionKeys: rolePermissionKeys(t, e, 1)})
+	api, err := client.New(client.Config{Endpoint: e.URL, APIKey: e.AdminKey(), RequestsPerMinute: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	results := listDirectly(t, &userRoleListResource{data: newProviderData(api)}, &userRoleResource{},
+		userRoleListModel{IncludePredefined: types.BoolNull()})
+	listed := listedWithIdentity(t, results, identityID, role.ID)
+	if listed == nil {
+		t.Fatalf("the role %s is not listed", role.ID)
+	}
+	expectUnreadableWarning(t, "list", listed.Diagnostics,
+		fmt.Sprintf(`User role %s (%q): Vision One sent lastUpdatedDateTime as 1738836000`, role.ID, name), "last_updated_at is null")
+	var model userRoleModel
+	if diags := listed.Resource.Get(context.Background(), &model); diags.HasError() {
+		t.Fatal(diags)
+	}
+	if model.Name.ValueString() != name || !model.LastUpdatedAt.IsNull() {
+		t.Errorf("listed name %s, last_updated_at %s; want the role with a null last_updated_at", model.Name, model.LastUpdatedAt)
+	}
+}

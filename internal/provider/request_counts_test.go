@@ -1,0 +1,261 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/client"
+	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/emulator"
+)
+
+// What creates, deletes and imports cost in requests, as the API counts them: a create reads
+// nothing back, concurrent key writes share batch requests, and the imports of one plan share the
+// listing that refreshes use. Counted per request type, so that the provider's own configuration
+// check and plan-time role checks do not enter the figures.
+
+const (
+	createKeys    = "POST /v3.0/iam/apiKeys"
+	deleteKeys    = "POST /v3.0/iam/apiKeys/delete"
+	getKey        = "GET /v3.0/iam/apiKeys/{id}"
+	listKeys      = "GET /v3.0/iam/apiKeys"
+	inviteAccount = "POST /v3.0/iam/accounts"
+	getAccount    = "GET /v3.0/iam/accounts/{id}"
+	listAccounts  = "GET /v3.0/iam/accounts"
+)
+
+// requestCounter counts requests of the API from a baseline that a PreConfig takes.
+type requestCounter struct {
+	e      *testEmulator
+	before emulator.Stats
+}
+
+func (c *requestCounter) start() { c.before = c.e.Stats() }
+
+// since is how many requests of each of the given types the API received since start.
+func (c *requestCounter) since(types ...string) map[string]int {
+	now := c.e.Stats().Requests
+	out := map[string]int{}
+	for _, t := range types {
+		out[t] = now[t] - c.before.Requests[t]
+	}
+	return out
+}
+
+// expect is a state check, run right after the step's apply, on the requests since start.
+func (c *requestCounter) expect(t *testing.T, what string, check func(map[string]int) error, types ...string) statecheck.StateCheck {
+	return emulatorCheck(func(context.Context) error {
+		counts := c.since(types...)
+		t.Logf("%s: %v", what, counts)
+		if err := check(counts); err != nil {
+			return fmt.Errorf("%s: requests %v: %w", what, counts, err)
+		}
+		return nil
+	})
+}
+
+const batchedKeyCount = 10
+
+func (e *testEmulator) batchedKeysConfig(count int) string {
+	return e.providerConfig() + fmt.Sprintf(`
+resource "visionone_api_key" "batch" {
+  count       = %d
+  name        = "%sbatch-${count.index}"
+  role        = "SIEM"
+  description = "key ${count.index}"
+}
+`, count, e.prefix)
+}
+
+// TestAccAPIKey_batchedWrites creates keys as Terraform does, -parallelism at a time: their
+// creates share batch requests and none is read back, the next plan is empty, and its refresh
+// fills in created_at. Destroying them shares batch requests too.
+func TestAccAPIKey_batchedWrites(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	requests := &requestCounter{e: e}
+	config := e.batchedKeysConfig(batchedKeyCount)
+	first := "visionone_api_key.batch[0]"
+	last := fmt.Sprintf("visionone_api_key.batch[%d]", batchedKeyCount-1)
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.apiKeysGone,
+		Steps: []resource.TestStep{
+			{
+				PreConfig: requests.start,
+				Config:    config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					requests.expect(t, fmt.Sprintf("creating %d keys", batchedKeyCount), func(n map[string]int) error {
+						// The plan's name check lists the keys once per provider process, but no
+						// created key is read back.
+						switch {
+						case n[getKey] != 0:
+							return fmt.Errorf("a created key was read back")
+						case n[createKeys] < 1 || n[createKeys] >= batchedKeyCount:
+							return fmt.Errorf("%d keys created in %d requests, want them gathered into fewer", batchedKeyCount, n[createKeys])
+						}
+						return nil
+					}, createKeys, getKey),
+					e.expectAPIKeyCount(batchedKeyCount),
+					statecheck.ExpectKnownValue(first, tfjsonpath.New("name"), knownvalue.StringExact(e.name("batch-0"))),
+					statecheck.ExpectKnownValue(first, tfjsonpath.New("description"), knownvalue.StringExact("key 0")),
+					statecheck.ExpectKnownValue(first, tfjsonpath.New("expires_at"), knownvalue.StringRegexp(rfc3339Pattern)),
+					statecheck.ExpectKnownValue(first, tfjsonpath.New("last_used_at"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(first, tfjsonpath.New("created_at"), knownvalue.Null()),
+					// Each key got its own item of the batch: its own secret.
+					statecheck.ExpectKnownValue(first, tfjsonpath.New("value"), e.authenticates()),
+					statecheck.ExpectKnownValue(last, tfjsonpath.New("value"), e.authenticates()),
+					statecheck.CompareValuePairs(first, tfjsonpath.New("value"), last, tfjsonpath.New("value"), compare.ValuesDiffer()),
+				},
+			},
+			refreshStep(config,
+				statecheck.ExpectKnownValue(first, tfjsonpath.New("created_at"), knownvalue.StringRegexp(rfc3339Pattern)),
+				statecheck.ExpectKnownValue(last, tfjsonpath.New("created_at"), knownvalue.StringRegexp(rfc3339Pattern))),
+			{
+				PreConfig: requests.start,
+				Config:    e.providerConfig(),
+				ConfigStateChecks: []statecheck.StateCheck{
+					requests.expect(t, fmt.Sprintf("destroying %d keys", batchedKeyCount), func(n map[string]int) error {
+						if n[deleteKeys] < 1 || n[deleteKeys] >= batchedKeyCount {
+							return fmt.Errorf("%d keys deleted in %d requests, want them gathered into fewer", batchedKeyCount, n[deleteKeys])
+						}
+						return nil
+					}, deleteKeys),
+					e.expectAPIKeyCount(0),
+				},
+			},
+		},
+	})
+}
+
+// TestAccAccount_invitedWithoutReadBack invites accounts with one request each: the invitation's
+// answer and the request say everything but the display name, which the next refresh reads, and
+// the plan after the apply is empty.
+func TestAccAccount_invitedWithoutReadBack(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	e.requireMasterAdministrator("invite accounts")
+	const n = 4
+	accounts := map[string]testAccAccount{}
+	for i := range n {
+		accounts[fmt.Sprintf("a%d", i)] = testAccAccount{email: e.email(fmt.Sprintf("invited-%d", i)), role: "Auditor",
+			description: "invited"}
+	}
+	config := e.accountConfig(accounts)
+	requests := &requestCounter{e: e}
+	const a0 = "visionone_account.a0"
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.checkAccountsGone(e.email("invited-0"), e.email("invited-1"), e.email("invited-2"), e.email("invited-3")),
+		Steps: []resource.TestStep{
+			{
+				PreConfig: requests.start,
+				Config:    config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					requests.expect(t, fmt.Sprintf("inviting %d accounts", n), func(counts map[string]int) error {
+						if counts[inviteAccount] != n || counts[getAccount] != 0 || counts[listAccounts] != 0 {
+							return fmt.Errorf("want %d invitations and nothing read back", n)
+						}
+						return nil
+					}, inviteAccount, getAccount, listAccounts),
+					statecheck.ExpectKnownValue(a0, tfjsonpath.New("id"), knownvalue.NotNull()),
+					statecheck.ExpectKnownValue(a0, tfjsonpath.New("email"), knownvalue.StringExact(e.email("invited-0"))),
+					statecheck.ExpectKnownValue(a0, tfjsonpath.New("role"), knownvalue.StringExact("Auditor")),
+					statecheck.ExpectKnownValue(a0, tfjsonpath.New("auth_type"), knownvalue.StringExact("local")),
+					statecheck.ExpectKnownValue(a0, tfjsonpath.New("description"), knownvalue.StringExact("invited")),
+					statecheck.ExpectKnownValue(a0, tfjsonpath.New("status"), knownvalue.StringExact("invited")),
+					statecheck.ExpectKnownValue(a0, tfjsonpath.New("name"), knownvalue.Null()),
+				},
+			},
+			refreshStep(config,
+				statecheck.ExpectKnownValue(a0, tfjsonpath.New("name"), knownvalue.NotNull()),
+				statecheck.ExpectKnownValue(a0, tfjsonpath.New("status"), knownvalue.StringExact("invited"))),
+		},
+	})
+}
+
+const importedKeyCount = 50
+
+// TestAccAPIKey_importManyInOnePlan adopts keys made in the console with import blocks, half by id
+// and half by name: the plan reads them from one listing, not one request each.
+func TestAccAPIKey_importManyInOnePlan(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	// The listing's pages, and so the count, depend on every key of the tenant.
+	e.requireEmulator("a tenant that holds only this test's keys")
+	ids := make([]string, importedKeyCount)
+	var wg sync.WaitGroup
+	for i := range ids {
+		wg.Go(func() {
+			ids[i] = e.createAPIKey(client.APIKeyCreate{Name: e.name(fmt.Sprintf("batch-%d", i)), Role: "SIEM",
+				Description: fmt.Sprintf("key %d", i)}).ID
+		})
+	}
+	wg.Wait()
+	var imports strings.Builder
+	for i, id := range ids {
+		importID := id
+		if i%2 == 1 {
+			importID = e.name(fmt.Sprintf("batch-%d", i))
+		}
+		fmt.Fprintf(&imports, "\nimport {\n  to = visionone_api_key.batch[%d]\n  id = %q\n}\n", i, importID)
+	}
+	config := e.batchedKeysConfig(importedKeyCount) + imports.String()
+	requests := &requestCounter{e: e}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.apiKeysGone,
+		Steps: []resource.TestStep{
+			{
+				PreConfig: requests.start,
+				Config:    config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction("visionone_api_key.batch[0]", plancheck.ResourceActionNoop),
+						plancheck.ExpectResourceAction("visionone_api_key.batch[1]", plancheck.ResourceActionNoop),
+						importPlanCost{t: t, requests: requests, max: 5},
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: func(s *terraform.State) error {
+					if got := len(s.RootModule().Resources); got != importedKeyCount {
+						return fmt.Errorf("%d resources in the state, want %d", got, importedKeyCount)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+// importPlanCost checks, once the plan is made, what its imports cost in key requests.
+type importPlanCost struct {
+	t        *testing.T
+	requests *requestCounter
+	max      int
+}
+
+func (c importPlanCost) CheckPlan(_ context.Context, _ plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	counts := c.requests.since(getKey, listKeys)
+	total := counts[getKey] + counts[listKeys]
+	c.t.Logf("planning %d imports: %v", importedKeyCount, counts)
+	if total > c.max {
+		resp.Error = fmt.Errorf("planning %d imports cost %d key requests (%v), want at most %d", importedKeyCount, total, counts, c.max)
+	}
+}
