@@ -221,7 +221,26 @@ func (c *Client) createdAPIKey(item multiStatusItem, resp *response, in APIKeyCr
 				Value: clean(raw, maxUnreadableValue, redactions)})
 		}
 	}
+	key.CreatedDateTime = createdAt(key.CreatedDateTime, resp.header)
 	return &key, nil
+}
+
+// createdAt is the creation time of a key just created: the item's createdDateTime, or, when the
+// item has no value for it (Trend's answers carry none: API.md, "API keys: create"), the time of
+// the answer, which the API writes in its Date header. A read of the key gives the same second, so
+// the refresh after the create finds nothing to change; without it every plan would write the
+// creation time of each key made since the last apply, since a plan keeps no refreshed state.
+func createdAt(item DateTime, header http.Header) DateTime {
+	_, dated := item.Time()
+	_, unreadable := item.Unreadable()
+	if dated || unreadable {
+		return item
+	}
+	answered, err := http.ParseTime(header.Get("Date"))
+	if err != nil {
+		return item
+	}
+	return DateTimeOf(answered)
 }
 
 // createdKeyValues finds the secrets of a create answer: the value of each of its items.

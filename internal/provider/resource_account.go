@@ -128,7 +128,7 @@ func (r *accountResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 			},
 			"name": schema.StringAttribute{
 				MarkdownDescription: "Display name of the user or SAML group, as Vision One reports it (from the person's profile or the identity provider). The API offers no way to set it. " +
-					"The provider does not read an account back after inviting it, so this is null until the next refresh (the next plan or apply).",
+					"The provider does not read an account back after inviting it, so this is null until a refresh is saved (the next apply, or `terraform apply -refresh-only`).",
 				Computed:      true,
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},

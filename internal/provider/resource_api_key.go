@@ -217,8 +217,8 @@ func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 			},
 			"created_at": schema.StringAttribute{
 				MarkdownDescription: "When the key was created (RFC 3339, UTC), where the API reports it. The provider does not read a " +
-					"key back after creating it, so this is null until the next refresh (the next plan or apply) unless the API's " +
-					"answer to the create carries it.",
+					"key back after creating it: until a refresh reads the key, this is the time of Vision One's answer to the " +
+					"create (its `Date` header), normally the same second.",
 				Computed:      true,
 				CustomType:    timetypes.RFC3339Type{},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
@@ -474,9 +474,9 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 	}
 	warnUnreadable(&resp.Diagnostics, fmt.Sprintf("The answer to the creation of API key %s (%q)", created.ID, name),
 		created.Unreadable, createdAPIKeyUnreadableEffects)
-	// The create's request and answer say all there is to know of a new key, so it is not read
-	// back: the refresh of the next plan reads what the answer does not carry (created_at, unless
-	// the answer has it) and the version that protects an update.
+	// The create's request and answer say all there is to know of a new key (the client takes its
+	// creation time from the answer), so it is not read back: the refresh of the next plan reads the
+	// version that protects an update.
 	plan.Value = types.StringValue(created.Value)
 	plan.readFromAPI(&created.APIKey)
 	r.setState(ctx, &created.APIKey, nil, &plan, &resp.State, resp.Private, &resp.Diagnostics)

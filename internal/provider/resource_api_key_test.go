@@ -60,8 +60,9 @@ func TestAccAPIKey_basic(t *testing.T) {
 					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("expires_in_months"), knownvalue.Int64Exact(12)),
 					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("expires_at"), knownvalue.StringRegexp(rfc3339Pattern)),
 					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("last_used_at"), knownvalue.Null()),
-					// Not read back after the create: the create's answer does not carry it.
-					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("created_at"), knownvalue.Null()),
+					// Not read back after the create: the time of the create's answer stands for it, the
+					// second the API records, so the refresh of a plan has nothing to write.
+					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("created_at"), e.createdAtOfKey(name)),
 					statecheck.ExpectSensitiveValue(testAccAPIKeyAddr, tfjsonpath.New("value")),
 					// The value is the real secret: it authenticates against the API.
 					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("value"), e.authenticates()),
@@ -156,7 +157,7 @@ resource "visionone_api_key" "monthly" {
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(forever, tfjsonpath.New("expires_at"), knownvalue.Null()),
 					statecheck.ExpectKnownValue(forever, tfjsonpath.New("last_used_at"), knownvalue.Null()),
-					statecheck.ExpectKnownValue(forever, tfjsonpath.New("created_at"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(forever, tfjsonpath.New("created_at"), knownvalue.StringRegexp(rfc3339Pattern)),
 					statecheck.ExpectKnownValue(monthly, tfjsonpath.New("expires_at"), knownvalue.StringRegexp(rfc3339Pattern)),
 					statecheck.ExpectKnownValue(monthly, tfjsonpath.New("last_used_at"), knownvalue.Null()),
 				},
@@ -721,6 +722,38 @@ func (e *testEmulator) expectAPIKey(name, role, description, status string) stat
 		return nil
 	})
 }
+
+// createdAtOfKey is a knownvalue check that a created_at is the creation time the API reports for
+// the key named name.
+func (e *testEmulator) createdAtOfKey(name string) knownvalue.Check {
+	return createdAtCheck{e: e, name: name}
+}
+
+type createdAtCheck struct {
+	e    *testEmulator
+	name string
+}
+
+func (c createdAtCheck) CheckValue(value any) error {
+	got, ok := value.(string)
+	if !ok {
+		return fmt.Errorf("created_at %v is not a string", value)
+	}
+	key, err := c.e.API.FindAPIKeyByName(context.Background(), c.name)
+	if err != nil {
+		return err
+	}
+	at, ok := key.CreatedDateTime.Time()
+	if !ok {
+		return fmt.Errorf("the API reports no creation time for API key %q", c.name)
+	}
+	if want := at.Format(time.RFC3339); got != want {
+		return fmt.Errorf("created_at %s, the API reports %s", got, want)
+	}
+	return nil
+}
+
+func (c createdAtCheck) String() string { return "the creation time the API reports for " + c.name }
 
 // expectRejected checks that the value *secret (read when the check runs) no longer authenticates.
 func (e *testEmulator) expectRejected(secret *string) statecheck.StateCheck {
