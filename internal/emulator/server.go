@@ -215,6 +215,11 @@ func (s *Server) serveLocked(w http.ResponseWriter, r *http.Request, body []byte
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c := &call{w: w, r: r, body: body, now: s.nowLocked()}
+	// The answer's Date is the second the call was applied at, the one stamped on what it made,
+	// as the API's own answers are dated: clients take a created key's createdDateTime from it
+	// (API.md, "API keys: create"). The Date set when the request arrived is earlier by any
+	// latency the emulator adds.
+	w.Header().Set("Date", c.now.Format(http.TimeFormat))
 	who, e := s.authenticate(r, c.now)
 	if e == nil && !s.allowed(who, perm) {
 		e = errAccessDenied()

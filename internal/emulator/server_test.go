@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -225,5 +226,38 @@ func TestLoggerNeverSeesSecrets(t *testing.T) {
 		if !strings.Contains(last, want) {
 			t.Errorf("log line %q lacks %q", last, want)
 		}
+	}
+}
+
+// TestCreateAnswerIsDatedWhenApplied: a create's answer carries the Date of the second the key was
+// made, not of the moment the request arrived, even when the clock moves in between (as it does
+// under -latency): clients take a new key's createdDateTime from that Date.
+func TestCreateAnswerIsDatedWhenApplied(t *testing.T) {
+	t.Parallel()
+	base := time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
+	var mu sync.Mutex
+	ticks := 0
+	ticking := func() time.Time { // one second later at every reading
+		mu.Lock()
+		defer mu.Unlock()
+		ticks++
+		return base.Add(time.Duration(ticks) * time.Second)
+	}
+	ts := newTestServer(t, Options{Clock: ticking})
+	resp := ts.expect(req{method: "POST", path: "/v3.0/iam/apiKeys",
+		body: []map[string]any{{"name": "dated", "role": "Auditor"}}}, http.StatusMultiStatus)
+	var items []createdItem
+	resp.json(t, &items)
+	if len(items) != 1 || items[0].Status != http.StatusCreated {
+		t.Fatalf("create answered %s", resp.body)
+	}
+	var k apiKeyView
+	ts.expect(req{method: "GET", path: "/v3.0/iam/apiKeys/" + items[0].Body.ID}, http.StatusOK).json(t, &k)
+	created, err := time.Parse(time.RFC3339, k.CreatedDateTime)
+	if err != nil {
+		t.Fatalf("createdDateTime %q: %v", k.CreatedDateTime, err)
+	}
+	if got, want := resp.header.Get("Date"), created.Format(http.TimeFormat); got != want {
+		t.Errorf("create answered with Date %q, the key was created at %q", got, want)
 	}
 }
