@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -128,6 +129,11 @@ func TestSmoke(t *testing.T) {
 	}
 	if s, _ := summarize(ran["plan"], "floor", "plan"); s.Runs != 2 || s.PeakMiB <= 0 {
 		t.Errorf("plan: the framework floor's plans: %+v, want two, with memory", s)
+	}
+	// The floor planned the provider's own objects, not those of its own apply.
+	providerIDs := stateIDs(t, filepath.Join(cfg.WorkDir, "plan-3", "provider"))
+	if floorIDs := stateIDs(t, filepath.Join(cfg.WorkDir, "plan-3", "floor")); len(providerIDs) != n || !slices.Equal(floorIDs, providerIDs) {
+		t.Errorf("plan: the floor planned the objects %v, the provider %v", floorIDs, providerIDs)
 	}
 
 	table, targets := markdown(rep), targetsMarkdown(rep)
@@ -366,4 +372,32 @@ func TestEmulatorWritesAbsentDatesAsNull(t *testing.T) {
 	if v, ok := key["lastUsedDateTime"]; !ok || v != nil {
 		t.Errorf("lastUsedDateTime = %#v (present: %v), want null", v, ok)
 	}
+}
+
+// stateIDs gives the id of every resource instance in the state of a Terraform directory.
+func stateIDs(t *testing.T, dir string) []string {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join(dir, "terraform.tfstate"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var state struct {
+		Resources []struct {
+			Instances []struct {
+				Attributes struct {
+					ID string `json:"id"`
+				} `json:"attributes"`
+			} `json:"instances"`
+		} `json:"resources"`
+	}
+	if err := json.Unmarshal(raw, &state); err != nil {
+		t.Fatalf("%s: %v", dir, err)
+	}
+	var ids []string
+	for _, r := range state.Resources {
+		for _, i := range r.Instances {
+			ids = append(ids, i.Attributes.ID)
+		}
+	}
+	return ids
 }

@@ -60,7 +60,7 @@ func main() {
 	flag.IntVar(&cfg.Accounts, "accounts", 1000, "accounts of the accounts and accounts-ratelimit scenarios")
 	flag.IntVar(&cfg.Imports, "imports", 200, "API keys the import scenario adopts")
 	planSizes := flag.String("plan", "500 1000", "key counts of the no-change plan scenario (the targets read the requests of the smallest, the floor ratios of the largest)")
-	flag.IntVar(&cfg.PlanRepeat, "plan-repeat", 3, "no-change plans per target in the plan scenario; the median is reported")
+	flag.IntVar(&cfg.PlanRepeat, "plan-repeat", 5, "no-change plans per target in the plan scenario; the median is reported")
 	flag.IntVar(&cfg.TenantLimit, "tenant-limit", 600, "the emulator's limit in requests per minute in the rate-limited scenarios")
 	flag.DurationVar(&cfg.Latency, "latency", 50*time.Millisecond, "latency the emulator adds to every API request")
 	flag.IntVar(&cfg.Parallelism, "parallelism", 10, "terraform -parallelism (Terraform's default is 10)")

@@ -165,11 +165,6 @@ type scenarioResult struct {
 // the same machine load, each target with a configuration folder and an emulator of its own.
 func runScenario(ctx context.Context, cfg config, targets map[string]target, sc scenario) (scenarioResult, error) {
 	res := scenarioResult{Scenario: sc.Name, N: sc.N, Mix: sc.Mix, TenantLimit: sc.TenantLimit}
-	type prepared struct {
-		t   target
-		e   *emu
-		dir string
-	}
 	var runs []prepared
 	for _, name := range append(slices.Clone(sc.Targets), "before", "provider") {
 		t, ok := targets[name]
@@ -201,7 +196,14 @@ func runScenario(ctx context.Context, cfg config, targets map[string]target, sc 
 		runs = append(runs, prepared{t: t, e: e, dir: dir})
 	}
 	labels := phaseLabels(sc.Phases)
+	floorsHaveProviderState := false
 	for i, ph := range sc.Phases {
+		if ph.NoChange && !floorsHaveProviderState {
+			if err := floorsTakeProviderState(runs); err != nil {
+				return res, err
+			}
+			floorsHaveProviderState = true
+		}
 		for _, r := range runs {
 			cfg.Log("%s N=%d: %s %s", sc.Name, sc.N, r.t.Name, ph.Name)
 			profileDir := ""
@@ -222,6 +224,38 @@ func runScenario(ctx context.Context, cfg config, targets map[string]target, sc 
 		}
 	}
 	return res, nil
+}
+
+// prepared is a target ready to run a scenario: its emulator and its Terraform directory.
+type prepared struct {
+	t   target
+	e   *emu
+	dir string
+}
+
+// floorsTakeProviderState gives each floor the provider's state before the no-change plans. A
+// floor's own apply stores null for what only the API gives (a key's secret, its dates), so its
+// state is about half the size of the provider's, and Terraform and the framework's decoding cost
+// more for the larger state whoever the provider is. The floors echo any state they are given:
+// planning the provider's very objects, they leave the provider's own work as the difference.
+func floorsTakeProviderState(runs []prepared) error {
+	var state []byte
+	for _, r := range runs {
+		if r.t.Name == "provider" {
+			var err error
+			if state, err = os.ReadFile(filepath.Join(r.dir, "terraform.tfstate")); err != nil {
+				return fmt.Errorf("reading the provider's state for the floors: %w", err)
+			}
+		}
+	}
+	for _, r := range runs {
+		if r.t.Name == "floor" || r.t.Name == "protocol" {
+			if err := os.WriteFile(filepath.Join(r.dir, "terraform.tfstate"), state, 0o600); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // phaseLabels names each phase for a directory, once per command: "import plan" becomes
