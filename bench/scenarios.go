@@ -217,13 +217,21 @@ func runScenario(ctx context.Context, cfg config, targets map[string]target, sc 
 			res.Measurements = append(res.Measurements, m)
 		}
 	}
-	for _, r := range runs {
-		objects := r.e.srv.Stats().Objects
-		if left := objects["accounts"] + objects["apiKeys"] + objects["roles"]; sc.LeavesNothing && usesAPI(r.t.Name) && left != 0 {
-			return res, fmt.Errorf("the %s's destroy left objects behind: %v", r.t.Name, objects)
-		}
+	if sc.LeavesNothing {
+		return res, checkNothingLeft(runs)
 	}
 	return res, nil
+}
+
+// checkNothingLeft fails when a provider's tenant still holds objects after the last phase.
+func checkNothingLeft(runs []prepared) error {
+	for _, r := range runs {
+		objects := r.e.srv.Stats().Objects
+		if left := objects["accounts"] + objects["apiKeys"] + objects["roles"]; usesAPI(r.t.Name) && left != 0 {
+			return fmt.Errorf("the %s's destroy left objects behind: %v", r.t.Name, objects)
+		}
+	}
+	return nil
 }
 
 // prepared is a target ready to run a scenario: its emulator and its Terraform directory.
