@@ -32,6 +32,7 @@ type config struct {
 	PlanSizes               []int
 	PlanRepeat              int           // no-change plans per target in the plan scenario (the median is reported)
 	TenantLimit             int           // the emulator's requests per minute in the rate-limited scenarios
+	LimitedSamples          int           // runs of each rate-limited scenario, each on new tenants (the median is reported)
 	Latency                 time.Duration // added by the emulator to every API request
 	Parallelism             int           // terraform -parallelism, for every target alike
 	Terraform               string        // terraform CLI

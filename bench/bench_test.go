@@ -37,7 +37,7 @@ func smokeConfig(t *testing.T, names ...string) config {
 	}
 	return config{
 		Scenarios: names, Sizes: []int{3}, Keys: 3, Accounts: 3, Imports: 3, PlanSizes: []int{3}, PlanRepeat: 2,
-		TenantLimit: 600, Parallelism: 10, Terraform: terraform, ModuleDir: moduleDir, WorkDir: t.TempDir(),
+		LimitedSamples: 2, TenantLimit: 600, Parallelism: 10, Terraform: terraform, ModuleDir: moduleDir, WorkDir: t.TempDir(),
 		ProviderBin: builtProvider, BeforeBin: builtProvider, BeforeLabel: "the same build", RequestsPerMinute: 100000, Log: t.Logf,
 	}
 }
@@ -130,6 +130,20 @@ func TestSmoke(t *testing.T) {
 	if s, _ := summarize(ran["plan"], "floor", "plan"); s.Runs != 2 || s.PeakMiB <= 0 {
 		t.Errorf("plan: the framework floor's plans: %+v, want two, with memory", s)
 	}
+	// Each sample of a rate-limited scenario starts from nothing on a new tenant: it creates every
+	// object again. The before provider takes the first sample only.
+	for _, sc := range []string{"keys-ratelimit", "accounts-ratelimit"} {
+		for target, runs := range map[string]int{"baseline": 2, "before": 1, "provider": 2} {
+			if s, _ := summarize(ran[sc], target, "apply"); s.Runs != runs {
+				t.Errorf("%s: the %s applied %d times, want %d", sc, target, s.Runs, runs)
+			}
+		}
+		for _, m := range ran[sc].Measurements {
+			if _, w := m.apiRequests(); m.Target == "provider" && w == 0 {
+				t.Errorf("%s: a sample of the provider wrote nothing, want every object made again", sc)
+			}
+		}
+	}
 	// The floor planned the provider's own objects, not those of its own apply.
 	providerIDs := stateIDs(t, filepath.Join(cfg.WorkDir, "plan-3", "provider"))
 	if floorIDs := stateIDs(t, filepath.Join(cfg.WorkDir, "plan-3", "floor")); len(providerIDs) != n || !slices.Equal(floorIDs, providerIDs) {
@@ -137,7 +151,8 @@ func TestSmoke(t *testing.T) {
 	}
 
 	table, targets := markdown(rep), targetsMarkdown(rep)
-	for _, want := range []string{"| 3 (1/1/1) | plan |", "**mixed**, before (the same build)", "| keys-ratelimit | 3 | apply | provider |",
+	for _, want := range []string{"| 3 (1/1/1) | plan |", "**mixed**, before (the same build)", "| keys-ratelimit | 3 | apply (median of 2) | provider |",
+		"| keys-ratelimit | 3 | apply | before |",
 		"| plan | 3 | plan (median of 2) | before |", "tenant bound"} {
 		if !strings.Contains(table, want) {
 			t.Errorf("the table lacks %q:\n%s", want, table)
@@ -155,7 +170,7 @@ func TestSmoke(t *testing.T) {
 func TestSmokeCountsTooManyRequests(t *testing.T) {
 	t.Parallel()
 	cfg := smokeConfig(t, "keys-ratelimit")
-	cfg.Keys, cfg.BeforeBin = 1, ""
+	cfg.Keys, cfg.BeforeBin, cfg.LimitedSamples = 1, "", 1
 	cfg.Faults = emulator.Faults{ErrorRate: 1, Statuses: []int{http.StatusTooManyRequests}, RetryAfter: time.Second}
 	rep, err := run(context.Background(), cfg)
 	if err != nil {

@@ -61,6 +61,7 @@ func main() {
 	flag.IntVar(&cfg.Imports, "imports", 200, "API keys the import scenario adopts")
 	planSizes := flag.String("plan", "500 1000", "key counts of the no-change plan scenario (the targets read the requests of the smallest, the floor ratios of the largest)")
 	flag.IntVar(&cfg.PlanRepeat, "plan-repeat", 5, "no-change plans per target in the plan scenario; the median is reported")
+	flag.IntVar(&cfg.LimitedSamples, "limited-samples", 3, "runs of each rate-limited scenario, each on new tenants; the median is reported (the -before-provider runs once: its paced applies take minutes)")
 	flag.IntVar(&cfg.TenantLimit, "tenant-limit", 600, "the emulator's limit in requests per minute in the rate-limited scenarios")
 	flag.DurationVar(&cfg.Latency, "latency", 50*time.Millisecond, "latency the emulator adds to every API request")
 	flag.IntVar(&cfg.Parallelism, "parallelism", 10, "terraform -parallelism (Terraform's default is 10)")
@@ -88,8 +89,8 @@ func main() {
 		if cfg.PlanSizes, err = parseSizes(*planSizes); err != nil {
 			return err
 		}
-		if min(cfg.Keys, cfg.Accounts, cfg.Imports, cfg.PlanRepeat, cfg.TenantLimit) < 1 {
-			return errors.New("-keys, -accounts, -imports, -plan-repeat and -tenant-limit must be at least 1")
+		if min(cfg.Keys, cfg.Accounts, cfg.Imports, cfg.PlanRepeat, cfg.LimitedSamples, cfg.TenantLimit) < 1 {
+			return errors.New("-keys, -accounts, -imports, -plan-repeat, -limited-samples and -tenant-limit must be at least 1")
 		}
 		return mainErr(cfg, out)
 	}()

@@ -219,7 +219,8 @@ func scenarioTable(b *strings.Builder, rep *report) {
 		"requests a minute; the others set `requests_per_minute = 100000`. ÷ baseline = seconds ÷ the same graph of "+
 		"terraform_data in the same phase. reference: for the no-change plan, the framework floor's seconds and peak "+
 		"memory and the provider's ratio to each; under a tenant limit, the tenant bound = (requests − 429s) ÷ the limit, "+
-		"the least time the tenant allows, and the ratio to it. Plans repeated are given as the median.\n", rep.TenantLimit)
+		"the least time the tenant allows, and the ratio to it. A phase run more than once (the no-change plans, "+
+		"the rate-limited applies) is given as the median of its runs.\n", rep.TenantLimit)
 }
 
 // phaseNames lists the phases of res in the order they ran.

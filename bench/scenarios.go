@@ -57,6 +57,10 @@ type scenario struct {
 	Setup func(ctx context.Context, e *emu, n int) ([]string, error)
 	// LeavesNothing: the last phase destroys everything, so objects left over are a failure.
 	LeavesNothing bool
+	// Samples runs the phases this many times, each time on new tenants with empty states, and
+	// the report gives the medians. The before provider takes the first sample only: its paced
+	// applies take minutes each. 0 or 1: once.
+	Samples int
 }
 
 // parseScenarios reads "mixed,keys" (commas or spaces); "all" is every scenario.
@@ -102,7 +106,7 @@ func scenarios(cfg config) ([]scenario, error) {
 				BaselineConfig: keysBaseline(cfg.Keys), LeavesNothing: true})
 		case "keys-ratelimit":
 			out = append(out, scenario{Name: name, N: cfg.Keys, Targets: []string{"baseline"},
-				TenantLimit: cfg.TenantLimit, Phases: []phase{limitedApply},
+				TenantLimit: cfg.TenantLimit, Phases: []phase{limitedApply}, Samples: cfg.LimitedSamples,
 				ProviderConfig: func([]string) string { return keysConfig(cfg.Keys, 0) },
 				BaselineConfig: keysBaseline(cfg.Keys)})
 		case "accounts":
@@ -112,7 +116,7 @@ func scenarios(cfg config) ([]scenario, error) {
 				BaselineConfig: accountsBaseline(cfg.Accounts)})
 		case "accounts-ratelimit":
 			out = append(out, scenario{Name: name, N: cfg.Accounts, Targets: []string{"baseline"},
-				TenantLimit: cfg.TenantLimit, Phases: []phase{limitedApply},
+				TenantLimit: cfg.TenantLimit, Phases: []phase{limitedApply}, Samples: cfg.LimitedSamples,
 				ProviderConfig: func([]string) string { return accountsConfig(cfg.Accounts, 0) },
 				BaselineConfig: accountsBaseline(cfg.Accounts)})
 		case "import":
@@ -162,65 +166,104 @@ type scenarioResult struct {
 }
 
 // runScenario runs every phase of sc for each of its targets back to back, so that all of them see
-// the same machine load, each target with a configuration folder and an emulator of its own.
+// the same machine load, each target with a configuration folder and an emulator of its own; and
+// that again for each further sample.
 func runScenario(ctx context.Context, cfg config, targets map[string]target, sc scenario) (scenarioResult, error) {
 	res := scenarioResult{Scenario: sc.Name, N: sc.N, Mix: sc.Mix, TenantLimit: sc.TenantLimit}
-	var runs []prepared
-	for _, name := range append(slices.Clone(sc.Targets), "before", "provider") {
-		t, ok := targets[name]
-		if !ok {
-			continue
-		}
-		e, err := startEmulator(ctx, cfg, sc.TenantLimit)
+	for sample := range max(sc.Samples, 1) {
+		ms, err := runSample(ctx, cfg, targets, sc, sample)
+		res.Measurements = append(res.Measurements, ms...)
 		if err != nil {
 			return res, err
 		}
-		defer e.close()
-		text := sc.BaselineConfig
-		if name != "baseline" {
-			var made []string
-			if sc.Setup != nil && usesAPI(name) {
-				if made, err = sc.Setup(ctx, e, sc.N); err != nil {
-					return res, fmt.Errorf("preparing the %s's tenant: %w", name, err)
-				}
-			}
-			text = sc.ProviderConfig(made)
-		}
-		dir := filepath.Join(cfg.WorkDir, fmt.Sprintf("%s-%d", sc.Name, sc.N), name)
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return res, err
-		}
-		if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(text), 0o600); err != nil {
-			return res, err
-		}
-		runs = append(runs, prepared{t: t, e: e, dir: dir})
 	}
+	return res, nil
+}
+
+// runSample runs the phases of sc once, on new tenants; sample numbers the run from 0.
+func runSample(ctx context.Context, cfg config, targets map[string]target, sc scenario, sample int) ([]measurement, error) {
+	var runs []prepared
+	for _, name := range append(slices.Clone(sc.Targets), "before", "provider") {
+		t, ok := targets[name]
+		if !ok || (name == "before" && sample > 0) {
+			continue
+		}
+		r, err := prepare(ctx, cfg, t, sc, sample)
+		if err != nil {
+			return nil, err
+		}
+		defer r.e.close()
+		runs = append(runs, r)
+	}
+	var ms []measurement
 	labels := phaseLabels(sc.Phases)
 	floorsHaveProviderState := false
 	for i, ph := range sc.Phases {
 		if ph.NoChange && !floorsHaveProviderState {
 			if err := floorsTakeProviderState(runs); err != nil {
-				return res, err
+				return ms, err
 			}
 			floorsHaveProviderState = true
 		}
 		for _, r := range runs {
-			cfg.Log("%s N=%d: %s %s", sc.Name, sc.N, r.t.Name, ph.Name)
+			cfg.Log("%s N=%d%s: %s %s", sc.Name, sc.N, sampleSuffix(sample, " sample "), r.t.Name, ph.Name)
 			profileDir := ""
 			if cfg.ProfileDir != "" && r.t.Bin != "" {
-				profileDir = filepath.Join(cfg.ProfileDir, fmt.Sprintf("%s-%d", sc.Name, sc.N), r.t.Name+"-"+labels[i])
+				profileDir = filepath.Join(cfg.ProfileDir, scenarioDir(sc, sample), r.t.Name+"-"+labels[i])
 			}
 			m, err := measure(ctx, cfg, r.e, r.t, r.dir, ph, profileDir)
 			if err != nil {
-				return res, fmt.Errorf("%s %s: %w", r.t.Name, ph.Name, err)
+				return ms, fmt.Errorf("%s %s: %w", r.t.Name, ph.Name, err)
 			}
-			res.Measurements = append(res.Measurements, m)
+			ms = append(ms, m)
 		}
 	}
 	if sc.LeavesNothing {
-		return res, checkNothingLeft(runs)
+		return ms, checkNothingLeft(runs)
 	}
-	return res, nil
+	return ms, nil
+}
+
+// prepare gives target t of sc a tenant of its own (made ready by sc.Setup) and a folder with its
+// configuration. The caller closes the tenant's emulator.
+func prepare(ctx context.Context, cfg config, t target, sc scenario, sample int) (prepared, error) {
+	e, err := startEmulator(ctx, cfg, sc.TenantLimit)
+	if err != nil {
+		return prepared{}, err
+	}
+	r := prepared{t: t, e: e, dir: filepath.Join(cfg.WorkDir, scenarioDir(sc, sample), t.Name)}
+	text := sc.BaselineConfig
+	if t.Name != "baseline" {
+		var made []string
+		if sc.Setup != nil && usesAPI(t.Name) {
+			if made, err = sc.Setup(ctx, e, sc.N); err != nil {
+				e.close()
+				return prepared{}, fmt.Errorf("preparing the %s's tenant: %w", t.Name, err)
+			}
+		}
+		text = sc.ProviderConfig(made)
+	}
+	if err = os.MkdirAll(r.dir, 0o755); err == nil {
+		err = os.WriteFile(filepath.Join(r.dir, "main.tf"), []byte(text), 0o600)
+	}
+	if err != nil {
+		e.close()
+		return prepared{}, err
+	}
+	return r, nil
+}
+
+// scenarioDir names the folder of one sample of sc: "keys-500", then "keys-500-sample-2".
+func scenarioDir(sc scenario, sample int) string {
+	return fmt.Sprintf("%s-%d", sc.Name, sc.N) + sampleSuffix(sample, "-sample-")
+}
+
+// sampleSuffix is empty for the first sample, else sep and the sample's number from 1.
+func sampleSuffix(sample int, sep string) string {
+	if sample == 0 {
+		return ""
+	}
+	return sep + strconv.Itoa(sample+1)
 }
 
 // checkNothingLeft fails when a provider's tenant still holds objects after the last phase.
