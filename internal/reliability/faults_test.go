@@ -20,7 +20,7 @@ var errorLine = regexp.MustCompile(`(?m)^Error: (.+)$`)
 func TestReliability_faults(t *testing.T) {
 	requireAcceptance(t)
 	t.Parallel()
-	emu := startEmulator(t, emulator.Options{}, nil)
+	emu := startEmulator(t, nil)
 	w := newWorkspace(t, emu)
 	const n = 12
 	w.writeConfig("", objectsConfig("faults", n, n, n, emu.permissionKeys(t, 2)))

@@ -98,9 +98,9 @@ type testEmulator struct {
 }
 
 // startEmulator serves a fresh emulator, optionally behind middleware, until t ends.
-func startEmulator(t *testing.T, opts emulator.Options, middleware func(http.Handler) http.Handler) *testEmulator {
+func startEmulator(t *testing.T, middleware func(http.Handler) http.Handler) *testEmulator {
 	t.Helper()
-	srv, err := emulator.New(opts)
+	srv, err := emulator.New(emulator.Options{})
 	if err != nil {
 		t.Fatalf("starting the emulator: %v", err)
 	}

@@ -7,8 +7,6 @@ import (
 	"os"
 	"testing"
 	"time"
-
-	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/emulator"
 )
 
 // slowWrites applies each write at once but holds its answer back for delay, the way a slow API
@@ -46,7 +44,7 @@ func slowWrites(delay time.Duration) func(http.Handler) http.Handler {
 func TestReliability_interrupt(t *testing.T) {
 	requireAcceptance(t)
 	t.Parallel()
-	emu := startEmulator(t, emulator.Options{}, slowWrites(time.Second))
+	emu := startEmulator(t, slowWrites(time.Second))
 	w := newWorkspace(t, emu)
 	w.writeConfig("", objectsConfig("interrupt", 20, 15, 15, emu.permissionKeys(t, 2)))
 	baseline := emu.apiObjects(t)

@@ -5,8 +5,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/emulator"
 )
 
 // TestReliability_rateLimit applies 100 roles against an emulator that allows 60 requests per
@@ -36,7 +34,7 @@ func TestReliability_rateLimit(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			emu := startEmulator(t, emulator.Options{}, nil)
+			emu := startEmulator(t, nil)
 			w := newWorkspace(t, emu)
 			body := objectsConfig("limited", objects, 0, 0, emu.permissionKeys(t, 1))
 			w.writeConfig(tt.providerArgs, body)
