@@ -91,6 +91,9 @@ type apiKeyResourceModel struct {
 	CreatedAt       timetypes.RFC3339    `tfsdk:"created_at"`
 }
 
+// apiKeyManagedAttributes are the attributes an update writes (see toAPIPatch).
+var apiKeyManagedAttributes = []string{"name", "role", "description", "enabled"}
+
 // apiKeyType is this resource's type name, under which the objects it manages are recorded
 // (noteManaged).
 const apiKeyType = "visionone_api_key"
@@ -553,10 +556,19 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 		tflog.Debug(ctx, "Updating API key", map[string]any{"id": id})
 		err := r.data.client.UpdateAPIKey(ctx, id, version, patch)
 		if client.IsPreconditionFailed(err) {
-			resp.Diagnostics.AddError("API Key Changed Outside Terraform",
-				fmt.Sprintf("Updating API key %s (%q): the change was refused (HTTP 412) because the key was modified "+
-					"since Terraform last read it, so nothing was changed. Run terraform apply again: its refresh shows what "+
-					"changed, and the new plan is based on it.\n\n%s", id, state.Name.ValueString(), err))
+			reportChangedOutside(&resp.Diagnostics, "API Key Changed Outside Terraform",
+				fmt.Sprintf("API key %s (%q)", id, state.Name.ValueString()), state, apiKeyManagedAttributes, err,
+				func() (apiKeyResourceModel, error) {
+					key, err := r.data.client.GetAPIKey(ctx, id)
+					if err != nil {
+						return state, err
+					}
+					warnUnreadableKey(&resp.Diagnostics, key)
+					current := state
+					current.readFromAPI(key)
+					r.setState(ctx, key, nil, &current, &resp.State, resp.Private, &resp.Diagnostics)
+					return current, nil
+				})
 			return
 		}
 		if patch.Name != nil && client.IsAlreadyExists(err) {

@@ -286,7 +286,8 @@ func TestAccAPIKey_changedBetweenPlanAndApply(t *testing.T) {
 						}
 					}),
 				}},
-				ExpectError: regexpText("API Key Changed Outside Terraform", `Updating API key`, fmt.Sprintf("(%q)", name), "(HTTP 412)", "nothing was changed"),
+				ExpectError: regexpText("API Key Changed Outside Terraform", `Updating API key`, fmt.Sprintf("(%q)", name), "(HTTP 412)", "nothing was changed",
+					fmt.Sprintf(`Changed outside Terraform: description (was "", is %q)`, console), "the new plan shows this change"),
 			},
 			{
 				PreConfig: func() {
@@ -297,6 +298,8 @@ func TestAccAPIKey_changedBetweenPlanAndApply(t *testing.T) {
 				},
 				Config: e.providerConfig() + testAccAPIKeyConfig(name, "SIEM", "", false),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					// The refused update stored the key as it is: the refresh finds nothing new.
+					expectNoDrift(testAccAPIKeyAddr),
 					plancheck.ExpectResourceAction(testAccAPIKeyAddr, plancheck.ResourceActionUpdate),
 					expectPlannedFrom(testAccAPIKeyAddr, "description", console),
 				}},
