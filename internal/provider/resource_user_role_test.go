@@ -297,7 +297,7 @@ resource "visionone_user_role" "test" {
 						return e.API.UpdateRole(context.Background(), id, "", client.RolePatch{Description: pointerTo("changed in the console")})
 					})
 				},
-				Config:      config("second"),
+				Config: config("second"),
 				ExpectError: regexpText("User Role Changed Outside Terraform", fmt.Sprintf(`the user role %q`, name), "(HTTP 412)",
 					"nothing was changed", `Changed outside Terraform: description (was "first", is "changed in the console")`,
 					"Run terraform plan again: the new plan shows this change"),
