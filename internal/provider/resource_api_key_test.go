@@ -311,6 +311,57 @@ func TestAccAPIKey_changedBetweenPlanAndApply(t *testing.T) {
 	})
 }
 
+// TestAccAPIKey_changedBetweenPlanAndApplyWithoutETag is TestAccAPIKey_changedBetweenPlanAndApply
+// against an API whose single GETs carry no ETag: the version of the plan's refresh is then a
+// fingerprint of the key, and the change made since the plan is still refused, not overwritten.
+func TestAccAPIKey_changedBetweenPlanAndApplyWithoutETag(t *testing.T) {
+	noETag := &hostileAnswer{passThrough: true, match: matchRequest(http.MethodGet, apiKeysAndKey), rewrite: withoutETag}
+	noETag.armed.Store(true)
+	e := startEmulatorBehind(t, noETag.wrap)
+	var id string
+	name := e.name("no-etag")
+	console := "edited in the console meanwhile"
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.apiKeysGone,
+		Steps: []resource.TestStep{
+			{
+				Config: e.providerConfig() + testAccAPIKeyConfig(name, "SIEM", "", true),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("id"), captureString(&id)),
+				},
+			},
+			{
+				Config: e.providerConfig() + testAccAPIKeyConfig(name, "SIEM", "", false),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					betweenPlanAndApply(func() {
+						if err := e.API.UpdateAPIKey(context.Background(), id, "", client.APIKeyPatch{Description: &console}); err != nil {
+							t.Errorf("changing the key in the console: %v", err)
+						}
+					}),
+				}},
+				ExpectError: regexpText("API Key Changed Outside Terraform", "(HTTP 412)", "nothing was changed"),
+			},
+			{
+				PreConfig: func() {
+					key, err := e.API.GetAPIKey(context.Background(), id)
+					if err != nil || key.Status != client.StatusEnabled || key.Description != console {
+						t.Fatalf("the refused update changed the key: %+v, %v", key, err)
+					}
+					if noETag.hits.Load() == 0 {
+						t.Fatal("no GET went without its ETag: this test does not exercise it")
+					}
+				},
+				Config: e.providerConfig() + testAccAPIKeyConfig(name, "SIEM", "", false),
+				ConfigStateChecks: []statecheck.StateCheck{
+					e.expectAPIKey(name, "SIEM", "", client.StatusDisabled),
+				},
+			},
+		},
+	})
+}
+
 // TestAccAPIKey_drift changes and deletes the key "in the console" (through the admin client): the
 // plan sets it back, or creates it again.
 func TestAccAPIKey_drift(t *testing.T) {
