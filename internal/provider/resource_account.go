@@ -585,8 +585,7 @@ func (m *accountResourceModel) readFromAPI(account *client.Account) {
 	m.AuthType = types.StringValue(account.AuthType)
 	m.Role = types.StringValue(account.Role)
 	m.Description = types.StringValue(account.Description)
-	// An invited account is not disabled: it becomes enabled when the invitation is accepted.
-	m.Enabled = types.BoolValue(account.Status != client.StatusDisabled)
+	m.Enabled = enabledFromStatus(account.Status)
 	m.Status = types.StringValue(account.Status)
 	m.Name = types.StringValue(account.Name)
 }

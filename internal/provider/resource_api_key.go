@@ -160,7 +160,8 @@ func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 				Validators:          []validator.String{stringvalidator.UTF8LengthAtMost(2048)},
 			},
 			"enabled": schema.BoolAttribute{
-				MarkdownDescription: "Whether the key can authenticate (status `enabled`) or not (`disabled`). Changed in place. Default `true`.",
+				MarkdownDescription: "Whether the key can authenticate (status `enabled`) or not (`disabled`). Changed in place. Default `true`. " +
+					"A status this provider does not know is read as `true`, so it causes no change unless `enabled` is `false`.",
 				Optional:            true,
 				Computed:            true,
 				Default:             booldefault.StaticBool(true),
@@ -709,7 +710,7 @@ func (m *apiKeyResourceModel) readFromAPI(key *client.APIKey) {
 	m.Name = types.StringValue(key.Name)
 	m.Role = types.StringValue(key.Role)
 	m.Description = types.StringValue(key.Description)
-	m.Enabled = types.BoolValue(key.Status == client.StatusEnabled)
+	m.Enabled = enabledFromStatus(key.Status)
 	m.ExpiresAt = rfc3339Value(key.ExpiredDateTime)
 	m.LastUsedAt = rfc3339Value(key.LastUsedDateTime)
 	m.CreatedAt = rfc3339Value(key.CreatedDateTime)
