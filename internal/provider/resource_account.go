@@ -86,7 +86,7 @@ func (r *accountResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 			"email": schema.StringAttribute{
 				MarkdownDescription: "Email address of the user, or the distribution email (or directory object id) of the SAML group; the invitation is sent to it. At most 256 characters. Compared case-insensitively: a change in letter case only is not a change. Changing it otherwise replaces the account (a new invitation).",
 				Required:            true,
-				Validators:          []validator.String{stringvalidator.UTF8LengthBetween(1, accountMaxLength)},
+				Validators:          []validator.String{stringvalidator.UTF8LengthBetween(1, accountMaxLength), validators.NotBlank()},
 				PlanModifiers: []planmodifier.String{
 					planmodifiers.IgnoreCaseChange(),
 					stringplanmodifier.RequiresReplace(),
