@@ -327,13 +327,13 @@ func TestAccAPIKey_changedBetweenPlanAndApplyWithoutETag(t *testing.T) {
 		CheckDestroy:             e.apiKeysGone,
 		Steps: []resource.TestStep{
 			{
-				Config: e.providerConfig() + testAccAPIKeyConfig(name, "SIEM", "", true),
+				Config: e.providerConfig() + testAccAPIKeyConfig(name, "Auditor", "", true),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("id"), captureString(&id)),
 				},
 			},
 			{
-				Config: e.providerConfig() + testAccAPIKeyConfig(name, "SIEM", "", false),
+				Config: e.providerConfig() + testAccAPIKeyConfig(name, "Auditor", "", false),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					betweenPlanAndApply(func() {
 						if err := e.API.UpdateAPIKey(context.Background(), id, "", client.APIKeyPatch{Description: &console}); err != nil {
@@ -353,9 +353,9 @@ func TestAccAPIKey_changedBetweenPlanAndApplyWithoutETag(t *testing.T) {
 						t.Fatal("no GET went without its ETag: this test does not exercise it")
 					}
 				},
-				Config: e.providerConfig() + testAccAPIKeyConfig(name, "SIEM", "", false),
+				Config: e.providerConfig() + testAccAPIKeyConfig(name, "Auditor", "", false),
 				ConfigStateChecks: []statecheck.StateCheck{
-					e.expectAPIKey(name, "SIEM", "", client.StatusDisabled),
+					e.expectAPIKey(name, "Auditor", "", client.StatusDisabled),
 				},
 			},
 		},
