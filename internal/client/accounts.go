@@ -20,7 +20,7 @@ func (c *Client) GetAccount(ctx context.Context, id string) (*Account, error) {
 	if err != nil {
 		return nil, err
 	}
-	account.Version = etag
+	account.Version = versionOf(etag, account.fingerprint)
 	return &account, nil
 }
 

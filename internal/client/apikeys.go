@@ -24,7 +24,7 @@ func (c *Client) GetAPIKey(ctx context.Context, id string) (*APIKey, error) {
 	if err != nil {
 		return nil, err
 	}
-	key.Version = etag
+	key.Version = versionOf(etag, key.fingerprint)
 	return &key, nil
 }
 

@@ -23,7 +23,8 @@ func (c *Client) ListRoles(ctx context.Context, filter Filter) ([]Role, error) {
 	return roles, nil
 }
 
-// GetRole returns one role with its ETag; permission keys are filled from /permissions when the
+// GetRole returns one role with its ETag (or, when the answer has none, its fingerprint: see
+// cache.go) as Version; permission keys are filled from /permissions when the
 // role body lacks them. A missing role gives an error for which IsNotFound is true.
 func (c *Client) GetRole(ctx context.Context, id string) (*Role, error) {
 	var role Role
@@ -31,10 +32,10 @@ func (c *Client) GetRole(ctx context.Context, id string) (*Role, error) {
 	if err != nil {
 		return nil, err
 	}
-	role.Version = etag
 	if err := c.fillPermissionKeys(ctx, &role); err != nil {
 		return nil, err
 	}
+	role.Version = versionOf(etag, role.fingerprint) // a fingerprint covers the permission keys
 	return &role, nil
 }
 
@@ -140,9 +141,9 @@ func (c *Client) CreateRole(ctx context.Context, in RoleCreate) (*Role, error) {
 }
 
 // UpdateRole patches a role, with If-Match, if it is still at version (Role.Version). When version
-// is an ETag it is sent as it is; when it is empty the current ETag is read first; when it is the
-// fingerprint of a role served from a listing (RefreshRole), the role is read and a 412 is
-// answered without patching if it no longer matches the fingerprint.
+// is an ETag it is sent as it is; when it is empty the current ETag is read first; when it is a
+// fingerprint (a role served from a listing by RefreshRole, or read by a GET that carried no ETag),
+// the role is read and a 412 is answered without patching if it no longer matches the fingerprint.
 // A 412 gives an error for which IsPreconditionFailed is true; it is never retried. Should a retry
 // of an ambiguous attempt meet a 412, the role is read again: if it already holds the patch, the
 // first attempt applied it and the update succeeded.

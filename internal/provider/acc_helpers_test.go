@@ -517,6 +517,24 @@ func (e *testEmulator) noWritesSinceTaken(before *emulator.Stats) resource.TestC
 	return func(s *terraform.State) error { return e.noWritesSince(*before)(s) }
 }
 
+// expectNoDrift is a plan check that the refresh of the plan found address as the state already
+// held it: nothing changed outside Terraform since the state was last written.
+func expectNoDrift(address string) plancheck.PlanCheck {
+	return noDrift{address: address}
+}
+
+type noDrift struct{ address string }
+
+func (c noDrift) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	for _, rc := range req.Plan.ResourceDrift {
+		if rc.Address == c.address {
+			resp.Error = fmt.Errorf("%s: the refresh found it changed outside Terraform since the state was written (%v → %v)",
+				c.address, rc.Change.Before, rc.Change.After)
+			return
+		}
+	}
+}
+
 // expectPlannedFrom is a plan check that the plan's change of address starts from want at
 // attribute: the refresh read a change made outside Terraform, and the plan shows it as the
 // "before" of the change it proposes.

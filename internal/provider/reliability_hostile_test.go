@@ -85,6 +85,17 @@ func editJSON(edit func(any) any) func(http.ResponseWriter, *httptest.ResponseRe
 	}
 }
 
+// withoutETag passes the emulator's answer on without its ETag header.
+func withoutETag(w http.ResponseWriter, rec *httptest.ResponseRecorder) {
+	for k, vals := range rec.Header() {
+		if k != "Content-Length" && k != "Etag" {
+			w.Header()[k] = vals
+		}
+	}
+	w.WriteHeader(rec.Code)
+	_, _ = w.Write(rec.Body.Bytes())
+}
+
 // setField sets key to value in a JSON object.
 func setField(key string, value any) func(any) any {
 	return func(v any) any {
@@ -114,6 +125,7 @@ var (
 	roleByID    = regexp.MustCompile(`^/v3\.0/iam/roles/[^/]+$`)
 	accountByID = regexp.MustCompile(`^/v3\.0/iam/accounts/[^/]+$`)
 	apiKeys     = regexp.MustCompile(`^/v3\.0/iam/apiKeys$`)
+	apiKeyByID  = regexp.MustCompile(`^/v3\.0/iam/apiKeys/[^/]+$`)
 	// apiKeysAndKey: the list and the create of API keys, and one key.
 	apiKeysAndKey = regexp.MustCompile(`^/v3\.0/iam/apiKeys(/[^/]+)?$`)
 	accounts      = regexp.MustCompile(`^/v3\.0/iam/accounts$`)
@@ -207,6 +219,17 @@ resource "visionone_account" "test" {
 			planCheck: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 			stateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("status"), knownvalue.StringExact("suspended")),
+			},
+		},
+		"unknown API key status": {
+			// A status from a newer API is not read as disabled: the plan would otherwise enable the
+			// key again on every run.
+			setup:     testAccAPIKeyConfig("hostile", "SIEM", "", true),
+			answer:    &hostileAnswer{passThrough: true, match: matchRequest(http.MethodGet, apiKeyByID), rewrite: editJSON(setField("status", "suspended"))},
+			config:    testAccAPIKeyConfig("hostile", "SIEM", "", true),
+			planCheck: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			stateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("enabled"), knownvalue.Bool(true)),
 			},
 		},
 		"unknown account auth type": {

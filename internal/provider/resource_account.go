@@ -56,6 +56,9 @@ type accountResourceModel struct {
 	Name        types.String `tfsdk:"name"`
 }
 
+// accountManagedAttributes are the attributes an update writes (see toAPIPatch).
+var accountManagedAttributes = []string{"role", "description", "enabled"}
+
 // accountMaxLength is the API's limit on email, role and description (API.md, "Accounts: object").
 const accountMaxLength = 256
 
@@ -83,7 +86,7 @@ func (r *accountResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 			"email": schema.StringAttribute{
 				MarkdownDescription: "Email address of the user, or the distribution email (or directory object id) of the SAML group; the invitation is sent to it. At most 256 characters. Compared case-insensitively: a change in letter case only is not a change. Changing it otherwise replaces the account (a new invitation).",
 				Required:            true,
-				Validators:          []validator.String{stringvalidator.UTF8LengthBetween(1, accountMaxLength)},
+				Validators:          []validator.String{stringvalidator.UTF8LengthBetween(1, accountMaxLength), validators.NotBlank()},
 				PlanModifiers: []planmodifier.String{
 					planmodifiers.IgnoreCaseChange(),
 					stringplanmodifier.RequiresReplace(),
@@ -324,10 +327,19 @@ func (r *accountResource) Update(ctx context.Context, req resource.UpdateRequest
 		err := r.data.client.UpdateAccount(ctx, id, version, patch)
 		switch {
 		case client.IsPreconditionFailed(err):
-			resp.Diagnostics.AddError("Account Changed Outside Terraform",
-				fmt.Sprintf("The account %s (id %s) was changed in Vision One after Terraform last read it, so nothing was updated "+
-					"(%s). Run terraform plan again to see the current values, then apply.",
-					state.Email.ValueString(), id, err))
+			reportChangedOutside(&resp.Diagnostics, "Account Changed Outside Terraform",
+				fmt.Sprintf("the account %s (id %s)", state.Email.ValueString(), id), state, accountManagedAttributes, err,
+				func() (accountResourceModel, error) {
+					account, err := r.data.client.GetAccount(ctx, id)
+					if err != nil {
+						return state, err
+					}
+					current := state
+					current.readFromAPI(account)
+					resp.Diagnostics.Append(resp.State.Set(ctx, current)...)
+					resp.Diagnostics.Append(storeVersion(ctx, resp.Private, account.Version)...)
+					return current, nil
+				})
 			return
 		case client.IsNotFound(err):
 			resp.Diagnostics.AddError("Account Changed Outside Terraform",
@@ -573,8 +585,7 @@ func (m *accountResourceModel) readFromAPI(account *client.Account) {
 	m.AuthType = types.StringValue(account.AuthType)
 	m.Role = types.StringValue(account.Role)
 	m.Description = types.StringValue(account.Description)
-	// An invited account is not disabled: it becomes enabled when the invitation is accepted.
-	m.Enabled = types.BoolValue(account.Status != client.StatusDisabled)
+	m.Enabled = enabledFromStatus(account.Status)
 	m.Status = types.StringValue(account.Status)
 	m.Name = types.StringValue(account.Name)
 }

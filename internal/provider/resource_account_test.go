@@ -801,7 +801,9 @@ func TestAccAccount_changedBetweenPlanAndApply(t *testing.T) {
 						}
 					}),
 				}},
-				ExpectError: regexpText("Account Changed Outside Terraform", email, "nothing was updated", "Run terraform plan again"),
+				ExpectError: regexpText("Account Changed Outside Terraform", email, "(HTTP 412)", "nothing was changed",
+					"the state now holds it as it is", `Changed outside Terraform: role (was "Auditor", is "Analyst")`,
+					"Run terraform plan again: the new plan shows this change"),
 			},
 			{
 				PreConfig: func() {
@@ -811,6 +813,8 @@ func TestAccAccount_changedBetweenPlanAndApply(t *testing.T) {
 				},
 				Config: e.accountConfig(map[string]testAccAccount{"test": after}),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					// The refused update stored the account as it is: the refresh finds nothing new.
+					expectNoDrift(testAccAccountAddr),
 					plancheck.ExpectResourceAction(testAccAccountAddr, plancheck.ResourceActionUpdate),
 					plancheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("role"), knownvalue.StringExact("Auditor")),
 					expectPlannedFrom(testAccAccountAddr, "role", "Analyst"),

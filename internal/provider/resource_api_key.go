@@ -91,6 +91,9 @@ type apiKeyResourceModel struct {
 	CreatedAt       timetypes.RFC3339    `tfsdk:"created_at"`
 }
 
+// apiKeyManagedAttributes are the attributes an update writes (see toAPIPatch).
+var apiKeyManagedAttributes = []string{"name", "role", "description", "enabled"}
+
 // apiKeyType is this resource's type name, under which the objects it manages are recorded
 // (noteManaged).
 const apiKeyType = "visionone_api_key"
@@ -118,6 +121,7 @@ func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 				Computed: true,
 				Validators: []validator.String{
 					stringvalidator.UTF8LengthBetween(1, apiKeyNameMaxLength),
+					validators.NotBlank(),
 				},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
@@ -147,7 +151,7 @@ func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 					"(`visionone_user_role.<name>.name`) or lists it in `depends_on`: a bare name does not order the two, so Terraform " +
 					"may plan or create the key before the role (the plan then fails with Role Not Found) and destroy the role before the key.",
 				Required:   true,
-				Validators: []validator.String{stringvalidator.UTF8LengthBetween(1, apiKeyNameMaxLength)},
+				Validators: []validator.String{stringvalidator.UTF8LengthBetween(1, apiKeyNameMaxLength), validators.NotBlank()},
 			},
 			"description": schema.StringAttribute{
 				MarkdownDescription: "A note about the key, at most 2048 characters. Changed in place. Default empty.",
@@ -157,10 +161,11 @@ func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 				Validators:          []validator.String{stringvalidator.UTF8LengthAtMost(2048)},
 			},
 			"enabled": schema.BoolAttribute{
-				MarkdownDescription: "Whether the key can authenticate (status `enabled`) or not (`disabled`). Changed in place. Default `true`.",
-				Optional:            true,
-				Computed:            true,
-				Default:             booldefault.StaticBool(true),
+				MarkdownDescription: "Whether the key can authenticate (status `enabled`) or not (`disabled`). Changed in place. Default `true`. " +
+					"A status this provider does not know is read as `true`, so it causes no change unless `enabled` is `false`.",
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(true),
 			},
 			"expires_in_months": schema.Int64Attribute{
 				MarkdownDescription: "How long the key is valid from its creation: `1`, `3`, `6` or `12` months, or `0` for never. " +
@@ -553,10 +558,19 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 		tflog.Debug(ctx, "Updating API key", map[string]any{"id": id})
 		err := r.data.client.UpdateAPIKey(ctx, id, version, patch)
 		if client.IsPreconditionFailed(err) {
-			resp.Diagnostics.AddError("API Key Changed Outside Terraform",
-				fmt.Sprintf("Updating API key %s (%q): the change was refused (HTTP 412) because the key was modified "+
-					"since Terraform last read it, so nothing was changed. Run terraform apply again: its refresh shows what "+
-					"changed, and the new plan is based on it.\n\n%s", id, state.Name.ValueString(), err))
+			reportChangedOutside(&resp.Diagnostics, "API Key Changed Outside Terraform",
+				fmt.Sprintf("API key %s (%q)", id, state.Name.ValueString()), state, apiKeyManagedAttributes, err,
+				func() (apiKeyResourceModel, error) {
+					key, err := r.data.client.GetAPIKey(ctx, id)
+					if err != nil {
+						return state, err
+					}
+					warnUnreadableKey(&resp.Diagnostics, key)
+					current := state
+					current.readFromAPI(key)
+					r.setState(ctx, key, nil, &current, &resp.State, resp.Private, &resp.Diagnostics)
+					return current, nil
+				})
 			return
 		}
 		if patch.Name != nil && client.IsAlreadyExists(err) {
@@ -697,7 +711,7 @@ func (m *apiKeyResourceModel) readFromAPI(key *client.APIKey) {
 	m.Name = types.StringValue(key.Name)
 	m.Role = types.StringValue(key.Role)
 	m.Description = types.StringValue(key.Description)
-	m.Enabled = types.BoolValue(key.Status == client.StatusEnabled)
+	m.Enabled = enabledFromStatus(key.Status)
 	m.ExpiresAt = rfc3339Value(key.ExpiredDateTime)
 	m.LastUsedAt = rfc3339Value(key.LastUsedDateTime)
 	m.CreatedAt = rfc3339Value(key.CreatedDateTime)

@@ -260,9 +260,30 @@ resource "visionone_api_key" "test" {
 
 // TestAccAPIKey_changedBetweenPlanAndApply changes the key in the console after the plan: the
 // update carries the ETag of the plan's refresh, so the API refuses it (412) and nothing is
-// overwritten; the next plan takes the change into account.
+// overwritten; the state then holds the key as it is, and the next plan takes the change into
+// account.
 func TestAccAPIKey_changedBetweenPlanAndApply(t *testing.T) {
-	e := startEmulator(t, emulator.Options{})
+	testAccAPIKeyChangedBetweenPlanAndApply(t, startEmulator(t, emulator.Options{}), "SIEM", nil)
+}
+
+// TestAccAPIKey_changedBetweenPlanAndApplyWithoutETag is TestAccAPIKey_changedBetweenPlanAndApply
+// against an API whose single GETs carry no ETag: the version of the plan's refresh is then a
+// fingerprint of the key, and the change made since the plan is still refused, not overwritten.
+func TestAccAPIKey_changedBetweenPlanAndApplyWithoutETag(t *testing.T) {
+	noETag := &hostileAnswer{passThrough: true, match: matchRequest(http.MethodGet, apiKeysAndKey), rewrite: withoutETag}
+	noETag.armed.Store(true)
+	testAccAPIKeyChangedBetweenPlanAndApply(t, startEmulatorBehind(t, noETag.wrap), "Auditor", func() {
+		if noETag.hits.Load() == 0 {
+			t.Fatal("no GET went without its ETag: this test does not exercise it")
+		}
+	})
+}
+
+// testAccAPIKeyChangedBetweenPlanAndApply disables a key of role, with its description changed
+// in the console between the plan and the apply, and checks what the tests above say. checkAPI,
+// when set, runs after the refused apply.
+func testAccAPIKeyChangedBetweenPlanAndApply(t *testing.T, e *testEmulator, role string, checkAPI func()) {
+	t.Helper()
 	var id string
 	name := e.name("etag")
 	console := "edited in the console meanwhile"
@@ -272,13 +293,13 @@ func TestAccAPIKey_changedBetweenPlanAndApply(t *testing.T) {
 		CheckDestroy:             e.apiKeysGone,
 		Steps: []resource.TestStep{
 			{
-				Config: e.providerConfig() + testAccAPIKeyConfig(name, "SIEM", "", true),
+				Config: e.providerConfig() + testAccAPIKeyConfig(name, role, "", true),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("id"), captureString(&id)),
 				},
 			},
 			{
-				Config: e.providerConfig() + testAccAPIKeyConfig(name, "SIEM", "", false),
+				Config: e.providerConfig() + testAccAPIKeyConfig(name, role, "", false),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					betweenPlanAndApply(func() {
 						if err := e.API.UpdateAPIKey(context.Background(), id, "", client.APIKeyPatch{Description: &console}); err != nil {
@@ -286,7 +307,8 @@ func TestAccAPIKey_changedBetweenPlanAndApply(t *testing.T) {
 						}
 					}),
 				}},
-				ExpectError: regexpText("API Key Changed Outside Terraform", `Updating API key`, fmt.Sprintf("(%q)", name), "(HTTP 412)", "nothing was changed"),
+				ExpectError: regexpText("API Key Changed Outside Terraform", `Updating API key`, fmt.Sprintf("(%q)", name), "(HTTP 412)", "nothing was changed",
+					fmt.Sprintf(`Changed outside Terraform: description (was "", is %q)`, console), "the new plan shows this change"),
 			},
 			{
 				PreConfig: func() {
@@ -294,14 +316,19 @@ func TestAccAPIKey_changedBetweenPlanAndApply(t *testing.T) {
 					if err != nil || key.Status != client.StatusEnabled || key.Description != console {
 						t.Fatalf("the refused update changed the key: %+v, %v", key, err)
 					}
+					if checkAPI != nil {
+						checkAPI()
+					}
 				},
-				Config: e.providerConfig() + testAccAPIKeyConfig(name, "SIEM", "", false),
+				Config: e.providerConfig() + testAccAPIKeyConfig(name, role, "", false),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					// The refused update stored the key as it is: the refresh finds nothing new.
+					expectNoDrift(testAccAPIKeyAddr),
 					plancheck.ExpectResourceAction(testAccAPIKeyAddr, plancheck.ResourceActionUpdate),
 					expectPlannedFrom(testAccAPIKeyAddr, "description", console),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
-					e.expectAPIKey(name, "SIEM", "", client.StatusDisabled),
+					e.expectAPIKey(name, role, "", client.StatusDisabled),
 				},
 			},
 		},

@@ -58,6 +58,9 @@ type userRoleModel struct {
 	LastUpdatedAt              timetypes.RFC3339 `tfsdk:"last_updated_at"`
 }
 
+// userRoleManagedAttributes are the attributes an update writes (see toAPIPatch).
+var userRoleManagedAttributes = []string{"name", "description", "permissions", "allow_api_key_assignment", "allow_user_account_assignment"}
+
 // Limits of a custom role's fields. Trend publishes none for roles; 128 is the longest role name an
 // API key's `role` field takes, so a longer role could never be given to a key, and 2048 is the
 // description limit of API keys (API.md, "Decision: role limits"). The emulator enforces the same.
@@ -444,17 +447,18 @@ func (r *userRoleResource) Update(ctx context.Context, req resource.UpdateReques
 		}
 	}
 	if client.IsPreconditionFailed(err) {
-		// Someone changed the role after Terraform read it. Applying the plan now would overwrite
-		// their change with a diff computed against what they replaced, so stop, record what the
-		// role is now, and let the next plan show the real difference.
-		if current, readErr := r.data.client.GetRole(ctx, id); readErr == nil {
-			r.setState(ctx, current, nil, &resp.State, resp.Private, &resp.Diagnostics)
-		}
-		resp.Diagnostics.AddError("User Role Changed Outside Terraform",
-			fmt.Sprintf("The user role %q (id %s) was changed in Vision One by someone else after Terraform read it "+
-				"(%s), so this update was not applied, to avoid overwriting that change.\n\n"+
-				"Run terraform plan again to see the difference between the role as it is now and your configuration, "+
-				"then apply.", state.Name.ValueString(), id, err))
+		reportChangedOutside(&resp.Diagnostics, "User Role Changed Outside Terraform",
+			fmt.Sprintf("the user role %q (id %s)", state.Name.ValueString(), id), state, userRoleManagedAttributes, err,
+			func() (userRoleModel, error) {
+				role, err := r.data.client.GetRole(ctx, id)
+				if err != nil {
+					return state, err
+				}
+				var current userRoleModel
+				r.setState(ctx, role, nil, &resp.State, resp.Private, &resp.Diagnostics)
+				resp.Diagnostics.Append(resp.State.Get(ctx, &current)...)
+				return current, nil
+			})
 		return
 	}
 	if err != nil {
