@@ -132,21 +132,11 @@ func TestAPIKeyBatchAfterLostAnswer(t *testing.T) {
 	t.Parallel()
 	batchCreate := nthRequest(2, isPost(createKeysPath)) // the first creates the older key
 	e := startEmulator(t, faultOnce(emulator.Faults{AfterWriteDropRate: 1}, batchCreate))
-	ctx := context.Background()
-	older, err := e.api.CreateAPIKey(ctx, client.APIKeyCreate{Name: "taken", Role: "SIEM"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.srv.AdvanceClock(time.Hour) // the older key predates the batch by the server's clock
-	const n = 8
-	client.GatherCreates(e.api, n)
 	names := []string{"Taken"}
-	for i := range n - 1 {
+	for i := range 7 {
 		names = append(names, fmt.Sprintf("lost-%d", i))
 	}
-	before := e.srv.Stats().Requests
-	results := createConcurrently(ctx, e.api, keyInputs(names...))
-	stats := e.srv.Stats()
+	older, results, before, stats := e.createAfterTaken(t, names...)
 
 	requests := func(key string) int { return stats.Requests[key] - before[key] }
 	if stats.FaultsInjected != 1 || requests("POST "+createKeysPath) != 2 || requests("POST "+deleteKeysPath) != 1 ||
@@ -155,6 +145,23 @@ func TestAPIKeyBatchAfterLostAnswer(t *testing.T) {
 			stats.Requests, stats.FaultsInjected)
 	}
 	e.checkTakenAndCreated(t, results, older)
+}
+
+// createAfterTaken creates the key "taken", then, an hour later by the server's clock, the keys
+// names concurrently in one batch, and returns the older key, the batch's results and the
+// emulator's request counts before and after it.
+func (e *emulated) createAfterTaken(t *testing.T, names ...string) (*client.CreatedAPIKey, []createResult, map[string]int, emulator.Stats) {
+	t.Helper()
+	ctx := context.Background()
+	older, err := e.api.CreateAPIKey(ctx, client.APIKeyCreate{Name: "taken", Role: "SIEM"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.srv.AdvanceClock(time.Hour)
+	client.GatherCreates(e.api, len(names))
+	before := e.srv.Stats().Requests
+	results := createConcurrently(ctx, e.api, keyInputs(names...))
+	return older, results, before, e.srv.Stats()
 }
 
 // checkTakenAndCreated checks a batch whose first name is that of the older key "taken": its create
@@ -504,17 +511,7 @@ func TestAPIKeyBatchWithUnreadableAnswer(t *testing.T) {
 			t.Parallel()
 			// The first create makes the older key; the second is the batch.
 			e := startEmulator(t, rewriteAnswers(func(n int) bool { return n == 2 }, tc.edit))
-			ctx := context.Background()
-			older, err := e.api.CreateAPIKey(ctx, client.APIKeyCreate{Name: "taken", Role: "SIEM"})
-			if err != nil {
-				t.Fatal(err)
-			}
-			e.srv.AdvanceClock(time.Hour) // the older key predates the batch by the server's clock
-			const n = 4
-			client.GatherCreates(e.api, n)
-			before := e.srv.Stats().Requests
-			results := createConcurrently(ctx, e.api, keyInputs("Taken", "read-1", doubted, "read-3"))
-			stats := e.srv.Stats()
+			older, results, before, stats := e.createAfterTaken(t, "Taken", "read-1", doubted, "read-3")
 
 			want := map[string]int{}
 			for _, key := range tc.requests {
