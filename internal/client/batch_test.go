@@ -556,3 +556,19 @@ func TestAPIKeyBatchUnreadableEveryTime(t *testing.T) {
 		t.Errorf("keys by name %v: want the key read at once and nothing else", byName)
 	}
 }
+
+// TestAPIKeyDeleteItemWithoutStatus: an item of a delete's answer without a readable status fails
+// its key alone; the other keys of the batch count as deleted.
+func TestAPIKeyDeleteItemWithoutStatus(t *testing.T) {
+	t.Parallel()
+	c := newHandlerClient(t, func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, 207, `[{"status":204},{"status":null},{"body":{}}]`)
+	})
+	err := c.DeleteAPIKeys(context.Background(), "deleted", "null-status", "no-status")
+	var multi *client.MultiStatusError
+	if !errors.As(err, &multi) || multi.Total != 3 || len(multi.Items) != 2 ||
+		multi.Items[0].Item != "null-status" || multi.Items[1].Item != "no-status" ||
+		!strings.Contains(err.Error(), "without a readable status") {
+		t.Errorf("DeleteAPIKeys = %v, want the two keys without a status to fail, and say why", err)
+	}
+}

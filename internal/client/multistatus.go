@@ -93,6 +93,9 @@ func (it multiStatusItem) itemError(method, path, what string, resp *response, s
 		}
 	}
 	fillFromBody(e, body, secrets)
+	if it.Status == 0 && e.Code == "" { // no error envelope either: say what is missing
+		e.Message = "the API answered this item without a readable status"
+	}
 	return e
 }
 
