@@ -96,6 +96,19 @@ func withoutETag(w http.ResponseWriter, rec *httptest.ResponseRecorder) {
 	_, _ = w.Write(rec.Body.Bytes())
 }
 
+// eachItem applies edit to every object of a JSON array.
+func eachItem(edit func(map[string]any)) func(any) any {
+	return func(v any) any {
+		items, _ := v.([]any)
+		for _, item := range items {
+			if m, ok := item.(map[string]any); ok {
+				edit(m)
+			}
+		}
+		return v
+	}
+}
+
 // setField sets key to value in a JSON object.
 func setField(key string, value any) func(any) any {
 	return func(v any) any {
@@ -188,6 +201,29 @@ resource "visionone_account" "test" {
 					`[{"status": 400, "body": {"error": {"code": "BadRequest", "message": "The role cannot be assigned to API keys."}}}]`)},
 			config:    testAccAPIKeyConfig("hostile", "SIEM", "", true),
 			wantError: []string{"Error Creating API Key", `Creating API key "hostile" with role "SIEM": POST /v3.0/iam/apiKeys item "hostile": 400 BadRequest: The role cannot be assigned to API keys.`},
+		},
+		"207 items without a status": {
+			// The key's value and id are there: the key is created whatever its status says.
+			answer: &hostileAnswer{passThrough: true, match: matchRequest(http.MethodPost, apiKeys),
+				rewrite: editJSON(eachItem(func(item map[string]any) { delete(item, "status") }))},
+			config: testAccAPIKeyConfig("hostile", "SIEM", "", true),
+			stateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("value"), knownvalue.NotNull()),
+			},
+		},
+		"207 success without the key's value": {
+			// The key exists, its secret did not arrive: the client deletes it (with max_retries = 0
+			// it does not create it again), so that the next apply, with the API's own answer,
+			// creates the key rather than finding its name taken.
+			answer: &hostileAnswer{passThrough: true, match: matchRequest(http.MethodPost, apiKeys),
+				rewrite: editJSON(eachItem(func(item map[string]any) {
+					if body, ok := item["body"].(map[string]any); ok {
+						delete(body, "value")
+					}
+				}))},
+			config: testAccAPIKeyConfig("hostile", "SIEM", "", true),
+			wantError: []string{"Error Creating API Key",
+				`Creating API key "hostile" with role "SIEM": POST /v3.0/iam/apiKeys: item "hostile": the API answered item status 201 without the new key's value`},
 		},
 		"unreadable API key expiry": {
 			// An expiry in a form nobody documents, in the create answer and in every read: the

@@ -447,6 +447,33 @@ func apiKeyNameClash(existing *client.APIKey, name string, creates bool) nameCla
 	return clash
 }
 
+// createClashDetail says what to do about the key that has the name a create wanted (generated:
+// from name_prefix). The client may have been unable to tell that key from one this very create
+// made whose secret never reached it (API.md, "API keys: create"), so checking and deleting it
+// comes before importing it.
+func (r *apiKeyResource) createClashDetail(ctx context.Context, name string, generated bool) string {
+	hint := func(id string) string {
+		hint := "It may be a key that this apply created without its secret reaching the provider (the answer to the " +
+			"create was lost or could not be read): check it in Administration → API Keys and, if so, delete it and " +
+			"apply again. If it is someone else's, import it to manage it with Terraform (terraform import <address> " +
+			id + "; its value cannot be recovered)"
+		if generated {
+			return hint + "."
+		}
+		return hint + ", or choose another name."
+	}
+	existing, err := r.data.client.FindAPIKeyByName(ctx, name)
+	if err != nil {
+		return hint("<id>")
+	}
+	clash := apiKeyNameClash(existing, name, true)
+	clash.importHint = hint(existing.ID)
+	if generated {
+		clash.replacedHint = "" // a generated name is not the current key's
+	}
+	return r.data.nameClashDetail(clash)
+}
+
 func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	if !requireConfigured(r.data, &resp.Diagnostics) {
 		return
@@ -466,11 +493,9 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 	tflog.Debug(ctx, "Creating API key", map[string]any{"name": name, "role": plan.Role.ValueString()})
 	created, err := r.data.client.CreateAPIKey(ctx, plan.toAPICreate(name))
 	if client.IsAlreadyExists(err) {
-		if existing, findErr := r.data.client.FindAPIKeyByName(ctx, name); findErr == nil {
-			resp.Diagnostics.AddAttributeError(path.Root("name"), "API Key Already Exists",
-				fmt.Sprintf("Creating API key %q: %s", name, r.data.nameClashDetail(apiKeyNameClash(existing, name, true))))
-			return
-		}
+		resp.Diagnostics.AddAttributeError(path.Root("name"), "API Key Already Exists", fmt.Sprintf("Creating API key %q: %s\n\n%s",
+			name, err, r.createClashDetail(ctx, name, plan.Name.IsUnknown() || plan.Name.IsNull())))
+		return
 	}
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "Error Creating API Key",

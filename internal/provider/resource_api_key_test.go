@@ -2,11 +2,16 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
+	"net/http/httptest"
+	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -893,6 +898,79 @@ func TestAccAPIKey_updateKeepsLastUsedAt(t *testing.T) {
 					})),
 				},
 			},
+		},
+	})
+}
+
+// undatedLostCreates makes the emulator apply every API-key create and drop its answer, and lists
+// API keys without their createdDateTime: after the lost answer the provider finds a key of the
+// name it sent that it cannot tell from someone else's, the case of a tenant whose listing does not
+// date its keys.
+func undatedLostCreates(srv **emulator.Server) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		var mu sync.Mutex
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path != "/v3.0/iam/apiKeys" {
+				next.ServeHTTP(w, r)
+				return
+			}
+			if r.Method == http.MethodPost {
+				mu.Lock() // one create at a time, so that the fault reaches the creates alone
+				defer mu.Unlock()
+				(*srv).SetFaults(emulator.Faults{AfterWriteDropRate: 1})
+				defer (*srv).SetFaults(emulator.Faults{})
+				next.ServeHTTP(w, r)
+				return
+			}
+			rec := httptest.NewRecorder()
+			next.ServeHTTP(rec, r)
+			var page map[string]json.RawMessage
+			var items []map[string]json.RawMessage
+			if json.Unmarshal(rec.Body.Bytes(), &page) != nil || json.Unmarshal(page["items"], &items) != nil {
+				panic("the emulator's key listing is not a page of items")
+			}
+			for _, item := range items {
+				delete(item, "createdDateTime")
+			}
+			page["items"], _ = json.Marshal(items)
+			body, _ := json.Marshal(page)
+			maps.Copy(w.Header(), rec.Header())
+			w.Header().Del("Content-Length")
+			w.WriteHeader(rec.Code)
+			_, _ = w.Write(body)
+		})
+	}
+}
+
+// TestAccAPIKey_lostCreateOfAnUndatedKey: when the answer to a create is lost and the key of that
+// name cannot be told from someone else's, the error keeps the client's explanation and its status,
+// and says to check the key and delete it if this apply made it, or else to import it; it suggests
+// another name only to a key whose name is configured, not generated from name_prefix.
+func TestAccAPIKey_lostCreateOfAnUndatedKey(t *testing.T) {
+	skipInLiveMode(t, "fault injection")
+	var srv *emulator.Server
+	e := startEmulatorBehind(t, undatedLostCreates(&srv))
+	srv = e.Emulator()
+	prefixed := e.providerConfig() + fmt.Sprintf(`
+resource "visionone_api_key" "test" {
+  name_prefix = %q
+  role        = "SIEM"
+}
+`, e.name("lost-"))
+	named := e.providerConfig() + testAccAPIKeyConfig(e.name("lost"), "SIEM", "", true)
+	explained := func(next string) *regexp.Regexp {
+		return regexpText("API Key Already Exists", `400 BadRequest: an API key named`,
+			"but the API does not say when it was created, so it may be the one this request created",
+			"It may be a key that this apply created without its secret reaching the provider",
+			"check it in Administration → API Keys and, if so, delete it and apply again",
+			"import it to manage it with Terraform", next)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: prefixed, ExpectError: explained("its value cannot be recovered).")},
+			{Config: named, ExpectError: explained("its value cannot be recovered), or choose another name.")},
 		},
 	})
 }

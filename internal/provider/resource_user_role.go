@@ -373,7 +373,7 @@ func (r *userRoleResource) Create(ctx context.Context, req resource.CreateReques
 	if client.IsAlreadyExists(err) {
 		if existing := r.roleNamed(ctx, in.Name); existing != nil {
 			resp.Diagnostics.AddAttributeError(path.Root("name"), "User Role Already Exists",
-				fmt.Sprintf("Creating the user role %q: %s", in.Name, r.data.nameClashDetail(roleNameClash(*existing, in.Name, true))))
+				fmt.Sprintf("Creating the user role %q: %s\n\n%s", in.Name, err, r.data.nameClashDetail(roleNameClash(*existing, in.Name, true))))
 			return
 		}
 	}
