@@ -53,6 +53,14 @@ func (e *APIError) Error() string {
 	if b.Len() > 0 {
 		b.WriteString(": ")
 	}
+	b.WriteString(e.describe(e.Attempts))
+	return b.String()
+}
+
+// describe is what the answer said: `412 ConditionNotMet: <message> (ETag check failed) after 2
+// attempts [trace id 123]`, without the attempts when there was one or they are said elsewhere.
+func (e *APIError) describe(attempts int) string {
+	var b strings.Builder
 	b.WriteString(strconv.Itoa(e.StatusCode))
 	if e.Code != "" {
 		b.WriteString(" " + e.Code)
@@ -76,8 +84,8 @@ func (e *APIError) Error() string {
 	if len(details) > 0 {
 		b.WriteString(" (" + strings.Join(details, "; ") + ")")
 	}
-	if e.Attempts > 1 {
-		fmt.Fprintf(&b, " after %d attempts", e.Attempts)
+	if attempts > 1 {
+		fmt.Fprintf(&b, " after %d attempts", attempts)
 	}
 	if e.TraceID != "" {
 		b.WriteString(" [trace id " + e.TraceID + "]")
@@ -254,7 +262,7 @@ func (e *RequestError) Error() string {
 	case e.Timeout > 0:
 		what = fmt.Sprintf("request exceeded the timeout of %s", e.Timeout)
 	case errors.As(e.LastFailure, &answer):
-		what = fmt.Sprintf("%s (the last answer was %d %s)", e.Err, answer.StatusCode, http.StatusText(answer.StatusCode))
+		what = fmt.Sprintf("%s (the last answer was %s)", e.Err, answer.describe(0))
 	case e.LastFailure != nil:
 		what = fmt.Sprintf("could not reach the API: %s; %s", e.LastFailure, e.Err)
 	case errors.Is(e.Err, errCanceledWhileWaiting):

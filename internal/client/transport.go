@@ -454,8 +454,7 @@ func pause(ctx context.Context, d time.Duration) error {
 		return ctx.Err()
 	}
 	if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < d {
-		return fmt.Errorf("the next attempt, due in %s, would pass the deadline of the operation: %w",
-			d.Round(time.Millisecond), context.DeadlineExceeded)
+		return &deadlineTooNear{wait: d, left: max(time.Until(deadline), 0)}
 	}
 	timer := time.NewTimer(d)
 	defer timer.Stop()
@@ -466,6 +465,17 @@ func pause(ctx context.Context, d time.Duration) error {
 		return nil
 	}
 }
+
+// deadlineTooNear is a wait that was not begun because it would outlast the caller's deadline. It
+// is a context.DeadlineExceeded.
+type deadlineTooNear struct{ wait, left time.Duration }
+
+func (e *deadlineTooNear) Error() string {
+	return fmt.Sprintf("the wait of %s before the next attempt exceeds the operation's deadline (%s left)",
+		e.wait.Round(time.Millisecond), e.left.Round(time.Millisecond))
+}
+
+func (e *deadlineTooNear) Unwrap() error { return context.DeadlineExceeded }
 
 // logBodies writes the request and answer bodies at trace level, except answers that carry
 // secrets. The masks of logContext apply on top.

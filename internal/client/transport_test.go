@@ -246,7 +246,7 @@ func TestContextCancellationMidBackoff(t *testing.T) {
 	if elapsed := time.Since(started); elapsed > 30*time.Second {
 		t.Errorf("returned after %s, not promptly", elapsed)
 	}
-	want := "GET /v3.0/healthcheck/connectivity: gave up waiting to retry: context canceled (the last answer was 503 Service Unavailable)"
+	want := "GET /v3.0/healthcheck/connectivity: gave up waiting to retry: context canceled (the last answer was 503 ServiceUnavailable: down)"
 	if err.Error() != want {
 		t.Errorf("Error() = %q, want %q", err, want)
 	}
@@ -346,6 +346,8 @@ func TestRateLimiterIsSharedByAllCalls(t *testing.T) {
 	}
 }
 
+// TestRetryThatWouldPassTheDeadlineIsNotAwaited: a Retry-After beyond the caller's deadline ends
+// the call at once, with everything the last answer said and why the wait was not begun.
 func TestRetryThatWouldPassTheDeadlineIsNotAwaited(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
@@ -353,12 +355,24 @@ func TestRetryThatWouldPassTheDeadlineIsNotAwaited(t *testing.T) {
 	c := newHandlerClient(t, func(w http.ResponseWriter, r *http.Request) {
 		calls.Add(1)
 		w.Header().Set("Retry-After", "300")
+		w.Header().Set("x-trace-id", "trace-429")
 		writeJSON(w, 429, `{"error":{"code":"TooManyRequests","message":"Too many requests"}}`)
 	})
 	started := time.Now()
 	err := c.CheckConnectivity(ctx)
-	if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "would pass the deadline") {
-		t.Fatalf("error = %v, want one saying the retry would pass the deadline", err)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("error %v does not wrap context.DeadlineExceeded", err)
+	}
+	for _, want := range []string{
+		"GET /v3.0/healthcheck/connectivity: gave up waiting to retry: the wait of 5m0s before the next attempt exceeds the operation's deadline (",
+		"left) (the last answer was 429 TooManyRequests: Too many requests [trace id trace-429])",
+	} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("Error() = %q, want it to contain %q", err, want)
+		}
+	}
+	if reqErr := requestError(t, err); reqErr.Kind() != client.FailureTimeout {
+		t.Errorf("Kind() = %v, want FailureTimeout", reqErr.Kind())
 	}
 	// Waiting for the deadline would take the whole minute.
 	if elapsed := time.Since(started); elapsed > 30*time.Second || calls.Load() != 1 {

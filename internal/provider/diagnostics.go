@@ -22,14 +22,36 @@ func addAPIError(diags *diag.Diagnostics, summary, doing string, err error) {
 
 // errorAdvice tells the user what to do about a failed call, from the typed errors of the client.
 func errorAdvice(err error) string {
-	if answer := lastAnswer(err); answer != nil {
-		return answerAdvice(answer)
-	}
 	var reqErr *client.RequestError
-	if errors.As(err, &reqErr) {
+	isRequestErr := errors.As(err, &reqErr)
+	answer := lastAnswer(err)
+	switch {
+	case answer != nil && isRequestErr && reqErr.LastFailure != nil:
+		// The wait before a retry was cut short: what the answer's advice assumes (every wait
+		// honoured, every retry made) did not happen.
+		if reqErr.Kind() == client.FailureTimeout {
+			return deadlineAdvice(answer)
+		}
+		return ""
+	case answer != nil:
+		return answerAdvice(answer)
+	case isRequestErr:
 		return requestAdvice(reqErr.Kind())
 	}
 	return ""
+}
+
+// deadlineAdvice is the advice on a 429 or 5xx whose retry the operation's deadline did not leave
+// time for.
+func deadlineAdvice(e *client.APIError) string {
+	if e.StatusCode == http.StatusTooManyRequests {
+		return "The API rate-limited the request and asked the provider to wait longer before the next attempt than " +
+			"the operation's deadline leaves, so the provider stopped instead of waiting: other tools that call the " +
+			"tenant count against the same limit. Run the command again once the limit has passed, or set " +
+			"requests_per_minute in the provider configuration to leave room for those tools."
+	}
+	return "Vision One had a problem answering, and the operation's deadline ended before the provider could ask " +
+		"again: run the command again later. If it persists, give the trace id to Trend Micro support."
 }
 
 // lastAnswer is the error answer of the API behind err: the answer itself, or the last answer

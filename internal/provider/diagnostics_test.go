@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
@@ -173,5 +175,30 @@ func TestForbiddenAdvice(t *testing.T) {
 		if !strings.Contains(got, tt.want) || strings.Contains(got, tt.notWant) {
 			t.Errorf("%s: advice %q, want %q and not %q", name, got, tt.want, tt.notWant)
 		}
+	}
+}
+
+// TestAdviceOnARetryCutShortByTheDeadline: a 429 whose Retry-After the deadline does not leave time
+// for is not advised as one that outlived every retry.
+func TestAdviceOnARetryCutShortByTheDeadline(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Retry-After", "300")
+		writeErrorAnswer(w, http.StatusTooManyRequests, "TooManyRequests")
+	}))
+	t.Cleanup(srv.Close)
+	c, err := client.New(client.Config{Endpoint: srv.URL, APIKey: "key", RequestsPerMinute: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	err = c.CheckConnectivity(ctx)
+	if err == nil {
+		t.Fatal("CheckConnectivity succeeded, want the 429")
+	}
+	got := errorAdvice(err)
+	if !strings.Contains(got, "wait longer before the next attempt than the operation's deadline leaves") ||
+		strings.Contains(got, "max_retries") {
+		t.Errorf("advice %q, want the deadline named and no max_retries", got)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/client"
 )
@@ -174,17 +175,23 @@ func describeTarget(cfg client.Config, c *client.Client) string {
 
 // checkCredentials asks the API once whether it accepts the provider's key, so that a key that is
 // refused or an API that cannot be reached fails the plan before anything is read or written.
-// Any valid key may make this call.
+// Any valid key may make this call. A check that is rate-limited or meets a server error, also
+// after its retries, does not fail the plan: the key was not refused, and the requests that follow
+// retry and keep to the API's pace on their own.
 func checkCredentials(ctx context.Context, c *client.Client, target string, diags *diag.Diagnostics) {
-	ctx, cancel := context.WithTimeout(ctx, credentialsCheckTimeout)
+	checkCtx, cancel := context.WithTimeout(ctx, credentialsCheckTimeout)
 	defer cancel()
-	err := c.CheckConnectivity(ctx)
+	err := c.CheckConnectivity(checkCtx)
 	if err == nil {
 		return
 	}
 	doing := fmt.Sprintf("Checking the provider's API key with %s (for at most %s, retries included)", target, credentialsCheckTimeout)
 	answer := lastAnswer(err)
 	switch {
+	case answer != nil && (answer.StatusCode == http.StatusTooManyRequests || answer.StatusCode >= 500):
+		tflog.Warn(ctx, "The check of the provider's API key got no verdict; going on without it", map[string]any{
+			"error": doing + ": " + err.Error(),
+		})
 	case answer == nil:
 		addAPIError(diags, "Cannot Reach Vision One", doing, err)
 	case answer.StatusCode == http.StatusUnauthorized:
