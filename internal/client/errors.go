@@ -37,6 +37,11 @@ type APIError struct {
 	// Administrator's; NoRule when none applies.
 	Rule Rule
 
+	// apiPath is the request's path below the base URL, when Path also holds the path of an
+	// endpoint such as "https://gw.example.com/visionone": what RequiredPermission and
+	// IsRoleInUse match. Empty when Path is that path already.
+	apiPath string
+
 	// afterAmbiguous is set when an earlier attempt of the same request may have been applied
 	// (it timed out or got a 5xx), so this answer may describe the state that attempt left.
 	afterAmbiguous bool
@@ -93,23 +98,32 @@ func (e *APIError) describe(attempts int) string {
 	return b.String()
 }
 
+// pathBelowBase is the request's path below the base URL, as the API documents it.
+func (e *APIError) pathBelowBase() string {
+	if e.apiPath != "" {
+		return e.apiPath
+	}
+	return e.Path
+}
+
 // RequiredPermission names the console permission the request needs (API.md, "Authorization
 // table"), which a 403 without a Rule says the key's role lacks; empty for calls that any valid key
 // may make.
 func (e *APIError) RequiredPermission() string {
 	write := e.Method != http.MethodGet
+	p := e.pathBelowBase()
 	switch {
-	case strings.HasPrefix(e.Path, apiKeysPath):
+	case strings.HasPrefix(p, apiKeysPath):
 		if write {
 			return "API Keys: Configure settings"
 		}
 		return "API Keys: View"
-	case strings.HasPrefix(e.Path, accountsPath):
+	case strings.HasPrefix(p, accountsPath):
 		if write {
 			return "User Accounts: Configure account settings"
 		}
 		return "User Accounts: View"
-	case strings.HasPrefix(e.Path, rolesPath):
+	case strings.HasPrefix(p, rolesPath):
 		if write {
 			return "User Roles: Configure user roles"
 		}
@@ -209,7 +223,7 @@ func IsAlreadyExists(err error) bool {
 func IsRoleInUse(err error) bool {
 	e, ok := apiErrorAs(err)
 	return ok && e.StatusCode == http.StatusBadRequest && e.Method == http.MethodDelete &&
-		strings.HasPrefix(e.Path, rolesPath+"/")
+		strings.HasPrefix(e.pathBelowBase(), rolesPath+"/")
 }
 
 // MultiStatusError reports the failed items of a 207 multi-status answer

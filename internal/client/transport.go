@@ -123,7 +123,7 @@ type call struct {
 	ambiguous bool
 }
 
-// path is the request's path as logs and errors show it.
+// path is the request's path as logs and errors show it: with the path of the endpoint, if any.
 func (cl *call) path() string { return cl.target.Path }
 
 // outcome is what one attempt met: an answer, or a failure before any answer (err).
@@ -271,6 +271,7 @@ func (c *Client) classifyAnswer(cl *call, out outcome) verdict {
 	}
 	apiErr := decodeError(cl.req.method, cl.path(), out.status, out.header, errBody, c.redactions(out.secrets...))
 	apiErr.Attempts = cl.attempts
+	apiErr.apiPath = strings.TrimPrefix(cl.path(), c.base.Path)
 	apiErr.afterAmbiguous = cl.ambiguous
 	switch status := out.status; {
 	case status == http.StatusTooManyRequests:

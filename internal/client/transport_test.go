@@ -379,3 +379,39 @@ func TestRetryThatWouldPassTheDeadlineIsNotAwaited(t *testing.T) {
 		t.Errorf("returned after %s and %d calls; want at once after one", elapsed, calls.Load())
 	}
 }
+
+// TestEndpointWithAPath: behind an endpoint with a path of its own, errors show the whole path
+// and are still judged by the API's path below it: the permission a 403 lacks, a role in use.
+func TestEndpointWithAPath(t *testing.T) {
+	var paths []string
+	c := newHandlerClient(t, func(w http.ResponseWriter, r *http.Request) {
+		paths = append(paths, r.Method+" "+r.URL.Path)
+		switch r.Method {
+		case http.MethodGet:
+			writeJSON(w, 403, `{"error":{"code":"AccessDenied","message":"Insufficient permissions."}}`)
+		default:
+			writeJSON(w, 400, `{"error":{"code":"BadRequest","message":"The role is in use."}}`)
+		}
+	}, func(cfg *client.Config) { cfg.Endpoint += "/visionone/" })
+
+	_, err := c.ListAPIKeys(context.Background(), "")
+	var apiErr *client.APIError
+	if !errors.As(err, &apiErr) {
+		t.Fatalf("error %v (%T) is no *APIError", err, err)
+	}
+	if got := apiErr.RequiredPermission(); got != "API Keys: View" {
+		t.Errorf("RequiredPermission() = %q, want %q", got, "API Keys: View")
+	}
+	if !strings.HasPrefix(err.Error(), "GET /visionone/v3.0/iam/apiKeys: 403 AccessDenied") {
+		t.Errorf("Error() = %q, want the endpoint's path in it", err)
+	}
+
+	err = c.DeleteRole(context.Background(), "role-1")
+	if !client.IsRoleInUse(err) {
+		t.Errorf("IsRoleInUse(%v) = false, want true", err)
+	}
+	want := []string{"GET /visionone/v3.0/iam/apiKeys", "DELETE /visionone/v3.0/iam/roles/role-1"}
+	if strings.Join(paths, ", ") != strings.Join(want, ", ") {
+		t.Errorf("requests = %v, want %v", paths, want)
+	}
+}
