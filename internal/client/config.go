@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // Defaults applied by New to the zero values of Config.
@@ -51,6 +52,9 @@ const (
 	FieldEndpoint       ConfigField = "endpoint"
 	FieldRequestTimeout ConfigField = "request timeout"
 )
+
+// ReasonNoAPIKey is the Reason of the ConfigError of a Config without an API key.
+const ReasonNoAPIKey = "no API key is set"
 
 // ConfigError is a setting that New refuses: which one, its value as it may be shown (an endpoint
 // without its password; never the API key), and why.
@@ -138,7 +142,12 @@ func parseEndpoint(raw string) (*url.URL, error) {
 // withDefaults validates cfg and fills in the defaults of its zero values.
 func (cfg Config) withDefaults() (Config, error) {
 	if strings.TrimSpace(cfg.APIKey) == "" {
-		return cfg, &ConfigError{Field: FieldAPIKey, Reason: "no API key is set"}
+		return cfg, &ConfigError{Field: FieldAPIKey, Reason: ReasonNoAPIKey}
+	}
+	if strings.ContainsFunc(cfg.APIKey, func(r rune) bool { return unicode.IsSpace(r) || !unicode.IsPrint(r) }) {
+		// Such a key cannot be sent in a header, and no Vision One key has one.
+		return cfg, &ConfigError{Field: FieldAPIKey, Reason: "it contains a space, line break or control character, which no " +
+			"Vision One API key has"}
 	}
 	if cfg.RequestTimeout < 0 {
 		return cfg, &ConfigError{Field: FieldRequestTimeout, Value: cfg.RequestTimeout.String(), Reason: "it must not be negative"}

@@ -311,6 +311,12 @@ const (
 	FailureTimeout
 	// FailureCanceled: the caller stopped the request (an interrupt).
 	FailureCanceled
+	// FailureSchemeMismatch: the server answered a TLS handshake in plain HTTP: the endpoint says
+	// https for a server that speaks http.
+	FailureSchemeMismatch
+	// FailureAnswerTooLarge: an answer far larger than the API ever sends, which something between
+	// the client and the API (a proxy, a gateway) must have sent.
+	FailureAnswerTooLarge
 )
 
 // Kind classifies the failure that ended the request: the last attempt's network error when there
@@ -330,6 +336,10 @@ func (e *RequestError) Kind() FailureKind {
 	switch {
 	case e.Timeout > 0:
 		return FailureTimeout
+	case errors.Is(cause, http.ErrSchemeMismatch):
+		return FailureSchemeMismatch
+	case errors.Is(cause, errAnswerTooLarge):
+		return FailureAnswerTooLarge
 	case errors.As(cause, &dnsErr):
 		if dnsErr.IsNotFound {
 			return FailureHostNotFound
@@ -347,11 +357,13 @@ func (e *RequestError) Kind() FailureKind {
 	return FailureOther
 }
 
-// hostNotFound reports whether err says that the host name does not exist: asking again would get
-// the same answer.
-func hostNotFound(err error) bool {
+// unchangedByRetry reports whether asking again would meet the same failure: a host name that
+// does not exist, an endpoint whose scheme the server does not speak, an answer too large to be
+// the API's.
+func unchangedByRetry(err error) bool {
 	var dnsErr *net.DNSError
-	return errors.As(err, &dnsErr) && dnsErr.IsNotFound
+	return errors.As(err, &dnsErr) && dnsErr.IsNotFound ||
+		errors.Is(err, http.ErrSchemeMismatch) || errors.Is(err, errAnswerTooLarge)
 }
 
 // errorEnvelope is the Vision One error body (API.md, "Errors"). Code and Message also sit at the

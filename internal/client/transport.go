@@ -246,11 +246,11 @@ func (c *Client) classify(cl *call, out outcome) verdict {
 }
 
 // classifyFailure judges an attempt without an answer. Whatever asking again cannot change (the
-// caller gave up, an answer too large, a host that does not exist) ends the call; a create that may
-// have reached the API goes to its caller's lookup (create.go); anything else is retried.
+// caller gave up, or unchangedByRetry) ends the call; a create that may have reached the API goes
+// to its caller's lookup (create.go); anything else is retried.
 func (c *Client) classifyFailure(cl *call, out outcome) verdict {
 	reqErr := out.err
-	if out.canceled || errors.Is(reqErr.Err, errAnswerTooLarge) || hostNotFound(reqErr.Err) {
+	if out.canceled || unchangedByRetry(reqErr.Err) {
 		return verdict{err: reqErr}
 	}
 	unsent := neverSent(reqErr.Err)

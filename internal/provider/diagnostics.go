@@ -166,6 +166,14 @@ func requestAdvice(kind client.FailureKind) string {
 	case client.FailureTimeout:
 		return "No answer came in time. Check the network path to the API (proxy, firewall); if the API is slow " +
 			"but reachable, raise request_timeout."
+	case client.FailureSchemeMismatch:
+		return "The server at the endpoint speaks plain HTTP, but the endpoint's URL says https://, which asking " +
+			"again would not change: write `endpoint` with the scheme the server speaks (http:// for a plain HTTP " +
+			"service such as the emulator, https:// for one that speaks TLS)."
+	case client.FailureAnswerTooLarge:
+		return "The answer was far larger than any the Vision One API sends, so something between the provider and " +
+			"Vision One (a proxy, a gateway, a captive portal) answered instead, which asking again would not " +
+			"change: check that `region` or `endpoint` names the API, and the proxy settings (HTTPS_PROXY, NO_PROXY)."
 	case client.FailureOther:
 		return "The connection broke off while the request was under way. Run the command again; if it " +
 			"persists, check the network path to the API (proxy, firewall)."

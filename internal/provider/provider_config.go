@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -62,7 +63,8 @@ func (m providerModel) warnUnknown(diags *diag.Diagnostics) bool {
 // decided here.
 func (m providerModel) clientConfig(version string, diags *diag.Diagnostics) client.Config {
 	cfg := client.Config{
-		APIKey:            stringFromConfigOrEnv(m.APIKey, envAPIKey),
+		// A key read with file() ends with a line break; Vision One keys never hold whitespace.
+		APIKey:            strings.TrimSpace(stringFromConfigOrEnv(m.APIKey, envAPIKey)),
 		Region:            stringFromConfigOrEnv(m.Region, envRegion),
 		Endpoint:          stringFromConfigOrEnv(m.Endpoint, envEndpoint),
 		UserAgent:         "terraform-provider-visionone/" + version,
@@ -113,6 +115,12 @@ func addConfigError(diags *diag.Diagnostics, err error) {
 	}
 	switch configErr.Field {
 	case client.FieldAPIKey:
+		if configErr.Reason != client.ReasonNoAPIKey {
+			diags.AddAttributeError(path.Root("api_key"), "Invalid Vision One API Key",
+				"The provider's API key (from the `api_key` attribute or "+envAPIKey+") is not usable: "+configErr.Reason+
+					". Copy the key again from the Vision One console (Administration > API Keys), whole and on one line.")
+			return
+		}
 		diags.AddAttributeError(path.Root("api_key"), "Missing Vision One API Key",
 			"The provider needs an API key to call Vision One. Set the `api_key` provider attribute or the "+envAPIKey+
 				" environment variable to a key created in the Vision One console under Administration > API Keys.")

@@ -313,3 +313,49 @@ func TestAccAPIKey_providerUnknownAtPlan(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
 	testAccKeepsStateWhileProviderUnknown(t, e, "visionone_api_key.test", testAccAPIKeyConfig(e.name("siem"), "SIEM", "", true))
 }
+
+// TestAccProvider_apiKeyWhitespace: a key read with file() ends with a line break, which is
+// dropped; a key with whitespace inside fails the plan before any request, without retries.
+func TestAccProvider_apiKeyWhitespace(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	e.requireEmulator("a provider block that holds the key")
+	key := e.AdminKey()
+	before := e.Stats()
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: e.providerConfigWithKey(key[:10]+"\n"+key[10:]) + testAccUserRolesDataSourceConfig,
+				ExpectError: regexpText("Invalid Vision One API Key", "line break",
+					"Copy the key again from the Vision One console"),
+			},
+			{
+				PreConfig: func() {
+					if got := e.Stats().Requests; len(got) != len(before.Requests) {
+						t.Errorf("the refused key made requests: %v", got)
+					}
+				},
+				Config: e.providerConfigWithKey(" "+key+"\n") + testAccUserRolesDataSourceConfig,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("data.visionone_user_roles.all", tfjsonpath.New("roles"), knownvalue.NotNull()),
+				},
+			},
+		},
+	})
+}
+
+// TestAccProvider_endpointSchemeMismatch: an https endpoint for a plain HTTP server fails the plan
+// at the first attempt, saying which scheme to use.
+func TestAccProvider_endpointSchemeMismatch(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	e.requireEmulator("a plain HTTP server")
+	testAccExpectPlanError(t, fmt.Sprintf(`
+provider "visionone" {
+  endpoint = %[1]q
+  api_key  = %[2]q
+}
+`, strings.Replace(e.URL, "http://", "https://", 1), e.AdminKey())+testAccUserRolesDataSourceConfig,
+		regexpText("Cannot Reach Vision One", "server gave HTTP response to HTTPS client",
+			"The server at the endpoint speaks plain HTTP", "http:// for a plain HTTP service"))
+}
