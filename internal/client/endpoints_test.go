@@ -7,10 +7,12 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -500,5 +502,36 @@ func TestAPIKeyAmbiguousCreateWithUndatedKeyOfThatName(t *testing.T) {
 	}
 	if rec.count("POST /v3.0/iam/apiKeys/delete") != 0 {
 		t.Error("a key that cannot be dated was deleted")
+	}
+}
+
+// TestNextLinkToAnotherHostIsNotFollowed: a nextLink that leaves the API's scheme and host ends
+// the listing with an error, and the key is never sent there.
+func TestNextLinkToAnotherHostIsNotFollowed(t *testing.T) {
+	var elsewhere atomic.Int32
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		elsewhere.Add(1)
+		writeJSON(w, 200, `{"items":[]}`)
+	}))
+	t.Cleanup(other.Close)
+	for name, link := range map[string]func(host string) string{
+		"another host":   func(string) string { return other.URL + "/v3.0/iam/accounts?skipToken=p2" },
+		"another scheme": func(host string) string { return "https://" + host + "/v3.0/iam/accounts?skipToken=p2" },
+	} {
+		t.Run(name, func(t *testing.T) {
+			c := newHandlerClient(t, func(w http.ResponseWriter, r *http.Request) {
+				if r.URL.Query().Has("skipToken") {
+					t.Errorf("the link was followed: %s", r.URL)
+				}
+				writeJSON(w, 200, `{"items":[{"id":"a"}],"nextLink":"`+link(r.Host)+`"}`)
+			})
+			_, err := c.ListAccounts(context.Background(), "")
+			if err == nil || !strings.Contains(err.Error(), "not following it, so that the API key is sent nowhere else") {
+				t.Errorf("ListAccounts error = %v, want the link refused", err)
+			}
+		})
+	}
+	if elsewhere.Load() != 0 {
+		t.Errorf("the other host got %d requests, want none", elsewhere.Load())
 	}
 }

@@ -317,6 +317,12 @@ func (c *Client) resolve(req request) (*url.URL, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: the API returned an invalid link %q: %w", req.method, req.rawURL, err)
 		}
+		if !sameOrigin(u, c.base) {
+			// The link would carry the API key to wherever it points.
+			return nil, fmt.Errorf("%s %s: the API returned a link to %s://%s, not to the API's own %s://%s; not "+
+				"following it, so that the API key is sent nowhere else (a gateway in front of the API must rewrite "+
+				"the nextLink of its lists)", req.method, u.Path, u.Scheme, u.Host, c.base.Scheme, c.base.Host)
+		}
 		return u, nil
 	}
 	// req.path holds escaped ids (objectPath): keep that form as RawPath, so that an id with a
@@ -332,6 +338,18 @@ func (c *Client) resolve(req request) (*url.URL, error) {
 		u.RawQuery = req.query.Encode()
 	}
 	return &u, nil
+}
+
+// sameOrigin reports whether a and b have the same scheme, host and port (a default port
+// written out or not).
+func sameOrigin(a, b *url.URL) bool {
+	port := func(u *url.URL) string {
+		if p := u.Port(); p != "" {
+			return p
+		}
+		return map[string]string{"http": "80", "https": "443"}[strings.ToLower(u.Scheme)]
+	}
+	return strings.EqualFold(a.Scheme, b.Scheme) && strings.EqualFold(a.Hostname(), b.Hostname()) && port(a) == port(b)
 }
 
 // send makes one attempt, bounded by the request timeout, and reads the whole answer.
