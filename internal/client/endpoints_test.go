@@ -147,6 +147,8 @@ type statefulRole struct {
 	failFirstPatch bool
 	// changeBehind renames the role as another writer would, right after the first PATCH.
 	changeBehind string
+	// etagForm, when set, is how GET writes the ETag (quoted, weak); a PATCH must send it bare.
+	etagForm string
 }
 
 func (s *statefulRole) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -155,7 +157,11 @@ func (s *statefulRole) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer s.mu.Unlock()
 	switch r.Method {
 	case http.MethodGet:
-		w.Header().Set("ETag", fmt.Sprint(s.etag))
+		etag := fmt.Sprint(s.etag)
+		if s.etagForm != "" {
+			etag = fmt.Sprintf(s.etagForm, s.etag)
+		}
+		w.Header().Set("ETag", etag)
 		body, _ := json.Marshal(map[string]any{"id": "r1", "name": s.name, "type": "custom", "permissionKeys": []string{}})
 		writeJSON(w, 200, string(body))
 	case http.MethodPatch:
@@ -204,6 +210,25 @@ func TestUpdateSendsIfMatchAndStopsAt412(t *testing.T) {
 	want := "PATCH /v3.0/iam/roles/r1: 412 ConditionNotMet: Precondition failed. (ETag check failed)"
 	if err.Error() != want {
 		t.Errorf("Error() = %q, want %q", err, want)
+	}
+}
+
+// TestIfMatchIsSentBare: however the ETag was quoted, If-Match carries it without quotes or a weak
+// prefix, as Trend's SDK sends it and its mock requires.
+func TestIfMatchIsSentBare(t *testing.T) {
+	for _, form := range []string{`"%d"`, `W/"%d"`, `%d`} {
+		srv := &statefulRole{name: "a", etag: 7, etagForm: form}
+		c := newHandlerClient(t, srv.ServeHTTP)
+		name := "b"
+		if err := c.UpdateRole(context.Background(), "r1", "", client.RolePatch{Name: &name}); err != nil {
+			t.Errorf("ETag %s: UpdateRole: %v", fmt.Sprintf(form, 7), err)
+		}
+		if err := c.UpdateRole(context.Background(), "r1", fmt.Sprintf(form, 8), client.RolePatch{Name: &name}); err != nil {
+			t.Errorf("ETag %s given: UpdateRole: %v", fmt.Sprintf(form, 8), err)
+		}
+		if !slices.Equal(srv.rec.ifMatch, []string{"7", "8"}) {
+			t.Errorf("ETag %s: If-Match sent %q, want [7 8]", form, srv.rec.ifMatch)
+		}
 	}
 }
 

@@ -46,7 +46,8 @@ type request struct {
 	rawURL string     // an absolute URL given by the API (nextLink), used as is
 	body   any        // marshalled to JSON when not nil
 	filter Filter     // sent as TMV1-Filter
-	// ifMatch is sent as If-Match (the ETag as the API returned it: API.md, "ETag and If-Match").
+	// ifMatch is the ETag as the API returned it, sent as If-Match without quotes or a weak prefix
+	// (bareETag; API.md, "ETag and If-Match").
 	ifMatch string
 	policy  retryPolicy
 	// answerSecrets, for a request whose answer carries secrets (API key creation), finds them in
@@ -340,6 +341,16 @@ func (c *Client) resolve(req request) (*url.URL, error) {
 	return &u, nil
 }
 
+// bareETag is an ETag without surrounding whitespace, a weak prefix (W/) or surrounding double
+// quotes: the form the API returns, which Trend's SDK sends and its mock requires in If-Match.
+func bareETag(etag string) string {
+	etag = strings.TrimPrefix(strings.TrimSpace(etag), "W/")
+	if len(etag) >= 2 && strings.HasPrefix(etag, `"`) && strings.HasSuffix(etag, `"`) {
+		etag = etag[1 : len(etag)-1]
+	}
+	return etag
+}
+
 // sameOrigin reports whether a and b have the same scheme, host and port (a default port
 // written out or not).
 func sameOrigin(a, b *url.URL) bool {
@@ -374,7 +385,7 @@ func (c *Client) send(ctx context.Context, req request, target *url.URL, payload
 		httpReq.Header.Set("TMV1-Filter", string(req.filter))
 	}
 	if req.ifMatch != "" {
-		httpReq.Header.Set("If-Match", req.ifMatch)
+		httpReq.Header.Set("If-Match", bareETag(req.ifMatch))
 	}
 	resp, err := c.http.Do(httpReq)
 	if err != nil {
