@@ -560,3 +560,24 @@ func TestNextLinkToAnotherHostIsNotFollowed(t *testing.T) {
 		t.Errorf("the other host got %d requests, want none", elsewhere.Load())
 	}
 }
+
+// TestPermissionCatalogTakesNoPagingParameters: the catalog endpoint has no top parameter, so the
+// client sends none there, and still follows a nextLink.
+func TestPermissionCatalogTakesNoPagingParameters(t *testing.T) {
+	var queries []string
+	c := newHandlerClient(t, func(w http.ResponseWriter, r *http.Request) {
+		queries = append(queries, r.URL.RawQuery)
+		if r.URL.RawQuery == "" {
+			writeJSON(w, 200, `{"items":[{"key":"a.view"}],"nextLink":"http://`+r.Host+r.URL.Path+`?skipToken=p2"}`)
+			return
+		}
+		writeJSON(w, 200, `{"items":[{"key":"b.view"}]}`)
+	})
+	permissions, err := c.ListPermissions(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(permissions) != 2 || !slices.Equal(queries, []string{"", "skipToken=p2"}) {
+		t.Errorf("got %d permissions with queries %q; want 2, the first request without a query", len(permissions), queries)
+	}
+}
