@@ -88,6 +88,16 @@ func CheckRegion(region string) error {
 		Reason: "not a Vision One region; the regions are " + strings.Join(Regions, ", ")}
 }
 
+// ShownEndpoint is an endpoint as a message may show it: with its password masked, or "" when it
+// is not a URL at all (it may hold credentials all the same).
+func ShownEndpoint(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return ""
+	}
+	return u.Redacted()
+}
+
 // CheckEndpoint reports, as a *ConfigError, an endpoint that cannot be a base URL of the API: it
 // must be an absolute http or https URL with a host, without credentials, query or fragment.
 func CheckEndpoint(raw string) error {

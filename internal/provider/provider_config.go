@@ -77,10 +77,14 @@ func (m providerModel) clientConfig(version string, diags *diag.Diagnostics) cli
 		// a region written in the configuration next to an endpoint from the environment is a
 		// contradiction the user should resolve.
 		if !m.Region.IsNull() && m.Endpoint.IsNull() {
+			endpoint := "an endpoint"
+			if shown := client.ShownEndpoint(cfg.Endpoint); shown != "" {
+				endpoint = fmt.Sprintf("the endpoint %q", shown)
+			}
 			diags.AddAttributeError(path.Root("region"), "Conflicting Vision One Region and Endpoint",
-				fmt.Sprintf("The configuration sets region %q while the %s environment variable sets the endpoint %q. "+
+				fmt.Sprintf("The configuration sets region %q while the %s environment variable sets %s. "+
 					"Remove one of them: `endpoint` for a proxy or the emulator, `region` for a Vision One tenant.",
-					cfg.Region, envEndpoint, cfg.Endpoint))
+					cfg.Region, envEndpoint, endpoint))
 		}
 		cfg.Region = ""
 	}
