@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
@@ -90,8 +91,13 @@ func answerAdvice(e *client.APIError) string {
 	case client.IsRoleInUse(e):
 		return roleInUseAdvice
 	case code == http.StatusBadRequest:
+		if attribute := attributeOfField(e); attribute != "" {
+			return fmt.Sprintf("The API rejected the value of %q (%s in the API): correct it in the configuration and "+
+				"apply again.", attribute, e.Target)
+		}
 		if e.Target != "" {
-			return fmt.Sprintf("The API rejected the value of %q: correct it in the configuration and apply again.", e.Target)
+			return fmt.Sprintf("The API rejected the value of its field %q: correct the value it comes from in the "+
+				"configuration and apply again.", e.Target)
 		}
 		return "The API rejected the request: correct the value its message names in the configuration and apply again."
 	case code == http.StatusUnauthorized:
@@ -119,6 +125,34 @@ func answerAdvice(e *client.APIError) string {
 			"persists, give the trace id to Trend Micro support."
 	}
 	return ""
+}
+
+// attributesOfFields names the attribute of the resources that each field of the API's request
+// bodies comes from, where the two differ.
+var attributesOfFields = map[string]string{
+	"permissionKeys":             "permissions",
+	"allowApiKeyAssignment":      "allow_api_key_assignment",
+	"allowUserAccountAssignment": "allow_user_account_assignment",
+	"authType":                   "auth_type",
+	"monthsToExpiration":         "expires_in_months",
+	"name":                       "name",
+	"description":                "description",
+	"email":                      "email",
+	"role":                       "role",
+	"status":                     "enabled", // a write sets status from enabled, for accounts and API keys
+}
+
+// attributeOfField is the attribute that the field a 400 names (its target, such as
+// "permissionKeys" or "items[0].monthsToExpiration") comes from; "" when it comes from none.
+func attributeOfField(e *client.APIError) string {
+	field := e.Target
+	if i := strings.LastIndex(field, "."); i >= 0 {
+		field = field[i+1:]
+	}
+	if i := strings.Index(field, "["); i >= 0 {
+		field = field[:i]
+	}
+	return attributesOfFields[field]
 }
 
 // forbiddenAdvice explains a 403 by what the request was: a rule that only a Master Administrator

@@ -202,3 +202,24 @@ func TestAdviceOnARetryCutShortByTheDeadline(t *testing.T) {
 		t.Errorf("advice %q, want the deadline named and no max_retries", got)
 	}
 }
+
+// TestBadRequestAdviceNamesTheAttribute: a 400 that names an API field is advised by the
+// attribute of the configuration the field comes from.
+func TestBadRequestAdviceNamesTheAttribute(t *testing.T) {
+	tests := []struct {
+		path, target, want string
+	}{
+		{"/v3.0/iam/roles", "permissionKeys", `The API rejected the value of "permissions" (permissionKeys in the API)`},
+		{"/v3.0/iam/roles/r1", "permissionKeys[3]", `"permissions" (permissionKeys[3] in the API)`},
+		{"/v3.0/iam/apiKeys", "items[0].monthsToExpiration", `"expires_in_months"`},
+		{"/gw/v3.0/iam/apiKeys/k1", "status", `"enabled"`},
+		{"/v3.0/iam/accounts/a1", "status", `"enabled"`},
+		{"/v3.0/iam/roles/r1", "If-Match", `The API rejected the value of its field "If-Match"`},
+	}
+	for _, tt := range tests {
+		e := &client.APIError{Method: http.MethodPatch, Path: tt.path, StatusCode: http.StatusBadRequest, Target: tt.target}
+		if got := answerAdvice(e); !strings.Contains(got, tt.want) {
+			t.Errorf("%s, field %s: advice %q, want %q", tt.path, tt.target, got, tt.want)
+		}
+	}
+}
