@@ -14,11 +14,15 @@ import (
 // addAPIError reports a failed API call as an error diagnostic: what was being done, what the API
 // said (status, Vision One code, message, trace id) or why no answer came, and what to do next.
 func addAPIError(diags *diag.Diagnostics, summary, doing string, err error) {
-	detail := doing + ": " + err.Error()
+	diags.AddError(summary, doing+": "+errorWithAdvice(err))
+}
+
+// errorWithAdvice is err's text followed by what to do about it, when errorAdvice knows.
+func errorWithAdvice(err error) string {
 	if advice := errorAdvice(err); advice != "" {
-		detail += "\n\n" + advice
+		return err.Error() + "\n\n" + advice
 	}
-	diags.AddError(summary, detail)
+	return err.Error()
 }
 
 // errorAdvice tells the user what to do about a failed call, from the typed errors of the client.

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
@@ -221,5 +223,35 @@ func TestBadRequestAdviceNamesTheAttribute(t *testing.T) {
 		if got := answerAdvice(e); !strings.Contains(got, tt.want) {
 			t.Errorf("%s, field %s: advice %q, want %q", tt.path, tt.target, got, tt.want)
 		}
+	}
+}
+
+// TestPlanTimeWarningsCarryAdvice: the warnings of a plan-time check the key may not make say
+// which permission it lacks, as the errors of the same calls do.
+func TestPlanTimeWarningsCarryAdvice(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	e.requireEmulator("a key made for the test")
+	key := e.keyWithPermissions("API key readers", "platform.apiKeys.view")
+	api, err := client.New(client.Config{Endpoint: e.URL, APIKey: key, RequestsPerMinute: -1, MaxRetries: client.NoRetries})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := newProviderData(api)
+	ctx := context.Background()
+	const advice = `The role of the provider's API key lacks the permission "User Roles: View"`
+
+	var diags diag.Diagnostics
+	(&userRoleResource{data: data}).checkPermissionKeys(ctx, []string{"platform.userRoles.view"}, &diags)
+	data.checkRoleAssignable(ctx, apiKeyRoleAssignment, types.StringValue("SIEM"), &diags)
+	summaries := map[string]bool{}
+	for _, d := range diags {
+		summaries[d.Summary()] = true
+		if d.Severity() != diag.SeverityWarning || !strings.Contains(d.Detail(), "403 AccessDenied") ||
+			!strings.Contains(d.Detail(), advice) {
+			t.Errorf("%s: %q, want a warning with the 403 and %q", d.Summary(), d.Detail(), advice)
+		}
+	}
+	if len(diags) != 2 || !summaries["Permission Keys Not Checked"] || !summaries["Role Not Checked"] {
+		t.Errorf("diagnostics = %v, want the two warnings", diags)
 	}
 }
