@@ -131,8 +131,8 @@ func answerAdvice(e *client.APIError) string {
 	return ""
 }
 
-// attributesOfFields names the attribute of the resources that each field of the API's request
-// bodies comes from, where the two differ.
+// attributesOfFields names the resource attribute that each field of the API's request bodies
+// comes from.
 var attributesOfFields = map[string]string{
 	"permissionKeys":             "permissions",
 	"allowApiKeyAssignment":      "allow_api_key_assignment",
