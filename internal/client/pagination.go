@@ -27,13 +27,18 @@ type page[T any] struct {
 // listAll reads every page: top=200 on the first request, then each nextLink as the API gives it,
 // with the filter sent again on every page (the API does not encode it in the link).
 func listAll[T any](ctx context.Context, c *Client, path string, filter Filter) ([]T, error) {
-	var all []T
-	req := request{
+	return readAllPages[T](ctx, c, request{
 		method: http.MethodGet,
 		path:   path,
 		query:  url.Values{"top": {pageSize}},
 		filter: filter,
-	}
+	})
+}
+
+// readAllPages reads every page of a list from req on, for lists that take no paging parameters
+// of their own (the permission catalog) as for those listAll asks.
+func readAllPages[T any](ctx context.Context, c *Client, req request) ([]T, error) {
+	var all []T
 	_, err := walkPages(ctx, c, req, func(p *page[T]) bool {
 		all = append(all, p.Items...)
 		return true

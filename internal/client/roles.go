@@ -192,8 +192,10 @@ func (c *Client) DeleteRole(ctx context.Context, id string) error {
 }
 
 // ListPermissions returns the tenant's permission catalog (GET /v3.0/iam/roles/permissionKeys).
+// The endpoint takes no paging parameters (API.md, "Roles: permission catalog"), so none is sent;
+// a nextLink, should the API ever give one, is followed.
 func (c *Client) ListPermissions(ctx context.Context) ([]Permission, error) {
-	return listAll[Permission](ctx, c, rolesPath+"/permissionKeys", "")
+	return readAllPages[Permission](ctx, c, request{method: http.MethodGet, path: rolesPath + "/permissionKeys"})
 }
 
 // GetRolePermissions returns the permission keys of one role (GET /v3.0/iam/roles/{id}/permissions).

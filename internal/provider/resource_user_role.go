@@ -331,7 +331,7 @@ func (r *userRoleResource) checkPermissionKeys(ctx context.Context, keys []strin
 	if err != nil {
 		diags.AddAttributeWarning(path.Root("permissions"), "Permission Keys Not Checked",
 			"Reading the tenant's permission catalog (GET /v3.0/iam/roles/permissionKeys) failed, so the permission keys "+
-				"of this role were not checked during plan: "+err.Error()+"\n\nVision One checks them when the role is "+
+				"of this role were not checked during plan: "+errorWithAdvice(err)+"\n\nVision One checks them when the role is "+
 				"written; an unknown key then fails the apply.")
 		return
 	}
