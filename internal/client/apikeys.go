@@ -103,27 +103,8 @@ func (c *Client) createAPIKeyBatch(ctx context.Context, batch []*pending[APIKeyC
 		if err != nil {
 			return err
 		}
-		// An answer that cannot be read may still mean keys that exist without their secrets
-		// reaching us: it is resolved like a lost answer, for the keys it leaves in doubt alone.
-		items, err := decodeMultiStatus(http.MethodPost, apiKeysPath, resp, len(live))
-		if err != nil {
-			return &ambiguousError{err: err}
-		}
-		var unread []int
-		var doubts []string
-		for j, i := range live {
-			created, err := c.createdAPIKey(items[j], resp, batch[i].in)
-			if isAmbiguous(err) {
-				unread, doubts = append(unread, i), append(doubts, err.Error())
-				continue
-			}
-			results[i].out, results[i].err = created, err
-		}
-		live = unread
-		if len(doubts) > 0 {
-			return &ambiguousError{err: fmt.Errorf("POST %s: %s", apiKeysPath, strings.Join(doubts, "; "))}
-		}
-		return nil
+		live, err = c.readCreatedKeys(resp, batch, live, results)
+		return err
 	}
 	recoverFn := func(ctx context.Context, startedAt time.Time) (bool, error) {
 		keys, err := c.ListAPIKeys(ctx, "")
@@ -181,6 +162,33 @@ func (c *Client) createAPIKeyBatch(ctx context.Context, batch []*pending[APIKeyC
 		}
 	}
 	return results
+}
+
+// readCreatedKeys reads the answer to the creates of the keys at the positions live of batch into
+// their results, and returns the positions of the keys it leaves in doubt. An answer that cannot be
+// read may still mean keys that exist without their secrets reaching us: its error is then an
+// *ambiguousError, for createSafely to resolve like a lost answer, for those keys alone.
+func (c *Client) readCreatedKeys(resp *response, batch []*pending[APIKeyCreate, *CreatedAPIKey], live []int,
+	results []result[*CreatedAPIKey],
+) ([]int, error) {
+	items, err := decodeMultiStatus(http.MethodPost, apiKeysPath, resp, len(live))
+	if err != nil {
+		return live, &ambiguousError{err: err}
+	}
+	var unread []int
+	var doubts []string
+	for j, i := range live {
+		created, err := c.createdAPIKey(items[j], resp, batch[i].in)
+		if isAmbiguous(err) {
+			unread, doubts = append(unread, i), append(doubts, err.Error())
+			continue
+		}
+		results[i].out, results[i].err = created, err
+	}
+	if len(doubts) > 0 {
+		return unread, &ambiguousError{err: fmt.Errorf("POST %s: %s", apiKeysPath, strings.Join(doubts, "; "))}
+	}
+	return unread, nil
 }
 
 // keyNamed returns the key named name (case-insensitively, as the API's uniqueness), or nil.
