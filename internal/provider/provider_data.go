@@ -24,8 +24,9 @@ type providerData struct {
 	catalog     []client.Permission
 	catalogErr  error
 
-	plannedRoles   plannedNames[plannedRole]
-	plannedAPIKeys plannedNames[struct{}]
+	plannedRoles    plannedNames[plannedRole]
+	plannedAPIKeys  plannedNames[struct{}]
+	plannedAccounts plannedNames[struct{}] // by email
 
 	managed managedObjects
 
@@ -34,6 +35,12 @@ type providerData struct {
 	apiKeysOnce sync.Once
 	apiKeys     []client.APIKey
 	apiKeysErr  error
+
+	// The tenant's accounts are listed at most once per provider process, for the plan-time check
+	// of new accounts' emails (accountWithEmail).
+	accountsOnce sync.Once
+	accounts     []client.Account
+	accountsErr  error
 }
 
 // managedObjects remembers the ids of the objects this provider process has seen in the Terraform
@@ -86,6 +93,27 @@ func (d *providerData) apiKeyNamed(ctx context.Context, name string) (*client.AP
 	for i := range d.apiKeys {
 		if strings.EqualFold(d.apiKeys[i].Name, name) {
 			return &d.apiKeys[i], nil
+		}
+	}
+	return nil, nil
+}
+
+// accountWithEmail returns the tenant's account with this email regardless of case, or nil, from a
+// listing read once per provider process, as apiKeyNamed does for key names. The client's shared
+// listing (RefreshAccountByEmail) is not used: every invitation drops it, so in an apply, which
+// plans each new account again just before inviting it, the checks of a thousand accounts would read
+// it a thousand times. The staleness this buys is harmless for the same reasons as apiKeyNamed's.
+func (d *providerData) accountWithEmail(ctx context.Context, email string) (*client.Account, error) {
+	d.accountsOnce.Do(func() {
+		tflog.Debug(ctx, "Listing the accounts for the email check")
+		d.accounts, d.accountsErr = d.client.ListAccounts(ctx, "")
+	})
+	if d.accountsErr != nil {
+		return nil, d.accountsErr
+	}
+	for i := range d.accounts {
+		if strings.EqualFold(d.accounts[i].Email, email) {
+			return &d.accounts[i], nil
 		}
 	}
 	return nil, nil

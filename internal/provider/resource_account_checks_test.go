@@ -200,9 +200,8 @@ func TestAccAccount_destroyAfterRoleRenamed(t *testing.T) {
 	})
 }
 
-// Two accounts of one configuration with the same email: the second invitation is refused, and the
-// error names the existing account and its id without suggesting to import it, since this
-// configuration manages it.
+// Two new accounts of one configuration with the same email are refused at plan, without
+// suggesting to import anything, and nothing is written.
 func TestAccAccount_emailTakenInConfiguration(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
 	e.requireMasterAdministrator("invite accounts")
@@ -227,10 +226,9 @@ resource "visionone_account" "second" {
 			{
 				Config: config,
 				// Terraform wraps long messages, so a space matches any white space.
-				ExpectError: regexp.MustCompile(strings.ReplaceAll(`(?s)Account Already Exists.*No invitation was sent to `+regexp.QuoteMeta(email)+`\. `+
-					`Vision One already has the account `+regexp.QuoteMeta(fmt.Sprintf("%q", email))+` \(id [0-9a-f-]{36}\).*That account is managed by this configuration `+
-					`\(the provider has seen it in the Terraform state in this run\), so there is nothing to import: give one of the two `+
-					`resources another email\.`, " ", `\s+`)),
+				ExpectError: regexp.MustCompile(strings.ReplaceAll(`(?s)Account Already Exists.*This resource plans the email `+
+					regexp.QuoteMeta(fmt.Sprintf("%q", email))+`, and another visionone_account of this configuration plans `+
+					regexp.QuoteMeta(fmt.Sprintf("%q", email))+` for a new account: account emails are unique regardless of case`, " ", `\s+`)),
 			},
 		},
 	})
@@ -284,6 +282,93 @@ resource "visionone_account" "test" {
 				PlanOnly: true,
 				// Still tainted: Terraform plans the replacement again.
 				ExpectNonEmptyPlan: true,
+			},
+		},
+	})
+}
+
+// TestAccAccount_emailTakenByManagedAccount adds an account with the email, in another case, of an
+// account this configuration applied earlier: the plan fails (the apply, in a new provider process,
+// would not know the existing account is this configuration's), names the existing account's id,
+// does not suggest importing it, and nothing is written.
+func TestAccAccount_emailTakenByManagedAccount(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	e.requireMasterAdministrator("invite accounts")
+	email := e.email("shared")
+	first := e.providerConfig() + fmt.Sprintf(`
+resource "visionone_account" "first" {
+  email = %q
+  role  = "Auditor"
+}
+`, email)
+	second := func(dependsOn string) string {
+		return first + fmt.Sprintf(`
+resource "visionone_account" "second" {
+  email      = %q
+  role       = "Analyst"
+  depends_on = [%s]
+}
+`, strings.ToUpper(email), dependsOn)
+	}
+	var before emulator.Stats
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.checkAccountsGone(email),
+		Steps: []resource.TestStep{
+			{Config: first},
+			{
+				PreConfig: func() { before = e.Stats() },
+				// depends_on makes Terraform plan the existing account first.
+				Config: second("visionone_account.first"),
+				// Terraform wraps long messages, so a space matches any white space.
+				ExpectError: regexp.MustCompile(strings.ReplaceAll(`(?s)Account Already Exists.*This resource plans the email `+
+					regexp.QuoteMeta(fmt.Sprintf("%q", strings.ToUpper(email)))+`, and another visionone_account of this configuration plans `+
+					regexp.QuoteMeta(fmt.Sprintf("%q", email))+` for the account with id [0-9a-f-]{36}: account emails are unique `+
+					`regardless of case, so only one of them can have it\. Give one of the two resources another email\.`, " ", `\s+`)),
+			},
+			{
+				// Without an order between them, whichever of the two Terraform plans second reports the clash.
+				Config:      second(""),
+				ExpectError: regexpText("Account Already Exists", "another visionone_account of this configuration plans"),
+			},
+			{
+				PreConfig: func() {
+					if err := e.noWritesSince(before)(nil); err != nil {
+						t.Fatalf("the refused account was written: %v", err)
+					}
+				},
+				Config: first,
+			},
+		},
+	})
+}
+
+// TestAccAccount_emailTakenInTenant plans an account whose email, in another case, an account of
+// the tenant not managed by this configuration already has: the plan fails with the existing
+// account and how to import it, and nothing is written. (The very same spelling is left to the
+// apply: TestAccAccount_duplicateEmail.)
+func TestAccAccount_emailTakenInTenant(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	email := e.email("taken")
+	existing := e.inviteAccount(client.AccountInvite{Email: email, Role: "Auditor", AuthType: client.AuthTypeLocal})
+	before := e.Stats()
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:   e.accountConfig(map[string]testAccAccount{"test": {email: strings.ToUpper(email), role: "Analyst"}}),
+				PlanOnly: true,
+				// Terraform wraps long messages, so a space matches any white space.
+				ExpectError: regexp.MustCompile(strings.ReplaceAll(`(?s)Account Already Exists.*Vision One already has the account `+
+					regexp.QuoteMeta(fmt.Sprintf("%q (id %s)", email, existing.ID))+`.*not managed by this configuration as far as the `+
+					`provider can tell.*terraform import 'visionone_account.<name>' '`+regexp.QuoteMeta(email)+`'.*`+
+					`role "Auditor" and status invited`, " ", `\s+`)),
+			},
+			{
+				Config: e.providerConfig(),
+				Check:  e.noWritesSinceTaken(&before),
 			},
 		},
 	})
