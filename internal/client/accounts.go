@@ -44,8 +44,11 @@ func (c *Client) FindAccountByEmail(ctx context.Context, email string) (*Account
 // accepted), the email, role, auth type and description as sent, and status invited, as every new
 // account is (API.md, "Accounts: invite"). The invitation does not set Name or CreatedDateTime,
 // which are empty, and the answer carries no ETag, so Version is empty too. After an ambiguous
-// failure it looks the account up by email before trying again, and adopts the account it finds
-// (an email is unique in a tenant), which the listing then describes.
+// failure it looks the account up by email before trying again. An account's creation time is not
+// to be relied on (API.md, "Accounts: object"), so the account found is adopted, as the listing
+// describes it, only when it is what this invitation makes: invited, with the role, auth type and
+// description sent. Any other account with that email was there before (an email is unique in a
+// tenant), and gives an error for which IsAlreadyExists is true.
 func (c *Client) InviteAccount(ctx context.Context, in AccountInvite) (*Account, error) {
 	stale := writing(c.caches.accounts)
 	defer stale()
@@ -77,6 +80,10 @@ func (c *Client) InviteAccount(ctx context.Context, in AccountInvite) (*Account,
 		if err != nil {
 			return false, err
 		}
+		if !invitedAs(existing, in) {
+			return false, alreadyExists(accountsPath, fmt.Sprintf("an account with the email %q (id %s, status %s, role %q)",
+				existing.Email, existing.ID, existing.Status, existing.Role), "and is not the invitation this request sent")
+		}
 		account = existing
 		return true, nil
 	}
@@ -84,6 +91,13 @@ func (c *Client) InviteAccount(ctx context.Context, in AccountInvite) (*Account,
 		return nil, err
 	}
 	return account, nil
+}
+
+// invitedAs reports whether an account is the pending invitation that in would make. Role names
+// are unique regardless of case, so the API may spell the role its own way.
+func invitedAs(a *Account, in AccountInvite) bool {
+	return a.Status == StatusInvited && strings.EqualFold(a.Role, in.Role) && a.AuthType == in.AuthType &&
+		a.Description == in.Description
 }
 
 // UpdateAccount patches an account with If-Match (see UpdateRole).

@@ -412,6 +412,50 @@ func TestEmulatorAmbiguousCreates(t *testing.T) {
 		}
 	})
 
+	// An account's creation time cannot be relied on, so an account found by email after an
+	// ambiguous invitation is adopted only when it is the invitation sent: invited, with its role,
+	// auth type and description.
+	for name, tc := range map[string]struct {
+		prepare func(t *testing.T, e *emulated, id string)
+		invite  client.AccountInvite
+	}{
+		"active account of that email is left alone": {
+			prepare: func(t *testing.T, e *emulated, id string) {
+				if _, err := e.srv.AcceptInvitation(id); err != nil {
+					t.Fatal(err)
+				}
+			},
+			invite: client.AccountInvite{Email: "Ann@example.com", Role: "Auditor", AuthType: client.AuthTypeLocal},
+		},
+		"invitation with another role is left alone": {
+			invite: client.AccountInvite{Email: "ann@example.com", Role: "Analyst", AuthType: client.AuthTypeLocal},
+		},
+		"invitation with another description is left alone": {
+			invite: client.AccountInvite{Email: "ann@example.com", Role: "Auditor", AuthType: client.AuthTypeLocal, Description: "ops"},
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			secondInvite := nthRequest(2, isPost("/v3.0/iam/accounts"))
+			e := startEmulator(t, faultOnce(emulator.Faults{DropRate: 1}, secondInvite))
+			older, err := e.api.InviteAccount(ctx, client.AccountInvite{Email: "ann@example.com", Role: "Auditor", AuthType: client.AuthTypeLocal})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.prepare != nil {
+				tc.prepare(t, e, older.ID)
+			}
+			// The connection of this invitation is dropped before the API acts on it; the lookup
+			// finds the older account, which the client must not take for its own.
+			_, err = e.api.InviteAccount(ctx, tc.invite)
+			if !client.IsAlreadyExists(err) {
+				t.Fatalf("InviteAccount = %v, want a duplicate error", err)
+			}
+			if stats := e.srv.Stats(); stats.Requests["POST /v3.0/iam/accounts"] != 2 || stats.Objects["accounts"] != 1 {
+				t.Errorf("stats %+v: want two invitations, the second dropped, and one account", stats)
+			}
+		})
+	}
+
 	t.Run("API key is replaced, its value works", func(t *testing.T) {
 		e := startEmulator(t, faultOnce(dropAfterWrite, isPost("/v3.0/iam/apiKeys")))
 		created, err := e.api.CreateAPIKey(ctx, client.APIKeyCreate{Name: "splunk", Role: "Auditor"})
