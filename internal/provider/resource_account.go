@@ -346,7 +346,7 @@ func (r *accountResource) Update(ctx context.Context, req resource.UpdateRequest
 		case client.IsNotFound(err):
 			resp.Diagnostics.AddError("Account Changed Outside Terraform",
 				fmt.Sprintf("The account %s no longer exists under id %s: it was deleted, or its invitation was accepted, after Terraform last read it. "+
-					"Nothing was updated. Run terraform plan again, then apply.", state.Email.ValueString(), id))
+					"Nothing was updated (%s). Run terraform plan again, then apply.", state.Email.ValueString(), id, err))
 			return
 		case err != nil:
 			addAPIError(&resp.Diagnostics, "Error Updating Account", fmt.Sprintf("Updating the account %s (id %s)", state.Email.ValueString(), id), err)

@@ -826,6 +826,47 @@ func TestAccAccount_changedBetweenPlanAndApply(t *testing.T) {
 	})
 }
 
+// An account deleted in the console between plan and apply makes the update fail with the API's
+// answer (status, code, trace id), and the next plan invites it again.
+func TestAccAccount_deletedBetweenPlanAndApply(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	e.requireEmulator("invitation acceptance")
+	email := e.email("gone")
+	before := testAccAccount{email: email, role: "Auditor", description: "before"}
+	after := testAccAccount{email: email, role: "Auditor", description: "after"}
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.checkAccountsGone(email),
+		Steps: []resource.TestStep{
+			{
+				Config: e.accountConfig(map[string]testAccAccount{"test": before}),
+			},
+			{
+				PreConfig: func() { e.acceptInvitation(t, email) },
+				Config:    e.accountConfig(map[string]testAccAccount{"test": after}),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testAccAccountAddr, plancheck.ResourceActionUpdate),
+					betweenPlanAndApply(func() {
+						if err := e.API.DeleteAccount(context.Background(), e.account(t, email).ID); err != nil {
+							t.Errorf("deleting the account in the console: %v", err)
+						}
+					}),
+				}},
+				ExpectError: regexp.MustCompile(`(?s)Account Changed Outside Terraform.*` + regexp.QuoteMeta(email) +
+					`.*Nothing was updated\s+\(\S+\s+/v3.0/iam/accounts/\S+:\s+404\s+NotFound.*\[trace\s+id\s+\S+\]\)`),
+			},
+			{
+				Config: e.accountConfig(map[string]testAccAccount{"test": after}),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testAccAccountAddr, plancheck.ResourceActionCreate),
+				}},
+			},
+		},
+	})
+}
+
 // The import hints of the duplicate-email error must survive copy and paste for any email.
 func TestImportHintQuoting(t *testing.T) {
 	t.Parallel()
