@@ -24,19 +24,27 @@ func (c *Client) GetAccount(ctx context.Context, id string) (*Account, error) {
 	return &account, nil
 }
 
+// accountFilterMax is the longest TMV1-Filter the accounts list accepts (API.md, "Filters"), which
+// an email of the longest length the API allows goes over once inside `email eq '...'`.
+const accountFilterMax = 256
+
 // FindAccountByEmail returns the account with this email (compared case-insensitively), or an
-// error for which IsNotFound is true. It comes from the list, without an ETag.
+// error for which IsNotFound is true. It comes from the list, without an ETag. It filters by email,
+// and reads the whole list when the filtered answer has no match (whether the API's eq ignores
+// case is not documented) or when the filter would be longer than the API accepts.
 func (c *Client) FindAccountByEmail(ctx context.Context, email string) (*Account, error) {
-	accounts, err := c.ListAccounts(ctx, Eq("email", email))
+	filter := Eq("email", email)
+	if len(filter) > accountFilterMax {
+		filter = ""
+	}
+	account, err := findFiltered(ctx, c.ListAccounts, filter, email, true, func(a Account) string { return a.Email })
 	if err != nil {
 		return nil, err
 	}
-	for i := range accounts {
-		if strings.EqualFold(accounts[i].Email, email) {
-			return &accounts[i], nil
-		}
+	if account == nil {
+		return nil, notFound(accountsPath, fmt.Sprintf("no account has the email %q", email))
 	}
-	return nil, notFound(accountsPath, fmt.Sprintf("no account has the email %q", email))
+	return account, nil
 }
 
 // InviteAccount sends an invitation and returns the new account as the invitation and its answer

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
@@ -616,4 +617,47 @@ func sameSet(a, b []string) bool {
 	slices.Sort(a)
 	slices.Sort(b)
 	return slices.Equal(a, b)
+}
+
+// TestEmulatorFindAccountByEmail finds an account by an email too long to filter on (the accounts
+// filter takes 256 characters, an email may have as many), and by an email that a list filtering
+// case-sensitively would miss, as the API's may: both from the unfiltered list.
+func TestEmulatorFindAccountByEmail(t *testing.T) {
+	ctx := context.Background()
+	t.Run("email too long for the filter", func(t *testing.T) {
+		e := startEmulator(t, nil)
+		long := strings.Repeat("a", 64) + "@" + strings.Repeat("b", 63) + "." + strings.Repeat("c", 63) + "." + strings.Repeat("d", 59) + ".com"
+		invited, err := e.api.InviteAccount(ctx, client.AccountInvite{Email: long, Role: "Auditor", AuthType: client.AuthTypeLocal})
+		if err != nil {
+			t.Fatal(err)
+		}
+		found, err := e.api.FindAccountByEmail(ctx, strings.ToUpper(long))
+		if err != nil || found.ID != invited.ID {
+			t.Fatalf("FindAccountByEmail = %+v, %v; want the account %s", found, err, invited.ID)
+		}
+	})
+	t.Run("filter comparing case-sensitively", func(t *testing.T) {
+		// A list that compares case-sensitively finds nothing for another spelling.
+		caseSensitive := func(_ *emulator.Server, next http.Handler) http.Handler {
+			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.Method == http.MethodGet && r.URL.Path == "/v3.0/iam/accounts" && r.Header.Get("TMV1-Filter") != "" {
+					_, _ = io.WriteString(w, `{"items": [], "totalCount": 0, "count": 0}`)
+					return
+				}
+				next.ServeHTTP(w, r)
+			})
+		}
+		e := startEmulator(t, caseSensitive)
+		invited, err := e.api.InviteAccount(ctx, client.AccountInvite{Email: "ann@example.com", Role: "Auditor", AuthType: client.AuthTypeLocal})
+		if err != nil {
+			t.Fatal(err)
+		}
+		found, err := e.api.FindAccountByEmail(ctx, "Ann@Example.com")
+		if err != nil || found.ID != invited.ID {
+			t.Fatalf("FindAccountByEmail = %+v, %v; want the account %s", found, err, invited.ID)
+		}
+		if _, err := e.api.FindAccountByEmail(ctx, "bob@example.com"); !client.IsNotFound(err) {
+			t.Errorf("FindAccountByEmail of a missing email = %v, want not found", err)
+		}
+	})
 }
