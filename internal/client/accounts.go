@@ -51,12 +51,14 @@ func (c *Client) FindAccountByEmail(ctx context.Context, email string) (*Account
 // describe it, without reading it back: the id from the answer (temporary until the invitation is
 // accepted), the email, role, auth type and description as sent, and status invited, as every new
 // account is (API.md, "Accounts: invite"). The invitation does not set Name or CreatedDateTime,
-// which are empty, and the answer carries no ETag, so Version is empty too. After an ambiguous
-// failure it looks the account up by email before trying again. An account's creation time is not
-// to be relied on (API.md, "Accounts: object"), so the account found is adopted, as the listing
-// describes it, only when it is what this invitation makes: invited, with the role, auth type and
-// description sent. Any other account with that email was there before (an email is unique in a
-// tenant), and gives an error for which IsAlreadyExists is true.
+// which are empty, and the answer carries no ETag, so Version is empty too.
+//
+// After an ambiguous failure, and after a success answer without the new account's id, it looks
+// the account up by email. An account's creation time is not to be relied on (API.md, "Accounts:
+// object"), so the account found is adopted, as the listing describes it, only when it is what this
+// invitation makes: invited, with the role, auth type and description sent. Any other account with
+// that email was there before (an email is unique in a tenant), and gives an error for which
+// IsAlreadyExists is true.
 func (c *Client) InviteAccount(ctx context.Context, in AccountInvite) (*Account, error) {
 	stale := writing(c.caches.accounts)
 	defer stale()
@@ -66,20 +68,6 @@ func (c *Client) InviteAccount(ctx context.Context, in AccountInvite) (*Account,
 	}
 	defer done()
 	var account *Account
-	send := func(ctx context.Context) error {
-		resp, err := c.do(ctx, request{method: http.MethodPost, path: accountsPath, body: in, policy: retryUnprocessed})
-		if err != nil {
-			return err
-		}
-		id := createdID(resp)
-		if id == "" {
-			return fmt.Errorf("POST %s: the API answered %d without the new account's id (no id in the body, no Location)",
-				accountsPath, resp.status)
-		}
-		account = &Account{ID: id, Email: in.Email, AuthType: in.AuthType, Role: in.Role, Status: StatusInvited,
-			Description: in.Description}
-		return nil
-	}
 	recoverFn := func(ctx context.Context, _ time.Time) (bool, error) {
 		existing, err := c.FindAccountByEmail(ctx, in.Email)
 		if IsNotFound(err) {
@@ -94,6 +82,21 @@ func (c *Client) InviteAccount(ctx context.Context, in AccountInvite) (*Account,
 		}
 		account = existing
 		return true, nil
+	}
+	send := func(ctx context.Context) error {
+		resp, err := c.do(ctx, request{method: http.MethodPost, path: accountsPath, body: in, policy: retryUnprocessed})
+		if err != nil {
+			return err
+		}
+		id := createdID(resp)
+		if id == "" {
+			return c.resolveMissingID(ctx, accountsPath, resp.status, "account", func(ctx context.Context) (bool, error) {
+				return recoverFn(ctx, time.Time{})
+			})
+		}
+		account = &Account{ID: id, Email: in.Email, AuthType: in.AuthType, Role: in.Role, Status: StatusInvited,
+			Description: in.Description}
+		return nil
 	}
 	if err := c.createSafely(ctx, send, recoverFn); err != nil {
 		return nil, err
