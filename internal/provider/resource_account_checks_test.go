@@ -13,6 +13,10 @@ import (
 	"strings"
 	"testing"
 
+	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -346,8 +350,8 @@ resource "visionone_account" "second" {
 
 // TestAccAccount_emailTakenInTenant plans an account whose email, in another case, an account of
 // the tenant not managed by this configuration already has: the plan fails with the existing
-// account and how to import it, and nothing is written. (The very same spelling is left to the
-// apply: TestAccAccount_duplicateEmail.)
+// account and how to import it, and nothing is written. (The very same spelling only warns at plan,
+// TestAccount_modifyPlanEmailTakenWarns, and fails at apply, TestAccAccount_duplicateEmail.)
 func TestAccAccount_emailTakenInTenant(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
 	email := e.email("taken")
@@ -372,4 +376,52 @@ func TestAccAccount_emailTakenInTenant(t *testing.T) {
 			},
 		},
 	})
+}
+
+// TestAccount_modifyPlanEmailTakenWarns calls ModifyPlan as Terraform plans a new account whose
+// email an account of the tenant has, spelled the same: the plan warns, naming the account and how
+// to import it, and leaves the refusal to the apply (see checkEmail); terraform-plugin-testing
+// cannot see warnings. An account the provider has seen in this configuration's state, such as the
+// tainted one this plan replaces, is not reported.
+func TestAccount_modifyPlanEmailTakenWarns(t *testing.T) {
+	t.Parallel()
+	e := startEmulator(t, emulator.Options{})
+	email := e.email("taken")
+	existing := e.inviteAccount(client.AccountInvite{Email: email, Role: "Auditor", AuthType: client.AuthTypeLocal})
+	ctx := context.Background()
+	var schemaResp fwresource.SchemaResponse
+	(&accountResource{}).Schema(ctx, fwresource.SchemaRequest{}, &schemaResp)
+	planNew := func(r *accountResource) *fwresource.ModifyPlanResponse {
+		t.Helper()
+		model := accountResourceModel{ID: types.StringUnknown(), Email: types.StringValue(email), AuthType: types.StringValue("local"),
+			Role: types.StringValue("Analyst"), Description: types.StringValue(""), Enabled: types.BoolValue(true),
+			Status: types.StringUnknown(), Name: types.StringUnknown()}
+		plan := tfsdk.Plan{Schema: schemaResp.Schema, Raw: tftypes.NewValue(schemaResp.Schema.Type().TerraformType(ctx), nil)}
+		if diags := plan.Set(ctx, &model); diags.HasError() {
+			t.Fatal(diags)
+		}
+		state := tfsdk.State{Schema: schemaResp.Schema, Raw: tftypes.NewValue(schemaResp.Schema.Type().TerraformType(ctx), nil)}
+		req := withPrivateState(&fwresource.ModifyPlanRequest{Config: tfsdk.Config{Schema: schemaResp.Schema, Raw: plan.Raw}, Plan: plan, State: state})
+		resp := withPrivateState(&fwresource.ModifyPlanResponse{Plan: plan})
+		r.ModifyPlan(ctx, *req, resp)
+		return resp
+	}
+
+	resp := planNew(&accountResource{data: newProviderData(e.API)})
+	warnings := resp.Diagnostics.Warnings()
+	if resp.Diagnostics.HasError() || len(warnings) != 1 || warnings[0].Summary() != "Account Already Exists" {
+		t.Fatalf("want one warning Account Already Exists, got %v", resp.Diagnostics)
+	}
+	for _, want := range []string{fmt.Sprintf("%q (id %s)", email, existing.ID), "terraform import 'visionone_account.<name>' '" + email + "'",
+		`role "Auditor" and status invited`, "create_before_destroy", "applying this plan fails"} {
+		if !strings.Contains(warnings[0].Detail(), want) {
+			t.Errorf("the warning does not say %q:\n%s", want, warnings[0].Detail())
+		}
+	}
+
+	seen := newProviderData(e.API)
+	seen.noteManaged(accountType, existing.ID)
+	if resp := planNew(&accountResource{data: seen}); len(resp.Diagnostics) != 0 {
+		t.Errorf("an account seen in the state: want no diagnostics, got %v", resp.Diagnostics)
+	}
 }

@@ -557,8 +557,7 @@ func TestAccAccount_unusualEmails(t *testing.T) {
 }
 
 // An email that an account of the tenant has, spelled exactly as it has it, is refused by Vision One
-// at apply (the plan leaves it alone, see checkEmail) with the import command, and nothing is
-// created.
+// at apply (the plan only warns, see checkEmail) with the import command, and nothing is created.
 func TestAccAccount_duplicateEmail(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
 	email := e.email("taken")
