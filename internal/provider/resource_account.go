@@ -210,7 +210,6 @@ func (r *accountResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 			return
 		}
 	default:
-		r.data.noteManaged(accountType, state.ID.ValueString())
 		if !plan.Role.Equal(state.Role) {
 			// Only a warning for an account that exists (see plan_checks.go); Update checks again.
 			var checks diag.Diagnostics
