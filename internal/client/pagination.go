@@ -92,11 +92,21 @@ func decodeFailure(method, path string, err error) error {
 func findByName[T any](ctx context.Context, list func(context.Context, Filter) ([]T, error), wanted string,
 	foldCase bool, name func(T) string,
 ) (*T, error) {
+	return findFiltered(ctx, list, Eq("name", wanted), wanted, foldCase, name)
+}
+
+// findFiltered is findByName for any field (key gives an item's value), with filter selecting the
+// items whose field is wanted; an empty filter reads the whole list at once.
+func findFiltered[T any](ctx context.Context, list func(context.Context, Filter) ([]T, error), filter Filter, wanted string,
+	foldCase bool, key func(T) string,
+) (*T, error) {
 	same := func(a string) bool { return a == wanted }
-	filters := []Filter{Eq("name", wanted)}
+	filters := []Filter{filter}
 	if foldCase {
 		same = func(a string) bool { return strings.EqualFold(a, wanted) }
-		filters = append(filters, "")
+		if filter != "" {
+			filters = append(filters, "")
+		}
 	}
 	for _, filter := range filters {
 		items, err := list(ctx, filter)
@@ -104,7 +114,7 @@ func findByName[T any](ctx context.Context, list func(context.Context, Filter) (
 			return nil, err
 		}
 		for i := range items {
-			if same(name(items[i])) {
+			if same(key(items[i])) {
 				return &items[i], nil
 			}
 		}

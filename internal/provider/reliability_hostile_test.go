@@ -134,7 +134,35 @@ func replaceField(field, rawJSON string) func(http.ResponseWriter, *httptest.Res
 	}
 }
 
+// withoutID passes the emulator's answer to a create on with its status but with neither body nor
+// Location: a success that does not say which object it made.
+func withoutID(w http.ResponseWriter, rec *httptest.ResponseRecorder) {
+	w.WriteHeader(rec.Code)
+	_, _ = w.Write([]byte("{}"))
+}
+
+// onlyID passes the emulator's answer to a create on with only the new object's id in its body.
+func onlyID(w http.ResponseWriter, rec *httptest.ResponseRecorder) {
+	var body struct {
+		ID string `json:"id"`
+	}
+	_ = json.Unmarshal(rec.Body.Bytes(), &body)
+	w.WriteHeader(rec.Code)
+	_ = json.NewEncoder(w).Encode(body)
+}
+
+// roleRead matches the read of one role, and not of the permission catalog beside the roles.
+func roleRead(r *http.Request) bool {
+	return r.Method == http.MethodGet && roleByID.MatchString(r.URL.Path) && r.URL.Path != "/v3.0/iam/roles/permissionKeys"
+}
+
+// roleCreateOrRead matches the create of a role and the read of one.
+func roleCreateOrRead(r *http.Request) bool {
+	return matchRequest(http.MethodPost, roles)(r) || roleRead(r)
+}
+
 var (
+	roles       = regexp.MustCompile(`^/v3\.0/iam/roles$`)
 	roleByID    = regexp.MustCompile(`^/v3\.0/iam/roles/[^/]+$`)
 	accountByID = regexp.MustCompile(`^/v3\.0/iam/accounts/[^/]+$`)
 	apiKeys     = regexp.MustCompile(`^/v3\.0/iam/apiKeys$`)
@@ -287,6 +315,36 @@ resource "visionone_account" "test" {
 			stateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue("visionone_user_role.test", tfjsonpath.New("type"), knownvalue.StringExact("managed")),
 			},
+		},
+		"role not read back after its create": {
+			// The create's answer describes the role: it is saved, with a warning, and not tainted
+			// (the next plan, with the API's own answers, is empty).
+			answer:      &hostileAnswer{once: true, match: roleRead, rewrite: answerWith(http.StatusNotFound, "application/json", `{"error": {"code": "NotFound", "message": "replication lag"}}`)},
+			config:      role,
+			stateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue("visionone_user_role.test", tfjsonpath.New("id"), knownvalue.NotNull())},
+		},
+		"role not read back after a create answered with its id alone": {
+			// The role is saved as the request described it, and tainted: the last step replaces it
+			// (a role lost from the state would fail it, its name taken).
+			answer: &hostileAnswer{passThrough: true, match: roleCreateOrRead, rewrite: func(w http.ResponseWriter, rec *httptest.ResponseRecorder) {
+				if rec.Code == http.StatusCreated {
+					onlyID(w, rec)
+					return
+				}
+				answerWith(http.StatusForbidden, "application/json", `{"error": {"code": "AccessDenied", "message": "no View permission"}}`)(w, rec)
+			}},
+			config:    role,
+			wantError: []string{"Error Reading User Role", `The user role "hostile" was created with id`, "recorded in the state", "marks it tainted", "403"},
+		},
+		"role create answered without its id": {
+			answer:      &hostileAnswer{passThrough: true, match: matchRequest(http.MethodPost, roles), rewrite: withoutID},
+			config:      role,
+			stateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue("visionone_user_role.test", tfjsonpath.New("id"), knownvalue.NotNull())},
+		},
+		"invitation answered without its id": {
+			answer:      &hostileAnswer{passThrough: true, match: matchRequest(http.MethodPost, accounts), rewrite: withoutID},
+			config:      account,
+			stateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("id"), knownvalue.NotNull())},
 		},
 		"large page": {
 			// 5,000 items in one page where the API sends at most 200: read, all of them.

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -377,13 +378,34 @@ func (r *userRoleResource) Create(ctx context.Context, req resource.CreateReques
 			return
 		}
 	}
-	if err != nil {
+	var readBack *client.ReadBackError
+	if err != nil && !errors.As(err, &readBack) {
 		addAPIError(&resp.Diagnostics, "Error Creating User Role", fmt.Sprintf("Creating the user role %q", in.Name), err)
 		return
 	}
 
 	setIdentity(ctx, resp.Identity, identityID, role.ID)
 	r.setState(ctx, role, nil, &resp.State, resp.Private, &resp.Diagnostics)
+	if readBack == nil {
+		return
+	}
+	// The role exists, so its state is saved whatever else happens: lost, it would be an orphan whose
+	// name fails the next apply. With an error, Terraform keeps the state and marks the role tainted
+	// (to be replaced); that is kept for a role known only from the request, which the API may have
+	// taken otherwise. A role that the create's answer described in full is recorded as it is.
+	doing := fmt.Sprintf("The user role %q was created with id %s and is recorded in the state", in.Name, role.ID)
+	if readBack.Described {
+		detail := doing + ", as the API's answer to the create described it, but reading it back failed: " + readBack.Err.Error() +
+			"\n\nThe next refresh reads it again."
+		if advice := errorAdvice(readBack.Err); advice != "" {
+			detail += " " + advice
+		}
+		resp.Diagnostics.AddWarning("User Role Not Read Back", detail)
+		return
+	}
+	addAPIError(&resp.Diagnostics, "Error Reading User Role", doing+", as the request described it (the API's answer to the "+
+		"create did not describe the role), and Terraform marks it tainted, so the next apply replaces it (if the next plan's "+
+		"refresh finds it as configured, terraform untaint keeps it instead). Reading it back failed", readBack.Err)
 }
 
 func (r *userRoleResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
