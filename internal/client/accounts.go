@@ -20,32 +20,45 @@ func (c *Client) GetAccount(ctx context.Context, id string) (*Account, error) {
 	if err != nil {
 		return nil, err
 	}
-	account.Version = etag
+	account.Version = versionOf(etag, account.fingerprint)
 	return &account, nil
 }
 
+// accountFilterMax is the longest TMV1-Filter the accounts list accepts (API.md, "Filters"), which
+// an email of the longest length the API allows goes over once inside `email eq '...'`.
+const accountFilterMax = 256
+
 // FindAccountByEmail returns the account with this email (compared case-insensitively), or an
-// error for which IsNotFound is true. It comes from the list, without an ETag.
+// error for which IsNotFound is true. It comes from the list, without an ETag. It filters by email,
+// and reads the whole list when the filtered answer has no match (whether the API's eq ignores
+// case is not documented) or when the filter would be longer than the API accepts.
 func (c *Client) FindAccountByEmail(ctx context.Context, email string) (*Account, error) {
-	accounts, err := c.ListAccounts(ctx, Eq("email", email))
+	filter := Eq("email", email)
+	if len(filter) > accountFilterMax {
+		filter = ""
+	}
+	account, err := findFiltered(ctx, c.ListAccounts, filter, email, true, func(a Account) string { return a.Email })
 	if err != nil {
 		return nil, err
 	}
-	for i := range accounts {
-		if strings.EqualFold(accounts[i].Email, email) {
-			return &accounts[i], nil
-		}
+	if account == nil {
+		return nil, notFound(accountsPath, fmt.Sprintf("no account has the email %q", email))
 	}
-	return nil, notFound(accountsPath, fmt.Sprintf("no account has the email %q", email))
+	return account, nil
 }
 
 // InviteAccount sends an invitation and returns the new account as the invitation and its answer
 // describe it, without reading it back: the id from the answer (temporary until the invitation is
 // accepted), the email, role, auth type and description as sent, and status invited, as every new
 // account is (API.md, "Accounts: invite"). The invitation does not set Name or CreatedDateTime,
-// which are empty, and the answer carries no ETag, so Version is empty too. After an ambiguous
-// failure it looks the account up by email before trying again, and adopts the account it finds
-// (an email is unique in a tenant), which the listing then describes.
+// which are empty, and the answer carries no ETag, so Version is empty too.
+//
+// After an ambiguous failure, and after a success answer without the new account's id, it looks
+// the account up by email. An account's creation time is not to be relied on (API.md, "Accounts:
+// object"), so the account found is adopted, as the listing describes it, only when it is what this
+// invitation makes: invited, with the role, auth type and description sent. Any other account with
+// that email was there before (an email is unique in a tenant), and gives an error for which
+// IsAlreadyExists is true.
 func (c *Client) InviteAccount(ctx context.Context, in AccountInvite) (*Account, error) {
 	stale := writing(c.caches.accounts)
 	defer stale()
@@ -55,20 +68,6 @@ func (c *Client) InviteAccount(ctx context.Context, in AccountInvite) (*Account,
 	}
 	defer done()
 	var account *Account
-	send := func(ctx context.Context) error {
-		resp, err := c.do(ctx, request{method: http.MethodPost, path: accountsPath, body: in, policy: retryUnprocessed})
-		if err != nil {
-			return err
-		}
-		id := createdID(resp)
-		if id == "" {
-			return fmt.Errorf("POST %s: the API answered %d without the new account's id (no id in the body, no Location)",
-				accountsPath, resp.status)
-		}
-		account = &Account{ID: id, Email: in.Email, AuthType: in.AuthType, Role: in.Role, Status: StatusInvited,
-			Description: in.Description}
-		return nil
-	}
 	recoverFn := func(ctx context.Context, _ time.Time) (bool, error) {
 		existing, err := c.FindAccountByEmail(ctx, in.Email)
 		if IsNotFound(err) {
@@ -77,13 +76,39 @@ func (c *Client) InviteAccount(ctx context.Context, in AccountInvite) (*Account,
 		if err != nil {
 			return false, err
 		}
+		if !invitedAs(existing, in) {
+			return false, alreadyExists(accountsPath, fmt.Sprintf("an account with the email %q (id %s, status %s, role %q)",
+				existing.Email, existing.ID, existing.Status, existing.Role), "and is not the invitation this request sent")
+		}
 		account = existing
 		return true, nil
+	}
+	send := func(ctx context.Context) error {
+		resp, err := c.do(ctx, request{method: http.MethodPost, path: accountsPath, body: in, policy: retryUnprocessed})
+		if err != nil {
+			return err
+		}
+		id := createdID(resp)
+		if id == "" {
+			return c.resolveMissingID(ctx, accountsPath, resp.status, "account", func(ctx context.Context) (bool, error) {
+				return recoverFn(ctx, time.Time{})
+			})
+		}
+		account = &Account{ID: id, Email: in.Email, AuthType: in.AuthType, Role: in.Role, Status: StatusInvited,
+			Description: in.Description}
+		return nil
 	}
 	if err := c.createSafely(ctx, send, recoverFn); err != nil {
 		return nil, err
 	}
 	return account, nil
+}
+
+// invitedAs reports whether an account is the pending invitation that in would make. Role names
+// are unique regardless of case, so the API may spell the role its own way.
+func invitedAs(a *Account, in AccountInvite) bool {
+	return a.Status == StatusInvited && strings.EqualFold(a.Role, in.Role) && a.AuthType == in.AuthType &&
+		a.Description == in.Description
 }
 
 // UpdateAccount patches an account with If-Match (see UpdateRole).

@@ -24,7 +24,7 @@ func (c *Client) GetAPIKey(ctx context.Context, id string) (*APIKey, error) {
 	if err != nil {
 		return nil, err
 	}
-	key.Version = etag
+	key.Version = versionOf(etag, key.fingerprint)
 	return &key, nil
 }
 
@@ -49,8 +49,9 @@ func (c *Client) FindAPIKeyByName(ctx context.Context, name string) (*APIKey, er
 // its batch is sent is not sent at all; once sent, the create is seen through for
 // createGracePeriod after the context ends (beginCreate).
 //
-// The secret is shown only once, so after an ambiguous failure of a batch every name in it is
-// looked up in one listing before anything is sent again: a key found under a name that was
+// The secret is shown only once, so after an ambiguous failure of a batch (its answer lost, or an
+// answer that leaves keys in doubt: see createdAPIKey) every name still in doubt is looked up in
+// one listing before anything is sent again: a key found under a name that was
 // created by the failed attempt is deleted and created again rather than adopted without its
 // secret; a key of that name that is older than the attempt belongs to someone else, and its
 // caller gets an error for which IsAlreadyExists is true (nothing is deleted); a name not found is
@@ -86,7 +87,6 @@ func (c *Client) createAPIKeyBatch(ctx context.Context, batch []*pending[APIKeyC
 	for i := range live {
 		live[i] = i
 	}
-	var resp *response
 	send := func(ctx context.Context) error {
 		// A caller that stopped waiting after an earlier attempt is not sent again: nothing would
 		// record its key.
@@ -98,9 +98,12 @@ func (c *Client) createAPIKeyBatch(ctx context.Context, batch []*pending[APIKeyC
 		for j, i := range live {
 			body[j] = batch[i].in
 		}
-		var err error
-		resp, err = c.do(ctx, request{method: http.MethodPost, path: apiKeysPath, body: body,
+		resp, err := c.do(ctx, request{method: http.MethodPost, path: apiKeysPath, body: body,
 			policy: retryUnprocessed, answerSecrets: createdKeyValues})
+		if err != nil {
+			return err
+		}
+		live, err = c.readCreatedKeys(resp, batch, live, results)
 		return err
 	}
 	recoverFn := func(ctx context.Context, startedAt time.Time) (bool, error) {
@@ -152,19 +155,40 @@ func (c *Client) createAPIKeyBatch(ctx context.Context, batch []*pending[APIKeyC
 		}
 		return len(live) == 0, nil
 	}
-	err := c.createSafely(ctx, send, recoverFn)
-	var items []multiStatusItem
-	if err == nil && len(live) > 0 {
-		items, err = decodeMultiStatus(http.MethodPost, apiKeysPath, resp, len(live))
-	}
-	for j, i := range live {
-		if err != nil {
+	// Every key that send read has its result; those still live failed with err.
+	if err := c.createSafely(ctx, send, recoverFn); err != nil {
+		for _, i := range live {
 			results[i].err = err
-			continue
 		}
-		results[i].out, results[i].err = c.createdAPIKey(items[j], resp, batch[i].in)
 	}
 	return results
+}
+
+// readCreatedKeys reads the answer to the creates of the keys at the positions live of batch into
+// their results, and returns the positions of the keys it leaves in doubt. An answer that cannot be
+// read may still mean keys that exist without their secrets reaching us: its error is then an
+// *ambiguousError, for createSafely to resolve like a lost answer, for those keys alone.
+func (c *Client) readCreatedKeys(resp *response, batch []*pending[APIKeyCreate, *CreatedAPIKey], live []int,
+	results []result[*CreatedAPIKey],
+) ([]int, error) {
+	items, err := decodeMultiStatus(http.MethodPost, apiKeysPath, resp, len(live))
+	if err != nil {
+		return live, &ambiguousError{err: err}
+	}
+	var unread []int
+	var doubts []string
+	for j, i := range live {
+		created, err := c.createdAPIKey(items[j], resp, batch[i].in)
+		if isAmbiguous(err) {
+			unread, doubts = append(unread, i), append(doubts, err.Error())
+			continue
+		}
+		results[i].out, results[i].err = created, err
+	}
+	if len(doubts) > 0 {
+		return unread, &ambiguousError{err: fmt.Errorf("POST %s: %s", apiKeysPath, strings.Join(doubts, "; "))}
+	}
+	return unread, nil
 }
 
 // keyNamed returns the key named name (case-insensitively, as the API's uniqueness), or nil.
@@ -183,21 +207,35 @@ func keyNamed(keys []APIKey, name string) *APIKey {
 // body ever reaches an error. Each field of the item is read on its own, so that a field in an
 // unexpected form cannot lose the id and the secret of a key that now exists: it is listed in
 // Unreadable instead.
+//
+// An item with a value and an id (or a Location) is a created key whatever its status says; an
+// item whose status says it failed, without a value, is that failure. Any other item (a success
+// without a value or an id, a body that is not an object, no readable status) may stand for a key
+// that exists without its secret reaching us: its error is an *ambiguousError, for the caller to
+// resolve as a lost answer (API.md, "API keys: create").
 func (c *Client) createdAPIKey(item multiStatusItem, resp *response, in APIKeyCreate) (*CreatedAPIKey, error) {
 	redactions := c.redactions(resp.secrets...)
-	if !item.ok() {
-		return nil, item.itemError(http.MethodPost, apiKeysPath, in.Name, resp, redactions)
-	}
 	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(item.Body, &fields); err != nil {
-		return nil, fmt.Errorf("POST %s: the API answered item status %d with a body that is not a JSON object", apiKeysPath, item.Status)
-	}
+	_ = json.Unmarshal(item.Body, &fields)
 	key := CreatedAPIKey{APIKey: APIKey{Name: in.Name, Role: in.Role, Description: in.Description, Status: in.Status}}
+	_ = json.Unmarshal(fields["value"], &key.Value)
+	inDoubt := func(without string) error {
+		said := fmt.Sprintf("item status %d", item.Status)
+		if item.Status == 0 {
+			said = "an item without a readable status"
+		}
+		return &ambiguousError{err: fmt.Errorf("item %q: the API answered %s %s", in.Name, said, without)}
+	}
+	switch {
+	case key.Value == "" && item.failed():
+		return nil, item.itemError(http.MethodPost, apiKeysPath, in.Name, resp, redactions)
+	case fields == nil:
+		return nil, inDoubt("without a JSON object as its body")
+	case key.Value == "":
+		return nil, inDoubt("without the new key's value")
+	}
 	if key.Status == "" {
 		key.Status = StatusEnabled // the API's default (API.md, "API keys: create")
-	}
-	if err := json.Unmarshal(fields["value"], &key.Value); err != nil || key.Value == "" {
-		return nil, fmt.Errorf("POST %s: the API answered item status %d without the new key's value", apiKeysPath, item.Status)
 	}
 	if raw, ok := fields["id"]; ok {
 		if err := json.Unmarshal(raw, &key.ID); err != nil {
@@ -209,7 +247,7 @@ func (c *Client) createdAPIKey(item multiStatusItem, resp *response, in APIKeyCr
 		key.ID = idFromLocation(item.header("Location"))
 	}
 	if key.ID == "" {
-		return nil, fmt.Errorf("POST %s: the API answered item status %d without the new key's id", apiKeysPath, item.Status)
+		return nil, inDoubt("without the new key's id")
 	}
 	for _, date := range []struct {
 		field string

@@ -6,7 +6,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"maps"
 	"net/http"
+	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -128,33 +132,47 @@ func TestAPIKeyBatchAfterLostAnswer(t *testing.T) {
 	t.Parallel()
 	batchCreate := nthRequest(2, isPost(createKeysPath)) // the first creates the older key
 	e := startEmulator(t, faultOnce(emulator.Faults{AfterWriteDropRate: 1}, batchCreate))
-	ctx := context.Background()
-	older, err := e.api.CreateAPIKey(ctx, client.APIKeyCreate{Name: "taken", Role: "SIEM"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.srv.AdvanceClock(time.Hour) // the older key predates the batch by the server's clock
-	const n = 8
-	client.GatherCreates(e.api, n)
 	names := []string{"Taken"}
-	for i := range n - 1 {
+	for i := range 7 {
 		names = append(names, fmt.Sprintf("lost-%d", i))
 	}
-	before := e.srv.Stats().Requests
-	results := createConcurrently(ctx, e.api, keyInputs(names...))
-	stats := e.srv.Stats()
+	older, results, before, stats := e.createAfterTaken(t, names...)
 
-	if !client.IsAlreadyExists(results[0].err) {
-		t.Errorf("the create of a taken name = %v, want IsAlreadyExists", results[0].err)
-	}
-	for _, r := range results[1:] {
-		e.checkCreated(t, r)
-	}
 	requests := func(key string) int { return stats.Requests[key] - before[key] }
 	if stats.FaultsInjected != 1 || requests("POST "+createKeysPath) != 2 || requests("POST "+deleteKeysPath) != 1 ||
 		requests("GET "+createKeysPath) != 1 {
 		t.Errorf("requests %v (%d faults): want the lost batch, one listing, one delete of the keys it made, one batch again",
 			stats.Requests, stats.FaultsInjected)
+	}
+	e.checkTakenAndCreated(t, results, older)
+}
+
+// createAfterTaken creates the key "taken", then, an hour later by the server's clock, the keys
+// names concurrently in one batch, and returns the older key, the batch's results and the
+// emulator's request counts before and after it.
+func (e *emulated) createAfterTaken(t *testing.T, names ...string) (*client.CreatedAPIKey, []createResult, map[string]int, emulator.Stats) {
+	t.Helper()
+	ctx := context.Background()
+	older, err := e.api.CreateAPIKey(ctx, client.APIKeyCreate{Name: "taken", Role: "SIEM"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.srv.AdvanceClock(time.Hour)
+	client.GatherCreates(e.api, len(names))
+	before := e.srv.Stats().Requests
+	results := createConcurrently(ctx, e.api, keyInputs(names...))
+	return older, results, before, e.srv.Stats()
+}
+
+// checkTakenAndCreated checks a batch whose first name is that of the older key "taken": its create
+// failed alone, every other caller has its key, and the tenant holds these keys, each once.
+func (e *emulated) checkTakenAndCreated(t *testing.T, results []createResult, older *client.CreatedAPIKey) {
+	t.Helper()
+	if !client.IsAlreadyExists(results[0].err) {
+		t.Errorf("the create of a taken name = %v, want IsAlreadyExists", results[0].err)
+	}
+	for _, r := range results[1:] {
+		e.checkCreated(t, r)
 	}
 	byName := e.keysNamed(t)
 	for _, r := range results[1:] {
@@ -162,7 +180,7 @@ func TestAPIKeyBatchAfterLostAnswer(t *testing.T) {
 			t.Errorf("keys named %q: %v, want exactly the one returned", r.in.Name, ids)
 		}
 	}
-	if ids := byName["taken"]; len(ids) != 1 || ids[0] != older.ID || len(byName) != n {
+	if ids := byName["taken"]; len(ids) != 1 || ids[0] != older.ID || len(byName) != len(results) {
 		t.Errorf("keys by name %v: want the older key untouched and nothing else", byName)
 	}
 }
@@ -328,5 +346,229 @@ func TestAPIKeyBatchSeenThroughInterrupt(t *testing.T) {
 	}
 	if ctx.Err() == nil {
 		t.Fatal("the context was not canceled during the batch")
+	}
+}
+
+// rewriteAnswers lets the emulator apply every API-key create and answers the nth (counted from 1)
+// for which rewrite(n) is true with what edit makes of the emulator's items, given the names
+// requested in their order: an answer that says less than the API did.
+func rewriteAnswers(rewrite func(n int) bool, edit answerEdit) func(*emulator.Server, http.Handler) http.Handler {
+	return func(_ *emulator.Server, next http.Handler) http.Handler {
+		var mu sync.Mutex
+		seen := 0
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			mu.Lock()
+			defer mu.Unlock()
+			if !isPost(createKeysPath)(r) {
+				next.ServeHTTP(w, r)
+				return
+			}
+			if seen++; !rewrite(seen) {
+				next.ServeHTTP(w, r)
+				return
+			}
+			data, _ := io.ReadAll(r.Body)
+			var in []client.APIKeyCreate
+			if err := json.Unmarshal(data, &in); err != nil {
+				panic(fmt.Sprintf("the create request: %v", err))
+			}
+			names := make([]string, len(in))
+			for i, k := range in {
+				names[i] = k.Name
+			}
+			r.Body = io.NopCloser(bytes.NewReader(data))
+			rec := httptest.NewRecorder()
+			next.ServeHTTP(rec, r)
+			var items []json.RawMessage
+			if err := json.Unmarshal(rec.Body.Bytes(), &items); err != nil {
+				panic(fmt.Sprintf("the emulator's create answer: %v", err))
+			}
+			maps.Copy(w.Header(), rec.Header())
+			w.Header().Del("Content-Length")
+			w.WriteHeader(rec.Code)
+			_, _ = io.WriteString(w, edit(names, items))
+		})
+	}
+}
+
+// answerEdit makes the answer to a create of the keys names from the emulator's items.
+type answerEdit func(names []string, items []json.RawMessage) string
+
+// editItem rewrites the item of the key named name with edit, which gets the item's fields; the
+// other items are kept.
+func editItem(name string, edit func(item map[string]json.RawMessage) string) answerEdit {
+	return func(names []string, items []json.RawMessage) string {
+		i := slices.Index(names, name)
+		var item map[string]json.RawMessage
+		if err := json.Unmarshal(items[i], &item); err != nil {
+			panic(err)
+		}
+		out := make([]string, len(items))
+		for j, raw := range items {
+			out[j] = string(raw)
+		}
+		out[i] = edit(item)
+		return "[" + strings.Join(out, ",") + "]"
+	}
+}
+
+// withBody is the item with body fields removed (nil: the body itself) or replaced.
+func withBody(drop []string, set map[string]string) func(map[string]json.RawMessage) string {
+	return func(item map[string]json.RawMessage) string {
+		var body map[string]json.RawMessage
+		if err := json.Unmarshal(item["body"], &body); err != nil {
+			panic(err)
+		}
+		for _, f := range drop {
+			delete(body, f)
+		}
+		for f, v := range set {
+			body[f] = json.RawMessage(v)
+		}
+		item["body"], _ = json.Marshal(body)
+		if drop == nil {
+			delete(item, "body")
+		}
+		return marshal(item)
+	}
+}
+
+func marshal(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
+}
+
+// TestAPIKeyBatchWithUnreadableAnswer: the API creates a batch of keys (one of its names taken by
+// an older key) and its answer says less than it did. An item that carries a key's value and id is
+// that key, whatever its status says; an item that may stand for a key without its secret, and
+// every item of an answer that cannot be read as a whole, is resolved as a lost answer: the key it
+// made is deleted and created again, while every key that was read keeps its result. The taken
+// name fails its caller alone, and no key exists twice or without a caller.
+func TestAPIKeyBatchWithUnreadableAnswer(t *testing.T) {
+	t.Parallel()
+	const doubted = "doubted" // the key whose item is edited
+	readable := []string{"POST " + createKeysPath}
+	recovered := []string{"POST " + createKeysPath, "GET " + createKeysPath, "POST " + deleteKeysPath, "POST " + createKeysPath}
+	tests := map[string]struct {
+		edit answerEdit
+		// requests are the requests of the batch, in kind and number.
+		requests []string
+	}{
+		"status absent": {
+			edit: editItem(doubted, func(item map[string]json.RawMessage) string {
+				delete(item, "status")
+				return marshal(item)
+			}),
+			requests: readable,
+		},
+		"status null": {
+			edit: editItem(doubted, func(item map[string]json.RawMessage) string {
+				item["status"] = json.RawMessage("null")
+				return marshal(item)
+			}),
+			requests: readable,
+		},
+		"status not a number": {
+			edit: editItem(doubted, func(item map[string]json.RawMessage) string {
+				item["status"] = json.RawMessage(`"Created"`)
+				return marshal(item)
+			}),
+			requests: readable,
+		},
+		"success without a value":     {edit: editItem(doubted, withBody([]string{"value"}, nil)), requests: recovered},
+		"success with an empty value": {edit: editItem(doubted, withBody(nil, map[string]string{"value": `""`})), requests: recovered},
+		"value and status absent":     {edit: editItem(doubted, func(map[string]json.RawMessage) string { return `{"body":{}}` }), requests: recovered},
+		"success without a body":      {edit: editItem(doubted, withBody(nil, nil)), requests: recovered},
+		"body not an object":          {edit: editItem(doubted, func(map[string]json.RawMessage) string { return `{"status":201,"body":"created"}` }), requests: recovered},
+		"item not an object":          {edit: editItem(doubted, func(map[string]json.RawMessage) string { return `"created"` }), requests: recovered},
+		"success without an id or Location": {
+			edit: editItem(doubted, func(item map[string]json.RawMessage) string {
+				delete(item, "headers")
+				return withBody([]string{"id"}, nil)(item)
+			}),
+			requests: recovered,
+		},
+		"answer not an array": {
+			edit:     func(_ []string, items []json.RawMessage) string { return `{"items":[` + string(items[1]) + `]}` },
+			requests: recovered,
+		},
+		"an item short": {
+			edit: func(_ []string, items []json.RawMessage) string {
+				out := make([]string, 0, len(items))
+				for _, raw := range items[:len(items)-1] {
+					out = append(out, string(raw))
+				}
+				return "[" + strings.Join(out, ",") + "]"
+			},
+			requests: recovered,
+		},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			// The first create makes the older key; the second is the batch.
+			e := startEmulator(t, rewriteAnswers(func(n int) bool { return n == 2 }, tc.edit))
+			older, results, before, stats := e.createAfterTaken(t, "Taken", "read-1", doubted, "read-3")
+
+			want := map[string]int{}
+			for _, key := range tc.requests {
+				want[key]++
+			}
+			got := map[string]int{}
+			for key, count := range stats.Requests {
+				if count > before[key] {
+					got[key] = count - before[key]
+				}
+			}
+			if !maps.Equal(got, want) {
+				t.Errorf("the batch made the requests %v, want %v", got, want)
+			}
+			e.checkTakenAndCreated(t, results, older)
+		})
+	}
+}
+
+// TestAPIKeyBatchUnreadableEveryTime: an item that leaves its key in doubt in every answer is
+// resolved like a lost answer each time, within the client's retries: each key it made is deleted
+// before the next attempt, so that when the retries run out its caller gets the error and the
+// tenant holds no key of that name, while its sibling keeps the key it was given at once.
+func TestAPIKeyBatchUnreadableEveryTime(t *testing.T) {
+	t.Parallel()
+	e := startEmulator(t, rewriteAnswers(func(int) bool { return true }, editItem("never-read", withBody([]string{"value"}, nil))))
+	client.GatherCreates(e.api, 2)
+	results := createConcurrently(context.Background(), e.api, keyInputs("read", "never-read"))
+	stats := e.srv.Stats()
+
+	e.checkCreated(t, results[0])
+	if err := results[1].err; err == nil || !strings.Contains(err.Error(), `item "never-read": the API answered item status 201 without the new key's value`) {
+		t.Errorf("the create whose answer never carries its value = %v, want an error that says so", err)
+	}
+	attempts := 1 + client.DefaultMaxRetries
+	if stats.Requests["POST "+createKeysPath] != attempts || stats.Requests["GET "+createKeysPath] != attempts ||
+		stats.Requests["POST "+deleteKeysPath] != attempts {
+		t.Errorf("requests %v: want %d creates, each followed by one listing and one delete", stats.Requests, attempts)
+	}
+	byName := e.keysNamed(t)
+	if ids := byName["read"]; len(byName) != 1 || len(ids) != 1 || results[0].key == nil || ids[0] != results[0].key.ID {
+		t.Errorf("keys by name %v: want the key read at once and nothing else", byName)
+	}
+}
+
+// TestAPIKeyDeleteItemWithoutStatus: an item of a delete's answer without a readable status fails
+// its key alone; the other keys of the batch count as deleted.
+func TestAPIKeyDeleteItemWithoutStatus(t *testing.T) {
+	t.Parallel()
+	c := newHandlerClient(t, func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, 207, `[{"status":204},{"status":null},{"body":{}}]`)
+	})
+	err := c.DeleteAPIKeys(context.Background(), "deleted", "null-status", "no-status")
+	var multi *client.MultiStatusError
+	if !errors.As(err, &multi) || multi.Total != 3 || len(multi.Items) != 2 ||
+		multi.Items[0].Item != "null-status" || multi.Items[1].Item != "no-status" ||
+		!strings.Contains(err.Error(), "without a readable status") {
+		t.Errorf("DeleteAPIKeys = %v, want the two keys without a status to fail, and say why", err)
 	}
 }

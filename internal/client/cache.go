@@ -40,11 +40,13 @@ import (
 //     be in a long-running process.
 //
 // List items carry no ETag (API.md, "ETag and If-Match"). An object served from a listing
-// carries, in its Version field, a fingerprint of its fields instead (fingerprintPrefix). The
-// Update* methods recognise it: they GET the object, and when its fingerprint differs from the one
-// the caller read, someone changed it in between and they return a 412 without writing; otherwise
-// they PATCH with the ETag of that GET. So an update costs one GET more when its object was read
-// from a listing, and a change made between a plan and its apply is still detected.
+// carries, in its Version field, a fingerprint of the fields an update could overwrite instead
+// (fingerprintPrefix); so does an object whose single GET carried no ETag. The Update* methods
+// recognise it: they GET the object, and when its fingerprint differs from the one the caller
+// read, someone changed it in between and they return a 412 without writing; otherwise they PATCH
+// with the ETag of that GET (without If-Match when it has none either). So an update costs one GET
+// more when its object was read without an ETag, and a change made between a plan and its apply
+// is still detected.
 
 const (
 	// individualReads is how many reads of one type are answered by single GETs before the listing
@@ -316,34 +318,47 @@ func (c *Client) RefreshAccountByEmail(ctx context.Context, email string) (*Acco
 	return &account, nil
 }
 
-// fingerprint hashes what a listing says of an object, in a form a single GET of the same object
-// reproduces. Fields the API changes without the object changing are left out.
-func fingerprint(v any) string {
-	raw, err := json.Marshal(v)
+// fingerprint hashes the fields of an object that an update could overwrite: what the provider
+// manages and compares, as decoded values. It stands in for an ETag where the API gives none (a
+// listing item, or a single GET without an ETag), so it must not change unless one of those fields
+// does: dates the API stamps (creation, last change, last use) and fields no update writes are left
+// out, as a listing and a single read may well differ in them without the object having changed
+// (API.md, "ETag and If-Match").
+func fingerprint(fields ...any) string {
+	raw, err := json.Marshal(fields)
 	if err != nil {
-		return "" // never: the types are plain data
+		return "" // never: the fields are strings, booleans and string slices
 	}
 	sum := sha256.Sum256(raw)
 	return fingerprintPrefix + hex.EncodeToString(sum[:16])
 }
 
 func (r Role) fingerprint() string {
-	r.PermissionKeys = append([]string{}, r.PermissionKeys...)
-	slices.Sort(r.PermissionKeys)
-	return fingerprint(r)
+	keys := append([]string{}, r.PermissionKeys...)
+	slices.Sort(keys)
+	return fingerprint(r.Name, r.Description, keys, r.AllowAPIKeyAssignment, r.AllowUserAccountAssignment)
 }
 
-func (a Account) fingerprint() string { return fingerprint(a) }
+func (a Account) fingerprint() string { return fingerprint(a.Role, a.Status, a.Description) }
 
-func (k APIKey) fingerprint() string {
-	k.LastUsedDateTime = DateTime{} // using a key changes it, not the key (the emulator keeps its ETag)
-	return fingerprint(k)
+func (k APIKey) fingerprint() string { return fingerprint(k.Name, k.Role, k.Status, k.Description) }
+
+// versionOf is the Version of an object read alone: its ETag, or its fingerprint when the answer
+// carried none, so that an update still detects a change made since the read rather than
+// overwriting it blindly.
+func versionOf(etag string, fingerprint func() string) string {
+	if etag != "" {
+		return etag
+	}
+	return fingerprint()
 }
 
 // ifMatchFor turns the version a caller read (an ETag, a fingerprint, or "" for none) into the
-// ETag to send with a PATCH. For a fingerprint or nothing it reads the object; a fingerprint that
-// no longer matches gives a 412, as the API gives for a stale ETag.
-func ifMatchFor(ctx context.Context, version, p string, read func(context.Context) (etag, fingerprint string, err error)) (string, error) {
+// ETag to send with a PATCH. For a fingerprint or nothing it reads the object (read returns the
+// Version and the fingerprint of that read); a fingerprint that no longer matches gives a 412, as
+// the API gives for a stale ETag. When that read carried no ETag either, the PATCH goes without
+// If-Match: the fingerprint check just made is the only one the API allows.
+func ifMatchFor(ctx context.Context, version, p string, read func(context.Context) (version, fingerprint string, err error)) (string, error) {
 	if version != "" && !strings.HasPrefix(version, fingerprintPrefix) {
 		return version, nil
 	}
@@ -354,7 +369,10 @@ func ifMatchFor(ctx context.Context, version, p string, read func(context.Contex
 	if version != "" && version != current {
 		return "", &APIError{Method: http.MethodPatch, Path: p, StatusCode: http.StatusPreconditionFailed,
 			Code: "ConditionNotMet", Message: "the object changed since it was read (checked by the client before " +
-				"sending the update, as the listing it was read from carries no ETag); nothing was sent"}
+				"sending the update, as the answer it was read from carried no ETag); nothing was sent"}
+	}
+	if strings.HasPrefix(etag, fingerprintPrefix) {
+		etag = ""
 	}
 	return etag, nil
 }

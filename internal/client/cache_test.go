@@ -367,6 +367,14 @@ func TestReadCacheFindRoleByName(t *testing.T) {
 	if _, err := c.FindRoleByName(ctx, "Made Here"); !client.IsNotFound(err) {
 		t.Fatalf("a missing role: want a 404, got %v", err)
 	}
+	// Accounts and keys must name their role exactly (API.md, "Filters"): another case is not it,
+	// whether the listing or the API answers.
+	fresh := e.clientWithKey(t, e.srv.AdminKey())
+	for _, c := range []*client.Client{c, fresh} {
+		if r, err := c.FindRoleByName(ctx, "auditor"); !client.IsNotFound(err) {
+			t.Errorf("a role name in another case: want a 404, got %+v, %v", r, err)
+		}
+	}
 	if _, err := c.CreateRole(ctx, client.RoleCreate{Name: "Made Here"}); err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // Defaults applied by New to the zero values of Config.
@@ -52,6 +53,9 @@ const (
 	FieldRequestTimeout ConfigField = "request timeout"
 )
 
+// ReasonNoAPIKey is the Reason of the ConfigError of a Config without an API key.
+const ReasonNoAPIKey = "no API key is set"
+
 // ConfigError is a setting that New refuses: which one, its value as it may be shown (an endpoint
 // without its password; never the API key), and why.
 type ConfigError struct {
@@ -82,6 +86,16 @@ func CheckRegion(region string) error {
 	}
 	return &ConfigError{Field: FieldRegion, Value: region,
 		Reason: "not a Vision One region; the regions are " + strings.Join(Regions, ", ")}
+}
+
+// ShownEndpoint is an endpoint as a message may show it: with its password masked, or "" when it
+// is not a URL at all (it may hold credentials all the same).
+func ShownEndpoint(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return ""
+	}
+	return u.Redacted()
 }
 
 // CheckEndpoint reports, as a *ConfigError, an endpoint that cannot be a base URL of the API: it
@@ -138,7 +152,12 @@ func parseEndpoint(raw string) (*url.URL, error) {
 // withDefaults validates cfg and fills in the defaults of its zero values.
 func (cfg Config) withDefaults() (Config, error) {
 	if strings.TrimSpace(cfg.APIKey) == "" {
-		return cfg, &ConfigError{Field: FieldAPIKey, Reason: "no API key is set"}
+		return cfg, &ConfigError{Field: FieldAPIKey, Reason: ReasonNoAPIKey}
+	}
+	if strings.ContainsFunc(cfg.APIKey, func(r rune) bool { return unicode.IsSpace(r) || !unicode.IsPrint(r) }) {
+		// Such a key cannot be sent in a header, and no Vision One key has one.
+		return cfg, &ConfigError{Field: FieldAPIKey, Reason: "it contains a space, line break or control character, which no " +
+			"Vision One API key has"}
 	}
 	if cfg.RequestTimeout < 0 {
 		return cfg, &ConfigError{Field: FieldRequestTimeout, Value: cfg.RequestTimeout.String(), Reason: "it must not be negative"}

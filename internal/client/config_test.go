@@ -54,6 +54,8 @@ func TestNewValidatesConfig(t *testing.T) {
 		{"neither: the default region", client.Config{APIKey: "k"}, "", "", "https://api.xdr.trendmicro.com"},
 		{"missing key", client.Config{Region: "us"}, client.FieldAPIKey, "no API key is set", ""},
 		{"blank key", client.Config{Region: "us", APIKey: "  "}, client.FieldAPIKey, "no API key is set", ""},
+		{"key with a line break", client.Config{Region: "us", APIKey: "abc\n"}, client.FieldAPIKey, "line break", ""},
+		{"key with a space inside", client.Config{Region: "us", APIKey: "abc def"}, client.FieldAPIKey, "space", ""},
 		{"bad region", client.Config{Region: "mars", APIKey: "k"}, client.FieldRegion, `invalid region "mars": not a Vision One region; the regions are us, eu`, ""},
 		{"relative endpoint", client.Config{Endpoint: "api.example.com", APIKey: "k"}, client.FieldEndpoint, "absolute http or https URL", ""},
 		{"ftp endpoint", client.Config{Endpoint: "ftp://api.example.com", APIKey: "k"}, client.FieldEndpoint, "absolute http or https URL", ""},

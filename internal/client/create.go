@@ -100,3 +100,41 @@ func alreadyExists(p, what, why string) *APIError {
 	return &APIError{Method: http.MethodPost, Path: p, StatusCode: http.StatusBadRequest, Code: "BadRequest",
 		Message: what + " already exists " + why}
 }
+
+// ReadBackError is the error of a create whose object exists, with id ID, but could not be read
+// back. The create returns the object all the same, as the API's answer to the create (or the
+// listing that found it) described it when Described is true, or else as the request described it.
+type ReadBackError struct {
+	What      string // such as `role "ops"`
+	ID        string
+	Described bool
+	Err       error
+}
+
+func (e *ReadBackError) Error() string {
+	return fmt.Sprintf("%s was created with id %s, but reading it back failed: %v", e.What, e.ID, e.Err)
+}
+
+func (e *ReadBackError) Unwrap() error { return e.Err }
+
+// resolveMissingID handles a create that the API answered with success (status) but without the new
+// object's id, in neither the body nor Location: the object was made, so lookup (a create's recovery
+// function) looks it up, as after a lost answer, rather than leave it unknown to the caller.
+func (c *Client) resolveMissingID(ctx context.Context, p string, status int, object string, lookup func(context.Context) (bool, error)) error {
+	tflog.SubsystemWarn(c.logContext(ctx), LogSubsystem, "The API answered a create without the new object's id; looking the object up",
+		map[string]any{"path": p, "status": status})
+	found, err := lookup(ctx)
+	if IsAlreadyExists(err) {
+		return err
+	}
+	if err != nil {
+		// Not the failure of the create itself: it must not be taken for one and sent again.
+		return fmt.Errorf("POST %s: the API answered %d without the new %s's id (no id in the body, no Location), and "+
+			"looking the %s up failed: %v", p, status, object, object, err)
+	}
+	if !found {
+		return fmt.Errorf("POST %s: the API answered %d without the new %s's id (no id in the body, no Location), and no "+
+			"%s matching the request could be found", p, status, object, object)
+	}
+	return nil
+}

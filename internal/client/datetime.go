@@ -3,6 +3,7 @@ package client
 import (
 	"bytes"
 	"encoding/json"
+	"strings"
 	"time"
 )
 
@@ -13,7 +14,7 @@ import (
 //
 //   - null, "", a blank string or a missing field: no value;
 //   - RFC 3339, with or without fractional seconds, with Z or a numeric offset, or with no zone at
-//     all (read as UTC, the zone of every date the API documents);
+//     all (read as UTC, the zone of every date the API documents), its T and Z in either case;
 //   - a date in year 9000 or later (a never-expiring key's expiry) or at or before
 //     1970-01-01T00:00:00Z (a never-used key's last use): no value;
 //   - anything else (another layout, a number, an object): unknown. Decoding never fails because
@@ -64,7 +65,8 @@ func (d *DateTime) UnmarshalJSON(b []byte) error {
 	}
 	var s string
 	if err := json.Unmarshal(b, &s); err == nil {
-		s = string(bytes.TrimSpace([]byte(s)))
+		// RFC 3339 allows a lowercase t and z (section 5.6); Go's layouts want capitals.
+		s = strings.ToUpper(strings.TrimSpace(s))
 		if s == "" {
 			return nil
 		}

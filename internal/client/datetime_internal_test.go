@@ -9,41 +9,97 @@ import (
 	"time"
 )
 
-// A listing and a single read may spell a date with no value differently (null in one, "" or a
-// sentinel in the other): fingerprints compare what the dates mean, so an update of a key read
-// from the listing is not refused as changed meanwhile. A date that did change still shows.
-func TestFingerprintComparesWhatDatesMean(t *testing.T) {
+// A listing and a single read may differ in what the API stamps (dates, however spelled, or with
+// another value) and in fields no update writes: the fingerprint that stands in for an ETag covers
+// only what an update could overwrite, so such a difference never refuses an update as changed
+// meanwhile. A change of one of those fields still shows.
+func TestFingerprintCoversWhatAnUpdateOverwrites(t *testing.T) {
 	t.Parallel()
-	fingerprintOf := func(body string) string {
-		var k APIKey
-		if err := json.Unmarshal([]byte(body), &k); err != nil {
-			t.Fatalf("decoding %s: %v", body, err)
-		}
-		return k.fingerprint()
+	tests := map[string]struct {
+		fingerprint func(body string) (string, error)
+		base        string
+		same        []string // bodies that differ from base in nothing an update writes
+		changed     []string // bodies that differ in a field an update writes
+	}{
+		"API key": {
+			fingerprint: fingerprintOf[APIKey],
+			base:        `{"id":"k","name":"n","role":"r","status":"enabled","description":"d","createdDateTime":"2026-01-02T03:04:05Z","expiredDateTime":null}`,
+			same: []string{
+				`{"id":"k","name":"n","role":"r","status":"enabled","description":"d"}`,
+				`{"id":"k","name":"n","role":"r","status":"enabled","description":"d","createdDateTime":"2026-01-02T03:04:05.000Z","expiredDateTime":""}`,
+				`{"id":"k","name":"n","role":"r","status":"enabled","description":"d","createdDateTime":"2020-01-01T00:00:00Z","lastModifiedDateTime":"2026-06-01T00:00:00Z",` +
+					`"lastUsedDateTime":"2026-06-01T00:00:00Z","expiredDateTime":"2025-02-06 10:00:00"}`,
+			},
+			changed: []string{
+				`{"id":"k","name":"m","role":"r","status":"enabled","description":"d"}`,
+				`{"id":"k","name":"n","role":"s","status":"enabled","description":"d"}`,
+				`{"id":"k","name":"n","role":"r","status":"disabled","description":"d"}`,
+				`{"id":"k","name":"n","role":"r","status":"enabled","description":"e"}`,
+			},
+		},
+		"account": {
+			fingerprint: fingerprintOf[Account],
+			base:        `{"id":"a","email":"e@example.com","name":"N","authType":"local","role":"r","status":"enabled","description":"d","createdDateTime":"2026-01-02T03:04:05Z"}`,
+			same: []string{
+				`{"id":"a","email":"e@example.com","authType":"local","role":"r","status":"enabled","description":"d"}`,
+				`{"id":"a","email":"e@example.com","name":"Other Name","authType":"local","role":"r","status":"enabled","description":"d","createdDateTime":"2020-01-01t00:00:00z"}`,
+			},
+			changed: []string{
+				`{"id":"a","email":"e@example.com","name":"N","authType":"local","role":"s","status":"enabled","description":"d"}`,
+				`{"id":"a","email":"e@example.com","name":"N","authType":"local","role":"r","status":"disabled","description":"d"}`,
+				`{"id":"a","email":"e@example.com","name":"N","authType":"local","role":"r","status":"enabled","description":"e"}`,
+			},
+		},
+		"role": {
+			fingerprint: fingerprintOf[Role],
+			base: `{"id":"r","name":"R","type":"custom","description":"d","lastUpdatedDateTime":"2026-01-02T03:04:05Z",` +
+				`"allowApiKeyAssignment":true,"allowUserAccountAssignment":false,"permissionKeys":["a","b"]}`,
+			same: []string{
+				`{"id":"r","name":"R","description":"d","allowApiKeyAssignment":true,"allowUserAccountAssignment":false,"permissionKeys":["b","a"]}`,
+				`{"id":"r","name":"R","type":"custom","description":"d","lastUpdatedDateTime":"1738836000",` +
+					`"allowApiKeyAssignment":true,"allowUserAccountAssignment":false,"permissionKeys":["a","b"]}`,
+			},
+			changed: []string{
+				`{"id":"r","name":"S","description":"d","allowApiKeyAssignment":true,"allowUserAccountAssignment":false,"permissionKeys":["a","b"]}`,
+				`{"id":"r","name":"R","description":"e","allowApiKeyAssignment":true,"allowUserAccountAssignment":false,"permissionKeys":["a","b"]}`,
+				`{"id":"r","name":"R","description":"d","allowApiKeyAssignment":false,"allowUserAccountAssignment":false,"permissionKeys":["a","b"]}`,
+				`{"id":"r","name":"R","description":"d","allowApiKeyAssignment":true,"allowUserAccountAssignment":true,"permissionKeys":["a","b"]}`,
+				`{"id":"r","name":"R","description":"d","allowApiKeyAssignment":true,"allowUserAccountAssignment":false,"permissionKeys":["a"]}`,
+			},
+		},
 	}
-	const rest = `"id":"k","name":"n","createdDateTime":"2026-01-02T03:04:05Z"`
-	want := fingerprintOf(`{` + rest + `,"expiredDateTime":null}`)
-	for _, body := range []string{
-		`{` + rest + `}`,
-		`{` + rest + `,"expiredDateTime":""}`,
-		`{` + rest + `,"expiredDateTime":"9999-12-31T23:59:59Z","lastUsedDateTime":"1970-01-01T00:00:00Z"}`,
-		`{"id":"k","name":"n","createdDateTime":"2026-01-02T04:04:05+01:00","expiredDateTime":null}`,
-		`{"id":"k","name":"n","createdDateTime":"2026-01-02T03:04:05.000Z","expiredDateTime":null}`,
-		`{` + rest + `,"expiredDateTime":null,"lastUsedDateTime":"2026-06-01T00:00:00Z"}`, // using a key is no change
-	} {
-		if got := fingerprintOf(body); got != want {
-			t.Errorf("%s: fingerprint differs from the same key with a null expiry", body)
-		}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			fp := func(body string) string {
+				got, err := tc.fingerprint(body)
+				if err != nil {
+					t.Fatalf("decoding %s: %v", body, err)
+				}
+				return got
+			}
+			want := fp(tc.base)
+			for _, body := range tc.same {
+				if fp(body) != want {
+					t.Errorf("%s: the fingerprint differs, but nothing an update writes does", body)
+				}
+			}
+			for _, body := range tc.changed {
+				if fp(body) == want {
+					t.Errorf("%s: a change an update could overwrite gives the same fingerprint", body)
+				}
+			}
+		})
 	}
-	for _, body := range []string{
-		`{` + rest + `,"expiredDateTime":"2027-01-02T03:04:05Z"}`,
-		`{` + rest + `,"expiredDateTime":"2025-02-06 10:00:00"}`,
-		`{"id":"k","name":"n","createdDateTime":"2026-01-02T03:04:06Z"}`,
-	} {
-		if got := fingerprintOf(body); got == want {
-			t.Errorf("%s: a changed date gives the same fingerprint", body)
-		}
+}
+
+// fingerprintOf decodes body as a T and returns its fingerprint.
+func fingerprintOf[T interface{ fingerprint() string }](body string) (string, error) {
+	var v T
+	if err := json.Unmarshal([]byte(body), &v); err != nil {
+		return "", err
 	}
+	return v.fingerprint(), nil
 }
 
 // FuzzDecodeCreatedAPIKey puts any JSON value in the expiry and the creation time of a 207 create

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
@@ -412,6 +413,50 @@ func TestEmulatorAmbiguousCreates(t *testing.T) {
 		}
 	})
 
+	// An account's creation time cannot be relied on, so an account found by email after an
+	// ambiguous invitation is adopted only when it is the invitation sent: invited, with its role,
+	// auth type and description.
+	for name, tc := range map[string]struct {
+		prepare func(t *testing.T, e *emulated, id string)
+		invite  client.AccountInvite
+	}{
+		"active account of that email is left alone": {
+			prepare: func(t *testing.T, e *emulated, id string) {
+				if _, err := e.srv.AcceptInvitation(id); err != nil {
+					t.Fatal(err)
+				}
+			},
+			invite: client.AccountInvite{Email: "Ann@example.com", Role: "Auditor", AuthType: client.AuthTypeLocal},
+		},
+		"invitation with another role is left alone": {
+			invite: client.AccountInvite{Email: "ann@example.com", Role: "Analyst", AuthType: client.AuthTypeLocal},
+		},
+		"invitation with another description is left alone": {
+			invite: client.AccountInvite{Email: "ann@example.com", Role: "Auditor", AuthType: client.AuthTypeLocal, Description: "ops"},
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			secondInvite := nthRequest(2, isPost("/v3.0/iam/accounts"))
+			e := startEmulator(t, faultOnce(emulator.Faults{DropRate: 1}, secondInvite))
+			older, err := e.api.InviteAccount(ctx, client.AccountInvite{Email: "ann@example.com", Role: "Auditor", AuthType: client.AuthTypeLocal})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.prepare != nil {
+				tc.prepare(t, e, older.ID)
+			}
+			// The connection of this invitation is dropped before the API acts on it; the lookup
+			// finds the older account, which the client must not take for its own.
+			_, err = e.api.InviteAccount(ctx, tc.invite)
+			if !client.IsAlreadyExists(err) {
+				t.Fatalf("InviteAccount = %v, want a duplicate error", err)
+			}
+			if stats := e.srv.Stats(); stats.Requests["POST /v3.0/iam/accounts"] != 2 || stats.Objects["accounts"] != 1 {
+				t.Errorf("stats %+v: want two invitations, the second dropped, and one account", stats)
+			}
+		})
+	}
+
 	t.Run("API key is replaced, its value works", func(t *testing.T) {
 		e := startEmulator(t, faultOnce(dropAfterWrite, isPost("/v3.0/iam/apiKeys")))
 		created, err := e.api.CreateAPIKey(ctx, client.APIKeyCreate{Name: "splunk", Role: "Auditor"})
@@ -572,4 +617,47 @@ func sameSet(a, b []string) bool {
 	slices.Sort(a)
 	slices.Sort(b)
 	return slices.Equal(a, b)
+}
+
+// TestEmulatorFindAccountByEmail finds an account by an email too long to filter on (the accounts
+// filter takes 256 characters, an email may have as many), and by an email that a list filtering
+// case-sensitively would miss, as the API's may: both from the unfiltered list.
+func TestEmulatorFindAccountByEmail(t *testing.T) {
+	ctx := context.Background()
+	t.Run("email too long for the filter", func(t *testing.T) {
+		e := startEmulator(t, nil)
+		long := strings.Repeat("a", 64) + "@" + strings.Repeat("b", 63) + "." + strings.Repeat("c", 63) + "." + strings.Repeat("d", 59) + ".com"
+		invited, err := e.api.InviteAccount(ctx, client.AccountInvite{Email: long, Role: "Auditor", AuthType: client.AuthTypeLocal})
+		if err != nil {
+			t.Fatal(err)
+		}
+		found, err := e.api.FindAccountByEmail(ctx, strings.ToUpper(long))
+		if err != nil || found.ID != invited.ID {
+			t.Fatalf("FindAccountByEmail = %+v, %v; want the account %s", found, err, invited.ID)
+		}
+	})
+	t.Run("filter comparing case-sensitively", func(t *testing.T) {
+		// A list that compares case-sensitively finds nothing for another spelling.
+		caseSensitive := func(_ *emulator.Server, next http.Handler) http.Handler {
+			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.Method == http.MethodGet && r.URL.Path == "/v3.0/iam/accounts" && r.Header.Get("TMV1-Filter") != "" {
+					_, _ = io.WriteString(w, `{"items": [], "totalCount": 0, "count": 0}`)
+					return
+				}
+				next.ServeHTTP(w, r)
+			})
+		}
+		e := startEmulator(t, caseSensitive)
+		invited, err := e.api.InviteAccount(ctx, client.AccountInvite{Email: "ann@example.com", Role: "Auditor", AuthType: client.AuthTypeLocal})
+		if err != nil {
+			t.Fatal(err)
+		}
+		found, err := e.api.FindAccountByEmail(ctx, "Ann@Example.com")
+		if err != nil || found.ID != invited.ID {
+			t.Fatalf("FindAccountByEmail = %+v, %v; want the account %s", found, err, invited.ID)
+		}
+		if _, err := e.api.FindAccountByEmail(ctx, "bob@example.com"); !client.IsNotFound(err) {
+			t.Errorf("FindAccountByEmail of a missing email = %v, want not found", err)
+		}
+	})
 }

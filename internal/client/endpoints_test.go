@@ -7,10 +7,12 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -145,6 +147,8 @@ type statefulRole struct {
 	failFirstPatch bool
 	// changeBehind renames the role as another writer would, right after the first PATCH.
 	changeBehind string
+	// etagForm, when set, is how GET writes the ETag (quoted, weak); a PATCH must send it bare.
+	etagForm string
 }
 
 func (s *statefulRole) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -153,7 +157,11 @@ func (s *statefulRole) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer s.mu.Unlock()
 	switch r.Method {
 	case http.MethodGet:
-		w.Header().Set("ETag", fmt.Sprint(s.etag))
+		etag := fmt.Sprint(s.etag)
+		if s.etagForm != "" {
+			etag = fmt.Sprintf(s.etagForm, s.etag)
+		}
+		w.Header().Set("ETag", etag)
 		body, _ := json.Marshal(map[string]any{"id": "r1", "name": s.name, "type": "custom", "permissionKeys": []string{}})
 		writeJSON(w, 200, string(body))
 	case http.MethodPatch:
@@ -202,6 +210,25 @@ func TestUpdateSendsIfMatchAndStopsAt412(t *testing.T) {
 	want := "PATCH /v3.0/iam/roles/r1: 412 ConditionNotMet: Precondition failed. (ETag check failed)"
 	if err.Error() != want {
 		t.Errorf("Error() = %q, want %q", err, want)
+	}
+}
+
+// TestIfMatchIsSentBare: however the ETag was quoted, If-Match carries it without quotes or a weak
+// prefix, as Trend's SDK sends it and its mock requires.
+func TestIfMatchIsSentBare(t *testing.T) {
+	for _, form := range []string{`"%d"`, `W/"%d"`, `%d`} {
+		srv := &statefulRole{name: "a", etag: 7, etagForm: form}
+		c := newHandlerClient(t, srv.ServeHTTP)
+		name := "b"
+		if err := c.UpdateRole(context.Background(), "r1", "", client.RolePatch{Name: &name}); err != nil {
+			t.Errorf("ETag %s: UpdateRole: %v", fmt.Sprintf(form, 7), err)
+		}
+		if err := c.UpdateRole(context.Background(), "r1", fmt.Sprintf(form, 8), client.RolePatch{Name: &name}); err != nil {
+			t.Errorf("ETag %s given: UpdateRole: %v", fmt.Sprintf(form, 8), err)
+		}
+		if !slices.Equal(srv.rec.ifMatch, []string{"7", "8"}) {
+			t.Errorf("ETag %s: If-Match sent %q, want [7 8]", form, srv.rec.ifMatch)
+		}
 	}
 }
 
@@ -500,5 +527,57 @@ func TestAPIKeyAmbiguousCreateWithUndatedKeyOfThatName(t *testing.T) {
 	}
 	if rec.count("POST /v3.0/iam/apiKeys/delete") != 0 {
 		t.Error("a key that cannot be dated was deleted")
+	}
+}
+
+// TestNextLinkToAnotherHostIsNotFollowed: a nextLink that leaves the API's scheme and host ends
+// the listing with an error, and the key is never sent there.
+func TestNextLinkToAnotherHostIsNotFollowed(t *testing.T) {
+	var elsewhere atomic.Int32
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		elsewhere.Add(1)
+		writeJSON(w, 200, `{"items":[]}`)
+	}))
+	t.Cleanup(other.Close)
+	for name, link := range map[string]func(host string) string{
+		"another host":   func(string) string { return other.URL + "/v3.0/iam/accounts?skipToken=p2" },
+		"another scheme": func(host string) string { return "https://" + host + "/v3.0/iam/accounts?skipToken=p2" },
+	} {
+		t.Run(name, func(t *testing.T) {
+			c := newHandlerClient(t, func(w http.ResponseWriter, r *http.Request) {
+				if r.URL.Query().Has("skipToken") {
+					t.Errorf("the link was followed: %s", r.URL)
+				}
+				writeJSON(w, 200, `{"items":[{"id":"a"}],"nextLink":"`+link(r.Host)+`"}`)
+			})
+			_, err := c.ListAccounts(context.Background(), "")
+			if err == nil || !strings.Contains(err.Error(), "not following it, so that the API key is sent nowhere else") {
+				t.Errorf("ListAccounts error = %v, want the link refused", err)
+			}
+		})
+	}
+	if elsewhere.Load() != 0 {
+		t.Errorf("the other host got %d requests, want none", elsewhere.Load())
+	}
+}
+
+// TestPermissionCatalogTakesNoPagingParameters: the catalog endpoint has no top parameter, so the
+// client sends none there, and still follows a nextLink.
+func TestPermissionCatalogTakesNoPagingParameters(t *testing.T) {
+	var queries []string
+	c := newHandlerClient(t, func(w http.ResponseWriter, r *http.Request) {
+		queries = append(queries, r.URL.RawQuery)
+		if r.URL.RawQuery == "" {
+			writeJSON(w, 200, `{"items":[{"key":"a.view"}],"nextLink":"http://`+r.Host+r.URL.Path+`?skipToken=p2"}`)
+			return
+		}
+		writeJSON(w, 200, `{"items":[{"key":"b.view"}]}`)
+	})
+	permissions, err := c.ListPermissions(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(permissions) != 2 || !slices.Equal(queries, []string{"", "skipToken=p2"}) {
+		t.Errorf("got %d permissions with queries %q; want 2, the first request without a query", len(permissions), queries)
 	}
 }

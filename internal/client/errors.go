@@ -37,6 +37,11 @@ type APIError struct {
 	// Administrator's; NoRule when none applies.
 	Rule Rule
 
+	// apiPath is the request's path below the base URL, when Path also holds the path of an
+	// endpoint such as "https://gw.example.com/visionone": what RequiredPermission and
+	// IsRoleInUse match. Empty when Path is that path already.
+	apiPath string
+
 	// afterAmbiguous is set when an earlier attempt of the same request may have been applied
 	// (it timed out or got a 5xx), so this answer may describe the state that attempt left.
 	afterAmbiguous bool
@@ -53,6 +58,14 @@ func (e *APIError) Error() string {
 	if b.Len() > 0 {
 		b.WriteString(": ")
 	}
+	b.WriteString(e.describe(e.Attempts))
+	return b.String()
+}
+
+// describe is what the answer said: `412 ConditionNotMet: <message> (ETag check failed) after 2
+// attempts [trace id 123]`, without the attempts when there was one or they are said elsewhere.
+func (e *APIError) describe(attempts int) string {
+	var b strings.Builder
 	b.WriteString(strconv.Itoa(e.StatusCode))
 	if e.Code != "" {
 		b.WriteString(" " + e.Code)
@@ -76,8 +89,8 @@ func (e *APIError) Error() string {
 	if len(details) > 0 {
 		b.WriteString(" (" + strings.Join(details, "; ") + ")")
 	}
-	if e.Attempts > 1 {
-		fmt.Fprintf(&b, " after %d attempts", e.Attempts)
+	if attempts > 1 {
+		fmt.Fprintf(&b, " after %d attempts", attempts)
 	}
 	if e.TraceID != "" {
 		b.WriteString(" [trace id " + e.TraceID + "]")
@@ -85,23 +98,32 @@ func (e *APIError) Error() string {
 	return b.String()
 }
 
+// pathBelowBase is the request's path below the base URL, as the API documents it.
+func (e *APIError) pathBelowBase() string {
+	if e.apiPath != "" {
+		return e.apiPath
+	}
+	return e.Path
+}
+
 // RequiredPermission names the console permission the request needs (API.md, "Authorization
 // table"), which a 403 without a Rule says the key's role lacks; empty for calls that any valid key
 // may make.
 func (e *APIError) RequiredPermission() string {
 	write := e.Method != http.MethodGet
+	p := e.pathBelowBase()
 	switch {
-	case strings.HasPrefix(e.Path, apiKeysPath):
+	case strings.HasPrefix(p, apiKeysPath):
 		if write {
 			return "API Keys: Configure settings"
 		}
 		return "API Keys: View"
-	case strings.HasPrefix(e.Path, accountsPath):
+	case strings.HasPrefix(p, accountsPath):
 		if write {
 			return "User Accounts: Configure account settings"
 		}
 		return "User Accounts: View"
-	case strings.HasPrefix(e.Path, rolesPath):
+	case strings.HasPrefix(p, rolesPath):
 		if write {
 			return "User Roles: Configure user roles"
 		}
@@ -201,7 +223,7 @@ func IsAlreadyExists(err error) bool {
 func IsRoleInUse(err error) bool {
 	e, ok := apiErrorAs(err)
 	return ok && e.StatusCode == http.StatusBadRequest && e.Method == http.MethodDelete &&
-		strings.HasPrefix(e.Path, rolesPath+"/")
+		strings.HasPrefix(e.pathBelowBase(), rolesPath+"/")
 }
 
 // MultiStatusError reports the failed items of a 207 multi-status answer
@@ -254,7 +276,7 @@ func (e *RequestError) Error() string {
 	case e.Timeout > 0:
 		what = fmt.Sprintf("request exceeded the timeout of %s", e.Timeout)
 	case errors.As(e.LastFailure, &answer):
-		what = fmt.Sprintf("%s (the last answer was %d %s)", e.Err, answer.StatusCode, http.StatusText(answer.StatusCode))
+		what = fmt.Sprintf("%s (the last answer was %s)", e.Err, answer.describe(0))
 	case e.LastFailure != nil:
 		what = fmt.Sprintf("could not reach the API: %s; %s", e.LastFailure, e.Err)
 	case errors.Is(e.Err, errCanceledWhileWaiting):
@@ -289,6 +311,12 @@ const (
 	FailureTimeout
 	// FailureCanceled: the caller stopped the request (an interrupt).
 	FailureCanceled
+	// FailureSchemeMismatch: the server answered a TLS handshake in plain HTTP: the endpoint says
+	// https for a server that speaks http.
+	FailureSchemeMismatch
+	// FailureAnswerTooLarge: an answer far larger than the API ever sends, which something between
+	// the client and the API (a proxy, a gateway) must have sent.
+	FailureAnswerTooLarge
 )
 
 // Kind classifies the failure that ended the request: the last attempt's network error when there
@@ -308,6 +336,10 @@ func (e *RequestError) Kind() FailureKind {
 	switch {
 	case e.Timeout > 0:
 		return FailureTimeout
+	case errors.Is(cause, http.ErrSchemeMismatch):
+		return FailureSchemeMismatch
+	case errors.Is(cause, errAnswerTooLarge):
+		return FailureAnswerTooLarge
 	case errors.As(cause, &dnsErr):
 		if dnsErr.IsNotFound {
 			return FailureHostNotFound
@@ -325,11 +357,13 @@ func (e *RequestError) Kind() FailureKind {
 	return FailureOther
 }
 
-// hostNotFound reports whether err says that the host name does not exist: asking again would get
-// the same answer.
-func hostNotFound(err error) bool {
+// unchangedByRetry reports whether asking again would meet the same failure: a host name that
+// does not exist, an endpoint whose scheme the server does not speak, an answer too large to be
+// the API's.
+func unchangedByRetry(err error) bool {
 	var dnsErr *net.DNSError
-	return errors.As(err, &dnsErr) && dnsErr.IsNotFound
+	return errors.As(err, &dnsErr) && dnsErr.IsNotFound ||
+		errors.Is(err, http.ErrSchemeMismatch) || errors.Is(err, errAnswerTooLarge)
 }
 
 // errorEnvelope is the Vision One error body (API.md, "Errors"). Code and Message also sit at the

@@ -129,3 +129,48 @@ func TestUnreachableUntilTheDeadlineKeepsTheCause(t *testing.T) {
 		t.Errorf("error %v does not wrap context.DeadlineExceeded", err)
 	}
 }
+
+// TestFailuresThatRetryingCannotFixAreNotRetried: an https endpoint of a plain HTTP server, or an
+// answer far larger than the API's, is the same at every attempt: the client stops at the first.
+func TestFailuresThatRetryingCannotFixAreNotRetried(t *testing.T) {
+	tests := map[string]struct {
+		handler http.HandlerFunc
+		https   bool
+		want    client.FailureKind
+	}{
+		"https to a plain HTTP server": {func(w http.ResponseWriter, _ *http.Request) { writeJSON(w, 200, available) },
+			true, client.FailureSchemeMismatch},
+		"an answer too large": {func(w http.ResponseWriter, _ *http.Request) {
+			w.WriteHeader(http.StatusOK)
+			_, _ = w.Write(make([]byte, 17<<20))
+		}, false, client.FailureAnswerTooLarge},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			srv := httptest.NewUnstartedServer(tt.handler)
+			srv.Config.ErrorLog = log.New(io.Discard, "", 0) // it would log the handshake it cannot read
+			var conns atomic.Int32
+			srv.Config.ConnState = func(_ net.Conn, state http.ConnState) {
+				if state == http.StateNew {
+					conns.Add(1)
+				}
+			}
+			srv.Start()
+			t.Cleanup(srv.Close)
+			endpoint := srv.URL
+			if tt.https {
+				endpoint = "https://" + srv.Listener.Addr().String()
+			}
+			c, err := client.New(client.Config{Endpoint: endpoint, APIKey: testKey, RequestsPerMinute: -1,
+				RetryBaseDelay: time.Millisecond, RetryMaxDelay: time.Millisecond})
+			if err != nil {
+				t.Fatal(err)
+			}
+			reqErr := requestError(t, c.CheckConnectivity(context.Background()))
+			if reqErr.Kind() != tt.want || reqErr.Attempts != 1 || conns.Load() != 1 {
+				t.Errorf("kind %v after %d attempts on %d connections (%v); want %v after one", reqErr.Kind(),
+					reqErr.Attempts, conns.Load(), reqErr, tt.want)
+			}
+		})
+	}
+}

@@ -12,6 +12,8 @@ import (
 // multiStatusItem is one element of a 207 answer (API.md, "Multi-status answers"). A failure
 // carries its error in body.error, or (leniently, as pytmv1 accepts) in a top-level error.
 type multiStatusItem struct {
+	// Status is the item's HTTP status; 0 when the item has none that can be read (absent, null,
+	// or not a number), which is neither a success nor a failure.
 	Status  int
 	Headers []multiStatusHeader
 	Body    json.RawMessage
@@ -23,10 +25,12 @@ type multiStatusHeader struct {
 	Value string `json:"value"`
 }
 
-// UnmarshalJSON reads an item leniently: the body of a created API key holds its only copy of the
-// secret, so a status sent as a string or headers in another shape must not make the answer
-// unreadable. Headers are only a fallback (the Location of a body without an id): when they are
-// in no known shape they are left out.
+// UnmarshalJSON reads an item leniently and never fails: the body of a created API key holds its
+// only copy of the secret, so no part of one item may make the answer unreadable, nor the other
+// items with it. A status sent as a string is read; a status that cannot be read, and an item that
+// is not an object at all, leave Status 0 for the caller to judge by the body. Headers are only a
+// fallback (the Location of a body without an id): when they are in no known shape they are left
+// out.
 func (it *multiStatusItem) UnmarshalJSON(b []byte) error {
 	var raw struct {
 		Status  json.RawMessage `json:"status"`
@@ -34,18 +38,8 @@ func (it *multiStatusItem) UnmarshalJSON(b []byte) error {
 		Body    json.RawMessage `json:"body"`
 		Error   json.RawMessage `json:"error"`
 	}
-	if err := json.Unmarshal(b, &raw); err != nil {
-		return err
-	}
-	var text string
-	if err := json.Unmarshal(raw.Status, &it.Status); err != nil {
-		if json.Unmarshal(raw.Status, &text) != nil {
-			return fmt.Errorf("an item's status is %s, not an HTTP status", clean(string(raw.Status), 40, nil))
-		}
-		if it.Status, err = strconv.Atoi(strings.TrimSpace(text)); err != nil {
-			return fmt.Errorf("an item's status is %q, not an HTTP status", clean(text, 40, nil))
-		}
-	}
+	_ = json.Unmarshal(b, &raw) // an item that is not an object leaves raw empty
+	it.Status = itemStatus(raw.Status)
 	if json.Unmarshal(raw.Headers, &it.Headers) != nil {
 		var byName map[string]string
 		_ = json.Unmarshal(raw.Headers, &byName)
@@ -57,7 +51,26 @@ func (it *multiStatusItem) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// itemStatus reads an item's status, a number or a string holding one, or 0.
+func itemStatus(raw json.RawMessage) int {
+	var status int
+	if json.Unmarshal(raw, &status) == nil {
+		return status
+	}
+	var text string
+	if json.Unmarshal(raw, &text) == nil {
+		if status, err := strconv.Atoi(strings.TrimSpace(text)); err == nil {
+			return status
+		}
+	}
+	return 0
+}
+
 func (it multiStatusItem) ok() bool { return it.Status >= 200 && it.Status < 400 }
+
+// failed reports whether the item's status says it failed; an item without a readable status has
+// not said so.
+func (it multiStatusItem) failed() bool { return it.Status != 0 && !it.ok() }
 
 func (it multiStatusItem) header(name string) string {
 	for _, h := range it.Headers {
@@ -80,6 +93,9 @@ func (it multiStatusItem) itemError(method, path, what string, resp *response, s
 		}
 	}
 	fillFromBody(e, body, secrets)
+	if it.Status == 0 && e.Code == "" { // no error envelope either: say what is missing
+		e.Message = "the API answered this item without a readable status"
+	}
 	return e
 }
 

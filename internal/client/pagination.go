@@ -27,13 +27,18 @@ type page[T any] struct {
 // listAll reads every page: top=200 on the first request, then each nextLink as the API gives it,
 // with the filter sent again on every page (the API does not encode it in the link).
 func listAll[T any](ctx context.Context, c *Client, path string, filter Filter) ([]T, error) {
-	var all []T
-	req := request{
+	return readAllPages[T](ctx, c, request{
 		method: http.MethodGet,
 		path:   path,
 		query:  url.Values{"top": {pageSize}},
 		filter: filter,
-	}
+	})
+}
+
+// readAllPages reads every page of a list from req on, for lists that take no paging parameters
+// of their own (the permission catalog) as for those listAll asks.
+func readAllPages[T any](ctx context.Context, c *Client, req request) ([]T, error) {
+	var all []T
 	_, err := walkPages(ctx, c, req, func(p *page[T]) bool {
 		all = append(all, p.Items...)
 		return true
@@ -87,11 +92,21 @@ func decodeFailure(method, path string, err error) error {
 func findByName[T any](ctx context.Context, list func(context.Context, Filter) ([]T, error), wanted string,
 	foldCase bool, name func(T) string,
 ) (*T, error) {
+	return findFiltered(ctx, list, Eq("name", wanted), wanted, foldCase, name)
+}
+
+// findFiltered is findByName for any field (key gives an item's value), with filter selecting the
+// items whose field is wanted; an empty filter reads the whole list at once.
+func findFiltered[T any](ctx context.Context, list func(context.Context, Filter) ([]T, error), filter Filter, wanted string,
+	foldCase bool, key func(T) string,
+) (*T, error) {
 	same := func(a string) bool { return a == wanted }
-	filters := []Filter{Eq("name", wanted)}
+	filters := []Filter{filter}
 	if foldCase {
 		same = func(a string) bool { return strings.EqualFold(a, wanted) }
-		filters = append(filters, "")
+		if filter != "" {
+			filters = append(filters, "")
+		}
 	}
 	for _, filter := range filters {
 		items, err := list(ctx, filter)
@@ -99,7 +114,7 @@ func findByName[T any](ctx context.Context, list func(context.Context, Filter) (
 			return nil, err
 		}
 		for i := range items {
-			if same(name(items[i])) {
+			if same(key(items[i])) {
 				return &items[i], nil
 			}
 		}

@@ -23,7 +23,8 @@ func (c *Client) ListRoles(ctx context.Context, filter Filter) ([]Role, error) {
 	return roles, nil
 }
 
-// GetRole returns one role with its ETag; permission keys are filled from /permissions when the
+// GetRole returns one role with its ETag (or, when the answer has none, its fingerprint: see
+// cache.go) as Version; permission keys are filled from /permissions when the
 // role body lacks them. A missing role gives an error for which IsNotFound is true.
 func (c *Client) GetRole(ctx context.Context, id string) (*Role, error) {
 	var role Role
@@ -31,10 +32,10 @@ func (c *Client) GetRole(ctx context.Context, id string) (*Role, error) {
 	if err != nil {
 		return nil, err
 	}
-	role.Version = etag
 	if err := c.fillPermissionKeys(ctx, &role); err != nil {
 		return nil, err
 	}
+	role.Version = versionOf(etag, role.fingerprint) // a fingerprint covers the permission keys
 	return &role, nil
 }
 
@@ -83,7 +84,12 @@ func (c *Client) findRole(ctx context.Context, name string, foldCase bool) (*Rol
 // CreateRole creates a custom role and returns it as the API reports it. After an ambiguous failure
 // it looks the role up by name before trying again, so a retry never creates a duplicate. A role
 // found under that name is adopted when the API stamped it after the failed attempt began; an
-// older one belongs to someone else and gives an error for which IsAlreadyExists is true.
+// older one belongs to someone else and gives an error for which IsAlreadyExists is true. A success
+// answer without the new role's id is resolved the same way.
+//
+// The role is read back for its ETag. Should that read fail, the role exists all the same: CreateRole
+// then returns it as the create's answer (or the listing that adopted it) describes it, or else as
+// the request does, with a *ReadBackError, so that the caller can record it rather than lose it.
 func (c *Client) CreateRole(ctx context.Context, in RoleCreate) (*Role, error) {
 	stale := writing(c.caches.roles, c.caches.accounts, c.caches.apiKeys) // accounts and keys name their role
 	defer stale()
@@ -96,17 +102,7 @@ func (c *Client) CreateRole(ctx context.Context, in RoleCreate) (*Role, error) {
 		in.PermissionKeys = []string{} // all five fields are required (API.md, "Roles: endpoints")
 	}
 	var id string
-	send := func(ctx context.Context) error {
-		resp, err := c.do(ctx, request{method: http.MethodPost, path: rolesPath, body: in, policy: retryUnprocessed})
-		if err != nil {
-			return err
-		}
-		if id = createdID(resp); id == "" {
-			return fmt.Errorf("POST %s: the API answered %d without the new role's id (no id in the body, no Location)",
-				rolesPath, resp.status)
-		}
-		return nil
-	}
+	var answered *Role // what the create's answer, or the listing that adopted the role, says of it
 	recoverFn := func(ctx context.Context, startedAt time.Time) (bool, error) {
 		// Role names are unique regardless of case, so any spelling is the one this create made.
 		existing, err := c.findRole(ctx, in.Name, true)
@@ -126,23 +122,47 @@ func (c *Client) CreateRole(ctx context.Context, in RoleCreate) (*Role, error) {
 					"and was not created by this request")
 			}
 		}
-		id = existing.ID
+		id, answered = existing.ID, existing
 		return true, nil
+	}
+	send := func(ctx context.Context) error {
+		startedAt := time.Now()
+		resp, err := c.do(ctx, request{method: http.MethodPost, path: rolesPath, body: in, policy: retryUnprocessed})
+		if err != nil {
+			return err
+		}
+		if id = createdID(resp); id == "" {
+			return c.resolveMissingID(ctx, rolesPath, resp.status, "role", func(ctx context.Context) (bool, error) {
+				return recoverFn(ctx, startedAt)
+			})
+		}
+		var body Role
+		if json.Unmarshal(resp.body, &body) == nil && body.ID == id && body.Name != "" && body.PermissionKeys != nil {
+			answered = &body
+		}
+		return nil
 	}
 	if err := c.createSafely(ctx, send, recoverFn); err != nil {
 		return nil, err
 	}
 	role, err := c.GetRole(ctx, id)
-	if err != nil {
-		return nil, fmt.Errorf("role %q was created with id %s, but reading it back failed: %w", in.Name, id, err)
+	if err == nil {
+		return role, nil
 	}
-	return role, nil
+	readBackErr := &ReadBackError{What: fmt.Sprintf("role %q", in.Name), ID: id, Described: answered != nil, Err: err}
+	if answered == nil {
+		answered = &Role{ID: id, Name: in.Name, Type: RoleTypeCustom, Description: in.Description,
+			AllowAPIKeyAssignment: in.AllowAPIKeyAssignment, AllowUserAccountAssignment: in.AllowUserAccountAssignment,
+			PermissionKeys: slices.Clone(in.PermissionKeys)}
+	}
+	answered.Version = "" // an update reads the ETag first
+	return answered, readBackErr
 }
 
 // UpdateRole patches a role, with If-Match, if it is still at version (Role.Version). When version
-// is an ETag it is sent as it is; when it is empty the current ETag is read first; when it is the
-// fingerprint of a role served from a listing (RefreshRole), the role is read and a 412 is
-// answered without patching if it no longer matches the fingerprint.
+// is an ETag it is sent as it is; when it is empty the current ETag is read first; when it is a
+// fingerprint (a role served from a listing by RefreshRole, or read by a GET that carried no ETag),
+// the role is read and a 412 is answered without patching if it no longer matches the fingerprint.
 // A 412 gives an error for which IsPreconditionFailed is true; it is never retried. Should a retry
 // of an ambiguous attempt meet a 412, the role is read again: if it already holds the patch, the
 // first attempt applied it and the update succeeded.
@@ -191,8 +211,10 @@ func (c *Client) DeleteRole(ctx context.Context, id string) error {
 }
 
 // ListPermissions returns the tenant's permission catalog (GET /v3.0/iam/roles/permissionKeys).
+// The endpoint takes no paging parameters (API.md, "Roles: permission catalog"), so none is sent;
+// a nextLink, should the API ever give one, is followed.
 func (c *Client) ListPermissions(ctx context.Context) ([]Permission, error) {
-	return listAll[Permission](ctx, c, rolesPath+"/permissionKeys", "")
+	return readAllPages[Permission](ctx, c, request{method: http.MethodGet, path: rolesPath + "/permissionKeys"})
 }
 
 // GetRolePermissions returns the permission keys of one role (GET /v3.0/iam/roles/{id}/permissions).

@@ -46,7 +46,8 @@ type request struct {
 	rawURL string     // an absolute URL given by the API (nextLink), used as is
 	body   any        // marshalled to JSON when not nil
 	filter Filter     // sent as TMV1-Filter
-	// ifMatch is sent as If-Match (the ETag as the API returned it: API.md, "ETag and If-Match").
+	// ifMatch is the ETag as the API returned it, sent as If-Match without quotes or a weak prefix
+	// (bareETag; API.md, "ETag and If-Match").
 	ifMatch string
 	policy  retryPolicy
 	// answerSecrets, for a request whose answer carries secrets (API key creation), finds them in
@@ -123,7 +124,7 @@ type call struct {
 	ambiguous bool
 }
 
-// path is the request's path as logs and errors show it.
+// path is the request's path as logs and errors show it: with the path of the endpoint, if any.
 func (cl *call) path() string { return cl.target.Path }
 
 // outcome is what one attempt met: an answer, or a failure before any answer (err).
@@ -246,11 +247,11 @@ func (c *Client) classify(cl *call, out outcome) verdict {
 }
 
 // classifyFailure judges an attempt without an answer. Whatever asking again cannot change (the
-// caller gave up, an answer too large, a host that does not exist) ends the call; a create that may
-// have reached the API goes to its caller's lookup (create.go); anything else is retried.
+// caller gave up, or unchangedByRetry) ends the call; a create that may have reached the API goes
+// to its caller's lookup (create.go); anything else is retried.
 func (c *Client) classifyFailure(cl *call, out outcome) verdict {
 	reqErr := out.err
-	if out.canceled || errors.Is(reqErr.Err, errAnswerTooLarge) || hostNotFound(reqErr.Err) {
+	if out.canceled || unchangedByRetry(reqErr.Err) {
 		return verdict{err: reqErr}
 	}
 	unsent := neverSent(reqErr.Err)
@@ -271,6 +272,7 @@ func (c *Client) classifyAnswer(cl *call, out outcome) verdict {
 	}
 	apiErr := decodeError(cl.req.method, cl.path(), out.status, out.header, errBody, c.redactions(out.secrets...))
 	apiErr.Attempts = cl.attempts
+	apiErr.apiPath = strings.TrimPrefix(cl.path(), c.base.Path)
 	apiErr.afterAmbiguous = cl.ambiguous
 	switch status := out.status; {
 	case status == http.StatusTooManyRequests:
@@ -316,6 +318,12 @@ func (c *Client) resolve(req request) (*url.URL, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: the API returned an invalid link %q: %w", req.method, req.rawURL, err)
 		}
+		if !sameOrigin(u, c.base) {
+			// The link would carry the API key to wherever it points.
+			return nil, fmt.Errorf("%s %s: the API returned a link to %s://%s, not to the API's own %s://%s; not "+
+				"following it, so that the API key is sent nowhere else (a gateway in front of the API must rewrite "+
+				"the nextLink of its lists)", req.method, u.Path, u.Scheme, u.Host, c.base.Scheme, c.base.Host)
+		}
 		return u, nil
 	}
 	// req.path holds escaped ids (objectPath): keep that form as RawPath, so that an id with a
@@ -331,6 +339,28 @@ func (c *Client) resolve(req request) (*url.URL, error) {
 		u.RawQuery = req.query.Encode()
 	}
 	return &u, nil
+}
+
+// bareETag is an ETag without surrounding whitespace, a weak prefix (W/) or surrounding double
+// quotes: the form the API returns, which Trend's SDK sends and its mock requires in If-Match.
+func bareETag(etag string) string {
+	etag = strings.TrimPrefix(strings.TrimSpace(etag), "W/")
+	if len(etag) >= 2 && strings.HasPrefix(etag, `"`) && strings.HasSuffix(etag, `"`) {
+		etag = etag[1 : len(etag)-1]
+	}
+	return etag
+}
+
+// sameOrigin reports whether a and b have the same scheme, host and port (a default port
+// written out or not).
+func sameOrigin(a, b *url.URL) bool {
+	port := func(u *url.URL) string {
+		if p := u.Port(); p != "" {
+			return p
+		}
+		return map[string]string{"http": "80", "https": "443"}[strings.ToLower(u.Scheme)]
+	}
+	return strings.EqualFold(a.Scheme, b.Scheme) && strings.EqualFold(a.Hostname(), b.Hostname()) && port(a) == port(b)
 }
 
 // send makes one attempt, bounded by the request timeout, and reads the whole answer.
@@ -355,7 +385,7 @@ func (c *Client) send(ctx context.Context, req request, target *url.URL, payload
 		httpReq.Header.Set("TMV1-Filter", string(req.filter))
 	}
 	if req.ifMatch != "" {
-		httpReq.Header.Set("If-Match", req.ifMatch)
+		httpReq.Header.Set("If-Match", bareETag(req.ifMatch))
 	}
 	resp, err := c.http.Do(httpReq)
 	if err != nil {
@@ -454,8 +484,7 @@ func pause(ctx context.Context, d time.Duration) error {
 		return ctx.Err()
 	}
 	if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < d {
-		return fmt.Errorf("the next attempt, due in %s, would pass the deadline of the operation: %w",
-			d.Round(time.Millisecond), context.DeadlineExceeded)
+		return &deadlineTooNear{wait: d, left: max(time.Until(deadline), 0)}
 	}
 	timer := time.NewTimer(d)
 	defer timer.Stop()
@@ -466,6 +495,17 @@ func pause(ctx context.Context, d time.Duration) error {
 		return nil
 	}
 }
+
+// deadlineTooNear is a wait that was not begun because it would outlast the caller's deadline. It
+// is a context.DeadlineExceeded.
+type deadlineTooNear struct{ wait, left time.Duration }
+
+func (e *deadlineTooNear) Error() string {
+	return fmt.Sprintf("the wait of %s before the next attempt exceeds the operation's deadline (%s left)",
+		e.wait.Round(time.Millisecond), e.left.Round(time.Millisecond))
+}
+
+func (e *deadlineTooNear) Unwrap() error { return context.DeadlineExceeded }
 
 // logBodies writes the request and answer bodies at trace level, except answers that carry
 // secrets. The masks of logContext apply on top.

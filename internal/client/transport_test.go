@@ -246,7 +246,7 @@ func TestContextCancellationMidBackoff(t *testing.T) {
 	if elapsed := time.Since(started); elapsed > 30*time.Second {
 		t.Errorf("returned after %s, not promptly", elapsed)
 	}
-	want := "GET /v3.0/healthcheck/connectivity: gave up waiting to retry: context canceled (the last answer was 503 Service Unavailable)"
+	want := "GET /v3.0/healthcheck/connectivity: gave up waiting to retry: context canceled (the last answer was 503 ServiceUnavailable: down)"
 	if err.Error() != want {
 		t.Errorf("Error() = %q, want %q", err, want)
 	}
@@ -346,6 +346,8 @@ func TestRateLimiterIsSharedByAllCalls(t *testing.T) {
 	}
 }
 
+// TestRetryThatWouldPassTheDeadlineIsNotAwaited: a Retry-After beyond the caller's deadline ends
+// the call at once, with everything the last answer said and why the wait was not begun.
 func TestRetryThatWouldPassTheDeadlineIsNotAwaited(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
@@ -353,15 +355,63 @@ func TestRetryThatWouldPassTheDeadlineIsNotAwaited(t *testing.T) {
 	c := newHandlerClient(t, func(w http.ResponseWriter, r *http.Request) {
 		calls.Add(1)
 		w.Header().Set("Retry-After", "300")
+		w.Header().Set("x-trace-id", "trace-429")
 		writeJSON(w, 429, `{"error":{"code":"TooManyRequests","message":"Too many requests"}}`)
 	})
 	started := time.Now()
 	err := c.CheckConnectivity(ctx)
-	if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "would pass the deadline") {
-		t.Fatalf("error = %v, want one saying the retry would pass the deadline", err)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("error %v does not wrap context.DeadlineExceeded", err)
+	}
+	for _, want := range []string{
+		"GET /v3.0/healthcheck/connectivity: gave up waiting to retry: the wait of 5m0s before the next attempt exceeds the operation's deadline (",
+		"left) (the last answer was 429 TooManyRequests: Too many requests [trace id trace-429])",
+	} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("Error() = %q, want it to contain %q", err, want)
+		}
+	}
+	if reqErr := requestError(t, err); reqErr.Kind() != client.FailureTimeout {
+		t.Errorf("Kind() = %v, want FailureTimeout", reqErr.Kind())
 	}
 	// Waiting for the deadline would take the whole minute.
 	if elapsed := time.Since(started); elapsed > 30*time.Second || calls.Load() != 1 {
 		t.Errorf("returned after %s and %d calls; want at once after one", elapsed, calls.Load())
+	}
+}
+
+// TestEndpointWithAPath: behind an endpoint with a path of its own, errors show the whole path
+// and are still judged by the API's path below it: the permission a 403 lacks, a role in use.
+func TestEndpointWithAPath(t *testing.T) {
+	var paths []string
+	c := newHandlerClient(t, func(w http.ResponseWriter, r *http.Request) {
+		paths = append(paths, r.Method+" "+r.URL.Path)
+		switch r.Method {
+		case http.MethodGet:
+			writeJSON(w, 403, `{"error":{"code":"AccessDenied","message":"Insufficient permissions."}}`)
+		default:
+			writeJSON(w, 400, `{"error":{"code":"BadRequest","message":"The role is in use."}}`)
+		}
+	}, func(cfg *client.Config) { cfg.Endpoint += "/visionone/" })
+
+	_, err := c.ListAPIKeys(context.Background(), "")
+	var apiErr *client.APIError
+	if !errors.As(err, &apiErr) {
+		t.Fatalf("error %v (%T) is no *APIError", err, err)
+	}
+	if got := apiErr.RequiredPermission(); got != "API Keys: View" {
+		t.Errorf("RequiredPermission() = %q, want %q", got, "API Keys: View")
+	}
+	if !strings.HasPrefix(err.Error(), "GET /visionone/v3.0/iam/apiKeys: 403 AccessDenied") {
+		t.Errorf("Error() = %q, want the endpoint's path in it", err)
+	}
+
+	err = c.DeleteRole(context.Background(), "role-1")
+	if !client.IsRoleInUse(err) {
+		t.Errorf("IsRoleInUse(%v) = false, want true", err)
+	}
+	want := []string{"GET /visionone/v3.0/iam/apiKeys", "DELETE /visionone/v3.0/iam/roles/role-1"}
+	if strings.Join(paths, ", ") != strings.Join(want, ", ") {
+		t.Errorf("requests = %v, want %v", paths, want)
 	}
 }

@@ -32,8 +32,9 @@ var (
 )
 
 // Role is a user role (API.md, "Roles: object"). Version is what to pass to UpdateRole: the ETag
-// of a single GET (GetRole), or a fingerprint of a listing item (RefreshRole, when it serves the
-// role from a listing, which carries no ETag; see cache.go).
+// of a single GET (GetRole), or a fingerprint of the fields an update could overwrite when the
+// answer carried no ETag: a listing item (RefreshRole, when it serves the role from a listing), or
+// a single GET without one (see cache.go).
 type Role struct {
 	ID                         string   `json:"id"`
 	Name                       string   `json:"name"`

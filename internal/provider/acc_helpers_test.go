@@ -5,11 +5,13 @@ package provider
 // the tests of several files use. Helpers of one resource live beside that resource's tests.
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"net/http"
 	"net/http/httptest"
@@ -517,6 +519,24 @@ func (e *testEmulator) noWritesSinceTaken(before *emulator.Stats) resource.TestC
 	return func(s *terraform.State) error { return e.noWritesSince(*before)(s) }
 }
 
+// expectNoDrift is a plan check that the refresh of the plan found address as the state already
+// held it: nothing changed outside Terraform since the state was last written.
+func expectNoDrift(address string) plancheck.PlanCheck {
+	return noDrift{address: address}
+}
+
+type noDrift struct{ address string }
+
+func (c noDrift) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	for _, rc := range req.Plan.ResourceDrift {
+		if rc.Address == c.address {
+			resp.Error = fmt.Errorf("%s: the refresh found it changed outside Terraform since the state was written (%v → %v)",
+				c.address, rc.Change.Before, rc.Change.After)
+			return
+		}
+	}
+}
+
 // expectPlannedFrom is a plan check that the plan's change of address starts from want at
 // attribute: the refresh read a change made outside Terraform, and the plan shows it as the
 // "before" of the change it proposes.
@@ -634,9 +654,31 @@ type countingProxy struct {
 }
 
 func newCountingProxy(upstream *url.URL) *countingProxy {
+	origin := []byte(upstream.Scheme + "://" + upstream.Host)
 	return &countingProxy{
 		proxy: &httputil.ReverseProxy{
-			Rewrite: func(r *httputil.ProxyRequest) { r.SetURL(upstream) },
+			Rewrite: func(r *httputil.ProxyRequest) {
+				r.SetURL(upstream)
+				r.Out.Header.Del("Accept-Encoding") // bodies stay plain, for the rewrite of their links
+				*r.Out = *r.Out.WithContext(context.WithValue(r.Out.Context(), proxyOriginKey{}, "http://"+r.In.Host))
+			},
+			// The client follows a list's nextLink only to the host it calls (this proxy), as it
+			// would behind any gateway: links to the tenant are written as links to the proxy.
+			ModifyResponse: func(resp *http.Response) error {
+				own, _ := resp.Request.Context().Value(proxyOriginKey{}).(string)
+				if own == "" || !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
+					return nil
+				}
+				body, err := io.ReadAll(resp.Body)
+				_ = resp.Body.Close()
+				if err != nil {
+					return err
+				}
+				body = bytes.ReplaceAll(body, origin, []byte(own))
+				resp.Body, resp.ContentLength = io.NopCloser(bytes.NewReader(body)), int64(len(body))
+				resp.Header.Set("Content-Length", strconv.Itoa(len(body)))
+				return nil
+			},
 			ErrorHandler: func(w http.ResponseWriter, _ *http.Request, err error) {
 				http.Error(w, "the live-mode proxy could not reach the tenant: "+err.Error(), http.StatusBadGateway)
 			},
@@ -645,6 +687,9 @@ func newCountingProxy(upstream *url.URL) *countingProxy {
 		responses: map[string]int{},
 	}
 }
+
+// proxyOriginKey carries, in the context of a request the proxy forwards, the proxy's own origin.
+type proxyOriginKey struct{}
 
 func (p *countingProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	counted := strings.HasPrefix(r.URL.Path, "/v3.0/")

@@ -11,6 +11,14 @@ import (
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/client"
 )
 
+// enabledFromStatus reads the status of an account or an API key as its enabled attribute: only
+// "disabled" is false. An invited account is not disabled, and neither is an object whose status
+// this provider does not know (a newer API's "suspended", say): reading that as disabled would have
+// every plan write "enabled" back, to an object nobody changed.
+func enabledFromStatus(status string) types.Bool {
+	return types.BoolValue(status != client.StatusDisabled)
+}
+
 // knownStrings returns the known, non-null elements of a set or list of strings, in the
 // collection's order. Unknown elements (from values computed by other resources) are skipped.
 func knownStrings(collection interface{ Elements() []attr.Value }) []string {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
@@ -13,23 +14,49 @@ import (
 // addAPIError reports a failed API call as an error diagnostic: what was being done, what the API
 // said (status, Vision One code, message, trace id) or why no answer came, and what to do next.
 func addAPIError(diags *diag.Diagnostics, summary, doing string, err error) {
-	detail := doing + ": " + err.Error()
+	diags.AddError(summary, doing+": "+errorWithAdvice(err))
+}
+
+// errorWithAdvice is err's text followed by what to do about it, when errorAdvice knows.
+func errorWithAdvice(err error) string {
 	if advice := errorAdvice(err); advice != "" {
-		detail += "\n\n" + advice
+		return err.Error() + "\n\n" + advice
 	}
-	diags.AddError(summary, detail)
+	return err.Error()
 }
 
 // errorAdvice tells the user what to do about a failed call, from the typed errors of the client.
 func errorAdvice(err error) string {
-	if answer := lastAnswer(err); answer != nil {
-		return answerAdvice(answer)
-	}
 	var reqErr *client.RequestError
-	if errors.As(err, &reqErr) {
+	isRequestErr := errors.As(err, &reqErr)
+	answer := lastAnswer(err)
+	switch {
+	case answer != nil && isRequestErr && reqErr.LastFailure != nil:
+		// The wait before a retry was cut short: what the answer's advice assumes (every wait
+		// honoured, every retry made) did not happen.
+		if reqErr.Kind() == client.FailureTimeout {
+			return deadlineAdvice(answer)
+		}
+		return ""
+	case answer != nil:
+		return answerAdvice(answer)
+	case isRequestErr:
 		return requestAdvice(reqErr.Kind())
 	}
 	return ""
+}
+
+// deadlineAdvice is the advice on a 429 or 5xx whose retry the operation's deadline did not leave
+// time for.
+func deadlineAdvice(e *client.APIError) string {
+	if e.StatusCode == http.StatusTooManyRequests {
+		return "The API rate-limited the request and asked the provider to wait longer before the next attempt than " +
+			"the operation's deadline leaves, so the provider stopped instead of waiting: other tools that call the " +
+			"tenant count against the same limit. Run the command again once the limit has passed, or set " +
+			"requests_per_minute in the provider configuration to leave room for those tools."
+	}
+	return "Vision One had a problem answering, and the operation's deadline ended before the provider could ask " +
+		"again: run the command again later. If it persists, give the trace id to Trend Micro support."
 }
 
 // lastAnswer is the error answer of the API behind err: the answer itself, or the last answer
@@ -68,8 +95,13 @@ func answerAdvice(e *client.APIError) string {
 	case client.IsRoleInUse(e):
 		return roleInUseAdvice
 	case code == http.StatusBadRequest:
+		if attribute := attributeOfField(e); attribute != "" {
+			return fmt.Sprintf("The API rejected the value of %q (%s in the API): correct it in the configuration and "+
+				"apply again.", attribute, e.Target)
+		}
 		if e.Target != "" {
-			return fmt.Sprintf("The API rejected the value of %q: correct it in the configuration and apply again.", e.Target)
+			return fmt.Sprintf("The API rejected the value of its field %q: correct the value it comes from in the "+
+				"configuration and apply again.", e.Target)
 		}
 		return "The API rejected the request: correct the value its message names in the configuration and apply again."
 	case code == http.StatusUnauthorized:
@@ -97,6 +129,34 @@ func answerAdvice(e *client.APIError) string {
 			"persists, give the trace id to Trend Micro support."
 	}
 	return ""
+}
+
+// attributesOfFields names the resource attribute that each field of the API's request bodies
+// comes from.
+var attributesOfFields = map[string]string{
+	"permissionKeys":             "permissions",
+	"allowApiKeyAssignment":      "allow_api_key_assignment",
+	"allowUserAccountAssignment": "allow_user_account_assignment",
+	"authType":                   "auth_type",
+	"monthsToExpiration":         "expires_in_months",
+	"name":                       "name",
+	"description":                "description",
+	"email":                      "email",
+	"role":                       "role",
+	"status":                     "enabled", // a write sets status from enabled, for accounts and API keys
+}
+
+// attributeOfField is the attribute that the field a 400 names (its target, such as
+// "permissionKeys" or "items[0].monthsToExpiration") comes from; "" when it comes from none.
+func attributeOfField(e *client.APIError) string {
+	field := e.Target
+	if i := strings.LastIndex(field, "."); i >= 0 {
+		field = field[i+1:]
+	}
+	if i := strings.Index(field, "["); i >= 0 {
+		field = field[:i]
+	}
+	return attributesOfFields[field]
 }
 
 // forbiddenAdvice explains a 403 by what the request was: a rule that only a Master Administrator
@@ -144,6 +204,14 @@ func requestAdvice(kind client.FailureKind) string {
 	case client.FailureTimeout:
 		return "No answer came in time. Check the network path to the API (proxy, firewall); if the API is slow " +
 			"but reachable, raise request_timeout."
+	case client.FailureSchemeMismatch:
+		return "The server at the endpoint speaks plain HTTP, but the endpoint's URL says https://, which asking " +
+			"again would not change: write `endpoint` with the scheme the server speaks (http:// for a plain HTTP " +
+			"service such as the emulator, https:// for one that speaks TLS)."
+	case client.FailureAnswerTooLarge:
+		return "The answer was far larger than any the Vision One API sends, so something between the provider and " +
+			"Vision One (a proxy, a gateway, a captive portal) answered instead, which asking again would not " +
+			"change: check that `region` or `endpoint` names the API, and the proxy settings (HTTPS_PROXY, NO_PROXY)."
 	case client.FailureOther:
 		return "The connection broke off while the request was under way. Run the command again; if it " +
 			"persists, check the network path to the API (proxy, firewall)."

@@ -4,9 +4,13 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
@@ -173,5 +177,81 @@ func TestForbiddenAdvice(t *testing.T) {
 		if !strings.Contains(got, tt.want) || strings.Contains(got, tt.notWant) {
 			t.Errorf("%s: advice %q, want %q and not %q", name, got, tt.want, tt.notWant)
 		}
+	}
+}
+
+// TestAdviceOnARetryCutShortByTheDeadline: a 429 whose Retry-After the deadline does not leave time
+// for is not advised as one that outlived every retry.
+func TestAdviceOnARetryCutShortByTheDeadline(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Retry-After", "300")
+		writeErrorAnswer(w, http.StatusTooManyRequests, "TooManyRequests")
+	}))
+	t.Cleanup(srv.Close)
+	c, err := client.New(client.Config{Endpoint: srv.URL, APIKey: "key", RequestsPerMinute: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	err = c.CheckConnectivity(ctx)
+	if err == nil {
+		t.Fatal("CheckConnectivity succeeded, want the 429")
+	}
+	got := errorAdvice(err)
+	if !strings.Contains(got, "wait longer before the next attempt than the operation's deadline leaves") ||
+		strings.Contains(got, "max_retries") {
+		t.Errorf("advice %q, want the deadline named and no max_retries", got)
+	}
+}
+
+// TestBadRequestAdviceNamesTheAttribute: a 400 that names an API field is advised by the
+// attribute of the configuration the field comes from.
+func TestBadRequestAdviceNamesTheAttribute(t *testing.T) {
+	tests := []struct {
+		path, target, want string
+	}{
+		{"/v3.0/iam/roles", "permissionKeys", `The API rejected the value of "permissions" (permissionKeys in the API)`},
+		{"/v3.0/iam/roles/r1", "permissionKeys[3]", `"permissions" (permissionKeys[3] in the API)`},
+		{"/v3.0/iam/apiKeys", "items[0].monthsToExpiration", `"expires_in_months"`},
+		{"/gw/v3.0/iam/apiKeys/k1", "status", `"enabled"`},
+		{"/v3.0/iam/accounts/a1", "status", `"enabled"`},
+		{"/v3.0/iam/roles/r1", "If-Match", `The API rejected the value of its field "If-Match"`},
+	}
+	for _, tt := range tests {
+		e := &client.APIError{Method: http.MethodPatch, Path: tt.path, StatusCode: http.StatusBadRequest, Target: tt.target}
+		if got := answerAdvice(e); !strings.Contains(got, tt.want) {
+			t.Errorf("%s, field %s: advice %q, want %q", tt.path, tt.target, got, tt.want)
+		}
+	}
+}
+
+// TestPlanTimeWarningsCarryAdvice: the warnings of a plan-time check the key may not make say
+// which permission it lacks, as the errors of the same calls do.
+func TestPlanTimeWarningsCarryAdvice(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	e.requireEmulator("a key made for the test")
+	key := e.keyWithPermissions("API key readers", "platform.apiKeys.view")
+	api, err := client.New(client.Config{Endpoint: e.URL, APIKey: key, RequestsPerMinute: -1, MaxRetries: client.NoRetries})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := newProviderData(api)
+	ctx := context.Background()
+	const advice = `The role of the provider's API key lacks the permission "User Roles: View"`
+
+	var diags diag.Diagnostics
+	(&userRoleResource{data: data}).checkPermissionKeys(ctx, []string{"platform.userRoles.view"}, &diags)
+	data.checkRoleAssignable(ctx, apiKeyRoleAssignment, types.StringValue("SIEM"), &diags)
+	summaries := map[string]bool{}
+	for _, d := range diags {
+		summaries[d.Summary()] = true
+		if d.Severity() != diag.SeverityWarning || !strings.Contains(d.Detail(), "403 AccessDenied") ||
+			!strings.Contains(d.Detail(), advice) {
+			t.Errorf("%s: %q, want a warning with the 403 and %q", d.Summary(), d.Detail(), advice)
+		}
+	}
+	if len(diags) != 2 || !summaries["Permission Keys Not Checked"] || !summaries["Role Not Checked"] {
+		t.Errorf("diagnostics = %v, want the two warnings", diags)
 	}
 }

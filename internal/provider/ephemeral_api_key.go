@@ -8,6 +8,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -95,7 +96,7 @@ func (r *apiKeyEphemeralResource) Schema(_ context.Context, _ ephemeral.SchemaRe
 				MarkdownDescription: "A note about the key, at most 2048 characters. Default: a note that Terraform made the key for one run.",
 				Optional:            true,
 				Computed:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtMost(2048)},
+				Validators:          []validator.String{stringvalidator.UTF8LengthAtMost(2048)},
 			},
 			"expires_in_months": schema.Int64Attribute{
 				MarkdownDescription: fmt.Sprintf("How long the key is valid if it is not deleted: `1`, `3`, `6` or `12` months. "+
@@ -214,13 +215,17 @@ func (r *apiKeyEphemeralResource) Close(ctx context.Context, req ephemeral.Close
 	}
 	tflog.Debug(ctx, "Deleting ephemeral API key", map[string]any{"id": opened.ID, "name": opened.Name})
 	if err := r.data.client.DeleteAPIKeys(ctx, opened.ID); err != nil {
-		until := ""
+		advice := leftoverKeyAdvice
 		if opened.ExpiresAt != "" {
-			until = fmt.Sprintf(" It stays valid until it expires at %s, unless it is deleted.", opened.ExpiresAt)
+			advice = fmt.Sprintf("It stays valid until it expires at %s, unless it is deleted. %s", opened.ExpiresAt, advice)
 		}
-		addAPIError(&resp.Diagnostics, "Error Deleting Ephemeral API Key",
-			fmt.Sprintf("Deleting API key %s (%q), made for this run, when Terraform closed it.%s %s",
-				opened.ID, opened.Name, until, leftoverKeyAdvice), err)
+		// What failed and what the API said come first, then what to do about the key left behind.
+		var failed diag.Diagnostics
+		addAPIError(&failed, "Error Deleting Ephemeral API Key",
+			fmt.Sprintf("Deleting API key %s (%q), made for this run, when Terraform closed it", opened.ID, opened.Name), err)
+		for _, d := range failed {
+			resp.Diagnostics.AddError(d.Summary(), d.Detail()+"\n\n"+advice)
+		}
 	}
 }
 

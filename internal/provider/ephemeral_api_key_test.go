@@ -265,8 +265,8 @@ func TestAccAPIKeyEphemeral_closeFails(t *testing.T) {
 				PreConfig: func() { tokens.failDeletes.Store(true) },
 				Config: strings.Replace(ephemeralKeyConsumerConfig(e, prefix, "Auditor"), "provider \"visionone\" {\n",
 					"provider \"visionone\" {\n  max_retries = 0\n", 1),
-				ExpectError: regexpText("Error Deleting Ephemeral API Key", "made for this run, when Terraform closed it",
-					"It stays valid until it expires at", "visionone_api_keys data source"),
+				ExpectError: regexpText("Error Deleting Ephemeral API Key", "made for this run, when Terraform closed it: POST /v3.0/iam/apiKeys/delete",
+					"It stays valid until it expires at", "visionone_api_keys data source, by their name prefix."),
 			},
 			{
 				PreConfig: func() { tokens.failDeletes.Store(false) },
@@ -279,6 +279,33 @@ output "left_behind" {
 `, prefix),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownOutputValue("left_behind", knownvalue.ListSizeExact(1)),
+				},
+			},
+		},
+	})
+}
+
+// TestAccAPIKeyEphemeral_descriptionInCharacters opens a key whose description is 2048 characters
+// of three bytes each: the limit counts characters, as the API and the visionone_api_key resource
+// count them.
+func TestAccAPIKeyEphemeral_descriptionInCharacters(t *testing.T) {
+	e, _ := startEmulatorRecordingTokens(t)
+	prefix := e.name("ci-long-")
+	config := strings.Replace(ephemeralKeyConsumerConfig(e, prefix, "Auditor"), "  role        = \"Auditor\"\n",
+		fmt.Sprintf("  role        = \"Auditor\"\n  description = %q\n", strings.Repeat("説", 2048)), 1)
+	if !strings.Contains(config, "説") {
+		t.Fatal("the description did not make it into the configuration")
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{skipBelowFeature(featureEphemeral)},
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: scopedProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownOutputValue("ephemeral_keys_seen", knownvalue.Int64Exact(1)),
+					e.expectNoKeyNamed(prefix),
 				},
 			},
 		},

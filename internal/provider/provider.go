@@ -81,7 +81,8 @@ func (p *visionOneProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 					"permissions for what you manage; managing accounts and setting the control flags of roles take a " +
 					"Master Administrator key (see \"Which key can do what\" above). Required, here or through the `" +
 					envAPIKey + "` environment variable (the attribute wins); prefer the environment variable so the key " +
-					"stays out of your configuration.",
+					"stays out of your configuration. Whitespace around the key, such as the line break at the end of " +
+					"a file read with `file()`, is dropped: a Vision One key holds none.",
 				Optional:  true,
 				Sensitive: true,
 			},

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -13,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/client"
 )
@@ -61,7 +63,8 @@ func (m providerModel) warnUnknown(diags *diag.Diagnostics) bool {
 // decided here.
 func (m providerModel) clientConfig(version string, diags *diag.Diagnostics) client.Config {
 	cfg := client.Config{
-		APIKey:            stringFromConfigOrEnv(m.APIKey, envAPIKey),
+		// A key read with file() ends with a line break; Vision One keys never hold whitespace.
+		APIKey:            strings.TrimSpace(stringFromConfigOrEnv(m.APIKey, envAPIKey)),
 		Region:            stringFromConfigOrEnv(m.Region, envRegion),
 		Endpoint:          stringFromConfigOrEnv(m.Endpoint, envEndpoint),
 		UserAgent:         "terraform-provider-visionone/" + version,
@@ -74,10 +77,14 @@ func (m providerModel) clientConfig(version string, diags *diag.Diagnostics) cli
 		// a region written in the configuration next to an endpoint from the environment is a
 		// contradiction the user should resolve.
 		if !m.Region.IsNull() && m.Endpoint.IsNull() {
+			endpoint := "an endpoint"
+			if shown := client.ShownEndpoint(cfg.Endpoint); shown != "" {
+				endpoint = fmt.Sprintf("the endpoint %q", shown)
+			}
 			diags.AddAttributeError(path.Root("region"), "Conflicting Vision One Region and Endpoint",
-				fmt.Sprintf("The configuration sets region %q while the %s environment variable sets the endpoint %q. "+
+				fmt.Sprintf("The configuration sets region %q while the %s environment variable sets %s. "+
 					"Remove one of them: `endpoint` for a proxy or the emulator, `region` for a Vision One tenant.",
-					cfg.Region, envEndpoint, cfg.Endpoint))
+					cfg.Region, envEndpoint, endpoint))
 		}
 		cfg.Region = ""
 	}
@@ -112,6 +119,12 @@ func addConfigError(diags *diag.Diagnostics, err error) {
 	}
 	switch configErr.Field {
 	case client.FieldAPIKey:
+		if configErr.Reason != client.ReasonNoAPIKey {
+			diags.AddAttributeError(path.Root("api_key"), "Invalid Vision One API Key",
+				"The provider's API key (from the `api_key` attribute or "+envAPIKey+") is not usable: "+configErr.Reason+
+					". Copy the key again from the Vision One console (Administration > API Keys), whole and on one line.")
+			return
+		}
 		diags.AddAttributeError(path.Root("api_key"), "Missing Vision One API Key",
 			"The provider needs an API key to call Vision One. Set the `api_key` provider attribute or the "+envAPIKey+
 				" environment variable to a key created in the Vision One console under Administration > API Keys.")
@@ -174,17 +187,23 @@ func describeTarget(cfg client.Config, c *client.Client) string {
 
 // checkCredentials asks the API once whether it accepts the provider's key, so that a key that is
 // refused or an API that cannot be reached fails the plan before anything is read or written.
-// Any valid key may make this call.
+// Any valid key may make this call. A check that is rate-limited or meets a server error, also
+// after its retries, does not fail the plan: the key was not refused, and the requests that follow
+// retry and keep to the API's pace on their own.
 func checkCredentials(ctx context.Context, c *client.Client, target string, diags *diag.Diagnostics) {
-	ctx, cancel := context.WithTimeout(ctx, credentialsCheckTimeout)
+	checkCtx, cancel := context.WithTimeout(ctx, credentialsCheckTimeout)
 	defer cancel()
-	err := c.CheckConnectivity(ctx)
+	err := c.CheckConnectivity(checkCtx)
 	if err == nil {
 		return
 	}
 	doing := fmt.Sprintf("Checking the provider's API key with %s (for at most %s, retries included)", target, credentialsCheckTimeout)
 	answer := lastAnswer(err)
 	switch {
+	case answer != nil && (answer.StatusCode == http.StatusTooManyRequests || answer.StatusCode >= 500):
+		tflog.Warn(ctx, "The check of the provider's API key got no verdict; going on without it", map[string]any{
+			"error": doing + ": " + err.Error(),
+		})
 	case answer == nil:
 		addAPIError(diags, "Cannot Reach Vision One", doing, err)
 	case answer.StatusCode == http.StatusUnauthorized:

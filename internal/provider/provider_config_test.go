@@ -10,8 +10,11 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/go-hclog"
 	"github.com/hashicorp/go-plugin"
@@ -19,6 +22,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
@@ -93,22 +97,59 @@ provider "visionone" {
 			"no such host The API's host name does not exist as far as this machine's DNS can tell"))
 }
 
-// TestAccProvider_credentialsCheckUnavailable: a check that keeps getting 5xx answers is retried
-// as configured, then fails the plan with the API's answer and what to do.
-func TestAccProvider_credentialsCheckUnavailable(t *testing.T) {
-	e := startEmulator(t, emulator.Options{Faults: emulator.Faults{ErrorRate: 1, Statuses: []int{http.StatusServiceUnavailable}}})
-	testAccExpectPlanError(t, fmt.Sprintf(`
-provider "visionone" {
-  endpoint    = %[1]q
-  api_key     = %[2]q
-  max_retries = 2
-}
-`, e.URL, e.AdminKey())+testAccUserRoleMinimalConfig,
-		regexpText("Vision One Credentials Check Failed", "503 ServiceUnavailable", "after 3 attempts",
-			"Vision One had a problem answering", "trace id"))
-	if got := e.Stats().Requests["GET /v3.0/healthcheck/connectivity"]; got != 3 {
-		t.Errorf("credentials checks = %d, want 3 (one and two retries)", got)
+// TestAccProvider_credentialsCheckWithoutVerdict: a check that is rate-limited with a Retry-After
+// beyond its budget, or that keeps getting 5xx answers, does not fail the plan: the key was not
+// refused, and the requests that follow (here the listing of a data source) go on.
+func TestAccProvider_credentialsCheckWithoutVerdict(t *testing.T) {
+	for name, answer := range map[string]func(w http.ResponseWriter, check int32) bool{
+		// Only the first check is refused: the requests after it keep to the Retry-After, which
+		// is just beyond the check's budget to keep the test short.
+		"429 with a Retry-After beyond the check's budget": func(w http.ResponseWriter, check int32) bool {
+			if check > 1 {
+				return false
+			}
+			w.Header().Set("Retry-After", strconv.Itoa(int(credentialsCheckTimeout/time.Second)+1))
+			writeErrorAnswer(w, http.StatusTooManyRequests, "TooManyRequests")
+			return true
+		},
+		"503": func(w http.ResponseWriter, _ int32) bool {
+			writeErrorAnswer(w, http.StatusServiceUnavailable, "ServiceUnavailable")
+			return true
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			var checks atomic.Int32
+			e := startEmulatorBehind(t, func(api http.Handler) http.Handler {
+				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					if r.URL.Path == "/v3.0/healthcheck/connectivity" && answer(w, checks.Add(1)) {
+						return
+					}
+					api.ServeHTTP(w, r)
+				})
+			})
+			resource.ParallelTest(t, resource.TestCase{
+				PreCheck:                 func() { testAccPreCheck(t) },
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config: e.providerConfigWith("  max_retries = 2\n") + testAccUserRolesDataSourceConfig,
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue("data.visionone_user_roles.all", tfjsonpath.New("roles"), knownvalue.NotNull()),
+					},
+				}},
+			})
+			if checks.Load() == 0 {
+				t.Error("the provider made no credentials check")
+			}
+		})
 	}
+}
+
+// writeErrorAnswer writes a Vision One error answer.
+func writeErrorAnswer(w http.ResponseWriter, status int, code string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("x-trace-id", "trace-"+code)
+	w.WriteHeader(status)
+	_, _ = fmt.Fprintf(w, `{"error":{"code":%q,"message":"try again later"}}`, code)
 }
 
 // TestAccProvider_validateWithoutCredentials runs `terraform validate`, which must need neither a
@@ -271,4 +312,50 @@ resource "visionone_account" "test" {
 func TestAccAPIKey_providerUnknownAtPlan(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
 	testAccKeepsStateWhileProviderUnknown(t, e, "visionone_api_key.test", testAccAPIKeyConfig(e.name("siem"), "SIEM", "", true))
+}
+
+// TestAccProvider_apiKeyWhitespace: a key read with file() ends with a line break, which is
+// dropped; a key with whitespace inside fails the plan before any request, without retries.
+func TestAccProvider_apiKeyWhitespace(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	e.requireEmulator("a provider block that holds the key")
+	key := e.AdminKey()
+	before := e.Stats()
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: e.providerConfigWithKey(key[:10]+"\n"+key[10:]) + testAccUserRolesDataSourceConfig,
+				ExpectError: regexpText("Invalid Vision One API Key", "line break",
+					"Copy the key again from the Vision One console"),
+			},
+			{
+				PreConfig: func() {
+					if got := e.Stats().Requests; len(got) != len(before.Requests) {
+						t.Errorf("the refused key made requests: %v", got)
+					}
+				},
+				Config: e.providerConfigWithKey(" "+key+"\n") + testAccUserRolesDataSourceConfig,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("data.visionone_user_roles.all", tfjsonpath.New("roles"), knownvalue.NotNull()),
+				},
+			},
+		},
+	})
+}
+
+// TestAccProvider_endpointSchemeMismatch: an https endpoint for a plain HTTP server fails the plan
+// at the first attempt, saying which scheme to use.
+func TestAccProvider_endpointSchemeMismatch(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	e.requireEmulator("a plain HTTP server")
+	testAccExpectPlanError(t, fmt.Sprintf(`
+provider "visionone" {
+  endpoint = %[1]q
+  api_key  = %[2]q
+}
+`, strings.Replace(e.URL, "http://", "https://", 1), e.AdminKey())+testAccUserRolesDataSourceConfig,
+		regexpText("Cannot Reach Vision One", "server gave HTTP response to HTTPS client",
+			"The server at the endpoint speaks plain HTTP", "http:// for a plain HTTP service"))
 }

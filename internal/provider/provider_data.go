@@ -24,16 +24,46 @@ type providerData struct {
 	catalog     []client.Permission
 	catalogErr  error
 
-	plannedRoles   plannedNames[plannedRole]
-	plannedAPIKeys plannedNames[struct{}]
+	plannedRoles    plannedNames[plannedRole]
+	plannedAPIKeys  plannedNames[struct{}]
+	plannedAccounts plannedNames[struct{}] // by email
 
 	managed managedObjects
 
-	// The tenant's API keys are listed at most once per provider process, for the plan-time check
-	// of new key names (apiKeyNamed).
-	apiKeysOnce sync.Once
-	apiKeys     []client.APIKey
-	apiKeysErr  error
+	// The tenant's API keys and accounts, listed at most once per provider process for the
+	// plan-time checks of new key names (apiKeyNamed) and account emails (accountWithEmail).
+	apiKeys  listedOnce[client.APIKey]
+	accounts listedOnce[client.Account]
+}
+
+// listedOnce is a listing of the tenant's objects of one type, read at most once per provider
+// process. It may lack objects created since and hold objects deleted since: its users check new
+// names against it, the provider's own writes are among the objects seenManaged knows, and Vision
+// One still refuses a duplicate at apply.
+type listedOnce[T any] struct {
+	once  sync.Once
+	items []T
+	err   error
+}
+
+// find returns the first object for which key is name regardless of case, or nil, listing the
+// objects with list (what names them in the log) the first time.
+func (l *listedOnce[T]) find(ctx context.Context, what string, list func(context.Context, client.Filter) ([]T, error),
+	name string, key func(*T) string,
+) (*T, error) {
+	l.once.Do(func() {
+		tflog.Debug(ctx, "Listing the "+what+" for a plan-time check of names")
+		l.items, l.err = list(ctx, "")
+	})
+	if l.err != nil {
+		return nil, l.err
+	}
+	for i := range l.items {
+		if strings.EqualFold(key(&l.items[i]), name) {
+			return &l.items[i], nil
+		}
+	}
+	return nil, nil
 }
 
 // managedObjects remembers the ids of the objects this provider process has seen in the Terraform
@@ -71,24 +101,17 @@ func (d *providerData) seenManaged(typeName, id string) bool {
 	return ok
 }
 
-// apiKeyNamed returns the tenant's API key named name regardless of case, or nil, from a listing
-// read once per provider process. The listing may lack keys created since and hold keys deleted
-// since; the callers' own writes are among the objects seenManaged knows, and Vision One still
-// refuses a duplicate at apply.
+// apiKeyNamed returns the tenant's API key named name regardless of case, or nil (see listedOnce).
 func (d *providerData) apiKeyNamed(ctx context.Context, name string) (*client.APIKey, error) {
-	d.apiKeysOnce.Do(func() {
-		tflog.Debug(ctx, "Listing the API keys for the name check")
-		d.apiKeys, d.apiKeysErr = d.client.ListAPIKeys(ctx, "")
-	})
-	if d.apiKeysErr != nil {
-		return nil, d.apiKeysErr
-	}
-	for i := range d.apiKeys {
-		if strings.EqualFold(d.apiKeys[i].Name, name) {
-			return &d.apiKeys[i], nil
-		}
-	}
-	return nil, nil
+	return d.apiKeys.find(ctx, "API keys", d.client.ListAPIKeys, name, func(k *client.APIKey) string { return k.Name })
+}
+
+// accountWithEmail returns the tenant's account with this email regardless of case, or nil (see
+// listedOnce). The client's shared listing (RefreshAccountByEmail) would not do: every invitation
+// drops it, so in an apply, which plans each new account again just before inviting it, the checks
+// of a thousand accounts would read it a thousand times.
+func (d *providerData) accountWithEmail(ctx context.Context, email string) (*client.Account, error) {
+	return d.accounts.find(ctx, "accounts", d.client.ListAccounts, email, func(a *client.Account) string { return a.Email })
 }
 
 func newProviderData(c *client.Client) *providerData {

@@ -151,6 +151,12 @@ func TestAccProvider_invalidEnvironment(t *testing.T) {
 			provider:  `region = "eu"`,
 			wantError: regexpText("Conflicting Vision One Region and Endpoint"),
 		},
+		"endpoint with a password from the environment next to a configured region": {
+			env:      map[string]string{envEndpoint: "https://user:hunter2@proxy.example.com"},
+			provider: `region = "eu"`,
+			wantError: regexpText("Conflicting Vision One Region and Endpoint",
+				`environment variable sets the endpoint "https://user:xxxxx@proxy.example.com"`),
+		},
 	} {
 		t.Run(name, func(t *testing.T) {
 			for k, v := range tc.env {

@@ -85,6 +85,30 @@ func editJSON(edit func(any) any) func(http.ResponseWriter, *httptest.ResponseRe
 	}
 }
 
+// withoutETag passes the emulator's answer on without its ETag header.
+func withoutETag(w http.ResponseWriter, rec *httptest.ResponseRecorder) {
+	for k, vals := range rec.Header() {
+		if k != "Content-Length" && k != "Etag" {
+			w.Header()[k] = vals
+		}
+	}
+	w.WriteHeader(rec.Code)
+	_, _ = w.Write(rec.Body.Bytes())
+}
+
+// eachItem applies edit to every object of a JSON array.
+func eachItem(edit func(map[string]any)) func(any) any {
+	return func(v any) any {
+		items, _ := v.([]any)
+		for _, item := range items {
+			if m, ok := item.(map[string]any); ok {
+				edit(m)
+			}
+		}
+		return v
+	}
+}
+
 // setField sets key to value in a JSON object.
 func setField(key string, value any) func(any) any {
 	return func(v any) any {
@@ -110,10 +134,39 @@ func replaceField(field, rawJSON string) func(http.ResponseWriter, *httptest.Res
 	}
 }
 
+// withoutID passes the emulator's answer to a create on with its status but with neither body nor
+// Location: a success that does not say which object it made.
+func withoutID(w http.ResponseWriter, rec *httptest.ResponseRecorder) {
+	w.WriteHeader(rec.Code)
+	_, _ = w.Write([]byte("{}"))
+}
+
+// onlyID passes the emulator's answer to a create on with only the new object's id in its body.
+func onlyID(w http.ResponseWriter, rec *httptest.ResponseRecorder) {
+	var body struct {
+		ID string `json:"id"`
+	}
+	_ = json.Unmarshal(rec.Body.Bytes(), &body)
+	w.WriteHeader(rec.Code)
+	_ = json.NewEncoder(w).Encode(body)
+}
+
+// roleRead matches the read of one role, and not of the permission catalog beside the roles.
+func roleRead(r *http.Request) bool {
+	return r.Method == http.MethodGet && roleByID.MatchString(r.URL.Path) && r.URL.Path != "/v3.0/iam/roles/permissionKeys"
+}
+
+// roleCreateOrRead matches the create of a role and the read of one.
+func roleCreateOrRead(r *http.Request) bool {
+	return matchRequest(http.MethodPost, roles)(r) || roleRead(r)
+}
+
 var (
+	roles       = regexp.MustCompile(`^/v3\.0/iam/roles$`)
 	roleByID    = regexp.MustCompile(`^/v3\.0/iam/roles/[^/]+$`)
 	accountByID = regexp.MustCompile(`^/v3\.0/iam/accounts/[^/]+$`)
 	apiKeys     = regexp.MustCompile(`^/v3\.0/iam/apiKeys$`)
+	apiKeyByID  = regexp.MustCompile(`^/v3\.0/iam/apiKeys/[^/]+$`)
 	// apiKeysAndKey: the list and the create of API keys, and one key.
 	apiKeysAndKey = regexp.MustCompile(`^/v3\.0/iam/apiKeys(/[^/]+)?$`)
 	accounts      = regexp.MustCompile(`^/v3\.0/iam/accounts$`)
@@ -177,6 +230,29 @@ resource "visionone_account" "test" {
 			config:    testAccAPIKeyConfig("hostile", "SIEM", "", true),
 			wantError: []string{"Error Creating API Key", `Creating API key "hostile" with role "SIEM": POST /v3.0/iam/apiKeys item "hostile": 400 BadRequest: The role cannot be assigned to API keys.`},
 		},
+		"207 items without a status": {
+			// The key's value and id are there: the key is created whatever its status says.
+			answer: &hostileAnswer{passThrough: true, match: matchRequest(http.MethodPost, apiKeys),
+				rewrite: editJSON(eachItem(func(item map[string]any) { delete(item, "status") }))},
+			config: testAccAPIKeyConfig("hostile", "SIEM", "", true),
+			stateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("value"), knownvalue.NotNull()),
+			},
+		},
+		"207 success without the key's value": {
+			// The key exists, its secret did not arrive: the client deletes it (with max_retries = 0
+			// it does not create it again), so that the next apply, with the API's own answer,
+			// creates the key rather than finding its name taken.
+			answer: &hostileAnswer{passThrough: true, match: matchRequest(http.MethodPost, apiKeys),
+				rewrite: editJSON(eachItem(func(item map[string]any) {
+					if body, ok := item["body"].(map[string]any); ok {
+						delete(body, "value")
+					}
+				}))},
+			config: testAccAPIKeyConfig("hostile", "SIEM", "", true),
+			wantError: []string{"Error Creating API Key",
+				`Creating API key "hostile" with role "SIEM": POST /v3.0/iam/apiKeys: item "hostile": the API answered item status 201 without the new key's value`},
+		},
 		"unreadable API key expiry": {
 			// An expiry in a form nobody documents, in the create answer and in every read: the
 			// key is created with its value in the state, and its expiry is null (with a warning).
@@ -209,6 +285,17 @@ resource "visionone_account" "test" {
 				statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("status"), knownvalue.StringExact("suspended")),
 			},
 		},
+		"unknown API key status": {
+			// A status from a newer API is not read as disabled: the plan would otherwise enable the
+			// key again on every run.
+			setup:     testAccAPIKeyConfig("hostile", "SIEM", "", true),
+			answer:    &hostileAnswer{passThrough: true, match: matchRequest(http.MethodGet, apiKeyByID), rewrite: editJSON(setField("status", "suspended"))},
+			config:    testAccAPIKeyConfig("hostile", "SIEM", "", true),
+			planCheck: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			stateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("enabled"), knownvalue.Bool(true)),
+			},
+		},
 		"unknown account auth type": {
 			setup: account,
 			// The refresh reads an auth type from a newer API; the configuration says local (the
@@ -228,6 +315,36 @@ resource "visionone_account" "test" {
 			stateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue("visionone_user_role.test", tfjsonpath.New("type"), knownvalue.StringExact("managed")),
 			},
+		},
+		"role not read back after its create": {
+			// The create's answer describes the role: it is saved, with a warning, and not tainted
+			// (the next plan, with the API's own answers, is empty).
+			answer:      &hostileAnswer{once: true, match: roleRead, rewrite: answerWith(http.StatusNotFound, "application/json", `{"error": {"code": "NotFound", "message": "replication lag"}}`)},
+			config:      role,
+			stateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue("visionone_user_role.test", tfjsonpath.New("id"), knownvalue.NotNull())},
+		},
+		"role not read back after a create answered with its id alone": {
+			// The role is saved as the request described it, and tainted: the last step replaces it
+			// (a role lost from the state would fail it, its name taken).
+			answer: &hostileAnswer{passThrough: true, match: roleCreateOrRead, rewrite: func(w http.ResponseWriter, rec *httptest.ResponseRecorder) {
+				if rec.Code == http.StatusCreated {
+					onlyID(w, rec)
+					return
+				}
+				answerWith(http.StatusForbidden, "application/json", `{"error": {"code": "AccessDenied", "message": "no View permission"}}`)(w, rec)
+			}},
+			config:    role,
+			wantError: []string{"Error Reading User Role", `The user role "hostile" was created with id`, "recorded in the state", "marks it tainted", "403"},
+		},
+		"role create answered without its id": {
+			answer:      &hostileAnswer{passThrough: true, match: matchRequest(http.MethodPost, roles), rewrite: withoutID},
+			config:      role,
+			stateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue("visionone_user_role.test", tfjsonpath.New("id"), knownvalue.NotNull())},
+		},
+		"invitation answered without its id": {
+			answer:      &hostileAnswer{passThrough: true, match: matchRequest(http.MethodPost, accounts), rewrite: withoutID},
+			config:      account,
+			stateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("id"), knownvalue.NotNull())},
 		},
 		"large page": {
 			// 5,000 items in one page where the API sends at most 200: read, all of them.

@@ -198,6 +198,10 @@ func TestAccReliability_badInputMatrix(t *testing.T) {
 			config:    account(fmt.Sprintf(`email = "a@example.com"; role = "Auditor"; description = %q`, long(257))),
 			wantError: regexpText("Attribute description UTF-8 character count must be at most 256, got: 257"),
 		},
+		"account email blank for a SAML group": {
+			config:    account(`email = " "; role = "Auditor"; auth_type = "samlGroup"`),
+			wantError: regexpText("Attribute email must not be blank (whitespace only)"),
+		},
 		"account enabled wrong type": {
 			config:    account(`email = "a@example.com"; role = "Auditor"; enabled = "yes please"`),
 			wantError: regexpText(`Inappropriate value for attribute "enabled"`, "a bool is required"),
@@ -207,6 +211,14 @@ func TestAccReliability_badInputMatrix(t *testing.T) {
 		"key name empty": {
 			config:    key(`name = ""; role = "SIEM"`),
 			wantError: regexpText("Attribute name UTF-8 character count must be between 1 and 128, got: 0"),
+		},
+		"key name blank": {
+			config:    key(`name = " "; role = "SIEM"`),
+			wantError: regexpText("Attribute name must not be blank (whitespace only): Vision One refuses it as missing"),
+		},
+		"key role blank": {
+			config:    key(`name = "k"; role = "  "`),
+			wantError: regexpText("Attribute role must not be blank (whitespace only)"),
 		},
 		"key name too long": {
 			config:    key(fmt.Sprintf(`name = %q; role = "SIEM"`, long(129))),

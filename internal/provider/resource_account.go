@@ -56,6 +56,9 @@ type accountResourceModel struct {
 	Name        types.String `tfsdk:"name"`
 }
 
+// accountManagedAttributes are the attributes an update writes (see toAPIPatch).
+var accountManagedAttributes = []string{"role", "description", "enabled"}
+
 // accountMaxLength is the API's limit on email, role and description (API.md, "Accounts: object").
 const accountMaxLength = 256
 
@@ -83,7 +86,7 @@ func (r *accountResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 			"email": schema.StringAttribute{
 				MarkdownDescription: "Email address of the user, or the distribution email (or directory object id) of the SAML group; the invitation is sent to it. At most 256 characters. Compared case-insensitively: a change in letter case only is not a change. Changing it otherwise replaces the account (a new invitation).",
 				Required:            true,
-				Validators:          []validator.String{stringvalidator.UTF8LengthBetween(1, accountMaxLength)},
+				Validators:          []validator.String{stringvalidator.UTF8LengthBetween(1, accountMaxLength), validators.NotBlank()},
 				PlanModifiers: []planmodifier.String{
 					planmodifiers.IgnoreCaseChange(),
 					stringplanmodifier.RequiresReplace(),
@@ -164,27 +167,41 @@ func (r *accountResource) ValidateConfig(ctx context.Context, req resource.Valid
 	}
 }
 
-// ModifyPlan checks the role against the tenant and holds back the changes Vision One refuses for
-// now (API.md, "Decision: updates of invited accounts and SAML groups"), so that a plan never
-// promises what apply cannot do.
+// ModifyPlan checks the email and the role against the tenant and holds back the changes Vision One
+// refuses for now (API.md, "Decision: updates of invited accounts and SAML groups"), so that a plan
+// never promises what apply cannot do.
 func (r *accountResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || req.Plan.Raw.Equal(req.State.Raw) {
-		// Destroy, or nothing changes: no role to check, no change to hold back.
+	if req.Plan.Raw.IsNull() {
 		return
 	}
-	var plan accountResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	plan, prior, diags := modifyPlanModels[accountResourceModel](ctx, req)
+	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	var state *accountResourceModel
-	// A replaced account is planned again as a new one: nothing of the old one carries over.
-	if !req.State.Raw.IsNull() && len(resp.RequiresReplace) == 0 {
-		state = &accountResourceModel{}
-		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
-		if resp.Diagnostics.HasError() {
-			return
+	if !unknownProvider(ctx, r.data) {
+		// Every account of the plan records its email, the unchanged ones too, so that a new account
+		// with the email of another one is refused whichever of the two Terraform plans first.
+		owner := ""
+		if prior != nil {
+			owner = prior.ID.ValueString()
+			r.data.noteManaged(accountType, owner)
+			resp.Diagnostics.Append(notePlannedFrom(ctx, resp.Private, owner)...)
+		} else {
+			// The create that replaces an account knows its id (see privatePlannedFromKey).
+			owner, diags = plannedFromID(ctx, req.Private)
+			resp.Diagnostics.Append(diags...)
 		}
+		r.checkEmail(ctx, plan.Email, owner, prior == nil || len(resp.RequiresReplace) > 0, &resp.Diagnostics)
+	}
+	if req.Plan.Raw.Equal(req.State.Raw) {
+		// Nothing changes: no role to check, no change to hold back.
+		return
+	}
+	// A replaced account is planned again as a new one: nothing of the old one carries over.
+	state := prior
+	if len(resp.RequiresReplace) > 0 {
+		state = nil
 	}
 
 	switch {
@@ -196,7 +213,6 @@ func (r *accountResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 			return
 		}
 	default:
-		r.data.noteManaged(accountType, state.ID.ValueString())
 		if !plan.Role.Equal(state.Role) {
 			// Only a warning for an account that exists (see plan_checks.go); Update checks again.
 			var checks diag.Diagnostics
@@ -324,15 +340,24 @@ func (r *accountResource) Update(ctx context.Context, req resource.UpdateRequest
 		err := r.data.client.UpdateAccount(ctx, id, version, patch)
 		switch {
 		case client.IsPreconditionFailed(err):
-			resp.Diagnostics.AddError("Account Changed Outside Terraform",
-				fmt.Sprintf("The account %s (id %s) was changed in Vision One after Terraform last read it, so nothing was updated "+
-					"(%s). Run terraform plan again to see the current values, then apply.",
-					state.Email.ValueString(), id, err))
+			reportChangedOutside(&resp.Diagnostics, "Account Changed Outside Terraform",
+				fmt.Sprintf("the account %s (id %s)", state.Email.ValueString(), id), state, accountManagedAttributes, err,
+				func() (accountResourceModel, error) {
+					account, err := r.data.client.GetAccount(ctx, id)
+					if err != nil {
+						return state, err
+					}
+					current := state
+					current.readFromAPI(account)
+					resp.Diagnostics.Append(resp.State.Set(ctx, current)...)
+					resp.Diagnostics.Append(storeVersion(ctx, resp.Private, account.Version)...)
+					return current, nil
+				})
 			return
 		case client.IsNotFound(err):
 			resp.Diagnostics.AddError("Account Changed Outside Terraform",
 				fmt.Sprintf("The account %s no longer exists under id %s: it was deleted, or its invitation was accepted, after Terraform last read it. "+
-					"Nothing was updated. Run terraform plan again, then apply.", state.Email.ValueString(), id))
+					"Nothing was updated (%s). Run terraform plan again, then apply.", state.Email.ValueString(), id, err))
 			return
 		case err != nil:
 			addAPIError(&resp.Diagnostics, "Error Updating Account", fmt.Sprintf("Updating the account %s (id %s)", state.Email.ValueString(), id), err)
@@ -442,6 +467,75 @@ func (r *accountResource) findAccount(ctx context.Context, id, email string) (*c
 	return r.data.client.RefreshAccount(ctx, found.ID)
 }
 
+// checkEmail refuses an email that another account planned in this run, or an account of the
+// tenant, has regardless of case, as Vision One would at apply. owner is the id of the account
+// planned (state) or replaced, or "" for a new account; creates says whether the plan invites a new
+// account (a new or replaced one): an account that exists keeps its email, which only the record of
+// the planned emails checks. A clash between two accounts that both exist only warns (see
+// plan_checks.go); every other clash is an error.
+//
+// A clash of a new account with an account of the tenant that has exactly the planned email, and
+// that the provider has not seen in this configuration's state, only warns, and Vision One refuses
+// it at apply, as apiKeyResource.checkName leaves such a key name to Create: in an apply, that
+// account may be this resource's own current one under create_before_destroy, and a plan error
+// there would leave it set aside (deposed) instead of restored. Two accounts of this configuration
+// with one email are still refused at plan, whichever Terraform plans first, by the record of the
+// planned emails.
+func (r *accountResource) checkEmail(ctx context.Context, planned types.String, owner string, creates bool, diags *diag.Diagnostics) {
+	if planned.IsNull() || planned.IsUnknown() {
+		return
+	}
+	email := planned.ValueString()
+	if other, clash := r.data.plannedAccounts.note(email, owner, struct{}{}); clash {
+		var checks diag.Diagnostics
+		target := diags
+		if !creates && other.owner != "" {
+			target = &checks
+		}
+		target.AddAttributeError(path.Root("email"), "Account Already Exists",
+			plannedNameClashDetail(accountType, "account", "email", email, other.name, other.owner))
+		appendChecksOfExisting(diags, fmt.Sprintf("the account %s (id %s)", email, owner), checks)
+		return
+	}
+	if !creates {
+		return
+	}
+	existing, err := r.data.accountWithEmail(ctx, email)
+	if err != nil {
+		tflog.Warn(ctx, "Could not list the accounts; Vision One decides about the email at apply", map[string]any{"error": err.Error()})
+		return
+	}
+	// An account this configuration manages is either the one this plan replaces (a tainted account
+	// is planned as a new one, without its id), which is deleted first, or another resource's, which
+	// the record of the planned emails reports.
+	if existing == nil || existing.ID == owner || r.data.seenManaged(accountType, existing.ID) {
+		return
+	}
+	detail := fmt.Sprintf("%s\n\nThe existing account has auth type %s, role %q and status %s.",
+		r.data.nameClashDetail(accountEmailClash(existing)), existing.AuthType, existing.Role, existing.Status)
+	if existing.Email == email {
+		diags.AddAttributeWarning(path.Root("email"), "Account Already Exists", detail+"\n\nThis is a warning rather than "+
+			"an error only because the provider cannot tell this account from this resource's own current one, replaced "+
+			"with create_before_destroy, which an error at this point of an apply would leave set aside instead of "+
+			"restored. Otherwise, applying this plan fails: Vision One refuses the invitation.")
+		return
+	}
+	diags.AddAttributeError(path.Root("email"), "Account Already Exists", detail)
+}
+
+// accountEmailClash describes the existing account whose email a new account would take.
+func accountEmailClash(existing *client.Account) nameClash {
+	return nameClash{
+		typeName: accountType, object: "account", field: "email", name: existing.Email, id: existing.ID,
+		importHint: fmt.Sprintf("To manage it with Terraform, import it instead, replacing <name> with this resource's name:\n\n"+
+			"  terraform import 'visionone_account.<name>' %s\n\n"+
+			"or, with Terraform 1.5 or later, add this block and apply:\n\n"+
+			"  import {\n    to = visionone_account.<name>\n    id = %s\n  }",
+			shellQuote(existing.Email), hclQuote(existing.Email)),
+		replacedHint: "an account cannot keep its email through such a replacement: remove create_before_destroy.",
+	}
+}
+
 // addInviteError reports a failed invitation; when the email is already taken (a 400:
 // API.md, "Decision: duplicates") it names the account, and says how to bring it under Terraform
 // when this configuration does not manage it as far as the provider can tell (nameClashDetail).
@@ -456,15 +550,7 @@ func (r *accountResource) addInviteError(ctx context.Context, diags *diag.Diagno
 		addAPIError(diags, "Error Creating Account", "Inviting "+email, err)
 		return
 	}
-	clash := nameClash{
-		typeName: accountType, object: "account", field: "email", name: existing.Email, id: existing.ID,
-		importHint: fmt.Sprintf("To manage it with Terraform, import it instead, replacing <name> with this resource's name:\n\n"+
-			"  terraform import 'visionone_account.<name>' %s\n\n"+
-			"or, with Terraform 1.5 or later, add this block and apply:\n\n"+
-			"  import {\n    to = visionone_account.<name>\n    id = %s\n  }",
-			shellQuote(existing.Email), hclQuote(existing.Email)),
-		replacedHint: "an account cannot keep its email through such a replacement: remove create_before_destroy.",
-	}
+	clash := accountEmailClash(existing)
 	diags.AddAttributeError(path.Root("email"), "Account Already Exists",
 		fmt.Sprintf("No invitation was sent to %s. %s\n\nThe existing account has auth type %s, role %q and status %s. "+
 			"API answer to the invitation: %s",
@@ -573,8 +659,7 @@ func (m *accountResourceModel) readFromAPI(account *client.Account) {
 	m.AuthType = types.StringValue(account.AuthType)
 	m.Role = types.StringValue(account.Role)
 	m.Description = types.StringValue(account.Description)
-	// An invited account is not disabled: it becomes enabled when the invitation is accepted.
-	m.Enabled = types.BoolValue(account.Status != client.StatusDisabled)
+	m.Enabled = enabledFromStatus(account.Status)
 	m.Status = types.StringValue(account.Status)
 	m.Name = types.StringValue(account.Name)
 }

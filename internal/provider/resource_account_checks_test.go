@@ -13,6 +13,10 @@ import (
 	"strings"
 	"testing"
 
+	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -200,9 +204,8 @@ func TestAccAccount_destroyAfterRoleRenamed(t *testing.T) {
 	})
 }
 
-// Two accounts of one configuration with the same email: the second invitation is refused, and the
-// error names the existing account and its id without suggesting to import it, since this
-// configuration manages it.
+// Two new accounts of one configuration with the same email are refused at plan, without
+// suggesting to import anything, and nothing is written.
 func TestAccAccount_emailTakenInConfiguration(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
 	e.requireMasterAdministrator("invite accounts")
@@ -227,10 +230,9 @@ resource "visionone_account" "second" {
 			{
 				Config: config,
 				// Terraform wraps long messages, so a space matches any white space.
-				ExpectError: regexp.MustCompile(strings.ReplaceAll(`(?s)Account Already Exists.*No invitation was sent to `+regexp.QuoteMeta(email)+`\. `+
-					`Vision One already has the account `+regexp.QuoteMeta(fmt.Sprintf("%q", email))+` \(id [0-9a-f-]{36}\).*That account is managed by this configuration `+
-					`\(the provider has seen it in the Terraform state in this run\), so there is nothing to import: give one of the two `+
-					`resources another email\.`, " ", `\s+`)),
+				ExpectError: regexp.MustCompile(strings.ReplaceAll(`(?s)Account Already Exists.*This resource plans the email `+
+					regexp.QuoteMeta(fmt.Sprintf("%q", email))+`, and another visionone_account of this configuration plans `+
+					regexp.QuoteMeta(fmt.Sprintf("%q", email))+` for a new account: account emails are unique regardless of case`, " ", `\s+`)),
 			},
 		},
 	})
@@ -287,4 +289,139 @@ resource "visionone_account" "test" {
 			},
 		},
 	})
+}
+
+// TestAccAccount_emailTakenByManagedAccount adds an account with the email, in another case, of an
+// account this configuration applied earlier: the plan fails (the apply, in a new provider process,
+// would not know the existing account is this configuration's), names the existing account's id,
+// does not suggest importing it, and nothing is written.
+func TestAccAccount_emailTakenByManagedAccount(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	e.requireMasterAdministrator("invite accounts")
+	email := e.email("shared")
+	first := e.providerConfig() + fmt.Sprintf(`
+resource "visionone_account" "first" {
+  email = %q
+  role  = "Auditor"
+}
+`, email)
+	second := func(dependsOn string) string {
+		return first + fmt.Sprintf(`
+resource "visionone_account" "second" {
+  email      = %q
+  role       = "Analyst"
+  depends_on = [%s]
+}
+`, strings.ToUpper(email), dependsOn)
+	}
+	var before emulator.Stats
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.checkAccountsGone(email),
+		Steps: []resource.TestStep{
+			{Config: first},
+			{
+				PreConfig: func() { before = e.Stats() },
+				// depends_on makes Terraform plan the existing account first.
+				Config: second("visionone_account.first"),
+				// Terraform wraps long messages, so a space matches any white space.
+				ExpectError: regexp.MustCompile(strings.ReplaceAll(`(?s)Account Already Exists.*This resource plans the email `+
+					regexp.QuoteMeta(fmt.Sprintf("%q", strings.ToUpper(email)))+`, and another visionone_account of this configuration plans `+
+					regexp.QuoteMeta(fmt.Sprintf("%q", email))+` for the account with id [0-9a-f-]{36}: account emails are unique `+
+					`regardless of case, so only one of them can have it\. Give one of the two resources another email\.`, " ", `\s+`)),
+			},
+			{
+				// Without an order between them, whichever of the two Terraform plans second reports the clash.
+				Config:      second(""),
+				ExpectError: regexpText("Account Already Exists", "another visionone_account of this configuration plans"),
+			},
+			{
+				PreConfig: func() {
+					if err := e.noWritesSince(before)(nil); err != nil {
+						t.Fatalf("the refused account was written: %v", err)
+					}
+				},
+				Config: first,
+			},
+		},
+	})
+}
+
+// TestAccAccount_emailTakenInTenant plans an account whose email, in another case, an account of
+// the tenant not managed by this configuration already has: the plan fails with the existing
+// account and how to import it, and nothing is written. (The very same spelling only warns at plan,
+// TestAccount_modifyPlanEmailTakenWarns, and fails at apply, TestAccAccount_duplicateEmail.)
+func TestAccAccount_emailTakenInTenant(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	email := e.email("taken")
+	existing := e.inviteAccount(client.AccountInvite{Email: email, Role: "Auditor", AuthType: client.AuthTypeLocal})
+	before := e.Stats()
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:   e.accountConfig(map[string]testAccAccount{"test": {email: strings.ToUpper(email), role: "Analyst"}}),
+				PlanOnly: true,
+				// Terraform wraps long messages, so a space matches any white space.
+				ExpectError: regexp.MustCompile(strings.ReplaceAll(`(?s)Account Already Exists.*Vision One already has the account `+
+					regexp.QuoteMeta(fmt.Sprintf("%q (id %s)", email, existing.ID))+`.*not managed by this configuration as far as the `+
+					`provider can tell.*terraform import 'visionone_account.<name>' '`+regexp.QuoteMeta(email)+`'.*`+
+					`role "Auditor" and status invited`, " ", `\s+`)),
+			},
+			{
+				Config: e.providerConfig(),
+				Check:  e.noWritesSinceTaken(&before),
+			},
+		},
+	})
+}
+
+// TestAccount_modifyPlanEmailTakenWarns calls ModifyPlan as Terraform plans a new account whose
+// email an account of the tenant has, spelled the same: the plan warns, naming the account and how
+// to import it, and leaves the refusal to the apply (see checkEmail); terraform-plugin-testing
+// cannot see warnings. An account the provider has seen in this configuration's state, such as the
+// tainted one this plan replaces, is not reported.
+func TestAccount_modifyPlanEmailTakenWarns(t *testing.T) {
+	t.Parallel()
+	e := startEmulator(t, emulator.Options{})
+	email := e.email("taken")
+	existing := e.inviteAccount(client.AccountInvite{Email: email, Role: "Auditor", AuthType: client.AuthTypeLocal})
+	ctx := context.Background()
+	var schemaResp fwresource.SchemaResponse
+	(&accountResource{}).Schema(ctx, fwresource.SchemaRequest{}, &schemaResp)
+	planNew := func(r *accountResource) *fwresource.ModifyPlanResponse {
+		t.Helper()
+		model := accountResourceModel{ID: types.StringUnknown(), Email: types.StringValue(email), AuthType: types.StringValue("local"),
+			Role: types.StringValue("Analyst"), Description: types.StringValue(""), Enabled: types.BoolValue(true),
+			Status: types.StringUnknown(), Name: types.StringUnknown()}
+		plan := tfsdk.Plan{Schema: schemaResp.Schema, Raw: tftypes.NewValue(schemaResp.Schema.Type().TerraformType(ctx), nil)}
+		if diags := plan.Set(ctx, &model); diags.HasError() {
+			t.Fatal(diags)
+		}
+		state := tfsdk.State{Schema: schemaResp.Schema, Raw: tftypes.NewValue(schemaResp.Schema.Type().TerraformType(ctx), nil)}
+		req := withPrivateState(&fwresource.ModifyPlanRequest{Config: tfsdk.Config{Schema: schemaResp.Schema, Raw: plan.Raw}, Plan: plan, State: state})
+		resp := withPrivateState(&fwresource.ModifyPlanResponse{Plan: plan})
+		r.ModifyPlan(ctx, *req, resp)
+		return resp
+	}
+
+	resp := planNew(&accountResource{data: newProviderData(e.API)})
+	warnings := resp.Diagnostics.Warnings()
+	if resp.Diagnostics.HasError() || len(warnings) != 1 || warnings[0].Summary() != "Account Already Exists" {
+		t.Fatalf("want one warning Account Already Exists, got %v", resp.Diagnostics)
+	}
+	for _, want := range []string{fmt.Sprintf("%q (id %s)", email, existing.ID), "terraform import 'visionone_account.<name>' '" + email + "'",
+		`role "Auditor" and status invited`, "create_before_destroy", "applying this plan fails"} {
+		if !strings.Contains(warnings[0].Detail(), want) {
+			t.Errorf("the warning does not say %q:\n%s", want, warnings[0].Detail())
+		}
+	}
+
+	seen := newProviderData(e.API)
+	seen.noteManaged(accountType, existing.ID)
+	if resp := planNew(&accountResource{data: seen}); len(resp.Diagnostics) != 0 {
+		t.Errorf("an account seen in the state: want no diagnostics, got %v", resp.Diagnostics)
+	}
 }

@@ -556,7 +556,8 @@ func TestAccAccount_unusualEmails(t *testing.T) {
 	})
 }
 
-// An email that already has an account is refused with the import command, and nothing is created.
+// An email that an account of the tenant has, spelled exactly as it has it, is refused by Vision One
+// at apply (the plan only warns, see checkEmail) with the import command, and nothing is created.
 func TestAccAccount_duplicateEmail(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
 	email := e.email("taken")
@@ -567,7 +568,7 @@ func TestAccAccount_duplicateEmail(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config: e.accountConfig(map[string]testAccAccount{"test": {email: strings.ToUpper(email[:1]) + email[1:], role: "Analyst"}}),
+				Config: e.accountConfig(map[string]testAccAccount{"test": {email: email, role: "Analyst"}}),
 				ExpectError: regexp.MustCompile(`(?s)Account Already Exists.*` + regexp.QuoteMeta(existing.ID) +
 					`.*terraform import 'visionone_account.<name>' '` + regexp.QuoteMeta(email) + `'.*id = "` + regexp.QuoteMeta(email) + `"`),
 			},
@@ -773,55 +774,98 @@ resource "visionone_account" "test" {
 }
 
 // A change made in the console between plan and apply makes the update fail with a clear error
-// (the ETag of the plan's refresh no longer matches), overwrites nothing, and shows in the next plan.
+// (the ETag of the plan's refresh no longer matches), overwrites nothing, and shows in the next
+// plan. An account deleted in the console then makes it fail with the API's answer (status, code,
+// trace id), and the next plan invites it again.
 func TestAccAccount_changedBetweenPlanAndApply(t *testing.T) {
-	e := startEmulator(t, emulator.Options{})
-	e.requireEmulator("invitation acceptance")
-	const email = "etag@example.com"
-	before := testAccAccount{email: email, role: "Auditor", description: "before"}
-	after := testAccAccount{email: email, role: "Auditor", description: "after"}
-
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             e.checkAccountsGone(email),
-		Steps: []resource.TestStep{
-			{
-				Config: e.accountConfig(map[string]testAccAccount{"test": before}),
+	tests := map[string]struct {
+		change    func(ctx context.Context, api *client.Client, id string) error
+		wantError func(email string) *regexp.Regexp
+		// next is the step after the failed apply.
+		next func(t *testing.T, e *testEmulator, email, config string) resource.TestStep
+	}{
+		"changed": {
+			change: func(ctx context.Context, api *client.Client, id string) error {
+				return api.UpdateAccount(ctx, id, "", client.AccountPatch{Role: pointerTo("Analyst")})
 			},
-			{
-				// After acceptance the refresh finds the account by email; the ETag must still come along.
-				PreConfig: func() { e.acceptInvitation(t, email) },
-				Config:    e.accountConfig(map[string]testAccAccount{"test": after}),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(testAccAccountAddr, plancheck.ResourceActionUpdate),
-					betweenPlanAndApply(func() {
-						if err := e.API.UpdateAccount(context.Background(), e.account(t, email).ID, "", client.AccountPatch{Role: pointerTo("Analyst")}); err != nil {
-							t.Errorf("changing the account in the console: %v", err)
+			wantError: func(email string) *regexp.Regexp {
+				return regexpText("Account Changed Outside Terraform", email, "(HTTP 412)", "nothing was changed",
+					"the state now holds it as it is", `Changed outside Terraform: role (was "Auditor", is "Analyst")`,
+					"Run terraform plan again: the new plan shows this change")
+			},
+			next: func(t *testing.T, e *testEmulator, email, config string) resource.TestStep {
+				return resource.TestStep{
+					PreConfig: func() {
+						if a := e.account(t, email); a.Role != "Analyst" || a.Description != "before" {
+							t.Fatalf("the refused update changed the account: role %q, description %q", a.Role, a.Description)
 						}
-					}),
-				}},
-				ExpectError: regexpText("Account Changed Outside Terraform", email, "nothing was updated", "Run terraform plan again"),
-			},
-			{
-				PreConfig: func() {
-					if a := e.account(t, email); a.Role != "Analyst" || a.Description != "before" {
-						t.Fatalf("the refused update changed the account: role %q, description %q", a.Role, a.Description)
-					}
-				},
-				Config: e.accountConfig(map[string]testAccAccount{"test": after}),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(testAccAccountAddr, plancheck.ResourceActionUpdate),
-					plancheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("role"), knownvalue.StringExact("Auditor")),
-					expectPlannedFrom(testAccAccountAddr, "role", "Analyst"),
-				}},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("role"), knownvalue.StringExact("Auditor")),
-					statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("description"), knownvalue.StringExact("after")),
-				},
+					},
+					Config: config,
+					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+						// The refused update stored the account as it is: the refresh finds nothing new.
+						expectNoDrift(testAccAccountAddr),
+						plancheck.ExpectResourceAction(testAccAccountAddr, plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("role"), knownvalue.StringExact("Auditor")),
+						expectPlannedFrom(testAccAccountAddr, "role", "Analyst"),
+					}},
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("role"), knownvalue.StringExact("Auditor")),
+						statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("description"), knownvalue.StringExact("after")),
+					},
+				}
 			},
 		},
-	})
+		"deleted": {
+			change: func(ctx context.Context, api *client.Client, id string) error { return api.DeleteAccount(ctx, id) },
+			wantError: func(email string) *regexp.Regexp {
+				return regexp.MustCompile(`(?s)Account Changed Outside Terraform.*` + regexp.QuoteMeta(email) +
+					`.*Nothing was updated\s+\(\S+\s+/v3.0/iam/accounts/\S+:\s+404\s+NotFound.*\[trace\s+id\s+\S+\]\)`)
+			},
+			next: func(_ *testing.T, _ *testEmulator, _, config string) resource.TestStep {
+				return resource.TestStep{
+					Config: config,
+					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(testAccAccountAddr, plancheck.ResourceActionCreate),
+					}},
+				}
+			},
+		},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			e := startEmulator(t, emulator.Options{})
+			e.requireEmulator("invitation acceptance")
+			email := e.email("etag")
+			before := testAccAccount{email: email, role: "Auditor", description: "before"}
+			after := e.accountConfig(map[string]testAccAccount{"test": {email: email, role: "Auditor", description: "after"}})
+
+			resource.ParallelTest(t, resource.TestCase{
+				PreCheck:                 func() { testAccPreCheck(t) },
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				CheckDestroy:             e.checkAccountsGone(email),
+				Steps: []resource.TestStep{
+					{
+						Config: e.accountConfig(map[string]testAccAccount{"test": before}),
+					},
+					{
+						// After acceptance the refresh finds the account by email; the ETag must still come along.
+						PreConfig: func() { e.acceptInvitation(t, email) },
+						Config:    after,
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectResourceAction(testAccAccountAddr, plancheck.ResourceActionUpdate),
+							betweenPlanAndApply(func() {
+								if err := tc.change(context.Background(), e.API, e.account(t, email).ID); err != nil {
+									t.Errorf("changing the account in the console: %v", err)
+								}
+							}),
+						}},
+						ExpectError: tc.wantError(email),
+					},
+					tc.next(t, e, email, after),
+				},
+			})
+		})
+	}
 }
 
 // The import hints of the duplicate-email error must survive copy and paste for any email.

@@ -91,6 +91,9 @@ type apiKeyResourceModel struct {
 	CreatedAt       timetypes.RFC3339    `tfsdk:"created_at"`
 }
 
+// apiKeyManagedAttributes are the attributes an update writes (see toAPIPatch).
+var apiKeyManagedAttributes = []string{"name", "role", "description", "enabled"}
+
 // apiKeyType is this resource's type name, under which the objects it manages are recorded
 // (noteManaged).
 const apiKeyType = "visionone_api_key"
@@ -118,6 +121,7 @@ func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 				Computed: true,
 				Validators: []validator.String{
 					stringvalidator.UTF8LengthBetween(1, apiKeyNameMaxLength),
+					validators.NotBlank(),
 				},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
@@ -147,7 +151,7 @@ func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 					"(`visionone_user_role.<name>.name`) or lists it in `depends_on`: a bare name does not order the two, so Terraform " +
 					"may plan or create the key before the role (the plan then fails with Role Not Found) and destroy the role before the key.",
 				Required:   true,
-				Validators: []validator.String{stringvalidator.UTF8LengthBetween(1, apiKeyNameMaxLength)},
+				Validators: []validator.String{stringvalidator.UTF8LengthBetween(1, apiKeyNameMaxLength), validators.NotBlank()},
 			},
 			"description": schema.StringAttribute{
 				MarkdownDescription: "A note about the key, at most 2048 characters. Changed in place. Default empty.",
@@ -157,10 +161,11 @@ func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 				Validators:          []validator.String{stringvalidator.UTF8LengthAtMost(2048)},
 			},
 			"enabled": schema.BoolAttribute{
-				MarkdownDescription: "Whether the key can authenticate (status `enabled`) or not (`disabled`). Changed in place. Default `true`.",
-				Optional:            true,
-				Computed:            true,
-				Default:             booldefault.StaticBool(true),
+				MarkdownDescription: "Whether the key can authenticate (status `enabled`) or not (`disabled`). Changed in place. Default `true`. " +
+					"A status this provider does not know is read as `true`, so it causes no change unless `enabled` is `false`.",
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(true),
 			},
 			"expires_in_months": schema.Int64Attribute{
 				MarkdownDescription: "How long the key is valid from its creation: `1`, `3`, `6` or `12` months, or `0` for never. " +
@@ -442,6 +447,33 @@ func apiKeyNameClash(existing *client.APIKey, name string, creates bool) nameCla
 	return clash
 }
 
+// createClashDetail says what to do about the key that has the name a create wanted (generated:
+// from name_prefix). The client may have been unable to tell that key from one this very create
+// made whose secret never reached it (API.md, "API keys: create"), so checking and deleting it
+// comes before importing it.
+func (r *apiKeyResource) createClashDetail(ctx context.Context, name string, generated bool) string {
+	hint := func(id string) string {
+		hint := "It may be a key that this apply created without its secret reaching the provider (the answer to the " +
+			"create was lost or could not be read): check it in Administration → API Keys and, if so, delete it and " +
+			"apply again. If it is someone else's, import it to manage it with Terraform (terraform import <address> " +
+			id + "; its value cannot be recovered)"
+		if generated {
+			return hint + "."
+		}
+		return hint + ", or choose another name."
+	}
+	existing, err := r.data.client.FindAPIKeyByName(ctx, name)
+	if err != nil {
+		return hint("<id>")
+	}
+	clash := apiKeyNameClash(existing, name, true)
+	clash.importHint = hint(existing.ID)
+	if generated {
+		clash.replacedHint = "" // a generated name is not the current key's
+	}
+	return r.data.nameClashDetail(clash)
+}
+
 func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	if !requireConfigured(r.data, &resp.Diagnostics) {
 		return
@@ -461,11 +493,9 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 	tflog.Debug(ctx, "Creating API key", map[string]any{"name": name, "role": plan.Role.ValueString()})
 	created, err := r.data.client.CreateAPIKey(ctx, plan.toAPICreate(name))
 	if client.IsAlreadyExists(err) {
-		if existing, findErr := r.data.client.FindAPIKeyByName(ctx, name); findErr == nil {
-			resp.Diagnostics.AddAttributeError(path.Root("name"), "API Key Already Exists",
-				fmt.Sprintf("Creating API key %q: %s", name, r.data.nameClashDetail(apiKeyNameClash(existing, name, true))))
-			return
-		}
+		resp.Diagnostics.AddAttributeError(path.Root("name"), "API Key Already Exists", fmt.Sprintf("Creating API key %q: %s\n\n%s",
+			name, err, r.createClashDetail(ctx, name, plan.Name.IsUnknown() || plan.Name.IsNull())))
+		return
 	}
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "Error Creating API Key",
@@ -553,10 +583,19 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 		tflog.Debug(ctx, "Updating API key", map[string]any{"id": id})
 		err := r.data.client.UpdateAPIKey(ctx, id, version, patch)
 		if client.IsPreconditionFailed(err) {
-			resp.Diagnostics.AddError("API Key Changed Outside Terraform",
-				fmt.Sprintf("Updating API key %s (%q): the change was refused (HTTP 412) because the key was modified "+
-					"since Terraform last read it, so nothing was changed. Run terraform apply again: its refresh shows what "+
-					"changed, and the new plan is based on it.\n\n%s", id, state.Name.ValueString(), err))
+			reportChangedOutside(&resp.Diagnostics, "API Key Changed Outside Terraform",
+				fmt.Sprintf("API key %s (%q)", id, state.Name.ValueString()), state, apiKeyManagedAttributes, err,
+				func() (apiKeyResourceModel, error) {
+					key, err := r.data.client.GetAPIKey(ctx, id)
+					if err != nil {
+						return state, err
+					}
+					warnUnreadableKey(&resp.Diagnostics, key)
+					current := state
+					current.readFromAPI(key)
+					r.setState(ctx, key, nil, &current, &resp.State, resp.Private, &resp.Diagnostics)
+					return current, nil
+				})
 			return
 		}
 		if patch.Name != nil && client.IsAlreadyExists(err) {
@@ -697,7 +736,7 @@ func (m *apiKeyResourceModel) readFromAPI(key *client.APIKey) {
 	m.Name = types.StringValue(key.Name)
 	m.Role = types.StringValue(key.Role)
 	m.Description = types.StringValue(key.Description)
-	m.Enabled = types.BoolValue(key.Status == client.StatusEnabled)
+	m.Enabled = enabledFromStatus(key.Status)
 	m.ExpiresAt = rfc3339Value(key.ExpiredDateTime)
 	m.LastUsedAt = rfc3339Value(key.LastUsedDateTime)
 	m.CreatedAt = rfc3339Value(key.CreatedDateTime)

@@ -682,7 +682,9 @@ resource "visionone_api_key" "test" {
 			{
 				Config: config("2", true),
 				// Terraform wraps long messages, so a space matches any white space.
-				ExpectError: regexp.MustCompile(strings.ReplaceAll(`(?s)API Key Already Exists.*Vision One already has the API key `+
+				ExpectError: regexp.MustCompile(strings.ReplaceAll(`(?s)API Key Already Exists.*`+
+					`Creating API key `+regexp.QuoteMeta(fmt.Sprintf("%q", fixed))+`: POST /v3.0/iam/apiKeys item .*: 400 BadRequest: .*\[trace id \S+\].*`+
+					`Vision One already has the API key `+
 					regexp.QuoteMeta(fmt.Sprintf("%q", fixed))+` \(id [0-9a-f-]{36}\).*`+
 					`If this resource is being replaced and has lifecycle \{ create_before_destroy = true \}, that is probably its own current API key.*`+
 					`use name_prefix instead of name`, " ", `\s+`)),

@@ -2,11 +2,16 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
+	"net/http/httptest"
+	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -260,9 +265,30 @@ resource "visionone_api_key" "test" {
 
 // TestAccAPIKey_changedBetweenPlanAndApply changes the key in the console after the plan: the
 // update carries the ETag of the plan's refresh, so the API refuses it (412) and nothing is
-// overwritten; the next plan takes the change into account.
+// overwritten; the state then holds the key as it is, and the next plan takes the change into
+// account.
 func TestAccAPIKey_changedBetweenPlanAndApply(t *testing.T) {
-	e := startEmulator(t, emulator.Options{})
+	testAccAPIKeyChangedBetweenPlanAndApply(t, startEmulator(t, emulator.Options{}), "SIEM", nil)
+}
+
+// TestAccAPIKey_changedBetweenPlanAndApplyWithoutETag is TestAccAPIKey_changedBetweenPlanAndApply
+// against an API whose single GETs carry no ETag: the version of the plan's refresh is then a
+// fingerprint of the key, and the change made since the plan is still refused, not overwritten.
+func TestAccAPIKey_changedBetweenPlanAndApplyWithoutETag(t *testing.T) {
+	noETag := &hostileAnswer{passThrough: true, match: matchRequest(http.MethodGet, apiKeysAndKey), rewrite: withoutETag}
+	noETag.armed.Store(true)
+	testAccAPIKeyChangedBetweenPlanAndApply(t, startEmulatorBehind(t, noETag.wrap), "Auditor", func() {
+		if noETag.hits.Load() == 0 {
+			t.Fatal("no GET went without its ETag: this test does not exercise it")
+		}
+	})
+}
+
+// testAccAPIKeyChangedBetweenPlanAndApply disables a key of role, with its description changed
+// in the console between the plan and the apply, and checks what the tests above say. checkAPI,
+// when set, runs after the refused apply.
+func testAccAPIKeyChangedBetweenPlanAndApply(t *testing.T, e *testEmulator, role string, checkAPI func()) {
+	t.Helper()
 	var id string
 	name := e.name("etag")
 	console := "edited in the console meanwhile"
@@ -272,13 +298,13 @@ func TestAccAPIKey_changedBetweenPlanAndApply(t *testing.T) {
 		CheckDestroy:             e.apiKeysGone,
 		Steps: []resource.TestStep{
 			{
-				Config: e.providerConfig() + testAccAPIKeyConfig(name, "SIEM", "", true),
+				Config: e.providerConfig() + testAccAPIKeyConfig(name, role, "", true),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("id"), captureString(&id)),
 				},
 			},
 			{
-				Config: e.providerConfig() + testAccAPIKeyConfig(name, "SIEM", "", false),
+				Config: e.providerConfig() + testAccAPIKeyConfig(name, role, "", false),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					betweenPlanAndApply(func() {
 						if err := e.API.UpdateAPIKey(context.Background(), id, "", client.APIKeyPatch{Description: &console}); err != nil {
@@ -286,7 +312,8 @@ func TestAccAPIKey_changedBetweenPlanAndApply(t *testing.T) {
 						}
 					}),
 				}},
-				ExpectError: regexpText("API Key Changed Outside Terraform", `Updating API key`, fmt.Sprintf("(%q)", name), "(HTTP 412)", "nothing was changed"),
+				ExpectError: regexpText("API Key Changed Outside Terraform", `Updating API key`, fmt.Sprintf("(%q)", name), "(HTTP 412)", "nothing was changed",
+					fmt.Sprintf(`Changed outside Terraform: description (was "", is %q)`, console), "the new plan shows this change"),
 			},
 			{
 				PreConfig: func() {
@@ -294,14 +321,19 @@ func TestAccAPIKey_changedBetweenPlanAndApply(t *testing.T) {
 					if err != nil || key.Status != client.StatusEnabled || key.Description != console {
 						t.Fatalf("the refused update changed the key: %+v, %v", key, err)
 					}
+					if checkAPI != nil {
+						checkAPI()
+					}
 				},
-				Config: e.providerConfig() + testAccAPIKeyConfig(name, "SIEM", "", false),
+				Config: e.providerConfig() + testAccAPIKeyConfig(name, role, "", false),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					// The refused update stored the key as it is: the refresh finds nothing new.
+					expectNoDrift(testAccAPIKeyAddr),
 					plancheck.ExpectResourceAction(testAccAPIKeyAddr, plancheck.ResourceActionUpdate),
 					expectPlannedFrom(testAccAPIKeyAddr, "description", console),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
-					e.expectAPIKey(name, "SIEM", "", client.StatusDisabled),
+					e.expectAPIKey(name, role, "", client.StatusDisabled),
 				},
 			},
 		},
@@ -866,6 +898,79 @@ func TestAccAPIKey_updateKeepsLastUsedAt(t *testing.T) {
 					})),
 				},
 			},
+		},
+	})
+}
+
+// undatedLostCreates makes the emulator apply every API-key create and drop its answer, and lists
+// API keys without their createdDateTime: after the lost answer the provider finds a key of the
+// name it sent that it cannot tell from someone else's, the case of a tenant whose listing does not
+// date its keys.
+func undatedLostCreates(srv **emulator.Server) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		var mu sync.Mutex
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path != "/v3.0/iam/apiKeys" {
+				next.ServeHTTP(w, r)
+				return
+			}
+			if r.Method == http.MethodPost {
+				mu.Lock() // one create at a time, so that the fault reaches the creates alone
+				defer mu.Unlock()
+				(*srv).SetFaults(emulator.Faults{AfterWriteDropRate: 1})
+				defer (*srv).SetFaults(emulator.Faults{})
+				next.ServeHTTP(w, r)
+				return
+			}
+			rec := httptest.NewRecorder()
+			next.ServeHTTP(rec, r)
+			var page map[string]json.RawMessage
+			var items []map[string]json.RawMessage
+			if json.Unmarshal(rec.Body.Bytes(), &page) != nil || json.Unmarshal(page["items"], &items) != nil {
+				panic("the emulator's key listing is not a page of items")
+			}
+			for _, item := range items {
+				delete(item, "createdDateTime")
+			}
+			page["items"], _ = json.Marshal(items)
+			body, _ := json.Marshal(page)
+			maps.Copy(w.Header(), rec.Header())
+			w.Header().Del("Content-Length")
+			w.WriteHeader(rec.Code)
+			_, _ = w.Write(body)
+		})
+	}
+}
+
+// TestAccAPIKey_lostCreateOfAnUndatedKey: when the answer to a create is lost and the key of that
+// name cannot be told from someone else's, the error keeps the client's explanation and its status,
+// and says to check the key and delete it if this apply made it, or else to import it; it suggests
+// another name only to a key whose name is configured, not generated from name_prefix.
+func TestAccAPIKey_lostCreateOfAnUndatedKey(t *testing.T) {
+	skipInLiveMode(t, "fault injection")
+	var srv *emulator.Server
+	e := startEmulatorBehind(t, undatedLostCreates(&srv))
+	srv = e.Emulator()
+	prefixed := e.providerConfig() + fmt.Sprintf(`
+resource "visionone_api_key" "test" {
+  name_prefix = %q
+  role        = "SIEM"
+}
+`, e.name("lost-"))
+	named := e.providerConfig() + testAccAPIKeyConfig(e.name("lost"), "SIEM", "", true)
+	explained := func(next string) *regexp.Regexp {
+		return regexpText("API Key Already Exists", `400 BadRequest: an API key named`,
+			"but the API does not say when it was created, so it may be the one this request created",
+			"It may be a key that this apply created without its secret reaching the provider",
+			"check it in Administration → API Keys and, if so, delete it and apply again",
+			"import it to manage it with Terraform", next)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: prefixed, ExpectError: explained("its value cannot be recovered).")},
+			{Config: named, ExpectError: explained("its value cannot be recovered), or choose another name.")},
 		},
 	})
 }

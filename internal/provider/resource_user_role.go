@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -57,6 +58,9 @@ type userRoleModel struct {
 	Type                       types.String      `tfsdk:"type"`
 	LastUpdatedAt              timetypes.RFC3339 `tfsdk:"last_updated_at"`
 }
+
+// userRoleManagedAttributes are the attributes an update writes (see toAPIPatch).
+var userRoleManagedAttributes = []string{"name", "description", "permissions", "allow_api_key_assignment", "allow_user_account_assignment"}
 
 // Limits of a custom role's fields. Trend publishes none for roles; 128 is the longest role name an
 // API key's `role` field takes, so a longer role could never be given to a key, and 2048 is the
@@ -328,7 +332,7 @@ func (r *userRoleResource) checkPermissionKeys(ctx context.Context, keys []strin
 	if err != nil {
 		diags.AddAttributeWarning(path.Root("permissions"), "Permission Keys Not Checked",
 			"Reading the tenant's permission catalog (GET /v3.0/iam/roles/permissionKeys) failed, so the permission keys "+
-				"of this role were not checked during plan: "+err.Error()+"\n\nVision One checks them when the role is "+
+				"of this role were not checked during plan: "+errorWithAdvice(err)+"\n\nVision One checks them when the role is "+
 				"written; an unknown key then fails the apply.")
 		return
 	}
@@ -370,17 +374,38 @@ func (r *userRoleResource) Create(ctx context.Context, req resource.CreateReques
 	if client.IsAlreadyExists(err) {
 		if existing := r.roleNamed(ctx, in.Name); existing != nil {
 			resp.Diagnostics.AddAttributeError(path.Root("name"), "User Role Already Exists",
-				fmt.Sprintf("Creating the user role %q: %s", in.Name, r.data.nameClashDetail(roleNameClash(*existing, in.Name, true))))
+				fmt.Sprintf("Creating the user role %q: %s\n\n%s", in.Name, err, r.data.nameClashDetail(roleNameClash(*existing, in.Name, true))))
 			return
 		}
 	}
-	if err != nil {
+	var readBack *client.ReadBackError
+	if err != nil && !errors.As(err, &readBack) {
 		addAPIError(&resp.Diagnostics, "Error Creating User Role", fmt.Sprintf("Creating the user role %q", in.Name), err)
 		return
 	}
 
 	setIdentity(ctx, resp.Identity, identityID, role.ID)
 	r.setState(ctx, role, nil, &resp.State, resp.Private, &resp.Diagnostics)
+	if readBack == nil {
+		return
+	}
+	// The role exists, so its state is saved whatever else happens: lost, it would be an orphan whose
+	// name fails the next apply. With an error, Terraform keeps the state and marks the role tainted
+	// (to be replaced); that is kept for a role known only from the request, which the API may have
+	// taken otherwise. A role that the create's answer described in full is recorded as it is.
+	doing := fmt.Sprintf("The user role %q was created with id %s and is recorded in the state", in.Name, role.ID)
+	if readBack.Described {
+		detail := doing + ", as the API's answer to the create described it, but reading it back failed: " + readBack.Err.Error() +
+			"\n\nThe next refresh reads it again."
+		if advice := errorAdvice(readBack.Err); advice != "" {
+			detail += " " + advice
+		}
+		resp.Diagnostics.AddWarning("User Role Not Read Back", detail)
+		return
+	}
+	addAPIError(&resp.Diagnostics, "Error Reading User Role", doing+", as the request described it (the API's answer to the "+
+		"create did not describe the role), and Terraform marks it tainted, so the next apply replaces it (if the next plan's "+
+		"refresh finds it as configured, terraform untaint keeps it instead). Reading it back failed", readBack.Err)
 }
 
 func (r *userRoleResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -444,17 +469,18 @@ func (r *userRoleResource) Update(ctx context.Context, req resource.UpdateReques
 		}
 	}
 	if client.IsPreconditionFailed(err) {
-		// Someone changed the role after Terraform read it. Applying the plan now would overwrite
-		// their change with a diff computed against what they replaced, so stop, record what the
-		// role is now, and let the next plan show the real difference.
-		if current, readErr := r.data.client.GetRole(ctx, id); readErr == nil {
-			r.setState(ctx, current, nil, &resp.State, resp.Private, &resp.Diagnostics)
-		}
-		resp.Diagnostics.AddError("User Role Changed Outside Terraform",
-			fmt.Sprintf("The user role %q (id %s) was changed in Vision One by someone else after Terraform read it "+
-				"(%s), so this update was not applied, to avoid overwriting that change.\n\n"+
-				"Run terraform plan again to see the difference between the role as it is now and your configuration, "+
-				"then apply.", state.Name.ValueString(), id, err))
+		reportChangedOutside(&resp.Diagnostics, "User Role Changed Outside Terraform",
+			fmt.Sprintf("the user role %q (id %s)", state.Name.ValueString(), id), state, userRoleManagedAttributes, err,
+			func() (userRoleModel, error) {
+				role, err := r.data.client.GetRole(ctx, id)
+				if err != nil {
+					return state, err
+				}
+				var current userRoleModel
+				r.setState(ctx, role, nil, &resp.State, resp.Private, &resp.Diagnostics)
+				resp.Diagnostics.Append(resp.State.Get(ctx, &current)...)
+				return current, nil
+			})
 		return
 	}
 	if err != nil {

@@ -297,8 +297,10 @@ resource "visionone_user_role" "test" {
 						return e.API.UpdateRole(context.Background(), id, "", client.RolePatch{Description: pointerTo("changed in the console")})
 					})
 				},
-				Config:      config("second"),
-				ExpectError: regexpText(fmt.Sprintf(`The user role %q`, name), "was changed in Vision One by someone else after Terraform read it", "Run terraform plan again"),
+				Config: config("second"),
+				ExpectError: regexpText("User Role Changed Outside Terraform", fmt.Sprintf(`the user role %q`, name), "(HTTP 412)",
+					"nothing was changed", `Changed outside Terraform: description (was "first", is "changed in the console")`,
+					"Run terraform plan again: the new plan shows this change"),
 			},
 			{
 				PreConfig: func() {
@@ -313,6 +315,8 @@ resource "visionone_user_role" "test" {
 				Config: config("second"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
+						// The refused update stored the role as it is: the refresh finds nothing new.
+						expectNoDrift(userRoleAddr),
 						plancheck.ExpectResourceAction(userRoleAddr, plancheck.ResourceActionUpdate),
 						expectPlannedFrom(userRoleAddr, "description", "changed in the console"),
 					},
@@ -778,7 +782,9 @@ resource "visionone_user_role" "test" {
 				Taint:  []string{userRoleAddr},
 				Config: config(true),
 				// Terraform wraps long messages, so a space matches any white space.
-				ExpectError: regexp.MustCompile(strings.ReplaceAll(`(?s)User Role Already Exists.*Vision One already has the user role `+
+				ExpectError: regexp.MustCompile(strings.ReplaceAll(`(?s)User Role Already Exists.*`+
+					`Creating the user role `+regexp.QuoteMeta(fmt.Sprintf("%q", name))+`: POST /v3.0/iam/roles: 400 BadRequest: .*\[trace id \S+\].*`+
+					`Vision One already has the user role `+
 					regexp.QuoteMeta(fmt.Sprintf("%q", name))+` \(id [0-9a-f-]{36}\).*`+
 					`If this resource is being replaced and has lifecycle \{ create_before_destroy = true \}, that is probably its own current user role.*`+
 					`remove create_before_destroy`, " ", `\s+`)),

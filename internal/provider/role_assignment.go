@@ -96,7 +96,7 @@ func (d *providerData) checkRoleAssignable(ctx context.Context, use roleAssignme
 				"so the %s was not written.%s %s", name, use.holder, d.closestRoles(ctx, name), roleReferenceHint))
 	case err != nil:
 		diags.AddAttributeWarning(path.Root("role"), "Role Not Checked",
-			fmt.Sprintf("Could not check the role %q at plan time, so Vision One judges it at apply: %s", name, err))
+			fmt.Sprintf("Could not check the role %q at plan time, so Vision One judges it at apply: %s", name, errorWithAdvice(err)))
 	case !use.allowedBy(*found):
 		next := fmt.Sprintf("Choose another role, or set %s = true on its visionone_user_role (or in the console).", use.flag)
 		if found.Type == client.RoleTypePredefined {

@@ -39,3 +39,31 @@ func TestDurationBetween(t *testing.T) {
 		})
 	}
 }
+
+// NotBlank refuses whitespace only, and leaves the empty string to the length validators, which
+// say what is wrong with it.
+func TestNotBlank(t *testing.T) {
+	t.Parallel()
+	tests := map[string]struct {
+		value   types.String
+		wantErr bool
+	}{
+		"a name":            {value: types.StringValue("auditor")},
+		"spaces around":     {value: types.StringValue(" auditor ")},
+		"empty":             {value: types.StringValue("")},
+		"null":              {value: types.StringNull()},
+		"unknown":           {value: types.StringUnknown()},
+		"a space":           {value: types.StringValue(" "), wantErr: true},
+		"tabs and newlines": {value: types.StringValue("\t\n "), wantErr: true},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			resp := &validator.StringResponse{}
+			NotBlank().ValidateString(context.Background(), validator.StringRequest{Path: path.Root("name"), ConfigValue: tc.value}, resp)
+			if got := resp.Diagnostics.HasError(); got != tc.wantErr {
+				t.Errorf("HasError() = %v, want %v (diagnostics: %v)", got, tc.wantErr, resp.Diagnostics)
+			}
+		})
+	}
+}
