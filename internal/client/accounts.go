@@ -62,7 +62,7 @@ func (c *Client) FindAccountByEmail(ctx context.Context, email string) (*Account
 func (c *Client) InviteAccount(ctx context.Context, in AccountInvite) (*Account, error) {
 	stale := writing(c.caches.accounts)
 	defer stale()
-	ctx, done, err := beginCreate(ctx)
+	ctx, done, err := c.beginCreate(ctx)
 	if err != nil {
 		return nil, err
 	}

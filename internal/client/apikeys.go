@@ -57,15 +57,16 @@ func (c *Client) FindAPIKeyByName(ctx context.Context, name string) (*APIKey, er
 // caller gets an error for which IsAlreadyExists is true (nothing is deleted); a name not found is
 // sent again.
 func (c *Client) CreateAPIKey(ctx context.Context, in APIKeyCreate) (*CreatedAPIKey, error) {
-	keep, done, err := beginCreate(ctx)
+	keep, done, err := c.beginCreate(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer done()
 	p := c.keyCreates.add(ctx, keep, in)
 	created, sent, err := c.keyCreates.wait(p)
-	if !sent {
-		return nil, &RequestError{Method: http.MethodPost, Path: apiKeysPath, Err: err}
+	if !sent || (err != nil && keep.Err() != nil) {
+		// Withdrawn before it was sent, or given up on once sent, when the grace period ended.
+		return nil, &RequestError{Method: http.MethodPost, Path: apiKeysPath, Err: err, inFlight: sent}
 	}
 	if err != nil {
 		return nil, err

@@ -80,6 +80,8 @@ type Client struct {
 	// keyCreates and keyDeletes gather concurrent API-key writes into batches (gather.go).
 	keyCreates *gatherer[APIKeyCreate, *CreatedAPIKey]
 	keyDeletes *gatherer[string, *APIError]
+	// createGrace is createGracePeriod (tests shorten it).
+	createGrace time.Duration
 }
 
 // New validates cfg and builds a Client. It makes no network call. A setting it refuses gives a
@@ -99,6 +101,8 @@ func New(cfg Config) (*Client, error) {
 		http:   httpClient(cfg.HTTPClient),
 		pace:   newPacer(cfg.RequestsPerMinute),
 		caches: newReadCaches(),
+
+		createGrace: createGracePeriod,
 	}
 	c.keyCreates = newGatherer("API key creates", c.logContext, c.createAPIKeyBatch)
 	c.keyDeletes = newGatherer("API key deletes", c.logContext, c.deleteAPIKeyBatch)

@@ -17,15 +17,15 @@ import (
 const createGracePeriod = 30 * time.Second
 
 // beginCreate returns the context a create runs in: it keeps ctx's values (the loggers) but ends
-// only createGracePeriod after ctx does. A create whose ctx has already ended is not begun, so an
-// interrupt still stops new work at once.
-func beginCreate(ctx context.Context) (context.Context, context.CancelFunc, error) {
+// only the grace period (createGracePeriod) after ctx does. A create whose ctx has already ended
+// is not begun, so an interrupt still stops new work at once.
+func (c *Client) beginCreate(ctx context.Context) (context.Context, context.CancelFunc, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}
 	detached, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	stop := context.AfterFunc(ctx, func() {
-		timer := time.NewTimer(createGracePeriod)
+		timer := time.NewTimer(c.createGrace)
 		defer timer.Stop()
 		select {
 		case <-timer.C:

@@ -267,7 +267,14 @@ type RequestError struct {
 	// LastFailure is, when the wait before a retry ended the request, what the last attempt met:
 	// a network error, or the *APIError of a 429 or 5xx. Nil otherwise.
 	LastFailure error
+	// inFlight is set when the caller stopped waiting after the request was sent (StoppedInFlight).
+	inFlight bool
 }
+
+// StoppedInFlight reports whether the caller stopped waiting for the request after it was sent
+// (an interrupt, or the end of the grace period a create is given after one), so that the API may
+// have applied it without its answer reaching the caller.
+func (e *RequestError) StoppedInFlight() bool { return e.inFlight }
 
 func (e *RequestError) Error() string {
 	var what string

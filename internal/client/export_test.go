@@ -30,3 +30,6 @@ func gathered[In, Out any](g *gatherer[In, Out]) int {
 	}
 	return len(g.open.items)
 }
+
+// SetCreateGrace shortens how long c sees a create through after its caller's context ends.
+func SetCreateGrace(c *Client, d time.Duration) { c.createGrace = d }

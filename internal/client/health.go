@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
 )
 
 // CheckConnectivity calls GET /v3.0/healthcheck/connectivity and fails unless the API is available.
@@ -14,8 +15,10 @@ func (c *Client) CheckConnectivity(ctx context.Context) error {
 	if _, err := c.getObject(ctx, connectivityPath, &body); err != nil {
 		return err
 	}
-	if body.Status != "available" {
-		return &APIError{Method: http.MethodGet, Path: connectivityPath, StatusCode: http.StatusServiceUnavailable,
+	// The 200 says the key was accepted (API.md, "Connectivity check"): only a status that says
+	// otherwise fails the check, under the answer's own HTTP status.
+	if body.Status != "" && !strings.EqualFold(body.Status, "available") {
+		return &APIError{Method: http.MethodGet, Path: connectivityPath, StatusCode: http.StatusOK,
 			Message: fmt.Sprintf("the API reports its status as %q, not available", clean(body.Status, 40, nil))}
 	}
 	return nil

@@ -61,3 +61,47 @@ func TestCreateSeenThroughInterrupt(t *testing.T) {
 		t.Fatalf("%d writes were sent after the interrupt, want none", n)
 	}
 }
+
+// TestCreateGivenUpAfterTheGracePeriod: a create whose answer has not come when the grace period
+// after an interrupt ends is given up on, and its error says that it was sent, so that the user is
+// told the object may exist; a create stopped before it was sent says it was not.
+func TestCreateGivenUpAfterTheGracePeriod(t *testing.T) {
+	t.Parallel()
+	release := make(chan struct{})
+	e := startEmulator(t, func(_ *emulator.Server, next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodPost {
+				<-release // the answer never comes while the test waits
+			}
+			next.ServeHTTP(w, r)
+		})
+	})
+	t.Cleanup(func() { close(release) })
+	client.SetCreateGrace(e.api, 100*time.Millisecond)
+
+	for name, create := range map[string]func(context.Context) error{
+		"role": func(ctx context.Context) error {
+			_, err := e.api.CreateRole(ctx, client.RoleCreate{Name: "given up", Description: "in flight"})
+			return err
+		},
+		"API key": func(ctx context.Context) error {
+			_, err := e.api.CreateAPIKey(ctx, client.APIKeyCreate{Name: "given up", Role: "SIEM"})
+			return err
+		},
+	} {
+		ctx, interrupt := context.WithCancel(context.Background())
+		time.AfterFunc(200*time.Millisecond, interrupt)
+		err := create(ctx)
+		var reqErr *client.RequestError
+		if !errors.As(err, &reqErr) || !reqErr.StoppedInFlight() || reqErr.Method != http.MethodPost {
+			t.Errorf("%s create given up in flight: error %v, want a POST RequestError stopped in flight", name, err)
+		}
+		if err := create(ctx); err != nil {
+			if errors.As(err, &reqErr) && reqErr.StoppedInFlight() {
+				t.Errorf("%s create after the interrupt: %v says it was sent; it was not", name, err)
+			}
+		} else {
+			t.Errorf("%s create after the interrupt succeeded", name)
+		}
+	}
+}

@@ -93,7 +93,7 @@ func (c *Client) findRole(ctx context.Context, name string, foldCase bool) (*Rol
 func (c *Client) CreateRole(ctx context.Context, in RoleCreate) (*Role, error) {
 	stale := writing(c.caches.roles, c.caches.accounts, c.caches.apiKeys) // accounts and keys name their role
 	defer stale()
-	ctx, done, err := beginCreate(ctx)
+	ctx, done, err := c.beginCreate(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -225,7 +225,7 @@ func (c *Client) logAttempt(ctx context.Context, cl *call, out outcome, took tim
 func (c *Client) failedAttempt(ctx context.Context, cl *call, err error) outcome {
 	reqErr := &RequestError{Method: cl.req.method, Path: cl.path(), Attempts: cl.attempts, Err: err}
 	if ctx.Err() != nil {
-		reqErr.Err = contextErr(ctx, err)
+		reqErr.Err, reqErr.inFlight = contextErr(ctx, err), true
 		return outcome{err: reqErr, canceled: true}
 	}
 	if errors.Is(err, context.DeadlineExceeded) {

@@ -41,6 +41,9 @@ func errorAdvice(err error) string {
 	case answer != nil:
 		return answerAdvice(answer)
 	case isRequestErr:
+		if reqErr.StoppedInFlight() && reqErr.Method != http.MethodGet {
+			return stoppedWriteAdvice
+		}
 		return requestAdvice(reqErr.Kind())
 	}
 	return ""
@@ -185,6 +188,13 @@ func forbiddenAdvice(e *client.APIError) string {
 		"Vision One (a proxy, a firewall, an address allow list) may have refused it: the message and trace id " +
 		"above say more."
 }
+
+// stoppedWriteAdvice is the advice on a write whose answer Terraform stopped waiting for.
+const stoppedWriteAdvice = "Terraform stopped waiting for this request after it was sent, so whether Vision One " +
+	"applied it is unknown. Run terraform plan: its refresh reads what " +
+	"exists. After a create, an object Vision One made without Terraform recording it makes the next apply fail " +
+	"as already existing: find it in the Vision One console and delete it (an API key made this way has a " +
+	"secret no one holds), or import it."
 
 func requestAdvice(kind client.FailureKind) string {
 	switch kind {

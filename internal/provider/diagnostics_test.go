@@ -255,3 +255,39 @@ func TestPlanTimeWarningsCarryAdvice(t *testing.T) {
 		t.Errorf("diagnostics = %v, want the two warnings", diags)
 	}
 }
+
+// TestAdviceOnAWriteStoppedInFlight: a write whose answer Terraform stopped waiting for may have
+// been applied, and the advice says how to find out; a read stopped the same way needs none.
+func TestAdviceOnAWriteStoppedInFlight(t *testing.T) {
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		<-release
+		writeErrorAnswer(w, http.StatusInternalServerError, "InternalServerError")
+	}))
+	t.Cleanup(srv.Close)
+	t.Cleanup(func() { close(release) })
+	c, err := client.New(client.Config{Endpoint: srv.URL, APIKey: "key", RequestsPerMinute: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, call := range map[string]func(context.Context) error{
+		"update": func(ctx context.Context) error {
+			return c.UpdateRole(ctx, "r1", "etag", client.RolePatch{Description: pointerTo("new")})
+		},
+		"read": func(ctx context.Context) error { _, err := c.GetRole(ctx, "r1"); return err },
+	} {
+		ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+		err := call(ctx)
+		cancel()
+		got := errorAdvice(err)
+		if name == "read" {
+			if strings.Contains(got, "whether Vision One applied it is unknown") {
+				t.Errorf("%s: advice %q, want none about a write", name, got)
+			}
+			continue
+		}
+		if !strings.Contains(got, "whether Vision One applied it is unknown") || !strings.Contains(got, "Run terraform plan") {
+			t.Errorf("%s stopped in flight (%v): advice %q, want the unknown outcome and terraform plan", name, err, got)
+		}
+	}
+}
