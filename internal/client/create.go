@@ -93,12 +93,12 @@ func createdSince(at, start time.Time) bool {
 	return !at.Before(start.Truncate(time.Second))
 }
 
-// alreadyExists is the error of a create whose name turned out to belong to an object that was
-// there before the create started (or may have been). It reads like the API's own refusal of a
-// duplicate, so IsAlreadyExists is true for it.
+// alreadyExists is the error of a create that got no clear answer, and whose name then turned out
+// to belong to an object that the create cannot have made (or may not have). IsAlreadyExists is
+// true for it, as for the API's own refusal of a duplicate, but it claims no answer of the API
+// (APIError.FoundByClient).
 func alreadyExists(p, what, why string) *APIError {
-	return &APIError{Method: http.MethodPost, Path: p, StatusCode: http.StatusBadRequest, Code: "BadRequest",
-		Message: what + " already exists " + why}
+	return &APIError{Method: http.MethodPost, Path: p, Message: what + " already exists " + why, foundByClient: true}
 }
 
 // ReadBackError is the error of a create whose object exists, with id ID, but could not be read

@@ -525,6 +525,13 @@ func TestAPIKeyAmbiguousCreateWithUndatedKeyOfThatName(t *testing.T) {
 	if !client.IsAlreadyExists(err) || !strings.Contains(err.Error(), "does not say when it was created") {
 		t.Fatalf("CreateAPIKey = %v, want a duplicate error explaining the key cannot be dated", err)
 	}
+	// The client found the key itself: the error claims no answer of the API.
+	var apiErr *client.APIError
+	if !errors.As(err, &apiErr) || !apiErr.FoundByClient() || apiErr.StatusCode != 0 ||
+		!strings.Contains(err.Error(), "POST /v3.0/iam/apiKeys got no clear answer, and an API key named") ||
+		strings.Contains(err.Error(), "400") {
+		t.Errorf("CreateAPIKey = %v, want an error found by the client, with no HTTP status", err)
+	}
 	if rec.count("POST /v3.0/iam/apiKeys/delete") != 0 {
 		t.Error("a key that cannot be dated was deleted")
 	}

@@ -45,11 +45,21 @@ type APIError struct {
 	// afterAmbiguous is set when an earlier attempt of the same request may have been applied
 	// (it timed out or got a 5xx), so this answer may describe the state that attempt left.
 	afterAmbiguous bool
+	// foundByClient is set on an error that is no answer of the API (FoundByClient).
+	foundByClient bool
 }
+
+// FoundByClient reports whether the error is not an answer of the API but what the client found
+// itself: an object already under the name of a create whose answer was lost or unreadable, which
+// that create cannot have made (alreadyExists). It has no HTTP status, code or trace id.
+func (e *APIError) FoundByClient() bool { return e.foundByClient }
 
 // Error is one line: `PATCH /v3.0/iam/roles/abc: 412 ConditionNotMet: <message> (ETag check
 // failed) [trace id 123]`.
 func (e *APIError) Error() string {
+	if e.foundByClient {
+		return fmt.Sprintf("%s %s got no clear answer, and %s", e.Method, e.Path, e.Message)
+	}
 	var b strings.Builder
 	b.WriteString(strings.TrimSpace(e.Method + " " + e.Path))
 	if e.Item != "" {
@@ -208,7 +218,7 @@ func IsAlreadyExists(err error) bool {
 	if !ok {
 		return false
 	}
-	if e.StatusCode == http.StatusConflict {
+	if e.StatusCode == http.StatusConflict || e.foundByClient {
 		return true
 	}
 	text := strings.ToLower(e.Message + " " + e.InnerCode + " " + e.InnerMessage)

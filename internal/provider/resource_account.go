@@ -537,11 +537,13 @@ func accountEmailClash(existing *client.Account) nameClash {
 }
 
 // addInviteError reports a failed invitation; when the email is already taken (a 400:
-// API.md, "Decision: duplicates") it names the account, and says how to bring it under Terraform
-// when this configuration does not manage it as far as the provider can tell (nameClashDetail).
+// API.md, "Decision: duplicates", or an account the client found after an invitation that got no
+// clear answer, which is not the invitation it sent) it names the account, and says how to bring
+// it under Terraform when this configuration does not manage it as far as the provider can tell
+// (nameClashDetail).
 func (r *accountResource) addInviteError(ctx context.Context, diags *diag.Diagnostics, email string, err error) {
 	var apiErr *client.APIError
-	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusBadRequest {
+	if !errors.As(err, &apiErr) || (apiErr.StatusCode != http.StatusBadRequest && !apiErr.FoundByClient()) {
 		addAPIError(diags, "Error Creating Account", "Inviting "+email, err)
 		return
 	}
@@ -550,11 +552,16 @@ func (r *accountResource) addInviteError(ctx context.Context, diags *diag.Diagno
 		addAPIError(diags, "Error Creating Account", "Inviting "+email, err)
 		return
 	}
+	outcome, said := "No invitation was sent to "+email+".", "API answer to the invitation"
+	if apiErr.FoundByClient() {
+		outcome = "The invitation to " + email + " got no clear answer, and the account that has this email is not " +
+			"the invitation it sent."
+		said = "What the provider found"
+	}
 	clash := accountEmailClash(existing)
 	diags.AddAttributeError(path.Root("email"), "Account Already Exists",
-		fmt.Sprintf("No invitation was sent to %s. %s\n\nThe existing account has auth type %s, role %q and status %s. "+
-			"API answer to the invitation: %s",
-			email, r.data.nameClashDetail(clash), existing.AuthType, existing.Role, existing.Status, err))
+		fmt.Sprintf("%s %s\n\nThe existing account has auth type %s, role %q and status %s. %s: %s",
+			outcome, r.data.nameClashDetail(clash), existing.AuthType, existing.Role, existing.Status, said, err))
 }
 
 // pendingReason says why Vision One refuses updates of this account for now, or "" when it accepts

@@ -9,10 +9,16 @@ package provider
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -423,5 +429,60 @@ func TestAccount_modifyPlanEmailTakenWarns(t *testing.T) {
 	seen.noteManaged(accountType, existing.ID)
 	if resp := planNew(&accountResource{data: seen}); len(resp.Diagnostics) != 0 {
 		t.Errorf("an account seen in the state: want no diagnostics, got %v", resp.Diagnostics)
+	}
+}
+
+// TestAccount_inviteErrorAfterALostAnswer: when an invitation gets no clear answer and the account
+// found with its email is not the invitation it sent, the error says so: it does not claim that no
+// invitation was sent, nor quote an API answer that never came.
+func TestAccount_inviteErrorAfterALostAnswer(t *testing.T) {
+	t.Parallel()
+	e := startEmulator(t, emulator.Options{})
+	skipInLiveMode(t, "a dropped answer")
+	email := e.email("lost")
+	existing := e.inviteAccount(client.AccountInvite{Email: email, Role: "Analyst", AuthType: client.AuthTypeLocal})
+	target, err := url.Parse(e.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost && r.URL.Path == "/v3.0/iam/accounts" {
+			conn, _, err := http.NewResponseController(w).Hijack()
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			_ = conn.Close()
+			return
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	c, err := client.New(client.Config{Endpoint: srv.URL, APIKey: e.apiKey, MaxRetries: 1, RetryBaseDelay: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	_, err = c.InviteAccount(ctx, client.AccountInvite{Email: email, Role: "Auditor", AuthType: client.AuthTypeLocal})
+	if !client.IsAlreadyExists(err) {
+		t.Fatalf("InviteAccount with its answer lost = %v, want IsAlreadyExists", err)
+	}
+	var diags diag.Diagnostics
+	(&accountResource{data: newProviderData(c)}).addInviteError(ctx, &diags, email, err)
+	if len(diags) != 1 || diags[0].Summary() != "Account Already Exists" {
+		t.Fatalf("want one error Account Already Exists, got %v", diags)
+	}
+	detail := diags[0].Detail()
+	for _, want := range []string{"got no clear answer, and the account that has this email is not the invitation it sent",
+		fmt.Sprintf("(id %s)", existing.ID), `role "Analyst"`, "What the provider found: POST /v3.0/iam/accounts got no clear answer"} {
+		if !strings.Contains(detail, want) {
+			t.Errorf("the error does not say %q:\n%s", want, detail)
+		}
+	}
+	for _, unwanted := range []string{"No invitation was sent", "API answer to the invitation", "400"} {
+		if strings.Contains(detail, unwanted) {
+			t.Errorf("the error says %q:\n%s", unwanted, detail)
+		}
 	}
 }

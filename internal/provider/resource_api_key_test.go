@@ -959,7 +959,7 @@ resource "visionone_api_key" "test" {
 `, e.name("lost-"))
 	named := e.providerConfig() + testAccAPIKeyConfig(e.name("lost"), "SIEM", "", true)
 	explained := func(next string) *regexp.Regexp {
-		return regexpText("API Key Already Exists", `400 BadRequest: an API key named`,
+		return regexpText("API Key Already Exists", `POST /v3.0/iam/apiKeys got no clear answer, and an API key named`,
 			"but the API does not say when it was created, so it may be the one this request created",
 			"It may be a key that this apply created without its secret reaching the provider",
 			"check it in Administration → API Keys and, if so, delete it and apply again",
