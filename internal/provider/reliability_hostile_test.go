@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -75,25 +76,25 @@ func editJSON(edit func(any) any) func(http.ResponseWriter, *httptest.ResponseRe
 		if err := json.Unmarshal(body, &v); err == nil {
 			body, _ = json.Marshal(edit(v))
 		}
-		for k, vals := range rec.Header() {
-			if k != "Content-Length" {
-				w.Header()[k] = vals
-			}
-		}
-		w.WriteHeader(rec.Code)
-		_, _ = w.Write(body)
+		passOn(w, rec, body)
 	}
 }
 
-// withoutETag passes the emulator's answer on without its ETag header.
-func withoutETag(w http.ResponseWriter, rec *httptest.ResponseRecorder) {
+// passOn writes the emulator's answer rec with body instead of its own, and without the headers
+// left out (the Content-Length, which body may change, always).
+func passOn(w http.ResponseWriter, rec *httptest.ResponseRecorder, body []byte, leftOut ...string) {
 	for k, vals := range rec.Header() {
-		if k != "Content-Length" && k != "Etag" {
+		if k != "Content-Length" && !slices.Contains(leftOut, k) {
 			w.Header()[k] = vals
 		}
 	}
 	w.WriteHeader(rec.Code)
-	_, _ = w.Write(rec.Body.Bytes())
+	_, _ = w.Write(body)
+}
+
+// withoutETag passes the emulator's answer on without its ETag header.
+func withoutETag(w http.ResponseWriter, rec *httptest.ResponseRecorder) {
+	passOn(w, rec, rec.Body.Bytes(), "Etag")
 }
 
 // eachItem applies edit to every object of a JSON array.
@@ -124,13 +125,7 @@ func setField(key string, value any) func(any) any {
 func replaceField(field, rawJSON string) func(http.ResponseWriter, *httptest.ResponseRecorder) {
 	value := regexp.MustCompile(`"` + regexp.QuoteMeta(field) + `"\s*:\s*("(?:[^"\\]|\\.)*"|null)`)
 	return func(w http.ResponseWriter, rec *httptest.ResponseRecorder) {
-		for k, vals := range rec.Header() {
-			if k != "Content-Length" {
-				w.Header()[k] = vals
-			}
-		}
-		w.WriteHeader(rec.Code)
-		_, _ = w.Write(value.ReplaceAll(rec.Body.Bytes(), []byte(`"`+field+`":`+rawJSON)))
+		passOn(w, rec, value.ReplaceAll(rec.Body.Bytes(), []byte(`"`+field+`":`+rawJSON)))
 	}
 }
 

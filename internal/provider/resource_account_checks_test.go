@@ -11,8 +11,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -437,29 +435,18 @@ func TestAccount_modifyPlanEmailTakenWarns(t *testing.T) {
 // invitation was sent, nor quote an API answer that never came.
 func TestAccount_inviteErrorAfterALostAnswer(t *testing.T) {
 	t.Parallel()
-	e := startEmulator(t, emulator.Options{})
 	skipInLiveMode(t, "a dropped answer")
+	// The invitation's connection is dropped before the emulator sees it.
+	drop := &hostileAnswer{match: matchRequest(http.MethodPost, accounts), rewrite: func(w http.ResponseWriter, _ *httptest.ResponseRecorder) {
+		if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
+			_ = conn.Close()
+		}
+	}}
+	drop.armed.Store(true)
+	e := startEmulatorBehind(t, drop.wrap)
 	email := e.email("lost")
 	existing := e.inviteAccount(client.AccountInvite{Email: email, Role: "Analyst", AuthType: client.AuthTypeLocal})
-	target, err := url.Parse(e.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	proxy := httputil.NewSingleHostReverseProxy(target)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodPost && r.URL.Path == "/v3.0/iam/accounts" {
-			conn, _, err := http.NewResponseController(w).Hijack()
-			if err != nil {
-				t.Error(err)
-				return
-			}
-			_ = conn.Close()
-			return
-		}
-		proxy.ServeHTTP(w, r)
-	}))
-	t.Cleanup(srv.Close)
-	c, err := client.New(client.Config{Endpoint: srv.URL, APIKey: e.apiKey, MaxRetries: 1, RetryBaseDelay: time.Millisecond})
+	c, err := client.New(client.Config{Endpoint: e.URL, APIKey: e.apiKey, MaxRetries: 1, RetryBaseDelay: time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
