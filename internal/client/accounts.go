@@ -90,7 +90,7 @@ func (c *Client) InviteAccount(ctx context.Context, in AccountInvite) (*Account,
 		}
 		id := createdID(resp)
 		if id == "" {
-			return c.resolveMissingID(ctx, accountsPath, resp.status, "account", func(ctx context.Context) (bool, error) {
+			return c.resolveMissingID(ctx, accountsPath, resp, "account", func(ctx context.Context) (bool, error) {
 				return recoverFn(ctx, time.Time{})
 			})
 		}

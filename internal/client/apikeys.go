@@ -1,8 +1,10 @@
 package client
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -88,12 +90,19 @@ func (c *Client) createAPIKeyBatch(ctx context.Context, batch []*pending[APIKeyC
 	for i := range live {
 		live[i] = i
 	}
+	// attempts counts the requests sent; recovered is set when the recovery after the latest one
+	// has deleted the keys it made without their secrets reaching us.
+	attempts, recovered := 0, false
 	send := func(ctx context.Context) error {
 		// A caller that stopped waiting after an earlier attempt is not sent again: nothing would
 		// record its key.
 		live = slices.DeleteFunc(live, func(i int) bool { return batch[i].gone() })
 		if len(live) == 0 {
 			return nil
+		}
+		attempts, recovered = attempts+1, false
+		for _, i := range live {
+			results[i].err = nil // what an earlier attempt's answer said of it
 		}
 		body := make([]APIKeyCreate, len(live))
 		for j, i := range live {
@@ -154,15 +163,35 @@ func (c *Client) createAPIKeyBatch(ctx context.Context, batch []*pending[APIKeyC
 					strings.Join(secretless, ", "), err)
 			}
 		}
+		recovered = true
 		return len(live) == 0, nil
 	}
-	// Every key that send read has its result; those still live failed with err.
+	// Every key that send read has its result; those still live failed with err. When the retries
+	// ran out after a recovery, each has instead what the last answer said of its own item, if that
+	// answer could be read so far.
 	if err := c.createSafely(ctx, send, recoverFn); err != nil {
 		for _, i := range live {
-			results[i].err = err
+			if recovered {
+				results[i].err = undoneKeyError(cmp.Or(results[i].err, err), attempts)
+			} else {
+				results[i].err = err
+			}
 		}
 	}
 	return results
+}
+
+// undoneKeyError is the error of a key that no attempt of a batch create made, whose last answer
+// said err of it, when the recovery after that attempt has deleted the key if it was made: an
+// answer that could not be used then counts the attempts and says so (Undone).
+func undoneKeyError(err error, attempts int) error {
+	var answer *AnswerError
+	if !errors.As(err, &answer) {
+		return err
+	}
+	undone := *answer
+	undone.Attempts, undone.MayExist, undone.Undone = attempts, false, true
+	return &undone
 }
 
 // readCreatedKeys reads the answer to the creates of the keys at the positions live of batch into
@@ -174,6 +203,10 @@ func (c *Client) readCreatedKeys(resp *response, batch []*pending[APIKeyCreate, 
 ) ([]int, error) {
 	items, err := decodeMultiStatus(http.MethodPost, apiKeysPath, resp, len(live))
 	if err != nil {
+		var answer *AnswerError
+		if errors.As(err, &answer) {
+			answer.MayExist = true // the keys it stands for may have been made
+		}
 		return live, &ambiguousError{err: err}
 	}
 	var unread []int
@@ -182,12 +215,13 @@ func (c *Client) readCreatedKeys(resp *response, batch []*pending[APIKeyCreate, 
 		created, err := c.createdAPIKey(items[j], resp, batch[i].in)
 		if isAmbiguous(err) {
 			unread, doubts = append(unread, i), append(doubts, err.Error())
+			results[i].err = err // what this answer said of the key, should no later one say more
 			continue
 		}
 		results[i].out, results[i].err = created, err
 	}
 	if len(doubts) > 0 {
-		return unread, &ambiguousError{err: fmt.Errorf("POST %s: %s", apiKeysPath, strings.Join(doubts, "; "))}
+		return unread, &ambiguousError{err: errors.New(strings.Join(doubts, "; "))}
 	}
 	return unread, nil
 }
@@ -225,7 +259,9 @@ func (c *Client) createdAPIKey(item multiStatusItem, resp *response, in APIKeyCr
 		if item.Status == 0 {
 			said = "an item without a readable status"
 		}
-		return &ambiguousError{err: fmt.Errorf("item %q: the API answered %s %s", in.Name, said, without)}
+		answer := unusableAnswer(http.MethodPost, apiKeysPath, resp, said+" "+without)
+		answer.Item, answer.MayExist = in.Name, true
+		return &ambiguousError{err: answer}
 	}
 	switch {
 	case key.Value == "" && item.failed():

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -543,10 +544,15 @@ func TestAPIKeyBatchUnreadableEveryTime(t *testing.T) {
 	stats := e.srv.Stats()
 
 	e.checkCreated(t, results[0])
-	if err := results[1].err; err == nil || !strings.Contains(err.Error(), `item "never-read": the API answered item status 201 without the new key's value`) {
-		t.Errorf("the create whose answer never carries its value = %v, want an error that says so", err)
-	}
 	attempts := 1 + client.DefaultMaxRetries
+	var answer *client.AnswerError
+	if err := results[1].err; !errors.As(err, &answer) || !answer.Undone || answer.MayExist || answer.Attempts != attempts ||
+		answer.StatusCode != http.StatusMultiStatus || answer.TraceID == "" || answer.Item != "never-read" ||
+		!strings.Contains(err.Error(), `item "never-read": the 207 answer could not be used: item status 201 without the new key's value, after `+
+			strconv.Itoa(attempts)+` attempts [trace id `) {
+		t.Errorf("the create whose answer never carries its value = %#v (%v), want an unusable answer of %d attempts, "+
+			"with its trace id, its keys deleted", answer, err, attempts)
+	}
 	if stats.Requests["POST "+createKeysPath] != attempts || stats.Requests["GET "+createKeysPath] != attempts ||
 		stats.Requests["POST "+deleteKeysPath] != attempts {
 		t.Errorf("requests %v: want %d creates, each followed by one listing and one delete", stats.Requests, attempts)

@@ -120,21 +120,24 @@ func (e *ReadBackError) Unwrap() error { return e.Err }
 // resolveMissingID handles a create that the API answered with success (status) but without the new
 // object's id, in neither the body nor Location: the object was made, so lookup (a create's recovery
 // function) looks it up, as after a lost answer, rather than leave it unknown to the caller.
-func (c *Client) resolveMissingID(ctx context.Context, p string, status int, object string, lookup func(context.Context) (bool, error)) error {
+func (c *Client) resolveMissingID(ctx context.Context, p string, resp *response, object string, lookup func(context.Context) (bool, error)) error {
 	tflog.SubsystemWarn(c.logContext(ctx), LogSubsystem, "The API answered a create without the new object's id; looking the object up",
-		map[string]any{"path": p, "status": status})
+		map[string]any{"path": p, "status": resp.status})
 	found, err := lookup(ctx)
 	if IsAlreadyExists(err) {
 		return err
 	}
+	if found {
+		return nil
+	}
+	// Not the failure of the create itself: it must not be taken for one and sent again.
+	problem := fmt.Sprintf("no id for the new %s (none in the body, no Location), and no %s matching the request could be found",
+		object, object)
 	if err != nil {
-		// Not the failure of the create itself: it must not be taken for one and sent again.
-		return fmt.Errorf("POST %s: the API answered %d without the new %s's id (no id in the body, no Location), and "+
-			"looking the %s up failed: %v", p, status, object, object, err)
+		problem = fmt.Sprintf("no id for the new %s (none in the body, no Location), and looking the %s up failed: %v",
+			object, object, err)
 	}
-	if !found {
-		return fmt.Errorf("POST %s: the API answered %d without the new %s's id (no id in the body, no Location), and no "+
-			"%s matching the request could be found", p, status, object, object)
-	}
-	return nil
+	answer := unusableAnswer(http.MethodPost, p, resp, problem)
+	answer.MayExist = true
+	return answer
 }

@@ -28,7 +28,7 @@ func (c *Client) getObject(ctx context.Context, p string, out any) (string, erro
 		return "", err
 	}
 	if err := json.Unmarshal(resp.body, out); err != nil {
-		return "", decodeFailure(http.MethodGet, p, err)
+		return "", decodeFailure(http.MethodGet, p, resp, err)
 	}
 	return resp.header.Get("ETag"), nil
 }

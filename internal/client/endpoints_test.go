@@ -487,6 +487,70 @@ func TestMalformedMultiStatus(t *testing.T) {
 	}
 }
 
+// TestUnusableAnswers: a success answer the client cannot use is an *AnswerError that carries the
+// answer's status and trace id, and says whether the object of a create may exist.
+func TestUnusableAnswers(t *testing.T) {
+	const trace = "trace-of-the-answer"
+	answer := func(status int, body string) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("x-trace-id", trace)
+			if r.Method == http.MethodGet && r.URL.Path == "/v3.0/iam/roles" {
+				writeJSON(w, http.StatusOK, `{"items":[]}`) // the lookup after a create finds nothing
+				return
+			}
+			writeJSON(w, status, body)
+		}
+	}
+	tests := map[string]struct {
+		handler  http.HandlerFunc
+		call     func(*client.Client) error
+		want     client.AnswerError
+		wantText string
+	}{
+		"a GET whose body is not JSON": {
+			handler: answer(http.StatusOK, `{"id":`),
+			call: func(c *client.Client) error {
+				_, err := c.GetRole(context.Background(), "r1")
+				return err
+			},
+			want:     client.AnswerError{Method: http.MethodGet, Path: "/v3.0/iam/roles/r1", StatusCode: http.StatusOK},
+			wantText: "GET /v3.0/iam/roles/r1: the 200 answer could not be used: its body could not be read: unexpected end of JSON input [trace id " + trace + "]",
+		},
+		"a delete answered with an item too many": {
+			handler: answer(http.StatusMultiStatus, `[{"status":204},{"status":204}]`),
+			call:    func(c *client.Client) error { return c.DeleteAPIKeys(context.Background(), "k1") },
+			want:    client.AnswerError{Method: http.MethodPost, Path: "/v3.0/iam/apiKeys/delete", StatusCode: http.StatusMultiStatus},
+			wantText: "POST /v3.0/iam/apiKeys/delete: the 207 answer could not be used: 2 items for 1 requested [trace id " +
+				trace + "]",
+		},
+		"a role created without its id, then not found": {
+			handler: answer(http.StatusCreated, `{}`),
+			call: func(c *client.Client) error {
+				_, err := c.CreateRole(context.Background(), client.RoleCreate{Name: "Lost", PermissionKeys: []string{"p"}})
+				return err
+			},
+			want: client.AnswerError{Method: http.MethodPost, Path: "/v3.0/iam/roles", StatusCode: http.StatusCreated, MayExist: true},
+			wantText: "POST /v3.0/iam/roles: the 201 answer could not be used: no id for the new role (none in the body, " +
+				"no Location), and no role matching the request could be found [trace id " + trace + "]",
+		},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			err := tc.call(newHandlerClient(t, tc.handler))
+			var got *client.AnswerError
+			if !errors.As(err, &got) {
+				t.Fatalf("error = %v, want an *AnswerError", err)
+			}
+			want := tc.want
+			want.TraceID, want.Problem = trace, got.Problem
+			if *got != want || err.Error() != tc.wantText {
+				t.Errorf("error = %#v\n%s\nwant %#v\n%s", *got, err, want, tc.wantText)
+			}
+		})
+	}
+}
+
 func TestIDsAreEscapedOnce(t *testing.T) {
 	const id = "a/b c%d'e"
 	var got string

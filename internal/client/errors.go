@@ -264,6 +264,52 @@ func (e *MultiStatusError) Unwrap() []error {
 	return errs
 }
 
+// AnswerError is a success answer (2xx) that the client could not use: its body is not in the
+// form API.md describes, or it lacks what the request needs (a created key's value or id). Its
+// body is never quoted, since it may carry a secret: Problem says what is wrong with it.
+type AnswerError struct {
+	Method     string
+	Path       string
+	StatusCode int    // the answer's HTTP status, or the item status inside a 207
+	TraceID    string // x-trace-id response header
+	Item       string // for a 207 item: what the item was (its name or id)
+	Problem    string // what is wrong with the answer, e.g. "no value for the new key"
+	// Attempts is how many times the request was sent; more than one when the answer could not be
+	// read on each of several attempts.
+	Attempts int
+	// MayExist is set on the answer to a create when the object may exist without the client
+	// knowing it: the answer did not identify it and no lookup found it, or it was never looked up.
+	MayExist bool
+	// Undone is set instead on a create whose answers could not be used when the client has since
+	// deleted whatever its attempts made (API keys whose secrets did not reach it), so that nothing
+	// is left behind and the create may be made again.
+	Undone bool
+}
+
+// Error is one line: `POST /v3.0/iam/apiKeys item "ci": the 207 answer could not be used: item
+// status 201 without the new key's value, after 3 attempts [trace id 123]`.
+func (e *AnswerError) Error() string {
+	var b strings.Builder
+	b.WriteString(e.Method + " " + e.Path)
+	if e.Item != "" {
+		fmt.Fprintf(&b, " item %q", e.Item)
+	}
+	fmt.Fprintf(&b, ": the %d answer could not be used: %s", e.StatusCode, e.Problem)
+	if e.Attempts > 1 {
+		fmt.Fprintf(&b, ", after %d attempts", e.Attempts)
+	}
+	if e.TraceID != "" {
+		b.WriteString(" [trace id " + e.TraceID + "]")
+	}
+	return b.String()
+}
+
+// unusableAnswer is the *AnswerError of resp, a success answer to method path that says problem.
+func unusableAnswer(method, path string, resp *response, problem string) *AnswerError {
+	return &AnswerError{Method: method, Path: path, StatusCode: resp.status, Problem: problem,
+		TraceID: clean(resp.header.Get("x-trace-id"), 80, resp.secrets)}
+}
+
 // RequestError is a request that got no HTTP answer it could return: a network failure, a timeout
 // of one attempt, or the caller's context ending, also while waiting to retry an answer.
 type RequestError struct {

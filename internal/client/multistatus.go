@@ -103,10 +103,10 @@ func (it multiStatusItem) itemError(method, path, what string, resp *response, s
 func decodeMultiStatus(method, path string, resp *response, want int) ([]multiStatusItem, error) {
 	var items []multiStatusItem
 	if err := json.Unmarshal(resp.body, &items); err != nil {
-		return nil, decodeFailure(method, path, err)
+		return nil, decodeFailure(method, path, resp, err)
 	}
 	if len(items) != want {
-		return nil, fmt.Errorf("%s %s: the API answered %d items for %d requested", method, path, len(items), want)
+		return nil, unusableAnswer(method, path, resp, fmt.Sprintf("%d items for %d requested", len(items), want))
 	}
 	return items, nil
 }

@@ -65,7 +65,7 @@ func walkPages[T any](ctx context.Context, c *Client, req request, visit func(*p
 		}
 		var p page[T]
 		if err := json.Unmarshal(resp.body, &p); err != nil {
-			return "", decodeFailure(req.method, req.path, err)
+			return "", decodeFailure(req.method, req.path, resp, err)
 		}
 		if !visit(&p) || p.NextLink == "" {
 			return p.NextLink, nil
@@ -79,10 +79,9 @@ func walkPages[T any](ctx context.Context, c *Client, req request, visit func(*p
 	return "", fmt.Errorf("GET %s: more than %d pages; stopping to avoid a loop", req.path, maxPages)
 }
 
-// decodeFailure reports a 2xx answer whose body is not what API.md describes. The body
-// itself is not quoted: it may carry a secret.
-func decodeFailure(method, path string, err error) error {
-	return fmt.Errorf("%s %s: the API's answer could not be read: %w", method, path, err)
+// decodeFailure reports a 2xx answer whose body is not what API.md describes.
+func decodeFailure(method, path string, resp *response, err error) error {
+	return unusableAnswer(method, path, resp, "its body could not be read: "+err.Error())
 }
 
 // findByName returns the first object named wanted, or nil. It filters by name first. With

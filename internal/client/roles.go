@@ -132,7 +132,7 @@ func (c *Client) CreateRole(ctx context.Context, in RoleCreate) (*Role, error) {
 			return err
 		}
 		if id = createdID(resp); id == "" {
-			return c.resolveMissingID(ctx, rolesPath, resp.status, "role", func(ctx context.Context) (bool, error) {
+			return c.resolveMissingID(ctx, rolesPath, resp, "role", func(ctx context.Context) (bool, error) {
 				return recoverFn(ctx, startedAt)
 			})
 		}
@@ -228,7 +228,7 @@ func (c *Client) GetRolePermissions(ctx context.Context, id string) ([]string, e
 		PermissionKeys []string `json:"permissionKeys"`
 	}
 	if err := json.Unmarshal(resp.body, &body); err != nil {
-		return nil, decodeFailure(http.MethodGet, p, err)
+		return nil, decodeFailure(http.MethodGet, p, resp, err)
 	}
 	if body.PermissionKeys == nil {
 		body.PermissionKeys = []string{}

@@ -27,6 +27,10 @@ func errorWithAdvice(err error) string {
 
 // errorAdvice tells the user what to do about a failed call, from the typed errors of the client.
 func errorAdvice(err error) string {
+	var unusable *client.AnswerError
+	if errors.As(err, &unusable) {
+		return unusableAnswerAdvice(unusable)
+	}
 	var reqErr *client.RequestError
 	isRequestErr := errors.As(err, &reqErr)
 	answer := lastAnswer(err)
@@ -74,6 +78,23 @@ func lastAnswer(err error) *client.APIError {
 		return answer
 	}
 	return nil
+}
+
+// unusableAnswerAdvice is the advice on a success answer the provider could not use. Asking again
+// may help (an answer cut or mangled on its way); when it does not, Vision One has changed the form
+// of its answers, which only the provider's maintainers can follow.
+func unusableAnswerAdvice(e *client.AnswerError) string {
+	const persists = " If it persists, Vision One's answers have changed: report this message to the provider's " +
+		"maintainers, and give the trace id to Trend Micro support."
+	switch {
+	case e.Undone:
+		return "The API keys this create may have made were deleted, since their secrets did not reach the provider: " +
+			"nothing is left behind, and applying again creates them afresh." + persists
+	case e.MayExist:
+		return "Vision One may have made the object all the same: look for it in the console before applying again, " +
+			"and delete it or import it." + persists
+	}
+	return "Run the command again." + persists
 }
 
 // keyRefusedAdvice is the advice on a 401: every cause Vision One does not tell apart.

@@ -291,3 +291,34 @@ func TestAdviceOnAWriteStoppedInFlight(t *testing.T) {
 		}
 	}
 }
+
+// TestAdviceOnAnUnusableAnswer: a success answer the provider could not use is advised on by what
+// it may have left behind, and the error wrapped around it (a failed lookup after it) does not hide
+// it.
+func TestAdviceOnAnUnusableAnswer(t *testing.T) {
+	const persists = "If it persists, Vision One's answers have changed"
+	tests := map[string]struct {
+		err  error
+		want []string
+	}{
+		"a read": {
+			err:  &client.AnswerError{Method: http.MethodGet, Path: "/v3.0/iam/roles/r1", StatusCode: http.StatusOK},
+			want: []string{"Run the command again.", persists},
+		},
+		"a create that may have made its object": {
+			err: fmt.Errorf("wrapped: %w", &client.AnswerError{Method: http.MethodPost, Path: "/v3.0/iam/roles",
+				StatusCode: http.StatusCreated, MayExist: true}),
+			want: []string{"Vision One may have made the object all the same", "delete it or import it", persists},
+		},
+		"a key create whose keys were deleted": {
+			err: &client.AnswerError{Method: http.MethodPost, Path: "/v3.0/iam/apiKeys", StatusCode: http.StatusMultiStatus,
+				Item: "ci", Undone: true},
+			want: []string{"were deleted", "applying again creates them afresh", persists},
+		},
+	}
+	for name, tc := range tests {
+		if got := errorAdvice(tc.err); !regexpText(tc.want...).MatchString(got) {
+			t.Errorf("%s: advice %q, want %q", name, got, tc.want)
+		}
+	}
+}
