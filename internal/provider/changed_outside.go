@@ -1,33 +1,79 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"reflect"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/client"
 )
 
-// reportChangedOutside handles an update refused with a 412: the object changed after Terraform
-// read it (its ETag, or the fingerprint the client keeps where the API gives none, no longer
-// matches; API.md, "ETag and If-Match"), and the plan's diff, computed against what was replaced,
-// would overwrite that change. Nothing was written. reread reads the object again and stores it
-// as the new state, so the state holds what exists; the error then names the attributes of
-// managed (tfsdk names) that differ from prior, the state the plan was computed from, and says
-// that a new plan shows the change. M is the resource's model.
-func reportChangedOutside[M any](diags *diag.Diagnostics, summary, object string, prior M, managed []string, refused error, reread func() (M, error)) {
+// guardedUpdate is the update of one object by a resource's Update, which the API refuses with a
+// 412 when the object changed after Terraform read it (its ETag, or the fingerprint the client
+// keeps where the API gives none, no longer matches; API.md, "ETag and If-Match"). M is the
+// resource's model.
+type guardedUpdate[M any] struct {
+	summary string // of the error that reports a conflict, "... Changed Outside Terraform"
+	object  string // the object, as the error names it
+	// prior is the state the plan was computed from, plan the planned state, and managed the
+	// attributes (tfsdk names) an update writes.
+	prior, plan M
+	managed     []string
+	// send sends the update, with version as the version read last.
+	send func(version string) error
+	// reread reads the object again, stores it as the new state (and its version in private
+	// state), and returns it with its version.
+	reread func() (current M, version string, err error)
+}
+
+// run sends the update with version, the one read by the plan's refresh. On a 412 it reads the
+// object again: when every managed attribute changed since prior already has, in the plan, the
+// value it has now, the plan overwrites nothing anyone did (the change may be this apply's own: a
+// role renamed first is then the new role of its holders), so it sends the update once more with
+// the version just read. Otherwise, or when that is refused too, it reports the conflict. It
+// returns the error of the last update, which the caller translates, except a 412: a 412 is
+// reported here, and the caller only stops.
+func (u guardedUpdate[M]) run(ctx context.Context, diags *diag.Diagnostics, version string) error {
+	err := u.send(version)
+	if !client.IsPreconditionFailed(err) {
+		return err
+	}
+	current, reread, readErr := u.reread()
+	if readErr == nil && !diags.HasError() {
+		if planned, ok := changesPlanned(u.prior, current, u.plan, u.managed); ok {
+			tflog.Debug(ctx, "Changed since the refresh as planned: updating again with the version just read",
+				map[string]any{"object": u.object, "matched": planned})
+			if err = u.send(reread); !client.IsPreconditionFailed(err) {
+				return err
+			}
+			current, _, readErr = u.reread()
+		}
+	}
+	reportChangedOutside(diags, u.summary, u.object, u.prior, current, readErr, u.managed, err)
+	return err
+}
+
+// reportChangedOutside reports an update refused with a 412: nothing was written, and the plan's
+// diff, computed against what was replaced, would have overwritten a change made since. current
+// is the object read again after it (and stored as the state), or readErr why that failed; the
+// error names the attributes of managed (tfsdk names) that differ from prior, the state the plan
+// was computed from, and says that a new plan shows the change.
+func reportChangedOutside[M any](diags *diag.Diagnostics, summary, object string, prior, current M, readErr error, managed []string, refused error) {
 	detail := fmt.Sprintf("Updating %s was refused (HTTP 412): it was changed in Vision One after Terraform last read it, "+
 		"and applying the plan would have overwritten that change, so nothing was changed.\n\n%v\n\n", object, refused)
-	current, err := reread()
 	var changed []string
-	if err == nil {
+	if readErr == nil {
 		changed = changedAttributes(prior, current, managed)
 	}
 	switch {
-	case err != nil:
+	case readErr != nil:
 		detail += fmt.Sprintf("Reading it again failed (%v), so the state still holds it as Terraform last read it. "+
-			"Run terraform plan again: its refresh reads the change, and the new plan shows it.", err)
+			"Run terraform plan again: its refresh reads the change, and the new plan shows it.", readErr)
 	case len(changed) == 0:
 		detail += "Terraform read it again: none of the attributes this configuration manages changed (the change was " +
 			"to something else), and the state now holds it as it is. Run terraform apply again."
@@ -42,22 +88,46 @@ func reportChangedOutside[M any](diags *diag.Diagnostics, summary, object string
 // changedAttributes lists, in the order of names, the attributes (tfsdk names) of two models of
 // one resource whose values differ, each with its value before and after.
 func changedAttributes[M any](before, after M, names []string) []string {
-	b, a := reflect.ValueOf(before), reflect.ValueOf(after)
-	field := map[string]int{}
-	for i := range b.NumField() {
-		field[b.Type().Field(i).Tag.Get("tfsdk")] = i
-	}
+	was, is := attributeValues(before, names), attributeValues(after, names)
 	var changed []string
-	for _, name := range names {
-		i, ok := field[name]
-		if !ok {
-			continue
-		}
-		was, wasOK := b.Field(i).Interface().(attr.Value)
-		is, isOK := a.Field(i).Interface().(attr.Value)
-		if wasOK && isOK && !was.Equal(is) {
-			changed = append(changed, fmt.Sprintf("%s (was %s, is %s)", name, was, is))
+	for i, name := range names {
+		if was[i] != nil && is[i] != nil && !was[i].Equal(is[i]) {
+			changed = append(changed, fmt.Sprintf("%s (was %s, is %s)", name, was[i], is[i]))
 		}
 	}
 	return changed
+}
+
+// changesPlanned reports whether every attribute of names (tfsdk names) that differs between
+// prior and current has in plan a known value equal to current's, and lists those attributes.
+func changesPlanned[M any](prior, current, plan M, names []string) ([]string, bool) {
+	was, is, planned := attributeValues(prior, names), attributeValues(current, names), attributeValues(plan, names)
+	var matched []string
+	for i, name := range names {
+		if was[i] == nil || is[i] == nil || was[i].Equal(is[i]) {
+			continue
+		}
+		if planned[i] == nil || planned[i].IsUnknown() || !planned[i].Equal(is[i]) {
+			return nil, false
+		}
+		matched = append(matched, name)
+	}
+	return matched, true
+}
+
+// attributeValues returns the value of each attribute of a model named in names (tfsdk names), in
+// that order, or nil for a name the model has no attribute value for.
+func attributeValues[M any](model M, names []string) []attr.Value {
+	v := reflect.ValueOf(model)
+	field := map[string]int{}
+	for i := range v.NumField() {
+		field[v.Type().Field(i).Tag.Get("tfsdk")] = i
+	}
+	values := make([]attr.Value, len(names))
+	for i, name := range names {
+		if f, ok := field[name]; ok {
+			values[i], _ = v.Field(f).Interface().(attr.Value)
+		}
+	}
+	return values
 }

@@ -337,23 +337,25 @@ func (r *accountResource) Update(ctx context.Context, req resource.UpdateRequest
 			}
 		}
 		tflog.Debug(ctx, "updating account", map[string]any{"id": id})
-		err := r.data.client.UpdateAccount(ctx, id, version, patch)
+		err := guardedUpdate[accountResourceModel]{
+			summary: "Account Changed Outside Terraform", object: fmt.Sprintf("the account %s (id %s)", state.Email.ValueString(), id),
+			prior: state, plan: plan, managed: accountManagedAttributes,
+			send: func(version string) error { return r.data.client.UpdateAccount(ctx, id, version, patch) },
+			reread: func() (accountResourceModel, string, error) {
+				account, err := r.data.client.GetAccount(ctx, id)
+				if err != nil {
+					return state, "", err
+				}
+				current := state
+				current.readFromAPI(account)
+				resp.Diagnostics.Append(resp.State.Set(ctx, current)...)
+				resp.Diagnostics.Append(storeVersion(ctx, resp.Private, account.Version)...)
+				return current, account.Version, nil
+			},
+		}.run(ctx, &resp.Diagnostics, version)
 		switch {
 		case client.IsPreconditionFailed(err):
-			reportChangedOutside(&resp.Diagnostics, "Account Changed Outside Terraform",
-				fmt.Sprintf("the account %s (id %s)", state.Email.ValueString(), id), state, accountManagedAttributes, err,
-				func() (accountResourceModel, error) {
-					account, err := r.data.client.GetAccount(ctx, id)
-					if err != nil {
-						return state, err
-					}
-					current := state
-					current.readFromAPI(account)
-					resp.Diagnostics.Append(resp.State.Set(ctx, current)...)
-					resp.Diagnostics.Append(storeVersion(ctx, resp.Private, account.Version)...)
-					return current, nil
-				})
-			return
+			return // reported by run
 		case client.IsNotFound(err):
 			resp.Diagnostics.AddError("Account Changed Outside Terraform",
 				fmt.Sprintf("The account %s no longer exists under id %s: it was deleted, or its invitation was accepted, after Terraform last read it. "+

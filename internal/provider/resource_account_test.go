@@ -775,11 +775,14 @@ resource "visionone_account" "test" {
 
 // A change made in the console between plan and apply makes the update fail with a clear error
 // (the ETag of the plan's refresh no longer matches), overwrites nothing, and shows in the next
-// plan. An account deleted in the console then makes it fail with the API's answer (status, code,
-// trace id), and the next plan invites it again.
+// plan, even when part of the change is what the plan makes too. A change that gives every
+// attribute it touches the planned value conflicts with nothing: the update goes through. An
+// account deleted in the console then makes it fail with the API's answer (status, code, trace
+// id), and the next plan invites it again.
 func TestAccAccount_changedBetweenPlanAndApply(t *testing.T) {
 	tests := map[string]struct {
-		change    func(ctx context.Context, api *client.Client, id string) error
+		change func(ctx context.Context, api *client.Client, id string) error
+		// wantError is the error of the apply, nil when it succeeds.
 		wantError func(email string) *regexp.Regexp
 		// next is the step after the failed apply.
 		next func(t *testing.T, e *testEmulator, email, config string) resource.TestStep
@@ -810,6 +813,49 @@ func TestAccAccount_changedBetweenPlanAndApply(t *testing.T) {
 					}},
 					ConfigStateChecks: []statecheck.StateCheck{
 						statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("role"), knownvalue.StringExact("Auditor")),
+						statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("description"), knownvalue.StringExact("after")),
+					},
+				}
+			},
+		},
+		"changed partly as planned": {
+			change: func(ctx context.Context, api *client.Client, id string) error {
+				return api.UpdateAccount(ctx, id, "", client.AccountPatch{Role: pointerTo("Analyst"), Description: pointerTo("after")})
+			},
+			wantError: func(email string) *regexp.Regexp {
+				return regexpText("Account Changed Outside Terraform", email, "(HTTP 412)", "nothing was changed",
+					`Changed outside Terraform: role (was "Auditor", is "Analyst"); description (was "before", is "after")`)
+			},
+			next: func(t *testing.T, e *testEmulator, email, config string) resource.TestStep {
+				return resource.TestStep{
+					PreConfig: func() {
+						if a := e.account(t, email); a.Role != "Analyst" {
+							t.Fatalf("the refused update changed the account's role to %q", a.Role)
+						}
+					},
+					Config: config,
+					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+						expectNoDrift(testAccAccountAddr),
+						expectPlannedFrom(testAccAccountAddr, "role", "Analyst"),
+					}},
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("role"), knownvalue.StringExact("Auditor")),
+					},
+				}
+			},
+		},
+		"changed as planned": {
+			change: func(ctx context.Context, api *client.Client, id string) error {
+				return api.UpdateAccount(ctx, id, "", client.AccountPatch{Description: pointerTo("after")})
+			},
+			wantError: func(string) *regexp.Regexp { return nil },
+			next: func(_ *testing.T, _ *testEmulator, _, config string) resource.TestStep {
+				return resource.TestStep{
+					Config: config,
+					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectEmptyPlan(),
+					}},
+					ConfigStateChecks: []statecheck.StateCheck{
 						statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("description"), knownvalue.StringExact("after")),
 					},
 				}

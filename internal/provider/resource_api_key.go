@@ -581,22 +581,24 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 			return
 		}
 		tflog.Debug(ctx, "Updating API key", map[string]any{"id": id})
-		err := r.data.client.UpdateAPIKey(ctx, id, version, patch)
+		err := guardedUpdate[apiKeyResourceModel]{
+			summary: "API Key Changed Outside Terraform", object: fmt.Sprintf("API key %s (%q)", id, state.Name.ValueString()),
+			prior: state, plan: plan, managed: apiKeyManagedAttributes,
+			send: func(version string) error { return r.data.client.UpdateAPIKey(ctx, id, version, patch) },
+			reread: func() (apiKeyResourceModel, string, error) {
+				key, err := r.data.client.GetAPIKey(ctx, id)
+				if err != nil {
+					return state, "", err
+				}
+				warnUnreadableKey(&resp.Diagnostics, key)
+				current := state
+				current.readFromAPI(key)
+				r.setState(ctx, key, nil, &current, &resp.State, resp.Private, &resp.Diagnostics)
+				return current, key.Version, nil
+			},
+		}.run(ctx, &resp.Diagnostics, version)
 		if client.IsPreconditionFailed(err) {
-			reportChangedOutside(&resp.Diagnostics, "API Key Changed Outside Terraform",
-				fmt.Sprintf("API key %s (%q)", id, state.Name.ValueString()), state, apiKeyManagedAttributes, err,
-				func() (apiKeyResourceModel, error) {
-					key, err := r.data.client.GetAPIKey(ctx, id)
-					if err != nil {
-						return state, err
-					}
-					warnUnreadableKey(&resp.Diagnostics, key)
-					current := state
-					current.readFromAPI(key)
-					r.setState(ctx, key, nil, &current, &resp.State, resp.Private, &resp.Diagnostics)
-					return current, nil
-				})
-			return
+			return // reported by run
 		}
 		if patch.Name != nil && client.IsAlreadyExists(err) {
 			if existing, findErr := r.data.client.FindAPIKeyByName(ctx, name); findErr == nil && existing.ID != id {

@@ -459,7 +459,24 @@ func (r *userRoleResource) Update(ctx context.Context, req resource.UpdateReques
 	setIdentity(ctx, resp.Identity, identityID, id)
 	patch := plan.toAPIPatch(state)
 	tflog.Debug(ctx, "Updating a Vision One user role", map[string]any{"id": id, "if_match": version})
-	err := r.data.client.UpdateRole(ctx, id, version, patch)
+	err := guardedUpdate[userRoleModel]{
+		summary: "User Role Changed Outside Terraform", object: fmt.Sprintf("the user role %q (id %s)", state.Name.ValueString(), id),
+		prior: state, plan: plan, managed: userRoleManagedAttributes,
+		send: func(version string) error { return r.data.client.UpdateRole(ctx, id, version, patch) },
+		reread: func() (userRoleModel, string, error) {
+			role, err := r.data.client.GetRole(ctx, id)
+			if err != nil {
+				return state, "", err
+			}
+			var current userRoleModel
+			r.setState(ctx, role, nil, &resp.State, resp.Private, &resp.Diagnostics)
+			resp.Diagnostics.Append(resp.State.Get(ctx, &current)...)
+			return current, role.Version, nil
+		},
+	}.run(ctx, &resp.Diagnostics, version)
+	if client.IsPreconditionFailed(err) {
+		return // reported by run
+	}
 	if patch.Name != nil && client.IsAlreadyExists(err) {
 		if existing := r.roleNamed(ctx, *patch.Name); existing != nil && existing.ID != id {
 			resp.Diagnostics.AddAttributeError(path.Root("name"), "User Role Already Exists",
@@ -467,21 +484,6 @@ func (r *userRoleResource) Update(ctx context.Context, req resource.UpdateReques
 					r.data.nameClashDetail(roleNameClash(*existing, *patch.Name, false))))
 			return
 		}
-	}
-	if client.IsPreconditionFailed(err) {
-		reportChangedOutside(&resp.Diagnostics, "User Role Changed Outside Terraform",
-			fmt.Sprintf("the user role %q (id %s)", state.Name.ValueString(), id), state, userRoleManagedAttributes, err,
-			func() (userRoleModel, error) {
-				role, err := r.data.client.GetRole(ctx, id)
-				if err != nil {
-					return state, err
-				}
-				var current userRoleModel
-				r.setState(ctx, role, nil, &resp.State, resp.Private, &resp.Diagnostics)
-				resp.Diagnostics.Append(resp.State.Get(ctx, &current)...)
-				return current, nil
-			})
-		return
 	}
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "Error Updating User Role",

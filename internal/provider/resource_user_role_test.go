@@ -264,18 +264,93 @@ resource "visionone_user_role" "test" {
 	})
 }
 
-// TestAccUserRole_changedBetweenPlanAndApply has someone change the role after Terraform's
-// refresh and before its PATCH: a proxy in front of the emulator applies a console change just
-// before it forwards Terraform's PATCH, whose If-Match then carries the ETag read by the refresh.
-// The apply must fail with the concurrent-change error and not overwrite the change; the next run
-// plans the update again from the role as it now is and applies it.
-func TestAccUserRole_changedBetweenPlanAndApply(t *testing.T) {
+// roleHolders is how many API keys and how many accounts TestAccUserRole_renameWithHolders gives
+// the role: more than the client reads one by one, so that some holders are refreshed from the
+// shared listing and carry a fingerprint, which names the role, rather than an ETag.
+const roleHolders = 3
+
+// TestAccUserRole_renameWithHolders renames a role that keys and accounts of the same
+// configuration name by reference. The role is renamed first, and the API then reports the new
+// name on its holders: that is a change since their refresh, but the one their plan makes, so
+// their updates go through rather than fail as changed outside Terraform.
+func TestAccUserRole_renameWithHolders(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	e.requireEmulator("invitation acceptance")
+	e.requireMasterAdministrator("create a role, whose control flags default to true")
+	permissions := hclStringList(rolePermissionKeys(t, e, 1))
+	name, renamed := e.name("holders"), e.name("holders-renamed")
+	emails := make([]string, roleHolders)
+	for i := range emails {
+		emails[i] = e.email(fmt.Sprintf("holder-%d", i))
+	}
+	config := func(role string) string {
+		return e.providerConfig() + fmt.Sprintf(`
+resource "visionone_user_role" "test" {
+  name        = %[1]q
+  permissions = %[2]s
+}
+
+resource "visionone_api_key" "holder" {
+  count = %[3]d
+  name  = "%[4]sholder-${count.index}"
+  role  = visionone_user_role.test.name
+}
+
+resource "visionone_account" "holder" {
+  count = %[3]d
+  email = "%[4]sholder-${count.index}@example.com"
+  role  = visionone_user_role.test.name
+}
+`, role, permissions, roleHolders, e.prefix)
+	}
+	var holdersRenamed []statecheck.StateCheck
+	for i := range roleHolders {
+		for _, holder := range []string{"visionone_api_key.holder", "visionone_account.holder"} {
+			holdersRenamed = append(holdersRenamed, statecheck.ExpectKnownValue(fmt.Sprintf("%s[%d]", holder, i),
+				tfjsonpath.New("role"), knownvalue.StringExact(renamed)))
+		}
+	}
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy: resource.ComposeTestCheckFunc(testAccCheckUserRoleDestroyed(e), e.apiKeysGone,
+			e.checkAccountsGone(emails...)),
+		Steps: []resource.TestStep{
+			{Config: config(name)},
+			{
+				// An invited account's role change waits for its acceptance (deferPendingChanges).
+				PreConfig: func() {
+					for _, email := range emails {
+						e.acceptInvitation(t, email)
+					}
+				},
+				Config: config(renamed),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(userRoleAddr, plancheck.ResourceActionUpdate),
+						plancheck.ExpectResourceAction("visionone_api_key.holder[0]", plancheck.ResourceActionUpdate),
+						plancheck.ExpectResourceAction("visionone_account.holder[0]", plancheck.ResourceActionUpdate),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: append(holdersRenamed,
+					statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("name"), knownvalue.StringExact(renamed))),
+			},
+		},
+	})
+}
+
+// startPatchRace starts an emulator behind a roleRace on the PATCHes of roles, and returns them
+// with the name of the role the tests create and its configuration with a description.
+func startPatchRace(t *testing.T) (*roleRace, *testEmulator, string, func(description string) string) {
+	t.Helper()
 	race := &roleRace{method: http.MethodPatch}
 	e := startEmulatorBehind(t, race.wrap)
 	e.requireMasterAdministrator("create a role, whose control flags default to true")
 	keys := rolePermissionKeys(t, e, 1)
 	name := e.name("auditors")
-	config := func(description string) string {
+	return race, e, name, func(description string) string {
 		return e.providerConfig() + fmt.Sprintf(`
 resource "visionone_user_role" "test" {
   name        = %[1]q
@@ -284,6 +359,15 @@ resource "visionone_user_role" "test" {
 }
 `, name, description, hclStringList(keys))
 	}
+}
+
+// TestAccUserRole_changedBetweenPlanAndApply has someone change the role after Terraform's
+// refresh and before its PATCH: a proxy in front of the emulator applies a console change just
+// before it forwards Terraform's PATCH, whose If-Match then carries the ETag read by the refresh.
+// The apply must fail with the concurrent-change error and not overwrite the change; the next run
+// plans the update again from the role as it now is and applies it.
+func TestAccUserRole_changedBetweenPlanAndApply(t *testing.T) {
+	race, e, name, config := startPatchRace(t)
 
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
@@ -324,6 +408,51 @@ resource "visionone_user_role" "test" {
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("description"), knownvalue.StringExact("second")),
 				},
+			},
+		},
+	})
+}
+
+// TestAccUserRole_changedAgainAfterRetry has the role changed in the console before each PATCH,
+// both times to what the plan makes: the first 412 conflicts with nothing and the update is sent
+// again, but only once, so the second 412 is reported. The state then holds the role as it is,
+// which is what the configuration says.
+func TestAccUserRole_changedAgainAfterRetry(t *testing.T) {
+	race, e, name, config := startPatchRace(t)
+	var changes atomic.Int32
+	asPlanned := func(id string) error {
+		changes.Add(1)
+		return e.API.UpdateRole(context.Background(), id, "", client.RolePatch{Description: pointerTo("second")})
+	}
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckUserRoleDestroyed(e),
+		Steps: []resource.TestStep{
+			{Config: config("first")},
+			{
+				PreConfig: func() {
+					race.arm(func(id string) error {
+						race.arm(asPlanned) // before the PATCH sent again
+						return asPlanned(id)
+					})
+				},
+				Config: config("second"),
+				ExpectError: regexpText("User Role Changed Outside Terraform", fmt.Sprintf(`the user role %q`, name), "(HTTP 412)",
+					`Changed outside Terraform: description (was "first", is "second")`),
+			},
+			{
+				PreConfig: func() {
+					if n := changes.Load(); n != 2 {
+						t.Fatalf("the role was changed before %d PATCHes, want 2 (the update and the one retry)", n)
+					}
+				},
+				Config: config("second"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					expectNoDrift(userRoleAddr),
+					plancheck.ExpectEmptyPlan(),
+				}},
 			},
 		},
 	})
