@@ -645,7 +645,8 @@ func (m userRoleModel) toAPIPatch(state userRoleModel) client.RolePatch {
 		patch.Description = m.Description.ValueStringPointer()
 	}
 	if !m.Permissions.Equal(state.Permissions) {
-		patch.PermissionKeys = knownStrings(m.Permissions)
+		keys := knownStrings(m.Permissions) // never nil: an empty set takes every permission away
+		patch.PermissionKeys = &keys
 	}
 	if !m.AllowAPIKeyAssignment.Equal(state.AllowAPIKeyAssignment) {
 		patch.AllowAPIKeyAssignment = m.AllowAPIKeyAssignment.ValueBoolPointer()

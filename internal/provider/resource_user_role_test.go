@@ -236,7 +236,7 @@ resource "visionone_user_role" "test" {
 					role := findRole(t, e, name)
 					err := e.API.UpdateRole(context.Background(), role.ID, "", client.RolePatch{
 						Description:                pointerTo("changed in the console"),
-						PermissionKeys:             keys[1:],
+						PermissionKeys:             pointerTo(keys[1:]),
 						AllowAPIKeyAssignment:      pointerTo(false),
 						AllowUserAccountAssignment: pointerTo(false),
 					})
