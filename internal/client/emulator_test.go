@@ -156,7 +156,7 @@ func TestEmulatorRoles(t *testing.T) {
 	if !client.IsPreconditionFailed(err) || !strings.Contains(err.Error(), "412 ConditionNotMet") {
 		t.Errorf("UpdateRole with a stale ETag = %v, want a 412 ConditionNotMet", err)
 	}
-	if err := e.api.UpdateRole(ctx, created.ID, "", client.RolePatch{PermissionKeys: keys[:1]}); err != nil {
+	if err := e.api.UpdateRole(ctx, created.ID, "", client.RolePatch{PermissionKeys: ptr(keys[:1])}); err != nil {
 		t.Errorf("UpdateRole without an ETag: %v", err)
 	}
 	got, err := e.api.GetRole(ctx, created.ID)

@@ -652,3 +652,31 @@ func TestPermissionCatalogTakesNoPagingParameters(t *testing.T) {
 		t.Errorf("got %d permissions with queries %q; want 2, the first request without a query", len(permissions), queries)
 	}
 }
+
+// TestRolePatchClearsPermissionsOnlyWhenAsked sends a patch that empties the permission list and
+// one that leaves it alone: the first must carry "permissionKeys":[] (an empty list clears the
+// role's permissions), the second no permissionKeys at all (absent means unchanged).
+func TestRolePatchClearsPermissionsOnlyWhenAsked(t *testing.T) {
+	var bodies []string
+	c := newHandlerClient(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPatch {
+			t.Errorf("unexpected %s %s", r.Method, r.URL.Path)
+			return
+		}
+		body, _ := io.ReadAll(r.Body)
+		bodies = append(bodies, string(body))
+		w.WriteHeader(204)
+	})
+	ctx := context.Background()
+	if err := c.UpdateRole(ctx, "r1", "e1", client.RolePatch{PermissionKeys: &[]string{}}); err != nil {
+		t.Fatalf("UpdateRole clearing the permissions: %v", err)
+	}
+	name := "ops"
+	if err := c.UpdateRole(ctx, "r1", "e1", client.RolePatch{Name: &name}); err != nil {
+		t.Fatalf("UpdateRole renaming: %v", err)
+	}
+	want := []string{`{"permissionKeys":[]}`, `{"name":"ops"}`}
+	if !slices.Equal(bodies, want) {
+		t.Errorf("PATCH bodies = %q, want %q", bodies, want)
+	}
+}

@@ -191,7 +191,7 @@ func (c *Client) UpdateRole(ctx context.Context, id, version string, patch RoleP
 func rolePatchApplied(r *Role, p RolePatch) bool {
 	return (p.Name == nil || *p.Name == r.Name) &&
 		(p.Description == nil || *p.Description == r.Description) &&
-		(p.PermissionKeys == nil || sameSet(p.PermissionKeys, r.PermissionKeys)) &&
+		(p.PermissionKeys == nil || sameSet(*p.PermissionKeys, r.PermissionKeys)) &&
 		(p.AllowAPIKeyAssignment == nil || *p.AllowAPIKeyAssignment == r.AllowAPIKeyAssignment) &&
 		(p.AllowUserAccountAssignment == nil || *p.AllowUserAccountAssignment == r.AllowUserAccountAssignment)
 }

@@ -57,13 +57,15 @@ type RoleCreate struct {
 	AllowUserAccountAssignment bool     `json:"allowUserAccountAssignment"`
 }
 
-// RolePatch is the body of PATCH /v3.0/iam/roles/{id}; nil fields are left unchanged.
+// RolePatch is the body of PATCH /v3.0/iam/roles/{id}; nil fields are left unchanged. A pointer to
+// an empty permission list is sent as [], which takes every permission from the role (API.md,
+// "Decision: role limits").
 type RolePatch struct {
-	Name                       *string  `json:"name,omitempty"`
-	Description                *string  `json:"description,omitempty"`
-	PermissionKeys             []string `json:"permissionKeys,omitempty"`
-	AllowAPIKeyAssignment      *bool    `json:"allowApiKeyAssignment,omitempty"`
-	AllowUserAccountAssignment *bool    `json:"allowUserAccountAssignment,omitempty"`
+	Name                       *string   `json:"name,omitempty"`
+	Description                *string   `json:"description,omitempty"`
+	PermissionKeys             *[]string `json:"permissionKeys,omitempty"`
+	AllowAPIKeyAssignment      *bool     `json:"allowApiKeyAssignment,omitempty"`
+	AllowUserAccountAssignment *bool     `json:"allowUserAccountAssignment,omitempty"`
 }
 
 // Permission is one entry of the tenant's permission catalog (API.md, "Roles: permission catalog").

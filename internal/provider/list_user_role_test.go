@@ -98,24 +98,26 @@ func TestAccUserRoleList_readsPages(t *testing.T) {
 }
 
 // TestAccUserRoleList_generateConfig adopts console-made roles with `terraform query
-// -generate-config-out`: nothing to change after the import.
+// -generate-config-out`, one of them with no permissions and a name of any characters the console
+// takes: nothing to change after the import.
 func TestAccUserRoleList_generateConfig(t *testing.T) {
 	w := newCLIWorkspace(t, featureQuery)
 	e := startEmulator(t, emulator.Options{})
 	e.requireEmulator("tenant of its own: -generate-config-out adopts every custom role the query finds")
 	keys := rolePermissionKeys(t, e, 2)
-	auditors := e.name("Third-party auditors")
+	auditors, team := e.name("Third-party auditors"), e.name("Team #1 (ops)!")
 	e.createRole(client.RoleCreate{Name: auditors, Description: "made in the console",
 		PermissionKeys: keys, AllowAPIKeyAssignment: true})
 	e.createRole(client.RoleCreate{Name: e.name("Integrations"), PermissionKeys: keys[:1], AllowUserAccountAssignment: true})
+	e.createRole(client.RoleCreate{Name: team, PermissionKeys: []string{}})
 
 	generated := w.adoptByQuery(e, `
 list "visionone_user_role" "console" {
   provider = visionone
 }
-`, 2)
+`, 3)
 	for _, want := range []string{`name += "` + regexp.QuoteMeta(auditors) + `"`, `allow_user_account_assignment += false`,
-		regexp.QuoteMeta(fmt.Sprintf("%q", keys[1]))} {
+		regexp.QuoteMeta(fmt.Sprintf("%q", keys[1])), `name += "` + regexp.QuoteMeta(team) + `"`, `permissions += \[\]`} {
 		if !regexp.MustCompile(want).MatchString(generated) {
 			t.Errorf("the generated configuration lacks %s:\n%s", want, generated)
 		}

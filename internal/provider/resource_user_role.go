@@ -65,12 +65,11 @@ var userRoleManagedAttributes = []string{"name", "description", "permissions", "
 // Limits of a custom role's fields. Trend publishes none for roles; 128 is the longest role name an
 // API key's `role` field takes, so a longer role could never be given to a key, and 2048 is the
 // description limit of API keys (API.md, "Decision: role limits"). The emulator enforces the same.
+// No character set is published either, so a name may hold any character: a role made in the
+// console must be one this resource can adopt.
 const (
 	roleNameMaxLength        = 128
 	roleDescriptionMaxLength = 2048
-	// roleNameCharacters is the character set of role names: letters, digits, spaces and common
-	// punctuation, as in "Third-party auditor (API only)".
-	roleNameCharacters = `^[\p{L}\p{N} ._\-()&/+,:]*$`
 	// permissionSuggestions bounds the "did you mean" list of an unknown permission key.
 	permissionSuggestions = 3
 )
@@ -102,16 +101,10 @@ func (r *userRoleResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 			},
 			"name": schema.StringAttribute{
 				MarkdownDescription: fmt.Sprintf("Name of the role, unique in the tenant; accounts and API keys refer to the role by this name. "+
-					"1 to %d characters: letters, digits, spaces and `. _ - ( ) & / + , :`, not starting or ending with a space. "+
-					"Must not be the name of a predefined role. Changing it renames the role in place.", roleNameMaxLength),
-				Required: true,
-				Validators: []validator.String{
-					stringvalidator.UTF8LengthBetween(1, roleNameMaxLength),
-					stringvalidator.RegexMatches(regexp.MustCompile(roleNameCharacters),
-						"may contain only letters, digits, spaces and . _ - ( ) & / + , :"),
-					stringvalidator.RegexMatches(regexp.MustCompile(`^(\S.*\S|\S)?$`),
-						"must not start or end with whitespace"),
-				},
+					"1 to %d characters, not whitespace only. Must not be the name of a predefined role. Changing it renames "+
+					"the role in place.", roleNameMaxLength),
+				Required:   true,
+				Validators: []validator.String{stringvalidator.UTF8LengthBetween(1, roleNameMaxLength), validators.NotBlank()},
 			},
 			"description": schema.StringAttribute{
 				MarkdownDescription: fmt.Sprintf("Free-text description of the role, at most %d characters. Default `\"\"` (empty).", roleDescriptionMaxLength),
@@ -123,13 +116,12 @@ func (r *userRoleResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 				},
 			},
 			"permissions": schema.SetAttribute{
-				MarkdownDescription: "Permission keys the role grants, at least one, such as `platform.userRoles.view`. " +
-					"Keys are checked at plan time against the tenant's permission catalog, and an unknown key is reported with " +
+				MarkdownDescription: "Permission keys the role grants, such as `platform.userRoles.view`; `[]` for a role " +
+					"that grants none. Keys are checked at plan time against the tenant's permission catalog, and an unknown key is reported with " +
 					"the closest real ones. Find keys by their console names with the `visionone_permissions` data source.",
 				ElementType: types.StringType,
 				Required:    true,
 				Validators: []validator.Set{
-					setvalidator.SizeAtLeast(1),
 					setvalidator.ValueStringsAre(stringvalidator.LengthAtLeast(1)),
 				},
 			},
@@ -647,7 +639,8 @@ func (m userRoleModel) toAPIPatch(state userRoleModel) client.RolePatch {
 		patch.Description = m.Description.ValueStringPointer()
 	}
 	if !m.Permissions.Equal(state.Permissions) {
-		patch.PermissionKeys = knownStrings(m.Permissions)
+		keys := knownStrings(m.Permissions) // never nil: an empty set takes every permission away
+		patch.PermissionKeys = &keys
 	}
 	if !m.AllowAPIKeyAssignment.Equal(state.AllowAPIKeyAssignment) {
 		patch.AllowAPIKeyAssignment = m.AllowAPIKeyAssignment.ValueBoolPointer()

@@ -52,7 +52,11 @@ func TestUserRoleModelToAPIPatch(t *testing.T) {
 			change: func(m *userRoleModel) {
 				m.Permissions = types.SetValueMust(types.StringType, []attr.Value{types.StringValue("a.view"), types.StringValue("b.view")})
 			},
-			want: client.RolePatch{PermissionKeys: []string{"a.view", "b.view"}},
+			want: client.RolePatch{PermissionKeys: &[]string{"a.view", "b.view"}},
+		},
+		"no permissions left is sent as an empty list": {
+			change: func(m *userRoleModel) { m.Permissions = types.SetValueMust(types.StringType, nil) },
+			want:   client.RolePatch{PermissionKeys: &[]string{}},
 		},
 		"a flag turned off is sent as false": {
 			change: func(m *userRoleModel) { m.AllowAPIKeyAssignment = types.BoolValue(false) },
