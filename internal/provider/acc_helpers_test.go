@@ -38,6 +38,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/client"
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/emulator"
@@ -344,6 +345,8 @@ func (e *testEmulator) noWritesSince(before emulator.Stats) resource.TestCheckFu
 type planErrorCase struct {
 	config    string
 	wantError *regexp.Regexp
+	// needs is the CLI feature the configuration uses, if any: the case is skipped without it.
+	needs *cliFeature
 }
 
 // testAccExpectPlanErrors runs each case as a parallel subtest against e and, once all have run,
@@ -354,7 +357,12 @@ func testAccExpectPlanErrors(t *testing.T, e *testEmulator, cases map[string]pla
 	before := e.Stats()
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
+			var versionChecks []tfversion.TerraformVersionCheck
+			if tc.needs != nil {
+				versionChecks = append(versionChecks, skipBelowFeature(*tc.needs))
+			}
 			resource.ParallelTest(t, resource.TestCase{
+				TerraformVersionChecks:   versionChecks,
 				PreCheck:                 func() { testAccPreCheck(t) },
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				Steps: []resource.TestStep{

@@ -93,7 +93,7 @@ func (r *apiKeyEphemeralResource) Schema(_ context.Context, _ ephemeral.SchemaRe
 					"keys, fails the plan (Role Not Applied Yet) until it is applied: apply it first, once, with " +
 					"`terraform apply -target=visionone_user_role.<name>`, or use a role that exists already.",
 				Required:   true,
-				Validators: []validator.String{stringvalidator.UTF8LengthBetween(1, apiKeyNameMaxLength)},
+				Validators: roleReferenceValidators(),
 			},
 			"description": schema.StringAttribute{
 				MarkdownDescription: "A note about the key, at most 2048 characters. Default: a note that Terraform made the key for one run.",

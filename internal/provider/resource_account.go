@@ -110,7 +110,7 @@ func (r *accountResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 					"before the role (the plan then fails with Role Not Found) and destroy the role before the account. " +
 					"Updated in place once the account is active.",
 				Required:   true,
-				Validators: []validator.String{stringvalidator.UTF8LengthBetween(1, accountMaxLength)},
+				Validators: roleReferenceValidators(),
 			},
 			"description": schema.StringAttribute{
 				MarkdownDescription: "Free-text note about the account, at most 256 characters. Default empty. Updated in place once the account is active.",

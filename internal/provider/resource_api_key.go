@@ -151,7 +151,7 @@ func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 					"(`visionone_user_role.<name>.name`) or lists it in `depends_on`: a bare name does not order the two, so Terraform " +
 					"may plan or create the key before the role (the plan then fails with Role Not Found) and destroy the role before the key.",
 				Required:   true,
-				Validators: []validator.String{stringvalidator.UTF8LengthBetween(1, apiKeyNameMaxLength), validators.NotBlank()},
+				Validators: roleReferenceValidators(),
 			},
 			"description": schema.StringAttribute{
 				MarkdownDescription: "A note about the key, at most 2048 characters. Changed in place. Default empty.",

@@ -6,8 +6,10 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/client"
@@ -52,6 +54,13 @@ var (
 		refusesMasterAdministrator: true,
 	}
 )
+
+// roleReferenceValidators check, at validation, the name by which an account or an API key refers
+// to its role: a role name holds 1 to 128 characters (API.md, "Decision: role limits"), and one of
+// whitespace only is a mistake Vision One refuses as missing.
+func roleReferenceValidators() []validator.String {
+	return []validator.String{stringvalidator.UTF8LengthBetween(1, roleNameMaxLength), validators.NotBlank()}
+}
 
 // roleReferenceHint says how to name a role that this configuration creates. Terraform plans (and
 // applies) a resource after a role only when the resource refers to the role, so a literal name
