@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -316,47 +317,42 @@ resource "visionone_user_role" "run" {
 			"so no API key was created. Terraform opens an ephemeral visionone_api_key during the plan",
 			"terraform apply -target=visionone_user_role.<name>", "or give the key a role that exists already")
 	}
+	// refusedThenApplied: the plan of the key fails, with nothing written, and then the role alone
+	// is applied as next.
 	var before emulator.Stats
+	refusedThenApplied := func(now, next string) []resource.TestStep {
+		return []resource.TestStep{
+			{
+				PreConfig:   func() { before = e.Stats() },
+				Config:      withKey,
+				ExpectError: notApplied(now),
+			},
+			{
+				PreConfig: func() {
+					if err := e.noWritesSince(before)(nil); err != nil {
+						t.Fatalf("the plan that failed wrote: %v", err)
+					}
+				},
+				Config: next,
+			},
+		}
+	}
 	resource.ParallelTest(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{skipBelowFeature(featureEphemeral)},
 		PreCheck:                 func() { testAccPreCheck(t) },
 		ProtoV6ProviderFactories: scopedProviderFactories,
 		CheckDestroy:             testAccCheckUserRoleDestroyed(e),
-		Steps: []resource.TestStep{
-			{
-				PreConfig:   func() { before = e.Stats() },
-				Config:      withKey,
-				ExpectError: notApplied("the Vision One tenant does not have it yet"),
-			},
-			{
-				PreConfig: func() {
-					if err := e.noWritesSince(before)(nil); err != nil {
-						t.Fatalf("the plan that failed wrote: %v", err)
-					}
-				},
-				Config: roleOnly(false),
-			},
-			{
-				PreConfig:   func() { before = e.Stats() },
-				Config:      withKey,
-				ExpectError: notApplied("the role in the Vision One tenant does not allow API key assignment yet"),
-			},
-			{
-				PreConfig: func() {
-					if err := e.noWritesSince(before)(nil); err != nil {
-						t.Fatalf("the plan that failed wrote: %v", err)
-					}
-				},
-				Config: roleOnly(true),
-			},
-			{
+		Steps: slices.Concat(
+			refusedThenApplied("the Vision One tenant does not have it yet", roleOnly(false)),
+			refusedThenApplied("the role in the Vision One tenant does not allow API key assignment yet", roleOnly(true)),
+			[]resource.TestStep{{
 				Config: withKey,
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownOutputValue("ephemeral_keys_seen", knownvalue.Int64Exact(1)),
 					e.expectNoKeyNamed(prefix),
 				},
-			},
-		},
+			}},
+		),
 	})
 }
 

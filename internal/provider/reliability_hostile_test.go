@@ -161,7 +161,6 @@ var (
 	roleByID    = regexp.MustCompile(`^/v3\.0/iam/roles/[^/]+$`)
 	accountByID = regexp.MustCompile(`^/v3\.0/iam/accounts/[^/]+$`)
 	apiKeys     = regexp.MustCompile(`^/v3\.0/iam/apiKeys$`)
-	apiKeyByID  = regexp.MustCompile(`^/v3\.0/iam/apiKeys/[^/]+$`)
 	// apiKeysAndKey: the list and the create of API keys, and one key.
 	apiKeysAndKey = regexp.MustCompile(`^/v3\.0/iam/apiKeys(/[^/]+)?$`)
 	accounts      = regexp.MustCompile(`^/v3\.0/iam/accounts$`)
