@@ -28,12 +28,17 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/client"
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/emulator"
@@ -340,6 +345,8 @@ func (e *testEmulator) noWritesSince(before emulator.Stats) resource.TestCheckFu
 type planErrorCase struct {
 	config    string
 	wantError *regexp.Regexp
+	// needs is the CLI feature the configuration uses, if any: the case is skipped without it.
+	needs *cliFeature
 }
 
 // testAccExpectPlanErrors runs each case as a parallel subtest against e and, once all have run,
@@ -350,7 +357,12 @@ func testAccExpectPlanErrors(t *testing.T, e *testEmulator, cases map[string]pla
 	before := e.Stats()
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
+			var versionChecks []tfversion.TerraformVersionCheck
+			if tc.needs != nil {
+				versionChecks = append(versionChecks, skipBelowFeature(*tc.needs))
+			}
 			resource.ParallelTest(t, resource.TestCase{
+				TerraformVersionChecks:   versionChecks,
 				PreCheck:                 func() { testAccPreCheck(t) },
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				Steps: []resource.TestStep{
@@ -455,6 +467,42 @@ func withPrivateState[T any](resp *T) *T {
 	field := reflect.ValueOf(resp).Elem().FieldByName("Private")
 	field.Set(reflect.New(field.Type().Elem()))
 	return resp
+}
+
+// modifyPlanOfCreate calls r's ModifyPlan as Terraform plans a new object whose configuration and
+// planned values are model, and returns the response: for what an acceptance test cannot see, such
+// as a plan's warnings.
+func modifyPlanOfCreate[M any](t *testing.T, r fwresource.ResourceWithModifyPlan, model M) *fwresource.ModifyPlanResponse {
+	t.Helper()
+	ctx := context.Background()
+	var schemaResp fwresource.SchemaResponse
+	r.Schema(ctx, fwresource.SchemaRequest{}, &schemaResp)
+	null := tftypes.NewValue(schemaResp.Schema.Type().TerraformType(ctx), nil)
+	plan := tfsdk.Plan{Schema: schemaResp.Schema, Raw: null}
+	if diags := plan.Set(ctx, &model); diags.HasError() {
+		t.Fatal(diags)
+	}
+	req := withPrivateState(&fwresource.ModifyPlanRequest{
+		Config: tfsdk.Config{Schema: schemaResp.Schema, Raw: plan.Raw}, Plan: plan, State: tfsdk.State{Schema: schemaResp.Schema, Raw: null},
+	})
+	resp := withPrivateState(&fwresource.ModifyPlanResponse{Plan: plan})
+	r.ModifyPlan(ctx, *req, resp)
+	return resp
+}
+
+// expectOneWarning fails t unless diags hold no error and exactly one warning, with this summary and
+// a detail that says each of want.
+func expectOneWarning(t *testing.T, diags diag.Diagnostics, summary string, want ...string) {
+	t.Helper()
+	warnings := diags.Warnings()
+	if diags.HasError() || len(warnings) != 1 || warnings[0].Summary() != summary {
+		t.Fatalf("want one warning %s, got %v", summary, diags)
+	}
+	for _, text := range want {
+		if !strings.Contains(warnings[0].Detail(), text) {
+			t.Errorf("the warning does not say %q:\n%s", text, warnings[0].Detail())
+		}
+	}
 }
 
 var rfc3339Pattern = regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$`)

@@ -100,8 +100,15 @@ func (d *apiKeysDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 						"name":        schema.StringAttribute{MarkdownDescription: "The key's name.", Computed: true},
 						"role":        schema.StringAttribute{MarkdownDescription: "The name of the key's role.", Computed: true},
 						"description": schema.StringAttribute{MarkdownDescription: "The key's description.", Computed: true},
-						"status":      schema.StringAttribute{MarkdownDescription: "`enabled` or `disabled`.", Computed: true},
-						"enabled":     schema.BoolAttribute{MarkdownDescription: "Whether the status is `enabled`.", Computed: true},
+						"status": schema.StringAttribute{
+							MarkdownDescription: "`enabled` or `disabled`, or a status from a newer API as Vision One sends it.",
+							Computed:            true,
+						},
+						"enabled": schema.BoolAttribute{
+							MarkdownDescription: "False when the status is `disabled`, true otherwise: a status this provider does not " +
+								"know reads as enabled, as on the `visionone_api_key` resource.",
+							Computed: true,
+						},
 						"expires_at": schema.StringAttribute{
 							MarkdownDescription: "When the key expires (RFC 3339, UTC), or null when it never expires. Also null, with a " +
 								"warning, when the API writes it in a form the provider cannot read.",
@@ -223,7 +230,7 @@ func (m *apiKeysItemModel) readFromAPI(key *client.APIKey, now time.Time) {
 	m.Role = types.StringValue(key.Role)
 	m.Description = types.StringValue(key.Description)
 	m.Status = types.StringValue(key.Status)
-	m.Enabled = types.BoolValue(key.Status == client.StatusEnabled)
+	m.Enabled = enabledFromStatus(key.Status)
 	m.ExpiresAt = rfc3339Value(key.ExpiredDateTime)
 	m.Expired = types.BoolValue(expiring && !now.Before(expires))
 	m.LastUsedAt = rfc3339Value(key.LastUsedDateTime)

@@ -88,9 +88,12 @@ func (r *apiKeyEphemeralResource) Schema(_ context.Context, _ ephemeral.SchemaRe
 			},
 			"role": schema.StringAttribute{
 				MarkdownDescription: "Name of the user role the key acts with: a role that allows API key assignment, not " +
-					"`Master Administrator`. Give it only what the consumer of the key needs.",
+					"`Master Administrator`. Give it only what the consumer of the key needs. Terraform opens the key during " +
+					"the plan, before it applies anything, so a role that this configuration creates, or changes to allow API " +
+					"keys, fails the plan (Role Not Applied Yet) until it is applied: apply it first, once, with " +
+					"`terraform apply -target=visionone_user_role.<name>`, or use a role that exists already.",
 				Required:   true,
-				Validators: []validator.String{stringvalidator.UTF8LengthBetween(1, apiKeyNameMaxLength)},
+				Validators: roleReferenceValidators(),
 			},
 			"description": schema.StringAttribute{
 				MarkdownDescription: "A note about the key, at most 2048 characters. Default: a note that Terraform made the key for one run.",
@@ -156,6 +159,9 @@ func (r *apiKeyEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRe
 		model.ExpiresInMonths = types.Int64Value(ephemeralKeyDefaultMonths)
 	}
 	r.data.checkRoleAssignable(ctx, apiKeyRoleAssignment, model.Role, &resp.Diagnostics)
+	if !resp.Diagnostics.HasError() {
+		r.data.checkPlannedRoleApplied(ctx, apiKeyRoleAssignment, model.Role, &resp.Diagnostics)
+	}
 	if resp.Diagnostics.HasError() {
 		return
 	}

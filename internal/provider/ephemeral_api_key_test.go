@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -282,6 +283,76 @@ output "left_behind" {
 				},
 			},
 		},
+	})
+}
+
+// TestAccAPIKeyEphemeral_roleOfThisConfiguration opens a key whose role this configuration creates,
+// or changes to allow API keys. Terraform opens the key during the plan, before the role is
+// applied, so the plan fails with an error that says to apply the role first, before any request
+// that writes; once the role is applied as configured, the same configuration works.
+func TestAccAPIKeyEphemeral_roleOfThisConfiguration(t *testing.T) {
+	e, _ := startEmulatorRecordingTokens(t)
+	e.requireMasterAdministrator("create a role and change its control flags")
+	prefix, roleName := e.name("ci-role-"), e.name("ci-readers")
+	// The role lets the key list API keys, as the consumer configuration does with it.
+	role := func(allowAPIKeys bool) string {
+		return fmt.Sprintf(`
+resource "visionone_user_role" "run" {
+  name                     = %q
+  permissions              = [%q]
+  allow_api_key_assignment = %t
+}
+`, roleName, "platform.apiKeys.view", allowAPIKeys)
+	}
+	const literal = `role        = "placeholder"`
+	consumer := ephemeralKeyConsumerConfig(e, prefix, "placeholder")
+	if !strings.Contains(consumer, literal) {
+		t.Fatal("the role did not make it into the configuration")
+	}
+	withKey := strings.Replace(consumer, literal, "role        = visionone_user_role.run.name", 1) + role(true)
+	roleOnly := func(allowAPIKeys bool) string { return e.providerConfig() + role(allowAPIKeys) }
+	// Terraform wraps long messages, so a space matches any white space.
+	notApplied := func(now string) *regexp.Regexp {
+		return regexpText("Role Not Applied Yet", fmt.Sprintf("This configuration creates or changes the role %q, and %s", roleName, now),
+			"so no API key was created. Terraform opens an ephemeral visionone_api_key during the plan",
+			"terraform apply -target=visionone_user_role.<name>", "or give the key a role that exists already")
+	}
+	// refusedThenApplied: the plan of the key fails, with nothing written, and then the role alone
+	// is applied as next.
+	var before emulator.Stats
+	refusedThenApplied := func(now, next string) []resource.TestStep {
+		return []resource.TestStep{
+			{
+				PreConfig:   func() { before = e.Stats() },
+				Config:      withKey,
+				ExpectError: notApplied(now),
+			},
+			{
+				PreConfig: func() {
+					if err := e.noWritesSince(before)(nil); err != nil {
+						t.Fatalf("the plan that failed wrote: %v", err)
+					}
+				},
+				Config: next,
+			},
+		}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{skipBelowFeature(featureEphemeral)},
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: scopedProviderFactories,
+		CheckDestroy:             testAccCheckUserRoleDestroyed(e),
+		Steps: slices.Concat(
+			refusedThenApplied("the Vision One tenant does not have it yet", roleOnly(false)),
+			refusedThenApplied("the role in the Vision One tenant does not allow API key assignment yet", roleOnly(true)),
+			[]resource.TestStep{{
+				Config: withKey,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownOutputValue("ephemeral_keys_seen", knownvalue.Int64Exact(1)),
+					e.expectNoKeyNamed(prefix),
+				},
+			}},
+		),
 	})
 }
 

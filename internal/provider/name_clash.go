@@ -2,6 +2,9 @@ package provider
 
 import (
 	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 )
 
 // nameClash is an object of the tenant whose name (an account's email) a new or renamed object of
@@ -47,6 +50,22 @@ func (d *providerData) nameClashDetail(c nameClash) string {
 	}
 	return detail + fmt.Sprintf(" %s is not managed by this configuration as far as the provider can tell (it has not seen it in "+
 		"the Terraform state in this run). %s", c.object, c.importHint)
+}
+
+// warnExactNameTaken warns that a new object would take the name (email) of an object of the
+// tenant that has it spelled exactly as planned, and that this configuration does not manage as far
+// as the provider can tell (the caller returns without a diagnostic for one seenManaged knows). The
+// plan cannot refuse it: in an apply, that object may be this resource's own current one, replaced
+// under create_before_destroy, which Terraform plans again as a plain create after setting the
+// current one aside, and an error at that point would leave the current one set aside (deposed)
+// instead of restored. Vision One refuses the create at apply. more is added to the clash's detail,
+// such as what the existing object is.
+func (d *providerData) warnExactNameTaken(diags *diag.Diagnostics, summary string, c nameClash, more string) {
+	diags.AddAttributeWarning(path.Root(c.field), summary, fmt.Sprintf("%s%s\n\nThis is a warning rather than an error "+
+		"only because the provider cannot tell this %s from this resource's own current one, replaced with "+
+		"create_before_destroy, which an error at this point of an apply would leave set aside instead of restored. "+
+		"Otherwise, applying this plan fails: Vision One refuses the new %s, and what the apply created before that stays created.",
+		d.nameClashDetail(c), more, c.object, c.object))
 }
 
 // plannedNameClashDetail explains that two resources of type typeName plan the same name (email):

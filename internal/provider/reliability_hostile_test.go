@@ -161,7 +161,6 @@ var (
 	roleByID    = regexp.MustCompile(`^/v3\.0/iam/roles/[^/]+$`)
 	accountByID = regexp.MustCompile(`^/v3\.0/iam/accounts/[^/]+$`)
 	apiKeys     = regexp.MustCompile(`^/v3\.0/iam/apiKeys$`)
-	apiKeyByID  = regexp.MustCompile(`^/v3\.0/iam/apiKeys/[^/]+$`)
 	// apiKeysAndKey: the list and the create of API keys, and one key.
 	apiKeysAndKey = regexp.MustCompile(`^/v3\.0/iam/apiKeys(/[^/]+)?$`)
 	accounts      = regexp.MustCompile(`^/v3\.0/iam/accounts$`)
@@ -284,13 +283,21 @@ resource "visionone_account" "test" {
 		},
 		"unknown API key status": {
 			// A status from a newer API is not read as disabled: the plan would otherwise enable the
-			// key again on every run.
-			setup:     testAccAPIKeyConfig("hostile", "SIEM", "", true),
-			answer:    &hostileAnswer{passThrough: true, match: matchRequest(http.MethodGet, apiKeyByID), rewrite: editJSON(setField("status", "suspended"))},
-			config:    testAccAPIKeyConfig("hostile", "SIEM", "", true),
+			// key again on every run. The visionone_api_keys data source reads it the same way.
+			setup: testAccAPIKeyConfig("hostile", "SIEM", "", true),
+			answer: &hostileAnswer{passThrough: true, match: matchRequest(http.MethodGet, apiKeysAndKey),
+				rewrite: replaceField("status", `"suspended"`)},
+			config: testAccAPIKeyConfig("hostile", "SIEM", "", true) + `
+data "visionone_api_keys" "named" {
+  name = "hostile"
+}
+`,
 			planCheck: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 			stateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("enabled"), knownvalue.Bool(true)),
+				statecheck.ExpectKnownValue("data.visionone_api_keys.named", tfjsonpath.New("api_keys"), knownvalue.ListExact([]knownvalue.Check{
+					knownvalue.ObjectPartial(map[string]knownvalue.Check{"status": knownvalue.StringExact("suspended"), "enabled": knownvalue.Bool(true)}),
+				})),
 			},
 		},
 		"unknown account auth type": {

@@ -17,11 +17,11 @@ import (
 )
 
 // TestAccReliability_badInputMatrix runs one bad value per row, for every attribute a user sets on
-// the provider block and on each resource: wrong type, out of range, wrong enum, too long, empty,
-// unicode, quotes and filter operators where they are not allowed. Each must fail at plan with a
-// message that names the attribute or says what to write instead, and, all rows done, the emulator
-// must have received no write request. The per-resource tests assert more messages of the same
-// kind; this table is the one place that goes over every attribute.
+// the provider block, on each resource and on the ephemeral key: wrong type, out of range, wrong
+// enum, too long, empty, unicode, quotes and filter operators where they are not allowed. Each must
+// fail at plan with a message that names the attribute or says what to write instead, and, all
+// rows done, the emulator must have received no write request. The per-resource tests assert more
+// messages of the same kind; this table is the one place that goes over every attribute.
 func TestAccReliability_badInputMatrix(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
 	permission := rolePermissionKeys(t, e, 1)[0]
@@ -39,6 +39,9 @@ func TestAccReliability_badInputMatrix(t *testing.T) {
 	account := func(arguments string) string { return block("visionone_account", arguments) }
 	key := func(arguments string) string { return block("visionone_api_key", arguments) }
 	long := func(n int) string { return strings.Repeat("x", n) }
+	ephemeralKey := func(arguments string) string {
+		return e.providerConfig() + "ephemeral \"visionone_api_key\" \"test\" {\n" + strings.ReplaceAll(arguments, "; ", "\n") + "\n}\n"
+	}
 
 	cases := map[string]planErrorCase{
 		// The provider block.
@@ -176,7 +179,15 @@ func TestAccReliability_badInputMatrix(t *testing.T) {
 		},
 		"account role empty": {
 			config:    account(`email = "a@example.com"; role = ""`),
-			wantError: regexpText("Attribute role UTF-8 character count must be between 1 and 256, got: 0"),
+			wantError: regexpText("Attribute role UTF-8 character count must be between 1 and 128, got: 0"),
+		},
+		"account role blank": {
+			config:    account(`email = "a@example.com"; role = "  "`),
+			wantError: regexpText("Attribute role must not be blank (whitespace only)"),
+		},
+		"account role too long": {
+			config:    account(fmt.Sprintf(`email = "a@example.com"; role = %q`, long(129))),
+			wantError: regexpText("Attribute role UTF-8 character count must be between 1 and 128, got: 129"),
 		},
 		"account role unknown with quotes": {
 			config:    account(`email = "a@example.com"; role = "Auditor' or name eq 'Master Administrator"`),
@@ -252,9 +263,30 @@ func TestAccReliability_badInputMatrix(t *testing.T) {
 			config:    key(`name = "k"; role = "SIEM"; rotate_before = "10000h"`),
 			wantError: regexpText("rotate_before", "between"),
 		},
+		"key role too long": {
+			config:    key(fmt.Sprintf(`name = "k"; role = %q`, long(129))),
+			wantError: regexpText("Attribute role UTF-8 character count must be between 1 and 128, got: 129"),
+		},
 		"key keepers wrong type": {
 			config:    key(`name = "k"; role = "SIEM"; keepers = "rotate"`),
 			wantError: regexpText(`Inappropriate value for attribute "keepers"`, "map of string required"),
+		},
+
+		// The ephemeral visionone_api_key.
+		"ephemeral key role empty": {
+			config:    ephemeralKey(`role = ""`),
+			wantError: regexpText("Attribute role UTF-8 character count must be between 1 and 128, got: 0"),
+			needs:     &featureEphemeral,
+		},
+		"ephemeral key role blank": {
+			config:    ephemeralKey(`role = "  "`),
+			wantError: regexpText("Attribute role must not be blank (whitespace only)"),
+			needs:     &featureEphemeral,
+		},
+		"ephemeral key role too long": {
+			config:    ephemeralKey(fmt.Sprintf(`role = %q`, long(129))),
+			wantError: regexpText("Attribute role UTF-8 character count must be between 1 and 128, got: 129"),
+			needs:     &featureEphemeral,
 		},
 	}
 	testAccExpectPlanErrors(t, e, cases)

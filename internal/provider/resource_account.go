@@ -110,7 +110,7 @@ func (r *accountResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 					"before the role (the plan then fails with Role Not Found) and destroy the role before the account. " +
 					"Updated in place once the account is active.",
 				Required:   true,
-				Validators: []validator.String{stringvalidator.UTF8LengthBetween(1, accountMaxLength)},
+				Validators: roleReferenceValidators(),
 			},
 			"description": schema.StringAttribute{
 				MarkdownDescription: "Free-text note about the account, at most 256 characters. Default empty. Updated in place once the account is active.",
@@ -478,11 +478,9 @@ func (r *accountResource) findAccount(ctx context.Context, id, email string) (*c
 //
 // A clash of a new account with an account of the tenant that has exactly the planned email, and
 // that the provider has not seen in this configuration's state, only warns, and Vision One refuses
-// it at apply, as apiKeyResource.checkName leaves such a key name to Create: in an apply, that
-// account may be this resource's own current one under create_before_destroy, and a plan error
-// there would leave it set aside (deposed) instead of restored. Two accounts of this configuration
-// with one email are still refused at plan, whichever Terraform plans first, by the record of the
-// planned emails.
+// it at apply, as for key and role names (see warnExactNameTaken). Two accounts of this
+// configuration with one email are still refused at plan, whichever Terraform plans first, by the
+// record of the planned emails.
 func (r *accountResource) checkEmail(ctx context.Context, planned types.String, owner string, creates bool, diags *diag.Diagnostics) {
 	if planned.IsNull() || planned.IsUnknown() {
 		return
@@ -513,16 +511,13 @@ func (r *accountResource) checkEmail(ctx context.Context, planned types.String, 
 	if existing == nil || existing.ID == owner || r.data.seenManaged(accountType, existing.ID) {
 		return
 	}
-	detail := fmt.Sprintf("%s\n\nThe existing account has auth type %s, role %q and status %s.",
-		r.data.nameClashDetail(accountEmailClash(existing)), existing.AuthType, existing.Role, existing.Status)
+	clash, more := accountEmailClash(existing), fmt.Sprintf("\n\nThe existing account has auth type %s, role %q and status %s.",
+		existing.AuthType, existing.Role, existing.Status)
 	if existing.Email == email {
-		diags.AddAttributeWarning(path.Root("email"), "Account Already Exists", detail+"\n\nThis is a warning rather than "+
-			"an error only because the provider cannot tell this account from this resource's own current one, replaced "+
-			"with create_before_destroy, which an error at this point of an apply would leave set aside instead of "+
-			"restored. Otherwise, applying this plan fails: Vision One refuses the invitation.")
+		r.data.warnExactNameTaken(diags, "Account Already Exists", clash, more)
 		return
 	}
-	diags.AddAttributeError(path.Root("email"), "Account Already Exists", detail)
+	diags.AddAttributeError(path.Root("email"), "Account Already Exists", r.data.nameClashDetail(clash)+more)
 }
 
 // accountEmailClash describes the existing account whose email a new account would take.

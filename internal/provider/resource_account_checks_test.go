@@ -18,9 +18,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -392,36 +390,16 @@ func TestAccount_modifyPlanEmailTakenWarns(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
 	email := e.email("taken")
 	existing := e.inviteAccount(client.AccountInvite{Email: email, Role: "Auditor", AuthType: client.AuthTypeLocal})
-	ctx := context.Background()
-	var schemaResp fwresource.SchemaResponse
-	(&accountResource{}).Schema(ctx, fwresource.SchemaRequest{}, &schemaResp)
 	planNew := func(r *accountResource) *fwresource.ModifyPlanResponse {
 		t.Helper()
-		model := accountResourceModel{ID: types.StringUnknown(), Email: types.StringValue(email), AuthType: types.StringValue("local"),
-			Role: types.StringValue("Analyst"), Description: types.StringValue(""), Enabled: types.BoolValue(true),
-			Status: types.StringUnknown(), Name: types.StringUnknown()}
-		plan := tfsdk.Plan{Schema: schemaResp.Schema, Raw: tftypes.NewValue(schemaResp.Schema.Type().TerraformType(ctx), nil)}
-		if diags := plan.Set(ctx, &model); diags.HasError() {
-			t.Fatal(diags)
-		}
-		state := tfsdk.State{Schema: schemaResp.Schema, Raw: tftypes.NewValue(schemaResp.Schema.Type().TerraformType(ctx), nil)}
-		req := withPrivateState(&fwresource.ModifyPlanRequest{Config: tfsdk.Config{Schema: schemaResp.Schema, Raw: plan.Raw}, Plan: plan, State: state})
-		resp := withPrivateState(&fwresource.ModifyPlanResponse{Plan: plan})
-		r.ModifyPlan(ctx, *req, resp)
-		return resp
+		return modifyPlanOfCreate(t, r, accountResourceModel{ID: types.StringUnknown(), Email: types.StringValue(email),
+			AuthType: types.StringValue("local"), Role: types.StringValue("Analyst"), Description: types.StringValue(""),
+			Enabled: types.BoolValue(true), Status: types.StringUnknown(), Name: types.StringUnknown()})
 	}
 
-	resp := planNew(&accountResource{data: newProviderData(e.API)})
-	warnings := resp.Diagnostics.Warnings()
-	if resp.Diagnostics.HasError() || len(warnings) != 1 || warnings[0].Summary() != "Account Already Exists" {
-		t.Fatalf("want one warning Account Already Exists, got %v", resp.Diagnostics)
-	}
-	for _, want := range []string{fmt.Sprintf("%q (id %s)", email, existing.ID), "terraform import 'visionone_account.<name>' '" + email + "'",
-		`role "Auditor" and status invited`, "create_before_destroy", "applying this plan fails"} {
-		if !strings.Contains(warnings[0].Detail(), want) {
-			t.Errorf("the warning does not say %q:\n%s", want, warnings[0].Detail())
-		}
-	}
+	expectOneWarning(t, planNew(&accountResource{data: newProviderData(e.API)}).Diagnostics, "Account Already Exists",
+		fmt.Sprintf("%q (id %s)", email, existing.ID), "terraform import 'visionone_account.<name>' '"+email+"'",
+		`role "Auditor" and status invited`, "create_before_destroy", "applying this plan fails")
 
 	seen := newProviderData(e.API)
 	seen.noteManaged(accountType, existing.ID)

@@ -151,7 +151,7 @@ func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 					"(`visionone_user_role.<name>.name`) or lists it in `depends_on`: a bare name does not order the two, so Terraform " +
 					"may plan or create the key before the role (the plan then fails with Role Not Found) and destroy the role before the key.",
 				Required:   true,
-				Validators: []validator.String{stringvalidator.UTF8LengthBetween(1, apiKeyNameMaxLength), validators.NotBlank()},
+				Validators: roleReferenceValidators(),
 			},
 			"description": schema.StringAttribute{
 				MarkdownDescription: "A note about the key, at most 2048 characters. Changed in place. Default empty.",
@@ -395,10 +395,9 @@ func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 // Some clashes of a new key are left to Create, where Vision One refuses the key and Terraform keeps
 // the state as it was: with a key this configuration manages, which the new one may be replacing
 // (a tainted key is planned as a new one, without its id; the record of the names planned in this
-// run reports two resources planning one name), and with a key of exactly the planned name, which
-// in an apply may be this resource's own current key under create_before_destroy: Terraform plans
-// such a replacement again as a plain create after setting the current key aside, and a plan error
-// there would leave that key set aside for the next run to destroy.
+// run reports two resources planning one name), and, with a warning only, with a key of exactly the
+// planned name, which in an apply may be this resource's own current key under
+// create_before_destroy (see warnExactNameTaken).
 func (r *apiKeyResource) checkName(ctx context.Context, planned types.String, owner string, state *apiKeyResourceModel, errs, checks *diag.Diagnostics) {
 	if planned.IsNull() || planned.IsUnknown() {
 		return
@@ -424,11 +423,15 @@ func (r *apiKeyResource) checkName(ctx context.Context, planned types.String, ow
 		tflog.Warn(ctx, "Could not list the API keys; Vision One decides about the key name at apply", map[string]any{"error": err.Error()})
 		return
 	}
-	if existing == nil || existing.ID == owner ||
-		(state == nil && (existing.Name == name || r.data.seenManaged(apiKeyType, existing.ID))) {
+	if existing == nil || existing.ID == owner || (state == nil && r.data.seenManaged(apiKeyType, existing.ID)) {
 		return
 	}
-	target.AddAttributeError(path.Root("name"), "API Key Already Exists", r.data.nameClashDetail(apiKeyNameClash(existing, name, state == nil)))
+	clash := apiKeyNameClash(existing, name, state == nil)
+	if state == nil && existing.Name == name {
+		r.data.warnExactNameTaken(target, "API Key Already Exists", clash, "")
+		return
+	}
+	target.AddAttributeError(path.Root("name"), "API Key Already Exists", r.data.nameClashDetail(clash))
 }
 
 // apiKeyNameClash describes the existing key whose name a new (creates) or renamed key would take,

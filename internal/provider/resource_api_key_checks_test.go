@@ -13,6 +13,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
+	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -254,4 +257,72 @@ resource "visionone_api_key" "test" {
 			},
 		},
 	})
+}
+
+// TestAccAPIKey_nameTakenInTenantPlans plans, beside a new role, a key whose name a key made in the
+// console has, spelled the same: the plan succeeds, with the warning that
+// TestAPIKey_modifyPlanNameTakenWarns asserts (in an apply, that key may be this resource's own
+// current one under create_before_destroy, see checkName), and nothing is written. (A name that
+// differs in case only fails the plan: TestAccAPIKey_duplicateName.)
+func TestAccAPIKey_nameTakenInTenantPlans(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	taken := e.name("dup-key")
+	e.createAPIKey(client.APIKeyCreate{Name: taken, Role: "SIEM"})
+	before := e.Stats()
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: e.providerConfig() + testAccAPIKeyConfig(taken, "SIEM", "", true) + fmt.Sprintf(`
+resource "visionone_user_role" "unrelated" {
+  name        = %q
+  permissions = [%q]
+}
+`, e.name("unrelated"), rolePermissionKeys(t, e, 1)[0]),
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPreRefresh: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testAccAPIKeyAddr, plancheck.ResourceActionCreate),
+					plancheck.ExpectResourceAction("visionone_user_role.unrelated", plancheck.ResourceActionCreate),
+				}},
+			},
+			{
+				Config: e.providerConfig(),
+				Check:  e.noWritesSince(before),
+			},
+		},
+	})
+}
+
+// TestAPIKey_modifyPlanNameTakenWarns calls ModifyPlan as Terraform plans a new key whose name a key
+// of the tenant has, spelled the same: the plan warns, naming the key, its id and how to import it,
+// and leaves the refusal to the apply (see checkName); terraform-plugin-testing cannot see
+// warnings. A key the provider has seen in this configuration's state, such as the tainted one this
+// plan replaces, is not reported.
+func TestAPIKey_modifyPlanNameTakenWarns(t *testing.T) {
+	t.Parallel()
+	e := startEmulator(t, emulator.Options{})
+	taken := e.name("dup-key")
+	existing := e.createAPIKey(client.APIKeyCreate{Name: taken, Role: "SIEM"})
+	planNew := func(r *apiKeyResource) *fwresource.ModifyPlanResponse {
+		t.Helper()
+		return modifyPlanOfCreate(t, r, apiKeyResourceModel{
+			ID: types.StringUnknown(), Name: types.StringValue(taken), NamePrefix: types.StringNull(), Role: types.StringValue("SIEM"),
+			Description: types.StringValue(""), Enabled: types.BoolValue(true), ExpiresInMonths: types.Int64Value(12),
+			RotateBefore: timetypes.NewGoDurationNull(), Keepers: types.MapNull(types.StringType), Value: types.StringUnknown(),
+			ExpiresAt: timetypes.NewRFC3339Unknown(), LastUsedAt: timetypes.NewRFC3339Unknown(), CreatedAt: timetypes.NewRFC3339Unknown(),
+		})
+	}
+
+	expectOneWarning(t, planNew(&apiKeyResource{data: newProviderData(e.API)}).Diagnostics, "API Key Already Exists",
+		fmt.Sprintf("Vision One already has the API key %q (id %s)", taken, existing.ID),
+		"not managed by this configuration as far as the provider can tell", "terraform import <address> "+existing.ID,
+		"create_before_destroy", "use name_prefix instead of name", "applying this plan fails")
+
+	seen := newProviderData(e.API)
+	seen.noteManaged(apiKeyType, existing.ID)
+	if resp := planNew(&apiKeyResource{data: seen}); len(resp.Diagnostics) != 0 {
+		t.Errorf("a key seen in the state: want no diagnostics, got %v", resp.Diagnostics)
+	}
 }

@@ -80,15 +80,15 @@ func TestAccAPIKey_basic(t *testing.T) {
 				ResourceName:      testAccAPIKeyAddr,
 				ImportState:       true,
 				ImportStateVerify: true,
-				// The secret cannot be imported; last_used_at moved when the value was tried above.
-				ImportStateVerifyIgnore: []string{"value", "last_used_at"},
+				// The secret cannot be imported.
+				ImportStateVerifyIgnore: []string{"value"},
 			},
 			{
 				ResourceName:            testAccAPIKeyAddr,
 				ImportState:             true,
 				ImportStateId:           name,
 				ImportStateVerify:       true,
-				ImportStateVerifyIgnore: []string{"value", "last_used_at"},
+				ImportStateVerifyIgnore: []string{"value"},
 			},
 			{
 				// A plannable import must be a no-op: the null value gives no diff.

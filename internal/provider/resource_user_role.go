@@ -259,7 +259,8 @@ func (r *userRoleResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 // skipped: the API still decides at apply.
 //
 // Some clashes of a new role are left to Create, for the reasons apiKeyResource.checkName gives:
-// with a role this configuration manages, and with a role of exactly the planned name.
+// with a role this configuration manages, and, with a warning only, with a role of exactly the
+// planned name.
 func (r *userRoleResource) refuseTakenName(ctx context.Context, name, selfID string, creates bool, diags *diag.Diagnostics) {
 	roles, err := r.data.client.ListRoles(ctx, "")
 	if err != nil {
@@ -278,10 +279,15 @@ func (r *userRoleResource) refuseTakenName(ctx context.Context, name, selfID str
 					name, role.Name, role.Name))
 			return
 		}
-		if creates && (role.Name == name || r.data.seenManaged(userRoleType, role.ID)) {
+		if creates && r.data.seenManaged(userRoleType, role.ID) {
 			return
 		}
-		diags.AddAttributeError(path.Root("name"), "User Role Already Exists", r.data.nameClashDetail(roleNameClash(role, name, creates)))
+		clash := roleNameClash(role, name, creates)
+		if creates && role.Name == name {
+			r.data.warnExactNameTaken(diags, "User Role Already Exists", clash, "")
+			return
+		}
+		diags.AddAttributeError(path.Root("name"), "User Role Already Exists", r.data.nameClashDetail(clash))
 		return
 	}
 }

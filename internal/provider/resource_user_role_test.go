@@ -12,6 +12,10 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -933,6 +937,80 @@ resource "visionone_user_role" "lower" {
 				"user role names are unique regardless of case, so only one of them can have it"),
 		},
 	})
+}
+
+// TestAccUserRole_nameTakenInTenantPlans plans, beside a new API key, a role whose name a role made
+// in the console has, spelled the same: the plan succeeds, with the warning that
+// TestUserRole_modifyPlanNameTakenWarns asserts (in an apply, that role may be this resource's own
+// current one under create_before_destroy, see refuseTakenName), and nothing is written. (A name
+// that differs in case only fails the plan: TestAccUserRole_invalidInput.)
+func TestAccUserRole_nameTakenInTenantPlans(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	keys := rolePermissionKeys(t, e, 1)
+	taken := e.name("dup-role")
+	e.createRole(client.RoleCreate{Name: taken, PermissionKeys: keys})
+	before := e.Stats()
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: e.providerConfig() + testAccAPIKeyConfig(e.name("unrelated"), "SIEM", "", true) + fmt.Sprintf(`
+resource "visionone_user_role" "test" {
+  name        = %q
+  permissions = %s
+}
+`, taken, hclStringList(keys)),
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPreRefresh: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(userRoleAddr, plancheck.ResourceActionCreate),
+					plancheck.ExpectResourceAction(testAccAPIKeyAddr, plancheck.ResourceActionCreate),
+				}},
+			},
+			{
+				Config: e.providerConfig(),
+				Check:  e.noWritesSince(before),
+			},
+		},
+	})
+}
+
+// TestUserRole_modifyPlanNameTakenWarns calls ModifyPlan as Terraform plans a new role whose name a
+// role of the tenant has, spelled the same: the plan warns, naming the role, its id and how to
+// import it, and leaves the refusal to the apply (see refuseTakenName); terraform-plugin-testing
+// cannot see warnings. A role the provider has seen in this configuration's state, such as the
+// tainted one this plan replaces, is not reported.
+func TestUserRole_modifyPlanNameTakenWarns(t *testing.T) {
+	t.Parallel()
+	e := startEmulator(t, emulator.Options{})
+	keys := rolePermissionKeys(t, e, 1)
+	taken := e.name("dup-role")
+	existing := e.createRole(client.RoleCreate{Name: taken, PermissionKeys: keys})
+	planNew := func(r *userRoleResource) *fwresource.ModifyPlanResponse {
+		t.Helper()
+		return modifyPlanOfCreate(t, r, userRoleModel{
+			ID:                         types.StringUnknown(),
+			Name:                       types.StringValue(taken),
+			Description:                types.StringValue(""),
+			Permissions:                types.SetValueMust(types.StringType, []attr.Value{types.StringValue(keys[0])}),
+			AllowAPIKeyAssignment:      types.BoolValue(true),
+			AllowUserAccountAssignment: types.BoolValue(true),
+			Type:                       types.StringUnknown(),
+			LastUpdatedAt:              timetypes.NewRFC3339Unknown(),
+		})
+	}
+
+	expectOneWarning(t, planNew(&userRoleResource{data: newProviderData(e.API)}).Diagnostics, "User Role Already Exists",
+		fmt.Sprintf("Vision One already has the user role %q (id %s)", taken, existing.ID),
+		"not managed by this configuration as far as the provider can tell", fmt.Sprintf("id = %q", existing.ID),
+		"create_before_destroy", "applying this plan fails")
+
+	seen := newProviderData(e.API)
+	seen.noteManaged(userRoleType, existing.ID)
+	if resp := planNew(&userRoleResource{data: seen}); len(resp.Diagnostics) != 0 {
+		t.Errorf("a role seen in the state: want no diagnostics, got %v", resp.Diagnostics)
+	}
 }
 
 // TestAccUserRole_createBeforeDestroySameName replaces a role under create_before_destroy (here

@@ -6,8 +6,10 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/client"
@@ -52,6 +54,13 @@ var (
 		refusesMasterAdministrator: true,
 	}
 )
+
+// roleReferenceValidators check, at validation, the name by which an account or an API key refers
+// to its role: a role name holds 1 to 128 characters (API.md, "Decision: role limits"), and one of
+// whitespace only is a mistake Vision One refuses as missing.
+func roleReferenceValidators() []validator.String {
+	return []validator.String{stringvalidator.UTF8LengthBetween(1, roleNameMaxLength), validators.NotBlank()}
+}
 
 // roleReferenceHint says how to name a role that this configuration creates. Terraform plans (and
 // applies) a resource after a role only when the resource refers to the role, so a literal name
@@ -107,6 +116,38 @@ func (d *providerData) checkRoleAssignable(ctx context.Context, use roleAssignme
 			fmt.Sprintf("The role %q does not allow %s assignment (its %s is false), so Vision One would refuse it. %s",
 				name, use.holder, use.flag, next))
 	}
+}
+
+// checkPlannedRoleApplied fails when the role is one this run plans, which checkRoleAssignable
+// judges by its planned flags, but the tenant does not have yet, or has without this assignment
+// allowed. It is for what is written as soon as Terraform opens it, as an ephemeral API key is, during
+// the plan as well as the apply: a role this configuration creates or changes is not applied yet
+// when the plan opens the key, and Vision One would refuse the key with an error that blames a
+// configuration that is right. When the tenant cannot be asked, Vision One judges the role.
+func (d *providerData) checkPlannedRoleApplied(ctx context.Context, use roleAssignment, role types.String, diags *diag.Diagnostics) {
+	if d == nil || role.IsNull() || role.IsUnknown() {
+		return
+	}
+	name := role.ValueString()
+	if _, planned := d.plannedRole(name); !planned {
+		return
+	}
+	found, err := d.client.FindRoleByName(ctx, name)
+	var now string
+	switch {
+	case client.IsNotFound(err):
+		now = "the Vision One tenant does not have it yet"
+	case err != nil || use.allowedBy(*found):
+		return
+	default:
+		now = fmt.Sprintf("the role in the Vision One tenant does not allow %s assignment yet (its %s is false there)", use.holder, use.flag)
+	}
+	diags.AddAttributeError(path.Root("role"), "Role Not Applied Yet",
+		fmt.Sprintf("This configuration creates or changes the role %q, and %s, so no %s was created. Terraform opens an "+
+			"ephemeral visionone_api_key during the plan as well as during the apply, before it creates or changes "+
+			"anything, so the key's role must exist as configured before the key is opened. Apply the role first, once:"+
+			"\n\n  terraform apply -target=visionone_user_role.<name>\n\nor give the key a role that exists already.",
+			name, now, use.holder))
 }
 
 // roleSuggestions bounds the "did you mean" list of an unknown role name.
