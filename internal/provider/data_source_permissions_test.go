@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -99,4 +101,69 @@ data "visionone_permissions" "view_regex" {
 			},
 		},
 	})
+}
+
+func TestPermissionFilter(t *testing.T) {
+	t.Parallel()
+	catalog := []client.Permission{
+		{Key: "xdr.workbench.view", Name: "View, filter, and search", App: "Workbench", Category: "XDR Threat Investigation"},
+		{Key: "xdr.workbench.modify", Name: "Modify alert details", App: "Workbench", Category: "XDR Threat Investigation"},
+		{Key: "platform.audit.thirdParty", Name: "Third-party auditing (API only)", App: "Report Management", Category: "Platform Capabilities"},
+		{Key: "platform.auditLogs.view", Name: "View, filter, and search", App: "Audit Logs", Category: "Platform Capabilities"},
+	}
+	tests := map[string]struct {
+		config permissionsDataSourceModel
+		want   []string
+	}{
+		"no filter": {
+			want: []string{"xdr.workbench.view", "xdr.workbench.modify", "platform.audit.thirdParty", "platform.auditLogs.view"},
+		},
+		"app, any case": {
+			config: permissionsDataSourceModel{App: types.StringValue("WORKBENCH")},
+			want:   []string{"xdr.workbench.view", "xdr.workbench.modify"},
+		},
+		"category": {
+			config: permissionsDataSourceModel{Category: types.StringValue("platform capabilities")},
+			want:   []string{"platform.audit.thirdParty", "platform.auditLogs.view"},
+		},
+		"name contains, any case": {
+			config: permissionsDataSourceModel{NameContains: types.StringValue("third-party AUDITING")},
+			want:   []string{"platform.audit.thirdParty"},
+		},
+		"filters combine with and": {
+			config: permissionsDataSourceModel{App: types.StringValue("Workbench"), NameContains: types.StringValue("View, filter, and search")},
+			want:   []string{"xdr.workbench.view"},
+		},
+		"name regex": {
+			config: permissionsDataSourceModel{NameRegex: types.StringValue(`^(view|modify)\b`)},
+			want:   []string{"xdr.workbench.view", "xdr.workbench.modify", "platform.auditLogs.view"},
+		},
+		"nothing matches": {
+			config: permissionsDataSourceModel{App: types.StringValue("Search")},
+			want:   nil,
+		},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			// Filters left out of tc.config are zero types.String values, which are null.
+			match, err := permissionFilter(tc.config)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, p := range catalog {
+				if match(p) {
+					got = append(got, p.Key)
+				}
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("permissionFilter mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+
+	if _, err := permissionFilter(permissionsDataSourceModel{NameRegex: types.StringValue("(unclosed")}); err == nil {
+		t.Error("an invalid name_regex must be refused")
+	}
 }

@@ -2,6 +2,8 @@ package provider
 
 import (
 	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -16,8 +18,8 @@ type nameClash struct {
 	object, field string
 	// name and id are the existing object's, exactly as Vision One has them.
 	name, id string
-	// importHint says how to import the existing object, for the case where this configuration
-	// does not manage it.
+	// importHint says how to import the existing object (see importHint), for the case where this
+	// configuration does not manage it.
 	importHint string
 	// replacedHint says what to do when the existing object is this resource's own current one,
 	// replaced with create_before_destroy, which creates the new object first. Empty for a rename.
@@ -79,4 +81,30 @@ func plannedNameClashDetail(typeName, object, field, name, otherName, otherID st
 	return fmt.Sprintf("This resource plans the %s %q, and another %s of this configuration plans %q %s: %s %ss are unique "+
 		"regardless of case, so only one of them can have it. Give one of the two resources another %s.",
 		field, name, typeName, otherName, whose, object, field, field)
+}
+
+// importHint says how to bring the existing object of resource type typeName, whose import id is
+// id, under Terraform: as a `terraform import` command and as an import block, which do the same, so
+// that either can be copied and pasted whatever id holds. remark, when not empty, follows them, such
+// as what an import cannot bring.
+func importHint(typeName, id, remark string) string {
+	hint := fmt.Sprintf("To manage it with Terraform, import it, replacing <name> with the name of the resource that is "+
+		"to manage it:\n\n  terraform import %s %s\n\nor add this block and apply:\n\n  import {\n    to = %s.<name>\n    id = %s\n  }",
+		shellQuote(typeName+".<name>"), shellQuote(id), typeName, hclQuote(id))
+	if remark != "" {
+		hint += "\n\n" + remark
+	}
+	return hint
+}
+
+// shellQuote quotes s for a POSIX shell, so that ids with quotes (an email) survive copy and paste.
+func shellQuote(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// hclQuote quotes s as an HCL string literal, escaping template sequences too.
+func hclQuote(s string) string {
+	q := strconv.Quote(s)
+	q = strings.ReplaceAll(q, "${", "$${")
+	return strings.ReplaceAll(q, "%{", "%%{")
 }

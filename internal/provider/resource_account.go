@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -524,11 +523,7 @@ func (r *accountResource) checkEmail(ctx context.Context, planned types.String, 
 func accountEmailClash(existing *client.Account) nameClash {
 	return nameClash{
 		typeName: accountType, object: "account", field: "email", name: existing.Email, id: existing.ID,
-		importHint: fmt.Sprintf("To manage it with Terraform, import it instead, replacing <name> with this resource's name:\n\n"+
-			"  terraform import 'visionone_account.<name>' %s\n\n"+
-			"or, with Terraform 1.5 or later, add this block and apply:\n\n"+
-			"  import {\n    to = visionone_account.<name>\n    id = %s\n  }",
-			shellQuote(existing.Email), hclQuote(existing.Email)),
+		importHint:   importHint(accountType, existing.Email, ""),
 		replacedHint: "an account cannot keep its email through such a replacement: remove create_before_destroy.",
 	}
 }
@@ -666,16 +661,4 @@ func (m *accountResourceModel) readFromAPI(account *client.Account) {
 	m.Enabled = enabledFromStatus(account.Status)
 	m.Status = types.StringValue(account.Status)
 	m.Name = types.StringValue(account.Name)
-}
-
-// shellQuote quotes s for a POSIX shell, so that emails with quotes survive copy and paste.
-func shellQuote(s string) string {
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}
-
-// hclQuote quotes s as an HCL string literal, escaping template sequences too.
-func hclQuote(s string) string {
-	q := strconv.Quote(s)
-	q = strings.ReplaceAll(q, "${", "$${")
-	return strings.ReplaceAll(q, "%{", "%%{")
 }

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -366,11 +367,10 @@ func TestAccAccount_emailTakenInTenant(t *testing.T) {
 			{
 				Config:   e.accountConfig(map[string]testAccAccount{"test": {email: strings.ToUpper(email), role: "Analyst"}}),
 				PlanOnly: true,
-				// Terraform wraps long messages, so a space matches any white space.
-				ExpectError: regexp.MustCompile(strings.ReplaceAll(`(?s)Account Already Exists.*Vision One already has the account `+
-					regexp.QuoteMeta(fmt.Sprintf("%q (id %s)", email, existing.ID))+`.*not managed by this configuration as far as the `+
-					`provider can tell.*terraform import 'visionone_account.<name>' '`+regexp.QuoteMeta(email)+`'.*`+
-					`role "Auditor" and status invited`, " ", `\s+`)),
+				ExpectError: regexpText(slices.Concat([]string{"Account Already Exists",
+					fmt.Sprintf("Vision One already has the account %q (id %s)", email, existing.ID),
+					"not managed by this configuration as far as the provider can tell"},
+					wantImportHint(accountType, email), []string{`role "Auditor" and status invited`})...),
 			},
 			{
 				Config: e.providerConfig(),
@@ -398,8 +398,8 @@ func TestAccount_modifyPlanEmailTakenWarns(t *testing.T) {
 	}
 
 	expectOneWarning(t, planNew(&accountResource{data: newProviderData(e.API)}).Diagnostics, "Account Already Exists",
-		fmt.Sprintf("%q (id %s)", email, existing.ID), "terraform import 'visionone_account.<name>' '"+email+"'",
-		`role "Auditor" and status invited`, "create_before_destroy", "applying this plan fails")
+		slices.Concat([]string{fmt.Sprintf("%q (id %s)", email, existing.ID)}, wantImportHint(accountType, email),
+			[]string{`role "Auditor" and status invited`, "create_before_destroy", "applying this plan fails"})...)
 
 	seen := newProviderData(e.API)
 	seen.noteManaged(accountType, existing.ID)

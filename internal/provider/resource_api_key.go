@@ -434,13 +434,15 @@ func (r *apiKeyResource) checkName(ctx context.Context, planned types.String, ow
 	target.AddAttributeError(path.Root("name"), "API Key Already Exists", r.data.nameClashDetail(clash))
 }
 
+// apiKeyImportRemark is what an import of an API key cannot bring.
+const apiKeyImportRemark = "An import cannot recover the key's value: Vision One shows it only once, when the key is created."
+
 // apiKeyNameClash describes the existing key whose name a new (creates) or renamed key would take,
 // planned as name.
 func apiKeyNameClash(existing *client.APIKey, name string, creates bool) nameClash {
 	clash := nameClash{
 		typeName: apiKeyType, object: "API key", field: "name", name: existing.Name, id: existing.ID,
-		importHint: fmt.Sprintf("Import it to manage it with Terraform (terraform import <address> %s; its value cannot be "+
-			"recovered), or choose another name.", existing.ID),
+		importHint: importHint(apiKeyType, existing.ID, apiKeyImportRemark+" Or, instead of importing it, give this resource another name."),
 	}
 	// The key a create_before_destroy replacement clashes with has exactly the planned name.
 	if creates && existing.Name == name {
@@ -455,19 +457,18 @@ func apiKeyNameClash(existing *client.APIKey, name string, creates bool) nameCla
 // made whose secret never reached it (API.md, "API keys: create"), so checking and deleting it
 // comes before importing it.
 func (r *apiKeyResource) createClashDetail(ctx context.Context, name string, generated bool) string {
+	remark := apiKeyImportRemark
+	if !generated {
+		remark += " Or, instead of importing it, give this resource another name."
+	}
 	hint := func(id string) string {
-		hint := "It may be a key that this apply created without its secret reaching the provider (the answer to the " +
+		return "It may be a key that this apply created without its secret reaching the provider (the answer to the " +
 			"create was lost or could not be read): check it in Administration → API Keys and, if so, delete it and " +
-			"apply again. If it is someone else's, import it to manage it with Terraform (terraform import <address> " +
-			id + "; its value cannot be recovered)"
-		if generated {
-			return hint + "."
-		}
-		return hint + ", or choose another name."
+			"apply again. Otherwise it is someone else's key. " + importHint(apiKeyType, id, remark)
 	}
 	existing, err := r.data.client.FindAPIKeyByName(ctx, name)
 	if err != nil {
-		return hint("<id>")
+		return hint(name) // an import takes a key's name as well as its id
 	}
 	clash := apiKeyNameClash(existing, name, true)
 	clash.importHint = hint(existing.ID)

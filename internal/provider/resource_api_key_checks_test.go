@@ -10,6 +10,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -316,9 +317,10 @@ func TestAPIKey_modifyPlanNameTakenWarns(t *testing.T) {
 	}
 
 	expectOneWarning(t, planNew(&apiKeyResource{data: newProviderData(e.API)}).Diagnostics, "API Key Already Exists",
-		fmt.Sprintf("Vision One already has the API key %q (id %s)", taken, existing.ID),
-		"not managed by this configuration as far as the provider can tell", "terraform import <address> "+existing.ID,
-		"create_before_destroy", "use name_prefix instead of name", "applying this plan fails")
+		slices.Concat([]string{fmt.Sprintf("Vision One already has the API key %q (id %s)", taken, existing.ID),
+			"not managed by this configuration as far as the provider can tell"}, wantImportHint(apiKeyType, existing.ID),
+			[]string{"cannot recover the key's value", "create_before_destroy", "use name_prefix instead of name",
+				"applying this plan fails"})...)
 
 	seen := newProviderData(e.API)
 	seen.noteManaged(apiKeyType, existing.ID)

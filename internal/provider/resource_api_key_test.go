@@ -484,8 +484,10 @@ func TestAccAPIKey_duplicateName(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config: e.providerConfig() + testAccAPIKeyConfig(strings.ToLower(taken), "SIEM", "", true),
-				ExpectError: regexpText("API Key Already Exists", fmt.Sprintf(`Vision One already has the API key %q (id %s)`, taken, takenID),
-					"not managed by this configuration as far as the provider can tell", "terraform import <address> "+takenID),
+				ExpectError: regexpText(slices.Concat([]string{"API Key Already Exists",
+					fmt.Sprintf(`Vision One already has the API key %q (id %s)`, taken, takenID),
+					"not managed by this configuration as far as the provider can tell"}, wantImportHint(apiKeyType, takenID),
+					[]string{"An import cannot recover the key's value", "give this resource another name"})...),
 			},
 			{
 				PreConfig: func() {
@@ -958,19 +960,21 @@ resource "visionone_api_key" "test" {
 }
 `, e.name("lost-"))
 	named := e.providerConfig() + testAccAPIKeyConfig(e.name("lost"), "SIEM", "", true)
-	explained := func(next string) *regexp.Regexp {
-		return regexpText("API Key Already Exists", `POST /v3.0/iam/apiKeys got no clear answer, and an API key named`,
+	// The detail ends with end; the key's id is the emulator's to choose.
+	explained := func(end string) *regexp.Regexp {
+		texts := slices.Concat([]string{"API Key Already Exists", `POST /v3.0/iam/apiKeys got no clear answer, and an API key named`,
 			"but the API does not say when it was created, so it may be the one this request created",
 			"It may be a key that this apply created without its secret reaching the provider",
-			"check it in Administration → API Keys and, if so, delete it and apply again",
-			"import it to manage it with Terraform", next)
+			"check it in Administration → API Keys and, if so, delete it and apply again. Otherwise it is someone else's key."},
+			wantImportHint(apiKeyType, "<id>"), []string{end})
+		return regexp.MustCompile(strings.ReplaceAll(regexpText(texts...).String(), "<id>", "[0-9a-f-]{36}") + `\s*\z`)
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
-			{Config: prefixed, ExpectError: explained("its value cannot be recovered).")},
-			{Config: named, ExpectError: explained("its value cannot be recovered), or choose another name.")},
+			{Config: prefixed, ExpectError: explained("An import cannot recover the key's value: Vision One shows it only once, when the key is created.")},
+			{Config: named, ExpectError: explained("when the key is created. Or, instead of importing it, give this resource another name.")},
 		},
 	})
 }

@@ -312,8 +312,7 @@ func (r *userRoleResource) roleNamed(ctx context.Context, name string) *client.R
 func roleNameClash(role client.Role, name string, creates bool) nameClash {
 	clash := nameClash{
 		typeName: userRoleType, object: "user role", field: "name", name: role.Name, id: role.ID,
-		importHint: fmt.Sprintf("Choose another name, or bring the existing role under Terraform by importing it:\n\n  import {\n"+
-			"    to = <this resource's address>\n    id = %q\n  }", role.ID),
+		importHint: importHint(userRoleType, role.ID, "Or, instead of importing it, give this resource another name."),
 	}
 	// The role a create_before_destroy replacement clashes with has exactly the planned name.
 	if creates && role.Name == name {

@@ -624,8 +624,10 @@ func TestAccUserRole_invalidInput(t *testing.T) {
 		},
 		"name of an existing custom role": {
 			config: role(fmt.Sprintf(`name = %[1]q; permissions = [%[2]q]`, strings.ToUpper(console), key)),
-			wantError: regexpText("User Role Already Exists", fmt.Sprintf(`Vision One already has the user role %q (id %s)`, console, existing.ID),
-				"not managed by this configuration as far as the provider can tell", "import {"),
+			wantError: regexpText(slices.Concat([]string{"User Role Already Exists",
+				fmt.Sprintf(`Vision One already has the user role %q (id %s)`, console, existing.ID),
+				"not managed by this configuration as far as the provider can tell"},
+				wantImportHint(userRoleType, existing.ID), []string{"give this resource another name"})...),
 		},
 		"description too long": {
 			config:    role(fmt.Sprintf(`name = "auditors"; description = %[1]q; permissions = [%[2]q]`, strings.Repeat("d", 2049), key)),
@@ -1002,9 +1004,9 @@ func TestUserRole_modifyPlanNameTakenWarns(t *testing.T) {
 	}
 
 	expectOneWarning(t, planNew(&userRoleResource{data: newProviderData(e.API)}).Diagnostics, "User Role Already Exists",
-		fmt.Sprintf("Vision One already has the user role %q (id %s)", taken, existing.ID),
-		"not managed by this configuration as far as the provider can tell", fmt.Sprintf("id = %q", existing.ID),
-		"create_before_destroy", "applying this plan fails")
+		slices.Concat([]string{fmt.Sprintf("Vision One already has the user role %q (id %s)", taken, existing.ID),
+			"not managed by this configuration as far as the provider can tell"}, wantImportHint(userRoleType, existing.ID),
+			[]string{"create_before_destroy", "applying this plan fails"})...)
 
 	seen := newProviderData(e.API)
 	seen.noteManaged(userRoleType, existing.ID)

@@ -9,7 +9,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
@@ -76,123 +75,6 @@ func TestUserRoleModelToAPIPatch(t *testing.T) {
 				t.Errorf("toAPIPatch mismatch (-want +got):\n%s", diff)
 			}
 		})
-	}
-}
-
-// memoryPrivateState stands in for the framework's private state, whose type is internal.
-type memoryPrivateState map[string][]byte
-
-func (m memoryPrivateState) GetKey(_ context.Context, key string) ([]byte, diag.Diagnostics) {
-	return m[key], nil
-}
-
-func (m memoryPrivateState) SetKey(_ context.Context, key string, value []byte) diag.Diagnostics {
-	if len(value) == 0 {
-		delete(m, key)
-		return nil
-	}
-	m[key] = value
-	return nil
-}
-
-func TestVersionPrivateState(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	private := memoryPrivateState{}
-
-	if version, diags := storedVersion(ctx, private); version != "" || diags.HasError() {
-		t.Fatalf("storedVersion of an empty private state = %q, %v; want \"\"", version, diags)
-	}
-	for _, version := range []string{"d41d8cd98f00b204e9800998ecf8427e", `"quoted"`, "0x8D9AB4B0CA9D336",
-		"visionone-fingerprint:0123456789abcdef0123456789abcdef"} {
-		if diags := storeVersion(ctx, private, version); diags.HasError() {
-			t.Fatalf("storeVersion(%q): %v", version, diags)
-		}
-		if got, diags := storedVersion(ctx, private); got != version || diags.HasError() {
-			t.Errorf("storedVersion after storing %q = %q, %v", version, got, diags)
-		}
-	}
-	if diags := storeVersion(ctx, private, ""); diags.HasError() {
-		t.Fatalf("storeVersion(\"\"): %v", diags)
-	}
-	if got, _ := storedVersion(ctx, private); got != "" {
-		t.Errorf("an empty version must forget the stored one, still have %q", got)
-	}
-
-	// States written before the rename hold the version under the key "etag": it is read as it is.
-	written := memoryPrivateState{"etag": []byte(`"0x8D9AB4B0CA9D336"`)}
-	if got, diags := storedVersion(ctx, written); got != "0x8D9AB4B0CA9D336" || diags.HasError() {
-		t.Errorf("storedVersion of a state written by an earlier version = %q, %v", got, diags)
-	}
-
-	private[privateVersionKey] = []byte("not json")
-	if _, diags := storedVersion(ctx, private); !diags.HasError() {
-		t.Error("a corrupt private version must be reported")
-	}
-}
-
-func TestPermissionFilter(t *testing.T) {
-	t.Parallel()
-	catalog := []client.Permission{
-		{Key: "xdr.workbench.view", Name: "View, filter, and search", App: "Workbench", Category: "XDR Threat Investigation"},
-		{Key: "xdr.workbench.modify", Name: "Modify alert details", App: "Workbench", Category: "XDR Threat Investigation"},
-		{Key: "platform.audit.thirdParty", Name: "Third-party auditing (API only)", App: "Report Management", Category: "Platform Capabilities"},
-		{Key: "platform.auditLogs.view", Name: "View, filter, and search", App: "Audit Logs", Category: "Platform Capabilities"},
-	}
-	tests := map[string]struct {
-		config permissionsDataSourceModel
-		want   []string
-	}{
-		"no filter": {
-			want: []string{"xdr.workbench.view", "xdr.workbench.modify", "platform.audit.thirdParty", "platform.auditLogs.view"},
-		},
-		"app, any case": {
-			config: permissionsDataSourceModel{App: types.StringValue("WORKBENCH")},
-			want:   []string{"xdr.workbench.view", "xdr.workbench.modify"},
-		},
-		"category": {
-			config: permissionsDataSourceModel{Category: types.StringValue("platform capabilities")},
-			want:   []string{"platform.audit.thirdParty", "platform.auditLogs.view"},
-		},
-		"name contains, any case": {
-			config: permissionsDataSourceModel{NameContains: types.StringValue("third-party AUDITING")},
-			want:   []string{"platform.audit.thirdParty"},
-		},
-		"filters combine with and": {
-			config: permissionsDataSourceModel{App: types.StringValue("Workbench"), NameContains: types.StringValue("View, filter, and search")},
-			want:   []string{"xdr.workbench.view"},
-		},
-		"name regex": {
-			config: permissionsDataSourceModel{NameRegex: types.StringValue(`^(view|modify)\b`)},
-			want:   []string{"xdr.workbench.view", "xdr.workbench.modify", "platform.auditLogs.view"},
-		},
-		"nothing matches": {
-			config: permissionsDataSourceModel{App: types.StringValue("Search")},
-			want:   nil,
-		},
-	}
-	for name, tc := range tests {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			// Filters left out of tc.config are zero types.String values, which are null.
-			match, err := permissionFilter(tc.config)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var got []string
-			for _, p := range catalog {
-				if match(p) {
-					got = append(got, p.Key)
-				}
-			}
-			if diff := cmp.Diff(tc.want, got); diff != "" {
-				t.Errorf("permissionFilter mismatch (-want +got):\n%s", diff)
-			}
-		})
-	}
-
-	if _, err := permissionFilter(permissionsDataSourceModel{NameRegex: types.StringValue("(unclosed")}); err == nil {
-		t.Error("an invalid name_regex must be refused")
 	}
 }
 
