@@ -196,8 +196,8 @@ func TestEmpty401(t *testing.T) {
 		w.WriteHeader(401)
 	})
 	err := c.CheckConnectivity(context.Background())
-	if !client.IsUnauthorized(err) {
-		t.Fatalf("IsUnauthorized(%v) = false", err)
+	if apiStatus(err) != http.StatusUnauthorized {
+		t.Fatalf("error %v, want a 401", err)
 	}
 	if calls.Load() != 1 {
 		t.Errorf("a 401 was sent %d times, want once", calls.Load())
