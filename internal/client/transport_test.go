@@ -17,7 +17,9 @@ import (
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/client"
 )
 
-const testKey = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ0ZXN0LWtleSJ9.c2lnbmF0dXJlLW9mLXRoZS10ZXN0LWtleQ"
+// testKey is the provider's key in these tests. It is not shaped like a JWT, so that only masking
+// the key itself keeps it out of logs and errors.
+const testKey = "plain-provider-key-not-shaped-like-a-jwt"
 
 // newHandlerClient serves h and returns a client for it with fast retries and no rate limit;
 // mods adjust the configuration.
