@@ -56,7 +56,8 @@ type Config struct {
 	MaxRetries int
 	// RequestTimeout bounds one HTTP attempt. Default 60s (the API's own limit).
 	RequestTimeout time.Duration
-	// RequestsPerMinute is a hard cap on the requests per minute of all calls through this Client.
+	// RequestsPerMinute is a hard cap on the requests of all calls through this Client: no 60
+	// seconds hold more of them.
 	// Zero (or negative) means none: the pace is learned from the API's 429 answers (pace.go).
 	RequestsPerMinute int
 	// HTTPClient overrides the transport (tests). Its Timeout is ignored in favour of RequestTimeout.

@@ -114,7 +114,7 @@ func TestEmulatorConnectivityAndServerClock(t *testing.T) {
 		t.Errorf("ServerNow = %s, emulator clock %s: the moved clock was not followed", now, e.srv.Now())
 	}
 	bad := e.clientWithKey(t, "not-a-key")
-	if err := bad.CheckConnectivity(ctx); !client.IsUnauthorized(err) {
+	if err := bad.CheckConnectivity(ctx); apiStatus(err) != http.StatusUnauthorized {
 		t.Errorf("a wrong key gave %v, want a 401", err)
 	}
 }
@@ -167,14 +167,14 @@ func TestEmulatorRoles(t *testing.T) {
 	if _, err := e.api.CreateRole(ctx, client.RoleCreate{Name: "o'brien's OPS", PermissionKeys: keys}); !client.IsAlreadyExists(err) {
 		t.Errorf("a duplicate role gave %v, want IsAlreadyExists", err)
 	}
-	if _, err := e.api.CreateRole(ctx, client.RoleCreate{Name: "bad", PermissionKeys: []string{"no.such.key"}}); !client.IsBadRequest(err) {
+	if _, err := e.api.CreateRole(ctx, client.RoleCreate{Name: "bad", PermissionKeys: []string{"no.such.key"}}); apiStatus(err) != http.StatusBadRequest {
 		t.Errorf("an unknown permission key gave %v, want a 400", err)
 	}
 	auditor, err := e.api.FindRoleByName(ctx, "Auditor")
 	if err != nil || auditor.Type != client.RoleTypePredefined {
 		t.Fatalf("FindRoleByName(Auditor) = %+v, %v", auditor, err)
 	}
-	if err := e.api.DeleteRole(ctx, auditor.ID); !client.IsBadRequest(err) {
+	if err := e.api.DeleteRole(ctx, auditor.ID); apiStatus(err) != http.StatusBadRequest {
 		t.Errorf("deleting a predefined role gave %v, want a 400", err)
 	}
 
@@ -235,7 +235,7 @@ func TestEmulatorAccounts(t *testing.T) {
 	}
 
 	disabled := client.StatusDisabled
-	if err := e.api.UpdateAccount(ctx, invited.ID, "", client.AccountPatch{Status: &disabled}); !client.IsBadRequest(err) {
+	if err := e.api.UpdateAccount(ctx, invited.ID, "", client.AccountPatch{Status: &disabled}); apiStatus(err) != http.StatusBadRequest {
 		t.Errorf("updating an invited account gave %v, want a 400: invited accounts cannot be updated", err)
 	}
 	permanent, err := e.srv.AcceptInvitation(invited.ID)
@@ -334,7 +334,7 @@ func TestEmulatorAPIKeys(t *testing.T) {
 	if key.Name != "auditor's key" || key.Version == "" || isSet(key.ExpiredDateTime) || !isSet(key.CreatedDateTime) {
 		t.Errorf("GetAPIKey = %+v", key)
 	}
-	if _, err := asKey.CreateAPIKey(ctx, client.APIKeyCreate{Name: "x", Role: "SIEM"}); !client.IsForbidden(err) {
+	if _, err := asKey.CreateAPIKey(ctx, client.APIKeyCreate{Name: "x", Role: "SIEM"}); apiStatus(err) != http.StatusForbidden {
 		t.Errorf("an Auditor key creating a key gave %v, want a 403", err)
 	}
 	found, err := e.api.FindAPIKeyByName(ctx, "AUDITOR'S KEY")
@@ -351,7 +351,7 @@ func TestEmulatorAPIKeys(t *testing.T) {
 	if !client.IsAlreadyExists(err) || !errors.As(err, &apiErr) || apiErr.Item != "Yearly" {
 		t.Errorf("a duplicate name gave %v, want a failed item naming it", err)
 	}
-	if _, err := e.api.CreateAPIKey(ctx, client.APIKeyCreate{Name: "ma", Role: client.MasterAdministratorRole}); !client.IsBadRequest(err) {
+	if _, err := e.api.CreateAPIKey(ctx, client.APIKeyCreate{Name: "ma", Role: client.MasterAdministratorRole}); apiStatus(err) != http.StatusBadRequest {
 		t.Errorf("a Master Administrator key gave %v, want a 400 item", err)
 	}
 
@@ -362,7 +362,7 @@ func TestEmulatorAPIKeys(t *testing.T) {
 	if err := e.api.UpdateAPIKey(ctx, created.ID, key.Version, client.APIKeyPatch{Status: &disabled}); !client.IsPreconditionFailed(err) {
 		t.Errorf("UpdateAPIKey with a stale ETag = %v, want a 412", err)
 	}
-	if err := asKey.CheckConnectivity(ctx); !client.IsUnauthorized(err) {
+	if err := asKey.CheckConnectivity(ctx); apiStatus(err) != http.StatusUnauthorized {
 		t.Errorf("a disabled key still authenticates: %v", err)
 	}
 

@@ -199,18 +199,6 @@ func IsNotFound(err error) bool { return hasStatus(err, http.StatusNotFound) }
 // IsPreconditionFailed reports whether err is a 412: someone changed the object since its ETag was read.
 func IsPreconditionFailed(err error) bool { return hasStatus(err, http.StatusPreconditionFailed) }
 
-// IsUnauthorized reports whether err is a 401: the API key is wrong, expired, disabled or deleted.
-func IsUnauthorized(err error) bool { return hasStatus(err, http.StatusUnauthorized) }
-
-// IsForbidden reports whether err is a 403: the key's role lacks a permission.
-func IsForbidden(err error) bool { return hasStatus(err, http.StatusForbidden) }
-
-// IsBadRequest reports whether err is a 400: the API rejected a value.
-func IsBadRequest(err error) bool { return hasStatus(err, http.StatusBadRequest) }
-
-// IsRateLimited reports whether err is a 429 that outlived the retries.
-func IsRateLimited(err error) bool { return hasStatus(err, http.StatusTooManyRequests) }
-
 // IsAlreadyExists reports whether err is the API's refusal of a duplicate: a 400 recognised by its
 // message (API.md, "Decision: duplicates"), or a 409 should the API ever send one.
 func IsAlreadyExists(err error) bool {

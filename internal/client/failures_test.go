@@ -37,6 +37,15 @@ func unresolvableHost(dials *atomic.Int32) *http.Client {
 	}}
 }
 
+// apiStatus is the HTTP status of the API answer err reports, or 0 when it reports none.
+func apiStatus(err error) int {
+	var apiErr *client.APIError
+	if !errors.As(err, &apiErr) {
+		return 0
+	}
+	return apiErr.StatusCode
+}
+
 func requestError(t *testing.T, err error) *client.RequestError {
 	t.Helper()
 	var reqErr *client.RequestError

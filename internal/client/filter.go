@@ -5,8 +5,8 @@ import (
 	"strings"
 )
 
-// Filter is a TMV1-Filter expression (API.md, "Filters"). Build it with Eq, And, Or and Not so that
-// values are always quoted and escaped; the zero value means "no filter".
+// Filter is a TMV1-Filter expression (API.md, "Filters"). Build it with Eq and And so that values
+// are always quoted and escaped; the zero value means "no filter".
 type Filter string
 
 // Eq builds `field eq 'value'`, doubling any single quote inside value (OData escaping), so a
@@ -23,20 +23,7 @@ func Eq(field, value string) Filter {
 }
 
 // And joins non-empty filters with "and", parenthesising each.
-func And(filters ...Filter) Filter { return join("and", filters) }
-
-// Or joins non-empty filters with "or", parenthesising each.
-func Or(filters ...Filter) Filter { return join("or", filters) }
-
-// Not negates f. Not of the empty filter is the empty filter.
-func Not(f Filter) Filter {
-	if f == "" {
-		return ""
-	}
-	return "not (" + f + ")"
-}
-
-func join(op string, filters []Filter) Filter {
+func And(filters ...Filter) Filter {
 	var kept []string
 	for _, f := range filters {
 		if f != "" {
@@ -49,7 +36,7 @@ func join(op string, filters []Filter) Filter {
 	for i := range kept {
 		kept[i] = "(" + kept[i] + ")"
 	}
-	return Filter(strings.Join(kept, " "+op+" "))
+	return Filter(strings.Join(kept, " and "))
 }
 
 // errFilterControlChar is returned instead of sending a filter that cannot travel in an HTTP

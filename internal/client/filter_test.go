@@ -21,15 +21,11 @@ func TestFilterBuilders(t *testing.T) {
 		{"eq drops odd characters from the field", client.Eq("na me)'", "v"), `name eq 'v'`},
 		{"and", client.And(client.Eq("status", "enabled"), client.Eq("authType", "local")),
 			`(status eq 'enabled') and (authType eq 'local')`},
-		{"or", client.Or(client.Eq("id", "a"), client.Eq("id", "b"), client.Eq("id", "c")),
-			`(id eq 'a') or (id eq 'b') or (id eq 'c')`},
-		{"not", client.Not(client.Eq("status", "disabled")), `not (status eq 'disabled')`},
-		{"nested", client.And(client.Or(client.Eq("a", "1"), client.Eq("b", "2")), client.Not(client.Eq("c", "3"))),
-			`((a eq '1') or (b eq '2')) and (not (c eq '3'))`},
+		{"and of three", client.And(client.Eq("a", "1"), client.Eq("b", "2"), client.Eq("c", "3")),
+			`(a eq '1') and (b eq '2') and (c eq '3')`},
 		{"and skips empty", client.And("", client.Eq("id", "a"), ""), `id eq 'a'`},
 		{"and of nothing", client.And(), ``},
-		{"or of empties", client.Or("", ""), ``},
-		{"not of nothing", client.Not(""), ``},
+		{"and of empties", client.And("", ""), ``},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -98,7 +94,7 @@ func FuzzFilterAgainstEmulator(f *testing.F) {
 		if strings.ContainsFunc(a+b, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
 			return // control characters cannot travel in a header: the client refuses them (TestFilterWithControlCharacterIsNotSent)
 		}
-		built := client.And(client.Eq("email", a), client.Not(client.Or(client.Eq("name", b), client.Eq("status", "disabled"))))
+		built := client.And(client.Eq("email", a), client.Eq("name", b), client.Eq("status", "enabled"))
 		parsed, err := emulator.ParseFilter(string(built))
 		if err != nil {
 			t.Fatalf("the emulator cannot parse %q: %v", built, err)
@@ -108,11 +104,11 @@ func FuzzFilterAgainstEmulator(f *testing.F) {
 				return map[string]string{"email": email, "name": name, "status": status}[field], false
 			}
 		}
-		if !parsed.Match(record(a, b+"-other", "enabled")) {
+		if !parsed.Match(record(a, b, "enabled")) {
 			t.Errorf("%q does not match the record it describes", built)
 		}
-		if parsed.Match(record(a+"-other", b+"-other", "enabled")) || parsed.Match(record(a, b, "enabled")) ||
-			parsed.Match(record(a, b+"-other", "disabled")) {
+		if parsed.Match(record(a+"-other", b, "enabled")) || parsed.Match(record(a, b+"-other", "enabled")) ||
+			parsed.Match(record(a, b, "disabled")) {
 			t.Errorf("%q matches a record it excludes", built)
 		}
 	})

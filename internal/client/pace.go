@@ -32,10 +32,16 @@ import (
 //     the pace probes upward slowly and notices a limit that was raised or a tool that stopped.
 //     Against fixed windows a probe beyond the allowance costs a 429 near a window's end and a
 //     short hold, as Terraform's requests wait for the next window.
-//   - Config.RequestsPerMinute, when set, is a hard cap: the pace never exceeds it.
+//   - Config.RequestsPerMinute, when set, is a hard cap: no 60 seconds hold more of this process's
+//     requests than it, whatever the pace.
 //
-// Requests go out at the pace through a token bucket (as the generic cell rate algorithm: each
-// request takes the next slot, and up to paceBurst slots may be taken at once after a pause).
+// Requests go out at the learned pace through a token bucket (as the generic cell rate algorithm:
+// each request takes the next slot, and up to paceBurst slots may be taken at once after a pause).
+// The cap is a bucket of its own without a burst: any cap+1 slots span a whole window and
+// capSlack, so that the tenant, which counts requests as they arrive, sees no more than the cap
+// in any of its windows however the time they take to arrive varies within capSlack. A request
+// that finds a hold once its slot comes takes a new slot after the hold, so the requests that
+// waited through it do not all go at once.
 // The pacer decides with the times it is given and keeps no clock of its own, so its tests run on
 // a fake clock.
 
@@ -52,6 +58,11 @@ const (
 	// windowSlack is how far the start of a window derived from Retry-After may be off: the header
 	// is whole seconds, rounded up, and answers take time to arrive.
 	windowSlack = 2 * time.Second
+	// capSlack is what the cap adds to a window: how much the time requests take to reach the
+	// tenant may vary without a window of the tenant holding one request more than the cap. Paced
+	// at exactly the cap, that variation alone would put the cap's next request into the window
+	// of the first about every other window.
+	capSlack = time.Second
 )
 
 // pacer holds the requests of one Client to the pace the tenant allows. It is safe for concurrent
@@ -60,6 +71,11 @@ type pacer struct {
 	mu sync.Mutex
 	// limit is Config.RequestsPerMinute; zero: no cap.
 	limit float64
+	// capInterval is the least time between two slots under the cap: a window and capSlack
+	// divided by limit, rounded up so that limit of them never fall short of it.
+	capInterval time.Duration
+	// capNext is the earliest slot the cap allows: the last slot taken, plus capInterval.
+	capNext time.Time
 	// learned is the pace learned from 429 answers, in requests per minute; zero until the first.
 	learned float64
 	// step is the additive increase per window without a 429.
@@ -83,7 +99,12 @@ type paceChange struct {
 }
 
 func newPacer(limit int) *pacer {
-	return &pacer{limit: float64(max(limit, 0))}
+	p := &pacer{}
+	if limit > 0 {
+		p.limit = float64(limit)
+		p.capInterval = (paceWindow + capSlack + time.Duration(limit) - 1) / time.Duration(limit)
+	}
+	return p
 }
 
 // perMinute is the pace in force: the learned one, under the cap; zero when there is neither.
@@ -97,8 +118,8 @@ func (p *pacer) perMinute() float64 {
 	return min(p.learned, p.limit)
 }
 
-// paceBurst is how many requests may go at once after a pause: a short refresh of a few objects
-// goes at once, while a long run settles at the pace.
+// paceBurst is how many requests may go at once after a pause under the learned pace: a short
+// refresh of a few objects goes at once, while a long run settles at the pace.
 func paceBurst(perMinute float64) int {
 	return min(max(int(perMinute)/30, 1), 20)
 }
@@ -110,17 +131,26 @@ func (p *pacer) reserve(now time.Time) (time.Time, *paceChange) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	change := p.probe(now)
+	return p.reserveLocked(now), change
+}
+
+// reserveLocked takes the first slot at or after now that the hold, the learned pace and the cap
+// allow. p.mu is held.
+func (p *pacer) reserveLocked(now time.Time) time.Time {
 	at := later(now, p.holdUntil)
-	rate := p.perMinute()
-	if rate == 0 {
-		return at, change
+	var interval time.Duration
+	if p.learned > 0 {
+		interval = time.Duration(float64(paceWindow) / p.learned)
+		at = later(at, p.nextSlot.Add(-time.Duration(paceBurst(p.learned)-1)*interval))
 	}
-	interval := time.Duration(float64(paceWindow) / rate)
-	if earliest := p.nextSlot.Add(-time.Duration(paceBurst(rate)-1) * interval); at.Before(earliest) {
-		at = earliest
+	if p.limit > 0 {
+		at = later(at, p.capNext)
+		p.capNext = at.Add(p.capInterval)
 	}
-	p.nextSlot = later(p.nextSlot, at).Add(interval)
-	return at, change
+	if interval > 0 {
+		p.nextSlot = later(p.nextSlot, at).Add(interval)
+	}
+	return at
 }
 
 // probe is the additive increase: each whole window since rampFrom adds a step.
@@ -140,11 +170,16 @@ func (p *pacer) probe(now time.Time) *paceChange {
 	return &paceChange{perMinute: p.perMinute(), reason: "a window passed without a 429: probing upward"}
 }
 
-// heldUntil is the end of the hold that the latest Retry-After set.
-func (p *pacer) heldUntil() time.Time {
+// recheck is asked when a request's slot has come, at now: when a 429 has since set a hold that
+// lasts past now, the slot is void and recheck returns a new one after the hold; otherwise the
+// zero time, and the request goes.
+func (p *pacer) recheck(now time.Time) time.Time {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return p.holdUntil
+	if !now.Before(p.holdUntil) {
+		return time.Time{}
+	}
+	return p.reserveLocked(now)
 }
 
 // answered records that a request sent at sentAt was answered, not with a 429: the tenant counted
@@ -235,21 +270,18 @@ func (l *acceptLog) since(from time.Time) int {
 	return n
 }
 
-// awaitPace waits for the request's slot under the pace, then for any hold that a 429 set for
-// every request while it waited.
+// awaitPace waits for the request's slot under the pace and the cap, and, when a 429 set a hold
+// for every request while it waited, for a new slot after the hold.
 func (c *Client) awaitPace(ctx context.Context) error {
 	at, change := c.pace.reserve(time.Now())
 	logPace(ctx, change)
-	for {
+	for !at.IsZero() {
 		if err := pause(ctx, time.Until(at)); err != nil {
 			return err
 		}
-		hold := c.pace.heldUntil()
-		if !time.Now().Before(hold) {
-			return nil
-		}
-		at = hold
+		at = c.pace.recheck(time.Now())
 	}
+	return nil
 }
 
 // paceAnswer tells the pacer how the API answered a request sent at sentAt.

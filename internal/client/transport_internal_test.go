@@ -1,7 +1,12 @@
 package client
 
 import (
+	"context"
+	"errors"
 	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -49,4 +54,69 @@ func TestBackoffIsBoundedFullJitter(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestHoldBegunWhileWaitingForTheSlot: a request that waits for its slot under the cap while a 429
+// sets a hold does not go when its slot comes, but waits for the hold too; here the hold outlasts
+// its deadline, so it is refused without being sent. At 60 a minute the first request goes at
+// once and the second's slot about a second later; the first is answered 429 with Retry-After: 2
+// once the second has taken its slot, and the second allows itself 1.5s.
+func TestHoldBegunWhileWaitingForTheSlot(t *testing.T) {
+	var c *Client
+	var calls atomic.Int32
+	arrived := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if calls.Add(1) > 1 {
+			w.WriteHeader(http.StatusOK)
+			_, _ = w.Write([]byte(`{"status":"available"}`))
+			return
+		}
+		taken := capNext(c)
+		close(arrived)
+		for deadline := time.Now().Add(5 * time.Second); capNext(c).Equal(taken); time.Sleep(time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Error("the second request never took its slot")
+				break
+			}
+		}
+		w.Header().Set("Retry-After", "2")
+		w.WriteHeader(http.StatusTooManyRequests)
+		_, _ = w.Write([]byte(`{"error":{"code":"TooManyRequests","message":"Too many requests"}}`))
+	}))
+	t.Cleanup(srv.Close)
+	c, err := New(Config{Endpoint: srv.URL, APIKey: "k", RequestsPerMinute: 60, MaxRetries: NoRetries})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	first := make(chan error, 1)
+	go func() { first <- c.CheckConnectivity(context.Background()) }()
+	select {
+	case <-arrived:
+	case err := <-first:
+		t.Fatalf("the first request ended before it reached the server: %v", err)
+	case <-time.After(5 * time.Second):
+		t.Fatal("the first request never reached the server")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 1500*time.Millisecond)
+	defer cancel()
+	err = c.CheckConnectivity(ctx)
+	if err == nil || !errors.Is(err, context.DeadlineExceeded) ||
+		!strings.Contains(err.Error(), "waiting for the client-side rate limit: the wait of") ||
+		!strings.Contains(err.Error(), "exceeds the operation's deadline") {
+		t.Errorf("second request: %v; want a refusal to wait for the hold past its deadline", err)
+	}
+	if err := <-first; !hasStatus(err, http.StatusTooManyRequests) {
+		t.Errorf("first request: %v, want its 429", err)
+	}
+	if n := calls.Load(); n != 1 {
+		t.Errorf("the server got %d requests, want only the first", n)
+	}
+}
+
+// capNext is the earliest slot c's cap allows: it moves on each time a request takes a slot.
+func capNext(c *Client) time.Time {
+	c.pace.mu.Lock()
+	defer c.pace.mu.Unlock()
+	return c.pace.capNext
 }

@@ -56,11 +56,6 @@ const (
 // their control flags (API.md, "Roles: predefined").
 var predefinedRolesUpdated = time.Date(2025, 10, 27, 0, 0, 0, 0, time.UTC)
 
-// Permissions returns the emulator's permission catalog, for tests and documentation.
-func Permissions() []Permission {
-	return slices.Clone(defaultCatalog().Permissions)
-}
-
 // defaultCatalog is parsed on first use rather than at start: the emulator shares the provider's
 // binary, and a provider process, which Terraform starts several times per command, never needs it.
 var defaultCatalog = sync.OnceValue(func() *catalog { return mustLoadCatalog(catalogJSON) })

@@ -27,12 +27,3 @@ func TestLoadCatalogChecksItsData(t *testing.T) {
 		t.Errorf(`"*" expanded to %q`, got)
 	}
 }
-
-func TestPermissionsIsACopy(t *testing.T) {
-	t.Parallel()
-	p := Permissions()
-	p[0].Key = "changed"
-	if Permissions()[0].Key == "changed" {
-		t.Error("Permissions() exposes the catalog itself")
-	}
-}

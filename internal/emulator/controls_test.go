@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -119,13 +120,7 @@ func TestFaultInjection(t *testing.T) {
 		t.Errorf("dropped request: err %v", err)
 	}
 
-	// {} clears the faults; latency is applied.
-	ts.expect(req{method: "POST", path: "/_emulator/faults", body: map[string]any{"latency": "120ms"}}, http.StatusOK)
-	start := time.Now()
-	ts.expect(req{method: "GET", path: "/v3.0/iam/roles"}, http.StatusOK)
-	if elapsed := time.Since(start); elapsed < 120*time.Millisecond {
-		t.Errorf("latency not applied: %v", elapsed)
-	}
+	// {} clears the faults.
 	ts.expect(req{method: "POST", path: "/_emulator/faults", body: map[string]any{}}, http.StatusOK)
 	ts.expect(req{method: "GET", path: "/v3.0/iam/roles"}, http.StatusOK)
 
@@ -134,6 +129,62 @@ func TestFaultInjection(t *testing.T) {
 	}
 	for _, bad := range []string{`{"error_rate":2}`, `{"statuses":[200]}`, `{"latency":"fast"}`, `{"drop_rate":-1}`, `{"retry_after":"-1s"}`} {
 		ts.expect(req{method: "POST", path: "/_emulator/faults", body: bad}, http.StatusBadRequest)
+	}
+}
+
+// TestLatency: the latency is applied before a request is: with an hour of it, a request is not
+// answered until its client gives up, and then it is not applied at all. No clock is read: the
+// request is known to be waiting once the emulator has counted it.
+func TestLatency(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t, Options{})
+	id := ts.createRole("Kept", []string{permRolesView}, false, false)
+	var set map[string]any
+	ts.expect(req{method: "POST", path: "/_emulator/faults", body: map[string]any{"latency": "1h"}}, http.StatusOK).json(t, &set)
+	if set["latency"] != "1h0m0s" {
+		t.Fatalf("the faults control answered %v, want the latency of an hour it set", set)
+	}
+
+	// A DELETE has no body, so the server notices at once when its client hangs up.
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	deletion, err := http.NewRequestWithContext(ctx, http.MethodDelete, ts.URL+"/v3.0/iam/roles/"+id, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	deletion.Header.Set("Authorization", "Bearer "+ts.AdminKey())
+	answered := make(chan error, 1)
+	go func() {
+		resp, err := http.DefaultClient.Do(deletion)
+		if err == nil {
+			_ = resp.Body.Close()
+		}
+		answered <- err
+	}()
+	const key = "DELETE /v3.0/iam/roles/{id}"
+	for giveUp := time.After(10 * time.Second); ts.Stats().Requests[key] == 0; {
+		select {
+		case err := <-answered:
+			t.Fatalf("the DELETE was answered (error %v) within its hour of latency", err)
+		case <-giveUp:
+			t.Fatal("the DELETE never reached the emulator")
+		case <-time.After(time.Millisecond):
+		}
+	}
+	select {
+	case err := <-answered:
+		t.Fatalf("the DELETE was answered within its hour of latency: %v", err)
+	default:
+	}
+	cancel()
+	if err := <-answered; !errors.Is(err, context.Canceled) {
+		t.Fatalf("the DELETE ended with %v, want its client's cancellation", err)
+	}
+
+	ts.SetFaults(Faults{})
+	ts.expect(req{method: "GET", path: "/v3.0/iam/roles/" + id}, http.StatusOK)
+	if got := ts.Stats().Requests[key]; got != 1 {
+		t.Errorf("%d DELETE requests counted, want 1", got)
 	}
 }
 

@@ -62,17 +62,8 @@ func (f *Filter) Match(lookup func(field string) (value string, foldCase bool)) 
 	return f.root.match(lookup)
 }
 
-// String returns the filter in a canonical, fully parenthesised form that parses back to the same
-// filter.
-func (f *Filter) String() string {
-	var b strings.Builder
-	f.root.write(&b)
-	return b.String()
-}
-
 type filterNode interface {
 	match(lookup func(string) (string, bool)) bool
-	write(b *strings.Builder)
 	fields(add func(string))
 }
 
@@ -93,27 +84,6 @@ func (n andNode) match(l func(string) (string, bool)) bool {
 }
 func (n orNode) match(l func(string) (string, bool)) bool  { return n.left.match(l) || n.right.match(l) }
 func (n notNode) match(l func(string) (string, bool)) bool { return !n.operand.match(l) }
-
-func (n eqNode) write(b *strings.Builder) {
-	b.WriteString(n.field)
-	b.WriteString(" eq ")
-	b.WriteString(QuoteFilterValue(n.value))
-}
-func (n andNode) write(b *strings.Builder) { writeBinary(b, n.left, "and", n.right) }
-func (n orNode) write(b *strings.Builder)  { writeBinary(b, n.left, "or", n.right) }
-func (n notNode) write(b *strings.Builder) {
-	b.WriteString("not (")
-	n.operand.write(b)
-	b.WriteString(")")
-}
-
-func writeBinary(b *strings.Builder, left filterNode, op string, right filterNode) {
-	b.WriteString("(")
-	left.write(b)
-	b.WriteString(" " + op + " ")
-	right.write(b)
-	b.WriteString(")")
-}
 
 func (n eqNode) fields(add func(string))  { add(n.field) }
 func (n andNode) fields(add func(string)) { n.left.fields(add); n.right.fields(add) }

@@ -124,8 +124,10 @@ func (p *visionOneProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 				},
 			},
 			"requests_per_minute": schema.Int64Attribute{
-				MarkdownDescription: "Hard cap on the requests per minute of one Terraform run, shared by all its requests; " +
-					"the provider never exceeds it. At least 1. Default none: the pace is learned from the tenant's `429` answers " +
+				MarkdownDescription: "Hard cap on the requests per minute of the provider: it spaces its requests evenly, so " +
+					"that no 60 seconds hold more than this, with a second to spare for the time they take to reach the tenant " +
+					"(Terraform starts the provider anew for a plan and for an apply, each with a count of its own). " +
+					"At least 1. Default none: the pace is learned from the tenant's `429` answers " +
 					"(every request waits for the `Retry-After` of a `429`, then the provider paces just under what the tenant " +
 					"accepted and probes upward each minute). Set it to leave part of the tenant's limit to other tools that " +
 					"call the same tenant.",

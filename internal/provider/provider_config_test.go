@@ -222,9 +222,10 @@ func terraformValidate(t *testing.T, config string) (string, error) {
 }
 
 // TestCheckCredentials_keyNeverEchoed: an answer that repeats the refused key, as a careless
-// gateway might, does not bring the key into the diagnostic.
+// gateway might, does not bring the key into the diagnostic. The key is not shaped like a JWT, so
+// that only the key itself gives it away.
 func TestCheckCredentials_keyNeverEchoed(t *testing.T) {
-	const key = "eyJhbGciOiJSUzI1NiJ9.eyJzZWNyZXQiOnRydWV9.c2VjcmV0LXNpZ25hdHVyZQ"
+	const key = "plain-provider-key-not-shaped-like-a-jwt"
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusUnauthorized)
