@@ -591,8 +591,8 @@ func TestAccAPIKey_duplicateName(t *testing.T) {
 	})
 }
 
-// TestAccAPIKey_roleCreatedTogether creates the role and the key in one apply, as the seed
-// procedure does: the role does not exist at plan time, so the key's plan judges it by the flags
+// TestAccAPIKey_roleCreatedTogether creates the role and the key in one apply, as the third-party
+// auditor procedure does: the role does not exist at plan time, so the key's plan judges it by the flags
 // the configuration gives it. A role that refuses API keys fails the plan, and neither the role nor
 // the key is written.
 func TestAccAPIKey_roleCreatedTogether(t *testing.T) {
