@@ -153,6 +153,9 @@ func TestExampleWalkthroughs(t *testing.T) {
 		})
 	}
 
+	// What `make dev-providers` wrote: a CLI config that installs from the local mirror.
+	mirrorConfig := "TF_CLI_CONFIG_FILE=" + filepath.Join(repo, ".build", "dev", "terraformrc")
+
 	// The provider page's CI script, on a module of its own (examples/auditor-access's files),
 	// with the provider installed from the local mirror: Terraform links the mirror's platform
 	// folder into .terraform/providers, as it does from a plugin cache.
@@ -160,7 +163,7 @@ func TestExampleWalkthroughs(t *testing.T) {
 		t.Parallel()
 		blocks := shellBlocks(t, filepath.Join(repo, "docs", "index.md"), "### "+ciHeading)
 		module := copyFiles(t, filepath.Join(repo, "examples", "auditor-access"), "*.tf")
-		env := append(slices.Clone(env), "TF_CLI_CONFIG_FILE="+filepath.Join(repo, ".build", "dev", "terraformrc"))
+		env := append(slices.Clone(env), mirrorConfig)
 		script := "set -euo pipefail\n" + strings.Join(blocks, "\n")
 		output, err := runScript(module, env, strings.ReplaceAll(script, "127.0.0.1:18080", freeLoopbackAddress(t)))
 		if err != nil {
@@ -182,10 +185,7 @@ func TestExampleWalkthroughs(t *testing.T) {
 		gitops := filepath.Join(repo, "examples", "gitops")
 		step := workflowStepScript(t, filepath.Join(gitops, "workflows", "visionone-iam.yml"), gitopsEmulatorStep)
 		workdir := copyFiles(t, gitops, "*.tf", "*.yaml", filepath.Join("local", "backend_override.tf"))
-		env := append(slices.Clone(env),
-			"TF_CLI_CONFIG_FILE="+filepath.Join(repo, ".build", "dev", "terraformrc"),
-			"RUNNER_TEMP="+t.TempDir(),
-			"VISIONONE_REGION=eu")
+		env := append(slices.Clone(env), mirrorConfig, "RUNNER_TEMP="+t.TempDir(), "VISIONONE_REGION=eu")
 		output, err := runScript(workdir, env, "set -e\nterraform init > /dev/null\n"+step)
 		if err != nil {
 			t.Fatalf("the step %q of the gitops workflow failed: %v\n%s", gitopsEmulatorStep, err, output)
