@@ -228,8 +228,9 @@ func TestMixOf(t *testing.T) {
 	}
 }
 
-// TestTargetsMarkdown computes the targets table from made-up measurements: the figures of issue
-// 17's own account of the provider as Before, and figures that meet every target as After.
+// TestTargetsMarkdown computes the targets table from made-up measurements: the figures of the
+// provider before the work on rate-limited tenants as Before, and figures that meet every target
+// as After.
 func TestTargetsMarkdown(t *testing.T) {
 	t.Parallel()
 	get := func(n int) map[string]int { return map[string]int{"GET /v3.0/iam/apiKeys/{id}": n} }

@@ -5,7 +5,7 @@ import (
 	"strings"
 )
 
-// goal is one row of the targets table of issue 17: a figure of one scenario, for each provider,
+// goal is one row of the targets table (BENCHMARKS.md, "Method"): a figure of one scenario, for each provider,
 // against its target.
 type goal struct {
 	Scenario string
@@ -128,7 +128,7 @@ func (g goal) resultFor(rep *report) (scenarioResult, bool) {
 	return found, ok
 }
 
-// targetsMarkdown renders the targets table of issue 17: each figure for the before provider and
+// targetsMarkdown renders the targets table: each figure for the before provider and
 // the provider of the run, and whether the provider meets the target.
 func targetsMarkdown(rep *report) string {
 	var b strings.Builder

@@ -146,7 +146,7 @@ note "TF_CLI_CONFIG_FILE=$TF_CLI_CONFIG_FILE; examples/auditor-access copied to 
 note "No terraform init: with dev_overrides Terraform installs nothing for this configuration."
 "$terraform_bin" -chdir="$work/auditor-access" validate -no-color || fail "terraform validate failed"
 
-step "terraform apply: the seed procedure as code (custom auditor role, the auditor's account, an API key)"
+step "terraform apply: the third-party auditor procedure as code (custom auditor role, the auditor's account, an API key)"
 tf apply -input=false -no-color -auto-approve || fail "terraform apply failed"
 expect_in_output "Apply complete! Resources: 3 added, 0 changed, 0 destroyed."
 

@@ -5,12 +5,18 @@ package scripts_test
 import (
 	"bufio"
 	"bytes"
+	"context"
+	"fmt"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -27,7 +33,10 @@ const walkthroughHeading = "## Run it against the emulator"
 // for Go or Terraform). The test adds only `set -euo pipefail`, so that any command that fails
 // fails the test, a free port in place of the README's 127.0.0.1:8080, so that the examples run
 // side by side, and, before the last block (the clean-up), a look at what git would pick up.
-// A README that no longer does what it says fails here.
+// Each walkthrough runs first with its port taken by another server, where it must stop at the
+// emulator's start, with the emulator's message, before anything reaches that server. The script
+// of the provider page's "Testing a module in CI" runs too. A README that no longer does what it
+// says fails here.
 func TestExampleWalkthroughs(t *testing.T) {
 	t.Parallel()
 	repo := repoRoot(t)
@@ -101,41 +110,40 @@ func TestExampleWalkthroughs(t *testing.T) {
 				t.Fatalf("%s/README.md: want at least two shell blocks under %q (the walkthrough, then the clean-up), found %d",
 					dir, walkthroughHeading, len(blocks))
 			}
+			walkthrough := "set -euo pipefail\n" + strings.Join(blocks[:len(blocks)-1], "\n") + "\n"
+
+			// First with the README's port taken by another server: the walkthrough stops where it
+			// starts the emulator, with the emulator's own message, and nothing reaches that server.
+			t.Run("port taken", func(t *testing.T) {
+				var requests atomic.Int64
+				other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					requests.Add(1)
+					http.NotFound(w, r)
+				}))
+				defer other.Close()
+				defer func() { _ = exec.Command("git", "-C", repo, "clean", "-fdxq", "--", dir).Run() }()
+				out, err := runScript(repo, env, strings.ReplaceAll(walkthrough, "127.0.0.1:8080", other.Listener.Addr().String()))
+				if err == nil {
+					t.Fatalf("the walkthrough succeeded with its port taken:\n%s", out)
+				}
+				if !strings.Contains(out, "is already in use") {
+					t.Errorf("the walkthrough did not show the emulator's message (%v):\n%s", err, out)
+				}
+				if n := requests.Load(); n > 0 {
+					t.Errorf("%d request(s) reached the server on the taken port (%v):\n%s", n, err, out)
+				}
+			})
+
 			untracked := filepath.Join(t.TempDir(), "untracked")
-			script := "set -euo pipefail\n" +
-				strings.Join(blocks[:len(blocks)-1], "\n") + "\n" +
+			script := walkthrough +
 				"git -C '" + repo + "' status --porcelain --untracked-files=all -- '" + dir + "' | { grep '^??' || true; } > '" + untracked + "'\n" +
 				blocks[len(blocks)-1]
-			script = strings.ReplaceAll(script, "127.0.0.1:8080", freeLoopbackAddress(t))
-
-			cmd := exec.Command("bash", "-c", script)
-			cmd.Dir = repo
-			cmd.Env = env
-			// Endless: each terraform reads its approval through a buffer that takes more than a line.
-			cmd.Stdin = &repeatReader{text: "yes\n"}
-			// Its own process group, so that an emulator left behind by a failed step is stopped too.
-			cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-			cmd.WaitDelay = 10 * time.Second
-			var output bytes.Buffer
-			cmd.Stdout, cmd.Stderr = &output, &output
-			err := cmd.Start()
-			if err == nil {
-				t.Cleanup(func() { _ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) })
-				err = cmd.Wait()
-			}
+			output, err := runScript(repo, env, strings.ReplaceAll(script, "127.0.0.1:8080", freeLoopbackAddress(t)))
 			if err != nil {
-				t.Fatalf("the walkthrough of %s/README.md failed: %v\n%s", dir, err, output.String())
+				t.Fatalf("the walkthrough of %s/README.md failed: %v\n%s", dir, err, output)
 			}
 
-			// Terraform colours its output as for a terminal; the colours go, the text stays.
-			rest := ansiColour.ReplaceAllString(output.String(), "")
-			for _, want := range example.want {
-				i := strings.Index(rest, want)
-				if i < 0 {
-					t.Fatalf("the walkthrough's output lacks %q after the earlier steps:\n%s", want, output.String())
-				}
-				rest = rest[i+len(want):]
-			}
+			assertInOrder(t, output, example.want)
 			if written, err := os.ReadFile(untracked); err != nil || len(written) > 0 {
 				t.Errorf("files the walkthrough wrote are not ignored by git (%v):\n%s", err, written)
 			}
@@ -143,6 +151,164 @@ func TestExampleWalkthroughs(t *testing.T) {
 				t.Errorf("the clean-up left files behind:\n%s", left)
 			}
 		})
+	}
+
+	// What `make dev-providers` wrote: a CLI config that installs from the local mirror.
+	mirrorConfig := "TF_CLI_CONFIG_FILE=" + filepath.Join(repo, ".build", "dev", "terraformrc")
+
+	// The provider page's CI script, on a module of its own (examples/auditor-access's files),
+	// with the provider installed from the local mirror: Terraform links the mirror's platform
+	// folder into .terraform/providers, as it does from a plugin cache.
+	t.Run("provider page, "+ciHeading, func(t *testing.T) {
+		t.Parallel()
+		blocks := shellBlocks(t, filepath.Join(repo, "docs", "index.md"), "### "+ciHeading)
+		module := copyFiles(t, filepath.Join(repo, "examples", "auditor-access"), "*.tf")
+		env := append(slices.Clone(env), mirrorConfig)
+		script := "set -euo pipefail\n" + strings.Join(blocks, "\n")
+		output, err := runScript(module, env, strings.ReplaceAll(script, "127.0.0.1:18080", freeLoopbackAddress(t)))
+		if err != nil {
+			t.Fatalf("the script under %q in docs/index.md failed: %v\n%s", ciHeading, err, output)
+		}
+		assertInOrder(t, output, []string{
+			"Installed seed-ebba3aa9/visionone v0.0.1",
+			"Apply complete! Resources: 3 added, 0 changed, 0 destroyed.",
+			"No changes. Your infrastructure matches the configuration.",
+			"Destroy complete! Resources: 3 destroyed.",
+		})
+	})
+
+	// The pull request job's emulator test of examples/gitops, run after the job's `terraform init`
+	// (here with the local backend of the walkthrough, and the provider from the local mirror), as
+	// GitHub runs a step: bash -e, with RUNNER_TEMP.
+	t.Run("gitops workflow, "+gitopsEmulatorStep, func(t *testing.T) {
+		t.Parallel()
+		gitops := filepath.Join(repo, "examples", "gitops")
+		step := workflowStepScript(t, filepath.Join(gitops, "workflows", "visionone-iam.yml"), gitopsEmulatorStep)
+		workdir := copyFiles(t, gitops, "*.tf", "*.yaml", filepath.Join("local", "backend_override.tf"))
+		env := append(slices.Clone(env), mirrorConfig, "RUNNER_TEMP="+t.TempDir(), "VISIONONE_REGION=eu")
+		output, err := runScript(workdir, env, "set -e\nterraform init > /dev/null\n"+step)
+		if err != nil {
+			t.Fatalf("the step %q of the gitops workflow failed: %v\n%s", gitopsEmulatorStep, err, output)
+		}
+		assertInOrder(t, output, []string{
+			"Apply complete! Resources: 6 added, 0 changed, 0 destroyed.",
+			"No changes. Your infrastructure matches the configuration.",
+			"Destroy complete! Resources: 6 destroyed.",
+		})
+	})
+}
+
+// gitopsEmulatorStep is the step of examples/gitops's workflow that tests the change against the
+// emulator.
+const gitopsEmulatorStep = "test against the emulator"
+
+// ciHeading is the section of the provider page whose script tests a module against the emulator.
+const ciHeading = "Testing a module in CI"
+
+// scriptTimeout bounds one run of a README's script: a wait that never ends (for an emulator that
+// never says it listens) fails the test instead of hanging it.
+const scriptTimeout = 5 * time.Minute
+
+// runScript runs script with bash in dir, answering "yes" to every question, in its own process
+// group, which is killed when the script ends or after scriptTimeout, so that an emulator left
+// behind by a failed step goes too. It returns what the script printed.
+func runScript(dir string, env []string, script string) (string, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), scriptTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "bash", "-c", script)
+	cmd.Dir = dir
+	cmd.Env = env
+	// Endless: each terraform reads its approval through a buffer that takes more than a line.
+	cmd.Stdin = &repeatReader{text: "yes\n"}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+	cmd.WaitDelay = 10 * time.Second
+	var output bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &output, &output
+	err := cmd.Start()
+	if err == nil {
+		defer func() { _ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }()
+		err = cmd.Wait()
+	}
+	if ctx.Err() != nil {
+		err = fmt.Errorf("still running after %s, stopped: %w", scriptTimeout, err)
+	}
+	return output.String(), err
+}
+
+// copyFiles copies the files of dir that match patterns (relative to dir) into a new temporary
+// folder, which it returns, each under its base name.
+func copyFiles(t *testing.T, dir string, patterns ...string) string {
+	t.Helper()
+	to := t.TempDir()
+	for _, pattern := range patterns {
+		files, err := filepath.Glob(filepath.Join(dir, pattern))
+		if err != nil || len(files) == 0 {
+			t.Fatalf("no file %s in %s (%v)", pattern, dir, err)
+		}
+		for _, f := range files {
+			data, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(to, filepath.Base(f)), data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	return to
+}
+
+// workflowStepScript returns the script of the step called name in a GitHub Actions workflow: the
+// lines of its `run: |` block, without the block's indentation, as GitHub runs them.
+func workflowStepScript(t *testing.T, path, name string) string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(string(data), "\n")
+	start := slices.IndexFunc(lines, func(line string) bool { return strings.TrimSpace(line) == "- name: "+name })
+	if start < 0 {
+		t.Fatalf("%s has no step %q", path, name)
+	}
+	indentOf := func(line string) int { return len(line) - len(strings.TrimLeft(line, " ")) }
+	for i := start + 1; i < len(lines) && !strings.HasPrefix(strings.TrimSpace(lines[i]), "- "); i++ {
+		if strings.TrimSpace(lines[i]) != "run: |" {
+			continue
+		}
+		var script strings.Builder
+		block := -1 // the indentation of the block's first line
+		for _, line := range lines[i+1:] {
+			if strings.TrimSpace(line) == "" {
+				script.WriteString("\n")
+				continue
+			}
+			if indentOf(line) <= indentOf(lines[i]) {
+				break
+			}
+			if block < 0 {
+				block = indentOf(line)
+			}
+			script.WriteString(line[min(block, indentOf(line)):] + "\n")
+		}
+		return script.String()
+	}
+	t.Fatalf("the step %q of %s has no run: | block", name, path)
+	return ""
+}
+
+// assertInOrder fails t unless output holds each of want, in this order. Terraform colours its
+// output as for a terminal; the colours go, the text stays.
+func assertInOrder(t *testing.T, output string, want []string) {
+	t.Helper()
+	rest := ansiColour.ReplaceAllString(output, "")
+	for _, w := range want {
+		i := strings.Index(rest, w)
+		if i < 0 {
+			t.Fatalf("the output lacks %q after the earlier steps:\n%s", w, output)
+		}
+		rest = rest[i+len(w):]
 	}
 }
 

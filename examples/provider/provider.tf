@@ -11,6 +11,10 @@ terraform {
 #
 #   export VISIONONE_API_KEY="eyJ0eXAiOiJKV1Qi..."
 #   export VISIONONE_REGION="eu"   # optional, default "us"
+#
+# The region may be written here instead, but not in a module that is also tested against the
+# emulator: a region in the configuration next to VISIONONE_ENDPOINT is an error, while
+# VISIONONE_REGION then gives way to it.
 provider "visionone" {
   region = "eu"
 }

@@ -52,9 +52,9 @@ type Config struct {
 	// UserAgent names the provider and its version, e.g. "terraform-provider-visionone/1.2.3".
 	UserAgent string
 	// MaxRetries bounds the retries of one request after 429, 5xx and network errors. Zero means
-	// the default (DefaultMaxRetries, 5); NoRetries (any negative value) means none.
+	// the default (DefaultMaxRetries); NoRetries (any negative value) means none.
 	MaxRetries int
-	// RequestTimeout bounds one HTTP attempt. Default 60s (the API's own limit).
+	// RequestTimeout bounds one HTTP attempt. Default DefaultRequestTimeout (the API's own limit).
 	RequestTimeout time.Duration
 	// RequestsPerMinute is a hard cap on the requests of all calls through this Client: no 60
 	// seconds hold more of them.
@@ -63,8 +63,8 @@ type Config struct {
 	// HTTPClient overrides the transport (tests). Its Timeout is ignored in favour of RequestTimeout.
 	HTTPClient *http.Client
 	// RetryBaseDelay and RetryMaxDelay shape the exponential backoff between retries (full jitter:
-	// a random wait up to min(RetryMaxDelay, RetryBaseDelay·2^n)). Defaults 1s and 30s. A
-	// Retry-After header from the API takes precedence.
+	// a random wait up to min(RetryMaxDelay, RetryBaseDelay·2^n)). Defaults DefaultRetryBaseDelay
+	// and DefaultRetryMaxDelay. A Retry-After header from the API takes precedence.
 	RetryBaseDelay time.Duration
 	RetryMaxDelay  time.Duration
 }

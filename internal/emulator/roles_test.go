@@ -223,7 +223,8 @@ func TestPermissionKeysCatalog(t *testing.T) {
 		}
 		have[named{p.App, p.Name}] = p.Key
 	}
-	// Every permission the seed documents and the authorization matrix name.
+	// Every permission the console procedures (the third-party auditor's, an integration's API token)
+	// and the authorization matrix name.
 	for _, want := range []named{
 		{"Report Management", "Third-party auditing (API only)"},
 		{"Workbench", "View, filter, and search"},

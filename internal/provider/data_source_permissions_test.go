@@ -16,8 +16,9 @@ import (
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/emulator"
 )
 
-// TestAccPermissionsDataSource_basic finds the keys of the two permissions the seed procedures name, by
-// their console names alone, and checks the other filters against the emulator's catalog.
+// TestAccPermissionsDataSource_basic finds the keys of the two permissions the console procedures
+// (the third-party auditor's, an integration's API token) name, by their console names alone, and
+// checks the other filters against the emulator's catalog.
 func TestAccPermissionsDataSource_basic(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
 	catalog, err := e.API.ListPermissions(context.Background())

@@ -129,6 +129,32 @@ resource "visionone_account" "test" {
 	}
 }
 
+// TestAccAccount_unchangedNeedsOnlyAccountsView: the plans and refreshes of an account that change
+// nothing need only User Accounts: View, as "Which key can do what" says: the account's role is
+// checked only when it changes. The destroy goes back to the Master Administrator's key.
+func TestAccAccount_unchangedNeedsOnlyAccountsView(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	e.requireMasterAdministrator("invite an account")
+	key := e.keyWithPermissions("Account readers", "platform.userAccounts.view")
+	account := fmt.Sprintf(`
+resource "visionone_account" "test" {
+  email = %q
+  role  = "Auditor"
+}
+`, e.email("auditor"))
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: e.providerConfig() + account},
+			// An apply that changes nothing (its refresh saved), then a plan.
+			refreshStep(e.providerConfigWithKey(key) + account),
+			{Config: e.providerConfigWithKey(key) + account, PlanOnly: true},
+			{Config: e.providerConfig() + account, PlanOnly: true},
+		},
+	})
+}
+
 // TestAccUserRole_missingPermission: a key whose role really lacks the permission gets an error
 // that names it.
 func TestAccUserRole_missingPermission(t *testing.T) {

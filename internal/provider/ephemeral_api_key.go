@@ -76,7 +76,7 @@ func (r *apiKeyEphemeralResource) Schema(_ context.Context, _ ephemeral.SchemaRe
 		MarkdownDescription: "A Vision One API key for the length of one Terraform run: Terraform creates it when it opens " +
 			"the ephemeral resource (during plan, and again during apply) and deletes it when it closes it, at the end of " +
 			"that command. Its `value` never reaches the plan or the state. Use it to hand a short-lived, least-privilege " +
-			"token to another provider configuration or to a write-only attribute. Terraform 1.10 or later.",
+			"token to another provider configuration or to a write-only attribute. Terraform 1.11 or later, as for the whole provider.",
 		Attributes: map[string]schema.Attribute{
 			"name_prefix": schema.StringAttribute{
 				MarkdownDescription: fmt.Sprintf("Beginning of the key's name; a %d-character suffix (the UTC creation time and "+

@@ -45,7 +45,8 @@ func (r *userRoleListResource) ListResourceConfigSchema(_ context.Context, _ lis
 			"include_predefined": schema.BoolAttribute{
 				MarkdownDescription: "Whether to list the predefined roles too (`Master Administrator`, `Auditor`, ...). " +
 					"Default `false`: Trend Micro maintains them, so they cannot be imported or managed; list them " +
-					"only to see them, and read them with the `visionone_user_role` data source.",
+					"only to see them, and read them with the `visionone_user_role` data source. Leave it out when generating " +
+					"configuration (`-generate-config-out`): the next plan refuses the import blocks written for predefined roles.",
 				Optional: true,
 			},
 		},

@@ -19,7 +19,7 @@ import (
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/emulator"
 )
 
-// The reliability suite's in-process part (issue 8; `make test-reliability` runs it with the
+// The reliability suite's in-process part (`make test-reliability` runs it with the
 // end-to-end part in internal/reliability). Every test asserts through the emulator's objects and
 // counters.
 

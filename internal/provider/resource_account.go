@@ -73,9 +73,11 @@ func (r *accountResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "A Vision One user account (local or SAML) or SAML group account. Creating it sends an " +
 			"invitation: the account stays `invited`, under a temporary id, until the person accepts it, and then " +
-			"becomes `enabled` under a new id, which the provider follows by email. While an account is invited, and " +
-			"for SAML group accounts, Vision One accepts no change of `role`, `enabled` or `description`; the plan " +
-			"says so in a warning and the change is applied on the first apply after the invitation is accepted.",
+			"becomes `enabled` under a new id, which the provider follows by email. Vision One accepts no change of `role`, " +
+			"`enabled` or `description` while an account is invited, nor ever through its API for a SAML group account: " +
+			"the plan keeps the current value and says so in a warning on every plan. An invited account's change is " +
+			"applied on the first apply after the invitation is accepted; a SAML group account's never is: make it in the " +
+			"console, or replace the account (`terraform apply -replace=visionone_account.<name>`).",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "Account id. It is temporary while the account is invited and changes when the invitation is accepted; the provider then finds the account by email and records the new id without a plan change.",
@@ -107,19 +109,19 @@ func (r *accountResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 					"A role created or changed by the same configuration is judged by the flags the configuration gives it, provided the account refers to the role " +
 					"(`visionone_user_role.<name>.name`) or lists it in `depends_on`: a bare name does not order the two, so Terraform may plan or create the account " +
 					"before the role (the plan then fails with Role Not Found) and destroy the role before the account. " +
-					"Updated in place once the account is active.",
+					"Updated in place once the invitation is accepted; for a SAML group account, only in the console or by replacing the account.",
 				Required:   true,
 				Validators: roleReferenceValidators(),
 			},
 			"description": schema.StringAttribute{
-				MarkdownDescription: "Free-text note about the account, at most 256 characters. Default empty. Updated in place once the account is active.",
+				MarkdownDescription: "Free-text note about the account, at most 256 characters. Default empty. Updated in place once the invitation is accepted; for a SAML group account, only in the console or by replacing the account.",
 				Optional:            true,
 				Computed:            true,
 				Default:             stringdefault.StaticString(""),
 				Validators:          []validator.String{stringvalidator.UTF8LengthAtMost(accountMaxLength)},
 			},
 			"enabled": schema.BoolAttribute{
-				MarkdownDescription: "Whether the account may sign in. Default `true`. Vision One creates every account as invited, so `false` takes effect on the first apply after the invitation is accepted. Updated in place.",
+				MarkdownDescription: "Whether the account may sign in. Default `true`. Vision One creates every account as invited, so `false` takes effect on the first apply after the invitation is accepted. Updated in place; for a SAML group account, only in the console or by replacing the account.",
 				Optional:            true,
 				Computed:            true,
 				Default:             booldefault.StaticBool(true),

@@ -717,7 +717,7 @@ func TestDeferPendingChanges(t *testing.T) {
 	}
 }
 
-// The seed procedure in one apply: a custom role and an account given that role by reference. The
+// The third-party auditor procedure in one apply: a custom role and an account given that role by reference. The
 // role does not exist, or does not allow accounts yet, while the account is planned; the account's
 // plan judges it by the flags this configuration gives it.
 func TestAccAccount_withNewRole(t *testing.T) {

@@ -196,6 +196,93 @@ resource "visionone_api_key" "monthly" {
 	})
 }
 
+// TestAccAPIKey_importUnderNamePrefix imports keys made in the console into resources with
+// name_prefix and create_before_destroy, as examples/gitops adopts a tenant's keys. A key whose name
+// begins with the prefix is kept (only name_prefix, which an import leaves null, is recorded). A key
+// whose name does not is replaced: the apply creates a new key and deletes the imported one, whose
+// value the integration holds. A resource with a fixed name renames its imported key in place.
+func TestAccAPIKey_importUnderNamePrefix(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	prefix := e.name("siem-")
+	fitting := e.createAPIKey(client.APIKeyCreate{Name: prefix + "2024", Role: "SIEM"})
+	unprefixed := e.createAPIKey(client.APIKeyCreate{Name: e.name("legacy-siem"), Role: "SIEM"})
+	renamed := e.createAPIKey(client.APIKeyCreate{Name: e.name("console-name"), Role: "SIEM"})
+	config := e.providerConfig() + fmt.Sprintf(`
+resource "visionone_api_key" "fitting" {
+  name_prefix = %[1]q
+  role        = "SIEM"
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "visionone_api_key" "unprefixed" {
+  name_prefix = %[1]q
+  role        = "SIEM"
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "visionone_api_key" "renamed" {
+  name = %[2]q
+  role = "SIEM"
+}
+
+import {
+  to = visionone_api_key.fitting
+  id = %[3]q
+}
+
+import {
+  to = visionone_api_key.unprefixed
+  id = %[4]q
+}
+
+import {
+  to = visionone_api_key.renamed
+  id = %[5]q
+}
+`, prefix, e.name("siem-fixed"), fitting.ID, unprefixed.ID, renamed.ID)
+	const fittingAddr, unprefixedAddr, renamedAddr = "visionone_api_key.fitting", "visionone_api_key.unprefixed", "visionone_api_key.renamed"
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.apiKeysGone,
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					// Only name_prefix, which the import leaves null, is recorded.
+					plancheck.ExpectResourceAction(fittingAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectResourceAction(unprefixedAddr, plancheck.ResourceActionCreateBeforeDestroy),
+					plancheck.ExpectResourceAction(renamedAddr, plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(fittingAddr, tfjsonpath.New("id"), knownvalue.StringExact(fitting.ID)),
+					statecheck.ExpectKnownValue(unprefixedAddr, tfjsonpath.New("name"),
+						knownvalue.StringRegexp(regexp.MustCompile(`^`+regexp.QuoteMeta(prefix)+`\d{14}[0-9a-f]{8}$`))),
+					statecheck.ExpectKnownValue(renamedAddr, tfjsonpath.New("id"), knownvalue.StringExact(renamed.ID)),
+					statecheck.ExpectKnownValue(renamedAddr, tfjsonpath.New("name"), knownvalue.StringExact(e.name("siem-fixed"))),
+					e.expectAPIKeyCount(3),
+					emulatorCheck(func(ctx context.Context) error {
+						keys, err := e.apiKeys(ctx)
+						if err != nil {
+							return err
+						}
+						for _, key := range keys {
+							if key.ID == unprefixed.ID {
+								return fmt.Errorf("the imported key %q (%s) still exists after its replacement", key.Name, key.ID)
+							}
+						}
+						return nil
+					}),
+				},
+			},
+		},
+	})
+}
+
 // TestAccAPIKey_replace covers the attributes whose change creates a new key with a new value.
 func TestAccAPIKey_replace(t *testing.T) {
 	forEachAbsentDates(t, testAccAPIKeyReplace)
@@ -506,8 +593,8 @@ func TestAccAPIKey_duplicateName(t *testing.T) {
 	})
 }
 
-// TestAccAPIKey_roleCreatedTogether creates the role and the key in one apply, as the seed
-// procedure does: the role does not exist at plan time, so the key's plan judges it by the flags
+// TestAccAPIKey_roleCreatedTogether creates the role and the key in one apply, as the third-party
+// auditor procedure does: the role does not exist at plan time, so the key's plan judges it by the flags
 // the configuration gives it. A role that refuses API keys fails the plan, and neither the role nor
 // the key is written.
 func TestAccAPIKey_roleCreatedTogether(t *testing.T) {

@@ -107,7 +107,7 @@ func (r *userRoleResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 				Validators: []validator.String{stringvalidator.UTF8LengthBetween(1, roleNameMaxLength), validators.NotBlank()},
 			},
 			"description": schema.StringAttribute{
-				MarkdownDescription: fmt.Sprintf("Free-text description of the role, at most %d characters. Default `\"\"` (empty).", roleDescriptionMaxLength),
+				MarkdownDescription: fmt.Sprintf("Free-text description of the role, at most %d characters. Default `\"\"` (empty). Updated in place.", roleDescriptionMaxLength),
 				Optional:            true,
 				Computed:            true,
 				Default:             stringdefault.StaticString(""),
@@ -127,14 +127,14 @@ func (r *userRoleResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 			},
 			"allow_api_key_assignment": schema.BoolAttribute{
 				MarkdownDescription: "Whether API keys may be given this role (console control flag *Allow API key assignment*). " +
-					"Default `true`. Only a Master Administrator's key may set it to `true` or change it.",
+					"Default `true`. Only a Master Administrator's key may set it to `true` or change it. Updated in place.",
 				Optional: true,
 				Computed: true,
 				Default:  booldefault.StaticBool(true),
 			},
 			"allow_user_account_assignment": schema.BoolAttribute{
 				MarkdownDescription: "Whether user accounts may be given this role (console control flag *Allow user account " +
-					"assignment*). Default `true`. Only a Master Administrator's key may set it to `true` or change it.",
+					"assignment*). Default `true`. Only a Master Administrator's key may set it to `true` or change it. Updated in place.",
 				Optional: true,
 				Computed: true,
 				Default:  booldefault.StaticBool(true),

@@ -1,4 +1,4 @@
-// Package reliability holds the provider's end-to-end reliability suite (issue 8): the real
+// Package reliability holds the provider's end-to-end reliability suite: the real
 // terraform CLI runs the built provider binary against an in-process emulator that injects faults,
 // limits the request rate, or answers slowly enough to be interrupted; and the documentation's
 // logging recipes, whose lines Terraform keeps or drops by levels of its own. The suite lives in this

@@ -6,9 +6,10 @@ ephemeral "visionone_api_key" "audit_run" {
   role        = "Auditor"
 }
 
+# The same tenant as the default provider configuration: its region (or endpoint) comes from
+# VISIONONE_REGION (or VISIONONE_ENDPOINT), so the configuration also runs against the emulator.
 provider "visionone" {
   alias   = "audit"
-  region  = "eu"
   api_key = ephemeral.visionone_api_key.audit_run.value
 }
 
