@@ -118,7 +118,7 @@ func (r *userRoleResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 			"permissions": schema.SetAttribute{
 				MarkdownDescription: "Permission keys the role grants, such as `platform.userRoles.view`; `[]` for a role " +
 					"that grants none. Keys are checked at plan time against the tenant's permission catalog, and an unknown key is reported with " +
-					"the closest real ones. Find keys by their console names with the `visionone_permissions` data source.",
+					"the closest real ones. Find keys by their console names with the `visionone_permissions` data source. Updated in place.",
 				ElementType: types.StringType,
 				Required:    true,
 				Validators: []validator.Set{
