@@ -292,10 +292,16 @@ func (e *AnswerError) Error() string {
 	return b.String()
 }
 
+// traceID is the answer's trace id (its x-trace-id header), cleaned as any text of an answer that
+// reaches an error.
+func traceID(header http.Header, secrets []string) string {
+	return clean(header.Get("x-trace-id"), 80, secrets)
+}
+
 // unusableAnswer is the *AnswerError of resp, a success answer to method path that says problem.
 func unusableAnswer(method, path string, resp *response, problem string) *AnswerError {
 	return &AnswerError{Method: method, Path: path, StatusCode: resp.status, Problem: problem,
-		TraceID: clean(resp.header.Get("x-trace-id"), 80, resp.secrets)}
+		TraceID: traceID(resp.header, resp.secrets)}
 }
 
 // RequestError is a request that got no HTTP answer it could return: a network failure, a timeout
@@ -446,7 +452,7 @@ const (
 func decodeError(method, path string, status int, header http.Header, body []byte, secrets []string) *APIError {
 	e := &APIError{Method: method, Path: path, StatusCode: status}
 	if header != nil {
-		e.TraceID = clean(header.Get("x-trace-id"), 80, secrets)
+		e.TraceID = traceID(header, secrets)
 	}
 	fillFromBody(e, body, secrets)
 	return e
