@@ -123,6 +123,14 @@ func cycleAdvice(object, field string) string {
 		"%[2]s in the next.", object, field)
 }
 
+// plannedCycleDetail explains that this resource plans the name (email) of the object of c, which
+// this plan renames to to, and that the renames lead back to this resource's current name.
+func plannedCycleDetail(c nameClash, planned, to string) string {
+	return fmt.Sprintf("This resource plans the %s %q, which the %s %q (id %s) has. This plan renames that %s to %q, and "+
+		"its renames lead from there back to this resource's current %s: %s",
+		c.field, planned, c.object, c.name, c.id, c.object, to, c.field, cycleAdvice(c.object, c.field))
+}
+
 // refusedNameDetail explains a write that Vision One refused because the object of c has the name,
 // after takeName: outcome and release say what became of this run's change that gives the name up,
 // if this process knows of one. A change of that object that this process has not seen begin may
@@ -155,6 +163,17 @@ func (d *providerData) refusedNameDetail(c nameClash, outcome releaseOutcome, re
 			"depends_on to this resource, naming that resource, to make the order explicit. If not, " + lowerFirst(c.importHint)
 	}
 	return d.nameClashDetail(c)
+}
+
+// withPlanOrderHint is c for a plan that renames or creates an object into the name of an object
+// this process has not seen (seenManaged): one that a resource of this configuration renames or
+// destroys is read and planned after the object planned only when its resource depends on this
+// one, and an apply then fails, as it changes this one first.
+func withPlanOrderHint(c nameClash) nameClash {
+	c.importHint = "If it belongs to a resource of this configuration that this run renames or destroys, that resource " +
+		"depends on this one, directly or through others, so Terraform would change this one first, which Vision One refuses: " +
+		"make this resource depend on that one instead. If not, " + lowerFirst(c.importHint)
+	return c
 }
 
 // lowerFirst is s with its first letter in lower case, to continue a sentence with it.

@@ -1047,11 +1047,20 @@ resource "visionone_api_key" "test" {
 }
 `, e.name("lost-"))
 	named := e.providerConfig() + testAccAPIKeyConfig(e.name("lost"), "SIEM", "", true)
-	// The detail ends with end; the key's id is the emulator's to choose.
-	explained := func(end string) *regexp.Regexp {
+	// The detail ends with end; the key's id is the emulator's to choose. For a configured name,
+	// which a change of this apply could have given up, it says what to do if that change was
+	// Terraform's own first.
+	explained := func(configured bool, end string) *regexp.Regexp {
+		mayBe := "It may be a key"
+		if configured {
+			mayBe = "If it belongs to a resource of this configuration that this apply renames or destroys, that change did not " +
+				"begin while this one waited for it. Either that resource depends on this one, directly or through others, and must " +
+				"not (make this resource depend on it instead), or Terraform had not started it yet: apply again, or add depends_on " +
+				"to this resource, naming that resource, to make the order explicit. If not, it may be a key"
+		}
 		texts := slices.Concat([]string{"API Key Already Exists", `POST /v3.0/iam/apiKeys got no clear answer, and an API key named`,
 			"but the API does not say when it was created, so it may be the one this request created",
-			"It may be a key that this apply created without its secret reaching the provider",
+			mayBe + " that this apply created without its secret reaching the provider",
 			"check it in Administration → API Keys and, if so, delete it and apply again. Otherwise it is someone else's key."},
 			wantImportHint(apiKeyType, "<id>"), []string{end})
 		return regexp.MustCompile(strings.ReplaceAll(regexpText(texts...).String(), "<id>", "[0-9a-f-]{36}") + `\s*\z`)
@@ -1060,8 +1069,8 @@ resource "visionone_api_key" "test" {
 		PreCheck:                 func() { testAccPreCheck(t) },
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
-			{Config: prefixed, ExpectError: explained("An import cannot recover the key's value: Vision One shows it only once, when the key is created.")},
-			{Config: named, ExpectError: explained("when the key is created. Or, instead of importing it, give this resource another name.")},
+			{Config: prefixed, ExpectError: explained(false, "An import cannot recover the key's value: Vision One shows it only once, when the key is created.")},
+			{Config: named, ExpectError: explained(true, "when the key is created. Or, instead of importing it, give this resource another name.")},
 		},
 	})
 }
