@@ -276,11 +276,12 @@ func (c *Client) RefreshRole(ctx context.Context, id string) (*Role, error) {
 	return &role, nil
 }
 
-// RefreshAccount reads one account for a refresh (see RefreshRole).
-func (c *Client) RefreshAccount(ctx context.Context, id string) (*Account, error) {
+// RefreshAccount reads one account for a refresh (see RefreshRole), with its email when the caller
+// knows it (see GetAccount).
+func (c *Client) RefreshAccount(ctx context.Context, id, email string) (*Account, error) {
 	account, ok := c.caches.accounts.byID(ctx, c, id)
 	if !ok {
-		return c.GetAccount(ctx, id)
+		return c.GetAccount(ctx, id, email)
 	}
 	account.Version = account.fingerprint()
 	return &account, nil

@@ -25,10 +25,11 @@ func (c *Client) ListRoles(ctx context.Context, filter Filter) ([]Role, error) {
 
 // GetRole returns one role with its ETag (or, when the answer has none, its fingerprint: see
 // cache.go) as Version; permission keys are filled from /permissions when the
-// role body lacks them. A missing role gives an error for which IsNotFound is true.
+// role body lacks them. A missing role gives an error for which IsNotFound is true, an answer that
+// is not the role (no id, or another one) an *AnswerError.
 func (c *Client) GetRole(ctx context.Context, id string) (*Role, error) {
 	var role Role
-	etag, err := c.getObject(ctx, objectPath(rolesPath, id), &role)
+	etag, err := c.getObject(ctx, rolesPath, id, &role, nil)
 	if err != nil {
 		return nil, err
 	}

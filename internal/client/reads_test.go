@@ -1,0 +1,204 @@
+package client_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/client"
+)
+
+// These tests cover success answers that are not what was asked for: a single GET answered with
+// something other than the object (API.md, "Single reads"). A state written from it would lose
+// an object that exists.
+
+const answerTrace = "trace-of-the-answer"
+
+// singleRead is one way to read one object by id.
+type singleRead struct {
+	collection string
+	read       func(context.Context, *client.Client, string) error
+	// object is the JSON of an object of the collection with the id %[1]q.
+	object string
+}
+
+var singleReads = map[string]singleRead{
+	"GetRole": {"/v3.0/iam/roles/", func(ctx context.Context, c *client.Client, id string) error {
+		_, err := c.GetRole(ctx, id)
+		return err
+	}, `{"id":%[1]q,"name":"ops","type":"custom","permissionKeys":["a"]}`},
+	"RefreshRole": {"/v3.0/iam/roles/", func(ctx context.Context, c *client.Client, id string) error {
+		_, err := c.RefreshRole(ctx, id)
+		return err
+	}, `{"id":%[1]q,"name":"ops","type":"custom","permissionKeys":["a"]}`},
+	"GetAPIKey": {"/v3.0/iam/apiKeys/", func(ctx context.Context, c *client.Client, id string) error {
+		_, err := c.GetAPIKey(ctx, id)
+		return err
+	}, `{"id":%[1]q,"name":"ci","role":"SIEM","status":"enabled"}`},
+	"RefreshAPIKey": {"/v3.0/iam/apiKeys/", func(ctx context.Context, c *client.Client, id string) error {
+		_, err := c.RefreshAPIKey(ctx, id)
+		return err
+	}, `{"id":%[1]q,"name":"ci","role":"SIEM","status":"enabled"}`},
+	// An invitation: only its acceptance gives an account another id (API.md, "Accounts: lifecycle").
+	"GetAccount": {"/v3.0/iam/accounts/", func(ctx context.Context, c *client.Client, id string) error {
+		_, err := c.GetAccount(ctx, id, "")
+		return err
+	}, `{"id":%[1]q,"email":"a@example.com","authType":"local","role":"Auditor","status":"invited"}`},
+	"RefreshAccount": {"/v3.0/iam/accounts/", func(ctx context.Context, c *client.Client, id string) error {
+		_, err := c.RefreshAccount(ctx, id, "")
+		return err
+	}, `{"id":%[1]q,"email":"a@example.com","authType":"local","role":"Auditor","status":"invited"}`},
+}
+
+// answering serves body, with a trace id, to every GET of path; anything else is a 404.
+func answering(path, body string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("x-trace-id", answerTrace)
+		if r.Method == http.MethodGet && r.URL.Path == path {
+			writeJSON(w, http.StatusOK, body)
+			return
+		}
+		writeJSON(w, http.StatusNotFound, `{"error":{"code":"NotFound","message":"Not found"}}`)
+	}
+}
+
+// wantUnusable fails the test unless err is an *AnswerError of the 200 answer to GET path that
+// carries the answer's trace id, and is not taken for a 404.
+func wantUnusable(t *testing.T, err error, path string) *client.AnswerError {
+	t.Helper()
+	var answer *client.AnswerError
+	if !errors.As(err, &answer) {
+		t.Fatalf("error = %v, want an *AnswerError", err)
+	}
+	if answer.Method != http.MethodGet || answer.Path != path || answer.StatusCode != http.StatusOK ||
+		answer.TraceID != answerTrace || answer.Problem == "" {
+		t.Errorf("error = %#v, want GET %s, status 200, trace id %s and a problem", *answer, path, answerTrace)
+	}
+	if client.IsNotFound(err) {
+		t.Errorf("error %v is taken for a 404: the object would leave the state", err)
+	}
+	return answer
+}
+
+// TestSingleReadsMustAnswerTheObject: a 200 to a single GET whose body has no id (`{}`, `null`,
+// the object inside an envelope, a role's permission keys alone) or is another object is an
+// *AnswerError with the answer's status and trace id.
+func TestSingleReadsMustAnswerTheObject(t *testing.T) {
+	const id = "9d7d1f42-2ac9-412a-a5f9-d90bbdbe4dc0"
+	for name, read := range singleReads {
+		bodies := map[string]string{
+			"an empty object":           `{}`,
+			"null":                      `null`,
+			"the object in an envelope": `{"data":` + fmt.Sprintf(read.object, id) + `}`,
+			"the permission keys alone": `{"permissionKeys":[]}`,
+			"another object":            fmt.Sprintf(read.object, "4d5d11b1-84d3-403f-8bfd-85af78933c7a"),
+			"an empty id":               fmt.Sprintf(read.object, ""),
+		}
+		for what, body := range bodies {
+			t.Run(name+"/"+what, func(t *testing.T) {
+				t.Parallel()
+				c := newHandlerClient(t, answering(read.collection+id, body))
+				wantUnusable(t, read.read(context.Background(), c, id), read.collection+id)
+			})
+		}
+	}
+}
+
+// TestSingleReadsCompareIDsRegardlessOfCase: a UUID means the same in either case, so an answer
+// that spells the id asked for in other letters is that object.
+func TestSingleReadsCompareIDsRegardlessOfCase(t *testing.T) {
+	const id = "9d7d1f42-2ac9-412a-a5f9-d90bbdbe4dc0"
+	for name, read := range singleReads {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			c := newHandlerClient(t, answering(read.collection+id, fmt.Sprintf(read.object, strings.ToUpper(id))))
+			if err := read.read(context.Background(), c, id); err != nil {
+				t.Errorf("an answer with the id in capitals: %v", err)
+			}
+		})
+	}
+}
+
+// TestReadsAroundWritesMustAnswerTheObject: the reads a write makes (the ETag before an update,
+// the role after its create) refuse an answer that is not the object, as any single GET does: an
+// update sends nothing, and a created role keeps the id its create answered.
+func TestReadsAroundWritesMustAnswerTheObject(t *testing.T) {
+	ctx := context.Background()
+	t.Run("role created, read back as its permission keys alone", func(t *testing.T) {
+		c := newHandlerClient(t, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("x-trace-id", answerTrace)
+			switch r.Method + " " + r.URL.Path {
+			case "POST /v3.0/iam/roles":
+				w.Header().Set("Location", "http://"+r.Host+"/v3.0/iam/roles/r9")
+				w.WriteHeader(http.StatusCreated)
+			case "GET /v3.0/iam/roles/r9":
+				writeJSON(w, http.StatusOK, `{"permissionKeys":[]}`)
+			default:
+				writeJSON(w, http.StatusNotFound, `{"error":{"code":"NotFound","message":"Not found"}}`)
+			}
+		})
+		role, err := c.CreateRole(ctx, client.RoleCreate{Name: "ops", PermissionKeys: []string{"a"}})
+		var readBack *client.ReadBackError
+		if !errors.As(err, &readBack) {
+			t.Fatalf("CreateRole error = %v, want a *ReadBackError", err)
+		}
+		wantUnusable(t, err, "/v3.0/iam/roles/r9")
+		if role == nil || role.ID != "r9" || role.Name != "ops" {
+			t.Errorf("CreateRole = %+v, want the role r9 as the request described it", role)
+		}
+	})
+	updates := map[string]struct {
+		path   string
+		update func(*client.Client) error
+	}{
+		"UpdateRole": {"/v3.0/iam/roles/r1", func(c *client.Client) error {
+			name := "b"
+			return c.UpdateRole(ctx, "r1", "", client.RolePatch{Name: &name})
+		}},
+		"UpdateAPIKey": {"/v3.0/iam/apiKeys/k1", func(c *client.Client) error {
+			name := "b"
+			return c.UpdateAPIKey(ctx, "k1", "", client.APIKeyPatch{Name: &name})
+		}},
+		"UpdateAccount": {"/v3.0/iam/accounts/a1", func(c *client.Client) error {
+			description := "b"
+			return c.UpdateAccount(ctx, "a1", "", client.AccountPatch{Description: &description})
+		}},
+	}
+	for name, tc := range updates {
+		t.Run(name+" reading its ETag as {}", func(t *testing.T) {
+			rec := &recorder{}
+			handler := answering(tc.path, `{}`)
+			c := newHandlerClient(t, func(w http.ResponseWriter, r *http.Request) {
+				rec.note(r)
+				handler(w, r)
+			})
+			wantUnusable(t, tc.update(c), tc.path)
+			if n := rec.count("PATCH " + tc.path); n != 0 {
+				t.Errorf("%d PATCH sent after an answer that was not the object", n)
+			}
+		})
+	}
+}
+
+// TestAccountAnsweredUnderItsNewID: should the API answer an accepted invitation's temporary id
+// with the account under its new id (API.md, "Accounts: lifecycle"), that account is read, unless
+// it has another email than the caller knows (or is still invited: TestSingleReadsMustAnswerTheObject).
+func TestAccountAnsweredUnderItsNewID(t *testing.T) {
+	const temporary, accepted = "tmp-1", "4d5d11b1-84d3-403f-8bfd-85af78933c7a"
+	c := newHandlerClient(t, answering("/v3.0/iam/accounts/"+temporary,
+		`{"id":"`+accepted+`","email":"A@example.com","authType":"local","role":"Auditor","status":"enabled"}`))
+	ctx := context.Background()
+	for _, email := range []string{"a@example.com", ""} {
+		account, err := c.GetAccount(ctx, temporary, email)
+		if err != nil || account.ID != accepted {
+			t.Errorf("GetAccount(%q) = %+v, %v; want the account under its new id", email, account, err)
+		}
+	}
+	_, err := c.GetAccount(ctx, temporary, "b@example.com")
+	wantUnusable(t, err, "/v3.0/iam/accounts/"+temporary)
+	_, err = c.RefreshAccount(ctx, temporary, "b@example.com")
+	wantUnusable(t, err, "/v3.0/iam/accounts/"+temporary)
+}
