@@ -215,8 +215,9 @@ func (rc *readCache[T]) fetch(ctx context.Context, c *Client, from *snapshot[T],
 		req.rawURL, req.query = from.next, nil
 	}
 	_, err := walkPages(ctx, c, req, func(p *page[T]) bool {
-		for i := range p.Items {
-			s.items[rc.id(&p.Items[i])] = p.Items[i]
+		items := p.Items.value
+		for i := range items {
+			s.items[rc.id(&items[i])] = items[i]
 		}
 		if s.total < 0 && p.TotalCount != nil {
 			s.total = *p.TotalCount

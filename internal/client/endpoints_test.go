@@ -536,6 +536,16 @@ func TestUnusableAnswers(t *testing.T) {
 			wantText: `GET /v3.0/iam/apiKeys/k1: the 200 answer could not be used: its body is the object with the id "k2", ` +
 				`not the one asked for [trace id ` + trace + "]",
 		},
+		"a list page without items": {
+			handler: answer(http.StatusOK, `{"totalCount":0,"count":0}`),
+			call: func(c *client.Client) error {
+				_, err := c.ListAccounts(context.Background(), "")
+				return err
+			},
+			want: client.AnswerError{Method: http.MethodGet, Path: "/v3.0/iam/accounts", StatusCode: http.StatusOK},
+			wantText: "GET /v3.0/iam/accounts: the 200 answer could not be used: its body has no items, so it is no page " +
+				"of the list [trace id " + trace + "]",
+		},
 		"a delete answered with an item too many": {
 			handler: answer(http.StatusMultiStatus, `[{"status":204},{"status":204}]`),
 			call:    func(c *client.Client) error { return c.DeleteAPIKeys(context.Background(), "k1") },

@@ -18,10 +18,23 @@ const maxPages = 5000
 
 // page is the list envelope (API.md, "Pagination"; API.md, "Decision: list envelope").
 type page[T any] struct {
-	Items      []T    `json:"items"`
-	NextLink   string `json:"nextLink"`
-	TotalCount *int   `json:"totalCount"`
-	Count      *int   `json:"count"`
+	Items      member[[]T] `json:"items"`
+	NextLink   string      `json:"nextLink"`
+	TotalCount *int        `json:"totalCount"`
+	Count      *int        `json:"count"`
+}
+
+// member is a member of an answer's body that may be null but must be there: a body without it is
+// not the answer asked for (a page without items is no page of the list, not an empty one).
+type member[T any] struct {
+	value   T
+	present bool
+}
+
+// UnmarshalJSON is called for a member that is there, null included.
+func (m *member[T]) UnmarshalJSON(data []byte) error {
+	m.present = true
+	return json.Unmarshal(data, &m.value)
 }
 
 // listAll reads every page: top=200 on the first request, then each nextLink as the API gives it,
@@ -40,7 +53,7 @@ func listAll[T any](ctx context.Context, c *Client, path string, filter Filter) 
 func readAllPages[T any](ctx context.Context, c *Client, req request) ([]T, error) {
 	var all []T
 	_, err := walkPages(ctx, c, req, func(p *page[T]) bool {
-		all = append(all, p.Items...)
+		all = append(all, p.Items.value...)
 		return true
 	})
 	if err != nil {
@@ -66,6 +79,9 @@ func walkPages[T any](ctx context.Context, c *Client, req request, visit func(*p
 		var p page[T]
 		if err := json.Unmarshal(resp.body, &p); err != nil {
 			return "", decodeFailure(req.method, req.path, resp, err)
+		}
+		if !p.Items.present {
+			return "", unusableAnswer(req.method, req.path, resp, "its body has no items, so it is no page of the list")
 		}
 		if !visit(&p) || p.NextLink == "" {
 			return p.NextLink, nil

@@ -12,8 +12,8 @@ import (
 )
 
 // These tests cover success answers that are not what was asked for: a single GET answered with
-// something other than the object (API.md, "Single reads"). A state written from it would lose
-// an object that exists.
+// something other than the object (API.md, "Single reads"), and a list page without its items
+// (API.md, "Pagination"). A state written from either would lose objects that exist.
 
 const answerTrace = "trace-of-the-answer"
 
@@ -180,6 +180,67 @@ func TestReadsAroundWritesMustAnswerTheObject(t *testing.T) {
 				t.Errorf("%d PATCH sent after an answer that was not the object", n)
 			}
 		})
+	}
+}
+
+// TestListPagesMustHaveItems: a page without an items member is no page of the list (API.md,
+// "Pagination"): an *AnswerError, on the first page as on a later one, never an empty list. Items
+// null or [] are an empty page.
+func TestListPagesMustHaveItems(t *testing.T) {
+	lists := map[string]struct {
+		path string
+		list func(*client.Client) (int, error)
+	}{
+		"ListRoles": {"/v3.0/iam/roles", func(c *client.Client) (int, error) {
+			items, err := c.ListRoles(context.Background(), "")
+			return len(items), err
+		}},
+		"ListAPIKeys": {"/v3.0/iam/apiKeys", func(c *client.Client) (int, error) {
+			items, err := c.ListAPIKeys(context.Background(), "")
+			return len(items), err
+		}},
+		"ListAccounts": {"/v3.0/iam/accounts", func(c *client.Client) (int, error) {
+			items, err := c.ListAccounts(context.Background(), "")
+			return len(items), err
+		}},
+		"ListPermissions": {"/v3.0/iam/roles/permissionKeys", func(c *client.Client) (int, error) {
+			items, err := c.ListPermissions(context.Background())
+			return len(items), err
+		}},
+	}
+	for name, tc := range lists {
+		for what, body := range map[string]string{"no member": `{"totalCount":0,"count":0}`, "null": `null`, "{}": `{}`} {
+			t.Run(name+"/first page: "+what, func(t *testing.T) {
+				t.Parallel()
+				n, err := tc.list(newHandlerClient(t, answering(tc.path, body)))
+				wantUnusable(t, err, tc.path)
+				if n != 0 {
+					t.Errorf("%d items returned with the error", n)
+				}
+			})
+		}
+		t.Run(name+"/second page without items", func(t *testing.T) {
+			t.Parallel()
+			c := newHandlerClient(t, func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("x-trace-id", answerTrace)
+				if r.URL.Query().Has("skipToken") {
+					writeJSON(w, http.StatusOK, `{"nextLink":""}`)
+					return
+				}
+				writeJSON(w, http.StatusOK, `{"items":[],"nextLink":"http://`+r.Host+tc.path+`?skipToken=p2"}`)
+			})
+			_, err := tc.list(c)
+			wantUnusable(t, err, tc.path)
+		})
+		for what, body := range map[string]string{"null": `{"items":null}`, "[]": `{"items":[],"totalCount":0,"count":0}`} {
+			t.Run(name+"/items "+what, func(t *testing.T) {
+				t.Parallel()
+				n, err := tc.list(newHandlerClient(t, answering(tc.path, body)))
+				if err != nil || n != 0 {
+					t.Errorf("got %d items, %v; want an empty list", n, err)
+				}
+			})
+		}
 	}
 }
 
