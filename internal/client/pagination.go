@@ -80,8 +80,8 @@ func walkPages[T any](ctx context.Context, c *Client, req request, visit func(*p
 		if err := json.Unmarshal(resp.body, &p); err != nil {
 			return "", decodeFailure(req.method, req.path, resp, err)
 		}
-		if !p.Items.present {
-			return "", unusableAnswer(req.method, req.path, resp, "its body has no items, so it is no page of the list")
+		if problem := unusablePage(p.Items); problem != "" {
+			return "", unusableAnswer(req.method, req.path, resp, problem)
 		}
 		if !visit(&p) || p.NextLink == "" {
 			return p.NextLink, nil
@@ -93,6 +93,21 @@ func walkPages[T any](ctx context.Context, c *Client, req request, visit func(*p
 		req.rawURL, req.query = p.NextLink, nil
 	}
 	return "", fmt.Errorf("GET %s: more than %d pages; stopping to avoid a loop", req.path, maxPages)
+}
+
+// unusablePage says what makes a page's items unusable, or "": no items member at all (no page of
+// the list), or an object without an id, which could not be told apart from the others, nor read
+// or imported by id. Items that have no id by nature (the permission catalog's) are not checked.
+func unusablePage[T any](items member[[]T]) string {
+	if !items.present {
+		return "its body has no items, so it is no page of the list"
+	}
+	for i := range items.value {
+		if object, ok := any(&items.value[i]).(identified); ok && object.objectID() == "" {
+			return fmt.Sprintf("item %d of the page has no id", i+1)
+		}
+	}
+	return ""
 }
 
 // decodeFailure reports a 2xx answer whose body is not what API.md describes.

@@ -263,3 +263,74 @@ func TestAccountAnsweredUnderItsNewID(t *testing.T) {
 	_, err = c.RefreshAccount(ctx, temporary, "b@example.com")
 	wantUnusable(t, err, "/v3.0/iam/accounts/"+temporary)
 }
+
+// TestListItemsMustHaveIDs: a role, key or account listed without an id cannot be told apart from
+// the others, nor read, updated or imported: the page is an *AnswerError. The permission catalog's
+// items have keys, not ids.
+func TestListItemsMustHaveIDs(t *testing.T) {
+	lists := map[string]struct {
+		path string
+		list func(*client.Client) error
+	}{
+		"ListRoles": {"/v3.0/iam/roles", func(c *client.Client) error {
+			_, err := c.ListRoles(context.Background(), "")
+			return err
+		}},
+		"FindRoleByName": {"/v3.0/iam/roles", func(c *client.Client) error {
+			_, err := c.FindRoleByName(context.Background(), "ops")
+			return err
+		}},
+		"ListAPIKeys": {"/v3.0/iam/apiKeys", func(c *client.Client) error {
+			_, err := c.ListAPIKeys(context.Background(), "")
+			return err
+		}},
+		"ListAccounts": {"/v3.0/iam/accounts", func(c *client.Client) error {
+			_, err := c.ListAccounts(context.Background(), "")
+			return err
+		}},
+	}
+	for name, tc := range lists {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			c := newHandlerClient(t, answering(tc.path, `{"items":[{"id":"r1","name":"a","permissionKeys":[]},`+
+				`{"name":"ops","email":"a@example.com","permissionKeys":[]}]}`))
+			wantUnusable(t, tc.list(c), tc.path)
+		})
+	}
+	t.Run("ListPermissions", func(t *testing.T) {
+		c := newHandlerClient(t, answering("/v3.0/iam/roles/permissionKeys", `{"items":[{"key":"a.view"}]}`))
+		if permissions, err := c.ListPermissions(context.Background()); err != nil || len(permissions) != 1 {
+			t.Errorf("ListPermissions = %v, %v; want the one permission", permissions, err)
+		}
+	})
+}
+
+// TestRolePermissionsMustHavePermissionKeys: the answer of /roles/{id}/permissions has one member,
+// permissionKeys; without it, the role would be read as having no permission at all (API.md,
+// "Decision: role bodies"). null is an empty list.
+func TestRolePermissionsMustHavePermissionKeys(t *testing.T) {
+	const path = "/v3.0/iam/roles/r1/permissions"
+	serve := func(permissions string) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("x-trace-id", answerTrace)
+			switch r.URL.Path {
+			case "/v3.0/iam/roles/r1":
+				writeJSON(w, http.StatusOK, `{"id":"r1","name":"ops","type":"custom"}`)
+			case path:
+				writeJSON(w, http.StatusOK, permissions)
+			default:
+				writeJSON(w, http.StatusNotFound, `{"error":{"code":"NotFound","message":"Not found"}}`)
+			}
+		}
+	}
+	for _, body := range []string{`{}`, `null`, `{"data":{"permissionKeys":["a"]}}`} {
+		t.Run(body, func(t *testing.T) {
+			_, err := newHandlerClient(t, serve(body)).GetRole(context.Background(), "r1")
+			wantUnusable(t, err, path)
+		})
+	}
+	role, err := newHandlerClient(t, serve(`{"permissionKeys":null}`)).GetRole(context.Background(), "r1")
+	if err != nil || role.PermissionKeys == nil || len(role.PermissionKeys) != 0 {
+		t.Errorf("GetRole with permissionKeys null = %+v, %v; want an empty, non-nil list", role, err)
+	}
+}
