@@ -211,7 +211,7 @@ resource "visionone_account" "test" {
 			config: role,
 			wantError: []string{"Error Reading User Role", `Reading the user role "hostile"`, "GET /v3.0/iam/roles/",
 				"the 200 answer could not be used: its body could not be read: unexpected end of JSON input [trace id ",
-				"Run the command again. If it persists, Vision One's answers have changed"},
+				"Run the command again. If it persists, check that any proxy or gateway", "otherwise Vision One's answers have changed"},
 		},
 		"HTML error page": {
 			setup: role,
