@@ -2,10 +2,8 @@ package provider
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"maps"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -1013,20 +1011,7 @@ func undatedLostCreates(srv **emulator.Server) func(http.Handler) http.Handler {
 			}
 			rec := httptest.NewRecorder()
 			next.ServeHTTP(rec, r)
-			var page map[string]json.RawMessage
-			var items []map[string]json.RawMessage
-			if json.Unmarshal(rec.Body.Bytes(), &page) != nil || json.Unmarshal(page["items"], &items) != nil {
-				panic("the emulator's key listing is not a page of items")
-			}
-			for _, item := range items {
-				delete(item, "createdDateTime")
-			}
-			page["items"], _ = json.Marshal(items)
-			body, _ := json.Marshal(page)
-			maps.Copy(w.Header(), rec.Header())
-			w.Header().Del("Content-Length")
-			w.WriteHeader(rec.Code)
-			_, _ = w.Write(body)
+			editJSON(withoutField("createdDateTime"))(w, rec)
 		})
 	}
 }
