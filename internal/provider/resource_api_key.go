@@ -169,15 +169,22 @@ func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 			},
 			"expires_in_months": schema.Int64Attribute{
 				MarkdownDescription: "How long the key is valid from its creation: `1`, `3`, `6` or `12` months, or `0` for never. " +
-					"Default `12`, as in the console. The API cannot change an expiry, so changing this replaces the key.",
+					"Default `12`, as in the console. The API cannot change an expiry, so changing this replaces the key. " +
+					"An import works it out from the key's creation and expiry times; when the API does not report enough to " +
+					"tell, it stays null (the default does not apply then) until the configuration sets it, which is adopted " +
+					"without replacing the key.",
 				Optional: true,
 				Computed: true,
 				Default:  int64default.StaticInt64(defaultMonthsToExpiration),
 				Validators: []validator.Int64{
 					int64validator.OneOf(client.MonthsToExpiration...),
 				},
-				// An imported key's expires_in_months cannot always be recovered from its dates.
-				PlanModifiers: []planmodifier.Int64{planmodifiers.Int64RequiresReplaceUnlessPriorNull()},
+				// An imported key's expires_in_months cannot always be recovered from its dates: it is then
+				// null, and neither the default nor the true value written later replaces the key.
+				PlanModifiers: []planmodifier.Int64{
+					planmodifiers.Int64PriorNullOverDefault(),
+					planmodifiers.Int64RequiresReplaceUnlessPriorNull(),
+				},
 			},
 			"rotate_before": schema.StringAttribute{
 				MarkdownDescription: "Replace the key once the API's current time is within this duration before `expires_at`, " +
