@@ -333,10 +333,16 @@ func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 		return
 	}
 	if state == nil {
-		r.data.checkRoleAssignable(ctx, apiKeyRoleAssignment, plan.Role, &resp.Diagnostics)
 		// The create that replaces a key knows its id (see privatePlannedFromKey).
 		replaces, diags := plannedFromID(ctx, req.Private)
 		resp.Diagnostics.Append(diags...)
+		var roleChecks diag.Diagnostics
+		r.data.checkRoleAssignable(ctx, apiKeyRoleAssignment, plan.Role, &roleChecks)
+		if replaces == "" {
+			resp.Diagnostics.Append(roleChecks...)
+		} else {
+			appendWithErrorNote(&resp.Diagnostics, roleChecks, diag.SeverityError, replacedRoleNote(replaces))
+		}
 		r.checkName(ctx, plan.Name, replaces, nil, &resp.Diagnostics, &resp.Diagnostics)
 		return
 	}
@@ -392,6 +398,17 @@ func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	// planned value differs from the prior one.
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("expires_at"), timetypes.NewRFC3339Unknown())...)
 	resp.RequiresReplace = append(resp.RequiresReplace, path.Root("expires_at"))
+}
+
+// replacedRoleNote explains a failed role check of the new key that would replace the key id: the
+// replacement, which an expiry plans without any change to the configuration (as when an expired
+// key is imported), is the cause, not the key that exists.
+func replacedRoleNote(id string) string {
+	return fmt.Sprintf("API key %s is planned for replacement (the warning \"API Key Will Be Replaced\" says why when it has "+
+		"expired or is within rotate_before), and this check is of the new key that would replace it: a key that exists keeps "+
+		"its role, but a new key cannot be given it. To leave the key as it is, remove its import block (or, for a key "+
+		"Terraform manages already, its resource, with a removed block); if it is no longer needed, delete it in "+
+		"Administration → API Keys and remove it from the configuration.", id)
 }
 
 // checkName refuses a key name that another key planned in this run, or a key of the tenant, has
