@@ -406,9 +406,9 @@ func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 func replacedRoleNote(id string) string {
 	return fmt.Sprintf("API key %s is planned for replacement (the warning \"API Key Will Be Replaced\" says why when it has "+
 		"expired or is within rotate_before), and this check is of the new key that would replace it: a key that exists keeps "+
-		"its role, but a new key cannot be given it. To leave the key as it is, remove its import block (or, for a key "+
-		"Terraform manages already, its resource, with a removed block); if it is no longer needed, delete it in "+
-		"Administration → API Keys and remove it from the configuration.", id)
+		"its role, but a new key cannot be given it. To leave the key as it is, remove its import block and its resource "+
+		"block (for a key Terraform manages already, put a removed block in place of the resource block); if it is no "+
+		"longer needed, delete it in Administration → API Keys and remove it from the configuration.", id)
 }
 
 // checkName refuses a key name that another key planned in this run, or a key of the tenant, has
