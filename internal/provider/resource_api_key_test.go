@@ -129,6 +129,37 @@ func TestAccAPIKey_basic(t *testing.T) {
 	})
 }
 
+// TestAccAPIKey_importUUIDName imports a key named like a key id (a UUID) by its name, with
+// `terraform import` and with an import block: no key has that id, so the import finds the key by
+// its name.
+func TestAccAPIKey_importUUIDName(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	e.requireEmulator("a key named like a UUID, which cannot carry the prefix that live test objects are swept by")
+	const name = "4d5d11b1-84d3-403f-8bfd-85af78933c7a"
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.apiKeysGone,
+		Steps: []resource.TestStep{
+			{Config: e.providerConfig() + testAccAPIKeyConfig(name, "SIEM", "", true)},
+			{
+				ResourceName:            testAccAPIKeyAddr,
+				ImportState:             true,
+				ImportStateId:           name,
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"value"},
+			},
+			{
+				ResourceName:    testAccAPIKeyAddr,
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithID,
+				ImportStateId:   name,
+			},
+		},
+	})
+}
+
 // TestAccAPIKey_import imports a key that never expires and was never used, and a key with an
 // expiry, by id and by name: whatever the spelling of the dates with no value, the imported state
 // equals the created one, and expires_in_months is recovered from the dates.

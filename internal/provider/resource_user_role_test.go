@@ -57,7 +57,7 @@ resource "visionone_user_role" "test" {
 					},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("id"), knownvalue.StringRegexp(roleIDPattern)),
+					statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("id"), knownvalue.StringRegexp(uuidPattern)),
 					statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("name"), knownvalue.StringExact(name)),
 					statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("description"), knownvalue.StringExact("")),
 					statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("permissions"), knownvalue.SetExact(knownStringValues(keys))),
@@ -686,7 +686,7 @@ resource "visionone_user_role" "test" {
 }
 
 // TestAccUserRole_importInvalid imports what cannot be imported: a predefined role, and a
-// role that does not exist.
+// role that does not exist, by a name and by an id.
 func TestAccUserRole_importInvalid(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
 	auditor := findRole(t, e, "Auditor")
@@ -721,6 +721,57 @@ resource "visionone_user_role" "test" {
 				ImportState:   true,
 				ImportStateId: "No such role",
 				ExpectError:   regexpText("User Role Not Found", `No Vision One user role has the id or name "No such role"`),
+			},
+			{
+				// An id that no role has, nor any role as its name.
+				Config:        config,
+				ResourceName:  userRoleAddr,
+				ImportState:   true,
+				ImportStateId: "00000000-0000-4000-8000-000000000000",
+				ExpectError:   regexpText("User Role Not Found", `"00000000-0000-4000-8000-000000000000"`),
+			},
+		},
+	})
+}
+
+// TestAccUserRole_importUUIDName imports a role named like a role id (a UUID) by its name, with
+// `terraform import` and with an import block: no role has that id, so the import finds the role
+// by its name, as the documentation's "by its id (a UUID) or by its exact name" promises.
+func TestAccUserRole_importUUIDName(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	e.requireEmulator("a role named like a UUID, which cannot carry the prefix that live test objects are swept by")
+	keys := rolePermissionKeys(t, e, 1)
+	const name = "9d7d1f42-2ac9-412a-a5f9-d90bbdbe4dc0"
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckUserRoleDestroyed(e),
+		Steps: []resource.TestStep{
+			{
+				Config: e.providerConfig() + fmt.Sprintf(`
+resource "visionone_user_role" "test" {
+  name        = %[1]q
+  permissions = %[2]s
+}
+`, name, hclStringList(keys)),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("name"), knownvalue.StringExact(name)),
+				},
+			},
+			{
+				// terraform import visionone_user_role.test "9d7d1f42-..."
+				ResourceName:      userRoleAddr,
+				ImportState:       true,
+				ImportStateId:     name,
+				ImportStateVerify: true,
+			},
+			{
+				// import { to = visionone_user_role.test, id = "9d7d1f42-..." }
+				ResourceName:    userRoleAddr,
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithID,
+				ImportStateId:   name,
 			},
 		},
 	})
