@@ -129,33 +129,23 @@ func TestAccAPIKey_basic(t *testing.T) {
 	})
 }
 
-// TestAccAPIKey_importUUIDName imports a key named like a key id (a UUID) by its name, with
-// `terraform import` and with an import block: no key has that id, so the import finds the key by
-// its name.
+// TestAccAPIKey_importUUIDName adopts a key made in the console whose name has the form of a key
+// id (a UUID), by that name, with an import block and with `terraform import`: no key has that id,
+// so the import finds the key by its name.
 func TestAccAPIKey_importUUIDName(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
 	e.requireEmulator("a key named like a UUID, which cannot carry the prefix that live test objects are swept by")
 	const name = "4d5d11b1-84d3-403f-8bfd-85af78933c7a"
+	key := e.createAPIKey(client.APIKeyCreate{Name: name, Role: "SIEM", MonthsToExpiration: pointerTo[int64](defaultMonthsToExpiration),
+		Status: client.StatusEnabled})
+	config := e.providerConfig() + testAccAPIKeyConfig(name, "SIEM", "", true)
 
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             e.apiKeysGone,
 		Steps: []resource.TestStep{
-			{Config: e.providerConfig() + testAccAPIKeyConfig(name, "SIEM", "", true)},
-			{
-				ResourceName:            testAccAPIKeyAddr,
-				ImportState:             true,
-				ImportStateId:           name,
-				ImportStateVerify:       true,
-				ImportStateVerifyIgnore: []string{"value"},
-			},
-			{
-				ResourceName:    testAccAPIKeyAddr,
-				ImportState:     true,
-				ImportStateKind: resource.ImportBlockWithID,
-				ImportStateId:   name,
-			},
+			{Config: config, ResourceName: testAccAPIKeyAddr, ImportState: true, ImportStateKind: resource.ImportBlockWithID, ImportStateId: name},
+			{Config: config, ResourceName: testAccAPIKeyAddr, ImportState: true, ImportStateId: name, ImportStateCheck: expectImportedID(key.ID)},
 		},
 	})
 }

@@ -734,44 +734,42 @@ resource "visionone_user_role" "test" {
 	})
 }
 
-// TestAccUserRole_importUUIDName imports a role named like a role id (a UUID) by its name, with
-// `terraform import` and with an import block: no role has that id, so the import finds the role
-// by its name, as the documentation's "by its id (a UUID) or by its exact name" promises.
+// TestAccUserRole_importUUIDName adopts a role made in the console whose name has the form of a
+// role id (a UUID), by that name, with an import block and with `terraform import`: no role has
+// that id, so the import finds the role by its name, as the documentation's "by its id (a UUID) or
+// by its exact name" promises.
 func TestAccUserRole_importUUIDName(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
 	e.requireEmulator("a role named like a UUID, which cannot carry the prefix that live test objects are swept by")
-	keys := rolePermissionKeys(t, e, 1)
 	const name = "9d7d1f42-2ac9-412a-a5f9-d90bbdbe4dc0"
-
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             testAccCheckUserRoleDestroyed(e),
-		Steps: []resource.TestStep{
-			{
-				Config: e.providerConfig() + fmt.Sprintf(`
+	keys := rolePermissionKeys(t, e, 1)
+	role := e.createRole(client.RoleCreate{Name: name, PermissionKeys: keys, AllowAPIKeyAssignment: true, AllowUserAccountAssignment: true})
+	config := e.providerConfig() + fmt.Sprintf(`
 resource "visionone_user_role" "test" {
   name        = %[1]q
   permissions = %[2]s
 }
-`, name, hclStringList(keys)),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("name"), knownvalue.StringExact(name)),
-				},
-			},
+`, name, hclStringList(keys))
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
 			{
-				// terraform import visionone_user_role.test "9d7d1f42-..."
-				ResourceName:      userRoleAddr,
-				ImportState:       true,
-				ImportStateId:     name,
-				ImportStateVerify: true,
-			},
-			{
-				// import { to = visionone_user_role.test, id = "9d7d1f42-..." }
+				// import { to = visionone_user_role.test, id = "9d7d1f42-..." }: a no-op import.
+				Config:          config,
 				ResourceName:    userRoleAddr,
 				ImportState:     true,
 				ImportStateKind: resource.ImportBlockWithID,
 				ImportStateId:   name,
+			},
+			{
+				// terraform import visionone_user_role.test "9d7d1f42-..."
+				Config:           config,
+				ResourceName:     userRoleAddr,
+				ImportState:      true,
+				ImportStateId:    name,
+				ImportStateCheck: expectImportedID(role.ID),
 			},
 		},
 	})
