@@ -76,8 +76,8 @@ func listResults[M any](ctx context.Context, req list.ListRequest, identityName 
 	}
 }
 
-// addListCutWarning says that a list shows only shown of the found objects it found, because of
-// the list block's limit, and how to see them all.
+// addListCutWarning says that a list shows only `shown` of the `found` objects it found, because
+// of the list block's limit, and how to see them all.
 func addListCutWarning(diags *diag.Diagnostics, shown, found int) {
 	diags.AddWarning("Objects Left Out by the List's Limit",
 		fmt.Sprintf("This list shows %d of the %d objects it found: Terraform asks for no more results than the list "+
