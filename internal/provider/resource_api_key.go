@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -67,9 +66,6 @@ const (
 	// the console.
 	defaultMonthsToExpiration = 12
 )
-
-// uuidPattern tells an import id from an import name: key ids are UUIDs (API.md, "Dates and ids").
-var uuidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
 type apiKeyResource struct {
 	data *providerData
@@ -688,14 +684,7 @@ func (r *apiKeyResource) ImportState(ctx context.Context, req resource.ImportSta
 		return
 	}
 	// Many imports in one plan are served from the listing that refreshes share.
-	var key *client.APIKey
-	var err error
-	if uuidPattern.MatchString(importID) {
-		key, err = r.data.client.RefreshAPIKey(ctx, importID)
-	}
-	if key == nil && (err == nil || client.IsNotFound(err)) {
-		key, err = r.data.client.RefreshAPIKeyByName(ctx, importID)
-	}
+	key, err := findByIDOrName(ctx, importID, r.data.client.RefreshAPIKey, r.data.client.RefreshAPIKeyByName)
 	if client.IsNotFound(err) {
 		resp.Diagnostics.AddError("API Key Not Found",
 			fmt.Sprintf("Importing API key %q: no API key in the tenant has this id or name. The data source visionone_api_keys lists the keys.", importID))

@@ -127,6 +127,27 @@ func TestAccAPIKey_basic(t *testing.T) {
 	})
 }
 
+// TestAccAPIKey_importUUIDName adopts a key made in the console whose name has the form of a key
+// id (a UUID), by that name, with an import block and with `terraform import`: no key has that id,
+// so the import finds the key by its name.
+func TestAccAPIKey_importUUIDName(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	e.requireEmulator("a key named like a UUID, which cannot carry the prefix that live test objects are swept by")
+	const name = "4d5d11b1-84d3-403f-8bfd-85af78933c7a"
+	key := e.createAPIKey(client.APIKeyCreate{Name: name, Role: "SIEM", MonthsToExpiration: pointerTo[int64](defaultMonthsToExpiration),
+		Status: client.StatusEnabled})
+	config := e.providerConfig() + testAccAPIKeyConfig(name, "SIEM", "", true)
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: config, ResourceName: testAccAPIKeyAddr, ImportState: true, ImportStateKind: resource.ImportBlockWithID, ImportStateId: name},
+			{Config: config, ResourceName: testAccAPIKeyAddr, ImportState: true, ImportStateId: name, ImportStateCheck: expectImportedID(key.ID)},
+		},
+	})
+}
+
 // TestAccAPIKey_import imports a key that never expires and was never used, and a key with an
 // expiry, by id and by name: whatever the spelling of the dates with no value, the imported state
 // equals the created one, and expires_in_months is recovered from the dates.
