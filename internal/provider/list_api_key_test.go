@@ -152,6 +152,25 @@ list "visionone_api_key" "console" {
 	}
 }
 
+// TestAccAPIKeyList_generateConfigUndated adopts with `terraform query -generate-config-out` a key
+// whose validity cannot be worked out (the API reports no creation time): the configuration gives
+// expires_in_months no value, and the import still plans nothing and writes nothing.
+func TestAccAPIKeyList_generateConfigUndated(t *testing.T) {
+	w := newCLIWorkspace(t, featureQuery)
+	e := startEmulatorBehind(t, undatedAPIKeys().wrap)
+	e.requireEmulator("a tenant of its own: -generate-config-out adopts every key the query finds")
+	e.createAPIKey(client.APIKeyCreate{Name: e.name("undated"), Role: "SIEM", MonthsToExpiration: pointerTo[int64](3), Status: client.StatusEnabled})
+
+	generated := w.adoptByQuery(e, `
+list "visionone_api_key" "console" {
+  provider = visionone
+}
+`, 1)
+	if regexp.MustCompile(`expires_in_months += [^n]`).MatchString(generated) {
+		t.Errorf("the generated configuration gives expires_in_months a value:\n%s", generated)
+	}
+}
+
 // TestAPIKeyList_unreadableExpiryWarns lists, as `terraform query` with include_resource does, a
 // key whose expiredDateTime the API writes in a form nobody documents: the key is listed, its
 // resource object (what configuration is generated from) has a null expires_at and
