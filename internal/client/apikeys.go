@@ -19,10 +19,11 @@ func (c *Client) ListAPIKeys(ctx context.Context, filter Filter) ([]APIKey, erro
 	return listAll[APIKey](ctx, c, apiKeysPath, filter)
 }
 
-// GetAPIKey returns one key's metadata with its ETag, or an error for which IsNotFound is true.
+// GetAPIKey returns one key's metadata with its ETag, or an error for which IsNotFound is true; an
+// answer that is not the key (no id, or another one) is an *AnswerError.
 func (c *Client) GetAPIKey(ctx context.Context, id string) (*APIKey, error) {
 	var key APIKey
-	etag, err := c.getObject(ctx, objectPath(apiKeysPath, id), &key)
+	etag, err := c.getObject(ctx, apiKeysPath, id, &key, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -212,7 +212,7 @@ func TestEmulatorAccounts(t *testing.T) {
 		after["GET /v3.0/iam/accounts/{id}"] != before["GET /v3.0/iam/accounts/{id}"] {
 		t.Errorf("requests %v: want the invitation alone", after)
 	}
-	read, err := e.api.GetAccount(ctx, invited.ID)
+	read, err := e.api.GetAccount(ctx, invited.ID, "")
 	if err != nil || read.Email != want.Email || read.Role != want.Role || read.AuthType != want.AuthType ||
 		read.Status != want.Status || read.Description != want.Description {
 		t.Errorf("GetAccount = %+v, %v; want what InviteAccount returned, %+v", read, err, want)
@@ -242,10 +242,10 @@ func TestEmulatorAccounts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.api.GetAccount(ctx, invited.ID); !client.IsNotFound(err) {
+	if _, err := e.api.GetAccount(ctx, invited.ID, ""); !client.IsNotFound(err) {
 		t.Errorf("the temporary id still answers: %v", err)
 	}
-	account, err := e.api.GetAccount(ctx, permanent)
+	account, err := e.api.GetAccount(ctx, permanent, "")
 	if err != nil || account.Status != client.StatusEnabled {
 		t.Fatalf("GetAccount(permanent) = %+v, %v", account, err)
 	}
@@ -256,7 +256,7 @@ func TestEmulatorAccounts(t *testing.T) {
 	if err := e.api.UpdateAccount(ctx, permanent, account.Version, client.AccountPatch{Role: &role}); !client.IsPreconditionFailed(err) {
 		t.Errorf("UpdateAccount with a stale ETag = %v, want a 412", err)
 	}
-	account, err = e.api.GetAccount(ctx, permanent)
+	account, err = e.api.GetAccount(ctx, permanent, "")
 	if err != nil || account.Status != client.StatusDisabled || account.Role != "Auditor" {
 		t.Errorf("GetAccount after update = %+v, %v", account, err)
 	}

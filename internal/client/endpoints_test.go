@@ -516,6 +516,36 @@ func TestUnusableAnswers(t *testing.T) {
 			want:     client.AnswerError{Method: http.MethodGet, Path: "/v3.0/iam/roles/r1", StatusCode: http.StatusOK},
 			wantText: "GET /v3.0/iam/roles/r1: the 200 answer could not be used: its body could not be read: unexpected end of JSON input [trace id " + trace + "]",
 		},
+		"a GET answered with the object in an envelope": {
+			handler: answer(http.StatusOK, `{"data":{"id":"r1","name":"ops"}}`),
+			call: func(c *client.Client) error {
+				_, err := c.GetRole(context.Background(), "r1")
+				return err
+			},
+			want: client.AnswerError{Method: http.MethodGet, Path: "/v3.0/iam/roles/r1", StatusCode: http.StatusOK},
+			wantText: `GET /v3.0/iam/roles/r1: the 200 answer could not be used: its body has no id, so it is not the object ` +
+				`asked for (its members: "data") [trace id ` + trace + "]",
+		},
+		"a GET answered with another object": {
+			handler: answer(http.StatusOK, `{"id":"k2","name":"other"}`),
+			call: func(c *client.Client) error {
+				_, err := c.GetAPIKey(context.Background(), "k1")
+				return err
+			},
+			want: client.AnswerError{Method: http.MethodGet, Path: "/v3.0/iam/apiKeys/k1", StatusCode: http.StatusOK},
+			wantText: `GET /v3.0/iam/apiKeys/k1: the 200 answer could not be used: its body is the object with the id "k2", ` +
+				`not the one asked for [trace id ` + trace + "]",
+		},
+		"a list page without items": {
+			handler: answer(http.StatusOK, `{"totalCount":0,"count":0}`),
+			call: func(c *client.Client) error {
+				_, err := c.ListAccounts(context.Background(), "")
+				return err
+			},
+			want: client.AnswerError{Method: http.MethodGet, Path: "/v3.0/iam/accounts", StatusCode: http.StatusOK},
+			wantText: "GET /v3.0/iam/accounts: the 200 answer could not be used: its body has no items, so it is no page " +
+				"of the list [trace id " + trace + "]",
+		},
 		"a delete answered with an item too many": {
 			handler: answer(http.StatusMultiStatus, `[{"status":204},{"status":204}]`),
 			call:    func(c *client.Client) error { return c.DeleteAPIKeys(context.Background(), "k1") },
@@ -556,9 +586,9 @@ func TestIDsAreEscapedOnce(t *testing.T) {
 	var got string
 	c := newHandlerClient(t, func(w http.ResponseWriter, r *http.Request) {
 		got = r.URL.EscapedPath()
-		writeJSON(w, 200, `{"id":"x"}`)
+		writeJSON(w, 200, fmt.Sprintf(`{"id":%q}`, id))
 	})
-	if _, err := c.GetAccount(context.Background(), id); err != nil {
+	if _, err := c.GetAccount(context.Background(), id, ""); err != nil {
 		t.Fatal(err)
 	}
 	segment, ok := strings.CutPrefix(got, "/v3.0/iam/accounts/")

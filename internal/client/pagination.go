@@ -18,10 +18,23 @@ const maxPages = 5000
 
 // page is the list envelope (API.md, "Pagination"; API.md, "Decision: list envelope").
 type page[T any] struct {
-	Items      []T    `json:"items"`
-	NextLink   string `json:"nextLink"`
-	TotalCount *int   `json:"totalCount"`
-	Count      *int   `json:"count"`
+	Items      member[[]T] `json:"items"`
+	NextLink   string      `json:"nextLink"`
+	TotalCount *int        `json:"totalCount"`
+	Count      *int        `json:"count"`
+}
+
+// member is a member of an answer's body that may be null but must be there: a body without it is
+// not the answer asked for (a page without items is no page of the list, not an empty one).
+type member[T any] struct {
+	value   T
+	present bool
+}
+
+// UnmarshalJSON is called for a member that is there, null included.
+func (m *member[T]) UnmarshalJSON(data []byte) error {
+	m.present = true
+	return json.Unmarshal(data, &m.value)
 }
 
 // listAll reads every page: top=200 on the first request, then each nextLink as the API gives it,
@@ -40,7 +53,7 @@ func listAll[T any](ctx context.Context, c *Client, path string, filter Filter) 
 func readAllPages[T any](ctx context.Context, c *Client, req request) ([]T, error) {
 	var all []T
 	_, err := walkPages(ctx, c, req, func(p *page[T]) bool {
-		all = append(all, p.Items...)
+		all = append(all, p.Items.value...)
 		return true
 	})
 	if err != nil {
@@ -67,6 +80,9 @@ func walkPages[T any](ctx context.Context, c *Client, req request, visit func(*p
 		if err := json.Unmarshal(resp.body, &p); err != nil {
 			return "", decodeFailure(req.method, req.path, resp, err)
 		}
+		if problem := unusablePage(p.Items); problem != "" {
+			return "", unusableAnswer(req.method, req.path, resp, problem)
+		}
 		if !visit(&p) || p.NextLink == "" {
 			return p.NextLink, nil
 		}
@@ -77,6 +93,21 @@ func walkPages[T any](ctx context.Context, c *Client, req request, visit func(*p
 		req.rawURL, req.query = p.NextLink, nil
 	}
 	return "", fmt.Errorf("GET %s: more than %d pages; stopping to avoid a loop", req.path, maxPages)
+}
+
+// unusablePage says what makes a page's items unusable, or "": no items member at all (no page of
+// the list), or an object without an id, which could not be told apart from the others, nor read
+// or imported by id. Items that have no id by nature (the permission catalog's) are not checked.
+func unusablePage[T any](items member[[]T]) string {
+	if !items.present {
+		return "its body has no items, so it is no page of the list"
+	}
+	for i := range items.value {
+		if object, ok := any(&items.value[i]).(identified); ok && object.objectID() == "" {
+			return fmt.Sprintf("item %d of the page has no id", i+1)
+		}
+	}
+	return ""
 }
 
 // decodeFailure reports a 2xx answer whose body is not what API.md describes.

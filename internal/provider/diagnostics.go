@@ -81,10 +81,12 @@ func lastAnswer(err error) *client.APIError {
 }
 
 // unusableAnswerAdvice is the advice on a success answer the provider could not use. Asking again
-// may help (an answer cut or mangled on its way); when it does not, Vision One has changed the form
-// of its answers, which only the provider's maintainers can follow.
+// may help (an answer cut or mangled on its way); when it does not, something between the provider
+// and Vision One rewrites its answers (a proxy or gateway answering 200 with a body of its own), or
+// Vision One has changed the form of its answers, which only the provider's maintainers can follow.
 func unusableAnswerAdvice(e *client.AnswerError) string {
-	const persists = " If it persists, Vision One's answers have changed: report this message to the provider's " +
+	const persists = " If it persists, check that any proxy or gateway between the provider and Vision One passes " +
+		"its answers on unchanged; otherwise Vision One's answers have changed: report this message to the provider's " +
 		"maintainers, and give the trace id to Trend Micro support."
 	switch {
 	case e.Undone:

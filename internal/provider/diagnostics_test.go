@@ -322,7 +322,8 @@ func TestAdviceOnAWriteStoppedInFlight(t *testing.T) {
 // it may have left behind, and the error wrapped around it (a failed lookup after it) does not hide
 // it.
 func TestAdviceOnAnUnusableAnswer(t *testing.T) {
-	const persists = "If it persists, Vision One's answers have changed"
+	const persists = "If it persists, check that any proxy or gateway between the provider and Vision One passes its " +
+		"answers on unchanged; otherwise Vision One's answers have changed"
 	tests := map[string]struct {
 		err  error
 		want []string
