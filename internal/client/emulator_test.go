@@ -2,15 +2,18 @@ package client_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"reflect"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -660,4 +663,78 @@ func TestEmulatorFindAccountByEmail(t *testing.T) {
 			t.Errorf("FindAccountByEmail of a missing email = %v, want not found", err)
 		}
 	})
+}
+
+// rewriteNextLinkHost puts host into the nextLink of every list page the emulator answers, as an
+// API that builds its links from an internal or alias host name would.
+func rewriteNextLinkHost(host string) func(*emulator.Server, http.Handler) http.Handler {
+	return func(_ *emulator.Server, next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			rec := httptest.NewRecorder()
+			next.ServeHTTP(rec, r)
+			body := rec.Body.Bytes()
+			var page map[string]any
+			if json.Unmarshal(body, &page) == nil {
+				if link, ok := page["nextLink"].(string); ok {
+					if u, err := url.Parse(link); err == nil {
+						u.Host = host
+						page["nextLink"] = u.String()
+						body, _ = json.Marshal(page)
+					}
+				}
+			}
+			for k, v := range rec.Header() {
+				w.Header()[k] = v
+			}
+			w.Header().Del("Content-Length")
+			w.WriteHeader(rec.Code)
+			_, _ = w.Write(body)
+		})
+	}
+}
+
+// TestEmulatorNextLinkOnAnotherHostName lists more roles than a page holds from an API whose
+// nextLink names another host (an alias of the API, or a host only reachable inside Trend): the
+// client sends the link's path and query to its own base URL, as Trend's SDK does, and gets every
+// role; the host named in the link gets no request, so the key never goes there.
+func TestEmulatorNextLinkOnAnotherHostName(t *testing.T) {
+	var elsewhere atomic.Int32
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		elsewhere.Add(1)
+		http.Error(w, "not the API", http.StatusTeapot)
+	}))
+	t.Cleanup(other.Close)
+	e := startEmulator(t, rewriteNextLinkHost(strings.TrimPrefix(other.URL, "http://")))
+	ctx := context.Background()
+	predefined, err := e.api.ListRoles(ctx, "")
+	if err != nil {
+		t.Fatalf("ListRoles: %v", err)
+	}
+	custom := 201 - len(predefined) + 12 // more than one page of 200
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 8)
+	for i := range custom {
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			if _, err := e.api.CreateRole(ctx, client.RoleCreate{Name: fmt.Sprintf("role %03d", i)}); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	before := e.srv.Stats().Requests["GET /v3.0/iam/roles"]
+	roles, err := e.api.ListRoles(ctx, "")
+	if err != nil {
+		t.Fatalf("ListRoles: %v", err)
+	}
+	if want := len(predefined) + custom; len(roles) != want {
+		t.Errorf("ListRoles = %d roles, want %d", len(roles), want)
+	}
+	if pages := e.srv.Stats().Requests["GET /v3.0/iam/roles"] - before; pages != 2 {
+		t.Errorf("the listing took %d requests to the API, want 2 pages", pages)
+	}
+	if elsewhere.Load() != 0 {
+		t.Errorf("the host named in the nextLink got %d requests, want none", elsewhere.Load())
+	}
 }

@@ -24,8 +24,9 @@ type page[T any] struct {
 	Count      *int   `json:"count"`
 }
 
-// listAll reads every page: top=200 on the first request, then each nextLink as the API gives it,
-// with the filter sent again on every page (the API does not encode it in the link).
+// listAll reads every page: top=200 on the first request, then each nextLink's path and query on
+// the base URL (linkTarget), with the filter sent again on every page (the API does not encode it
+// in the link).
 func listAll[T any](ctx context.Context, c *Client, path string, filter Filter) ([]T, error) {
 	return readAllPages[T](ctx, c, request{
 		method: http.MethodGet,
