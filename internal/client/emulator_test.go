@@ -738,3 +738,84 @@ func TestEmulatorNextLinkOnAnotherHostName(t *testing.T) {
 		t.Errorf("the host named in the nextLink got %d requests, want none", elsewhere.Load())
 	}
 }
+
+// filterMishandled answers every filtered list as an API that handles some filters otherwise than
+// the emulator might: answer is called with the filter and writes the answer, or returns false to
+// let the emulator answer.
+func filterMishandled(answer func(w http.ResponseWriter, filter string) bool) func(*emulator.Server, http.Handler) http.Handler {
+	return func(_ *emulator.Server, next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if filter := r.Header.Get("TMV1-Filter"); r.Method != http.MethodGet || filter == "" || !answer(w, filter) {
+				next.ServeHTTP(w, r)
+			}
+		})
+	}
+}
+
+// TestEmulatorLookupsWhateverTheFilterMakesOfQuotes: how a quote inside a filter value is escaped
+// is not published; whether the API finds nothing for a doubled quote, refuses it with a 400, or
+// filters on nothing at all, a role, key and account whose name or email holds a quote are found,
+// as is a role whose name a filter misses, by the one rule of the three lookups.
+func TestEmulatorLookupsWhateverTheFilterMakesOfQuotes(t *testing.T) {
+	const (
+		roleName = "SOC l'équipe"
+		keyName  = "l'intégration"
+		email    = "o'brien@example.com"
+	)
+	empty := func(w http.ResponseWriter) {
+		writeJSON(w, http.StatusOK, `{"items": [], "totalCount": 0, "count": 0}`)
+	}
+	for name, answer := range map[string]func(w http.ResponseWriter, filter string) bool{
+		"a doubled quote matches nothing": func(w http.ResponseWriter, filter string) bool {
+			if !strings.Contains(filter, "''") {
+				return false
+			}
+			empty(w)
+			return true
+		},
+		"a doubled quote is refused": func(w http.ResponseWriter, filter string) bool {
+			if !strings.Contains(filter, "''") {
+				return false
+			}
+			writeJSON(w, http.StatusBadRequest, `{"error": {"code": "BadRequest", "message": "Invalid TMV1-Filter."}}`)
+			return true
+		},
+		"a filter matches nothing": func(w http.ResponseWriter, _ string) bool {
+			empty(w)
+			return true
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			e := startEmulator(t, filterMishandled(answer))
+			ctx := context.Background()
+			role, err := e.api.CreateRole(ctx, client.RoleCreate{Name: roleName, AllowAPIKeyAssignment: true, AllowUserAccountAssignment: true})
+			if err != nil {
+				t.Fatalf("CreateRole: %v", err)
+			}
+			key, err := e.api.CreateAPIKey(ctx, client.APIKeyCreate{Name: keyName, Role: roleName})
+			if err != nil {
+				t.Fatalf("CreateAPIKey: %v", err)
+			}
+			account, err := e.api.InviteAccount(ctx, client.AccountInvite{Email: email, Role: roleName, AuthType: client.AuthTypeLocal})
+			if err != nil {
+				t.Fatalf("InviteAccount: %v", err)
+			}
+			lookups := e.clientWithKey(t, e.srv.AdminKey()) // a fresh client: nothing cached
+			if found, err := lookups.FindRoleByName(ctx, roleName); err != nil || found.ID != role.ID {
+				t.Errorf("FindRoleByName = %+v, %v; want the role %s", found, err, role.ID)
+			}
+			if found, err := lookups.FindRoleByName(ctx, "Analyst"); err != nil || found.Name != "Analyst" {
+				t.Errorf("FindRoleByName(Analyst) = %+v, %v; want the predefined role", found, err)
+			}
+			if found, err := lookups.FindAPIKeyByName(ctx, keyName); err != nil || found.ID != key.ID {
+				t.Errorf("FindAPIKeyByName = %+v, %v; want the key %s", found, err, key.ID)
+			}
+			if found, err := lookups.FindAccountByEmail(ctx, email); err != nil || found.ID != account.ID {
+				t.Errorf("FindAccountByEmail = %+v, %v; want the account %s", found, err, account.ID)
+			}
+			if _, err := lookups.FindRoleByName(ctx, "soc l'équipe"); !client.IsNotFound(err) {
+				t.Errorf("FindRoleByName in another case = %v, want not found: a role is named exactly", err)
+			}
+		})
+	}
+}
