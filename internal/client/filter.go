@@ -71,14 +71,18 @@ func (f Filter) conjunction() bool {
 	return true
 }
 
+// Filterable reports whether a comparison with value can be left to the API's filter. A value with
+// a single quote cannot: Trend does not publish how a quote inside a value is written, so the API
+// may find nothing for the doubled quote Eq writes, or refuse it (API.md, "Decision: filter
+// escaping"). Such a value is compared by the caller, in the unfiltered list.
+func Filterable(value string) bool { return !strings.Contains(value, "'") }
+
 // lookupFilter is the filter a lookup of one object sends, `field eq 'value'`, or "" when the
-// lookup must read the whole list and compare there: value holds a single quote, whose escaping in
-// a filter Trend does not publish, so that the API may find nothing for it or refuse it (API.md,
-// "Decision: filter escaping"), or the filter would be longer than maxLen, the list's limit (0: none
-// that a value can reach).
+// lookup must read the whole list and compare there: value is not Filterable, or the filter would
+// be longer than maxLen, the list's limit (0: none that a value can reach).
 func lookupFilter(field, value string, maxLen int) Filter {
 	filter := Eq(field, value)
-	if strings.Contains(value, "'") || (maxLen > 0 && len(filter) > maxLen) {
+	if !Filterable(value) || (maxLen > 0 && len(filter) > maxLen) {
 		return ""
 	}
 	return filter
