@@ -346,11 +346,12 @@ func bareETag(etag string) string {
 // apiRoot is the path under which every endpoint of the API lies (API.md, "Endpoints").
 const apiRoot = "/v3.0/"
 
-// linkTarget is where a link the API gave (a list's nextLink, req.rawURL) is followed: its path and query, sent
-// to the base URL, as Trend's SDK does (API.md, "Pagination"). The host the link names is not used,
-// so the API key only ever goes to the configured host, and a link built from another name of the
-// API (an alias, an internal host) still works. The path must lie under the API's /v3.0, as the API
-// gives it or below the path of an endpoint that has one; any other link is refused.
+// linkTarget is where a link the API gave (a list's nextLink, req.rawURL) is followed: its path and
+// query, sent to the base URL, as Trend's SDK does (API.md, "Pagination"). The host the link names
+// is not used, so the API key only ever goes to the configured host, and a link built from another
+// name of the API (an alias, an internal host) still works. The path must lie under the API's
+// /v3.0, as the API gives it or below the path of an endpoint that has one; any other link is
+// refused.
 func (c *Client) linkTarget(req request) (*url.URL, error) {
 	link, err := c.base.Parse(req.rawURL)
 	if err != nil {
