@@ -36,15 +36,12 @@ func (c *Client) GetAccount(ctx context.Context, id, email string) (*Account, er
 const accountFilterMax = 256
 
 // FindAccountByEmail returns the account with this email (compared case-insensitively), or an
-// error for which IsNotFound is true. It comes from the list, without an ETag. It filters by email,
+// error for which IsNotFound is true. It comes from the list, without an ETag. It filters by email
 // and reads the whole list when the filtered answer has no match (whether the API's eq ignores
-// case is not documented) or when the filter would be longer than the API accepts.
+// case is not documented), or at once when the email has a quote or the filter would be longer than
+// the API accepts (findFiltered).
 func (c *Client) FindAccountByEmail(ctx context.Context, email string) (*Account, error) {
-	filter := Eq("email", email)
-	if len(filter) > accountFilterMax {
-		filter = ""
-	}
-	account, err := findFiltered(ctx, c.ListAccounts, filter, email, true, func(a Account) string { return a.Email })
+	account, err := findFiltered(ctx, c.ListAccounts, "email", email, accountFilterMax, true, func(a Account) string { return a.Email })
 	if err != nil {
 		return nil, err
 	}

@@ -33,7 +33,8 @@ func (c *Client) GetAPIKey(ctx context.Context, id string) (*APIKey, error) {
 
 // FindAPIKeyByName returns the key with this name (case-insensitive, as the API's uniqueness), or
 // an error for which IsNotFound is true. It comes from the list, without an ETag. When the API's
-// filter finds no key of that spelling, the whole list is searched.
+// filter finds no key of that spelling, or the name has a quote, the whole list is searched
+// (findFiltered).
 func (c *Client) FindAPIKeyByName(ctx context.Context, name string) (*APIKey, error) {
 	key, err := findByName(ctx, c.ListAPIKeys, name, true, func(k APIKey) string { return k.Name })
 	if err != nil {

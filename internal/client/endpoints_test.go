@@ -631,34 +631,85 @@ func TestAPIKeyAmbiguousCreateWithUndatedKeyOfThatName(t *testing.T) {
 	}
 }
 
-// TestNextLinkToAnotherHostIsNotFollowed: a nextLink that leaves the API's scheme and host ends
-// the listing with an error, and the key is never sent there.
-func TestNextLinkToAnotherHostIsNotFollowed(t *testing.T) {
+// TestNextLinkIsFollowedOnTheBaseURL: whatever scheme and host a nextLink names, its path and query
+// go to the base URL, as Trend's SDK sends them, so the key goes nowhere else; behind an endpoint
+// with a path, a link with the API's own path or with the endpoint's one both go below the
+// endpoint's path.
+func TestNextLinkIsFollowedOnTheBaseURL(t *testing.T) {
 	var elsewhere atomic.Int32
 	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		elsewhere.Add(1)
 		writeJSON(w, 200, `{"items":[]}`)
 	}))
 	t.Cleanup(other.Close)
-	for name, link := range map[string]func(host string) string{
-		"another host":   func(string) string { return other.URL + "/v3.0/iam/accounts?skipToken=p2" },
-		"another scheme": func(host string) string { return "https://" + host + "/v3.0/iam/accounts?skipToken=p2" },
+	for name, tc := range map[string]struct {
+		endpointPath string
+		link         func(host string) string
+	}{
+		"another host":   {"", func(string) string { return other.URL + "/v3.0/iam/accounts?skipToken=p2" }},
+		"another scheme": {"", func(host string) string { return "https://" + host + "/v3.0/iam/accounts?skipToken=p2" }},
+		"a host name of the API": {"", func(host string) string {
+			return "http://localhost:" + host[strings.LastIndex(host, ":")+1:] + "/v3.0/iam/accounts?skipToken=p2"
+		}},
+		"the API's path behind an endpoint path": {"/visionone", func(string) string {
+			return other.URL + "/v3.0/iam/accounts?skipToken=p2"
+		}},
+		"the endpoint's path": {"/visionone", func(host string) string {
+			return "http://" + host + "/visionone/v3.0/iam/accounts?skipToken=p2"
+		}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			var mu sync.Mutex
+			var requests []string
+			c := newHandlerClient(t, func(w http.ResponseWriter, r *http.Request) {
+				mu.Lock()
+				requests = append(requests, r.URL.RequestURI())
+				mu.Unlock()
+				if r.URL.Query().Has("skipToken") {
+					writeJSON(w, 200, `{"items":[{"id":"b"}]}`)
+					return
+				}
+				writeJSON(w, 200, `{"items":[{"id":"a"}],"nextLink":"`+tc.link(r.Host)+`"}`)
+			}, func(cfg *client.Config) { cfg.Endpoint += tc.endpointPath })
+			accounts, err := c.ListAccounts(context.Background(), "")
+			if err != nil || len(accounts) != 2 {
+				t.Fatalf("ListAccounts = %+v, %v; want both pages", accounts, err)
+			}
+			want := []string{tc.endpointPath + "/v3.0/iam/accounts?top=200", tc.endpointPath + "/v3.0/iam/accounts?skipToken=p2"}
+			mu.Lock()
+			defer mu.Unlock()
+			if !slices.Equal(requests, want) {
+				t.Errorf("requests = %q, want %q", requests, want)
+			}
+		})
+	}
+	if elsewhere.Load() != 0 {
+		t.Errorf("the other host got %d requests, want none", elsewhere.Load())
+	}
+}
+
+// TestNextLinkOutsideTheAPIIsNotFollowed: a nextLink whose path is not under the API's /v3.0 ends
+// the listing with an error; nothing is sent for it.
+func TestNextLinkOutsideTheAPIIsNotFollowed(t *testing.T) {
+	for name, path := range map[string]string{
+		"another version":         "/v2.0/iam/accounts?skipToken=p2",
+		"another path":            "/admin?skipToken=p2",
+		"a prefix of the version": "/v3.0x/iam/accounts?skipToken=p2",
+		"dot segments":            "/v3.0/../admin?skipToken=p2",
+		"escaped dot segments":    "/v3.0/%2e%2e/admin?skipToken=p2",
 	} {
 		t.Run(name, func(t *testing.T) {
 			c := newHandlerClient(t, func(w http.ResponseWriter, r *http.Request) {
 				if r.URL.Query().Has("skipToken") {
 					t.Errorf("the link was followed: %s", r.URL)
 				}
-				writeJSON(w, 200, `{"items":[{"id":"a"}],"nextLink":"`+link(r.Host)+`"}`)
+				writeJSON(w, 200, `{"items":[{"id":"a"}],"nextLink":"http://`+r.Host+path+`"}`)
 			})
 			_, err := c.ListAccounts(context.Background(), "")
-			if err == nil || !strings.Contains(err.Error(), "not following it, so that the API key is sent nowhere else") {
+			if err == nil || !strings.Contains(err.Error(), "outside the API's /v3.0; not following it") {
 				t.Errorf("ListAccounts error = %v, want the link refused", err)
 			}
 		})
-	}
-	if elsewhere.Load() != 0 {
-		t.Errorf("the other host got %d requests, want none", elsewhere.Load())
 	}
 }
 

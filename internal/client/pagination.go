@@ -37,8 +37,9 @@ func (m *member[T]) UnmarshalJSON(data []byte) error {
 	return json.Unmarshal(data, &m.value)
 }
 
-// listAll reads every page: top=200 on the first request, then each nextLink as the API gives it,
-// with the filter sent again on every page (the API does not encode it in the link).
+// listAll reads every page: top=200 on the first request, then each nextLink's path and query on
+// the base URL (linkTarget), with the filter sent again on every page (the API does not encode it
+// in the link).
 func listAll[T any](ctx context.Context, c *Client, path string, filter Filter) ([]T, error) {
 	return readAllPages[T](ctx, c, request{
 		method: http.MethodGet,
@@ -115,28 +116,30 @@ func decodeFailure(method, path string, resp *response, err error) error {
 	return unusableAnswer(method, path, resp, "its body could not be read: "+err.Error())
 }
 
-// findByName returns the first object named wanted, or nil. It filters by name first. With
-// foldCase, names compare case-insensitively, and when the filtered answer has no match the whole
-// list is read: the API's names are unique regardless of case, but whether its eq compares
-// case-sensitively is not documented (the emulator's does, for names).
+// findByName returns the first object named wanted, or nil, by the rule of every lookup
+// (findFiltered). With foldCase, names compare case-insensitively.
 func findByName[T any](ctx context.Context, list func(context.Context, Filter) ([]T, error), wanted string,
 	foldCase bool, name func(T) string,
 ) (*T, error) {
-	return findFiltered(ctx, list, Eq("name", wanted), wanted, foldCase, name)
+	return findFiltered(ctx, list, "name", wanted, 0, foldCase, name)
 }
 
-// findFiltered is findByName for any field (key gives an item's value), with filter selecting the
-// items whose field is wanted; an empty filter reads the whole list at once.
-func findFiltered[T any](ctx context.Context, list func(context.Context, Filter) ([]T, error), filter Filter, wanted string,
-	foldCase bool, key func(T) string,
+// findFiltered returns the first item whose field (key gives an item's value) is wanted, or nil;
+// with foldCase, compared case-insensitively. It is the one rule of the lookups by name and by email
+// (API.md, "Filters"): it reads the list filtered by `field eq 'wanted'`, then the whole list when
+// the filtered answer has no match, as whether the API's eq compares case-sensitively is not
+// published; and it reads the whole list at once when the filter cannot be left to the API
+// (lookupFilter).
+func findFiltered[T any](ctx context.Context, list func(context.Context, Filter) ([]T, error), field, wanted string,
+	maxFilter int, foldCase bool, key func(T) string,
 ) (*T, error) {
 	same := func(a string) bool { return a == wanted }
-	filters := []Filter{filter}
 	if foldCase {
 		same = func(a string) bool { return strings.EqualFold(a, wanted) }
-		if filter != "" {
-			filters = append(filters, "")
-		}
+	}
+	filters := []Filter{lookupFilter(field, wanted, maxFilter)}
+	if filters[0] != "" {
+		filters = append(filters, "")
 	}
 	for _, filter := range filters {
 		items, err := list(ctx, filter)

@@ -55,7 +55,8 @@ func (c *Client) fillPermissionKeys(ctx context.Context, role *Role) error {
 }
 
 // FindRoleByName returns the role with exactly this name, or an error for which IsNotFound is true.
-// It comes from the list, without an ETag.
+// It comes from the list, without an ETag. It filters by name, and searches the whole list when the
+// filtered answer has no match or the name has a quote (findFiltered).
 // Many lookups in one process (plan-time checks of many accounts and keys) are served from the
 // shared listing of roles (cache.go); a name the listing lacks is looked up afresh.
 func (c *Client) FindRoleByName(ctx context.Context, name string) (*Role, error) {

@@ -191,7 +191,7 @@ func TestAPIKeyList_unreadableExpiryWarns(t *testing.T) {
 	lr := &apiKeyListResource{data: newProviderData(api)}
 	all := apiKeyListModel{Role: types.StringNull(), Status: types.StringNull(), ExpiringWithin: timetypes.NewGoDurationNull()}
 
-	listed := listedWithIdentity(t, listDirectly(t, lr, &apiKeyResource{}, all), identityID, created.ID)
+	listed := listedWithID(t, listDirectly(t, lr, &apiKeyResource{}, all), created.ID)
 	if listed == nil {
 		t.Fatalf("the key %s is not listed", created.ID)
 	}
@@ -207,7 +207,7 @@ func TestAPIKeyList_unreadableExpiryWarns(t *testing.T) {
 
 	expiring := all
 	expiring.ExpiringWithin = timetypes.NewGoDurationValueFromStringMust("8784h")
-	if listedWithIdentity(t, listDirectly(t, lr, &apiKeyResource{}, expiring), identityID, created.ID) != nil {
+	if listedWithID(t, listDirectly(t, lr, &apiKeyResource{}, expiring), created.ID) != nil {
 		t.Error("expiring_within listed a key whose expiry is unknown")
 	}
 }
@@ -257,5 +257,26 @@ list "visionone_api_key" "all" {
 	_, out = w.run([]int{0}, "query", "-no-color", "-generate-config-out=generated.tf")
 	if !strings.Contains(out, "Warning: Objects Left Out by the List's Limit") {
 		t.Errorf("-generate-config-out does not warn of the keys left out:\n%s", out)
+	}
+}
+
+// TestAPIKeyList_quoteInRole lists the keys of a role whose name has a quote from an API that
+// refuses a filter with the doubled quote: the provider matches the role itself, so the role's key
+// is listed and no other.
+func TestAPIKeyList_quoteInRole(t *testing.T) {
+	t.Parallel()
+	e := startEmulatorBehind(t, refuseDoubledQuotes().wrap)
+	role := e.createRole(client.RoleCreate{Name: e.name("SOC l'équipe"), AllowAPIKeyAssignment: true})
+	mine := e.createAPIKey(client.APIKeyCreate{Name: e.name("mine"), Role: role.Name})
+	other := e.createAPIKey(client.APIKeyCreate{Name: e.name("other"), Role: "SIEM"})
+	api, err := client.New(client.Config{Endpoint: e.URL, APIKey: e.AdminKey(), RequestsPerMinute: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lr := &apiKeyListResource{data: newProviderData(api)}
+	results := listDirectly(t, lr, &apiKeyResource{}, apiKeyListModel{Role: types.StringValue(role.Name), Status: types.StringNull(),
+		ExpiringWithin: timetypes.NewGoDurationNull()})
+	if len(results) != 1 || listedWithID(t, results, mine.ID) == nil {
+		t.Errorf("%d keys listed; want only the key %s of the role %q, not %s of SIEM", len(results), mine.ID, role.Name, other.ID)
 	}
 }

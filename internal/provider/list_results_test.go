@@ -342,18 +342,18 @@ func listDirectly[C any](t *testing.T, lr list.ListResource, r fwresource.Resour
 	return results
 }
 
-// listedWithIdentity returns the result whose identity attribute name is value, or nil.
-func listedWithIdentity(t *testing.T, results []list.ListResult, name, value string) *list.ListResult {
+// listedWithID returns the result whose identity's id is id, or nil.
+func listedWithID(t *testing.T, results []list.ListResult, id string) *list.ListResult {
 	t.Helper()
 	for i := range results {
 		if results[i].Diagnostics.HasError() {
 			t.Fatalf("a list result holds an error: %v", results[i].Diagnostics)
 		}
 		var got types.String
-		if diags := results[i].Identity.GetAttribute(context.Background(), path.Root(name), &got); diags.HasError() {
+		if diags := results[i].Identity.GetAttribute(context.Background(), path.Root(identityID), &got); diags.HasError() {
 			t.Fatal(diags)
 		}
-		if got.ValueString() == value {
+		if got.ValueString() == id {
 			return &results[i]
 		}
 	}

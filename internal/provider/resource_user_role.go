@@ -528,10 +528,14 @@ const roleHolderLimit = 10
 
 // roleHolders lists the accounts and API keys that have the role named name, as "the account
 // a@example.com (id ...), the API key "k" (id ...)", or returns "" when there are none or they
-// cannot be listed. Keys are found with the API's role filter; the account list has no role filter,
-// so accounts are selected here.
+// cannot be listed. Keys are found with the API's role filter (unless the name is not
+// client.Filterable); the account list has no role filter, so accounts are selected here.
 func (r *userRoleResource) roleHolders(ctx context.Context, name string) string {
-	keys, err := r.data.client.ListAPIKeys(ctx, client.Eq("role", name))
+	var filter client.Filter
+	if client.Filterable(name) {
+		filter = client.Eq("role", name)
+	}
+	keys, err := r.data.client.ListAPIKeys(ctx, filter)
 	if err != nil {
 		tflog.Warn(ctx, "Could not list the API keys that have the role", map[string]any{"role": name, "error": err.Error()})
 	}
