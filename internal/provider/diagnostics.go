@@ -183,9 +183,18 @@ func attributeOfField(e *client.APIError) string {
 	return attributesOfFields[field]
 }
 
-// forbiddenAdvice explains a 403 by what the request was: a rule that only a Master Administrator
-// satisfies names the rule, and only a request under no rule blames a missing permission.
+// forbiddenAdvice explains a 403 by what the request was: the refusal of one item of a batch that
+// Vision One accepted blames no permission, a rule that only a Master Administrator satisfies names
+// the rule, and only a request under no rule blames a missing permission.
 func forbiddenAdvice(e *client.APIError) string {
+	if e.Item != "" {
+		// A key without the request's permission has the whole batch refused, not its items.
+		return "Vision One accepted the request but refused this item: its message above says why. The provider's key " +
+			"has the permission the request needs (a key without it has the whole request refused). Vision One refuses " +
+			"some objects to every key, such as an API key moved from the old User Accounts app: manage such an object " +
+			"in the console, and to stop managing it with Terraform without deleting it, replace its resource with a " +
+			"`removed` block (lifecycle { destroy = false })."
+	}
 	switch e.Rule {
 	case client.RuleMasterAdministratorSetsControlFlags:
 		return "Vision One lets only a Master Administrator set the control flags of a custom role " +
@@ -193,7 +202,10 @@ func forbiddenAdvice(e *client.APIError) string {
 			"key is not a Master Administrator's (one would not be refused). " + masterAdministratorKeys + " Either " +
 			"apply this with such a key, or keep both flags false in the configuration, apply, have a Master " +
 			"Administrator set them in the console (Administration > User Roles), and then write the console's values " +
-			"into the configuration so that the next plan shows no change."
+			"into the configuration so that the next plan shows no change. " + fmt.Sprintf("The key's role may also lack "+
+			"the permission %q, which the change needs with both flags false too: the answer does not say. If the "+
+			"next apply is refused naming it, add it to the key's role under Administration > User Roles.",
+			e.RequiredPermission())
 	case client.RuleMasterAdministratorManagesAccounts:
 		return "Vision One lets only a Master Administrator add, change or delete user accounts, whatever the " +
 			"permissions of the key's role, so the provider's key is not a Master Administrator's. " +

@@ -181,7 +181,8 @@ resource "visionone_user_role" "test" {
 }
 
 // TestForbiddenAdvice: a 403 is blamed on a missing permission only when no Master Administrator
-// rule explains it, and a rule's advice never names a permission.
+// rule explains it and the request was not accepted; a rule's advice says the permission may be
+// missing as well only where following the advice needs it.
 func TestForbiddenAdvice(t *testing.T) {
 	tests := map[string]struct {
 		err     client.APIError
@@ -190,6 +191,17 @@ func TestForbiddenAdvice(t *testing.T) {
 	}{
 		"control flags": {client.APIError{Method: http.MethodPost, Path: "/v3.0/iam/roles", Rule: client.RuleMasterAdministratorSetsControlFlags},
 			"only a Master Administrator set the control flags", "lacks the permission"},
+		// Keeping the flags false, as the advice says, still needs the permission of role writes.
+		"control flags, and maybe the permission": {client.APIError{Method: http.MethodPatch, Path: "/v3.0/iam/roles/r1",
+			Rule: client.RuleMasterAdministratorSetsControlFlags},
+			`The key's role may also lack the permission "User Roles: Configure user roles"`, "lacks the permission"},
+		// The batch was accepted, so the key has the permission: Vision One refused the item itself.
+		"an item of a batch delete": {client.APIError{Method: http.MethodPost, Path: "/v3.0/iam/apiKeys/delete", Item: "k1",
+			Code: "AccessDenied", Message: "Legacy keys cannot be deleted."},
+			"Vision One accepted the request but refused this item", "lack"},
+		"an item of a batch create": {client.APIError{Method: http.MethodPost, Path: "/v3.0/iam/apiKeys", Item: "ci",
+			Code: "AccessDenied", Message: "Insufficient permissions."},
+			"its message above says why", "lack"},
 		"accounts": {client.APIError{Method: http.MethodPatch, Path: "/v3.0/iam/accounts/a", Rule: client.RuleMasterAdministratorManagesAccounts},
 			"only a Master Administrator add, change or delete user accounts", "lacks the permission"},
 		"missing permission": {client.APIError{Method: http.MethodPost, Path: "/v3.0/iam/apiKeys"},
@@ -203,6 +215,14 @@ func TestForbiddenAdvice(t *testing.T) {
 		if !strings.Contains(got, tt.want) || strings.Contains(got, tt.notWant) {
 			t.Errorf("%s: advice %q, want %q and not %q", name, got, tt.want, tt.notWant)
 		}
+	}
+	// The error of a batch delete holds its failed items.
+	refused := &client.MultiStatusError{Method: http.MethodPost, Path: "/v3.0/iam/apiKeys/delete", Total: 1, Items: []*client.APIError{{
+		Method: http.MethodPost, Path: "/v3.0/iam/apiKeys/delete", StatusCode: http.StatusForbidden, Item: "k1",
+		Code: "AccessDenied", Message: "Legacy keys cannot be deleted.",
+	}}}
+	if got := errorAdvice(refused); !strings.Contains(got, "accepted the request but refused this item") || strings.Contains(got, "lack") {
+		t.Errorf("batch delete with a refused item: advice %q, want the item refused and no permission blamed", got)
 	}
 }
 
