@@ -81,6 +81,36 @@ provider "visionone" {
 			"connection refused", "No connection could be made"))
 }
 
+// TestAccProvider_notAnAPI: a server that answers the credentials check, but not as the Vision One
+// API does (the console's URL in endpoint, a captive portal's login page, a web server without
+// the check), fails the plan as not being the API, with what to check, and not as an unreachable
+// host or a change of Vision One's answers.
+func TestAccProvider_notAnAPI(t *testing.T) {
+	for name, answer := range map[string]func(w http.ResponseWriter){
+		"an HTML page with 200": func(w http.ResponseWriter) {
+			w.Header().Set("Content-Type", "text/html")
+			_, _ = fmt.Fprint(w, "<html><head><title>Login portal</title></head><body>Sign in to continue</body></html>")
+		},
+		"404": func(w http.ResponseWriter) { http.NotFound(w, nil) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { answer(w) }))
+			t.Cleanup(srv.Close)
+			testAccExpectPlanError(t, fmt.Sprintf(`
+provider "visionone" {
+  endpoint = %[1]q
+  api_key  = "key"
+}
+`, srv.URL)+testAccUserRoleMinimalConfig,
+				regexpText("Not a Vision One API",
+					fmt.Sprintf("Checking the provider's API key with %s (the endpoint)", srv.URL),
+					"GET /v3.0/healthcheck/connectivity",
+					"Check that `endpoint` is the base URL of the API (without /v3.0), or remove it to use `region`",
+					"a captive portal"))
+		})
+	}
+}
+
 // TestAccProvider_hostNotFound: a host name that does not exist fails the plan at the first
 // attempt. The error text proves there was no retry: a retried request ends in "after N attempts"
 // between the cause and the advice.
