@@ -49,6 +49,21 @@ type APIError struct {
 	foundByClient bool
 }
 
+// Vision One error codes that the provider tells apart beyond their HTTP status (API.md, "Errors").
+const (
+	// CodeRequestTimeout: Vision One gave up on the request before it finished, as with a 504; a
+	// write may have been carried out all the same.
+	CodeRequestTimeout = "RequestTimeout"
+	// CodeTaskError: Vision One failed while carrying out the request.
+	CodeTaskError = "TaskError"
+	// CodeNotSupported: Vision One does not offer the request for this object, tenant or region.
+	CodeNotSupported = "NotSupported"
+)
+
+// gaveUp reports whether the answer is Vision One giving up on the request (a 400
+// RequestTimeout), which says nothing of its values and may come after a write was carried out.
+func (e *APIError) gaveUp() bool { return e.Code == CodeRequestTimeout }
+
 // FoundByClient reports whether the error is not an answer of the API but what the client found
 // itself: an object already under the name of a create whose answer was lost or unreadable, which
 // that create cannot have made (alreadyExists). It has no HTTP status, code or trace id.

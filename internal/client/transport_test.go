@@ -127,6 +127,25 @@ func TestRetry503ThenSuccess(t *testing.T) {
 	}
 }
 
+// TestRequestTimeoutRetried: a 400 RequestTimeout is Vision One giving up on the request (as a 504
+// is), not a refusal of its values: it is retried.
+func TestRequestTimeoutRetried(t *testing.T) {
+	var calls atomic.Int32
+	c := newHandlerClient(t, func(w http.ResponseWriter, r *http.Request) {
+		if calls.Add(1) == 1 {
+			writeJSON(w, 400, `{"error":{"code":"RequestTimeout","message":"The request timed out."}}`)
+			return
+		}
+		writeJSON(w, 200, available)
+	})
+	if err := c.CheckConnectivity(context.Background()); err != nil {
+		t.Fatalf("CheckConnectivity: %v", err)
+	}
+	if calls.Load() != 2 {
+		t.Fatalf("calls = %d, want 2", calls.Load())
+	}
+}
+
 func TestGiveUpAfterMaxRetries(t *testing.T) {
 	var calls atomic.Int32
 	c := newHandlerClient(t, func(w http.ResponseWriter, r *http.Request) {
