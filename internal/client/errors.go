@@ -157,6 +157,18 @@ func (e *APIError) RequiredPermission() string {
 	return ""
 }
 
+// Creates reports whether the request was a create: a POST of a role, an invitation or a batch of
+// API keys.
+func (e *APIError) Creates() bool {
+	p := e.pathBelowBase()
+	return e.Method == http.MethodPost && (p == rolesPath || p == accountsPath || p == apiKeysPath)
+}
+
+// Deletes reports whether the request was a delete: a DELETE, or the batch delete of API keys.
+func (e *APIError) Deletes() bool {
+	return e.Method == http.MethodDelete || e.Method == http.MethodPost && e.pathBelowBase() == apiKeysDeletePath
+}
+
 // Rule is a Vision One rule that refuses a request to every key but a Master Administrator's,
 // whatever the permissions of the key's role (API.md, "Who may do what"). A Master Administrator has every permission, so a 403 to a request
 // under a rule means the key is not a Master Administrator's; whether its role also lacks the
@@ -231,13 +243,22 @@ func IsAlreadyExists(err error) bool {
 }
 
 // IsRoleInUse reports whether err is Vision One's refusal to delete a role that accounts or API
-// keys still have: a 400 to the role's DELETE (API.md, "Decision: role in use"). The provider never
-// deletes a predefined role, the only other role Vision One refuses to delete.
+// keys still have, as the answer says it: a 400 to the role's DELETE whose inner code is ItemInUse
+// or whose message says the role is in use (API.md, "Decision: role in use"). Vision One refuses to
+// delete other roles too, such as some migrated from other Trend products, with other messages.
 func IsRoleInUse(err error) bool {
 	e, ok := apiErrorAs(err)
-	return ok && e.StatusCode == http.StatusBadRequest && e.Method == http.MethodDelete &&
-		strings.HasPrefix(e.pathBelowBase(), rolesPath+"/")
+	if !ok || e.StatusCode != http.StatusBadRequest || e.Method != http.MethodDelete ||
+		!strings.HasPrefix(e.pathBelowBase(), rolesPath+"/") {
+		return false
+	}
+	text := strings.ToLower(e.Message + " " + e.InnerMessage)
+	return strings.EqualFold(e.InnerCode, innerCodeInUse) || strings.Contains(text, "in use")
 }
+
+// innerCodeInUse is the inner code of a refused delete of a role in use (API.md, "Decision: role
+// in use").
+const innerCodeInUse = "ItemInUse"
 
 // MultiStatusError reports the failed items of a 207 multi-status answer
 // (API.md, "Multi-status answers"). Each item is an *APIError naming the item, so IsNotFound and

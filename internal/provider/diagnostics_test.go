@@ -272,6 +272,75 @@ func TestBadRequestAdviceNamesTheAttribute(t *testing.T) {
 	}
 }
 
+// TestBadRequestAdviceByCode: a 400 is advised by its Vision One code: only a refusal of the
+// request's values says to correct the configuration. A request Vision One gave up on may have been
+// carried out (a create's object may exist), and a refused delete is no value of the configuration.
+func TestBadRequestAdviceByCode(t *testing.T) {
+	const correct = "correct"
+	tests := map[string]struct {
+		err           client.APIError
+		want, notWant []string
+	}{
+		"an invitation Vision One gave up on": {
+			err:     client.APIError{Method: http.MethodPost, Path: "/v3.0/iam/accounts", Code: "RequestTimeout"},
+			want:    []string{"Vision One gave up on the request", "Vision One may have made the object all the same", "delete it or import it"},
+			notWant: []string{correct, "asked again"},
+		},
+		"a create Vision One gave up on, asked again": {
+			err:     client.APIError{Method: http.MethodPost, Path: "/v3.0/iam/roles", Code: "RequestTimeout", Attempts: 3},
+			want:    []string{"also when the provider asked again", "may have made the object all the same"},
+			notWant: []string{correct},
+		},
+		"an update Vision One gave up on": {
+			err:     client.APIError{Method: http.MethodPatch, Path: "/v3.0/iam/roles/r1", Code: "RequestTimeout"},
+			want:    []string{"Vision One gave up on the request", "may have carried it out all the same", "run terraform plan"},
+			notWant: []string{correct, "made the object"},
+		},
+		"a read Vision One gave up on": {
+			err:     client.APIError{Method: http.MethodGet, Path: "/v3.0/iam/roles", Code: "RequestTimeout"},
+			want:    []string{"Vision One gave up on the request", "Run the command again later"},
+			notWant: []string{correct, "carried it out"},
+		},
+		"a task that failed": {
+			err:     client.APIError{Method: http.MethodPatch, Path: "/v3.0/iam/accounts/a1", Code: "TaskError"},
+			want:    []string{"Vision One failed while carrying out the request", "run terraform plan"},
+			notWant: []string{correct},
+		},
+		"a call not offered": {
+			err:     client.APIError{Method: http.MethodPatch, Path: "/v3.0/iam/apiKeys/k1", Code: "NotSupported"},
+			want:    []string{"does not offer this call", "in the console"},
+			notWant: []string{correct},
+		},
+		"a role Vision One will not delete": {
+			err: client.APIError{Method: http.MethodDelete, Path: "/v3.0/iam/roles/r1", Code: "BadRequest",
+				Message: "Roles migrated from Cloud One Workload Security cannot be deleted."},
+			want:    []string{"Vision One refused to delete the object: its message above says why", "`removed` block"},
+			notWant: []string{correct, "give them another role"},
+		},
+		"an item of a batch delete": {
+			err:     client.APIError{Method: http.MethodPost, Path: "/v3.0/iam/apiKeys/delete", Item: "k1", Code: "BadRequest"},
+			want:    []string{"Vision One refused to delete the object"},
+			notWant: []string{correct},
+		},
+		"a value refused": {
+			err:  client.APIError{Method: http.MethodPost, Path: "/v3.0/iam/accounts", Code: "BadRequest"},
+			want: []string{"correct the value its message names in the configuration"},
+		},
+	}
+	for name, tc := range tests {
+		tc.err.StatusCode = http.StatusBadRequest
+		got := answerAdvice(&tc.err)
+		if !regexpText(tc.want...).MatchString(got) {
+			t.Errorf("%s: advice %q, want %q", name, got, tc.want)
+		}
+		for _, text := range tc.notWant {
+			if strings.Contains(got, text) {
+				t.Errorf("%s: advice %q, want no %q", name, got, text)
+			}
+		}
+	}
+}
+
 // TestPlanTimeWarningsCarryAdvice: the warnings of a plan-time check the key may not make say
 // which permission it lacks, as the errors of the same calls do.
 func TestPlanTimeWarningsCarryAdvice(t *testing.T) {
