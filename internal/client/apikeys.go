@@ -113,6 +113,8 @@ func (c *Client) createAPIKeyBatch(ctx context.Context, batch []*pending[APIKeyC
 		if err != nil {
 			return err
 		}
+		// An item refused after an earlier attempt may be refused over what that attempt made.
+		resp.afterAmbiguous = resp.afterAmbiguous || attempts > 1
 		live, err = c.readCreatedKeys(resp, batch, live, results)
 		return err
 	}

@@ -52,6 +52,9 @@ func (c *Client) createSafely(ctx context.Context, send func(context.Context) er
 		startedAt := time.Now()
 		err := send(ctx)
 		if err == nil || !isAmbiguous(err) {
+			if answer, ok := apiErrorAs(err); ok && attempt > 1 {
+				answer.afterAmbiguous = true // the earlier attempt may have made what this answer refers to
+			}
 			return err
 		}
 		if ctx.Err() != nil {

@@ -69,6 +69,12 @@ func (e *APIError) gaveUp() bool { return e.Code == CodeRequestTimeout }
 // that create cannot have made (alreadyExists). It has no HTTP status, code or trace id.
 func (e *APIError) FoundByClient() bool { return e.foundByClient }
 
+// AfterAmbiguous reports whether an earlier attempt of the same request may have been applied (it
+// timed out, or got a 5xx or an answer that could not be used), so that this answer may describe
+// the state that attempt left: a create refused as a duplicate may be refused over the object its
+// own earlier attempt made.
+func (e *APIError) AfterAmbiguous() bool { return e.afterAmbiguous }
+
 // Error is one line: `PATCH /v3.0/iam/roles/abc: 412 ConditionNotMet: <message> (ETag check
 // failed) [trace id 123]`.
 func (e *APIError) Error() string {

@@ -1065,3 +1065,70 @@ resource "visionone_api_key" "test" {
 		},
 	})
 }
+
+// lostCreateListedLate makes the emulator apply the first API-key create and drop its answer, and
+// leaves the key it made out of the one listing that follows, as a listing that lags behind a write
+// would: the provider finds no key of the name it sent, sends the create again, and Vision One
+// refuses that as a duplicate of the key the first attempt made.
+func lostCreateListedLate(srv **emulator.Server, name string) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		var mu sync.Mutex
+		dropped, listed := false, false
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case r.URL.Path != "/v3.0/iam/apiKeys":
+			case r.Method == http.MethodPost && !dropped:
+				dropped = true
+				(*srv).SetFaults(emulator.Faults{AfterWriteDropRate: 1})
+				defer (*srv).SetFaults(emulator.Faults{})
+			case r.Method == http.MethodGet && dropped && !listed:
+				listed = true
+				rec := httptest.NewRecorder()
+				next.ServeHTTP(rec, r)
+				var page map[string]json.RawMessage
+				var items []map[string]any
+				if json.Unmarshal(rec.Body.Bytes(), &page) != nil || json.Unmarshal(page["items"], &items) != nil {
+					panic("the emulator's key listing is not a page of items")
+				}
+				items = slices.DeleteFunc(items, func(item map[string]any) bool { return item["name"] == name })
+				page["items"], _ = json.Marshal(items)
+				delete(page, "totalCount")
+				delete(page, "count")
+				body, _ := json.Marshal(page)
+				maps.Copy(w.Header(), rec.Header())
+				w.Header().Del("Content-Length")
+				w.WriteHeader(rec.Code)
+				_, _ = w.Write(body)
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+// TestAccAPIKey_refusedAfterLostCreate: when the answer to a create is lost, no key of its name is
+// listed, and Vision One refuses the create sent again as a duplicate, the key it refuses over may
+// be the one the first attempt made: the error says to check it and delete it before it suggests
+// an import. (A create refused at its first attempt says nothing of the kind: see
+// TestAccAPIKey_createBeforeDestroyFixedName.)
+func TestAccAPIKey_refusedAfterLostCreate(t *testing.T) {
+	skipInLiveMode(t, "fault injection")
+	var srv *emulator.Server
+	name := newTestPrefix(t) + "listed-late"
+	e := startEmulatorBehind(t, lostCreateListedLate(&srv, name))
+	srv = e.Emulator()
+	texts := slices.Concat([]string{"API Key Already Exists", fmt.Sprintf(`Creating API key %q: POST /v3.0/iam/apiKeys item %[1]q: 400 BadRequest`, name),
+		"It may be a key that this apply created without its secret reaching the provider",
+		"check it in Administration → API Keys and, if so, delete it and apply again. Otherwise it is someone else's key."},
+		wantImportHint(apiKeyType, "<id>"), []string{"Or, instead of importing it, give this resource another name."})
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      e.providerConfig() + testAccAPIKeyConfig(name, "SIEM", "", true),
+			ExpectError: regexp.MustCompile(strings.ReplaceAll(regexpText(texts...).String(), "<id>", "[0-9a-f-]{36}")),
+		}},
+	})
+}
