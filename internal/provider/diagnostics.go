@@ -144,8 +144,17 @@ func answerAdvice(e *client.APIError) string {
 	case code == http.StatusNotImplemented:
 		return notOfferedAdvice
 	case code >= 500:
-		return "Vision One had a problem answering, also when the provider asked again: try again later. If it " +
-			"persists, give the trace id to Trend Micro support."
+		return "Vision One had a problem answering" + askedAgain(e) + ": try again later. If it persists, give the " +
+			"trace id to Trend Micro support."
+	}
+	return ""
+}
+
+// askedAgain says that the provider asked again, when the error counts more than one attempt: a
+// retry, or a create sent again after its object was looked up and not found.
+func askedAgain(e *client.APIError) string {
+	if e.Attempts > 1 {
+		return ", also when the provider asked again"
 	}
 	return ""
 }
@@ -188,11 +197,8 @@ func badRequestAdvice(e *client.APIError) string {
 // 504, and a write may have been carried out all the same. A create was looked up before it was sent
 // again, and after the last attempt (API.md, "Errors").
 func gaveUpAdvice(e *client.APIError) string {
-	advice := "Vision One gave up on the request before it finished (RequestTimeout), which says nothing of its values"
-	if e.Attempts > 1 {
-		advice += ", also when the provider asked again"
-	}
-	advice += ". "
+	advice := "Vision One gave up on the request before it finished (RequestTimeout), which says nothing of its " +
+		"values" + askedAgain(e) + ". "
 	switch {
 	case e.Creates():
 		advice += mayExistAdvice + " Then run the command again."

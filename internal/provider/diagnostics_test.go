@@ -341,6 +341,19 @@ func TestBadRequestAdviceByCode(t *testing.T) {
 	}
 }
 
+// TestServerErrorAdviceSaysWhetherAskedAgain: the advice on a 5xx says that the provider asked again
+// only when the error counts more than one attempt (with max_retries = -1, or a create refused at
+// once, it did not).
+func TestServerErrorAdviceSaysWhetherAskedAgain(t *testing.T) {
+	for attempts, want := range map[int]bool{1: false, 3: true} {
+		got := answerAdvice(&client.APIError{Method: http.MethodPost, Path: "/v3.0/iam/roles", StatusCode: http.StatusInternalServerError,
+			Attempts: attempts})
+		if strings.Contains(got, "asked again") != want || !strings.Contains(got, "Vision One had a problem answering") {
+			t.Errorf("%d attempts: advice %q, want asked again: %t", attempts, got, want)
+		}
+	}
+}
+
 // TestPlanTimeWarningsCarryAdvice: the warnings of a plan-time check the key may not make say
 // which permission it lacks, as the errors of the same calls do.
 func TestPlanTimeWarningsCarryAdvice(t *testing.T) {
