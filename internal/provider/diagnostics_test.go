@@ -37,13 +37,16 @@ func (e *testEmulator) keyWithPermissions(base string, permissions ...string) st
 }
 
 // providerConfigWithKey is the provider block for this emulator with another key than the admin's.
-func (e *testEmulator) providerConfigWithKey(key string) string {
+func (e *testEmulator) providerConfigWithKey(key string) string { return providerBlock(e.URL, key) }
+
+// providerBlock is a provider block with this endpoint and API key.
+func providerBlock(endpoint, apiKey string) string {
 	return fmt.Sprintf(`
 provider "visionone" {
   endpoint = %[1]q
   api_key  = %[2]q
 }
-`, e.URL, key)
+`, endpoint, apiKey)
 }
 
 // TestAccUserRole_controlFlagsNeedMasterAdministrator: a key with every permission the docs list

@@ -172,15 +172,7 @@ func TestUserRole_unreadableDateWarns(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := &userRoleResource{data: newProviderData(api)}
-	var schemaResp resource.SchemaResponse
-	r.Schema(ctx, resource.SchemaRequest{}, &schemaResp)
-	var model userRoleModel
-	diags := model.readFromAPI(ctx, role)
-	state := tfsdk.State{Schema: schemaResp.Schema, Raw: tftypes.NewValue(schemaResp.Schema.Type().TerraformType(ctx), nil)}
-	diags.Append(state.Set(ctx, &model)...)
-	if diags.HasError() {
-		t.Fatal(diags)
-	}
+	state := roleState(ctx, t, r, role)
 
 	resp := withPrivateState(&resource.ReadResponse{State: state})
 	r.Read(ctx, resource.ReadRequest{State: state}, resp)
@@ -195,6 +187,21 @@ func TestUserRole_unreadableDateWarns(t *testing.T) {
 	if !read.LastUpdatedAt.IsNull() || read.Name.ValueString() != name {
 		t.Errorf("read name %s, last_updated_at %s; want the role with a null last_updated_at", read.Name, read.LastUpdatedAt)
 	}
+}
+
+// roleState is the state of r that holds role, as a read of it writes it.
+func roleState(ctx context.Context, t *testing.T, r *userRoleResource, role *client.Role) tfsdk.State {
+	t.Helper()
+	var schemaResp resource.SchemaResponse
+	r.Schema(ctx, resource.SchemaRequest{}, &schemaResp)
+	var model userRoleModel
+	diags := model.readFromAPI(ctx, role)
+	state := tfsdk.State{Schema: schemaResp.Schema, Raw: tftypes.NewValue(schemaResp.Schema.Type().TerraformType(ctx), nil)}
+	diags.Append(state.Set(ctx, &model)...)
+	if diags.HasError() {
+		t.Fatal(diags)
+	}
+	return state
 }
 
 // dynamicValue builds a protocol value of an object type from the given attributes; the others
@@ -270,15 +277,7 @@ func TestUserRole_deleteRefused(t *testing.T) {
 				t.Fatal(err)
 			}
 			r := &userRoleResource{data: newProviderData(api)}
-			var schemaResp resource.SchemaResponse
-			r.Schema(ctx, resource.SchemaRequest{}, &schemaResp)
-			var model userRoleModel
-			diags := model.readFromAPI(ctx, role)
-			state := tfsdk.State{Schema: schemaResp.Schema, Raw: tftypes.NewValue(schemaResp.Schema.Type().TerraformType(ctx), nil)}
-			diags.Append(state.Set(ctx, &model)...)
-			if diags.HasError() {
-				t.Fatal(diags)
-			}
+			state := roleState(ctx, t, r, role)
 
 			resp := &resource.DeleteResponse{State: state}
 			r.Delete(ctx, resource.DeleteRequest{State: state}, resp)
