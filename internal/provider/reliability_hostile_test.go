@@ -120,6 +120,18 @@ func setField(key string, value any) func(any) any {
 	}
 }
 
+// withoutField removes key from a JSON object and from every item of its items, as in a page of a
+// listing.
+func withoutField(key string) func(any) any {
+	return func(v any) any {
+		if m, ok := v.(map[string]any); ok {
+			delete(m, key)
+			eachItem(func(item map[string]any) { delete(item, key) })(m["items"])
+		}
+		return v
+	}
+}
+
 // replaceField passes the emulator's answer on with every string or null value of field, wherever
 // it is (an object, a list item, a 207 item's body), replaced by rawJSON.
 func replaceField(field, rawJSON string) func(http.ResponseWriter, *httptest.ResponseRecorder) {

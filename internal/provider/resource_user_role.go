@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -74,10 +73,6 @@ const (
 	// permissionSuggestions bounds the "did you mean" list of an unknown permission key.
 	permissionSuggestions = 3
 )
-
-// roleIDPattern recognises a role id (a UUID: API.md, "Dates and ids") in an import id; anything
-// else is taken as a role name.
-var roleIDPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
 // userRoleType is this resource's type name, under which the objects it manages are recorded
 // (noteManaged).
@@ -570,9 +565,9 @@ func (r *userRoleResource) roleHolders(ctx context.Context, name string) string 
 	return strings.Join(holders, ", ")
 }
 
-// ImportState takes a role id (a UUID) or a role name, so that both `terraform import
-// visionone_user_role.x "Auditors"` and an import block with the id work, or an import block's
-// identity (the id).
+// ImportState takes a role id (a UUID) or a role name (even one that looks like a UUID), so that
+// both `terraform import visionone_user_role.x "Auditors"` and an import block with the id work, or
+// an import block's identity (the id).
 func (r *userRoleResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	if !requireConfigured(r.data, &resp.Diagnostics) {
 		return
@@ -582,16 +577,8 @@ func (r *userRoleResource) ImportState(ctx context.Context, req resource.ImportS
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	var (
-		role *client.Role
-		err  error
-	)
 	// Many imports in one plan are served from the listing that refreshes share.
-	if roleIDPattern.MatchString(key) {
-		role, err = r.data.client.RefreshRole(ctx, key)
-	} else {
-		role, err = r.data.client.FindRoleByName(ctx, key)
-	}
+	role, err := findByIDOrName(ctx, key, r.data.client.RefreshRole, r.data.client.FindRoleByName)
 	if client.IsNotFound(err) {
 		resp.Diagnostics.AddError("User Role Not Found",
 			fmt.Sprintf("No Vision One user role has the id or name %q. The import id is a role id (a UUID) or the exact "+
