@@ -115,6 +115,8 @@ func (c *Client) createAPIKeyBatch(ctx context.Context, batch []*pending[APIKeyC
 		if err != nil {
 			return err
 		}
+		// An item refused after an earlier attempt may be refused over what that attempt made.
+		resp.afterAmbiguous = resp.afterAmbiguous || attempts > 1
 		live, err = c.readCreatedKeys(resp, batch, live, results)
 		return err
 	}
@@ -246,10 +248,11 @@ func keyNamed(keys []APIKey, name string) *APIKey {
 // Unreadable instead.
 //
 // An item with a value and an id (or a Location) is a created key whatever its status says; an
-// item whose status says it failed, without a value, is that failure. Any other item (a success
-// without a value or an id, a body that is not an object, no readable status) may stand for a key
-// that exists without its secret reaching us: its error is an *ambiguousError, for the caller to
-// resolve as a lost answer (API.md, "API keys: create").
+// item whose status says it failed, without a value, is that failure, unless it is Vision One giving
+// up on the item (RequestTimeout), which may have made the key. That item, and any other item (a
+// success without a value or an id, a body that is not an object, no readable status) may stand for
+// a key that exists without its secret reaching us: its error is an *ambiguousError, for the caller
+// to resolve as a lost answer (API.md, "API keys: create").
 func (c *Client) createdAPIKey(item multiStatusItem, resp *response, in APIKeyCreate) (*CreatedAPIKey, error) {
 	redactions := c.redactions(resp.secrets...)
 	var fields map[string]json.RawMessage
@@ -267,7 +270,11 @@ func (c *Client) createdAPIKey(item multiStatusItem, resp *response, in APIKeyCr
 	}
 	switch {
 	case key.Value == "" && item.failed():
-		return nil, item.itemError(http.MethodPost, apiKeysPath, in.Name, resp, redactions)
+		failed := item.itemError(http.MethodPost, apiKeysPath, in.Name, resp, redactions)
+		if failed.gaveUp() {
+			return nil, &ambiguousError{err: failed} // Vision One may have made the key all the same
+		}
+		return nil, failed
 	case fields == nil:
 		return nil, inDoubt("without a JSON object as its body")
 	case key.Value == "":

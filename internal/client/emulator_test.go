@@ -504,6 +504,68 @@ func TestEmulatorAmbiguousCreates(t *testing.T) {
 	})
 }
 
+// timedOutAfterApplying lets the emulator apply the first request that match selects, and answers
+// it with Vision One's 400 RequestTimeout instead of the emulator's answer: the API gave up on a
+// request that it carried out all the same.
+func timedOutAfterApplying(match func(*http.Request) bool) func(*emulator.Server, http.Handler) http.Handler {
+	return func(_ *emulator.Server, next http.Handler) http.Handler {
+		var mu sync.Mutex
+		done := false
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			mu.Lock()
+			defer mu.Unlock()
+			if done || !match(r) {
+				next.ServeHTTP(w, r)
+				return
+			}
+			done = true
+			next.ServeHTTP(httptest.NewRecorder(), r)
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusBadRequest)
+			_, _ = io.WriteString(w, `{"error":{"code":"RequestTimeout","message":"The request timed out."}}`)
+		})
+	}
+}
+
+// TestEmulatorCreatesThatTimedOut: a create answered 400 RequestTimeout may have been made, so it
+// is resolved as a lost answer: the object is looked up before anything is sent again, and adopted
+// (a key, whose secret never arrived, is replaced), never left behind unrecorded.
+func TestEmulatorCreatesThatTimedOut(t *testing.T) {
+	ctx := context.Background()
+	for name, tc := range map[string]struct {
+		path   string
+		create func(c *client.Client) error
+		// requests is how many creates the API gets; objects what it holds afterwards.
+		requests int
+		objects  string
+	}{
+		"invitation": {path: "/v3.0/iam/accounts", requests: 1, objects: "accounts", create: func(c *client.Client) error {
+			_, err := c.InviteAccount(ctx, client.AccountInvite{Email: "ann@example.com", Role: "Analyst", AuthType: client.AuthTypeLocal})
+			return err
+		}},
+		"role": {path: "/v3.0/iam/roles", requests: 1, objects: "roles", create: func(c *client.Client) error {
+			_, err := c.CreateRole(ctx, client.RoleCreate{Name: "ops", PermissionKeys: []string{"platform.userRoles.view"}})
+			return err
+		}},
+		"API key": {path: createKeysPath, requests: 2, objects: "apiKeys", create: func(c *client.Client) error {
+			_, err := c.CreateAPIKey(ctx, client.APIKeyCreate{Name: "splunk", Role: "Auditor"})
+			return err
+		}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			e := startEmulator(t, timedOutAfterApplying(isPost(tc.path)))
+			before := e.srv.Stats().Objects[tc.objects]
+			if err := tc.create(e.api); err != nil {
+				t.Fatalf("create = %v, want the object adopted", err)
+			}
+			stats := e.srv.Stats()
+			if stats.Requests["POST "+tc.path] != tc.requests || stats.Objects[tc.objects] != before+1 {
+				t.Errorf("stats %+v: want %d creates and one new object", stats, tc.requests)
+			}
+		})
+	}
+}
+
 // TestEmulatorUnderFaults runs a whole lifecycle of each object against an emulator that fails
 // a share of all requests (5xx, dropped connections, dropped answers to applied writes) and checks
 // the end state: everything created exactly once, everything deleted.

@@ -345,6 +345,52 @@ func TestCreateNeverResentBlindly(t *testing.T) {
 			t.Fatalf("CreateRole = %+v, %v after %v; want a lookup between two POSTs", role, err, rec.requests)
 		}
 	})
+	// A create that keeps failing without a clear answer is looked up and sent again until the
+	// retries run out, and its error says how often it was sent, as any retried request's does.
+	for name, fail := range map[string]func(w http.ResponseWriter){
+		"5xx every time": func(w http.ResponseWriter) {
+			writeJSON(w, 500, `{"error":{"code":"InternalServerError","message":"oops"}}`)
+		},
+		"connection dropped every time": func(w http.ResponseWriter) { dropConnection(t, w) },
+	} {
+		t.Run(name+": the attempts are counted", func(t *testing.T) {
+			rec := &recorder{}
+			c := newHandlerClient(t, func(w http.ResponseWriter, r *http.Request) {
+				rec.note(r)
+				w.Header().Set("Date", time.Now().UTC().Format(http.TimeFormat))
+				switch r.Method + " " + r.URL.Path {
+				case "POST /v3.0/iam/roles", "POST /v3.0/iam/accounts", "POST " + createKeysPath:
+					fail(w)
+				case "GET /v3.0/healthcheck/connectivity":
+					writeJSON(w, 200, available)
+				default:
+					writeJSON(w, 200, `{"items":[]}`)
+				}
+			}, func(cfg *client.Config) { cfg.MaxRetries = 2 })
+			for what, create := range map[string]func() error{
+				"role": func() error { _, err := c.CreateRole(ctx, client.RoleCreate{Name: "ops"}); return err },
+				"invitation": func() error {
+					_, err := c.InviteAccount(ctx, client.AccountInvite{Email: "a@example.com", Role: "Analyst", AuthType: client.AuthTypeLocal})
+					return err
+				},
+				"API key": func() error { _, err := c.CreateAPIKey(ctx, client.APIKeyCreate{Name: "ci", Role: "SIEM"}); return err },
+			} {
+				err := create()
+				var answer *client.APIError
+				var reqErr *client.RequestError
+				attempts := 0
+				switch {
+				case errors.As(err, &answer):
+					attempts = answer.Attempts
+				case errors.As(err, &reqErr):
+					attempts = reqErr.Attempts
+				}
+				if attempts != 3 || !strings.Contains(err.Error(), "after 3 attempts") {
+					t.Errorf("%s: error %v (%d attempts), want it to say that the create was sent 3 times", what, err, attempts)
+				}
+			}
+		})
+	}
 	t.Run("429 is retried without a lookup", func(t *testing.T) {
 		rec := &recorder{}
 		c := newHandlerClient(t, func(w http.ResponseWriter, r *http.Request) {

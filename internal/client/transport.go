@@ -264,8 +264,9 @@ func (c *Client) classifyFailure(cl *call, out outcome) verdict {
 }
 
 // classifyAnswer judges an error answer. A 429 is retried for every request: the API refused before
-// acting on it. A 5xx (but 501) is retried, except for a create, whose caller must look the object
-// up first. Any other answer is final.
+// acting on it. A 5xx (but 501), or a 400 RequestTimeout (the API giving up, as with a 504), is
+// retried, except for a create, whose caller must look the object up first. Any other answer is
+// final.
 func (c *Client) classifyAnswer(cl *call, out outcome) verdict {
 	errBody := out.body
 	if cl.req.answerSecrets != nil {
@@ -277,7 +278,7 @@ func (c *Client) classifyAnswer(cl *call, out outcome) verdict {
 	apiErr.afterAmbiguous = cl.ambiguous
 	switch status := out.status; {
 	case status == http.StatusTooManyRequests:
-	case status >= 500 && status != http.StatusNotImplemented:
+	case status >= 500 && status != http.StatusNotImplemented, apiErr.gaveUp():
 		if cl.req.policy == retryUnprocessed {
 			return verdict{err: &ambiguousError{apiErr}}
 		}

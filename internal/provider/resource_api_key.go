@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -474,21 +475,27 @@ func apiKeyNameClash(existing *client.APIKey, name string, creates bool) nameCla
 }
 
 // createClashDetail says what to do about the key that has the name a create wanted (generated:
-// from name_prefix). The client may have been unable to tell that key from one this very create
+// from name_prefix), which err, the create's error, refused. When an earlier attempt of the create
+// got no clear answer, the client may have been unable to tell that key from one this very create
 // made whose secret never reached it (API.md, "API keys: create"), so checking and deleting it
-// comes before importing it.
-func (r *apiKeyResource) createClashDetail(ctx context.Context, name string, generated bool) string {
+// comes before importing it. A create refused at its first attempt made no key.
+func (r *apiKeyResource) createClashDetail(ctx context.Context, name string, generated bool, err error) string {
 	remark := apiKeyImportRemark
 	if !generated {
 		remark += " Or, instead of importing it, give this resource another name."
 	}
+	var refusal *client.APIError
+	mayBeOwn := errors.As(err, &refusal) && (refusal.FoundByClient() || refusal.AfterAmbiguous())
 	hint := func(id string) string {
+		if !mayBeOwn {
+			return importHint(apiKeyType, id, remark)
+		}
 		return "It may be a key that this apply created without its secret reaching the provider (the answer to the " +
 			"create was lost or could not be read): check it in Administration → API Keys and, if so, delete it and " +
 			"apply again. Otherwise it is someone else's key. " + importHint(apiKeyType, id, remark)
 	}
-	existing, err := r.data.client.FindAPIKeyByName(ctx, name)
-	if err != nil {
+	existing, findErr := r.data.client.FindAPIKeyByName(ctx, name)
+	if findErr != nil {
 		return hint(name) // an import takes a key's name as well as its id
 	}
 	clash := apiKeyNameClash(existing, name, true)
@@ -519,7 +526,7 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 	created, err := r.data.client.CreateAPIKey(ctx, plan.toAPICreate(name))
 	if client.IsAlreadyExists(err) {
 		resp.Diagnostics.AddAttributeError(path.Root("name"), "API Key Already Exists", fmt.Sprintf("Creating API key %q: %s\n\n%s",
-			name, err, r.createClashDetail(ctx, name, plan.Name.IsUnknown() || plan.Name.IsNull())))
+			name, err, r.createClashDetail(ctx, name, plan.Name.IsUnknown() || plan.Name.IsNull(), err)))
 		return
 	}
 	if err != nil {

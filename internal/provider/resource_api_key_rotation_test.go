@@ -747,7 +747,9 @@ resource "visionone_api_key" "test" {
 					`Vision One already has the API key `+
 					regexp.QuoteMeta(fmt.Sprintf("%q", fixed))+` \(id [0-9a-f-]{36}\).*`+
 					`If this resource is being replaced and has lifecycle \{ create_before_destroy = true \}, that is probably its own current API key.*`+
-					`use name_prefix instead of name`, " ", `\s+`)),
+					`use name_prefix instead of name, which gives every new key a name of its own.*`+
+					// The create was refused at its first attempt, which made no key: nothing to check and delete.
+					`\(it has not seen it in the Terraform state in this run\)\. To manage it with Terraform, import it`, " ", `\s+`)),
 			},
 			{
 				// The current key was not touched; without create_before_destroy the replacement works.

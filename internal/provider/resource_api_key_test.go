@@ -1194,3 +1194,75 @@ resource "visionone_api_key" "test" {
 		},
 	})
 }
+
+// lostCreateListedLate makes the emulator apply the first API-key create and drop its answer, and
+// leaves the key it made out of the one listing that follows, as a listing that lags behind a write
+// would: the provider finds no key of the name it sent, sends the create again, and Vision One
+// refuses that as a duplicate of the key the first attempt made.
+func lostCreateListedLate(srv **emulator.Server, name string) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		var mu sync.Mutex
+		dropped, listed := false, false
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case r.URL.Path != "/v3.0/iam/apiKeys":
+			case r.Method == http.MethodPost && !dropped:
+				dropped = true
+				(*srv).SetFaults(emulator.Faults{AfterWriteDropRate: 1})
+				defer (*srv).SetFaults(emulator.Faults{})
+			case r.Method == http.MethodGet && dropped && !listed:
+				listed = true
+				rec := httptest.NewRecorder()
+				next.ServeHTTP(rec, r)
+				editJSON(withoutKeyNamed(name))(w, rec)
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+// withoutKeyNamed takes the key named name out of a page of a listing, and its counts with it.
+func withoutKeyNamed(name string) func(any) any {
+	return func(v any) any {
+		page, ok := v.(map[string]any)
+		if !ok {
+			return v
+		}
+		items, _ := page["items"].([]any)
+		page["items"] = slices.DeleteFunc(items, func(item any) bool {
+			key, ok := item.(map[string]any)
+			return ok && key["name"] == name
+		})
+		delete(page, "totalCount")
+		delete(page, "count")
+		return page
+	}
+}
+
+// TestAccAPIKey_refusedAfterLostCreate: when the answer to a create is lost, no key of its name is
+// listed, and Vision One refuses the create sent again as a duplicate, the key it refuses over may
+// be the one the first attempt made: the error says to check it and delete it before it suggests
+// an import. (A create refused at its first attempt says nothing of the kind: see
+// TestAccAPIKey_createBeforeDestroyFixedName.)
+func TestAccAPIKey_refusedAfterLostCreate(t *testing.T) {
+	skipInLiveMode(t, "fault injection")
+	var srv *emulator.Server
+	name := newTestPrefix(t) + "listed-late"
+	e := startEmulatorBehind(t, lostCreateListedLate(&srv, name))
+	srv = e.Emulator()
+	texts := slices.Concat([]string{"API Key Already Exists", fmt.Sprintf(`Creating API key %q: POST /v3.0/iam/apiKeys item %[1]q: 400 BadRequest`, name),
+		"It may be a key that this apply created without its secret reaching the provider",
+		"check it in Administration → API Keys and, if so, delete it and apply again. Otherwise it is someone else's key."},
+		wantImportHint(apiKeyType, "<id>"), []string{"Or, instead of importing it, give this resource another name."})
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:      e.providerConfig() + testAccAPIKeyConfig(name, "SIEM", "", true),
+			ExpectError: regexp.MustCompile(strings.ReplaceAll(regexpText(texts...).String(), "<id>", "[0-9a-f-]{36}")),
+		}},
+	})
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"slices"
 	"strings"
 
@@ -511,16 +512,24 @@ func (r *userRoleResource) Delete(ctx context.Context, req resource.DeleteReques
 		return
 	}
 	doing := fmt.Sprintf("Deleting the user role %q (id %s)", state.Name.ValueString(), state.ID.ValueString())
-	if !client.IsRoleInUse(err) {
+	var refused *client.APIError
+	if !errors.As(err, &refused) || refused.StatusCode != http.StatusBadRequest {
 		addAPIError(&resp.Diagnostics, "Error Deleting User Role", doing, err)
 		return
 	}
-	// Vision One's refusal only counts the accounts and keys that still have the role. Name them:
-	// they may be managed by another configuration or in the console.
-	if holders := r.roleHolders(ctx, state.Name.ValueString()); holders != "" {
+	// Vision One refuses to delete a role that accounts or keys still have, and some others (such as
+	// roles migrated from other Trend products). Its refusal does not name the holders: name them,
+	// since they may be managed by another configuration or in the console. A role that none holds,
+	// refused without saying it is in use, is refused for another reason, which its message gives.
+	holders := r.roleHolders(ctx, state.Name.ValueString())
+	if holders == "" && !client.IsRoleInUse(err) {
+		addAPIError(&resp.Diagnostics, "Error Deleting User Role", doing, err)
+		return
+	}
+	if holders != "" {
 		doing += ", still assigned to " + holders
 	}
-	addAPIError(&resp.Diagnostics, "User Role In Use", doing, err)
+	resp.Diagnostics.AddError("User Role In Use", doing+": "+err.Error()+"\n\n"+roleInUseAdvice)
 }
 
 // roleHolderLimit bounds how many holders of a role an error lists.
