@@ -37,13 +37,17 @@ var (
 		regexp.MustCompile(`(?i)\bcontract(?:'s)? (?:section |decision |table |rule )?\d`),
 		regexp.MustCompile(`(?i)\bdecisions? \d`),
 	}
-	markdownHeading = regexp.MustCompile(`^#{1,6} +(.+?) *$`)
-	markdownAnchor  = regexp.MustCompile(`\]\(#([^)]+)\)`)
+	// trackerReference is a numbered issue of the project's own tracker, which those who read what
+	// ships cannot open: the text should say what it means instead.
+	trackerReference = regexp.MustCompile(`(?i)\bissues? #?\d+\b`)
+	markdownHeading  = regexp.MustCompile(`^#{1,6} +(.+?) *$`)
+	markdownAnchor   = regexp.MustCompile(`\]\(#([^)]+)\)`)
 )
 
 // TestAPINotesReferences walks every text file the repository ships (shippedText) and fails, with
-// file:line, on a citation of an API.md heading that does not exist and on any reference to the
-// notes outside the repository. In API.md itself, every in-page link must lead to a heading.
+// file:line, on a citation of an API.md heading that does not exist, on any reference to the notes
+// outside the repository, and on a numbered issue of the project's tracker. In API.md itself, every
+// in-page link must lead to a heading.
 func TestAPINotesReferences(t *testing.T) {
 	t.Parallel()
 	notes, err := os.ReadFile("API.md")
@@ -150,6 +154,8 @@ func TestCheckAPINotesCitations(t *testing.T) {
 		{"numbered decision of the notes, once", "// Role types (contract " + "decision " + "8).", 0, []string{`1: outside the repository`}},
 		{"the file outside", "// as described in shared/visionone-api" + ".md", 0, []string{`1: outside the repository`}},
 		{"the folder beside the clone", "# Runs from a clean clone\nif [ -d .." + "/shared ]; then", 0, []string{`2: outside the repository`}},
+		{"an issue of the tracker", "// Batches keys (issue" + " 17).\n# See issues " + "#4 and 5", 0,
+			[]string{`1: issue tracker`, `2: issue tracker`}},
 		{"a folder of the repository named alike", "// see ../sharedcache and internal/shared/", 0, nil},
 		{"prose that only looks alike", "// The decision is the API's; see the contract of Validate.", 0, nil},
 	} {
@@ -181,8 +187,8 @@ type apiNotesProblem struct {
 }
 
 // checkAPINotesCitations returns how many citations of API.md text holds, and the problems found:
-// citations of headings not in headings, chained headings, and references to the notes outside the
-// repository.
+// citations of headings not in headings, chained headings, references to the notes outside the
+// repository, and numbered issues of the project's tracker.
 func checkAPINotesCitations(text string, headings map[string]bool) (int, []apiNotesProblem) {
 	var problems []apiNotesProblem
 	lineOf := func(offset int) int { return strings.Count(text[:offset], "\n") + 1 }
@@ -210,6 +216,11 @@ func checkAPINotesCitations(text string, headings map[string]bool) (int, []apiNo
 		end = m[1]
 		problems = append(problems, apiNotesProblem{lineOf(m[0]),
 			fmt.Sprintf("%q refers to notes outside the repository: cite a heading of internal/client/API.md instead",
+				text[m[0]:m[1]])})
+	}
+	for _, m := range trackerReference.FindAllStringIndex(text, -1) {
+		problems = append(problems, apiNotesProblem{lineOf(m[0]),
+			fmt.Sprintf("%q refers to the project's issue tracker, which readers cannot open: say what it is about instead",
 				text[m[0]:m[1]])})
 	}
 	slices.SortStableFunc(problems, func(a, b apiNotesProblem) int { return cmp.Compare(a.line, b.line) })

@@ -327,15 +327,22 @@ func takeName[T any](ctx context.Context, n *nameReleases, self string, write fu
 			return refusal, err
 		}
 		waited[id] = true
-		// A refusal of the client's own, after a create whose answer was lost, may be about the key
-		// that create made: a holder not seen is not waited for then.
-		var apiErr *client.APIError
-		lost := errors.As(err, &apiErr) && apiErr.FoundByClient()
-		refusal.outcome = n.await(ctx, self, id, func() bool { return lost || seen(id) })
+		// A refusal that may be about the object this create made itself is not waited for on a
+		// holder not seen.
+		own := mayBeOwnCreate(err)
+		refusal.outcome = n.await(ctx, self, id, func() bool { return own || seen(id) })
 		refusal.release, _ = n.givesUp(id)
 		if refusal.outcome != releaseDone {
 			return refusal, err
 		}
 		tflog.Debug(ctx, "The holder gave the name up: writing again", map[string]any{"holder": id})
 	}
+}
+
+// mayBeOwnCreate reports whether err, a refusal of a create as a duplicate, may be about the object
+// that create made itself: an earlier attempt got no clear answer, and the client found the object
+// afterwards, or the API refused the attempt that followed.
+func mayBeOwnCreate(err error) bool {
+	var apiErr *client.APIError
+	return errors.As(err, &apiErr) && (apiErr.FoundByClient() || apiErr.AfterAmbiguous())
 }
