@@ -299,6 +299,10 @@ func (c *Client) classifyAnswer(cl *call, out outcome) verdict {
 		}
 	}
 	if out.status == http.StatusTooManyRequests && c.tenantMayBeFull(cl, time.Now()) {
+		if cl.attempts > c.cfg.MaxRetries {
+			// Past its retries, a call asks no faster than its backoff, whatever a Retry-After says.
+			wait = max(wait, c.backoff(cl.attempts))
+		}
 		return verdict{retry: true, wait: wait, cause: apiErr}
 	}
 	return c.retryOrGiveUp(cl, apiErr, wait)

@@ -88,6 +88,26 @@ func TestTooManyIsRetriedForAWholeWindow(t *testing.T) {
 		t.Errorf("a 503 after the retries were spent, a 429 just before: %+v, want the 503", v)
 	}
 
+	// Past its retries, a call is not sent again at once, even when a Retry-After says it may: it
+	// waits for its backoff (at random up to its ceiling, here an hour, so that twenty waits are
+	// not all zero).
+	c, err = New(Config{Endpoint: "http://127.0.0.1:1", APIKey: "k", MaxRetries: 2, RetryBaseDelay: time.Hour, RetryMaxDelay: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	retryAtOnce := outcome{status: tooMany.status, header: http.Header{"Retry-After": {"0"}}, body: tooMany.body}
+	var longest time.Duration
+	for range 20 {
+		v := c.classify(newCall(c, 3), retryAtOnce)
+		if !v.retry {
+			t.Fatalf("a 429 with Retry-After: 0: %+v, want a retry", v)
+		}
+		longest = max(longest, v.wait)
+	}
+	if longest == 0 {
+		t.Error("a 429 with Retry-After: 0 past the call's retries was retried at once, twenty times in twenty")
+	}
+
 	c, err = New(Config{Endpoint: "http://127.0.0.1:1", APIKey: "k", MaxRetries: NoRetries})
 	if err != nil {
 		t.Fatal(err)
