@@ -25,10 +25,10 @@ import (
 //     when it has one, says when that is. Vision One documents none, so without it the 429 means
 //     that the current window is closed, and the pacer estimates its end: a window opens with the
 //     first request it accepts after the last one ended, so the window holding the first request
-//     of this process accepted since the last estimated end began no later than that request was
-//     sent, and ends no later than a window after it. The hold lasts until then, and windowSlack
-//     for the time requests take to arrive, and up to holdJitter more at random, so that processes
-//     held by the same window do not all start again at once. The estimate may be long (another
+//     of this process accepted since the last estimated end began no later than that request
+//     arrived, and ends no later than a window after it. The hold lasts a window from when that
+//     request was sent, and windowSlack for the time it took to arrive, and up to holdJitter more
+//     at random, so that processes held by the same window do not all start again at once. The estimate may be long (another
 //     tool opened the window earlier), never short. A 429 when no window is known to be open
 //     (nothing accepted yet, or nothing since the last window's estimated end: someone else opened
 //     the window) holds a whole window from the 429, which has then surely ended.
