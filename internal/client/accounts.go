@@ -13,10 +13,17 @@ func (c *Client) ListAccounts(ctx context.Context, filter Filter) ([]Account, er
 	return listAll[Account](ctx, c, accountsPath, filter)
 }
 
-// GetAccount returns one account with its ETag, or an error for which IsNotFound is true.
-func (c *Client) GetAccount(ctx context.Context, id string) (*Account, error) {
+// GetAccount returns one account with its ETag, or an error for which IsNotFound is true; an answer
+// that is not the account is an *AnswerError. email is the account's email when the caller knows
+// it, "" otherwise. An invitation gets a new id when it is accepted (API.md, "Accounts: lifecycle"):
+// should the API answer the temporary id with the account under its new id, that account is
+// returned, with its new id, when it is no longer invited and has the email (regardless of case).
+// An invitation, or an account with another email, under another id is not the account asked for.
+func (c *Client) GetAccount(ctx context.Context, id, email string) (*Account, error) {
 	var account Account
-	etag, err := c.getObject(ctx, objectPath(accountsPath, id), &account)
+	etag, err := c.getObject(ctx, accountsPath, id, &account, func() bool {
+		return account.Status != StatusInvited && (email == "" || strings.EqualFold(account.Email, email))
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -29,15 +36,12 @@ func (c *Client) GetAccount(ctx context.Context, id string) (*Account, error) {
 const accountFilterMax = 256
 
 // FindAccountByEmail returns the account with this email (compared case-insensitively), or an
-// error for which IsNotFound is true. It comes from the list, without an ETag. It filters by email,
+// error for which IsNotFound is true. It comes from the list, without an ETag. It filters by email
 // and reads the whole list when the filtered answer has no match (whether the API's eq ignores
-// case is not documented) or when the filter would be longer than the API accepts.
+// case is not documented), or at once when the email has a quote or the filter would be longer than
+// the API accepts (findFiltered).
 func (c *Client) FindAccountByEmail(ctx context.Context, email string) (*Account, error) {
-	filter := Eq("email", email)
-	if len(filter) > accountFilterMax {
-		filter = ""
-	}
-	account, err := findFiltered(ctx, c.ListAccounts, filter, email, true, func(a Account) string { return a.Email })
+	account, err := findFiltered(ctx, c.ListAccounts, "email", email, accountFilterMax, true, func(a Account) string { return a.Email })
 	if err != nil {
 		return nil, err
 	}
@@ -116,7 +120,7 @@ func (c *Client) UpdateAccount(ctx context.Context, id, version string, patch Ac
 	stale := writing(c.caches.accounts)
 	defer stale()
 	ifMatch, err := ifMatchFor(ctx, version, objectPath(accountsPath, id), func(ctx context.Context) (string, string, error) {
-		current, err := c.GetAccount(ctx, id)
+		current, err := c.GetAccount(ctx, id, "")
 		if err != nil {
 			return "", "", err
 		}
@@ -126,7 +130,7 @@ func (c *Client) UpdateAccount(ctx context.Context, id, version string, patch Ac
 		return err
 	}
 	return c.patchObject(ctx, objectPath(accountsPath, id), ifMatch, patch, func(ctx context.Context) (bool, error) {
-		current, err := c.GetAccount(ctx, id)
+		current, err := c.GetAccount(ctx, id, "")
 		if err != nil {
 			return false, err
 		}

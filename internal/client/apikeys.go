@@ -19,10 +19,11 @@ func (c *Client) ListAPIKeys(ctx context.Context, filter Filter) ([]APIKey, erro
 	return listAll[APIKey](ctx, c, apiKeysPath, filter)
 }
 
-// GetAPIKey returns one key's metadata with its ETag, or an error for which IsNotFound is true.
+// GetAPIKey returns one key's metadata with its ETag, or an error for which IsNotFound is true; an
+// answer that is not the key (no id, or another one) is an *AnswerError.
 func (c *Client) GetAPIKey(ctx context.Context, id string) (*APIKey, error) {
 	var key APIKey
-	etag, err := c.getObject(ctx, objectPath(apiKeysPath, id), &key)
+	etag, err := c.getObject(ctx, apiKeysPath, id, &key, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -32,7 +33,8 @@ func (c *Client) GetAPIKey(ctx context.Context, id string) (*APIKey, error) {
 
 // FindAPIKeyByName returns the key with this name (case-insensitive, as the API's uniqueness), or
 // an error for which IsNotFound is true. It comes from the list, without an ETag. When the API's
-// filter finds no key of that spelling, the whole list is searched.
+// filter finds no key of that spelling, or the name has a quote, the whole list is searched
+// (findFiltered).
 func (c *Client) FindAPIKeyByName(ctx context.Context, name string) (*APIKey, error) {
 	key, err := findByName(ctx, c.ListAPIKeys, name, true, func(k APIKey) string { return k.Name })
 	if err != nil {
@@ -113,6 +115,8 @@ func (c *Client) createAPIKeyBatch(ctx context.Context, batch []*pending[APIKeyC
 		if err != nil {
 			return err
 		}
+		// An item refused after an earlier attempt may be refused over what that attempt made.
+		resp.afterAmbiguous = resp.afterAmbiguous || attempts > 1
 		live, err = c.readCreatedKeys(resp, batch, live, results)
 		return err
 	}
@@ -244,10 +248,11 @@ func keyNamed(keys []APIKey, name string) *APIKey {
 // Unreadable instead.
 //
 // An item with a value and an id (or a Location) is a created key whatever its status says; an
-// item whose status says it failed, without a value, is that failure. Any other item (a success
-// without a value or an id, a body that is not an object, no readable status) may stand for a key
-// that exists without its secret reaching us: its error is an *ambiguousError, for the caller to
-// resolve as a lost answer (API.md, "API keys: create").
+// item whose status says it failed, without a value, is that failure, unless it is Vision One giving
+// up on the item (RequestTimeout), which may have made the key. That item, and any other item (a
+// success without a value or an id, a body that is not an object, no readable status) may stand for
+// a key that exists without its secret reaching us: its error is an *ambiguousError, for the caller
+// to resolve as a lost answer (API.md, "API keys: create").
 func (c *Client) createdAPIKey(item multiStatusItem, resp *response, in APIKeyCreate) (*CreatedAPIKey, error) {
 	redactions := c.redactions(resp.secrets...)
 	var fields map[string]json.RawMessage
@@ -265,7 +270,11 @@ func (c *Client) createdAPIKey(item multiStatusItem, resp *response, in APIKeyCr
 	}
 	switch {
 	case key.Value == "" && item.failed():
-		return nil, item.itemError(http.MethodPost, apiKeysPath, in.Name, resp, redactions)
+		failed := item.itemError(http.MethodPost, apiKeysPath, in.Name, resp, redactions)
+		if failed.gaveUp() {
+			return nil, &ambiguousError{err: failed} // Vision One may have made the key all the same
+		}
+		return nil, failed
 	case fields == nil:
 		return nil, inDoubt("without a JSON object as its body")
 	case key.Value == "":

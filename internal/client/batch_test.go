@@ -492,6 +492,13 @@ func TestAPIKeyBatchWithUnreadableAnswer(t *testing.T) {
 			}),
 			requests: recovered,
 		},
+		// Vision One gave up on the item, which it may have made all the same.
+		"item timed out": {
+			edit: editItem(doubted, func(map[string]json.RawMessage) string {
+				return `{"status":400,"body":{"error":{"code":"RequestTimeout","message":"The request timed out."}}}`
+			}),
+			requests: recovered,
+		},
 		"answer not an array": {
 			edit:     func(_ []string, items []json.RawMessage) string { return `{"items":[` + string(items[1]) + `]}` },
 			requests: recovered,

@@ -215,8 +215,9 @@ func (rc *readCache[T]) fetch(ctx context.Context, c *Client, from *snapshot[T],
 		req.rawURL, req.query = from.next, nil
 	}
 	_, err := walkPages(ctx, c, req, func(p *page[T]) bool {
-		for i := range p.Items {
-			s.items[rc.id(&p.Items[i])] = p.Items[i]
+		items := p.Items.value
+		for i := range items {
+			s.items[rc.id(&items[i])] = items[i]
 		}
 		if s.total < 0 && p.TotalCount != nil {
 			s.total = *p.TotalCount
@@ -276,11 +277,12 @@ func (c *Client) RefreshRole(ctx context.Context, id string) (*Role, error) {
 	return &role, nil
 }
 
-// RefreshAccount reads one account for a refresh (see RefreshRole).
-func (c *Client) RefreshAccount(ctx context.Context, id string) (*Account, error) {
+// RefreshAccount reads one account for a refresh (see RefreshRole), with its email when the caller
+// knows it (see GetAccount).
+func (c *Client) RefreshAccount(ctx context.Context, id, email string) (*Account, error) {
 	account, ok := c.caches.accounts.byID(ctx, c, id)
 	if !ok {
-		return c.GetAccount(ctx, id)
+		return c.GetAccount(ctx, id, email)
 	}
 	account.Version = account.fingerprint()
 	return &account, nil

@@ -94,7 +94,7 @@ func TestFingerprintOfListingMatchesSingleRead(t *testing.T) {
 		t.Fatalf("accounts %v, %v", accounts, err)
 	}
 	for _, listed := range accounts {
-		alone, err := c.GetAccount(ctx, listed.ID)
+		alone, err := c.GetAccount(ctx, listed.ID, "")
 		if err != nil {
 			t.Fatal(err)
 		}

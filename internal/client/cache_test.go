@@ -128,7 +128,7 @@ func TestReadCacheRefreshOfManyAccounts(t *testing.T) {
 	ids := inviteAccounts(t, e, "Auditor", 150)
 	want := map[string]client.Account{}
 	for _, id := range ids {
-		a, err := e.api.GetAccount(context.Background(), id)
+		a, err := e.api.GetAccount(context.Background(), id, "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -138,7 +138,7 @@ func TestReadCacheRefreshOfManyAccounts(t *testing.T) {
 	c := e.clientWithKey(t, e.srv.AdminKey()) // a new provider process
 	before := e.srv.Stats()
 	inParallel(t, ids, func(id string) error {
-		got, err := c.RefreshAccount(context.Background(), id)
+		got, err := c.RefreshAccount(context.Background(), id, "")
 		if err != nil {
 			return err
 		}

@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"time"
@@ -45,15 +46,24 @@ func (c *Client) beginCreate(ctx context.Context) (context.Context, context.Canc
 // object exists now; it returns true when it has adopted the object (the create is done), false
 // when the create must be sent again, or an error. startedAt is the local time at which the
 // failed attempt began.
+//
+// An error returned after the create was sent more than once counts every time it was sent, as the
+// error of any retried request does.
 func (c *Client) createSafely(ctx context.Context, send func(context.Context) error,
 	recoverFn func(ctx context.Context, startedAt time.Time) (bool, error),
 ) error {
+	sent := 0
 	for attempt := 1; ; attempt++ {
 		startedAt := time.Now()
 		err := send(ctx)
+		sent += attemptsOf(err)
 		if err == nil || !isAmbiguous(err) {
-			return err
+			if answer, ok := apiErrorAs(err); ok && attempt > 1 {
+				answer.afterAmbiguous = true // the earlier attempt may have made what this answer refers to
+			}
+			return countAttempts(err, sent)
 		}
+		err = countAttempts(err, sent)
 		if ctx.Err() != nil {
 			return err
 		}
@@ -75,6 +85,51 @@ func (c *Client) createSafely(ctx context.Context, send func(context.Context) er
 			return fmt.Errorf("%w; %w", err, sleepErr)
 		}
 	}
+}
+
+// attemptsOf is how many times the request whose failure err is was sent: the count its error
+// carries, or one. Zero for no error.
+func attemptsOf(err error) int {
+	if err == nil {
+		return 0
+	}
+	var (
+		apiErr *APIError
+		reqErr *RequestError
+		answer *AnswerError
+		n      int
+	)
+	switch {
+	case errors.As(err, &apiErr):
+		n = apiErr.Attempts
+	case errors.As(err, &reqErr):
+		n = reqErr.Attempts
+	case errors.As(err, &answer):
+		n = answer.Attempts
+	}
+	return max(n, 1)
+}
+
+// countAttempts sets the attempts that err counts to sent, when that is more than one and more than
+// err counts, and returns err.
+func countAttempts(err error, sent int) error {
+	if sent < 2 {
+		return err
+	}
+	var (
+		apiErr *APIError
+		reqErr *RequestError
+		answer *AnswerError
+	)
+	switch {
+	case errors.As(err, &apiErr):
+		apiErr.Attempts = max(apiErr.Attempts, sent)
+	case errors.As(err, &reqErr):
+		reqErr.Attempts = max(reqErr.Attempts, sent)
+	case errors.As(err, &answer):
+		answer.Attempts = max(answer.Attempts, sent)
+	}
+	return err
 }
 
 // serverTimeAt converts a local instant of the recent past into the API's time, using the server

@@ -172,7 +172,7 @@ var dateFields = []dateField{
 	{
 		path: "/v3.0/iam/accounts", field: "createdDateTime", base: accountBase,
 		get: func(ctx context.Context, c *client.Client, id string) (dated, error) {
-			a, err := c.GetAccount(ctx, id)
+			a, err := c.GetAccount(ctx, id, "")
 			if err != nil {
 				return dated{}, err
 			}

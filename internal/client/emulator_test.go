@@ -2,15 +2,18 @@ package client_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"reflect"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -212,7 +215,7 @@ func TestEmulatorAccounts(t *testing.T) {
 		after["GET /v3.0/iam/accounts/{id}"] != before["GET /v3.0/iam/accounts/{id}"] {
 		t.Errorf("requests %v: want the invitation alone", after)
 	}
-	read, err := e.api.GetAccount(ctx, invited.ID)
+	read, err := e.api.GetAccount(ctx, invited.ID, "")
 	if err != nil || read.Email != want.Email || read.Role != want.Role || read.AuthType != want.AuthType ||
 		read.Status != want.Status || read.Description != want.Description {
 		t.Errorf("GetAccount = %+v, %v; want what InviteAccount returned, %+v", read, err, want)
@@ -242,10 +245,10 @@ func TestEmulatorAccounts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.api.GetAccount(ctx, invited.ID); !client.IsNotFound(err) {
+	if _, err := e.api.GetAccount(ctx, invited.ID, ""); !client.IsNotFound(err) {
 		t.Errorf("the temporary id still answers: %v", err)
 	}
-	account, err := e.api.GetAccount(ctx, permanent)
+	account, err := e.api.GetAccount(ctx, permanent, "")
 	if err != nil || account.Status != client.StatusEnabled {
 		t.Fatalf("GetAccount(permanent) = %+v, %v", account, err)
 	}
@@ -256,7 +259,7 @@ func TestEmulatorAccounts(t *testing.T) {
 	if err := e.api.UpdateAccount(ctx, permanent, account.Version, client.AccountPatch{Role: &role}); !client.IsPreconditionFailed(err) {
 		t.Errorf("UpdateAccount with a stale ETag = %v, want a 412", err)
 	}
-	account, err = e.api.GetAccount(ctx, permanent)
+	account, err = e.api.GetAccount(ctx, permanent, "")
 	if err != nil || account.Status != client.StatusDisabled || account.Role != "Auditor" {
 		t.Errorf("GetAccount after update = %+v, %v", account, err)
 	}
@@ -501,6 +504,68 @@ func TestEmulatorAmbiguousCreates(t *testing.T) {
 	})
 }
 
+// timedOutAfterApplying lets the emulator apply the first request that match selects, and answers
+// it with Vision One's 400 RequestTimeout instead of the emulator's answer: the API gave up on a
+// request that it carried out all the same.
+func timedOutAfterApplying(match func(*http.Request) bool) func(*emulator.Server, http.Handler) http.Handler {
+	return func(_ *emulator.Server, next http.Handler) http.Handler {
+		var mu sync.Mutex
+		done := false
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			mu.Lock()
+			defer mu.Unlock()
+			if done || !match(r) {
+				next.ServeHTTP(w, r)
+				return
+			}
+			done = true
+			next.ServeHTTP(httptest.NewRecorder(), r)
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusBadRequest)
+			_, _ = io.WriteString(w, `{"error":{"code":"RequestTimeout","message":"The request timed out."}}`)
+		})
+	}
+}
+
+// TestEmulatorCreatesThatTimedOut: a create answered 400 RequestTimeout may have been made, so it
+// is resolved as a lost answer: the object is looked up before anything is sent again, and adopted
+// (a key, whose secret never arrived, is replaced), never left behind unrecorded.
+func TestEmulatorCreatesThatTimedOut(t *testing.T) {
+	ctx := context.Background()
+	for name, tc := range map[string]struct {
+		path   string
+		create func(c *client.Client) error
+		// requests is how many creates the API gets; objects what it holds afterwards.
+		requests int
+		objects  string
+	}{
+		"invitation": {path: "/v3.0/iam/accounts", requests: 1, objects: "accounts", create: func(c *client.Client) error {
+			_, err := c.InviteAccount(ctx, client.AccountInvite{Email: "ann@example.com", Role: "Analyst", AuthType: client.AuthTypeLocal})
+			return err
+		}},
+		"role": {path: "/v3.0/iam/roles", requests: 1, objects: "roles", create: func(c *client.Client) error {
+			_, err := c.CreateRole(ctx, client.RoleCreate{Name: "ops", PermissionKeys: []string{"platform.userRoles.view"}})
+			return err
+		}},
+		"API key": {path: createKeysPath, requests: 2, objects: "apiKeys", create: func(c *client.Client) error {
+			_, err := c.CreateAPIKey(ctx, client.APIKeyCreate{Name: "splunk", Role: "Auditor"})
+			return err
+		}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			e := startEmulator(t, timedOutAfterApplying(isPost(tc.path)))
+			before := e.srv.Stats().Objects[tc.objects]
+			if err := tc.create(e.api); err != nil {
+				t.Fatalf("create = %v, want the object adopted", err)
+			}
+			stats := e.srv.Stats()
+			if stats.Requests["POST "+tc.path] != tc.requests || stats.Objects[tc.objects] != before+1 {
+				t.Errorf("stats %+v: want %d creates and one new object", stats, tc.requests)
+			}
+		})
+	}
+}
+
 // TestEmulatorUnderFaults runs a whole lifecycle of each object against an emulator that fails
 // a share of all requests (5xx, dropped connections, dropped answers to applied writes) and checks
 // the end state: everything created exactly once, everything deleted.
@@ -660,4 +725,159 @@ func TestEmulatorFindAccountByEmail(t *testing.T) {
 			t.Errorf("FindAccountByEmail of a missing email = %v, want not found", err)
 		}
 	})
+}
+
+// rewriteNextLinkHost puts host into the nextLink of every list page the emulator answers, as an
+// API that builds its links from an internal or alias host name would.
+func rewriteNextLinkHost(host string) func(*emulator.Server, http.Handler) http.Handler {
+	return func(_ *emulator.Server, next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			rec := httptest.NewRecorder()
+			next.ServeHTTP(rec, r)
+			body := rec.Body.Bytes()
+			var page map[string]any
+			if json.Unmarshal(body, &page) == nil {
+				if link, ok := page["nextLink"].(string); ok {
+					if u, err := url.Parse(link); err == nil {
+						u.Host = host
+						page["nextLink"] = u.String()
+						body, _ = json.Marshal(page)
+					}
+				}
+			}
+			for k, v := range rec.Header() {
+				w.Header()[k] = v
+			}
+			w.Header().Del("Content-Length")
+			w.WriteHeader(rec.Code)
+			_, _ = w.Write(body)
+		})
+	}
+}
+
+// TestEmulatorNextLinkOnAnotherHostName lists more roles than a page holds from an API whose
+// nextLink names another host (an alias of the API, or a host only reachable inside Trend): the
+// client sends the link's path and query to its own base URL, as Trend's SDK does, and gets every
+// role; the host named in the link gets no request, so the key never goes there.
+func TestEmulatorNextLinkOnAnotherHostName(t *testing.T) {
+	var elsewhere atomic.Int32
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		elsewhere.Add(1)
+		http.Error(w, "not the API", http.StatusTeapot)
+	}))
+	t.Cleanup(other.Close)
+	e := startEmulator(t, rewriteNextLinkHost(strings.TrimPrefix(other.URL, "http://")))
+	ctx := context.Background()
+	predefined, err := e.api.ListRoles(ctx, "")
+	if err != nil {
+		t.Fatalf("ListRoles: %v", err)
+	}
+	custom := 201 - len(predefined) + 12 // more than one page of 200
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 8)
+	for i := range custom {
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			if _, err := e.api.CreateRole(ctx, client.RoleCreate{Name: fmt.Sprintf("role %03d", i)}); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	before := e.srv.Stats().Requests["GET /v3.0/iam/roles"]
+	roles, err := e.api.ListRoles(ctx, "")
+	if err != nil {
+		t.Fatalf("ListRoles: %v", err)
+	}
+	if want := len(predefined) + custom; len(roles) != want {
+		t.Errorf("ListRoles = %d roles, want %d", len(roles), want)
+	}
+	if pages := e.srv.Stats().Requests["GET /v3.0/iam/roles"] - before; pages != 2 {
+		t.Errorf("the listing took %d requests to the API, want 2 pages", pages)
+	}
+	if elsewhere.Load() != 0 {
+		t.Errorf("the host named in the nextLink got %d requests, want none", elsewhere.Load())
+	}
+}
+
+// filterMishandled answers every filtered list as an API that handles some filters otherwise than
+// the emulator might: answer is called with the filter and writes the answer, or returns false to
+// let the emulator answer.
+func filterMishandled(answer func(w http.ResponseWriter, filter string) bool) func(*emulator.Server, http.Handler) http.Handler {
+	return func(_ *emulator.Server, next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if filter := r.Header.Get("TMV1-Filter"); r.Method != http.MethodGet || filter == "" || !answer(w, filter) {
+				next.ServeHTTP(w, r)
+			}
+		})
+	}
+}
+
+// TestEmulatorLookupsWhateverTheFilterMakesOfQuotes: how a quote inside a filter value is escaped
+// is not published; whether the API finds nothing for a doubled quote, refuses it with a 400, or
+// filters on nothing at all, a role, key and account whose name or email holds a quote are found,
+// as is a role whose name a filter misses, by the one rule of the three lookups.
+func TestEmulatorLookupsWhateverTheFilterMakesOfQuotes(t *testing.T) {
+	const (
+		roleName = "SOC l'équipe"
+		keyName  = "l'intégration"
+		email    = "o'brien@example.com"
+	)
+	empty := func(w http.ResponseWriter) {
+		writeJSON(w, http.StatusOK, `{"items": [], "totalCount": 0, "count": 0}`)
+	}
+	for name, answer := range map[string]func(w http.ResponseWriter, filter string) bool{
+		"a doubled quote matches nothing": func(w http.ResponseWriter, filter string) bool {
+			if !strings.Contains(filter, "''") {
+				return false
+			}
+			empty(w)
+			return true
+		},
+		"a doubled quote is refused": func(w http.ResponseWriter, filter string) bool {
+			if !strings.Contains(filter, "''") {
+				return false
+			}
+			writeJSON(w, http.StatusBadRequest, `{"error": {"code": "BadRequest", "message": "Invalid TMV1-Filter."}}`)
+			return true
+		},
+		"a filter matches nothing": func(w http.ResponseWriter, _ string) bool {
+			empty(w)
+			return true
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			e := startEmulator(t, filterMishandled(answer))
+			ctx := context.Background()
+			role, err := e.api.CreateRole(ctx, client.RoleCreate{Name: roleName, AllowAPIKeyAssignment: true, AllowUserAccountAssignment: true})
+			if err != nil {
+				t.Fatalf("CreateRole: %v", err)
+			}
+			key, err := e.api.CreateAPIKey(ctx, client.APIKeyCreate{Name: keyName, Role: roleName})
+			if err != nil {
+				t.Fatalf("CreateAPIKey: %v", err)
+			}
+			account, err := e.api.InviteAccount(ctx, client.AccountInvite{Email: email, Role: roleName, AuthType: client.AuthTypeLocal})
+			if err != nil {
+				t.Fatalf("InviteAccount: %v", err)
+			}
+			lookups := e.clientWithKey(t, e.srv.AdminKey()) // a fresh client: nothing cached
+			if found, err := lookups.FindRoleByName(ctx, roleName); err != nil || found.ID != role.ID {
+				t.Errorf("FindRoleByName = %+v, %v; want the role %s", found, err, role.ID)
+			}
+			if found, err := lookups.FindRoleByName(ctx, "Analyst"); err != nil || found.Name != "Analyst" {
+				t.Errorf("FindRoleByName(Analyst) = %+v, %v; want the predefined role", found, err)
+			}
+			if found, err := lookups.FindAPIKeyByName(ctx, keyName); err != nil || found.ID != key.ID {
+				t.Errorf("FindAPIKeyByName = %+v, %v; want the key %s", found, err, key.ID)
+			}
+			if found, err := lookups.FindAccountByEmail(ctx, email); err != nil || found.ID != account.ID {
+				t.Errorf("FindAccountByEmail = %+v, %v; want the account %s", found, err, account.ID)
+			}
+			if _, err := lookups.FindRoleByName(ctx, "soc l'équipe"); !client.IsNotFound(err) {
+				t.Errorf("FindRoleByName in another case = %v, want not found: a role is named exactly", err)
+			}
+		})
+	}
 }

@@ -3,9 +3,13 @@ package client
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"path"
+	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -20,17 +24,69 @@ const (
 // objectPath is the path of one object of a collection, with its id escaped.
 func objectPath(collection, id string) string { return collection + "/" + url.PathEscape(id) }
 
-// getObject GETs one object into out and returns its ETag as the API sent it
-// (API.md, "ETag and If-Match").
-func (c *Client) getObject(ctx context.Context, p string, out any) (string, error) {
+// getJSON GETs p and decodes its body into out.
+func (c *Client) getJSON(ctx context.Context, p string, out any) (*response, error) {
 	resp, err := c.do(ctx, request{method: http.MethodGet, path: p})
+	if err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(resp.body, out); err != nil {
+		return nil, decodeFailure(http.MethodGet, p, resp, err)
+	}
+	return resp, nil
+}
+
+// identified is an object of the API that has an id: what a single GET answers.
+type identified interface{ objectID() string }
+
+// getObject GETs the object with id from collection into out and returns its ETag as the API sent
+// it (API.md, "ETag and If-Match"). The answer must be that object (API.md, "Single reads"): a body
+// without an id (`{}`, `null`, the object inside an envelope) or with another id is an
+// *AnswerError, since a state written from it would lose the object asked for. Ids compare
+// regardless of case. another, when not nil, is asked whether out, answered under another id,
+// stands for the object all the same (an invitation accepted since: see GetAccount).
+func (c *Client) getObject(ctx context.Context, collection, id string, out identified, another func() bool) (string, error) {
+	p := objectPath(collection, id)
+	resp, err := c.getJSON(ctx, p, out)
 	if err != nil {
 		return "", err
 	}
-	if err := json.Unmarshal(resp.body, out); err != nil {
-		return "", decodeFailure(http.MethodGet, p, resp, err)
+	answered := out.objectID()
+	switch {
+	case answered == "":
+		return "", unusableAnswer(http.MethodGet, p, resp, withoutID(resp))
+	case !strings.EqualFold(answered, id) && (another == nil || !another()):
+		return "", unusableAnswer(http.MethodGet, p, resp, fmt.Sprintf("its body is the object with the id %q, not the one asked for",
+			clean(answered, maxExcerptLen, resp.secrets)))
 	}
 	return resp.header.Get("ETag"), nil
+}
+
+// maxMembersNamed is how many members of a body withoutID names.
+const maxMembersNamed = 5
+
+// withoutID says what a body that decoded to an object without an id is: null, an empty object, or
+// an object whose members it names (a proxy's envelope, a body of another request).
+func withoutID(resp *response) string {
+	var members map[string]json.RawMessage
+	_ = json.Unmarshal(resp.body, &members)
+	switch {
+	case members == nil:
+		return "its body is null, not the object asked for"
+	case len(members) == 0:
+		return "its body is an empty object, not the object asked for"
+	case members["id"] != nil:
+		return "its body's id is empty, so it is not the object asked for"
+	}
+	names := slices.Sorted(maps.Keys(members))
+	more := ""
+	if len(names) > maxMembersNamed {
+		names, more = names[:maxMembersNamed], ", …"
+	}
+	for i, name := range names {
+		names[i] = strconv.Quote(clean(name, maxExcerptLen, resp.secrets))
+	}
+	return "its body has no id, so it is not the object asked for (its members: " + strings.Join(names, ", ") + more + ")"
 }
 
 // createdID finds the id of a created object: in the body's "id" first, else as the last segment

@@ -345,6 +345,52 @@ func TestCreateNeverResentBlindly(t *testing.T) {
 			t.Fatalf("CreateRole = %+v, %v after %v; want a lookup between two POSTs", role, err, rec.requests)
 		}
 	})
+	// A create that keeps failing without a clear answer is looked up and sent again until the
+	// retries run out, and its error says how often it was sent, as any retried request's does.
+	for name, fail := range map[string]func(w http.ResponseWriter){
+		"5xx every time": func(w http.ResponseWriter) {
+			writeJSON(w, 500, `{"error":{"code":"InternalServerError","message":"oops"}}`)
+		},
+		"connection dropped every time": func(w http.ResponseWriter) { dropConnection(t, w) },
+	} {
+		t.Run(name+": the attempts are counted", func(t *testing.T) {
+			rec := &recorder{}
+			c := newHandlerClient(t, func(w http.ResponseWriter, r *http.Request) {
+				rec.note(r)
+				w.Header().Set("Date", time.Now().UTC().Format(http.TimeFormat))
+				switch r.Method + " " + r.URL.Path {
+				case "POST /v3.0/iam/roles", "POST /v3.0/iam/accounts", "POST " + createKeysPath:
+					fail(w)
+				case "GET /v3.0/healthcheck/connectivity":
+					writeJSON(w, 200, available)
+				default:
+					writeJSON(w, 200, `{"items":[]}`)
+				}
+			}, func(cfg *client.Config) { cfg.MaxRetries = 2 })
+			for what, create := range map[string]func() error{
+				"role": func() error { _, err := c.CreateRole(ctx, client.RoleCreate{Name: "ops"}); return err },
+				"invitation": func() error {
+					_, err := c.InviteAccount(ctx, client.AccountInvite{Email: "a@example.com", Role: "Analyst", AuthType: client.AuthTypeLocal})
+					return err
+				},
+				"API key": func() error { _, err := c.CreateAPIKey(ctx, client.APIKeyCreate{Name: "ci", Role: "SIEM"}); return err },
+			} {
+				err := create()
+				var answer *client.APIError
+				var reqErr *client.RequestError
+				attempts := 0
+				switch {
+				case errors.As(err, &answer):
+					attempts = answer.Attempts
+				case errors.As(err, &reqErr):
+					attempts = reqErr.Attempts
+				}
+				if attempts != 3 || !strings.Contains(err.Error(), "after 3 attempts") {
+					t.Errorf("%s: error %v (%d attempts), want it to say that the create was sent 3 times", what, err, attempts)
+				}
+			}
+		})
+	}
 	t.Run("429 is retried without a lookup", func(t *testing.T) {
 		rec := &recorder{}
 		c := newHandlerClient(t, func(w http.ResponseWriter, r *http.Request) {
@@ -516,6 +562,36 @@ func TestUnusableAnswers(t *testing.T) {
 			want:     client.AnswerError{Method: http.MethodGet, Path: "/v3.0/iam/roles/r1", StatusCode: http.StatusOK},
 			wantText: "GET /v3.0/iam/roles/r1: the 200 answer could not be used: its body could not be read: unexpected end of JSON input [trace id " + trace + "]",
 		},
+		"a GET answered with the object in an envelope": {
+			handler: answer(http.StatusOK, `{"data":{"id":"r1","name":"ops"}}`),
+			call: func(c *client.Client) error {
+				_, err := c.GetRole(context.Background(), "r1")
+				return err
+			},
+			want: client.AnswerError{Method: http.MethodGet, Path: "/v3.0/iam/roles/r1", StatusCode: http.StatusOK},
+			wantText: `GET /v3.0/iam/roles/r1: the 200 answer could not be used: its body has no id, so it is not the object ` +
+				`asked for (its members: "data") [trace id ` + trace + "]",
+		},
+		"a GET answered with another object": {
+			handler: answer(http.StatusOK, `{"id":"k2","name":"other"}`),
+			call: func(c *client.Client) error {
+				_, err := c.GetAPIKey(context.Background(), "k1")
+				return err
+			},
+			want: client.AnswerError{Method: http.MethodGet, Path: "/v3.0/iam/apiKeys/k1", StatusCode: http.StatusOK},
+			wantText: `GET /v3.0/iam/apiKeys/k1: the 200 answer could not be used: its body is the object with the id "k2", ` +
+				`not the one asked for [trace id ` + trace + "]",
+		},
+		"a list page without items": {
+			handler: answer(http.StatusOK, `{"totalCount":0,"count":0}`),
+			call: func(c *client.Client) error {
+				_, err := c.ListAccounts(context.Background(), "")
+				return err
+			},
+			want: client.AnswerError{Method: http.MethodGet, Path: "/v3.0/iam/accounts", StatusCode: http.StatusOK},
+			wantText: "GET /v3.0/iam/accounts: the 200 answer could not be used: its body has no items, so it is no page " +
+				"of the list [trace id " + trace + "]",
+		},
 		"a delete answered with an item too many": {
 			handler: answer(http.StatusMultiStatus, `[{"status":204},{"status":204}]`),
 			call:    func(c *client.Client) error { return c.DeleteAPIKeys(context.Background(), "k1") },
@@ -556,9 +632,9 @@ func TestIDsAreEscapedOnce(t *testing.T) {
 	var got string
 	c := newHandlerClient(t, func(w http.ResponseWriter, r *http.Request) {
 		got = r.URL.EscapedPath()
-		writeJSON(w, 200, `{"id":"x"}`)
+		writeJSON(w, 200, fmt.Sprintf(`{"id":%q}`, id))
 	})
-	if _, err := c.GetAccount(context.Background(), id); err != nil {
+	if _, err := c.GetAccount(context.Background(), id, ""); err != nil {
 		t.Fatal(err)
 	}
 	segment, ok := strings.CutPrefix(got, "/v3.0/iam/accounts/")
@@ -601,34 +677,85 @@ func TestAPIKeyAmbiguousCreateWithUndatedKeyOfThatName(t *testing.T) {
 	}
 }
 
-// TestNextLinkToAnotherHostIsNotFollowed: a nextLink that leaves the API's scheme and host ends
-// the listing with an error, and the key is never sent there.
-func TestNextLinkToAnotherHostIsNotFollowed(t *testing.T) {
+// TestNextLinkIsFollowedOnTheBaseURL: whatever scheme and host a nextLink names, its path and query
+// go to the base URL, as Trend's SDK sends them, so the key goes nowhere else; behind an endpoint
+// with a path, a link with the API's own path or with the endpoint's one both go below the
+// endpoint's path.
+func TestNextLinkIsFollowedOnTheBaseURL(t *testing.T) {
 	var elsewhere atomic.Int32
 	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		elsewhere.Add(1)
 		writeJSON(w, 200, `{"items":[]}`)
 	}))
 	t.Cleanup(other.Close)
-	for name, link := range map[string]func(host string) string{
-		"another host":   func(string) string { return other.URL + "/v3.0/iam/accounts?skipToken=p2" },
-		"another scheme": func(host string) string { return "https://" + host + "/v3.0/iam/accounts?skipToken=p2" },
+	for name, tc := range map[string]struct {
+		endpointPath string
+		link         func(host string) string
+	}{
+		"another host":   {"", func(string) string { return other.URL + "/v3.0/iam/accounts?skipToken=p2" }},
+		"another scheme": {"", func(host string) string { return "https://" + host + "/v3.0/iam/accounts?skipToken=p2" }},
+		"a host name of the API": {"", func(host string) string {
+			return "http://localhost:" + host[strings.LastIndex(host, ":")+1:] + "/v3.0/iam/accounts?skipToken=p2"
+		}},
+		"the API's path behind an endpoint path": {"/visionone", func(string) string {
+			return other.URL + "/v3.0/iam/accounts?skipToken=p2"
+		}},
+		"the endpoint's path": {"/visionone", func(host string) string {
+			return "http://" + host + "/visionone/v3.0/iam/accounts?skipToken=p2"
+		}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			var mu sync.Mutex
+			var requests []string
+			c := newHandlerClient(t, func(w http.ResponseWriter, r *http.Request) {
+				mu.Lock()
+				requests = append(requests, r.URL.RequestURI())
+				mu.Unlock()
+				if r.URL.Query().Has("skipToken") {
+					writeJSON(w, 200, `{"items":[{"id":"b"}]}`)
+					return
+				}
+				writeJSON(w, 200, `{"items":[{"id":"a"}],"nextLink":"`+tc.link(r.Host)+`"}`)
+			}, func(cfg *client.Config) { cfg.Endpoint += tc.endpointPath })
+			accounts, err := c.ListAccounts(context.Background(), "")
+			if err != nil || len(accounts) != 2 {
+				t.Fatalf("ListAccounts = %+v, %v; want both pages", accounts, err)
+			}
+			want := []string{tc.endpointPath + "/v3.0/iam/accounts?top=200", tc.endpointPath + "/v3.0/iam/accounts?skipToken=p2"}
+			mu.Lock()
+			defer mu.Unlock()
+			if !slices.Equal(requests, want) {
+				t.Errorf("requests = %q, want %q", requests, want)
+			}
+		})
+	}
+	if elsewhere.Load() != 0 {
+		t.Errorf("the other host got %d requests, want none", elsewhere.Load())
+	}
+}
+
+// TestNextLinkOutsideTheAPIIsNotFollowed: a nextLink whose path is not under the API's /v3.0 ends
+// the listing with an error; nothing is sent for it.
+func TestNextLinkOutsideTheAPIIsNotFollowed(t *testing.T) {
+	for name, path := range map[string]string{
+		"another version":         "/v2.0/iam/accounts?skipToken=p2",
+		"another path":            "/admin?skipToken=p2",
+		"a prefix of the version": "/v3.0x/iam/accounts?skipToken=p2",
+		"dot segments":            "/v3.0/../admin?skipToken=p2",
+		"escaped dot segments":    "/v3.0/%2e%2e/admin?skipToken=p2",
 	} {
 		t.Run(name, func(t *testing.T) {
 			c := newHandlerClient(t, func(w http.ResponseWriter, r *http.Request) {
 				if r.URL.Query().Has("skipToken") {
 					t.Errorf("the link was followed: %s", r.URL)
 				}
-				writeJSON(w, 200, `{"items":[{"id":"a"}],"nextLink":"`+link(r.Host)+`"}`)
+				writeJSON(w, 200, `{"items":[{"id":"a"}],"nextLink":"http://`+r.Host+path+`"}`)
 			})
 			_, err := c.ListAccounts(context.Background(), "")
-			if err == nil || !strings.Contains(err.Error(), "not following it, so that the API key is sent nowhere else") {
+			if err == nil || !strings.Contains(err.Error(), "outside the API's /v3.0; not following it") {
 				t.Errorf("ListAccounts error = %v, want the link refused", err)
 			}
 		})
-	}
-	if elsewhere.Load() != 0 {
-		t.Errorf("the other host got %d requests, want none", elsewhere.Load())
 	}
 }
 

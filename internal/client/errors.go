@@ -49,10 +49,31 @@ type APIError struct {
 	foundByClient bool
 }
 
+// Vision One error codes that the provider tells apart beyond their HTTP status (API.md, "Errors").
+const (
+	// CodeRequestTimeout: Vision One gave up on the request before it finished, as with a 504; a
+	// write may have been carried out all the same.
+	CodeRequestTimeout = "RequestTimeout"
+	// CodeTaskError: Vision One failed while carrying out the request.
+	CodeTaskError = "TaskError"
+	// CodeNotSupported: Vision One does not offer the request for this object, tenant or region.
+	CodeNotSupported = "NotSupported"
+)
+
+// gaveUp reports whether the answer is Vision One giving up on the request (a 400
+// RequestTimeout), which says nothing of its values and may come after a write was carried out.
+func (e *APIError) gaveUp() bool { return e.Code == CodeRequestTimeout }
+
 // FoundByClient reports whether the error is not an answer of the API but what the client found
 // itself: an object already under the name of a create whose answer was lost or unreadable, which
 // that create cannot have made (alreadyExists). It has no HTTP status, code or trace id.
 func (e *APIError) FoundByClient() bool { return e.foundByClient }
+
+// AfterAmbiguous reports whether an earlier attempt of the same request may have been applied (it
+// timed out, or got a 5xx or an answer that could not be used), so that this answer may describe
+// the state that attempt left: a create refused as a duplicate may be refused over the object its
+// own earlier attempt made.
+func (e *APIError) AfterAmbiguous() bool { return e.afterAmbiguous }
 
 // Error is one line: `PATCH /v3.0/iam/roles/abc: 412 ConditionNotMet: <message> (ETag check
 // failed) [trace id 123]`.
@@ -142,6 +163,18 @@ func (e *APIError) RequiredPermission() string {
 	return ""
 }
 
+// Creates reports whether the request was a create: a POST of a role, an invitation or a batch of
+// API keys.
+func (e *APIError) Creates() bool {
+	p := e.pathBelowBase()
+	return e.Method == http.MethodPost && (p == rolesPath || p == accountsPath || p == apiKeysPath)
+}
+
+// Deletes reports whether the request was a delete: a DELETE, or the batch delete of API keys.
+func (e *APIError) Deletes() bool {
+	return e.Method == http.MethodDelete || e.Method == http.MethodPost && e.pathBelowBase() == apiKeysDeletePath
+}
+
 // Rule is a Vision One rule that refuses a request to every key but a Master Administrator's,
 // whatever the permissions of the key's role (API.md, "Who may do what"). A Master Administrator has every permission, so a 403 to a request
 // under a rule means the key is not a Master Administrator's; whether its role also lacks the
@@ -216,13 +249,22 @@ func IsAlreadyExists(err error) bool {
 }
 
 // IsRoleInUse reports whether err is Vision One's refusal to delete a role that accounts or API
-// keys still have: a 400 to the role's DELETE (API.md, "Decision: role in use"). The provider never
-// deletes a predefined role, the only other role Vision One refuses to delete.
+// keys still have, as the answer says it: a 400 to the role's DELETE whose inner code is ItemInUse
+// or whose message says the role is in use (API.md, "Decision: role in use"). Vision One refuses to
+// delete other roles too, such as some migrated from other Trend products, with other messages.
 func IsRoleInUse(err error) bool {
 	e, ok := apiErrorAs(err)
-	return ok && e.StatusCode == http.StatusBadRequest && e.Method == http.MethodDelete &&
-		strings.HasPrefix(e.pathBelowBase(), rolesPath+"/")
+	if !ok || e.StatusCode != http.StatusBadRequest || e.Method != http.MethodDelete ||
+		!strings.HasPrefix(e.pathBelowBase(), rolesPath+"/") {
+		return false
+	}
+	text := strings.ToLower(e.Message + " " + e.InnerMessage)
+	return strings.EqualFold(e.InnerCode, innerCodeInUse) || strings.Contains(text, "in use")
 }
+
+// innerCodeInUse is the inner code of a refused delete of a role in use (API.md, "Decision: role
+// in use").
+const innerCodeInUse = "ItemInUse"
 
 // MultiStatusError reports the failed items of a 207 multi-status answer
 // (API.md, "Multi-status answers"). Each item is an *APIError naming the item, so IsNotFound and

@@ -132,11 +132,17 @@ func TestErrorHelpers(t *testing.T) {
 	if !IsAlreadyExists(dup) || IsAlreadyExists(&APIError{StatusCode: 400, Message: "bad"}) {
 		t.Error("IsAlreadyExists does not tell a duplicate from another 400")
 	}
-	inUse := &APIError{Method: http.MethodDelete, Path: rolesPath + "/r1", StatusCode: 400, Code: "BadRequest"}
+	inUse := &APIError{Method: http.MethodDelete, Path: rolesPath + "/r1", StatusCode: 400, Code: "BadRequest", InnerCode: "ItemInUse"}
 	if !IsRoleInUse(fmt.Errorf("deleting: %w", inUse)) || IsRoleInUse(&APIError{Method: http.MethodPatch, Path: rolesPath + "/r1", StatusCode: 400}) ||
-		IsRoleInUse(&APIError{Method: http.MethodDelete, Path: rolesPath + "/r1", StatusCode: 404}) ||
-		IsRoleInUse(&APIError{Method: http.MethodDelete, Path: accountsPath + "/a1", StatusCode: 400}) {
+		IsRoleInUse(&APIError{Method: http.MethodDelete, Path: rolesPath + "/r1", StatusCode: 404, InnerCode: "ItemInUse"}) ||
+		IsRoleInUse(&APIError{Method: http.MethodDelete, Path: accountsPath + "/a1", StatusCode: 400, InnerCode: "ItemInUse"}) {
 		t.Error("IsRoleInUse does not tell a refused role delete from other 400s")
+	}
+	// Only an answer that says the role is in use is one: Vision One refuses other deletes too.
+	if !IsRoleInUse(&APIError{Method: http.MethodDelete, Path: rolesPath + "/r1", StatusCode: 400, Message: "The role is in use."}) ||
+		IsRoleInUse(&APIError{Method: http.MethodDelete, Path: rolesPath + "/r1", StatusCode: 400, Code: "BadRequest",
+			Message: "Roles migrated from Cloud One Workload Security cannot be deleted."}) {
+		t.Error("IsRoleInUse does not tell a role in use from another refused role delete")
 	}
 }
 

@@ -116,7 +116,7 @@ func updaters(e *emulated, c *client.Client) []updater {
 		{
 			kind: "account",
 			refresh: func(ctx context.Context, id string) (string, error) {
-				a, err := c.RefreshAccount(ctx, id)
+				a, err := c.RefreshAccount(ctx, id, "")
 				if err != nil {
 					return "", err
 				}

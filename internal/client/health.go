@@ -12,7 +12,7 @@ func (c *Client) CheckConnectivity(ctx context.Context) error {
 	var body struct {
 		Status string `json:"status"`
 	}
-	if _, err := c.getObject(ctx, connectivityPath, &body); err != nil {
+	if _, err := c.getJSON(ctx, connectivityPath, &body); err != nil {
 		return err
 	}
 	// The 200 says the key was accepted (API.md, "Connectivity check"): only a status that says

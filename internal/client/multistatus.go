@@ -84,7 +84,7 @@ func (it multiStatusItem) header(name string) string {
 // itemError builds the error of a failed item, naming it (what: its name or id).
 func (it multiStatusItem) itemError(method, path, what string, resp *response, secrets []string) *APIError {
 	e := &APIError{Method: method, Path: path, StatusCode: it.Status, Item: what,
-		TraceID: traceID(resp.header, secrets)}
+		TraceID: traceID(resp.header, secrets), afterAmbiguous: resp.afterAmbiguous}
 	body := it.Body
 	if len(bytes.TrimSpace(body)) == 0 || bytes.Equal(bytes.TrimSpace(body), []byte("null")) {
 		body = nil

@@ -18,14 +18,28 @@ const maxPages = 5000
 
 // page is the list envelope (API.md, "Pagination"; API.md, "Decision: list envelope").
 type page[T any] struct {
-	Items      []T    `json:"items"`
-	NextLink   string `json:"nextLink"`
-	TotalCount *int   `json:"totalCount"`
-	Count      *int   `json:"count"`
+	Items      member[[]T] `json:"items"`
+	NextLink   string      `json:"nextLink"`
+	TotalCount *int        `json:"totalCount"`
+	Count      *int        `json:"count"`
 }
 
-// listAll reads every page: top=200 on the first request, then each nextLink as the API gives it,
-// with the filter sent again on every page (the API does not encode it in the link).
+// member is a member of an answer's body that may be null but must be there: a body without it is
+// not the answer asked for (a page without items is no page of the list, not an empty one).
+type member[T any] struct {
+	value   T
+	present bool
+}
+
+// UnmarshalJSON is called for a member that is there, null included.
+func (m *member[T]) UnmarshalJSON(data []byte) error {
+	m.present = true
+	return json.Unmarshal(data, &m.value)
+}
+
+// listAll reads every page: top=200 on the first request, then each nextLink's path and query on
+// the base URL (linkTarget), with the filter sent again on every page (the API does not encode it
+// in the link).
 func listAll[T any](ctx context.Context, c *Client, path string, filter Filter) ([]T, error) {
 	return readAllPages[T](ctx, c, request{
 		method: http.MethodGet,
@@ -40,7 +54,7 @@ func listAll[T any](ctx context.Context, c *Client, path string, filter Filter) 
 func readAllPages[T any](ctx context.Context, c *Client, req request) ([]T, error) {
 	var all []T
 	_, err := walkPages(ctx, c, req, func(p *page[T]) bool {
-		all = append(all, p.Items...)
+		all = append(all, p.Items.value...)
 		return true
 	})
 	if err != nil {
@@ -67,6 +81,9 @@ func walkPages[T any](ctx context.Context, c *Client, req request, visit func(*p
 		if err := json.Unmarshal(resp.body, &p); err != nil {
 			return "", decodeFailure(req.method, req.path, resp, err)
 		}
+		if problem := unusablePage(p.Items); problem != "" {
+			return "", unusableAnswer(req.method, req.path, resp, problem)
+		}
 		if !visit(&p) || p.NextLink == "" {
 			return p.NextLink, nil
 		}
@@ -79,33 +96,50 @@ func walkPages[T any](ctx context.Context, c *Client, req request, visit func(*p
 	return "", fmt.Errorf("GET %s: more than %d pages; stopping to avoid a loop", req.path, maxPages)
 }
 
+// unusablePage says what makes a page's items unusable, or "": no items member at all (no page of
+// the list), or an object without an id, which could not be told apart from the others, nor read
+// or imported by id. Items that have no id by nature (the permission catalog's) are not checked.
+func unusablePage[T any](items member[[]T]) string {
+	if !items.present {
+		return "its body has no items, so it is no page of the list"
+	}
+	for i := range items.value {
+		if object, ok := any(&items.value[i]).(identified); ok && object.objectID() == "" {
+			return fmt.Sprintf("item %d of the page has no id", i+1)
+		}
+	}
+	return ""
+}
+
 // decodeFailure reports a 2xx answer whose body is not what API.md describes.
 func decodeFailure(method, path string, resp *response, err error) error {
 	return unusableAnswer(method, path, resp, "its body could not be read: "+err.Error())
 }
 
-// findByName returns the first object named wanted, or nil. It filters by name first. With
-// foldCase, names compare case-insensitively, and when the filtered answer has no match the whole
-// list is read: the API's names are unique regardless of case, but whether its eq compares
-// case-sensitively is not documented (the emulator's does, for names).
+// findByName returns the first object named wanted, or nil, by the rule of every lookup
+// (findFiltered). With foldCase, names compare case-insensitively.
 func findByName[T any](ctx context.Context, list func(context.Context, Filter) ([]T, error), wanted string,
 	foldCase bool, name func(T) string,
 ) (*T, error) {
-	return findFiltered(ctx, list, Eq("name", wanted), wanted, foldCase, name)
+	return findFiltered(ctx, list, "name", wanted, 0, foldCase, name)
 }
 
-// findFiltered is findByName for any field (key gives an item's value), with filter selecting the
-// items whose field is wanted; an empty filter reads the whole list at once.
-func findFiltered[T any](ctx context.Context, list func(context.Context, Filter) ([]T, error), filter Filter, wanted string,
-	foldCase bool, key func(T) string,
+// findFiltered returns the first item whose field (key gives an item's value) is wanted, or nil;
+// with foldCase, compared case-insensitively. It is the one rule of the lookups by name and by email
+// (API.md, "Filters"): it reads the list filtered by `field eq 'wanted'`, then the whole list when
+// the filtered answer has no match, as whether the API's eq compares case-sensitively is not
+// published; and it reads the whole list at once when the filter cannot be left to the API
+// (lookupFilter).
+func findFiltered[T any](ctx context.Context, list func(context.Context, Filter) ([]T, error), field, wanted string,
+	maxFilter int, foldCase bool, key func(T) string,
 ) (*T, error) {
 	same := func(a string) bool { return a == wanted }
-	filters := []Filter{filter}
 	if foldCase {
 		same = func(a string) bool { return strings.EqualFold(a, wanted) }
-		if filter != "" {
-			filters = append(filters, "")
-		}
+	}
+	filters := []Filter{lookupFilter(field, wanted, maxFilter)}
+	if filters[0] != "" {
+		filters = append(filters, "")
 	}
 	for _, filter := range filters {
 		items, err := list(ctx, filter)

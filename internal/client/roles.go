@@ -25,10 +25,11 @@ func (c *Client) ListRoles(ctx context.Context, filter Filter) ([]Role, error) {
 
 // GetRole returns one role with its ETag (or, when the answer has none, its fingerprint: see
 // cache.go) as Version; permission keys are filled from /permissions when the
-// role body lacks them. A missing role gives an error for which IsNotFound is true.
+// role body lacks them. A missing role gives an error for which IsNotFound is true, an answer that
+// is not the role (no id, or another one) an *AnswerError.
 func (c *Client) GetRole(ctx context.Context, id string) (*Role, error) {
 	var role Role
-	etag, err := c.getObject(ctx, objectPath(rolesPath, id), &role)
+	etag, err := c.getObject(ctx, rolesPath, id, &role, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -54,7 +55,8 @@ func (c *Client) fillPermissionKeys(ctx context.Context, role *Role) error {
 }
 
 // FindRoleByName returns the role with exactly this name, or an error for which IsNotFound is true.
-// It comes from the list, without an ETag.
+// It comes from the list, without an ETag. It filters by name, and searches the whole list when the
+// filtered answer has no match or the name has a quote (findFiltered).
 // Many lookups in one process (plan-time checks of many accounts and keys) are served from the
 // shared listing of roles (cache.go); a name the listing lacks is looked up afresh.
 func (c *Client) FindRoleByName(ctx context.Context, name string) (*Role, error) {
@@ -217,21 +219,25 @@ func (c *Client) ListPermissions(ctx context.Context) ([]Permission, error) {
 	return readAllPages[Permission](ctx, c, request{method: http.MethodGet, path: rolesPath + "/permissionKeys"})
 }
 
-// GetRolePermissions returns the permission keys of one role (GET /v3.0/iam/roles/{id}/permissions).
+// GetRolePermissions returns the permission keys of one role (GET /v3.0/iam/roles/{id}/permissions);
+// an answer without permissionKeys is an *AnswerError, permissionKeys null an empty list.
 func (c *Client) GetRolePermissions(ctx context.Context, id string) ([]string, error) {
 	p := objectPath(rolesPath, id) + "/permissions"
-	resp, err := c.do(ctx, request{method: http.MethodGet, path: p})
+	var body struct {
+		PermissionKeys member[[]string] `json:"permissionKeys"`
+	}
+	resp, err := c.getJSON(ctx, p, &body)
 	if err != nil {
 		return nil, err
 	}
-	var body struct {
-		PermissionKeys []string `json:"permissionKeys"`
+	// Its only member: a body without it is no answer of this endpoint, and read as no permission
+	// at all it would show a role that has permissions as having none (API.md, "Decision: role
+	// bodies").
+	if !body.PermissionKeys.present {
+		return nil, unusableAnswer(http.MethodGet, p, resp, "its body has no permissionKeys")
 	}
-	if err := json.Unmarshal(resp.body, &body); err != nil {
-		return nil, decodeFailure(http.MethodGet, p, resp, err)
+	if body.PermissionKeys.value == nil {
+		return []string{}, nil
 	}
-	if body.PermissionKeys == nil {
-		body.PermissionKeys = []string{}
-	}
-	return body.PermissionKeys, nil
+	return body.PermissionKeys.value, nil
 }

@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -43,7 +44,7 @@ type request struct {
 	method string
 	path   string     // below the base URL, e.g. "/v3.0/iam/roles"; ignored when rawURL is set
 	query  url.Values // added to path
-	rawURL string     // an absolute URL given by the API (nextLink), used as is
+	rawURL string     // a link given by the API (nextLink): its path and query are sent (linkTarget)
 	body   any        // marshalled to JSON when not nil
 	filter Filter     // sent as TMV1-Filter
 	// ifMatch is the ETag as the API returned it, sent as If-Match without quotes or a weak prefix
@@ -266,8 +267,8 @@ func (c *Client) classifyFailure(cl *call, out outcome) verdict {
 
 // classifyAnswer judges an error answer. A 429 is retried for every request: the API refused before
 // acting on it; it waits for the tenant's next window (its Retry-After, or the hold the pacer
-// set). A 5xx (but 501) is retried, except for a create, whose caller must look the object up
-// first. Any other answer is final.
+// set). A 5xx (but 501), or a 400 RequestTimeout (the API giving up, as with a 504), is retried,
+// except for a create, whose caller must look the object up first. Any other answer is final.
 func (c *Client) classifyAnswer(cl *call, out outcome) verdict {
 	errBody := out.body
 	if cl.req.answerSecrets != nil {
@@ -279,7 +280,7 @@ func (c *Client) classifyAnswer(cl *call, out outcome) verdict {
 	apiErr.afterAmbiguous = cl.ambiguous
 	switch status := out.status; {
 	case status == http.StatusTooManyRequests:
-	case status >= 500 && status != http.StatusNotImplemented:
+	case status >= 500 && status != http.StatusNotImplemented, apiErr.gaveUp():
 		if cl.req.policy == retryUnprocessed {
 			return verdict{err: &ambiguousError{apiErr}}
 		}
@@ -336,20 +337,11 @@ func (c *Client) wait(ctx context.Context, cl *call, next verdict) error {
 	return nil
 }
 
-// resolve builds the URL of req: the API's own absolute link as given, or the base URL plus path.
+// resolve builds the URL of req: the base URL plus req.path, or for a link the API gave, the URL
+// that linkTarget makes of it.
 func (c *Client) resolve(req request) (*url.URL, error) {
 	if req.rawURL != "" {
-		u, err := c.base.Parse(req.rawURL)
-		if err != nil {
-			return nil, fmt.Errorf("%s: the API returned an invalid link %q: %w", req.method, req.rawURL, err)
-		}
-		if !sameOrigin(u, c.base) {
-			// The link would carry the API key to wherever it points.
-			return nil, fmt.Errorf("%s %s: the API returned a link to %s://%s, not to the API's own %s://%s; not "+
-				"following it, so that the API key is sent nowhere else (a gateway in front of the API must rewrite "+
-				"the nextLink of its lists)", req.method, u.Path, u.Scheme, u.Host, c.base.Scheme, c.base.Host)
-		}
-		return u, nil
+		return c.linkTarget(req)
 	}
 	// req.path holds escaped ids (objectPath): keep that form as RawPath, so that an id with a
 	// slash or a percent sign stays one segment and is not escaped twice.
@@ -376,16 +368,36 @@ func bareETag(etag string) string {
 	return etag
 }
 
-// sameOrigin reports whether a and b have the same scheme, host and port (a default port
-// written out or not).
-func sameOrigin(a, b *url.URL) bool {
-	port := func(u *url.URL) string {
-		if p := u.Port(); p != "" {
-			return p
-		}
-		return map[string]string{"http": "80", "https": "443"}[strings.ToLower(u.Scheme)]
+// apiRoot is the path under which every endpoint of the API lies (API.md, "Endpoints").
+const apiRoot = "/v3.0/"
+
+// linkTarget is where a link the API gave (a list's nextLink, req.rawURL) is followed: its path and
+// query, sent to the base URL, as Trend's SDK does (API.md, "Pagination"). The host the link names
+// is not used, so the API key only ever goes to the configured host, and a link built from another
+// name of the API (an alias, an internal host) still works. The path must lie under the API's
+// /v3.0, as the API gives it or below the path of an endpoint that has one; any other link is
+// refused.
+func (c *Client) linkTarget(req request) (*url.URL, error) {
+	link, err := c.base.Parse(req.rawURL)
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: the API returned an invalid link %q: %w", req.method, req.path, req.rawURL, err)
 	}
-	return strings.EqualFold(a.Scheme, b.Scheme) && strings.EqualFold(a.Hostname(), b.Hostname()) && port(a) == port(b)
+	below, escaped := link.Path, link.EscapedPath()
+	if prefix := c.base.Path; prefix != "" && strings.HasPrefix(below, prefix+"/") {
+		below = strings.TrimPrefix(below, prefix)
+		escaped = strings.TrimPrefix(escaped, c.base.EscapedPath())
+	}
+	if !strings.HasPrefix(below, apiRoot) || slices.ContainsFunc(strings.Split(below, "/"), func(segment string) bool {
+		return segment == "." || segment == ".."
+	}) {
+		return nil, fmt.Errorf("%s %s: the API returned a link to %s, outside the API's /v3.0; not following it",
+			req.method, req.path, link.Redacted())
+	}
+	u := *c.base
+	u.Path = c.base.Path + below
+	u.RawPath = c.base.EscapedPath() + escaped
+	u.RawQuery = link.RawQuery
+	return &u, nil
 }
 
 // send makes one attempt, bounded by the request timeout, and reads the whole answer.

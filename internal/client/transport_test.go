@@ -122,20 +122,31 @@ func TestRetryAfter429ThenSuccess(t *testing.T) {
 	}
 }
 
-func TestRetry503ThenSuccess(t *testing.T) {
-	var calls atomic.Int32
-	c := newHandlerClient(t, func(w http.ResponseWriter, r *http.Request) {
-		if calls.Add(1) == 1 {
+// TestRetryThenSuccess: a 503, and a 400 RequestTimeout (Vision One giving up on the request, as
+// with a 504, not a refusal of its values), are retried.
+func TestRetryThenSuccess(t *testing.T) {
+	for name, failure := range map[string]func(w http.ResponseWriter){
+		"503": func(w http.ResponseWriter) {
 			writeJSON(w, 503, `{"error":{"code":"ServiceUnavailable","message":"try later"}}`)
-			return
+		},
+		"400 RequestTimeout": func(w http.ResponseWriter) {
+			writeJSON(w, 400, `{"error":{"code":"RequestTimeout","message":"The request timed out."}}`)
+		},
+	} {
+		var calls atomic.Int32
+		c := newHandlerClient(t, func(w http.ResponseWriter, r *http.Request) {
+			if calls.Add(1) == 1 {
+				failure(w)
+				return
+			}
+			writeJSON(w, 200, available)
+		})
+		if err := c.CheckConnectivity(context.Background()); err != nil {
+			t.Fatalf("%s: CheckConnectivity: %v", name, err)
 		}
-		writeJSON(w, 200, available)
-	})
-	if err := c.CheckConnectivity(context.Background()); err != nil {
-		t.Fatalf("CheckConnectivity: %v", err)
-	}
-	if calls.Load() != 2 {
-		t.Fatalf("calls = %d, want 2", calls.Load())
+		if calls.Load() != 2 {
+			t.Fatalf("%s: calls = %d, want 2", name, calls.Load())
+		}
 	}
 }
 

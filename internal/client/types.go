@@ -153,6 +153,10 @@ type APIKeyPatch struct {
 	Description *string `json:"description,omitempty"`
 }
 
+func (r *Role) objectID() string    { return r.ID }
+func (a *Account) objectID() string { return a.ID }
+func (k *APIKey) objectID() string  { return k.ID }
+
 // UnreadableFields lists the dates of the role the API sent in a form the client does not read.
 func (r *Role) UnreadableFields() []UnreadableField {
 	return unreadableDates(namedDate{"lastUpdatedDateTime", r.LastUpdatedDateTime})

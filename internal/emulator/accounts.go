@@ -5,7 +5,8 @@ import (
 	"strings"
 )
 
-// Account limits and filter (API.md, "Accounts: object"; API.md, "Accounts: list").
+// Account limits and filter (API.md, "Accounts: object"; API.md, "Accounts: list"); the filter
+// takes no parentheses (API.md, "Decision: filter operators").
 const (
 	accountFieldMax  = 256
 	accountFilterMax = 256
@@ -14,6 +15,7 @@ const (
 var accountList = listSpec{
 	filterFields: map[string]bool{"id": true, "email": true, "authType": true, "status": true},
 	filterMax:    accountFilterMax,
+	ungrouped:    true,
 }
 
 func accountLookup(a *account) func(string) (string, bool) {

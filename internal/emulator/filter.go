@@ -13,6 +13,8 @@ import (
 //	email eq 'o''brien@example.com' and not (status eq 'disabled')
 type Filter struct {
 	root filterNode
+	// grouped: the filter has parentheses, which not every list takes (Grouped).
+	grouped bool
 }
 
 // maxFilterDepth bounds nesting so that a hostile header cannot exhaust the stack.
@@ -35,8 +37,12 @@ func ParseFilter(expr string) (*Filter, error) {
 	if p.tok.kind != tokEOF {
 		return nil, fmt.Errorf("unexpected %s at offset %d", p.tok, p.tok.pos)
 	}
-	return &Filter{root: root}, nil
+	return &Filter{root: root, grouped: p.grouped}, nil
 }
+
+// Grouped reports whether the filter groups with parentheses (a parenthesis inside a quoted value
+// is none), which the accounts list does not take (API.md, "Decision: filter operators").
+func (f *Filter) Grouped() bool { return f.grouped }
 
 // QuoteFilterValue returns v as a filter string literal, quotes doubled.
 func QuoteFilterValue(v string) string {
@@ -125,9 +131,10 @@ func (t token) String() string {
 func (t token) keyword(kw string) bool { return t.kind == tokIdent && strings.EqualFold(t.text, kw) }
 
 type filterParser struct {
-	src string
-	pos int
-	tok token
+	src     string
+	pos     int
+	tok     token
+	grouped bool // a "(" was read
 }
 
 func isIdentByte(c byte) bool {
@@ -234,6 +241,7 @@ func (p *filterParser) parseUnary(depth int) (filterNode, error) {
 		}
 		return notNode{operand}, nil
 	case p.tok.kind == tokLParen:
+		p.grouped = true
 		if err := p.next(); err != nil {
 			return nil, err
 		}

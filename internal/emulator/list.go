@@ -58,6 +58,9 @@ func decodeSkipToken(s string) (skipToken, bool) {
 type listSpec struct {
 	filterFields map[string]bool
 	filterMax    int
+	// ungrouped: the list's filter takes eq, and, or and not but no parentheses (API.md,
+	// "Decision: filter operators").
+	ungrouped bool
 	// checkOrder validates an orderBy value; nil means the endpoint takes no orderBy.
 	checkOrder func(string) *httpError
 }
@@ -98,6 +101,9 @@ func (ls listSpec) parse(r *http.Request) (listQuery, *httpError) {
 		f, err := ParseFilter(expr)
 		if err != nil {
 			return lq, invalidParam("TMV1-Filter", "The TMV1-Filter header is not valid: %v.", err)
+		}
+		if ls.ungrouped && f.Grouped() {
+			return lq, invalidParam("TMV1-Filter", "The TMV1-Filter header of this list takes eq, and, or and not, but no parentheses.")
 		}
 		for _, name := range f.Fields() {
 			if !ls.filterFields[name] {

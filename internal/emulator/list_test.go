@@ -224,3 +224,41 @@ func TestAPIKeyOrderBy(t *testing.T) {
 		}
 	}
 }
+
+// TestFilterOperatorsPerList: the accounts list takes eq, and, or and not but no parentheses,
+// which the API-key and role lists take (API.md, "Decision: filter operators"); a parenthesis
+// inside a quoted value is no grouping.
+func TestFilterOperatorsPerList(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t, Options{})
+	ts.invite("(team)@example.com", "Analyst", "local")
+	for _, filter := range []string{
+		"(status eq 'enabled') and (authType eq 'local')",
+		"not (status eq 'disabled')",
+		"status eq 'enabled' or (email eq 'a@example.com')",
+	} {
+		e := ts.expect(req{method: "GET", path: "/v3.0/iam/accounts", headers: map[string]string{"TMV1-Filter": filter}},
+			http.StatusBadRequest).errorBody(t)
+		if e.Code != "BadRequest" || e.Target != "TMV1-Filter" || e.InnerError == nil || e.InnerError.Code != "InvalidParameter" ||
+			!strings.Contains(e.Message, "parentheses") {
+			t.Errorf("accounts list with %q: %+v, want a 400 InvalidParameter about parentheses", filter, e)
+		}
+	}
+	for _, filter := range []string{
+		"status eq 'invited' and authType eq 'local' or not status eq 'disabled'",
+		"email eq '(team)@example.com'",
+	} {
+		var env listEnvelope[accountView]
+		ts.expect(req{method: "GET", path: "/v3.0/iam/accounts", headers: map[string]string{"TMV1-Filter": filter}},
+			http.StatusOK).json(t, &env)
+		if len(env.Items) != 1 {
+			t.Errorf("accounts list with %q: %d items, want the one account", filter, len(env.Items))
+		}
+	}
+	for path, filter := range map[string]string{
+		"/v3.0/iam/apiKeys": "(name eq 'a') and not (status eq 'disabled')",
+		"/v3.0/iam/roles":   "(name eq 'Analyst' or name eq 'SIEM') and not (id eq 'x')",
+	} {
+		ts.expect(req{method: "GET", path: path, headers: map[string]string{"TMV1-Filter": filter}}, http.StatusOK)
+	}
+}

@@ -448,6 +448,21 @@ func knownStringValues(values []string) []knownvalue.Check {
 	return checks
 }
 
+// expectImportedID is an ImportStateCheck: the import (`terraform import`) read one object, the one
+// whose id is id.
+func expectImportedID(id string) resource.ImportStateCheckFunc {
+	return func(states []*terraform.InstanceState) error {
+		if len(states) != 1 || states[0].ID != id {
+			ids := make([]string, len(states))
+			for i, state := range states {
+				ids[i] = state.ID
+			}
+			return fmt.Errorf("imported %v, want the object %s", ids, id)
+		}
+		return nil
+	}
+}
+
 // regexpText matches each text in order, tolerant of the line wrapping Terraform applies to
 // diagnostics.
 func regexpText(texts ...string) *regexp.Regexp {

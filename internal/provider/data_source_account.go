@@ -98,7 +98,7 @@ func (d *accountDataSource) Read(ctx context.Context, req datasource.ReadRequest
 		account, err = d.data.client.FindAccountByEmail(ctx, config.Email.ValueString())
 	} else {
 		tflog.Debug(ctx, "reading account", map[string]any{"id": config.ID.ValueString()})
-		account, err = d.data.client.GetAccount(ctx, config.ID.ValueString())
+		account, err = d.data.client.GetAccount(ctx, config.ID.ValueString(), "")
 	}
 	if client.IsNotFound(err) {
 		resp.Diagnostics.AddError("Account Not Found",

@@ -67,8 +67,9 @@ func (d *apiKeysDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 			"With `expiring_within`, a pipeline can alert on keys about to expire. Expiry is judged by the API's clock.",
 		Attributes: map[string]schema.Attribute{
 			"role": schema.StringAttribute{
-				MarkdownDescription: "Only keys with this role name (exact match, evaluated by the API).",
-				Optional:            true,
+				MarkdownDescription: "Only keys with this role name (exact match, evaluated by the API; a name with a `'` is " +
+					"matched by the provider, as Trend does not publish how its filter reads one).",
+				Optional: true,
 			},
 			"status": schema.StringAttribute{
 				MarkdownDescription: "Only keys with this status: `enabled` or `disabled` (evaluated by the API).",
@@ -174,6 +175,7 @@ func (d *apiKeysDataSource) Read(ctx context.Context, req datasource.ReadRequest
 		addAPIError(&resp.Diagnostics, "Error Listing API Keys", fmt.Sprintf("Listing API keys with filter %q", filter), err)
 		return
 	}
+	keys = slices.DeleteFunc(keys, func(k client.APIKey) bool { return !config.localMatch(&k) })
 	now, err := d.data.client.ServerNow(ctx)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "Error Reading the API Time", "Reading the Vision One API's current time to judge key expiry", err)
@@ -199,18 +201,47 @@ func (d *apiKeysDataSource) Read(ctx context.Context, req datasource.ReadRequest
 }
 
 // apiFilter is the TMV1-Filter for the configured role, status and, with byName, name (all that the
-// API can filter keys on besides id); expiring_within is judged locally against the API's clock.
+// API can filter keys on besides id); expiring_within is judged locally against the API's clock, and
+// so is a value the API's filter cannot be trusted with (client.Filterable; localMatch).
 func (m apiKeysDataSourceModel) apiFilter(byName bool) client.Filter {
 	var filters []client.Filter
-	for _, f := range []struct {
-		field string
-		value types.String
-	}{{"name", m.Name}, {"role", m.Role}, {"status", m.Status}} {
-		if !f.value.IsNull() && (byName || f.field != "name") {
-			filters = append(filters, client.Eq(f.field, f.value.ValueString()))
+	for _, f := range m.filterFields() {
+		if !f.want.IsNull() && (byName || f.field != "name") && client.Filterable(f.want.ValueString()) {
+			filters = append(filters, client.Eq(f.field, f.want.ValueString()))
 		}
 	}
 	return client.And(filters...)
+}
+
+// localMatch reports whether key has the configured values that apiFilter leaves out as not
+// client.Filterable: a name (compared regardless of case, as key names are unique) or role with a
+// quote.
+func (m apiKeysDataSourceModel) localMatch(key *client.APIKey) bool {
+	for _, f := range m.filterFields() {
+		if f.want.IsNull() || client.Filterable(f.want.ValueString()) {
+			continue
+		}
+		if got := f.of(key); got != f.want.ValueString() && (f.field != "name" || !strings.EqualFold(got, f.want.ValueString())) {
+			return false
+		}
+	}
+	return true
+}
+
+// apiKeyFilterField is a filter of the data source: the API's field, the configured value and the
+// key's value.
+type apiKeyFilterField struct {
+	field string
+	want  types.String
+	of    func(*client.APIKey) string
+}
+
+func (m apiKeysDataSourceModel) filterFields() []apiKeyFilterField {
+	return []apiKeyFilterField{
+		{"name", m.Name, func(k *client.APIKey) string { return k.Name }},
+		{"role", m.Role, func(k *client.APIKey) string { return k.Role }},
+		{"status", m.Status, func(k *client.APIKey) string { return k.Status }},
+	}
 }
 
 // apiKeysItemUnreadableEffects says what an unreadable date of a listed key means.

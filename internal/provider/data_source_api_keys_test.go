@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -181,6 +182,76 @@ data "visionone_api_keys" "other_case_wrong_role" {
 					statecheck.ExpectKnownValue("data.visionone_api_keys.other_case", keys, found),
 					statecheck.ExpectKnownValue("data.visionone_api_keys.other_case_and_role", keys, found),
 					statecheck.ExpectKnownValue("data.visionone_api_keys.other_case_wrong_role", keys, knownvalue.ListSizeExact(0)),
+				},
+			},
+		},
+	})
+}
+
+// refuseDoubledQuotes answers a list filtered on a value with a quote (doubled, as the client
+// writes it) with a 400, as an API that takes no escaped quote would.
+func refuseDoubledQuotes() *hostileAnswer {
+	refused := &hostileAnswer{
+		match: func(r *http.Request) bool { return strings.Contains(r.Header.Get("TMV1-Filter"), "''") },
+		rewrite: answerWith(http.StatusBadRequest, "application/json",
+			`{"error":{"code":"BadRequest","message":"The TMV1-Filter header is not valid."}}`),
+	}
+	refused.armed.Store(true)
+	return refused
+}
+
+// TestAccAPIKeysDataSource_quoteInFilterValues: how the API reads a quote inside a filter value is
+// not published; here it refuses the doubled quote with a 400. A role and a name with a quote
+// still select the keys they name, matched by the provider in the unfiltered list, next to a
+// status the API filters; the visionone_user_role data source finds such a role by name.
+func TestAccAPIKeysDataSource_quoteInFilterValues(t *testing.T) {
+	e := startEmulatorBehind(t, refuseDoubledQuotes().wrap)
+	role := e.createRole(client.RoleCreate{Name: e.name("SOC l'équipe"), AllowAPIKeyAssignment: true})
+	enabled, disabled := e.name("l'intégration"), e.name("l'ancienne")
+	for _, key := range []client.APIKeyCreate{
+		{Name: enabled, Role: role.Name},
+		{Name: disabled, Role: role.Name, Status: client.StatusDisabled},
+		{Name: e.name("siem"), Role: "SIEM"},
+	} {
+		e.createAPIKey(key)
+	}
+	names := func(names ...string) knownvalue.Check {
+		checks := make([]knownvalue.Check, len(names))
+		for i, name := range names {
+			checks[i] = knownvalue.ObjectPartial(map[string]knownvalue.Check{"name": knownvalue.StringExact(name), "role": knownvalue.StringExact(role.Name)})
+		}
+		return knownvalue.ListExact(checks)
+	}
+	keys := tfjsonpath.New("api_keys")
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: e.providerConfig() + fmt.Sprintf(`
+data "visionone_api_keys" "by_role" {
+  role = %[1]q
+}
+
+data "visionone_api_keys" "enabled_of_role" {
+  role   = %[1]q
+  status = "enabled"
+}
+
+data "visionone_api_keys" "by_name" {
+  name = %[2]q
+}
+
+data "visionone_user_role" "quoted" {
+  name = %[1]q
+}
+`, role.Name, strings.ToUpper(enabled)),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("data.visionone_api_keys.by_role", keys, names(disabled, enabled)),
+					statecheck.ExpectKnownValue("data.visionone_api_keys.enabled_of_role", keys, names(enabled)),
+					statecheck.ExpectKnownValue("data.visionone_api_keys.by_name", keys, names(enabled)),
+					statecheck.ExpectKnownValue("data.visionone_user_role.quoted", tfjsonpath.New("id"), knownvalue.StringExact(role.ID)),
 				},
 			},
 		},

@@ -82,21 +82,27 @@ func lastAnswer(err error) *client.APIError {
 }
 
 // unusableAnswerAdvice is the advice on a success answer the provider could not use. Asking again
-// may help (an answer cut or mangled on its way); when it does not, Vision One has changed the form
-// of its answers, which only the provider's maintainers can follow.
+// may help (an answer cut or mangled on its way); when it does not, something between the provider
+// and Vision One rewrites its answers (a proxy or gateway answering 200 with a body of its own), or
+// Vision One has changed the form of its answers, which only the provider's maintainers can follow.
 func unusableAnswerAdvice(e *client.AnswerError) string {
-	const persists = " If it persists, Vision One's answers have changed: report this message to the provider's " +
+	const persists = " If it persists, check that any proxy or gateway between the provider and Vision One passes " +
+		"its answers on unchanged; otherwise Vision One's answers have changed: report this message to the provider's " +
 		"maintainers, and give the trace id to Trend Micro support."
 	switch {
 	case e.Undone:
 		return "The API keys this create may have made were deleted, since their secrets did not reach the provider: " +
 			"nothing is left behind, and applying again creates them afresh." + persists
 	case e.MayExist:
-		return "Vision One may have made the object all the same: look for it in the console before applying again, " +
-			"and delete it or import it." + persists
+		return mayExistAdvice + persists
 	}
 	return "Run the command again." + persists
 }
+
+// mayExistAdvice is the advice on a create that Vision One may have carried out although its
+// answer did not say so, nor a lookup find the object.
+const mayExistAdvice = "Vision One may have made the object all the same: look for it in the console before applying " +
+	"again, and delete it or import it."
 
 // keyRefusedAdvice is the advice on a 401: every cause Vision One does not tell apart.
 const keyRefusedAdvice = "Vision One refused the provider's API key. The key may be wrong (mistyped, or cut short when " +
@@ -120,15 +126,7 @@ func answerAdvice(e *client.APIError) string {
 	case client.IsRoleInUse(e):
 		return roleInUseAdvice
 	case code == http.StatusBadRequest:
-		if attribute := attributeOfField(e); attribute != "" {
-			return fmt.Sprintf("The API rejected the value of %q (%s in the API): correct it in the configuration and "+
-				"apply again.", attribute, e.Target)
-		}
-		if e.Target != "" {
-			return fmt.Sprintf("The API rejected the value of its field %q: correct the value it comes from in the "+
-				"configuration and apply again.", e.Target)
-		}
-		return "The API rejected the request: correct the value its message names in the configuration and apply again."
+		return badRequestAdvice(e)
 	case code == http.StatusUnauthorized:
 		return keyRefusedAdvice
 	case code == http.StatusForbidden:
@@ -147,13 +145,73 @@ func answerAdvice(e *client.APIError) string {
 			"limit. Raise max_retries, set requests_per_minute in the provider configuration to leave room for " +
 			"those tools, or try again later."
 	case code == http.StatusNotImplemented:
-		return "This Vision One region or tenant does not offer this call: check the region, or manage the object " +
-			"in the console."
+		return notOfferedAdvice
 	case code >= 500:
-		return "Vision One had a problem answering, also when the provider asked again: try again later. If it " +
-			"persists, give the trace id to Trend Micro support."
+		return "Vision One had a problem answering" + askedAgain(e) + ": try again later. If it persists, give the " +
+			"trace id to Trend Micro support."
 	}
 	return ""
+}
+
+// askedAgain says that the provider asked again, when the error counts more than one attempt: a
+// retry, or a create sent again after its object was looked up and not found.
+func askedAgain(e *client.APIError) string {
+	if e.Attempts > 1 {
+		return ", also when the provider asked again"
+	}
+	return ""
+}
+
+// notOfferedAdvice is the advice on a call that Vision One does not offer (501, or 400 NotSupported).
+const notOfferedAdvice = "This Vision One region or tenant, or this object, does not offer this call, which no value " +
+	"of the configuration changes: check the region, or manage the object in the console."
+
+// badRequestAdvice is the advice on a 400, by its Vision One code (API.md, "Errors"): only a refusal
+// of the request's values is a matter of the configuration.
+func badRequestAdvice(e *client.APIError) string {
+	switch e.Code {
+	case client.CodeRequestTimeout:
+		return gaveUpAdvice(e)
+	case client.CodeTaskError:
+		return "Vision One failed while carrying out the request (TaskError), which says nothing of its values. Run the " +
+			"command again later; after a write, run terraform plan first, whose refresh reads what the write changed, " +
+			"if anything. If it persists, give the trace id to Trend Micro support."
+	case client.CodeNotSupported:
+		return notOfferedAdvice
+	}
+	if e.Deletes() {
+		return "Vision One refused to delete the object: its message above says why, which no value of the " +
+			"configuration changes. Do what it asks and run the command again; or, if Vision One keeps such an object " +
+			"for good (as it does some roles migrated from other Trend products), stop managing it with Terraform without " +
+			"deleting it: replace its resource with a `removed` block (lifecycle { destroy = false })."
+	}
+	if attribute := attributeOfField(e); attribute != "" {
+		return fmt.Sprintf("The API rejected the value of %q (%s in the API): correct it in the configuration and "+
+			"apply again.", attribute, e.Target)
+	}
+	if e.Target != "" {
+		return fmt.Sprintf("The API rejected the value of its field %q: correct the value it comes from in the "+
+			"configuration and apply again.", e.Target)
+	}
+	return "The API rejected the request: correct the value its message names in the configuration and apply again."
+}
+
+// gaveUpAdvice is the advice on a 400 RequestTimeout: Vision One gave up on the request, as with a
+// 504, and a write may have been carried out all the same. A create was looked up before it was sent
+// again, and after the last attempt (API.md, "Errors").
+func gaveUpAdvice(e *client.APIError) string {
+	advice := "Vision One gave up on the request before it finished (RequestTimeout), which says nothing of its " +
+		"values" + askedAgain(e) + ". "
+	switch {
+	case e.Creates():
+		advice += mayExistAdvice + " Then run the command again."
+	case e.Method != http.MethodGet:
+		advice += "Vision One may have carried it out all the same: run terraform plan, whose refresh reads what exists, " +
+			"then apply again."
+	default:
+		advice += "Run the command again later."
+	}
+	return advice + " If it persists, give the trace id to Trend Micro support."
 }
 
 // attributesOfFields names the resource attribute that each field of the API's request bodies
@@ -184,9 +242,18 @@ func attributeOfField(e *client.APIError) string {
 	return attributesOfFields[field]
 }
 
-// forbiddenAdvice explains a 403 by what the request was: a rule that only a Master Administrator
-// satisfies names the rule, and only a request under no rule blames a missing permission.
+// forbiddenAdvice explains a 403 by what the request was: the refusal of one item of a batch that
+// Vision One accepted blames no permission, a rule that only a Master Administrator satisfies names
+// the rule, and only a request under no rule blames a missing permission.
 func forbiddenAdvice(e *client.APIError) string {
+	if e.Item != "" {
+		// A key without the request's permission has the whole batch refused, not its items.
+		return "Vision One accepted the request but refused this item: its message above says why. The provider's key " +
+			"has the permission the request needs (a key without it has the whole request refused). Vision One refuses " +
+			"some objects to every key, such as an API key moved from the old User Accounts app: manage such an object " +
+			"in the console, and to stop managing it with Terraform without deleting it, replace its resource with a " +
+			"`removed` block (lifecycle { destroy = false })."
+	}
 	switch e.Rule {
 	case client.RuleMasterAdministratorSetsControlFlags:
 		return "Vision One lets only a Master Administrator set the control flags of a custom role " +
@@ -194,7 +261,10 @@ func forbiddenAdvice(e *client.APIError) string {
 			"key is not a Master Administrator's (one would not be refused). " + masterAdministratorKeys + " Either " +
 			"apply this with such a key, or keep both flags false in the configuration, apply, have a Master " +
 			"Administrator set them in the console (Administration > User Roles), and then write the console's values " +
-			"into the configuration so that the next plan shows no change."
+			"into the configuration so that the next plan shows no change. " + fmt.Sprintf("The key's role may also lack "+
+			"the permission %q, which the change needs with both flags false too: the answer does not say. If the "+
+			"next apply is refused naming it, add it to the key's role under Administration > User Roles.",
+			e.RequiredPermission())
 	case client.RuleMasterAdministratorManagesAccounts:
 		return "Vision One lets only a Master Administrator add, change or delete user accounts, whatever the " +
 			"permissions of the key's role, so the provider's key is not a Master Administrator's. " +

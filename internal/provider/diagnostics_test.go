@@ -37,13 +37,16 @@ func (e *testEmulator) keyWithPermissions(base string, permissions ...string) st
 }
 
 // providerConfigWithKey is the provider block for this emulator with another key than the admin's.
-func (e *testEmulator) providerConfigWithKey(key string) string {
+func (e *testEmulator) providerConfigWithKey(key string) string { return providerBlock(e.URL, key) }
+
+// providerBlock is a provider block with this endpoint and API key.
+func providerBlock(endpoint, apiKey string) string {
 	return fmt.Sprintf(`
 provider "visionone" {
   endpoint = %[1]q
   api_key  = %[2]q
 }
-`, e.URL, key)
+`, endpoint, apiKey)
 }
 
 // TestAccUserRole_controlFlagsNeedMasterAdministrator: a key with every permission the docs list
@@ -181,7 +184,8 @@ resource "visionone_user_role" "test" {
 }
 
 // TestForbiddenAdvice: a 403 is blamed on a missing permission only when no Master Administrator
-// rule explains it, and a rule's advice never names a permission.
+// rule explains it and the request was not accepted; a rule's advice says the permission may be
+// missing as well only where following the advice needs it.
 func TestForbiddenAdvice(t *testing.T) {
 	tests := map[string]struct {
 		err     client.APIError
@@ -190,6 +194,17 @@ func TestForbiddenAdvice(t *testing.T) {
 	}{
 		"control flags": {client.APIError{Method: http.MethodPost, Path: "/v3.0/iam/roles", Rule: client.RuleMasterAdministratorSetsControlFlags},
 			"only a Master Administrator set the control flags", "lacks the permission"},
+		// Keeping the flags false, as the advice says, still needs the permission of role writes.
+		"control flags, and maybe the permission": {client.APIError{Method: http.MethodPatch, Path: "/v3.0/iam/roles/r1",
+			Rule: client.RuleMasterAdministratorSetsControlFlags},
+			`The key's role may also lack the permission "User Roles: Configure user roles"`, "lacks the permission"},
+		// The batch was accepted, so the key has the permission: Vision One refused the item itself.
+		"an item of a batch delete": {client.APIError{Method: http.MethodPost, Path: "/v3.0/iam/apiKeys/delete", Item: "k1",
+			Code: "AccessDenied", Message: "Legacy keys cannot be deleted."},
+			"Vision One accepted the request but refused this item", "lack"},
+		"an item of a batch create": {client.APIError{Method: http.MethodPost, Path: "/v3.0/iam/apiKeys", Item: "ci",
+			Code: "AccessDenied", Message: "Insufficient permissions."},
+			"its message above says why", "lack"},
 		"accounts": {client.APIError{Method: http.MethodPatch, Path: "/v3.0/iam/accounts/a", Rule: client.RuleMasterAdministratorManagesAccounts},
 			"only a Master Administrator add, change or delete user accounts", "lacks the permission"},
 		"missing permission": {client.APIError{Method: http.MethodPost, Path: "/v3.0/iam/apiKeys"},
@@ -203,6 +218,14 @@ func TestForbiddenAdvice(t *testing.T) {
 		if !strings.Contains(got, tt.want) || strings.Contains(got, tt.notWant) {
 			t.Errorf("%s: advice %q, want %q and not %q", name, got, tt.want, tt.notWant)
 		}
+	}
+	// The error of a batch delete holds its failed items.
+	refused := &client.MultiStatusError{Method: http.MethodPost, Path: "/v3.0/iam/apiKeys/delete", Total: 1, Items: []*client.APIError{{
+		Method: http.MethodPost, Path: "/v3.0/iam/apiKeys/delete", StatusCode: http.StatusForbidden, Item: "k1",
+		Code: "AccessDenied", Message: "Legacy keys cannot be deleted.",
+	}}}
+	if got := errorAdvice(refused); !strings.Contains(got, "accepted the request but refused this item") || strings.Contains(got, "lack") {
+		t.Errorf("batch delete with a refused item: advice %q, want the item refused and no permission blamed", got)
 	}
 }
 
@@ -248,6 +271,88 @@ func TestBadRequestAdviceNamesTheAttribute(t *testing.T) {
 		e := &client.APIError{Method: http.MethodPatch, Path: tt.path, StatusCode: http.StatusBadRequest, Target: tt.target}
 		if got := answerAdvice(e); !strings.Contains(got, tt.want) {
 			t.Errorf("%s, field %s: advice %q, want %q", tt.path, tt.target, got, tt.want)
+		}
+	}
+}
+
+// TestBadRequestAdviceByCode: a 400 is advised by its Vision One code: only a refusal of the
+// request's values says to correct the configuration. A request Vision One gave up on may have been
+// carried out (a create's object may exist), and a refused delete is no value of the configuration.
+func TestBadRequestAdviceByCode(t *testing.T) {
+	const correct = "correct"
+	tests := map[string]struct {
+		err           client.APIError
+		want, notWant []string
+	}{
+		"an invitation Vision One gave up on": {
+			err:     client.APIError{Method: http.MethodPost, Path: "/v3.0/iam/accounts", Code: "RequestTimeout"},
+			want:    []string{"Vision One gave up on the request", "Vision One may have made the object all the same", "delete it or import it"},
+			notWant: []string{correct, "asked again"},
+		},
+		"a create Vision One gave up on, asked again": {
+			err:     client.APIError{Method: http.MethodPost, Path: "/v3.0/iam/roles", Code: "RequestTimeout", Attempts: 3},
+			want:    []string{"also when the provider asked again", "may have made the object all the same"},
+			notWant: []string{correct},
+		},
+		"an update Vision One gave up on": {
+			err:     client.APIError{Method: http.MethodPatch, Path: "/v3.0/iam/roles/r1", Code: "RequestTimeout"},
+			want:    []string{"Vision One gave up on the request", "may have carried it out all the same", "run terraform plan"},
+			notWant: []string{correct, "made the object"},
+		},
+		"a read Vision One gave up on": {
+			err:     client.APIError{Method: http.MethodGet, Path: "/v3.0/iam/roles", Code: "RequestTimeout"},
+			want:    []string{"Vision One gave up on the request", "Run the command again later"},
+			notWant: []string{correct, "carried it out"},
+		},
+		"a task that failed": {
+			err:     client.APIError{Method: http.MethodPatch, Path: "/v3.0/iam/accounts/a1", Code: "TaskError"},
+			want:    []string{"Vision One failed while carrying out the request", "run terraform plan"},
+			notWant: []string{correct},
+		},
+		"a call not offered": {
+			err:     client.APIError{Method: http.MethodPatch, Path: "/v3.0/iam/apiKeys/k1", Code: "NotSupported"},
+			want:    []string{"does not offer this call", "in the console"},
+			notWant: []string{correct},
+		},
+		"a role Vision One will not delete": {
+			err: client.APIError{Method: http.MethodDelete, Path: "/v3.0/iam/roles/r1", Code: "BadRequest",
+				Message: "Roles migrated from Cloud One Workload Security cannot be deleted."},
+			want:    []string{"Vision One refused to delete the object: its message above says why", "`removed` block"},
+			notWant: []string{correct, "give them another role"},
+		},
+		"an item of a batch delete": {
+			err:     client.APIError{Method: http.MethodPost, Path: "/v3.0/iam/apiKeys/delete", Item: "k1", Code: "BadRequest"},
+			want:    []string{"Vision One refused to delete the object"},
+			notWant: []string{correct},
+		},
+		"a value refused": {
+			err:  client.APIError{Method: http.MethodPost, Path: "/v3.0/iam/accounts", Code: "BadRequest"},
+			want: []string{"correct the value its message names in the configuration"},
+		},
+	}
+	for name, tc := range tests {
+		tc.err.StatusCode = http.StatusBadRequest
+		got := answerAdvice(&tc.err)
+		if !regexpText(tc.want...).MatchString(got) {
+			t.Errorf("%s: advice %q, want %q", name, got, tc.want)
+		}
+		for _, text := range tc.notWant {
+			if strings.Contains(got, text) {
+				t.Errorf("%s: advice %q, want no %q", name, got, text)
+			}
+		}
+	}
+}
+
+// TestServerErrorAdviceSaysWhetherAskedAgain: the advice on a 5xx says that the provider asked again
+// only when the error counts more than one attempt (with max_retries = -1, or a create refused at
+// once, it did not).
+func TestServerErrorAdviceSaysWhetherAskedAgain(t *testing.T) {
+	for attempts, want := range map[int]bool{1: false, 3: true} {
+		got := answerAdvice(&client.APIError{Method: http.MethodPost, Path: "/v3.0/iam/roles", StatusCode: http.StatusInternalServerError,
+			Attempts: attempts})
+		if strings.Contains(got, "asked again") != want || !strings.Contains(got, "Vision One had a problem answering") {
+			t.Errorf("%d attempts: advice %q, want asked again: %t", attempts, got, want)
 		}
 	}
 }
@@ -322,7 +427,8 @@ func TestAdviceOnAWriteStoppedInFlight(t *testing.T) {
 // it may have left behind, and the error wrapped around it (a failed lookup after it) does not hide
 // it.
 func TestAdviceOnAnUnusableAnswer(t *testing.T) {
-	const persists = "If it persists, Vision One's answers have changed"
+	const persists = "If it persists, check that any proxy or gateway between the provider and Vision One passes its " +
+		"answers on unchanged; otherwise Vision One's answers have changed"
 	tests := map[string]struct {
 		err  error
 		want []string

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"regexp"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -10,6 +11,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/client"
 )
 
 // Resource identity (Terraform 1.12 and later): each resource names its object by one string
@@ -57,4 +60,22 @@ func importKey(ctx context.Context, req resource.ImportStateRequest, name string
 	var value types.String
 	diags := req.Identity.GetAttribute(ctx, path.Root(name), &value)
 	return value.ValueString(), diags
+}
+
+// uuidPattern recognises an id in an import key: API keys and roles have UUIDs (API.md, "Dates and
+// ids").
+var uuidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+
+// findByIDOrName finds the object an import key names, for the resources whose objects have UUIDs
+// and import by id or by name: by id (byID) when the key has the form of one, and by name (byName)
+// when it has not or no object has that id, as a name may have the form of a UUID too. A failure
+// other than "not found" ends the search.
+func findByIDOrName[T any](ctx context.Context, key string, byID, byName func(context.Context, string) (*T, error)) (*T, error) {
+	if uuidPattern.MatchString(key) {
+		found, err := byID(ctx, key)
+		if found != nil || (err != nil && !client.IsNotFound(err)) {
+			return found, err
+		}
+	}
+	return byName(ctx, key)
 }

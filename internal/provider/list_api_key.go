@@ -86,7 +86,8 @@ func (r *apiKeyListResource) List(ctx context.Context, req list.ListRequest, str
 		return
 	}
 
-	filter := apiKeysDataSourceModel{Role: config.Role, Status: config.Status}.apiFilter(false)
+	filters := apiKeysDataSourceModel{Role: config.Role, Status: config.Status}
+	filter := filters.apiFilter(false)
 	tflog.Debug(ctx, "Listing API keys", map[string]any{"filter": string(filter)})
 	keys, err := r.data.client.ListAPIKeys(ctx, filter)
 	if err != nil {
@@ -112,7 +113,7 @@ func (r *apiKeyListResource) List(ctx context.Context, req list.ListRequest, str
 	var objects []listedObject[apiKeyResourceModel]
 	for i := range keys {
 		key := &keys[i]
-		if deadline != nil && !expiresBy(key, *deadline) {
+		if !filters.localMatch(key) || (deadline != nil && !expiresBy(key, *deadline)) {
 			continue
 		}
 		objects = append(objects, listedObject[apiKeyResourceModel]{

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -151,6 +152,25 @@ list "visionone_api_key" "console" {
 	}
 }
 
+// TestAccAPIKeyList_generateConfigUndated adopts with `terraform query -generate-config-out` a key
+// whose validity cannot be worked out (the API reports no creation time): the configuration gives
+// expires_in_months no value, and the import still plans nothing and writes nothing.
+func TestAccAPIKeyList_generateConfigUndated(t *testing.T) {
+	w := newCLIWorkspace(t, featureQuery)
+	e := startEmulatorBehind(t, undatedAPIKeys().wrap)
+	e.requireEmulator("a tenant of its own: -generate-config-out adopts every key the query finds")
+	e.createAPIKey(client.APIKeyCreate{Name: e.name("undated"), Role: "SIEM", MonthsToExpiration: pointerTo[int64](3), Status: client.StatusEnabled})
+
+	generated := w.adoptByQuery(e, `
+list "visionone_api_key" "console" {
+  provider = visionone
+}
+`, 1)
+	if regexp.MustCompile(`expires_in_months += [^n]`).MatchString(generated) {
+		t.Errorf("the generated configuration gives expires_in_months a value:\n%s", generated)
+	}
+}
+
 // TestAPIKeyList_unreadableExpiryWarns lists, as `terraform query` with include_resource does, a
 // key whose expiredDateTime the API writes in a form nobody documents: the key is listed, its
 // resource object (what configuration is generated from) has a null expires_at and
@@ -171,7 +191,7 @@ func TestAPIKeyList_unreadableExpiryWarns(t *testing.T) {
 	lr := &apiKeyListResource{data: newProviderData(api)}
 	all := apiKeyListModel{Role: types.StringNull(), Status: types.StringNull(), ExpiringWithin: timetypes.NewGoDurationNull()}
 
-	listed := listedWithIdentity(t, listDirectly(t, lr, &apiKeyResource{}, all), identityID, created.ID)
+	listed := listedWithID(t, listDirectly(t, lr, &apiKeyResource{}, all), created.ID)
 	if listed == nil {
 		t.Fatalf("the key %s is not listed", created.ID)
 	}
@@ -187,7 +207,76 @@ func TestAPIKeyList_unreadableExpiryWarns(t *testing.T) {
 
 	expiring := all
 	expiring.ExpiringWithin = timetypes.NewGoDurationValueFromStringMust("8784h")
-	if listedWithIdentity(t, listDirectly(t, lr, &apiKeyResource{}, expiring), identityID, created.ID) != nil {
+	if listedWithID(t, listDirectly(t, lr, &apiKeyResource{}, expiring), created.ID) != nil {
 		t.Error("expiring_within listed a key whose expiry is unknown")
+	}
+}
+
+// TestAccAPIKeyList_limitWarns runs `terraform query` over three keys with a list block whose limit
+// is 2 and one without a limit: the first shows two keys and a warning that says so and how to see
+// them all, the second shows the three and no warning; -generate-config-out warns alike. A query
+// check cannot see warnings, so the CLI is run itself and its output read as the user reads it.
+func TestAccAPIKeyList_limitWarns(t *testing.T) {
+	w := newCLIWorkspace(t, featureQuery)
+	e := startEmulator(t, emulator.Options{})
+	e.requireEmulator("a tenant of its own: the warning counts every key the list finds")
+	for _, name := range []string{"splunk", "soar-bot", "old-integration"} {
+		e.createAPIKey(client.APIKeyCreate{Name: e.name(name), Role: "SIEM", MonthsToExpiration: pointerTo[int64](3), Status: client.StatusEnabled})
+	}
+	w.write("main.tf", e.providerConfig())
+	w.write("keys.tfquery.hcl", `
+list "visionone_api_key" "first_two" {
+  provider = visionone
+  limit    = 2
+}
+
+list "visionone_api_key" "all" {
+  provider = visionone
+}
+`)
+	w.run([]int{0}, "init", "-input=false", "-no-color")
+	_, out := w.run([]int{0}, "query", "-no-color")
+
+	for block, want := range map[string]int{"first_two": 2, "all": 3} {
+		if got := regexp.MustCompile(`(?m)^list\.visionone_api_key\.`+block+`\s`).FindAllString(out, -1); len(got) != want {
+			t.Errorf("list.visionone_api_key.%s: %d results, want %d:\n%s", block, len(got), want, out)
+		}
+	}
+	warnings := regexp.MustCompile(`(?m)^Warning: `).FindAllStringIndex(out, -1)
+	if len(warnings) != 1 {
+		t.Fatalf("%d warnings, want one, for the list cut at its limit:\n%s", len(warnings), out)
+	}
+	warning := out[warnings[0][0]:]
+	for _, want := range []string{`in list "visionone_api_key" "first_two"`, "2 of the 3 objects", "set `limit` to 3"} {
+		if !strings.Contains(warning, want) {
+			t.Errorf("the warning lacks %q:\n%s", want, warning)
+		}
+	}
+
+	// Adopting with -generate-config-out warns alike.
+	_, out = w.run([]int{0}, "query", "-no-color", "-generate-config-out=generated.tf")
+	if !strings.Contains(out, "Warning: Objects Left Out by the List's Limit") {
+		t.Errorf("-generate-config-out does not warn of the keys left out:\n%s", out)
+	}
+}
+
+// TestAPIKeyList_quoteInRole lists the keys of a role whose name has a quote from an API that
+// refuses a filter with the doubled quote: the provider matches the role itself, so the role's key
+// is listed and no other.
+func TestAPIKeyList_quoteInRole(t *testing.T) {
+	t.Parallel()
+	e := startEmulatorBehind(t, refuseDoubledQuotes().wrap)
+	role := e.createRole(client.RoleCreate{Name: e.name("SOC l'équipe"), AllowAPIKeyAssignment: true})
+	mine := e.createAPIKey(client.APIKeyCreate{Name: e.name("mine"), Role: role.Name})
+	other := e.createAPIKey(client.APIKeyCreate{Name: e.name("other"), Role: "SIEM"})
+	api, err := client.New(client.Config{Endpoint: e.URL, APIKey: e.AdminKey(), RequestsPerMinute: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lr := &apiKeyListResource{data: newProviderData(api)}
+	results := listDirectly(t, lr, &apiKeyResource{}, apiKeyListModel{Role: types.StringValue(role.Name), Status: types.StringNull(),
+		ExpiringWithin: timetypes.NewGoDurationNull()})
+	if len(results) != 1 || listedWithID(t, results, mine.ID) == nil {
+		t.Errorf("%d keys listed; want only the key %s of the role %q, not %s of SIEM", len(results), mine.ID, role.Name, other.ID)
 	}
 }

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"iter"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -44,13 +45,17 @@ func endListWithAPIError(stream *list.ListResultsStream, summary, doing string, 
 
 // listResults streams the objects as results, at most req.Limit of them (Terraform's `limit`,
 // 100 by default), each with its identity attribute identityName, and with its resource object
-// only when Terraform asks for it (include_resource, or -generate-config-out).
+// only when Terraform asks for it (include_resource, or -generate-config-out). When objects remain
+// past the limit, the last result warns of them: Terraform reads no result past its limit, so a
+// result of its own would never be seen, and without it a query that adopts "everything" leaves
+// objects out with nothing said.
 func listResults[M any](ctx context.Context, req list.ListRequest, identityName string, objects []listedObject[M]) iter.Seq[list.ListResult] {
+	shown := len(objects)
+	if req.Limit > 0 && req.Limit < int64(shown) {
+		shown = int(req.Limit)
+	}
 	return func(push func(list.ListResult) bool) {
-		for i, object := range objects {
-			if req.Limit > 0 && int64(i) >= req.Limit {
-				return
-			}
+		for i, object := range objects[:shown] {
 			result := req.NewListResult(ctx)
 			result.DisplayName = object.displayName
 			setIdentity(ctx, result.Identity, identityName, object.identity)
@@ -61,9 +66,22 @@ func listResults[M any](ctx context.Context, req list.ListRequest, identityName 
 					result.Diagnostics.Append(result.Resource.Set(ctx, &model)...)
 				}
 			}
+			if i == shown-1 && shown < len(objects) {
+				addListCutWarning(&result.Diagnostics, shown, len(objects))
+			}
 			if !push(result) {
 				return
 			}
 		}
 	}
+}
+
+// addListCutWarning says that a list shows only `shown` of the `found` objects it found, because
+// of the list block's limit, and how to see them all.
+func addListCutWarning(diags *diag.Diagnostics, shown, found int) {
+	diags.AddWarning("Objects Left Out by the List's Limit",
+		fmt.Sprintf("This list shows %d of the %d objects it found: Terraform asks for no more results than the list "+
+			"block's `limit`, or its default when the block sets none. The objects left out are not shown, and "+
+			"-generate-config-out writes no configuration for them. To list every object, set `limit` to %d or more "+
+			"in the list block.", shown, found, found))
 }

@@ -342,18 +342,18 @@ func listDirectly[C any](t *testing.T, lr list.ListResource, r fwresource.Resour
 	return results
 }
 
-// listedWithIdentity returns the result whose identity attribute name is value, or nil.
-func listedWithIdentity(t *testing.T, results []list.ListResult, name, value string) *list.ListResult {
+// listedWithID returns the result whose identity's id is id, or nil.
+func listedWithID(t *testing.T, results []list.ListResult, id string) *list.ListResult {
 	t.Helper()
 	for i := range results {
 		if results[i].Diagnostics.HasError() {
 			t.Fatalf("a list result holds an error: %v", results[i].Diagnostics)
 		}
 		var got types.String
-		if diags := results[i].Identity.GetAttribute(context.Background(), path.Root(name), &got); diags.HasError() {
+		if diags := results[i].Identity.GetAttribute(context.Background(), path.Root(identityID), &got); diags.HasError() {
 			t.Fatal(diags)
 		}
-		if got.ValueString() == value {
+		if got.ValueString() == id {
 			return &results[i]
 		}
 	}
@@ -372,5 +372,74 @@ func expectUnreadableWarning(t *testing.T, what string, diags diag.Diagnostics, 
 		if !strings.Contains(warnings[0].Detail(), part) {
 			t.Errorf("%s: the warning %q lacks %q", what, warnings[0].Detail(), part)
 		}
+	}
+}
+
+// TestListResults_limit streams three objects as Terraform asks for them with each limit: never
+// more than the limit, and, when objects are left out, a warning on the last result (Terraform
+// reads no result past its limit) that says how many were shown of how many and to raise limit.
+func TestListResults_limit(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	var objects []listedObject[apiKeyResourceModel]
+	for _, id := range []string{"a", "b", "c"} {
+		objects = append(objects, listedObject[apiKeyResourceModel]{identity: id, displayName: "key " + id})
+	}
+	var resourceSchema fwresource.SchemaResponse
+	(&apiKeyResource{}).Schema(ctx, fwresource.SchemaRequest{}, &resourceSchema)
+	var identitySchema fwresource.IdentitySchemaResponse
+	(&apiKeyResource{}).IdentitySchema(ctx, fwresource.IdentitySchemaRequest{}, &identitySchema)
+	request := func(limit int64) list.ListRequest {
+		return list.ListRequest{Limit: limit, ResourceSchema: resourceSchema.Schema, ResourceIdentitySchema: identitySchema.IdentitySchema}
+	}
+
+	for _, tc := range []struct {
+		limit int64
+		want  int
+		warn  bool
+	}{
+		{limit: 2, want: 2, warn: true},
+		{limit: 1, want: 1, warn: true},
+		{limit: 3, want: 3},
+		{limit: 100, want: 3},
+		{limit: 0, want: 3}, // no limit: a call that is not Terraform's
+	} {
+		var results []list.ListResult
+		for result := range listResults(ctx, request(tc.limit), identityID, objects) {
+			results = append(results, result)
+		}
+		if len(results) != tc.want {
+			t.Fatalf("limit %d: %d results, want %d", tc.limit, len(results), tc.want)
+		}
+		for i, result := range results {
+			if result.Diagnostics.HasError() {
+				t.Fatalf("limit %d: result %d holds an error: %v", tc.limit, i, result.Diagnostics)
+			}
+			if i < len(results)-1 || !tc.warn {
+				if len(result.Diagnostics) != 0 {
+					t.Errorf("limit %d: result %d warns: %v", tc.limit, i, result.Diagnostics)
+				}
+				continue
+			}
+			warnings := result.Diagnostics.Warnings()
+			if len(warnings) != 1 {
+				t.Fatalf("limit %d: the last result holds %v, want one warning of the objects left out", tc.limit, result.Diagnostics)
+			}
+			for _, part := range []string{fmt.Sprintf("%d of the 3 objects", tc.limit), "set `limit` to 3 or more in the list block"} {
+				if !strings.Contains(warnings[0].Summary()+" "+warnings[0].Detail(), part) {
+					t.Errorf("limit %d: the warning %q: %q lacks %q", tc.limit, warnings[0].Summary(), warnings[0].Detail(), part)
+				}
+			}
+		}
+	}
+
+	// A consumer that stops early (Terraform, cancelled) is not pushed to again.
+	pushed := 0
+	for range listResults(ctx, request(2), identityID, objects) {
+		pushed++
+		break
+	}
+	if pushed != 1 {
+		t.Errorf("pushed %d results after the consumer stopped at the first", pushed)
 	}
 }

@@ -147,7 +147,7 @@ func TestUserRoleList_unreadableDateWarns(t *testing.T) {
 
 	results := listDirectly(t, &userRoleListResource{data: newProviderData(api)}, &userRoleResource{},
 		userRoleListModel{IncludePredefined: types.BoolNull()})
-	listed := listedWithIdentity(t, results, identityID, role.ID)
+	listed := listedWithID(t, results, role.ID)
 	if listed == nil {
 		t.Fatalf("the role %s is not listed", role.ID)
 	}

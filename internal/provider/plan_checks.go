@@ -17,18 +17,27 @@ import (
 // object (named by what, such as "API key 123 (\"name\")"), with its errors turned into warnings
 // that say why and what applying the change will do.
 func appendChecksOfExisting(diags *diag.Diagnostics, what string, checks diag.Diagnostics) {
+	appendWithErrorNote(diags, checks, diag.SeverityWarning, "This is a warning rather than an error because "+what+" exists already: "+
+		"terraform destroy plans the configuration before destroying it, and must not be blocked by a change it "+
+		"will not make. Applying this change fails before anything is written.")
+}
+
+// appendWithErrorNote appends checks to diags, each error with note as a paragraph of its own at the
+// end of its detail and with the given severity.
+func appendWithErrorNote(diags *diag.Diagnostics, checks diag.Diagnostics, severity diag.Severity, note string) {
 	for _, d := range checks {
 		if d.Severity() != diag.SeverityError {
 			diags.Append(d)
 			continue
 		}
-		detail := d.Detail() + "\n\nThis is a warning rather than an error because " + what + " exists already: " +
-			"terraform destroy plans the configuration before destroying it, and must not be blocked by a change it " +
-			"will not make. Applying this change fails before anything is written."
-		if withPath, ok := d.(diag.DiagnosticWithPath); ok {
-			diags.AddAttributeWarning(withPath.Path(), d.Summary(), detail)
-			continue
+		detail := d.Detail() + "\n\n" + note
+		var noted diag.Diagnostic = diag.NewErrorDiagnostic(d.Summary(), detail)
+		if severity == diag.SeverityWarning {
+			noted = diag.NewWarningDiagnostic(d.Summary(), detail)
 		}
-		diags.AddWarning(d.Summary(), detail)
+		if withPath, ok := d.(diag.DiagnosticWithPath); ok {
+			noted = diag.WithPath(withPath.Path(), noted)
+		}
+		diags.Append(noted)
 	}
 }

@@ -185,6 +185,13 @@ func describeTarget(cfg client.Config, c *client.Client) string {
 	return fmt.Sprintf("%s (region %q)", c.BaseURL(), region)
 }
 
+// notAnAPIAdvice is what to check when the server that answered the credentials check is not the
+// Vision One API.
+const notAnAPIAdvice = "Check that `endpoint` is the base URL of the API (without /v3.0), or remove it to use " +
+	"`region`. With `region`, or when `endpoint` is right, something between this machine and Vision One " +
+	"answered instead, such as a captive portal's login page or a proxy: check the proxy settings (HTTPS_PROXY, " +
+	"NO_PROXY) and that this machine may reach the API."
+
 // checkCredentials asks the API once whether it accepts the provider's key, so that a key that is
 // refused or an API that cannot be reached fails the plan before anything is read or written.
 // Any valid key may make this call. A check that is rate-limited or meets a server error, also
@@ -199,19 +206,24 @@ func checkCredentials(ctx context.Context, c *client.Client, target string, diag
 	}
 	doing := fmt.Sprintf("Checking the provider's API key with %s (for at most %s, retries included)", target, credentialsCheckTimeout)
 	answer := lastAnswer(err)
+	var unusable *client.AnswerError
 	switch {
 	case answer != nil && (answer.StatusCode == http.StatusTooManyRequests || answer.StatusCode >= 500):
 		tflog.Warn(ctx, "The check of the provider's API key got no verdict; going on without it", map[string]any{
 			"error": doing + ": " + err.Error(),
 		})
+	case errors.As(err, &unusable):
+		// A success the client cannot read, to the one call whose answer every Vision One API gives
+		// alike: a web page (the console's, a captive portal's login page), not the API.
+		diags.AddError("Not a Vision One API", doing+": "+err.Error()+"\n\n"+
+			"The server answered, but not in the form of the connectivity check that every Vision One API has. "+notAnAPIAdvice)
 	case answer == nil:
 		addAPIError(diags, "Cannot Reach Vision One", doing, err)
 	case answer.StatusCode == http.StatusUnauthorized:
 		addAPIError(diags, "Vision One API Key Refused", doing, err)
 	case answer.StatusCode == http.StatusNotFound:
 		diags.AddError("Not a Vision One API", doing+": "+err.Error()+"\n\n"+
-			"The server answered, but does not serve the connectivity check that every Vision One API has. "+
-			"Check that `endpoint` is the base URL of the API (without /v3.0), or remove it to use `region`.")
+			"The server answered, but does not serve the connectivity check that every Vision One API has. "+notAnAPIAdvice)
 	default:
 		addAPIError(diags, "Vision One Credentials Check Failed", doing, err)
 	}

@@ -46,12 +46,7 @@ func testAccExpectPlanError(t *testing.T, config string, wantError *regexp.Regex
 func TestAccProvider_credentialsRefused(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
 	before := e.Stats()
-	testAccExpectPlanError(t, fmt.Sprintf(`
-provider "visionone" {
-  endpoint = %[1]q
-  api_key  = "a-key-that-was-revoked"
-}
-`, e.URL)+testAccUserRoleMinimalConfig,
+	testAccExpectPlanError(t, providerBlock(e.URL, "a-key-that-was-revoked")+testAccUserRoleMinimalConfig,
 		regexpText("Vision One API Key Refused",
 			fmt.Sprintf("Checking the provider's API key with %s (the endpoint)", e.URL),
 			"401 InvalidCredentials",
@@ -70,15 +65,35 @@ provider "visionone" {
 func TestAccProvider_endpointUnreachable(t *testing.T) {
 	closed := httptest.NewServer(http.NotFoundHandler())
 	closed.Close()
-	testAccExpectPlanError(t, fmt.Sprintf(`
-provider "visionone" {
-  endpoint = %[1]q
-  api_key  = "key"
-}
-`, closed.URL)+testAccUserRoleMinimalConfig,
+	testAccExpectPlanError(t, providerBlock(closed.URL, "key")+testAccUserRoleMinimalConfig,
 		regexpText("Cannot Reach Vision One",
 			fmt.Sprintf("Checking the provider's API key with %s (the endpoint) (for at most 15s, retries included)", closed.URL),
 			"connection refused", "No connection could be made"))
+}
+
+// TestAccProvider_notAnAPI: a server that answers the credentials check, but not as the Vision One
+// API does (the console's URL in endpoint, a captive portal's login page, a web server without
+// the check), fails the plan as not being the API, with what to check, and not as an unreachable
+// host or a change of Vision One's answers.
+func TestAccProvider_notAnAPI(t *testing.T) {
+	for name, answer := range map[string]func(w http.ResponseWriter){
+		"an HTML page with 200": func(w http.ResponseWriter) {
+			w.Header().Set("Content-Type", "text/html")
+			_, _ = fmt.Fprint(w, "<html><head><title>Login portal</title></head><body>Sign in to continue</body></html>")
+		},
+		"404": func(w http.ResponseWriter) { http.NotFound(w, nil) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { answer(w) }))
+			t.Cleanup(srv.Close)
+			testAccExpectPlanError(t, providerBlock(srv.URL, "key")+testAccUserRoleMinimalConfig,
+				regexpText("Not a Vision One API",
+					fmt.Sprintf("Checking the provider's API key with %s (the endpoint)", srv.URL),
+					"GET /v3.0/healthcheck/connectivity",
+					"Check that `endpoint` is the base URL of the API (without /v3.0), or remove it to use `region`",
+					"a captive portal"))
+		})
+	}
 }
 
 // TestAccProvider_hostNotFound: a host name that does not exist fails the plan at the first
@@ -372,12 +387,7 @@ func TestAccProvider_apiKeyWhitespace(t *testing.T) {
 func TestAccProvider_endpointSchemeMismatch(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
 	e.requireEmulator("a plain HTTP server")
-	testAccExpectPlanError(t, fmt.Sprintf(`
-provider "visionone" {
-  endpoint = %[1]q
-  api_key  = %[2]q
-}
-`, strings.Replace(e.URL, "http://", "https://", 1), e.AdminKey())+testAccUserRolesDataSourceConfig,
+	testAccExpectPlanError(t, providerBlock(strings.Replace(e.URL, "http://", "https://", 1), e.AdminKey())+testAccUserRolesDataSourceConfig,
 		regexpText("Cannot Reach Vision One", "server gave HTTP response to HTTPS client",
 			"The server at the endpoint speaks plain HTTP", "http:// for a plain HTTP service"))
 }

@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -92,6 +93,12 @@ func passOn(w http.ResponseWriter, rec *httptest.ResponseRecorder, body []byte, 
 	_, _ = w.Write(body)
 }
 
+// bodyReplaced passes the emulator's answer on, its status and headers (the trace id among them),
+// with body instead of its own.
+func bodyReplaced(body string) func(http.ResponseWriter, *httptest.ResponseRecorder) {
+	return func(w http.ResponseWriter, rec *httptest.ResponseRecorder) { passOn(w, rec, []byte(body)) }
+}
+
 // withoutETag passes the emulator's answer on without its ETag header.
 func withoutETag(w http.ResponseWriter, rec *httptest.ResponseRecorder) {
 	passOn(w, rec, rec.Body.Bytes(), "Etag")
@@ -115,6 +122,18 @@ func setField(key string, value any) func(any) any {
 	return func(v any) any {
 		if m, ok := v.(map[string]any); ok {
 			m[key] = value
+		}
+		return v
+	}
+}
+
+// withoutField removes key from a JSON object and from every item of its items, as in a page of a
+// listing.
+func withoutField(key string) func(any) any {
+	return func(v any) any {
+		if m, ok := v.(map[string]any); ok {
+			delete(m, key)
+			eachItem(func(item map[string]any) { delete(item, key) })(m["items"])
 		}
 		return v
 	}
@@ -204,7 +223,7 @@ resource "visionone_account" "test" {
 			config: role,
 			wantError: []string{"Error Reading User Role", `Reading the user role "hostile"`, "GET /v3.0/iam/roles/",
 				"the 200 answer could not be used: its body could not be read: unexpected end of JSON input [trace id ",
-				"Run the command again. If it persists, Vision One's answers have changed"},
+				"Run the command again. If it persists, check that any proxy or gateway", "otherwise Vision One's answers have changed"},
 		},
 		"HTML error page": {
 			setup: role,
@@ -327,6 +346,16 @@ data "visionone_api_keys" "named" {
 			config:      role,
 			stateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue("visionone_user_role.test", tfjsonpath.New("id"), knownvalue.NotNull())},
 		},
+		"role read back after its create as its permission keys alone": {
+			// Not the role: it is saved as the create's answer described it, with its id and a
+			// warning, and not tainted (the next plan, with the API's own answers, is empty).
+			answer: &hostileAnswer{passThrough: true, once: true, match: roleRead, rewrite: bodyReplaced(`{"permissionKeys": []}`)},
+			config: role,
+			stateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("visionone_user_role.test", tfjsonpath.New("id"), knownvalue.StringRegexp(regexp.MustCompile(`^[0-9a-f-]{36}$`))),
+				statecheck.ExpectKnownValue("visionone_user_role.test", tfjsonpath.New("permissions"), knownvalue.SetSizeExact(1)),
+			},
+		},
 		"role not read back after a create answered with its id alone": {
 			// The role is saved as the request described it, and tainted: the last step replaces it
 			// (a role lost from the state would fail it, its name taken).
@@ -412,6 +441,150 @@ data "visionone_api_keys" "named" {
 			t.Logf("hostile answer (%s): served %d time(s)", name, answer.hits.Load())
 		})
 	}
+}
+
+// TestAccReliability_readAnswersThatAreNotTheObject: a gateway answers the refresh's read of a
+// role, an API key or an account with a 200 whose body is not the object (`{}`). The refresh fails
+// with the client's unusable-answer error and leaves the state as it was: the object keeps its id,
+// and the next plan, with the API's own answers, is empty (nothing is created again, nothing was
+// removed from the state as deleted).
+func TestAccReliability_readAnswersThatAreNotTheObject(t *testing.T) {
+	const emptyObject = "its body is an empty object, not the object asked for [trace id "
+	tests := map[string]struct {
+		config, address string
+		read            func(*http.Request) bool
+		wantError       []string
+	}{
+		"user role": {
+			config: `
+resource "visionone_user_role" "test" {
+  name        = "hostile"
+  permissions = ["platform.userRoles.view"]
+}
+`,
+			address:   "visionone_user_role.test",
+			read:      roleRead,
+			wantError: []string{"Error Reading User Role", `Reading the user role "hostile"`, "GET /v3.0/iam/roles/", emptyObject},
+		},
+		"API key": {
+			config:    testAccAPIKeyConfig("hostile", "SIEM", "", true),
+			address:   testAccAPIKeyAddr,
+			read:      matchRequest(http.MethodGet, regexp.MustCompile(`^/v3\.0/iam/apiKeys/[^/]+$`)),
+			wantError: []string{"Error Reading API Key", "GET /v3.0/iam/apiKeys/", emptyObject},
+		},
+		"account": {
+			config: `
+resource "visionone_account" "test" {
+  email = "hostile@example.com"
+  role  = "Auditor"
+}
+`,
+			address:   testAccAccountAddr,
+			read:      matchRequest(http.MethodGet, accountByID),
+			wantError: []string{"Error Reading Account", "Reading the account hostile@example.com", "GET /v3.0/iam/accounts/", emptyObject},
+		},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			answer := &hostileAnswer{passThrough: true, match: tc.read, rewrite: bodyReplaced(`{}`)}
+			e := startEmulatorBehind(t, answer.wrap)
+			if tc.address != testAccAPIKeyAddr {
+				e.requireMasterAdministrator("create the role or account whose read is answered with {}")
+			}
+			named := strings.NewReplacer(`"hostile`, `"`+e.name("hostile"), " hostile", " "+e.name("hostile")).Replace
+			texts := make([]string, len(tc.wantError))
+			for i, text := range tc.wantError {
+				texts[i] = named(text)
+			}
+			config := e.providerConfigWith("  max_retries = 0\n") + named(tc.config)
+			sameID := statecheck.CompareValue(compare.ValuesSame())
+			resource.ParallelTest(t, resource.TestCase{
+				PreCheck:                 func() { testAccPreCheck(t) },
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{
+					{
+						Config:            config,
+						ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(tc.address, tfjsonpath.New("id"))},
+					},
+					{
+						PreConfig:    func() { answer.armed.Store(true) },
+						RefreshState: true,
+						ExpectError:  regexpText(texts...),
+					},
+					{
+						PreConfig: func() {
+							if answer.hits.Load() == 0 {
+								t.Fatal("the answer {} was never served")
+							}
+							answer.armed.Store(false)
+						},
+						Config:           config,
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+						ConfigStateChecks: []statecheck.StateCheck{
+							sameID.AddStateValue(tc.address, tfjsonpath.New("id")),
+							statecheck.ExpectKnownValue(tc.address, tfjsonpath.New("id"), knownvalue.StringRegexp(regexp.MustCompile(`^[0-9a-f-]{36}$`))),
+						},
+					},
+				},
+			})
+		})
+	}
+}
+
+// TestAccReliability_updateReadBackThatIsNotTheObject: the read-back after a role's update is
+// answered `null`. The update fails with the client's unusable-answer error, the role keeps its id
+// in the state, and the next plan, with the API's own answers, finds the update applied.
+func TestAccReliability_updateReadBackThatIsNotTheObject(t *testing.T) {
+	var patched atomic.Bool
+	answer := &hostileAnswer{passThrough: true, once: true, rewrite: bodyReplaced(`null`),
+		match: func(r *http.Request) bool {
+			if r.Method == http.MethodPatch {
+				patched.Store(true)
+			}
+			return patched.Load() && roleRead(r)
+		}}
+	e := startEmulatorBehind(t, answer.wrap)
+	e.requireMasterAdministrator("create and update a role, whose control flags default to true")
+	config := func(description string) string {
+		return e.providerConfigWith("  max_retries = 0\n") + fmt.Sprintf(`
+resource "visionone_user_role" "test" {
+  name        = %q
+  description = %q
+  permissions = ["platform.userRoles.view"]
+}
+`, e.name("hostile"), description)
+	}
+	const address = "visionone_user_role.test"
+	sameID := statecheck.CompareValue(compare.ValuesSame())
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:            config("before"),
+				ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(address, tfjsonpath.New("id"))},
+			},
+			{
+				PreConfig: func() { answer.armed.Store(true) },
+				Config:    config("after"),
+				ExpectError: regexpText("Error Reading User Role", fmt.Sprintf("Reading the user role %q (id", e.name("hostile")),
+					"back after updating it", "its body is null, not the object asked for [trace id "),
+			},
+			{
+				PreConfig: func() {
+					if answer.hits.Load() == 0 {
+						t.Fatal("the answer null was never served")
+					}
+				},
+				Config:           config("after"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameID.AddStateValue(address, tfjsonpath.New("id")),
+					statecheck.ExpectKnownValue(address, tfjsonpath.New("description"), knownvalue.StringExact("after")),
+				},
+			},
+		},
+	})
 }
 
 // accountsPage answers a list of accounts with n items in one page, each with a description of

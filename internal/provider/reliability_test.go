@@ -154,7 +154,7 @@ func (e *testEmulator) holdsID(ctx context.Context, kind, id string) error {
 	case "roles":
 		_, err = e.API.GetRole(ctx, id)
 	case "accounts":
-		_, err = e.API.GetAccount(ctx, id)
+		_, err = e.API.GetAccount(ctx, id, "")
 	case "apiKeys":
 		_, err = e.API.GetAPIKey(ctx, id)
 	default:

@@ -343,7 +343,7 @@ func (r *accountResource) Update(ctx context.Context, req resource.UpdateRequest
 			prior: state, plan: plan, managed: accountManagedAttributes,
 			send: func(version string) error { return r.data.client.UpdateAccount(ctx, id, version, patch) },
 			reread: func() (accountResourceModel, string, error) {
-				account, err := r.data.client.GetAccount(ctx, id)
+				account, err := r.data.client.GetAccount(ctx, id, state.Email.ValueString())
 				if err != nil {
 					return state, "", err
 				}
@@ -368,7 +368,7 @@ func (r *accountResource) Update(ctx context.Context, req resource.UpdateRequest
 		}
 	}
 
-	account, err := r.data.client.GetAccount(ctx, id)
+	account, err := r.data.client.GetAccount(ctx, id, state.Email.ValueString())
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "Error Reading Account", fmt.Sprintf("Reading the account %s (id %s) after updating it", state.Email.ValueString(), id), err)
 		return
@@ -452,10 +452,11 @@ func (r *accountResource) ImportState(ctx context.Context, req resource.ImportSt
 // invitation gets a new id), the account with this email. Without an email (an import by id) the
 // id may be a SAML group's directory object id, which Vision One keeps in the email field. An
 // account found by email is read again by its id, as only a read by id carries the version (ETag
-// or fingerprint) that protects the next update.
+// or fingerprint) that protects the next update. The email, when known, also tells an account that
+// the API answers under a new id from another account (see client.GetAccount).
 func (r *accountResource) findAccount(ctx context.Context, id, email string) (*client.Account, error) {
 	if id != "" {
-		account, err := r.data.client.RefreshAccount(ctx, id)
+		account, err := r.data.client.RefreshAccount(ctx, id, email)
 		if !client.IsNotFound(err) {
 			return account, err
 		}
@@ -467,7 +468,7 @@ func (r *accountResource) findAccount(ctx context.Context, id, email string) (*c
 	if err != nil {
 		return nil, err
 	}
-	return r.data.client.RefreshAccount(ctx, found.ID)
+	return r.data.client.RefreshAccount(ctx, found.ID, found.Email)
 }
 
 // checkEmail refuses an email that another account planned in this run, or an account of the

@@ -5,8 +5,8 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -67,9 +67,6 @@ const (
 	// the console.
 	defaultMonthsToExpiration = 12
 )
-
-// uuidPattern tells an import id from an import name: key ids are UUIDs (API.md, "Dates and ids").
-var uuidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
 type apiKeyResource struct {
 	data *providerData
@@ -169,15 +166,22 @@ func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 			},
 			"expires_in_months": schema.Int64Attribute{
 				MarkdownDescription: "How long the key is valid from its creation: `1`, `3`, `6` or `12` months, or `0` for never. " +
-					"Default `12`, as in the console. The API cannot change an expiry, so changing this replaces the key.",
+					"Default `12`, as in the console. The API cannot change an expiry, so changing this replaces the key. " +
+					"An import works it out from the key's creation and expiry times; when the API does not report enough to " +
+					"tell, it stays null (the default does not apply then) until the configuration sets it, which is adopted " +
+					"without replacing the key.",
 				Optional: true,
 				Computed: true,
 				Default:  int64default.StaticInt64(defaultMonthsToExpiration),
 				Validators: []validator.Int64{
 					int64validator.OneOf(client.MonthsToExpiration...),
 				},
-				// An imported key's expires_in_months cannot always be recovered from its dates.
-				PlanModifiers: []planmodifier.Int64{planmodifiers.Int64RequiresReplaceUnlessPriorNull()},
+				// An imported key's expires_in_months cannot always be recovered from its dates: it is then
+				// null, and neither the default nor the true value written later replaces the key.
+				PlanModifiers: []planmodifier.Int64{
+					planmodifiers.Int64PriorNullOverDefault(),
+					planmodifiers.Int64RequiresReplaceUnlessPriorNull(),
+				},
 			},
 			"rotate_before": schema.StringAttribute{
 				MarkdownDescription: "Replace the key once the API's current time is within this duration before `expires_at`, " +
@@ -283,7 +287,8 @@ func (r *apiKeyResource) ValidateConfig(ctx context.Context, req resource.Valida
 
 // shortestValidity is the least time from a key's creation to its expiry months later. A key's
 // validity is calendar months (monthsToExpirationOf reads it back that way), and the shortest run
-// of them has a February outside a leap year (1 month: 28 days; 12 months: 365 days).
+// of them has a February outside a leap year (1 month: 28 days; 12 months: 365 days), whether a
+// month counted from a day the target month lacks ends on its last day or carries over.
 func shortestValidity(months int64) time.Duration {
 	var shortest time.Duration
 	// Four years of starting months include every run of month lengths, leap years or not.
@@ -325,10 +330,16 @@ func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 		return
 	}
 	if state == nil {
-		r.data.checkRoleAssignable(ctx, apiKeyRoleAssignment, plan.Role, &resp.Diagnostics)
 		// The create that replaces a key knows its id (see privatePlannedFromKey).
 		replaces, diags := plannedFromID(ctx, req.Private)
 		resp.Diagnostics.Append(diags...)
+		var roleChecks diag.Diagnostics
+		r.data.checkRoleAssignable(ctx, apiKeyRoleAssignment, plan.Role, &roleChecks)
+		if replaces == "" {
+			resp.Diagnostics.Append(roleChecks...)
+		} else {
+			appendWithErrorNote(&resp.Diagnostics, roleChecks, diag.SeverityError, replacedRoleNote(replaces))
+		}
 		r.checkName(ctx, plan.Name, replaces, nil, &resp.Diagnostics, &resp.Diagnostics)
 		return
 	}
@@ -384,6 +395,17 @@ func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	// planned value differs from the prior one.
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("expires_at"), timetypes.NewRFC3339Unknown())...)
 	resp.RequiresReplace = append(resp.RequiresReplace, path.Root("expires_at"))
+}
+
+// replacedRoleNote explains a failed role check of the new key that would replace the key id: the
+// replacement, which an expiry plans without any change to the configuration (as when an expired
+// key is imported), is the cause, not the key that exists.
+func replacedRoleNote(id string) string {
+	return fmt.Sprintf("API key %s is planned for replacement (the warning \"API Key Will Be Replaced\" says why when it has "+
+		"expired or is within rotate_before), and this check is of the new key that would replace it: a key that exists keeps "+
+		"its role, but a new key cannot be given it. To leave the key as it is, remove its import block and its resource "+
+		"block (for a key Terraform manages already, put a removed block in place of the resource block); if it is no "+
+		"longer needed, delete it in Administration → API Keys and remove it from the configuration.", id)
 }
 
 // checkName refuses a key name that another key planned in this run, or a key of the tenant, has
@@ -453,21 +475,27 @@ func apiKeyNameClash(existing *client.APIKey, name string, creates bool) nameCla
 }
 
 // createClashDetail says what to do about the key that has the name a create wanted (generated:
-// from name_prefix). The client may have been unable to tell that key from one this very create
+// from name_prefix), which err, the create's error, refused. When an earlier attempt of the create
+// got no clear answer, the client may have been unable to tell that key from one this very create
 // made whose secret never reached it (API.md, "API keys: create"), so checking and deleting it
-// comes before importing it.
-func (r *apiKeyResource) createClashDetail(ctx context.Context, name string, generated bool) string {
+// comes before importing it. A create refused at its first attempt made no key.
+func (r *apiKeyResource) createClashDetail(ctx context.Context, name string, generated bool, err error) string {
 	remark := apiKeyImportRemark
 	if !generated {
 		remark += " Or, instead of importing it, give this resource another name."
 	}
+	var refusal *client.APIError
+	mayBeOwn := errors.As(err, &refusal) && (refusal.FoundByClient() || refusal.AfterAmbiguous())
 	hint := func(id string) string {
+		if !mayBeOwn {
+			return importHint(apiKeyType, id, remark)
+		}
 		return "It may be a key that this apply created without its secret reaching the provider (the answer to the " +
 			"create was lost or could not be read): check it in Administration → API Keys and, if so, delete it and " +
 			"apply again. Otherwise it is someone else's key. " + importHint(apiKeyType, id, remark)
 	}
-	existing, err := r.data.client.FindAPIKeyByName(ctx, name)
-	if err != nil {
+	existing, findErr := r.data.client.FindAPIKeyByName(ctx, name)
+	if findErr != nil {
 		return hint(name) // an import takes a key's name as well as its id
 	}
 	clash := apiKeyNameClash(existing, name, true)
@@ -498,7 +526,7 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 	created, err := r.data.client.CreateAPIKey(ctx, plan.toAPICreate(name))
 	if client.IsAlreadyExists(err) {
 		resp.Diagnostics.AddAttributeError(path.Root("name"), "API Key Already Exists", fmt.Sprintf("Creating API key %q: %s\n\n%s",
-			name, err, r.createClashDetail(ctx, name, plan.Name.IsUnknown() || plan.Name.IsNull())))
+			name, err, r.createClashDetail(ctx, name, plan.Name.IsUnknown() || plan.Name.IsNull(), err)))
 		return
 	}
 	if err != nil {
@@ -663,14 +691,7 @@ func (r *apiKeyResource) ImportState(ctx context.Context, req resource.ImportSta
 		return
 	}
 	// Many imports in one plan are served from the listing that refreshes share.
-	var key *client.APIKey
-	var err error
-	if uuidPattern.MatchString(importID) {
-		key, err = r.data.client.RefreshAPIKey(ctx, importID)
-	}
-	if key == nil && (err == nil || client.IsNotFound(err)) {
-		key, err = r.data.client.RefreshAPIKeyByName(ctx, importID)
-	}
+	key, err := findByIDOrName(ctx, importID, r.data.client.RefreshAPIKey, r.data.client.RefreshAPIKeyByName)
 	if client.IsNotFound(err) {
 		resp.Diagnostics.AddError("API Key Not Found",
 			fmt.Sprintf("Importing API key %q: no API key in the tenant has this id or name. The data source visionone_api_keys lists the keys.", importID))
@@ -806,16 +827,37 @@ func monthsToExpirationOf(key *client.APIKey) types.Int64 {
 	if !dated {
 		return types.Int64Null()
 	}
-	const tolerance = 48 * time.Hour
 	for _, months := range client.MonthsToExpiration {
-		if months == 0 {
-			continue
-		}
-		if d := created.AddDate(0, int(months), 0).Sub(expires); d.Abs() <= tolerance {
+		if months != 0 && expiresMonthsAfter(created, expires, int(months)) {
 			return types.Int64Value(months)
 		}
 	}
 	return types.Int64Null()
+}
+
+// expiresMonthsAfter reports whether expires is months calendar months after created, give or take
+// two days. How the API counts a month from a day its target month lacks (the 31st, or the 29th of
+// February) is not published: Go's AddDate carries the overflow into the next month (August 31 and
+// six months: March 3), while Java's plusMonths and .NET's AddMonths clamp it to the month's last
+// day (February 28), three days apart; either is accepted.
+func expiresMonthsAfter(created, expires time.Time, months int) bool {
+	const tolerance = 48 * time.Hour
+	for _, due := range []time.Time{created.AddDate(0, months, 0), addMonthsClamped(created, months)} {
+		if due.Sub(expires).Abs() <= tolerance {
+			return true
+		}
+	}
+	return false
+}
+
+// addMonthsClamped is t.AddDate(0, months, 0) with the day clamped to the last day of the target
+// month instead of carried into the next one. The standard library has no such form.
+func addMonthsClamped(t time.Time, months int) time.Time {
+	year, month, day := t.Date()
+	target := month + time.Month(months)
+	// Day 0 of the month after the target is the target's last day.
+	last := time.Date(year, target+1, 0, 0, 0, 0, 0, t.Location()).Day()
+	return time.Date(year, target, min(day, last), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), t.Location())
 }
 
 // uniqueAPIKeyName appends the API's current time (UTC) and random digits to prefix, as the

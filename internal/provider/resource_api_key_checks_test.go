@@ -11,8 +11,10 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
@@ -183,6 +185,72 @@ func TestAccAPIKey_destroyAfterRoleDeleted(t *testing.T) {
 				},
 				Config:  config,
 				Destroy: true,
+			},
+		},
+	})
+}
+
+// TestAccAPIKey_importExpiredKeyWithRetiredRole adopts an expired console key whose role new keys
+// may no longer have (its allow_api_key_assignment was switched off after the key was made, as
+// Master Administrator was for all keys in October 2025): the import plans the key's replacement,
+// and the role check of the new key fails. The error says that the replacement is the cause and how
+// to leave the key alone. Given a role new keys may have, the key is replaced; as the API does not
+// report its creation time, its validity was null, and the new key gets the default of 12 months.
+func TestAccAPIKey_importExpiredKeyWithRetiredRole(t *testing.T) {
+	e := startEmulatorBehind(t, undatedAPIKeys().wrap)
+	e.requireMasterAdministrator("create a role with allow_api_key_assignment")
+	ctx := context.Background()
+	roleName := e.name("legacy integrations")
+	role := e.createRole(client.RoleCreate{Name: roleName, PermissionKeys: rolePermissionKeys(t, e, 1), AllowAPIKeyAssignment: true})
+	name := e.name("legacy")
+	key := e.createAPIKey(client.APIKeyCreate{Name: name, Role: roleName, MonthsToExpiration: pointerTo[int64](1)})
+	if err := e.API.UpdateRole(ctx, role.ID, "", client.RolePatch{AllowAPIKeyAssignment: pointerTo(false)}); err != nil {
+		t.Fatalf("retiring the role for new keys: %v", err)
+	}
+	e.AdvanceClock(32 * 24 * time.Hour)
+	before := e.Stats()
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.apiKeysGone,
+		Steps: []resource.TestStep{
+			{
+				Config: testAccImportedAPIKeyConfig(e, key.ID, name, roleName, ""),
+				ExpectError: regexpText("Role Not Assignable to API Keys", strconv.Quote(roleName), "does not allow API key assignment",
+					"API key "+key.ID+" is planned for replacement", `"API Key Will Be Replaced"`,
+					"a new key cannot be given it", "remove its import block", "delete it in Administration → API Keys"),
+			},
+			{
+				PreConfig: func() {
+					if err := e.noWritesSince(before)(nil); err != nil {
+						t.Fatalf("the refused replacement was written: %v", err)
+					}
+				},
+				Config: testAccImportedAPIKeyConfig(e, key.ID, name, "SIEM", ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testAccAPIKeyAddr, plancheck.ResourceActionReplace),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("id"), knownvalue.StringFunc(func(id string) error {
+						if id == key.ID {
+							return fmt.Errorf("the expired key %s was kept", id)
+						}
+						return nil
+					})),
+					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("expires_in_months"), knownvalue.Int64Exact(12)),
+					e.expectAPIKeyCount(1),
+					emulatorCheck(func(ctx context.Context) error {
+						replacement, err := e.API.FindAPIKeyByName(ctx, name)
+						if err != nil {
+							return err
+						}
+						if months := monthsToExpirationOf(replacement); !months.Equal(types.Int64Value(12)) {
+							return fmt.Errorf("the replacement key is valid for %s months, want 12", months)
+						}
+						return nil
+					}),
+				},
 			},
 		},
 	})

@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
+	"net/http"
 	"slices"
 	"strings"
 
@@ -73,10 +73,6 @@ const (
 	// permissionSuggestions bounds the "did you mean" list of an unknown permission key.
 	permissionSuggestions = 3
 )
-
-// roleIDPattern recognises a role id (a UUID: API.md, "Dates and ids") in an import id; anything
-// else is taken as a role name.
-var roleIDPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
 // userRoleType is this resource's type name, under which the objects it manages are recorded
 // (noteManaged).
@@ -516,16 +512,24 @@ func (r *userRoleResource) Delete(ctx context.Context, req resource.DeleteReques
 		return
 	}
 	doing := fmt.Sprintf("Deleting the user role %q (id %s)", state.Name.ValueString(), state.ID.ValueString())
-	if !client.IsRoleInUse(err) {
+	var refused *client.APIError
+	if !errors.As(err, &refused) || refused.StatusCode != http.StatusBadRequest {
 		addAPIError(&resp.Diagnostics, "Error Deleting User Role", doing, err)
 		return
 	}
-	// Vision One's refusal only counts the accounts and keys that still have the role. Name them:
-	// they may be managed by another configuration or in the console.
-	if holders := r.roleHolders(ctx, state.Name.ValueString()); holders != "" {
+	// Vision One refuses to delete a role that accounts or keys still have, and some others (such as
+	// roles migrated from other Trend products). Its refusal does not name the holders: name them,
+	// since they may be managed by another configuration or in the console. A role that none holds,
+	// refused without saying it is in use, is refused for another reason, which its message gives.
+	holders := r.roleHolders(ctx, state.Name.ValueString())
+	if holders == "" && !client.IsRoleInUse(err) {
+		addAPIError(&resp.Diagnostics, "Error Deleting User Role", doing, err)
+		return
+	}
+	if holders != "" {
 		doing += ", still assigned to " + holders
 	}
-	addAPIError(&resp.Diagnostics, "User Role In Use", doing, err)
+	resp.Diagnostics.AddError("User Role In Use", doing+": "+err.Error()+"\n\n"+roleInUseAdvice)
 }
 
 // roleHolderLimit bounds how many holders of a role an error lists.
@@ -533,10 +537,14 @@ const roleHolderLimit = 10
 
 // roleHolders lists the accounts and API keys that have the role named name, as "the account
 // a@example.com (id ...), the API key "k" (id ...)", or returns "" when there are none or they
-// cannot be listed. Keys are found with the API's role filter; the account list has no role filter,
-// so accounts are selected here.
+// cannot be listed. Keys are found with the API's role filter (unless the name is not
+// client.Filterable); the account list has no role filter, so accounts are selected here.
 func (r *userRoleResource) roleHolders(ctx context.Context, name string) string {
-	keys, err := r.data.client.ListAPIKeys(ctx, client.Eq("role", name))
+	var filter client.Filter
+	if client.Filterable(name) {
+		filter = client.Eq("role", name)
+	}
+	keys, err := r.data.client.ListAPIKeys(ctx, filter)
 	if err != nil {
 		tflog.Warn(ctx, "Could not list the API keys that have the role", map[string]any{"role": name, "error": err.Error()})
 	}
@@ -561,9 +569,9 @@ func (r *userRoleResource) roleHolders(ctx context.Context, name string) string 
 	return strings.Join(holders, ", ")
 }
 
-// ImportState takes a role id (a UUID) or a role name, so that both `terraform import
-// visionone_user_role.x "Auditors"` and an import block with the id work, or an import block's
-// identity (the id).
+// ImportState takes a role id (a UUID) or a role name (even one that looks like a UUID), so that
+// both `terraform import visionone_user_role.x "Auditors"` and an import block with the id work, or
+// an import block's identity (the id).
 func (r *userRoleResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	if !requireConfigured(r.data, &resp.Diagnostics) {
 		return
@@ -573,16 +581,8 @@ func (r *userRoleResource) ImportState(ctx context.Context, req resource.ImportS
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	var (
-		role *client.Role
-		err  error
-	)
 	// Many imports in one plan are served from the listing that refreshes share.
-	if roleIDPattern.MatchString(key) {
-		role, err = r.data.client.RefreshRole(ctx, key)
-	} else {
-		role, err = r.data.client.FindRoleByName(ctx, key)
-	}
+	role, err := findByIDOrName(ctx, key, r.data.client.RefreshRole, r.data.client.FindRoleByName)
 	if client.IsNotFound(err) {
 		resp.Diagnostics.AddError("User Role Not Found",
 			fmt.Sprintf("No Vision One user role has the id or name %q. The import id is a role id (a UUID) or the exact "+

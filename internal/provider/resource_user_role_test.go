@@ -57,7 +57,7 @@ resource "visionone_user_role" "test" {
 					},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("id"), knownvalue.StringRegexp(roleIDPattern)),
+					statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("id"), knownvalue.StringRegexp(uuidPattern)),
 					statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("name"), knownvalue.StringExact(name)),
 					statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("description"), knownvalue.StringExact("")),
 					statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("permissions"), knownvalue.SetExact(knownStringValues(keys))),
@@ -686,7 +686,7 @@ resource "visionone_user_role" "test" {
 }
 
 // TestAccUserRole_importInvalid imports what cannot be imported: a predefined role, and a
-// role that does not exist.
+// role that does not exist, by a name and by an id.
 func TestAccUserRole_importInvalid(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
 	auditor := findRole(t, e, "Auditor")
@@ -721,6 +721,55 @@ resource "visionone_user_role" "test" {
 				ImportState:   true,
 				ImportStateId: "No such role",
 				ExpectError:   regexpText("User Role Not Found", `No Vision One user role has the id or name "No such role"`),
+			},
+			{
+				// An id that no role has, nor any role as its name.
+				Config:        config,
+				ResourceName:  userRoleAddr,
+				ImportState:   true,
+				ImportStateId: "00000000-0000-4000-8000-000000000000",
+				ExpectError:   regexpText("User Role Not Found", `"00000000-0000-4000-8000-000000000000"`),
+			},
+		},
+	})
+}
+
+// TestAccUserRole_importUUIDName adopts a role made in the console whose name has the form of a
+// role id (a UUID), by that name, with an import block and with `terraform import`: no role has
+// that id, so the import finds the role by its name, as the documentation's "by its id (a UUID) or
+// by its exact name" promises.
+func TestAccUserRole_importUUIDName(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	e.requireEmulator("a role named like a UUID, which cannot carry the prefix that live test objects are swept by")
+	const name = "9d7d1f42-2ac9-412a-a5f9-d90bbdbe4dc0"
+	keys := rolePermissionKeys(t, e, 1)
+	role := e.createRole(client.RoleCreate{Name: name, PermissionKeys: keys, AllowAPIKeyAssignment: true, AllowUserAccountAssignment: true})
+	config := e.providerConfig() + fmt.Sprintf(`
+resource "visionone_user_role" "test" {
+  name        = %[1]q
+  permissions = %[2]s
+}
+`, name, hclStringList(keys))
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				// import { to = visionone_user_role.test, id = "9d7d1f42-..." }: a no-op import.
+				Config:          config,
+				ResourceName:    userRoleAddr,
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithID,
+				ImportStateId:   name,
+			},
+			{
+				// terraform import visionone_user_role.test "9d7d1f42-..."
+				Config:           config,
+				ResourceName:     userRoleAddr,
+				ImportState:      true,
+				ImportStateId:    name,
+				ImportStateCheck: expectImportedID(role.ID),
 			},
 		},
 	})

@@ -172,15 +172,7 @@ func TestUserRole_unreadableDateWarns(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := &userRoleResource{data: newProviderData(api)}
-	var schemaResp resource.SchemaResponse
-	r.Schema(ctx, resource.SchemaRequest{}, &schemaResp)
-	var model userRoleModel
-	diags := model.readFromAPI(ctx, role)
-	state := tfsdk.State{Schema: schemaResp.Schema, Raw: tftypes.NewValue(schemaResp.Schema.Type().TerraformType(ctx), nil)}
-	diags.Append(state.Set(ctx, &model)...)
-	if diags.HasError() {
-		t.Fatal(diags)
-	}
+	state := roleState(ctx, t, r, role)
 
 	resp := withPrivateState(&resource.ReadResponse{State: state})
 	r.Read(ctx, resource.ReadRequest{State: state}, resp)
@@ -195,6 +187,21 @@ func TestUserRole_unreadableDateWarns(t *testing.T) {
 	if !read.LastUpdatedAt.IsNull() || read.Name.ValueString() != name {
 		t.Errorf("read name %s, last_updated_at %s; want the role with a null last_updated_at", read.Name, read.LastUpdatedAt)
 	}
+}
+
+// roleState is the state of r that holds role, as a read of it writes it.
+func roleState(ctx context.Context, t *testing.T, r *userRoleResource, role *client.Role) tfsdk.State {
+	t.Helper()
+	var schemaResp resource.SchemaResponse
+	r.Schema(ctx, resource.SchemaRequest{}, &schemaResp)
+	var model userRoleModel
+	diags := model.readFromAPI(ctx, role)
+	state := tfsdk.State{Schema: schemaResp.Schema, Raw: tftypes.NewValue(schemaResp.Schema.Type().TerraformType(ctx), nil)}
+	diags.Append(state.Set(ctx, &model)...)
+	if diags.HasError() {
+		t.Fatal(diags)
+	}
+	return state
 }
 
 // dynamicValue builds a protocol value of an object type from the given attributes; the others
@@ -218,4 +225,71 @@ func dynamicValue(t *testing.T, typ tftypes.Type, attributes map[string]tftypes.
 		t.Fatal(err)
 	}
 	return dv
+}
+
+// TestUserRole_deleteRefused: a refused delete of a role is "User Role In Use", with the advice to
+// give its holders another role, only when the provider found holders or the answer says that the
+// role is in use. Vision One refuses other deletes too (a role migrated from another Trend
+// product): those keep Vision One's message and say what to do about a role it keeps.
+func TestUserRole_deleteRefused(t *testing.T) {
+	t.Parallel()
+	const (
+		migrated     = `{"error":{"code":"BadRequest","message":"Roles migrated from Cloud One Workload Security cannot be deleted."}}`
+		saysInUse    = `{"error":{"code":"BadRequest","message":"The role cannot be deleted.","innererror":{"code":"ItemInUse"}}}`
+		saysNothing  = `{"error":{"code":"BadRequest","message":"Bad request."}}`
+		inUseSummary = "User Role In Use"
+		reassign     = "give them another role"
+	)
+	tests := map[string]struct {
+		answer  string // what Vision One answers the delete; "" for the emulator's own answer
+		held    bool   // whether an API key has the role
+		summary string
+		want    []string
+		notWant []string
+	}{
+		"refused for another reason": {answer: migrated, summary: "Error Deleting User Role",
+			want: []string{"400 BadRequest: Roles migrated from Cloud One Workload Security cannot be deleted.",
+				"Vision One refused to delete the object: its message above says why", "`removed` block"},
+			notWant: []string{inUseSummary, reassign, "correct"}},
+		"said to be in use, no holder found": {answer: saysInUse, summary: inUseSummary,
+			want: []string{"ItemInUse", reassign}, notWant: []string{"still assigned to"}},
+		"held, as the emulator says": {held: true, summary: inUseSummary,
+			want: []string{"still assigned to the API key", reassign}},
+		"held, refused without a reason": {answer: saysNothing, held: true, summary: inUseSummary,
+			want: []string{"still assigned to the API key", "Bad request.", reassign}},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			refusal := &hostileAnswer{match: matchRequest(http.MethodDelete, roleByID),
+				rewrite: answerWith(http.StatusBadRequest, "application/json", tc.answer)}
+			refusal.armed.Store(tc.answer != "")
+			e := startEmulatorBehind(t, refusal.wrap)
+			e.requireEmulator("a refused delete")
+			role := e.createRole(client.RoleCreate{Name: e.name("refused"), PermissionKeys: rolePermissionKeys(t, e, 1),
+				AllowAPIKeyAssignment: tc.held})
+			if tc.held {
+				e.createAPIKey(client.APIKeyCreate{Name: e.name("holder"), Role: role.Name})
+			}
+			api, err := client.New(client.Config{Endpoint: e.URL, APIKey: e.AdminKey(), RequestsPerMinute: -1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := &userRoleResource{data: newProviderData(api)}
+			state := roleState(ctx, t, r, role)
+
+			resp := &resource.DeleteResponse{State: state}
+			r.Delete(ctx, resource.DeleteRequest{State: state}, resp)
+			errs := resp.Diagnostics.Errors()
+			if len(errs) != 1 || errs[0].Summary() != tc.summary || !regexpText(tc.want...).MatchString(errs[0].Detail()) {
+				t.Fatalf("diagnostics %v, want one error %q saying %q", resp.Diagnostics, tc.summary, tc.want)
+			}
+			for _, text := range tc.notWant {
+				if strings.Contains(errs[0].Summary()+errs[0].Detail(), text) {
+					t.Errorf("the error says %q:\n%s\n%s", text, errs[0].Summary(), errs[0].Detail())
+				}
+			}
+		})
+	}
 }
