@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"net/http"
 	"sync"
 	"time"
@@ -19,15 +20,26 @@ import (
 // decrease:
 //
 //   - It starts without a pace: Terraform's -parallelism bounds how many requests are in flight.
-//   - A 429 with Retry-After holds every request of the process until then, not only the one that
-//     got it, so that the others do not each collect a 429 of their own. With fixed windows that
-//     is when the next window opens.
+//   - A 429 holds every request of the process until the tenant's next window opens, not only the
+//     one that got it, so that the others do not each collect a 429 of their own. Its Retry-After,
+//     when it has one, says when that is. Vision One documents none, so without it the 429 means
+//     that the current window is closed, and the pacer estimates its end: a window opens with the
+//     first request it accepts after the last one ended, so the window holding the first request
+//     of this process accepted since the last estimated end began no later than that request
+//     arrived, and ends no later than a window after it. The hold lasts a window from when that
+//     request was sent, and windowSlack for the time it took to arrive, and up to holdJitter more
+//     at random, so that processes held by the same window do not all start again at once. The estimate may be long (another
+//     tool opened the window earlier), never short. A 429 when no window is known to be open
+//     (nothing accepted yet, or nothing since the last window's estimated end: someone else opened
+//     the window) holds a whole window from the 429, which has then surely ended.
 //   - The first 429 of a window sets the pace to a share (paceMargin) of what the tenant accepted
 //     in that window: the requests of this process answered with anything but a 429 since the
 //     window began (it ends at Retry-After, so it began a window's length earlier; without
-//     Retry-After, the last window's length). A window that began before this process's first
-//     request (a previous Terraform command or another tool used part of it, or the 429 was no
-//     rate limit at all) tells nothing of the allowance: then only the hold applies.
+//     Retry-After, the window is the one estimated). A window that began before this process's
+//     first request (a previous Terraform command or another tool used part of it, or the 429 was
+//     no rate limit at all) tells nothing of the allowance: then only the hold applies. Without
+//     Retry-After, the window of the process's first request may be such a window, and any window
+//     not known to be open is: neither sets the pace.
 //   - Every window without a 429 raises the pace by a twentieth of the allowance last measured, so
 //     the pace probes upward slowly and notices a limit that was raised or a tool that stopped.
 //     Against fixed windows a probe beyond the allowance costs a 429 near a window's end and a
@@ -56,8 +68,13 @@ const (
 	// minPace is the slowest pace, in requests per minute, that a 429 can set.
 	minPace = 1.0
 	// windowSlack is how far the start of a window derived from Retry-After may be off: the header
-	// is whole seconds, rounded up, and answers take time to arrive.
+	// is whole seconds, rounded up, and answers take time to arrive. Without Retry-After, it is how
+	// much later than its first request was sent a window may have opened, as that request took
+	// time to arrive.
 	windowSlack = 2 * time.Second
+	// holdJitter is the most that a hold until a window's estimated end (a 429 without Retry-After)
+	// is lengthened at random.
+	holdJitter = 2 * time.Second
 	// capSlack is what the cap adds to a window: how much the time requests take to reach the
 	// tenant may vary without a window of the tenant holding one request more than the cap. Paced
 	// at exactly the cap, that variation alone would put the cap's next request into the window
@@ -84,11 +101,13 @@ type pacer struct {
 	rampFrom time.Time
 	// decreasedAt is when a 429 last set the pace: one decrease per window.
 	decreasedAt time.Time
-	// holdUntil is the end of the latest Retry-After: no request is sent before it.
+	// holdUntil is the end of the tenant's window that a 429 closed: no request is sent before it.
 	holdUntil time.Time
 	// nextSlot is the token bucket's theoretical arrival time: the slot after the last one taken.
 	nextSlot time.Time
 	accepted acceptLog
+	// jitter returns a random duration up to its argument (tests fix it).
+	jitter func(time.Duration) time.Duration
 }
 
 // paceChange is what a decision of the pacer changed, for the debug log.
@@ -99,7 +118,7 @@ type paceChange struct {
 }
 
 func newPacer(limit int) *pacer {
-	p := &pacer{}
+	p := &pacer{jitter: func(d time.Duration) time.Duration { return rand.N(d + 1) }}
 	if limit > 0 {
 		p.limit = float64(limit)
 		p.capInterval = (paceWindow + capSlack + time.Duration(limit) - 1) / time.Duration(limit)
@@ -182,6 +201,13 @@ func (p *pacer) recheck(now time.Time) time.Time {
 	return p.reserveLocked(now)
 }
 
+// holdLeft is how long from now the hold of every request lasts; zero when there is none.
+func (p *pacer) holdLeft(now time.Time) time.Duration {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return max(p.holdUntil.Sub(now), 0)
+}
+
 // answered records that a request sent at sentAt was answered, not with a 429: the tenant counted
 // it in its window.
 func (p *pacer) answered(sentAt time.Time) {
@@ -196,12 +222,14 @@ func (p *pacer) answered(sentAt time.Time) {
 func (p *pacer) throttled(now time.Time, wait time.Duration, hasWait bool) *paceChange {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	windowEnd := now
-	if hasWait {
-		windowEnd = now.Add(wait)
+	w := p.closedWindow(now, wait, hasWait)
+	newHold := !p.holdUntil.After(now) && w.end.After(now)
+	if p.holdUntil.Before(w.end) {
+		p.holdUntil = w.end
+		if w.estimated {
+			p.holdUntil = w.end.Add(p.jitter(holdJitter))
+		}
 	}
-	newHold := !p.holdUntil.After(now) && windowEnd.After(now)
-	p.holdUntil = later(p.holdUntil, windowEnd)
 	hold := p.holdUntil.Sub(now)
 
 	if !p.decreasedAt.IsZero() && now.Sub(p.decreasedAt) < paceWindow {
@@ -211,12 +239,10 @@ func (p *pacer) throttled(now time.Time, wait time.Duration, hasWait bool) *pace
 		}
 		return nil
 	}
-	windowStart := windowEnd.Add(-paceWindow)
-	if p.accepted.first.IsZero() || p.accepted.first.After(windowStart.Add(windowSlack)) {
-		return &paceChange{perMinute: p.perMinute(), hold: hold,
-			reason: "429 in a window that began before this process's first request, which tells nothing of the tenant's limit: holding every request, pace unchanged"}
+	if w.unseen != "" {
+		return &paceChange{perMinute: p.perMinute(), hold: hold, reason: w.unseen}
 	}
-	n := p.accepted.since(windowStart.Add(-windowSlack / 2))
+	n := p.accepted.since(w.countFrom)
 	p.learned = max(float64(n)*paceMargin, minPace)
 	if p.limit > 0 {
 		p.learned = min(p.learned, p.limit)
@@ -225,8 +251,51 @@ func (p *pacer) throttled(now time.Time, wait time.Duration, hasWait bool) *pace
 	p.decreasedAt = now
 	p.rampFrom = later(now, p.holdUntil)
 	return &paceChange{perMinute: p.perMinute(), hold: hold,
-		reason: fmt.Sprintf("429: the tenant accepted %d requests of this process in its window; pacing at %.0f%% of that, "+
-			"holding every request until its next window", n, paceMargin*100)}
+		reason: fmt.Sprintf("%s: the tenant accepted %d requests of this process in its window; pacing at %.0f%% of that, "+
+			"holding every request until %s", w.what, n, paceMargin*100, w.until)}
+}
+
+// window is what a 429 tells of the tenant's window that it closed.
+type window struct {
+	// end is when the next window opens, at the latest; estimated: without Retry-After.
+	end       time.Time
+	estimated bool
+	// countFrom is the sending time from which the accepted requests of this process were in it.
+	countFrom time.Time
+	// unseen, when set, says why the window tells nothing of the allowance, for the debug log.
+	unseen string
+	// what names the 429 and until the end of its hold, for the debug log.
+	what, until string
+}
+
+// closedWindow is the window that a 429 at now closed: from its Retry-After, or estimated from the
+// requests accepted without one (see the comment at the top of this file). p.mu is held.
+func (p *pacer) closedWindow(now time.Time, wait time.Duration, hasWait bool) window {
+	if hasWait {
+		end := now.Add(wait)
+		start := end.Add(-paceWindow)
+		w := window{end: end, countFrom: start.Add(-windowSlack / 2), what: "429", until: "its next window"}
+		if p.accepted.first.IsZero() || p.accepted.first.After(start.Add(windowSlack)) {
+			w.unseen = "429 in a window that began before this process's first request, which tells nothing of the tenant's limit: " +
+				"holding every request, pace unchanged"
+		}
+		return w
+	}
+	opened := p.accepted.window
+	end := opened.Add(paceWindow + windowSlack)
+	if opened.IsZero() || now.After(end) {
+		return window{end: now.Add(paceWindow), estimated: true,
+			unseen: "429 without Retry-After in a window that no request of this process is known to have opened, " +
+				"which tells nothing of the tenant's limit: holding every request for a whole window, pace unchanged"}
+	}
+	w := window{end: end, estimated: true, countFrom: opened, what: "429 without Retry-After",
+		until: "the estimated end of the window, which opened with the first of them"}
+	if opened.Equal(p.accepted.first) {
+		w.unseen = "429 without Retry-After in the window of this process's first request, which another process may have " +
+			"opened and used, so it tells nothing of the tenant's limit: holding every request until the window's estimated end, " +
+			"pace unchanged"
+	}
+	return w
 }
 
 // later returns the later of two times.
@@ -237,10 +306,15 @@ func later(a, b time.Time) time.Time {
 	return a
 }
 
-// acceptLog counts the accepted requests of the last window, per second of their sending.
+// acceptLog counts the accepted requests of the last window, per second of their sending, and
+// estimates when the tenant's window opened.
 type acceptLog struct {
-	first   time.Time // the first accepted request of the process
-	buckets [64]struct {
+	first time.Time // the first accepted request of the process
+	// window and previous are when the tenant's current and previous windows opened, as far as
+	// this process can tell: the sending of the first request accepted a window or more after
+	// the last one opened.
+	window, previous time.Time
+	buckets          [64]struct {
 		second int64
 		n      int
 	}
@@ -249,6 +323,13 @@ type acceptLog struct {
 func (l *acceptLog) add(t time.Time) {
 	if l.first.IsZero() || t.Before(l.first) {
 		l.first = t
+	}
+	switch {
+	case l.window.IsZero() || !t.Before(l.window.Add(paceWindow)):
+		l.previous, l.window = l.window, t
+	case t.Before(l.window) && (l.previous.IsZero() || !t.Before(l.previous.Add(paceWindow))):
+		// Answered after a later request of the same window.
+		l.window = t
 	}
 	s := t.Unix()
 	b := &l.buckets[uint64(s)%uint64(len(l.buckets))]

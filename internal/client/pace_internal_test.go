@@ -145,20 +145,99 @@ func TestPacerLearnsNothingFromAWindowItDidNotSee(t *testing.T) {
 	}
 }
 
-// A 429 without Retry-After holds nobody (the request itself backs off), and the pace is learned
-// from the last window's length of answers.
+// Without Retry-After, which Vision One does not document, a 429 says that the tenant's window is
+// closed: every request waits until the window's estimated end (it opened with the first request
+// accepted after the last window's end), with slack for the time requests take to arrive and a
+// random lengthening. The process's first window may have been opened by another process, so its
+// 429 holds but teaches no pace; a later window's 429 sets the pace as one with Retry-After does.
+// The 429s of the requests that were in flight do not lengthen the hold.
 func TestPacerWithoutRetryAfter(t *testing.T) {
+	for _, jitter := range []time.Duration{0, holdJitter} {
+		p := newPacer(0)
+		p.jitter = func(limit time.Duration) time.Duration {
+			if limit != holdJitter {
+				t.Errorf("jitter asked for up to %s, want %s", limit, holdJitter)
+			}
+			return jitter
+		}
+		for i := range 120 {
+			p.answered(t0.Add(time.Duration(i) * 10 * time.Second / 120))
+		}
+		now := t0.Add(10 * time.Second)
+		end := t0.Add(paceWindow + windowSlack + jitter)
+		change := p.throttled(now, 0, false)
+		if change == nil || change.hold != end.Sub(now) || change.perMinute != 0 || !strings.Contains(change.reason, "pace unchanged") {
+			t.Fatalf("jitter %s: change = %+v; want a hold of %s until the first window's end, and no pace", jitter, change, end.Sub(now))
+		}
+		for i := range 9 {
+			if c := p.throttled(now.Add(time.Duration(i)*20*time.Millisecond), 0, false); c != nil && c.hold != end.Sub(now.Add(time.Duration(i)*20*time.Millisecond)) {
+				t.Errorf("jitter %s: a 429 of a request in flight moved the hold: %+v", jitter, c)
+			}
+		}
+		for i, at := range sendAll(p, now.Add(time.Second), 20) {
+			if !at.Equal(end) {
+				t.Fatalf("jitter %s: request %d during the hold may go at +%s, want +%s", jitter, i, at.Sub(t0), end.Sub(t0))
+			}
+		}
+
+		// The second window opens with the first request after the hold; 100 are accepted in 20s.
+		open := end.Add(time.Second)
+		for i := range 100 {
+			p.answered(open.Add(time.Duration(i) * 200 * time.Millisecond))
+		}
+		now = open.Add(20 * time.Second)
+		end = open.Add(paceWindow + windowSlack + jitter)
+		change = p.throttled(now, 0, false)
+		if change == nil || change.hold != end.Sub(now) || change.perMinute != 95 || !strings.Contains(change.reason, "accepted 100 requests") {
+			t.Fatalf("jitter %s: change = %+v; want a hold of %s and a pace of 95/min (95%% of the 100 accepted)", jitter, change, end.Sub(now))
+		}
+		if at, _ := p.reserve(now); !at.Equal(end) {
+			t.Errorf("jitter %s: a request during the second hold may go at +%s, want +%s", jitter, at.Sub(t0), end.Sub(t0))
+		}
+	}
+}
+
+// Answers arrive in any order: the window opens with the earliest accepted request sent after the
+// last one's end, whichever answer came first.
+func TestPacerWindowOpensWithTheEarliestRequestAfterTheLast(t *testing.T) {
 	p := newPacer(0)
-	for i := range 200 {
-		p.answered(t0.Add(time.Duration(i) * 400 * time.Millisecond)) // 150 a minute for 80s
-	}
-	now := t0.Add(80 * time.Second)
+	p.jitter = func(time.Duration) time.Duration { return 0 }
+	p.answered(t0)
+	p.answered(t0.Add(59 * time.Second))
+	p.answered(t0.Add(61 * time.Second))
+	p.answered(t0.Add(59500 * time.Millisecond)) // the first window's, answered late
+	p.answered(t0.Add(60500 * time.Millisecond)) // the second window's first, answered late
+	now := t0.Add(70 * time.Second)
 	change := p.throttled(now, 0, false)
-	if change == nil || change.hold != 0 || change.perMinute < 142 || change.perMinute > 145 {
-		t.Fatalf("change = %+v; want no hold and 95%% of the ~150 answered in the last minute", change)
+	if want := 60500*time.Millisecond + paceWindow + windowSlack - 70*time.Second; change == nil || change.hold != want {
+		t.Fatalf("change = %+v; want a hold of %s, until a window after +60.5s", change, want)
 	}
-	if at, _ := p.reserve(now); !at.Equal(now) {
-		t.Errorf("a request may go at +%s, want at once: nothing holds it", at.Sub(now))
+	if change.perMinute != 1.9 || !strings.Contains(change.reason, "accepted 2 requests") {
+		t.Errorf("change = %+v; want the pace set from the 2 requests of the second window", change)
+	}
+}
+
+// A 429 without Retry-After when the process knows of no open window (it has no request accepted
+// yet, or none since the estimated end of the last window) comes of a window someone else opened
+// at an unknown time: every request waits a whole window, which has then surely ended, and the
+// pace stays as it is.
+func TestPacerWithoutRetryAfterInAnUnknownWindow(t *testing.T) {
+	p := newPacer(0)
+	p.jitter = func(limit time.Duration) time.Duration { return limit }
+	change := p.throttled(t0, 0, false)
+	if want := paceWindow + holdJitter; change == nil || change.hold != want || change.perMinute != 0 ||
+		!strings.Contains(change.reason, "pace unchanged") {
+		t.Fatalf("before any accepted request: change = %+v; want a hold of %s and no pace", change, want)
+	}
+
+	p = newPacer(0)
+	p.jitter = func(time.Duration) time.Duration { return 0 }
+	learnedWindow(t, p, 100, 10*time.Second)
+	p.answered(t0.Add(time.Minute))
+	now := t0.Add(3 * time.Minute)
+	change = p.throttled(now, 0, false)
+	if change == nil || change.hold != paceWindow || change.perMinute != 95 || !strings.Contains(change.reason, "pace unchanged") {
+		t.Fatalf("two windows after the last accepted request: change = %+v; want a hold of a window and the pace kept", change)
 	}
 }
 
@@ -204,11 +283,12 @@ func TestPacerNeverExceedsTheCap(t *testing.T) {
 // fixedWindowTenant counts requests as the API does (API.md, "Limits") and as the emulator's
 // rate limit does: at most allowance in a 60-second window that opens with the first request
 // after the last one closed; beyond it a 429 whose Retry-After, in whole seconds rounded up, is
-// the rest of the window.
+// the rest of the window, unless the tenant omits it.
 type fixedWindowTenant struct {
-	allowance int
-	start     time.Time
-	count     int
+	allowance      int
+	omitRetryAfter bool
+	start          time.Time
+	count          int
 }
 
 func (f *fixedWindowTenant) arrive(t time.Time) (retryAfter time.Duration, ok bool) {
@@ -226,6 +306,7 @@ func (f *fixedWindowTenant) arrive(t time.Time) (retryAfter time.Duration, ok bo
 // paceRun is what a simulated run against a tenant came to.
 type paceRun struct {
 	requests, tooMany int
+	maxTooManyPerCall int
 	elapsed           time.Duration
 	sent              []time.Time // when each request was sent, in order
 }
@@ -233,11 +314,14 @@ type paceRun struct {
 // simulatePacing plays Terraform's workers against the tenant on a fake clock, as the transport
 // drives the pacer (awaitPace): a worker reserves a slot, waits for it and, should a hold have
 // begun meanwhile, for a new slot after it, sends, and on a 429
-// tells the pacer and sends again after Retry-After. Each worker starts its next object as soon as
+// tells the pacer and sends again after Retry-After, or without one, once the hold the pacer set
+// ends. Each worker starts its next object as soon as
 // the last is done, until `work` requests have been accepted. A request reaches the tenant half
-// the latency after it was sent, and up to jitter later (the same draws in every run).
+// the latency after it was sent, and up to jitter later (the same draws in every run, which also
+// draw the pacer's jitter).
 func simulatePacing(p *pacer, tenant *fixedWindowTenant, workers, work int, latency, jitter time.Duration) paceRun {
 	draws := rand.New(rand.NewPCG(1, 2))
+	p.jitter = func(limit time.Duration) time.Duration { return time.Duration(draws.Int64N(int64(limit) + 1)) }
 	type step int
 	const (
 		ready step = iota
@@ -251,6 +335,7 @@ func simulatePacing(p *pacer, tenant *fixedWindowTenant, workers, work int, late
 		retryAfter time.Duration
 		accepted   bool
 		idle       bool
+		tooMany    int // the 429s of the current call
 	}
 	ws := make([]worker, workers)
 	for i := range ws {
@@ -288,10 +373,18 @@ func simulatePacing(p *pacer, tenant *fixedWindowTenant, workers, work int, late
 		case answer:
 			if !cur.accepted {
 				run.tooMany++
+				cur.tooMany++
+				run.maxTooManyPerCall = max(run.maxTooManyPerCall, cur.tooMany)
+				if tenant.omitRetryAfter {
+					p.throttled(now, 0, false)
+					cur.step = ready
+					continue
+				}
 				p.throttled(now, cur.retryAfter, true)
 				cur.next, cur.step = now.Add(cur.retryAfter), ready
 				continue
 			}
+			cur.tooMany = 0
 			p.answered(cur.sentAt)
 			done++
 			run.elapsed = now.Sub(t0)
@@ -310,13 +403,17 @@ func simulatePacing(p *pacer, tenant *fixedWindowTenant, workers, work int, late
 // most, and come within 1.2 times of the time the allowance itself needs for the work (the
 // targets of `make bench`, where terraform runs these requests for real). A window already partly
 // used by an earlier process, and a hard cap at the allowance, keep within the same bounds; a cap
-// at the allowance gets no 429 of its own, even when the time requests take to arrive varies.
+// at the allowance gets no 429 of its own, even when the time requests take to arrive varies. A
+// tenant that sends no Retry-After keeps within the same bounds: the pacer holds every request
+// until its estimate of the window's end; learning the pace costs one more window's 429s, as the
+// process's first window teaches it none.
 func TestPacerAgainstAFixedWindowTenant(t *testing.T) {
 	for _, tt := range []struct {
 		name                 string
 		allowance, limit     int
 		usedBefore           int           // requests of an earlier process in the window open at the start
 		jitter               time.Duration // how much the time a request takes to arrive varies
+		omitRetryAfter       bool
 		work                 int
 		maxTooManyPercent    float64
 		maxTimeOverAllowance float64
@@ -332,9 +429,17 @@ func TestPacerAgainstAFixedWindowTenant(t *testing.T) {
 		// The first window's 429 comes of the earlier process's requests.
 		{name: "60 a minute, capped at 60, window half used", allowance: 60, limit: 60, usedBefore: 30,
 			jitter: 200 * time.Millisecond, work: 420, maxTooManyPercent: 0.5, maxTimeOverAllowance: 1.2},
+		{name: "600 a minute without Retry-After", allowance: 600, omitRetryAfter: true, jitter: 200 * time.Millisecond,
+			work: 2100, maxTooManyPercent: 2, maxTimeOverAllowance: 1.2},
+		{name: "600 a minute without Retry-After, window half used by the plan", allowance: 600, usedBefore: 300,
+			omitRetryAfter: true, jitter: 200 * time.Millisecond, work: 2100, maxTooManyPercent: 2, maxTimeOverAllowance: 1.2},
+		{name: "60 a minute without Retry-After", allowance: 60, omitRetryAfter: true, jitter: 200 * time.Millisecond,
+			work: 420, maxTooManyPercent: 6, maxTimeOverAllowance: 1.2},
+		{name: "60 a minute without Retry-After, capped at 60, window half used", allowance: 60, limit: 60, usedBefore: 30,
+			omitRetryAfter: true, jitter: 200 * time.Millisecond, work: 420, maxTooManyPercent: 0.5, maxTimeOverAllowance: 1.2},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			tenant := &fixedWindowTenant{allowance: tt.allowance}
+			tenant := &fixedWindowTenant{allowance: tt.allowance, omitRetryAfter: tt.omitRetryAfter}
 			if tt.usedBefore > 0 {
 				tenant.start, tenant.count = t0.Add(-10*time.Second), tt.usedBefore
 			}
@@ -343,13 +448,17 @@ func TestPacerAgainstAFixedWindowTenant(t *testing.T) {
 			// The work needs work/allowance windows; the first may hold less when an earlier process used it.
 			needs := time.Duration(float64(tt.work+tt.usedBefore) / float64(tt.allowance) * float64(time.Minute))
 			over := float64(run.elapsed) / float64(needs)
-			t.Logf("%d requests, %d answered 429 (%.2f%%), %s (%.2f times the %s the allowance needs)",
-				run.requests, run.tooMany, tooMany, run.elapsed.Round(time.Second), over, needs.Round(time.Second))
+			t.Logf("%d requests, %d answered 429 (%.2f%%, at most %d for one call), %s (%.2f times the %s the allowance needs)",
+				run.requests, run.tooMany, tooMany, run.maxTooManyPerCall, run.elapsed.Round(time.Second), over, needs.Round(time.Second))
 			if tooMany > tt.maxTooManyPercent {
 				t.Errorf("%.2f%% of the requests were answered 429, want at most %v%%", tooMany, tt.maxTooManyPercent)
 			}
 			if over > tt.maxTimeOverAllowance {
 				t.Errorf("the work took %.2f times what the allowance needs, want at most %v", over, tt.maxTimeOverAllowance)
+			}
+			// Every request waits for the window a 429 closed to end, so no call meets two.
+			if run.maxTooManyPerCall > 1 {
+				t.Errorf("a call was answered 429 %d times in a row, want at most once", run.maxTooManyPerCall)
 			}
 			// The requests held by a 429 go at the cap when the hold ends, not all at once.
 			if i := windowOverCap(run.sent, tt.limit, time.Minute); tt.limit > 0 && i >= 0 {

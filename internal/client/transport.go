@@ -123,6 +123,8 @@ type call struct {
 	// ambiguous: an earlier attempt may have been applied (it timed out, its connection broke after
 	// it was sent, or a write got a 5xx), so a later answer may describe the state it left.
 	ambiguous bool
+	// throttledSince is when the request was first answered 429.
+	throttledSince time.Time
 }
 
 // path is the request's path as logs and errors show it: with the path of the endpoint, if any.
@@ -264,9 +266,9 @@ func (c *Client) classifyFailure(cl *call, out outcome) verdict {
 }
 
 // classifyAnswer judges an error answer. A 429 is retried for every request: the API refused before
-// acting on it. A 5xx (but 501), or a 400 RequestTimeout (the API giving up, as with a 504), is
-// retried, except for a create, whose caller must look the object up first. Any other answer is
-// final.
+// acting on it; it waits for the tenant's next window (its Retry-After, or the hold the pacer
+// set). A 5xx (but 501), or a 400 RequestTimeout (the API giving up, as with a 504), is retried,
+// except for a create, whose caller must look the object up first. Any other answer is final.
 func (c *Client) classifyAnswer(cl *call, out outcome) verdict {
 	errBody := out.body
 	if cl.req.answerSecrets != nil {
@@ -292,8 +294,30 @@ func (c *Client) classifyAnswer(cl *call, out outcome) verdict {
 	wait, ok := retryAfter(out.header)
 	if !ok {
 		wait = c.backoff(cl.attempts)
+		if out.status == http.StatusTooManyRequests {
+			// The pacer holds every request until the window that this 429 closed ends.
+			wait = max(wait, c.pace.holdLeft(time.Now()))
+		}
+	}
+	if out.status == http.StatusTooManyRequests && c.tenantMayBeFull(cl, time.Now()) {
+		if cl.attempts > c.cfg.MaxRetries {
+			// Past its retries, a call asks no faster than its backoff, whatever a Retry-After says.
+			wait = max(wait, c.backoff(cl.attempts))
+		}
+		return verdict{retry: true, wait: wait, cause: apiErr}
 	}
 	return c.retryOrGiveUp(cl, apiErr, wait)
+}
+
+// tenantMayBeFull reports whether a call answered 429 at now is retried whatever its attempts:
+// until a window has passed since its first 429, a 429 may mean only that the tenant's window is
+// full, which its end cures, so it never reaches the caller; after that, the call's retries count
+// as for any failure. With retries turned off, it is not retried either.
+func (c *Client) tenantMayBeFull(cl *call, now time.Time) bool {
+	if cl.throttledSince.IsZero() {
+		cl.throttledSince = now
+	}
+	return c.cfg.MaxRetries > 0 && now.Sub(cl.throttledSince) < paceWindow
 }
 
 // retryOrGiveUp is a retry after wait, unless the call has used up its retries: then cause stands.

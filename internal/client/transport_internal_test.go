@@ -44,6 +44,79 @@ func TestRetryAfter(t *testing.T) {
 	}
 }
 
+// TestTooManyIsRetriedForAWholeWindow: a call answered 429 is retried, whatever its attempts,
+// until a window has passed since its first 429, so that a tenant whose window is merely full
+// never fails it; then, as any other failure, once its retries are spent. With retries turned
+// off, a 429 is not retried either.
+func TestTooManyIsRetriedForAWholeWindow(t *testing.T) {
+	tooMany := outcome{status: http.StatusTooManyRequests, header: http.Header{},
+		body: []byte(`{"error":{"code":"TooManyRequests","message":"Too many requests"}}`)}
+	failed := outcome{status: http.StatusServiceUnavailable, header: http.Header{},
+		body: []byte(`{"error":{"code":"ServiceUnavailable","message":"try later"}}`)}
+	newCall := func(c *Client, attempts int) *call {
+		cl, err := c.prepare(request{method: http.MethodGet, path: connectivityPath})
+		if err != nil {
+			t.Fatal(err)
+		}
+		cl.attempts = attempts
+		return cl
+	}
+	c, err := New(Config{Endpoint: "http://127.0.0.1:1", APIKey: "k", MaxRetries: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	cl := newCall(c, 3)
+	if v := c.classify(cl, tooMany); !v.retry {
+		t.Errorf("a first 429 after the retries were spent: %+v, want a retry", v)
+	}
+	cl.throttledSince = time.Now().Add(-paceWindow + 10*time.Second)
+	cl.attempts = 9
+	if v := c.classify(cl, tooMany); !v.retry {
+		t.Errorf("a 429 within a window of the call's first: %+v, want a retry", v)
+	}
+	cl.throttledSince = time.Now().Add(-paceWindow)
+	if v := c.classify(cl, tooMany); v.retry || !hasStatus(v.err, http.StatusTooManyRequests) {
+		t.Errorf("a 429 a window after the call's first, retries spent: %+v, want the 429", v)
+	}
+	if v := c.classify(newCall(c, 2), tooMany); !v.retry {
+		t.Errorf("a 429 with retries left: %+v, want a retry", v)
+	}
+	cl = newCall(c, 3)
+	cl.throttledSince = time.Now()
+	if v := c.classify(cl, failed); v.retry || !hasStatus(v.err, http.StatusServiceUnavailable) {
+		t.Errorf("a 503 after the retries were spent, a 429 just before: %+v, want the 503", v)
+	}
+
+	// Past its retries, a call is not sent again at once, even when a Retry-After says it may: it
+	// waits for its backoff (at random up to its ceiling, here an hour, so that twenty waits are
+	// not all zero).
+	c, err = New(Config{Endpoint: "http://127.0.0.1:1", APIKey: "k", MaxRetries: 2, RetryBaseDelay: time.Hour, RetryMaxDelay: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	retryAtOnce := outcome{status: tooMany.status, header: http.Header{"Retry-After": {"0"}}, body: tooMany.body}
+	var longest time.Duration
+	for range 20 {
+		v := c.classify(newCall(c, 3), retryAtOnce)
+		if !v.retry {
+			t.Fatalf("a 429 with Retry-After: 0: %+v, want a retry", v)
+		}
+		longest = max(longest, v.wait)
+	}
+	if longest == 0 {
+		t.Error("a 429 with Retry-After: 0 past the call's retries was retried at once, twenty times in twenty")
+	}
+
+	c, err = New(Config{Endpoint: "http://127.0.0.1:1", APIKey: "k", MaxRetries: NoRetries})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := c.classify(newCall(c, 1), tooMany); v.retry {
+		t.Errorf("a 429 with retries turned off: %+v, want no retry", v)
+	}
+}
+
 func TestBackoffIsBoundedFullJitter(t *testing.T) {
 	c := &Client{cfg: Config{RetryBaseDelay: 100 * time.Millisecond, RetryMaxDelay: time.Second}}
 	for attempt, ceiling := range map[int]time.Duration{1: 100 * time.Millisecond, 2: 200 * time.Millisecond,

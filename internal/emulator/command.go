@@ -31,6 +31,8 @@ func RunCommand(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	latency := fs.Duration("latency", 0, "latency added to every /v3.0 request, e.g. 50ms")
 	faultRate := fs.Float64("fault-rate", 0, "share of /v3.0 requests answered with a 500 or 503 (0 to 1)")
 	rateLimit := fs.Int("rate-limit", 0, "server-side limit in requests per minute (0: none)")
+	rateLimitRetryAfter := fs.Bool("rate-limit-retry-after", true, "send Retry-After with the rate limit's 429 answers; "+
+		"-rate-limit-retry-after=false\nsends none, as Vision One documents none")
 	noControls := fs.Bool("no-controls", false, "serve no test controls: everything under /_emulator/ answers 404, as on a real tenant")
 	absentDates := AbsentDatesEmpty
 	fs.Func("absent-dates", "how a date with no value (a key that never expires, or was never used) is written, as\n"+
@@ -79,15 +81,16 @@ the request counts never apply to them):
 		faults.Statuses = []int{http.StatusInternalServerError, http.StatusServiceUnavailable}
 	}
 	srv, err := New(Options{
-		AdminKey:            *adminKey,
-		StateFile:           *stateFile,
-		Faults:              faults,
-		RequestsPerMinute:   *rateLimit,
-		NoControls:          *noControls,
-		AbsentDates:         absentDates,
-		StrictIfMatch:       *strictIfMatch,
-		AllowInvitedUpdates: *allowInvitedUpdates,
-		Logger:              stdout,
+		AdminKey:                *adminKey,
+		StateFile:               *stateFile,
+		Faults:                  faults,
+		RequestsPerMinute:       *rateLimit,
+		RateLimitOmitRetryAfter: !*rateLimitRetryAfter,
+		NoControls:              *noControls,
+		AbsentDates:             absentDates,
+		StrictIfMatch:           *strictIfMatch,
+		AllowInvitedUpdates:     *allowInvitedUpdates,
+		Logger:                  stdout,
 	})
 	if err != nil {
 		_, _ = fmt.Fprintf(stderr, "emulator: %v\n", err)

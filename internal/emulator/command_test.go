@@ -135,6 +135,36 @@ func TestRunCommandAPIFlags(t *testing.T) {
 	}
 }
 
+// TestRunCommandRateLimitWithoutRetryAfter: -rate-limit-retry-after=false reaches the emulator:
+// the rate limit's 429 goes without Retry-After.
+func TestRunCommandRateLimitWithoutRetryAfter(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	url, done, stderr := startCommand(t, ctx, "-rate-limit", "1", "-rate-limit-retry-after=false")
+
+	var statuses []int
+	for range 2 {
+		resp, err := http.Get(url + "/v3.0/healthcheck/connectivity")
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = resp.Body.Close()
+		statuses = append(statuses, resp.StatusCode)
+		if resp.StatusCode == http.StatusTooManyRequests && resp.Header.Get("Retry-After") != "" {
+			t.Errorf("the 429 carries Retry-After %q", resp.Header.Get("Retry-After"))
+		}
+	}
+	if !reflect.DeepEqual(statuses, []int{http.StatusUnauthorized, http.StatusTooManyRequests}) {
+		t.Errorf("statuses %v, want one request within the limit (401: no key), then a 429", statuses)
+	}
+
+	cancel()
+	if code := <-done; code != 0 {
+		t.Errorf("exit code %d; stderr %s", code, stderr.String())
+	}
+}
+
 func TestRunCommandFlags(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
@@ -146,6 +176,7 @@ func TestRunCommandFlags(t *testing.T) {
 		{[]string{"-h"}, 0, "-absent-dates spelling"},
 		{[]string{"-h"}, 0, "-strict-if-match"},
 		{[]string{"-h"}, 0, "-allow-invited-updates"},
+		{[]string{"-h"}, 0, "-rate-limit-retry-after"},
 		{[]string{"-absent-dates", "zero"}, 2, `must be "empty", "null" or "sentinel"`},
 		{[]string{"-nope"}, 2, "flag provided but not defined"},
 		{[]string{"extra"}, 2, "unexpected argument"},

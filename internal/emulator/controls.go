@@ -31,7 +31,8 @@ var controls = []control{
 		"injects faults into /v3.0 requests (also drop_rate, drop_after_write_rate, retry_after,\n" +
 			"omit_retry_after); {} clears them", (*Server).controlFaults},
 	{"POST /_emulator/ratelimit", `{"per_minute": 60}`,
-		"answers 429 with Retry-After above that rate; 0 removes the limit", (*Server).controlRateLimit},
+		"answers 429 above that rate, with Retry-After unless \"omit_retry_after\": true; 0 removes the\nlimit",
+		(*Server).controlRateLimit},
 	{"GET /_emulator/stats", "",
 		"requests per endpoint, answers per status, faults injected and objects per type, as JSON", (*Server).controlStats},
 	{"POST /_emulator/reset", "",
@@ -135,7 +136,8 @@ func (s *Server) controlFaults(w http.ResponseWriter, _ *http.Request, body []by
 
 func (s *Server) controlRateLimit(w http.ResponseWriter, _ *http.Request, body []byte) *httpError {
 	var in struct {
-		PerMinute int `json:"per_minute"`
+		PerMinute      int  `json:"per_minute"`
+		OmitRetryAfter bool `json:"omit_retry_after"`
 	}
 	if e := decodeControl(body, &in); e != nil {
 		return e
@@ -143,6 +145,7 @@ func (s *Server) controlRateLimit(w http.ResponseWriter, _ *http.Request, body [
 	if in.PerMinute < 0 {
 		return invalidParam("per_minute", "per_minute must not be negative.")
 	}
+	s.SetRateLimitOmitRetryAfter(in.OmitRetryAfter)
 	s.SetRateLimit(in.PerMinute)
 	writeJSON(w, http.StatusOK, in)
 	return nil

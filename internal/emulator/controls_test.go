@@ -240,6 +240,41 @@ func TestRateLimit(t *testing.T) {
 	ts.expect(req{method: "POST", path: "/_emulator/ratelimit", body: map[string]int{"per_minute": -1}}, http.StatusBadRequest)
 }
 
+// TestRateLimitWithoutRetryAfter: the rate limit's 429s go without Retry-After when the options,
+// the control or SetRateLimitOmitRetryAfter say so, as Vision One documents none; a new limit keeps
+// the choice, and a control body without omit_retry_after sends the header again.
+func TestRateLimitWithoutRetryAfter(t *testing.T) {
+	t.Parallel()
+	roles := req{method: "GET", path: "/v3.0/iam/roles"}
+	refused := func(ts *testServer, wantRetryAfter bool) {
+		t.Helper()
+		resp := ts.expect(roles, http.StatusTooManyRequests)
+		if e := resp.errorBody(t); e.Code != "TooManyRequests" {
+			t.Errorf("429 body %+v", e)
+		}
+		if got := resp.header.Get("Retry-After"); (got != "") != wantRetryAfter {
+			t.Errorf("Retry-After %q, want it sent: %v", got, wantRetryAfter)
+		}
+	}
+
+	ts := newTestServer(t, Options{RequestsPerMinute: 1, RateLimitOmitRetryAfter: true})
+	ts.expect(roles, http.StatusOK)
+	refused(ts, false)
+	ts.SetRateLimit(1) // a new window, the same choice
+	ts.expect(roles, http.StatusOK)
+	refused(ts, false)
+	ts.SetRateLimitOmitRetryAfter(false)
+	refused(ts, true)
+
+	ts = newTestServer(t, Options{})
+	ts.expect(req{method: "POST", path: "/_emulator/ratelimit", body: map[string]any{"per_minute": 1, "omit_retry_after": true}}, http.StatusOK)
+	ts.expect(roles, http.StatusOK)
+	refused(ts, false)
+	ts.expect(req{method: "POST", path: "/_emulator/ratelimit", body: map[string]any{"per_minute": 1}}, http.StatusOK)
+	ts.expect(roles, http.StatusOK)
+	refused(ts, true)
+}
+
 func TestStatsAndReset(t *testing.T) {
 	t.Parallel()
 	ts := newTestServer(t, Options{})

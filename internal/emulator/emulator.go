@@ -58,7 +58,8 @@
 // They are listed, with an example body each, in controls (controls.go), which both registers
 // them and gives the lines of the emulator command's help (terraform-provider-visionone emulator -h).
 //
-// Injected 429s, like the rate limit's, carry Retry-After (seconds). A dropped connection is
+// Injected 429s, like the rate limit's, carry Retry-After (seconds) unless told to omit it
+// (Faults.OmitRetryAfter, Options.RateLimitOmitRetryAfter). A dropped connection is
 // closed without an answer; drop_after_write applies a mutation and then drops the connection
 // (the ambiguous-create case).
 package emulator
@@ -89,6 +90,9 @@ type Options struct {
 	// Faults and RequestsPerMinute are the initial fault injection and rate limit (see SetFaults).
 	Faults            Faults
 	RequestsPerMinute int
+	// RateLimitOmitRetryAfter answers the rate limit's 429s without Retry-After, as Vision One may:
+	// it documents none (API.md, "Decision: Retry-After"). See SetRateLimitOmitRetryAfter.
+	RateLimitOmitRetryAfter bool
 	// AbsentDates is how a date with no value is written (a never-expiring key's expiredDateTime, a
 	// never-used key's lastUsedDateTime). Trend does not publish the real form
 	// (API.md, "Decision: API-key expiry and absent dates"); the zero value is AbsentDatesEmpty.
@@ -218,6 +222,7 @@ func New(opts Options) (*Server, error) {
 			AbsentDatesEmpty, AbsentDatesNull, AbsentDatesSentinel, opts.AbsentDates)
 	}
 	s.limiter.perMinute = opts.RequestsPerMinute
+	s.limiter.omitRetryAfter = opts.RateLimitOmitRetryAfter
 	s.st = newStore(s.cat)
 	if opts.StateFile != "" {
 		if err := s.loadState(); err != nil {
@@ -290,11 +295,20 @@ func (s *Server) SetFaults(f Faults) {
 	s.faults = f
 }
 
-// SetRateLimit sets the server-side limit in requests per minute; 0 removes it.
+// SetRateLimit sets the server-side limit in requests per minute; 0 removes it. Whether its 429s
+// carry Retry-After stays as it is (SetRateLimitOmitRetryAfter).
 func (s *Server) SetRateLimit(perMinute int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.limiter = windowLimiter{perMinute: max(perMinute, 0)}
+	s.limiter = windowLimiter{perMinute: max(perMinute, 0), omitRetryAfter: s.limiter.omitRetryAfter}
+}
+
+// SetRateLimitOmitRetryAfter says whether the rate limit's 429s go without Retry-After
+// (Options.RateLimitOmitRetryAfter).
+func (s *Server) SetRateLimitOmitRetryAfter(omit bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.limiter.omitRetryAfter = omit
 }
 
 // Stats returns request and object counts (GET /_emulator/stats).

@@ -100,25 +100,32 @@ func pickStatus(statuses []int) int {
 // window of real time, as the API counts (API.md, "Limits").
 type windowLimiter struct {
 	perMinute int
-	start     time.Time
-	count     int
+	// omitRetryAfter answers the limit's 429s without Retry-After, which Vision One does not
+	// document (API.md, "Decision: Retry-After").
+	omitRetryAfter bool
+	start          time.Time
+	count          int
 }
 
-// allow takes one request from the budget, or says how long until the next window opens.
-func (s *Server) allow() (time.Duration, bool) {
+// allow takes one request from the budget, or refuses it with the Retry-After to send: how long
+// until the next window opens, or "" when the limit sends none.
+func (s *Server) allow() (retryAfter string, ok bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	l := &s.limiter
 	if l.perMinute <= 0 {
-		return 0, true
+		return "", true
 	}
 	now := time.Now()
 	if l.start.IsZero() || now.Sub(l.start) >= time.Minute {
 		l.start, l.count = now, 0
 	}
 	if l.count >= l.perMinute {
-		return l.start.Add(time.Minute).Sub(now), false
+		if l.omitRetryAfter {
+			return "", false
+		}
+		return retryAfterSeconds(l.start.Add(time.Minute).Sub(now)), false
 	}
 	l.count++
-	return 0, true
+	return "", true
 }

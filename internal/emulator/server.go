@@ -180,8 +180,10 @@ func (s *Server) api(perm string, h apiHandler) http.HandlerFunc {
 			writeError(w, e)
 			return
 		}
-		if wait, ok := s.allow(); !ok {
-			w.Header().Set("Retry-After", retryAfterSeconds(wait))
+		if retryAfter, ok := s.allow(); !ok {
+			if retryAfter != "" {
+				w.Header().Set("Retry-After", retryAfter)
+			}
 			writeError(w, errTooManyRequests())
 			return
 		}

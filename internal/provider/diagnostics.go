@@ -57,8 +57,9 @@ func errorAdvice(err error) string {
 // time for.
 func deadlineAdvice(e *client.APIError) string {
 	if e.StatusCode == http.StatusTooManyRequests {
-		return "The API rate-limited the request and asked the provider to wait longer before the next attempt than " +
-			"the operation's deadline leaves, so the provider stopped instead of waiting: other tools that call the " +
+		return "The API rate-limited the request, and the provider would have to wait longer before the next attempt than " +
+			"the operation's deadline leaves (until the tenant's next rate-limit window, which the answer's Retry-After " +
+			"gives or the provider estimates), so it stopped instead of waiting: other tools that call the " +
 			"tenant count against the same limit. Run the command again once the limit has passed, or set " +
 			"requests_per_minute in the provider configuration to leave room for those tools."
 	}

@@ -107,8 +107,10 @@ func (p *visionOneProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 				},
 			},
 			"max_retries": schema.Int64Attribute{
-				MarkdownDescription: fmt.Sprintf("How many times one request is retried after a 429 (honouring `Retry-After`), a 5xx or a network "+
-					"error, with exponential back-off. Between 0 (no retry) and %d. Default %d.", maxMaxRetries, client.DefaultMaxRetries),
+				MarkdownDescription: fmt.Sprintf("How many times one request is retried after a 5xx or a network error, with exponential "+
+					"back-off, or after a 429, once the tenant's rate-limit window has ended (a 429 is retried beyond this count "+
+					"until a minute has passed since the request's first). Between 0 (no retry) and %d. Default %d.",
+					maxMaxRetries, client.DefaultMaxRetries),
 				Optional: true,
 				Validators: []validator.Int64{
 					int64validator.Between(0, maxMaxRetries),
@@ -128,8 +130,9 @@ func (p *visionOneProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 					"that no 60 seconds hold more than this, with a second to spare for the time they take to reach the tenant " +
 					"(Terraform starts the provider anew for a plan and for an apply, each with a count of its own). " +
 					"At least 1. Default none: the pace is learned from the tenant's `429` answers " +
-					"(every request waits for the `Retry-After` of a `429`, then the provider paces just under what the tenant " +
-					"accepted and probes upward each minute). Set it to leave part of the tenant's limit to other tools that " +
+					"(on a `429` every request waits for the tenant's next window, as its `Retry-After` says or, without one, " +
+					"as the provider estimates; then the provider paces just under what the tenant accepted and probes upward " +
+					"each minute). Set it to leave part of the tenant's limit to other tools that " +
 					"call the same tenant.",
 				Optional: true,
 				Validators: []validator.Int64{

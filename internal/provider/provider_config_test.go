@@ -263,6 +263,27 @@ func TestCheckCredentials_keyNeverEchoed(t *testing.T) {
 	}
 }
 
+// TestCheckCredentials_rateLimitedWithoutRetryAfter: a check answered 429 without Retry-After,
+// which Vision One does not document, waits for the tenant's window to end; that wait exceeds the
+// check's budget, so the check ends without a verdict and does not fail the plan, as with a
+// Retry-After too long.
+func TestCheckCredentials_rateLimitedWithoutRetryAfter(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		writeErrorAnswer(w, http.StatusTooManyRequests, "TooManyRequests")
+	}))
+	t.Cleanup(srv.Close)
+	cfg := client.Config{Endpoint: srv.URL, APIKey: "key"}
+	c, err := client.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var diags diag.Diagnostics
+	checkCredentials(context.Background(), c, describeTarget(cfg, c), &diags)
+	if diags.HasError() {
+		t.Errorf("diagnostics = %v, want none: a rate-limited check has no verdict", diags)
+	}
+}
+
 // testAccKeepsStateWhileProviderUnknown applies config, then plans it again with the provider's
 // endpoint unknown (the terraform_data that gives it is replaced): the plan must pass, and the
 // object at address must keep its prior state, neither read nor changed.
