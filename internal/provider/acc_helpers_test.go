@@ -489,18 +489,36 @@ func withPrivateState[T any](resp *T) *T {
 // as a plan's warnings.
 func modifyPlanOfCreate[M any](t *testing.T, r fwresource.ResourceWithModifyPlan, model M) *fwresource.ModifyPlanResponse {
 	t.Helper()
+	return modifyPlanFrom(t, r, nil, model)
+}
+
+// modifyPlanOfUpdate calls r's ModifyPlan as Terraform plans the change of an object from state to
+// plan (also its configuration), and returns the response.
+func modifyPlanOfUpdate[M any](t *testing.T, r fwresource.ResourceWithModifyPlan, state, plan M) *fwresource.ModifyPlanResponse {
+	t.Helper()
+	return modifyPlanFrom(t, r, &state, plan)
+}
+
+// modifyPlanFrom calls r's ModifyPlan for plan, from state (nil for a new object).
+func modifyPlanFrom[M any](t *testing.T, r fwresource.ResourceWithModifyPlan, state *M, plan M) *fwresource.ModifyPlanResponse {
+	t.Helper()
 	ctx := context.Background()
 	var schemaResp fwresource.SchemaResponse
 	r.Schema(ctx, fwresource.SchemaRequest{}, &schemaResp)
 	null := tftypes.NewValue(schemaResp.Schema.Type().TerraformType(ctx), nil)
-	plan := tfsdk.Plan{Schema: schemaResp.Schema, Raw: null}
-	if diags := plan.Set(ctx, &model); diags.HasError() {
+	prior := tfsdk.State{Schema: schemaResp.Schema, Raw: null}
+	planned := tfsdk.Plan{Schema: schemaResp.Schema, Raw: null}
+	diags := planned.Set(ctx, &plan)
+	if state != nil {
+		diags.Append(prior.Set(ctx, state)...)
+	}
+	if diags.HasError() {
 		t.Fatal(diags)
 	}
 	req := withPrivateState(&fwresource.ModifyPlanRequest{
-		Config: tfsdk.Config{Schema: schemaResp.Schema, Raw: plan.Raw}, Plan: plan, State: tfsdk.State{Schema: schemaResp.Schema, Raw: null},
+		Config: tfsdk.Config{Schema: schemaResp.Schema, Raw: planned.Raw}, Plan: planned, State: prior,
 	})
-	resp := withPrivateState(&fwresource.ModifyPlanResponse{Plan: plan})
+	resp := withPrivateState(&fwresource.ModifyPlanResponse{Plan: planned})
 	r.ModifyPlan(ctx, *req, resp)
 	return resp
 }

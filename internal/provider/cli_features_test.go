@@ -33,6 +33,8 @@ var (
 	featureEphemeral = cliFeature{"ephemeral resources", tfversion.Version1_10_0, version.Must(version.NewVersion("1.11.0"))}
 	// featureQuery: list resources and `terraform query` (Terraform 1.14; no OpenTofu release).
 	featureQuery = cliFeature{"list resources and terraform query", tfversion.Version1_14_0, nil}
+	// featureNone is what every CLI has, for a test that needs no particular feature.
+	featureNone = cliFeature{}
 )
 
 // skipBelowFeature is tfversion.SkipBelow for either CLI: the test is skipped, with the reason,

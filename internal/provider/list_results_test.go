@@ -33,8 +33,9 @@ import (
 
 // cliWorkspace runs the CLI under test itself, in a directory of its own, against this provider
 // served in-process (as terraform-plugin-testing serves it, through TF_REATTACH_PROVIDERS), for
-// what terraform-plugin-testing cannot drive: `terraform query -generate-config-out`, then a plan
-// and an apply of the configuration it wrote.
+// what terraform-plugin-testing cannot drive or see: `terraform query -generate-config-out`, then
+// a plan and an apply of the configuration it wrote; the warnings of a plan; an apply without a
+// saved plan.
 type cliWorkspace struct {
 	t   *testing.T
 	cli string
@@ -95,9 +96,13 @@ func newCLIWorkspace(t *testing.T, feature cliFeature) *cliWorkspace {
 	return w
 }
 
-// skipWithout skips the test unless the CLI under test has feature (see skipBelowFeature).
+// skipWithout skips the test unless the CLI under test has feature (see skipBelowFeature); every
+// CLI has featureNone.
 func (w *cliWorkspace) skipWithout(feature cliFeature) {
 	w.t.Helper()
+	if feature == featureNone {
+		return
+	}
 	out, err := exec.Command(w.cli, "version", "-json").Output()
 	if err != nil {
 		w.t.Fatalf("%s version -json: %v", w.cli, err)

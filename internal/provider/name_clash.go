@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -31,8 +33,7 @@ type nameClash struct {
 // no more surely than that: a provider knows of the objects Terraform has asked it about in this
 // run, not of the configuration or of which resource an object belongs to.
 func (d *providerData) nameClashDetail(c nameClash) string {
-	detail := fmt.Sprintf("Vision One already has the %s %q (id %s), and %s %ss are unique regardless of case.",
-		c.object, c.name, c.id, c.object, c.field)
+	detail := clashIntro(c)
 	if d.seenManaged(c.typeName, c.id) {
 		detail += fmt.Sprintf(" That %s is managed by this configuration (the provider has seen it in the Terraform state in "+
 			"this run), so there is nothing to import: give one of the two resources another %s.", c.object, c.field)
@@ -107,4 +108,76 @@ func hclQuote(s string) string {
 	q := strconv.Quote(s)
 	q = strings.ReplaceAll(q, "${", "$${")
 	return strings.ReplaceAll(q, "%{", "%%{")
+}
+
+// clashIntro says that Vision One has the object of the clash c, whose names are unique.
+func clashIntro(c nameClash) string {
+	return fmt.Sprintf("Vision One already has the %s %q (id %s), and %s %ss are unique regardless of case.",
+		c.object, c.name, c.id, c.object, c.field)
+}
+
+// cycleAdvice says what to do about renames that form a cycle.
+func cycleAdvice(object, field string) string {
+	return fmt.Sprintf("the renames form a cycle, such as two %[1]ss swapping %[2]ss, which no order can apply, as Vision One "+
+		"keeps %[1]s %[2]ss unique at every moment. Give one of them a %[2]s that none of them has in one apply, and its final "+
+		"%[2]s in the next.", object, field)
+}
+
+// plannedCycleDetail explains that this resource plans the name (email) of the object of c, which
+// this plan renames to to, and that the renames lead back to this resource's current name.
+func plannedCycleDetail(c nameClash, planned, to string) string {
+	return fmt.Sprintf("This resource plans the %s %q, which the %s %q (id %s) has. This plan renames that %s to %q, and "+
+		"its renames lead from there back to this resource's current %s: %s",
+		c.field, planned, c.object, c.name, c.id, c.object, to, c.field, cycleAdvice(c.object, c.field))
+}
+
+// refusedNameDetail explains a write that Vision One refused because the object of c has the name,
+// after takeName: outcome and release say what became of this run's change that gives the name up,
+// if this process knows of one. A change of that object that this process has not seen begin may
+// still be one of this apply's, which Terraform has not started yet (see nameReleases).
+func (d *providerData) refusedNameDetail(c nameClash, outcome releaseOutcome, release nameRelease) string {
+	change := fmt.Sprintf("This apply renames that %s to %q", c.object, release.to)
+	switch {
+	case release.deleted:
+		change = "This apply destroys that " + c.object
+	case release.to == "":
+		change = fmt.Sprintf("This apply renames that %s (to a generated %s)", c.object, c.field)
+	}
+	switch outcome {
+	case releaseFailed:
+		return fmt.Sprintf("%s %s, but that change failed (its own error says why), so it still has the %s. Apply again once "+
+			"that change succeeds.", clashIntro(c), change, c.field)
+	case releaseCycle:
+		return fmt.Sprintf("%s %s, and that change waits, directly or through others, for this resource's %s to give up its %s: %s",
+			clashIntro(c), change, c.object, c.field, cycleAdvice(c.object, c.field))
+	case releaseNotBegun:
+		return fmt.Sprintf("%s %s, but that change did not begin while this one waited for it: apply again, or add depends_on "+
+			"to this resource, naming the resource of that %s, to make the order explicit.", clashIntro(c), change, c.object)
+	case releaseInterrupted:
+		return fmt.Sprintf("%s %s, and the apply was interrupted while this change waited for it.", clashIntro(c), change)
+	}
+	if !d.seenManaged(c.typeName, c.id) {
+		c.importHint = "If it belongs to a resource of this configuration that this apply renames or destroys, that change did " +
+			"not begin while this one waited for it. Either that resource depends on this one, directly or through others, and " +
+			"must not (make this resource depend on it instead), or Terraform had not started it yet: apply again, or add " +
+			"depends_on to this resource, naming that resource, to make the order explicit. If not, " + lowerFirst(c.importHint)
+	}
+	return d.nameClashDetail(c)
+}
+
+// withPlanOrderHint is c for a plan that renames or creates an object into the name of an object
+// this process has not seen (seenManaged): one that a resource of this configuration renames or
+// destroys is read and planned after the object planned only when its resource depends on this
+// one, and an apply then fails, as it changes this one first.
+func withPlanOrderHint(c nameClash) nameClash {
+	c.importHint = "If it belongs to a resource of this configuration that this run renames or destroys, that resource " +
+		"depends on this one, directly or through others, so Terraform would change this one first, which Vision One refuses: " +
+		"make this resource depend on that one instead. If not, " + lowerFirst(c.importHint)
+	return c
+}
+
+// lowerFirst is s with its first letter in lower case, to continue a sentence with it.
+func lowerFirst(s string) string {
+	first, size := utf8.DecodeRuneInString(s)
+	return string(unicode.ToLower(first)) + s[size:]
 }

@@ -1,6 +1,11 @@
 package provider
 
-import "testing"
+import (
+	"strings"
+	"testing"
+
+	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/client"
+)
 
 // wantImportHint is what every name clash error says, in this order, about importing the existing
 // object of type typeName whose import id is id (which has nothing to quote): the same form for
@@ -35,6 +40,70 @@ func TestImportHint(t *testing.T) {
 			}
 			if got := importHint(accountType, tc.id, "A remark."); got != want+"\n\nA remark." {
 				t.Errorf("importHint(%q) with a remark =\n%s", tc.id, got)
+			}
+		})
+	}
+}
+
+// TestRefusedNameDetail: after a write refused because another object has the name, the advice
+// follows what became of this run's change of that object. A holder that this apply renames or
+// destroys is named with what the apply does to it, and never called one to import or to give
+// another name; a holder the apply did not see change may be either.
+func TestRefusedNameDetail(t *testing.T) {
+	t.Parallel()
+	clash := roleNameClash(client.Role{ID: "r1", Name: "ops"}, "ops", false)
+	renamed := nameRelease{from: "ops", to: "ops-old"}
+	importAdvice := wantImportHint(userRoleType, "r1")
+	tests := map[string]struct {
+		outcome releaseOutcome
+		release nameRelease
+		seen    bool
+		want    []string
+		// wantNot is advice that would be wrong.
+		wantNot []string
+	}{
+		"its rename failed": {outcome: releaseFailed, release: renamed, seen: true,
+			want:    []string{`This apply renames that user role to "ops-old", but that change failed`, "Apply again once that change succeeds."},
+			wantNot: []string{"terraform import", "give one of the two resources another name"}},
+		"its delete failed": {outcome: releaseFailed, release: nameRelease{from: "ops", deleted: true}, seen: true,
+			want:    []string{"This apply destroys that user role, but that change failed"},
+			wantNot: []string{"terraform import", "give one of the two resources another name"}},
+		"a swap": {outcome: releaseCycle, release: nameRelease{from: "ops", to: "dev"}, seen: true,
+			want:    []string{`renames that user role to "dev", and that change waits`, "the renames form a cycle", "in one apply, and its final name in the next"},
+			wantNot: []string{"terraform import", "give one of the two resources another name"}},
+		"its rename did not begin": {outcome: releaseNotBegun, release: renamed, seen: true,
+			want:    []string{"did not begin while this one waited for it: apply again, or add depends_on to this resource", "to make the order explicit"},
+			wantNot: []string{"terraform import", "give one of the two resources another name"}},
+		"interrupted": {outcome: releaseInterrupted, release: renamed, seen: true,
+			want:    []string{"the apply was interrupted while this change waited for it"},
+			wantNot: []string{"terraform import"}},
+		"a resource that keeps the name": {outcome: releaseUnknown, seen: true,
+			want:    []string{"managed by this configuration", "give one of the two resources another name"},
+			wantNot: []string{"terraform import"}},
+		"a holder the apply did not see": {outcome: releaseUnknown,
+			want: append([]string{"If it belongs to a resource of this configuration that this apply renames or destroys",
+				"make this resource depend on it instead", "apply again, or add depends_on to this resource", "If not, to manage it"},
+				importAdvice...),
+			wantNot: []string{"give one of the two resources another name"}},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			d := newProviderData(nil)
+			if tc.seen {
+				d.noteManaged(userRoleType, "r1")
+			}
+			detail := d.refusedNameDetail(clash, tc.outcome, tc.release)
+			if !regexpText(tc.want...).MatchString(detail) {
+				t.Errorf("the detail does not say %q in this order:\n%s", tc.want, detail)
+			}
+			for _, wrong := range tc.wantNot {
+				if strings.Contains(detail, wrong) {
+					t.Errorf("the detail says %q:\n%s", wrong, detail)
+				}
+			}
+			if !strings.HasPrefix(detail, `Vision One already has the user role "ops" (id r1)`) {
+				t.Errorf("the detail does not name the holder first:\n%s", detail)
 			}
 		})
 	}

@@ -28,6 +28,10 @@ type providerData struct {
 	plannedAPIKeys  plannedNames[struct{}]
 	plannedAccounts plannedNames[struct{}] // by email
 
+	// The names of API keys and roles that this run gives up, for the writes that take them.
+	keyReleases  nameReleases
+	roleReleases nameReleases
+
 	managed managedObjects
 
 	// The tenant's API keys and accounts, listed at most once per provider process for the

@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -340,25 +339,33 @@ func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 		} else {
 			appendWithErrorNote(&resp.Diagnostics, roleChecks, diag.SeverityError, replacedRoleNote(replaces))
 		}
-		r.checkName(ctx, plan.Name, replaces, nil, &resp.Diagnostics, &resp.Diagnostics)
+		r.checkName(ctx, plan.Name, replaces, nil, false, &resp.Diagnostics, &resp.Diagnostics)
 		return
 	}
 	id := state.ID.ValueString()
-	r.data.noteManaged(apiKeyType, id)
-	resp.Diagnostics.Append(notePlannedFrom(ctx, resp.Private, id)...)
-	var checks diag.Diagnostics
-	if !plan.Role.Equal(state.Role) {
-		r.data.checkRoleAssignable(ctx, apiKeyRoleAssignment, plan.Role, &checks)
-	}
-	r.checkName(ctx, plan.Name, id, state, &resp.Diagnostics, &checks)
-	appendChecksOfExisting(&resp.Diagnostics, fmt.Sprintf("API key %s (%q)", id, state.Name.ValueString()), checks)
+	// Not refreshed by this process: this is the apply planning the change again (see
+	// nameReleases), or a plan without refresh.
+	refreshed := r.data.seenManaged(apiKeyType, id)
 
 	// A name renamed outside Terraform is set back; with name_prefix the original generated name
 	// is not known any more, so Update generates a new one.
 	if prefix := plan.NamePrefix; !prefix.IsNull() && !prefix.IsUnknown() &&
 		!strings.HasPrefix(state.Name.ValueString(), prefix.ValueString()) {
-		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("name"), types.StringUnknown())...)
+		plan.Name = types.StringUnknown()
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("name"), plan.Name)...)
 	}
+	// Before noteManaged (see nameReleases.await) and checkName, which tells from it whether
+	// renames form a cycle.
+	r.data.keyReleases.planRename(id, state.Name.ValueString(), plan.Name)
+	r.data.noteManaged(apiKeyType, id)
+	resp.Diagnostics.Append(notePlannedFrom(ctx, resp.Private, id)...)
+
+	var checks diag.Diagnostics
+	if !plan.Role.Equal(state.Role) {
+		r.data.checkRoleAssignable(ctx, apiKeyRoleAssignment, plan.Role, &checks)
+	}
+	r.checkName(ctx, plan.Name, id, state, refreshed, &resp.Diagnostics, &checks)
+	appendChecksOfExisting(&resp.Diagnostics, fmt.Sprintf("API key %s (%q)", id, state.Name.ValueString()), checks)
 
 	if state.ExpiresAt.IsNull() || plan.RotateBefore.IsUnknown() {
 		return
@@ -410,17 +417,22 @@ func replacedRoleNote(id string) string {
 
 // checkName refuses a key name that another key planned in this run, or a key of the tenant, has
 // regardless of case, as Vision One would at apply. owner is the id of the key planned (state) or
-// replaced, or "" for a new key. An error about a key that exists goes to checks, which the plan
-// only warns about (see plan_checks.go); other errors go to errs. A name still unknown is checked
-// when Terraform plans the key again before applying it; a generated one (name_prefix) is unique.
+// replaced, or "" for a new key; refreshed says whether this process has read the key planned. An
+// error about a key that exists goes to checks, which the plan only warns about (see
+// plan_checks.go); other errors go to errs. A name still unknown is checked when Terraform plans
+// the key again before applying it; a generated one (name_prefix) is unique.
 //
-// Some clashes of a new key are left to Create, where Vision One refuses the key and Terraform keeps
-// the state as it was: with a key this configuration manages, which the new one may be replacing
-// (a tainted key is planned as a new one, without its id; the record of the names planned in this
-// run reports two resources planning one name), and, with a warning only, with a key of exactly the
-// planned name, which in an apply may be this resource's own current key under
-// create_before_destroy (see warnExactNameTaken).
-func (r *apiKeyResource) checkName(ctx context.Context, planned types.String, owner string, state *apiKeyResourceModel, errs, checks *diag.Diagnostics) {
+// A key that this plan renames away from the name, or destroys, gives the name up: the apply waits
+// for that (takeName), so the plan reports nothing unless the renames form a cycle. A key of this
+// configuration whose plan comes later is left to that plan, which reports a clash (the record of
+// the names planned in this run) if the key keeps the name; for a new key, it may also be the key
+// this one replaces (a tainted key is planned as a new one, without its id). Other clashes of a new
+// key with a key of exactly the planned name only warn, as that key may, in an apply, be this
+// resource's own current key under create_before_destroy (see warnExactNameTaken); Vision One
+// refuses the create at apply, and Terraform keeps the state as it was.
+func (r *apiKeyResource) checkName(ctx context.Context, planned types.String, owner string, state *apiKeyResourceModel, refreshed bool,
+	errs, checks *diag.Diagnostics,
+) {
 	if planned.IsNull() || planned.IsUnknown() {
 		return
 	}
@@ -445,10 +457,31 @@ func (r *apiKeyResource) checkName(ctx context.Context, planned types.String, ow
 		tflog.Warn(ctx, "Could not list the API keys; Vision One decides about the key name at apply", map[string]any{"error": err.Error()})
 		return
 	}
-	if existing == nil || existing.ID == owner || (state == nil && r.data.seenManaged(apiKeyType, existing.ID)) {
+	if existing == nil || existing.ID == owner {
 		return
 	}
 	clash := apiKeyNameClash(existing, name, state == nil)
+	if release, gives := r.data.keyReleases.givesUp(existing.ID); gives {
+		// This plan renames or destroys that key, and the write of this one waits for it at apply
+		// (takeName), unless the renames form a cycle.
+		if r.data.keyReleases.cycle(owner, existing.ID) {
+			target.AddAttributeError(path.Root("name"), "API Key Already Exists", plannedCycleDetail(clash, name, release.to))
+		}
+		return
+	}
+	if r.data.seenManaged(apiKeyType, existing.ID) {
+		// A key of this configuration whose plan is still to come: if it keeps the name, its plan
+		// reports the clash with this one (plannedAPIKeys); if it gives the name up, this one waits
+		// for it at apply.
+		return
+	}
+	if state != nil && !refreshed {
+		// This process has not read the keys of the configuration, so it cannot tell one of them,
+		// whose change may not have begun yet, from a key outside it. In an apply the update waits
+		// for the name, or explains why it is still taken (takeName).
+		return
+	}
+	clash = withPlanOrderHint(clash)
 	if state == nil && existing.Name == name {
 		r.data.warnExactNameTaken(target, "API Key Already Exists", clash, "")
 		return
@@ -475,17 +508,17 @@ func apiKeyNameClash(existing *client.APIKey, name string, creates bool) nameCla
 }
 
 // createClashDetail says what to do about the key that has the name a create wanted (generated:
-// from name_prefix), which err, the create's error, refused. When an earlier attempt of the create
-// got no clear answer, the client may have been unable to tell that key from one this very create
-// made whose secret never reached it (API.md, "API keys: create"), so checking and deleting it
-// comes before importing it. A create refused at its first attempt made no key.
-func (r *apiKeyResource) createClashDetail(ctx context.Context, name string, generated bool, err error) string {
+// from name_prefix), which err, the create's error, refused, and whose holder takeName found
+// (refused). When an earlier attempt of the create got no clear answer, the client may have been
+// unable to tell that key from one this very create made whose secret never reached it (API.md,
+// "API keys: create"), so checking and deleting it comes before importing it. A create refused at
+// its first attempt made no key.
+func (r *apiKeyResource) createClashDetail(name string, generated bool, err error, refused *nameRefusal[client.APIKey]) string {
 	remark := apiKeyImportRemark
 	if !generated {
 		remark += " Or, instead of importing it, give this resource another name."
 	}
-	var refusal *client.APIError
-	mayBeOwn := errors.As(err, &refusal) && (refusal.FoundByClient() || refusal.AfterAmbiguous())
+	mayBeOwn := mayBeOwnCreate(err)
 	hint := func(id string) string {
 		if !mayBeOwn {
 			return importHint(apiKeyType, id, remark)
@@ -494,16 +527,33 @@ func (r *apiKeyResource) createClashDetail(ctx context.Context, name string, gen
 			"create was lost or could not be read): check it in Administration → API Keys and, if so, delete it and " +
 			"apply again. Otherwise it is someone else's key. " + importHint(apiKeyType, id, remark)
 	}
-	existing, findErr := r.data.client.FindAPIKeyByName(ctx, name)
-	if findErr != nil {
+	if refused == nil || refused.holder == nil {
 		return hint(name) // an import takes a key's name as well as its id
 	}
-	clash := apiKeyNameClash(existing, name, true)
-	clash.importHint = hint(existing.ID)
+	clash := apiKeyNameClash(refused.holder, name, true)
+	clash.importHint = hint(refused.holder.ID)
 	if generated {
 		clash.replacedHint = "" // a generated name is not the current key's
 	}
-	return r.data.nameClashDetail(clash)
+	if generated || mayBeOwn && refused.outcome == releaseUnknown {
+		// No change of this apply was waited for (see takeName).
+		return r.data.nameClashDetail(clash)
+	}
+	return r.data.refusedNameDetail(clash, refused.outcome, refused.release)
+}
+
+// seenManaged reports whether this process has seen the key with this id in this configuration's
+// state.
+func (r *apiKeyResource) seenManaged(id string) bool { return r.data.seenManaged(apiKeyType, id) }
+
+// apiKeyNamed returns the key named name regardless of case, and its id, or nil when there is none
+// or the keys cannot be listed.
+func (r *apiKeyResource) apiKeyNamed(ctx context.Context, name string) (*client.APIKey, string) {
+	key, err := r.data.client.FindAPIKeyByName(ctx, name)
+	if err != nil {
+		return nil, ""
+	}
+	return key, key.ID
 }
 
 func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -523,10 +573,21 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 	}
 
 	tflog.Debug(ctx, "Creating API key", map[string]any{"name": name, "role": plan.Role.ValueString()})
-	created, err := r.data.client.CreateAPIKey(ctx, plan.toAPICreate(name))
+	generated := plan.Name.IsUnknown() || plan.Name.IsNull()
+	seen := r.seenManaged
+	if generated {
+		// No change of this run gives up a name just generated: a holder of it is not waited for.
+		seen = func(string) bool { return true }
+	}
+	var created *client.CreatedAPIKey
+	refusal, err := takeName(ctx, &r.data.keyReleases, "", func() error {
+		var err error
+		created, err = r.data.client.CreateAPIKey(ctx, plan.toAPICreate(name))
+		return err
+	}, func() (*client.APIKey, string) { return r.apiKeyNamed(ctx, name) }, seen)
 	if client.IsAlreadyExists(err) {
 		resp.Diagnostics.AddAttributeError(path.Root("name"), "API Key Already Exists", fmt.Sprintf("Creating API key %q: %s\n\n%s",
-			name, err, r.createClashDetail(ctx, name, plan.Name.IsUnknown() || plan.Name.IsNull(), err)))
+			name, err, r.createClashDetail(name, generated, err, refusal)))
 		return
 	}
 	if err != nil {
@@ -593,6 +654,9 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 	id := state.ID.ValueString()
 	// Terraform before 1.12 plans no identity: the framework wants one after every update.
 	setIdentity(ctx, resp.Identity, identityID, id)
+	// Writes that need the current name wait for this update (takeName).
+	renamed, end := false, r.data.keyReleases.beginUpdate(id)
+	defer func() { end(renamed) }()
 	name := plan.Name.ValueString()
 	if plan.Name.IsUnknown() {
 		if name = r.data.uniqueAPIKeyName(ctx, plan.NamePrefix.ValueString(), &resp.Diagnostics); name == "" {
@@ -613,10 +677,17 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 			return
 		}
 		tflog.Debug(ctx, "Updating API key", map[string]any{"id": id})
+		var refusal *nameRefusal[client.APIKey]
 		err := guardedUpdate[apiKeyResourceModel]{
 			summary: "API Key Changed Outside Terraform", object: fmt.Sprintf("API key %s (%q)", id, state.Name.ValueString()),
 			prior: state, plan: plan, managed: apiKeyManagedAttributes,
-			send: func(version string) error { return r.data.client.UpdateAPIKey(ctx, id, version, patch) },
+			send: func(version string) error {
+				var err error
+				refusal, err = takeName(ctx, &r.data.keyReleases, id,
+					func() error { return r.data.client.UpdateAPIKey(ctx, id, version, patch) },
+					func() (*client.APIKey, string) { return r.apiKeyNamed(ctx, name) }, r.seenManaged)
+				return err
+			},
 			reread: func() (apiKeyResourceModel, string, error) {
 				key, err := r.data.client.GetAPIKey(ctx, id)
 				if err != nil {
@@ -632,18 +703,17 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 		if client.IsPreconditionFailed(err) {
 			return // reported by run
 		}
-		if patch.Name != nil && client.IsAlreadyExists(err) {
-			if existing, findErr := r.data.client.FindAPIKeyByName(ctx, name); findErr == nil && existing.ID != id {
-				resp.Diagnostics.AddAttributeError(path.Root("name"), "API Key Already Exists",
-					fmt.Sprintf("Renaming API key %s (%q) to %q: %s", id, state.Name.ValueString(), name,
-						r.data.nameClashDetail(apiKeyNameClash(existing, name, false))))
-				return
-			}
+		if refusal != nil && refusal.holder != nil && refusal.holder.ID != id {
+			resp.Diagnostics.AddAttributeError(path.Root("name"), "API Key Already Exists",
+				fmt.Sprintf("Renaming API key %s (%q) to %q: %s", id, state.Name.ValueString(), name,
+					r.data.refusedNameDetail(apiKeyNameClash(refusal.holder, name, false), refusal.outcome, refusal.release)))
+			return
 		}
 		if err != nil {
 			addAPIError(&resp.Diagnostics, "Error Updating API Key", fmt.Sprintf("Updating API key %s (%q)", id, state.Name.ValueString()), err)
 			return
 		}
+		renamed = patch.Name != nil
 	}
 
 	key, err := r.data.client.GetAPIKey(ctx, id)
@@ -671,10 +741,15 @@ func (r *apiKeyResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// Writes that need the key's name wait for the delete (takeName); recorded before noteManaged
+	// (see nameReleases.await).
+	end := r.data.keyReleases.beginDelete(state.ID.ValueString(), state.Name.ValueString())
 	r.data.noteManaged(apiKeyType, state.ID.ValueString())
 	tflog.Debug(ctx, "Deleting API key", map[string]any{"id": state.ID.ValueString()})
 	// The batch delete counts a key that is already gone as deleted.
-	if err := r.data.client.DeleteAPIKeys(ctx, state.ID.ValueString()); err != nil {
+	err := r.data.client.DeleteAPIKeys(ctx, state.ID.ValueString())
+	end(err == nil)
+	if err != nil {
 		addAPIError(&resp.Diagnostics, "Error Deleting API Key",
 			fmt.Sprintf("Deleting API key %s (%q)", state.ID.ValueString(), state.Name.ValueString()), err)
 	}

@@ -396,3 +396,36 @@ func TestAPIKey_modifyPlanNameTakenWarns(t *testing.T) {
 		t.Errorf("a key seen in the state: want no diagnostics, got %v", resp.Diagnostics)
 	}
 }
+
+// testAccAPIKeysConfig is one key with role Auditor for each address and name of names, in the
+// order given: address, name, address, name...
+func testAccAPIKeysConfig(e *testEmulator, names ...string) string {
+	config := e.providerConfig()
+	for i := 0; i+1 < len(names); i += 2 {
+		config += fmt.Sprintf(`
+resource "visionone_api_key" %q {
+  name = %q
+  role = "Auditor"
+}
+`, names[i], names[i+1])
+	}
+	return config
+}
+
+// TestAccAPIKey_renameIntoFreedName renames a key away from its name and, in the same apply, renames
+// another key to that name, then creates a key with a name a third rename frees. Terraform may run
+// the two changes in either order; the proxy holds the rename away until the taker has been refused,
+// the order that used to fail. The taker waits for the rename of this apply that frees its name, and
+// the apply succeeds with every name as configured.
+func TestAccAPIKey_renameIntoFreedName(t *testing.T) {
+	handover := &nameHandover{}
+	e := startEmulatorBehind(t, handover.wrap)
+	c1, c2, old := e.name("c1"), e.name("c2"), e.name("c1-old")
+	config := func(addressesAndNames ...string) string { return testAccAPIKeysConfig(e, addressesAndNames...) }
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.apiKeysGone,
+		Steps:                    renameIntoFreedNameSteps(apiKeyType, handover, config, c1, c2, old, e.expectAPIKeyCount(3)),
+	})
+}

@@ -749,7 +749,13 @@ resource "visionone_api_key" "test" {
 					`If this resource is being replaced and has lifecycle \{ create_before_destroy = true \}, that is probably its own current API key.*`+
 					`use name_prefix instead of name, which gives every new key a name of its own.*`+
 					// The create was refused at its first attempt, which made no key: nothing to check and delete.
-					`\(it has not seen it in the Terraform state in this run\)\. To manage it with Terraform, import it`, " ", `\s+`)),
+					// (The provider cannot tell the current key from one that a change of this apply not begun
+					// yet gives up.)
+					`\(it has not seen it in the Terraform state in this run\)\. If it belongs to a resource of this configuration that `+
+					`this apply renames or destroys, that change did not begin while this one waited for it\. Either that resource depends `+
+					`on this one, directly or through others, and must not \(make this resource depend on it instead\), or Terraform had `+
+					`not started it yet: apply again, or add depends_on to this resource, naming that resource, to make the order `+
+					`explicit\. If not, to manage it with Terraform, import it`, " ", `\s+`)),
 			},
 			{
 				// The current key was not touched; without create_before_destroy the replacement works.

@@ -200,9 +200,15 @@ func (r *userRoleResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	// The checks of a role that exists only warn (see plan_checks.go): Vision One refuses the
 	// change when it is applied.
 	var checks diag.Diagnostics
-	owner := ""
+	owner, refreshed := "", false
 	if state != nil {
 		owner = state.ID.ValueString()
+		// Not refreshed by this process: this is the apply planning the change again (see
+		// nameReleases), or a plan without refresh.
+		refreshed = r.data.seenManaged(userRoleType, owner)
+		// Before noteManaged (see nameReleases.await) and refuseTakenName, which tells from it
+		// whether renames form a cycle.
+		r.data.roleReleases.planRename(owner, state.Name.ValueString(), plan.Name)
 		r.data.noteManaged(userRoleType, owner)
 		resp.Diagnostics.Append(notePlannedFrom(ctx, resp.Private, owner)...)
 	} else {
@@ -229,7 +235,7 @@ func (r *userRoleResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 				plannedNameClashDetail(userRoleType, "user role", "name", name, other.name, other.owner))
 		}
 		if state == nil || !plan.Name.Equal(state.Name) {
-			r.refuseTakenName(ctx, name, owner, state == nil, &checks)
+			r.refuseTakenName(ctx, name, owner, state == nil, refreshed, &checks)
 		}
 	}
 
@@ -254,10 +260,11 @@ func (r *userRoleResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 // filter is not used for this because it compares exactly. When the lookup fails the check is
 // skipped: the API still decides at apply.
 //
-// Some clashes of a new role are left to Create, for the reasons apiKeyResource.checkName gives:
-// with a role this configuration manages, and, with a warning only, with a role of exactly the
-// planned name.
-func (r *userRoleResource) refuseTakenName(ctx context.Context, name, selfID string, creates bool, diags *diag.Diagnostics) {
+// A role that this plan renames away from the name, or destroys, a role of this configuration whose
+// plan comes later, and any role when this process has not read the role renamed (refreshed), are
+// left to the apply and to that plan, and some clashes of a new role only warn, for the reasons
+// apiKeyResource.checkName gives.
+func (r *userRoleResource) refuseTakenName(ctx context.Context, name, selfID string, creates, refreshed bool, diags *diag.Diagnostics) {
 	roles, err := r.data.client.ListRoles(ctx, "")
 	if err != nil {
 		tflog.Warn(ctx, "Could not list the roles; the API decides about the role name at apply", map[string]any{"error": err.Error()})
@@ -275,10 +282,17 @@ func (r *userRoleResource) refuseTakenName(ctx context.Context, name, selfID str
 					name, role.Name, role.Name))
 			return
 		}
-		if creates && r.data.seenManaged(userRoleType, role.ID) {
+		clash := roleNameClash(role, name, creates)
+		if release, gives := r.data.roleReleases.givesUp(role.ID); gives {
+			if r.data.roleReleases.cycle(selfID, role.ID) {
+				diags.AddAttributeError(path.Root("name"), "User Role Already Exists", plannedCycleDetail(clash, name, release.to))
+			}
 			return
 		}
-		clash := roleNameClash(role, name, creates)
+		if r.data.seenManaged(userRoleType, role.ID) || !creates && !refreshed {
+			return
+		}
+		clash = withPlanOrderHint(clash)
 		if creates && role.Name == name {
 			r.data.warnExactNameTaken(diags, "User Role Already Exists", clash, "")
 			return
@@ -288,19 +302,23 @@ func (r *userRoleResource) refuseTakenName(ctx context.Context, name, selfID str
 	}
 }
 
-// roleNamed returns the role named name regardless of case, or nil when there is none or the roles
-// cannot be listed.
-func (r *userRoleResource) roleNamed(ctx context.Context, name string) *client.Role {
+// seenManaged reports whether this process has seen the role with this id in this configuration's
+// state.
+func (r *userRoleResource) seenManaged(id string) bool { return r.data.seenManaged(userRoleType, id) }
+
+// roleNamed returns the role named name regardless of case, and its id, or nil when there is none
+// or the roles cannot be listed.
+func (r *userRoleResource) roleNamed(ctx context.Context, name string) (*client.Role, string) {
 	roles, err := r.data.client.ListRoles(ctx, "")
 	if err != nil {
-		return nil
+		return nil, ""
 	}
 	for i := range roles {
 		if strings.EqualFold(roles[i].Name, name) {
-			return &roles[i]
+			return &roles[i], roles[i].ID
 		}
 	}
-	return nil
+	return nil, ""
 }
 
 // roleNameClash describes the existing role whose name a new (creates) or renamed role would take,
@@ -363,13 +381,17 @@ func (r *userRoleResource) Create(ctx context.Context, req resource.CreateReques
 
 	in := plan.toAPICreate()
 	tflog.Debug(ctx, "Creating a Vision One user role", map[string]any{"name": in.Name, "permissions": len(in.PermissionKeys)})
-	role, err := r.data.client.CreateRole(ctx, in)
-	if client.IsAlreadyExists(err) {
-		if existing := r.roleNamed(ctx, in.Name); existing != nil {
-			resp.Diagnostics.AddAttributeError(path.Root("name"), "User Role Already Exists",
-				fmt.Sprintf("Creating the user role %q: %s\n\n%s", in.Name, err, r.data.nameClashDetail(roleNameClash(*existing, in.Name, true))))
-			return
-		}
+	var role *client.Role
+	refusal, err := takeName(ctx, &r.data.roleReleases, "", func() error {
+		var err error
+		role, err = r.data.client.CreateRole(ctx, in)
+		return err
+	}, func() (*client.Role, string) { return r.roleNamed(ctx, in.Name) }, r.seenManaged)
+	if refusal != nil && refusal.holder != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("name"), "User Role Already Exists",
+			fmt.Sprintf("Creating the user role %q: %s\n\n%s", in.Name, err,
+				r.data.refusedNameDetail(roleNameClash(*refusal.holder, in.Name, true), refusal.outcome, refusal.release)))
+		return
 	}
 	var readBack *client.ReadBackError
 	if err != nil && !errors.As(err, &readBack) {
@@ -450,12 +472,22 @@ func (r *userRoleResource) Update(ctx context.Context, req resource.UpdateReques
 	id := state.ID.ValueString()
 	// Terraform before 1.12 plans no identity: the framework wants one after every update.
 	setIdentity(ctx, resp.Identity, identityID, id)
+	// Writes that need the current name wait for this update (takeName).
+	renamed, end := false, r.data.roleReleases.beginUpdate(id)
+	defer func() { end(renamed) }()
 	patch := plan.toAPIPatch(state)
 	tflog.Debug(ctx, "Updating a Vision One user role", map[string]any{"id": id, "if_match": version})
+	var refusal *nameRefusal[client.Role]
 	err := guardedUpdate[userRoleModel]{
 		summary: "User Role Changed Outside Terraform", object: fmt.Sprintf("the user role %q (id %s)", state.Name.ValueString(), id),
 		prior: state, plan: plan, managed: userRoleManagedAttributes,
-		send: func(version string) error { return r.data.client.UpdateRole(ctx, id, version, patch) },
+		send: func(version string) error {
+			var err error
+			refusal, err = takeName(ctx, &r.data.roleReleases, id,
+				func() error { return r.data.client.UpdateRole(ctx, id, version, patch) },
+				func() (*client.Role, string) { return r.roleNamed(ctx, plan.Name.ValueString()) }, r.seenManaged)
+			return err
+		},
 		reread: func() (userRoleModel, string, error) {
 			role, err := r.data.client.GetRole(ctx, id)
 			if err != nil {
@@ -470,19 +502,18 @@ func (r *userRoleResource) Update(ctx context.Context, req resource.UpdateReques
 	if client.IsPreconditionFailed(err) {
 		return // reported by run
 	}
-	if patch.Name != nil && client.IsAlreadyExists(err) {
-		if existing := r.roleNamed(ctx, *patch.Name); existing != nil && existing.ID != id {
-			resp.Diagnostics.AddAttributeError(path.Root("name"), "User Role Already Exists",
-				fmt.Sprintf("Renaming the user role %q (id %s) to %q: %s", state.Name.ValueString(), id, *patch.Name,
-					r.data.nameClashDetail(roleNameClash(*existing, *patch.Name, false))))
-			return
-		}
+	if patch.Name != nil && refusal != nil && refusal.holder != nil && refusal.holder.ID != id {
+		resp.Diagnostics.AddAttributeError(path.Root("name"), "User Role Already Exists",
+			fmt.Sprintf("Renaming the user role %q (id %s) to %q: %s", state.Name.ValueString(), id, *patch.Name,
+				r.data.refusedNameDetail(roleNameClash(*refusal.holder, *patch.Name, false), refusal.outcome, refusal.release)))
+		return
 	}
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "Error Updating User Role",
 			fmt.Sprintf("Updating the user role %q (id %s)", state.Name.ValueString(), id), err)
 		return
 	}
+	renamed = patch.Name != nil
 
 	// PATCH answers 204 without a body (API.md, "Decision: role write answers"): read the role back
 	// for the values the API decided (last update time, version).
@@ -506,8 +537,12 @@ func (r *userRoleResource) Delete(ctx context.Context, req resource.DeleteReques
 	}
 
 	tflog.Debug(ctx, "Deleting a Vision One user role", map[string]any{"id": state.ID.ValueString()})
+	// Writes that need the role's name wait for the delete (takeName); recorded before noteManaged
+	// (see nameReleases.await).
+	end := r.data.roleReleases.beginDelete(state.ID.ValueString(), state.Name.ValueString())
 	r.data.noteManaged(userRoleType, state.ID.ValueString())
 	err := r.data.client.DeleteRole(ctx, state.ID.ValueString())
+	end(err == nil || client.IsNotFound(err))
 	if err == nil || client.IsNotFound(err) {
 		return
 	}

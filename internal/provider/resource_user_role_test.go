@@ -1123,3 +1123,32 @@ resource "visionone_user_role" "test" {
 		},
 	})
 }
+
+// TestAccUserRole_renameIntoFreedName is TestAccAPIKey_renameIntoFreedName for roles: one role is
+// renamed away from its name and another renamed to it in the same apply, then a new role takes a
+// name a third rename frees, with the rename away held until the taker has been refused.
+func TestAccUserRole_renameIntoFreedName(t *testing.T) {
+	handover := &nameHandover{}
+	e := startEmulatorBehind(t, handover.wrap)
+	e.requireMasterAdministrator("create roles, whose control flags default to true")
+	permissions := hclStringList(rolePermissionKeys(t, e, 1))
+	c1, c2, old := e.name("c1"), e.name("c2"), e.name("c1-old")
+	config := func(addressesAndNames ...string) string {
+		config := e.providerConfig()
+		for i := 0; i+1 < len(addressesAndNames); i += 2 {
+			config += fmt.Sprintf(`
+resource "visionone_user_role" %q {
+  name        = %q
+  permissions = %s
+}
+`, addressesAndNames[i], addressesAndNames[i+1], permissions)
+		}
+		return config
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckUserRoleDestroyed(e),
+		Steps:                    renameIntoFreedNameSteps(userRoleType, handover, config, c1, c2, old),
+	})
+}

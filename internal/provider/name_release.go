@@ -1,0 +1,348 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/client"
+)
+
+// nameReleases records, for one provider process and one resource type, the objects whose current
+// name this run gives up: renamed in place to another name, or deleted. Vision One keeps names
+// unique at every moment, and Terraform does not order two changes of one configuration that do
+// not refer to each other, so in a chain such as "k1 from c1 to c1-old, k2 from c2 to c1" the
+// rename to c1 may reach Vision One first and be refused. With this record, the write that is
+// refused waits for the release of its name by this run, and writes again (takeName), and the
+// plan does not report a name that its holder gives up in the same plan.
+//
+// What a process knows: Terraform plans every change again, in the apply's own provider process,
+// just before it applies it (a saved plan applied later is planned again the same way), and it
+// calls Delete without planning again. So in an apply a release is recorded once the change of
+// its holder has begun to run. Terraform starts the changes that do not depend on one another
+// together (up to its -parallelism), but one may run to its end before another is even planned
+// again, so a refused write whose holder this process has not seen waits a while for a change of
+// the holder to begin (releaseStartLimit). A holder whose change does not begin in that time,
+// because it is not this configuration's or Terraform has not started it, fails the write with
+// advice instead.
+type nameReleases struct {
+	mu   sync.Mutex
+	byID map[string]*nameRelease
+	// recorded is closed, and replaced, whenever a release is added.
+	recorded chan struct{}
+	// waiting maps the id of an object whose write waits to the id of the holder it waits for,
+	// to refuse a wait that would close a cycle (two objects swapping names).
+	waiting map[string]string
+	// startLimit is releaseStartLimit, or what a test sets.
+	startLimit time.Duration
+}
+
+// releaseStartLimit bounds how long a refused write waits for a change of the holder of its name
+// to begin: recorded in this process, for a holder this process has not seen, and begun, for one
+// whose change is planned. In an apply, Terraform starts the changes that do not depend on one
+// another together and calls Update right after planning a change again, so the bound is reached
+// only by a holder that is not this configuration's, one whose change Terraform has not started
+// (its -parallelism is taken), or one whose change Terraform dropped after planning it. A change
+// that has begun is waited for until it ends, or until the apply is interrupted.
+const releaseStartLimit = 5 * time.Second
+
+// nameRelease is the release of one object's current name.
+type nameRelease struct {
+	// from is the name the object has; to is the name it is renamed to, or "" when it is deleted
+	// or its new name is generated when it is written.
+	from, to string
+	deleted  bool
+	begun    chan struct{} // closed when the change begins
+	done     chan struct{} // closed when it ends, after released is set
+	released bool          // whether the change was written
+}
+
+// planRename records that the plan of the object id renames it from the name from to planned, if
+// the two differ regardless of case; planned may be unknown (a name generated at apply).
+func (n *nameReleases) planRename(id string, from string, planned types.String) {
+	if id == "" || planned.IsNull() || (!planned.IsUnknown() && strings.EqualFold(planned.ValueString(), from)) {
+		return
+	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	r := n.record(id)
+	select {
+	case <-r.begun:
+		return // planned again while it runs: the record stands
+	default:
+	}
+	r.from, r.to, r.deleted = from, planned.ValueString(), false
+}
+
+// record returns the release of id, adding an empty one; the caller holds mu.
+func (n *nameReleases) record(id string) *nameRelease {
+	if n.byID == nil {
+		n.byID = map[string]*nameRelease{}
+	}
+	r, ok := n.byID[id]
+	if !ok {
+		r = &nameRelease{begun: make(chan struct{}), done: make(chan struct{})}
+		n.byID[id] = r
+		if n.recorded != nil {
+			close(n.recorded)
+			n.recorded = nil
+		}
+	}
+	return r
+}
+
+// beginUpdate marks the update of the object id as begun, if its plan renames it, and returns
+// what the update calls when it ends, with whether it wrote the new name.
+func (n *nameReleases) beginUpdate(id string) (end func(released bool)) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	r, ok := n.byID[id]
+	if !ok {
+		return func(bool) {}
+	}
+	return n.begin(r)
+}
+
+// beginDelete records that the object id, named name, is being deleted, and returns what the
+// delete calls when it ends, with whether the object is gone.
+func (n *nameReleases) beginDelete(id, name string) (end func(released bool)) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	r := n.record(id)
+	r.from, r.to, r.deleted = name, "", true
+	return n.begin(r)
+}
+
+// begin closes r.begun, once, and returns the end of the change; the caller holds mu.
+func (n *nameReleases) begin(r *nameRelease) func(released bool) {
+	select {
+	case <-r.begun:
+	default:
+		close(r.begun)
+	}
+	var once sync.Once
+	return func(released bool) {
+		once.Do(func() {
+			n.mu.Lock()
+			defer n.mu.Unlock()
+			select {
+			case <-r.done:
+				return
+			default:
+			}
+			r.released = released
+			close(r.done)
+		})
+	}
+}
+
+// givesUp reports whether this run gives up the current name of the object id, as far as this
+// process knows, and what it is renamed to.
+func (n *nameReleases) givesUp(id string) (nameRelease, bool) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	r, ok := n.byID[id]
+	if !ok {
+		return nameRelease{}, false
+	}
+	return nameRelease{from: r.from, to: r.to, deleted: r.deleted}, true
+}
+
+// cycle reports whether the renames planned in this process lead from the holder's new name back
+// to the current name of self: holder is renamed to the name another object has, which is renamed
+// to ..., the name of self, which self gives up for the holder's. No order of such renames works,
+// since Vision One keeps names unique at every step.
+func (n *nameReleases) cycle(self, holder string) bool {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	own, ok := n.byID[self]
+	if !ok || self == "" {
+		return false
+	}
+	current := holder
+	for range len(n.byID) {
+		r, ok := n.byID[current]
+		if !ok || r.to == "" {
+			return false
+		}
+		if strings.EqualFold(r.to, own.from) {
+			return true
+		}
+		next := ""
+		for id, other := range n.byID {
+			if id != current && strings.EqualFold(other.from, r.to) {
+				next = id
+				break
+			}
+		}
+		if next == "" {
+			return false
+		}
+		current = next
+	}
+	return false
+}
+
+// releaseOutcome is what became of the name a refused write waited for.
+type releaseOutcome int
+
+const (
+	// releaseUnknown: no change of the holder that gives the name up began in this process: the
+	// holder is not this configuration's, keeps the name, or Terraform has not started its change.
+	releaseUnknown releaseOutcome = iota
+	// releaseDone: the holder's change was written; the name is free unless someone took it since.
+	releaseDone
+	// releaseFailed: the holder's change failed, so the holder still has the name.
+	releaseFailed
+	// releaseCycle: the holder waits, directly or through others, for the name of the waiter.
+	releaseCycle
+	// releaseNotBegun: the holder's change is planned but did not begin within releaseStartLimit.
+	releaseNotBegun
+	// releaseInterrupted: the apply was interrupted during the wait.
+	releaseInterrupted
+)
+
+// await waits until the change that gives up the name of holder has ended, for the write of self
+// ("" for an object still to be created), and says how it ended. seen says whether this process
+// has seen the holder in this configuration's state: if it has, the holder's plan is known, and
+// its change, if it gives the name up, was recorded when it was planned. seen is asked while the
+// record is locked, and a change is recorded before its object is noted as seen, so that a holder
+// seen is never one whose release is still to be recorded.
+func (n *nameReleases) await(ctx context.Context, self, holder string, seen func() bool) releaseOutcome {
+	limit := n.startLimit
+	if limit == 0 {
+		limit = releaseStartLimit
+	}
+	timer := time.NewTimer(limit)
+	defer timer.Stop()
+
+	n.mu.Lock()
+	r, ok := n.byID[holder]
+	for !ok {
+		if seen() {
+			n.mu.Unlock()
+			return releaseUnknown
+		}
+		if n.recorded == nil {
+			n.recorded = make(chan struct{})
+		}
+		recorded := n.recorded
+		n.mu.Unlock()
+		select {
+		case <-recorded:
+		case <-timer.C:
+			return releaseUnknown
+		case <-ctx.Done():
+			return releaseInterrupted
+		}
+		n.mu.Lock()
+		r, ok = n.byID[holder]
+	}
+	if self != "" {
+		for current, steps := holder, 0; steps <= len(n.waiting); steps++ {
+			next, waits := n.waiting[current]
+			if !waits {
+				break
+			}
+			if next == self {
+				n.mu.Unlock()
+				return releaseCycle
+			}
+			current = next
+		}
+		if n.waiting == nil {
+			n.waiting = map[string]string{}
+		}
+		n.waiting[self] = holder
+		defer func() {
+			n.mu.Lock()
+			delete(n.waiting, self)
+			n.mu.Unlock()
+		}()
+	}
+	n.mu.Unlock()
+
+	tflog.Debug(ctx, "Waiting for the change of this run that gives up the name", map[string]any{"holder": holder})
+	select {
+	case <-r.begun:
+	case <-timer.C:
+		return releaseNotBegun
+	case <-ctx.Done():
+		return releaseInterrupted
+	}
+	select {
+	case <-r.done:
+	case <-ctx.Done():
+		return releaseInterrupted
+	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if r.released {
+		return releaseDone
+	}
+	return releaseFailed
+}
+
+// nameRefusal is what is known of a write that Vision One refused because another object has the
+// name: that object (nil when it could not be found), and what became of the wait for it.
+type nameRefusal[T any] struct {
+	holder  *T
+	outcome releaseOutcome
+	release nameRelease
+}
+
+// takeName runs write, which gives the object self ("" for one still to be created) a name. When
+// Vision One refuses it as a duplicate, it finds the holder of the name with find, and, when this
+// run gives that name up (see nameReleases), waits for it and writes again; seen says whether this
+// process has seen an object in this configuration's state (one it has not seen is waited for a
+// while, in case its change is still to begin). It returns the error of the last write and, when
+// that is a refusal, what is known of it, for the error's advice.
+func takeName[T any](ctx context.Context, n *nameReleases, self string, write func() error,
+	find func() (holder *T, id string), seen func(id string) bool,
+) (*nameRefusal[T], error) {
+	waited := map[string]bool{}
+	for {
+		err := write()
+		if !client.IsAlreadyExists(err) {
+			return nil, err
+		}
+		holder, id := find()
+		refusal := &nameRefusal[T]{holder: holder}
+		if holder == nil && !waited[""] {
+			// Given up between the refusal and the lookup, by a change this process may not know.
+			waited[""] = true
+			continue
+		}
+		if holder == nil || id == self {
+			return refusal, err
+		}
+		if waited[id] {
+			refusal.release, _ = n.givesUp(id)
+			refusal.outcome = releaseDone // given up, and taken again since
+			return refusal, err
+		}
+		waited[id] = true
+		// A refusal that may be about the object this create made itself is not waited for on a
+		// holder not seen.
+		own := mayBeOwnCreate(err)
+		refusal.outcome = n.await(ctx, self, id, func() bool { return own || seen(id) })
+		refusal.release, _ = n.givesUp(id)
+		if refusal.outcome != releaseDone {
+			return refusal, err
+		}
+		tflog.Debug(ctx, "The holder gave the name up: writing again", map[string]any{"holder": id})
+	}
+}
+
+// mayBeOwnCreate reports whether err, a refusal of a create as a duplicate, may be about the object
+// that create made itself: an earlier attempt got no clear answer, and the client found the object
+// afterwards, or the API refused the attempt that followed.
+func mayBeOwnCreate(err error) bool {
+	var apiErr *client.APIError
+	return errors.As(err, &apiErr) && (apiErr.FoundByClient() || apiErr.AfterAmbiguous())
+}
