@@ -28,10 +28,11 @@ import (
 //     of this process accepted since the last estimated end began no later than that request
 //     arrived, and ends no later than a window after it. The hold lasts a window from when that
 //     request was sent, and windowSlack for the time it took to arrive, and up to holdJitter more
-//     at random, so that processes held by the same window do not all start again at once. The estimate may be long (another
-//     tool opened the window earlier), never short. A 429 when no window is known to be open
-//     (nothing accepted yet, or nothing since the last window's estimated end: someone else opened
-//     the window) holds a whole window from the 429, which has then surely ended.
+//     at random, so that processes held by the same window do not all start again at once. The
+//     estimate may be long (another tool opened the window earlier), never short. A 429 when no
+//     window is known to be open (nothing accepted yet, or nothing since the last window's
+//     estimated end: someone else opened the window) holds a whole window from the 429, which has
+//     then surely ended.
 //   - The first 429 of a window sets the pace to a share (paceMargin) of what the tenant accepted
 //     in that window: the requests of this process answered with anything but a 429 since the
 //     window began (it ends at Retry-After, so it began a window's length earlier; without
