@@ -229,6 +229,10 @@ func hasStatus(err error, status int) bool {
 // IsNotFound reports whether err is a 404 from the API.
 func IsNotFound(err error) bool { return hasStatus(err, http.StatusNotFound) }
 
+// IsBadRequest reports whether err is a 400 from the API, which is also how Vision One refuses a
+// duplicate whatever its message says (API.md, "Decision: duplicates").
+func IsBadRequest(err error) bool { return hasStatus(err, http.StatusBadRequest) }
+
 // IsPreconditionFailed reports whether err is a 412: someone changed the object since its ETag was read.
 func IsPreconditionFailed(err error) bool { return hasStatus(err, http.StatusPreconditionFailed) }
 

@@ -1,8 +1,16 @@
 package provider
 
 import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/client"
 )
@@ -106,5 +114,61 @@ func TestRefusedNameDetail(t *testing.T) {
 				t.Errorf("the detail does not name the holder first:\n%s", detail)
 			}
 		})
+	}
+}
+
+// TestAccNameClash_refusedInOtherWords: how Vision One words the refusal of a duplicate name is not
+// published, and the client recognises only some wordings. Behind a proxy that words the
+// emulator's refusals otherwise, a key and a role created under the exact name of a console
+// object (which the plan only warns of) still fail as a name clash that names the object and how
+// to import it, and nothing is created.
+func TestAccNameClash_refusedInOtherWords(t *testing.T) {
+	reworded := &hostileAnswer{
+		passThrough: true,
+		match:       matchRequest(http.MethodPost, regexp.MustCompile(`^/v3\.0/iam/(apiKeys|roles)$`)),
+		rewrite: func(w http.ResponseWriter, rec *httptest.ResponseRecorder) {
+			body := strings.NewReplacer("already exists", "is not available", "DuplicateItem", "InvalidValue",
+				"unique", "distinct").Replace(rec.Body.String())
+			passOn(w, rec, []byte(body))
+		},
+	}
+	reworded.armed.Store(true)
+	e := startEmulatorBehind(t, reworded.wrap)
+	e.requireEmulator("a proxy rewords the API's answers")
+	key := e.createAPIKey(client.APIKeyCreate{Name: e.name("console-key"), Role: "SIEM"})
+	role := e.createRole(client.RoleCreate{Name: e.name("console-role")})
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: e.providerConfig() + testAccAPIKeyConfig(key.Name, "SIEM", "", true),
+				ExpectError: regexpText(slices.Concat([]string{"API Key Already Exists", "is not available",
+					fmt.Sprintf(`Vision One already has the API key %q (id %s)`, key.Name, key.ID)}, wantImportHint(apiKeyType, key.ID))...),
+			},
+			{
+				Config: e.providerConfig() + fmt.Sprintf(`
+resource "visionone_user_role" "test" {
+  name        = %q
+  permissions = []
+}
+`, role.Name),
+				ExpectError: regexpText(slices.Concat([]string{"User Role Already Exists", "is not available",
+					fmt.Sprintf(`Vision One already has the user role %q (id %s)`, role.Name, role.ID)}, wantImportHint(userRoleType, role.ID))...),
+			},
+		},
+	})
+	if keys, err := e.apiKeys(context.Background()); err != nil || len(keys) != 1 {
+		t.Errorf("the tenant has %d keys of this test (%v), want only the console's", len(keys), err)
+	}
+	roles, err := e.API.ListRoles(context.Background(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(slices.DeleteFunc(roles, func(r client.Role) bool { return !strings.EqualFold(r.Name, role.Name) })); n != 1 {
+		t.Errorf("the tenant has %d roles named %q, want only the console's", n, role.Name)
+	}
+	if reworded.hits.Load() < 2 {
+		t.Errorf("the proxy reworded %d refusals, want one for the key and one for the role", reworded.hits.Load())
 	}
 }

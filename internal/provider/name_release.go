@@ -301,17 +301,23 @@ type nameRefusal[T any] struct {
 // run gives that name up (see nameReleases), waits for it and writes again; seen says whether this
 // process has seen an object in this configuration's state (one it has not seen is waited for a
 // while, in case its change is still to begin). It returns the error of the last write and, when
-// that is a refusal, what is known of it, for the error's advice.
+// that is a refusal, what is known of it, for the error's advice. How Vision One words a duplicate
+// is not published (API.md, "Decision: duplicates"): a 400 whose message does not say so is a
+// refusal of the name all the same when another object has it, as for an account's email.
 func takeName[T any](ctx context.Context, n *nameReleases, self string, write func() error,
 	find func() (holder *T, id string), seen func(id string) bool,
 ) (*nameRefusal[T], error) {
 	waited := map[string]bool{}
 	for {
 		err := write()
-		if !client.IsAlreadyExists(err) {
+		worded := client.IsAlreadyExists(err)
+		if !worded && !client.IsBadRequest(err) {
 			return nil, err
 		}
 		holder, id := find()
+		if !worded && (holder == nil || id == self) {
+			return nil, err // refused for another reason
+		}
 		refusal := &nameRefusal[T]{holder: holder}
 		if holder == nil && !waited[""] {
 			// Given up between the refusal and the lookup, by a change this process may not know.

@@ -585,7 +585,7 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 		created, err = r.data.client.CreateAPIKey(ctx, plan.toAPICreate(name))
 		return err
 	}, func() (*client.APIKey, string) { return r.apiKeyNamed(ctx, name) }, seen)
-	if client.IsAlreadyExists(err) {
+	if refusal != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("name"), "API Key Already Exists", fmt.Sprintf("Creating API key %q: %s\n\n%s",
 			name, err, r.createClashDetail(name, generated, err, refusal)))
 		return
