@@ -77,12 +77,21 @@ func (f Filter) conjunction() bool {
 // escaping"). Such a value is compared by the caller, in the unfiltered list.
 func Filterable(value string) bool { return !strings.Contains(value, "'") }
 
+// EqFilterable is Eq(field, value), or "" (no filter, which And leaves out) when value is not
+// Filterable: the caller then compares the field itself.
+func EqFilterable(field, value string) Filter {
+	if !Filterable(value) {
+		return ""
+	}
+	return Eq(field, value)
+}
+
 // lookupFilter is the filter a lookup of one object sends, `field eq 'value'`, or "" when the
 // lookup must read the whole list and compare there: value is not Filterable, or the filter would
 // be longer than maxLen, the list's limit (0: none that a value can reach).
 func lookupFilter(field, value string, maxLen int) Filter {
-	filter := Eq(field, value)
-	if !Filterable(value) || (maxLen > 0 && len(filter) > maxLen) {
+	filter := EqFilterable(field, value)
+	if maxLen > 0 && len(filter) > maxLen {
 		return ""
 	}
 	return filter

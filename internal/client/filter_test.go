@@ -35,6 +35,10 @@ func TestFilterBuilders(t *testing.T) {
 		{"and skips empty", client.And("", client.Eq("id", "a"), ""), `id eq 'a'`},
 		{"and of nothing", client.And(), ``},
 		{"and of empties", client.And("", ""), ``},
+		{"eq of a filterable value", client.EqFilterable("role", "SIEM"), `role eq 'SIEM'`},
+		{"no filter for a value with a quote", client.EqFilterable("role", "SOC l'équipe"), ``},
+		{"and leaves the unfilterable out", client.And(client.EqFilterable("role", "l'x"), client.Eq("status", "enabled")),
+			`status eq 'enabled'`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

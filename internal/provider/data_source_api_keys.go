@@ -206,8 +206,8 @@ func (d *apiKeysDataSource) Read(ctx context.Context, req datasource.ReadRequest
 func (m apiKeysDataSourceModel) apiFilter(byName bool) client.Filter {
 	var filters []client.Filter
 	for _, f := range m.filterFields() {
-		if !f.want.IsNull() && (byName || f.field != "name") && client.Filterable(f.want.ValueString()) {
-			filters = append(filters, client.Eq(f.field, f.want.ValueString()))
+		if !f.want.IsNull() && (byName || f.field != "name") {
+			filters = append(filters, client.EqFilterable(f.field, f.want.ValueString()))
 		}
 	}
 	return client.And(filters...)

@@ -575,11 +575,7 @@ const roleHolderLimit = 10
 // cannot be listed. Keys are found with the API's role filter (unless the name is not
 // client.Filterable); the account list has no role filter, so accounts are selected here.
 func (r *userRoleResource) roleHolders(ctx context.Context, name string) string {
-	var filter client.Filter
-	if client.Filterable(name) {
-		filter = client.Eq("role", name)
-	}
-	keys, err := r.data.client.ListAPIKeys(ctx, filter)
+	keys, err := r.data.client.ListAPIKeys(ctx, client.EqFilterable("role", name))
 	if err != nil {
 		tflog.Warn(ctx, "Could not list the API keys that have the role", map[string]any{"role": name, "error": err.Error()})
 	}
