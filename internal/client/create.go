@@ -93,29 +93,23 @@ func attemptsOf(err error) int {
 	if err == nil {
 		return 0
 	}
-	var (
-		apiErr *APIError
-		reqErr *RequestError
-		answer *AnswerError
-		n      int
-	)
-	switch {
-	case errors.As(err, &apiErr):
-		n = apiErr.Attempts
-	case errors.As(err, &reqErr):
-		n = reqErr.Attempts
-	case errors.As(err, &answer):
-		n = answer.Attempts
+	if n := attemptsField(err); n != nil {
+		return max(*n, 1)
 	}
-	return max(n, 1)
+	return 1
 }
 
 // countAttempts sets the attempts that err counts to sent, when that is more than one and more than
 // err counts, and returns err.
 func countAttempts(err error, sent int) error {
-	if sent < 2 {
-		return err
+	if n := attemptsField(err); n != nil && sent > 1 {
+		*n = max(*n, sent)
 	}
+	return err
+}
+
+// attemptsField is the Attempts of the client error that err is or wraps, or nil for another error.
+func attemptsField(err error) *int {
 	var (
 		apiErr *APIError
 		reqErr *RequestError
@@ -123,13 +117,13 @@ func countAttempts(err error, sent int) error {
 	)
 	switch {
 	case errors.As(err, &apiErr):
-		apiErr.Attempts = max(apiErr.Attempts, sent)
+		return &apiErr.Attempts
 	case errors.As(err, &reqErr):
-		reqErr.Attempts = max(reqErr.Attempts, sent)
+		return &reqErr.Attempts
 	case errors.As(err, &answer):
-		answer.Attempts = max(answer.Attempts, sent)
+		return &answer.Attempts
 	}
-	return err
+	return nil
 }
 
 // serverTimeAt converts a local instant of the recent past into the API's time, using the server
