@@ -47,7 +47,10 @@ install_into_mirror() {
 
 cd "$repo"
 mkdir -p "$dev"
-"$go_bin" build -o "$dev/terraform-provider-visionone" .
+# -buildvcs=false: the binary must not depend on whether the working tree is clean at the time
+# (Go stamps vcs.modified), or a build while a test has a file of its own in the tree would replace
+# the provider that another walkthrough is running, whose lock file then no longer matches it.
+"$go_bin" build -buildvcs=false -o "$dev/terraform-provider-visionone" .
 install_into_mirror "$dev/terraform-provider-visionone" seed-ebba3aa9/visionone "$local_version"
 
 if [ ! -x "$time_tools_dir/terraform-provider-time" ]; then
