@@ -348,8 +348,11 @@ func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	refreshed := r.data.seenManaged(apiKeyType, id)
 
 	// A name renamed outside Terraform is set back; with name_prefix the original generated name
-	// is not known any more, so Update generates a new one.
-	if prefix := plan.NamePrefix; !prefix.IsNull() && !prefix.IsUnknown() &&
+	// is not known any more, so Update generates a new one. Under ignore_changes, Terraform puts
+	// the prior name into the configuration, and the plan must keep it.
+	var configName types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("name"), &configName)...)
+	if prefix := plan.NamePrefix; configName.IsNull() && !prefix.IsNull() && !prefix.IsUnknown() &&
 		!strings.HasPrefix(state.Name.ValueString(), prefix.ValueString()) {
 		plan.Name = types.StringUnknown()
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("name"), plan.Name)...)

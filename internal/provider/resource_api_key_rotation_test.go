@@ -282,6 +282,70 @@ resource "terraform_data" "observed" {
 	})
 }
 
+// TestAccAPIKey_namePrefixIgnoreChanges keeps a name_prefix key's name that no longer has the
+// prefix (renamed in the console) when the configuration ignores changes to name: Terraform puts
+// the prior name into the configuration, and a plan that generated a new one failed every plan
+// with "Provider produced invalid plan".
+func TestAccAPIKey_namePrefixIgnoreChanges(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	config := func(ignored string) string {
+		return e.providerConfig() + fmt.Sprintf(`
+resource "visionone_api_key" "test" {
+  name_prefix = %[1]q
+  role        = "SIEM"
+
+  lifecycle {
+    create_before_destroy = true
+    ignore_changes        = %[2]s
+  }
+}
+`, e.name("log-"), ignored)
+	}
+	var id string
+	renamed := e.name("renamed-in-console")
+	keptName := []statecheck.StateCheck{
+		statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("id"), knownvalue.StringFunc(func(got string) error {
+			if got != id {
+				return fmt.Errorf("the key is %s, expected %s kept", got, id)
+			}
+			return nil
+		})),
+		statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("name"), knownvalue.StringExact(renamed)),
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.apiKeysGone,
+		Steps: []resource.TestStep{
+			{
+				Config: config("[name]"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("id"), captureString(&id)),
+				},
+			},
+			{
+				PreConfig: func() {
+					if err := e.API.UpdateAPIKey(context.Background(), id, "", client.APIKeyPatch{Name: &renamed}); err != nil {
+						t.Fatalf("renaming the key outside Terraform: %v", err)
+					}
+				},
+				Config: config("[name]"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+				}},
+				ConfigStateChecks: keptName,
+			},
+			{
+				Config: config("all"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+				}},
+				ConfigStateChecks: keptName,
+			},
+		},
+	})
+}
+
 // TestAccAPIKey_auditorAccessExample applies examples/auditor-access (role, account and key in one
 // configuration) and then moves the emulator's clock into the key's rotate_before window.
 func TestAccAPIKey_auditorAccessExample(t *testing.T) {
