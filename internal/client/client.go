@@ -14,10 +14,11 @@
 // at all: asking again gets the same answer.
 //
 //   - GET is retried after any 5xx (but 501) and any network error.
-//   - PATCH always carries If-Match and is retried like a GET. If a retry meets a 412, the first
-//     attempt may have applied the patch (and so changed the ETag): the object is read again, and
-//     when it already holds every patched field the update has succeeded; otherwise someone else
-//     changed it and the 412 is returned, never overwritten.
+//   - PATCH carries If-Match (the ETag the caller read, or that of a GET just before it; none when
+//     the API gave none, after a check of the object's fingerprint) and is retried like a GET.
+//     If a retry meets a 412, the first attempt may have applied the patch (and so changed the
+//     ETag): the object is read again, and when it already holds every patched field the update
+//     has succeeded; otherwise someone else changed it and the 412 is returned, never overwritten.
 //   - DELETE and the API-key batch delete are retried; a 404 (or per-item 404) answering a retry
 //     means the first attempt deleted the object.
 //   - Creates (role POST, account invite, API-key batch POST) are never re-sent blindly

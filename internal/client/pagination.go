@@ -21,7 +21,6 @@ type page[T any] struct {
 	Items      member[[]T] `json:"items"`
 	NextLink   string      `json:"nextLink"`
 	TotalCount *int        `json:"totalCount"`
-	Count      *int        `json:"count"`
 }
 
 // member is a member of an answer's body that may be null but must be there: a body without it is

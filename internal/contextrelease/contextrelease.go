@@ -2,8 +2,8 @@
 // call it has served.
 //
 // The framework's protocol server derives a cancelable context for each call and appends its
-// cancel function to a list that only StopProvider empties (internal/proto6server/serve.go in
-// terraform-plugin-framework v1.19.0), and Terraform sends StopProvider only when interrupted.
+// cancel function to a list that only StopProvider empties (UPSTREAM.md beside this file shows
+// where), and Terraform sends StopProvider only when interrupted.
 // Each cancel function keeps its context, and with it the whole chain of contexts the call
 // arrived with: terraform-plugin-go's per-call loggers, their option copies and the gRPC stream.
 // A provider process so kept several KB for every call of its graph walk: in a large plan or apply

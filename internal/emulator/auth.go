@@ -16,7 +16,6 @@ import (
 // principal is who a request authenticated as: the admin key, or an API key with its role.
 type principal struct {
 	admin  bool
-	keyID  string
 	roleID string
 }
 
@@ -41,7 +40,7 @@ func (s *Server) authenticate(r *http.Request, now time.Time) (principal, *httpE
 	}
 	used := now
 	k.LastUsed = &used
-	return principal{keyID: k.ID, roleID: k.RoleID}, nil
+	return principal{roleID: k.RoleID}, nil
 }
 
 // isMaster reports whether the caller has Master Administrator rights.

@@ -102,7 +102,7 @@ func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "A Vision One API key: a bearer token bound to one user role, for an integration or an auditor. " +
 			"Vision One shows the secret `value` only once, when the key is created; this resource keeps it in the Terraform state " +
-			"(as a sensitive value), so protect the state accordingly. Expiry is judged by the API's clock, and a key that has " +
+			"(as a sensitive value), so protect the state, and saved plan files, accordingly. Expiry is judged by the API's clock, and a key that has " +
 			"expired, or is within `rotate_before` of its expiry, is planned for replacement.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{

@@ -330,7 +330,9 @@ func roleNameClash(role client.Role, name string, creates bool) nameClash {
 	}
 	// The role a create_before_destroy replacement clashes with has exactly the planned name.
 	if creates && role.Name == name {
-		clash.replacedHint = "a role cannot keep its name through such a replacement: remove create_before_destroy, or change the name."
+		clash.replacedHint = "a role cannot keep its name through such a replacement: remove create_before_destroy, or change the name. " +
+			"(Terraform also replaces a role create_before_destroy when a resource that refers to it has that setting, " +
+			"such as an API key rotated that way: then give the role a new name in the same apply as its replacement.)"
 	}
 	return clash
 }
