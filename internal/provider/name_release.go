@@ -153,6 +153,19 @@ func (n *nameReleases) givesUp(id string) (nameRelease, bool) {
 	return nameRelease{from: r.from, to: r.to, deleted: r.deleted}, true
 }
 
+// renames reports whether this run renames an object named from to the name to, as far as this
+// process knows (to known: a name generated when it is written is not known here).
+func (n *nameReleases) renames(from, to string) bool {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	for _, r := range n.byID {
+		if !r.deleted && to != "" && r.from == from && r.to == to {
+			return true
+		}
+	}
+	return false
+}
+
 // cycle reports whether the renames planned in this process lead from the holder's new name back
 // to the current name of self: holder is renamed to the name another object has, which is renamed
 // to ..., the name of self, which self gives up for the holder's. No order of such renames works,

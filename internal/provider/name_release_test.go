@@ -648,6 +648,12 @@ resource %[1]q "n2" {
 func (w *cliWorkspace) planWarnings(summary string) []string {
 	w.t.Helper()
 	_, out := w.run([]int{0}, "plan", "-json", "-input=false")
+	return jsonWarnings(out, summary)
+}
+
+// jsonWarnings returns the details of the warnings with this summary in out, the output of a
+// command run with -json, each after the address of its resource.
+func jsonWarnings(out, summary string) []string {
 	var warnings []string
 	for _, line := range strings.Split(out, "\n") {
 		var message struct {

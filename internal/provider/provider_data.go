@@ -105,6 +105,12 @@ func (d *providerData) seenManaged(typeName, id string) bool {
 	return ok
 }
 
+// roleRenamed reports whether this run renames the role named from to the name to, as far as this
+// process knows (see nameReleases); false without a configured provider.
+func (d *providerData) roleRenamed(from, to string) bool {
+	return d != nil && d.roleReleases.renames(from, to)
+}
+
 // apiKeyNamed returns the tenant's API key named name regardless of case, or nil (see listedOnce).
 func (d *providerData) apiKeyNamed(ctx context.Context, name string) (*client.APIKey, error) {
 	return d.apiKeys.find(ctx, "API keys", d.client.ListAPIKeys, name, func(k *client.APIKey) string { return k.Name })

@@ -109,7 +109,9 @@ func (r *accountResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 					"A role created or changed by the same configuration is judged by the flags the configuration gives it, provided the account refers to the role " +
 					"(`visionone_user_role.<name>.name`) or lists it in `depends_on`: a bare name does not order the two, so Terraform may plan or create the account " +
 					"before the role (the plan then fails with Role Not Found) and destroy the role before the account. " +
-					"Updated in place once the invitation is accepted; for a SAML group account, only in the console or by replacing the account.",
+					"Updated in place once the invitation is accepted; for a SAML group account, only in the console or by replacing the account. " +
+					"A rename of the role by the same configuration is followed even while the account is invited, and for a SAML group account: " +
+					"Vision One shows the new name on the account itself, so the apply sends it nothing.",
 				Required:   true,
 				Validators: roleReferenceValidators(),
 			},
@@ -232,7 +234,7 @@ func (r *accountResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 		return
 	}
 
-	deferPendingChanges(&plan, *state, &resp.Diagnostics)
+	deferPendingChanges(&plan, *state, r.data.roleRenamed, &resp.Diagnostics)
 	plan.Status = plannedStatus(plan, *state)
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 }
@@ -330,7 +332,14 @@ func (r *accountResource) Update(ctx context.Context, req resource.UpdateRequest
 	// Terraform before 1.12 plans no identity: the framework wants one after every update.
 	setIdentity(ctx, resp.Identity, identityEmail, state.Email.ValueString())
 	r.data.noteManaged(accountType, id)
-	if patch, changed := plan.toAPIPatch(state); changed {
+	patch, changed := plan.toAPIPatch(state)
+	if pendingReason(state) != "" {
+		// Vision One refuses any change to such an account, and its plan changes nothing but the
+		// name of a role this run renames, which Vision One shows on the account by itself
+		// (deferPendingChanges): read it back.
+		changed = false
+	}
+	if changed {
 		if patch.Role != nil {
 			// The plan only warned about a role that fails the check (see ModifyPlan).
 			if r.data.checkRoleAssignable(ctx, accountRoleAssignment, plan.Role, &resp.Diagnostics); resp.Diagnostics.HasError() {
@@ -577,13 +586,21 @@ func pendingReason(state accountResourceModel) string {
 // warning naming them. Terraform accepts a plan that keeps the prior value of a configured
 // attribute, so the plan, the apply and the state all show what Vision One really holds, and the
 // change reappears in the first plan after the account becomes active.
-func deferPendingChanges(plan *accountResourceModel, state accountResourceModel, diags *diag.Diagnostics) {
+//
+// A new role name that is the account's role renamed by this run (renamed says whether the role
+// named from is renamed to to) is no change of the account: Vision One shows the new name on it
+// without a write (API.md, "Decision: role renames reach holders"), so the plan keeps it, and
+// Update sends nothing. The role is planned before the account, which refers to it, both in the
+// plan and in the apply's plan; a name still unknown is planned as it is, and judged there.
+func deferPendingChanges(plan *accountResourceModel, state accountResourceModel, renamed func(from, to string) bool,
+	diags *diag.Diagnostics,
+) {
 	reason := pendingReason(state)
 	if reason == "" {
 		return
 	}
 	var held []string
-	if !plan.Role.IsUnknown() && !plan.Role.Equal(state.Role) {
+	if !plan.Role.IsUnknown() && !plan.Role.Equal(state.Role) && !renamed(state.Role.ValueString(), plan.Role.ValueString()) {
 		held = append(held, fmt.Sprintf("role %q (now %q)", plan.Role.ValueString(), state.Role.ValueString()))
 		plan.Role = state.Role
 	}

@@ -688,6 +688,13 @@ func TestDeferPendingChanges(t *testing.T) {
 		m.Description = types.StringValue("after")
 		return m
 	}
+	withRole := func(m accountResourceModel, role string) accountResourceModel {
+		m.Role = types.StringValue(role)
+		return m
+	}
+	// This run renames the role Auditor to Auditors.
+	var releases nameReleases
+	releases.planRename("role-1", "Auditor", types.StringValue("Auditors"))
 
 	tests := map[string]struct {
 		state, plan, want accountResourceModel
@@ -695,15 +702,31 @@ func TestDeferPendingChanges(t *testing.T) {
 	}{
 		"invited":           {state: invited, plan: with(invited), want: invited, warning: `role "Analyst" (now "Auditor"), enabled = false, description "after" to the account a@example.com (id tmp-1) now: the account is still invited`},
 		"invited unchanged": {state: invited, plan: invited, want: invited},
-		"active":            {state: active, plan: with(active), want: with(active)},
-		"saml group":        {state: group, plan: with(group), want: group, warning: "SAML group account"},
+		"invited, role renamed": {
+			state: invited, plan: withRole(invited, "Auditors"), want: withRole(invited, "Auditors"),
+		},
+		"invited, role renamed, description changed": {
+			state: invited, plan: withRole(with(invited), "Auditors"), want: withRole(invited, "Auditors"),
+			warning: `Not applying enabled = false, description "after" to the account`,
+		},
+		"invited, role name unknown": {
+			state: invited, plan: func() accountResourceModel { m := invited; m.Role = types.StringUnknown(); return m }(),
+			want: func() accountResourceModel { m := invited; m.Role = types.StringUnknown(); return m }(),
+		},
+		"invited, another role than the renamed one's": {
+			state: withRole(invited, "Analyst"), plan: withRole(invited, "Auditors"), want: withRole(invited, "Analyst"),
+			warning: `role "Auditors" (now "Analyst")`,
+		},
+		"active":                   {state: active, plan: with(active), want: with(active)},
+		"saml group":               {state: group, plan: with(group), want: group, warning: "SAML group account"},
+		"saml group, role renamed": {state: group, plan: withRole(group, "Auditors"), want: withRole(group, "Auditors")},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			plan := tc.plan
 			var diags diag.Diagnostics
-			deferPendingChanges(&plan, tc.state, &diags)
+			deferPendingChanges(&plan, tc.state, releases.renames, &diags)
 			if plan != tc.want {
 				t.Errorf("planned %+v, want %+v", plan, tc.want)
 			}
@@ -770,6 +793,129 @@ resource "visionone_account" "test" {
 			},
 		},
 	})
+}
+
+// invitedRoleRenames are the new names, as HCL expressions formatted with the test's prefix, that
+// TestAccAccount_invitedRoleRenamed gives the role of an invited account: known at plan, and known
+// only at apply (from a terraform_data created in the same run).
+var invitedRoleRenames = map[string]string{
+	"known at plan":   `"%[1]srenamed"`,
+	"unknown at plan": `"%[1]sunk-${terraform_data.t[0].id}"`,
+}
+
+// invitedRoleConfig is a role named by the HCL expression name (see invitedRoleRenames) and an
+// account given it by reference, with the terraform_data that the name uses, if any.
+func (e *testEmulator) invitedRoleConfig(email, name string) string {
+	data := 0
+	if strings.Contains(name, "terraform_data.t") {
+		data = 1
+	}
+	return e.providerConfig() + fmt.Sprintf(`
+resource "terraform_data" "t" {
+  count = %[1]d
+}
+
+resource "visionone_user_role" "r" {
+  name        = %[2]s
+  permissions = ["reports.reportManagement.thirdPartyAuditing"]
+}
+
+resource "visionone_account" "test" {
+  email = %[3]q
+  role  = visionone_user_role.r.name
+}
+`, data, fmt.Sprintf(name, e.prefix), email)
+}
+
+// A role renamed while an account that has it is still invited: Vision One shows the new name on the
+// account at once, so the account's plan follows it with no deferred change, the apply sends the
+// account nothing (Vision One refuses any change to it), and the state holds the name the API
+// reports. The role's new name is known at plan, or only at apply.
+func TestAccAccount_invitedRoleRenamed(t *testing.T) {
+	for name, renamed := range invitedRoleRenames {
+		t.Run(name, func(t *testing.T) {
+			e := startEmulator(t, emulator.Options{})
+			e.requireMasterAdministrator("create a role, whose control flags default to true")
+			email := e.email("invited")
+			const patch = "PATCH /v3.0/iam/accounts/{id}"
+			var patches int
+			var role string
+
+			resource.ParallelTest(t, resource.TestCase{
+				PreCheck:                 func() { testAccPreCheck(t) },
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				CheckDestroy:             e.checkAccountsGone(email),
+				Steps: []resource.TestStep{
+					{Config: e.invitedRoleConfig(email, `"%[1]sbefore"`)},
+					{
+						PreConfig: func() { patches = e.Stats().Requests[patch] },
+						Config:    e.invitedRoleConfig(email, renamed),
+						ConfigPlanChecks: resource.ConfigPlanChecks{
+							PreApply: []plancheck.PlanCheck{
+								plancheck.ExpectResourceAction("visionone_user_role.r", plancheck.ResourceActionUpdate),
+								plancheck.ExpectResourceAction(testAccAccountAddr, plancheck.ResourceActionUpdate),
+							},
+							PostApplyPreRefresh:  []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+							PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+						},
+						ConfigStateChecks: []statecheck.StateCheck{
+							statecheck.CompareValuePairs(testAccAccountAddr, tfjsonpath.New("role"),
+								"visionone_user_role.r", tfjsonpath.New("name"), compare.ValuesSame()),
+							statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("role"), captureString(&role)),
+							statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("status"), knownvalue.StringExact("invited")),
+							emulatorCheck(func(context.Context) error {
+								if n := e.Stats().Requests[patch] - patches; n != 0 {
+									return fmt.Errorf("the apply sent the invited account %d PATCH requests", n)
+								}
+								if api := e.account(t, email).Role; api != role {
+									return fmt.Errorf("the state gives the account the role %q, the API %q", role, api)
+								}
+								return nil
+							}),
+						},
+					},
+				},
+			})
+		})
+	}
+}
+
+// TestAccAccount_invitedRoleRenamedCLI runs the CLI itself for what terraform-plugin-testing cannot
+// see: the rename of an invited account's role warns of no deferred change, neither in the plan nor
+// in an apply without a saved plan (which plans again), and the next plan is empty. Giving the
+// account another role still warns.
+func TestAccAccount_invitedRoleRenamedCLI(t *testing.T) {
+	const summary = "Account Change Deferred"
+	for name, renamed := range invitedRoleRenames {
+		t.Run(name, func(t *testing.T) {
+			e := startEmulator(t, emulator.Options{})
+			e.requireMasterAdministrator("create a role, whose control flags default to true")
+			w := newCLIWorkspace(t, featureNone)
+			email := e.email("invited")
+			w.write("main.tf", e.invitedRoleConfig(email, `"%[1]sbefore"`))
+			w.run([]int{0}, "init", "-input=false", "-no-color")
+			w.run([]int{0}, "apply", "-auto-approve", "-input=false", "-no-color")
+
+			w.write("main.tf", e.invitedRoleConfig(email, renamed))
+			if warnings := w.planWarnings(summary); len(warnings) > 0 {
+				t.Errorf("the plan of the rename defers a change:\n%s", strings.Join(warnings, "\n\n"))
+			}
+			_, out := w.run([]int{0}, "apply", "-auto-approve", "-json", "-input=false")
+			if warnings := jsonWarnings(out, summary); len(warnings) > 0 {
+				t.Errorf("the apply of the rename defers a change:\n%s", strings.Join(warnings, "\n\n"))
+			}
+			if code, out := w.run([]int{0, 2}, "plan", "-detailed-exitcode", "-input=false", "-no-color"); code != 0 {
+				t.Errorf("the plan after the apply is not empty:\n%s", out)
+			}
+
+			w.write("main.tf", strings.Replace(e.invitedRoleConfig(email, renamed), "visionone_user_role.r.name", `"Auditor"`, 1))
+			if warnings := w.planWarnings(summary); len(warnings) != 1 || !strings.Contains(warnings[0], `role "Auditor"`) {
+				t.Errorf("giving the invited account another role: want one warning that defers it, got %q", warnings)
+			}
+			w.write("main.tf", e.providerConfig())
+			w.run([]int{0}, "apply", "-auto-approve", "-input=false", "-no-color")
+		})
+	}
 }
 
 // A change made in the console between plan and apply makes the update fail with a clear error
