@@ -32,7 +32,8 @@ const walkthroughHeading = "## Run it against the emulator"
 // answering "yes" to Terraform's questions, as a new user (empty HOME, no ~/.terraformrc, no network
 // for Go or Terraform). The test adds only `set -euo pipefail`, so that any command that fails
 // fails the test, a free port in place of the README's 127.0.0.1:8080, so that the examples run
-// side by side, and, before the last block (the clean-up), a look at what git would pick up.
+// side by side, before the last block (the clean-up), a look at what git would pick up, and after
+// it, a look at which of walkthroughVariables the shell still has.
 // Each walkthrough runs first with its port taken by another server, where it must stop at the
 // emulator's start, with the emulator's message, before anything reaches that server. The script
 // of the provider page's "Testing a module in CI" runs too. A README that no longer does what it
@@ -135,9 +136,11 @@ func TestExampleWalkthroughs(t *testing.T) {
 			})
 
 			untracked := filepath.Join(t.TempDir(), "untracked")
+			stillSet := filepath.Join(t.TempDir(), "still-set")
 			script := walkthrough +
 				"git -C '" + repo + "' status --porcelain --untracked-files=all -- '" + dir + "' | { grep '^??' || true; } > '" + untracked + "'\n" +
-				blocks[len(blocks)-1]
+				blocks[len(blocks)-1] +
+				"for v in " + strings.Join(walkthroughVariables, " ") + "; do if [ -n \"${!v+set}\" ]; then echo \"$v\"; fi; done > '" + stillSet + "'\n"
 			output, err := runScript(repo, env, strings.ReplaceAll(script, "127.0.0.1:8080", freeLoopbackAddress(t)))
 			if err != nil {
 				t.Fatalf("the walkthrough of %s/README.md failed: %v\n%s", dir, err, output)
@@ -149,6 +152,10 @@ func TestExampleWalkthroughs(t *testing.T) {
 			}
 			if left := gitStatus(t, repo, dir, "--ignored"); left != "" {
 				t.Errorf("the clean-up left files behind:\n%s", left)
+			}
+			if set, err := os.ReadFile(stillSet); err != nil || len(set) > 0 {
+				t.Errorf("the clean-up leaves these variables set, so a run against a tenant in the same shell "+
+					"would still use the stopped emulator or the local mirror (%v):\n%s", err, set)
 			}
 		})
 	}
@@ -197,6 +204,11 @@ func TestExampleWalkthroughs(t *testing.T) {
 		})
 	})
 }
+
+// walkthroughVariables are the variables a walkthrough exports: the local mirror's CLI config and
+// the emulator's endpoint and admin key. Its clean-up unsets them, so that the README's "Run it
+// against a tenant", in the same shell, installs from the registry and reaches the tenant.
+var walkthroughVariables = []string{"TF_CLI_CONFIG_FILE", "VISIONONE_ENDPOINT", "VISIONONE_API_KEY"}
 
 // gitopsEmulatorStep is the step of examples/gitops's workflow that tests the change against the
 // emulator.

@@ -1,7 +1,11 @@
 terraform {
+  # The provider needs Terraform 1.11 or later.
+  required_version = ">= 1.11"
+
   required_providers {
     visionone = {
-      source = "seed-ebba3aa9/visionone"
+      source  = "seed-ebba3aa9/visionone"
+      version = "~> 0.1"
     }
   }
 }
