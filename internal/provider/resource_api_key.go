@@ -422,14 +422,8 @@ func replacedRoleNote(id string) string {
 // plan_checks.go); other errors go to errs. A name still unknown is checked when Terraform plans
 // the key again before applying it; a generated one (name_prefix) is unique.
 //
-// A key that this plan renames away from the name, or destroys, gives the name up: the apply waits
-// for that (takeName), so the plan reports nothing unless the renames form a cycle. A key of this
-// configuration whose plan comes later is left to that plan, which reports a clash (the record of
-// the names planned in this run) if the key keeps the name; for a new key, it may also be the key
-// this one replaces (a tainted key is planned as a new one, without its id). Other clashes of a new
-// key with a key of exactly the planned name only warn, as that key may, in an apply, be this
-// resource's own current key under create_before_destroy (see warnExactNameTaken); Vision One
-// refuses the create at apply, and Terraform keeps the state as it was.
+// A key of the tenant that has the name is judged as reportTakenName says: the clash may be left to
+// the apply or to the plan of that key, or only warned about.
 func (r *apiKeyResource) checkName(ctx context.Context, planned types.String, owner string, state *apiKeyResourceModel, refreshed bool,
 	errs, checks *diag.Diagnostics,
 ) {
@@ -460,33 +454,8 @@ func (r *apiKeyResource) checkName(ctx context.Context, planned types.String, ow
 	if existing == nil || existing.ID == owner {
 		return
 	}
-	clash := apiKeyNameClash(existing, name, state == nil)
-	if release, gives := r.data.keyReleases.givesUp(existing.ID); gives {
-		// This plan renames or destroys that key, and the write of this one waits for it at apply
-		// (takeName), unless the renames form a cycle.
-		if r.data.keyReleases.cycle(owner, existing.ID) {
-			target.AddAttributeError(path.Root("name"), "API Key Already Exists", plannedCycleDetail(clash, name, release.to))
-		}
-		return
-	}
-	if r.data.seenManaged(apiKeyType, existing.ID) {
-		// A key of this configuration whose plan is still to come: if it keeps the name, its plan
-		// reports the clash with this one (plannedAPIKeys); if it gives the name up, this one waits
-		// for it at apply.
-		return
-	}
-	if state != nil && !refreshed {
-		// This process has not read the keys of the configuration, so it cannot tell one of them,
-		// whose change may not have begun yet, from a key outside it. In an apply the update waits
-		// for the name, or explains why it is still taken (takeName).
-		return
-	}
-	clash = withPlanOrderHint(clash)
-	if state == nil && existing.Name == name {
-		r.data.warnExactNameTaken(target, "API Key Already Exists", clash, "")
-		return
-	}
-	target.AddAttributeError(path.Root("name"), "API Key Already Exists", r.data.nameClashDetail(clash))
+	r.data.reportTakenName(target, "API Key Already Exists", &r.data.keyReleases, apiKeyNameClash(existing, name, state == nil),
+		name, owner, state == nil, refreshed)
 }
 
 // apiKeyImportRemark is what an import of an API key cannot bring.

@@ -260,10 +260,8 @@ func (r *userRoleResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 // roles listed once per provider process (roleNamed). When the listing fails the check is
 // skipped: the API still decides at apply.
 //
-// A role that this plan renames away from the name, or destroys, a role of this configuration whose
-// plan comes later, and any role when this process has not read the role renamed (refreshed), are
-// left to the apply and to that plan, and some clashes of a new role only warn, for the reasons
-// apiKeyResource.checkName gives.
+// A custom role that has the name is judged as reportTakenName says: the clash may be left to the
+// apply or to the plan of that role, or only warned about.
 func (r *userRoleResource) refuseTakenName(ctx context.Context, name, selfID string, creates, refreshed bool, diags *diag.Diagnostics) {
 	role, err := r.data.roleNamed(ctx, name)
 	if err != nil {
@@ -281,22 +279,8 @@ func (r *userRoleResource) refuseTakenName(ctx context.Context, name, selfID str
 				name, role.Name, role.Name))
 		return
 	}
-	clash := roleNameClash(*role, name, creates)
-	if release, gives := r.data.roleReleases.givesUp(role.ID); gives {
-		if r.data.roleReleases.cycle(selfID, role.ID) {
-			diags.AddAttributeError(path.Root("name"), "User Role Already Exists", plannedCycleDetail(clash, name, release.to))
-		}
-		return
-	}
-	if r.seenManaged(role.ID) || !creates && !refreshed {
-		return
-	}
-	clash = withPlanOrderHint(clash)
-	if creates && role.Name == name {
-		r.data.warnExactNameTaken(diags, "User Role Already Exists", clash, "")
-		return
-	}
-	diags.AddAttributeError(path.Root("name"), "User Role Already Exists", r.data.nameClashDetail(clash))
+	r.data.reportTakenName(diags, "User Role Already Exists", &r.data.roleReleases, roleNameClash(*role, name, creates),
+		name, selfID, creates, refreshed)
 }
 
 // seenManaged reports whether this process has seen the role with this id in this configuration's
