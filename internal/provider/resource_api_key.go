@@ -345,7 +345,7 @@ func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	id := state.ID.ValueString()
 	// Not refreshed by this process: this is the apply planning the change again (see
 	// nameReleases), or a plan without refresh.
-	refreshed := r.data.seenManaged(apiKeyType, id)
+	refreshed := r.seenManaged(id)
 
 	// A name renamed outside Terraform is set back; with name_prefix the original generated name
 	// is not known any more, so Update generates a new one.
@@ -515,9 +515,10 @@ func (r *apiKeyResource) createClashDetail(name string, generated bool, err erro
 // state.
 func (r *apiKeyResource) seenManaged(id string) bool { return r.data.seenManaged(apiKeyType, id) }
 
-// apiKeyNamed returns the key named name regardless of case, and its id, or nil when there is none
-// or the keys cannot be listed.
-func (r *apiKeyResource) apiKeyNamed(ctx context.Context, name string) (*client.APIKey, string) {
+// currentNameHolder looks up afresh the key that has name regardless of case, and returns it and
+// its id, or nil when there is none or the keys cannot be listed: takeName asks it after a refusal,
+// when the per-process listing (providerData.apiKeyNamed) may be out of date.
+func (r *apiKeyResource) currentNameHolder(ctx context.Context, name string) (*client.APIKey, string) {
 	key, err := r.data.client.FindAPIKeyByName(ctx, name)
 	if err != nil {
 		return nil, ""
@@ -553,7 +554,7 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 		var err error
 		created, err = r.data.client.CreateAPIKey(ctx, plan.toAPICreate(name))
 		return err
-	}, func() (*client.APIKey, string) { return r.apiKeyNamed(ctx, name) }, seen)
+	}, func() (*client.APIKey, string) { return r.currentNameHolder(ctx, name) }, seen)
 	if refusal != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("name"), "API Key Already Exists", fmt.Sprintf("Creating API key %q: %s\n\n%s",
 			name, err, r.createClashDetail(name, generated, err, refusal)))
@@ -654,7 +655,7 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 				var err error
 				refusal, err = takeName(ctx, &r.data.keyReleases, id,
 					func() error { return r.data.client.UpdateAPIKey(ctx, id, version, patch) },
-					func() (*client.APIKey, string) { return r.apiKeyNamed(ctx, name) }, r.seenManaged)
+					func() (*client.APIKey, string) { return r.currentNameHolder(ctx, name) }, r.seenManaged)
 				return err
 			},
 			reread: func() (apiKeyResourceModel, string, error) {
