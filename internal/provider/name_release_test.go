@@ -416,7 +416,8 @@ func TestUserRole_modifyPlanAfterOwnWrites(t *testing.T) {
 	expectNone("the delete", deleteResp.Diagnostics)
 	// It creates a role.
 	expectNone("a new role", planNew(c3))
-	e.createRole(client.RoleCreate{Name: c3, PermissionKeys: keys}) // as the Create of this process writes it
+	// As the Create of this process writes it and records it.
+	r.data.noteManaged(userRoleType, e.createRole(client.RoleCreate{Name: c3, PermissionKeys: keys}).ID)
 
 	expectNone("the name renamed away from", planNew(c1))
 	expectNone("the name of the deleted role", planNew(c2))
