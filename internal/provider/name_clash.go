@@ -71,6 +71,54 @@ func (d *providerData) warnExactNameTaken(diags *diag.Diagnostics, summary strin
 		d.nameClashDetail(c), more, c.object, c.object))
 }
 
+// reportTakenName is the plan-time decision about the object of c, an API key or a role of the
+// tenant, that has regardless of case the name planned (planned) for another object of its type:
+// owner, the id of the object renamed or replaced, or "" for a new one. creates says whether the
+// plan creates an object (new or replaced), refreshed whether this process has read the object
+// renamed, and releases is the record of the names that the objects of the type give up in this
+// run. It adds an error or a warning, titled summary, to diags, or nothing when the clash is left
+// to the apply or to another plan.
+//
+// An object that this plan renames away from the name, or destroys, gives the name up: the apply
+// waits for that (takeName), so the plan reports nothing unless the renames form a cycle. An object
+// of this configuration whose plan comes later is left to that plan, which reports a clash (the
+// record of the names planned in this run) if the object keeps the name; for a new object, it may
+// also be the one this one replaces (a tainted object is planned as a new one, without its id).
+// Other clashes of a new object with one of exactly the planned name only warn, as that object may,
+// in an apply, be this resource's own current one under create_before_destroy (see
+// warnExactNameTaken); Vision One refuses the create at apply, and Terraform keeps the state as it
+// was.
+func (d *providerData) reportTakenName(diags *diag.Diagnostics, summary string, releases *nameReleases, c nameClash,
+	planned, owner string, creates, refreshed bool,
+) {
+	if release, gives := releases.givesUp(c.id); gives {
+		// The write of this object waits for that change at apply (takeName), unless the renames form
+		// a cycle.
+		if releases.cycle(owner, c.id) {
+			diags.AddAttributeError(path.Root(c.field), summary, plannedCycleDetail(c, planned, release.to))
+		}
+		return
+	}
+	if d.seenManaged(c.typeName, c.id) {
+		// An object of this configuration whose plan is still to come: if it keeps the name, its plan
+		// reports the clash with this one (plannedNames); if it gives the name up, this one waits for
+		// it at apply.
+		return
+	}
+	if !creates && !refreshed {
+		// This process has not read the objects of the configuration, so it cannot tell one of them,
+		// whose change may not have begun yet, from an object outside it. In an apply the update
+		// waits for the name, or explains why it is still taken (takeName).
+		return
+	}
+	c = withPlanOrderHint(c)
+	if creates && c.name == planned {
+		d.warnExactNameTaken(diags, summary, c, "")
+		return
+	}
+	diags.AddAttributeError(path.Root(c.field), summary, d.nameClashDetail(c))
+}
+
 // plannedNameClashDetail explains that two resources of type typeName plan the same name (email):
 // name for this one, and otherName for another, which has or replaces the object with id otherID,
 // or creates one when otherID is "".

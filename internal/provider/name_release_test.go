@@ -21,6 +21,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -359,6 +360,71 @@ func TestUserRole_modifyPlanRenameIntoTakenName(t *testing.T) {
 	}
 	if diags := rename(refreshed, r2, r1.Name); len(diags) > 0 {
 		t.Errorf("the taker after it: want no diagnostics, got %v", diags)
+	}
+}
+
+// TestUserRole_modifyPlanAfterOwnWrites plans roles in one provider process, as an apply does
+// between its writes, which the roles listed once for the process (roleNamed) do not show: a name
+// that the process has renamed a role away from, or deleted with its role, is free, and one that it
+// has renamed or created a role into is refused by the record of the names planned in the run. The
+// roles are listed once however many roles the process plans.
+func TestUserRole_modifyPlanAfterOwnWrites(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	e := startEmulator(t, emulator.Options{})
+	keys := rolePermissionKeys(t, e, 1)
+	c1, c2, c3 := e.name("c1"), e.name("c2"), e.name("c3")
+	renamed := e.createRole(client.RoleCreate{Name: c1, PermissionKeys: keys})
+	deleted := e.createRole(client.RoleCreate{Name: c2, PermissionKeys: keys})
+	model := func(id types.String, name string) userRoleModel {
+		return userRoleModel{
+			ID: id, Name: types.StringValue(name), Description: types.StringValue(""),
+			Permissions:           types.SetValueMust(types.StringType, []attr.Value{types.StringValue(keys[0])}),
+			AllowAPIKeyAssignment: types.BoolValue(false), AllowUserAccountAssignment: types.BoolValue(false),
+			Type: types.StringValue(client.RoleTypeCustom), LastUpdatedAt: timetypes.NewRFC3339Null(),
+		}
+	}
+	r := &userRoleResource{data: newProviderData(e.API)}
+	planNew := func(name string) diag.Diagnostics {
+		t.Helper()
+		return modifyPlanOfCreate(t, r, model(types.StringUnknown(), name)).Diagnostics
+	}
+	expectNone := func(what string, diags diag.Diagnostics) {
+		t.Helper()
+		if len(diags) > 0 {
+			t.Errorf("%s: want no diagnostics, got %v", what, diags)
+		}
+	}
+	expectPlannedClash := func(what string, diags diag.Diagnostics) {
+		t.Helper()
+		errs := diags.Errors()
+		if len(errs) != 1 || !strings.Contains(errs[0].Detail(), "another visionone_user_role of this configuration plans") {
+			t.Errorf("%s: want the error of a name planned twice, got %v", what, diags)
+		}
+	}
+	before := e.Stats()
+
+	// The apply renames one role (the listing is read here) and deletes the other.
+	away := e.name("c1-old")
+	expectNone("the rename", modifyPlanOfUpdate(t, r, model(types.StringValue(renamed.ID), c1),
+		model(types.StringValue(renamed.ID), away)).Diagnostics)
+	if err := e.API.UpdateRole(ctx, renamed.ID, "", client.RolePatch{Name: &away}); err != nil {
+		t.Fatal(err) // as the Update of this process writes it
+	}
+	var deleteResp fwresource.DeleteResponse
+	r.Delete(ctx, fwresource.DeleteRequest{State: roleState(ctx, t, r, deleted)}, &deleteResp)
+	expectNone("the delete", deleteResp.Diagnostics)
+	// It creates a role.
+	expectNone("a new role", planNew(c3))
+	// As the Create of this process writes it and records it.
+	r.data.noteManaged(userRoleType, e.createRole(client.RoleCreate{Name: c3, PermissionKeys: keys}).ID)
+
+	expectNone("the name renamed away from", planNew(c1))
+	expectNone("the name of the deleted role", planNew(c2))
+	expectPlannedClash("the name renamed into", planNew(strings.ToUpper(away)))
+	expectPlannedClash("the name of the created role", planNew(strings.ToUpper(c3)))
+	if n := e.Stats().Requests[listRoles] - before.Requests[listRoles]; n != 1 {
+		t.Errorf("the roles were listed %d times, want once", n)
 	}
 }
 

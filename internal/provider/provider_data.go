@@ -34,16 +34,22 @@ type providerData struct {
 
 	managed managedObjects
 
-	// The tenant's API keys and accounts, listed at most once per provider process for the
-	// plan-time checks of new key names (apiKeyNamed) and account emails (accountWithEmail).
+	// The tenant's API keys, roles and accounts, listed at most once per provider process for the
+	// plan-time checks of new key names (apiKeyNamed), role names (roleNamed) and account emails
+	// (accountWithEmail).
 	apiKeys  listedOnce[client.APIKey]
+	roles    listedOnce[client.Role]
 	accounts listedOnce[client.Account]
 }
 
 // listedOnce is a listing of the tenant's objects of one type, read at most once per provider
-// process. It may lack objects created since and hold objects deleted since: its users check new
-// names against it, the provider's own writes are among the objects seenManaged knows, and Vision
-// One still refuses a duplicate at apply.
+// process. It may lack objects created since and hold objects deleted or renamed since. Of this
+// process's own writes, which are its objects in an apply: the names it creates or renames into
+// are in the record of the names planned in this run (plannedNames), which refuses a second object
+// planned with one of them; the names it deletes or renames away from are in the record of the
+// names given up (nameReleases), which its users consult before refusing a name; and every object
+// it writes is one that seenManaged knows. What others change while the process runs is what the
+// listing may miss, and Vision One still refuses a duplicate at apply.
 type listedOnce[T any] struct {
 	once  sync.Once
 	items []T
@@ -114,6 +120,13 @@ func (d *providerData) roleRenamed(from, to string) bool {
 // apiKeyNamed returns the tenant's API key named name regardless of case, or nil (see listedOnce).
 func (d *providerData) apiKeyNamed(ctx context.Context, name string) (*client.APIKey, error) {
 	return d.apiKeys.find(ctx, "API keys", d.client.ListAPIKeys, name, func(k *client.APIKey) string { return k.Name })
+}
+
+// roleNamed returns the tenant's role named name regardless of case, predefined or custom, or nil
+// (see listedOnce). The client's shared listing of roles (FindRoleByName) would not do, for the
+// reason accountWithEmail gives: every role created drops it.
+func (d *providerData) roleNamed(ctx context.Context, name string) (*client.Role, error) {
+	return d.roles.find(ctx, "roles", d.client.ListRoles, name, func(r *client.Role) string { return r.Name })
 }
 
 // accountWithEmail returns the tenant's account with this email regardless of case, or nil (see

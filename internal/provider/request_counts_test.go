@@ -233,7 +233,8 @@ func TestAccAPIKey_importManyInOnePlan(t *testing.T) {
 					PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction("visionone_api_key.batch[0]", plancheck.ResourceActionNoop),
 						plancheck.ExpectResourceAction("visionone_api_key.batch[1]", plancheck.ResourceActionNoop),
-						importPlanCost{t: t, requests: requests, max: 5},
+						planCost{t: t, requests: requests, what: fmt.Sprintf("planning %d imports", importedKeyCount),
+							types: []string{getKey, listKeys}, max: 5},
 					},
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
@@ -248,18 +249,74 @@ func TestAccAPIKey_importManyInOnePlan(t *testing.T) {
 	})
 }
 
-// importPlanCost checks, once the plan is made, what its imports cost in key requests.
-type importPlanCost struct {
+// planCost checks, once the plan is made, how many requests of the given types it cost.
+type planCost struct {
 	t        *testing.T
 	requests *requestCounter
+	what     string
+	types    []string
 	max      int
 }
 
-func (c importPlanCost) CheckPlan(_ context.Context, _ plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
-	counts := c.requests.since(getKey, listKeys)
-	total := counts[getKey] + counts[listKeys]
-	c.t.Logf("planning %d imports: %v", importedKeyCount, counts)
-	if total > c.max {
-		resp.Error = fmt.Errorf("planning %d imports cost %d key requests (%v), want at most %d", importedKeyCount, total, counts, c.max)
+func (c planCost) CheckPlan(_ context.Context, _ plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	counts := c.requests.since(c.types...)
+	total := 0
+	for _, n := range counts {
+		total += n
 	}
+	c.t.Logf("%s: %v", c.what, counts)
+	if total > c.max {
+		resp.Error = fmt.Errorf("%s cost %d requests (%v), want at most %d", c.what, total, counts, c.max)
+	}
+}
+
+const (
+	createRole = "POST /v3.0/iam/roles"
+	listRoles  = "GET /v3.0/iam/roles"
+	newRoles   = 30
+)
+
+// TestAccUserRole_createManyListsOnce creates many roles: the plan-time check of their names lists
+// the roles once per provider process, one listing for the plan and one for the apply, which plans
+// each role again, however many roles they create.
+func TestAccUserRole_createManyListsOnce(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	e.requireMasterAdministrator("create roles, whose control flags default to true")
+	// One page per listing, and no other role's name to clash with.
+	e.requireEmulator("a tenant that holds only the predefined roles and this test's")
+	config := e.providerConfig() + fmt.Sprintf(`
+resource "visionone_user_role" "many" {
+  count       = %d
+  name        = "%smany-${count.index}"
+  permissions = []
+}
+`, newRoles, e.prefix)
+	requests := &requestCounter{e: e}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckUserRoleDestroyed(e),
+		Steps: []resource.TestStep{
+			{
+				PreConfig: requests.start,
+				Config:    config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction("visionone_user_role.many[0]", plancheck.ResourceActionCreate),
+						planCost{t: t, requests: requests, what: fmt.Sprintf("planning %d new roles", newRoles),
+							types: []string{listRoles}, max: 1},
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					requests.expect(t, fmt.Sprintf("planning and creating %d roles", newRoles), func(n map[string]int) error {
+						if n[createRole] != newRoles || n[listRoles] != 2 {
+							return fmt.Errorf("want %d creates, and one listing for the plan and one for the apply", newRoles)
+						}
+						return nil
+					}, createRole, listRoles),
+				},
+			},
+		},
+	})
 }

@@ -345,7 +345,7 @@ func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	id := state.ID.ValueString()
 	// Not refreshed by this process: this is the apply planning the change again (see
 	// nameReleases), or a plan without refresh.
-	refreshed := r.data.seenManaged(apiKeyType, id)
+	refreshed := r.seenManaged(id)
 
 	// A name renamed outside Terraform is set back; with name_prefix the original generated name
 	// is not known any more, so Update generates a new one. Under ignore_changes, Terraform puts
@@ -425,14 +425,8 @@ func replacedRoleNote(id string) string {
 // plan_checks.go); other errors go to errs. A name still unknown is checked when Terraform plans
 // the key again before applying it; a generated one (name_prefix) is unique.
 //
-// A key that this plan renames away from the name, or destroys, gives the name up: the apply waits
-// for that (takeName), so the plan reports nothing unless the renames form a cycle. A key of this
-// configuration whose plan comes later is left to that plan, which reports a clash (the record of
-// the names planned in this run) if the key keeps the name; for a new key, it may also be the key
-// this one replaces (a tainted key is planned as a new one, without its id). Other clashes of a new
-// key with a key of exactly the planned name only warn, as that key may, in an apply, be this
-// resource's own current key under create_before_destroy (see warnExactNameTaken); Vision One
-// refuses the create at apply, and Terraform keeps the state as it was.
+// A key of the tenant that has the name is judged as reportTakenName says: the clash may be left to
+// the apply or to the plan of that key, or only warned about.
 func (r *apiKeyResource) checkName(ctx context.Context, planned types.String, owner string, state *apiKeyResourceModel, refreshed bool,
 	errs, checks *diag.Diagnostics,
 ) {
@@ -463,33 +457,8 @@ func (r *apiKeyResource) checkName(ctx context.Context, planned types.String, ow
 	if existing == nil || existing.ID == owner {
 		return
 	}
-	clash := apiKeyNameClash(existing, name, state == nil)
-	if release, gives := r.data.keyReleases.givesUp(existing.ID); gives {
-		// This plan renames or destroys that key, and the write of this one waits for it at apply
-		// (takeName), unless the renames form a cycle.
-		if r.data.keyReleases.cycle(owner, existing.ID) {
-			target.AddAttributeError(path.Root("name"), "API Key Already Exists", plannedCycleDetail(clash, name, release.to))
-		}
-		return
-	}
-	if r.data.seenManaged(apiKeyType, existing.ID) {
-		// A key of this configuration whose plan is still to come: if it keeps the name, its plan
-		// reports the clash with this one (plannedAPIKeys); if it gives the name up, this one waits
-		// for it at apply.
-		return
-	}
-	if state != nil && !refreshed {
-		// This process has not read the keys of the configuration, so it cannot tell one of them,
-		// whose change may not have begun yet, from a key outside it. In an apply the update waits
-		// for the name, or explains why it is still taken (takeName).
-		return
-	}
-	clash = withPlanOrderHint(clash)
-	if state == nil && existing.Name == name {
-		r.data.warnExactNameTaken(target, "API Key Already Exists", clash, "")
-		return
-	}
-	target.AddAttributeError(path.Root("name"), "API Key Already Exists", r.data.nameClashDetail(clash))
+	r.data.reportTakenName(target, "API Key Already Exists", &r.data.keyReleases, apiKeyNameClash(existing, name, state == nil),
+		name, owner, state == nil, refreshed)
 }
 
 // apiKeyImportRemark is what an import of an API key cannot bring.
@@ -549,9 +518,10 @@ func (r *apiKeyResource) createClashDetail(name string, generated bool, err erro
 // state.
 func (r *apiKeyResource) seenManaged(id string) bool { return r.data.seenManaged(apiKeyType, id) }
 
-// apiKeyNamed returns the key named name regardless of case, and its id, or nil when there is none
-// or the keys cannot be listed.
-func (r *apiKeyResource) apiKeyNamed(ctx context.Context, name string) (*client.APIKey, string) {
+// currentNameHolder looks up afresh the key that has name regardless of case, and returns it and
+// its id, or nil when there is none or the keys cannot be listed: takeName asks it after a refusal,
+// when the per-process listing (providerData.apiKeyNamed) may be out of date.
+func (r *apiKeyResource) currentNameHolder(ctx context.Context, name string) (*client.APIKey, string) {
 	key, err := r.data.client.FindAPIKeyByName(ctx, name)
 	if err != nil {
 		return nil, ""
@@ -587,7 +557,7 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 		var err error
 		created, err = r.data.client.CreateAPIKey(ctx, plan.toAPICreate(name))
 		return err
-	}, func() (*client.APIKey, string) { return r.apiKeyNamed(ctx, name) }, seen)
+	}, func() (*client.APIKey, string) { return r.currentNameHolder(ctx, name) }, seen)
 	if refusal != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("name"), "API Key Already Exists", fmt.Sprintf("Creating API key %q: %s\n\n%s",
 			name, err, r.createClashDetail(name, generated, err, refusal)))
@@ -688,7 +658,7 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 				var err error
 				refusal, err = takeName(ctx, &r.data.keyReleases, id,
 					func() error { return r.data.client.UpdateAPIKey(ctx, id, version, patch) },
-					func() (*client.APIKey, string) { return r.apiKeyNamed(ctx, name) }, r.seenManaged)
+					func() (*client.APIKey, string) { return r.currentNameHolder(ctx, name) }, r.seenManaged)
 				return err
 			},
 			reread: func() (apiKeyResourceModel, string, error) {

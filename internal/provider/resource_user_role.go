@@ -205,7 +205,7 @@ func (r *userRoleResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 		owner = state.ID.ValueString()
 		// Not refreshed by this process: this is the apply planning the change again (see
 		// nameReleases), or a plan without refresh.
-		refreshed = r.data.seenManaged(userRoleType, owner)
+		refreshed = r.seenManaged(owner)
 		// Before noteManaged (see nameReleases.await) and refuseTakenName, which tells from it
 		// whether renames form a cycle.
 		r.data.roleReleases.planRename(owner, state.Name.ValueString(), plan.Name)
@@ -256,59 +256,41 @@ func (r *userRoleResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 
 // refuseTakenName adds an error when a new or renamed role would take the name of a predefined role
 // or of another custom role (not selfID, the role renamed or replaced), which the API would refuse
-// only at apply. Names are compared case-insensitively, as the API's uniqueness does; the list
-// filter is not used for this because it compares exactly. When the lookup fails the check is
+// only at apply. Names are compared case-insensitively, as the API's uniqueness does, against the
+// roles listed once per provider process (roleNamed). When the listing fails the check is
 // skipped: the API still decides at apply.
 //
-// A role that this plan renames away from the name, or destroys, a role of this configuration whose
-// plan comes later, and any role when this process has not read the role renamed (refreshed), are
-// left to the apply and to that plan, and some clashes of a new role only warn, for the reasons
-// apiKeyResource.checkName gives.
+// A custom role that has the name is judged as reportTakenName says: the clash may be left to the
+// apply or to the plan of that role, or only warned about.
 func (r *userRoleResource) refuseTakenName(ctx context.Context, name, selfID string, creates, refreshed bool, diags *diag.Diagnostics) {
-	roles, err := r.data.client.ListRoles(ctx, "")
+	role, err := r.data.roleNamed(ctx, name)
 	if err != nil {
 		tflog.Warn(ctx, "Could not list the roles; the API decides about the role name at apply", map[string]any{"error": err.Error()})
 		return
 	}
-	for _, role := range roles {
-		if role.ID == selfID || !strings.EqualFold(role.Name, name) {
-			continue
-		}
-		if role.Type == client.RoleTypePredefined {
-			diags.AddAttributeError(path.Root("name"), "Predefined Role Name",
-				fmt.Sprintf("%q is the name of the predefined Vision One role %q, which Trend Micro maintains and which cannot "+
-					"be created, changed or deleted. Choose another name for a custom role, or read the predefined role "+
-					"with the visionone_user_role data source:\n\n  data \"visionone_user_role\" \"this\" {\n    name = %q\n  }",
-					name, role.Name, role.Name))
-			return
-		}
-		clash := roleNameClash(role, name, creates)
-		if release, gives := r.data.roleReleases.givesUp(role.ID); gives {
-			if r.data.roleReleases.cycle(selfID, role.ID) {
-				diags.AddAttributeError(path.Root("name"), "User Role Already Exists", plannedCycleDetail(clash, name, release.to))
-			}
-			return
-		}
-		if r.data.seenManaged(userRoleType, role.ID) || !creates && !refreshed {
-			return
-		}
-		clash = withPlanOrderHint(clash)
-		if creates && role.Name == name {
-			r.data.warnExactNameTaken(diags, "User Role Already Exists", clash, "")
-			return
-		}
-		diags.AddAttributeError(path.Root("name"), "User Role Already Exists", r.data.nameClashDetail(clash))
+	if role == nil || role.ID == selfID {
 		return
 	}
+	if role.Type == client.RoleTypePredefined {
+		diags.AddAttributeError(path.Root("name"), "Predefined Role Name",
+			fmt.Sprintf("%q is the name of the predefined Vision One role %q, which Trend Micro maintains and which cannot "+
+				"be created, changed or deleted. Choose another name for a custom role, or read the predefined role "+
+				"with the visionone_user_role data source:\n\n  data \"visionone_user_role\" \"this\" {\n    name = %q\n  }",
+				name, role.Name, role.Name))
+		return
+	}
+	r.data.reportTakenName(diags, "User Role Already Exists", &r.data.roleReleases, roleNameClash(*role, name, creates),
+		name, selfID, creates, refreshed)
 }
 
 // seenManaged reports whether this process has seen the role with this id in this configuration's
 // state.
 func (r *userRoleResource) seenManaged(id string) bool { return r.data.seenManaged(userRoleType, id) }
 
-// roleNamed returns the role named name regardless of case, and its id, or nil when there is none
-// or the roles cannot be listed.
-func (r *userRoleResource) roleNamed(ctx context.Context, name string) (*client.Role, string) {
+// currentNameHolder looks up afresh the role that has name regardless of case, and returns it and
+// its id, or nil when there is none or the roles cannot be listed: takeName asks it after a refusal,
+// when the per-process listing (roleNamed) may be out of date.
+func (r *userRoleResource) currentNameHolder(ctx context.Context, name string) (*client.Role, string) {
 	roles, err := r.data.client.ListRoles(ctx, "")
 	if err != nil {
 		return nil, ""
@@ -388,7 +370,7 @@ func (r *userRoleResource) Create(ctx context.Context, req resource.CreateReques
 		var err error
 		role, err = r.data.client.CreateRole(ctx, in)
 		return err
-	}, func() (*client.Role, string) { return r.roleNamed(ctx, in.Name) }, r.seenManaged)
+	}, func() (*client.Role, string) { return r.currentNameHolder(ctx, in.Name) }, r.seenManaged)
 	if refusal != nil && refusal.holder != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("name"), "User Role Already Exists",
 			fmt.Sprintf("Creating the user role %q: %s\n\n%s", in.Name, err,
@@ -487,7 +469,7 @@ func (r *userRoleResource) Update(ctx context.Context, req resource.UpdateReques
 			var err error
 			refusal, err = takeName(ctx, &r.data.roleReleases, id,
 				func() error { return r.data.client.UpdateRole(ctx, id, version, patch) },
-				func() (*client.Role, string) { return r.roleNamed(ctx, plan.Name.ValueString()) }, r.seenManaged)
+				func() (*client.Role, string) { return r.currentNameHolder(ctx, plan.Name.ValueString()) }, r.seenManaged)
 			return err
 		},
 		reread: func() (userRoleModel, string, error) {
