@@ -273,7 +273,7 @@ func (r *apiKeyResource) ValidateConfig(ctx context.Context, req resource.Valida
 				rotateBefore.ValueString()))
 		return
 	}
-	shortest := shortestValidity(monthCount)
+	shortest := client.ShortestValidity(monthCount)
 	if window < shortest {
 		return
 	}
@@ -282,22 +282,6 @@ func (r *apiKeyResource) ValidateConfig(ctx context.Context, req resource.Valida
 			"be as short as %s: every new key would be within rotate_before of its expiry as soon as it is created, so every "+
 			"run would replace it and revoke the key the previous run handed out. Set rotate_before below %s, or raise "+
 			"expires_in_months.", rotateBefore.ValueString(), hoursAndDays(window), monthCount, hoursAndDays(shortest), hoursAndDays(shortest)))
-}
-
-// shortestValidity is the least time from a key's creation to its expiry months later. A key's
-// validity is calendar months (monthsToExpirationOf reads it back that way), and the shortest run
-// of them has a February outside a leap year (1 month: 28 days; 12 months: 365 days), whether a
-// month counted from a day the target month lacks ends on its last day or carries over.
-func shortestValidity(months int64) time.Duration {
-	var shortest time.Duration
-	// Four years of starting months include every run of month lengths, leap years or not.
-	for i := range 48 {
-		start := time.Date(2001, time.Month(1+i), 1, 0, 0, 0, 0, time.UTC)
-		if d := start.AddDate(0, int(months), 0).Sub(start); shortest == 0 || d < shortest {
-			shortest = d
-		}
-	}
-	return shortest
 }
 
 // hoursAndDays renders a duration in hours, as rotate_before is written, and in days, as people
@@ -888,51 +872,14 @@ func expiryReplacementReason(now, expiresAt time.Time, rotateBefore time.Duratio
 }
 
 // monthsToExpirationOf recovers expires_in_months for an imported key from its creation and
-// expiry times; it is null when the API does not report enough to tell.
+// expiry times (client.APIKey.MonthsToExpiration); it is null when the API does not report enough
+// to tell.
 func monthsToExpirationOf(key *client.APIKey) types.Int64 {
-	expires, expiring := key.ExpiredDateTime.Time()
-	if _, unreadable := key.ExpiredDateTime.Unreadable(); unreadable {
+	months, known := key.MonthsToExpiration()
+	if !known {
 		return types.Int64Null()
 	}
-	if !expiring {
-		// The client reports a never-expiring key without an expiry, whatever the API's spelling.
-		return types.Int64Value(0)
-	}
-	created, dated := key.CreatedDateTime.Time()
-	if !dated {
-		return types.Int64Null()
-	}
-	for _, months := range client.MonthsToExpiration {
-		if months != 0 && expiresMonthsAfter(created, expires, int(months)) {
-			return types.Int64Value(months)
-		}
-	}
-	return types.Int64Null()
-}
-
-// expiresMonthsAfter reports whether expires is months calendar months after created, give or take
-// two days. How the API counts a month from a day its target month lacks (the 31st, or the 29th of
-// February) is not published: Go's AddDate carries the overflow into the next month (August 31 and
-// six months: March 3), while Java's plusMonths and .NET's AddMonths clamp it to the month's last
-// day (February 28), three days apart; either is accepted.
-func expiresMonthsAfter(created, expires time.Time, months int) bool {
-	const tolerance = 48 * time.Hour
-	for _, due := range []time.Time{created.AddDate(0, months, 0), addMonthsClamped(created, months)} {
-		if due.Sub(expires).Abs() <= tolerance {
-			return true
-		}
-	}
-	return false
-}
-
-// addMonthsClamped is t.AddDate(0, months, 0) with the day clamped to the last day of the target
-// month instead of carried into the next one. The standard library has no such form.
-func addMonthsClamped(t time.Time, months int) time.Time {
-	year, month, day := t.Date()
-	target := month + time.Month(months)
-	// Day 0 of the month after the target is the target's last day.
-	last := time.Date(year, target+1, 0, 0, 0, 0, 0, t.Location()).Day()
-	return time.Date(year, target, min(day, last), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), t.Location())
+	return types.Int64Value(months)
 }
 
 // uniqueAPIKeyName appends the API's current time (UTC) and random digits to prefix, as the
