@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -54,11 +53,6 @@ const (
 	// nameSuffixLength is the length of what uniqueAPIKeyName appends to name_prefix: a UTC
 	// timestamp (14 digits) and 8 random hex digits.
 	nameSuffixLength = 22
-	// privateKeyReadAt is the private-state key of the API time at which the key was last read.
-	// Expiry is judged at that time, not at the time ModifyPlan runs: Terraform plans the change
-	// again while applying it, with the private state of the plan's refresh, so the same time
-	// gives the same decision and a saved plan applied later does what it said.
-	privateKeyReadAt = "read_at"
 	// maxRotateBefore is the longest validity a key can have (12 months); a longer window would
 	// replace the key on every plan.
 	maxRotateBefore = 366 * 24 * time.Hour
@@ -365,7 +359,7 @@ func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	now, diags := storedTime(ctx, req.Private, privateKeyReadAt)
+	now, diags := storedReadAt(ctx, req.Private)
 	resp.Diagnostics.Append(diags...)
 	if now.IsZero() {
 		// State written before read_at existed: judge by the API's current time.
@@ -911,7 +905,7 @@ func namePrefixNoLongerMatches(ctx context.Context, req planmodifier.StringReque
 }
 
 // storeReadAt records the API time of the read just made (the client keeps it from the answer's
-// Date header), for ModifyPlan.
+// Date header), for ModifyPlan (privateReadAtKey).
 func (r *apiKeyResource) storeReadAt(ctx context.Context, private privateState) diag.Diagnostics {
 	now, err := r.data.client.ServerNow(ctx)
 	if err != nil {
@@ -919,24 +913,15 @@ func (r *apiKeyResource) storeReadAt(ctx context.Context, private privateState) 
 		tflog.Warn(ctx, "The API time of the read is unknown", map[string]any{"error": err.Error()})
 		return nil
 	}
-	raw, err := json.Marshal(now.UTC())
-	if err != nil {
-		tflog.Warn(ctx, "The API time of the read cannot be encoded", map[string]any{"error": err.Error()})
-		return nil
-	}
-	return private.SetKey(ctx, privateKeyReadAt, raw)
+	return setPrivate(ctx, private, privateReadAtKey, now.UTC())
 }
 
-// storedTime returns the time kept under key in private state, or the zero time.
-func storedTime(ctx context.Context, private privateState, key string) (time.Time, diag.Diagnostics) {
-	raw, diags := private.GetKey(ctx, key)
-	if diags.HasError() || len(raw) == 0 {
-		return time.Time{}, diags
+// storedReadAt returns the API time recorded by storeReadAt, or the zero time when there is none or
+// it cannot be read.
+func storedReadAt(ctx context.Context, private privateState) (time.Time, diag.Diagnostics) {
+	readAt, diags, err := getPrivate[time.Time](ctx, private, privateReadAtKey)
+	if err != nil {
+		tflog.Warn(ctx, "Ignoring an unreadable time in the private state", map[string]any{"key": privateReadAtKey, "error": err.Error()})
 	}
-	var t time.Time
-	if err := json.Unmarshal(raw, &t); err != nil {
-		tflog.Warn(ctx, "Ignoring an unreadable time in the private state", map[string]any{"key": key, "error": err.Error()})
-		return time.Time{}, diags
-	}
-	return t, diags
+	return readAt, diags
 }
