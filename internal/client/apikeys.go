@@ -46,6 +46,67 @@ func (c *Client) FindAPIKeyByName(ctx context.Context, name string) (*APIKey, er
 	return key, nil
 }
 
+// ListAPIKeysMatching returns every API key that q selects. The API's filter compares the values
+// it can take (EqFilterable); a value with a quote is compared here instead, in the listing the
+// other fields select. A name is compared regardless of case, as key names are unique regardless
+// of case: when the filter by name finds no key of that spelling, the keys the other fields select
+// are listed and compared by name here, by the rule of the lookups (listUntilMatch).
+func (c *Client) ListAPIKeysMatching(ctx context.Context, q APIKeyQuery) ([]APIKey, error) {
+	filters := []Filter{q.filter(true)}
+	if q.Name != nil && Filterable(*q.Name) {
+		filters = append(filters, q.filter(false))
+	}
+	return listUntilMatch(ctx, c.ListAPIKeys, filters, q.matches)
+}
+
+// Filter is the TMV1-Filter of the first listing ListAPIKeysMatching reads for q, for logs and
+// messages.
+func (q APIKeyQuery) Filter() Filter {
+	return q.filter(true)
+}
+
+// filter is the TMV1-Filter of the fields of q that the API's filter can take, the name only with
+// byName.
+func (q APIKeyQuery) filter(byName bool) Filter {
+	var filters []Filter
+	for _, f := range q.fields() {
+		if f.want != nil && (byName || f.name != "name") {
+			filters = append(filters, EqFilterable(f.name, *f.want))
+		}
+	}
+	return And(filters...)
+}
+
+// matches reports whether key has the name of q, compared regardless of case, and the other values
+// of q that filter leaves out as not Filterable.
+func (q APIKeyQuery) matches(key APIKey) bool {
+	for _, f := range q.fields() {
+		if f.want == nil || (f.name != "name" && Filterable(*f.want)) {
+			continue
+		}
+		if got := f.of(&key); got != *f.want && (f.name != "name" || !strings.EqualFold(got, *f.want)) {
+			return false
+		}
+	}
+	return true
+}
+
+// apiKeyField is a field of an APIKeyQuery: the API's name of it, the value asked for and the key's
+// value.
+type apiKeyField struct {
+	name string
+	want *string
+	of   func(*APIKey) string
+}
+
+func (q APIKeyQuery) fields() []apiKeyField {
+	return []apiKeyField{
+		{"name", q.Name, func(k *APIKey) string { return k.Name }},
+		{"role", q.Role, func(k *APIKey) string { return k.Role }},
+		{"status", q.Status, func(k *APIKey) string { return k.Status }},
+	}
+}
+
 // CreateAPIKey creates one key and returns it with its secret, as the create's request and answer
 // describe it: a new key has never been used, and the answer carries no ETag, so Version is
 // empty. Concurrent calls are gathered into one batch request (gather.go); each gets its own item

@@ -130,3 +130,69 @@ type namedDate struct {
 	name string
 	date DateTime
 }
+
+// MonthsToExpiration recovers the monthsToExpiration the key was created with from its creation
+// and expiry times: 0 for a key that never expires, or another of MonthsToExpiration, and false
+// when its dates do not tell (an expiry the client could not read, no creation time, or a validity
+// that is no choice of the API's).
+func (k *APIKey) MonthsToExpiration() (int64, bool) {
+	expires, expiring := k.ExpiredDateTime.Time()
+	if _, unreadable := k.ExpiredDateTime.Unreadable(); unreadable {
+		return 0, false
+	}
+	if !expiring {
+		// A never-expiring key has no expiry, whatever the API's spelling of that (DateTime).
+		return 0, true
+	}
+	created, dated := k.CreatedDateTime.Time()
+	if !dated {
+		return 0, false
+	}
+	for _, months := range MonthsToExpiration {
+		if months != 0 && expiresMonthsAfter(created, expires, int(months)) {
+			return months, true
+		}
+	}
+	return 0, false
+}
+
+// ShortestValidity is the least time from a key's creation to its expiry months later. A key's
+// validity is calendar months (APIKey.MonthsToExpiration reads it back that way), and the shortest
+// run of them has a February outside a leap year (1 month: 28 days; 12 months: 365 days), whether
+// a month counted from a day the target month lacks ends on its last day or carries over.
+func ShortestValidity(months int64) time.Duration {
+	var shortest time.Duration
+	// Four years of starting months include every run of month lengths, leap years or not.
+	for i := range 48 {
+		start := time.Date(2001, time.Month(1+i), 1, 0, 0, 0, 0, time.UTC)
+		if d := start.AddDate(0, int(months), 0).Sub(start); shortest == 0 || d < shortest {
+			shortest = d
+		}
+	}
+	return shortest
+}
+
+// expiresMonthsAfter reports whether expires is months calendar months after created, give or take
+// two days. How the API counts a month from a day its target month lacks (the 31st, or the 29th of
+// February) is not published (API.md, "API keys: expiry"): Go's AddDate carries the overflow into
+// the next month (August 31 and six months: March 3), while Java's plusMonths and .NET's AddMonths
+// clamp it to the month's last day (February 28), three days apart; either is accepted.
+func expiresMonthsAfter(created, expires time.Time, months int) bool {
+	const tolerance = 48 * time.Hour
+	for _, due := range []time.Time{created.AddDate(0, months, 0), addMonthsClamped(created, months)} {
+		if due.Sub(expires).Abs() <= tolerance {
+			return true
+		}
+	}
+	return false
+}
+
+// addMonthsClamped is t.AddDate(0, months, 0) with the day clamped to the last day of the target
+// month instead of carried into the next one. The standard library has no such form.
+func addMonthsClamped(t time.Time, months int) time.Time {
+	year, month, day := t.Date()
+	target := month + time.Month(months)
+	// Day 0 of the month after the target is the target's last day.
+	last := time.Date(year, target+1, 0, 0, 0, 0, 0, t.Location()).Day()
+	return time.Date(year, target, min(day, last), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), t.Location())
+}

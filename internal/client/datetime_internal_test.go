@@ -159,3 +159,111 @@ func FuzzDecodeCreatedAPIKey(f *testing.F) {
 		}
 	})
 }
+
+func TestAPIKeyMonthsToExpiration(t *testing.T) {
+	t.Parallel()
+	created := DateTimeOf(time.Date(2026, 1, 31, 10, 0, 0, 0, time.UTC))
+	createdAt, _ := created.Time()
+	at := DateTimeOf
+	var unreadable DateTime
+	if err := json.Unmarshal([]byte(`"2027-01-31 10:00:00"`), &unreadable); err != nil {
+		t.Fatal(err)
+	}
+	// result is what MonthsToExpiration returns; unknown: the key's dates do not tell.
+	type result struct {
+		months int64
+		known  bool
+	}
+	unknown := result{}
+	tests := map[string]struct {
+		key  APIKey
+		want result
+	}{
+		"never expires":          {key: APIKey{CreatedDateTime: created}, want: result{0, true}},
+		"one month, end of jan":  {key: APIKey{CreatedDateTime: created, ExpiredDateTime: at(createdAt.AddDate(0, 1, 0))}, want: result{1, true}},
+		"twelve months":          {key: APIKey{CreatedDateTime: created, ExpiredDateTime: at(createdAt.AddDate(1, 0, 0))}, want: result{12, true}},
+		"six months, a day off":  {key: APIKey{CreatedDateTime: created, ExpiredDateTime: at(createdAt.AddDate(0, 6, 1))}, want: result{6, true}},
+		"no creation time":       {key: APIKey{ExpiredDateTime: at(createdAt)}, want: unknown},
+		"not a console duration": {key: APIKey{CreatedDateTime: created, ExpiredDateTime: at(createdAt.AddDate(0, 2, 0))}, want: unknown},
+		// An expiry the client cannot read is unknown, not "never".
+		"unreadable expiry":        {key: APIKey{CreatedDateTime: created, ExpiredDateTime: unreadable}, want: unknown},
+		"unreadable creation time": {key: APIKey{CreatedDateTime: unreadable, ExpiredDateTime: at(createdAt.AddDate(1, 0, 0))}, want: unknown},
+	}
+	// An API that counts months as Java's plusMonths or .NET's AddMonths do clamps the day to the end of
+	// a shorter month, where Go's AddDate carries it over into the next: both are read back.
+	for name, dates := range map[string]struct {
+		created          time.Time
+		months           int64
+		clamped, carried time.Time
+	}{
+		"six months from the end of august":  {middayUTC(2025, 8, 31), 6, middayUTC(2026, 2, 28), middayUTC(2026, 3, 3)},
+		"one month from the end of january":  {middayUTC(2026, 1, 31), 1, middayUTC(2026, 2, 28), middayUTC(2026, 3, 3)},
+		"three months from the end of march": {middayUTC(2026, 3, 31), 3, middayUTC(2026, 6, 30), middayUTC(2026, 7, 1)},
+		"three months from new year's eve":   {middayUTC(2025, 12, 31), 3, middayUTC(2026, 3, 31), middayUTC(2026, 3, 31)},
+		"one month into a leap february":     {middayUTC(2024, 1, 31), 1, middayUTC(2024, 2, 29), middayUTC(2024, 3, 2)},
+		"six months into a leap february":    {middayUTC(2023, 8, 31), 6, middayUTC(2024, 2, 29), middayUTC(2024, 3, 2)},
+		"twelve months from a leap day":      {middayUTC(2024, 2, 29), 12, middayUTC(2025, 2, 28), middayUTC(2025, 3, 1)},
+	} {
+		if carried := dates.created.AddDate(0, int(dates.months), 0); !carried.Equal(dates.carried) {
+			t.Fatalf("%s: AddDate gives %s, the case says %s", name, carried, dates.carried)
+		}
+		for how, expires := range map[string]time.Time{"clamped": dates.clamped, "carried over": dates.carried} {
+			tests[name+", "+how] = struct {
+				key  APIKey
+				want result
+			}{key: APIKey{CreatedDateTime: at(dates.created), ExpiredDateTime: at(expires)}, want: result{dates.months, true}}
+		}
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			if months, known := tc.key.MonthsToExpiration(); (result{months, known}) != tc.want {
+				t.Fatalf("got %d, %v; want %d, %v", months, known, tc.want.months, tc.want.known)
+			}
+		})
+	}
+}
+
+func TestAddMonthsClamped(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		from   time.Time
+		months int
+		want   time.Time
+	}{
+		{middayUTC(2025, 8, 31), 6, middayUTC(2026, 2, 28)},
+		{middayUTC(2024, 1, 31), 1, middayUTC(2024, 2, 29)},
+		{middayUTC(2025, 12, 31), 3, middayUTC(2026, 3, 31)},
+		{middayUTC(2025, 11, 30), 3, middayUTC(2026, 2, 28)},
+		{middayUTC(2024, 2, 29), 12, middayUTC(2025, 2, 28)},
+		{middayUTC(2026, 1, 15), 12, middayUTC(2027, 1, 15)},
+		{time.Date(2026, 5, 31, 23, 59, 58, 7, time.UTC), 1, time.Date(2026, 6, 30, 23, 59, 58, 7, time.UTC)},
+	} {
+		if got := addMonthsClamped(tc.from, tc.months); !got.Equal(tc.want) {
+			t.Errorf("addMonthsClamped(%s, %d) = %s, want %s", tc.from, tc.months, got, tc.want)
+		}
+	}
+}
+
+// middayUTC is midday UTC of a day, a time of day at which keys are made.
+func middayUTC(year int, month time.Month, day int) time.Time {
+	return time.Date(year, month, day, 12, 0, 0, 0, time.UTC)
+}
+
+func TestShortestValidity(t *testing.T) {
+	t.Parallel()
+	for months, wantDays := range map[int64]int{1: 28, 3: 89, 6: 181, 12: 365} {
+		shortest := ShortestValidity(months)
+		if shortest != time.Duration(wantDays)*24*time.Hour {
+			t.Errorf("ShortestValidity(%d) = %s, want %d days", months, shortest, wantDays)
+		}
+		// No key is valid for less, whichever day it is made on and however its months are counted.
+		for day := middayUTC(2023, 1, 1); day.Year() < 2027; day = day.AddDate(0, 0, 1) {
+			for _, expires := range []time.Time{day.AddDate(0, int(months), 0), addMonthsClamped(day, int(months))} {
+				if expires.Sub(day) < shortest {
+					t.Fatalf("a %d-month key made on %s expiring on %s is valid for less than %s", months, day, expires, shortest)
+				}
+			}
+		}
+	}
+}

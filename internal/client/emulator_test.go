@@ -881,3 +881,70 @@ func TestEmulatorLookupsWhateverTheFilterMakesOfQuotes(t *testing.T) {
 		})
 	}
 }
+
+// TestEmulatorListAPIKeysMatching lists keys by name, role and status from an API that refuses a
+// doubled quote in a filter (as it may: API.md, "Decision: filter escaping"): a name in another
+// case is found in a second listing of the keys the other fields select, a role or name with a
+// quote is compared by the client in one listing, and nothing else takes a second request.
+func TestEmulatorListAPIKeysMatching(t *testing.T) {
+	e := startEmulator(t, filterMishandled(func(w http.ResponseWriter, filter string) bool {
+		if !strings.Contains(filter, "''") {
+			return false
+		}
+		writeJSON(w, http.StatusBadRequest, `{"error": {"code": "BadRequest", "message": "Invalid TMV1-Filter."}}`)
+		return true
+	}))
+	ctx := context.Background()
+	const quotedRole = "SOC l'équipe"
+	if _, err := e.api.CreateRole(ctx, client.RoleCreate{Name: quotedRole, AllowAPIKeyAssignment: true}); err != nil {
+		t.Fatalf("CreateRole: %v", err)
+	}
+	for _, key := range []client.APIKeyCreate{
+		{Name: "Splunk-Forwarder", Role: "SIEM"},
+		{Name: "soar", Role: "SOAR", Status: client.StatusDisabled},
+		{Name: "l'intégration", Role: quotedRole},
+		{Name: "l'ancienne", Role: quotedRole, Status: client.StatusDisabled},
+	} {
+		if _, err := e.api.CreateAPIKey(ctx, key); err != nil {
+			t.Fatalf("CreateAPIKey(%s): %v", key.Name, err)
+		}
+	}
+	of := func(s string) *string { return &s }
+	for _, tc := range []struct {
+		name     string
+		query    client.APIKeyQuery
+		want     []string
+		listings int
+	}{
+		{"every key", client.APIKeyQuery{}, []string{"Splunk-Forwarder", "l'ancienne", "l'intégration", "soar"}, 1},
+		{"name as written", client.APIKeyQuery{Name: of("Splunk-Forwarder")}, []string{"Splunk-Forwarder"}, 1},
+		{"name in another case", client.APIKeyQuery{Name: of("splunk-forwarder")}, []string{"Splunk-Forwarder"}, 2},
+		{"name in another case and its role", client.APIKeyQuery{Name: of("SPLUNK-FORWARDER"), Role: of("SIEM")}, []string{"Splunk-Forwarder"}, 2},
+		{"name in another case and another role", client.APIKeyQuery{Name: of("splunk-forwarder"), Role: of("SOAR")}, nil, 2},
+		{"missing name", client.APIKeyQuery{Name: of("missing")}, nil, 2},
+		{"status", client.APIKeyQuery{Status: of(client.StatusDisabled)}, []string{"l'ancienne", "soar"}, 1},
+		{"role with a quote", client.APIKeyQuery{Role: of(quotedRole)}, []string{"l'ancienne", "l'intégration"}, 1},
+		{"role with a quote and status", client.APIKeyQuery{Role: of(quotedRole), Status: of(client.StatusEnabled)}, []string{"l'intégration"}, 1},
+		{"name with a quote in another case", client.APIKeyQuery{Name: of("L'INTÉGRATION")}, []string{"l'intégration"}, 1},
+		{"name with a quote and another status", client.APIKeyQuery{Name: of("l'intégration"), Status: of(client.StatusDisabled)}, nil, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			before := e.srv.Stats().Requests["GET /v3.0/iam/apiKeys"]
+			keys, err := e.api.ListAPIKeysMatching(ctx, tc.query)
+			if err != nil {
+				t.Fatalf("ListAPIKeysMatching(%q): %v", tc.query.Filter(), err)
+			}
+			var names []string
+			for _, k := range keys {
+				names = append(names, k.Name)
+			}
+			slices.Sort(names)
+			if !slices.Equal(names, tc.want) {
+				t.Errorf("ListAPIKeysMatching(%q) = %q, want %q", tc.query.Filter(), names, tc.want)
+			}
+			if got := e.srv.Stats().Requests["GET /v3.0/iam/apiKeys"] - before; got != tc.listings {
+				t.Errorf("ListAPIKeysMatching(%q) read %d listings, want %d", tc.query.Filter(), got, tc.listings)
+			}
+		})
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 )
 
@@ -132,23 +133,35 @@ func findByName[T any](ctx context.Context, list func(context.Context, Filter) (
 func findFiltered[T any](ctx context.Context, list func(context.Context, Filter) ([]T, error), field, wanted string,
 	maxFilter int, foldCase bool, key func(T) string,
 ) (*T, error) {
-	same := func(a string) bool { return a == wanted }
+	same := func(item T) bool { return key(item) == wanted }
 	if foldCase {
-		same = func(a string) bool { return strings.EqualFold(a, wanted) }
+		same = func(item T) bool { return strings.EqualFold(key(item), wanted) }
 	}
 	filters := []Filter{lookupFilter(field, wanted, maxFilter)}
 	if filters[0] != "" {
 		filters = append(filters, "")
 	}
+	items, err := listUntilMatch(ctx, list, filters, same)
+	if err != nil || len(items) == 0 {
+		return nil, err
+	}
+	return &items[0], nil
+}
+
+// listUntilMatch reads list through each of filters in turn, each wider than the one before, and
+// returns the items that match of the first listing that has any (none: nil). It is the fallback
+// of every lookup (findFiltered) and of ListAPIKeysMatching: what a filter may compare otherwise
+// than the caller (the letter case) is looked for again in a wider listing.
+func listUntilMatch[T any](ctx context.Context, list func(context.Context, Filter) ([]T, error), filters []Filter,
+	match func(T) bool,
+) ([]T, error) {
 	for _, filter := range filters {
 		items, err := list(ctx, filter)
 		if err != nil {
 			return nil, err
 		}
-		for i := range items {
-			if same(key(items[i])) {
-				return &items[i], nil
-			}
+		if items = slices.DeleteFunc(items, func(item T) bool { return !match(item) }); len(items) > 0 {
+			return items, nil
 		}
 	}
 	return nil, nil

@@ -153,6 +153,14 @@ type APIKeyPatch struct {
 	Description *string `json:"description,omitempty"`
 }
 
+// APIKeyQuery selects the keys ListAPIKeysMatching returns by the fields the API's filter takes on
+// keys besides id (API.md, "Filters"); a nil field selects every key.
+type APIKeyQuery struct {
+	Name   *string // compared regardless of case, as key names are unique regardless of case
+	Role   *string
+	Status *string
+}
+
 func (r *Role) objectID() string    { return r.ID }
 func (a *Account) objectID() string { return a.ID }
 func (k *APIKey) objectID() string  { return k.ID }

@@ -3,9 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
-	"slices"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
@@ -161,21 +159,13 @@ func (d *apiKeysDataSource) Read(ctx context.Context, req datasource.ReadRequest
 		}
 	}
 
-	filter := config.apiFilter(true)
-	tflog.Debug(ctx, "Listing API keys", map[string]any{"filter": string(filter)})
-	keys, err := d.data.client.ListAPIKeys(ctx, filter)
-	if err == nil && len(keys) == 0 && !config.Name.IsNull() {
-		// Key names are unique regardless of case, but the API's filter compares them exactly: a
-		// name written in another case is looked for among the keys the other filters select.
-		filter = config.apiFilter(false)
-		keys, err = d.data.client.ListAPIKeys(ctx, filter)
-		keys = slices.DeleteFunc(keys, func(k client.APIKey) bool { return !strings.EqualFold(k.Name, config.Name.ValueString()) })
-	}
+	query := config.apiQuery()
+	tflog.Debug(ctx, "Listing API keys", map[string]any{"filter": string(query.Filter())})
+	keys, err := d.data.client.ListAPIKeysMatching(ctx, query)
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "Error Listing API Keys", fmt.Sprintf("Listing API keys with filter %q", filter), err)
+		addAPIError(&resp.Diagnostics, "Error Listing API Keys", fmt.Sprintf("Listing API keys with filter %q", query.Filter()), err)
 		return
 	}
-	keys = slices.DeleteFunc(keys, func(k client.APIKey) bool { return !config.localMatch(&k) })
 	now, err := d.data.client.ServerNow(ctx)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "Error Reading the API Time", "Reading the Vision One API's current time to judge key expiry", err)
@@ -200,48 +190,10 @@ func (d *apiKeysDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	resp.Diagnostics.Append(resp.State.Set(ctx, &config)...)
 }
 
-// apiFilter is the TMV1-Filter for the configured role, status and, with byName, name (all that the
-// API can filter keys on besides id); expiring_within is judged locally against the API's clock, and
-// so is a value the API's filter cannot be trusted with (client.Filterable; localMatch).
-func (m apiKeysDataSourceModel) apiFilter(byName bool) client.Filter {
-	var filters []client.Filter
-	for _, f := range m.filterFields() {
-		if !f.want.IsNull() && (byName || f.field != "name") {
-			filters = append(filters, client.EqFilterable(f.field, f.want.ValueString()))
-		}
-	}
-	return client.And(filters...)
-}
-
-// localMatch reports whether key has the configured values that apiFilter leaves out as not
-// client.Filterable: a name (compared regardless of case, as key names are unique) or role with a
-// quote.
-func (m apiKeysDataSourceModel) localMatch(key *client.APIKey) bool {
-	for _, f := range m.filterFields() {
-		if f.want.IsNull() || client.Filterable(f.want.ValueString()) {
-			continue
-		}
-		if got := f.of(key); got != f.want.ValueString() && (f.field != "name" || !strings.EqualFold(got, f.want.ValueString())) {
-			return false
-		}
-	}
-	return true
-}
-
-// apiKeyFilterField is a filter of the data source: the API's field, the configured value and the
-// key's value.
-type apiKeyFilterField struct {
-	field string
-	want  types.String
-	of    func(*client.APIKey) string
-}
-
-func (m apiKeysDataSourceModel) filterFields() []apiKeyFilterField {
-	return []apiKeyFilterField{
-		{"name", m.Name, func(k *client.APIKey) string { return k.Name }},
-		{"role", m.Role, func(k *client.APIKey) string { return k.Role }},
-		{"status", m.Status, func(k *client.APIKey) string { return k.Status }},
-	}
+// apiQuery selects the keys of the configured name, role and status (all that the API can filter
+// keys on besides id); expiring_within is judged here, against the API's clock.
+func (m apiKeysDataSourceModel) apiQuery() client.APIKeyQuery {
+	return client.APIKeyQuery{Name: m.Name.ValueStringPointer(), Role: m.Role.ValueStringPointer(), Status: m.Status.ValueStringPointer()}
 }
 
 // apiKeysItemUnreadableEffects says what an unreadable date of a listed key means.

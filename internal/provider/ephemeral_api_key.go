@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
@@ -37,8 +36,6 @@ const (
 	ephemeralKeyDefaultDescription = "Made by Terraform for one run (ephemeral visionone_api_key); deleted when the run ends."
 	// ephemeralKeyDefaultMonths bounds the life of a key that a crashed run could not delete.
 	ephemeralKeyDefaultMonths = 1
-	// privateKeyEphemeralKey is the private data key under which Open hands the key to Close.
-	privateKeyEphemeralKey = "api_key"
 )
 
 // ephemeralKeyMonths are the validities an ephemeral key may have: never-expiring (0) is left
@@ -185,12 +182,8 @@ func (r *apiKeyEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRe
 	model.Value = types.StringValue(created.Value)
 	model.ExpiresAt = rfc3339Value(created.ExpiredDateTime)
 	// Recorded before the result: a key Close does not know of would be left behind.
-	opened, err := json.Marshal(openedAPIKey{ID: created.ID, Name: name, ExpiresAt: model.ExpiresAt.ValueString()})
-	if err != nil {
-		resp.Diagnostics.AddError("Error Recording Ephemeral API Key", err.Error())
-		return
-	}
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, privateKeyEphemeralKey, opened)...)
+	opened := openedAPIKey{ID: created.ID, Name: name, ExpiresAt: model.ExpiresAt.ValueString()}
+	resp.Diagnostics.Append(setPrivate(ctx, resp.Private, privateOpenedKey, opened)...)
 	resp.Diagnostics.Append(resp.Result.Set(ctx, &model)...)
 }
 
@@ -204,16 +197,15 @@ func (m apiKeyEphemeralModel) toAPICreate(name string) client.APIKeyCreate {
 
 // Close deletes the key Open made. A key that is already gone counts as deleted.
 func (r *apiKeyEphemeralResource) Close(ctx context.Context, req ephemeral.CloseRequest, resp *ephemeral.CloseResponse) {
-	raw, diags := req.Private.GetKey(ctx, privateKeyEphemeralKey)
+	opened, diags, err := getPrivate[openedAPIKey](ctx, req.Private, privateOpenedKey)
 	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() || len(raw) == 0 {
-		return
-	}
-	var opened openedAPIKey
-	if err := json.Unmarshal(raw, &opened); err != nil {
+	if err != nil {
 		resp.Diagnostics.AddError("Error Deleting Ephemeral API Key",
 			"The record of the API key made for this run could not be read, so it was not deleted: "+err.Error()+
 				"\n\n"+leftoverKeyAdvice)
+		return
+	}
+	if resp.Diagnostics.HasError() || opened.ID == "" {
 		return
 	}
 	if !requireConfigured(r.data, &resp.Diagnostics) {

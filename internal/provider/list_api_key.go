@@ -86,12 +86,11 @@ func (r *apiKeyListResource) List(ctx context.Context, req list.ListRequest, str
 		return
 	}
 
-	filters := apiKeysDataSourceModel{Role: config.Role, Status: config.Status}
-	filter := filters.apiFilter(false)
-	tflog.Debug(ctx, "Listing API keys", map[string]any{"filter": string(filter)})
-	keys, err := r.data.client.ListAPIKeys(ctx, filter)
+	query := client.APIKeyQuery{Role: config.Role.ValueStringPointer(), Status: config.Status.ValueStringPointer()}
+	tflog.Debug(ctx, "Listing API keys", map[string]any{"filter": string(query.Filter())})
+	keys, err := r.data.client.ListAPIKeysMatching(ctx, query)
 	if err != nil {
-		endListWithAPIError(stream, "Error Listing API Keys", fmt.Sprintf("Listing API keys with filter %q", filter), err)
+		endListWithAPIError(stream, "Error Listing API Keys", fmt.Sprintf("Listing API keys with filter %q", query.Filter()), err)
 		return
 	}
 	var deadline *time.Time
@@ -113,7 +112,7 @@ func (r *apiKeyListResource) List(ctx context.Context, req list.ListRequest, str
 	var objects []listedObject[apiKeyResourceModel]
 	for i := range keys {
 		key := &keys[i]
-		if !filters.localMatch(key) || (deadline != nil && !expiresBy(key, *deadline)) {
+		if deadline != nil && !expiresBy(key, *deadline) {
 			continue
 		}
 		objects = append(objects, listedObject[apiKeyResourceModel]{

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -54,11 +53,6 @@ const (
 	// nameSuffixLength is the length of what uniqueAPIKeyName appends to name_prefix: a UTC
 	// timestamp (14 digits) and 8 random hex digits.
 	nameSuffixLength = 22
-	// privateKeyReadAt is the private-state key of the API time at which the key was last read.
-	// Expiry is judged at that time, not at the time ModifyPlan runs: Terraform plans the change
-	// again while applying it, with the private state of the plan's refresh, so the same time
-	// gives the same decision and a saved plan applied later does what it said.
-	privateKeyReadAt = "read_at"
 	// maxRotateBefore is the longest validity a key can have (12 months); a longer window would
 	// replace the key on every plan.
 	maxRotateBefore = 366 * 24 * time.Hour
@@ -273,7 +267,7 @@ func (r *apiKeyResource) ValidateConfig(ctx context.Context, req resource.Valida
 				rotateBefore.ValueString()))
 		return
 	}
-	shortest := shortestValidity(monthCount)
+	shortest := client.ShortestValidity(monthCount)
 	if window < shortest {
 		return
 	}
@@ -282,22 +276,6 @@ func (r *apiKeyResource) ValidateConfig(ctx context.Context, req resource.Valida
 			"be as short as %s: every new key would be within rotate_before of its expiry as soon as it is created, so every "+
 			"run would replace it and revoke the key the previous run handed out. Set rotate_before below %s, or raise "+
 			"expires_in_months.", rotateBefore.ValueString(), hoursAndDays(window), monthCount, hoursAndDays(shortest), hoursAndDays(shortest)))
-}
-
-// shortestValidity is the least time from a key's creation to its expiry months later. A key's
-// validity is calendar months (monthsToExpirationOf reads it back that way), and the shortest run
-// of them has a February outside a leap year (1 month: 28 days; 12 months: 365 days), whether a
-// month counted from a day the target month lacks ends on its last day or carries over.
-func shortestValidity(months int64) time.Duration {
-	var shortest time.Duration
-	// Four years of starting months include every run of month lengths, leap years or not.
-	for i := range 48 {
-		start := time.Date(2001, time.Month(1+i), 1, 0, 0, 0, 0, time.UTC)
-		if d := start.AddDate(0, int(months), 0).Sub(start); shortest == 0 || d < shortest {
-			shortest = d
-		}
-	}
-	return shortest
 }
 
 // hoursAndDays renders a duration in hours, as rotate_before is written, and in days, as people
@@ -384,7 +362,7 @@ func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	now, diags := storedTime(ctx, req.Private, privateKeyReadAt)
+	now, diags := storedReadAt(ctx, req.Private)
 	resp.Diagnostics.Append(diags...)
 	if now.IsZero() {
 		// State written before read_at existed: judge by the API's current time.
@@ -861,51 +839,14 @@ func expiryReplacementReason(now, expiresAt time.Time, rotateBefore time.Duratio
 }
 
 // monthsToExpirationOf recovers expires_in_months for an imported key from its creation and
-// expiry times; it is null when the API does not report enough to tell.
+// expiry times (client.APIKey.MonthsToExpiration); it is null when the API does not report enough
+// to tell.
 func monthsToExpirationOf(key *client.APIKey) types.Int64 {
-	expires, expiring := key.ExpiredDateTime.Time()
-	if _, unreadable := key.ExpiredDateTime.Unreadable(); unreadable {
+	months, known := key.MonthsToExpiration()
+	if !known {
 		return types.Int64Null()
 	}
-	if !expiring {
-		// The client reports a never-expiring key without an expiry, whatever the API's spelling.
-		return types.Int64Value(0)
-	}
-	created, dated := key.CreatedDateTime.Time()
-	if !dated {
-		return types.Int64Null()
-	}
-	for _, months := range client.MonthsToExpiration {
-		if months != 0 && expiresMonthsAfter(created, expires, int(months)) {
-			return types.Int64Value(months)
-		}
-	}
-	return types.Int64Null()
-}
-
-// expiresMonthsAfter reports whether expires is months calendar months after created, give or take
-// two days. How the API counts a month from a day its target month lacks (the 31st, or the 29th of
-// February) is not published: Go's AddDate carries the overflow into the next month (August 31 and
-// six months: March 3), while Java's plusMonths and .NET's AddMonths clamp it to the month's last
-// day (February 28), three days apart; either is accepted.
-func expiresMonthsAfter(created, expires time.Time, months int) bool {
-	const tolerance = 48 * time.Hour
-	for _, due := range []time.Time{created.AddDate(0, months, 0), addMonthsClamped(created, months)} {
-		if due.Sub(expires).Abs() <= tolerance {
-			return true
-		}
-	}
-	return false
-}
-
-// addMonthsClamped is t.AddDate(0, months, 0) with the day clamped to the last day of the target
-// month instead of carried into the next one. The standard library has no such form.
-func addMonthsClamped(t time.Time, months int) time.Time {
-	year, month, day := t.Date()
-	target := month + time.Month(months)
-	// Day 0 of the month after the target is the target's last day.
-	last := time.Date(year, target+1, 0, 0, 0, 0, 0, t.Location()).Day()
-	return time.Date(year, target, min(day, last), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), t.Location())
+	return types.Int64Value(months)
 }
 
 // uniqueAPIKeyName appends the API's current time (UTC) and random digits to prefix, as the
@@ -937,7 +878,7 @@ func namePrefixNoLongerMatches(ctx context.Context, req planmodifier.StringReque
 }
 
 // storeReadAt records the API time of the read just made (the client keeps it from the answer's
-// Date header), for ModifyPlan.
+// Date header), for ModifyPlan (privateReadAtKey).
 func (r *apiKeyResource) storeReadAt(ctx context.Context, private privateState) diag.Diagnostics {
 	now, err := r.data.client.ServerNow(ctx)
 	if err != nil {
@@ -945,24 +886,15 @@ func (r *apiKeyResource) storeReadAt(ctx context.Context, private privateState) 
 		tflog.Warn(ctx, "The API time of the read is unknown", map[string]any{"error": err.Error()})
 		return nil
 	}
-	raw, err := json.Marshal(now.UTC())
-	if err != nil {
-		tflog.Warn(ctx, "The API time of the read cannot be encoded", map[string]any{"error": err.Error()})
-		return nil
-	}
-	return private.SetKey(ctx, privateKeyReadAt, raw)
+	return setPrivate(ctx, private, privateReadAtKey, now.UTC())
 }
 
-// storedTime returns the time kept under key in private state, or the zero time.
-func storedTime(ctx context.Context, private privateState, key string) (time.Time, diag.Diagnostics) {
-	raw, diags := private.GetKey(ctx, key)
-	if diags.HasError() || len(raw) == 0 {
-		return time.Time{}, diags
+// storedReadAt returns the API time recorded by storeReadAt, or the zero time when there is none or
+// it cannot be read.
+func storedReadAt(ctx context.Context, private privateState) (time.Time, diag.Diagnostics) {
+	readAt, diags, err := getPrivate[time.Time](ctx, private, privateReadAtKey)
+	if err != nil {
+		tflog.Warn(ctx, "Ignoring an unreadable time in the private state", map[string]any{"key": privateReadAtKey, "error": err.Error()})
 	}
-	var t time.Time
-	if err := json.Unmarshal(raw, &t); err != nil {
-		tflog.Warn(ctx, "Ignoring an unreadable time in the private state", map[string]any{"key": key, "error": err.Error()})
-		return time.Time{}, diags
-	}
-	return t, diags
+	return readAt, diags
 }

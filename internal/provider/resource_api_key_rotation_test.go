@@ -9,7 +9,6 @@ package provider
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -585,108 +584,6 @@ func TestExpiryReplacementReason(t *testing.T) {
 				t.Fatalf("got %q, want it to contain %q", got, tc.want)
 			}
 		})
-	}
-}
-
-func TestMonthsToExpirationOf(t *testing.T) {
-	t.Parallel()
-	created := client.DateTimeOf(time.Date(2026, 1, 31, 10, 0, 0, 0, time.UTC))
-	createdAt, _ := created.Time()
-	at := client.DateTimeOf
-	var unreadable client.DateTime
-	if err := json.Unmarshal([]byte(`"2027-01-31 10:00:00"`), &unreadable); err != nil {
-		t.Fatal(err)
-	}
-	tests := map[string]struct {
-		key  client.APIKey
-		want types.Int64
-	}{
-		"never expires":          {key: client.APIKey{CreatedDateTime: created}, want: types.Int64Value(0)},
-		"one month, end of jan":  {key: client.APIKey{CreatedDateTime: created, ExpiredDateTime: at(createdAt.AddDate(0, 1, 0))}, want: types.Int64Value(1)},
-		"twelve months":          {key: client.APIKey{CreatedDateTime: created, ExpiredDateTime: at(createdAt.AddDate(1, 0, 0))}, want: types.Int64Value(12)},
-		"six months, a day off":  {key: client.APIKey{CreatedDateTime: created, ExpiredDateTime: at(createdAt.AddDate(0, 6, 1))}, want: types.Int64Value(6)},
-		"no creation time":       {key: client.APIKey{ExpiredDateTime: at(createdAt)}, want: types.Int64Null()},
-		"not a console duration": {key: client.APIKey{CreatedDateTime: created, ExpiredDateTime: at(createdAt.AddDate(0, 2, 0))}, want: types.Int64Null()},
-		// An expiry the client cannot read is unknown, not "never".
-		"unreadable expiry":        {key: client.APIKey{CreatedDateTime: created, ExpiredDateTime: unreadable}, want: types.Int64Null()},
-		"unreadable creation time": {key: client.APIKey{CreatedDateTime: unreadable, ExpiredDateTime: at(createdAt.AddDate(1, 0, 0))}, want: types.Int64Null()},
-	}
-	// An API that counts months as Java's plusMonths or .NET's AddMonths do clamps the day to the end of
-	// a shorter month, where Go's AddDate carries it over into the next: both are read back.
-	for name, dates := range map[string]struct {
-		created          time.Time
-		months           int64
-		clamped, carried time.Time
-	}{
-		"six months from the end of august":  {middayUTC(2025, 8, 31), 6, middayUTC(2026, 2, 28), middayUTC(2026, 3, 3)},
-		"one month from the end of january":  {middayUTC(2026, 1, 31), 1, middayUTC(2026, 2, 28), middayUTC(2026, 3, 3)},
-		"three months from the end of march": {middayUTC(2026, 3, 31), 3, middayUTC(2026, 6, 30), middayUTC(2026, 7, 1)},
-		"three months from new year's eve":   {middayUTC(2025, 12, 31), 3, middayUTC(2026, 3, 31), middayUTC(2026, 3, 31)},
-		"one month into a leap february":     {middayUTC(2024, 1, 31), 1, middayUTC(2024, 2, 29), middayUTC(2024, 3, 2)},
-		"six months into a leap february":    {middayUTC(2023, 8, 31), 6, middayUTC(2024, 2, 29), middayUTC(2024, 3, 2)},
-		"twelve months from a leap day":      {middayUTC(2024, 2, 29), 12, middayUTC(2025, 2, 28), middayUTC(2025, 3, 1)},
-	} {
-		if carried := dates.created.AddDate(0, int(dates.months), 0); !carried.Equal(dates.carried) {
-			t.Fatalf("%s: AddDate gives %s, the case says %s", name, carried, dates.carried)
-		}
-		for how, expires := range map[string]time.Time{"clamped": dates.clamped, "carried over": dates.carried} {
-			tests[name+", "+how] = struct {
-				key  client.APIKey
-				want types.Int64
-			}{key: client.APIKey{CreatedDateTime: at(dates.created), ExpiredDateTime: at(expires)}, want: types.Int64Value(dates.months)}
-		}
-	}
-	for name, tc := range tests {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			if got := monthsToExpirationOf(&tc.key); !got.Equal(tc.want) {
-				t.Fatalf("got %s, want %s", got, tc.want)
-			}
-		})
-	}
-}
-
-func TestAddMonthsClamped(t *testing.T) {
-	t.Parallel()
-	for _, tc := range []struct {
-		from   time.Time
-		months int
-		want   time.Time
-	}{
-		{middayUTC(2025, 8, 31), 6, middayUTC(2026, 2, 28)},
-		{middayUTC(2024, 1, 31), 1, middayUTC(2024, 2, 29)},
-		{middayUTC(2025, 12, 31), 3, middayUTC(2026, 3, 31)},
-		{middayUTC(2025, 11, 30), 3, middayUTC(2026, 2, 28)},
-		{middayUTC(2024, 2, 29), 12, middayUTC(2025, 2, 28)},
-		{middayUTC(2026, 1, 15), 12, middayUTC(2027, 1, 15)},
-		{time.Date(2026, 5, 31, 23, 59, 58, 7, time.UTC), 1, time.Date(2026, 6, 30, 23, 59, 58, 7, time.UTC)},
-	} {
-		if got := addMonthsClamped(tc.from, tc.months); !got.Equal(tc.want) {
-			t.Errorf("addMonthsClamped(%s, %d) = %s, want %s", tc.from, tc.months, got, tc.want)
-		}
-	}
-}
-
-// middayUTC is midday UTC of a day, a time of day at which keys are made.
-func middayUTC(year int, month time.Month, day int) time.Time {
-	return time.Date(year, month, day, 12, 0, 0, 0, time.UTC)
-}
-
-func TestShortestValidity(t *testing.T) {
-	t.Parallel()
-	for months, wantDays := range map[int64]int{1: 28, 3: 89, 6: 181, 12: 365} {
-		shortest := shortestValidity(months)
-		if shortest != time.Duration(wantDays)*24*time.Hour {
-			t.Errorf("shortestValidity(%d) = %s, want %d days", months, shortest, wantDays)
-		}
-		// No key is valid for less, whichever day it is made on and however its months are counted.
-		for day := middayUTC(2023, 1, 1); day.Year() < 2027; day = day.AddDate(0, 0, 1) {
-			for _, expires := range []time.Time{day.AddDate(0, int(months), 0), addMonthsClamped(day, int(months))} {
-				if expires.Sub(day) < shortest {
-					t.Fatalf("a %d-month key made on %s expiring on %s is valid for less than %s", months, day, expires, shortest)
-				}
-			}
-		}
 	}
 }
 
