@@ -573,21 +573,19 @@ const roleHolderLimit = 10
 // roleHolders lists the accounts and API keys that have the role named name, as "the account
 // a@example.com (id ...), the API key "k" (id ...)", or returns "" when there are none or they
 // cannot be listed. Keys are found with the API's role filter (unless the name is not
-// client.Filterable); the account list has no role filter, so accounts are selected here.
+// client.Filterable), accounts by ListAccountsWithRole, as the account list has no role filter.
 func (r *userRoleResource) roleHolders(ctx context.Context, name string) string {
 	keys, err := r.data.client.ListAPIKeys(ctx, client.EqFilterable("role", name))
 	if err != nil {
 		tflog.Warn(ctx, "Could not list the API keys that have the role", map[string]any{"role": name, "error": err.Error()})
 	}
-	accounts, err := r.data.client.ListAccounts(ctx, "")
+	accounts, err := r.data.client.ListAccountsWithRole(ctx, "", name)
 	if err != nil {
 		tflog.Warn(ctx, "Could not list the accounts that have the role", map[string]any{"role": name, "error": err.Error()})
 	}
 	var holders []string
 	for _, account := range accounts {
-		if account.Role == name {
-			holders = append(holders, fmt.Sprintf("the account %s (id %s)", account.Email, account.ID))
-		}
+		holders = append(holders, fmt.Sprintf("the account %s (id %s)", account.Email, account.ID))
 	}
 	for _, key := range keys {
 		if key.Role == name {
