@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -538,7 +537,7 @@ func accountEmailClash(existing *client.Account) nameClash {
 // (nameClashDetail).
 func (r *accountResource) addInviteError(ctx context.Context, diags *diag.Diagnostics, email string, err error) {
 	var apiErr *client.APIError
-	if !errors.As(err, &apiErr) || (apiErr.StatusCode != http.StatusBadRequest && !apiErr.FoundByClient()) {
+	if !errors.As(err, &apiErr) || (!client.IsBadRequest(err) && !apiErr.FoundByClient()) {
 		addAPIError(diags, "Error Creating Account", "Inviting "+email, err)
 		return
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"slices"
 	"strings"
 
@@ -547,8 +546,7 @@ func (r *userRoleResource) Delete(ctx context.Context, req resource.DeleteReques
 		return
 	}
 	doing := fmt.Sprintf("Deleting the user role %q (id %s)", state.Name.ValueString(), state.ID.ValueString())
-	var refused *client.APIError
-	if !errors.As(err, &refused) || refused.StatusCode != http.StatusBadRequest {
+	if !client.IsBadRequest(err) {
 		addAPIError(&resp.Diagnostics, "Error Deleting User Role", doing, err)
 		return
 	}
