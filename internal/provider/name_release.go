@@ -249,10 +249,7 @@ func (n *nameReleases) await(ctx context.Context, self, holder string, seen func
 			n.mu.Unlock()
 			return releaseUnknown
 		}
-		if n.recorded == nil {
-			n.recorded = make(chan struct{})
-		}
-		recorded := n.recorded
+		recorded := n.nextChange()
 		n.mu.Unlock()
 		select {
 		case <-recorded:
@@ -296,17 +293,7 @@ func (n *nameReleases) await(ctx context.Context, self, holder string, seen func
 	case <-ctx.Done():
 		return releaseInterrupted
 	}
-	select {
-	case <-r.done:
-	case <-ctx.Done():
-		return releaseInterrupted
-	}
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	if r.released {
-		return releaseDone
-	}
-	return releaseFailed
+	return n.awaitEnd(ctx, r)
 }
 
 // awaitDelete waits for the delete of the object id by this process, for a write that Vision One
@@ -320,10 +307,7 @@ func (n *nameReleases) awaitDelete(ctx context.Context, id string, late <-chan s
 	n.mu.Lock()
 	r, ok := n.byID[id]
 	for !ok || !r.deleted {
-		if n.recorded == nil {
-			n.recorded = make(chan struct{})
-		}
-		recorded := n.recorded
+		recorded := n.nextChange()
 		n.mu.Unlock()
 		select {
 		case <-recorded:
@@ -341,6 +325,11 @@ func (n *nameReleases) awaitDelete(ctx context.Context, id string, late <-chan s
 	n.mu.Unlock()
 
 	tflog.Debug(ctx, "Waiting for the delete of this run that the write needs", map[string]any{"object": id})
+	return n.awaitEnd(ctx, r)
+}
+
+// awaitEnd waits for the change r, which has begun, to end, and says whether it was written.
+func (n *nameReleases) awaitEnd(ctx context.Context, r *nameRelease) releaseOutcome {
 	select {
 	case <-r.done:
 	case <-ctx.Done():
@@ -352,6 +341,15 @@ func (n *nameReleases) awaitDelete(ctx context.Context, id string, late <-chan s
 		return releaseDone
 	}
 	return releaseFailed
+}
+
+// nextChange returns what is closed at the next change of the record (recorded); the caller holds
+// mu.
+func (n *nameReleases) nextChange() <-chan struct{} {
+	if n.recorded == nil {
+		n.recorded = make(chan struct{})
+	}
+	return n.recorded
 }
 
 // pendingDelete is an object whose delete a refused write waits for: the record of the deletes of

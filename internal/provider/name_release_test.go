@@ -187,40 +187,35 @@ func TestNameReleases_awaitDelete(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	never := make(chan struct{}) // a bound that is not reached
-	t.Run("begun before the wait", func(t *testing.T) {
-		t.Parallel()
-		var n nameReleases
-		end := n.beginDelete("k", "c1")
-		go end(true)
-		if got := n.awaitDelete(ctx, "k", never); got != releaseDone {
-			t.Errorf("got %v, want releaseDone", got)
-		}
-	})
-	t.Run("begun after the refusal", func(t *testing.T) {
-		t.Parallel()
-		var n nameReleases
-		go func() { n.beginDelete("k", "c1")(true) }()
-		if got := n.awaitDelete(ctx, "k", never); got != releaseDone {
-			t.Errorf("got %v, want releaseDone", got)
-		}
-	})
-	t.Run("planned as a rename, then deleted", func(t *testing.T) {
-		t.Parallel()
-		var n nameReleases
-		n.planRename("k", "c1", knownName("c1-old"))
-		go func() { n.beginDelete("k", "c1")(true) }()
-		if got := n.awaitDelete(ctx, "k", never); got != releaseDone {
-			t.Errorf("got %v, want releaseDone", got)
-		}
-	})
-	t.Run("the delete fails", func(t *testing.T) {
-		t.Parallel()
-		var n nameReleases
-		go func() { n.beginDelete("k", "c1")(false) }()
-		if got := n.awaitDelete(ctx, "k", never); got != releaseFailed {
-			t.Errorf("got %v, want releaseFailed", got)
-		}
-	})
+	// Each delete runs in a goroutine, begun before the wait or not.
+	for name, tc := range map[string]struct {
+		delete func(n *nameReleases)
+		want   releaseOutcome
+	}{
+		"begun before the wait": {want: releaseDone, delete: func(n *nameReleases) {
+			end := n.beginDelete("k", "c1")
+			go end(true)
+		}},
+		"begun after the refusal": {want: releaseDone, delete: func(n *nameReleases) {
+			go func() { n.beginDelete("k", "c1")(true) }()
+		}},
+		"planned as a rename, then deleted": {want: releaseDone, delete: func(n *nameReleases) {
+			n.planRename("k", "c1", knownName("c1-old"))
+			go func() { n.beginDelete("k", "c1")(true) }()
+		}},
+		"the delete fails": {want: releaseFailed, delete: func(n *nameReleases) {
+			go func() { n.beginDelete("k", "c1")(false) }()
+		}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			var n nameReleases
+			tc.delete(&n)
+			if got := n.awaitDelete(ctx, "k", never); got != tc.want {
+				t.Errorf("got %v, want %v", got, tc.want)
+			}
+		})
+	}
 	t.Run("no delete begins", func(t *testing.T) {
 		t.Parallel()
 		var n nameReleases
