@@ -470,6 +470,44 @@ func TestPaginationFollowsNextLinkWithFilter(t *testing.T) {
 	}
 }
 
+// TestListAccountsWithRole selects the accounts by role from the list, which takes no role filter:
+// the role's name exactly, letter case and spaces included, and the list's own filter still sent.
+func TestListAccountsWithRole(t *testing.T) {
+	var filters []string
+	var mu sync.Mutex
+	c := newHandlerClient(t, func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		filters = append(filters, r.Header.Get("TMV1-Filter"))
+		mu.Unlock()
+		writeJSON(w, 200, `{"items":[`+
+			`{"id":"a1","email":"a1@example.com","role":"console-role"},`+
+			`{"id":"a2","email":"a2@example.com","role":"Console-Role"},`+
+			`{"id":"a3","email":"a3@example.com","role":"console-role "},`+
+			`{"id":"a4","email":"a4@example.com","role":"Auditor"},`+
+			`{"id":"a5","email":"a5@example.com","role":"console-role"}]}`)
+	})
+	ctx := context.Background()
+	status := client.Eq("status", client.StatusEnabled)
+	accounts, err := c.ListAccountsWithRole(ctx, status, "console-role")
+	if err != nil {
+		t.Fatalf("ListAccountsWithRole: %v", err)
+	}
+	var ids []string
+	for _, a := range accounts {
+		ids = append(ids, a.ID)
+	}
+	if !slices.Equal(ids, []string{"a1", "a5"}) {
+		t.Errorf("accounts with the role console-role = %v, want [a1 a5]: the name exactly, in the list's order", ids)
+	}
+	all, err := c.ListAccountsWithRole(ctx, "", "")
+	if err != nil || len(all) != 5 {
+		t.Errorf("without a role: %d accounts, %v; want all 5", len(all), err)
+	}
+	if !slices.Equal(filters, []string{string(status), ""}) {
+		t.Errorf("filters sent = %q, want the list's filter and no role in it", filters)
+	}
+}
+
 func TestDeleteAPIKeysReportsFailedItems(t *testing.T) {
 	c := newHandlerClient(t, func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, 207, `[{"status":204},{"status":404,"body":{"error":{"code":"NotFound","message":"Not found"}}},`+

@@ -96,7 +96,7 @@ func (d *accountsDataSource) Read(ctx context.Context, req datasource.ReadReques
 
 	filter := accountsFilter(config)
 	tflog.Debug(ctx, "listing accounts", map[string]any{"filter": string(filter)})
-	accounts, err := d.data.client.ListAccounts(ctx, filter)
+	accounts, err := d.data.client.ListAccountsWithRole(ctx, filter, config.Role.ValueString())
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "Error Listing Accounts", fmt.Sprintf("Listing the accounts (filter %q)", filter), err)
 		return
@@ -104,9 +104,6 @@ func (d *accountsDataSource) Read(ctx context.Context, req datasource.ReadReques
 
 	config.Accounts = make([]accountDataSourceModel, 0, len(accounts))
 	for i := range accounts {
-		if !config.Role.IsNull() && accounts[i].Role != config.Role.ValueString() {
-			continue
-		}
 		var model accountDataSourceModel
 		model.readFromAPI(&accounts[i])
 		config.Accounts = append(config.Accounts, model)
@@ -115,7 +112,8 @@ func (d *accountsDataSource) Read(ctx context.Context, req datasource.ReadReques
 }
 
 // accountsFilter is the TMV1-Filter for the filters the API supports on accounts (id, email,
-// authType, status: API.md, "Accounts: list"); role is not among them.
+// authType, status: API.md, "Accounts: list"); role is not among them (see
+// client.ListAccountsWithRole).
 func accountsFilter(config accountsDataSourceModel) client.Filter {
 	var filters []client.Filter
 	if !config.Status.IsNull() {

@@ -81,7 +81,7 @@ func (r *accountListResource) List(ctx context.Context, req list.ListRequest, st
 
 	filter := accountsFilter(accountsDataSourceModel{Status: config.Status, AuthType: config.AuthType})
 	tflog.Debug(ctx, "Listing accounts", map[string]any{"filter": string(filter)})
-	accounts, err := r.data.client.ListAccounts(ctx, filter)
+	accounts, err := r.data.client.ListAccountsWithRole(ctx, filter, config.Role.ValueString())
 	if err != nil {
 		endListWithAPIError(stream, "Error Listing Accounts", fmt.Sprintf("Listing the accounts (filter %q)", filter), err)
 		return
@@ -89,9 +89,6 @@ func (r *accountListResource) List(ctx context.Context, req list.ListRequest, st
 	var objects []listedObject[accountResourceModel]
 	for i := range accounts {
 		account := &accounts[i]
-		if !config.Role.IsNull() && account.Role != config.Role.ValueString() {
-			continue
-		}
 		objects = append(objects, listedObject[accountResourceModel]{
 			identity:    account.Email,
 			displayName: fmt.Sprintf("%s (%s, %s)", account.Email, account.Role, account.Status),

@@ -30,10 +30,17 @@ import (
 // the holder to begin (releaseStartLimit). A holder whose change does not begin in that time,
 // because it is not this configuration's or Terraform has not started it, fails the write with
 // advice instead.
+//
+// The deletes it records serve one more write: a role's delete, which Vision One refuses while an
+// account or API key has the role. A configuration whose keys or accounts name their role by a
+// literal name, as generated configuration does, does not order their deletes before the role's,
+// so the role's delete may be refused by holders that this run deletes a moment later; it then
+// waits for their deletes (awaitDeletes), which it may have to wait for to begin, as above, and
+// deletes again. Accounts are recorded for that alone, by email (providerData.accountDeletes).
 type nameReleases struct {
 	mu   sync.Mutex
 	byID map[string]*nameRelease
-	// recorded is closed, and replaced, whenever a release is added.
+	// recorded is closed, and replaced, whenever a release is added or a delete begins.
 	recorded chan struct{}
 	// waiting maps the id of an object whose write waits to the id of the holder it waits for,
 	// to refuse a wait that would close a cycle (two objects swapping names).
@@ -44,11 +51,13 @@ type nameReleases struct {
 
 // releaseStartLimit bounds how long a refused write waits for a change of the holder of its name
 // to begin: recorded in this process, for a holder this process has not seen, and begun, for one
-// whose change is planned. In an apply, Terraform starts the changes that do not depend on one
-// another together and calls Update right after planning a change again, so the bound is reached
-// only by a holder that is not this configuration's, one whose change Terraform has not started
-// (its -parallelism is taken), or one whose change Terraform dropped after planning it. A change
-// that has begun is waited for until it ends, or until the apply is interrupted.
+// whose change is planned; and how long a role's refused delete waits for the deletes of the
+// accounts and keys that have the role to begin (awaitDeletes). In an apply, Terraform starts the
+// changes that do not depend on one another together and calls Update right after planning a
+// change again, so the bound is reached only by a holder that is not this configuration's or that
+// this run keeps, one whose change Terraform has not started (its -parallelism is taken), or one
+// whose change Terraform dropped after planning it. A change that has begun is waited for until it
+// ends, or until the apply is interrupted.
 const releaseStartLimit = 5 * time.Second
 
 // nameRelease is the release of one object's current name.
@@ -88,12 +97,17 @@ func (n *nameReleases) record(id string) *nameRelease {
 	if !ok {
 		r = &nameRelease{begun: make(chan struct{}), done: make(chan struct{})}
 		n.byID[id] = r
-		if n.recorded != nil {
-			close(n.recorded)
-			n.recorded = nil
-		}
+		n.notify()
 	}
 	return r
+}
+
+// notify wakes the waits for a change of the record (recorded); the caller holds mu.
+func (n *nameReleases) notify() {
+	if n.recorded != nil {
+		close(n.recorded)
+		n.recorded = nil
+	}
 }
 
 // beginUpdate marks the update of the object id as begun, if its plan renames it, and returns
@@ -115,6 +129,7 @@ func (n *nameReleases) beginDelete(id, name string) (end func(released bool)) {
 	defer n.mu.Unlock()
 	r := n.record(id)
 	r.from, r.to, r.deleted = name, "", true
+	n.notify() // for awaitDelete, when the object's record was there already (a planned rename)
 	return n.begin(r)
 }
 
@@ -201,6 +216,15 @@ func (n *nameReleases) cycle(self, holder string) bool {
 	return false
 }
 
+// limit is how long a refused write of this record's type waits for a change to begin:
+// releaseStartLimit, or what a test sets.
+func (n *nameReleases) limit() time.Duration {
+	if n.startLimit == 0 {
+		return releaseStartLimit
+	}
+	return n.startLimit
+}
+
 // releaseOutcome is what became of the name a refused write waited for.
 type releaseOutcome int
 
@@ -214,7 +238,8 @@ const (
 	releaseFailed
 	// releaseCycle: the holder waits, directly or through others, for the name of the waiter.
 	releaseCycle
-	// releaseNotBegun: the holder's change is planned but did not begin within releaseStartLimit.
+	// releaseNotBegun: the holder's change is planned but did not begin within releaseStartLimit;
+	// for awaitDelete, no delete of the object began within it.
 	releaseNotBegun
 	// releaseInterrupted: the apply was interrupted during the wait.
 	releaseInterrupted
@@ -227,11 +252,7 @@ const (
 // record is locked, and a change is recorded before its object is noted as seen, so that a holder
 // seen is never one whose release is still to be recorded.
 func (n *nameReleases) await(ctx context.Context, self, holder string, seen func() bool) releaseOutcome {
-	limit := n.startLimit
-	if limit == 0 {
-		limit = releaseStartLimit
-	}
-	timer := time.NewTimer(limit)
+	timer := time.NewTimer(n.limit())
 	defer timer.Stop()
 
 	n.mu.Lock()
@@ -241,10 +262,7 @@ func (n *nameReleases) await(ctx context.Context, self, holder string, seen func
 			n.mu.Unlock()
 			return releaseUnknown
 		}
-		if n.recorded == nil {
-			n.recorded = make(chan struct{})
-		}
-		recorded := n.recorded
+		recorded := n.nextChange()
 		n.mu.Unlock()
 		select {
 		case <-recorded:
@@ -288,6 +306,43 @@ func (n *nameReleases) await(ctx context.Context, self, holder string, seen func
 	case <-ctx.Done():
 		return releaseInterrupted
 	}
+	return n.awaitEnd(ctx, r)
+}
+
+// awaitDelete waits for the delete of the object id by this process, for a write that Vision One
+// refuses while the object exists (a role's delete, refused while the object has the role), and
+// says how it ended: releaseDone when the object is gone, releaseFailed when its delete failed. A
+// delete that has not begun is waited for until late is closed (releaseNotBegun): in an apply,
+// Terraform calls Delete without planning again, so this process learns of a delete only as it
+// begins, which may be after the refusal. A delete that has begun is waited for until it ends, or
+// until the apply is interrupted.
+func (n *nameReleases) awaitDelete(ctx context.Context, id string, late <-chan struct{}) releaseOutcome {
+	n.mu.Lock()
+	r, ok := n.byID[id]
+	for !ok || !r.deleted {
+		recorded := n.nextChange()
+		n.mu.Unlock()
+		select {
+		case <-recorded:
+		case <-ctx.Done():
+			return releaseInterrupted
+		case <-late:
+			if ctx.Err() != nil {
+				return releaseInterrupted
+			}
+			return releaseNotBegun
+		}
+		n.mu.Lock()
+		r, ok = n.byID[id]
+	}
+	n.mu.Unlock()
+
+	tflog.Debug(ctx, "Waiting for the delete of this run that the write needs", map[string]any{"object": id})
+	return n.awaitEnd(ctx, r)
+}
+
+// awaitEnd waits for the change r, which has begun, to end, and says whether it was written.
+func (n *nameReleases) awaitEnd(ctx context.Context, r *nameRelease) releaseOutcome {
 	select {
 	case <-r.done:
 	case <-ctx.Done():
@@ -299,6 +354,44 @@ func (n *nameReleases) await(ctx context.Context, self, holder string, seen func
 		return releaseDone
 	}
 	return releaseFailed
+}
+
+// nextChange returns what is closed at the next change of the record (recorded); the caller holds
+// mu.
+func (n *nameReleases) nextChange() <-chan struct{} {
+	if n.recorded == nil {
+		n.recorded = make(chan struct{})
+	}
+	return n.recorded
+}
+
+// pendingDelete is an object whose delete a refused write waits for: the record of the deletes of
+// its type, and the object's key in it.
+type pendingDelete struct {
+	deletes *nameReleases
+	id      string
+}
+
+// awaitDeletes waits for the deletes of objects by this process, for a write that Vision One
+// refuses while they exist (see awaitDelete), and returns how each ended, in order. The deletes not
+// begun yet share one bound, limit, counted from the call: the objects are waited for one after
+// another, and Terraform starts the deletes of one configuration together, so the later ones have
+// usually ended by the time their turn comes. It stops at the first delete that failed, or at an
+// interruption, as the write is refused then whatever becomes of the others: the outcomes it
+// returns are fewer than the objects. A delete that did not begin in time does not stop it, so that
+// the outcomes say which objects this run did delete.
+func awaitDeletes(ctx context.Context, limit time.Duration, objects []pendingDelete) []releaseOutcome {
+	bound, cancel := context.WithTimeout(ctx, limit)
+	defer cancel()
+	outcomes := make([]releaseOutcome, 0, len(objects))
+	for _, o := range objects {
+		outcome := o.deletes.awaitDelete(ctx, o.id, bound.Done())
+		outcomes = append(outcomes, outcome)
+		if outcome == releaseFailed || outcome == releaseInterrupted {
+			break
+		}
+	}
+	return outcomes
 }
 
 // nameRefusal is what is known of a write that Vision One refused because another object has the

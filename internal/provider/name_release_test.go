@@ -182,6 +182,111 @@ func TestNameReleases_await(t *testing.T) {
 	})
 }
 
+// TestNameReleases_awaitDelete waits for the delete of an object that blocks a write, and says how
+// it ended, without reading the clock: each case ends the same whenever the delete runs.
+func TestNameReleases_awaitDelete(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	never := make(chan struct{}) // a bound that is not reached
+	// Each delete runs in a goroutine, begun before the wait or not.
+	for name, tc := range map[string]struct {
+		delete func(n *nameReleases)
+		want   releaseOutcome
+	}{
+		"begun before the wait": {want: releaseDone, delete: func(n *nameReleases) {
+			end := n.beginDelete("k", "c1")
+			go end(true)
+		}},
+		"begun after the refusal": {want: releaseDone, delete: func(n *nameReleases) {
+			go func() { n.beginDelete("k", "c1")(true) }()
+		}},
+		"planned as a rename, then deleted": {want: releaseDone, delete: func(n *nameReleases) {
+			n.planRename("k", "c1", knownName("c1-old"))
+			go func() { n.beginDelete("k", "c1")(true) }()
+		}},
+		"the delete fails": {want: releaseFailed, delete: func(n *nameReleases) {
+			go func() { n.beginDelete("k", "c1")(false) }()
+		}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			var n nameReleases
+			tc.delete(&n)
+			if got := n.awaitDelete(ctx, "k", never); got != tc.want {
+				t.Errorf("got %v, want %v", got, tc.want)
+			}
+		})
+	}
+	t.Run("no delete begins", func(t *testing.T) {
+		t.Parallel()
+		var n nameReleases
+		late := make(chan struct{})
+		close(late)
+		if got := n.awaitDelete(ctx, "k", late); got != releaseNotBegun {
+			t.Errorf("got %v, want releaseNotBegun", got)
+		}
+		n.planRename("k", "c1", knownName("c1-old"))
+		n.beginUpdate("k")(true)
+		if got := n.awaitDelete(ctx, "k", late); got != releaseNotBegun {
+			t.Errorf("renamed, not deleted: got %v, want releaseNotBegun", got)
+		}
+	})
+	t.Run("interrupted", func(t *testing.T) {
+		t.Parallel()
+		var n nameReleases
+		canceled, cancel := context.WithCancel(ctx)
+		cancel()
+		if got := n.awaitDelete(canceled, "k", canceled.Done()); got != releaseInterrupted {
+			t.Errorf("not begun: got %v, want releaseInterrupted", got)
+		}
+		n.beginDelete("k", "c1")
+		if got := n.awaitDelete(canceled, "k", never); got != releaseInterrupted {
+			t.Errorf("begun: got %v, want releaseInterrupted", got)
+		}
+	})
+}
+
+// TestAwaitDeletes waits for the deletes of several objects, of several records, under one bound:
+// a delete that has begun is waited for to its end even once the bound has passed, and a failed
+// delete stops the wait.
+func TestAwaitDeletes(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	t.Run("all deleted, some begun after the refusal", func(t *testing.T) {
+		t.Parallel()
+		var keys, accounts nameReleases
+		endKey := keys.beginDelete("k1", "c1")
+		go func() {
+			accounts.beginDelete("a@example.com", "a@example.com")(true)
+			keys.beginDelete("k2", "c2")(true)
+			endKey(true)
+		}()
+		got := awaitDeletes(ctx, time.Hour, []pendingDelete{{&keys, "k1"}, {&accounts, "a@example.com"}, {&keys, "k2"}})
+		if !slices.Equal(got, []releaseOutcome{releaseDone, releaseDone, releaseDone}) {
+			t.Errorf("got %v, want releaseDone for each", got)
+		}
+	})
+	t.Run("one not of this run", func(t *testing.T) {
+		t.Parallel()
+		var keys nameReleases
+		endKey := keys.beginDelete("k2", "c2")
+		go endKey(true)
+		got := awaitDeletes(ctx, time.Nanosecond, []pendingDelete{{&keys, "outside"}, {&keys, "k2"}})
+		if !slices.Equal(got, []releaseOutcome{releaseNotBegun, releaseDone}) {
+			t.Errorf("got %v, want [releaseNotBegun releaseDone]: a delete begun is waited for after the bound", got)
+		}
+	})
+	t.Run("a delete fails", func(t *testing.T) {
+		t.Parallel()
+		var keys nameReleases
+		keys.beginDelete("k1", "c1")(false)
+		got := awaitDeletes(ctx, time.Hour, []pendingDelete{{&keys, "k1"}, {&keys, "k2"}})
+		if !slices.Equal(got, []releaseOutcome{releaseFailed}) {
+			t.Errorf("got %v, want [releaseFailed], the wait ended there", got)
+		}
+	})
+}
+
 // seenAll and seenNone say that this process has seen every holder, or none.
 func seenAll() bool { return true }
 

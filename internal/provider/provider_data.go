@@ -31,6 +31,10 @@ type providerData struct {
 	// The names of API keys and roles that this run gives up, for the writes that take them.
 	keyReleases  nameReleases
 	roleReleases nameReleases
+	// The deletes of accounts that this run has begun, for the delete of a role that they have
+	// (awaitDeletes), by accountDeleteKey: an invitation's id changes when it is accepted, and
+	// its email does not.
+	accountDeletes nameReleases
 
 	managed managedObjects
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -397,7 +396,9 @@ func (r *accountResource) Delete(ctx context.Context, req resource.DeleteRequest
 		return
 	}
 
-	id := state.ID.ValueString()
+	id, email := state.ID.ValueString(), state.Email.ValueString()
+	// The delete of a role that the account has waits for this one (awaitDeletes).
+	end := r.data.accountDeletes.beginDelete(accountDeleteKey(email), email)
 	r.data.noteManaged(accountType, id)
 	tflog.Debug(ctx, "deleting account", map[string]any{"id": id})
 	err := r.data.client.DeleteAccount(ctx, id)
@@ -405,19 +406,22 @@ func (r *accountResource) Delete(ctx context.Context, req resource.DeleteRequest
 		// The id may be the temporary one of an invitation accepted since the last refresh
 		// (terraform destroy -refresh=false): find the account by email rather than leave it behind.
 		var account *client.Account
-		account, err = r.data.client.FindAccountByEmail(ctx, state.Email.ValueString())
-		if client.IsNotFound(err) {
-			return
-		}
+		account, err = r.data.client.FindAccountByEmail(ctx, email)
 		if err == nil {
 			id = account.ID
 			err = r.data.client.DeleteAccount(ctx, id)
 		}
 	}
-	if err != nil && !client.IsNotFound(err) {
-		addAPIError(&resp.Diagnostics, "Error Deleting Account", fmt.Sprintf("Deleting the account %s (id %s)", state.Email.ValueString(), id), err)
+	gone := err == nil || client.IsNotFound(err)
+	end(gone)
+	if !gone {
+		addAPIError(&resp.Diagnostics, "Error Deleting Account", fmt.Sprintf("Deleting the account %s (id %s)", email, id), err)
 	}
 }
+
+// accountDeleteKey is the key of an account in the record of account deletes: its email, which
+// is unique regardless of case.
+func accountDeleteKey(email string) string { return strings.ToLower(email) }
 
 // ImportState takes an email address (anything with an "@"), an account id, or a SAML group's
 // directory object id, or an import block's identity: an email (or a SAML group's directory object
@@ -547,7 +551,7 @@ func accountEmailClash(existing *client.Account) nameClash {
 // (nameClashDetail).
 func (r *accountResource) addInviteError(ctx context.Context, diags *diag.Diagnostics, email string, err error) {
 	var apiErr *client.APIError
-	if !errors.As(err, &apiErr) || (apiErr.StatusCode != http.StatusBadRequest && !apiErr.FoundByClient()) {
+	if !errors.As(err, &apiErr) || (!client.IsBadRequest(err) && !apiErr.FoundByClient()) {
 		addAPIError(diags, "Error Creating Account", "Inviting "+email, err)
 		return
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"slices"
 	"strings"
 
@@ -520,68 +519,125 @@ func (r *userRoleResource) Delete(ctx context.Context, req resource.DeleteReques
 		return
 	}
 
-	tflog.Debug(ctx, "Deleting a Vision One user role", map[string]any{"id": state.ID.ValueString()})
+	id, name := state.ID.ValueString(), state.Name.ValueString()
+	tflog.Debug(ctx, "Deleting a Vision One user role", map[string]any{"id": id})
 	// Writes that need the role's name wait for the delete (takeName); recorded before noteManaged
 	// (see nameReleases.await).
-	end := r.data.roleReleases.beginDelete(state.ID.ValueString(), state.Name.ValueString())
-	r.data.noteManaged(userRoleType, state.ID.ValueString())
-	err := r.data.client.DeleteRole(ctx, state.ID.ValueString())
-	end(err == nil || client.IsNotFound(err))
-	if err == nil || client.IsNotFound(err) {
+	end := r.data.roleReleases.beginDelete(id, name)
+	r.data.noteManaged(userRoleType, id)
+	holders, err := r.deleteRole(ctx, id, name)
+	end(err == nil)
+	if err == nil {
 		return
 	}
-	doing := fmt.Sprintf("Deleting the user role %q (id %s)", state.Name.ValueString(), state.ID.ValueString())
-	var refused *client.APIError
-	if !errors.As(err, &refused) || refused.StatusCode != http.StatusBadRequest {
+	doing := fmt.Sprintf("Deleting the user role %q (id %s)", name, id)
+	// A role that none holds, refused without saying it is in use, is refused for another reason
+	// (such as a role migrated from another Trend product), which its message gives.
+	if !client.IsBadRequest(err) || (len(holders) == 0 && !client.IsRoleInUse(err)) {
 		addAPIError(&resp.Diagnostics, "Error Deleting User Role", doing, err)
 		return
 	}
-	// Vision One refuses to delete a role that accounts or keys still have, and some others (such as
-	// roles migrated from other Trend products). Its refusal does not name the holders: name them,
-	// since they may be managed by another configuration or in the console. A role that none holds,
-	// refused without saying it is in use, is refused for another reason, which its message gives.
-	holders := r.roleHolders(ctx, state.Name.ValueString())
-	if holders == "" && !client.IsRoleInUse(err) {
-		addAPIError(&resp.Diagnostics, "Error Deleting User Role", doing, err)
-		return
-	}
-	if holders != "" {
-		doing += ", still assigned to " + holders
+	// Vision One's refusal does not name the holders: name them, since they may be managed by
+	// another configuration or in the console.
+	if len(holders) > 0 {
+		doing += ", still assigned to " + describeRoleHolders(holders)
 	}
 	resp.Diagnostics.AddError("User Role In Use", doing+": "+err.Error()+"\n\n"+roleInUseAdvice)
+}
+
+// deleteRole deletes the role with this id, named name, and returns nil once it is gone. Vision One
+// refuses to delete a role that accounts or API keys still have (a 400), and some others. When it
+// refuses and the holders found are objects that this run deletes, as when they name the role by a
+// literal name and Terraform therefore does not order their deletes before the role's, it waits for
+// those deletes (awaitDeletes) and deletes again; each holder is waited for once. Otherwise it
+// returns the refusal, with the holders found that are not known to be gone: one that is not this
+// configuration's or that this run keeps (its delete did not begin within the bound), one whose
+// delete failed, and those the wait did not reach.
+func (r *userRoleResource) deleteRole(ctx context.Context, id, name string) ([]roleHolder, error) {
+	waited := map[pendingDelete]bool{}
+	for {
+		err := r.data.client.DeleteRole(ctx, id)
+		if err == nil || client.IsNotFound(err) {
+			return nil, nil
+		}
+		if !client.IsBadRequest(err) {
+			return nil, err
+		}
+		holders := r.roleHolders(ctx, name)
+		if len(holders) == 0 || slices.ContainsFunc(holders, func(h roleHolder) bool { return waited[h.pendingDelete] }) {
+			return holders, err
+		}
+		deletes := make([]pendingDelete, len(holders))
+		for i, h := range holders {
+			deletes[i] = h.pendingDelete
+			waited[h.pendingDelete] = true
+		}
+		tflog.Debug(ctx, "The role's delete was refused: waiting for the deletes of its holders", map[string]any{"holders": len(holders)})
+		outcomes := awaitDeletes(ctx, r.data.roleReleases.limit(), deletes)
+		var kept []roleHolder
+		for i, h := range holders {
+			if i >= len(outcomes) || outcomes[i] != releaseDone {
+				kept = append(kept, h)
+			}
+		}
+		if len(kept) > 0 {
+			return kept, err
+		}
+		tflog.Debug(ctx, "The holders of the role are deleted: deleting it again", map[string]any{"id": id})
+	}
+}
+
+// roleHolder is an account or API key that has a role: how an error names it, and its key in the
+// record of its type's deletes.
+type roleHolder struct {
+	what string
+	pendingDelete
 }
 
 // roleHolderLimit bounds how many holders of a role an error lists.
 const roleHolderLimit = 10
 
-// roleHolders lists the accounts and API keys that have the role named name, as "the account
-// a@example.com (id ...), the API key "k" (id ...)", or returns "" when there are none or they
-// cannot be listed. Keys are found with the API's role filter (unless the name is not
-// client.Filterable); the account list has no role filter, so accounts are selected here.
-func (r *userRoleResource) roleHolders(ctx context.Context, name string) string {
+// describeRoleHolders names holders as "the account a@example.com (id ...), the API key "k" (id
+// ...)", at most roleHolderLimit of them.
+func describeRoleHolders(holders []roleHolder) string {
+	var names []string
+	for _, h := range holders {
+		names = append(names, h.what)
+	}
+	if len(names) > roleHolderLimit {
+		names = append(names[:roleHolderLimit], fmt.Sprintf("and %d more", len(names)-roleHolderLimit))
+	}
+	return strings.Join(names, ", ")
+}
+
+// roleHolders lists the accounts and API keys that have the role named name; none when there are
+// none or they cannot be listed. Keys are found with the API's role filter (unless the name is not
+// client.Filterable), accounts by ListAccountsWithRole, as the account list has no role filter.
+func (r *userRoleResource) roleHolders(ctx context.Context, name string) []roleHolder {
 	keys, err := r.data.client.ListAPIKeys(ctx, client.EqFilterable("role", name))
 	if err != nil {
 		tflog.Warn(ctx, "Could not list the API keys that have the role", map[string]any{"role": name, "error": err.Error()})
 	}
-	accounts, err := r.data.client.ListAccounts(ctx, "")
+	accounts, err := r.data.client.ListAccountsWithRole(ctx, "", name)
 	if err != nil {
 		tflog.Warn(ctx, "Could not list the accounts that have the role", map[string]any{"role": name, "error": err.Error()})
 	}
-	var holders []string
+	var holders []roleHolder
 	for _, account := range accounts {
-		if account.Role == name {
-			holders = append(holders, fmt.Sprintf("the account %s (id %s)", account.Email, account.ID))
-		}
+		holders = append(holders, roleHolder{
+			what:          fmt.Sprintf("the account %s (id %s)", account.Email, account.ID),
+			pendingDelete: pendingDelete{deletes: &r.data.accountDeletes, id: accountDeleteKey(account.Email)},
+		})
 	}
 	for _, key := range keys {
 		if key.Role == name {
-			holders = append(holders, fmt.Sprintf("the API key %q (id %s)", key.Name, key.ID))
+			holders = append(holders, roleHolder{
+				what:          fmt.Sprintf("the API key %q (id %s)", key.Name, key.ID),
+				pendingDelete: pendingDelete{deletes: &r.data.keyReleases, id: key.ID},
+			})
 		}
 	}
-	if len(holders) > roleHolderLimit {
-		holders = append(holders[:roleHolderLimit], fmt.Sprintf("and %d more", len(holders)-roleHolderLimit))
-	}
-	return strings.Join(holders, ", ")
+	return holders
 }
 
 // ImportState takes a role id (a UUID) or a role name (even one that looks like a UUID), so that

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -9,8 +10,10 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -914,6 +917,181 @@ resource "visionone_user_role" "test" {
 						t.Fatal(err)
 					}
 					if err := e.API.DeleteAccount(ctx, account.ID); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: e.providerConfig(),
+			},
+		},
+	})
+}
+
+// rolesFirst stands in front of the API and makes a role's delete reach Vision One while the
+// accounts and API keys that have the role still exist, as it does when Terraform happens to run it
+// before their deletes: it holds every delete of an account or of API keys until a role's delete
+// has been refused and the provider has then listed the role's holders (the accounts come last), or
+// for at most handoverLimit. It records the statuses of the answers to role deletes.
+type rolesFirst struct {
+	released chan struct{} // closed once the holders of a refused role have been listed
+	once     sync.Once
+	mu       sync.Mutex
+	answers  []int // statuses of the answers to role deletes, in order
+}
+
+func newRolesFirst() *rolesFirst { return &rolesFirst{released: make(chan struct{})} }
+
+func (h *rolesFirst) wrap(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.Method == http.MethodDelete && strings.HasPrefix(r.URL.Path, "/v3.0/iam/roles/"):
+			rec := &answerRecorder{ResponseWriter: w, status: http.StatusOK}
+			next.ServeHTTP(rec, r)
+			h.mu.Lock()
+			h.answers = append(h.answers, rec.status)
+			h.mu.Unlock()
+			return
+		case r.Method == http.MethodGet && r.URL.Path == "/v3.0/iam/accounts":
+			next.ServeHTTP(w, r)
+			h.mu.Lock()
+			refused := slices.Contains(h.answers, http.StatusBadRequest)
+			h.mu.Unlock()
+			if refused {
+				h.once.Do(func() { close(h.released) })
+			}
+			return
+		case r.Method == http.MethodDelete && strings.HasPrefix(r.URL.Path, "/v3.0/iam/accounts/"),
+			r.Method == http.MethodPost && r.URL.Path == "/v3.0/iam/apiKeys/delete":
+			select {
+			case <-h.released:
+			case <-time.After(handoverLimit):
+			case <-r.Context().Done():
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// refusedFirst checks that a role's first delete was refused (400), the order that failed before
+// the role's delete waited for the holders' deletes; deleted, that a later one deleted the role
+// (204).
+func (h *rolesFirst) refusedFirst(deleted bool) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if len(h.answers) == 0 || h.answers[0] != http.StatusBadRequest ||
+		deleted && (len(h.answers) < 2 || h.answers[len(h.answers)-1] != http.StatusNoContent) {
+		return fmt.Errorf("want the role's first delete refused and, deleted %t, a later one accepted; "+
+			"the role's deletes were answered %v", deleted, h.answers)
+	}
+	return nil
+}
+
+// literalRoleHolders is a configuration of the role named role and of API keys named keys and
+// accounts with emails that name it by that literal name, as `terraform query
+// -generate-config-out` writes it, so that Terraform does not order their changes.
+func (e *testEmulator) literalRoleHolders(role string, permissions []string, keys, emails []string) string {
+	config := e.providerConfig() + fmt.Sprintf(`
+resource "visionone_user_role" "test" {
+  name        = %[1]q
+  permissions = %[2]s
+}
+`, role, hclStringList(permissions))
+	for i, key := range keys {
+		config += fmt.Sprintf(`
+resource "visionone_api_key" "k%[1]d" {
+  name = %[2]q
+  role = %[3]q
+}
+`, i, key, role)
+	}
+	for i, email := range emails {
+		config += testAccAccount{email: email, role: role}.hcl(fmt.Sprintf("a%d", i))
+	}
+	return config
+}
+
+// TestAccUserRole_destroyWithLiteralRoleHolders destroys a role together with three API keys and an
+// account that name it by its literal name, without depends_on, so that Terraform deletes them all
+// at once; the proxy makes the role's delete reach Vision One first. Vision One refuses it while the
+// holders exist, and the provider waits for their deletes, which this run makes, and deletes the
+// role again: the destroy succeeds at once, where it used to fail with "User Role In Use" naming
+// the keys it deleted a moment later.
+func TestAccUserRole_destroyWithLiteralRoleHolders(t *testing.T) {
+	order := newRolesFirst()
+	e := startEmulatorBehind(t, order.wrap)
+	e.requireMasterAdministrator("create a role, whose control flags default to true, and invite an account")
+	role := e.name("console-role")
+	keys := []string{e.name("k1"), e.name("k2"), e.name("k3")}
+	email := e.email("holder")
+	permissions := rolePermissionKeys(t, e, 1)
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy: func(s *terraform.State) error {
+			return errors.Join(testAccCheckUserRoleDestroyed(e)(s), e.apiKeysGone(s), e.checkAccountsGone(email)(s),
+				order.refusedFirst(true))
+		},
+		Steps: []resource.TestStep{
+			// The role exists before its holders name it (a literal name orders nothing at create either).
+			{Config: e.literalRoleHolders(role, permissions, nil, nil)},
+			{
+				Config: e.literalRoleHolders(role, permissions, keys, []string{email}),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+		},
+	})
+}
+
+// TestAccUserRole_destroyWithHolderOutsideTerraform destroys a role and two API keys that name it
+// by its literal name, while a key made outside Terraform has the role too: the role's delete waits
+// for the deletes of the configuration's keys, and a while for one of the outside key, which never
+// comes, and then fails with "User Role In Use" naming the outside key alone. Once that key is gone,
+// the role is deleted.
+func TestAccUserRole_destroyWithHolderOutsideTerraform(t *testing.T) {
+	order := newRolesFirst()
+	e := startEmulatorBehind(t, order.wrap)
+	e.requireMasterAdministrator("create a role, whose control flags default to true")
+	role, outside := e.name("console-role"), e.name("outside")
+	keys := []string{e.name("k1"), e.name("k2")}
+	permissions := rolePermissionKeys(t, e, 1)
+	var outsideKey *client.CreatedAPIKey
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy: func(s *terraform.State) error {
+			_, err := e.API.FindRoleByName(context.Background(), role)
+			if !client.IsNotFound(err) {
+				err = fmt.Errorf("the role %q is not gone: %v", role, err)
+			} else {
+				err = nil
+			}
+			return errors.Join(err, e.apiKeysGone(s))
+		},
+		Steps: []resource.TestStep{
+			{Config: e.literalRoleHolders(role, permissions, nil, nil)},
+			{
+				PreConfig: func() { outsideKey = e.createAPIKey(client.APIKeyCreate{Name: outside, Role: role}) },
+				Config:    e.literalRoleHolders(role, permissions, keys, nil),
+			},
+			{
+				Config: e.providerConfig(),
+				// Terraform wraps long messages, so a space matches any white space. The outside key
+				// is the only holder named: the list of holders ends with it.
+				ExpectError: regexp.MustCompile(strings.ReplaceAll(`(?s)User Role In Use.*Deleting the user role `+
+					regexp.QuoteMeta(fmt.Sprintf("%q", role))+` \(id [^)]+\), still assigned to the API key `+
+					regexp.QuoteMeta(fmt.Sprintf("%q", outside))+` \(id [^)]+\): .*400.*`+
+					`in another Terraform configuration, or in the console`, " ", `\s+`)),
+			},
+			{
+				PreConfig: func() {
+					if err := order.refusedFirst(false); err != nil {
+						t.Error(err)
+					}
+					if err := e.API.DeleteAPIKeys(context.Background(), outsideKey.ID); err != nil {
 						t.Fatal(err)
 					}
 				},

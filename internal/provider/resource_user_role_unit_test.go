@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -277,6 +278,9 @@ func TestUserRole_deleteRefused(t *testing.T) {
 				t.Fatal(err)
 			}
 			r := &userRoleResource{data: newProviderData(api)}
+			// The holder is not this run's: its delete never begins, and the role's delete need not
+			// wait for it the while an apply does.
+			r.data.roleReleases.startLimit = time.Nanosecond
 			state := roleState(ctx, t, r, role)
 
 			resp := &resource.DeleteResponse{State: state}
@@ -289,6 +293,71 @@ func TestUserRole_deleteRefused(t *testing.T) {
 				if strings.Contains(errs[0].Summary()+errs[0].Detail(), text) {
 					t.Errorf("the error says %q:\n%s\n%s", text, errs[0].Summary(), errs[0].Detail())
 				}
+			}
+		})
+	}
+}
+
+// TestUserRole_deleteWaitsForHolders deletes a role that an account and an API key have, whose
+// deletes this process records as an apply that deletes them does: the account's begun before the
+// role's delete, the key's only once Vision One has refused it and the provider has listed the
+// holders. The role's delete waits for both
+// and deletes the role once they are gone; when the key's delete fails, it reports the role in use,
+// naming the key alone, as the account is gone.
+func TestUserRole_deleteWaitsForHolders(t *testing.T) {
+	t.Parallel()
+	for name, keyDeleted := range map[string]bool{"the holders are deleted": true, "the key's delete fails": false} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			order := newRolesFirst()
+			e := startEmulatorBehind(t, order.wrap)
+			e.requireMasterAdministrator("create a role that keys and accounts may have, and invite an account")
+			role := e.createRole(client.RoleCreate{Name: e.name("held"), PermissionKeys: rolePermissionKeys(t, e, 1),
+				AllowAPIKeyAssignment: true, AllowUserAccountAssignment: true})
+			key := e.createAPIKey(client.APIKeyCreate{Name: e.name("holder"), Role: role.Name})
+			email := e.email("holder")
+			account := e.inviteAccount(client.AccountInvite{Email: email, Role: role.Name, AuthType: client.AuthTypeLocal})
+			api, err := client.New(client.Config{Endpoint: e.URL, APIKey: e.AdminKey(), RequestsPerMinute: -1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := &userRoleResource{data: newProviderData(api)}
+			state := roleState(ctx, t, r, role)
+
+			// Recorded under its email in another case, which names the same account.
+			endAccount := r.data.accountDeletes.beginDelete(accountDeleteKey(strings.ToUpper(email)), email)
+			go func() {
+				<-order.released
+				endKey := r.data.keyReleases.beginDelete(key.ID, key.Name)
+				if keyDeleted {
+					if err := e.API.DeleteAPIKeys(ctx, key.ID); err != nil {
+						t.Errorf("deleting the key: %v", err)
+					}
+				}
+				endKey(keyDeleted)
+				err := e.API.DeleteAccount(ctx, account.ID)
+				if err != nil {
+					t.Errorf("deleting the account: %v", err)
+				}
+				endAccount(err == nil)
+			}()
+			resp := &resource.DeleteResponse{State: state}
+			r.Delete(ctx, resource.DeleteRequest{State: state}, resp)
+
+			if keyDeleted {
+				if resp.Diagnostics.HasError() {
+					t.Fatalf("the role's delete: %v", resp.Diagnostics)
+				}
+				if _, err := e.API.GetRole(ctx, role.ID); !client.IsNotFound(err) {
+					t.Errorf("the role is not gone: %v", err)
+				}
+				return
+			}
+			errs := resp.Diagnostics.Errors()
+			want := regexpText("User Role In Use: ", fmt.Sprintf("still assigned to the API key %q (id %s): ", key.Name, key.ID))
+			if len(errs) != 1 || !want.MatchString(errs[0].Summary()+": "+errs[0].Detail()) {
+				t.Errorf("diagnostics %v, want one error naming the key alone", resp.Diagnostics)
 			}
 		})
 	}
