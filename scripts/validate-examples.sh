@@ -11,7 +11,8 @@
 #
 # Some examples use newer language: import blocks with identity (Terraform 1.12) and the
 # .tfquery.hcl files of list resources (validated with -query, Terraform 1.14); `make
-# examples-check` runs this with the Terraform of `make cli` when it is there.
+# examples-check` runs this with the Terraform of `make docs` (that of `make cli` when it is there),
+# and first refuses one older than 1.14 as `make docs` does.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -101,8 +101,15 @@ func (d *accountDataSource) Read(ctx context.Context, req datasource.ReadRequest
 		account, err = d.data.client.GetAccount(ctx, config.ID.ValueString(), "")
 	}
 	if client.IsNotFound(err) {
+		// Each way of looking up gets its own advice: what may be wrong with an email is not what
+		// may be wrong with an id.
+		advice := "An invited account gets a new id when its invitation is accepted, so look it up by email instead of id."
+		if !config.Email.IsNull() {
+			advice = "Emails are compared case-insensitively: check the address for a typo, and whether the account was " +
+				"deleted or not invited yet."
+		}
 		resp.Diagnostics.AddError("Account Not Found",
-			fmt.Sprintf("Vision One has no account with %s. The visionone_accounts data source lists the accounts; an invited account gets a new id when its invitation is accepted, so look it up by email.", what))
+			fmt.Sprintf("Vision One has no account with %s. %s The visionone_accounts data source lists the accounts.", what, advice))
 		return
 	}
 	if err != nil {

@@ -42,7 +42,18 @@ data "visionone_account" "missing" {
   email = "nobody@example.com"
 }
 `,
-				ExpectError: regexp.MustCompile(`(?s)Account Not Found.*email nobody@example.com`),
+				ExpectError: regexpText("Account Not Found", "Vision One has no account with email nobody@example.com.",
+					"check the address for a typo", "visionone_accounts"),
+			},
+			{
+				// An id is not an email: the advice is about ids.
+				Config: e.providerConfig() + `
+data "visionone_account" "missing" {
+  id = "no-such-account-id"
+}
+`,
+				ExpectError: regexpText("Account Not Found", "Vision One has no account with id no-such-account-id.",
+					"look it up by email instead of id", "visionone_accounts"),
 			},
 			{
 				Config: e.providerConfig() + `

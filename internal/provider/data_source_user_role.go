@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -123,28 +124,9 @@ func (d *userRoleDataSource) Read(ctx context.Context, req datasource.ReadReques
 		return
 	}
 
-	var (
-		role *client.Role
-		err  error
-		what string
-	)
-	if !config.ID.IsNull() {
-		what = "id " + config.ID.ValueString()
-		tflog.Debug(ctx, "Reading a Vision One user role by id", map[string]any{"id": config.ID.ValueString()})
-		role, err = d.data.client.GetRole(ctx, config.ID.ValueString())
-	} else {
-		what = fmt.Sprintf("name %q", config.Name.ValueString())
-		tflog.Debug(ctx, "Reading a Vision One user role by name", map[string]any{"name": config.Name.ValueString()})
-		role, err = d.data.client.FindRoleByName(ctx, config.Name.ValueString())
-	}
-	if client.IsNotFound(err) {
-		resp.Diagnostics.AddError("User Role Not Found",
-			fmt.Sprintf("No Vision One user role has the %s. Role names are matched exactly; the visionone_user_roles "+
-				"data source lists every role of the tenant.", what))
-		return
-	}
+	role, err := d.lookUp(ctx, config)
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "Error Reading User Role", "Reading the user role with the "+what, err)
+		d.addLookupError(ctx, config, err, &resp.Diagnostics)
 		return
 	}
 
@@ -154,4 +136,37 @@ func (d *userRoleDataSource) Read(ctx context.Context, req datasource.ReadReques
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &model)...)
+}
+
+// lookUp reads the role the configuration names, by id or by name.
+func (d *userRoleDataSource) lookUp(ctx context.Context, config userRoleModel) (*client.Role, error) {
+	if !config.ID.IsNull() {
+		tflog.Debug(ctx, "Reading a Vision One user role by id", map[string]any{"id": config.ID.ValueString()})
+		return d.data.client.GetRole(ctx, config.ID.ValueString())
+	}
+	tflog.Debug(ctx, "Reading a Vision One user role by name", map[string]any{"name": config.Name.ValueString()})
+	return d.data.client.FindRoleByName(ctx, config.Name.ValueString())
+}
+
+// addLookupError reports a failed lookUp. A name not found gets the closest names of the tenant's
+// roles, as a resource's role does (closestRoles): a name is often mistyped or in the wrong case.
+// An id is copied, not typed, so one not found is more likely gone or from another tenant.
+func (d *userRoleDataSource) addLookupError(ctx context.Context, config userRoleModel, err error, diags *diag.Diagnostics) {
+	what := "id " + config.ID.ValueString()
+	if config.ID.IsNull() {
+		what = fmt.Sprintf("name %q", config.Name.ValueString())
+	}
+	switch {
+	case !client.IsNotFound(err):
+		addAPIError(diags, "Error Reading User Role", "Reading the user role with the "+what, err)
+	case config.ID.IsNull():
+		diags.AddError("User Role Not Found",
+			fmt.Sprintf("No Vision One user role has the %s. Role names are matched exactly, letter case included.%s "+
+				"The visionone_user_roles data source lists every role of the tenant.", what, d.data.closestRoles(ctx, config.Name.ValueString())))
+	default:
+		diags.AddError("User Role Not Found",
+			fmt.Sprintf("No Vision One user role has the %s: the role may have been deleted, or the id may come from "+
+				"another tenant or region. The visionone_user_roles data source lists every role of the tenant with its id; to find a role "+
+				"by the name the console shows, set name instead of id.", what))
+	}
 }

@@ -88,6 +88,27 @@ data "visionone_user_role" "test" {
 `,
 				ExpectError: regexpText("User Role Not Found", `No Vision One user role has the name "No such role"`, "visionone_user_roles"),
 			},
+			{
+				// A name in the wrong case gets the role's name, as the role of a visionone_api_key does.
+				Config: e.providerConfig() + `
+data "visionone_user_role" "test" {
+  name = "siem"
+}
+`,
+				ExpectError: regexpText("User Role Not Found", `No Vision One user role has the name "siem"`,
+					"Role names are matched exactly, letter case included.", `Did you mean "SIEM"`, "visionone_user_roles"),
+			},
+			{
+				// An id is not a name: the advice is about ids.
+				Config: e.providerConfig() + `
+data "visionone_user_role" "test" {
+  id = "9d7d1f42-2ac9-412a-a5f9-d90bbdbe4dc0"
+}
+`,
+				ExpectError: regexpText("User Role Not Found", "No Vision One user role has the id 9d7d1f42-2ac9-412a-a5f9-d90bbdbe4dc0: "+
+					"the role may have been deleted, or the id may come from another tenant or region.",
+					"lists every role of the tenant with its id", "set name instead of id"),
+			},
 		},
 	})
 }

@@ -10,11 +10,9 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/list"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -82,25 +80,25 @@ func (p *visionOneProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 					"Master Administrator key (see \"Which key can do what\" above). Required, here or through the `" +
 					envAPIKey + "` environment variable (the attribute wins); prefer the environment variable so the key " +
 					"stays out of your configuration. Whitespace around the key, such as the line break at the end of " +
-					"a file read with `file()`, is dropped: a Vision One key holds none.",
+					"a file read with `file()`, is dropped: a Vision One key holds none. " + emptyMeansUnset(envAPIKey),
 				Optional:  true,
 				Sensitive: true,
 			},
 			"region": schema.StringAttribute{
 				MarkdownDescription: "Vision One region of the tenant, which selects the API host. One of " + quotedList(client.Regions) +
 					". May also be set with the `" + envRegion + "` environment variable. Default `" + client.DefaultRegion + "`. " +
-					"Conflicts with `endpoint`.",
+					"Conflicts with `endpoint`. " + emptyMeansUnset(envRegion),
 				Optional: true,
 				Validators: []validator.String{
 					clientCheck(client.CheckRegion, "value must be one of "+strings.Join(client.Regions, ", ")),
-					stringvalidator.ConflictsWith(path.MatchRoot("endpoint")),
+					regionConflictsWithEndpoint(),
 				},
 			},
 			"endpoint": schema.StringAttribute{
 				MarkdownDescription: "Full base URL of the API instead of a region's host, for a proxy or the local emulator, " +
 					"such as `http://127.0.0.1:8080`. An absolute `http` or `https` URL without query string; the provider " +
 					"appends the `/v3.0/...` paths to it. May also be set with the `" + envEndpoint + "` environment variable. " +
-					"Conflicts with `region`.",
+					"Conflicts with `region`. " + emptyMeansUnset(envEndpoint),
 				Optional: true,
 				Validators: []validator.String{
 					clientCheck(client.CheckEndpoint, "value must be an absolute http or https URL without credentials, query string or fragment"),
@@ -211,6 +209,12 @@ func (p *visionOneProvider) ListResources(_ context.Context) []func() list.ListR
 		NewAccountListResource,
 		NewAPIKeyListResource,
 	}
+}
+
+// emptyMeansUnset tells, in an attribute's description, that an empty string is no value (isSet).
+func emptyMeansUnset(env string) string {
+	return "An empty or blank string counts as unset, so that a variable that defaults to `\"\"` leaves the " +
+		"value to the `" + env + "` environment variable."
 }
 
 // quotedList renders values as a Markdown list of code spans: `a`, `b`, `c`.

@@ -76,15 +76,14 @@ func (m providerModel) clientConfig(version string, diags *diag.Diagnostics) cli
 		// rather than refused, so a shell that exports VISIONONE_REGION can still use the emulator;
 		// a region written in the configuration next to an endpoint from the environment is a
 		// contradiction the user should resolve.
-		if !m.Region.IsNull() && m.Endpoint.IsNull() {
+		if isSet(m.Region) && !isSet(m.Endpoint) {
 			endpoint := "an endpoint"
 			if shown := client.ShownEndpoint(cfg.Endpoint); shown != "" {
 				endpoint = fmt.Sprintf("the endpoint %q", shown)
 			}
 			diags.AddAttributeError(path.Root("region"), "Conflicting Vision One Region and Endpoint",
-				fmt.Sprintf("The configuration sets region %q while the %s environment variable sets %s. "+
-					"Remove one of them: `endpoint` for a proxy or the emulator, `region` for a Vision One tenant.",
-					cfg.Region, envEndpoint, endpoint))
+				fmt.Sprintf("The configuration sets region %q while the %s environment variable sets %s. %s",
+					cfg.Region, envEndpoint, endpoint, removeRegionOrEndpoint))
 		}
 		cfg.Region = ""
 	}
@@ -99,10 +98,22 @@ func (m providerModel) clientConfig(version string, diags *diag.Diagnostics) cli
 	return cfg
 }
 
+// removeRegionOrEndpoint is how to resolve a region set next to an endpoint.
+const removeRegionOrEndpoint = "Remove one of them: `endpoint` for a proxy or the emulator, `region` for a Vision One tenant."
+
+// isSet reports whether the provider attribute api_key, region or endpoint holds a value. An empty
+// or blank string counts as unset, as in the SDKv2-based providers: a module's
+// `api_key = var.api_key` whose variable defaults to "" must fall back to the environment variable,
+// not fail. Blank and not only empty, because whitespace around the key is dropped anyway, and one
+// rule serves the three attributes. An unknown value is not set yet.
+func isSet(v types.String) bool {
+	return !v.IsNull() && !v.IsUnknown() && strings.TrimSpace(v.ValueString()) != ""
+}
+
 // stringFromConfigOrEnv returns the configured value, or the environment variable when the
-// attribute is null.
+// attribute is not set (isSet).
 func stringFromConfigOrEnv(v types.String, env string) string {
-	if !v.IsNull() {
+	if isSet(v) {
 		return v.ValueString()
 	}
 	return os.Getenv(env)
@@ -126,7 +137,9 @@ func addConfigError(diags *diag.Diagnostics, err error) {
 			return
 		}
 		diags.AddAttributeError(path.Root("api_key"), "Missing Vision One API Key",
-			"The provider needs an API key to call Vision One. Set the `api_key` provider attribute or the "+envAPIKey+
+			"The provider needs an API key to call Vision One, and neither the `api_key` provider attribute nor the "+
+				envAPIKey+" environment variable holds one (an empty or blank `api_key` counts as unset, and then "+
+				envAPIKey+" is read). Set the `api_key` provider attribute or the "+envAPIKey+
 				" environment variable to a key created in the Vision One console under Administration > API Keys.")
 	case client.FieldRegion:
 		diags.AddAttributeError(path.Root("region"), "Invalid Vision One Region",
@@ -165,12 +178,41 @@ func (v clientCheckValidator) MarkdownDescription(ctx context.Context) string {
 }
 
 func (v clientCheckValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+	if !isSet(req.ConfigValue) {
 		return
 	}
 	if err := v.check(req.ConfigValue.ValueString()); err != nil {
 		addConfigError(&resp.Diagnostics, err)
 	}
+}
+
+// regionConflictsWithEndpoint is a schema validator of region that refuses it next to an endpoint,
+// as stringvalidator.ConflictsWith would, except that an empty region or endpoint counts as unset
+// (isSet): `region = var.region` and `endpoint = var.endpoint` with one of them "" do not conflict.
+// An endpoint from the environment next to a configured region is refused in clientConfig.
+func regionConflictsWithEndpoint() validator.String { return regionEndpointValidator{} }
+
+type regionEndpointValidator struct{}
+
+func (regionEndpointValidator) Description(context.Context) string {
+	return "must not be set together with endpoint"
+}
+
+func (v regionEndpointValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (regionEndpointValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if !isSet(req.ConfigValue) {
+		return
+	}
+	var endpoint types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("endpoint"), &endpoint)...)
+	if !isSet(endpoint) {
+		return
+	}
+	resp.Diagnostics.AddAttributeError(req.Path, "Conflicting Vision One Region and Endpoint",
+		fmt.Sprintf("The configuration sets both region %q and an endpoint. %s", req.ConfigValue.ValueString(), removeRegionOrEndpoint))
 }
 
 // describeTarget names where the client sends its requests, and from which setting.

@@ -41,8 +41,9 @@ func TestAccProvider_invalidConfiguration(t *testing.T) {
 			wantError: regexpText(`The endpoint "https://user:xxxxx@proxy.example.com"`, "credentials in the URL are not supported"),
 		},
 		"endpoint and region together": {
-			config:    provider(fmt.Sprintf(`endpoint = %[1]q; region = "eu"; api_key = "key"`, e.URL)),
-			wantError: regexpText(`Attribute "endpoint" cannot be specified when "region" is specified`),
+			config: provider(fmt.Sprintf(`endpoint = %[1]q; region = "eu"; api_key = "key"`, e.URL)),
+			wantError: regexpText("Conflicting Vision One Region and Endpoint", `The configuration sets both region "eu" and an endpoint`,
+				"Remove one of them"),
 		},
 		"request timeout that is not a duration": {
 			config: provider(fmt.Sprintf(`endpoint = %[1]q; api_key = "key"; request_timeout = "30"`, e.URL)),
@@ -89,6 +90,18 @@ provider "visionone" {
 `, e.URL) + testAccUserRoleMinimalConfig,
 				ExpectError: regexpText("Missing Vision One API Key", "Set the `api_key` provider attribute or the VISIONONE_API_KEY environment variable"),
 			},
+			{
+				// An empty key is no key either: it falls back to the variable, which is empty too.
+				Config: fmt.Sprintf(`
+provider "visionone" {
+  endpoint = %[1]q
+  api_key  = ""
+}
+`, e.URL) + testAccUserRoleMinimalConfig,
+				ExpectError: regexpText("Missing Vision One API Key",
+					"neither the `api_key` provider attribute nor the VISIONONE_API_KEY environment variable holds one",
+					"an empty or blank `api_key` counts as unset"),
+			},
 		},
 	})
 	if err := e.noWritesSince(before)(nil); err != nil {
@@ -96,6 +109,59 @@ provider "visionone" {
 	}
 	if got := e.Stats().Requests; len(got) != 0 {
 		t.Errorf("a provider without a key made requests: %v", got)
+	}
+}
+
+// TestAccProvider_emptyAttributes: an empty or blank api_key, endpoint or region counts as unset,
+// as a module's `api_key = var.api_key` gives it when the variable defaults to "", and the provider
+// takes the value from the VISIONONE_* variables instead of failing. Not parallel, because it sets
+// environment variables of the process.
+func TestAccProvider_emptyAttributes(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	t.Setenv(envAPIKey, e.AdminKey())
+	t.Setenv(envEndpoint, e.URL)
+	t.Setenv(envRegion, "")
+
+	for name, provider := range map[string]string{
+		"empty api_key":  fmt.Sprintf("api_key  = \"\"\n  endpoint = %q\n", e.URL),
+		"blank api_key":  fmt.Sprintf("api_key  = \" \\n\"\n  endpoint = %q\n", e.URL),
+		"empty endpoint": "endpoint = \"\"\n" + e.apiKeyArgument(),
+		// Neither an invalid region nor a region next to an endpoint.
+		"empty region next to an endpoint": fmt.Sprintf("region   = \"\"\n  endpoint = %q\n", e.URL) + e.apiKeyArgument(),
+		"variables that default to empty":  "api_key  = var.api_key\n  region   = var.region\n  endpoint = var.endpoint\n",
+	} {
+		t.Run(name, func(t *testing.T) {
+			resource.Test(t, resource.TestCase{
+				PreCheck:                 func() { testAccPreCheck(t) },
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{
+					{
+						Config: `
+variable "api_key" {
+  type      = string
+  default   = ""
+  sensitive = true
+}
+
+variable "region" {
+  type    = string
+  default = ""
+}
+
+variable "endpoint" {
+  type    = string
+  default = ""
+}
+
+provider "visionone" {
+  ` + provider + "}\n" + testAccUserRolesDataSourceConfig,
+						ConfigStateChecks: []statecheck.StateCheck{
+							statecheck.ExpectKnownValue("data.visionone_user_roles.all", tfjsonpath.New("roles"), knownvalue.NotNull()),
+						},
+					},
+				},
+			})
+		})
 	}
 }
 
@@ -146,10 +212,21 @@ func TestAccProvider_invalidEnvironment(t *testing.T) {
 			env:       map[string]string{envEndpoint: "https://user:hunter2@proxy.example.com"},
 			wantError: regexpText("Invalid Vision One Endpoint", `The endpoint "https://user:xxxxx@proxy.example.com"`, "credentials in the URL are not supported"),
 		},
+		"unknown region behind an empty region attribute": {
+			env:       map[string]string{envRegion: "mars", envEndpoint: ""},
+			provider:  "region   = \"\"\nendpoint = \"\"",
+			wantError: regexpText("Invalid Vision One Region", `The region "mars" (from the`),
+		},
 		"endpoint from the environment next to a configured region": {
 			env:       map[string]string{envEndpoint: e.URL},
 			provider:  `region = "eu"`,
 			wantError: regexpText("Conflicting Vision One Region and Endpoint"),
+		},
+		"endpoint from the environment behind an empty endpoint attribute next to a configured region": {
+			env:      map[string]string{envEndpoint: e.URL},
+			provider: "region   = \"eu\"\nendpoint = \"\"",
+			wantError: regexpText("Conflicting Vision One Region and Endpoint",
+				fmt.Sprintf(`The configuration sets region "eu" while the VISIONONE_ENDPOINT environment variable sets the endpoint %q`, e.URL)),
 		},
 		"endpoint with a password from the environment next to a configured region": {
 			env:      map[string]string{envEndpoint: "https://user:hunter2@proxy.example.com"},

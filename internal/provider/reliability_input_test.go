@@ -45,10 +45,6 @@ func TestAccReliability_badInputMatrix(t *testing.T) {
 
 	cases := map[string]planErrorCase{
 		// The provider block.
-		"provider api_key empty": {
-			config:    bareProvider(fmt.Sprintf(`endpoint = %q; api_key = ""`, e.URL)),
-			wantError: regexpText("Missing Vision One API Key"),
-		},
 		"provider api_key wrong type": {
 			config:    bareProvider(fmt.Sprintf(`endpoint = %q; api_key = ["k"]`, e.URL)),
 			wantError: regexpText(`Inappropriate value for attribute "api_key"`, "string required"),
@@ -57,9 +53,12 @@ func TestAccReliability_badInputMatrix(t *testing.T) {
 			config:    bareProvider(`api_key = "k"; region = "Europe"`),
 			wantError: regexpText("Invalid Vision One Region", `The region "Europe"`, "Use one of `us`"),
 		},
-		"provider region empty": {
-			config:    bareProvider(`api_key = "k"; region = ""`),
-			wantError: regexpText("Invalid Vision One Region", `The region ""`, "Use one of `us`"),
+		// An empty or blank api_key, region or endpoint is no value: the environment gives it
+		// (TestAccProvider_emptyAttributes, TestAccProvider_missingAPIKey). Whitespace around a
+		// region is not dropped, though.
+		"provider region with spaces around": {
+			config:    bareProvider(`api_key = "k"; region = " eu "`),
+			wantError: regexpText("Invalid Vision One Region", `The region " eu "`, "Use one of `us`"),
 		},
 		"provider endpoint not a URL": {
 			config:    bareProvider(`api_key = "k"; endpoint = "api.xdr.trendmicro.com"`),
