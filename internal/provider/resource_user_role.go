@@ -611,10 +611,11 @@ func describeRoleHolders(holders []roleHolder) string {
 }
 
 // roleHolders lists the accounts and API keys that have the role named name; none when there are
-// none or they cannot be listed. Keys are found with the API's role filter (unless the name is not
-// client.Filterable), accounts by ListAccountsWithRole, as the account list has no role filter.
+// none or they cannot be listed. Keys are found by ListAPIKeysMatching (the API's role filter, or a
+// comparison of the listing for a name the filter cannot take), accounts by ListAccountsWithRole,
+// as the account list has no role filter.
 func (r *userRoleResource) roleHolders(ctx context.Context, name string) []roleHolder {
-	keys, err := r.data.client.ListAPIKeys(ctx, client.EqFilterable("role", name))
+	keys, err := r.data.client.ListAPIKeysMatching(ctx, client.APIKeyQuery{Role: &name})
 	if err != nil {
 		tflog.Warn(ctx, "Could not list the API keys that have the role", map[string]any{"role": name, "error": err.Error()})
 	}
@@ -630,12 +631,10 @@ func (r *userRoleResource) roleHolders(ctx context.Context, name string) []roleH
 		})
 	}
 	for _, key := range keys {
-		if key.Role == name {
-			holders = append(holders, roleHolder{
-				what:          fmt.Sprintf("the API key %q (id %s)", key.Name, key.ID),
-				pendingDelete: pendingDelete{deletes: &r.data.keyReleases, id: key.ID},
-			})
-		}
+		holders = append(holders, roleHolder{
+			what:          fmt.Sprintf("the API key %q (id %s)", key.Name, key.ID),
+			pendingDelete: pendingDelete{deletes: &r.data.keyReleases, id: key.ID},
+		})
 	}
 	return holders
 }

@@ -244,6 +244,7 @@ func TestUserRole_deleteRefused(t *testing.T) {
 	tests := map[string]struct {
 		answer  string // what Vision One answers the delete; "" for the emulator's own answer
 		held    bool   // whether an API key has the role
+		name    string // the role's name, after the test's prefix; "refused" unless set
 		summary string
 		want    []string
 		notWant []string
@@ -258,6 +259,9 @@ func TestUserRole_deleteRefused(t *testing.T) {
 			want: []string{"still assigned to the API key", reassign}},
 		"held, refused without a reason": {answer: saysNothing, held: true, summary: inUseSummary,
 			want: []string{"still assigned to the API key", "Bad request.", reassign}},
+		// The keys of the role are then found in the whole listing, not by the API's filter.
+		"held, a name the filter cannot take": {held: true, name: "l'équipe", summary: inUseSummary,
+			want: []string{"still assigned to the API key", reassign}},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -268,7 +272,11 @@ func TestUserRole_deleteRefused(t *testing.T) {
 			refusal.armed.Store(tc.answer != "")
 			e := startEmulatorBehind(t, refusal.wrap)
 			e.requireEmulator("a refused delete")
-			role := e.createRole(client.RoleCreate{Name: e.name("refused"), PermissionKeys: rolePermissionKeys(t, e, 1),
+			name := "refused"
+			if tc.name != "" {
+				name = tc.name
+			}
+			role := e.createRole(client.RoleCreate{Name: e.name(name), PermissionKeys: rolePermissionKeys(t, e, 1),
 				AllowAPIKeyAssignment: tc.held})
 			if tc.held {
 				e.createAPIKey(client.APIKeyCreate{Name: e.name("holder"), Role: role.Name})
