@@ -546,15 +546,24 @@ func (r *userRoleResource) Delete(ctx context.Context, req resource.DeleteReques
 }
 
 // deleteRole deletes the role with this id, named name, and returns nil once it is gone. Vision One
-// refuses to delete a role that accounts or API keys still have (a 400), and some others. When it
-// refuses and the holders found are objects that this run deletes, as when they name the role by a
-// literal name and Terraform therefore does not order their deletes before the role's, it waits for
-// those deletes (awaitDeletes) and deletes again; each holder is waited for once. Otherwise it
-// returns the refusal, with the holders found that are not known to be gone: one that is not this
-// configuration's or that this run keeps (its delete did not begin within the bound), one whose
-// delete failed, and those the wait did not reach.
+// refuses to delete a role that accounts or API keys still have (a 400), and some others. Terraform
+// does not order the changes of holders that name the role by a literal name before the role's
+// delete, so on a refusal deleteRole lists the holders, waits for those of their deletes that this
+// run makes (awaitDeletes), and deletes again however the wait ended, unless the apply was
+// interrupted: a holder that this run gives another role leaves the role without a delete to wait
+// for, and the wait for it ends at the bound. A refusal whose listing finds no holder, or only
+// holders that this run has deleted, is sent again once: their deletes may have ended between the
+// refusal and the listing.
+//
+// Each holder is waited for once, and a wait that ends with a holder this run did not delete makes
+// the next refusal the last but for that one sent again, so it waits no more times than this run
+// deletes objects, plus one. With a refusal, it returns the holders of the last listing or, when the
+// apply was interrupted, those whose deletes it was waiting for.
 func (r *userRoleResource) deleteRole(ctx context.Context, id, name string) ([]roleHolder, error) {
-	waited := map[pendingDelete]bool{}
+	outcomes := map[pendingDelete]releaseOutcome{} // how the deletes waited for ended
+	// final: a wait ended with a holder this run did not delete, so the next refusal is reported;
+	// sentAgain: a refusal whose holders were gone was sent again.
+	final, sentAgain := false, false
 	for {
 		err := r.data.client.DeleteRole(ctx, id)
 		if err == nil || client.IsNotFound(err) {
@@ -564,26 +573,43 @@ func (r *userRoleResource) deleteRole(ctx context.Context, id, name string) ([]r
 			return nil, err
 		}
 		holders := r.roleHolders(ctx, name)
-		if len(holders) == 0 || slices.ContainsFunc(holders, func(h roleHolder) bool { return waited[h.pendingDelete] }) {
-			return holders, err
-		}
-		deletes := make([]pendingDelete, len(holders))
-		for i, h := range holders {
-			deletes[i] = h.pendingDelete
-			waited[h.pendingDelete] = true
-		}
-		tflog.Debug(ctx, "The role's delete was refused: waiting for the deletes of its holders", map[string]any{"holders": len(holders)})
-		outcomes := awaitDeletes(ctx, r.data.roleReleases.limit(), deletes)
-		var kept []roleHolder
-		for i, h := range holders {
-			if i >= len(outcomes) || outcomes[i] != releaseDone {
-				kept = append(kept, h)
+		var fresh []roleHolder
+		for _, h := range holders {
+			if _, waited := outcomes[h.pendingDelete]; !waited {
+				fresh = append(fresh, h)
 			}
 		}
-		if len(kept) > 0 {
-			return kept, err
+		if len(fresh) == 0 || final {
+			gone := !slices.ContainsFunc(holders, func(h roleHolder) bool { return outcomes[h.pendingDelete] != releaseDone })
+			if gone && !sentAgain {
+				tflog.Debug(ctx, "The role's delete was refused, but its holders are gone: deleting it again", map[string]any{"id": id})
+				sentAgain = true
+				continue
+			}
+			return holders, err
 		}
-		tflog.Debug(ctx, "The holders of the role are deleted: deleting it again", map[string]any{"id": id})
+		tflog.Debug(ctx, "The role's delete was refused: waiting for the deletes of its holders", map[string]any{"holders": len(fresh)})
+		deletes := make([]pendingDelete, len(fresh))
+		for i, h := range fresh {
+			deletes[i] = h.pendingDelete
+		}
+		ended := awaitDeletes(ctx, r.data.roleReleases.limit(), deletes)
+		var left []roleHolder
+		for i, h := range fresh {
+			outcome := releaseNotBegun // not reached: the wait stopped before it
+			if i < len(ended) {
+				outcome = ended[i]
+			}
+			outcomes[h.pendingDelete] = outcome
+			if outcome != releaseDone {
+				left = append(left, h)
+			}
+		}
+		if len(ended) > 0 && ended[len(ended)-1] == releaseInterrupted {
+			return left, err
+		}
+		final = final || len(left) > 0
+		tflog.Debug(ctx, "Deleting the role again after waiting for its holders", map[string]any{"id": id})
 	}
 }
 

@@ -370,3 +370,109 @@ func TestUserRole_deleteWaitsForHolders(t *testing.T) {
 		})
 	}
 }
+
+// TestUserRole_deleteAfterHoldersGone deletes a role whose holders, an account and an API key that
+// this run deletes, are gone by the time the provider lists them, though they still had the role
+// when Vision One refused its delete: their deletes ended in between, as they may when Terraform
+// starts them together with the role's. The listing finds no holder, and the provider deletes the
+// role again rather than report it in use.
+func TestUserRole_deleteAfterHoldersGone(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	order := newHoldersGoneFirst(2)
+	e := startEmulatorBehind(t, order.wrap)
+	e.requireMasterAdministrator("create a role that keys and accounts may have, and invite an account")
+	role := e.createRole(client.RoleCreate{Name: e.name("held"), PermissionKeys: rolePermissionKeys(t, e, 1),
+		AllowAPIKeyAssignment: true, AllowUserAccountAssignment: true})
+	key := e.createAPIKey(client.APIKeyCreate{Name: e.name("holder"), Role: role.Name})
+	email := e.email("holder")
+	account := e.inviteAccount(client.AccountInvite{Email: email, Role: role.Name, AuthType: client.AuthTypeLocal})
+	api, err := client.New(client.Config{Endpoint: e.URL, APIKey: e.AdminKey(), RequestsPerMinute: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &userRoleResource{data: newProviderData(api)}
+	state := roleState(ctx, t, r, role)
+
+	// The holders' deletes begin with the role's, and reach Vision One once it has refused the
+	// role's (the proxy holds them until then).
+	endKey := r.data.keyReleases.beginDelete(key.ID, key.Name)
+	endAccount := r.data.accountDeletes.beginDelete(accountDeleteKey(email), email)
+	go func() {
+		err := api.DeleteAPIKeys(ctx, key.ID)
+		endKey(err == nil)
+		if err != nil {
+			t.Errorf("deleting the key: %v", err)
+		}
+		err = api.DeleteAccount(ctx, account.ID)
+		endAccount(err == nil)
+		if err != nil {
+			t.Errorf("deleting the account: %v", err)
+		}
+	}()
+	resp := &resource.DeleteResponse{State: state}
+	r.Delete(ctx, resource.DeleteRequest{State: state}, resp)
+
+	if resp.Diagnostics.HasError() {
+		t.Fatalf("the role's delete: %v", resp.Diagnostics)
+	}
+	if _, err := e.API.GetRole(ctx, role.ID); !client.IsNotFound(err) {
+		t.Errorf("the role is not gone: %v", err)
+	}
+	if err := order.refusedFirst(true); err != nil {
+		t.Error(err)
+	}
+}
+
+// TestUserRole_deleteAfterHolderLeaves deletes a role that two API keys have: this run deletes one
+// and gives the other another role, which it does only once Vision One has refused the role's delete
+// and the provider has listed the holders. No delete of the moved key begins, so the wait for it
+// ends at the bound (a moment here), but the key has left the role by the time the deleted one is
+// gone, and the provider deletes the role again rather than report the moved key as still having
+// it.
+func TestUserRole_deleteAfterHolderLeaves(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	order := newRolesFirst()
+	e := startEmulatorBehind(t, order.wrap)
+	e.requireMasterAdministrator("create roles that keys may have")
+	role := e.createRole(client.RoleCreate{Name: e.name("old"), PermissionKeys: rolePermissionKeys(t, e, 1),
+		AllowAPIKeyAssignment: true})
+	other := e.createRole(client.RoleCreate{Name: e.name("new"), PermissionKeys: rolePermissionKeys(t, e, 1),
+		AllowAPIKeyAssignment: true})
+	moved := e.createAPIKey(client.APIKeyCreate{Name: e.name("moved"), Role: role.Name})
+	deleted := e.createAPIKey(client.APIKeyCreate{Name: e.name("deleted"), Role: role.Name})
+	api, err := client.New(client.Config{Endpoint: e.URL, APIKey: e.AdminKey(), RequestsPerMinute: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &userRoleResource{data: newProviderData(api)}
+	r.data.roleReleases.startLimit = time.Nanosecond
+	state := roleState(ctx, t, r, role)
+
+	// The deleted key's delete has begun, and ends only after the other key has left the role.
+	endDeleted := r.data.keyReleases.beginDelete(deleted.ID, deleted.Name)
+	go func() {
+		<-order.released
+		if err := e.API.UpdateAPIKey(ctx, moved.ID, "", client.APIKeyPatch{Role: &other.Name}); err != nil {
+			t.Errorf("giving the key another role: %v", err)
+		}
+		err := e.API.DeleteAPIKeys(ctx, deleted.ID)
+		if err != nil {
+			t.Errorf("deleting the key: %v", err)
+		}
+		endDeleted(err == nil)
+	}()
+	resp := &resource.DeleteResponse{State: state}
+	r.Delete(ctx, resource.DeleteRequest{State: state}, resp)
+
+	if resp.Diagnostics.HasError() {
+		t.Fatalf("the role's delete: %v", resp.Diagnostics)
+	}
+	if _, err := e.API.GetRole(ctx, role.ID); !client.IsNotFound(err) {
+		t.Errorf("the role is not gone: %v", err)
+	}
+	if err := order.refusedFirst(true); err != nil {
+		t.Error(err)
+	}
+}
