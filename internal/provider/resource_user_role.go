@@ -525,12 +525,20 @@ func (r *userRoleResource) Delete(ctx context.Context, req resource.DeleteReques
 	// (see nameReleases.await).
 	end := r.data.roleReleases.beginDelete(id, name)
 	r.data.noteManaged(userRoleType, id)
-	holders, err := r.deleteRole(ctx, id, name)
+	refusal, err := r.deleteRole(ctx, id, name)
 	end(err == nil)
 	if err == nil {
 		return
 	}
 	doing := fmt.Sprintf("Deleting the user role %q (id %s)", name, id)
+	if refusal.interrupted {
+		// The holders may be gone by now, or about to be: nothing is to be changed but the run.
+		resp.Diagnostics.AddError("User Role Delete Interrupted", fmt.Sprintf("%s: Vision One refused to delete it while %s "+
+			"had it, and the apply was interrupted while the provider waited for this run to delete them. The role is not "+
+			"deleted: run the apply again.\n\nVision One's refusal: %s", doing, describeRoleHolders(refusal.holders), err))
+		return
+	}
+	holders := refusal.holders
 	// A role that none holds, refused without saying it is in use, is refused for another reason
 	// (such as a role migrated from another Trend product), which its message gives.
 	if !client.IsBadRequest(err) || (len(holders) == 0 && !client.IsRoleInUse(err)) {
@@ -545,6 +553,13 @@ func (r *userRoleResource) Delete(ctx context.Context, req resource.DeleteReques
 	resp.Diagnostics.AddError("User Role In Use", doing+": "+err.Error()+"\n\n"+roleInUseAdvice)
 }
 
+// roleRefusal is what deleteRole knows of the last refusal of a role's delete: the holders, and
+// whether the apply was interrupted while it waited for their deletes.
+type roleRefusal struct {
+	holders     []roleHolder
+	interrupted bool
+}
+
 // deleteRole deletes the role with this id, named name, and returns nil once it is gone. Vision One
 // refuses to delete a role that accounts or API keys still have (a 400), and some others. Terraform
 // does not order the changes of holders that name the role by a literal name before the role's
@@ -557,9 +572,9 @@ func (r *userRoleResource) Delete(ctx context.Context, req resource.DeleteReques
 //
 // Each holder is waited for once, and a wait that ends with a holder this run did not delete makes
 // the next refusal the last but for that one sent again, so it waits no more times than this run
-// deletes objects, plus one. With a refusal, it returns the holders of the last listing or, when the
+// deletes objects, plus one. A refusal returned holds the holders of the last listing or, when the
 // apply was interrupted, those whose deletes it was waiting for.
-func (r *userRoleResource) deleteRole(ctx context.Context, id, name string) ([]roleHolder, error) {
+func (r *userRoleResource) deleteRole(ctx context.Context, id, name string) (roleRefusal, error) {
 	outcomes := map[pendingDelete]releaseOutcome{} // how the deletes waited for ended
 	// final: a wait ended with a holder this run did not delete, so the next refusal is reported;
 	// sentAgain: a refusal whose holders were gone was sent again.
@@ -567,10 +582,10 @@ func (r *userRoleResource) deleteRole(ctx context.Context, id, name string) ([]r
 	for {
 		err := r.data.client.DeleteRole(ctx, id)
 		if err == nil || client.IsNotFound(err) {
-			return nil, nil
+			return roleRefusal{}, nil
 		}
 		if !client.IsBadRequest(err) {
-			return nil, err
+			return roleRefusal{}, err
 		}
 		holders := r.roleHolders(ctx, name)
 		var fresh []roleHolder
@@ -586,7 +601,7 @@ func (r *userRoleResource) deleteRole(ctx context.Context, id, name string) ([]r
 				sentAgain = true
 				continue
 			}
-			return holders, err
+			return roleRefusal{holders: holders}, err
 		}
 		tflog.Debug(ctx, "The role's delete was refused: waiting for the deletes of its holders", map[string]any{"holders": len(fresh)})
 		deletes := make([]pendingDelete, len(fresh))
@@ -594,21 +609,18 @@ func (r *userRoleResource) deleteRole(ctx context.Context, id, name string) ([]r
 			deletes[i] = h.pendingDelete
 		}
 		ended := awaitDeletes(ctx, r.data.roleReleases.limit(), deletes)
-		var left []roleHolder
+		if len(ended) > 0 && ended[len(ended)-1] == releaseInterrupted {
+			// The holder waited for then, and those the wait did not reach.
+			return roleRefusal{holders: fresh[len(ended)-1:], interrupted: true}, err
+		}
 		for i, h := range fresh {
-			outcome := releaseNotBegun // not reached: the wait stopped before it
+			outcome := releaseNotBegun // not reached: the wait stopped at a failed delete
 			if i < len(ended) {
 				outcome = ended[i]
 			}
 			outcomes[h.pendingDelete] = outcome
-			if outcome != releaseDone {
-				left = append(left, h)
-			}
+			final = final || outcome != releaseDone
 		}
-		if len(ended) > 0 && ended[len(ended)-1] == releaseInterrupted {
-			return left, err
-		}
-		final = final || len(left) > 0
 		tflog.Debug(ctx, "Deleting the role again after waiting for its holders", map[string]any{"id": id})
 	}
 }

@@ -476,3 +476,44 @@ func TestUserRole_deleteAfterHolderLeaves(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestUserRole_deleteInterrupted interrupts an apply while the delete of a role waits for the
+// delete of an API key that has it: the error says that the apply was interrupted and to run it
+// again, not that the key is to be given another role, which this run was deleting.
+func TestUserRole_deleteInterrupted(t *testing.T) {
+	t.Parallel()
+	order := newRolesFirst()
+	e := startEmulatorBehind(t, order.wrap)
+	e.requireMasterAdministrator("create a role that keys may have")
+	role := e.createRole(client.RoleCreate{Name: e.name("held"), PermissionKeys: rolePermissionKeys(t, e, 1),
+		AllowAPIKeyAssignment: true})
+	key := e.createAPIKey(client.APIKeyCreate{Name: e.name("holder"), Role: role.Name})
+	api, err := client.New(client.Config{Endpoint: e.URL, APIKey: e.AdminKey(), RequestsPerMinute: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &userRoleResource{data: newProviderData(api)}
+	state := roleState(t.Context(), t, r, role)
+
+	// The key's delete has begun and does not end: the apply is interrupted once the holders are
+	// listed.
+	r.data.keyReleases.beginDelete(key.ID, key.Name)
+	ctx, interrupt := context.WithCancel(t.Context())
+	go func() {
+		<-order.released
+		interrupt()
+	}()
+	resp := &resource.DeleteResponse{State: state}
+	r.Delete(ctx, resource.DeleteRequest{State: state}, resp)
+
+	errs := resp.Diagnostics.Errors()
+	want := regexpText("User Role Delete Interrupted: ", fmt.Sprintf("Deleting the user role %q (id %s): ", role.Name, role.ID),
+		fmt.Sprintf("while the API key %q (id %s) had it", key.Name, key.ID), "the apply was interrupted", "run the apply again")
+	if len(errs) != 1 || !want.MatchString(errs[0].Summary()+": "+errs[0].Detail()) ||
+		strings.Contains(errs[0].Detail(), "give them another role") {
+		t.Errorf("diagnostics %v, want one error saying that the apply was interrupted", resp.Diagnostics)
+	}
+	if _, err := e.API.GetRole(t.Context(), role.ID); err != nil {
+		t.Errorf("the role: %v, want it still there", err)
+	}
+}
