@@ -398,7 +398,9 @@ func TestUserRole_deleteAfterHoldersGone(t *testing.T) {
 	// role's (the proxy holds them until then).
 	endKey := r.data.keyReleases.beginDelete(key.ID, key.Name)
 	endAccount := r.data.accountDeletes.beginDelete(accountDeleteKey(email), email)
+	holdersDeleted := make(chan struct{})
 	go func() {
+		defer close(holdersDeleted)
 		err := api.DeleteAPIKeys(ctx, key.ID)
 		endKey(err == nil)
 		if err != nil {
@@ -412,6 +414,7 @@ func TestUserRole_deleteAfterHoldersGone(t *testing.T) {
 	}()
 	resp := &resource.DeleteResponse{State: state}
 	r.Delete(ctx, resource.DeleteRequest{State: state}, resp)
+	<-holdersDeleted
 
 	if resp.Diagnostics.HasError() {
 		t.Fatalf("the role's delete: %v", resp.Diagnostics)
