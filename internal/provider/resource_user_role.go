@@ -532,7 +532,8 @@ func (r *userRoleResource) Delete(ctx context.Context, req resource.DeleteReques
 	}
 	doing := fmt.Sprintf("Deleting the user role %q (id %s)", name, id)
 	if refusal.interrupted {
-		// The holders may be gone by now, or about to be: nothing is to be changed but the run.
+		// The holders' deletes may have ended since, or be about to: the next step is to run again,
+		// not to change them.
 		resp.Diagnostics.AddError("User Role Delete Interrupted", fmt.Sprintf("%s: Vision One refused to delete it while %s "+
 			"had it, and the apply was interrupted while the provider waited for this run to delete them. The role is not "+
 			"deleted: run the apply again.\n\nVision One's refusal: %s", doing, describeRoleHolders(refusal.holders), err))
