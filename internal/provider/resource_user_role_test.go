@@ -829,6 +829,14 @@ func testAccCheckUserRoleDestroyed(e *testEmulator) resource.TestCheckFunc {
 	}
 }
 
+// roleNameGone checks that no role is named name.
+func (e *testEmulator) roleNameGone(name string) error {
+	if _, err := e.API.FindRoleByName(context.Background(), name); !client.IsNotFound(err) {
+		return fmt.Errorf("the role %q is not gone: %v", name, err)
+	}
+	return nil
+}
+
 // expectRoleInEmulator checks the role as the API stores it, not only as the provider reports it.
 func expectRoleInEmulator(e *testEmulator, name string, permissions []string) statecheck.StateCheck {
 	return emulatorCheck(func(ctx context.Context) error {
@@ -1064,12 +1072,29 @@ resource "visionone_api_key" "k%[1]d" {
 // role again: the destroy succeeds at once, where it used to fail with "User Role In Use" naming
 // the keys it deleted a moment later.
 func TestAccUserRole_destroyWithLiteralRoleHolders(t *testing.T) {
-	order := newRolesFirst()
+	testAccDestroyWithLiteralRoleHolders(t, newRolesFirst(), 3)
+}
+
+// TestAccUserRole_destroyWithHoldersGoneBeforeListing destroys a role together with an API key and
+// an account that name it by its literal name, in the order that failed the destroy with "User Role
+// In Use" although the holders were gone: Vision One refuses the role's delete while they still
+// have it, and their deletes end before the provider lists the role's holders, so that the listing
+// finds none. The provider deletes the role again and the destroy succeeds.
+func TestAccUserRole_destroyWithHoldersGoneBeforeListing(t *testing.T) {
+	testAccDestroyWithLiteralRoleHolders(t, newHoldersGoneFirst(2), 1)
+}
+
+// testAccDestroyWithLiteralRoleHolders destroys a role together with keys API keys and an account
+// that name it by its literal name, in the order that order makes, and checks that the destroy
+// succeeds, after Vision One refused the role's first delete.
+func testAccDestroyWithLiteralRoleHolders(t *testing.T, order *rolesFirst, keys int) {
 	e := startEmulatorBehind(t, order.wrap)
 	e.requireMasterAdministrator("create a role, whose control flags default to true, and invite an account")
-	role := e.name("console-role")
-	keys := []string{e.name("k1"), e.name("k2"), e.name("k3")}
-	email := e.email("holder")
+	role, email := e.name("console-role"), e.email("holder")
+	var names []string
+	for i := range keys {
+		names = append(names, e.name(fmt.Sprintf("k%d", i+1)))
+	}
 	permissions := rolePermissionKeys(t, e, 1)
 
 	resource.ParallelTest(t, resource.TestCase{
@@ -1083,37 +1108,11 @@ func TestAccUserRole_destroyWithLiteralRoleHolders(t *testing.T) {
 			// The role exists before its holders name it (a literal name orders nothing at create either).
 			{Config: e.literalRoleHolders(role, permissions, nil, nil)},
 			{
-				Config: e.literalRoleHolders(role, permissions, keys, []string{email}),
+				Config: e.literalRoleHolders(role, permissions, names, []string{email}),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 			},
-		},
-	})
-}
-
-// TestAccUserRole_destroyWithHoldersGoneBeforeListing destroys a role together with an API key and
-// an account that name it by its literal name, in the order that failed the destroy with "User Role
-// In Use" although the holders were gone: Vision One refuses the role's delete while they still
-// have it, and their deletes end before the provider lists the role's holders, so that the listing
-// finds none. The provider deletes the role again and the destroy succeeds.
-func TestAccUserRole_destroyWithHoldersGoneBeforeListing(t *testing.T) {
-	order := newHoldersGoneFirst(2)
-	e := startEmulatorBehind(t, order.wrap)
-	e.requireMasterAdministrator("create a role, whose control flags default to true, and invite an account")
-	role, key, email := e.name("console-role"), e.name("k1"), e.email("holder")
-	permissions := rolePermissionKeys(t, e, 1)
-
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy: func(s *terraform.State) error {
-			return errors.Join(testAccCheckUserRoleDestroyed(e)(s), e.apiKeysGone(s), e.checkAccountsGone(email)(s),
-				order.refusedFirst(true))
-		},
-		Steps: []resource.TestStep{
-			{Config: e.literalRoleHolders(role, permissions, nil, nil)},
-			{Config: e.literalRoleHolders(role, permissions, []string{key}, []string{email})},
 		},
 	})
 }
@@ -1170,13 +1169,7 @@ resource "visionone_api_key" "k" {
 			{
 				Config: config(other, false),
 				Check: func(*terraform.State) error {
-					_, err := e.API.FindRoleByName(context.Background(), old)
-					if !client.IsNotFound(err) {
-						err = fmt.Errorf("the role %q is not gone: %v", old, err)
-					} else {
-						err = nil
-					}
-					return errors.Join(err, order.refusedFirst(true))
+					return errors.Join(e.roleNameGone(old), order.refusedFirst(true))
 				},
 			},
 		},
@@ -1201,13 +1194,7 @@ func TestAccUserRole_destroyWithHolderOutsideTerraform(t *testing.T) {
 		PreCheck:                 func() { testAccPreCheck(t) },
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy: func(s *terraform.State) error {
-			_, err := e.API.FindRoleByName(context.Background(), role)
-			if !client.IsNotFound(err) {
-				err = fmt.Errorf("the role %q is not gone: %v", role, err)
-			} else {
-				err = nil
-			}
-			return errors.Join(err, e.apiKeysGone(s))
+			return errors.Join(e.roleNameGone(role), e.apiKeysGone(s))
 		},
 		Steps: []resource.TestStep{
 			{Config: e.literalRoleHolders(role, permissions, nil, nil)},

@@ -168,11 +168,7 @@ func TestUserRole_unreadableDateWarns(t *testing.T) {
 	e := startEmulatorBehind(t, odd.wrap)
 	name := e.name("dated")
 	role := e.createRole(client.RoleCreate{Name: name, PermissionKeys: rolePermissionKeys(t, e, 1)})
-	api, err := client.New(client.Config{Endpoint: e.URL, APIKey: e.AdminKey(), RequestsPerMinute: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := &userRoleResource{data: newProviderData(api)}
+	r, _ := roleResource(t, e)
 	state := roleState(ctx, t, r, role)
 
 	resp := withPrivateState(&resource.ReadResponse{State: state})
@@ -203,6 +199,46 @@ func roleState(ctx context.Context, t *testing.T, r *userRoleResource, role *cli
 		t.Fatal(diags)
 	}
 	return state
+}
+
+// roleResource is a user role resource whose client reaches the emulator e as the provider's does
+// (behind its proxy, if any), and that client.
+func roleResource(t *testing.T, e *testEmulator) (*userRoleResource, *client.Client) {
+	t.Helper()
+	api, err := client.New(client.Config{Endpoint: e.URL, APIKey: e.AdminKey(), RequestsPerMinute: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &userRoleResource{data: newProviderData(api)}, api
+}
+
+// roleWithHolders creates in e a role that API keys and accounts may have, and an API key and an
+// account that have it.
+func roleWithHolders(t *testing.T, e *testEmulator) (*client.Role, *client.CreatedAPIKey, *client.Account) {
+	t.Helper()
+	e.requireMasterAdministrator("create a role that keys and accounts may have, and invite an account")
+	role := e.createRole(client.RoleCreate{Name: e.name("held"), PermissionKeys: rolePermissionKeys(t, e, 1),
+		AllowAPIKeyAssignment: true, AllowUserAccountAssignment: true})
+	key := e.createAPIKey(client.APIKeyCreate{Name: e.name("holder"), Role: role.Name})
+	account := e.inviteAccount(client.AccountInvite{Email: e.email("holder"), Role: role.Name, AuthType: client.AuthTypeLocal})
+	return role, key, account
+}
+
+// expectRoleDeletedAfterRefusal checks that the delete of role that resp answers succeeded, that the
+// role is gone, and that order saw Vision One refuse its first delete.
+func expectRoleDeletedAfterRefusal(ctx context.Context, t *testing.T, e *testEmulator, order *rolesFirst, role *client.Role,
+	resp *resource.DeleteResponse,
+) {
+	t.Helper()
+	if resp.Diagnostics.HasError() {
+		t.Fatalf("the role's delete: %v", resp.Diagnostics)
+	}
+	if _, err := e.API.GetRole(ctx, role.ID); !client.IsNotFound(err) {
+		t.Errorf("the role is not gone: %v", err)
+	}
+	if err := order.refusedFirst(true); err != nil {
+		t.Error(err)
+	}
 }
 
 // dynamicValue builds a protocol value of an object type from the given attributes; the others
@@ -281,11 +317,7 @@ func TestUserRole_deleteRefused(t *testing.T) {
 			if tc.held {
 				e.createAPIKey(client.APIKeyCreate{Name: e.name("holder"), Role: role.Name})
 			}
-			api, err := client.New(client.Config{Endpoint: e.URL, APIKey: e.AdminKey(), RequestsPerMinute: -1})
-			if err != nil {
-				t.Fatal(err)
-			}
-			r := &userRoleResource{data: newProviderData(api)}
+			r, _ := roleResource(t, e)
 			// The holder is not this run's: its delete never begins, and the role's delete need not
 			// wait for it the while an apply does.
 			r.data.roleReleases.startLimit = time.Nanosecond
@@ -320,17 +352,9 @@ func TestUserRole_deleteWaitsForHolders(t *testing.T) {
 			ctx := context.Background()
 			order := newRolesFirst()
 			e := startEmulatorBehind(t, order.wrap)
-			e.requireMasterAdministrator("create a role that keys and accounts may have, and invite an account")
-			role := e.createRole(client.RoleCreate{Name: e.name("held"), PermissionKeys: rolePermissionKeys(t, e, 1),
-				AllowAPIKeyAssignment: true, AllowUserAccountAssignment: true})
-			key := e.createAPIKey(client.APIKeyCreate{Name: e.name("holder"), Role: role.Name})
-			email := e.email("holder")
-			account := e.inviteAccount(client.AccountInvite{Email: email, Role: role.Name, AuthType: client.AuthTypeLocal})
-			api, err := client.New(client.Config{Endpoint: e.URL, APIKey: e.AdminKey(), RequestsPerMinute: -1})
-			if err != nil {
-				t.Fatal(err)
-			}
-			r := &userRoleResource{data: newProviderData(api)}
+			role, key, account := roleWithHolders(t, e)
+			email := account.Email
+			r, _ := roleResource(t, e)
 			state := roleState(ctx, t, r, role)
 
 			// Recorded under its email in another case, which names the same account.
@@ -354,12 +378,7 @@ func TestUserRole_deleteWaitsForHolders(t *testing.T) {
 			r.Delete(ctx, resource.DeleteRequest{State: state}, resp)
 
 			if keyDeleted {
-				if resp.Diagnostics.HasError() {
-					t.Fatalf("the role's delete: %v", resp.Diagnostics)
-				}
-				if _, err := e.API.GetRole(ctx, role.ID); !client.IsNotFound(err) {
-					t.Errorf("the role is not gone: %v", err)
-				}
+				expectRoleDeletedAfterRefusal(ctx, t, e, order, role, resp)
 				return
 			}
 			errs := resp.Diagnostics.Errors()
@@ -381,17 +400,9 @@ func TestUserRole_deleteAfterHoldersGone(t *testing.T) {
 	ctx := context.Background()
 	order := newHoldersGoneFirst(2)
 	e := startEmulatorBehind(t, order.wrap)
-	e.requireMasterAdministrator("create a role that keys and accounts may have, and invite an account")
-	role := e.createRole(client.RoleCreate{Name: e.name("held"), PermissionKeys: rolePermissionKeys(t, e, 1),
-		AllowAPIKeyAssignment: true, AllowUserAccountAssignment: true})
-	key := e.createAPIKey(client.APIKeyCreate{Name: e.name("holder"), Role: role.Name})
-	email := e.email("holder")
-	account := e.inviteAccount(client.AccountInvite{Email: email, Role: role.Name, AuthType: client.AuthTypeLocal})
-	api, err := client.New(client.Config{Endpoint: e.URL, APIKey: e.AdminKey(), RequestsPerMinute: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := &userRoleResource{data: newProviderData(api)}
+	role, key, account := roleWithHolders(t, e)
+	email := account.Email
+	r, api := roleResource(t, e)
 	state := roleState(ctx, t, r, role)
 
 	// The holders' deletes begin with the role's, and reach Vision One once it has refused the
@@ -415,16 +426,7 @@ func TestUserRole_deleteAfterHoldersGone(t *testing.T) {
 	resp := &resource.DeleteResponse{State: state}
 	r.Delete(ctx, resource.DeleteRequest{State: state}, resp)
 	<-holdersDeleted
-
-	if resp.Diagnostics.HasError() {
-		t.Fatalf("the role's delete: %v", resp.Diagnostics)
-	}
-	if _, err := e.API.GetRole(ctx, role.ID); !client.IsNotFound(err) {
-		t.Errorf("the role is not gone: %v", err)
-	}
-	if err := order.refusedFirst(true); err != nil {
-		t.Error(err)
-	}
+	expectRoleDeletedAfterRefusal(ctx, t, e, order, role, resp)
 }
 
 // TestUserRole_deleteAfterHolderLeaves deletes a role that two API keys have: this run deletes one
@@ -445,11 +447,7 @@ func TestUserRole_deleteAfterHolderLeaves(t *testing.T) {
 		AllowAPIKeyAssignment: true})
 	moved := e.createAPIKey(client.APIKeyCreate{Name: e.name("moved"), Role: role.Name})
 	deleted := e.createAPIKey(client.APIKeyCreate{Name: e.name("deleted"), Role: role.Name})
-	api, err := client.New(client.Config{Endpoint: e.URL, APIKey: e.AdminKey(), RequestsPerMinute: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := &userRoleResource{data: newProviderData(api)}
+	r, _ := roleResource(t, e)
 	r.data.roleReleases.startLimit = time.Nanosecond
 	state := roleState(ctx, t, r, role)
 
@@ -468,16 +466,7 @@ func TestUserRole_deleteAfterHolderLeaves(t *testing.T) {
 	}()
 	resp := &resource.DeleteResponse{State: state}
 	r.Delete(ctx, resource.DeleteRequest{State: state}, resp)
-
-	if resp.Diagnostics.HasError() {
-		t.Fatalf("the role's delete: %v", resp.Diagnostics)
-	}
-	if _, err := e.API.GetRole(ctx, role.ID); !client.IsNotFound(err) {
-		t.Errorf("the role is not gone: %v", err)
-	}
-	if err := order.refusedFirst(true); err != nil {
-		t.Error(err)
-	}
+	expectRoleDeletedAfterRefusal(ctx, t, e, order, role, resp)
 }
 
 // TestUserRole_deleteInterrupted interrupts an apply while the delete of a role waits for the
@@ -491,11 +480,7 @@ func TestUserRole_deleteInterrupted(t *testing.T) {
 	role := e.createRole(client.RoleCreate{Name: e.name("held"), PermissionKeys: rolePermissionKeys(t, e, 1),
 		AllowAPIKeyAssignment: true})
 	key := e.createAPIKey(client.APIKeyCreate{Name: e.name("holder"), Role: role.Name})
-	api, err := client.New(client.Config{Endpoint: e.URL, APIKey: e.AdminKey(), RequestsPerMinute: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := &userRoleResource{data: newProviderData(api)}
+	r, _ := roleResource(t, e)
 	state := roleState(t.Context(), t, r, role)
 
 	// The key's delete has begun and does not end: the apply is interrupted once the holders are
