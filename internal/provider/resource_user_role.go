@@ -525,12 +525,21 @@ func (r *userRoleResource) Delete(ctx context.Context, req resource.DeleteReques
 	// (see nameReleases.await).
 	end := r.data.roleReleases.beginDelete(id, name)
 	r.data.noteManaged(userRoleType, id)
-	holders, err := r.deleteRole(ctx, id, name)
+	refusal, err := r.deleteRole(ctx, id, name)
 	end(err == nil)
 	if err == nil {
 		return
 	}
 	doing := fmt.Sprintf("Deleting the user role %q (id %s)", name, id)
+	if refusal.interrupted {
+		// The holders' deletes may have ended since, or be about to: the next step is to run again,
+		// not to change them.
+		resp.Diagnostics.AddError("User Role Delete Interrupted", fmt.Sprintf("%s: Vision One refused to delete it while %s "+
+			"had it, and the apply was interrupted while the provider waited for this run to delete them. The role is not "+
+			"deleted: run the apply again.\n\nVision One's refusal: %s", doing, describeRoleHolders(refusal.holders), err))
+		return
+	}
+	holders := refusal.holders
 	// A role that none holds, refused without saying it is in use, is refused for another reason
 	// (such as a role migrated from another Trend product), which its message gives.
 	if !client.IsBadRequest(err) || (len(holders) == 0 && !client.IsRoleInUse(err)) {
@@ -545,45 +554,75 @@ func (r *userRoleResource) Delete(ctx context.Context, req resource.DeleteReques
 	resp.Diagnostics.AddError("User Role In Use", doing+": "+err.Error()+"\n\n"+roleInUseAdvice)
 }
 
+// roleRefusal is what deleteRole knows of the last refusal of a role's delete: the holders, and
+// whether the apply was interrupted while it waited for their deletes.
+type roleRefusal struct {
+	holders     []roleHolder
+	interrupted bool
+}
+
 // deleteRole deletes the role with this id, named name, and returns nil once it is gone. Vision One
-// refuses to delete a role that accounts or API keys still have (a 400), and some others. When it
-// refuses and the holders found are objects that this run deletes, as when they name the role by a
-// literal name and Terraform therefore does not order their deletes before the role's, it waits for
-// those deletes (awaitDeletes) and deletes again; each holder is waited for once. Otherwise it
-// returns the refusal, with the holders found that are not known to be gone: one that is not this
-// configuration's or that this run keeps (its delete did not begin within the bound), one whose
-// delete failed, and those the wait did not reach.
-func (r *userRoleResource) deleteRole(ctx context.Context, id, name string) ([]roleHolder, error) {
-	waited := map[pendingDelete]bool{}
+// refuses to delete a role that accounts or API keys still have (a 400), and some others. Terraform
+// does not order the changes of holders that name the role by a literal name before the role's
+// delete, so on a refusal deleteRole lists the holders, waits for those of their deletes that this
+// run makes (awaitDeletes), and deletes again however the wait ended, unless the apply was
+// interrupted: a holder that this run gives another role leaves the role without a delete to wait
+// for, and the wait for it ends at the bound. A refusal whose listing finds no holder, or only
+// holders that this run has deleted, is sent again once: their deletes may have ended between the
+// refusal and the listing.
+//
+// Each holder is waited for once, and a wait that ends with a holder this run did not delete makes
+// the next refusal the last but for that one sent again, so it waits no more times than this run
+// deletes objects, plus one. A refusal returned holds the holders of the last listing or, when the
+// apply was interrupted, those whose deletes it was waiting for.
+func (r *userRoleResource) deleteRole(ctx context.Context, id, name string) (roleRefusal, error) {
+	outcomes := map[pendingDelete]releaseOutcome{} // how the deletes waited for ended
+	// final: a wait ended with a holder this run did not delete, so the next refusal is reported;
+	// sentAgain: a refusal whose holders were gone was sent again.
+	final, sentAgain := false, false
 	for {
 		err := r.data.client.DeleteRole(ctx, id)
 		if err == nil || client.IsNotFound(err) {
-			return nil, nil
+			return roleRefusal{}, nil
 		}
 		if !client.IsBadRequest(err) {
-			return nil, err
+			return roleRefusal{}, err
 		}
 		holders := r.roleHolders(ctx, name)
-		if len(holders) == 0 || slices.ContainsFunc(holders, func(h roleHolder) bool { return waited[h.pendingDelete] }) {
-			return holders, err
-		}
-		deletes := make([]pendingDelete, len(holders))
-		for i, h := range holders {
-			deletes[i] = h.pendingDelete
-			waited[h.pendingDelete] = true
-		}
-		tflog.Debug(ctx, "The role's delete was refused: waiting for the deletes of its holders", map[string]any{"holders": len(holders)})
-		outcomes := awaitDeletes(ctx, r.data.roleReleases.limit(), deletes)
-		var kept []roleHolder
-		for i, h := range holders {
-			if i >= len(outcomes) || outcomes[i] != releaseDone {
-				kept = append(kept, h)
+		var fresh []roleHolder
+		for _, h := range holders {
+			if _, waited := outcomes[h.pendingDelete]; !waited {
+				fresh = append(fresh, h)
 			}
 		}
-		if len(kept) > 0 {
-			return kept, err
+		if len(fresh) == 0 || final {
+			gone := !slices.ContainsFunc(holders, func(h roleHolder) bool { return outcomes[h.pendingDelete] != releaseDone })
+			if gone && !sentAgain {
+				tflog.Debug(ctx, "The role's delete was refused, but its holders are gone: deleting it again", map[string]any{"id": id})
+				sentAgain = true
+				continue
+			}
+			return roleRefusal{holders: holders}, err
 		}
-		tflog.Debug(ctx, "The holders of the role are deleted: deleting it again", map[string]any{"id": id})
+		tflog.Debug(ctx, "The role's delete was refused: waiting for the deletes of its holders", map[string]any{"holders": len(fresh)})
+		deletes := make([]pendingDelete, len(fresh))
+		for i, h := range fresh {
+			deletes[i] = h.pendingDelete
+		}
+		ended := awaitDeletes(ctx, r.data.roleReleases.limit(), deletes)
+		if len(ended) > 0 && ended[len(ended)-1] == releaseInterrupted {
+			// The holder waited for then, and those the wait did not reach.
+			return roleRefusal{holders: fresh[len(ended)-1:], interrupted: true}, err
+		}
+		for i, h := range fresh {
+			outcome := releaseNotBegun // not reached: the wait stopped at a failed delete
+			if i < len(ended) {
+				outcome = ended[i]
+			}
+			outcomes[h.pendingDelete] = outcome
+			final = final || outcome != releaseDone
+		}
+		tflog.Debug(ctx, "Deleting the role again after waiting for its holders", map[string]any{"id": id})
 	}
 }
 
@@ -611,10 +650,11 @@ func describeRoleHolders(holders []roleHolder) string {
 }
 
 // roleHolders lists the accounts and API keys that have the role named name; none when there are
-// none or they cannot be listed. Keys are found with the API's role filter (unless the name is not
-// client.Filterable), accounts by ListAccountsWithRole, as the account list has no role filter.
+// none or they cannot be listed. Keys are found by ListAPIKeysMatching (the API's role filter, or a
+// comparison of the listing for a name the filter cannot take), accounts by ListAccountsWithRole,
+// as the account list has no role filter.
 func (r *userRoleResource) roleHolders(ctx context.Context, name string) []roleHolder {
-	keys, err := r.data.client.ListAPIKeys(ctx, client.EqFilterable("role", name))
+	keys, err := r.data.client.ListAPIKeysMatching(ctx, client.APIKeyQuery{Role: &name})
 	if err != nil {
 		tflog.Warn(ctx, "Could not list the API keys that have the role", map[string]any{"role": name, "error": err.Error()})
 	}
@@ -630,12 +670,10 @@ func (r *userRoleResource) roleHolders(ctx context.Context, name string) []roleH
 		})
 	}
 	for _, key := range keys {
-		if key.Role == name {
-			holders = append(holders, roleHolder{
-				what:          fmt.Sprintf("the API key %q (id %s)", key.Name, key.ID),
-				pendingDelete: pendingDelete{deletes: &r.data.keyReleases, id: key.ID},
-			})
-		}
+		holders = append(holders, roleHolder{
+			what:          fmt.Sprintf("the API key %q (id %s)", key.Name, key.ID),
+			pendingDelete: pendingDelete{deletes: &r.data.keyReleases, id: key.ID},
+		})
 	}
 	return holders
 }

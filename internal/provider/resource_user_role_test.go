@@ -829,6 +829,14 @@ func testAccCheckUserRoleDestroyed(e *testEmulator) resource.TestCheckFunc {
 	}
 }
 
+// roleNameGone checks that no role is named name.
+func (e *testEmulator) roleNameGone(name string) error {
+	if _, err := e.API.FindRoleByName(context.Background(), name); !client.IsNotFound(err) {
+		return fmt.Errorf("the role %q is not gone: %v", name, err)
+	}
+	return nil
+}
+
 // expectRoleInEmulator checks the role as the API stores it, not only as the provider reports it.
 func expectRoleInEmulator(e *testEmulator, name string, permissions []string) statecheck.StateCheck {
 	return emulatorCheck(func(ctx context.Context) error {
@@ -928,17 +936,32 @@ resource "visionone_user_role" "test" {
 
 // rolesFirst stands in front of the API and makes a role's delete reach Vision One while the
 // accounts and API keys that have the role still exist, as it does when Terraform happens to run it
-// before their deletes: it holds every delete of an account or of API keys until a role's delete
-// has been refused and the provider has then listed the role's holders (the accounts come last), or
-// for at most handoverLimit. It records the statuses of the answers to role deletes.
+// before their changes: it holds every delete of an account or of API keys, and every update of a
+// key (which may give it another role), until a role's delete has been refused and the provider has
+// then listed the role's holders (the accounts come last), or for at most handoverLimit. It records
+// the statuses of the answers to role deletes.
 type rolesFirst struct {
-	released chan struct{} // closed once the holders of a refused role have been listed
+	released chan struct{} // closed once the holders' changes may go through
 	once     sync.Once
-	mu       sync.Mutex
-	answers  []int // statuses of the answers to role deletes, in order
+	// holders, when not zero, is how many deletes of holders (requests: one per account, one per
+	// batch of keys) end between the refusal and the listing (newHoldersGoneFirst).
+	holders int
+	gone    chan struct{} // closed once that many deletes of holders have been answered
+	mu      sync.Mutex
+	answers []int // statuses of the answers to role deletes, in order
+	deletes int   // deletes of holders answered
 }
 
 func newRolesFirst() *rolesFirst { return &rolesFirst{released: make(chan struct{})} }
+
+// newHoldersGoneFirst is a rolesFirst in which the deletes of the holders end between the refusal
+// of the role's delete and the listing of its holders, as they may when Terraform starts them
+// together: it lets them through as soon as a role's delete is refused, and holds the listings of
+// accounts and API keys that follow until holders deletes of holders have been answered (or for at
+// most handoverLimit), so that the listing finds none of them.
+func newHoldersGoneFirst(holders int) *rolesFirst {
+	return &rolesFirst{released: make(chan struct{}), holders: holders, gone: make(chan struct{})}
+}
 
 func (h *rolesFirst) wrap(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -949,28 +972,60 @@ func (h *rolesFirst) wrap(next http.Handler) http.Handler {
 			h.mu.Lock()
 			h.answers = append(h.answers, rec.status)
 			h.mu.Unlock()
+			if h.holders > 0 && rec.status == http.StatusBadRequest {
+				h.release()
+			}
 			return
-		case r.Method == http.MethodGet && r.URL.Path == "/v3.0/iam/accounts":
+		case r.Method == http.MethodGet && (r.URL.Path == "/v3.0/iam/accounts" || r.URL.Path == "/v3.0/iam/apiKeys"):
+			if h.holders > 0 && h.refused() && !h.hold(r, h.gone) {
+				return
+			}
 			next.ServeHTTP(w, r)
-			h.mu.Lock()
-			refused := slices.Contains(h.answers, http.StatusBadRequest)
-			h.mu.Unlock()
-			if refused {
-				h.once.Do(func() { close(h.released) })
+			if h.holders == 0 && r.URL.Path == "/v3.0/iam/accounts" && h.refused() {
+				h.release()
 			}
 			return
 		case r.Method == http.MethodDelete && strings.HasPrefix(r.URL.Path, "/v3.0/iam/accounts/"),
 			r.Method == http.MethodPost && r.URL.Path == "/v3.0/iam/apiKeys/delete":
-			select {
-			case <-h.released:
-			case <-time.After(handoverLimit):
-			case <-r.Context().Done():
+			if !h.hold(r, h.released) {
+				return
+			}
+			next.ServeHTTP(w, r)
+			h.mu.Lock()
+			defer h.mu.Unlock()
+			if h.deletes++; h.deletes == h.holders {
+				close(h.gone)
+			}
+			return
+		case r.Method == http.MethodPatch && strings.HasPrefix(r.URL.Path, "/v3.0/iam/apiKeys/"):
+			if !h.hold(r, h.released) {
 				return
 			}
 		}
 		next.ServeHTTP(w, r)
 	})
 }
+
+// hold waits until until is closed, or for at most handoverLimit, and reports whether the request
+// is to be served: false when its client has gone.
+func (h *rolesFirst) hold(r *http.Request, until <-chan struct{}) bool {
+	select {
+	case <-until:
+	case <-time.After(handoverLimit):
+	case <-r.Context().Done():
+		return false
+	}
+	return true
+}
+
+// refused reports whether a role's delete has been refused.
+func (h *rolesFirst) refused() bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return slices.Contains(h.answers, http.StatusBadRequest)
+}
+
+func (h *rolesFirst) release() { h.once.Do(func() { close(h.released) }) }
 
 // refusedFirst checks that a role's first delete was refused (400), the order that failed before
 // the role's delete waited for the holders' deletes; deleted, that a later one deleted the role
@@ -1017,12 +1072,29 @@ resource "visionone_api_key" "k%[1]d" {
 // role again: the destroy succeeds at once, where it used to fail with "User Role In Use" naming
 // the keys it deleted a moment later.
 func TestAccUserRole_destroyWithLiteralRoleHolders(t *testing.T) {
-	order := newRolesFirst()
+	testAccDestroyWithLiteralRoleHolders(t, newRolesFirst(), 3)
+}
+
+// TestAccUserRole_destroyWithHoldersGoneBeforeListing destroys a role together with an API key and
+// an account that name it by its literal name, in the order that failed the destroy with "User Role
+// In Use" although the holders were gone: Vision One refuses the role's delete while they still
+// have it, and their deletes end before the provider lists the role's holders, so that the listing
+// finds none. The provider deletes the role again and the destroy succeeds.
+func TestAccUserRole_destroyWithHoldersGoneBeforeListing(t *testing.T) {
+	testAccDestroyWithLiteralRoleHolders(t, newHoldersGoneFirst(2), 1)
+}
+
+// testAccDestroyWithLiteralRoleHolders destroys a role together with keys API keys and an account
+// that name it by its literal name, in the order that order makes, and checks that the destroy
+// succeeds, after Vision One refused the role's first delete.
+func testAccDestroyWithLiteralRoleHolders(t *testing.T, order *rolesFirst, keys int) {
 	e := startEmulatorBehind(t, order.wrap)
 	e.requireMasterAdministrator("create a role, whose control flags default to true, and invite an account")
-	role := e.name("console-role")
-	keys := []string{e.name("k1"), e.name("k2"), e.name("k3")}
-	email := e.email("holder")
+	role, email := e.name("console-role"), e.email("holder")
+	var names []string
+	for i := range keys {
+		names = append(names, e.name(fmt.Sprintf("k%d", i+1)))
+	}
 	permissions := rolePermissionKeys(t, e, 1)
 
 	resource.ParallelTest(t, resource.TestCase{
@@ -1036,9 +1108,68 @@ func TestAccUserRole_destroyWithLiteralRoleHolders(t *testing.T) {
 			// The role exists before its holders name it (a literal name orders nothing at create either).
 			{Config: e.literalRoleHolders(role, permissions, nil, nil)},
 			{
-				Config: e.literalRoleHolders(role, permissions, keys, []string{email}),
+				Config: e.literalRoleHolders(role, permissions, names, []string{email}),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+		},
+	})
+}
+
+// TestAccUserRole_removeWhileHolderMoves removes a role from the configuration and gives the API key
+// that has it another role, by its literal name, so that Terraform updates the key and deletes the
+// role at the same time; the proxy makes the role's delete reach Vision One first. No delete of the
+// key begins for the role's delete to wait for, but once the wait has ended the key has left the
+// role, and the provider deletes the role again: the apply succeeds, where it used to fail with
+// "User Role In Use" naming the key.
+func TestAccUserRole_removeWhileHolderMoves(t *testing.T) {
+	order := newRolesFirst()
+	e := startEmulatorBehind(t, order.wrap)
+	e.requireMasterAdministrator("create roles, whose control flags default to true")
+	old, other, key := e.name("old-role"), e.name("new-role"), e.name("k1")
+	permissions := hclStringList(rolePermissionKeys(t, e, 1))
+	// config holds the role other, the role old withOld, and, with keyRole, the key that names that
+	// role.
+	config := func(keyRole string, withOld bool) string {
+		roles := [][2]string{{"other", other}}
+		if withOld {
+			roles = append(roles, [2]string{"old", old})
+		}
+		config := e.providerConfig()
+		for _, role := range roles {
+			config += fmt.Sprintf(`
+resource "visionone_user_role" %[1]q {
+  name        = %[2]q
+  permissions = %[3]s
+}
+`, role[0], role[1], permissions)
+		}
+		if keyRole == "" {
+			return config
+		}
+		return config + fmt.Sprintf(`
+resource "visionone_api_key" "k" {
+  name = %[1]q
+  role = %[2]q
+}
+`, key, keyRole)
+	}
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy: func(s *terraform.State) error {
+			return errors.Join(testAccCheckUserRoleDestroyed(e)(s), e.apiKeysGone(s))
+		},
+		Steps: []resource.TestStep{
+			// The roles exist before the key names one (a literal name orders nothing at create either).
+			{Config: config("", true)},
+			{Config: config(old, true)},
+			{
+				Config: config(other, false),
+				Check: func(*terraform.State) error {
+					return errors.Join(e.roleNameGone(old), order.refusedFirst(true))
 				},
 			},
 		},
@@ -1063,13 +1194,7 @@ func TestAccUserRole_destroyWithHolderOutsideTerraform(t *testing.T) {
 		PreCheck:                 func() { testAccPreCheck(t) },
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy: func(s *terraform.State) error {
-			_, err := e.API.FindRoleByName(context.Background(), role)
-			if !client.IsNotFound(err) {
-				err = fmt.Errorf("the role %q is not gone: %v", role, err)
-			} else {
-				err = nil
-			}
-			return errors.Join(err, e.apiKeysGone(s))
+			return errors.Join(e.roleNameGone(role), e.apiKeysGone(s))
 		},
 		Steps: []resource.TestStep{
 			{Config: e.literalRoleHolders(role, permissions, nil, nil)},

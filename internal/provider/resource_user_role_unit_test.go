@@ -168,11 +168,7 @@ func TestUserRole_unreadableDateWarns(t *testing.T) {
 	e := startEmulatorBehind(t, odd.wrap)
 	name := e.name("dated")
 	role := e.createRole(client.RoleCreate{Name: name, PermissionKeys: rolePermissionKeys(t, e, 1)})
-	api, err := client.New(client.Config{Endpoint: e.URL, APIKey: e.AdminKey(), RequestsPerMinute: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := &userRoleResource{data: newProviderData(api)}
+	r, _ := roleResource(t, e)
 	state := roleState(ctx, t, r, role)
 
 	resp := withPrivateState(&resource.ReadResponse{State: state})
@@ -203,6 +199,46 @@ func roleState(ctx context.Context, t *testing.T, r *userRoleResource, role *cli
 		t.Fatal(diags)
 	}
 	return state
+}
+
+// roleResource is a user role resource whose client reaches the emulator e as the provider's does
+// (behind its proxy, if any), and that client.
+func roleResource(t *testing.T, e *testEmulator) (*userRoleResource, *client.Client) {
+	t.Helper()
+	api, err := client.New(client.Config{Endpoint: e.URL, APIKey: e.AdminKey(), RequestsPerMinute: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &userRoleResource{data: newProviderData(api)}, api
+}
+
+// roleWithHolders creates in e a role that API keys and accounts may have, and an API key and an
+// account that have it.
+func roleWithHolders(t *testing.T, e *testEmulator) (*client.Role, *client.CreatedAPIKey, *client.Account) {
+	t.Helper()
+	e.requireMasterAdministrator("create a role that keys and accounts may have, and invite an account")
+	role := e.createRole(client.RoleCreate{Name: e.name("held"), PermissionKeys: rolePermissionKeys(t, e, 1),
+		AllowAPIKeyAssignment: true, AllowUserAccountAssignment: true})
+	key := e.createAPIKey(client.APIKeyCreate{Name: e.name("holder"), Role: role.Name})
+	account := e.inviteAccount(client.AccountInvite{Email: e.email("holder"), Role: role.Name, AuthType: client.AuthTypeLocal})
+	return role, key, account
+}
+
+// expectRoleDeletedAfterRefusal checks that the delete of role that resp answers succeeded, that the
+// role is gone, and that order saw Vision One refuse its first delete.
+func expectRoleDeletedAfterRefusal(ctx context.Context, t *testing.T, e *testEmulator, order *rolesFirst, role *client.Role,
+	resp *resource.DeleteResponse,
+) {
+	t.Helper()
+	if resp.Diagnostics.HasError() {
+		t.Fatalf("the role's delete: %v", resp.Diagnostics)
+	}
+	if _, err := e.API.GetRole(ctx, role.ID); !client.IsNotFound(err) {
+		t.Errorf("the role is not gone: %v", err)
+	}
+	if err := order.refusedFirst(true); err != nil {
+		t.Error(err)
+	}
 }
 
 // dynamicValue builds a protocol value of an object type from the given attributes; the others
@@ -244,6 +280,7 @@ func TestUserRole_deleteRefused(t *testing.T) {
 	tests := map[string]struct {
 		answer  string // what Vision One answers the delete; "" for the emulator's own answer
 		held    bool   // whether an API key has the role
+		name    string // the role's name, after the test's prefix; "refused" unless set
 		summary string
 		want    []string
 		notWant []string
@@ -258,6 +295,9 @@ func TestUserRole_deleteRefused(t *testing.T) {
 			want: []string{"still assigned to the API key", reassign}},
 		"held, refused without a reason": {answer: saysNothing, held: true, summary: inUseSummary,
 			want: []string{"still assigned to the API key", "Bad request.", reassign}},
+		// The keys of the role are then found in the whole listing, not by the API's filter.
+		"held, a name the filter cannot take": {held: true, name: "l'équipe", summary: inUseSummary,
+			want: []string{"still assigned to the API key", reassign}},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -268,16 +308,16 @@ func TestUserRole_deleteRefused(t *testing.T) {
 			refusal.armed.Store(tc.answer != "")
 			e := startEmulatorBehind(t, refusal.wrap)
 			e.requireEmulator("a refused delete")
-			role := e.createRole(client.RoleCreate{Name: e.name("refused"), PermissionKeys: rolePermissionKeys(t, e, 1),
+			name := "refused"
+			if tc.name != "" {
+				name = tc.name
+			}
+			role := e.createRole(client.RoleCreate{Name: e.name(name), PermissionKeys: rolePermissionKeys(t, e, 1),
 				AllowAPIKeyAssignment: tc.held})
 			if tc.held {
 				e.createAPIKey(client.APIKeyCreate{Name: e.name("holder"), Role: role.Name})
 			}
-			api, err := client.New(client.Config{Endpoint: e.URL, APIKey: e.AdminKey(), RequestsPerMinute: -1})
-			if err != nil {
-				t.Fatal(err)
-			}
-			r := &userRoleResource{data: newProviderData(api)}
+			r, _ := roleResource(t, e)
 			// The holder is not this run's: its delete never begins, and the role's delete need not
 			// wait for it the while an apply does.
 			r.data.roleReleases.startLimit = time.Nanosecond
@@ -312,17 +352,9 @@ func TestUserRole_deleteWaitsForHolders(t *testing.T) {
 			ctx := context.Background()
 			order := newRolesFirst()
 			e := startEmulatorBehind(t, order.wrap)
-			e.requireMasterAdministrator("create a role that keys and accounts may have, and invite an account")
-			role := e.createRole(client.RoleCreate{Name: e.name("held"), PermissionKeys: rolePermissionKeys(t, e, 1),
-				AllowAPIKeyAssignment: true, AllowUserAccountAssignment: true})
-			key := e.createAPIKey(client.APIKeyCreate{Name: e.name("holder"), Role: role.Name})
-			email := e.email("holder")
-			account := e.inviteAccount(client.AccountInvite{Email: email, Role: role.Name, AuthType: client.AuthTypeLocal})
-			api, err := client.New(client.Config{Endpoint: e.URL, APIKey: e.AdminKey(), RequestsPerMinute: -1})
-			if err != nil {
-				t.Fatal(err)
-			}
-			r := &userRoleResource{data: newProviderData(api)}
+			role, key, account := roleWithHolders(t, e)
+			email := account.Email
+			r, _ := roleResource(t, e)
 			state := roleState(ctx, t, r, role)
 
 			// Recorded under its email in another case, which names the same account.
@@ -346,12 +378,7 @@ func TestUserRole_deleteWaitsForHolders(t *testing.T) {
 			r.Delete(ctx, resource.DeleteRequest{State: state}, resp)
 
 			if keyDeleted {
-				if resp.Diagnostics.HasError() {
-					t.Fatalf("the role's delete: %v", resp.Diagnostics)
-				}
-				if _, err := e.API.GetRole(ctx, role.ID); !client.IsNotFound(err) {
-					t.Errorf("the role is not gone: %v", err)
-				}
+				expectRoleDeletedAfterRefusal(ctx, t, e, order, role, resp)
 				return
 			}
 			errs := resp.Diagnostics.Errors()
@@ -360,5 +387,121 @@ func TestUserRole_deleteWaitsForHolders(t *testing.T) {
 				t.Errorf("diagnostics %v, want one error naming the key alone", resp.Diagnostics)
 			}
 		})
+	}
+}
+
+// TestUserRole_deleteAfterHoldersGone deletes a role whose holders, an account and an API key that
+// this run deletes, are gone by the time the provider lists them, though they still had the role
+// when Vision One refused its delete: their deletes ended in between, as they may when Terraform
+// starts them together with the role's. The listing finds no holder, and the provider deletes the
+// role again rather than report it in use.
+func TestUserRole_deleteAfterHoldersGone(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	order := newHoldersGoneFirst(2)
+	e := startEmulatorBehind(t, order.wrap)
+	role, key, account := roleWithHolders(t, e)
+	email := account.Email
+	r, api := roleResource(t, e)
+	state := roleState(ctx, t, r, role)
+
+	// The holders' deletes begin with the role's, and reach Vision One once it has refused the
+	// role's (the proxy holds them until then).
+	endKey := r.data.keyReleases.beginDelete(key.ID, key.Name)
+	endAccount := r.data.accountDeletes.beginDelete(accountDeleteKey(email), email)
+	holdersDeleted := make(chan struct{})
+	go func() {
+		defer close(holdersDeleted)
+		err := api.DeleteAPIKeys(ctx, key.ID)
+		endKey(err == nil)
+		if err != nil {
+			t.Errorf("deleting the key: %v", err)
+		}
+		err = api.DeleteAccount(ctx, account.ID)
+		endAccount(err == nil)
+		if err != nil {
+			t.Errorf("deleting the account: %v", err)
+		}
+	}()
+	resp := &resource.DeleteResponse{State: state}
+	r.Delete(ctx, resource.DeleteRequest{State: state}, resp)
+	<-holdersDeleted
+	expectRoleDeletedAfterRefusal(ctx, t, e, order, role, resp)
+}
+
+// TestUserRole_deleteAfterHolderLeaves deletes a role that two API keys have: this run deletes one
+// and gives the other another role, which it does only once Vision One has refused the role's delete
+// and the provider has listed the holders. No delete of the moved key begins, so the wait for it
+// ends at the bound (a moment here), but the key has left the role by the time the deleted one is
+// gone, and the provider deletes the role again rather than report the moved key as still having
+// it.
+func TestUserRole_deleteAfterHolderLeaves(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	order := newRolesFirst()
+	e := startEmulatorBehind(t, order.wrap)
+	e.requireMasterAdministrator("create roles that keys may have")
+	role := e.createRole(client.RoleCreate{Name: e.name("old"), PermissionKeys: rolePermissionKeys(t, e, 1),
+		AllowAPIKeyAssignment: true})
+	other := e.createRole(client.RoleCreate{Name: e.name("new"), PermissionKeys: rolePermissionKeys(t, e, 1),
+		AllowAPIKeyAssignment: true})
+	moved := e.createAPIKey(client.APIKeyCreate{Name: e.name("moved"), Role: role.Name})
+	deleted := e.createAPIKey(client.APIKeyCreate{Name: e.name("deleted"), Role: role.Name})
+	r, _ := roleResource(t, e)
+	r.data.roleReleases.startLimit = time.Nanosecond
+	state := roleState(ctx, t, r, role)
+
+	// The deleted key's delete has begun, and ends only after the other key has left the role.
+	endDeleted := r.data.keyReleases.beginDelete(deleted.ID, deleted.Name)
+	go func() {
+		<-order.released
+		if err := e.API.UpdateAPIKey(ctx, moved.ID, "", client.APIKeyPatch{Role: &other.Name}); err != nil {
+			t.Errorf("giving the key another role: %v", err)
+		}
+		err := e.API.DeleteAPIKeys(ctx, deleted.ID)
+		if err != nil {
+			t.Errorf("deleting the key: %v", err)
+		}
+		endDeleted(err == nil)
+	}()
+	resp := &resource.DeleteResponse{State: state}
+	r.Delete(ctx, resource.DeleteRequest{State: state}, resp)
+	expectRoleDeletedAfterRefusal(ctx, t, e, order, role, resp)
+}
+
+// TestUserRole_deleteInterrupted interrupts an apply while the delete of a role waits for the
+// delete of an API key that has it: the error says that the apply was interrupted and to run it
+// again, not that the key is to be given another role, which this run was deleting.
+func TestUserRole_deleteInterrupted(t *testing.T) {
+	t.Parallel()
+	order := newRolesFirst()
+	e := startEmulatorBehind(t, order.wrap)
+	e.requireMasterAdministrator("create a role that keys may have")
+	role := e.createRole(client.RoleCreate{Name: e.name("held"), PermissionKeys: rolePermissionKeys(t, e, 1),
+		AllowAPIKeyAssignment: true})
+	key := e.createAPIKey(client.APIKeyCreate{Name: e.name("holder"), Role: role.Name})
+	r, _ := roleResource(t, e)
+	state := roleState(t.Context(), t, r, role)
+
+	// The key's delete has begun and does not end: the apply is interrupted once the holders are
+	// listed.
+	r.data.keyReleases.beginDelete(key.ID, key.Name)
+	ctx, interrupt := context.WithCancel(t.Context())
+	go func() {
+		<-order.released
+		interrupt()
+	}()
+	resp := &resource.DeleteResponse{State: state}
+	r.Delete(ctx, resource.DeleteRequest{State: state}, resp)
+
+	errs := resp.Diagnostics.Errors()
+	want := regexpText("User Role Delete Interrupted: ", fmt.Sprintf("Deleting the user role %q (id %s): ", role.Name, role.ID),
+		fmt.Sprintf("while the API key %q (id %s) had it", key.Name, key.ID), "the apply was interrupted", "run the apply again")
+	if len(errs) != 1 || !want.MatchString(errs[0].Summary()+": "+errs[0].Detail()) ||
+		strings.Contains(errs[0].Detail(), "give them another role") {
+		t.Errorf("diagnostics %v, want one error saying that the apply was interrupted", resp.Diagnostics)
+	}
+	if _, err := e.API.GetRole(t.Context(), role.ID); err != nil {
+		t.Errorf("the role: %v, want it still there", err)
 	}
 }
