@@ -86,6 +86,7 @@ func (n *nameReleases) planRename(id string, from string, planned types.String) 
 	default:
 	}
 	r.from, r.to, r.deleted = from, planned.ValueString(), false
+	n.notify() // for awaitRenamePlanned, when the object's record was there already
 }
 
 // record returns the release of id, adding an empty one; the caller holds mu.
@@ -173,12 +174,18 @@ func (n *nameReleases) givesUp(id string) (nameRelease, bool) {
 func (n *nameReleases) renames(from, to string) bool {
 	n.mu.Lock()
 	defer n.mu.Unlock()
+	return n.renaming(from, to) != nil
+}
+
+// renaming returns the record of the rename of an object named from to the name to (known), or
+// nil; the caller holds mu.
+func (n *nameReleases) renaming(from, to string) *nameRelease {
 	for _, r := range n.byID {
 		if !r.deleted && to != "" && r.from == from && r.to == to {
-			return true
+			return r
 		}
 	}
-	return false
+	return nil
 }
 
 // cycle reports whether the renames planned in this process lead from the holder's new name back
@@ -339,6 +346,40 @@ func (n *nameReleases) awaitDelete(ctx context.Context, id string, late <-chan s
 
 	tflog.Debug(ctx, "Waiting for the delete of this run that the write needs", map[string]any{"object": id})
 	return n.awaitEnd(ctx, r)
+}
+
+// awaitRenamePlanned waits up to limit for this process to record a rename of an object named from
+// to the name to (planRename), and reports whether it did. It is for the apply's plan of an object
+// whose own plan follows that rename: Terraform plans every change of an apply again, and without a
+// reference between the two objects it may plan this one before the renamed one, though the plan
+// being applied saw the rename (see accountResource.followsRoleRename).
+func (n *nameReleases) awaitRenamePlanned(ctx context.Context, from, to string) bool {
+	late := time.NewTimer(n.limit())
+	defer late.Stop()
+	r, _ := n.awaitRenameRecord(ctx, from, to, late.C)
+	return r != nil
+}
+
+// awaitRenameRecord waits for the record of the rename of an object named from to the name to, and
+// returns it, or nil with releaseUnknown when late is closed first, or releaseInterrupted.
+func (n *nameReleases) awaitRenameRecord(ctx context.Context, from, to string, late <-chan time.Time) (*nameRelease, releaseOutcome) {
+	n.mu.Lock()
+	r := n.renaming(from, to)
+	for r == nil {
+		recorded := n.nextChange()
+		n.mu.Unlock()
+		select {
+		case <-recorded:
+		case <-late:
+			return nil, releaseUnknown
+		case <-ctx.Done():
+			return nil, releaseInterrupted
+		}
+		n.mu.Lock()
+		r = n.renaming(from, to)
+	}
+	n.mu.Unlock()
+	return r, releaseUnknown
 }
 
 // awaitEnd waits for the change r, which has begun, to end, and says whether it was written.

@@ -181,12 +181,16 @@ func (r *accountResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	refreshed := true
 	if !unknownProvider(ctx, r.data) {
 		// Every account of the plan records its email, the unchanged ones too, so that a new account
 		// with the email of another one is refused whichever of the two Terraform plans first.
 		owner := ""
 		if prior != nil {
 			owner = prior.ID.ValueString()
+			// Not refreshed by this process: this is the apply planning the change again, or a plan
+			// without refresh (see followsRoleRename).
+			refreshed = r.data.seenManaged(accountType, owner)
 			r.data.noteManaged(accountType, owner)
 			resp.Diagnostics.Append(notePlannedFrom(ctx, resp.Private, owner)...)
 		} else {
@@ -215,7 +219,7 @@ func (r *accountResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 			return
 		}
 	default:
-		if !plan.Role.Equal(state.Role) {
+		if !plan.Role.Equal(state.Role) && !r.followsRoleRename(ctx, *state, plan, refreshed) {
 			// Only a warning for an account that exists (see plan_checks.go); Update checks again.
 			var checks diag.Diagnostics
 			r.data.checkRoleAssignable(ctx, accountRoleAssignment, plan.Role, &checks)
@@ -594,8 +598,9 @@ func pendingReason(state accountResourceModel) string {
 // A new role name that is the account's role renamed by this run (renamed says whether the role
 // named from is renamed to to) is no change of the account: Vision One shows the new name on it
 // without a write (API.md, "Decision: role renames reach holders"), so the plan keeps it, and
-// Update sends nothing. The role is planned before the account, which refers to it, both in the
-// plan and in the apply's plan; a name still unknown is planned as it is, and judged there.
+// Update sends nothing and reads it back. Whether this process knows of the rename depends on the
+// order in which Terraform plans the two (see followsRoleRename); a name still unknown is planned
+// as it is, and judged in the apply's plan.
 func deferPendingChanges(plan *accountResourceModel, state accountResourceModel, renamed func(from, to string) bool,
 	diags *diag.Diagnostics,
 ) {
@@ -622,6 +627,28 @@ func deferPendingChanges(plan *accountResourceModel, state accountResourceModel,
 	diags.AddWarning("Account Change Deferred",
 		fmt.Sprintf("Not applying %s to the account %s (id %s) now: %s. Until then this warning repeats on every plan.",
 			strings.Join(held, ", "), state.Email.ValueString(), state.ID.ValueString(), reason))
+}
+
+// followsRoleRename reports whether the plan of the account, from state, gives it the new name of
+// its role, which this run renames, where Vision One accepts no change to the account for now
+// (deferPendingChanges): the account keeps its role, so there is no assignment to check.
+//
+// A reference to the role (visionone_user_role.<name>.name) or depends_on makes Terraform plan the
+// role first, in the plan and in the apply, which plans every change again just before it applies
+// it (see nameReleases); a literal name, as -generate-config-out writes it, orders nothing. The plan
+// after a refresh takes what this process knows: when it plans the account first, the change is
+// deferred with a warning, as any other, and the plan of the account changes nothing, which
+// Terraform does not plan again in the apply. So an account that the apply plans again has a plan
+// that followed the rename, and planning the deferral now would break it ("Provider produced
+// inconsistent final plan"): a plan of an account that this process did not refresh (refreshed
+// false: the apply's plan, or a plan without refresh) waits a while for the role's plan to record
+// the rename (awaitRenamePlanned).
+func (r *accountResource) followsRoleRename(ctx context.Context, state, plan accountResourceModel, refreshed bool) bool {
+	if pendingReason(state) == "" || plan.Role.IsUnknown() || plan.Role.Equal(state.Role) {
+		return false
+	}
+	from, to := state.Role.ValueString(), plan.Role.ValueString()
+	return r.data.roleRenamed(from, to) || !refreshed && r.data.roleReleases.awaitRenamePlanned(ctx, from, to)
 }
 
 // plannedStatus is the status an update leaves: an invited account stays invited, an active one
