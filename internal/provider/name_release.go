@@ -360,6 +360,29 @@ func (n *nameReleases) awaitRenamePlanned(ctx context.Context, from, to string) 
 	return r != nil
 }
 
+// awaitRename waits for the rename of an object named from to the name to by this process to end,
+// for a read that shows the rename on other objects (an account shows its role's name), and says
+// how it ended: releaseDone when the new name was written, releaseFailed when the rename failed. A
+// rename that is not recorded, or has not begun, within limit is releaseUnknown, or releaseNotBegun;
+// one that has begun is waited for until it ends, or until the apply is interrupted.
+func (n *nameReleases) awaitRename(ctx context.Context, from, to string) releaseOutcome {
+	late := time.NewTimer(n.limit())
+	defer late.Stop()
+	r, outcome := n.awaitRenameRecord(ctx, from, to, late.C)
+	if r == nil {
+		return outcome
+	}
+	tflog.Debug(ctx, "Waiting for the rename of this run that the read shows", map[string]any{"from": from, "to": to})
+	select {
+	case <-r.begun:
+	case <-late.C:
+		return releaseNotBegun
+	case <-ctx.Done():
+		return releaseInterrupted
+	}
+	return n.awaitEnd(ctx, r)
+}
+
 // awaitRenameRecord waits for the record of the rename of an object named from to the name to, and
 // returns it, or nil with releaseUnknown when late is closed first, or releaseInterrupted.
 func (n *nameReleases) awaitRenameRecord(ctx context.Context, from, to string, late <-chan time.Time) (*nameRelease, releaseOutcome) {

@@ -336,11 +336,18 @@ func (r *accountResource) Update(ctx context.Context, req resource.UpdateRequest
 	setIdentity(ctx, resp.Identity, identityEmail, state.Email.ValueString())
 	r.data.noteManaged(accountType, id)
 	patch, changed := plan.toAPIPatch(state)
+	// The new name of the account's role, which this run renames and Vision One shows on the
+	// account by itself, or "".
+	followed, renamed := "", releaseUnknown
 	if pendingReason(state) != "" {
 		// Vision One refuses any change to such an account, and its plan changes nothing but the
-		// name of a role this run renames, which Vision One shows on the account by itself
-		// (deferPendingChanges): read it back.
+		// name of a role this run renames (deferPendingChanges): read it back once the rename has
+		// ended, which it may not have when Terraform does not order the two (followsRoleRename).
 		changed = false
+		if patch.Role != nil {
+			followed = *patch.Role
+			renamed = r.data.roleReleases.awaitRename(ctx, state.Role.ValueString(), followed)
+		}
 	}
 	if changed {
 		if patch.Role != nil {
@@ -388,6 +395,37 @@ func (r *accountResource) Update(ctx context.Context, req resource.UpdateRequest
 	plan.readFromAPI(account)
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 	resp.Diagnostics.Append(storeVersion(ctx, resp.Private, account.Version)...)
+	if followed != "" && account.Role != followed {
+		// An error, with what Vision One holds as the state: Terraform compares the result of an
+		// apply with its plan only when the apply reports no error.
+		resp.Diagnostics.AddAttributeError(path.Root("role"), "Account Role Not Renamed",
+			roleRenameMissed(state, followed, account.Role, renamed))
+	}
+}
+
+// roleRenameMissed says why an account whose plan follows the rename of its role to the name
+// followed (see deferPendingChanges) has the role shown in Vision One after the apply, and what to
+// do; renamed is how the wait for the rename ended.
+func roleRenameMissed(state accountResourceModel, followed, shown string, renamed releaseOutcome) string {
+	from := state.Role.ValueString()
+	var cause, next string
+	switch renamed {
+	case releaseDone:
+		cause = fmt.Sprintf("this run renamed the role %q to %q, but Vision One did not pass the new name on to the account", from, followed)
+		next = "Terraform cannot give it the new name now: " + pendingReason(state) + "."
+	case releaseFailed:
+		cause = fmt.Sprintf("the rename of the role %q to %q failed in this run (see its error)", from, followed)
+		next = "Apply again once the role's rename succeeds."
+	case releaseInterrupted:
+		cause = fmt.Sprintf("the apply was interrupted before the rename of the role %q to %q ended", from, followed)
+		next = "Apply again."
+	default:
+		cause = fmt.Sprintf("the rename of the role %q to %q did not begin in this run", from, followed)
+		next = "Apply again."
+	}
+	return fmt.Sprintf("The account %s (id %s) has the role %q in Vision One, not %q: %s. Nothing was sent to the account, "+
+		"and the state records the role it has in Vision One. %s",
+		state.Email.ValueString(), state.ID.ValueString(), shown, followed, cause, next)
 }
 
 func (r *accountResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -598,9 +636,9 @@ func pendingReason(state accountResourceModel) string {
 // A new role name that is the account's role renamed by this run (renamed says whether the role
 // named from is renamed to to) is no change of the account: Vision One shows the new name on it
 // without a write (API.md, "Decision: role renames reach holders"), so the plan keeps it, and
-// Update sends nothing and reads it back. Whether this process knows of the rename depends on the
-// order in which Terraform plans the two (see followsRoleRename); a name still unknown is planned
-// as it is, and judged in the apply's plan.
+// Update sends nothing and reads it back once the rename has ended. Whether this process knows of
+// the rename depends on the order in which Terraform plans the two (see followsRoleRename); a name
+// still unknown is planned as it is, and judged in the apply's plan.
 func deferPendingChanges(plan *accountResourceModel, state accountResourceModel, renamed func(from, to string) bool,
 	diags *diag.Diagnostics,
 ) {
