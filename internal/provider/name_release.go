@@ -306,14 +306,7 @@ func (n *nameReleases) await(ctx context.Context, self, holder string, seen func
 	n.mu.Unlock()
 
 	tflog.Debug(ctx, "Waiting for the change of this run that gives up the name", map[string]any{"holder": holder})
-	select {
-	case <-r.begun:
-	case <-timer.C:
-		return releaseNotBegun
-	case <-ctx.Done():
-		return releaseInterrupted
-	}
-	return n.awaitEnd(ctx, r)
+	return n.awaitBegunEnd(ctx, r, timer.C)
 }
 
 // awaitDelete waits for the delete of the object id by this process, for a write that Vision One
@@ -373,14 +366,7 @@ func (n *nameReleases) awaitRename(ctx context.Context, from, to string) release
 		return outcome
 	}
 	tflog.Debug(ctx, "Waiting for the rename of this run that the read shows", map[string]any{"from": from, "to": to})
-	select {
-	case <-r.begun:
-	case <-late.C:
-		return releaseNotBegun
-	case <-ctx.Done():
-		return releaseInterrupted
-	}
-	return n.awaitEnd(ctx, r)
+	return n.awaitBegunEnd(ctx, r, late.C)
 }
 
 // awaitRenameRecord waits for the record of the rename of an object named from to the name to, and
@@ -403,6 +389,19 @@ func (n *nameReleases) awaitRenameRecord(ctx context.Context, from, to string, l
 	}
 	n.mu.Unlock()
 	return r, releaseUnknown
+}
+
+// awaitBegunEnd waits for the change r to begin, until late (releaseNotBegun), and then to end
+// (awaitEnd).
+func (n *nameReleases) awaitBegunEnd(ctx context.Context, r *nameRelease, late <-chan time.Time) releaseOutcome {
+	select {
+	case <-r.begun:
+	case <-late:
+		return releaseNotBegun
+	case <-ctx.Done():
+		return releaseInterrupted
+	}
+	return n.awaitEnd(ctx, r)
 }
 
 // awaitEnd waits for the change r, which has begun, to end, and says whether it was written.

@@ -841,9 +841,6 @@ func TestAccAccount_invitedRoleRenamed(t *testing.T) {
 			e := startEmulator(t, emulator.Options{})
 			e.requireMasterAdministrator("create a role, whose control flags default to true")
 			email := e.email("invited")
-			const patch = "PATCH /v3.0/iam/accounts/{id}"
-			var patches int
-			var role string
 
 			resource.ParallelTest(t, resource.TestCase{
 				PreCheck:                 func() { testAccPreCheck(t) },
@@ -851,36 +848,52 @@ func TestAccAccount_invitedRoleRenamed(t *testing.T) {
 				CheckDestroy:             e.checkAccountsGone(email),
 				Steps: []resource.TestStep{
 					{Config: e.invitedRoleConfig(email, `"%[1]sbefore"`)},
-					{
-						PreConfig: func() { patches = e.Stats().Requests[patch] },
-						Config:    e.invitedRoleConfig(email, renamed),
-						ConfigPlanChecks: resource.ConfigPlanChecks{
-							PreApply: []plancheck.PlanCheck{
-								plancheck.ExpectResourceAction("visionone_user_role.r", plancheck.ResourceActionUpdate),
-								plancheck.ExpectResourceAction(testAccAccountAddr, plancheck.ResourceActionUpdate),
-							},
-							PostApplyPreRefresh:  []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-							PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-						},
-						ConfigStateChecks: []statecheck.StateCheck{
-							statecheck.CompareValuePairs(testAccAccountAddr, tfjsonpath.New("role"),
-								"visionone_user_role.r", tfjsonpath.New("name"), compare.ValuesSame()),
-							statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("role"), captureString(&role)),
-							statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("status"), knownvalue.StringExact("invited")),
-							emulatorCheck(func(context.Context) error {
-								if n := e.Stats().Requests[patch] - patches; n != 0 {
-									return fmt.Errorf("the apply sent the invited account %d PATCH requests", n)
-								}
-								if api := e.account(t, email).Role; api != role {
-									return fmt.Errorf("the state gives the account the role %q, the API %q", role, api)
-								}
-								return nil
-							}),
-						},
-					},
+					e.invitedRoleRenameStep(t, email, e.invitedRoleConfig(email, renamed), nil),
 				},
 			})
 		})
+	}
+}
+
+// invitedRoleRenameStep is the step that applies config, which renames the role
+// visionone_user_role.r of the invited account testAccAccountAddr (with email), after calling
+// before, if any: the plan updates both, the apply sends the account no PATCH, the state and Vision
+// One give the account the role's new name, and the plans after the apply are empty.
+func (e *testEmulator) invitedRoleRenameStep(t *testing.T, email, config string, before func()) resource.TestStep {
+	const patch = "PATCH /v3.0/iam/accounts/{id}"
+	var patches int
+	var role string
+	return resource.TestStep{
+		PreConfig: func() {
+			patches = e.Stats().Requests[patch]
+			if before != nil {
+				before()
+			}
+		},
+		Config: config,
+		ConfigPlanChecks: resource.ConfigPlanChecks{
+			PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction("visionone_user_role.r", plancheck.ResourceActionUpdate),
+				plancheck.ExpectResourceAction(testAccAccountAddr, plancheck.ResourceActionUpdate),
+			},
+			PostApplyPreRefresh:  []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+		},
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.CompareValuePairs(testAccAccountAddr, tfjsonpath.New("role"),
+				"visionone_user_role.r", tfjsonpath.New("name"), compare.ValuesSame()),
+			statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("role"), captureString(&role)),
+			statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("status"), knownvalue.StringExact("invited")),
+			emulatorCheck(func(context.Context) error {
+				if n := e.Stats().Requests[patch] - patches; n != 0 {
+					return fmt.Errorf("the apply sent the invited account %d PATCH requests", n)
+				}
+				if api := e.account(t, email).Role; api != role {
+					return fmt.Errorf("the state gives the account the role %q, the API %q", role, api)
+				}
+				return nil
+			}),
+		},
 	}
 }
 
@@ -1008,8 +1021,6 @@ resource "visionone_user_role" "r" {
 		}
 		return config
 	}
-	const patch = "PATCH /v3.0/iam/accounts/{id}"
-	var patches int
 
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
@@ -1019,34 +1030,7 @@ resource "visionone_user_role" "r" {
 			// The role exists before the account names it (a literal name orders nothing at create either).
 			{Config: config(before, false)},
 			{Config: config(before, true)},
-			{
-				PreConfig: func() {
-					patches = e.Stats().Requests[patch]
-					order.armed.Store(true)
-				},
-				Config: config(after, true),
-				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction("visionone_user_role.r", plancheck.ResourceActionUpdate),
-						plancheck.ExpectResourceAction(testAccAccountAddr, plancheck.ResourceActionUpdate),
-					},
-					PostApplyPreRefresh:  []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("role"), knownvalue.StringExact(after)),
-					statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("status"), knownvalue.StringExact("invited")),
-					emulatorCheck(func(context.Context) error {
-						if n := e.Stats().Requests[patch] - patches; n != 0 {
-							return fmt.Errorf("the apply sent the invited account %d PATCH requests", n)
-						}
-						if api := e.account(t, email).Role; api != after {
-							return fmt.Errorf("Vision One gives the account the role %q, want %q", api, after)
-						}
-						return nil
-					}),
-				},
-			},
+			e.invitedRoleRenameStep(t, email, config(after, true), func() { order.armed.Store(true) }),
 			// The account goes first: a role's delete that races the delete of an account that has it
 			// is TestAccUserRole_destroyWithLiteralRoleHolders's subject.
 			{Config: config(after, false)},
