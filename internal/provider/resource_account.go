@@ -109,8 +109,12 @@ func (r *accountResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 					"(`visionone_user_role.<name>.name`) or lists it in `depends_on`: a bare name does not order the two, so Terraform may plan or create the account " +
 					"before the role (the plan then fails with Role Not Found) and destroy the role before the account. " +
 					"Updated in place once the invitation is accepted; for a SAML group account, only in the console or by replacing the account. " +
-					"A rename of the role by the same configuration is followed even while the account is invited, and for a SAML group account: " +
-					"Vision One shows the new name on the account itself, so the apply sends it nothing.",
+					"A rename of the role by the same configuration is followed even while the account is invited, and for a SAML group account, " +
+					"provided the account refers to the role (`visionone_user_role.<name>.name`) or lists it in `depends_on`: Vision One shows the " +
+					"new name on the account itself, so the apply sends it nothing and reads it back once the role is renamed. With a bare name, " +
+					"Terraform may plan the account before the role, and the plan then keeps the old name with the warning Account Change Deferred, " +
+					"until the next refresh reads the new one. Should the account not show the new name once the role is renamed, the apply fails with " +
+					"Account Role Not Renamed, and the state keeps the name Vision One shows.",
 				Required:   true,
 				Validators: roleReferenceValidators(),
 			},
