@@ -86,6 +86,7 @@ func (n *nameReleases) planRename(id string, from string, planned types.String) 
 	default:
 	}
 	r.from, r.to, r.deleted = from, planned.ValueString(), false
+	n.notify() // for awaitRenamePlanned, when the object's record was there already
 }
 
 // record returns the release of id, adding an empty one; the caller holds mu.
@@ -173,12 +174,18 @@ func (n *nameReleases) givesUp(id string) (nameRelease, bool) {
 func (n *nameReleases) renames(from, to string) bool {
 	n.mu.Lock()
 	defer n.mu.Unlock()
+	return n.renaming(from, to) != nil
+}
+
+// renaming returns the record of the rename of an object named from to the name to (known), or
+// nil; the caller holds mu.
+func (n *nameReleases) renaming(from, to string) *nameRelease {
 	for _, r := range n.byID {
 		if !r.deleted && to != "" && r.from == from && r.to == to {
-			return true
+			return r
 		}
 	}
-	return false
+	return nil
 }
 
 // cycle reports whether the renames planned in this process lead from the holder's new name back
@@ -299,14 +306,7 @@ func (n *nameReleases) await(ctx context.Context, self, holder string, seen func
 	n.mu.Unlock()
 
 	tflog.Debug(ctx, "Waiting for the change of this run that gives up the name", map[string]any{"holder": holder})
-	select {
-	case <-r.begun:
-	case <-timer.C:
-		return releaseNotBegun
-	case <-ctx.Done():
-		return releaseInterrupted
-	}
-	return n.awaitEnd(ctx, r)
+	return n.awaitBegunEnd(ctx, r, timer.C)
 }
 
 // awaitDelete waits for the delete of the object id by this process, for a write that Vision One
@@ -338,6 +338,69 @@ func (n *nameReleases) awaitDelete(ctx context.Context, id string, late <-chan s
 	n.mu.Unlock()
 
 	tflog.Debug(ctx, "Waiting for the delete of this run that the write needs", map[string]any{"object": id})
+	return n.awaitEnd(ctx, r)
+}
+
+// awaitRenamePlanned waits up to limit for this process to record a rename of an object named from
+// to the name to (planRename), and reports whether it did. It is for the apply's plan of an object
+// whose own plan follows that rename: Terraform plans every change of an apply again, and without a
+// reference between the two objects it may plan this one before the renamed one, though the plan
+// being applied saw the rename (see accountResource.followsRoleRename).
+func (n *nameReleases) awaitRenamePlanned(ctx context.Context, from, to string) bool {
+	late := time.NewTimer(n.limit())
+	defer late.Stop()
+	r, _ := n.awaitRenameRecord(ctx, from, to, late.C)
+	return r != nil
+}
+
+// awaitRename waits for the rename of an object named from to the name to by this process to end,
+// for a read that shows the rename on other objects (an account shows its role's name), and says
+// how it ended: releaseDone when the new name was written, releaseFailed when the rename failed. A
+// rename that is not recorded, or has not begun, within limit is releaseUnknown, or releaseNotBegun;
+// one that has begun is waited for until it ends, or until the apply is interrupted.
+func (n *nameReleases) awaitRename(ctx context.Context, from, to string) releaseOutcome {
+	late := time.NewTimer(n.limit())
+	defer late.Stop()
+	r, outcome := n.awaitRenameRecord(ctx, from, to, late.C)
+	if r == nil {
+		return outcome
+	}
+	tflog.Debug(ctx, "Waiting for the rename of this run that the read shows", map[string]any{"from": from, "to": to})
+	return n.awaitBegunEnd(ctx, r, late.C)
+}
+
+// awaitRenameRecord waits for the record of the rename of an object named from to the name to, and
+// returns it, or nil with releaseUnknown when late is closed first, or releaseInterrupted.
+func (n *nameReleases) awaitRenameRecord(ctx context.Context, from, to string, late <-chan time.Time) (*nameRelease, releaseOutcome) {
+	n.mu.Lock()
+	r := n.renaming(from, to)
+	for r == nil {
+		recorded := n.nextChange()
+		n.mu.Unlock()
+		select {
+		case <-recorded:
+		case <-late:
+			return nil, releaseUnknown
+		case <-ctx.Done():
+			return nil, releaseInterrupted
+		}
+		n.mu.Lock()
+		r = n.renaming(from, to)
+	}
+	n.mu.Unlock()
+	return r, releaseUnknown
+}
+
+// awaitBegunEnd waits for the change r to begin, until late (releaseNotBegun), and then to end
+// (awaitEnd).
+func (n *nameReleases) awaitBegunEnd(ctx context.Context, r *nameRelease, late <-chan time.Time) releaseOutcome {
+	select {
+	case <-r.begun:
+	case <-late:
+		return releaseNotBegun
+	case <-ctx.Done():
+		return releaseInterrupted
+	}
 	return n.awaitEnd(ctx, r)
 }
 

@@ -109,8 +109,12 @@ func (r *accountResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 					"(`visionone_user_role.<name>.name`) or lists it in `depends_on`: a bare name does not order the two, so Terraform may plan or create the account " +
 					"before the role (the plan then fails with Role Not Found) and destroy the role before the account. " +
 					"Updated in place once the invitation is accepted; for a SAML group account, only in the console or by replacing the account. " +
-					"A rename of the role by the same configuration is followed even while the account is invited, and for a SAML group account: " +
-					"Vision One shows the new name on the account itself, so the apply sends it nothing.",
+					"A rename of the role by the same configuration is followed even while the account is invited, and for a SAML group account, " +
+					"provided the account refers to the role (`visionone_user_role.<name>.name`) or lists it in `depends_on`: Vision One shows the " +
+					"new name on the account itself, so the apply sends it nothing and reads it back once the role is renamed. With a bare name, " +
+					"Terraform may plan the account before the role, and the plan then keeps the old name with the warning Account Change Deferred, " +
+					"until the next refresh reads the new one. Should the account not show the new name once the role is renamed, the apply fails with " +
+					"Account Role Not Renamed, and the state keeps the name Vision One shows.",
 				Required:   true,
 				Validators: roleReferenceValidators(),
 			},
@@ -181,12 +185,16 @@ func (r *accountResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	refreshed := true
 	if !unknownProvider(ctx, r.data) {
 		// Every account of the plan records its email, the unchanged ones too, so that a new account
 		// with the email of another one is refused whichever of the two Terraform plans first.
 		owner := ""
 		if prior != nil {
 			owner = prior.ID.ValueString()
+			// Not refreshed by this process: this is the apply planning the change again, or a plan
+			// without refresh (see followsRoleRename).
+			refreshed = r.data.seenManaged(accountType, owner)
 			r.data.noteManaged(accountType, owner)
 			resp.Diagnostics.Append(notePlannedFrom(ctx, resp.Private, owner)...)
 		} else {
@@ -215,7 +223,7 @@ func (r *accountResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 			return
 		}
 	default:
-		if !plan.Role.Equal(state.Role) {
+		if !plan.Role.Equal(state.Role) && !r.followsRoleRename(ctx, *state, plan, refreshed) {
 			// Only a warning for an account that exists (see plan_checks.go); Update checks again.
 			var checks diag.Diagnostics
 			r.data.checkRoleAssignable(ctx, accountRoleAssignment, plan.Role, &checks)
@@ -332,11 +340,18 @@ func (r *accountResource) Update(ctx context.Context, req resource.UpdateRequest
 	setIdentity(ctx, resp.Identity, identityEmail, state.Email.ValueString())
 	r.data.noteManaged(accountType, id)
 	patch, changed := plan.toAPIPatch(state)
+	// The new name of the account's role, which this run renames and Vision One shows on the
+	// account by itself, or "".
+	followed, renamed := "", releaseUnknown
 	if pendingReason(state) != "" {
 		// Vision One refuses any change to such an account, and its plan changes nothing but the
-		// name of a role this run renames, which Vision One shows on the account by itself
-		// (deferPendingChanges): read it back.
+		// name of a role this run renames (deferPendingChanges): read it back once the rename has
+		// ended, which it may not have when Terraform does not order the two (followsRoleRename).
 		changed = false
+		if patch.Role != nil {
+			followed = *patch.Role
+			renamed = r.data.roleReleases.awaitRename(ctx, state.Role.ValueString(), followed)
+		}
 	}
 	if changed {
 		if patch.Role != nil {
@@ -384,6 +399,37 @@ func (r *accountResource) Update(ctx context.Context, req resource.UpdateRequest
 	plan.readFromAPI(account)
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 	resp.Diagnostics.Append(storeVersion(ctx, resp.Private, account.Version)...)
+	if followed != "" && account.Role != followed {
+		// An error, with what Vision One holds as the state: Terraform compares the result of an
+		// apply with its plan only when the apply reports no error.
+		resp.Diagnostics.AddAttributeError(path.Root("role"), "Account Role Not Renamed",
+			roleRenameMissed(state, followed, account.Role, renamed))
+	}
+}
+
+// roleRenameMissed says why an account whose plan follows the rename of its role to the name
+// followed (see deferPendingChanges) has the role shown in Vision One after the apply, and what to
+// do; renamed is how the wait for the rename ended.
+func roleRenameMissed(state accountResourceModel, followed, shown string, renamed releaseOutcome) string {
+	from := state.Role.ValueString()
+	var cause, next string
+	switch renamed {
+	case releaseDone:
+		cause = fmt.Sprintf("this run renamed the role %q to %q, but Vision One did not pass the new name on to the account", from, followed)
+		next = "Terraform cannot give it the new name now: " + pendingReason(state) + "."
+	case releaseFailed:
+		cause = fmt.Sprintf("the rename of the role %q to %q failed in this run (see its error)", from, followed)
+		next = "Apply again once the role's rename succeeds."
+	case releaseInterrupted:
+		cause = fmt.Sprintf("the apply was interrupted before the rename of the role %q to %q ended", from, followed)
+		next = "Apply again."
+	default:
+		cause = fmt.Sprintf("the rename of the role %q to %q did not begin in this run", from, followed)
+		next = "Apply again."
+	}
+	return fmt.Sprintf("The account %s (id %s) has the role %q in Vision One, not %q: %s. Nothing was sent to the account, "+
+		"and the state records the role it has in Vision One. %s",
+		state.Email.ValueString(), state.ID.ValueString(), shown, followed, cause, next)
 }
 
 func (r *accountResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -594,8 +640,9 @@ func pendingReason(state accountResourceModel) string {
 // A new role name that is the account's role renamed by this run (renamed says whether the role
 // named from is renamed to to) is no change of the account: Vision One shows the new name on it
 // without a write (API.md, "Decision: role renames reach holders"), so the plan keeps it, and
-// Update sends nothing. The role is planned before the account, which refers to it, both in the
-// plan and in the apply's plan; a name still unknown is planned as it is, and judged there.
+// Update sends nothing and reads it back once the rename has ended. Whether this process knows of
+// the rename depends on the order in which Terraform plans the two (see followsRoleRename); a name
+// still unknown is planned as it is, and judged in the apply's plan.
 func deferPendingChanges(plan *accountResourceModel, state accountResourceModel, renamed func(from, to string) bool,
 	diags *diag.Diagnostics,
 ) {
@@ -622,6 +669,28 @@ func deferPendingChanges(plan *accountResourceModel, state accountResourceModel,
 	diags.AddWarning("Account Change Deferred",
 		fmt.Sprintf("Not applying %s to the account %s (id %s) now: %s. Until then this warning repeats on every plan.",
 			strings.Join(held, ", "), state.Email.ValueString(), state.ID.ValueString(), reason))
+}
+
+// followsRoleRename reports whether the plan of the account, from state, gives it the new name of
+// its role, which this run renames, where Vision One accepts no change to the account for now
+// (deferPendingChanges): the account keeps its role, so there is no assignment to check.
+//
+// A reference to the role (visionone_user_role.<name>.name) or depends_on makes Terraform plan the
+// role first, in the plan and in the apply, which plans every change again just before it applies
+// it (see nameReleases); a literal name, as -generate-config-out writes it, orders nothing. The plan
+// after a refresh takes what this process knows: when it plans the account first, the change is
+// deferred with a warning, as any other, and the plan of the account changes nothing, which
+// Terraform does not plan again in the apply. So an account that the apply plans again has a plan
+// that followed the rename, and planning the deferral now would break it ("Provider produced
+// inconsistent final plan"): a plan of an account that this process did not refresh (refreshed
+// false: the apply's plan, or a plan without refresh) waits a while for the role's plan to record
+// the rename (awaitRenamePlanned).
+func (r *accountResource) followsRoleRename(ctx context.Context, state, plan accountResourceModel, refreshed bool) bool {
+	if pendingReason(state) == "" || plan.Role.IsUnknown() || plan.Role.Equal(state.Role) {
+		return false
+	}
+	from, to := state.Role.ValueString(), plan.Role.ValueString()
+	return r.data.roleRenamed(from, to) || !refreshed && r.data.roleReleases.awaitRenamePlanned(ctx, from, to)
 }
 
 // plannedStatus is the status an update leaves: an invited account stays invited, an active one

@@ -3,11 +3,15 @@ package provider
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -837,9 +841,6 @@ func TestAccAccount_invitedRoleRenamed(t *testing.T) {
 			e := startEmulator(t, emulator.Options{})
 			e.requireMasterAdministrator("create a role, whose control flags default to true")
 			email := e.email("invited")
-			const patch = "PATCH /v3.0/iam/accounts/{id}"
-			var patches int
-			var role string
 
 			resource.ParallelTest(t, resource.TestCase{
 				PreCheck:                 func() { testAccPreCheck(t) },
@@ -847,36 +848,52 @@ func TestAccAccount_invitedRoleRenamed(t *testing.T) {
 				CheckDestroy:             e.checkAccountsGone(email),
 				Steps: []resource.TestStep{
 					{Config: e.invitedRoleConfig(email, `"%[1]sbefore"`)},
-					{
-						PreConfig: func() { patches = e.Stats().Requests[patch] },
-						Config:    e.invitedRoleConfig(email, renamed),
-						ConfigPlanChecks: resource.ConfigPlanChecks{
-							PreApply: []plancheck.PlanCheck{
-								plancheck.ExpectResourceAction("visionone_user_role.r", plancheck.ResourceActionUpdate),
-								plancheck.ExpectResourceAction(testAccAccountAddr, plancheck.ResourceActionUpdate),
-							},
-							PostApplyPreRefresh:  []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-							PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
-						},
-						ConfigStateChecks: []statecheck.StateCheck{
-							statecheck.CompareValuePairs(testAccAccountAddr, tfjsonpath.New("role"),
-								"visionone_user_role.r", tfjsonpath.New("name"), compare.ValuesSame()),
-							statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("role"), captureString(&role)),
-							statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("status"), knownvalue.StringExact("invited")),
-							emulatorCheck(func(context.Context) error {
-								if n := e.Stats().Requests[patch] - patches; n != 0 {
-									return fmt.Errorf("the apply sent the invited account %d PATCH requests", n)
-								}
-								if api := e.account(t, email).Role; api != role {
-									return fmt.Errorf("the state gives the account the role %q, the API %q", role, api)
-								}
-								return nil
-							}),
-						},
-					},
+					e.invitedRoleRenameStep(t, email, e.invitedRoleConfig(email, renamed), nil),
 				},
 			})
 		})
+	}
+}
+
+// invitedRoleRenameStep is the step that applies config, which renames the role
+// visionone_user_role.r of the invited account testAccAccountAddr (with email), after calling
+// before, if any: the plan updates both, the apply sends the account no PATCH, the state and Vision
+// One give the account the role's new name, and the plans after the apply are empty.
+func (e *testEmulator) invitedRoleRenameStep(t *testing.T, email, config string, before func()) resource.TestStep {
+	const patch = "PATCH /v3.0/iam/accounts/{id}"
+	var patches int
+	var role string
+	return resource.TestStep{
+		PreConfig: func() {
+			patches = e.Stats().Requests[patch]
+			if before != nil {
+				before()
+			}
+		},
+		Config: config,
+		ConfigPlanChecks: resource.ConfigPlanChecks{
+			PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction("visionone_user_role.r", plancheck.ResourceActionUpdate),
+				plancheck.ExpectResourceAction(testAccAccountAddr, plancheck.ResourceActionUpdate),
+			},
+			PostApplyPreRefresh:  []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+		},
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.CompareValuePairs(testAccAccountAddr, tfjsonpath.New("role"),
+				"visionone_user_role.r", tfjsonpath.New("name"), compare.ValuesSame()),
+			statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("role"), captureString(&role)),
+			statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("status"), knownvalue.StringExact("invited")),
+			emulatorCheck(func(context.Context) error {
+				if n := e.Stats().Requests[patch] - patches; n != 0 {
+					return fmt.Errorf("the apply sent the invited account %d PATCH requests", n)
+				}
+				if api := e.account(t, email).Role; api != role {
+					return fmt.Errorf("the state gives the account the role %q, the API %q", role, api)
+				}
+				return nil
+			}),
+		},
 	}
 }
 
@@ -916,6 +933,109 @@ func TestAccAccount_invitedRoleRenamedCLI(t *testing.T) {
 			w.run([]int{0}, "apply", "-auto-approve", "-input=false", "-no-color")
 		})
 	}
+}
+
+// roleRenameUnordered stands in front of the API, once armed, and makes Terraform plan and apply the
+// rename of a role, and the change of an invited account that names the role by its literal name,
+// in orders that a reference rules out. It holds the reads of accounts until the roles have been
+// listed, which the role's plan does after recording its rename, so that the plan sees the rename
+// before it plans the account. It holds the role's PATCH until an account has been read after the
+// PATCH arrived, or for at most inFlightLimit, so that the apply plans the account again, and
+// updates it, while the rename is not written yet.
+type roleRenameUnordered struct {
+	armed    atomic.Bool
+	listed   chan struct{} // closed once the roles have been listed
+	listOnce sync.Once
+	patching atomic.Bool   // a role's PATCH has arrived
+	read     chan struct{} // closed once an account has been read after that
+	readOnce sync.Once
+}
+
+// inFlightLimit bounds how long roleRenameUnordered holds a role's PATCH: an update of the account
+// that waits for the rename reads nothing until the PATCH is written.
+const inFlightLimit = 3 * time.Second
+
+func newRoleRenameUnordered() *roleRenameUnordered {
+	return &roleRenameUnordered{listed: make(chan struct{}), read: make(chan struct{})}
+}
+
+func (p *roleRenameUnordered) wrap(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !p.armed.Load() {
+			next.ServeHTTP(w, r)
+			return
+		}
+		switch {
+		case r.Method == http.MethodGet && r.URL.Path == "/v3.0/iam/roles":
+			next.ServeHTTP(w, r)
+			p.listOnce.Do(func() { close(p.listed) })
+			return
+		case r.Method == http.MethodPatch && roleByID.MatchString(r.URL.Path):
+			p.patching.Store(true)
+			select {
+			case <-p.read:
+			case <-time.After(inFlightLimit):
+			case <-r.Context().Done():
+				return
+			}
+		case r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/v3.0/iam/accounts"):
+			if p.patching.Load() {
+				next.ServeHTTP(w, r)
+				p.readOnce.Do(func() { close(p.read) })
+				return
+			}
+			select {
+			case <-p.listed:
+			case <-time.After(handoverLimit):
+			case <-r.Context().Done():
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// TestAccAccount_invitedRoleRenamedLiteral renames the role of an invited account that names it by
+// its literal name, as -generate-config-out writes it, so that Terraform orders neither the plans
+// nor the changes of the two; the proxy (roleRenameUnordered) makes the plan see the rename before
+// it plans the account, and the apply write the rename only after it has planned the account again
+// and begun its update. The account follows the rename as it does with a reference, with no PATCH
+// and the new name in the state. It used to fail the apply, with "Provider produced inconsistent
+// final plan" when the apply planned the account before the role, or "Provider produced
+// inconsistent result after apply" when it read the account back before the rename was written.
+func TestAccAccount_invitedRoleRenamedLiteral(t *testing.T) {
+	order := newRoleRenameUnordered()
+	e := startEmulatorBehind(t, order.wrap)
+	e.requireMasterAdministrator("create a role, whose control flags default to true")
+	email := e.email("invited")
+	before, after := e.name("before"), e.name("after")
+	config := func(role string, withAccount bool) string {
+		config := e.providerConfig() + fmt.Sprintf(`
+resource "visionone_user_role" "r" {
+  name        = %q
+  permissions = ["reports.reportManagement.thirdPartyAuditing"]
+}
+`, role)
+		if withAccount {
+			config += testAccAccount{email: email, role: role}.hcl("test")
+		}
+		return config
+	}
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.checkAccountsGone(email),
+		Steps: []resource.TestStep{
+			// The role exists before the account names it (a literal name orders nothing at create either).
+			{Config: config(before, false)},
+			{Config: config(before, true)},
+			e.invitedRoleRenameStep(t, email, config(after, true), func() { order.armed.Store(true) }),
+			// The account goes first: a role's delete that races the delete of an account that has it
+			// is TestAccUserRole_destroyWithLiteralRoleHolders's subject.
+			{Config: config(after, false)},
+		},
+	})
 }
 
 // A change made in the console between plan and apply makes the update fail with a clear error
