@@ -1,6 +1,7 @@
 # An integration's API key that rotates without downtime. Vision One cannot extend a key or show
 # its value again, so rotating means creating a new key and deleting the old one. Three things
-# trigger it, and each plan that replaces the key says which in a warning:
+# trigger it; a plan that replaces the key for its expiry says why in a warning, and one that
+# replaces it for keepers marks keepers "# forces replacement":
 #
 #   1. rotate_before: the key is within 14 days of expires_at, judged by the Vision One API's clock
 #      (never by the clock of the machine running Terraform);

@@ -5,7 +5,7 @@ variable "role" {
 }
 
 variable "rotation_days" {
-  description = "Rotate the key this many days after it was created, whatever its expiry."
+  description = "Rotate the key every this many days (time_rotating's period, counted from its own last rotation), whatever its expiry."
   type        = number
   default     = 60
 }

@@ -1,4 +1,4 @@
-# Terraform 1.5 and later: import an existing account by email (or by id) with an import block.
+# Import an existing account by email (or by id) with an import block.
 import {
   to = visionone_account.auditor
   id = "auditor@audit-firm.example"
