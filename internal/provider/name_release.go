@@ -259,8 +259,8 @@ const (
 // record is locked, and a change is recorded before its object is noted as seen, so that a holder
 // seen is never one whose release is still to be recorded.
 func (n *nameReleases) await(ctx context.Context, self, holder string, seen func() bool) releaseOutcome {
-	timer := time.NewTimer(n.limit())
-	defer timer.Stop()
+	bound, cancel := context.WithTimeout(ctx, n.limit())
+	defer cancel()
 
 	n.mu.Lock()
 	r, ok := n.byID[holder]
@@ -273,10 +273,11 @@ func (n *nameReleases) await(ctx context.Context, self, holder string, seen func
 		n.mu.Unlock()
 		select {
 		case <-recorded:
-		case <-timer.C:
+		case <-bound.Done():
+			if ctx.Err() != nil {
+				return releaseInterrupted
+			}
 			return releaseUnknown
-		case <-ctx.Done():
-			return releaseInterrupted
 		}
 		n.mu.Lock()
 		r, ok = n.byID[holder]
@@ -306,7 +307,7 @@ func (n *nameReleases) await(ctx context.Context, self, holder string, seen func
 	n.mu.Unlock()
 
 	tflog.Debug(ctx, "Waiting for the change of this run that gives up the name", map[string]any{"holder": holder})
-	return n.awaitBegunEnd(ctx, r, timer.C)
+	return n.awaitBegunEnd(ctx, r, bound.Done())
 }
 
 // awaitDelete waits for the delete of the object id by this process, for a write that Vision One
@@ -317,26 +318,15 @@ func (n *nameReleases) await(ctx context.Context, self, holder string, seen func
 // begins, which may be after the refusal. A delete that has begun is waited for until it ends, or
 // until the apply is interrupted.
 func (n *nameReleases) awaitDelete(ctx context.Context, id string, late <-chan struct{}) releaseOutcome {
-	n.mu.Lock()
-	r, ok := n.byID[id]
-	for !ok || !r.deleted {
-		recorded := n.nextChange()
-		n.mu.Unlock()
-		select {
-		case <-recorded:
-		case <-ctx.Done():
-			return releaseInterrupted
-		case <-late:
-			if ctx.Err() != nil {
-				return releaseInterrupted
-			}
-			return releaseNotBegun
+	r, outcome := n.awaitRecord(ctx, late, func() *nameRelease {
+		if r, ok := n.byID[id]; ok && r.deleted {
+			return r
 		}
-		n.mu.Lock()
-		r, ok = n.byID[id]
+		return nil
+	})
+	if r == nil {
+		return outcome
 	}
-	n.mu.Unlock()
-
 	tflog.Debug(ctx, "Waiting for the delete of this run that the write needs", map[string]any{"object": id})
 	return n.awaitEnd(ctx, r)
 }
@@ -347,59 +337,67 @@ func (n *nameReleases) awaitDelete(ctx context.Context, id string, late <-chan s
 // reference between the two objects it may plan this one before the renamed one, though the plan
 // being applied saw the rename (see accountResource.followsRoleRename).
 func (n *nameReleases) awaitRenamePlanned(ctx context.Context, from, to string) bool {
-	late := time.NewTimer(n.limit())
-	defer late.Stop()
-	r, _ := n.awaitRenameRecord(ctx, from, to, late.C)
+	bound, cancel := context.WithTimeout(ctx, n.limit())
+	defer cancel()
+	r, _ := n.awaitRecord(ctx, bound.Done(), func() *nameRelease { return n.renaming(from, to) })
 	return r != nil
 }
 
 // awaitRename waits for the rename of an object named from to the name to by this process to end,
 // for a read that shows the rename on other objects (an account shows its role's name), and says
 // how it ended: releaseDone when the new name was written, releaseFailed when the rename failed. A
-// rename that is not recorded, or has not begun, within limit is releaseUnknown, or releaseNotBegun;
-// one that has begun is waited for until it ends, or until the apply is interrupted.
+// rename that is not recorded, or has not begun, within limit is releaseNotBegun; one that has
+// begun is waited for until it ends, or until the apply is interrupted.
 func (n *nameReleases) awaitRename(ctx context.Context, from, to string) releaseOutcome {
-	late := time.NewTimer(n.limit())
-	defer late.Stop()
-	r, outcome := n.awaitRenameRecord(ctx, from, to, late.C)
+	bound, cancel := context.WithTimeout(ctx, n.limit())
+	defer cancel()
+	r, outcome := n.awaitRecord(ctx, bound.Done(), func() *nameRelease { return n.renaming(from, to) })
 	if r == nil {
 		return outcome
 	}
 	tflog.Debug(ctx, "Waiting for the rename of this run that the read shows", map[string]any{"from": from, "to": to})
-	return n.awaitBegunEnd(ctx, r, late.C)
+	return n.awaitBegunEnd(ctx, r, bound.Done())
 }
 
-// awaitRenameRecord waits for the record of the rename of an object named from to the name to, and
-// returns it, or nil with releaseUnknown when late is closed first, or releaseInterrupted.
-func (n *nameReleases) awaitRenameRecord(ctx context.Context, from, to string, late <-chan time.Time) (*nameRelease, releaseOutcome) {
+// awaitRecord waits until find, called with mu held, returns a record, and returns it; or nil with
+// releaseNotBegun when late is closed first, or releaseInterrupted when the apply is.
+func (n *nameReleases) awaitRecord(ctx context.Context, late <-chan struct{}, find func() *nameRelease) (*nameRelease, releaseOutcome) {
 	n.mu.Lock()
-	r := n.renaming(from, to)
-	for r == nil {
+	defer n.mu.Unlock()
+	for {
+		if r := find(); r != nil {
+			return r, releaseUnknown
+		}
 		recorded := n.nextChange()
 		n.mu.Unlock()
 		select {
 		case <-recorded:
-		case <-late:
-			return nil, releaseUnknown
 		case <-ctx.Done():
+			n.mu.Lock()
 			return nil, releaseInterrupted
+		case <-late:
+			n.mu.Lock()
+			if ctx.Err() != nil {
+				return nil, releaseInterrupted
+			}
+			return nil, releaseNotBegun
 		}
 		n.mu.Lock()
-		r = n.renaming(from, to)
 	}
-	n.mu.Unlock()
-	return r, releaseUnknown
 }
 
 // awaitBegunEnd waits for the change r to begin, until late (releaseNotBegun), and then to end
 // (awaitEnd).
-func (n *nameReleases) awaitBegunEnd(ctx context.Context, r *nameRelease, late <-chan time.Time) releaseOutcome {
+func (n *nameReleases) awaitBegunEnd(ctx context.Context, r *nameRelease, late <-chan struct{}) releaseOutcome {
 	select {
 	case <-r.begun:
-	case <-late:
-		return releaseNotBegun
 	case <-ctx.Done():
 		return releaseInterrupted
+	case <-late:
+		if ctx.Err() != nil {
+			return releaseInterrupted
+		}
+		return releaseNotBegun
 	}
 	return n.awaitEnd(ctx, r)
 }

@@ -301,15 +301,13 @@ resource "visionone_api_key" "test" {
 `, e.name("log-"), ignored)
 	}
 	var id string
+	sameID := statecheck.CompareValue(compare.ValuesSame())
 	renamed := e.name("renamed-in-console")
-	keptName := []statecheck.StateCheck{
-		statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("id"), knownvalue.StringFunc(func(got string) error {
-			if got != id {
-				return fmt.Errorf("the key is %s, expected %s kept", got, id)
-			}
-			return nil
-		})),
-		statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("name"), knownvalue.StringExact(renamed)),
+	keptName := func() []statecheck.StateCheck {
+		return []statecheck.StateCheck{
+			sameID.AddStateValue(testAccAPIKeyAddr, tfjsonpath.New("id")),
+			statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("name"), knownvalue.StringExact(renamed)),
+		}
 	}
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
@@ -320,6 +318,7 @@ resource "visionone_api_key" "test" {
 				Config: config("[name]"),
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("id"), captureString(&id)),
+					sameID.AddStateValue(testAccAPIKeyAddr, tfjsonpath.New("id")),
 				},
 			},
 			{
@@ -332,14 +331,14 @@ resource "visionone_api_key" "test" {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectEmptyPlan(),
 				}},
-				ConfigStateChecks: keptName,
+				ConfigStateChecks: keptName(),
 			},
 			{
 				Config: config("all"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectEmptyPlan(),
 				}},
-				ConfigStateChecks: keptName,
+				ConfigStateChecks: keptName(),
 			},
 		},
 	})
