@@ -70,7 +70,7 @@ func (d *accountsDataSource) Schema(_ context.Context, _ datasource.SchemaReques
 				Validators:          []validator.String{stringvalidator.UTF8LengthBetween(1, accountMaxLength)},
 			},
 			"accounts": schema.ListNestedAttribute{
-				MarkdownDescription: "The matching accounts, in the order the API lists them.",
+				MarkdownDescription: "The matching accounts, in the order the API lists them: an empty list, not an error, when no account matches.",
 				Computed:            true,
 				NestedObject:        schema.NestedAttributeObject{Attributes: item},
 			},

@@ -67,7 +67,8 @@ func (d *apiKeysDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 			"role": schema.StringAttribute{
 				MarkdownDescription: "Only keys with this role name (exact match, evaluated by the API; a name with a `'` is " +
 					"matched by the provider, as Trend does not publish how its filter reads one).",
-				Optional: true,
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.UTF8LengthBetween(1, roleNameMaxLength)},
 			},
 			"status": schema.StringAttribute{
 				MarkdownDescription: "Only keys with this status: `enabled` or `disabled` (evaluated by the API).",
@@ -75,8 +76,11 @@ func (d *apiKeysDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 				Validators:          []validator.String{stringvalidator.OneOf(client.StatusEnabled, client.StatusDisabled)},
 			},
 			"name": schema.StringAttribute{
-				MarkdownDescription: "Only the key with this name, compared case-insensitively, as key names are unique regardless of case.",
-				Optional:            true,
+				MarkdownDescription: "Only the key with this name, compared case-insensitively, as key names are unique regardless of case. " +
+					"`api_keys` is empty when no key has it; to fail the plan instead, take `one(data.visionone_api_keys.this.api_keys)` " +
+					"or state the expectation in a `check` block.",
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.UTF8LengthBetween(1, apiKeyNameMaxLength)},
 			},
 			"expiring_within": schema.StringAttribute{
 				MarkdownDescription: "Only keys that expire within this duration of the API's current time, or have expired " +
@@ -91,7 +95,7 @@ func (d *apiKeysDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 				CustomType:          timetypes.RFC3339Type{},
 			},
 			"api_keys": schema.ListNestedAttribute{
-				MarkdownDescription: "The matching keys, sorted by name.",
+				MarkdownDescription: "The matching keys, sorted by name: an empty list, not an error, when no key matches.",
 				Computed:            true,
 				NestedObject: schema.NestedAttributeObject{
 					Attributes: map[string]schema.Attribute{

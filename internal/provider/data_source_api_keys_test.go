@@ -3,6 +3,7 @@ package provider
 import (
 	"fmt"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -166,7 +167,11 @@ data "visionone_api_keys" "other_case_wrong_role" {
   name = %[2]q
   role = "SOAR"
 }
-`, name, strings.ToLower(name), strings.ToUpper(name))
+
+data "visionone_api_keys" "nobody" {
+  name = %[4]q
+}
+`, name, strings.ToLower(name), strings.ToUpper(name), e.name("no-such-key"))
 	found := knownvalue.ListExact([]knownvalue.Check{
 		knownvalue.ObjectPartial(map[string]knownvalue.Check{"name": knownvalue.StringExact(name)}),
 	})
@@ -182,9 +187,32 @@ data "visionone_api_keys" "other_case_wrong_role" {
 					statecheck.ExpectKnownValue("data.visionone_api_keys.other_case", keys, found),
 					statecheck.ExpectKnownValue("data.visionone_api_keys.other_case_and_role", keys, found),
 					statecheck.ExpectKnownValue("data.visionone_api_keys.other_case_wrong_role", keys, knownvalue.ListSizeExact(0)),
+					// No key has the name: an empty list, as the attribute's description says.
+					statecheck.ExpectKnownValue("data.visionone_api_keys.nobody", keys, knownvalue.ListExact([]knownvalue.Check{})),
 				},
 			},
 		},
+	})
+}
+
+// TestAccAPIKeysDataSource_impossibleFilters refuses, when Terraform validates the configuration, a
+// name or role that no key or role can have: empty, or longer than the API allows.
+func TestAccAPIKeysDataSource_impossibleFilters(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	var steps []resource.TestStep
+	for _, attribute := range []string{"name", "role"} {
+		for _, value := range []string{"", strings.Repeat("k", apiKeyNameMaxLength+1)} {
+			steps = append(steps, resource.TestStep{
+				Config:      e.providerConfig() + fmt.Sprintf("data \"visionone_api_keys\" \"this\" {\n  %s = %q\n}\n", attribute, value),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`Attribute ` + attribute + ` UTF-8 character count must be between 1 and 128`),
+			})
+		}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps:                    steps,
 	})
 }
 

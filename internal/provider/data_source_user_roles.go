@@ -52,7 +52,7 @@ func (d *userRolesDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 				Validators:          []validator.String{stringvalidator.OneOf(roleTypes...)},
 			},
 			"roles": schema.ListNestedAttribute{
-				MarkdownDescription: "The roles, ordered by name.",
+				MarkdownDescription: "The roles, ordered by name: an empty list, not an error, when the tenant has none of the `type` asked for.",
 				Computed:            true,
 				NestedObject: schema.NestedAttributeObject{
 					Attributes: roleDataSourceAttributes(),

@@ -54,7 +54,7 @@ func (r *apiKeyListResource) ListResourceConfigSchema(_ context.Context, _ list.
 			"role": schema.StringAttribute{
 				MarkdownDescription: "Only keys with this role name (exact match).",
 				Optional:            true,
-				Validators:          []validator.String{stringvalidator.UTF8LengthBetween(1, apiKeyNameMaxLength)},
+				Validators:          []validator.String{stringvalidator.UTF8LengthBetween(1, roleNameMaxLength)},
 			},
 			"status": schema.StringAttribute{
 				MarkdownDescription: "Only keys with this status: `enabled` or `disabled`.",

@@ -3,11 +3,11 @@ data "visionone_user_role" "siem" {
   name = "SIEM"
 }
 
-# Any role by id.
+# Any role by id: here the same role, by the id the lookup above found.
 data "visionone_user_role" "by_id" {
-  id = "9d7d1f42-2ac9-412a-a5f9-d90bbdbe4dc0"
+  id = data.visionone_user_role.siem.id
 }
 
 output "siem_permissions" {
-  value = data.visionone_user_role.siem.permissions
+  value = data.visionone_user_role.by_id.permissions
 }
