@@ -374,10 +374,15 @@ func (e *RequestError) StoppedInFlight() bool { return e.inFlight }
 
 func (e *RequestError) Error() string {
 	var what string
-	var answer *APIError
+	var (
+		answer   *APIError
+		redirect *redirectError
+	)
 	switch {
 	case e.Timeout > 0:
 		what = fmt.Sprintf("request exceeded the timeout of %s", e.Timeout)
+	case errors.As(e.Err, &redirect):
+		what = redirect.Error()
 	case errors.As(e.LastFailure, &answer):
 		what = fmt.Sprintf("%s (the last answer was %s)", e.Err, answer.describe(0))
 	case e.LastFailure != nil:
@@ -420,6 +425,9 @@ const (
 	// FailureAnswerTooLarge: an answer far larger than the API ever sends, which something between
 	// the client and the API (a proxy, a gateway) must have sent.
 	FailureAnswerTooLarge
+	// FailureRedirect: the server answered with a redirect, which the client does not follow
+	// (API.md, "Redirects").
+	FailureRedirect
 )
 
 // Kind classifies the failure that ended the request: the last attempt's network error when there
@@ -435,10 +443,13 @@ func (e *RequestError) Kind() FailureKind {
 		verifyErr *tls.CertificateVerificationError
 		recordErr tls.RecordHeaderError
 		alertErr  tls.AlertError
+		redirect  *redirectError
 	)
 	switch {
 	case e.Timeout > 0:
 		return FailureTimeout
+	case errors.As(cause, &redirect):
+		return FailureRedirect
 	case errors.Is(cause, http.ErrSchemeMismatch):
 		return FailureSchemeMismatch
 	case errors.Is(cause, errAnswerTooLarge):
@@ -462,11 +473,14 @@ func (e *RequestError) Kind() FailureKind {
 
 // unchangedByRetry reports whether asking again would meet the same failure: a host name that
 // does not exist, an endpoint whose scheme the server does not speak, an answer too large to be
-// the API's.
+// the API's, a redirect.
 func unchangedByRetry(err error) bool {
-	var dnsErr *net.DNSError
+	var (
+		dnsErr   *net.DNSError
+		redirect *redirectError
+	)
 	return errors.As(err, &dnsErr) && dnsErr.IsNotFound ||
-		errors.Is(err, http.ErrSchemeMismatch) || errors.Is(err, errAnswerTooLarge)
+		errors.Is(err, http.ErrSchemeMismatch) || errors.Is(err, errAnswerTooLarge) || errors.As(err, &redirect)
 }
 
 // errorEnvelope is the Vision One error body (API.md, "Errors"). Code and Message also sit at the

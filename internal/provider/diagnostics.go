@@ -314,6 +314,12 @@ func requestAdvice(kind client.FailureKind) string {
 		return "The answer was far larger than any the Vision One API sends, so something between the provider and " +
 			"Vision One (a proxy, a gateway, a captive portal) answered instead, which asking again would not " +
 			"change: check that `region` or `endpoint` names the API, and the proxy settings (HTTPS_PROXY, NO_PROXY)."
+	case client.FailureRedirect:
+		return "The server answered with a redirect, which the Vision One API never sends: `endpoint` is not the " +
+			"API's URL, or something between this machine and Vision One (a proxy, a captive portal) answered " +
+			"instead. Set `endpoint` to the API's URL (the redirect's URL up to /v3.0, if that is the API), or remove " +
+			"it to use `region`; with `region`, check the proxy settings (HTTPS_PROXY, NO_PROXY). The provider " +
+			"does not follow redirects, so that the API key goes only to the configured host."
 	case client.FailureOther:
 		return "The connection broke off while the request was under way. Run the command again; if it " +
 			"persists, check the network path to the API (proxy, firewall)."

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -69,6 +70,26 @@ func TestAccProvider_endpointUnreachable(t *testing.T) {
 		regexpText("Cannot Reach Vision One",
 			fmt.Sprintf("Checking the provider's API key with %s (the endpoint) (for at most 15s, retries included)", closed.URL),
 			"connection refused", "No connection could be made"))
+}
+
+// TestAccProvider_endpointRedirects: an endpoint that redirects, here to a working API on the same
+// host (to which Go would forward the key), fails the plan naming the redirect and what to set, and
+// the API it points to gets no request: the key goes only to the configured host.
+func TestAccProvider_endpointRedirects(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	e.requireEmulator("API on this machine to redirect to")
+	before := e.Stats()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, e.URL+r.URL.Path, http.StatusMovedPermanently)
+	}))
+	t.Cleanup(srv.Close)
+	testAccExpectPlanError(t, providerBlock(srv.URL, e.AdminKey())+testAccUserRolesDataSourceConfig,
+		regexpText("Cannot Reach Vision One", fmt.Sprintf("Checking the provider's API key with %s (the endpoint)", srv.URL),
+			"redirected the request (301 Moved Permanently) to "+e.URL+"/v3.0/healthcheck/connectivity",
+			"Set `endpoint` to the API's URL", "The provider does not follow redirects"))
+	if got, want := e.Stats().Requests, before.Requests; !maps.Equal(got, want) {
+		t.Errorf("the API the redirect names got requests: %v, had %v", got, want)
+	}
 }
 
 // TestAccProvider_notAnAPI: a server that answers the credentials check, but not as the Vision One
