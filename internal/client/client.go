@@ -10,8 +10,9 @@
 //
 // A failure is ambiguous when the API may have acted on a write without the client learning of
 // it: a timeout, a dropped connection, a 5xx. 429 answers and connections that were never made are
-// not ambiguous and are retried for every request. A host name that does not exist is not retried
-// at all: asking again gets the same answer.
+// not ambiguous and are retried for every request. What asking again cannot change is not retried
+// at all (unchangedByRetry): a host name that does not exist, a certificate this machine does not
+// trust, a redirect.
 //
 //   - GET is retried after any 5xx (but 501) and any network error.
 //   - PATCH carries If-Match (the ETag the caller read, or that of a GET just before it; none when

@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -440,7 +441,6 @@ func (e *RequestError) Kind() FailureKind {
 	var (
 		dnsErr    *net.DNSError
 		opErr     *net.OpError
-		verifyErr *tls.CertificateVerificationError
 		recordErr tls.RecordHeaderError
 		alertErr  tls.AlertError
 		redirect  *redirectError
@@ -459,7 +459,7 @@ func (e *RequestError) Kind() FailureKind {
 			return FailureHostNotFound
 		}
 		return FailureConnect
-	case errors.As(cause, &verifyErr), errors.As(cause, &recordErr), errors.As(cause, &alertErr):
+	case untrustedCertificate(cause), errors.As(cause, &recordErr), errors.As(cause, &alertErr):
 		return FailureTLS
 	case errors.As(cause, &opErr) && opErr.Op == "dial":
 		return FailureConnect
@@ -472,15 +472,29 @@ func (e *RequestError) Kind() FailureKind {
 }
 
 // unchangedByRetry reports whether asking again would meet the same failure: a host name that
-// does not exist, an endpoint whose scheme the server does not speak, an answer too large to be
-// the API's, a redirect.
+// does not exist, an endpoint whose scheme the server does not speak, a certificate this machine
+// does not trust, an answer too large to be the API's, a redirect.
 func unchangedByRetry(err error) bool {
 	var (
 		dnsErr   *net.DNSError
 		redirect *redirectError
 	)
 	return errors.As(err, &dnsErr) && dnsErr.IsNotFound ||
-		errors.Is(err, http.ErrSchemeMismatch) || errors.Is(err, errAnswerTooLarge) || errors.As(err, &redirect)
+		errors.Is(err, http.ErrSchemeMismatch) || errors.Is(err, errAnswerTooLarge) || errors.As(err, &redirect) ||
+		untrustedCertificate(err)
+}
+
+// untrustedCertificate reports whether err is the refusal of the server's certificate: not signed
+// by an authority this machine trusts, not valid for the host, expired or otherwise invalid.
+func untrustedCertificate(err error) bool {
+	var (
+		verifyErr    *tls.CertificateVerificationError
+		authorityErr x509.UnknownAuthorityError
+		hostErr      x509.HostnameError
+		invalidErr   x509.CertificateInvalidError
+	)
+	return errors.As(err, &verifyErr) || errors.As(err, &authorityErr) || errors.As(err, &hostErr) ||
+		errors.As(err, &invalidErr)
 }
 
 // errorEnvelope is the Vision One error body (API.md, "Errors"). Code and Message also sit at the
