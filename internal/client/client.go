@@ -35,6 +35,7 @@
 package client
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -121,7 +122,8 @@ func (c *Client) BaseURL() string { return c.base.String() }
 // one on a clone of the default transport. Its proxy comes from HTTPS_PROXY, HTTP_PROXY and
 // NO_PROXY (or their lower-case forms) as the environment holds them when the client is built,
 // with the standard library's rules (loopback hosts are never proxied); the default transport
-// would read them once per process instead. Either way it follows no redirect (refuseRedirect).
+// would read them once per process instead, and would report a proxy's refusal to open a tunnel by
+// its status text alone (refusedTunnel). Either way it follows no redirect (refuseRedirect).
 func httpClient(in *http.Client, apiKey string) *http.Client {
 	out := &http.Client{}
 	switch transport, ok := http.DefaultTransport.(*http.Transport); {
@@ -132,6 +134,7 @@ func httpClient(in *http.Client, apiKey string) *http.Client {
 		transport = transport.Clone()
 		proxyFor := httpproxy.FromEnvironment().ProxyFunc()
 		transport.Proxy = func(r *http.Request) (*url.URL, error) { return proxyFor(r.URL) }
+		transport.OnProxyConnectResponse = refusedTunnel
 		out.Transport = transport
 	}
 	out.Timeout = 0
@@ -174,4 +177,27 @@ func shownLocation(u *url.URL, apiKey string) string {
 		s += "?…"
 	}
 	return clean(s, maxExcerptLen, []string{apiKey})
+}
+
+// refusedTunnel reports a proxy's refusal to open a tunnel to an https endpoint (any answer to
+// CONNECT but 200, which is all that Go accepts) as a *proxyRefusal, naming the proxy and its
+// answer.
+func refusedTunnel(_ context.Context, proxy *url.URL, connect *http.Request, answer *http.Response) error {
+	if answer.StatusCode == http.StatusOK {
+		return nil
+	}
+	shown := url.URL{Scheme: proxy.Scheme, Host: proxy.Host} // without the proxy's credentials
+	return &proxyRefusal{proxy: shown.String(), target: connect.Host, status: answer.StatusCode}
+}
+
+// proxyRefusal is a proxy's refusal to open a tunnel to the API: the request never reached it.
+type proxyRefusal struct {
+	proxy  string // the proxy's scheme and host
+	target string // the host and port of the tunnel asked for
+	status int    // the proxy's answer to CONNECT
+}
+
+func (e *proxyRefusal) Error() string {
+	return fmt.Sprintf("the proxy %s refused to open a tunnel to %s: %d %s", e.proxy, e.target, e.status,
+		http.StatusText(e.status))
 }

@@ -320,6 +320,11 @@ func requestAdvice(kind client.FailureKind) string {
 			"instead. Set `endpoint` to the API's URL (the redirect's URL up to /v3.0, if that is the API), or remove " +
 			"it to use `region`; with `region`, check the proxy settings (HTTPS_PROXY, NO_PROXY). The provider " +
 			"does not follow redirects, so that the API key goes only to the configured host."
+	case client.FailureProxyRefused:
+		return "The proxy that HTTPS_PROXY names refused to open a connection to the API, so the request never " +
+			"reached Vision One. Check that HTTPS_PROXY names the right proxy and that its rules let this machine " +
+			"reach the API's host on port 443 (a proxy that asks for credentials takes them in the URL, " +
+			"http://user:password@proxy:port), or list the API's host in NO_PROXY if this machine reaches it directly."
 	case client.FailureOther:
 		return "The connection broke off while the request was under way. Run the command again; if it " +
 			"persists, check the network path to the API (proxy, firewall)."

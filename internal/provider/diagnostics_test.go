@@ -454,3 +454,27 @@ func TestAdviceOnAnUnusableAnswer(t *testing.T) {
 		}
 	}
 }
+
+// TestAdviceOnAProxyRefusal: a proxy that refuses to open a tunnel to the API is advised as such,
+// naming HTTPS_PROXY, and not as a connection that broke off.
+func TestAdviceOnAProxyRefusal(t *testing.T) {
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		http.Error(w, "not through here", http.StatusForbidden)
+	}))
+	t.Cleanup(proxy.Close)
+	for _, name := range []string{"HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "no_proxy"} {
+		t.Setenv(name, "")
+	}
+	t.Setenv("HTTPS_PROXY", proxy.URL)
+	c, err := client.New(client.Config{Endpoint: "https://api.visionone.test", APIKey: "key", MaxRetries: client.NoRetries})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = c.CheckConnectivity(context.Background())
+	if err == nil {
+		t.Fatal("CheckConnectivity succeeded through a proxy that refuses every tunnel")
+	}
+	if got := errorAdvice(err); !strings.Contains(got, "HTTPS_PROXY") || strings.Contains(got, "broke off") {
+		t.Errorf("advice %q, want the proxy's refusal and HTTPS_PROXY", got)
+	}
+}
