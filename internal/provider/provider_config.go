@@ -21,7 +21,7 @@ import (
 
 // credentialsCheckTimeout bounds the check of the provider's key in Configure, retries included,
 // so that a key or an endpoint that cannot work fails the plan quickly rather than after every
-// retry of every request.
+// retry of every request. A request_timeout set longer bounds it instead (checkCredentials).
 const credentialsCheckTimeout = 15 * time.Second
 
 // warnUnknown warns about every attribute whose value is only known after apply, and reports
@@ -239,14 +239,19 @@ const notAnAPIAdvice = "Check that `endpoint` is the base URL of the API (withou
 // Any valid key may make this call. A check that is rate-limited or meets a server error, also
 // after its retries, does not fail the plan: the key was not refused, and the requests that follow
 // retry and keep to the API's pace on their own.
-func checkCredentials(ctx context.Context, c *client.Client, target string, diags *diag.Diagnostics) {
-	checkCtx, cancel := context.WithTimeout(ctx, credentialsCheckTimeout)
+//
+// The check takes at most bound (credentialsCheckTimeout), or cfg's request timeout when that is
+// longer: a user who raised request_timeout for a slow API would otherwise see the check give up on
+// an answer that the requests after it would wait for.
+func checkCredentials(ctx context.Context, c *client.Client, cfg client.Config, bound time.Duration, diags *diag.Diagnostics) {
+	bound = max(bound, cfg.RequestTimeout)
+	checkCtx, cancel := context.WithTimeout(ctx, bound)
 	defer cancel()
 	err := c.CheckConnectivity(checkCtx)
 	if err == nil {
 		return
 	}
-	doing := fmt.Sprintf("Checking the provider's API key with %s (for at most %s, retries included)", target, credentialsCheckTimeout)
+	doing := fmt.Sprintf("Checking the provider's API key with %s (for at most %s, retries included)", describeTarget(cfg, c), bound)
 	answer := lastAnswer(err)
 	var unusable *client.AnswerError
 	switch {
@@ -259,6 +264,11 @@ func checkCredentials(ctx context.Context, c *client.Client, target string, diag
 		// alike: a web page (the console's, a captive portal's login page), not the API.
 		diags.AddError("Not a Vision One API", doing+": "+err.Error()+"\n\n"+
 			"The server answered, but not in the form of the connectivity check that every Vision One API has. "+notAnAPIAdvice)
+	case answer == nil && timedOut(err):
+		diags.AddError("Cannot Reach Vision One", doing+": "+err.Error()+"\n\n"+fmt.Sprintf("No answer came in the "+
+			"%s the check allows, retries included. Check the network path to the API (proxy, firewall). If the API is slow but "+
+			"reachable, raise request_timeout: the check waits for the longer of %s and request_timeout.",
+			bound, credentialsCheckTimeout))
 	case answer == nil:
 		addAPIError(diags, "Cannot Reach Vision One", doing, err)
 	case answer.StatusCode == http.StatusUnauthorized:

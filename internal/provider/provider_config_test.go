@@ -275,7 +275,7 @@ func TestCheckCredentials_keyNeverEchoed(t *testing.T) {
 		t.Fatal(err)
 	}
 	var diags diag.Diagnostics
-	checkCredentials(context.Background(), c, describeTarget(cfg, c), &diags)
+	checkCredentials(context.Background(), c, cfg, credentialsCheckTimeout, &diags)
 	if !diags.HasError() || diags[0].Summary() != "Vision One API Key Refused" {
 		t.Fatalf("diagnostics = %v, want the refused key", diags)
 	}
@@ -299,9 +299,47 @@ func TestCheckCredentials_rateLimitedWithoutRetryAfter(t *testing.T) {
 		t.Fatal(err)
 	}
 	var diags diag.Diagnostics
-	checkCredentials(context.Background(), c, describeTarget(cfg, c), &diags)
+	checkCredentials(context.Background(), c, cfg, credentialsCheckTimeout, &diags)
 	if diags.HasError() {
 		t.Errorf("diagnostics = %v, want none: a rate-limited check has no verdict", diags)
+	}
+}
+
+// TestCheckCredentials_requestTimeout: the check waits for an API slower than its own bound when
+// request_timeout is longer, as the requests after it would; an API that answers within neither
+// fails the check, with advice that names the setting that lengthens it.
+func TestCheckCredentials_requestTimeout(t *testing.T) {
+	const bound, slowness = 50 * time.Millisecond, 200 * time.Millisecond
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-time.After(slowness):
+		case <-r.Context().Done():
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = fmt.Fprint(w, `{"status":"available"}`)
+	}))
+	t.Cleanup(srv.Close)
+	check := func(requestTimeout time.Duration) diag.Diagnostics {
+		cfg := client.Config{Endpoint: srv.URL, APIKey: "key", RequestTimeout: requestTimeout}
+		c, err := client.New(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var diags diag.Diagnostics
+		checkCredentials(context.Background(), c, cfg, bound, &diags)
+		return diags
+	}
+	if diags := check(time.Minute); diags.HasError() {
+		t.Errorf("with request_timeout longer than the API takes: diagnostics = %v, want none", diags)
+	}
+	// Unset, request_timeout is the API's own limit, which does not lengthen the check.
+	diags := check(0)
+	if !diags.HasError() {
+		t.Fatal("with request_timeout unset, the check waited longer than its bound")
+	}
+	if detail := diags[0].Detail(); !strings.Contains(detail, "raise request_timeout: the check waits for the longer of") {
+		t.Errorf("detail = %q, want the advice to raise request_timeout, which lengthens the check", detail)
 	}
 }
 
