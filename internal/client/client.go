@@ -53,7 +53,8 @@ type Config struct {
 	Endpoint string
 	// APIKey is the bearer token. It is masked in every log line.
 	APIKey string
-	// UserAgent names the provider and its version, e.g. "terraform-provider-visionone/1.2.3".
+	// UserAgent names the caller, e.g. "Terraform/1.14.9 (+https://www.terraform.io)
+	// terraform-provider-visionone/1.2.3" (API.md, "Headers").
 	UserAgent string
 	// MaxRetries bounds the retries of one request after 429, 5xx and network errors. Zero means
 	// the default (DefaultMaxRetries); NoRetries (any negative value) means none.

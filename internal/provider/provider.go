@@ -151,7 +151,7 @@ func (p *visionOneProvider) Configure(ctx context.Context, req provider.Configur
 	if resp.Diagnostics.HasError() || config.warnUnknown(&resp.Diagnostics) {
 		return
 	}
-	clientConfig := config.clientConfig(p.version, &resp.Diagnostics)
+	clientConfig := config.clientConfig(req.TerraformVersion, p.version, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}

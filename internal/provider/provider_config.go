@@ -60,14 +60,14 @@ func (m providerModel) warnUnknown(diags *diag.Diagnostics) bool {
 
 // clientConfig resolves the provider block and the environment into the client's configuration.
 // The client checks the values (client.New); only what depends on where a value came from is
-// decided here.
-func (m providerModel) clientConfig(version string, diags *diag.Diagnostics) client.Config {
+// decided here. terraformVersion is the CLI's, as Configure gets it; version is the provider's.
+func (m providerModel) clientConfig(terraformVersion, version string, diags *diag.Diagnostics) client.Config {
 	cfg := client.Config{
 		// A key read with file() ends with a line break; Vision One keys never hold whitespace.
 		APIKey:            strings.TrimSpace(stringFromConfigOrEnv(m.APIKey, envAPIKey)),
 		Region:            stringFromConfigOrEnv(m.Region, envRegion),
 		Endpoint:          stringFromConfigOrEnv(m.Endpoint, envEndpoint),
-		UserAgent:         "terraform-provider-visionone/" + version,
+		UserAgent:         userAgent(terraformVersion, version),
 		MaxRetries:        int(m.MaxRetries.ValueInt64()),
 		RequestsPerMinute: int(m.RequestsPerMinute.ValueInt64()),
 	}
@@ -96,6 +96,17 @@ func (m providerModel) clientConfig(version string, diags *diag.Diagnostics) cli
 		cfg.RequestTimeout = timeout
 	}
 	return cfg
+}
+
+// userAgent names the CLI and the provider in the form HashiCorp's providers use (API.md,
+// "Headers"): "Terraform/1.14.9 (+https://www.terraform.io) terraform-provider-visionone/1.2.3". A
+// CLI that does not say its version is left out.
+func userAgent(terraformVersion, version string) string {
+	provider := "terraform-provider-visionone/" + version
+	if terraformVersion == "" {
+		return provider
+	}
+	return "Terraform/" + terraformVersion + " (+https://www.terraform.io) " + provider
 }
 
 // removeRegionOrEndpoint is how to resolve a region set next to an endpoint.

@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -340,6 +341,51 @@ func TestCheckCredentials_requestTimeout(t *testing.T) {
 	}
 	if detail := diags[0].Detail(); !strings.Contains(detail, "raise request_timeout: the check waits for the longer of") {
 		t.Errorf("detail = %q, want the advice to raise request_timeout, which lengthens the check", detail)
+	}
+}
+
+// TestAccProvider_userAgent: every request names Terraform's version and the provider's, in the form
+// HashiCorp's providers use.
+func TestAccProvider_userAgent(t *testing.T) {
+	var mu sync.Mutex
+	agents := map[string]bool{}
+	e := startEmulatorBehind(t, func(api http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			mu.Lock()
+			agents[r.UserAgent()] = true
+			mu.Unlock()
+			api.ServeHTTP(w, r)
+		})
+	})
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps:                    []resource.TestStep{{Config: e.providerConfig() + testAccUserRolesDataSourceConfig}},
+	})
+	want := regexp.MustCompile(`^Terraform/\d+\.\d+\.\d+\S* \(\+https://www\.terraform\.io\) terraform-provider-visionone/test$`)
+	mu.Lock()
+	defer mu.Unlock()
+	if len(agents) != 1 {
+		t.Fatalf("User-Agents = %v, want one", agents)
+	}
+	for agent := range agents {
+		if !want.MatchString(agent) {
+			t.Errorf("User-Agent = %q, want it to match %s", agent, want)
+		}
+	}
+}
+
+// TestUserAgentWithoutTerraformVersion: a CLI that does not say its version leaves the Terraform
+// part out rather than sending an empty one.
+func TestUserAgentWithoutTerraformVersion(t *testing.T) {
+	var m providerModel
+	var diags diag.Diagnostics
+	if got, want := m.clientConfig("", "1.2.3", &diags).UserAgent, "terraform-provider-visionone/1.2.3"; got != want {
+		t.Errorf("User-Agent = %q, want %q", got, want)
+	}
+	if got, want := m.clientConfig("1.14.9", "1.2.3", &diags).UserAgent,
+		"Terraform/1.14.9 (+https://www.terraform.io) terraform-provider-visionone/1.2.3"; got != want {
+		t.Errorf("User-Agent = %q, want %q", got, want)
 	}
 }
 
