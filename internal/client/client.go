@@ -10,8 +10,9 @@
 //
 // A failure is ambiguous when the API may have acted on a write without the client learning of
 // it: a timeout, a dropped connection, a 5xx. 429 answers and connections that were never made are
-// not ambiguous and are retried for every request. A host name that does not exist is not retried
-// at all: asking again gets the same answer.
+// not ambiguous and are retried for every request. What asking again cannot change is not retried
+// at all (unchangedByRetry): a host name that does not exist, a certificate this machine does not
+// trust, a redirect.
 //
 //   - GET is retried after any 5xx (but 501) and any network error.
 //   - PATCH carries If-Match (the ETag the caller read, or that of a GET just before it; none when
@@ -34,6 +35,8 @@
 package client
 
 import (
+	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"time"
@@ -50,7 +53,8 @@ type Config struct {
 	Endpoint string
 	// APIKey is the bearer token. It is masked in every log line.
 	APIKey string
-	// UserAgent names the provider and its version, e.g. "terraform-provider-visionone/1.2.3".
+	// UserAgent names the caller, e.g. "Terraform/1.14.9 (+https://www.terraform.io)
+	// terraform-provider-visionone/1.2.3" (API.md, "Headers").
 	UserAgent string
 	// MaxRetries bounds the retries of one request after 429, 5xx and network errors. Zero means
 	// the default (DefaultMaxRetries); NoRetries (any negative value) means none.
@@ -61,7 +65,8 @@ type Config struct {
 	// seconds hold more of them.
 	// Zero (or negative) means none: the pace is learned from the API's 429 answers (pace.go).
 	RequestsPerMinute int
-	// HTTPClient overrides the transport (tests). Its Timeout is ignored in favour of RequestTimeout.
+	// HTTPClient overrides the transport (tests). Its Timeout is ignored in favour of RequestTimeout,
+	// and its CheckRedirect too: the client follows no redirect. It is copied, never changed.
 	HTTPClient *http.Client
 	// RetryBaseDelay and RetryMaxDelay shape the exponential backoff between retries (full jitter:
 	// a random wait up to min(RetryMaxDelay, RetryBaseDelay·2^n)). Defaults DefaultRetryBaseDelay
@@ -100,7 +105,7 @@ func New(cfg Config) (*Client, error) {
 	c := &Client{
 		cfg:    cfg,
 		base:   base,
-		http:   httpClient(cfg.HTTPClient),
+		http:   httpClient(cfg.HTTPClient, cfg.APIKey),
 		pace:   newPacer(cfg.RequestsPerMinute),
 		caches: newReadCaches(),
 
@@ -118,19 +123,82 @@ func (c *Client) BaseURL() string { return c.base.String() }
 // one on a clone of the default transport. Its proxy comes from HTTPS_PROXY, HTTP_PROXY and
 // NO_PROXY (or their lower-case forms) as the environment holds them when the client is built,
 // with the standard library's rules (loopback hosts are never proxied); the default transport
-// would read them once per process instead.
-func httpClient(in *http.Client) *http.Client {
-	if in != nil {
-		out := *in
-		out.Timeout = 0
-		return &out
+// would read them once per process instead, and would report a proxy's refusal to open a tunnel by
+// its status text alone (refusedTunnel). Either way it follows no redirect (refuseRedirect).
+func httpClient(in *http.Client, apiKey string) *http.Client {
+	out := &http.Client{}
+	switch transport, ok := http.DefaultTransport.(*http.Transport); {
+	case in != nil:
+		copied := *in
+		out = &copied
+	case ok:
+		transport = transport.Clone()
+		proxyFor := httpproxy.FromEnvironment().ProxyFunc()
+		transport.Proxy = func(r *http.Request) (*url.URL, error) { return proxyFor(r.URL) }
+		transport.OnProxyConnectResponse = refusedTunnel
+		out.Transport = transport
 	}
-	transport, ok := http.DefaultTransport.(*http.Transport)
-	if !ok {
-		return &http.Client{}
+	out.Timeout = 0
+	out.CheckRedirect = func(next *http.Request, _ []*http.Request) error { return refuseRedirect(next, apiKey) }
+	return out
+}
+
+// refuseRedirect stops the client at a redirect (API.md, "Redirects"). The API sends none, so a
+// redirect comes from a wrong endpoint or something in between; following it would send the
+// request, and with it the API key, to a host that was never configured (Go keeps the
+// Authorization header on a redirect to the same host name, whatever its scheme or port), and would
+// turn a POST answered 301, 302 or 303 into a GET. next is the request the redirect asks for.
+func refuseRedirect(next *http.Request, apiKey string) error {
+	e := &redirectError{location: shownLocation(next.URL, apiKey)}
+	if next.Response != nil {
+		e.status = next.Response.StatusCode
 	}
-	transport = transport.Clone()
-	proxyFor := httpproxy.FromEnvironment().ProxyFunc()
-	transport.Proxy = func(r *http.Request) (*url.URL, error) { return proxyFor(r.URL) }
-	return &http.Client{Transport: transport}
+	return e
+}
+
+// redirectError is an answer that redirects the request elsewhere, which the client does not follow.
+type redirectError struct {
+	status int
+	// location is where the redirect points, as shownLocation shows it.
+	location string
+}
+
+func (e *redirectError) Error() string {
+	return fmt.Sprintf("the server redirected the request (%d %s) to %s; the client follows no redirect",
+		e.status, http.StatusText(e.status), e.location)
+}
+
+// shownLocation is the URL of a redirect as an error may show it: without its credentials, query
+// and fragment, which may hold secrets (a query left out is shown as "?…"), and cleaned as any text
+// of an answer.
+func shownLocation(u *url.URL, apiKey string) string {
+	shown := url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path, RawPath: u.RawPath}
+	s := shown.String()
+	if u.RawQuery != "" || u.ForceQuery {
+		s += "?…"
+	}
+	return clean(s, maxExcerptLen, []string{apiKey})
+}
+
+// refusedTunnel reports a proxy's refusal to open a tunnel to an https endpoint (any answer to
+// CONNECT but 200, which is all that Go accepts) as a *proxyRefusal, naming the proxy and its
+// answer.
+func refusedTunnel(_ context.Context, proxy *url.URL, connect *http.Request, answer *http.Response) error {
+	if answer.StatusCode == http.StatusOK {
+		return nil
+	}
+	shown := url.URL{Scheme: proxy.Scheme, Host: proxy.Host} // without the proxy's credentials
+	return &proxyRefusal{proxy: shown.String(), target: connect.Host, status: answer.StatusCode}
+}
+
+// proxyRefusal is a proxy's refusal to open a tunnel to the API: the request never reached it.
+type proxyRefusal struct {
+	proxy  string // the proxy's scheme and host
+	target string // the host and port of the tunnel asked for
+	status int    // the proxy's answer to CONNECT
+}
+
+func (e *proxyRefusal) Error() string {
+	return fmt.Sprintf("the proxy %s refused to open a tunnel to %s: %d %s", e.proxy, e.target, e.status,
+		http.StatusText(e.status))
 }

@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -373,27 +374,38 @@ type RequestError struct {
 func (e *RequestError) StoppedInFlight() bool { return e.inFlight }
 
 func (e *RequestError) Error() string {
-	var what string
-	var answer *APIError
-	switch {
-	case e.Timeout > 0:
-		what = fmt.Sprintf("request exceeded the timeout of %s", e.Timeout)
-	case errors.As(e.LastFailure, &answer):
-		what = fmt.Sprintf("%s (the last answer was %s)", e.Err, answer.describe(0))
-	case e.LastFailure != nil:
-		what = fmt.Sprintf("could not reach the API: %s; %s", e.LastFailure, e.Err)
-	case errors.Is(e.Err, errCanceledWhileWaiting):
-		what = e.Err.Error()
-	case errors.Is(e.Err, context.Canceled), errors.Is(e.Err, context.DeadlineExceeded):
-		what = "stopped before an answer came: " + e.Err.Error()
-	default:
-		what = "could not reach the API: " + e.Err.Error()
-	}
-	msg := fmt.Sprintf("%s %s: %s", e.Method, e.Path, what)
+	msg := fmt.Sprintf("%s %s: %s", e.Method, e.Path, e.describe())
 	if e.Attempts > 1 {
 		msg += fmt.Sprintf(" after %d attempts", e.Attempts)
 	}
 	return msg
+}
+
+// describe is why the request ended, without its method, path and attempts, which Error says once
+// (the last failure, when it is a *RequestError or an *APIError, is of the same request).
+func (e *RequestError) describe() string {
+	var (
+		answer   *APIError
+		last     *RequestError
+		redirect *redirectError
+	)
+	switch {
+	case e.Timeout > 0:
+		return fmt.Sprintf("request exceeded the timeout of %s", e.Timeout)
+	case errors.As(e.Err, &redirect):
+		return redirect.Error()
+	case errors.As(e.LastFailure, &answer):
+		return fmt.Sprintf("%s (the last answer was %s)", e.Err, answer.describe(0))
+	case errors.As(e.LastFailure, &last):
+		return last.describe() + "; " + e.Err.Error()
+	case e.LastFailure != nil:
+		return fmt.Sprintf("could not reach the API: %s; %s", e.LastFailure, e.Err)
+	case errors.Is(e.Err, errCanceledWhileWaiting):
+		return e.Err.Error()
+	case errors.Is(e.Err, context.Canceled), errors.Is(e.Err, context.DeadlineExceeded):
+		return "stopped before an answer came: " + e.Err.Error()
+	}
+	return "could not reach the API: " + e.Err.Error()
 }
 
 func (e *RequestError) Unwrap() error { return e.Err }
@@ -420,6 +432,12 @@ const (
 	// FailureAnswerTooLarge: an answer far larger than the API ever sends, which something between
 	// the client and the API (a proxy, a gateway) must have sent.
 	FailureAnswerTooLarge
+	// FailureRedirect: the server answered with a redirect, which the client does not follow
+	// (API.md, "Redirects").
+	FailureRedirect
+	// FailureProxyRefused: the proxy (HTTPS_PROXY) refused to open a tunnel to the API. It is told
+	// apart only with the client's own transport, not with a Config.HTTPClient.
+	FailureProxyRefused
 )
 
 // Kind classifies the failure that ended the request: the last attempt's network error when there
@@ -432,13 +450,18 @@ func (e *RequestError) Kind() FailureKind {
 	var (
 		dnsErr    *net.DNSError
 		opErr     *net.OpError
-		verifyErr *tls.CertificateVerificationError
 		recordErr tls.RecordHeaderError
 		alertErr  tls.AlertError
+		redirect  *redirectError
+		refusal   *proxyRefusal
 	)
 	switch {
 	case e.Timeout > 0:
 		return FailureTimeout
+	case errors.As(cause, &redirect):
+		return FailureRedirect
+	case errors.As(cause, &refusal):
+		return FailureProxyRefused
 	case errors.Is(cause, http.ErrSchemeMismatch):
 		return FailureSchemeMismatch
 	case errors.Is(cause, errAnswerTooLarge):
@@ -448,7 +471,7 @@ func (e *RequestError) Kind() FailureKind {
 			return FailureHostNotFound
 		}
 		return FailureConnect
-	case errors.As(cause, &verifyErr), errors.As(cause, &recordErr), errors.As(cause, &alertErr):
+	case untrustedCertificate(cause), errors.As(cause, &recordErr), errors.As(cause, &alertErr):
 		return FailureTLS
 	case errors.As(cause, &opErr) && opErr.Op == "dial":
 		return FailureConnect
@@ -461,12 +484,31 @@ func (e *RequestError) Kind() FailureKind {
 }
 
 // unchangedByRetry reports whether asking again would meet the same failure: a host name that
-// does not exist, an endpoint whose scheme the server does not speak, an answer too large to be
-// the API's.
+// does not exist, an endpoint whose scheme the server does not speak, a certificate this machine
+// does not trust, an answer too large to be the API's, a redirect, a proxy's refusal with a 4xx
+// (its rules or its authentication; a 5xx may be the proxy failing to reach the API for now).
 func unchangedByRetry(err error) bool {
-	var dnsErr *net.DNSError
+	var (
+		dnsErr   *net.DNSError
+		redirect *redirectError
+		refusal  *proxyRefusal
+	)
 	return errors.As(err, &dnsErr) && dnsErr.IsNotFound ||
-		errors.Is(err, http.ErrSchemeMismatch) || errors.Is(err, errAnswerTooLarge)
+		errors.Is(err, http.ErrSchemeMismatch) || errors.Is(err, errAnswerTooLarge) || errors.As(err, &redirect) ||
+		untrustedCertificate(err) || errors.As(err, &refusal) && refusal.status < 500
+}
+
+// untrustedCertificate reports whether err is the refusal of the server's certificate: not signed
+// by an authority this machine trusts, not valid for the host, expired or otherwise invalid.
+func untrustedCertificate(err error) bool {
+	var (
+		verifyErr    *tls.CertificateVerificationError
+		authorityErr x509.UnknownAuthorityError
+		hostErr      x509.HostnameError
+		invalidErr   x509.CertificateInvalidError
+	)
+	return errors.As(err, &verifyErr) || errors.As(err, &authorityErr) || errors.As(err, &hostErr) ||
+		errors.As(err, &invalidErr)
 }
 
 // errorEnvelope is the Vision One error body (API.md, "Errors"). Code and Message also sit at the

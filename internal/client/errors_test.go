@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 	"unicode"
 )
 
@@ -180,4 +181,49 @@ func FuzzDecodeError(f *testing.F) {
 			t.Fatalf("message is not one printable line: %q", msg)
 		}
 	})
+}
+
+// TestRequestErrorSaysEachThingOnce: the error of a request whose wait before a retry was cut short
+// holds what the last attempt met, itself a *RequestError or an *APIError with the same method and
+// path: its text names the request, its cause and its attempts once each.
+func TestRequestErrorSaysEachThingOnce(t *testing.T) {
+	const method, path = http.MethodGet, "/v3.0/healthcheck/connectivity"
+	refused := errors.New("dial tcp 127.0.0.1:1: connect: connection refused")
+	cutShort := fmt.Errorf("%w: %w", errCanceledWhileWaiting, &deadlineTooNear{wait: 15 * time.Second, left: 3 * time.Second})
+	tests := map[string]struct {
+		err   *RequestError
+		cause string
+	}{
+		"a connection refused": {&RequestError{Method: method, Path: path, Attempts: 3, Err: refused}, "connection refused"},
+		"a connection refused, then a wait cut short": {&RequestError{Method: method, Path: path, Attempts: 5, Err: cutShort,
+			LastFailure: &RequestError{Method: method, Path: path, Attempts: 5, Err: refused}}, "connection refused"},
+		"an attempt timed out, then a wait cut short": {&RequestError{Method: method, Path: path, Attempts: 2, Err: cutShort,
+			LastFailure: &RequestError{Method: method, Path: path, Attempts: 2, Err: refused, Timeout: time.Minute}},
+			"exceeded the timeout of 1m0s"},
+		"a 503, then a wait cut short": {&RequestError{Method: method, Path: path, Attempts: 4, Err: cutShort,
+			LastFailure: &APIError{Method: method, Path: path, Attempts: 4, StatusCode: 503, Code: "ServiceUnavailable",
+				Message: "busy"}}, "503 ServiceUnavailable"},
+		"a redirect": {&RequestError{Method: method, Path: path, Attempts: 1,
+			Err: &redirectError{status: 301, location: "http://127.0.0.1:2" + path}}, "301 Moved Permanently"},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			msg := tt.err.Error()
+			once := []string{method + " " + path, tt.cause}
+			if tt.err.Attempts > 1 {
+				once = append(once, fmt.Sprintf("after %d attempts", tt.err.Attempts))
+			}
+			for _, text := range once {
+				if n := strings.Count(msg, text); n != 1 {
+					t.Errorf("%q appears %d times in %q, want once", text, n, msg)
+				}
+			}
+			if n := strings.Count(msg, "could not reach the API"); n > 1 {
+				t.Errorf("%q says twice that it could not reach the API", msg)
+			}
+			if tt.err.LastFailure != nil && !strings.Contains(msg, "gave up waiting to retry") {
+				t.Errorf("%q does not say that the wait was cut short", msg)
+			}
+		})
+	}
 }

@@ -139,20 +139,23 @@ func TestUnreachableUntilTheDeadlineKeepsTheCause(t *testing.T) {
 	}
 }
 
-// TestFailuresThatRetryingCannotFixAreNotRetried: an https endpoint of a plain HTTP server, or an
-// answer far larger than the API's, is the same at every attempt: the client stops at the first.
+// TestFailuresThatRetryingCannotFixAreNotRetried: an https endpoint of a plain HTTP server, a
+// certificate this machine does not trust, or an answer far larger than the API's, is the same at
+// every attempt: the client stops at the first.
 func TestFailuresThatRetryingCannotFixAreNotRetried(t *testing.T) {
+	ok := func(w http.ResponseWriter, _ *http.Request) { writeJSON(w, 200, available) }
 	tests := map[string]struct {
-		handler http.HandlerFunc
-		https   bool
-		want    client.FailureKind
+		handler  http.HandlerFunc
+		https    bool // the endpoint says https whatever the server speaks
+		startTLS bool // the server speaks TLS, with a certificate the client does not trust
+		want     client.FailureKind
 	}{
-		"https to a plain HTTP server": {func(w http.ResponseWriter, _ *http.Request) { writeJSON(w, 200, available) },
-			true, client.FailureSchemeMismatch},
+		"https to a plain HTTP server": {ok, true, false, client.FailureSchemeMismatch},
+		"an untrusted certificate":     {ok, false, true, client.FailureTLS},
 		"an answer too large": {func(w http.ResponseWriter, _ *http.Request) {
 			w.WriteHeader(http.StatusOK)
 			_, _ = w.Write(make([]byte, 17<<20))
-		}, false, client.FailureAnswerTooLarge},
+		}, false, false, client.FailureAnswerTooLarge},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -164,7 +167,11 @@ func TestFailuresThatRetryingCannotFixAreNotRetried(t *testing.T) {
 					conns.Add(1)
 				}
 			}
-			srv.Start()
+			if tt.startTLS {
+				srv.StartTLS()
+			} else {
+				srv.Start()
+			}
 			t.Cleanup(srv.Close)
 			endpoint := srv.URL
 			if tt.https {

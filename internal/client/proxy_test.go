@@ -5,8 +5,10 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/client"
 )
@@ -36,7 +38,8 @@ func TestProxyFromEnvironment(t *testing.T) {
 	t.Setenv("NO_PROXY", "direct.visionone.test")
 
 	check := func(endpoint string) error {
-		c, err := client.New(client.Config{Endpoint: endpoint, APIKey: testKey, MaxRetries: client.NoRetries})
+		c, err := client.New(client.Config{Endpoint: endpoint, APIKey: testKey, RequestsPerMinute: -1,
+			RetryBaseDelay: time.Millisecond, RetryMaxDelay: time.Millisecond})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -45,8 +48,13 @@ func TestProxyFromEnvironment(t *testing.T) {
 	if err := check("http://api.visionone.test"); err != nil {
 		t.Errorf("through HTTP_PROXY: %v", err)
 	}
+	// The proxy's refusal is said as such, naming the proxy and its answer, and is not retried.
 	if err := check("https://api.visionone.test"); err == nil {
 		t.Error("through HTTPS_PROXY: the proxy refused the tunnel, yet the request succeeded")
+	} else if want := "the proxy " + proxy.URL + " refused to open a tunnel to api.visionone.test:443: 403 Forbidden"; !strings.Contains(err.Error(), want) {
+		t.Errorf("through HTTPS_PROXY: error = %q, want it to say %q", err, want)
+	} else if kind := requestError(t, err).Kind(); kind != client.FailureProxyRefused {
+		t.Errorf("through HTTPS_PROXY: Kind() = %v, want FailureProxyRefused", kind)
 	}
 	if err := check("http://direct.visionone.test"); err == nil {
 		t.Error("a host in NO_PROXY was answered, so it went through the proxy")

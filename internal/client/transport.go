@@ -451,14 +451,17 @@ func unwrapURLError(err error) error {
 }
 
 // neverSent reports whether err happened before the request could reach the API (the connection
-// was never made), so even a create is safe to send again.
+// was never made, or the proxy refused to open it), so even a create is safe to send again.
 func neverSent(err error) bool {
 	var opErr *net.OpError
 	if errors.As(err, &opErr) && opErr.Op == "dial" {
 		return true
 	}
-	var dnsErr *net.DNSError
-	return errors.As(err, &dnsErr)
+	var (
+		dnsErr  *net.DNSError
+		refusal *proxyRefusal
+	)
+	return errors.As(err, &dnsErr) || errors.As(err, &refusal)
 }
 
 // contextErr prefers the caller's context error (canceled, deadline) over the transport's.

@@ -48,9 +48,23 @@ func errorAdvice(err error) string {
 		if reqErr.StoppedInFlight() && reqErr.Method != http.MethodGet {
 			return stoppedWriteAdvice
 		}
-		return requestAdvice(reqErr.Kind())
+		return requestAdvice(reqErr)
 	}
 	return ""
+}
+
+// timedOut reports whether err is a request that got no answer in time: within request_timeout,
+// or before the deadline of the operation.
+func timedOut(err error) bool {
+	var reqErr *client.RequestError
+	return errors.As(err, &reqErr) && reqErr.Kind() == client.FailureTimeout
+}
+
+// attemptTimedOut reports whether the last attempt of the request outlasted request_timeout, rather
+// than being cut short by the deadline of the operation, which request_timeout does not lengthen.
+func attemptTimedOut(e *client.RequestError) bool {
+	var last *client.RequestError
+	return e.Timeout > 0 || errors.As(e.LastFailure, &last) && last.Timeout > 0
 }
 
 // deadlineAdvice is the advice on a 429 or 5xx whose retry the operation's deadline did not leave
@@ -288,8 +302,8 @@ const stoppedWriteAdvice = "Terraform stopped waiting for this request after it 
 	"as already existing: find it in the Vision One console and delete it (an API key made this way has a " +
 	"secret no one holds), or import it."
 
-func requestAdvice(kind client.FailureKind) string {
-	switch kind {
+func requestAdvice(e *client.RequestError) string {
+	switch e.Kind() {
 	case client.FailureHostNotFound:
 		return "The API's host name does not exist as far as this machine's DNS can tell, which asking again " +
 			"would not change. Check `region` or `endpoint` for a typo, and that this machine resolves public " +
@@ -304,8 +318,12 @@ func requestAdvice(kind client.FailureKind) string {
 			"(or name a bundle that holds it in SSL_CERT_FILE). Also check that `endpoint` says https only for a " +
 			"server that speaks TLS."
 	case client.FailureTimeout:
-		return "No answer came in time. Check the network path to the API (proxy, firewall); if the API is slow " +
-			"but reachable, raise request_timeout."
+		if attemptTimedOut(e) {
+			return "No answer came within request_timeout. Check the network path to the API (proxy, firewall); if " +
+				"the API is slow but reachable, raise request_timeout."
+		}
+		return "No answer came before the operation's deadline ended. Check the network path to the API (proxy, " +
+			"firewall), and run the command again."
 	case client.FailureSchemeMismatch:
 		return "The server at the endpoint speaks plain HTTP, but the endpoint's URL says https://, which asking " +
 			"again would not change: write `endpoint` with the scheme the server speaks (http:// for a plain HTTP " +
@@ -314,6 +332,17 @@ func requestAdvice(kind client.FailureKind) string {
 		return "The answer was far larger than any the Vision One API sends, so something between the provider and " +
 			"Vision One (a proxy, a gateway, a captive portal) answered instead, which asking again would not " +
 			"change: check that `region` or `endpoint` names the API, and the proxy settings (HTTPS_PROXY, NO_PROXY)."
+	case client.FailureRedirect:
+		return "The server answered with a redirect, which the Vision One API never sends: `endpoint` is not the " +
+			"API's URL, or something between this machine and Vision One (a proxy, a captive portal) answered " +
+			"instead. Set `endpoint` to the API's URL (the redirect's URL up to /v3.0, if that is the API), or remove " +
+			"it to use `region`; with `region`, check the proxy settings (HTTPS_PROXY, NO_PROXY). The provider " +
+			"does not follow redirects, so that the API key goes only to the configured host."
+	case client.FailureProxyRefused:
+		return "The proxy that HTTPS_PROXY names refused to open a connection to the API, so the request never " +
+			"reached Vision One. Check that HTTPS_PROXY names the right proxy and that its rules let this machine " +
+			"reach the API's host on port 443 (a proxy that asks for credentials takes them in the URL, " +
+			"http://user:password@proxy:port), or list the API's host in NO_PROXY if this machine reaches it directly."
 	case client.FailureOther:
 		return "The connection broke off while the request was under way. Run the command again; if it " +
 			"persists, check the network path to the API (proxy, firewall)."

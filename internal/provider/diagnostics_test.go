@@ -454,3 +454,54 @@ func TestAdviceOnAnUnusableAnswer(t *testing.T) {
 		}
 	}
 }
+
+// TestAdviceOnAProxyRefusal: a proxy that refuses to open a tunnel to the API is advised as such,
+// naming HTTPS_PROXY, and not as a connection that broke off.
+func TestAdviceOnAProxyRefusal(t *testing.T) {
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		http.Error(w, "not through here", http.StatusForbidden)
+	}))
+	t.Cleanup(proxy.Close)
+	for _, name := range []string{"HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "no_proxy"} {
+		t.Setenv(name, "")
+	}
+	t.Setenv("HTTPS_PROXY", proxy.URL)
+	c, err := client.New(client.Config{Endpoint: "https://api.visionone.test", APIKey: "key", MaxRetries: client.NoRetries})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = c.CheckConnectivity(context.Background())
+	if err == nil {
+		t.Fatal("CheckConnectivity succeeded through a proxy that refuses every tunnel")
+	}
+	if got := errorAdvice(err); !strings.Contains(got, "HTTPS_PROXY") || strings.Contains(got, "broke off") {
+		t.Errorf("advice %q, want the proxy's refusal and HTTPS_PROXY", got)
+	}
+}
+
+// TestTimeoutAdviceNamesWhatRanOut: an attempt that outlasted request_timeout is advised to raise
+// it; a request cut short by the operation's own deadline is not, since request_timeout does not
+// lengthen that deadline.
+func TestTimeoutAdviceNamesWhatRanOut(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) { <-r.Context().Done() }))
+	t.Cleanup(srv.Close)
+	check := func(requestTimeout, deadline time.Duration) string {
+		c, err := client.New(client.Config{Endpoint: srv.URL, APIKey: "key", MaxRetries: client.NoRetries, RequestTimeout: requestTimeout})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), deadline)
+		defer cancel()
+		err = c.CheckConnectivity(ctx)
+		if err == nil {
+			t.Fatal("CheckConnectivity succeeded against a server that never answers")
+		}
+		return errorAdvice(err)
+	}
+	if got := check(50*time.Millisecond, time.Minute); !strings.Contains(got, "raise request_timeout") {
+		t.Errorf("an attempt past request_timeout: advice %q, want request_timeout raised", got)
+	}
+	if got := check(time.Minute, 50*time.Millisecond); strings.Contains(got, "request_timeout") {
+		t.Errorf("a request cut short by the operation's deadline: advice %q names request_timeout, which cannot help", got)
+	}
+}

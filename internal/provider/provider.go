@@ -116,7 +116,9 @@ func (p *visionOneProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 			},
 			"request_timeout": schema.StringAttribute{
 				MarkdownDescription: fmt.Sprintf("Timeout of one HTTP attempt, as a Go duration such as `30s` or `2m`, between %s and %s. "+
-					"Default `%s`, the API's own limit.", minRequestTimeout, maxRequestTimeout, client.DefaultRequestTimeout),
+					"Default `%s`, the API's own limit. The check of the key when the provider is configured waits for the "+
+					"longer of %s and this, retries included.", minRequestTimeout, maxRequestTimeout, client.DefaultRequestTimeout,
+					credentialsCheckTimeout),
 				Optional:   true,
 				CustomType: timetypes.GoDurationType{},
 				Validators: []validator.String{
@@ -149,7 +151,7 @@ func (p *visionOneProvider) Configure(ctx context.Context, req provider.Configur
 	if resp.Diagnostics.HasError() || config.warnUnknown(&resp.Diagnostics) {
 		return
 	}
-	clientConfig := config.clientConfig(p.version, &resp.Diagnostics)
+	clientConfig := config.clientConfig(req.TerraformVersion, p.version, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -167,7 +169,7 @@ func (p *visionOneProvider) Configure(ctx context.Context, req provider.Configur
 		"request_timeout":     config.RequestTimeout.String(),
 		"requests_per_minute": config.RequestsPerMinute.String(),
 	})
-	checkCredentials(ctx, c, describeTarget(clientConfig, c), &resp.Diagnostics)
+	checkCredentials(ctx, c, clientConfig, credentialsCheckTimeout, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}

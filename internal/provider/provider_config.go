@@ -21,7 +21,7 @@ import (
 
 // credentialsCheckTimeout bounds the check of the provider's key in Configure, retries included,
 // so that a key or an endpoint that cannot work fails the plan quickly rather than after every
-// retry of every request.
+// retry of every request. A request_timeout set longer bounds it instead (checkCredentials).
 const credentialsCheckTimeout = 15 * time.Second
 
 // warnUnknown warns about every attribute whose value is only known after apply, and reports
@@ -60,14 +60,14 @@ func (m providerModel) warnUnknown(diags *diag.Diagnostics) bool {
 
 // clientConfig resolves the provider block and the environment into the client's configuration.
 // The client checks the values (client.New); only what depends on where a value came from is
-// decided here.
-func (m providerModel) clientConfig(version string, diags *diag.Diagnostics) client.Config {
+// decided here. terraformVersion is the CLI's, as Configure gets it; version is the provider's.
+func (m providerModel) clientConfig(terraformVersion, version string, diags *diag.Diagnostics) client.Config {
 	cfg := client.Config{
 		// A key read with file() ends with a line break; Vision One keys never hold whitespace.
 		APIKey:            strings.TrimSpace(stringFromConfigOrEnv(m.APIKey, envAPIKey)),
 		Region:            stringFromConfigOrEnv(m.Region, envRegion),
 		Endpoint:          stringFromConfigOrEnv(m.Endpoint, envEndpoint),
-		UserAgent:         "terraform-provider-visionone/" + version,
+		UserAgent:         userAgent(terraformVersion, version),
 		MaxRetries:        int(m.MaxRetries.ValueInt64()),
 		RequestsPerMinute: int(m.RequestsPerMinute.ValueInt64()),
 	}
@@ -96,6 +96,17 @@ func (m providerModel) clientConfig(version string, diags *diag.Diagnostics) cli
 		cfg.RequestTimeout = timeout
 	}
 	return cfg
+}
+
+// userAgent names the CLI and the provider in the form HashiCorp's providers use (API.md,
+// "Headers"): "Terraform/1.14.9 (+https://www.terraform.io) terraform-provider-visionone/1.2.3". A
+// CLI that does not say its version is left out.
+func userAgent(terraformVersion, version string) string {
+	provider := "terraform-provider-visionone/" + version
+	if terraformVersion == "" {
+		return provider
+	}
+	return "Terraform/" + terraformVersion + " (+https://www.terraform.io) " + provider
 }
 
 // removeRegionOrEndpoint is how to resolve a region set next to an endpoint.
@@ -239,14 +250,19 @@ const notAnAPIAdvice = "Check that `endpoint` is the base URL of the API (withou
 // Any valid key may make this call. A check that is rate-limited or meets a server error, also
 // after its retries, does not fail the plan: the key was not refused, and the requests that follow
 // retry and keep to the API's pace on their own.
-func checkCredentials(ctx context.Context, c *client.Client, target string, diags *diag.Diagnostics) {
-	checkCtx, cancel := context.WithTimeout(ctx, credentialsCheckTimeout)
+//
+// The check takes at most bound (credentialsCheckTimeout), or cfg's request timeout when that is
+// longer: a user who raised request_timeout for a slow API would otherwise see the check give up on
+// an answer that the requests after it would wait for.
+func checkCredentials(ctx context.Context, c *client.Client, cfg client.Config, bound time.Duration, diags *diag.Diagnostics) {
+	bound = max(bound, cfg.RequestTimeout)
+	checkCtx, cancel := context.WithTimeout(ctx, bound)
 	defer cancel()
 	err := c.CheckConnectivity(checkCtx)
 	if err == nil {
 		return
 	}
-	doing := fmt.Sprintf("Checking the provider's API key with %s (for at most %s, retries included)", target, credentialsCheckTimeout)
+	doing := fmt.Sprintf("Checking the provider's API key with %s (for at most %s, retries included)", describeTarget(cfg, c), bound)
 	answer := lastAnswer(err)
 	var unusable *client.AnswerError
 	switch {
@@ -259,6 +275,11 @@ func checkCredentials(ctx context.Context, c *client.Client, target string, diag
 		// alike: a web page (the console's, a captive portal's login page), not the API.
 		diags.AddError("Not a Vision One API", doing+": "+err.Error()+"\n\n"+
 			"The server answered, but not in the form of the connectivity check that every Vision One API has. "+notAnAPIAdvice)
+	case answer == nil && timedOut(err):
+		diags.AddError("Cannot Reach Vision One", doing+": "+err.Error()+"\n\n"+fmt.Sprintf("No answer came in the "+
+			"%s the check allows, retries included. Check the network path to the API (proxy, firewall). If the API is slow but "+
+			"reachable, raise request_timeout: the check waits for the longer of %s and request_timeout.",
+			bound, credentialsCheckTimeout))
 	case answer == nil:
 		addAPIError(diags, "Cannot Reach Vision One", doing, err)
 	case answer.StatusCode == http.StatusUnauthorized:

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -12,6 +13,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -69,6 +71,26 @@ func TestAccProvider_endpointUnreachable(t *testing.T) {
 		regexpText("Cannot Reach Vision One",
 			fmt.Sprintf("Checking the provider's API key with %s (the endpoint) (for at most 15s, retries included)", closed.URL),
 			"connection refused", "No connection could be made"))
+}
+
+// TestAccProvider_endpointRedirects: an endpoint that redirects, here to a working API on the same
+// host (to which Go would forward the key), fails the plan naming the redirect and what to set, and
+// the API it points to gets no request: the key goes only to the configured host.
+func TestAccProvider_endpointRedirects(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	e.requireEmulator("API on this machine to redirect to")
+	before := e.Stats()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, e.URL+r.URL.Path, http.StatusMovedPermanently)
+	}))
+	t.Cleanup(srv.Close)
+	testAccExpectPlanError(t, providerBlock(srv.URL, e.AdminKey())+testAccUserRolesDataSourceConfig,
+		regexpText("Cannot Reach Vision One", fmt.Sprintf("Checking the provider's API key with %s (the endpoint)", srv.URL),
+			"redirected the request (301 Moved Permanently) to "+e.URL+"/v3.0/healthcheck/connectivity",
+			"Set `endpoint` to the API's URL", "The provider does not follow redirects"))
+	if got, want := e.Stats().Requests, before.Requests; !maps.Equal(got, want) {
+		t.Errorf("the API the redirect names got requests: %v, had %v", got, want)
+	}
 }
 
 // TestAccProvider_notAnAPI: a server that answers the credentials check, but not as the Vision One
@@ -254,7 +276,7 @@ func TestCheckCredentials_keyNeverEchoed(t *testing.T) {
 		t.Fatal(err)
 	}
 	var diags diag.Diagnostics
-	checkCredentials(context.Background(), c, describeTarget(cfg, c), &diags)
+	checkCredentials(context.Background(), c, cfg, credentialsCheckTimeout, &diags)
 	if !diags.HasError() || diags[0].Summary() != "Vision One API Key Refused" {
 		t.Fatalf("diagnostics = %v, want the refused key", diags)
 	}
@@ -278,9 +300,92 @@ func TestCheckCredentials_rateLimitedWithoutRetryAfter(t *testing.T) {
 		t.Fatal(err)
 	}
 	var diags diag.Diagnostics
-	checkCredentials(context.Background(), c, describeTarget(cfg, c), &diags)
+	checkCredentials(context.Background(), c, cfg, credentialsCheckTimeout, &diags)
 	if diags.HasError() {
 		t.Errorf("diagnostics = %v, want none: a rate-limited check has no verdict", diags)
+	}
+}
+
+// TestCheckCredentials_requestTimeout: the check waits for an API slower than its own bound when
+// request_timeout is longer, as the requests after it would; an API that answers within neither
+// fails the check, with advice that names the setting that lengthens it.
+func TestCheckCredentials_requestTimeout(t *testing.T) {
+	const bound, slowness = 50 * time.Millisecond, 200 * time.Millisecond
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-time.After(slowness):
+		case <-r.Context().Done():
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = fmt.Fprint(w, `{"status":"available"}`)
+	}))
+	t.Cleanup(srv.Close)
+	check := func(requestTimeout time.Duration) diag.Diagnostics {
+		cfg := client.Config{Endpoint: srv.URL, APIKey: "key", RequestTimeout: requestTimeout}
+		c, err := client.New(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var diags diag.Diagnostics
+		checkCredentials(context.Background(), c, cfg, bound, &diags)
+		return diags
+	}
+	if diags := check(time.Minute); diags.HasError() {
+		t.Errorf("with request_timeout longer than the API takes: diagnostics = %v, want none", diags)
+	}
+	// Unset, request_timeout is the API's own limit, which does not lengthen the check.
+	diags := check(0)
+	if !diags.HasError() {
+		t.Fatal("with request_timeout unset, the check waited longer than its bound")
+	}
+	if detail := diags[0].Detail(); !strings.Contains(detail, "raise request_timeout: the check waits for the longer of") {
+		t.Errorf("detail = %q, want the advice to raise request_timeout, which lengthens the check", detail)
+	}
+}
+
+// TestAccProvider_userAgent: every request names Terraform's version and the provider's, in the form
+// HashiCorp's providers use.
+func TestAccProvider_userAgent(t *testing.T) {
+	var mu sync.Mutex
+	agents := map[string]bool{}
+	e := startEmulatorBehind(t, func(api http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			mu.Lock()
+			agents[r.UserAgent()] = true
+			mu.Unlock()
+			api.ServeHTTP(w, r)
+		})
+	})
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps:                    []resource.TestStep{{Config: e.providerConfig() + testAccUserRolesDataSourceConfig}},
+	})
+	want := regexp.MustCompile(`^Terraform/\d+\.\d+\.\d+\S* \(\+https://www\.terraform\.io\) terraform-provider-visionone/test$`)
+	mu.Lock()
+	defer mu.Unlock()
+	if len(agents) != 1 {
+		t.Fatalf("User-Agents = %v, want one", agents)
+	}
+	for agent := range agents {
+		if !want.MatchString(agent) {
+			t.Errorf("User-Agent = %q, want it to match %s", agent, want)
+		}
+	}
+}
+
+// TestUserAgentWithoutTerraformVersion: a CLI that does not say its version leaves the Terraform
+// part out rather than sending an empty one.
+func TestUserAgentWithoutTerraformVersion(t *testing.T) {
+	var m providerModel
+	var diags diag.Diagnostics
+	if got, want := m.clientConfig("", "1.2.3", &diags).UserAgent, "terraform-provider-visionone/1.2.3"; got != want {
+		t.Errorf("User-Agent = %q, want %q", got, want)
+	}
+	if got, want := m.clientConfig("1.14.9", "1.2.3", &diags).UserAgent,
+		"Terraform/1.14.9 (+https://www.terraform.io) terraform-provider-visionone/1.2.3"; got != want {
+		t.Errorf("User-Agent = %q, want %q", got, want)
 	}
 }
 
