@@ -441,7 +441,8 @@ func apiKeyPatchApplied(k *APIKey, p APIKeyPatch) bool {
 // returned error (a *MultiStatusError); keys that are already gone count as deleted. Sending the
 // batch again is harmless for the same reason, so it is retried like any idempotent request.
 // Concurrent calls are gathered into one batch request (gather.go); an id whose caller's context
-// ends before its batch is sent is not sent.
+// ends before its batch is sent is not sent, and one whose context ends after gets a *RequestError
+// for which StoppedInFlight is true: the key may be gone.
 func (c *Client) DeleteAPIKeys(ctx context.Context, ids ...string) error {
 	if len(ids) == 0 {
 		return nil
@@ -454,9 +455,13 @@ func (c *Client) DeleteAPIKeys(ctx context.Context, ids ...string) error {
 	var requestErr error
 	for _, p := range items {
 		failed, sent, err := c.keyDeletes.wait(p)
+		var reqErr *RequestError
 		switch {
 		case !sent:
 			err = &RequestError{Method: http.MethodPost, Path: apiKeysDeletePath, Err: err}
+		case err != nil && ctx.Err() != nil && !errors.As(err, &reqErr):
+			// Given up on once sent: the batch may have deleted the key, as for a create.
+			err = &RequestError{Method: http.MethodPost, Path: apiKeysDeletePath, Err: err, inFlight: true}
 		case failed != nil:
 			multi.Items = append(multi.Items, failed)
 		}

@@ -350,6 +350,36 @@ func TestAPIKeyBatchSeenThroughInterrupt(t *testing.T) {
 	}
 }
 
+// TestAPIKeyDeleteInterruptedAfterSent: a delete whose caller stops waiting once its batch was sent
+// may have been applied; its error says which request it was and that it was under way, as a
+// create's does, rather than the bare context error.
+func TestAPIKeyDeleteInterruptedAfterSent(t *testing.T) {
+	t.Parallel()
+	ctx, interrupt := context.WithCancel(context.Background())
+	defer interrupt()
+	e := startEmulator(t, func(_ *emulator.Server, next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			next.ServeHTTP(w, r)
+			if isPost(deleteKeysPath)(r) {
+				interrupt()
+				time.Sleep(100 * time.Millisecond)
+			}
+		})
+	})
+	created := createConcurrently(context.Background(), e.api, keyInputs("deleted-while-interrupted"))
+	e.checkCreated(t, created[0])
+
+	err := e.api.DeleteAPIKeys(ctx, created[0].key.ID)
+	var reqErr *client.RequestError
+	if !errors.As(err, &reqErr) || !reqErr.StoppedInFlight() || reqErr.Path != deleteKeysPath || !errors.Is(err, context.Canceled) {
+		t.Fatalf("the interrupted delete = %#v (%v), want a *client.RequestError of POST %s, stopped in flight, for context.Canceled",
+			err, err, deleteKeysPath)
+	}
+	if n := e.srv.Stats().Objects["apiKeys"]; n != 0 {
+		t.Errorf("%d keys left, want the delete applied", n)
+	}
+}
+
 // rewriteAnswers lets the emulator apply every API-key create and answers the nth (counted from 1)
 // for which rewrite(n) is true with what edit makes of the emulator's items, given the names
 // requested in their order: an answer that says less than the API did.
