@@ -881,8 +881,8 @@ func expectRoleInEmulator(e *testEmulator, name string, want roleInAPI) stateche
 			return fmt.Errorf("reading role %q (id %s) in the emulator: %w", name, found.ID, err)
 		}
 		got := roleInAPI{
-			description:               role.Description,
-			permissions:               slices.Sorted(slices.Values(role.PermissionKeys)),
+			description:                role.Description,
+			permissions:                slices.Sorted(slices.Values(role.PermissionKeys)),
 			allowAPIKeyAssignment:      role.AllowAPIKeyAssignment,
 			allowUserAccountAssignment: role.AllowUserAccountAssignment,
 		}
