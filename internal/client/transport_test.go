@@ -259,17 +259,14 @@ func TestContextCancellationMidBackoff(t *testing.T) {
 		w.Header().Set("Retry-After", "600")
 		writeJSON(w, 503, `{"error":{"code":"ServiceUnavailable","message":"down"}}`)
 	}, func(cfg *client.Config) { cfg.HTTPClient = &http.Client{Transport: cancelAfterAnswer{cancel}} })
-	started := time.Now()
+	// Retry-After asks for ten minutes: a wait that did not end with the context would outlast the
+	// test's timeout, and the error says the wait was given up.
 	err := c.CheckConnectivity(ctx)
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("error %v does not wrap context.Canceled", err)
 	}
 	if calls.Load() != 1 {
 		t.Errorf("calls = %d, want 1", calls.Load())
-	}
-	// Retry-After asked for ten minutes: returning within 30s means the wait was cut short.
-	if elapsed := time.Since(started); elapsed > 30*time.Second {
-		t.Errorf("returned after %s, not promptly", elapsed)
 	}
 	want := "GET /v3.0/healthcheck/connectivity: gave up waiting to retry: context canceled (the last answer was 503 ServiceUnavailable: down)"
 	if err.Error() != want {

@@ -195,20 +195,31 @@ data "visionone_api_keys" "nobody" {
 	})
 }
 
-// TestAccAPIKeysDataSource_impossibleFilters refuses, when Terraform validates the configuration, a
-// name or role that no key or role can have: empty, or longer than the API allows.
-func TestAccAPIKeysDataSource_impossibleFilters(t *testing.T) {
+// TestAccAPIKeysDataSource_invalidFilters refuses, when Terraform validates the configuration, a
+// name or role that no key or role can have (empty, or longer than the API allows), a status the
+// API does not have, and an expiring_within outside its range.
+func TestAccAPIKeysDataSource_invalidFilters(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
+	step := func(attribute, value string, wantError *regexp.Regexp) resource.TestStep {
+		return resource.TestStep{
+			Config:      e.providerConfig() + fmt.Sprintf("data \"visionone_api_keys\" \"this\" {\n  %s = %q\n}\n", attribute, value),
+			PlanOnly:    true,
+			ExpectError: wantError,
+		}
+	}
 	var steps []resource.TestStep
 	for _, attribute := range []string{"name", "role"} {
 		for _, value := range []string{"", strings.Repeat("k", apiKeyNameMaxLength+1)} {
-			steps = append(steps, resource.TestStep{
-				Config:      e.providerConfig() + fmt.Sprintf("data \"visionone_api_keys\" \"this\" {\n  %s = %q\n}\n", attribute, value),
-				PlanOnly:    true,
-				ExpectError: regexp.MustCompile(`Attribute ` + attribute + ` UTF-8 character count must be between 1 and 128`),
-			})
+			steps = append(steps, step(attribute, value,
+				regexp.MustCompile(`Attribute `+attribute+` UTF-8 character count must be between 1 and 128`)))
 		}
 	}
+	steps = append(steps,
+		step("status", "expired", regexpText(`Attribute status value must be one of: ["enabled" "disabled"], got: "expired"`)),
+		step("expiring_within", "-1s", regexpText(`Attribute expiring_within value must be a Go duration`, `between 0s and 8784h0m0s, got: "-1s"`)),
+		step("expiring_within", "8784h0m1s",
+			regexpText(`Attribute expiring_within value must be a Go duration`, `between 0s and 8784h0m0s, got: "8784h0m1s"`)),
+	)
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,

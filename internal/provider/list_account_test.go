@@ -3,6 +3,7 @@ package provider
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -39,7 +40,7 @@ func TestAccAccountList_query(t *testing.T) {
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{skipBelowFeature(featureQuery)},
 		PreCheck:                 func() { testAccPreCheck(t) },
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{
+		Steps: slices.Concat([]resource.TestStep{
 			{Config: e.providerConfig()},
 			{
 				Query: true,
@@ -87,6 +88,14 @@ list "visionone_account" "invited_saml" {
 				},
 			},
 		},
+			// Filters no account can match are refused before anything is listed.
+			invalidListSteps("visionone_account",
+				invalidListConfig{`role = ""`, regexpText("Attribute role UTF-8 character count must be between 1 and 256, got: 0")},
+				invalidListConfig{fmt.Sprintf("role = %q", strings.Repeat("r", accountMaxLength+1)),
+					regexpText("Attribute role UTF-8 character count must be between 1 and 256, got: 257")},
+				invalidListConfig{`status = "Enabled"`, regexpText(`Attribute status value must be one of: ["enabled" "disabled" "invited"], got: "Enabled"`)},
+				invalidListConfig{`auth_type = "samlgroup"`, regexpText(`Attribute auth_type value must be one of: ["local" "saml" "samlGroup"], got: "samlgroup"`)},
+			)),
 	})
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -43,7 +44,7 @@ func TestAccAPIKeyList_query(t *testing.T) {
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{skipBelowFeature(featureQuery)},
 		PreCheck:                 func() { testAccPreCheck(t) },
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{
+		Steps: slices.Concat([]resource.TestStep{
 			{Config: e.providerConfig()},
 			{
 				Query: true,
@@ -101,6 +102,17 @@ list "visionone_api_key" "expiring" {
 				},
 			},
 		},
+			// Filters no key can match are refused before anything is listed.
+			invalidListSteps("visionone_api_key",
+				invalidListConfig{`role = ""`, regexpText("Attribute role UTF-8 character count must be between 1 and 128, got: 0")},
+				invalidListConfig{fmt.Sprintf("role = %q", strings.Repeat("r", roleNameMaxLength+1)),
+					regexpText("Attribute role UTF-8 character count must be between 1 and 128, got: 129")},
+				invalidListConfig{`status = "expired"`, regexpText(`Attribute status value must be one of: ["enabled" "disabled"], got: "expired"`)},
+				invalidListConfig{`expiring_within = "-1s"`, regexpText(`Attribute expiring_within value must be a Go duration`, `between 0s and 8784h0m0s, got: "-1s"`)},
+				invalidListConfig{`expiring_within = "8784h0m1s"`,
+					regexpText(`Attribute expiring_within value must be a Go duration`, `between 0s and 8784h0m0s, got: "8784h0m1s"`)},
+				invalidListConfig{`expiring_within = "30d"`, regexpText("Invalid Time Duration String Value", `unknown unit "d" in duration "30d"`)},
+			)),
 	})
 }
 

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -447,4 +448,25 @@ func TestListResults_limit(t *testing.T) {
 	if pushed != 1 {
 		t.Errorf("pushed %d results after the consumer stopped at the first", pushed)
 	}
+}
+
+// invalidListConfig is the body of a list block's config block that Terraform must refuse when it
+// validates the query, with an error that matches wantError.
+type invalidListConfig struct {
+	config    string
+	wantError *regexp.Regexp
+}
+
+// invalidListSteps is a query step of the list resource listType for each configuration of cases:
+// the provider's validators refuse it before anything is listed.
+func invalidListSteps(listType string, cases ...invalidListConfig) []resource.TestStep {
+	steps := make([]resource.TestStep, len(cases))
+	for i, c := range cases {
+		steps[i] = resource.TestStep{
+			Query:       true,
+			Config:      fmt.Sprintf("list %q \"invalid\" {\n  provider = visionone\n  config {\n    %s\n  }\n}\n", listType, c.config),
+			ExpectError: c.wantError,
+		}
+	}
+	return steps
 }

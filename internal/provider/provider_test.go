@@ -290,7 +290,7 @@ resource "visionone_user_role" "test" {
 					},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
-					expectRoleInEmulator(e, name, keys),
+					expectRoleInEmulator(e, name, roleWithDefaults(keys)),
 				},
 			},
 		},

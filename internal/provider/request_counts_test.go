@@ -1,8 +1,13 @@
 package provider
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -140,6 +145,122 @@ func TestAccAPIKey_batchedWrites(t *testing.T) {
 			},
 		},
 	})
+}
+
+// TestAccAPIKey_batchItemRefused creates keys in one apply while a console user takes the name of
+// one of them between the plan and the apply (the plan found it free, so only the API can refuse
+// it). Vision One refuses that item of the batch and creates the others: only that resource
+// fails, the others are in the state with values that work, and the emulator holds no key that the
+// state does not. Once the console key is deleted, the next apply creates the refused key alone.
+func TestAccAPIKey_batchItemRefused(t *testing.T) {
+	batches := &createBatches{}
+	e := startEmulatorBehind(t, batches.wrap)
+	const count = 3
+	config := e.batchedKeysConfig(count)
+	taken := e.name("batch-1")
+	var console *client.CreatedAPIKey
+	refused, others := "visionone_api_key.batch[1]", []string{"visionone_api_key.batch[0]", "visionone_api_key.batch[2]"}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.apiKeysGone,
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					betweenPlanAndApply(func() { console = e.createAPIKey(client.APIKeyCreate{Name: taken, Role: "SIEM"}) }),
+				}},
+				ExpectError: regexpText("Error: API Key Already Exists", "with "+refused,
+					fmt.Sprintf("Creating API key %q", taken), fmt.Sprintf("An API key named %q already exists", taken)),
+			},
+			{
+				PreConfig: func() {
+					// The refused key shared its request with keys that were created.
+					if batch := batches.holding(taken); len(batch) < 2 {
+						t.Fatalf("the key refused was sent in a batch of %v, want it with others of the apply", batch)
+					}
+					keys, err := e.apiKeys(context.Background())
+					if err != nil {
+						t.Fatal(err)
+					}
+					names := make([]string, len(keys))
+					for i, k := range keys {
+						names[i] = k.Name
+					}
+					slices.Sort(names)
+					// The console's key and the two created, which the plan below finds in the state: no
+					// key that the batch made is missing from the state.
+					if want := []string{e.name("batch-0"), taken, e.name("batch-2")}; !slices.Equal(names, want) {
+						t.Fatalf("the emulator holds the keys %v, want %v", names, want)
+					}
+					if err := e.API.DeleteAPIKeys(context.Background(), console.ID); err != nil {
+						t.Fatalf("deleting the console key: %v", err)
+					}
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					// The keys created by the failed apply are in the state, unchanged since.
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(refused, plancheck.ResourceActionCreate),
+						plancheck.ExpectResourceAction(others[0], plancheck.ResourceActionNoop),
+						plancheck.ExpectResourceAction(others[1], plancheck.ResourceActionNoop),
+					},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					// The values the failed apply stored work.
+					statecheck.ExpectKnownValue(others[0], tfjsonpath.New("value"), e.authenticates()),
+					statecheck.ExpectKnownValue(others[1], tfjsonpath.New("value"), e.authenticates()),
+					statecheck.ExpectKnownValue(refused, tfjsonpath.New("value"), e.authenticates()),
+					e.expectAPIKeyCount(count),
+				},
+			},
+		},
+	})
+}
+
+// createBatches is a proxy in front of the API that records the names that each request to create
+// API keys carried.
+type createBatches struct {
+	mu      sync.Mutex
+	batches [][]string
+}
+
+func (b *createBatches) wrap(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost && r.URL.Path == "/v3.0/iam/apiKeys" {
+			body, err := io.ReadAll(r.Body)
+			if err != nil {
+				http.Error(w, "reading the request: "+err.Error(), http.StatusBadRequest)
+				return
+			}
+			r.Body = io.NopCloser(bytes.NewReader(body))
+			var items []struct {
+				Name string `json:"name"`
+			}
+			if err := json.Unmarshal(body, &items); err == nil {
+				names := make([]string, len(items))
+				for i, item := range items {
+					names[i] = item.Name
+				}
+				b.mu.Lock()
+				b.batches = append(b.batches, names)
+				b.mu.Unlock()
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// holding returns the names of the first recorded request that carried name.
+func (b *createBatches) holding(name string) []string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, batch := range b.batches {
+		if slices.Contains(batch, name) {
+			return batch
+		}
+	}
+	return nil
 }
 
 // TestAccAccount_invitedWithoutReadBack invites accounts with one request each, and the check of

@@ -331,8 +331,8 @@ resource "visionone_api_key" "test" {
 // TestAccAPIKey_nameTakenInTenantPlans plans, beside a new role, a key whose name a key made in the
 // console has, spelled the same: the plan succeeds, with the warning that
 // TestAPIKey_modifyPlanNameTakenWarns asserts (in an apply, that key may be this resource's own
-// current one under create_before_destroy, see checkName), and nothing is written. (A name that
-// differs in case only fails the plan: TestAccAPIKey_duplicateName.)
+// current one under create_before_destroy, see checkName), and nothing is written. (For a new key, a
+// name that differs in case only fails the plan: TestAccAPIKey_duplicateName.)
 func TestAccAPIKey_nameTakenInTenantPlans(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
 	taken := e.name("dup-key")

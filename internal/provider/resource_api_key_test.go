@@ -701,18 +701,23 @@ func TestAccAPIKey_badInputs(t *testing.T) {
 	})
 }
 
-// TestAccAPIKey_duplicateName takes a name a console key already has, at create (the error says
-// how to import it) and by renaming.
+// TestAccAPIKey_duplicateName takes a name that a console key already has in another case, at
+// create (the error says how to import it) and by renaming. The create fails at plan with nothing
+// written; PlanOnly proves it is the plan, since Vision One also refuses the name at apply with the
+// same summary.
 func TestAccAPIKey_duplicateName(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
 	taken := e.name("Taken")
 	takenID := e.createAPIKey(client.APIKeyCreate{Name: taken, Role: "SIEM"}).ID
+	before := e.Stats()
+	notTaken := e.providerConfig() + testAccAPIKeyConfig(e.name("not-taken"), "SIEM", "", true)
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config: e.providerConfig() + testAccAPIKeyConfig(strings.ToLower(taken), "SIEM", "", true),
+				Config:   e.providerConfig() + testAccAPIKeyConfig(strings.ToLower(taken), "SIEM", "", true),
+				PlanOnly: true,
 				ExpectError: regexpText(slices.Concat([]string{"API Key Already Exists",
 					fmt.Sprintf(`Vision One already has the API key %q (id %s)`, taken, takenID),
 					"not managed by this configuration as far as the provider can tell"}, wantImportHint(apiKeyType, takenID),
@@ -720,16 +725,26 @@ func TestAccAPIKey_duplicateName(t *testing.T) {
 			},
 			{
 				PreConfig: func() {
+					if err := e.noWritesSince(before)(nil); err != nil {
+						t.Fatalf("the refused key was written: %v", err)
+					}
 					if keys, err := e.apiKeys(context.Background()); err != nil || len(keys) != 1 {
 						t.Fatalf("expected only the console key, found %d (%v)", len(keys), err)
 					}
 				},
-				Config:            e.providerConfig() + testAccAPIKeyConfig(e.name("not-taken"), "SIEM", "", true),
+				Config:            notTaken,
 				ConfigStateChecks: []statecheck.StateCheck{e.expectAPIKeyCount(2)},
 			},
 			{
+				// The rename of a key that exists only warns at plan (plan_checks.go says why); the apply
+				// refuses it.
 				Config:      e.providerConfig() + testAccAPIKeyConfig(strings.ToUpper(taken), "SIEM", "", true),
 				ExpectError: regexpText("API Key Already Exists", fmt.Sprintf(`to %q: Vision One already has the API key %q`, strings.ToUpper(taken), taken)),
+			},
+			{
+				// The key kept its name: the configuration that made it plans nothing.
+				Config:           notTaken,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 			},
 		},
 	})

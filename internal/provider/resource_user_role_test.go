@@ -68,7 +68,7 @@ resource "visionone_user_role" "test" {
 					statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("allow_user_account_assignment"), knownvalue.Bool(true)),
 					statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("type"), knownvalue.StringExact(client.RoleTypeCustom)),
 					statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("last_updated_at"), knownvalue.NotNull()),
-					expectRoleInEmulator(e, name, keys),
+					expectRoleInEmulator(e, name, roleWithDefaults(keys)),
 				},
 			},
 			{
@@ -142,7 +142,7 @@ func TestAccUserRole_updateInPlace(t *testing.T) {
 			step(fmt.Sprintf(`  name = %[1]q
   permissions = %[2]s`, external, hclStringList(keys[:1])),
 				statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("name"), knownvalue.StringExact(external)),
-				expectRoleInEmulator(e, external, keys[:1])),
+				expectRoleInEmulator(e, external, roleWithDefaults(keys[:1]))),
 			step(fmt.Sprintf(`  name = %[1]q
   description = "Read-only access for the external auditor"
   permissions = %[2]s`, external, hclStringList(keys[:1])),
@@ -151,7 +151,8 @@ func TestAccUserRole_updateInPlace(t *testing.T) {
   description = "Read-only access for the external auditor"
   permissions = %[2]s`, external, hclStringList(keys)),
 				statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("permissions"), knownvalue.SetExact(knownStringValues(keys))),
-				expectRoleInEmulator(e, external, keys)),
+				expectRoleInEmulator(e, external, roleInAPI{description: "Read-only access for the external auditor", permissions: keys,
+					allowAPIKeyAssignment: true, allowUserAccountAssignment: true})),
 			step(fmt.Sprintf(`  name = %[1]q
   description = "Read-only access for the external auditor"
   permissions = %[2]s
@@ -283,15 +284,16 @@ resource "visionone_user_role" "test" {
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
 					newID.AddStateValue(userRoleAddr, tfjsonpath.New("id")),
-					expectRoleInEmulator(e, name, keys),
+					expectRoleInEmulator(e, name, roleWithDefaults(keys)),
 				},
 			},
 		},
 	})
 }
 
-// TestAccUserRole_changedOutside changes every field of the role behind Terraform's back:
-// the plan is an in-place update that puts the configuration back.
+// TestAccUserRole_changedOutside changes every field of the role behind Terraform's back: the
+// refresh reads each change, and the plan is an in-place update that puts the configuration back in
+// Vision One.
 func TestAccUserRole_changedOutside(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
 	e.requireMasterAdministrator("create a role, whose control flags default to true")
@@ -324,6 +326,20 @@ resource "visionone_user_role" "test" {
 						t.Fatalf("changing the role outside Terraform: %v", err)
 					}
 				},
+				RefreshState:       true,
+				ExpectNonEmptyPlan: true,
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr(userRoleAddr, "description", "changed in the console"),
+					resource.TestCheckResourceAttr(userRoleAddr, "permissions.#", "1"),
+					resource.TestCheckTypeSetElemAttr(userRoleAddr, "permissions.*", keys[1]),
+					resource.TestCheckResourceAttr(userRoleAddr, "allow_api_key_assignment", "false"),
+					resource.TestCheckResourceAttr(userRoleAddr, "allow_user_account_assignment", "false"),
+				),
+				RefreshPlanChecks: resource.RefreshPlanChecks{
+					PostRefresh: []plancheck.PlanCheck{plancheck.ExpectResourceAction(userRoleAddr, plancheck.ResourceActionUpdate)},
+				},
+			},
+			{
 				Config: config,
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{
@@ -337,7 +353,8 @@ resource "visionone_user_role" "test" {
 					statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("permissions"), knownvalue.SetExact(knownStringValues(keys[:1]))),
 					statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("allow_api_key_assignment"), knownvalue.Bool(true)),
 					statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("allow_user_account_assignment"), knownvalue.Bool(true)),
-					expectRoleInEmulator(e, name, keys[:1]),
+					expectRoleInEmulator(e, name, roleInAPI{description: "managed by Terraform", permissions: keys[:1],
+						allowAPIKeyAssignment: true, allowUserAccountAssignment: true}),
 				},
 			},
 		},
@@ -682,7 +699,7 @@ resource "visionone_user_role" "test" {
 			},
 			{
 				Config:            config(keys[0]),
-				ConfigStateChecks: []statecheck.StateCheck{expectRoleInEmulator(e, name, keys)},
+				ConfigStateChecks: []statecheck.StateCheck{expectRoleInEmulator(e, name, roleWithDefaults(keys))},
 			},
 		},
 	})
@@ -801,8 +818,9 @@ func TestAccUserRole_example(t *testing.T) {
 			{
 				Config: e.providerConfig() + config,
 				ConfigStateChecks: []statecheck.StateCheck{
-					expectRoleInEmulator(e, auditor, []string{auditing.Key}),
-					expectRoleInEmulator(e, reader, []string{workbench.Key}),
+					expectRoleInEmulator(e, auditor, roleInAPI{description: "Read-only API access for the external auditor",
+						permissions: []string{auditing.Key}, allowAPIKeyAssignment: true, allowUserAccountAssignment: true}),
+					expectRoleInEmulator(e, reader, roleInAPI{permissions: []string{workbench.Key}, allowAPIKeyAssignment: true}),
 					statecheck.ExpectKnownValue("visionone_user_role.alert_reader", tfjsonpath.New("allow_user_account_assignment"), knownvalue.Bool(false)),
 				},
 			},
@@ -837,17 +855,41 @@ func (e *testEmulator) roleNameGone(name string) error {
 	return nil
 }
 
-// expectRoleInEmulator checks the role as the API stores it, not only as the provider reports it.
-func expectRoleInEmulator(e *testEmulator, name string, permissions []string) statecheck.StateCheck {
+// roleInAPI is what a role holds in Vision One, as expectRoleInEmulator compares it.
+type roleInAPI struct {
+	description                                       string
+	permissions                                       []string
+	allowAPIKeyAssignment, allowUserAccountAssignment bool
+}
+
+// roleWithDefaults is a role with permissions and what the resource gives a role whose
+// configuration sets nothing else: no description, and both control flags true.
+func roleWithDefaults(permissions []string) roleInAPI {
+	return roleInAPI{permissions: permissions, allowAPIKeyAssignment: true, allowUserAccountAssignment: true}
+}
+
+// expectRoleInEmulator checks the role as the API stores it, not only as the provider reports it,
+// with a GET of the role (never served from a listing the test client may hold).
+func expectRoleInEmulator(e *testEmulator, name string, want roleInAPI) statecheck.StateCheck {
 	return emulatorCheck(func(ctx context.Context) error {
-		role, err := e.API.FindRoleByName(ctx, name)
+		found, err := e.API.FindRoleByName(ctx, name)
 		if err != nil {
 			return fmt.Errorf("looking up role %q in the emulator: %w", name, err)
 		}
-		got := slices.Sorted(slices.Values(role.PermissionKeys))
-		want := slices.Sorted(slices.Values(permissions))
-		if !slices.Equal(got, want) {
-			return fmt.Errorf("role %q has permissions %v in the emulator, want %v", name, got, want)
+		role, err := e.API.GetRole(ctx, found.ID)
+		if err != nil {
+			return fmt.Errorf("reading role %q (id %s) in the emulator: %w", name, found.ID, err)
+		}
+		got := roleInAPI{
+			description:                role.Description,
+			permissions:                slices.Sorted(slices.Values(role.PermissionKeys)),
+			allowAPIKeyAssignment:      role.AllowAPIKeyAssignment,
+			allowUserAccountAssignment: role.AllowUserAccountAssignment,
+		}
+		want.permissions = slices.Sorted(slices.Values(want.permissions))
+		if got.description != want.description || !slices.Equal(got.permissions, want.permissions) ||
+			got.allowAPIKeyAssignment != want.allowAPIKeyAssignment || got.allowUserAccountAssignment != want.allowUserAccountAssignment {
+			return fmt.Errorf("role %q holds %+v in the emulator, want %+v", name, got, want)
 		}
 		return nil
 	})
