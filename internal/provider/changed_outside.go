@@ -24,6 +24,10 @@ type guardedUpdate[M any] struct {
 	// attributes (tfsdk names) an update writes.
 	prior, plan M
 	managed     []string
+	// ownChange, when set, reports whether a managed attribute (tfsdk name) that changed since
+	// prior, from was to is, was changed by this run rather than outside Terraform, where the plan
+	// gives it yet another value (see providerData.ownRoleRename).
+	ownChange func(name string, was, is attr.Value) bool
 	// send sends the update, with version as the version read last.
 	send func(version string) error
 	// reread reads the object again, stores it as the new state (and its version in private
@@ -33,9 +37,9 @@ type guardedUpdate[M any] struct {
 
 // run sends the update with version, the one read by the plan's refresh. On a 412 it reads the
 // object again: when every managed attribute changed since prior already has, in the plan, the
-// value it has now, the plan overwrites nothing anyone did (the change may be this apply's own: a
-// role renamed first is then the new role of its holders), so it sends the update once more with
-// the version just read. Otherwise, or when that is refused too, it reports the conflict. It
+// value it has now, or was changed by this run (ownChange), the plan overwrites nothing anyone did
+// (a role renamed first is then the new role of its holders, or the old role of holders the plan
+// moves to another), so it sends the update once more with the version just read. Otherwise, or when that is refused too, it reports the conflict. It
 // returns the error of the last update, which the caller translates, except a 412: a 412 is
 // reported here, and the caller only stops.
 func (u guardedUpdate[M]) run(ctx context.Context, diags *diag.Diagnostics, version string) error {
@@ -45,7 +49,7 @@ func (u guardedUpdate[M]) run(ctx context.Context, diags *diag.Diagnostics, vers
 	}
 	current, reread, readErr := u.reread()
 	if readErr == nil && !diags.HasError() {
-		if planned, ok := changesPlanned(u.prior, current, u.plan, u.managed); ok {
+		if planned, ok := changesPlanned(u.prior, current, u.plan, u.managed, u.ownChange); ok {
 			tflog.Debug(ctx, "Changed since the refresh as planned: updating again with the version just read",
 				map[string]any{"object": u.object, "matched": planned})
 			if err = u.send(reread); !client.IsPreconditionFailed(err) {
@@ -99,15 +103,17 @@ func changedAttributes[M any](before, after M, names []string) []string {
 }
 
 // changesPlanned reports whether every attribute of names (tfsdk names) that differs between
-// prior and current has in plan a known value equal to current's, and lists those attributes.
-func changesPlanned[M any](prior, current, plan M, names []string) ([]string, bool) {
+// prior and current has in plan a known value equal to current's, or changed by this run as own
+// (which may be nil) says, and lists those attributes.
+func changesPlanned[M any](prior, current, plan M, names []string, own func(name string, was, is attr.Value) bool) ([]string, bool) {
 	was, is, planned := attributeValues(prior, names), attributeValues(current, names), attributeValues(plan, names)
 	var matched []string
 	for i, name := range names {
 		if was[i] == nil || is[i] == nil || was[i].Equal(is[i]) {
 			continue
 		}
-		if planned[i] == nil || planned[i].IsUnknown() || !planned[i].Equal(is[i]) {
+		asPlanned := planned[i] != nil && !planned[i].IsUnknown() && planned[i].Equal(is[i])
+		if !asPlanned && (own == nil || !own(name, was[i], is[i])) {
 			return nil, false
 		}
 		matched = append(matched, name)

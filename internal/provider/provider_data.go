@@ -6,7 +6,9 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/client"
@@ -119,6 +121,24 @@ func (d *providerData) seenManaged(typeName, id string) bool {
 // process knows (see nameReleases); false without a configured provider.
 func (d *providerData) roleRenamed(from, to string) bool {
 	return d != nil && d.roleReleases.renames(from, to)
+}
+
+// ownRoleRename is the guardedUpdate.ownChange of an API key or account: its role changed from
+// one name to another only because this run renamed the role, which is no change made outside
+// Terraform even where the plan gives the holder another role (it moves off the role renamed). The
+// object shows the new name once the rename is written, so this waits for that rename to end and
+// reports whether it was written (awaitRename): its record is there already when this process
+// planned the rename before the read, and otherwise is waited for a while; a rename that is not
+// this run's, or that failed, leaves the change an outside one.
+func (d *providerData) ownRoleRename(ctx context.Context) func(name string, was, is attr.Value) bool {
+	return func(name string, was, is attr.Value) bool {
+		from, fromOK := was.(types.String)
+		to, toOK := is.(types.String)
+		if name != "role" || !fromOK || !toOK || from.IsNull() || from.IsUnknown() || to.IsNull() || to.IsUnknown() {
+			return false
+		}
+		return d.roleReleases.awaitRename(ctx, from.ValueString(), to.ValueString()) == releaseDone
+	}
 }
 
 // apiKeyNamed returns the tenant's API key named name regardless of case, or nil (see listedOnce).

@@ -363,7 +363,7 @@ func (r *accountResource) Update(ctx context.Context, req resource.UpdateRequest
 		tflog.Debug(ctx, "updating account", map[string]any{"id": id})
 		err := guardedUpdate[accountResourceModel]{
 			summary: "Account Changed Outside Terraform", object: fmt.Sprintf("the account %s (id %s)", state.Email.ValueString(), id),
-			prior: state, plan: plan, managed: accountManagedAttributes,
+			prior: state, plan: plan, managed: accountManagedAttributes, ownChange: r.data.ownRoleRename(ctx),
 			send: func(version string) error { return r.data.client.UpdateAccount(ctx, id, version, patch) },
 			reread: func() (accountResourceModel, string, error) {
 				account, err := r.data.client.GetAccount(ctx, id, state.Email.ValueString())

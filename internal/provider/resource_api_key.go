@@ -631,7 +631,7 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 		var refusal *nameRefusal[client.APIKey]
 		err := guardedUpdate[apiKeyResourceModel]{
 			summary: "API Key Changed Outside Terraform", object: fmt.Sprintf("API key %s (%q)", id, state.Name.ValueString()),
-			prior: state, plan: plan, managed: apiKeyManagedAttributes,
+			prior: state, plan: plan, managed: apiKeyManagedAttributes, ownChange: r.data.ownRoleRename(ctx),
 			send: func(version string) error {
 				var err error
 				refusal, err = takeName(ctx, &r.data.keyReleases, id,

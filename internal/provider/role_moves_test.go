@@ -1,0 +1,176 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/client"
+	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/emulator"
+)
+
+// roleMovers is the number of API keys and of accounts that move off a role in
+// TestAccRoleMoves_offRenamedRole: enough that the refreshes after the first few are served from
+// the client's shared listing, whose fingerprint of an object includes its role's name.
+const roleMovers = 4
+
+// TestAccRoleMoves_offRenamedRole renames a role and, in the same apply, moves the API keys and
+// accepted accounts that have it to another role. The rename reaches Vision One before some of
+// their updates, which it refuses with a 412 where the version read by the refresh is a fingerprint
+// of the listing (it includes the role's name): the role they then show, the renamed one, is this
+// apply's own change, not one made outside Terraform, so each update succeeds.
+func TestAccRoleMoves_offRenamedRole(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	e.requireEmulator("invitation acceptance")
+	e.requireMasterAdministrator("create a role, whose control flags default to true")
+	permissions := hclStringList(rolePermissionKeys(t, e, 1))
+	roleA, renamed, roleB := e.name("role-a"), e.name("role-a-renamed"), e.name("role-b")
+	emails := make([]string, roleMovers)
+	for i := range emails {
+		emails[i] = e.email(fmt.Sprintf("mover-%d", i))
+	}
+	config := func(nameA, holders string) string {
+		return e.roleMovesConfig(nameA, roleB, permissions, holders, roleMovers, roleMovers)
+	}
+	moved := []statecheck.StateCheck{
+		statecheck.ExpectKnownValue("visionone_user_role.a", tfjsonpath.New("name"), knownvalue.StringExact(renamed)),
+		emulatorCheck(func(ctx context.Context) error {
+			for i := range roleMovers {
+				key, err := e.API.FindAPIKeyByName(ctx, e.name(fmt.Sprintf("mover-%d", i)))
+				if err != nil {
+					return err
+				}
+				if key.Role != roleB {
+					return fmt.Errorf("API key %q has the role %q in the emulator, want %q", key.Name, key.Role, roleB)
+				}
+			}
+			for _, email := range emails {
+				if role := e.account(t, email).Role; role != roleB {
+					return fmt.Errorf("account %s has the role %q in the emulator, want %q", email, role, roleB)
+				}
+			}
+			return nil
+		}),
+	}
+	for i := range roleMovers {
+		for _, mover := range []string{"visionone_api_key.mover", "visionone_account.mover"} {
+			moved = append(moved, statecheck.ExpectKnownValue(fmt.Sprintf("%s[%d]", mover, i),
+				tfjsonpath.New("role"), knownvalue.StringExact(roleB)))
+		}
+	}
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy: resource.ComposeTestCheckFunc(testAccCheckUserRoleDestroyed(e), e.apiKeysGone,
+			e.checkAccountsGone(emails...)),
+		Steps: []resource.TestStep{
+			{Config: config(roleA, "a")},
+			{
+				// An invited account's role change waits for its acceptance (deferPendingChanges).
+				PreConfig: func() {
+					for _, email := range emails {
+						e.acceptInvitation(t, email)
+					}
+				},
+				Config: config(renamed, "b"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction("visionone_user_role.a", plancheck.ResourceActionUpdate),
+						plancheck.ExpectResourceAction("visionone_api_key.mover[0]", plancheck.ResourceActionUpdate),
+						plancheck.ExpectResourceAction("visionone_account.mover[0]", plancheck.ResourceActionUpdate),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: moved,
+			},
+		},
+	})
+}
+
+// roleMovesConfig is the roles visionone_user_role.a, named nameA, and .b, named nameB, with
+// permissions (HCL), and keys API keys and accounts accounts named after their index, which have
+// the role holders ("a" or "b").
+func (e *testEmulator) roleMovesConfig(nameA, nameB, permissions, holders string, keys, accounts int) string {
+	return e.providerConfig() + fmt.Sprintf(`
+resource "visionone_user_role" "a" {
+  name        = %[1]q
+  permissions = %[2]s
+}
+
+resource "visionone_user_role" "b" {
+  name        = %[3]q
+  permissions = %[2]s
+}
+
+resource "visionone_api_key" "mover" {
+  count = %[4]d
+  name  = "%[6]smover-${count.index}"
+  role  = visionone_user_role.%[7]s.name
+}
+
+resource "visionone_account" "mover" {
+  count = %[5]d
+  email = "%[6]smover-${count.index}@example.com"
+  role  = visionone_user_role.%[7]s.name
+}
+`, nameA, permissions, nameB, keys, accounts, e.prefix, holders)
+}
+
+// TestAccRoleMoves_otherRoleOutside is TestAccRoleMoves_offRenamedRole with the key given another
+// role in the console between the plan and the apply: that is a change made outside Terraform,
+// which the apply reports and does not overwrite, though it renames the key's former role too.
+func TestAccRoleMoves_otherRoleOutside(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	e.requireMasterAdministrator("create a role, whose control flags default to true")
+	permissions := hclStringList(rolePermissionKeys(t, e, 1))
+	roleA, renamed, roleB, console := e.name("role-a"), e.name("role-a-renamed"), e.name("role-b"), "SIEM"
+	key := "visionone_api_key.mover[0]"
+	var id string
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             resource.ComposeTestCheckFunc(testAccCheckUserRoleDestroyed(e), e.apiKeysGone),
+		Steps: []resource.TestStep{
+			{
+				Config: e.roleMovesConfig(roleA, roleB, permissions, "a", 1, 0),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(key, tfjsonpath.New("id"), captureString(&id)),
+				},
+			},
+			{
+				Config: e.roleMovesConfig(renamed, roleB, permissions, "b", 1, 0),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					betweenPlanAndApply(func() {
+						if err := e.API.UpdateAPIKey(context.Background(), id, "", client.APIKeyPatch{Role: &console}); err != nil {
+							t.Errorf("changing the key's role in the console: %v", err)
+						}
+					}),
+				}},
+				ExpectError: regexpText("API Key Changed Outside Terraform", "(HTTP 412)", "nothing was changed",
+					fmt.Sprintf(`Changed outside Terraform: role (was %q, is %q)`, roleA, console)),
+			},
+			{
+				PreConfig: func() {
+					k, err := e.API.GetAPIKey(context.Background(), id)
+					if err != nil || k.Role != console {
+						t.Fatalf("the refused update changed the key's role: %+v, %v", k, err)
+					}
+				},
+				Config: e.roleMovesConfig(renamed, roleB, permissions, "b", 1, 0),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{expectPlannedFrom(key, "role", console)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{e.expectAPIKey(e.name("mover-0"), roleB, "", client.StatusEnabled)},
+			},
+		},
+	})
+}
