@@ -41,10 +41,19 @@ import (
 //     no rate limit at all) tells nothing of the allowance: then only the hold applies. Without
 //     Retry-After, the window of the process's first request may be such a window, and any window
 //     not known to be open is: neither sets the pace.
-//   - Every window without a 429 raises the pace by a twentieth of the allowance last measured, so
-//     the pace probes upward slowly and notices a limit that was raised or a tool that stopped.
-//     Against fixed windows a probe beyond the allowance costs a 429 near a window's end and a
-//     short hold, as Terraform's requests wait for the next window.
+//   - One 429 never cuts the pace below a share (paceFloorShare) of the pace before it, or before
+//     any pace, of the most the process had achieved in a window: a 429 early in a window, after a
+//     request or two, may come of a gateway's burst limit or of another tool that shares the
+//     tenant's window, and shows nothing like the tenant's limit. A real limit still brings the
+//     pace down to it, halving it at each window's 429 until the window's count sets it.
+//   - The best pace seen is what windows without a 429 return to: the highest the pace has been,
+//     or before any pace, the most the process achieved in a window. A 429 whose window's count set
+//     the pace measured the limit and brings it down to that pace. Below it, each window without a
+//     429 adds a share (paceRecoverySteps) of it, so that a pace that a stray 429 halved is back in
+//     a few windows; at it, a twentieth of the allowance last measured, so the pace probes upward
+//     slowly and notices a limit that was raised or a tool that stopped. Against fixed windows a
+//     probe beyond the allowance costs a 429 near a window's end and a short hold, as Terraform's
+//     requests wait for the next window.
 //   - Config.RequestsPerMinute, when set, is a hard cap: no 60 seconds hold more of this process's
 //     requests than it, whatever the pace.
 //
@@ -64,8 +73,15 @@ const (
 	// paceMargin is the share of a window's measured allowance that the pace is set to after a
 	// 429, so that the next windows are not overrun before the pace probes upward again.
 	paceMargin = 0.95
-	// paceProbeSteps: each window without a 429 adds 1/paceProbeSteps of the measured allowance.
+	// paceProbeSteps: each window without a 429 adds 1/paceProbeSteps of the measured allowance
+	// once the pace is back at the best it has been.
 	paceProbeSteps = 20
+	// paceRecoverySteps: below the best pace, each window without a 429 adds 1/paceRecoverySteps
+	// of the best, so that a pace that one 429 halved is back within a few windows.
+	paceRecoverySteps = 4
+	// paceFloorShare is the least share of the pace that one 429 leaves (of what the process
+	// achieved in a window, before any pace).
+	paceFloorShare = 0.5
 	// minPace is the slowest pace, in requests per minute, that a 429 can set.
 	minPace = 1.0
 	// windowSlack is how far the start of a window derived from Retry-After may be off: the header
@@ -96,8 +112,12 @@ type pacer struct {
 	capNext time.Time
 	// learned is the pace learned from 429 answers, in requests per minute; zero until the first.
 	learned float64
-	// step is the additive increase per window without a 429.
+	// step is the additive increase per window without a 429, once the pace is back at best.
 	step float64
+	// best is the best pace seen: the highest the pace has been, or before any pace, what the
+	// process achieved in a window. A window without a 429 raises a pace below it by a share of
+	// it; a 429 that measured the tenant's limit lowers it (see the comment at the top of this file).
+	best float64
 	// rampFrom starts the current stretch without a 429, in whole windows of which the pace rises.
 	rampFrom time.Time
 	// decreasedAt is when a 429 last set the pace: one decrease per window.
@@ -173,7 +193,8 @@ func (p *pacer) reserveLocked(now time.Time) time.Time {
 	return at
 }
 
-// probe is the additive increase: each whole window since rampFrom adds a step.
+// probe is the additive increase: each whole window since rampFrom adds a share of the best pace
+// while the pace is below it, and a step beyond.
 func (p *pacer) probe(now time.Time) *paceChange {
 	if p.learned == 0 || now.Before(p.rampFrom) || (p.limit > 0 && p.learned >= p.limit) {
 		return nil
@@ -182,12 +203,18 @@ func (p *pacer) probe(now time.Time) *paceChange {
 	if windows == 0 {
 		return nil
 	}
+	p.rampFrom = p.rampFrom.Add(time.Duration(windows) * paceWindow)
+	reason := "a window passed without a 429: probing upward"
+	for ; windows > 0 && p.learned < p.best; windows-- {
+		p.learned = min(p.learned+p.best/paceRecoverySteps, p.best)
+		reason = "a window passed without a 429: back toward the best pace seen"
+	}
 	p.learned += float64(windows) * p.step
 	if p.limit > 0 {
 		p.learned = min(p.learned, p.limit)
 	}
-	p.rampFrom = p.rampFrom.Add(time.Duration(windows) * paceWindow)
-	return &paceChange{perMinute: p.perMinute(), reason: "a window passed without a 429: probing upward"}
+	p.best = max(p.best, p.learned)
+	return &paceChange{perMinute: p.perMinute(), reason: reason}
 }
 
 // recheck is asked when a request's slot has come, at now: when a 429 has since set a hold that
@@ -244,16 +271,45 @@ func (p *pacer) throttled(now time.Time, wait time.Duration, hasWait bool) *pace
 		return &paceChange{perMinute: p.perMinute(), hold: hold, reason: w.unseen}
 	}
 	n := p.accepted.since(w.countFrom)
-	p.learned = max(float64(n)*paceMargin, minPace)
-	if p.limit > 0 {
-		p.learned = min(p.learned, p.limit)
-	}
-	p.step = max(float64(n)/paceProbeSteps, minPace)
+	how := p.decrease(n)
 	p.decreasedAt = now
 	p.rampFrom = later(now, p.holdUntil)
 	return &paceChange{perMinute: p.perMinute(), hold: hold,
-		reason: fmt.Sprintf("%s: the tenant accepted %d requests of this process in its window; pacing at %.0f%% of that, "+
-			"holding every request until %s", w.what, n, paceMargin*100, w.until)}
+		reason: fmt.Sprintf("%s: the tenant accepted %d requests of this process in its window; %s, "+
+			"holding every request until %s", w.what, n, how, w.until)}
+}
+
+// decrease sets the pace after the first 429 of a window that accepted n requests of this process,
+// and says how, for the debug log. The pace goes to a share (paceMargin) of n, but never below a
+// share (paceFloorShare) of the pace before, or before any pace, of the most the process achieved
+// in a window: a 429 early in a window may come of a gateway's burst limit or of another tool, and
+// a real limit brings the pace down in a few windows all the same, halving it at each. The best
+// pace, to which windows without a 429 bring the pace back quickly, stays where it was after such
+// a 429; when n set the pace (it measured the limit), it comes down to that pace. p.mu is held.
+func (p *pacer) decrease(n int) string {
+	before := p.learned
+	if before == 0 {
+		before = float64(p.accepted.most)
+	}
+	if p.limit > 0 {
+		before = min(before, p.limit)
+	}
+	measured, floor := float64(n)*paceMargin, before*paceFloorShare
+	how := fmt.Sprintf("pacing at %.0f%% of that", paceMargin*100)
+	if measured >= floor {
+		p.best = measured
+		p.step = float64(n) / paceProbeSteps
+	} else {
+		how = fmt.Sprintf("pacing at %.0f%% of the pace before, as a 429 this early in a window need not show the tenant's limit",
+			paceFloorShare*100)
+		p.best = max(p.best, before)
+	}
+	p.learned = max(measured, floor, minPace)
+	if p.limit > 0 {
+		p.learned = min(p.learned, p.limit)
+	}
+	p.step = max(p.step, p.best/paceProbeSteps, minPace)
+	return how
 }
 
 // window is what a 429 tells of the tenant's window that it closed.
@@ -311,6 +367,9 @@ func later(a, b time.Time) time.Time {
 // estimates when the tenant's window opened.
 type acceptLog struct {
 	first time.Time // the first accepted request of the process
+	// count is how many accepted requests were sent in the current window, and most the most in
+	// any window of the process.
+	count, most int
 	// window and previous are when the tenant's current and previous windows opened, as far as
 	// this process can tell: the sending of the first request accepted a window or more after
 	// the last one opened.
@@ -327,10 +386,14 @@ func (l *acceptLog) add(t time.Time) {
 	}
 	switch {
 	case l.window.IsZero() || !t.Before(l.window.Add(paceWindow)):
-		l.previous, l.window = l.window, t
+		l.previous, l.window, l.count = l.window, t, 0
 	case t.Before(l.window) && (l.previous.IsZero() || !t.Before(l.previous.Add(paceWindow))):
 		// Answered after a later request of the same window.
 		l.window = t
+	}
+	if !t.Before(l.window) {
+		l.count++
+		l.most = max(l.most, l.count)
 	}
 	s := t.Unix()
 	b := &l.buckets[uint64(s)%uint64(len(l.buckets))]

@@ -2,6 +2,7 @@ package client
 
 import (
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -284,14 +285,30 @@ func TestPacerNeverExceedsTheCap(t *testing.T) {
 // rate limit does: at most allowance in a 60-second window that opens with the first request
 // after the last one closed; beyond it a 429 whose Retry-After, in whole seconds rounded up, is
 // the rest of the window, unless the tenant omits it.
+// With faults, it also answers that share of the requests 429 at random, whatever its count, as
+// the emulator's fault injection does (Faults{Statuses: [429]}); those answers never carry Retry-After, which the tenant cannot give for a window that is not
+// full. An allowance of zero is no limit.
 type fixedWindowTenant struct {
 	allowance      int
 	omitRetryAfter bool
+	faults         float64
+	draws          *rand.Rand
 	start          time.Time
 	count          int
 }
 
 func (f *fixedWindowTenant) arrive(t time.Time) (retryAfter time.Duration, ok bool) {
+	if f.faults > 0 {
+		if f.draws == nil {
+			f.draws = rand.New(rand.NewPCG(3, 4))
+		}
+		if f.draws.Float64() < f.faults {
+			return 0, false
+		}
+	}
+	if f.allowance == 0 {
+		return 0, true
+	}
 	if f.start.IsZero() || t.Sub(f.start) >= time.Minute {
 		f.start, f.count = t, 0
 	}
@@ -307,6 +324,7 @@ func (f *fixedWindowTenant) arrive(t time.Time) (retryAfter time.Duration, ok bo
 type paceRun struct {
 	requests, tooMany int
 	maxTooManyPerCall int
+	lowestPace        float64 // the lowest pace that a 429 set; zero: none
 	elapsed           time.Duration
 	sent              []time.Time // when each request was sent, in order
 }
@@ -375,13 +393,17 @@ func simulatePacing(p *pacer, tenant *fixedWindowTenant, workers, work int, late
 				run.tooMany++
 				cur.tooMany++
 				run.maxTooManyPerCall = max(run.maxTooManyPerCall, cur.tooMany)
-				if tenant.omitRetryAfter {
-					p.throttled(now, 0, false)
+				var change *paceChange
+				if tenant.omitRetryAfter || cur.retryAfter == 0 {
+					change = p.throttled(now, 0, false)
 					cur.step = ready
-					continue
+				} else {
+					change = p.throttled(now, cur.retryAfter, true)
+					cur.next, cur.step = now.Add(cur.retryAfter), ready
 				}
-				p.throttled(now, cur.retryAfter, true)
-				cur.next, cur.step = now.Add(cur.retryAfter), ready
+				if change != nil && change.perMinute > 0 && (run.lowestPace == 0 || change.perMinute < run.lowestPace) {
+					run.lowestPace = change.perMinute
+				}
 				continue
 			}
 			cur.tooMany = 0
@@ -463,6 +485,174 @@ func TestPacerAgainstAFixedWindowTenant(t *testing.T) {
 			// The requests held by a 429 go at the cap when the hold ends, not all at once.
 			if i := windowOverCap(run.sent, tt.limit, time.Minute); tt.limit > 0 && i >= 0 {
 				t.Errorf("the 60s from request %d (+%s) hold more than the cap of %d", i, run.sent[i].Sub(t0), tt.limit)
+			}
+		})
+	}
+}
+
+// playWindow makes p accept n requests sent evenly over the first `over` of a tenant window that
+// opens at open, then answers a 429 at open+over: with a Retry-After that ends the window, or
+// without one, as Vision One may. It returns the change that the 429 made and the end of the hold.
+func playWindow(p *pacer, open time.Time, n int, over time.Duration, withRetryAfter bool) (*paceChange, time.Time) {
+	for i := range n {
+		p.answered(open.Add(over * time.Duration(i) / time.Duration(n)))
+	}
+	if withRetryAfter {
+		return p.throttled(open.Add(over), paceWindow-over, true), open.Add(paceWindow)
+	}
+	return p.throttled(open.Add(over), 0, false), open.Add(paceWindow + windowSlack)
+}
+
+// pacedByAWindow returns a pacer whose pace a window that accepted n requests over `over` set, and
+// the end of that window's hold. Without Retry-After the process's first window teaches nothing, so
+// one is played before.
+func pacedByAWindow(n int, over time.Duration, withRetryAfter bool) (*pacer, time.Time) {
+	p := newPacer(0)
+	p.jitter = func(time.Duration) time.Duration { return 0 }
+	open := t0
+	if !withRetryAfter {
+		_, end := playWindow(p, open, 100, 10*time.Second, false)
+		open = end.Add(time.Second)
+	}
+	_, end := playWindow(p, open, n, over, withRetryAfter)
+	return p, end
+}
+
+// quietWindows lets the windows from `from` pass without a 429, each accepting as many requests of
+// this process as the pace allows, and returns the pace after each of them and when the next opens.
+func quietWindows(p *pacer, from time.Time, windows int) ([]float64, time.Time) {
+	paces := make([]float64, windows)
+	for k := range paces {
+		open := from.Add(time.Duration(k) * paceWindow)
+		n := int(p.perMinute())
+		for i := range n {
+			p.answered(open.Add(50 * time.Second * time.Duration(i) / time.Duration(n)))
+		}
+		p.reserve(open.Add(paceWindow))
+		paces[k] = p.perMinute()
+	}
+	return paces, from.Add(time.Duration(windows) * paceWindow)
+}
+
+// A 429 early in a window (a gateway's burst limit, or another tool that shares the tenant's
+// window) says little of the tenant's limit: it may cut the pace to half of what it was, never to
+// the few requests that window happened to accept, and the quiet windows after it bring the pace
+// back near where it was within a few windows. With and without Retry-After.
+func TestPacerOneEarly429KeepsMostOfThePace(t *testing.T) {
+	for _, withRetryAfter := range []bool{true, false} {
+		p, end := pacedByAWindow(200, 20*time.Second, withRetryAfter)
+		_, open := quietWindows(p, end, 3)
+		before := p.perMinute()
+
+		change, end := playWindow(p, open, 1, time.Second, withRetryAfter)
+		if change == nil || change.perMinute < before/2 {
+			t.Fatalf("Retry-After %v: one 429 after 1 accepted request cut the pace from %v to %+v, want at least half of it",
+				withRetryAfter, before, change)
+		}
+		paces, _ := quietWindows(p, end, 3)
+		if paces[2] < 0.9*before {
+			t.Errorf("Retry-After %v: after the 429 the pace went %v over three quiet windows, want back near %v",
+				withRetryAfter, paces, before)
+		}
+	}
+}
+
+// From a fresh start, before any pace: a 429 after 1 accepted request in the first window that
+// teaches one sets the pace to no less than half of what the process had achieved in a window,
+// and the pace is back near that within a few quiet windows.
+func TestPacerOneEarly429FromAFreshStart(t *testing.T) {
+	p := newPacer(0)
+	p.jitter = func(time.Duration) time.Duration { return 0 }
+	_, end := playWindow(p, t0, 30, 5*time.Second, false) // the first window: a hold, no pace
+	change, end := playWindow(p, end.Add(time.Second), 1, time.Second, false)
+	if change == nil || change.perMinute < 15 || !strings.Contains(change.reason, "accepted 1 requests") {
+		t.Fatalf("change = %+v; want a pace of at least 15/min, half of the 30 the first window accepted", change)
+	}
+	if paces, _ := quietWindows(p, end, 3); paces[2] < 27 {
+		t.Errorf("after the 429 the pace went %v over three quiet windows, want back near 30", paces)
+	}
+}
+
+// Repeated 429s still bring the pace down to a real limit, geometrically: a tenant whose limit
+// fell from about 600 to 20 a minute (or another tool that took the rest) accepts 20 in every
+// window. The pace halves at each window's 429 until the count of the window sets it, and then
+// stays near the limit: once there, the windows end in a 429 no more often than the probes upward
+// of a pace learned at that limit make them.
+func TestPacerFollowsALimitThatFell(t *testing.T) {
+	for _, withRetryAfter := range []bool{true, false} {
+		p, end := pacedByAWindow(632, 50*time.Second, withRetryAfter)
+		if got := p.perMinute(); got != 600.4 {
+			t.Fatalf("Retry-After %v: pace %v, want 600.4", withRetryAfter, got)
+		}
+		var paces []float64
+		tooManyWindows := 0
+		for range 30 {
+			open := end.Add(time.Second)
+			p.reserve(open)
+			pace := p.perMinute()
+			if pace <= 20 {
+				// Paced at or under the limit the window accepts all it sends.
+				for i := range int(pace) {
+					p.answered(open.Add(50 * time.Second * time.Duration(i) / time.Duration(int(pace))))
+				}
+				end = open.Add(paceWindow)
+				paces = append(paces, pace)
+				continue
+			}
+			tooManyWindows++
+			var change *paceChange
+			change, end = playWindow(p, open, 20, time.Duration(float64(20*time.Minute)/pace), withRetryAfter)
+			if change == nil || change.perMinute < pace/2 {
+				t.Fatalf("Retry-After %v: a 429 cut the pace from %v to %+v, want at least half of it", withRetryAfter, pace, change)
+			}
+			paces = append(paces, change.perMinute)
+		}
+		t.Logf("Retry-After %v: the paces of 30 windows after the limit fell: %v", withRetryAfter, paces)
+		if i := slices.IndexFunc(paces, func(v float64) bool { return v <= 20 }); i < 0 || i > 6 {
+			t.Errorf("Retry-After %v: the pace came to the limit of 20 after %d windows, want within 6", withRetryAfter, i+1)
+		}
+		// Halving from 600 to 20 takes five windows, one quick return toward the pace before costs
+		// four more, and then the probes upward at the limit end every third window in a 429.
+		if tooManyWindows > 18 {
+			t.Errorf("Retry-After %v: %d of 30 windows ended in a 429, want at most 18", withRetryAfter, tooManyWindows)
+		}
+	}
+}
+
+// Injected 429s without Retry-After on 15% of the requests, as the emulator's
+// Faults{ErrorRate: 0.15, Statuses: [429], OmitRetryAfter: true} sends them: each holds every
+// request until its window's estimated end, so a window accepts a handful of requests, but the
+// pace never falls to a request a minute, and a small run (a destroy of a few dozen objects at
+// -parallelism=30, or its requests a few at a time as dependencies let them go) needs few windows
+// more than the holds themselves cost.
+func TestPacerUnderInjected429s(t *testing.T) {
+	for _, tt := range []struct {
+		name          string
+		workers, work int
+		maxRequests   int
+		maxWindows    int
+		minPace       float64
+	}{
+		{name: "a destroy of 43 objects", workers: 30, work: 43, maxRequests: 80, maxWindows: 3, minPace: 5},
+		// Repeated 429s halve the pace at each window, as a real limit would, but not below what
+		// the holds let through.
+		{name: "86 requests, 4 at a time", workers: 4, work: 86, maxRequests: 120, maxWindows: 24, minPace: 1.5},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			tenant := &fixedWindowTenant{faults: 0.15, omitRetryAfter: true}
+			p := newPacer(0)
+			run := simulatePacing(p, tenant, tt.workers, tt.work, 200*time.Millisecond, 200*time.Millisecond)
+			windows := int(run.elapsed/paceWindow) + 1
+			t.Logf("%d requests, %d answered 429, %d windows (%s), the lowest pace %v, at the end %v",
+				run.requests, run.tooMany, windows, run.elapsed.Round(time.Second), run.lowestPace, p.perMinute())
+			if run.requests > tt.maxRequests {
+				t.Errorf("%d requests for %d accepted, want at most %d", run.requests, tt.work, tt.maxRequests)
+			}
+			if windows > tt.maxWindows {
+				t.Errorf("the work took %d windows, want at most %d", windows, tt.maxWindows)
+			}
+			if run.lowestPace > 0 && run.lowestPace < tt.minPace {
+				t.Errorf("a 429 set the pace to %v a minute, want at least %v", run.lowestPace, tt.minPace)
 			}
 		})
 	}
