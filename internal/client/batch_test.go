@@ -332,15 +332,7 @@ func TestAPIKeyBatchSeenThroughInterrupt(t *testing.T) {
 	t.Parallel()
 	ctx, interrupt := context.WithCancel(context.Background())
 	defer interrupt()
-	e := startEmulator(t, func(_ *emulator.Server, next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			next.ServeHTTP(w, r)
-			if r.Method == http.MethodPost {
-				interrupt()
-				time.Sleep(100 * time.Millisecond)
-			}
-		})
-	})
+	e := startEmulator(t, interruptAfter(func(r *http.Request) bool { return r.Method == http.MethodPost }, interrupt))
 	client.GatherCreates(e.api, 2)
 	for _, r := range createConcurrently(ctx, e.api, keyInputs("in-flight-0", "in-flight-1")) {
 		e.checkCreated(t, r)
@@ -357,15 +349,7 @@ func TestAPIKeyDeleteInterruptedAfterSent(t *testing.T) {
 	t.Parallel()
 	ctx, interrupt := context.WithCancel(context.Background())
 	defer interrupt()
-	e := startEmulator(t, func(_ *emulator.Server, next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			next.ServeHTTP(w, r)
-			if isPost(deleteKeysPath)(r) {
-				interrupt()
-				time.Sleep(100 * time.Millisecond)
-			}
-		})
-	})
+	e := startEmulator(t, interruptAfter(isPost(deleteKeysPath), interrupt))
 	created := createConcurrently(context.Background(), e.api, keyInputs("deleted-while-interrupted"))
 	e.checkCreated(t, created[0])
 
@@ -377,6 +361,21 @@ func TestAPIKeyDeleteInterruptedAfterSent(t *testing.T) {
 	}
 	if n := e.srv.Stats().Objects["apiKeys"]; n != 0 {
 		t.Errorf("%d keys left, want the delete applied", n)
+	}
+}
+
+// interruptAfter lets the emulator apply each request that match selects, then interrupts the
+// caller and holds the answer back a while, so that the caller stops waiting once its request was
+// sent and applied.
+func interruptAfter(match func(*http.Request) bool, interrupt func()) func(*emulator.Server, http.Handler) http.Handler {
+	return func(_ *emulator.Server, next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			next.ServeHTTP(w, r)
+			if match(r) {
+				interrupt()
+				time.Sleep(100 * time.Millisecond)
+			}
+		})
 	}
 }
 
