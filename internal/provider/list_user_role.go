@@ -46,7 +46,9 @@ func (r *userRoleListResource) ListResourceConfigSchema(_ context.Context, _ lis
 				MarkdownDescription: "Whether to list the predefined roles too (`Master Administrator`, `Auditor`, ...). " +
 					"Default `false`: Trend Micro maintains them, so they cannot be imported or managed; list them " +
 					"only to see them, and read them with the `visionone_user_role` data source. Leave it out when generating " +
-					"configuration (`-generate-config-out`): the next plan refuses the import blocks written for predefined roles.",
+					"configuration (`-generate-config-out`): the next plan refuses the import blocks written for predefined roles. " +
+					"A role whose type Vision One reports as neither custom nor predefined, or not at all, is listed whatever this says, " +
+					"with a warning naming its type: it cannot be imported either.",
 				Optional: true,
 			},
 		},

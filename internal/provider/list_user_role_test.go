@@ -188,13 +188,13 @@ func editRoles(suffix string, edit func(map[string]any)) func(any) any {
 	}
 }
 
-// oddRoles answers the roles whose names end in "capitalised" with the type "Custom" and their
-// first permission key twice, and those whose names end in "untyped" without a type, in single
-// GETs and listings alike.
+// oddRoles answers, in single GETs and listings alike, the roles whose names end in "capitalised"
+// with the type "Custom", those whose names end in "repeated" with their first permission key
+// twice, and those whose names end in "untyped" without a type.
 func oddRoles() *hostileAnswer {
 	edit := func(v any) any {
-		v = editRoles("capitalised", func(role map[string]any) {
-			role["type"] = "Custom"
+		v = editRoles("capitalised", func(role map[string]any) { role["type"] = "Custom" })(v)
+		v = editRoles("repeated", func(role map[string]any) {
 			if keys, _ := role["permissionKeys"].([]any); len(keys) > 0 {
 				role["permissionKeys"] = append(keys, keys[0])
 			}
@@ -210,16 +210,19 @@ func oddRoles() *hostileAnswer {
 }
 
 // TestUserRoleList_oddTypesAndRepeatedKeys lists console roles the API describes loosely: one of
-// type "Custom" with a permission key twice is listed as the custom role it is, with each key
-// once, and one without a type is listed (not left out with nothing said) with a warning that
-// says it has none.
+// type "Custom" and one with a permission key twice are listed as the custom roles they are, with
+// each key once, and one without a type is listed (not left out with nothing said) with a warning
+// that says it has none.
 func TestUserRoleList_oddTypesAndRepeatedKeys(t *testing.T) {
 	t.Parallel()
 	e := startEmulatorBehind(t, oddRoles().wrap)
 	keys := rolePermissionKeys(t, e, 2)
-	customName, untypedName := e.name("capitalised"), e.name("untyped")
-	custom := e.createRole(client.RoleCreate{Name: customName, PermissionKeys: keys})
+	untypedName := e.name("untyped")
 	untyped := e.createRole(client.RoleCreate{Name: untypedName, PermissionKeys: keys[:1]})
+	custom := map[string]*client.Role{}
+	for _, name := range []string{e.name("capitalised"), e.name("repeated")} {
+		custom[name] = e.createRole(client.RoleCreate{Name: name, PermissionKeys: keys})
+	}
 	api, err := client.New(client.Config{Endpoint: e.URL, APIKey: e.AdminKey(), RequestsPerMinute: -1})
 	if err != nil {
 		t.Fatal(err)
@@ -227,19 +230,21 @@ func TestUserRoleList_oddTypesAndRepeatedKeys(t *testing.T) {
 
 	results := listDirectly(t, &userRoleListResource{data: newProviderData(api)}, &userRoleResource{},
 		userRoleListModel{IncludePredefined: types.BoolNull()})
-	listed := listedWithID(t, results, custom.ID)
-	if listed == nil {
-		t.Fatalf("the role of type \"Custom\" %s is not listed", custom.ID)
-	}
-	var model userRoleModel
-	if diags := listed.Resource.Get(context.Background(), &model); diags.HasError() || len(listed.Diagnostics) > 0 {
-		t.Fatalf("listing the role of type \"Custom\": %v %v", listed.Diagnostics, diags)
-	}
-	if listed.DisplayName != customName || model.Type.ValueString() != client.RoleTypeCustom || len(model.Permissions.Elements()) != len(keys) {
-		t.Errorf("listed %q, type %s, permissions %s; want %q, custom, %v", listed.DisplayName, model.Type, model.Permissions, customName, keys)
+	for name, role := range custom {
+		listed := listedWithID(t, results, role.ID)
+		if listed == nil {
+			t.Fatalf("the role %s is not listed", name)
+		}
+		var model userRoleModel
+		if diags := listed.Resource.Get(context.Background(), &model); diags.HasError() || len(listed.Diagnostics) > 0 {
+			t.Fatalf("listing the role %s: %v %v", name, listed.Diagnostics, diags)
+		}
+		if listed.DisplayName != name || model.Type.ValueString() != client.RoleTypeCustom || len(model.Permissions.Elements()) != len(keys) {
+			t.Errorf("listed %q, type %s, permissions %s; want %q, custom, %v", listed.DisplayName, model.Type, model.Permissions, name, keys)
+		}
 	}
 
-	listed = listedWithID(t, results, untyped.ID)
+	listed := listedWithID(t, results, untyped.ID)
 	if listed == nil {
 		t.Fatalf("the role without a type %s is not listed", untyped.ID)
 	}
@@ -250,49 +255,60 @@ func TestUserRoleList_oddTypesAndRepeatedKeys(t *testing.T) {
 		fmt.Sprintf("The role %q (id %s) has no type", untypedName, untyped.ID), "import is refused")
 }
 
-// TestAccUserRole_importOddTypesAndRepeatedKeys imports a console role of type "Custom" with a
-// permission key twice: nothing to change, and refreshes read it as it is. A role without a type
-// is refused, the error saying so.
+// TestAccUserRole_importOddTypesAndRepeatedKeys imports console roles, one of type "Custom" and
+// one with a permission key twice: nothing to change, and refreshes read them as they are. A role
+// without a type is refused, the error saying so.
 func TestAccUserRole_importOddTypesAndRepeatedKeys(t *testing.T) {
 	e := startEmulatorBehind(t, oddRoles().wrap)
 	keys := rolePermissionKeys(t, e, 2)
-	customName, untypedName := e.name("capitalised"), e.name("untyped")
-	custom := e.createRole(client.RoleCreate{Name: customName, PermissionKeys: keys, AllowAPIKeyAssignment: true, AllowUserAccountAssignment: true})
+	untypedName := e.name("untyped")
 	untyped := e.createRole(client.RoleCreate{Name: untypedName, PermissionKeys: keys[:1]})
-	config := func(name, id string, keys []string) string {
-		return e.providerConfig() + fmt.Sprintf(`
-resource "visionone_user_role" "test" {
+	config := e.providerConfig()
+	var checks []plancheck.PlanCheck
+	for _, name := range []string{"capitalised", "repeated"} {
+		role := e.createRole(client.RoleCreate{Name: e.name(name), PermissionKeys: keys, AllowAPIKeyAssignment: true, AllowUserAccountAssignment: true})
+		config += fmt.Sprintf(`
+resource "visionone_user_role" %[1]q {
+  name        = %[2]q
+  permissions = %[3]s
+}
+
+import {
+  to = visionone_user_role.%[1]s
+  id = %[4]q
+}
+`, name, role.Name, hclStringList(keys), role.ID)
+		checks = append(checks, plancheck.ExpectResourceAction("visionone_user_role."+name, plancheck.ResourceActionNoop))
+	}
+	untypedConfig := e.providerConfig() + fmt.Sprintf(`
+resource "visionone_user_role" "untyped" {
   name        = %[1]q
   permissions = %[2]s
 }
 
 import {
-  to = visionone_user_role.test
+  to = visionone_user_role.untyped
   id = %[3]q
 }
-`, name, hclStringList(keys), id)
-	}
+`, untypedName, hclStringList(keys[:1]), untyped.ID)
 	before := e.Stats()
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config:      config(untypedName, untyped.ID, keys[:1]),
-				ExpectError: regexpText("User Role of Unknown Type Cannot Be Imported", fmt.Sprintf("The role %q (id %s) has no type", untypedName, untyped.ID)),
-			},
-			{
-				Config: config(customName, custom.ID, keys),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction("visionone_user_role.test", plancheck.ResourceActionNoop),
-					plancheck.ExpectEmptyPlan(),
-				}},
+				Config:           config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: append(checks, plancheck.ExpectEmptyPlan())},
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue("visionone_user_role.test", tfjsonpath.New("type"), knownvalue.StringExact(client.RoleTypeCustom)),
+					statecheck.ExpectKnownValue("visionone_user_role.capitalised", tfjsonpath.New("type"), knownvalue.StringExact(client.RoleTypeCustom)),
 				},
 				Check: e.noWritesSince(before),
 			},
-			refreshStep(config(customName, custom.ID, keys)),
+			refreshStep(config),
+			{
+				Config:      untypedConfig,
+				ExpectError: regexpText("User Role of Unknown Type Cannot Be Imported", fmt.Sprintf("The role %q (id %s) has no type", untypedName, untyped.ID)),
+			},
 		},
 	})
 }

@@ -508,6 +508,9 @@ func (r *accountResource) ImportState(ctx context.Context, req resource.ImportSt
 	if email == "" {
 		email = account.Email
 	}
+	if account.Role == "" {
+		warnNoRole(&resp.Diagnostics, fmt.Sprintf("The account %s (id %s)", account.Email, account.ID))
+	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), account.ID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("email"), email)...)
 	setIdentity(ctx, resp.Identity, identityEmail, email)
