@@ -744,9 +744,10 @@ func TestAccAPIKey_badInputs(t *testing.T) {
 				ExpectError: regexpText("Role Not Found", `No role named "Auditr" exists`, "this configuration does not plan one", "the API key was not written", "role = visionone_user_role.<name>.name"),
 			},
 			{
-				Config:      config(fmt.Sprintf("name = %q\nrole = %q", e.name("k"), peopleOnly)),
-				PlanOnly:    true,
-				ExpectError: regexpText("Role Not Assignable to API Keys", fmt.Sprintf("%q does not allow API key assignment", peopleOnly), "allow_api_key_assignment is false", "set allow_api_key_assignment = true"),
+				Config:   config(fmt.Sprintf("name = %q\nrole = %q", e.name("k"), peopleOnly)),
+				PlanOnly: true,
+				ExpectError: regexpText("Role Not Assignable to API Keys", fmt.Sprintf("%q does not allow API key assignment", peopleOnly), "allow_api_key_assignment is false", "set allow_api_key_assignment = true",
+					"Only a Master Administrator may change that flag", "API key made before October 27, 2025"),
 			},
 
 			{
