@@ -37,6 +37,10 @@ type APIError struct {
 	// Rule is, on a 403, the rule that refuses this request to every key but a Master
 	// Administrator's; NoRule when none applies.
 	Rule Rule
+	// PermissionShown is set on a 403 when a call that needs the same RequiredPermission has
+	// succeeded through this client before: the key's role has that permission, so the refusal has
+	// another cause.
+	PermissionShown bool
 
 	// apiPath is the request's path below the base URL, when Path also holds the path of an
 	// endpoint such as "https://gw.example.com/visionone": what RequiredPermission and
@@ -142,8 +146,13 @@ func (e *APIError) pathBelowBase() string {
 // table"), which a 403 without a Rule says the key's role lacks; empty for calls that any valid key
 // may make.
 func (e *APIError) RequiredPermission() string {
-	write := e.Method != http.MethodGet
-	p := e.pathBelowBase()
+	return requiredPermission(e.Method, e.pathBelowBase())
+}
+
+// requiredPermission is the console permission that a request of method to p (a path below the
+// base URL) needs; empty for calls that any valid key may make.
+func requiredPermission(method, p string) string {
+	write := method != http.MethodGet
 	switch {
 	case strings.HasPrefix(p, apiKeysPath):
 		if write {
@@ -162,6 +171,13 @@ func (e *APIError) RequiredPermission() string {
 		return "User Roles: View"
 	}
 	return ""
+}
+
+// EditsAPIKey reports whether the request was the update of one API key (PATCH of
+// /apiKeys/{id}), which Vision One refuses, to every key, for a key moved from the old User
+// Accounts app (API.md, "Decision: migrated API keys").
+func (e *APIError) EditsAPIKey() bool {
+	return e.Method == http.MethodPatch && strings.HasPrefix(e.pathBelowBase(), apiKeysPath+"/")
 }
 
 // Creates reports whether the request was a create: a POST of a role, an invitation or a batch of

@@ -243,6 +243,9 @@ func (c *Client) classify(cl *call, out outcome) verdict {
 		return c.classifyFailure(cl, out)
 	}
 	if out.status < 300 {
+		if permission := c.permissionOf(cl); permission != "" {
+			c.shown.Store(permission, true)
+		}
 		return verdict{resp: &response{status: out.status, header: out.header, body: out.body,
 			afterAmbiguous: cl.ambiguous, secrets: out.secrets}}
 	}
@@ -288,6 +291,7 @@ func (c *Client) classifyAnswer(cl *call, out outcome) verdict {
 	default:
 		if status == http.StatusForbidden {
 			apiErr.Rule = ruleOf(cl.req)
+			_, apiErr.PermissionShown = c.shown.Load(c.permissionOf(cl))
 		}
 		return verdict{err: apiErr}
 	}
@@ -307,6 +311,11 @@ func (c *Client) classifyAnswer(cl *call, out outcome) verdict {
 		return verdict{retry: true, wait: wait, cause: apiErr}
 	}
 	return c.retryOrGiveUp(cl, apiErr, wait)
+}
+
+// permissionOf is the console permission the call needs (requiredPermission).
+func (c *Client) permissionOf(cl *call) string {
+	return requiredPermission(cl.req.method, strings.TrimPrefix(cl.path(), c.base.Path))
 }
 
 // tenantMayBeFull reports whether a call answered 429 at now is retried whatever its attempts:

@@ -236,6 +236,9 @@ func (s *Server) patchAPIKey(c *call) *httpError {
 	if e != nil {
 		return e
 	}
+	if k.Legacy {
+		return errLegacyKey(s.opts.LegacyKeyStatus)
+	}
 	if e := checkIfMatch(c.r, etag(k.ID, k.Version), s.opts.StrictIfMatch); e != nil {
 		return e
 	}
@@ -290,7 +293,8 @@ type apiKeyDeleteBody struct {
 
 var apiKeyDeleteFields = bodyFields{writable: []string{"id"}}
 
-// deleteAPIKeys is the batch delete (API.md, "API keys: delete").
+// deleteAPIKeys is the batch delete (API.md, "API keys: delete"), of migrated keys too
+// (API.md, "Decision: migrated API keys").
 func (s *Server) deleteAPIKeys(c *call) *httpError {
 	items, e := decodeArray(c.body, "API key ids ({\"id\": \"...\"})")
 	if e != nil {

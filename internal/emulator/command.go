@@ -48,6 +48,9 @@ func RunCommand(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		"answer a PATCH without If-Match with 400 MissingRequiredParameter (default: If-Match is optional)")
 	allowInvitedUpdates := fs.Bool("allow-invited-updates", false,
 		"accept a PATCH of an invited account or a SAML group (default: 400 BadRequest, as Trend's Okta connector says)")
+	legacyKeyStatus := fs.Int("legacy-key-status", http.StatusForbidden,
+		"the status refusing a PATCH of an API key marked as moved from the old User Accounts app\n"+
+			"(POST /_emulator/apiKeys/{id}/legacy): 403 AccessDenied or 400 BadRequest; Trend does not publish which")
 	fs.Usage = func() {
 		_, _ = fmt.Fprint(fs.Output(), `Usage: terraform-provider-visionone emulator [flags]
 
@@ -90,6 +93,7 @@ the request counts never apply to them):
 		AbsentDates:             absentDates,
 		StrictIfMatch:           *strictIfMatch,
 		AllowInvitedUpdates:     *allowInvitedUpdates,
+		LegacyKeyStatus:         *legacyKeyStatus,
 		Logger:                  stdout,
 	})
 	if err != nil {

@@ -99,13 +99,14 @@ func TestRunCommand(t *testing.T) {
 	}
 }
 
-// TestRunCommandAPIFlags: -absent-dates, -strict-if-match and -allow-invited-updates reach the
-// emulator.
+// TestRunCommandAPIFlags: -absent-dates, -strict-if-match, -allow-invited-updates and
+// -legacy-key-status reach the emulator.
 func TestRunCommandAPIFlags(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
-	url, done, stderr := startCommand(t, ctx, "-absent-dates", "sentinel", "-strict-if-match", "-allow-invited-updates")
+	url, done, stderr := startCommand(t, ctx, "-absent-dates", "sentinel", "-strict-if-match", "-allow-invited-updates",
+		"-legacy-key-status", "400")
 
 	status, body := commandRequest(t, "POST", url+"/v3.0/iam/apiKeys", `[{"name":"forever","role":"SIEM","monthsToExpiration":0}]`)
 	if status != http.StatusMultiStatus || !strings.Contains(body, `"expiredDateTime":"9999-12-31T23:59:59Z"`) {
@@ -127,6 +128,13 @@ func TestRunCommandAPIFlags(t *testing.T) {
 	status, body = commandRequest(t, "PATCH", url+"/v3.0/iam/accounts/"+account[1], `{"description":"still invited"}`, "If-Match", "*")
 	if status != http.StatusNoContent {
 		t.Errorf("a PATCH of an invited account with -allow-invited-updates: %d %s", status, body)
+	}
+	if status, body = commandRequest(t, "POST", url+"/_emulator/apiKeys/"+id[1]+"/legacy", ""); status != http.StatusNoContent {
+		t.Fatalf("marking the key as migrated: %d %s", status, body)
+	}
+	status, body = commandRequest(t, "PATCH", url+"/v3.0/iam/apiKeys/"+id[1], `{"description":"migrated"}`, "If-Match", "*")
+	if status != http.StatusBadRequest || !strings.Contains(body, ruleLegacyKey) {
+		t.Errorf("a PATCH of a migrated key with -legacy-key-status 400: %d %s", status, body)
 	}
 
 	cancel()
@@ -177,6 +185,8 @@ func TestRunCommandFlags(t *testing.T) {
 		{[]string{"-h"}, 0, "-strict-if-match"},
 		{[]string{"-h"}, 0, "-allow-invited-updates"},
 		{[]string{"-h"}, 0, "-rate-limit-retry-after"},
+		{[]string{"-h"}, 0, "-legacy-key-status"},
+		{[]string{"-legacy-key-status", "404", "-listen", "127.0.0.1:0"}, 1, "LegacyKeyStatus must be 403 or 400"},
 		{[]string{"-absent-dates", "zero"}, 2, `must be "empty", "null" or "sentinel"`},
 		{[]string{"-nope"}, 2, "flag provided but not defined"},
 		{[]string{"extra"}, 2, "unexpected argument"},

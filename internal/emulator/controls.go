@@ -27,6 +27,9 @@ var controls = []control{
 		"moves the clock forward (a Go duration): keys expire, rotation windows open", (*Server).controlClock},
 	{"POST /_emulator/accounts/{id}/accept", "",
 		"accepts an invitation, as the invited person would; answers the account's permanent id", (*Server).controlAccept},
+	{"POST /_emulator/apiKeys/{id}/legacy", "",
+		"marks an API key as moved from the old User Accounts app: its PATCH is refused (403, or 400\n" +
+			"with -legacy-key-status 400); it can still be used, read and deleted", (*Server).controlLegacy},
 	{"POST /_emulator/faults", `{"error_rate": 0.2, "statuses": [500, 503, 429], "latency": "50ms"}`,
 		"injects faults into /v3.0 requests (also drop_rate, drop_after_write_rate, retry_after,\n" +
 			"omit_retry_after); {} clears them", (*Server).controlFaults},
@@ -119,6 +122,15 @@ func (s *Server) controlAccept(w http.ResponseWriter, r *http.Request, _ []byte)
 		return badRequest("id", innerInvalidParameter, "%v", err)
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"id": newID})
+	return nil
+}
+
+func (s *Server) controlLegacy(w http.ResponseWriter, r *http.Request, _ []byte) *httpError {
+	id := r.PathValue("id")
+	if err := s.MarkAPIKeyLegacy(id); err != nil {
+		return notFound(kindAPIKey, id)
+	}
+	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
 

@@ -35,6 +35,9 @@
 //   - Only a Master Administrator may set a role's control flags (allowApiKeyAssignment,
 //     allowUserAccountAssignment) or add, change or delete accounts; other callers get a 403
 //     whose message names the rule.
+//   - An API key marked as moved from the old User Accounts app (MarkAPIKeyLegacy) cannot be
+//     edited: its PATCH is a 403 AccessDenied naming that rule, whoever asks (Options.LegacyKeyStatus
+//     makes it a 400); it can be deleted.
 //   - Accounts are listed newest first; they take no orderBy.
 //   - Role names are unique regardless of case and hold at most 128 characters (the limit of an
 //     API key's role field); role descriptions hold at most 2048.
@@ -102,6 +105,10 @@ type Options struct {
 	// AllowInvitedUpdates accepts a PATCH of invited users and SAML groups, which is a 400 otherwise
 	// (API.md, "Decision: updates of invited accounts and SAML groups").
 	AllowInvitedUpdates bool
+	// LegacyKeyStatus is the status that refuses the PATCH of an API key moved from the old User
+	// Accounts app (MarkAPIKeyLegacy): 403 AccessDenied (the zero value) or 400 BadRequest; Trend
+	// does not publish which (API.md, "Decision: migrated API keys").
+	LegacyKeyStatus int
 	// NoControls removes the test controls: everything under /_emulator/ answers 404, as on a
 	// real tenant. A test suite run against such an emulator proves it needs only the public API.
 	NoControls bool
@@ -221,6 +228,13 @@ func New(opts Options) (*Server, error) {
 		return nil, fmt.Errorf("emulator: AbsentDates must be %q, %q or %q, not %q",
 			AbsentDatesEmpty, AbsentDatesNull, AbsentDatesSentinel, opts.AbsentDates)
 	}
+	switch opts.LegacyKeyStatus {
+	case 0:
+		s.opts.LegacyKeyStatus = http.StatusForbidden
+	case http.StatusForbidden, http.StatusBadRequest:
+	default:
+		return nil, fmt.Errorf("emulator: LegacyKeyStatus must be 403 or 400, not %d", opts.LegacyKeyStatus)
+	}
 	s.limiter.perMinute = opts.RequestsPerMinute
 	s.limiter.omitRetryAfter = opts.RateLimitOmitRetryAfter
 	s.st = newStore(s.cat)
@@ -282,6 +296,25 @@ func (s *Server) AcceptInvitation(id string) (string, error) {
 	s.st.putAccount(&accepted)
 	s.saveStateLocked()
 	return accepted.ID, nil
+}
+
+// ErrNoAPIKey is returned by MarkAPIKeyLegacy for an unknown API key id.
+var ErrNoAPIKey = errors.New("emulator: no such API key")
+
+// MarkAPIKeyLegacy marks the API key with this id as moved from the old User Accounts app, as the
+// keys of a tenant older than the API Keys app are: from then on its PATCH is refused
+// (Options.LegacyKeyStatus), while it still authenticates, is listed and can be deleted
+// (POST /_emulator/apiKeys/{id}/legacy).
+func (s *Server) MarkAPIKeyLegacy(id string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	k, ok := s.st.apiKeys[id]
+	if !ok {
+		return fmt.Errorf("%w: %q", ErrNoAPIKey, id)
+	}
+	k.Legacy = true
+	s.saveStateLocked()
+	return nil
 }
 
 // SetFaults replaces the fault injection; the zero value clears it (POST /_emulator/faults).

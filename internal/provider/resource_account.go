@@ -169,7 +169,8 @@ func (r *accountResource) ValidateConfig(ctx context.Context, req resource.Valid
 	}
 	if err := validators.CheckEmailAddress(email.ValueString()); err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("email"), "Invalid Email Address",
-			fmt.Sprintf("%q is not a bare email address such as auditor@example.com: %s.", email.ValueString(), err))
+			fmt.Sprintf("%q is not a bare email address such as auditor@example.com: %s. Only a SAML group account "+
+				"(auth_type = \"samlGroup\") may be named by its directory object id instead.", email.ValueString(), err))
 	}
 }
 
