@@ -277,7 +277,9 @@ const innerCodeTenantLimit = "TenantLimitExceeded"
 
 // tenantLimitReached reports whether the answer is the refusal of a create at a tenant's cap, by
 // its inner code whatever its status: a 429 with it is no rate limit, and waiting does not lift it.
-func (e *APIError) tenantLimitReached() bool { return strings.EqualFold(e.InnerCode, innerCodeTenantLimit) }
+func (e *APIError) tenantLimitReached() bool {
+	return strings.EqualFold(e.InnerCode, innerCodeTenantLimit)
+}
 
 // isTenantLimitAnswer reports whether an error answer's body is the refusal of a create at a
 // tenant's cap.

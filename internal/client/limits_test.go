@@ -45,7 +45,10 @@ func TestEmulatorTenantLimits(t *testing.T) {
 			_, err := e.api.InviteAccount(ctx, client.AccountInvite{Email: "b@example.com", Role: "Robots", AuthType: "local"})
 			return err
 		}},
-		{"API keys", func() error { _, err := e.api.CreateAPIKey(ctx, client.APIKeyCreate{Name: "b", Role: "Robots"}); return err }},
+		{"API keys", func() error {
+			_, err := e.api.CreateAPIKey(ctx, client.APIKeyCreate{Name: "b", Role: "Robots"})
+			return err
+		}},
 	} {
 		err := tc.create()
 		if got := client.TenantLimit(err); got != tc.kind {
