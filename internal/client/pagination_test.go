@@ -25,22 +25,26 @@ func pagedKeys(t *testing.T, pages map[string]string) *client.Client {
 	})
 }
 
-// logLines runs f with a log, and returns the lines it wrote at level.
-func logLines(t *testing.T, level string, f func(ctx context.Context)) []map[string]any {
+// listKeysWarned lists the API keys through c, and returns them with the warnings the listing
+// logged.
+func listKeysWarned(t *testing.T, c *client.Client) ([]client.APIKey, []map[string]any) {
 	t.Helper()
 	var logs bytes.Buffer
-	f(tflogtest.RootLogger(context.Background(), &logs))
+	keys, err := c.ListAPIKeys(tflogtest.RootLogger(context.Background(), &logs), "")
+	if err != nil {
+		t.Fatalf("ListAPIKeys: %v", err)
+	}
 	entries, err := tflogtest.MultilineJSONDecode(&logs)
 	if err != nil {
 		t.Fatalf("decoding the log: %v", err)
 	}
-	var lines []map[string]any
+	var warnings []map[string]any
 	for _, e := range entries {
-		if e["@level"] == level {
-			lines = append(lines, e)
+		if e["@level"] == "warn" {
+			warnings = append(warnings, e)
 		}
 	}
-	return lines
+	return keys, warnings
 }
 
 // TestPaginationFollowsODataNextLink: a page that gives its link as @odata.nextLink, the spelling
@@ -55,13 +59,7 @@ func TestPaginationFollowsODataNextLink(t *testing.T) {
 			`"nextLink":"http://{host}/v3.0/iam/apiKeys?skipToken=p3","@odata.nextLink":"http://{host}/v3.0/iam/apiKeys?skipToken=wrong"}`,
 		"skipToken=p3": `{"totalCount":3,"count":1,"items":[{"id":"k3","name":"three"}]}`,
 	})
-	var keys []client.APIKey
-	warnings := logLines(t, "warn", func(ctx context.Context) {
-		var err error
-		if keys, err = c.ListAPIKeys(ctx, ""); err != nil {
-			t.Fatalf("ListAPIKeys: %v", err)
-		}
-	})
+	keys, warnings := listKeysWarned(t, c)
 	if len(keys) != 3 || keys[0].ID != "k1" || keys[1].ID != "k2" || keys[2].ID != "k3" {
 		t.Errorf("keys %+v, want k1, k2 and k3 from the three pages", keys)
 	}
@@ -80,13 +78,7 @@ func TestPaginationWarnsOfAShortList(t *testing.T) {
 			`"nextLink":"http://{host}/v3.0/iam/apiKeys?skipToken=p2"}`,
 		"skipToken=p2": `{"totalCount":2,"count":1,"items":[{"id":"k2","name":"two"}]}`,
 	})
-	var keys []client.APIKey
-	warnings := logLines(t, "warn", func(ctx context.Context) {
-		var err error
-		if keys, err = c.ListAPIKeys(ctx, ""); err != nil {
-			t.Fatalf("ListAPIKeys: %v", err)
-		}
-	})
+	keys, warnings := listKeysWarned(t, c)
 	if len(keys) != 2 {
 		t.Errorf("keys %+v, want the two listed", keys)
 	}
