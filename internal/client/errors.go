@@ -287,6 +287,43 @@ func IsRoleInUse(err error) bool {
 // in use").
 const innerCodeInUse = "ItemInUse"
 
+// innerCodeTenantLimit is the inner code of a create refused because the tenant holds as many
+// objects of the kind as it may (API.md, "Decision: tenant and rate limits").
+const innerCodeTenantLimit = "TenantLimitExceeded"
+
+// tenantLimitReached reports whether the answer is the refusal of a create at a tenant's cap, by
+// its inner code whatever its status: a 429 with it is no rate limit, and waiting does not lift it.
+func (e *APIError) tenantLimitReached() bool {
+	return strings.EqualFold(e.InnerCode, innerCodeTenantLimit)
+}
+
+// isTenantLimitAnswer reports whether an error answer's body is the refusal of a create at a
+// tenant's cap.
+func isTenantLimitAnswer(body []byte) bool {
+	var e APIError
+	fillFromBody(&e, body, nil)
+	return e.tenantLimitReached()
+}
+
+// TenantLimit is, when err is Vision One's refusal of a create because the tenant already holds
+// as many objects of the kind as it may (API.md, "Decision: tenant and rate limits"), that kind:
+// "API keys", "user accounts" or "custom roles". "" for any other error.
+func TenantLimit(err error) string {
+	e, ok := apiErrorAs(err)
+	if !ok || !e.tenantLimitReached() {
+		return ""
+	}
+	switch p := e.pathBelowBase(); {
+	case strings.HasPrefix(p, apiKeysPath):
+		return "API keys"
+	case strings.HasPrefix(p, accountsPath):
+		return "user accounts"
+	case strings.HasPrefix(p, rolesPath):
+		return "custom roles"
+	}
+	return "objects"
+}
+
 // MultiStatusError reports the failed items of a 207 multi-status answer
 // (API.md, "Multi-status answers"). Each item is an *APIError naming the item, so IsNotFound and
 // friends see through it.

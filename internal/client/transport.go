@@ -193,7 +193,7 @@ func (c *Client) attempt(ctx context.Context, cl *call) (outcome, error) {
 	}
 	c.logAttempt(ctx, cl, out, time.Since(started))
 	c.clock.observe(header)
-	c.paceAnswer(ctx, started, status, header)
+	c.paceAnswer(ctx, started, status == http.StatusTooManyRequests && !isTenantLimitAnswer(body), header)
 	return out, nil
 }
 
@@ -268,8 +268,8 @@ func (c *Client) classifyFailure(cl *call, out outcome) verdict {
 	return c.retryOrGiveUp(cl, reqErr, c.backoff(cl.attempts))
 }
 
-// classifyAnswer judges an error answer. A 429 is retried for every request: the API refused before
-// acting on it; it waits for the tenant's next window (its Retry-After, or the hold the pacer
+// classifyAnswer judges an error answer. A refusal at a tenant's cap on objects is final. A 429 is
+// retried for every request: the API refused before acting on it; it waits for the tenant's next window (its Retry-After, or the hold the pacer
 // set). A 5xx (but 501), or a 400 RequestTimeout (the API giving up, as with a 504), is retried,
 // except for a create, whose caller must look the object up first. Any other answer is final.
 func (c *Client) classifyAnswer(cl *call, out outcome) verdict {
@@ -282,6 +282,8 @@ func (c *Client) classifyAnswer(cl *call, out outcome) verdict {
 	apiErr.apiPath = strings.TrimPrefix(cl.path(), c.base.Path)
 	apiErr.afterAmbiguous = cl.ambiguous
 	switch status := out.status; {
+	case apiErr.tenantLimitReached():
+		return verdict{err: apiErr} // a cap on objects, which no wait lifts (whatever its status)
 	case status == http.StatusTooManyRequests:
 	case status >= 500 && status != http.StatusNotImplemented, apiErr.gaveUp():
 		if cl.req.policy == retryUnprocessed {

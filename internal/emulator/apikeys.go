@@ -183,6 +183,9 @@ func (s *Server) createAPIKey(c *call, raw json.RawMessage) (*apiKey, string, *h
 		return nil, "", e
 	}
 	k.RoleID = r.ID
+	if e := checkTenantLimit("API keys", len(s.st.apiKeys), s.tenantLimits.APIKeys); e != nil {
+		return nil, "", e
+	}
 	value := newToken(k.ID, k.Created, k.Expires)
 	k.TokenHash = tokenHash(value)
 	s.st.putAPIKey(k)

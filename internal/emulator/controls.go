@@ -36,6 +36,10 @@ var controls = []control{
 	{"POST /_emulator/ratelimit", `{"per_minute": 60}`,
 		"answers 429 above that rate, with Retry-After unless \"omit_retry_after\": true; 0 removes the\nlimit",
 		(*Server).controlRateLimit},
+	{"POST /_emulator/limits", `{"api_keys": 10, "accounts": 50, "roles": 20}`,
+		"caps the API keys, accounts and custom roles the tenant may hold: a create beyond one gets\n" +
+			"429 TooManyRequests (inner TenantLimitExceeded), per item for API keys; 0 or absent: no cap",
+		(*Server).controlLimits},
 	{"GET /_emulator/stats", "",
 		"requests per endpoint, answers per status, faults injected and objects per type, as JSON", (*Server).controlStats},
 	{"POST /_emulator/reset", "",
@@ -159,6 +163,18 @@ func (s *Server) controlRateLimit(w http.ResponseWriter, _ *http.Request, body [
 	}
 	s.SetRateLimitOmitRetryAfter(in.OmitRetryAfter)
 	s.SetRateLimit(in.PerMinute)
+	writeJSON(w, http.StatusOK, in)
+	return nil
+}
+
+func (s *Server) controlLimits(w http.ResponseWriter, _ *http.Request, body []byte) *httpError {
+	var in TenantLimits
+	if e := decodeControl(body, &in); e != nil {
+		return e
+	}
+	if err := s.SetTenantLimits(in); err != nil {
+		return invalidParam("", "%v.", err)
+	}
 	writeJSON(w, http.StatusOK, in)
 	return nil
 }

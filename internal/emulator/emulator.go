@@ -45,6 +45,10 @@
 //   - Using an API key updates its lastUsedDateTime but not its ETag.
 //   - A date with no value (a never-expiring key's expiredDateTime, a never-used key's
 //     lastUsedDateTime) is "" by default; Options.AbsentDates writes null or a sentinel instead.
+//   - Options.MaxAPIKeys, MaxAccounts and MaxRoles (and POST /_emulator/limits) cap the objects
+//     the tenant may hold. A create beyond a cap is a 429 TooManyRequests with innererror
+//     TenantLimitExceeded and no Retry-After: per item in the API-key batch, the whole request for
+//     an account or a custom role.
 //   - Injected 4xx/5xx faults are answered before the request is applied; only
 //     drop_after_write leaves the client unsure whether its write happened.
 //
@@ -93,6 +97,12 @@ type Options struct {
 	// Faults and RequestsPerMinute are the initial fault injection and rate limit (see SetFaults).
 	Faults            Faults
 	RequestsPerMinute int
+	// MaxAPIKeys, MaxAccounts and MaxRoles cap the API keys, accounts and custom roles the tenant
+	// may hold; 0 means no cap. Trend publishes none (API.md, "Decision: tenant and rate
+	// limits"): a create beyond one is refused (see SetTenantLimits).
+	MaxAPIKeys  int
+	MaxAccounts int
+	MaxRoles    int
 	// RateLimitOmitRetryAfter answers the rate limit's 429s without Retry-After, as Vision One may:
 	// it documents none (API.md, "Decision: Retry-After"). See SetRateLimitOmitRetryAfter.
 	RateLimitOmitRetryAfter bool
@@ -194,6 +204,7 @@ type Server struct {
 	faultsInjected int
 	faults         Faults
 	limiter        windowLimiter
+	tenantLimits   TenantLimits
 }
 
 // New builds a Server with the predefined roles and the permission catalog seeded, and loads
@@ -219,6 +230,10 @@ func New(opts Options) (*Server, error) {
 	}
 	if opts.RequestsPerMinute < 0 {
 		return nil, errors.New("emulator: RequestsPerMinute must not be negative")
+	}
+	s.tenantLimits = TenantLimits{APIKeys: opts.MaxAPIKeys, Accounts: opts.MaxAccounts, Roles: opts.MaxRoles}
+	if err := s.tenantLimits.validate(); err != nil {
+		return nil, fmt.Errorf("emulator: %w", err)
 	}
 	switch opts.AbsentDates {
 	case "":
@@ -344,6 +359,19 @@ func (s *Server) SetRateLimitOmitRetryAfter(omit bool) {
 	s.limiter.omitRetryAfter = omit
 }
 
+// SetTenantLimits replaces the caps on the objects the tenant may hold; the zero value removes them
+// (POST /_emulator/limits). Objects beyond a cap lowered below their number stay; only creates are
+// refused.
+func (s *Server) SetTenantLimits(l TenantLimits) error {
+	if err := l.validate(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.tenantLimits = l
+	return nil
+}
+
 // Stats returns request and object counts (GET /_emulator/stats).
 func (s *Server) Stats() Stats {
 	s.mu.Lock()
@@ -364,7 +392,7 @@ func (s *Server) Stats() Stats {
 }
 
 // Reset drops every object and counter and seeds the tenant again (POST /_emulator/reset). The
-// clock, the faults and the rate limit stay as they are.
+// clock, the faults, the rate limit and the tenant limits stay as they are.
 func (s *Server) Reset() {
 	s.mu.Lock()
 	defer s.mu.Unlock()

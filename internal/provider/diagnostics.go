@@ -131,6 +131,14 @@ const roleInUseAdvice = "A role that accounts or API keys still have cannot be d
 	"delete them) first, where they are managed (in this configuration, in another Terraform configuration, or in the " +
 	"console), then run the command again."
 
+// tenantLimitAdvice is the advice on a create refused because the tenant already holds as many
+// objects of the kind as it may, which no value of the configuration changes.
+func tenantLimitAdvice(objects string) string {
+	return fmt.Sprintf("The tenant's cap on %s is reached, so Vision One creates no more of them: delete unused %s "+
+		"in the Vision One console (or remove them from a Terraform configuration), or ask Trend Micro support to raise "+
+		"the cap, then apply again.", objects, objects)
+}
+
 // masterAdministratorKeys says which keys may do what only a Master Administrator may.
 const masterAdministratorKeys = "Since October 27, 2025 no API key can be given the Master Administrator role; keys " +
 	"that had it before keep it."
@@ -139,6 +147,8 @@ func answerAdvice(e *client.APIError) string {
 	switch code := e.StatusCode; {
 	case client.IsRoleInUse(e):
 		return roleInUseAdvice
+	case client.TenantLimit(e) != "":
+		return tenantLimitAdvice(client.TenantLimit(e))
 	case code == http.StatusBadRequest:
 		return badRequestAdvice(e)
 	case code == http.StatusUnauthorized:
