@@ -39,6 +39,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"sync"
 	"time"
 
 	"golang.org/x/net/http/httpproxy"
@@ -89,6 +90,9 @@ type Client struct {
 	keyDeletes *gatherer[string, *APIError]
 	// createGrace is createGracePeriod (tests shorten it).
 	createGrace time.Duration
+	// shown holds the permissions (requiredPermission) of the calls that have succeeded: the key's
+	// role has them, so a later 403 to a call that needs one of them has another cause.
+	shown sync.Map
 }
 
 // New validates cfg and builds a Client. It makes no network call. A setting it refuses gives a

@@ -948,3 +948,47 @@ func TestEmulatorListAPIKeysMatching(t *testing.T) {
 		})
 	}
 }
+
+// TestEmulatorRefusedEditOfMigratedKey: the 403 to the update of a key moved from the User
+// Accounts app says that it edits a key, and whether a call needing the same permission has
+// succeeded through the client before: a read (another permission) does not count, a change of
+// another key does (API.md, "Decision: migrated API keys").
+func TestEmulatorRefusedEditOfMigratedKey(t *testing.T) {
+	t.Parallel()
+	e := startEmulator(t, nil)
+	ctx := t.Context()
+	migrated, err := e.api.CreateAPIKey(ctx, client.APIKeyCreate{Name: "migrated", Role: "SIEM"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := e.api.CreateAPIKey(ctx, client.APIKeyCreate{Name: "other", Role: "SIEM"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.srv.MarkAPIKeyLegacy(migrated.ID); err != nil {
+		t.Fatal(err)
+	}
+	c := e.clientWithKey(t, e.srv.AdminKey()) // a client that has written nothing yet
+	description := "edited"
+	patch := client.APIKeyPatch{Description: &description}
+	refused := func() *client.APIError {
+		t.Helper()
+		var apiErr *client.APIError
+		if err := c.UpdateAPIKey(ctx, migrated.ID, "", patch); !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusForbidden {
+			t.Fatalf("update of a migrated key: %v, want a 403", err)
+		}
+		if !apiErr.EditsAPIKey() || apiErr.Rule != client.NoRule || apiErr.RequiredPermission() != "API Keys: Configure settings" {
+			t.Errorf("the 403 %v: EditsAPIKey %v, Rule %v, permission %q", apiErr, apiErr.EditsAPIKey(), apiErr.Rule, apiErr.RequiredPermission())
+		}
+		return apiErr
+	}
+	if refused().PermissionShown {
+		t.Error("PermissionShown after reads only")
+	}
+	if err := c.UpdateAPIKey(ctx, other.ID, "", patch); err != nil {
+		t.Fatal(err)
+	}
+	if !refused().PermissionShown {
+		t.Error("PermissionShown is false after an update of another key succeeded")
+	}
+}

@@ -37,6 +37,10 @@ type APIError struct {
 	// Rule is, on a 403, the rule that refuses this request to every key but a Master
 	// Administrator's; NoRule when none applies.
 	Rule Rule
+	// PermissionShown is set on a 403 when a call that needs the same RequiredPermission has
+	// succeeded through this client before: the key's role has that permission, so the refusal has
+	// another cause.
+	PermissionShown bool
 
 	// apiPath is the request's path below the base URL, when Path also holds the path of an
 	// endpoint such as "https://gw.example.com/visionone": what RequiredPermission and
@@ -142,8 +146,13 @@ func (e *APIError) pathBelowBase() string {
 // table"), which a 403 without a Rule says the key's role lacks; empty for calls that any valid key
 // may make.
 func (e *APIError) RequiredPermission() string {
-	write := e.Method != http.MethodGet
-	p := e.pathBelowBase()
+	return requiredPermission(e.Method, e.pathBelowBase())
+}
+
+// requiredPermission is the console permission that a request of method to p (a path below the
+// base URL) needs; empty for calls that any valid key may make.
+func requiredPermission(method, p string) string {
+	write := method != http.MethodGet
 	switch {
 	case strings.HasPrefix(p, apiKeysPath):
 		if write {
@@ -162,6 +171,13 @@ func (e *APIError) RequiredPermission() string {
 		return "User Roles: View"
 	}
 	return ""
+}
+
+// EditsAPIKey reports whether the request was the update of one API key (PATCH of
+// /apiKeys/{id}), which Vision One refuses, to every key, for a key moved from the old User
+// Accounts app (API.md, "Decision: migrated API keys").
+func (e *APIError) EditsAPIKey() bool {
+	return e.Method == http.MethodPatch && strings.HasPrefix(e.pathBelowBase(), apiKeysPath+"/")
 }
 
 // Creates reports whether the request was a create: a POST of a role, an invitation or a batch of
@@ -270,6 +286,43 @@ func IsRoleInUse(err error) bool {
 // innerCodeInUse is the inner code of a refused delete of a role in use (API.md, "Decision: role
 // in use").
 const innerCodeInUse = "ItemInUse"
+
+// innerCodeTenantLimit is the inner code of a create refused because the tenant holds as many
+// objects of the kind as it may (API.md, "Decision: tenant and rate limits").
+const innerCodeTenantLimit = "TenantLimitExceeded"
+
+// tenantLimitReached reports whether the answer is the refusal of a create at a tenant's cap, by
+// its inner code whatever its status: a 429 with it is no rate limit, and waiting does not lift it.
+func (e *APIError) tenantLimitReached() bool {
+	return strings.EqualFold(e.InnerCode, innerCodeTenantLimit)
+}
+
+// isTenantLimitAnswer reports whether an error answer's body is the refusal of a create at a
+// tenant's cap.
+func isTenantLimitAnswer(body []byte) bool {
+	var e APIError
+	fillFromBody(&e, body, nil)
+	return e.tenantLimitReached()
+}
+
+// TenantLimit is, when err is Vision One's refusal of a create because the tenant already holds
+// as many objects of the kind as it may (API.md, "Decision: tenant and rate limits"), that kind:
+// "API keys", "user accounts" or "custom roles". "" for any other error.
+func TenantLimit(err error) string {
+	e, ok := apiErrorAs(err)
+	if !ok || !e.tenantLimitReached() {
+		return ""
+	}
+	switch p := e.pathBelowBase(); {
+	case strings.HasPrefix(p, apiKeysPath):
+		return "API keys"
+	case strings.HasPrefix(p, accountsPath):
+		return "user accounts"
+	case strings.HasPrefix(p, rolesPath):
+		return "custom roles"
+	}
+	return "objects"
+}
 
 // MultiStatusError reports the failed items of a 207 multi-status answer
 // (API.md, "Multi-status answers"). Each item is an *APIError naming the item, so IsNotFound and

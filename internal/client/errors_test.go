@@ -85,6 +85,30 @@ func TestRequiredPermission(t *testing.T) {
 	}
 }
 
+// TestEditsAPIKey: only the PATCH of one key is an edit, which Vision One refuses for a key moved
+// from the User Accounts app.
+func TestEditsAPIKey(t *testing.T) {
+	for _, tt := range []struct {
+		method, path string
+		want         bool
+	}{
+		{"PATCH", "/v3.0/iam/apiKeys/x", true},
+		{"PATCH", "/visionone/v3.0/iam/apiKeys/x", true},
+		{"GET", "/v3.0/iam/apiKeys/x", false},
+		{"POST", "/v3.0/iam/apiKeys", false},
+		{"POST", "/v3.0/iam/apiKeys/delete", false},
+		{"PATCH", "/v3.0/iam/roles/x", false},
+	} {
+		e := &APIError{Method: tt.method, Path: tt.path, StatusCode: http.StatusForbidden}
+		if after, ok := strings.CutPrefix(tt.path, "/visionone"); ok {
+			e.apiPath = after
+		}
+		if got := e.EditsAPIKey(); got != tt.want {
+			t.Errorf("EditsAPIKey() of %s %s = %v, want %v", tt.method, tt.path, got, tt.want)
+		}
+	}
+}
+
 // TestRuleOf pins which requests a 403 explains by a Master Administrator rule: what the request
 // sent decides, never a guess about the key.
 func TestRuleOf(t *testing.T) {

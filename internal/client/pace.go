@@ -429,9 +429,10 @@ func (c *Client) awaitPace(ctx context.Context) error {
 	return nil
 }
 
-// paceAnswer tells the pacer how the API answered a request sent at sentAt.
-func (c *Client) paceAnswer(ctx context.Context, sentAt time.Time, status int, header http.Header) {
-	if status != http.StatusTooManyRequests {
+// paceAnswer tells the pacer how the API answered a request sent at sentAt: rateLimited is a 429
+// of the rate limit, not a refusal at a tenant's cap on objects, which says nothing of the pace.
+func (c *Client) paceAnswer(ctx context.Context, sentAt time.Time, rateLimited bool, header http.Header) {
+	if !rateLimited {
 		c.pace.answered(sentAt)
 		return
 	}

@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
 // pageSize is the largest page the API serves (API.md, "Pagination"), to keep lists to few
@@ -18,10 +20,13 @@ const pageSize = "200"
 const maxPages = 5000
 
 // page is the list envelope (API.md, "Pagination"; API.md, "Decision: list envelope").
+// ODataNextLink is the link's OData spelling, which third-party scripts also read: walkPages takes
+// it as NextLink when NextLink is absent.
 type page[T any] struct {
-	Items      member[[]T] `json:"items"`
-	NextLink   string      `json:"nextLink"`
-	TotalCount *int        `json:"totalCount"`
+	Items         member[[]T] `json:"items"`
+	NextLink      string      `json:"nextLink"`
+	ODataNextLink string      `json:"@odata.nextLink"`
+	TotalCount    *int        `json:"totalCount"`
 }
 
 // member is a member of an answer's body that may be null but must be there: a body without it is
@@ -51,14 +56,26 @@ func listAll[T any](ctx context.Context, c *Client, path string, filter Filter) 
 
 // readAllPages reads every page of a list from req on, for lists that take no paging parameters
 // of their own (the permission catalog) as for those listAll asks.
+//
+// A list that ends with fewer items than its first page's totalCount is logged as a warning, not
+// refused: objects may be deleted while the pages are read (API.md, "Pagination").
 func readAllPages[T any](ctx context.Context, c *Client, req request) ([]T, error) {
 	var all []T
+	pages, total := 0, -1 // -1: the first page gave no totalCount
 	_, err := walkPages(ctx, c, req, func(p *page[T]) bool {
+		if pages++; pages == 1 && p.TotalCount != nil {
+			total = *p.TotalCount
+		}
 		all = append(all, p.Items.value...)
 		return true
 	})
 	if err != nil {
 		return nil, err
+	}
+	if len(all) < total {
+		tflog.SubsystemWarn(c.logContext(ctx), LogSubsystem, "The list ended with fewer items than its first page's "+
+			"totalCount, with no nextLink to more: objects may have been deleted while its pages were read",
+			map[string]any{"path": req.path, "total_count": total, "items": len(all), "pages": pages})
 	}
 	return all, nil
 }
@@ -83,6 +100,9 @@ func walkPages[T any](ctx context.Context, c *Client, req request, visit func(*p
 		}
 		if problem := unusablePage(p.Items); problem != "" {
 			return "", unusableAnswer(req.method, req.path, resp, problem)
+		}
+		if p.NextLink == "" {
+			p.NextLink = p.ODataNextLink
 		}
 		if !visit(&p) || p.NextLink == "" {
 			return p.NextLink, nil

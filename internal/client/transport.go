@@ -193,7 +193,7 @@ func (c *Client) attempt(ctx context.Context, cl *call) (outcome, error) {
 	}
 	c.logAttempt(ctx, cl, out, time.Since(started))
 	c.clock.observe(header)
-	c.paceAnswer(ctx, started, status, header)
+	c.paceAnswer(ctx, started, status == http.StatusTooManyRequests && !isTenantLimitAnswer(body), header)
 	return out, nil
 }
 
@@ -243,6 +243,9 @@ func (c *Client) classify(cl *call, out outcome) verdict {
 		return c.classifyFailure(cl, out)
 	}
 	if out.status < 300 {
+		if permission := c.permissionOf(cl); permission != "" {
+			c.shown.Store(permission, true)
+		}
 		return verdict{resp: &response{status: out.status, header: out.header, body: out.body,
 			afterAmbiguous: cl.ambiguous, secrets: out.secrets}}
 	}
@@ -265,8 +268,8 @@ func (c *Client) classifyFailure(cl *call, out outcome) verdict {
 	return c.retryOrGiveUp(cl, reqErr, c.backoff(cl.attempts))
 }
 
-// classifyAnswer judges an error answer. A 429 is retried for every request: the API refused before
-// acting on it; it waits for the tenant's next window (its Retry-After, or the hold the pacer
+// classifyAnswer judges an error answer. A refusal at a tenant's cap on objects is final. A 429 is
+// retried for every request: the API refused before acting on it; it waits for the tenant's next window (its Retry-After, or the hold the pacer
 // set). A 5xx (but 501), or a 400 RequestTimeout (the API giving up, as with a 504), is retried,
 // except for a create, whose caller must look the object up first. Any other answer is final.
 func (c *Client) classifyAnswer(cl *call, out outcome) verdict {
@@ -279,6 +282,8 @@ func (c *Client) classifyAnswer(cl *call, out outcome) verdict {
 	apiErr.apiPath = strings.TrimPrefix(cl.path(), c.base.Path)
 	apiErr.afterAmbiguous = cl.ambiguous
 	switch status := out.status; {
+	case apiErr.tenantLimitReached():
+		return verdict{err: apiErr} // a cap on objects, which no wait lifts (whatever its status)
 	case status == http.StatusTooManyRequests:
 	case status >= 500 && status != http.StatusNotImplemented, apiErr.gaveUp():
 		if cl.req.policy == retryUnprocessed {
@@ -288,6 +293,7 @@ func (c *Client) classifyAnswer(cl *call, out outcome) verdict {
 	default:
 		if status == http.StatusForbidden {
 			apiErr.Rule = ruleOf(cl.req)
+			_, apiErr.PermissionShown = c.shown.Load(c.permissionOf(cl))
 		}
 		return verdict{err: apiErr}
 	}
@@ -307,6 +313,11 @@ func (c *Client) classifyAnswer(cl *call, out outcome) verdict {
 		return verdict{retry: true, wait: wait, cause: apiErr}
 	}
 	return c.retryOrGiveUp(cl, apiErr, wait)
+}
+
+// permissionOf is the console permission the call needs (requiredPermission).
+func (c *Client) permissionOf(cl *call) string {
+	return requiredPermission(cl.req.method, strings.TrimPrefix(cl.path(), c.base.Path))
 }
 
 // tenantMayBeFull reports whether a call answered 429 at now is retried whatever its attempts:

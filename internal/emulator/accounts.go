@@ -117,6 +117,9 @@ func (s *Server) inviteAccount(c *call) *httpError {
 	if e != nil {
 		return e
 	}
+	if e := checkTenantLimit("user accounts", len(s.st.accounts), s.tenantLimits.Accounts); e != nil {
+		return e
+	}
 	a := &account{
 		ID:          newID(),
 		Email:       email,

@@ -183,6 +183,9 @@ func (s *Server) createAPIKey(c *call, raw json.RawMessage) (*apiKey, string, *h
 		return nil, "", e
 	}
 	k.RoleID = r.ID
+	if e := checkTenantLimit("API keys", len(s.st.apiKeys), s.tenantLimits.APIKeys); e != nil {
+		return nil, "", e
+	}
 	value := newToken(k.ID, k.Created, k.Expires)
 	k.TokenHash = tokenHash(value)
 	s.st.putAPIKey(k)
@@ -235,6 +238,9 @@ func (s *Server) patchAPIKey(c *call) *httpError {
 	k, e := s.findAPIKey(c)
 	if e != nil {
 		return e
+	}
+	if k.Legacy {
+		return errLegacyKey(s.opts.LegacyKeyStatus)
 	}
 	if e := checkIfMatch(c.r, etag(k.ID, k.Version), s.opts.StrictIfMatch); e != nil {
 		return e
@@ -290,7 +296,8 @@ type apiKeyDeleteBody struct {
 
 var apiKeyDeleteFields = bodyFields{writable: []string{"id"}}
 
-// deleteAPIKeys is the batch delete (API.md, "API keys: delete").
+// deleteAPIKeys is the batch delete (API.md, "API keys: delete"), of migrated keys too
+// (API.md, "Decision: migrated API keys").
 func (s *Server) deleteAPIKeys(c *call) *httpError {
 	items, e := decodeArray(c.body, "API key ids ({\"id\": \"...\"})")
 	if e != nil {

@@ -4,6 +4,9 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -272,4 +275,62 @@ func TestAPIKeyPatchETag(t *testing.T) {
 		body: map[string]any{"description": "by itself"}}, http.StatusNoContent)
 	ts.expect(req{method: "PATCH", path: "/v3.0/iam/apiKeys/" + id, headers: map[string]string{"If-Match": etag},
 		body: map[string]any{"description": "stale"}}, http.StatusPreconditionFailed)
+}
+
+// TestAPIKeyLegacy: a key marked as moved from the User Accounts app (by the control, or in the
+// state file) refuses every PATCH, a Master Administrator's too, with 403 or, as the option says,
+// 400, and nothing of it changes; it still authenticates and can be deleted
+// (API.md, "Decision: migrated API keys").
+func TestAPIKeyLegacy(t *testing.T) {
+	t.Parallel()
+	for _, status := range []int{0, http.StatusBadRequest} {
+		t.Run(strconv.Itoa(status), func(t *testing.T) {
+			t.Parallel()
+			path := filepath.Join(t.TempDir(), "state.json")
+			ts := newTestServer(t, Options{StateFile: path, AdminKey: "admin", LegacyKeyStatus: status})
+			id, value := ts.createKey(map[string]any{"name": "old", "role": "SIEM", "description": "from User Accounts"})
+			other, _ := ts.createKey(map[string]any{"name": "new", "role": "SIEM"})
+			ts.expect(req{method: "POST", path: "/_emulator/apiKeys/missing/legacy"}, http.StatusNotFound)
+			ts.expect(req{method: "POST", path: "/_emulator/apiKeys/" + id + "/legacy"}, http.StatusNoContent)
+
+			want, code := http.StatusForbidden, "AccessDenied"
+			if status == http.StatusBadRequest {
+				want, code = http.StatusBadRequest, "BadRequest"
+			}
+			before := ts.expect(req{method: "GET", path: "/v3.0/iam/apiKeys/" + id}, http.StatusOK)
+			for _, body := range []map[string]any{{"description": "edited"}, {"status": "disabled"}, {"name": "renamed"}, {}} {
+				e := ts.expect(req{method: "PATCH", path: "/v3.0/iam/apiKeys/" + id, body: body}, want).errorBody(t)
+				if e.Code != code || e.Message != ruleLegacyKey {
+					t.Errorf("PATCH %v of a migrated key: %+v", body, e)
+				}
+			}
+			after := ts.expect(req{method: "GET", path: "/v3.0/iam/apiKeys/" + id}, http.StatusOK)
+			if string(after.body) != string(before.body) || after.header.Get("ETag") != before.header.Get("ETag") {
+				t.Errorf("a refused PATCH changed the key: %s → %s", before.body, after.body)
+			}
+			// Other keys are edited as ever, and the migrated key still works.
+			ts.expect(req{method: "PATCH", path: "/v3.0/iam/apiKeys/" + other, body: map[string]any{"description": "x"}}, http.StatusNoContent)
+			ts.expect(req{method: "GET", path: "/v3.0/healthcheck/connectivity", key: value}, http.StatusOK)
+
+			// The mark is kept in the state file, and the API never shows it.
+			if data, err := os.ReadFile(path); err != nil || !strings.Contains(string(data), `"legacy": true`) {
+				t.Errorf("state file: %v\n%s", err, data)
+			}
+			if strings.Contains(string(after.body), "legacy") {
+				t.Errorf("the API shows the mark: %s", after.body)
+			}
+			restarted := newTestServer(t, Options{StateFile: path, AdminKey: "admin", LegacyKeyStatus: status})
+			restarted.expect(req{method: "PATCH", path: "/v3.0/iam/apiKeys/" + id, body: map[string]any{"description": "edited"}}, want)
+
+			resp := restarted.expect(req{method: "POST", path: "/v3.0/iam/apiKeys/delete", body: []map[string]any{{"id": id}}}, http.StatusMultiStatus)
+			var out []multiStatusItem
+			resp.json(t, &out)
+			if len(out) != 1 || out[0].Status != http.StatusNoContent {
+				t.Errorf("deleting a migrated key answered %s", resp.body)
+			}
+		})
+	}
+	if _, err := New(Options{LegacyKeyStatus: http.StatusNotFound}); err == nil {
+		t.Error("New accepted LegacyKeyStatus 404")
+	}
 }

@@ -33,6 +33,9 @@ func RunCommand(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	rateLimit := fs.Int("rate-limit", 0, "server-side limit in requests per minute (0: none)")
 	rateLimitRetryAfter := fs.Bool("rate-limit-retry-after", true, "send Retry-After with the rate limit's 429 answers; "+
 		"-rate-limit-retry-after=false\nsends none, as Vision One documents none")
+	maxAPIKeys := fs.Int("max-api-keys", 0, "the most API keys the tenant may hold; a create beyond it is refused (0: no cap)")
+	maxAccounts := fs.Int("max-accounts", 0, "the most user accounts the tenant may hold (0: no cap)")
+	maxRoles := fs.Int("max-roles", 0, "the most custom roles the tenant may hold (0: no cap)")
 	noControls := fs.Bool("no-controls", false, "serve no test controls: everything under /_emulator/ answers 404, as on a real tenant")
 	absentDates := AbsentDatesEmpty
 	fs.Func("absent-dates", "how a date with no value (a key that never expires, or was never used) is written, as\n"+
@@ -48,6 +51,9 @@ func RunCommand(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		"answer a PATCH without If-Match with 400 MissingRequiredParameter (default: If-Match is optional)")
 	allowInvitedUpdates := fs.Bool("allow-invited-updates", false,
 		"accept a PATCH of an invited account or a SAML group (default: 400 BadRequest, as Trend's Okta connector says)")
+	legacyKeyStatus := fs.Int("legacy-key-status", http.StatusForbidden,
+		"the status refusing a PATCH of an API key marked as moved from the old User Accounts app\n"+
+			"(POST /_emulator/apiKeys/{id}/legacy): 403 AccessDenied or 400 BadRequest; Trend does not publish which")
 	fs.Usage = func() {
 		_, _ = fmt.Fprint(fs.Output(), `Usage: terraform-provider-visionone emulator [flags]
 
@@ -86,10 +92,14 @@ the request counts never apply to them):
 		Faults:                  faults,
 		RequestsPerMinute:       *rateLimit,
 		RateLimitOmitRetryAfter: !*rateLimitRetryAfter,
+		MaxAPIKeys:              *maxAPIKeys,
+		MaxAccounts:             *maxAccounts,
+		MaxRoles:                *maxRoles,
 		NoControls:              *noControls,
 		AbsentDates:             absentDates,
 		StrictIfMatch:           *strictIfMatch,
 		AllowInvitedUpdates:     *allowInvitedUpdates,
+		LegacyKeyStatus:         *legacyKeyStatus,
 		Logger:                  stdout,
 	})
 	if err != nil {

@@ -99,13 +99,14 @@ func TestRunCommand(t *testing.T) {
 	}
 }
 
-// TestRunCommandAPIFlags: -absent-dates, -strict-if-match and -allow-invited-updates reach the
-// emulator.
+// TestRunCommandAPIFlags: -absent-dates, -strict-if-match, -allow-invited-updates and
+// -legacy-key-status reach the emulator.
 func TestRunCommandAPIFlags(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
-	url, done, stderr := startCommand(t, ctx, "-absent-dates", "sentinel", "-strict-if-match", "-allow-invited-updates")
+	url, done, stderr := startCommand(t, ctx, "-absent-dates", "sentinel", "-strict-if-match", "-allow-invited-updates",
+		"-legacy-key-status", "400")
 
 	status, body := commandRequest(t, "POST", url+"/v3.0/iam/apiKeys", `[{"name":"forever","role":"SIEM","monthsToExpiration":0}]`)
 	if status != http.StatusMultiStatus || !strings.Contains(body, `"expiredDateTime":"9999-12-31T23:59:59Z"`) {
@@ -127,6 +128,13 @@ func TestRunCommandAPIFlags(t *testing.T) {
 	status, body = commandRequest(t, "PATCH", url+"/v3.0/iam/accounts/"+account[1], `{"description":"still invited"}`, "If-Match", "*")
 	if status != http.StatusNoContent {
 		t.Errorf("a PATCH of an invited account with -allow-invited-updates: %d %s", status, body)
+	}
+	if status, body = commandRequest(t, "POST", url+"/_emulator/apiKeys/"+id[1]+"/legacy", ""); status != http.StatusNoContent {
+		t.Fatalf("marking the key as migrated: %d %s", status, body)
+	}
+	status, body = commandRequest(t, "PATCH", url+"/v3.0/iam/apiKeys/"+id[1], `{"description":"migrated"}`, "If-Match", "*")
+	if status != http.StatusBadRequest || !strings.Contains(body, ruleLegacyKey) {
+		t.Errorf("a PATCH of a migrated key with -legacy-key-status 400: %d %s", status, body)
 	}
 
 	cancel()
@@ -165,6 +173,38 @@ func TestRunCommandRateLimitWithoutRetryAfter(t *testing.T) {
 	}
 }
 
+// TestRunCommandTenantLimits: -max-api-keys, -max-accounts and -max-roles reach the emulator.
+func TestRunCommandTenantLimits(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	url, done, stderr := startCommand(t, ctx, "-max-api-keys", "1", "-max-accounts", "1", "-max-roles", "1")
+
+	status, body := commandRequest(t, "POST", url+"/v3.0/iam/apiKeys", `[{"name":"one","role":"SIEM"},{"name":"two","role":"SIEM"}]`)
+	if status != http.StatusMultiStatus || !strings.Contains(body, `"status":201`) || !strings.Contains(body, "TenantLimitExceeded") {
+		t.Errorf("two keys with -max-api-keys 1: %d %s", status, body)
+	}
+	for _, r := range []struct{ path, first, second string }{
+		{"/v3.0/iam/accounts", `{"email":"one@example.com","role":"Analyst","authType":"local"}`,
+			`{"email":"two@example.com","role":"Analyst","authType":"local"}`},
+		{"/v3.0/iam/roles", `{"name":"one","description":"","permissionKeys":[],"allowApiKeyAssignment":false,"allowUserAccountAssignment":false}`,
+			`{"name":"two","description":"","permissionKeys":[],"allowApiKeyAssignment":false,"allowUserAccountAssignment":false}`},
+	} {
+		if status, body := commandRequest(t, "POST", url+r.path, r.first); status != http.StatusCreated {
+			t.Errorf("POST %s within the cap: %d %s", r.path, status, body)
+		}
+		if status, body := commandRequest(t, "POST", url+r.path, r.second); status != http.StatusTooManyRequests ||
+			!strings.Contains(body, "TenantLimitExceeded") {
+			t.Errorf("POST %s beyond the cap: %d %s", r.path, status, body)
+		}
+	}
+
+	cancel()
+	if code := <-done; code != 0 {
+		t.Errorf("exit code %d; stderr %s", code, stderr.String())
+	}
+}
+
 func TestRunCommandFlags(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
@@ -177,6 +217,12 @@ func TestRunCommandFlags(t *testing.T) {
 		{[]string{"-h"}, 0, "-strict-if-match"},
 		{[]string{"-h"}, 0, "-allow-invited-updates"},
 		{[]string{"-h"}, 0, "-rate-limit-retry-after"},
+		{[]string{"-h"}, 0, "-legacy-key-status"},
+		{[]string{"-legacy-key-status", "404", "-listen", "127.0.0.1:0"}, 1, "LegacyKeyStatus must be 403 or 400"},
+		{[]string{"-h"}, 0, "-max-api-keys"},
+		{[]string{"-h"}, 0, "-max-accounts"},
+		{[]string{"-h"}, 0, "-max-roles"},
+		{[]string{"-max-roles", "-1", "-listen", "127.0.0.1:0"}, 1, "must not be negative"},
 		{[]string{"-absent-dates", "zero"}, 2, `must be "empty", "null" or "sentinel"`},
 		{[]string{"-nope"}, 2, "flag provided but not defined"},
 		{[]string{"extra"}, 2, "unexpected argument"},

@@ -27,12 +27,19 @@ var controls = []control{
 		"moves the clock forward (a Go duration): keys expire, rotation windows open", (*Server).controlClock},
 	{"POST /_emulator/accounts/{id}/accept", "",
 		"accepts an invitation, as the invited person would; answers the account's permanent id", (*Server).controlAccept},
+	{"POST /_emulator/apiKeys/{id}/legacy", "",
+		"marks an API key as moved from the old User Accounts app: its PATCH is refused (403, or 400\n" +
+			"with -legacy-key-status 400); it can still be used, read and deleted", (*Server).controlLegacy},
 	{"POST /_emulator/faults", `{"error_rate": 0.2, "statuses": [500, 503, 429], "latency": "50ms"}`,
 		"injects faults into /v3.0 requests (also drop_rate, drop_after_write_rate, retry_after,\n" +
 			"omit_retry_after); {} clears them", (*Server).controlFaults},
 	{"POST /_emulator/ratelimit", `{"per_minute": 60}`,
 		"answers 429 above that rate, with Retry-After unless \"omit_retry_after\": true; 0 removes the\nlimit",
 		(*Server).controlRateLimit},
+	{"POST /_emulator/limits", `{"api_keys": 10, "accounts": 50, "roles": 20}`,
+		"caps the API keys, accounts and custom roles the tenant may hold: a create beyond one gets\n" +
+			"429 TooManyRequests (inner TenantLimitExceeded), per item for API keys; 0 or absent: no cap",
+		(*Server).controlLimits},
 	{"GET /_emulator/stats", "",
 		"requests per endpoint, answers per status, faults injected and objects per type, as JSON", (*Server).controlStats},
 	{"POST /_emulator/reset", "",
@@ -122,6 +129,15 @@ func (s *Server) controlAccept(w http.ResponseWriter, r *http.Request, _ []byte)
 	return nil
 }
 
+func (s *Server) controlLegacy(w http.ResponseWriter, r *http.Request, _ []byte) *httpError {
+	id := r.PathValue("id")
+	if err := s.MarkAPIKeyLegacy(id); err != nil {
+		return notFound(kindAPIKey, id)
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
 func (s *Server) controlFaults(w http.ResponseWriter, _ *http.Request, body []byte) *httpError {
 	var f Faults
 	if len(bytes.TrimSpace(body)) > 0 {
@@ -147,6 +163,18 @@ func (s *Server) controlRateLimit(w http.ResponseWriter, _ *http.Request, body [
 	}
 	s.SetRateLimitOmitRetryAfter(in.OmitRetryAfter)
 	s.SetRateLimit(in.PerMinute)
+	writeJSON(w, http.StatusOK, in)
+	return nil
+}
+
+func (s *Server) controlLimits(w http.ResponseWriter, _ *http.Request, body []byte) *httpError {
+	var in TenantLimits
+	if e := decodeControl(body, &in); e != nil {
+		return e
+	}
+	if err := s.SetTenantLimits(in); err != nil {
+		return invalidParam("", "%v.", err)
+	}
 	writeJSON(w, http.StatusOK, in)
 	return nil
 }

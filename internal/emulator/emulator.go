@@ -35,6 +35,9 @@
 //   - Only a Master Administrator may set a role's control flags (allowApiKeyAssignment,
 //     allowUserAccountAssignment) or add, change or delete accounts; other callers get a 403
 //     whose message names the rule.
+//   - An API key marked as moved from the old User Accounts app (MarkAPIKeyLegacy) cannot be
+//     edited: its PATCH is a 403 AccessDenied naming that rule, whoever asks (Options.LegacyKeyStatus
+//     makes it a 400); it can be deleted.
 //   - Accounts are listed newest first; they take no orderBy.
 //   - Role names are unique regardless of case and hold at most 128 characters (the limit of an
 //     API key's role field); role descriptions hold at most 2048.
@@ -42,6 +45,10 @@
 //   - Using an API key updates its lastUsedDateTime but not its ETag.
 //   - A date with no value (a never-expiring key's expiredDateTime, a never-used key's
 //     lastUsedDateTime) is "" by default; Options.AbsentDates writes null or a sentinel instead.
+//   - Options.MaxAPIKeys, MaxAccounts and MaxRoles (and POST /_emulator/limits) cap the objects
+//     the tenant may hold. A create beyond a cap is a 429 TooManyRequests with innererror
+//     TenantLimitExceeded and no Retry-After: per item in the API-key batch, the whole request for
+//     an account or a custom role.
 //   - Injected 4xx/5xx faults are answered before the request is applied; only
 //     drop_after_write leaves the client unsure whether its write happened.
 //
@@ -90,6 +97,12 @@ type Options struct {
 	// Faults and RequestsPerMinute are the initial fault injection and rate limit (see SetFaults).
 	Faults            Faults
 	RequestsPerMinute int
+	// MaxAPIKeys, MaxAccounts and MaxRoles cap the API keys, accounts and custom roles the tenant
+	// may hold; 0 means no cap. Trend publishes none (API.md, "Decision: tenant and rate
+	// limits"): a create beyond one is refused (see SetTenantLimits).
+	MaxAPIKeys  int
+	MaxAccounts int
+	MaxRoles    int
 	// RateLimitOmitRetryAfter answers the rate limit's 429s without Retry-After, as Vision One may:
 	// it documents none (API.md, "Decision: Retry-After"). See SetRateLimitOmitRetryAfter.
 	RateLimitOmitRetryAfter bool
@@ -102,6 +115,10 @@ type Options struct {
 	// AllowInvitedUpdates accepts a PATCH of invited users and SAML groups, which is a 400 otherwise
 	// (API.md, "Decision: updates of invited accounts and SAML groups").
 	AllowInvitedUpdates bool
+	// LegacyKeyStatus is the status that refuses the PATCH of an API key moved from the old User
+	// Accounts app (MarkAPIKeyLegacy): 403 AccessDenied (the zero value) or 400 BadRequest; Trend
+	// does not publish which (API.md, "Decision: migrated API keys").
+	LegacyKeyStatus int
 	// NoControls removes the test controls: everything under /_emulator/ answers 404, as on a
 	// real tenant. A test suite run against such an emulator proves it needs only the public API.
 	NoControls bool
@@ -187,6 +204,7 @@ type Server struct {
 	faultsInjected int
 	faults         Faults
 	limiter        windowLimiter
+	tenantLimits   TenantLimits
 }
 
 // New builds a Server with the predefined roles and the permission catalog seeded, and loads
@@ -213,6 +231,10 @@ func New(opts Options) (*Server, error) {
 	if opts.RequestsPerMinute < 0 {
 		return nil, errors.New("emulator: RequestsPerMinute must not be negative")
 	}
+	s.tenantLimits = TenantLimits{APIKeys: opts.MaxAPIKeys, Accounts: opts.MaxAccounts, Roles: opts.MaxRoles}
+	if err := s.tenantLimits.validate(); err != nil {
+		return nil, fmt.Errorf("emulator: %w", err)
+	}
 	switch opts.AbsentDates {
 	case "":
 		s.opts.AbsentDates = AbsentDatesEmpty
@@ -220,6 +242,13 @@ func New(opts Options) (*Server, error) {
 	default:
 		return nil, fmt.Errorf("emulator: AbsentDates must be %q, %q or %q, not %q",
 			AbsentDatesEmpty, AbsentDatesNull, AbsentDatesSentinel, opts.AbsentDates)
+	}
+	switch opts.LegacyKeyStatus {
+	case 0:
+		s.opts.LegacyKeyStatus = http.StatusForbidden
+	case http.StatusForbidden, http.StatusBadRequest:
+	default:
+		return nil, fmt.Errorf("emulator: LegacyKeyStatus must be 403 or 400, not %d", opts.LegacyKeyStatus)
 	}
 	s.limiter.perMinute = opts.RequestsPerMinute
 	s.limiter.omitRetryAfter = opts.RateLimitOmitRetryAfter
@@ -284,6 +313,25 @@ func (s *Server) AcceptInvitation(id string) (string, error) {
 	return accepted.ID, nil
 }
 
+// ErrNoAPIKey is returned by MarkAPIKeyLegacy for an unknown API key id.
+var ErrNoAPIKey = errors.New("emulator: no such API key")
+
+// MarkAPIKeyLegacy marks the API key with this id as moved from the old User Accounts app, as the
+// keys of a tenant older than the API Keys app are: from then on its PATCH is refused
+// (Options.LegacyKeyStatus), while it still authenticates, is listed and can be deleted
+// (POST /_emulator/apiKeys/{id}/legacy).
+func (s *Server) MarkAPIKeyLegacy(id string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	k, ok := s.st.apiKeys[id]
+	if !ok {
+		return fmt.Errorf("%w: %q", ErrNoAPIKey, id)
+	}
+	k.Legacy = true
+	s.saveStateLocked()
+	return nil
+}
+
 // SetFaults replaces the fault injection; the zero value clears it (POST /_emulator/faults).
 // Rates outside [0, 1] are clamped.
 func (s *Server) SetFaults(f Faults) {
@@ -311,6 +359,19 @@ func (s *Server) SetRateLimitOmitRetryAfter(omit bool) {
 	s.limiter.omitRetryAfter = omit
 }
 
+// SetTenantLimits replaces the caps on the objects the tenant may hold; the zero value removes them
+// (POST /_emulator/limits). Objects beyond a cap lowered below their number stay; only creates are
+// refused.
+func (s *Server) SetTenantLimits(l TenantLimits) error {
+	if err := l.validate(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.tenantLimits = l
+	return nil
+}
+
 // Stats returns request and object counts (GET /_emulator/stats).
 func (s *Server) Stats() Stats {
 	s.mu.Lock()
@@ -331,7 +392,7 @@ func (s *Server) Stats() Stats {
 }
 
 // Reset drops every object and counter and seeds the tenant again (POST /_emulator/reset). The
-// clock, the faults and the rate limit stay as they are.
+// clock, the faults, the rate limit and the tenant limits stay as they are.
 func (s *Server) Reset() {
 	s.mu.Lock()
 	defer s.mu.Unlock()

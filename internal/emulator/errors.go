@@ -46,6 +46,7 @@ const (
 	innerPredefinedRole    = "PredefinedRoleImmutable"
 	innerNotAssignable     = "RoleNotAssignable"
 	innerInvitedNotUpdated = "AccountNotUpdatable"
+	innerLegacyKey         = "LegacyApiKeyNotEditable"
 )
 
 func badRequest(target, inner, format string, args ...any) *httpError {
@@ -101,6 +102,20 @@ const (
 		"allowUserAccountAssignment) of custom roles."
 	ruleAccounts = "Only Master Administrators can add, modify or delete user accounts."
 )
+
+// ruleLegacyKey is the console documentation's rule on API keys moved from the User Accounts app
+// (API.md, "Decision: migrated API keys"), which refuses every key, a Master Administrator's too.
+const ruleLegacyKey = "API keys that were moved from the User Accounts app cannot be edited."
+
+// errLegacyKey refuses the PATCH of a migrated key with status, 403 AccessDenied or 400 BadRequest
+// (Options.LegacyKeyStatus): Trend publishes neither the status nor the body.
+func errLegacyKey(status int) *httpError {
+	if status == http.StatusBadRequest {
+		return badRequest("", innerLegacyKey, ruleLegacyKey)
+	}
+	return &httpError{status: http.StatusForbidden, body: apiError{Code: "AccessDenied", Message: ruleLegacyKey,
+		InnerError: &innerError{Code: innerLegacyKey}}}
+}
 
 func errConditionNotMet() *httpError {
 	return &httpError{status: http.StatusPreconditionFailed, body: apiError{

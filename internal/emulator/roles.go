@@ -123,6 +123,9 @@ func (s *Server) createRole(c *call) *httpError {
 	if e := s.applyRoleBody(c, r, in); e != nil {
 		return e
 	}
+	if e := checkTenantLimit("custom roles", s.st.counts()["roles"], s.tenantLimits.Roles); e != nil {
+		return e
+	}
 	s.st.putRole(r)
 	s.saveStateLocked()
 	c.w.Header().Set("Location", baseURL(c.r)+"/v3.0/iam/roles/"+r.ID)

@@ -76,6 +76,9 @@ type apiKey struct {
 	Version      uint64     `json:"version"`
 	// TokenHash is the SHA-256 of the secret. The secret itself is never stored.
 	TokenHash string `json:"tokenHash"`
+	// Legacy marks a key moved from the old User Accounts app, which cannot be edited
+	// (API.md, "Decision: migrated API keys"). The API does not show it.
+	Legacy bool `json:"legacy,omitempty"`
 }
 
 // store holds the tenant: objects by id plus the unique indexes the API enforces (folded names and

@@ -131,6 +131,14 @@ const roleInUseAdvice = "A role that accounts or API keys still have cannot be d
 	"delete them) first, where they are managed (in this configuration, in another Terraform configuration, or in the " +
 	"console), then run the command again."
 
+// tenantLimitAdvice is the advice on a create refused because the tenant already holds as many
+// objects of the kind as it may, which no value of the configuration changes.
+func tenantLimitAdvice(objects string) string {
+	return fmt.Sprintf("The tenant's cap on %s is reached, so Vision One creates no more of them: delete unused %s "+
+		"in the Vision One console (or remove them from a Terraform configuration), or ask Trend Micro support to raise "+
+		"the cap, then apply again.", objects, objects)
+}
+
 // masterAdministratorKeys says which keys may do what only a Master Administrator may.
 const masterAdministratorKeys = "Since October 27, 2025 no API key can be given the Master Administrator role; keys " +
 	"that had it before keep it."
@@ -139,6 +147,8 @@ func answerAdvice(e *client.APIError) string {
 	switch code := e.StatusCode; {
 	case client.IsRoleInUse(e):
 		return roleInUseAdvice
+	case client.TenantLimit(e) != "":
+		return tenantLimitAdvice(client.TenantLimit(e))
 	case code == http.StatusBadRequest:
 		return badRequestAdvice(e)
 	case code == http.StatusUnauthorized:
@@ -198,6 +208,10 @@ func badRequestAdvice(e *client.APIError) string {
 			"configuration changes. Do what it asks and run the command again; or, if Vision One keeps such an object " +
 			"for good (as it does some roles migrated from other Trend products), stop managing it with Terraform without " +
 			"deleting it: replace its resource with a `removed` block (lifecycle { destroy = false })."
+	}
+	if e.EditsAPIKey() && attributeOfField(e) == "" {
+		return migratedKeyCause + " Otherwise the API rejected a value of the change: correct the value its message " +
+			"names in the configuration and apply again."
 	}
 	if attribute := attributeOfField(e); attribute != "" {
 		return fmt.Sprintf("The API rejected the value of %q (%s in the API): correct it in the configuration and "+
@@ -268,6 +282,9 @@ func forbiddenAdvice(e *client.APIError) string {
 			"in the console, and to stop managing it with Terraform without deleting it, replace its resource with a " +
 			"`removed` block (lifecycle { destroy = false })."
 	}
+	if e.EditsAPIKey() {
+		return editRefusedAdvice(e)
+	}
 	switch e.Rule {
 	case client.RuleMasterAdministratorSetsControlFlags:
 		return "Vision One lets only a Master Administrator set the control flags of a custom role " +
@@ -285,6 +302,10 @@ func forbiddenAdvice(e *client.APIError) string {
 			masterAdministratorKeys + " Apply this with such a key, or have a Master Administrator manage the " +
 			"account in the console (Administration > User Accounts)."
 	}
+	if permission := e.RequiredPermission(); permission != "" && e.PermissionShown {
+		return permissionShown(permission) + "so Vision One refused this call for another reason: its message above " +
+			"says why."
+	}
 	if permission := e.RequiredPermission(); permission != "" {
 		return fmt.Sprintf("The role of the provider's API key lacks the permission %q that this call needs: add it "+
 			"to the key's role under Administration > User Roles, or use a key whose role has it. The provider's "+
@@ -293,6 +314,33 @@ func forbiddenAdvice(e *client.APIError) string {
 	return "Vision One refused a call that any valid API key may make, so something between the provider and " +
 		"Vision One (a proxy, a firewall, an address allow list) may have refused it: the message and trace id " +
 		"above say more."
+}
+
+// migratedKeyCause is the rule that refuses the edit of an API key moved from the old User Accounts
+// app to every key, which Vision One may answer with a 403 or a 400 that blames nothing else, and
+// what to do about such a key (API.md, "Decision: migrated API keys").
+const migratedKeyCause = "Vision One lets no one edit an API key that was moved from the old User Accounts app, not " +
+	"even a Master Administrator, and this key may be one. Such a key can only be used or deleted: manage it in the " +
+	"console (Administration > API Keys), or stop managing it with Terraform without deleting it by replacing its " +
+	"resource with a `removed` block (lifecycle { destroy = false }); to change it, create a new key in its place."
+
+// editRefusedAdvice explains a 403 to the update of an API key: the key may be one moved from the
+// old User Accounts app, or the provider's key may lack the permission, unless a call that needs it
+// has succeeded.
+func editRefusedAdvice(e *client.APIError) string {
+	permission := e.RequiredPermission()
+	if e.PermissionShown {
+		return permissionShown(permission) + "so Vision One refused to change this API key itself. " + migratedKeyCause
+	}
+	return migratedKeyCause + fmt.Sprintf(" Otherwise the role of the provider's API key may lack the permission %q "+
+		"that this call needs: add it to the key's role under Administration > User Roles, or use a key whose role "+
+		"has it.", permission)
+}
+
+// permissionShown says that the provider's key has permission, as a call that needed it succeeded.
+func permissionShown(permission string) string {
+	return fmt.Sprintf("The provider's API key has the permission %q (a call that needs it succeeded in this run), ",
+		permission)
 }
 
 // stoppedWriteAdvice is the advice on a write whose answer Terraform stopped waiting for.

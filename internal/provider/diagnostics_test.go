@@ -229,6 +229,53 @@ func TestForbiddenAdvice(t *testing.T) {
 	}
 }
 
+// TestAdviceOnARefusedKeyEdit: a 403, or a 400 naming no field, to the update of an API key names
+// first the rule that no one may edit a key moved from the User Accounts app, and the removed
+// block; the permission comes after it as a possibility, and not at all once a call needing it
+// succeeded. A 403 to another call whose permission was shown blames no permission either
+// (API.md, "Decision: migrated API keys").
+func TestAdviceOnARefusedKeyEdit(t *testing.T) {
+	const rule = "lets no one edit an API key that was moved from the old User Accounts app"
+	edit := func(status int, shown bool, target string) *client.APIError {
+		return &client.APIError{Method: http.MethodPatch, Path: "/v3.0/iam/apiKeys/k1", StatusCode: status,
+			Code: http.StatusText(status), Message: "Insufficient permissions.", Target: target, PermissionShown: shown}
+	}
+	tests := map[string]struct {
+		err     *client.APIError
+		want    []string // in this order
+		notWant string
+	}{
+		"403": {err: edit(http.StatusForbidden, false, ""),
+			want:    []string{rule, "`removed` block", `may lack the permission "API Keys: Configure settings"`},
+			notWant: "lacks the permission"},
+		"403 after the permission was shown": {err: edit(http.StatusForbidden, true, ""),
+			want:    []string{`has the permission "API Keys: Configure settings"`, rule, "`removed` block"},
+			notWant: "lack"},
+		"400 naming no field": {err: edit(http.StatusBadRequest, false, ""),
+			want: []string{rule, "`removed` block", "correct the value its message names"}},
+		"400 naming a field": {err: edit(http.StatusBadRequest, false, "name"),
+			want: []string{`The API rejected the value of "name"`}, notWant: rule},
+		"403 to a create after the permission was shown": {err: &client.APIError{Method: http.MethodPost,
+			Path: "/v3.0/iam/apiKeys", StatusCode: http.StatusForbidden, PermissionShown: true},
+			want: []string{`has the permission "API Keys: Configure settings"`, "another reason"}, notWant: "lack"},
+	}
+	for name, tt := range tests {
+		got := errorAdvice(tt.err)
+		rest := got
+		for _, want := range tt.want {
+			i := strings.Index(rest, want)
+			if i < 0 {
+				t.Errorf("%s: advice %q, want %q (in the order %q)", name, got, want, tt.want)
+				break
+			}
+			rest = rest[i+len(want):]
+		}
+		if tt.notWant != "" && strings.Contains(got, tt.notWant) {
+			t.Errorf("%s: advice %q says %q", name, got, tt.notWant)
+		}
+	}
+}
+
 // TestAdviceOnARetryCutShortByTheDeadline: a 429 whose Retry-After the deadline does not leave time
 // for is not advised as one that outlived every retry.
 func TestAdviceOnARetryCutShortByTheDeadline(t *testing.T) {

@@ -170,7 +170,8 @@ func checkInvitationEmail(plan accountResourceModel, diags *diag.Diagnostics) {
 	}
 	if err := validators.CheckEmailAddress(plan.Email.ValueString()); err != nil {
 		diags.AddAttributeError(path.Root("email"), "Invalid Email Address",
-			fmt.Sprintf("%q is not a bare email address such as auditor@example.com: %s.", plan.Email.ValueString(), err))
+			fmt.Sprintf("%q is not a bare email address such as auditor@example.com: %s. Only a SAML group account "+
+				"(auth_type = \"samlGroup\") may be named by its directory object id instead.", plan.Email.ValueString(), err))
 	}
 }
 

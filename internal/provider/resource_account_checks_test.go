@@ -96,6 +96,12 @@ func TestAccAccount_invalidEmailExplained(t *testing.T) {
 			config:    account(e.email("new,bie")),
 			wantError: regexpText("Invalid Email Address", `contains ',', which an email address allows only inside double quotes`),
 		},
+		// A directory object id names only a SAML group.
+		"object id of a local account": {
+			config: account("7d2f8f5e-1a2b-4c3d-8e9f-0a1b2c3d4e5f"),
+			wantError: regexpText("Invalid Email Address", `"7d2f8f5e-1a2b-4c3d-8e9f-0a1b2c3d4e5f" is not a bare email address`,
+				`Only a SAML group account (auth_type = "samlGroup") may be named by its directory object id`),
+		},
 		"two dots": {
 			config:    account(e.email("new..bie")),
 			wantError: regexpText("Invalid Email Address", "must not begin or end with a dot or have two dots in a row"),

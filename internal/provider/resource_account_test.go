@@ -610,7 +610,7 @@ func TestAccAccount_invalidInput(t *testing.T) {
 		"custom role not assignable": {
 			account: testAccAccount{email: "a@example.com", role: "API only"},
 			roles:   []client.RoleCreate{{Name: "API only", PermissionKeys: []string{"platform.auditLogs.view"}, AllowAPIKeyAssignment: true}},
-			want:    `(?s)Role Not Assignable to Accounts.*"API only" does not allow user account assignment.*allow_user_account_assignment is false.*set allow_user_account_assignment = true`,
+			want:    `(?s)Role Not Assignable to Accounts.*"API only" does not allow user account assignment.*allow_user_account_assignment is false.*set allow_user_account_assignment = true.*Only a Master Administrator may change that flag.*API key made\s+before October 27, 2025`,
 		},
 	}
 	for name, tc := range tests {

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -26,6 +27,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/client"
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/emulator"
@@ -147,6 +149,73 @@ func TestAccAPIKey_importUUIDName(t *testing.T) {
 			{Config: config, ResourceName: testAccAPIKeyAddr, ImportState: true, ImportStateId: name, ImportStateCheck: expectImportedID(key.ID)},
 		},
 	})
+}
+
+// TestAccAPIKey_migratedKeyCannotBeEdited imports a key moved from the old User Accounts app,
+// which Vision One lets no one edit, and changes its description: whether Vision One refuses with a
+// 403 or a 400 (it does not publish which), the error names that rule and the removed block before
+// any permission, and once a change of another key has shown that the provider's key has the
+// permission, it blames none. A removed block then stops managing the key without deleting it
+// (API.md, "Decision: migrated API keys").
+func TestAccAPIKey_migratedKeyCannotBeEdited(t *testing.T) {
+	skipInLiveMode(t, "control that marks a key as migrated")
+	const rule = "lets no one edit an API key that was moved from the old User Accounts app"
+	for _, status := range []int{http.StatusForbidden, http.StatusBadRequest} {
+		t.Run(strconv.Itoa(status), func(t *testing.T) {
+			e := startEmulator(t, emulator.Options{LegacyKeyStatus: status})
+			name, otherName := e.name("migrated"), e.name("other")
+			key := e.createAPIKey(client.APIKeyCreate{Name: name, Role: "SIEM", Description: "from User Accounts",
+				MonthsToExpiration: pointerTo[int64](defaultMonthsToExpiration)})
+			if err := e.Emulator().MarkAPIKeyLegacy(key.ID); err != nil {
+				t.Fatal(err)
+			}
+			migrated := func(description, arguments string) string {
+				return testAccImportedAPIKeyConfig(e, key.ID, name, "SIEM", fmt.Sprintf("description = %q\n%s", description, arguments))
+			}
+			// The other key is changed first, so that its change shows the permission before the refusal.
+			withOther := func(description string) string {
+				return migrated(description, "depends_on = [visionone_api_key.other]") + fmt.Sprintf(`
+resource "visionone_api_key" "other" {
+  name        = %q
+  role        = "SIEM"
+  description = %q
+}
+`, otherName, description)
+			}
+			steps := []resource.TestStep{
+				{Config: migrated("from User Accounts", "")},
+				{Config: migrated("edited", ""), ExpectError: regexpText("Error Updating API Key", rule, "`removed` block")},
+			}
+			if status == http.StatusForbidden {
+				steps[1].ExpectError = regexpText("Error Updating API Key", rule, "`removed` block",
+					`may lack the permission "API Keys: Configure settings"`)
+				steps = append(steps,
+					resource.TestStep{Config: withOther("from User Accounts")},
+					resource.TestStep{Config: withOther("edited"),
+						ExpectError: regexpText(`has the permission "API Keys: Configure settings"`, rule, "`removed` block")})
+			}
+			steps = append(steps, resource.TestStep{
+				Config: e.providerConfig() + `
+removed {
+  from = visionone_api_key.test
+  lifecycle {
+    destroy = false
+  }
+}
+`,
+				Check: func(*terraform.State) error {
+					_, err := e.API.GetAPIKey(context.Background(), key.ID)
+					return err
+				},
+			})
+			resource.Test(t, resource.TestCase{
+				TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_7_0)},
+				PreCheck:                 func() { testAccPreCheck(t) },
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps:                    steps,
+			})
+		})
+	}
 }
 
 // TestAccAPIKey_import imports a key that never expires and was never used, and a key with an
@@ -676,9 +745,10 @@ func TestAccAPIKey_badInputs(t *testing.T) {
 				ExpectError: regexpText("Role Not Found", `No role named "Auditr" exists`, "this configuration does not plan one", "the API key was not written", "role = visionone_user_role.<name>.name"),
 			},
 			{
-				Config:      config(fmt.Sprintf("name = %q\nrole = %q", e.name("k"), peopleOnly)),
-				PlanOnly:    true,
-				ExpectError: regexpText("Role Not Assignable to API Keys", fmt.Sprintf("%q does not allow API key assignment", peopleOnly), "allow_api_key_assignment is false", "set allow_api_key_assignment = true"),
+				Config:   config(fmt.Sprintf("name = %q\nrole = %q", e.name("k"), peopleOnly)),
+				PlanOnly: true,
+				ExpectError: regexpText("Role Not Assignable to API Keys", fmt.Sprintf("%q does not allow API key assignment", peopleOnly), "allow_api_key_assignment is false", "set allow_api_key_assignment = true",
+					"Only a Master Administrator may change that flag", "API key made before October 27, 2025"),
 			},
 
 			{

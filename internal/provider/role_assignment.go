@@ -69,6 +69,10 @@ const roleReferenceHint = "Role names are case-sensitive; the visionone_user_rol
 	"flags. For a role created by this configuration, refer to it, as in role = visionone_user_role.<name>.name, or add " +
 	"depends_on = [visionone_user_role.<name>]: with a bare name, Terraform may plan and create this resource before the role."
 
+// flagChangeRule is who may change a custom role's control flags (API.md, "Who may do what").
+const flagChangeRule = "Only a Master Administrator may change that flag: a Master Administrator API key made " +
+	"before October 27, 2025 (no key made since can have that role), or a Master Administrator in the console."
+
 // checkRoleAssignable fails the plan when the role name is known and the role either does not
 // exist or does not allow this assignment, so that nothing is written. A role this run plans
 // (visionone_user_role records it, see plannedRoles) is judged by its planned flags, since it may
@@ -93,7 +97,7 @@ func (d *providerData) checkRoleAssignable(ctx context.Context, use roleAssignme
 		if allowed := use.plannedAllowedBy(planned); !allowed.IsUnknown() && !allowed.ValueBool() {
 			diags.AddAttributeError(path.Root("role"), use.summary,
 				fmt.Sprintf("The role %q does not allow %s assignment: this configuration sets its %s to false. "+
-					"Set it to true, or choose another role.", name, use.holder, use.flag))
+					"Set it to true, or choose another role. %s", name, use.holder, use.flag, flagChangeRule))
 		}
 		return
 	}
@@ -107,7 +111,8 @@ func (d *providerData) checkRoleAssignable(ctx context.Context, use roleAssignme
 		diags.AddAttributeWarning(path.Root("role"), "Role Not Checked",
 			fmt.Sprintf("Could not check the role %q at plan time, so Vision One judges it at apply: %s", name, errorWithAdvice(err)))
 	case !use.allowedBy(*found):
-		next := fmt.Sprintf("Choose another role, or set %s = true on its visionone_user_role (or in the console).", use.flag)
+		next := fmt.Sprintf("Choose another role, or set %s = true on its visionone_user_role (or in the console). %s",
+			use.flag, flagChangeRule)
 		if found.Type == client.RoleTypePredefined {
 			next = fmt.Sprintf("It is a predefined role, whose flags Trend Micro sets: choose another role, or create a custom "+
 				"role (visionone_user_role) with the permissions needed and %s = true.", use.flag)

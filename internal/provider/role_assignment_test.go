@@ -29,7 +29,7 @@ func TestCheckRoleAssignable(t *testing.T) {
 		"provider not configured":       {data: nil, use: accountRoleAssignment, role: types.StringValue("refuses")},
 		"planned, allows":               {data: data, use: apiKeyRoleAssignment, role: types.StringValue("allows")},
 		"planned, flag unknown":         {data: data, use: accountRoleAssignment, role: types.StringValue("undecided")},
-		"planned, refuses API keys":     {data: data, use: apiKeyRoleAssignment, role: types.StringValue("refuses"), want: `"refuses" does not allow API key assignment: this configuration sets its allow_api_key_assignment to false`},
+		"planned, refuses API keys":     {data: data, use: apiKeyRoleAssignment, role: types.StringValue("refuses"), want: `"refuses" does not allow API key assignment: this configuration sets its allow_api_key_assignment to false. Set it to true, or choose another role. Only a Master Administrator may change that flag`},
 		"planned, refuses accounts":     {data: data, use: accountRoleAssignment, role: types.StringValue("refuses"), want: `"refuses" does not allow user account assignment: this configuration sets its allow_user_account_assignment to false`},
 		"Master Administrator, API key": {data: data, use: apiKeyRoleAssignment, role: types.StringValue("master administrator"), want: `"master administrator" cannot be assigned to API keys`},
 	}

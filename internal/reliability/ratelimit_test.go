@@ -13,10 +13,9 @@ import (
 // requests_per_minute = 60, a hard cap at the limit. Each apply must succeed (no 429 reaches the
 // user: every request waits for Retry-After and is retried); the emulator's 429 answers must stay
 // few with the default settings, and there must be none under the cap. Both are reported in the
-// test log. Roles are the objects that cost the fewest requests (about
-// four each: the plan's and the apply's name checks, the create and its read-back), which keeps
-// each run near the 7 minutes that 100 objects need at this rate; TestReliability_faults covers
-// the other resource types.
+// test log. Roles are objects whose creates cannot be batched (a request or two each, and a few
+// listings for the name checks), so every create meets the limit, while the run stays within
+// minutes at this rate; TestReliability_faults covers the other resource types.
 func TestReliability_rateLimit(t *testing.T) {
 	requireAcceptance(t)
 	t.Parallel()
