@@ -239,5 +239,5 @@ func (c *Client) GetRolePermissions(ctx context.Context, id string) ([]string, e
 	if body.PermissionKeys.value == nil {
 		return []string{}, nil
 	}
-	return body.PermissionKeys.value, nil
+	return withoutRepeats(body.PermissionKeys.value), nil
 }

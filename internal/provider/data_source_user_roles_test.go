@@ -83,3 +83,35 @@ data "visionone_user_roles" "predefined" {
 		},
 	})
 }
+
+// TestAccUserRolesDataSource_oddRoles reads roles the API describes loosely: a role with a
+// permission key twice, which would otherwise fail the whole data source, holds each key once, and
+// a role of type "Custom" is among the custom roles.
+func TestAccUserRolesDataSource_oddRoles(t *testing.T) {
+	e := startEmulatorBehind(t, oddRoles().wrap)
+	keys := rolePermissionKeys(t, e, 2)
+	repeated, capitalised := e.name("repeated"), e.name("capitalised")
+	for _, name := range []string{capitalised, repeated} {
+		e.createRole(client.RoleCreate{Name: name, PermissionKeys: keys})
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: e.providerConfig() + `
+data "visionone_user_roles" "custom" {
+  type = "custom"
+}
+`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.visionone_user_roles.custom", tfjsonpath.New("roles"), e.ownItems(knownvalue.ListExact([]knownvalue.Check{
+					knownvalue.ObjectPartial(map[string]knownvalue.Check{"name": knownvalue.StringExact(capitalised)}),
+					knownvalue.ObjectPartial(map[string]knownvalue.Check{
+						"name":        knownvalue.StringExact(repeated),
+						"permissions": knownvalue.SetExact(knownStringValues(keys)),
+					}),
+				}))),
+			},
+		}},
+	})
+}

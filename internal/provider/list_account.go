@@ -89,9 +89,14 @@ func (r *accountListResource) List(ctx context.Context, req list.ListRequest, st
 	var objects []listedObject[accountResourceModel]
 	for i := range accounts {
 		account := &accounts[i]
+		var warnings diag.Diagnostics
+		if account.Role == "" {
+			warnNoRole(&warnings, fmt.Sprintf("The account %s (id %s)", account.Email, account.ID))
+		}
 		objects = append(objects, listedObject[accountResourceModel]{
 			identity:    account.Email,
-			displayName: fmt.Sprintf("%s (%s, %s)", account.Email, account.Role, account.Status),
+			displayName: fmt.Sprintf("%s (%s, %s)", account.Email, roleText(account.Role), account.Status),
+			warnings:    warnings,
 			resource: func() (accountResourceModel, diag.Diagnostics) {
 				var model accountResourceModel
 				model.readFromAPI(account)

@@ -115,9 +115,14 @@ func (r *apiKeyListResource) List(ctx context.Context, req list.ListRequest, str
 		if deadline != nil && !expiresBy(key, *deadline) {
 			continue
 		}
+		var warnings diag.Diagnostics
+		if key.Role == "" {
+			warnNoRole(&warnings, fmt.Sprintf("The API key %s (%q)", key.ID, key.Name))
+		}
 		objects = append(objects, listedObject[apiKeyResourceModel]{
 			identity:    key.ID,
-			displayName: fmt.Sprintf("%s (%s)", key.Name, key.Role),
+			displayName: fmt.Sprintf("%s (%s)", key.Name, roleText(key.Role)),
+			warnings:    warnings,
 			resource: func() (apiKeyResourceModel, diag.Diagnostics) {
 				var diags diag.Diagnostics
 				warnUnreadable(&diags, fmt.Sprintf("API key %s (%q)", key.ID, key.Name), key.UnreadableFields(), apiKeyUnreadableEffects)

@@ -21,6 +21,8 @@ type listedObject[M any] struct {
 	identity    string
 	displayName string
 	resource    func() (M, diag.Diagnostics)
+	// warnings are shown with the result whether or not Terraform asks for its resource object.
+	warnings diag.Diagnostics
 }
 
 // listConfig decodes the list block's config; when it cannot, or the provider is not configured,
@@ -59,6 +61,7 @@ func listResults[M any](ctx context.Context, req list.ListRequest, identityName 
 			result := req.NewListResult(ctx)
 			result.DisplayName = object.displayName
 			setIdentity(ctx, result.Identity, identityName, object.identity)
+			result.Diagnostics.Append(object.warnings...)
 			if req.IncludeResource {
 				model, diags := object.resource()
 				result.Diagnostics.Append(diags...)

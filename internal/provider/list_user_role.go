@@ -46,7 +46,9 @@ func (r *userRoleListResource) ListResourceConfigSchema(_ context.Context, _ lis
 				MarkdownDescription: "Whether to list the predefined roles too (`Master Administrator`, `Auditor`, ...). " +
 					"Default `false`: Trend Micro maintains them, so they cannot be imported or managed; list them " +
 					"only to see them, and read them with the `visionone_user_role` data source. Leave it out when generating " +
-					"configuration (`-generate-config-out`): the next plan refuses the import blocks written for predefined roles.",
+					"configuration (`-generate-config-out`): the next plan refuses the import blocks written for predefined roles. " +
+					"A role whose type Vision One reports as neither custom nor predefined, or not at all, is listed whatever this says, " +
+					"with a warning naming its type: it cannot be imported either.",
 				Optional: true,
 			},
 		},
@@ -76,15 +78,28 @@ func (r *userRoleListResource) List(ctx context.Context, req list.ListRequest, s
 	for i := range roles {
 		role := &roles[i]
 		display := role.Name
-		if role.Type != client.RoleTypeCustom {
+		var warnings diag.Diagnostics
+		switch role.Type {
+		case client.RoleTypeCustom:
+		case client.RoleTypePredefined:
 			if !config.IncludePredefined.ValueBool() {
 				continue
 			}
-			display += " (" + role.Type + ", cannot be imported)"
+			display += " (predefined, cannot be imported)"
+		default:
+			// Neither custom nor predefined: listed whatever include_predefined says, since a role
+			// left out with nothing said would look as if it did not exist (API.md, "Decision: role
+			// type values").
+			display += " (" + roleTypeText(role.Type) + ", cannot be imported)"
+			warnings.AddWarning("User Role of Unknown Type",
+				fmt.Sprintf("The role %q (id %s) has %s, where Vision One documents \"custom\" or \"predefined\". "+
+					"Terraform manages custom roles only, so its import is refused: remove the blocks -generate-config-out "+
+					"writes for it, and read it with the visionone_user_role data source.", role.Name, role.ID, roleTypeText(role.Type)))
 		}
 		objects = append(objects, listedObject[userRoleModel]{
 			identity:    role.ID,
 			displayName: display,
+			warnings:    warnings,
 			resource: func() (userRoleModel, diag.Diagnostics) {
 				var diags diag.Diagnostics
 				warnUnreadable(&diags, fmt.Sprintf("User role %s (%q)", role.ID, role.Name), role.UnreadableFields(), userRoleUnreadableEffects)

@@ -11,8 +11,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/querycheck"
 	"github.com/hashicorp/terraform-plugin-testing/querycheck/queryfilter"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
@@ -160,4 +162,153 @@ func TestUserRoleList_unreadableDateWarns(t *testing.T) {
 	if model.Name.ValueString() != name || !model.LastUpdatedAt.IsNull() {
 		t.Errorf("listed name %s, last_updated_at %s; want the role with a null last_updated_at", model.Name, model.LastUpdatedAt)
 	}
+}
+
+// editRoles edits every role the API answers (a single GET or a listing's items) whose name ends
+// in suffix.
+func editRoles(suffix string, edit func(map[string]any)) func(any) any {
+	named := func(role map[string]any) bool {
+		name, _ := role["name"].(string)
+		return strings.HasSuffix(name, suffix)
+	}
+	return func(v any) any {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return v
+		}
+		if named(m) {
+			edit(m)
+		}
+		eachItem(func(item map[string]any) {
+			if named(item) {
+				edit(item)
+			}
+		})(m["items"])
+		return v
+	}
+}
+
+// oddRoles answers, in single GETs and listings alike, the roles whose names end in "capitalised"
+// with the type "Custom", those whose names end in "repeated" with their first permission key
+// twice, and those whose names end in "untyped" without a type.
+func oddRoles() *hostileAnswer {
+	edit := func(v any) any {
+		v = editRoles("capitalised", func(role map[string]any) { role["type"] = "Custom" })(v)
+		v = editRoles("repeated", func(role map[string]any) {
+			if keys, _ := role["permissionKeys"].([]any); len(keys) > 0 {
+				role["permissionKeys"] = append(keys, keys[0])
+			}
+		})(v)
+		return editRoles("untyped", func(role map[string]any) { delete(role, "type") })(v)
+	}
+	odd := &hostileAnswer{passThrough: true, rewrite: editJSON(edit),
+		match: func(r *http.Request) bool {
+			return r.URL.Path == "/v3.0/iam/roles" && r.Method == http.MethodGet || roleRead(r)
+		}}
+	odd.armed.Store(true)
+	return odd
+}
+
+// TestUserRoleList_oddTypesAndRepeatedKeys lists console roles the API describes loosely: one of
+// type "Custom" and one with a permission key twice are listed as the custom roles they are, with
+// each key once, and one without a type is listed (not left out with nothing said) with a warning
+// that says it has none.
+func TestUserRoleList_oddTypesAndRepeatedKeys(t *testing.T) {
+	t.Parallel()
+	e := startEmulatorBehind(t, oddRoles().wrap)
+	keys := rolePermissionKeys(t, e, 2)
+	untypedName := e.name("untyped")
+	untyped := e.createRole(client.RoleCreate{Name: untypedName, PermissionKeys: keys[:1]})
+	custom := map[string]*client.Role{}
+	for _, name := range []string{e.name("capitalised"), e.name("repeated")} {
+		custom[name] = e.createRole(client.RoleCreate{Name: name, PermissionKeys: keys})
+	}
+	api, err := client.New(client.Config{Endpoint: e.URL, APIKey: e.AdminKey(), RequestsPerMinute: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	results := listDirectly(t, &userRoleListResource{data: newProviderData(api)}, &userRoleResource{},
+		userRoleListModel{IncludePredefined: types.BoolNull()})
+	for name, role := range custom {
+		listed := listedWithID(t, results, role.ID)
+		if listed == nil {
+			t.Fatalf("the role %s is not listed", name)
+		}
+		var model userRoleModel
+		if diags := listed.Resource.Get(context.Background(), &model); diags.HasError() || len(listed.Diagnostics) > 0 {
+			t.Fatalf("listing the role %s: %v %v", name, listed.Diagnostics, diags)
+		}
+		if listed.DisplayName != name || model.Type.ValueString() != client.RoleTypeCustom || len(model.Permissions.Elements()) != len(keys) {
+			t.Errorf("listed %q, type %s, permissions %s; want %q, custom, %v", listed.DisplayName, model.Type, model.Permissions, name, keys)
+		}
+	}
+
+	listed := listedWithID(t, results, untyped.ID)
+	if listed == nil {
+		t.Fatalf("the role without a type %s is not listed", untyped.ID)
+	}
+	if want := untypedName + " (no type, cannot be imported)"; listed.DisplayName != want {
+		t.Errorf("listed as %q, want %q", listed.DisplayName, want)
+	}
+	expectOneWarning(t, listed.Diagnostics, "User Role of Unknown Type",
+		fmt.Sprintf("The role %q (id %s) has no type", untypedName, untyped.ID), "import is refused")
+}
+
+// TestAccUserRole_importOddTypesAndRepeatedKeys imports console roles, one of type "Custom" and
+// one with a permission key twice: nothing to change, and refreshes read them as they are. A role
+// without a type is refused, the error saying so.
+func TestAccUserRole_importOddTypesAndRepeatedKeys(t *testing.T) {
+	e := startEmulatorBehind(t, oddRoles().wrap)
+	keys := rolePermissionKeys(t, e, 2)
+	untypedName := e.name("untyped")
+	untyped := e.createRole(client.RoleCreate{Name: untypedName, PermissionKeys: keys[:1]})
+	config := e.providerConfig()
+	var checks []plancheck.PlanCheck
+	for _, name := range []string{"capitalised", "repeated"} {
+		role := e.createRole(client.RoleCreate{Name: e.name(name), PermissionKeys: keys, AllowAPIKeyAssignment: true, AllowUserAccountAssignment: true})
+		config += fmt.Sprintf(`
+resource "visionone_user_role" %[1]q {
+  name        = %[2]q
+  permissions = %[3]s
+}
+
+import {
+  to = visionone_user_role.%[1]s
+  id = %[4]q
+}
+`, name, role.Name, hclStringList(keys), role.ID)
+		checks = append(checks, plancheck.ExpectResourceAction("visionone_user_role."+name, plancheck.ResourceActionNoop))
+	}
+	untypedConfig := e.providerConfig() + fmt.Sprintf(`
+resource "visionone_user_role" "untyped" {
+  name        = %[1]q
+  permissions = %[2]s
+}
+
+import {
+  to = visionone_user_role.untyped
+  id = %[3]q
+}
+`, untypedName, hclStringList(keys[:1]), untyped.ID)
+	before := e.Stats()
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:           config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: append(checks, plancheck.ExpectEmptyPlan())},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("visionone_user_role.capitalised", tfjsonpath.New("type"), knownvalue.StringExact(client.RoleTypeCustom)),
+				},
+				Check: e.noWritesSince(before),
+			},
+			refreshStep(config),
+			{
+				Config:      untypedConfig,
+				ExpectError: regexpText("User Role of Unknown Type Cannot Be Imported", fmt.Sprintf("The role %q (id %s) has no type", untypedName, untyped.ID)),
+			},
+		},
+	})
 }

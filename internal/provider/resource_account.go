@@ -25,12 +25,11 @@ import (
 )
 
 var (
-	_ resource.Resource                   = (*accountResource)(nil)
-	_ resource.ResourceWithConfigure      = (*accountResource)(nil)
-	_ resource.ResourceWithImportState    = (*accountResource)(nil)
-	_ resource.ResourceWithModifyPlan     = (*accountResource)(nil)
-	_ resource.ResourceWithValidateConfig = (*accountResource)(nil)
-	_ resource.ResourceWithIdentity       = (*accountResource)(nil)
+	_ resource.Resource                = (*accountResource)(nil)
+	_ resource.ResourceWithConfigure   = (*accountResource)(nil)
+	_ resource.ResourceWithImportState = (*accountResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*accountResource)(nil)
+	_ resource.ResourceWithIdentity    = (*accountResource)(nil)
 )
 
 // NewAccountResource is the visionone_account resource: a user account, SAML account or SAML group,
@@ -84,9 +83,11 @@ func (r *accountResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"email": schema.StringAttribute{
-				MarkdownDescription: "Email address of the user, or the distribution email (or directory object id) of the SAML group; the invitation is sent to it. At most 256 characters. Compared case-insensitively: a change in letter case only is not a change. Changing it otherwise replaces the account (a new invitation).",
-				Required:            true,
-				Validators:          []validator.String{stringvalidator.UTF8LengthBetween(1, accountMaxLength), validators.NotBlank()},
+				MarkdownDescription: "Email address of the user, or the distribution email (or directory object id) of the SAML group; the invitation is sent to it. At most 256 characters. " +
+					"A plan that invites (a new account, or one being replaced) needs a bare address with a DNS domain name (an internationalised domain in its `xn--` form); " +
+					"an account imported from the console keeps the email it has, as it is. Compared case-insensitively: a change in letter case only is not a change. Changing it otherwise replaces the account (a new invitation).",
+				Required:   true,
+				Validators: []validator.String{stringvalidator.UTF8LengthBetween(1, accountMaxLength), validators.NotBlank()},
 				PlanModifiers: []planmodifier.String{
 					planmodifiers.IgnoreCaseChange(),
 					stringplanmodifier.RequiresReplace(),
@@ -157,20 +158,20 @@ func (r *accountResource) Configure(_ context.Context, req resource.ConfigureReq
 	r.data = data
 }
 
-// ValidateConfig wants an email address, except for a SAML group, which Vision One also accepts by
-// its directory object id (API.md, "Accounts: object").
-func (r *accountResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
-	var email, authType types.String
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("email"), &email)...)
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("auth_type"), &authType)...)
-	if resp.Diagnostics.HasError() || email.IsNull() || email.IsUnknown() || authType.IsUnknown() ||
-		authType.ValueString() == client.AuthTypeSAMLGroup {
+// checkInvitationEmail wants an email address the invitation can go to, except for a SAML group,
+// which Vision One also accepts by its directory object id (API.md, "Accounts: object"). Only a
+// plan that sends an invitation checks it: the API's own rule is a string of at most 256
+// characters, and an account made in the console keeps the email it has (an internationalised
+// domain, an underscore, a trailing dot), which its adoption must accept as it is.
+func checkInvitationEmail(plan accountResourceModel, diags *diag.Diagnostics) {
+	if plan.Email.IsNull() || plan.Email.IsUnknown() || plan.AuthType.IsUnknown() ||
+		plan.AuthType.ValueString() == client.AuthTypeSAMLGroup {
 		return
 	}
-	if err := validators.CheckEmailAddress(email.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("email"), "Invalid Email Address",
+	if err := validators.CheckEmailAddress(plan.Email.ValueString()); err != nil {
+		diags.AddAttributeError(path.Root("email"), "Invalid Email Address",
 			fmt.Sprintf("%q is not a bare email address such as auditor@example.com: %s. Only a SAML group account "+
-				"(auth_type = \"samlGroup\") may be named by its directory object id instead.", email.ValueString(), err))
+				"(auth_type = \"samlGroup\") may be named by its directory object id instead.", plan.Email.ValueString(), err))
 	}
 }
 
@@ -185,6 +186,11 @@ func (r *accountResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
+	}
+	if prior == nil || len(resp.RequiresReplace) > 0 {
+		if checkInvitationEmail(plan, &resp.Diagnostics); resp.Diagnostics.HasError() {
+			return
+		}
 	}
 	refreshed := true
 	if !unknownProvider(ctx, r.data) {
@@ -502,6 +508,9 @@ func (r *accountResource) ImportState(ctx context.Context, req resource.ImportSt
 	}
 	if email == "" {
 		email = account.Email
+	}
+	if account.Role == "" {
+		warnNoRole(&resp.Diagnostics, fmt.Sprintf("The account %s (id %s)", account.Email, account.ID))
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), account.ID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("email"), email)...)

@@ -457,3 +457,63 @@ func TestAccount_inviteErrorAfterALostAnswer(t *testing.T) {
 		}
 	}
 }
+
+// TestAccAccount_adoptConsoleEmails adopts accounts made in the console whose emails the
+// invitation's address check refuses (an internationalised domain, an underscore in the domain, a
+// trailing dot): the API holds them as they are, so they import with nothing to change and no
+// write. Only an invitation is checked: a new account with such an email, or the replacement of
+// an adopted one, which invites it again, still fails at plan with nothing written.
+func TestAccAccount_adoptConsoleEmails(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	e.requireMasterAdministrator("invite accounts")
+	emails := map[string]string{
+		"unicode":    e.prefix + "anna@bücher.example",
+		"underscore": e.prefix + "ops_team@corp_internal.example.com",
+		"dot":        e.prefix + "first.last@Example.COM.",
+	}
+	accounts := map[string]testAccAccount{}
+	imports := ""
+	var checks []plancheck.PlanCheck
+	for name, email := range emails {
+		e.inviteAccount(client.AccountInvite{Email: email, Role: "Auditor", AuthType: client.AuthTypeLocal})
+		accounts[name] = testAccAccount{email: email, role: "Auditor"}
+		imports += fmt.Sprintf("\nimport {\n  to = visionone_account.%s\n  id = %q\n}\n", name, email)
+		checks = append(checks, plancheck.ExpectResourceAction("visionone_account."+name, plancheck.ResourceActionNoop))
+	}
+	config := e.accountConfig(accounts) + imports
+	replaced := accounts["unicode"]
+	replaced.authType = client.AuthTypeSAML
+	withReplaced := e.accountConfig(map[string]testAccAccount{"unicode": replaced, "underscore": accounts["underscore"], "dot": accounts["dot"]})
+	newEmail := e.prefix + "new@bücher.example"
+	withNew := e.accountConfig(map[string]testAccAccount{"unicode": accounts["unicode"], "underscore": accounts["underscore"],
+		"dot": accounts["dot"], "new": {email: newEmail, role: "Auditor"}})
+
+	before := e.Stats()
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.checkAccountsGone(emails["unicode"], emails["underscore"], emails["dot"], newEmail),
+		Steps: []resource.TestStep{
+			{
+				Config:           config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: append(checks, plancheck.ExpectEmptyPlan())},
+				Check:            e.noWritesSince(before),
+			},
+			refreshStep(e.accountConfig(accounts)),
+			{
+				Config:      withNew,
+				ExpectError: regexpText("Invalid Email Address", fmt.Sprintf("%q is not a bare email address", newEmail)),
+				Check:       e.noWritesSince(before),
+			},
+			{
+				Config:      withReplaced,
+				ExpectError: regexpText("Invalid Email Address", fmt.Sprintf("%q is not a bare email address", emails["unicode"])),
+			},
+			{
+				Config:           e.accountConfig(accounts),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				Check:            e.noWritesSince(before),
+			},
+		},
+	})
+}

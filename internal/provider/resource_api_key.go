@@ -729,12 +729,30 @@ func (r *apiKeyResource) ImportState(ctx context.Context, req resource.ImportSta
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), key.ID)...)
 	setIdentity(ctx, resp.Identity, identityID, key.ID)
+	if key.Role == "" {
+		warnNoRole(&resp.Diagnostics, fmt.Sprintf("The API key %s (%q)", key.ID, key.Name))
+	}
 	resp.Diagnostics.AddWarning("API Key Value Not Imported",
 		fmt.Sprintf("API key %s (%q) was imported without its secret: Vision One shows a key's value only once, when it is "+
-			"created, and it cannot be recovered. The key keeps working for whoever holds the value, but value is null in "+
+			"created, and it cannot be recovered. %s, but value is null in "+
 			"the Terraform state. To get a value Terraform knows, replace the key: terraform apply -replace=<address of this "+
 			"resource> (add lifecycle { create_before_destroy = true } and name_prefix to rotate without downtime).",
-			key.ID, key.Name))
+			key.ID, key.Name, r.importedValueUse(ctx, key)))
+}
+
+// importedValueUse says who the value of an imported key works for, which depends on the key's
+// state: only an enabled key that has not expired authenticates (API.md, "API keys: expiry").
+func (r *apiKeyResource) importedValueUse(ctx context.Context, key *client.APIKey) string {
+	if expires, ok := key.ExpiredDateTime.Time(); ok {
+		now, err := r.data.client.ServerNow(ctx)
+		if err == nil && !expires.After(now) {
+			return "The key expired at " + expires.UTC().Format(time.RFC3339) + ", so its value works for nobody"
+		}
+	}
+	if key.Status == client.StatusDisabled {
+		return "The key is disabled, so its value works for nobody until the key is enabled again"
+	}
+	return "The key keeps working for whoever holds the value"
 }
 
 // setState writes model, which the caller has completed with what the API reports about key, as

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
@@ -1350,4 +1351,70 @@ func TestAccAPIKey_refusedAfterLostCreate(t *testing.T) {
 			ExpectError: regexp.MustCompile(strings.ReplaceAll(regexpText(texts...).String(), "<id>", "[0-9a-f-]{36}")),
 		}},
 	})
+}
+
+// TestAPIKey_importSaysWhomTheValueWorksFor imports console keys, as Terraform does, to assert the
+// warnings terraform-plugin-testing cannot see: the lost value "keeps working" only for an enabled
+// key that has not expired (a status spelled "Disabled" included), and a key whose role was
+// deleted in the console is reported as having none, in the import and in the list resource,
+// which also lists the disabled key as disabled.
+func TestAPIKey_importSaysWhomTheValueWorksFor(t *testing.T) {
+	t.Parallel()
+	e := startEmulatorBehind(t, consoleSpelling().wrap)
+	ctx := context.Background()
+	live := e.createAPIKey(client.APIKeyCreate{Name: e.name("live"), Role: "SIEM"})
+	off := e.createAPIKey(client.APIKeyCreate{Name: e.name("off"), Role: "SIEM", Status: client.StatusDisabled})
+	old := e.createAPIKey(client.APIKeyCreate{Name: e.name("old"), Role: "SIEM", MonthsToExpiration: pointerTo[int64](1)})
+	roleless := e.createAPIKey(client.APIKeyCreate{Name: e.name("roleless"), Role: "SIEM"})
+	e.AdvanceClock(62 * 24 * time.Hour)
+	api, err := client.New(client.Config{Endpoint: e.URL, APIKey: e.AdminKey(), RequestsPerMinute: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &apiKeyResource{data: newProviderData(api)}
+	var schemaResp fwresource.SchemaResponse
+	r.Schema(ctx, fwresource.SchemaRequest{}, &schemaResp)
+
+	for _, tc := range []struct {
+		key        *client.CreatedAPIKey
+		want       string
+		wantNoRole bool
+	}{
+		{live, "The key keeps working for whoever holds the value", false},
+		{off, "The key is disabled, so its value works for nobody", false},
+		{old, "The key expired at ", false},
+		{roleless, "The key keeps working for whoever holds the value", true},
+	} {
+		resp := fwresource.ImportStateResponse{State: tfsdk.State{Schema: schemaResp.Schema,
+			Raw: tftypes.NewValue(schemaResp.Schema.Type().TerraformType(ctx), nil)}}
+		r.ImportState(ctx, fwresource.ImportStateRequest{ID: tc.key.ID}, &resp)
+		var value, noRole string
+		for _, w := range resp.Diagnostics.Warnings() {
+			switch w.Summary() {
+			case "API Key Value Not Imported":
+				value = w.Detail()
+			case "No Role":
+				noRole = w.Detail()
+			}
+		}
+		if resp.Diagnostics.HasError() || !strings.Contains(value, tc.want) ||
+			(tc.key == off || tc.key == old) && strings.Contains(value, "keeps working") {
+			t.Errorf("importing %s: the value warning %q, want it to say %q; diagnostics %v", tc.key.Name, value, tc.want, resp.Diagnostics)
+		}
+		if wantNoRole := fmt.Sprintf("The API key %s (%q) has no role", tc.key.ID, tc.key.Name); tc.wantNoRole != strings.Contains(noRole, wantNoRole) {
+			t.Errorf("importing %s: the warning of no role is %q, want one: %v", tc.key.Name, noRole, tc.wantNoRole)
+		}
+	}
+
+	results := listDirectly(t, &apiKeyListResource{data: newProviderData(api)}, &apiKeyResource{},
+		apiKeyListModel{Role: types.StringNull(), Status: types.StringNull(), ExpiringWithin: timetypes.NewGoDurationNull()})
+	listed := listedWithID(t, results, roleless.ID)
+	if want := roleless.Name + " (no role)"; listed == nil || listed.DisplayName != want {
+		t.Fatalf("listed %+v, want %q", listed, want)
+	}
+	expectOneWarning(t, listed.Diagnostics, "No Role", fmt.Sprintf("The API key %s (%q) has no role", roleless.ID, roleless.Name))
+	var model apiKeyResourceModel
+	if listed = listedWithID(t, results, off.ID); listed == nil || listed.Resource.Get(ctx, &model).HasError() || model.Enabled.ValueBool() {
+		t.Errorf("the disabled key is listed as %+v, enabled %s; want it listed, not enabled", listed, model.Enabled)
+	}
 }

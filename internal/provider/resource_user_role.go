@@ -702,11 +702,18 @@ func (r *userRoleResource) ImportState(ctx context.Context, req resource.ImportS
 		addAPIError(&resp.Diagnostics, "Error Importing User Role", fmt.Sprintf("Looking up the user role %q", key), err)
 		return
 	}
-	if role.Type != client.RoleTypeCustom {
+	readIt := fmt.Sprintf("Read it with the visionone_user_role data source instead:\n\n  data \"visionone_user_role\" \"this\" {\n    name = %q\n  }", role.Name)
+	switch role.Type {
+	case client.RoleTypeCustom:
+	case client.RoleTypePredefined:
 		resp.Diagnostics.AddError("Predefined Role Cannot Be Imported",
-			fmt.Sprintf("The role %q (id %s) is a %s role, which Trend Micro maintains and Terraform cannot manage. "+
-				"Read it with the visionone_user_role data source instead:\n\n  data \"visionone_user_role\" \"this\" {\n    name = %q\n  }",
-				role.Name, role.ID, role.Type, role.Name))
+			fmt.Sprintf("The role %q (id %s) is a predefined role, which Trend Micro maintains and Terraform cannot manage. %s",
+				role.Name, role.ID, readIt))
+		return
+	default:
+		resp.Diagnostics.AddError("User Role of Unknown Type Cannot Be Imported",
+			fmt.Sprintf("The role %q (id %s) has %s, where Vision One documents \"custom\" or \"predefined\": Terraform manages "+
+				"custom roles only, and this one may be maintained by Trend Micro. %s", role.Name, role.ID, roleTypeText(role.Type), readIt))
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), role.ID)...)
@@ -778,6 +785,15 @@ func (m *userRoleModel) readFromAPI(ctx context.Context, role *client.Role) diag
 	m.Type = types.StringValue(role.Type)
 	m.LastUpdatedAt = rfc3339Value(role.LastUpdatedDateTime)
 	return diags
+}
+
+// roleTypeText names a role's type for a message: `type "System"`, or "no type" when the API
+// gave none.
+func roleTypeText(roleType string) string {
+	if roleType == "" {
+		return "no type"
+	}
+	return fmt.Sprintf("type %q", roleType)
 }
 
 // orList renders values as `"a", "b" or "c"`.

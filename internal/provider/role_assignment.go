@@ -177,3 +177,21 @@ func (d *providerData) closestRoles(ctx context.Context, name string) string {
 	}
 	return " Did you mean " + orList(suggestions) + "?"
 }
+
+// warnNoRole warns that an object found in the tenant (listed or imported) has no role, which
+// happens when its role is deleted in the console: its configuration cannot keep the empty role
+// Vision One reports, which `role` refuses, and the warning says what to write instead.
+func warnNoRole(diags *diag.Diagnostics, object string) {
+	diags.AddWarning("No Role",
+		fmt.Sprintf("%s has no role in Vision One (was its role deleted in the console?). Its configuration must set role "+
+			"to a role that exists, which the apply then gives it: role = \"\", as configuration generated from it "+
+			"holds, is refused.", object))
+}
+
+// roleText is a role's name for a display name, or "no role" when the object has none.
+func roleText(role string) string {
+	if role == "" {
+		return "no role"
+	}
+	return role
+}
