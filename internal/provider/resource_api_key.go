@@ -279,10 +279,17 @@ func (r *apiKeyResource) ValidateConfig(ctx context.Context, req resource.Valida
 }
 
 // hoursAndDays renders a duration in hours, as rotate_before is written, and in days, as people
-// count.
+// count, each to two decimal places at most.
 func hoursAndDays(d time.Duration) string {
 	hours := d.Hours()
-	return fmt.Sprintf("%sh, %s days", strconv.FormatFloat(hours, 'f', -1, 64), strconv.FormatFloat(hours/24, 'f', -1, 64))
+	return fmt.Sprintf("%sh, %s days", twoDecimals(hours), twoDecimals(hours/24))
+}
+
+// twoDecimals is x rounded to two decimal places, without trailing zeros: 28.04 for 673h in days,
+// 28 for 672h.
+func twoDecimals(x float64) string {
+	s := strconv.FormatFloat(x, 'f', 2, 64)
+	return strings.TrimSuffix(strings.TrimRight(s, "0"), ".")
 }
 
 func (r *apiKeyResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
