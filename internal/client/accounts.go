@@ -116,7 +116,7 @@ func (c *Client) InviteAccount(ctx context.Context, in AccountInvite) (*Account,
 			Description: in.Description}
 		return nil
 	}
-	if err := c.createSafely(ctx, send, recoverFn); err != nil {
+	if err := c.createSafely(ctx, accountsPath, send, recoverFn); err != nil {
 		return nil, err
 	}
 	return account, nil

@@ -234,7 +234,7 @@ func (c *Client) createAPIKeyBatch(ctx context.Context, batch []*pending[APIKeyC
 	// Every key that send read has its result; those still live failed with err. When the retries
 	// ran out after a recovery, each has instead what the last answer said of its own item, if that
 	// answer could be read so far.
-	if err := c.createSafely(ctx, send, recoverFn); err != nil {
+	if err := c.createSafely(ctx, apiKeysPath, send, recoverFn); err != nil {
 		for _, i := range live {
 			if recovered {
 				results[i].err = undoneKeyError(cmp.Or(results[i].err, err), attempts)

@@ -45,11 +45,12 @@ func (c *Client) beginCreate(ctx context.Context) (context.Context, context.Canc
 // After an ambiguous failure (timeout, dropped connection, 5xx) recoverFn is asked whether the
 // object exists now; it returns true when it has adopted the object (the create is done), false
 // when the create must be sent again, or an error. startedAt is the local time at which the
-// failed attempt began.
+// failed attempt began. p is the create's path (below the base URL), which an *UnknownOutcomeError
+// keeps.
 //
 // An error returned after the create was sent more than once counts every time it was sent, as the
 // error of any retried request does.
-func (c *Client) createSafely(ctx context.Context, send func(context.Context) error,
+func (c *Client) createSafely(ctx context.Context, p string, send func(context.Context) error,
 	recoverFn func(ctx context.Context, startedAt time.Time) (bool, error),
 ) error {
 	sent := 0
@@ -75,7 +76,7 @@ func (c *Client) createSafely(ctx context.Context, send func(context.Context) er
 		case IsAlreadyExists(lookupErr):
 			return lookupErr
 		case lookupErr != nil:
-			return fmt.Errorf("%w; whether the object was created anyway is unknown: %w", err, lookupErr)
+			return &UnknownOutcomeError{path: p, Err: err, LookupErr: lookupErr}
 		case adopted:
 			return nil
 		case attempt > c.cfg.MaxRetries:
@@ -85,6 +86,43 @@ func (c *Client) createSafely(ctx context.Context, send func(context.Context) er
 			return fmt.Errorf("%w; %w", err, sleepErr)
 		}
 	}
+}
+
+// UnknownOutcomeError is the error of a create that got no clear answer (no answer in time, a
+// connection that broke off, server errors until the retries ran out, or an answer that could not be
+// used) and whose object could then not be looked up: the API may have made the object without the
+// client knowing it, an API key with a secret that nobody holds (API.md, "Limits").
+type UnknownOutcomeError struct {
+	Err       error // the create's failure
+	LookupErr error // why the object could not be looked up
+	path      string
+}
+
+func (e *UnknownOutcomeError) Error() string {
+	return fmt.Sprintf("%v; whether the object was created anyway is unknown: %v", e.Err, e.LookupErr)
+}
+
+// Unwrap returns both failures, for errors.As and errors.Is.
+func (e *UnknownOutcomeError) Unwrap() []error { return []error{e.Err, e.LookupErr} }
+
+// CreatesAPIKeys reports whether err is the failure of a create of API keys (a create whose outcome
+// is unknown, or its answer): a key the API made without its answer reaching the client has a secret
+// that nobody holds, which no later call returns.
+func CreatesAPIKeys(err error) bool {
+	var (
+		unknown *UnknownOutcomeError
+		answer  *AnswerError
+		apiErr  *APIError
+	)
+	switch {
+	case errors.As(err, &unknown):
+		return unknown.path == apiKeysPath
+	case errors.As(err, &answer):
+		return answer.Method == http.MethodPost && answer.Path == apiKeysPath
+	case errors.As(err, &apiErr):
+		return apiErr.Method == http.MethodPost && apiErr.pathBelowBase() == apiKeysPath
+	}
+	return false
 }
 
 // attemptsOf is how many times the request whose failure err is was sent: the count its error

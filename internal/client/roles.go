@@ -144,7 +144,7 @@ func (c *Client) CreateRole(ctx context.Context, in RoleCreate) (*Role, error) {
 		}
 		return nil
 	}
-	if err := c.createSafely(ctx, send, recoverFn); err != nil {
+	if err := c.createSafely(ctx, rolesPath, send, recoverFn); err != nil {
 		return nil, err
 	}
 	role, err := c.GetRole(ctx, id)

@@ -27,6 +27,10 @@ func errorWithAdvice(err error) string {
 
 // errorAdvice tells the user what to do about a failed call, from the typed errors of the client.
 func errorAdvice(err error) string {
+	var unknown *client.UnknownOutcomeError
+	if errors.As(err, &unknown) {
+		return unknownOutcomeAdvice(unknown)
+	}
 	var unusable *client.AnswerError
 	if errors.As(err, &unusable) {
 		return unusableAnswerAdvice(unusable)
@@ -108,7 +112,7 @@ func unusableAnswerAdvice(e *client.AnswerError) string {
 		return "The API keys this create may have made were deleted, since their secrets did not reach the provider: " +
 			"nothing is left behind, and applying again creates them afresh." + persists
 	case e.MayExist:
-		return mayExistAdvice + persists
+		return mayExistAdviceOn(e) + persists
 	}
 	return "Run the command again." + persists
 }
@@ -117,6 +121,31 @@ func unusableAnswerAdvice(e *client.AnswerError) string {
 // answer did not say so, nor a lookup find the object.
 const mayExistAdvice = "Vision One may have made the object all the same: look for it in the console before applying " +
 	"again, and delete it or import it."
+
+// mayExistKeyAdvice is mayExistAdvice for a create of API keys: a key made without the answer to its
+// create reaching the provider has a secret that nobody holds, which an import cannot bring.
+const mayExistKeyAdvice = "Vision One may have made the API key all the same, with a secret that nobody holds: only the " +
+	"answer to its create carries it. Look for the key in the console (Administration > API Keys) before applying again " +
+	"and, if it is there, delete it, since an import cannot recover its value."
+
+// mayExistAdviceOn is the advice on the object that the failed create err may have made.
+func mayExistAdviceOn(err error) string {
+	if client.CreatesAPIKeys(err) {
+		return mayExistKeyAdvice
+	}
+	return mayExistAdvice
+}
+
+// unknownOutcomeAdvice is the advice on a create whose outcome is unknown: the advice on its failure
+// (a timeout, server errors), then what to do about the object it may have made, unless that advice
+// says it already (an answer that could not be used, Vision One giving up on the create).
+func unknownOutcomeAdvice(e *client.UnknownOutcomeError) string {
+	advice, mayExist := errorAdvice(e.Err), mayExistAdviceOn(e)
+	if strings.Contains(advice, mayExist) {
+		return advice
+	}
+	return strings.TrimSpace(advice + " " + mayExist)
+}
 
 // keyRefusedAdvice is the advice on a 401: every cause Vision One does not tell apart.
 const keyRefusedAdvice = "Vision One refused the provider's API key. The key may be wrong (mistyped, or cut short when " +
@@ -232,7 +261,7 @@ func gaveUpAdvice(e *client.APIError) string {
 		"values" + askedAgain(e) + ". "
 	switch {
 	case e.Creates():
-		advice += mayExistAdvice + " Then run the command again."
+		advice += mayExistAdviceOn(e) + " Then run the command again."
 	case e.Method != http.MethodGet:
 		advice += "Vision One may have carried it out all the same: run terraform plan, whose refresh reads what exists, " +
 			"then apply again."

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -550,5 +551,42 @@ func TestTimeoutAdviceNamesWhatRanOut(t *testing.T) {
 	}
 	if got := check(time.Minute, 50*time.Millisecond); strings.Contains(got, "request_timeout") {
 		t.Errorf("a request cut short by the operation's deadline: advice %q names request_timeout, which cannot help", got)
+	}
+}
+
+// TestAdviceOnACreateWhoseOutcomeIsUnknown: a create that timed out, and whose lookup afterwards
+// timed out too, is advised on as a timeout and as a create that may have made its object: a role
+// to import or delete, an API key to delete, since an import cannot recover its value.
+func TestAdviceOnACreateWhoseOutcomeIsUnknown(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body) // the server notices the client has gone only once the body is read
+		<-r.Context().Done()
+	}))
+	t.Cleanup(srv.Close)
+	c, err := client.New(client.Config{Endpoint: srv.URL, APIKey: "key", MaxRetries: client.NoRetries,
+		RequestTimeout: 50 * time.Millisecond, RequestsPerMinute: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, roleErr := c.CreateRole(context.Background(), client.RoleCreate{Name: "ops"})
+	_, keyErr := c.CreateAPIKey(context.Background(), client.APIKeyCreate{Name: "ci", Role: "ops"})
+	for name, tc := range map[string]struct {
+		err    error
+		want   []string
+		absent string
+	}{
+		"a role": {err: roleErr, want: []string{"raise request_timeout", "Vision One may have made the object all the same",
+			"delete it or import it"}},
+		"an API key": {err: keyErr, want: []string{"raise request_timeout", "Vision One may have made the API key all the same",
+			"secret that nobody holds", "Administration > API Keys", "delete it, since an import cannot recover its value"},
+			absent: "delete it or import it"},
+	} {
+		if tc.err == nil || !strings.Contains(tc.err.Error(), "whether the object was created anyway is unknown") {
+			t.Fatalf("%s: error %v, want a create whose outcome is unknown", name, tc.err)
+		}
+		got := errorAdvice(tc.err)
+		if !regexpText(tc.want...).MatchString(got) || tc.absent != "" && strings.Contains(got, tc.absent) {
+			t.Errorf("%s: advice %q, want %q and not %q", name, got, tc.want, tc.absent)
+		}
 	}
 }

@@ -276,10 +276,7 @@ func checkCredentials(ctx context.Context, c *client.Client, cfg client.Config, 
 		diags.AddError("Not a Vision One API", doing+": "+err.Error()+"\n\n"+
 			"The server answered, but not in the form of the connectivity check that every Vision One API has. "+notAnAPIAdvice)
 	case answer == nil && timedOut(err):
-		diags.AddError("Cannot Reach Vision One", doing+": "+err.Error()+"\n\n"+fmt.Sprintf("No answer came in the "+
-			"%s the check allows, retries included. Check the network path to the API (proxy, firewall). If the API is slow but "+
-			"reachable, raise request_timeout: the check waits for the longer of %s and request_timeout.",
-			bound, credentialsCheckTimeout))
+		diags.AddError("Cannot Reach Vision One", doing+": "+err.Error()+"\n\n"+checkTimeoutAdvice(err, bound))
 	case answer == nil:
 		addAPIError(diags, "Cannot Reach Vision One", doing, err)
 	case answer.StatusCode == http.StatusUnauthorized:
@@ -290,4 +287,25 @@ func checkCredentials(ctx context.Context, c *client.Client, cfg client.Config, 
 	default:
 		addAPIError(diags, "Vision One Credentials Check Failed", doing, err)
 	}
+}
+
+// checkTimeoutAdvice is the advice on a check of the key that got no answer in time (err): an attempt
+// that outlasted request_timeout, or the check's own bound, which only a longer request_timeout
+// lengthens.
+func checkTimeoutAdvice(err error, bound time.Duration) string {
+	const check = "Check the network path to the API (proxy, firewall). If the API is slow but reachable, raise request_timeout"
+	var reqErr, last *client.RequestError
+	if errors.As(err, &reqErr) && attemptTimedOut(reqErr) {
+		timeout := reqErr.Timeout
+		if timeout == 0 && errors.As(reqErr.LastFailure, &last) {
+			timeout = last.Timeout
+		}
+		attempts := "on the check's only attempt"
+		if reqErr.Attempts > 1 {
+			attempts = fmt.Sprintf("on the last of the check's %d attempts", reqErr.Attempts)
+		}
+		return fmt.Sprintf("No answer came within request_timeout (%s), which ran out %s. %s.", timeout, attempts, check)
+	}
+	return fmt.Sprintf("No answer came in the %s the check allows, retries included. %s: the check waits for the longer of "+
+		"%s and request_timeout.", bound, check, credentialsCheckTimeout)
 }

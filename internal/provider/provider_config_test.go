@@ -306,6 +306,29 @@ func TestCheckCredentials_rateLimitedWithoutRetryAfter(t *testing.T) {
 	}
 }
 
+// TestCheckCredentials_attemptTimedOut: a check whose attempt outlasted request_timeout, well
+// within the check's own bound, says that request_timeout ran out, and after how many attempts, not
+// that the check's bound did.
+func TestCheckCredentials_attemptTimedOut(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) { <-r.Context().Done() }))
+	t.Cleanup(srv.Close)
+	cfg := client.Config{Endpoint: srv.URL, APIKey: "key", RequestTimeout: 50 * time.Millisecond, MaxRetries: client.NoRetries}
+	c, err := client.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var diags diag.Diagnostics
+	checkCredentials(context.Background(), c, cfg, credentialsCheckTimeout, &diags)
+	if !diags.HasError() {
+		t.Fatal("the check succeeded against a server that never answers")
+	}
+	detail := diags[0].Detail()
+	if !strings.Contains(detail, "No answer came within request_timeout (50ms), which ran out on the check's only attempt") ||
+		!strings.Contains(detail, "raise request_timeout") || strings.Contains(detail, "the check allows") {
+		t.Errorf("detail = %q, want request_timeout named as what ran out, after one attempt", detail)
+	}
+}
+
 // TestCheckCredentials_requestTimeout: the check waits for an API slower than its own bound when
 // request_timeout is longer, as the requests after it would; an API that answers within neither
 // fails the check, with advice that names the setting that lengthens it.

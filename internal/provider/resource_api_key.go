@@ -279,10 +279,17 @@ func (r *apiKeyResource) ValidateConfig(ctx context.Context, req resource.Valida
 }
 
 // hoursAndDays renders a duration in hours, as rotate_before is written, and in days, as people
-// count.
+// count, each to two decimal places at most.
 func hoursAndDays(d time.Duration) string {
 	hours := d.Hours()
-	return fmt.Sprintf("%sh, %s days", strconv.FormatFloat(hours, 'f', -1, 64), strconv.FormatFloat(hours/24, 'f', -1, 64))
+	return fmt.Sprintf("%sh, %s days", twoDecimals(hours), twoDecimals(hours/24))
+}
+
+// twoDecimals is x rounded to two decimal places, without trailing zeros: 28.04 for 673h in days,
+// 28 for 672h.
+func twoDecimals(x float64) string {
+	s := strconv.FormatFloat(x, 'f', 2, 64)
+	return strings.TrimSuffix(strings.TrimRight(s, "0"), ".")
 }
 
 func (r *apiKeyResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -442,12 +449,17 @@ func (r *apiKeyResource) checkName(ctx context.Context, planned types.String, ow
 // apiKeyImportRemark is what an import of an API key cannot bring.
 const apiKeyImportRemark = "An import cannot recover the key's value: Vision One shows it only once, when the key is created."
 
+// apiKeyDeleteRemark says what to do instead of importing a key whose value nobody holds.
+const apiKeyDeleteRemark = "If nobody holds its value (such as a key that an earlier apply made without the answer to its " +
+	"create arriving), delete it in the console (Administration > API Keys) instead, and apply again."
+
 // apiKeyNameClash describes the existing key whose name a new (creates) or renamed key would take,
 // planned as name.
 func apiKeyNameClash(existing *client.APIKey, name string, creates bool) nameClash {
 	clash := nameClash{
 		typeName: apiKeyType, object: "API key", field: "name", name: existing.Name, id: existing.ID,
-		importHint: importHint(apiKeyType, existing.ID, apiKeyImportRemark+" Or, instead of importing it, give this resource another name."),
+		importHint: importHint(apiKeyType, existing.ID, apiKeyImportRemark+" Or, instead of importing it, give this resource another name. "+
+			apiKeyDeleteRemark),
 	}
 	// The key a create_before_destroy replacement clashes with has exactly the planned name.
 	if creates && existing.Name == name {
@@ -471,7 +483,7 @@ func (r *apiKeyResource) createClashDetail(name string, generated bool, err erro
 	mayBeOwn := mayBeOwnCreate(err)
 	hint := func(id string) string {
 		if !mayBeOwn {
-			return importHint(apiKeyType, id, remark)
+			return importHint(apiKeyType, id, remark+" "+apiKeyDeleteRemark)
 		}
 		return "It may be a key that this apply created without its secret reaching the provider (the answer to the " +
 			"create was lost or could not be read): check it in Administration → API Keys and, if so, delete it and " +

@@ -603,6 +603,7 @@ func TestAPIKey_validateConfigRotateBefore(t *testing.T) {
 	}{
 		"shorter than a month":      {rotateBefore: timetypes.NewGoDurationValueFromStringMust("671h"), months: types.Int64Value(1)},
 		"a month of 28 days":        {rotateBefore: timetypes.NewGoDurationValueFromStringMust("672h"), months: types.Int64Value(1), wantError: `rotate_before = "672h" (672h, 28 days) is at least as long as the validity of a key with expires_in_months = 1, which can be as short as 672h, 28 days`},
+		"a month and an hour":       {rotateBefore: timetypes.NewGoDurationValueFromStringMust("673h"), months: types.Int64Value(1), wantError: `rotate_before = "673h" (673h, 28.04 days) is at least as long`},
 		"the default twelve months": {rotateBefore: timetypes.NewGoDurationValueFromStringMust("8760h"), months: types.Int64Null(), wantError: "expires_in_months = 12, which can be as short as 8760h, 365 days"},
 		"under twelve months":       {rotateBefore: timetypes.NewGoDurationValueFromStringMust("8759h"), months: types.Int64Null()},
 		"never expires":             {rotateBefore: timetypes.NewGoDurationValueFromStringMust("720h"), months: types.Int64Value(0), wantWarning: `rotate_before = "720h" has no effect: expires_in_months = 0 makes a key that never expires`},

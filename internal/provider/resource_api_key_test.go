@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -1277,6 +1278,60 @@ resource "visionone_api_key" "test" {
 		Steps: []resource.TestStep{
 			{Config: prefixed, ExpectError: explained("An import cannot recover the key's value: Vision One shows it only once, when the key is created.")},
 			{Config: named, ExpectError: explained("when the key is created. Or, instead of importing it, give this resource another name.")},
+		},
+	})
+}
+
+// lostCreatesUnlookedUp makes the emulator apply every API-key create and drop its answer, and
+// answers every listing of API keys after such a create with a 500, while on is set: the provider
+// neither gets the new key's secret nor learns whether the key was made.
+func lostCreatesUnlookedUp(srv **emulator.Server, on *atomic.Bool) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		var mu sync.Mutex
+		var created atomic.Bool
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			switch {
+			case r.URL.Path != "/v3.0/iam/apiKeys" || !on.Load():
+			case r.Method == http.MethodPost:
+				mu.Lock() // one create at a time, so that the fault reaches the creates alone
+				defer mu.Unlock()
+				(*srv).SetFaults(emulator.Faults{AfterWriteDropRate: 1})
+				defer (*srv).SetFaults(emulator.Faults{})
+				created.Store(true)
+			case r.Method == http.MethodGet && created.Load():
+				writeErrorAnswer(w, http.StatusInternalServerError, "InternalServerError")
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+// TestAccAPIKey_lostCreateNotLookedUp: when the answer to a create is lost and the listing that
+// would tell whether the key was made fails too, the error says that the key may exist with a
+// secret nobody holds, and to delete it in the console rather than import it. The apply that
+// follows meets that key, and says it may be deleted as well as imported.
+func TestAccAPIKey_lostCreateNotLookedUp(t *testing.T) {
+	skipInLiveMode(t, "fault injection")
+	var srv *emulator.Server
+	var on atomic.Bool
+	on.Store(true)
+	e := startEmulatorBehind(t, lostCreatesUnlookedUp(&srv, &on))
+	srv = e.Emulator()
+	config := e.providerConfigWith("  max_retries = 0\n") + testAccAPIKeyConfig(e.name("orphan"), "SIEM", "", true)
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: config, ExpectError: regexpText("Error Creating API Key", "whether the object was created anyway is unknown",
+				"500", "Vision One may have made the API key all the same, with a secret that nobody holds",
+				"Administration > API Keys", "delete it, since an import cannot recover its value")},
+			{
+				PreConfig: func() { on.Store(false) },
+				Config:    config,
+				ExpectError: regexpText("API Key Already Exists", "An import cannot recover the key's value",
+					"If nobody holds its value", "delete it in the console (Administration > API Keys) instead, and apply again"),
+			},
 		},
 	})
 }
