@@ -269,9 +269,10 @@ func (c *Client) classifyFailure(cl *call, out outcome) verdict {
 }
 
 // classifyAnswer judges an error answer. A refusal at a tenant's cap on objects is final. A 429 is
-// retried for every request: the API refused before acting on it; it waits for the tenant's next window (its Retry-After, or the hold the pacer
-// set). A 5xx (but 501), or a 400 RequestTimeout (the API giving up, as with a 504), is retried,
-// except for a create, whose caller must look the object up first. Any other answer is final.
+// retried for every request: the API refused before acting on it; it waits for the tenant's next
+// window (its Retry-After, or the hold the pacer set). A 5xx (but 501), or a 400 RequestTimeout
+// (the API giving up, as with a 504), is retried, except for a create, whose caller must look the
+// object up first. Any other answer is final.
 func (c *Client) classifyAnswer(cl *call, out outcome) verdict {
 	errBody := out.body
 	if cl.req.answerSecrets != nil {
