@@ -501,8 +501,8 @@ func takeName[T any](ctx context.Context, n *nameReleases, self string, write fu
 		}
 		waited[id] = true
 		// A refusal that may be about the object this create made itself is not waited for on a
-		// holder not seen.
-		own := mayBeOwnCreate(err)
+		// holder not seen. A rename (self set) cannot have made the holder, whatever its attempts.
+		own := self == "" && mayBeOwnCreate(err)
 		refusal.outcome = n.await(ctx, self, id, func() bool { return own || seen(id) })
 		refusal.release, _ = n.givesUp(id)
 		if refusal.outcome != releaseDone {

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"runtime"
 	"slices"
 	"strings"
@@ -345,6 +346,47 @@ func TestTakeName(t *testing.T) {
 			}
 			return nil
 		}, func() (*client.APIKey, string) { return nil, "" }, seen)
+		if err != nil || refusal != nil || writes != 2 {
+			t.Errorf("got %v, %+v after %d writes; want success after 2", err, refusal, writes)
+		}
+	})
+	t.Run("a rename refused after an attempt without a clear answer waits for a holder not seen", func(t *testing.T) {
+		t.Parallel()
+		// The rename's first attempt gets a 502 and its retry is refused as a duplicate: for a
+		// rename, unlike a create, the refusal cannot be about an object the write made itself,
+		// so the holder's change, planned a moment later in this process, is waited for.
+		patches := 0
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method != http.MethodPatch {
+				http.NotFound(w, r)
+				return
+			}
+			if patches++; patches == 1 {
+				writeErrorAnswer(w, http.StatusBadGateway, "BadGateway")
+				return
+			}
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusBadRequest)
+			_, _ = io.WriteString(w, `{"error":{"code":"BadRequest","message":"An API key named \"c1\" already exists"}}`)
+		}))
+		t.Cleanup(srv.Close)
+		c, err := client.New(client.Config{Endpoint: srv.URL, APIKey: "test-api-key-value", RetryBaseDelay: time.Millisecond})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var n nameReleases
+		writes := 0
+		refusal, err := takeName(context.Background(), &n, "b", func() error {
+			if writes++; writes > 1 {
+				return nil
+			}
+			err := c.UpdateAPIKey(context.Background(), "b", "etag", client.APIKeyPatch{Name: pointerTo("c1")})
+			go func() {
+				n.planRename("a", "c1", knownName("c1-old"))
+				n.beginUpdate("a")(true)
+			}()
+			return err
+		}, func() (*client.APIKey, string) { return holder, holder.ID }, func(string) bool { return false })
 		if err != nil || refusal != nil || writes != 2 {
 			t.Errorf("got %v, %+v after %d writes; want success after 2", err, refusal, writes)
 		}
