@@ -556,8 +556,15 @@ func (r *userRoleResource) Delete(ctx context.Context, req resource.DeleteReques
 	if len(holders) > 0 {
 		doing += ", still assigned to " + describeRoleHolders(holders)
 	}
-	resp.Diagnostics.AddError("User Role In Use", doing+": "+err.Error()+"\n\n"+roleInUseAdvice)
+	resp.Diagnostics.AddError("User Role In Use", doing+": "+err.Error()+"\n\n"+roleInUseAdvice+" "+roleHoldersNotBegunAdvice)
 }
+
+// roleHoldersNotBegunAdvice is the advice on a refused delete of a role whose holders this run may
+// delete too, but that name it by a literal name: Terraform does not order their deletes before the
+// role's, which waits only a few seconds for them to begin (deleteRole).
+const roleHoldersNotBegunAdvice = "If this run deletes them too, their deletes may not have begun within the wait (as with " +
+	"a low -parallelism): run the command again; the lasting fix is to refer to the role (role = " +
+	"visionone_user_role.<name>.name) so that Terraform deletes them first."
 
 // roleRefusal is what deleteRole knows of the last refusal of a role's delete: the holders, and
 // whether the apply was interrupted while it waited for their deletes.
