@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -728,6 +729,15 @@ func (r *apiKeyResource) ImportState(ctx context.Context, req resource.ImportSta
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// A key's value pasted for its id would go to the API in the filter of a lookup by name, and
+	// come back quoted in "not found": it is refused unsent and unquoted.
+	if looksLikeKeyValue(importID) {
+		resp.Diagnostics.AddError("Import ID Looks Like an API Key's Value",
+			fmt.Sprintf("Importing API key: the import ID has the form of an API key's value (a token, or longer than the "+
+				"%d characters a key's name may have), not of a key's id or name. It was not sent to Vision One. Import "+
+				"the key by its id or its name; the data source visionone_api_keys lists them.", apiKeyNameMaxLength))
+		return
+	}
 	// Many imports in one plan are served from the listing that refreshes share.
 	key, err := findByIDOrName(ctx, importID, r.data.client.RefreshAPIKey, r.data.client.RefreshAPIKeyByName)
 	if client.IsNotFound(err) {
@@ -750,6 +760,13 @@ func (r *apiKeyResource) ImportState(ctx context.Context, req resource.ImportSta
 			"the Terraform state. To get a value Terraform knows, replace the key: terraform apply -replace=<address of this "+
 			"resource> (add lifecycle { create_before_destroy = true } and name_prefix to rotate without downtime).",
 			key.ID, key.Name, r.importedValueUse(ctx, key)))
+}
+
+// looksLikeKeyValue reports whether an import ID is no key's id (a UUID) nor name but has the form
+// of a key's value: a token, or a text longer than a key's name can be.
+func looksLikeKeyValue(importID string) bool {
+	return !uuidPattern.MatchString(importID) &&
+		(client.ShapedLikeKeyValue(importID) || utf8.RuneCountInString(importID) > apiKeyNameMaxLength)
 }
 
 // importedValueUse says who the value of an imported key works for, which depends on the key's
