@@ -315,7 +315,7 @@ func keyNamed(keys []APIKey, name string) *APIKey {
 // a key that exists without its secret reaching us: its error is an *ambiguousError, for the caller
 // to resolve as a lost answer (API.md, "API keys: create").
 func (c *Client) createdAPIKey(item multiStatusItem, resp *response, in APIKeyCreate) (*CreatedAPIKey, error) {
-	redactions := c.redactions(resp.secrets...)
+	redactions := resp.redactions
 	var fields map[string]json.RawMessage
 	_ = json.Unmarshal(item.Body, &fields)
 	key := CreatedAPIKey{APIKey: APIKey{Name: in.Name, Role: in.Role, Description: in.Description, Status: in.Status}}
@@ -388,19 +388,22 @@ func createdAt(item DateTime, header http.Header) DateTime {
 	return DateTimeOf(answered)
 }
 
-// createdKeyValues finds the secrets of a create answer: the value of each of its items.
+// createdKeyValues finds the secrets of a create answer: the value of each of its items. Each item
+// is read on its own, so that one of another shape (a body that is a string, a value that is not)
+// leaves the values of the others to be redacted from its error.
 func createdKeyValues(body []byte) []string {
-	var items []struct {
-		Body struct {
-			Value string `json:"value"`
-		} `json:"body"`
-	}
+	var items []json.RawMessage
 	if json.Unmarshal(body, &items) != nil {
 		return nil
 	}
 	var values []string
-	for _, item := range items {
-		if item.Body.Value != "" {
+	for _, raw := range items {
+		var item struct {
+			Body struct {
+				Value string `json:"value"`
+			} `json:"body"`
+		}
+		if json.Unmarshal(raw, &item) == nil && item.Body.Value != "" {
 			values = append(values, item.Body.Value)
 		}
 	}

@@ -115,8 +115,9 @@ type UnreadableField struct {
 const maxUnreadableValue = 80
 
 // unreadableDates lists the unreadable ones of an object's dates, given as field name and value
-// pairs in the object's order.
-func unreadableDates(fields ...namedDate) []UnreadableField {
+// pairs in the object's order. Their values were stripped of the answer's secrets when the object
+// was read (redactDates); clean removes what is shaped like a credential.
+func unreadableDates(fields []namedDate) []UnreadableField {
 	var out []UnreadableField
 	for _, f := range fields {
 		if raw, ok := f.date.Unreadable(); ok {
@@ -128,7 +129,31 @@ func unreadableDates(fields ...namedDate) []UnreadableField {
 
 type namedDate struct {
 	name string
-	date DateTime
+	date *DateTime
+}
+
+// dated is an object with dates: the API's name of each, in the object's order.
+type dated interface{ dates() []namedDate }
+
+// redactDates strips secrets from the unreadable dates of object, if it has dates, where it is
+// read: the API may echo the provider's key in any field, and an unreadable date is quoted in
+// warnings (UnreadableFields) and by String, long after the answer and its secrets are gone. A
+// value that is no longer JSON once redacted is kept as a JSON string, as MarshalJSON writes it.
+func redactDates(object any, secrets []string) {
+	o, ok := object.(dated)
+	if !ok {
+		return
+	}
+	for _, f := range o.dates() {
+		if f.date.raw == nil {
+			continue
+		}
+		redacted := []byte(redact(string(f.date.raw), secrets))
+		if !json.Valid(redacted) {
+			redacted, _ = json.Marshal(string(redacted)) // a string always marshals
+		}
+		f.date.raw = redacted
+	}
 }
 
 // MonthsToExpiration recovers the monthsToExpiration the key was created with from its creation

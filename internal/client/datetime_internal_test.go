@@ -267,3 +267,27 @@ func TestShortestValidity(t *testing.T) {
 		}
 	}
 }
+
+// An unreadable date stripped of a secret stays JSON, as MarshalJSON writes it and objects are
+// compared through it, even when the secret takes part of the JSON's syntax with it.
+func TestRedactDatesKeepsJSON(t *testing.T) {
+	t.Parallel()
+	for name, tc := range map[string]struct{ raw, secret string }{
+		"string":                    {`"plain-secret"`, "plain-secret"},
+		"member of an object":       {`{"echo":"plain-secret"}`, "plain-secret"},
+		"secret across two members": {`{"a":"plain","b":1}`, `plain","b`},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			key := APIKey{ID: "k", CreatedDateTime: DateTime{raw: []byte(tc.raw)}}
+			redactDates(&key, []string{tc.secret})
+			got, _ := key.CreatedDateTime.Unreadable()
+			if strings.Contains(got, tc.secret) || !strings.Contains(got, redactedMark) {
+				t.Errorf("redacted to %s, want the secret replaced by %s", got, redactedMark)
+			}
+			if out, err := json.Marshal(key.CreatedDateTime); err != nil || !json.Valid(out) {
+				t.Errorf("MarshalJSON after redaction: %s, %v", out, err)
+			}
+		})
+	}
+}

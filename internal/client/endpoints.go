@@ -51,13 +51,14 @@ func (c *Client) getObject(ctx context.Context, collection, id string, out ident
 	if err != nil {
 		return "", err
 	}
+	redactDates(out, resp.redactions)
 	answered := out.objectID()
 	switch {
 	case answered == "":
 		return "", unusableAnswer(http.MethodGet, p, resp, withoutID(resp))
 	case !strings.EqualFold(answered, id) && (another == nil || !another()):
 		return "", unusableAnswer(http.MethodGet, p, resp, fmt.Sprintf("its body is the object with the id %q, not the one asked for",
-			clean(answered, maxExcerptLen, resp.secrets)))
+			clean(answered, maxExcerptLen, resp.redactions)))
 	}
 	return resp.header.Get("ETag"), nil
 }
@@ -84,7 +85,7 @@ func withoutID(resp *response) string {
 		names, more = names[:maxMembersNamed], ", …"
 	}
 	for i, name := range names {
-		names[i] = strconv.Quote(clean(name, maxExcerptLen, resp.secrets))
+		names[i] = strconv.Quote(clean(name, maxExcerptLen, resp.redactions))
 	}
 	return "its body has no id, so it is not the object asked for (its members: " + strings.Join(names, ", ") + more + ")"
 }

@@ -401,7 +401,7 @@ func traceID(header http.Header, secrets []string) string {
 // unusableAnswer is the *AnswerError of resp, a success answer to method path that says problem.
 func unusableAnswer(method, path string, resp *response, problem string) *AnswerError {
 	return &AnswerError{Method: method, Path: path, StatusCode: resp.status, Problem: problem,
-		TraceID: traceID(resp.header, resp.secrets)}
+		TraceID: traceID(resp.header, resp.redactions)}
 }
 
 // RequestError is a request that got no HTTP answer it could return: a network failure, a timeout

@@ -101,6 +101,9 @@ func walkPages[T any](ctx context.Context, c *Client, req request, visit func(*p
 		if problem := unusablePage(p.Items); problem != "" {
 			return "", unusableAnswer(req.method, req.path, resp, problem)
 		}
+		for i := range p.Items.value {
+			redactDates(&p.Items.value[i], resp.redactions)
+		}
 		if p.NextLink == "" {
 			p.NextLink = p.ODataNextLink
 		}
