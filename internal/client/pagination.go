@@ -28,7 +28,8 @@ type page[T any] struct {
 	Items         member[[]T] `json:"items"`
 	NextLink      string      `json:"nextLink"`
 	ODataNextLink string      `json:"@odata.nextLink"`
-	// TotalCount only feeds a warning (readAllPages): it is read in any form (totalCount).
+	// TotalCount only feeds a warning (readAllPages) and the listing cache's judgement of whether
+	// to read on (cache.go), so it is read in any form (totalCount) and never fails a page.
 	TotalCount json.RawMessage `json:"totalCount"`
 }
 
