@@ -1,6 +1,7 @@
 package client
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"encoding/json"
@@ -495,14 +496,17 @@ func (c *Client) deleteAPIKeyBatch(ctx context.Context, batch []*pending[string,
 		body[i] = map[string]string{"id": p.in}
 	}
 	resp, err := c.do(ctx, request{method: http.MethodPost, path: apiKeysDeletePath, body: body})
+	// A success without a body (a 204) tells of no failed item: every key of the batch is deleted.
+	empty := err == nil && len(bytes.TrimSpace(resp.body)) == 0
 	var items []multiStatusItem
-	if err == nil {
+	if err == nil && !empty {
 		items, err = decodeMultiStatus(http.MethodPost, apiKeysDeletePath, resp, len(batch))
 	}
 	for i := range results {
 		switch {
 		case err != nil:
 			results[i].err = err
+		case empty:
 		case !items[i].ok() && items[i].Status != http.StatusNotFound:
 			results[i].out = items[i].itemError(http.MethodPost, apiKeysDeletePath, batch[i].in, resp, c.redactions())
 		}

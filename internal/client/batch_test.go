@@ -660,3 +660,24 @@ func TestAPIKeyDeleteItemWithoutStatus(t *testing.T) {
 		t.Errorf("DeleteAPIKeys = %v, want the two keys without a status to fail, and say why", err)
 	}
 }
+
+// TestAPIKeyDeleteEmptyAnswer: a delete answered with a success and no body at all (a 204, or a
+// 200 or 207 with nothing in it) tells of no failed item, so every key of the batch counts as
+// deleted.
+func TestAPIKeyDeleteEmptyAnswer(t *testing.T) {
+	t.Parallel()
+	for _, status := range []int{http.StatusOK, http.StatusNoContent, http.StatusMultiStatus} {
+		t.Run(strconv.Itoa(status), func(t *testing.T) {
+			t.Parallel()
+			c := newHandlerClient(t, func(w http.ResponseWriter, _ *http.Request) {
+				w.WriteHeader(status)
+				if status != http.StatusNoContent {
+					_, _ = w.Write([]byte(" \n"))
+				}
+			})
+			if err := c.DeleteAPIKeys(context.Background(), "one", "two"); err != nil {
+				t.Errorf("DeleteAPIKeys = %v, want both keys deleted", err)
+			}
+		})
+	}
+}

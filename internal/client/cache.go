@@ -219,8 +219,8 @@ func (rc *readCache[T]) fetch(ctx context.Context, c *Client, from *snapshot[T],
 		for i := range items {
 			s.items[rc.id(&items[i])] = items[i]
 		}
-		if s.total < 0 && p.TotalCount != nil {
-			s.total = *p.TotalCount
+		if s.total < 0 {
+			s.total = totalCount(p.TotalCount)
 		}
 		s.next = p.NextLink
 		return s.worthMore(reads)

@@ -14,7 +14,8 @@ import (
 //
 //   - null, "", a blank string or a missing field: no value;
 //   - RFC 3339, with or without fractional seconds, with Z or a numeric offset, or with no zone at
-//     all (read as UTC, the zone of every date the API documents), its T and Z in either case;
+//     all (read as UTC, the zone of every date the API documents), its T and Z in either case or
+//     a space for its T (RFC 3339, section 5.6, allows both);
 //   - a date in year 9000 or later (a never-expiring key's expiry) or at or before
 //     1970-01-01T00:00:00Z (a never-used key's last use): no value;
 //   - anything else (another layout, a number, an object): unknown. Decoding never fails because
@@ -65,10 +66,14 @@ func (d *DateTime) UnmarshalJSON(b []byte) error {
 	}
 	var s string
 	if err := json.Unmarshal(b, &s); err == nil {
-		// RFC 3339 allows a lowercase t and z (section 5.6); Go's layouts want capitals.
+		// RFC 3339 allows a lowercase t and z, and a space for the T (section 5.6); Go's layouts
+		// want a capital T and Z.
 		s = strings.ToUpper(strings.TrimSpace(s))
 		if s == "" {
 			return nil
+		}
+		if date := len(time.DateOnly); len(s) > date && s[date] == ' ' {
+			s = s[:date] + "T" + s[date+1:]
 		}
 		for _, layout := range dateLayouts {
 			if t, err := time.Parse(layout, s); err == nil {

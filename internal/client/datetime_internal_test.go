@@ -28,7 +28,7 @@ func TestFingerprintCoversWhatAnUpdateOverwrites(t *testing.T) {
 				`{"id":"k","name":"n","role":"r","status":"enabled","description":"d"}`,
 				`{"id":"k","name":"n","role":"r","status":"enabled","description":"d","createdDateTime":"2026-01-02T03:04:05.000Z","expiredDateTime":""}`,
 				`{"id":"k","name":"n","role":"r","status":"enabled","description":"d","createdDateTime":"2020-01-01T00:00:00Z","lastModifiedDateTime":"2026-06-01T00:00:00Z",` +
-					`"lastUsedDateTime":"2026-06-01T00:00:00Z","expiredDateTime":"2025-02-06 10:00:00"}`,
+					`"lastUsedDateTime":"2026-06-01T00:00:00Z","expiredDateTime":"06/02/2025 10:00"}`,
 			},
 			changed: []string{
 				`{"id":"k","name":"m","role":"r","status":"enabled","description":"d"}`,
@@ -107,7 +107,7 @@ func fingerprintOf[T interface{ fingerprint() string }](body string) (string, er
 // reported as unreadable (without the secret), and nothing panics.
 func FuzzDecodeCreatedAPIKey(f *testing.F) {
 	for _, seed := range []string{`null`, `""`, `"2027-01-02T03:04:05Z"`, `"2027-01-02T03:04:05.1234567"`,
-		`"9999-12-31T23:59:59Z"`, `"1970-01-01T00:00:00Z"`, `"2025-02-06 10:00:00"`, `1738836000`, `{"a":[1]}`, `"\u0000"`} {
+		`"9999-12-31T23:59:59Z"`, `"1970-01-01T00:00:00Z"`, `"06/02/2025 10:00"`, `"2025-02-06 10:00:00"`, `1738836000`, `{"a":[1]}`, `"\u0000"`} {
 		f.Add(seed, `12`)
 	}
 	const value = "eyJhbGciOiJIUzI1NiJ9.fuzz.c2lnbmF0dXJl"
@@ -166,7 +166,7 @@ func TestAPIKeyMonthsToExpiration(t *testing.T) {
 	createdAt, _ := created.Time()
 	at := DateTimeOf
 	var unreadable DateTime
-	if err := json.Unmarshal([]byte(`"2027-01-31 10:00:00"`), &unreadable); err != nil {
+	if err := json.Unmarshal([]byte(`"31/01/2027 10:00"`), &unreadable); err != nil {
 		t.Fatal(err)
 	}
 	// result is what MonthsToExpiration returns; unknown: the key's dates do not tell.

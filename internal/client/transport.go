@@ -24,7 +24,7 @@ type retryPolicy int
 
 const (
 	// retryIdempotent: sending the request twice has the effect of sending it once (GET, DELETE,
-	// PATCH with If-Match, the batch delete). Retried after 429, 5xx but 501, and network errors.
+	// every PATCH, the batch delete). Retried after 429, 5xx but 501, and network errors.
 	retryIdempotent retryPolicy = iota
 	// retryUnprocessed: a create. Retried only when the API certainly did not act on it (a 429, or
 	// a connection that was never made). Any other failure is returned as an *ambiguousError for

@@ -272,7 +272,7 @@ resource "visionone_account" "test" {
 			// An expiry in a form nobody documents, in the create answer and in every read: the
 			// key is created with its value in the state, and its expiry is null (with a warning).
 			answer: &hostileAnswer{passThrough: true, match: matchRequest("", apiKeysAndKey),
-				rewrite: replaceField("expiredDateTime", `"2025-02-06 10:00:00"`)},
+				rewrite: replaceField("expiredDateTime", `"06/02/2025 10:00"`)},
 			config: testAccAPIKeyConfig("hostile", "SIEM", "", true),
 			stateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("value"), knownvalue.NotNull()),
