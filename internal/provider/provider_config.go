@@ -294,12 +294,9 @@ func checkCredentials(ctx context.Context, c *client.Client, cfg client.Config, 
 // lengthens.
 func checkTimeoutAdvice(err error, bound time.Duration) string {
 	const check = "Check the network path to the API (proxy, firewall). If the API is slow but reachable, raise request_timeout"
-	var reqErr, last *client.RequestError
+	var reqErr *client.RequestError
 	if errors.As(err, &reqErr) && attemptTimedOut(reqErr) {
-		timeout := reqErr.Timeout
-		if timeout == 0 && errors.As(reqErr.LastFailure, &last) {
-			timeout = last.Timeout
-		}
+		timeout := attemptTimeout(reqErr)
 		attempts := "on the check's only attempt"
 		if reqErr.Attempts > 1 {
 			attempts = fmt.Sprintf("on the last of the check's %d attempts", reqErr.Attempts)
