@@ -53,7 +53,7 @@ provider "visionone" {
 // TestAccUserRole_controlFlagsNeedMasterAdministrator: a key with every permission the docs list
 // that is not a Master Administrator's cannot set a role's control flags (true by default). The
 // error names that rule, not a permission the key has; with both flags false the same key creates
-// the role.
+// the role, and the refusal of an update that sets them says to keep them as the role has them.
 func TestAccUserRole_controlFlagsNeedMasterAdministrator(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
 	key := e.keyWithPermissions("IAM automation", iamPermissions...)
@@ -85,6 +85,13 @@ resource "visionone_user_role" "test" {
 			{
 				Config: e.providerConfigWithKey(key) + role(false),
 				Check:  expectNoRoleFlags(e, name),
+			},
+			// An update sends the flags only when it changes them: keeping them as the role has them,
+			// not false, leaves them alone.
+			{
+				Config: e.providerConfigWithKey(key) + role(true),
+				ExpectError: regexpText("Error Updating User Role", "403 AccessDenied",
+					"keep allow_api_key_assignment and allow_user_account_assignment at the values the role has in Vision One"),
 			},
 		},
 	})
