@@ -540,6 +540,12 @@ func requestAdvice(e *client.RequestError) string {
 // create whose object may exist leaves out: that object is to be looked for first.
 const runAgainIfPersists = "Run the command again; if it persists"
 
+// heldOnTheWay is the advice on an attempt that outlasted a request_timeout no shorter than the API's
+// own limit (timeoutAdvice).
+const heldOnTheWay = "although Vision One answers every request within a minute (with a 504 when it gives up), so a " +
+	"longer request_timeout would not help: something between the provider and Vision One (a proxy, a firewall) held " +
+	"the request or its answer. Check the network path to the API."
+
 // timeoutAdvice is the advice on a request that got no answer in time. A longer request_timeout helps
 // only while the one in effect is shorter than the API's own limit (DefaultRequestTimeout): by then
 // Vision One answers, with a 504 if it gives up (API.md, "Limits"), so no answer means that something
@@ -550,10 +556,7 @@ func timeoutAdvice(e *client.RequestError) string {
 			"firewall), and run the command again."
 	}
 	if timeout := attemptTimeout(e); timeout >= client.DefaultRequestTimeout {
-		return fmt.Sprintf("No answer came within request_timeout (%s), although Vision One answers every request "+
-			"within a minute (with a 504 when it gives up), so a longer request_timeout would not help: something "+
-			"between the provider and Vision One (a proxy, a firewall) held the request or its answer. Check the "+
-			"network path to the API.", timeout)
+		return fmt.Sprintf("No answer came within request_timeout (%s), %s", timeout, heldOnTheWay)
 	}
 	return "No answer came within request_timeout. Check the network path to the API (proxy, firewall); if " +
 		"the API is slow but reachable, raise request_timeout."
