@@ -749,25 +749,28 @@ func (r *apiKeyResource) ImportState(ctx context.Context, req resource.ImportSta
 	}
 	resp.Diagnostics.AddWarning("API Key Value Not Imported",
 		fmt.Sprintf("API key %s (%q) was imported without its secret: Vision One shows a key's value only once, when it is "+
-			"created, and it cannot be recovered. %s, but value is null in "+
-			"the Terraform state. To get a value Terraform knows, replace the key: terraform apply -replace=<address of this "+
-			"resource> (add lifecycle { create_before_destroy = true } and name_prefix to rotate without downtime).",
-			key.ID, key.Name, r.importedValueUse(ctx, key)))
+			"created, and it cannot be recovered. %s", key.ID, key.Name, r.importedValueUse(ctx, key)))
 }
 
 // importedValueUse says who the value of an imported key works for, which depends on the key's
-// state: only an enabled key that has not expired authenticates (API.md, "API keys: expiry").
+// state: only an enabled key that has not expired authenticates (API.md, "API keys: expiry"); and
+// how to get a value Terraform knows. An expired key needs no advice: the plan replaces it
+// (ModifyPlan), and the new key's value is in the state.
 func (r *apiKeyResource) importedValueUse(ctx context.Context, key *client.APIKey) string {
 	if expires, ok := key.ExpiredDateTime.Time(); ok {
 		now, err := r.data.client.ServerNow(ctx)
 		if err == nil && !expires.After(now) {
-			return "The key expired at " + expires.UTC().Format(time.RFC3339) + ", so its value works for nobody"
+			return "The key expired at " + expires.UTC().Format(time.RFC3339) + ", so its value works for nobody, and the " +
+				"plan replaces it (the warning \"API Key Will Be Replaced\"): the new key's value is in the Terraform state."
 		}
 	}
+	use := "The key keeps working for whoever holds the value"
 	if key.Status == client.StatusDisabled {
-		return "The key is disabled, so its value works for nobody until the key is enabled again"
+		use = "The key is disabled, so its value works for nobody until the key is enabled again"
 	}
-	return "The key keeps working for whoever holds the value"
+	return use + ", but value is null in the Terraform state. To get a value Terraform knows, replace the key: " +
+		"terraform apply -replace=<address of this resource> (add lifecycle { create_before_destroy = true } and " +
+		"name_prefix to rotate without downtime)."
 }
 
 // setState writes model, which the caller has completed with what the API reports about key, as

@@ -1410,7 +1410,8 @@ func TestAccAPIKey_refusedAfterLostCreate(t *testing.T) {
 
 // TestAPIKey_importSaysWhomTheValueWorksFor imports console keys, as Terraform does, to assert the
 // warnings terraform-plugin-testing cannot see: the lost value "keeps working" only for an enabled
-// key that has not expired (a status spelled "Disabled" included), and a key whose role was
+// key that has not expired (a status spelled "Disabled" included), the advice to replace the key
+// is left out for an expired key, which the plan replaces already, and a key whose role was
 // deleted in the console is reported as having none, in the import and in the list resource,
 // which also lists the disabled key as disabled.
 func TestAPIKey_importSaysWhomTheValueWorksFor(t *testing.T) {
@@ -1455,6 +1456,13 @@ func TestAPIKey_importSaysWhomTheValueWorksFor(t *testing.T) {
 		if resp.Diagnostics.HasError() || !strings.Contains(value, tc.want) ||
 			(tc.key == off || tc.key == old) && strings.Contains(value, "keeps working") {
 			t.Errorf("importing %s: the value warning %q, want it to say %q; diagnostics %v", tc.key.Name, value, tc.want, resp.Diagnostics)
+		}
+		// The plan replaces an expired key already ("API Key Will Be Replaced"): -replace has nothing to add.
+		if advised := strings.Contains(value, "-replace="); advised == (tc.key == old) {
+			t.Errorf("importing %s: the value warning %q advises terraform apply -replace: %v", tc.key.Name, value, advised)
+		}
+		if tc.key == old && !strings.Contains(value, `"API Key Will Be Replaced"`) {
+			t.Errorf("importing %s: the value warning %q does not say that the plan replaces the key", tc.key.Name, value)
 		}
 		if wantNoRole := fmt.Sprintf("The API key %s (%q) has no role", tc.key.ID, tc.key.Name); tc.wantNoRole != strings.Contains(noRole, wantNoRole) {
 			t.Errorf("importing %s: the warning of no role is %q, want one: %v", tc.key.Name, noRole, tc.wantNoRole)
