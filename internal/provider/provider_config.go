@@ -290,19 +290,19 @@ func checkCredentials(ctx context.Context, c *client.Client, cfg client.Config, 
 }
 
 // checkTimeoutAdvice is the advice on a check of the key that got no answer in time (err): an attempt
-// that outlasted request_timeout, or the check's own bound, which only a longer request_timeout
-// lengthens.
+// that outlasted request_timeout, which a longer one helps only below the API's own limit
+// (timeoutAdvice), or the check's own bound, which only a longer request_timeout lengthens.
 func checkTimeoutAdvice(err error, bound time.Duration) string {
 	const check = "Check the network path to the API (proxy, firewall). If the API is slow but reachable, raise request_timeout"
-	var reqErr, last *client.RequestError
+	var reqErr *client.RequestError
 	if errors.As(err, &reqErr) && attemptTimedOut(reqErr) {
-		timeout := reqErr.Timeout
-		if timeout == 0 && errors.As(reqErr.LastFailure, &last) {
-			timeout = last.Timeout
-		}
+		timeout := attemptTimeout(reqErr)
 		attempts := "on the check's only attempt"
 		if reqErr.Attempts > 1 {
 			attempts = fmt.Sprintf("on the last of the check's %d attempts", reqErr.Attempts)
+		}
+		if timeout >= client.DefaultRequestTimeout {
+			return fmt.Sprintf("No answer came within request_timeout (%s), which ran out %s, %s", timeout, attempts, heldOnTheWay)
 		}
 		return fmt.Sprintf("No answer came within request_timeout (%s), which ran out %s. %s.", timeout, attempts, check)
 	}

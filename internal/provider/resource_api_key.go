@@ -674,7 +674,10 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 			return
 		}
 		if err != nil {
-			addAPIError(&resp.Diagnostics, "Error Updating API Key", fmt.Sprintf("Updating API key %s (%q)", id, state.Name.ValueString()), err)
+			// Only the create's answer carries the value: a key whose state holds it was created through the API.
+			created := !state.Value.IsNull() && !state.Value.IsUnknown()
+			addAPIErrorWith(&resp.Diagnostics, "Error Updating API Key", fmt.Sprintf("Updating API key %s (%q)", id, state.Name.ValueString()),
+				err, keyEditAdvice(err, created))
 			return
 		}
 		renamed = patch.Name != nil

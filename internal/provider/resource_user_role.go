@@ -398,17 +398,14 @@ func (r *userRoleResource) Create(ctx context.Context, req resource.CreateReques
 	// taken otherwise. A role that the create's answer described in full is recorded as it is.
 	doing := fmt.Sprintf("The user role %q was created with id %s and is recorded in the state", in.Name, role.ID)
 	if readBack.Described {
-		detail := doing + ", as the API's answer to the create described it, but reading it back failed: " + readBack.Err.Error() +
-			"\n\nThe next refresh reads it again."
-		if advice := errorAdvice(readBack.Err); advice != "" {
-			detail += " " + advice
-		}
-		resp.Diagnostics.AddWarning("User Role Not Read Back", detail)
+		resp.Diagnostics.AddWarning("User Role Not Read Back", doing+", as the API's answer to the create described it, but "+
+			"reading it back failed: "+withAdvice(readBack.Err, roleReadBackAdvice(readBack.Err, true)))
 		return
 	}
-	addAPIError(&resp.Diagnostics, "Error Reading User Role", doing+", as the request described it (the API's answer to the "+
+	addAPIErrorWith(&resp.Diagnostics, "Error Reading User Role", doing+", as the request described it (the API's answer to the "+
 		"create did not describe the role), and Terraform marks it tainted, so the next apply replaces it (if the next plan's "+
-		"refresh finds it as configured, terraform untaint keeps it instead). Reading it back failed", readBack.Err)
+		"refresh finds it as configured, terraform untaint keeps it instead). Reading it back failed", readBack.Err,
+		roleReadBackAdvice(readBack.Err, false))
 }
 
 func (r *userRoleResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
