@@ -273,16 +273,16 @@ func checkCredentials(ctx context.Context, c *client.Client, cfg client.Config, 
 	case errors.As(err, &unusable):
 		// A success the client cannot read, to the one call whose answer every Vision One API gives
 		// alike: a web page (the console's, a captive portal's login page), not the API.
-		diags.AddError("Not a Vision One API", doing+": "+err.Error()+"\n\n"+
+		addAPIErrorWith(diags, "Not a Vision One API", doing, err,
 			"The server answered, but not in the form of the connectivity check that every Vision One API has. "+notAnAPIAdvice)
 	case answer == nil && timedOut(err):
-		diags.AddError("Cannot Reach Vision One", doing+": "+err.Error()+"\n\n"+checkTimeoutAdvice(err, bound))
+		addAPIErrorWith(diags, "Cannot Reach Vision One", doing, err, checkTimeoutAdvice(err, bound))
 	case answer == nil:
 		addAPIError(diags, "Cannot Reach Vision One", doing, err)
 	case answer.StatusCode == http.StatusUnauthorized:
 		addAPIError(diags, "Vision One API Key Refused", doing, err)
 	case answer.StatusCode == http.StatusNotFound:
-		diags.AddError("Not a Vision One API", doing+": "+err.Error()+"\n\n"+
+		addAPIErrorWith(diags, "Not a Vision One API", doing, err,
 			"The server answered, but does not serve the connectivity check that every Vision One API has. "+notAnAPIAdvice)
 	default:
 		addAPIError(diags, "Vision One Credentials Check Failed", doing, err)

@@ -553,7 +553,7 @@ func (r *userRoleResource) Delete(ctx context.Context, req resource.DeleteReques
 	if len(holders) > 0 {
 		doing += ", still assigned to " + describeRoleHolders(holders)
 	}
-	resp.Diagnostics.AddError("User Role In Use", doing+": "+err.Error()+"\n\n"+roleInUseAdvice+" "+roleHoldersNotBegunAdvice)
+	addAPIErrorWith(&resp.Diagnostics, "User Role In Use", doing, err, roleInUseAdvice+" "+roleHoldersNotBegunAdvice)
 }
 
 // roleHoldersNotBegunAdvice is the advice on a refused delete of a role whose holders this run may
