@@ -54,23 +54,6 @@ func (c *Client) fillPermissionKeys(ctx context.Context, role *Role) error {
 	return nil
 }
 
-// FindRoleByName returns the role with exactly this name, or an error for which IsNotFound is true.
-// It comes from the list, without an ETag. It filters by name, and searches the whole list when the
-// filtered answer has no match or the name has a quote (findFiltered).
-// Many lookups in one process (plan-time checks of many accounts and keys) are served from the
-// shared listing of roles (cache.go); a name the listing lacks is looked up afresh.
-func (c *Client) FindRoleByName(ctx context.Context, name string) (*Role, error) {
-	role, ok := c.caches.roles.find(ctx, c, func(r *Role) bool { return r.Name == name })
-	if !ok {
-		return c.findRole(ctx, name, false)
-	}
-	role.PermissionKeys = slices.Clone(role.PermissionKeys)
-	if err := c.fillPermissionKeys(ctx, &role); err != nil {
-		return nil, err
-	}
-	return &role, nil
-}
-
 // findRole finds a role by name, exactly or (foldCase) as the API's uniqueness does.
 func (c *Client) findRole(ctx context.Context, name string, foldCase bool) (*Role, error) {
 	role, err := findByName(ctx, c.ListRoles, name, foldCase, func(r Role) string { return r.Name })

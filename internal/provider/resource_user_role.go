@@ -691,7 +691,7 @@ func (r *userRoleResource) ImportState(ctx context.Context, req resource.ImportS
 		return
 	}
 	// Many imports in one plan are served from the listing that refreshes share.
-	role, err := findByIDOrName(ctx, key, r.data.client.RefreshRole, r.data.client.FindRoleByName)
+	role, err := findByIDOrName(ctx, key, r.data.client.RefreshRole, r.data.client.RefreshRoleByName)
 	if client.IsNotFound(err) {
 		resp.Diagnostics.AddError("User Role Not Found",
 			fmt.Sprintf("No Vision One user role has the id or name %q. The import id is a role id (a UUID) or the exact "+
