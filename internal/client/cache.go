@@ -27,7 +27,7 @@ import (
 //
 //   - The first individualReads reads of a type go out as single GETs, so a configuration that
 //     manages a handful of objects costs what it always did, however large the tenant.
-//   - After that, the next read fetches the first page of the type's listing (top=200). Its
+//   - After that, the next read fetches the first page of the type's listing (top=pageSize). Its
 //     totalCount tells how many pages remain; they are read only when they are no more than the
 //     reads of that type seen so far, the best guess of how many are still to come (the rental
 //     argument: never pay more than twice the cheaper of the two ways). Otherwise the pages read so
