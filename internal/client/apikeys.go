@@ -385,7 +385,7 @@ func createdAt(item DateTime, header http.Header) DateTime {
 	if err != nil {
 		return item
 	}
-	return DateTimeOf(answered)
+	return dateTimeOf(answered)
 }
 
 // createdKeyValues finds the secrets of a create answer: the value of each of its items.

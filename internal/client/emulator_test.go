@@ -147,8 +147,8 @@ func TestEmulatorRoles(t *testing.T) {
 	if _, err := e.api.RefreshRoleByName(ctx, "O'Brien's ops' or name eq 'Auditor"); !client.IsNotFound(err) {
 		t.Errorf("an injection attempt through the name found %v", err)
 	}
-	if perms, err := e.api.GetRolePermissions(ctx, created.ID); err != nil || !sameSet(perms, keys) {
-		t.Errorf("GetRolePermissions = %v, %v", perms, err)
+	if perms, err := client.RolePermissions(ctx, e.api, created.ID); err != nil || !sameSet(perms, keys) {
+		t.Errorf("RolePermissions = %v, %v", perms, err)
 	}
 
 	desc := "changed"

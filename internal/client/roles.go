@@ -46,7 +46,7 @@ func (c *Client) fillPermissionKeys(ctx context.Context, role *Role) error {
 	if role.PermissionKeys != nil {
 		return nil
 	}
-	keys, err := c.GetRolePermissions(ctx, role.ID)
+	keys, err := c.getRolePermissions(ctx, role.ID)
 	if err != nil {
 		return err
 	}
@@ -202,9 +202,9 @@ func (c *Client) ListPermissions(ctx context.Context) ([]Permission, error) {
 	return readAllPages[Permission](ctx, c, request{method: http.MethodGet, path: rolesPath + "/permissionKeys"})
 }
 
-// GetRolePermissions returns the permission keys of one role (GET /v3.0/iam/roles/{id}/permissions);
+// getRolePermissions returns the permission keys of one role (GET /v3.0/iam/roles/{id}/permissions);
 // an answer without permissionKeys is an *AnswerError, permissionKeys null an empty list.
-func (c *Client) GetRolePermissions(ctx context.Context, id string) ([]string, error) {
+func (c *Client) getRolePermissions(ctx context.Context, id string) ([]string, error) {
 	p := objectPath(rolesPath, id) + "/permissions"
 	var body struct {
 		PermissionKeys member[[]string] `json:"permissionKeys"`
