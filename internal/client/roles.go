@@ -154,23 +154,7 @@ func (c *Client) CreateRole(ctx context.Context, in RoleCreate) (*Role, error) {
 func (c *Client) UpdateRole(ctx context.Context, id, version string, patch RolePatch) error {
 	stale := writing(c.caches.roles, c.caches.accounts, c.caches.apiKeys) // accounts and keys name their role
 	defer stale()
-	ifMatch, err := ifMatchFor(ctx, version, objectPath(rolesPath, id), func(ctx context.Context) (string, string, error) {
-		current, err := c.GetRole(ctx, id)
-		if err != nil {
-			return "", "", err
-		}
-		return current.Version, current.fingerprint(), nil
-	})
-	if err != nil {
-		return err
-	}
-	return c.patchObject(ctx, objectPath(rolesPath, id), ifMatch, patch, func(ctx context.Context) (bool, error) {
-		current, err := c.GetRole(ctx, id)
-		if err != nil {
-			return false, err
-		}
-		return rolePatchApplied(current, patch), nil
-	})
+	return updateObject(ctx, c, rolesPath, id, version, patch, c.GetRole, rolePatchApplied)
 }
 
 func rolePatchApplied(r *Role, p RolePatch) bool {

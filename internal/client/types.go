@@ -165,6 +165,10 @@ func (r *Role) objectID() string    { return r.ID }
 func (a *Account) objectID() string { return a.ID }
 func (k *APIKey) objectID() string  { return k.ID }
 
+func (r *Role) version() string    { return r.Version }
+func (a *Account) version() string { return a.Version }
+func (k *APIKey) version() string  { return k.Version }
+
 // UnreadableFields lists the dates of the role the API sent in a form the client does not read.
 func (r *Role) UnreadableFields() []UnreadableField {
 	return unreadableDates(namedDate{"lastUpdatedDateTime", r.LastUpdatedDateTime})
