@@ -386,7 +386,7 @@ func createdAt(item DateTime, header http.Header) DateTime {
 	if err != nil {
 		return item
 	}
-	return DateTimeOf(answered)
+	return dateTimeOf(answered)
 }
 
 // createdKeyValues finds the secrets of a create answer: the value of each of its items. Each item
@@ -415,23 +415,7 @@ func createdKeyValues(body []byte) []string {
 func (c *Client) UpdateAPIKey(ctx context.Context, id, version string, patch APIKeyPatch) error {
 	stale := writing(c.caches.apiKeys)
 	defer stale()
-	ifMatch, err := ifMatchFor(ctx, version, objectPath(apiKeysPath, id), func(ctx context.Context) (string, string, error) {
-		current, err := c.GetAPIKey(ctx, id)
-		if err != nil {
-			return "", "", err
-		}
-		return current.Version, current.fingerprint(), nil
-	})
-	if err != nil {
-		return err
-	}
-	return c.patchObject(ctx, objectPath(apiKeysPath, id), ifMatch, patch, func(ctx context.Context) (bool, error) {
-		current, err := c.GetAPIKey(ctx, id)
-		if err != nil {
-			return false, err
-		}
-		return apiKeyPatchApplied(current, patch), nil
-	})
+	return updateObject(ctx, c, apiKeysPath, id, version, patch, c.GetAPIKey, apiKeyPatchApplied)
 }
 
 func apiKeyPatchApplied(k *APIKey, p APIKeyPatch) bool {

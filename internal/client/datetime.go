@@ -39,8 +39,8 @@ var (
 // seconds field even when the layout has none.
 var dateLayouts = []string{time.RFC3339, "2006-01-02T15:04:05"}
 
-// DateTimeOf returns t as a DateTime, with the sentinel rule applied.
-func DateTimeOf(t time.Time) DateTime {
+// dateTimeOf returns t as a DateTime, with the sentinel rule applied.
+func dateTimeOf(t time.Time) DateTime {
 	if !t.Before(noDateFrom) || !t.After(noDateUntil) {
 		return DateTime{}
 	}
@@ -77,7 +77,7 @@ func (d *DateTime) UnmarshalJSON(b []byte) error {
 		}
 		for _, layout := range dateLayouts {
 			if t, err := time.Parse(layout, s); err == nil {
-				*d = DateTimeOf(t)
+				*d = dateTimeOf(t)
 				return nil
 			}
 		}

@@ -162,9 +162,9 @@ func FuzzDecodeCreatedAPIKey(f *testing.F) {
 
 func TestAPIKeyMonthsToExpiration(t *testing.T) {
 	t.Parallel()
-	created := DateTimeOf(time.Date(2026, 1, 31, 10, 0, 0, 0, time.UTC))
+	created := dateTimeOf(time.Date(2026, 1, 31, 10, 0, 0, 0, time.UTC))
 	createdAt, _ := created.Time()
-	at := DateTimeOf
+	at := dateTimeOf
 	var unreadable DateTime
 	if err := json.Unmarshal([]byte(`"31/01/2027 10:00"`), &unreadable); err != nil {
 		t.Fatal(err)

@@ -152,3 +152,38 @@ func (c *Client) patchObject(ctx context.Context, p, etag string, patch any, app
 	}
 	return err
 }
+
+// updatable is an object as a GET reads it, which updateObject compares with the version the
+// caller read: its Version (an ETag, or a fingerprint when the GET carried none) and its
+// fingerprint.
+type updatable interface {
+	version() string
+	fingerprint() string
+}
+
+// updateObject is every Update* method (see UpdateRole): it patches the object of collection with
+// this id, with If-Match, if it is still at version. get reads the object as it is now, for the
+// ETag to send (ifMatchFor) and, when a retry meets a 412, to ask applied whether it already holds
+// the patch (patchObject).
+func updateObject[T updatable, P any](ctx context.Context, c *Client, collection, id, version string, patch P,
+	get func(context.Context, string) (T, error), applied func(T, P) bool,
+) error {
+	p := objectPath(collection, id)
+	ifMatch, err := ifMatchFor(ctx, version, p, func(ctx context.Context) (string, string, error) {
+		current, err := get(ctx, id)
+		if err != nil {
+			return "", "", err
+		}
+		return current.version(), current.fingerprint(), nil
+	})
+	if err != nil {
+		return err
+	}
+	return c.patchObject(ctx, p, ifMatch, patch, func(ctx context.Context) (bool, error) {
+		current, err := get(ctx, id)
+		if err != nil {
+			return false, err
+		}
+		return applied(current, patch), nil
+	})
+}

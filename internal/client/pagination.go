@@ -18,7 +18,8 @@ import (
 // requests.
 const pageSize = "200"
 
-// maxPages stops a list whose links go round in circles; 200 items a page makes it a million.
+// maxPages stops a list whose links go round in circles, far beyond any tenant at pageSize items a
+// page.
 const maxPages = 5000
 
 // page is the list envelope (API.md, "Pagination"; API.md, "Decision: list envelope").
@@ -56,7 +57,7 @@ func (m *member[T]) UnmarshalJSON(data []byte) error {
 	return json.Unmarshal(data, &m.value)
 }
 
-// listAll reads every page: top=200 on the first request, then each nextLink's path and query on
+// listAll reads every page: top=pageSize on the first request, then each nextLink's path and query on
 // the base URL (linkTarget), with the filter sent again on every page (the API does not encode it
 // in the link).
 func listAll[T any](ctx context.Context, c *Client, path string, filter Filter) ([]T, error) {

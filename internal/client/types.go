@@ -165,6 +165,10 @@ func (r *Role) objectID() string    { return r.ID }
 func (a *Account) objectID() string { return a.ID }
 func (k *APIKey) objectID() string  { return k.ID }
 
+func (r *Role) version() string    { return r.Version }
+func (a *Account) version() string { return a.Version }
+func (k *APIKey) version() string  { return k.Version }
+
 func (r *Role) dates() []namedDate {
 	return []namedDate{{"lastUpdatedDateTime", &r.LastUpdatedDateTime}}
 }

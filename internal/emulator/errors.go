@@ -31,10 +31,6 @@ type httpError struct {
 	body   apiError
 }
 
-func (e *httpError) Error() string {
-	return fmt.Sprintf("%d %s: %s", e.status, e.body.Code, e.body.Message)
-}
-
 // Inner error codes mirror the official mock server's (API.md, "Errors";
 // API.md, "Decision: invalid parameters").
 const (

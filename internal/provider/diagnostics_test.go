@@ -100,7 +100,7 @@ resource "visionone_user_role" "test" {
 // expectNoRoleFlags checks that the emulator holds the role with both control flags false.
 func expectNoRoleFlags(e *testEmulator, name string) resource.TestCheckFunc {
 	return func(*terraform.State) error {
-		role, err := e.API.FindRoleByName(context.Background(), name)
+		role, err := e.API.RefreshRoleByName(context.Background(), name)
 		if err != nil {
 			return fmt.Errorf("looking up role %q: %w", name, err)
 		}

@@ -700,7 +700,7 @@ func (r *userRoleResource) ImportState(ctx context.Context, req resource.ImportS
 		return
 	}
 	// Many imports in one plan are served from the listing that refreshes share.
-	role, err := findByIDOrName(ctx, key, r.data.client.RefreshRole, r.data.client.FindRoleByName)
+	role, err := findByIDOrName(ctx, key, r.data.client.RefreshRole, r.data.client.RefreshRoleByName)
 	if client.IsNotFound(err) {
 		// Role names are unique regardless of case (API.md, "Decision: role limits"), so a name in
 		// another case names one role, as an API key's name does; the exact spelling is looked for

@@ -873,7 +873,7 @@ func testAccCheckUserRoleDestroyed(e *testEmulator) resource.TestCheckFunc {
 
 // roleNameGone checks that no role is named name.
 func (e *testEmulator) roleNameGone(name string) error {
-	if _, err := e.API.FindRoleByName(context.Background(), name); !client.IsNotFound(err) {
+	if _, err := e.API.RefreshRoleByName(context.Background(), name); !client.IsNotFound(err) {
 		return fmt.Errorf("the role %q is not gone: %v", name, err)
 	}
 	return nil
@@ -896,7 +896,7 @@ func roleWithDefaults(permissions []string) roleInAPI {
 // with a GET of the role (never served from a listing the test client may hold).
 func expectRoleInEmulator(e *testEmulator, name string, want roleInAPI) statecheck.StateCheck {
 	return emulatorCheck(func(ctx context.Context) error {
-		found, err := e.API.FindRoleByName(ctx, name)
+		found, err := e.API.RefreshRoleByName(ctx, name)
 		if err != nil {
 			return fmt.Errorf("looking up role %q in the emulator: %w", name, err)
 		}
