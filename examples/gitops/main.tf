@@ -14,6 +14,13 @@ resource "visionone_user_role" "this" {
   permissions                   = each.value.permissions
   allow_api_key_assignment      = each.value.allow_api_key_assignment
   allow_user_account_assignment = each.value.allow_user_account_assignment
+
+  # Accounts and keys refer to their role, so Terraform would delete a role removed from the YAML
+  # before it moves them to another role, and Vision One refuses to delete a role that accounts or
+  # keys still have. create_before_destroy, kept in the state, turns that order round.
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "visionone_account" "this" {

@@ -553,12 +553,22 @@ func (r *userRoleResource) Delete(ctx context.Context, req resource.DeleteReques
 	if len(holders) > 0 {
 		doing += ", still assigned to " + describeRoleHolders(holders)
 	}
-	addAPIErrorWith(&resp.Diagnostics, "User Role In Use", doing, err, roleInUseAdvice+" "+roleHoldersNotBegunAdvice)
+	addAPIErrorWith(&resp.Diagnostics, "User Role In Use", doing, err,
+		roleInUseAdvice+" "+roleHoldersMovedAdvice+" "+roleHoldersNotBegunAdvice)
 }
 
 // roleHoldersNotBegunAdvice is the advice on a refused delete of a role whose holders this run may
 // delete too, but that name it by a literal name: Terraform does not order their deletes before the
 // role's, which waits only a few seconds for them to begin (deleteRole).
+// roleHoldersMovedAdvice is for holders that the same apply gives another role: when they refer to
+// the role, Terraform orders their updates after its delete (it deletes a resource before it
+// updates what referred to it, unless the resource was applied with create_before_destroy, which
+// the state records), so every apply is refused alike.
+const roleHoldersMovedAdvice = "If this apply gives them another role and they refer to this one, Terraform updates them " +
+	"only after this delete, so every apply is refused alike: keep the role in the configuration for one more apply " +
+	"(or apply them first with terraform apply -target=<address>), then remove it. Roles applied with lifecycle { " +
+	"create_before_destroy = true } are deleted after the accounts and keys that referred to them are updated."
+
 const roleHoldersNotBegunAdvice = "If this run deletes them too, their deletes may not have begun within the wait (as with " +
 	"a low -parallelism): run the command again; the lasting fix is to refer to the role (role = " +
 	"visionone_user_role.<name>.name) so that Terraform deletes them first."

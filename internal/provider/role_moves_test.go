@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -172,5 +173,83 @@ func TestAccRoleMoves_otherRoleOutside(t *testing.T) {
 				ConfigStateChecks: []statecheck.StateCheck{e.expectAPIKey(e.name("mover-0"), roleB, "", client.StatusEnabled)},
 			},
 		},
+	})
+}
+
+// TestAccRoleMoves_offDeletedRole moves an API key that refers to a role onto another role and
+// removes the first role in the same apply. Terraform deletes a resource before it updates what
+// referred to it, so Vision One refuses the delete while the key still has the role, on every
+// apply, and the error says how to get out and how to avoid it: keeping the old role for one more
+// apply works, and with create_before_destroy on the role, which Terraform keeps in the state, it
+// updates the key first and the same change applies at once.
+func TestAccRoleMoves_offDeletedRole(t *testing.T) {
+	t.Parallel()
+	e := startEmulator(t, emulator.Options{})
+	e.requireMasterAdministrator("create a role, whose control flags default to true")
+	permissions := hclStringList(rolePermissionKeys(t, e, 1))
+	// config is the roles named, each with lifecycle, and a key that refers to the role holder; the
+	// names of one case start with its tag.
+	config := func(tag string, roles []string, lifecycle, holder string) string {
+		hcl := e.providerConfig()
+		for _, role := range roles {
+			hcl += fmt.Sprintf(`
+resource "visionone_user_role" %[1]q {
+  name        = %[2]q
+  permissions = %[3]s
+  %[4]s
+}
+`, role, e.name(tag+"-"+role), permissions, lifecycle)
+		}
+		return hcl + fmt.Sprintf(`
+resource "visionone_api_key" "mover" {
+  name = %q
+  role = visionone_user_role.%s.name
+}
+`, e.name(tag+"-key"), holder)
+	}
+	moved := func(tag string) []statecheck.StateCheck {
+		return []statecheck.StateCheck{emulatorCheck(func(ctx context.Context) error {
+			key, err := e.API.FindAPIKeyByName(ctx, e.name(tag+"-key"))
+			if err != nil {
+				return err
+			}
+			if want := e.name(tag + "-b"); key.Role != want {
+				return fmt.Errorf("API key %q has the role %q in the emulator, want %q", key.Name, key.Role, want)
+			}
+			if _, err := e.API.RefreshRoleByName(ctx, e.name(tag+"-a")); !client.IsNotFound(err) {
+				return fmt.Errorf("role %q: got %v, want it deleted", e.name(tag+"-a"), err)
+			}
+			return nil
+		})}
+	}
+	emptyAfter := resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
+	t.Run("without create_before_destroy", func(t *testing.T) {
+		resource.Test(t, resource.TestCase{
+			PreCheck:                 func() { testAccPreCheck(t) },
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			CheckDestroy:             resource.ComposeTestCheckFunc(testAccCheckUserRoleDestroyed(e), e.apiKeysGone),
+			Steps: []resource.TestStep{
+				{Config: config("plain", []string{"a"}, "", "a")},
+				{
+					Config:      config("plain", []string{"b"}, "", "b"),
+					ExpectError: regexp.MustCompile(`(?s)User Role In Use.*updates them only after.*create_before_destroy`),
+				},
+				// The way out the error gives: keep the old role for one more apply.
+				{Config: config("plain", []string{"a", "b"}, "", "b"), ConfigPlanChecks: emptyAfter},
+				{Config: config("plain", []string{"b"}, "", "b"), ConfigPlanChecks: emptyAfter, ConfigStateChecks: moved("plain")},
+			},
+		})
+	})
+	t.Run("with create_before_destroy", func(t *testing.T) {
+		const beforeDestroy = "lifecycle {\n    create_before_destroy = true\n  }"
+		resource.Test(t, resource.TestCase{
+			PreCheck:                 func() { testAccPreCheck(t) },
+			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+			CheckDestroy:             resource.ComposeTestCheckFunc(testAccCheckUserRoleDestroyed(e), e.apiKeysGone),
+			Steps: []resource.TestStep{
+				{Config: config("cbd", []string{"a"}, beforeDestroy, "a")},
+				{Config: config("cbd", []string{"b"}, beforeDestroy, "b"), ConfigPlanChecks: emptyAfter, ConfigStateChecks: moved("cbd")},
+			},
+		})
 	})
 }
