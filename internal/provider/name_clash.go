@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"strconv"
 	"strings"
@@ -88,8 +89,8 @@ func (d *providerData) warnExactNameTaken(diags *diag.Diagnostics, summary strin
 // in an apply, be this resource's own current one under create_before_destroy (see
 // warnExactNameTaken); Vision One refuses the create at apply, and Terraform keeps the state as it
 // was.
-func (d *providerData) reportTakenName(diags *diag.Diagnostics, summary string, releases *nameReleases, c nameClash,
-	planned, owner string, creates, refreshed bool,
+func (d *providerData) reportTakenName(ctx context.Context, diags *diag.Diagnostics, summary string, releases *nameReleases,
+	c nameClash, planned, owner string, creates, refreshed bool,
 ) {
 	if release, gives := releases.givesUp(c.id); gives {
 		// The write of this object waits for that change at apply (takeName), unless the renames form
@@ -99,16 +100,16 @@ func (d *providerData) reportTakenName(diags *diag.Diagnostics, summary string, 
 		}
 		return
 	}
-	if d.seenManaged(c.typeName, c.id) {
-		// An object of this configuration whose plan is still to come: if it keeps the name, its plan
-		// reports the clash with this one (plannedNames); if it gives the name up, this one waits for
-		// it at apply.
-		return
-	}
 	if !creates && !refreshed {
 		// This process has not read the objects of the configuration, so it cannot tell one of them,
 		// whose change may not have begun yet, from an object outside it. In an apply the update
 		// waits for the name, or explains why it is still taken (takeName).
+		return
+	}
+	if d.awaitManaged(ctx, c.typeName, c.id, releases.limit()) {
+		// An object of this configuration, seen now or a moment later: if it keeps the name, its
+		// plan reports the clash with this one (plannedNames); if it gives the name up, this one
+		// waits for it at apply.
 		return
 	}
 	c = withPlanOrderHint(c)

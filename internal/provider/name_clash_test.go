@@ -9,7 +9,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/client"
@@ -23,6 +25,48 @@ func wantImportHint(typeName, id string) []string {
 		"replacing <name> with the name of the resource that is to manage it",
 		"terraform import '" + typeName + ".<name>' '" + id + "'",
 		"import {", "to = " + typeName + ".<name>", `id = "` + id + `"`,
+	}
+}
+
+// TestReportTakenName_holderSeenLate: a plan that finds its name taken by an object this process
+// has not seen waits a moment for it to be seen, as the instance that a for_each key change
+// destroys is planned together with the one that takes its name, and reports nothing once it is;
+// an object never seen is reported after that wait, in either letter case.
+func TestReportTakenName_holderSeenLate(t *testing.T) {
+	t.Parallel()
+	clash := func(id string) nameClash {
+		return nameClash{typeName: apiKeyType, object: "API key", field: "name", name: "Ops-Key", id: id, importHint: "import it"}
+	}
+	tests := []struct {
+		name, planned string
+		seenLate      bool
+		want          diag.Severity // of the one diagnostic; -1 for none
+	}{
+		{"same spelling, seen late", "Ops-Key", true, -1},
+		{"other letter case, seen late", "ops-key", true, -1},
+		{"same spelling, never seen", "Ops-Key", false, diag.SeverityWarning},
+		{"other letter case, never seen", "ops-key", false, diag.SeverityError},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			d := &providerData{}
+			releases := nameReleases{startLimit: 200 * time.Millisecond}
+			if tt.seenLate {
+				go func() {
+					time.Sleep(20 * time.Millisecond)
+					d.noteManaged(apiKeyType, "holder")
+				}()
+			}
+			var diags diag.Diagnostics
+			d.reportTakenName(context.Background(), &diags, "API Key Already Exists", &releases, clash("holder"), tt.planned, "", true, true)
+			switch {
+			case tt.want == -1 && len(diags) != 0:
+				t.Errorf("got %v, want no diagnostic", diags)
+			case tt.want != -1 && (len(diags) != 1 || diags[0].Severity() != tt.want):
+				t.Errorf("got %v, want one diagnostic of severity %v", diags, tt.want)
+			}
+		})
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -89,6 +90,8 @@ func (l *listedOnce[T]) find(ctx context.Context, what string, list func(context
 type managedObjects struct {
 	mu  sync.Mutex
 	ids map[managedObject]struct{}
+	// noted is closed, and replaced, whenever an object is noted (awaitManaged).
+	noted chan struct{}
 }
 
 // managedObject is an object by its resource type (such as "visionone_api_key") and id.
@@ -106,6 +109,10 @@ func (d *providerData) noteManaged(typeName string, ids ...string) {
 			d.managed.ids[managedObject{typeName, id}] = struct{}{}
 		}
 	}
+	if d.managed.noted != nil {
+		close(d.managed.noted)
+		d.managed.noted = nil
+	}
 }
 
 // seenManaged reports whether this process has seen the object of typeName with id in this
@@ -115,6 +122,35 @@ func (d *providerData) seenManaged(typeName, id string) bool {
 	defer d.managed.mu.Unlock()
 	_, ok := d.managed.ids[managedObject{typeName, id}]
 	return ok
+}
+
+// awaitManaged waits up to limit for this process to see the object of typeName with id in this
+// configuration's state, and reports whether it did. It is for a plan that finds the name it plans
+// taken by an object not seen: Terraform plans the instances of a configuration together, those
+// it destroys too (an instance of a for_each whose key changed, with the same name), so the object
+// may be this configuration's and its refresh still to come. A clash with an object outside the
+// configuration is reported that much later.
+func (d *providerData) awaitManaged(ctx context.Context, typeName, id string, limit time.Duration) bool {
+	bound, cancel := context.WithTimeout(ctx, limit)
+	defer cancel()
+	d.managed.mu.Lock()
+	for {
+		if _, ok := d.managed.ids[managedObject{typeName, id}]; ok {
+			d.managed.mu.Unlock()
+			return true
+		}
+		if d.managed.noted == nil {
+			d.managed.noted = make(chan struct{})
+		}
+		noted := d.managed.noted
+		d.managed.mu.Unlock()
+		select {
+		case <-noted:
+		case <-bound.Done():
+			return false
+		}
+		d.managed.mu.Lock()
+	}
 }
 
 // roleRenamed reports whether this run renames the role named from to the name to, as far as this

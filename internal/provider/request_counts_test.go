@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/compare"
@@ -148,8 +149,8 @@ func TestAccAPIKey_batchedWrites(t *testing.T) {
 }
 
 // TestAccAPIKey_batchItemRefused creates keys in one apply while a console user takes the name of
-// one of them between the plan and the apply (the plan found it free, so only the API can refuse
-// it). Vision One refuses that item of the batch and creates the others: only that resource
+// one of them just before the request that creates it (the plan found it free, and so did the
+// apply's own planning of the create, so only the API can refuse it). Vision One refuses that item of the batch and creates the others: only that resource
 // fails, the others are in the state with values that work, and the emulator holds no key that the
 // state does not. Once the console key is deleted, the next apply creates the refused key alone.
 func TestAccAPIKey_batchItemRefused(t *testing.T) {
@@ -158,7 +159,12 @@ func TestAccAPIKey_batchItemRefused(t *testing.T) {
 	const count = 3
 	config := e.batchedKeysConfig(count)
 	taken := e.name("batch-1")
-	var console *client.CreatedAPIKey
+	var console atomic.Pointer[client.CreatedAPIKey] // set by the proxy, read by the test
+	batches.before = func(names []string) {
+		if console.Load() == nil && slices.Contains(names, taken) {
+			console.Store(e.createAPIKey(client.APIKeyCreate{Name: taken, Role: "SIEM"}))
+		}
+	}
 	refused, others := "visionone_api_key.batch[1]", []string{"visionone_api_key.batch[0]", "visionone_api_key.batch[2]"}
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
@@ -167,9 +173,6 @@ func TestAccAPIKey_batchItemRefused(t *testing.T) {
 		Steps: []resource.TestStep{
 			{
 				Config: config,
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					betweenPlanAndApply(func() { console = e.createAPIKey(client.APIKeyCreate{Name: taken, Role: "SIEM"}) }),
-				}},
 				ExpectError: regexpText("Error: API Key Already Exists", "with "+refused,
 					fmt.Sprintf("Creating API key %q", taken), fmt.Sprintf("An API key named %q already exists", taken)),
 			},
@@ -193,7 +196,7 @@ func TestAccAPIKey_batchItemRefused(t *testing.T) {
 					if want := []string{e.name("batch-0"), taken, e.name("batch-2")}; !slices.Equal(names, want) {
 						t.Fatalf("the emulator holds the keys %v, want %v", names, want)
 					}
-					if err := e.API.DeleteAPIKeys(context.Background(), console.ID); err != nil {
+					if err := e.API.DeleteAPIKeys(context.Background(), console.Load().ID); err != nil {
 						t.Fatalf("deleting the console key: %v", err)
 					}
 				},
@@ -219,10 +222,11 @@ func TestAccAPIKey_batchItemRefused(t *testing.T) {
 }
 
 // createBatches is a proxy in front of the API that records the names that each request to create
-// API keys carried.
+// API keys carried, and calls before, when set, with those names before it forwards the request.
 type createBatches struct {
 	mu      sync.Mutex
 	batches [][]string
+	before  func(names []string)
 }
 
 func (b *createBatches) wrap(next http.Handler) http.Handler {
@@ -245,6 +249,9 @@ func (b *createBatches) wrap(next http.Handler) http.Handler {
 				b.mu.Lock()
 				b.batches = append(b.batches, names)
 				b.mu.Unlock()
+				if b.before != nil {
+					b.before(names)
+				}
 			}
 		}
 		next.ServeHTTP(w, r)

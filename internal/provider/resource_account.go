@@ -579,7 +579,7 @@ func (r *accountResource) checkEmail(ctx context.Context, planned types.String, 
 	// An account this configuration manages is either the one this plan replaces (a tainted account
 	// is planned as a new one, without its id), which is deleted first, or another resource's, which
 	// the record of the planned emails reports.
-	if existing == nil || existing.ID == owner || r.data.seenManaged(accountType, existing.ID) {
+	if existing == nil || existing.ID == owner || r.data.awaitManaged(ctx, accountType, existing.ID, r.data.accountDeletes.limit()) {
 		return
 	}
 	clash, more := accountEmailClash(existing), fmt.Sprintf("\n\nThe existing account has auth type %s, role %q and status %s.",

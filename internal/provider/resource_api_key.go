@@ -443,7 +443,7 @@ func (r *apiKeyResource) checkName(ctx context.Context, planned types.String, ow
 	if existing == nil || existing.ID == owner {
 		return
 	}
-	r.data.reportTakenName(target, "API Key Already Exists", &r.data.keyReleases, apiKeyNameClash(existing, name, state == nil),
+	r.data.reportTakenName(ctx, target, "API Key Already Exists", &r.data.keyReleases, apiKeyNameClash(existing, name, state == nil),
 		name, owner, state == nil, refreshed)
 }
 

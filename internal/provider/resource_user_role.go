@@ -278,7 +278,7 @@ func (r *userRoleResource) refuseTakenName(ctx context.Context, name, selfID str
 				name, role.Name, role.Name))
 		return
 	}
-	r.data.reportTakenName(diags, "User Role Already Exists", &r.data.roleReleases, roleNameClash(*role, name, creates),
+	r.data.reportTakenName(ctx, diags, "User Role Already Exists", &r.data.roleReleases, roleNameClash(*role, name, creates),
 		name, selfID, creates, refreshed)
 }
 
