@@ -133,23 +133,8 @@ func invitedAs(a *Account, in AccountInvite) bool {
 func (c *Client) UpdateAccount(ctx context.Context, id, version string, patch AccountPatch) error {
 	stale := writing(c.caches.accounts)
 	defer stale()
-	ifMatch, err := ifMatchFor(ctx, version, objectPath(accountsPath, id), func(ctx context.Context) (string, string, error) {
-		current, err := c.GetAccount(ctx, id, "")
-		if err != nil {
-			return "", "", err
-		}
-		return current.Version, current.fingerprint(), nil
-	})
-	if err != nil {
-		return err
-	}
-	return c.patchObject(ctx, objectPath(accountsPath, id), ifMatch, patch, func(ctx context.Context) (bool, error) {
-		current, err := c.GetAccount(ctx, id, "")
-		if err != nil {
-			return false, err
-		}
-		return accountPatchApplied(current, patch), nil
-	})
+	get := func(ctx context.Context, id string) (*Account, error) { return c.GetAccount(ctx, id, "") }
+	return updateObject(ctx, c, accountsPath, id, version, patch, get, accountPatchApplied)
 }
 
 func accountPatchApplied(a *Account, p AccountPatch) bool {

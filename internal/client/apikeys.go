@@ -1,6 +1,7 @@
 package client
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"encoding/json"
@@ -368,7 +369,7 @@ func keyNamed(keys []APIKey, name string) *APIKey {
 // a key that exists without its secret reaching us: its error is an *ambiguousError, for the caller
 // to resolve as a lost answer (API.md, "API keys: create").
 func (c *Client) createdAPIKey(item multiStatusItem, resp *response, in APIKeyCreate) (*CreatedAPIKey, error) {
-	redactions := c.redactions(resp.secrets...)
+	redactions := resp.redactions
 	var fields map[string]json.RawMessage
 	_ = json.Unmarshal(item.Body, &fields)
 	key := CreatedAPIKey{APIKey: APIKey{Name: in.Name, Role: in.Role, Description: in.Description, Status: in.Status}}
@@ -438,22 +439,25 @@ func createdAt(item DateTime, header http.Header) DateTime {
 	if err != nil {
 		return item
 	}
-	return DateTimeOf(answered)
+	return dateTimeOf(answered)
 }
 
-// createdKeyValues finds the secrets of a create answer: the value of each of its items.
+// createdKeyValues finds the secrets of a create answer: the value of each of its items. Each item
+// is read on its own, so that one of another shape (a body that is a string, a value that is not)
+// leaves the values of the others to be redacted from its error.
 func createdKeyValues(body []byte) []string {
-	var items []struct {
-		Body struct {
-			Value string `json:"value"`
-		} `json:"body"`
-	}
+	var items []json.RawMessage
 	if json.Unmarshal(body, &items) != nil {
 		return nil
 	}
 	var values []string
-	for _, item := range items {
-		if item.Body.Value != "" {
+	for _, raw := range items {
+		var item struct {
+			Body struct {
+				Value string `json:"value"`
+			} `json:"body"`
+		}
+		if json.Unmarshal(raw, &item) == nil && item.Body.Value != "" {
 			values = append(values, item.Body.Value)
 		}
 	}
@@ -464,23 +468,7 @@ func createdKeyValues(body []byte) []string {
 func (c *Client) UpdateAPIKey(ctx context.Context, id, version string, patch APIKeyPatch) error {
 	stale := writing(c.caches.apiKeys)
 	defer stale()
-	ifMatch, err := ifMatchFor(ctx, version, objectPath(apiKeysPath, id), func(ctx context.Context) (string, string, error) {
-		current, err := c.GetAPIKey(ctx, id)
-		if err != nil {
-			return "", "", err
-		}
-		return current.Version, current.fingerprint(), nil
-	})
-	if err != nil {
-		return err
-	}
-	return c.patchObject(ctx, objectPath(apiKeysPath, id), ifMatch, patch, func(ctx context.Context) (bool, error) {
-		current, err := c.GetAPIKey(ctx, id)
-		if err != nil {
-			return false, err
-		}
-		return apiKeyPatchApplied(current, patch), nil
-	})
+	return updateObject(ctx, c, apiKeysPath, id, version, patch, c.GetAPIKey, apiKeyPatchApplied)
 }
 
 func apiKeyPatchApplied(k *APIKey, p APIKeyPatch) bool {
@@ -545,14 +533,17 @@ func (c *Client) deleteAPIKeyBatch(ctx context.Context, batch []*pending[string,
 		body[i] = map[string]string{"id": p.in}
 	}
 	resp, err := c.do(ctx, request{method: http.MethodPost, path: apiKeysDeletePath, body: body})
+	// A success without a body (a 204) tells of no failed item: every key of the batch is deleted.
+	empty := err == nil && len(bytes.TrimSpace(resp.body)) == 0
 	var items []multiStatusItem
-	if err == nil {
+	if err == nil && !empty {
 		items, err = decodeMultiStatus(http.MethodPost, apiKeysDeletePath, resp, len(batch))
 	}
 	for i := range results {
 		switch {
 		case err != nil:
 			results[i].err = err
+		case empty:
 		case !items[i].ok() && items[i].Status != http.StatusNotFound:
 			results[i].out = items[i].itemError(http.MethodPost, apiKeysDeletePath, batch[i].in, resp, c.redactions())
 		}

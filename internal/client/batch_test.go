@@ -325,6 +325,52 @@ func TestCreatedValuesMaskedInTheirBatch(t *testing.T) {
 	}
 }
 
+// TestCreatedValuesRedactedFromFailedItems: an item of a batch that failed may echo the value of
+// a key created in the same batch (a gateway quoting the request's answer). That value is redacted
+// from the failed item's error even where it is not shaped like a JWT, and whatever shape the
+// failed item itself has: a body that is a string, or a value member that is not one.
+func TestCreatedValuesRedactedFromFailedItems(t *testing.T) {
+	t.Parallel()
+	const value = "plain-created-value-not-shaped-like-a-jwt"
+	for name, failed := range map[string]string{
+		"error envelope":        `{"status":400,"body":{"error":{"code":"BadRequest","message":"echo ` + value + `"}}}`,
+		"body that is a string": `{"status":400,"body":"echo ` + value + `"}`,
+		"value that is not a string": `{"status":400,"body":{"value":0,` +
+			`"error":{"code":"BadRequest","message":"echo ` + value + `"}}}`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			c := newHandlerClient(t, func(w http.ResponseWriter, r *http.Request) {
+				writeJSON(w, 207, `[{"status":201,"body":{"id":"k1","value":"`+value+`"}},`+failed+`]`)
+			})
+			client.GatherCreates(c, 2)
+			var logs bytes.Buffer
+			ctx := tflogtest.RootLogger(context.Background(), &logs)
+			errs := make([]error, 2)
+			var wg sync.WaitGroup
+			for i := range errs {
+				wg.Go(func() {
+					_, errs[i] = c.CreateAPIKey(ctx, client.APIKeyCreate{Name: fmt.Sprintf("key-%d", i), Role: "SIEM"})
+				})
+			}
+			wg.Wait()
+			failure := errors.Join(errs...)
+			if failure == nil {
+				t.Fatal("both creates succeeded, want the second item to fail")
+			}
+			if !strings.Contains(failure.Error(), "400") {
+				t.Errorf("the failure %q does not give the item's status", failure)
+			}
+			if strings.Contains(failure.Error(), value) {
+				t.Errorf("the created value appears in the failed item's error %q", failure)
+			}
+			if strings.Contains(logs.String(), value) {
+				t.Errorf("the created value appears in the log:\n%s", logs.String())
+			}
+		})
+	}
+}
+
 // TestAPIKeyBatchSeenThroughInterrupt: when the user interrupts while a batch is in flight (the API
 // has made the keys, their answer is on the way), every caller still gets its key and secret, so
 // that the provider records them instead of leaving orphans.
@@ -612,6 +658,27 @@ func TestAPIKeyDeleteItemWithoutStatus(t *testing.T) {
 		multi.Items[0].Item != "null-status" || multi.Items[1].Item != "no-status" ||
 		!strings.Contains(err.Error(), "without a readable status") {
 		t.Errorf("DeleteAPIKeys = %v, want the two keys without a status to fail, and say why", err)
+	}
+}
+
+// TestAPIKeyDeleteEmptyAnswer: a delete answered with a success and no body at all (a 204, or a
+// 200 or 207 with nothing in it) tells of no failed item, so every key of the batch counts as
+// deleted.
+func TestAPIKeyDeleteEmptyAnswer(t *testing.T) {
+	t.Parallel()
+	for _, status := range []int{http.StatusOK, http.StatusNoContent, http.StatusMultiStatus} {
+		t.Run(strconv.Itoa(status), func(t *testing.T) {
+			t.Parallel()
+			c := newHandlerClient(t, func(w http.ResponseWriter, _ *http.Request) {
+				w.WriteHeader(status)
+				if status != http.StatusNoContent {
+					_, _ = w.Write([]byte(" \n"))
+				}
+			})
+			if err := c.DeleteAPIKeys(context.Background(), "one", "two"); err != nil {
+				t.Errorf("DeleteAPIKeys = %v, want both keys deleted", err)
+			}
+		})
 	}
 }
 

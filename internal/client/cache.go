@@ -20,13 +20,14 @@ import (
 // A plan refreshes every resource of the state, and Terraform asks for them one by one, ten at a
 // time. Answering each with its own GET costs one request per object on every plan, which a
 // rate-limited API makes slow at a few hundred objects. Each Client therefore keeps, per object
-// type, one listing of the tenant that the reads of a refresh or an import (RefreshRole,
-// RefreshAccount, RefreshAPIKey, RefreshAccountByEmail, RefreshAPIKeyByName) and the plan-time
-// role checks (FindRoleByName) share:
+// type, one listing of the tenant that the reads of a refresh or an import share, and so do the
+// plan-time role checks: the Refresh* methods (RefreshRole, RefreshAccount, RefreshAPIKey,
+// RefreshAccountByEmail, RefreshAPIKeyByName, RefreshRoleByName) read through it, the Get* and
+// Find* methods never do:
 //
 //   - The first individualReads reads of a type go out as single GETs, so a configuration that
 //     manages a handful of objects costs what it always did, however large the tenant.
-//   - After that, the next read fetches the first page of the type's listing (top=200). Its
+//   - After that, the next read fetches the first page of the type's listing (top=pageSize). Its
 //     totalCount tells how many pages remain; they are read only when they are no more than the
 //     reads of that type seen so far, the best guess of how many are still to come (the rental
 //     argument: never pay more than twice the cheaper of the two ways). Otherwise the pages read so
@@ -219,8 +220,8 @@ func (rc *readCache[T]) fetch(ctx context.Context, c *Client, from *snapshot[T],
 		for i := range items {
 			s.items[rc.id(&items[i])] = items[i]
 		}
-		if s.total < 0 && p.TotalCount != nil {
-			s.total = *p.TotalCount
+		if s.total < 0 {
+			s.total = totalCount(p.TotalCount)
 		}
 		s.next = p.NextLink
 		return s.worthMore(reads)
@@ -307,6 +308,23 @@ func (c *Client) RefreshAPIKeyByName(ctx context.Context, name string) (*APIKey,
 		return c.FindAPIKeyByName(ctx, name)
 	}
 	return &key, nil
+}
+
+// RefreshRoleByName finds the role with exactly this name for an import, a refresh, the
+// visionone_user_role data source or a plan-time role check, or returns an error for which
+// IsNotFound is true: like a lookup by name (findRole, and so without a Version), but when many
+// roles are read in this process it is served from the shared listing (see RefreshRole); a name the
+// listing lacks is looked up afresh.
+func (c *Client) RefreshRoleByName(ctx context.Context, name string) (*Role, error) {
+	role, ok := c.caches.roles.find(ctx, c, func(r *Role) bool { return r.Name == name })
+	if !ok {
+		return c.findRole(ctx, name, false)
+	}
+	role.PermissionKeys = slices.Clone(role.PermissionKeys)
+	if err := c.fillPermissionKeys(ctx, &role); err != nil {
+		return nil, err
+	}
+	return &role, nil
 }
 
 // RefreshAccountByEmail finds an account by email for an import or a refresh: like

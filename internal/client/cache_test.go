@@ -349,36 +349,36 @@ func TestReadCacheDetectsConcurrentChange(t *testing.T) {
 
 // Plan-time role checks of many accounts and keys share one listing of the roles, and a role
 // created by the process is found at once.
-func TestReadCacheFindRoleByName(t *testing.T) {
+func TestReadCacheRefreshRoleByName(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	e := startEmulator(t, nil)
 	c := e.clientWithKey(t, e.srv.AdminKey())
 	before := e.srv.Stats()
 	for range 100 {
-		r, err := c.FindRoleByName(ctx, "Auditor")
+		r, err := c.RefreshRoleByName(ctx, "Auditor")
 		if err != nil || r.Name != "Auditor" || r.PermissionKeys == nil {
-			t.Fatalf("FindRoleByName: %+v, %v", r, err)
+			t.Fatalf("RefreshRoleByName: %+v, %v", r, err)
 		}
 	}
 	if n := requestsSince(e.srv, before, listRoles, getRole); n > 3 {
 		t.Errorf("100 lookups cost %d requests, want at most 3", n)
 	}
-	if _, err := c.FindRoleByName(ctx, "Made Here"); !client.IsNotFound(err) {
+	if _, err := c.RefreshRoleByName(ctx, "Made Here"); !client.IsNotFound(err) {
 		t.Fatalf("a missing role: want a 404, got %v", err)
 	}
 	// Accounts and keys must name their role exactly (API.md, "Filters"): another case is not it,
 	// whether the listing or the API answers.
 	fresh := e.clientWithKey(t, e.srv.AdminKey())
 	for _, c := range []*client.Client{c, fresh} {
-		if r, err := c.FindRoleByName(ctx, "auditor"); !client.IsNotFound(err) {
+		if r, err := c.RefreshRoleByName(ctx, "auditor"); !client.IsNotFound(err) {
 			t.Errorf("a role name in another case: want a 404, got %+v, %v", r, err)
 		}
 	}
 	if _, err := c.CreateRole(ctx, client.RoleCreate{Name: "Made Here"}); err != nil {
 		t.Fatal(err)
 	}
-	if r, err := c.FindRoleByName(ctx, "Made Here"); err != nil || r.Name != "Made Here" {
+	if r, err := c.RefreshRoleByName(ctx, "Made Here"); err != nil || r.Name != "Made Here" {
 		t.Errorf("the role just created: %+v, %v", r, err)
 	}
 }

@@ -70,8 +70,8 @@ type Config struct {
 	// and its CheckRedirect too: the client follows no redirect. It is copied, never changed.
 	HTTPClient *http.Client
 	// RetryBaseDelay and RetryMaxDelay shape the exponential backoff between retries (full jitter:
-	// a random wait up to min(RetryMaxDelay, RetryBaseDelay·2^n)). Defaults DefaultRetryBaseDelay
-	// and DefaultRetryMaxDelay. A Retry-After header from the API takes precedence.
+	// a random wait up to min(RetryMaxDelay, RetryBaseDelay·2^n)). Defaults defaultRetryBaseDelay
+	// and defaultRetryMaxDelay. A Retry-After header from the API takes precedence.
 	RetryBaseDelay time.Duration
 	RetryMaxDelay  time.Duration
 }

@@ -12,12 +12,12 @@ import (
 const (
 	DefaultMaxRetries     = 5
 	DefaultRequestTimeout = 60 * time.Second
-	DefaultRetryBaseDelay = time.Second
-	DefaultRetryMaxDelay  = 30 * time.Second
+	defaultRetryBaseDelay = time.Second
+	defaultRetryMaxDelay  = 30 * time.Second
 	// NoRetries is the Config.MaxRetries that turns retries off (zero means the default).
 	NoRetries = -1
-	// DefaultUserAgent is sent when Config.UserAgent is empty.
-	DefaultUserAgent = "terraform-provider-visionone"
+	// defaultUserAgent is sent when Config.UserAgent is empty.
+	defaultUserAgent = "terraform-provider-visionone"
 )
 
 // regionHosts is the API host of each Vision One region (API.md, "Regions and hosts"). Japan and
@@ -172,16 +172,16 @@ func (cfg Config) withDefaults() (Config, error) {
 		cfg.RequestTimeout = DefaultRequestTimeout
 	}
 	if cfg.RetryBaseDelay <= 0 {
-		cfg.RetryBaseDelay = DefaultRetryBaseDelay
+		cfg.RetryBaseDelay = defaultRetryBaseDelay
 	}
 	if cfg.RetryMaxDelay <= 0 {
-		cfg.RetryMaxDelay = DefaultRetryMaxDelay
+		cfg.RetryMaxDelay = defaultRetryMaxDelay
 	}
 	if cfg.RetryMaxDelay < cfg.RetryBaseDelay {
 		cfg.RetryMaxDelay = cfg.RetryBaseDelay
 	}
 	if cfg.UserAgent == "" {
-		cfg.UserAgent = DefaultUserAgent
+		cfg.UserAgent = defaultUserAgent
 	}
 	return cfg, nil
 }

@@ -14,7 +14,8 @@ import (
 //
 //   - null, "", a blank string or a missing field: no value;
 //   - RFC 3339, with or without fractional seconds, with Z or a numeric offset, or with no zone at
-//     all (read as UTC, the zone of every date the API documents), its T and Z in either case;
+//     all (read as UTC, the zone of every date the API documents), its T and Z in either case or
+//     a space for its T (RFC 3339, section 5.6, allows both);
 //   - a date in year 9000 or later (a never-expiring key's expiry) or at or before
 //     1970-01-01T00:00:00Z (a never-used key's last use): no value;
 //   - anything else (another layout, a number, an object): unknown. Decoding never fails because
@@ -38,8 +39,8 @@ var (
 // seconds field even when the layout has none.
 var dateLayouts = []string{time.RFC3339, "2006-01-02T15:04:05"}
 
-// DateTimeOf returns t as a DateTime, with the sentinel rule applied.
-func DateTimeOf(t time.Time) DateTime {
+// dateTimeOf returns t as a DateTime, with the sentinel rule applied.
+func dateTimeOf(t time.Time) DateTime {
 	if !t.Before(noDateFrom) || !t.After(noDateUntil) {
 		return DateTime{}
 	}
@@ -65,14 +66,18 @@ func (d *DateTime) UnmarshalJSON(b []byte) error {
 	}
 	var s string
 	if err := json.Unmarshal(b, &s); err == nil {
-		// RFC 3339 allows a lowercase t and z (section 5.6); Go's layouts want capitals.
+		// RFC 3339 allows a lowercase t and z, and a space for the T (section 5.6); Go's layouts
+		// want a capital T and Z.
 		s = strings.ToUpper(strings.TrimSpace(s))
 		if s == "" {
 			return nil
 		}
+		if date := len(time.DateOnly); len(s) > date && s[date] == ' ' {
+			s = s[:date] + "T" + s[date+1:]
+		}
 		for _, layout := range dateLayouts {
 			if t, err := time.Parse(layout, s); err == nil {
-				*d = DateTimeOf(t)
+				*d = dateTimeOf(t)
 				return nil
 			}
 		}
@@ -115,8 +120,9 @@ type UnreadableField struct {
 const maxUnreadableValue = 80
 
 // unreadableDates lists the unreadable ones of an object's dates, given as field name and value
-// pairs in the object's order.
-func unreadableDates(fields ...namedDate) []UnreadableField {
+// pairs in the object's order. Their values were stripped of the answer's secrets when the object
+// was read (redactDates); clean removes what is shaped like a credential.
+func unreadableDates(fields []namedDate) []UnreadableField {
 	var out []UnreadableField
 	for _, f := range fields {
 		if raw, ok := f.date.Unreadable(); ok {
@@ -128,7 +134,31 @@ func unreadableDates(fields ...namedDate) []UnreadableField {
 
 type namedDate struct {
 	name string
-	date DateTime
+	date *DateTime
+}
+
+// dated is an object with dates: the API's name of each, in the object's order.
+type dated interface{ dates() []namedDate }
+
+// redactDates strips secrets from the unreadable dates of object, if it has dates, where it is
+// read: the API may echo the provider's key in any field, and an unreadable date is quoted in
+// warnings (UnreadableFields) and by String, long after the answer and its secrets are gone. A
+// value that is no longer JSON once redacted is kept as a JSON string, as MarshalJSON writes it.
+func redactDates(object any, secrets []string) {
+	o, ok := object.(dated)
+	if !ok {
+		return
+	}
+	for _, f := range o.dates() {
+		if f.date.raw == nil {
+			continue
+		}
+		redacted := []byte(redact(string(f.date.raw), secrets))
+		if !json.Valid(redacted) {
+			redacted, _ = json.Marshal(string(redacted)) // a string always marshals
+		}
+		f.date.raw = redacted
+	}
 }
 
 // MonthsToExpiration recovers the monthsToExpiration the key was created with from its creation

@@ -28,7 +28,7 @@ func TestFingerprintCoversWhatAnUpdateOverwrites(t *testing.T) {
 				`{"id":"k","name":"n","role":"r","status":"enabled","description":"d"}`,
 				`{"id":"k","name":"n","role":"r","status":"enabled","description":"d","createdDateTime":"2026-01-02T03:04:05.000Z","expiredDateTime":""}`,
 				`{"id":"k","name":"n","role":"r","status":"enabled","description":"d","createdDateTime":"2020-01-01T00:00:00Z","lastModifiedDateTime":"2026-06-01T00:00:00Z",` +
-					`"lastUsedDateTime":"2026-06-01T00:00:00Z","expiredDateTime":"2025-02-06 10:00:00"}`,
+					`"lastUsedDateTime":"2026-06-01T00:00:00Z","expiredDateTime":"06/02/2025 10:00"}`,
 			},
 			changed: []string{
 				`{"id":"k","name":"m","role":"r","status":"enabled","description":"d"}`,
@@ -107,7 +107,7 @@ func fingerprintOf[T interface{ fingerprint() string }](body string) (string, er
 // reported as unreadable (without the secret), and nothing panics.
 func FuzzDecodeCreatedAPIKey(f *testing.F) {
 	for _, seed := range []string{`null`, `""`, `"2027-01-02T03:04:05Z"`, `"2027-01-02T03:04:05.1234567"`,
-		`"9999-12-31T23:59:59Z"`, `"1970-01-01T00:00:00Z"`, `"2025-02-06 10:00:00"`, `1738836000`, `{"a":[1]}`, `"\u0000"`} {
+		`"9999-12-31T23:59:59Z"`, `"1970-01-01T00:00:00Z"`, `"06/02/2025 10:00"`, `"2025-02-06 10:00:00"`, `1738836000`, `{"a":[1]}`, `"\u0000"`} {
 		f.Add(seed, `12`)
 	}
 	const value = "eyJhbGciOiJIUzI1NiJ9.fuzz.c2lnbmF0dXJl"
@@ -162,11 +162,11 @@ func FuzzDecodeCreatedAPIKey(f *testing.F) {
 
 func TestAPIKeyMonthsToExpiration(t *testing.T) {
 	t.Parallel()
-	created := DateTimeOf(time.Date(2026, 1, 31, 10, 0, 0, 0, time.UTC))
+	created := dateTimeOf(time.Date(2026, 1, 31, 10, 0, 0, 0, time.UTC))
 	createdAt, _ := created.Time()
-	at := DateTimeOf
+	at := dateTimeOf
 	var unreadable DateTime
-	if err := json.Unmarshal([]byte(`"2027-01-31 10:00:00"`), &unreadable); err != nil {
+	if err := json.Unmarshal([]byte(`"31/01/2027 10:00"`), &unreadable); err != nil {
 		t.Fatal(err)
 	}
 	// result is what MonthsToExpiration returns; unknown: the key's dates do not tell.
@@ -265,5 +265,29 @@ func TestShortestValidity(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// An unreadable date stripped of a secret stays JSON, as MarshalJSON writes it and objects are
+// compared through it, even when the secret takes part of the JSON's syntax with it.
+func TestRedactDatesKeepsJSON(t *testing.T) {
+	t.Parallel()
+	for name, tc := range map[string]struct{ raw, secret string }{
+		"string":                    {`"plain-secret"`, "plain-secret"},
+		"member of an object":       {`{"echo":"plain-secret"}`, "plain-secret"},
+		"secret across two members": {`{"a":"plain","b":1}`, `plain","b`},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			key := APIKey{ID: "k", CreatedDateTime: DateTime{raw: []byte(tc.raw)}}
+			redactDates(&key, []string{tc.secret})
+			got, _ := key.CreatedDateTime.Unreadable()
+			if strings.Contains(got, tc.secret) || !strings.Contains(got, redactedMark) {
+				t.Errorf("redacted to %s, want the secret replaced by %s", got, redactedMark)
+			}
+			if out, err := json.Marshal(key.CreatedDateTime); err != nil || !json.Valid(out) {
+				t.Errorf("MarshalJSON after redaction: %s, %v", out, err)
+			}
+		})
 	}
 }

@@ -52,7 +52,10 @@ var (
 		{name: "epoch with an offset", json: `"1970-01-01T01:00:00+01:00"`},
 		{name: "year 1", json: `"0001-01-01T00:00:00Z"`},
 		{name: "just after the epoch", json: `"1970-01-01T00:00:01Z"`, want: time.Unix(1, 0).UTC()},
-		{name: "space for T", json: `"2025-02-06 10:00:00"`, unreadable: true},
+		{name: "space for T", json: `"2027-01-02 03:04:05Z"`, want: dateAt},
+		{name: "space for T, offset, fractional seconds", json: `"2027-01-02 04:34:05.25+01:30"`, want: dateAtFrac},
+		{name: "space for T, no offset", json: `"2027-01-02 03:04:05"`, want: dateAt},
+		{name: "day first", json: `"02/01/2027 03:04"`, unreadable: true},
 		{name: "date only", json: `"2025-02-06"`, unreadable: true},
 		{name: "Unix seconds", json: `1738836000`, unreadable: true},
 		{name: "word", json: `"never"`, unreadable: true},
@@ -334,10 +337,10 @@ func TestCreatedAPIKeyOddItems(t *testing.T) {
 			wantID: "from-location", wantUnreadable: []client.UnreadableField{{Field: "id", Value: "12345"}},
 		},
 		"id and expiry both odd": {
-			item:   `{"status":201,"headers":[` + location + `],"body":{"id":[1],` + value + `,"expiredDateTime":"2025-02-06 10:00:00"}}`,
+			item:   `{"status":201,"headers":[` + location + `],"body":{"id":[1],` + value + `,"expiredDateTime":"06/02/2025 10:00"}}`,
 			wantID: "from-location",
 			wantUnreadable: []client.UnreadableField{
-				{Field: "id", Value: "[1]"}, {Field: "expiredDateTime", Value: `"2025-02-06 10:00:00"`},
+				{Field: "id", Value: "[1]"}, {Field: "expiredDateTime", Value: `"06/02/2025 10:00"`},
 			},
 		},
 		"status absent": {

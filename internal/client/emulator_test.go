@@ -140,15 +140,15 @@ func TestEmulatorRoles(t *testing.T) {
 	if created.ID == "" || created.Version == "" || created.Type != client.RoleTypeCustom || !sameSet(created.PermissionKeys, keys) {
 		t.Errorf("created = %+v", created)
 	}
-	found, err := e.api.FindRoleByName(ctx, "O'Brien's ops")
+	found, err := e.api.RefreshRoleByName(ctx, "O'Brien's ops")
 	if err != nil || found.ID != created.ID {
-		t.Errorf("FindRoleByName = %+v, %v", found, err)
+		t.Errorf("RefreshRoleByName = %+v, %v", found, err)
 	}
-	if _, err := e.api.FindRoleByName(ctx, "O'Brien's ops' or name eq 'Auditor"); !client.IsNotFound(err) {
+	if _, err := e.api.RefreshRoleByName(ctx, "O'Brien's ops' or name eq 'Auditor"); !client.IsNotFound(err) {
 		t.Errorf("an injection attempt through the name found %v", err)
 	}
-	if perms, err := e.api.GetRolePermissions(ctx, created.ID); err != nil || !sameSet(perms, keys) {
-		t.Errorf("GetRolePermissions = %v, %v", perms, err)
+	if perms, err := client.RolePermissions(ctx, e.api, created.ID); err != nil || !sameSet(perms, keys) {
+		t.Errorf("RolePermissions = %v, %v", perms, err)
 	}
 
 	desc := "changed"
@@ -173,9 +173,9 @@ func TestEmulatorRoles(t *testing.T) {
 	if _, err := e.api.CreateRole(ctx, client.RoleCreate{Name: "bad", PermissionKeys: []string{"no.such.key"}}); apiStatus(err) != http.StatusBadRequest {
 		t.Errorf("an unknown permission key gave %v, want a 400", err)
 	}
-	auditor, err := e.api.FindRoleByName(ctx, "Auditor")
+	auditor, err := e.api.RefreshRoleByName(ctx, "Auditor")
 	if err != nil || auditor.Type != client.RoleTypePredefined {
-		t.Fatalf("FindRoleByName(Auditor) = %+v, %v", auditor, err)
+		t.Fatalf("RefreshRoleByName(Auditor) = %+v, %v", auditor, err)
 	}
 	if err := e.api.DeleteRole(ctx, auditor.ID); apiStatus(err) != http.StatusBadRequest {
 		t.Errorf("deleting a predefined role gave %v, want a 400", err)
@@ -396,7 +396,7 @@ func TestEmulatorAmbiguousCreates(t *testing.T) {
 		if stats.FaultsInjected != 1 || stats.Requests["POST /v3.0/iam/roles"] != 1 || stats.Objects["roles"] != 1 {
 			t.Errorf("stats %+v: want the one create, dropped, and one custom role", stats)
 		}
-		if got, err := e.api.FindRoleByName(ctx, "ops"); err != nil || got.ID != role.ID {
+		if got, err := e.api.RefreshRoleByName(ctx, "ops"); err != nil || got.ID != role.ID {
 			t.Errorf("the role returned (%s) is not the one stored: %+v, %v", role.ID, got, err)
 		}
 	})
@@ -863,11 +863,11 @@ func TestEmulatorLookupsWhateverTheFilterMakesOfQuotes(t *testing.T) {
 				t.Fatalf("InviteAccount: %v", err)
 			}
 			lookups := e.clientWithKey(t, e.srv.AdminKey()) // a fresh client: nothing cached
-			if found, err := lookups.FindRoleByName(ctx, roleName); err != nil || found.ID != role.ID {
-				t.Errorf("FindRoleByName = %+v, %v; want the role %s", found, err, role.ID)
+			if found, err := lookups.RefreshRoleByName(ctx, roleName); err != nil || found.ID != role.ID {
+				t.Errorf("RefreshRoleByName = %+v, %v; want the role %s", found, err, role.ID)
 			}
-			if found, err := lookups.FindRoleByName(ctx, "Analyst"); err != nil || found.Name != "Analyst" {
-				t.Errorf("FindRoleByName(Analyst) = %+v, %v; want the predefined role", found, err)
+			if found, err := lookups.RefreshRoleByName(ctx, "Analyst"); err != nil || found.Name != "Analyst" {
+				t.Errorf("RefreshRoleByName(Analyst) = %+v, %v; want the predefined role", found, err)
 			}
 			if found, err := lookups.FindAPIKeyByName(ctx, keyName); err != nil || found.ID != key.ID {
 				t.Errorf("FindAPIKeyByName = %+v, %v; want the key %s", found, err, key.ID)
@@ -875,8 +875,8 @@ func TestEmulatorLookupsWhateverTheFilterMakesOfQuotes(t *testing.T) {
 			if found, err := lookups.FindAccountByEmail(ctx, email); err != nil || found.ID != account.ID {
 				t.Errorf("FindAccountByEmail = %+v, %v; want the account %s", found, err, account.ID)
 			}
-			if _, err := lookups.FindRoleByName(ctx, "soc l'équipe"); !client.IsNotFound(err) {
-				t.Errorf("FindRoleByName in another case = %v, want not found: a role is named exactly", err)
+			if _, err := lookups.RefreshRoleByName(ctx, "soc l'équipe"); !client.IsNotFound(err) {
+				t.Errorf("RefreshRoleByName in another case = %v, want not found: a role is named exactly", err)
 			}
 		})
 	}

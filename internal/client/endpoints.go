@@ -51,13 +51,14 @@ func (c *Client) getObject(ctx context.Context, collection, id string, out ident
 	if err != nil {
 		return "", err
 	}
+	redactDates(out, resp.redactions)
 	answered := out.objectID()
 	switch {
 	case answered == "":
 		return "", unusableAnswer(http.MethodGet, p, resp, withoutID(resp))
 	case !strings.EqualFold(answered, id) && (another == nil || !another()):
 		return "", unusableAnswer(http.MethodGet, p, resp, fmt.Sprintf("its body is the object with the id %q, not the one asked for",
-			clean(answered, maxExcerptLen, resp.secrets)))
+			clean(answered, maxExcerptLen, resp.redactions)))
 	}
 	return resp.header.Get("ETag"), nil
 }
@@ -84,7 +85,7 @@ func withoutID(resp *response) string {
 		names, more = names[:maxMembersNamed], ", …"
 	}
 	for i, name := range names {
-		names[i] = strconv.Quote(clean(name, maxExcerptLen, resp.secrets))
+		names[i] = strconv.Quote(clean(name, maxExcerptLen, resp.redactions))
 	}
 	return "its body has no id, so it is not the object asked for (its members: " + strings.Join(names, ", ") + more + ")"
 }
@@ -150,4 +151,39 @@ func (c *Client) patchObject(ctx context.Context, p, etag string, patch any, app
 		}
 	}
 	return err
+}
+
+// updatable is an object as a GET reads it, which updateObject compares with the version the
+// caller read: its Version (an ETag, or a fingerprint when the GET carried none) and its
+// fingerprint.
+type updatable interface {
+	version() string
+	fingerprint() string
+}
+
+// updateObject is every Update* method (see UpdateRole): it patches the object of collection with
+// this id, with If-Match, if it is still at version. get reads the object as it is now, for the
+// ETag to send (ifMatchFor) and, when a retry meets a 412, to ask applied whether it already holds
+// the patch (patchObject).
+func updateObject[T updatable, P any](ctx context.Context, c *Client, collection, id, version string, patch P,
+	get func(context.Context, string) (T, error), applied func(T, P) bool,
+) error {
+	p := objectPath(collection, id)
+	ifMatch, err := ifMatchFor(ctx, version, p, func(ctx context.Context) (string, string, error) {
+		current, err := get(ctx, id)
+		if err != nil {
+			return "", "", err
+		}
+		return current.version(), current.fingerprint(), nil
+	})
+	if err != nil {
+		return err
+	}
+	return c.patchObject(ctx, p, ifMatch, patch, func(ctx context.Context) (bool, error) {
+		current, err := get(ctx, id)
+		if err != nil {
+			return false, err
+		}
+		return applied(current, patch), nil
+	})
 }

@@ -405,7 +405,7 @@ func traceID(header http.Header, secrets []string) string {
 // unusableAnswer is the *AnswerError of resp, a success answer to method path that says problem.
 func unusableAnswer(method, path string, resp *response, problem string) *AnswerError {
 	return &AnswerError{Method: method, Path: path, StatusCode: resp.status, Problem: problem,
-		TraceID: traceID(resp.header, resp.secrets)}
+		TraceID: traceID(resp.header, resp.redactions)}
 }
 
 // RequestError is a request that got no HTTP answer it could return: a network failure, a timeout
@@ -569,21 +569,98 @@ func untrustedCertificate(err error) bool {
 }
 
 // errorEnvelope is the Vision One error body (API.md, "Errors"). Code and Message also sit at the
-// top level in a few 429 answers, and Error sits at the top of some 207 items.
+// top level in a few 429 answers, and Error sits at the top of some 207 items. Every member is
+// kept raw and read on its own (readErrorBody), so that one in a form API.md does not show (an
+// innererror or error that is a string, a target that is an array) costs only itself, never the
+// code and message beside it: a RequestTimeout must be known as one whatever else it says.
 type errorEnvelope struct {
-	Error   *errorDetail `json:"error"`
-	Code    string       `json:"code"`
-	Message string       `json:"message"`
+	Error   json.RawMessage `json:"error"`
+	Code    json.RawMessage `json:"code"`
+	Message json.RawMessage `json:"message"`
 }
 
 type errorDetail struct {
-	Code       string `json:"code"`
-	Message    string `json:"message"`
-	Target     string `json:"target"`
-	InnerError *struct {
-		Code    string `json:"code"`
-		Message string `json:"message"`
-	} `json:"innererror"`
+	Code       json.RawMessage `json:"code"`
+	Message    json.RawMessage `json:"message"`
+	Target     json.RawMessage `json:"target"`
+	InnerError json.RawMessage `json:"innererror"`
+}
+
+// errorFields is what an error body says; a field is "" when it is absent or in no form read.
+type errorFields struct {
+	code, message, target, innerCode, innerMessage string
+}
+
+// readErrorBody reads an error body, and whether it is an error envelope: an object with an error
+// member (an object, or a string that is its code, as in {"error":"invalid_request",
+// "message":"..."}) or a top-level code.
+func readErrorBody(body []byte) (errorFields, bool) {
+	var env errorEnvelope
+	if json.Unmarshal(body, &env) != nil {
+		return errorFields{}, false
+	}
+	var f errorFields
+	var detail errorDetail
+	if json.Unmarshal(env.Error, &detail) == nil {
+		f.code, f.message, f.target = jsonText(detail.Code), jsonText(detail.Message), jsonTarget(detail.Target)
+		f.innerCode, f.innerMessage = innerError(detail.InnerError)
+	} else {
+		f.code = jsonText(env.Error)
+	}
+	if f.code == "" {
+		f.code = jsonText(env.Code)
+	}
+	if f.message == "" {
+		f.message = jsonText(env.Message)
+	}
+	hasError := len(env.Error) > 0 && string(env.Error) != "null"
+	return f, hasError || jsonText(env.Code) != ""
+}
+
+// jsonText reads a string, or a number as written; anything else is "".
+func jsonText(raw json.RawMessage) string {
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	var n json.Number
+	if json.Unmarshal(raw, &n) == nil {
+		return n.String()
+	}
+	return ""
+}
+
+// jsonTarget reads a target: one field, or a list of them.
+func jsonTarget(raw json.RawMessage) string {
+	var list []json.RawMessage
+	if json.Unmarshal(raw, &list) != nil {
+		return jsonText(raw)
+	}
+	var fields []string
+	for _, item := range list {
+		if field := jsonText(item); field != "" {
+			fields = append(fields, field)
+		}
+	}
+	return strings.Join(fields, ", ")
+}
+
+// innerError reads an innererror: an object with a code and a message, or a string, taken as the
+// code when it is one word (a code such as TenantLimitExceeded is matched by the client) and as the
+// message otherwise.
+func innerError(raw json.RawMessage) (code, message string) {
+	var inner struct {
+		Code    json.RawMessage `json:"code"`
+		Message json.RawMessage `json:"message"`
+	}
+	if json.Unmarshal(raw, &inner) == nil {
+		return jsonText(inner.Code), jsonText(inner.Message)
+	}
+	text := strings.TrimSpace(jsonText(raw))
+	if strings.ContainsFunc(text, unicode.IsSpace) {
+		return "", text
+	}
+	return text, ""
 }
 
 const (
@@ -603,28 +680,19 @@ func decodeError(method, path string, status int, header http.Header, body []byt
 	return e
 }
 
-// fillFromBody sets the code, message, inner error and target of e from an error body.
+// fillFromBody sets the code, message, inner error and target of e from an error body. Only a body
+// that is no error envelope is quoted when it gives no message.
 func fillFromBody(e *APIError, body []byte, secrets []string) {
-	var env errorEnvelope
-	if json.Unmarshal(body, &env) == nil {
-		detail := env.Error
-		if detail == nil && (env.Code != "" || env.Message != "") {
-			detail = &errorDetail{Code: env.Code, Message: env.Message}
-		}
-		if detail != nil {
-			e.Code = clean(detail.Code, 80, secrets)
-			e.Message = clean(detail.Message, maxMessageLen, secrets)
-			e.Target = clean(detail.Target, 128, secrets)
-			if detail.InnerError != nil {
-				e.InnerCode = clean(detail.InnerError.Code, 80, secrets)
-				e.InnerMessage = clean(detail.InnerError.Message, maxMessageLen, secrets)
-			}
-		}
-	}
+	f, envelope := readErrorBody(body)
+	e.Code = clean(f.code, 80, secrets)
+	e.Message = clean(f.message, maxMessageLen, secrets)
+	e.Target = clean(f.target, 128, secrets)
+	e.InnerCode = clean(f.innerCode, 80, secrets)
+	e.InnerMessage = clean(f.innerMessage, maxMessageLen, secrets)
 	switch {
 	case e.Message != "":
 		return
-	case e.Code != "":
+	case e.Code != "" || envelope:
 		e.Message = "the response had no error message"
 		return
 	}
@@ -638,8 +706,7 @@ func fillFromBody(e *APIError, body []byte, secrets []string) {
 // envelopeOnly keeps body only when it is a Vision One error envelope, for answers to requests
 // whose successful answer carries secrets: no excerpt of anything else is ever quoted from them.
 func envelopeOnly(body []byte) []byte {
-	var env errorEnvelope
-	if json.Unmarshal(body, &env) != nil || (env.Error == nil && env.Code == "") {
+	if _, envelope := readErrorBody(body); !envelope {
 		return nil
 	}
 	return body

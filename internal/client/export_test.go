@@ -1,6 +1,9 @@
 package client
 
-import "time"
+import (
+	"context"
+	"time"
+)
 
 // GatherCreates makes c send a batch of API-key creates once it holds n of them, however long that
 // takes, so that a test knows exactly which calls share a request.
@@ -29,6 +32,12 @@ func gathered[In, Out any](g *gatherer[In, Out]) int {
 		return 0
 	}
 	return len(g.open.items)
+}
+
+// RolePermissions reads a role's permission keys from /roles/{id}/permissions, as GetRole does
+// when the role's body has none.
+func RolePermissions(ctx context.Context, c *Client, id string) ([]string, error) {
+	return c.getRolePermissions(ctx, id)
 }
 
 // SetCreateGrace shortens how long c sees a create through after its caller's context ends.

@@ -11,7 +11,8 @@ import (
 )
 
 // TestCheckConnectivityReadsTheStatus: a 200 accepts the key unless its status says the API is
-// not available; that failure keeps the answer's own HTTP status.
+// not available; that failure keeps the answer's own HTTP status. An empty body has no status, so
+// it passes (API.md, "Connectivity check").
 func TestCheckConnectivityReadsTheStatus(t *testing.T) {
 	t.Parallel()
 	tests := map[string]struct {
@@ -21,6 +22,8 @@ func TestCheckConnectivityReadsTheStatus(t *testing.T) {
 		"available":         {body: `{"status": "available"}`},
 		"another case":      {body: `{"status": "Available"}`},
 		"no status":         {body: `{}`},
+		"empty body":        {body: ``},
+		"blank body":        {body: " \r\n"},
 		"empty status":      {body: `{"status": ""}`},
 		"unavailable":       {body: `{"status": "unavailable"}`, wantErr: true},
 		"under maintenance": {body: `{"status": "maintenance"}`, wantErr: true},

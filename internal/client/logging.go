@@ -48,6 +48,10 @@ var (
 	jwtPattern    = regexp.MustCompile(`eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}(\.[A-Za-z0-9_-]*)?`)
 )
 
+// ShapedLikeKeyValue reports whether s holds something shaped like a key's value (a JWT), which
+// the client never quotes.
+func ShapedLikeKeyValue(s string) bool { return jwtPattern.MatchString(s) }
+
 const redactedMark = "***"
 
 // redact removes every secret from s: the known ones, bearer credentials and anything shaped like

@@ -144,3 +144,85 @@ func TestMaskingCostDoesNotGrowWithCreatedKeys(t *testing.T) {
 			after1000, after10)
 	}
 }
+
+// TestProviderKeyNotQuotedFromSuccessAnswers: texts the client quotes from a 2xx answer it cannot
+// use, or from a date it cannot read, are stripped of the provider's key as error answers are, even
+// where the key is not shaped like a JWT: a server or gateway that echoes the key in any field must
+// not put it into an error or a warning.
+func TestProviderKeyNotQuotedFromSuccessAnswers(t *testing.T) {
+	t.Parallel()
+	for name, tc := range map[string]struct {
+		header string // x-trace-id
+		body   string
+		call   func(context.Context, *client.Client) ([]client.UnreadableField, error)
+	}{
+		"connectivity status": {
+			body: `{"status":"` + testKey + `"}`,
+			call: func(ctx context.Context, c *client.Client) ([]client.UnreadableField, error) {
+				return nil, c.CheckConnectivity(ctx)
+			},
+		},
+		"id of another object": {
+			body: `{"id":"` + testKey + `","name":"x"}`,
+			call: getAPIKeyUnreadable,
+		},
+		"member of a body without an id": {
+			body: `{"` + testKey + `":1}`,
+			call: getAPIKeyUnreadable,
+		},
+		"trace id of an unusable answer": {
+			header: testKey,
+			body:   `{}`,
+			call:   getAPIKeyUnreadable,
+		},
+		"unreadable date of a read": {
+			body: `{"id":"k1","name":"x","role":"SIEM","status":"enabled","createdDateTime":"` + testKey + `"}`,
+			call: getAPIKeyUnreadable,
+		},
+		"unreadable date of a list": {
+			body: `{"items":[{"id":"r1","name":"x","permissionKeys":[],"lastUpdatedDateTime":{"echo":"` + testKey + `"}}]}`,
+			call: func(ctx context.Context, c *client.Client) ([]client.UnreadableField, error) {
+				roles, err := c.ListRoles(ctx, "")
+				if err != nil || len(roles) != 1 {
+					return nil, fmt.Errorf("%d roles, %w", len(roles), err)
+				}
+				return roles[0].UnreadableFields(), nil
+			},
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			c := newHandlerClient(t, func(w http.ResponseWriter, r *http.Request) {
+				if tc.header != "" {
+					w.Header().Set("x-trace-id", tc.header)
+				}
+				writeJSON(w, 200, tc.body)
+			})
+			var logs bytes.Buffer
+			unreadable, err := tc.call(tflogtest.RootLogger(context.Background(), &logs), c)
+			if err == nil && unreadable == nil {
+				t.Fatal("no error nor unreadable field: the case does not test what it says")
+			}
+			if err != nil && strings.Contains(err.Error(), testKey) {
+				t.Errorf("the provider key appears in the error %q", err)
+			}
+			for _, f := range unreadable {
+				if strings.Contains(f.Value, testKey) {
+					t.Errorf("the provider key appears in the unreadable %s: %s", f.Field, f.Value)
+				}
+			}
+			if strings.Contains(logs.String(), testKey) {
+				t.Errorf("the provider key appears in the log:\n%s", logs.String())
+			}
+		})
+	}
+}
+
+// getAPIKeyUnreadable reads the key k1 and returns its unreadable fields.
+func getAPIKeyUnreadable(ctx context.Context, c *client.Client) ([]client.UnreadableField, error) {
+	key, err := c.GetAPIKey(ctx, "k1")
+	if err != nil {
+		return nil, err
+	}
+	return key.UnreadableFields(), nil
+}

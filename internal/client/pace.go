@@ -50,10 +50,10 @@ import (
 //     or before any pace, the most the process achieved in a window. A 429 whose window's count set
 //     the pace measured the limit and brings it down to that pace. Below it, each window without a
 //     429 adds a share (paceRecoverySteps) of it, so that a pace that a stray 429 halved is back in
-//     a few windows; at it, a twentieth of the allowance last measured, so the pace probes upward
-//     slowly and notices a limit that was raised or a tool that stopped. Against fixed windows a
-//     probe beyond the allowance costs a 429 near a window's end and a short hold, as Terraform's
-//     requests wait for the next window.
+//     a few windows; at it, 1/paceProbeSteps of the allowance last measured, so the pace probes
+//     upward slowly and notices a limit that was raised or a tool that stopped. Against fixed
+//     windows a probe beyond the allowance costs a 429 near a window's end and a short hold, as
+//     Terraform's requests wait for the next window.
 //   - Config.RequestsPerMinute, when set, is a hard cap: no 60 seconds hold more of this process's
 //     requests than it, whatever the pace.
 //

@@ -4,9 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -16,7 +18,8 @@ import (
 // requests.
 const pageSize = "200"
 
-// maxPages stops a list whose links go round in circles; 200 items a page makes it a million.
+// maxPages stops a list whose links go round in circles, far beyond any tenant at pageSize items a
+// page.
 const maxPages = 5000
 
 // page is the list envelope (API.md, "Pagination"; API.md, "Decision: list envelope").
@@ -26,7 +29,19 @@ type page[T any] struct {
 	Items         member[[]T] `json:"items"`
 	NextLink      string      `json:"nextLink"`
 	ODataNextLink string      `json:"@odata.nextLink"`
-	TotalCount    *int        `json:"totalCount"`
+	// TotalCount only feeds a warning (readAllPages) and the listing cache's judgement of whether
+	// to read on (cache.go), so it is read in any form (totalCount) and never fails a page.
+	TotalCount json.RawMessage `json:"totalCount"`
+}
+
+// totalCount reads a page's totalCount: a count written as a number, with or without a fraction,
+// or as a string holding one; -1 for anything else.
+func totalCount(raw json.RawMessage) int {
+	count, err := strconv.ParseFloat(strings.TrimSpace(jsonText(raw)), 64)
+	if err != nil || count < 0 || count != math.Trunc(count) || count > math.MaxInt32 {
+		return -1
+	}
+	return int(count)
 }
 
 // member is a member of an answer's body that may be null but must be there: a body without it is
@@ -42,7 +57,7 @@ func (m *member[T]) UnmarshalJSON(data []byte) error {
 	return json.Unmarshal(data, &m.value)
 }
 
-// listAll reads every page: top=200 on the first request, then each nextLink's path and query on
+// listAll reads every page: top=pageSize on the first request, then each nextLink's path and query on
 // the base URL (linkTarget), with the filter sent again on every page (the API does not encode it
 // in the link).
 func listAll[T any](ctx context.Context, c *Client, path string, filter Filter) ([]T, error) {
@@ -63,8 +78,8 @@ func readAllPages[T any](ctx context.Context, c *Client, req request) ([]T, erro
 	var all []T
 	pages, total := 0, -1 // -1: the first page gave no totalCount
 	_, err := walkPages(ctx, c, req, func(p *page[T]) bool {
-		if pages++; pages == 1 && p.TotalCount != nil {
-			total = *p.TotalCount
+		if pages++; pages == 1 {
+			total = totalCount(p.TotalCount)
 		}
 		all = append(all, p.Items.value...)
 		return true
@@ -100,6 +115,9 @@ func walkPages[T any](ctx context.Context, c *Client, req request, visit func(*p
 		}
 		if problem := unusablePage(p.Items); problem != "" {
 			return "", unusableAnswer(req.method, req.path, resp, problem)
+		}
+		for i := range p.Items.value {
+			redactDates(&p.Items.value[i], resp.redactions)
 		}
 		if p.NextLink == "" {
 			p.NextLink = p.ODataNextLink

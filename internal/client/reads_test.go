@@ -275,8 +275,8 @@ func TestListItemsMustHaveIDs(t *testing.T) {
 			_, err := c.ListRoles(context.Background(), "")
 			return err
 		}},
-		"FindRoleByName": {"/v3.0/iam/roles", func(c *client.Client) error {
-			_, err := c.FindRoleByName(context.Background(), "ops")
+		"RefreshRoleByName": {"/v3.0/iam/roles", func(c *client.Client) error {
+			_, err := c.RefreshRoleByName(context.Background(), "ops")
 			return err
 		}},
 		"ListAPIKeys": {"/v3.0/iam/apiKeys", func(c *client.Client) error {

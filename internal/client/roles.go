@@ -46,29 +46,12 @@ func (c *Client) fillPermissionKeys(ctx context.Context, role *Role) error {
 	if role.PermissionKeys != nil {
 		return nil
 	}
-	keys, err := c.GetRolePermissions(ctx, role.ID)
+	keys, err := c.getRolePermissions(ctx, role.ID)
 	if err != nil {
 		return err
 	}
 	role.PermissionKeys = keys
 	return nil
-}
-
-// FindRoleByName returns the role with exactly this name, or an error for which IsNotFound is true.
-// It comes from the list, without an ETag. It filters by name, and searches the whole list when the
-// filtered answer has no match or the name has a quote (findFiltered).
-// Many lookups in one process (plan-time checks of many accounts and keys) are served from the
-// shared listing of roles (cache.go); a name the listing lacks is looked up afresh.
-func (c *Client) FindRoleByName(ctx context.Context, name string) (*Role, error) {
-	role, ok := c.caches.roles.find(ctx, c, func(r *Role) bool { return r.Name == name })
-	if !ok {
-		return c.findRole(ctx, name, false)
-	}
-	role.PermissionKeys = slices.Clone(role.PermissionKeys)
-	if err := c.fillPermissionKeys(ctx, &role); err != nil {
-		return nil, err
-	}
-	return &role, nil
 }
 
 // findRole finds a role by name, exactly or (foldCase) as the API's uniqueness does.
@@ -171,23 +154,7 @@ func (c *Client) CreateRole(ctx context.Context, in RoleCreate) (*Role, error) {
 func (c *Client) UpdateRole(ctx context.Context, id, version string, patch RolePatch) error {
 	stale := writing(c.caches.roles, c.caches.accounts, c.caches.apiKeys) // accounts and keys name their role
 	defer stale()
-	ifMatch, err := ifMatchFor(ctx, version, objectPath(rolesPath, id), func(ctx context.Context) (string, string, error) {
-		current, err := c.GetRole(ctx, id)
-		if err != nil {
-			return "", "", err
-		}
-		return current.Version, current.fingerprint(), nil
-	})
-	if err != nil {
-		return err
-	}
-	return c.patchObject(ctx, objectPath(rolesPath, id), ifMatch, patch, func(ctx context.Context) (bool, error) {
-		current, err := c.GetRole(ctx, id)
-		if err != nil {
-			return false, err
-		}
-		return rolePatchApplied(current, patch), nil
-	})
+	return updateObject(ctx, c, rolesPath, id, version, patch, c.GetRole, rolePatchApplied)
 }
 
 func rolePatchApplied(r *Role, p RolePatch) bool {
@@ -219,9 +186,9 @@ func (c *Client) ListPermissions(ctx context.Context) ([]Permission, error) {
 	return readAllPages[Permission](ctx, c, request{method: http.MethodGet, path: rolesPath + "/permissionKeys"})
 }
 
-// GetRolePermissions returns the permission keys of one role (GET /v3.0/iam/roles/{id}/permissions);
+// getRolePermissions returns the permission keys of one role (GET /v3.0/iam/roles/{id}/permissions);
 // an answer without permissionKeys is an *AnswerError, permissionKeys null an empty list.
-func (c *Client) GetRolePermissions(ctx context.Context, id string) ([]string, error) {
+func (c *Client) getRolePermissions(ctx context.Context, id string) ([]string, error) {
 	p := objectPath(rolesPath, id) + "/permissions"
 	var body struct {
 		PermissionKeys member[[]string] `json:"permissionKeys"`

@@ -24,7 +24,7 @@ type retryPolicy int
 
 const (
 	// retryIdempotent: sending the request twice has the effect of sending it once (GET, DELETE,
-	// PATCH with If-Match, the batch delete). Retried after 429, 5xx but 501, and network errors.
+	// every PATCH, the batch delete). Retried after 429, 5xx but 501, and network errors.
 	retryIdempotent retryPolicy = iota
 	// retryUnprocessed: a create. Retried only when the API certainly did not act on it (a 429, or
 	// a connection that was never made). Any other failure is returned as an *ambiguousError for
@@ -64,8 +64,9 @@ type response struct {
 	body   []byte
 	// afterAmbiguous: an earlier attempt may have been applied already (see APIError).
 	afterAmbiguous bool
-	// secrets are what request.answerSecrets found in the body.
-	secrets []string
+	// redactions are the secrets any text quoted from the answer is stripped of: the provider's
+	// key and what request.answerSecrets found in the body (Client.redactions).
+	redactions []string
 }
 
 // ambiguousError wraps the failure of a create after which the API may or may not have created
@@ -247,7 +248,7 @@ func (c *Client) classify(cl *call, out outcome) verdict {
 			c.shown.Store(permission, true)
 		}
 		return verdict{resp: &response{status: out.status, header: out.header, body: out.body,
-			afterAmbiguous: cl.ambiguous, secrets: out.secrets}}
+			afterAmbiguous: cl.ambiguous, redactions: c.redactions(out.secrets...)}}
 	}
 	return c.classifyAnswer(cl, out)
 }

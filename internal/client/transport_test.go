@@ -123,7 +123,8 @@ func TestRetryAfter429ThenSuccess(t *testing.T) {
 }
 
 // TestRetryThenSuccess: a 503, and a 400 RequestTimeout (Vision One giving up on the request, as
-// with a 504, not a refusal of its values), are retried.
+// with a 504, not a refusal of its values), are retried; a RequestTimeout is known by its code
+// whatever the form of the members beside it.
 func TestRetryThenSuccess(t *testing.T) {
 	for name, failure := range map[string]func(w http.ResponseWriter){
 		"503": func(w http.ResponseWriter) {
@@ -131,6 +132,9 @@ func TestRetryThenSuccess(t *testing.T) {
 		},
 		"400 RequestTimeout": func(w http.ResponseWriter) {
 			writeJSON(w, 400, `{"error":{"code":"RequestTimeout","message":"The request timed out."}}`)
+		},
+		"400 RequestTimeout with a string innererror": func(w http.ResponseWriter) {
+			writeJSON(w, 400, `{"error":{"code":"RequestTimeout","message":"The request timed out.","innererror":"GatewayTimeout"}}`)
 		},
 	} {
 		var calls atomic.Int32

@@ -165,22 +165,32 @@ func (r *Role) objectID() string    { return r.ID }
 func (a *Account) objectID() string { return a.ID }
 func (k *APIKey) objectID() string  { return k.ID }
 
-// UnreadableFields lists the dates of the role the API sent in a form the client does not read.
-func (r *Role) UnreadableFields() []UnreadableField {
-	return unreadableDates(namedDate{"lastUpdatedDateTime", r.LastUpdatedDateTime})
+func (r *Role) version() string    { return r.Version }
+func (a *Account) version() string { return a.Version }
+func (k *APIKey) version() string  { return k.Version }
+
+func (r *Role) dates() []namedDate {
+	return []namedDate{{"lastUpdatedDateTime", &r.LastUpdatedDateTime}}
 }
+
+func (a *Account) dates() []namedDate {
+	return []namedDate{{"createdDateTime", &a.CreatedDateTime}}
+}
+
+func (k *APIKey) dates() []namedDate {
+	return []namedDate{
+		{"expiredDateTime", &k.ExpiredDateTime},
+		{"lastUsedDateTime", &k.LastUsedDateTime},
+		{"createdDateTime", &k.CreatedDateTime},
+		{"lastModifiedDateTime", &k.LastModifiedDateTime},
+	}
+}
+
+// UnreadableFields lists the dates of the role the API sent in a form the client does not read.
+func (r *Role) UnreadableFields() []UnreadableField { return unreadableDates(r.dates()) }
 
 // UnreadableFields lists the dates of the account the API sent in a form the client does not read.
-func (a *Account) UnreadableFields() []UnreadableField {
-	return unreadableDates(namedDate{"createdDateTime", a.CreatedDateTime})
-}
+func (a *Account) UnreadableFields() []UnreadableField { return unreadableDates(a.dates()) }
 
 // UnreadableFields lists the dates of the key the API sent in a form the client does not read.
-func (k *APIKey) UnreadableFields() []UnreadableField {
-	return unreadableDates(
-		namedDate{"expiredDateTime", k.ExpiredDateTime},
-		namedDate{"lastUsedDateTime", k.LastUsedDateTime},
-		namedDate{"createdDateTime", k.CreatedDateTime},
-		namedDate{"lastModifiedDateTime", k.LastModifiedDateTime},
-	)
-}
+func (k *APIKey) UnreadableFields() []UnreadableField { return unreadableDates(k.dates()) }

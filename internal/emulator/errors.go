@@ -33,10 +33,6 @@ type httpError struct {
 	retryAfter string
 }
 
-func (e *httpError) Error() string {
-	return fmt.Sprintf("%d %s: %s", e.status, e.body.Code, e.body.Message)
-}
-
 // Inner error codes mirror the official mock server's (API.md, "Errors";
 // API.md, "Decision: invalid parameters").
 const (

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"encoding/base64"
 	"encoding/json"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -107,21 +108,12 @@ func (ls listSpec) parse(r *http.Request) (listQuery, *httpError) {
 		}
 		for _, name := range f.Fields() {
 			if !ls.filterFields[name] {
-				return lq, invalidParam("TMV1-Filter", "The TMV1-Filter field %q is not supported here; use one of %s.", name, strings.Join(sortedKeys(ls.filterFields), ", "))
+				return lq, invalidParam("TMV1-Filter", "The TMV1-Filter field %q is not supported here; use one of %s.", name, strings.Join(slices.Sorted(maps.Keys(ls.filterFields)), ", "))
 			}
 		}
 		lq.filter = f
 	}
 	return lq, nil
-}
-
-func sortedKeys(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
 }
 
 // paginate filters the ordered items and cuts out the requested page. Filtering runs over every
@@ -174,7 +166,7 @@ func parseOrderBy(v string, allowed map[string]bool) ([]orderTerm, *httpError) {
 	for part := range strings.SplitSeq(v, ",") {
 		words := strings.Fields(part)
 		if len(words) == 0 || len(words) > 2 || !allowed[words[0]] {
-			return nil, invalidParam("orderBy", "The orderBy value %q is not valid; use one of %s, each followed by asc or desc.", v, strings.Join(sortedKeys(allowed), ", "))
+			return nil, invalidParam("orderBy", "The orderBy value %q is not valid; use one of %s, each followed by asc or desc.", v, strings.Join(slices.Sorted(maps.Keys(allowed)), ", "))
 		}
 		t := orderTerm{field: words[0]}
 		if len(words) == 2 {
@@ -202,19 +194,9 @@ func directed(c int, desc bool) int {
 
 // Ordering. Every order ends on a unique sequence number, so pages never overlap or skip.
 
-// sortedValues returns the map's values in the order of compare.
-func sortedValues[T any](m map[string]T, compare func(a, b T) int) []T {
-	out := make([]T, 0, len(m))
-	for _, v := range m {
-		out = append(out, v)
-	}
-	slices.SortFunc(out, compare)
-	return out
-}
-
 func (st *store) rolesOrdered(orderBy string) []*role {
 	if st.sortedRoles == nil {
-		st.sortedRoles = sortedValues(st.roles, func(a, b *role) int {
+		st.sortedRoles = slices.SortedFunc(maps.Values(st.roles), func(a, b *role) int {
 			return cmp.Or(-cmpTime(a.LastUpdated, b.LastUpdated), -cmp.Compare(a.Version, b.Version))
 		})
 	}
@@ -230,7 +212,7 @@ var roleOrderFields = map[string]bool{"lastUpdatedDateTime": true}
 
 func (st *store) accountsOrdered() []*account {
 	if st.sortedAccounts == nil {
-		st.sortedAccounts = sortedValues(st.accounts, func(a, b *account) int {
+		st.sortedAccounts = slices.SortedFunc(maps.Values(st.accounts), func(a, b *account) int {
 			return cmp.Or(-cmpTime(a.Created, b.Created), -cmp.Compare(a.CreatedSeq, b.CreatedSeq))
 		})
 	}
@@ -265,7 +247,7 @@ func apiKeyTime(k *apiKey, field string) time.Time {
 
 func (st *store) apiKeysOrdered(orderBy string) []*apiKey {
 	if st.sortedAPIKeys == nil {
-		st.sortedAPIKeys = sortedValues(st.apiKeys, func(a, b *apiKey) int {
+		st.sortedAPIKeys = slices.SortedFunc(maps.Values(st.apiKeys), func(a, b *apiKey) int {
 			return cmp.Or(-cmpTime(a.Created, b.Created), -cmp.Compare(a.CreatedSeq, b.CreatedSeq))
 		})
 	}

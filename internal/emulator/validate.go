@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"maps"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -28,7 +29,7 @@ func decodeObject(raw []byte, fields bodyFields, dst any) (map[string]bool, *htt
 	if err := json.Unmarshal(raw, &members); err != nil {
 		return nil, badRequest("", innerInvalidParameter, "The request body is not valid JSON: %v.", err)
 	}
-	for _, name := range sortedMemberNames(members) {
+	for _, name := range slices.Sorted(maps.Keys(members)) {
 		switch {
 		case slices.Contains(fields.writable, name):
 		case slices.Contains(fields.readOnly, name):
@@ -49,15 +50,6 @@ func decodeObject(raw []byte, fields bodyFields, dst any) (map[string]bool, *htt
 		present[name] = true
 	}
 	return present, nil
-}
-
-func sortedMemberNames(m map[string]json.RawMessage) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
 }
 
 func jsonTypeName(kind string) string {

@@ -424,7 +424,7 @@ func catalogPermission(t *testing.T, e *testEmulator, match func(client.Permissi
 
 func findRole(t *testing.T, e *testEmulator, name string) *client.Role {
 	t.Helper()
-	role, err := e.API.FindRoleByName(context.Background(), name)
+	role, err := e.API.RefreshRoleByName(context.Background(), name)
 	if err != nil {
 		t.Fatalf("looking up role %q in the emulator: %v", name, err)
 	}

@@ -3,7 +3,8 @@ package provider
 import (
 	"context"
 	"fmt"
-	"sort"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
@@ -188,8 +189,8 @@ func (d *apiKeysDataSource) Read(ctx context.Context, req datasource.ReadRequest
 		item.readFromAPI(&keys[i], now)
 		config.APIKeys = append(config.APIKeys, item)
 	}
-	sort.Slice(config.APIKeys, func(i, j int) bool {
-		return config.APIKeys[i].Name.ValueString() < config.APIKeys[j].Name.ValueString()
+	slices.SortFunc(config.APIKeys, func(a, b apiKeysItemModel) int {
+		return strings.Compare(a.Name.ValueString(), b.Name.ValueString())
 	})
 	resp.Diagnostics.Append(resp.State.Set(ctx, &config)...)
 }

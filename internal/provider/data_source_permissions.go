@@ -3,7 +3,6 @@ package provider
 import (
 	"cmp"
 	"context"
-	"fmt"
 	"regexp"
 	"slices"
 	"strings"
@@ -16,12 +15,12 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/client"
+	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/validators"
 )
 
 var (
-	_ datasource.DataSource                   = (*permissionsDataSource)(nil)
-	_ datasource.DataSourceWithConfigure      = (*permissionsDataSource)(nil)
-	_ datasource.DataSourceWithValidateConfig = (*permissionsDataSource)(nil)
+	_ datasource.DataSource              = (*permissionsDataSource)(nil)
+	_ datasource.DataSourceWithConfigure = (*permissionsDataSource)(nil)
 )
 
 // NewPermissionsDataSource returns the visionone_permissions data source: the tenant's permission
@@ -81,7 +80,7 @@ func (d *permissionsDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 				MarkdownDescription: "Only permissions whose name matches this regular expression ([RE2 syntax](https://github.com/google/re2/wiki/Syntax), " +
 					"case-insensitive), such as `^View`.",
 				Optional:   true,
-				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1), validators.RE2()},
 			},
 			"keys": schema.SetAttribute{
 				MarkdownDescription: "Keys of the matching permissions, ready for `visionone_user_role.permissions`.",
@@ -116,19 +115,6 @@ func (d *permissionsDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 	}
 }
 
-// ValidateConfig rejects a name_regex that does not compile, before anything is read.
-func (d *permissionsDataSource) ValidateConfig(ctx context.Context, req datasource.ValidateConfigRequest, resp *datasource.ValidateConfigResponse) {
-	var nameRegex types.String
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("name_regex"), &nameRegex)...)
-	if nameRegex.IsNull() || nameRegex.IsUnknown() {
-		return
-	}
-	if _, err := compileNameRegex(nameRegex.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("name_regex"), "Invalid Regular Expression",
-			fmt.Sprintf("name_regex %q is not a valid RE2 regular expression: %s", nameRegex.ValueString(), err))
-	}
-}
-
 func (d *permissionsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
 	data, diags := providerDataFrom(req.ProviderData)
 	resp.Diagnostics.Append(diags...)
@@ -145,7 +131,7 @@ func (d *permissionsDataSource) Read(ctx context.Context, req datasource.ReadReq
 		return
 	}
 	match, err := permissionFilter(config)
-	if err != nil {
+	if err != nil { // validators.RE2 refuses it before Terraform reads the data source
 		resp.Diagnostics.AddAttributeError(path.Root("name_regex"), "Invalid Regular Expression", err.Error())
 		return
 	}
@@ -183,12 +169,13 @@ func (d *permissionsDataSource) Read(ctx context.Context, req datasource.ReadReq
 }
 
 // permissionFilter turns the filter attributes into one predicate; null filters match everything.
+// A name_regex matches case-insensitively, like the other filters.
 func permissionFilter(config permissionsDataSourceModel) (func(client.Permission) bool, error) {
 	var nameRegex *regexp.Regexp
 	if !config.NameRegex.IsNull() {
 		var err error
-		if nameRegex, err = compileNameRegex(config.NameRegex.ValueString()); err != nil {
-			return nil, fmt.Errorf("name_regex %q is not a valid RE2 regular expression: %w", config.NameRegex.ValueString(), err)
+		if nameRegex, err = regexp.Compile("(?i)" + config.NameRegex.ValueString()); err != nil {
+			return nil, err
 		}
 	}
 	nameContains := strings.ToLower(config.NameContains.ValueString())
@@ -198,11 +185,6 @@ func permissionFilter(config permissionsDataSourceModel) (func(client.Permission
 			strings.Contains(strings.ToLower(p.Name), nameContains) &&
 			(nameRegex == nil || nameRegex.MatchString(p.Name))
 	}, nil
-}
-
-// compileNameRegex compiles a name_regex; matching is case-insensitive like the other filters.
-func compileNameRegex(expr string) (*regexp.Regexp, error) {
-	return regexp.Compile("(?i)" + expr)
 }
 
 // readFromAPI overwrites the model's attributes with one catalog entry.

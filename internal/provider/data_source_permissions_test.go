@@ -52,7 +52,10 @@ data "visionone_permissions" "bad" {
   name_regex = "(unclosed"
 }
 `,
-				ExpectError: regexpText("Invalid Regular Expression", `name_regex "(unclosed" is not a valid RE2 regular expression`),
+				// What is wrong, in the expression as written: not the case-insensitive form the
+				// data source compiles.
+				ExpectError: regexpText("Invalid Regular Expression",
+					`name_regex "(unclosed" is not a valid RE2 regular expression: missing closing ) in `+"`(unclosed`."),
 			},
 			{
 				Config: e.providerConfig() + `

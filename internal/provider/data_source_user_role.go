@@ -145,7 +145,7 @@ func (d *userRoleDataSource) lookUp(ctx context.Context, config userRoleModel) (
 		return d.data.client.GetRole(ctx, config.ID.ValueString())
 	}
 	tflog.Debug(ctx, "Reading a Vision One user role by name", map[string]any{"name": config.Name.ValueString()})
-	return d.data.client.FindRoleByName(ctx, config.Name.ValueString())
+	return d.data.client.RefreshRoleByName(ctx, config.Name.ValueString())
 }
 
 // addLookupError reports a failed lookUp. A name not found gets the closest names of the tenant's

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
@@ -14,12 +15,21 @@ import (
 // addAPIError reports a failed API call as an error diagnostic: what was being done, what the API
 // said (status, Vision One code, message, trace id) or why no answer came, and what to do next.
 func addAPIError(diags *diag.Diagnostics, summary, doing string, err error) {
-	diags.AddError(summary, doing+": "+errorWithAdvice(err))
+	addAPIErrorWith(diags, summary, doing, err, errorAdvice(err))
+}
+
+// addAPIErrorWith is addAPIError with advice that the caller knows better than errorAdvice does,
+// from what the state says of the object.
+func addAPIErrorWith(diags *diag.Diagnostics, summary, doing string, err error, advice string) {
+	diags.AddError(summary, doing+": "+withAdvice(err, advice))
 }
 
 // errorWithAdvice is err's text followed by what to do about it, when errorAdvice knows.
-func errorWithAdvice(err error) string {
-	if advice := errorAdvice(err); advice != "" {
+func errorWithAdvice(err error) string { return withAdvice(err, errorAdvice(err)) }
+
+// withAdvice is err's text followed by advice, if any.
+func withAdvice(err error, advice string) string {
+	if advice != "" {
 		return err.Error() + "\n\n" + advice
 	}
 	return err.Error()
@@ -66,9 +76,16 @@ func timedOut(err error) bool {
 
 // attemptTimedOut reports whether the last attempt of the request outlasted request_timeout, rather
 // than being cut short by the deadline of the operation, which request_timeout does not lengthen.
-func attemptTimedOut(e *client.RequestError) bool {
+func attemptTimedOut(e *client.RequestError) bool { return attemptTimeout(e) > 0 }
+
+// attemptTimeout is the request_timeout that the last attempt of the request outlasted; zero when
+// none did.
+func attemptTimeout(e *client.RequestError) time.Duration {
 	var last *client.RequestError
-	return e.Timeout > 0 || errors.As(e.LastFailure, &last) && last.Timeout > 0
+	if e.Timeout == 0 && errors.As(e.LastFailure, &last) {
+		return last.Timeout
+	}
+	return e.Timeout
 }
 
 // deadlineAdvice is the advice on a 429 or 5xx whose retry the operation's deadline did not leave
@@ -136,15 +153,44 @@ func mayExistAdviceOn(err error) string {
 	return mayExistAdvice
 }
 
-// unknownOutcomeAdvice is the advice on a create whose outcome is unknown: the advice on its failure
-// (a timeout, server errors), then what to do about the object it may have made, unless that advice
-// says it already (an answer that could not be used, Vision One giving up on the create).
+// unknownOutcomeAdvice is the advice on a create whose outcome is unknown: what to do about the object
+// it may have made, which comes before anything is run again, then the advice on its failure (a
+// timeout, server errors) without its own "run the command again", unless that advice says it
+// already (an answer that could not be used, Vision One giving up on the create). A lookup that the
+// key's role lacks the permission for says so, since adding it lets the provider check next time.
 func unknownOutcomeAdvice(e *client.UnknownOutcomeError) string {
 	advice, mayExist := errorAdvice(e.Err), mayExistAdviceOn(e)
-	if strings.Contains(advice, mayExist) {
-		return advice
+	if !strings.Contains(advice, mayExist) {
+		advice = strings.TrimSpace(mayExist + " " + strings.Replace(advice, runAgainIfPersists, "If it persists", 1))
 	}
-	return strings.TrimSpace(advice + " " + mayExist)
+	return strings.Replace(advice, mayExist, mayExist+lookupRefusedAdvice(e.LookupErr), 1)
+}
+
+// lookupRefusedAdvice says, when the lookup after a create whose outcome is unknown was refused for a
+// permission that the key's role lacks, that the provider could not check for that reason; "" else.
+func lookupRefusedAdvice(err error) string {
+	var answer *client.APIError
+	if !errors.As(err, &answer) || answer.StatusCode != http.StatusForbidden || answer.PermissionShown ||
+		answer.RequiredPermission() == "" {
+		return ""
+	}
+	return fmt.Sprintf(" The provider could not check whether it did, since the role of its API key lacks the permission %q that "+
+		"the lookup needs: add it to the key's role under Administration > User Roles.", answer.RequiredPermission())
+}
+
+// roleReadBackAdvice is the advice on a role just created and recorded in the state, whose read-back
+// failed. described says that the state holds the role as the create's answer described it, and
+// keeps it (the failure is a warning), so the advice says that the next refresh reads it again. A
+// 404 there is no role deleted outside Terraform: Vision One may not show a new role at once
+// (API.md, "Decision: role write answers").
+func roleReadBackAdvice(err error, described bool) string {
+	switch {
+	case client.IsNotFound(err):
+		return "Vision One may not show a new role at once: the next refresh reads it again."
+	case described:
+		return strings.TrimSpace("The next refresh reads it again. " + errorAdvice(err))
+	}
+	return errorAdvice(err)
 }
 
 // keyRefusedAdvice is the advice on a 401: every cause Vision One does not tell apart.
@@ -193,10 +239,7 @@ func answerAdvice(e *client.APIError) string {
 	case code == http.StatusRequestEntityTooLarge:
 		return "The request body exceeds the API's 1 MB limit: shorten the descriptions or lists in this object."
 	case code == http.StatusTooManyRequests:
-		return "The API rate-limited the requests for longer than the provider kept retrying, although every " +
-			"request waited as long as the API asked: other tools that call the tenant count against the same " +
-			"limit. Raise max_retries, set requests_per_minute in the provider configuration to leave room for " +
-			"those tools, or try again later."
+		return rateLimitAdvice(e)
 	case code == http.StatusNotImplemented:
 		return notOfferedAdvice
 	case code >= 500:
@@ -204,6 +247,28 @@ func answerAdvice(e *client.APIError) string {
 			"trace id to Trend Micro support."
 	}
 	return ""
+}
+
+// rateLimitAdvice is the advice on a 429 (not a tenant's cap on objects) that reached the caller: an
+// item of a batch delete that Vision One accepted, which is never sent again on its own; a request
+// (or an item of a batch create, which is sent again as a request is retried) sent once, which only
+// max_retries = 0 leaves unretried (a 429 is retried otherwise, beyond max_retries for a while); or
+// one whose retries ran out.
+func rateLimitAdvice(e *client.APIError) string {
+	const otherTools = "other tools that call the tenant count against the same limit"
+	switch {
+	case e.Item != "" && !client.CreatesAPIKeys(e):
+		return "Vision One accepted the request but rate-limited this item, which the provider does not send again " +
+			"on its own: " + otherTools + ". Try again later (the next apply does only what is left), or set " +
+			"requests_per_minute in the provider configuration to leave room for those tools."
+	case e.Attempts <= 1:
+		return "The API rate-limited the request, and max_retries = 0 turns off retrying, 429s included: " + otherTools +
+			". Set max_retries above 0, set requests_per_minute in the provider configuration to leave room for " +
+			"those tools, or try again later."
+	}
+	return "The API rate-limited the requests for longer than the provider kept retrying, although every " +
+		"request waited as long as the API asked: " + otherTools + ". Raise max_retries, set requests_per_minute in " +
+		"the provider configuration to leave room for those tools, or try again later."
 }
 
 // askedAgain says that the provider asked again, when the error counts more than one attempt: a
@@ -250,8 +315,12 @@ func badRequestAdvice(e *client.APIError) string {
 		return fmt.Sprintf("The API rejected the value of its field %q: correct the value it comes from in the "+
 			"configuration and apply again.", e.Target)
 	}
-	return "The API rejected the request: correct the value its message names in the configuration and apply again."
+	return rejectedRequestAdvice
 }
+
+// rejectedRequestAdvice is the advice on a 400 to a write that names no field.
+const rejectedRequestAdvice = "The API rejected the request: correct the value its message names in the configuration " +
+	"and apply again."
 
 // gaveUpAdvice is the advice on a 400 RequestTimeout: Vision One gave up on the request, as with a
 // 504, and a write may have been carried out all the same. A create was looked up before it was sent
@@ -307,30 +376,57 @@ func forbiddenAdvice(e *client.APIError) string {
 		// A key without the request's permission has the whole batch refused, not its items.
 		return "Vision One accepted the request but refused this item: its message above says why. The provider's key " +
 			"has the permission the request needs (a key without it has the whole request refused). Vision One refuses " +
-			"some objects to every key, such as an API key moved from the old User Accounts app: manage such an object " +
-			"in the console, and to stop managing it with Terraform without deleting it, replace its resource with a " +
-			"`removed` block (lifecycle { destroy = false })."
+			"some objects to every key: manage such an object in the console, and to stop managing it with Terraform " +
+			"without deleting it, replace its resource with a `removed` block (lifecycle { destroy = false })."
 	}
 	if e.EditsAPIKey() {
 		return editRefusedAdvice(e)
 	}
 	switch e.Rule {
 	case client.RuleMasterAdministratorSetsControlFlags:
-		return "Vision One lets only a Master Administrator set the control flags of a custom role " +
-			"(allow_api_key_assignment, allow_user_account_assignment), and this change sets them, so the provider's " +
-			"key is not a Master Administrator's (one would not be refused). " + masterAdministratorKeys + " Either " +
-			"apply this with such a key, or keep both flags false in the configuration, apply, have a Master " +
-			"Administrator set them in the console (Administration > User Roles), and then write the console's values " +
-			"into the configuration so that the next plan shows no change. " + fmt.Sprintf("The key's role may also lack "+
-			"the permission %q, which the change needs with both flags false too: the answer does not say. If the "+
-			"next apply is refused naming it, add it to the key's role under Administration > User Roles.",
-			e.RequiredPermission())
+		return controlFlagsAdvice(e)
 	case client.RuleMasterAdministratorManagesAccounts:
 		return "Vision One lets only a Master Administrator add, change or delete user accounts, whatever the " +
 			"permissions of the key's role, so the provider's key is not a Master Administrator's. " +
 			masterAdministratorKeys + " Apply this with such a key, or have a Master Administrator manage the " +
 			"account in the console (Administration > User Accounts)."
 	}
+	return permissionAdvice(e)
+}
+
+// controlFlagsAdvice explains a 403 under the rule that only a Master Administrator sets the control
+// flags of a custom role. A create without a Master Administrator's key sends both flags false; an
+// update sends a flag only when it changes it, so keeping the flags as the role has them leaves them
+// alone, where keeping them false would change them again. Whether the key's role also lacks the
+// permission of role writes the answer does not say, unless a call of this run has shown it has it.
+func controlFlagsAdvice(e *client.APIError) string {
+	advice := "Vision One lets only a Master Administrator set the control flags of a custom role " +
+		"(allow_api_key_assignment, allow_user_account_assignment), and this change sets them, so the provider's " +
+		"key is not a Master Administrator's (one would not be refused). " + masterAdministratorKeys + " Either " +
+		"apply this with such a key, or "
+	flagsKept := "with both flags false"
+	if e.Creates() {
+		advice += "keep both flags false in the configuration, apply, have a Master Administrator set them in the " +
+			"console (Administration > User Roles), and then write the console's values into the configuration so " +
+			"that the next plan shows no change."
+	} else {
+		advice += "keep allow_api_key_assignment and allow_user_account_assignment at the values the role has in " +
+			"Vision One (the plan shows them), so that the update leaves them alone, apply, have a Master Administrator " +
+			"change them in the console (Administration > User Roles), and then write those values into the configuration."
+		flagsKept = "with the flags left alone"
+	}
+	if e.PermissionShown {
+		return advice
+	}
+	return advice + fmt.Sprintf(" The key's role may also lack the permission %q, which the change needs %s too: "+
+		"the answer does not say. If the next apply is refused naming it, add it to the key's role under "+
+		"Administration > User Roles.", e.RequiredPermission(), flagsKept)
+}
+
+// permissionAdvice explains a 403 under no rule by the permission the call needs: one a call of this
+// run has shown the key has leaves another cause, and a call that needs none was refused by something
+// other than Vision One's permissions.
+func permissionAdvice(e *client.APIError) string {
 	if permission := e.RequiredPermission(); permission != "" && e.PermissionShown {
 		return permissionShown(permission) + "so Vision One refused this call for another reason: its message above " +
 			"says why."
@@ -366,6 +462,25 @@ func editRefusedAdvice(e *client.APIError) string {
 		"has it.", permission)
 }
 
+// keyEditAdvice is errorAdvice on the failed update of an API key. created says that this provider
+// created the key through the API (its state holds the value, which only the create's answer
+// carries), so it is no key moved from the old User Accounts app: a 403, or a 400 naming no field,
+// is then advised as for any other call, without that rule.
+func keyEditAdvice(err error, created bool) string {
+	advice := errorAdvice(err)
+	var answer *client.APIError
+	if !created || !errors.As(err, &answer) || !answer.EditsAPIKey() {
+		return advice
+	}
+	switch {
+	case answer.StatusCode == http.StatusForbidden:
+		return permissionAdvice(answer)
+	case strings.HasPrefix(advice, migratedKeyCause):
+		return rejectedRequestAdvice
+	}
+	return advice
+}
+
 // permissionShown says that the provider's key has permission, as a call that needed it succeeded.
 func permissionShown(permission string) string {
 	return fmt.Sprintf("The provider's API key has the permission %q (a call that needs it succeeded in this run), ",
@@ -395,12 +510,7 @@ func requestAdvice(e *client.RequestError) string {
 			"(or name a bundle that holds it in SSL_CERT_FILE). Also check that `endpoint` says https only for a " +
 			"server that speaks TLS."
 	case client.FailureTimeout:
-		if attemptTimedOut(e) {
-			return "No answer came within request_timeout. Check the network path to the API (proxy, firewall); if " +
-				"the API is slow but reachable, raise request_timeout."
-		}
-		return "No answer came before the operation's deadline ended. Check the network path to the API (proxy, " +
-			"firewall), and run the command again."
+		return timeoutAdvice(e)
 	case client.FailureSchemeMismatch:
 		return "The server at the endpoint speaks plain HTTP, but the endpoint's URL says https://, which asking " +
 			"again would not change: write `endpoint` with the scheme the server speaks (http:// for a plain HTTP " +
@@ -421,8 +531,34 @@ func requestAdvice(e *client.RequestError) string {
 			"reach the API's host on port 443 (a proxy that asks for credentials takes them in the URL, " +
 			"http://user:password@proxy:port), or list the API's host in NO_PROXY if this machine reaches it directly."
 	case client.FailureOther:
-		return "The connection broke off while the request was under way. Run the command again; if it " +
-			"persists, check the network path to the API (proxy, firewall)."
+		return "The connection broke off while the request was under way. " + runAgainIfPersists + ", check the " +
+			"network path to the API (proxy, firewall)."
 	}
 	return ""
+}
+
+// runAgainIfPersists begins the advice on a failure that may pass by itself, which the advice on a
+// create whose object may exist leaves out: that object is to be looked for first.
+const runAgainIfPersists = "Run the command again; if it persists"
+
+// heldOnTheWay is the advice on an attempt that outlasted a request_timeout no shorter than the API's
+// own limit (timeoutAdvice).
+const heldOnTheWay = "although Vision One answers every request within a minute (with a 504 when it gives up), so a " +
+	"longer request_timeout would not help: something between the provider and Vision One (a proxy, a firewall) held " +
+	"the request or its answer. Check the network path to the API."
+
+// timeoutAdvice is the advice on a request that got no answer in time. A longer request_timeout helps
+// only while the one in effect is shorter than the API's own limit (DefaultRequestTimeout): by then
+// Vision One answers, with a 504 if it gives up (API.md, "Limits"), so no answer means that something
+// on the way held the request or its answer.
+func timeoutAdvice(e *client.RequestError) string {
+	if !attemptTimedOut(e) {
+		return "No answer came before the operation's deadline ended. Check the network path to the API (proxy, " +
+			"firewall), and run the command again."
+	}
+	if timeout := attemptTimeout(e); timeout >= client.DefaultRequestTimeout {
+		return fmt.Sprintf("No answer came within request_timeout (%s), %s", timeout, heldOnTheWay)
+	}
+	return "No answer came within request_timeout. Check the network path to the API (proxy, firewall); if " +
+		"the API is slow but reachable, raise request_timeout."
 }

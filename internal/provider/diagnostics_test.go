@@ -53,7 +53,7 @@ provider "visionone" {
 // TestAccUserRole_controlFlagsNeedMasterAdministrator: a key with every permission the docs list
 // that is not a Master Administrator's cannot set a role's control flags (true by default). The
 // error names that rule, not a permission the key has; with both flags false the same key creates
-// the role.
+// the role, and the refusal of an update that sets them says to keep them as the role has them.
 func TestAccUserRole_controlFlagsNeedMasterAdministrator(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
 	key := e.keyWithPermissions("IAM automation", iamPermissions...)
@@ -86,6 +86,13 @@ resource "visionone_user_role" "test" {
 				Config: e.providerConfigWithKey(key) + role(false),
 				Check:  expectNoRoleFlags(e, name),
 			},
+			// An update sends the flags only when it changes them: keeping them as the role has them,
+			// not false, leaves them alone.
+			{
+				Config: e.providerConfigWithKey(key) + role(true),
+				ExpectError: regexpText("Error Updating User Role", "403 AccessDenied",
+					"keep allow_api_key_assignment and allow_user_account_assignment at the values the role has in Vision One"),
+			},
 		},
 	})
 }
@@ -93,7 +100,7 @@ resource "visionone_user_role" "test" {
 // expectNoRoleFlags checks that the emulator holds the role with both control flags false.
 func expectNoRoleFlags(e *testEmulator, name string) resource.TestCheckFunc {
 	return func(*terraform.State) error {
-		role, err := e.API.FindRoleByName(context.Background(), name)
+		role, err := e.API.RefreshRoleByName(context.Background(), name)
 		if err != nil {
 			return fmt.Errorf("looking up role %q: %w", name, err)
 		}
@@ -184,6 +191,29 @@ resource "visionone_user_role" "test" {
 	})
 }
 
+// TestAccAPIKey_refusedEditOfACreatedKey: the update of a key that this configuration created, by a
+// key whose role lacks the permission, is refused with advice that names the permission, and not the
+// rule on keys moved from the old User Accounts app, which a key created through the API cannot be.
+// The key is deleted with the Master Administrator's key.
+func TestAccAPIKey_refusedEditOfACreatedKey(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	key := e.keyWithPermissions("API key readers", "platform.apiKeys.view")
+	name := e.name("created")
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: e.providerConfig() + testAccAPIKeyConfig(name, "SIEM", "", true)},
+			{
+				Config: e.providerConfigWithKey(key) + testAccAPIKeyConfig(name, "SIEM", "edited", true),
+				ExpectError: regexpText("Error Updating API Key", "403 AccessDenied",
+					`The role of the provider's API key lacks the permission "API Keys: Configure settings"`),
+			},
+			{Config: e.providerConfig() + testAccAPIKeyConfig(name, "SIEM", "", true), PlanOnly: true},
+		},
+	})
+}
+
 // TestForbiddenAdvice: a 403 is blamed on a missing permission only when no Master Administrator
 // rule explains it and the request was not accepted; a rule's advice says the permission may be
 // missing as well only where following the advice needs it.
@@ -199,6 +229,19 @@ func TestForbiddenAdvice(t *testing.T) {
 		"control flags, and maybe the permission": {client.APIError{Method: http.MethodPatch, Path: "/v3.0/iam/roles/r1",
 			Rule: client.RuleMasterAdministratorSetsControlFlags},
 			`The key's role may also lack the permission "User Roles: Configure user roles"`, "lacks the permission"},
+		// A call of this run that needed the permission succeeded: the key's role has it.
+		"control flags, the permission shown": {client.APIError{Method: http.MethodPatch, Path: "/v3.0/iam/roles/r1",
+			Rule: client.RuleMasterAdministratorSetsControlFlags, PermissionShown: true},
+			"only a Master Administrator set the control flags", "may also lack"},
+		"control flags on a create": {client.APIError{Method: http.MethodPost, Path: "/v3.0/iam/roles",
+			Rule: client.RuleMasterAdministratorSetsControlFlags},
+			"keep both flags false in the configuration", "the values the role has in Vision One"},
+		// An update sends a flag only when it changes it, so flags kept as the role has them are left
+		// alone; flags kept false would change them again.
+		"control flags on an update": {client.APIError{Method: http.MethodPatch, Path: "/v3.0/iam/roles/r1",
+			Rule: client.RuleMasterAdministratorSetsControlFlags},
+			"keep allow_api_key_assignment and allow_user_account_assignment at the values the role has in Vision One",
+			"keep both flags false"},
 		// The batch was accepted, so the key has the permission: Vision One refused the item itself.
 		"an item of a batch delete": {client.APIError{Method: http.MethodPost, Path: "/v3.0/iam/apiKeys/delete", Item: "k1",
 			Code: "AccessDenied", Message: "Legacy keys cannot be deleted."},
@@ -206,6 +249,11 @@ func TestForbiddenAdvice(t *testing.T) {
 		"an item of a batch create": {client.APIError{Method: http.MethodPost, Path: "/v3.0/iam/apiKeys", Item: "ci",
 			Code: "AccessDenied", Message: "Insufficient permissions."},
 			"its message above says why", "lack"},
+		// A key being created cannot be one moved from the old User Accounts app, and such a key can
+		// be deleted (API.md, "Decision: migrated API keys").
+		"an item of a batch create, no migrated key": {client.APIError{Method: http.MethodPost, Path: "/v3.0/iam/apiKeys",
+			Item: "ci", Code: "AccessDenied", Message: "Insufficient permissions."},
+			"Vision One accepted the request but refused this item", "User Accounts app"},
 		"accounts": {client.APIError{Method: http.MethodPatch, Path: "/v3.0/iam/accounts/a", Rule: client.RuleMasterAdministratorManagesAccounts},
 			"only a Master Administrator add, change or delete user accounts", "lacks the permission"},
 		"missing permission": {client.APIError{Method: http.MethodPost, Path: "/v3.0/iam/apiKeys"},
@@ -274,6 +322,81 @@ func TestAdviceOnARefusedKeyEdit(t *testing.T) {
 		if tt.notWant != "" && strings.Contains(got, tt.notWant) {
 			t.Errorf("%s: advice %q says %q", name, got, tt.notWant)
 		}
+	}
+}
+
+// TestAdviceOnARefusedEditOfACreatedKey: a key whose state holds its value was created by the
+// provider through the API, so it is no key moved from the old User Accounts app: a 403, or a 400
+// naming no field, to its update is advised as for any other call, without that rule. An imported
+// key keeps the rule.
+func TestAdviceOnARefusedEditOfACreatedKey(t *testing.T) {
+	const rule = "User Accounts app"
+	edit := func(status int, shown bool) *client.APIError {
+		return &client.APIError{Method: http.MethodPatch, Path: "/v3.0/iam/apiKeys/k1", StatusCode: status,
+			Code: http.StatusText(status), Message: "Insufficient permissions.", PermissionShown: shown}
+	}
+	tests := map[string]struct {
+		err     *client.APIError
+		created bool
+		want    string
+		notWant string
+	}{
+		"403": {err: edit(http.StatusForbidden, false), created: true,
+			want: `The role of the provider's API key lacks the permission "API Keys: Configure settings"`, notWant: rule},
+		"403 after the permission was shown": {err: edit(http.StatusForbidden, true), created: true,
+			want: "refused this call for another reason", notWant: rule},
+		"400 naming no field": {err: edit(http.StatusBadRequest, false), created: true,
+			want: "correct the value its message names in the configuration", notWant: rule},
+		"403 to an imported key": {err: edit(http.StatusForbidden, false), want: rule},
+	}
+	for name, tt := range tests {
+		got := keyEditAdvice(tt.err, tt.created)
+		if !strings.Contains(got, tt.want) || tt.notWant != "" && strings.Contains(got, tt.notWant) {
+			t.Errorf("%s: advice %q, want %q and not %q", name, got, tt.want, tt.notWant)
+		}
+	}
+}
+
+// TestAdviceOnARateLimit: a 429 that outlived the retries says to raise max_retries; one met on the
+// only attempt, with max_retries = 0, says that this turns off retrying, 429s included; an item of a
+// batch create is sent again as a request is retried, so it says the same; an item of a batch
+// delete, which no retry sends again, names no max_retries at all.
+func TestAdviceOnARateLimit(t *testing.T) {
+	tests := map[string]struct {
+		err           client.APIError
+		want, notWant string
+	}{
+		"retried":                   {client.APIError{Method: http.MethodGet, Path: "/v3.0/iam/roles", Attempts: 6}, "Raise max_retries", "turns off"},
+		"one attempt":               {client.APIError{Method: http.MethodGet, Path: "/v3.0/iam/roles", Attempts: 1}, "max_retries = 0 turns off retrying, 429s included", "kept retrying"},
+		"an item of a batch":        {client.APIError{Method: http.MethodPost, Path: "/v3.0/iam/apiKeys", Item: "ci", Attempts: 6}, "Raise max_retries", "turns off"},
+		"an item, one attempt":      {client.APIError{Method: http.MethodPost, Path: "/v3.0/iam/apiKeys", Item: "ci", Attempts: 1}, "max_retries = 0 turns off retrying", "kept retrying"},
+		"an item of a batch, cap":   {client.APIError{Method: http.MethodPost, Path: "/v3.0/iam/apiKeys", Item: "ci", InnerCode: "TenantLimitExceeded"}, "cap on API keys", "max_retries"},
+		"an item of a batch delete": {client.APIError{Method: http.MethodPost, Path: "/v3.0/iam/apiKeys/delete", Item: "k1", Attempts: 3}, "requests_per_minute", "max_retries"},
+	}
+	for name, tt := range tests {
+		tt.err.StatusCode = http.StatusTooManyRequests
+		got := answerAdvice(&tt.err)
+		if !strings.Contains(got, tt.want) || strings.Contains(got, tt.notWant) {
+			t.Errorf("%s: advice %q, want %q and not %q", name, got, tt.want, tt.notWant)
+		}
+	}
+}
+
+// TestRoleReadBackAdvice: a 404 to the read-back of a role just created says that Vision One may not
+// show a new role at once, not that the role was deleted outside Terraform (API.md, "Decision: role
+// write answers").
+func TestRoleReadBackAdvice(t *testing.T) {
+	notFound := &client.APIError{Method: http.MethodGet, Path: "/v3.0/iam/roles/r1", StatusCode: http.StatusNotFound, Code: "NotFound"}
+	for _, described := range []bool{true, false} {
+		got := roleReadBackAdvice(notFound, described)
+		if !strings.Contains(got, "Vision One may not show a new role at once: the next refresh reads it again") ||
+			strings.Contains(got, "deleted outside Terraform") || strings.Contains(got, "Check the id") {
+			t.Errorf("described %t: advice %q, want the new role not shown yet", described, got)
+		}
+	}
+	failed := &client.APIError{Method: http.MethodGet, Path: "/v3.0/iam/roles/r1", StatusCode: http.StatusBadGateway}
+	if got := roleReadBackAdvice(failed, true); !regexpText("The next refresh reads it again.", "Vision One had a problem answering").MatchString(got) {
+		t.Errorf("a 502: advice %q, want the next refresh and the 5xx advice", got)
 	}
 }
 
@@ -552,6 +675,15 @@ func TestTimeoutAdviceNamesWhatRanOut(t *testing.T) {
 	if got := check(time.Minute, 50*time.Millisecond); strings.Contains(got, "request_timeout") {
 		t.Errorf("a request cut short by the operation's deadline: advice %q names request_timeout, which cannot help", got)
 	}
+	// Vision One itself gives up on a request after a minute (a 504), so a request_timeout of a
+	// minute or more that ran out is not helped by a longer one.
+	for timeout, raise := range map[time.Duration]bool{30 * time.Second: true, time.Minute: false, 5 * time.Minute: false} {
+		got := errorAdvice(&client.RequestError{Method: http.MethodGet, Path: "/v3.0/iam/roles", Timeout: timeout,
+			Err: context.DeadlineExceeded})
+		if strings.Contains(got, "raise request_timeout") != raise || !strings.Contains(got, "network path") {
+			t.Errorf("request_timeout %s ran out: advice %q, want request_timeout raised: %t", timeout, got, raise)
+		}
+	}
 }
 
 // TestAdviceOnACreateWhoseOutcomeIsUnknown: a create that timed out, and whose lookup afterwards
@@ -575,10 +707,11 @@ func TestAdviceOnACreateWhoseOutcomeIsUnknown(t *testing.T) {
 		want   []string
 		absent string
 	}{
-		"a role": {err: roleErr, want: []string{"raise request_timeout", "Vision One may have made the object all the same",
-			"delete it or import it"}},
-		"an API key": {err: keyErr, want: []string{"raise request_timeout", "Vision One may have made the API key all the same",
-			"secret that nobody holds", "Administration > API Keys", "delete it, since an import cannot recover its value"},
+		"a role": {err: roleErr, want: []string{"Vision One may have made the object all the same",
+			"delete it or import it", "raise request_timeout"}},
+		"an API key": {err: keyErr, want: []string{"Vision One may have made the API key all the same",
+			"secret that nobody holds", "Administration > API Keys", "delete it, since an import cannot recover its value",
+			"raise request_timeout"},
 			absent: "delete it or import it"},
 	} {
 		if tc.err == nil || !strings.Contains(tc.err.Error(), "whether the object was created anyway is unknown") {
@@ -587,6 +720,51 @@ func TestAdviceOnACreateWhoseOutcomeIsUnknown(t *testing.T) {
 		got := errorAdvice(tc.err)
 		if !regexpText(tc.want...).MatchString(got) || tc.absent != "" && strings.Contains(got, tc.absent) {
 			t.Errorf("%s: advice %q, want %q and not %q", name, got, tc.want, tc.absent)
+		}
+	}
+}
+
+// TestAdviceOnAnUnknownOutcomeOrder: the advice on a create whose outcome is unknown begins with the
+// object that may exist, to be looked for before anything runs again, and tells nobody to run the
+// command again first; a lookup refused for a permission the key lacks says so, and which.
+func TestAdviceOnAnUnknownOutcomeOrder(t *testing.T) {
+	const mayExist = "Vision One may have made the object all the same"
+	brokeOff := &client.RequestError{Method: http.MethodPost, Path: "/v3.0/iam/roles", Err: io.ErrUnexpectedEOF}
+	lookup := func(shown bool) *client.APIError {
+		return &client.APIError{Method: http.MethodGet, Path: "/v3.0/iam/roles", StatusCode: http.StatusForbidden,
+			Code: "AccessDenied", PermissionShown: shown}
+	}
+	const unchecked = `could not check whether it did, since the role of its API key lacks the permission "User Roles: View"`
+	tests := map[string]struct {
+		err     *client.UnknownOutcomeError
+		want    []string // in this order
+		notWant []string
+		// afterCause: the advice on the failure says what it was first, and that the object may exist.
+		afterCause bool
+	}{
+		"a lookup that timed out": {err: &client.UnknownOutcomeError{Err: brokeOff, LookupErr: context.DeadlineExceeded},
+			want: []string{mayExist, "The connection broke off"}, notWant: []string{"Run the command again", "could not check"}},
+		"a lookup refused for a permission": {err: &client.UnknownOutcomeError{Err: brokeOff, LookupErr: lookup(false)},
+			want:    []string{mayExist, unchecked, "add it to the key's role", "The connection broke off"},
+			notWant: []string{"Run the command again"}},
+		"a lookup refused, the permission shown": {err: &client.UnknownOutcomeError{Err: brokeOff, LookupErr: lookup(true)},
+			want: []string{mayExist}, notWant: []string{"could not check", "lacks"}},
+		"a create Vision One gave up on": {err: &client.UnknownOutcomeError{Err: &client.APIError{Method: http.MethodPost,
+			Path: "/v3.0/iam/roles", StatusCode: http.StatusBadRequest, Code: "RequestTimeout"}, LookupErr: lookup(false)},
+			want: []string{"Vision One gave up on the request", mayExist, unchecked}, afterCause: true},
+	}
+	for name, tt := range tests {
+		got := errorAdvice(tt.err)
+		if !tt.afterCause && !strings.HasPrefix(got, mayExist) {
+			t.Errorf("%s: advice %q, want it to begin with %q", name, got, mayExist)
+		}
+		if !regexpText(tt.want...).MatchString(got) {
+			t.Errorf("%s: advice %q, want %q in this order", name, got, tt.want)
+		}
+		for _, text := range tt.notWant {
+			if strings.Contains(got, text) {
+				t.Errorf("%s: advice %q, want no %q", name, got, text)
+			}
 		}
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/ephemeral/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -218,12 +217,11 @@ func (r *apiKeyEphemeralResource) Close(ctx context.Context, req ephemeral.Close
 			advice = fmt.Sprintf("It stays valid until it expires at %s, unless it is deleted. %s", opened.ExpiresAt, advice)
 		}
 		// What failed and what the API said come first, then what to do about the key left behind.
-		var failed diag.Diagnostics
-		addAPIError(&failed, "Error Deleting Ephemeral API Key",
-			fmt.Sprintf("Deleting API key %s (%q), made for this run, when Terraform closed it", opened.ID, opened.Name), err)
-		for _, d := range failed {
-			resp.Diagnostics.AddError(d.Summary(), d.Detail()+"\n\n"+advice)
+		if failure := errorAdvice(err); failure != "" {
+			advice = failure + "\n\n" + advice
 		}
+		addAPIErrorWith(&resp.Diagnostics, "Error Deleting Ephemeral API Key",
+			fmt.Sprintf("Deleting API key %s (%q), made for this run, when Terraform closed it", opened.ID, opened.Name), err, advice)
 	}
 }
 

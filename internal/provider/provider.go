@@ -116,8 +116,8 @@ func (p *visionOneProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 			},
 			"request_timeout": schema.StringAttribute{
 				MarkdownDescription: fmt.Sprintf("Timeout of one HTTP attempt, as a Go duration such as `30s` or `2m`, between %s and %s. "+
-					"Default `%s`, the API's own limit. The check of the key when the provider is configured waits for the "+
-					"longer of %s and this, retries included.", minRequestTimeout, maxRequestTimeout, client.DefaultRequestTimeout,
+					"Default `%s`, the API's own limit. The check of the key when the provider is configured gives up after "+
+					"%s, retries included, or after this when it is set longer.", minRequestTimeout, maxRequestTimeout, client.DefaultRequestTimeout,
 					credentialsCheckTimeout),
 				Optional:   true,
 				CustomType: timetypes.GoDurationType{},

@@ -273,16 +273,16 @@ func checkCredentials(ctx context.Context, c *client.Client, cfg client.Config, 
 	case errors.As(err, &unusable):
 		// A success the client cannot read, to the one call whose answer every Vision One API gives
 		// alike: a web page (the console's, a captive portal's login page), not the API.
-		diags.AddError("Not a Vision One API", doing+": "+err.Error()+"\n\n"+
+		addAPIErrorWith(diags, "Not a Vision One API", doing, err,
 			"The server answered, but not in the form of the connectivity check that every Vision One API has. "+notAnAPIAdvice)
 	case answer == nil && timedOut(err):
-		diags.AddError("Cannot Reach Vision One", doing+": "+err.Error()+"\n\n"+checkTimeoutAdvice(err, bound))
+		addAPIErrorWith(diags, "Cannot Reach Vision One", doing, err, checkTimeoutAdvice(err, bound))
 	case answer == nil:
 		addAPIError(diags, "Cannot Reach Vision One", doing, err)
 	case answer.StatusCode == http.StatusUnauthorized:
 		addAPIError(diags, "Vision One API Key Refused", doing, err)
 	case answer.StatusCode == http.StatusNotFound:
-		diags.AddError("Not a Vision One API", doing+": "+err.Error()+"\n\n"+
+		addAPIErrorWith(diags, "Not a Vision One API", doing, err,
 			"The server answered, but does not serve the connectivity check that every Vision One API has. "+notAnAPIAdvice)
 	default:
 		addAPIError(diags, "Vision One Credentials Check Failed", doing, err)
@@ -290,19 +290,19 @@ func checkCredentials(ctx context.Context, c *client.Client, cfg client.Config, 
 }
 
 // checkTimeoutAdvice is the advice on a check of the key that got no answer in time (err): an attempt
-// that outlasted request_timeout, or the check's own bound, which only a longer request_timeout
-// lengthens.
+// that outlasted request_timeout, which a longer one helps only below the API's own limit
+// (timeoutAdvice), or the check's own bound, which only a longer request_timeout lengthens.
 func checkTimeoutAdvice(err error, bound time.Duration) string {
 	const check = "Check the network path to the API (proxy, firewall). If the API is slow but reachable, raise request_timeout"
-	var reqErr, last *client.RequestError
+	var reqErr *client.RequestError
 	if errors.As(err, &reqErr) && attemptTimedOut(reqErr) {
-		timeout := reqErr.Timeout
-		if timeout == 0 && errors.As(reqErr.LastFailure, &last) {
-			timeout = last.Timeout
-		}
+		timeout := attemptTimeout(reqErr)
 		attempts := "on the check's only attempt"
 		if reqErr.Attempts > 1 {
 			attempts = fmt.Sprintf("on the last of the check's %d attempts", reqErr.Attempts)
+		}
+		if timeout >= client.DefaultRequestTimeout {
+			return fmt.Sprintf("No answer came within request_timeout (%s), which ran out %s, %s", timeout, attempts, heldOnTheWay)
 		}
 		return fmt.Sprintf("No answer came within request_timeout (%s), which ran out %s. %s.", timeout, attempts, check)
 	}

@@ -327,6 +327,12 @@ func TestCheckCredentials_attemptTimedOut(t *testing.T) {
 		!strings.Contains(detail, "raise request_timeout") || strings.Contains(detail, "the check allows") {
 		t.Errorf("detail = %q, want request_timeout named as what ran out, after one attempt", detail)
 	}
+	// Vision One itself gives up on a request after a minute, so a longer request_timeout cannot help.
+	advice := checkTimeoutAdvice(&client.RequestError{Method: http.MethodGet, Path: "/v3.0/healthcheck/connectivity",
+		Timeout: 2 * time.Minute, Attempts: 1, Err: context.DeadlineExceeded}, 2*time.Minute)
+	if !strings.Contains(advice, "a longer request_timeout would not help") || strings.Contains(advice, "raise request_timeout") {
+		t.Errorf("request_timeout of 2m ran out: advice %q, want request_timeout not raised", advice)
+	}
 }
 
 // TestCheckCredentials_requestTimeout: the check waits for an API slower than its own bound when

@@ -147,7 +147,7 @@ func (d *providerData) apiKeyNamed(ctx context.Context, name string) (*client.AP
 }
 
 // roleNamed returns the tenant's role named name regardless of case, predefined or custom, or nil
-// (see listedOnce). The client's shared listing of roles (FindRoleByName) would not do, for the
+// (see listedOnce). The client's shared listing of roles (RefreshRoleByName) would not do, for the
 // reason accountWithEmail gives: every role created drops it.
 func (d *providerData) roleNamed(ctx context.Context, name string) (*client.Role, error) {
 	return d.roles.find(ctx, "roles", d.client.ListRoles, name, func(r *client.Role) string { return r.Name })

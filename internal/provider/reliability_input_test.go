@@ -358,7 +358,7 @@ resource "visionone_api_key" "test" {
 					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("name"), knownvalue.StringExact(keyName)),
 					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("value"), e.authenticates()),
 					emulatorCheck(func(ctx context.Context) error {
-						r, err := e.API.FindRoleByName(ctx, roleName)
+						r, err := e.API.RefreshRoleByName(ctx, roleName)
 						if err != nil || r.Description != roleDescription {
 							return fmt.Errorf("role in the emulator: %+v, %v", r, err)
 						}

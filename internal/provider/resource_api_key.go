@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -673,7 +674,10 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 			return
 		}
 		if err != nil {
-			addAPIError(&resp.Diagnostics, "Error Updating API Key", fmt.Sprintf("Updating API key %s (%q)", id, state.Name.ValueString()), err)
+			// Only the create's answer carries the value: a key whose state holds it was created through the API.
+			created := !state.Value.IsNull() && !state.Value.IsUnknown()
+			addAPIErrorWith(&resp.Diagnostics, "Error Updating API Key", fmt.Sprintf("Updating API key %s (%q)", id, state.Name.ValueString()),
+				err, keyEditAdvice(err, created))
 			return
 		}
 		renamed = patch.Name != nil
@@ -728,6 +732,15 @@ func (r *apiKeyResource) ImportState(ctx context.Context, req resource.ImportSta
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// A key's value pasted for its id would go to the API in the filter of a lookup by name, and
+	// come back quoted in "not found": it is refused unsent and unquoted.
+	if looksLikeKeyValue(importID) {
+		resp.Diagnostics.AddError("Import ID Looks Like an API Key's Value",
+			fmt.Sprintf("Importing API key: the import ID has the form of an API key's value (a token, or longer than the "+
+				"%d characters a key's name may have), not of a key's id or name. It was not sent to Vision One. Import "+
+				"the key by its id or its name; the data source visionone_api_keys lists them.", apiKeyNameMaxLength))
+		return
+	}
 	// Many imports in one plan are served from the listing that refreshes share.
 	key, err := findByIDOrName(ctx, importID, r.data.client.RefreshAPIKey, r.data.client.RefreshAPIKeyByName)
 	if client.IsNotFound(err) {
@@ -746,25 +759,35 @@ func (r *apiKeyResource) ImportState(ctx context.Context, req resource.ImportSta
 	}
 	resp.Diagnostics.AddWarning("API Key Value Not Imported",
 		fmt.Sprintf("API key %s (%q) was imported without its secret: Vision One shows a key's value only once, when it is "+
-			"created, and it cannot be recovered. %s, but value is null in "+
-			"the Terraform state. To get a value Terraform knows, replace the key: terraform apply -replace=<address of this "+
-			"resource> (add lifecycle { create_before_destroy = true } and name_prefix to rotate without downtime).",
-			key.ID, key.Name, r.importedValueUse(ctx, key)))
+			"created, and it cannot be recovered. %s", key.ID, key.Name, r.importedValueUse(ctx, key)))
+}
+
+// looksLikeKeyValue reports whether an import ID is no key's id (a UUID) nor name but has the form
+// of a key's value: a token, or a text longer than a key's name can be.
+func looksLikeKeyValue(importID string) bool {
+	return !uuidPattern.MatchString(importID) &&
+		(client.ShapedLikeKeyValue(importID) || utf8.RuneCountInString(importID) > apiKeyNameMaxLength)
 }
 
 // importedValueUse says who the value of an imported key works for, which depends on the key's
-// state: only an enabled key that has not expired authenticates (API.md, "API keys: expiry").
+// state: only an enabled key that has not expired authenticates (API.md, "API keys: expiry"); and
+// how to get a value Terraform knows. An expired key needs no advice: the plan replaces it
+// (ModifyPlan), and the new key's value is in the state.
 func (r *apiKeyResource) importedValueUse(ctx context.Context, key *client.APIKey) string {
 	if expires, ok := key.ExpiredDateTime.Time(); ok {
 		now, err := r.data.client.ServerNow(ctx)
 		if err == nil && !expires.After(now) {
-			return "The key expired at " + expires.UTC().Format(time.RFC3339) + ", so its value works for nobody"
+			return "The key expired at " + expires.UTC().Format(time.RFC3339) + ", so its value works for nobody, and the " +
+				"plan replaces it (the warning \"API Key Will Be Replaced\"): the new key's value is in the Terraform state."
 		}
 	}
+	use := "The key keeps working for whoever holds the value"
 	if key.Status == client.StatusDisabled {
-		return "The key is disabled, so its value works for nobody until the key is enabled again"
+		use = "The key is disabled, so its value works for nobody until the key is enabled again"
 	}
-	return "The key keeps working for whoever holds the value"
+	return use + ", but value is null in the Terraform state. To get a value Terraform knows, replace the key: " +
+		"terraform apply -replace=<address of this resource> (add lifecycle { create_before_destroy = true } and " +
+		"name_prefix to rotate without downtime)."
 }
 
 // setState writes model, which the caller has completed with what the API reports about key, as

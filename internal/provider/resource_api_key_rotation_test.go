@@ -478,7 +478,7 @@ func TestAPIKey_modifyPlanExpiryWarnings(t *testing.T) {
 }
 
 // oddExpiry is an expiry in a form nobody documents: the client cannot read it.
-const oddExpiry = `"2025-02-06 10:00:00"`
+const oddExpiry = `"06/02/2025 10:00"`
 
 // TestAPIKey_unreadableExpiryWarnings calls Create, Read and the data source's Read as
 // Terraform does against an API that writes expiredDateTime in a form nobody documents, to assert

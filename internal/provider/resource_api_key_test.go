@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -150,6 +151,84 @@ func TestAccAPIKey_importUUIDName(t *testing.T) {
 			{Config: config, ResourceName: testAccAPIKeyAddr, ImportState: true, ImportStateId: name, ImportStateCheck: expectImportedID(key.ID)},
 		},
 	})
+}
+
+// pastedKeyValues are what a user may paste as an API key's import ID by mistake: the value of a
+// key (a JWT), and a text longer than any key name, as a key of another form would be.
+func pastedKeyValues(e *testEmulator) []string {
+	created := e.createAPIKey(client.APIKeyCreate{Name: e.name("pasted"), Role: "SIEM"})
+	return []string{created.Value, strings.Repeat("opaque", apiKeyNameMaxLength/len("opaque")+1)}
+}
+
+// TestAccAPIKey_importByValueRefused: an import ID that is a key's value rather than its id or
+// name is refused, with `terraform import` and with an import block, without being sent to Vision
+// One, where a lookup by name would have carried it in a filter.
+func TestAccAPIKey_importByValueRefused(t *testing.T) {
+	var pasted []string
+	var carried atomic.Int64 // requests that carried one of pasted
+	e := startEmulatorBehind(t, func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			sent := r.URL.Path + "?" + r.URL.RawQuery
+			for _, values := range r.Header {
+				sent += " " + strings.Join(values, " ")
+			}
+			for _, value := range pasted {
+				if strings.Contains(sent, value) {
+					carried.Add(1)
+				}
+			}
+			next.ServeHTTP(w, r)
+		})
+	})
+	pasted = pastedKeyValues(e)
+	config := e.providerConfig() + testAccAPIKeyConfig(e.name("adopted"), "SIEM", "", true)
+	refused := regexpText("Import ID Looks Like an API Key's Value", "not sent to Vision One")
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				// First: an import block's step after another copies a state that none has written.
+				Config: config, ResourceName: testAccAPIKeyAddr, ImportState: true, ImportStateKind: resource.ImportBlockWithID,
+				ImportStateId: pasted[0], ExpectError: refused,
+			},
+			{Config: config, ResourceName: testAccAPIKeyAddr, ImportState: true, ImportStateId: pasted[0], ExpectError: refused},
+			{Config: config, ResourceName: testAccAPIKeyAddr, ImportState: true, ImportStateId: pasted[1], ExpectError: refused},
+		},
+	})
+	if n := carried.Load(); n != 0 {
+		t.Errorf("%d requests carried a pasted key value to the API", n)
+	}
+}
+
+// TestAPIKey_importByValueNotQuoted: the refusal of an import ID that is a key's value sends no
+// request and does not quote the value, so that it reaches neither the terminal nor the log.
+func TestAPIKey_importByValueNotQuoted(t *testing.T) {
+	t.Parallel()
+	e := startEmulator(t, emulator.Options{})
+	e.requireEmulator("counting every request of the import")
+	ctx := context.Background()
+	r := &apiKeyResource{data: newProviderData(e.API)}
+	var schemaResp fwresource.SchemaResponse
+	r.Schema(ctx, fwresource.SchemaRequest{}, &schemaResp)
+	for _, value := range pastedKeyValues(e) {
+		before := e.Stats()
+		resp := fwresource.ImportStateResponse{State: tfsdk.State{Schema: schemaResp.Schema,
+			Raw: tftypes.NewValue(schemaResp.Schema.Type().TerraformType(ctx), nil)}}
+		r.ImportState(ctx, fwresource.ImportStateRequest{ID: value}, &resp)
+		errs := resp.Diagnostics.Errors()
+		if len(errs) != 1 || errs[0].Summary() != "Import ID Looks Like an API Key's Value" {
+			t.Errorf("importing a pasted value of %d characters: %v", len(value), strings.ReplaceAll(fmt.Sprint(resp.Diagnostics), value, "<VALUE>"))
+			continue
+		}
+		if strings.Contains(errs[0].Detail(), value) || strings.Contains(errs[0].Detail(), value[:16]) {
+			t.Errorf("the refusal quotes the pasted value: %s", strings.ReplaceAll(errs[0].Detail(), value, "<VALUE>"))
+		}
+		if got := e.Stats().Requests; !maps.Equal(got, before.Requests) {
+			t.Errorf("the refusal sent requests: %v, before %v", got, before.Requests)
+		}
+	}
 }
 
 // TestAccAPIKey_migratedKeyCannotBeEdited imports a key moved from the old User Accounts app,
@@ -1410,7 +1489,8 @@ func TestAccAPIKey_refusedAfterLostCreate(t *testing.T) {
 
 // TestAPIKey_importSaysWhomTheValueWorksFor imports console keys, as Terraform does, to assert the
 // warnings terraform-plugin-testing cannot see: the lost value "keeps working" only for an enabled
-// key that has not expired (a status spelled "Disabled" included), and a key whose role was
+// key that has not expired (a status spelled "Disabled" included), the advice to replace the key
+// is left out for an expired key, which the plan replaces already, and a key whose role was
 // deleted in the console is reported as having none, in the import and in the list resource,
 // which also lists the disabled key as disabled.
 func TestAPIKey_importSaysWhomTheValueWorksFor(t *testing.T) {
@@ -1455,6 +1535,13 @@ func TestAPIKey_importSaysWhomTheValueWorksFor(t *testing.T) {
 		if resp.Diagnostics.HasError() || !strings.Contains(value, tc.want) ||
 			(tc.key == off || tc.key == old) && strings.Contains(value, "keeps working") {
 			t.Errorf("importing %s: the value warning %q, want it to say %q; diagnostics %v", tc.key.Name, value, tc.want, resp.Diagnostics)
+		}
+		// The plan replaces an expired key already ("API Key Will Be Replaced"): -replace has nothing to add.
+		if advised := strings.Contains(value, "-replace="); advised == (tc.key == old) {
+			t.Errorf("importing %s: the value warning %q advises terraform apply -replace: %v", tc.key.Name, value, advised)
+		}
+		if tc.key == old && !strings.Contains(value, `"API Key Will Be Replaced"`) {
+			t.Errorf("importing %s: the value warning %q does not say that the plan replaces the key", tc.key.Name, value)
 		}
 		if wantNoRole := fmt.Sprintf("The API key %s (%q) has no role", tc.key.ID, tc.key.Name); tc.wantNoRole != strings.Contains(noRole, wantNoRole) {
 			t.Errorf("importing %s: the warning of no role is %q, want one: %v", tc.key.Name, noRole, tc.wantNoRole)

@@ -290,16 +290,21 @@ func (r *userRoleResource) seenManaged(id string) bool { return r.data.seenManag
 // its id, or nil when there is none or the roles cannot be listed: takeName asks it after a refusal,
 // when the per-process listing (roleNamed) may be out of date.
 func (r *userRoleResource) currentNameHolder(ctx context.Context, name string) (*client.Role, string) {
-	roles, err := r.data.client.ListRoles(ctx, "")
-	if err != nil {
+	roles := r.rolesNamedAnyCase(ctx, name)
+	if len(roles) == 0 {
 		return nil, ""
 	}
-	for i := range roles {
-		if strings.EqualFold(roles[i].Name, name) {
-			return &roles[i], roles[i].ID
-		}
+	return &roles[0], roles[0].ID
+}
+
+// rolesNamedAnyCase lists afresh the roles whose name is name regardless of case: none when none
+// is or the roles cannot be listed.
+func (r *userRoleResource) rolesNamedAnyCase(ctx context.Context, name string) []client.Role {
+	roles, err := r.data.client.ListRoles(ctx, "")
+	if err != nil {
+		return nil
 	}
-	return nil, ""
+	return slices.DeleteFunc(roles, func(role client.Role) bool { return !strings.EqualFold(role.Name, name) })
 }
 
 // roleNameClash describes the existing role whose name a new (creates) or renamed role would take,
@@ -393,17 +398,14 @@ func (r *userRoleResource) Create(ctx context.Context, req resource.CreateReques
 	// taken otherwise. A role that the create's answer described in full is recorded as it is.
 	doing := fmt.Sprintf("The user role %q was created with id %s and is recorded in the state", in.Name, role.ID)
 	if readBack.Described {
-		detail := doing + ", as the API's answer to the create described it, but reading it back failed: " + readBack.Err.Error() +
-			"\n\nThe next refresh reads it again."
-		if advice := errorAdvice(readBack.Err); advice != "" {
-			detail += " " + advice
-		}
-		resp.Diagnostics.AddWarning("User Role Not Read Back", detail)
+		resp.Diagnostics.AddWarning("User Role Not Read Back", doing+", as the API's answer to the create described it, but "+
+			"reading it back failed: "+withAdvice(readBack.Err, roleReadBackAdvice(readBack.Err, true)))
 		return
 	}
-	addAPIError(&resp.Diagnostics, "Error Reading User Role", doing+", as the request described it (the API's answer to the "+
+	addAPIErrorWith(&resp.Diagnostics, "Error Reading User Role", doing+", as the request described it (the API's answer to the "+
 		"create did not describe the role), and Terraform marks it tainted, so the next apply replaces it (if the next plan's "+
-		"refresh finds it as configured, terraform untaint keeps it instead). Reading it back failed", readBack.Err)
+		"refresh finds it as configured, terraform untaint keeps it instead). Reading it back failed", readBack.Err,
+		roleReadBackAdvice(readBack.Err, false))
 }
 
 func (r *userRoleResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -551,8 +553,15 @@ func (r *userRoleResource) Delete(ctx context.Context, req resource.DeleteReques
 	if len(holders) > 0 {
 		doing += ", still assigned to " + describeRoleHolders(holders)
 	}
-	resp.Diagnostics.AddError("User Role In Use", doing+": "+err.Error()+"\n\n"+roleInUseAdvice)
+	addAPIErrorWith(&resp.Diagnostics, "User Role In Use", doing, err, roleInUseAdvice+" "+roleHoldersNotBegunAdvice)
 }
+
+// roleHoldersNotBegunAdvice is the advice on a refused delete of a role whose holders this run may
+// delete too, but that name it by a literal name: Terraform does not order their deletes before the
+// role's, which waits only a few seconds for them to begin (deleteRole).
+const roleHoldersNotBegunAdvice = "If this run deletes them too, their deletes may not have begun within the wait (as with " +
+	"a low -parallelism): run the command again; the lasting fix is to refer to the role (role = " +
+	"visionone_user_role.<name>.name) so that Terraform deletes them first."
 
 // roleRefusal is what deleteRole knows of the last refusal of a role's delete: the holders, and
 // whether the apply was interrupted while it waited for their deletes.
@@ -691,11 +700,19 @@ func (r *userRoleResource) ImportState(ctx context.Context, req resource.ImportS
 		return
 	}
 	// Many imports in one plan are served from the listing that refreshes share.
-	role, err := findByIDOrName(ctx, key, r.data.client.RefreshRole, r.data.client.FindRoleByName)
+	role, err := findByIDOrName(ctx, key, r.data.client.RefreshRole, r.data.client.RefreshRoleByName)
+	if client.IsNotFound(err) {
+		// Role names are unique regardless of case (API.md, "Decision: role limits"), so a name in
+		// another case names one role, as an API key's name does; the exact spelling is looked for
+		// first, should Vision One hold names that differ in case only.
+		if same := r.rolesNamedAnyCase(ctx, key); len(same) == 1 {
+			role, err = &same[0], nil
+		}
+	}
 	if client.IsNotFound(err) {
 		resp.Diagnostics.AddError("User Role Not Found",
-			fmt.Sprintf("No Vision One user role has the id or name %q. The import id is a role id (a UUID) or the exact "+
-				"role name; the visionone_user_roles data source lists the roles of the tenant.", key))
+			fmt.Sprintf("No Vision One user role has the id or name %q. The import id is a role id (a UUID) or the "+
+				"role name; the visionone_user_roles data source lists the roles of the tenant.%s", key, r.data.closestRoles(ctx, key)))
 		return
 	}
 	if err != nil {

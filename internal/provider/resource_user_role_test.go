@@ -85,6 +85,15 @@ resource "visionone_user_role" "test" {
 				ImportStateVerify: true,
 			},
 			{
+				// terraform import visionone_user_role.test "<PREFIX>THIRD-PARTY AUDITORS": names that
+				// differ in case only name one role (API.md, "Decision: role limits"), and the state
+				// holds the name as Vision One spells it.
+				ResourceName:      userRoleAddr,
+				ImportState:       true,
+				ImportStateId:     strings.ToUpper(name),
+				ImportStateVerify: true,
+			},
+			{
 				// import { to = visionone_user_role.test, id = "<id>" }
 				ResourceName:    userRoleAddr,
 				ImportState:     true,
@@ -96,6 +105,13 @@ resource "visionone_user_role" "test" {
 				ImportState:     true,
 				ImportStateKind: resource.ImportBlockWithID,
 				ImportStateId:   name,
+			},
+			{
+				// import { to = ..., id = "<prefix>third-party auditors" }: a no-op import too.
+				ResourceName:    userRoleAddr,
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithID,
+				ImportStateId:   strings.ToLower(name),
 			},
 			{
 				// terraform plan -generate-config-out: the generated resource block must plan as a
@@ -706,7 +722,7 @@ resource "visionone_user_role" "test" {
 }
 
 // TestAccUserRole_importInvalid imports what cannot be imported: a predefined role, and a
-// role that does not exist, by a name and by an id.
+// role that does not exist, by a name (with the closest names when there are some) and by an id.
 func TestAccUserRole_importInvalid(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
 	auditor := findRole(t, e, "Auditor")
@@ -743,6 +759,14 @@ resource "visionone_user_role" "test" {
 				ExpectError:   regexpText("User Role Not Found", `No Vision One user role has the id or name "No such role"`),
 			},
 			{
+				// A name that no role has in any case: the error names the closest.
+				Config:        config,
+				ResourceName:  userRoleAddr,
+				ImportState:   true,
+				ImportStateId: "AUDITR",
+				ExpectError:   regexpText("User Role Not Found", `"AUDITR"`, `Did you mean "Auditor"`),
+			},
+			{
 				// An id that no role has, nor any role as its name.
 				Config:        config,
 				ResourceName:  userRoleAddr,
@@ -757,7 +781,7 @@ resource "visionone_user_role" "test" {
 // TestAccUserRole_importUUIDName adopts a role made in the console whose name has the form of a
 // role id (a UUID), by that name, with an import block and with `terraform import`: no role has
 // that id, so the import finds the role by its name, as the documentation's "by its id (a UUID) or
-// by its exact name" promises.
+// by its name" promises.
 func TestAccUserRole_importUUIDName(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
 	e.requireEmulator("a role named like a UUID, which cannot carry the prefix that live test objects are swept by")
@@ -849,7 +873,7 @@ func testAccCheckUserRoleDestroyed(e *testEmulator) resource.TestCheckFunc {
 
 // roleNameGone checks that no role is named name.
 func (e *testEmulator) roleNameGone(name string) error {
-	if _, err := e.API.FindRoleByName(context.Background(), name); !client.IsNotFound(err) {
+	if _, err := e.API.RefreshRoleByName(context.Background(), name); !client.IsNotFound(err) {
 		return fmt.Errorf("the role %q is not gone: %v", name, err)
 	}
 	return nil
@@ -872,7 +896,7 @@ func roleWithDefaults(permissions []string) roleInAPI {
 // with a GET of the role (never served from a listing the test client may hold).
 func expectRoleInEmulator(e *testEmulator, name string, want roleInAPI) statecheck.StateCheck {
 	return emulatorCheck(func(ctx context.Context) error {
-		found, err := e.API.FindRoleByName(ctx, name)
+		found, err := e.API.RefreshRoleByName(ctx, name)
 		if err != nil {
 			return fmt.Errorf("looking up role %q in the emulator: %w", name, err)
 		}

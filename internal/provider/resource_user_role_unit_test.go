@@ -265,8 +265,9 @@ func dynamicValue(t *testing.T, typ tftypes.Type, attributes map[string]tftypes.
 }
 
 // TestUserRole_deleteRefused: a refused delete of a role is "User Role In Use", with the advice to
-// give its holders another role, only when the provider found holders or the answer says that the
-// role is in use. Vision One refuses other deletes too (a role migrated from another Trend
+// give its holders another role, or, when this run deletes them and their deletes had not begun
+// within the wait, to run the command again and refer to the role, only when the provider found
+// holders or the answer says that the role is in use. Vision One refuses other deletes too (a role migrated from another Trend
 // product): those keep Vision One's message and say what to do about a role it keeps.
 func TestUserRole_deleteRefused(t *testing.T) {
 	t.Parallel()
@@ -276,6 +277,8 @@ func TestUserRole_deleteRefused(t *testing.T) {
 		saysNothing  = `{"error":{"code":"BadRequest","message":"Bad request."}}`
 		inUseSummary = "User Role In Use"
 		reassign     = "give them another role"
+		notBegun     = "may not have begun within the wait (as with a low -parallelism): run the command again"
+		refer        = "refer to the role (role = visionone_user_role.<name>.name) so that Terraform deletes them first"
 	)
 	tests := map[string]struct {
 		answer  string // what Vision One answers the delete; "" for the emulator's own answer
@@ -288,11 +291,11 @@ func TestUserRole_deleteRefused(t *testing.T) {
 		"refused for another reason": {answer: migrated, summary: "Error Deleting User Role",
 			want: []string{"400 BadRequest: Roles migrated from Cloud One Workload Security cannot be deleted.",
 				"Vision One refused to delete the object: its message above says why", "`removed` block"},
-			notWant: []string{inUseSummary, reassign, "correct"}},
+			notWant: []string{inUseSummary, reassign, "correct", notBegun, refer}},
 		"said to be in use, no holder found": {answer: saysInUse, summary: inUseSummary,
-			want: []string{"ItemInUse", reassign}, notWant: []string{"still assigned to"}},
+			want: []string{"ItemInUse", reassign, notBegun, refer}, notWant: []string{"still assigned to"}},
 		"held, as the emulator says": {held: true, summary: inUseSummary,
-			want: []string{"still assigned to the API key", reassign}},
+			want: []string{"still assigned to the API key", reassign, notBegun, refer}},
 		"held, refused without a reason": {answer: saysNothing, held: true, summary: inUseSummary,
 			want: []string{"still assigned to the API key", "Bad request.", reassign}},
 		// The keys of the role are then found in the whole listing, not by the API's filter.

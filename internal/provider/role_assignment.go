@@ -101,7 +101,7 @@ func (d *providerData) checkRoleAssignable(ctx context.Context, use roleAssignme
 		}
 		return
 	}
-	found, err := d.client.FindRoleByName(ctx, name)
+	found, err := d.client.RefreshRoleByName(ctx, name)
 	switch {
 	case client.IsNotFound(err):
 		diags.AddAttributeError(path.Root("role"), "Role Not Found",
@@ -137,7 +137,7 @@ func (d *providerData) checkPlannedRoleApplied(ctx context.Context, use roleAssi
 	if _, planned := d.plannedRole(name); !planned {
 		return
 	}
-	found, err := d.client.FindRoleByName(ctx, name)
+	found, err := d.client.RefreshRoleByName(ctx, name)
 	var now string
 	switch {
 	case client.IsNotFound(err):

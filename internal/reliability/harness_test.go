@@ -12,7 +12,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -356,7 +355,7 @@ func (w *workspace) expectStateMatchesAPI(baseline map[string][]apiObject, want 
 				orphans = append(orphans, fmt.Sprintf("%s (%s)", name, id))
 			}
 		}
-		sort.Strings(orphans)
+		slices.Sort(orphans)
 		if len(orphans) > 0 {
 			t.Errorf("%s: %d object(s) in the API that no state records (orphans): %s", typ, len(orphans), strings.Join(orphans, ", "))
 		}
@@ -459,7 +458,7 @@ func responsesSummary(s emulator.Stats) string {
 	for code := range s.Responses {
 		codes = append(codes, code)
 	}
-	sort.Strings(codes)
+	slices.Sort(codes)
 	parts := make([]string, len(codes))
 	for i, code := range codes {
 		parts[i] = fmt.Sprintf("%s×%d", code, s.Responses[code])

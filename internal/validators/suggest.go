@@ -1,7 +1,8 @@
 package validators
 
 import (
-	"sort"
+	"cmp"
+	"slices"
 	"strings"
 
 	"github.com/agext/levenshtein"
@@ -27,19 +28,13 @@ func ClosestMatches(target string, candidates []string, limit int) []string {
 	for _, c := range candidates {
 		lowerCandidate := strings.ToLower(c)
 		d := levenshtein.Distance(lowerTarget, lowerCandidate, nil)
-		threshold := max(len(lowerTarget), len(lowerCandidate)) / 3
-		if threshold < 2 {
-			threshold = 2
-		}
+		threshold := max(max(len(lowerTarget), len(lowerCandidate))/3, 2)
 		if d <= threshold || containsEitherWay(lowerTarget, lowerCandidate) {
 			matches = append(matches, scored{candidate: c, distance: d})
 		}
 	}
-	sort.Slice(matches, func(i, j int) bool {
-		if matches[i].distance != matches[j].distance {
-			return matches[i].distance < matches[j].distance
-		}
-		return matches[i].candidate < matches[j].candidate
+	slices.SortFunc(matches, func(a, b scored) int {
+		return cmp.Or(cmp.Compare(a.distance, b.distance), strings.Compare(a.candidate, b.candidate))
 	})
 	if len(matches) == 0 {
 		return nil

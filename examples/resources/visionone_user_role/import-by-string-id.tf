@@ -1,4 +1,4 @@
-# The id is the role's id (a UUID) or its exact name. With
+# The id is the role's id (a UUID) or its name, in any letter case. With
 # `terraform plan -generate-config-out=generated.tf`, Terraform writes the
 # resource block for you.
 import {
