@@ -145,15 +145,69 @@ func (c *Client) CreateAPIKey(ctx context.Context, in APIKeyCreate) (*CreatedAPI
 }
 
 // createAPIKeyBatch sends a batch of creates (see CreateAPIKey) and returns each caller's result.
+// A key whose item Vision One refused with a 429 (its rate limit, or the tenant's cap on keys,
+// which a delete elsewhere may lift) was certainly not made: it is sent again, with the other keys
+// so refused, once the longest Retry-After among their items (or the answer's, or a backoff) has
+// passed, until it has been sent max_retries times more, as a whole request is retried.
 func (c *Client) createAPIKeyBatch(ctx context.Context, batch []*pending[APIKeyCreate, *CreatedAPIKey]) []result[*CreatedAPIKey] {
 	stale := writing(c.caches.apiKeys)
 	defer stale() // before any caller has its result, so that none reads a listing fetched during the write
 	results := make([]result[*CreatedAPIKey], len(batch))
-	// live holds the positions in batch of the keys still to create.
-	live := make([]int, len(batch))
-	for i := range live {
-		live[i] = i
+	todo := make([]int, len(batch))
+	for i := range todo {
+		todo[i] = i
 	}
+	for sent := 1; ; sent++ {
+		c.createAPIKeys(ctx, batch, todo, results)
+		var wait time.Duration
+		if todo, wait = c.refusedKeys(batch, todo, results, sent); len(todo) == 0 {
+			return results
+		}
+		tflog.SubsystemDebug(c.logContext(ctx), LogSubsystem, "API keys refused with 429; sending them again",
+			map[string]any{"items": len(todo), "wait_ms": wait.Milliseconds(), "sent": sent})
+		if c.sleep(ctx, wait) != nil {
+			return results // each keeps its refusal
+		}
+	}
+}
+
+// refusedKeys returns the positions among those just sent of the keys whose items were refused
+// with a 429 and may be sent again, and how long to wait before: the longest Retry-After among
+// them, or a backoff for those without one. sent is how many times they have been sent, which
+// their errors then count.
+func (c *Client) refusedKeys(batch []*pending[APIKeyCreate, *CreatedAPIKey], positions []int,
+	results []result[*CreatedAPIKey], sent int,
+) ([]int, time.Duration) {
+	var again []int
+	var wait time.Duration
+	backoff := c.backoff(sent)
+	for _, i := range positions {
+		var refusal *APIError
+		if results[i].out != nil || isAmbiguous(results[i].err) || !errors.As(results[i].err, &refusal) ||
+			refusal.Item == "" || refusal.StatusCode != http.StatusTooManyRequests {
+			continue // made, or not a refusal of this item (a whole request's error was retried already)
+		}
+		refusal.Attempts = max(refusal.Attempts, sent)
+		if sent > c.cfg.MaxRetries || batch[i].gone() {
+			continue
+		}
+		again = append(again, i)
+		if refusal.retryAfter != nil {
+			wait = max(wait, *refusal.retryAfter)
+		} else {
+			wait = max(wait, backoff)
+		}
+	}
+	return again, wait
+}
+
+// createAPIKeys sends the creates of the keys at the positions todo of batch, as one request
+// (resent only after an ambiguous failure, see createSafely), and sets their results.
+func (c *Client) createAPIKeys(ctx context.Context, batch []*pending[APIKeyCreate, *CreatedAPIKey], todo []int,
+	results []result[*CreatedAPIKey],
+) {
+	// live holds the positions in batch of the keys still to create.
+	live := slices.Clone(todo)
 	// attempts counts the requests sent; recovered is set when the recovery after the latest one
 	// has deleted the keys it made without their secrets reaching us.
 	attempts, recovered := 0, false
@@ -244,7 +298,6 @@ func (c *Client) createAPIKeyBatch(ctx context.Context, batch []*pending[APIKeyC
 			}
 		}
 	}
-	return results
 }
 
 // undoneKeyError is the error of a key that no attempt of a batch create made, whose last answer

@@ -681,3 +681,66 @@ func TestAPIKeyDeleteEmptyAnswer(t *testing.T) {
 		})
 	}
 }
+
+// TestAPIKeyItemsRefusedWith429SentAgain: the keys whose items a batch's answer refuses with a 429
+// were not made, so they are sent again together in a later request, after the longest Retry-After
+// among their items (or the answer's), until max_retries runs out; their errors then count the
+// times they were sent. A key made or refused otherwise is never sent again.
+func TestAPIKeyItemsRefusedWith429SentAgain(t *testing.T) {
+	t.Parallel()
+	const capped = `{"status":429,"headers":[{"name":"Retry-After","value":"1"}],` +
+		`"body":{"error":{"code":"TooManyRequests","message":"full","innererror":{"code":"TenantLimitExceeded"}}}}`
+	var mu sync.Mutex
+	var sent [][]string
+	c := newHandlerClient(t, func(w http.ResponseWriter, r *http.Request) {
+		var in []client.APIKeyCreate
+		_ = json.NewDecoder(r.Body).Decode(&in)
+		mu.Lock()
+		names := make([]string, len(in))
+		for i, k := range in {
+			names[i] = k.Name
+		}
+		slices.Sort(names) // the callers join the batch in any order
+		sent = append(sent, names)
+		round := len(sent)
+		mu.Unlock()
+		items := make([]string, len(in))
+		for i, k := range in {
+			switch {
+			case k.Name == "made", k.Name == "rated" && round > 1:
+				items[i] = fmt.Sprintf(`{"status":201,"body":{"id":"id-%s","value":"secret-%s"}}`, k.Name, k.Name)
+			case k.Name == "rated": // the answer's Retry-After stands for the item's
+				items[i] = `{"status":429,"body":{"error":{"code":"TooManyRequests","message":"slow down"}}}`
+			case k.Name == "duplicate":
+				items[i] = `{"status":400,"body":{"error":{"code":"BadRequest","message":"already exists"}}}`
+			default:
+				items[i] = capped
+			}
+		}
+		w.Header().Set("Retry-After", "1")
+		writeJSON(w, http.StatusMultiStatus, "["+strings.Join(items, ",")+"]")
+	}, func(cfg *client.Config) { cfg.MaxRetries = 2 })
+	client.GatherCreates(c, 4)
+	started := time.Now()
+	results := createConcurrently(context.Background(), c, keyInputs("made", "rated", "duplicate", "capped"))
+	if took := time.Since(started); took < 2*time.Second {
+		t.Errorf("done after %s, want the two waits of the Retry-After of 1 s", took)
+	}
+	want := [][]string{{"capped", "duplicate", "made", "rated"}, {"capped", "rated"}, {"capped"}}
+	if !slices.EqualFunc(sent, want, slices.Equal[[]string]) {
+		t.Errorf("requests %v, want %v", sent, want)
+	}
+	for i, name := range []string{"made", "rated"} {
+		if r := results[i]; r.err != nil || r.key == nil || r.key.ID != "id-"+name {
+			t.Errorf("%s: %+v, %v, want it made", name, r.key, r.err)
+		}
+	}
+	var refusal *client.APIError
+	if err := results[2].err; !errors.As(err, &refusal) || refusal.StatusCode != http.StatusBadRequest || refusal.Attempts > 1 {
+		t.Errorf("duplicate: %v, want its refusal, sent once", err)
+	}
+	if err := results[3].err; !errors.As(err, &refusal) || client.TenantLimit(err) != "API keys" || refusal.Attempts != 3 ||
+		!strings.Contains(err.Error(), "after 3 attempts") {
+		t.Errorf("capped: %v, want the refusal at the cap, after 3 attempts", err)
+	}
+}

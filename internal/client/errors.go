@@ -52,6 +52,9 @@ type APIError struct {
 	afterAmbiguous bool
 	// foundByClient is set on an error that is no answer of the API (FoundByClient).
 	foundByClient bool
+	// retryAfter is, for a 207 item refused with a 429, the wait its Retry-After asks for (the
+	// item's, else the answer's); nil when neither has one.
+	retryAfter *time.Duration
 }
 
 // Vision One error codes that the provider tells apart beyond their HTTP status (API.md, "Errors").
@@ -292,7 +295,8 @@ const innerCodeInUse = "ItemInUse"
 const innerCodeTenantLimit = "TenantLimitExceeded"
 
 // tenantLimitReached reports whether the answer is the refusal of a create at a tenant's cap, by
-// its inner code whatever its status: a 429 with it is no rate limit, and waiting does not lift it.
+// its inner code whatever its status: a 429 with it is no rate limit, so it does not slow the pace,
+// though it is retried, since a delete elsewhere may make room.
 func (e *APIError) tenantLimitReached() bool {
 	return strings.EqualFold(e.InnerCode, innerCodeTenantLimit)
 }

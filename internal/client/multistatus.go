@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // multiStatusItem is one element of a 207 answer (API.md, "Multi-status answers"). A failure
@@ -96,7 +97,22 @@ func (it multiStatusItem) itemError(method, path, what string, resp *response, s
 	if it.Status == 0 && e.Code == "" { // no error envelope either: say what is missing
 		e.Message = "the API answered this item without a readable status"
 	}
+	if it.Status == http.StatusTooManyRequests {
+		e.retryAfter = it.retryAfter(resp.header)
+	}
 	return e
+}
+
+// retryAfter is the wait that the item's Retry-After asks for, or else the answer's (header), read
+// as the transport reads one; nil when neither has one.
+func (it multiStatusItem) retryAfter(header http.Header) *time.Duration {
+	if value := it.header("Retry-After"); value != "" {
+		header = http.Header{"Retry-After": {value}, "Date": header.Values("Date")}
+	}
+	if wait, ok := retryAfter(header); ok {
+		return &wait
+	}
+	return nil
 }
 
 // decodeMultiStatus reads a 207 answer: a bare array with one item per request element, in order.

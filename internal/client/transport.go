@@ -269,10 +269,12 @@ func (c *Client) classifyFailure(cl *call, out outcome) verdict {
 	return c.retryOrGiveUp(cl, reqErr, c.backoff(cl.attempts))
 }
 
-// classifyAnswer judges an error answer. A refusal at a tenant's cap on objects is final. A 429 is
-// retried for every request: the API refused before acting on it; it waits for the tenant's next
-// window (its Retry-After, or the hold the pacer set). A 5xx (but 501), or a 400 RequestTimeout
-// (the API giving up, as with a 504), is retried, except for a create, whose caller must look the
+// classifyAnswer judges an error answer. A 429 is retried for every request: the API refused before
+// acting on it; it waits for the tenant's next window (its Retry-After, or the hold the pacer set).
+// A 429 that says the tenant's cap on objects is reached (tenantLimitReached) is retried as well,
+// after its Retry-After or a backoff, since a delete elsewhere may make room; it is no rate limit,
+// so its retries are bounded by max_retries alone. A 5xx (but 501), or a 400 RequestTimeout (the
+// API giving up, as with a 504), is retried, except for a create, whose caller must look the
 // object up first. Any other answer is final.
 func (c *Client) classifyAnswer(cl *call, out outcome) verdict {
 	errBody := out.body
@@ -283,9 +285,8 @@ func (c *Client) classifyAnswer(cl *call, out outcome) verdict {
 	apiErr.Attempts = cl.attempts
 	apiErr.apiPath = strings.TrimPrefix(cl.path(), c.base.Path)
 	apiErr.afterAmbiguous = cl.ambiguous
+	rateLimited := out.status == http.StatusTooManyRequests && !apiErr.tenantLimitReached()
 	switch status := out.status; {
-	case apiErr.tenantLimitReached():
-		return verdict{err: apiErr} // a cap on objects, which no wait lifts (whatever its status)
 	case status == http.StatusTooManyRequests:
 	case status >= 500 && status != http.StatusNotImplemented, apiErr.gaveUp():
 		if cl.req.policy == retryUnprocessed {
@@ -302,12 +303,12 @@ func (c *Client) classifyAnswer(cl *call, out outcome) verdict {
 	wait, ok := retryAfter(out.header)
 	if !ok {
 		wait = c.backoff(cl.attempts)
-		if out.status == http.StatusTooManyRequests {
+		if rateLimited {
 			// The pacer holds every request until the window that this 429 closed ends.
 			wait = max(wait, c.pace.holdLeft(time.Now()))
 		}
 	}
-	if out.status == http.StatusTooManyRequests && c.tenantMayBeFull(cl, time.Now()) {
+	if rateLimited && c.tenantMayBeFull(cl, time.Now()) {
 		if cl.attempts > c.cfg.MaxRetries {
 			// Past its retries, a call asks no faster than its backoff, whatever a Retry-After says.
 			wait = max(wait, c.backoff(cl.attempts))

@@ -117,7 +117,7 @@ func (s *Server) inviteAccount(c *call) *httpError {
 	if e != nil {
 		return e
 	}
-	if e := checkTenantLimit("user accounts", len(s.st.accounts), s.tenantLimits.Accounts); e != nil {
+	if e := s.tenantLimits.check("user accounts", len(s.st.accounts), s.tenantLimits.Accounts); e != nil {
 		return e
 	}
 	a := &account{

@@ -83,8 +83,13 @@ type headerPair struct {
 	Value string `json:"value"`
 }
 
+// failedItem is the item of a refused key, with the refusal's Retry-After among its headers.
 func failedItem(e *httpError) multiStatusItem {
-	return multiStatusItem{Status: e.status, Body: errorEnvelope{Error: e.body}}
+	item := multiStatusItem{Status: e.status, Body: errorEnvelope{Error: e.body}}
+	if e.retryAfter != "" {
+		item.Headers = []headerPair{{Name: "Retry-After", Value: e.retryAfter}}
+	}
+	return item
 }
 
 type apiKeyCreateBody struct {
@@ -183,7 +188,7 @@ func (s *Server) createAPIKey(c *call, raw json.RawMessage) (*apiKey, string, *h
 		return nil, "", e
 	}
 	k.RoleID = r.ID
-	if e := checkTenantLimit("API keys", len(s.st.apiKeys), s.tenantLimits.APIKeys); e != nil {
+	if e := s.tenantLimits.check("API keys", len(s.st.apiKeys), s.tenantLimits.APIKeys); e != nil {
 		return nil, "", e
 	}
 	value := newToken(k.ID, k.Created, k.Expires)

@@ -33,9 +33,12 @@ func RunCommand(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	rateLimit := fs.Int("rate-limit", 0, "server-side limit in requests per minute (0: none)")
 	rateLimitRetryAfter := fs.Bool("rate-limit-retry-after", true, "send Retry-After with the rate limit's 429 answers; "+
 		"-rate-limit-retry-after=false\nsends none, as Vision One documents none")
-	maxAPIKeys := fs.Int("max-api-keys", 0, "the most API keys the tenant may hold; a create beyond it is refused (0: no cap)")
+	maxAPIKeys := fs.Int("max-api-keys", 0, "the most API keys the tenant may hold; a create beyond it is refused with a\n"+
+		"429 TooManyRequests (inner TenantLimitExceeded) and Retry-After (0: no cap)")
 	maxAccounts := fs.Int("max-accounts", 0, "the most user accounts the tenant may hold (0: no cap)")
 	maxRoles := fs.Int("max-roles", 0, "the most custom roles the tenant may hold (0: no cap)")
+	limitsRetryAfter := fs.Duration("limits-retry-after", time.Second, "the Retry-After of the 429 that refuses a create "+
+		"beyond a cap (-max-api-keys,\n-max-accounts, -max-roles), rounded up to whole seconds; 0 sends none")
 	noControls := fs.Bool("no-controls", false, "serve no test controls: everything under /_emulator/ answers 404, as on a real tenant")
 	absentDates := AbsentDatesEmpty
 	fs.Func("absent-dates", "how a date with no value (a key that never expires, or was never used) is written, as\n"+
@@ -87,20 +90,22 @@ the request counts never apply to them):
 		faults.Statuses = []int{http.StatusInternalServerError, http.StatusServiceUnavailable}
 	}
 	srv, err := New(Options{
-		AdminKey:                *adminKey,
-		StateFile:               *stateFile,
-		Faults:                  faults,
-		RequestsPerMinute:       *rateLimit,
-		RateLimitOmitRetryAfter: !*rateLimitRetryAfter,
-		MaxAPIKeys:              *maxAPIKeys,
-		MaxAccounts:             *maxAccounts,
-		MaxRoles:                *maxRoles,
-		NoControls:              *noControls,
-		AbsentDates:             absentDates,
-		StrictIfMatch:           *strictIfMatch,
-		AllowInvitedUpdates:     *allowInvitedUpdates,
-		LegacyKeyStatus:         *legacyKeyStatus,
-		Logger:                  stdout,
+		AdminKey:                  *adminKey,
+		StateFile:                 *stateFile,
+		Faults:                    faults,
+		RequestsPerMinute:         *rateLimit,
+		RateLimitOmitRetryAfter:   !*rateLimitRetryAfter,
+		MaxAPIKeys:                *maxAPIKeys,
+		MaxAccounts:               *maxAccounts,
+		MaxRoles:                  *maxRoles,
+		TenantLimitRetryAfter:     *limitsRetryAfter,
+		TenantLimitOmitRetryAfter: *limitsRetryAfter <= 0,
+		NoControls:                *noControls,
+		AbsentDates:               absentDates,
+		StrictIfMatch:             *strictIfMatch,
+		AllowInvitedUpdates:       *allowInvitedUpdates,
+		LegacyKeyStatus:           *legacyKeyStatus,
+		Logger:                    stdout,
 	})
 	if err != nil {
 		_, _ = fmt.Fprintf(stderr, "emulator: %v\n", err)

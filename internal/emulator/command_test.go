@@ -173,15 +173,18 @@ func TestRunCommandRateLimitWithoutRetryAfter(t *testing.T) {
 	}
 }
 
-// TestRunCommandTenantLimits: -max-api-keys, -max-accounts and -max-roles reach the emulator.
+// TestRunCommandTenantLimits: -max-api-keys, -max-accounts, -max-roles and -limits-retry-after
+// reach the emulator.
 func TestRunCommandTenantLimits(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
-	url, done, stderr := startCommand(t, ctx, "-max-api-keys", "1", "-max-accounts", "1", "-max-roles", "1")
+	url, done, stderr := startCommand(t, ctx, "-max-api-keys", "1", "-max-accounts", "1", "-max-roles", "1",
+		"-limits-retry-after", "3s")
 
 	status, body := commandRequest(t, "POST", url+"/v3.0/iam/apiKeys", `[{"name":"one","role":"SIEM"},{"name":"two","role":"SIEM"}]`)
-	if status != http.StatusMultiStatus || !strings.Contains(body, `"status":201`) || !strings.Contains(body, "TenantLimitExceeded") {
+	if status != http.StatusMultiStatus || !strings.Contains(body, `"status":201`) || !strings.Contains(body, "TenantLimitExceeded") ||
+		!strings.Contains(body, `{"name":"Retry-After","value":"3"}`) {
 		t.Errorf("two keys with -max-api-keys 1: %d %s", status, body)
 	}
 	for _, r := range []struct{ path, first, second string }{
@@ -217,6 +220,7 @@ func TestRunCommandFlags(t *testing.T) {
 		{[]string{"-h"}, 0, "-strict-if-match"},
 		{[]string{"-h"}, 0, "-allow-invited-updates"},
 		{[]string{"-h"}, 0, "-rate-limit-retry-after"},
+		{[]string{"-h"}, 0, "-limits-retry-after"},
 		{[]string{"-h"}, 0, "-legacy-key-status"},
 		{[]string{"-legacy-key-status", "404", "-listen", "127.0.0.1:0"}, 1, "LegacyKeyStatus must be 403 or 400"},
 		{[]string{"-h"}, 0, "-max-api-keys"},

@@ -47,8 +47,9 @@
 //     lastUsedDateTime) is "" by default; Options.AbsentDates writes null or a sentinel instead.
 //   - Options.MaxAPIKeys, MaxAccounts and MaxRoles (and POST /_emulator/limits) cap the objects
 //     the tenant may hold. A create beyond a cap is a 429 TooManyRequests with innererror
-//     TenantLimitExceeded and no Retry-After: per item in the API-key batch, the whole request for
-//     an account or a custom role.
+//     TenantLimitExceeded and a Retry-After of one second (Options.TenantLimitRetryAfter): per
+//     item in the API-key batch (the item's headers carry it), the whole request for an account or
+//     a custom role.
 //   - Injected 4xx/5xx faults are answered before the request is applied; only
 //     drop_after_write leaves the client unsure whether its write happened.
 //
@@ -65,8 +66,9 @@
 // They are listed, with an example body each, in controls (controls.go), which both registers
 // them and gives the lines of the emulator command's help (terraform-provider-visionone emulator -h).
 //
-// Injected 429s, like the rate limit's, carry Retry-After (seconds) unless told to omit it
-// (Faults.OmitRetryAfter, Options.RateLimitOmitRetryAfter). A dropped connection is
+// Injected 429s, like the rate limit's and the tenant limits', carry Retry-After (seconds) unless
+// told to omit it (Faults.OmitRetryAfter, Options.RateLimitOmitRetryAfter,
+// Options.TenantLimitOmitRetryAfter). A dropped connection is
 // closed without an answer; drop_after_write applies a mutation and then drops the connection
 // (the ambiguous-create case).
 package emulator
@@ -103,6 +105,11 @@ type Options struct {
 	MaxAPIKeys  int
 	MaxAccounts int
 	MaxRoles    int
+	// TenantLimitRetryAfter is the Retry-After of a refusal at a cap, rounded up to whole seconds;
+	// zero means one second. TenantLimitOmitRetryAfter sends the refusals without it. See
+	// TenantLimits.RetryAfter.
+	TenantLimitRetryAfter     time.Duration
+	TenantLimitOmitRetryAfter bool
 	// RateLimitOmitRetryAfter answers the rate limit's 429s without Retry-After, as Vision One may:
 	// it documents none (API.md, "Decision: Retry-After"). See SetRateLimitOmitRetryAfter.
 	RateLimitOmitRetryAfter bool
@@ -231,7 +238,8 @@ func New(opts Options) (*Server, error) {
 	if opts.RequestsPerMinute < 0 {
 		return nil, errors.New("emulator: RequestsPerMinute must not be negative")
 	}
-	s.tenantLimits = TenantLimits{APIKeys: opts.MaxAPIKeys, Accounts: opts.MaxAccounts, Roles: opts.MaxRoles}
+	s.tenantLimits = TenantLimits{APIKeys: opts.MaxAPIKeys, Accounts: opts.MaxAccounts, Roles: opts.MaxRoles,
+		RetryAfter: opts.TenantLimitRetryAfter, OmitRetryAfter: opts.TenantLimitOmitRetryAfter}
 	if err := s.tenantLimits.validate(); err != nil {
 		return nil, fmt.Errorf("emulator: %w", err)
 	}
@@ -359,8 +367,8 @@ func (s *Server) SetRateLimitOmitRetryAfter(omit bool) {
 	s.limiter.omitRetryAfter = omit
 }
 
-// SetTenantLimits replaces the caps on the objects the tenant may hold; the zero value removes them
-// (POST /_emulator/limits). Objects beyond a cap lowered below their number stay; only creates are
+// SetTenantLimits replaces the caps on the objects the tenant may hold, and the Retry-After of their
+// refusals; the zero value removes the caps (POST /_emulator/limits). Objects beyond a cap lowered below their number stay; only creates are
 // refused.
 func (s *Server) SetTenantLimits(l TenantLimits) error {
 	if err := l.validate(); err != nil {

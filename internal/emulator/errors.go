@@ -29,6 +29,8 @@ type errorEnvelope struct {
 type httpError struct {
 	status int
 	body   apiError
+	// retryAfter is the Retry-After (seconds) to answer with, or "" for none.
+	retryAfter string
 }
 
 // Inner error codes mirror the official mock server's (API.md, "Errors";
@@ -186,5 +188,8 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 func writeError(w http.ResponseWriter, e *httpError) {
+	if e.retryAfter != "" {
+		w.Header().Set("Retry-After", e.retryAfter)
+	}
 	writeJSON(w, e.status, errorEnvelope{Error: e.body})
 }

@@ -2,8 +2,10 @@ package emulator
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // refusedForLimit checks that e is a tenant limit's refusal naming kind.
@@ -16,7 +18,8 @@ func refusedForLimit(t *testing.T, e *apiError, kind string) {
 }
 
 // TestTenantLimitAPIKeys: beyond MaxAPIKeys, the items of a batch are refused one by one, the items
-// before them made; the refusal carries no Retry-After, and a delete makes room again.
+// before them made; each refusal carries Retry-After among its item's headers (the batch's answer
+// none), and a delete makes room again.
 func TestTenantLimitAPIKeys(t *testing.T) {
 	t.Parallel()
 	ts := newTestServer(t, Options{MaxAPIKeys: 2})
@@ -25,7 +28,7 @@ func TestTenantLimitAPIKeys(t *testing.T) {
 		{"name": "a", "role": "Robots"}, {"name": "b", "role": "Robots"}, {"name": "c", "role": "Robots"},
 	}}, http.StatusMultiStatus)
 	if resp.header.Get("Retry-After") != "" {
-		t.Errorf("Retry-After %q on a batch refused for the tenant limit", resp.header.Get("Retry-After"))
+		t.Errorf("Retry-After %q on a batch answer, want it on the refused item only", resp.header.Get("Retry-After"))
 	}
 	var items []createdItem
 	resp.json(t, &items)
@@ -33,6 +36,9 @@ func TestTenantLimitAPIKeys(t *testing.T) {
 		t.Fatalf("items %+v, want 201, 201, %d", items, tenantLimitStatus)
 	}
 	refusedForLimit(t, items[2].Body.Error, "API keys")
+	if want := []headerPair{{Name: "Retry-After", Value: "1"}}; !slices.Equal(items[2].Headers, want) {
+		t.Errorf("refused item's headers %v, want %v", items[2].Headers, want)
+	}
 	if n := ts.Stats().Objects["apiKeys"]; n != 2 {
 		t.Errorf("%d keys, want the cap of 2", n)
 	}
@@ -44,19 +50,19 @@ func TestTenantLimitAPIKeys(t *testing.T) {
 	ts.createKey(map[string]any{"name": "c", "role": "Robots"})
 }
 
-// TestTenantLimitAccountsAndRoles: beyond MaxAccounts or MaxRoles the whole create is refused;
-// predefined roles do not count.
+// TestTenantLimitAccountsAndRoles: beyond MaxAccounts or MaxRoles the whole create is refused, with
+// the Retry-After of Options.TenantLimitRetryAfter; predefined roles do not count.
 func TestTenantLimitAccountsAndRoles(t *testing.T) {
 	t.Parallel()
-	ts := newTestServer(t, Options{MaxAccounts: 1, MaxRoles: 1})
+	ts := newTestServer(t, Options{MaxAccounts: 1, MaxRoles: 1, TenantLimitRetryAfter: 2500 * time.Millisecond})
 	ts.createRole("Robots", nil, true, true)
 	resp := ts.expect(req{method: "POST", path: "/v3.0/iam/roles", body: map[string]any{
 		"name": "More", "description": "", "permissionKeys": []string{},
 		"allowApiKeyAssignment": false, "allowUserAccountAssignment": false,
 	}}, tenantLimitStatus)
 	refusedForLimit(t, ptr(resp.errorBody(t)), "custom roles")
-	if resp.header.Get("Retry-After") != "" {
-		t.Errorf("Retry-After %q on a refusal for the tenant limit", resp.header.Get("Retry-After"))
+	if got := resp.header.Get("Retry-After"); got != "3" {
+		t.Errorf("Retry-After %q on a refusal for the tenant limit, want 3 (2.5 s rounded up)", got)
 	}
 
 	ts.invite("a@example.com", "Robots", "local")
@@ -64,13 +70,16 @@ func TestTenantLimitAccountsAndRoles(t *testing.T) {
 		"email": "b@example.com", "role": "Robots", "authType": "local",
 	}}, tenantLimitStatus)
 	refusedForLimit(t, ptr(resp.errorBody(t)), "user accounts")
+	if got := resp.header.Get("Retry-After"); got != "3" {
+		t.Errorf("Retry-After %q on a refusal for the tenant limit, want 3", got)
+	}
 	if st := ts.Stats(); st.Objects["roles"] != 1 || st.Objects["accounts"] != 1 {
 		t.Errorf("objects %v after refusals", st.Objects)
 	}
 }
 
-// TestTenantLimitsControl: POST /_emulator/limits sets and removes the caps; a negative cap is
-// refused, in the control as in New; a reset keeps them.
+// TestTenantLimitsControl: POST /_emulator/limits sets and removes the caps and their Retry-After;
+// a negative cap or wait is refused, in the control as in New; a reset keeps them.
 func TestTenantLimitsControl(t *testing.T) {
 	t.Parallel()
 	ts := newTestServer(t, Options{})
@@ -87,6 +96,22 @@ func TestTenantLimitsControl(t *testing.T) {
 		"name": "More", "description": "", "permissionKeys": []string{},
 		"allowApiKeyAssignment": false, "allowUserAccountAssignment": false,
 	}}, tenantLimitStatus)
+	ts.expect(req{method: "POST", path: "/_emulator/limits", body: map[string]any{"roles": 1, "retry_after": "4s"}}, http.StatusOK)
+	if got := ts.expect(req{method: "POST", path: "/v3.0/iam/roles", body: map[string]any{
+		"name": "More", "description": "", "permissionKeys": []string{},
+		"allowApiKeyAssignment": false, "allowUserAccountAssignment": false,
+	}}, tenantLimitStatus).header.Get("Retry-After"); got != "4" {
+		t.Errorf("Retry-After %q with \"retry_after\": \"4s\"", got)
+	}
+	ts.expect(req{method: "POST", path: "/_emulator/limits", body: map[string]any{"roles": 1, "omit_retry_after": true}}, http.StatusOK)
+	if got := ts.expect(req{method: "POST", path: "/v3.0/iam/roles", body: map[string]any{
+		"name": "More", "description": "", "permissionKeys": []string{},
+		"allowApiKeyAssignment": false, "allowUserAccountAssignment": false,
+	}}, tenantLimitStatus).header.Get("Retry-After"); got != "" {
+		t.Errorf("Retry-After %q with \"omit_retry_after\": true", got)
+	}
+	ts.expect(req{method: "POST", path: "/_emulator/limits", body: map[string]any{"retry_after": "-1s"}}, http.StatusBadRequest)
+	ts.expect(req{method: "POST", path: "/_emulator/limits", body: map[string]any{"retry_after": "soon"}}, http.StatusBadRequest)
 	ts.expect(req{method: "POST", path: "/_emulator/limits", body: map[string]int{"accounts": -1}}, http.StatusBadRequest)
 	ts.expect(req{method: "POST", path: "/_emulator/limits", body: map[string]int{"nope": 1}}, http.StatusBadRequest)
 	ts.expect(req{method: "POST", path: "/_emulator/limits", body: map[string]int{}}, http.StatusOK)
@@ -94,6 +119,9 @@ func TestTenantLimitsControl(t *testing.T) {
 	ts.createKey(map[string]any{"name": "c", "role": "Robots"})
 	if _, err := New(Options{MaxRoles: -1}); err == nil {
 		t.Error("New accepted a negative MaxRoles")
+	}
+	if _, err := New(Options{TenantLimitRetryAfter: -time.Second}); err == nil {
+		t.Error("New accepted a negative TenantLimitRetryAfter")
 	}
 }
 

@@ -123,7 +123,7 @@ func (s *Server) createRole(c *call) *httpError {
 	if e := s.applyRoleBody(c, r, in); e != nil {
 		return e
 	}
-	if e := checkTenantLimit("custom roles", s.st.counts()["roles"], s.tenantLimits.Roles); e != nil {
+	if e := s.tenantLimits.check("custom roles", s.st.counts()["roles"], s.tenantLimits.Roles); e != nil {
 		return e
 	}
 	s.st.putRole(r)

@@ -250,13 +250,14 @@ func answerAdvice(e *client.APIError) string {
 }
 
 // rateLimitAdvice is the advice on a 429 (not a tenant's cap on objects) that reached the caller: an
-// item of a batch that Vision One accepted, which is never sent again on its own; a request sent
-// once, which only max_retries = 0 leaves unretried (a 429 is retried otherwise, beyond max_retries
-// for a while); or one whose retries ran out.
+// item of a batch delete that Vision One accepted, which is never sent again on its own; a request
+// (or an item of a batch create, which is sent again as a request is retried) sent once, which only
+// max_retries = 0 leaves unretried (a 429 is retried otherwise, beyond max_retries for a while); or
+// one whose retries ran out.
 func rateLimitAdvice(e *client.APIError) string {
 	const otherTools = "other tools that call the tenant count against the same limit"
 	switch {
-	case e.Item != "":
+	case e.Item != "" && !client.CreatesAPIKeys(e):
 		return "Vision One accepted the request but rate-limited this item, which the provider does not send again " +
 			"on its own: " + otherTools + ". Try again later (the next apply does only what is left), or set " +
 			"requests_per_minute in the provider configuration to leave room for those tools."

@@ -359,7 +359,8 @@ func TestAdviceOnARefusedEditOfACreatedKey(t *testing.T) {
 
 // TestAdviceOnARateLimit: a 429 that outlived the retries says to raise max_retries; one met on the
 // only attempt, with max_retries = 0, says that this turns off retrying, 429s included; an item of a
-// batch, which no retry sends again, names no max_retries at all.
+// batch create is sent again as a request is retried, so it says the same; an item of a batch
+// delete, which no retry sends again, names no max_retries at all.
 func TestAdviceOnARateLimit(t *testing.T) {
 	tests := map[string]struct {
 		err           client.APIError
@@ -367,7 +368,8 @@ func TestAdviceOnARateLimit(t *testing.T) {
 	}{
 		"retried":                   {client.APIError{Method: http.MethodGet, Path: "/v3.0/iam/roles", Attempts: 6}, "Raise max_retries", "turns off"},
 		"one attempt":               {client.APIError{Method: http.MethodGet, Path: "/v3.0/iam/roles", Attempts: 1}, "max_retries = 0 turns off retrying, 429s included", "kept retrying"},
-		"an item of a batch":        {client.APIError{Method: http.MethodPost, Path: "/v3.0/iam/apiKeys", Item: "ci"}, "requests_per_minute", "max_retries"},
+		"an item of a batch":        {client.APIError{Method: http.MethodPost, Path: "/v3.0/iam/apiKeys", Item: "ci", Attempts: 6}, "Raise max_retries", "turns off"},
+		"an item, one attempt":      {client.APIError{Method: http.MethodPost, Path: "/v3.0/iam/apiKeys", Item: "ci", Attempts: 1}, "max_retries = 0 turns off retrying", "kept retrying"},
 		"an item of a batch, cap":   {client.APIError{Method: http.MethodPost, Path: "/v3.0/iam/apiKeys", Item: "ci", InnerCode: "TenantLimitExceeded"}, "cap on API keys", "max_retries"},
 		"an item of a batch delete": {client.APIError{Method: http.MethodPost, Path: "/v3.0/iam/apiKeys/delete", Item: "k1", Attempts: 3}, "requests_per_minute", "max_retries"},
 	}

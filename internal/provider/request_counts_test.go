@@ -258,6 +258,19 @@ func (b *createBatches) wrap(next http.Handler) http.Handler {
 	})
 }
 
+// sent counts the recorded requests that carried name.
+func (b *createBatches) sent(name string) int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	n := 0
+	for _, batch := range b.batches {
+		if slices.Contains(batch, name) {
+			n++
+		}
+	}
+	return n
+}
+
 // holding returns the names of the first recorded request that carried name.
 func (b *createBatches) holding(name string) []string {
 	b.mu.Lock()
