@@ -125,7 +125,13 @@ the request counts never apply to them):
 		return 1
 	}
 	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
-	_, _ = fmt.Fprintf(stdout, "Vision One emulator listening on http://%s\nAdmin key: %s\n%s\n", ln.Addr(), srv.AdminKey(), adminKeyNote)
+	// A key given on the command line is the caller's, who may keep the log: only a generated one,
+	// which nobody knows otherwise, is printed.
+	shown := srv.AdminKey()
+	if *adminKey != "" {
+		shown = "(the one given with -admin-key)"
+	}
+	_, _ = fmt.Fprintf(stdout, "Vision One emulator listening on http://%s\nAdmin key: %s\n%s\n", ln.Addr(), shown, adminKeyNote)
 
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()

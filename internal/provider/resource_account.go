@@ -78,7 +78,7 @@ func (r *accountResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 			"console, or replace the account (`terraform apply -replace=visionone_account.<name>`).",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
-				MarkdownDescription: "Account id. It is temporary while the account is invited and changes when the invitation is accepted; the provider then finds the account by email and records the new id without a plan change.",
+				MarkdownDescription: "Account id. It is temporary while the account is invited and changes when the invitation is accepted; the provider then finds the account by email and records the new id without a plan change. An output or another resource that uses the id changes then too: refer to `email` instead.",
 				Computed:            true,
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
