@@ -744,3 +744,108 @@ func TestAPIKeyItemsRefusedWith429SentAgain(t *testing.T) {
 		t.Errorf("capped: %v, want the refusal at the cap, after 3 attempts", err)
 	}
 }
+
+// TestAPIKeyMadeNotHeldBackByResend: a key made in a request whose other items were refused with a
+// 429 reaches its caller as soon as that answer is read, not once the refused keys have been sent
+// again: its secret exists nowhere else, so a caller interrupted while they wait for their
+// Retry-After must still get it (as in TestAPIKeyBatchSeenThroughInterrupt).
+func TestAPIKeyMadeNotHeldBackByResend(t *testing.T) {
+	t.Parallel()
+	const retryAfter = 2 * time.Second
+	interrupted, interrupt := context.WithCancel(context.Background())
+	defer interrupt()
+	var mu sync.Mutex
+	var sent [][]string
+	c := newHandlerClient(t, func(w http.ResponseWriter, r *http.Request) {
+		var in []client.APIKeyCreate
+		_ = json.NewDecoder(r.Body).Decode(&in)
+		mu.Lock()
+		round := len(sent) + 1
+		names := make([]string, len(in))
+		items := make([]string, len(in))
+		for i, k := range in {
+			names[i] = k.Name
+			if k.Name == "made" || round > 1 {
+				items[i] = fmt.Sprintf(`{"status":201,"body":{"id":"id-%s","value":"secret-%s"}}`, k.Name, k.Name)
+			} else {
+				items[i] = fmt.Sprintf(`{"status":429,"headers":[{"name":"Retry-After","value":"%d"}],`+
+					`"body":{"error":{"code":"TooManyRequests","message":"full","innererror":{"code":"TenantLimitExceeded"}}}}`,
+					int(retryAfter.Seconds()))
+			}
+		}
+		slices.Sort(names)
+		sent = append(sent, names)
+		mu.Unlock()
+		writeJSON(w, http.StatusMultiStatus, "["+strings.Join(items, ",")+"]")
+		interrupt() // the user interrupts the caller of "made" once the first answer is on its way
+	})
+	client.GatherCreates(c, 2)
+	client.SetCreateGrace(c, retryAfter/4)
+	started := time.Now()
+	type outcome struct {
+		key  *client.CreatedAPIKey
+		err  error
+		took time.Duration
+	}
+	var made, capped outcome
+	var wg sync.WaitGroup
+	for _, call := range []struct {
+		ctx  context.Context
+		name string
+		into *outcome
+	}{{interrupted, "made", &made}, {context.Background(), "capped", &capped}} {
+		wg.Go(func() {
+			key, err := c.CreateAPIKey(call.ctx, keyInputs(call.name)[0])
+			*call.into = outcome{key, err, time.Since(started)}
+		})
+	}
+	wg.Wait()
+	if made.err != nil || made.key == nil || made.key.ID != "id-made" || made.key.Value != "secret-made" {
+		t.Errorf("made: %+v, %v, want the key made in the first request, with its secret", made.key, made.err)
+	}
+	if made.took >= retryAfter {
+		t.Errorf("made: returned after %s, want it at once, not after the Retry-After of the keys refused with it", made.took)
+	}
+	if capped.err != nil || capped.key == nil || capped.key.ID != "id-capped" || capped.took < retryAfter {
+		t.Errorf("capped: %+v, %v after %s, want it made when sent again after the Retry-After", capped.key, capped.err, capped.took)
+	}
+	if want := [][]string{{"capped", "made"}, {"capped"}}; !slices.EqualFunc(sent, want, slices.Equal[[]string]) {
+		t.Errorf("requests %v, want %v", sent, want)
+	}
+}
+
+// TestAPIKeyResendKeepsAmbiguity: a key whose create got no clear answer (Vision One gave up on its
+// item, and the listing did not show the key), then refused with a 429 and refused as a duplicate
+// when sent again after the Retry-After, may be refused over the key its first attempt made:
+// AfterAmbiguous stays true across the sends, so that the provider does not call it someone else's.
+func TestAPIKeyResendKeepsAmbiguity(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	var answers []string
+	c := newHandlerClient(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost {
+			writeJSON(w, http.StatusOK, `{"items":[]}`) // the listing: no key yet, as far as it shows
+			return
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		answers = append(answers, r.URL.Path)
+		switch len(answers) {
+		case 1:
+			writeJSON(w, http.StatusMultiStatus, `[{"status":400,"body":{"error":{"code":"RequestTimeout","message":"The request timed out."}}}]`)
+		case 2:
+			writeJSON(w, http.StatusMultiStatus, `[{"status":429,"headers":[{"name":"Retry-After","value":"1"}],`+
+				`"body":{"error":{"code":"TooManyRequests","message":"full","innererror":{"code":"TenantLimitExceeded"}}}}]`)
+		default:
+			writeJSON(w, http.StatusMultiStatus, `[{"status":400,"body":{"error":{"code":"BadRequest","message":"The name already exists."}}}]`)
+		}
+	})
+	_, err := c.CreateAPIKey(context.Background(), keyInputs("doubted")[0])
+	var refusal *client.APIError
+	if !errors.As(err, &refusal) || !client.IsAlreadyExists(err) || len(answers) != 3 {
+		t.Fatalf("%v after %d creates, want the refusal as a duplicate of the third", err, len(answers))
+	}
+	if !refusal.AfterAmbiguous() {
+		t.Errorf("%v: AfterAmbiguous false, want true: the first attempt may have made the key", err)
+	}
+}
