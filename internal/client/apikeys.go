@@ -247,12 +247,7 @@ func (c *Client) createAPIKeys(ctx context.Context, batch []*pending[APIKeyCreat
 		resp.afterAmbiguous = resp.afterAmbiguous || attempts > 1
 		sentNow := slices.Clone(live)
 		live, err = c.readCreatedKeys(resp, batch, live, results)
-		for _, i := range sentNow {
-			doubted[i] = doubted[i] || resp.afterAmbiguous
-			if refusal, ok := apiErrorAs(results[i].err); ok && doubted[i] {
-				refusal.afterAmbiguous = true // by an earlier request of the batch
-			}
-		}
+		keepDoubt(resp.afterAmbiguous, sentNow, results, doubted)
 		return err
 	}
 	recoverFn := func(ctx context.Context, startedAt time.Time) (bool, error) {
@@ -315,6 +310,18 @@ func (c *Client) createAPIKeys(ctx context.Context, batch []*pending[APIKeyCreat
 			} else {
 				results[i].err = err
 			}
+		}
+	}
+}
+
+// keepDoubt marks in doubted the keys at positions, just sent, when the request's answer may
+// describe what an earlier attempt made (afterAmbiguous), and makes the refusal of every key so
+// marked, now or by an earlier request of its batch, say so.
+func keepDoubt(afterAmbiguous bool, positions []int, results []result[*CreatedAPIKey], doubted []bool) {
+	for _, i := range positions {
+		doubted[i] = doubted[i] || afterAmbiguous
+		if refusal, ok := apiErrorAs(results[i].err); ok && doubted[i] {
+			refusal.afterAmbiguous = true
 		}
 	}
 }
