@@ -148,19 +148,29 @@ func (c *Client) CreateAPIKey(ctx context.Context, in APIKeyCreate) (*CreatedAPI
 // A key whose item Vision One refused with a 429 (its rate limit, or the tenant's cap on keys,
 // which a delete elsewhere may lift) was certainly not made: it is sent again, with the other keys
 // so refused, once the longest Retry-After among their items (or the answer's, or a backoff) has
-// passed, until it has been sent max_retries times more, as a whole request is retried.
+// passed, until it has been sent max_retries times more, as a whole request is retried. Every
+// other key has its result as soon as its answer is read, before that wait: the secret of a key
+// made is nowhere else, and its caller, interrupted meanwhile, would not wait for it.
 func (c *Client) createAPIKeyBatch(ctx context.Context, batch []*pending[APIKeyCreate, *CreatedAPIKey]) []result[*CreatedAPIKey] {
-	stale := writing(c.caches.apiKeys)
-	defer stale() // before any caller has its result, so that none reads a listing fetched during the write
 	results := make([]result[*CreatedAPIKey], len(batch))
+	// doubted marks the keys that an attempt without a clear answer may have made: a refusal in a
+	// later request may be about that key, however many requests it was sent in since.
+	doubted := make([]bool, len(batch))
 	todo := make([]int, len(batch))
 	for i := range todo {
 		todo[i] = i
 	}
 	for sent := 1; ; sent++ {
-		c.createAPIKeys(ctx, batch, todo, results)
-		var wait time.Duration
-		if todo, wait = c.refusedKeys(batch, todo, results, sent); len(todo) == 0 {
+		stale := writing(c.caches.apiKeys)
+		c.createAPIKeys(ctx, batch, todo, results, doubted)
+		again, wait := c.refusedKeys(batch, todo, results, sent)
+		stale() // before any caller has its result, so that none reads a listing fetched during the write
+		for _, i := range todo {
+			if !slices.Contains(again, i) {
+				c.keyCreates.answer(batch[i], results[i].out, results[i].err)
+			}
+		}
+		if todo = again; len(todo) == 0 {
 			return results
 		}
 		tflog.SubsystemDebug(c.logContext(ctx), LogSubsystem, "API keys refused with 429; sending them again",
@@ -202,9 +212,11 @@ func (c *Client) refusedKeys(batch []*pending[APIKeyCreate, *CreatedAPIKey], pos
 }
 
 // createAPIKeys sends the creates of the keys at the positions todo of batch, as one request
-// (resent only after an ambiguous failure, see createSafely), and sets their results.
+// (resent only after an ambiguous failure, see createSafely), and sets their results. It marks in
+// doubted the keys that an attempt may have made without their answer being read, and an item
+// refused for a key so marked, now or by an earlier request, says so (APIError.AfterAmbiguous).
 func (c *Client) createAPIKeys(ctx context.Context, batch []*pending[APIKeyCreate, *CreatedAPIKey], todo []int,
-	results []result[*CreatedAPIKey],
+	results []result[*CreatedAPIKey], doubted []bool,
 ) {
 	// live holds the positions in batch of the keys still to create.
 	live := slices.Clone(todo)
@@ -233,7 +245,9 @@ func (c *Client) createAPIKeys(ctx context.Context, batch []*pending[APIKeyCreat
 		}
 		// An item refused after an earlier attempt may be refused over what that attempt made.
 		resp.afterAmbiguous = resp.afterAmbiguous || attempts > 1
+		sentNow := slices.Clone(live)
 		live, err = c.readCreatedKeys(resp, batch, live, results)
+		keepDoubt(resp.afterAmbiguous, sentNow, results, doubted)
 		return err
 	}
 	recoverFn := func(ctx context.Context, startedAt time.Time) (bool, error) {
@@ -296,6 +310,18 @@ func (c *Client) createAPIKeys(ctx context.Context, batch []*pending[APIKeyCreat
 			} else {
 				results[i].err = err
 			}
+		}
+	}
+}
+
+// keepDoubt marks in doubted the keys at positions, just sent, when the request's answer may
+// describe what an earlier attempt made (afterAmbiguous), and makes the refusal of every key so
+// marked, now or by an earlier request of its batch, say so.
+func keepDoubt(afterAmbiguous bool, positions []int, results []result[*CreatedAPIKey], doubted []bool) {
+	for _, i := range positions {
+		doubted[i] = doubted[i] || afterAmbiguous
+		if refusal, ok := apiErrorAs(results[i].err); ok && doubted[i] {
+			refusal.afterAmbiguous = true
 		}
 	}
 }

@@ -682,6 +682,37 @@ func TestAPIKeyDeleteEmptyAnswer(t *testing.T) {
 	}
 }
 
+// sentBatches records the names of the keys of each batch create a handler serves.
+type sentBatches struct {
+	mu    sync.Mutex
+	names [][]string
+}
+
+// record reads the keys that r creates, in their order, and records their names, sorted (the
+// callers join a batch in any order); round counts the requests recorded, this one included.
+func (s *sentBatches) record(r *http.Request) (in []client.APIKeyCreate, round int) {
+	_ = json.NewDecoder(r.Body).Decode(&in)
+	names := make([]string, len(in))
+	for i, k := range in {
+		names[i] = k.Name
+	}
+	slices.Sort(names)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.names = append(s.names, names)
+	return in, len(s.names)
+}
+
+// expect checks the names of the requests recorded.
+func (s *sentBatches) expect(t *testing.T, want [][]string) {
+	t.Helper()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !slices.EqualFunc(s.names, want, slices.Equal[[]string]) {
+		t.Errorf("requests %v, want %v", s.names, want)
+	}
+}
+
 // TestAPIKeyItemsRefusedWith429SentAgain: the keys whose items a batch's answer refuses with a 429
 // were not made, so they are sent again together in a later request, after the longest Retry-After
 // among their items (or the answer's), until max_retries runs out; their errors then count the
@@ -690,20 +721,9 @@ func TestAPIKeyItemsRefusedWith429SentAgain(t *testing.T) {
 	t.Parallel()
 	const capped = `{"status":429,"headers":[{"name":"Retry-After","value":"1"}],` +
 		`"body":{"error":{"code":"TooManyRequests","message":"full","innererror":{"code":"TenantLimitExceeded"}}}}`
-	var mu sync.Mutex
-	var sent [][]string
+	var sent sentBatches
 	c := newHandlerClient(t, func(w http.ResponseWriter, r *http.Request) {
-		var in []client.APIKeyCreate
-		_ = json.NewDecoder(r.Body).Decode(&in)
-		mu.Lock()
-		names := make([]string, len(in))
-		for i, k := range in {
-			names[i] = k.Name
-		}
-		slices.Sort(names) // the callers join the batch in any order
-		sent = append(sent, names)
-		round := len(sent)
-		mu.Unlock()
+		in, round := sent.record(r)
 		items := make([]string, len(in))
 		for i, k := range in {
 			switch {
@@ -726,10 +746,7 @@ func TestAPIKeyItemsRefusedWith429SentAgain(t *testing.T) {
 	if took := time.Since(started); took < 2*time.Second {
 		t.Errorf("done after %s, want the two waits of the Retry-After of 1 s", took)
 	}
-	want := [][]string{{"capped", "duplicate", "made", "rated"}, {"capped", "rated"}, {"capped"}}
-	if !slices.EqualFunc(sent, want, slices.Equal[[]string]) {
-		t.Errorf("requests %v, want %v", sent, want)
-	}
+	sent.expect(t, [][]string{{"capped", "duplicate", "made", "rated"}, {"capped", "rated"}, {"capped"}})
 	for i, name := range []string{"made", "rated"} {
 		if r := results[i]; r.err != nil || r.key == nil || r.key.ID != "id-"+name {
 			t.Errorf("%s: %+v, %v, want it made", name, r.key, r.err)
@@ -742,5 +759,101 @@ func TestAPIKeyItemsRefusedWith429SentAgain(t *testing.T) {
 	if err := results[3].err; !errors.As(err, &refusal) || client.TenantLimit(err) != "API keys" || refusal.Attempts != 3 ||
 		!strings.Contains(err.Error(), "after 3 attempts") {
 		t.Errorf("capped: %v, want the refusal at the cap, after 3 attempts", err)
+	}
+}
+
+// TestAPIKeyMadeNotHeldBackByResend: a key made in a request whose other items were refused with a
+// 429 reaches its caller as soon as that answer is read, not once the refused keys have been sent
+// again: its secret exists nowhere else, so a caller interrupted while they wait for their
+// Retry-After must still get it (as in TestAPIKeyBatchSeenThroughInterrupt).
+func TestAPIKeyMadeNotHeldBackByResend(t *testing.T) {
+	t.Parallel()
+	const retryAfter = 2 * time.Second
+	interrupted, interrupt := context.WithCancel(context.Background())
+	defer interrupt()
+	var sent sentBatches
+	c := newHandlerClient(t, func(w http.ResponseWriter, r *http.Request) {
+		in, round := sent.record(r)
+		items := make([]string, len(in))
+		for i, k := range in {
+			if k.Name == "made" || round > 1 {
+				items[i] = fmt.Sprintf(`{"status":201,"body":{"id":"id-%s","value":"secret-%s"}}`, k.Name, k.Name)
+			} else {
+				items[i] = fmt.Sprintf(`{"status":429,"headers":[{"name":"Retry-After","value":"%d"}],`+
+					`"body":{"error":{"code":"TooManyRequests","message":"full","innererror":{"code":"TenantLimitExceeded"}}}}`,
+					int(retryAfter.Seconds()))
+			}
+		}
+		writeJSON(w, http.StatusMultiStatus, "["+strings.Join(items, ",")+"]")
+		interrupt() // the user interrupts the caller of "made" once the first answer is on its way
+	})
+	client.GatherCreates(c, 2)
+	client.SetCreateGrace(c, retryAfter/4)
+	started := time.Now()
+	type outcome struct {
+		key  *client.CreatedAPIKey
+		err  error
+		took time.Duration
+	}
+	var made, capped outcome
+	var wg sync.WaitGroup
+	for _, call := range []struct {
+		ctx  context.Context
+		name string
+		into *outcome
+	}{{interrupted, "made", &made}, {context.Background(), "capped", &capped}} {
+		wg.Go(func() {
+			key, err := c.CreateAPIKey(call.ctx, keyInputs(call.name)[0])
+			*call.into = outcome{key, err, time.Since(started)}
+		})
+	}
+	wg.Wait()
+	if made.err != nil || made.key == nil || made.key.ID != "id-made" || made.key.Value != "secret-made" {
+		t.Errorf("made: %+v, %v, want the key made in the first request, with its secret", made.key, made.err)
+	}
+	if made.took >= retryAfter {
+		t.Errorf("made: returned after %s, want it at once, not after the Retry-After of the keys refused with it", made.took)
+	}
+	if capped.err != nil || capped.key == nil || capped.key.ID != "id-capped" || capped.took < retryAfter {
+		t.Errorf("capped: %+v, %v after %s, want it made when sent again after the Retry-After", capped.key, capped.err, capped.took)
+	}
+	sent.expect(t, [][]string{{"capped", "made"}, {"capped"}})
+}
+
+// TestAPIKeyResendKeepsAmbiguity: a key whose create got no clear answer (Vision One gave up on its
+// item, and the listing did not show the key), then refused with a 429 and refused as a duplicate
+// when sent again after the Retry-After, may be refused over the key its first attempt made:
+// AfterAmbiguous stays true across the sends, so that the provider does not call it someone else's.
+func TestAPIKeyResendKeepsAmbiguity(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	creates := 0
+	c := newHandlerClient(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost {
+			writeJSON(w, http.StatusOK, `{"items":[]}`) // the listing: no key yet, as far as it shows
+			return
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		creates++
+		switch creates {
+		case 1:
+			writeJSON(w, http.StatusMultiStatus, `[{"status":400,"body":{"error":{"code":"RequestTimeout","message":"The request timed out."}}}]`)
+		case 2:
+			writeJSON(w, http.StatusMultiStatus, `[{"status":429,"headers":[{"name":"Retry-After","value":"1"}],`+
+				`"body":{"error":{"code":"TooManyRequests","message":"full","innererror":{"code":"TenantLimitExceeded"}}}}]`)
+		default:
+			writeJSON(w, http.StatusMultiStatus, `[{"status":400,"body":{"error":{"code":"BadRequest","message":"The name already exists."}}}]`)
+		}
+	})
+	_, err := c.CreateAPIKey(context.Background(), keyInputs("doubted")[0])
+	mu.Lock()
+	defer mu.Unlock()
+	var refusal *client.APIError
+	if !errors.As(err, &refusal) || !client.IsAlreadyExists(err) || creates != 3 {
+		t.Fatalf("%v after %d creates, want the refusal as a duplicate of the third", err, creates)
+	}
+	if !refusal.AfterAmbiguous() {
+		t.Errorf("%v: AfterAmbiguous false, want true: the first attempt may have made the key", err)
 	}
 }

@@ -37,6 +37,8 @@ import (
 //     never sent. Once the batch is sent, the caller waits for its item as long as its own
 //     context allows (for a create, the grace period of beginCreate): the batch goes on for the
 //     others, and its request ends only when every caller in it has stopped waiting.
+//   - A batch whose send goes on after some items have their results (keys made, while others
+//     wait to be sent again) answers those at once; they no longer count as in flight.
 
 const (
 	// maxKeyBatch bounds a batch. The API refuses bodies over 1 MB (API.md, "Limits"), and a key
@@ -99,6 +101,8 @@ type pending[In, Out any] struct {
 	keep context.Context
 
 	batch *gathering[In, Out] // guarded by the gatherer's mu; nil once sent
+	// answered is set, under the gatherer's mu, when p has its result before its batch is back.
+	answered bool
 
 	once sync.Once
 	done chan struct{}
@@ -179,17 +183,18 @@ func (g *gatherer[In, Out]) sendLocked(b *gathering[In, Out], why string) {
 }
 
 // run sends a batch, and gives each caller its result once the gatherer knows the batch is back,
-// so that the calls those callers make room for find it so.
+// so that the calls those callers make room for find it so; send may have answered some already.
 func (g *gatherer[In, Out]) run(items []*pending[In, Out]) {
 	ctx, done := batchContext(items)
 	results := g.send(ctx, items)
 	done()
 	g.mu.Lock()
-	g.inFlight -= len(items)
-	g.cameBack, g.roundKnown = time.Now(), true
-	if g.open != nil {
-		g.open.timer.Reset(0) // what it waits for may have changed
+	for _, p := range items {
+		if !p.answered {
+			g.inFlight--
+		}
 	}
+	g.cameBackLocked()
 	g.mu.Unlock()
 	for i, p := range items {
 		if i < len(results) {
@@ -198,6 +203,29 @@ func (g *gatherer[In, Out]) run(items []*pending[In, Out]) {
 			var none Out
 			p.finish(none, errNoResult) // never: send answers every item
 		}
+	}
+}
+
+// answer gives p, an item of a batch in flight, its result before the rest of the batch is back
+// (a key made while others of its batch wait to be sent again): its caller need not wait for the
+// others, and the item no longer counts as in flight, so that the call its caller makes room for
+// is gathered as after a batch that came back.
+func (g *gatherer[In, Out]) answer(p *pending[In, Out], out Out, err error) {
+	g.mu.Lock()
+	if !p.answered {
+		p.answered = true
+		g.inFlight--
+		g.cameBackLocked()
+	}
+	g.mu.Unlock()
+	p.finish(out, err)
+}
+
+// cameBackLocked notes that items in flight have come back. g.mu is held.
+func (g *gatherer[In, Out]) cameBackLocked() {
+	g.cameBack, g.roundKnown = time.Now(), true
+	if g.open != nil {
+		g.open.timer.Reset(0) // what it waits for may have changed
 	}
 }
 

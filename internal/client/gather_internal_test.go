@@ -105,6 +105,46 @@ func TestGathererFollowsRounds(t *testing.T) {
 	expectResults(t, g, second)
 }
 
+// TestGathererItemAnsweredEarly: an item given its result while its batch is still in flight (a key
+// made while others of its batch wait to be sent again) reaches its caller at once and no longer
+// counts as in flight, so that the call its caller makes room for does not make the round look
+// larger than it is: the round is whole again once the rest of the batch is back.
+func TestGathererItemAnsweredEarly(t *testing.T) {
+	t.Parallel()
+	g, sent, release := testGatherer(t)
+	g.max, g.quiet, g.longest = 2, time.Hour, time.Hour
+
+	first := addAll(g, 1, 2)
+	if got := receive(t, sent); !slices.Equal(got, []int{1, 2}) {
+		t.Fatalf("first batch %v, want [1 2]", got)
+	}
+	g.mu.Lock()
+	g.max = maxKeyBatch
+	g.mu.Unlock()
+	g.answer(first[0], -1, nil)
+	select {
+	case <-first[0].done:
+	default:
+		t.Fatal("the item answered early has no result while its batch is in flight")
+	}
+	expectResults(t, g, first[:1])
+	second := addAll(g, 3) // the call that the answer made room for
+	g.mu.Lock()
+	round, inFlight := g.round, g.inFlight
+	g.mu.Unlock()
+	if round != 2 || inFlight != 1 {
+		t.Errorf("round %d with %d items in flight, want 2 and 1: the item answered early is not under way", round, inFlight)
+	}
+	release <- struct{}{}
+	expectResults(t, g, first[1:])
+	second = append(second, addAll(g, 4)...)
+	if got := receive(t, sent); !slices.Equal(got, []int{3, 4}) {
+		t.Fatalf("second batch %v, want the round of 2 [3 4]", got)
+	}
+	release <- struct{}{}
+	expectResults(t, g, second)
+}
+
 // TestGathererHoldsTheOpenBatchWhileOneIsInFlight: with a quiet time of a millisecond, calls that
 // arrive while a batch is in flight stay gathered however many quiet times pass, and go out once
 // it is back.

@@ -3,6 +3,7 @@ package client_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -154,7 +155,9 @@ func TestProviderKeyNotQuotedFromSuccessAnswers(t *testing.T) {
 	for name, tc := range map[string]struct {
 		header string // x-trace-id
 		body   string
-		call   func(context.Context, *client.Client) ([]client.UnreadableField, error)
+		// serve answers instead of body, when a call needs more than one answer.
+		serve http.HandlerFunc
+		call  func(context.Context, *client.Client) ([]client.UnreadableField, error)
 	}{
 		"connectivity status": {
 			body: `{"status":"` + testKey + `"}`,
@@ -189,10 +192,33 @@ func TestProviderKeyNotQuotedFromSuccessAnswers(t *testing.T) {
 				return roles[0].UnreadableFields(), nil
 			},
 		},
+		// The create's answer is all the client has of the role when it cannot be read back.
+		"unreadable date of a create's answer": {
+			serve: func(w http.ResponseWriter, r *http.Request) {
+				if r.Method != http.MethodPost {
+					writeJSON(w, http.StatusForbidden, `{"error":{"code":"AccessDenied","message":"no view"}}`)
+					return
+				}
+				w.Header().Set("Location", "/v3.0/iam/roles/r1")
+				writeJSON(w, http.StatusCreated, `{"id":"r1","name":"x","type":"custom","permissionKeys":[],"lastUpdatedDateTime":"echo `+testKey+`"}`)
+			},
+			call: func(ctx context.Context, c *client.Client) ([]client.UnreadableField, error) {
+				role, err := c.CreateRole(ctx, client.RoleCreate{Name: "x", PermissionKeys: []string{}})
+				var readBack *client.ReadBackError
+				if role == nil || !errors.As(err, &readBack) || !readBack.Described {
+					return nil, fmt.Errorf("want the role as its create's answer described it, and a failed read-back: %+v, %w", role, err)
+				}
+				return role.UnreadableFields(), nil
+			},
+		},
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			c := newHandlerClient(t, func(w http.ResponseWriter, r *http.Request) {
+				if tc.serve != nil {
+					tc.serve(w, r)
+					return
+				}
 				if tc.header != "" {
 					w.Header().Set("x-trace-id", tc.header)
 				}

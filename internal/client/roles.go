@@ -123,6 +123,7 @@ func (c *Client) CreateRole(ctx context.Context, in RoleCreate) (*Role, error) {
 		}
 		var body Role
 		if json.Unmarshal(resp.body, &body) == nil && body.ID == id && body.Name != "" && body.PermissionKeys != nil {
+			redactDates(&body, resp.redactions) // as a read's: the answer is all we have of the role if the read-back fails
 			answered = &body
 		}
 		return nil

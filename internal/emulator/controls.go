@@ -39,7 +39,7 @@ var controls = []control{
 	{"POST /_emulator/limits", `{"api_keys": 10, "accounts": 50, "roles": 20}`,
 		"caps the API keys, accounts and custom roles the tenant may hold: a create beyond one gets\n" +
 			"429 TooManyRequests (inner TenantLimitExceeded), per item for API keys; 0 or absent: no cap;\n" +
-			"with Retry-After of retry_after (default \"1s\") unless \"omit_retry_after\": true",
+			"with Retry-After of retry_after (default \"1s\"; \"0s\": none) unless \"omit_retry_after\": true",
 		(*Server).controlLimits},
 	{"GET /_emulator/stats", "",
 		"requests per endpoint, answers per status, faults injected and objects per type, as JSON", (*Server).controlStats},

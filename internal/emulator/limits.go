@@ -17,8 +17,9 @@ type TenantLimits struct {
 	Accounts int `json:"accounts"`
 	Roles    int `json:"roles"` // custom roles; the predefined ones are Trend's and never count
 	// RetryAfter is the Retry-After of a refusal at a cap, rounded up to whole seconds; zero means
-	// one second ("retry_after": "3s" in JSON). OmitRetryAfter sends the refusals without it
-	// ("omit_retry_after" in JSON), as a real tenant may.
+	// one second ("retry_after": "3s" in JSON, where "0s" means OmitRetryAfter, as the command's
+	// -limits-retry-after 0 does). OmitRetryAfter sends the refusals without it ("omit_retry_after"
+	// in JSON), as a real tenant may.
 	RetryAfter     time.Duration `json:"-"`
 	OmitRetryAfter bool          `json:"omit_retry_after"`
 }
@@ -55,7 +56,8 @@ func (l *TenantLimits) UnmarshalJSON(b []byte) error {
 		if err != nil {
 			return fmt.Errorf("retry_after: %w", err)
 		}
-		out.RetryAfter = d
+		// "0s" sends none, as -limits-retry-after 0 does; the Go zero value means the default.
+		out.RetryAfter, out.OmitRetryAfter = d, out.OmitRetryAfter || d == 0
 	}
 	*l = out
 	return nil

@@ -103,12 +103,15 @@ func TestTenantLimitsControl(t *testing.T) {
 	}}, tenantLimitStatus).header.Get("Retry-After"); got != "4" {
 		t.Errorf("Retry-After %q with \"retry_after\": \"4s\"", got)
 	}
-	ts.expect(req{method: "POST", path: "/_emulator/limits", body: map[string]any{"roles": 1, "omit_retry_after": true}}, http.StatusOK)
-	if got := ts.expect(req{method: "POST", path: "/v3.0/iam/roles", body: map[string]any{
-		"name": "More", "description": "", "permissionKeys": []string{},
-		"allowApiKeyAssignment": false, "allowUserAccountAssignment": false,
-	}}, tenantLimitStatus).header.Get("Retry-After"); got != "" {
-		t.Errorf("Retry-After %q with \"omit_retry_after\": true", got)
+	// "0s" sends none, as -limits-retry-after 0 does.
+	for _, none := range []map[string]any{{"roles": 1, "omit_retry_after": true}, {"roles": 1, "retry_after": "0s"}} {
+		ts.expect(req{method: "POST", path: "/_emulator/limits", body: none}, http.StatusOK)
+		if got := ts.expect(req{method: "POST", path: "/v3.0/iam/roles", body: map[string]any{
+			"name": "More", "description": "", "permissionKeys": []string{},
+			"allowApiKeyAssignment": false, "allowUserAccountAssignment": false,
+		}}, tenantLimitStatus).header.Get("Retry-After"); got != "" {
+			t.Errorf("Retry-After %q with %v", got, none)
+		}
 	}
 	ts.expect(req{method: "POST", path: "/_emulator/limits", body: map[string]any{"retry_after": "-1s"}}, http.StatusBadRequest)
 	ts.expect(req{method: "POST", path: "/_emulator/limits", body: map[string]any{"retry_after": "soon"}}, http.StatusBadRequest)

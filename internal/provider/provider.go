@@ -106,8 +106,9 @@ func (p *visionOneProvider) Schema(_ context.Context, _ provider.SchemaRequest, 
 			},
 			"max_retries": schema.Int64Attribute{
 				MarkdownDescription: fmt.Sprintf("How many times one request is retried after a 5xx or a network error, with exponential "+
-					"back-off, or after a 429, once the tenant's rate-limit window has ended (a 429 is retried beyond this count "+
-					"until a minute has passed since the request's first). Between 0 (no retry) and %d. Default %d.",
+					"back-off, or after a 429, once the tenant's rate-limit window has ended (a rate limit's 429 is retried beyond "+
+					"this count until a minute has passed since the request's first; a 429 at the tenant's cap on objects, and one "+
+					"on a key of an API-key batch create, only this many times). Between 0 (no retry) and %d. Default %d.",
 					maxMaxRetries, client.DefaultMaxRetries),
 				Optional: true,
 				Validators: []validator.Int64{
