@@ -178,6 +178,18 @@ func (c *Client) createAPIKeyBatch(ctx context.Context, batch []*pending[APIKeyC
 		if c.sleep(ctx, wait) != nil {
 			return results // each keeps its refusal
 		}
+		// A caller interrupted during the wait is not sent again: its key was certainly not made,
+		// and its refusal is its result, as for a call withdrawn before its batch was sent.
+		todo = slices.DeleteFunc(todo, func(i int) bool {
+			if batch[i].start.Err() == nil {
+				return false
+			}
+			c.keyCreates.answer(batch[i], results[i].out, results[i].err)
+			return true
+		})
+		if len(todo) == 0 {
+			return results
+		}
 	}
 }
 
@@ -198,7 +210,7 @@ func (c *Client) refusedKeys(batch []*pending[APIKeyCreate, *CreatedAPIKey], pos
 			continue // made, or not a refusal of this item (a whole request's error was retried already)
 		}
 		refusal.Attempts = max(refusal.Attempts, sent)
-		if sent > c.cfg.MaxRetries || batch[i].gone() {
+		if sent > c.cfg.MaxRetries || batch[i].gone() || batch[i].start.Err() != nil {
 			continue
 		}
 		again = append(again, i)

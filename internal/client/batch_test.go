@@ -857,3 +857,67 @@ func TestAPIKeyResendKeepsAmbiguity(t *testing.T) {
 		t.Errorf("%v: AfterAmbiguous false, want true: the first attempt may have made the key", err)
 	}
 }
+
+// TestAPIKeyNotSentAgainAfterItsCallerIsInterrupted: a key refused with a 429 as an item of its
+// batch waits for its re-send; when its caller is interrupted during that wait, it is not sent
+// again, since a key made then could reach nobody once the caller's grace period has run out. The
+// other key of the batch is sent again and made.
+func TestAPIKeyNotSentAgainAfterItsCallerIsInterrupted(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	made := map[string]bool{}
+	requests := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var in []client.APIKeyCreate
+		_ = json.NewDecoder(r.Body).Decode(&in)
+		mu.Lock()
+		requests++
+		first := requests == 1
+		items := make([]string, len(in))
+		for i, k := range in {
+			if first {
+				items[i] = `{"status":429,"headers":[{"name":"Retry-After","value":"1"}],"body":{"error":{"code":"TooManyRequests","message":"full"}}}`
+				continue
+			}
+			made[k.Name] = true
+			items[i] = fmt.Sprintf(`{"status":201,"body":{"id":"id-%s","value":"v-%s"}}`, k.Name, k.Name)
+		}
+		mu.Unlock()
+		if !first {
+			time.Sleep(time.Second) // the answer comes after the interrupted caller's grace period
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusMultiStatus)
+		_, _ = w.Write([]byte("[" + strings.Join(items, ",") + "]"))
+	}))
+	t.Cleanup(srv.Close)
+	c, err := client.New(client.Config{Endpoint: srv.URL, APIKey: "plain-provider-key", RequestsPerMinute: -1,
+		RetryBaseDelay: time.Millisecond, RetryMaxDelay: 5 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	client.GatherCreates(c, 2) // A and B in one request
+	client.SetCreateGrace(c, 1500*time.Millisecond)
+	interrupted, interrupt := context.WithCancel(context.Background())
+	var errA, errB error
+	var keyA, keyB *client.CreatedAPIKey
+	var wg sync.WaitGroup
+	wg.Go(func() { keyA, errA = c.CreateAPIKey(interrupted, client.APIKeyCreate{Name: "A", Role: "SIEM"}) })
+	wg.Go(func() {
+		keyB, errB = c.CreateAPIKey(context.Background(), client.APIKeyCreate{Name: "B", Role: "SIEM"})
+	})
+	time.Sleep(300 * time.Millisecond)
+	interrupt()
+	wg.Wait()
+	mu.Lock()
+	defer mu.Unlock()
+	if made["A"] {
+		t.Errorf("A was sent again after its caller's interrupt and made; its caller got %v, %v", keyA, errA)
+	}
+	if errA == nil {
+		t.Error("A's caller got no error, want its refusal")
+	}
+	if keyB == nil || errB != nil || !made["B"] {
+		t.Errorf("B: got %v, %v (made %t), want it made", keyB, errB, made["B"])
+	}
+}
