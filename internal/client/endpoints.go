@@ -24,16 +24,26 @@ const (
 // objectPath is the path of one object of a collection, with its id escaped.
 func objectPath(collection, id string) string { return collection + "/" + url.PathEscape(id) }
 
-// getJSON GETs p and decodes its body into out.
+// getJSON GETs p and decodes its body into out (decodeAnswer).
 func (c *Client) getJSON(ctx context.Context, p string, out any) (*response, error) {
 	resp, err := c.do(ctx, request{method: http.MethodGet, path: p})
 	if err != nil {
 		return nil, err
 	}
-	if err := json.Unmarshal(resp.body, out); err != nil {
+	if err := decodeAnswer(resp, out); err != nil {
 		return nil, decodeFailure(http.MethodGet, p, resp, err)
 	}
 	return resp, nil
+}
+
+// decodeAnswer decodes an answer's body into out and strips the answer's secrets from out's
+// unreadable dates, if it has dates (redactDates).
+func decodeAnswer(resp *response, out any) error {
+	if err := json.Unmarshal(resp.body, out); err != nil {
+		return err
+	}
+	redactDates(out, resp.redactions)
+	return nil
 }
 
 // identified is an object of the API that has an id: what a single GET answers.
@@ -51,7 +61,6 @@ func (c *Client) getObject(ctx context.Context, collection, id string, out ident
 	if err != nil {
 		return "", err
 	}
-	redactDates(out, resp.redactions)
 	answered := out.objectID()
 	switch {
 	case answered == "":

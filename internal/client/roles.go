@@ -2,7 +2,6 @@ package client
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
@@ -122,8 +121,8 @@ func (c *Client) CreateRole(ctx context.Context, in RoleCreate) (*Role, error) {
 			})
 		}
 		var body Role
-		if json.Unmarshal(resp.body, &body) == nil && body.ID == id && body.Name != "" && body.PermissionKeys != nil {
-			redactDates(&body, resp.redactions) // as a read's: the answer is all we have of the role if the read-back fails
+		// As a read's: the answer is all we have of the role if the read-back fails.
+		if decodeAnswer(resp, &body) == nil && body.ID == id && body.Name != "" && body.PermissionKeys != nil {
 			answered = &body
 		}
 		return nil
