@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
-	"strings"
 	"time"
 )
 
@@ -36,7 +35,7 @@ func (c *Client) ListAccountsWithRole(ctx context.Context, filter Filter, role s
 func (c *Client) GetAccount(ctx context.Context, id, email string) (*Account, error) {
 	var account Account
 	etag, err := c.getObject(ctx, accountsPath, id, &account, func() bool {
-		return account.Status != StatusInvited && (email == "" || strings.EqualFold(account.Email, email))
+		return account.Status != StatusInvited && (email == "" || SameName(account.Email, email))
 	})
 	if err != nil {
 		return nil, err
@@ -125,7 +124,7 @@ func (c *Client) InviteAccount(ctx context.Context, in AccountInvite) (*Account,
 // invitedAs reports whether an account is the pending invitation that in would make. Role names
 // are unique regardless of case, so the API may spell the role its own way.
 func invitedAs(a *Account, in AccountInvite) bool {
-	return a.Status == StatusInvited && strings.EqualFold(a.Role, in.Role) && a.AuthType == in.AuthType &&
+	return a.Status == StatusInvited && SameName(a.Role, in.Role) && a.AuthType == in.AuthType &&
 		a.Description == in.Description
 }
 

@@ -85,7 +85,7 @@ func (q APIKeyQuery) matches(key APIKey) bool {
 		if f.want == nil || (f.name != "name" && Filterable(*f.want)) {
 			continue
 		}
-		if got := f.of(&key); got != *f.want && (f.name != "name" || !strings.EqualFold(got, *f.want)) {
+		if got := f.of(&key); got != *f.want && (f.name != "name" || !SameName(got, *f.want)) {
 			return false
 		}
 	}
@@ -386,7 +386,7 @@ func (c *Client) readCreatedKeys(resp *response, batch []*pending[APIKeyCreate, 
 // keyNamed returns the key named name (case-insensitively, as the API's uniqueness), or nil.
 func keyNamed(keys []APIKey, name string) *APIKey {
 	for i := range keys {
-		if strings.EqualFold(keys[i].Name, name) {
+		if SameName(keys[i].Name, name) {
 			return &keys[i]
 		}
 	}

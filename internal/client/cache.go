@@ -303,7 +303,7 @@ func (c *Client) RefreshAPIKey(ctx context.Context, id string) (*APIKey, error) 
 // without a Version), but when many keys are read in this process it is served from the shared
 // listing (see RefreshRole).
 func (c *Client) RefreshAPIKeyByName(ctx context.Context, name string) (*APIKey, error) {
-	key, ok := c.caches.apiKeys.find(ctx, c, func(k *APIKey) bool { return strings.EqualFold(k.Name, name) })
+	key, ok := c.caches.apiKeys.find(ctx, c, func(k *APIKey) bool { return SameName(k.Name, name) })
 	if !ok {
 		return c.FindAPIKeyByName(ctx, name)
 	}
@@ -316,7 +316,7 @@ func (c *Client) RefreshAPIKeyByName(ctx context.Context, name string) (*APIKey,
 // roles are read in this process it is served from the shared listing (see RefreshRole); a name the
 // listing lacks is looked up afresh.
 func (c *Client) RefreshRoleByName(ctx context.Context, name string) (*Role, error) {
-	role, ok := c.caches.roles.find(ctx, c, func(r *Role) bool { return r.Name == name })
+	role, ok := c.caches.roles.find(ctx, c, func(r *Role) bool { return SameSpelling(r.Name, name) })
 	if !ok {
 		return c.findRole(ctx, name, false)
 	}
@@ -331,7 +331,7 @@ func (c *Client) RefreshRoleByName(ctx context.Context, name string) (*Role, err
 // FindAccountByEmail (and so without a Version), but when many accounts are read in this process it
 // is served from the shared listing (see RefreshRole).
 func (c *Client) RefreshAccountByEmail(ctx context.Context, email string) (*Account, error) {
-	account, ok := c.caches.accounts.find(ctx, c, func(a *Account) bool { return strings.EqualFold(a.Email, email) })
+	account, ok := c.caches.accounts.find(ctx, c, func(a *Account) bool { return SameName(a.Email, email) })
 	if !ok {
 		return c.FindAccountByEmail(ctx, email)
 	}

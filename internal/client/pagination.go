@@ -171,9 +171,9 @@ func findByName[T any](ctx context.Context, list func(context.Context, Filter) (
 func findFiltered[T any](ctx context.Context, list func(context.Context, Filter) ([]T, error), field, wanted string,
 	maxFilter int, foldCase bool, key func(T) string,
 ) (*T, error) {
-	same := func(item T) bool { return key(item) == wanted }
+	same := func(item T) bool { return SameSpelling(key(item), wanted) }
 	if foldCase {
-		same = func(item T) bool { return strings.EqualFold(key(item), wanted) }
+		same = func(item T) bool { return SameName(key(item), wanted) }
 	}
 	filters := []Filter{lookupFilter(field, wanted, maxFilter)}
 	if filters[0] != "" {

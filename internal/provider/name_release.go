@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"errors"
-	"strings"
 	"sync"
 	"time"
 
@@ -74,7 +73,7 @@ type nameRelease struct {
 // planRename records that the plan of the object id renames it from the name from to planned, if
 // the two differ regardless of case; planned may be unknown (a name generated at apply).
 func (n *nameReleases) planRename(id string, from string, planned types.String) {
-	if id == "" || planned.IsNull() || (!planned.IsUnknown() && strings.EqualFold(planned.ValueString(), from)) {
+	if id == "" || planned.IsNull() || (!planned.IsUnknown() && client.SameName(planned.ValueString(), from)) {
 		return
 	}
 	n.mu.Lock()
@@ -205,12 +204,12 @@ func (n *nameReleases) cycle(self, holder string) bool {
 		if !ok || r.to == "" {
 			return false
 		}
-		if strings.EqualFold(r.to, own.from) {
+		if client.SameName(r.to, own.from) {
 			return true
 		}
 		next := ""
 		for id, other := range n.byID {
-			if id != current && strings.EqualFold(other.from, r.to) {
+			if id != current && client.SameName(other.from, r.to) {
 				next = id
 				break
 			}

@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"strings"
 	"sync"
 	"time"
 
@@ -76,7 +75,7 @@ func (l *listedOnce[T]) find(ctx context.Context, what string, list func(context
 		return nil, l.err
 	}
 	for i := range l.items {
-		if strings.EqualFold(key(&l.items[i]), name) {
+		if client.SameName(key(&l.items[i]), name) {
 			return &l.items[i], nil
 		}
 	}

@@ -89,7 +89,7 @@ func (r *accountResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 				Required:   true,
 				Validators: []validator.String{stringvalidator.UTF8LengthBetween(1, accountMaxLength), validators.NotBlank()},
 				PlanModifiers: []planmodifier.String{
-					planmodifiers.IgnoreCaseChange(),
+					planmodifiers.IgnoreEquivalentChange("A change in letter case only is not a change.", client.SameName),
 					stringplanmodifier.RequiresReplace(),
 				},
 			},
@@ -754,7 +754,7 @@ func (m accountResourceModel) toAPIPatch(state accountResourceModel) (client.Acc
 // account is one the API reports. The model's email (from the plan or state) is kept when it
 // differs only in letter case, since Vision One compares emails case-insensitively.
 func (m *accountResourceModel) readFromAPI(account *client.Account) {
-	if !strings.EqualFold(m.Email.ValueString(), account.Email) {
+	if !client.SameName(m.Email.ValueString(), account.Email) {
 		m.Email = types.StringValue(account.Email)
 	}
 	m.ID = types.StringValue(account.ID)

@@ -304,7 +304,7 @@ func (r *userRoleResource) rolesNamedAnyCase(ctx context.Context, name string) [
 	if err != nil {
 		return nil
 	}
-	return slices.DeleteFunc(roles, func(role client.Role) bool { return !strings.EqualFold(role.Name, name) })
+	return slices.DeleteFunc(roles, func(role client.Role) bool { return !client.SameName(role.Name, name) })
 }
 
 // roleNameClash describes the existing role whose name a new (creates) or renamed role would take,

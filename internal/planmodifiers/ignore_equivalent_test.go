@@ -2,13 +2,14 @@ package planmodifiers
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
-func TestIgnoreCaseChange(t *testing.T) {
+func TestIgnoreEquivalentChange(t *testing.T) {
 	t.Parallel()
 	tests := map[string]struct {
 		state, plan, want types.String
@@ -26,7 +27,7 @@ func TestIgnoreCaseChange(t *testing.T) {
 			t.Parallel()
 			req := planmodifier.StringRequest{StateValue: tc.state, PlanValue: tc.plan, ConfigValue: tc.plan}
 			resp := &planmodifier.StringResponse{PlanValue: tc.plan}
-			IgnoreCaseChange().PlanModifyString(context.Background(), req, resp)
+			IgnoreEquivalentChange("case", strings.EqualFold).PlanModifyString(context.Background(), req, resp)
 			if !resp.PlanValue.Equal(tc.want) {
 				t.Errorf("got %s, want %s", resp.PlanValue, tc.want)
 			}
