@@ -1487,8 +1487,140 @@ func TestAccAPIKey_refusedAfterLostCreate(t *testing.T) {
 	})
 }
 
+// TestAPIKey_modifyPlanDefaultValidityWarns calls ModifyPlan as Terraform plans a key that exists
+// with a validity other than the default while its configuration leaves expires_in_months out, to
+// assert the warning terraform-plugin-testing cannot see: the key is replaced only because of that,
+// and the warning names the key and the value that keeps it. A configuration that sets another
+// validity on purpose, a key already valid for the default, a validity that is not known, and a
+// key replaced for another reason as well (its expiry) get no such warning.
+func TestAPIKey_modifyPlanDefaultValidityWarns(t *testing.T) {
+	t.Parallel()
+	e := startEmulator(t, emulator.Options{})
+	r := &apiKeyResource{data: newProviderData(e.API)}
+	now := e.Now()
+	unset, twelve := types.Int64Null(), types.Int64Value(defaultMonthsToExpiration)
+	for name, tc := range map[string]struct {
+		state, config types.Int64
+		expiresAt     timetypes.RFC3339
+		want          []string
+	}{
+		"never expires, unset": {state: types.Int64Value(0), config: unset, expiresAt: timetypes.NewRFC3339Null(), want: []string{
+			`has expires_in_months = 0 (it never expires), and its configuration leaves expires_in_months out`,
+			"the default, 12", "so the plan replaces the key", "Set expires_in_months = 0 to keep this key."}},
+		"six months, unset": {state: types.Int64Value(6), config: unset, expiresAt: timetypes.NewRFC3339TimeValue(now.Add(90 * 24 * time.Hour)),
+			want: []string{"has expires_in_months = 6 (valid for 6 months from its creation)", "Set expires_in_months = 6 to keep this key."}},
+		"six months, set to 12":      {state: types.Int64Value(6), config: twelve, expiresAt: timetypes.NewRFC3339TimeValue(now.Add(90 * 24 * time.Hour))},
+		"twelve months, unset":       {state: twelve, config: unset, expiresAt: timetypes.NewRFC3339TimeValue(now.Add(90 * 24 * time.Hour))},
+		"validity not known":         {state: types.Int64Null(), config: unset, expiresAt: timetypes.NewRFC3339TimeValue(now.Add(90 * 24 * time.Hour))},
+		"six months, unset, expired": {state: types.Int64Value(6), config: unset, expiresAt: timetypes.NewRFC3339TimeValue(now.Add(-time.Hour))},
+	} {
+		t.Run(name, func(t *testing.T) {
+			state := apiKeyResourceModel{
+				ID:              types.StringValue("3c2d5f5e-8f43-4c3e-9a3e-2f1b6c1d2e4f"),
+				Name:            types.StringValue("made-in-console"),
+				NamePrefix:      types.StringNull(),
+				Role:            types.StringValue("SIEM"),
+				Description:     types.StringValue(""),
+				Enabled:         types.BoolValue(true),
+				ExpiresInMonths: tc.state,
+				RotateBefore:    timetypes.NewGoDurationNull(),
+				Keepers:         types.MapNull(types.StringType),
+				Value:           types.StringNull(),
+				ExpiresAt:       tc.expiresAt,
+				LastUsedAt:      timetypes.NewRFC3339Null(),
+				CreatedAt:       timetypes.NewRFC3339Null(),
+			}
+			config, plan := state, state
+			config.ExpiresInMonths = tc.config
+			// What the framework plans before ModifyPlan: the default for an unset value, unless
+			// the prior value is null (Int64PriorNullOverDefault).
+			if plan.ExpiresInMonths = tc.config; tc.config.IsNull() && !tc.state.IsNull() {
+				plan.ExpiresInMonths = twelve
+			}
+			resp := modifyPlanWithConfig(t, r, &state, config, plan)
+			if resp.Diagnostics.HasError() {
+				t.Fatal(resp.Diagnostics)
+			}
+			var warned []string
+			for _, w := range resp.Diagnostics.Warnings() {
+				if w.Summary() == "API Key Will Be Replaced" && strings.Contains(w.Detail(), "expires_in_months") {
+					warned = append(warned, w.Detail())
+				}
+			}
+			if tc.want == nil {
+				if len(warned) != 0 {
+					t.Fatalf("want no warning of expires_in_months, got %q", warned)
+				}
+				return
+			}
+			if len(warned) != 1 || !regexpText(append([]string{`API key 3c2d5f5e-8f43-4c3e-9a3e-2f1b6c1d2e4f ("made-in-console")`}, tc.want...)...).MatchString(warned[0]) {
+				t.Fatalf("want one warning saying %q, got %q (diagnostics %v)", tc.want, warned, resp.Diagnostics)
+			}
+		})
+	}
+}
+
+// TestAPIKey_importWithDefaultValidityReplaces imports, in one plan of the CLI under test, a console
+// key that never expires and one valid for 6 months into a configuration that leaves
+// expires_in_months out: both are planned for replacement, the plan warns for each which
+// expires_in_months keeps it, and the import's warning no longer says that the key keeps working,
+// which the replacement contradicted. Setting the values named plans the import alone.
+func TestAPIKey_importWithDefaultValidityReplaces(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	w := newCLIWorkspace(t, featureNone)
+	never := e.createAPIKey(client.APIKeyCreate{Name: e.name("never"), Role: "SIEM", MonthsToExpiration: pointerTo[int64](0)})
+	half := e.createAPIKey(client.APIKeyCreate{Name: e.name("half-year"), Role: "SIEM", MonthsToExpiration: pointerTo[int64](6)})
+	config := func(neverMonths, halfMonths string) string {
+		return e.providerConfig() + fmt.Sprintf(`
+resource "visionone_api_key" "never" {
+  name = %[1]q
+  role = "SIEM"
+  %[3]s
+}
+
+resource "visionone_api_key" "half" {
+  name = %[2]q
+  role = "SIEM"
+  %[4]s
+}
+
+import {
+  to = visionone_api_key.never
+  id = %[5]q
+}
+
+import {
+  to = visionone_api_key.half
+  id = %[6]q
+}
+`, never.Name, half.Name, neverMonths, halfMonths, never.ID, half.ID)
+	}
+	w.write("main.tf", config("", ""))
+	w.run([]int{0}, "init", "-input=false", "-no-color")
+	_, out := w.run([]int{0}, "plan", "-json", "-input=false")
+	for _, key := range []struct {
+		address string
+		months  int
+	}{{"visionone_api_key.never", 0}, {"visionone_api_key.half", 6}} {
+		want := regexpText(key.address+": ", "so the plan replaces the key", fmt.Sprintf("Set expires_in_months = %d to keep this key.", key.months))
+		if warnings := jsonWarnings(out, "API Key Will Be Replaced"); !slices.ContainsFunc(warnings, want.MatchString) {
+			t.Errorf("no warning of the plan says %s; its warnings API Key Will Be Replaced:\n%s", want, strings.Join(warnings, "\n\n"))
+		}
+	}
+	for _, warning := range jsonWarnings(out, "API Key Value Not Imported") {
+		if strings.Contains(warning, "keeps working") {
+			t.Errorf("the import's warning says the key keeps working, which the plan's replacement contradicts:\n%s", warning)
+		}
+	}
+
+	w.write("main.tf", config("expires_in_months = 0", "expires_in_months = 6"))
+	if _, out := w.run([]int{0}, "plan", "-input=false", "-no-color"); !strings.Contains(out, "2 to import, 0 to add, 0 to change, 0 to destroy") {
+		t.Errorf("with the keys' validities set, the plan does more than import them:\n%s", out)
+	}
+}
+
 // TestAPIKey_importSaysWhomTheValueWorksFor imports console keys, as Terraform does, to assert the
-// warnings terraform-plugin-testing cannot see: the lost value "keeps working" only for an enabled
+// warnings terraform-plugin-testing cannot see: the lost value works ("can use it") only for an enabled
 // key that has not expired (a status spelled "Disabled" included), the advice to replace the key
 // is left out for an expired key, which the plan replaces already, and a key whose role was
 // deleted in the console is reported as having none, in the import and in the list resource,
@@ -1515,10 +1647,10 @@ func TestAPIKey_importSaysWhomTheValueWorksFor(t *testing.T) {
 		want       string
 		wantNoRole bool
 	}{
-		{live, "The key keeps working for whoever holds the value", false},
+		{live, "Whoever holds the value can use it for as long as the key exists (replacing the key deletes it)", false},
 		{off, "The key is disabled, so its value works for nobody", false},
 		{old, "The key expired at ", false},
-		{roleless, "The key keeps working for whoever holds the value", true},
+		{roleless, "Whoever holds the value can use it for as long as the key exists", true},
 	} {
 		resp := fwresource.ImportStateResponse{State: tfsdk.State{Schema: schemaResp.Schema,
 			Raw: tftypes.NewValue(schemaResp.Schema.Type().TerraformType(ctx), nil)}}
@@ -1533,7 +1665,7 @@ func TestAPIKey_importSaysWhomTheValueWorksFor(t *testing.T) {
 			}
 		}
 		if resp.Diagnostics.HasError() || !strings.Contains(value, tc.want) ||
-			(tc.key == off || tc.key == old) && strings.Contains(value, "keeps working") {
+			(tc.key == off || tc.key == old) && strings.Contains(value, "can use it") {
 			t.Errorf("importing %s: the value warning %q, want it to say %q; diagnostics %v", tc.key.Name, value, tc.want, resp.Diagnostics)
 		}
 		// The plan replaces an expired key already ("API Key Will Be Replaced"): -replace has nothing to add.

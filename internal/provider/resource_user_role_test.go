@@ -2,12 +2,10 @@ package provider
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -728,25 +726,15 @@ resource "visionone_user_role" "test" {
 const retiredPermissionKey = "legacy.reportManagement.thirdPartyAuditing"
 
 // startEmulatorWithConsoleRole starts an emulator whose tenant already holds a custom role named
-// name with these permission keys, written into the emulator's state file as a role made in the
-// console, and returns it with the role's id: the API refuses to create a role holding a key that
-// its catalog does not list. The test is skipped in live mode (startEmulator skips for a state
-// file).
+// name with these permission keys, as a role made in the console, and returns it with the role's
+// id: the API refuses to create a role holding a key that its catalog does not list.
 func startEmulatorWithConsoleRole(t *testing.T, name string, keys []string) (*testEmulator, string) {
 	t.Helper()
 	const id = "5b0c6a9e-2f4d-4c1e-9a7b-3d2e1f0a9b8c"
-	state, err := json.Marshal(map[string]any{"version": 1, "sequence": 1, "roles": []map[string]any{{
+	return startEmulatorWithState(t, map[string]any{"version": 1, "sequence": 1, "roles": []map[string]any{{
 		"id": id, "name": name, "type": client.RoleTypeCustom, "permissionKeys": keys,
 		"allowApiKeyAssignment": true, "allowUserAccountAssignment": true, "lastUpdated": "2019-05-01T10:00:00Z", "version": 1,
-	}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	file := filepath.Join(t.TempDir(), "emulator-state.json")
-	if err := os.WriteFile(file, state, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return startEmulator(t, emulator.Options{StateFile: file}), id
+	}}}), id
 }
 
 // TestAccUserRole_retiredPermissionKey adopts a console role that holds a permission key the
