@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -200,7 +201,7 @@ func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 			"value": schema.StringAttribute{
 				MarkdownDescription: "The secret: use it as `Authorization: Bearer <value>`. Vision One returns it only when the key " +
 					"is created, so it is null for an imported key; to get a new value, replace the key " +
-					"(`terraform apply -replace=<address>`).",
+					"(`terraform apply -replace=<address>`), which needs a role that new keys may have.",
 				Computed:      true,
 				Sensitive:     true,
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
@@ -842,9 +843,35 @@ func (r *apiKeyResource) importedValueUse(ctx context.Context, key *client.APIKe
 	if key.Status == client.StatusDisabled {
 		use = "The key is disabled, so its value works for nobody until the key is enabled again"
 	}
-	return use + ", but value is null in the Terraform state. To get a value Terraform knows, replace the key: " +
-		"terraform apply -replace=<address of this resource> (add lifecycle { create_before_destroy = true } and " +
-		"name_prefix to rotate without downtime)."
+	return use + ", but value is null in the Terraform state. " + r.newValueAdvice(ctx, key.Role)
+}
+
+// newValueAdvice says how an imported key with this role gets a value Terraform knows: by its
+// replacement, when a new key may have the role (checkRoleAssignable). Otherwise the replacement
+// would fail with "Role Not Assignable to API Keys" (a Master Administrator key kept from before
+// October 2025, a custom role whose allow_api_key_assignment was turned off since), so the key
+// keeps a null value until its role, or the key's, changes. A key with no role, or whose role
+// cannot be checked now, is advised the replacement: the plan checks the role the new key gets.
+func (r *apiKeyResource) newValueAdvice(ctx context.Context, role string) string {
+	var checks diag.Diagnostics
+	if role != "" {
+		r.data.checkRoleAssignable(ctx, apiKeyRoleAssignment, types.StringValue(role), &checks)
+	}
+	errs := checks.Errors()
+	refused := slices.IndexFunc(errs, func(d diag.Diagnostic) bool { return d.Summary() == apiKeyRoleAssignment.summary })
+	if refused < 0 {
+		return "To get a value Terraform knows, replace the key: terraform apply -replace=<address of this resource> (add " +
+			"lifecycle { create_before_destroy = true } and name_prefix to rotate without downtime)."
+	}
+	advice := fmt.Sprintf("Replacing the key, which would give it a new value, fails with %q, as a new key cannot have the "+
+		"role %q: %s\n\nWhile the key has this role, its value stays null in the Terraform state. To get a value Terraform "+
+		"knows, ", apiKeyRoleAssignment.summary, role, errs[refused].Detail())
+	if strings.EqualFold(role, client.MasterAdministratorRole) {
+		return advice + "move the key to another role (set role in its configuration, and apply), then replace it. " +
+			masterAdministratorKeys + " So a key moved to another role cannot have it back."
+	}
+	return advice + "move the key to another role (set role in its configuration, and apply), or have its role allow API key " +
+		"assignment as above, then replace it."
 }
 
 // setState writes model, which the caller has completed with what the API reports about key, as

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
@@ -1619,6 +1620,75 @@ import {
 	}
 }
 
+// importAPIKeyDirectly calls r's ImportState with the import ID id, as Terraform does, and returns
+// the details of its warnings by summary, and its diagnostics.
+func importAPIKeyDirectly(t *testing.T, r *apiKeyResource, id string) (map[string]string, diag.Diagnostics) {
+	t.Helper()
+	ctx := context.Background()
+	var schemaResp fwresource.SchemaResponse
+	r.Schema(ctx, fwresource.SchemaRequest{}, &schemaResp)
+	resp := fwresource.ImportStateResponse{State: tfsdk.State{Schema: schemaResp.Schema,
+		Raw: tftypes.NewValue(schemaResp.Schema.Type().TerraformType(ctx), nil)}}
+	r.ImportState(ctx, fwresource.ImportStateRequest{ID: id}, &resp)
+	warnings := map[string]string{}
+	for _, w := range resp.Diagnostics.Warnings() {
+		warnings[w.Summary()] = w.Detail()
+	}
+	return warnings, resp.Diagnostics
+}
+
+// TestAPIKey_importAdvisesReplacementOnlyForAssignableRoles imports, as Terraform does, console keys
+// whose role a new key may not have, to assert the warnings terraform-plugin-testing cannot see: a
+// Master Administrator key kept from before October 2025, and a key whose custom role stopped
+// allowing API key assignment after the key was made, are not advised terraform apply -replace,
+// which would fail with "Role Not Assignable to API Keys". The warning says why, that the key's value
+// stays null while it has the role, and that it must move to another role first. A key whose
+// role new keys may have is still advised the replacement.
+func TestAPIKey_importAdvisesReplacementOnlyForAssignableRoles(t *testing.T) {
+	t.Parallel()
+	// The catalog's Master Administrator role (internal/emulator/catalog.json).
+	const masterAdministratorRoleID, masterKeyID = "0f4b1b8e-6d0a-4c3e-9a52-1b7e3c2a0001", "7e1f0c2a-5b3d-4e6f-8a9b-0c1d2e3f4a5b"
+	e := startEmulatorWithState(t, map[string]any{"version": 1, "sequence": 1, "apiKeys": []map[string]any{{
+		"id": masterKeyID, "name": "automation (2024)", "roleId": masterAdministratorRoleID, "status": client.StatusEnabled,
+		"created": "2024-06-01T00:00:00Z", "lastModified": "2024-06-01T00:00:00Z", "createdSeq": 1, "version": 1,
+		"tokenHash": "not the hash of any key this test uses",
+	}}})
+	ctx := context.Background()
+	roleName := e.name("legacy integrations")
+	role := e.createRole(client.RoleCreate{Name: roleName, PermissionKeys: rolePermissionKeys(t, e, 1), AllowAPIKeyAssignment: true})
+	legacy := e.createAPIKey(client.APIKeyCreate{Name: e.name("legacy"), Role: roleName})
+	if err := e.API.UpdateRole(ctx, role.ID, "", client.RolePatch{AllowAPIKeyAssignment: pointerTo(false)}); err != nil {
+		t.Fatalf("retiring the role for new keys: %v", err)
+	}
+	siem := e.createAPIKey(client.APIKeyCreate{Name: e.name("siem"), Role: "SIEM"})
+	r := &apiKeyResource{data: newProviderData(e.API)}
+
+	for _, tc := range []struct {
+		id   string
+		want []string
+	}{
+		{masterKeyID, []string{`Replacing the key, which would give it a new value, fails with "Role Not Assignable to API Keys"`,
+			fmt.Sprintf("as a new key cannot have the role %q", client.MasterAdministratorRole), "Vision One refuses it for new keys since October 2025",
+			"While the key has this role, its value stays null in the Terraform state",
+			"move the key to another role (set role in its configuration, and apply), then replace it",
+			"So a key moved to another role cannot have it back."}},
+		{legacy.ID, []string{`Replacing the key, which would give it a new value, fails with "Role Not Assignable to API Keys"`,
+			fmt.Sprintf("as a new key cannot have the role %q", roleName), "its allow_api_key_assignment is false",
+			"While the key has this role, its value stays null in the Terraform state",
+			"move the key to another role (set role in its configuration, and apply), or have its role allow API key assignment"}},
+		{siem.ID, []string{"To get a value Terraform knows, replace the key: terraform apply -replace=<address of this resource>"}},
+	} {
+		warnings, diags := importAPIKeyDirectly(t, r, tc.id)
+		value := warnings["API Key Value Not Imported"]
+		if diags.HasError() || !regexpText(tc.want...).MatchString(value) {
+			t.Errorf("importing %s: the value warning %q, want it to say %q; diagnostics %v", tc.id, value, tc.want, diags)
+		}
+		if advised := strings.Contains(value, "-replace="); advised != (tc.id == siem.ID) {
+			t.Errorf("importing %s: the value warning advises terraform apply -replace: %v", tc.id, advised)
+		}
+	}
+}
+
 // TestAPIKey_importSaysWhomTheValueWorksFor imports console keys, as Terraform does, to assert the
 // warnings terraform-plugin-testing cannot see: the lost value works ("can use it") only for an enabled
 // key that has not expired (a status spelled "Disabled" included), the advice to replace the key
@@ -1639,8 +1709,6 @@ func TestAPIKey_importSaysWhomTheValueWorksFor(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := &apiKeyResource{data: newProviderData(api)}
-	var schemaResp fwresource.SchemaResponse
-	r.Schema(ctx, fwresource.SchemaRequest{}, &schemaResp)
 
 	for _, tc := range []struct {
 		key        *client.CreatedAPIKey
@@ -1652,21 +1720,11 @@ func TestAPIKey_importSaysWhomTheValueWorksFor(t *testing.T) {
 		{old, "The key expired at ", false},
 		{roleless, "Whoever holds the value can use it for as long as the key exists", true},
 	} {
-		resp := fwresource.ImportStateResponse{State: tfsdk.State{Schema: schemaResp.Schema,
-			Raw: tftypes.NewValue(schemaResp.Schema.Type().TerraformType(ctx), nil)}}
-		r.ImportState(ctx, fwresource.ImportStateRequest{ID: tc.key.ID}, &resp)
-		var value, noRole string
-		for _, w := range resp.Diagnostics.Warnings() {
-			switch w.Summary() {
-			case "API Key Value Not Imported":
-				value = w.Detail()
-			case "No Role":
-				noRole = w.Detail()
-			}
-		}
-		if resp.Diagnostics.HasError() || !strings.Contains(value, tc.want) ||
+		warnings, diags := importAPIKeyDirectly(t, r, tc.key.ID)
+		value, noRole := warnings["API Key Value Not Imported"], warnings["No Role"]
+		if diags.HasError() || !strings.Contains(value, tc.want) ||
 			(tc.key == off || tc.key == old) && strings.Contains(value, "can use it") {
-			t.Errorf("importing %s: the value warning %q, want it to say %q; diagnostics %v", tc.key.Name, value, tc.want, resp.Diagnostics)
+			t.Errorf("importing %s: the value warning %q, want it to say %q; diagnostics %v", tc.key.Name, value, tc.want, diags)
 		}
 		// The plan replaces an expired key already ("API Key Will Be Replaced"): -replace has nothing to add.
 		if advised := strings.Contains(value, "-replace="); advised == (tc.key == old) {
