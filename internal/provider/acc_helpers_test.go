@@ -9,6 +9,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -19,6 +20,7 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"reflect"
 	"regexp"
 	"slices"
@@ -170,6 +172,23 @@ func newTestPrefix(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return testAccPrefix + hex.EncodeToString(b) + "-"
+}
+
+// startEmulatorWithState starts an emulator whose tenant holds what state, the content of an
+// emulator state file (Options.StateFile), says: for objects made in the console that the API
+// would refuse to make now, such as a role holding a permission key the catalog no longer lists or
+// an API key with the Master Administrator role. startEmulator skips the test in live mode.
+func startEmulatorWithState(t *testing.T, state map[string]any) *testEmulator {
+	t.Helper()
+	raw, err := json.Marshal(state)
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "emulator-state.json")
+	if err := os.WriteFile(file, raw, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return startEmulator(t, emulator.Options{StateFile: file})
 }
 
 // name is base with the test's prefix: the name of a role or an API key the test creates.
@@ -502,13 +521,23 @@ func modifyPlanOfUpdate[M any](t *testing.T, r fwresource.ResourceWithModifyPlan
 // modifyPlanFrom calls r's ModifyPlan for plan, from state (nil for a new object).
 func modifyPlanFrom[M any](t *testing.T, r fwresource.ResourceWithModifyPlan, state *M, plan M) *fwresource.ModifyPlanResponse {
 	t.Helper()
+	return modifyPlanWithConfig(t, r, state, plan, plan)
+}
+
+// modifyPlanWithConfig calls r's ModifyPlan for plan, from state (nil for a new object), with a
+// configuration that may differ from the plan: one that leaves out an attribute whose default the
+// plan holds, say.
+func modifyPlanWithConfig[M any](t *testing.T, r fwresource.ResourceWithModifyPlan, state *M, config, plan M) *fwresource.ModifyPlanResponse {
+	t.Helper()
 	ctx := context.Background()
 	var schemaResp fwresource.SchemaResponse
 	r.Schema(ctx, fwresource.SchemaRequest{}, &schemaResp)
 	null := tftypes.NewValue(schemaResp.Schema.Type().TerraformType(ctx), nil)
 	prior := tfsdk.State{Schema: schemaResp.Schema, Raw: null}
 	planned := tfsdk.Plan{Schema: schemaResp.Schema, Raw: null}
+	configured := tfsdk.Plan{Schema: schemaResp.Schema, Raw: null}
 	diags := planned.Set(ctx, &plan)
+	diags.Append(configured.Set(ctx, &config)...)
 	if state != nil {
 		diags.Append(prior.Set(ctx, state)...)
 	}
@@ -516,7 +545,7 @@ func modifyPlanFrom[M any](t *testing.T, r fwresource.ResourceWithModifyPlan, st
 		t.Fatal(diags)
 	}
 	req := withPrivateState(&fwresource.ModifyPlanRequest{
-		Config: tfsdk.Config{Schema: schemaResp.Schema, Raw: planned.Raw}, Plan: planned, State: prior,
+		Config: tfsdk.Config{Schema: schemaResp.Schema, Raw: configured.Raw}, Plan: planned, State: prior,
 	})
 	resp := withPrivateState(&fwresource.ModifyPlanResponse{Plan: planned})
 	r.ModifyPlan(ctx, *req, resp)

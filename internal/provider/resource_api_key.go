@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -160,7 +161,8 @@ func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 			},
 			"expires_in_months": schema.Int64Attribute{
 				MarkdownDescription: "How long the key is valid from its creation: `1`, `3`, `6` or `12` months, or `0` for never. " +
-					"Default `12`, as in the console. The API cannot change an expiry, so changing this replaces the key. " +
+					"Default `12`, as in the console. The API cannot change an expiry, so changing this replaces the key; so does " +
+					"leaving it out for a key that exists with another validity, which the plan warns of, naming the value that keeps the key. " +
 					"An import works it out from the key's creation and expiry times; when the API does not report enough to " +
 					"tell, it stays null (the default does not apply then) until the configuration sets it, which is adopted " +
 					"without replacing the key.",
@@ -199,7 +201,7 @@ func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 			"value": schema.StringAttribute{
 				MarkdownDescription: "The secret: use it as `Authorization: Bearer <value>`. Vision One returns it only when the key " +
 					"is created, so it is null for an imported key; to get a new value, replace the key " +
-					"(`terraform apply -replace=<address>`).",
+					"(`terraform apply -replace=<address>`), which needs a role that new keys may have.",
 				Computed:      true,
 				Sensitive:     true,
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
@@ -356,8 +358,18 @@ func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	r.checkName(ctx, plan.Name, id, state, refreshed, &resp.Diagnostics, &checks)
 	appendChecksOfExisting(&resp.Diagnostics, fmt.Sprintf("API key %s (%q)", id, state.Name.ValueString()), checks)
 
+	if !r.planExpiry(ctx, req, *state, plan, resp) && !resp.Diagnostics.HasError() {
+		warnDefaultValidity(ctx, req.Config, *state, plan, &resp.Diagnostics)
+	}
+}
+
+// planExpiry plans the replacement of a key that has expired or is within rotate_before of its
+// expiry, judged at the API time of the refresh, and reports whether it did.
+func (r *apiKeyResource) planExpiry(ctx context.Context, req resource.ModifyPlanRequest, state, plan apiKeyResourceModel,
+	resp *resource.ModifyPlanResponse,
+) bool {
 	if state.ExpiresAt.IsNull() || plan.RotateBefore.IsUnknown() {
-		return
+		return false
 	}
 	// The attributes' types have refused a value that is not a time or a duration already.
 	expiresAt, diags := state.ExpiresAt.ValueRFC3339Time()
@@ -368,7 +380,7 @@ func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 		resp.Diagnostics.Append(diags...)
 	}
 	if resp.Diagnostics.HasError() {
-		return
+		return false
 	}
 	now, diags := storedReadAt(ctx, req.Private)
 	resp.Diagnostics.Append(diags...)
@@ -378,12 +390,12 @@ func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 		if now, err = r.data.client.ServerNow(ctx); err != nil {
 			addAPIError(&resp.Diagnostics, "Error Reading the API Time",
 				fmt.Sprintf("Reading the Vision One API's current time to judge the expiry of API key %s", state.ID.ValueString()), err)
-			return
+			return false
 		}
 	}
 	reason := expiryReplacementReason(now, expiresAt, rotateBefore)
 	if reason == "" {
-		return
+		return false
 	}
 	resp.Diagnostics.AddAttributeWarning(path.Root("expires_at"), "API Key Will Be Replaced",
 		fmt.Sprintf("API key %s (%q): %s", state.ID.ValueString(), state.Name.ValueString(), reason))
@@ -391,6 +403,50 @@ func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	// planned value differs from the prior one.
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("expires_at"), timetypes.NewRFC3339Unknown())...)
 	resp.RequiresReplace = append(resp.RequiresReplace, path.Root("expires_at"))
+	return true
+}
+
+// warnDefaultValidity warns when the plan replaces a key that exists only because its configuration
+// leaves expires_in_months out while the key has another validity: the default then differs from
+// the state, and Vision One cannot change a key's validity (Int64RequiresReplaceUnlessPriorNull).
+// A configuration written by hand for an imported key easily leaves it out, and the plan's
+// "forces replacement" alone does not say that setting the key's own validity keeps it. A key that
+// is replaced for another reason as well (name_prefix, keepers, its expiry) gets no such warning.
+func warnDefaultValidity(ctx context.Context, config tfsdk.Config, state, plan apiKeyResourceModel, diags *diag.Diagnostics) {
+	var configured types.Int64
+	diags.Append(config.GetAttribute(ctx, path.Root("expires_in_months"), &configured)...)
+	months := state.ExpiresInMonths
+	if !configured.IsNull() || months.IsNull() || months.IsUnknown() || plan.ExpiresInMonths.IsNull() ||
+		plan.ExpiresInMonths.IsUnknown() || plan.ExpiresInMonths.Equal(months) || replacedOverPrefixOrKeepers(state, plan) {
+		return
+	}
+	n := months.ValueInt64()
+	diags.AddAttributeWarning(path.Root("expires_in_months"), "API Key Will Be Replaced",
+		fmt.Sprintf("API key %s (%q) has expires_in_months = %d (%s), and its configuration leaves expires_in_months out, "+
+			"which means the default, %d. Vision One cannot change a key's validity, so the plan replaces the key: the apply "+
+			"deletes it, and its value stops working for whoever holds it, and creates a new key with a new value. Set "+
+			"expires_in_months = %d to keep this key.", state.ID.ValueString(), state.Name.ValueString(), n, validityText(n),
+			plan.ExpiresInMonths.ValueInt64(), n))
+}
+
+// validityText says what expires_in_months = months means.
+func validityText(months int64) string {
+	switch months {
+	case 0:
+		return "it never expires"
+	case 1:
+		return "valid for 1 month from its creation"
+	}
+	return fmt.Sprintf("valid for %d months from its creation", months)
+}
+
+// replacedOverPrefixOrKeepers reports whether the plan replaces the key over name_prefix or keepers,
+// as their plan modifiers decide (namePrefixNoLongerMatches, MapRequiresReplaceUnlessPriorNull).
+func replacedOverPrefixOrKeepers(state, plan apiKeyResourceModel) bool {
+	prefix := plan.NamePrefix
+	prefixReplaces := !prefix.Equal(state.NamePrefix) && !prefix.IsNull() &&
+		(prefix.IsUnknown() || !strings.HasPrefix(state.Name.ValueString(), prefix.ValueString()))
+	return prefixReplaces || !state.Keepers.IsNull() && !plan.Keepers.Equal(state.Keepers)
 }
 
 // replacedRoleNote explains a failed role check of the new key that would replace the key id: the
@@ -781,13 +837,41 @@ func (r *apiKeyResource) importedValueUse(ctx context.Context, key *client.APIKe
 				"plan replaces it (the warning \"API Key Will Be Replaced\"): the new key's value is in the Terraform state."
 		}
 	}
-	use := "The key keeps working for whoever holds the value"
+	// Said of the key as it is: the plan, which the import cannot see, may replace it (see
+	// warnDefaultValidity).
+	use := "Whoever holds the value can use it for as long as the key exists (replacing the key deletes it)"
 	if key.Status == client.StatusDisabled {
 		use = "The key is disabled, so its value works for nobody until the key is enabled again"
 	}
-	return use + ", but value is null in the Terraform state. To get a value Terraform knows, replace the key: " +
-		"terraform apply -replace=<address of this resource> (add lifecycle { create_before_destroy = true } and " +
-		"name_prefix to rotate without downtime)."
+	return use + ", but value is null in the Terraform state. " + r.newValueAdvice(ctx, key.Role)
+}
+
+// newValueAdvice says how an imported key with this role gets a value Terraform knows: by its
+// replacement, when a new key may have the role (checkRoleAssignable). Otherwise the replacement
+// would fail with "Role Not Assignable to API Keys" (a Master Administrator key kept from before
+// October 2025, a custom role whose allow_api_key_assignment was turned off since), so the key
+// keeps a null value until its role, or the key's, changes. A key with no role, or whose role
+// cannot be checked now, is advised the replacement: the plan checks the role the new key gets.
+func (r *apiKeyResource) newValueAdvice(ctx context.Context, role string) string {
+	var checks diag.Diagnostics
+	if role != "" {
+		r.data.checkRoleAssignable(ctx, apiKeyRoleAssignment, types.StringValue(role), &checks)
+	}
+	errs := checks.Errors()
+	refused := slices.IndexFunc(errs, func(d diag.Diagnostic) bool { return d.Summary() == apiKeyRoleAssignment.summary })
+	if refused < 0 {
+		return "To get a value Terraform knows, replace the key: terraform apply -replace=<address of this resource> (add " +
+			"lifecycle { create_before_destroy = true } and name_prefix to rotate without downtime)."
+	}
+	advice := fmt.Sprintf("Replacing the key, which would give it a new value, fails with %q, as a new key cannot have the "+
+		"role %q: %s\n\nWhile the key has this role, its value stays null in the Terraform state. To get a value Terraform "+
+		"knows, ", apiKeyRoleAssignment.summary, role, errs[refused].Detail())
+	if strings.EqualFold(role, client.MasterAdministratorRole) {
+		return advice + "move the key to another role (set role in its configuration, and apply), then replace it. " +
+			masterAdministratorKeys + " So a key moved to another role cannot have it back."
+	}
+	return advice + "move the key to another role (set role in its configuration, and apply), or have its role allow API key " +
+		"assignment as above, then replace it."
 }
 
 // setState writes model, which the caller has completed with what the API reports about key, as

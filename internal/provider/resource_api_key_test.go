@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
@@ -1487,8 +1488,209 @@ func TestAccAPIKey_refusedAfterLostCreate(t *testing.T) {
 	})
 }
 
+// TestAPIKey_modifyPlanDefaultValidityWarns calls ModifyPlan as Terraform plans a key that exists
+// with a validity other than the default while its configuration leaves expires_in_months out, to
+// assert the warning terraform-plugin-testing cannot see: the key is replaced only because of that,
+// and the warning names the key and the value that keeps it. A configuration that sets another
+// validity on purpose, a key already valid for the default, a validity that is not known, and a
+// key replaced for another reason as well (its expiry) get no such warning.
+func TestAPIKey_modifyPlanDefaultValidityWarns(t *testing.T) {
+	t.Parallel()
+	e := startEmulator(t, emulator.Options{})
+	r := &apiKeyResource{data: newProviderData(e.API)}
+	now := e.Now()
+	unset, twelve := types.Int64Null(), types.Int64Value(defaultMonthsToExpiration)
+	for name, tc := range map[string]struct {
+		state, config types.Int64
+		expiresAt     timetypes.RFC3339
+		want          []string
+	}{
+		"never expires, unset": {state: types.Int64Value(0), config: unset, expiresAt: timetypes.NewRFC3339Null(), want: []string{
+			`has expires_in_months = 0 (it never expires), and its configuration leaves expires_in_months out`,
+			"the default, 12", "so the plan replaces the key", "Set expires_in_months = 0 to keep this key."}},
+		"six months, unset": {state: types.Int64Value(6), config: unset, expiresAt: timetypes.NewRFC3339TimeValue(now.Add(90 * 24 * time.Hour)),
+			want: []string{"has expires_in_months = 6 (valid for 6 months from its creation)", "Set expires_in_months = 6 to keep this key."}},
+		"six months, set to 12":      {state: types.Int64Value(6), config: twelve, expiresAt: timetypes.NewRFC3339TimeValue(now.Add(90 * 24 * time.Hour))},
+		"twelve months, unset":       {state: twelve, config: unset, expiresAt: timetypes.NewRFC3339TimeValue(now.Add(90 * 24 * time.Hour))},
+		"validity not known":         {state: types.Int64Null(), config: unset, expiresAt: timetypes.NewRFC3339TimeValue(now.Add(90 * 24 * time.Hour))},
+		"six months, unset, expired": {state: types.Int64Value(6), config: unset, expiresAt: timetypes.NewRFC3339TimeValue(now.Add(-time.Hour))},
+	} {
+		t.Run(name, func(t *testing.T) {
+			state := apiKeyResourceModel{
+				ID:              types.StringValue("3c2d5f5e-8f43-4c3e-9a3e-2f1b6c1d2e4f"),
+				Name:            types.StringValue("made-in-console"),
+				NamePrefix:      types.StringNull(),
+				Role:            types.StringValue("SIEM"),
+				Description:     types.StringValue(""),
+				Enabled:         types.BoolValue(true),
+				ExpiresInMonths: tc.state,
+				RotateBefore:    timetypes.NewGoDurationNull(),
+				Keepers:         types.MapNull(types.StringType),
+				Value:           types.StringNull(),
+				ExpiresAt:       tc.expiresAt,
+				LastUsedAt:      timetypes.NewRFC3339Null(),
+				CreatedAt:       timetypes.NewRFC3339Null(),
+			}
+			config, plan := state, state
+			config.ExpiresInMonths = tc.config
+			// What the framework plans before ModifyPlan: the default for an unset value, unless
+			// the prior value is null (Int64PriorNullOverDefault).
+			if plan.ExpiresInMonths = tc.config; tc.config.IsNull() && !tc.state.IsNull() {
+				plan.ExpiresInMonths = twelve
+			}
+			resp := modifyPlanWithConfig(t, r, &state, config, plan)
+			if resp.Diagnostics.HasError() {
+				t.Fatal(resp.Diagnostics)
+			}
+			var warned []string
+			for _, w := range resp.Diagnostics.Warnings() {
+				if w.Summary() == "API Key Will Be Replaced" && strings.Contains(w.Detail(), "expires_in_months") {
+					warned = append(warned, w.Detail())
+				}
+			}
+			if tc.want == nil {
+				if len(warned) != 0 {
+					t.Fatalf("want no warning of expires_in_months, got %q", warned)
+				}
+				return
+			}
+			if len(warned) != 1 || !regexpText(append([]string{`API key 3c2d5f5e-8f43-4c3e-9a3e-2f1b6c1d2e4f ("made-in-console")`}, tc.want...)...).MatchString(warned[0]) {
+				t.Fatalf("want one warning saying %q, got %q (diagnostics %v)", tc.want, warned, resp.Diagnostics)
+			}
+		})
+	}
+}
+
+// TestAPIKey_importWithDefaultValidityReplaces imports, in one plan of the CLI under test, a console
+// key that never expires and one valid for 6 months into a configuration that leaves
+// expires_in_months out: both are planned for replacement, the plan warns for each which
+// expires_in_months keeps it, and the import's warning no longer says that the key keeps working,
+// which the replacement contradicted. Setting the values named plans the import alone.
+func TestAPIKey_importWithDefaultValidityReplaces(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	w := newCLIWorkspace(t, featureNone)
+	never := e.createAPIKey(client.APIKeyCreate{Name: e.name("never"), Role: "SIEM", MonthsToExpiration: pointerTo[int64](0)})
+	half := e.createAPIKey(client.APIKeyCreate{Name: e.name("half-year"), Role: "SIEM", MonthsToExpiration: pointerTo[int64](6)})
+	config := func(neverMonths, halfMonths string) string {
+		return e.providerConfig() + fmt.Sprintf(`
+resource "visionone_api_key" "never" {
+  name = %[1]q
+  role = "SIEM"
+  %[3]s
+}
+
+resource "visionone_api_key" "half" {
+  name = %[2]q
+  role = "SIEM"
+  %[4]s
+}
+
+import {
+  to = visionone_api_key.never
+  id = %[5]q
+}
+
+import {
+  to = visionone_api_key.half
+  id = %[6]q
+}
+`, never.Name, half.Name, neverMonths, halfMonths, never.ID, half.ID)
+	}
+	w.write("main.tf", config("", ""))
+	w.run([]int{0}, "init", "-input=false", "-no-color")
+	_, out := w.run([]int{0}, "plan", "-json", "-input=false")
+	for _, key := range []struct {
+		address string
+		months  int
+	}{{"visionone_api_key.never", 0}, {"visionone_api_key.half", 6}} {
+		want := regexpText(key.address+": ", "so the plan replaces the key", fmt.Sprintf("Set expires_in_months = %d to keep this key.", key.months))
+		if warnings := jsonWarnings(out, "API Key Will Be Replaced"); !slices.ContainsFunc(warnings, want.MatchString) {
+			t.Errorf("no warning of the plan says %s; its warnings API Key Will Be Replaced:\n%s", want, strings.Join(warnings, "\n\n"))
+		}
+	}
+	for _, warning := range jsonWarnings(out, "API Key Value Not Imported") {
+		if strings.Contains(warning, "keeps working") {
+			t.Errorf("the import's warning says the key keeps working, which the plan's replacement contradicts:\n%s", warning)
+		}
+	}
+
+	w.write("main.tf", config("expires_in_months = 0", "expires_in_months = 6"))
+	if _, out := w.run([]int{0}, "plan", "-input=false", "-no-color"); !strings.Contains(out, "2 to import, 0 to add, 0 to change, 0 to destroy") {
+		t.Errorf("with the keys' validities set, the plan does more than import them:\n%s", out)
+	}
+}
+
+// importAPIKeyDirectly calls r's ImportState with the import ID id, as Terraform does, and returns
+// the details of its warnings by summary, and its diagnostics.
+func importAPIKeyDirectly(t *testing.T, r *apiKeyResource, id string) (map[string]string, diag.Diagnostics) {
+	t.Helper()
+	ctx := context.Background()
+	var schemaResp fwresource.SchemaResponse
+	r.Schema(ctx, fwresource.SchemaRequest{}, &schemaResp)
+	resp := fwresource.ImportStateResponse{State: tfsdk.State{Schema: schemaResp.Schema,
+		Raw: tftypes.NewValue(schemaResp.Schema.Type().TerraformType(ctx), nil)}}
+	r.ImportState(ctx, fwresource.ImportStateRequest{ID: id}, &resp)
+	warnings := map[string]string{}
+	for _, w := range resp.Diagnostics.Warnings() {
+		warnings[w.Summary()] = w.Detail()
+	}
+	return warnings, resp.Diagnostics
+}
+
+// TestAPIKey_importAdvisesReplacementOnlyForAssignableRoles imports, as Terraform does, console keys
+// whose role a new key may not have, to assert the warnings terraform-plugin-testing cannot see: a
+// Master Administrator key kept from before October 2025, and a key whose custom role stopped
+// allowing API key assignment after the key was made, are not advised terraform apply -replace,
+// which would fail with "Role Not Assignable to API Keys". The warning says why, that the key's value
+// stays null while it has the role, and that it must move to another role first. A key whose
+// role new keys may have is still advised the replacement.
+func TestAPIKey_importAdvisesReplacementOnlyForAssignableRoles(t *testing.T) {
+	t.Parallel()
+	// The catalog's Master Administrator role (internal/emulator/catalog.json).
+	const masterAdministratorRoleID, masterKeyID = "0f4b1b8e-6d0a-4c3e-9a52-1b7e3c2a0001", "7e1f0c2a-5b3d-4e6f-8a9b-0c1d2e3f4a5b"
+	e := startEmulatorWithState(t, map[string]any{"version": 1, "sequence": 1, "apiKeys": []map[string]any{{
+		"id": masterKeyID, "name": "automation (2024)", "roleId": masterAdministratorRoleID, "status": client.StatusEnabled,
+		"created": "2024-06-01T00:00:00Z", "lastModified": "2024-06-01T00:00:00Z", "createdSeq": 1, "version": 1,
+		"tokenHash": "not the hash of any key this test uses",
+	}}})
+	ctx := context.Background()
+	roleName := e.name("legacy integrations")
+	role := e.createRole(client.RoleCreate{Name: roleName, PermissionKeys: rolePermissionKeys(t, e, 1), AllowAPIKeyAssignment: true})
+	legacy := e.createAPIKey(client.APIKeyCreate{Name: e.name("legacy"), Role: roleName})
+	if err := e.API.UpdateRole(ctx, role.ID, "", client.RolePatch{AllowAPIKeyAssignment: pointerTo(false)}); err != nil {
+		t.Fatalf("retiring the role for new keys: %v", err)
+	}
+	siem := e.createAPIKey(client.APIKeyCreate{Name: e.name("siem"), Role: "SIEM"})
+	r := &apiKeyResource{data: newProviderData(e.API)}
+
+	for _, tc := range []struct {
+		id   string
+		want []string
+	}{
+		{masterKeyID, []string{`Replacing the key, which would give it a new value, fails with "Role Not Assignable to API Keys"`,
+			fmt.Sprintf("as a new key cannot have the role %q", client.MasterAdministratorRole), "Vision One refuses it for new keys since October 2025",
+			"While the key has this role, its value stays null in the Terraform state",
+			"move the key to another role (set role in its configuration, and apply), then replace it",
+			"So a key moved to another role cannot have it back."}},
+		{legacy.ID, []string{`Replacing the key, which would give it a new value, fails with "Role Not Assignable to API Keys"`,
+			fmt.Sprintf("as a new key cannot have the role %q", roleName), "its allow_api_key_assignment is false",
+			"While the key has this role, its value stays null in the Terraform state",
+			"move the key to another role (set role in its configuration, and apply), or have its role allow API key assignment"}},
+		{siem.ID, []string{"To get a value Terraform knows, replace the key: terraform apply -replace=<address of this resource>"}},
+	} {
+		warnings, diags := importAPIKeyDirectly(t, r, tc.id)
+		value := warnings["API Key Value Not Imported"]
+		if diags.HasError() || !regexpText(tc.want...).MatchString(value) {
+			t.Errorf("importing %s: the value warning %q, want it to say %q; diagnostics %v", tc.id, value, tc.want, diags)
+		}
+		if advised := strings.Contains(value, "-replace="); advised != (tc.id == siem.ID) {
+			t.Errorf("importing %s: the value warning advises terraform apply -replace: %v", tc.id, advised)
+		}
+	}
+}
+
 // TestAPIKey_importSaysWhomTheValueWorksFor imports console keys, as Terraform does, to assert the
-// warnings terraform-plugin-testing cannot see: the lost value "keeps working" only for an enabled
+// warnings terraform-plugin-testing cannot see: the lost value works ("can use it") only for an enabled
 // key that has not expired (a status spelled "Disabled" included), the advice to replace the key
 // is left out for an expired key, which the plan replaces already, and a key whose role was
 // deleted in the console is reported as having none, in the import and in the list resource,
@@ -1507,34 +1709,22 @@ func TestAPIKey_importSaysWhomTheValueWorksFor(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := &apiKeyResource{data: newProviderData(api)}
-	var schemaResp fwresource.SchemaResponse
-	r.Schema(ctx, fwresource.SchemaRequest{}, &schemaResp)
 
 	for _, tc := range []struct {
 		key        *client.CreatedAPIKey
 		want       string
 		wantNoRole bool
 	}{
-		{live, "The key keeps working for whoever holds the value", false},
+		{live, "Whoever holds the value can use it for as long as the key exists (replacing the key deletes it)", false},
 		{off, "The key is disabled, so its value works for nobody", false},
 		{old, "The key expired at ", false},
-		{roleless, "The key keeps working for whoever holds the value", true},
+		{roleless, "Whoever holds the value can use it for as long as the key exists", true},
 	} {
-		resp := fwresource.ImportStateResponse{State: tfsdk.State{Schema: schemaResp.Schema,
-			Raw: tftypes.NewValue(schemaResp.Schema.Type().TerraformType(ctx), nil)}}
-		r.ImportState(ctx, fwresource.ImportStateRequest{ID: tc.key.ID}, &resp)
-		var value, noRole string
-		for _, w := range resp.Diagnostics.Warnings() {
-			switch w.Summary() {
-			case "API Key Value Not Imported":
-				value = w.Detail()
-			case "No Role":
-				noRole = w.Detail()
-			}
-		}
-		if resp.Diagnostics.HasError() || !strings.Contains(value, tc.want) ||
-			(tc.key == off || tc.key == old) && strings.Contains(value, "keeps working") {
-			t.Errorf("importing %s: the value warning %q, want it to say %q; diagnostics %v", tc.key.Name, value, tc.want, resp.Diagnostics)
+		warnings, diags := importAPIKeyDirectly(t, r, tc.key.ID)
+		value, noRole := warnings["API Key Value Not Imported"], warnings["No Role"]
+		if diags.HasError() || !strings.Contains(value, tc.want) ||
+			(tc.key == off || tc.key == old) && strings.Contains(value, "can use it") {
+			t.Errorf("importing %s: the value warning %q, want it to say %q; diagnostics %v", tc.key.Name, value, tc.want, diags)
 		}
 		// The plan replaces an expired key already ("API Key Will Be Replaced"): -replace has nothing to add.
 		if advised := strings.Contains(value, "-replace="); advised == (tc.key == old) {

@@ -113,7 +113,8 @@ func (r *userRoleResource) Schema(_ context.Context, _ resource.SchemaRequest, r
 			"permissions": schema.SetAttribute{
 				MarkdownDescription: "Permission keys the role grants, such as `platform.userRoles.view`; `[]` for a role " +
 					"that grants none. Keys are checked at plan time against the tenant's permission catalog, and an unknown key is reported with " +
-					"the closest real ones. Find keys by their console names with the `visionone_permissions` data source. Updated in place.",
+					"the closest real ones. Find keys by their console names with the `visionone_permissions` data source. Updated in place; " +
+					"a change sends every key, so a key the role has that the catalog no longer lists is a plan warning then, and must be removed.",
 				ElementType: types.StringType,
 				Required:    true,
 				Validators: []validator.Set{
@@ -184,8 +185,10 @@ func (r *userRoleResource) ValidateConfig(ctx context.Context, req resource.Vali
 // ModifyPlan checks, before anything is written, what only the live tenant can tell: that a new or
 // renamed role does not take the name of a predefined or another custom role, and that every added
 // permission key exists.
-// Keys already in state are not checked again, so a no-op plan makes no request and a key later
-// retired from the catalog does not block unrelated changes.
+// Keys already in state are not checked as added keys, so a no-op plan makes no request and a key
+// later retired from the catalog does not block unrelated changes. A change of the permissions,
+// though, sends the keys the role keeps too (toAPIPatch): those the catalog no longer lists are a
+// warning (warnRetiredKeys).
 func (r *userRoleResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() || unknownProvider(ctx, r.data) {
 		return
@@ -238,19 +241,32 @@ func (r *userRoleResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 		}
 	}
 
-	added := knownStrings(plan.Permissions)
-	if state != nil {
-		existing := knownStrings(state.Permissions)
-		added = slices.DeleteFunc(added, func(k string) bool { return slices.Contains(existing, k) })
-	}
-	if len(added) > 0 {
-		r.checkPermissionKeys(ctx, added, &checks)
-	}
 	if state == nil {
+		r.checkPermissionKeys(ctx, knownStrings(plan.Permissions), &checks)
 		resp.Diagnostics.Append(checks...)
 		return
 	}
-	appendChecksOfExisting(&resp.Diagnostics, fmt.Sprintf("the user role %q (id %s)", state.Name.ValueString(), state.ID.ValueString()), checks)
+	what := fmt.Sprintf("the user role %q (id %s)", state.Name.ValueString(), state.ID.ValueString())
+	if !plan.Permissions.Equal(state.Permissions) {
+		added, kept := splitPermissions(plan, *state)
+		r.checkPermissionKeys(ctx, added, &checks)
+		r.warnRetiredKeys(ctx, what, kept, &checks)
+	}
+	appendChecksOfExisting(&resp.Diagnostics, what, checks)
+}
+
+// splitPermissions divides the permission keys that plan gives a role that exists (state) into those
+// it adds and those the role keeps.
+func splitPermissions(plan, state userRoleModel) (added, kept []string) {
+	existing := knownStrings(state.Permissions)
+	for _, key := range knownStrings(plan.Permissions) {
+		if slices.Contains(existing, key) {
+			kept = append(kept, key)
+		} else {
+			added = append(added, key)
+		}
+	}
+	return added, kept
 }
 
 // refuseTakenName adds an error when a new or renamed role would take the name of a predefined role
@@ -327,6 +343,9 @@ func roleNameClash(role client.Role, name string, creates bool) nameClash {
 // closest real keys. When the catalog cannot be read it warns instead: the API still validates the
 // keys when the role is written.
 func (r *userRoleResource) checkPermissionKeys(ctx context.Context, keys []string, diags *diag.Diagnostics) {
+	if len(keys) == 0 {
+		return
+	}
 	catalog, err := r.data.permissions(ctx)
 	if err != nil {
 		diags.AddAttributeWarning(path.Root("permissions"), "Permission Keys Not Checked",
@@ -355,6 +374,76 @@ func (r *userRoleResource) checkPermissionKeys(ctx context.Context, keys []strin
 			"filter it with name_contains, app or category."
 		diags.AddAttributeError(path.Root("permissions"), "Unknown Permission Key", detail)
 	}
+}
+
+// warnRetiredKeys warns, for a change of the permissions of the role described by what, of the keys
+// it keeps (kept) that the tenant's catalog does not list: Trend may have retired them since the role
+// got them in the console. A change of permissions sends every key the role keeps (toAPIPatch), and
+// Vision One may refuse one it no longer lists. It is a warning, not an error, even before the
+// plan's checks of a role that exists are made warnings (appendChecksOfExisting): whether Vision One
+// refuses such a key is not published. When the catalog cannot be read, nothing is said:
+// checkPermissionKeys warns of that for the keys the change adds, and the apply reports a refusal.
+func (r *userRoleResource) warnRetiredKeys(ctx context.Context, what string, kept []string, diags *diag.Diagnostics) {
+	retired := r.retiredKeys(ctx, kept)
+	if len(retired) == 0 {
+		return
+	}
+	them := plural(len(retired), "it", "them")
+	diags.AddAttributeWarning(path.Root("permissions"), "Retired Permission Key",
+		fmt.Sprintf("This plan changes the permissions of %s. The role keeps %s, which the tenant's permission catalog does "+
+			"not list: Trend may have retired %s, or %s from a product the tenant no longer has. A change of permissions "+
+			"sends every key the role keeps, and Vision One may refuse a key it does not list (\"permission key ... does not "+
+			"exist\"). Before the role's permissions can change, remove %s from permissions (this same change may do it): "+
+			"the role then loses %s. Changes of the role's name, description or flags alone do not send its permissions.",
+			what, keysText(retired), them, plural(len(retired), "it may come", "they may come"), andList(retired), them))
+}
+
+// retiredKeys returns those of keys that the tenant's catalog does not list; none when the catalog
+// cannot be read.
+func (r *userRoleResource) retiredKeys(ctx context.Context, keys []string) []string {
+	if len(keys) == 0 {
+		return nil
+	}
+	catalog, err := r.data.permissions(ctx)
+	if err != nil {
+		return nil
+	}
+	return slices.DeleteFunc(slices.Clone(keys), func(key string) bool {
+		return slices.ContainsFunc(catalog, func(p client.Permission) bool { return p.Key == key })
+	})
+}
+
+// updateAdvice is the advice on the refused update of a role from state to plan. A refusal of the
+// permissions (400, permissionKeys) may be of a key the role already had, which the catalog no
+// longer lists (see warnRetiredKeys): the configuration is right to hold it, but must drop it.
+func (r *userRoleResource) updateAdvice(ctx context.Context, err error, plan, state userRoleModel) string {
+	answer := lastAnswer(err)
+	if answer == nil || !client.IsBadRequest(err) || attributeOfField(answer) != "permissions" {
+		return errorAdvice(err)
+	}
+	_, kept := splitPermissions(plan, state)
+	retired := r.retiredKeys(ctx, kept)
+	if len(retired) == 0 {
+		return errorAdvice(err)
+	}
+	them := plural(len(retired), "it", "them")
+	return fmt.Sprintf("This change does not add %s: the role had %s already, but the tenant's permission catalog does not "+
+		"list %s (Trend may have retired %s), and a change of permissions sends every key the role keeps. Remove %s from "+
+		"permissions and apply again: the role then loses %s. A key that this change adds, if Vision One's message names "+
+		"one, is corrected in the configuration instead.", keysText(retired), them, them, them, andList(retired), them)
+}
+
+// keysText names permission keys: `the permission key "a"`, or `the permission keys "a" and "b"`.
+func keysText(keys []string) string {
+	return plural(len(keys), "the permission key ", "the permission keys ") + andList(keys)
+}
+
+// plural is one when n is 1, many otherwise.
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 func (r *userRoleResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -494,8 +583,8 @@ func (r *userRoleResource) Update(ctx context.Context, req resource.UpdateReques
 		return
 	}
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "Error Updating User Role",
-			fmt.Sprintf("Updating the user role %q (id %s)", state.Name.ValueString(), id), err)
+		addAPIErrorWith(&resp.Diagnostics, "Error Updating User Role",
+			fmt.Sprintf("Updating the user role %q (id %s)", state.Name.ValueString(), id), err, r.updateAdvice(ctx, err, plan, state))
 		return
 	}
 	renamed = patch.Name != nil
@@ -824,7 +913,13 @@ func roleTypeText(roleType string) string {
 }
 
 // orList renders values as `"a", "b" or "c"`.
-func orList(values []string) string {
+func orList(values []string) string { return joinQuoted(values, "or") }
+
+// andList renders values as `"a", "b" and "c"`.
+func andList(values []string) string { return joinQuoted(values, "and") }
+
+// joinQuoted renders values quoted, the last two joined by conjunction.
+func joinQuoted(values []string, conjunction string) string {
 	quoted := make([]string, len(values))
 	for i, v := range values {
 		quoted[i] = fmt.Sprintf("%q", v)
@@ -832,5 +927,5 @@ func orList(values []string) string {
 	if len(quoted) == 1 {
 		return quoted[0]
 	}
-	return strings.Join(quoted[:len(quoted)-1], ", ") + " or " + quoted[len(quoted)-1]
+	return strings.Join(quoted[:len(quoted)-1], ", ") + " " + conjunction + " " + quoted[len(quoted)-1]
 }

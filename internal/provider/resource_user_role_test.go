@@ -721,6 +721,127 @@ resource "visionone_user_role" "test" {
 	})
 }
 
+// retiredPermissionKey is a permission key that the tenant's catalog does not list: a role made in
+// the console years ago may still hold a key that Trend has since retired.
+const retiredPermissionKey = "legacy.reportManagement.thirdPartyAuditing"
+
+// startEmulatorWithConsoleRole starts an emulator whose tenant already holds a custom role named
+// name with these permission keys, as a role made in the console, and returns it with the role's
+// id: the API refuses to create a role holding a key that its catalog does not list.
+func startEmulatorWithConsoleRole(t *testing.T, name string, keys []string) (*testEmulator, string) {
+	t.Helper()
+	const id = "5b0c6a9e-2f4d-4c1e-9a7b-3d2e1f0a9b8c"
+	return startEmulatorWithState(t, map[string]any{"version": 1, "sequence": 1, "roles": []map[string]any{{
+		"id": id, "name": name, "type": client.RoleTypeCustom, "permissionKeys": keys,
+		"allowApiKeyAssignment": true, "allowUserAccountAssignment": true, "lastUpdated": "2019-05-01T10:00:00Z", "version": 1,
+	}}}), id
+}
+
+// TestAccUserRole_retiredPermissionKey adopts a console role that holds a permission key the
+// tenant's catalog no longer lists, beside one it does. The import plans nothing. Adding a
+// permission sends the whole set, which Vision One refuses for the retired key: the apply's error
+// names that key as one the role already had, which the configuration must drop, rather than
+// blaming a value the configuration got wrong. Dropping it in the same change applies.
+func TestAccUserRole_retiredPermissionKey(t *testing.T) {
+	const name, view, export = "Legacy Auditor", "platform.auditLogs.view", "platform.auditLogs.export"
+	e, id := startEmulatorWithConsoleRole(t, name, []string{retiredPermissionKey, view})
+	config := func(permissions ...string) string {
+		return e.providerConfig() + fmt.Sprintf(`
+resource "visionone_user_role" "test" {
+  name        = %[1]q
+  permissions = %[2]s
+}
+
+import {
+  to = visionone_user_role.test
+  id = %[3]q
+}
+`, name, hclStringList(permissions), id)
+	}
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckUserRoleDestroyed(e),
+		Steps: []resource.TestStep{
+			{
+				Config: config(retiredPermissionKey, view),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(userRoleAddr, plancheck.ResourceActionNoop),
+				}},
+			},
+			{
+				Config: config(retiredPermissionKey, view, export),
+				ExpectError: regexpText("Error Updating User Role", strconv.Quote(retiredPermissionKey),
+					"the role had it already", "a change of permissions sends every key the role keeps",
+					"Remove "+strconv.Quote(retiredPermissionKey)+" from permissions"),
+			},
+			{
+				Config: config(view, export),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(userRoleAddr, plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("id"), knownvalue.StringExact(id)),
+					expectRoleInEmulator(e, name, roleWithDefaults([]string{export, view})),
+				},
+			},
+		},
+	})
+}
+
+// TestUserRole_modifyPlanRetiredPermissionKeyWarns calls ModifyPlan as Terraform plans changes of a
+// role that holds a permission key the catalog no longer lists, to assert the warnings
+// terraform-plugin-testing cannot see: a change of permissions that keeps the key warns, naming it,
+// that it must be removed before the permissions can change; a change that drops it, or leaves the
+// permissions alone (the update does not send them), says nothing and reads no catalog.
+func TestUserRole_modifyPlanRetiredPermissionKeyWarns(t *testing.T) {
+	t.Parallel()
+	e := startEmulator(t, emulator.Options{})
+	keys := rolePermissionKeys(t, e, 2)
+	role := func(description string, permissions ...string) userRoleModel {
+		values := make([]attr.Value, len(permissions))
+		for i, p := range permissions {
+			values[i] = types.StringValue(p)
+		}
+		return userRoleModel{
+			ID:                         types.StringValue("5b0c6a9e-2f4d-4c1e-9a7b-3d2e1f0a9b8c"),
+			Name:                       types.StringValue(e.name("legacy auditors")),
+			Description:                types.StringValue(description),
+			Permissions:                types.SetValueMust(types.StringType, values),
+			AllowAPIKeyAssignment:      types.BoolValue(true),
+			AllowUserAccountAssignment: types.BoolValue(true),
+			Type:                       types.StringValue(client.RoleTypeCustom),
+			LastUpdatedAt:              timetypes.NewRFC3339Null(),
+		}
+	}
+	state := role("", retiredPermissionKey, keys[0])
+	plan := func(r *userRoleResource, planned userRoleModel) *fwresource.ModifyPlanResponse {
+		t.Helper()
+		return modifyPlanOfUpdate(t, r, state, planned)
+	}
+
+	resp := plan(&userRoleResource{data: newProviderData(e.API)}, role("", retiredPermissionKey, keys[0], keys[1]))
+	expectOneWarning(t, resp.Diagnostics, "Retired Permission Key",
+		fmt.Sprintf("This plan changes the permissions of the user role %q (id %s). The role keeps the permission key %q, "+
+			"which the tenant's permission catalog does not list", state.Name.ValueString(), state.ID.ValueString(), retiredPermissionKey),
+		"A change of permissions sends every key the role keeps",
+		fmt.Sprintf("Before the role's permissions can change, remove %q from permissions", retiredPermissionKey))
+
+	before := e.Stats()
+	for what, planned := range map[string]userRoleModel{
+		"dropping the retired key": role("", keys[0], keys[1]),
+		"leaving the permissions":  role("changed", retiredPermissionKey, keys[0]),
+	} {
+		if resp := plan(&userRoleResource{data: newProviderData(e.API)}, planned); len(resp.Diagnostics) != 0 {
+			t.Errorf("%s: want no diagnostics, got %v", what, resp.Diagnostics)
+		}
+	}
+	if reads := e.Stats().Requests["GET /v3.0/iam/roles/permissionKeys"] - before.Requests["GET /v3.0/iam/roles/permissionKeys"]; reads != 1 {
+		t.Errorf("the plans read the catalog %d times, want once (for the key the plan that drops the retired one adds)", reads)
+	}
+}
+
 // TestAccUserRole_importInvalid imports what cannot be imported: a predefined role, and a
 // role that does not exist, by a name (with the closest names when there are some) and by an id.
 func TestAccUserRole_importInvalid(t *testing.T) {
