@@ -106,15 +106,18 @@ func (e *UnknownOutcomeError) Error() string {
 func (e *UnknownOutcomeError) Unwrap() []error { return []error{e.Err, e.LookupErr} }
 
 // CreatesAPIKeys reports whether err is the failure of a create of API keys (a create whose outcome
-// is unknown, or its answer): a key the API made without its answer reaching the client has a secret
-// that nobody holds, which no later call returns.
+// is unknown, its answer, or the caller's stop once it was sent): a key the API made without its
+// answer reaching the client has a secret that nobody holds, which no later call returns.
 func CreatesAPIKeys(err error) bool {
 	var (
 		unknown *UnknownOutcomeError
 		answer  *AnswerError
 		apiErr  *APIError
+		reqErr  *RequestError
 	)
 	switch {
+	case errors.As(err, &reqErr) && reqErr.Method == http.MethodPost && reqErr.Path == apiKeysPath:
+		return true
 	case errors.As(err, &unknown):
 		return unknown.path == apiKeysPath
 	case errors.As(err, &answer):

@@ -64,7 +64,8 @@ func TestCreateSeenThroughInterrupt(t *testing.T) {
 
 // TestCreateGivenUpAfterTheGracePeriod: a create whose answer has not come when the grace period
 // after an interrupt ends is given up on, and its error says that it was sent, so that the user is
-// told the object may exist; a create stopped before it was sent says it was not.
+// told the object may exist (for an API key, with a secret no one holds: CreatesAPIKeys); a create
+// stopped before it was sent says it was not.
 func TestCreateGivenUpAfterTheGracePeriod(t *testing.T) {
 	t.Parallel()
 	release := make(chan struct{})
@@ -95,6 +96,9 @@ func TestCreateGivenUpAfterTheGracePeriod(t *testing.T) {
 		var reqErr *client.RequestError
 		if !errors.As(err, &reqErr) || !reqErr.StoppedInFlight() || reqErr.Method != http.MethodPost {
 			t.Errorf("%s create given up in flight: error %v, want a POST RequestError stopped in flight", name, err)
+		}
+		if got := client.CreatesAPIKeys(err); got != (name == "API key") {
+			t.Errorf("%s create given up in flight: CreatesAPIKeys = %v", name, got)
 		}
 		if err := create(ctx); err != nil {
 			if errors.As(err, &reqErr) && reqErr.StoppedInFlight() {

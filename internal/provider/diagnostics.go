@@ -59,6 +59,9 @@ func errorAdvice(err error) string {
 	case answer != nil:
 		return answerAdvice(answer)
 	case isRequestErr:
+		if reqErr.StoppedInFlight() && client.CreatesAPIKeys(err) {
+			return stoppedKeyCreateAdvice
+		}
 		if reqErr.StoppedInFlight() && reqErr.Method != http.MethodGet {
 			return stoppedWriteAdvice
 		}
@@ -493,6 +496,14 @@ const stoppedWriteAdvice = "Terraform stopped waiting for this request after it 
 	"exists. After a create, an object Vision One made without Terraform recording it makes the next apply fail " +
 	"as already existing: find it in the Vision One console and delete it (an API key made this way has a " +
 	"secret no one holds), or import it."
+
+// stoppedKeyCreateAdvice is stoppedWriteAdvice for a create of API keys. A key made without its answer
+// has a secret no one holds, and a key named by name_prefix clashes with nothing on the next apply,
+// which makes a key of another name: nothing else points such a key out.
+const stoppedKeyCreateAdvice = "Terraform stopped waiting for this request after it was sent, so whether Vision One " +
+	"made the API key is unknown, and Terraform has not recorded it. " + mayExistKeyAdvice + " Nothing else will point " +
+	"the key out: a key whose name the provider generates (name_prefix) gets another name on the next apply, which " +
+	"does not clash with it."
 
 func requestAdvice(e *client.RequestError) string {
 	switch e.Kind() {

@@ -561,17 +561,7 @@ func TestPlanTimeWarningsCarryAdvice(t *testing.T) {
 // TestAdviceOnAWriteStoppedInFlight: a write whose answer Terraform stopped waiting for may have
 // been applied, and the advice says how to find out; a read stopped the same way needs none.
 func TestAdviceOnAWriteStoppedInFlight(t *testing.T) {
-	release := make(chan struct{})
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		<-release
-		writeErrorAnswer(w, http.StatusInternalServerError, "InternalServerError")
-	}))
-	t.Cleanup(srv.Close)
-	t.Cleanup(func() { close(release) })
-	c, err := client.New(client.Config{Endpoint: srv.URL, APIKey: "key", RequestsPerMinute: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := clientOfSilentAPI(t)
 	for name, call := range map[string]func(context.Context) error{
 		"update": func(ctx context.Context) error {
 			return c.UpdateRole(ctx, "r1", "etag", client.RolePatch{Description: pointerTo("new")})
@@ -592,6 +582,46 @@ func TestAdviceOnAWriteStoppedInFlight(t *testing.T) {
 			t.Errorf("%s stopped in flight (%v): advice %q, want the unknown outcome and terraform plan", name, err, got)
 		}
 	}
+}
+
+// TestAdviceOnAKeyCreateStoppedInFlight: an API key create given up on after it was sent (the grace
+// period after an interrupt ended first) is advised on as a key that may exist with a secret no one
+// holds, to delete, which nothing else will point out; not as an object to import, or one whose
+// name the next apply would find taken. It waits out the client's grace period.
+func TestAdviceOnAKeyCreateStoppedInFlight(t *testing.T) {
+	t.Parallel()
+	c := clientOfSilentAPI(t)
+	// Interrupted once the key's batch has been sent (it is gathered for a moment first).
+	ctx, interrupt := context.WithCancel(context.Background())
+	time.AfterFunc(time.Second, interrupt)
+	_, err := c.CreateAPIKey(ctx, client.APIKeyCreate{Name: "ci-0a1b2c", Role: "SIEM"})
+	got := errorAdvice(err)
+	for _, want := range []string{"whether Vision One made the API key is unknown", "a secret that nobody holds",
+		"Administration > API Keys", "name_prefix"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("key create stopped in flight (%v): advice %q, want %q", err, got, want)
+		}
+	}
+	if strings.Contains(got, "import it") || strings.Contains(got, "fail as already existing") {
+		t.Errorf("key create stopped in flight: advice %q suggests an import or a clash", got)
+	}
+}
+
+// clientOfSilentAPI is a client of an API that answers no request while the test runs.
+func clientOfSilentAPI(t *testing.T) *client.Client {
+	t.Helper()
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		<-release
+		writeErrorAnswer(w, http.StatusInternalServerError, "InternalServerError")
+	}))
+	t.Cleanup(srv.Close)
+	t.Cleanup(func() { close(release) })
+	c, err := client.New(client.Config{Endpoint: srv.URL, APIKey: "key", RequestsPerMinute: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }
 
 // TestAdviceOnAnUnusableAnswer: a success answer the provider could not use is advised on by what

@@ -196,9 +196,10 @@ func TestAccAccount_destroyAfterRoleRenamed(t *testing.T) {
 				ExpectNonEmptyPlan: true,
 			},
 			{
-				PreConfig:   func() { before = e.Stats() },
-				Config:      config,
-				ExpectError: regexpText("Role Not Found", fmt.Sprintf("No role named %q exists", name), "Did you mean", fmt.Sprintf("%q", renamed)),
+				PreConfig: func() { before = e.Stats() },
+				Config:    config,
+				ExpectError: regexpText("Role Not Found", fmt.Sprintf("No role named %q exists", name), "Did you mean", fmt.Sprintf("%q", renamed),
+					"renamed or deleted outside Terraform since the plan was made: run terraform plan again"),
 			},
 			{
 				PreConfig: func() {

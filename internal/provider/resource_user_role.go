@@ -642,9 +642,22 @@ func (r *userRoleResource) Delete(ctx context.Context, req resource.DeleteReques
 	if len(holders) > 0 {
 		doing += ", still assigned to " + describeRoleHolders(holders)
 	}
-	addAPIErrorWith(&resp.Diagnostics, "User Role In Use", doing, err,
-		roleInUseAdvice+" "+roleHoldersMovedAdvice+" "+roleHoldersNotBegunAdvice)
+	advice := roleInUseAdvice + " " + roleHoldersMovedAdvice + " " + roleHoldersNotBegunAdvice
+	if slices.ContainsFunc(holders, func(h roleHolder) bool { return h.fixed }) {
+		advice = roleInUseAdvice + " " + fixedRoleHoldersAdvice + " " + roleHoldersMovedAdvice + " " + roleHoldersNotBegunAdvice
+	}
+	addAPIErrorWith(&resp.Diagnostics, "User Role In Use", doing, err, advice)
 }
+
+// fixedRoleHoldersAdvice is for holders whose role no configuration can change: Vision One accepts
+// no change to a SAML group account, nor to an invitation until it is accepted, through its API
+// (API.md, "Decision: updates of invited accounts and SAML groups"), so a role replaced rather than
+// renamed stays in use until they are dealt with in the console.
+const fixedRoleHoldersAdvice = "Vision One lets no API request change the role of a SAML group account, nor of an " +
+	"invitation until it is accepted, so Terraform cannot move those: change their role in the console (an invitation " +
+	"once it is accepted), or delete them, and the delete succeeds on the next apply. To rename a role, keep its " +
+	"resource address (with a moved block where the address holds the name), which renames it in place: Vision One " +
+	"shows the new name on every account and key that has it."
 
 // roleHoldersNotBegunAdvice is the advice on a refused delete of a role whose holders this run may
 // delete too, but that name it by a literal name: Terraform does not order their deletes before the
@@ -738,6 +751,9 @@ func (r *userRoleResource) deleteRole(ctx context.Context, id, name string) (rol
 // record of its type's deletes.
 type roleHolder struct {
 	what string
+	// fixed is set for an account whose role Vision One lets no API request change (a SAML group
+	// account, a pending invitation): no configuration can move it to another role.
+	fixed bool
 	pendingDelete
 }
 
@@ -772,10 +788,18 @@ func (r *userRoleResource) roleHolders(ctx context.Context, name string) []roleH
 	}
 	var holders []roleHolder
 	for _, account := range accounts {
-		holders = append(holders, roleHolder{
-			what:          fmt.Sprintf("the account %s (id %s)", account.Email, account.ID),
-			pendingDelete: pendingDelete{deletes: &r.data.accountDeletes, id: accountDeleteKey(account.Email)},
-		})
+		what := fmt.Sprintf("the account %s (id %s)", account.Email, account.ID)
+		fixed := true
+		switch {
+		case account.AuthType == client.AuthTypeSAMLGroup:
+			what += ", a SAML group account"
+		case account.Status == client.StatusInvited:
+			what += ", an invitation not accepted yet"
+		default:
+			fixed = false
+		}
+		holders = append(holders, roleHolder{what: what, fixed: fixed,
+			pendingDelete: pendingDelete{deletes: &r.data.accountDeletes, id: accountDeleteKey(account.Email)}})
 	}
 	for _, key := range keys {
 		holders = append(holders, roleHolder{

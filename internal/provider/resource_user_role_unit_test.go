@@ -283,6 +283,7 @@ func TestUserRole_deleteRefused(t *testing.T) {
 	tests := map[string]struct {
 		answer  string // what Vision One answers the delete; "" for the emulator's own answer
 		held    bool   // whether an API key has the role
+		invited bool   // whether an invitation not accepted yet has the role
 		name    string // the role's name, after the test's prefix; "refused" unless set
 		summary string
 		want    []string
@@ -295,12 +296,16 @@ func TestUserRole_deleteRefused(t *testing.T) {
 		"said to be in use, no holder found": {answer: saysInUse, summary: inUseSummary,
 			want: []string{"ItemInUse", reassign, notBegun, refer}, notWant: []string{"still assigned to"}},
 		"held, as the emulator says": {held: true, summary: inUseSummary,
-			want: []string{"still assigned to the API key", reassign, notBegun, refer}},
+			want: []string{"still assigned to the API key", reassign, notBegun, refer}, notWant: []string{"lets no API request"}},
 		"held, refused without a reason": {answer: saysNothing, held: true, summary: inUseSummary,
 			want: []string{"still assigned to the API key", "Bad request.", reassign}},
 		// The keys of the role are then found in the whole listing, not by the API's filter.
 		"held, a name the filter cannot take": {held: true, name: "l'équipe", summary: inUseSummary,
 			want: []string{"still assigned to the API key", reassign}},
+		// No configuration can give a pending invitation another role: the console can, later.
+		"held by an invitation": {invited: true, summary: inUseSummary,
+			want: []string{"an invitation not accepted yet", reassign, "lets no API request change the role",
+				"change their role in the console", "moved block"}},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -316,9 +321,12 @@ func TestUserRole_deleteRefused(t *testing.T) {
 				name = tc.name
 			}
 			role := e.createRole(client.RoleCreate{Name: e.name(name), PermissionKeys: rolePermissionKeys(t, e, 1),
-				AllowAPIKeyAssignment: tc.held})
+				AllowAPIKeyAssignment: tc.held, AllowUserAccountAssignment: tc.invited})
 			if tc.held {
 				e.createAPIKey(client.APIKeyCreate{Name: e.name("holder"), Role: role.Name})
+			}
+			if tc.invited {
+				e.inviteAccount(client.AccountInvite{Email: e.email("invited"), Role: role.Name, AuthType: client.AuthTypeLocal})
 			}
 			r, _ := roleResource(t, e)
 			// The holder is not this run's: its delete never begins, and the role's delete need not

@@ -69,6 +69,12 @@ const roleReferenceHint = "Role names are case-sensitive; the visionone_user_rol
 	"flags. For a role created by this configuration, refer to it, as in role = visionone_user_role.<name>.name, or add " +
 	"depends_on = [visionone_user_role.<name>]: with a bare name, Terraform may plan and create this resource before the role."
 
+// roleGoneSincePlan is the advice on a role that is missing while Terraform applies a plan made when
+// it existed: Terraform checks each change once more as it applies it, and a role of this
+// configuration renamed or deleted in the console since a saved plan was made is not found then.
+const roleGoneSincePlan = "If this configuration manages the role and this is an apply, the role may have been renamed or " +
+	"deleted outside Terraform since the plan was made: run terraform plan again, whose refresh sees the change."
+
 // flagChangeRule is who may change a custom role's control flags (API.md, "Who may do what").
 const flagChangeRule = "Only a Master Administrator may change that flag: a Master Administrator API key made " +
 	"before October 27, 2025 (no key made since can have that role), or a Master Administrator in the console."
@@ -106,7 +112,7 @@ func (d *providerData) checkRoleAssignable(ctx context.Context, use roleAssignme
 	case client.IsNotFound(err):
 		diags.AddAttributeError(path.Root("role"), "Role Not Found",
 			fmt.Sprintf("No role named %q exists in the Vision One tenant, and this configuration does not plan one, "+
-				"so the %s was not written.%s %s", name, use.holder, d.closestRoles(ctx, name), roleReferenceHint))
+				"so the %s was not written.%s %s %s", name, use.holder, d.closestRoles(ctx, name), roleReferenceHint, roleGoneSincePlan))
 	case err != nil:
 		diags.AddAttributeWarning(path.Root("role"), "Role Not Checked",
 			fmt.Sprintf("Could not check the role %q at plan time, so Vision One judges it at apply: %s", name, errorWithAdvice(err)))
