@@ -181,9 +181,19 @@ func (c *Client) DeleteRole(ctx context.Context, id string) error {
 
 // ListPermissions returns the tenant's permission catalog (GET /v3.0/iam/roles/permissionKeys).
 // The endpoint takes no paging parameters (API.md, "Roles: permission catalog"), so none is sent;
-// a nextLink, should the API ever give one, is followed.
+// a nextLink, should the API ever give one, is followed. A catalog with an item without a key, or
+// without a single permission, is an *AnswerError: its body is in a shape the client does not
+// know, and read as it is, every key of every role would be unknown.
 func (c *Client) ListPermissions(ctx context.Context) ([]Permission, error) {
-	return readAllPages[Permission](ctx, c, request{method: http.MethodGet, path: rolesPath + "/permissionKeys"})
+	req := request{method: http.MethodGet, path: rolesPath + "/permissionKeys"}
+	permissions, last, err := readAllPages[Permission](ctx, c, req)
+	if err != nil {
+		return nil, err
+	}
+	if len(permissions) == 0 {
+		return nil, unusableAnswer(req.method, req.path, last, "it lists no permission, where every tenant has at least those of its predefined roles")
+	}
+	return permissions, nil
 }
 
 // getRolePermissions returns the permission keys of one role (GET /v3.0/iam/roles/{id}/permissions);

@@ -842,6 +842,56 @@ func TestUserRole_modifyPlanRetiredPermissionKeyWarns(t *testing.T) {
 	}
 }
 
+// TestAccUserRole_catalogInAnotherShape serves a permission catalog whose items name the key
+// otherwise (permissionKey), as a tenant may: the catalog's body is not published (API.md, "Roles:
+// permission catalog"). Read as it is, every key would be unknown and no configuration could pass
+// the plan. The plan warns once that it could not check the keys and goes on; the apply creates
+// the role, and Vision One checks its keys.
+func TestAccUserRole_catalogInAnotherShape(t *testing.T) {
+	renamed := &hostileAnswer{passThrough: true, rewrite: editJSON(func(v any) any {
+		body, _ := v.(map[string]any)
+		items, _ := body["items"].([]any)
+		for _, item := range items {
+			if permission, ok := item.(map[string]any); ok {
+				permission["permissionKey"] = permission["key"]
+				delete(permission, "key")
+			}
+		}
+		return v
+	}), match: func(r *http.Request) bool { return r.URL.Path == "/v3.0/iam/roles/permissionKeys" }}
+	renamed.armed.Store(true)
+	e := startEmulatorBehind(t, renamed.wrap)
+	e.requireMasterAdministrator("create a role, whose control flags default to true")
+	keys := rolePermissionKeys(t, e, 1)
+	name := e.name("auditors")
+	w := newCLIWorkspace(t, featureNone)
+	w.write("main.tf", e.providerConfig()+fmt.Sprintf(`
+resource "visionone_user_role" "test" {
+  name        = %[1]q
+  permissions = [%[2]q]
+}
+`, name, keys[0]))
+	w.run([]int{0}, "init", "-input=false", "-no-color")
+
+	warnings := w.planWarnings("Permission Keys Not Checked")
+	if len(warnings) != 1 || !strings.Contains(warnings[0], "/v3.0/iam/roles/permissionKeys: the 200 answer could not be used: "+
+		"item 1 of the page has no key") || !strings.Contains(warnings[0], "Vision One checks them when the role is written") {
+		t.Errorf("the plan's warnings that the keys were not checked: %q; want one, naming the catalog's item without a key",
+			warnings)
+	}
+	if renamed.hits.Load() == 0 {
+		t.Fatal("the plan did not read the catalog")
+	}
+	w.run([]int{0}, "apply", "-auto-approve", "-input=false", "-no-color")
+	var created statecheck.CheckStateResponse
+	expectRoleInEmulator(e, name, roleWithDefaults(keys)).CheckState(context.Background(), statecheck.CheckStateRequest{}, &created)
+	if created.Error != nil {
+		t.Error(created.Error)
+	}
+	w.write("main.tf", e.providerConfig())
+	w.run([]int{0}, "apply", "-auto-approve", "-input=false", "-no-color")
+}
+
 // TestAccUserRole_importInvalid imports what cannot be imported: a predefined role, and a
 // role that does not exist, by a name (with the closest names when there are some) and by an id.
 func TestAccUserRole_importInvalid(t *testing.T) {
