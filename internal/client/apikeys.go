@@ -401,11 +401,12 @@ func keyNamed(keys []APIKey, name string) *APIKey {
 // Unreadable instead.
 //
 // An item with a value and an id (or a Location) is a created key whatever its status says; an
-// item whose status says it failed, without a value, is that failure, unless it is Vision One giving
-// up on the item (RequestTimeout), which may have made the key. That item, and any other item (a
-// success without a value or an id, a body that is not an object, no readable status) may stand for
-// a key that exists without its secret reaching us: its error is an *ambiguousError, for the caller
-// to resolve as a lost answer (API.md, "API keys: create").
+// item whose status says it failed, without a value, is that failure, unless the failure leaves
+// the write in doubt (a 5xx, or Vision One giving up on the item: APIError.inDoubt), as it does
+// for a whole request: the key may have been made. That item, and any other item (a success
+// without a value or an id, a body that is not an object, no readable status) may stand for a key
+// that exists without its secret reaching us: its error is an *ambiguousError, for the caller to
+// resolve as a lost answer (API.md, "API keys: create").
 func (c *Client) createdAPIKey(item multiStatusItem, resp *response, in APIKeyCreate) (*CreatedAPIKey, error) {
 	redactions := resp.redactions
 	var fields map[string]json.RawMessage
@@ -424,7 +425,7 @@ func (c *Client) createdAPIKey(item multiStatusItem, resp *response, in APIKeyCr
 	switch {
 	case key.Value == "" && item.failed():
 		failed := item.itemError(http.MethodPost, apiKeysPath, in.Name, resp, redactions)
-		if failed.gaveUp() {
+		if failed.inDoubt() {
 			return nil, &ambiguousError{err: failed} // Vision One may have made the key all the same
 		}
 		return nil, failed

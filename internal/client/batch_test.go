@@ -519,9 +519,10 @@ func marshal(v any) string {
 
 // TestAPIKeyBatchWithUnreadableAnswer: the API creates a batch of keys (one of its names taken by
 // an older key) and its answer says less than it did. An item that carries a key's value and id is
-// that key, whatever its status says; an item that may stand for a key without its secret, and
-// every item of an answer that cannot be read as a whole, is resolved as a lost answer: the key it
-// made is deleted and created again, while every key that was read keeps its result. The taken
+// that key, whatever its status says; an item that may stand for a key without its secret (among
+// them a failure that leaves the write in doubt: a 5xx, or Vision One giving up), and every item of
+// an answer that cannot be read as a whole, is resolved as a lost answer: the key it made is
+// deleted and created again, while every key that was read keeps its result. The taken
 // name fails its caller alone, and no key exists twice or without a caller.
 func TestAPIKeyBatchWithUnreadableAnswer(t *testing.T) {
 	t.Parallel()
@@ -571,6 +572,21 @@ func TestAPIKeyBatchWithUnreadableAnswer(t *testing.T) {
 		"item timed out": {
 			edit: editItem(doubted, func(map[string]json.RawMessage) string {
 				return `{"status":400,"body":{"error":{"code":"RequestTimeout","message":"The request timed out."}}}`
+			}),
+			requests: recovered,
+		},
+		// A 5xx of the item: the client's rule (client.go) counts it as ambiguous, and Trend's mock
+		// has per-item 500 answers.
+		"item failed with a 500": {
+			edit: editItem(doubted, func(map[string]json.RawMessage) string {
+				return `{"status":500,"body":{"error":{"code":"InternalServerError",` +
+					`"message":"An internal error has occurred. Please try again later."}}}`
+			}),
+			requests: recovered,
+		},
+		"item failed with a 503, its error at the top level": {
+			edit: editItem(doubted, func(map[string]json.RawMessage) string {
+				return `{"status":"503","error":{"code":"ServiceUnavailable","message":"Try again later."}}`
 			}),
 			requests: recovered,
 		},

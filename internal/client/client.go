@@ -9,10 +9,11 @@
 // # What is retried, and what happens after an ambiguous failure
 //
 // A failure is ambiguous when the API may have acted on a write without the client learning of
-// it: a timeout, a dropped connection, a 5xx. 429 answers and connections that were never made are
-// not ambiguous and are retried for every request. What asking again cannot change is not retried
-// at all (unchangedByRetry): a host name that does not exist, a certificate this machine does not
-// trust, a redirect.
+// it: a timeout, a dropped connection, a 5xx (of the answer, or of one item of a batch's 207:
+// APIError.inDoubt). 429 answers and connections that were never made are not ambiguous and are
+// retried for every request. What asking again cannot change is not retried at all
+// (unchangedByRetry): a host name that does not exist, a certificate this machine does not trust,
+// a redirect.
 //
 //   - GET is retried after any 5xx (but 501) and any network error.
 //   - PATCH carries If-Match (the ETag the caller read, or that of a GET just before it; none when
