@@ -21,7 +21,8 @@
 //     If a retry meets a 412, the first attempt may have applied the patch (and so changed the
 //     ETag): the object is read again, and when it already holds every patched field the update
 //     has succeeded; otherwise someone else changed it and the 412 is returned, never overwritten.
-//   - DELETE and the API-key batch delete are retried; a 404 (or per-item 404) answering a retry
+//   - DELETE and the API-key batch delete are retried, and so is a key of the batch delete whose
+//     item failed ambiguously (deleteAPIKeyBatch); a 404 (or per-item 404) answering a retry
 //     means the first attempt deleted the object.
 //   - Creates (role POST, account invite, API-key batch POST) are never re-sent blindly
 //     (create.go). After an ambiguous failure the object is looked up by its unique name or email
