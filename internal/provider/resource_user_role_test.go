@@ -190,6 +190,43 @@ func TestAccUserRole_updateInPlace(t *testing.T) {
 	})
 }
 
+// TestAccUserRole_bodiesWithoutPermissionKeys manages a role on a tenant whose roles come without
+// permissionKeys (API.md, "Decision: role bodies"), whose keys the provider then reads from
+// /roles/{id}/permissions: the role is created and updated with no change left to plan, and
+// imported with its permissions by id and by its name in another letter case.
+func TestAccUserRole_bodiesWithoutPermissionKeys(t *testing.T) {
+	e := startEmulator(t, emulator.Options{RolesOmitPermissionKeys: true})
+	keys := rolePermissionKeys(t, e, 2)
+	name := e.name("auditors")
+	step := func(keys []string) resource.TestStep {
+		return resource.TestStep{
+			Config: e.providerConfig() + fmt.Sprintf(`
+resource "visionone_user_role" "test" {
+  name        = %[1]q
+  permissions = %[2]s
+}
+`, name, hclStringList(keys)),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("permissions"), knownvalue.SetExact(knownStringValues(keys))),
+				expectRoleInEmulator(e, name, roleWithDefaults(keys)),
+			},
+		}
+	}
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckUserRoleDestroyed(e),
+		Steps: []resource.TestStep{
+			step(keys[:1]),
+			step(keys),
+			{ResourceName: userRoleAddr, ImportState: true, ImportStateVerify: true},
+			{ResourceName: userRoleAddr, ImportState: true, ImportStateId: strings.ToUpper(name), ImportStateVerify: true},
+		},
+	})
+}
+
 // TestAccUserRole_noPermissions manages a role with no permissions, which Vision One allows (API.md,
 // "Decision: role limits"), under a name with characters outside letters, digits and common
 // punctuation: created empty, given permissions, emptied again (which the API must then hold),
