@@ -401,11 +401,12 @@ func keyNamed(keys []APIKey, name string) *APIKey {
 // Unreadable instead.
 //
 // An item with a value and an id (or a Location) is a created key whatever its status says; an
-// item whose status says it failed, without a value, is that failure, unless it is Vision One giving
-// up on the item (RequestTimeout), which may have made the key. That item, and any other item (a
-// success without a value or an id, a body that is not an object, no readable status) may stand for
-// a key that exists without its secret reaching us: its error is an *ambiguousError, for the caller
-// to resolve as a lost answer (API.md, "API keys: create").
+// item whose status says it failed, without a value, is that failure, unless the failure leaves
+// the write in doubt (a 5xx, or Vision One giving up on the item: APIError.inDoubt), as it does
+// for a whole request: the key may have been made. That item, and any other item (a success
+// without a value or an id, a body that is not an object, no readable status) may stand for a key
+// that exists without its secret reaching us: its error is an *ambiguousError, for the caller to
+// resolve as a lost answer (API.md, "API keys: create").
 func (c *Client) createdAPIKey(item multiStatusItem, resp *response, in APIKeyCreate) (*CreatedAPIKey, error) {
 	redactions := resp.redactions
 	var fields map[string]json.RawMessage
@@ -424,7 +425,7 @@ func (c *Client) createdAPIKey(item multiStatusItem, resp *response, in APIKeyCr
 	switch {
 	case key.Value == "" && item.failed():
 		failed := item.itemError(http.MethodPost, apiKeysPath, in.Name, resp, redactions)
-		if failed.gaveUp() {
+		if failed.inDoubt() {
 			return nil, &ambiguousError{err: failed} // Vision One may have made the key all the same
 		}
 		return nil, failed
@@ -561,30 +562,57 @@ func (c *Client) DeleteAPIKeys(ctx context.Context, ids ...string) error {
 const apiKeysDeletePath = apiKeysPath + "/delete"
 
 // deleteAPIKeyBatch sends a batch of deletes (see DeleteAPIKeys): each item's result is the
-// *APIError of its failed item, or nil; an error of the whole request is every item's error.
+// *APIError of its failed item, or nil; an error of the whole request is every item's error. An
+// item whose failure leaves its delete in doubt (a 5xx, or Vision One giving up on it:
+// APIError.inDoubt) is sent again, with the others of its batch so failed, as a whole request
+// would be retried: after a backoff, until it has been sent max_retries times more. Sending a
+// delete again is harmless, since a 404 then counts as deleted. A key whose caller has stopped
+// waiting is not sent again.
 func (c *Client) deleteAPIKeyBatch(ctx context.Context, batch []*pending[string, *APIError]) []result[*APIError] {
 	stale := writing(c.caches.apiKeys)
 	defer stale()
 	results := make([]result[*APIError], len(batch))
-	body := make([]map[string]string, len(batch))
-	for i, p := range batch {
-		body[i] = map[string]string{"id": p.in}
+	todo := make([]int, len(batch))
+	for i := range todo {
+		todo[i] = i
+	}
+	for sent := 1; ; sent++ {
+		c.deleteAPIKeys(ctx, batch, todo, results)
+		todo = slices.DeleteFunc(todo, func(i int) bool {
+			failed := results[i].out
+			if failed != nil {
+				failed.Attempts = max(failed.Attempts, sent)
+			}
+			return failed == nil || !failed.inDoubt() || batch[i].gone()
+		})
+		if len(todo) == 0 || sent > c.cfg.MaxRetries || c.sleep(ctx, c.backoff(sent)) != nil {
+			return results // each keeps what its last answer said
+		}
+	}
+}
+
+// deleteAPIKeys sends one request deleting the keys at the positions todo of batch, and sets their
+// results.
+func (c *Client) deleteAPIKeys(ctx context.Context, batch []*pending[string, *APIError], todo []int, results []result[*APIError]) {
+	body := make([]map[string]string, len(todo))
+	for j, i := range todo {
+		body[j] = map[string]string{"id": batch[i].in}
 	}
 	resp, err := c.do(ctx, request{method: http.MethodPost, path: apiKeysDeletePath, body: body})
 	// A success without a body (a 204) tells of no failed item: every key of the batch is deleted.
 	empty := err == nil && len(bytes.TrimSpace(resp.body)) == 0
 	var items []multiStatusItem
 	if err == nil && !empty {
-		items, err = decodeMultiStatus(http.MethodPost, apiKeysDeletePath, resp, len(batch))
+		items, err = decodeMultiStatus(http.MethodPost, apiKeysDeletePath, resp, len(todo))
 	}
-	for i := range results {
+	for j, i := range todo {
+		results[i] = result[*APIError]{}
 		switch {
 		case err != nil:
 			results[i].err = err
 		case empty:
-		case !items[i].ok() && items[i].Status != http.StatusNotFound:
-			results[i].out = items[i].itemError(http.MethodPost, apiKeysDeletePath, batch[i].in, resp, c.redactions())
+		case !items[j].ok() && items[j].Status != http.StatusNotFound:
+			results[i].out = items[j].itemError(http.MethodPost, apiKeysDeletePath, batch[i].in, resp, c.redactions())
 		}
 	}
-	return results
 }

@@ -519,9 +519,10 @@ func marshal(v any) string {
 
 // TestAPIKeyBatchWithUnreadableAnswer: the API creates a batch of keys (one of its names taken by
 // an older key) and its answer says less than it did. An item that carries a key's value and id is
-// that key, whatever its status says; an item that may stand for a key without its secret, and
-// every item of an answer that cannot be read as a whole, is resolved as a lost answer: the key it
-// made is deleted and created again, while every key that was read keeps its result. The taken
+// that key, whatever its status says; an item that may stand for a key without its secret (among
+// them a failure that leaves the write in doubt: a 5xx, or Vision One giving up), and every item of
+// an answer that cannot be read as a whole, is resolved as a lost answer: the key it made is
+// deleted and created again, while every key that was read keeps its result. The taken
 // name fails its caller alone, and no key exists twice or without a caller.
 func TestAPIKeyBatchWithUnreadableAnswer(t *testing.T) {
 	t.Parallel()
@@ -571,6 +572,21 @@ func TestAPIKeyBatchWithUnreadableAnswer(t *testing.T) {
 		"item timed out": {
 			edit: editItem(doubted, func(map[string]json.RawMessage) string {
 				return `{"status":400,"body":{"error":{"code":"RequestTimeout","message":"The request timed out."}}}`
+			}),
+			requests: recovered,
+		},
+		// A 5xx of the item: the client's rule (client.go) counts it as ambiguous, and Trend's mock
+		// has per-item 500 answers.
+		"item failed with a 500": {
+			edit: editItem(doubted, func(map[string]json.RawMessage) string {
+				return `{"status":500,"body":{"error":{"code":"InternalServerError",` +
+					`"message":"An internal error has occurred. Please try again later."}}}`
+			}),
+			requests: recovered,
+		},
+		"item failed with a 503, its error at the top level": {
+			edit: editItem(doubted, func(map[string]json.RawMessage) string {
+				return `{"status":"503","error":{"code":"ServiceUnavailable","message":"Try again later."}}`
 			}),
 			requests: recovered,
 		},
@@ -658,6 +674,143 @@ func TestAPIKeyDeleteItemWithoutStatus(t *testing.T) {
 		multi.Items[0].Item != "null-status" || multi.Items[1].Item != "no-status" ||
 		!strings.Contains(err.Error(), "without a readable status") {
 		t.Errorf("DeleteAPIKeys = %v, want the two keys without a status to fail, and say why", err)
+	}
+}
+
+// failDeleteItems answers the batch deletes for which fail(n) is true (n counts them from 1) with
+// status for every item whose key id is in ids, and passes the others on to the emulator; with
+// applied, the emulator deletes the failed keys all the same. It records the ids each delete sent.
+type failDeleteItems struct {
+	ids     []string
+	status  int
+	applied bool
+	fail    func(n int) bool
+
+	mu   sync.Mutex
+	sent [][]string
+}
+
+func (f *failDeleteItems) wrap(_ *emulator.Server, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !isPost(deleteKeysPath)(r) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		data, _ := io.ReadAll(r.Body)
+		var in []struct {
+			ID string `json:"id"`
+		}
+		if err := json.Unmarshal(data, &in); err != nil {
+			panic(fmt.Sprintf("the delete request: %v", err))
+		}
+		ids := make([]string, len(in))
+		for i, k := range in {
+			ids[i] = k.ID
+		}
+		f.mu.Lock()
+		f.sent = append(f.sent, ids)
+		n := len(f.sent)
+		f.mu.Unlock()
+		if !f.fail(n) {
+			r.Body = io.NopCloser(bytes.NewReader(data))
+			next.ServeHTTP(w, r)
+			return
+		}
+		// The emulator applies the deletes of the keys that do not fail, and of those that do when
+		// applied; its items of the failed keys are then replaced.
+		var forward []map[string]string
+		for _, id := range ids {
+			if f.applied || !slices.Contains(f.ids, id) {
+				forward = append(forward, map[string]string{"id": id})
+			}
+		}
+		applied := map[string]json.RawMessage{}
+		if len(forward) > 0 {
+			rec := httptest.NewRecorder()
+			r.Body = io.NopCloser(strings.NewReader(marshal(forward)))
+			next.ServeHTTP(rec, r)
+			var items []json.RawMessage
+			if err := json.Unmarshal(rec.Body.Bytes(), &items); err != nil {
+				panic(fmt.Sprintf("the emulator's delete answer: %v", err))
+			}
+			for i, k := range forward {
+				applied[k["id"]] = items[i]
+			}
+		}
+		out := make([]string, len(ids))
+		for i, id := range ids {
+			out[i] = string(applied[id])
+			if slices.Contains(f.ids, id) {
+				out[i] = fmt.Sprintf(`{"status":%d,"body":{"error":{"code":"InternalServerError",`+
+					`"message":"An internal error has occurred. Please try again later."}}}`, f.status)
+			}
+		}
+		writeJSON(w, http.StatusMultiStatus, "["+strings.Join(out, ",")+"]")
+	})
+}
+
+// TestAPIKeyDeleteItemsInDoubtSentAgain: an item of a batch delete that failed with a 5xx may or may
+// not have been deleted, as after a 5xx to the whole request, and sending its delete again is
+// harmless (a 404 then means it was): it is sent again, alone of its batch, as a request is
+// retried, until it succeeds or max_retries have run out. Its error then counts its attempts. A 501
+// (the API does not offer it) is final.
+func TestAPIKeyDeleteItemsInDoubtSentAgain(t *testing.T) {
+	t.Parallel()
+	always := func(int) bool { return true }
+	once := func(n int) bool { return n == 1 }
+	tests := map[string]struct {
+		status  int
+		applied bool
+		fail    func(int) bool
+		// sends is how many delete requests the batch makes; failed is whether the key whose item
+		// fails is reported as failed (and left in the tenant), after sends attempts.
+		sends  int
+		failed bool
+	}{
+		"a 500, the key not deleted":      {status: 500, fail: once, sends: 2},
+		"a 500, the key deleted":          {status: 500, applied: true, fail: once, sends: 2},
+		"a 503 every time":                {status: 503, fail: always, sends: 1 + client.DefaultMaxRetries, failed: true},
+		"a 501, which asking again keeps": {status: 501, fail: always, sends: 1, failed: true},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			failing := &failDeleteItems{status: tc.status, applied: tc.applied, fail: tc.fail}
+			e := startEmulator(t, failing.wrap)
+			ctx := context.Background()
+			var ids []string
+			for _, r := range createConcurrently(ctx, e.api, keyInputs("failing", "deleted")) {
+				if r.err != nil {
+					t.Fatal(r.err)
+				}
+				ids = append(ids, r.key.ID)
+			}
+			failing.ids = ids[:1]
+
+			err := e.api.DeleteAPIKeys(ctx, ids...)
+			var multi *client.MultiStatusError
+			switch {
+			case !tc.failed && err != nil:
+				t.Errorf("DeleteAPIKeys = %v, want both keys deleted", err)
+			case tc.failed && (!errors.As(err, &multi) || len(multi.Items) != 1 || multi.Items[0].Item != ids[0] ||
+				multi.Items[0].StatusCode != tc.status || max(multi.Items[0].Attempts, 1) != tc.sends):
+				t.Errorf("DeleteAPIKeys = %#v (%v), want the item of %s failed with %d after %d attempts", err, err, ids[0],
+					tc.status, tc.sends)
+			}
+			want := [][]string{ids}
+			for range tc.sends - 1 {
+				want = append(want, ids[:1])
+			}
+			failing.mu.Lock()
+			defer failing.mu.Unlock()
+			if !slices.EqualFunc(failing.sent, want, slices.Equal) {
+				t.Errorf("the deletes sent %v, want %v: the key whose item failed sent again alone", failing.sent, want)
+			}
+			byName := e.keysNamed(t)
+			if left := byName["failing"]; len(byName["deleted"]) != 0 || (len(left) == 1) != (tc.failed && !tc.applied) {
+				t.Errorf("keys left %v", byName)
+			}
+		})
 	}
 }
 

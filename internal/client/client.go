@@ -9,10 +9,11 @@
 // # What is retried, and what happens after an ambiguous failure
 //
 // A failure is ambiguous when the API may have acted on a write without the client learning of
-// it: a timeout, a dropped connection, a 5xx. 429 answers and connections that were never made are
-// not ambiguous and are retried for every request. What asking again cannot change is not retried
-// at all (unchangedByRetry): a host name that does not exist, a certificate this machine does not
-// trust, a redirect.
+// it: a timeout, a dropped connection, a 5xx (of the answer, or of one item of a batch's 207:
+// APIError.inDoubt). 429 answers and connections that were never made are not ambiguous and are
+// retried for every request. What asking again cannot change is not retried at all
+// (unchangedByRetry): a host name that does not exist, a certificate this machine does not trust,
+// a redirect.
 //
 //   - GET is retried after any 5xx (but 501) and any network error.
 //   - PATCH carries If-Match (the ETag the caller read, or that of a GET just before it; none when
@@ -20,7 +21,8 @@
 //     If a retry meets a 412, the first attempt may have applied the patch (and so changed the
 //     ETag): the object is read again, and when it already holds every patched field the update
 //     has succeeded; otherwise someone else changed it and the 412 is returned, never overwritten.
-//   - DELETE and the API-key batch delete are retried; a 404 (or per-item 404) answering a retry
+//   - DELETE and the API-key batch delete are retried, and so is a key of the batch delete whose
+//     item failed ambiguously (deleteAPIKeyBatch); a 404 (or per-item 404) answering a retry
 //     means the first attempt deleted the object.
 //   - Creates (role POST, account invite, API-key batch POST) are never re-sent blindly
 //     (create.go). After an ambiguous failure the object is looked up by its unique name or email

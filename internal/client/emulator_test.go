@@ -32,7 +32,13 @@ type emulated struct {
 // request, e.g. inject a fault into it alone).
 func startEmulator(t *testing.T, wrap func(*emulator.Server, http.Handler) http.Handler) *emulated {
 	t.Helper()
-	srv, err := emulator.New(emulator.Options{})
+	return startEmulatorWith(t, emulator.Options{}, wrap)
+}
+
+// startEmulatorWith is startEmulator with the emulator's options opts.
+func startEmulatorWith(t *testing.T, opts emulator.Options, wrap func(*emulator.Server, http.Handler) http.Handler) *emulated {
+	t.Helper()
+	srv, err := emulator.New(opts)
 	if err != nil {
 		t.Fatalf("emulator.New: %v", err)
 	}
@@ -193,6 +199,82 @@ func TestEmulatorRoles(t *testing.T) {
 	roles, err := e.api.ListRoles(ctx, "")
 	if err != nil || len(roles) < 8 {
 		t.Errorf("ListRoles = %d roles, %v; want the predefined ones", len(roles), err)
+	}
+}
+
+// TestRoleListingsWithoutPermissionKeys: against a tenant whose roles come without permissionKeys
+// (API.md, "Decision: role bodies"), ListRoles reads each role's keys from /roles/{id}/permissions,
+// one request per role. What needs no keys reads the listing alone: ListRoleSummaries in one
+// request, and a lookup by name (RefreshRoleByName) reads the keys of the one role it finds, through
+// the filter as through the whole listing (a name with a quote, or one the filter does not find).
+func TestRoleListingsWithoutPermissionKeys(t *testing.T) {
+	e := startEmulatorWith(t, emulator.Options{RolesOmitPermissionKeys: true}, nil)
+	ctx := context.Background()
+	keys := []string{"platform.userRoles.view"}
+	const custom = 30
+	for i := range custom {
+		if _, err := e.api.CreateRole(ctx, client.RoleCreate{Name: fmt.Sprintf("r%02d", i), PermissionKeys: keys}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := e.api.CreateRole(ctx, client.RoleCreate{Name: "o'brien", PermissionKeys: keys}); err != nil {
+		t.Fatal(err)
+	}
+	const list, permissions = "GET /v3.0/iam/roles", "GET /v3.0/iam/roles/{id}/permissions"
+	// requests runs call with a client of its own, whose listings nothing has read yet, and counts
+	// the listings of roles and the reads of a role's permissions it made.
+	requests := func(call func(c *client.Client) error) (lists, reads int) {
+		t.Helper()
+		before := e.srv.Stats().Requests
+		if err := call(e.clientWithKey(t, e.srv.AdminKey())); err != nil {
+			t.Fatal(err)
+		}
+		after := e.srv.Stats().Requests
+		return after[list] - before[list], after[permissions] - before[permissions]
+	}
+
+	var all []client.Role
+	lists, reads := requests(func(c *client.Client) (err error) {
+		all, err = c.ListRoles(ctx, "")
+		return err
+	})
+	if lists != 1 || reads != len(all) || len(all) < custom+1 || slices.ContainsFunc(all, func(r client.Role) bool { return r.PermissionKeys == nil }) {
+		t.Errorf("ListRoles: %d roles in %d listings and %d reads of permissions, want one listing and each role's keys read", len(all),
+			lists, reads)
+	}
+	var summaries []client.Role
+	lists, reads = requests(func(c *client.Client) (err error) {
+		summaries, err = c.ListRoleSummaries(ctx, "")
+		return err
+	})
+	if lists != 1 || reads != 0 || len(summaries) != len(all) ||
+		slices.ContainsFunc(summaries, func(r client.Role) bool { return r.PermissionKeys != nil || r.ID == "" || r.Name == "" }) {
+		t.Errorf("ListRoleSummaries: %d roles in %d listings and %d reads of permissions, want the %d roles in one listing, "+
+			"without keys", len(summaries), lists, reads, len(all))
+	}
+	for name, want := range map[string]struct{ lists, reads int }{
+		"r07":     {1, 1}, // filtered
+		"o'brien": {1, 1}, // a quote: the whole listing at once
+	} {
+		var found *client.Role
+		lists, reads = requests(func(c *client.Client) (err error) {
+			found, err = c.RefreshRoleByName(ctx, name)
+			return err
+		})
+		if lists != want.lists || reads != want.reads || found.Name != name || !slices.Equal(found.PermissionKeys, keys) {
+			t.Errorf("RefreshRoleByName(%q) = %+v in %d listings and %d reads of permissions, want %d and %d, with its keys",
+				name, found, lists, reads, want.lists, want.reads)
+		}
+	}
+	// Not found by the filter, the name is looked for in the whole listing, and not found there either.
+	lists, reads = requests(func(c *client.Client) error {
+		if _, err := c.RefreshRoleByName(ctx, "R07"); !client.IsNotFound(err) {
+			return fmt.Errorf("RefreshRoleByName(R07) = %v, want IsNotFound", err)
+		}
+		return nil
+	})
+	if lists != 2 || reads != 0 {
+		t.Errorf("RefreshRoleByName of a name no role has: %d listings and %d reads of permissions, want 2 and none", lists, reads)
 	}
 }
 

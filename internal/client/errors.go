@@ -72,6 +72,14 @@ const (
 // RequestTimeout), which says nothing of its values and may come after a write was carried out.
 func (e *APIError) gaveUp() bool { return e.Code == CodeRequestTimeout }
 
+// inDoubt reports whether the answer leaves a write in doubt: a 5xx (but 501, the API not offering
+// the call), or Vision One giving up on the request (gaveUp). The API may have carried the write out
+// all the same (the package comment, "What is retried, and what happens after an ambiguous
+// failure"), as for a whole answer so for an item of a 207.
+func (e *APIError) inDoubt() bool {
+	return e.StatusCode >= 500 && e.StatusCode != http.StatusNotImplemented || e.gaveUp()
+}
+
 // FoundByClient reports whether the error is not an answer of the API but what the client found
 // itself: an object already under the name of a create whose answer was lost or unreadable, which
 // that create cannot have made (alreadyExists). It has no HTTP status, code or trace id.

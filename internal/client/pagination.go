@@ -32,6 +32,8 @@ type page[T any] struct {
 	// TotalCount only feeds a warning (readAllPages) and the listing cache's judgement of whether
 	// to read on (cache.go), so it is read in any form (totalCount) and never fails a page.
 	TotalCount json.RawMessage `json:"totalCount"`
+	// answer is the answer the page was read from (walkPages), for an error about the list.
+	answer *response
 }
 
 // totalCount reads a page's totalCount: a count written as a number, with or without a fraction,
@@ -61,38 +63,41 @@ func (m *member[T]) UnmarshalJSON(data []byte) error {
 // the base URL (linkTarget), with the filter sent again on every page (the API does not encode it
 // in the link).
 func listAll[T any](ctx context.Context, c *Client, path string, filter Filter) ([]T, error) {
-	return readAllPages[T](ctx, c, request{
+	all, _, err := readAllPages[T](ctx, c, request{
 		method: http.MethodGet,
 		path:   path,
 		query:  url.Values{"top": {pageSize}},
 		filter: filter,
 	})
+	return all, err
 }
 
 // readAllPages reads every page of a list from req on, for lists that take no paging parameters
-// of their own (the permission catalog) as for those listAll asks.
+// of their own (the permission catalog) as for those listAll asks, and returns its items and the
+// answer of its last page.
 //
 // A list that ends with fewer items than its first page's totalCount is logged as a warning, not
 // refused: objects may be deleted while the pages are read (API.md, "Pagination").
-func readAllPages[T any](ctx context.Context, c *Client, req request) ([]T, error) {
+func readAllPages[T any](ctx context.Context, c *Client, req request) ([]T, *response, error) {
 	var all []T
+	var last *response
 	pages, total := 0, -1 // -1: the first page gave no totalCount
 	_, err := walkPages(ctx, c, req, func(p *page[T]) bool {
 		if pages++; pages == 1 {
 			total = totalCount(p.TotalCount)
 		}
-		all = append(all, p.Items.value...)
+		all, last = append(all, p.Items.value...), p.answer
 		return true
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if len(all) < total {
 		tflog.SubsystemWarn(c.logContext(ctx), LogSubsystem, "The list ended with fewer items than its first page's "+
 			"totalCount, with no nextLink to more: objects may have been deleted while its pages were read",
 			map[string]any{"path": req.path, "total_count": total, "items": len(all), "pages": pages})
 	}
-	return all, nil
+	return all, last, nil
 }
 
 // walkPages reads the pages of a list from req on (a first page, or a nextLink in req.rawURL),
@@ -109,7 +114,7 @@ func walkPages[T any](ctx context.Context, c *Client, req request, visit func(*p
 		if err != nil {
 			return "", err
 		}
-		var p page[T]
+		p := page[T]{answer: resp}
 		if err := json.Unmarshal(resp.body, &p); err != nil {
 			return "", decodeFailure(req.method, req.path, resp, err)
 		}
@@ -135,14 +140,18 @@ func walkPages[T any](ctx context.Context, c *Client, req request, visit func(*p
 }
 
 // unusablePage says what makes a page's items unusable, or "": no items member at all (no page of
-// the list), or an object without an id, which could not be told apart from the others, nor read
-// or imported by id. Items that have no id by nature (the permission catalog's) are not checked.
+// the list), or an item without what identifies it: an object without an id, which could not be
+// told apart from the others, nor read or imported by id; a permission of the catalog without a
+// key, against which no key could be checked (Permission.objectID).
 func unusablePage[T any](items member[[]T]) string {
 	if !items.present {
 		return "its body has no items, so it is no page of the list"
 	}
 	for i := range items.value {
-		if object, ok := any(&items.value[i]).(identified); ok && object.objectID() == "" {
+		if item, ok := any(&items.value[i]).(identified); ok && item.objectID() == "" {
+			if _, permission := item.(*Permission); permission {
+				return fmt.Sprintf("item %d of the page has no key", i+1)
+			}
 			return fmt.Sprintf("item %d of the page has no id", i+1)
 		}
 	}

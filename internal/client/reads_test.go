@@ -232,6 +232,9 @@ func TestListPagesMustHaveItems(t *testing.T) {
 			wantUnusable(t, err, tc.path)
 		})
 		for what, body := range map[string]string{"null": `{"items":null}`, "[]": `{"items":[],"totalCount":0,"count":0}`} {
+			if name == "ListPermissions" {
+				continue // a catalog without a permission is no catalog (TestPermissionCatalogMustHaveKeys)
+			}
 			t.Run(name+"/items "+what, func(t *testing.T) {
 				t.Parallel()
 				n, err := tc.list(newHandlerClient(t, answering(tc.path, body)))
@@ -265,7 +268,7 @@ func TestAccountAnsweredUnderItsNewID(t *testing.T) {
 
 // TestListItemsMustHaveIDs: a role, key or account listed without an id cannot be told apart from
 // the others, nor read, updated or imported: the page is an *AnswerError. The permission catalog's
-// items have keys, not ids.
+// items have keys, not ids (TestPermissionCatalogMustHaveKeys).
 func TestListItemsMustHaveIDs(t *testing.T) {
 	lists := map[string]struct {
 		path string
@@ -332,4 +335,55 @@ func TestRolePermissionsMustHavePermissionKeys(t *testing.T) {
 	if err != nil || role.PermissionKeys == nil || len(role.PermissionKeys) != 0 {
 		t.Errorf("GetRole with permissionKeys null = %+v, %v; want an empty, non-nil list", role, err)
 	}
+}
+
+// TestPermissionCatalogMustHaveKeys: the catalog's body is not published (API.md, "Roles:
+// permission catalog"). A catalog whose items carry no key (the key under another name, such as
+// permissionKey) or that lists no permission at all is an *AnswerError, whatever page it is on,
+// rather than a list of empty keys against which every key of every role would be unknown.
+func TestPermissionCatalogMustHaveKeys(t *testing.T) {
+	const path = "/v3.0/iam/roles/permissionKeys"
+	for what, body := range map[string]string{
+		"key under another name": `{"items":[{"permissionKey":"platform.userAccounts.view","displayName":"View"},` +
+			`{"permissionKey":"platform.apiKeys.view","displayName":"View"}],"totalCount":2,"count":2}`,
+		"one item without a key": `{"items":[{"key":"a.view","name":"View"},{"name":"Configure"}]}`,
+		"an empty key":           `{"items":[{"key":"","name":"View"}]}`,
+		"items null":             `{"items":null}`,
+		"items []":               `{"items":[],"totalCount":0,"count":0}`,
+	} {
+		t.Run(what, func(t *testing.T) {
+			t.Parallel()
+			permissions, err := newHandlerClient(t, answering(path, body)).ListPermissions(context.Background())
+			wantUnusable(t, err, path)
+			if permissions != nil {
+				t.Errorf("%d permissions returned with the error", len(permissions))
+			}
+		})
+	}
+	t.Run("every page empty", func(t *testing.T) {
+		t.Parallel()
+		c := newHandlerClient(t, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("x-trace-id", answerTrace)
+			if r.URL.Query().Has("skipToken") {
+				writeJSON(w, http.StatusOK, `{"items":[]}`)
+				return
+			}
+			writeJSON(w, http.StatusOK, `{"items":[],"nextLink":"http://`+r.Host+path+`?skipToken=p2"}`)
+		})
+		_, err := c.ListPermissions(context.Background())
+		wantUnusable(t, err, path)
+	})
+	t.Run("keys on the second page", func(t *testing.T) {
+		t.Parallel()
+		c := newHandlerClient(t, func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Query().Has("skipToken") {
+				writeJSON(w, http.StatusOK, `{"items":[{"key":"a.view"}]}`)
+				return
+			}
+			writeJSON(w, http.StatusOK, `{"items":[],"nextLink":"http://`+r.Host+path+`?skipToken=p2"}`)
+		})
+		if permissions, err := c.ListPermissions(context.Background()); err != nil || len(permissions) != 1 {
+			t.Errorf("ListPermissions = %v, %v; want the one permission of the second page", permissions, err)
+		}
+	})
 }

@@ -8,9 +8,17 @@ import (
 	"time"
 )
 
-// ListRoles returns every role matching filter (empty filter: all), following nextLink.
+// Roles are listed in one of two ways. ListRoles gives every role whole, its permission keys
+// included: a role listed without them is read from /roles/{id}/permissions, one request per role
+// (API.md, "Decision: role bodies"). ListRoleSummaries gives every role without its permission keys,
+// in the requests of the listing alone, for what needs a role's id, name, type or flags only: the
+// names of the plan-time checks and suggestions, and the lookups by name, which read the keys of the
+// one role they find (findRole).
+
+// ListRoles returns every role matching filter (empty filter: all), following nextLink, each with
+// its permission keys.
 func (c *Client) ListRoles(ctx context.Context, filter Filter) ([]Role, error) {
-	roles, err := listAll[Role](ctx, c, rolesPath, filter)
+	roles, err := c.listRolesAsListed(ctx, filter)
 	if err != nil {
 		return nil, err
 	}
@@ -20,6 +28,26 @@ func (c *Client) ListRoles(ctx context.Context, filter Filter) ([]Role, error) {
 		}
 	}
 	return roles, nil
+}
+
+// ListRoleSummaries returns every role matching filter (empty filter: all), following nextLink,
+// without its permission keys: PermissionKeys is nil, whether or not the listing holds them, so
+// that no caller relies on what a tenant may leave out.
+func (c *Client) ListRoleSummaries(ctx context.Context, filter Filter) ([]Role, error) {
+	roles, err := c.listRolesAsListed(ctx, filter)
+	if err != nil {
+		return nil, err
+	}
+	for i := range roles {
+		roles[i].PermissionKeys = nil
+	}
+	return roles, nil
+}
+
+// listRolesAsListed returns every role matching filter as the listing holds it: with its permission
+// keys, or nil where the listing leaves them out.
+func (c *Client) listRolesAsListed(ctx context.Context, filter Filter) ([]Role, error) {
+	return listAll[Role](ctx, c, rolesPath, filter)
 }
 
 // GetRole returns one role with its ETag (or, when the answer has none, its fingerprint: see
@@ -53,14 +81,18 @@ func (c *Client) fillPermissionKeys(ctx context.Context, role *Role) error {
 	return nil
 }
 
-// findRole finds a role by name, exactly or (foldCase) as the API's uniqueness does.
+// findRole finds a role by name, exactly or (foldCase) as the API's uniqueness does, with its
+// permission keys: read for the role found alone, when the listing leaves them out.
 func (c *Client) findRole(ctx context.Context, name string, foldCase bool) (*Role, error) {
-	role, err := findByName(ctx, c.ListRoles, name, foldCase, func(r Role) string { return r.Name })
+	role, err := findByName(ctx, c.listRolesAsListed, name, foldCase, func(r Role) string { return r.Name })
 	if err != nil {
 		return nil, err
 	}
 	if role == nil {
 		return nil, notFound(rolesPath, fmt.Sprintf("no role is named %q", name))
+	}
+	if err := c.fillPermissionKeys(ctx, role); err != nil {
+		return nil, err
 	}
 	return role, nil
 }
@@ -181,9 +213,19 @@ func (c *Client) DeleteRole(ctx context.Context, id string) error {
 
 // ListPermissions returns the tenant's permission catalog (GET /v3.0/iam/roles/permissionKeys).
 // The endpoint takes no paging parameters (API.md, "Roles: permission catalog"), so none is sent;
-// a nextLink, should the API ever give one, is followed.
+// a nextLink, should the API ever give one, is followed. A catalog with an item without a key, or
+// without a single permission, is an *AnswerError: its body is in a shape the client does not
+// know, and read as it is, every key of every role would be unknown.
 func (c *Client) ListPermissions(ctx context.Context) ([]Permission, error) {
-	return readAllPages[Permission](ctx, c, request{method: http.MethodGet, path: rolesPath + "/permissionKeys"})
+	req := request{method: http.MethodGet, path: rolesPath + "/permissionKeys"}
+	permissions, last, err := readAllPages[Permission](ctx, c, req)
+	if err != nil {
+		return nil, err
+	}
+	if len(permissions) == 0 {
+		return nil, unusableAnswer(req.method, req.path, last, "it lists no permission, where every tenant has at least those of its predefined roles")
+	}
+	return permissions, nil
 }
 
 // getRolePermissions returns the permission keys of one role (GET /v3.0/iam/roles/{id}/permissions);

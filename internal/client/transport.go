@@ -288,7 +288,7 @@ func (c *Client) classifyAnswer(cl *call, out outcome) verdict {
 	rateLimited := out.status == http.StatusTooManyRequests && !apiErr.tenantLimitReached()
 	switch status := out.status; {
 	case status == http.StatusTooManyRequests:
-	case status >= 500 && status != http.StatusNotImplemented, apiErr.gaveUp():
+	case apiErr.inDoubt():
 		if cl.req.policy == retryUnprocessed {
 			return verdict{err: &ambiguousError{apiErr}}
 		}

@@ -165,6 +165,11 @@ func (r *Role) objectID() string    { return r.ID }
 func (a *Account) objectID() string { return a.ID }
 func (k *APIKey) objectID() string  { return k.ID }
 
+// objectID is what identifies a permission of the catalog: its key. A catalog item without one is
+// in a shape the client does not know (API.md, "Roles: permission catalog"): the page is unusable
+// (unusablePage), rather than a catalog of empty keys against which every key would be unknown.
+func (p *Permission) objectID() string { return p.Key }
+
 func (r *Role) version() string    { return r.Version }
 func (a *Account) version() string { return a.Version }
 func (k *APIKey) version() string  { return k.Version }

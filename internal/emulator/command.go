@@ -57,6 +57,9 @@ func RunCommand(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	legacyKeyStatus := fs.Int("legacy-key-status", http.StatusForbidden,
 		"the status refusing a PATCH of an API key marked as moved from the old User Accounts app\n"+
 			"(POST /_emulator/apiKeys/{id}/legacy): 403 AccessDenied or 400 BadRequest; Trend does not publish which")
+	rolePermissionKeys := fs.Bool("role-permission-keys", true, "send permissionKeys in the bodies of roles (a create's answer, "+
+		"a GET, the list's items);\n-role-permission-keys=false leaves them out, as Trend's Okta connector shows roles, so that\n"+
+		"clients read /roles/{id}/permissions")
 	fs.Usage = func() {
 		_, _ = fmt.Fprint(fs.Output(), `Usage: terraform-provider-visionone emulator [flags]
 
@@ -105,6 +108,7 @@ the request counts never apply to them):
 		StrictIfMatch:             *strictIfMatch,
 		AllowInvitedUpdates:       *allowInvitedUpdates,
 		LegacyKeyStatus:           *legacyKeyStatus,
+		RolesOmitPermissionKeys:   !*rolePermissionKeys,
 		Logger:                    stdout,
 	})
 	if err != nil {

@@ -103,14 +103,19 @@ func TestRunCommand(t *testing.T) {
 	}
 }
 
-// TestRunCommandAPIFlags: -absent-dates, -strict-if-match, -allow-invited-updates and
-// -legacy-key-status reach the emulator.
+// TestRunCommandAPIFlags: -absent-dates, -strict-if-match, -allow-invited-updates,
+// -legacy-key-status and -role-permission-keys reach the emulator.
 func TestRunCommandAPIFlags(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
 	url, done, stderr := startCommand(t, ctx, "-absent-dates", "sentinel", "-strict-if-match", "-allow-invited-updates",
-		"-legacy-key-status", "400")
+		"-legacy-key-status", "400", "-role-permission-keys=false")
+
+	if status, body := commandRequest(t, "GET", url+"/v3.0/iam/roles", ""); status != http.StatusOK ||
+		strings.Contains(body, "permissionKeys") || !strings.Contains(body, `"name":"Auditor"`) {
+		t.Errorf("the roles with -role-permission-keys=false: %d %s, want them without permissionKeys", status, body)
+	}
 
 	status, body := commandRequest(t, "POST", url+"/v3.0/iam/apiKeys", `[{"name":"forever","role":"SIEM","monthsToExpiration":0}]`)
 	if status != http.StatusMultiStatus || !strings.Contains(body, `"expiredDateTime":"9999-12-31T23:59:59Z"`) {
@@ -226,6 +231,7 @@ func TestRunCommandFlags(t *testing.T) {
 		{[]string{"-h"}, 0, "-rate-limit-retry-after"},
 		{[]string{"-h"}, 0, "-limits-retry-after"},
 		{[]string{"-h"}, 0, "-legacy-key-status"},
+		{[]string{"-h"}, 0, "-role-permission-keys"},
 		{[]string{"-legacy-key-status", "404", "-listen", "127.0.0.1:0"}, 1, "LegacyKeyStatus must be 403 or 400"},
 		{[]string{"-h"}, 0, "-max-api-keys"},
 		{[]string{"-h"}, 0, "-max-accounts"},

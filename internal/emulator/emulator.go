@@ -45,6 +45,8 @@
 //   - Using an API key updates its lastUsedDateTime but not its ETag.
 //   - A date with no value (a never-expiring key's expiredDateTime, a never-used key's
 //     lastUsedDateTime) is "" by default; Options.AbsentDates writes null or a sentinel instead.
+//   - A role's body holds its permissionKeys; Options.RolesOmitPermissionKeys leaves them to
+//     /roles/{id}/permissions.
 //   - Options.MaxAPIKeys, MaxAccounts and MaxRoles (and POST /_emulator/limits) cap the objects
 //     the tenant may hold. A create beyond a cap is a 429 TooManyRequests with innererror
 //     TenantLimitExceeded and a Retry-After of one second (Options.TenantLimitRetryAfter): per
@@ -122,6 +124,10 @@ type Options struct {
 	// AllowInvitedUpdates accepts a PATCH of invited users and SAML groups, which is a 400 otherwise
 	// (API.md, "Decision: updates of invited accounts and SAML groups").
 	AllowInvitedUpdates bool
+	// RolesOmitPermissionKeys leaves permissionKeys out of the bodies of roles (a create's answer, a
+	// single GET, the list's items), as Trend's Okta connector shows roles: clients then read each
+	// role's keys from /roles/{id}/permissions (API.md, "Decision: role bodies").
+	RolesOmitPermissionKeys bool
 	// LegacyKeyStatus is the status that refuses the PATCH of an API key moved from the old User
 	// Accounts app (MarkAPIKeyLegacy): 403 AccessDenied (the zero value) or 400 BadRequest; Trend
 	// does not publish which (API.md, "Decision: migrated API keys").

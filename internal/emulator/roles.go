@@ -43,7 +43,7 @@ func (s *Server) listRoles(c *call) *httpError {
 	if e != nil {
 		return e
 	}
-	writeJSON(c.w, http.StatusOK, paginate(c.r, lq, s.st.rolesOrdered(lq.orderBy), roleLookup, (*role).view))
+	writeJSON(c.w, http.StatusOK, paginate(c.r, lq, s.st.rolesOrdered(lq.orderBy), roleLookup, s.roleBody))
 	return nil
 }
 
@@ -62,7 +62,7 @@ func (s *Server) getRole(c *call) *httpError {
 		return e
 	}
 	c.w.Header().Set("ETag", etag(r.ID, r.Version))
-	writeJSON(c.w, http.StatusOK, r.view())
+	writeJSON(c.w, http.StatusOK, s.roleBody(r))
 	return nil
 }
 
@@ -130,7 +130,7 @@ func (s *Server) createRole(c *call) *httpError {
 	s.saveStateLocked()
 	c.w.Header().Set("Location", baseURL(c.r)+"/v3.0/iam/roles/"+r.ID)
 	c.w.Header().Set("ETag", etag(r.ID, r.Version))
-	writeJSON(c.w, http.StatusCreated, r.view())
+	writeJSON(c.w, http.StatusCreated, s.roleBody(r))
 	return nil
 }
 

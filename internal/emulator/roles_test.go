@@ -239,3 +239,40 @@ func TestPermissionKeysCatalog(t *testing.T) {
 		}
 	}
 }
+
+// TestRoleBodiesWithoutPermissionKeys: with RolesOmitPermissionKeys the bodies of roles (a create's
+// answer, a single GET, the items of the list) have no permissionKeys member, as Trend's Okta
+// connector shows roles, and /roles/{id}/permissions holds them (API.md, "Decision: role bodies").
+func TestRoleBodiesWithoutPermissionKeys(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t, Options{RolesOmitPermissionKeys: true})
+	keys := []string{"platform.userAccounts.view"}
+	created := ts.expect(req{method: "POST", path: "/v3.0/iam/roles", body: map[string]any{
+		"name": "Auditors", "description": "", "permissionKeys": keys,
+		"allowApiKeyAssignment": true, "allowUserAccountAssignment": true,
+	}}, http.StatusCreated)
+	var role map[string]any
+	created.json(t, &role)
+	id, _ := role["id"].(string)
+	bodies := map[string][]map[string]any{"the create's answer": {role}}
+	ts.expect(req{method: "GET", path: "/v3.0/iam/roles/" + id}, http.StatusOK).json(t, &role)
+	bodies["a GET"] = []map[string]any{role}
+	var list struct{ Items []map[string]any }
+	ts.expect(req{method: "GET", path: "/v3.0/iam/roles?top=200"}, http.StatusOK).json(t, &list)
+	bodies["the list"] = list.Items
+	for what, roles := range bodies {
+		for _, r := range roles {
+			if _, has := r["permissionKeys"]; has || r["id"] == nil || r["name"] == nil || r["allowApiKeyAssignment"] == nil {
+				t.Errorf("a role of %s: %v, want every field but permissionKeys", what, r)
+			}
+		}
+	}
+	if len(list.Items) < 2 {
+		t.Errorf("the list holds %d roles, want the predefined ones and the one created", len(list.Items))
+	}
+	var perms struct{ PermissionKeys []string }
+	ts.expect(req{method: "GET", path: "/v3.0/iam/roles/" + id + "/permissions"}, http.StatusOK).json(t, &perms)
+	if !slices.Equal(perms.PermissionKeys, keys) {
+		t.Errorf("/permissions = %v, want %v", perms.PermissionKeys, keys)
+	}
+}

@@ -279,14 +279,20 @@ func (s *Server) optionalDate(t *time.Time, sentinel string) *string {
 // Wire representations (API.md, "Accounts: object"; API.md, "API keys: object";
 // API.md, "Roles: object").
 type roleView struct {
-	ID                         string   `json:"id"`
-	Name                       string   `json:"name"`
-	Type                       string   `json:"type"`
-	Description                string   `json:"description"`
-	LastUpdatedDateTime        string   `json:"lastUpdatedDateTime"`
-	AllowAPIKeyAssignment      bool     `json:"allowApiKeyAssignment"`
-	AllowUserAccountAssignment bool     `json:"allowUserAccountAssignment"`
-	PermissionKeys             []string `json:"permissionKeys"`
+	roleSummaryView
+	PermissionKeys []string `json:"permissionKeys"`
+}
+
+// roleSummaryView is a role without its permission keys, as Options.RolesOmitPermissionKeys writes
+// it (API.md, "Decision: role bodies").
+type roleSummaryView struct {
+	ID                         string `json:"id"`
+	Name                       string `json:"name"`
+	Type                       string `json:"type"`
+	Description                string `json:"description"`
+	LastUpdatedDateTime        string `json:"lastUpdatedDateTime"`
+	AllowAPIKeyAssignment      bool   `json:"allowApiKeyAssignment"`
+	AllowUserAccountAssignment bool   `json:"allowUserAccountAssignment"`
 }
 
 type accountView struct {
@@ -317,13 +323,22 @@ func (r *role) view() roleView {
 	if keys == nil {
 		keys = []string{}
 	}
-	return roleView{
+	return roleView{roleSummaryView: roleSummaryView{
 		ID: r.ID, Name: r.Name, Type: r.Type, Description: r.Description,
 		LastUpdatedDateTime:        formatTime(r.LastUpdated),
 		AllowAPIKeyAssignment:      r.AllowAPIKeyAssignment,
 		AllowUserAccountAssignment: r.AllowUserAccountAssignment,
-		PermissionKeys:             keys,
+	}, PermissionKeys: keys}
+}
+
+// roleBody is the body of a role in the API's answers (a create's, a single GET's, a list's items):
+// its view, without the permission keys when Options.RolesOmitPermissionKeys says so. It is a Server
+// method, as apiKeyView is: what it holds is an option of the server.
+func (s *Server) roleBody(r *role) any {
+	if s.opts.RolesOmitPermissionKeys {
+		return r.view().roleSummaryView
 	}
+	return r.view()
 }
 
 func (st *store) accountView(a *account) accountView {

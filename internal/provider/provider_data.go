@@ -181,11 +181,12 @@ func (d *providerData) apiKeyNamed(ctx context.Context, name string) (*client.AP
 	return d.apiKeys.find(ctx, "API keys", d.client.ListAPIKeys, name, func(k *client.APIKey) string { return k.Name })
 }
 
-// roleNamed returns the tenant's role named name regardless of case, predefined or custom, or nil
-// (see listedOnce). The client's shared listing of roles (RefreshRoleByName) would not do, for the
-// reason accountWithEmail gives: every role created drops it.
+// roleNamed returns the tenant's role named name regardless of case, predefined or custom, without
+// its permission keys, or nil (see listedOnce). The client's shared listing of roles
+// (RefreshRoleByName) would not do, for the reason accountWithEmail gives: every role created drops
+// it.
 func (d *providerData) roleNamed(ctx context.Context, name string) (*client.Role, error) {
-	return d.roles.find(ctx, "roles", d.client.ListRoles, name, func(r *client.Role) string { return r.Name })
+	return d.roles.find(ctx, "roles", d.client.ListRoleSummaries, name, func(r *client.Role) string { return r.Name })
 }
 
 // accountWithEmail returns the tenant's account with this email regardless of case, or nil (see

@@ -313,10 +313,10 @@ func (r *userRoleResource) currentNameHolder(ctx context.Context, name string) (
 	return &roles[0], roles[0].ID
 }
 
-// rolesNamedAnyCase lists afresh the roles whose name is name regardless of case: none when none
-// is or the roles cannot be listed.
+// rolesNamedAnyCase lists afresh the roles whose name is name regardless of case, without their
+// permission keys: none when none is or the roles cannot be listed.
 func (r *userRoleResource) rolesNamedAnyCase(ctx context.Context, name string) []client.Role {
-	roles, err := r.data.client.ListRoles(ctx, "")
+	roles, err := r.data.client.ListRoleSummaries(ctx, "")
 	if err != nil {
 		return nil
 	}

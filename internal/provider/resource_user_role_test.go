@@ -190,6 +190,43 @@ func TestAccUserRole_updateInPlace(t *testing.T) {
 	})
 }
 
+// TestAccUserRole_bodiesWithoutPermissionKeys manages a role on a tenant whose roles come without
+// permissionKeys (API.md, "Decision: role bodies"), whose keys the provider then reads from
+// /roles/{id}/permissions: the role is created and updated with no change left to plan, and
+// imported with its permissions by id and by its name in another letter case.
+func TestAccUserRole_bodiesWithoutPermissionKeys(t *testing.T) {
+	e := startEmulator(t, emulator.Options{RolesOmitPermissionKeys: true})
+	keys := rolePermissionKeys(t, e, 2)
+	name := e.name("auditors")
+	step := func(keys []string) resource.TestStep {
+		return resource.TestStep{
+			Config: e.providerConfig() + fmt.Sprintf(`
+resource "visionone_user_role" "test" {
+  name        = %[1]q
+  permissions = %[2]s
+}
+`, name, hclStringList(keys)),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(userRoleAddr, tfjsonpath.New("permissions"), knownvalue.SetExact(knownStringValues(keys))),
+				expectRoleInEmulator(e, name, roleWithDefaults(keys)),
+			},
+		}
+	}
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckUserRoleDestroyed(e),
+		Steps: []resource.TestStep{
+			step(keys[:1]),
+			step(keys),
+			{ResourceName: userRoleAddr, ImportState: true, ImportStateVerify: true},
+			{ResourceName: userRoleAddr, ImportState: true, ImportStateId: strings.ToUpper(name), ImportStateVerify: true},
+		},
+	})
+}
+
 // TestAccUserRole_noPermissions manages a role with no permissions, which Vision One allows (API.md,
 // "Decision: role limits"), under a name with characters outside letters, digits and common
 // punctuation: created empty, given permissions, emptied again (which the API must then hold),
@@ -840,6 +877,56 @@ func TestUserRole_modifyPlanRetiredPermissionKeyWarns(t *testing.T) {
 	if reads := e.Stats().Requests["GET /v3.0/iam/roles/permissionKeys"] - before.Requests["GET /v3.0/iam/roles/permissionKeys"]; reads != 1 {
 		t.Errorf("the plans read the catalog %d times, want once (for the key the plan that drops the retired one adds)", reads)
 	}
+}
+
+// TestAccUserRole_catalogInAnotherShape serves a permission catalog whose items name the key
+// otherwise (permissionKey), as a tenant may: the catalog's body is not published (API.md, "Roles:
+// permission catalog"). Read as it is, every key would be unknown and no configuration could pass
+// the plan. The plan warns once that it could not check the keys and goes on; the apply creates
+// the role, and Vision One checks its keys.
+func TestAccUserRole_catalogInAnotherShape(t *testing.T) {
+	renamed := &hostileAnswer{passThrough: true, rewrite: editJSON(func(v any) any {
+		body, _ := v.(map[string]any)
+		items, _ := body["items"].([]any)
+		for _, item := range items {
+			if permission, ok := item.(map[string]any); ok {
+				permission["permissionKey"] = permission["key"]
+				delete(permission, "key")
+			}
+		}
+		return v
+	}), match: func(r *http.Request) bool { return r.URL.Path == "/v3.0/iam/roles/permissionKeys" }}
+	renamed.armed.Store(true)
+	e := startEmulatorBehind(t, renamed.wrap)
+	e.requireMasterAdministrator("create a role, whose control flags default to true")
+	keys := rolePermissionKeys(t, e, 1)
+	name := e.name("auditors")
+	w := newCLIWorkspace(t, featureNone)
+	w.write("main.tf", e.providerConfig()+fmt.Sprintf(`
+resource "visionone_user_role" "test" {
+  name        = %[1]q
+  permissions = [%[2]q]
+}
+`, name, keys[0]))
+	w.run([]int{0}, "init", "-input=false", "-no-color")
+
+	warnings := w.planWarnings("Permission Keys Not Checked")
+	if len(warnings) != 1 || !strings.Contains(warnings[0], "/v3.0/iam/roles/permissionKeys: the 200 answer could not be used: "+
+		"item 1 of the page has no key") || !strings.Contains(warnings[0], "Vision One checks them when the role is written") {
+		t.Errorf("the plan's warnings that the keys were not checked: %q; want one, naming the catalog's item without a key",
+			warnings)
+	}
+	if renamed.hits.Load() == 0 {
+		t.Fatal("the plan did not read the catalog")
+	}
+	w.run([]int{0}, "apply", "-auto-approve", "-input=false", "-no-color")
+	var created statecheck.CheckStateResponse
+	expectRoleInEmulator(e, name, roleWithDefaults(keys)).CheckState(context.Background(), statecheck.CheckStateRequest{}, &created)
+	if created.Error != nil {
+		t.Error(created.Error)
+	}
+	w.write("main.tf", e.providerConfig())
+	w.run([]int{0}, "apply", "-auto-approve", "-input=false", "-no-color")
 }
 
 // TestAccUserRole_importInvalid imports what cannot be imported: a predefined role, and a

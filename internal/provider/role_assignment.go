@@ -168,7 +168,7 @@ const roleSuggestions = 3
 // whose names are closest to name (a typo, or another letter case), or "" when none is close or
 // the roles cannot be listed: the suggestion only helps, the error stands without it.
 func (d *providerData) closestRoles(ctx context.Context, name string) string {
-	roles, err := d.client.ListRoles(ctx, "")
+	roles, err := d.client.ListRoleSummaries(ctx, "")
 	if err != nil {
 		return ""
 	}

@@ -2,11 +2,15 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/client"
+	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/emulator"
 )
 
 // TestCheckRoleAssignable covers the cases the plan decides without asking the tenant: a provider
@@ -45,5 +49,56 @@ func TestCheckRoleAssignable(t *testing.T) {
 				t.Errorf("want one error containing %q, got %v", tc.want, diags)
 			}
 		})
+	}
+}
+
+// TestRoleNamesWithoutPermissionKeys: against a tenant whose roles come without permissionKeys
+// (API.md, "Decision: role bodies"), what needs a role's name, id or type only reads one listing of
+// the roles and nothing of their permissions: the suggestions for a role not found (closestRoles),
+// a role named in another letter case for an import or a name taken (rolesNamedAnyCase), and the
+// plan-time check of a role's new name (roleNamed).
+func TestRoleNamesWithoutPermissionKeys(t *testing.T) {
+	t.Parallel()
+	e := startEmulator(t, emulator.Options{RolesOmitPermissionKeys: true})
+	keys := rolePermissionKeys(t, e, 1)
+	for i := range 20 {
+		e.createRole(client.RoleCreate{Name: e.name(fmt.Sprintf("r%02d", i)), PermissionKeys: keys})
+	}
+	api, err := client.New(client.Config{Endpoint: e.URL, APIKey: e.AdminKey(), RequestsPerMinute: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := newProviderData(api)
+	ctx := context.Background()
+	wanted := e.name("r07")
+	for name, call := range map[string]func() error{
+		"closestRoles": func() error {
+			if got := data.closestRoles(ctx, wanted+"x"); !strings.Contains(got, wanted) {
+				return fmt.Errorf("suggests %q, want %q among its names", got, wanted)
+			}
+			return nil
+		},
+		"rolesNamedAnyCase": func() error {
+			if got := (&userRoleResource{data: data}).rolesNamedAnyCase(ctx, strings.ToUpper(wanted)); len(got) != 1 || got[0].Name != wanted {
+				return fmt.Errorf("found %v, want %q", got, wanted)
+			}
+			return nil
+		},
+		"roleNamed": func() error {
+			if got, err := data.roleNamed(ctx, strings.ToUpper(wanted)); err != nil || got == nil || got.Name != wanted {
+				return fmt.Errorf("found %v, %v, want %q", got, err, wanted)
+			}
+			return nil
+		},
+	} {
+		const list, permissions = "GET /v3.0/iam/roles", "GET /v3.0/iam/roles/{id}/permissions"
+		before := e.Stats().Requests
+		if err := call(); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+		after := e.Stats().Requests
+		if lists, reads := after[list]-before[list], after[permissions]-before[permissions]; lists != 1 || reads != 0 {
+			t.Errorf("%s: %d listings of roles and %d reads of a role's permissions, want one listing and no read", name, lists, reads)
+		}
 	}
 }
