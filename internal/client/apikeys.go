@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"reflect"
 	"slices"
 	"strings"
 	"time"
@@ -438,6 +439,9 @@ func (c *Client) createdAPIKey(item multiStatusItem, resp *response, in APIKeyCr
 		key.Status = StatusEnabled // the API's default (API.md, "API keys: create")
 	}
 	if raw, ok := fields["id"]; ok {
+		if text, respelledOK := respelled(raw, reflect.String); respelledOK {
+			raw = text // an id in another JSON type (a number) is the text it spells, as in any object read
+		}
 		if err := json.Unmarshal(raw, &key.ID); err != nil {
 			key.Unreadable = append(key.Unreadable, UnreadableField{Field: "id",
 				Value: clean(string(raw), maxUnreadableValue, redactions)})

@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -1072,5 +1073,33 @@ func TestAPIKeyNotSentAgainAfterItsCallerIsInterrupted(t *testing.T) {
 	}
 	if keyB == nil || errB != nil || !made["B"] {
 		t.Errorf("B: got %v, %v (made %t), want it made", keyB, errB, made["B"])
+	}
+}
+
+// TestCreatedAPIKeyIDOfAnotherType: the id of a key just made, in a JSON type the docs do not show
+// (a number) and with no Location to fall back on, is read as the text it spells: the key is the
+// caller's, with its value, and is not taken for a key in doubt, which would be deleted and made
+// again.
+func TestCreatedAPIKeyIDOfAnotherType(t *testing.T) {
+	t.Parallel()
+	var creates atomic.Int32
+	c := newHandlerClient(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost || r.URL.Path != createKeysPath {
+			writeJSON(w, http.StatusNotFound, `{"error":{"code":"NotFound","message":"not served"}}`)
+			return
+		}
+		creates.Add(1)
+		writeJSON(w, http.StatusMultiStatus, `[{"status":201,"body":{"id":12345,"value":"made-once"}}]`)
+	})
+	key, err := c.CreateAPIKey(context.Background(), client.APIKeyCreate{Name: "numbered", Role: "SIEM"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if key.ID != "12345" || key.Value != "made-once" || len(key.Unreadable) != 0 {
+		t.Errorf("created key: id %q, value %q, unreadable %v; want id 12345, its value, nothing unreadable",
+			key.ID, key.Value, key.Unreadable)
+	}
+	if n := creates.Load(); n != 1 {
+		t.Errorf("%d creates sent, want 1", n)
 	}
 }
