@@ -358,15 +358,17 @@ func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	r.checkName(ctx, plan.Name, id, state, refreshed, &resp.Diagnostics, &checks)
 	appendChecksOfExisting(&resp.Diagnostics, fmt.Sprintf("API key %s (%q)", id, state.Name.ValueString()), checks)
 
-	if !r.planExpiry(ctx, req, *state, plan, resp) && !resp.Diagnostics.HasError() {
+	if !r.planExpiry(ctx, req, *state, plan, refreshed, resp) && !resp.Diagnostics.HasError() {
 		warnDefaultValidity(ctx, req.Config, *state, plan, &resp.Diagnostics)
 	}
 }
 
 // planExpiry plans the replacement of a key that has expired or is within rotate_before of its
-// expiry, judged at the API time of the refresh, and reports whether it did.
+// expiry, judged at the API time the refresh recorded (storeReadAt), and reports whether it did. A
+// plan that refreshed the key warns when it keeps a key that a change of rotate_before makes due
+// (warnDueAfterApply).
 func (r *apiKeyResource) planExpiry(ctx context.Context, req resource.ModifyPlanRequest, state, plan apiKeyResourceModel,
-	resp *resource.ModifyPlanResponse,
+	refreshed bool, resp *resource.ModifyPlanResponse,
 ) bool {
 	if state.ExpiresAt.IsNull() || plan.RotateBefore.IsUnknown() {
 		return false
@@ -393,8 +395,11 @@ func (r *apiKeyResource) planExpiry(ctx context.Context, req resource.ModifyPlan
 			return false
 		}
 	}
-	reason := expiryReplacementReason(now, expiresAt, rotateBefore)
-	if reason == "" {
+	decision, reason := expiryReplacement(now, expiresAt, rotateBefore)
+	if decision == expiryNotDue {
+		if refreshed && !plan.RotateBefore.Equal(state.RotateBefore) {
+			r.warnDueAfterApply(ctx, state, expiresAt, rotateBefore, now, &resp.Diagnostics)
+		}
 		return false
 	}
 	resp.Diagnostics.AddAttributeWarning(path.Root("expires_at"), "API Key Will Be Replaced",
@@ -404,6 +409,33 @@ func (r *apiKeyResource) planExpiry(ctx context.Context, req resource.ModifyPlan
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("expires_at"), timetypes.NewRFC3339Unknown())...)
 	resp.RequiresReplace = append(resp.RequiresReplace, path.Root("expires_at"))
 	return true
+}
+
+// warnDueAfterApply warns when a plan that changes rotate_before (to rotateBefore) keeps a key that
+// the new value puts within its rotation window at the API's current time. The plan judges expiry
+// at judgedAt, the time the refresh recorded, which refreshes keep for as long as the decision for
+// the state's rotate_before stays the same, so it may precede the opening of the new window; the
+// plan cannot judge at the current time, as the apply plans the change again and must decide the
+// same. The apply's read records the time at which the key is due under the new value, so the next
+// plan replaces it. The API's time is known without a request after the refresh.
+func (r *apiKeyResource) warnDueAfterApply(ctx context.Context, state apiKeyResourceModel, expiresAt time.Time,
+	rotateBefore time.Duration, judgedAt time.Time, diags *diag.Diagnostics,
+) {
+	now, err := r.data.client.ServerNow(ctx)
+	if err != nil {
+		return
+	}
+	if decision, _ := expiryReplacement(now, expiresAt, rotateBefore); decision != expiryWithinRotateBefore {
+		return
+	}
+	diags.AddAttributeWarning(path.Root("rotate_before"), "API Key Will Be Replaced by the Next Plan",
+		fmt.Sprintf("API key %s (%q) expires at %s. Under the new rotate_before (%s), the key is within its rotation window at "+
+			"the API's current time (%s), but this plan judges its expiry at the API time recorded when it was refreshed (%s), "+
+			"before that window began, so that applying the plan does what it says. The key enters its rotation window only "+
+			"under the new value: this apply records the new value and keeps the key, and the first plan after this apply "+
+			"replaces the key. To replace it in this apply instead, run terraform apply -replace=<address of this resource>.",
+			state.ID.ValueString(), state.Name.ValueString(), expiresAt.UTC().Format(time.RFC3339), rotateBefore,
+			now.UTC().Format(time.RFC3339), judgedAt.UTC().Format(time.RFC3339)))
 }
 
 // warnDefaultValidity warns when the plan replaces a key that exists only because its configuration
@@ -876,12 +908,12 @@ func (r *apiKeyResource) newValueAdvice(ctx context.Context, role string) string
 
 // setState writes model, which the caller has completed with what the API reports about key, as
 // the new state (unless prior, the model read from that state or nil, already holds it), and keeps
-// the key's version and the API time of the read (or of the create) in private state. It records
-// the key as managed by this configuration (noteManaged).
+// the key's version and the API time of the read (or of the create) in private state
+// (storeReadAt). It records the key as managed by this configuration (noteManaged).
 func (r *apiKeyResource) setState(ctx context.Context, key *client.APIKey, prior, model *apiKeyResourceModel, state *tfsdk.State, private privateState, diags *diag.Diagnostics) {
 	r.data.noteManaged(apiKeyType, key.ID)
 	diags.Append(storeVersion(ctx, private, key.Version)...)
-	diags.Append(r.storeReadAt(ctx, private)...)
+	diags.Append(r.storeReadAt(ctx, private, model)...)
 	diags.Append(setStateIfChanged(ctx, state, prior, model)...)
 }
 
@@ -959,20 +991,45 @@ func apiKeyStatus(enabled bool) string {
 	return client.StatusDisabled
 }
 
-// expiryReplacementReason says why a key expiring at expiresAt must be replaced at the API time
-// now, or returns "" when nothing is due. rotateBefore 0 means "only once expired".
-func expiryReplacementReason(now, expiresAt time.Time, rotateBefore time.Duration) string {
+// expiryDecision is what a key's expiry calls for at an API time. It only grows as time passes:
+// a key not due comes within rotate_before of its expiry, then expires, never the reverse.
+type expiryDecision int
+
+const (
+	expiryNotDue expiryDecision = iota
+	expiryWithinRotateBefore
+	expiryExpired
+)
+
+// expiryReplacement decides about a key expiring at expiresAt at the API time now, and says why it
+// must be replaced, or "" when nothing is due. rotateBefore 0 means "only once expired".
+func expiryReplacement(now, expiresAt time.Time, rotateBefore time.Duration) (expiryDecision, string) {
 	if !now.Before(expiresAt) {
-		return fmt.Sprintf("the key expired at %s (the API's time is now %s) and no longer authenticates, "+
+		return expiryExpired, fmt.Sprintf("the key expired at %s (the API's time is now %s) and no longer authenticates, "+
 			"so Terraform replaces it with a new key, which has a new value.",
 			expiresAt.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339))
 	}
 	if rotateBefore > 0 && !now.Before(expiresAt.Add(-rotateBefore)) {
-		return fmt.Sprintf("the key expires at %s, within rotate_before (%s) of the API's current time %s, "+
+		return expiryWithinRotateBefore, fmt.Sprintf("the key expires at %s, within rotate_before (%s) of the API's current time %s, "+
 			"so Terraform replaces it now with a new key, which has a new value.",
 			expiresAt.UTC().Format(time.RFC3339), rotateBefore, now.UTC().Format(time.RFC3339))
 	}
-	return ""
+	return expiryNotDue, ""
+}
+
+// expiryDecisionAt is expiryReplacement's decision for the model's expires_at and rotate_before at
+// the API time now; a key whose expiry is unknown is never due.
+func (m apiKeyResourceModel) expiryDecisionAt(now time.Time) expiryDecision {
+	expiresAt, diags := m.ExpiresAt.ValueRFC3339Time()
+	if diags.HasError() {
+		return expiryNotDue
+	}
+	var rotateBefore time.Duration
+	if !m.RotateBefore.IsNull() && !m.RotateBefore.IsUnknown() {
+		rotateBefore, _ = m.RotateBefore.ValueGoDuration()
+	}
+	decision, _ := expiryReplacement(now, expiresAt, rotateBefore)
+	return decision
 }
 
 // monthsToExpirationOf recovers expires_in_months for an imported key from its creation and
@@ -1015,15 +1072,23 @@ func namePrefixNoLongerMatches(ctx context.Context, req planmodifier.StringReque
 }
 
 // storeReadAt records the API time of the read just made (the client keeps it from the answer's
-// Date header), for ModifyPlan (privateReadAtKey).
-func (r *apiKeyResource) storeReadAt(ctx context.Context, private privateState) diag.Diagnostics {
+// Date header), for ModifyPlan (privateReadAtKey), unless the time recorded already leads to the
+// same decision about model's expiry (expiryDecisionAt): the private state is saved with the
+// state, and a refresh that changed nothing but this time would still change the state, a new
+// state version on every apply and refresh-only apply. The time kept decides as the time of the
+// read does for as long as it is kept, as the decision only grows with time.
+func (r *apiKeyResource) storeReadAt(ctx context.Context, private privateState, model *apiKeyResourceModel) diag.Diagnostics {
 	now, err := r.data.client.ServerNow(ctx)
 	if err != nil {
 		// ModifyPlan then asks the API for its time itself.
 		tflog.Warn(ctx, "The API time of the read is unknown", map[string]any{"error": err.Error()})
 		return nil
 	}
-	return setPrivate(ctx, private, privateReadAtKey, now.UTC())
+	stored, diags := storedReadAt(ctx, private)
+	if !stored.IsZero() && model.expiryDecisionAt(stored) == model.expiryDecisionAt(now) {
+		return diags
+	}
+	return append(diags, setPrivate(ctx, private, privateReadAtKey, now.UTC())...)
 }
 
 // storedReadAt returns the API time recorded by storeReadAt, or the zero time when there is none or

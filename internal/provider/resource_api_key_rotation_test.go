@@ -3,12 +3,15 @@ package provider
 // Expiry and rotation of visionone_api_key: replacement when a key expires or enters its
 // rotate_before window by the API's clock, a rotate_before too long to ever leave,
 // create_before_destroy rotation of a name_prefix key (and of a fixed name, which cannot work), the
-// name_prefix suffix's time, the plan-time decisions behind them, and what an expiry the client
-// cannot read leads to. CRUD, import and drift are in resource_api_key_test.go, the checks of names
+// name_prefix suffix's time, the plan-time decisions behind them, refreshes that leave the state as
+// it was while nothing is due, and what an expiry the client cannot read leads to. CRUD, import and drift are in resource_api_key_test.go, the checks of names
 // and roles in resource_api_key_checks_test.go.
 
 import (
+	"archive/zip"
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -118,14 +121,93 @@ resource "visionone_api_key" "test" {
 				}},
 			},
 			{
-				// 25 days in: fewer than 10 days are left.
+				// 25 days in: fewer than 10 days are left. The plan, applied a day later, does what it said.
 				PreConfig: func() { e.AdvanceClock(10 * 24 * time.Hour) },
 				Config:    config,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(testAccAPIKeyAddr, plancheck.ResourceActionDestroyBeforeCreate),
+					betweenPlanAndApply(func() { e.AdvanceClock(24 * time.Hour) }),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
 					id.AddStateValue(testAccAPIKeyAddr, tfjsonpath.New("id")),
+					e.expectAPIKeyCount(1),
+				},
+			},
+		},
+	})
+}
+
+// TestAccAPIKey_rotateBeforeWidened widens rotate_before 15 days into a month-long key, so that the
+// key is within the new window at once. The refreshes since the create found nothing due and kept the
+// API time the plan judges expiry at (read_at) from before the new window began: the plan changes
+// rotate_before in place, as its apply must decide the same, and the apply records the time at which
+// the key is due, so the plan after it replaces the key. That plan, saved and applied a day later,
+// does what it said.
+func TestAccAPIKey_rotateBeforeWidened(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	e.requireEmulator("clock control")
+	name := e.name("widened")
+	config := func(rotateBefore string) string {
+		return e.providerConfig() + fmt.Sprintf(`
+resource "visionone_api_key" "test" {
+  name              = %q
+  role              = "SIEM"
+  expires_in_months = 1
+  rotate_before     = %q
+}
+`, name, rotateBefore)
+	}
+	sameID := statecheck.CompareValue(compare.ValuesSame())
+	var oldID string
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.apiKeysGone,
+		Steps: []resource.TestStep{
+			{
+				Config:            config("240h"),
+				ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(testAccAPIKeyAddr, tfjsonpath.New("id"))},
+			},
+			{
+				// 15 days in: more than 10 days are left.
+				PreConfig: func() { e.AdvanceClock(15 * 24 * time.Hour) },
+				Config:    config("240h"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+				}},
+			},
+			{
+				// Fewer than 20 days are left.
+				Config: config("480h"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(testAccAPIKeyAddr, plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("rotate_before"), knownvalue.StringExact("480h")),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(testAccAPIKeyAddr, plancheck.ResourceActionDestroyBeforeCreate),
+					},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameID.AddStateValue(testAccAPIKeyAddr, tfjsonpath.New("id")),
+					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("id"), captureString(&oldID)),
+				},
+				ExpectNonEmptyPlan: true,
+			},
+			{
+				Config: config("480h"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testAccAPIKeyAddr, plancheck.ResourceActionDestroyBeforeCreate),
+					betweenPlanAndApply(func() { e.AdvanceClock(24 * time.Hour) }),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("id"), knownvalue.StringFunc(func(id string) error {
+						if id == oldID {
+							return fmt.Errorf("the key %s was kept, want it replaced", id)
+						}
+						return nil
+					})),
+					statecheck.ExpectKnownValue(testAccAPIKeyAddr, tfjsonpath.New("value"), e.authenticates()),
 					e.expectAPIKeyCount(1),
 				},
 			},
@@ -560,27 +642,30 @@ func TestAPIKey_unreadableExpiryWarnings(t *testing.T) {
 	}
 }
 
-func TestExpiryReplacementReason(t *testing.T) {
+func TestExpiryReplacement(t *testing.T) {
 	t.Parallel()
 	expiresAt := time.Date(2027, 1, 31, 12, 0, 0, 0, time.UTC)
 	tests := map[string]struct {
 		now          time.Time
 		rotateBefore time.Duration
+		decision     expiryDecision
 		want         string
 	}{
-		"long before expiry":          {now: expiresAt.Add(-60 * 24 * time.Hour), rotateBefore: 720 * time.Hour},
-		"just outside the window":     {now: expiresAt.Add(-720*time.Hour - time.Second), rotateBefore: 720 * time.Hour},
-		"at the start of the window":  {now: expiresAt.Add(-720 * time.Hour), rotateBefore: 720 * time.Hour, want: "within rotate_before (720h0m0s)"},
-		"no window, not expired":      {now: expiresAt.Add(-time.Second)},
-		"at expiry":                   {now: expiresAt, want: "expired at 2027-01-31T12:00:00Z"},
-		"after expiry, with a window": {now: expiresAt.Add(time.Hour), rotateBefore: time.Hour, want: "expired at 2027-01-31T12:00:00Z (the API's time is now 2027-01-31T13:00:00Z)"},
+		"long before expiry":      {now: expiresAt.Add(-60 * 24 * time.Hour), rotateBefore: 720 * time.Hour},
+		"just outside the window": {now: expiresAt.Add(-720*time.Hour - time.Second), rotateBefore: 720 * time.Hour},
+		"at the start of the window": {now: expiresAt.Add(-720 * time.Hour), rotateBefore: 720 * time.Hour,
+			decision: expiryWithinRotateBefore, want: "within rotate_before (720h0m0s)"},
+		"no window, not expired": {now: expiresAt.Add(-time.Second)},
+		"at expiry":              {now: expiresAt, decision: expiryExpired, want: "expired at 2027-01-31T12:00:00Z"},
+		"after expiry, with a window": {now: expiresAt.Add(time.Hour), rotateBefore: time.Hour, decision: expiryExpired,
+			want: "expired at 2027-01-31T12:00:00Z (the API's time is now 2027-01-31T13:00:00Z)"},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			got := expiryReplacementReason(tc.now, expiresAt, tc.rotateBefore)
-			if tc.want == "" && got != "" || !strings.Contains(got, tc.want) {
-				t.Fatalf("got %q, want it to contain %q", got, tc.want)
+			decision, got := expiryReplacement(tc.now, expiresAt, tc.rotateBefore)
+			if decision != tc.decision || tc.want == "" && got != "" || !strings.Contains(got, tc.want) {
+				t.Fatalf("got %d, %q; want %d and a reason containing %q", decision, got, tc.decision, tc.want)
 			}
 		})
 	}
@@ -791,4 +876,227 @@ resource "visionone_api_key" "test" {
 			},
 		},
 	})
+}
+
+// TestAPIKey_refreshKeepsReadAt refreshes a key as Terraform does, each time in a new provider
+// process, while the emulator's clock moves: the API time the private state keeps for ModifyPlan
+// (read_at) changes only when the refresh changes what the key's expires_at and rotate_before call
+// for (nothing, a rotation, an expired key's replacement). Otherwise the refresh leaves the private
+// state, and so the state, as it was.
+func TestAPIKey_refreshKeepsReadAt(t *testing.T) {
+	t.Parallel()
+	e := startEmulator(t, emulator.Options{})
+	e.requireEmulator("clock control")
+	ctx := context.Background()
+	key := e.createAPIKey(client.APIKeyCreate{Name: e.name("refreshed"), Role: "SIEM", MonthsToExpiration: pointerTo[int64](1)})
+	var schemaResp fwresource.SchemaResponse
+	(&apiKeyResource{}).Schema(ctx, fwresource.SchemaRequest{}, &schemaResp)
+	state := tfsdk.State{Schema: schemaResp.Schema, Raw: tftypes.NewValue(schemaResp.Schema.Type().TerraformType(ctx), nil)}
+	if diags := state.Set(ctx, &apiKeyResourceModel{
+		ID: types.StringValue(key.ID), Name: types.StringValue(key.Name), NamePrefix: types.StringNull(), Role: types.StringValue("SIEM"),
+		Description: types.StringValue(""), Enabled: types.BoolValue(true), ExpiresInMonths: types.Int64Value(1),
+		RotateBefore: timetypes.NewGoDurationValueFromStringMust("240h"), Keepers: types.MapNull(types.StringType),
+		Value: types.StringValue(key.Value), ExpiresAt: timetypes.NewRFC3339Null(), LastUsedAt: timetypes.NewRFC3339Null(),
+		CreatedAt: timetypes.NewRFC3339Null(),
+	}); diags.HasError() {
+		t.Fatal(diags)
+	}
+	// The private state Terraform keeps with the key, which each Read gets and changes.
+	private := withPrivateState(&fwresource.ReadResponse{}).Private
+	var readAt time.Time
+	// A month is 28 to 31 days: the 10 days of rotate_before begin between day 18 and day 21.
+	for _, step := range []struct {
+		name    string
+		advance time.Duration
+		stored  bool
+	}{
+		{"the first refresh", 0, true},
+		{"a minute later", time.Minute, false},
+		{"15 days in", 15 * 24 * time.Hour, false},
+		{"22 days in, within rotate_before", 7 * 24 * time.Hour, true},
+		{"23 days in", 24 * time.Hour, false},
+		{"33 days in, expired", 10 * 24 * time.Hour, true},
+		{"34 days in", 24 * time.Hour, false},
+	} {
+		e.AdvanceClock(step.advance)
+		// A new client, as in a new run: the shared listing of the last one would not ask the API again.
+		api, err := client.New(client.Config{Endpoint: e.URL, APIKey: e.AdminKey(), RequestsPerMinute: -1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp := fwresource.ReadResponse{State: state, Private: private}
+		(&apiKeyResource{data: newProviderData(api)}).Read(ctx, fwresource.ReadRequest{State: state, Private: private}, &resp)
+		if resp.Diagnostics.HasError() {
+			t.Fatalf("%s: %v", step.name, resp.Diagnostics)
+		}
+		state = resp.State
+		got, _ := storedReadAt(ctx, private)
+		// The emulator's time is at second precision; the client's adds the time since its answer.
+		switch now := e.Now(); {
+		case !step.stored && !got.Equal(readAt):
+			t.Errorf("%s: the refresh changed read_at from %s to %s, though what the key calls for did not change", step.name, readAt, got)
+		case step.stored && (got.Equal(readAt) || got.Before(now.Add(-time.Second)) || got.After(now.Add(time.Second))):
+			t.Errorf("%s: read_at is %s after the refresh (before it %s), want the API's time of the refresh, %s", step.name, got, readAt, now)
+		}
+		readAt = got
+	}
+}
+
+// TestAPIKey_refreshLeavesStateAlone runs, with the CLI under test, what a scheduled drift check or
+// a pipeline with nothing to do runs while time passes that changes nothing about a key's expiry: a
+// refresh-only plan refreshes the state into what it was, private state included, and a
+// refresh-only apply or an apply with no changes writes no new state (its serial, and the API time
+// the private state keeps for expiry, read_at, stay as they were). A change of rotate_before that
+// puts the key in its rotation window is applied in place, as the plan judges expiry at that kept
+// time, with a warning that the first plan after the apply replaces the key, which it does.
+//
+// The exit code of `terraform plan -refresh-only -detailed-exitcode` says nothing here: Terraform
+// (1.11.4 and 1.14.9 tried) exits 2 for this resource, as for hashicorp/time's time_static, even
+// when the refresh changes nothing it saves (not for visionone_user_role), since it compares the
+// refreshed objects with reflect.DeepEqual, values decoded in memory included
+// (states.ManagedResourcesEqual); its plan file holds both states as saved.
+func TestAPIKey_refreshLeavesStateAlone(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	e.requireEmulator("clock control")
+	w := newCLIWorkspace(t, featureNone)
+	config := func(rotateBefore string) string {
+		return e.providerConfig() + fmt.Sprintf(`
+resource "visionone_api_key" "test" {
+  name              = %q
+  role              = "SIEM"
+  expires_in_months = 1
+  rotate_before     = %q
+}
+`, e.name("drift-checked"), rotateBefore)
+	}
+	w.write("main.tf", config("240h"))
+	w.run([]int{0}, "init", "-input=false", "-no-color")
+	w.run([]int{0}, "apply", "-auto-approve", "-input=false", "-no-color")
+	// The first refresh reads what the create did not (the key's version); from then on nothing changes.
+	w.run([]int{0}, "apply", "-refresh-only", "-auto-approve", "-input=false", "-no-color")
+	serial, readAt := apiKeyStateFile(t, w)
+
+	for _, advance := range []time.Duration{time.Minute, 15 * 24 * time.Hour} {
+		e.AdvanceClock(advance)
+		w.run([]int{0, 2}, "plan", "-refresh-only", "-input=false", "-no-color", "-out=refresh.tfplan")
+		// Not printed: the state holds the key's value.
+		if refreshed, prior := planStates(t, w, "refresh.tfplan"); refreshed != prior {
+			t.Errorf("%s later, the refresh-only plan changes the key's saved state (its attributes or its private state)", advance)
+		}
+		w.run([]int{0}, "apply", "-refresh-only", "-auto-approve", "-input=false", "-no-color")
+		w.run([]int{0}, "apply", "-auto-approve", "-input=false", "-no-color")
+		if gotSerial, gotReadAt := apiKeyStateFile(t, w); gotSerial != serial || gotReadAt != readAt {
+			t.Errorf("%s later, a refresh-only apply and an apply with no changes wrote the state: serial %d, read_at %s; "+
+				"before them %d, %s", advance, gotSerial, gotReadAt, serial, readAt)
+		}
+	}
+
+	// 15 days in, 20 days of rotate_before include the expiry, 10 did not.
+	w.write("main.tf", config("480h"))
+	_, out := w.run([]int{0}, "plan", "-json", "-input=false", "-out=widened.tfplan")
+	if actions := jsonPlannedActions(out); actions[testAccAPIKeyAddr] != "update" {
+		t.Errorf("the plan of a wider rotate_before plans %v, want the key updated in place", actions)
+	}
+	want := regexpText(testAccAPIKeyAddr+": ", "Under the new rotate_before (480h0m0s), the key is within its rotation window at the API's current time",
+		"this apply records the new value and keeps the key, and the first plan after this apply replaces the key",
+		"terraform apply -replace=<address of this resource>")
+	if warnings := jsonWarnings(out, "API Key Will Be Replaced by the Next Plan"); len(warnings) != 1 || !want.MatchString(warnings[0]) {
+		t.Errorf("the plan of a wider rotate_before warns %q, want one warning saying %s", warnings, want)
+	}
+	w.run([]int{0}, "apply", "-input=false", "-no-color", "widened.tfplan")
+	if code, out := w.run([]int{0, 2}, "plan", "-detailed-exitcode", "-input=false", "-no-color"); code != 2 ||
+		!strings.Contains(out, testAccAPIKeyAddr+" must be replaced") {
+		t.Errorf("the plan after applying the wider rotate_before exits %d, want the key replaced:\n%s", code, out)
+	}
+}
+
+// planStates returns the resources, private state included, of the two states in w's plan file
+// name (a zip archive): the state the plan refreshed into (tfstate), and the state it refreshed
+// (tfstate-prev), as JSON.
+func planStates(t *testing.T, w *cliWorkspace, name string) (refreshed, prior string) {
+	t.Helper()
+	archive, err := zip.OpenReader(filepath.Join(w.dir, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer archive.Close()
+	resources := map[string]string{}
+	for _, file := range archive.File {
+		if file.Name != "tfstate" && file.Name != "tfstate-prev" {
+			continue
+		}
+		content, err := file.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var state struct {
+			Resources json.RawMessage `json:"resources"`
+		}
+		err = json.NewDecoder(content).Decode(&state)
+		content.Close()
+		if err != nil {
+			t.Fatalf("%s of %s: %v", file.Name, name, err)
+		}
+		var compact bytes.Buffer
+		if err := json.Compact(&compact, state.Resources); err != nil {
+			t.Fatal(err)
+		}
+		resources[file.Name] = compact.String()
+	}
+	if resources["tfstate"] == "" || resources["tfstate-prev"] == "" {
+		t.Fatalf("the plan file %s lacks its states", name)
+	}
+	return resources["tfstate"], resources["tfstate-prev"]
+}
+
+// apiKeyStateFile returns the serial of w's state file and the API time that the private state of
+// visionone_api_key.test keeps (read_at, as JSON).
+func apiKeyStateFile(t *testing.T, w *cliWorkspace) (int, string) {
+	t.Helper()
+	var state struct {
+		Serial    int `json:"serial"`
+		Resources []struct {
+			Type      string `json:"type"`
+			Name      string `json:"name"`
+			Instances []struct {
+				Private []byte `json:"private"`
+			} `json:"instances"`
+		} `json:"resources"`
+	}
+	if err := json.Unmarshal([]byte(w.read("terraform.tfstate")), &state); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range state.Resources {
+		if r.Type+"."+r.Name != testAccAPIKeyAddr || len(r.Instances) != 1 {
+			continue
+		}
+		var private map[string][]byte
+		if err := json.Unmarshal(r.Instances[0].Private, &private); err != nil {
+			t.Fatalf("the private state of %s: %v", testAccAPIKeyAddr, err)
+		}
+		return state.Serial, string(private[privateReadAtKey])
+	}
+	t.Fatalf("the state file holds no %s", testAccAPIKeyAddr)
+	return 0, ""
+}
+
+// jsonPlannedActions returns the action of each resource that out, the output of `plan -json`, plans
+// to change, by address.
+func jsonPlannedActions(out string) map[string]string {
+	actions := map[string]string{}
+	for _, line := range strings.Split(out, "\n") {
+		var message struct {
+			Type   string `json:"type"`
+			Change struct {
+				Resource struct {
+					Addr string `json:"addr"`
+				} `json:"resource"`
+				Action string `json:"action"`
+			} `json:"change"`
+		}
+		if json.Unmarshal([]byte(line), &message) == nil && message.Type == "planned_change" {
+			actions[message.Change.Resource.Addr] = message.Change.Action
+		}
+	}
+	return actions
 }
