@@ -33,17 +33,15 @@ const (
 	// that the name of the object it replaces is not taken for someone else's. Terraform's apply
 	// plans a create_before_destroy replacement once more, without that private state.
 	privatePlannedFromKey = "planned_from"
-	// privateReadAtKey is the key of the API time at which an API key's expiry is judged: the time
-	// of the read (or create, or update) that last changed what the key's expires_at and
+	// privateReadAtKey is the key of the API time at which the apply judges an API key's expiry:
+	// the time of the read (or create, or update) that last changed what the key's expires_at and
 	// rotate_before call for (nothing, a rotation, an expired key's replacement; see storeReadAt).
-	// Expiry is judged at that time, not at the time ModifyPlan runs: Terraform plans the change
-	// again while applying it, with the private state of the plan's refresh, so the same time gives
-	// the same decision and a saved plan applied later does what it said. A read that finds the
-	// same decision keeps the time, which decides as the time of the read does, since the decision
-	// only grows with time: the private state is saved with the state, and a new time on every
-	// refresh would write a new state version on every apply, even one with nothing to do. A change
-	// of rotate_before is judged at the kept time too, with a warning when the key is due at the
-	// current time only (warnDueAfterApply).
+	// Terraform plans an in-place change again while applying it, with the private state of the
+	// plan's refresh, in a process that has not refreshed the key; judged at this time, no later
+	// than the plan's, it decides as the plan did, since the decision only grows with time, and a
+	// saved plan applied later does what it said (planExpiry). A read that finds the same decision
+	// keeps the time: the private state is saved with the state, and a new time on every refresh
+	// would write a new state version on every apply, even one with nothing to do.
 	privateReadAtKey = "read_at"
 	// privateOpenedKey is the key of the private data under which the ephemeral visionone_api_key's
 	// Open hands the key it made (openedAPIKey) to Close.

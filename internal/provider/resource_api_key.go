@@ -364,9 +364,12 @@ func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 }
 
 // planExpiry plans the replacement of a key that has expired or is within rotate_before of its
-// expiry, judged at the API time the refresh recorded (storeReadAt), and reports whether it did. A
-// plan that refreshed the key warns when it keeps a key that a change of rotate_before makes due
-// (warnDueAfterApply).
+// expiry, and reports whether it did. A plan that refreshed the key (refreshed) judges at the API's
+// current time, known from the refresh's answers. Terraform's apply plans an in-place change again,
+// in a process that has not refreshed the key, which judges at the time recorded with the state
+// (storeReadAt): no later than the plan's, and as the decision only grows with time, it decides as
+// the plan did, also for a saved plan applied days later. (A replacement the apply plans as a
+// create, with no expiry to judge.) A plan without refresh judges at the recorded time too.
 func (r *apiKeyResource) planExpiry(ctx context.Context, req resource.ModifyPlanRequest, state, plan apiKeyResourceModel,
 	refreshed bool, resp *resource.ModifyPlanResponse,
 ) bool {
@@ -386,10 +389,13 @@ func (r *apiKeyResource) planExpiry(ctx context.Context, req resource.ModifyPlan
 	}
 	now, diags := storedReadAt(ctx, req.Private)
 	resp.Diagnostics.Append(diags...)
-	if now.IsZero() {
-		// State written before read_at existed: judge by the API's current time.
-		var err error
-		if now, err = r.data.client.ServerNow(ctx); err != nil {
+	if refreshed || now.IsZero() {
+		// Without a recorded time (state written before read_at existed), the current time too.
+		current, err := r.data.client.ServerNow(ctx)
+		switch {
+		case err == nil:
+			now = current
+		case now.IsZero():
 			addAPIError(&resp.Diagnostics, "Error Reading the API Time",
 				fmt.Sprintf("Reading the Vision One API's current time to judge the expiry of API key %s", state.ID.ValueString()), err)
 			return false
@@ -397,9 +403,6 @@ func (r *apiKeyResource) planExpiry(ctx context.Context, req resource.ModifyPlan
 	}
 	decision, reason := expiryReplacement(now, expiresAt, rotateBefore)
 	if decision == expiryNotDue {
-		if refreshed && !plan.RotateBefore.Equal(state.RotateBefore) {
-			r.warnDueAfterApply(ctx, state, expiresAt, rotateBefore, now, &resp.Diagnostics)
-		}
 		return false
 	}
 	resp.Diagnostics.AddAttributeWarning(path.Root("expires_at"), "API Key Will Be Replaced",
@@ -409,33 +412,6 @@ func (r *apiKeyResource) planExpiry(ctx context.Context, req resource.ModifyPlan
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("expires_at"), timetypes.NewRFC3339Unknown())...)
 	resp.RequiresReplace = append(resp.RequiresReplace, path.Root("expires_at"))
 	return true
-}
-
-// warnDueAfterApply warns when a plan that changes rotate_before (to rotateBefore) keeps a key that
-// the new value puts within its rotation window at the API's current time. The plan judges expiry
-// at judgedAt, the time the refresh recorded, which refreshes keep for as long as the decision for
-// the state's rotate_before stays the same, so it may precede the opening of the new window; the
-// plan cannot judge at the current time, as the apply plans the change again and must decide the
-// same. The apply's read records the time at which the key is due under the new value, so the next
-// plan replaces it. The API's time is known without a request after the refresh.
-func (r *apiKeyResource) warnDueAfterApply(ctx context.Context, state apiKeyResourceModel, expiresAt time.Time,
-	rotateBefore time.Duration, judgedAt time.Time, diags *diag.Diagnostics,
-) {
-	now, err := r.data.client.ServerNow(ctx)
-	if err != nil {
-		return
-	}
-	if decision, _ := expiryReplacement(now, expiresAt, rotateBefore); decision != expiryWithinRotateBefore {
-		return
-	}
-	diags.AddAttributeWarning(path.Root("rotate_before"), "API Key Will Be Replaced by the Next Plan",
-		fmt.Sprintf("API key %s (%q) expires at %s. Under the new rotate_before (%s), the key is within its rotation window at "+
-			"the API's current time (%s), but this plan judges its expiry at the API time recorded when it was refreshed (%s), "+
-			"before that window began, so that applying the plan does what it says. The key enters its rotation window only "+
-			"under the new value: this apply records the new value and keeps the key, and the first plan after this apply "+
-			"replaces the key. To replace it in this apply instead, run terraform apply -replace=<address of this resource>.",
-			state.ID.ValueString(), state.Name.ValueString(), expiresAt.UTC().Format(time.RFC3339), rotateBefore,
-			now.UTC().Format(time.RFC3339), judgedAt.UTC().Format(time.RFC3339)))
 }
 
 // warnDefaultValidity warns when the plan replaces a key that exists only because its configuration
