@@ -498,12 +498,13 @@ const stoppedWriteAdvice = "Terraform stopped waiting for this request after it 
 	"secret no one holds), or import it."
 
 // stoppedKeyCreateAdvice is stoppedWriteAdvice for a create of API keys. A key made without its answer
-// has a secret no one holds, and a key named by name_prefix clashes with nothing on the next apply,
-// which makes a key of another name: nothing else points such a key out.
+// has a secret no one holds, so it is to be deleted, never imported; a key named by name_prefix
+// clashes with nothing on the next apply, which makes a key of another name, so nothing else points
+// such a key out.
 const stoppedKeyCreateAdvice = "Terraform stopped waiting for this request after it was sent, so whether Vision One " +
-	"made the API key is unknown, and Terraform has not recorded it. " + mayExistKeyAdvice + " Nothing else will point " +
-	"the key out: a key whose name the provider generates (name_prefix) gets another name on the next apply, which " +
-	"does not clash with it."
+	"made the API key is unknown, and Terraform has not recorded it. " + mayExistKeyAdvice + " A key with a fixed name " +
+	"would be reported by the next plan as already existing; a key whose name the provider generates (name_prefix) " +
+	"gets another name on the next apply, so nothing else will point it out."
 
 func requestAdvice(e *client.RequestError) string {
 	switch e.Kind() {
