@@ -205,8 +205,10 @@ func TestEmulatorRoles(t *testing.T) {
 // TestRoleListingsWithoutPermissionKeys: against a tenant whose roles come without permissionKeys
 // (API.md, "Decision: role bodies"), ListRoles reads each role's keys from /roles/{id}/permissions,
 // one request per role. What needs no keys reads the listing alone: ListRoleSummaries in one
-// request, and a lookup by name (RefreshRoleByName) reads the keys of the one role it finds, through
-// the filter as through the whole listing (a name with a quote, or one the filter does not find).
+// request, and a lookup by name (RefreshRoleByName) reads the keys of the one role it finds,
+// through the filter as through the whole listing (a name with a quote, or one the filter does not
+// find). The lookup of the plan-time checks (RefreshRoleSummaryByName) reads no role's keys, and
+// serves the lookups that follow from the listing it reads from the first.
 func TestRoleListingsWithoutPermissionKeys(t *testing.T) {
 	e := startEmulatorWith(t, emulator.Options{RolesOmitPermissionKeys: true}, nil)
 	ctx := context.Background()
@@ -275,6 +277,42 @@ func TestRoleListingsWithoutPermissionKeys(t *testing.T) {
 	})
 	if lists != 2 || reads != 0 {
 		t.Errorf("RefreshRoleByName of a name no role has: %d listings and %d reads of permissions, want 2 and none", lists, reads)
+	}
+
+	// The role of every key and account a plan creates: the listing, once, and no role's keys.
+	names := []string{"r07", "o'brien", "Auditor"}
+	for range 4 {
+		names = append(names, names...)
+	}
+	lists, reads = requests(func(c *client.Client) error {
+		var wg sync.WaitGroup
+		errs := make([]error, len(names))
+		for i, name := range names {
+			wg.Go(func() {
+				found, err := c.RefreshRoleSummaryByName(ctx, name)
+				if err == nil && (found.Name != name || found.PermissionKeys != nil || found.ID == "") {
+					err = fmt.Errorf("RefreshRoleSummaryByName(%q) = %+v, want the role without its keys", name, found)
+				}
+				errs[i] = err
+			})
+		}
+		wg.Wait()
+		return errors.Join(errs...)
+	})
+	if lists != 1 || reads != 0 {
+		t.Errorf("%d lookups by RefreshRoleSummaryByName: %d listings and %d reads of permissions, want one listing and no read",
+			len(names), lists, reads)
+	}
+	// A name the listing lacks is looked up afresh, as a role created since the listing may have it.
+	lists, reads = requests(func(c *client.Client) error {
+		if _, err := c.RefreshRoleSummaryByName(ctx, "R07"); !client.IsNotFound(err) {
+			return fmt.Errorf("RefreshRoleSummaryByName(R07) = %v, want IsNotFound", err)
+		}
+		return nil
+	})
+	if lists != 3 || reads != 0 {
+		t.Errorf("RefreshRoleSummaryByName of a name no role has: %d listings and %d reads of permissions, want the shared "+
+			"listing, then the lookup's two, and no read", lists, reads)
 	}
 }
 
