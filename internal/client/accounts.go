@@ -16,14 +16,14 @@ func (c *Client) ListAccounts(ctx context.Context, filter Filter) ([]Account, er
 // ListAccountsWithRole returns the accounts matching filter (empty: all) whose role is named role,
 // or every account matching filter when role is "", which names no role. The accounts list has no
 // role filter (API.md, "Accounts: list"), so the accounts are selected here, from the listing. Role
-// names compare exactly, letter case included, as an account names its role (API.md, "Decision:
-// role names in references").
+// names compare letter case included, as an account names its role (API.md, "Decision: role names
+// in references"), and regardless of Unicode normal form, as the role is found (SameSpelling).
 func (c *Client) ListAccountsWithRole(ctx context.Context, filter Filter, role string) ([]Account, error) {
 	accounts, err := c.ListAccounts(ctx, filter)
 	if err != nil || role == "" {
 		return accounts, err
 	}
-	return slices.DeleteFunc(accounts, func(a Account) bool { return a.Role != role }), nil
+	return slices.DeleteFunc(accounts, func(a Account) bool { return !SameSpelling(a.Role, role) }), nil
 }
 
 // GetAccount returns one account with its ETag, or an error for which IsNotFound is true; an answer

@@ -48,15 +48,21 @@ func (c *Client) FindAPIKeyByName(ctx context.Context, name string) (*APIKey, er
 	return key, nil
 }
 
-// ListAPIKeysMatching returns every API key that q selects. The API's filter compares the values
-// it can take (EqFilterable); a value with a quote is compared here instead, in the listing the
-// other fields select. A name is compared regardless of case, as key names are unique regardless
-// of case: when the filter by name finds no key of that spelling, the keys the other fields select
-// are listed and compared by name here, by the rule of the lookups (listUntilMatch).
+// ListAPIKeysMatching returns every API key that q selects. The API's filter compares the values it
+// can take (EqFilterable); a value with a quote is compared here instead, in the listing the other
+// fields select. A name is compared regardless of case, as key names are unique regardless of case,
+// and a role's name letter case included, both regardless of Unicode normal form (SameName,
+// SameSpelling), which the API's filter may compare otherwise: when the listing filtered by them
+// finds no key, the name is left out of the filter, then the role too, and the wider listing
+// compared here, by the rule of the lookups (listUntilMatch).
 func (c *Client) ListAPIKeysMatching(ctx context.Context, q APIKeyQuery) ([]APIKey, error) {
-	filters := []Filter{q.filter(true)}
-	if q.Name != nil && Filterable(*q.Name) {
-		filters = append(filters, q.filter(false))
+	filters := []Filter{q.filter()}
+	var leftOut []string
+	for _, f := range q.fields() {
+		if f.same != nil && f.want != nil && Filterable(*f.want) {
+			leftOut = append(leftOut, f.name)
+			filters = append(filters, q.filter(leftOut...))
+		}
 	}
 	return listUntilMatch(ctx, c.ListAPIKeys, filters, q.matches)
 }
@@ -64,48 +70,52 @@ func (c *Client) ListAPIKeysMatching(ctx context.Context, q APIKeyQuery) ([]APIK
 // Filter is the TMV1-Filter of the first listing ListAPIKeysMatching reads for q, for logs and
 // messages.
 func (q APIKeyQuery) Filter() Filter {
-	return q.filter(true)
+	return q.filter()
 }
 
-// filter is the TMV1-Filter of the fields of q that the API's filter can take, the name only with
-// byName.
-func (q APIKeyQuery) filter(byName bool) Filter {
+// filter is the TMV1-Filter of the fields of q that the API's filter can take, but those leftOut.
+func (q APIKeyQuery) filter(leftOut ...string) Filter {
 	var filters []Filter
 	for _, f := range q.fields() {
-		if f.want != nil && (byName || f.name != "name") {
+		if f.want != nil && !slices.Contains(leftOut, f.name) {
 			filters = append(filters, EqFilterable(f.name, *f.want))
 		}
 	}
 	return And(filters...)
 }
 
-// matches reports whether key has the name of q, compared regardless of case, and the other values
-// of q that filter leaves out as not Filterable.
+// matches reports whether key has the values of q that are compared here: the name and the role,
+// each by its rule, and a status that filter leaves out as not Filterable.
 func (q APIKeyQuery) matches(key APIKey) bool {
 	for _, f := range q.fields() {
-		if f.want == nil || (f.name != "name" && Filterable(*f.want)) {
-			continue
-		}
-		if got := f.of(&key); got != *f.want && (f.name != "name" || !SameName(got, *f.want)) {
+		switch got := f.of(&key); {
+		case f.want == nil:
+		case f.same != nil:
+			if !f.same(got, *f.want) {
+				return false
+			}
+		case !Filterable(*f.want) && got != *f.want:
 			return false
 		}
 	}
 	return true
 }
 
-// apiKeyField is a field of an APIKeyQuery: the API's name of it, the value asked for and the key's
-// value.
+// apiKeyField is a field of an APIKeyQuery: the API's name of it, the value asked for, the key's
+// value, and how the client compares the two, when it compares them otherwise than the API's
+// filter may (nil: the filter's comparison is the field's).
 type apiKeyField struct {
 	name string
 	want *string
 	of   func(*APIKey) string
+	same func(got, want string) bool
 }
 
 func (q APIKeyQuery) fields() []apiKeyField {
 	return []apiKeyField{
-		{"name", q.Name, func(k *APIKey) string { return k.Name }},
-		{"role", q.Role, func(k *APIKey) string { return k.Role }},
-		{"status", q.Status, func(k *APIKey) string { return k.Status }},
+		{"name", q.Name, func(k *APIKey) string { return k.Name }, SameName},
+		{"role", q.Role, func(k *APIKey) string { return k.Role }, SameSpelling},
+		{"status", q.Status, func(k *APIKey) string { return k.Status }, nil},
 	}
 }
 

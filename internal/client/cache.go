@@ -22,11 +22,14 @@ import (
 // rate-limited API makes slow at a few hundred objects. Each Client therefore keeps, per object
 // type, one listing of the tenant that the reads of a refresh or an import share, and so do the
 // plan-time role checks: the Refresh* methods (RefreshRole, RefreshAccount, RefreshAPIKey,
-// RefreshAccountByEmail, RefreshAPIKeyByName, RefreshRoleByName) read through it, the Get* and
-// Find* methods never do:
+// RefreshAccountByEmail, RefreshAPIKeyByName, RefreshRoleByName, RefreshRoleSummaryByName) read
+// through it, the Get* and Find* methods never do:
 //
 //   - The first individualReads reads of a type go out as single GETs, so a configuration that
-//     manages a handful of objects costs what it always did, however large the tenant.
+//     manages a handful of objects costs what it always did, however large the tenant. The
+//     plan-time role checks (RefreshRoleSummaryByName) are the exception: they look up the role of
+//     every account and key a plan creates or changes, mostly the same few roles, and a role alone
+//     is found through a listing as well (findRole), so they read the listing from the first.
 //   - After that, the next read fetches the first page of the type's listing (top=pageSize). Its
 //     totalCount tells how many pages remain; they are read only when they are no more than the
 //     reads of that type seen so far, the best guess of how many are still to come (the rental
@@ -100,16 +103,16 @@ func (rc *readCache[T]) invalidate() {
 
 // byID returns the object with id from the listing, or false when the caller must GET it.
 func (rc *readCache[T]) byID(ctx context.Context, c *Client, id string) (T, bool) {
-	return rc.lookup(ctx, c, func(s *snapshot[T]) (T, bool) {
+	return rc.lookup(ctx, c, individualReads, func(s *snapshot[T]) (T, bool) {
 		item, ok := s.items[id]
 		return item, ok
 	})
 }
 
 // find returns the first object of the listing for which match is true, or false when the caller
-// must ask the API.
-func (rc *readCache[T]) find(ctx context.Context, c *Client, match func(*T) bool) (T, bool) {
-	return rc.lookup(ctx, c, func(s *snapshot[T]) (T, bool) {
+// must ask the API. The first alone reads of the type are left to the caller (see lookup).
+func (rc *readCache[T]) find(ctx context.Context, c *Client, alone int, match func(*T) bool) (T, bool) {
+	return rc.lookup(ctx, c, alone, func(s *snapshot[T]) (T, bool) {
 		for _, item := range s.items {
 			if match(&item) {
 				return item, true
@@ -121,8 +124,10 @@ func (rc *readCache[T]) find(ctx context.Context, c *Client, match func(*T) bool
 }
 
 // lookup counts a read and answers it from the listing when the listing is worth reading and
-// holds the object (see the package comment above for when that is).
-func (rc *readCache[T]) lookup(ctx context.Context, c *Client, get func(*snapshot[T]) (T, bool)) (T, bool) {
+// holds the object (see the package comment above for when that is): never while the reads of the
+// type are no more than alone (individualReads, or 0 for a read that reads the listing from the
+// first) and no listing is there.
+func (rc *readCache[T]) lookup(ctx context.Context, c *Client, alone int, get func(*snapshot[T]) (T, bool)) (T, bool) {
 	var zero T
 	if rc == nil {
 		return zero, false
@@ -147,7 +152,7 @@ func (rc *readCache[T]) lookup(ctx context.Context, c *Client, get func(*snapsho
 				rc.mu.Unlock()
 				return zero, false
 			}
-		case reads <= individualReads, failedLately:
+		case reads <= alone, failedLately:
 			rc.mu.Unlock()
 			return zero, false
 		}
@@ -303,27 +308,50 @@ func (c *Client) RefreshAPIKey(ctx context.Context, id string) (*APIKey, error) 
 // without a Version), but when many keys are read in this process it is served from the shared
 // listing (see RefreshRole).
 func (c *Client) RefreshAPIKeyByName(ctx context.Context, name string) (*APIKey, error) {
-	key, ok := c.caches.apiKeys.find(ctx, c, func(k *APIKey) bool { return SameName(k.Name, name) })
+	key, ok := c.caches.apiKeys.find(ctx, c, individualReads, func(k *APIKey) bool { return SameName(k.Name, name) })
 	if !ok {
 		return c.FindAPIKeyByName(ctx, name)
 	}
 	return &key, nil
 }
 
-// RefreshRoleByName finds the role with exactly this name for an import, a refresh, the
-// visionone_user_role data source or a plan-time role check, or returns an error for which
-// IsNotFound is true: like a lookup by name (findRole, and so without a Version), but when many
-// roles are read in this process it is served from the shared listing (see RefreshRole); a name the
-// listing lacks is looked up afresh.
+// RefreshRoleByName finds the role with exactly this name for an import, a refresh or the
+// visionone_user_role data source, or returns an error for which IsNotFound is true: like a lookup
+// by name (findRole, and so without a Version), but when many roles are read in this process it is
+// served from the shared listing (see RefreshRole); a name the listing lacks is looked up afresh.
 func (c *Client) RefreshRoleByName(ctx context.Context, name string) (*Role, error) {
-	role, ok := c.caches.roles.find(ctx, c, func(r *Role) bool { return SameSpelling(r.Name, name) })
-	if !ok {
-		return c.findRole(ctx, name, false)
-	}
-	role.PermissionKeys = slices.Clone(role.PermissionKeys)
-	if err := c.fillPermissionKeys(ctx, &role); err != nil {
+	role, err := c.refreshRoleAsListed(ctx, name, individualReads)
+	if err != nil {
 		return nil, err
 	}
+	if err := c.fillPermissionKeys(ctx, role); err != nil {
+		return nil, err
+	}
+	return role, nil
+}
+
+// RefreshRoleSummaryByName finds the role with exactly this name as RefreshRoleByName does, without
+// its permission keys: PermissionKeys is nil, as in ListRoleSummaries, and no
+// /roles/{id}/permissions is read. It is for the plan-time role checks, which need a role's flags
+// and type alone, and reads the shared listing from its first lookup (see the read cache above).
+func (c *Client) RefreshRoleSummaryByName(ctx context.Context, name string) (*Role, error) {
+	role, err := c.refreshRoleAsListed(ctx, name, 0)
+	if err != nil {
+		return nil, err
+	}
+	role.PermissionKeys = nil
+	return role, nil
+}
+
+// refreshRoleAsListed finds the role with exactly this name, from the shared listing after its
+// first alone reads (see lookup) or afresh, as the listing holds it: with its permission keys, or
+// nil where the listing leaves them out.
+func (c *Client) refreshRoleAsListed(ctx context.Context, name string, alone int) (*Role, error) {
+	role, ok := c.caches.roles.find(ctx, c, alone, func(r *Role) bool { return SameSpelling(r.Name, name) })
+	if !ok {
+		return c.findRoleAsListed(ctx, name, false)
+	}
+	role.PermissionKeys = slices.Clone(role.PermissionKeys)
 	return &role, nil
 }
 
@@ -331,7 +359,7 @@ func (c *Client) RefreshRoleByName(ctx context.Context, name string) (*Role, err
 // FindAccountByEmail (and so without a Version), but when many accounts are read in this process it
 // is served from the shared listing (see RefreshRole).
 func (c *Client) RefreshAccountByEmail(ctx context.Context, email string) (*Account, error) {
-	account, ok := c.caches.accounts.find(ctx, c, func(a *Account) bool { return SameName(a.Email, email) })
+	account, ok := c.caches.accounts.find(ctx, c, individualReads, func(a *Account) bool { return SameName(a.Email, email) })
 	if !ok {
 		return c.FindAccountByEmail(ctx, email)
 	}

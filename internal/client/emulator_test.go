@@ -205,8 +205,10 @@ func TestEmulatorRoles(t *testing.T) {
 // TestRoleListingsWithoutPermissionKeys: against a tenant whose roles come without permissionKeys
 // (API.md, "Decision: role bodies"), ListRoles reads each role's keys from /roles/{id}/permissions,
 // one request per role. What needs no keys reads the listing alone: ListRoleSummaries in one
-// request, and a lookup by name (RefreshRoleByName) reads the keys of the one role it finds, through
-// the filter as through the whole listing (a name with a quote, or one the filter does not find).
+// request, and a lookup by name (RefreshRoleByName) reads the keys of the one role it finds,
+// through the filter as through the whole listing (a name with a quote, or one the filter does not
+// find). The lookup of the plan-time checks (RefreshRoleSummaryByName) reads no role's keys, and
+// serves the lookups that follow from the listing it reads from the first.
 func TestRoleListingsWithoutPermissionKeys(t *testing.T) {
 	e := startEmulatorWith(t, emulator.Options{RolesOmitPermissionKeys: true}, nil)
 	ctx := context.Background()
@@ -275,6 +277,42 @@ func TestRoleListingsWithoutPermissionKeys(t *testing.T) {
 	})
 	if lists != 2 || reads != 0 {
 		t.Errorf("RefreshRoleByName of a name no role has: %d listings and %d reads of permissions, want 2 and none", lists, reads)
+	}
+
+	// The role of every key and account a plan creates: the listing, once, and no role's keys.
+	names := []string{"r07", "o'brien", "Auditor"}
+	for range 4 {
+		names = append(names, names...)
+	}
+	lists, reads = requests(func(c *client.Client) error {
+		var wg sync.WaitGroup
+		errs := make([]error, len(names))
+		for i, name := range names {
+			wg.Go(func() {
+				found, err := c.RefreshRoleSummaryByName(ctx, name)
+				if err == nil && (found.Name != name || found.PermissionKeys != nil || found.ID == "") {
+					err = fmt.Errorf("RefreshRoleSummaryByName(%q) = %+v, want the role without its keys", name, found)
+				}
+				errs[i] = err
+			})
+		}
+		wg.Wait()
+		return errors.Join(errs...)
+	})
+	if lists != 1 || reads != 0 {
+		t.Errorf("%d lookups by RefreshRoleSummaryByName: %d listings and %d reads of permissions, want one listing and no read",
+			len(names), lists, reads)
+	}
+	// A name the listing lacks is looked up afresh, as a role created since the listing may have it.
+	lists, reads = requests(func(c *client.Client) error {
+		if _, err := c.RefreshRoleSummaryByName(ctx, "R07"); !client.IsNotFound(err) {
+			return fmt.Errorf("RefreshRoleSummaryByName(R07) = %v, want IsNotFound", err)
+		}
+		return nil
+	})
+	if lists != 3 || reads != 0 {
+		t.Errorf("RefreshRoleSummaryByName of a name no role has: %d listings and %d reads of permissions, want the shared "+
+			"listing, then the lookup's two, and no read", lists, reads)
 	}
 }
 
@@ -967,7 +1005,9 @@ func TestEmulatorLookupsWhateverTheFilterMakesOfQuotes(t *testing.T) {
 // TestEmulatorListAPIKeysMatching lists keys by name, role and status from an API that refuses a
 // doubled quote in a filter (as it may: API.md, "Decision: filter escaping"): a name in another
 // case is found in a second listing of the keys the other fields select, a role or name with a
-// quote is compared by the client in one listing, and nothing else takes a second request.
+// quote is compared by the client in one listing, and nothing else takes a second request but a
+// query that finds no key, which reads one listing more for each of its name and role (a role
+// whose name the filter compares otherwise: TestEmulatorRoleHoldersInAnotherNormalForm).
 func TestEmulatorListAPIKeysMatching(t *testing.T) {
 	e := startEmulator(t, filterMishandled(func(w http.ResponseWriter, filter string) bool {
 		if !strings.Contains(filter, "''") {
@@ -992,27 +1032,37 @@ func TestEmulatorListAPIKeysMatching(t *testing.T) {
 		}
 	}
 	of := func(s string) *string { return &s }
-	for _, tc := range []struct {
-		name     string
-		query    client.APIKeyQuery
-		want     []string
-		listings int
-	}{
+	e.expectAPIKeyQueries(t, []apiKeyQuery{
 		{"every key", client.APIKeyQuery{}, []string{"Splunk-Forwarder", "l'ancienne", "l'intégration", "soar"}, 1},
 		{"name as written", client.APIKeyQuery{Name: of("Splunk-Forwarder")}, []string{"Splunk-Forwarder"}, 1},
 		{"name in another case", client.APIKeyQuery{Name: of("splunk-forwarder")}, []string{"Splunk-Forwarder"}, 2},
 		{"name in another case and its role", client.APIKeyQuery{Name: of("SPLUNK-FORWARDER"), Role: of("SIEM")}, []string{"Splunk-Forwarder"}, 2},
-		{"name in another case and another role", client.APIKeyQuery{Name: of("splunk-forwarder"), Role: of("SOAR")}, nil, 2},
+		{"name in another case and another role", client.APIKeyQuery{Name: of("splunk-forwarder"), Role: of("SOAR")}, nil, 3},
 		{"missing name", client.APIKeyQuery{Name: of("missing")}, nil, 2},
 		{"status", client.APIKeyQuery{Status: of(client.StatusDisabled)}, []string{"l'ancienne", "soar"}, 1},
 		{"role with a quote", client.APIKeyQuery{Role: of(quotedRole)}, []string{"l'ancienne", "l'intégration"}, 1},
 		{"role with a quote and status", client.APIKeyQuery{Role: of(quotedRole), Status: of(client.StatusEnabled)}, []string{"l'intégration"}, 1},
 		{"name with a quote in another case", client.APIKeyQuery{Name: of("L'INTÉGRATION")}, []string{"l'intégration"}, 1},
 		{"name with a quote and another status", client.APIKeyQuery{Name: of("l'intégration"), Status: of(client.StatusDisabled)}, nil, 1},
-	} {
+	})
+}
+
+// apiKeyQuery is a case of expectAPIKeyQueries: the names of the keys query selects, sorted, and
+// the listings of keys it reads.
+type apiKeyQuery struct {
+	name     string
+	query    client.APIKeyQuery
+	want     []string
+	listings int
+}
+
+// expectAPIKeyQueries runs ListAPIKeysMatching for each case, as a subtest of its name.
+func (e *emulated) expectAPIKeyQueries(t *testing.T, cases []apiKeyQuery) {
+	t.Helper()
+	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			before := e.srv.Stats().Requests["GET /v3.0/iam/apiKeys"]
-			keys, err := e.api.ListAPIKeysMatching(ctx, tc.query)
+			keys, err := e.api.ListAPIKeysMatching(context.Background(), tc.query)
 			if err != nil {
 				t.Fatalf("ListAPIKeysMatching(%q): %v", tc.query.Filter(), err)
 			}
@@ -1029,6 +1079,53 @@ func TestEmulatorListAPIKeysMatching(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestEmulatorRoleHoldersInAnotherNormalForm: a role that the console stored decomposed (NFD) is
+// named by its holders as stored, and asked for by the composed spelling Terraform writes (NFC).
+// The accounts and API keys that have it are found by that spelling, as the role itself is
+// (SameSpelling): the keys in a second listing, when the API's filter by role compares the bytes
+// and finds none, and only then. A role in another letter case is no role of theirs.
+func TestEmulatorRoleHoldersInAnotherNormalForm(t *testing.T) {
+	e := startEmulator(t, nil)
+	ctx := context.Background()
+	const decomposed, composed = "E\u0301quipe", "\u00c9quipe"
+	if _, err := e.api.CreateRole(ctx, client.RoleCreate{Name: decomposed, AllowAPIKeyAssignment: true,
+		AllowUserAccountAssignment: true}); err != nil {
+		t.Fatalf("CreateRole: %v", err)
+	}
+	for _, key := range []client.APIKeyCreate{
+		{Name: "audit", Role: decomposed},
+		{Name: "sleeping", Role: decomposed, Status: client.StatusDisabled},
+		{Name: "siem", Role: "SIEM"},
+	} {
+		if _, err := e.api.CreateAPIKey(ctx, key); err != nil {
+			t.Fatalf("CreateAPIKey(%s): %v", key.Name, err)
+		}
+	}
+	for email, role := range map[string]string{"holder@example.com": decomposed, "other@example.com": "Auditor"} {
+		if _, err := e.api.InviteAccount(ctx, client.AccountInvite{Email: email, Role: role, AuthType: client.AuthTypeLocal}); err != nil {
+			t.Fatalf("InviteAccount(%s): %v", email, err)
+		}
+	}
+
+	accounts, err := e.api.ListAccountsWithRole(ctx, "", composed)
+	if err != nil || len(accounts) != 1 || accounts[0].Email != "holder@example.com" {
+		t.Errorf("ListAccountsWithRole(%q) = %+v, %v; want the account holder@example.com", composed, accounts, err)
+	}
+	if accounts, err := e.api.ListAccountsWithRole(ctx, "", "\u00e9quipe"); err != nil || len(accounts) != 0 {
+		t.Errorf("ListAccountsWithRole in another letter case = %+v, %v; want none", accounts, err)
+	}
+
+	of := func(s string) *string { return &s }
+	e.expectAPIKeyQueries(t, []apiKeyQuery{
+		{"role as stored", client.APIKeyQuery{Role: of(decomposed)}, []string{"audit", "sleeping"}, 1},
+		{"role composed", client.APIKeyQuery{Role: of(composed)}, []string{"audit", "sleeping"}, 2},
+		{"role composed and status", client.APIKeyQuery{Role: of(composed), Status: of(client.StatusEnabled)}, []string{"audit"}, 2},
+		{"role composed and name in another case", client.APIKeyQuery{Name: of("AUDIT"), Role: of(composed)}, []string{"audit"}, 3},
+		{"role in another letter case", client.APIKeyQuery{Role: of("\u00e9quipe")}, nil, 2},
+		{"role of other keys", client.APIKeyQuery{Role: of("SIEM")}, []string{"siem"}, 1},
+	})
 }
 
 // TestEmulatorRefusedEditOfMigratedKey: the 403 to the update of a key moved from the User

@@ -13,7 +13,7 @@ import (
 // (API.md, "Decision: role bodies"). ListRoleSummaries gives every role without its permission keys,
 // in the requests of the listing alone, for what needs a role's id, name, type or flags only: the
 // names of the plan-time checks and suggestions, and the lookups by name, which read the keys of the
-// one role they find (findRole).
+// one role they find (findRole), or none (RefreshRoleSummaryByName, for the plan-time checks).
 
 // ListRoles returns every role matching filter (empty filter: all), following nextLink, each with
 // its permission keys.
@@ -84,15 +84,25 @@ func (c *Client) fillPermissionKeys(ctx context.Context, role *Role) error {
 // findRole finds a role by name, exactly or (foldCase) as the API's uniqueness does, with its
 // permission keys: read for the role found alone, when the listing leaves them out.
 func (c *Client) findRole(ctx context.Context, name string, foldCase bool) (*Role, error) {
+	role, err := c.findRoleAsListed(ctx, name, foldCase)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.fillPermissionKeys(ctx, role); err != nil {
+		return nil, err
+	}
+	return role, nil
+}
+
+// findRoleAsListed finds a role by name as findRole does, as the listing holds it: with its
+// permission keys, or nil where the listing leaves them out.
+func (c *Client) findRoleAsListed(ctx context.Context, name string, foldCase bool) (*Role, error) {
 	role, err := findByName(ctx, c.listRolesAsListed, name, foldCase, func(r Role) string { return r.Name })
 	if err != nil {
 		return nil, err
 	}
 	if role == nil {
 		return nil, notFound(rolesPath, fmt.Sprintf("no role is named %q", name))
-	}
-	if err := c.fillPermissionKeys(ctx, role); err != nil {
-		return nil, err
 	}
 	return role, nil
 }

@@ -157,7 +157,7 @@ type APIKeyPatch struct {
 // keys besides id (API.md, "Filters"); a nil field selects every key.
 type APIKeyQuery struct {
 	Name   *string // compared regardless of case, as key names are unique regardless of case
-	Role   *string
+	Role   *string // compared letter case included, as a key names its role
 	Status *string
 }
 

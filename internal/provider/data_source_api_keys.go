@@ -67,7 +67,8 @@ func (d *apiKeysDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 		Attributes: map[string]schema.Attribute{
 			"role": schema.StringAttribute{
 				MarkdownDescription: "Only keys with this role name (exact match, evaluated by the API; a name with a `'` is " +
-					"matched by the provider, as Trend does not publish how its filter reads one).",
+					"matched by the provider, as Trend does not publish how its filter reads one, and so is a name the API " +
+					"finds no key of, such as one Vision One holds in another Unicode normal form).",
 				Optional:   true,
 				Validators: []validator.String{stringvalidator.UTF8LengthBetween(1, roleNameMaxLength)},
 			},

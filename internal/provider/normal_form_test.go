@@ -3,7 +3,10 @@ package provider
 // Names and emails that Vision One holds in another Unicode normal form than Terraform's.
 
 import (
+	"context"
 	"fmt"
+	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -102,6 +105,84 @@ data "visionone_user_role" "team" {
 				Config:           config,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: noChange},
 				Check:            e.noWritesSince(before),
+			},
+		},
+	})
+}
+
+// TestAccNormalForms_roleHoldersOfDecomposedName: an API key and an invitation made in the console
+// have a role whose name Vision One holds decomposed, and name it so. The configuration spells the
+// role composed, as Terraform does: the visionone_accounts and visionone_api_keys data sources
+// filtered by that role find them, and removing the role from the configuration fails with "User
+// Role In Use" naming both, as it names the holders of any role. Once they are gone, the role is
+// deleted.
+func TestAccNormalForms_roleHoldersOfDecomposedName(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	e.requireEmulator("a role named in decomposed Unicode, which a tenant may store otherwise")
+	e.requireMasterAdministrator("invite accounts and set control flags")
+	permissions := rolePermissionKeys(t, e, 1)
+	roleName, keyName, email := e.name("E\u0301quipe"), e.name("audit"), e.email("holder")
+	e.createRole(client.RoleCreate{Name: roleName, PermissionKeys: permissions, AllowAPIKeyAssignment: true,
+		AllowUserAccountAssignment: true})
+	key := e.createAPIKey(client.APIKeyCreate{Name: keyName, Role: roleName})
+	account := e.inviteAccount(client.AccountInvite{Email: email, Role: roleName, AuthType: client.AuthTypeLocal})
+	composed := norm.NFC.String(roleName)
+	if composed == roleName {
+		t.Fatal("the role's name is already composed: the test would not test what it says")
+	}
+	config := e.providerConfig() + fmt.Sprintf(`
+import {
+  to = visionone_user_role.team
+  id = %[1]q
+}
+
+resource "visionone_user_role" "team" {
+  name        = %[1]q
+  permissions = %[2]s
+}
+
+data "visionone_accounts" "holders" {
+  role = %[1]q
+}
+
+data "visionone_api_keys" "holders" {
+  role = %[1]q
+}
+`, composed, hclStringList(permissions))
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckUserRoleDestroyed(e),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("data.visionone_accounts.holders", tfjsonpath.New("accounts"),
+						knownvalue.ListExact([]knownvalue.Check{knownvalue.ObjectPartial(map[string]knownvalue.Check{
+							"id": knownvalue.StringExact(account.ID)})})),
+					statecheck.ExpectKnownValue("data.visionone_api_keys.holders", tfjsonpath.New("api_keys"),
+						knownvalue.ListExact([]knownvalue.Check{knownvalue.ObjectPartial(map[string]knownvalue.Check{
+							"id": knownvalue.StringExact(key.ID)})})),
+				},
+			},
+			{
+				Config: e.providerConfig(),
+				// Terraform wraps long messages, so a space matches any white space.
+				ExpectError: regexp.MustCompile(strings.ReplaceAll(`(?s)User Role In Use.*Deleting the user role `+
+					regexp.QuoteMeta(fmt.Sprintf("%q", composed))+` \(id [^)]+\), still assigned to the account `+
+					regexp.QuoteMeta(email)+` \(id [^)]+\), an invitation not accepted yet, the API key `+
+					regexp.QuoteMeta(fmt.Sprintf("%q", keyName))+` \(id [^)]+\): `, " ", `\s+`)),
+			},
+			{
+				PreConfig: func() {
+					if err := e.API.DeleteAPIKeys(context.Background(), key.ID); err != nil {
+						t.Fatal(err)
+					}
+					if err := e.API.DeleteAccount(context.Background(), account.ID); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: e.providerConfig(),
 			},
 		},
 	})

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -456,6 +457,69 @@ resource "visionone_user_role" "many" {
 						}
 						return nil
 					}, createRole, listRoles),
+				},
+			},
+		},
+	})
+}
+
+const (
+	readRolePermissions = "GET /v3.0/iam/roles/{id}/permissions"
+	checkedKeyCount     = 20
+)
+
+// TestAccAPIKey_roleChecksReadNoPermissions plans new API keys and imports keys made in the
+// console, all with one role, on a tenant whose roles come without their permission keys (as
+// Trend's Okta connector shows them): the plan-time checks of the keys' role, the imports'
+// included, need the role's flags and type alone, so they read no role's permissions, and they
+// share one listing of the roles however many keys they check.
+func TestAccAPIKey_roleChecksReadNoPermissions(t *testing.T) {
+	e := startEmulator(t, emulator.Options{RolesOmitPermissionKeys: true})
+	e.requireEmulator("roles listed without their permission keys, and exact request counts")
+	var imports strings.Builder
+	for i := range checkedKeyCount {
+		key := e.createAPIKey(client.APIKeyCreate{Name: e.name(fmt.Sprintf("console-%d", i)), Role: "SIEM"})
+		fmt.Fprintf(&imports, "\nimport {\n  to = visionone_api_key.console[%d]\n  id = %q\n}\n", i, key.ID)
+	}
+	config := e.providerConfig() + fmt.Sprintf(`
+resource "visionone_api_key" "console" {
+  count = %[1]d
+  name  = "%[2]sconsole-${count.index}"
+  role  = "SIEM"
+}
+
+resource "visionone_api_key" "new" {
+  count = %[1]d
+  name  = "%[2]snew-${count.index}"
+  role  = "SIEM"
+}
+`, checkedKeyCount, e.prefix) + imports.String()
+	requests := &requestCounter{e: e}
+	what := fmt.Sprintf("planning %d new keys and %d imports", checkedKeyCount, checkedKeyCount)
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.apiKeysGone,
+		Steps: []resource.TestStep{
+			{
+				PreConfig: requests.start,
+				Config:    config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction("visionone_api_key.console[0]", plancheck.ResourceActionNoop),
+						plancheck.ExpectResourceAction("visionone_api_key.new[0]", plancheck.ResourceActionCreate),
+						planCost{t: t, requests: requests, what: what + ", permissions read", types: []string{readRolePermissions}},
+						planCost{t: t, requests: requests, what: what + ", roles listed", types: []string{listRoles}, max: 1},
+					},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					requests.expect(t, "planning and applying", func(n map[string]int) error {
+						if n[readRolePermissions] != 0 || n[listRoles] != 2 {
+							return errors.New("want no role's permissions read, and one listing of the roles for the plan and " +
+								"one for the apply, which plans each new key again")
+						}
+						return nil
+					}, readRolePermissions, listRoles),
 				},
 			},
 		},

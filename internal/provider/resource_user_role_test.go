@@ -1190,7 +1190,7 @@ resource "visionone_user_role" "test" {
 				// Terraform wraps long messages, so a space matches any white space.
 				ExpectError: regexp.MustCompile(strings.ReplaceAll(`(?s)User Role In Use.*Deleting the user role `+
 					regexp.QuoteMeta(fmt.Sprintf("%q", role))+` \(id [^)]+\), still assigned to the account `+regexp.QuoteMeta(email)+` \(id [^)]+\), `+
-					`the API key `+regexp.QuoteMeta(fmt.Sprintf("%q", keyName))+` \(id [^)]+\): .*400.*`+
+					`an invitation not accepted yet, the API key `+regexp.QuoteMeta(fmt.Sprintf("%q", keyName))+` \(id [^)]+\): .*400.*`+
 					`in another Terraform configuration, or in the console`, " ", `\s+`)),
 			},
 			{

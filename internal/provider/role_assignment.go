@@ -107,7 +107,7 @@ func (d *providerData) checkRoleAssignable(ctx context.Context, use roleAssignme
 		}
 		return
 	}
-	found, err := d.client.RefreshRoleByName(ctx, name)
+	found, err := d.client.RefreshRoleSummaryByName(ctx, name)
 	switch {
 	case client.IsNotFound(err):
 		diags.AddAttributeError(path.Root("role"), "Role Not Found",
@@ -143,7 +143,7 @@ func (d *providerData) checkPlannedRoleApplied(ctx context.Context, use roleAssi
 	if _, planned := d.plannedRole(name); !planned {
 		return
 	}
-	found, err := d.client.RefreshRoleByName(ctx, name)
+	found, err := d.client.RefreshRoleSummaryByName(ctx, name)
 	var now string
 	switch {
 	case client.IsNotFound(err):
