@@ -137,7 +137,7 @@ func (c *Client) UpdateAccount(ctx context.Context, id, version string, patch Ac
 }
 
 func accountPatchApplied(a *Account, p AccountPatch) bool {
-	return (p.Role == nil || *p.Role == a.Role) &&
+	return (p.Role == nil || SameSpelling(*p.Role, a.Role)) &&
 		(p.Status == nil || *p.Status == a.Status) &&
 		(p.Description == nil || *p.Description == a.Description)
 }

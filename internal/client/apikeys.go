@@ -525,8 +525,8 @@ func (c *Client) UpdateAPIKey(ctx context.Context, id, version string, patch API
 }
 
 func apiKeyPatchApplied(k *APIKey, p APIKeyPatch) bool {
-	return (p.Name == nil || *p.Name == k.Name) &&
-		(p.Role == nil || *p.Role == k.Role) &&
+	return (p.Name == nil || SameSpelling(*p.Name, k.Name)) &&
+		(p.Role == nil || SameSpelling(*p.Role, k.Role)) &&
 		(p.Status == nil || *p.Status == k.Status) &&
 		(p.Description == nil || *p.Description == k.Description)
 }

@@ -406,7 +406,7 @@ func (r *accountResource) Update(ctx context.Context, req resource.UpdateRequest
 	plan.readFromAPI(account)
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 	resp.Diagnostics.Append(storeVersion(ctx, resp.Private, account.Version)...)
-	if followed != "" && account.Role != followed {
+	if followed != "" && !client.SameSpelling(account.Role, followed) {
 		// An error, with what Vision One holds as the state: Terraform compares the result of an
 		// apply with its plan only when the apply reports no error.
 		resp.Diagnostics.AddAttributeError(path.Root("role"), "Account Role Not Renamed",
