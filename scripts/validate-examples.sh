@@ -55,7 +55,9 @@ while IFS= read -r dir; do
 	if [ -n "$(find "$copy" -maxdepth 1 -name '*.tfquery.hcl' -print -quit)" ]; then
 		query=(-query)
 	fi
-	if ! cat "$copy"/*.tf 2>/dev/null | grep -q 'required_providers'; then
+	# grep reads the files itself: `cat | grep -q` fails under pipefail whenever grep stops at the
+	# match before cat has written the rest (SIGPIPE), which would add a second block.
+	if ! grep -qs 'required_providers' "$copy"/*.tf; then
 		cat >"$copy/zz_required_providers.tf" <<'EOF'
 terraform {
   required_providers {
