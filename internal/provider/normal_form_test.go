@@ -31,16 +31,12 @@ func TestAccNormalForms_adoptDecomposedNames(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
 	e.requireEmulator("objects named in decomposed Unicode, which a tenant may store otherwise")
 	e.requireMasterAdministrator("invite accounts and set control flags")
-	permissions := rolePermissionKeys(t, e, 1)
 	roleName := e.name("E\u0301quipe se\u0301curite\u0301")
 	keyName := e.name("cle\u0301 d'audit")
 	email := e.prefix + "jose\u0301@example.com"
-	role := e.createRole(client.RoleCreate{Name: roleName, PermissionKeys: permissions,
-		AllowAPIKeyAssignment: true, AllowUserAccountAssignment: true})
-	key := e.createAPIKey(client.APIKeyCreate{Name: keyName, Role: roleName})
-	account := e.inviteAccount(client.AccountInvite{Email: email, Role: roleName, AuthType: client.AuthTypeLocal})
+	role, permissions, key, account := e.consoleRoleWithHolders(roleName, keyName, email)
 	nfc := norm.NFC.String
-	if nfc(roleName) == roleName || nfc(keyName) == keyName || nfc(email) == email {
+	if nfc(keyName) == keyName || nfc(email) == email {
 		t.Fatal("the test's names are already composed: it would not test what it says")
 	}
 	config := e.providerConfig() + fmt.Sprintf(`
@@ -120,16 +116,9 @@ func TestAccNormalForms_roleHoldersOfDecomposedName(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
 	e.requireEmulator("a role named in decomposed Unicode, which a tenant may store otherwise")
 	e.requireMasterAdministrator("invite accounts and set control flags")
-	permissions := rolePermissionKeys(t, e, 1)
 	roleName, keyName, email := e.name("E\u0301quipe"), e.name("audit"), e.email("holder")
-	e.createRole(client.RoleCreate{Name: roleName, PermissionKeys: permissions, AllowAPIKeyAssignment: true,
-		AllowUserAccountAssignment: true})
-	key := e.createAPIKey(client.APIKeyCreate{Name: keyName, Role: roleName})
-	account := e.inviteAccount(client.AccountInvite{Email: email, Role: roleName, AuthType: client.AuthTypeLocal})
+	_, permissions, key, account := e.consoleRoleWithHolders(roleName, keyName, email)
 	composed := norm.NFC.String(roleName)
-	if composed == roleName {
-		t.Fatal("the role's name is already composed: the test would not test what it says")
-	}
 	config := e.providerConfig() + fmt.Sprintf(`
 import {
   to = visionone_user_role.team
@@ -186,4 +175,22 @@ data "visionone_api_keys" "holders" {
 			},
 		},
 	})
+}
+
+// consoleRoleWithHolders makes, as the console would, a role named roleName (which must be
+// decomposed) with one permission, an API key named keyName that has it and an invitation to email
+// with it, and returns them and the role's permission keys.
+func (e *testEmulator) consoleRoleWithHolders(roleName, keyName, email string) (
+	role *client.Role, permissions []string, key *client.CreatedAPIKey, account *client.Account,
+) {
+	e.t.Helper()
+	if norm.NFC.String(roleName) == roleName {
+		e.t.Fatal("the role's name is already composed: the test would not test what it says")
+	}
+	permissions = rolePermissionKeys(e.t, e, 1)
+	role = e.createRole(client.RoleCreate{Name: roleName, PermissionKeys: permissions,
+		AllowAPIKeyAssignment: true, AllowUserAccountAssignment: true})
+	key = e.createAPIKey(client.APIKeyCreate{Name: keyName, Role: roleName})
+	account = e.inviteAccount(client.AccountInvite{Email: email, Role: roleName, AuthType: client.AuthTypeLocal})
+	return role, permissions, key, account
 }
