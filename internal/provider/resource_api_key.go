@@ -802,7 +802,9 @@ func (r *apiKeyResource) ImportState(ctx context.Context, req resource.ImportSta
 		resp.Diagnostics.AddError("Import ID Looks Like an API Key's Value",
 			fmt.Sprintf("Importing API key: the import ID has the form of an API key's value (a token, or longer than the "+
 				"%d characters a key's name may have), not of a key's id or name. It was not sent to Vision One. Import "+
-				"the key by its id or its name; the data source visionone_api_keys lists them.", apiKeyNameMaxLength))
+				"the key by its id or its name; the data source visionone_api_keys lists them. Terraform has printed the "+
+				"import ID above: if it is a live key's value, treat that value as exposed and replace the key.",
+				apiKeyNameMaxLength))
 		return
 	}
 	// Many imports in one plan are served from the listing that refreshes share.

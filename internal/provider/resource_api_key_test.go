@@ -183,7 +183,7 @@ func TestAccAPIKey_importByValueRefused(t *testing.T) {
 	})
 	pasted = pastedKeyValues(e)
 	config := e.providerConfig() + testAccAPIKeyConfig(e.name("adopted"), "SIEM", "", true)
-	refused := regexpText("Import ID Looks Like an API Key's Value", "not sent to Vision One")
+	refused := regexpText("Import ID Looks Like an API Key's Value", "not sent to Vision One", "treat that value as exposed")
 
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
