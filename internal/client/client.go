@@ -42,6 +42,7 @@ import (
 	"net/http"
 	"net/url"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/net/http/httpproxy"
@@ -95,6 +96,9 @@ type Client struct {
 	// shown holds the permissions (requiredPermission) of the calls that have succeeded: the key's
 	// role has them, so a later 403 to a call that needs one of them has another cause.
 	shown sync.Map
+	// accepted is set once a call has succeeded: the key was valid then, so a later 401 says it
+	// changed during the run.
+	accepted atomic.Bool
 }
 
 // New validates cfg and builds a Client. It makes no network call. A setting it refuses gives a

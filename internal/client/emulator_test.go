@@ -1171,3 +1171,37 @@ func TestEmulatorRefusedEditOfMigratedKey(t *testing.T) {
 		t.Error("PermissionShown is false after an update of another key succeeded")
 	}
 }
+
+// TestEmulatorKeyRefusedAfterItWorked: a 401 says whether the client's key was accepted earlier,
+// which tells a key disabled during the run from a wrong one.
+func TestEmulatorKeyRefusedAfterItWorked(t *testing.T) {
+	t.Parallel()
+	e := startEmulator(t, nil)
+	ctx := t.Context()
+	own, err := e.api.CreateAPIKey(ctx, client.APIKeyCreate{Name: "own", Role: "SIEM"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	refused := func(c *client.Client) *client.APIError {
+		t.Helper()
+		var apiErr *client.APIError
+		if err := c.CheckConnectivity(ctx); !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("checking a refused key: %v, want a 401", err)
+		}
+		return apiErr
+	}
+	if refused(e.clientWithKey(t, "not-a-key")).KeyAcceptedBefore {
+		t.Error("KeyAcceptedBefore for a key never accepted")
+	}
+	c := e.clientWithKey(t, own.Value)
+	if err := c.CheckConnectivity(ctx); err != nil {
+		t.Fatal(err)
+	}
+	disabled := client.StatusDisabled
+	if err := e.api.UpdateAPIKey(ctx, own.ID, "", client.APIKeyPatch{Status: &disabled}); err != nil {
+		t.Fatal(err)
+	}
+	if !refused(c).KeyAcceptedBefore {
+		t.Error("KeyAcceptedBefore is false for a key that worked before it was disabled")
+	}
+}

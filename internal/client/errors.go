@@ -41,6 +41,9 @@ type APIError struct {
 	// succeeded through this client before: the key's role has that permission, so the refusal has
 	// another cause.
 	PermissionShown bool
+	// KeyAcceptedBefore is set on a 401 when a call through this client has succeeded before: the
+	// key was valid then, so it was disabled, deleted or expired since, not mistyped.
+	KeyAcceptedBefore bool
 
 	// apiPath is the request's path below the base URL, when Path also holds the path of an
 	// endpoint such as "https://gw.example.com/visionone": what RequiredPermission and

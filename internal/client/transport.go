@@ -244,6 +244,7 @@ func (c *Client) classify(cl *call, out outcome) verdict {
 		return c.classifyFailure(cl, out)
 	}
 	if out.status < 300 {
+		c.accepted.Store(true)
 		if permission := c.permissionOf(cl); permission != "" {
 			c.shown.Store(permission, true)
 		}
@@ -294,9 +295,12 @@ func (c *Client) classifyAnswer(cl *call, out outcome) verdict {
 		}
 		cl.ambiguous = cl.ambiguous || cl.req.method != http.MethodGet
 	default:
-		if status == http.StatusForbidden {
+		switch status {
+		case http.StatusForbidden:
 			apiErr.Rule = ruleOf(cl.req)
 			_, apiErr.PermissionShown = c.shown.Load(c.permissionOf(cl))
+		case http.StatusUnauthorized:
+			apiErr.KeyAcceptedBefore = c.accepted.Load()
 		}
 		return verdict{err: apiErr}
 	}

@@ -203,6 +203,20 @@ const keyRefusedAdvice = "Vision One refused the provider's API key. The key may
 	"Administration > API Keys, and that `region` (or `endpoint`) matches the tenant. An expired key cannot be renewed: " +
 	"create a new one and set it in the " + envAPIKey + " environment variable (or `api_key`)."
 
+// keyRefusedSinceAdvice is the advice on a 401 after Vision One accepted the same key earlier in the
+// run: not a wrong key or region, but a key disabled, deleted or expired meanwhile.
+const keyRefusedSinceAdvice = "Vision One accepted the provider's API key earlier in this run, and now refuses it: the " +
+	"key was disabled, deleted or expired since (an apply that disables, deletes or replaces API keys may have done " +
+	"so to the provider's own key). Check the key's status and expiry date under Administration > API Keys: enable it " +
+	"again, or create a new one and set it in the " + envAPIKey + " environment variable (or `api_key`), then run " +
+	"terraform plan to see what the apply left undone."
+
+// conflictAdvice is the advice on a 409, which Vision One's documentation does not list for these
+// endpoints (a duplicate name is a 400 there): its message says what conflicted.
+const conflictAdvice = "Vision One refused the request as conflicting with the current state of the tenant; its " +
+	"message says with what. Run terraform plan to see the current state, then apply again. If it persists, give " +
+	"the trace id to Trend Micro support."
+
 // roleInUseAdvice is the advice on a refused delete of a role that accounts or API keys still have,
 // which may be managed by this configuration, by another one, or in the console.
 const roleInUseAdvice = "A role that accounts or API keys still have cannot be deleted: give them another role (or " +
@@ -229,6 +243,8 @@ func answerAdvice(e *client.APIError) string {
 		return tenantLimitAdvice(client.TenantLimit(e))
 	case code == http.StatusBadRequest:
 		return badRequestAdvice(e)
+	case code == http.StatusUnauthorized && e.KeyAcceptedBefore:
+		return keyRefusedSinceAdvice
 	case code == http.StatusUnauthorized:
 		return keyRefusedAdvice
 	case code == http.StatusForbidden:
@@ -239,6 +255,8 @@ func answerAdvice(e *client.APIError) string {
 	case code == http.StatusPreconditionFailed:
 		return "Someone changed the object after Terraform read it: run terraform plan again to see the current " +
 			"state, then apply."
+	case code == http.StatusConflict:
+		return conflictAdvice
 	case code == http.StatusRequestEntityTooLarge:
 		return "The request body exceeds the API's 1 MB limit: shorten the descriptions or lists in this object."
 	case code == http.StatusTooManyRequests:

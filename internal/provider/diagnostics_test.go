@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -797,4 +798,63 @@ func TestAdviceOnAnUnknownOutcomeOrder(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestAdviceOnAKeyRefusedAfterItWorked: a 401 to a key that Vision One accepted earlier in the run
+// is put down to a change of the key during the run, not to a mistyped key or another region.
+func TestAdviceOnAKeyRefusedAfterItWorked(t *testing.T) {
+	for before, want := range map[bool]string{false: "mistyped", true: "accepted the provider's API key earlier in this run"} {
+		got := answerAdvice(&client.APIError{Method: http.MethodGet, Path: "/v3.0/iam/apiKeys/k", StatusCode: http.StatusUnauthorized,
+			Code: "InvalidCredentials", KeyAcceptedBefore: before})
+		if !strings.Contains(got, want) {
+			t.Errorf("accepted before: %t: advice %q, want it to say %q", before, got, want)
+		}
+		if before && strings.Contains(got, "mistyped") {
+			t.Errorf("a key accepted before is called mistyped: %q", got)
+		}
+	}
+}
+
+// TestAccConflictOnCreate: a 409 to a create, when no object has the name, is no duplicate: the
+// error is the create's, with advice for a conflict, not an "Already Exists" with an import of an
+// object that does not exist. Nothing is created.
+func TestAccConflictOnCreate(t *testing.T) {
+	e := startEmulatorBehind(t, func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodPost && (r.URL.Path == "/v3.0/iam/apiKeys" || r.URL.Path == "/v3.0/iam/roles") {
+				w.Header().Set("Content-Type", "application/json")
+				w.Header().Set("x-trace-id", "trace-of-the-conflict")
+				w.WriteHeader(http.StatusConflict)
+				_, _ = io.WriteString(w, `{"error":{"code":"Conflict","message":"Another operation is in progress."}}`)
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	})
+	e.requireEmulator("a 409 injected in front of it")
+	e.requireMasterAdministrator("create a role, whose control flags default to true")
+	conflict := func(summary string) *regexp.Regexp {
+		return regexpText(summary, "409 Conflict: Another operation is in progress.", "[trace id trace-of-the-conflict]",
+			"conflicting with the current state of the tenant")
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			if objects := e.Stats().Objects; objects["apiKeys"]+objects["roles"] != 0 {
+				return fmt.Errorf("objects were created: %v", objects)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			{
+				Config:      e.providerConfig() + testAccAPIKeyConfig(e.name("conflict"), "SIEM", "", true),
+				ExpectError: conflict("Error Creating API Key"),
+			},
+			{
+				Config:      e.providerConfig() + fmt.Sprintf("resource \"visionone_user_role\" \"test\" {\n  name = %q\n  permissions = []\n}\n", e.name("conflict")),
+				ExpectError: conflict("Error Creating User Role"),
+			},
+		},
+	})
 }

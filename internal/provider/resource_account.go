@@ -634,7 +634,8 @@ func pendingReason(state accountResourceModel) string {
 	switch {
 	case state.AuthType.ValueString() == client.AuthTypeSAMLGroup:
 		return "Vision One accepts no change to a SAML group account through its API. " +
-			"Change it in the console, or replace the account (terraform apply -replace=visionone_account.<name>)"
+			"Change it in the console, or replace the account (terraform apply -replace=visionone_account.<name>; in a plan " +
+			"that replaces it already, the new account gets the change)"
 	case state.Status.ValueString() == client.StatusInvited:
 		return "the account is still invited, and Vision One accepts no change to it until the invitation is accepted. " +
 			"The first apply after that applies it"

@@ -722,7 +722,7 @@ func TestDeferPendingChanges(t *testing.T) {
 			warning: `role "Auditors" (now "Analyst")`,
 		},
 		"active":                   {state: active, plan: with(active), want: with(active)},
-		"saml group":               {state: group, plan: with(group), want: group, warning: "SAML group account"},
+		"saml group":               {state: group, plan: with(group), want: group, warning: "SAML group account through its API. Change it in the console, or replace the account (terraform apply -replace=visionone_account.<name>; in a plan that replaces it already, the new account gets the change)"},
 		"saml group, role renamed": {state: group, plan: withRole(group, "Auditors"), want: withRole(group, "Auditors")},
 	}
 	for name, tc := range tests {

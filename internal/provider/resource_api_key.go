@@ -554,9 +554,6 @@ func (r *apiKeyResource) createClashDetail(name string, generated bool, err erro
 			"create was lost or could not be read): check it in Administration → API Keys and, if so, delete it and " +
 			"apply again. Otherwise it is someone else's key. " + importHint(apiKeyType, id, remark)
 	}
-	if refused == nil || refused.holder == nil {
-		return hint(name) // an import takes a key's name as well as its id
-	}
 	clash := apiKeyNameClash(refused.holder, name, true)
 	clash.importHint = hint(refused.holder.ID)
 	if generated {
@@ -613,7 +610,7 @@ func (r *apiKeyResource) Create(ctx context.Context, req resource.CreateRequest,
 		created, err = r.data.client.CreateAPIKey(ctx, plan.toAPICreate(name))
 		return err
 	}, func() (*client.APIKey, string) { return r.currentNameHolder(ctx, name) }, seen)
-	if refusal != nil {
+	if refusal != nil && refusal.holder != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("name"), "API Key Already Exists", fmt.Sprintf("Creating API key %q: %s\n\n%s",
 			name, err, r.createClashDetail(name, generated, err, refusal)))
 		return
