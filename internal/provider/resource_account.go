@@ -306,7 +306,7 @@ func (r *accountResource) Read(ctx context.Context, req resource.ReadRequest, re
 	if client.IsNotFound(err) {
 		resp.Diagnostics.AddWarning("Account Deleted Outside Terraform",
 			fmt.Sprintf("No account with id %q or email %q exists in Vision One any more: it was deleted outside Terraform. "+
-				"It is removed from the state, and the next apply invites it again.", state.ID.ValueString(), state.Email.ValueString()))
+				"It is dropped from the state, and an apply with it in the configuration invites it again.", state.ID.ValueString(), state.Email.ValueString()))
 		resp.State.RemoveResource(ctx)
 		return
 	}
@@ -667,11 +667,11 @@ func deferPendingChanges(plan *accountResourceModel, state accountResourceModel,
 		plan.Role = state.Role
 	}
 	if !plan.Enabled.IsUnknown() && !plan.Enabled.Equal(state.Enabled) {
-		held = append(held, fmt.Sprintf("enabled = %t", plan.Enabled.ValueBool()))
+		held = append(held, fmt.Sprintf("enabled = %t (now %t)", plan.Enabled.ValueBool(), state.Enabled.ValueBool()))
 		plan.Enabled = state.Enabled
 	}
 	if !plan.Description.IsUnknown() && !plan.Description.Equal(state.Description) {
-		held = append(held, fmt.Sprintf("description %q", plan.Description.ValueString()))
+		held = append(held, fmt.Sprintf("description %q (now %q)", plan.Description.ValueString(), state.Description.ValueString()))
 		plan.Description = state.Description
 	}
 	if len(held) == 0 {

@@ -605,7 +605,7 @@ func TestAccAccount_invalidInput(t *testing.T) {
 		"unknown auth type":    {account: testAccAccount{email: "a@example.com", role: "Auditor", authType: "ldap"}, want: `(?s)auth_type.*value must be one of`},
 		"empty role":           {account: testAccAccount{email: "a@example.com", role: ""}, want: `(?s)role.*character count must be between 1 and 128`},
 		"description too long": {account: testAccAccount{email: "a@example.com", role: "Auditor", description: strings.Repeat("x", 257)}, want: `(?s)description.*character count must be at most 256`},
-		"unknown role":         {account: testAccAccount{email: "a@example.com", role: "No Such Role"}, want: `(?s)Role Not Found.*"No Such Role" exists.*so the user account was not written`},
+		"unknown role":         {account: testAccAccount{email: "a@example.com", role: "No Such Role"}, want: `(?s)Role Not Found.*"No Such Role" exists.*so the user account is not written`},
 		"role not assignable":  {account: testAccAccount{email: "a@example.com", role: "SIEM"}, want: `(?s)Role Not Assignable to Accounts.*"SIEM".*It is a predefined role, whose flags Trend Micro sets`},
 		"custom role not assignable": {
 			account: testAccAccount{email: "a@example.com", role: "API only"},
@@ -704,14 +704,14 @@ func TestDeferPendingChanges(t *testing.T) {
 		state, plan, want accountResourceModel
 		warning           string
 	}{
-		"invited":           {state: invited, plan: with(invited), want: invited, warning: `role "Analyst" (now "Auditor"), enabled = false, description "after" to the account a@example.com (id tmp-1) now: the account is still invited`},
+		"invited":           {state: invited, plan: with(invited), want: invited, warning: `role "Analyst" (now "Auditor"), enabled = false (now true), description "after" (now "before") to the account a@example.com (id tmp-1) now: the account is still invited`},
 		"invited unchanged": {state: invited, plan: invited, want: invited},
 		"invited, role renamed": {
 			state: invited, plan: withRole(invited, "Auditors"), want: withRole(invited, "Auditors"),
 		},
 		"invited, role renamed, description changed": {
 			state: invited, plan: withRole(with(invited), "Auditors"), want: withRole(invited, "Auditors"),
-			warning: `Not applying enabled = false, description "after" to the account`,
+			warning: `Not applying enabled = false (now true), description "after" (now "before") to the account`,
 		},
 		"invited, role name unknown": {
 			state: invited, plan: func() accountResourceModel { m := invited; m.Role = types.StringUnknown(); return m }(),

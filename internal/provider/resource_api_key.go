@@ -648,7 +648,7 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 	if client.IsNotFound(err) {
 		resp.Diagnostics.AddWarning("API Key Deleted Outside Terraform",
 			fmt.Sprintf("API key %s (%q) no longer exists in Vision One: it was deleted outside Terraform. "+
-				"Terraform removes it from the state and plans to create a new key, which will have a new value.",
+				"It is dropped from the state, and a plan with it in the configuration creates a new key, which has a new value.",
 				state.ID.ValueString(), state.Name.ValueString()))
 		resp.State.RemoveResource(ctx)
 		return

@@ -175,7 +175,7 @@ func TestAccAPIKey_destroyAfterRoleDeleted(t *testing.T) {
 			{
 				PreConfig:   func() { before = e.Stats() },
 				Config:      config,
-				ExpectError: regexpText("Role Not Found", fmt.Sprintf("No role named %q exists", roleName), "the API key was not written"),
+				ExpectError: regexpText("Role Not Found", fmt.Sprintf("No role named %q exists", roleName), "the API key is not written"),
 			},
 			{
 				PreConfig: func() {

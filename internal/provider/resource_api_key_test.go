@@ -823,7 +823,7 @@ func TestAccAPIKey_badInputs(t *testing.T) {
 				// non-empty plan, which fails the step with another message.
 				Config:      config(`name = "k"` + "\n" + `role = "Auditr"`),
 				PlanOnly:    true,
-				ExpectError: regexpText("Role Not Found", `No role named "Auditr" exists`, "this configuration does not plan one", "the API key was not written", "role = visionone_user_role.<name>.name"),
+				ExpectError: regexpText("Role Not Found", `No role named "Auditr" exists`, "this configuration does not plan one", "the API key is not written", "role = visionone_user_role.<name>.name"),
 			},
 			{
 				Config:   config(fmt.Sprintf("name = %q\nrole = %q", e.name("k"), peopleOnly)),
@@ -986,7 +986,7 @@ resource "visionone_api_key" "test" {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectUnknownValue(testAccAPIKeyAddr, tfjsonpath.New("role")),
 				}},
-				ExpectError: regexpText("Role Not Found", `No role named "Auditr" exists`, "the API key was not written"),
+				ExpectError: regexpText("Role Not Found", `No role named "Auditr" exists`, "the API key is not written"),
 			},
 			{
 				PreConfig: func() {
@@ -1094,7 +1094,8 @@ func TestAPIKey_importAndGoneKey(t *testing.T) {
 	r.Read(ctx, fwresource.ReadRequest{State: state}, &readResp)
 	warnings := readResp.Diagnostics.Warnings()
 	if readResp.Diagnostics.HasError() || !readResp.State.Raw.IsNull() || len(warnings) != 1 ||
-		warnings[0].Summary() != "API Key Deleted Outside Terraform" || !strings.Contains(warnings[0].Detail(), created.ID) {
+		warnings[0].Summary() != "API Key Deleted Outside Terraform" || !strings.Contains(warnings[0].Detail(), created.ID) ||
+		!strings.Contains(warnings[0].Detail(), "a plan with it in the configuration creates a new key") {
 		t.Fatalf("reading a deleted key: state removed %t, diagnostics %v", readResp.State.Raw.IsNull(), readResp.Diagnostics)
 	}
 

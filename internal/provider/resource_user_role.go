@@ -514,7 +514,7 @@ func (r *userRoleResource) Read(ctx context.Context, req resource.ReadRequest, r
 	if client.IsNotFound(err) {
 		resp.Diagnostics.AddWarning("User Role Deleted Outside Terraform",
 			fmt.Sprintf("The user role %q (id %s) no longer exists in Vision One; it was deleted outside Terraform. "+
-				"Terraform removed it from the state and plans to create it again.", state.Name.ValueString(), state.ID.ValueString()))
+				"It is dropped from the state, and a plan with it in the configuration creates it again.", state.Name.ValueString(), state.ID.ValueString()))
 		resp.State.RemoveResource(ctx)
 		return
 	}

@@ -145,7 +145,8 @@ func TestUserRole_readDeletedOutsideWarns(t *testing.T) {
 
 	if len(read.Diagnostics) != 1 || read.Diagnostics[0].Severity != tfprotov6.DiagnosticSeverityWarning ||
 		read.Diagnostics[0].Summary != "User Role Deleted Outside Terraform" ||
-		!strings.Contains(read.Diagnostics[0].Detail, fmt.Sprintf(`The user role "auditors" (id %s) no longer exists`, role.ID)) {
+		!strings.Contains(read.Diagnostics[0].Detail, fmt.Sprintf(`The user role "auditors" (id %s) no longer exists`, role.ID)) ||
+		!strings.Contains(read.Diagnostics[0].Detail, "a plan with it in the configuration creates it again") {
 		t.Errorf("want one warning that the role was deleted outside Terraform, got %+v", read.Diagnostics)
 	}
 	newState, err := read.NewState.Unmarshal(roleSchema.Schema.Type().TerraformType(ctx))

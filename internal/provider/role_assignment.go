@@ -112,7 +112,7 @@ func (d *providerData) checkRoleAssignable(ctx context.Context, use roleAssignme
 	case client.IsNotFound(err):
 		diags.AddAttributeError(path.Root("role"), "Role Not Found",
 			fmt.Sprintf("No role named %q exists in the Vision One tenant, and this configuration does not plan one, "+
-				"so the %s was not written.%s %s %s", name, use.holder, d.closestRoles(ctx, name), roleReferenceHint, roleGoneSincePlan))
+				"so the %s is not written.%s %s %s", name, use.holder, d.closestRoles(ctx, name), roleReferenceHint, roleGoneSincePlan))
 	case err != nil:
 		diags.AddAttributeWarning(path.Root("role"), "Role Not Checked",
 			fmt.Sprintf("Could not check the role %q at plan time, so Vision One judges it at apply: %s", name, errorWithAdvice(err)))
