@@ -21,18 +21,27 @@ type nameClash struct {
 	object, field string
 	// name and id are the existing object's, exactly as Vision One has them.
 	name, id string
-	// importHint says how to import the existing object (see importHint), for the case where this
-	// configuration does not manage it.
+	// importHint says how to import the existing object (see importHint), for the case where no
+	// resource of the configuration's state has it.
 	importHint string
+	// managedHint, when not empty, says what else may be true when the existing object belongs to a
+	// resource of this configuration that this provider process has not seen, such as a change of it
+	// that did not begin in time. It follows the advice to give one of the two resources another name.
+	managedHint string
 	// replacedHint says what to do when the existing object is this resource's own current one,
 	// replaced with create_before_destroy, which creates the new object first. Empty for a rename.
 	replacedHint string
 }
 
-// detail explains the clash. It suggests importing the existing object only when, as far as this
-// provider process can tell (seenManaged), this configuration does not manage it, and it says so
-// no more surely than that: a provider knows of the objects Terraform has asked it about in this
-// run, not of the configuration or of which resource an object belongs to.
+// detail explains the clash. It suggests importing the existing object only when this provider
+// process has not seen it in this configuration's state (seenManaged), and then only once the user
+// has found no resource of the state with its id: a provider knows of the objects Terraform has
+// asked it about in this run, not of the configuration or of which resource an object belongs to.
+// An apply asks only about the resources it changes, and -target hides the others from a plan as
+// well, so an object not seen may still be another resource's, and importing it would put one
+// object under two addresses. Nor can a plan that saw it tell the apply: Terraform plans every
+// change again in the apply's own process, with the private state of the refresh rather than of
+// the plan, so the apply cannot know what the plan found.
 func (d *providerData) nameClashDetail(c nameClash) string {
 	detail := clashIntro(c)
 	if d.seenManaged(c.typeName, c.id) {
@@ -44,16 +53,21 @@ func (d *providerData) nameClashDetail(c nameClash) string {
 		}
 		return detail
 	}
+	notSeen := " The"
 	if c.replacedHint != "" {
 		detail += fmt.Sprintf(" If this resource is being replaced and has lifecycle { create_before_destroy = true }, that is "+
 			"probably its own current %s: Terraform creates the replacement before it deletes the current one, so %s",
 			c.object, c.replacedHint)
-		detail += " Otherwise, the"
-	} else {
-		detail += " The"
+		notSeen = " Otherwise, the"
 	}
-	return detail + fmt.Sprintf(" %s is not managed by this configuration as far as the provider can tell (it has not seen it in "+
-		"the Terraform state in this run). %s", c.object, c.importHint)
+	detail += fmt.Sprintf("%s provider has not seen that %s in the Terraform state in this run, but an apply shows it only "+
+		"the resources being changed, and -target only those targeted, so look for it first:\n\n  "+
+		"terraform state list -id=%s\n\nIf that names a resource, the %s is that resource's: give one of the two resources "+
+		"another %s.", notSeen, c.object, shellQuote(c.id), c.object, c.field)
+	if c.managedHint != "" {
+		detail += " " + c.managedHint
+	}
+	return detail + " If it names none, " + lowerFirst(c.importHint)
 }
 
 // warnExactNameTaken warns that a new object would take the name (email) of an object of the
@@ -205,12 +219,10 @@ func (d *providerData) refusedNameDetail(c nameClash, outcome releaseOutcome, re
 	case releaseInterrupted:
 		return fmt.Sprintf("%s %s, and the apply was interrupted while this change waited for it.", clashIntro(c), change)
 	}
-	if !d.seenManaged(c.typeName, c.id) {
-		c.importHint = "If it belongs to a resource of this configuration that this apply renames or destroys, that change did " +
-			"not begin while this one waited for it. Either that resource depends on this one, directly or through others, and " +
-			"must not (make this resource depend on it instead), or Terraform had not started it yet: apply again, or add " +
-			"depends_on to this resource, naming that resource, to make the order explicit. If not, " + lowerFirst(c.importHint)
-	}
+	c.managedHint = "If this apply renames or destroys that resource instead, that change did not begin while this one " +
+		"waited for it. Either that resource depends on this one, directly or through others, and must not (make this " +
+		"resource depend on it instead), or Terraform had not started it yet: apply again, or add depends_on to this " +
+		"resource, naming that resource, to make the order explicit."
 	return d.nameClashDetail(c)
 }
 
@@ -219,9 +231,8 @@ func (d *providerData) refusedNameDetail(c nameClash, outcome releaseOutcome, re
 // destroys is read and planned after the object planned only when its resource depends on this
 // one, and an apply then fails, as it changes this one first.
 func withPlanOrderHint(c nameClash) nameClash {
-	c.importHint = "If it belongs to a resource of this configuration that this run renames or destroys, that resource " +
-		"depends on this one, directly or through others, so Terraform would change this one first, which Vision One refuses: " +
-		"make this resource depend on that one instead. If not, " + lowerFirst(c.importHint)
+	c.managedHint = "If this run renames or destroys that resource instead, it depends on this one, directly or through " +
+		"others, so Terraform would change this one first, which Vision One refuses: make this resource depend on that one instead."
 	return c
 }
 

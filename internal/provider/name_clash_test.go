@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -15,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/client"
+	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/emulator"
 )
 
 // wantImportHint is what every name clash error says, in this order, about importing the existing
@@ -133,10 +135,12 @@ func TestRefusedNameDetail(t *testing.T) {
 			want:    []string{"managed by this configuration", "give one of the two resources another name"},
 			wantNot: []string{"terraform import"}},
 		"a holder the apply did not see": {outcome: releaseUnknown,
-			want: append([]string{"If it belongs to a resource of this configuration that this apply renames or destroys",
-				"make this resource depend on it instead", "apply again, or add depends_on to this resource", "If not, to manage it"},
+			want: append([]string{"The provider has not seen that user role in the Terraform state in this run",
+				"terraform state list -id='r1'", "If that names a resource, the user role is that resource's: give one of the two resources another name.",
+				"If this apply renames or destroys that resource instead, that change did not begin",
+				"make this resource depend on it instead", "apply again, or add depends_on to this resource", "If it names none, to manage it"},
 				importAdvice...),
-			wantNot: []string{"give one of the two resources another name"}},
+			wantNot: []string{"not managed by this configuration"}},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -215,4 +219,132 @@ resource "visionone_user_role" "test" {
 	if reworded.hits.Load() < 2 {
 		t.Errorf("the proxy reworded %d refusals, want one for the key and one for the role", reworded.hits.Load())
 	}
+}
+
+// clashHolderType is a resource type whose name clashes the tests below provoke.
+type clashHolderType struct {
+	typeName, object, summary string
+	// attributes are the other attributes of a resource.
+	attributes string
+}
+
+func clashHolderTypes(t *testing.T, e *testEmulator) []clashHolderType {
+	t.Helper()
+	e.requireMasterAdministrator("create roles, whose control flags default to true")
+	return []clashHolderType{
+		{typeName: apiKeyType, object: "API key", summary: "API Key Already Exists", attributes: `role = "Auditor"`},
+		{typeName: userRoleType, object: "user role", summary: "User Role Already Exists",
+			attributes: "permissions = " + hclStringList(rolePermissionKeys(t, e, 1))},
+	}
+}
+
+// config is a configuration with one resource of the type per name, named by its key.
+func (c clashHolderType) config(e *testEmulator, names map[string]string) string {
+	config := e.providerConfig()
+	for _, resourceName := range slices.Sorted(maps.Keys(names)) {
+		config += fmt.Sprintf("\nresource %q %q {\n  name = %q\n  %s\n}\n", c.typeName, resourceName, names[resourceName], c.attributes)
+	}
+	return config
+}
+
+// wantLookFirst is what a name clash error says, in this order, about the existing object, object
+// in words, with id, when the provider process has not seen it in the state: to look for it in the
+// state, with a command that finds it by id, before importing it (wantImportHint follows).
+func wantLookFirst(object, id string) []string {
+	return []string{
+		"provider has not seen that " + object + " in the Terraform state in this run",
+		"and -target only those targeted", "terraform state list -id='" + id + "'",
+		"If that names a resource, the " + object + " is that resource's: give one of the two resources another",
+		"If it names none",
+	}
+}
+
+// unseenHolderAdvice is what the error of an apply says, in this order, about the object of
+// typeName, object in words, with id, whose name the apply wanted, when the apply's provider
+// process has not seen it in the state: to look for it in the state before importing it.
+func unseenHolderAdvice(typeName, object, id string) []string {
+	return slices.Concat(wantLookFirst(object, id), wantImportHint(typeName, id))
+}
+
+// TestAccNameClash_renameIntoManagedName: a rename into the name, in other letter case, of an
+// object that another resource of the configuration keeps fails at apply. The apply plans only the
+// resources it changes, so its provider process has not seen the other resource; the error must
+// not call that object unmanaged or tell the user to import it outright, but to look for its id in
+// the state first.
+func TestAccNameClash_renameIntoManagedName(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	for _, holder := range clashHolderTypes(t, e) {
+		t.Run(holder.typeName, func(t *testing.T) {
+			dup, other := e.name(holder.typeName+"-dup"), e.name(holder.typeName+"-other")
+			resource.Test(t, resource.TestCase{
+				PreCheck:                 func() { testAccPreCheck(t) },
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{
+					{Config: holder.config(e, map[string]string{"a": dup, "c": other})},
+					{
+						Config: holder.config(e, map[string]string{"a": dup, "c": strings.ToUpper(dup)}),
+						ExpectError: regexpText(holder.summary, fmt.Sprintf("to %q", strings.ToUpper(dup)),
+							fmt.Sprintf("Vision One already has the %s %q", holder.object, dup),
+							"provider has not seen that "+holder.object+" in the Terraform state in this run",
+							"terraform state list -id=", "give one of the two resources another name.", "If it names none",
+							"terraform import"),
+					},
+				},
+			})
+		})
+	}
+}
+
+// TestAccNameClash_unseenHolder_cli runs the CLI itself, for what terraform-plugin-testing cannot
+// pass: -refresh=false and -target. However little of the state the apply's provider process sees,
+// the error of a write refused because another resource of the configuration has the name says to
+// look for that object in the state first, and the command it gives finds that resource.
+func TestAccNameClash_unseenHolder_cli(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	for _, holder := range clashHolderTypes(t, e) {
+		t.Run(holder.typeName, func(t *testing.T) { testAccNameClashUnseenHolderCLI(t, e, holder) })
+	}
+}
+
+func testAccNameClashUnseenHolderCLI(t *testing.T, e *testEmulator, holder clashHolderType) {
+	w := newCLIWorkspace(t, featureNone)
+	dup, other := e.name(holder.typeName+"-dup"), e.name(holder.typeName+"-other")
+	w.write("main.tf", holder.config(e, map[string]string{"a": dup, "c": other}))
+	w.run([]int{0}, "init", "-input=false", "-no-color")
+	w.run([]int{0}, "apply", "-auto-approve", "-input=false", "-no-color")
+	_, shown := w.run([]int{0}, "state", "show", "-no-color", holder.typeName+".a")
+	match := regexp.MustCompile(`(?m)^\s*id\s*=\s*"([^"]+)"`).FindStringSubmatch(shown)
+	if match == nil {
+		t.Fatalf("no id in the state of %s.a:\n%s", holder.typeName, shown)
+	}
+	id := match[1]
+	if _, listed := w.run([]int{0}, "state", "list", "-id="+id); strings.TrimSpace(listed) != holder.typeName+".a" {
+		t.Fatalf("terraform state list -id=%s lists %q, want %s.a", id, listed, holder.typeName)
+	}
+
+	for _, tc := range []struct {
+		name  string
+		names map[string]string
+		args  []string
+	}{
+		{name: "a rename", names: map[string]string{"a": dup, "c": strings.ToUpper(dup)}},
+		{name: "a rename without refresh", names: map[string]string{"a": dup, "c": strings.ToUpper(dup)}, args: []string{"-refresh=false"}},
+		{name: "a create with -target", names: map[string]string{"a": dup, "c": other, "d": dup}, args: []string{"-target=" + holder.typeName + ".d"}},
+	} {
+		w.write("main.tf", holder.config(e, tc.names))
+		_, out := w.run([]int{1}, slices.Concat([]string{"apply", "-auto-approve", "-input=false", "-json"}, tc.args)...)
+		errs := jsonDiagnostics(out, "error", holder.summary)
+		want := regexpText(unseenHolderAdvice(holder.typeName, holder.object, id)...)
+		if len(errs) != 1 || !want.MatchString(errs[0]) {
+			t.Errorf("%s: want one error %s that says %q in this order, got:\n%s", tc.name, holder.summary,
+				unseenHolderAdvice(holder.typeName, holder.object, id), strings.Join(errs, "\n\n"))
+		}
+		for _, msg := range errs {
+			if strings.Contains(msg, "not managed by this configuration") {
+				t.Errorf("%s: the error calls the object unmanaged:\n%s", tc.name, msg)
+			}
+		}
+	}
+	w.write("main.tf", e.providerConfig())
+	w.run([]int{0}, "apply", "-auto-approve", "-input=false", "-no-color")
 }

@@ -465,7 +465,8 @@ func TestAPIKey_modifyPlanRenameIntoTakenName(t *testing.T) {
 	expectOne("a swap, the second", rename(data, k2, c1), "the renames form a cycle")
 
 	expectOne("a key outside the configuration", rename(refreshed(k1, k2), k2, outside),
-		"not managed by this configuration", "make this resource depend on that one instead", "terraform import")
+		"has not seen that API key", "terraform state list -id=", "make this resource depend on that one instead",
+		"If it names none", "terraform import")
 	expectNone("a key outside the configuration, in the apply's own plan", rename(newProviderData(e.API), k2, outside))
 }
 
@@ -496,7 +497,8 @@ func TestUserRole_modifyPlanRenameIntoTakenName(t *testing.T) {
 	refreshed := newProviderData(e.API)
 	refreshed.noteManaged(userRoleType, r1.ID, r2.ID)
 	expectOneWarning(t, rename(refreshed, r2, outside.Name), "User Role Already Exists",
-		"not managed by this configuration", "make this resource depend on that one instead", "terraform import")
+		slices.Concat(wantLookFirst("user role", outside.ID), []string{"make this resource depend on that one instead",
+			"If it names none", "terraform import"})...)
 	if diags := rename(newProviderData(e.API), r2, outside.Name); len(diags) > 0 {
 		t.Errorf("the apply's own plan: want no diagnostics, got %v", diags)
 	}
@@ -823,7 +825,8 @@ resource %[1]q "n2" {
 		{name: "a chain in the wrong order", first: "n2", n1: old, n2: c1, want: []string{"make this resource depend on that one instead"}},
 		{name: "a name kept, the holder planned first", first: "n1", n1: c1, n2: c1, want: []string{"Give one of the two resources another name"}},
 		{name: "a name kept, the taker planned first", first: "n2", n1: c1, n2: c1, want: []string{"Give one of the two resources another name"}},
-		{name: "the name of an object outside the configuration", n1: c1, n2: outside, want: []string{"not managed by this configuration", "terraform import"}},
+		{name: "the name of an object outside the configuration", n1: c1, n2: outside,
+			want: []string{"has not seen that", "terraform state list -id=", "If it names none", "terraform import"}},
 		{name: "a swap, n1 planned first", first: "n1", n1: c2, n2: c1, want: []string{"the renames form a cycle"}},
 		{name: "a swap, n2 planned first", first: "n2", n1: c2, n2: c1, want: []string{"the renames form a cycle"}},
 	} {
@@ -866,8 +869,12 @@ func (w *cliWorkspace) planWarnings(summary string) []string {
 
 // jsonWarnings returns the details of the warnings with this summary in out, the output of a
 // command run with -json, each after the address of its resource.
-func jsonWarnings(out, summary string) []string {
-	var warnings []string
+func jsonWarnings(out, summary string) []string { return jsonDiagnostics(out, "warning", summary) }
+
+// jsonDiagnostics returns the details of the diagnostics of this severity ("warning", "error") and
+// summary in out, the output of a command run with -json, each after the address of its resource.
+func jsonDiagnostics(out, severity, summary string) []string {
+	var found []string
 	for _, line := range strings.Split(out, "\n") {
 		var message struct {
 			Type       string `json:"type"`
@@ -881,9 +888,9 @@ func jsonWarnings(out, summary string) []string {
 		if json.Unmarshal([]byte(line), &message) != nil || message.Type != "diagnostic" {
 			continue
 		}
-		if d := message.Diagnostic; d.Severity == "warning" && d.Summary == summary {
-			warnings = append(warnings, d.Address+": "+d.Detail)
+		if d := message.Diagnostic; d.Severity == severity && d.Summary == summary {
+			found = append(found, d.Address+": "+d.Detail)
 		}
 	}
-	return warnings
+	return found
 }

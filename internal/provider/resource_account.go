@@ -603,8 +603,7 @@ func accountEmailClash(existing *client.Account) nameClash {
 // addInviteError reports a failed invitation; when the email is already taken (a 400:
 // API.md, "Decision: duplicates", or an account the client found after an invitation that got no
 // clear answer, which is not the invitation it sent) it names the account, and says how to bring
-// it under Terraform when this configuration does not manage it as far as the provider can tell
-// (nameClashDetail).
+// it under Terraform when no resource of the state has it (nameClashDetail).
 func (r *accountResource) addInviteError(ctx context.Context, diags *diag.Diagnostics, email string, err error) {
 	var apiErr *client.APIError
 	if !errors.As(err, &apiErr) || (!client.IsBadRequest(err) && !apiErr.FoundByClient()) {

@@ -375,9 +375,8 @@ func TestAccAccount_emailTakenInTenant(t *testing.T) {
 				Config:   e.accountConfig(map[string]testAccAccount{"test": {email: strings.ToUpper(email), role: "Analyst"}}),
 				PlanOnly: true,
 				ExpectError: regexpText(slices.Concat([]string{"Account Already Exists",
-					fmt.Sprintf("Vision One already has the account %q (id %s)", email, existing.ID),
-					"not managed by this configuration as far as the provider can tell"},
-					wantImportHint(accountType, email), []string{`role "Auditor" and status invited`})...),
+					fmt.Sprintf("Vision One already has the account %q (id %s)", email, existing.ID)},
+					wantLookFirst("account", existing.ID), wantImportHint(accountType, email), []string{`role "Auditor" and status invited`})...),
 			},
 			{
 				Config: e.providerConfig(),

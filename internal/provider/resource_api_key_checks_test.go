@@ -385,8 +385,8 @@ func TestAPIKey_modifyPlanNameTakenWarns(t *testing.T) {
 	}
 
 	expectOneWarning(t, planNew(&apiKeyResource{data: newProviderData(e.API)}).Diagnostics, "API Key Already Exists",
-		slices.Concat([]string{fmt.Sprintf("Vision One already has the API key %q (id %s)", taken, existing.ID),
-			"not managed by this configuration as far as the provider can tell"}, wantImportHint(apiKeyType, existing.ID),
+		slices.Concat([]string{fmt.Sprintf("Vision One already has the API key %q (id %s)", taken, existing.ID)},
+			wantLookFirst("API key", existing.ID), wantImportHint(apiKeyType, existing.ID),
 			[]string{"cannot recover the key's value", "create_before_destroy", "use name_prefix instead of name",
 				"applying this plan fails"})...)
 

@@ -783,11 +783,14 @@ resource "visionone_api_key" "test" {
 					// The create was refused at its first attempt, which made no key: nothing to check and delete.
 					// (The provider cannot tell the current key from one that a change of this apply not begun
 					// yet gives up.)
-					`\(it has not seen it in the Terraform state in this run\)\. If it belongs to a resource of this configuration that `+
-					`this apply renames or destroys, that change did not begin while this one waited for it\. Either that resource depends `+
-					`on this one, directly or through others, and must not \(make this resource depend on it instead\), or Terraform had `+
-					`not started it yet: apply again, or add depends_on to this resource, naming that resource, to make the order `+
-					`explicit\. If not, to manage it with Terraform, import it`, " ", `\s+`)),
+					`Otherwise, the provider has not seen that API key in the Terraform state in this run, but an apply shows it `+
+					`only the resources being changed, and -target only those targeted, so look for it first: `+
+					`terraform state list -id='[0-9a-f-]{36}' If that names a resource, the API key is that resource's: give one `+
+					`of the two resources another name\. If this apply renames or destroys that resource instead, that change did not `+
+					`begin while this one waited for it\. Either that resource depends on this one, directly or through others, and `+
+					`must not \(make this resource depend on it instead\), or Terraform had not started it yet: apply again, or add `+
+					`depends_on to this resource, naming that resource, to make the order explicit\. If it names none, to manage it `+
+					`with Terraform, import it`, " ", `\s+`)),
 			},
 			{
 				// The current key was not touched; without create_before_destroy the replacement works.

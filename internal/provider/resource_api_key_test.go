@@ -871,8 +871,8 @@ func TestAccAPIKey_duplicateName(t *testing.T) {
 				Config:   e.providerConfig() + testAccAPIKeyConfig(strings.ToLower(taken), "SIEM", "", true),
 				PlanOnly: true,
 				ExpectError: regexpText(slices.Concat([]string{"API Key Already Exists",
-					fmt.Sprintf(`Vision One already has the API key %q (id %s)`, taken, takenID),
-					"not managed by this configuration as far as the provider can tell"}, wantImportHint(apiKeyType, takenID),
+					fmt.Sprintf(`Vision One already has the API key %q (id %s)`, taken, takenID)},
+					wantLookFirst("API key", takenID), wantImportHint(apiKeyType, takenID),
 					[]string{"An import cannot recover the key's value", "give this resource another name"})...),
 			},
 			{

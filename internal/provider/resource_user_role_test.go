@@ -698,9 +698,8 @@ func TestAccUserRole_invalidInput(t *testing.T) {
 		"name of an existing custom role": {
 			config: role(fmt.Sprintf(`name = %[1]q; permissions = [%[2]q]`, strings.ToUpper(console), key)),
 			wantError: regexpText(slices.Concat([]string{"User Role Already Exists",
-				fmt.Sprintf(`Vision One already has the user role %q (id %s)`, console, existing.ID),
-				"not managed by this configuration as far as the provider can tell"},
-				wantImportHint(userRoleType, existing.ID), []string{"give this resource another name"})...),
+				fmt.Sprintf(`Vision One already has the user role %q (id %s)`, console, existing.ID)},
+				wantLookFirst("user role", existing.ID), wantImportHint(userRoleType, existing.ID), []string{"give this resource another name"})...),
 		},
 		"description too long": {
 			config:    role(fmt.Sprintf(`name = "auditors"; description = %[1]q; permissions = [%[2]q]`, strings.Repeat("d", 2049), key)),
@@ -1630,8 +1629,8 @@ func TestUserRole_modifyPlanNameTakenWarns(t *testing.T) {
 	}
 
 	expectOneWarning(t, planNew(&userRoleResource{data: newProviderData(e.API)}).Diagnostics, "User Role Already Exists",
-		slices.Concat([]string{fmt.Sprintf("Vision One already has the user role %q (id %s)", taken, existing.ID),
-			"not managed by this configuration as far as the provider can tell"}, wantImportHint(userRoleType, existing.ID),
+		slices.Concat([]string{fmt.Sprintf("Vision One already has the user role %q (id %s)", taken, existing.ID)},
+			wantLookFirst("user role", existing.ID), wantImportHint(userRoleType, existing.ID),
 			[]string{"create_before_destroy", "applying this plan fails"})...)
 
 	seen := newProviderData(e.API)
