@@ -1347,9 +1347,9 @@ resource "visionone_api_key" "test" {
 	// The detail ends with end; the key's id is the emulator's to choose.
 	explained := func(end string) *regexp.Regexp {
 		texts := slices.Concat([]string{"API Key Already Exists", `POST /v3.0/iam/apiKeys got no clear answer, and an API key named`,
-			"but the API does not say when it was created, so it may be the one this request created",
-			"It may be a key that this apply created without its secret reaching the provider",
-			"check it in Administration → API Keys and, if so, delete it and apply again. Otherwise it is someone else's key."},
+			"but the API does not say when it was created, so it may be the one this request created"},
+			wantLookFirst("API key", "<id>"), []string{"it may be a key that this apply created without its secret reaching the provider",
+				"check it in Administration → API Keys and, if so, delete it and apply again. Otherwise it is someone else's key."},
 			wantImportHint(apiKeyType, "<id>"), []string{end})
 		return regexp.MustCompile(strings.ReplaceAll(regexpText(texts...).String(), "<id>", "[0-9a-f-]{36}") + `\s*\z`)
 	}
@@ -1475,9 +1475,9 @@ func TestAccAPIKey_refusedAfterLostCreate(t *testing.T) {
 	name := newTestPrefix(t) + "listed-late"
 	e := startEmulatorBehind(t, lostCreateListedLate(&srv, name))
 	srv = e.Emulator()
-	texts := slices.Concat([]string{"API Key Already Exists", fmt.Sprintf(`Creating API key %q: POST /v3.0/iam/apiKeys item %[1]q: 400 BadRequest`, name),
-		"It may be a key that this apply created without its secret reaching the provider",
-		"check it in Administration → API Keys and, if so, delete it and apply again. Otherwise it is someone else's key."},
+	texts := slices.Concat([]string{"API Key Already Exists", fmt.Sprintf(`Creating API key %q: POST /v3.0/iam/apiKeys item %[1]q: 400 BadRequest`, name)},
+		wantLookFirst("API key", "<id>"), []string{"it may be a key that this apply created without its secret reaching the provider",
+			"check it in Administration → API Keys and, if so, delete it and apply again. Otherwise it is someone else's key."},
 		wantImportHint(apiKeyType, "<id>"), []string{"Or, instead of importing it, give this resource another name."})
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
