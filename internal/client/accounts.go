@@ -79,7 +79,7 @@ func (c *Client) FindAccountByEmail(ctx context.Context, email string) (*Account
 func (c *Client) InviteAccount(ctx context.Context, in AccountInvite) (*Account, error) {
 	stale := writing(c.caches.accounts)
 	defer stale()
-	ctx, done, err := c.beginCreate(ctx)
+	ctx, done, err := c.beginWrite(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -124,7 +124,7 @@ func (q APIKeyQuery) fields() []apiKeyField {
 // empty. Concurrent calls are gathered into one batch request (gather.go); each gets its own item
 // of the answer, and one item's failure fails only its caller. A caller whose context ends before
 // its batch is sent is not sent at all; once sent, the create is seen through for
-// createGracePeriod after the context ends (beginCreate).
+// writeGracePeriod after the context ends (beginWrite).
 //
 // The secret is shown only once, so after an ambiguous failure of a batch (its answer lost, or an
 // answer that leaves keys in doubt: see createdAPIKey) every name still in doubt is looked up in
@@ -134,7 +134,7 @@ func (q APIKeyQuery) fields() []apiKeyField {
 // caller gets an error for which IsAlreadyExists is true (nothing is deleted); a name not found is
 // sent again.
 func (c *Client) CreateAPIKey(ctx context.Context, in APIKeyCreate) (*CreatedAPIKey, error) {
-	keep, done, err := c.beginCreate(ctx)
+	keep, done, err := c.beginWrite(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -535,15 +535,21 @@ func apiKeyPatchApplied(k *APIKey, p APIKeyPatch) bool {
 // returned error (a *MultiStatusError); keys that are already gone count as deleted. Sending the
 // batch again is harmless for the same reason, so it is retried like any idempotent request.
 // Concurrent calls are gathered into one batch request (gather.go); an id whose caller's context
-// ends before its batch is sent is not sent, and one whose context ends after gets a *RequestError
-// for which StoppedInFlight is true: the key may be gone.
+// ends before its batch is sent is not sent, and one sent is seen through for writeGracePeriod
+// after the context ends (beginWrite); given up on after that, it gets a *RequestError for which
+// StoppedInFlight is true: the key may be gone.
 func (c *Client) DeleteAPIKeys(ctx context.Context, ids ...string) error {
 	if len(ids) == 0 {
 		return nil
 	}
+	keep, done, err := c.beginWrite(ctx)
+	if err != nil {
+		return err
+	}
+	defer done()
 	items := make([]*pending[string, *APIError], len(ids))
 	for i, id := range ids {
-		items[i] = c.keyDeletes.add(ctx, ctx, id)
+		items[i] = c.keyDeletes.add(ctx, keep, id)
 	}
 	multi := &MultiStatusError{Method: http.MethodPost, Path: apiKeysDeletePath, Total: len(ids)}
 	var requestErr error
@@ -553,8 +559,9 @@ func (c *Client) DeleteAPIKeys(ctx context.Context, ids ...string) error {
 		switch {
 		case !sent:
 			err = &RequestError{Method: http.MethodPost, Path: apiKeysDeletePath, Err: err}
-		case err != nil && ctx.Err() != nil && !errors.As(err, &reqErr):
-			// Given up on once sent: the batch may have deleted the key, as for a create.
+		case err != nil && keep.Err() != nil && !errors.As(err, &reqErr):
+			// Given up on once sent, when the grace period ended: the batch may have deleted the key,
+			// as for a create.
 			err = &RequestError{Method: http.MethodPost, Path: apiKeysDeletePath, Err: err, inFlight: true}
 		case failed != nil:
 			multi.Items = append(multi.Items, failed)

@@ -389,14 +389,16 @@ func TestAPIKeyBatchSeenThroughInterrupt(t *testing.T) {
 	}
 }
 
-// TestAPIKeyDeleteInterruptedAfterSent: a delete whose caller stops waiting once its batch was sent
-// may have been applied; its error says which request it was and that it was under way, as a
-// create's does, rather than the bare context error.
-func TestAPIKeyDeleteInterruptedAfterSent(t *testing.T) {
+// TestAPIKeyDeleteGivenUpAfterTheGracePeriod: a delete whose caller is interrupted once its batch
+// was sent is seen through for the grace period only (TestWritesSeenThroughInterrupt); given up on
+// after that, it may have been applied, and its error says which request it was and that it was
+// under way, as a create's does, rather than the bare context error.
+func TestAPIKeyDeleteGivenUpAfterTheGracePeriod(t *testing.T) {
 	t.Parallel()
 	ctx, interrupt := context.WithCancel(context.Background())
 	defer interrupt()
 	e := startEmulator(t, interruptAfter(isPost(deleteKeysPath), interrupt))
+	client.SetWriteGrace(e.api, 10*time.Millisecond) // shorter than interruptAfter holds the answer
 	created := createConcurrently(context.Background(), e.api, keyInputs("deleted-while-interrupted"))
 	e.checkCreated(t, created[0])
 
@@ -942,7 +944,7 @@ func TestAPIKeyMadeNotHeldBackByResend(t *testing.T) {
 		interrupt() // the user interrupts the caller of "made" once the first answer is on its way
 	})
 	client.GatherCreates(c, 2)
-	client.SetCreateGrace(c, retryAfter/4)
+	client.SetWriteGrace(c, retryAfter/4)
 	started := time.Now()
 	type outcome struct {
 		key  *client.CreatedAPIKey
@@ -1051,7 +1053,7 @@ func TestAPIKeyNotSentAgainAfterItsCallerIsInterrupted(t *testing.T) {
 		t.Fatal(err)
 	}
 	client.GatherCreates(c, 2) // A and B in one request
-	client.SetCreateGrace(c, 1500*time.Millisecond)
+	client.SetWriteGrace(c, 1500*time.Millisecond)
 	interrupted, interrupt := context.WithCancel(context.Background())
 	var errA, errB error
 	var keyA, keyB *client.CreatedAPIKey

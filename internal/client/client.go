@@ -91,8 +91,8 @@ type Client struct {
 	// keyCreates and keyDeletes gather concurrent API-key writes into batches (gather.go).
 	keyCreates *gatherer[APIKeyCreate, *CreatedAPIKey]
 	keyDeletes *gatherer[string, *APIError]
-	// createGrace is createGracePeriod (tests shorten it).
-	createGrace time.Duration
+	// writeGrace is writeGracePeriod (tests shorten it).
+	writeGrace time.Duration
 	// shown holds the permissions (requiredPermission) of the calls that have succeeded: the key's
 	// role has them, so a later 403 to a call that needs one of them has another cause.
 	shown sync.Map
@@ -119,7 +119,7 @@ func New(cfg Config) (*Client, error) {
 		pace:   newPacer(cfg.RequestsPerMinute),
 		caches: newReadCaches(),
 
-		createGrace: createGracePeriod,
+		writeGrace: writeGracePeriod,
 	}
 	c.keyCreates = newGatherer("API key creates", c.logContext, c.createAPIKeyBatch)
 	c.keyDeletes = newGatherer("API key deletes", c.logContext, c.deleteAPIKeyBatch)

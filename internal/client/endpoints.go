@@ -138,10 +138,15 @@ func afterAmbiguousAnswer(err error, status int) bool {
 	return ok && e.afterAmbiguous && e.StatusCode == status
 }
 
-// deleteObject DELETEs one object. A 404 answering a retry whose earlier attempt may have been
-// applied means that attempt deleted it: success.
+// deleteObject DELETEs one object, seen through an interrupt (beginWrite). A 404 answering a retry
+// whose earlier attempt may have been applied means that attempt deleted it: success.
 func (c *Client) deleteObject(ctx context.Context, p string) error {
-	_, err := c.do(ctx, request{method: http.MethodDelete, path: p})
+	ctx, done, err := c.beginWrite(ctx)
+	if err != nil {
+		return err
+	}
+	defer done()
+	_, err = c.do(ctx, request{method: http.MethodDelete, path: p})
 	if afterAmbiguousAnswer(err, http.StatusNotFound) {
 		return nil
 	}
@@ -151,9 +156,14 @@ func (c *Client) deleteObject(ctx context.Context, p string) error {
 // patchObject PATCHes one object with If-Match. When a retry of an ambiguous attempt meets a 412
 // (the first attempt applied the patch and so changed the ETag), applied is asked whether the
 // object now holds what the patch asked for; if so the update succeeded, otherwise someone else
-// changed the object and the 412 stands.
+// changed the object and the 412 stands. The PATCH is seen through an interrupt (beginWrite).
 func (c *Client) patchObject(ctx context.Context, p, etag string, patch any, applied func(context.Context) (bool, error)) error {
-	_, err := c.do(ctx, request{method: http.MethodPatch, path: p, body: patch, ifMatch: etag})
+	ctx, done, err := c.beginWrite(ctx)
+	if err != nil {
+		return err
+	}
+	defer done()
+	_, err = c.do(ctx, request{method: http.MethodPatch, path: p, body: patch, ifMatch: etag})
 	if afterAmbiguousAnswer(err, http.StatusPreconditionFailed) {
 		if ok, checkErr := applied(ctx); checkErr == nil && ok {
 			return nil

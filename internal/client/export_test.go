@@ -40,5 +40,5 @@ func RolePermissions(ctx context.Context, c *Client, id string) ([]string, error
 	return c.getRolePermissions(ctx, id)
 }
 
-// SetCreateGrace shortens how long c sees a create through after its caller's context ends.
-func SetCreateGrace(c *Client, d time.Duration) { c.createGrace = d }
+// SetWriteGrace shortens how long c sees a write through after its caller's context ends.
+func SetWriteGrace(c *Client, d time.Duration) { c.writeGrace = d }

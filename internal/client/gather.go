@@ -35,7 +35,7 @@ import (
 //     maxKeyBatch items.
 //   - A caller whose context ends while its item waits in an open batch leaves the batch and is
 //     never sent. Once the batch is sent, the caller waits for its item as long as its own
-//     context allows (for a create, the grace period of beginCreate): the batch goes on for the
+//     context allows (the grace period of beginWrite): the batch goes on for the
 //     others, and its request ends only when every caller in it has stopped waiting.
 //   - A batch whose send goes on after some items have their results (keys made, while others
 //     wait to be sent again) answers those at once; they no longer count as in flight.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -78,7 +79,7 @@ func TestCreateGivenUpAfterTheGracePeriod(t *testing.T) {
 		})
 	})
 	t.Cleanup(func() { close(release) })
-	client.SetCreateGrace(e.api, 100*time.Millisecond)
+	client.SetWriteGrace(e.api, 100*time.Millisecond)
 
 	for name, create := range map[string]func(context.Context) error{
 		"role": func(ctx context.Context) error {
@@ -107,5 +108,73 @@ func TestCreateGivenUpAfterTheGracePeriod(t *testing.T) {
 		} else {
 			t.Errorf("%s create after the interrupt succeeded", name)
 		}
+	}
+}
+
+// TestWritesSeenThroughInterrupt cancels the caller's context while a delete or an update is in
+// flight, the API having carried it out: the call must still learn so and succeed, so that the
+// state does not keep a deleted object (reported as deleted outside Terraform on the next run) or
+// an old value; and a write whose context has already ended must not be sent.
+func TestWritesSeenThroughInterrupt(t *testing.T) {
+	t.Parallel()
+	var interrupt atomic.Pointer[context.CancelFunc]
+	e := startEmulator(t, func(_ *emulator.Server, next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			next.ServeHTTP(w, r)
+			if stop := interrupt.Load(); stop != nil && r.Method != http.MethodGet {
+				// Carried out; the user interrupts before the answer arrives.
+				(*stop)()
+				time.Sleep(100 * time.Millisecond)
+			}
+		})
+	})
+	bg := context.Background()
+	role, err := e.api.CreateRole(bg, client.RoleCreate{Name: "kept", Description: "before"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gone, err := e.api.CreateRole(bg, client.RoleCreate{Name: "deleted"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	account, err := e.api.InviteAccount(bg, client.AccountInvite{Email: "gone@example.com", Role: "Auditor", AuthType: client.AuthTypeLocal})
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, err := e.api.CreateAPIKey(bg, client.APIKeyCreate{Name: "gone", Role: "SIEM"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	description := "after"
+	for name, write := range map[string]func(context.Context) error{
+		"role update": func(ctx context.Context) error {
+			return e.api.UpdateRole(ctx, role.ID, "", client.RolePatch{Description: &description})
+		},
+		"role delete":    func(ctx context.Context) error { return e.api.DeleteRole(ctx, gone.ID) },
+		"account delete": func(ctx context.Context) error { return e.api.DeleteAccount(ctx, account.ID) },
+		"API key delete": func(ctx context.Context) error { return e.api.DeleteAPIKeys(ctx, key.ID) },
+	} {
+		ctx, cancel := context.WithCancel(bg)
+		interrupt.Store(&cancel)
+		if err := write(ctx); err != nil {
+			t.Errorf("%s interrupted in flight: %v", name, err)
+		}
+		interrupt.Store(nil)
+		if ctx.Err() == nil {
+			t.Errorf("%s: the context was not canceled during the write", name)
+		}
+		before := e.srv.Stats().Writes()
+		if err := write(ctx); !errors.Is(err, context.Canceled) {
+			t.Errorf("%s after the interrupt: error %v, want context.Canceled", name, err)
+		}
+		if n := e.srv.Stats().Writes() - before; n != 0 {
+			t.Errorf("%s: %d writes were sent after the interrupt, want none", name, n)
+		}
+	}
+	if got, err := e.api.GetRole(bg, role.ID); err != nil || got.Description != description {
+		t.Errorf("the role after its interrupted update: %+v, %v", got, err)
+	}
+	if objects := e.srv.Stats().Objects; objects["roles"] != 1 || objects["accounts"] != 0 || objects["apiKeys"] != 0 {
+		t.Errorf("after the interrupted deletes the emulator holds %v, want only the updated role", objects)
 	}
 }

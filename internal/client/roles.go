@@ -119,7 +119,7 @@ func (c *Client) findRoleAsListed(ctx context.Context, name string, foldCase boo
 func (c *Client) CreateRole(ctx context.Context, in RoleCreate) (*Role, error) {
 	stale := writing(c.caches.roles, c.caches.accounts, c.caches.apiKeys) // accounts and keys name their role
 	defer stale()
-	ctx, done, err := c.beginCreate(ctx)
+	ctx, done, err := c.beginWrite(ctx)
 	if err != nil {
 		return nil, err
 	}
