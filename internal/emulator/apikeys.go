@@ -106,9 +106,9 @@ var apiKeyCreateFields = bodyFields{
 }
 
 type createdAPIKey struct {
-	ID              string  `json:"id"`
-	Value           string  `json:"value"`
-	ExpiredDateTime *string `json:"expiredDateTime"`
+	ID              string          `json:"id"`
+	Value           string          `json:"value"`
+	ExpiredDateTime json.RawMessage `json:"expiredDateTime,omitempty"`
 }
 
 // createAPIKeys is the batch create: each element succeeds or fails on its own

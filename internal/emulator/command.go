@@ -42,10 +42,10 @@ func RunCommand(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	noControls := fs.Bool("no-controls", false, "serve no test controls: everything under /_emulator/ answers 404, as on a real tenant")
 	absentDates := AbsentDatesEmpty
 	fs.Func("absent-dates", "how a date with no value (a key that never expires, or was never used) is written, as\n"+
-		"`spelling`: empty (\"\", the default), null, or sentinel (9999-12-31T23:59:59Z for no expiry,\n"+
-		"1970-01-01T00:00:00Z for never used); Trend does not publish the real form", func(v string) error {
+		"`spelling`: empty (\"\", the default), null, sentinel (9999-12-31T23:59:59Z for no expiry,\n"+
+		"1970-01-01T00:00:00Z for never used), or omitted (no field); Trend does not publish the real form", func(v string) error {
 		if !slices.Contains(AbsentDatesModes, AbsentDates(v)) {
-			return errors.New(`must be "empty", "null" or "sentinel"`)
+			return errors.New(`must be "empty", "null", "sentinel" or "omitted"`)
 		}
 		absentDates = AbsentDates(v)
 		return nil

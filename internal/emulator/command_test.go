@@ -237,7 +237,7 @@ func TestRunCommandFlags(t *testing.T) {
 		{[]string{"-h"}, 0, "-max-accounts"},
 		{[]string{"-h"}, 0, "-max-roles"},
 		{[]string{"-max-roles", "-1", "-listen", "127.0.0.1:0"}, 1, "must not be negative"},
-		{[]string{"-absent-dates", "zero"}, 2, `must be "empty", "null" or "sentinel"`},
+		{[]string{"-absent-dates", "zero"}, 2, `must be "empty", "null", "sentinel" or "omitted"`},
 		{[]string{"-nope"}, 2, "flag provided but not defined"},
 		{[]string{"extra"}, 2, "unexpected argument"},
 		{[]string{"-listen", "256.0.0.1:99999"}, 1, "emulator:"},

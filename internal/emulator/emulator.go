@@ -44,7 +44,8 @@
 //   - A role may hold no permissions at all (Trend publishes no minimum).
 //   - Using an API key updates its lastUsedDateTime but not its ETag.
 //   - A date with no value (a never-expiring key's expiredDateTime, a never-used key's
-//     lastUsedDateTime) is "" by default; Options.AbsentDates writes null or a sentinel instead.
+//     lastUsedDateTime) is "" by default; Options.AbsentDates writes null or a sentinel instead, or
+//     leaves the field out.
 //   - A role's body holds its permissionKeys; Options.RolesOmitPermissionKeys leaves them to
 //     /roles/{id}/permissions.
 //   - Options.MaxAPIKeys, MaxAccounts and MaxRoles (and POST /_emulator/limits) cap the objects
@@ -151,10 +152,12 @@ const (
 	// AbsentDatesSentinel writes a sentinel date: 9999-12-31T23:59:59Z for a key that never
 	// expires, 1970-01-01T00:00:00Z for one never used.
 	AbsentDatesSentinel AbsentDates = "sentinel"
+	// AbsentDatesOmitted leaves the field out of the object.
+	AbsentDatesOmitted AbsentDates = "omitted"
 )
 
 // AbsentDatesModes lists the spellings, for flags and tests.
-var AbsentDatesModes = []AbsentDates{AbsentDatesEmpty, AbsentDatesNull, AbsentDatesSentinel}
+var AbsentDatesModes = []AbsentDates{AbsentDatesEmpty, AbsentDatesNull, AbsentDatesSentinel, AbsentDatesOmitted}
 
 // Faults injects failures into /v3.0 requests (never into /_emulator). JSON as accepted by
 // POST /_emulator/faults.
@@ -252,10 +255,10 @@ func New(opts Options) (*Server, error) {
 	switch opts.AbsentDates {
 	case "":
 		s.opts.AbsentDates = AbsentDatesEmpty
-	case AbsentDatesEmpty, AbsentDatesNull, AbsentDatesSentinel:
+	case AbsentDatesEmpty, AbsentDatesNull, AbsentDatesSentinel, AbsentDatesOmitted:
 	default:
-		return nil, fmt.Errorf("emulator: AbsentDates must be %q, %q or %q, not %q",
-			AbsentDatesEmpty, AbsentDatesNull, AbsentDatesSentinel, opts.AbsentDates)
+		return nil, fmt.Errorf("emulator: AbsentDates must be %q, %q, %q or %q, not %q",
+			AbsentDatesEmpty, AbsentDatesNull, AbsentDatesSentinel, AbsentDatesOmitted, opts.AbsentDates)
 	}
 	switch opts.LegacyKeyStatus {
 	case 0:

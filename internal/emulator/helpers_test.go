@@ -155,10 +155,10 @@ type createdItem struct {
 	Status  int          `json:"status"`
 	Headers []headerPair `json:"headers"`
 	Body    struct {
-		ID              string    `json:"id"`
-		Value           string    `json:"value"`
-		ExpiredDateTime *string   `json:"expiredDateTime"`
-		Error           *apiError `json:"error"`
+		ID              string          `json:"id"`
+		Value           string          `json:"value"`
+		ExpiredDateTime json.RawMessage `json:"expiredDateTime"`
+		Error           *apiError       `json:"error"`
 	} `json:"body"`
 }
 

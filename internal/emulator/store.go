@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -262,18 +263,22 @@ const (
 )
 
 // optionalDate is the wire form of a date that may have no value: t, or the spelling chosen by
-// Options.AbsentDates, with sentinel as the sentinel date. A nil result is written as null.
-func (s *Server) optionalDate(t *time.Time, sentinel string) *string {
+// Options.AbsentDates, with sentinel as the sentinel date. A nil result (AbsentDatesOmitted) is
+// left out of the object by its field's omitempty.
+func (s *Server) optionalDate(t *time.Time, sentinel string) json.RawMessage {
 	v := ""
 	switch {
 	case t != nil:
 		v = formatTime(*t)
 	case s.opts.AbsentDates == AbsentDatesNull:
-		return nil
+		return json.RawMessage("null")
 	case s.opts.AbsentDates == AbsentDatesSentinel:
 		v = sentinel
+	case s.opts.AbsentDates == AbsentDatesOmitted:
+		return nil
 	}
-	return &v
+	quoted, _ := json.Marshal(v) // a string always marshals
+	return quoted
 }
 
 // Wire representations (API.md, "Accounts: object"; API.md, "API keys: object";
@@ -307,15 +312,15 @@ type accountView struct {
 }
 
 type apiKeyView struct {
-	ID                   string  `json:"id"`
-	Name                 string  `json:"name"`
-	Role                 string  `json:"role"`
-	Status               string  `json:"status"`
-	Description          string  `json:"description"`
-	ExpiredDateTime      *string `json:"expiredDateTime"`
-	LastUsedDateTime     *string `json:"lastUsedDateTime"`
-	CreatedDateTime      string  `json:"createdDateTime"`
-	LastModifiedDateTime string  `json:"lastModifiedDateTime"`
+	ID                   string          `json:"id"`
+	Name                 string          `json:"name"`
+	Role                 string          `json:"role"`
+	Status               string          `json:"status"`
+	Description          string          `json:"description"`
+	ExpiredDateTime      json.RawMessage `json:"expiredDateTime,omitempty"`
+	LastUsedDateTime     json.RawMessage `json:"lastUsedDateTime,omitempty"`
+	CreatedDateTime      string          `json:"createdDateTime"`
+	LastModifiedDateTime string          `json:"lastModifiedDateTime"`
 }
 
 func (r *role) view() roleView {
