@@ -57,7 +57,7 @@ func (s *Server) getAccount(c *call) *httpError {
 	if e != nil {
 		return e
 	}
-	c.w.Header().Set("ETag", etag(a.ID, a.Version))
+	s.setETag(c.w, a.ID, a.Version)
 	writeJSON(c.w, http.StatusOK, s.st.accountView(a))
 	return nil
 }
@@ -133,7 +133,7 @@ func (s *Server) inviteAccount(c *call) *httpError {
 	s.st.putAccount(a)
 	s.saveStateLocked()
 	c.w.Header().Set("Location", baseURL(c.r)+"/v3.0/iam/accounts/"+a.ID)
-	c.w.Header().Set("ETag", etag(a.ID, a.Version))
+	s.setETag(c.w, a.ID, a.Version)
 	writeJSON(c.w, http.StatusCreated, map[string]string{"id": a.ID})
 	return nil
 }

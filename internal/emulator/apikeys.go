@@ -66,7 +66,7 @@ func (s *Server) getAPIKey(c *call) *httpError {
 	if e != nil {
 		return e
 	}
-	c.w.Header().Set("ETag", etag(k.ID, k.Version))
+	s.setETag(c.w, k.ID, k.Version)
 	writeJSON(c.w, http.StatusOK, s.apiKeyView(k))
 	return nil
 }

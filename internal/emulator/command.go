@@ -52,6 +52,7 @@ func RunCommand(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	})
 	strictIfMatch := fs.Bool("strict-if-match", false,
 		"answer a PATCH without If-Match with 400 MissingRequiredParameter (default: If-Match is optional)")
+	quotedETags := fs.Bool("quoted-etags", false, "write ETags in double quotes, as HTTP defines them (default: bare, as Trend's mock does)")
 	allowInvitedUpdates := fs.Bool("allow-invited-updates", false,
 		"accept a PATCH of an invited account or a SAML group (default: 400 BadRequest, as Trend's Okta connector says)")
 	legacyKeyStatus := fs.Int("legacy-key-status", http.StatusForbidden,
@@ -106,6 +107,7 @@ the request counts never apply to them):
 		NoControls:                *noControls,
 		AbsentDates:               absentDates,
 		StrictIfMatch:             *strictIfMatch,
+		QuotedETags:               *quotedETags,
 		AllowInvitedUpdates:       *allowInvitedUpdates,
 		LegacyKeyStatus:           *legacyKeyStatus,
 		RolesOmitPermissionKeys:   !*rolePermissionKeys,

@@ -122,6 +122,9 @@ type Options struct {
 	AbsentDates AbsentDates
 	// StrictIfMatch rejects a PATCH without If-Match (API.md, "Decision: If-Match").
 	StrictIfMatch bool
+	// QuotedETags writes ETags in double quotes, as HTTP defines them, rather than bare as Trend's
+	// mock does (API.md, "Decision: If-Match"); If-Match is accepted either way.
+	QuotedETags bool
 	// AllowInvitedUpdates accepts a PATCH of invited users and SAML groups, which is a 400 otherwise
 	// (API.md, "Decision: updates of invited accounts and SAML groups").
 	AllowInvitedUpdates bool

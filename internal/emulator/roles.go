@@ -61,7 +61,7 @@ func (s *Server) getRole(c *call) *httpError {
 	if e != nil {
 		return e
 	}
-	c.w.Header().Set("ETag", etag(r.ID, r.Version))
+	s.setETag(c.w, r.ID, r.Version)
 	writeJSON(c.w, http.StatusOK, s.roleBody(r))
 	return nil
 }
@@ -129,7 +129,7 @@ func (s *Server) createRole(c *call) *httpError {
 	s.st.putRole(r)
 	s.saveStateLocked()
 	c.w.Header().Set("Location", baseURL(c.r)+"/v3.0/iam/roles/"+r.ID)
-	c.w.Header().Set("ETag", etag(r.ID, r.Version))
+	s.setETag(c.w, r.ID, r.Version)
 	writeJSON(c.w, http.StatusCreated, s.roleBody(r))
 	return nil
 }

@@ -1,7 +1,9 @@
 package emulator
 
 import (
+	"fmt"
 	"net/http"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -82,6 +84,32 @@ func TestIfMatchForms(t *testing.T) {
 		etag := ts.expect(req{method: "GET", path: "/v3.0/iam/roles/" + id}, http.StatusOK).header.Get("ETag")
 		ts.expect(req{method: "PATCH", path: "/v3.0/iam/roles/" + id, body: map[string]any{"description": "d"},
 			headers: map[string]string{"If-Match": form(etag)}}, http.StatusNoContent)
+	}
+}
+
+// TestQuotedETags: with QuotedETags, every single-object GET and a role's create write the ETag in
+// double quotes, and a PATCH with it, quoted or bare, is accepted.
+func TestQuotedETags(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t, Options{QuotedETags: true, StrictIfMatch: true})
+	id := ts.createRole("R", nil, false, false)
+	quoted := regexp.MustCompile(`^"[0-9a-f]{32}"$`)
+	path := "/v3.0/iam/roles/" + id
+	for _, bare := range []bool{false, true} {
+		etag := ts.expect(req{method: "GET", path: path}, http.StatusOK).header.Get("ETag")
+		if !quoted.MatchString(etag) {
+			t.Fatalf("GET %s: ETag %q, want a quoted one", path, etag)
+		}
+		if bare {
+			etag = strings.Trim(etag, `"`)
+		}
+		ts.expect(req{method: "PATCH", path: path, body: map[string]any{"description": fmt.Sprint(bare)},
+			headers: map[string]string{"If-Match": etag}}, http.StatusNoContent)
+	}
+	created := ts.expect(req{method: "POST", path: "/v3.0/iam/roles", body: map[string]any{"name": "Q", "description": "",
+		"permissionKeys": []string{}, "allowApiKeyAssignment": false, "allowUserAccountAssignment": false}}, http.StatusCreated)
+	if etag := created.header.Get("ETag"); !quoted.MatchString(etag) {
+		t.Errorf("a role's create: ETag %q, want a quoted one", etag)
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"slices"
 	"strings"
 	"time"
@@ -242,6 +243,16 @@ func (st *store) counts() map[string]int {
 func etag(id string, version uint64) string {
 	sum := sha256.Sum256(fmt.Appendf(nil, "%s/%d", id, version))
 	return hex.EncodeToString(sum[:16])
+}
+
+// setETag writes the ETag of the object with this id and version, quoted when
+// Options.QuotedETags says so.
+func (s *Server) setETag(w http.ResponseWriter, id string, version uint64) {
+	tag := etag(id, version)
+	if s.opts.QuotedETags {
+		tag = `"` + tag + `"`
+	}
+	w.Header().Set("ETag", tag)
 }
 
 // newID returns a random RFC 4122 version 4 UUID.
