@@ -134,6 +134,10 @@ func (s *Server) inviteAccount(c *call) *httpError {
 	s.saveStateLocked()
 	c.w.Header().Set("Location", baseURL(c.r)+"/v3.0/iam/accounts/"+a.ID)
 	s.setETag(c.w, a.ID, a.Version)
+	if s.opts.InviteOmitBody {
+		c.w.WriteHeader(http.StatusCreated)
+		return nil
+	}
 	writeJSON(c.w, http.StatusCreated, map[string]string{"id": a.ID})
 	return nil
 }

@@ -75,6 +75,20 @@ func TestAccountLifecycle(t *testing.T) {
 	ts.expect(req{method: "DELETE", path: "/v3.0/iam/accounts/" + permanent}, http.StatusNotFound)
 }
 
+// TestInviteOmitBody: with InviteOmitBody, an invitation is answered with its Location alone.
+func TestInviteOmitBody(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t, Options{InviteOmitBody: true})
+	resp := ts.expect(req{method: "POST", path: "/v3.0/iam/accounts", body: map[string]any{
+		"email": "jane@example.com", "role": "Auditor", "authType": "local",
+	}}, http.StatusCreated)
+	location := resp.header.Get("Location")
+	if len(resp.body) != 0 || !strings.HasPrefix(location, ts.URL+"/v3.0/iam/accounts/") {
+		t.Fatalf("invite: body %q, Location %q; want no body and the Location", resp.body, location)
+	}
+	ts.expect(req{method: "GET", path: strings.TrimPrefix(location, ts.URL)}, http.StatusOK)
+}
+
 func TestAcceptControl(t *testing.T) {
 	t.Parallel()
 	ts := newTestServer(t, Options{})

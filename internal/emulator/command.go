@@ -61,6 +61,8 @@ func RunCommand(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	rolePermissionKeys := fs.Bool("role-permission-keys", true, "send permissionKeys in the bodies of roles (a create's answer, "+
 		"a GET, the list's items);\n-role-permission-keys=false leaves them out, as Trend's Okta connector shows roles, so that\n"+
 		"clients read /roles/{id}/permissions")
+	inviteAnswerBody := fs.Bool("invite-answer-body", true, "answer an invitation with the body {\"id\": ...} as well as its Location header;\n"+
+		"-invite-answer-body=false sends the Location header alone (Trend does not publish which carries the id)")
 	fs.Usage = func() {
 		_, _ = fmt.Fprint(fs.Output(), `Usage: terraform-provider-visionone emulator [flags]
 
@@ -111,6 +113,7 @@ the request counts never apply to them):
 		AllowInvitedUpdates:       *allowInvitedUpdates,
 		LegacyKeyStatus:           *legacyKeyStatus,
 		RolesOmitPermissionKeys:   !*rolePermissionKeys,
+		InviteOmitBody:            !*inviteAnswerBody,
 		Logger:                    stdout,
 	})
 	if err != nil {

@@ -132,6 +132,10 @@ type Options struct {
 	// single GET, the list's items), as Trend's Okta connector shows roles: clients then read each
 	// role's keys from /roles/{id}/permissions (API.md, "Decision: role bodies").
 	RolesOmitPermissionKeys bool
+	// InviteOmitBody answers an invitation with 201 and its Location header alone, without the body
+	// {"id": ...}: Trend does not publish which carries the id (API.md, "Decision: invitation
+	// answer").
+	InviteOmitBody bool
 	// LegacyKeyStatus is the status that refuses the PATCH of an API key moved from the old User
 	// Accounts app (MarkAPIKeyLegacy): 403 AccessDenied (the zero value) or 400 BadRequest; Trend
 	// does not publish which (API.md, "Decision: migrated API keys").

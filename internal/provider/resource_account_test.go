@@ -105,6 +105,35 @@ func (e *testEmulator) checkAccountInAPI(email string, check func(*client.Accoun
 
 const testAccAccountAddr = "visionone_account.test"
 
+// TestAccAccount_inviteAnsweredByLocation invites an account from an API that answers the
+// invitation with its Location header alone, without the body {"id": ...}: the id is taken from
+// the header, the account is recorded under it, and the next plan is empty.
+func TestAccAccount_inviteAnsweredByLocation(t *testing.T) {
+	e := startEmulator(t, emulator.Options{InviteOmitBody: true})
+	e.requireEmulator("an invitation answered without a body")
+	e.requireMasterAdministrator("invite accounts")
+	email := e.email("by-location")
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.checkAccountsGone(email),
+		Steps: []resource.TestStep{{
+			Config: e.accountConfig(map[string]testAccAccount{"test": {email: email, role: "Auditor"}}),
+			ConfigPlanChecks: resource.ConfigPlanChecks{
+				PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+			},
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(testAccAccountAddr, tfjsonpath.New("id"), knownvalue.StringFunc(func(id string) error {
+					if want := e.account(t, email).ID; id != want {
+						return fmt.Errorf("id %q, want the invitation's %q", id, want)
+					}
+					return nil
+				})),
+			},
+		}},
+	})
+}
+
 // Lifecycle: invite, import by email and id (command and import block), acceptance with no plan
 // change, in-place updates, and replacement on an email change.
 func TestAccAccount_lifecycle(t *testing.T) {
