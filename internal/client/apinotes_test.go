@@ -23,8 +23,9 @@ import (
 // repository.
 
 var (
-	// apiNotesCitation is one citation. A heading may be wrapped onto the next comment line.
-	apiNotesCitation = regexp.MustCompile(`API\.md, "((?:[^"\n]|\n[ \t]*(?://)?[ \t]*)+)"`)
+	// apiNotesCitation is one citation. The heading may begin on the next comment line, and be
+	// wrapped onto the one after.
+	apiNotesCitation = regexp.MustCompile(`API\.md,[ \t]*(?:\n[ \t]*(?://)?[ \t]*)?"((?:[^"\n]|\n[ \t]*(?://)?[ \t]*)+)"`)
 	// apiNotesChained is a second heading written without a prefix of its own, which the check
 	// above would not see.
 	apiNotesChained = regexp.MustCompile(`API\.md, "[^"]+"(?:,| and| or) +"`)
@@ -147,6 +148,8 @@ func TestCheckAPINotesCitations(t *testing.T) {
 		{"known heading", "// Create one key (API.md, \"API keys: create\").", 1, nil},
 		{"heading wrapped onto the next comment line", "x := 1\n\t// Invited accounts wait (API.md, \"Decision: updates of invited\n\t// accounts and SAML groups\").", 1, nil},
 		{"unknown heading", "a\nb (API.md, \"API keys: rotate\")", 1, []string{`2: "API keys: rotate"`}},
+		{"heading on the next comment line", "// Create one key (API.md,\n// \"API keys: create\").", 1, nil},
+		{"unknown heading on the next comment line", "// Rotate (API.md,\n\t// \"API keys: rotate\").", 1, []string{`1: "API keys: rotate"`}},
 		{"second heading without its prefix", "(API.md, \"API keys: create\" and \"API keys: get\")", 1,
 			[]string{`1: before each heading`}},
 		{"numbered section", "// The limit (contract " + "4.1).", 0, []string{`1: outside the repository`}},

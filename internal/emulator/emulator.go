@@ -22,7 +22,7 @@
 // resend it. Roles are ordered by lastUpdatedDateTime desc by default, API keys by createdDateTime
 // desc (both take orderBy as API.md says).
 //
-// The permission catalog and the predefined roles come from catalog.json (see Permissions). The
+// The permission catalog and the predefined roles come from catalog.json (see catalog.go). The
 // IAM endpoints themselves require platform.userAccounts.view/.configure,
 // platform.apiKeys.view/.configure and platform.userRoles.view/.configure.
 //

@@ -44,7 +44,7 @@ func (r response) json(t *testing.T, v any) {
 	}
 }
 
-// errorCode returns the envelope's error code (and fails when the body is no envelope).
+// errorBody returns the envelope's error (and fails when the body is no envelope).
 func (r response) errorBody(t *testing.T) apiError {
 	t.Helper()
 	var env errorEnvelope

@@ -1,5 +1,5 @@
 // Package profiling records what a provider process does with its memory while Terraform drives
-// it, for `go run ./bench -profile DIR`. Binaries built with the "profiling" build tag start it;
+// it, for `make bench BENCH_ARGS='-profile DIR'`. Binaries built with the "profiling" build tag start it;
 // release builds do not contain it.
 package profiling
 

@@ -101,7 +101,7 @@ func startEmulator(t *testing.T, opts emulator.Options) *testEmulator {
 }
 
 // forEachAbsentDates runs test once for each way the emulator can write a date with no value ("",
-// null, a sentinel), each in a subtest with its own emulator: the real API's form is not published.
+// null, a sentinel, or no field), each in a subtest with its own emulator: the real API's form is not published.
 // In live mode it runs test once, in t itself, against the tenant: whatever spelling the tenant
 // uses is the one the test must accept.
 func forEachAbsentDates(t *testing.T, test func(t *testing.T, e *testEmulator)) {

@@ -595,7 +595,7 @@ type nameHandover struct {
 }
 
 // handoverLimit bounds the hold, so that a provider that never sends the taker's write (one that
-// waits before it) is not blocked for good: the test then fails on takerStatuses.
+// waits before it) is not blocked for good: the test then fails on takerRefused.
 const handoverLimit = 30 * time.Second
 
 // arm makes the next write that renames to renamedTo wait for the first write that sets freed.
