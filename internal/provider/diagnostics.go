@@ -201,15 +201,17 @@ const keyRefusedAdvice = "Vision One refused the provider's API key. The key may
 	"it was copied), expired, disabled or deleted, or it belongs to a tenant in another region than the API host the " +
 	"provider calls: a key works only against its own region's host. Check the key's status and expiry date under " +
 	"Administration > API Keys, and that `region` (or `endpoint`) matches the tenant. An expired key cannot be renewed: " +
-	"create a new one and set it in the " + envAPIKey + " environment variable (or `api_key`)."
+	"create a new one and " + setKeyAdvice + "."
+
+// setKeyAdvice says where a new key goes; both 401 advices end with it.
+const setKeyAdvice = "set it in the " + envAPIKey + " environment variable (or `api_key`)"
 
 // keyRefusedSinceAdvice is the advice on a 401 after Vision One accepted the same key earlier in the
 // run: not a wrong key or region, but a key disabled, deleted or expired meanwhile.
 const keyRefusedSinceAdvice = "Vision One accepted the provider's API key earlier in this run, and now refuses it: the " +
 	"key was disabled, deleted or expired since (an apply that disables, deletes or replaces API keys may have done " +
 	"so to the provider's own key). Check the key's status and expiry date under Administration > API Keys: enable it " +
-	"again, or create a new one and set it in the " + envAPIKey + " environment variable (or `api_key`), then run " +
-	"terraform plan to see what the apply left undone."
+	"again, or create a new one and " + setKeyAdvice + ", then run terraform plan to see what the apply left undone."
 
 // conflictAdvice is the advice on a 409, which Vision One's documentation does not list for these
 // endpoints (a duplicate name is a 400 there): its message says what conflicted.
