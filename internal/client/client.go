@@ -33,6 +33,9 @@
 //     someone else's and gives its caller an error for which IsAlreadyExists is true. Only what is
 //     not found is sent again.
 //
+// A write already sent when Terraform cancels its context (an interrupted apply) is seen through for
+// a grace period, so that the state records what the API did (write.go).
+//
 // Concurrent API-key creates and deletes are gathered into batch requests (gather.go).
 package client
 
