@@ -413,21 +413,6 @@ func TestAPIKeyDeleteGivenUpAfterTheGracePeriod(t *testing.T) {
 	}
 }
 
-// interruptAfter lets the emulator apply each request that match selects, then interrupts the
-// caller and holds the answer back a while, so that the caller stops waiting once its request was
-// sent and applied.
-func interruptAfter(match func(*http.Request) bool, interrupt func()) func(*emulator.Server, http.Handler) http.Handler {
-	return func(_ *emulator.Server, next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			next.ServeHTTP(w, r)
-			if match(r) {
-				interrupt()
-				time.Sleep(100 * time.Millisecond)
-			}
-		})
-	}
-}
-
 // rewriteAnswers lets the emulator apply every API-key create and answers the nth (counted from 1)
 // for which rewrite(n) is true with what edit makes of the emulator's items, given the names
 // requested in their order: an answer that says less than the API did.

@@ -20,19 +20,9 @@ func TestCreateSeenThroughInterrupt(t *testing.T) {
 	t.Parallel()
 	ctx, interrupt := context.WithCancel(context.Background())
 	defer interrupt()
-	e := startEmulator(t, func(_ *emulator.Server, next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if r.Method == http.MethodPost {
-				// The object exists once the emulator has served the request; the user interrupts
-				// before the answer arrives.
-				next.ServeHTTP(w, r)
-				interrupt()
-				time.Sleep(100 * time.Millisecond)
-				return
-			}
-			next.ServeHTTP(w, r)
-		})
-	})
+	// The object exists once the emulator has served the request; the user interrupts before the
+	// answer arrives.
+	e := startEmulator(t, interruptAfter(func(r *http.Request) bool { return r.Method == http.MethodPost }, interrupt))
 
 	role, err := e.api.CreateRole(ctx, client.RoleCreate{Name: "interrupted", Description: "in flight"})
 	if err != nil {
@@ -117,17 +107,11 @@ func TestCreateGivenUpAfterTheGracePeriod(t *testing.T) {
 // an old value; and a write whose context has already ended must not be sent.
 func TestWritesSeenThroughInterrupt(t *testing.T) {
 	t.Parallel()
+	// Each write is carried out; the user interrupts before its answer arrives.
 	var interrupt atomic.Pointer[context.CancelFunc]
-	e := startEmulator(t, func(_ *emulator.Server, next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			next.ServeHTTP(w, r)
-			if stop := interrupt.Load(); stop != nil && r.Method != http.MethodGet {
-				// Carried out; the user interrupts before the answer arrives.
-				(*stop)()
-				time.Sleep(100 * time.Millisecond)
-			}
-		})
-	})
+	e := startEmulator(t, interruptAfter(
+		func(r *http.Request) bool { return r.Method != http.MethodGet && interrupt.Load() != nil },
+		func() { (*interrupt.Load())() }))
 	bg := context.Background()
 	role, err := e.api.CreateRole(bg, client.RoleCreate{Name: "kept", Description: "before"})
 	if err != nil {
@@ -176,5 +160,20 @@ func TestWritesSeenThroughInterrupt(t *testing.T) {
 	}
 	if objects := e.srv.Stats().Objects; objects["roles"] != 1 || objects["accounts"] != 0 || objects["apiKeys"] != 0 {
 		t.Errorf("after the interrupted deletes the emulator holds %v, want only the updated role", objects)
+	}
+}
+
+// interruptAfter lets the emulator apply each request that match selects, then interrupts the
+// caller and holds the answer back a while, so that the caller stops waiting once its request was
+// sent and applied.
+func interruptAfter(match func(*http.Request) bool, interrupt func()) func(*emulator.Server, http.Handler) http.Handler {
+	return func(_ *emulator.Server, next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			next.ServeHTTP(w, r)
+			if match(r) {
+				interrupt()
+				time.Sleep(100 * time.Millisecond)
+			}
+		})
 	}
 }
