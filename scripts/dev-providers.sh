@@ -4,7 +4,8 @@
 #
 #   .build/dev/terraform-provider-visionone     this provider (also the emulator)
 #   .build/dev/plugins/                         a filesystem mirror with this provider and
-#                                               hashicorp/time, built from its Go module
+#                                               hashicorp/time, built from its Go module, under
+#                                               the hosts of Terraform's and OpenTofu's registries
 #   .build/dev/terraformrc                      a CLI config that installs only from that mirror
 #
 # Then `export TF_CLI_CONFIG_FILE=$PWD/.build/dev/terraformrc`. A mirror rather than dev_overrides:
@@ -28,21 +29,26 @@ local_version="0.0.1"
 
 dev="$repo/.build/dev"
 platform="$("$go_bin" env GOOS)_$("$go_bin" env GOARCH)"
-mirror="$dev/plugins/registry.terraform.io"
+# Terraform looks providers up under registry.terraform.io, OpenTofu under registry.opentofu.org:
+# the mirror holds each provider under both, so that either CLI installs from it.
+mirror_hosts=(registry.terraform.io registry.opentofu.org)
 time_tools_dir="$repo/.build/tools/terraform-provider-time-v$time_provider_version"
 
 # install_into_mirror SOURCE PROVIDER VERSION: puts the provider binary SOURCE into the mirror as
-# PROVIDER (namespace/type) at VERSION, unless an identical copy is there, and removes any other
-# version, so that `terraform init` can only pick this one.
+# PROVIDER (namespace/type) at VERSION under each of mirror_hosts, unless an identical copy is
+# there, and removes any other version, so that `terraform init` can only pick this one.
 install_into_mirror() {
-	local source="$1" provider_dir="$mirror/$2" version="$3" target
-	target="$provider_dir/$version/$platform/$(basename "$source")"
-	mkdir -p "$(dirname "$target")"
-	if ! cmp -s "$source" "$target"; then
-		cp "$source" "$target.new.$$"
-		mv -f "$target.new.$$" "$target"
-	fi
-	find "$provider_dir" -mindepth 1 -maxdepth 1 ! -name "$version" -exec rm -rf {} +
+	local source="$1" version="$3" host provider_dir target
+	for host in "${mirror_hosts[@]}"; do
+		provider_dir="$dev/plugins/$host/$2"
+		target="$provider_dir/$version/$platform/$(basename "$source")"
+		mkdir -p "$(dirname "$target")"
+		if ! cmp -s "$source" "$target"; then
+			cp "$source" "$target.new.$$"
+			mv -f "$target.new.$$" "$target"
+		fi
+		find "$provider_dir" -mindepth 1 -maxdepth 1 ! -name "$version" -exec rm -rf {} +
+	done
 }
 
 cd "$repo"

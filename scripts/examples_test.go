@@ -163,6 +163,31 @@ func TestExampleWalkthroughs(t *testing.T) {
 	// What `make dev-providers` wrote: a CLI config that installs from the local mirror.
 	mirrorConfig := "TF_CLI_CONFIG_FILE=" + filepath.Join(repo, ".build", "dev", "terraformrc")
 
+	// OpenTofu installs from the same mirror (the READMEs send its users to hand-written import
+	// blocks), though it looks the providers up under its own registry's host.
+	t.Run("OpenTofu installs from the mirror", func(t *testing.T) {
+		t.Parallel()
+		tofu := filepath.Join(repo, tofu1_12)
+		if _, err := os.Stat(tofu); err != nil {
+			t.Skipf("needs the OpenTofu that `make cli` builds into %s: %v", tofu1_12, err)
+		}
+		module := copyFiles(t, filepath.Join(repo, "examples", "key-rotation"), "*.tf")
+		env := append(slices.Clone(env), mirrorConfig)
+		output, err := runScript(module, env, "set -euo pipefail\n'"+tofu+"' init -input=false\n'"+tofu+"' validate\n")
+		if err != nil {
+			t.Fatalf("tofu init with the CLI config of make dev-providers failed: %v\n%s", err, output)
+		}
+		for _, want := range []string{
+			"Installed seed-ebba3aa9/visionone v0.0.1",
+			"Installed hashicorp/time v0.13.1",
+			"Success! The configuration is valid.",
+		} {
+			if !strings.Contains(ansiColour.ReplaceAllString(output, ""), want) {
+				t.Errorf("the output lacks %q:\n%s", want, output)
+			}
+		}
+	})
+
 	// The provider page's CI script, on a module of its own (examples/auditor-access's files),
 	// with the provider installed from the local mirror: Terraform links the mirror's platform
 	// folder into .terraform/providers, as it does from a plugin cache.
@@ -326,6 +351,9 @@ func assertInOrder(t *testing.T, output string, want []string) {
 
 // terraform1_14 is the Terraform that `make cli` builds, for the walkthroughs that need 1.14.
 const terraform1_14 = ".build/cli/terraform-1.14.9/terraform"
+
+// tofu1_12 is the OpenTofu that `make cli` builds.
+const tofu1_12 = ".build/cli/tofu-1.12.6/tofu"
 
 // withTerraform1_14 puts the Terraform of `make cli` first on env's PATH, or skips t without it.
 func withTerraform1_14(t *testing.T, repo string, env []string) []string {
