@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -42,11 +43,21 @@ func (c *Client) redactions(answerSecrets ...string) []string {
 }
 
 // bearerPattern and jwtPattern catch credentials the client does not know of, such as a token
-// echoed back in an error page: Vision One keys are JWTs (API.md, "Authentication").
+// echoed back in an error page: Vision One keys are JWTs (API.md, "Authentication"). jwtPattern
+// takes a JWT's header ("eyJ", the encoding of `{"`), its dot and what follows, and goes on over
+// the pieces of a token quoted cut up: pieces of secretPieceLen or more characters after white
+// space, an escaped line break of JSON text or a short tag (<wbr>, <br/>), as a wrapped message or
+// an error page shows a long token.
 var (
 	bearerPattern = regexp.MustCompile(`(?i)bearer\s+[^\s"',;]+`)
-	jwtPattern    = regexp.MustCompile(`eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}(\.[A-Za-z0-9_-]*)?`)
+	jwtPattern    = regexp.MustCompile(`eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_.-]*` +
+		`(?:(?:\s|\\[nrt]|<[^<>]{0,16}>)+[A-Za-z0-9_.-]{` + strconv.Itoa(secretPieceLen) + `,})*`)
 )
+
+// secretPieceLen is the shortest piece of a known secret that redact removes wherever it shows: a
+// piece this long of a random key does not occur in a text by chance, and a shorter one gives
+// away too little of the key to matter.
+const secretPieceLen = 16
 
 // ShapedLikeKeyValue reports whether s holds something shaped like a key's value (a JWT), which
 // the client never quotes.
@@ -54,9 +65,9 @@ func ShapedLikeKeyValue(s string) bool { return jwtPattern.MatchString(s) }
 
 const redactedMark = "***"
 
-// redact removes every secret from s: the known ones, bearer credentials and anything shaped like
-// a JWT. It repeats until nothing is left, since removing one occurrence can join two halves of
-// another.
+// redact removes every secret from s: the known ones, also cut up (every piece of one of
+// secretPieceLen or more bytes), bearer credentials and anything shaped like a JWT. It repeats
+// until nothing is left, since removing one occurrence can join two halves of another.
 func redact(s string, secrets []string) string {
 	s = bearerPattern.ReplaceAllString(s, "Bearer "+redactedMark)
 	s = jwtPattern.ReplaceAllString(s, redactedMark)
@@ -71,6 +82,36 @@ func redact(s string, secrets []string) string {
 		for strings.Contains(s, secret) {
 			s = strings.ReplaceAll(s, secret, replacement)
 		}
+		s = redactPieces(s, secret)
 	}
 	return s
+}
+
+// redactPieces replaces each run of s covered by pieces of secret at least secretPieceLen bytes
+// long with redactedMark.
+func redactPieces(s, secret string) string {
+	if len(secret) < 2*secretPieceLen || len(s) < secretPieceLen {
+		return s // a short secret is removed whole or not at all
+	}
+	pieces := make(map[string]struct{}, len(secret))
+	for i := 0; i+secretPieceLen <= len(secret); i++ {
+		pieces[secret[i:i+secretPieceLen]] = struct{}{}
+	}
+	var out strings.Builder
+	end := -1 // of the run being covered, and of what out holds of s; -1 before the first
+	for i := 0; i+secretPieceLen <= len(s); i++ {
+		if _, ok := pieces[s[i:i+secretPieceLen]]; !ok {
+			continue
+		}
+		if i > end { // a run begins
+			out.WriteString(s[max(end, 0):i])
+			out.WriteString(redactedMark)
+		}
+		end = i + secretPieceLen
+	}
+	if end < 0 {
+		return s
+	}
+	out.WriteString(s[end:])
+	return out.String()
 }

@@ -3,6 +3,8 @@ package client_test
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -251,4 +253,122 @@ func getAPIKeyUnreadable(ctx context.Context, c *client.Client) ([]client.Unread
 		return nil, err
 	}
 	return key.UnreadableFields(), nil
+}
+
+// TestCutUpSecretsNeverQuoted: a secret echoed back cut up, wrapped across lines or with markup
+// between its pieces as an error page or a wrapped message shows a long token, is removed piece by
+// piece from the error and from the trace log of the answer's body. The provider's key, which the
+// client knows, goes wherever a piece of it shows; a key it does not know (a value quoted in the
+// message of a failed item) goes by the shape of a JWT.
+func TestCutUpSecretsNeverQuoted(t *testing.T) {
+	t.Parallel()
+	providerKey := fakeJWT("provider")
+	unknown := fakeJWT("unknown")
+	getKey := func(ctx context.Context, c *client.Client) error {
+		_, err := c.GetAPIKey(ctx, "k1")
+		return err
+	}
+	for name, tc := range map[string]struct {
+		status      int
+		contentType string
+		body        string
+		secret      string
+		keep        string // the words around the secret, which the error still shows
+		call        func(context.Context, *client.Client) error
+	}{
+		"provider key in a page, tags between its pieces": {
+			status: http.StatusUnauthorized, contentType: "text/html",
+			body:   "<html><body><p>Unauthorized token " + strings.Join(pieces(providerKey, 40), "<wbr>") + "</p></body></html>",
+			secret: providerKey, keep: "Unauthorized token *** ", call: getKey,
+		},
+		"provider key in a message, wrapped": {
+			status: http.StatusUnauthorized, contentType: "application/json",
+			body: `{"error":{"code":"InvalidCredentials","message":"token\n` + strings.Join(pieces(providerKey, 64), `\n`) +
+				` expired"}}`,
+			secret: providerKey, keep: "InvalidCredentials: token *** expired", call: getKey,
+		},
+		"provider key not shaped like a JWT, wrapped": {
+			status: http.StatusForbidden, contentType: "text/plain",
+			body:   "denied for " + strings.Join(pieces(providerKey[40:], 30), "\r\n"),
+			secret: providerKey[40:], keep: "denied for ***", call: getKey,
+		},
+		"unknown key in a page, tags between its pieces": {
+			status: http.StatusBadGateway, contentType: "text/html",
+			body:   "<html><body>upstream said " + strings.Join(pieces(unknown, 40), "<br/>") + "</body></html>",
+			secret: unknown, keep: "upstream said ***", call: getKey,
+		},
+		"unknown key in a failed create item, wrapped": {
+			status: http.StatusMultiStatus, contentType: "application/json",
+			body: `[{"status":500,"body":{"error":{"code":"InternalError","message":"could not store key\n` +
+				strings.Join(pieces(unknown, 64), `\n`) + `"}}}]`,
+			secret: unknown, keep: "could not store key ***",
+			call: func(ctx context.Context, c *client.Client) error {
+				_, err := c.CreateAPIKey(ctx, client.APIKeyCreate{Name: "splunk", Role: "SIEM"})
+				return err
+			},
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			apiKey := providerKey
+			if tc.secret == providerKey[40:] {
+				apiKey = tc.secret
+			}
+			c := newHandlerClient(t, func(w http.ResponseWriter, _ *http.Request) {
+				w.Header().Set("Content-Type", tc.contentType)
+				w.WriteHeader(tc.status)
+				_, _ = io.WriteString(w, tc.body)
+			}, func(cfg *client.Config) { cfg.APIKey = apiKey; cfg.MaxRetries = client.NoRetries })
+			var logs bytes.Buffer
+			err := tc.call(tflogtest.RootLogger(context.Background(), &logs), c)
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if piece := pieceIn(err.Error(), tc.secret); piece != "" {
+				t.Errorf("the error quotes %q of the secret: %v", piece, err)
+			}
+			if !strings.Contains(err.Error(), tc.keep) {
+				t.Errorf("the error lacks %q: %v", tc.keep, err)
+			}
+			if !strings.Contains(logs.String(), "Vision One API bodies") {
+				t.Fatalf("the answer's body is not in the trace log:\n%s", logs.String())
+			}
+			if piece := pieceIn(logs.String(), tc.secret); piece != "" {
+				t.Errorf("the log quotes %q of the secret:\n%s", piece, logs.String())
+			}
+		})
+	}
+}
+
+// fakeJWT is a key shaped like a Vision One key (a JWT of several hundred characters), different
+// for each seed.
+func fakeJWT(seed string) string {
+	enc := base64.RawURLEncoding
+	var payload, signature []byte
+	for sum := sha256.Sum256([]byte(seed)); len(payload) < 400; sum = sha256.Sum256(sum[:]) {
+		payload = append(payload, sum[:]...)
+		signature = append(signature, sum[:8]...)
+	}
+	return enc.EncodeToString([]byte(`{"alg":"HS256","typ":"JWT"}`)) + "." + enc.EncodeToString(payload) + "." +
+		enc.EncodeToString(signature)
+}
+
+// pieces cuts s into pieces of n bytes (the last one shorter).
+func pieces(s string, n int) []string {
+	var out []string
+	for len(s) > n {
+		out, s = append(out, s[:n]), s[n:]
+	}
+	return append(out, s)
+}
+
+// pieceIn returns a piece of secret of 16 bytes or more that text holds, or "".
+func pieceIn(text, secret string) string {
+	const shortest = 16
+	for i := 0; i+shortest <= len(secret); i++ {
+		if strings.Contains(text, secret[i:i+shortest]) {
+			return secret[i : i+shortest]
+		}
+	}
+	return ""
 }

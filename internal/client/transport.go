@@ -220,7 +220,7 @@ func (c *Client) logAttempt(ctx context.Context, cl *call, out outcome, took tim
 			fields["trace_id"] = trace
 		}
 		tflog.SubsystemDebug(ctx, LogSubsystem, "Vision One API request", fields)
-		c.logBodies(ctx, cl.req, cl.payload, out.body)
+		c.logBodies(ctx, cl.req, cl.payload, out)
 	}
 }
 
@@ -566,8 +566,10 @@ func (e *deadlineTooNear) Error() string {
 func (e *deadlineTooNear) Unwrap() error { return context.DeadlineExceeded }
 
 // logBodies writes the request and answer bodies at trace level, except answers that carry
-// secrets. The masks of logContext apply on top.
-func (c *Client) logBodies(ctx context.Context, req request, payload, body []byte) {
+// secrets. The masks of logContext apply on top; an answer other than a 200 may quote a secret
+// it was sent (an error page that echoes the request), cut up where the masks would not see it,
+// and is redacted as an error's text is.
+func (c *Client) logBodies(ctx context.Context, req request, payload []byte, out outcome) {
 	fields := map[string]any{}
 	if len(payload) > 0 {
 		fields["request_body"] = string(payload)
@@ -575,8 +577,10 @@ func (c *Client) logBodies(ctx context.Context, req request, payload, body []byt
 	switch {
 	case req.answerSecrets != nil:
 		fields["response_body"] = "(withheld: it carries secrets)"
-	case len(body) > 0:
-		fields["response_body"] = string(body)
+	case len(out.body) > 0 && out.status != http.StatusOK:
+		fields["response_body"] = redact(string(out.body), c.redactions(out.secrets...))
+	case len(out.body) > 0:
+		fields["response_body"] = string(out.body)
 	}
 	if len(fields) > 0 {
 		tflog.SubsystemTrace(ctx, LogSubsystem, "Vision One API bodies", fields)
