@@ -42,6 +42,10 @@ func TestAccReliability_badInputMatrix(t *testing.T) {
 	ephemeralKey := func(arguments string) string {
 		return e.providerConfig() + "ephemeral \"visionone_api_key\" \"test\" {\n" + strings.ReplaceAll(arguments, "; ", "\n") + "\n}\n"
 	}
+	// role = "" is what configuration generated from an account or a key whose role was deleted in
+	// the console holds: the error says so, and what to write instead, rather than only its length.
+	emptyRoleError := regexpText("No Role", "Attribute role is empty, so it names no role", "terraform query",
+		"has no role in Vision One (was its role deleted in the console?)", "must set role to a role that exists")
 
 	cases := map[string]planErrorCase{
 		// The provider block.
@@ -178,7 +182,7 @@ func TestAccReliability_badInputMatrix(t *testing.T) {
 		},
 		"account role empty": {
 			config:    account(`email = "a@example.com"; role = ""`),
-			wantError: regexpText("Attribute role UTF-8 character count must be between 1 and 128, got: 0"),
+			wantError: emptyRoleError,
 		},
 		"account role blank": {
 			config:    account(`email = "a@example.com"; role = "  "`),
@@ -186,7 +190,7 @@ func TestAccReliability_badInputMatrix(t *testing.T) {
 		},
 		"account role too long": {
 			config:    account(fmt.Sprintf(`email = "a@example.com"; role = %q`, long(129))),
-			wantError: regexpText("Attribute role UTF-8 character count must be between 1 and 128, got: 129"),
+			wantError: regexpText("Attribute role UTF-8 character count must be at most 128, got: 129"),
 		},
 		"account role unknown with quotes": {
 			config:    account(`email = "a@example.com"; role = "Auditor' or name eq 'Master Administrator"`),
@@ -232,7 +236,7 @@ func TestAccReliability_badInputMatrix(t *testing.T) {
 		},
 		"key role empty": {
 			config:    key(`name = "k"; role = ""`),
-			wantError: regexpText("Attribute role UTF-8 character count must be between 1 and 128, got: 0"),
+			wantError: emptyRoleError,
 		},
 		"key role not assignable": {
 			config:    key(`name = "k"; role = "Master Administrator"`),
@@ -264,7 +268,7 @@ func TestAccReliability_badInputMatrix(t *testing.T) {
 		},
 		"key role too long": {
 			config:    key(fmt.Sprintf(`name = "k"; role = %q`, long(129))),
-			wantError: regexpText("Attribute role UTF-8 character count must be between 1 and 128, got: 129"),
+			wantError: regexpText("Attribute role UTF-8 character count must be at most 128, got: 129"),
 		},
 		"key keepers wrong type": {
 			config:    key(`name = "k"; role = "SIEM"; keepers = "rotate"`),
@@ -274,7 +278,7 @@ func TestAccReliability_badInputMatrix(t *testing.T) {
 		// The ephemeral visionone_api_key.
 		"ephemeral key role empty": {
 			config:    ephemeralKey(`role = ""`),
-			wantError: regexpText("Attribute role UTF-8 character count must be between 1 and 128, got: 0"),
+			wantError: emptyRoleError,
 			needs:     &featureEphemeral,
 		},
 		"ephemeral key role blank": {
@@ -284,7 +288,7 @@ func TestAccReliability_badInputMatrix(t *testing.T) {
 		},
 		"ephemeral key role too long": {
 			config:    ephemeralKey(fmt.Sprintf(`role = %q`, long(129))),
-			wantError: regexpText("Attribute role UTF-8 character count must be between 1 and 128, got: 129"),
+			wantError: regexpText("Attribute role UTF-8 character count must be at most 128, got: 129"),
 			needs:     &featureEphemeral,
 		},
 	}

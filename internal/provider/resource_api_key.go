@@ -835,13 +835,21 @@ func looksLikeKeyValue(importID string) bool {
 // importedValueUse says who the value of an imported key works for, which depends on the key's
 // state: only an enabled key that has not expired authenticates (API.md, "API keys: expiry"); and
 // how to get a value Terraform knows. An expired key needs no advice: the plan replaces it
-// (ModifyPlan), and the new key's value is in the state.
+// (ModifyPlan), and the new key's value is in the state; unless a new key cannot have its role, when
+// the plan's role check of the new key fails (replacedRoleNote), and the warning says so rather
+// than promise the replacement.
 func (r *apiKeyResource) importedValueUse(ctx context.Context, key *client.APIKey) string {
 	if expires, ok := key.ExpiredDateTime.Time(); ok {
 		now, err := r.data.client.ServerNow(ctx)
 		if err == nil && !expires.After(now) {
-			return "The key expired at " + expires.UTC().Format(time.RFC3339) + ", so its value works for nobody, and the " +
-				"plan replaces it (the warning \"API Key Will Be Replaced\"): the new key's value is in the Terraform state."
+			expired := "The key expired at " + expires.UTC().Format(time.RFC3339) + ", so its value works for nobody"
+			if _, refused := r.newKeyRoleRefusal(ctx, key.Role); refused {
+				return fmt.Sprintf("%s. The plan would replace it (the warning \"API Key Will Be Replaced\"), but a new key "+
+					"cannot have its role %q: unless its configuration sets role to another one, the replacement cannot be "+
+					"made, and the plan fails with %q, which says what to do.", expired, key.Role, apiKeyRoleAssignment.summary)
+			}
+			return expired + ", and the plan replaces it (the warning \"API Key Will Be Replaced\"): the new key's value " +
+				"is in the Terraform state."
 		}
 	}
 	// Said of the key as it is: the plan, which the import cannot see, may replace it (see
@@ -860,25 +868,38 @@ func (r *apiKeyResource) importedValueUse(ctx context.Context, key *client.APIKe
 // keeps a null value until its role, or the key's, changes. A key with no role, or whose role
 // cannot be checked now, is advised the replacement: the plan checks the role the new key gets.
 func (r *apiKeyResource) newValueAdvice(ctx context.Context, role string) string {
-	var checks diag.Diagnostics
-	if role != "" {
-		r.data.checkRoleAssignable(ctx, apiKeyRoleAssignment, types.StringValue(role), &checks)
-	}
-	errs := checks.Errors()
-	refused := slices.IndexFunc(errs, func(d diag.Diagnostic) bool { return d.Summary() == apiKeyRoleAssignment.summary })
-	if refused < 0 {
+	why, refused := r.newKeyRoleRefusal(ctx, role)
+	if !refused {
 		return "To get a value Terraform knows, replace the key: terraform apply -replace=<address of this resource> (add " +
 			"lifecycle { create_before_destroy = true } and name_prefix to rotate without downtime)."
 	}
 	advice := fmt.Sprintf("Replacing the key, which would give it a new value, fails with %q, as a new key cannot have the "+
 		"role %q: %s\n\nWhile the key has this role, its value stays null in the Terraform state. To get a value Terraform "+
-		"knows, ", apiKeyRoleAssignment.summary, role, errs[refused].Detail())
+		"knows, ", apiKeyRoleAssignment.summary, role, why)
 	if strings.EqualFold(role, client.MasterAdministratorRole) {
 		return advice + "move the key to another role (set role in its configuration, and apply), then replace it. " +
 			masterAdministratorKeys + " So a key moved to another role cannot have it back."
 	}
 	return advice + "move the key to another role (set role in its configuration, and apply), or have its role allow API key " +
 		"assignment as above, then replace it."
+}
+
+// newKeyRoleRefusal reports whether a new key would be refused the role of an imported key, as the
+// plan of its replacement would be ("Role Not Assignable to API Keys", checkRoleAssignable), and
+// why. No role, or one that cannot be checked now, is not refused: the plan checks the role the new
+// key gets.
+func (r *apiKeyResource) newKeyRoleRefusal(ctx context.Context, role string) (string, bool) {
+	if role == "" {
+		return "", false
+	}
+	var checks diag.Diagnostics
+	r.data.checkRoleAssignable(ctx, apiKeyRoleAssignment, types.StringValue(role), &checks)
+	errs := checks.Errors()
+	refused := slices.IndexFunc(errs, func(d diag.Diagnostic) bool { return d.Summary() == apiKeyRoleAssignment.summary })
+	if refused < 0 {
+		return "", false
+	}
+	return errs[refused].Detail(), true
 }
 
 // setState writes model, which the caller has completed with what the API reports about key, as

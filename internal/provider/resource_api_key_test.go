@@ -1643,17 +1643,27 @@ func importAPIKeyDirectly(t *testing.T, r *apiKeyResource, id string) (map[strin
 // Master Administrator key kept from before October 2025, and a key whose custom role stopped
 // allowing API key assignment after the key was made, are not advised terraform apply -replace,
 // which would fail with "Role Not Assignable to API Keys". The warning says why, that the key's value
-// stays null while it has the role, and that it must move to another role first. A key whose
-// role new keys may have is still advised the replacement.
+// stays null while it has the role, and that it must move to another role first. An expired
+// Master Administrator key, which the plan would replace, is not promised a replacement and its
+// value in the Terraform state: the plan's "Role Not Assignable to API Keys" refuses that
+// replacement, and the warning says so. A key whose role new keys may have is still advised the
+// replacement.
 func TestAPIKey_importAdvisesReplacementOnlyForAssignableRoles(t *testing.T) {
 	t.Parallel()
 	// The catalog's Master Administrator role (internal/emulator/catalog.json).
 	const masterAdministratorRoleID, masterKeyID = "0f4b1b8e-6d0a-4c3e-9a52-1b7e3c2a0001", "7e1f0c2a-5b3d-4e6f-8a9b-0c1d2e3f4a5b"
-	e := startEmulatorWithState(t, map[string]any{"version": 1, "sequence": 1, "apiKeys": []map[string]any{{
-		"id": masterKeyID, "name": "automation (2024)", "roleId": masterAdministratorRoleID, "status": client.StatusEnabled,
-		"created": "2024-06-01T00:00:00Z", "lastModified": "2024-06-01T00:00:00Z", "createdSeq": 1, "version": 1,
-		"tokenHash": "not the hash of any key this test uses",
-	}}})
+	const expiredMasterKeyID = "7e1f0c2a-5b3d-4e6f-8a9b-0c1d2e3f4a5c"
+	masterKey := func(id, name string, seq int, expires any) map[string]any {
+		return map[string]any{
+			"id": id, "name": name, "roleId": masterAdministratorRoleID, "status": client.StatusEnabled, "expires": expires,
+			"created": "2024-06-01T00:00:00Z", "lastModified": "2024-06-01T00:00:00Z", "createdSeq": seq, "version": 1,
+			"tokenHash": "not the hash of any key this test uses",
+		}
+	}
+	e := startEmulatorWithState(t, map[string]any{"version": 1, "sequence": 2, "apiKeys": []map[string]any{
+		masterKey(masterKeyID, "automation (2024)", 1, nil),
+		masterKey(expiredMasterKeyID, "automation (expired)", 2, "2025-06-01T00:00:00Z"),
+	}})
 	ctx := context.Background()
 	roleName := e.name("legacy integrations")
 	role := e.createRole(client.RoleCreate{Name: roleName, PermissionKeys: rolePermissionKeys(t, e, 1), AllowAPIKeyAssignment: true})
@@ -1677,12 +1687,19 @@ func TestAPIKey_importAdvisesReplacementOnlyForAssignableRoles(t *testing.T) {
 			fmt.Sprintf("as a new key cannot have the role %q", roleName), "its allow_api_key_assignment is false",
 			"While the key has this role, its value stays null in the Terraform state",
 			"move the key to another role (set role in its configuration, and apply), or have its role allow API key assignment"}},
+		{expiredMasterKeyID, []string{"The key expired at 2025-06-01T00:00:00Z, so its value works for nobody",
+			fmt.Sprintf("a new key cannot have its role %q", client.MasterAdministratorRole), "the replacement cannot be made",
+			`the plan fails with "Role Not Assignable to API Keys", which says what to do`}},
 		{siem.ID, []string{"To get a value Terraform knows, replace the key: terraform apply -replace=<address of this resource>"}},
 	} {
 		warnings, diags := importAPIKeyDirectly(t, r, tc.id)
 		value := warnings["API Key Value Not Imported"]
 		if diags.HasError() || !regexpText(tc.want...).MatchString(value) {
 			t.Errorf("importing %s: the value warning %q, want it to say %q; diagnostics %v", tc.id, value, tc.want, diags)
+		}
+		// The replacement the plan's error refuses is not promised.
+		if strings.Contains(value, "the new key's value is in the Terraform state") {
+			t.Errorf("importing %s: the value warning %q promises the replacement's value", tc.id, value)
 		}
 		if advised := strings.Contains(value, "-replace="); advised != (tc.id == siem.ID) {
 			t.Errorf("importing %s: the value warning advises terraform apply -replace: %v", tc.id, advised)

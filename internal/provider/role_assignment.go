@@ -57,9 +57,34 @@ var (
 
 // roleReferenceValidators check, at validation, the name by which an account or an API key refers
 // to its role: a role name holds 1 to 128 characters (API.md, "Decision: role limits"), and one of
-// whitespace only is a mistake Vision One refuses as missing.
+// whitespace only is a mistake Vision One refuses as missing. An empty one has its own message
+// (roleNotEmpty), not the length validator's.
 func roleReferenceValidators() []validator.String {
-	return []validator.String{stringvalidator.UTF8LengthBetween(1, roleNameMaxLength), validators.NotBlank()}
+	return []validator.String{roleNotEmpty{}, stringvalidator.UTF8LengthAtMost(roleNameMaxLength), validators.NotBlank()}
+}
+
+// roleNotEmpty refuses role = "", which configuration generated from an account or an API key with
+// no role holds (see warnNoRole): Terraform validates the configuration before it plans, so the
+// plan never shows the query's warning, and this error says what it would.
+type roleNotEmpty struct{}
+
+var _ validator.String = roleNotEmpty{}
+
+func (roleNotEmpty) Description(context.Context) string {
+	return "must name a role: it must not be empty"
+}
+
+func (v roleNotEmpty) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (roleNotEmpty) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() || req.ConfigValue.ValueString() != "" {
+		return
+	}
+	resp.Diagnostics.AddAttributeError(req.Path, noRoleSummary,
+		fmt.Sprintf("Attribute %s is empty, so it names no role. Configuration generated from an account or an API key "+
+			"(terraform query or terraform plan -generate-config-out) holds role = \"\" when that object %s.", req.Path, noRoleAdvice))
 }
 
 // roleReferenceHint says how to name a role that this configuration creates. Terraform plans (and
@@ -184,14 +209,21 @@ func (d *providerData) closestRoles(ctx context.Context, name string) string {
 	return " Did you mean " + orList(suggestions) + "?"
 }
 
+// noRoleSummary and noRoleAdvice say of an object with no role what happened and what to write:
+// warnNoRole when the object is found, and roleNotEmpty when its generated configuration is planned.
+const (
+	noRoleSummary = "No Role"
+	noRoleAdvice  = "has no role in Vision One (was its role deleted in the console?): its configuration must set role to " +
+		"a role that exists"
+)
+
 // warnNoRole warns that an object found in the tenant (listed or imported) has no role, which
 // happens when its role is deleted in the console: its configuration cannot keep the empty role
 // Vision One reports, which `role` refuses, and the warning says what to write instead.
 func warnNoRole(diags *diag.Diagnostics, object string) {
-	diags.AddWarning("No Role",
-		fmt.Sprintf("%s has no role in Vision One (was its role deleted in the console?). Its configuration must set role "+
-			"to a role that exists, which the apply then gives it: role = \"\", as configuration generated from it "+
-			"holds, is refused.", object))
+	diags.AddWarning(noRoleSummary,
+		fmt.Sprintf("%s %s, which the apply then gives it. role = \"\", as configuration generated from it holds, is "+
+			"refused.", object, noRoleAdvice))
 }
 
 // roleText is a role's name for a display name, or "no role" when the object has none.

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/client"
@@ -49,6 +51,32 @@ func TestCheckRoleAssignable(t *testing.T) {
 				t.Errorf("want one error containing %q, got %v", tc.want, diags)
 			}
 		})
+	}
+}
+
+// TestRoleReferenceValidators: role = "", which configuration generated from an object whose role
+// was deleted in the console holds, gets one error, which says so and what to write, and not the
+// length validator's "character count must be between 1 and 128, got: 0"; the length limit stands.
+func TestRoleReferenceValidators(t *testing.T) {
+	t.Parallel()
+	for value, want := range map[string]string{
+		"":                       "Attribute role is empty, so it names no role",
+		strings.Repeat("x", 129): "Attribute role UTF-8 character count must be at most 128, got: 129",
+		"  ":                     "Attribute role must not be blank (whitespace only)",
+		"SIEM":                   "",
+	} {
+		var diags diag.Diagnostics
+		for _, v := range roleReferenceValidators() {
+			var resp validator.StringResponse
+			v.ValidateString(context.Background(), validator.StringRequest{Path: path.Root("role"), ConfigValue: types.StringValue(value)}, &resp)
+			diags.Append(resp.Diagnostics...)
+		}
+		switch {
+		case want == "" && len(diags) != 0:
+			t.Errorf("role = %q: unexpected diagnostics %v", value, diags)
+		case want != "" && (len(diags) != 1 || !strings.Contains(diags[0].Detail(), want)):
+			t.Errorf("role = %q: want one error containing %q, got %v", value, want, diags)
+		}
 	}
 }
 
