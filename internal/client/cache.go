@@ -276,7 +276,7 @@ func (c *Client) RefreshRole(ctx context.Context, id string) (*Role, error) {
 		return c.GetRole(ctx, id)
 	}
 	role.PermissionKeys = slices.Clone(role.PermissionKeys)
-	if err := c.fillPermissionKeys(ctx, &role); err != nil {
+	if err := c.FillPermissionKeys(ctx, &role); err != nil {
 		return nil, err
 	}
 	role.Version = role.fingerprint()
@@ -324,7 +324,7 @@ func (c *Client) RefreshRoleByName(ctx context.Context, name string) (*Role, err
 	if err != nil {
 		return nil, err
 	}
-	if err := c.fillPermissionKeys(ctx, role); err != nil {
+	if err := c.FillPermissionKeys(ctx, role); err != nil {
 		return nil, err
 	}
 	return role, nil

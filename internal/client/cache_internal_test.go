@@ -78,7 +78,7 @@ func TestFingerprintOfListingMatchesSingleRead(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, listed := range roles {
-		if err := c.fillPermissionKeys(ctx, &listed); err != nil {
+		if err := c.FillPermissionKeys(ctx, &listed); err != nil {
 			t.Fatal(err)
 		}
 		alone, err := c.GetRole(ctx, listed.ID)

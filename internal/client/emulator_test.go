@@ -205,7 +205,8 @@ func TestEmulatorRoles(t *testing.T) {
 // TestRoleListingsWithoutPermissionKeys: against a tenant whose roles come without permissionKeys
 // (API.md, "Decision: role bodies"), ListRoles reads each role's keys from /roles/{id}/permissions,
 // one request per role. What needs no keys reads the listing alone: ListRoleSummaries in one
-// request, and a lookup by name (RefreshRoleByName) reads the keys of the one role it finds,
+// request, and ListRolesAsListed too, FillPermissionKeys then reading the keys of the roles it is
+// given alone. A lookup by name (RefreshRoleByName) reads the keys of the one role it finds,
 // through the filter as through the whole listing (a name with a quote, or one the filter does not
 // find). The lookup of the plan-time checks (RefreshRoleSummaryByName) reads no role's keys, and
 // serves the lookups that follow from the listing it reads from the first.
@@ -253,6 +254,19 @@ func TestRoleListingsWithoutPermissionKeys(t *testing.T) {
 		slices.ContainsFunc(summaries, func(r client.Role) bool { return r.PermissionKeys != nil || r.ID == "" || r.Name == "" }) {
 		t.Errorf("ListRoleSummaries: %d roles in %d listings and %d reads of permissions, want the %d roles in one listing, "+
 			"without keys", len(summaries), lists, reads, len(all))
+	}
+	var filled client.Role
+	lists, reads = requests(func(c *client.Client) error {
+		listed, err := c.ListRolesAsListed(ctx, "")
+		if err != nil || len(listed) != len(all) || slices.ContainsFunc(listed, func(r client.Role) bool { return r.PermissionKeys != nil }) {
+			return fmt.Errorf("ListRolesAsListed = %d roles, %v; want the %d roles as listed, without keys", len(listed), err, len(all))
+		}
+		filled = listed[len(listed)-1]
+		return c.FillPermissionKeys(ctx, &filled)
+	})
+	if lists != 1 || reads != 1 || filled.PermissionKeys == nil {
+		t.Errorf("ListRolesAsListed and FillPermissionKeys of one role: %d listings and %d reads of permissions, keys %v; "+
+			"want one listing and the one role's keys read", lists, reads, filled.PermissionKeys)
 	}
 	for name, want := range map[string]struct{ lists, reads int }{
 		"r07":     {1, 1}, // filtered

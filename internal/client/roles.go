@@ -8,22 +8,24 @@ import (
 	"time"
 )
 
-// Roles are listed in one of two ways. ListRoles gives every role whole, its permission keys
+// Roles are listed in one of three ways. ListRoles gives every role whole, its permission keys
 // included: a role listed without them is read from /roles/{id}/permissions, one request per role
 // (API.md, "Decision: role bodies"). ListRoleSummaries gives every role without its permission keys,
 // in the requests of the listing alone, for what needs a role's id, name, type or flags only: the
 // names of the plan-time checks and suggestions, and the lookups by name, which read the keys of the
 // one role they find (findRole), or none (RefreshRoleSummaryByName, for the plan-time checks).
+// ListRolesAsListed gives every role as the listing holds it, for what needs the keys of some of the
+// roles only: FillPermissionKeys reads them for those, and nothing for a role listed with its keys.
 
 // ListRoles returns every role matching filter (empty filter: all), following nextLink, each with
 // its permission keys.
 func (c *Client) ListRoles(ctx context.Context, filter Filter) ([]Role, error) {
-	roles, err := c.listRolesAsListed(ctx, filter)
+	roles, err := c.ListRolesAsListed(ctx, filter)
 	if err != nil {
 		return nil, err
 	}
 	for i := range roles {
-		if err := c.fillPermissionKeys(ctx, &roles[i]); err != nil {
+		if err := c.FillPermissionKeys(ctx, &roles[i]); err != nil {
 			return nil, err
 		}
 	}
@@ -34,7 +36,7 @@ func (c *Client) ListRoles(ctx context.Context, filter Filter) ([]Role, error) {
 // without its permission keys: PermissionKeys is nil, whether or not the listing holds them, so
 // that no caller relies on what a tenant may leave out.
 func (c *Client) ListRoleSummaries(ctx context.Context, filter Filter) ([]Role, error) {
-	roles, err := c.listRolesAsListed(ctx, filter)
+	roles, err := c.ListRolesAsListed(ctx, filter)
 	if err != nil {
 		return nil, err
 	}
@@ -44,9 +46,10 @@ func (c *Client) ListRoleSummaries(ctx context.Context, filter Filter) ([]Role, 
 	return roles, nil
 }
 
-// listRolesAsListed returns every role matching filter as the listing holds it: with its permission
-// keys, or nil where the listing leaves them out.
-func (c *Client) listRolesAsListed(ctx context.Context, filter Filter) ([]Role, error) {
+// ListRolesAsListed returns every role matching filter (empty filter: all), following nextLink, as
+// the listing holds it: with its permission keys, or nil where the listing leaves them out. A caller
+// that needs a role's keys reads them with FillPermissionKeys.
+func (c *Client) ListRolesAsListed(ctx context.Context, filter Filter) ([]Role, error) {
 	return listAll[Role](ctx, c, rolesPath, filter)
 }
 
@@ -60,16 +63,17 @@ func (c *Client) GetRole(ctx context.Context, id string) (*Role, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := c.fillPermissionKeys(ctx, &role); err != nil {
+	if err := c.FillPermissionKeys(ctx, &role); err != nil {
 		return nil, err
 	}
 	role.Version = versionOf(etag, role.fingerprint) // a fingerprint covers the permission keys
 	return &role, nil
 }
 
-// fillPermissionKeys reads a role's permission keys from /roles/{id}/permissions when its body has
-// none at all: an empty list is an answer, an absent one is not (API.md, "Decision: role bodies").
-func (c *Client) fillPermissionKeys(ctx context.Context, role *Role) error {
+// FillPermissionKeys reads a role's permission keys from /roles/{id}/permissions when its body has
+// none at all, and reads nothing otherwise: an empty list is an answer, an absent one is not
+// (API.md, "Decision: role bodies").
+func (c *Client) FillPermissionKeys(ctx context.Context, role *Role) error {
 	if role.PermissionKeys != nil {
 		return nil
 	}
@@ -88,7 +92,7 @@ func (c *Client) findRole(ctx context.Context, name string, foldCase bool) (*Rol
 	if err != nil {
 		return nil, err
 	}
-	if err := c.fillPermissionKeys(ctx, role); err != nil {
+	if err := c.FillPermissionKeys(ctx, role); err != nil {
 		return nil, err
 	}
 	return role, nil
@@ -97,7 +101,7 @@ func (c *Client) findRole(ctx context.Context, name string, foldCase bool) (*Rol
 // findRoleAsListed finds a role by name as findRole does, as the listing holds it: with its
 // permission keys, or nil where the listing leaves them out.
 func (c *Client) findRoleAsListed(ctx context.Context, name string, foldCase bool) (*Role, error) {
-	role, err := findByName(ctx, c.listRolesAsListed, name, foldCase, func(r Role) string { return r.Name })
+	role, err := findByName(ctx, c.ListRolesAsListed, name, foldCase, func(r Role) string { return r.Name })
 	if err != nil {
 		return nil, err
 	}

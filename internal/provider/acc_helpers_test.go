@@ -38,6 +38,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/querycheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
@@ -616,10 +617,14 @@ func refreshStep(config string, checks ...statecheck.StateCheck) resource.TestSt
 }
 
 // emulatorCheck turns an assertion about the emulator into a statecheck, so that it runs right
-// after a step's apply.
+// after a step's apply, or into a query check, run once a query step's results are in.
 type emulatorCheck func(context.Context) error
 
 func (f emulatorCheck) CheckState(ctx context.Context, _ statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+	resp.Error = f(ctx)
+}
+
+func (f emulatorCheck) CheckQuery(ctx context.Context, _ querycheck.CheckQueryRequest, resp *querycheck.CheckQueryResponse) {
 	resp.Error = f(ctx)
 }
 

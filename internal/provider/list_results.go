@@ -12,7 +12,9 @@ import (
 // List resources (Terraform 1.14 and later, `terraform query`) find objects of a resource type,
 // made in the console or by another configuration. Each reads one listing of its type through
 // the client (pages of 200, filtered by the API where it can, by the provider where it cannot):
-// a result is built from its listing item, never read again on its own.
+// a result is built from its listing item, never read again on its own. The one exception is a
+// role listed without its permission keys, as the API may list roles: its keys are read for its
+// resource object, and so only when Terraform asks for it.
 
 // listedObject is what a list result says of one object: its identity, its display name, and the
 // resource object, which is what `terraform query -generate-config-out` writes configuration

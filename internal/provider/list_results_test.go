@@ -242,28 +242,35 @@ func testAccListReadsPages(t *testing.T, e *testEmulator, listType, route string
 		seed(i)
 	}
 	var before emulator.Stats
-	resource.ParallelTest(t, resource.TestCase{
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{skipBelowFeature(featureQuery)},
-		PreCheck:                 func() { testAccPreCheck(t) },
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{Config: e.providerConfig()},
-			{
-				PreConfig: func() { before = e.Stats() },
-				Query:     true,
-				Config: fmt.Sprintf(`
+	testAccQuery(t, e, []resource.TestStep{
+		{
+			PreConfig: func() { before = e.Stats() },
+			Query:     true,
+			Config: fmt.Sprintf(`
 list %q "all" {
   provider         = visionone
   include_resource = true
   limit            = 1000
 }
 `, listType),
-				QueryResultChecks: []querycheck.QueryResultCheck{
-					querycheck.ExpectLength(listType+".all", objects),
-					listingRequests{e: e, before: &before, route: route, pages: 2},
-				},
+			QueryResultChecks: []querycheck.QueryResultCheck{
+				querycheck.ExpectLength(listType+".all", objects),
+				listingRequests{e: e, before: &before, route: route, pages: 2},
 			},
 		},
+	})
+}
+
+// testAccQuery runs steps, `terraform query` steps for the most part, against e after a first step
+// that applies e's provider configuration alone: with Terraform 1.14 or later, the test being
+// skipped below.
+func testAccQuery(t *testing.T, e *testEmulator, steps []resource.TestStep) {
+	t.Helper()
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{skipBelowFeature(featureQuery)},
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps:                    append([]resource.TestStep{{Config: e.providerConfig()}}, steps...),
 	})
 }
 

@@ -68,8 +68,10 @@ func (r *userRoleListResource) List(ctx context.Context, req list.ListRequest, s
 	}
 
 	tflog.Debug(ctx, "Listing user roles", map[string]any{"include_predefined": config.IncludePredefined.ValueBool()})
-	// The API filters roles by name and id only: the type is judged here.
-	roles, err := r.data.client.ListRoles(ctx, "")
+	// The API filters roles by name and id only: the type is judged here. The roles come as listed,
+	// without their permission keys where the API leaves them out: those are read for the results
+	// whose resource object Terraform asks for alone, one request per role.
+	roles, err := r.data.client.ListRolesAsListed(ctx, "")
 	if err != nil {
 		endListWithAPIError(stream, "Error Listing User Roles", "Listing the user roles", err)
 		return
@@ -102,6 +104,10 @@ func (r *userRoleListResource) List(ctx context.Context, req list.ListRequest, s
 			warnings:    warnings,
 			resource: func() (userRoleModel, diag.Diagnostics) {
 				var diags diag.Diagnostics
+				if err := r.data.client.FillPermissionKeys(ctx, role); err != nil {
+					addAPIError(&diags, "Error Reading User Role", fmt.Sprintf("Reading the permissions of the user role %s (%q)", role.ID, role.Name), err)
+					return userRoleModel{}, diags
+				}
 				warnUnreadable(&diags, fmt.Sprintf("User role %s (%q)", role.ID, role.Name), role.UnreadableFields(), userRoleUnreadableEffects)
 				var model userRoleModel
 				diags.Append(model.readFromAPI(ctx, role)...)

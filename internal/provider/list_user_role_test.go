@@ -16,7 +16,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/querycheck/queryfilter"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
-	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/client"
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/emulator"
@@ -41,15 +40,10 @@ func TestAccUserRoleList_query(t *testing.T) {
 		}
 	}
 
-	resource.ParallelTest(t, resource.TestCase{
-		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{skipBelowFeature(featureQuery)},
-		PreCheck:                 func() { testAccPreCheck(t) },
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{Config: e.providerConfig()},
-			{
-				Query: true,
-				Config: `
+	testAccQuery(t, e, []resource.TestStep{
+		{
+			Query: true,
+			Config: `
 list "visionone_user_role" "custom" {
   provider         = visionone
   include_resource = true
@@ -62,28 +56,27 @@ list "visionone_user_role" "every" {
   }
 }
 `,
-				QueryResultChecks: []querycheck.QueryResultCheck{
-					e.expectOwnResults("visionone_user_role.custom", 2),
-					querycheck.ExpectIdentity("visionone_user_role.custom", map[string]knownvalue.Check{"id": knownvalue.StringExact(auditors.ID)}),
-					querycheck.ExpectResourceDisplayName("visionone_user_role.custom",
-						queryfilter.ByResourceIdentity(map[string]knownvalue.Check{"id": knownvalue.StringExact(auditors.ID)}),
-						knownvalue.StringExact(auditorsName)),
-					querycheck.ExpectResourceKnownValues("visionone_user_role.custom",
-						queryfilter.ByResourceIdentity(map[string]knownvalue.Check{"id": knownvalue.StringExact(auditors.ID)}),
-						[]querycheck.KnownValueCheck{
-							{Path: tfjsonpath.New("name"), KnownValue: knownvalue.StringExact(auditorsName)},
-							{Path: tfjsonpath.New("description"), KnownValue: knownvalue.StringExact("made in the console")},
-							{Path: tfjsonpath.New("permissions"), KnownValue: knownvalue.SetExact(knownStringValues(keys))},
-							{Path: tfjsonpath.New("allow_api_key_assignment"), KnownValue: knownvalue.Bool(true)},
-							{Path: tfjsonpath.New("allow_user_account_assignment"), KnownValue: knownvalue.Bool(false)},
-							{Path: tfjsonpath.New("type"), KnownValue: knownvalue.StringExact("custom")},
-						}),
-					// Predefined roles only when asked, marked as such.
-					e.expectOwnResults("visionone_user_role.every", every),
-					querycheck.ExpectResourceDisplayName("visionone_user_role.every",
-						queryfilter.ByDisplayName(knownvalue.StringExact("Auditor (predefined, cannot be imported)")),
-						knownvalue.StringExact("Auditor (predefined, cannot be imported)")),
-				},
+			QueryResultChecks: []querycheck.QueryResultCheck{
+				e.expectOwnResults("visionone_user_role.custom", 2),
+				querycheck.ExpectIdentity("visionone_user_role.custom", map[string]knownvalue.Check{"id": knownvalue.StringExact(auditors.ID)}),
+				querycheck.ExpectResourceDisplayName("visionone_user_role.custom",
+					queryfilter.ByResourceIdentity(map[string]knownvalue.Check{"id": knownvalue.StringExact(auditors.ID)}),
+					knownvalue.StringExact(auditorsName)),
+				querycheck.ExpectResourceKnownValues("visionone_user_role.custom",
+					queryfilter.ByResourceIdentity(map[string]knownvalue.Check{"id": knownvalue.StringExact(auditors.ID)}),
+					[]querycheck.KnownValueCheck{
+						{Path: tfjsonpath.New("name"), KnownValue: knownvalue.StringExact(auditorsName)},
+						{Path: tfjsonpath.New("description"), KnownValue: knownvalue.StringExact("made in the console")},
+						{Path: tfjsonpath.New("permissions"), KnownValue: knownvalue.SetExact(knownStringValues(keys))},
+						{Path: tfjsonpath.New("allow_api_key_assignment"), KnownValue: knownvalue.Bool(true)},
+						{Path: tfjsonpath.New("allow_user_account_assignment"), KnownValue: knownvalue.Bool(false)},
+						{Path: tfjsonpath.New("type"), KnownValue: knownvalue.StringExact("custom")},
+					}),
+				// Predefined roles only when asked, marked as such.
+				e.expectOwnResults("visionone_user_role.every", every),
+				querycheck.ExpectResourceDisplayName("visionone_user_role.every",
+					queryfilter.ByDisplayName(knownvalue.StringExact("Auditor (predefined, cannot be imported)")),
+					knownvalue.StringExact("Auditor (predefined, cannot be imported)")),
 			},
 		},
 	})
@@ -96,6 +89,80 @@ func TestAccUserRoleList_readsPages(t *testing.T) {
 	keys := rolePermissionKeys(t, e, 1)
 	testAccListReadsPages(t, e, "visionone_user_role", "GET /v3.0/iam/roles", func(i int) {
 		e.createRole(client.RoleCreate{Name: e.name(fmt.Sprintf("team %03d", i)), PermissionKeys: keys})
+	})
+}
+
+// TestAccUserRoleList_readsPermissionsWhenAsked queries the custom roles of a tenant whose roles
+// come without their permission keys (as Trend's Okta connector shows them): listing them reads
+// the listing alone, and with include_resource, as -generate-config-out asks, each custom role's
+// permissions are read once, the predefined roles' never.
+func TestAccUserRoleList_readsPermissionsWhenAsked(t *testing.T) {
+	testAccUserRoleListReads(t, emulator.Options{RolesOmitPermissionKeys: true}, true)
+}
+
+// TestAccUserRoleList_readsListingAlone: where the listing holds the roles' permission keys, the
+// same queries read nothing but the listing, with include_resource too.
+func TestAccUserRoleList_readsListingAlone(t *testing.T) {
+	testAccUserRoleListReads(t, emulator.Options{}, false)
+}
+
+// testAccUserRoleListReads queries three custom roles, without and with include_resource, on an
+// emulator started with opts, and counts the requests of each query: one listing, and with
+// include_resource one read of permissions per custom role when readsPermissions, none otherwise.
+func testAccUserRoleListReads(t *testing.T, opts emulator.Options, readsPermissions bool) {
+	e := startEmulator(t, opts)
+	e.requireEmulator("tenant of its own and exact request counts")
+	const custom = 3
+	keys := rolePermissionKeys(t, e, 2)
+	first := e.createRole(client.RoleCreate{Name: e.name("team 0"), PermissionKeys: keys})
+	for i := 1; i < custom; i++ {
+		e.createRole(client.RoleCreate{Name: e.name(fmt.Sprintf("team %d", i)), PermissionKeys: keys[:1]})
+	}
+	withResources := 0
+	if readsPermissions {
+		withResources = custom
+	}
+	requests := &requestCounter{e: e}
+	reads := func(what string, permissionReads int) querycheck.QueryResultCheck {
+		return requests.expect(t, what, func(n map[string]int) error {
+			if n[listRoles] != 1 || n[readRole] != 0 || n[readRolePermissions] != permissionReads {
+				return fmt.Errorf("want one listing, no role read on its own and %d reads of permissions", permissionReads)
+			}
+			return nil
+		}, listRoles, readRole, readRolePermissions)
+	}
+	query := func(includeResource bool) string {
+		return fmt.Sprintf(`
+list "visionone_user_role" "custom" {
+  provider         = visionone
+  include_resource = %t
+}
+`, includeResource)
+	}
+	testAccQuery(t, e, []resource.TestStep{
+		{
+			PreConfig: requests.start,
+			Query:     true,
+			Config:    query(false),
+			QueryResultChecks: []querycheck.QueryResultCheck{
+				querycheck.ExpectLength("visionone_user_role.custom", custom),
+				reads("listing the custom roles", 0),
+			},
+		},
+		{
+			PreConfig: requests.start,
+			Query:     true,
+			Config:    query(true),
+			QueryResultChecks: []querycheck.QueryResultCheck{
+				querycheck.ExpectLength("visionone_user_role.custom", custom),
+				querycheck.ExpectResourceKnownValues("visionone_user_role.custom",
+					queryfilter.ByResourceIdentity(map[string]knownvalue.Check{"id": knownvalue.StringExact(first.ID)}),
+					[]querycheck.KnownValueCheck{
+						{Path: tfjsonpath.New("permissions"), KnownValue: knownvalue.SetExact(knownStringValues(keys))},
+					}),
+				reads("listing the custom roles with their resource objects", withResources),
+			},
+		},
 	})
 }
 

@@ -59,8 +59,9 @@ func (c *requestCounter) since(types ...string) map[string]int {
 	return out
 }
 
-// expect is a state check, run right after the step's apply, on the requests since start.
-func (c *requestCounter) expect(t *testing.T, what string, check func(map[string]int) error, types ...string) statecheck.StateCheck {
+// expect is a check on the requests since start: a state check, run right after the step's apply,
+// or a query check, run once the query step's results are in.
+func (c *requestCounter) expect(t *testing.T, what string, check func(map[string]int) error, types ...string) emulatorCheck {
 	return emulatorCheck(func(context.Context) error {
 		counts := c.since(types...)
 		t.Logf("%s: %v", what, counts)
@@ -464,6 +465,7 @@ resource "visionone_user_role" "many" {
 }
 
 const (
+	readRole            = "GET /v3.0/iam/roles/{id}"
 	readRolePermissions = "GET /v3.0/iam/roles/{id}/permissions"
 	checkedKeyCount     = 20
 )
