@@ -57,7 +57,7 @@ const (
 const ReasonNoAPIKey = "no API key is set"
 
 // ConfigError is a setting that New refuses: which one, its value as it may be shown (an endpoint
-// without its password; never the API key), and why.
+// without its user name, password, query string and fragment; never the API key), and why.
 type ConfigError struct {
 	Field  ConfigField
 	Value  string
@@ -88,14 +88,43 @@ func CheckRegion(region string) error {
 		Reason: "not a Vision One region; the regions are " + strings.Join(Regions, ", ")}
 }
 
-// ShownEndpoint is an endpoint as a message may show it: with its password masked, or "" when it
-// is not a URL at all (it may hold credentials all the same).
-func ShownEndpoint(raw string) string {
+// ShownEndpoint is an endpoint as a message may show it, and which of its parts are not (see
+// shownURL); shown is "" when it is not a URL at all (it may hold credentials all the same).
+func ShownEndpoint(raw string) (shown, withheld string) {
 	u, err := url.Parse(raw)
 	if err != nil {
-		return ""
+		return "", ""
 	}
-	return u.Redacted()
+	return shownURL(u)
+}
+
+// shownURL is u as a message may show it: its scheme, host, port and path only, since a key may
+// have been pasted into any other part; withheld says which parts are left out, if any ("its query
+// string is not shown").
+func shownURL(u *url.URL) (shown, withheld string) {
+	bare := url.URL{Scheme: u.Scheme, Opaque: u.Opaque, Host: u.Host, Path: u.Path, RawPath: u.RawPath}
+	var parts []string
+	verb := "is"
+	if u.User != nil {
+		parts = append(parts, "user name")
+		if _, ok := u.User.Password(); ok {
+			parts[0], verb = "user name and password", "are"
+		}
+	}
+	if u.RawQuery != "" || u.ForceQuery {
+		parts = append(parts, "query string")
+	}
+	if u.Fragment != "" {
+		parts = append(parts, "fragment")
+	}
+	switch last := len(parts) - 1; {
+	case last < 0:
+		return bare.String(), ""
+	case last > 0:
+		parts[last-1] += " and " + parts[last]
+		parts, verb = parts[:last], "are"
+	}
+	return bare.String(), "its " + strings.Join(parts, ", ") + " " + verb + " not shown"
 }
 
 // CheckEndpoint reports, as a *ConfigError, an endpoint that cannot be a base URL of the API: it
@@ -132,7 +161,11 @@ func parseEndpoint(raw string) (*url.URL, error) {
 		return nil, &ConfigError{Field: FieldEndpoint, Reason: mustBeHTTPURL + " (" + unwrapURLError(err).Error() + ")"}
 	}
 	refuse := func(reason string) (*url.URL, error) {
-		return nil, &ConfigError{Field: FieldEndpoint, Value: u.Redacted(), Reason: reason}
+		shown, withheld := shownURL(u)
+		if withheld != "" {
+			reason += " (" + withheld + ")"
+		}
+		return nil, &ConfigError{Field: FieldEndpoint, Value: shown, Reason: reason}
 	}
 	switch {
 	case u.Scheme != "http" && u.Scheme != "https":

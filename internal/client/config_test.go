@@ -38,6 +38,9 @@ func TestBaseURLForRegion(t *testing.T) {
 	}
 }
 
+// endpointSecret is a key pasted into an endpoint, which no refusal of the endpoint may repeat.
+const endpointSecret = "eyJhbGciOiJIUzI1NiJ9.c2VjcmV0.c2ln"
+
 // TestNewValidatesConfig checks every refusal of New, and that each is a *ConfigError naming the
 // setting, so that a caller can point at its own name for it.
 func TestNewValidatesConfig(t *testing.T) {
@@ -66,7 +69,17 @@ func TestNewValidatesConfig(t *testing.T) {
 		{"endpoint with a query", client.Config{Endpoint: "https://api.example.com/?a=b", APIKey: "k"}, client.FieldEndpoint, "query", ""},
 		{"endpoint with an empty query", client.Config{Endpoint: "https://api.example.com/?", APIKey: "k"}, client.FieldEndpoint, "query", ""},
 		{"endpoint with a fragment", client.Config{Endpoint: "https://api.example.com/#top", APIKey: "k"}, client.FieldEndpoint, "fragment", ""},
-		{"endpoint with credentials", client.Config{Endpoint: "https://u:p@api.example.com", APIKey: "k"}, client.FieldEndpoint, `"https://u:xxxxx@api.example.com": credentials`, ""},
+		{"endpoint with credentials", client.Config{Endpoint: "https://u:p@api.example.com", APIKey: "k"}, client.FieldEndpoint, `"https://api.example.com": credentials`, ""},
+		// A key pasted into the endpoint is not shown wherever it is (only scheme, host, port and path are).
+		{"key in the query", client.Config{Endpoint: "http://127.0.0.1:8080/?api_key=" + endpointSecret, APIKey: "k"}, client.FieldEndpoint,
+			`invalid endpoint "http://127.0.0.1:8080/": a base URL takes no query string or fragment (its query string is not shown)`, ""},
+		{"key for the user name", client.Config{Endpoint: "http://" + endpointSecret + "@127.0.0.1:8080/v", APIKey: "k"}, client.FieldEndpoint,
+			`invalid endpoint "http://127.0.0.1:8080/v": credentials in the URL are not supported: the API key is sent on its own (its user name is not shown)`, ""},
+		{"key in the fragment", client.Config{Endpoint: "http://127.0.0.1:8080#" + endpointSecret, APIKey: "k"}, client.FieldEndpoint,
+			`invalid endpoint "http://127.0.0.1:8080": a base URL takes no query string or fragment (its fragment is not shown)`, ""},
+		{"key everywhere", client.Config{Endpoint: "ftp://u:" + endpointSecret + "@h/p?" + endpointSecret + "#" + endpointSecret, APIKey: "k"},
+			client.FieldEndpoint, `invalid endpoint "ftp://h/p": it must be an absolute http or https URL such as https://api.xdr.trendmicro.com ` +
+				"(its user name and password, query string and fragment are not shown)", ""},
 		{"negative timeout", client.Config{Region: "us", APIKey: "k", RequestTimeout: -1}, client.FieldRequestTimeout, "negative", ""},
 	}
 	for _, tt := range tests {
@@ -80,7 +93,7 @@ func TestNewValidatesConfig(t *testing.T) {
 				if !errors.As(err, &configErr) || configErr.Field != tt.wantField {
 					t.Errorf("New error = %#v, want a *ConfigError about %q", err, tt.wantField)
 				}
-				if strings.Contains(err.Error(), "p@") {
+				if strings.Contains(err.Error(), "p@") || strings.Contains(err.Error(), endpointSecret) {
 					t.Errorf("error %q repeats the credentials", err)
 				}
 				return

@@ -27,6 +27,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -124,6 +125,28 @@ func forEachAbsentDates(t *testing.T, test func(t *testing.T, e *testEmulator)) 
 func startEmulatorBehind(t *testing.T, middleware func(http.Handler) http.Handler) *testEmulator {
 	t.Helper()
 	return newTestEmulator(t, emulator.Options{}, middleware)
+}
+
+// startEmulatorWatching starts an emulator that counts the requests carrying one of *values (in
+// their path, query or headers), which the caller sets once the emulator is up.
+func startEmulatorWatching(t *testing.T, values *[]string) (*testEmulator, *atomic.Int64) {
+	t.Helper()
+	var carried atomic.Int64
+	e := startEmulatorBehind(t, func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			sent := r.URL.Path + "?" + r.URL.RawQuery
+			for _, header := range r.Header {
+				sent += " " + strings.Join(header, " ")
+			}
+			for _, value := range *values {
+				if strings.Contains(sent, value) {
+					carried.Add(1)
+				}
+			}
+			next.ServeHTTP(w, r)
+		})
+	})
+	return e, &carried
 }
 
 func newTestEmulator(t *testing.T, opts emulator.Options, middleware func(http.Handler) http.Handler) *testEmulator {

@@ -79,6 +79,19 @@ func (d *accountDataSource) Configure(_ context.Context, req datasource.Configur
 	d.data = data
 }
 
+// accountIDLookupCheck and accountEmailLookupCheck refuse a key's value given as the id or the
+// email, which the lookup would carry in the path or a filter.
+var (
+	accountIDLookupCheck = keyValueCheck{summary: "Account ID Looks Like an API Key's Value", attribute: path.Root("id"),
+		subject: "The `id` of the visionone_account data source", form: "an account's id", limited: "an account's id",
+		maxLength: accountMaxLength, instead: "Set `id` to the account's id, or `email` to its email address; the " +
+			"visionone_accounts data source lists the accounts."}
+	accountEmailLookupCheck = keyValueCheck{summary: "Account Email Looks Like an API Key's Value", attribute: path.Root("email"),
+		subject: "The `email` of the visionone_account data source", form: "an email address", limited: "an account's email",
+		maxLength: accountMaxLength, instead: "Set `email` to the account's email address; the visionone_accounts data " +
+			"source lists the accounts."}
+)
+
 func (d *accountDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	if !requireConfigured(d.data, &resp.Diagnostics) {
 		return
@@ -86,6 +99,10 @@ func (d *accountDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	var config accountDataSourceModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
 	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	if lookupRefused(&resp.Diagnostics, config.ID, accountIDLookupCheck, config.Email, accountEmailLookupCheck) {
 		return
 	}
 

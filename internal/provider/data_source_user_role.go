@@ -114,6 +114,19 @@ func (d *userRoleDataSource) Configure(_ context.Context, req datasource.Configu
 	d.data = data
 }
 
+// roleIDLookupCheck and roleNameLookupCheck refuse a key's value given as the id or the name,
+// which the lookup would carry in the path or a filter.
+var (
+	roleIDLookupCheck = keyValueCheck{summary: "Role ID Looks Like an API Key's Value", attribute: path.Root("id"),
+		subject: "The `id` of the visionone_user_role data source", form: "a role's id (a UUID)", limited: "a role's id or name",
+		maxLength: roleNameMaxLength, instead: "Set `id` to the role's id, or `name` to its name; the visionone_user_roles " +
+			"data source lists the roles."}
+	roleNameLookupCheck = keyValueCheck{summary: "Role Name Looks Like an API Key's Value", attribute: path.Root("name"),
+		subject: "The `name` of the visionone_user_role data source", form: "a role's name", limited: "a role's name",
+		maxLength: roleNameMaxLength, instead: "Set `name` to the role's name as the console shows it under " +
+			"Administration > User Roles; the visionone_user_roles data source lists the roles."}
+)
+
 func (d *userRoleDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	if !requireConfigured(d.data, &resp.Diagnostics) {
 		return
@@ -124,6 +137,9 @@ func (d *userRoleDataSource) Read(ctx context.Context, req datasource.ReadReques
 		return
 	}
 
+	if lookupRefused(&resp.Diagnostics, config.ID, roleIDLookupCheck, config.Name, roleNameLookupCheck) {
+		return
+	}
 	role, err := d.lookUp(ctx, config)
 	if err != nil {
 		d.addLookupError(ctx, config, err, &resp.Diagnostics)

@@ -2,7 +2,9 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"regexp"
+	"unicode/utf8"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -78,4 +80,61 @@ func findByIDOrName[T any](ctx context.Context, key string, byID, byName func(co
 		}
 	}
 	return byName(ctx, key)
+}
+
+// keyValueCheck refuses a key that names an object (an import ID or identity, or the id, name or
+// email a data source looks up) but looksLikeKeyValue: a key's value pasted there would go to the
+// API, in a path or a filter, and come back quoted in "not found". It is refused unsent and
+// unquoted.
+type keyValueCheck struct {
+	summary   string    // "Import ID Looks Like an API Key's Value"
+	attribute path.Path // the data source attribute that holds the key; empty for an import
+	subject   string    // "Importing API key: the import ID"
+	form      string    // what the key is: "a key's id or name"
+	limited   string    // whose length the key may have at most: "a key's name"
+	maxLength int
+	instead   string // what to give instead, and where to find it
+}
+
+// importKeyValueCheck is the keyValueCheck of the import of what ("API key").
+func importKeyValueCheck(what, form, limited string, maxLength int, instead string) keyValueCheck {
+	return keyValueCheck{summary: "Import ID Looks Like an API Key's Value", subject: "Importing " + what + ": the import ID",
+		form: form, limited: limited, maxLength: maxLength, instead: instead}
+}
+
+// refused reports, on diags, whether key looksLikeKeyValue, saying what to do instead.
+func (c keyValueCheck) refused(key string, diags *diag.Diagnostics) bool {
+	if !looksLikeKeyValue(key, c.maxLength) {
+		return false
+	}
+	shown := "Terraform has printed the import ID above"
+	if len(c.attribute.Steps()) > 0 {
+		shown = "Terraform may show the value with this error"
+	}
+	detail := fmt.Sprintf("%s has the form of an API key's value (a token, or longer than the %d characters %s may have), "+
+		"not of %s. It was not sent to Vision One. %s %s: if it is a live key's value, treat that value as exposed and "+
+		"replace the key.", c.subject, c.maxLength, c.limited, c.form, c.instead, shown)
+	if len(c.attribute.Steps()) == 0 {
+		diags.AddError(c.summary, detail)
+	} else {
+		diags.AddAttributeError(c.attribute, c.summary, detail)
+	}
+	return true
+}
+
+// lookupRefused applies to the id or else the other key that a data source looks an object up by
+// (it sets exactly one) its keyValueCheck.
+func lookupRefused(diags *diag.Diagnostics, id types.String, idCheck keyValueCheck, other types.String, otherCheck keyValueCheck) bool {
+	if !id.IsNull() {
+		return idCheck.refused(id.ValueString(), diags)
+	}
+	return otherCheck.refused(other.ValueString(), diags)
+}
+
+// looksLikeKeyValue reports whether key, which names an object by its id (a UUID) or by a name, id
+// or email of at most maxLength characters, is none of those but has the form of an API key's
+// value: a token, or a text longer than any of those can be.
+func looksLikeKeyValue(key string, maxLength int) bool {
+	return !uuidPattern.MatchString(key) &&
+		(client.ShapedLikeKeyValue(key) || utf8.RuneCountInString(key) > maxLength)
 }

@@ -21,6 +21,8 @@ import (
 	"github.com/hashicorp/go-hclog"
 	"github.com/hashicorp/go-plugin"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -415,6 +417,36 @@ func TestUserAgentWithoutTerraformVersion(t *testing.T) {
 	if got, want := m.clientConfig("1.14.9", "1.2.3", &diags).UserAgent,
 		"Terraform/1.14.9 (+https://www.terraform.io) terraform-provider-visionone/1.2.3"; got != want {
 		t.Errorf("User-Agent = %q, want %q", got, want)
+	}
+}
+
+// TestEndpointRefusalsDoNotQuoteSecrets: an API key pasted into the endpoint, in its user name, query
+// string or fragment, is in no diagnostic about the endpoint (terraform validate's, Configure's, or
+// the conflict with a configured region), which show only the scheme, host, port and path.
+func TestEndpointRefusalsDoNotQuoteSecrets(t *testing.T) {
+	const key = "eyJhbGciOiJIUzI1NiJ9.c2VjcmV0.c2ln"
+	for _, endpoint := range []string{
+		"http://127.0.0.1:18550/?api_key=" + key,
+		"http://" + key + "@127.0.0.1:18550",
+		"http://127.0.0.1:18550/#" + key,
+	} {
+		var validated validator.StringResponse
+		clientCheck(client.CheckEndpoint, "").ValidateString(context.Background(),
+			validator.StringRequest{ConfigValue: types.StringValue(endpoint)}, &validated)
+		var configured, conflict diag.Diagnostics
+		_, err := client.New(client.Config{APIKey: "k", Endpoint: endpoint})
+		addConfigError(&configured, err)
+		t.Setenv(envEndpoint, endpoint)
+		providerModel{Region: types.StringValue("eu")}.clientConfig("", "test", &conflict)
+		for _, diags := range []diag.Diagnostics{validated.Diagnostics, configured, conflict} {
+			if len(diags) != 1 {
+				t.Errorf("endpoint with a key: want 1 error, got %v", strings.ReplaceAll(fmt.Sprint(diags), key, "<KEY>"))
+				continue
+			}
+			if text := diags[0].Summary() + diags[0].Detail(); strings.Contains(text, key) || !strings.Contains(text, `"http://127.0.0.1:18550`) {
+				t.Errorf("want the endpoint shown without the key: %s", strings.ReplaceAll(text, key, "<KEY>"))
+			}
+		}
 	}
 }
 

@@ -37,8 +37,9 @@ func TestAccProvider_invalidConfiguration(t *testing.T) {
 			wantError: regexpText("Invalid Vision One Endpoint", "a base URL takes no query string or fragment"),
 		},
 		"endpoint with a password": {
-			config:    provider(`endpoint = "https://user:hunter2@proxy.example.com"; api_key = "key"`),
-			wantError: regexpText(`The endpoint "https://user:xxxxx@proxy.example.com"`, "credentials in the URL are not supported"),
+			config: provider(`endpoint = "https://user:hunter2@proxy.example.com"; api_key = "key"`),
+			wantError: regexpText(`The endpoint "https://proxy.example.com" (from`, "credentials in the URL are not supported",
+				"(its user name and password are not shown)"),
 		},
 		"endpoint and region together": {
 			config: provider(fmt.Sprintf(`endpoint = %[1]q; region = "eu"; api_key = "key"`, e.URL)),
@@ -209,8 +210,26 @@ func TestAccProvider_invalidEnvironment(t *testing.T) {
 			wantError: regexpText("Invalid Vision One Endpoint", `The endpoint "localhost:8080"`),
 		},
 		"endpoint with a password": {
-			env:       map[string]string{envEndpoint: "https://user:hunter2@proxy.example.com"},
-			wantError: regexpText("Invalid Vision One Endpoint", `The endpoint "https://user:xxxxx@proxy.example.com"`, "credentials in the URL are not supported"),
+			env: map[string]string{envEndpoint: "https://user:hunter2@proxy.example.com"},
+			wantError: regexpText("Invalid Vision One Endpoint", `The endpoint "https://proxy.example.com" (from`,
+				"credentials in the URL are not supported"),
+		},
+		// A key pasted into the endpoint is not quoted back: only its scheme, host, port and path
+		// are (the quote ends right after them).
+		"endpoint with a key in the query": {
+			env: map[string]string{envEndpoint: e.URL + "/?api_key=" + e.AdminKey()},
+			wantError: regexpText("Invalid Vision One Endpoint", fmt.Sprintf(`The endpoint "%s/" (from`, e.URL),
+				"a base URL takes no query string or fragment (its query string is not shown)"),
+		},
+		"endpoint with a key for the user name": {
+			env: map[string]string{envEndpoint: strings.Replace(e.URL, "://", "://"+e.AdminKey()+"@", 1)},
+			wantError: regexpText("Invalid Vision One Endpoint", fmt.Sprintf(`The endpoint "%s" (from`, e.URL),
+				"credentials in the URL are not supported", "(its user name is not shown)"),
+		},
+		"endpoint with a key in the fragment": {
+			env: map[string]string{envEndpoint: e.URL + "/#" + e.AdminKey()},
+			wantError: regexpText("Invalid Vision One Endpoint", fmt.Sprintf(`The endpoint "%s/" (from`, e.URL),
+				"(its fragment is not shown)"),
 		},
 		"unknown region behind an empty region attribute": {
 			env:       map[string]string{envRegion: "mars", envEndpoint: ""},
@@ -232,7 +251,7 @@ func TestAccProvider_invalidEnvironment(t *testing.T) {
 			env:      map[string]string{envEndpoint: "https://user:hunter2@proxy.example.com"},
 			provider: `region = "eu"`,
 			wantError: regexpText("Conflicting Vision One Region and Endpoint",
-				`environment variable sets the endpoint "https://user:xxxxx@proxy.example.com"`),
+				`environment variable sets the endpoint "https://proxy.example.com" (its user name and password are not shown)`),
 		},
 	} {
 		t.Run(name, func(t *testing.T) {

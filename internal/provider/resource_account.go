@@ -476,6 +476,12 @@ func (r *accountResource) Delete(ctx context.Context, req resource.DeleteRequest
 // is unique regardless of case.
 func accountDeleteKey(email string) string { return strings.ToLower(email) }
 
+// accountImportCheck refuses a key's value given as the import ID, which the lookup would carry
+// in the path (an id) or a filter (an email).
+var accountImportCheck = importKeyValueCheck("the account", "an account's email, id or SAML group object id",
+	"an account's email or id", accountMaxLength,
+	"Import the account by its email; the visionone_accounts data source lists the accounts.")
+
 // ImportState takes an email address (anything with an "@"), an account id, or a SAML group's
 // directory object id, or an import block's identity: an email (or a SAML group's directory object
 // id, which Vision One keeps in the email field). It looks the account up, so that one that does
@@ -487,7 +493,7 @@ func (r *accountResource) ImportState(ctx context.Context, req resource.ImportSt
 	}
 	key, diags := importKey(ctx, req, identityEmail)
 	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	if resp.Diagnostics.HasError() || accountImportCheck.refused(key, &resp.Diagnostics) {
 		return
 	}
 	id, email := key, ""

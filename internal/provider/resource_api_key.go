@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -783,6 +782,11 @@ func (r *apiKeyResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	}
 }
 
+// apiKeyImportCheck refuses a key's value given as the import ID, which a lookup by name would
+// carry in a filter.
+var apiKeyImportCheck = importKeyValueCheck("API key", "a key's id or name", "a key's name", apiKeyNameMaxLength,
+	"Import the key by its id or its name; the data source visionone_api_keys lists them.")
+
 // ImportState accepts a key's id or its name, or an import block's identity (the id).
 func (r *apiKeyResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	if !requireConfigured(r.data, &resp.Diagnostics) {
@@ -790,18 +794,7 @@ func (r *apiKeyResource) ImportState(ctx context.Context, req resource.ImportSta
 	}
 	importID, diags := importKey(ctx, req, identityID)
 	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	// A key's value pasted for its id would go to the API in the filter of a lookup by name, and
-	// come back quoted in "not found": it is refused unsent and unquoted.
-	if looksLikeKeyValue(importID) {
-		resp.Diagnostics.AddError("Import ID Looks Like an API Key's Value",
-			fmt.Sprintf("Importing API key: the import ID has the form of an API key's value (a token, or longer than the "+
-				"%d characters a key's name may have), not of a key's id or name. It was not sent to Vision One. Import "+
-				"the key by its id or its name; the data source visionone_api_keys lists them. Terraform has printed the "+
-				"import ID above: if it is a live key's value, treat that value as exposed and replace the key.",
-				apiKeyNameMaxLength))
+	if resp.Diagnostics.HasError() || apiKeyImportCheck.refused(importID, &resp.Diagnostics) {
 		return
 	}
 	// Many imports in one plan are served from the listing that refreshes share.
@@ -823,13 +816,6 @@ func (r *apiKeyResource) ImportState(ctx context.Context, req resource.ImportSta
 	resp.Diagnostics.AddWarning("API Key Value Not Imported",
 		fmt.Sprintf("API key %s (%q) was imported without its secret: Vision One shows a key's value only once, when it is "+
 			"created, and it cannot be recovered. %s", key.ID, key.Name, r.importedValueUse(ctx, key)))
-}
-
-// looksLikeKeyValue reports whether an import ID is no key's id (a UUID) nor name but has the form
-// of a key's value: a token, or a text longer than a key's name can be.
-func looksLikeKeyValue(importID string) bool {
-	return !uuidPattern.MatchString(importID) &&
-		(client.ShapedLikeKeyValue(importID) || utf8.RuneCountInString(importID) > apiKeyNameMaxLength)
 }
 
 // importedValueUse says who the value of an imported key works for, which depends on the key's

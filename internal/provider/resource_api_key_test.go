@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -166,70 +165,11 @@ func pastedKeyValues(e *testEmulator) []string {
 // One, where a lookup by name would have carried it in a filter.
 func TestAccAPIKey_importByValueRefused(t *testing.T) {
 	var pasted []string
-	var carried atomic.Int64 // requests that carried one of pasted
-	e := startEmulatorBehind(t, func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			sent := r.URL.Path + "?" + r.URL.RawQuery
-			for _, values := range r.Header {
-				sent += " " + strings.Join(values, " ")
-			}
-			for _, value := range pasted {
-				if strings.Contains(sent, value) {
-					carried.Add(1)
-				}
-			}
-			next.ServeHTTP(w, r)
-		})
-	})
+	e, carried := startEmulatorWatching(t, &pasted)
 	pasted = pastedKeyValues(e)
 	config := e.providerConfig() + testAccAPIKeyConfig(e.name("adopted"), "SIEM", "", true)
 	refused := regexpText("Import ID Looks Like an API Key's Value", "not sent to Vision One", "treat that value as exposed")
-
-	resource.ParallelTest(t, resource.TestCase{
-		PreCheck:                 func() { testAccPreCheck(t) },
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps: []resource.TestStep{
-			{
-				// First: an import block's step after another copies a state that none has written.
-				Config: config, ResourceName: testAccAPIKeyAddr, ImportState: true, ImportStateKind: resource.ImportBlockWithID,
-				ImportStateId: pasted[0], ExpectError: refused,
-			},
-			{Config: config, ResourceName: testAccAPIKeyAddr, ImportState: true, ImportStateId: pasted[0], ExpectError: refused},
-			{Config: config, ResourceName: testAccAPIKeyAddr, ImportState: true, ImportStateId: pasted[1], ExpectError: refused},
-		},
-	})
-	if n := carried.Load(); n != 0 {
-		t.Errorf("%d requests carried a pasted key value to the API", n)
-	}
-}
-
-// TestAPIKey_importByValueNotQuoted: the refusal of an import ID that is a key's value sends no
-// request and does not quote the value, so that it reaches neither the terminal nor the log.
-func TestAPIKey_importByValueNotQuoted(t *testing.T) {
-	t.Parallel()
-	e := startEmulator(t, emulator.Options{})
-	e.requireEmulator("counting every request of the import")
-	ctx := context.Background()
-	r := &apiKeyResource{data: newProviderData(e.API)}
-	var schemaResp fwresource.SchemaResponse
-	r.Schema(ctx, fwresource.SchemaRequest{}, &schemaResp)
-	for _, value := range pastedKeyValues(e) {
-		before := e.Stats()
-		resp := fwresource.ImportStateResponse{State: tfsdk.State{Schema: schemaResp.Schema,
-			Raw: tftypes.NewValue(schemaResp.Schema.Type().TerraformType(ctx), nil)}}
-		r.ImportState(ctx, fwresource.ImportStateRequest{ID: value}, &resp)
-		errs := resp.Diagnostics.Errors()
-		if len(errs) != 1 || errs[0].Summary() != "Import ID Looks Like an API Key's Value" {
-			t.Errorf("importing a pasted value of %d characters: %v", len(value), strings.ReplaceAll(fmt.Sprint(resp.Diagnostics), value, "<VALUE>"))
-			continue
-		}
-		if strings.Contains(errs[0].Detail(), value) || strings.Contains(errs[0].Detail(), value[:16]) {
-			t.Errorf("the refusal quotes the pasted value: %s", strings.ReplaceAll(errs[0].Detail(), value, "<VALUE>"))
-		}
-		if got := e.Stats().Requests; !maps.Equal(got, before.Requests) {
-			t.Errorf("the refusal sent requests: %v, before %v", got, before.Requests)
-		}
-	}
+	testAccRefusedUnsent(t, carried, importByValueSteps(config, testAccAPIKeyAddr, pasted, refused))
 }
 
 // TestAccAPIKey_migratedKeyCannotBeEdited imports a key moved from the old User Accounts app,

@@ -810,6 +810,11 @@ func (r *userRoleResource) roleHolders(ctx context.Context, name string) []roleH
 	return holders
 }
 
+// roleImportCheck refuses a key's value given as the import ID, which a lookup by name would carry
+// in a filter.
+var roleImportCheck = importKeyValueCheck("user role", "a role's id or name", "a role's name", roleNameMaxLength,
+	"Import the role by its id or its name; the visionone_user_roles data source lists them.")
+
 // ImportState takes a role id (a UUID) or a role name (even one that looks like a UUID), so that
 // both `terraform import visionone_user_role.x "Auditors"` and an import block with the id work, or
 // an import block's identity (the id).
@@ -819,7 +824,7 @@ func (r *userRoleResource) ImportState(ctx context.Context, req resource.ImportS
 	}
 	key, diags := importKey(ctx, req, identityID)
 	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	if resp.Diagnostics.HasError() || roleImportCheck.refused(key, &resp.Diagnostics) {
 		return
 	}
 	// Many imports in one plan are served from the listing that refreshes share.
