@@ -13,7 +13,10 @@ import (
 )
 
 // nameReleases records, for one provider process and one resource type, the objects whose current
-// name this run gives up: renamed in place to another name, or deleted. Vision One keeps names
+// name this run gives up: renamed in place to another name, or deleted. It records renames of the
+// letter case only too, which give no name up (Vision One keeps names unique regardless of case, see
+// nameRelease.keepsName) but are renames all the same to the API keys and accounts that show a
+// role's name (renames, awaitRename). Vision One keeps names
 // unique at every moment, and Terraform does not order two changes of one configuration that do
 // not refer to each other, so in a chain such as "k1 from c1 to c1-old, k2 from c2 to c1" the
 // rename to c1 may reach Vision One first and be refused. With this record, the write that is
@@ -71,9 +74,10 @@ type nameRelease struct {
 }
 
 // planRename records that the plan of the object id renames it from the name from to planned, if
-// the two differ regardless of case; planned may be unknown (a name generated at apply).
+// the two are spelled differently, in letter case only included (see keepsName); planned may be
+// unknown (a name generated at apply).
 func (n *nameReleases) planRename(id string, from string, planned types.String) {
-	if id == "" || planned.IsNull() || (!planned.IsUnknown() && client.SameName(planned.ValueString(), from)) {
+	if id == "" || planned.IsNull() || (!planned.IsUnknown() && client.SameSpelling(planned.ValueString(), from)) {
 		return
 	}
 	n.mu.Lock()
@@ -86,6 +90,12 @@ func (n *nameReleases) planRename(id string, from string, planned types.String) 
 	}
 	r.from, r.to, r.deleted = from, planned.ValueString(), false
 	n.notify() // for awaitRenamePlanned, when the object's record was there already
+}
+
+// keepsName reports whether the change r renames its object in letter case only: the object keeps
+// its name, which Vision One compares regardless of case, so no write waits for it (givesUp, await).
+func (r *nameRelease) keepsName() bool {
+	return !r.deleted && r.to != "" && client.SameName(r.to, r.from)
 }
 
 // record returns the release of id, adding an empty one; the caller holds mu.
@@ -157,12 +167,12 @@ func (n *nameReleases) begin(r *nameRelease) func(released bool) {
 }
 
 // givesUp reports whether this run gives up the current name of the object id, as far as this
-// process knows, and what it is renamed to.
+// process knows, and what it is renamed to; a rename of the letter case only gives nothing up.
 func (n *nameReleases) givesUp(id string) (nameRelease, bool) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	r, ok := n.byID[id]
-	if !ok {
+	if !ok || r.keepsName() {
 		return nameRelease{}, false
 	}
 	return nameRelease{from: r.from, to: r.to, deleted: r.deleted}, true
@@ -201,7 +211,7 @@ func (n *nameReleases) cycle(self, holder string) bool {
 	current := holder
 	for range len(n.byID) {
 		r, ok := n.byID[current]
-		if !ok || r.to == "" {
+		if !ok || r.to == "" || r.keepsName() {
 			return false
 		}
 		if client.SameName(r.to, own.from) {
@@ -254,7 +264,8 @@ const (
 // await waits until the change that gives up the name of holder has ended, for the write of self
 // ("" for an object still to be created), and says how it ended. seen says whether this process
 // has seen the holder in this configuration's state: if it has, the holder's plan is known, and
-// its change, if it gives the name up, was recorded when it was planned. seen is asked while the
+// its change, if it gives the name up, was recorded when it was planned. A holder whose recorded
+// change renames it in letter case only keeps the name (releaseUnknown, at once). seen is asked while the
 // record is locked, and a change is recorded before its object is noted as seen, so that a holder
 // seen is never one whose release is still to be recorded.
 func (n *nameReleases) await(ctx context.Context, self, holder string, seen func() bool) releaseOutcome {
@@ -280,6 +291,10 @@ func (n *nameReleases) await(ctx context.Context, self, holder string, seen func
 		}
 		n.mu.Lock()
 		r, ok = n.byID[holder]
+	}
+	if r.keepsName() {
+		n.mu.Unlock()
+		return releaseUnknown
 	}
 	if self != "" {
 		for current, steps := holder, 0; steps <= len(n.waiting); steps++ {

@@ -42,8 +42,15 @@ func TestNameReleases_planRename(t *testing.T) {
 	var n nameReleases
 	n.planRename("a", "c1", knownName("C1"))
 	n.planRename("b", "c2", types.StringNull())
+	n.planRename("d", "c4", knownName("c4"))
 	if _, ok := n.givesUp("a"); ok {
 		t.Error("a change of case only gives the name up")
+	}
+	if !n.renames("c1", "C1") {
+		t.Error("a change of case only is not recorded as a rename, which the role's holders show")
+	}
+	if n.renames("c4", "c4") {
+		t.Error("a name planned as it is is recorded as a rename")
 	}
 	if _, ok := n.givesUp("b"); ok {
 		t.Error("a name no longer configured is given up")
@@ -124,6 +131,18 @@ func TestNameReleases_await(t *testing.T) {
 		var n nameReleases
 		if got := n.await(ctx, "b", "a", seenAll); got != releaseUnknown {
 			t.Errorf("got %v, want releaseUnknown", got)
+		}
+	})
+	t.Run("a holder renamed in letter case only, which keeps its name", func(t *testing.T) {
+		t.Parallel()
+		// Not seen, and its change never begins: waited for, it would end as releaseNotBegun.
+		var n nameReleases
+		n.planRename("a", "c1", knownName("C1"))
+		if got := n.await(ctx, "b", "a", seenNone); got != releaseUnknown {
+			t.Errorf("got %v, want releaseUnknown", got)
+		}
+		if n.cycle("b", "a") {
+			t.Error("a holder that keeps its name makes a cycle")
 		}
 	})
 	t.Run("a holder whose change is recorded after the refusal", func(t *testing.T) {
@@ -334,6 +353,19 @@ func TestTakeName(t *testing.T) {
 			func() (*client.APIKey, string) { return holder, holder.ID }, seen)
 		if !client.IsAlreadyExists(err) || refusal == nil || refusal.holder != holder || refusal.outcome != releaseUnknown || writes != 1 {
 			t.Errorf("got %v, %+v after %d writes; want the refusal, releaseUnknown, after 1", err, refusal, writes)
+		}
+	})
+	t.Run("the holder is renamed in letter case only", func(t *testing.T) {
+		t.Parallel()
+		// Its rename ends as written, and it keeps the name all the same: nothing to write again.
+		var n nameReleases
+		n.planRename("a", "c1", knownName("C1"))
+		n.beginUpdate("a")(true)
+		writes := 0
+		refusal, err := takeName(context.Background(), &n, "b", func() error { writes++; return refused },
+			func() (*client.APIKey, string) { return holder, holder.ID }, seen)
+		if !client.IsAlreadyExists(err) || refusal == nil || refusal.outcome != releaseUnknown || refusal.release.to != "" || writes != 1 {
+			t.Errorf("got %v, %+v after %d writes; want the refusal, releaseUnknown, no release, after 1", err, refusal, writes)
 		}
 	})
 	t.Run("the name is free by the time the holder is looked up", func(t *testing.T) {

@@ -36,6 +36,26 @@ func awaitRecordWaiter(n *nameReleases, stop <-chan struct{}) {
 	}
 }
 
+// pendingAccountRoleRename returns a client of a new emulator, the state of an account with the
+// role "Auditors" that Vision One accepts no change to for now (a SAML group account, or one still
+// invited: see pendingReason), and the same account with its role named renamed.
+func pendingAccountRoleRename(t *testing.T, authType, status, renamed string) (*client.Client, accountResourceModel, accountResourceModel) {
+	t.Helper()
+	e := startEmulator(t, emulator.Options{})
+	api, err := client.New(client.Config{Endpoint: e.URL, APIKey: e.AdminKey(), RequestsPerMinute: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	state := accountResourceModel{
+		ID: types.StringValue("tmp-1"), Email: types.StringValue("a@example.com"), AuthType: types.StringValue(authType),
+		Role: types.StringValue("Auditors"), Description: types.StringValue(""), Enabled: types.BoolValue(true),
+		Status: types.StringValue(status), Name: types.StringValue(""),
+	}
+	plan := state
+	plan.Role = types.StringValue(renamed)
+	return api, state, plan
+}
+
 // TestAccount_planFollowsRoleRenameRecordedLater plans the change of an invited account to the new
 // name of its role, which this run renames, before the role's plan has recorded the rename in this
 // process, as the apply plans the two again when the account names the role by a literal name. The
@@ -46,18 +66,7 @@ func awaitRecordWaiter(n *nameReleases, stop <-chan struct{}) {
 // plan again.
 func TestAccount_planFollowsRoleRenameRecordedLater(t *testing.T) {
 	t.Parallel()
-	e := startEmulator(t, emulator.Options{})
-	api, err := client.New(client.Config{Endpoint: e.URL, APIKey: e.AdminKey(), RequestsPerMinute: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	state := accountResourceModel{
-		ID: types.StringValue("tmp-1"), Email: types.StringValue("a@example.com"), AuthType: types.StringValue(client.AuthTypeLocal),
-		Role: types.StringValue("Auditors"), Description: types.StringValue(""), Enabled: types.BoolValue(true),
-		Status: types.StringValue(client.StatusInvited), Name: types.StringValue(""),
-	}
-	renamed := state
-	renamed.Role = types.StringValue("Auditors (external)")
+	api, state, renamed := pendingAccountRoleRename(t, client.AuthTypeLocal, client.StatusInvited, "Auditors (external)")
 
 	for name, refreshed := range map[string]bool{"planned again by the apply": false, "planned after a refresh": true} {
 		t.Run(name, func(t *testing.T) {
@@ -92,6 +101,28 @@ func TestAccount_planFollowsRoleRenameRecordedLater(t *testing.T) {
 				t.Errorf("planned the role %s with %v; want %s kept with the warning Account Change Deferred", got.Role, resp.Diagnostics, state.Role)
 			}
 		})
+	}
+}
+
+// TestAccount_planFollowsRoleRenameInCase plans a SAML group account, refreshed by this process, to
+// the new spelling of its role, which this run renames in letter case only ("Auditors" to
+// "AUDITORS"): that is the role's rename, which Vision One shows on the account by itself, not a
+// change of the account to defer. It used to be deferred with the warning Account Change Deferred,
+// and the state kept the old spelling until a later refresh.
+func TestAccount_planFollowsRoleRenameInCase(t *testing.T) {
+	t.Parallel()
+	api, state, renamed := pendingAccountRoleRename(t, client.AuthTypeSAMLGroup, client.StatusEnabled, "AUDITORS")
+	r := &accountResource{data: newProviderData(api)}
+	r.data.noteManaged(accountType, state.ID.ValueString()) // as Read does
+	r.data.roleReleases.planRename("role-1", state.Role.ValueString(), renamed.Role)
+
+	resp := modifyPlanOfUpdate(t, r, state, renamed)
+	var got accountResourceModel
+	if diags := resp.Plan.Get(context.Background(), &got); diags.HasError() {
+		t.Fatal(diags)
+	}
+	if got.Role != renamed.Role || len(resp.Diagnostics) != 0 {
+		t.Errorf("planned the role %s with %v; want the new spelling %s and no diagnostics", got.Role, resp.Diagnostics, renamed.Role)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -27,17 +28,46 @@ const roleMovers = 4
 // of the listing (it includes the role's name): the role they then show, the renamed one, is this
 // apply's own change, not one made outside Terraform, so each update succeeds.
 func TestAccRoleMoves_offRenamedRole(t *testing.T) {
+	testAccRoleMovesOffRenamed(t, "role-a", "role-a-renamed", false)
+}
+
+// TestAccRoleMoves_offRoleRenamedInCase is TestAccRoleMoves_offRenamedRole with a rename of the
+// role's letter case only, which Vision One shows on the holders as any rename, and a SAML group
+// account that keeps the role: the rename is this apply's own change to the keys and accounts that
+// move off the role (they used to fail as changed outside Terraform, after waiting for a rename this
+// process had not recorded), and the SAML group account follows it in the plan and the state
+// without deferring a change (it used to keep the old spelling until the next refresh).
+func TestAccRoleMoves_offRoleRenamedInCase(t *testing.T) {
+	testAccRoleMovesOffRenamed(t, "soc triage", "SOC Triage", true)
+}
+
+// testAccRoleMovesOffRenamed is TestAccRoleMoves_offRenamedRole with the role named base and then
+// renamed (both with the test's prefix), and, if group, a SAML group account that keeps the role by
+// reference and must show its new name.
+func testAccRoleMovesOffRenamed(t *testing.T, base, rename string, group bool) {
+	t.Helper()
 	e := startEmulator(t, emulator.Options{})
 	e.requireEmulator("invitation acceptance")
 	e.requireMasterAdministrator("create a role, whose control flags default to true")
 	permissions := hclStringList(rolePermissionKeys(t, e, 1))
-	roleA, renamed, roleB := e.name("role-a"), e.name("role-a-renamed"), e.name("role-b")
+	roleA, renamed, roleB := e.name(base), e.name(rename), e.name("role-b")
 	emails := make([]string, roleMovers)
 	for i := range emails {
 		emails[i] = e.email(fmt.Sprintf("mover-%d", i))
 	}
+	groupEmail, accounts, stays := e.email("soc-group"), emails, ""
+	if group {
+		accounts = append(slices.Clone(emails), groupEmail)
+		stays = fmt.Sprintf(`
+resource "visionone_account" "stays" {
+  email     = %q
+  auth_type = %q
+  role      = visionone_user_role.a.name
+}
+`, groupEmail, client.AuthTypeSAMLGroup)
+	}
 	config := func(nameA, holders string) string {
-		return e.roleMovesConfig(nameA, roleB, permissions, holders, roleMovers, roleMovers)
+		return e.roleMovesConfig(nameA, roleB, permissions, holders, roleMovers, roleMovers) + stays
 	}
 	moved := []statecheck.StateCheck{
 		statecheck.ExpectKnownValue("visionone_user_role.a", tfjsonpath.New("name"), knownvalue.StringExact(renamed)),
@@ -56,6 +86,12 @@ func TestAccRoleMoves_offRenamedRole(t *testing.T) {
 					return fmt.Errorf("account %s has the role %q in the emulator, want %q", email, role, roleB)
 				}
 			}
+			if !group {
+				return nil
+			}
+			if role := e.account(t, groupEmail).Role; role != renamed {
+				return fmt.Errorf("SAML group account %s has the role %q in the emulator, want %q", groupEmail, role, renamed)
+			}
 			return nil
 		}),
 	}
@@ -65,28 +101,36 @@ func TestAccRoleMoves_offRenamedRole(t *testing.T) {
 				tfjsonpath.New("role"), knownvalue.StringExact(roleB)))
 		}
 	}
+	planned := []plancheck.PlanCheck{
+		plancheck.ExpectResourceAction("visionone_user_role.a", plancheck.ResourceActionUpdate),
+		plancheck.ExpectResourceAction("visionone_api_key.mover[0]", plancheck.ResourceActionUpdate),
+		plancheck.ExpectResourceAction("visionone_account.mover[0]", plancheck.ResourceActionUpdate),
+	}
+	if group {
+		// The plan follows the rename, and the state has it straight after the apply, before any
+		// refresh: a deferral of the change kept the old spelling in both.
+		groupAddr, role := "visionone_account.stays", tfjsonpath.New("role")
+		planned = append(planned, plancheck.ExpectKnownValue(groupAddr, role, knownvalue.StringExact(renamed)))
+		moved = append(moved, statecheck.ExpectKnownValue(groupAddr, role, knownvalue.StringExact(renamed)))
+	}
 
 	resource.ParallelTest(t, resource.TestCase{
 		PreCheck:                 func() { testAccPreCheck(t) },
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy: resource.ComposeTestCheckFunc(testAccCheckUserRoleDestroyed(e), e.apiKeysGone,
-			e.checkAccountsGone(emails...)),
+			e.checkAccountsGone(accounts...)),
 		Steps: []resource.TestStep{
 			{Config: config(roleA, "a")},
 			{
 				// An invited account's role change waits for its acceptance (deferPendingChanges).
 				PreConfig: func() {
-					for _, email := range emails {
+					for _, email := range accounts {
 						e.acceptInvitation(t, email)
 					}
 				},
 				Config: config(renamed, "b"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{
-					PreApply: []plancheck.PlanCheck{
-						plancheck.ExpectResourceAction("visionone_user_role.a", plancheck.ResourceActionUpdate),
-						plancheck.ExpectResourceAction("visionone_api_key.mover[0]", plancheck.ResourceActionUpdate),
-						plancheck.ExpectResourceAction("visionone_account.mover[0]", plancheck.ResourceActionUpdate),
-					},
+					PreApply:             planned,
 					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				ConfigStateChecks: moved,
