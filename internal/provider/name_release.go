@@ -186,6 +186,19 @@ func (n *nameReleases) renames(from, to string) bool {
 	return n.renaming(from, to) != nil
 }
 
+// renamesFrom reports whether this run renames an object named from, to whatever name, as far as
+// this process knows.
+func (n *nameReleases) renamesFrom(from string) bool {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	for _, r := range n.byID {
+		if !r.deleted && r.from == from {
+			return true
+		}
+	}
+	return false
+}
+
 // renaming returns the record of the rename of an object named from to the name to (known), or
 // nil; the caller holds mu.
 func (n *nameReleases) renaming(from, to string) *nameRelease {

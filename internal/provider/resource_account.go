@@ -220,6 +220,7 @@ func (r *accountResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 	if len(resp.RequiresReplace) > 0 {
 		state = nil
 	}
+	roleRenamedOutside := false
 
 	switch {
 	case unknownProvider(ctx, r.data):
@@ -231,10 +232,7 @@ func (r *accountResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 		}
 	default:
 		if !plan.Role.Equal(state.Role) && !r.followsRoleRename(ctx, *state, plan, refreshed) {
-			// Only a warning for an account that exists (see plan_checks.go); Update checks again.
-			var checks diag.Diagnostics
-			r.data.checkRoleAssignable(ctx, accountRoleAssignment, plan.Role, &checks)
-			appendChecksOfExisting(&resp.Diagnostics, fmt.Sprintf("the account %s (id %s)", state.Email.ValueString(), state.ID.ValueString()), checks)
+			roleRenamedOutside = r.checkRoleOfExisting(ctx, *state, plan, &resp.Diagnostics)
 		}
 	}
 
@@ -248,7 +246,7 @@ func (r *accountResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 		return
 	}
 
-	deferPendingChanges(&plan, *state, r.data.roleRenamed, &resp.Diagnostics)
+	deferPendingChanges(&plan, *state, r.data.roleRenamed, roleRenamedOutside, &resp.Diagnostics)
 	plan.Status = plannedStatus(plan, *state)
 	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 }
@@ -321,6 +319,7 @@ func (r *accountResource) Read(ctx context.Context, req resource.ReadRequest, re
 
 	refreshed := state
 	refreshed.readFromAPI(account)
+	r.data.noteRefreshedRole(accountType, account.ID, state.Role, refreshed.Role)
 	setIdentity(ctx, resp.Identity, identityEmail, refreshed.Email.ValueString())
 	resp.Diagnostics.Append(setStateIfChanged(ctx, &resp.State, &state, &refreshed)...)
 	resp.Diagnostics.Append(storeVersion(ctx, resp.Private, account.Version)...)
@@ -648,6 +647,28 @@ func pendingReason(state accountResourceModel) string {
 	return ""
 }
 
+// checkRoleOfExisting checks the role that the plan gives the account that exists, from state,
+// with only warnings (see plan_checks.go; Update checks again), and reports whether no role has
+// that name because the account's role was renamed outside this configuration (checkRoleChange):
+// no apply can give it that role, which deferPendingChanges must not promise. An account to which
+// Vision One accepts no change for now (pendingReason) keeps its role in the plan
+// (deferPendingChanges), so its apply writes nothing, and the warning says that rather than that
+// the apply fails.
+func (r *accountResource) checkRoleOfExisting(ctx context.Context, state, plan accountResourceModel, diags *diag.Diagnostics) bool {
+	var checks diag.Diagnostics
+	held := r.data.heldRoleRenamed(accountType, state.ID.ValueString(), plan.Role, state.Role)
+	renamedOutside := r.data.checkRoleChange(ctx, accountRoleAssignment, plan.Role, held, &checks)
+	what := fmt.Sprintf("the account %s (id %s)", state.Email.ValueString(), state.ID.ValueString())
+	if pendingReason(state) == "" {
+		appendChecksOfExisting(diags, what, checks)
+	} else {
+		appendWithErrorNote(diags, checks, diag.SeverityWarning, "This is a warning rather than an error because "+what+
+			" exists already. Vision One accepts no change to it for now, so the plan keeps its role "+state.Role.String()+
+			", and applying the plan does not change it.")
+	}
+	return renamedOutside
+}
+
 // deferPendingChanges plans the state's values for the changes Vision One refuses for now, with a
 // warning naming them. Terraform accepts a plan that keeps the prior value of a configured
 // attribute, so the plan, the apply and the state all show what Vision One really holds, and the
@@ -658,9 +679,12 @@ func pendingReason(state accountResourceModel) string {
 // without a write (API.md, "Decision: role renames reach holders"), so the plan keeps it, and
 // Update sends nothing and reads it back once the rename has ended. Whether this process knows of
 // the rename depends on the order in which Terraform plans the two (see followsRoleRename); a name
-// still unknown is planned as it is, and judged in the apply's plan.
+// still unknown is planned as it is, and judged in the apply's plan. A role name that is the
+// account's role before a rename outside this configuration, which no role has any more
+// (roleRenamedOutside; its warning Role Not Found says so), is kept too, but not named in the
+// warning: no apply, after the invitation is accepted or any other, could apply it.
 func deferPendingChanges(plan *accountResourceModel, state accountResourceModel, renamed func(from, to string) bool,
-	diags *diag.Diagnostics,
+	roleRenamedOutside bool, diags *diag.Diagnostics,
 ) {
 	reason := pendingReason(state)
 	if reason == "" {
@@ -668,7 +692,9 @@ func deferPendingChanges(plan *accountResourceModel, state accountResourceModel,
 	}
 	var held []string
 	if !plan.Role.IsUnknown() && !plan.Role.Equal(state.Role) && !renamed(state.Role.ValueString(), plan.Role.ValueString()) {
-		held = append(held, fmt.Sprintf("role %q (now %q)", plan.Role.ValueString(), state.Role.ValueString()))
+		if !roleRenamedOutside {
+			held = append(held, fmt.Sprintf("role %q (now %q)", plan.Role.ValueString(), state.Role.ValueString()))
+		}
 		plan.Role = state.Role
 	}
 	if !plan.Enabled.IsUnknown() && !plan.Enabled.Equal(state.Enabled) {

@@ -759,7 +759,7 @@ func TestDeferPendingChanges(t *testing.T) {
 			t.Parallel()
 			plan := tc.plan
 			var diags diag.Diagnostics
-			deferPendingChanges(&plan, tc.state, releases.renames, &diags)
+			deferPendingChanges(&plan, tc.state, releases.renames, false, &diags)
 			if plan != tc.want {
 				t.Errorf("planned %+v, want %+v", plan, tc.want)
 			}

@@ -352,7 +352,8 @@ func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 
 	var checks diag.Diagnostics
 	if !plan.Role.Equal(state.Role) {
-		r.data.checkRoleAssignable(ctx, apiKeyRoleAssignment, plan.Role, &checks)
+		held := r.data.heldRoleRenamed(apiKeyType, id, plan.Role, state.Role)
+		r.data.checkRoleChange(ctx, apiKeyRoleAssignment, plan.Role, held, &checks)
 	}
 	r.checkName(ctx, plan.Name, id, state, refreshed, &resp.Diagnostics, &checks)
 	appendChecksOfExisting(&resp.Diagnostics, fmt.Sprintf("API key %s (%q)", id, state.Name.ValueString()), checks)
@@ -662,6 +663,7 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 		refreshed.ExpiresInMonths = monthsToExpirationOf(key)
 	}
 	refreshed.readFromAPI(key)
+	r.data.noteRefreshedRole(apiKeyType, key.ID, state.Role, refreshed.Role)
 	r.setState(ctx, key, &state, &refreshed, &resp.State, resp.Private, &resp.Diagnostics)
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -113,8 +114,17 @@ const flagChangeRule = "Only a Master Administrator may change that flag: a Mast
 // the API judges at apply. For an object that exists already, the plan turns the errors into
 // warnings (appendChecksOfExisting) and Update runs the check again before writing.
 func (d *providerData) checkRoleAssignable(ctx context.Context, use roleAssignment, role types.String, diags *diag.Diagnostics) {
+	d.checkRoleChange(ctx, use, role, "", diags)
+}
+
+// checkRoleChange is checkRoleAssignable for the plan of a holder that exists: held is the role
+// it has, when its refresh by this process found that role renamed from the name role gives
+// (heldRoleRenamed), or "". A role not found then is the holder's own, renamed outside this
+// configuration, and the error says so (roleNotFoundDetail); checkRoleChange reports whether it
+// did, so that nothing else promises the role.
+func (d *providerData) checkRoleChange(ctx context.Context, use roleAssignment, role types.String, held string, diags *diag.Diagnostics) (renamedOutside bool) {
 	if d == nil || role.IsNull() || role.IsUnknown() {
-		return
+		return false
 	}
 	name := role.ValueString()
 	if use.refusesMasterAdministrator && strings.EqualFold(name, client.MasterAdministratorRole) {
@@ -122,7 +132,7 @@ func (d *providerData) checkRoleAssignable(ctx context.Context, use roleAssignme
 			fmt.Sprintf("The role %q cannot be assigned to API keys: Vision One refuses it for new keys since October 2025. "+
 				"Use a role meant for integrations, such as SIEM or SOAR, or a custom role that allows API key assignment "+
 				"with only the permissions the key needs.", name))
-		return
+		return false
 	}
 	if planned, ok := d.plannedRole(name); ok {
 		if allowed := use.plannedAllowedBy(planned); !allowed.IsUnknown() && !allowed.ValueBool() {
@@ -130,14 +140,14 @@ func (d *providerData) checkRoleAssignable(ctx context.Context, use roleAssignme
 				fmt.Sprintf("The role %q does not allow %s assignment: this configuration sets its %s to false. "+
 					"Set it to true, or choose another role. %s", name, use.holder, use.flag, flagChangeRule))
 		}
-		return
+		return false
 	}
 	found, err := d.client.RefreshRoleSummaryByName(ctx, name)
 	switch {
 	case client.IsNotFound(err):
-		diags.AddAttributeError(path.Root("role"), "Role Not Found",
-			fmt.Sprintf("No role named %q exists in the Vision One tenant, and this configuration does not plan one, "+
-				"so the %s is not written.%s %s %s", name, use.holder, d.closestRoles(ctx, name), roleReferenceHint, roleGoneSincePlan))
+		detail, renamedOutside := d.roleNotFoundDetail(ctx, use, name, held)
+		diags.AddAttributeError(path.Root("role"), roleNotFoundSummary, detail)
+		return renamedOutside
 	case err != nil:
 		diags.AddAttributeWarning(path.Root("role"), "Role Not Checked",
 			fmt.Sprintf("Could not check the role %q at plan time, so Vision One judges it at apply: %s", name, errorWithAdvice(err)))
@@ -152,6 +162,77 @@ func (d *providerData) checkRoleAssignable(ctx context.Context, use roleAssignme
 			fmt.Sprintf("The role %q does not allow %s assignment (its %s is false), so Vision One would refuse it. %s",
 				name, use.holder, use.flag, next))
 	}
+	return false
+}
+
+// roleNotFoundSummary is the summary of the error on a role name that no role has.
+const roleNotFoundSummary = "Role Not Found"
+
+// roleNotFoundDetail says that no role is named name, which this run does not plan either, and
+// whether it says that the holder's role was renamed outside this configuration. When
+// the holder that exists has the role held (see checkRoleChange), which the tenant has, and which
+// this run neither plans nor renames, it leads with that: its role was renamed outside this
+// configuration, and the configuration is to name it so. The advice on a role this configuration
+// creates or renames would mislead there. A role of this configuration renamed outside Terraform,
+// which the role's plan names back, is not known here when Terraform plans the holder first (a
+// literal name orders nothing): the advice is then the one on a rename outside this configuration.
+func (d *providerData) roleNotFoundDetail(ctx context.Context, use roleAssignment, name, held string) (detail string, renamedOutside bool) {
+	if _, planned := d.plannedRole(held); held != "" && !planned && !d.roleReleases.renamesFrom(held) {
+		if found, err := d.client.RefreshRoleSummaryByName(ctx, held); err == nil {
+			return fmt.Sprintf("The %[1]s holds the role now named %[2]q (renamed outside this configuration, in the console "+
+				"or by the configuration that manages it), and no role named %[3]q exists in the Vision One tenant, so the %[1]s "+
+				"is not written: set role = %[2]q, or refer to the role by its id through the visionone_user_role data source, "+
+				"which follows later renames:\n\n  data \"visionone_user_role\" \"<name>\" {\n    id = %[4]q\n  }\n\n"+
+				"with role = data.visionone_user_role.<name>.name.", use.holder, held, name, found.ID), true
+		}
+	}
+	notFound := fmt.Sprintf("No role named %q exists in the Vision One tenant, and this configuration does not plan one, "+
+		"so the %s is not written.", name, use.holder)
+	return fmt.Sprintf("%s%s %s %s", notFound, d.closestRoles(ctx, name), roleReferenceHint, roleGoneSincePlan), false
+}
+
+// heldRoleRenamed returns the role of the holder of typeName with id that the plan gives the role
+// planned while its state has held, when the refresh of the holder by this process found held
+// where the state had planned before: its role renamed outside Terraform, most likely, which the
+// configuration still names by the old name. It is "" otherwise: the holder was not refreshed by
+// this process (the apply's plan, or a plan without refresh), or its role did not change name in
+// the refresh, so that a name the configuration gives is a change of the holder's role.
+func (d *providerData) heldRoleRenamed(typeName, id string, planned, held types.String) string {
+	if d == nil || planned.IsNull() || planned.IsUnknown() || held.IsNull() || held.IsUnknown() {
+		return ""
+	}
+	d.refreshedRoles.mu.Lock()
+	defer d.refreshedRoles.mu.Unlock()
+	if was, ok := d.refreshedRoles.was[managedObject{typeName, id}]; ok && was == planned.ValueString() {
+		return held.ValueString()
+	}
+	return ""
+}
+
+// refreshedRoles records, for each API key and account whose refresh by this process found its
+// role under another name than its state had, that former name (noteRefreshedRole).
+type refreshedRoles struct {
+	mu  sync.Mutex
+	was map[managedObject]string
+}
+
+// noteRefreshedRole records what the refresh of the holder of typeName with id found of its role:
+// was in the state, is in Vision One.
+func (d *providerData) noteRefreshedRole(typeName, id string, was, is types.String) {
+	if d == nil || id == "" {
+		return
+	}
+	d.refreshedRoles.mu.Lock()
+	defer d.refreshedRoles.mu.Unlock()
+	object := managedObject{typeName, id}
+	if was.IsNull() || was.IsUnknown() || was.ValueString() == "" || was.Equal(is) {
+		delete(d.refreshedRoles.was, object)
+		return
+	}
+	if d.refreshedRoles.was == nil {
+		d.refreshedRoles.was = map[managedObject]string{}
+	}
+	d.refreshedRoles.was[object] = was.ValueString()
 }
 
 // checkPlannedRoleApplied fails when the role is one this run plans, which checkRoleAssignable
