@@ -26,14 +26,17 @@ func main() {
 	os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr, serve))
 }
 
-// serve serves the provider to Terraform until Terraform stops it.
+// serve serves the provider to Terraform until Terraform stops it, then deletes the ephemeral API
+// keys that Terraform did not close (a failed or interrupted command skips their Close).
 func serve(debug bool) error {
 	procdefaults.QuietLogsUnlessRequested()
 	var opts []tf6server.ServeOpt
 	if debug {
 		opts = append(opts, tf6server.WithManagedDebug())
 	}
-	return tf6server.Serve("registry.terraform.io/seed-ebba3aa9/visionone", provider.ProtocolServer(provider.New(version)()), opts...)
+	err := tf6server.Serve("registry.terraform.io/seed-ebba3aa9/visionone", provider.ProtocolServer(provider.New(version)()), opts...)
+	provider.DeleteUnclosedEphemeralKeys(context.Background())
+	return err
 }
 
 // run dispatches the command line (without the program name) and returns the exit code: the

@@ -70,8 +70,8 @@ func (r *apiKeyEphemeralResource) Metadata(_ context.Context, req ephemeral.Meta
 func (r *apiKeyEphemeralResource) Schema(_ context.Context, _ ephemeral.SchemaRequest, resp *ephemeral.SchemaResponse) {
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "A Vision One API key for the length of one Terraform run: Terraform creates it when it opens " +
-			"the ephemeral resource (during plan, and again during apply) and deletes it when it closes it, at the end of " +
-			"that command. Its `value` never reaches the plan or the state. Use it to hand a short-lived, least-privilege " +
+			"the ephemeral resource (during plan, and again during apply) and deletes it at the end of that command, " +
+			"also when the command fails or is interrupted. Its `value` never reaches the plan or the state. Use it to hand a short-lived, least-privilege " +
 			"token to another provider configuration or to a write-only attribute. Terraform 1.11 or later, as for the whole provider.",
 		Attributes: map[string]schema.Attribute{
 			"name_prefix": schema.StringAttribute{
@@ -99,8 +99,8 @@ func (r *apiKeyEphemeralResource) Schema(_ context.Context, _ ephemeral.SchemaRe
 			},
 			"expires_in_months": schema.Int64Attribute{
 				MarkdownDescription: fmt.Sprintf("How long the key is valid if it is not deleted: `1`, `3`, `6` or `12` months. "+
-					"Default `%d`. The key is deleted at the end of the run; this bounds the life of a key that a failed or "+
-					"interrupted run leaves behind.", ephemeralKeyDefaultMonths),
+					"Default `%d`. The key is deleted at the end of the run; this bounds the life of a key left behind by a "+
+					"run that was killed or whose delete failed.", ephemeralKeyDefaultMonths),
 				Optional:   true,
 				Computed:   true,
 				Validators: []validator.Int64{int64validator.OneOf(ephemeralKeyMonths...)},
@@ -174,14 +174,18 @@ func (r *apiKeyEphemeralResource) Open(ctx context.Context, req ephemeral.OpenRe
 		return
 	}
 
+	model.ExpiresAt = rfc3339Value(created.ExpiredDateTime)
+	opened := openedAPIKey{ID: created.ID, Name: name, ExpiresAt: model.ExpiresAt.ValueString()}
+	// Recorded for the process at once: Terraform does not close a key whose open fails, nor one
+	// whose users failed or were interrupted, and the provider deletes those when it is stopped.
+	unclosedEphemeralKeys.add(r.data.client, opened)
+
 	warnUnreadable(&resp.Diagnostics, fmt.Sprintf("The answer to the creation of ephemeral API key %s (%q)", created.ID, name),
 		created.Unreadable, ephemeralCreatedUnreadableEffects)
 	model.ID = types.StringValue(created.ID)
 	model.Name = types.StringValue(name)
 	model.Value = types.StringValue(created.Value)
-	model.ExpiresAt = rfc3339Value(created.ExpiredDateTime)
 	// Recorded before the result: a key Close does not know of would be left behind.
-	opened := openedAPIKey{ID: created.ID, Name: name, ExpiresAt: model.ExpiresAt.ValueString()}
 	resp.Diagnostics.Append(setPrivate(ctx, resp.Private, privateOpenedKey, opened)...)
 	resp.Diagnostics.Append(resp.Result.Set(ctx, &model)...)
 }
@@ -212,6 +216,7 @@ func (r *apiKeyEphemeralResource) Close(ctx context.Context, req ephemeral.Close
 	}
 	tflog.Debug(ctx, "Deleting ephemeral API key", map[string]any{"id": opened.ID, "name": opened.Name})
 	if err := r.data.client.DeleteAPIKeys(ctx, opened.ID); err != nil {
+		// The key stays in the process's record: the provider tries again when Terraform stops it.
 		advice := leftoverKeyAdvice
 		if opened.ExpiresAt != "" {
 			advice = fmt.Sprintf("It stays valid until it expires at %s, unless it is deleted. %s", opened.ExpiresAt, advice)
@@ -222,7 +227,9 @@ func (r *apiKeyEphemeralResource) Close(ctx context.Context, req ephemeral.Close
 		}
 		addAPIErrorWith(&resp.Diagnostics, "Error Deleting Ephemeral API Key",
 			fmt.Sprintf("Deleting API key %s (%q), made for this run, when Terraform closed it", opened.ID, opened.Name), err, advice)
+		return
 	}
+	unclosedEphemeralKeys.remove(opened.ID)
 }
 
 // ephemeralCreatedUnreadableEffects says what an unreadable field of the create answer means for

@@ -96,12 +96,12 @@ func TestReliability_interrupt(t *testing.T) {
 	w.destroy()
 }
 
-// interruptWhen runs terraform command (apply or destroy) in w and sends it SIGINT once reached
-// holds, then waits for terraform to stop. It returns count() at the interrupt and the writes the
-// emulator had served by then.
-func interruptWhen(t *testing.T, w *workspace, command string, reached func() bool, count func() int) (int, int) {
+// interruptWhen runs terraform command (apply or destroy) in w, with extra arguments after its
+// own (a saved plan), and sends it SIGINT once reached holds, then waits for terraform to stop. It
+// returns count() at the interrupt and the writes the emulator had served by then.
+func interruptWhen(t *testing.T, w *workspace, command string, reached func() bool, count func() int, extra ...string) (int, int) {
 	t.Helper()
-	cmd, out := w.command(command, "-input=false", "-no-color", "-auto-approve")
+	cmd, out := w.command(append([]string{command, "-input=false", "-no-color", "-auto-approve"}, extra...)...)
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}

@@ -1,5 +1,5 @@
-# Keys that ephemeral visionone_api_key resources left behind (a run killed before it could close
-# them, or a failed delete), found by their name prefix.
+# Keys that ephemeral visionone_api_key resources left behind (a run killed, by SIGKILL or a lost
+# runner, before the provider could delete them, or deletes that failed), found by their name prefix.
 data "visionone_api_keys" "all" {}
 
 output "ephemeral_keys_left_behind" {
