@@ -8,6 +8,8 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/client"
@@ -136,4 +138,34 @@ func attributeValues[M any](model M, names []string) []attr.Value {
 		}
 	}
 	return values
+}
+
+// keepRoleShown handles the role that Vision One shows, after an update that did not set it, on
+// the API key or account object (as messages name it): shown is the role read back into the new
+// state, planned the plan's. Vision One shows a role's new name on its holders by itself, without a
+// write to them (API.md, "Decision: role renames reach holders"), so a rename during the apply need
+// not stop the update (the holder's ETag stays), and the read-back then differs from the plan,
+// which Terraform refuses as a provider bug ("Provider produced inconsistent result"). The state
+// keeps the name Vision One shows, with an error on role: Terraform compares the result of an apply
+// with its plan only when the apply reports no error. Another Unicode normal form of the planned
+// name is the planned name (client.SameSpelling), which the state keeps.
+func (d *providerData) keepRoleShown(object string, planned types.String, shown *types.String, diags *diag.Diagnostics) {
+	if planned.IsNull() || planned.IsUnknown() || shown.Equal(planned) {
+		return
+	}
+	from, to := planned.ValueString(), shown.ValueString()
+	if client.SameSpelling(from, to) {
+		*shown = planned
+		return
+	}
+	cause := "after the plan was made, outside this configuration (in the console, or by the configuration that manages the role)"
+	advice := fmt.Sprintf("Set role = %q in the configuration, or look the role up by its id with the visionone_user_role "+
+		"data source (role = data.visionone_user_role.<name>.name), which follows renames.", to)
+	if d.roleRenamed(from, to) {
+		cause = "by this apply, and the configuration gives the role by its old name"
+		advice = "Refer to the role instead (role = visionone_user_role.<name>.name), which follows its renames."
+	}
+	diags.AddAttributeError(path.Root("role"), "Role Renamed During Apply",
+		fmt.Sprintf("%s was updated, but its role %q was renamed to %q %s: Vision One shows the new name on the role's "+
+			"holders by itself. The state records the role as Vision One shows it. %s", object, from, to, cause, advice))
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
@@ -151,6 +152,58 @@ func TestProviderData_ownRoleRename(t *testing.T) {
 			got := d.ownRoleRename(context.Background())(attribute, types.StringValue("role-a"), types.StringValue(shown))
 			if got != tc.wantOwn {
 				t.Errorf("ownRoleRename(%s: role-a to %s) = %t, want %t", attribute, shown, got, tc.wantOwn)
+			}
+		})
+	}
+}
+
+// TestProviderData_keepRoleShown covers the role an API key or account shows after an update that
+// did not set it: the planned name, or another normal form of it, is no rename (the state keeps the
+// plan's spelling); a new name is an error on role that says who renamed the role and what to do,
+// and the state keeps the new name.
+func TestProviderData_keepRoleShown(t *testing.T) {
+	t.Parallel()
+	tests := map[string]struct {
+		planned   types.String
+		shown     string
+		ownRename bool     // this run renames role-a to the name shown
+		want      string   // the role the state keeps
+		wantError []string // texts of the error, in order; none when empty
+	}{
+		"unchanged":   {planned: types.StringValue("role-a"), shown: "role-a", want: "role-a"},
+		"normal form": {planned: types.StringValue("\u00c9quipe"), shown: "E\u0301quipe", want: "\u00c9quipe"},
+		"renamed outside": {planned: types.StringValue("role-a"), shown: "role-b", want: "role-b", wantError: []string{
+			`The API key k was updated, but its role "role-a" was renamed to "role-b" after the plan was made, outside this configuration`,
+			`The state records the role as Vision One shows it. Set role = "role-b"`, "visionone_user_role data source",
+		}},
+		"renamed by this run": {planned: types.StringValue("role-a"), shown: "role-b", ownRename: true, want: "role-b", wantError: []string{
+			`The API key k was updated, but its role "role-a" was renamed to "role-b" by this apply`,
+			"Refer to the role instead (role = visionone_user_role.<name>.name)",
+		}},
+		"renamed in letter case": {planned: types.StringValue("role-a"), shown: "Role-A", want: "Role-A", wantError: []string{
+			`renamed to "Role-A" after the plan was made`,
+		}},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			d := newProviderData(nil)
+			if tc.ownRename {
+				d.roleReleases.planRename("a", "role-a", types.StringValue(tc.shown))
+			}
+			var diags diag.Diagnostics
+			state := types.StringValue(tc.shown)
+			d.keepRoleShown("The API key k", tc.planned, &state, &diags)
+			if state.ValueString() != tc.want {
+				t.Errorf("the state keeps %s, want %q", state, tc.want)
+			}
+			switch {
+			case len(tc.wantError) == 0 && diags.HasError():
+				t.Errorf("unexpected diagnostics: %v", diags)
+			case len(tc.wantError) > 0 && (diags.ErrorsCount() != 1 || diags.Errors()[0].Summary() != "Role Renamed During Apply"):
+				t.Errorf("diagnostics %v, want the error Role Renamed During Apply", diags)
+			case len(tc.wantError) > 0 && !regexpText(tc.wantError...).MatchString(diags.Errors()[0].Detail()):
+				t.Errorf("error detail %q, want %q in order", diags.Errors()[0].Detail(), tc.wantError)
 			}
 		})
 	}

@@ -115,7 +115,9 @@ func (r *accountResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 					"new name on the account itself, so the apply sends it nothing and reads it back once the role is renamed. With a bare name, " +
 					"Terraform may plan the account before the role, and the plan then keeps the old name with the warning Account Change Deferred, " +
 					"until the next refresh reads the new one. Should the account not show the new name once the role is renamed, the apply fails with " +
-					"Account Role Not Renamed, and the state keeps the name Vision One shows.",
+					"Account Role Not Renamed, and the state keeps the name Vision One shows. " +
+					"Should the role be renamed after the plan (in the console, say) while the apply changes something else of the account, " +
+					"the change is applied, and the apply fails with Role Renamed During Apply, the state holding the role's new name.",
 				Required:   true,
 				Validators: roleReferenceValidators(),
 			},
@@ -402,7 +404,12 @@ func (r *accountResource) Update(ctx context.Context, req resource.UpdateRequest
 		addAPIError(&resp.Diagnostics, "Error Reading Account", fmt.Sprintf("Reading the account %s (id %s) after updating it", state.Email.ValueString(), id), err)
 		return
 	}
+	planned := plan.Role
 	plan.readFromAPI(account)
+	// A rename of the role after the plan shows here without a write (keepRoleShown).
+	if patch.Role == nil {
+		r.data.keepRoleShown(fmt.Sprintf("The account %s (id %s)", state.Email.ValueString(), id), planned, &plan.Role, &resp.Diagnostics)
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 	resp.Diagnostics.Append(storeVersion(ctx, resp.Private, account.Version)...)
 	if followed != "" && !client.SameSpelling(account.Role, followed) {

@@ -140,7 +140,9 @@ func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 					"a role renamed or deleted outside Terraform. A role created or changed by the same " +
 					"configuration is judged by the flags the configuration gives it, provided the key refers to the role " +
 					"(`visionone_user_role.<name>.name`) or lists it in `depends_on`: a bare name does not order the two, so Terraform " +
-					"may plan or create the key before the role (the plan then fails with Role Not Found) and destroy the role before the key.",
+					"may plan or create the key before the role (the plan then fails with Role Not Found) and destroy the role before the key. " +
+					"Should the role be renamed after the plan (in the console, say) while the apply changes something else of the key, " +
+					"the change is applied, and the apply fails with Role Renamed During Apply, the state holding the role's new name.",
 				Required:   true,
 				Validators: roleReferenceValidators(),
 			},
@@ -690,7 +692,8 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 		}
 	}
 
-	if patch, changed := plan.toAPIPatch(name, state); changed {
+	patch, changed := plan.toAPIPatch(name, state)
+	if changed {
 		if patch.Role != nil {
 			// The plan only warned about a role that fails the check (see ModifyPlan).
 			if r.data.checkRoleAssignable(ctx, apiKeyRoleAssignment, plan.Role, &resp.Diagnostics); resp.Diagnostics.HasError() {
@@ -755,9 +758,13 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 	// An update does not use the key, so the plan keeps last_used_at from the refresh, and
 	// Terraform refuses a result that differs from the plan: a use of the key since the refresh
 	// is reported by the next one.
-	lastUsedAt := plan.LastUsedAt
+	lastUsedAt, planned := plan.LastUsedAt, plan.Role
 	plan.readFromAPI(key)
 	plan.LastUsedAt = lastUsedAt
+	// A rename of the role after the plan shows here without a write (keepRoleShown).
+	if patch.Role == nil {
+		r.data.keepRoleShown(fmt.Sprintf("The API key %s (%q)", id, plan.Name.ValueString()), planned, &plan.Role, &resp.Diagnostics)
+	}
 	r.setState(ctx, key, nil, &plan, &resp.State, resp.Private, &resp.Diagnostics)
 }
 
