@@ -35,8 +35,10 @@ type nameClash struct {
 
 // detail explains the clash. It suggests importing the existing object only when this provider
 // process has not seen it in this configuration's state (seenManaged), and then only once the user
-// has found no resource of the state with its id: a provider knows of the objects Terraform has
-// asked it about in this run, not of the configuration or of which resource an object belongs to.
+// has found no resource of the state with its id, and knows of no other configuration, workspace or
+// automation that manages it, which no state of this one shows: a provider knows of the objects
+// Terraform has asked it about in this run, not of the configuration or of which resource an object
+// belongs to.
 // An apply asks only about the resources it changes, and -target hides the others from a plan as
 // well, so an object not seen may still be another resource's, and importing it would put one
 // object under two addresses. Nor can a plan that saw it tell the apply: Terraform plans every
@@ -67,7 +69,11 @@ func (d *providerData) nameClashDetail(c nameClash) string {
 	if c.managedHint != "" {
 		detail += " " + c.managedHint
 	}
-	return detail + " If it names none, " + lowerFirst(c.importHint)
+	return detail + fmt.Sprintf(" terraform state list covers only this configuration's state, though: the %s may also "+
+		"belong to another Terraform configuration or workspace, or to an automation, and then this resource needs another "+
+		"%s rather than an import (an object imported into two states is managed by both, each undoing the other's "+
+		"changes): import only what no one else manages. If the command names none, ", c.object, c.field) +
+		lowerFirst(c.importHint)
 }
 
 // warnExactNameTaken warns that a new object would take the name (email) of an object of the
@@ -218,6 +224,11 @@ func (d *providerData) refusedNameDetail(c nameClash, outcome releaseOutcome, re
 			"to this resource, naming the resource of that %s, to make the order explicit.", clashIntro(c), change, c.object)
 	case releaseInterrupted:
 		return fmt.Sprintf("%s %s, and the apply was interrupted while this change waited for it.", clashIntro(c), change)
+	}
+	if d.madeSinceListed(c.typeName, c.id) {
+		// Not a resource of this state (see madeSinceListed), so not one whose change this apply
+		// has yet to begin.
+		return d.nameClashDetail(c)
 	}
 	c.managedHint = "If this apply renames or destroys that resource instead, that change did not begin while this one " +
 		"waited for it. Either that resource depends on this one, directly or through others, and must not (make this " +

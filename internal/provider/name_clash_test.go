@@ -112,7 +112,9 @@ func TestRefusedNameDetail(t *testing.T) {
 		outcome releaseOutcome
 		release nameRelease
 		seen    bool
-		want    []string
+		// listed: this process listed the roles, which lacked r1.
+		listed bool
+		want   []string
 		// wantNot is advice that would be wrong.
 		wantNot []string
 	}{
@@ -135,12 +137,15 @@ func TestRefusedNameDetail(t *testing.T) {
 			want:    []string{"managed by this configuration", "give one of the two resources another name"},
 			wantNot: []string{"terraform import"}},
 		"a holder the apply did not see": {outcome: releaseUnknown,
-			want: append([]string{"The provider has not seen that user role in the Terraform state in this run",
-				"terraform state list -id='r1'", "If that names a resource, the user role is that resource's: give one of the two resources another name.",
-				"If this apply renames or destroys that resource instead, that change did not begin",
-				"make this resource depend on it instead", "apply again, or add depends_on to this resource", "If it names none, to manage it"},
-				importAdvice...),
+			want: slices.Concat(wantLookFirst("user role", "r1", "name. If this apply renames or destroys that resource instead, "+
+				"that change did not begin", "make this resource depend on it instead", "apply again, or add depends_on to this resource"),
+				[]string{", to manage it"}, importAdvice),
 			wantNot: []string{"not managed by this configuration"}},
+		// Such as the key or role of another configuration whose apply created it at the same time:
+		// not a resource of this state, so no change of this apply can be what it waits for.
+		"a holder made since this process listed the roles": {outcome: releaseUnknown, listed: true,
+			want:    slices.Concat(wantLookFirst("user role", "r1"), importAdvice),
+			wantNot: []string{"If this apply renames or destroys that resource instead", "depends_on"}},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -148,6 +153,14 @@ func TestRefusedNameDetail(t *testing.T) {
 			d := newProviderData(nil)
 			if tc.seen {
 				d.noteManaged(userRoleType, "r1")
+			}
+			if tc.listed {
+				list := func(context.Context, client.Filter) ([]client.Role, error) {
+					return []client.Role{{ID: "r0", Name: "dev"}}, nil
+				}
+				if _, err := d.roles.find(context.Background(), "roles", list, "ops", func(r *client.Role) string { return r.Name }); err != nil {
+					t.Fatal(err)
+				}
 			}
 			detail := d.refusedNameDetail(clash, tc.outcome, tc.release)
 			if !regexpText(tc.want...).MatchString(detail) {
@@ -162,6 +175,32 @@ func TestRefusedNameDetail(t *testing.T) {
 				t.Errorf("the detail does not name the holder first:\n%s", detail)
 			}
 		})
+	}
+}
+
+// TestAPIKeyNameClash_advice: a key that this configuration's state does not hold may be another
+// configuration's or an automation's, whose integrations use it: the advice on a name clash says
+// so before it offers an import, and offers deleting the key only when no one uses it, with
+// last_used_at as the way to tell, never as what to do by default.
+func TestAPIKeyNameClash_advice(t *testing.T) {
+	t.Parallel()
+	d := newProviderData(nil)
+	key := &client.APIKey{ID: "k1", Name: "ci"}
+	for name, detail := range map[string]string{
+		"renamed": d.nameClashDetail(apiKeyNameClash(key, "CI", false)),
+		"created": d.nameClashDetail(apiKeyNameClash(key, "ci", true)),
+	} {
+		want := slices.Concat(wantLookFirst("API key", "k1"), wantImportHint(apiKeyType, "k1"), []string{
+			"An import cannot recover the key's value", "Or, instead of importing it, give this resource another name.",
+			"Delete it in the console (Administration > API Keys) and apply again only if no one uses it",
+			"read its last_used_at in the visionone_api_keys data source",
+		})
+		if !regexpText(want...).MatchString(detail) {
+			t.Errorf("%s: the detail does not say %q in this order:\n%s", name, want, detail)
+		}
+		if strings.Contains(detail, "If nobody holds its value") {
+			t.Errorf("%s: the detail offers deleting the key by default:\n%s", name, detail)
+		}
 	}
 }
 
@@ -249,14 +288,21 @@ func (c clashHolderType) config(e *testEmulator, names map[string]string) string
 
 // wantLookFirst is what a name clash error says, in this order, about the existing object, object
 // in words, with id, when the provider process has not seen it in the state: to look for it in the
-// state, with a command that finds it by id, before importing it (wantImportHint follows).
-func wantLookFirst(object, id string) []string {
-	return []string{
+// state, with a command that finds it by id, and to leave it to another configuration or automation
+// that may manage it, before importing it (wantImportHint follows). managedHint is what the error
+// says, if anything, of a resource of the state that has it.
+func wantLookFirst(object, id string, managedHint ...string) []string {
+	return slices.Concat([]string{
 		"provider has not seen that " + object + " in the Terraform state in this run",
 		"and -target only those targeted", "terraform state list -id='" + id + "'",
 		"If that names a resource, the " + object + " is that resource's: give one of the two resources another",
-		"If it names none",
-	}
+	}, managedHint, []string{
+		"terraform state list covers only this configuration's state, though: the " + object + " may also belong to " +
+			"another Terraform configuration or workspace, or to an automation, and then this resource needs another",
+		"rather than an import (an object imported into two states is managed by both, each undoing the other's changes): " +
+			"import only what no one else manages.",
+		"If the command names none",
+	})
 }
 
 // unseenHolderAdvice is what the error of an apply says, in this order, about the object of
@@ -286,7 +332,8 @@ func TestAccNameClash_renameIntoManagedName(t *testing.T) {
 						ExpectError: regexpText(holder.summary, fmt.Sprintf("to %q", strings.ToUpper(dup)),
 							fmt.Sprintf("Vision One already has the %s %q", holder.object, dup),
 							"provider has not seen that "+holder.object+" in the Terraform state in this run",
-							"terraform state list -id=", "give one of the two resources another name.", "If it names none",
+							"terraform state list -id=", "give one of the two resources another name.", "may also belong to another Terraform configuration",
+							"If the command names none",
 							"terraform import"),
 					},
 				},

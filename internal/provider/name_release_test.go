@@ -498,7 +498,7 @@ func TestAPIKey_modifyPlanRenameIntoTakenName(t *testing.T) {
 
 	expectOne("a key outside the configuration", rename(refreshed(k1, k2), k2, outside),
 		"has not seen that API key", "terraform state list -id=", "make this resource depend on that one instead",
-		"If it names none", "terraform import")
+		"may also belong to another Terraform configuration", "If the command names none", "terraform import")
 	expectNone("a key outside the configuration, in the apply's own plan", rename(newProviderData(e.API), k2, outside))
 }
 
@@ -529,8 +529,8 @@ func TestUserRole_modifyPlanRenameIntoTakenName(t *testing.T) {
 	refreshed := newProviderData(e.API)
 	refreshed.noteManaged(userRoleType, r1.ID, r2.ID)
 	expectOneWarning(t, rename(refreshed, r2, outside.Name), "User Role Already Exists",
-		slices.Concat(wantLookFirst("user role", outside.ID), []string{"make this resource depend on that one instead",
-			"If it names none", "terraform import"})...)
+		slices.Concat(wantLookFirst("user role", outside.ID, "make this resource depend on that one instead"),
+			[]string{"terraform import"})...)
 	if diags := rename(newProviderData(e.API), r2, outside.Name); len(diags) > 0 {
 		t.Errorf("the apply's own plan: want no diagnostics, got %v", diags)
 	}
@@ -858,7 +858,8 @@ resource %[1]q "n2" {
 		{name: "a name kept, the holder planned first", first: "n1", n1: c1, n2: c1, want: []string{"Give one of the two resources another name"}},
 		{name: "a name kept, the taker planned first", first: "n2", n1: c1, n2: c1, want: []string{"Give one of the two resources another name"}},
 		{name: "the name of an object outside the configuration", n1: c1, n2: outside,
-			want: []string{"has not seen that", "terraform state list -id=", "If it names none", "terraform import"}},
+			want: []string{"has not seen that", "terraform state list -id=", "may also belong to another Terraform configuration",
+				"If the command names none", "terraform import"}},
 		{name: "a swap, n1 planned first", first: "n1", n1: c2, n2: c1, want: []string{"the renames form a cycle"}},
 		{name: "a swap, n2 planned first", first: "n2", n1: c2, n2: c1, want: []string{"the renames form a cycle"}},
 	} {

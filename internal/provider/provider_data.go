@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -63,6 +64,8 @@ type listedOnce[T any] struct {
 	once  sync.Once
 	items []T
 	err   error
+	// listed is set once items and err are, for lacks, which does not list.
+	listed atomic.Bool
 }
 
 // find returns the first object for which key is name regardless of case, or nil, listing the
@@ -73,6 +76,7 @@ func (l *listedOnce[T]) find(ctx context.Context, what string, list func(context
 	l.once.Do(func() {
 		tflog.Debug(ctx, "Listing the "+what+" for a plan-time check of names")
 		l.items, l.err = list(ctx, "")
+		l.listed.Store(true)
 	})
 	if l.err != nil {
 		return nil, l.err
@@ -83,6 +87,41 @@ func (l *listedOnce[T]) find(ctx context.Context, what string, list func(context
 		}
 	}
 	return nil, nil
+}
+
+// lacks reports whether this process has listed the objects, without error, and found none whose
+// id (read by idOf) is id: such an object was made after the listing.
+func (l *listedOnce[T]) lacks(id string, idOf func(*T) string) bool {
+	if !l.listed.Load() || l.err != nil {
+		return false
+	}
+	for i := range l.items {
+		if idOf(&l.items[i]) == id {
+			return false
+		}
+	}
+	return true
+}
+
+// madeSinceListed reports whether the object of typeName with this id was made after this process
+// listed the objects of its type for a plan-time check of names, and not by this process, whose
+// objects seenManaged knows: so it is not a resource of this configuration's state, which Terraform
+// locks for the run, but another configuration's, an automation's or the console's, such as the key
+// of another apply that created it at the same time. (A listing that lags behind a write may miss
+// an object made a moment before it, but an object of the state was made in an earlier run.)
+func (d *providerData) madeSinceListed(typeName, id string) bool {
+	if d.seenManaged(typeName, id) {
+		return false
+	}
+	switch typeName {
+	case apiKeyType:
+		return d.apiKeys.lacks(id, func(k *client.APIKey) string { return k.ID })
+	case userRoleType:
+		return d.roles.lacks(id, func(r *client.Role) string { return r.ID })
+	case accountType:
+		return d.accounts.lacks(id, func(a *client.Account) string { return a.ID })
+	}
+	return false
 }
 
 // managedObjects remembers the ids of the objects this provider process has seen in the Terraform

@@ -516,9 +516,12 @@ func (r *apiKeyResource) checkName(ctx context.Context, planned types.String, ow
 // apiKeyImportRemark is what an import of an API key cannot bring.
 const apiKeyImportRemark = "An import cannot recover the key's value: Vision One shows it only once, when the key is created."
 
-// apiKeyDeleteRemark says what to do instead of importing a key whose value nobody holds.
-const apiKeyDeleteRemark = "If nobody holds its value (such as a key that an earlier apply made without the answer to its " +
-	"create arriving), delete it in the console (Administration > API Keys) instead, and apply again."
+// apiKeyDeleteRemark says when a key may be deleted rather than imported: only when no one uses it,
+// as the key may be another configuration's or an automation's, whose integrations hold its value.
+const apiKeyDeleteRemark = "Delete it in the console (Administration > API Keys) and apply again only if no one uses it, " +
+	"such as a key that an earlier apply made without the answer to its create arriving. To tell, read its last_used_at " +
+	"in the visionone_api_keys data source (with name set): a date means something authenticates with the key; null " +
+	"only that nothing has yet."
 
 // apiKeyNameClash describes the existing key whose name a new (creates) or renamed key would take,
 // planned as name.

@@ -789,8 +789,12 @@ resource "visionone_api_key" "test" {
 					`of the two resources another name\. If this apply renames or destroys that resource instead, that change did not `+
 					`begin while this one waited for it\. Either that resource depends on this one, directly or through others, and `+
 					`must not \(make this resource depend on it instead\), or Terraform had not started it yet: apply again, or add `+
-					`depends_on to this resource, naming that resource, to make the order explicit\. If it names none, to manage it `+
-					`with Terraform, import it`, " ", `\s+`)),
+					`depends_on to this resource, naming that resource, to make the order explicit\. terraform state list covers only `+
+					`this configuration's state, though: the API key may also belong to another Terraform configuration or `+
+					`workspace, or to an automation, and then this resource needs another name rather than an import \(an `+
+					`object imported into two states is managed by both, each undoing the other's changes\): import only what `+
+					`no one else manages\. If the command names none, to manage it with Terraform, import it.*`+
+					`Delete it in the console \(Administration > API Keys\) and apply again only if no one uses it`, " ", `\s+`)),
 			},
 			{
 				// The current key was not touched; without create_before_destroy the replacement works.

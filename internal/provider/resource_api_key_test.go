@@ -1331,7 +1331,7 @@ func lostCreatesUnlookedUp(srv **emulator.Server, on *atomic.Bool) func(http.Han
 // TestAccAPIKey_lostCreateNotLookedUp: when the answer to a create is lost and the listing that
 // would tell whether the key was made fails too, the error says that the key may exist with a
 // secret nobody holds, and to delete it in the console rather than import it. The apply that
-// follows meets that key, and says it may be deleted as well as imported.
+// follows meets that key, and says it may be deleted, if no one uses it, as well as imported.
 func TestAccAPIKey_lostCreateNotLookedUp(t *testing.T) {
 	skipInLiveMode(t, "fault injection")
 	var srv *emulator.Server
@@ -1350,8 +1350,9 @@ func TestAccAPIKey_lostCreateNotLookedUp(t *testing.T) {
 			{
 				PreConfig: func() { on.Store(false) },
 				Config:    config,
-				ExpectError: regexpText("API Key Already Exists", "An import cannot recover the key's value",
-					"If nobody holds its value", "delete it in the console (Administration > API Keys) instead, and apply again"),
+				ExpectError: regexpText("API Key Already Exists", "may also belong to another Terraform configuration or workspace",
+					"An import cannot recover the key's value", "Delete it in the console (Administration > API Keys) and apply "+
+						"again only if no one uses it", "read its last_used_at in the visionone_api_keys data source"),
 			},
 		},
 	})
