@@ -553,6 +553,15 @@ func modifyPlanFrom[M any](t *testing.T, r fwresource.ResourceWithModifyPlan, st
 // plan holds, say.
 func modifyPlanWithConfig[M any](t *testing.T, r fwresource.ResourceWithModifyPlan, state *M, config, plan M) *fwresource.ModifyPlanResponse {
 	t.Helper()
+	return modifyPlanWith(t, r, state, config, plan, nil)
+}
+
+// modifyPlanWith is modifyPlanWithConfig with prepare, when not nil, given the request and the
+// response before ModifyPlan: to hand on the private state of a read, say.
+func modifyPlanWith[M any](t *testing.T, r fwresource.ResourceWithModifyPlan, state *M, config, plan M,
+	prepare func(*fwresource.ModifyPlanRequest, *fwresource.ModifyPlanResponse),
+) *fwresource.ModifyPlanResponse {
+	t.Helper()
 	ctx := context.Background()
 	var schemaResp fwresource.SchemaResponse
 	r.Schema(ctx, fwresource.SchemaRequest{}, &schemaResp)
@@ -572,6 +581,9 @@ func modifyPlanWithConfig[M any](t *testing.T, r fwresource.ResourceWithModifyPl
 		Config: tfsdk.Config{Schema: schemaResp.Schema, Raw: configured.Raw}, Plan: planned, State: prior,
 	})
 	resp := withPrivateState(&fwresource.ModifyPlanResponse{Plan: planned})
+	if prepare != nil {
+		prepare(req, resp)
+	}
 	r.ModifyPlan(ctx, *req, resp)
 	return resp
 }

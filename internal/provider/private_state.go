@@ -43,6 +43,11 @@ const (
 	// keeps the time: the private state is saved with the state, and a new time on every refresh
 	// would write a new state version on every apply, even one with nothing to do.
 	privateReadAtKey = "read_at"
+	// privateRoleRenamedKey is the key of the rename of an API key's or an account's role that a
+	// refresh found (roleRename, noteRefreshedRole): the plan of a configuration that still names
+	// the old name, and the update that applies it in another provider process, advise naming the
+	// new one (heldRoleRenamed).
+	privateRoleRenamedKey = "role_renamed"
 	// privateOpenedKey is the key of the private data under which the ephemeral visionone_api_key's
 	// Open hands the key it made (openedAPIKey) to Close.
 	privateOpenedKey = "api_key"

@@ -40,9 +40,6 @@ type providerData struct {
 	accountDeletes nameReleases
 
 	managed managedObjects
-	// The former names of the roles of API keys and accounts that this process's refresh found
-	// renamed, for the advice on a role not found (heldRoleRenamed).
-	refreshedRoles refreshedRoles
 
 	// The tenant's API keys, roles and accounts, listed at most once per provider process for the
 	// plan-time checks of new key names (apiKeyNamed), role names (roleNamed) and account emails

@@ -234,7 +234,7 @@ func (r *accountResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 		}
 	default:
 		if !plan.Role.Equal(state.Role) && !r.followsRoleRename(ctx, *state, plan, refreshed) {
-			roleRenamedOutside = r.checkRoleOfExisting(ctx, *state, plan, &resp.Diagnostics)
+			roleRenamedOutside = r.checkRoleOfExisting(ctx, *state, plan, req.Private, &resp.Diagnostics)
 		}
 	}
 
@@ -321,7 +321,7 @@ func (r *accountResource) Read(ctx context.Context, req resource.ReadRequest, re
 
 	refreshed := state
 	refreshed.readFromAPI(account)
-	r.data.noteRefreshedRole(accountType, account.ID, state.Role, refreshed.Role)
+	resp.Diagnostics.Append(noteRefreshedRole(ctx, resp.Private, state.Role, refreshed.Role)...)
 	setIdentity(ctx, resp.Identity, identityEmail, refreshed.Email.ValueString())
 	resp.Diagnostics.Append(setStateIfChanged(ctx, &resp.State, &state, &refreshed)...)
 	resp.Diagnostics.Append(storeVersion(ctx, resp.Private, account.Version)...)
@@ -363,8 +363,10 @@ func (r *accountResource) Update(ctx context.Context, req resource.UpdateRequest
 	}
 	if changed {
 		if patch.Role != nil {
-			// The plan only warned about a role that fails the check (see ModifyPlan).
-			if r.data.checkRoleAssignable(ctx, accountRoleAssignment, plan.Role, &resp.Diagnostics); resp.Diagnostics.HasError() {
+			// The plan only warned about a role that fails the check (see ModifyPlan); this process did
+			// not refresh the account, and the plan's refresh hands a rename of its role on (heldRoleRenamed).
+			held := heldRoleRenamed(ctx, req.Private, plan.Role, state.Role)
+			if r.data.checkRoleChange(ctx, accountRoleAssignment, plan.Role, held, &resp.Diagnostics); resp.Diagnostics.HasError() {
 				return
 			}
 		}
@@ -660,10 +662,13 @@ func pendingReason(state accountResourceModel) string {
 // no apply can give it that role, which deferPendingChanges must not promise. An account to which
 // Vision One accepts no change for now (pendingReason) keeps its role in the plan
 // (deferPendingChanges), so its apply writes nothing, and the warning says that rather than that
-// the apply fails.
-func (r *accountResource) checkRoleOfExisting(ctx context.Context, state, plan accountResourceModel, diags *diag.Diagnostics) bool {
+// the apply fails. private is the plan's private state, where the refresh notes a rename of the
+// account's role (heldRoleRenamed).
+func (r *accountResource) checkRoleOfExisting(ctx context.Context, state, plan accountResourceModel, private privateState,
+	diags *diag.Diagnostics,
+) bool {
 	var checks diag.Diagnostics
-	held := r.data.heldRoleRenamed(accountType, state.ID.ValueString(), plan.Role, state.Role)
+	held := heldRoleRenamed(ctx, private, plan.Role, state.Role)
 	renamedOutside := r.data.checkRoleChange(ctx, accountRoleAssignment, plan.Role, held, &checks)
 	what := fmt.Sprintf("the account %s (id %s)", state.Email.ValueString(), state.ID.ValueString())
 	if pendingReason(state) == "" {

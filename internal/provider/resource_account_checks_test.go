@@ -165,7 +165,9 @@ func TestAccAccount_roleSuggestions(t *testing.T) {
 
 // A role renamed outside Terraform does not block terraform destroy of an account that names it by
 // a plain string: Terraform plans the configuration before destroying it, and the role check of
-// an account that exists only warns. Applying the configuration fails before anything is written.
+// an account that exists only warns. Applying the configuration fails before anything is written,
+// saying, as the plan does, that the account holds the role under its new name, although the apply
+// runs in another provider process than the plan's refresh, which found the rename.
 func TestAccAccount_destroyAfterRoleRenamed(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
 	// A change of an invited account's role waits for the invitation to be accepted.
@@ -198,8 +200,8 @@ func TestAccAccount_destroyAfterRoleRenamed(t *testing.T) {
 			{
 				PreConfig: func() { before = e.Stats() },
 				Config:    config,
-				ExpectError: regexpText("Role Not Found", fmt.Sprintf("No role named %q exists", name), "Did you mean", fmt.Sprintf("%q", renamed),
-					"renamed or deleted outside Terraform since the plan was made: run terraform plan again"),
+				ExpectError: regexpText("Role Not Found", fmt.Sprintf("The user account holds the role now named %q", renamed),
+					fmt.Sprintf("no role named %q exists", name), fmt.Sprintf("set role = %q", renamed), fmt.Sprintf("id = %q", role.ID)),
 			},
 			{
 				PreConfig: func() {

@@ -354,7 +354,7 @@ func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 
 	var checks diag.Diagnostics
 	if !plan.Role.Equal(state.Role) {
-		held := r.data.heldRoleRenamed(apiKeyType, id, plan.Role, state.Role)
+		held := heldRoleRenamed(ctx, req.Private, plan.Role, state.Role)
 		r.data.checkRoleChange(ctx, apiKeyRoleAssignment, plan.Role, held, &checks)
 	}
 	r.checkName(ctx, plan.Name, id, state, refreshed, &resp.Diagnostics, &checks)
@@ -668,7 +668,7 @@ func (r *apiKeyResource) Read(ctx context.Context, req resource.ReadRequest, res
 		refreshed.ExpiresInMonths = monthsToExpirationOf(key)
 	}
 	refreshed.readFromAPI(key)
-	r.data.noteRefreshedRole(apiKeyType, key.ID, state.Role, refreshed.Role)
+	resp.Diagnostics.Append(noteRefreshedRole(ctx, resp.Private, state.Role, refreshed.Role)...)
 	r.setState(ctx, key, &state, &refreshed, &resp.State, resp.Private, &resp.Diagnostics)
 }
 
@@ -698,8 +698,10 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 	patch, changed := plan.toAPIPatch(name, state)
 	if changed {
 		if patch.Role != nil {
-			// The plan only warned about a role that fails the check (see ModifyPlan).
-			if r.data.checkRoleAssignable(ctx, apiKeyRoleAssignment, plan.Role, &resp.Diagnostics); resp.Diagnostics.HasError() {
+			// The plan only warned about a role that fails the check (see ModifyPlan); this process did
+			// not refresh the key, and the plan's refresh hands a rename of its role on (heldRoleRenamed).
+			held := heldRoleRenamed(ctx, req.Private, plan.Role, state.Role)
+			if r.data.checkRoleChange(ctx, apiKeyRoleAssignment, plan.Role, held, &resp.Diagnostics); resp.Diagnostics.HasError() {
 				return
 			}
 		}

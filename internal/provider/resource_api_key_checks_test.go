@@ -190,6 +190,85 @@ func TestAccAPIKey_destroyAfterRoleDeleted(t *testing.T) {
 	})
 }
 
+// TestAccAPIKey_applyAfterRoleRenamed renames, outside Terraform (another configuration, or the
+// console), the role that a key names by a plain string, and applies the configuration still naming
+// the old one. The plan's refresh finds the key with the new name, and Terraform applies in another
+// provider process, which did not refresh the key: the error of the apply, as the plan's warning,
+// says that the key holds the role under its new name and how to name it, not "Did you mean", nor
+// "run terraform plan again", which a role this configuration manages calls for. The error says so
+// again on the next apply, whose refresh finds the role name unchanged. A mistyped role on a key
+// whose role was never renamed still gets "Did you mean". Nothing is written until the
+// configuration names the roles right.
+func TestAccAPIKey_applyAfterRoleRenamed(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	e.requireMasterAdministrator("create a role with allow_api_key_assignment")
+	ctx := context.Background()
+	before, after := e.name("team-analyst"), e.name("team-analyst-v2")
+	role := e.createRole(client.RoleCreate{Name: before, PermissionKeys: rolePermissionKeys(t, e, 1), AllowAPIKeyAssignment: true})
+	config := func(renamedKeyRole, otherKeyRole string) string {
+		return e.providerConfig() + fmt.Sprintf(`
+resource "visionone_api_key" "renamed" {
+  name = %[1]q
+  role = %[2]q
+}
+
+resource "visionone_api_key" "other" {
+  name = %[3]q
+  role = %[4]q
+}
+`, e.name("k_renamed"), renamedKeyRole, e.name("k_other"), otherKeyRole)
+	}
+	// The whole of the error's detail, to its end: nothing follows the advice.
+	renamedAdvice := regexp.MustCompile(regexpText("Role Not Found", "with visionone_api_key.renamed",
+		fmt.Sprintf("The API key holds the role now named %q (renamed outside this configuration, in the console or by the "+
+			"configuration that manages it), and no role named %q exists in the Vision One tenant, so the API key is not "+
+			"written: set role = %q, or refer to the role by its id through the visionone_user_role data source, which "+
+			"follows later renames:", after, before, after),
+		`data "visionone_user_role" "<name>" {`, fmt.Sprintf("id = %q", role.ID), "}",
+		"with role = data.visionone_user_role.<name>.name.").String() + `\s*$`)
+	var writes emulator.Stats
+
+	resource.ParallelTest(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             e.apiKeysGone,
+		Steps: []resource.TestStep{
+			{Config: config(before, "SIEM")},
+			{
+				PreConfig: func() {
+					if err := e.API.UpdateRole(ctx, role.ID, "", client.RolePatch{Name: &after}); err != nil {
+						t.Fatalf("renaming the role outside Terraform: %v", err)
+					}
+					writes = e.Stats()
+				},
+				Config:      config(before, "SIEM"),
+				ExpectError: renamedAdvice,
+			},
+			{
+				// The state holds the new name since the last apply, whose refresh found it.
+				Config:      config(before, "SIEM"),
+				ExpectError: renamedAdvice,
+			},
+			{
+				Config: config(after, "SEIM"),
+				ExpectError: regexpText("Role Not Found", "with visionone_api_key.other", `No role named "SEIM" exists`,
+					`Did you mean "SIEM"`, "run terraform plan again"),
+			},
+			{
+				PreConfig: func() {
+					if err := e.noWritesSince(writes)(nil); err != nil {
+						t.Fatalf("a refused role change was written: %v", err)
+					}
+				},
+				Config: config(after, "SIEM"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+		},
+	})
+}
+
 // TestAccAPIKey_importExpiredKeyWithRetiredRole adopts an expired console key whose role new keys
 // may no longer have (its allow_api_key_assignment was switched off after the key was made, as
 // Master Administrator was for all keys in October 2025): the import plans the key's replacement,

@@ -5,13 +5,13 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/client"
 	"github.com/seed-ebba3aa9/terraform-provider-visionone/internal/validators"
@@ -117,8 +117,8 @@ func (d *providerData) checkRoleAssignable(ctx context.Context, use roleAssignme
 	d.checkRoleChange(ctx, use, role, "", diags)
 }
 
-// checkRoleChange is checkRoleAssignable for the plan of a holder that exists: held is the role
-// it has, when its refresh by this process found that role renamed from the name role gives
+// checkRoleChange is checkRoleAssignable for the plan and the update of a holder that exists: held
+// is the role it has, when a refresh found that role renamed from the name role gives
 // (heldRoleRenamed), or "". A role not found then is the holder's own, renamed outside this
 // configuration, and the error says so (roleNotFoundDetail); checkRoleChange reports whether it
 // did, so that nothing else promises the role.
@@ -178,7 +178,8 @@ const roleNotFoundSummary = "Role Not Found"
 // literal name orders nothing): the advice is then the one on a rename outside this configuration.
 func (d *providerData) roleNotFoundDetail(ctx context.Context, use roleAssignment, name, held string) (detail string, renamedOutside bool) {
 	if _, planned := d.plannedRole(held); held != "" && !planned && !d.roleReleases.renamesFrom(held) {
-		if found, err := d.client.RefreshRoleSummaryByName(ctx, held); err == nil {
+		// A predefined role is never renamed: a holder that has one was given it instead.
+		if found, err := d.client.RefreshRoleSummaryByName(ctx, held); err == nil && found.Type != client.RoleTypePredefined {
 			return fmt.Sprintf("The %[1]s holds the role now named %[2]q (renamed outside this configuration, in the console "+
 				"or by the configuration that manages it), and no role named %[3]q exists in the Vision One tenant, so the %[1]s "+
 				"is not written: set role = %[2]q, or refer to the role by its id through the visionone_user_role data source, "+
@@ -191,48 +192,52 @@ func (d *providerData) roleNotFoundDetail(ctx context.Context, use roleAssignmen
 	return fmt.Sprintf("%s%s %s %s", notFound, d.closestRoles(ctx, name), roleReferenceHint, roleGoneSincePlan), false
 }
 
-// heldRoleRenamed returns the role of the holder of typeName with id that the plan gives the role
-// planned while its state has held, when the refresh of the holder by this process found held
-// where the state had planned before: its role renamed outside Terraform, most likely, which the
-// configuration still names by the old name. It is "" otherwise: the holder was not refreshed by
-// this process (the apply's plan, or a plan without refresh), or its role did not change name in
-// the refresh, so that a name the configuration gives is a change of the holder's role.
-func (d *providerData) heldRoleRenamed(typeName, id string, planned, held types.String) string {
-	if d == nil || planned.IsNull() || planned.IsUnknown() || held.IsNull() || held.IsUnknown() {
+// heldRoleRenamed returns the role of a holder (an API key or an account) that the plan gives the
+// role planned while its state has held, when a refresh of the holder found held where its state
+// had planned before, and the holder has had held since (noteRefreshedRole): its role renamed
+// outside Terraform, most likely, which the configuration still names by the old name. It is ""
+// otherwise: the holder's role did not change name in a refresh, so that a name the configuration
+// gives is a change of the holder's role, or a mistake. The rename travels in the private state
+// (privateRoleRenamedKey), from the plan's refresh to the apply, which Terraform runs in another
+// provider process. It is only a hint, without which the advice is the general one.
+func heldRoleRenamed(ctx context.Context, private privateState, planned, held types.String) string {
+	if planned.IsNull() || planned.IsUnknown() || held.IsNull() || held.IsUnknown() {
 		return ""
 	}
-	d.refreshedRoles.mu.Lock()
-	defer d.refreshedRoles.mu.Unlock()
-	if was, ok := d.refreshedRoles.was[managedObject{typeName, id}]; ok && was == planned.ValueString() {
+	found, diags, err := getPrivate[roleRename](ctx, private, privateRoleRenamedKey)
+	if err != nil || diags.HasError() {
+		tflog.Warn(ctx, "Ignoring an unreadable role rename in the private state", map[string]any{"key": privateRoleRenamedKey})
+		return ""
+	}
+	if found.To != "" && found.From == planned.ValueString() && found.To == held.ValueString() {
 		return held.ValueString()
 	}
 	return ""
 }
 
-// refreshedRoles records, for each API key and account whose refresh by this process found its
-// role under another name than its state had, that former name (noteRefreshedRole).
-type refreshedRoles struct {
-	mu  sync.Mutex
-	was map[managedObject]string
+// roleRename is what a refresh found of a holder's role, from the name its state had to the one
+// Vision One showed (noteRefreshedRole).
+type roleRename struct {
+	From string `json:"from"`
+	To   string `json:"to"`
 }
 
-// noteRefreshedRole records what the refresh of the holder of typeName with id found of its role:
-// was in the state, is in Vision One.
-func (d *providerData) noteRefreshedRole(typeName, id string, was, is types.String) {
-	if d == nil || id == "" {
-		return
+// noteRefreshedRole records in the private state what the refresh of a holder found of its role:
+// was in the state, is in Vision One. A refresh that finds another name records the rename; one
+// that finds the name unchanged keeps the rename recorded before, which a failed apply leaves as
+// true as it was, and one that finds the holder with another role than the rename's drops it.
+func noteRefreshedRole(ctx context.Context, private privateState, was, is types.String) diag.Diagnostics {
+	if is.IsNull() || is.IsUnknown() {
+		return nil
 	}
-	d.refreshedRoles.mu.Lock()
-	defer d.refreshedRoles.mu.Unlock()
-	object := managedObject{typeName, id}
-	if was.IsNull() || was.IsUnknown() || was.ValueString() == "" || was.Equal(is) {
-		delete(d.refreshedRoles.was, object)
-		return
+	if !was.IsNull() && !was.IsUnknown() && was.ValueString() != "" && is.ValueString() != "" && !was.Equal(is) {
+		return setPrivate(ctx, private, privateRoleRenamedKey, roleRename{From: was.ValueString(), To: is.ValueString()})
 	}
-	if d.refreshedRoles.was == nil {
-		d.refreshedRoles.was = map[managedObject]string{}
+	recorded, diags, err := getPrivate[roleRename](ctx, private, privateRoleRenamedKey)
+	if err != nil || (recorded != roleRename{} && recorded.To != is.ValueString()) {
+		diags.Append(private.SetKey(ctx, privateRoleRenamedKey, nil)...)
 	}
-	d.refreshedRoles.was[object] = was.ValueString()
+	return diags
 }
 
 // checkPlannedRoleApplied fails when the role is one this run plans, which checkRoleAssignable

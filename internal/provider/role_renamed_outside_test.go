@@ -17,7 +17,8 @@ import (
 
 // refreshAndPlan does what terraform plan does with an object of r whose state is prior: it reads
 // the object (the refresh), in the provider process data, and then plans it from what the read
-// found to what planned makes of that, and returns the read model and the plan's response.
+// found to what planned makes of that, with the read's private state, and returns the read model
+// and the plan's response.
 func refreshAndPlan[M any](t *testing.T, data *providerData, r interface {
 	fwresource.ResourceWithModifyPlan
 	fwresource.ResourceWithConfigure
@@ -39,7 +40,12 @@ func refreshAndPlan[M any](t *testing.T, data *providerData, r interface {
 	if readResp.Diagnostics.HasError() {
 		t.Fatal(readResp.Diagnostics)
 	}
-	return refreshed, modifyPlanOfUpdate(t, r, refreshed, planned(refreshed))
+	plannedModel := planned(refreshed)
+	return refreshed, modifyPlanWith(t, r, &refreshed, plannedModel, plannedModel,
+		func(req *fwresource.ModifyPlanRequest, resp *fwresource.ModifyPlanResponse) {
+			// The framework plans with the private state of the refresh.
+			req.Private, resp.Private = readResp.Private, readResp.Private
+		})
 }
 
 // TestHolders_planRoleRenamedOutside plans, after a refresh, the API keys and accounts of a
