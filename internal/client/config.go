@@ -57,7 +57,7 @@ const (
 const ReasonNoAPIKey = "no API key is set"
 
 // ConfigError is a setting that New refuses: which one, its value as it may be shown (an endpoint
-// without its user name, password, query string and fragment, nor a path that may be a key, see
+// without its user name, password, query string and fragment, nor a path shaped like a key, see
 // shownURL; never the API key), and why.
 type ConfigError struct {
 	Field  ConfigField
@@ -91,7 +91,7 @@ func CheckRegion(region string) error {
 
 // ShownEndpoint is an endpoint as a message may show it, and which of its parts are not (see
 // shownURL); shown is "" when it is not a URL at all (it may hold credentials all the same), or
-// has no host and no http or https scheme, such as a key pasted as the endpoint.
+// is a key pasted as the endpoint.
 func ShownEndpoint(raw string) (shown, withheld string) {
 	u, err := url.Parse(raw)
 	if err != nil {
@@ -102,8 +102,8 @@ func ShownEndpoint(raw string) (shown, withheld string) {
 
 // shownURL is u as a message may show it: its scheme, host, port and path only, since a key may
 // have been pasted into any other part; withheld says which parts are left out, if any ("its query
-// string is not shown"). Nor is the path (or the opaque part after a scheme) of a URL without a
-// host, such as an API key pasted as the endpoint, or a path shaped like a key.
+// string is not shown"). Nor is a path (or the opaque part after a scheme) shaped like a key, such
+// as an API key pasted as the endpoint.
 func shownURL(u *url.URL) (shown, withheld string) {
 	bare := url.URL{Scheme: u.Scheme, Host: u.Host}
 	var parts []string
@@ -115,16 +115,12 @@ func shownURL(u *url.URL) (shown, withheld string) {
 		}
 	}
 	switch {
-	case u.Opaque == "" && u.Path == "":
-	case u.Hostname() == "":
-		if u.Scheme != "http" && u.Scheme != "https" {
-			// What parses as the scheme may be a host without one, as in "localhost:8080", which
-			// shown alone would mislead.
-			bare = url.URL{}
-		}
-		parts = append(parts, "path")
 	case ShapedLikeKeyValue(u.Opaque) || ShapedLikeKeyValue(u.Path) || ShapedLikeKeyValue(u.RawPath):
 		parts = append(parts, "path")
+		if u.Hostname() == "" && u.Scheme != "http" && u.Scheme != "https" {
+			// What parses as the scheme may be the first part of a key with a colon in it.
+			bare = url.URL{}
+		}
 	default:
 		bare.Opaque, bare.Path, bare.RawPath = u.Opaque, u.Path, u.RawPath
 	}

@@ -119,8 +119,8 @@ func TestNewValidatesConfig(t *testing.T) {
 }
 
 // TestShownEndpoint: an endpoint is shown with its scheme, host, port and path, and never with a
-// part that may hold a key: its user info, query string and fragment, and its path when the URL has
-// no host (a key pasted as the endpoint) or the path is shaped like a key.
+// part that may hold a key: its user info, query string and fragment, and a path shaped like a key
+// (a key pasted as the endpoint).
 func TestShownEndpoint(t *testing.T) {
 	tests := []struct{ endpoint, shown, withheld string }{
 		{"https://proxy.example.com/visionone", "https://proxy.example.com/visionone", ""},
@@ -130,8 +130,8 @@ func TestShownEndpoint(t *testing.T) {
 		{"https://proxy.example.com/" + endpointSecret, "https://proxy.example.com", "its path is not shown"},
 		{"https://u:p@proxy.example.com/x/" + endpointSecret + "#f", "https://proxy.example.com",
 			"its user name and password, path and fragment are not shown"},
-		{"relative/path", "", "its path is not shown"},
-		{"localhost:8080", "", "its path is not shown"},
+		{"relative/path", "relative/path", ""},
+		{"localhost:8080", "localhost:8080", ""},
 		{"ftp:" + endpointSecret, "", "its path is not shown"},
 	}
 	for _, tt := range tests {
