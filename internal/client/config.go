@@ -57,7 +57,8 @@ const (
 const ReasonNoAPIKey = "no API key is set"
 
 // ConfigError is a setting that New refuses: which one, its value as it may be shown (an endpoint
-// without its user name, password, query string and fragment; never the API key), and why.
+// without its user name, password, query string and fragment, nor a path shaped like a key, see
+// shownURL; never the API key), and why.
 type ConfigError struct {
 	Field  ConfigField
 	Value  string
@@ -89,7 +90,8 @@ func CheckRegion(region string) error {
 }
 
 // ShownEndpoint is an endpoint as a message may show it, and which of its parts are not (see
-// shownURL); shown is "" when it is not a URL at all (it may hold credentials all the same).
+// shownURL); shown is "" when it is not a URL at all (it may hold credentials all the same), or
+// is a key pasted as the endpoint.
 func ShownEndpoint(raw string) (shown, withheld string) {
 	u, err := url.Parse(raw)
 	if err != nil {
@@ -100,9 +102,10 @@ func ShownEndpoint(raw string) (shown, withheld string) {
 
 // shownURL is u as a message may show it: its scheme, host, port and path only, since a key may
 // have been pasted into any other part; withheld says which parts are left out, if any ("its query
-// string is not shown").
+// string is not shown"). Nor is a path (or the opaque part after a scheme) shaped like a key, such
+// as an API key pasted as the endpoint.
 func shownURL(u *url.URL) (shown, withheld string) {
-	bare := url.URL{Scheme: u.Scheme, Opaque: u.Opaque, Host: u.Host, Path: u.Path, RawPath: u.RawPath}
+	bare := url.URL{Scheme: u.Scheme, Host: u.Host}
 	var parts []string
 	verb := "is"
 	if u.User != nil {
@@ -110,6 +113,16 @@ func shownURL(u *url.URL) (shown, withheld string) {
 		if _, ok := u.User.Password(); ok {
 			parts[0], verb = "user name and password", "are"
 		}
+	}
+	switch {
+	case ShapedLikeKeyValue(u.Opaque) || ShapedLikeKeyValue(u.Path) || ShapedLikeKeyValue(u.RawPath):
+		parts = append(parts, "path")
+		if u.Hostname() == "" && u.Scheme != "http" && u.Scheme != "https" {
+			// What parses as the scheme may be the first part of a key with a colon in it.
+			bare = url.URL{}
+		}
+	default:
+		bare.Opaque, bare.Path, bare.RawPath = u.Opaque, u.Path, u.RawPath
 	}
 	if u.RawQuery != "" || u.ForceQuery {
 		parts = append(parts, "query string")
@@ -171,7 +184,7 @@ func parseEndpoint(raw string) (*url.URL, error) {
 	case u.Scheme != "http" && u.Scheme != "https":
 		return refuse(mustBeHTTPURL)
 	case u.Hostname() == "":
-		return refuse("the URL has no host")
+		return refuse("the URL has no host; " + mustBeHTTPURL)
 	case u.User != nil:
 		return refuse("credentials in the URL are not supported: the API key is sent on its own")
 	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "":

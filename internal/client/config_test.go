@@ -80,6 +80,16 @@ func TestNewValidatesConfig(t *testing.T) {
 		{"key everywhere", client.Config{Endpoint: "ftp://u:" + endpointSecret + "@h/p?" + endpointSecret + "#" + endpointSecret, APIKey: "k"},
 			client.FieldEndpoint, `invalid endpoint "ftp://h/p": it must be an absolute http or https URL such as https://api.xdr.trendmicro.com ` +
 				"(its user name and password, query string and fragment are not shown)", ""},
+		// A key pasted as the endpoint (the endpoint and API key settings swapped) has no host: its
+		// path, or its opaque part after a scheme, is the key.
+		{"a key as the endpoint", client.Config{Endpoint: endpointSecret, APIKey: "k"}, client.FieldEndpoint,
+			"invalid endpoint: it must be an absolute http or https URL such as https://api.xdr.trendmicro.com (its path is not shown)", ""},
+		{"a key after the scheme", client.Config{Endpoint: "https:" + endpointSecret, APIKey: "k"}, client.FieldEndpoint,
+			`invalid endpoint "https:": the URL has no host; it must be an absolute http or https URL such as ` +
+				"https://api.xdr.trendmicro.com (its path is not shown)", ""},
+		{"a key as the path of a URL without a host", client.Config{Endpoint: "http://:8080/" + endpointSecret + "?a", APIKey: "k"},
+			client.FieldEndpoint, `invalid endpoint "http://:8080": the URL has no host; it must be an absolute http or https URL ` +
+				"such as https://api.xdr.trendmicro.com (its path and query string are not shown)", ""},
 		{"negative timeout", client.Config{Region: "us", APIKey: "k", RequestTimeout: -1}, client.FieldRequestTimeout, "negative", ""},
 	}
 	for _, tt := range tests {
@@ -105,5 +115,30 @@ func TestNewValidatesConfig(t *testing.T) {
 				t.Errorf("BaseURL() = %q, want %q", c.BaseURL(), tt.wantURL)
 			}
 		})
+	}
+}
+
+// TestShownEndpoint: an endpoint is shown with its scheme, host, port and path, and never with a
+// part that may hold a key: its user info, query string and fragment, and a path shaped like a key
+// (a key pasted as the endpoint).
+func TestShownEndpoint(t *testing.T) {
+	tests := []struct{ endpoint, shown, withheld string }{
+		{"https://proxy.example.com/visionone", "https://proxy.example.com/visionone", ""},
+		{"http://127.0.0.1:8080/?a=b#c", "http://127.0.0.1:8080/", "its query string and fragment are not shown"},
+		{endpointSecret, "", "its path is not shown"},
+		{"https:" + endpointSecret, "https:", "its path is not shown"},
+		{"https://proxy.example.com/" + endpointSecret, "https://proxy.example.com", "its path is not shown"},
+		{"https://u:p@proxy.example.com/x/" + endpointSecret + "#f", "https://proxy.example.com",
+			"its user name and password, path and fragment are not shown"},
+		{"relative/path", "relative/path", ""},
+		{"localhost:8080", "localhost:8080", ""},
+		{"ftp:" + endpointSecret, "", "its path is not shown"},
+	}
+	for _, tt := range tests {
+		shown, withheld := client.ShownEndpoint(tt.endpoint)
+		if shown != tt.shown || withheld != tt.withheld {
+			t.Errorf("ShownEndpoint(%q) = %q, %q; want %q, %q", strings.ReplaceAll(tt.endpoint, endpointSecret, "<KEY>"),
+				strings.ReplaceAll(shown, endpointSecret, "<KEY>"), withheld, tt.shown, tt.withheld)
+		}
 	}
 }

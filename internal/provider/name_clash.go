@@ -227,14 +227,24 @@ func (d *providerData) refusedNameDetail(c nameClash, outcome releaseOutcome, re
 	}
 	if d.madeSinceListed(c.typeName, c.id) {
 		// Not a resource of this state (see madeSinceListed), so not one whose change this apply
-		// has yet to begin.
-		return d.nameClashDetail(c)
+		// has yet to begin, nor one to look for in the state or to import.
+		return madeElsewhereDetail(c)
 	}
 	c.managedHint = "If this apply renames or destroys that resource instead, that change did not begin while this one " +
 		"waited for it. Either that resource depends on this one, directly or through others, and must not (make this " +
 		"resource depend on it instead), or Terraform had not started it yet: apply again, or add depends_on to this " +
 		"resource, naming that resource, to make the order explicit."
 	return d.nameClashDetail(c)
+}
+
+// madeElsewhereDetail explains a clash with an object that was made while this apply ran, and not
+// by it (madeSinceListed): someone else's, which this resource cannot have the name of.
+func madeElsewhereDetail(c nameClash) string {
+	return fmt.Sprintf("%s That %[2]s was created while this apply ran, after the provider listed the %[2]ss, and not by this "+
+		"apply, so it is no resource of this configuration's state but someone else's, created at the same time by another "+
+		"Terraform configuration or workspace, by an automation or in the Vision One console. Give this "+
+		"resource another %[3]s, or agree with whoever owns that %[2]s on which of you is to have the %[3]s.",
+		clashIntro(c), c.object, c.field)
 }
 
 // withPlanOrderHint is c for a plan that renames or creates an object into the name of an object

@@ -142,10 +142,15 @@ func TestRefusedNameDetail(t *testing.T) {
 				[]string{", to manage it"}, importAdvice),
 			wantNot: []string{"not managed by this configuration"}},
 		// Such as the key or role of another configuration whose apply created it at the same time:
-		// not a resource of this state, so no change of this apply can be what it waits for.
+		// not a resource of this state, so no change of this apply can be what it waits for, the
+		// state holds nothing to look for, and it is someone else's, not something to import.
 		"a holder made since this process listed the roles": {outcome: releaseUnknown, listed: true,
-			want:    slices.Concat(wantLookFirst("user role", "r1"), importAdvice),
-			wantNot: []string{"If this apply renames or destroys that resource instead", "depends_on"}},
+			want: []string{"That user role was created while this apply ran, after the provider listed the user roles, and not " +
+				"by this apply", "so it is no resource of this configuration's state but someone else's",
+				"created at the same time by another Terraform configuration or workspace, by an automation or in the Vision One console", "Give this resource another name",
+				"or agree with whoever owns that user role"},
+			wantNot: []string{"If this apply renames or destroys that resource instead", "depends_on", "terraform state list",
+				"import", "If the command names none"}},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {

@@ -78,11 +78,12 @@ func (m providerModel) clientConfig(terraformVersion, version string, diags *dia
 		// contradiction the user should resolve.
 		if isSet(m.Region) && !isSet(m.Endpoint) {
 			endpoint := "an endpoint"
-			if shown, withheld := client.ShownEndpoint(cfg.Endpoint); shown != "" {
+			shown, withheld := client.ShownEndpoint(cfg.Endpoint)
+			if shown != "" {
 				endpoint = fmt.Sprintf("the endpoint %q", shown)
-				if withheld != "" {
-					endpoint += " (" + withheld + ")"
-				}
+			}
+			if withheld != "" {
+				endpoint += " (" + withheld + ")"
 			}
 			diags.AddAttributeError(path.Root("region"), "Conflicting Vision One Region and Endpoint",
 				fmt.Sprintf("The configuration sets region %q while the %s environment variable sets %s. %s",

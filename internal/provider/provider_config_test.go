@@ -421,14 +421,18 @@ func TestUserAgentWithoutTerraformVersion(t *testing.T) {
 }
 
 // TestEndpointRefusalsDoNotQuoteSecrets: an API key pasted into the endpoint, in its user name, query
-// string or fragment, is in no diagnostic about the endpoint (terraform validate's, Configure's, or
-// the conflict with a configured region), which show only the scheme, host, port and path.
+// string or fragment, or as the endpoint itself (the endpoint and API key settings swapped), is in no
+// diagnostic about the endpoint (terraform validate's, Configure's, or the conflict with a
+// configured region), which show only the scheme, host, port and path, and no path of a URL
+// without a host.
 func TestEndpointRefusalsDoNotQuoteSecrets(t *testing.T) {
 	const key = "eyJhbGciOiJIUzI1NiJ9.c2VjcmV0.c2ln"
-	for _, endpoint := range []string{
-		"http://127.0.0.1:18550/?api_key=" + key,
-		"http://" + key + "@127.0.0.1:18550",
-		"http://127.0.0.1:18550/#" + key,
+	for endpoint, shown := range map[string]string{
+		"http://127.0.0.1:18550/?api_key=" + key: `"http://127.0.0.1:18550`,
+		"http://" + key + "@127.0.0.1:18550":     `"http://127.0.0.1:18550`,
+		"http://127.0.0.1:18550/#" + key:         `"http://127.0.0.1:18550`,
+		key:                                      "its path is not shown",
+		"https:" + key:                           "its path is not shown",
 	} {
 		var validated validator.StringResponse
 		clientCheck(client.CheckEndpoint, "").ValidateString(context.Background(),
@@ -443,8 +447,8 @@ func TestEndpointRefusalsDoNotQuoteSecrets(t *testing.T) {
 				t.Errorf("endpoint with a key: want 1 error, got %v", strings.ReplaceAll(fmt.Sprint(diags), key, "<KEY>"))
 				continue
 			}
-			if text := diags[0].Summary() + diags[0].Detail(); strings.Contains(text, key) || !strings.Contains(text, `"http://127.0.0.1:18550`) {
-				t.Errorf("want the endpoint shown without the key: %s", strings.ReplaceAll(text, key, "<KEY>"))
+			if text := diags[0].Summary() + diags[0].Detail(); strings.Contains(text, key) || !strings.Contains(text, shown) {
+				t.Errorf("want the endpoint shown without the key (%s): %s", shown, strings.ReplaceAll(text, key, "<KEY>"))
 			}
 		}
 	}
