@@ -148,8 +148,14 @@ func attributeValues[M any](model M, names []string) []attr.Value {
 // which Terraform refuses as a provider bug ("Provider produced inconsistent result"). The state
 // keeps the name Vision One shows, with an error on role: Terraform compares the result of an apply
 // with its plan only when the apply reports no error. Another Unicode normal form of the planned
-// name is the planned name (client.SameSpelling), which the state keeps.
-func (d *providerData) keepRoleShown(object string, planned types.String, shown *types.String, diags *diag.Diagnostics) {
+// name is the planned name (client.SameSpelling), which the state keeps. A rename that is not this
+// run's is recorded in private as a refresh records one (noteRefreshedRole): the failed apply stores
+// the new name, so the next refresh finds no rename, and the next plan of a configuration that still
+// names the old name says whose role it is (heldRoleRenamed). A holder that shows no role had its
+// role deleted since the plan, which role = "" cannot name: the error says so (noRoleAdvice).
+func (d *providerData) keepRoleShown(ctx context.Context, object string, planned types.String, shown *types.String, private privateState,
+	diags *diag.Diagnostics,
+) {
 	if planned.IsNull() || planned.IsUnknown() || shown.Equal(planned) {
 		return
 	}
@@ -157,6 +163,15 @@ func (d *providerData) keepRoleShown(object string, planned types.String, shown 
 	if client.SameSpelling(from, to) {
 		*shown = planned
 		return
+	}
+	if to == "" {
+		diags.AddAttributeError(path.Root("role"), noRoleSummary,
+			fmt.Sprintf("%s was updated, but its role %q is gone since the plan was made: it %s. The state records "+
+				"it with no role.", object, from, noRoleAdvice))
+		return
+	}
+	if !d.roleRenamed(from, to) {
+		diags.Append(setPrivate(ctx, private, privateRoleRenamedKey, roleRename{From: from, To: to})...)
 	}
 	cause := "after the plan was made, outside this configuration (in the console, or by the configuration that manages the role)"
 	advice := fmt.Sprintf("Set role = %q in the configuration, or look the role up by its id with the visionone_user_role "+

@@ -163,25 +163,34 @@ func TestProviderData_ownRoleRename(t *testing.T) {
 // and the state keeps the new name.
 func TestProviderData_keepRoleShown(t *testing.T) {
 	t.Parallel()
+	ctx := context.Background()
 	tests := map[string]struct {
 		planned   types.String
 		shown     string
 		ownRename bool     // this run renames role-a to the name shown
 		want      string   // the role the state keeps
+		summary   string   // of the error; Role Renamed During Apply when empty
 		wantError []string // texts of the error, in order; none when empty
+		// recorded is the rename the private state records for the next plan (privateRoleRenamedKey).
+		recorded roleRename
 	}{
 		"unchanged":   {planned: types.StringValue("role-a"), shown: "role-a", want: "role-a"},
 		"normal form": {planned: types.StringValue("\u00c9quipe"), shown: "E\u0301quipe", want: "\u00c9quipe"},
 		"renamed outside": {planned: types.StringValue("role-a"), shown: "role-b", want: "role-b", wantError: []string{
 			`The API key k was updated, but its role "role-a" was renamed to "role-b" after the plan was made, outside this configuration`,
 			`The state records the role as Vision One shows it. Set role = "role-b"`, "visionone_user_role data source",
-		}},
+		}, recorded: roleRename{From: "role-a", To: "role-b"}},
 		"renamed by this run": {planned: types.StringValue("role-a"), shown: "role-b", ownRename: true, want: "role-b", wantError: []string{
 			`The API key k was updated, but its role "role-a" was renamed to "role-b" by this apply`,
 			"Refer to the role instead (role = visionone_user_role.<name>.name)",
 		}},
 		"renamed in letter case": {planned: types.StringValue("role-a"), shown: "Role-A", want: "Role-A", wantError: []string{
 			`renamed to "Role-A" after the plan was made`,
+		}, recorded: roleRename{From: "role-a", To: "Role-A"}},
+		// Vision One shows no role on the holders of a role deleted in the console, which role = "" cannot name.
+		"deleted": {planned: types.StringValue("role-a"), shown: "", want: "", summary: "No Role", wantError: []string{
+			`The API key k was updated, but its role "role-a" is gone since the plan was made`,
+			"has no role in Vision One", "must set role to a role that exists",
 		}},
 	}
 	for name, tc := range tests {
@@ -193,17 +202,23 @@ func TestProviderData_keepRoleShown(t *testing.T) {
 			}
 			var diags diag.Diagnostics
 			state := types.StringValue(tc.shown)
-			d.keepRoleShown("The API key k", tc.planned, &state, &diags)
+			private := memoryPrivateState{}
+			d.keepRoleShown(ctx, "The API key k", tc.planned, &state, private, &diags)
 			if state.ValueString() != tc.want {
 				t.Errorf("the state keeps %s, want %q", state, tc.want)
 			}
+			summary := cmp.Or(tc.summary, "Role Renamed During Apply")
 			switch {
 			case len(tc.wantError) == 0 && diags.HasError():
 				t.Errorf("unexpected diagnostics: %v", diags)
-			case len(tc.wantError) > 0 && (diags.ErrorsCount() != 1 || diags.Errors()[0].Summary() != "Role Renamed During Apply"):
-				t.Errorf("diagnostics %v, want the error Role Renamed During Apply", diags)
+			case len(tc.wantError) > 0 && (diags.ErrorsCount() != 1 || diags.Errors()[0].Summary() != summary):
+				t.Errorf("diagnostics %v, want the error %s", diags, summary)
 			case len(tc.wantError) > 0 && !regexpText(tc.wantError...).MatchString(diags.Errors()[0].Detail()):
 				t.Errorf("error detail %q, want %q in order", diags.Errors()[0].Detail(), tc.wantError)
+			}
+			recorded, _, err := getPrivate[roleRename](ctx, private, privateRoleRenamedKey)
+			if err != nil || recorded != tc.recorded {
+				t.Errorf("the private state records the rename %+v (%v), want %+v", recorded, err, tc.recorded)
 			}
 		})
 	}

@@ -44,9 +44,10 @@ const (
 	// would write a new state version on every apply, even one with nothing to do.
 	privateReadAtKey = "read_at"
 	// privateRoleRenamedKey is the key of the rename of an API key's or an account's role that a
-	// refresh found (roleRename, noteRefreshedRole): the plan of a configuration that still names
-	// the old name, and the update that applies it in another provider process, advise naming the
-	// new one (heldRoleRenamed).
+	// refresh (roleRename, noteRefreshedRole) or an update (keepRoleShown) found: the plan of a
+	// configuration that still names the old name, and the update that applies it in another
+	// provider process, advise naming the new one (heldRoleRenamed). An update that writes the
+	// role drops it (forgetRoleRename).
 	privateRoleRenamedKey = "role_renamed"
 	// privateOpenedKey is the key of the private data under which the ephemeral visionone_api_key's
 	// Open hands the key it made (openedAPIKey) to Close.

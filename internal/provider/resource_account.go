@@ -398,6 +398,8 @@ func (r *accountResource) Update(ctx context.Context, req resource.UpdateRequest
 		case err != nil:
 			addAPIError(&resp.Diagnostics, "Error Updating Account", fmt.Sprintf("Updating the account %s (id %s)", state.Email.ValueString(), id), err)
 			return
+		case patch.Role != nil:
+			resp.Diagnostics.Append(forgetRoleRename(ctx, resp.Private)...)
 		}
 	}
 
@@ -410,7 +412,7 @@ func (r *accountResource) Update(ctx context.Context, req resource.UpdateRequest
 	plan.readFromAPI(account)
 	// A rename of the role after the plan shows here without a write (keepRoleShown).
 	if patch.Role == nil {
-		r.data.keepRoleShown(fmt.Sprintf("The account %s (id %s)", state.Email.ValueString(), id), planned, &plan.Role, &resp.Diagnostics)
+		r.data.keepRoleShown(ctx, fmt.Sprintf("The account %s (id %s)", state.Email.ValueString(), id), planned, &plan.Role, resp.Private, &resp.Diagnostics)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 	resp.Diagnostics.Append(storeVersion(ctx, resp.Private, account.Version)...)

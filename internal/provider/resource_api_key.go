@@ -321,9 +321,14 @@ func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 		// The create that replaces a key knows its id (see privatePlannedFromKey).
 		replaces, diags := plannedFromID(ctx, req.Private)
 		resp.Diagnostics.Append(diags...)
+		// A replacement's private state is the key's plan's: a role renamed outside is the key's
+		// (heldRoleRenamed), which no note on the new key's role would explain.
 		var roleChecks diag.Diagnostics
-		r.data.checkRoleAssignable(ctx, apiKeyRoleAssignment, plan.Role, &roleChecks)
-		if replaces == "" {
+		held := ""
+		if replaces != "" {
+			held = recordedRoleRename(ctx, req.Private, plan.Role)
+		}
+		if renamedOutside := r.data.checkRoleChange(ctx, apiKeyRoleAssignment, plan.Role, held, &roleChecks); replaces == "" || renamedOutside {
 			resp.Diagnostics.Append(roleChecks...)
 		} else {
 			appendWithErrorNote(&resp.Diagnostics, roleChecks, diag.SeverityError, replacedRoleNote(replaces))
@@ -751,6 +756,9 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 			return
 		}
 		renamed = patch.Name != nil
+		if patch.Role != nil {
+			resp.Diagnostics.Append(forgetRoleRename(ctx, resp.Private)...)
+		}
 	}
 
 	key, err := r.data.client.GetAPIKey(ctx, id)
@@ -768,7 +776,7 @@ func (r *apiKeyResource) Update(ctx context.Context, req resource.UpdateRequest,
 	plan.LastUsedAt = lastUsedAt
 	// A rename of the role after the plan shows here without a write (keepRoleShown).
 	if patch.Role == nil {
-		r.data.keepRoleShown(fmt.Sprintf("The API key %s (%q)", id, plan.Name.ValueString()), planned, &plan.Role, &resp.Diagnostics)
+		r.data.keepRoleShown(ctx, fmt.Sprintf("The API key %s (%q)", id, plan.Name.ValueString()), planned, &plan.Role, resp.Private, &resp.Diagnostics)
 	}
 	r.setState(ctx, key, nil, &plan, &resp.State, resp.Private, &resp.Diagnostics)
 }

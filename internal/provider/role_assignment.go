@@ -201,7 +201,21 @@ func (d *providerData) roleNotFoundDetail(ctx context.Context, use roleAssignmen
 // (privateRoleRenamedKey), from the plan's refresh to the apply, which Terraform runs in another
 // provider process. It is only a hint, without which the advice is the general one.
 func heldRoleRenamed(ctx context.Context, private privateState, planned, held types.String) string {
-	if planned.IsNull() || planned.IsUnknown() || held.IsNull() || held.IsUnknown() {
+	if held.IsNull() || held.IsUnknown() {
+		return ""
+	}
+	if to := recordedRoleRename(ctx, private, planned); to != "" && to == held.ValueString() {
+		return to
+	}
+	return ""
+}
+
+// recordedRoleRename returns the name to which the rename that the private state records
+// (privateRoleRenamedKey) renamed the role named planned, or "" when it records none from that
+// name. The create that replaces an API key has no state, and the private state of the key's own
+// plan (see privatePlannedFromKey): the key's role is the one renamed.
+func recordedRoleRename(ctx context.Context, private privateState, planned types.String) string {
+	if planned.IsNull() || planned.IsUnknown() {
 		return ""
 	}
 	found, diags, err := getPrivate[roleRename](ctx, private, privateRoleRenamedKey)
@@ -209,10 +223,17 @@ func heldRoleRenamed(ctx context.Context, private privateState, planned, held ty
 		tflog.Warn(ctx, "Ignoring an unreadable role rename in the private state", map[string]any{"key": privateRoleRenamedKey})
 		return ""
 	}
-	if found.To != "" && found.From == planned.ValueString() && found.To == held.ValueString() {
-		return held.ValueString()
+	if found.From == planned.ValueString() {
+		return found.To
 	}
 	return ""
+}
+
+// forgetRoleRename drops the rename of a holder's role that the private state records: an update
+// that wrote the holder's role has made it none of the holder's business, and a later plan that
+// gives it a role of the old name (a new role, say) is not told that it holds the role renamed.
+func forgetRoleRename(ctx context.Context, private privateState) diag.Diagnostics {
+	return private.SetKey(ctx, privateRoleRenamedKey, nil)
 }
 
 // roleRename is what a refresh found of a holder's role, from the name its state had to the one
@@ -235,7 +256,7 @@ func noteRefreshedRole(ctx context.Context, private privateState, was, is types.
 	}
 	recorded, diags, err := getPrivate[roleRename](ctx, private, privateRoleRenamedKey)
 	if err != nil || (recorded != roleRename{} && recorded.To != is.ValueString()) {
-		diags.Append(private.SetKey(ctx, privateRoleRenamedKey, nil)...)
+		diags.Append(forgetRoleRename(ctx, private)...)
 	}
 	return diags
 }

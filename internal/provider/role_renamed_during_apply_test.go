@@ -20,7 +20,8 @@ import (
 // Vision One shows the new name on the key without changing its ETag, so the update goes through;
 // the apply then fails with Role Renamed During Apply on role, not with Terraform's "Provider
 // produced inconsistent result", and the state holds the role as Vision One shows it: with the
-// configuration following the rename, the next plan finds nothing to do.
+// configuration following the rename, the next plan finds nothing to do. A configuration that still
+// names the old name is told, by the next plan and apply, that the key holds the role now named so.
 func TestAccAPIKey_roleRenamedDuringApply(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
 	name := e.name("k_str")
@@ -115,6 +116,14 @@ func testAccRoleRenamedDuringApply(t *testing.T, e *testEmulator, h roleHolderUn
 					fmt.Sprintf("but its role %q was renamed to %q after the plan was made, outside this configuration", before, after),
 					fmt.Sprintf("The state records the role as Vision One shows it. Set role = %q", after),
 					"visionone_user_role data source"),
+			},
+			// The configuration still names the old name: the failed apply recorded the rename with
+			// the state, so the next plan, which finds nothing new, and its apply say whose role it is
+			// rather than "Did you mean".
+			resource.TestStep{
+				Config: h.config(before, description),
+				ExpectError: regexpText("Role Not Found", fmt.Sprintf("holds the role now named %q", after),
+					fmt.Sprintf("no role named %q exists", before), fmt.Sprintf("set role = %q", after)),
 			},
 			resource.TestStep{
 				PreConfig: func() {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
@@ -46,6 +47,17 @@ func refreshAndPlan[M any](t *testing.T, data *providerData, r interface {
 			// The framework plans with the private state of the refresh.
 			req.Private, resp.Private = readResp.Private, readResp.Private
 		})
+}
+
+// apiKeyModel is the state of the API key id named name, with this role and validity, before a
+// read fills in the rest.
+func apiKeyModel(id, name, role string, months int64) apiKeyResourceModel {
+	return apiKeyResourceModel{
+		ID: types.StringValue(id), Name: types.StringValue(name), NamePrefix: types.StringNull(), Role: types.StringValue(role),
+		Description: types.StringValue(""), Enabled: types.BoolValue(true), ExpiresInMonths: types.Int64Value(months),
+		RotateBefore: timetypes.NewGoDurationNull(), Keepers: types.MapNull(types.StringType), Value: types.StringNull(),
+		ExpiresAt: timetypes.NewRFC3339Null(), LastUsedAt: timetypes.NewRFC3339Null(), CreatedAt: timetypes.NewRFC3339Null(),
+	}
 }
 
 // TestHolders_planRoleRenamedOutside plans, after a refresh, the API keys and accounts of a
@@ -98,12 +110,7 @@ func TestHolders_planRoleRenamedOutside(t *testing.T) {
 	}
 
 	apiKey := func(role string) apiKeyResourceModel {
-		return apiKeyResourceModel{
-			ID: types.StringValue(key.ID), Name: types.StringValue(key.Name), NamePrefix: types.StringNull(), Role: types.StringValue(role),
-			Description: types.StringValue(""), Enabled: types.BoolValue(true), ExpiresInMonths: types.Int64Value(12),
-			RotateBefore: timetypes.NewGoDurationNull(), Keepers: types.MapNull(types.StringType), Value: types.StringNull(),
-			ExpiresAt: timetypes.NewRFC3339Null(), LastUsedAt: timetypes.NewRFC3339Null(), CreatedAt: timetypes.NewRFC3339Null(),
-		}
+		return apiKeyModel(key.ID, key.Name, role, 12)
 	}
 	account := func(id, email, status, role string) accountResourceModel {
 		return accountResourceModel{
@@ -161,4 +168,110 @@ func TestHolders_planRoleRenamedOutside(t *testing.T) {
 		})
 		expectAdvice(t, resp, []string{`No role named "` + mistyped + `" exists`, `Did you mean "` + after + `"`}, []string{"holds the role now named"})
 	})
+}
+
+// TestAPIKey_planReplacementRoleRenamedOutside plans an expired API key whose role was renamed
+// outside this configuration, which still names the old name. Terraform plans the replacement
+// twice: as a change of the key, which warns that the key holds the role now named so, and as the
+// creation of its successor, with the private state of the first plan. The second plan's error
+// says the same, where it used to say only "Did you mean", and leaves out the note on a role new
+// keys may not have, which the role renamed is not.
+func TestAPIKey_planReplacementRoleRenamedOutside(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	e := startEmulator(t, emulator.Options{})
+	e.requireMasterAdministrator("create a role that API keys may have")
+	before, after := e.name("team-analyst"), e.name("team-analyst-v2")
+	role := e.createRole(client.RoleCreate{Name: before, PermissionKeys: rolePermissionKeys(t, e, 1), AllowAPIKeyAssignment: true})
+	key := e.createAPIKey(client.APIKeyCreate{Name: e.name("k_str"), Role: before, MonthsToExpiration: pointerTo[int64](1)})
+	if err := e.API.UpdateRole(ctx, role.ID, "", client.RolePatch{Name: &after}); err != nil {
+		t.Fatal(err)
+	}
+	e.AdvanceClock(32 * 24 * time.Hour)
+	api, err := client.New(client.Config{Endpoint: e.URL, APIKey: e.AdminKey(), RequestsPerMinute: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	r := &apiKeyResource{}
+	prior := apiKeyModel(key.ID, key.Name, before, 1)
+	_, update := refreshAndPlan(t, newProviderData(api), r, prior, func(m apiKeyResourceModel) apiKeyResourceModel {
+		m.Role = types.StringValue(before)
+		return m
+	})
+	if update.Diagnostics.HasError() || len(update.RequiresReplace) == 0 {
+		t.Fatalf("the plan of the key: diagnostics %v, replacement %v; want it replaced, with warnings", update.Diagnostics, update.RequiresReplace)
+	}
+
+	successor := prior
+	successor.ID, successor.Value, successor.ExpiresAt = types.StringUnknown(), types.StringUnknown(), timetypes.NewRFC3339Unknown()
+	successor.LastUsedAt, successor.CreatedAt = timetypes.NewRFC3339Unknown(), timetypes.NewRFC3339Unknown()
+	create := modifyPlanWith(t, r, nil, successor, successor, func(req *fwresource.ModifyPlanRequest, resp *fwresource.ModifyPlanResponse) {
+		req.Private, resp.Private = update.Private, update.Private
+	})
+	errs := create.Diagnostics.Errors()
+	if len(errs) != 1 || errs[0].Summary() != roleNotFoundSummary {
+		t.Fatalf("the plan of the successor: %v; want one error %s", create.Diagnostics, roleNotFoundSummary)
+	}
+	detail := errs[0].Detail()
+	if !regexpText(`The API key holds the role now named "`+after+`"`, `no role named "`+before+`" exists`, `set role = "`+after+`"`).MatchString(detail) {
+		t.Errorf("the error does not say that the key holds the role now named %q:\n%s", after, detail)
+	}
+	for _, text := range []string{"Did you mean", "a new key cannot be given it"} {
+		if strings.Contains(detail, text) {
+			t.Errorf("the error says %q:\n%s", text, detail)
+		}
+	}
+}
+
+// TestAPIKey_updateForgetsRoleRename moves an API key, whose private state records that its role
+// was renamed outside this configuration, to another role: once the key has the role written, the
+// rename is none of its business any more, and the private state forgets it, so that a later plan
+// that gives the key a role of the old name (a new role, say) is not told that the key holds the
+// role renamed.
+func TestAPIKey_updateForgetsRoleRename(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	e := startEmulator(t, emulator.Options{})
+	e.requireMasterAdministrator("create roles that API keys may have")
+	renamed, next := e.name("team-analyst-v2"), e.name("team-auditor")
+	for _, name := range []string{renamed, next} {
+		e.createRole(client.RoleCreate{Name: name, PermissionKeys: rolePermissionKeys(t, e, 1), AllowAPIKeyAssignment: true})
+	}
+	key := e.createAPIKey(client.APIKeyCreate{Name: e.name("k_str"), Role: renamed})
+	api, err := client.New(client.Config{Endpoint: e.URL, APIKey: e.AdminKey(), RequestsPerMinute: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &apiKeyResource{}
+	r.Configure(ctx, fwresource.ConfigureRequest{ProviderData: newProviderData(api)}, &fwresource.ConfigureResponse{})
+	var schemaResp fwresource.SchemaResponse
+	r.Schema(ctx, fwresource.SchemaRequest{}, &schemaResp)
+	holding := func(m apiKeyResourceModel) tftypes.Value {
+		state := tfsdk.State{Schema: schemaResp.Schema, Raw: tftypes.NewValue(schemaResp.Schema.Type().TerraformType(ctx), nil)}
+		if diags := state.Set(ctx, &m); diags.HasError() {
+			t.Fatal(diags)
+		}
+		return state.Raw
+	}
+	state := apiKeyModel(key.ID, key.Name, renamed, 12)
+	got, _ := r.data.client.GetAPIKey(ctx, key.ID)
+	state.readFromAPI(got)
+	plan := state
+	plan.Role = types.StringValue(next)
+
+	resp := withPrivateState(&fwresource.UpdateResponse{State: tfsdk.State{Schema: schemaResp.Schema, Raw: holding(state)}})
+	if diags := setPrivate(ctx, resp.Private, privateRoleRenamedKey, roleRename{From: e.name("team-analyst"), To: renamed}); diags.HasError() {
+		t.Fatal(diags)
+	}
+	r.Update(ctx, fwresource.UpdateRequest{
+		Plan: tfsdk.Plan{Schema: schemaResp.Schema, Raw: holding(plan)}, State: tfsdk.State{Schema: schemaResp.Schema, Raw: holding(state)},
+		Private: resp.Private,
+	}, resp)
+	if resp.Diagnostics.HasError() {
+		t.Fatal(resp.Diagnostics)
+	}
+	if recorded, _, err := getPrivate[roleRename](ctx, resp.Private, privateRoleRenamedKey); err != nil || recorded != (roleRename{}) {
+		t.Errorf("after the key was given the role %q, the private state records the rename %+v (%v), want none", next, recorded, err)
+	}
 }
