@@ -102,8 +102,8 @@ func ShownEndpoint(raw string) (shown, withheld string) {
 
 // shownURL is u as a message may show it: its scheme, host, port and path only, since a key may
 // have been pasted into any other part; withheld says which parts are left out, if any ("its query
-// string is not shown"). Nor is a path (or the opaque part after a scheme) shaped like a key, such
-// as an API key pasted as the endpoint.
+// string is not shown"). Nor is a host or a path (or the opaque part after a scheme) shaped like a
+// key, such as an API key pasted as the endpoint.
 func shownURL(u *url.URL) (shown, withheld string) {
 	bare := url.URL{Scheme: u.Scheme, Host: u.Host}
 	var parts []string
@@ -115,6 +115,16 @@ func shownURL(u *url.URL) (shown, withheld string) {
 		}
 	}
 	switch {
+	case ShapedLikeKeyValue(u.Host):
+		// A key after "https://" parses as the host; what follows it means nothing without it.
+		bare = url.URL{Scheme: u.Scheme}
+		parts = append(parts, "host")
+		if u.Port() != "" {
+			parts = append(parts, "port")
+		}
+		if u.Opaque != "" || u.Path != "" {
+			parts = append(parts, "path")
+		}
 	case ShapedLikeKeyValue(u.Opaque) || ShapedLikeKeyValue(u.Path) || ShapedLikeKeyValue(u.RawPath):
 		parts = append(parts, "path")
 		if u.Hostname() == "" && u.Scheme != "http" && u.Scheme != "https" {
@@ -185,6 +195,8 @@ func parseEndpoint(raw string) (*url.URL, error) {
 		return refuse(mustBeHTTPURL)
 	case u.Hostname() == "":
 		return refuse("the URL has no host; " + mustBeHTTPURL)
+	case ShapedLikeKeyValue(u.Host):
+		return refuse("its host has the form of an API key's value, not of a host name; " + mustBeHTTPURL)
 	case u.User != nil:
 		return refuse("credentials in the URL are not supported: the API key is sent on its own")
 	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "":

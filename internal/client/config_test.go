@@ -90,6 +90,10 @@ func TestNewValidatesConfig(t *testing.T) {
 		{"a key as the path of a URL without a host", client.Config{Endpoint: "http://:8080/" + endpointSecret + "?a", APIKey: "k"},
 			client.FieldEndpoint, `invalid endpoint "http://:8080": the URL has no host; it must be an absolute http or https URL ` +
 				"such as https://api.xdr.trendmicro.com (its path and query string are not shown)", ""},
+		// After "https://" a key parses as the host.
+		{"a key as the host", client.Config{Endpoint: "https://" + endpointSecret, APIKey: "k"}, client.FieldEndpoint,
+			`invalid endpoint "https:": its host has the form of an API key's value, not of a host name; it must be an absolute ` +
+				"http or https URL such as https://api.xdr.trendmicro.com (its host is not shown)", ""},
 		{"negative timeout", client.Config{Region: "us", APIKey: "k", RequestTimeout: -1}, client.FieldRequestTimeout, "negative", ""},
 	}
 	for _, tt := range tests {
@@ -133,6 +137,8 @@ func TestShownEndpoint(t *testing.T) {
 		{"relative/path", "relative/path", ""},
 		{"localhost:8080", "localhost:8080", ""},
 		{"ftp:" + endpointSecret, "", "its path is not shown"},
+		{"https://" + endpointSecret, "https:", "its host is not shown"},
+		{"https://" + endpointSecret + ":443/v?" + endpointSecret, "https:", "its host, port, path and query string are not shown"},
 	}
 	for _, tt := range tests {
 		shown, withheld := client.ShownEndpoint(tt.endpoint)

@@ -217,10 +217,13 @@ func (r *apiKeyEphemeralResource) Close(ctx context.Context, req ephemeral.Close
 	tflog.Debug(ctx, "Deleting ephemeral API key", map[string]any{"id": opened.ID, "name": opened.Name})
 	if err := r.data.client.DeleteAPIKeys(ctx, opened.ID); err != nil {
 		// The key stays in the process's record: the provider tries again when Terraform stops it.
-		advice := leftoverKeyAdvice
+		until := ""
 		if opened.ExpiresAt != "" {
-			advice = fmt.Sprintf("It stays valid until it expires at %s, unless it is deleted. %s", opened.ExpiresAt, advice)
+			until = " at " + opened.ExpiresAt
 		}
+		advice := fmt.Sprintf("The provider tries once more to delete it when Terraform stops the provider, at the end "+
+			"of this command, and logs the outcome (TF_LOG_PROVIDER=info). If that fails too, the key stays valid until "+
+			"it expires%s, unless it is deleted. %s", until, leftoverKeyAdvice)
 		// What failed and what the API said come first, then what to do about the key left behind.
 		if failure := errorAdvice(err); failure != "" {
 			advice = failure + "\n\n" + advice

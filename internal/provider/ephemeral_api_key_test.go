@@ -267,7 +267,8 @@ func TestAccAPIKeyEphemeral_closeFails(t *testing.T) {
 				Config: strings.Replace(ephemeralKeyConsumerConfig(e, prefix, "Auditor"), "provider \"visionone\" {\n",
 					"provider \"visionone\" {\n  max_retries = 0\n", 1),
 				ExpectError: regexpText("Error Deleting Ephemeral API Key", "made for this run, when Terraform closed it: POST /v3.0/iam/apiKeys/delete",
-					"It stays valid until it expires at", "visionone_api_keys data source, by their name prefix."),
+					"The provider tries once more to delete it when Terraform stops the provider",
+					"If that fails too, the key stays valid until it expires at", "visionone_api_keys data source, by their name prefix."),
 			},
 			{
 				PreConfig: func() { tokens.failDeletes.Store(false) },

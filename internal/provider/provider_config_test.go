@@ -421,10 +421,10 @@ func TestUserAgentWithoutTerraformVersion(t *testing.T) {
 }
 
 // TestEndpointRefusalsDoNotQuoteSecrets: an API key pasted into the endpoint, in its user name, query
-// string or fragment, or as the endpoint itself (the endpoint and API key settings swapped), is in no
-// diagnostic about the endpoint (terraform validate's, Configure's, or the conflict with a
-// configured region), which show only the scheme, host, port and path, and no path of a URL
-// without a host.
+// string or fragment, as its host, or as the endpoint itself (the endpoint and API key settings
+// swapped), is in no diagnostic about the endpoint (terraform validate's, Configure's, or the
+// conflict with a configured region), which show only the scheme, host, port and path, and no path
+// of a URL without a host nor a host shaped like a key.
 func TestEndpointRefusalsDoNotQuoteSecrets(t *testing.T) {
 	const key = "eyJhbGciOiJIUzI1NiJ9.c2VjcmV0.c2ln"
 	for endpoint, shown := range map[string]string{
@@ -433,6 +433,7 @@ func TestEndpointRefusalsDoNotQuoteSecrets(t *testing.T) {
 		"http://127.0.0.1:18550/#" + key:         `"http://127.0.0.1:18550`,
 		key:                                      "its path is not shown",
 		"https:" + key:                           "its path is not shown",
+		"https://" + key:                         "its host is not shown",
 	} {
 		var validated validator.StringResponse
 		clientCheck(client.CheckEndpoint, "").ValidateString(context.Background(),
