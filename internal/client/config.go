@@ -95,9 +95,23 @@ func CheckRegion(region string) error {
 func ShownEndpoint(raw string) (shown, withheld string) {
 	u, err := url.Parse(raw)
 	if err != nil {
-		return "", ""
+		return shownUnparsed(raw)
 	}
 	return shownURL(u)
+}
+
+// shownUnparsed is an endpoint that is not a URL at all, such as a host and port without a scheme,
+// as a message may show it: up to a query string or fragment, and not at all when it may hold
+// credentials (an @) or a key.
+func shownUnparsed(raw string) (shown, withheld string) {
+	shown = raw
+	if i := strings.IndexAny(raw, "?#"); i >= 0 {
+		shown, withheld = raw[:i], "its query string or fragment is not shown"
+	}
+	if ShapedLikeKeyValue(shown) || strings.Contains(shown, "@") {
+		return "", ""
+	}
+	return shown, withheld
 }
 
 // shownURL is u as a message may show it: its scheme, host, port and path only, since a key may
@@ -105,6 +119,10 @@ func ShownEndpoint(raw string) (shown, withheld string) {
 // string is not shown"). Nor is a host or a path (or the opaque part after a scheme) shaped like a
 // key, such as an API key pasted as the endpoint.
 func shownURL(u *url.URL) (shown, withheld string) {
+	if strings.Contains(u.Opaque, "@") {
+		// user:password@host without a scheme: the user name parses as the scheme.
+		return "", ""
+	}
 	bare := url.URL{Scheme: u.Scheme, Host: u.Host}
 	var parts []string
 	verb := "is"
@@ -180,8 +198,16 @@ const mustBeHTTPURL = "it must be an absolute http or https URL such as https://
 func parseEndpoint(raw string) (*url.URL, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
-		// The URL is not repeated: it may hold credentials.
-		return nil, &ConfigError{Field: FieldEndpoint, Reason: mustBeHTTPURL + " (" + unwrapURLError(err).Error() + ")"}
+		shown, withheld := shownUnparsed(raw)
+		reason := mustBeHTTPURL + " (" + unwrapURLError(err).Error() + ")"
+		if !strings.Contains(raw, "://") {
+			// The parser's reason, such as a colon in the first path segment, says nothing useful here.
+			reason = "the URL has no scheme; " + mustBeHTTPURL
+		}
+		if withheld != "" {
+			reason += " (" + withheld + ")"
+		}
+		return nil, &ConfigError{Field: FieldEndpoint, Value: shown, Reason: reason}
 	}
 	refuse := func(reason string) (*url.URL, error) {
 		shown, withheld := shownURL(u)
