@@ -89,7 +89,29 @@ func (n *nameReleases) planRename(id string, from string, planned types.String) 
 	default:
 	}
 	r.from, r.to, r.deleted = from, planned.ValueString(), false
-	n.notify() // for awaitRenamePlanned, when the object's record was there already
+	n.notify() // for awaitRoleRenamePlanned, when the object's record was there already
+}
+
+// planReplace records that the plan of the object id, which planRename may have recorded as a
+// rename, replaces it instead: Terraform plans a replacement (-replace, replace_triggered_by) first
+// as an update of the object, and then again as the create of another one, with the name planned,
+// while the object itself is deleted. The object gives its name up all the same, but renames
+// nothing, so no holder of the object's name follows it (renames); a record whose change has
+// begun stands, and an object with no record gives up no name that this process knows of yet.
+func (n *nameReleases) planReplace(id string) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	r, ok := n.byID[id]
+	if !ok {
+		return
+	}
+	select {
+	case <-r.begun:
+		return
+	default:
+	}
+	r.to, r.deleted = "", true
+	n.notify()
 }
 
 // keepsName reports whether the change r renames its object in letter case only: the object keeps
@@ -358,16 +380,27 @@ func (n *nameReleases) awaitDelete(ctx context.Context, id string, late <-chan s
 	return n.awaitEnd(ctx, r)
 }
 
-// awaitRenamePlanned waits up to limit for this process to record a rename of an object named from
-// to the name to (planRename), and reports whether it did. It is for the apply's plan of an object
-// whose own plan follows that rename: Terraform plans every change of an apply again, and without a
-// reference between the two objects it may plan this one before the renamed one, though the plan
-// being applied saw the rename (see accountResource.followsRoleRename).
-func (n *nameReleases) awaitRenamePlanned(ctx context.Context, from, to string) bool {
-	bound, cancel := context.WithTimeout(ctx, n.limit())
-	defer cancel()
-	r, _ := n.awaitRecord(ctx, bound.Done(), func() *nameRelease { return n.renaming(from, to) })
-	return r != nil
+// renameOrNext reports whether this process records a rename of an object named from to the name
+// to (planRename), with a nil channel when it does or when ruledOut, asked with mu held, says that
+// no such rename can be recorded any more; otherwise it returns what is closed at the next change
+// of the record (nextChange), for a wait that is to miss none (see
+// providerData.awaitRoleRenamePlanned).
+func (n *nameReleases) renameOrNext(from, to string, ruledOut func(*nameReleases) bool) (bool, <-chan struct{}) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.renaming(from, to) != nil {
+		return true, nil
+	}
+	if ruledOut(n) {
+		return false, nil
+	}
+	return false, n.nextChange()
+}
+
+// givesUpLocked is givesUp with mu held, reporting only whether the object id gives its name up.
+func (n *nameReleases) givesUpLocked(id string) bool {
+	r, ok := n.byID[id]
+	return ok && !r.keepsName()
 }
 
 // awaitRename waits for the rename of an object named from to the name to by this process to end,

@@ -171,23 +171,70 @@ func (d *providerData) seenManaged(typeName, id string) bool {
 func (d *providerData) awaitManaged(ctx context.Context, typeName, id string, limit time.Duration) bool {
 	bound, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
-	d.managed.mu.Lock()
 	for {
-		if _, ok := d.managed.ids[managedObject{typeName, id}]; ok {
-			d.managed.mu.Unlock()
+		noted := d.nextManaged()
+		if d.seenManaged(typeName, id) {
 			return true
 		}
-		if d.managed.noted == nil {
-			d.managed.noted = make(chan struct{})
-		}
-		noted := d.managed.noted
-		d.managed.mu.Unlock()
 		select {
 		case <-noted:
 		case <-bound.Done():
 			return false
 		}
-		d.managed.mu.Lock()
+	}
+}
+
+// nextManaged returns what is closed when the next object is noted (noteManaged): taken before
+// seenManaged is asked, a wait on it misses no object noted after the answer.
+func (d *providerData) nextManaged() <-chan struct{} {
+	d.managed.mu.Lock()
+	defer d.managed.mu.Unlock()
+	if d.managed.noted == nil {
+		d.managed.noted = make(chan struct{})
+	}
+	return d.managed.noted
+}
+
+// awaitRoleRenamePlanned waits up to the limit of the roles' record (nameReleases) for this process
+// to record the rename of the role named from to the name to, and reports whether it did (see
+// accountResource.followsRoleRename). It waits only while this run may still plan that rename, as
+// far as this process can tell from what it knows and from the roles it lists once for the checks
+// of names (roleNamed), so that a plan without refresh does not wait for every account with a held
+// back change of role: no role named from or to is predefined, as no predefined role is renamed and
+// no role may be renamed to a predefined role's name (refuseTakenName); the plan of the role named
+// from has not been seen, which records the rename before the role is noted as seen; and the plan of
+// another role named to, which the role named from can take only from a role that gives it up in
+// this run, has not been seen keeping it. A listing that fails rules nothing out.
+func (d *providerData) awaitRoleRenamePlanned(ctx context.Context, from, to string) bool {
+	named, _ := d.roleNamed(ctx, from)
+	holder, _ := d.roleNamed(ctx, to)
+	for _, role := range []*client.Role{named, holder} {
+		if role != nil && role.Type == client.RoleTypePredefined {
+			return false
+		}
+	}
+	if holder != nil && named != nil && holder.ID == named.ID {
+		holder = nil // a rename in letter case only: the role named from is the one to watch
+	}
+	bound, cancel := context.WithTimeout(ctx, d.roleReleases.limit())
+	defer cancel()
+	for {
+		noted := d.nextManaged()
+		// Asked before the record is read: a role's plan records its change, then notes the role.
+		namedPlanned := named != nil && d.seenManaged(userRoleType, named.ID)
+		holderPlanned := holder != nil && d.seenManaged(userRoleType, holder.ID)
+		renamed, recorded := d.roleReleases.renameOrNext(from, to, func(n *nameReleases) bool {
+			return namedPlanned || holderPlanned && !n.givesUpLocked(holder.ID)
+		})
+		if recorded == nil {
+			return renamed
+		}
+		select {
+		case <-recorded:
+		case <-noted:
+		case <-bound.Done():
+			return false
+		}
 	}
 }
 

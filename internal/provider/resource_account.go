@@ -740,13 +740,13 @@ func deferPendingChanges(plan *accountResourceModel, state accountResourceModel,
 // that followed the rename, and planning the deferral now would break it ("Provider produced
 // inconsistent final plan"): a plan of an account that this process did not refresh (refreshed
 // false: the apply's plan, or a plan without refresh) waits a while for the role's plan to record
-// the rename (awaitRenamePlanned).
+// the rename (awaitRoleRenamePlanned), where this run may still plan it.
 func (r *accountResource) followsRoleRename(ctx context.Context, state, plan accountResourceModel, refreshed bool) bool {
 	if pendingReason(state) == "" || plan.Role.IsUnknown() || plan.Role.Equal(state.Role) {
 		return false
 	}
 	from, to := state.Role.ValueString(), plan.Role.ValueString()
-	return r.data.roleRenamed(from, to) || !refreshed && r.data.roleReleases.awaitRenamePlanned(ctx, from, to)
+	return r.data.roleRenamed(from, to) || !refreshed && r.data.awaitRoleRenamePlanned(ctx, from, to)
 }
 
 // plannedStatus is the status an update leaves: an invited account stays invited, an active one

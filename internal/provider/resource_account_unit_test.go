@@ -246,3 +246,90 @@ func TestAccount_updateAwaitsRoleRename(t *testing.T) {
 		})
 	}
 }
+
+// TestAccount_planWithoutRefreshWaitsOnlyForPossibleRename plans, without a refresh, a held-back
+// change of role of an invited account (as terraform plan -refresh=false does, and the apply's plan):
+// the plan waits for this process to record the rename of the account's role to the new name only
+// while this run may still plan it. It used to wait releaseStartLimit for every such account, for a
+// predefined role too, which is never renamed, and for a role named from whose plan was seen
+// already. Whether the plan waited is whether it asked for the next change of the record
+// (nextChange), and every case defers the change with the warning Account Change Deferred.
+func TestAccount_planWithoutRefreshWaitsOnlyForPossibleRename(t *testing.T) {
+	t.Parallel()
+	e := startEmulator(t, emulator.Options{})
+	e.requireMasterAdministrator("create roles that accounts may have")
+	permissions := rolePermissionKeys(t, e, 1)
+	custom := func(name string) *client.Role {
+		return e.createRole(client.RoleCreate{Name: e.name(name), PermissionKeys: permissions, AllowUserAccountAssignment: true})
+	}
+	held, other, third := custom("held"), custom("other"), custom("third")
+	api, err := client.New(client.Config{Endpoint: e.URL, APIKey: e.AdminKey(), RequestsPerMinute: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	tests := map[string]struct {
+		from, to string
+		// before records what this process knows before the account's plan.
+		before func(d *providerData)
+		waits  bool
+	}{
+		"from a predefined role":   {from: "Auditor", to: other.Name},
+		"to a predefined role":     {from: held.Name, to: "SIEM"},
+		"between predefined roles": {from: "Auditor", to: "SIEM"},
+		"the role named from was planned keeping its name": {from: held.Name, to: other.Name,
+			before: func(d *providerData) { d.noteManaged(userRoleType, held.ID) }},
+		"the role named from was planned as replaced": {from: held.Name, to: e.name("held-v2"),
+			before: func(d *providerData) {
+				d.roleReleases.planRename(held.ID, held.Name, types.StringValue(e.name("held-v2")))
+				d.noteManaged(userRoleType, held.ID)
+				d.roleReleases.planReplace(held.ID)
+			}},
+		"the role named to was planned keeping its name": {from: held.Name, to: other.Name,
+			before: func(d *providerData) { d.noteManaged(userRoleType, other.ID) }},
+		// The rename may still be planned: the plan waits.
+		"neither role was planned": {from: held.Name, to: other.Name, waits: true},
+		"to a name no role has":    {from: held.Name, to: e.name("new"), waits: true},
+		"the role named to gives its name up": {from: held.Name, to: other.Name, waits: true,
+			before: func(d *providerData) {
+				d.roleReleases.planRename(other.ID, other.Name, types.StringValue(third.Name+"-x"))
+				d.noteManaged(userRoleType, other.ID)
+			}},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			r := &accountResource{data: newProviderData(api)}
+			r.data.roleReleases.startLimit = time.Nanosecond
+			if tc.before != nil {
+				tc.before(r.data)
+			}
+			state := accountResourceModel{
+				ID: types.StringValue("acc-1"), Email: types.StringValue(e.email("invited")), AuthType: types.StringValue(client.AuthTypeLocal),
+				Role: types.StringValue(tc.from), Description: types.StringValue(""), Enabled: types.BoolValue(true),
+				Status: types.StringValue(client.StatusInvited), Name: types.StringValue(""),
+			}
+			plan := state
+			plan.Role = types.StringValue(tc.to)
+			resp := modifyPlanOfUpdate(t, r, state, plan)
+
+			r.data.roleReleases.mu.Lock()
+			waited := r.data.roleReleases.recorded != nil
+			r.data.roleReleases.mu.Unlock()
+			if waited != tc.waits {
+				t.Errorf("the plan waited for a rename: %t, want %t", waited, tc.waits)
+			}
+			var got accountResourceModel
+			if diags := resp.Plan.Get(context.Background(), &got); diags.HasError() {
+				t.Fatal(diags)
+			}
+			deferred := false
+			for _, w := range resp.Diagnostics.Warnings() {
+				deferred = deferred || w.Summary() == "Account Change Deferred"
+			}
+			if got.Role != state.Role || resp.Diagnostics.HasError() || !deferred {
+				t.Errorf("planned the role %s with %v; want %s kept with the warning Account Change Deferred", got.Role, resp.Diagnostics, state.Role)
+			}
+		})
+	}
+}

@@ -218,6 +218,9 @@ func (r *userRoleResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 		var diags diag.Diagnostics
 		owner, diags = plannedFromID(ctx, req.Private)
 		resp.Diagnostics.Append(diags...)
+		// The plan of that role as an update recorded a rename, which the replacement is not: the
+		// role's holders do not follow it (see accountResource.followsRoleRename).
+		r.data.roleReleases.planReplace(owner)
 	}
 	if !plan.Name.IsUnknown() {
 		name := plan.Name.ValueString()

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strconv"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -295,5 +296,111 @@ resource "visionone_api_key" "mover" {
 				{Config: config("cbd", []string{"b"}, beforeDestroy, "b"), ConfigPlanChecks: emptyAfter, ConfigStateChecks: moved("cbd")},
 			},
 		})
+	})
+}
+
+// TestAccRoleMoves_replacedRoleOfInvitedAccount replaces a role under create_before_destroy, with a
+// new name (replace_triggered_by, as -replace does), while an invited account and an API key refer
+// to it. A replacement is no rename: the new role is another role, which Vision One does not show
+// on the account, and the invitation accepts no change, so the plan defers the account's change and
+// moves the key to the new role. The plan of the role as an update, which Terraform makes before it
+// plans the replacement, used to leave a rename in the record, so the plan followed it on the
+// account, and the apply, which plans the role as a create only, failed with "Provider produced
+// inconsistent final plan". Now the apply fails only where it must: Vision One refuses to delete
+// the old role while the invitation has it. Once the invitation is accepted, the next apply moves
+// the account and deletes the old role.
+func TestAccRoleMoves_replacedRoleOfInvitedAccount(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	e.requireEmulator("invitation acceptance")
+	e.requireMasterAdministrator("create a role, whose control flags default to true")
+	email, keyPrefix := e.email("invited"), e.name("key-")
+	config := func(generation int) string {
+		return e.providerConfig() + fmt.Sprintf(`
+resource "terraform_data" "generation" {
+  input = %[1]d
+}
+
+resource "visionone_user_role" "r" {
+  name        = "%[2]sreplaced-v%[1]d"
+  permissions = []
+  lifecycle {
+    create_before_destroy = true
+    replace_triggered_by  = [terraform_data.generation]
+  }
+}
+
+resource "visionone_account" "a" {
+  email = %[3]q
+  role  = visionone_user_role.r.name
+}
+
+resource "visionone_api_key" "k" {
+  name_prefix = %[4]q
+  role        = visionone_user_role.r.name
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+`, generation, e.prefix, email, keyPrefix)
+	}
+	first, second := e.name("replaced-v1"), e.name("replaced-v2")
+	role := tfjsonpath.New("role")
+	keyHas := func(want string) statecheck.StateCheck {
+		return emulatorCheck(func(ctx context.Context) error {
+			keys, err := e.apiKeys(ctx)
+			if err != nil {
+				return err
+			}
+			if len(keys) != 1 || keys[0].Role != want {
+				return fmt.Errorf("the emulator holds the API keys %+v, want one with the role %q", keys, want)
+			}
+			return nil
+		})
+	}
+
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { testAccPreCheck(t) },
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy: resource.ComposeTestCheckFunc(testAccCheckUserRoleDestroyed(e), e.apiKeysGone,
+			e.checkAccountsGone(email)),
+		Steps: []resource.TestStep{
+			{Config: config(1)},
+			{
+				Config: config(2),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction("visionone_user_role.r", plancheck.ResourceActionCreateBeforeDestroy),
+					plancheck.ExpectResourceAction("visionone_account.a", plancheck.ResourceActionNoop),
+					plancheck.ExpectKnownValue("visionone_account.a", role, knownvalue.StringExact(first)),
+					plancheck.ExpectResourceAction("visionone_api_key.k", plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue("visionone_api_key.k", role, knownvalue.StringExact(second)),
+				}},
+				ExpectError: regexpText("User Role In Use", strconv.Quote(first), "still assigned to the account "+email,
+					"an invitation not accepted yet"),
+			},
+			{
+				PreConfig: func() { e.acceptInvitation(t, email) },
+				Config:    config(2),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction("visionone_account.a", plancheck.ResourceActionUpdate),
+					},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("visionone_account.a", role, knownvalue.StringExact(second)),
+					statecheck.ExpectKnownValue("visionone_api_key.k", role, knownvalue.StringExact(second)),
+					keyHas(second),
+					emulatorCheck(func(ctx context.Context) error {
+						if got := e.account(t, email).Role; got != second {
+							return fmt.Errorf("the account has the role %q in the emulator, want %q", got, second)
+						}
+						if _, err := e.API.RefreshRoleByName(ctx, first); !client.IsNotFound(err) {
+							return fmt.Errorf("role %q: got %v, want it deleted", first, err)
+						}
+						return nil
+					}),
+				},
+			},
+		},
 	})
 }
