@@ -1219,3 +1219,134 @@ func TestEmulatorKeyRefusedAfterItWorked(t *testing.T) {
 		t.Error("KeyAcceptedBefore is false for a key that worked before it was disabled")
 	}
 }
+
+// TestEmulatorOlderRoleEndpoints: on a tenant that offers the role endpoints of Trend's older spec
+// alone (API.md, "Decision: older role endpoints"), where the role routes of the newest client
+// answer 404 as an unknown path does, a 404 is not taken for a role that is gone while the listing
+// holds the role. GetRole (and so RefreshRole) reads the role from the listing filtered by its id,
+// with a fingerprint for Version; UpdateRole and DeleteRole fail with an error for which
+// IsNotOffered is true and IsNotFound false, and the role stays. A create and the permission
+// catalog answered 404 (or a create 405) are that error at once: no lookup by name follows the
+// create, and nothing is made. A role that is gone is still not found, and on a tenant that
+// offers the calls a read or a delete costs its one request.
+func TestEmulatorOlderRoleEndpoints(t *testing.T) {
+	e := startEmulator(t, nil)
+	ctx := context.Background()
+	keys := []string{"platform.userRoles.view"}
+	made, err := e.api.CreateRole(ctx, client.RoleCreate{Name: "older", Description: "made with the full API", PermissionKeys: keys})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const (
+		get, list, perms = "GET /v3.0/iam/roles/{id}", "GET /v3.0/iam/roles", "GET /v3.0/iam/roles/{id}/permissions"
+		create           = "POST /v3.0/iam/roles"
+	)
+	// requests runs call and returns the requests it made, by route.
+	requests := func(call func()) map[string]int {
+		t.Helper()
+		before := e.srv.Stats().Requests
+		call()
+		after := e.srv.Stats().Requests
+		for route, n := range before {
+			after[route] -= n
+			if after[route] == 0 {
+				delete(after, route)
+			}
+		}
+		return after
+	}
+
+	if got := requests(func() {
+		if _, err := e.clientWithKey(t, e.srv.AdminKey()).GetRole(ctx, made.ID); err != nil {
+			t.Fatal(err)
+		}
+	}); !reflect.DeepEqual(got, map[string]int{get: 1}) {
+		t.Errorf("GetRole on a tenant that offers it made the requests %v, want one GET", got)
+	}
+
+	e.srv.SetOlderRoleEndpoints(true)
+	for name, read := range map[string]func(*client.Client) (*client.Role, error){
+		"GetRole":     func(c *client.Client) (*client.Role, error) { return c.GetRole(ctx, made.ID) },
+		"RefreshRole": func(c *client.Client) (*client.Role, error) { return c.RefreshRole(ctx, made.ID) },
+	} {
+		var role *client.Role
+		got := requests(func() { role, err = read(e.clientWithKey(t, e.srv.AdminKey())) })
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if role.ID != made.ID || role.Name != made.Name || role.Description != made.Description ||
+			!slices.Equal(role.PermissionKeys, keys) || !strings.HasPrefix(role.Version, "visionone-fingerprint:") {
+			t.Errorf("%s = %+v, want the role as made, with a fingerprint for Version", name, role)
+		}
+		if !reflect.DeepEqual(got, map[string]int{get: 1, list: 1}) {
+			t.Errorf("%s made the requests %v, want the GET and one listing", name, got)
+		}
+	}
+	role, err := e.api.GetRole(ctx, made.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	description := "changed"
+	for name, write := range map[string]func() error{
+		"UpdateRole": func() error {
+			return e.api.UpdateRole(ctx, made.ID, role.Version, client.RolePatch{Description: &description})
+		},
+		"DeleteRole": func() error { return e.api.DeleteRole(ctx, made.ID) },
+	} {
+		err := write()
+		if !client.IsNotOffered(err) || client.IsNotFound(err) || !strings.Contains(fmt.Sprint(err), "does not offer") {
+			t.Errorf("%s: %v (not offered: %v, not found: %v), want an error saying the tenant does not offer it", name, err,
+				client.IsNotOffered(err), client.IsNotFound(err))
+		}
+	}
+	if listed, err := e.api.ListRoles(ctx, client.Eq("id", made.ID)); err != nil || len(listed) != 1 || listed[0].Description != made.Description {
+		t.Errorf("the role after its update and delete: %+v, %v; want it as made", listed, err)
+	}
+
+	var createErr error
+	got := requests(func() { _, createErr = e.api.CreateRole(ctx, client.RoleCreate{Name: "newer", PermissionKeys: keys}) })
+	if !client.IsNotOffered(createErr) || client.IsNotFound(createErr) || !reflect.DeepEqual(got, map[string]int{create: 1}) {
+		t.Errorf("CreateRole: %v, after the requests %v; want the error of a call not offered after the POST alone", createErr, got)
+	}
+	if _, err := e.api.ListPermissions(ctx); !client.IsNotOffered(err) || client.IsNotFound(err) {
+		t.Errorf("ListPermissions: %v, want the error of a call not offered", err)
+	}
+	if n := e.srv.Stats().Objects["roles"]; n != 1 {
+		t.Errorf("%d custom roles, want the one made before", n)
+	}
+
+	const gone = "00000000-0000-4000-8000-000000000000"
+	if _, err := e.api.GetRole(ctx, gone); !client.IsNotFound(err) || client.IsNotOffered(err) {
+		t.Errorf("GetRole of a role that does not exist: %v, want it not found", err)
+	}
+	if err := e.api.DeleteRole(ctx, gone); !client.IsNotFound(err) || client.IsNotOffered(err) {
+		t.Errorf("DeleteRole of a role that does not exist: %v, want it not found", err)
+	}
+
+	e.srv.SetOlderRoleEndpoints(false)
+	if got := requests(func() {
+		if err := e.api.DeleteRole(ctx, made.ID); err != nil {
+			t.Fatal(err)
+		}
+	}); !reflect.DeepEqual(got, map[string]int{"DELETE /v3.0/iam/roles/{id}": 1}) {
+		t.Errorf("DeleteRole on a tenant that offers it made the requests %v, want one DELETE", got)
+	}
+}
+
+// TestEmulatorRoleCreateMethodNotAllowed: a role create answered 405, as a gateway may answer a
+// method its route does not take, is the error of a call not offered too.
+func TestEmulatorRoleCreateMethodNotAllowed(t *testing.T) {
+	e := startEmulator(t, func(_ *emulator.Server, next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if isPost("/v3.0/iam/roles")(r) {
+				http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	})
+	_, err := e.api.CreateRole(context.Background(), client.RoleCreate{Name: "newer"})
+	if !client.IsNotOffered(err) {
+		t.Errorf("CreateRole answered 405: %v, want the error of a call not offered", err)
+	}
+}

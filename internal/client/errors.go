@@ -55,6 +55,9 @@ type APIError struct {
 	afterAmbiguous bool
 	// foundByClient is set on an error that is no answer of the API (FoundByClient).
 	foundByClient bool
+	// notOffered is, on a 404 or 405 that the client found to be the answer to a route the tenant
+	// does not serve rather than to an object that is gone, how it knows (IsNotOffered); "" else.
+	notOffered string
 	// retryAfter is, for a 207 item refused with a 429, the wait its Retry-After asks for (the
 	// item's, else the answer's); nil when neither has one.
 	retryAfter *time.Duration
@@ -145,6 +148,9 @@ func (e *APIError) describe(attempts int) string {
 	if e.TraceID != "" {
 		b.WriteString(" [trace id " + e.TraceID + "]")
 	}
+	if e.notOffered != "" {
+		b.WriteString("; " + e.notOffered + ", so this Vision One tenant does not offer this call")
+	}
 	return b.String()
 }
 
@@ -200,6 +206,9 @@ func (e *APIError) Creates() bool {
 	p := e.pathBelowBase()
 	return e.Method == http.MethodPost && (p == rolesPath || p == accountsPath || p == apiKeysPath)
 }
+
+// OfRoles reports whether the request was of the role endpoints (/v3.0/iam/roles and below).
+func (e *APIError) OfRoles() bool { return strings.HasPrefix(e.pathBelowBase(), rolesPath) }
 
 // Deletes reports whether the request was a delete: a DELETE, or the batch delete of API keys.
 func (e *APIError) Deletes() bool {
@@ -257,8 +266,32 @@ func hasStatus(err error, status int) bool {
 	return ok && e.StatusCode == status
 }
 
-// IsNotFound reports whether err is a 404 from the API.
-func IsNotFound(err error) bool { return hasStatus(err, http.StatusNotFound) }
+// IsNotFound reports whether err is a 404 from the API that says that the object is not there: not
+// one the client found to be of a call the tenant does not offer (IsNotOffered).
+func IsNotFound(err error) bool {
+	e, ok := apiErrorAs(err)
+	return ok && e.StatusCode == http.StatusNotFound && e.notOffered == ""
+}
+
+// IsNotOffered reports whether err says that the tenant or region does not offer the call, which
+// no value of the request changes: a 501, a 400 NotSupported, or a 404 (or 405) that the client
+// found to be of a route the tenant does not serve (API.md, "Decision: older role endpoints"),
+// such as the delete of a role that the listing still holds. IsNotFound is false for it.
+func IsNotOffered(err error) bool {
+	e, ok := apiErrorAs(err)
+	return ok && (e.notOffered != "" || e.StatusCode == http.StatusNotImplemented ||
+		e.StatusCode == http.StatusBadRequest && e.Code == CodeNotSupported)
+}
+
+// markNotOffered marks err, when it is a 404 of the API (or a 405, when methodToo), as the answer to
+// a call the tenant does not offer, for the reason why (IsNotOffered); other errors are left as
+// they are.
+func markNotOffered(err error, methodToo bool, why string) {
+	if e, ok := apiErrorAs(err); ok && (e.StatusCode == http.StatusNotFound ||
+		methodToo && e.StatusCode == http.StatusMethodNotAllowed) {
+		e.notOffered = why
+	}
+}
 
 // IsBadRequest reports whether err is a 400 from the API, which is also how Vision One refuses a
 // duplicate whatever its message says (API.md, "Decision: duplicates").

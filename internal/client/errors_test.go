@@ -278,3 +278,40 @@ func TestRequestErrorSaysEachThingOnce(t *testing.T) {
 		})
 	}
 }
+
+// TestIsNotOffered: a 501, a 400 NotSupported and a 404 (or a create's 405) marked as the answer of a
+// route the tenant does not serve are calls not offered, and the marked 404 is no object that is
+// not found, and says why; a 404 unmarked is not found, a 405 unmarked nothing of the two.
+func TestIsNotOffered(t *testing.T) {
+	marked := func(status int, methodToo bool) error {
+		err := error(&APIError{Method: http.MethodDelete, Path: "/v3.0/iam/roles/r1", StatusCode: status})
+		markNotOffered(fmt.Errorf("wrapped: %w", err), methodToo, "the role is still listed")
+		return err
+	}
+	tests := []struct {
+		name              string
+		err               error
+		notOffered, found bool
+	}{
+		{"501", &APIError{StatusCode: http.StatusNotImplemented}, true, false},
+		{"400 NotSupported", &APIError{StatusCode: http.StatusBadRequest, Code: CodeNotSupported}, true, false},
+		{"400 BadRequest", &APIError{StatusCode: http.StatusBadRequest, Code: "BadRequest"}, false, false},
+		{"404", &APIError{StatusCode: http.StatusNotFound}, false, true},
+		{"404 marked", marked(http.StatusNotFound, false), true, false},
+		{"405 marked as a create's", marked(http.StatusMethodNotAllowed, true), true, false},
+		{"405 not a create's", marked(http.StatusMethodNotAllowed, false), false, false},
+		{"no answer", errors.New("no answer"), false, false},
+	}
+	for _, tt := range tests {
+		if got := IsNotOffered(tt.err); got != tt.notOffered {
+			t.Errorf("%s: IsNotOffered = %t, want %t", tt.name, got, tt.notOffered)
+		}
+		if got := IsNotFound(tt.err); got != tt.found {
+			t.Errorf("%s: IsNotFound = %t, want %t", tt.name, got, tt.found)
+		}
+	}
+	if got := marked(http.StatusNotFound, false).Error(); !strings.HasSuffix(got,
+		"; the role is still listed, so this Vision One tenant does not offer this call") {
+		t.Errorf("the marked 404 reads %q, want it to say why the tenant does not offer the call", got)
+	}
+}

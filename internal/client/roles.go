@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -57,9 +58,17 @@ func (c *Client) ListRolesAsListed(ctx context.Context, filter Filter) ([]Role, 
 // cache.go) as Version; permission keys are filled from /permissions when the
 // role body lacks them. A missing role gives an error for which IsNotFound is true, an answer that
 // is not the role (no id, or another one) an *AnswerError.
+//
+// A 404 is confirmed with the listing filtered by the id, which every tenant offers: a tenant with
+// the older role endpoints alone answers 404 to every GET of one role (API.md, "Decision: older
+// role endpoints"). A role the listing holds is returned as it holds it, with its fingerprint as
+// Version, as RefreshRole returns a role served from the listing.
 func (c *Client) GetRole(ctx context.Context, id string) (*Role, error) {
 	var role Role
 	etag, err := c.getObject(ctx, rolesPath, id, &role, nil)
+	if IsNotFound(err) {
+		return c.listedRole(ctx, id, err)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -68,6 +77,59 @@ func (c *Client) GetRole(ctx context.Context, id string) (*Role, error) {
 	}
 	role.Version = versionOf(etag, role.fingerprint) // a fingerprint covers the permission keys
 	return &role, nil
+}
+
+// listedRole returns the role with id as the listing filtered by id holds it, with its permission
+// keys and its fingerprint as Version, after the GET of the role was answered notFound (a 404);
+// notFound when the listing does not hold it.
+func (c *Client) listedRole(ctx context.Context, id string, notFound error) (*Role, error) {
+	role, err := c.roleInListing(ctx, id, notFound)
+	if err != nil {
+		return nil, err
+	}
+	if role == nil {
+		return nil, notFound
+	}
+	if err := c.FillPermissionKeys(ctx, role); err != nil {
+		return nil, err
+	}
+	role.Version = role.fingerprint()
+	return role, nil
+}
+
+// roleInListing returns the role with id as the listing filtered by id holds it, or nil when the
+// listing does not hold it, for a call about the role that was answered notFound (a 404): whether
+// the role is gone or the tenant does not offer the call (API.md, "Decision: older role
+// endpoints"). An error reading the listing is returned with notFound, for which IsNotFound is
+// then false: the role may well be there.
+func (c *Client) roleInListing(ctx context.Context, id string, notFound error) (*Role, error) {
+	roles, err := c.ListRolesAsListed(ctx, EqFilterable("id", id))
+	if err != nil {
+		return nil, fmt.Errorf("%s; the listing that tells whether the role is gone failed: %w", notFound, err)
+	}
+	for i := range roles {
+		if strings.EqualFold(roles[i].ID, id) { // as getObject compares the id of a GET's answer
+			return &roles[i], nil
+		}
+	}
+	return nil, nil
+}
+
+// notOfferedIfListed returns err, a failed write of the role with id, marked as a call the tenant
+// does not offer when it is a 404 and the listing still holds the role (API.md, "Decision: older
+// role endpoints"); a 404 stays one for a role the listing does not hold.
+func (c *Client) notOfferedIfListed(ctx context.Context, id string, err error) error {
+	if !IsNotFound(err) {
+		return err
+	}
+	role, listErr := c.roleInListing(ctx, id, err)
+	if listErr != nil {
+		return listErr
+	}
+	if role != nil {
+		markNotOffered(err, false, "the role is still listed (GET "+rolesPath+")")
+	}
+	return err
 }
 
 // FillPermissionKeys reads a role's permission keys from /roles/{id}/permissions when its body has
@@ -159,6 +221,9 @@ func (c *Client) CreateRole(ctx context.Context, in RoleCreate) (*Role, error) {
 		startedAt := time.Now()
 		resp, err := c.do(ctx, request{method: http.MethodPost, path: rolesPath, body: in, policy: retryUnprocessed})
 		if err != nil {
+			// The POST of the collection names no object that could be gone: its route is not
+			// served (API.md, "Decision: older role endpoints"). Not ambiguous, so no lookup follows.
+			markNotOffered(err, true, "a create answered so names no object that could be gone")
 			return err
 		}
 		if id = createdID(resp); id == "" {
@@ -200,7 +265,8 @@ func (c *Client) CreateRole(ctx context.Context, in RoleCreate) (*Role, error) {
 func (c *Client) UpdateRole(ctx context.Context, id, version string, patch RolePatch) error {
 	stale := writing(c.caches.roles, c.caches.accounts, c.caches.apiKeys) // accounts and keys name their role
 	defer stale()
-	return updateObject(ctx, c, rolesPath, id, version, patch, c.GetRole, rolePatchApplied)
+	err := updateObject(ctx, c, rolesPath, id, version, patch, c.GetRole, rolePatchApplied)
+	return c.notOfferedIfListed(ctx, id, err)
 }
 
 func rolePatchApplied(r *Role, p RolePatch) bool {
@@ -218,11 +284,14 @@ func sameSet(a, b []string) bool {
 	return slices.Equal(slices.Compact(a), slices.Compact(b))
 }
 
-// DeleteRole deletes a custom role.
+// DeleteRole deletes a custom role. A role that is not there gives an error for which IsNotFound is
+// true; a 404 while the listing still holds the role, one for which IsNotOffered is true (API.md,
+// "Decision: older role endpoints").
 func (c *Client) DeleteRole(ctx context.Context, id string) error {
 	stale := writing(c.caches.roles, c.caches.accounts, c.caches.apiKeys) // accounts and keys name their role
 	defer stale()
-	return c.deleteObject(ctx, objectPath(rolesPath, id))
+	err := c.deleteObject(ctx, objectPath(rolesPath, id))
+	return c.notOfferedIfListed(ctx, id, err)
 }
 
 // ListPermissions returns the tenant's permission catalog (GET /v3.0/iam/roles/permissionKeys).
@@ -234,6 +303,9 @@ func (c *Client) ListPermissions(ctx context.Context) ([]Permission, error) {
 	req := request{method: http.MethodGet, path: rolesPath + "/permissionKeys"}
 	permissions, last, err := readAllPages[Permission](ctx, c, req)
 	if err != nil {
+		// A path without an object id: a 404 is of a route the tenant does not serve (API.md,
+		// "Decision: older role endpoints").
+		markNotOffered(err, false, "the permission catalog is a path without an object id")
 		return nil, err
 	}
 	if len(permissions) == 0 {

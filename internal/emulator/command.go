@@ -61,6 +61,8 @@ func RunCommand(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	rolePermissionKeys := fs.Bool("role-permission-keys", true, "send permissionKeys in the bodies of roles (a create's answer, "+
 		"a GET, the list's items);\n-role-permission-keys=false leaves them out, as Trend's Okta connector shows roles, so that\n"+
 		"clients read /roles/{id}/permissions")
+	olderRoleEndpoints := fs.Bool("older-role-endpoints", false, "play a tenant with the role endpoints of Trend's older spec alone "+
+		"(GET /roles and\nGET /roles/{id}/permissions): role create, get, update and delete and the permission catalog\nanswer 404 as an unknown path does")
 	inviteAnswerBody := fs.Bool("invite-answer-body", true, "answer an invitation with the body {\"id\": ...} as well as its Location header;\n"+
 		"-invite-answer-body=false sends the Location header alone (Trend does not publish which carries the id)")
 	fs.Usage = func() {
@@ -113,6 +115,7 @@ the request counts never apply to them):
 		AllowInvitedUpdates:       *allowInvitedUpdates,
 		LegacyKeyStatus:           *legacyKeyStatus,
 		RolesOmitPermissionKeys:   !*rolePermissionKeys,
+		OlderRoleEndpoints:        *olderRoleEndpoints,
 		InviteOmitBody:            !*inviteAnswerBody,
 		Logger:                    stdout,
 	})

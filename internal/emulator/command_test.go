@@ -104,17 +104,20 @@ func TestRunCommand(t *testing.T) {
 }
 
 // TestRunCommandAPIFlags: -absent-dates, -strict-if-match, -allow-invited-updates,
-// -legacy-key-status and -role-permission-keys reach the emulator.
+// -legacy-key-status, -role-permission-keys and -older-role-endpoints reach the emulator.
 func TestRunCommandAPIFlags(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
 	url, done, stderr := startCommand(t, ctx, "-absent-dates", "sentinel", "-strict-if-match", "-allow-invited-updates",
-		"-legacy-key-status", "400", "-role-permission-keys=false")
+		"-legacy-key-status", "400", "-role-permission-keys=false", "-older-role-endpoints")
 
 	if status, body := commandRequest(t, "GET", url+"/v3.0/iam/roles", ""); status != http.StatusOK ||
 		strings.Contains(body, "permissionKeys") || !strings.Contains(body, `"name":"Auditor"`) {
 		t.Errorf("the roles with -role-permission-keys=false: %d %s, want them without permissionKeys", status, body)
+	}
+	if status, body := commandRequest(t, "GET", url+"/v3.0/iam/roles/permissionKeys", ""); status != http.StatusNotFound {
+		t.Errorf("the permission catalog with -older-role-endpoints: %d %s, want 404", status, body)
 	}
 
 	status, body := commandRequest(t, "POST", url+"/v3.0/iam/apiKeys", `[{"name":"forever","role":"SIEM","monthsToExpiration":0}]`)

@@ -48,6 +48,9 @@
 //     leaves the field out.
 //   - A role's body holds its permissionKeys; Options.RolesOmitPermissionKeys leaves them to
 //     /roles/{id}/permissions.
+//   - Options.OlderRoleEndpoints plays a tenant that has the role endpoints of Trend's older spec
+//     alone (GET /roles and /roles/{id}/permissions): the other role routes answer 404 with the
+//     body of an unknown path, as Trend publishes nothing of how such a tenant answers them.
 //   - Options.MaxAPIKeys, MaxAccounts and MaxRoles (and POST /_emulator/limits) cap the objects
 //     the tenant may hold. A create beyond a cap is a 429 TooManyRequests with innererror
 //     TenantLimitExceeded and a Retry-After of one second (Options.TenantLimitRetryAfter): per
@@ -132,6 +135,12 @@ type Options struct {
 	// single GET, the list's items), as Trend's Okta connector shows roles: clients then read each
 	// role's keys from /roles/{id}/permissions (API.md, "Decision: role bodies").
 	RolesOmitPermissionKeys bool
+	// OlderRoleEndpoints plays a tenant that offers only the role endpoints of Trend's older API
+	// spec, GET /roles and GET /roles/{id}/permissions: the role create, GET, PATCH and DELETE of
+	// one role and the permission catalog, which only Trend's newest client has, answer 404 with the
+	// body of an unknown path (API.md, "Decision: older role endpoints"). See
+	// SetOlderRoleEndpoints.
+	OlderRoleEndpoints bool
 	// InviteOmitBody answers an invitation with 201 and its Location header alone, without the body
 	// {"id": ...}: Trend does not publish which carries the id (API.md, "Decision: invitation
 	// answer").
@@ -228,19 +237,21 @@ type Server struct {
 	faults         Faults
 	limiter        windowLimiter
 	tenantLimits   TenantLimits
+	olderRoles     bool
 }
 
 // New builds a Server with the predefined roles and the permission catalog seeded, and loads
 // Options.StateFile when it exists.
 func New(opts Options) (*Server, error) {
 	s := &Server{
-		opts:      opts,
-		adminKey:  opts.AdminKey,
-		clock:     opts.Clock,
-		cat:       defaultCatalog(),
-		requests:  map[string]int{},
-		responses: map[string]int{},
-		faults:    opts.Faults,
+		opts:       opts,
+		adminKey:   opts.AdminKey,
+		clock:      opts.Clock,
+		cat:        defaultCatalog(),
+		requests:   map[string]int{},
+		responses:  map[string]int{},
+		faults:     opts.Faults,
+		olderRoles: opts.OlderRoleEndpoints,
 	}
 	if s.clock == nil {
 		s.clock = time.Now
@@ -396,6 +407,20 @@ func (s *Server) SetTenantLimits(l TenantLimits) error {
 	return nil
 }
 
+// SetOlderRoleEndpoints says whether the emulator plays a tenant with the older role endpoints
+// alone (Options.OlderRoleEndpoints), from the next request on: objects stay as they are.
+func (s *Server) SetOlderRoleEndpoints(on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.olderRoles = on
+}
+
+func (s *Server) olderRoleEndpoints() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.olderRoles
+}
+
 // Stats returns request and object counts (GET /_emulator/stats).
 func (s *Server) Stats() Stats {
 	s.mu.Lock()
@@ -416,7 +441,8 @@ func (s *Server) Stats() Stats {
 }
 
 // Reset drops every object and counter and seeds the tenant again (POST /_emulator/reset). The
-// clock, the faults, the rate limit and the tenant limits stay as they are.
+// clock, the faults, the rate limit, the tenant limits and the role endpoints offered stay as they
+// are.
 func (s *Server) Reset() {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -3,6 +3,7 @@ package emulator
 import (
 	"fmt"
 	"net/http"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -303,4 +304,52 @@ func TestRoleBodiesWithoutPermissionKeys(t *testing.T) {
 	if !slices.Equal(perms.PermissionKeys, keys) {
 		t.Errorf("/permissions = %v, want %v", perms.PermissionKeys, keys)
 	}
+}
+
+// TestOlderRoleEndpoints: with the older role endpoints alone (SetOlderRoleEndpoints, switched
+// while the server runs), the role routes of Trend's newest client answer 404 with the body of an
+// unknown path, whatever role they name, while GET /roles and /roles/{id}/permissions serve as
+// before and the roles stay; switched back, every route serves again.
+func TestOlderRoleEndpoints(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t, Options{})
+	keys := []string{"platform.userAccounts.view"}
+	id := ts.createRole("Auditors", keys, true, true)
+	unknown := ts.expect(req{method: "GET", path: "/v3.0/iam/no-such-path"}, http.StatusNotFound).errorBody(t)
+
+	ts.SetOlderRoleEndpoints(true)
+	role := map[string]any{"name": "Others", "description": "", "permissionKeys": keys,
+		"allowApiKeyAssignment": true, "allowUserAccountAssignment": true}
+	for _, r := range []req{
+		{method: "POST", path: "/v3.0/iam/roles", body: role},
+		{method: "GET", path: "/v3.0/iam/roles/permissionKeys"},
+		{method: "GET", path: "/v3.0/iam/roles/" + id},
+		{method: "PATCH", path: "/v3.0/iam/roles/" + id, body: map[string]any{"description": "x"}, headers: map[string]string{"If-Match": "*"}},
+		{method: "DELETE", path: "/v3.0/iam/roles/" + id},
+		{method: "PUT", path: "/v3.0/iam/roles/" + id},
+	} {
+		got := ts.expect(r, http.StatusNotFound).errorBody(t)
+		want := unknown
+		want.Message = strings.Replace(want.Message, "/v3.0/iam/no-such-path", strings.SplitN(r.path, "?", 2)[0], 1)
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s %s: %+v, want the body of an unknown path %+v", r.method, r.path, got, want)
+		}
+	}
+	var list struct{ Items []roleView }
+	ts.expect(req{method: "GET", path: "/v3.0/iam/roles?top=200"}, http.StatusOK).json(t, &list)
+	if !slices.ContainsFunc(list.Items, func(r roleView) bool { return r.ID == id }) {
+		t.Errorf("the list lacks the role %s: %+v", id, list.Items)
+	}
+	var perms struct{ PermissionKeys []string }
+	ts.expect(req{method: "GET", path: "/v3.0/iam/roles/" + id + "/permissions"}, http.StatusOK).json(t, &perms)
+	if !slices.Equal(perms.PermissionKeys, keys) {
+		t.Errorf("/permissions = %v, want %v", perms.PermissionKeys, keys)
+	}
+	if got := ts.Stats().Objects["roles"]; got != 1 {
+		t.Errorf("%d custom roles, want the one created before", got)
+	}
+
+	ts.SetOlderRoleEndpoints(false)
+	ts.expect(req{method: "GET", path: "/v3.0/iam/roles/" + id}, http.StatusOK)
+	ts.expect(req{method: "DELETE", path: "/v3.0/iam/roles/" + id}, http.StatusNoContent)
 }

@@ -35,23 +35,38 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /v3.0/iam/apiKeys/{id}", s.api(permAPIKeysView, s.getAPIKey))
 	m.HandleFunc("PATCH /v3.0/iam/apiKeys/{id}", s.api(permAPIKeysConfig, s.patchAPIKey))
 
+	unknownPath := s.api("", func(c *call) *httpError { return notFound("path", c.r.URL.Path) })
+	// The role routes of Trend's newest client alone, which a tenant with the older role endpoints
+	// does not serve (Options.OlderRoleEndpoints).
+	newer := func(h http.HandlerFunc) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			if s.olderRoleEndpoints() {
+				unknownPath(w, r)
+				return
+			}
+			h(w, r)
+		}
+	}
+	notAllowed := s.api("", func(c *call) *httpError { return errMethodNotAllowed(c.r.Method) })
+
 	m.HandleFunc("GET /v3.0/iam/roles", s.api(permRolesView, s.listRoles))
-	m.HandleFunc("POST /v3.0/iam/roles", s.api(permRolesConfig, s.createRole))
-	m.HandleFunc("GET /v3.0/iam/roles/permissionKeys", s.api(permRolesView, s.listPermissionKeys))
-	m.HandleFunc("GET /v3.0/iam/roles/{id}", s.api(permRolesView, s.getRole))
-	m.HandleFunc("PATCH /v3.0/iam/roles/{id}", s.api(permRolesConfig, s.patchRole))
-	m.HandleFunc("DELETE /v3.0/iam/roles/{id}", s.api(permRolesConfig, s.deleteRole))
+	m.HandleFunc("POST /v3.0/iam/roles", newer(s.api(permRolesConfig, s.createRole)))
+	m.HandleFunc("GET /v3.0/iam/roles/permissionKeys", newer(s.api(permRolesView, s.listPermissionKeys)))
+	m.HandleFunc("GET /v3.0/iam/roles/{id}", newer(s.api(permRolesView, s.getRole)))
+	m.HandleFunc("PATCH /v3.0/iam/roles/{id}", newer(s.api(permRolesConfig, s.patchRole)))
+	m.HandleFunc("DELETE /v3.0/iam/roles/{id}", newer(s.api(permRolesConfig, s.deleteRole)))
 	m.HandleFunc("GET /v3.0/iam/roles/{id}/permissions", s.api(permRolesView, s.getRolePermissions))
 
 	for _, p := range []string{
 		"/v3.0/healthcheck/connectivity",
 		"/v3.0/iam/accounts", "/v3.0/iam/accounts/{id}",
 		"/v3.0/iam/apiKeys", "/v3.0/iam/apiKeys/{id}",
-		"/v3.0/iam/roles", "/v3.0/iam/roles/{id}", "/v3.0/iam/roles/{id}/permissions",
+		"/v3.0/iam/roles", "/v3.0/iam/roles/{id}/permissions",
 	} {
-		m.HandleFunc(p, s.api("", func(c *call) *httpError { return errMethodNotAllowed(c.r.Method) }))
+		m.HandleFunc(p, notAllowed)
 	}
-	m.HandleFunc("/v3.0/", s.api("", func(c *call) *httpError { return notFound("path", c.r.URL.Path) }))
+	m.HandleFunc("/v3.0/iam/roles/{id}", newer(notAllowed))
+	m.HandleFunc("/v3.0/", unknownPath)
 
 	if !s.opts.NoControls {
 		s.controlRoutes(m)

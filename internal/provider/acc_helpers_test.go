@@ -310,6 +310,13 @@ func (e *testEmulator) SetFaults(f emulator.Faults) {
 	e.server.SetFaults(f)
 }
 
+// SetOlderRoleEndpoints makes the emulator play a tenant with the older role endpoints alone, or
+// the full API again (emulator.Options.OlderRoleEndpoints).
+func (e *testEmulator) SetOlderRoleEndpoints(on bool) {
+	e.requireEmulator("older role endpoints")
+	e.server.SetOlderRoleEndpoints(on)
+}
+
 // Emulator is the emulator itself, for a test that drives it directly.
 func (e *testEmulator) Emulator() *emulator.Server {
 	e.requireEmulator("server")

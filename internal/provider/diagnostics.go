@@ -243,6 +243,9 @@ func answerAdvice(e *client.APIError) string {
 		return roleInUseAdvice
 	case client.TenantLimit(e) != "":
 		return tenantLimitAdvice(client.TenantLimit(e))
+	case client.IsNotOffered(e) || code == http.StatusNotFound && e.Creates():
+		// A create names no object that could be gone, whether or not the client marked its 404.
+		return notOfferedAdviceOn(e)
 	case code == http.StatusBadRequest:
 		return badRequestAdvice(e)
 	case code == http.StatusUnauthorized && e.KeyAcceptedBefore:
@@ -263,8 +266,6 @@ func answerAdvice(e *client.APIError) string {
 		return "The request body exceeds the API's 1 MB limit: shorten the descriptions or lists in this object."
 	case code == http.StatusTooManyRequests:
 		return rateLimitAdvice(e)
-	case code == http.StatusNotImplemented:
-		return notOfferedAdvice
 	case code >= 500:
 		return "Vision One had a problem answering" + askedAgain(e) + ": try again later. If it persists, give the " +
 			"trace id to Trend Micro support."
@@ -303,9 +304,48 @@ func askedAgain(e *client.APIError) string {
 	return ""
 }
 
-// notOfferedAdvice is the advice on a call that Vision One does not offer (501, or 400 NotSupported).
+// notOfferedAdvice is the advice on a call that Vision One does not offer (client.IsNotOffered: a
+// 501, a 400 NotSupported, or a 404 of a route the tenant does not serve).
 const notOfferedAdvice = "This Vision One region or tenant, or this object, does not offer this call, which no value " +
 	"of the configuration changes: check the region, or manage the object in the console."
+
+// rolesNotOffered begins the advice on a call of the role endpoints that Vision One does not offer:
+// the role writes, the read of one role and the permission catalog are recent additions of the API
+// (API.md, "Decision: older role endpoints").
+const rolesNotOffered = "This Vision One region or tenant does not offer this call for user roles, which no value of " +
+	"the configuration changes: creating, changing and deleting roles through the API (and reading the permission " +
+	"catalog) are recent additions that not every region or tenant has yet."
+
+// roleCreateNotOfferedAdvice is the advice on a role create that Vision One does not offer: nothing
+// was made.
+const roleCreateNotOfferedAdvice = rolesNotOffered + " Nothing was created: create the role in the console " +
+	"(Administration > User Roles), and read it with the visionone_user_role data source."
+
+// roleNotOfferedAdvice is the advice on the change or delete of a role that Vision One does not
+// offer: the role is there, and stays as it is.
+const roleNotOfferedAdvice = rolesNotOffered + " The role is unchanged: manage it in the console (Administration > " +
+	"User Roles), and read it with the visionone_user_role data source. To stop managing it with Terraform without " +
+	"deleting it, replace its resource with a `removed` block (lifecycle { destroy = false })."
+
+// catalogNotOfferedAdvice is the advice on a read of the role endpoints that Vision One does not
+// offer: the permission catalog.
+const catalogNotOfferedAdvice = rolesNotOffered + " The console lists the permissions when a role is edited " +
+	"(Administration > User Roles), and the visionone_user_role data source reads the permission keys of a role."
+
+// notOfferedAdviceOn is the advice on e, a call that Vision One does not offer: for a role
+// endpoint answered 404 (or 405) as an unknown route, that of a tenant without the newer role
+// endpoints; otherwise (a 501, a 400 NotSupported, which may be about this object) the general one.
+func notOfferedAdviceOn(e *client.APIError) string {
+	switch {
+	case !e.OfRoles() || e.StatusCode != http.StatusNotFound && e.StatusCode != http.StatusMethodNotAllowed:
+		return notOfferedAdvice
+	case e.Creates():
+		return roleCreateNotOfferedAdvice
+	case e.Method == http.MethodGet:
+		return catalogNotOfferedAdvice
+	}
+	return roleNotOfferedAdvice
+}
 
 // badRequestAdvice is the advice on a 400, by its Vision One code (API.md, "Errors"): only a refusal
 // of the request's values is a matter of the configuration.
@@ -317,8 +357,6 @@ func badRequestAdvice(e *client.APIError) string {
 		return "Vision One failed while carrying out the request (TaskError), which says nothing of its values. Run the " +
 			"command again later; after a write, run terraform plan first, whose refresh reads what the write changed, " +
 			"if anything. If it persists, give the trace id to Trend Micro support."
-	case client.CodeNotSupported:
-		return notOfferedAdvice
 	}
 	if e.Deletes() {
 		return "Vision One refused to delete the object: its message above says why, which no value of the " +

@@ -383,6 +383,27 @@ func TestAdviceOnARateLimit(t *testing.T) {
 	}
 }
 
+// TestNotFoundAdviceOnACreate: a 404 to a create names no object that could be gone, so its advice
+// is that of a call not offered, never that the object does not exist; a role create's that of a
+// tenant without the newer role endpoints (API.md, "Decision: older role endpoints"). A 404 to the
+// delete of an object is still advised as an object that is gone.
+func TestNotFoundAdviceOnACreate(t *testing.T) {
+	for path, want := range map[string]string{
+		"/v3.0/iam/roles":    "Nothing was created: create the role in the console",
+		"/v3.0/iam/accounts": "does not offer this call",
+		"/v3.0/iam/apiKeys":  "does not offer this call",
+	} {
+		e := &client.APIError{Method: http.MethodPost, Path: path, StatusCode: http.StatusNotFound, Code: "NotFound"}
+		if got := answerAdvice(e); !strings.Contains(got, want) || strings.Contains(got, "does not exist") {
+			t.Errorf("POST %s answered 404: advice %q, want %q and no object that does not exist", path, got, want)
+		}
+	}
+	gone := &client.APIError{Method: http.MethodDelete, Path: "/v3.0/iam/roles/r1", StatusCode: http.StatusNotFound, Code: "NotFound"}
+	if got := answerAdvice(gone); !strings.Contains(got, "does not exist") {
+		t.Errorf("DELETE of a role answered 404: advice %q, want the object gone", got)
+	}
+}
+
 // TestRoleReadBackAdvice: a 404 to the read-back of a role just created says that Vision One may not
 // show a new role at once, not that the role was deleted outside Terraform (API.md, "Decision: role
 // write answers").
