@@ -50,6 +50,8 @@ func RunCommand(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		absentDates = AbsentDates(v)
 		return nil
 	})
+	apiKeyTimestamps := fs.Bool("api-key-timestamps", true, "send createdDateTime and lastModifiedDateTime in API keys (a GET, the list's items);\n"+
+		"-api-key-timestamps=false leaves them out, as Trend's mock shows a key")
 	strictIfMatch := fs.Bool("strict-if-match", false,
 		"answer a PATCH without If-Match with 400 MissingRequiredParameter (default: If-Match is optional)")
 	quotedETags := fs.Bool("quoted-etags", false, "write ETags in double quotes, as HTTP defines them (default: bare, as Trend's mock does)")
@@ -108,6 +110,7 @@ the request counts never apply to them):
 		TenantLimitOmitRetryAfter: *limitsRetryAfter <= 0,
 		NoControls:                *noControls,
 		AbsentDates:               absentDates,
+		APIKeysOmitTimestamps:     !*apiKeyTimestamps,
 		StrictIfMatch:             *strictIfMatch,
 		QuotedETags:               *quotedETags,
 		AllowInvitedUpdates:       *allowInvitedUpdates,

@@ -104,13 +104,13 @@ func TestRunCommand(t *testing.T) {
 }
 
 // TestRunCommandAPIFlags: -absent-dates, -strict-if-match, -allow-invited-updates,
-// -legacy-key-status and -role-permission-keys reach the emulator.
+// -legacy-key-status, -role-permission-keys and -api-key-timestamps reach the emulator.
 func TestRunCommandAPIFlags(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
 	url, done, stderr := startCommand(t, ctx, "-absent-dates", "sentinel", "-strict-if-match", "-allow-invited-updates",
-		"-legacy-key-status", "400", "-role-permission-keys=false")
+		"-legacy-key-status", "400", "-role-permission-keys=false", "-api-key-timestamps=false")
 
 	if status, body := commandRequest(t, "GET", url+"/v3.0/iam/roles", ""); status != http.StatusOK ||
 		strings.Contains(body, "permissionKeys") || !strings.Contains(body, `"name":"Auditor"`) {
@@ -124,6 +124,10 @@ func TestRunCommandAPIFlags(t *testing.T) {
 	id := regexp.MustCompile(`"id":"([^"]+)"`).FindStringSubmatch(body)
 	if id == nil {
 		t.Fatalf("no id in %s", body)
+	}
+	if status, body = commandRequest(t, "GET", url+"/v3.0/iam/apiKeys/"+id[1], ""); status != http.StatusOK ||
+		strings.Contains(body, "createdDateTime") || strings.Contains(body, "lastModifiedDateTime") {
+		t.Errorf("a key with -api-key-timestamps=false: %d %s, want it without createdDateTime and lastModifiedDateTime", status, body)
 	}
 	status, body = commandRequest(t, "PATCH", url+"/v3.0/iam/apiKeys/"+id[1], `{"description":"no If-Match"}`)
 	if status != http.StatusBadRequest || !strings.Contains(body, "MissingRequiredParameter") {
@@ -232,6 +236,7 @@ func TestRunCommandFlags(t *testing.T) {
 		{[]string{"-h"}, 0, "-limits-retry-after"},
 		{[]string{"-h"}, 0, "-legacy-key-status"},
 		{[]string{"-h"}, 0, "-role-permission-keys"},
+		{[]string{"-h"}, 0, "-api-key-timestamps"},
 		{[]string{"-legacy-key-status", "404", "-listen", "127.0.0.1:0"}, 1, "LegacyKeyStatus must be 403 or 400"},
 		{[]string{"-h"}, 0, "-max-api-keys"},
 		{[]string{"-h"}, 0, "-max-accounts"},

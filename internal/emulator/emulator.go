@@ -46,6 +46,8 @@
 //   - A date with no value (a never-expiring key's expiredDateTime, a never-used key's
 //     lastUsedDateTime) is "" by default; Options.AbsentDates writes null or a sentinel instead, or
 //     leaves the field out.
+//   - API keys carry createdDateTime and lastModifiedDateTime; Options.APIKeysOmitTimestamps
+//     leaves both out, as Trend's mock shows a key.
 //   - A role's body holds its permissionKeys; Options.RolesOmitPermissionKeys leaves them to
 //     /roles/{id}/permissions.
 //   - Options.MaxAPIKeys, MaxAccounts and MaxRoles (and POST /_emulator/limits) cap the objects
@@ -120,6 +122,11 @@ type Options struct {
 	// never-used key's lastUsedDateTime). Trend does not publish the real form
 	// (API.md, "Decision: API-key expiry and absent dates"); the zero value is AbsentDatesEmpty.
 	AbsentDates AbsentDates
+	// APIKeysOmitTimestamps leaves createdDateTime and lastModifiedDateTime out of API keys (a
+	// GET's body, the list's items), as Trend's mock and Python SDK show a key: that they are part
+	// of the object is an assumption (API.md, "API keys: object"). The keys are still ordered by
+	// their creation time.
+	APIKeysOmitTimestamps bool
 	// StrictIfMatch rejects a PATCH without If-Match (API.md, "Decision: If-Match").
 	StrictIfMatch bool
 	// QuotedETags writes ETags in double quotes, as HTTP defines them, rather than bare as Trend's
