@@ -18,7 +18,8 @@
 //
 // Lists take top (50, 100 or 200; default 50) and answer {"items", "nextLink", "totalCount",
 // "count"}; nextLink is absolute, built from the request's scheme and host, and carries an opaque
-// skipToken. The TMV1-Filter header (see ParseFilter) is evaluated on every page, so clients
+// skipToken and nothing else. The token keeps the page size, unless Options.NextPagesDefaultTop
+// serves the later pages at the default 50. The TMV1-Filter header (see ParseFilter) is evaluated on every page, so clients
 // resend it. Roles are ordered by lastUpdatedDateTime desc by default, API keys by createdDateTime
 // desc (both take orderBy as API.md says).
 //
@@ -127,6 +128,11 @@ type Options struct {
 	// of the object is an assumption (API.md, "API keys: object"). The keys are still ordered by
 	// their creation time.
 	APIKeysOmitTimestamps bool
+	// NextPagesDefaultTop serves the pages a list's nextLink leads to at the default size (50),
+	// whatever top the first request named: the link carries its skipToken alone, as Trend's mock
+	// shows it, and a tenant may not keep the page size in the token as the emulator otherwise does
+	// (API.md, "Pagination").
+	NextPagesDefaultTop bool
 	// StrictIfMatch rejects a PATCH without If-Match (API.md, "Decision: If-Match").
 	StrictIfMatch bool
 	// QuotedETags writes ETags in double quotes, as HTTP defines them, rather than bare as Trend's
