@@ -31,10 +31,12 @@ import (
 //     every account and key a plan creates or changes, mostly the same few roles, and a role alone
 //     is found through a listing as well (findRole), so they read the listing from the first.
 //   - After that, the next read fetches the first page of the type's listing (top=pageSize). Its
-//     totalCount tells how many pages remain; they are read only when they are no more than the
-//     reads of that type seen so far, the best guess of how many are still to come (the rental
-//     argument: never pay more than twice the cheaper of the two ways). Otherwise the pages read so
-//     far serve what they hold, and the rest of the listing is read once enough reads have come.
+//     totalCount, and the size of the last page read, tell how many pages remain (the API may
+//     serve the pages after the first at a size of its own); they are read only when they are no
+//     more than the reads of that type seen so far, the best guess of how many are still to come
+//     (the rental argument: never pay more than twice the cheaper of the two ways). Otherwise the
+//     pages read so far serve what they hold, and the rest of the listing is read once enough
+//     reads have come.
 //   - Concurrent reads wait for a listing being fetched rather than start their own.
 //   - An object the listing does not hold (deleted, or created since) is read with a single GET,
 //     so a deletion outside Terraform is still reported as a 404, and an import still works.
@@ -83,6 +85,7 @@ type snapshot[T any] struct {
 	items   map[string]T // by id
 	next    string       // nextLink of the last page read; "" once every page is read
 	total   int          // totalCount of the first page; -1 when the API did not say
+	perPage int          // items on the last page read: the page size the API serves
 	takenAt time.Time    // when its first page was read
 }
 
@@ -193,20 +196,21 @@ func (rc *readCache[T]) lookup(ctx context.Context, c *Client, alone int, get fu
 }
 
 // worthMore reports whether reading the rest of the listing costs no more requests than the reads
-// of the type seen so far (the guess of how many single GETs it would save).
+// of the type seen so far (the guess of how many single GETs it would save). The pages left are
+// counted at the size of the last page read, not at the top the first request asked for: nextLink
+// carries its skipToken alone (API.md, "Pagination"), and a tenant may serve the pages it leads to
+// at its default size of 50.
 func (s *snapshot[T]) worthMore(reads int) bool {
 	if s.next == "" {
 		return false
 	}
 	pages := 1 // totalCount unknown: at least one more
 	if missing := s.total - len(s.items); s.total >= 0 && missing > 0 {
-		pages = (missing + pageItems - 1) / pageItems
+		perPage := max(s.perPage, 1)
+		pages = (missing + perPage - 1) / perPage
 	}
 	return pages <= reads
 }
-
-// pageItems is pageSize as a number.
-const pageItems = 200
 
 // fetch reads pages of the listing, after those of from (nil: from the first page), for as long as
 // the rest is worth reading. from is never modified: readers may hold it.
@@ -217,7 +221,7 @@ func (rc *readCache[T]) fetch(ctx context.Context, c *Client, from *snapshot[T],
 		for id, item := range from.items {
 			s.items[id] = item
 		}
-		s.total, s.takenAt = from.total, from.takenAt
+		s.total, s.perPage, s.takenAt = from.total, from.perPage, from.takenAt
 		req.rawURL, req.query = from.next, nil
 	}
 	_, err := walkPages(ctx, c, req, func(p *page[T]) bool {
@@ -228,7 +232,7 @@ func (rc *readCache[T]) fetch(ctx context.Context, c *Client, from *snapshot[T],
 		if s.total < 0 {
 			s.total = totalCount(p.TotalCount)
 		}
-		s.next = p.NextLink
+		s.next, s.perPage = p.NextLink, len(items)
 		return s.worthMore(reads)
 	})
 	if err != nil {

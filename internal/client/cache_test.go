@@ -197,20 +197,41 @@ func TestReadCacheFewObjectsInALargeTenant(t *testing.T) {
 func TestReadCacheReadsTheRestOnceWorthIt(t *testing.T) {
 	t.Parallel()
 	e := startEmulator(t, nil)
-	ids := createAPIKeys(t, e, sharedRole(t, e), 1000) // 5 pages; the first holds the newest 200
+	// 5 pages, the first holding the newest 200. Two GETs; at the third read the first page (4 more
+	// pages are more than 3 reads) and a GET; at the fourth the 4 remaining pages; then nothing.
+	if n := refreshOldestKeys(t, e, 1000, 100); n > 8 {
+		t.Errorf("reading 100 of 1,000 API keys cost %d requests, want at most 8", n)
+	}
+}
+
+// A tenant whose later pages hold 50 keys, whatever the first request's top (its nextLink carries
+// the skipToken alone): the cost of the rest of the listing is judged by the pages it actually
+// serves. Six reads of old keys among 1,000 take two GETs, then the first page (200 keys: 4 more
+// pages of 200 would be more than 3 reads) and a GET, at the fourth read the second page (4 pages
+// of 200 looked worth 4 reads), which shows that 15 pages of 50 remain, and a GET, then GETs: 8
+// requests, not the 16 remaining pages that pages of 200 would promise are 4.
+func TestReadCacheJudgesTheRestByThePagesServed(t *testing.T) {
+	t.Parallel()
+	e := startEmulatorWith(t, emulator.Options{NextPagesDefaultTop: true}, nil)
+	if n := refreshOldestKeys(t, e, 1000, 6); n > 8 {
+		t.Errorf("reading 6 of 1,000 API keys, in later pages of 50, cost %d requests, want at most 8", n)
+	}
+}
+
+// refreshOldestKeys creates n keys, refreshes the oldest reads of them one after the other (they
+// are on the last pages of the listing), and returns the requests of the type this cost.
+func refreshOldestKeys(t *testing.T, e *emulated, n, reads int) int {
+	t.Helper()
+	ids := createAPIKeys(t, e, sharedRole(t, e), n)
 	c := e.clientWithKey(t, e.srv.AdminKey())
 	before := e.srv.Stats()
-	for _, id := range ids[:100] { // the oldest keys, on the last pages
+	for _, id := range ids[:reads] {
 		k, err := c.RefreshAPIKey(context.Background(), id)
 		if err != nil || k.ID != id {
 			t.Fatalf("reading %s: %+v, %v", id, k, err)
 		}
 	}
-	// Two GETs; at the third read the first page (4 more pages are more than 3 reads) and a GET;
-	// at the fourth the 4 remaining pages; then nothing.
-	if n := requestsSince(e.srv, before, getAPIKey, listAPIKeys); n > 8 {
-		t.Errorf("reading 100 of 1,000 API keys cost %d requests, want at most 8", n)
-	}
+	return requestsSince(e.srv, before, getAPIKey, listAPIKeys)
 }
 
 // When the listing cannot be read, reads fall back to single GETs, and the listing is not asked

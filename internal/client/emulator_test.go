@@ -614,6 +614,22 @@ func TestEmulatorAmbiguousCreates(t *testing.T) {
 		}
 	})
 
+	// A tenant whose keys carry no creation time (Trend's mock shows none): the key the lost answer
+	// made cannot be told from someone else's, so it is neither adopted nor deleted, and nothing is
+	// created twice.
+	t.Run("API key without timestamps is left alone, not made twice", func(t *testing.T) {
+		e := startEmulatorWith(t, emulator.Options{APIKeysOmitTimestamps: true}, faultOnce(dropAfterWrite, isPost("/v3.0/iam/apiKeys")))
+		_, err := e.api.CreateAPIKey(ctx, client.APIKeyCreate{Name: "splunk", Role: "Auditor"})
+		if !client.IsAlreadyExists(err) || !strings.Contains(err.Error(), "does not say when it was created") {
+			t.Fatalf("CreateAPIKey = %v, want a duplicate error explaining the key cannot be dated", err)
+		}
+		stats := e.srv.Stats()
+		if stats.FaultsInjected != 1 || stats.Requests["POST /v3.0/iam/apiKeys"] != 1 ||
+			stats.Requests["POST /v3.0/iam/apiKeys/delete"] != 0 || stats.Objects["apiKeys"] != 1 {
+			t.Errorf("stats %+v: want the one create (dropped), no delete, one key", stats)
+		}
+	})
+
 	t.Run("older API key of that name is left alone", func(t *testing.T) {
 		secondCreate := nthRequest(2, isPost("/v3.0/iam/apiKeys"))
 		e := startEmulator(t, faultOnce(emulator.Faults{DropRate: 1}, secondCreate))

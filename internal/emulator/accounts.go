@@ -35,7 +35,7 @@ func accountLookup(a *account) func(string) (string, bool) {
 }
 
 func (s *Server) listAccounts(c *call) *httpError {
-	lq, e := accountList.parse(c.r)
+	lq, e := accountList.parse(c.r, !s.opts.NextPagesDefaultTop)
 	if e != nil {
 		return e
 	}

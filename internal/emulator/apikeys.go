@@ -44,7 +44,7 @@ func (s *Server) apiKeyLookup(k *apiKey) func(string) (string, bool) {
 }
 
 func (s *Server) listAPIKeys(c *call) *httpError {
-	lq, e := apiKeyList.parse(c.r)
+	lq, e := apiKeyList.parse(c.r, !s.opts.NextPagesDefaultTop)
 	if e != nil {
 		return e
 	}

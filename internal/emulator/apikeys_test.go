@@ -148,6 +148,42 @@ func TestAPIKeyAbsentDates(t *testing.T) {
 	}
 }
 
+// TestAPIKeyOmitTimestamps: with APIKeysOmitTimestamps a key's GET and the list's items carry
+// neither createdDateTime nor lastModifiedDateTime, as Trend's mock shows a key, and the list is
+// still ordered by creation time.
+func TestAPIKeyOmitTimestamps(t *testing.T) {
+	t.Parallel()
+	base := time.Date(2030, 1, 31, 12, 0, 0, 0, time.UTC)
+	ts := newTestServer(t, Options{Clock: fixedClock(base), APIKeysOmitTimestamps: true})
+	ts.expect(req{method: "POST", path: "/v3.0/iam/apiKeys", body: []map[string]any{{"name": "older", "role": "SIEM"}}}, http.StatusMultiStatus)
+	ts.AdvanceClock(time.Minute)
+	created := ts.expect(req{method: "POST", path: "/v3.0/iam/apiKeys", body: []map[string]any{{"name": "newer", "role": "SIEM"}}},
+		http.StatusMultiStatus)
+	var items []struct {
+		Body map[string]json.RawMessage `json:"body"`
+	}
+	created.json(t, &items)
+	var got map[string]json.RawMessage
+	ts.expect(req{method: "GET", path: "/v3.0/iam/apiKeys/" + unquote(t, items[0].Body["id"])}, http.StatusOK).json(t, &got)
+	var list struct {
+		Items []map[string]json.RawMessage `json:"items"`
+	}
+	ts.expect(req{method: "GET", path: "/v3.0/iam/apiKeys"}, http.StatusOK).json(t, &list)
+	if len(list.Items) != 2 || unquote(t, list.Items[0]["name"]) != "newer" {
+		t.Fatalf("list %v, want the two keys, newest first", list.Items)
+	}
+	for what, key := range map[string]map[string]json.RawMessage{"GET": got, "list item": list.Items[1]} {
+		for _, field := range []string{"createdDateTime", "lastModifiedDateTime"} {
+			if v, ok := key[field]; ok {
+				t.Errorf("%s: %s %s, want no field", what, field, v)
+			}
+		}
+		if _, ok := key["expiredDateTime"]; !ok {
+			t.Errorf("%s: no expiredDateTime", what)
+		}
+	}
+}
+
 func unquote(t *testing.T, raw json.RawMessage) string {
 	t.Helper()
 	var s string

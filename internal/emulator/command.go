@@ -50,6 +50,10 @@ func RunCommand(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		absentDates = AbsentDates(v)
 		return nil
 	})
+	apiKeyTimestamps := fs.Bool("api-key-timestamps", true, "send createdDateTime and lastModifiedDateTime in API keys (a GET, the list's items);\n"+
+		"-api-key-timestamps=false leaves them out, as Trend's mock shows a key")
+	nextPagesKeepTop := fs.Bool("next-pages-keep-top", true, "serve the pages a list's nextLink leads to at the first request's top (kept in the\n"+
+		"skipToken); -next-pages-keep-top=false serves them at the default 50, as a tenant may")
 	strictIfMatch := fs.Bool("strict-if-match", false,
 		"answer a PATCH without If-Match with 400 MissingRequiredParameter (default: If-Match is optional)")
 	quotedETags := fs.Bool("quoted-etags", false, "write ETags in double quotes, as HTTP defines them (default: bare, as Trend's mock does)")
@@ -110,6 +114,8 @@ the request counts never apply to them):
 		TenantLimitOmitRetryAfter: *limitsRetryAfter <= 0,
 		NoControls:                *noControls,
 		AbsentDates:               absentDates,
+		APIKeysOmitTimestamps:     !*apiKeyTimestamps,
+		NextPagesDefaultTop:       !*nextPagesKeepTop,
 		StrictIfMatch:             *strictIfMatch,
 		QuotedETags:               *quotedETags,
 		AllowInvitedUpdates:       *allowInvitedUpdates,

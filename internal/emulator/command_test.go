@@ -3,6 +3,8 @@ package emulator
 import (
 	"bufio"
 	"context"
+	"encoding/json"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -104,13 +106,15 @@ func TestRunCommand(t *testing.T) {
 }
 
 // TestRunCommandAPIFlags: -absent-dates, -strict-if-match, -allow-invited-updates,
-// -legacy-key-status, -role-permission-keys and -older-role-endpoints reach the emulator.
+// -legacy-key-status, -role-permission-keys, -older-role-endpoints, -api-key-timestamps and
+// -next-pages-keep-top reach the emulator.
 func TestRunCommandAPIFlags(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
 	url, done, stderr := startCommand(t, ctx, "-absent-dates", "sentinel", "-strict-if-match", "-allow-invited-updates",
-		"-legacy-key-status", "400", "-role-permission-keys=false", "-older-role-endpoints")
+		"-legacy-key-status", "400", "-role-permission-keys=false", "-older-role-endpoints", "-api-key-timestamps=false",
+		"-next-pages-keep-top=false")
 
 	if status, body := commandRequest(t, "GET", url+"/v3.0/iam/roles", ""); status != http.StatusOK ||
 		strings.Contains(body, "permissionKeys") || !strings.Contains(body, `"name":"Auditor"`) {
@@ -127,6 +131,30 @@ func TestRunCommandAPIFlags(t *testing.T) {
 	id := regexp.MustCompile(`"id":"([^"]+)"`).FindStringSubmatch(body)
 	if id == nil {
 		t.Fatalf("no id in %s", body)
+	}
+	if status, body = commandRequest(t, "GET", url+"/v3.0/iam/apiKeys/"+id[1], ""); status != http.StatusOK ||
+		strings.Contains(body, "createdDateTime") || strings.Contains(body, "lastModifiedDateTime") {
+		t.Errorf("a key with -api-key-timestamps=false: %d %s, want it without createdDateTime and lastModifiedDateTime", status, body)
+	}
+	keys := make([]string, 150)
+	for i := range keys {
+		keys[i] = fmt.Sprintf(`{"name":"k%03d","role":"SIEM"}`, i)
+	}
+	if status, body = commandRequest(t, "POST", url+"/v3.0/iam/apiKeys", "["+strings.Join(keys, ",")+"]"); status != http.StatusMultiStatus {
+		t.Fatalf("creating 150 keys: %d %s", status, body)
+	}
+	// 151 keys at top=100: a second page of 50 with -next-pages-keep-top=false, not of 51.
+	_, body = commandRequest(t, "GET", url+"/v3.0/iam/apiKeys?top=100", "")
+	var page struct {
+		Count    int    `json:"count"`
+		NextLink string `json:"nextLink"`
+	}
+	if err := json.Unmarshal([]byte(body), &page); err != nil || page.Count != 100 || page.NextLink == "" {
+		t.Fatalf("the first page of keys: %v %s", err, body)
+	}
+	_, body = commandRequest(t, "GET", page.NextLink, "")
+	if err := json.Unmarshal([]byte(body), &page); err != nil || page.Count != 50 {
+		t.Errorf("the second page with -next-pages-keep-top=false holds %d keys, want 50 (%v)", page.Count, err)
 	}
 	status, body = commandRequest(t, "PATCH", url+"/v3.0/iam/apiKeys/"+id[1], `{"description":"no If-Match"}`)
 	if status != http.StatusBadRequest || !strings.Contains(body, "MissingRequiredParameter") {
@@ -235,6 +263,8 @@ func TestRunCommandFlags(t *testing.T) {
 		{[]string{"-h"}, 0, "-limits-retry-after"},
 		{[]string{"-h"}, 0, "-legacy-key-status"},
 		{[]string{"-h"}, 0, "-role-permission-keys"},
+		{[]string{"-h"}, 0, "-api-key-timestamps"},
+		{[]string{"-h"}, 0, "-next-pages-keep-top"},
 		{[]string{"-legacy-key-status", "404", "-listen", "127.0.0.1:0"}, 1, "LegacyKeyStatus must be 403 or 400"},
 		{[]string{"-h"}, 0, "-max-api-keys"},
 		{[]string{"-h"}, 0, "-max-accounts"},

@@ -18,7 +18,8 @@
 //
 // Lists take top (50, 100 or 200; default 50) and answer {"items", "nextLink", "totalCount",
 // "count"}; nextLink is absolute, built from the request's scheme and host, and carries an opaque
-// skipToken. The TMV1-Filter header (see ParseFilter) is evaluated on every page, so clients
+// skipToken and nothing else. The token keeps the page size, unless Options.NextPagesDefaultTop
+// serves the later pages at the default 50. The TMV1-Filter header (see ParseFilter) is evaluated on every page, so clients
 // resend it. Roles are ordered by lastUpdatedDateTime desc by default, API keys by createdDateTime
 // desc (both take orderBy as API.md says).
 //
@@ -46,6 +47,8 @@
 //   - A date with no value (a never-expiring key's expiredDateTime, a never-used key's
 //     lastUsedDateTime) is "" by default; Options.AbsentDates writes null or a sentinel instead, or
 //     leaves the field out.
+//   - API keys carry createdDateTime and lastModifiedDateTime; Options.APIKeysOmitTimestamps
+//     leaves both out, as Trend's mock shows a key.
 //   - A role's body holds its permissionKeys; Options.RolesOmitPermissionKeys leaves them to
 //     /roles/{id}/permissions.
 //   - Options.OlderRoleEndpoints plays a tenant that has the role endpoints of Trend's older spec
@@ -123,6 +126,16 @@ type Options struct {
 	// never-used key's lastUsedDateTime). Trend does not publish the real form
 	// (API.md, "Decision: API-key expiry and absent dates"); the zero value is AbsentDatesEmpty.
 	AbsentDates AbsentDates
+	// APIKeysOmitTimestamps leaves createdDateTime and lastModifiedDateTime out of API keys (a
+	// GET's body, the list's items), as Trend's mock and Python SDK show a key: that they are part
+	// of the object is an assumption (API.md, "API keys: object"). The keys are still ordered by
+	// their creation time.
+	APIKeysOmitTimestamps bool
+	// NextPagesDefaultTop serves the pages a list's nextLink leads to at the default size (50),
+	// whatever top the first request named: the link carries its skipToken alone, as Trend's mock
+	// shows it, and a tenant may not keep the page size in the token as the emulator otherwise does
+	// (API.md, "Pagination").
+	NextPagesDefaultTop bool
 	// StrictIfMatch rejects a PATCH without If-Match (API.md, "Decision: If-Match").
 	StrictIfMatch bool
 	// QuotedETags writes ETags in double quotes, as HTTP defines them, rather than bare as Trend's

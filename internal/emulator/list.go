@@ -27,17 +27,22 @@ type listEnvelope[T any] struct {
 }
 
 // listQuery is a parsed list request: page size, position and order (from the query or the
-// skipToken) and the TMV1-Filter, which clients resend on every page.
+// skipToken) and the TMV1-Filter, which clients resend on every page. keepTop puts the page size
+// in the skipToken of the next page's link (Options.NextPagesDefaultTop).
 type listQuery struct {
 	top     int
 	offset  int
 	orderBy string
 	filter  *Filter
+	keepTop bool
 }
 
-// skipToken is the opaque continuation state carried in nextLink.
+// skipToken is the opaque continuation state carried in nextLink, its only parameter, as in
+// Trend's mock (API.md, "Pagination"): the position, the order, and the page size when it is not
+// the default one and Options.NextPagesDefaultTop is off.
 type skipToken struct {
 	Offset  int    `json:"o"`
+	Top     int    `json:"t,omitempty"`
 	OrderBy string `json:"b,omitempty"`
 }
 
@@ -49,7 +54,7 @@ func encodeSkipToken(t skipToken) string {
 func decodeSkipToken(s string) (skipToken, bool) {
 	var t skipToken
 	b, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(s, "="))
-	if err != nil || json.Unmarshal(b, &t) != nil || t.Offset < 0 {
+	if err != nil || json.Unmarshal(b, &t) != nil || t.Offset < 0 || (t.Top != 0 && !slices.Contains(allowedTops, t.Top)) {
 		return skipToken{}, false
 	}
 	return t, true
@@ -66,8 +71,10 @@ type listSpec struct {
 	checkOrder func(string) *httpError
 }
 
-func (ls listSpec) parse(r *http.Request) (listQuery, *httpError) {
-	lq := listQuery{top: defaultTop}
+// parse reads a list request; keepTop is !Options.NextPagesDefaultTop. A top in the query wins
+// over one in the skipToken.
+func (ls listSpec) parse(r *http.Request, keepTop bool) (listQuery, *httpError) {
+	lq := listQuery{top: defaultTop, keepTop: keepTop}
 	q, err := url.ParseQuery(r.URL.RawQuery)
 	if err != nil {
 		return lq, invalidParam("", "The query string is not valid: %v.", err)
@@ -86,13 +93,8 @@ func (ls listSpec) parse(r *http.Request) (listQuery, *httpError) {
 		lq.orderBy = v
 	}
 	if v := q.Get("skipToken"); v != "" {
-		t, ok := decodeSkipToken(v)
-		if !ok {
-			return lq, invalidParam("skipToken", "The skipToken is not valid.")
-		}
-		lq.offset = t.Offset
-		if t.OrderBy != "" && ls.checkOrder != nil && ls.checkOrder(t.OrderBy) == nil {
-			lq.orderBy = t.OrderBy
+		if e := ls.continueFrom(&lq, v, q.Get("top") != ""); e != nil {
+			return lq, e
 		}
 	}
 	if expr := strings.TrimSpace(r.Header.Get("TMV1-Filter")); expr != "" {
@@ -114,6 +116,23 @@ func (ls listSpec) parse(r *http.Request) (listQuery, *httpError) {
 		lq.filter = f
 	}
 	return lq, nil
+}
+
+// continueFrom sets the position, and the order and page size the skipToken keeps, of a request
+// for a later page; a top in the request itself (topGiven) wins over the token's.
+func (ls listSpec) continueFrom(lq *listQuery, token string, topGiven bool) *httpError {
+	t, ok := decodeSkipToken(token)
+	if !ok {
+		return invalidParam("skipToken", "The skipToken is not valid.")
+	}
+	lq.offset = t.Offset
+	if t.Top != 0 && !topGiven {
+		lq.top = t.Top
+	}
+	if t.OrderBy != "" && ls.checkOrder != nil && ls.checkOrder(t.OrderBy) == nil {
+		lq.orderBy = t.OrderBy
+	}
+	return nil
 }
 
 // paginate filters the ordered items and cuts out the requested page. Filtering runs over every
@@ -141,15 +160,19 @@ func paginate[T, V any](r *http.Request, lq listQuery, ordered []T, lookup func(
 	return env
 }
 
-// nextLink is absolute, built from the request's own scheme and host (API.md, "Pagination").
+// nextLink is absolute, built from the request's own scheme and host, and carries the skipToken
+// alone, as Trend's mock does (API.md, "Pagination").
 func nextLink(r *http.Request, lq listQuery, offset int) string {
 	scheme := "http"
 	if r.TLS != nil {
 		scheme = "https"
 	}
+	token := skipToken{Offset: offset, OrderBy: lq.orderBy}
+	if lq.keepTop && lq.top != defaultTop {
+		token.Top = lq.top
+	}
 	q := url.Values{}
-	q.Set("top", strconv.Itoa(lq.top))
-	q.Set("skipToken", encodeSkipToken(skipToken{Offset: offset, OrderBy: lq.orderBy}))
+	q.Set("skipToken", encodeSkipToken(token))
 	u := url.URL{Scheme: scheme, Host: r.Host, Path: r.URL.Path, RawQuery: q.Encode()}
 	return u.String()
 }

@@ -262,3 +262,41 @@ func TestFilterOperatorsPerList(t *testing.T) {
 		ts.expect(req{method: "GET", path: path, headers: map[string]string{"TMV1-Filter": filter}}, http.StatusOK)
 	}
 }
+
+// TestNextLinkCarriesSkipTokenAlone: a nextLink's query is its skipToken alone, as in Trend's mock.
+// The token keeps the first request's page size, unless NextPagesDefaultTop serves the later pages
+// at the default 50, as a tenant may.
+func TestNextLinkCarriesSkipTokenAlone(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		opts  Options
+		pages []int
+	}{
+		{Options{}, []int{200, 100}},
+		{Options{NextPagesDefaultTop: true}, []int{200, 50, 50}},
+	} {
+		ts := newTestServer(t, tc.opts)
+		for i := range 300 {
+			ts.createKey(map[string]any{"name": fmt.Sprintf("key-%03d", i), "role": "SIEM"})
+		}
+		var sizes []int
+		for next := ts.URL + "/v3.0/iam/apiKeys?top=200"; next != ""; {
+			u, err := url.Parse(next)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(sizes) > 0 {
+				if q := u.Query(); len(q) != 1 || q.Get("skipToken") == "" {
+					t.Errorf("nextLink %q: want skipToken alone", next)
+				}
+			}
+			var env listEnvelope[apiKeyView]
+			ts.expect(req{method: "GET", path: u.RequestURI()}, http.StatusOK).json(t, &env)
+			sizes = append(sizes, env.Count)
+			next = env.NextLink
+		}
+		if !slices.Equal(sizes, tc.pages) {
+			t.Errorf("%+v: pages of %v, want %v", tc.opts, sizes, tc.pages)
+		}
+	}
+}

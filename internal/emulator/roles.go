@@ -39,7 +39,7 @@ func roleLookup(r *role) func(string) (string, bool) {
 }
 
 func (s *Server) listRoles(c *call) *httpError {
-	lq, e := roleList.parse(c.r)
+	lq, e := roleList.parse(c.r, !s.opts.NextPagesDefaultTop)
 	if e != nil {
 		return e
 	}

@@ -330,8 +330,8 @@ type apiKeyView struct {
 	Description          string          `json:"description"`
 	ExpiredDateTime      json.RawMessage `json:"expiredDateTime,omitempty"`
 	LastUsedDateTime     json.RawMessage `json:"lastUsedDateTime,omitempty"`
-	CreatedDateTime      string          `json:"createdDateTime"`
-	LastModifiedDateTime string          `json:"lastModifiedDateTime"`
+	CreatedDateTime      string          `json:"createdDateTime,omitempty"`
+	LastModifiedDateTime string          `json:"lastModifiedDateTime,omitempty"`
 }
 
 func (r *role) view() roleView {
@@ -364,14 +364,16 @@ func (st *store) accountView(a *account) accountView {
 	}
 }
 
-// apiKeyView is a Server method, not a store one: how it writes a date with no value is an option
-// of the server.
+// apiKeyView is a Server method, not a store one: how it writes a date with no value, and whether
+// it writes the key's timestamps at all, are options of the server.
 func (s *Server) apiKeyView(k *apiKey) apiKeyView {
-	return apiKeyView{
+	v := apiKeyView{
 		ID: k.ID, Name: k.Name, Role: s.st.roleName(k.RoleID), Status: k.Status, Description: k.Description,
-		ExpiredDateTime:      s.optionalDate(k.Expires, noExpirySentinel),
-		LastUsedDateTime:     s.optionalDate(k.LastUsed, neverUsedSentinel),
-		CreatedDateTime:      formatTime(k.Created),
-		LastModifiedDateTime: formatTime(k.LastModified),
+		ExpiredDateTime:  s.optionalDate(k.Expires, noExpirySentinel),
+		LastUsedDateTime: s.optionalDate(k.LastUsed, neverUsedSentinel),
 	}
+	if !s.opts.APIKeysOmitTimestamps {
+		v.CreatedDateTime, v.LastModifiedDateTime = formatTime(k.Created), formatTime(k.LastModified)
+	}
+	return v
 }

@@ -224,7 +224,9 @@ func (r *apiKeyResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 			"created_at": schema.StringAttribute{
 				MarkdownDescription: "When the key was created (RFC 3339, UTC), where the API reports it. The provider does not read a " +
 					"key back after creating it: until a refresh reads the key, this is the time of Vision One's answer to the " +
-					"create (its `Date` header), normally the same second.",
+					"create (its `Date` header), normally the same second. A key's creation time never changes, so when a refresh " +
+					"finds none (Vision One does not document `createdDateTime` as part of a key), the one in the state is kept: " +
+					"a key created by Terraform keeps the time of that answer, and an imported key has null.",
 				Computed:      true,
 				CustomType:    timetypes.RFC3339Type{},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
@@ -931,7 +933,8 @@ var apiKeyUnreadableEffects = map[string]string{
 	"expiredDateTime": "expires_at is null, so Terraform cannot tell when the key expires and will not replace it " +
 		"when it expires or enters rotate_before; check its expiry in Administration → API Keys",
 	"lastUsedDateTime": "last_used_at is null",
-	"createdDateTime":  "created_at is null, and the expires_in_months of an imported key cannot be worked out",
+	"createdDateTime": "created_at keeps the creation time the state holds (null for an imported key), and the " +
+		"expires_in_months of an imported key cannot be worked out",
 }
 
 // createdAPIKeyUnreadableEffects says what an unreadable field of the create answer means. The key
@@ -956,7 +959,10 @@ func (m apiKeyResourceModel) toAPICreate(name string) client.APIKeyCreate {
 
 // readFromAPI overwrites the model's attributes with what the API reports of key. The
 // Terraform-only attributes (name_prefix, expires_in_months, rotate_before, keepers) and the
-// secret are left alone.
+// secret are left alone. A creation time the model knows is kept when the API reports none: it
+// cannot change, and a tenant whose keys carry no createdDateTime (Trend's mock shows none: API.md,
+// "API keys: object") would otherwise turn the one the create's answer gave to null at the next
+// refresh, and an in-place update would return something other than its plan.
 func (m *apiKeyResourceModel) readFromAPI(key *client.APIKey) {
 	m.ID = types.StringValue(key.ID)
 	m.Name = types.StringValue(key.Name)
@@ -965,7 +971,9 @@ func (m *apiKeyResourceModel) readFromAPI(key *client.APIKey) {
 	m.Enabled = enabledFromStatus(key.Status)
 	m.ExpiresAt = rfc3339Value(key.ExpiredDateTime)
 	m.LastUsedAt = rfc3339Value(key.LastUsedDateTime)
-	m.CreatedAt = rfc3339Value(key.CreatedDateTime)
+	if created := rfc3339Value(key.CreatedDateTime); !created.IsNull() || m.CreatedAt.IsUnknown() {
+		m.CreatedAt = created
+	}
 }
 
 // toAPIPatch is the PATCH that turns state into this plan under the given (possibly generated)
