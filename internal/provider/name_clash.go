@@ -289,7 +289,7 @@ func createBeforeDestroyHint(object, field string) string {
 // name the object and its name in words.
 func warnRecreated(diags *diag.Diagnostics, summary, object, field, holder, id, name string) {
 	diags.AddWarning(summary, fmt.Sprintf("This plan destroys the %[1]s %[3]q (id %[4]s) and creates a new %[1]s named %[5]q "+
-		"in its place, under another resource address (such as a for_each key or count index that changed). %[1]s %[2]ss "+
+		"in its place, under another resource address (such as a for_each key or count index that changed). The %[2]ss of %[1]ss "+
 		"are unique regardless of case, so the new %[1]s can be created only once the old one is gone: without "+
 		"create_before_destroy, Terraform destroys the old one first, or the create waits for it. But if create_before_destroy "+
 		"applies (set on the resource, or inherited from a resource that refers to it and has it), Terraform creates the new "+
