@@ -10,6 +10,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 )
 
 // nameClash is an object of the tenant whose name (an account's email) a new or renamed object of
@@ -85,6 +86,7 @@ func (d *providerData) nameClashDetail(c nameClash) string {
 // instead of restored. Vision One refuses the create at apply. more is added to the clash's detail,
 // such as what the existing object is.
 func (d *providerData) warnExactNameTaken(diags *diag.Diagnostics, summary string, c nameClash, more string) {
+	d.exactNameWarnings.note(c.typeName, c.id)
 	diags.AddAttributeWarning(path.Root(c.field), summary, fmt.Sprintf("%s%s\n\nThis is a warning rather than an error "+
 		"only because the provider cannot tell this %s from this resource's own current one, replaced with "+
 		"create_before_destroy, which an error at this point of an apply would leave set aside instead of restored. "+
@@ -214,14 +216,19 @@ func (d *providerData) refusedNameDetail(c nameClash, outcome releaseOutcome, re
 	}
 	switch outcome {
 	case releaseFailed:
-		return fmt.Sprintf("%s %s, but that change failed (its own error says why), so it still has the %s. Apply again once "+
+		detail := fmt.Sprintf("%s %s, but that change failed (its own error says why), so it still has the %s. Apply again once "+
 			"that change succeeds.", clashIntro(c), change, c.field)
+		if release.deleted {
+			detail += " " + createBeforeDestroyHint(c.object, c.field)
+		}
+		return detail
 	case releaseCycle:
 		return fmt.Sprintf("%s %s, and that change waits, directly or through others, for this resource's %s to give up its %s: %s",
 			clashIntro(c), change, c.object, c.field, cycleAdvice(c.object, c.field))
 	case releaseNotBegun:
 		return fmt.Sprintf("%s %s, but that change did not begin while this one waited for it: apply again, or add depends_on "+
-			"to this resource, naming the resource of that %s, to make the order explicit.", clashIntro(c), change, c.object)
+			"to this resource, naming the resource of that %s, to make the order explicit. %s", clashIntro(c), change, c.object,
+			createBeforeDestroyHint(c.object, c.field))
 	case releaseInterrupted:
 		return fmt.Sprintf("%s %s, and the apply was interrupted while this change waited for it.", clashIntro(c), change)
 	}
@@ -233,7 +240,7 @@ func (d *providerData) refusedNameDetail(c nameClash, outcome releaseOutcome, re
 	c.managedHint = "If this apply renames or destroys that resource instead, that change did not begin while this one " +
 		"waited for it. Either that resource depends on this one, directly or through others, and must not (make this " +
 		"resource depend on it instead), or Terraform had not started it yet: apply again, or add depends_on to this " +
-		"resource, naming that resource, to make the order explicit."
+		"resource, naming that resource, to make the order explicit. " + createBeforeDestroyHint(c.object, c.field)
 	return d.nameClashDetail(c)
 }
 
@@ -253,7 +260,8 @@ func madeElsewhereDetail(c nameClash) string {
 // one, and an apply then fails, as it changes this one first.
 func withPlanOrderHint(c nameClash) nameClash {
 	c.managedHint = "If this run renames or destroys that resource instead, it depends on this one, directly or through " +
-		"others, so Terraform would change this one first, which Vision One refuses: make this resource depend on that one instead."
+		"others, so Terraform would change this one first, which Vision One refuses: make this resource depend on that one " +
+		"instead. " + createBeforeDestroyHint(c.object, c.field)
 	return c
 }
 
@@ -261,4 +269,80 @@ func withPlanOrderHint(c nameClash) nameClash {
 func lowerFirst(s string) string {
 	first, size := utf8.DecodeRuneInString(s)
 	return string(unicode.ToLower(first)) + s[size:]
+}
+
+// createBeforeDestroyHint is the advice on a new object that takes the name (email) of an object
+// that the same run destroys, which no order of the two can help when create_before_destroy
+// applies: Terraform creates the new object first. A provider cannot see whether it applies, as it
+// may be inherited from a resource that refers to this one.
+func createBeforeDestroyHint(object, field string) string {
+	return fmt.Sprintf("If this resource is new and takes the %[2]s of a resource that this run destroys (a for_each key or "+
+		"count index that changed), and create_before_destroy applies (set on the resource, or inherited from a resource "+
+		"that refers to it and has it), Terraform creates this one first, which no depends_on or second apply changes: "+
+		"use a moved block from the old resource address to the new one, which keeps the existing %[1]s, or give this "+
+		"resource another %[2]s.", object, field)
+}
+
+// warnRecreated warns that a plan destroys the object of type typeName (an API key or a role)
+// with id and name holder, and creates another one named name, under another resource address:
+// the apply fails if create_before_destroy applies. summary titles the warning; object and field
+// name the object and its name in words.
+func warnRecreated(diags *diag.Diagnostics, summary, object, field, holder, id, name string) {
+	diags.AddWarning(summary, fmt.Sprintf("This plan destroys the %[1]s %[3]q (id %[4]s) and creates a new %[1]s named %[5]q "+
+		"in its place, under another resource address (such as a for_each key or count index that changed). The %[2]ss of %[1]ss "+
+		"are unique regardless of case, so the new %[1]s can be created only once the old one is gone: without "+
+		"create_before_destroy, Terraform destroys the old one first, or the create waits for it. But if create_before_destroy "+
+		"applies (set on the resource, or inherited from a resource that refers to it and has it), Terraform creates the new "+
+		"%[1]s before it destroys the old one, and the apply fails. Use a moved block from the old resource address to the new "+
+		"one, which keeps the existing %[1]s and changes it in place, or give the new %[1]s another %[2]s.",
+		object, field, holder, id, name))
+}
+
+// reportPlannedDestroy records the destroy, planned now, of the object id named name (a role or an API
+// key, whose record of names given up is releases), and warns when a create planned before it
+// in this process takes its name (warnRecreated).
+func reportPlannedDestroy(diags *diag.Diagnostics, releases *nameReleases, summary, object, id, name string) {
+	if taker, taken := releases.planDelete(id, name); taken {
+		warnRecreated(diags, summary, object, "name", name, id, taker)
+	}
+}
+
+// reportPlannedCreate records the create, planned now, of an object named name that replaces the
+// object owner ("" for a new one), and warns when a destroy planned before it in this process gives
+// the name up (warnRecreated).
+func reportPlannedCreate(diags *diag.Diagnostics, releases *nameReleases, summary, object, name, owner string) {
+	if id, from, found := releases.planCreate(name, owner); found {
+		warnRecreated(diags, summary, object, "name", from, id, name)
+	}
+}
+
+// warnedOfClash returns, when this process warned that a create would take the name of the object
+// of c (warnExactNameTaken), a short detail for the create's refusal that points to that warning,
+// which already says what to do: in an apply, that is the warning of its own plan of the create.
+func (d *providerData) warnedOfClash(c nameClash, summary string) (string, bool) {
+	if !d.exactNameWarnings.has(c.typeName, c.id) {
+		return "", false
+	}
+	return fmt.Sprintf("%s The warning %q above, from this apply's plan of this resource, says what to do.",
+		clashIntro(c), summary), true
+}
+
+// refusedCreateDetail is refusedNameDetail for a create, unless this process warned of the clash
+// (warnedOfClash) and waited for no change of this run: the advice is then printed once.
+func (d *providerData) refusedCreateDetail(c nameClash, summary string, outcome releaseOutcome, release nameRelease) string {
+	if outcome == releaseUnknown {
+		if short, warned := d.warnedOfClash(c, summary); warned {
+			return short
+		}
+	}
+	return d.refusedNameDetail(c, outcome, release)
+}
+
+// recordPlannedDestroy is the ModifyPlan of a destroy (req.Plan null): it calls record with the
+// state of the object destroyed, which it records for the creates of the same plan.
+func recordPlannedDestroy[M any](ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse, record func(M)) {
+	var state M
+	if resp.Diagnostics.Append(req.State.Get(ctx, &state)...); !resp.Diagnostics.HasError() {
+		record(state)
+	}
 }

@@ -49,6 +49,9 @@ type nameReleases struct {
 	waiting map[string]string
 	// startLimit is releaseStartLimit, or what a test sets.
 	startLimit time.Duration
+	// creates are the names that the creates planned in this process take, with the id of the
+	// object each replaces ("" for a new one), for the destroys planned after them (planDelete).
+	creates []plannedName[struct{}]
 }
 
 // releaseStartLimit bounds how long a refused write waits for a change of the holder of its name
@@ -68,9 +71,12 @@ type nameRelease struct {
 	// or its new name is generated when it is written.
 	from, to string
 	deleted  bool
-	begun    chan struct{} // closed when the change begins
-	done     chan struct{} // closed when it ends, after released is set
-	released bool          // whether the change was written
+	// destroyPlanned says that the delete was recorded by its plan (planDelete), which only a plan
+	// makes: Terraform calls Delete without planning again.
+	destroyPlanned bool
+	begun          chan struct{} // closed when the change begins
+	done           chan struct{} // closed when it ends, after released is set
+	released       bool          // whether the change was written
 }
 
 // planRename records that the plan of the object id renames it from the name from to planned, if
@@ -88,7 +94,7 @@ func (n *nameReleases) planRename(id string, from string, planned types.String) 
 		return // planned again while it runs: the record stands
 	default:
 	}
-	r.from, r.to, r.deleted = from, planned.ValueString(), false
+	r.from, r.to, r.deleted, r.destroyPlanned = from, planned.ValueString(), false, false
 	n.notify() // for awaitRoleRenamePlanned, when the object's record was there already
 }
 
@@ -112,6 +118,42 @@ func (n *nameReleases) planReplace(id string) {
 	}
 	r.to, r.deleted = "", true
 	n.notify()
+}
+
+// planDelete records that the plan of the object id, named name, destroys it, and returns the name
+// that a create planned earlier in this process takes from it (planCreate), if one does.
+// Recorded, the delete gives the name up for the plans that follow (givesUp), and its create is
+// reported once, by planDelete or planCreate, whichever comes second.
+func (n *nameReleases) planDelete(id, name string) (taker string, taken bool) {
+	if id == "" {
+		return "", false
+	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	r := n.record(id)
+	r.from, r.to, r.deleted, r.destroyPlanned = name, "", true, true
+	n.notify()
+	for _, c := range n.creates {
+		if c.owner != id && client.SameName(c.name, name) {
+			return c.name, true
+		}
+	}
+	return "", false
+}
+
+// planCreate records that a plan creates an object named name, which replaces the object owner (""
+// for a new one), and returns the id and name of another object whose destroy this process has
+// planned (planDelete) and that has the name regardless of case, if there is one.
+func (n *nameReleases) planCreate(name, owner string) (id, from string, found bool) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.creates = append(n.creates, plannedName[struct{}]{name: name, owner: owner})
+	for id, r := range n.byID {
+		if r.destroyPlanned && id != owner && client.SameName(r.from, name) {
+			return id, r.from, true
+		}
+	}
+	return "", "", false
 }
 
 // keepsName reports whether the change r renames its object in letter case only: the object keeps

@@ -38,8 +38,14 @@ type providerData struct {
 	// (awaitDeletes), by accountDeleteKey: an invitation's id changes when it is accepted, and
 	// its email does not.
 	accountDeletes nameReleases
+	// The destroys of accounts that this plan makes, by id, for the invitations to the same email
+	// (warnReinvited).
+	accountDestroys nameReleases
 
 	managed managedObjects
+	// exactNameWarnings are the objects whose name (email) this process warned that a create takes
+	// (warnExactNameTaken), so that the create's refusal points to the warning (warnedOfClash).
+	exactNameWarnings managedObjects
 
 	// The tenant's API keys, roles and accounts, listed at most once per provider process for the
 	// plan-time checks of new key names (apiKeyNamed), role names (roleNamed) and account emails
@@ -136,31 +142,37 @@ type managedObjects struct {
 type managedObject struct{ typeName, id string }
 
 // noteManaged records that the objects of typeName with these ids are in this configuration's state.
-func (d *providerData) noteManaged(typeName string, ids ...string) {
-	d.managed.mu.Lock()
-	defer d.managed.mu.Unlock()
-	if d.managed.ids == nil {
-		d.managed.ids = map[managedObject]struct{}{}
+func (d *providerData) noteManaged(typeName string, ids ...string) { d.managed.note(typeName, ids...) }
+
+// note records the objects of typeName with these ids.
+func (m *managedObjects) note(typeName string, ids ...string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.ids == nil {
+		m.ids = map[managedObject]struct{}{}
 	}
 	for _, id := range ids {
 		if id != "" {
-			d.managed.ids[managedObject{typeName, id}] = struct{}{}
+			m.ids[managedObject{typeName, id}] = struct{}{}
 		}
 	}
-	if d.managed.noted != nil {
-		close(d.managed.noted)
-		d.managed.noted = nil
+	if m.noted != nil {
+		close(m.noted)
+		m.noted = nil
 	}
+}
+
+// has reports whether the object of typeName with id is recorded.
+func (m *managedObjects) has(typeName, id string) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	_, ok := m.ids[managedObject{typeName, id}]
+	return ok
 }
 
 // seenManaged reports whether this process has seen the object of typeName with id in this
 // configuration's state (see managedObjects for how little that can be).
-func (d *providerData) seenManaged(typeName, id string) bool {
-	d.managed.mu.Lock()
-	defer d.managed.mu.Unlock()
-	_, ok := d.managed.ids[managedObject{typeName, id}]
-	return ok
-}
+func (d *providerData) seenManaged(typeName, id string) bool { return d.managed.has(typeName, id) }
 
 // awaitManaged waits up to limit for this process to see the object of typeName with id in this
 // configuration's state, and reports whether it did. It is for a plan that finds the name it plans

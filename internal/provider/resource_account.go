@@ -182,6 +182,7 @@ func checkInvitationEmail(plan accountResourceModel, diags *diag.Diagnostics) {
 // never promises what apply cannot do.
 func (r *accountResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
+		r.planDestroy(ctx, req, resp)
 		return
 	}
 	plan, prior, diags := modifyPlanModels[accountResourceModel](ctx, req)
@@ -211,6 +212,7 @@ func (r *accountResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 			owner, diags = plannedFromID(ctx, req.Private)
 			resp.Diagnostics.Append(diags...)
 		}
+		r.data.noteInvitation(plan.Email, owner, prior == nil, &resp.Diagnostics)
 		r.checkEmail(ctx, plan.Email, owner, prior == nil || len(resp.RequiresReplace) > 0, &resp.Diagnostics)
 	}
 	if req.Plan.Raw.Equal(req.State.Raw) {
@@ -607,6 +609,45 @@ func (r *accountResource) checkEmail(ctx context.Context, planned types.String, 
 	diags.AddAttributeError(path.Root("email"), "Account Already Exists", r.data.nameClashDetail(clash)+more)
 }
 
+// warnReinvited warns that a plan deletes the account with this email and id, and invites taker,
+// the same email regardless of case, as a new account under another resource address: the person
+// loses the account until they accept the new invitation, and with create_before_destroy Vision
+// One refuses the invitation, sent before the delete.
+func warnReinvited(diags *diag.Diagnostics, email, id, taker string) {
+	diags.AddWarning("Account Deleted and Invited Again", fmt.Sprintf("This plan deletes the account %s (id %s) and invites "+
+		"it again as %s, under another resource address (such as a for_each key or count index that changed): the person "+
+		"loses the account, and signs in again only once they accept the new invitation. To keep the account, use a moved "+
+		"block from the old resource address to the new one. Besides, if create_before_destroy applies (set on the "+
+		"resource, or inherited from a resource that refers to it and has it), Terraform invites before it deletes, and "+
+		"Vision One refuses the invitation, as account emails are unique regardless of case.", email, id, taker))
+}
+
+// planDestroy records the destroy of an account, planned now, for the invitations of this plan to
+// the same email, and warns when one was planned before it (warnReinvited).
+func (r *accountResource) planDestroy(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if r.data == nil {
+		return
+	}
+	recordPlannedDestroy(ctx, req, resp, func(state accountResourceModel) {
+		id, email := state.ID.ValueString(), state.Email.ValueString()
+		if taker, taken := r.data.accountDestroys.planDelete(id, email); taken {
+			warnReinvited(&resp.Diagnostics, email, id, taker)
+		}
+	})
+}
+
+// noteInvitation records the invitation to email that a plan of a new resource (isNew) makes, for
+// a new account or the replacement of the account owner, and warns when a destroy planned before
+// it in this process deletes an account with that email (warnReinvited).
+func (d *providerData) noteInvitation(email types.String, owner string, isNew bool, diags *diag.Diagnostics) {
+	if !isNew || email.IsNull() || email.IsUnknown() {
+		return
+	}
+	if id, from, found := d.accountDestroys.planCreate(email.ValueString(), owner); found {
+		warnReinvited(diags, from, id, email.ValueString())
+	}
+}
+
 // accountEmailClash describes the existing account whose email a new account would take.
 func accountEmailClash(existing *client.Account) nameClash {
 	return nameClash{
@@ -638,9 +679,13 @@ func (r *accountResource) addInviteError(ctx context.Context, diags *diag.Diagno
 		said = "What the provider found"
 	}
 	clash := accountEmailClash(existing)
+	detail, warned := r.data.warnedOfClash(clash, "Account Already Exists")
+	if !warned {
+		detail = r.data.nameClashDetail(clash)
+	}
 	diags.AddAttributeError(path.Root("email"), "Account Already Exists",
 		fmt.Sprintf("%s %s\n\nThe existing account has auth type %s, role %q and status %s. %s: %s",
-			outcome, r.data.nameClashDetail(clash), existing.AuthType, existing.Role, existing.Status, said, err))
+			outcome, detail, existing.AuthType, existing.Role, existing.Status, said, err))
 }
 
 // pendingReason says why Vision One refuses updates of this account for now, or "" when it accepts

@@ -311,7 +311,16 @@ func (r *apiKeyResource) Configure(_ context.Context, req resource.ConfigureRequ
 // before applying it, so a role name known only at apply is checked here before the write. For a
 // key that exists, the role check only warns (see plan_checks.go), and Update checks it again.
 func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || unknownProvider(ctx, r.data) {
+	if req.Plan.Raw.IsNull() {
+		if r.data != nil {
+			// A destroy gives the name up, for the creates of this plan that take it.
+			recordPlannedDestroy(ctx, req, resp, func(state apiKeyResourceModel) {
+				reportPlannedDestroy(&resp.Diagnostics, &r.data.keyReleases, apiKeyRecreatedSummary, "API key", state.ID.ValueString(), state.Name.ValueString())
+			})
+		}
+		return
+	}
+	if unknownProvider(ctx, r.data) {
 		return
 	}
 	plan, state, diags := modifyPlanModels[apiKeyResourceModel](ctx, req)
@@ -334,6 +343,9 @@ func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 			resp.Diagnostics.Append(roleChecks...)
 		} else {
 			appendWithErrorNote(&resp.Diagnostics, roleChecks, diag.SeverityError, replacedRoleNote(replaces))
+		}
+		if !plan.Name.IsNull() && !plan.Name.IsUnknown() {
+			reportPlannedCreate(&resp.Diagnostics, &r.data.keyReleases, apiKeyRecreatedSummary, "API key", plan.Name.ValueString(), replaces)
 		}
 		r.checkName(ctx, plan.Name, replaces, nil, false, &resp.Diagnostics, &resp.Diagnostics)
 		return
@@ -520,6 +532,10 @@ func (r *apiKeyResource) checkName(ctx context.Context, planned types.String, ow
 		name, owner, state == nil, refreshed)
 }
 
+// apiKeyRecreatedSummary titles the warning of a key destroyed and created again under another
+// resource address with the same name (warnRecreated).
+const apiKeyRecreatedSummary = "API Key Destroyed and Created Again"
+
 // apiKeyImportRemark is what an import of an API key cannot bring.
 const apiKeyImportRemark = "An import cannot recover the key's value: Vision One shows it only once, when the key is created."
 
@@ -575,7 +591,7 @@ func (r *apiKeyResource) createClashDetail(name string, generated bool, err erro
 		// No change of this apply was waited for (see takeName).
 		return r.data.nameClashDetail(clash)
 	}
-	return r.data.refusedNameDetail(clash, refused.outcome, refused.release)
+	return r.data.refusedCreateDetail(clash, "API Key Already Exists", refused.outcome, refused.release)
 }
 
 // seenManaged reports whether this process has seen the key with this id in this configuration's

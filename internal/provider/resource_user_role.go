@@ -190,7 +190,16 @@ func (r *userRoleResource) ValidateConfig(ctx context.Context, req resource.Vali
 // though, sends the keys the role keeps too (toAPIPatch): those the catalog no longer lists are a
 // warning (warnRetiredKeys).
 func (r *userRoleResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || unknownProvider(ctx, r.data) {
+	if req.Plan.Raw.IsNull() {
+		if r.data != nil {
+			// A destroy gives the name up, for the creates of this plan that take it.
+			recordPlannedDestroy(ctx, req, resp, func(state userRoleModel) {
+				reportPlannedDestroy(&resp.Diagnostics, &r.data.roleReleases, roleRecreatedSummary, "user role", state.ID.ValueString(), state.Name.ValueString())
+			})
+		}
+		return
+	}
+	if unknownProvider(ctx, r.data) {
 		return
 	}
 	plan, state, diags := modifyPlanModels[userRoleModel](ctx, req)
@@ -239,6 +248,9 @@ func (r *userRoleResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 			target.AddAttributeError(path.Root("name"), "User Role Already Exists",
 				plannedNameClashDetail(userRoleType, "user role", "name", name, other.name, other.owner))
 		}
+		if state == nil {
+			reportPlannedCreate(&resp.Diagnostics, &r.data.roleReleases, roleRecreatedSummary, "user role", name, owner)
+		}
 		if state == nil || !plan.Name.Equal(state.Name) {
 			r.refuseTakenName(ctx, name, owner, state == nil, refreshed, &checks)
 		}
@@ -286,7 +298,14 @@ func (r *userRoleResource) refuseTakenName(ctx context.Context, name, selfID str
 		tflog.Warn(ctx, "Could not list the roles; the API decides about the role name at apply", map[string]any{"error": err.Error()})
 		return
 	}
-	if role == nil || role.ID == selfID {
+	if role == nil {
+		return
+	}
+	if role.ID == selfID {
+		// The role this create replaces (-replace, or tainted), unless this process has deleted it.
+		if _, gone := r.data.roleReleases.givesUp(selfID); creates && !gone {
+			warnReplacedKeepingName(diags, role, name)
+		}
 		return
 	}
 	if role.Type == client.RoleTypePredefined {
@@ -299,6 +318,23 @@ func (r *userRoleResource) refuseTakenName(ctx context.Context, name, selfID str
 	}
 	r.data.reportTakenName(ctx, diags, "User Role Already Exists", &r.data.roleReleases, roleNameClash(*role, name, creates),
 		name, selfID, creates, refreshed)
+}
+
+// roleRecreatedSummary titles the warning of a role destroyed and created again under another
+// resource address with the same name (warnRecreated).
+const roleRecreatedSummary = "User Role Destroyed and Created Again"
+
+// warnReplacedKeepingName warns that a plan replaces the role, which the create planned as name takes
+// the name of: without create_before_destroy the role is deleted first, but with it, which a
+// resource that refers to the role may pass on, Vision One refuses the create.
+func warnReplacedKeepingName(diags *diag.Diagnostics, role *client.Role, name string) {
+	diags.AddAttributeWarning(path.Root("name"), "User Role Replaced Under the Same Name", fmt.Sprintf("This plan replaces "+
+		"the user role %q (id %s) with a new one named %q, and role names are unique regardless of case. Without "+
+		"create_before_destroy, Terraform deletes the current role first (which Vision One refuses while accounts or API "+
+		"keys have it). But if create_before_destroy applies (set on the resource, or inherited from a resource that refers "+
+		"to it and has it, such as an API key), Terraform creates the new role first, and Vision One refuses it: rename "+
+		"the role in place instead of replacing it (drop -replace, or terraform untaint a tainted role), or give the new "+
+		"role another name in the same apply.", role.Name, role.ID, name))
 }
 
 // seenManaged reports whether this process has seen the role with this id in this configuration's
@@ -470,7 +506,8 @@ func (r *userRoleResource) Create(ctx context.Context, req resource.CreateReques
 	if refusal != nil && refusal.holder != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("name"), "User Role Already Exists",
 			fmt.Sprintf("Creating the user role %q: %s\n\n%s", in.Name, err,
-				r.data.refusedNameDetail(roleNameClash(*refusal.holder, in.Name, true), refusal.outcome, refusal.release)))
+				r.data.refusedCreateDetail(roleNameClash(*refusal.holder, in.Name, true), "User Role Already Exists",
+					refusal.outcome, refusal.release)))
 		return
 	}
 	var readBack *client.ReadBackError
@@ -645,9 +682,10 @@ func (r *userRoleResource) Delete(ctx context.Context, req resource.DeleteReques
 	if len(holders) > 0 {
 		doing += ", still assigned to " + describeRoleHolders(holders)
 	}
-	advice := roleInUseAdvice + " " + roleHoldersMovedAdvice + " " + roleHoldersNotBegunAdvice
+	advice := roleInUseAdvice + " " + roleHoldersMovedAdvice + " " + roleReplacedAdvice + " " + roleHoldersNotBegunAdvice
 	if slices.ContainsFunc(holders, func(h roleHolder) bool { return h.fixed }) {
-		advice = roleInUseAdvice + " " + fixedRoleHoldersAdvice + " " + roleHoldersMovedAdvice + " " + roleHoldersNotBegunAdvice
+		advice = roleInUseAdvice + " " + fixedRoleHoldersAdvice + " " + roleHoldersMovedAdvice + " " + roleReplacedAdvice + " " +
+			roleHoldersNotBegunAdvice
 	}
 	addAPIErrorWith(&resp.Diagnostics, "User Role In Use", doing, err, advice)
 }
@@ -673,6 +711,14 @@ const roleHoldersMovedAdvice = "If this apply gives them another role and they r
 	"only after this delete, so every apply is refused alike: keep the role in the configuration for one more apply " +
 	"(or apply them first with terraform apply -target=<address>), then remove it. Roles applied with lifecycle { " +
 	"create_before_destroy = true } are deleted after the accounts and keys that referred to them are updated."
+
+// roleReplacedAdvice is for a role replaced without create_before_destroy (-replace, or tainted)
+// that its holders refer to: Terraform deletes it before it creates its successor and updates them,
+// so every apply is refused alike, and keeping the role or referring to it does not help.
+const roleReplacedAdvice = "If this apply replaces the role (terraform apply -replace, or a role marked tainted) and " +
+	"they refer to it, Terraform deletes it before it creates the new one and moves them to it, so every apply is " +
+	"refused alike: rename the role in place instead of replacing it (drop -replace; terraform untaint a tainted role), " +
+	"or give the role lifecycle { create_before_destroy = true } and a new name in the same apply."
 
 const roleHoldersNotBegunAdvice = "If this run deletes them too, their deletes may not have begun within the wait (as with " +
 	"a low -parallelism): run the command again; the lasting fix is to refer to the role (role = " +
