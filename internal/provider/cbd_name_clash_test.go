@@ -108,6 +108,22 @@ func TestUserRole_modifyPlanCreateIntoDestroyedName(t *testing.T) {
 		}).Diagnostics
 	expectOneWarningOf(t, "a replacement", "User Role Replaced Under the Same Name", []string{"if create_before_destroy applies",
 		"rename the role in place", "another name"}, replaced)
+
+	// A replacement that changes the name in letter case only, which Terraform plans first as an
+	// update of the role (recorded as a rename that keeps the name), then as the create.
+	r = &userRoleResource{data: newProviderData(e.API)}
+	r.data.noteManaged(userRoleType, old.ID)
+	upper := strings.ToUpper(old.Name)
+	prior := model(types.StringValue(old.ID), old.Name)
+	modifyPlanWith(t, r, &prior, model(types.StringNull(), upper), model(types.StringValue(old.ID), upper), nil)
+	replaced = modifyPlanWith(t, r, nil, model(types.StringUnknown(), upper), model(types.StringUnknown(), upper),
+		func(req *fwresource.ModifyPlanRequest, _ *fwresource.ModifyPlanResponse) {
+			if diags := notePlannedFrom(context.Background(), req.Private, old.ID); diags.HasError() {
+				t.Fatal(diags)
+			}
+		}).Diagnostics
+	expectOneWarningOf(t, "a replacement renaming in letter case", "User Role Replaced Under the Same Name",
+		[]string{"if create_before_destroy applies", "rename the role in place"}, replaced)
 }
 
 // TestAPIKey_modifyPlanCreateIntoDestroyedName: as for roles, a new key with the fixed name of a

@@ -302,8 +302,9 @@ func (r *userRoleResource) refuseTakenName(ctx context.Context, name, selfID str
 		return
 	}
 	if role.ID == selfID {
-		// The role this create replaces (-replace, or tainted), unless this process has deleted it.
-		if _, gone := r.data.roleReleases.givesUp(selfID); creates && !gone {
+		// The role this create replaces (-replace, or tainted), unless this process has begun to
+		// delete it: planned to be replaced, or renamed in letter case only, it still has the name.
+		if creates && !r.data.roleReleases.deleting(selfID) {
 			warnReplacedKeepingName(diags, role, name)
 		}
 		return
