@@ -507,8 +507,7 @@ func (r *userRoleResource) Create(ctx context.Context, req resource.CreateReques
 	if refusal != nil && refusal.holder != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("name"), "User Role Already Exists",
 			fmt.Sprintf("Creating the user role %q: %s\n\n%s", in.Name, err,
-				r.data.refusedCreateDetail(roleNameClash(*refusal.holder, in.Name, true), "User Role Already Exists",
-					refusal.outcome, refusal.release)))
+				r.data.refusedNameDetail(roleNameClash(*refusal.holder, in.Name, true), refusal.outcome, refusal.release)))
 		return
 	}
 	var readBack *client.ReadBackError
