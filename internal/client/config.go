@@ -102,13 +102,16 @@ func ShownEndpoint(raw string) (shown, withheld string) {
 
 // shownUnparsed is an endpoint that is not a URL at all, such as a host and port without a scheme,
 // as a message may show it: up to a query string or fragment, and not at all when it may hold
-// credentials (an @) or a key.
+// credentials (an @ anywhere: a password may hold a ? or #) or a key.
 func shownUnparsed(raw string) (shown, withheld string) {
+	if strings.Contains(raw, "@") {
+		return "", ""
+	}
 	shown = raw
 	if i := strings.IndexAny(raw, "?#"); i >= 0 {
 		shown, withheld = raw[:i], "its query string or fragment is not shown"
 	}
-	if ShapedLikeKeyValue(shown) || strings.Contains(shown, "@") {
+	if ShapedLikeKeyValue(shown) {
 		return "", ""
 	}
 	return shown, withheld
@@ -119,8 +122,9 @@ func shownUnparsed(raw string) (shown, withheld string) {
 // string is not shown"). Nor is a host or a path (or the opaque part after a scheme) shaped like a
 // key, such as an API key pasted as the endpoint.
 func shownURL(u *url.URL) (shown, withheld string) {
-	if strings.Contains(u.Opaque, "@") {
-		// user:password@host without a scheme: the user name parses as the scheme.
+	if u.User == nil && strings.Contains(u.Opaque+u.RawQuery+u.Fragment, "@") {
+		// Credentials the parser did not take for user info: user:password@host without a scheme,
+		// whose user name parses as the scheme, or a password with a ? or # in it.
 		return "", ""
 	}
 	bare := url.URL{Scheme: u.Scheme, Host: u.Host}
@@ -200,9 +204,12 @@ func parseEndpoint(raw string) (*url.URL, error) {
 	if err != nil {
 		shown, withheld := shownUnparsed(raw)
 		reason := mustBeHTTPURL + " (" + unwrapURLError(err).Error() + ")"
-		if !strings.Contains(raw, "://") {
+		switch {
+		case !strings.Contains(raw, "://"):
 			// The parser's reason, such as a colon in the first path segment, says nothing useful here.
 			reason = "the URL has no scheme; " + mustBeHTTPURL
+		case strings.Contains(raw, "@"):
+			reason = mustBeHTTPURL // the parser's reason may quote a password ("invalid port")
 		}
 		if withheld != "" {
 			reason += " (" + withheld + ")"
@@ -217,6 +224,9 @@ func parseEndpoint(raw string) (*url.URL, error) {
 		return nil, &ConfigError{Field: FieldEndpoint, Value: shown, Reason: reason}
 	}
 	switch {
+	case u.Scheme != "http" && u.Scheme != "https" && !strings.Contains(raw, "://"):
+		// A host name parses as a scheme ("localhost:8080") or a path ("api.xdr.trendmicro.com").
+		return refuse("the URL has no scheme; " + mustBeHTTPURL)
 	case u.Scheme != "http" && u.Scheme != "https":
 		return refuse(mustBeHTTPURL)
 	case u.Hostname() == "":

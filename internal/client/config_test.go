@@ -60,16 +60,26 @@ func TestNewValidatesConfig(t *testing.T) {
 		{"key with a line break", client.Config{Region: "us", APIKey: "abc\n"}, client.FieldAPIKey, "line break", ""},
 		{"key with a space inside", client.Config{Region: "us", APIKey: "abc def"}, client.FieldAPIKey, "space", ""},
 		{"bad region", client.Config{Region: "mars", APIKey: "k"}, client.FieldRegion, `invalid region "mars": not a Vision One region; the regions are us, eu`, ""},
-		{"relative endpoint", client.Config{Endpoint: "api.example.com", APIKey: "k"}, client.FieldEndpoint, "absolute http or https URL", ""},
+		{"relative endpoint", client.Config{Endpoint: "api.example.com", APIKey: "k"}, client.FieldEndpoint,
+			`invalid endpoint "api.example.com": the URL has no scheme; it must be an absolute http or https URL`, ""},
+		{"host name and port without a scheme", client.Config{Endpoint: "localhost:8080", APIKey: "k"}, client.FieldEndpoint,
+			`invalid endpoint "localhost:8080": the URL has no scheme; it must be an absolute http or https URL`, ""},
 		{"ftp endpoint", client.Config{Endpoint: "ftp://api.example.com", APIKey: "k"}, client.FieldEndpoint, "absolute http or https URL", ""},
 		{"unparsable endpoint", client.Config{Endpoint: "http://[::1", APIKey: "k"}, client.FieldEndpoint, `invalid endpoint "http://[::1": it must be an absolute http or https URL such as https://api.xdr.trendmicro.com (missing ']' in host)`, ""},
 		// The emulator's address without its scheme does not parse as a URL at all.
 		{"host and port without a scheme", client.Config{Endpoint: "127.0.0.1:8080", APIKey: "k"}, client.FieldEndpoint,
 			`invalid endpoint "127.0.0.1:8080": the URL has no scheme; it must be an absolute http or https URL such as https://api.xdr.trendmicro.com`, ""},
 		{"credentials without a scheme", client.Config{Endpoint: "u:p@127.0.0.1:8080", APIKey: "k"}, client.FieldEndpoint,
-			"invalid endpoint: it must be an absolute http or https URL such as https://api.xdr.trendmicro.com", ""},
+			"invalid endpoint: the URL has no scheme; it must be an absolute http or https URL such as https://api.xdr.trendmicro.com", ""},
 		{"unparsable, with credentials", client.Config{Endpoint: "u:p@127.0.0.1:8080/x:y", APIKey: "k"}, client.FieldEndpoint,
+			"invalid endpoint: the URL has no scheme; it must be an absolute http or https URL such as https://api.xdr.trendmicro.com", ""},
+		// A password with a ? or # in it: the @ comes after what parses as a query or fragment.
+		{"password with a ?, without a scheme", client.Config{Endpoint: "admin:s3cr3tpass?x@host", APIKey: "k"}, client.FieldEndpoint,
+			"invalid endpoint: the URL has no scheme; it must be an absolute http or https URL such as https://api.xdr.trendmicro.com", ""},
+		{"password with a #", client.Config{Endpoint: "https://admin:s3cr3tpass#x@host", APIKey: "k"}, client.FieldEndpoint,
 			"invalid endpoint: it must be an absolute http or https URL such as https://api.xdr.trendmicro.com", ""},
+		{"numeric password with a ?", client.Config{Endpoint: "https://admin:4242?x@host", APIKey: "k"}, client.FieldEndpoint,
+			"invalid endpoint: a base URL takes no query string or fragment", ""},
 		{"no host", client.Config{Endpoint: "https://", APIKey: "k"}, client.FieldEndpoint, "no host", ""},
 		{"only a port", client.Config{Endpoint: "http://:8080", APIKey: "k"}, client.FieldEndpoint, "no host", ""},
 		{"space in the host", client.Config{Endpoint: "http://exa mple.com", APIKey: "k"}, client.FieldEndpoint, "absolute http or https URL", ""},
@@ -90,7 +100,7 @@ func TestNewValidatesConfig(t *testing.T) {
 		// A key pasted as the endpoint (the endpoint and API key settings swapped) has no host: its
 		// path, or its opaque part after a scheme, is the key.
 		{"a key as the endpoint", client.Config{Endpoint: endpointSecret, APIKey: "k"}, client.FieldEndpoint,
-			"invalid endpoint: it must be an absolute http or https URL such as https://api.xdr.trendmicro.com (its path is not shown)", ""},
+			"invalid endpoint: the URL has no scheme; it must be an absolute http or https URL such as https://api.xdr.trendmicro.com (its path is not shown)", ""},
 		{"a key after the scheme", client.Config{Endpoint: "https:" + endpointSecret, APIKey: "k"}, client.FieldEndpoint,
 			`invalid endpoint "https:": the URL has no host; it must be an absolute http or https URL such as ` +
 				"https://api.xdr.trendmicro.com (its path is not shown)", ""},
@@ -114,7 +124,8 @@ func TestNewValidatesConfig(t *testing.T) {
 				if !errors.As(err, &configErr) || configErr.Field != tt.wantField {
 					t.Errorf("New error = %#v, want a *ConfigError about %q", err, tt.wantField)
 				}
-				if strings.Contains(err.Error(), "p@") || strings.Contains(err.Error(), endpointSecret) {
+				if strings.Contains(err.Error(), "p@") || strings.Contains(err.Error(), endpointSecret) ||
+					strings.Contains(err.Error(), "s3cr3t") || strings.Contains(err.Error(), "4242") {
 					t.Errorf("error %q repeats the credentials", err)
 				}
 				return
@@ -146,6 +157,9 @@ func TestShownEndpoint(t *testing.T) {
 		{"127.0.0.1:8080", "127.0.0.1:8080", ""},
 		{"127.0.0.1:8080/?" + endpointSecret, "127.0.0.1:8080/", "its query string or fragment is not shown"},
 		{"u:p@127.0.0.1:8080", "", ""},
+		{"admin:s3cr3tpass?x@host", "", ""},
+		{"https://admin:s3cr3tpass#x@host", "", ""},
+		{"https://admin:4242?x@host", "", ""},
 		{"127.0.0.1:8080/" + endpointSecret, "", ""},
 		{"ftp:" + endpointSecret, "", "its path is not shown"},
 		{"https://" + endpointSecret, "https:", "its host is not shown"},

@@ -1366,3 +1366,59 @@ func TestEmulatorRoleCreateMethodNotAllowed(t *testing.T) {
 		t.Errorf("CreateRole answered 405: %v, want the error of a call not offered", err)
 	}
 }
+
+// TestEmulatorOlderRoleDeleteRetried: on a tenant with only the older role endpoints, a role DELETE
+// whose first attempt failed on its way is answered 404 when sent again, as every role DELETE is
+// there. That 404 says nothing of the first attempt: the role is still listed, so the delete is a
+// call not offered, not one the first attempt did.
+func TestEmulatorOlderRoleDeleteRetried(t *testing.T) {
+	var failed atomic.Bool
+	e := startEmulator(t, func(_ *emulator.Server, next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodDelete && strings.HasPrefix(r.URL.Path, "/v3.0/iam/roles/") && failed.CompareAndSwap(false, true) {
+				http.Error(w, "unavailable", http.StatusServiceUnavailable)
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	})
+	ctx := context.Background()
+	made, err := e.api.CreateRole(ctx, client.RoleCreate{Name: "older", PermissionKeys: []string{"platform.userRoles.view"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.srv.SetOlderRoleEndpoints(true)
+	if err := e.api.DeleteRole(ctx, made.ID); !client.IsNotOffered(err) {
+		t.Errorf("DeleteRole, its first attempt answered 503: %v, want the error of a call not offered", err)
+	}
+	if !failed.Load() {
+		t.Fatal("the first DELETE was not failed")
+	}
+	if listed, err := e.api.ListRoles(ctx, client.Eq("id", made.ID)); err != nil || len(listed) != 1 {
+		t.Errorf("the role after the delete: %+v, %v; want it still there", listed, err)
+	}
+}
+
+// TestEmulatorUpdateOfDeletedRoleListsOnce: the update of a role deleted outside, without a
+// version (or with a fingerprint), reads it first, and that read's 404 has looked in the listing already: the
+// update's error comes without a second listing.
+func TestEmulatorUpdateOfDeletedRoleListsOnce(t *testing.T) {
+	e := startEmulator(t, nil)
+	ctx := context.Background()
+	made, err := e.api.CreateRole(ctx, client.RoleCreate{Name: "doomed", PermissionKeys: []string{"platform.userRoles.view"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.api.DeleteRole(ctx, made.ID); err != nil {
+		t.Fatal(err)
+	}
+	before := e.srv.Stats().Requests
+	description := "changed"
+	err = e.api.UpdateRole(ctx, made.ID, "", client.RolePatch{Description: &description}) // no version: read first
+	if !client.IsNotFound(err) {
+		t.Errorf("UpdateRole of a deleted role: %v, want it not found", err)
+	}
+	if n := e.srv.Stats().Requests["GET /v3.0/iam/roles"] - before["GET /v3.0/iam/roles"]; n != 1 {
+		t.Errorf("UpdateRole of a deleted role listed the roles %d times, want once", n)
+	}
+}

@@ -141,15 +141,22 @@ func afterAmbiguousAnswer(err error, status int) bool {
 // deleteObject DELETEs one object, seen through an interrupt (beginWrite). A 404 answering a retry
 // whose earlier attempt may have been applied means that attempt deleted it: success.
 func (c *Client) deleteObject(ctx context.Context, p string) error {
+	err := c.sendDelete(ctx, p)
+	if afterAmbiguousAnswer(err, http.StatusNotFound) {
+		return nil
+	}
+	return err
+}
+
+// sendDelete DELETEs one object, seen through an interrupt (beginWrite), and returns the answer's
+// error as it is.
+func (c *Client) sendDelete(ctx context.Context, p string) error {
 	ctx, done, err := c.beginWrite(ctx)
 	if err != nil {
 		return err
 	}
 	defer done()
 	_, err = c.do(ctx, request{method: http.MethodDelete, path: p})
-	if afterAmbiguousAnswer(err, http.StatusNotFound) {
-		return nil
-	}
 	return err
 }
 

@@ -266,6 +266,9 @@ func (c *Client) UpdateRole(ctx context.Context, id, version string, patch RoleP
 	stale := writing(c.caches.roles, c.caches.accounts, c.caches.apiKeys) // accounts and keys name their role
 	defer stale()
 	err := updateObject(ctx, c, rolesPath, id, version, patch, c.GetRole, rolePatchApplied)
+	if e, ok := apiErrorAs(err); ok && e.Method != http.MethodPatch {
+		return err // the read before the PATCH, which has looked in the listing already (GetRole)
+	}
 	return c.notOfferedIfListed(ctx, id, err)
 }
 
@@ -290,8 +293,11 @@ func sameSet(a, b []string) bool {
 func (c *Client) DeleteRole(ctx context.Context, id string) error {
 	stale := writing(c.caches.roles, c.caches.accounts, c.caches.apiKeys) // accounts and keys name their role
 	defer stale()
-	err := c.deleteObject(ctx, objectPath(rolesPath, id))
-	return c.notOfferedIfListed(ctx, id, err)
+	err := c.notOfferedIfListed(ctx, id, c.sendDelete(ctx, objectPath(rolesPath, id)))
+	if IsNotFound(err) && afterAmbiguousAnswer(err, http.StatusNotFound) {
+		return nil // not listed either: the earlier attempt deleted it (deleteObject)
+	}
+	return err
 }
 
 // ListPermissions returns the tenant's permission catalog (GET /v3.0/iam/roles/permissionKeys).

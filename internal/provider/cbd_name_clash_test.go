@@ -108,6 +108,22 @@ func TestUserRole_modifyPlanCreateIntoDestroyedName(t *testing.T) {
 		}).Diagnostics
 	expectOneWarningOf(t, "a replacement", "User Role Replaced Under the Same Name", []string{"if create_before_destroy applies",
 		"rename the role in place", "another name"}, replaced)
+
+	// A replacement that changes the name in letter case only, which Terraform plans first as an
+	// update of the role (recorded as a rename that keeps the name), then as the create.
+	r = &userRoleResource{data: newProviderData(e.API)}
+	r.data.noteManaged(userRoleType, old.ID)
+	upper := strings.ToUpper(old.Name)
+	prior := model(types.StringValue(old.ID), old.Name)
+	modifyPlanWith(t, r, &prior, model(types.StringNull(), upper), model(types.StringValue(old.ID), upper), nil)
+	replaced = modifyPlanWith(t, r, nil, model(types.StringUnknown(), upper), model(types.StringUnknown(), upper),
+		func(req *fwresource.ModifyPlanRequest, _ *fwresource.ModifyPlanResponse) {
+			if diags := notePlannedFrom(context.Background(), req.Private, old.ID); diags.HasError() {
+				t.Fatal(diags)
+			}
+		}).Diagnostics
+	expectOneWarningOf(t, "a replacement renaming in letter case", "User Role Replaced Under the Same Name",
+		[]string{"if create_before_destroy applies", "rename the role in place"}, replaced)
 }
 
 // TestAPIKey_modifyPlanCreateIntoDestroyedName: as for roles, a new key with the fixed name of a
@@ -211,10 +227,10 @@ resource "visionone_api_key" "team" {
 			},
 			{
 				// Replaced with create_before_destroy, keeping the name: Vision One refuses the create,
-				// and the error points to the warning of the apply's plan instead of repeating it.
+				// and the error says that the role is probably the resource's own.
 				Config:      config("triage", name),
 				Taint:       []string{"visionone_user_role.triage"},
-				ExpectError: spaced(`(?s)User Role Already Exists.*Creating the user role.*The warning "User Role Already Exists" above`),
+				ExpectError: spaced(`(?s)User Role Already Exists.*Creating the user role.*probably its own current user role`),
 			},
 		},
 	})

@@ -86,7 +86,6 @@ func (d *providerData) nameClashDetail(c nameClash) string {
 // instead of restored. Vision One refuses the create at apply. more is added to the clash's detail,
 // such as what the existing object is.
 func (d *providerData) warnExactNameTaken(diags *diag.Diagnostics, summary string, c nameClash, more string) {
-	d.exactNameWarnings.note(c.typeName, c.id)
 	diags.AddAttributeWarning(path.Root(c.field), summary, fmt.Sprintf("%s%s\n\nThis is a warning rather than an error "+
 		"only because the provider cannot tell this %s from this resource's own current one, replaced with "+
 		"create_before_destroy, which an error at this point of an apply would leave set aside instead of restored. "+
@@ -314,28 +313,6 @@ func reportPlannedCreate(diags *diag.Diagnostics, releases *nameReleases, summar
 	if id, from, found := releases.planCreate(name, owner); found {
 		warnRecreated(diags, summary, object, "name", from, id, name)
 	}
-}
-
-// warnedOfClash returns, when this process warned that a create would take the name of the object
-// of c (warnExactNameTaken), a short detail for the create's refusal that points to that warning,
-// which already says what to do: in an apply, that is the warning of its own plan of the create.
-func (d *providerData) warnedOfClash(c nameClash, summary string) (string, bool) {
-	if !d.exactNameWarnings.has(c.typeName, c.id) {
-		return "", false
-	}
-	return fmt.Sprintf("%s The warning %q above, from this apply's plan of this resource, says what to do.",
-		clashIntro(c), summary), true
-}
-
-// refusedCreateDetail is refusedNameDetail for a create, unless this process warned of the clash
-// (warnedOfClash) and waited for no change of this run: the advice is then printed once.
-func (d *providerData) refusedCreateDetail(c nameClash, summary string, outcome releaseOutcome, release nameRelease) string {
-	if outcome == releaseUnknown {
-		if short, warned := d.warnedOfClash(c, summary); warned {
-			return short
-		}
-	}
-	return d.refusedNameDetail(c, outcome, release)
 }
 
 // recordPlannedDestroy is the ModifyPlan of a destroy (req.Plan null): it calls record with the

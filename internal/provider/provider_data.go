@@ -43,9 +43,6 @@ type providerData struct {
 	accountDestroys nameReleases
 
 	managed managedObjects
-	// exactNameWarnings are the objects whose name (email) this process warned that a create takes
-	// (warnExactNameTaken), so that the create's refusal points to the warning (warnedOfClash).
-	exactNameWarnings managedObjects
 
 	// The tenant's API keys, roles and accounts, listed at most once per provider process for the
 	// plan-time checks of new key names (apiKeyNamed), role names (roleNamed) and account emails

@@ -177,6 +177,21 @@ func onlyIDThenReads(status int, body string) func(http.ResponseWriter, *httptes
 	}
 }
 
+// lagging answers a create (201) with the new object's id alone, a listing with no items, and any
+// other read with a 404 and body: a new object that the API does not show yet.
+func lagging(body string) func(http.ResponseWriter, *httptest.ResponseRecorder) {
+	return func(w http.ResponseWriter, rec *httptest.ResponseRecorder) {
+		switch {
+		case rec.Code == http.StatusCreated:
+			onlyID(w, rec)
+		case strings.Contains(rec.Body.String(), `"items"`):
+			answerWith(http.StatusOK, "application/json", `{"items": [], "count": 0, "totalCount": 0}`)(w, rec)
+		default:
+			answerWith(http.StatusNotFound, "application/json", body)(w, rec)
+		}
+	}
+}
+
 // roleRead matches the read of one role, and not of the permission catalog beside the roles.
 func roleRead(r *http.Request) bool {
 	return r.Method == http.MethodGet && roleByID.MatchString(r.URL.Path) && r.URL.Path != "/v3.0/iam/roles/permissionKeys"
@@ -377,12 +392,22 @@ data "visionone_api_keys" "named" {
 			wantError: []string{"Error Reading User Role", `The user role "hostile" was created with id`, "recorded in the state", "marks it tainted", "403"},
 		},
 		"role not found on its read-back after a create answered with its id alone": {
-			// Vision One may not show a new role at once (API.md, "Decision: role write answers"): the
-			// 404 is no role deleted outside Terraform.
-			answer: &hostileAnswer{passThrough: true, match: roleCreateOrRead,
-				rewrite: onlyIDThenReads(http.StatusNotFound, `{"error": {"code": "NotFound", "message": "replication lag"}}`)},
+			// Vision One may not show a new role at once (API.md, "Decision: role write answers"),
+			// neither to its read nor in the listing: the 404 is no role deleted outside Terraform.
+			answer: &hostileAnswer{passThrough: true, match: func(r *http.Request) bool {
+				return roleCreateOrRead(r) || matchRequest(http.MethodGet, roles)(r)
+			}, rewrite: lagging(`{"error": {"code": "NotFound", "message": "replication lag"}}`)},
 			config:    role,
 			wantError: []string{"Error Reading User Role", "marks it tainted", "404", "Vision One may not show a new role at once"},
+		},
+		"role not found on its read-back, but listed": {
+			// The read of one role answered 404 while the listing shows the role, as on a tenant
+			// without that endpoint (API.md, "Decision: older role endpoints"): it is read from the
+			// listing.
+			answer: &hostileAnswer{passThrough: true, match: roleCreateOrRead,
+				rewrite: onlyIDThenReads(http.StatusNotFound, `{"error": {"code": "NotFound", "message": "no such route"}}`)},
+			config:      role,
+			stateChecks: []statecheck.StateCheck{statecheck.ExpectKnownValue("visionone_user_role.test", tfjsonpath.New("id"), knownvalue.NotNull())},
 		},
 		"role create answered without its id": {
 			answer:      &hostileAnswer{passThrough: true, match: matchRequest(http.MethodPost, roles), rewrite: withoutID},

@@ -679,10 +679,7 @@ func (r *accountResource) addInviteError(ctx context.Context, diags *diag.Diagno
 		said = "What the provider found"
 	}
 	clash := accountEmailClash(existing)
-	detail, warned := r.data.warnedOfClash(clash, "Account Already Exists")
-	if !warned {
-		detail = r.data.nameClashDetail(clash)
-	}
+	detail := r.data.nameClashDetail(clash)
 	diags.AddAttributeError(path.Root("email"), "Account Already Exists",
 		fmt.Sprintf("%s %s\n\nThe existing account has auth type %s, role %q and status %s. %s: %s",
 			outcome, detail, existing.AuthType, existing.Role, existing.Status, said, err))

@@ -591,7 +591,7 @@ func (r *apiKeyResource) createClashDetail(name string, generated bool, err erro
 		// No change of this apply was waited for (see takeName).
 		return r.data.nameClashDetail(clash)
 	}
-	return r.data.refusedCreateDetail(clash, "API Key Already Exists", refused.outcome, refused.release)
+	return r.data.refusedNameDetail(clash, refused.outcome, refused.release)
 }
 
 // seenManaged reports whether this process has seen the key with this id in this configuration's

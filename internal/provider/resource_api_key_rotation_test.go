@@ -778,10 +778,24 @@ resource "visionone_api_key" "test" {
 					`Creating API key `+regexp.QuoteMeta(fmt.Sprintf("%q", fixed))+`: POST /v3.0/iam/apiKeys item .*: 400 BadRequest: .*\[trace id \S+\].*`+
 					`Vision One already has the API key `+
 					regexp.QuoteMeta(fmt.Sprintf("%q", fixed))+` \(id [0-9a-f-]{36}\).*`+
-					// The warning of the apply's own plan of the create says what to do (that the key is
-					// probably this resource's own, and to use name_prefix): the error points to it
-					// rather than print it twice.
-					`The warning "API Key Already Exists" above, from this apply's plan of this resource, says what to do`, " ", `\s+`)),
+					`If this resource is being replaced and has lifecycle \{ create_before_destroy = true \}, that is probably its own current API key.*`+
+					`use name_prefix instead of name, which gives every new key a name of its own.*`+
+					// The create was refused at its first attempt, which made no key: nothing to check and delete.
+					// (The provider cannot tell the current key from one that a change of this apply not begun
+					// yet gives up.)
+					`Otherwise, the provider has not seen that API key in the Terraform state in this run, but an apply shows it `+
+					`only the resources being changed, and -target only those targeted, so look for it first: `+
+					`terraform state list -id='[0-9a-f-]{36}' If that names a resource, the API key is that resource's: give one `+
+					`of the two resources another name\. If this apply renames or destroys that resource instead, that change did not `+
+					`begin while this one waited for it\. Either that resource depends on this one, directly or through others, and `+
+					`must not \(make this resource depend on it instead\), or Terraform had not started it yet: apply again, or add `+
+					`depends_on to this resource, naming that resource, to make the order explicit\. If this resource is new and takes `+
+					`the name of a resource that this run destroys .*use a moved block .* terraform state list covers only `+
+					`this configuration's state, though: the API key may also belong to another Terraform configuration or `+
+					`workspace, or to an automation, and then this resource needs another name rather than an import \(an `+
+					`object imported into two states is managed by both, each undoing the other's changes\): import only what `+
+					`no one else manages\. If the command names none, to manage it with Terraform, import it.*`+
+					`Delete it in the console \(Administration > API Keys\) and apply again only if no one uses it`, " ", `\s+`)),
 			},
 			{
 				// The current key was not touched; without create_before_destroy the replacement works.

@@ -302,8 +302,9 @@ func (r *userRoleResource) refuseTakenName(ctx context.Context, name, selfID str
 		return
 	}
 	if role.ID == selfID {
-		// The role this create replaces (-replace, or tainted), unless this process has deleted it.
-		if _, gone := r.data.roleReleases.givesUp(selfID); creates && !gone {
+		// The role this create replaces (-replace, or tainted), unless this process has begun to
+		// delete it: planned to be replaced, or renamed in letter case only, it still has the name.
+		if creates && !r.data.roleReleases.deleting(selfID) {
 			warnReplacedKeepingName(diags, role, name)
 		}
 		return
@@ -506,8 +507,7 @@ func (r *userRoleResource) Create(ctx context.Context, req resource.CreateReques
 	if refusal != nil && refusal.holder != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("name"), "User Role Already Exists",
 			fmt.Sprintf("Creating the user role %q: %s\n\n%s", in.Name, err,
-				r.data.refusedCreateDetail(roleNameClash(*refusal.holder, in.Name, true), "User Role Already Exists",
-					refusal.outcome, refusal.release)))
+				r.data.refusedNameDetail(roleNameClash(*refusal.holder, in.Name, true), refusal.outcome, refusal.release)))
 		return
 	}
 	var readBack *client.ReadBackError
