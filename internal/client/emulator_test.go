@@ -1349,21 +1349,41 @@ func TestEmulatorOlderRoleEndpoints(t *testing.T) {
 	}
 }
 
-// TestEmulatorRoleCreateMethodNotAllowed: a role create answered 405, as a gateway may answer a
-// method its route does not take, is the error of a call not offered too.
-func TestEmulatorRoleCreateMethodNotAllowed(t *testing.T) {
+// TestEmulatorRoleWritesMethodNotAllowed: a role create, update or delete answered 405, as a gateway
+// may answer a method its route does not take, is the error of a call not offered too, without a
+// listing: a 405 never means that the role is gone.
+func TestEmulatorRoleWritesMethodNotAllowed(t *testing.T) {
+	var refuse atomic.Bool
 	e := startEmulator(t, func(_ *emulator.Server, next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if isPost("/v3.0/iam/roles")(r) {
+			if refuse.Load() && r.Method != http.MethodGet && strings.HasPrefix(r.URL.Path, "/v3.0/iam/roles") {
 				http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 				return
 			}
 			next.ServeHTTP(w, r)
 		})
 	})
-	_, err := e.api.CreateRole(context.Background(), client.RoleCreate{Name: "newer"})
-	if !client.IsNotOffered(err) {
-		t.Errorf("CreateRole answered 405: %v, want the error of a call not offered", err)
+	ctx := context.Background()
+	made, err := e.api.CreateRole(ctx, client.RoleCreate{Name: "older", PermissionKeys: []string{"platform.userRoles.view"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	refuse.Store(true)
+	description := "changed"
+	for name, write := range map[string]func() error{
+		"CreateRole": func() error { _, err := e.api.CreateRole(ctx, client.RoleCreate{Name: "newer"}); return err },
+		"UpdateRole": func() error {
+			return e.api.UpdateRole(ctx, made.ID, made.Version, client.RolePatch{Description: &description})
+		},
+		"DeleteRole": func() error { return e.api.DeleteRole(ctx, made.ID) },
+	} {
+		before := e.srv.Stats().Requests["GET /v3.0/iam/roles"]
+		if err := write(); !client.IsNotOffered(err) || client.IsNotFound(err) {
+			t.Errorf("%s answered 405: %v, want the error of a call not offered", name, err)
+		}
+		if n := e.srv.Stats().Requests["GET /v3.0/iam/roles"] - before; n != 0 {
+			t.Errorf("%s answered 405 listed the roles %d times, want none", name, n)
+		}
 	}
 }
 

@@ -116,9 +116,13 @@ func (c *Client) roleInListing(ctx context.Context, id string, notFound error) (
 }
 
 // notOfferedIfListed returns err, a failed write of the role with id, marked as a call the tenant
-// does not offer when it is a 404 and the listing still holds the role (API.md, "Decision: older
-// role endpoints"); a 404 stays one for a role the listing does not hold.
+// does not offer when it is a 405, or a 404 while the listing still holds the role (API.md,
+// "Decision: older role endpoints"); a 404 stays one for a role the listing does not hold.
 func (c *Client) notOfferedIfListed(ctx context.Context, id string, err error) error {
+	if e, ok := apiErrorAs(err); ok && e.StatusCode == http.StatusMethodNotAllowed {
+		markNotOffered(err, true, "the role's path does not take this method")
+		return err
+	}
 	if !IsNotFound(err) {
 		return err
 	}
@@ -223,7 +227,7 @@ func (c *Client) CreateRole(ctx context.Context, in RoleCreate) (*Role, error) {
 		if err != nil {
 			// The POST of the collection names no object that could be gone: its route is not
 			// served (API.md, "Decision: older role endpoints"). Not ambiguous, so no lookup follows.
-			markNotOffered(err, true, "a create answered so names no object that could be gone")
+			markNotOffered(err, true, "a create names no object that could be gone")
 			return err
 		}
 		if id = createdID(resp); id == "" {

@@ -57,7 +57,9 @@ func (d *permissionsDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "The permission catalog of the tenant: every permission key a custom role can grant, with the " +
 			"name, app and category the console's role editor shows for it. Filter by those console names to find the keys " +
-			"for `visionone_user_role.permissions`; all filters are optional, case-insensitive and combined with *and*.",
+			"for `visionone_user_role.permissions`; all filters are optional, case-insensitive and combined with *and*. The " +
+			"catalog is a recent addition to Trend's API that a tenant or region may not offer yet: the read then fails " +
+			"saying so (see \"Compatibility\" in the provider documentation).",
 		Attributes: map[string]schema.Attribute{
 			"app": schema.StringAttribute{
 				MarkdownDescription: "Only permissions of this app, such as `Workbench` or `User Accounts` (exact name, any case).",
@@ -139,7 +141,7 @@ func (d *permissionsDataSource) Read(ctx context.Context, req datasource.ReadReq
 	catalog, err := d.data.permissions(ctx)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "Error Reading Permission Catalog",
-			"Reading the tenant's permission catalog (GET /v3.0/iam/roles/permissionKeys)", err)
+			"Reading the tenant's permission catalog", err)
 		return
 	}
 

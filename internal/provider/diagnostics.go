@@ -327,6 +327,12 @@ const roleNotOfferedAdvice = rolesNotOffered + " The role is unchanged: manage i
 	"User Roles), and read it with the visionone_user_role data source. To stop managing it with Terraform without " +
 	"deleting it, replace its resource with a `removed` block (lifecycle { destroy = false })."
 
+// roleDeleteNotOfferedAdvice is the advice on the delete of a role that Vision One does not offer:
+// the role is there, and stays.
+const roleDeleteNotOfferedAdvice = rolesNotOffered + " The role is not deleted: delete it in the console " +
+	"(Administration > User Roles), then run the command again, which finds it gone. To keep the role but stop " +
+	"managing it with Terraform, replace its resource with a `removed` block (lifecycle { destroy = false })."
+
 // catalogNotOfferedAdvice is the advice on a read of the role endpoints that Vision One does not
 // offer: the permission catalog.
 const catalogNotOfferedAdvice = rolesNotOffered + " The console lists the permissions when a role is edited " +
@@ -343,6 +349,8 @@ func notOfferedAdviceOn(e *client.APIError) string {
 		return roleCreateNotOfferedAdvice
 	case e.Method == http.MethodGet:
 		return catalogNotOfferedAdvice
+	case e.Deletes():
+		return roleDeleteNotOfferedAdvice
 	}
 	return roleNotOfferedAdvice
 }

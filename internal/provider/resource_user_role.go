@@ -388,10 +388,15 @@ func (r *userRoleResource) checkPermissionKeys(ctx context.Context, keys []strin
 	}
 	catalog, err := r.data.permissions(ctx)
 	if err != nil {
+		next := "Vision One checks them when the role is written; an unknown key then fails the apply."
+		if client.IsNotOffered(err) {
+			next = "The role writes came with the catalog, so this tenant probably does not offer them either: the apply " +
+				"then fails without creating or changing the role. Create and change it in the console (Administration > " +
+				"User Roles) instead."
+		}
 		diags.AddAttributeWarning(path.Root("permissions"), "Permission Keys Not Checked",
-			"Reading the tenant's permission catalog (GET /v3.0/iam/roles/permissionKeys) failed, so the permission keys "+
-				"of this role were not checked during plan: "+errorWithAdvice(err)+"\n\nVision One checks them when the role is "+
-				"written; an unknown key then fails the apply.")
+			"Reading the tenant's permission catalog failed, so the permission keys of this role were not checked during "+
+				"plan: "+errorWithAdvice(err)+"\n\n"+next)
 		return
 	}
 	known := make([]string, len(catalog))

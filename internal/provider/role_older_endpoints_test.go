@@ -90,8 +90,8 @@ resource "visionone_user_role" "other" {
 				Config:    config,
 				Destroy:   true,
 				ExpectError: regexpText("Error Deleting User Role", "404", "the role is still listed",
-					"this Vision One tenant does not offer this call", "The role is unchanged",
-					"visionone_user_role data source", "`removed` block (lifecycle { destroy = false })"),
+					"this Vision One tenant does not offer this call", "The role is not deleted: delete it in the console",
+					"run the command again", "`removed` block (lifecycle { destroy = false })"),
 			},
 			// The destroy left the role in the state: the plan still has nothing to do.
 			planNothing(stays),
