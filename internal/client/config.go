@@ -122,9 +122,9 @@ func shownUnparsed(raw string) (shown, withheld string) {
 // string is not shown"). Nor is a host or a path (or the opaque part after a scheme) shaped like a
 // key, such as an API key pasted as the endpoint.
 func shownURL(u *url.URL) (shown, withheld string) {
-	if u.User == nil && strings.Contains(u.Opaque+u.RawQuery+u.Fragment, "@") {
+	if u.User == nil && strings.Contains(u.Opaque+u.Path+u.RawQuery+u.Fragment, "@") {
 		// Credentials the parser did not take for user info: user:password@host without a scheme,
-		// whose user name parses as the scheme, or a password with a ? or # in it.
+		// whose user name parses as the scheme, or a password with a /, ? or # in it.
 		return "", ""
 	}
 	bare := url.URL{Scheme: u.Scheme, Host: u.Host}
@@ -233,7 +233,8 @@ func parseEndpoint(raw string) (*url.URL, error) {
 		return refuse("the URL has no host; " + mustBeHTTPURL)
 	case ShapedLikeKeyValue(u.Host):
 		return refuse("its host has the form of an API key's value, not of a host name; " + mustBeHTTPURL)
-	case u.User != nil:
+	case u.User != nil || strings.Contains(u.Path, "@"):
+		// An @ in the path is the end of credentials whose password holds a /.
 		return refuse("credentials in the URL are not supported: the API key is sent on its own")
 	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "":
 		return refuse("a base URL takes no query string or fragment")

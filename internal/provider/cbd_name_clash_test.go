@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timetypes/timetypes"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -78,8 +79,8 @@ func TestUserRole_modifyPlanCreateIntoDestroyedName(t *testing.T) {
 			Type: types.StringValue(client.RoleTypeCustom), LastUpdatedAt: timetypes.NewRFC3339Null(),
 		}
 	}
-	want := []string{fmt.Sprintf("%q (id %s)", old.Name, old.ID), "if create_before_destroy applies", "moved block",
-		"another name"}
+	want := []string{fmt.Sprintf("%q (id %s)", old.Name, old.ID), "the create waits for the destroy",
+		"Vision One refuses to delete it", "If create_before_destroy applies", "moved block", "another name"}
 	for _, name := range []string{old.Name, e.name("Workbench Triage")} {
 		refreshed := func() *userRoleResource {
 			data := newProviderData(e.API)
@@ -95,6 +96,15 @@ func TestUserRole_modifyPlanCreateIntoDestroyedName(t *testing.T) {
 		create = modifyPlanOfCreate(t, r, model(types.StringUnknown(), name)).Diagnostics
 		destroy = modifyPlanOfDestroy(t, r, model(types.StringValue(old.ID), old.Name)).Diagnostics
 		expectOneWarningOf(t, "create first, "+name, roleRecreatedSummary, want, destroy, create)
+
+		// With -refresh=false nothing is read: the create, planned first, waits for the destroy's
+		// plan to show the role as this configuration's, as a refresh would.
+		r = &userRoleResource{data: newProviderData(e.API)}
+		planned := make(chan diag.Diagnostics)
+		go func() { planned <- modifyPlanOfCreate(t, r, model(types.StringUnknown(), name)).Diagnostics }()
+		time.Sleep(50 * time.Millisecond) // let the create's plan begin to wait
+		destroy = modifyPlanOfDestroy(t, r, model(types.StringValue(old.ID), old.Name)).Diagnostics
+		expectOneWarningOf(t, "create first without refresh, "+name, roleRecreatedSummary, want, destroy, <-planned)
 	}
 
 	// A replacement (-replace) keeps the name: its create knows the id of the role it replaces.
@@ -140,7 +150,8 @@ func TestAPIKey_modifyPlanCreateIntoDestroyedName(t *testing.T) {
 			ExpiresAt: timetypes.NewRFC3339Null(), LastUsedAt: timetypes.NewRFC3339Null(), CreatedAt: timetypes.NewRFC3339Null(),
 		}
 	}
-	want := []string{fmt.Sprintf("%q (id %s)", old.Name, old.ID), "if create_before_destroy applies", "moved block"}
+	want := []string{fmt.Sprintf("%q (id %s)", old.Name, old.ID), "the create waits for the destroy", "a new value",
+		"If create_before_destroy applies", "moved block"}
 	for _, destroyFirst := range []bool{true, false} {
 		r := &apiKeyResource{data: newProviderData(e.API)}
 		r.data.noteManaged(apiKeyType, old.ID)
@@ -170,7 +181,7 @@ func TestAccount_modifyPlanInviteOfDestroyedEmail(t *testing.T) {
 			Status: status, Name: types.StringNull()}
 	}
 	want := []string{fmt.Sprintf("deletes the account %s (id %s) and invites it again", email, old.ID), "moved block",
-		"if create_before_destroy applies"}
+		"before the delete has ended", "always if create_before_destroy applies", "applying again invites the person"}
 	for _, destroyFirst := range []bool{true, false} {
 		r := &accountResource{data: newProviderData(e.API)}
 		r.data.noteManaged(accountType, old.ID)
@@ -190,8 +201,8 @@ func TestAccount_modifyPlanInviteOfDestroyedEmail(t *testing.T) {
 // create_before_destroy whose resource address changes (as a for_each key would) while its name
 // stays is created before the old one is destroyed, which waits for the API key that refers
 // to it to move to the new one, so Vision One refuses the create, and the error says to use a
-// moved block. A replacement that keeps the exact name fails alike, and its advice is printed once,
-// as the warning of the apply's plan, which the error points to.
+// moved block. A replacement that keeps the exact name fails alike, and the error says that the
+// role is probably the resource's own.
 func TestAccUserRole_createBeforeDestroyIntoOwnName(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
 	e.requireMasterAdministrator("create a role, whose control flags default to true")

@@ -321,7 +321,7 @@ const rolesNotOffered = "This Vision One region or tenant does not offer this ca
 const roleCreateNotOfferedAdvice = rolesNotOffered + " Nothing was created: create the role in the console " +
 	"(Administration > User Roles), and read it with the visionone_user_role data source."
 
-// roleNotOfferedAdvice is the advice on the change or delete of a role that Vision One does not
+// roleNotOfferedAdvice is the advice on the change of a role that Vision One does not
 // offer: the role is there, and stays as it is.
 const roleNotOfferedAdvice = rolesNotOffered + " The role is unchanged: manage it in the console (Administration > " +
 	"User Roles), and read it with the visionone_user_role data source. To stop managing it with Terraform without " +

@@ -218,7 +218,9 @@ func (d *providerData) refusedNameDetail(c nameClash, outcome releaseOutcome, re
 		detail := fmt.Sprintf("%s %s, but that change failed (its own error says why), so it still has the %s. Apply again once "+
 			"that change succeeds.", clashIntro(c), change, c.field)
 		if release.deleted {
-			detail += " " + createBeforeDestroyHint(c.object, c.field)
+			detail += fmt.Sprintf(" If this resource is new and takes the %[2]s of a resource that this run destroys (a for_each "+
+				"key or count index that changed), a moved block from the old resource address to the new one keeps the "+
+				"existing %[1]s instead, and needs no delete.", c.object, c.field)
 		}
 		return detail
 	case releaseCycle:
@@ -277,41 +279,49 @@ func lowerFirst(s string) string {
 func createBeforeDestroyHint(object, field string) string {
 	return fmt.Sprintf("If this resource is new and takes the %[2]s of a resource that this run destroys (a for_each key or "+
 		"count index that changed), and create_before_destroy applies (set on the resource, or inherited from a resource "+
-		"that refers to it and has it), Terraform creates this one first, which no depends_on or second apply changes: "+
+		"that refers to it, has it and changes in this apply), Terraform creates this one first, which no depends_on or "+
+		"second apply changes: "+
 		"use a moved block from the old resource address to the new one, which keeps the existing %[1]s, or give this "+
 		"resource another %[2]s.", object, field)
 }
 
-// warnRecreated warns that a plan destroys the object of type typeName (an API key or a role)
-// with id and name holder, and creates another one named name, under another resource address:
-// the apply fails if create_before_destroy applies. summary titles the warning; object and field
-// name the object and its name in words.
-func warnRecreated(diags *diag.Diagnostics, summary, object, field, holder, id, name string) {
-	diags.AddWarning(summary, fmt.Sprintf("This plan destroys the %[1]s %[3]q (id %[4]s) and creates a new %[1]s named %[5]q "+
-		"in its place, under another resource address (such as a for_each key or count index that changed). The %[2]ss of %[1]ss "+
-		"are unique regardless of case, so the new %[1]s can be created only once the old one is gone: without "+
-		"create_before_destroy, Terraform destroys the old one first, or the create waits for it. But if create_before_destroy "+
-		"applies (set on the resource, or inherited from a resource that refers to it and has it), Terraform creates the new "+
-		"%[1]s before it destroys the old one, and the apply fails. Use a moved block from the old resource address to the new "+
-		"one, which keeps the existing %[1]s and changes it in place, or give the new %[1]s another %[2]s.",
-		object, field, holder, id, name))
+// warnRecreated warns that a plan destroys the object (an API key or a role) with id and name
+// holder, and creates another one named name, under another resource address: the create waits
+// for the destroy, and the apply fails if create_before_destroy applies. summary titles the
+// warning; object names the object in words, and more says what else the destroy costs.
+func warnRecreated(diags *diag.Diagnostics, summary, object, more, holder, id, name string) {
+	diags.AddWarning(summary, fmt.Sprintf("This plan destroys the %[1]s %[2]q (id %[3]s) and creates a new %[1]s named %[4]q "+
+		"in its place, under another resource address (such as a for_each key or count index that changed). The names of "+
+		"%[1]ss are unique regardless of case, so the new %[1]s can be created only once the old one is gone: the create "+
+		"waits for the destroy. %[5]sIf create_before_destroy applies (set on the resource, or inherited from a resource that "+
+		"refers to it, has it and changes in this apply), Terraform creates the new %[1]s first, and the apply fails. Use a "+
+		"moved block from the old resource address to the new one, which keeps the existing %[1]s and changes it in place, "+
+		"or give the new %[1]s another name.", object, holder, id, name, more))
 }
+
+// Recreation costs (warnRecreated's more) of a role and of an API key.
+const (
+	roleRecreatedCost = "While accounts or API keys have the old role, Vision One refuses to delete it, and they cannot " +
+		"move to the new role before it exists: the apply then fails whatever the order. "
+	apiKeyRecreatedCost = "The new key has a new value: whatever authenticates with the old key's value must be given " +
+		"the new one. "
+)
 
 // reportPlannedDestroy records the destroy, planned now, of the object id named name (a role or an API
 // key, whose record of names given up is releases), and warns when a create planned before it
 // in this process takes its name (warnRecreated).
-func reportPlannedDestroy(diags *diag.Diagnostics, releases *nameReleases, summary, object, id, name string) {
+func reportPlannedDestroy(diags *diag.Diagnostics, releases *nameReleases, summary, object, more, id, name string) {
 	if taker, taken := releases.planDelete(id, name); taken {
-		warnRecreated(diags, summary, object, "name", name, id, taker)
+		warnRecreated(diags, summary, object, more, name, id, taker)
 	}
 }
 
 // reportPlannedCreate records the create, planned now, of an object named name that replaces the
 // object owner ("" for a new one), and warns when a destroy planned before it in this process gives
 // the name up (warnRecreated).
-func reportPlannedCreate(diags *diag.Diagnostics, releases *nameReleases, summary, object, name, owner string) {
+func reportPlannedCreate(diags *diag.Diagnostics, releases *nameReleases, summary, object, more, name, owner string) {
 	if id, from, found := releases.planCreate(name, owner); found {
-		warnRecreated(diags, summary, object, "name", from, id, name)
+		warnRecreated(diags, summary, object, more, from, id, name)
 	}
 }
 

@@ -242,22 +242,6 @@ func (n *nameReleases) givesUp(id string) (nameRelease, bool) {
 	return nameRelease{from: r.from, to: r.to, deleted: r.deleted}, true
 }
 
-// deleting reports whether this process has begun to delete the object id.
-func (n *nameReleases) deleting(id string) bool {
-	n.mu.Lock()
-	defer n.mu.Unlock()
-	r, ok := n.byID[id]
-	if !ok || !r.deleted {
-		return false
-	}
-	select {
-	case <-r.begun:
-		return true
-	default:
-		return false
-	}
-}
-
 // renames reports whether this run renames an object named from to the name to, as far as this
 // process knows (to known: a name generated when it is written is not known here).
 func (n *nameReleases) renames(from, to string) bool {

@@ -617,9 +617,11 @@ func warnReinvited(diags *diag.Diagnostics, email, id, taker string) {
 	diags.AddWarning("Account Deleted and Invited Again", fmt.Sprintf("This plan deletes the account %s (id %s) and invites "+
 		"it again as %s, under another resource address (such as a for_each key or count index that changed): the person "+
 		"loses the account, and signs in again only once they accept the new invitation. To keep the account, use a moved "+
-		"block from the old resource address to the new one. Besides, if create_before_destroy applies (set on the "+
-		"resource, or inherited from a resource that refers to it and has it), Terraform invites before it deletes, and "+
-		"Vision One refuses the invitation, as account emails are unique regardless of case.", email, id, taker))
+		"block from the old resource address to the new one. Besides, account emails are unique regardless of case, and "+
+		"Terraform may send the invitation before the delete has ended (always if create_before_destroy applies: set on "+
+		"the resource, or inherited from a resource that refers to it, has it and changes in this apply): Vision One then "+
+		"refuses the invitation, and the apply fails; without create_before_destroy, applying again invites the person.",
+		email, id, taker))
 }
 
 // planDestroy records the destroy of an account, planned now, for the invitations of this plan to
@@ -633,6 +635,7 @@ func (r *accountResource) planDestroy(ctx context.Context, req resource.ModifyPl
 		if taker, taken := r.data.accountDestroys.planDelete(id, email); taken {
 			warnReinvited(&resp.Diagnostics, email, id, taker)
 		}
+		r.data.noteManaged(accountType, id) // after the record, as a refresh notes it
 	})
 }
 
@@ -678,8 +681,7 @@ func (r *accountResource) addInviteError(ctx context.Context, diags *diag.Diagno
 			"the invitation it sent."
 		said = "What the provider found"
 	}
-	clash := accountEmailClash(existing)
-	detail := r.data.nameClashDetail(clash)
+	detail := r.data.nameClashDetail(accountEmailClash(existing))
 	diags.AddAttributeError(path.Root("email"), "Account Already Exists",
 		fmt.Sprintf("%s %s\n\nThe existing account has auth type %s, role %q and status %s. %s: %s",
 			outcome, detail, existing.AuthType, existing.Role, existing.Status, said, err))

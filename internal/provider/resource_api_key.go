@@ -315,7 +315,9 @@ func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 		if r.data != nil {
 			// A destroy gives the name up, for the creates of this plan that take it.
 			recordPlannedDestroy(ctx, req, resp, func(state apiKeyResourceModel) {
-				reportPlannedDestroy(&resp.Diagnostics, &r.data.keyReleases, apiKeyRecreatedSummary, "API key", state.ID.ValueString(), state.Name.ValueString())
+				reportPlannedDestroy(&resp.Diagnostics, &r.data.keyReleases, apiKeyRecreatedSummary, "API key", apiKeyRecreatedCost,
+					state.ID.ValueString(), state.Name.ValueString())
+				r.data.noteManaged(apiKeyType, state.ID.ValueString()) // after the record, as a refresh notes it
 			})
 		}
 		return
@@ -345,7 +347,8 @@ func (r *apiKeyResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 			appendWithErrorNote(&resp.Diagnostics, roleChecks, diag.SeverityError, replacedRoleNote(replaces))
 		}
 		if !plan.Name.IsNull() && !plan.Name.IsUnknown() {
-			reportPlannedCreate(&resp.Diagnostics, &r.data.keyReleases, apiKeyRecreatedSummary, "API key", plan.Name.ValueString(), replaces)
+			reportPlannedCreate(&resp.Diagnostics, &r.data.keyReleases, apiKeyRecreatedSummary, "API key", apiKeyRecreatedCost,
+				plan.Name.ValueString(), replaces)
 		}
 		r.checkName(ctx, plan.Name, replaces, nil, false, &resp.Diagnostics, &resp.Diagnostics)
 		return

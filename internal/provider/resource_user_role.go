@@ -194,7 +194,9 @@ func (r *userRoleResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 		if r.data != nil {
 			// A destroy gives the name up, for the creates of this plan that take it.
 			recordPlannedDestroy(ctx, req, resp, func(state userRoleModel) {
-				reportPlannedDestroy(&resp.Diagnostics, &r.data.roleReleases, roleRecreatedSummary, "user role", state.ID.ValueString(), state.Name.ValueString())
+				reportPlannedDestroy(&resp.Diagnostics, &r.data.roleReleases, roleRecreatedSummary, "user role", roleRecreatedCost,
+					state.ID.ValueString(), state.Name.ValueString())
+				r.data.noteManaged(userRoleType, state.ID.ValueString()) // after the record, as a refresh notes it
 			})
 		}
 		return
@@ -249,7 +251,7 @@ func (r *userRoleResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 				plannedNameClashDetail(userRoleType, "user role", "name", name, other.name, other.owner))
 		}
 		if state == nil {
-			reportPlannedCreate(&resp.Diagnostics, &r.data.roleReleases, roleRecreatedSummary, "user role", name, owner)
+			reportPlannedCreate(&resp.Diagnostics, &r.data.roleReleases, roleRecreatedSummary, "user role", roleRecreatedCost, name, owner)
 		}
 		if state == nil || !plan.Name.Equal(state.Name) {
 			r.refuseTakenName(ctx, name, owner, state == nil, refreshed, &checks)
@@ -302,9 +304,9 @@ func (r *userRoleResource) refuseTakenName(ctx context.Context, name, selfID str
 		return
 	}
 	if role.ID == selfID {
-		// The role this create replaces (-replace, or tainted), unless this process has begun to
-		// delete it: planned to be replaced, or renamed in letter case only, it still has the name.
-		if creates && !r.data.roleReleases.deleting(selfID) {
+		// The role this create replaces (-replace, or replace_triggered_by), which still has the name
+		// while the plan runs, also when the replacement renames it in letter case only.
+		if creates {
 			warnReplacedKeepingName(diags, role, name)
 		}
 		return
@@ -705,9 +707,6 @@ const fixedRoleHoldersAdvice = "Vision One lets no API request change the role o
 	"resource address (with a moved block where the address holds the name), which renames it in place: Vision One " +
 	"shows the new name on every account and key that has it."
 
-// roleHoldersNotBegunAdvice is the advice on a refused delete of a role whose holders this run may
-// delete too, but that name it by a literal name: Terraform does not order their deletes before the
-// role's, which waits only a few seconds for them to begin (deleteRole).
 // roleHoldersMovedAdvice is for holders that the same apply gives another role: when they refer to
 // the role, Terraform orders their updates after its delete (it deletes a resource before it
 // updates what referred to it, unless the resource was applied with create_before_destroy, which
@@ -725,6 +724,9 @@ const roleReplacedAdvice = "If this apply replaces the role (terraform apply -re
 	"refused alike: rename the role in place instead of replacing it (drop -replace; terraform untaint a tainted role), " +
 	"or give the role lifecycle { create_before_destroy = true } and a new name in the same apply."
 
+// roleHoldersNotBegunAdvice is the advice on a refused delete of a role whose holders this run may
+// delete too, but that name it by a literal name: Terraform does not order their deletes before the
+// role's, which waits only a few seconds for them to begin (deleteRole).
 const roleHoldersNotBegunAdvice = "If this run deletes them too, their deletes may not have begun within the wait (as with " +
 	"a low -parallelism): run the command again; the lasting fix is to refer to the role (role = " +
 	"visionone_user_role.<name>.name) so that Terraform deletes them first."
